@@ -1,0 +1,1 @@
+"""Validation, identity resolution and the policy rules."""

@@ -1,0 +1,100 @@
+"""What a rule returns, and what every rule is given to look at."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import duckdb
+import polars as pl
+
+SEVERITIES = ("low", "medium", "high", "critical")
+PERSON_KINDS = ("pupil", "former_pupil", "staff", "parent")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One exception as a rule sees it this week; the lifecycle (status, first_seen) is added later."""
+
+    rule: str
+    severity: str
+    platform: str
+    account: str
+    subject_kind: str
+    subject_id: str
+    subject_label: str | None
+    subject_url: str | None
+    person_kind: str | None
+    person_id: str | None
+    confidence: float
+    evidence: str
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"{self.rule}: severity {self.severity!r}")
+        if self.person_kind is not None and self.person_kind not in PERSON_KINDS:
+            raise ValueError(f"{self.rule}: person_kind {self.person_kind!r}")
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"{self.rule}: confidence {self.confidence}")
+        if not self.evidence:
+            raise ValueError(f"{self.rule}: a finding needs evidence")
+
+    @property
+    def key(self) -> str:
+        # Platform ids only: keys appear in logs and URLs, names never should.
+        return f"{self.rule}:{self.platform}:{self.account}:{self.subject_kind}:{self.subject_id}"
+
+    @property
+    def evidence_sha256(self) -> str:
+        return hashlib.sha256(self.evidence.encode()).hexdigest()
+
+    def as_row(self, as_of: date) -> dict[str, Any]:
+        return {
+            "as_of": as_of,
+            "key": self.key,
+            "rule": self.rule,
+            "severity": self.severity,
+            "platform": self.platform,
+            "account": self.account,
+            "subject_kind": self.subject_kind,
+            "subject_id": self.subject_id,
+            "subject_label": self.subject_label,
+            "subject_url": self.subject_url,
+            "person_kind": self.person_kind,
+            "person_id": self.person_id,
+            "confidence": round(self.confidence, 3),
+            "evidence": self.evidence,
+            "evidence_sha256": self.evidence_sha256,
+        }
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    exception: float = 0.85
+    review_floor: float = 0.6
+    media_hash_max_distance: int = 10
+
+
+@dataclass
+class RuleContext:
+    """Everything a rule may read: the week, the resolved identities, the warehouse (read only by convention)."""
+
+    as_of: date
+    con: duckdb.DuckDBPyConnection
+    identities: pl.DataFrame
+    account_labels: dict[tuple[str, str], str]
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    school_name: str = ""
+
+    def account_label(self, platform: str, account_id: str) -> str:
+        return self.account_labels.get((platform, account_id), account_id)
+
+    def severity_for(self, confidence: float, sure: str) -> str | None:
+        """`sure` above the exception threshold, `low` (a possible match for a person to judge) above the floor."""
+        if confidence >= self.thresholds.exception:
+            return sure
+        if confidence >= self.thresholds.review_floor:
+            return "low"
+        return None

@@ -1,0 +1,55 @@
+"""Perceptual fingerprints of images, so a resized or re-encoded copy still matches its original."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from typing import Any
+
+import imagehash
+from PIL import Image, ImageOps
+
+# A school photo is a few megapixels; anything far beyond is a decompression bomb, not a photo.
+MAX_PIXELS = 60_000_000
+
+
+class UnreadableImage(Exception):
+    """The bytes are not an image we will decode (corrupt, unsupported, or absurdly large)."""
+
+
+def fingerprint_image(data: bytes) -> dict[str, Any]:
+    """sha256 of the bytes plus pHash/dHash of the picture as a person sees it (EXIF orientation applied)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as opened:
+                width, height = opened.size
+                if width * height > MAX_PIXELS:
+                    raise UnreadableImage(f"{width}x{height} pixels is over the {MAX_PIXELS} limit")
+                upright = ImageOps.exif_transpose(opened)
+                upright.load()
+                picture = upright.convert("RGB")
+    except UnreadableImage:
+        raise
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as error:
+        raise UnreadableImage(f"not a readable image: {type(error).__name__}: {error}") from error
+    return {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "n_bytes": len(data),
+        "width": picture.width,
+        "height": picture.height,
+        "phash": str(imagehash.phash(picture)),
+        "dhash": str(imagehash.dhash(picture)),
+    }
+
+
+def hamming(hex_a: str, hex_b: str) -> int:
+    """Bits that differ between two equal-length hex hashes."""
+    return (int(hex_a, 16) ^ int(hex_b, 16)).bit_count()

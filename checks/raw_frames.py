@@ -1,0 +1,113 @@
+"""Flat polars frames of the raw API objects, shaped for validation before anything is stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
+    "x_followers": {
+        "user_id": pl.Utf8,
+        "username": pl.Utf8,
+        "name": pl.Utf8,
+        "description": pl.Utf8,
+        "location": pl.Utf8,
+        "created_at": pl.Utf8,
+        "protected": pl.Boolean,
+    },
+    "x_posts": {"post_id": pl.Utf8, "text": pl.Utf8, "created_at": pl.Utf8, "author_id": pl.Utf8},
+    "x_media": {
+        "media_key": pl.Utf8,
+        "type": pl.Utf8,
+        "url": pl.Utf8,
+        "preview_image_url": pl.Utf8,
+        "alt_text": pl.Utf8,
+    },
+    "yt_videos": {
+        "video_id": pl.Utf8,
+        "title": pl.Utf8,
+        "published_at": pl.Utf8,
+        "privacy_status": pl.Utf8,
+        "made_for_kids": pl.Boolean,
+    },
+    "yt_subscribers": {"subscription_id": pl.Utf8, "channel_id": pl.Utf8, "title": pl.Utf8},
+    "yt_comments": {"thread_id": pl.Utf8, "video_id": pl.Utf8, "author_channel_id": pl.Utf8, "text": pl.Utf8},
+}
+FRAME_SCHEMAS["x_following"] = FRAME_SCHEMAS["x_followers"]
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _user(u: dict[str, Any]) -> dict[str, Any]:
+    protected = u.get("protected")
+    return {
+        "user_id": _text(u.get("id")),
+        "username": _text(u.get("username")),
+        "name": _text(u.get("name")),
+        "description": _text(u.get("description")),
+        "location": _text(u.get("location")),
+        "created_at": _text(u.get("created_at")),
+        "protected": protected if isinstance(protected, bool) else None,
+    }
+
+
+def _video(v: dict[str, Any]) -> dict[str, Any]:
+    snippet, status = v.get("snippet") or {}, v.get("status") or {}
+    kids = status.get("madeForKids")
+    return {
+        "video_id": _text(v.get("id")),
+        "title": _text(snippet.get("title")),
+        "published_at": _text(snippet.get("publishedAt")),
+        "privacy_status": _text(status.get("privacyStatus")),
+        "made_for_kids": kids if isinstance(kids, bool) else False,
+    }
+
+
+def _subscriber(s: dict[str, Any]) -> dict[str, Any]:
+    snippet = s.get("subscriberSnippet") or {}
+    return {
+        "subscription_id": _text(s.get("id")),
+        "channel_id": _text(snippet.get("channelId")),
+        "title": _text(snippet.get("title")),
+    }
+
+
+def _comment(t: dict[str, Any]) -> dict[str, Any]:
+    snippet = t.get("snippet") or {}
+    top = (snippet.get("topLevelComment") or {}).get("snippet") or {}
+    return {
+        "thread_id": _text(t.get("id")),
+        "video_id": _text(snippet.get("videoId") or top.get("videoId")),
+        "author_channel_id": _text((top.get("authorChannelId") or {}).get("value")),
+        "text": _text(top.get("textOriginal") or top.get("textDisplay")),
+    }
+
+
+def build_raw_frames(streams: dict[str, list[dict[str, Any]]]) -> dict[str, pl.DataFrame]:
+    """`streams` maps x_followers, x_following, x_posts, x_media, yt_videos, yt_subscribers, yt_comments
+    to the API objects fetched this run (all accounts together)."""
+    shapers = {
+        "x_followers": _user,
+        "x_following": _user,
+        "x_posts": lambda p: {
+            "post_id": _text(p.get("id")),
+            "text": _text(p.get("text")),
+            "created_at": _text(p.get("created_at")),
+            "author_id": _text(p.get("author_id")),
+        },
+        "x_media": lambda m: {k: _text(m.get(k)) for k in FRAME_SCHEMAS["x_media"]},
+        "yt_videos": _video,
+        "yt_subscribers": _subscriber,
+        "yt_comments": _comment,
+    }
+    return {
+        name: pl.DataFrame(
+            [shape(item) for item in streams.get(name, [])], schema=FRAME_SCHEMAS[name], orient="row"
+        )
+        if streams.get(name)
+        else pl.DataFrame(schema=FRAME_SCHEMAS[name])
+        for name, shape in shapers.items()
+    }

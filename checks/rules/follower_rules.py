@@ -1,0 +1,53 @@
+"""Shared query for rules about who follows or subscribes to an official account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from checks.findings import Finding, RuleContext
+
+AUDIENCE_RELATIONS = ("follower", "subscriber")
+
+
+def audience_findings(
+    ctx: RuleContext,
+    rule: str,
+    resolved_kinds: tuple[str, ...],
+    person_kind: str,
+    severity: str,
+    relations: tuple[str, ...] = AUDIENCE_RELATIONS,
+) -> list[Finding]:
+    """A finding per audience member resolved to one of `resolved_kinds` with enough confidence."""
+    matches = ctx.identities.filter(
+        pl.col("relation").is_in(list(relations)) & pl.col("person_kind").is_in(list(resolved_kinds))
+    )
+    findings = []
+    for row in matches.iter_rows(named=True):
+        level = ctx.severity_for(row["confidence"], severity)
+        if level is None:
+            continue
+        findings.append(_finding(ctx, rule, level, person_kind, row))
+    return findings
+
+
+def _finding(ctx: RuleContext, rule: str, severity: str, person_kind: str, row: dict[str, Any]) -> Finding:
+    label = f"@{row['handle']}" if row["platform"] == "x" and row["handle"] else row["display_name"]
+    relation = row["relation"]
+    subject_kind = "subscriber" if relation == "subscriber" else relation
+    prefix = "possible match, needs a person's judgement: " if severity == "low" else ""
+    return Finding(
+        rule=rule,
+        severity=severity,
+        platform=row["platform"],
+        account=ctx.account_label(row["platform"], row["account_id"]),
+        subject_kind=subject_kind,
+        subject_id=row["subject_id"],
+        subject_label=label,
+        subject_url=row["subject_url"],
+        person_kind=person_kind,
+        person_id=row["person_id"],
+        confidence=float(row["confidence"]),
+        evidence=f"{prefix}{row['evidence']} (score {row['confidence']:.2f})",
+    )

@@ -1,0 +1,28 @@
+"""pupil-follower: a current pupil follows the official X account or is a visible YouTube subscriber.
+
+Policy: corbets-tey.txt §6 (the Enterprise and Technology Lead approves follow requests from parents,
+"but not students"), corbets-tey.txt §8 ("No student under 13 should be accessing social networking
+sites"), bledington.txt B (pupils must not send friend/follow requests). An exception is an X follower
+or visible YouTube subscriber resolved to a pupil whose status is `current`. Every primary pupil is
+under 13, so a confident match is high severity; a possible match is low, for a person to judge.
+"""
+
+from __future__ import annotations
+
+from checks.findings import Finding, RuleContext
+from checks.rules.base import Rule
+from checks.rules.follower_rules import audience_findings
+
+
+def find(ctx: RuleContext) -> list[Finding]:
+    return audience_findings(ctx, "pupil-follower", ("pupil",), "pupil", "high")
+
+
+RULE = Rule(
+    id="pupil-follower",
+    title="Pupils following the school's accounts",
+    policy="corbets-tey.txt §6 (follow requests from parents, not students); §8 (no student under 13 on "
+    "social networking sites); bledington.txt B (pupils must not send follow requests)",
+    what_counts="a current pupil follows the official X account or is a visible subscriber of the YouTube channel",
+    find=find,
+)

@@ -1,0 +1,28 @@
+"""staff-personal-follower: a staff member's personal (not approved official) account follows or subscribes.
+
+Policy: bledington.txt A ("Staff must not use their own personal Twitter account to follow the schools
+Twitter accounts"), corbets-tey.txt §6 (staff must not use personal accounts for official business).
+An exception is an X follower or visible YouTube subscriber resolved to a staff member through a declared
+personal handle or their name, and not declared as one of their `official_handles` (those are allowed).
+"""
+
+from __future__ import annotations
+
+from checks.findings import Finding, RuleContext
+from checks.rules.base import Rule
+from checks.rules.follower_rules import audience_findings
+
+
+def find(ctx: RuleContext) -> list[Finding]:
+    return audience_findings(ctx, "staff-personal-follower", ("staff_personal",), "staff", "medium")
+
+
+RULE = Rule(
+    id="staff-personal-follower",
+    title="Staff personal accounts following the school's accounts",
+    policy="bledington.txt A (staff must not use their own personal Twitter account to follow the school's "
+    "accounts); corbets-tey.txt §6 (no personal accounts for official business)",
+    what_counts="a staff member's personal account (not one of their approved official handles) follows or "
+    "subscribes",
+    find=find,
+)

@@ -1,0 +1,338 @@
+"""The staging and marts views over raw JSON pages, fed by hand-written pages stored with store_snapshot."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import duckdb
+
+from tests.warehouse.conftest import (
+    CHANNEL,
+    T0,
+    WEEK,
+    X_ACCOUNT,
+    count,
+    items_page,
+    rows,
+    snapshot,
+    x_photo,
+    x_post,
+    x_posts_page,
+    x_user,
+    x_video,
+    yt_channel,
+    yt_subscription,
+    yt_thread,
+    yt_video,
+)
+from warehouse.load import store_media_fingerprints, store_snapshot
+from warehouse.models import apply_models, model_files
+
+FOLLOWERS = [
+    [
+        x_user(
+            "1600000000000000001",
+            "jess_smith_mum",
+            "Jess Smith",
+            description="Mum of two",
+            location="Anytown",
+        ),
+        x_user("1600000000000000002", "alfie_p_y6", "Alfie P", description="year 6", protected=True),
+    ],
+    [x_user("1600000000000000003", "anytown_library", "Anytown Library")],  # no description, no location
+]
+FOLLOWING = [x_user("1700000000000000001", "anytown_council", "Anytown Council")]
+ACCOUNT = x_user(X_ACCOUNT, "TinyLanePrimary", "Tiny Lane Primary School", description="News")
+SPORTS, GARDEN, CHOIR = "3_1850000000000000112", "3_1850000000000000110", "7_1850000000000000107"
+POSTS = [
+    x_post("1850000000000000012", "Sports day! #TinyLane", [SPORTS], ["TinyLane"]),
+    x_post("1850000000000000010", "Our garden and choir", [GARDEN, CHOIR]),
+    x_post("1850000000000000009", "No pictures today"),
+]
+MEDIA = [x_photo(SPORTS, alt_text="Children racing"), x_photo(GARDEN), x_video(CHOIR)]
+SUBSCRIBERS = ["UCsubscriber000000000001", "UCsubscriber000000000002"]
+
+
+def store_week_one(con: duckdb.DuckDBPyConnection) -> None:
+    as_of = WEEK[1]
+    for snap in [
+        snapshot("x", X_ACCOUNT, "account", [{"data": ACCOUNT}]),
+        snapshot(
+            "x",
+            X_ACCOUNT,
+            "followers",
+            [{"data": FOLLOWERS[0], "meta": {"next_token": "t1"}}, {"data": FOLLOWERS[1]}],
+        ),
+        snapshot("x", X_ACCOUNT, "following", [{"data": FOLLOWING}]),
+        snapshot("x", X_ACCOUNT, "posts", [x_posts_page(POSTS, MEDIA)], cursor=POSTS[0]["id"]),
+        snapshot("youtube", CHANNEL, "channel", [items_page([yt_channel()])]),
+        snapshot(
+            "youtube",
+            CHANNEL,
+            "videos",
+            [
+                items_page(
+                    [
+                        yt_video("SportsDay01", "Sports day", "Races"),
+                        yt_video("KidsSong003", "Song", made_for_kids=True),
+                    ]
+                )
+            ],
+        ),
+        snapshot(
+            "youtube",
+            CHANNEL,
+            "subscribers",
+            [
+                items_page(
+                    [
+                        yt_subscription(SUBSCRIBERS[0], "Jess Smith", "Mum"),
+                        yt_subscription(SUBSCRIBERS[1], "Ray"),
+                    ]
+                )
+            ],
+        ),
+        snapshot(
+            "youtube",
+            CHANNEL,
+            "comments",
+            [
+                items_page(
+                    [
+                        yt_thread("UgThread1", "SportsDay01", SUBSCRIBERS[1], "Great race!"),
+                        yt_thread("UgThread2", "SportsDay01", SUBSCRIBERS[1], "Well done"),
+                    ]
+                )
+            ],
+        ),
+    ]:
+        assert store_snapshot(con, snap, as_of, "run-1") is not None
+
+
+def test_apply_models_creates_every_view(con: duckdb.DuckDBPyConnection) -> None:
+    created = apply_models(con)  # again: models are re-created at every run
+    expected = {path.stem for path in model_files()}
+    assert set(created) == expected and len(created) == len(expected)
+    views = {
+        row[0]
+        for row in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE schema_name IN ('staging', 'marts')"
+        ).fetchall()
+    }
+    assert expected <= views
+    assert {"stg_raw__current_snapshots", "stg_x__posts", "fct_audience", "fct_published_media"} <= expected
+
+
+def test_models_over_an_empty_warehouse_return_no_rows(con: duckdb.DuckDBPyConnection) -> None:
+    for path in model_files():
+        layer = path.parent.name
+        assert count(con, f"SELECT * FROM {layer}.{path.stem}") == 0
+
+
+def test_x_users_from_two_follower_pages_and_the_account(con: duckdb.DuckDBPyConnection) -> None:
+    store_week_one(con)
+    users = rows(
+        con,
+        "SELECT relation, user_id, username, display_name, description, location, protected, followers_count"
+        " FROM staging.stg_x__users WHERE as_of = ? ORDER BY relation, position",
+        [WEEK[1]],
+    )
+    assert [(u["relation"], u["username"]) for u in users] == [
+        ("account", "TinyLanePrimary"),
+        ("follower", "jess_smith_mum"),
+        ("follower", "alfie_p_y6"),
+        ("follower", "anytown_library"),
+        ("following", "anytown_council"),
+    ]
+    jess, alfie, library = users[1:4]
+    assert (jess["description"], jess["location"], jess["protected"]) == ("Mum of two", "Anytown", False)
+    assert alfie["protected"] is True and alfie["followers_count"] == 12
+    assert (library["description"], library["location"]) == (None, None)
+
+
+def test_x_posts_and_media(con: duckdb.DuckDBPyConnection) -> None:
+    store_week_one(con)
+    posts = rows(
+        con,
+        "SELECT post_id, text, media_keys, hashtags, created_at FROM staging.stg_x__posts ORDER BY post_id",
+    )
+    assert [(p["post_id"], p["media_keys"], p["hashtags"]) for p in posts] == [
+        ("1850000000000000009", [], []),
+        ("1850000000000000010", [GARDEN, CHOIR], []),
+        ("1850000000000000012", [SPORTS], ["TinyLane"]),
+    ]
+    assert posts[0]["created_at"] is not None
+    media = rows(
+        con,
+        "SELECT post_id, position_in_post, media_key, media_type, url, preview_image_url, alt_text"
+        " FROM staging.stg_x__media ORDER BY media_key",
+    )
+    assert [(m["media_key"], m["post_id"], m["position_in_post"], m["media_type"]) for m in media] == [
+        (GARDEN, "1850000000000000010", 1, "photo"),
+        (SPORTS, "1850000000000000012", 1, "photo"),
+        (CHOIR, "1850000000000000010", 2, "video"),
+    ]
+    garden, sports, choir = media
+    assert sports["alt_text"] == "Children racing"
+    assert garden["alt_text"] is None and choir["alt_text"] is None
+    assert choir["url"] is None and choir["preview_image_url"].endswith(f"{CHOIR}.jpg")
+
+
+def test_youtube_staging(con: duckdb.DuckDBPyConnection) -> None:
+    store_week_one(con)
+    (channel,) = rows(con, "SELECT * FROM staging.stg_youtube__channel")
+    assert (channel["channel_id"], channel["custom_url"], channel["uploads_playlist_id"]) == (
+        CHANNEL,
+        "@tinylaneprimary",
+        "UUtinyLane0000000000001A",
+    )
+    assert (channel["subscriber_count"], channel["hidden_subscriber_count"], channel["description"]) == (
+        42,
+        False,
+        None,
+    )
+
+    videos = rows(con, "SELECT * FROM staging.stg_youtube__videos ORDER BY video_id")
+    assert [(v["video_id"], v["made_for_kids"], v["description"], v["tags"]) for v in videos] == [
+        ("KidsSong003", True, None, []),
+        ("SportsDay01", False, "Races", ["school"]),
+    ]
+    assert videos[1]["thumbnail_url"] == "https://i.ytimg.com/vi/SportsDay01/hqdefault.jpg"
+
+    subs = rows(con, "SELECT channel_id, title, description FROM staging.stg_youtube__subscribers ORDER BY 1")
+    assert subs == [
+        {"channel_id": SUBSCRIBERS[0], "title": "Jess Smith", "description": "Mum"},
+        {"channel_id": SUBSCRIBERS[1], "title": "Ray", "description": None},
+    ]
+    comments = rows(
+        con,
+        "SELECT thread_id, video_id, author_channel_id, text FROM staging.stg_youtube__comments ORDER BY 1",
+    )
+    assert [(c["thread_id"], c["video_id"], c["author_channel_id"], c["text"]) for c in comments] == [
+        ("UgThread1", "SportsDay01", SUBSCRIBERS[1], "Great race!"),
+        ("UgThread2", "SportsDay01", SUBSCRIBERS[1], "Well done"),
+    ]
+
+
+def test_fct_audience(con: duckdb.DuckDBPyConnection) -> None:
+    store_week_one(con)
+    audience = rows(
+        con,
+        "SELECT platform, relation, subject_id, handle, description, subject_url FROM marts.fct_audience"
+        " WHERE as_of = ? ORDER BY platform, relation, subject_id",
+        [WEEK[1]],
+    )
+    assert [(a["platform"], a["relation"], a["subject_id"]) for a in audience] == [
+        ("x", "follower", "1600000000000000001"),
+        ("x", "follower", "1600000000000000002"),
+        ("x", "follower", "1600000000000000003"),
+        ("x", "following", "1700000000000000001"),
+        ("youtube", "commenter", SUBSCRIBERS[1]),  # two comments, one commenter
+        ("youtube", "subscriber", SUBSCRIBERS[0]),
+        ("youtube", "subscriber", SUBSCRIBERS[1]),
+    ]
+    assert audience[0]["subject_url"] == "https://x.com/jess_smith_mum"
+    assert audience[2]["description"] is None
+    assert audience[5]["subject_url"] == f"https://www.youtube.com/channel/{SUBSCRIBERS[0]}"
+    columns = [d[0] for d in con.execute("SELECT * FROM marts.fct_audience LIMIT 0").description]
+    assert columns[:5] == ["as_of", "platform", "account_id", "relation", "subject_id"]
+
+
+def test_fct_published_media_with_fingerprints(con: duckdb.DuckDBPyConnection) -> None:
+    store_week_one(con)
+    store_media_fingerprints(
+        con,
+        [
+            {
+                "media_ref": f"x:{SPORTS}",
+                "platform": "x",
+                "account_id": X_ACCOUNT,
+                "url": "u",
+                "sha256": "abc",
+                "phash": "ff00",
+            },
+            {
+                "media_ref": "youtube:KidsSong003",
+                "platform": "youtube",
+                "account_id": CHANNEL,
+                "url": "u",
+                "error": "HTTP 404",
+            },
+        ],
+    )
+    media = rows(
+        con,
+        "SELECT platform, post_id, media_ref, media_type, url, alt_text, sha256, phash, fetch_error, post_url"
+        " FROM marts.fct_published_media ORDER BY media_ref",
+    )
+    assert len(media) == 5  # three X media, two video thumbnails
+    by_ref = {m["media_ref"]: m for m in media}
+    assert set(by_ref) == {
+        f"x:{SPORTS}",
+        f"x:{GARDEN}",
+        f"x:{CHOIR}",
+        "youtube:KidsSong003",
+        "youtube:SportsDay01",
+    }
+    assert (by_ref[f"x:{SPORTS}"]["sha256"], by_ref[f"x:{SPORTS}"]["phash"]) == ("abc", "ff00")
+    assert by_ref[f"x:{SPORTS}"]["post_url"] == "https://x.com/i/status/1850000000000000012"
+    assert by_ref[f"x:{CHOIR}"]["url"].endswith(f"ext_tw_video_thumb/{CHOIR}.jpg")
+    assert by_ref[f"x:{GARDEN}"]["sha256"] is None and by_ref[f"x:{GARDEN}"]["fetch_error"] is None
+    assert by_ref["youtube:KidsSong003"]["fetch_error"] == "HTTP 404"
+    assert by_ref["youtube:SportsDay01"]["url"] == "https://i.ytimg.com/vi/SportsDay01/hqdefault.jpg"
+
+
+def test_a_refetched_week_supersedes_the_first_fetch(con: duckdb.DuckDBPyConnection) -> None:
+    first = snapshot("x", X_ACCOUNT, "followers", [{"data": FOLLOWERS[0]}], fetched_at=T0)
+    second = snapshot(
+        "x", X_ACCOUNT, "followers", [{"data": FOLLOWERS[1]}], fetched_at=T0 + timedelta(hours=2)
+    )
+    first_id = store_snapshot(con, first, WEEK[1], "run-1")
+    second_id = store_snapshot(con, second, WEEK[1], "run-2")
+    assert first_id and second_id and first_id != second_id
+    assert count(con, "SELECT * FROM raw.snapshots") == 2  # raw is append-only
+    current = rows(
+        con, "SELECT snapshot_id, run_id FROM staging.stg_raw__current_snapshots WHERE stream = 'followers'"
+    )
+    assert current == [{"snapshot_id": second_id, "run_id": "run-2"}]
+    followers = con.execute("SELECT username FROM staging.stg_x__users WHERE as_of = ?", [WEEK[1]]).fetchall()
+    assert followers == [("anytown_library",)]
+
+
+def test_incremental_posts_across_two_snapshots_are_present_once_each(con: duckdb.DuckDBPyConnection) -> None:
+    week_one = snapshot("x", X_ACCOUNT, "posts", [x_posts_page(POSTS[1:], MEDIA[1:])], cursor=POSTS[1]["id"])
+    edited = {**POSTS[1], "text": "Our garden and choir (edited)"}
+    week_two = snapshot(
+        "x",
+        X_ACCOUNT,
+        "posts",
+        [x_posts_page([POSTS[0], edited], MEDIA)],
+        fetched_at=T0 + timedelta(weeks=1),
+        cursor=POSTS[0]["id"],
+    )
+    assert store_snapshot(con, week_one, WEEK[1], "run-1")
+    assert store_snapshot(con, week_two, WEEK[2], "run-2")
+    posts = con.execute("SELECT post_id, text FROM staging.stg_x__posts ORDER BY post_id").fetchall()
+    assert posts == [
+        ("1850000000000000009", "No pictures today"),
+        ("1850000000000000010", "Our garden and choir (edited)"),
+        ("1850000000000000012", "Sports day! #TinyLane"),
+    ]
+    media = con.execute("SELECT media_key, count(*) FROM staging.stg_x__media GROUP BY 1").fetchall()
+    assert sorted(media) == sorted([(GARDEN, 1), (CHOIR, 1), (SPORTS, 1)])
+    assert count(con, "SELECT * FROM marts.fct_published_media WHERE platform = 'x'") == 3
+
+
+def test_thumbnails_come_from_each_channels_latest_videos_fetch(con: duckdb.DuckDBPyConnection) -> None:
+    other = "UCotherChannel0000000001"
+    week_one = [
+        snapshot("youtube", CHANNEL, "videos", [items_page([yt_video("SportsDay01", "Sports day")])]),
+        snapshot("youtube", other, "videos", [items_page([yt_video("OtherVid001", "Other")])]),
+    ]
+    for snap in week_one:
+        assert store_snapshot(con, snap, WEEK[1], "run-1")
+    # Week 2: the school deleted every video on its channel; the other channel was not fetched again.
+    empty = snapshot("youtube", CHANNEL, "videos", [items_page([])], fetched_at=T0 + timedelta(weeks=1))
+    assert store_snapshot(con, empty, WEEK[2], "run-2")
+    refs = con.execute("SELECT media_ref FROM marts.fct_published_media ORDER BY 1").fetchall()
+    assert refs == [("youtube:OtherVid001",)]

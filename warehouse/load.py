@@ -1,0 +1,239 @@
+"""Writes into the warehouse: raw snapshots with their cursors, media fingerprints, register versions, results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import duckdb
+import polars as pl
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class RawPage:
+    page_no: int
+    request: dict[str, Any]
+    payload: dict[str, Any]
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class RawSnapshot:
+    """What the warehouse needs of a fetched stream; connectors' Snapshot maps onto it in flows."""
+
+    platform: str
+    account_id: str
+    stream: str
+    pages: Sequence[RawPage]
+    n_items: int
+    content_sha256: str
+    complete: bool
+    cursor: str | None = None
+    incremental: bool = False
+
+
+def read_cursor(con: duckdb.DuckDBPyConnection, platform: str, account_id: str, stream: str) -> str | None:
+    row = con.execute(
+        "SELECT cursor_value FROM meta.sync_cursors WHERE platform = ? AND account_id = ? AND stream = ?",
+        [platform, account_id, stream],
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def store_snapshot(
+    con: duckdb.DuckDBPyConnection, snapshot: RawSnapshot, as_of: date, run_id: str
+) -> str | None:
+    """Append a snapshot unless the same content is already stored for that week; returns the id written.
+
+    Incremental streams with nothing new store nothing. The cursor moves in the caller's transaction, so a
+    crash can never leave a cursor pointing past rows that were not written.
+    """
+    if snapshot.incremental and snapshot.n_items == 0:
+        return None
+    if not snapshot.incremental:
+        current = con.execute(
+            "SELECT content_sha256 FROM staging.stg_raw__current_snapshots"
+            " WHERE platform = ? AND account_id = ? AND stream = ? AND as_of = ?",
+            [snapshot.platform, snapshot.account_id, snapshot.stream, as_of],
+        ).fetchone()
+        if current and current[0] == snapshot.content_sha256:
+            return None
+    else:
+        seen = con.execute(
+            "SELECT 1 FROM raw.snapshots WHERE platform = ? AND account_id = ? AND stream = ? AND content_sha256 = ?",
+            [snapshot.platform, snapshot.account_id, snapshot.stream, snapshot.content_sha256],
+        ).fetchone()
+        if seen:
+            return None
+    snapshot_id = uuid.uuid4().hex
+    fetched_at = max((_naive_utc(p.fetched_at) for p in snapshot.pages), default=now_utc())
+    con.execute(
+        "INSERT INTO raw.snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            snapshot_id,
+            snapshot.platform,
+            snapshot.account_id,
+            snapshot.stream,
+            as_of,
+            run_id,
+            fetched_at,
+            len(snapshot.pages),
+            snapshot.n_items,
+            snapshot.content_sha256,
+            snapshot.complete,
+        ],
+    )
+    con.executemany(
+        "INSERT INTO raw.api_pages VALUES (?, ?, ?, ?, ?)",
+        [
+            [
+                snapshot_id,
+                p.page_no,
+                json.dumps(p.request, default=str),
+                json.dumps(p.payload),
+                _naive_utc(p.fetched_at),
+            ]
+            for p in snapshot.pages
+        ],
+    )
+    if snapshot.cursor is not None:
+        con.execute(
+            "INSERT OR REPLACE INTO meta.sync_cursors VALUES (?, ?, ?, ?, ?, ?)",
+            [snapshot.platform, snapshot.account_id, snapshot.stream, snapshot.cursor, as_of, now_utc()],
+        )
+    return snapshot_id
+
+
+def known_media_refs(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Media already fingerprinted successfully: never downloaded again."""
+    return {
+        row[0] for row in con.execute("SELECT media_ref FROM raw.media_files WHERE error IS NULL").fetchall()
+    }
+
+
+def store_media_fingerprints(con: duckdb.DuckDBPyConnection, rows: Iterable[dict[str, Any]]) -> int:
+    columns = [
+        "media_ref",
+        "platform",
+        "account_id",
+        "url",
+        "sha256",
+        "n_bytes",
+        "width",
+        "height",
+        "phash",
+        "dhash",
+    ]
+    batch = [[row.get(c) for c in columns] + [now_utc(), row.get("error")] for row in rows]
+    if batch:
+        con.executemany(
+            "INSERT OR REPLACE INTO raw.media_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch
+        )
+    return len(batch)
+
+
+REGISTER_TABLES = ("pupils", "staff", "parents", "approved_media")
+
+
+def store_registers(
+    con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame], file_hashes: dict[str, str], as_of: date
+) -> str:
+    """Load a register version unless the latest load has exactly these files; returns the load in force."""
+    fingerprint = json.dumps(file_hashes, sort_keys=True)
+    latest = con.execute(
+        "SELECT load_id, files FROM ref.register_loads ORDER BY loaded_at DESC LIMIT 1"
+    ).fetchone()
+    if latest and json.dumps(json.loads(latest[1]), sort_keys=True) == fingerprint:
+        return str(latest[0])
+    load_id = hashlib.sha256(fingerprint.encode()).hexdigest()[:16] + "-" + uuid.uuid4().hex[:8]
+    con.execute(
+        "INSERT INTO ref.register_loads VALUES (?, ?, ?, ?)", [load_id, now_utc(), as_of, fingerprint]
+    )
+    for table in REGISTER_TABLES:
+        frame = frames[table].with_columns(pl.lit(load_id).alias("load_id"))
+        columns = [c[0] for c in con.execute(f"DESCRIBE ref.{table}").fetchall()]
+        missing = [c for c in columns if c not in frame.columns]
+        frame = frame.with_columns([pl.lit(None).alias(c) for c in missing]).select(columns)
+        con.register("register_frame", frame.to_arrow())
+        try:
+            con.execute(f"INSERT INTO ref.{table} SELECT * FROM register_frame")
+        finally:
+            con.unregister("register_frame")
+    return load_id
+
+
+def cached_approved_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    rows = con.execute(
+        "SELECT file_sha256, phash, dhash, width, height FROM ref.approved_media_hashes"
+    ).fetchall()
+    return {r[0]: {"phash": r[1], "dhash": r[2], "width": r[3], "height": r[4]} for r in rows}
+
+
+def store_approved_hashes(con: duckdb.DuckDBPyConnection, hashes: dict[str, dict[str, Any]]) -> None:
+    con.executemany(
+        "INSERT OR IGNORE INTO ref.approved_media_hashes VALUES (?, ?, ?, ?, ?, ?)",
+        [[sha, h["phash"], h["dhash"], h["width"], h["height"], now_utc()] for sha, h in hashes.items()],
+    )
+
+
+def store_validation_results(
+    con: duckdb.DuckDBPyConnection, as_of: date, run_id: str, results: Iterable[dict[str, Any]]
+) -> None:
+    for r in results:
+        con.execute("DELETE FROM audit.validation_results WHERE as_of = ? AND suite = ?", [as_of, r["suite"]])
+        con.execute(
+            "INSERT INTO audit.validation_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                as_of,
+                r["suite"],
+                run_id,
+                r["success"],
+                r["blocking"],
+                r["n_rows"],
+                json.dumps(r["results"]),
+                now_utc(),
+            ],
+        )
+
+
+def upsert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, as_of: date) -> None:
+    """Replace one week's rows of a per-week table with `frame` (so re-running a week never duplicates)."""
+    con.execute(f"DELETE FROM {table} WHERE as_of = ?", [as_of])
+    if frame.height:
+        columns = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
+        con.register("week_frame", frame.select(columns).to_arrow())
+        try:
+            con.execute(f"INSERT INTO {table} SELECT * FROM week_frame")
+        finally:
+            con.unregister("week_frame")
+
+
+def record_run(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    run_id: str,
+    mode: str,
+    school_name: str,
+    started_at: datetime,
+    summary: dict[str, Any],
+) -> None:
+    previous = con.execute("SELECT attempts FROM audit.runs WHERE as_of = ?", [as_of]).fetchone()
+    attempts = (previous[0] if previous else 0) + 1
+    con.execute("DELETE FROM audit.runs WHERE as_of = ?", [as_of])
+    con.execute(
+        "INSERT INTO audit.runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [as_of, run_id, mode, school_name, _naive_utc(started_at), now_utc(), attempts, json.dumps(summary)],
+    )

@@ -1,0 +1,33 @@
+"""SQL models (staging and marts views), one per .sql file, re-created at every run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+MODELS_DIR = Path(__file__).parent / "models"
+LAYERS = ("staging", "marts")
+
+
+def model_files() -> list[Path]:
+    return [path for layer in LAYERS for path in sorted((MODELS_DIR / layer).glob("*.sql"))]
+
+
+def apply_models(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Create or replace every view; a model whose inputs come later in the order is retried after them."""
+    pending = model_files()
+    created: list[str] = []
+    while pending:
+        failed: list[tuple[Path, duckdb.Error]] = []
+        for path in pending:
+            try:
+                con.execute(path.read_text(encoding="utf-8"))
+                created.append(path.stem)
+            except duckdb.CatalogException as error:
+                failed.append((path, error))
+        if len(failed) == len(pending):
+            names = ", ".join(f"{p.stem} ({e})" for p, e in failed)
+            raise RuntimeError(f"SQL models could not be created: {names}")
+        pending = [path for path, _ in failed]
+    return created

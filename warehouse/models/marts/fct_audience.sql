@@ -1,0 +1,22 @@
+-- Everyone connected to an official account in a week: X followers and following, visible YouTube subscribers
+-- and commenters. The input of identity resolution.
+CREATE OR REPLACE VIEW marts.fct_audience AS
+SELECT
+    as_of, 'x' AS platform, account_id, relation, user_id AS subject_id,
+    username AS handle, display_name, description, location, created_at, protected,
+    'https://x.com/' || username AS subject_url
+FROM staging.stg_x__users
+WHERE relation IN ('follower', 'following')
+UNION ALL
+SELECT
+    as_of, 'youtube', account_id, 'subscriber', channel_id,
+    NULL, title, description, NULL, NULL, NULL,
+    'https://www.youtube.com/channel/' || channel_id
+FROM staging.stg_youtube__subscribers
+UNION ALL
+SELECT DISTINCT ON (as_of, account_id, author_channel_id)
+    as_of, 'youtube', account_id, 'commenter', author_channel_id,
+    author_display_name, author_display_name, NULL, NULL, NULL, NULL,
+    'https://www.youtube.com/channel/' || author_channel_id
+FROM staging.stg_youtube__comments
+WHERE author_channel_id IS NOT NULL;

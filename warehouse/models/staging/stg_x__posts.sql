@@ -1,0 +1,23 @@
+-- Every X post ever fetched (posts arrive incrementally), latest copy of each.
+CREATE OR REPLACE VIEW staging.stg_x__posts AS
+WITH unnested AS (
+    SELECT s.account_id, s.fetched_at, unnest(json_extract(p.payload, '$.data[*]')) AS t
+    FROM raw.snapshots AS s
+    JOIN raw.api_pages AS p USING (snapshot_id)
+    WHERE s.platform = 'x' AND s.stream = 'posts'
+),
+ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY t ->> 'id' ORDER BY fetched_at DESC) AS copy_rank
+    FROM unnested
+)
+SELECT
+    account_id,
+    t ->> 'id' AS post_id,
+    t ->> 'text' AS text,
+    TRY_CAST(t ->> 'created_at' AS TIMESTAMPTZ) AS created_at,
+    t ->> 'author_id' AS author_id,
+    coalesce(json_extract_string(t, '$.attachments.media_keys[*]'), []::VARCHAR[]) AS media_keys,
+    coalesce(json_extract_string(t, '$.entities.hashtags[*].tag'), []::VARCHAR[]) AS hashtags,
+    fetched_at
+FROM ranked
+WHERE copy_rank = 1;
