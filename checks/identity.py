@@ -33,6 +33,9 @@ ADULT_CUES = re.compile(
     re.IGNORECASE,
 )
 EARLIEST_ACCOUNT_AGE = 5
+# When one handle is declared for several people, the most serious reading wins (a staff member who is also a
+# parent is still using a personal account, DESIGN.md §5.6).
+KIND_PRECEDENCE = {"pupil": 0, "former_pupil": 1, "staff_personal": 2, "staff_official": 3, "parent": 4}
 
 
 def fold_name(text: str | None) -> str:
@@ -115,7 +118,7 @@ class RegisterIndex:
                 row["date_of_birth"],
             )
             for key in _handles(row["known_handles"]):
-                self.by_handle[key] = (person, kind, "pupils.csv known_handles")
+                self._declare(key, person, kind, "pupils.csv known_handles")
             for name in person.names:
                 self.by_name[name].append(person)
         for row in staff.iter_rows(named=True):
@@ -127,9 +130,9 @@ class RegisterIndex:
                 f"staff {row['staff_id']}{role}",
             )
             for key in _handles(row["official_handles"]):
-                self.by_handle[key] = (person, "staff_official", "staff.csv official_handles")
+                self._declare(key, person, "staff_official", "staff.csv official_handles")
             for key in _handles(row["personal_handles"]):
-                self.by_handle[key] = (person, "staff_personal", "staff.csv personal_handles")
+                self._declare(key, person, "staff_personal", "staff.csv personal_handles")
             for name in person.names:
                 self.by_name[name].append(person)
         for row in parents.iter_rows(named=True):
@@ -141,9 +144,14 @@ class RegisterIndex:
                 f"parent {row['parent_id']} of {pupils_of}" if pupils_of else f"parent {row['parent_id']}",
             )
             for key in _handles(row["known_handles"]):
-                self.by_handle[key] = (person, "parent", "parents.csv known_handles")
+                self._declare(key, person, "parent", "parents.csv known_handles")
             for name in person.names:
                 self.by_name[name].append(person)
+
+    def _declare(self, key: tuple[str, str], person: Person, kind: str, source: str) -> None:
+        held = self.by_handle.get(key)
+        if held is None or KIND_PRECEDENCE[kind] < KIND_PRECEDENCE[held[1]]:
+            self.by_handle[key] = (person, kind, source)
 
 
 def _resolved_kind(person: Person) -> str:
@@ -205,8 +213,7 @@ def resolve_identities(audience: pl.DataFrame, index: RegisterIndex) -> pl.DataF
             candidates = _name_candidates(index, member)
             if candidates:
                 # Prefer the most serious reading among equally good candidates: a pupil over an adult.
-                order = {"pupil": 0, "former_pupil": 1, "staff_personal": 2, "parent": 3}
-                best = sorted(candidates, key=lambda c: (-c.confidence, order.get(c.resolved_kind, 9)))[0]
+                best = sorted(candidates, key=lambda c: (-c.confidence, KIND_PRECEDENCE[c.resolved_kind]))[0]
         rows.append(
             {
                 "as_of": member["as_of"],

@@ -37,7 +37,7 @@ class ApiSettings:
 class RuleSettings:
     exception_threshold: float = 0.85
     review_floor: float = 0.6
-    media_hash_max_distance: int = 10
+    media_hash_max_distance: int = 6
     disabled: tuple[str, ...] = ()
 
 

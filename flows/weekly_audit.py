@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import requests
@@ -435,8 +436,9 @@ def weekly_audit(
     """Audit every approved account in `school_toml` for the week ending `as_of` (default: today)."""
     logger = get_run_logger()
     started_at = datetime.now(UTC)
-    week = date.fromisoformat(as_of) if as_of else date.today()
     config = load_config(Path(school_toml))
+    # "Today" is the school's today: a Monday 06:00 London run must not audit Sunday's date.
+    week = date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo(config.timezone)).date()
     db = Path(db_path)
     run_id = uuid.uuid4().hex
     registers, register_results = load_and_validate_registers(config, week)

@@ -96,19 +96,20 @@ def store_snapshot(
             snapshot.complete,
         ],
     )
-    con.executemany(
-        "INSERT INTO raw.api_pages VALUES (?, ?, ?, ?, ?)",
-        [
+    if snapshot.pages:
+        con.executemany(
+            "INSERT INTO raw.api_pages VALUES (?, ?, ?, ?, ?)",
             [
-                snapshot_id,
-                p.page_no,
-                json.dumps(p.request, default=str),
-                json.dumps(p.payload),
-                _naive_utc(p.fetched_at),
-            ]
-            for p in snapshot.pages
-        ],
-    )
+                [
+                    snapshot_id,
+                    p.page_no,
+                    json.dumps(p.request, default=str),
+                    json.dumps(p.payload),
+                    _naive_utc(p.fetched_at),
+                ]
+                for p in snapshot.pages
+            ],
+        )
     if snapshot.cursor is not None:
         con.execute(
             "INSERT OR REPLACE INTO meta.sync_cursors VALUES (?, ?, ?, ?, ?, ?)",
@@ -183,6 +184,8 @@ def cached_approved_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str
 
 
 def store_approved_hashes(con: duckdb.DuckDBPyConnection, hashes: dict[str, dict[str, Any]]) -> None:
+    if not hashes:
+        return
     con.executemany(
         "INSERT OR IGNORE INTO ref.approved_media_hashes VALUES (?, ?, ?, ?, ?, ?)",
         [[sha, h["phash"], h["dhash"], h["width"], h["height"], now_utc()] for sha, h in hashes.items()],
@@ -193,19 +196,22 @@ def store_validation_results(
     con: duckdb.DuckDBPyConnection, as_of: date, run_id: str, results: Iterable[dict[str, Any]]
 ) -> None:
     for r in results:
+        outcome = json.dumps(r["results"], sort_keys=True)
+        held = con.execute(
+            "SELECT success, blocking, n_rows, results FROM audit.validation_results WHERE as_of = ? AND suite = ?",
+            [as_of, r["suite"]],
+        ).fetchone()
+        same = held is not None and tuple(held[:3]) == (r["success"], r["blocking"], r["n_rows"])
+        if held is not None and (
+            r["n_rows"] == 0 or (same and json.dumps(json.loads(held[3]), sort_keys=True) == outcome)
+        ):
+            # The week was already validated this way, or this attempt brought nothing new to validate
+            # (an incremental stream re-read the same week): the first record stands.
+            continue
         con.execute("DELETE FROM audit.validation_results WHERE as_of = ? AND suite = ?", [as_of, r["suite"]])
         con.execute(
             "INSERT INTO audit.validation_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                as_of,
-                r["suite"],
-                run_id,
-                r["success"],
-                r["blocking"],
-                r["n_rows"],
-                json.dumps(r["results"]),
-                now_utc(),
-            ],
+            [as_of, r["suite"], run_id, r["success"], r["blocking"], r["n_rows"], outcome, now_utc()],
         )
 
 

@@ -19,16 +19,31 @@ from checks.media_hash import hamming
 from checks.rules.base import Rule
 
 PUBLISHED_MEDIA = """
-SELECT platform, account_id, post_id, media_key, media_type, url, post_url, phash, fetch_error
-FROM marts.fct_published_media
-WHERE post_id IS NOT NULL
-ORDER BY platform, post_id, media_key
+SELECT m.platform, m.account_id, m.post_id, m.media_key, m.media_type, m.url, m.post_url, m.phash, m.fetch_error,
+    coalesce(p.text, v.title) AS post_text
+FROM marts.fct_published_media AS m
+LEFT JOIN staging.stg_x__posts AS p ON m.platform = 'x' AND p.post_id = m.post_id
+LEFT JOIN (
+    SELECT video_id, arg_max(title, as_of) AS title FROM staging.stg_youtube__videos GROUP BY video_id
+) AS v ON m.platform = 'youtube' AND v.video_id = m.post_id
+WHERE m.post_id IS NOT NULL
+ORDER BY m.platform, m.post_id, m.media_key
 """
+LABEL_CHARS = 60
 APPROVALS = """
 SELECT a.approval_id, a.file, a.platform, a.post_id, h.phash
 FROM staging.stg_ref__approved_media AS a
 LEFT JOIN ref.approved_media_hashes AS h ON h.file_sha256 = a.file_sha256
+ORDER BY a.approval_id
 """
+
+
+def _label(text: str | None, fallback: str) -> str:
+    """The post's first words or the video's title (DESIGN.md §5.5), on one line and short."""
+    words = " ".join((text or "").split())
+    if len(words) <= LABEL_CHARS:
+        return words or fallback
+    return words[:LABEL_CHARS].rsplit(" ", 1)[0] + "…"
 
 
 def covers(approval_platform: str, platform: str) -> bool:
@@ -77,6 +92,7 @@ def find(ctx: RuleContext) -> list[Finding]:
         "post_url",
         "phash",
         "fetch_error",
+        "post_text",
     )
     by_post: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in ctx.con.execute(PUBLISHED_MEDIA).fetchall():
@@ -101,7 +117,7 @@ def find(ctx: RuleContext) -> list[Finding]:
                 account=ctx.account_label(platform, account_id),
                 subject_kind=kind,
                 subject_id=post_id,
-                subject_label=f"{kind} {post_id}",
+                subject_label=_label(items[0]["post_text"], f"{kind} {post_id}"),
                 subject_url=items[0]["post_url"],
                 person_kind=None,
                 person_id=None,

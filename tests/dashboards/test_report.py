@@ -1,0 +1,337 @@
+"""The four output files (DESIGN.md §5.5): contract fields, open rows only, private files, nothing live from platforms."""
+
+from __future__ import annotations
+
+import csv
+import json
+import stat
+import subprocess
+import sys
+from collections import defaultdict
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from checks.rules import RULES
+from dashboards.report import FORMULA_LEADS, write_outputs
+from tests.checks.conftest import SHARED
+from tests.dashboards.conftest import (
+    AS_OF,
+    FIRST_WEEK,
+    LAST_WEEK,
+    PUPIL_FOLLOWER,
+    STAFF_FOLLOWER,
+    UNAPPROVED_VIDEO,
+    insert_exception,
+    insert_rules,
+    variant,
+)
+
+CONTRACT_FIELDS = {
+    "key",
+    "rule",
+    "severity",
+    "status",
+    "platform",
+    "account",
+    "subject_kind",
+    "subject_id",
+    "subject_label",
+    "person_kind",
+    "person_id",
+    "confidence",
+    "evidence",
+    "first_seen",
+    "last_seen",
+}
+EXTRA_FIELDS = {"subject_url"}
+FILES = ("exceptions.json", "exceptions.csv", "resolved.json", "report.html")
+CHECK_OUTPUTS = SHARED / "tools" / "check_outputs.py"
+
+SCRIPT = "<script>alert(1)</script>"
+HYPERLINK = '=HYPERLINK("http://evil","x")'
+HOSTILE_EVIDENCE = [
+    "+44 7700 900123 is a phone number",
+    "-1 day: 'sum'",
+    "@SUM(A1:A9)",
+    "\tcmd|' /C calc'!A0",
+]
+
+
+class Page(HTMLParser):
+    """What a browser would build from report.html: tags with attributes, and the text of each section."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text_by_section: dict[str, list[str]] = defaultdict(list)
+        self.section = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag == "section":
+            self.section = attributes.get("aria-labelledby") or ""
+
+    def handle_data(self, data: str) -> None:
+        self.text_by_section[self.section].append(data)
+
+    def text(self, section: str) -> str:
+        return " ".join(" ".join(self.text_by_section[section]).split())
+
+    def find(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+
+def parse(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.close()
+    return page
+
+
+def write(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, Any]:
+    outputs = write_outputs(con, out, AS_OF, "Tiny Lane Primary School")
+    return {
+        "outputs": outputs,
+        "exceptions": json.loads((out / "exceptions.json").read_text(encoding="utf-8")),
+        "resolved": json.loads((out / "resolved.json").read_text(encoding="utf-8")),
+        "csv": list(csv.DictReader((out / "exceptions.csv").open(encoding="utf-8", newline=""))),
+        "page": parse(out / "report.html"),
+        "html": (out / "report.html").read_text(encoding="utf-8"),
+    }
+
+
+def check_outputs(out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(CHECK_OUTPUTS), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def week(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A warehouse after a run: every lifecycle status, and rows carrying hostile platform text."""
+    insert_rules(con)
+    insert_exception(con, PUPIL_FOLLOWER, "new")
+    insert_exception(con, STAFF_FOLLOWER, "open", first_seen=LAST_WEEK)
+    insert_exception(con, UNAPPROVED_VIDEO, "acknowledged", first_seen=FIRST_WEEK)
+    insert_exception(
+        con, variant(PUPIL_FOLLOWER, "1600000000000000002", severity="low", confidence=0.65), "reopened"
+    )
+    insert_exception(con, variant(PUPIL_FOLLOWER, "1600000000000000003"), "accepted", first_seen=FIRST_WEEK)
+    insert_exception(
+        con, variant(PUPIL_FOLLOWER, "1600000000000000004"), "false_positive", first_seen=FIRST_WEEK
+    )
+    insert_exception(
+        con,
+        variant(STAFF_FOLLOWER, "1700000000000000005"),
+        "resolved",
+        FIRST_WEEK,
+        LAST_WEEK,
+        resolved_on=AS_OF,
+    )
+    insert_exception(
+        con,
+        variant(STAFF_FOLLOWER, "1700000000000000006"),
+        "resolved",
+        FIRST_WEEK,
+        FIRST_WEEK,
+        resolved_on=LAST_WEEK,
+    )
+    # Platform text is hostile: labels, names and evidence come from followers' own profiles and posts.
+    insert_exception(
+        con,
+        variant(
+            PUPIL_FOLLOWER, "1600000000000000010", subject_label=SCRIPT, subject_url="javascript:alert(1)"
+        ),
+    )
+    insert_exception(con, variant(PUPIL_FOLLOWER, "1600000000000000011", subject_label=HYPERLINK))
+    for n, evidence in enumerate(HOSTILE_EVIDENCE):
+        insert_exception(con, variant(STAFF_FOLLOWER, f"170000000000000002{n}", evidence=evidence))
+    return con
+
+
+OPEN_IDS = {
+    PUPIL_FOLLOWER.subject_id,
+    STAFF_FOLLOWER.subject_id,
+    UNAPPROVED_VIDEO.subject_id,
+    "1600000000000000002",
+    "1600000000000000010",
+    "1600000000000000011",
+    *(f"170000000000000002{n}" for n in range(len(HOSTILE_EVIDENCE))),
+}
+
+
+def test_four_private_files_are_written(week: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in FILES:  # last week's copies, world-readable
+        (out / name).write_text("old", encoding="utf-8")
+        (out / name).chmod(0o644)
+    written = write(week, out)
+    assert set(written["outputs"].paths) == set(FILES)
+    for name in FILES:
+        assert stat.S_IMODE((out / name).stat().st_mode) == 0o600, name
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)  # no temporary files left behind
+
+
+def test_exceptions_json_has_exactly_the_contract_fields(
+    week: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    rows = write(week, tmp_path)["exceptions"]
+    assert rows
+    for row in rows:
+        assert set(row) == CONTRACT_FIELDS | EXTRA_FIELDS
+        assert isinstance(row["confidence"], float) and 0 <= row["confidence"] <= 1
+        assert date.fromisoformat(row["first_seen"]) <= date.fromisoformat(row["last_seen"])
+    assert len({row["key"] for row in rows}) == len(rows)
+    (pupil,) = [r for r in rows if r["key"] == PUPIL_FOLLOWER.key]
+    assert pupil == {
+        "key": "pupil-follower:x:TinyLanePrimary:follower:1600000000000000001",
+        "rule": "pupil-follower",
+        "severity": "high",
+        "status": "new",
+        "platform": "x",
+        "account": "TinyLanePrimary",
+        "subject_kind": "follower",
+        "subject_id": "1600000000000000001",
+        "subject_label": "@jess_smith",
+        "subject_url": "https://x.com/jess_smith",
+        "person_kind": "pupil",
+        "person_id": "P0001",
+        "confidence": 1.0,
+        "evidence": PUPIL_FOLLOWER.evidence,
+        "first_seen": "2026-11-13",
+        "last_seen": "2026-11-13",
+    }
+
+
+def test_only_open_exceptions_are_listed(week: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    written = write(week, tmp_path)
+    rows = written["exceptions"]
+    assert {r["subject_id"] for r in rows} == OPEN_IDS
+    assert {r["status"] for r in rows} == {"new", "open", "acknowledged", "reopened"}
+    assert [r["subject_id"] for r in written["csv"]] == [r["subject_id"] for r in rows]
+    severities = [r["severity"] for r in rows]
+    order = ["critical", "high", "medium", "low"]
+    assert severities == sorted(severities, key=order.index)  # most serious first
+
+
+def test_resolved_json_holds_what_was_resolved_this_week(
+    week: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    (resolved,) = write(week, tmp_path)["resolved"]
+    assert resolved["subject_id"] == "1700000000000000005"
+    assert resolved["status"] == "resolved"
+    assert resolved["resolved_on"] == AS_OF.isoformat()
+    assert resolved["last_seen"] == LAST_WEEK.isoformat()
+
+
+def test_the_csv_never_starts_a_formula(week: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    written = write(week, tmp_path)
+    with (tmp_path / "exceptions.csv").open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    assert table[0] == list(written["outputs"].exceptions[0])  # header = the JSON fields, in order
+    cells = [cell for row in table for cell in row]
+    assert [cell for cell in cells if cell.startswith(FORMULA_LEADS)] == []
+    # Neutralised, not lost: a person still reads what the platform said.
+    assert "'" + HYPERLINK in cells
+    for evidence in HOSTILE_EVIDENCE:
+        assert "'" + evidence in cells
+    assert len(table) - 1 == len(written["exceptions"])
+
+
+def test_platform_text_is_escaped_in_the_report(week: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    written = write(week, tmp_path)
+    page: Page = written["page"]
+    assert page.find("script") == []
+    assert "<script>" not in written["html"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in written["html"]
+    assert SCRIPT in page.text("rule-pupil-follower")  # shown to the reader as text
+    assert HYPERLINK in page.text("rule-pupil-follower")
+    for evidence in HOSTILE_EVIDENCE:
+        assert " ".join(evidence.split()) in page.text("rule-staff-personal-follower")
+
+
+def test_only_platform_links_are_rendered(week: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    written = write(week, tmp_path)
+    hrefs = [a.get("href") or "" for a in written["page"].find("a")]
+    assert "https://x.com/jess_smith" in hrefs
+    assert "https://www.youtube.com/watch?v=vidStranger1" in hrefs
+    assert all(href.startswith(("https://x.com/", "https://www.youtube.com/")) for href in hrefs)
+    assert "javascript:" not in written["html"]
+    (hostile,) = [r for r in written["exceptions"] if r["subject_id"] == "1600000000000000010"]
+    assert hostile["subject_url"] is None
+
+
+def test_the_report_reads_as_a_report(week: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    written = write(week, tmp_path)
+    page: Page = written["page"]
+    assert page.find("html") == [{"lang": "en-GB"}]
+    headers = page.find("th")
+    assert headers and all(th.get("scope") == "col" for th in headers)
+    summary = page.text("summary")
+    assert "New this week" in summary and "Resolved this week" in summary
+    for rule in RULES:  # every rule here has open exceptions: one section each, citing its policy
+        section = page.text(f"rule-{rule.id}")
+        assert rule.title in section
+        assert " ".join(rule.policy.split()) in section
+    assert "@helenward" in page.text("rule-staff-personal-follower")
+    assert "@helenward" not in page.text("rule-pupil-follower")
+    assert "1700000000000000005" in page.text("resolved")
+
+
+def test_the_report_loads_nothing_from_the_network(week: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    written = write(week, tmp_path)
+    page: Page = written["page"]
+    for tag, attrs in page.tags:
+        assert "src" not in attrs, tag
+        if tag in ("link", "base", "iframe", "object", "embed", "img", "script"):
+            pytest.fail(f"report.html has a <{tag}>")
+    html = written["html"]
+    assert "@import" not in html and "url(" not in html
+    (policy,) = [m for m in page.find("meta") if m.get("http-equiv") == "Content-Security-Policy"]
+    assert "default-src 'none'" in (policy.get("content") or "")
+
+
+def test_the_output_folder_passes_the_shared_contract_checker(
+    week: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    write(week, tmp_path)
+    result = check_outputs(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_quiet_week_still_writes_every_file(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    insert_rules(con)
+    written = write(con, tmp_path / "nested" / "out")
+    assert written["exceptions"] == [] and written["resolved"] == [] and written["csv"] == []
+    assert (
+        (tmp_path / "nested" / "out" / "exceptions.csv").read_text(encoding="utf-8").startswith("key,rule,")
+    )
+    nothing = written["page"].text("clear")
+    assert all(rule.title in nothing for rule in RULES)
+    assert "Nothing was resolved this week" in written["page"].text("resolved")
+    result = check_outputs(tmp_path / "nested" / "out")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_missing_label_is_not_shown_as_none(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    insert_rules(con)
+    unnamed = variant(PUPIL_FOLLOWER, "UCnoTitle000000000000000", platform="youtube", subject_label=None)
+    insert_exception(con, unnamed)
+    insert_exception(
+        con, variant(unnamed, "UCnoTitle000000000000001"), "resolved", FIRST_WEEK, LAST_WEEK, AS_OF
+    )
+    page = write(con, tmp_path)["page"]
+    assert "None" not in page.text("rule-pupil-follower")
+    assert "None" not in page.text("resolved")
+    assert "UCnoTitle000000000000000" in page.text("rule-pupil-follower")
