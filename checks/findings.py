@@ -77,6 +77,17 @@ class Thresholds:
     media_hash_max_distance: int = 6
 
 
+@dataclass(frozen=True)
+class ConfiguredAccount:
+    """An official account as school.toml approves it."""
+
+    platform: str
+    id: str
+    handle: str
+    approved_by: str | None = None
+    approved_on: date | None = None
+
+
 @dataclass
 class RuleContext:
     """Everything a rule may read: the week, the resolved identities, the warehouse (read only by convention)."""
@@ -87,6 +98,14 @@ class RuleContext:
     account_labels: dict[tuple[str, str], str]
     thresholds: Thresholds = field(default_factory=Thresholds)
     school_name: str = ""
+    email_domains: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    accounts: tuple[ConfiguredAccount, ...] = ()
+    # Rule-specific settings from `[rules.<rule-id>]` tables in school.toml, keyed by rule id.
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def options_for(self, rule_id: str) -> dict[str, Any]:
+        return self.options.get(rule_id, {})
 
     def account_label(self, platform: str, account_id: str) -> str:
         return self.account_labels.get((platform, account_id), account_id)

@@ -39,6 +39,8 @@ class RuleSettings:
     review_floor: float = 0.6
     media_hash_max_distance: int = 6
     disabled: tuple[str, ...] = ()
+    # `[rules.<rule-id>]` sub-tables: settings one rule reads (e.g. extra political terms).
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,18 @@ def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
 
 def _typed(table: dict[str, Any], cls: type, section: str) -> Any:
     known = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(table) - set(known))
+    unknown = sorted(
+        k for k in set(table) - set(known) if not isinstance(table[k], dict) or "options" not in known
+    )
     if unknown:
         raise ConfigError(f"school.toml: unknown key(s) in [{section}]: {', '.join(unknown)}")
-    values = {}
+    values: dict[str, Any] = {}
+    if "options" in known:
+        values["options"] = {k: v for k, v in table.items() if isinstance(v, dict)}
+        table = {k: v for k, v in table.items() if not isinstance(v, dict)}
+        unknown = sorted(set(table) - set(known))
+        if unknown:
+            raise ConfigError(f"school.toml: unknown key(s) in [{section}]: {', '.join(unknown)}")
     for key, value in table.items():
         default = known[key].default
         if isinstance(default, bool) or (isinstance(default, tuple) and not isinstance(value, list)):

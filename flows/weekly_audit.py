@@ -21,7 +21,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from checks.findings import Finding, RuleContext, Thresholds
+from checks.findings import ConfiguredAccount, Finding, RuleContext, Thresholds
 from checks.identity import RegisterIndex, resolve_identities
 from checks.media_hash import UnreadableImage, fingerprint_image
 from checks.raw_frames import build_raw_frames
@@ -358,6 +358,13 @@ def evaluate(con: Any, config: SchoolConfig, registers: Registers, as_of: date) 
             media_hash_max_distance=config.rules.media_hash_max_distance,
         ),
         school_name=config.name,
+        email_domains=config.email_domains,
+        phones=config.phones,
+        accounts=tuple(
+            ConfiguredAccount(a.platform, a.id, a.handle, a.approved_by, a.approved_on)
+            for a in config.accounts
+        ),
+        options=config.rules.options,
     )
     findings: list[Finding] = []
     rules_run: list[str] = []

@@ -1,0 +1,37 @@
+"""`socialaudit run`: the weekly audit, against a sandbox dataset or the live APIs."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from flows.commands.common import iso_date, run_audit
+
+NAME = "run"
+HELP = "run the weekly audit"
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--sandbox", type=Path, metavar="DIR", help="a sandbox dataset directory (served locally)"
+    )
+    source.add_argument(
+        "--config", type=Path, metavar="SCHOOL_TOML", help="school.toml, audited on the live APIs"
+    )
+    parser.add_argument("--db", type=Path, required=True, help="the DuckDB warehouse file")
+    parser.add_argument("--out", type=Path, required=True, help="the output folder")
+    parser.add_argument("--as-of", type=iso_date, default=None, help="audit date YYYY-MM-DD (default: today)")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.sandbox is not None:
+        school_toml, sandbox = args.sandbox / "school.toml", True
+    else:
+        school_toml, sandbox = args.config, False
+    result = run_audit(school_toml, args.db, args.out, args.as_of, sandbox)
+    print(
+        f"{result['exceptions']} exceptions ({result['raised']} new, {result['resolved']} resolved); "
+        f"report: {result['report']}"
+    )
+    return 0

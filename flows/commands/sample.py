@@ -1,0 +1,26 @@
+"""`socialaudit sample`: a deterministic sample school with ground-truth labels beside it."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from flows.commands.common import DEMO_AS_OF, iso_date
+
+NAME = "sample"
+HELP = "write a deterministic sample school (dataset + labels)"
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--size", choices=("small", "medium", "large"), default="small")
+    parser.add_argument("--as-of", type=iso_date, default=DEMO_AS_OF)
+
+
+def run(args: argparse.Namespace) -> int:
+    from connectors.sandbox.sample import write_sample
+
+    labels = write_sample(args.out, seed=args.seed, size=args.size, as_of=args.as_of)
+    print(f"sample school written to {args.out} (labels: {labels})")
+    return 0
