@@ -39,6 +39,7 @@ from flows.config import Account, SchoolConfig, load_config
 from warehouse import lifecycle, load
 from warehouse.db import connect, migrate
 from warehouse.models import apply_models
+from warehouse.snapshot import publish_snapshot
 
 log = logging.getLogger("flows")
 
@@ -386,6 +387,7 @@ def publish_outputs(db_path: Path, out_dir: Path, as_of: date, school_name: str)
         outputs = write_outputs(con, out_dir, as_of, school_name)
     finally:
         con.close()
+    publish_snapshot(db_path)
     by_rule: dict[str, int] = {}
     for row in outputs.exceptions:
         by_rule[row["rule"]] = by_rule.get(row["rule"], 0) + 1
