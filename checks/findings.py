@@ -74,7 +74,7 @@ class Finding:
 class Thresholds:
     exception: float = 0.85
     review_floor: float = 0.6
-    media_hash_max_distance: int = 6
+    media_hash_max_distance: int = 8  # bits on pHash and on dHash: docs/media-matching.md
 
 
 @dataclass(frozen=True)

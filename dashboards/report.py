@@ -88,6 +88,56 @@ def _write_private(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+def decided_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Accepted and false-positive exceptions with the decision holding them (kept out of exceptions.json)."""
+    cursor = con.execute(
+        "SELECT e.key, e.rule, e.severity, e.status, e.subject_kind, e.subject_id, e.subject_label,"
+        " r.reviewer, r.note, r.accepted_until, r.reviewed_at FROM audit.exceptions AS e"
+        " LEFT JOIN (SELECT * FROM audit.reviews QUALIFY row_number() OVER"
+        " (PARTITION BY key ORDER BY reviewed_at DESC, review_id DESC) = 1) AS r USING (key)"
+        " WHERE e.status IN ('accepted', 'false_positive') ORDER BY e.status, e.rule, e.subject_id"
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def profiles(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The display name and bio each follower/subscriber showed when last seen, by exception key.
+
+    A person judging an identity match needs to see the profile; it is platform text and is escaped."""
+    people = [r for r in rows if r["subject_kind"] in ("follower", "following", "subscriber")]
+    if not people:
+        return {}
+    cursor = con.execute(
+        "SELECT as_of, platform, relation, subject_id, display_name, description FROM marts.fct_audience"
+        " WHERE as_of IN (SELECT unnest(?::DATE[])) AND subject_id IN (SELECT unnest(?::VARCHAR[]))",
+        [sorted({r["last_seen"] for r in people}), sorted({r["subject_id"] for r in people})],
+    )
+    seen = {
+        (str(r[0]), r[1], r[2], r[3]): {"display_name": r[4], "description": r[5]} for r in cursor.fetchall()
+    }
+    found = {}
+    for row in people:
+        profile = seen.get((row["last_seen"], row["platform"], row["subject_kind"], row["subject_id"]))
+        if profile:
+            found[row["key"]] = profile
+    return found
+
+
+def summary_counts(
+    exceptions: list[dict[str, Any]], resolved: list[dict[str, Any]], decided: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "new": sum(1 for r in exceptions if r["status"] == "new"),
+        "reopened": sum(1 for r in exceptions if r["status"] == "reopened"),
+        "still_open": sum(1 for r in exceptions if r["status"] in ("open", "acknowledged")),
+        "resolved": len(resolved),
+        "accepted": sum(1 for r in decided if r["status"] == "accepted"),
+        "false_positive": sum(1 for r in decided if r["status"] == "false_positive"),
+        "by_severity": {s: sum(1 for r in exceptions if r["severity"] == s) for s in SEVERITY_ORDER},
+    }
+
+
 def render_report(
     con: duckdb.DuckDBPyConnection,
     as_of: date,
@@ -95,6 +145,9 @@ def render_report(
     exceptions: list[dict[str, Any]],
     resolved: list[dict[str, Any]],
 ) -> str:
+    from dashboards.charts import trend_charts
+    from warehouse.reviews import histories
+
     rules = {
         r[0]: {"rule": r[0], "title": r[1], "policy": r[2], "what_counts": r[3]}
         for r in con.execute(
@@ -113,27 +166,29 @@ def render_report(
             by_rule.items(), key=lambda item: (min(SEVERITY_ORDER[r["severity"]] for r in item[1]), item[0])
         )
     ]
-    summary = {
-        "new": sum(1 for r in exceptions if r["status"] == "new"),
-        "reopened": sum(1 for r in exceptions if r["status"] == "reopened"),
-        "still_open": sum(1 for r in exceptions if r["status"] in ("open", "acknowledged")),
-        "resolved": len(resolved),
-        "by_severity": {s: sum(1 for r in exceptions if r["severity"] == s) for s in SEVERITY_ORDER},
-    }
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html", "j2"]),
-        keep_trailing_newline=True,
-    )
-    template = environment.get_template("report.html.j2")
+    decided = decided_rows(con)
+    template = environment().get_template("report.html.j2")
     return template.render(
         school_name=school_name,
         as_of=as_of.isoformat(),
-        summary=summary,
+        summary=summary_counts(exceptions, resolved, decided),
         sections=sections,
         rules_without_exceptions=[r for rid, r in rules.items() if rid not in by_rule],
         resolved=resolved,
+        decided=decided,
+        history=histories(con, [r["key"] for r in exceptions + decided]),
+        profiles=profiles(con, exceptions),
+        charts=trend_charts(con),
         total=len(exceptions),
+    )
+
+
+def environment() -> Environment:
+    """Templates with autoescaping on: everything from a platform is text, never markup."""
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        keep_trailing_newline=True,
     )
 
 

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import hashlib
 import logging
+import smtplib
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -33,15 +34,27 @@ from connectors import youtube as ytapi
 from connectors.errors import ConnectorError
 from connectors.media import MediaFetcher
 from connectors.paging import Page, RetryPolicy, Snapshot
-from dashboards.report import write_outputs
+from dashboards.report import OPEN_STATUSES, SEVERITY_ORDER, Outputs, write_outputs
+from dashboards.summary_email import build_messages
 from flows import credentials
-from flows.config import Account, SchoolConfig, load_config
-from warehouse import lifecycle, load
-from warehouse.db import connect, migrate
+from flows.config import Account, ConfigError, EmailSettings, SchoolConfig, load_config
+from flows.publish_email import send_messages
+from warehouse import lifecycle, load, retention
+from warehouse.db import connect, migrate, use_encryption_key
 from warehouse.models import apply_models
 from warehouse.snapshot import publish_snapshot
 
 log = logging.getLogger("flows")
+# These libraries log request headers, OAuth signatures or tokens at DEBUG: never let them reach a handler.
+SECRET_BEARING_LOGGERS = ("tweepy", "oauthlib", "requests_oauthlib", "urllib3", "httplib2", "googleapiclient")
+
+
+def quiet_secret_bearing_loggers() -> None:
+    for name in SECRET_BEARING_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+quiet_secret_bearing_loggers()
 
 
 class AuditFailed(Exception):
@@ -152,7 +165,7 @@ def fingerprint_approved_library(
 def fetch_x_account(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, since_id: str | None, config: SchoolConfig
 ) -> list[Snapshot]:
-    creds = credentials.sandbox_x_credentials() if endpoints.sandbox else credentials.live_x_credentials()
+    creds = credentials.x_credentials_for(config, endpoints.sandbox)
     client = xapi.make_x_client(creds, base_url=endpoints.x_base_url)
     snapshots = [xapi.account_snapshot(client, account.id, policy)]
     pages = config.api.max_follow_pages
@@ -168,12 +181,10 @@ def fetch_x_account(
 
 
 @task(name="fetch-youtube-channel", cache_policy=NO_CACHE)
-def fetch_youtube_channel(account: Account, endpoints: Endpoints, policy: RetryPolicy) -> list[Snapshot]:
-    creds = (
-        credentials.sandbox_youtube_credentials()
-        if endpoints.sandbox
-        else credentials.live_youtube_credentials()
-    )
+def fetch_youtube_channel(
+    account: Account, endpoints: Endpoints, policy: RetryPolicy, config: SchoolConfig
+) -> list[Snapshot]:
+    creds = credentials.youtube_credentials_for(config, endpoints.sandbox)
     youtube = ytapi.make_youtube_client(creds, base_url=endpoints.youtube_base_url)
     channel = ytapi.channel_snapshot(youtube, account.id, policy, mine=not endpoints.sandbox)
     uploads = ytapi.collect(
@@ -331,6 +342,7 @@ def store_and_evaluate(
                 [[r.id, r.title, r.policy, r.what_counts] for r in RULES],
             )
             summary = evaluate(con, config, registers, as_of)
+            summary["purged"] = retention.enforce(con, config.retention, as_of, run_id)
             summary.update({"snapshots_stored": len(stored), "media_fingerprinted": len(media)})
             load.record_run(con, as_of, run_id, mode, config.name, started_at, summary)
             con.execute("COMMIT")
@@ -345,7 +357,14 @@ def store_and_evaluate(
 def evaluate(con: Any, config: SchoolConfig, registers: Registers, as_of: date) -> dict[str, Any]:
     """Resolve identities and run every registered rule over the week's marts."""
     audience = con.execute("SELECT * FROM marts.fct_audience WHERE as_of = ?", [as_of]).pl()
-    index = RegisterIndex(registers.pupils, registers.staff, registers.parents, as_of)
+    index = RegisterIndex(
+        registers.pupils,
+        registers.staff,
+        registers.parents,
+        as_of,
+        school_name=config.name,
+        official_handles=tuple(a.handle for a in config.accounts),
+    )
     identities = resolve_identities(audience, index)
     load.upsert_frame(con, "audit.identities", identities, as_of)
     ctx = RuleContext(
@@ -381,20 +400,37 @@ def evaluate(con: Any, config: SchoolConfig, registers: Registers, as_of: date) 
 
 
 @task(name="publish-outputs", cache_policy=NO_CACHE)
-def publish_outputs(db_path: Path, out_dir: Path, as_of: date, school_name: str) -> dict[str, Any]:
+def publish_outputs(
+    db_path: Path, out_dir: Path, as_of: date, school_name: str, email: EmailSettings | None = None
+) -> dict[str, Any]:
     con = connect(db_path, read_only=True)
     try:
         outputs = write_outputs(con, out_dir, as_of, school_name)
+        decided = dict(
+            con.execute(
+                "SELECT status, count(*) FROM audit.exceptions"
+                " WHERE status IN ('accepted', 'false_positive') GROUP BY status"
+            ).fetchall()
+        )
     finally:
         con.close()
     publish_snapshot(db_path)
     by_rule: dict[str, int] = {}
     for row in outputs.exceptions:
         by_rule[row["rule"]] = by_rule.get(row["rule"], 0) + 1
+    by_status = {s: sum(1 for r in outputs.exceptions if r["status"] == s) for s in OPEN_STATUSES}
+    by_severity = {s: sum(1 for r in outputs.exceptions if r["severity"] == s) for s in SEVERITY_ORDER}
     lines = [
         f"# Social media audit, week of {as_of.isoformat()}",
         "",
-        f"{len(outputs.exceptions)} exceptions need attention; {len(outputs.resolved)} resolved since last week.",
+        f"{len(outputs.exceptions)} exceptions need attention ({by_status['new']} new this week, "
+        f"{by_status['reopened']} reopened, {by_status['open'] + by_status['acknowledged']} still open); "
+        f"{len(outputs.resolved)} resolved since last week. Held by a review decision: "
+        f"{decided.get('accepted', 0)} accepted, {decided.get('false_positive', 0)} false positive.",
+        "",
+        "| severity | open |",
+        "| --- | --- |",
+        *[f"| {severity} | {n} |" for severity, n in by_severity.items()],
         "",
         "| rule | open |",
         "| --- | --- |",
@@ -411,15 +447,39 @@ def publish_outputs(db_path: Path, out_dir: Path, as_of: date, school_name: str)
     create_table_artifact(
         key="socialaudit-open-exceptions",
         table=[
-            {k: r[k] for k in ("key", "rule", "severity", "status", "first_seen")} for r in outputs.exceptions
+            {k: r[k] for k in ("key", "rule", "severity", "status", "first_seen", "last_seen")}
+            for r in outputs.exceptions
         ],
         description="Open exceptions (stable keys)",
     )
-    return {
+    published = {
         "report": str(outputs.paths["report.html"]),
         "exceptions": len(outputs.exceptions),
         "resolved": len(outputs.resolved),
     }
+    if email is not None:
+        published["emailed"] = email_summary(email, as_of, school_name, outputs)
+    return published
+
+
+def email_summary(email: EmailSettings, as_of: date, school_name: str, outputs: Outputs) -> list[str]:
+    """Send the summary (and the DSL's copy); a failed send is logged, never fatal: the audit itself completed."""
+    messages = build_messages(
+        school_name,
+        as_of,
+        outputs.exceptions,
+        outputs.resolved,
+        outputs.paths["report.html"].read_bytes(),
+        email.sender,
+        list(email.to),
+        email.dsl,
+    )
+    try:
+        return send_messages(email, messages)
+    except (OSError, smtplib.SMTPException, ConfigError) as error:
+        # The error names the server's answer, never the password.
+        get_run_logger().warning("weekly e-mail not sent: %s: %s", type(error).__name__, error)
+        return []
 
 
 @contextlib.contextmanager
@@ -444,8 +504,25 @@ def weekly_audit(
 ) -> dict[str, Any]:
     """Audit every approved account in `school_toml` for the week ending `as_of` (default: today)."""
     logger = get_run_logger()
+    quiet_secret_bearing_loggers()  # again: Prefect may have reconfigured logging since import
     started_at = datetime.now(UTC)
     config = load_config(Path(school_toml))
+    use_encryption_key(credentials.warehouse_key(config))
+    try:
+        return _audit(config, as_of, db_path, out_dir, sandbox, started_at, logger)
+    finally:
+        use_encryption_key(None)
+
+
+def _audit(
+    config: SchoolConfig,
+    as_of: str | None,
+    db_path: str,
+    out_dir: str,
+    sandbox: bool,
+    started_at: datetime,
+    logger: Any,
+) -> dict[str, Any]:
     # "Today" is the school's today: a Monday 06:00 London run must not audit Sunday's date.
     week = date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo(config.timezone)).date()
     db = Path(db_path)
@@ -463,7 +540,7 @@ def weekly_audit(
             )
             for account in config.accounts_on("x")
         ] + [
-            fetch_youtube_channel.submit(account, endpoints, policy)
+            fetch_youtube_channel.submit(account, endpoints, policy, config)
             for account in config.accounts_on("youtube")
         ]
         snapshots = [snap for future in futures for snap in future.result()]
@@ -485,6 +562,6 @@ def weekly_audit(
         media,
         register_results + raw_results,
     )
-    published = publish_outputs(db, Path(out_dir), week, config.name)
+    published = publish_outputs(db, Path(out_dir), week, config.name, config.report.email)
     logger.info("audit of %s for %s: %s", config.name, week, published)
     return {**summary, **published, "as_of": week.isoformat(), "run_id": run_id}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,13 +42,91 @@ def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
-def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; never downloads an extension (everything needed ships in the install)."""
+KEY_ENV = "SOCIALAUDIT_DB_KEY"
+ATTACHED_AS = "warehouse"
+_process_key: str | None = None
+
+
+class WarehouseKeyError(Exception):
+    """The warehouse is encrypted and no (or the wrong) key was given, or a key was given for a plain file."""
+
+
+def use_encryption_key(key: str | None) -> None:
+    """Set the key every later `connect` in this process uses (the flow resolves it once from school.toml)."""
+    global _process_key
+    _process_key = key or None
+
+
+def current_encryption_key() -> str | None:
+    """The key in force: the one the flow set for this process, else the `SOCIALAUDIT_DB_KEY` variable."""
+    return _process_key or os.environ.get(KEY_ENV) or None
+
+
+def connect(
+    path: Path | str, read_only: bool = False, encryption_key: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (encrypted when a key is in force); never downloads an extension."""
     config: dict[str, str | bool | int | float | list[str]] = {
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
     }
-    return duckdb.connect(str(path), read_only=read_only, config=config)
+    in_memory = str(path) == ":memory:"
+    key = None if in_memory else encryption_key or current_encryption_key()
+    path = Path(path)
+    existed = path.exists()
+    if not read_only and not in_memory:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        if key is None:
+            con = duckdb.connect(str(path), read_only=read_only, config=config)
+        else:
+            con = _attach_encrypted(path, read_only, key, config)
+    except duckdb.Error as error:
+        raise _without_key(error, key, path) from None
+    if not read_only and not existed and path.exists():
+        # DuckDB creates the file with the process umask; the warehouse holds children's data.
+        os.chmod(path, 0o600)
+    return con
+
+
+def _attach_encrypted(
+    path: Path, read_only: bool, key: str, config: dict[str, str | bool | int | float | list[str]]
+) -> duckdb.DuckDBPyConnection:
+    from duckdb_extensions import import_extension
+
+    con = duckdb.connect(":memory:", config=config)
+    try:
+        # Writing an encrypted file needs OpenSSL from httpfs; without it DuckDB only offers an unsafe mode.
+        import_extension("httpfs", con=con)
+        con.execute("LOAD httpfs")
+        quoted_path = str(path).replace("'", "''")
+        quoted_key = key.replace("'", "''")
+        mode = ", READ_ONLY" if read_only else ""
+        con.execute(f"ATTACH '{quoted_path}' AS {ATTACHED_AS} (ENCRYPTION_KEY '{quoted_key}'{mode})")
+        con.execute(f"USE {ATTACHED_AS}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _without_key(error: duckdb.Error, key: str | None, path: Path) -> Exception:
+    """The same failure in plain words, with the key itself scrubbed from anything DuckDB echoed."""
+    message = str(error)
+    if key:
+        message = message.replace(key, "<redacted>")
+    if "without a key" in message:
+        return WarehouseKeyError(
+            f"{path} is encrypted: set {KEY_ENV} (or the key named in school.toml [warehouse]) to open it"
+        )
+    if "Wrong encryption key" in message:
+        return WarehouseKeyError(f"{path}: the encryption key in force is not this warehouse's key")
+    if "is not encrypted" in message:
+        return WarehouseKeyError(
+            f"{path} is not encrypted but an encryption key is configured: "
+            "unset the key, or start an encrypted warehouse in a new file"
+        )
+    return type(error)(message)
 
 
 def applied_versions(con: duckdb.DuckDBPyConnection) -> dict[int, str]:

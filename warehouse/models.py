@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 MODELS_DIR = Path(__file__).parent / "models"
-LAYERS = ("staging", "marts")
+LAYERS = ("staging", "marts", "dpo")
 
 
 def model_files() -> list[Path]:

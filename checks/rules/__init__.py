@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from checks.rules import pupil_follower, staff_personal_follower, unapproved_media
+from checks.rules import (
+    account_drift,
+    consent_breach,
+    contact_details,
+    former_pupil_follower,
+    official_follows_person,
+    political_content,
+    pupil_comment,
+    pupil_follower,
+    pupil_named,
+    staff_personal_follower,
+    unapproved_media,
+)
 from checks.rules.base import Rule
 
 RULES: tuple[Rule, ...] = (
     pupil_follower.RULE,
     staff_personal_follower.RULE,
     unapproved_media.RULE,
+    former_pupil_follower.RULE,
+    official_follows_person.RULE,
+    pupil_comment.RULE,
+    consent_breach.RULE,
+    pupil_named.RULE,
+    contact_details.RULE,
+    political_content.RULE,
+    account_drift.RULE,
 )
 
 

@@ -98,10 +98,17 @@ def build_school(seed: int = 1, size: str = "small", as_of: date = DEFAULT_AS_OF
     )
 
 
-def write_sample(out_dir: Path, seed: int = 1, size: str = "small", as_of: date = DEFAULT_AS_OF) -> Path:
+def write_sample(
+    out_dir: Path, seed: int = 1, size: str = "small", as_of: date = DEFAULT_AS_OF, week: int = 0
+) -> Path:
     """Write the sample school's dataset into `out_dir` and its labels to `<out_dir>.labels.json`
-    (beside the dataset, never inside it); returns the labels path."""
+    (beside the dataset, never inside it); returns the labels path. `week` N > 0 is the same school N weeks
+    later (as of `as_of` + N weeks), evolved by connectors/sandbox/sample_weeks.py."""
     school = build_school(seed, size, as_of)
+    if week:
+        from connectors.sandbox.sample_weeks import evolve
+
+        evolve(school, week)
     out_dir = Path(out_dir).resolve()
     write_dataset(school, out_dir)
     labels_path = labels_path_for(out_dir)

@@ -527,8 +527,11 @@ class ContentBuilder:
 
         def mobile(created: datetime, post_id: str) -> XPost:
             member = r.choice(self.reg.staff[2:])
-            # 07700 900xxx is Ofcom's drama range: a personal-looking mobile that reaches nobody.
-            body = f"Lost a blue lunchbox on the trip? Text {member.title} {member.surname} on 07700 900{r.randint(100, 999)} to collect it."
+            # 07700 900xxx is Ofcom's drama range: a personal-looking mobile that reaches nobody. Half the
+            # schools write it internationally; the choice reuses the draw so the random stream is unchanged.
+            line = r.randint(100, 999)
+            number = f"07700 900{line}" if line % 2 else f"+44 7700 900{line}"
+            body = f"Lost a blue lunchbox on the trip? Text {member.title} {member.surname} on {number} to collect it."
             return XPost(
                 post_id, body, created, [], [Plant("contact-details", None, None, "easy", "personal_mobile")]
             )
@@ -622,6 +625,10 @@ class ContentBuilder:
         by_post = r.random() < 0.4
         # Now and then one photo of a post went out without approval.
         slipped = r.randrange(count) if count and r.random() < self.spec.background_unapproved else -1
+        if by_post:
+            # Approving the post by its id after it went out approves every image it carries (DESIGN.md
+            # §5.2), so nothing in it slipped through. Decided after the draws: the random stream is unchanged.
+            slipped = -1
         approved = [p for i, p in enumerate(pictures[:count]) if i != slipped]
         post_approval = self.approve_post(post_id, created, "x", approved) if approved and by_post else None
         for i, picture in enumerate(pictures[:count]):

@@ -308,7 +308,11 @@ class _RegisterBuilder:
         candidates = [
             p
             for p in self.pupils
-            if p.community == "english" and p.year_group in ("3", "4", "5", "6") and "-" not in p.surname
+            if p.community == "english"
+            and p.year_group in ("3", "4", "5", "6")
+            and "-" not in p.surname
+            # Not the child who shares a full name with their father: that pair is a case of its own.
+            and p.pupil_id != self.junior[1]
         ]
         first = self.rng.choice(candidates)
         family = self.new_family("english", base=first.surname)
@@ -326,7 +330,8 @@ class _RegisterBuilder:
         movers = max(1, n - adults - leavers)
         for i in range(adults + leavers + movers):
             if i < adults:
-                left_in = self.ay - self.rng.choice([7, 8])
+                # Seven years on they are 18 or 19: adults, and young enough for a register that keeps 20 years.
+                left_in = self.ay - 7
                 leaving = date(left_in, 7, self.rng.randint(17, 23))
                 year_index = 6
                 dob = self.dob_for_year(6, academic_start=left_in - 1)

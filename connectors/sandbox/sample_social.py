@@ -420,7 +420,11 @@ class SocialBuilder:
         shown = f"{short.lower()} {self.rng.choice(['💖', '⚽', '🎀', '🔥'])}"
         year = p.date_of_birth.year
         return self._pupil(
-            p, shown, [f"{fn}{sn}{year}", f"{fn}{sn[:4]}{year}"], "medium", "username_birth_year"
+            p,
+            shown,
+            [f"{fn}{sn}{year}", f"{fn}{sn[:4]}{year}", f"{fn[:7]}{sn[:4]}{year}", f"{fn[:11]}{year}"],
+            "medium",
+            "username_birth_year",
         )
 
     def pupil_username_year_group(self) -> list[XUser]:
@@ -433,7 +437,12 @@ class SocialBuilder:
         return self._pupil(
             p,
             short.capitalize(),
-            [f"{short}_{sn}_y{y}", f"{short}_{sn[:5]}_y{y}"],
+            [
+                f"{short}_{sn}_y{y}",
+                f"{short}_{sn[:5]}_y{y}",
+                f"{short[:9]}_{sn[:3]}_y{y}",
+                f"{short[:10]}_y{y}",
+            ],
             "medium",
             "username_year_group",
         )
@@ -633,7 +642,9 @@ class SocialBuilder:
                     p.known_as,
                     [
                         f"{fold(p.known_as)}{fold(p.surname)[:3]}{p.date_of_birth.year}",
+                        f"{fold(p.known_as)[:8]}{fold(p.surname)[:3]}{p.date_of_birth.year}",
                         f"{fold(p.known_as)}{p.date_of_birth.year}",
+                        f"{fold(p.known_as)[:11]}{p.date_of_birth.year}",
                     ],
                     Truth("former_pupil", p.pupil_id, "medium", "former_birth_year"),
                 )

@@ -16,11 +16,14 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--size", choices=("small", "medium", "large"), default="small")
     parser.add_argument("--as-of", type=iso_date, default=DEMO_AS_OF)
+    parser.add_argument(
+        "--week", type=int, default=0, help="the same school N weeks later (0-3), for consecutive weekly runs"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from connectors.sandbox.sample import write_sample
 
-    labels = write_sample(args.out, seed=args.seed, size=args.size, as_of=args.as_of)
+    labels = write_sample(args.out, seed=args.seed, size=args.size, as_of=args.as_of, week=args.week)
     print(f"sample school written to {args.out} (labels: {labels})")
     return 0

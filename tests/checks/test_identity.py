@@ -163,7 +163,9 @@ def test_an_adult_cue_in_the_bio_means_not_the_pupil(index: RegisterIndex, bio: 
 
 def test_a_surname_shared_with_a_pupil_is_not_enough_to_call_an_adult_a_pupil(index: RegisterIndex) -> None:
     row = resolve_one(index, x_member("1600000000000000006", "ksmith", "Karen Smith", bio="mum of two"))
-    assert (row["person_kind"], row["person_id"], row["confidence"]) == ("parent", "PA0001", 0.9)
+    # The name is the parent's (0.9); her "mum of" agrees with a parent (+0.03).
+    assert (row["person_kind"], row["person_id"], row["confidence"]) == ("parent", "PA0001", 0.93)
+    assert 'bio says "mum of"' in row["evidence"]
 
 
 @pytest.mark.parametrize(
@@ -184,11 +186,13 @@ def test_an_account_older_than_the_pupil_could_hold_is_not_theirs(
 
 
 def test_two_pupils_with_the_same_name_are_ambiguous(index: RegisterIndex) -> None:
+    # Either way a pupil follows: the finding stands (0.9), and the evidence names both for a person to check.
     row = resolve_one(index, x_member("1600000000000000008", "ollie", "Oliver Brown"))
     assert row["person_kind"] == "pupil"
     assert row["person_id"] in ("P0004", "P0005")
-    assert row["confidence"] == 0.65
+    assert row["confidence"] == 0.9
     assert "P0004" in row["evidence"] and "P0005" in row["evidence"]
+    assert "does not say which" in row["evidence"]
 
 
 # --- who else follows ------------------------------------------------------------------------------------

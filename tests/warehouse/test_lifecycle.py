@@ -68,7 +68,7 @@ def snapshot_of_audit(con: duckdb.DuckDBPyConnection) -> tuple[list[Any], list[A
 
 
 def test_new_open_resolved_reopened(con: duckdb.DuckDBPyConnection) -> None:
-    assert apply(con, 1, PUPIL) == {"raised": 1, "seen": 0, "reopened": 0, "resolved": 0}
+    assert apply(con, 1, PUPIL) == {"raised": 1, "seen": 0, "reopened": 0, "resolved": 0, "expired": 0}
     week1 = exception(con, PUPIL)
     assert (week1["status"], week1["first_seen"], week1["last_seen"], week1["resolved_on"]) == (
         "new",
@@ -132,7 +132,13 @@ def test_reapplying_a_week_changes_nothing(con: duckdb.DuckDBPyConnection) -> No
     for week, findings in weeks:
         apply(con, week, *findings)
         before = snapshot_of_audit(con)
-        assert apply(con, week, *findings) == {"raised": 0, "seen": 0, "reopened": 0, "resolved": 0}
+        assert apply(con, week, *findings) == {
+            "raised": 0,
+            "seen": 0,
+            "reopened": 0,
+            "resolved": 0,
+            "expired": 0,
+        }
         assert snapshot_of_audit(con) == before
     assert count(con, "SELECT * FROM audit.exception_events") == 6
 
@@ -153,18 +159,6 @@ def test_an_older_weeks_run_does_not_reopen_what_a_later_week_resolved(
     apply(con, 1, PUPIL)
     apply(con, 3)  # resolved in week 3
     before = snapshot_of_audit(con)
-    assert apply(con, 2, PUPIL) == {"raised": 0, "seen": 0, "reopened": 0, "resolved": 0}
+    assert apply(con, 2, PUPIL) == {"raised": 0, "seen": 0, "reopened": 0, "resolved": 0, "expired": 0}
     assert snapshot_of_audit(con) == before
     assert exception(con, PUPIL)["status"] == "resolved"
-
-
-def test_reviewed_exceptions_keep_their_status(con: duckdb.DuckDBPyConnection) -> None:
-    apply(con, 1, PUPIL, STAFF)
-    con.execute("UPDATE audit.exceptions SET status = 'accepted' WHERE key = ?", [STAFF.key])
-    con.execute("UPDATE audit.exceptions SET status = 'acknowledged' WHERE key = ?", [PUPIL.key])
-    apply(con, 2, PUPIL, STAFF)
-    assert exception(con, PUPIL)["status"] == "acknowledged"
-    assert exception(con, STAFF)["status"] == "accepted"
-    apply(con, 3)  # both gone: the acknowledged one resolves; an accepted one is not an open exception
-    assert exception(con, PUPIL)["status"] == "resolved"
-    assert exception(con, STAFF)["status"] == "accepted"

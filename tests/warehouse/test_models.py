@@ -116,7 +116,7 @@ def test_apply_models_creates_every_view(con: duckdb.DuckDBPyConnection) -> None
     views = {
         row[0]
         for row in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE schema_name IN ('staging', 'marts')"
+            "SELECT view_name FROM duckdb_views() WHERE schema_name IN ('staging', 'marts', 'dpo')"
         ).fetchall()
     }
     assert expected <= views

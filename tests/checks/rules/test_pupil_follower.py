@@ -180,6 +180,6 @@ def test_from_audience_to_findings(memory_con: duckdb.DuckDBPyConnection) -> Non
     assert {(f.subject_id, f.severity, f.person_id) for f in findings} == {
         (JESS, "high", "P0001"),
         ("1600000000000000002", "high", "P0002"),
-        ("1600000000000000003", "low", "P0004"),  # either Oliver Brown: a person decides
+        ("1600000000000000003", "high", "P0004"),  # a pupil either way; the evidence names both Oliver Browns
         ("UCbillyPriceChannel0000B", "high", "P0002"),
     }

@@ -19,6 +19,7 @@ from PIL import Image
 from checks.findings import Finding
 from checks.media_hash import UnreadableImage, fingerprint_image, hamming
 from checks.rules.unapproved_media import RULE
+from connectors.sandbox import sample_images
 from tests.checks.conftest import (
     AS_OF,
     CHANNEL,
@@ -33,6 +34,7 @@ from tests.checks.conftest import (
     textured_image,
 )
 from tests.checks.rules.conftest import rule_context
+from tests.checks.rules.published import Published
 from tests.warehouse.conftest import items_page, snapshot, x_photo, x_post, x_posts_page, yt_video
 from warehouse.load import store_approved_hashes, store_media_fingerprints, store_registers, store_snapshot
 
@@ -338,3 +340,50 @@ def png_header_only(width: int, height: int) -> bytes:
 def test_unreadable_images_are_refused(data: bytes) -> None:
     with pytest.raises(UnreadableImage):
         fingerprint_image(data)
+
+
+# --- photo-like pictures from the sample generator: phone originals, platform copies, other shots -----------
+
+
+def sample_photo(scene: int, take: int = 0, size: tuple[int, int] = (768, 1024)) -> Image.Image:
+    return sample_images.render(sample_images.Shot(scene, "field", take), *size)
+
+
+def test_a_sideways_phone_original_matches_its_upright_platform_copies(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    school = Published(con)
+    picture = sample_photo(4242)
+    phone_file = sample_images.camera_original_bytes(
+        picture, "2026:06:01 10:00:00", ("Apple", "iPhone 13"), True
+    )
+    school.registers(approvals=[approval("A001", "IMG_0001.jpg", "x")], library={"IMG_0001.jpg": phone_file})
+    for n, (width, quality) in enumerate([(680, 72), (480, 60), (320, 85)]):
+        copy = sample_images.jpeg_bytes(sample_images.resized(picture, width), quality)
+        school.post(f"18500000000000001{n:02d}", "Sports day", images={f"3_{n}": copy})
+    school.store()
+    assert school.findings(RULE) == []
+
+
+def test_another_shot_of_the_same_event_is_not_covered(con: duckdb.DuckDBPyConnection) -> None:
+    school = Published(con)
+    approved = sample_photo(4243, size=(1024, 768))
+    school.registers(approvals=[approval("A001", "sports.jpg", "any")], library={"sports.jpg": approved})
+    other_shot = sample_images.jpeg_bytes(sample_photo(4243, take=2, size=(800, 600)), 80)
+    school.post("1850000000000000201", "Sports day", images={"3_1": other_shot})
+    school.store()
+    (finding,) = school.findings(RULE)
+    assert "3_1" in finding.evidence and "nearest approved image A001 (sports.jpg)" in finding.evidence
+    distance = int(finding.evidence.split("at distance ")[1].split()[0])
+    assert distance > 8
+
+
+def test_a_match_needs_both_hashes_within_the_distance(con: duckdb.DuckDBPyConnection) -> None:
+    school = Published(con)
+    picture = sample_photo(4244, size=(1024, 768))
+    school.registers(approvals=[approval("A001", "fair.jpg", "x")], library={"fair.jpg": picture})
+    school.post("1850000000000000301", "Fair", images={"3_1": platform_copy(picture)})
+    school.store()
+    con.execute("UPDATE raw.media_files SET dhash = 'ffffffffffffffff' WHERE media_ref = 'x:3_1'")
+    (finding,) = school.findings(RULE)
+    assert "dHash" in finding.evidence and "both hashes <= 8" in finding.evidence

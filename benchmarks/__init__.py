@@ -1,0 +1,1 @@
+"""Benchmarks: measurements against generated schools, run by `make bench` (`python -m benchmarks`)."""

@@ -1,0 +1,193 @@
+"""What a profile says about its owner's age and school: birth years, year groups, "class of", adult cues."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from checks.identity.text import fold_name, plain_text
+
+# Kinship words an adult uses of themself ("mum of 2", "proud dad", "grandad"). After "my", "our" or "love"
+# they are a child talking about someone else ("love my nan"), so they are not counted then.
+_KIN = (
+    r"mum|mom|mummy|mama|mother|dad|daddy|father|grandad|granddad|grandpa|grandma|grandmother|grandfather"
+    r"|nan|nana|nanna|nanny|granny|grandparent|grandparents|stepmum|stepdad|wife|husband|parent"
+)
+_KIN_WORD = re.compile(rf"\b({_KIN})s?\b", re.IGNORECASE)
+_NOT_SELF = re.compile(r"\b(my|our|me|love|luv|miss|with|for|to|and)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_SELF_KIN = re.compile(rf"\b({_KIN})\s+(of|to)\b|#?\b({_KIN})life\b|\bproud\s+({_KIN})\b", re.IGNORECASE)
+# Jobs and workplaces: a primary-age child does not describe themself by a job. "future vet" does not count.
+_JOBS = (
+    r"teacher|headteacher|head teacher|deputy head|teaching assistant|senco|governor|nurse|midwife|paramedic"
+    r"|doctor|gp|surgeon|dentist|pharmacist|engineer|electrician|plumber|joiner|builder|mechanic|accountant"
+    r"|solicitor|lawyer|barrister|civil servant|police officer|firefighter|manager|director|consultant|ceo"
+    r"|founder|owner|chef|hairdresser|barber|driver|architect|developer|designer|photographer|journalist"
+    r"|councillor|vicar|lecturer|researcher|retired|apprentice|student|barista|entrepreneur|business owner"
+    r"|self[- ]employed|freelance|freelancer|nhs|hgv"
+)
+_JOB = re.compile(rf"\b({_JOBS})s?\b", re.IGNORECASE)
+_NOT_JOB = re.compile(
+    r"\b(future|wannabe|want to be|wanna be|gonna be|going to be|dream(?:s)? of being)\s+(?:an?\s+)?$",
+    re.IGNORECASE,
+)
+_EMPLOYER = re.compile(
+    r"\b(works?|working|employed|volunteer(?:s|ing)?)\s+(at|for|in)\b|\b(views|opinions)\s+(are\s+)?my\s+own\b"
+    r"|\bsince\s+(19|20)\d\d\b|\b(uni|university)\s+of\b|\b(sixth form|alumni|alumnus|graduate)\b",
+    re.IGNORECASE,
+)
+_YEAR_GROUP = re.compile(
+    r"(?:^|[^a-z0-9])(?:y|yr|year|yrs)\s*[-_ ]?\s*(\d{1,2}|r)(?![0-9a-z])|\b(reception)\b", re.IGNORECASE
+)
+_MAY_HOLD_AGE = re.compile(r"\d|recep|\by(?:r|ear)?\s*[-_ ]?r\b", re.IGNORECASE)
+_CLASS_OF = re.compile(r"\bclass\s+of\s+'?(\d{4}|\d{2})\b", re.IGNORECASE)
+_FOUR_DIGITS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_AGE = re.compile(
+    r"\b(\d{1,2})\s*(?:yo|y/o|yrs? old|years old)\b|\bage[d]?\s+(\d{1,2})\b|^(\d{1,2})\s*[.|,]", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One thing the profile says, quoted as written so a person can find it."""
+
+    kind: str  # birth_year | year_group | class_of | age | adult | school
+    value: str
+    quote: str
+    where: str  # "username" | "bio" | "display name"
+
+
+def adult_cues(bio: str | None) -> list[Cue]:
+    """Words an adult uses of themself: 'mum of 2', 'Dad, runner', 'grandad', 'teacher at', a job, an employer."""
+    if not bio:
+        return []
+    text = plain_text(bio)
+    cues: list[Cue] = []
+    for match in _SELF_KIN.finditer(text):
+        cues.append(Cue("adult", "parent", match.group(0), "bio"))
+    for match in _KIN_WORD.finditer(text):
+        if _NOT_SELF.search(text[: match.start()]):
+            continue
+        if not any(c.quote.lower().find(match.group(0).lower()) >= 0 for c in cues):
+            cues.append(Cue("adult", "kin", match.group(0), "bio"))
+    for match in _JOB.finditer(text):
+        if _NOT_JOB.search(text[: match.start()]):
+            continue
+        cues.append(Cue("adult", "job", match.group(0), "bio"))
+    for match in _EMPLOYER.finditer(text):
+        cues.append(Cue("adult", "employer", match.group(0), "bio"))
+    return cues
+
+
+def year_group_value(raw: str) -> str:
+    raw = raw.lower()
+    return "R" if raw in ("r", "reception") else str(int(raw))
+
+
+def age_cues(handle: str | None, bio: str | None, display: str | None, as_of: date) -> list[Cue]:
+    """Birth years, year groups and "class of" years in the username, display name or bio."""
+    cues: list[Cue] = []
+    for where, raw in (("username", handle), ("display name", display), ("bio", bio)):
+        if not raw:
+            continue
+        text = plain_text(raw)
+        if not _MAY_HOLD_AGE.search(text):
+            continue  # every age cue has a digit or says "reception": most profiles are skipped here
+        for match in _CLASS_OF.finditer(text):
+            year = int(match.group(1))
+            cues.append(Cue("class_of", str(year + 2000 if year < 100 else year), match.group(0), where))
+        for match in _YEAR_GROUP.finditer(text.replace("_", " ") if where == "username" else text):
+            value = match.group(1) or match.group(2)
+            if value.lower() in ("r", "reception") or 1 <= int(value) <= 13:
+                cues.append(Cue("year_group", year_group_value(value), match.group(0).strip(" _-.,"), where))
+        class_spans = [m.span() for m in _CLASS_OF.finditer(text)]
+        for match in _FOUR_DIGITS.finditer(text):
+            if any(a <= match.start() < b for a, b in class_spans):
+                continue
+            year = int(match.group(1))
+            if 1940 <= year <= as_of.year - 3:
+                cues.append(Cue("birth_year", str(year), match.group(1), where))
+        if where == "bio":
+            for match in _AGE.finditer(text):
+                value = next(g for g in match.groups() if g)
+                cues.append(Cue("age", value, match.group(0).strip(" .|,"), where))
+    return cues
+
+
+def school_words(school_name: str) -> tuple[set[str], set[str]]:
+    """Folded phrases that name the school ('meadowbank primary', 'meadowbank') and its initials ('MPS')."""
+    words = fold_name(school_name).split()
+    generic = {
+        "school",
+        "primary",
+        "community",
+        "church",
+        "of",
+        "england",
+        "ce",
+        "c",
+        "e",
+        "catholic",
+        "rc",
+        "academy",
+        "junior",
+        "infant",
+        "infants",
+        "and",
+        "the",
+        "j",
+        "i",
+        "st",
+        "saint",
+        "c of e",
+        "cp",
+    }
+    stem = [w for w in words if w not in generic]
+    phrases: set[str] = set()
+    if words:
+        phrases.add(" ".join(words))
+    if stem and len("".join(stem)) >= 5:
+        phrases.add(" ".join(stem))
+    if stem and words and words[-1] == "school":
+        phrases.add(" ".join(words[:-1]))
+    initials: set[str] = set()
+    stem_initials = "".join(w[0] for w in stem).upper()
+    if stem_initials:
+        for suffix in (
+            "PS",
+            "CPS",
+            "CP",
+            "CE",
+            "CEPS",
+            "RC",
+            "RCPS",
+            "PA",
+            "JI",
+            "JIS",
+            "JS",
+            "IS",
+            "A",
+            "P",
+        ):
+            if len(stem_initials + suffix) >= 3:
+                initials.add(stem_initials + suffix)
+    full_initials = "".join(w[0] for w in words).upper()
+    if len(full_initials) >= 3:
+        initials.add(full_initials)
+    return phrases, initials
+
+
+def school_cues(bio: str | None, phrases: set[str], initials: set[str], handles: set[str]) -> list[Cue]:
+    """The school named in the bio by name, initials (as capitals or a #/@ tag) or official handle."""
+    if not bio:
+        return []
+    text = plain_text(bio)
+    folded = f" {fold_name(text)} "
+    cues = [Cue("school", phrase, phrase, "bio") for phrase in phrases if f" {phrase} " in folded]
+    for token in re.findall(r"[#@]?[A-Za-z][A-Za-z0-9_]{1,}", text):
+        bare = token.lstrip("#@")
+        if bare in initials or (token[0] in "#@" and bare.upper() in initials):
+            cues.append(Cue("school", bare.upper(), token, "bio"))
+        elif token.startswith("@") and bare.lower() in handles:
+            cues.append(Cue("school", bare, token, "bio"))
+    return cues

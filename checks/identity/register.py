@@ -1,0 +1,272 @@
+"""The registers as lookup tables: declared handles, and names blocked by (forename form, surname) and surname."""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from checks.identity.cues import school_words
+from checks.identity.nicknames import UK, nicknames_of
+from checks.identity.text import fold_name, name_key
+
+# When one handle is declared for several people, the most serious reading wins (a staff member who is also a
+# parent is still using a personal account, DESIGN.md §5.6).
+KIND_PRECEDENCE = {"pupil": 0, "former_pupil": 1, "staff_personal": 2, "staff_official": 3, "parent": 4}
+# Short words inside surnames that are not a surname on their own ("ap Rhys", "Nic Aodha", "Ó Briain").
+_PARTICLES = frozenset(
+    {
+        "ap",
+        "ab",
+        "o",
+        "mac",
+        "mc",
+        "nic",
+        "ni",
+        "de",
+        "da",
+        "di",
+        "van",
+        "von",
+        "le",
+        "la",
+        "el",
+        "al",
+        "bin",
+        "bint",
+        "ben",
+    }
+)
+SURNAME_DELETE_MIN = 5
+
+
+def normalise_handle(platform: str, handle: str) -> str:
+    if platform == "youtube" and handle.startswith("UC"):
+        return handle
+    return handle.strip().lstrip("@").lower()
+
+
+def academic_year(day: date) -> int:
+    """The calendar year in which the school year containing `day` began (1 September)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def age_on(dob: date, day: date) -> int:
+    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+@dataclass(frozen=True)
+class Person:
+    kind: str  # pupil | former_pupil | staff | parent
+    person_id: str
+    forename: str
+    surname: str
+    preferred: str | None
+    describe: str
+    date_of_birth: date | None = None
+    year_group: str | None = None
+    class_of: int | None = None  # the summer the pupil leaves (or left) primary school
+    role: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.forename} {self.surname}"
+
+
+@dataclass(frozen=True)
+class Form:
+    """One way a person's forename may be written, and why it counts."""
+
+    person: Person
+    key: str  # the comparable key (checks.identity.text.name_key)
+    how: str  # forename | preferred | nickname
+    shown: str  # the register's name this form stands for, e.g. "Jessica" for the nickname "jess"
+    source: str = ""  # for a nickname: which list says so
+
+
+@dataclass
+class Stats:
+    """Work done by the resolver, for the benchmark: lookups in the blocking tables and candidates scored."""
+
+    lookups: int = 0
+    candidates: int = 0
+    by_block: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def _handles(value: Any) -> list[tuple[str, str]]:
+    out = []
+    for entry in value or []:
+        platform, handle = entry["platform"], entry["handle"]
+        if platform in ("x", "youtube") and handle:
+            out.append((platform, normalise_handle(platform, handle)))
+    return out
+
+
+def _year_index(year_group: str | None) -> int | None:
+    if year_group in (None, ""):
+        return None
+    return 0 if year_group == "R" else int(str(year_group))
+
+
+@functools.lru_cache(maxsize=100_000)
+def surname_keys(surname: str) -> list[tuple[str, str]]:
+    """The whole surname, and each part of a double-barrelled or several-word surname ("Hamilton-Price")."""
+    keys = [(name_key(surname), "surname exact")]
+    parts = fold_name(surname).split()
+    if len(parts) > 1:
+        keys += [(name_key(p), "part of the surname") for p in parts if len(p) >= 3 and p not in _PARTICLES]
+    return list(dict.fromkeys(keys))
+
+
+def deletes(key: str) -> set[str]:
+    """The key with one letter removed, every way: two keys one edit apart share one of these (SymSpell)."""
+    return {key[:i] + key[i + 1 :] for i in range(len(key))} | {key}
+
+
+@functools.lru_cache(maxsize=100_000)
+def form_specs(forename: str, preferred: str | None) -> tuple[tuple[str, str, str, str], ...]:
+    """(key, how, shown, source) for each way a forename and preferred name may be written: the names
+    themselves, the first word of a two-word name, and their nicknames (the UK list preferred as source)."""
+    forms: dict[str, tuple[str, str, str, str]] = {}
+    firsts = [(forename, "forename")]
+    if preferred:
+        firsts.insert(0, (preferred, "preferred"))
+    for name, how in firsts:
+        key = name_key(name)
+        if key:
+            forms.setdefault(key, (key, how, name, ""))
+        words = fold_name(name).split()
+        if len(words) > 1:  # "Mary Jane" also goes by "Mary"
+            forms.setdefault(name_key(words[0]), (name_key(words[0]), how, name, ""))
+    for name, _ in firsts:
+        for nick, source in nicknames_of(name).items():
+            current = forms.get(nick)
+            if current is None or (current[1] == "nickname" and source == UK and current[3] != UK):
+                forms[nick] = (nick, "nickname", name, source)
+    return tuple(forms.values())
+
+
+class RegisterIndex:
+    """Everyone in the registers, blocked for lookups: declared handles, (forename form, surname) pairs,
+    surnames (for initial + surname), forenames of pupils (for forename + year-group cues)."""
+
+    def __init__(
+        self,
+        pupils: pl.DataFrame,
+        staff: pl.DataFrame,
+        parents: pl.DataFrame,
+        as_of: date,
+        school_name: str = "",
+        official_handles: tuple[str, ...] = (),
+    ) -> None:
+        self.as_of = as_of
+        self.stats = Stats()
+        self.school_phrases, self.school_initials = (
+            school_words(school_name) if school_name else (set(), set())
+        )
+        self.official_handles = {normalise_handle("x", h) for h in official_handles}
+        self.by_handle: dict[tuple[str, str], tuple[Person, str, str]] = {}
+        self.full: dict[tuple[str, str], list[tuple[Form, str]]] = defaultdict(list)
+        self.by_surname: dict[str, list[Person]] = defaultdict(list)
+        self.pupils_by_forename: dict[str, list[Form]] = defaultdict(list)
+        self.surname_deletes: dict[str, set[str]] = defaultdict(set)
+        self.staff_by_name: dict[tuple[str, str], Person] = {}
+        self.forename_keys: set[str] = set()
+        ay = academic_year(as_of)
+        for row in pupils.iter_rows(named=True):
+            kind = "pupil" if row["status"] == "current" else "former_pupil"
+            year, dob = row["year_group"], row["date_of_birth"]
+            index = _year_index(year)
+            left = row["leaving_date"]
+            if kind == "pupil":
+                class_of = ay + 1 + (6 - index) if index is not None else None
+                age = f", aged {age_on(dob, as_of)}" if dob else ""
+                describe = f"pupil {row['pupil_id']}, Year {year}{age}"
+            else:
+                class_of = academic_year(left) + 1 if left and index == 6 else None
+                age = f", now {age_on(dob, as_of)}" if dob else ""
+                describe = f"former pupil {row['pupil_id']}, left {left} from Year {year}{age}"
+            person = Person(
+                kind,
+                row["pupil_id"],
+                row["forename"] or "",
+                row["surname"] or "",
+                row["preferred_name"],
+                describe,
+                dob,
+                year,
+                class_of,
+            )
+            for key in _handles(row["known_handles"]):
+                self._declare(key, person, kind, "pupils.csv known_handles")
+            self._add_names(person, pupil=True)
+        for row in staff.iter_rows(named=True):
+            role = f", {row['role']}" if row.get("role") else ""
+            person = Person(
+                "staff",
+                row["staff_id"],
+                row["forename"] or "",
+                row["surname"] or "",
+                row["preferred_name"],
+                f"staff {row['staff_id']}{role}",
+                role=row.get("role"),
+            )
+            for key in _handles(row["official_handles"]):
+                self._declare(key, person, "staff_official", "staff.csv official_handles")
+            for key in _handles(row["personal_handles"]):
+                self._declare(key, person, "staff_personal", "staff.csv personal_handles")
+            self._add_names(person)
+            self.staff_by_name.setdefault((name_key(person.forename), name_key(person.surname)), person)
+        for row in parents.iter_rows(named=True):
+            pupils_of = ", ".join(row["pupil_ids"] or [])
+            person = Person(
+                "parent",
+                row["parent_id"],
+                row["forename"] or "",
+                row["surname"] or "",
+                None,
+                f"parent {row['parent_id']} of {pupils_of}" if pupils_of else f"parent {row['parent_id']}",
+            )
+            for key in _handles(row["known_handles"]):
+                self._declare(key, person, "parent", "parents.csv known_handles")
+            self._add_names(person)
+
+    def _declare(self, key: tuple[str, str], person: Person, kind: str, source: str) -> None:
+        held = self.by_handle.get(key)
+        if held is None or KIND_PRECEDENCE[kind] < KIND_PRECEDENCE[held[1]]:
+            self.by_handle[key] = (person, kind, source)
+
+    def _forms(self, person: Person) -> list[Form]:
+        return [Form(person, *spec) for spec in form_specs(person.forename, person.preferred)]
+
+    def _add_names(self, person: Person, pupil: bool = False) -> None:
+        if not person.surname:
+            return
+        forms = self._forms(person)
+        for skey, s_how in surname_keys(person.surname):
+            if not skey:
+                continue
+            if skey not in self.by_surname and len(skey) >= SURNAME_DELETE_MIN:
+                for variant in deletes(skey):
+                    self.surname_deletes[variant].add(skey)
+            self.by_surname[skey].append(person)
+            for form in forms:
+                self.full[(form.key, skey)].append((form, s_how))
+                self.forename_keys.add(form.key)
+        if pupil:
+            for form in forms:
+                self.pupils_by_forename[form.key].append(form)
+
+    def near_surnames(self, key: str) -> set[str]:
+        """Register surname keys one edit from `key` (not `key` itself), through the deletion table."""
+        if len(key) < SURNAME_DELETE_MIN:
+            return set()
+        found: set[str] = set()
+        for variant in deletes(key):
+            found |= self.surname_deletes.get(variant, set())
+        found.discard(key)
+        return found

@@ -1,0 +1,78 @@
+"""Names as a person reads them: folded case, accents, decorative letters, emoji, punctuation and usernames."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+# Letters NFKD does not decompose into an ASCII base letter.
+_SPECIAL_LETTERS = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+        "ð": "d",
+        "þ": "th",
+    }
+)
+# Apostrophes join a name ("O'Brien" is one word); every other mark between letters separates words.
+_APOSTROPHES = re.compile(r"['’ʼ`´]")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_REPEATS = re.compile(r"(.)\1+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_CHUNKS = re.compile(r"[a-z]+|\d+")
+TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "sir", "prof", "rev"})
+
+
+@functools.lru_cache(maxsize=200_000)
+def plain_text(text: str) -> str:
+    """Decorative and full-width letters to plain ones, accents removed, case kept (NFKC then NFKD)."""
+    compatible = unicodedata.normalize("NFKC", text).translate(_SPECIAL_LETTERS)
+    return "".join(c for c in unicodedata.normalize("NFKD", compatible) if not unicodedata.combining(c))
+
+
+def fold_name(text: str | None) -> str:
+    return _fold_name(text) if text else ""
+
+
+@functools.lru_cache(maxsize=500_000)
+def _fold_name(text: str) -> str:
+    """Folded words: 'Zoë  O'Brien' -> 'zoe obrien', 'Jess.Smith' -> 'jess smith', '𝓙𝓮𝓼𝓼 🌸' -> 'jess'."""
+    letters = _APOSTROPHES.sub("", plain_text(text).casefold())
+    return " ".join(re.sub(r"\d+", " ", _NOT_WORD.sub(" ", letters)).split())
+
+
+@functools.lru_cache(maxsize=500_000)
+def squeeze(word: str) -> str:
+    """Repeated letters collapsed ('jessss' -> 'jes', 'smithhh' -> 'smith'): the key names are compared on."""
+    return _REPEATS.sub(r"\1", word)
+
+
+@functools.lru_cache(maxsize=200_000)
+def name_key(text: str) -> str:
+    """One comparable key for a name or name part: folded, joined, squeezed ('Hamilton-Price' -> 'hamiltonprice')."""
+    return squeeze(fold_name(text).replace(" ", ""))
+
+
+@functools.lru_cache(maxsize=200_000)
+def split_username(handle: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A username or display name cut into lower-case letter chunks and digit groups, on `_ . -`, digits,
+    camelCase and spaces: 'JessS2016' -> (('jess', 's'), ('2016',)); 'xX_jess_smith_Xx' -> words and no digits."""
+    spaced = _CAMEL.sub(" ", plain_text(handle.lstrip("@")))
+    folded = _APOSTROPHES.sub("", spaced.casefold())
+    words: list[str] = []
+    digits: list[str] = []
+    for part in _NOT_WORD.split(folded):
+        for chunk in _CHUNKS.findall(part):
+            (digits if chunk.isdigit() else words).append(chunk)
+    return tuple(words), tuple(digits)

@@ -1,0 +1,95 @@
+"""consent-breach: published media whose approval pictures a pupil without photo consent, or one who has left.
+
+Policy: cornist-park.txt Code of Conduct for Social Networking (no images of children "unless it has been agreed
+upon for publicity use with the necessary permissions given"), bledington.txt A (pupil photos only through the
+school's accounts) and C (photos of other people's children put them at risk), corbets-tey.txt §6 (pictures
+follow the Acceptable Use Policy); the ICO's guidance on photographs in schools (consent can be withdrawn at any
+time). What counts: an image of a post or a video thumbnail that an approval is about (the approval names the
+post/video id, or its library file's pHash is within the match distance; any platform, since who is in a picture
+does not depend on where it went) and whose `pupils_pictured` includes a pupil whose `photo_consent` is refused
+or withdrawn, or whose `status` is left, in the registers as they are today: a consent withdrawn this week flags
+a photo published last year. One exception per post or video, critical; person_id is the first such pupil
+(person_kind `former_pupil` for a leaver); the evidence names the approval, the media key and every such pupil.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from checks.findings import Finding, RuleContext
+from checks.rules.base import Rule
+from checks.rules.unapproved_media import Approvals, load_approvals, load_published_media, post_label
+
+PUPILS_SQL = "SELECT pupil_id, status, photo_consent, leaving_date FROM staging.stg_ref__pupils"
+
+
+@dataclass(frozen=True)
+class Problem:
+    pupil_id: str
+    person_kind: str | None
+    why: str
+
+
+def _problem(pupil_id: str, pupils: dict[str, tuple[Any, ...]]) -> Problem | None:
+    record = pupils.get(pupil_id)
+    if record is None:
+        return Problem(pupil_id, None, "is not in pupils.csv, so no consent can be shown")
+    status, consent, left_on = record
+    if status == "left":
+        when = f" on {left_on.isoformat()}" if left_on else ""
+        return Problem(pupil_id, "former_pupil", f"left the school{when}")
+    if consent != "granted":
+        return Problem(pupil_id, "pupil", f"photo consent is {consent}")
+    return None
+
+
+def find(ctx: RuleContext) -> list[Finding]:
+    pupils = {r[0]: r[1:] for r in ctx.con.execute(PUPILS_SQL).fetchall()}
+    approvals = Approvals(load_approvals(ctx.con))
+    max_distance = ctx.thresholds.media_hash_max_distance
+    findings = []
+    for (platform, account_id, post_id), items in load_published_media(ctx.con).items():
+        problems: dict[str, Problem] = {}
+        lines: list[str] = []
+        for item in items:
+            for approval, how in approvals.about(item, max_distance):
+                found = [p for p in (_problem(pid, pupils) for pid in approval["pupils_pictured"] or []) if p]
+                for problem in found:
+                    problems.setdefault(problem.pupil_id, problem)
+                if found:
+                    who = ", ".join(f"{p.pupil_id} ({p.why})" for p in found)
+                    lines.append(f"{item['media_key']} is approval {how}, which pictures {who}")
+        if not problems:
+            continue
+        first = next(iter(problems.values()))
+        kind = "video" if platform == "youtube" else "post"
+        findings.append(
+            Finding(
+                rule="consent-breach",
+                severity="critical",
+                platform=platform,
+                account=ctx.account_label(platform, account_id),
+                subject_kind=kind,
+                subject_id=post_id,
+                subject_label=post_label(items[0]["post_text"], f"{kind} {post_id}"),
+                subject_url=items[0]["post_url"],
+                person_kind=first.person_kind,
+                person_id=first.pupil_id,
+                confidence=1.0,
+                evidence="published media pictures a pupil without photo consent (per the current registers): "
+                + "; ".join(dict.fromkeys(lines)),
+            )
+        )
+    return findings
+
+
+RULE = Rule(
+    id="consent-breach",
+    title="Photos of pupils without consent, or who have left",
+    policy="cornist-park.txt Code of Conduct (images only with the necessary permissions); bledington.txt A, C; "
+    "corbets-tey.txt §6 (pictures follow the AUP); ICO guidance on photos in schools",
+    what_counts="a published image or thumbnail whose approval (by post/video id or matching library file) "
+    "pictures a pupil whose photo consent is refused or withdrawn, or who has left, per today's registers",
+    find=find,
+)

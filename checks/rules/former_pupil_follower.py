@@ -1,0 +1,51 @@
+"""former-pupil-follower: a former pupil who is still under 18 on the run date follows or subscribes.
+
+Policy: carleton-green.txt §4.1(v) and willow-tree.txt §4.1(v) (on-line friendships and communication with former
+pupils "strongly discouraged particularly if the pupils are under the age of 18 years"), corbets-tey.txt §7
+(iii. social interaction with students "past and present" under 18). An exception is an X follower or visible
+YouTube subscriber resolved to a pupil whose status is `left` and whose date of birth makes them under 18 on the
+run date; a former pupil of 18 or more, or one without a date of birth, is not an exception. Medium severity; a
+possible match (between the review floor and the threshold) is low.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import polars as pl
+
+from checks.findings import Finding, RuleContext
+from checks.rules.base import Rule
+from checks.rules.follower_rules import audience_findings
+
+ADULT_AGE = 18
+
+
+def under_18(identities: pl.DataFrame, on: date) -> pl.DataFrame:
+    """Rows whose matched pupil is under 18 on `on` (an 18th birthday on the run date is 18)."""
+    born = pl.col("date_of_birth")
+    eighteenth = born.dt.offset_by(f"{ADULT_AGE}y")
+    return identities.filter(born.is_not_null() & (eighteenth > pl.lit(on)))
+
+
+def find(ctx: RuleContext) -> list[Finding]:
+    minors = under_18(ctx.identities.filter(pl.col("person_kind") == "former_pupil"), ctx.as_of)
+    return audience_findings(
+        dataclasses.replace(ctx, identities=minors),
+        "former-pupil-follower",
+        ("former_pupil",),
+        "former_pupil",
+        "medium",
+    )
+
+
+RULE = Rule(
+    id="former-pupil-follower",
+    title="Former pupils under 18 following the school's accounts",
+    policy="carleton-green.txt §4.1(v) (communication with former pupils under 18 strongly discouraged); "
+    "willow-tree.txt §4.1(v); corbets-tey.txt §7 (iii. no interaction with students past or present under 18)",
+    what_counts="a pupil who has left, and is still under 18 on the run date, follows the X account or is a visible "
+    "subscriber of the YouTube channel",
+    find=find,
+)

@@ -1,0 +1,64 @@
+"""official-follows-person: the official X account follows a pupil, a former pupil under 18, a parent or staff.
+
+Policy: carleton-green.txt §4.1(iv) (no on-line "friendships" with parents/carers and pupils) and §4.1(v) (former
+pupils under 18); corbets-tey.txt §6 (follow requests from parents are approved, not students: the school's
+account does not seek out people itself) and §7 (iii. students past and present). An exception is an account on
+the official X account's *following* list resolved to a current pupil (high), a former pupil under 18 on the run
+date, a parent, or a staff member's personal account (medium). Staff official accounts and people the resolver
+cannot place are not exceptions. A possible match (between the review floor and the threshold) is low.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import polars as pl
+
+from checks.findings import Finding, RuleContext
+from checks.rules.base import Rule
+from checks.rules.follower_rules import audience_findings
+from checks.rules.former_pupil_follower import under_18
+
+RULE_ID = "official-follows-person"
+FOLLOWING = ("following",)
+
+
+def find(ctx: RuleContext) -> list[Finding]:
+    following = ctx.identities.filter(pl.col("relation") == "following")
+    former = under_18(following.filter(pl.col("person_kind") == "former_pupil"), ctx.as_of)
+    others = following.filter(pl.col("person_kind") != "former_pupil")
+    findings = audience_findings(
+        dataclasses.replace(ctx, identities=others), RULE_ID, ("pupil",), "pupil", "high", FOLLOWING
+    )
+    findings += audience_findings(
+        dataclasses.replace(ctx, identities=former),
+        RULE_ID,
+        ("former_pupil",),
+        "former_pupil",
+        "medium",
+        FOLLOWING,
+    )
+    findings += audience_findings(
+        dataclasses.replace(ctx, identities=others), RULE_ID, ("parent",), "parent", "medium", FOLLOWING
+    )
+    findings += audience_findings(
+        dataclasses.replace(ctx, identities=others),
+        RULE_ID,
+        ("staff_personal",),
+        "staff",
+        "medium",
+        FOLLOWING,
+    )
+    return findings
+
+
+RULE = Rule(
+    id=RULE_ID,
+    title="The school's X account follows a pupil, parent or member of staff",
+    policy="carleton-green.txt §4.1(iv) (no on-line friendships with parents/carers and pupils), §4.1(v) (former "
+    "pupils under 18); corbets-tey.txt §6 (parents' follow requests approved, not students'), §7 (students past "
+    "and present)",
+    what_counts="the official X account's following list includes a current pupil (high), a former pupil under 18, a "
+    "parent or a staff member's personal account (medium)",
+    find=find,
+)

@@ -1,0 +1,286 @@
+"""pupil-named: a post or video names a pupil by forename (or preferred name, or a common diminutive) and surname.
+
+Policy: cornist-park.txt Code of Conduct for Social Networking ("the disclosure of information or images that could
+compromise the security of the school"; images only with permissions), carleton-green.txt §4.1(vi) (comments about
+named individuals), NSPCC image guidance (never a child's full name beside their photo). What counts: the folded
+words of a pupil's forename, preferred name or a common diminutive of either, next to the surname in either order
+("Billy Price", "Price, William"), in post text, alt text, hashtags (camel case split: #WellDoneAmeliaKhan), video
+titles, descriptions and tags. A forename alone does not count; neither does a name written after a title
+(Mrs, Mr, ...) or one that belongs only to staff or parents. Current pupils, and former pupils still under 18.
+One exception per post or video: high when it carries a photo or is a video, medium otherwise; low when the
+same name also belongs to another person in the registers (a person must judge who is meant).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from nicknames import NickNamer
+
+from checks.content import HASHTAG, Published, Word, fold, hashtag_parts, name_words, published_items, words
+from checks.findings import Finding, RuleContext
+from checks.rules.base import Rule
+
+# Forms British children commonly go by that the nicknames package (US-centred) lacks.
+UK_DIMINUTIVES: dict[str, tuple[str, ...]] = {
+    "alfred": ("alfie", "alf"),
+    "amelia": ("millie", "mia", "milly"),
+    "eleanor": ("ellie", "nell", "nellie"),
+    "elizabeth": ("lizzie", "libby", "beth", "eliza"),
+    "frederick": ("freddie", "freddy", "fred"),
+    "william": ("will", "billy", "liam", "wills"),
+    "jessica": ("jess", "jessie"),
+    "charlotte": ("lottie", "charlie"),
+    "olivia": ("liv", "livvy", "livvie"),
+    "isabella": ("bella", "izzy", "issy"),
+    "isabelle": ("izzy", "issy", "belle"),
+    "henry": ("harry", "hal"),
+    "matilda": ("tilly", "tilda"),
+    "theodore": ("theo", "teddy"),
+    "alexander": ("alex", "xander", "sandy"),
+    "zachary": ("zac", "zach", "zack"),
+    "florence": ("flo", "florrie"),
+    "abigail": ("abbie", "abi", "abby"),
+    "harriet": ("hattie",),
+    "georgia": ("georgie",),
+    "georgina": ("georgie", "gina"),
+    "victoria": ("tori", "vicky"),
+    "archibald": ("archie",),
+    "mohammed": ("mo",),
+    "muhammad": ("mo",),
+    "nathaniel": ("nate", "nat"),
+    "penelope": ("penny",),
+    "rebecca": ("becky", "becca"),
+    "samuel": ("sam", "sammy"),
+    "samantha": ("sam", "sammy"),
+    "joshua": ("josh",),
+    "jacob": ("jake",),
+    "benjamin": ("ben", "benji"),
+    "daniel": ("dan", "danny"),
+    "katherine": ("kate", "katie", "kat"),
+    "catherine": ("cath", "kate", "katie", "cat"),
+    "sophia": ("sophie",),
+    "edward": ("ed", "eddie", "ted", "teddy"),
+}
+TITLES = frozenset(
+    {"mr", "mrs", "miss", "ms", "mx", "dr", "sir", "dame", "prof", "professor", "rev", "revd", "cllr"}
+)
+# Inside one name: spaces or a hyphen; between forename and surname written surname first, also a comma.
+_INSIDE_NAME = re.compile(r"\s+|-")
+_BETWEEN_PARTS = re.compile(r"\s*,?\s+|-")
+MIN_UNCASED_TAG_MATCH = 8  # a lower-case hashtag has no word breaks: short names would match by accident
+CONFIDENCE = {"forename": 0.95, "preferred name": 0.95, "diminutive": 0.85}
+AMBIGUOUS_CONFIDENCE = 0.6
+
+PEOPLE_SQL = """
+SELECT 'pupil' AS kind, pupil_id, forename, preferred_name, surname, status, date_of_birth
+FROM staging.stg_ref__pupils
+UNION ALL
+SELECT 'staff', staff_id, forename, preferred_name, surname, NULL, NULL FROM staging.stg_ref__staff
+UNION ALL
+SELECT 'parent', parent_id, forename, NULL, surname, NULL, NULL FROM staging.stg_ref__parents
+ORDER BY 1, 2
+"""
+
+
+@dataclass(frozen=True)
+class NameOwner:
+    person_kind: str  # pupil | former_pupil | staff | parent
+    person_id: str
+    form: str  # forename | preferred name | diminutive
+    given: str  # the register's forename or preferred name the form comes from
+
+
+@dataclass(frozen=True)
+class Mention:
+    field: str
+    quote: str
+    owners: tuple[NameOwner, ...]
+
+
+@cache
+def _nicknamer() -> NickNamer:
+    return NickNamer()
+
+
+def diminutives(given: str) -> set[str]:
+    """Common short forms of a folded given name, from the UK list and the nicknames package."""
+    forms = set(UK_DIMINUTIVES.get(given, ())) | {fold(n) for n in _nicknamer().nicknames_of(given)}
+    return {f for f in forms if len(f) >= 2 and f != given}
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class NameIndex:
+    """Every way the registers' people may be written as given name + surname, by folded words and as one string."""
+
+    def __init__(self) -> None:
+        self.by_words: dict[tuple[str, ...], list[NameOwner]] = defaultdict(list)
+        self.by_string: dict[str, list[NameOwner]] = defaultdict(list)
+        self.longest = 0
+
+    def add(self, owner: NameOwner, given: tuple[str, ...], surname: tuple[str, ...]) -> None:
+        for key in (given + surname, surname + given):
+            if owner not in self.by_words[key]:
+                self.by_words[key].append(owner)
+                self.by_string["".join(key)].append(owner)
+            self.longest = max(self.longest, len(key))
+
+
+def build_index(ctx: RuleContext) -> NameIndex:
+    index = NameIndex()
+    for kind, person_id, forename, preferred, surname, status, born in ctx.con.execute(PEOPLE_SQL).fetchall():
+        if kind == "pupil" and status != "current":
+            if born is None or _age(born, ctx.as_of) >= 18:
+                continue  # naming an adult former pupil is not naming a child
+            kind = "former_pupil"
+        surname_words = name_words(surname)
+        if not surname_words:
+            continue
+        givens = [("forename", forename), ("preferred name", preferred)]
+        for form, given in givens:
+            given_words = name_words(given)
+            if not given_words:
+                continue
+            index.add(NameOwner(kind, person_id, form, given), given_words, surname_words)
+            if len(given_words) == 1:
+                for short in diminutives(given_words[0]):
+                    index.add(NameOwner(kind, person_id, "diminutive", given), (short,), surname_words)
+    return index
+
+
+def _prose_mentions(field: str, text: str, index: NameIndex) -> list[Mention]:
+    found = []
+    tokens = words(text)
+    # Names are written capitalised; a text written all in lower case gives no such clue.
+    cased = any(c.isupper() for c in text)
+    for start in range(len(tokens)):
+        for length in range(min(index.longest, len(tokens) - start), 1, -1):
+            run = tokens[start : start + length]
+            owners = index.by_words.get(tuple(w.folded for w in run))
+            if not owners or (cased and not all(w.capitalised for w in run)):
+                continue
+            if not _joined_as_a_name(text, run) or _after_a_title(tokens, start):
+                continue
+            found.append(Mention(field, text[run[0].start : run[-1].end], tuple(owners)))
+            break
+    return found
+
+
+def _joined_as_a_name(text: str, run: list[Word]) -> bool:
+    return all(
+        _BETWEEN_PARTS.fullmatch(text[a.end : b.start]) or _INSIDE_NAME.fullmatch(text[a.end : b.start])
+        for a, b in itertools.pairwise(run)
+    )
+
+
+def _after_a_title(tokens: list[Word], start: int) -> bool:
+    return start > 0 and tokens[start - 1].folded in TITLES
+
+
+def _hashtag_mentions(field: str, tag: str, index: NameIndex) -> list[Mention]:
+    folded, boundaries = hashtag_parts(tag)
+    cased = any(c.isupper() for c in tag) and any(c.islower() for c in tag)
+    found = []
+    ordered = sorted(boundaries)
+    for i, begin in enumerate(ordered):
+        for end in ordered[i + 1 :]:
+            owners = index.by_string.get(folded[begin:end])
+            if owners and (cased or end - begin >= MIN_UNCASED_TAG_MATCH):
+                found.append(Mention(field, "#" + tag, tuple(owners)))
+    return found
+
+
+def mentions(item: Published, index: NameIndex) -> list[Mention]:
+    found: list[Mention] = []
+    for field, value in item.fields:
+        if field == "hashtag":
+            found.extend(_hashtag_mentions("hashtag", value, index))
+            continue
+        found.extend(_prose_mentions(field, value, index))
+        for match in HASHTAG.finditer(value):
+            found.extend(_hashtag_mentions("hashtag", match.group(1), index))
+        if field == "tag":
+            found.extend(_hashtag_mentions("tag", value, index))
+    return found
+
+
+def _best_owners(owners: tuple[NameOwner, ...]) -> tuple[list[NameOwner], bool]:
+    """The pupils a mention names, and whether someone else in the registers shares the name.
+
+    A form written exactly (forename, preferred name) beats a diminutive of someone else's name."""
+    exact = [o for o in owners if o.form != "diminutive"]
+    tier = exact or list(owners)
+    children = [o for o in tier if o.person_kind in ("pupil", "former_pupil")]
+    ambiguous = len({o.person_id for o in tier}) > 1
+    return children, ambiguous
+
+
+def find(ctx: RuleContext) -> list[Finding]:
+    index = build_index(ctx)
+    findings = []
+    for item in published_items(ctx.con):
+        named: list[tuple[Mention, NameOwner, bool]] = []
+        seen: set[tuple[str, str, str]] = set()
+        for mention in mentions(item, index):
+            children, ambiguous = _best_owners(mention.owners)
+            for child in children:
+                key = (mention.field, mention.quote.casefold(), child.person_id)
+                if key not in seen:
+                    seen.add(key)
+                    named.append((mention, child, ambiguous))
+        if not named:
+            continue
+        sure = [n for n in named if not n[2]]
+        mention, child, ambiguous = (sure or named)[0]
+        if ambiguous:
+            severity, confidence = "low", AMBIGUOUS_CONFIDENCE
+        else:
+            severity = "high" if item.carries_media else "medium"
+            confidence = CONFIDENCE[child.form]
+        what = (
+            "a video"
+            if item.subject_kind == "video"
+            else ("a post with media" if item.carries_media else "a post")
+        )
+        details = "; ".join(
+            f'{m.field} "{m.quote}" names {c.person_kind.replace("_", " ")} {c.person_id} '
+            f"({c.form}{' of ' + c.given if c.form == 'diminutive' else ''} + surname"
+            f"{'; the name is shared with someone else in the registers' if amb else ''})"
+            for m, c, amb in named
+        )
+        findings.append(
+            Finding(
+                rule="pupil-named",
+                severity=severity,
+                platform=item.platform,
+                account=ctx.account_label(item.platform, item.account_id),
+                subject_kind=item.subject_kind,
+                subject_id=item.subject_id,
+                subject_label=item.label,
+                subject_url=item.subject_url,
+                person_kind=child.person_kind,
+                person_id=child.person_id,
+                confidence=confidence,
+                evidence=f"{what} names a child: {details}",
+            )
+        )
+    return findings
+
+
+RULE = Rule(
+    id="pupil-named",
+    title="Pupils named in posts and videos",
+    policy="cornist-park.txt Code of Conduct for Social Networking (disclosure of information that could "
+    "compromise); carleton-green.txt §4.1(vi) (named individuals); NSPCC guidance on images of children",
+    what_counts="a pupil's forename, preferred name or common diminutive with the surname, either order, in post "
+    "text, alt text, hashtags, video titles, descriptions or tags; worse when the post carries media",
+    find=find,
+)

@@ -1,0 +1,77 @@
+"""Exceptions as the CLI and the review app list them: filtered rows from the warehouse (or its snapshot)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+
+from dashboards.report import OPEN_STATUSES, OUTPUT_FIELDS, SEVERITY_ORDER, safe_link
+
+FILTERS = ("status", "rule", "severity", "platform")
+# Terminal control characters (ANSI escapes, carriage returns) in platform text must not reach a terminal.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def select_exceptions(
+    con: duckdb.DuckDBPyConnection,
+    statuses: Sequence[str] | None = None,
+    rules: Sequence[str] | None = None,
+    severities: Sequence[str] | None = None,
+    platforms: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Exceptions matching every filter given (default statuses: the ones needing attention), worst first."""
+    wanted = list(statuses or OPEN_STATUSES)
+    clauses, params = [], []
+    if "all" not in wanted:
+        clauses.append("status IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(wanted)
+    for column, values in (("rule", rules), ("severity", severities), ("platform", platforms)):
+        if values:
+            clauses.append(f"{column} IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(values))
+    where = " AND ".join(clauses) or "TRUE"
+    cursor = con.execute(
+        f"SELECT {', '.join(OUTPUT_FIELDS)}, resolved_on, updated_at FROM audit.exceptions WHERE {where}",
+        params,
+    )
+    names = [d[0] for d in cursor.description]
+    rows = []
+    for values in cursor.fetchall():
+        row = dict(zip(names, values, strict=True))
+        for field in ("first_seen", "last_seen", "resolved_on"):
+            row[field] = row[field].isoformat() if row[field] else None
+        row["updated_at"] = row["updated_at"].isoformat(timespec="seconds")
+        row["confidence"] = float(row["confidence"])
+        row["subject_url"] = safe_link(row["subject_url"])
+        rows.append(row)
+    rows.sort(key=lambda r: (SEVERITY_ORDER[r["severity"]], r["rule"], r["platform"], r["subject_id"]))
+    return rows
+
+
+def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """The values each filter can take in this warehouse."""
+    return {
+        column: [
+            str(v[0])
+            for v in con.execute(f"SELECT DISTINCT {column} FROM audit.exceptions ORDER BY 1").fetchall()
+        ]
+        for column in FILTERS
+    }
+
+
+def terminal_safe(value: Any) -> str:
+    return CONTROL.sub(" ", "" if value is None else str(value))
+
+
+def exceptions_table(rows: list[dict[str, Any]]) -> str:
+    """A plain-text table for a terminal; platform text has its control characters removed."""
+    columns = ("key", "status", "severity", "rule", "subject_label", "last_seen")
+    cells = [[terminal_safe(r[c]) for c in columns] for r in rows]
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines.append(f"{len(rows)} exception{'' if len(rows) == 1 else 's'}")
+    return "\n".join(lines)

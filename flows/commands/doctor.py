@@ -1,0 +1,213 @@
+"""`socialaudit doctor`: check configuration, credentials, registers and warehouse, and say what to fix."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from flows.commands.sql import DEFAULT_DB
+
+NAME = "doctor"
+HELP = "check school.toml, the credentials (one cheap call each), the registers and the warehouse"
+
+
+@dataclass(frozen=True)
+class Check:
+    area: str
+    ok: bool
+    message: str
+    # A warning is worth reading but does not stop the audit (e.g. encryption off in a sandbox).
+    warning: bool = False
+
+    def line(self) -> str:
+        label = "ok" if self.ok and not self.warning else "warn" if self.ok else "FIX"
+        return f"[{label}] {self.area}: {self.message}"
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--config", type=Path, metavar="SCHOOL_TOML", help="school.toml of the live set-up")
+    source.add_argument("--sandbox", type=Path, metavar="DIR", help="a sandbox dataset directory")
+    parser.add_argument(
+        "--db", type=Path, default=DEFAULT_DB, help=f"the warehouse file (default: {DEFAULT_DB})"
+    )
+
+
+def _guarded(area: str, probe: Callable[[], str]) -> Check:
+    """Run one probe; any failure becomes a FIX line whose text is the error's own plain message."""
+    try:
+        return Check(area, True, probe())
+    except Exception as error:
+        message = " ".join(str(error).split()) or type(error).__name__
+        return Check(area, False, message)
+
+
+@contextlib.contextmanager
+def _endpoints(sandbox: Path | None) -> Iterator[str | None]:
+    if sandbox is None:
+        yield None
+        return
+    from connectors.sandbox.server import SandboxServer
+
+    with SandboxServer(sandbox) as server:
+        yield server.url
+
+
+def check_credentials(config: object, sandbox: bool, base_url: str | None) -> list[Check]:
+    from connectors import x as xapi
+    from connectors import youtube as ytapi
+    from connectors.paging import RetryPolicy
+    from flows import credentials
+    from flows.config import SchoolConfig
+
+    assert isinstance(config, SchoolConfig)
+    policy = RetryPolicy(max_retries=1, backoff_seconds=0.5, max_wait_seconds=5)
+    checks = []
+    for account in config.accounts_on("x"):
+
+        def probe_x(account_id: str = account.id, handle: str = account.handle) -> str:
+            client = xapi.make_x_client(credentials.x_credentials_for(config, sandbox), base_url=base_url)
+            me = xapi.get_account(client, policy)["data"]
+            if str(me.get("id")) != account_id:
+                raise RuntimeError(
+                    f"the X keys belong to @{me.get('username')} (id {me.get('id')}), not @{handle} ({account_id}): "
+                    "generate the access token while signed in as the school's account"
+                )
+            return f"get_me answered as @{me.get('username')}, the configured account"
+
+        checks.append(_guarded(f"X credentials for @{account.handle}", probe_x))
+    for account in config.accounts_on("youtube"):
+
+        def probe_youtube(channel_id: str = account.id) -> str:
+            client = ytapi.make_youtube_client(
+                credentials.youtube_credentials_for(config, sandbox), base_url=base_url
+            )
+            ytapi.channel_snapshot(client, channel_id, policy, mine=not sandbox)
+            return f"channels.list answered for {channel_id}"
+
+        checks.append(_guarded(f"YouTube credentials for {account.handle}", probe_youtube))
+    return checks
+
+
+def check_warehouse(config: object, db: Path) -> list[Check]:
+    from flows import credentials
+    from flows.config import SchoolConfig
+    from warehouse.db import applied_versions, connect, discover_migrations, use_encryption_key
+    from warehouse.snapshot import is_lock_conflict, snapshot_path
+
+    assert isinstance(config, SchoolConfig)
+    checks = []
+    try:
+        key = credentials.warehouse_key(config)
+    except Exception as error:
+        return [Check("warehouse key", False, str(error))]
+    configured = config.warehouse.encryption_key_env or config.warehouse.encryption_key_secret
+    checks.append(
+        Check(
+            "encryption at rest",
+            True,
+            "a key is configured"
+            if key
+            else "off: set [warehouse] encryption_key_env in school.toml and that variable (the warehouse holds "
+            "children's data); start a new warehouse file when you turn it on",
+            warning=not key,
+        )
+    )
+    if configured and not key:
+        return checks
+    if not db.exists():
+        checks.append(Check("warehouse", True, f"{db} does not exist yet; the first run creates it"))
+        return checks
+    use_encryption_key(key)
+    try:
+        import duckdb
+
+        try:
+            con = connect(db, read_only=True)
+        except duckdb.IOException as error:
+            if is_lock_conflict(error):
+                checks.append(Check("warehouse", True, "a run is writing it right now; check again later"))
+                return checks
+            raise
+        try:
+            done = applied_versions(con)
+        finally:
+            con.close()
+        known = [m.version for m in discover_migrations()]
+        pending = [v for v in known if v not in done]
+        checks.append(
+            Check(
+                "warehouse migrations",
+                True,
+                f"at {max(done, default=0)}; {len(pending)} pending (the next run applies them)"
+                if pending
+                else f"up to date (migration {max(done, default=0)})",
+            )
+        )
+    except Exception as error:
+        checks.append(Check("warehouse", False, " ".join(str(error).split())))
+    finally:
+        use_encryption_key(None)
+    for path in (db, snapshot_path(db)):
+        if path.exists():
+            mode = path.stat().st_mode & 0o777
+            checks.append(
+                Check(
+                    f"file mode of {path.name}",
+                    not mode & 0o077,
+                    "owner only"
+                    if not mode & 0o077
+                    else f"{oct(mode)} lets others read it: chmod 600 {path}",
+                )
+            )
+    return checks
+
+
+def diagnose(config_path: Path, sandbox: bool, db: Path) -> list[Check]:
+    from checks.registers import load_registers
+    from flows.config import load_config
+
+    try:
+        config = load_config(config_path)
+    except Exception as error:
+        return [Check("configuration", False, f"{error} (fix {config_path})")]
+    checks = [
+        Check("configuration", True, f"{config_path}: {config.name}, {len(config.accounts)} account(s)")
+    ]
+
+    def probe_registers() -> str:
+        registers = load_registers(config.registers_dir)
+        return (
+            f"{registers.pupils.height} pupils, {registers.staff.height} staff, {registers.parents.height} parents, "
+            f"{registers.approved_media.height} approved media"
+        )
+
+    checks.append(_guarded("registers", probe_registers))
+    with _endpoints(config.root if sandbox else None) as base_url:
+        checks += check_credentials(config, sandbox, base_url)
+    checks += check_warehouse(config, db)
+    if not sandbox and not os.environ.get("PREFECT_API_URL"):
+        checks.append(
+            Check(
+                "schedule",
+                False,
+                "PREFECT_API_URL is not set: scheduled runs need `prefect server start` and "
+                "PREFECT_API_URL=http://127.0.0.1:4200/api (README, Production)",
+            )
+        )
+    return checks
+
+
+def run(args: argparse.Namespace) -> int:
+    sandbox = args.sandbox is not None
+    config_path = args.sandbox / "school.toml" if sandbox else args.config
+    checks = diagnose(config_path, sandbox, args.db)
+    for check in checks:
+        print(check.line())
+    failed = sum(not c.ok for c in checks)
+    print("all good" if not failed else f"{failed} thing(s) to fix")
+    return 0 if not failed else 1

@@ -1,0 +1,47 @@
+"""`socialaudit exceptions list`: the warehouse's exceptions, read from the read-only snapshot."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from flows.commands.review import DEFAULT_DB
+
+NAME = "exceptions"
+HELP = "list exceptions and their status (reads the read-only snapshot, never the live warehouse)"
+STATUS_CHOICES = ("new", "open", "acknowledged", "accepted", "false_positive", "resolved", "reopened", "all")
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="list exceptions", description="list exceptions")
+    listing.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"the warehouse (default {DEFAULT_DB})")
+    listing.add_argument(
+        "--status",
+        action="append",
+        choices=STATUS_CHOICES,
+        help="repeatable; default: the ones needing attention (new, open, acknowledged, reopened)",
+    )
+    listing.add_argument("--rule", action="append", help="repeatable rule id, e.g. pupil-follower")
+    listing.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+
+def run(args: argparse.Namespace) -> int:
+    from dashboards.listing import exceptions_table, select_exceptions
+    from dashboards.report import OUTPUT_FIELDS, exceptions_csv
+    from warehouse.snapshot import open_snapshot
+
+    con = open_snapshot(args.db)
+    try:
+        rows = select_exceptions(con, statuses=args.status, rules=args.rule)
+    finally:
+        con.close()
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+    elif args.format == "csv":
+        sys.stdout.write(exceptions_csv([{f: r[f] for f in OUTPUT_FIELDS} for r in rows]))
+    else:
+        print(exceptions_table(rows))
+    return 0

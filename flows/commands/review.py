@@ -1,0 +1,39 @@
+"""`socialaudit review KEY`: record a decision on an exception (a short write, then a fresh snapshot)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from flows.commands.common import iso_date
+
+NAME = "review"
+# Where `socialaudit demo` leaves its warehouse, so the review commands work straight after it.
+DEFAULT_DB = Path("demo-output/warehouse.duckdb")
+HELP = "record a review decision on an exception: acknowledge, accept (with --until), false-positive, reopen"
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("key", help="the exception key (see `socialaudit exceptions list`)")
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"the warehouse (default {DEFAULT_DB})")
+    parser.add_argument(
+        "--decision", required=True, choices=("acknowledge", "accept", "false-positive", "reopen")
+    )
+    parser.add_argument("--note", required=True, help="why (for accept: the reason it is acceptable)")
+    parser.add_argument("--by", required=True, metavar="NAME", help="who decided")
+    parser.add_argument(
+        "--until", type=iso_date, default=None, help="accept only: last day it holds (YYYY-MM-DD)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from warehouse.reviews import review_and_publish
+
+    review = review_and_publish(
+        args.db, args.key, args.decision, args.note, args.by, args.until, source="cli"
+    )
+    until = f" until {review.accepted_until}" if review.accepted_until else ""
+    print(
+        f"{review.key}: {review.status_before} -> {review.status_after}{until} (recorded for {review.reviewer})"
+    )
+    return 0

@@ -1,0 +1,54 @@
+"""`socialaudit sar`: a subject access export of everything held about one person, as JSON and CSV."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from flows.commands.sql import add_warehouse_args, use_configured_key
+
+NAME = "sar"
+HELP = "export everything the warehouse holds about one person (subject access request)"
+
+
+def add_selector(parser: argparse.ArgumentParser) -> None:
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--handle", help="an X username or YouTube @handle (with or without @)")
+    who.add_argument("--platform-id", help="an X user id or a YouTube channel id")
+    who.add_argument("--person", help="a register id (pupil_id, staff_id or parent_id)")
+
+
+def selector(args: argparse.Namespace) -> tuple[str, str]:
+    if args.handle:
+        return "handle", args.handle
+    if args.platform_id:
+        return "platform-id", args.platform_id
+    return "person", args.person
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    add_selector(parser)
+    add_warehouse_args(parser)
+    parser.add_argument("--out", type=Path, required=True, help="folder for sar.json and one CSV per section")
+
+
+def run(args: argparse.Namespace) -> int:
+    from warehouse.privacy import find_subject, subject_access, write_export
+    from warehouse.snapshot import open_snapshot
+
+    use_configured_key(args)
+    # The published copy: an export never waits for, or blocks, the weekly run.
+    con = open_snapshot(args.db)
+    try:
+        subject = find_subject(con, *selector(args))
+        export = subject_access(con, subject)
+    finally:
+        con.close()
+    written = write_export(export, args.out)
+    total = sum(len(rows) for rows in export["sections"].values())
+    print(
+        f"{total} records about {len(subject.person_ids)} register id(s) and {len(subject.platform_ids)} account(s)"
+    )
+    for path in written:
+        print(path)
+    return 0

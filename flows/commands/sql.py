@@ -1,0 +1,126 @@
+"""`socialaudit sql`: one read-only query over the published warehouse copy, as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+NAME = "sql"
+HELP = "run one read-only SQL query over the latest published warehouse copy (the DPO's views are in dpo.*)"
+DEFAULT_DB = Path("data/socialaudit.duckdb")  # prefect.yaml's db_path, relative to the checkout
+# Statement kinds DuckDB parses as SELECT; PRAGMA is refused even where DuckDB would read it as one.
+READ_ONLY_OPENINGS = ("select", "with", "from", "values", "show", "describe", "summarize", "table", "(")
+
+
+class QueryRefused(Exception):
+    """The text is not a single read-only query; nothing was run."""
+
+
+def add_warehouse_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", type=Path, default=DEFAULT_DB, help=f"the warehouse file (default: {DEFAULT_DB})"
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="SCHOOL_TOML",
+        help="school.toml, to find the warehouse key named in [warehouse] (default: $SOCIALAUDIT_DB_KEY)",
+    )
+
+
+def use_configured_key(args: argparse.Namespace) -> None:
+    """Put the warehouse key in force for this process, resolved the same way as the weekly run."""
+    from flows.config import load_config
+    from flows.credentials import warehouse_key
+    from warehouse.db import use_encryption_key
+
+    config = load_config(args.config) if getattr(args, "config", None) else None
+    use_encryption_key(warehouse_key(config))
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query", help='one SELECT statement, e.g. "SELECT * FROM dpo.people_held"')
+    add_warehouse_args(parser)
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+
+def check_read_only(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    """Refuse anything but exactly one SELECT-like statement, before it runs."""
+    try:
+        statements = con.extract_statements(query)
+    except duckdb.Error as error:
+        raise QueryRefused(f"the query does not parse: {error}") from None
+    if len(statements) != 1:
+        raise QueryRefused(f"exactly one statement is allowed, got {len(statements)}")
+    kind = statements[0].type
+    opening = re.sub(r"^(\s|--[^\n]*\n|/\*.*?\*/)*", "", query, flags=re.S).lower()
+    if kind != duckdb.StatementType.SELECT or not opening.startswith(READ_ONLY_OPENINGS):
+        raise QueryRefused(
+            f"only a read-only SELECT is allowed here, not {kind.name}: the DPO's SQL never changes the warehouse"
+        )
+
+
+def open_read_only(db: Path) -> duckdb.DuckDBPyConnection:
+    """The published read-only copy, with file access and configuration changes switched off."""
+    from warehouse.snapshot import open_snapshot
+
+    con = open_snapshot(db)
+    # No read_csv('/etc/passwd'), no COPY TO, no ATTACH, and the query cannot switch it back on.
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def run_query(db: Path, query: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    con = open_read_only(db)
+    try:
+        check_read_only(con, query)
+        try:
+            result = con.execute(query)
+        except duckdb.Error as error:
+            raise RuntimeError(f"the query failed: {' '.join(str(error).split())}") from None
+        columns = [d[0] for d in result.description or []]
+        return columns, result.fetchall()
+    finally:
+        con.close()
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def format_rows(columns: list[str], rows: list[tuple[Any, ...]], style: str) -> str:
+    if style == "json":
+        return json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str, indent=2)
+    if style == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[_text(v) for v in row] for row in rows])
+        return buffer.getvalue().rstrip("\n")
+    cells = [[_text(v) for v in row] for row in rows]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    use_configured_key(args)
+    try:
+        columns, rows = run_query(args.db, args.query)
+    except QueryRefused as error:
+        print(f"socialaudit sql: refused: {error}", file=sys.stderr)
+        return 2
+    print(format_rows(columns, rows, args.format))
+    return 0

@@ -1,0 +1,175 @@
+"""Precision and recall of the identity rules against a sample school's labels, per rule and per difficulty."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+IDENTITY_RULES = (
+    "pupil-follower",
+    "staff-personal-follower",
+    "former-pupil-follower",
+    "official-follows-person",
+    "pupil-comment",
+)
+DIFFICULTIES = ("declared", "easy", "medium", "hard")
+UNDECIDABLE = "undecidable"
+SEVERITIES = ("low", "medium", "high", "critical")
+# Kinds of people who must never be reported as a pupil: a false accusation about them costs trust.
+ADULT_KINDS = ("parent", "staff_personal", "staff_official")
+
+
+@dataclass
+class Tally:
+    """Confident (medium and above) findings against the labels: true and false positives, misses."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    missed_as_low: int = 0  # a miss that was reported, but only as a low "possible" finding
+
+    def add(self, other: Tally) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+        self.missed_as_low += other.missed_as_low
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+
+@dataclass
+class Score:
+    """Everything measured on one or more sample schools."""
+
+    tallies: dict[tuple[str, str], Tally] = field(default_factory=lambda: defaultdict(Tally))
+    low: Counter[str] = field(default_factory=Counter)  # low findings per rule (the review load)
+    low_true: Counter[str] = field(default_factory=Counter)  # ... of which the labels expect
+    wrong_person: Counter[str] = field(default_factory=Counter)  # true findings naming another register entry
+    adults_as_pupils: list[str] = field(default_factory=list)
+    misses: Counter[tuple[str, str]] = field(default_factory=Counter)  # (rule, case)
+    false_alarms: Counter[tuple[str, str]] = field(default_factory=Counter)  # (rule, case)
+    schools: int = 0
+
+    def add(self, other: Score) -> None:
+        for key, tally in other.tallies.items():
+            self.tallies[key].add(tally)
+        self.low.update(other.low)
+        self.low_true.update(other.low_true)
+        self.wrong_person.update(other.wrong_person)
+        self.adults_as_pupils += other.adults_as_pupils
+        self.misses.update(other.misses)
+        self.false_alarms.update(other.false_alarms)
+        self.schools += other.schools
+
+    def rule_total(self, rule: str) -> Tally:
+        total = Tally()
+        for (r, difficulty), tally in self.tallies.items():
+            if r == rule and difficulty != UNDECIDABLE:
+                total.add(tally)
+            elif r == rule:
+                total.tp += tally.tp
+                total.fp += tally.fp
+        return total
+
+
+def _key(row: dict[str, Any]) -> tuple[str, str, str, str]:
+    return (row["rule"], row["platform"], row["subject_kind"], str(row["subject_id"]))
+
+
+def _severity_at_least(severity: str, floor: str) -> bool:
+    return SEVERITIES.index(severity) >= SEVERITIES.index(floor)
+
+
+def score_school(
+    labels: dict[str, Any], exceptions: Iterable[dict[str, Any]], rules: Iterable[str] = IDENTITY_RULES
+) -> Score:
+    """Compare one audit's exceptions with its labels. A finding counts when rule, platform, subject kind and
+    subject id agree; undecidable cases count for precision (a true finding is true) but not for recall."""
+    rules = tuple(rules)
+    score = Score(schools=1)
+    identities = {(i["platform"], str(i["subject_id"])): i for i in labels.get("identities", [])}
+    expected = {_key(e): e for e in labels.get("expected_exceptions", []) if e["rule"] in rules}
+    confident: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    low: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for row in exceptions:
+        if row["rule"] not in rules:
+            continue
+        if _severity_at_least(row["severity"], "medium"):
+            confident[_key(row)] = row
+        else:
+            low[_key(row)] = row
+            score.low[row["rule"]] += 1
+            if _key(row) in expected:
+                score.low_true[row["rule"]] += 1
+    for key, wanted in expected.items():
+        tally = score.tallies[(wanted["rule"], wanted["difficulty"])]
+        if key in confident:
+            tally.tp += 1
+            if wanted.get("person_id") and confident[key].get("person_id") != wanted["person_id"]:
+                score.wrong_person[wanted["rule"]] += 1
+        elif wanted["difficulty"] != UNDECIDABLE:
+            tally.fn += 1
+            tally.missed_as_low += key in low
+            score.misses[(wanted["rule"], wanted["case"])] += 1
+    for key, row in confident.items():
+        if key in expected:
+            continue
+        truth = identities.get((row["platform"], str(row["subject_id"])), {})
+        difficulty = truth.get("difficulty", "unlabelled")
+        score.tallies[(row["rule"], difficulty if difficulty in DIFFICULTIES else "unlabelled")].fp += 1
+        score.false_alarms[(row["rule"], truth.get("case", "unlabelled"))] += 1
+        if row.get("person_kind") == "pupil" and (
+            truth.get("truth_kind") in ADULT_KINDS or "namesake" in str(truth.get("case", ""))
+        ):
+            score.adults_as_pupils.append(f"{row['rule']} {row['subject_id']} ({truth.get('case')})")
+    return score
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def report(score: Score, rules: Iterable[str] = IDENTITY_RULES) -> str:
+    """A plain-text table: precision and recall per rule and per difficulty, then the review load."""
+    lines = [f"{'rule':<26} {'difficulty':<12} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>9} {'recall':>7}"]
+    for rule in rules:
+        total = score.rule_total(rule)
+        lines.append(
+            f"{rule:<26} {'all':<12} {total.tp:>4} {total.fp:>4} {total.fn:>4} {_fmt(total.precision):>9} "
+            f"{_fmt(total.recall):>7}"
+        )
+        for difficulty in (*DIFFICULTIES, UNDECIDABLE, "unlabelled"):
+            tally = score.tallies.get((rule, difficulty))
+            if tally is None or not (tally.tp or tally.fp or tally.fn):
+                continue
+            recall = None if difficulty == UNDECIDABLE else tally.recall
+            lines.append(
+                f"{'':<26} {difficulty:<12} {tally.tp:>4} {tally.fp:>4} {tally.fn:>4} {_fmt(tally.precision):>9} "
+                f"{_fmt(recall):>7}"
+            )
+    lines.append("")
+    lines.append(
+        f"low-severity findings (review load) over {score.schools} schools: {sum(score.low.values())} "
+        f"({sum(score.low_true.values())} of them true) — "
+        + (", ".join(f"{rule} {n}" for rule, n in sorted(score.low.items())) or "none")
+    )
+    lines.append(f"true findings naming another register entry: {sum(score.wrong_person.values())}")
+    lines.append(
+        f"parents, staff or adult namesakes flagged as pupils: {len(score.adults_as_pupils)}"
+        + (f" ({'; '.join(score.adults_as_pupils)})" if score.adults_as_pupils else "")
+    )
+    if score.misses:
+        lines.append("missed: " + ", ".join(f"{r}/{c} x{n}" for (r, c), n in sorted(score.misses.items())))
+    if score.false_alarms:
+        lines.append(
+            "false alarms: " + ", ".join(f"{r}/{c} x{n}" for (r, c), n in sorted(score.false_alarms.items()))
+        )
+    return "\n".join(lines)

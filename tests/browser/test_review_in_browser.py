@@ -1,0 +1,137 @@
+"""In a real browser: the Monday report reads safely, a decision made in the review app holds at the next run."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from connectors.sandbox.sample import write_sample
+from connectors.sandbox.sample_weeks import HOSTILE_DESCRIPTION, HOSTILE_TITLE
+from dashboards.review_app import create_app
+from warehouse.db import connect
+
+WEEK0 = date(2026, 11, 16)
+REVIEWER = "Robin Ames (ETL)"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def review_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The review app served by uvicorn on 127.0.0.1, as `socialaudit review-app` serves it."""
+    db = tmp_path / "warehouse.duckdb"
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the review app did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", db
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def audit(cli: Any, root: Path, db: Path, week: int) -> Path:
+    dataset, out = root / f"week{week}", root / f"out{week}"
+    write_sample(dataset, seed=1, size="small", as_of=WEEK0, week=week)
+    result = cli(
+        "run",
+        "--sandbox",
+        str(dataset),
+        "--db",
+        str(db),
+        "--out",
+        str(out),
+        "--as-of",
+        (WEEK0 + timedelta(weeks=week)).isoformat(),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def test_report_and_review_app_in_chromium(
+    browser: Any, review_app: tuple[str, Path], tmp_path: Path, socialaudit_inprocess
+) -> None:
+    url, db = review_app
+    audit(socialaudit_inprocess, tmp_path, db, 0)
+    out = audit(socialaudit_inprocess, tmp_path, db, 1)
+    (hostile,) = [
+        r
+        for r in json.loads((out / "exceptions.json").read_text("utf-8"))
+        if r["subject_label"] == HOSTILE_TITLE
+    ]
+    context = browser.new_context(java_script_enabled=True)
+    page = context.new_page()
+    dialogs: list[str] = []
+
+    def record_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record_dialog)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+
+    # The Monday report, opened from disk: summary first, charts drawn, hostile text shown as text.
+    page.goto((out / "report.html").as_uri())
+    assert page.locator("h1").inner_text().startswith("Social media audit")
+    assert page.locator("h2").first.inner_text() == "Summary"
+    assert page.locator("section[aria-labelledby=trends] svg").count() == 2
+    row = page.locator("tr", has_text=HOSTILE_TITLE).first
+    assert HOSTILE_DESCRIPTION in row.inner_text()
+    assert page.evaluate("document.scripts.length") == 0
+    assert all(r.startswith("file://") for r in requests)  # nothing fetched from anywhere: works offline
+
+    # The review app: the same exception, escaped, with its history; record a decision with the form.
+    page.goto(f"{url}/?rule=pupil-follower")
+    listed = page.locator("tr", has_text=HOSTILE_TITLE)
+    assert HOSTILE_DESCRIPTION in listed.inner_text()
+    assert page.evaluate("document.scripts.length") == 0
+    listed.get_by_role("link", name=f"Review and history of {hostile['key']}").click()
+    page.get_by_label("Your name").fill(REVIEWER)
+    page.get_by_label(re.compile("^Note")).fill(
+        "A relative's gaming channel, not the pupil's; checked with the family"
+    )
+    page.get_by_role("button", name="Mark a false positive").click()
+    assert page.get_by_role("status").inner_text() == "Decision recorded."
+    assert page.locator("#status").inner_text() == "false_positive"
+    history = page.locator("section, main").first.inner_text()
+    assert REVIEWER in history and "review-app" in history
+    # A filter on status finds it among the decided ones.
+    page.goto(f"{url}/?status=false_positive")
+    assert page.locator("tr", has_text=HOSTILE_TITLE).count() == 1
+    assert dialogs == []  # no alert() ran anywhere
+    context.close()
+
+    # The next weekly run honours the decision: the evidence is unchanged, so it stays quiet.
+    out = audit(socialaudit_inprocess, tmp_path, db, 2)
+    keys = {r["key"] for r in json.loads((out / "exceptions.json").read_text("utf-8"))}
+    assert hostile["key"] not in keys
+    con = connect(db, read_only=True)
+    try:
+        assert con.execute(
+            "SELECT status FROM audit.exceptions WHERE key = ?", [hostile["key"]]
+        ).fetchall() == [("false_positive",)]
+        assert con.execute("SELECT reviewer, decision, source FROM audit.reviews").fetchall() == [
+            (REVIEWER, "false-positive", "review-app")
+        ]
+    finally:
+        con.close()

@@ -1,0 +1,168 @@
+"""pupil-named over a real warehouse: full names in text, alt text, hashtags and video fields; not forenames or staff."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from checks.rules.pupil_named import RULE, diminutives
+from tests.checks.conftest import X_LABEL, original, parent, pupil, staff, textured_image
+from tests.checks.rules.published import Published
+
+PUPILS = [
+    pupil("P0001", "William", "Price"),
+    pupil("P0002", "Amelia", "Khan", preferred="Millie"),
+    pupil("P0003", "Zoë", "O'Brien-Hughes"),
+    pupil("P0004", "Jacob", "Shaw", status="left", born=date(2013, 5, 1), left=date(2024, 7, 19)),
+    pupil("P0005", "Grace", "Adams", status="left", born=date(2004, 5, 1), left=date(2015, 7, 19)),
+]
+STAFF = [staff("S001", "Helen", "Moreton"), staff("S002", "Grace", "Holt")]
+PARENTS = [parent("PA0001", "Sarah", "Price", of=("P0001",))]
+
+
+@pytest.fixture
+def school(con: duckdb.DuckDBPyConnection) -> Published:
+    published = Published(con)
+    published.registers(PUPILS, STAFF, PARENTS)
+    return published
+
+
+def named(school: Published, text: str, **post: object) -> list[tuple[str, str | None, str]]:
+    school.post("1850000000000000001", text, **post)  # type: ignore[arg-type]
+    school.store()
+    return [(f.severity, f.person_id, f.evidence) for f in school.findings(RULE)]
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("Huge congratulations to William Price who won the chess tournament!", "William Price"),
+        ("Star of the week: Price, William! Brilliant effort.", "Price, William"),
+        ("What a match! Billy Price scored the winning goal", "Billy Price"),
+        ("Well done Will Price's team", "Will Price"),
+        ("WELL DONE WILLIAM PRICE", "WILLIAM PRICE"),
+        ("well done william price for trying so hard", "william price"),
+    ],
+)
+def test_a_forename_or_diminutive_with_the_surname_names_the_pupil(
+    school: Published, text: str, quote: str
+) -> None:
+    ((severity, person, evidence),) = named(school, text)
+    assert (severity, person) == ("medium", "P0001")
+    assert f'"{quote}"' in evidence and "P0001" in evidence
+
+
+def test_the_evidence_quotes_the_name_and_not_the_rest_of_the_post(school: Published) -> None:
+    ((_, _, evidence),) = named(school, "A secret we must keep: William Price moved house to 4 Elm Road")
+    assert '"William Price"' in evidence
+    assert "Elm Road" not in evidence and "secret" not in evidence
+
+
+def test_preferred_names_accents_apostrophes_and_hyphens_fold(school: Published) -> None:
+    school.post("1850000000000000002", "Millie Khan read 100 books!")
+    school.post("1850000000000000003", "Well done Zoe O'Brien-Hughes")
+    school.post("1850000000000000004", "Well done ZOË O’BRIEN HUGHES")
+    school.store()
+    assert [(f.subject_id, f.person_id) for f in school.findings(RULE)] == [
+        ("1850000000000000002", "P0002"),
+        ("1850000000000000003", "P0003"),
+        ("1850000000000000004", "P0003"),
+    ]
+
+
+@pytest.mark.parametrize("tag", ["WellDoneAmeliaKhan", "MillieKhan", "welldoneameliakhan", "KhanAmelia"])
+def test_a_hashtag_names_the_pupil_when_its_words_are_the_name(school: Published, tag: str) -> None:
+    ((_, person, evidence),) = named(school, f"So proud of our spelling bee champion! #{tag} #TeamTiny")
+    assert person == "P0002"
+    assert f'hashtag "#{tag}"' in evidence
+
+
+def test_the_entities_hashtags_are_read_too(school: Published) -> None:
+    ((_, person, _),) = named(school, "Champion!", hashtags=("WellDoneAmeliaKhan",))
+    assert person == "P0002"
+
+
+def test_a_hashtag_that_only_contains_the_letters_is_not_a_name(school: Published) -> None:
+    assert named(school, "#SwilliamPricey #AmeliaKhans #TeamAmelia") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Well done William for reading 100 books this term!",  # forename alone
+        "Thank you to Helen Moreton for organising the fair",  # staff
+        "A huge thank you to Mrs Price and to Mr William Price, our governor",  # titled adult
+        "Our PTA chair Sarah Price thanks everyone",  # a parent
+        "The price William paid",  # not capitalised as a name
+        "Grace Adams, a former pupil, visited today",  # a former pupil who is now an adult
+        "Grace Holt led the assembly",  # staff; Grace Adams the pupil is not named
+    ],
+)
+def test_forenames_staff_parents_and_titled_adults_are_not_pupils_named(school: Published, text: str) -> None:
+    assert named(school, text) == []
+
+
+def test_a_former_pupil_under_18_is_named_as_a_former_pupil(school: Published) -> None:
+    school.post("1850000000000000005", "Jacob Shaw came back to visit!")
+    school.store()
+    (finding,) = school.findings(RULE)
+    assert (finding.person_kind, finding.person_id) == ("former_pupil", "P0004")
+
+
+def test_with_media_the_finding_is_high_and_alt_text_counts(school: Published) -> None:
+    photo = original(textured_image(3))
+    school.post(
+        "1850000000000000006",
+        "Swimming certificates this week!",
+        images={"3_1": photo},
+        alt_text={"3_1": "Millie Khan holding a swimming certificate"},
+    )
+    school.store()
+    (finding,) = school.findings(RULE)
+    assert (finding.severity, finding.person_kind, finding.person_id) == ("high", "pupil", "P0002")
+    assert (finding.subject_kind, finding.subject_id, finding.account) == (
+        "post",
+        "1850000000000000006",
+        X_LABEL,
+    )
+    assert finding.key == f"pupil-named:x:{X_LABEL}:post:1850000000000000006"
+    assert 'alt_text "Millie Khan"' in finding.evidence
+
+
+def test_one_finding_per_post_naming_every_pupil(school: Published) -> None:
+    ((_, person, evidence),) = named(school, "Well done William Price and Amelia Khan! #WilliamPrice")
+    assert person == "P0001"
+    assert "P0001" in evidence and "P0002" in evidence and "#WilliamPrice" in evidence
+
+
+def test_video_titles_descriptions_and_tags_are_read(school: Published) -> None:
+    school.video("vidConcert01", "Summer Concert 2026: solo by Billy Price")
+    school.video("vidAssembly1", "Class assembly", "With a reading by Amelia Khan")
+    school.video("vidPlain0001", "Sports day", "Well done William!")
+    school.store()
+    findings = school.findings(RULE)
+    assert [(f.subject_kind, f.subject_id, f.person_id, f.severity) for f in findings] == [
+        ("video", "vidAssembly1", "P0002", "high"),
+        ("video", "vidConcert01", "P0001", "high"),
+    ]
+    assert findings[1].subject_label == "Summer Concert 2026: solo by Billy Price"
+
+
+def test_a_name_two_people_share_is_a_low_severity_possible_finding(con: duckdb.DuckDBPyConnection) -> None:
+    school = Published(con)
+    school.registers(
+        [pupil("P0001", "Sam", "Lee"), pupil("P0002", "Samuel", "Lee", year="3")],
+        [staff("S001", "Sam", "Lee")],
+    )
+    ((severity, person, evidence),) = named(school, "Sam Lee won the art prize")
+    assert severity == "low"
+    assert person == "P0001" and "shared" in evidence
+
+
+def test_uk_diminutives_beyond_the_nicknames_package() -> None:
+    assert {"alfie", "liam", "mia", "millie"} <= diminutives("alfred") | diminutives("william") | diminutives(
+        "amelia"
+    )
+    assert "william" not in diminutives("william")

@@ -1,0 +1,32 @@
+"""The DPO's views: every view and column is described, and docs/data-dictionary.md matches the code."""
+
+from __future__ import annotations
+
+from warehouse import dpo_dictionary
+from warehouse.models import MODELS_DIR
+
+
+def test_every_dpo_view_and_column_has_a_comment(con):
+    ours = sorted(path.stem for path in (MODELS_DIR / "dpo").glob("*.sql"))
+    assert len(ours) >= 8
+    views = dict(
+        con.execute("SELECT view_name, comment FROM duckdb_views() WHERE schema_name = 'dpo'").fetchall()
+    )
+    for name in ours:
+        assert views.get(name), f"dpo.{name} has no COMMENT ON VIEW"
+    missing = con.execute(
+        "SELECT table_name || '.' || column_name FROM duckdb_columns() "
+        "WHERE schema_name = 'dpo' AND table_name IN (SELECT unnest(?)) AND comment IS NULL",
+        [ours],
+    ).fetchall()
+    assert missing == []
+
+
+def test_every_dpo_view_answers_on_an_empty_warehouse(con):
+    for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE schema_name = 'dpo'").fetchall():
+        con.execute(f"SELECT * FROM dpo.{name} LIMIT 1").fetchall()
+
+
+def test_the_data_dictionary_is_up_to_date():
+    # Stale? Regenerate with: python -m warehouse.dpo_dictionary
+    assert dpo_dictionary.DOC_PATH.read_text(encoding="utf-8") == dpo_dictionary.generate()

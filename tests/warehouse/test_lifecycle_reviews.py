@@ -1,0 +1,144 @@
+"""Review decisions and how the next weekly run honours them: acknowledged, accepted until expiry, false positive."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from checks.findings import Finding
+from tests.warehouse.conftest import WEEK, rows
+from tests.warehouse.test_lifecycle import PUPIL, STAFF, apply, events, exception, snapshot_of_audit
+from warehouse.reviews import ReviewError, history, record_review, review_and_publish
+from warehouse.snapshot import open_snapshot
+
+ETL = "A. Lead (ETL)"
+
+
+def run_week(con: duckdb.DuckDBPyConnection, week: int, *findings: Finding) -> dict[str, int]:
+    """A weekly run as the flow records it: the run row, then the lifecycle."""
+    con.execute(
+        "INSERT OR REPLACE INTO audit.runs VALUES (?, 'r', 'sandbox', 'Tiny Lane', ?, ?, 1, NULL)",
+        [WEEK[week], datetime(2026, 11, 1), datetime(2026, 11, 1)],
+    )
+    return apply(con, week, *findings)
+
+
+def review(con: duckdb.DuckDBPyConnection, finding: Finding, decision: str, until: date | None = None):
+    return record_review(con, finding.key, decision, f"{decision} because", ETL, until)
+
+
+def test_acknowledged_stays_acknowledged_until_its_subject_goes(con: duckdb.DuckDBPyConnection) -> None:
+    run_week(con, 1, PUPIL)
+    done = review(con, PUPIL, "acknowledge")
+    assert (done.status_before, done.status_after, done.as_of) == ("new", "acknowledged", WEEK[1])
+    run_week(con, 2, PUPIL)
+    assert exception(con, PUPIL)["status"] == "acknowledged"
+    run_week(con, 3)
+    assert exception(con, PUPIL)["status"] == "resolved"
+    assert [e[1] for e in events(con, PUPIL)] == ["raised", "reviewed", "seen", "resolved"]
+
+
+def test_an_acceptance_holds_until_it_expires_then_reopens(con: duckdb.DuckDBPyConnection) -> None:
+    run_week(con, 1, STAFF)
+    review(con, STAFF, "accept", until=WEEK[2] + timedelta(days=3))
+    assert run_week(con, 2, STAFF)["expired"] == 0
+    assert exception(con, STAFF)["status"] == "accepted"
+    counts = run_week(con, 3, STAFF)
+    assert (counts["expired"], counts["reopened"]) == (1, 1)
+    assert exception(con, STAFF)["status"] == "reopened"
+    assert events(con, STAFF)[-2:] == [(WEEK[3], "expired", "reopened"), (WEEK[3], "reopened", "reopened")]
+    (expired,) = rows(con, "SELECT actor, note FROM audit.exception_events WHERE event = 'expired'")
+    assert expired == {"actor": "weekly-run", "note": f"acceptance ran until {WEEK[2] + timedelta(days=3)}"}
+
+
+def test_an_acceptance_that_expires_while_its_subject_is_gone_resolves(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    run_week(con, 1, STAFF)
+    review(con, STAFF, "accept", until=WEEK[3])
+    run_week(con, 2)
+    assert exception(con, STAFF)["status"] == "accepted"  # gone, but the decision still holds
+    run_week(con, 3)
+    assert exception(con, STAFF)["status"] == "accepted"  # the last day of the acceptance
+    counts = run_week(con, 4)
+    assert (counts["expired"], counts["resolved"]) == (1, 1)
+    assert exception(con, STAFF)["status"] == "resolved"
+
+
+def test_a_false_positive_stays_quiet_unless_its_evidence_changes(con: duckdb.DuckDBPyConnection) -> None:
+    run_week(con, 1, PUPIL)
+    review(con, PUPIL, "false-positive")
+    run_week(con, 2, PUPIL)
+    assert exception(con, PUPIL)["status"] == "false_positive"
+    run_week(con, 3)  # gone: still a false positive, so its return is quiet too
+    assert exception(con, PUPIL)["status"] == "false_positive"
+    run_week(con, 4, replace(PUPIL, evidence="display name now says Year 6"))
+    assert exception(con, PUPIL)["status"] == "reopened"
+    (reopened,) = rows(con, "SELECT note FROM audit.exception_events WHERE event = 'reopened'")
+    assert "evidence changed" in reopened["note"]
+
+
+def test_reopen_and_the_review_record(con: duckdb.DuckDBPyConnection) -> None:
+    run_week(con, 1, PUPIL)
+    review(con, PUPIL, "false-positive")
+    review(con, PUPIL, "reopen")
+    assert exception(con, PUPIL)["status"] == "reopened"
+    recorded = history(con, PUPIL.key)
+    assert [
+        (r["decision"], r["status_before"], r["status_after"], r["reviewer"]) for r in recorded["reviews"]
+    ] == [
+        ("false-positive", "new", "false_positive", ETL),
+        ("reopen", "false_positive", "reopened", ETL),
+    ]
+    assert [e["event"] for e in recorded["events"]] == ["raised", "reviewed", "reviewed"]
+    assert recorded["events"][1]["actor"] == ETL
+    assert recorded["events"][1]["note"] == f"false-positive by {ETL}: false-positive because"
+
+
+@pytest.mark.parametrize(
+    ("key", "decision", "note", "until", "message"),
+    [
+        ("nope", "acknowledge", "n", None, "no exception has the key 'nope'"),
+        (PUPIL.key, "accept", "fine", None, "needs an expiry date"),
+        (PUPIL.key, "accept", "", WEEK[4], "needs a note"),
+        (PUPIL.key, "accept", "fine", WEEK[1], "must be after the audited week"),
+        (PUPIL.key, "reopen", "n", None, "cannot reopen an exception that is new"),
+        (PUPIL.key, "acknowledge", "n", WEEK[4], "--until applies only to --decision accept"),
+        (PUPIL.key, "delete", "n", None, "decision must be one of"),
+    ],
+)
+def test_bad_decisions_are_refused_and_change_nothing(
+    con: duckdb.DuckDBPyConnection, key: str, decision: str, note: str, until: date | None, message: str
+) -> None:
+    run_week(con, 1, PUPIL)
+    before = snapshot_of_audit(con)
+    with pytest.raises(ReviewError, match=message):
+        record_review(con, key, decision, note, ETL, until)
+    assert snapshot_of_audit(con) == before
+    assert rows(con, "SELECT * FROM audit.reviews") == []
+
+
+def test_a_resolved_exception_cannot_be_reviewed(con: duckdb.DuckDBPyConnection) -> None:
+    run_week(con, 1, PUPIL)
+    run_week(con, 2)
+    with pytest.raises(ReviewError, match="resolved"):
+        review(con, PUPIL, "acknowledge")
+
+
+def test_review_and_publish_writes_then_refreshes_the_snapshot(
+    con: duckdb.DuckDBPyConnection, db_path: Path
+) -> None:
+    run_week(con, 1, PUPIL)
+    con.close()
+    done = review_and_publish(db_path, PUPIL.key, "acknowledge", "seen it", ETL)
+    assert done.status_after == "acknowledged"
+    reader = open_snapshot(db_path)
+    try:
+        assert reader.execute("SELECT status FROM audit.exceptions").fetchall() == [("acknowledged",)]
+        assert reader.execute("SELECT reviewer, source FROM audit.reviews").fetchall() == [(ETL, "cli")]
+    finally:
+        reader.close()

@@ -1,0 +1,92 @@
+"""Retention: each rule deletes only what is past its cutoff, keeps what the next run needs, and logs counts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from flows.config import RetentionSettings
+from tests.warehouse.conftest import CHANNEL, WEEK, X_ACCOUNT, count, rows, snapshot, x_post, x_user
+from warehouse import retention
+from warehouse.load import store_snapshot
+
+SHORT = replace(
+    RetentionSettings(), raw_pages_weeks=2, unmatched_profiles_weeks=1, resolved_exceptions_months=1
+)
+
+
+def _identity(con, as_of: date, subject_id: str, kind: str, person_id: str | None) -> None:
+    con.execute(
+        "INSERT INTO audit.identities VALUES (?, 'x', ?, 'follower', ?, ?, ?, 0.9, 'test')",
+        [as_of, X_ACCOUNT, subject_id, kind, person_id],
+    )
+
+
+def _exception(con, key: str, status: str, resolved_on: date | None) -> None:
+    con.execute(
+        "INSERT INTO audit.exceptions VALUES (?, 'pupil-follower', 'high', ?, 'x', 'school', 'follower', '1', "
+        "NULL, NULL, 'pupil', 'P1', 0.9, 'e', 'h', ?, ?, ?, ?)",
+        [key, status, WEEK[1], WEEK[1], resolved_on, datetime(2026, 1, 1)],
+    )
+    con.execute(
+        "INSERT INTO audit.exception_events VALUES (?, ?, ?, 'raised', 'new', 'weekly-run', NULL, ?)",
+        [key + "-raised", key, WEEK[1], datetime(2026, 1, 1)],
+    )
+
+
+def _seed(con) -> None:
+    followers = [{"data": [x_user("11", "someone", "Some One")]}]
+    store_snapshot(con, snapshot("x", X_ACCOUNT, "followers", followers), WEEK[1], "run1")
+    later = [{"data": [x_user("12", "another", "An Other")]}]
+    store_snapshot(con, snapshot("x", X_ACCOUNT, "followers", later), WEEK[4], "run4")
+    posts = [{"data": [x_post("100", "Sports day")]}]
+    store_snapshot(con, snapshot("x", X_ACCOUNT, "posts", posts, cursor="100"), WEEK[1], "run1")
+    subscribers = [{"items": [{"id": "s1", "subscriberSnippet": {"channelId": "UCsub1", "title": "Sub"}}]}]
+    store_snapshot(con, snapshot("youtube", CHANNEL, "subscribers", subscribers), WEEK[1], "run1")
+    _identity(con, WEEK[1], "11", "unknown", None)
+    _identity(con, WEEK[4], "12", "unknown", None)
+    _identity(con, WEEK[1], "13", "pupil", "P1")
+    _exception(con, "old-resolved", "resolved", date(2026, 9, 1))
+    _exception(con, "still-open", "open", None)
+
+
+def test_each_rule_purges_past_its_cutoff_and_logs_counts(con):
+    _seed(con)
+    con.execute("BEGIN TRANSACTION")
+    purged = retention.enforce(con, SHORT, WEEK[4], "run4")
+    con.execute("COMMIT")
+
+    assert purged["raw_pages_weeks"] == 1  # week 1's follower page; week 4's, the posts and subscribers stay
+    assert count(con, "SELECT * FROM raw.snapshots WHERE stream = 'followers'") == 1
+    assert count(con, "SELECT * FROM raw.snapshots WHERE stream = 'posts'") == 1
+    assert count(con, "SELECT * FROM raw.snapshots WHERE stream = 'subscribers'") == 1  # newest of its stream
+    assert count(con, "SELECT * FROM raw.api_pages") == 3
+    assert [r["subject_id"] for r in rows(con, "SELECT subject_id FROM audit.identities ORDER BY 1")] == [
+        "12",
+        "13",
+    ]
+    assert [r["key"] for r in rows(con, "SELECT key FROM audit.exceptions")] == ["still-open"]
+    assert count(con, "SELECT * FROM audit.exception_events WHERE key = 'old-resolved'") == 0
+    log = rows(con, "SELECT table_name, rule, rows_deleted FROM audit.purge_log ORDER BY table_name")
+    assert log == [
+        {"table_name": "audit.exceptions", "rule": "resolved_exceptions_months=1", "rows_deleted": 1},
+        {"table_name": "audit.identities", "rule": "unmatched_profiles_weeks=1", "rows_deleted": 1},
+        {"table_name": "raw.api_pages", "rule": "raw_pages_weeks=2", "rows_deleted": 1},
+    ]
+    policy = rows(con, "SELECT rule, keep_for FROM dpo.retention_status ORDER BY rule")
+    assert {"rule": "raw_pages_weeks", "keep_for": "2 weeks"} in policy
+
+
+def test_enforcing_again_deletes_nothing_more(con):
+    _seed(con)
+    retention.enforce(con, SHORT, WEEK[4], "run4")
+    again = retention.enforce(con, SHORT, WEEK[4], "run4-again")
+    assert set(again.values()) == {0}
+    assert count(con, "SELECT * FROM audit.purge_log WHERE run_id = 'run4-again'") == 0
+
+
+def test_defaults_keep_recent_data(con):
+    _seed(con)
+    purged = retention.enforce(con, RetentionSettings(), WEEK[4], "run4")
+    assert purged["raw_pages_weeks"] == 0 and purged["resolved_exceptions_months"] == 0
+    assert purged["unmatched_profiles_weeks"] == 1  # profiles that matched nobody go after a week

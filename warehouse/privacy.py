@@ -1,0 +1,322 @@
+"""Subject access and erasure: find everything held about one person, export it, or erase it with a record."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from warehouse.load import now_utc
+
+SELECTORS = ("handle", "platform-id", "person")
+REGISTER_TABLES = {"pupils": "pupil_id", "staff": "staff_id", "parents": "parent_id"}
+REGISTER_HANDLE_COLUMNS = {
+    "pupils": ("known_handles",),
+    "staff": ("personal_handles", "official_handles"),
+    "parents": ("known_handles",),
+}
+FORMULA_OPENERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class UnknownSubject(Exception):
+    """Nothing in the warehouse matches the handle, platform id or register id given."""
+
+
+@dataclass
+class Subject:
+    """One person as the warehouse knows them: register ids and the platform account ids linked to them."""
+
+    selector_kind: str
+    selector: str
+    person_ids: set[str] = field(default_factory=set)
+    platform_ids: set[str] = field(default_factory=set)
+
+    @property
+    def selector_sha256(self) -> str:
+        return hashlib.sha256(f"{self.selector_kind}:{self.selector}".encode()).hexdigest()
+
+
+def normalise_handle(handle: str) -> str:
+    return handle.strip().lstrip("@").casefold()
+
+
+def _exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [schema, name],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _column(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> set[str]:
+    return {str(r[0]) for r in con.execute(sql, params).fetchall() if r[0] is not None}
+
+
+def find_subject(con: duckdb.DuckDBPyConnection, selector_kind: str, value: str) -> Subject:
+    """Resolve a handle, a platform id or a register id to every id the warehouse holds for that person."""
+    if selector_kind not in SELECTORS:
+        raise ValueError(f"selector must be one of {', '.join(SELECTORS)}")
+    value = value.strip()
+    subject = Subject(selector_kind, normalise_handle(value) if selector_kind == "handle" else value)
+    if selector_kind == "handle":
+        handle = subject.selector
+        subject.platform_ids |= _column(
+            con,
+            "SELECT DISTINCT subject_id FROM marts.fct_audience WHERE lower(ltrim(handle, '@')) = ?"
+            " UNION SELECT DISTINCT user_id FROM staging.stg_x__users WHERE lower(username) = ?",
+            [handle, handle],
+        )
+        for table, id_column in REGISTER_TABLES.items():
+            for handles in REGISTER_HANDLE_COLUMNS[table]:
+                subject.person_ids |= _column(
+                    con,
+                    f"SELECT DISTINCT {id_column} FROM ref.{table} "
+                    f"WHERE list_contains(list_transform({handles}, h -> lower(ltrim(h.handle, '@'))), ?)",
+                    [handle],
+                )
+    elif selector_kind == "platform-id":
+        subject.platform_ids.add(value)
+    else:
+        subject.person_ids.add(value)
+        subject.platform_ids |= _column(
+            con, "SELECT DISTINCT subject_id FROM audit.identities WHERE person_id = ?", [value]
+        )
+    held = any(_rows_for(con, subject).values()) if subject.person_ids or subject.platform_ids else False
+    if not held:
+        raise UnknownSubject(f"the warehouse holds nothing for {selector_kind} {value!r}")
+    return subject
+
+
+def _select(con: duckdb.DuckDBPyConnection, sql: str, params: Any) -> list[dict[str, Any]]:
+    result = con.execute(sql, params)
+    columns = [d[0] for d in result.description or []]
+    return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+
+
+def _keys_clause() -> str:
+    return "(subject_id IN (SELECT unnest($platform_ids)) OR person_id IN (SELECT unnest($person_ids)))"
+
+
+def _rows_for(con: duckdb.DuckDBPyConnection, subject: Subject) -> dict[str, list[dict[str, Any]]]:
+    params = {"platform_ids": sorted(subject.platform_ids), "person_ids": sorted(subject.person_ids)}
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for table, id_column in REGISTER_TABLES.items():
+        sections[f"register_{table}"] = _select(
+            con,
+            f"SELECT l.loaded_at, r.* FROM ref.{table} AS r JOIN ref.register_loads AS l USING (load_id) "
+            f"WHERE r.{id_column} IN (SELECT unnest($person_ids)) ORDER BY l.loaded_at",
+            {"person_ids": params["person_ids"]},
+        )
+    sections["approved_media_picturing"] = _select(
+        con,
+        "SELECT * FROM ref.approved_media WHERE len(list_intersect(pupils_pictured, $person_ids)) > 0",
+        {"person_ids": params["person_ids"]},
+    )
+    where = _keys_clause()
+    sections["identities"] = _select(
+        con, f"SELECT * FROM audit.identities WHERE {where} ORDER BY as_of", params
+    )
+    sections["findings"] = _select(con, f"SELECT * FROM audit.findings WHERE {where} ORDER BY as_of", params)
+    sections["exceptions"] = _select(
+        con, f"SELECT * FROM audit.exceptions WHERE {where} ORDER BY key", params
+    )
+    keys = [row["key"] for row in sections["exceptions"]]
+    sections["exception_events"] = _select(
+        con,
+        "SELECT * FROM audit.exception_events WHERE key IN (SELECT unnest($keys)) ORDER BY occurred_at",
+        {"keys": keys},
+    )
+    if _exists(con, "audit", "reviews"):
+        sections["exception_reviews"] = _select(
+            con,
+            "SELECT * FROM audit.reviews WHERE key IN (SELECT unnest($keys)) ORDER BY reviewed_at",
+            {"keys": keys},
+        )
+    sections["raw_objects"] = [
+        {**page, "object": obj}
+        for page, payload in _raw_pages_mentioning(con, subject.platform_ids)
+        for obj in _objects_about(payload, subject.platform_ids)
+    ]
+    return sections
+
+
+def _raw_pages_mentioning(
+    con: duckdb.DuckDBPyConnection, platform_ids: set[str]
+) -> list[tuple[dict[str, Any], Any]]:
+    if not platform_ids:
+        return []
+    needles = [json.dumps(i) for i in sorted(platform_ids)]
+    rows = con.execute(
+        "SELECT s.snapshot_id, s.platform, s.stream, s.as_of, p.page_no, p.fetched_at, p.payload "
+        "FROM raw.api_pages AS p JOIN raw.snapshots AS s USING (snapshot_id) "
+        "WHERE list_bool_or(list_transform($needles, n -> contains(p.payload::VARCHAR, n))) "
+        "ORDER BY s.as_of, s.snapshot_id, p.page_no",
+        {"needles": needles},
+    ).fetchall()
+    return [
+        (
+            {
+                "snapshot_id": r[0],
+                "platform": r[1],
+                "stream": r[2],
+                "as_of": r[3],
+                "page_no": r[4],
+                "fetched_at": r[5],
+            },
+            json.loads(r[6]),
+        )
+        for r in rows
+    ]
+
+
+def _is_about(obj: Any, platform_ids: set[str]) -> bool:
+    """An API object describing one of the accounts: an X user, a subscription, a comment by them."""
+    if not isinstance(obj, dict):
+        return False
+    if str(obj.get("id")) in platform_ids and ("username" in obj or "name" in obj or "snippet" in obj):
+        return True
+    subscriber = (obj.get("subscriberSnippet") or {}).get("channelId")
+    if subscriber in platform_ids:
+        return True
+    comment = ((obj.get("snippet") or {}).get("topLevelComment") or {}).get("snippet") or {}
+    return (comment.get("authorChannelId") or {}).get("value") in platform_ids
+
+
+def _lists_in(payload: Any) -> list[list[Any]]:
+    if not isinstance(payload, dict):
+        return []
+    found = [payload[k] for k in ("data", "items") if isinstance(payload.get(k), list)]
+    includes = payload.get("includes")
+    if isinstance(includes, dict) and isinstance(includes.get("users"), list):
+        found.append(includes["users"])
+    return found
+
+
+def _objects_about(payload: Any, platform_ids: set[str]) -> list[Any]:
+    return [obj for items in _lists_in(payload) for obj in items if _is_about(obj, platform_ids)]
+
+
+def subject_access(con: duckdb.DuckDBPyConnection, subject: Subject) -> dict[str, Any]:
+    """Everything held about the subject, section by section (the selector itself is echoed for the record)."""
+    return {
+        "selector": {"kind": subject.selector_kind, "value": subject.selector},
+        "register_ids": sorted(subject.person_ids),
+        "platform_ids": sorted(subject.platform_ids),
+        "generated_at": now_utc().isoformat(),
+        "sections": _rows_for(con, subject),
+    }
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else value if isinstance(value, str) else json.dumps(value, default=str)
+    # Spreadsheet-safe: a cell that would start a formula is quoted as text.
+    return "'" + text if text.startswith(FORMULA_OPENERS) else text
+
+
+def write_export(export: dict[str, Any], out_dir: Path) -> list[Path]:
+    """sar.json plus one CSV per non-empty section, readable by the owner only."""
+    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    written = []
+
+    def owner_only(path: Path, text: str) -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.chmod(path, 0o600)
+        written.append(path)
+
+    owner_only(out_dir / "sar.json", json.dumps(export, default=str, indent=2))
+    for name, rows in export["sections"].items():
+        if not rows:
+            continue
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+        lines: list[list[str]] = [columns, *[[_cell(row.get(c)) for c in columns] for row in rows]]
+        path = out_dir / f"{name}.csv"
+        from io import StringIO
+
+        buffer = StringIO()
+        csv.writer(buffer).writerows(lines)
+        owner_only(path, buffer.getvalue())
+    return written
+
+
+def _strip(payload: Any, platform_ids: set[str]) -> tuple[Any, int]:
+    removed = 0
+    for items in _lists_in(payload):
+        kept = [obj for obj in items if not _is_about(obj, platform_ids)]
+        removed += len(items) - len(kept)
+        items[:] = kept
+    return payload, removed
+
+
+def erase(con: duckdb.DuckDBPyConnection, subject: Subject, performed_by: str, reason: str) -> dict[str, int]:
+    """Delete everything held about the subject inside the caller's transaction, and record that it was done."""
+    counts: dict[str, int] = {}
+    person_ids = sorted(subject.person_ids)
+    params = {"platform_ids": sorted(subject.platform_ids), "person_ids": person_ids}
+
+    def count(name: str, sql: str, values: Any) -> None:
+        counts[name] = counts.get(name, 0) + len(con.execute(sql, values).fetchall())
+
+    keys = [
+        r[0]
+        for r in con.execute(f"SELECT key FROM audit.exceptions WHERE {_keys_clause()}", params).fetchall()
+    ]
+    by_key = {"keys": keys}
+    count(
+        "audit.exception_events",
+        "DELETE FROM audit.exception_events WHERE key IN (SELECT unnest($keys)) RETURNING 1",
+        by_key,
+    )
+    if _exists(con, "audit", "reviews"):
+        count(
+            "audit.reviews",
+            "DELETE FROM audit.reviews WHERE key IN (SELECT unnest($keys)) RETURNING 1",
+            by_key,
+        )
+    for table in ("audit.exceptions", "audit.findings", "audit.identities"):
+        count(table, f"DELETE FROM {table} WHERE {_keys_clause()} RETURNING 1", params)
+    for table, id_column in REGISTER_TABLES.items():
+        count(
+            f"ref.{table}",
+            f"DELETE FROM ref.{table} WHERE {id_column} IN (SELECT unnest($person_ids)) RETURNING 1",
+            {"person_ids": person_ids},
+        )
+    count(
+        "ref.approved_media",
+        "UPDATE ref.approved_media SET pupils_pictured = list_filter(pupils_pictured, p -> NOT list_contains($person_ids, p)) "
+        "WHERE len(list_intersect(pupils_pictured, $person_ids)) > 0 RETURNING 1",
+        {"person_ids": person_ids},
+    )
+    rewritten = removed = 0
+    for page, payload in _raw_pages_mentioning(con, subject.platform_ids):
+        stripped, n = _strip(payload, subject.platform_ids)
+        if n:
+            con.execute(
+                "UPDATE raw.api_pages SET payload = ? WHERE snapshot_id = ? AND page_no = ?",
+                [json.dumps(stripped), page["snapshot_id"], page["page_no"]],
+            )
+            rewritten += 1
+            removed += n
+    counts["raw.api_pages (pages rewritten)"] = rewritten
+    counts["raw.api_pages (objects removed)"] = removed
+    con.execute(
+        "INSERT INTO audit.erasures VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            uuid.uuid4().hex,
+            now_utc(),
+            performed_by,
+            reason,
+            subject.selector_kind,
+            subject.selector_sha256,
+            json.dumps(counts, sort_keys=True),
+        ],
+    )
+    return counts

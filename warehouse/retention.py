@@ -1,0 +1,217 @@
+"""Retention: each run deletes what the school's [retention] policy no longer allows it to keep, and logs counts."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Protocol
+
+import duckdb
+
+from warehouse.load import now_utc
+
+
+class RetentionPolicy(Protocol):
+    @property
+    def raw_pages_weeks(self) -> int: ...
+    @property
+    def unmatched_profiles_weeks(self) -> int: ...
+    @property
+    def findings_weeks(self) -> int: ...
+    @property
+    def resolved_exceptions_months(self) -> int: ...
+    @property
+    def register_versions_months(self) -> int: ...
+    @property
+    def validation_results_weeks(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Rule:
+    setting: str
+    table: str
+    unit: str  # weeks | months
+    what: str
+    purge: Callable[[duckdb.DuckDBPyConnection, date, date], int]
+
+
+def _deleted(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | dict[str, Any]) -> int:
+    return len(con.execute(sql, params).fetchall())
+
+
+def _purge_raw_pages(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
+    # Full-snapshot streams only: posts arrive incrementally, so old post pages hold the only copy of old posts
+    # (the school's own content), and the newest snapshot of every stream is what the next run compares with.
+    stale = """
+        SELECT snapshot_id FROM raw.snapshots AS s
+        WHERE stream <> 'posts' AND as_of < $cutoff
+          AND snapshot_id NOT IN (
+              SELECT snapshot_id FROM (
+                  SELECT snapshot_id, row_number() OVER (
+                      PARTITION BY platform, account_id, stream ORDER BY as_of DESC, fetched_at DESC
+                  ) AS newest
+                  FROM raw.snapshots
+              ) WHERE newest = 1
+          )
+    """
+    pages = _deleted(
+        con,
+        f"DELETE FROM raw.api_pages WHERE snapshot_id IN ({stale}) RETURNING 1",
+        {"cutoff": cutoff},
+    )
+    con.execute(f"DELETE FROM raw.snapshots WHERE snapshot_id IN ({stale})", {"cutoff": cutoff})
+    return pages
+
+
+def _purge_unmatched(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
+    return _deleted(
+        con,
+        "DELETE FROM audit.identities WHERE person_kind = 'unknown' AND as_of < ? RETURNING 1",
+        [cutoff],
+    )
+
+
+def _purge_findings(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
+    return _deleted(con, "DELETE FROM audit.findings WHERE as_of < ? RETURNING 1", [cutoff])
+
+
+def _purge_resolved(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
+    keys = "SELECT key FROM audit.exceptions WHERE status = 'resolved' AND resolved_on < $cutoff"
+    params = {"cutoff": cutoff}
+    for table in ("audit.exception_events", *(["audit.reviews"] if _exists(con, "audit", "reviews") else [])):
+        con.execute(f"DELETE FROM {table} WHERE key IN ({keys})", params)
+    return _deleted(
+        con,
+        "DELETE FROM audit.exceptions WHERE status = 'resolved' AND resolved_on < ? RETURNING 1",
+        [cutoff],
+    )
+
+
+def _purge_register_versions(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
+    # The register version in force is always kept, however old: the next run compares against it.
+    stale = """
+        SELECT load_id FROM ref.register_loads
+        WHERE loaded_at < $cutoff
+          AND load_id <> (SELECT arg_max(load_id, loaded_at) FROM ref.register_loads)
+    """
+    params = {"cutoff": cutoff}
+    deleted = 0
+    for table in ("ref.pupils", "ref.staff", "ref.parents", "ref.approved_media"):
+        deleted += _deleted(
+            con,
+            f"DELETE FROM {table} WHERE load_id IN ({stale}) RETURNING 1",
+            params,
+        )
+    con.execute(f"DELETE FROM ref.register_loads WHERE load_id IN ({stale})", params)
+    return deleted
+
+
+def _purge_validations(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
+    return _deleted(con, "DELETE FROM audit.validation_results WHERE as_of < ? RETURNING 1", [cutoff])
+
+
+def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+RULES = (
+    Rule(
+        "raw_pages_weeks",
+        "raw.api_pages",
+        "weeks",
+        "API pages of follower, following, subscriber, comment and channel snapshots (profiles as received), "
+        "except each stream's newest snapshot; the school's own posts are kept",
+        _purge_raw_pages,
+    ),
+    Rule(
+        "unmatched_profiles_weeks",
+        "audit.identities",
+        "weeks",
+        "identity resolutions of accounts that matched nobody in the registers",
+        _purge_unmatched,
+    ),
+    Rule("findings_weeks", "audit.findings", "weeks", "weekly rule findings", _purge_findings),
+    Rule(
+        "resolved_exceptions_months",
+        "audit.exceptions",
+        "months",
+        "exceptions resolved before the cutoff, with their events and reviews",
+        _purge_resolved,
+    ),
+    Rule(
+        "register_versions_months",
+        "ref.pupils",
+        "months",
+        "superseded register versions (pupils, staff, parents, approved media); the version in force is kept",
+        _purge_register_versions,
+    ),
+    Rule(
+        "validation_results_weeks",
+        "audit.validation_results",
+        "weeks",
+        "data validation results",
+        _purge_validations,
+    ),
+)
+
+
+def cutoff_for(rule: Rule, amount: int, as_of: date) -> date:
+    days = amount * 7 if rule.unit == "weeks" else amount * 30
+    return as_of - timedelta(days=days)
+
+
+def policy_rows(settings: RetentionPolicy, as_of: date) -> list[dict[str, Any]]:
+    """The policy in force, in words: what the DPIA and dpo.retention_status show."""
+    rows = []
+    for rule in RULES:
+        amount = getattr(settings, rule.setting)
+        rows.append(
+            {
+                "table_name": rule.table,
+                "rule": rule.setting,
+                "keep_for": f"{amount} {rule.unit if amount != 1 else rule.unit[:-1]}",
+                "what": rule.what,
+                "cutoff": cutoff_for(rule, amount, as_of),
+                "as_of": as_of,
+            }
+        )
+    return rows
+
+
+def enforce(
+    con: duckdb.DuckDBPyConnection, settings: RetentionPolicy, as_of: date, run_id: str
+) -> dict[str, int]:
+    """Apply every rule inside the caller's transaction; returns rows deleted per rule (also in audit.purge_log)."""
+    purged: dict[str, int] = {}
+    con.execute("DELETE FROM meta.retention_policy")
+    for row in policy_rows(settings, as_of):
+        con.execute(
+            "INSERT INTO meta.retention_policy VALUES (?, ?, ?, ?, ?, ?)",
+            [row["table_name"], row["rule"], row["keep_for"], row["what"], row["cutoff"], row["as_of"]],
+        )
+    for rule in RULES:
+        amount = getattr(settings, rule.setting)
+        cutoff = cutoff_for(rule, amount, as_of)
+        deleted = rule.purge(con, cutoff, as_of)
+        purged[rule.setting] = deleted
+        if deleted:
+            con.execute(
+                "INSERT INTO audit.purge_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    uuid.uuid4().hex,
+                    run_id,
+                    as_of,
+                    rule.table,
+                    f"{rule.setting}={amount}",
+                    cutoff,
+                    deleted,
+                    now_utc(),
+                ],
+            )
+    return purged
