@@ -12,12 +12,11 @@ def test_every_dpo_view_and_column_has_a_comment(con):
     views = dict(
         con.execute("SELECT view_name, comment FROM duckdb_views() WHERE schema_name = 'dpo'").fetchall()
     )
-    for name in ours:
-        assert views.get(name), f"dpo.{name} has no COMMENT ON VIEW"
+    assert set(ours) <= set(views)
+    # Every view in the schema, wherever it is defined: the DPO reads them all.
+    assert [name for name, comment in views.items() if not comment] == []
     missing = con.execute(
-        "SELECT table_name || '.' || column_name FROM duckdb_columns() "
-        "WHERE schema_name = 'dpo' AND table_name IN (SELECT unnest(?)) AND comment IS NULL",
-        [ours],
+        "SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE schema_name = 'dpo' AND comment IS NULL"
     ).fetchall()
     assert missing == []
 

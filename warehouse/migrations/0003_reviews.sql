@@ -26,10 +26,3 @@ COMMENT ON COLUMN audit.reviews.evidence_sha256 IS 'sha256 of the evidence the d
 COMMENT ON COLUMN audit.reviews.as_of IS 'The audited week (audit.runs.as_of) whose results the reviewer was looking at.';
 COMMENT ON COLUMN audit.reviews.source IS 'cli | review-app.';
 COMMENT ON COLUMN audit.reviews.event_id IS 'The reviewed event this decision wrote to audit.exception_events.';
-
-CREATE VIEW dpo.exception_reviews AS
-SELECT r.key, e.rule, e.severity, e.status AS current_status, r.decision, r.status_before, r.status_after,
-       r.reviewer, r.note, r.accepted_until, r.as_of, r.reviewed_at, r.source
-FROM audit.reviews AS r
-LEFT JOIN audit.exceptions AS e USING (key);
-COMMENT ON VIEW dpo.exception_reviews IS 'Every review decision with the exception it was about, for the DPO and the governors.';

@@ -1,0 +1,20 @@
+-- Every review decision with the exception it was about.
+CREATE OR REPLACE VIEW dpo.exception_reviews AS
+SELECT r.key, e.rule, e.severity, e.status AS current_status, r.decision, r.status_before, r.status_after,
+       r.reviewer, r.note, r.accepted_until, r.as_of, r.reviewed_at, r.source
+FROM audit.reviews AS r
+LEFT JOIN audit.exceptions AS e USING (key);
+COMMENT ON VIEW dpo.exception_reviews IS 'Every review decision with the exception it was about, for the DPO and the governors.';
+COMMENT ON COLUMN dpo.exception_reviews.key IS 'The exception key (audit.exceptions.key): rule, platform, account, subject kind and platform id.';
+COMMENT ON COLUMN dpo.exception_reviews.rule IS 'The policy rule the exception is under (dpo.rules).';
+COMMENT ON COLUMN dpo.exception_reviews.severity IS 'The exception''s current severity: low, medium, high or critical.';
+COMMENT ON COLUMN dpo.exception_reviews.current_status IS 'The exception''s status now, which later runs may have changed since the decision.';
+COMMENT ON COLUMN dpo.exception_reviews.decision IS 'acknowledge | accept | false-positive | reopen.';
+COMMENT ON COLUMN dpo.exception_reviews.status_before IS 'Status when the decision was made.';
+COMMENT ON COLUMN dpo.exception_reviews.status_after IS 'Status the decision set.';
+COMMENT ON COLUMN dpo.exception_reviews.reviewer IS 'Who decided (name as given to the CLI or the review app).';
+COMMENT ON COLUMN dpo.exception_reviews.note IS 'The reviewer''s reason, as written.';
+COMMENT ON COLUMN dpo.exception_reviews.accepted_until IS 'For an acceptance: the last day it holds; the next run after it reopens or resolves the exception.';
+COMMENT ON COLUMN dpo.exception_reviews.as_of IS 'The audited week whose results the reviewer was looking at.';
+COMMENT ON COLUMN dpo.exception_reviews.reviewed_at IS 'When the decision was recorded (UTC).';
+COMMENT ON COLUMN dpo.exception_reviews.source IS 'cli | review-app.';
