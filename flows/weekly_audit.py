@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import logging
 import smtplib
 import uuid
@@ -26,7 +25,7 @@ from checks.findings import ConfiguredAccount, Finding, RuleContext, Thresholds
 from checks.identity import RegisterIndex, resolve_identities
 from checks.media_hash import UnreadableImage, fingerprint_image
 from checks.raw_frames import build_raw_frames
-from checks.registers import Registers, load_registers
+from checks.registers import APPROVED_MEDIA_DIR, Registers, load_registers
 from checks.rules import RULES
 from checks.validation import SuiteResult, validate
 from connectors import x as xapi
@@ -142,19 +141,19 @@ def read_warehouse_state(db_path: Path) -> WarehouseState:
 def fingerprint_approved_library(
     registers: Registers, library_dir: Path, cached: dict[str, dict[str, Any]]
 ) -> tuple[pl.DataFrame, dict[str, dict[str, Any]]]:
-    """The approved images' hashes; a file whose bytes were hashed before is not decoded again."""
+    """The approved images' hashes; a file whose bytes were hashed before is not read or decoded again."""
     shas: list[str | None] = []
     fresh: dict[str, dict[str, Any]] = {}
     for name in registers.approved_media["file"].to_list():
         if not name:
             shas.append(None)
             continue
-        data = (library_dir / name).read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
+        # load_registers already hashed every library file's bytes; reuse that rather than read them again.
+        sha = registers.files[f"{APPROVED_MEDIA_DIR}/{name}"]
         shas.append(sha)
         if sha not in cached and sha not in fresh:
             try:
-                fresh[sha] = fingerprint_image(data)
+                fresh[sha] = fingerprint_image((library_dir / name).read_bytes())
             except UnreadableImage as error:
                 raise AuditFailed(f"approved_media/{name}: {error}") from error
     frame = registers.approved_media.with_columns(pl.Series("file_sha256", shas, dtype=pl.Utf8))
