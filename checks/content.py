@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 
-PUBLISHED_TEXT_SQL = (Path(__file__).parent / "content_published_text.sql").read_text(encoding="utf-8")
-LABEL_CHARS = 60
+from checks.rule_support.posts import short_label
+
+PUBLISHED_TEXT_SQL = """
+SELECT platform, account_id, subject_kind, subject_id, subject_url, label_text, carries_media, field, value
+FROM marts.fct_published_text ORDER BY platform, account_id, subject_id, field_order, value_position
+"""
 
 # A word: letters and digits, with inner apostrophes (O'Brien, Nia's); hyphens and other marks separate words.
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -41,17 +44,14 @@ class Published:
     @property
     def label(self) -> str:
         """The post's first words or the video's title (DESIGN.md §5.5), on one line and short."""
-        words = " ".join((self.label_text or "").split())
-        if len(words) <= LABEL_CHARS:
-            return words or f"{self.subject_kind} {self.subject_id}"
-        return words[:LABEL_CHARS].rsplit(" ", 1)[0] + "…"
+        return short_label(self.label_text, f"{self.subject_kind} {self.subject_id}")
 
 
 def published_items(con: duckdb.DuckDBPyConnection) -> list[Published]:
     """Every X post ever fetched and every video of the channel's latest fetch, with its text fields in order."""
     items: dict[tuple[str, str, str], Published] = {}
     for row in con.execute(PUBLISHED_TEXT_SQL).fetchall():
-        platform, account_id, kind, subject_id, url, label, media, field, value, _order = row
+        platform, account_id, kind, subject_id, url, label, media, field, value = row
         key = (platform, account_id, subject_id)
         if key not in items:
             items[key] = Published(platform, account_id, kind, subject_id, url, label, bool(media), [])

@@ -30,6 +30,8 @@ class Finding:
     person_id: str | None
     confidence: float
     evidence: str
+    # The official account's platform id: keys are built on it, so renaming a handle changes only the label.
+    account_id: str = ""
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -44,7 +46,8 @@ class Finding:
     @property
     def key(self) -> str:
         # Platform ids only: keys appear in logs and URLs, names never should.
-        return f"{self.rule}:{self.platform}:{self.account}:{self.subject_kind}:{self.subject_id}"
+        account = self.account_id or self.account
+        return f"{self.rule}:{self.platform}:{account}:{self.subject_kind}:{self.subject_id}"
 
     @property
     def evidence_sha256(self) -> str:
@@ -58,6 +61,7 @@ class Finding:
             "severity": self.severity,
             "platform": self.platform,
             "account": self.account,
+            "account_id": self.account_id or self.account,
             "subject_kind": self.subject_kind,
             "subject_id": self.subject_id,
             "subject_label": self.subject_label,

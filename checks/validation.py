@@ -1,8 +1,11 @@
 """Great-expectations suites over the registers and raw platform frames, run before any policy rule.
 
 Blocking policy (a failed blocking suite stops the run):
-- Register suites block on any failure: every rule reads the registers, and a bad register entry makes
-  findings about children wrong in ways nobody would see.
+- Register suites (defined in `checks.register_suites`) block when an entry would make findings about
+  children wrong in ways nobody would see (a missing or duplicated id, an unknown status, a date of birth
+  in the future). What is doubtful but usable (a date of birth that does not fit the year group, a leaver
+  without a leaving date) is reported without blocking, and `checks.registers.load_and_validate_registers`
+  turns it into a warning with the spreadsheet line of each row.
 - Raw suites block only when an expectation on an identity column fails: the ids, handles and keys that
   findings are keyed on and that identity resolution matches against (a duplicated or malformed follower
   id, a username that is not an X username, a missing media key). A gap in a descriptive field (a missing
@@ -11,13 +14,17 @@ Blocking policy (a failed blocking suite stops the run):
 
 Examples of unexpected values never carry personal data: they give row indexes, and a value only where
 the column holds the school's own object ids or a fixed vocabulary (post ids, media types, privacy status).
-GX (DESIGN.md §3b) takes pandas only and costs ~3 s to import, so it is imported inside `validate`.
+Register results also carry `unexpected_rows`: every failing row position, not only the first few, so
+each one can be named by its line.
+GX (DESIGN.md §3b) takes pandas only and costs ~3 s to import, so it is imported inside `validate`, and its
+ephemeral context is built once per process.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -45,16 +52,24 @@ RAW_SUITES = (
     "yt_subscribers",
     "yt_comments",
 )
+# A register failure is shown row by row, so a register suite asks for every failing row, not a sample.
+REGISTER_RESULT_FORMAT = {"result_format": "COMPLETE"}
+RAW_RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": MAX_EXAMPLES}
+# One ephemeral context per process: building it costs as much as a small suite. Suites reuse its
+# dataframe assets, so concurrent validations (Prefect task threads) take turns.
+_GX_LOCK = threading.Lock()
+_GX_CACHE: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
 class SuiteResult:
     """One suite's outcome; `results` holds one JSON-ready dict per expectation.
 
-    `blocking` says whether this suite's failures stop the run: always for a register suite; for a raw
-    suite, when a failed expectation guards an identity column (a passing suite reports True, because its
-    identity checks are what would block). Use `stops_run` to decide. Each result's `unexpected_examples`
-    are `{"row": i}` (0-based row of the frame), with `"value"` only where values are not personal.
+    `blocking` says whether this suite's failures stop the run: when a failed expectation is a blocking
+    one (a passing suite reports True, because its blocking checks are what would stop it). Use
+    `stops_run` to decide. Each result's `unexpected_examples` are `{"row": i}` (0-based row of the
+    frame), with `"value"` only where values are not personal; `check` names the expectation's purpose
+    where it has one; a register suite's results add `unexpected_rows`, every failing row position.
     """
 
     suite: str
@@ -76,11 +91,13 @@ class SuiteResult:
 
 @dataclass(frozen=True)
 class Check:
-    """One expectation, whether its failure blocks the run, and whether its values may be shown."""
+    """One expectation, whether its failure blocks the run, whether its values may be shown, and the name
+    of what it checks (for checks whose failures are explained to a person, e.g. as register warnings)."""
 
     expectation: Expectation
     blocking: bool
     values_are_personal: bool = True
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,22 +122,36 @@ def validate(frames: dict[str, pl.DataFrame], as_of: date) -> list[SuiteResult]:
     if not names:
         return []
     import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    context = gx.get_context(mode="ephemeral")
-    # tqdm bars would flood the Prefect logs, one per expectation.
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    data_source = context.data_sources.add_pandas("socialaudit_validation")
-    return [_run_suite(gx, data_source, name, frames[name], SUITES[name](as_of)) for name in names]
+    with _GX_LOCK:
+        data_source = _data_source(gx)
+        return [_run_suite(gx, data_source, name, frames[name], SUITES[name](as_of)) for name in names]
+
+
+def _data_source(gx: Any) -> Any:
+    if "data_source" not in _GX_CACHE:
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        context = gx.get_context(mode="ephemeral")
+        # tqdm bars would flood the Prefect logs, one per expectation.
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        _GX_CACHE["data_source"] = context.data_sources.add_pandas("socialaudit_validation")
+    return _GX_CACHE["data_source"]
+
+
+def _whole_frame_batches(data_source: Any, name: str) -> Any:
+    asset = next((asset for asset in data_source.assets if asset.name == name), None)
+    if asset is None:
+        asset = data_source.add_dataframe_asset(name)
+    found = next((batches for batches in asset.batch_definitions if batches.name == "all"), None)
+    return found if found is not None else asset.add_batch_definition_whole_dataframe("all")
 
 
 def _run_suite(gx: Any, data_source: Any, name: str, frame: pl.DataFrame, spec: SuiteSpec) -> SuiteResult:
-    register = spec.kind == "register"
+    result_format = REGISTER_RESULT_FORMAT if spec.kind == "register" else RAW_RESULT_FORMAT
     try:
-        batch = (
-            data_source.add_dataframe_asset(name)
-            .add_batch_definition_whole_dataframe("all")
-            .get_batch(batch_parameters={"dataframe": _to_pandas(frame, spec)})
+        batch = _whole_frame_batches(data_source, name).get_batch(
+            batch_parameters={"dataframe": _to_pandas(frame, spec)}
         )
         # The tag survives into each result's configuration, so results pair with checks whatever GX's order.
         tagged = [
@@ -128,20 +159,18 @@ def _run_suite(gx: Any, data_source: Any, name: str, frame: pl.DataFrame, spec: 
             for position, check in enumerate(spec.checks)
         ]
         suite = gx.ExpectationSuite(name=name, expectations=tagged)
-        outcome = batch.validate(
-            suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": MAX_EXAMPLES}
-        )
+        outcome = batch.validate(suite, result_format=result_format)
         gx_results = list(outcome.results)
     except Exception as error:
         # A crash before any metric ran still has to be reported per expectation, never raised.
         message = f"{type(error).__name__}: {error}"
-        results = [_failed(check, message) for check in spec.checks]
+        results = [_failed(spec, check, message) for check in spec.checks]
     else:
         results = _match_results(spec, gx_results)
 
     success = all(result["success"] for result in results)
     failed_blocking = any(result["blocking"] and not result["success"] for result in results)
-    blocking = register or success or failed_blocking
+    blocking = success or failed_blocking
     return SuiteResult(suite=name, success=success, blocking=blocking, n_rows=frame.height, results=results)
 
 
@@ -176,7 +205,7 @@ def _match_results(spec: SuiteSpec, gx_results: list[Any]) -> list[dict[str, Any
     for position, check in enumerate(spec.checks):
         found = by_position.get(position)
         if found is None:
-            results.append(_failed(check, "great-expectations returned no result for this expectation"))
+            results.append(_failed(spec, check, "great-expectations returned no result for this expectation"))
         else:
             results.append(_result(spec, check, found))
     return results
@@ -188,27 +217,30 @@ def _result(spec: SuiteSpec, check: Check, gx_result: Any) -> dict[str, Any]:
     if exception and "does not exist" in exception:
         exception = _explain_missing_column(spec, column, exception)
     details = gx_result.result or {}
-    return {
+    success = bool(gx_result.success) and exception is None
+    return _entry(spec, check, success, exception, details)
+
+
+def _failed(spec: SuiteSpec, check: Check, message: str) -> dict[str, Any]:
+    return _entry(spec, check, False, message, {"unexpected_count": None})
+
+
+def _entry(
+    spec: SuiteSpec, check: Check, success: bool, exception: str | None, details: dict[str, Any]
+) -> dict[str, Any]:
+    entry = {
         "expectation": check.expectation.expectation_type,
-        "column": column,
-        "success": bool(gx_result.success) and exception is None,
+        "check": check.name,
+        "column": getattr(check.expectation, "column", None),
+        "success": success,
         "blocking": check.blocking,
         "unexpected_count": details.get("unexpected_count"),
         "unexpected_examples": _examples(spec, check, details),
         "exception": exception,
     }
-
-
-def _failed(check: Check, message: str) -> dict[str, Any]:
-    return {
-        "expectation": check.expectation.expectation_type,
-        "column": getattr(check.expectation, "column", None),
-        "success": False,
-        "blocking": check.blocking,
-        "unexpected_count": None,
-        "unexpected_examples": [],
-        "exception": message,
-    }
+    if spec.kind == "register":
+        entry["unexpected_rows"] = [int(row) for row in details.get("unexpected_index_list") or []]
+    return entry
 
 
 def _exception_message(exception_info: Any) -> str | None:
@@ -252,21 +284,14 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
-def _timestamp(day: date) -> Any:
+def as_timestamp(day: date) -> Any:
     # polars dates reach pandas as datetime64, which refuses to compare with datetime.date.
     import pandas as pd
 
     return pd.Timestamp(day)
 
 
-def _identity(column: str) -> list[Check]:
+def identity_checks(column: str) -> list[Check]:
     import great_expectations.expectations as gxe
 
     return [
@@ -275,13 +300,13 @@ def _identity(column: str) -> list[Check]:
     ]
 
 
-def _present(column: str, *, blocking: bool, mostly: float = 1.0) -> Check:
+def present(column: str, *, blocking: bool, mostly: float = 1.0) -> Check:
     import great_expectations.expectations as gxe
 
     return Check(gxe.ExpectColumnValuesToNotBeNull(column=column, mostly=mostly), blocking=blocking)
 
 
-def _one_of(column: str, allowed: list[Any], *, blocking: bool, personal: bool = True) -> Check:
+def one_of(column: str, allowed: list[Any], *, blocking: bool, personal: bool = True) -> Check:
     import great_expectations.expectations as gxe
 
     return Check(
@@ -291,7 +316,7 @@ def _one_of(column: str, allowed: list[Any], *, blocking: bool, personal: bool =
     )
 
 
-def _matches(column: str, regex: str, *, blocking: bool, personal: bool = True) -> Check:
+def matches(column: str, regex: str, *, blocking: bool, personal: bool = True) -> Check:
     import great_expectations.expectations as gxe
 
     return Check(
@@ -301,7 +326,7 @@ def _matches(column: str, regex: str, *, blocking: bool, personal: bool = True) 
     )
 
 
-def _boolean(column: str, *, blocking: bool) -> Check:
+def boolean(column: str, *, blocking: bool) -> Check:
     import great_expectations.expectations as gxe
 
     return Check(
@@ -309,73 +334,20 @@ def _boolean(column: str, *, blocking: bool) -> Check:
     )
 
 
-def _pupils_suite(as_of: date) -> SuiteSpec:
+def between(
+    column: str, *, blocking: bool, name: str, low: Any = None, high: Any = None, status: str | None = None
+) -> Check:
+    """Values within [low, high] (either may be open), only on rows with that `status` when one is given."""
     import great_expectations.expectations as gxe
     from great_expectations.expectations.row_conditions import Column
 
-    from checks.registers import PHOTO_CONSENTS, PUPIL_STATUSES, YEAR_GROUPS
-
-    return SuiteSpec(
-        kind="register",
-        checks=[
-            *_identity("pupil_id"),
-            _present("forename", blocking=True),
-            _present("surname", blocking=True),
-            _one_of("year_group", list(YEAR_GROUPS), blocking=True),
-            _one_of("status", list(PUPIL_STATUSES), blocking=True),
-            _one_of("photo_consent", list(PHOTO_CONSENTS), blocking=True),
-            _present("date_of_birth", blocking=True),
-            Check(
-                gxe.ExpectColumnValuesToBeBetween(
-                    column="date_of_birth",
-                    min_value=_timestamp(_years_before(as_of, 20)),
-                    max_value=_timestamp(_years_before(as_of, 3)),
-                ),
-                blocking=True,
-            ),
-            Check(
-                gxe.ExpectColumnValuesToBeNull(
-                    column="leaving_date", row_condition=Column("status") == "current"
-                ),
-                blocking=True,
-            ),
-        ],
+    expectation = gxe.ExpectColumnValuesToBeBetween(
+        column=column,
+        min_value=low,
+        max_value=high,
+        row_condition=Column("status") == status if status else None,
     )
-
-
-def _staff_suite(as_of: date) -> SuiteSpec:
-    return SuiteSpec(
-        kind="register",
-        checks=[
-            *_identity("staff_id"),
-            _present("forename", blocking=True),
-            _present("surname", blocking=True),
-        ],
-    )
-
-
-def _parents_suite(as_of: date) -> SuiteSpec:
-    return SuiteSpec(kind="register", checks=[*_identity("parent_id"), _present("surname", blocking=True)])
-
-
-def _approved_media_suite(as_of: date) -> SuiteSpec:
-    import great_expectations.expectations as gxe
-
-    return SuiteSpec(
-        kind="register",
-        checks=[
-            *_identity("approval_id"),
-            _present("platform", blocking=True),
-            _present("file_or_post_id", blocking=True),
-            Check(
-                gxe.ExpectColumnValuesToBeBetween(column="approved_on", max_value=_timestamp(as_of)),
-                blocking=True,
-            ),
-        ],
-        derived=[
-            Derived("file_or_post_id", ("file", "post_id"), pl.coalesce(pl.col("file"), pl.col("post_id")))
-        ],
-    )
+    return Check(expectation, blocking=blocking, name=name)
 
 
 def _x_users_suite(as_of: date) -> SuiteSpec:
@@ -383,13 +355,13 @@ def _x_users_suite(as_of: date) -> SuiteSpec:
     return SuiteSpec(
         kind="raw",
         checks=[
-            *_identity("user_id"),
-            _matches("user_id", X_USER_ID, blocking=True),
-            _present("username", blocking=True),
-            _matches("username", X_USERNAME, blocking=True),
-            _present("name", blocking=False),
-            _boolean("protected", blocking=False),
-            _present("created_at", blocking=False),
+            *identity_checks("user_id"),
+            matches("user_id", X_USER_ID, blocking=True),
+            present("username", blocking=True),
+            matches("username", X_USERNAME, blocking=True),
+            present("name", blocking=False),
+            boolean("protected", blocking=False),
+            present("created_at", blocking=False),
         ],
     )
 
@@ -398,11 +370,11 @@ def _x_posts_suite(as_of: date) -> SuiteSpec:
     return SuiteSpec(
         kind="raw",
         checks=[
-            *_identity("post_id"),
-            _matches("post_id", X_POST_ID, blocking=True, personal=False),
-            _present("author_id", blocking=True),
-            _present("text", blocking=False),
-            _present("created_at", blocking=False),
+            *identity_checks("post_id"),
+            matches("post_id", X_POST_ID, blocking=True, personal=False),
+            present("author_id", blocking=True),
+            present("text", blocking=False),
+            present("created_at", blocking=False),
         ],
     )
 
@@ -411,10 +383,10 @@ def _x_media_suite(as_of: date) -> SuiteSpec:
     return SuiteSpec(
         kind="raw",
         checks=[
-            *_identity("media_key"),
-            _one_of("type", ["photo", "video", "animated_gif"], blocking=False, personal=False),
+            *identity_checks("media_key"),
+            one_of("type", ["photo", "video", "animated_gif"], blocking=False, personal=False),
             # Photos carry `url`, videos and GIFs `preview_image_url`; a row with neither cannot be hashed.
-            _present("image_url", blocking=False),
+            present("image_url", blocking=False),
         ],
         derived=[
             Derived(
@@ -430,10 +402,10 @@ def _yt_videos_suite(as_of: date) -> SuiteSpec:
     return SuiteSpec(
         kind="raw",
         checks=[
-            *_identity("video_id"),
-            _present("title", blocking=False),
-            _one_of("privacy_status", ["public", "unlisted", "private"], blocking=False, personal=False),
-            _boolean("made_for_kids", blocking=False),
+            *identity_checks("video_id"),
+            present("title", blocking=False),
+            one_of("privacy_status", ["public", "unlisted", "private"], blocking=False, personal=False),
+            boolean("made_for_kids", blocking=False),
         ],
     )
 
@@ -441,7 +413,7 @@ def _yt_videos_suite(as_of: date) -> SuiteSpec:
 def _yt_subscribers_suite(as_of: date) -> SuiteSpec:
     return SuiteSpec(
         kind="raw",
-        checks=[*_identity("channel_id"), _matches("channel_id", YOUTUBE_CHANNEL_ID, blocking=True)],
+        checks=[*identity_checks("channel_id"), matches("channel_id", YOUTUBE_CHANNEL_ID, blocking=True)],
     )
 
 
@@ -449,19 +421,26 @@ def _yt_comments_suite(as_of: date) -> SuiteSpec:
     return SuiteSpec(
         kind="raw",
         checks=[
-            *_identity("thread_id"),
-            _present("video_id", blocking=True),
+            *identity_checks("thread_id"),
+            present("video_id", blocking=True),
             # Authors who deleted their channel come back without an id; that is YouTube, not a bad load.
-            _present("author_channel_id", blocking=False, mostly=0.95),
+            present("author_channel_id", blocking=False, mostly=0.95),
         ],
     )
 
 
+def _register_suite(name: str) -> Callable[[date], SuiteSpec]:
+    def build(as_of: date) -> SuiteSpec:
+        # The register suites sit with the words their failures are shown in; they build on this module.
+        from checks.register_suites import REGISTER_SUITE_BUILDERS
+
+        return REGISTER_SUITE_BUILDERS[name](as_of)
+
+    return build
+
+
 SUITES: dict[str, Callable[[date], SuiteSpec]] = {
-    "pupils": _pupils_suite,
-    "staff": _staff_suite,
-    "parents": _parents_suite,
-    "approved_media": _approved_media_suite,
+    **{name: _register_suite(name) for name in REGISTER_SUITES},
     "x_followers": _x_users_suite,
     "x_following": _x_users_suite,
     "x_posts": _x_posts_suite,

@@ -22,6 +22,7 @@ OUTPUT_FIELDS = (
     "status",
     "platform",
     "account",
+    "account_id",
     "subject_kind",
     "subject_id",
     "subject_label",
@@ -146,6 +147,7 @@ def render_report(
     resolved: list[dict[str, Any]],
 ) -> str:
     from dashboards.charts import trend_charts
+    from warehouse.register_versions import notices_for
     from warehouse.reviews import histories
 
     rules = {
@@ -180,6 +182,7 @@ def render_report(
         profiles=profiles(con, exceptions),
         charts=trend_charts(con),
         total=len(exceptions),
+        register_notices=notices_for(con, as_of),
     )
 
 

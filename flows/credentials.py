@@ -1,15 +1,22 @@
-"""Platform credentials and the warehouse key, resolved here (never in connectors) from the environment or Prefect."""
+"""Platform credentials and the warehouse key, resolved here (never in connectors) from the environment or Prefect.
+
+Each [[accounts]] entry uses its platform's default credential set (`[credentials]`, SOCIALAUDIT_X_* and
+SOCIALAUDIT_YOUTUBE_TOKEN_FILE) unless it names its own with `credentials = "NAME"`; then (NAME upper-cased, `-`
+as `_`) a `[credentials.NAME]` table with the same keys as `[credentials]`, else the environment variables
+SOCIALAUDIT_X_<NAME>_CONSUMER_KEY ... and SOCIALAUDIT_YOUTUBE_<NAME>_TOKEN_FILE. A named set never falls back
+to the default one: those keys belong to another account."""
 
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from connectors.x import XCredentials
 from connectors.youtube import YouTubeCredentials
-from flows.config import ConfigError, SchoolConfig
+from flows.config import Account, ConfigError, CredentialSettings, SchoolConfig
 from warehouse.db import KEY_ENV
 
 X_ENV = {
@@ -27,12 +34,16 @@ class CredentialError(ConfigError):
     """A credential is missing or unusable; the message names where to put it, never its value."""
 
 
-def sandbox_x_credentials() -> XCredentials:
-    return XCredentials("sandbox-consumer", "sandbox-secret", "sandbox-token", "sandbox-token-secret")
+def sandbox_x_credentials(account_id: str | None = None) -> XCredentials:
+    # Real access tokens are "<user id>-<secret>"; the sandbox answers as the account the prefix names.
+    token = f"{account_id}-sandbox-token" if account_id else "sandbox-token"
+    return XCredentials("sandbox-consumer", "sandbox-secret", token, "sandbox-token-secret")
 
 
-def sandbox_youtube_credentials() -> YouTubeCredentials:
-    return YouTubeCredentials(sandbox_token="sandbox-oauth-token")  # noqa: S106 - the sandbox accepts any token
+def sandbox_youtube_credentials(channel_id: str | None = None) -> YouTubeCredentials:
+    # The sandbox answers `mine` / `mySubscribers` for the channel the token starts with (the owner's channel).
+    token = f"{channel_id}-sandbox-oauth-token" if channel_id else "sandbox-oauth-token"
+    return YouTubeCredentials(sandbox_token=token)
 
 
 def load_secret_block(name: str) -> Any:
@@ -59,63 +70,173 @@ def _as_mapping(value: Any, block: str) -> dict[str, Any]:
     return value
 
 
-def x_credentials_configured(config: SchoolConfig | None) -> bool:
-    block = config.credentials.x_secret_block if config else None
-    return bool(block) or any(os.environ.get(name) for name in X_ENV.values())
+# --- which credential set, and where it lives --------------------------------------------------------------------
 
 
-def live_x_credentials(config: SchoolConfig | None = None) -> XCredentials:
-    """OAuth 1.0a keys of the school's own account: a Prefect Secret block if configured, else the environment."""
-    block = config.credentials.x_secret_block if config else None
+def credentials_env_name(name: str) -> str:
+    """The part of the environment variable names for `credentials = "NAME"`: `sports-club` -> `SPORTS_CLUB`."""
+    return name.upper().replace("-", "_")
+
+
+def x_env(name: str | None = None) -> dict[str, str]:
+    """The four X environment variables of a credential set (None: the default set)."""
+    if name is None:
+        return dict(X_ENV)
+    prefix = f"SOCIALAUDIT_X_{credentials_env_name(name)}_"
+    return {field: prefix + field.upper() for field in X_ENV}
+
+
+def youtube_token_env(name: str | None = None) -> str:
+    """The YouTube token-file environment variable of a credential set (None: the default set)."""
+    return (
+        YOUTUBE_TOKEN_ENV if name is None else f"SOCIALAUDIT_YOUTUBE_{credentials_env_name(name)}_TOKEN_FILE"
+    )
+
+
+@dataclass(frozen=True)
+class CredentialSet:
+    """One account's credentials: the default set, or a named one with or without a [credentials.NAME] table."""
+
+    name: str | None
+    settings: CredentialSettings | None  # None: a named set configured by environment variables only
+    api_key_env: str
+    whose: str  # " for X @handle (credentials = "sports")", or "" for the default set on its own
+
+    @property
+    def table(self) -> str:
+        return "[credentials]" if self.name is None else f"[credentials.{self.name}]"
+
+
+def _default_set(config: SchoolConfig | None) -> CredentialSet:
+    settings = config.credentials if config else CredentialSettings()
+    return CredentialSet(None, settings, settings.youtube_api_key_env, "")
+
+
+def credential_set(config: SchoolConfig, account: Account) -> CredentialSet:
+    """The credential set `account` uses (its `credentials = "NAME"`, else the platform's default)."""
+    name = account.credentials
+    handle = f"@{account.handle}" if account.platform == "x" else account.handle
+    whose = f" for {handle}" + (f' (credentials = "{name}")' if name else "")
+    if name is None:
+        return CredentialSet(None, config.credentials, config.credentials.youtube_api_key_env, whose)
+    settings = config.credentials.named.get(name)
+    api_key_env = settings.youtube_api_key_env if settings else config.credentials.youtube_api_key_env
+    return CredentialSet(name, settings, api_key_env, whose)
+
+
+def credential_places(config: SchoolConfig, account: Account) -> str:
+    """Where this account's credentials go (variable and block names, never values), for instructions."""
+    source = credential_set(config, account)
+    settings = source.settings or CredentialSettings()
+    if account.platform == "x":
+        if settings.x_secret_block:
+            return f"Prefect Secret block {settings.x_secret_block!r} ({source.table} x_secret_block)"
+        return f"{', '.join(x_env(source.name).values())} or {source.table} x_secret_block"
+    if settings.youtube_secret_block:
+        return f"Prefect Secret block {settings.youtube_secret_block!r} ({source.table} youtube_secret_block)"
+    return (
+        f"{youtube_token_env(source.name)} or {source.table} youtube_token_file "
+        f"(or {source.table} youtube_secret_block)"
+    )
+
+
+# --- X ----------------------------------------------------------------------------------------------------------
+
+
+def _x_configured(source: CredentialSet) -> bool:
+    block = source.settings.x_secret_block if source.settings else None
+    return bool(block) or any(os.environ.get(name) for name in x_env(source.name).values())
+
+
+def _live_x(source: CredentialSet) -> XCredentials:
+    block = source.settings.x_secret_block if source.settings else None
     if block:
         values = _as_mapping(load_secret_block(block), block)
         missing = [field for field in X_ENV if not values.get(field)]
         if missing:
-            raise CredentialError(f"Prefect Secret block {block!r} lacks {', '.join(missing)}")
+            raise CredentialError(f"Prefect Secret block {block!r}{source.whose} lacks {', '.join(missing)}")
         return XCredentials(**{field: str(values[field]) for field in X_ENV})
-    missing = [name for name in X_ENV.values() if not os.environ.get(name)]
+    variables = x_env(source.name)
+    missing = [name for name in variables.values() if not os.environ.get(name)]
     if missing:
         raise CredentialError(
-            f"X credentials missing: set {', '.join(missing)} or [credentials] x_secret_block in school.toml"
+            f"X credentials{source.whose} missing: set {', '.join(missing)} "
+            f"or {source.table} x_secret_block in school.toml"
         )
-    return XCredentials(**{field: os.environ[name] for field, name in X_ENV.items()})
+    return XCredentials(**{field: os.environ[name] for field, name in variables.items()})
 
 
-def youtube_token_file(config: SchoolConfig | None) -> Path | None:
-    configured = os.environ.get(YOUTUBE_TOKEN_ENV) or (
-        config.credentials.youtube_token_file if config else None
+def x_credentials_configured(config: SchoolConfig | None) -> bool:
+    return _x_configured(_default_set(config))
+
+
+def x_credentials_configured_for(config: SchoolConfig, account: Account) -> bool:
+    return _x_configured(credential_set(config, account))
+
+
+def live_x_credentials(config: SchoolConfig | None = None) -> XCredentials:
+    """OAuth 1.0a keys of the school's own account: a Prefect Secret block if configured, else the environment."""
+    return _live_x(_default_set(config))
+
+
+def x_credentials_for(config: SchoolConfig, sandbox: bool) -> XCredentials:
+    """The default X credential set (accounts without `credentials = "NAME"`)."""
+    # A sandbox run uses configured credentials when there are any, so the live resolution path is tested offline.
+    if sandbox and not x_credentials_configured(config):
+        return sandbox_x_credentials()
+    return live_x_credentials(config)
+
+
+def x_credentials_for_account(config: SchoolConfig, account: Account, sandbox: bool) -> XCredentials:
+    """The OAuth 1.0a keys of this X account: its named set, or the default one; in a sandbox run with nothing
+    configured for it, sandbox keys whose access token starts with its user id (so the sandbox answers as it)."""
+    if account.platform != "x":
+        raise ValueError(f"{account.label} is not an X account")
+    source = credential_set(config, account)
+    if sandbox and not _x_configured(source):
+        return sandbox_x_credentials(account.id)
+    return _live_x(source)
+
+
+# --- YouTube ----------------------------------------------------------------------------------------------------
+
+
+def _token_file(source: CredentialSet) -> Path | None:
+    configured = os.environ.get(youtube_token_env(source.name)) or (
+        source.settings.youtube_token_file if source.settings else None
     )
     return Path(configured).expanduser() if configured else None
 
 
-def youtube_credentials_configured(config: SchoolConfig | None) -> bool:
-    block = config.credentials.youtube_secret_block if config else None
-    token_file = youtube_token_file(config)
+def _youtube_configured(source: CredentialSet) -> bool:
+    block = source.settings.youtube_secret_block if source.settings else None
+    token_file = _token_file(source)
     return bool(block) or bool(token_file and token_file.is_file())
 
 
-def live_youtube_credentials(config: SchoolConfig | None = None) -> YouTubeCredentials:
-    """The channel owner's authorised-user token (Prefect Secret or 0600 file) plus the API key, if any."""
+def _live_youtube(source: CredentialSet) -> YouTubeCredentials:
     from google.oauth2.credentials import Credentials
 
-    api_key_env = config.credentials.youtube_api_key_env if config else "SOCIALAUDIT_YOUTUBE_API_KEY"
-    api_key = os.environ.get(api_key_env) or None
-    block = config.credentials.youtube_secret_block if config else None
+    api_key = os.environ.get(source.api_key_env) or None
+    block = source.settings.youtube_secret_block if source.settings else None
     if block:
         info = _as_mapping(load_secret_block(block), block)
         try:
             oauth = Credentials.from_authorized_user_info(info, YOUTUBE_SCOPES)
         except ValueError:
             raise CredentialError(
-                f"Prefect Secret block {block!r} is not an authorised-user token: "
+                f"Prefect Secret block {block!r}{source.whose} is not an authorised-user token: "
                 "run `socialaudit auth youtube --secret-block NAME` again"
             ) from None
         return YouTubeCredentials(oauth_credentials=oauth, api_key=api_key)
-    token_file = youtube_token_file(config)
+    token_file = _token_file(source)
     if not token_file or not token_file.is_file():
+        where = f"{token_file} does not exist" if token_file else "missing"
+        signed_in = " signed in as that channel's owner" if source.name else ""
         raise CredentialError(
-            f"YouTube credentials missing: run `socialaudit auth youtube --client-secrets FILE`, then set "
-            f"{YOUTUBE_TOKEN_ENV} or [credentials] youtube_token_file to the token it wrote"
+            f"YouTube credentials{source.whose} {where}: run `socialaudit auth youtube --client-secrets FILE`"
+            f"{signed_in}, then set {youtube_token_env(source.name)} or {source.table} youtube_token_file to the "
+            f"token it wrote (or store it with --secret-block and set {source.table} youtube_secret_block)"
         )
     if token_file.stat().st_mode & 0o077:
         raise CredentialError(f"{token_file} is readable by others: chmod 600 {token_file}")
@@ -128,17 +249,43 @@ def live_youtube_credentials(config: SchoolConfig | None = None) -> YouTubeCrede
     return YouTubeCredentials(oauth_credentials=oauth, api_key=api_key)
 
 
-def x_credentials_for(config: SchoolConfig, sandbox: bool) -> XCredentials:
-    # A sandbox run uses configured credentials when there are any, so the live resolution path is tested offline.
-    if sandbox and not x_credentials_configured(config):
-        return sandbox_x_credentials()
-    return live_x_credentials(config)
+def youtube_token_file(config: SchoolConfig | None) -> Path | None:
+    return _token_file(_default_set(config))
+
+
+def youtube_credentials_configured(config: SchoolConfig | None) -> bool:
+    return _youtube_configured(_default_set(config))
+
+
+def youtube_credentials_configured_for(config: SchoolConfig, account: Account) -> bool:
+    return _youtube_configured(credential_set(config, account))
+
+
+def live_youtube_credentials(config: SchoolConfig | None = None) -> YouTubeCredentials:
+    """The channel owner's authorised-user token (Prefect Secret or 0600 file) plus the API key, if any."""
+    return _live_youtube(_default_set(config))
 
 
 def youtube_credentials_for(config: SchoolConfig, sandbox: bool) -> YouTubeCredentials:
+    """The default YouTube credential set (channels without `credentials = "NAME"`)."""
     if sandbox and not youtube_credentials_configured(config):
         return sandbox_youtube_credentials()
     return live_youtube_credentials(config)
+
+
+def youtube_credentials_for_account(
+    config: SchoolConfig, account: Account, sandbox: bool
+) -> YouTubeCredentials:
+    """The owner's token for this channel: its named set, or the default one (sandbox: any token will do)."""
+    if account.platform != "youtube":
+        raise ValueError(f"{account.label} is not a YouTube channel")
+    source = credential_set(config, account)
+    if sandbox and not _youtube_configured(source):
+        return sandbox_youtube_credentials(account.id)
+    return _live_youtube(source)
+
+
+# --- the warehouse key ------------------------------------------------------------------------------------------
 
 
 def warehouse_key(config: SchoolConfig | None) -> str | None:

@@ -80,8 +80,59 @@ class Score:
         return total
 
 
-def _key(row: dict[str, Any]) -> tuple[str, str, str, str]:
-    return (row["rule"], row["platform"], row["subject_kind"], str(row["subject_id"]))
+Key = tuple[str, str, str | None, str, str]
+
+
+def _norm(value: Any) -> str:
+    return str(value).strip().lstrip("@").lower()
+
+
+class _Accounts:
+    """The official accounts a school's labels know, so an exception's `account` (the handle as configured,
+    or the platform's id of the account) resolves to the account id the labels use. Labels written before
+    accounts were labelled name none: then every account is one (matching as before)."""
+
+    def __init__(self, labels: dict[str, Any]) -> None:
+        self.ids: dict[tuple[str, str], str] = {}
+        self.per_platform: dict[str, set[str]] = defaultdict(set)
+        rows = [
+            (a.get("platform"), a.get("handle"), a.get("id"))
+            for a in labels.get("school", {}).get("accounts", [])
+        ]
+        for section in ("expected_exceptions", "expected_clear", "identities"):
+            rows += [
+                (e.get("platform"), e.get("account"), e.get("account_id")) for e in labels.get(section, [])
+            ]
+        for platform, handle, account_id in rows:
+            if not platform or not account_id:
+                continue
+            self.ids[(platform, _norm(account_id))] = str(account_id)
+            if handle:
+                self.ids[(platform, _norm(handle))] = str(account_id)
+            self.per_platform[platform].add(str(account_id))
+
+    def of_label(self, row: dict[str, Any]) -> str | None:
+        if row.get("account_id") and self.ids:
+            return str(row["account_id"])
+        return self.of_exception(row)
+
+    def of_exception(self, row: dict[str, Any]) -> str | None:
+        if not self.ids:
+            return None
+        platform, account = row["platform"], row.get("account")
+        if account is None or str(account).strip() == "":
+            # An exception that does not say: the platform's only account, if it has only one.
+            only = self.per_platform.get(platform, set())
+            return next(iter(only)) if len(only) == 1 else None
+        # Handle or id; an account the labels do not know matches nothing.
+        return self.ids.get((platform, _norm(account)), "unknown:" + _norm(account))
+
+
+def _key(row: dict[str, Any], account: str | None) -> Key:
+    """What a finding is about: rule, platform, official account (by id), subject kind and subject id. The
+    `key` of an exception is `rule:platform:<account>:subject_kind:subject_id`; one person following two
+    accounts is two findings."""
+    return (row["rule"], row["platform"], account, row["subject_kind"], str(row["subject_id"]))
 
 
 def _severity_at_least(severity: str, floor: str) -> bool:
@@ -91,23 +142,28 @@ def _severity_at_least(severity: str, floor: str) -> bool:
 def score_school(
     labels: dict[str, Any], exceptions: Iterable[dict[str, Any]], rules: Iterable[str] = IDENTITY_RULES
 ) -> Score:
-    """Compare one audit's exceptions with its labels. A finding counts when rule, platform, subject kind and
-    subject id agree; undecidable cases count for precision (a true finding is true) but not for recall."""
+    """Compare one audit's exceptions with its labels. A finding counts when rule, platform, official account,
+    subject kind and subject id agree (the account as handle or id: see `_Accounts`); undecidable cases count
+    for precision (a true finding is true) but not for recall. Tallies are per rule over all accounts."""
     rules = tuple(rules)
     score = Score(schools=1)
+    accounts = _Accounts(labels)
     identities = {(i["platform"], str(i["subject_id"])): i for i in labels.get("identities", [])}
-    expected = {_key(e): e for e in labels.get("expected_exceptions", []) if e["rule"] in rules}
-    confident: dict[tuple[str, str, str, str], dict[str, Any]] = {}
-    low: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    expected = {
+        _key(e, accounts.of_label(e)): e for e in labels.get("expected_exceptions", []) if e["rule"] in rules
+    }
+    confident: dict[Key, dict[str, Any]] = {}
+    low: dict[Key, dict[str, Any]] = {}
     for row in exceptions:
         if row["rule"] not in rules:
             continue
+        key = _key(row, accounts.of_exception(row))
         if _severity_at_least(row["severity"], "medium"):
-            confident[_key(row)] = row
+            confident[key] = row
         else:
-            low[_key(row)] = row
+            low[key] = row
             score.low[row["rule"]] += 1
-            if _key(row) in expected:
+            if key in expected:
                 score.low_true[row["rule"]] += 1
     for key, wanted in expected.items():
         tally = score.tallies[(wanted["rule"], wanted["difficulty"])]

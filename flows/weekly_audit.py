@@ -25,7 +25,9 @@ from checks.findings import ConfiguredAccount, Finding, RuleContext, Thresholds
 from checks.identity import RegisterIndex, resolve_identities
 from checks.media_hash import UnreadableImage, fingerprint_image
 from checks.raw_frames import build_raw_frames
-from checks.registers import APPROVED_MEDIA_DIR, Registers, load_registers
+from checks.register_changes import RegisterHold, assess_changes
+from checks.registers import APPROVED_MEDIA_DIR, RegisterError, Registers
+from checks.registers import load_and_validate_registers as load_and_validate
 from checks.rules import RULES
 from checks.validation import SuiteResult, validate
 from connectors import x as xapi
@@ -38,10 +40,11 @@ from dashboards.summary_email import build_messages
 from flows import credentials
 from flows.config import Account, ConfigError, EmailSettings, SchoolConfig, load_config
 from flows.publish_email import send_messages
-from warehouse import lifecycle, load, retention
+from warehouse import lifecycle, load, register_versions, retention
 from warehouse.db import connect, migrate, use_encryption_key
-from warehouse.models import apply_models
+from warehouse.register_versions import RegistersInForce
 from warehouse.snapshot import publish_snapshot
+from warehouse.sql_models import apply_models
 
 log = logging.getLogger("flows")
 # These libraries log request headers, OAuth signatures or tokens at DEBUG: never let them reach a handler.
@@ -66,6 +69,8 @@ class WarehouseState:
     known_media: set[str] = field(default_factory=set)
     retry_media: list[dict[str, Any]] = field(default_factory=list)
     approved_hashes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    registers_in_force: RegistersInForce = field(default_factory=RegistersInForce)
+    accepted_holds: set[tuple[str, str]] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -86,18 +91,38 @@ def retry_policy(config: SchoolConfig) -> RetryPolicy:
 
 @task(name="load-registers", cache_policy=NO_CACHE)
 def load_and_validate_registers(config: SchoolConfig, as_of: date) -> tuple[Registers, list[SuiteResult]]:
-    registers = load_registers(config.registers_dir)
-    results = validate(
-        {
-            "pupils": registers.pupils,
-            "staff": registers.staff,
-            "parents": registers.parents,
-            "approved_media": registers.approved_media,
-        },
-        as_of,
+    try:
+        return load_and_validate(config.registers_dir, as_of, config.registers.columns)
+    except RegisterError as error:
+        raise AuditFailed(f"registers refused, nothing was stored: {error}") from None
+
+
+@task(name="settle-registers", cache_policy=NO_CACHE)
+def settle_registers(
+    registers: Registers, state: WarehouseState, config: SchoolConfig
+) -> tuple[Registers, list[RegisterHold]]:
+    """Hold back a register version that would close exceptions although nothing changed on the platforms."""
+    holds = assess_changes(
+        state.registers_in_force.frames,
+        {"pupils": registers.pupils, "staff": registers.staff, "parents": registers.parents},
+        registers.files,
+        state.registers_in_force.files,
+        config.registers.hold_share,
+        state.accepted_holds,
     )
-    _refuse_blocking_failures(results, "registers")
-    return registers, results
+    replaced: dict[str, Any] = {}
+    files = dict(registers.files)
+    for hold in holds:
+        replaced[hold.register] = state.registers_in_force.frames[hold.register]
+        files[hold.file] = state.registers_in_force.files[hold.file]
+    return dataclasses.replace(registers, files=files, **replaced), holds
+
+
+def register_notices(registers: Registers, holds: list[RegisterHold]) -> list[dict[str, Any]]:
+    return [
+        *({"kind": "held", "file": h.file, "message": h.message()} for h in holds),
+        *({"kind": "warning", **w.to_dict()} for w in registers.warnings),
+    ]
 
 
 def _refuse_blocking_failures(results: list[SuiteResult], what: str) -> None:
@@ -132,6 +157,8 @@ def read_warehouse_state(db_path: Path) -> WarehouseState:
             ).fetchall()
         ]
         state.approved_hashes = load.cached_approved_hashes(con)
+        state.registers_in_force = register_versions.registers_in_force(con)
+        state.accepted_holds = register_versions.accepted_holds(con)
     finally:
         con.close()
     return state
@@ -164,7 +191,7 @@ def fingerprint_approved_library(
 def fetch_x_account(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, since_id: str | None, config: SchoolConfig
 ) -> list[Snapshot]:
-    creds = credentials.x_credentials_for(config, endpoints.sandbox)
+    creds = credentials.x_credentials_for_account(config, account, endpoints.sandbox)
     client = xapi.make_x_client(creds, base_url=endpoints.x_base_url)
     snapshots = [xapi.account_snapshot(client, account.id, policy)]
     pages = config.api.max_follow_pages
@@ -183,7 +210,7 @@ def fetch_x_account(
 def fetch_youtube_channel(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, config: SchoolConfig
 ) -> list[Snapshot]:
-    creds = credentials.youtube_credentials_for(config, endpoints.sandbox)
+    creds = credentials.youtube_credentials_for_account(config, account, endpoints.sandbox)
     youtube = ytapi.make_youtube_client(creds, base_url=endpoints.youtube_base_url)
     channel = ytapi.channel_snapshot(youtube, account.id, policy, mine=not endpoints.sandbox)
     uploads = ytapi.collect(
@@ -268,8 +295,10 @@ def fingerprint_published_media(
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
 def validate_raw(snapshots: list[Snapshot], as_of: date) -> list[SuiteResult]:
-    streams: dict[str, list[dict[str, Any]]] = {}
+    """One suite run per official account: a person who follows two accounts is not a duplicate."""
+    by_account: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
     for snap in snapshots:
+        streams = by_account.setdefault((snap.platform, snap.account_id), {})
         if snap.platform == "x" and snap.stream in ("followers", "following", "posts"):
             streams.setdefault(f"x_{snap.stream}", []).extend(snap.items)
         if snap.platform == "x" and snap.stream == "posts":
@@ -279,7 +308,11 @@ def validate_raw(snapshots: list[Snapshot], as_of: date) -> list[SuiteResult]:
                 )
         if snap.platform == "youtube" and snap.stream in ("videos", "subscribers", "comments"):
             streams.setdefault(f"yt_{snap.stream}", []).extend(snap.items)
-    results = validate(build_raw_frames(streams), as_of)
+    results = [
+        dataclasses.replace(result, suite=f"{result.suite}@{account_id}")
+        for (_, account_id), streams in sorted(by_account.items())
+        for result in validate(build_raw_frames(streams), as_of)
+    ]
     _refuse_blocking_failures(results, "data from the platforms")
     return results
 
@@ -312,6 +345,7 @@ def store_and_evaluate(
     snapshots: list[Snapshot],
     media: list[dict[str, Any]],
     validations: list[SuiteResult],
+    holds: list[RegisterHold],
 ) -> dict[str, Any]:
     """Everything the run writes, in one transaction: it all lands, or the warehouse is left as it was."""
     con = connect(db_path)
@@ -325,7 +359,9 @@ def store_and_evaluate(
                 "parents": registers.parents,
                 "approved_media": approved_media,
             }
-            load.store_registers(con, frames, registers.files, as_of)
+            load.store_registers(con, frames, registers.files, as_of, registers.reading)
+            register_versions.record_holds(con, holds, as_of)
+            register_versions.store_notices(con, as_of, run_id, register_notices(registers, holds))
             load.store_approved_hashes(con, approved_hashes)
             apply_models(con)
             stored = [
@@ -342,7 +378,14 @@ def store_and_evaluate(
             )
             summary = evaluate(con, config, registers, as_of)
             summary["purged"] = retention.enforce(con, config.retention, as_of, run_id)
-            summary.update({"snapshots_stored": len(stored), "media_fingerprinted": len(media)})
+            summary.update(
+                {
+                    "snapshots_stored": len(stored),
+                    "media_fingerprinted": len(media),
+                    "registers_held": [h.register for h in holds],
+                    "register_warnings": len(registers.warnings),
+                }
+            )
             load.record_run(con, as_of, run_id, mode, config.name, started_at, summary)
             con.execute("COMMIT")
         except BaseException:
@@ -394,7 +437,12 @@ def evaluate(con: Any, config: SchoolConfig, registers: Registers, as_of: date) 
         rules_run.append(rule.id)
     rows = [f.as_row(as_of) for f in findings]
     load.upsert_frame(con, "audit.findings", pl.DataFrame(rows) if rows else pl.DataFrame(), as_of)
-    counts = lifecycle.apply_findings(con, as_of, rows)
+    register_ids = {
+        *registers.pupils["pupil_id"].to_list(),
+        *registers.staff["staff_id"].to_list(),
+        *registers.parents["parent_id"].to_list(),
+    }
+    counts = lifecycle.apply_findings(con, as_of, rows, register_ids)
     return {"rules_run": rules_run, "findings": len(rows), "audience": audience.height, **counts}
 
 
@@ -528,6 +576,7 @@ def _audit(
     run_id = uuid.uuid4().hex
     registers, register_results = load_and_validate_registers(config, week)
     state = read_warehouse_state(db)
+    registers, holds = settle_registers(registers, state, config)
     approved_media, approved_hashes = fingerprint_approved_library(
         registers, config.registers_dir / "approved_media", state.approved_hashes
     )
@@ -560,6 +609,7 @@ def _audit(
         snapshots,
         media,
         register_results + raw_results,
+        holds,
     )
     published = publish_outputs(db, Path(out_dir), week, config.name, config.report.email)
     logger.info("audit of %s for %s: %s", config.name, week, published)

@@ -25,7 +25,17 @@ def test_every_rule_is_documented(rule):
 
 
 @pytest.mark.parametrize(
-    "table", ["[api]", "[rules]", "[retention]", "[credentials]", "[warehouse]", "[report.email]"]
+    "table",
+    [
+        "[api]",
+        "[rules]",
+        "[retention]",
+        "[credentials]",
+        "[warehouse]",
+        "[report.email]",
+        "[registers]",
+        "[credentials.NAME]",
+    ],
 )
 def test_every_optional_school_toml_table_is_documented(table):
     assert table in DOCS

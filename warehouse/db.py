@@ -77,10 +77,7 @@ def connect(
     if not read_only and not in_memory:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
-        if key is None:
-            con = duckdb.connect(str(path), read_only=read_only, config=config)
-        else:
-            con = _attach_encrypted(path, read_only, key, config)
+        con = _attach(path, read_only, key, config)
     except duckdb.Error as error:
         raise _without_key(error, key, path) from None
     if not read_only and not existed and path.exists():
@@ -89,20 +86,31 @@ def connect(
     return con
 
 
-def _attach_encrypted(
-    path: Path, read_only: bool, key: str, config: dict[str, str | bool | int | float | list[str]]
+def _attach(
+    path: Path, read_only: bool, key: str | None, config: dict[str, str | bool | int | float | list[str]]
 ) -> duckdb.DuckDBPyConnection:
-    from duckdb_extensions import import_extension
+    """Attach the file under a fixed alias, whatever its name.
 
+    `duckdb.connect("audit.duckdb")` names the catalog after the file, and a catalog called `audit`
+    shadows the `audit` schema ("Ambiguous reference to catalog or schema"); so does `raw.duckdb`,
+    `ref`, `meta`... Attaching to an in-memory connection under our own alias means the file's name is
+    never a name in any query.
+    """
     con = duckdb.connect(":memory:", config=config)
     try:
-        # Writing an encrypted file needs OpenSSL from httpfs; without it DuckDB only offers an unsafe mode.
-        import_extension("httpfs", con=con)
-        con.execute("LOAD httpfs")
+        options = []
+        if key is not None:
+            # Writing an encrypted file needs OpenSSL from httpfs; without it DuckDB only offers an unsafe mode.
+            from duckdb_extensions import import_extension
+
+            import_extension("httpfs", con=con)
+            con.execute("LOAD httpfs")
+            options.append("ENCRYPTION_KEY '" + key.replace("'", "''") + "'")
+        if read_only:
+            options.append("READ_ONLY")
         quoted_path = str(path).replace("'", "''")
-        quoted_key = key.replace("'", "''")
-        mode = ", READ_ONLY" if read_only else ""
-        con.execute(f"ATTACH '{quoted_path}' AS {ATTACHED_AS} (ENCRYPTION_KEY '{quoted_key}'{mode})")
+        suffix = f" ({', '.join(options)})" if options else ""
+        con.execute(f"ATTACH '{quoted_path}' AS {ATTACHED_AS}{suffix}")
         con.execute(f"USE {ATTACHED_AS}")
     except BaseException:
         con.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.db import connect, migrate
-from warehouse.models import apply_models
+from warehouse.sql_models import apply_models
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md"
 # The DPO's views first, then the stored tables they read; staging/marts are intermediate and documented in SQL.

@@ -31,6 +31,7 @@ FINDING_FIELDS = (
     "confidence",
     "evidence",
     "evidence_sha256",
+    "account_id",
 )
 LATEST_DECISIONS = """
     SELECT key, decision, accepted_until, evidence_sha256
@@ -69,12 +70,13 @@ def _update(
     con: duckdb.DuckDBPyConnection, key: str, status: str, finding: dict[str, Any], last_seen: date
 ) -> None:
     con.execute(
-        "UPDATE audit.exceptions SET status = ?, severity = ?, subject_label = ?, subject_url = ?,"
+        "UPDATE audit.exceptions SET status = ?, severity = ?, account = ?, subject_label = ?, subject_url = ?,"
         " person_kind = ?, person_id = ?, confidence = ?, evidence = ?, evidence_sha256 = ?,"
         " last_seen = ?, resolved_on = NULL, updated_at = ? WHERE key = ?",
         [
             status,
             finding["severity"],
+            finding["account"],
             finding["subject_label"],
             finding["subject_url"],
             finding["person_kind"],
@@ -97,14 +99,53 @@ def _resolve(con: duckdb.DuckDBPyConnection, key: str, as_of: date) -> None:
     record_event(con, key, as_of, "resolved", "resolved", note="no longer found by the weekly run")
 
 
+def _register_changed(
+    previous: dict[str, Any], register_ids: set[str] | None, present: set[tuple[str, str, str, str]]
+) -> bool:
+    """Gone from the findings only because its person left the registers, while its subject is still there."""
+    person_id = previous["person_id"]
+    if register_ids is None or person_id is None or person_id in register_ids:
+        return False
+    return tuple(str(part) for part in previous["subject"]) in present
+
+
+def _keep_open(con: duckdb.DuckDBPyConnection, key: str, as_of: date, status: str, person_id: str) -> None:
+    # The platform still shows the subject; only the register changed. A person decides, not the run.
+    con.execute(
+        "UPDATE audit.exceptions SET last_seen = ?, updated_at = ? WHERE key = ?", [as_of, now_utc(), key]
+    )
+    record_event(
+        con,
+        key,
+        as_of,
+        "seen",
+        status,
+        note=f"kept open: {person_id} is no longer in the registers but the subject is still on the platform; "
+        "a person decides (acknowledge, accept or false-positive)",
+    )
+
+
 def _expired(decision: dict[str, Any] | None, as_of: date) -> bool:
     """An acceptance holds up to and including its last day; a run for a later week finds it expired."""
     until = (decision or {}).get("accepted_until")
     return until is None or until < as_of
 
 
+def _subjects_present(con: duckdb.DuckDBPyConnection, as_of: date) -> set[tuple[str, str, str, str]]:
+    return {
+        (str(r[0]), str(r[1]), str(r[2]), str(r[3]))
+        for r in con.execute(
+            "SELECT platform, account_id, subject_kind, subject_id FROM marts.fct_subjects_present WHERE as_of = ?",
+            [as_of],
+        ).fetchall()
+    }
+
+
 def apply_findings(
-    con: duckdb.DuckDBPyConnection, as_of: date, findings: list[dict[str, Any]]
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    findings: list[dict[str, Any]],
+    register_ids: set[str] | None = None,
 ) -> dict[str, int]:
     """Merge one week's findings into audit.exceptions; re-applying the same week changes nothing.
 
@@ -113,11 +154,20 @@ def apply_findings(
     reopened if still there, resolved if gone); false_positive stays quiet unless its evidence changes.
     """
     existing = {
-        row[0]: {"status": row[1], "first_seen": row[2], "last_seen": row[3], "resolved_on": row[4]}
+        row[0]: {
+            "status": row[1],
+            "first_seen": row[2],
+            "last_seen": row[3],
+            "resolved_on": row[4],
+            "person_id": row[5],
+            "subject": (row[6], row[7], row[8], row[9]),
+        }
         for row in con.execute(
-            "SELECT key, status, first_seen, last_seen, resolved_on FROM audit.exceptions"
+            "SELECT key, status, first_seen, last_seen, resolved_on, person_id,"
+            " platform, account_id, subject_kind, subject_id FROM audit.exceptions"
         ).fetchall()
     }
+    present = _subjects_present(con, as_of) if register_ids is not None else set()
     decisions = latest_decisions(con)
     counts = {"raised": 0, "seen": 0, "reopened": 0, "resolved": 0, "expired": 0}
     found_keys = set()
@@ -126,10 +176,11 @@ def apply_findings(
         found_keys.add(key)
         previous = existing.get(key)
         if previous is None:
-            values = [finding[f] for f in FINDING_FIELDS]
+            columns = ("key", "status", *FINDING_FIELDS, "first_seen", "last_seen", "updated_at")
+            values = [key, "new", *(finding[f] for f in FINDING_FIELDS), as_of, as_of, now_utc()]
             con.execute(
-                "INSERT INTO audit.exceptions VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
-                [key, finding["rule"], finding["severity"], *values[2:], as_of, as_of, now_utc()],
+                f"INSERT INTO audit.exceptions ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                values,
             )
             record_event(con, key, as_of, "raised", "new")
             counts["raised"] += 1
@@ -181,7 +232,10 @@ def apply_findings(
         if key in found_keys or previous["last_seen"] > as_of:
             continue
         status = previous["status"]
-        if status in ACTIVE:
+        if status in ACTIVE and _register_changed(previous, register_ids, present):
+            _keep_open(con, key, as_of, status, previous["person_id"])
+            counts["kept"] = counts.get("kept", 0) + 1
+        elif status in ACTIVE:
             _resolve(con, key, as_of)
             counts["resolved"] += 1
         elif status == "accepted" and _expired(decisions.get(key), as_of):

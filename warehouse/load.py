@@ -150,7 +150,11 @@ REGISTER_TABLES = ("pupils", "staff", "parents", "approved_media")
 
 
 def store_registers(
-    con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame], file_hashes: dict[str, str], as_of: date
+    con: duckdb.DuckDBPyConnection,
+    frames: dict[str, pl.DataFrame],
+    file_hashes: dict[str, str],
+    as_of: date,
+    reading: dict[str, Any] | None = None,
 ) -> str:
     """Load a register version unless the latest load has exactly these files; returns the load in force."""
     fingerprint = json.dumps(file_hashes, sort_keys=True)
@@ -161,7 +165,8 @@ def store_registers(
         return str(latest[0])
     load_id = hashlib.sha256(fingerprint.encode()).hexdigest()[:16] + "-" + uuid.uuid4().hex[:8]
     con.execute(
-        "INSERT INTO ref.register_loads VALUES (?, ?, ?, ?)", [load_id, now_utc(), as_of, fingerprint]
+        "INSERT INTO ref.register_loads VALUES (?, ?, ?, ?, ?)",
+        [load_id, now_utc(), as_of, fingerprint, json.dumps(reading or {}, sort_keys=True)],
     )
     for table in REGISTER_TABLES:
         frame = frames[table].with_columns(pl.lit(load_id).alias("load_id"))

@@ -13,6 +13,7 @@ import polars as pl
 from checks.identity.cues import school_words
 from checks.identity.nicknames import UK, nicknames_of
 from checks.identity.text import fold_name, name_key
+from checks.register_values import YEAR_GROUP_INDEX
 
 # When one handle is declared for several people, the most serious reading wins (a staff member who is also a
 # parent is still using a personal account, DESIGN.md §5.6).
@@ -107,9 +108,10 @@ def _handles(value: Any) -> list[tuple[str, str]]:
 
 
 def _year_index(year_group: str | None) -> int | None:
+    """Years from Reception (nursery N1, N2 count as -2, -1); None for a year group the register lacks."""
     if year_group in (None, ""):
         return None
-    return 0 if year_group == "R" else int(str(year_group))
+    return YEAR_GROUP_INDEX.get(str(year_group))
 
 
 @functools.lru_cache(maxsize=100_000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from checks.rule_support.rule import Rule
 from checks.rules import (
     account_drift,
     consent_breach,
@@ -15,7 +16,6 @@ from checks.rules import (
     staff_personal_follower,
     unapproved_media,
 )
-from checks.rules.base import Rule
 
 RULES: tuple[Rule, ...] = (
     pupil_follower.RULE,

@@ -13,13 +13,15 @@ medium, listing every difference.
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 from checks.findings import ConfiguredAccount, Finding, RuleContext
-from checks.rules.base import Rule
+from checks.rule_support.rule import Rule
 
-SETTINGS_SQL = (Path(__file__).with_suffix(".sql")).read_text(encoding="utf-8")
+SETTINGS_SQL = """
+SELECT platform, account_id, as_of, platform_id, handle, display_name, description, protected
+FROM marts.fct_official_account_settings ORDER BY platform, account_id, as_of
+"""
 COMPARED = (("handle", "handle"), ("display_name", "display name"), ("description", "description"))
 
 
@@ -96,6 +98,7 @@ def find(ctx: RuleContext) -> list[Finding]:
                 severity="medium",
                 platform=account.platform,
                 account=ctx.account_label(account.platform, account.id),
+                account_id=account.id,
                 subject_kind="account",
                 subject_id=account.id,
                 subject_label=(("@" + handle.lstrip("@")) if handle else account.handle),

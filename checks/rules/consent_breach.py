@@ -18,10 +18,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks.findings import Finding, RuleContext
-from checks.rules.base import Rule
-from checks.rules.unapproved_media import Approvals, load_approvals, load_published_media, post_label
+from checks.rule_support.media import Approvals, load_approvals, load_published_media
+from checks.rule_support.posts import post_finding
+from checks.rule_support.rule import Rule
 
-PUPILS_SQL = "SELECT pupil_id, status, photo_consent, leaving_date FROM staging.stg_ref__pupils"
+PUPILS_SQL = (
+    "SELECT person_id, status, photo_consent, leaving_date FROM marts.dim_register_people"
+    " WHERE person_kind = 'pupil'"
+)
 
 
 @dataclass(frozen=True)
@@ -49,31 +53,26 @@ def find(ctx: RuleContext) -> list[Finding]:
     approvals = Approvals(load_approvals(ctx.con))
     max_distance = ctx.thresholds.media_hash_max_distance
     findings = []
-    for (platform, account_id, post_id), items in load_published_media(ctx.con).items():
+    for post in load_published_media(ctx.con):
         problems: dict[str, Problem] = {}
         lines: list[str] = []
-        for item in items:
-            for approval, how in approvals.about(item, max_distance):
+        for image in post.images:
+            for approval, how in approvals.about(image, max_distance):
                 found = [p for p in (_problem(pid, pupils) for pid in approval["pupils_pictured"] or []) if p]
                 for problem in found:
                     problems.setdefault(problem.pupil_id, problem)
                 if found:
                     who = ", ".join(f"{p.pupil_id} ({p.why})" for p in found)
-                    lines.append(f"{item['media_key']} is approval {how}, which pictures {who}")
+                    lines.append(f"{image['media_key']} is approval {how}, which pictures {who}")
         if not problems:
             continue
         first = next(iter(problems.values()))
-        kind = "video" if platform == "youtube" else "post"
         findings.append(
-            Finding(
+            post_finding(
+                ctx,
+                post,
                 rule="consent-breach",
                 severity="critical",
-                platform=platform,
-                account=ctx.account_label(platform, account_id),
-                subject_kind=kind,
-                subject_id=post_id,
-                subject_label=post_label(items[0]["post_text"], f"{kind} {post_id}"),
-                subject_url=items[0]["post_url"],
                 person_kind=first.person_kind,
                 person_id=first.pupil_id,
                 confidence=1.0,

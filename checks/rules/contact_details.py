@@ -19,7 +19,8 @@ from typing import Any
 
 from checks.content import mask_email, mask_phone, published_items
 from checks.findings import Finding, RuleContext
-from checks.rules.base import Rule
+from checks.rule_support.posts import post_finding
+from checks.rule_support.rule import Rule
 
 RULE_ID = "contact-details"
 # A run of digits with the separators people type, starting +44 / 0044 / 0, not glued to other digits.
@@ -100,17 +101,11 @@ def find(ctx: RuleContext) -> list[Finding]:
         if not details:
             continue
         findings.append(
-            Finding(
+            post_finding(
+                ctx,
+                replace(item, label_text=masked(item.label_text or "")),
                 rule=RULE_ID,
                 severity="medium",
-                platform=item.platform,
-                account=ctx.account_label(item.platform, item.account_id),
-                subject_kind=item.subject_kind,
-                subject_id=item.subject_id,
-                subject_label=replace(item, label_text=masked(item.label_text or "")).label,
-                subject_url=item.subject_url,
-                person_kind=None,
-                person_id=None,
                 confidence=0.9,
                 evidence="contact details that are not the school's: " + "; ".join(dict.fromkeys(details)),
             )

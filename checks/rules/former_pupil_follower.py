@@ -11,22 +11,12 @@ possible match (between the review floor and the threshold) is low.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 
 import polars as pl
 
 from checks.findings import Finding, RuleContext
-from checks.rules.base import Rule
-from checks.rules.follower_rules import audience_findings
-
-ADULT_AGE = 18
-
-
-def under_18(identities: pl.DataFrame, on: date) -> pl.DataFrame:
-    """Rows whose matched pupil is under 18 on `on` (an 18th birthday on the run date is 18)."""
-    born = pl.col("date_of_birth")
-    eighteenth = born.dt.offset_by(f"{ADULT_AGE}y")
-    return identities.filter(born.is_not_null() & (eighteenth > pl.lit(on)))
+from checks.rule_support.audience import audience_findings, under_18
+from checks.rule_support.rule import Rule
 
 
 def find(ctx: RuleContext) -> list[Finding]:

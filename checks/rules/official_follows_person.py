@@ -15,9 +15,8 @@ import dataclasses
 import polars as pl
 
 from checks.findings import Finding, RuleContext
-from checks.rules.base import Rule
-from checks.rules.follower_rules import audience_findings
-from checks.rules.former_pupil_follower import under_18
+from checks.rule_support.audience import audience_findings, under_18
+from checks.rule_support.rule import Rule
 
 RULE_ID = "official-follows-person"
 FOLLOWING = ("following",)

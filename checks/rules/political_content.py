@@ -19,7 +19,8 @@ from typing import Any
 
 from checks.content import published_items
 from checks.findings import Finding, RuleContext
-from checks.rules.base import Rule
+from checks.rule_support.posts import post_finding
+from checks.rule_support.rule import Rule
 
 RULE_ID = "political-content"
 CONFIDENCE = 0.7  # wording, not intent: a person decides whether it is partisan
@@ -89,17 +90,11 @@ def find(ctx: RuleContext) -> list[Finding]:
         if not quoted:
             continue
         findings.append(
-            Finding(
+            post_finding(
+                ctx,
+                item,
                 rule=RULE_ID,
                 severity="low",
-                platform=item.platform,
-                account=ctx.account_label(item.platform, item.account_id),
-                subject_kind=item.subject_kind,
-                subject_id=item.subject_id,
-                subject_label=item.label,
-                subject_url=item.subject_url,
-                person_kind=None,
-                person_id=None,
                 confidence=CONFIDENCE,
                 evidence="possible party-political content (Education Act 1996 s406/407): "
                 + "; ".join(dict.fromkeys(quoted)),

@@ -9,27 +9,47 @@ threshold) is low.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from checks.findings import Finding, RuleContext
-from checks.rules.base import Rule
+from checks.rule_support.posts import post_finding, short_label
+from checks.rule_support.rule import Rule
 
 RULE_ID = "pupil-comment"
 THREADS = """
-SELECT DISTINCT ON (account_id, thread_id)
-    account_id, thread_id, comment_id, video_id, author_channel_id, author_display_name, text
-FROM staging.stg_youtube__comments
-WHERE as_of = ? AND author_channel_id IS NOT NULL
-ORDER BY account_id, thread_id
+SELECT account_id, thread_id, comment_id, video_id, author_channel_id, author_display_name, text
+FROM marts.fct_comment_threads WHERE as_of = ? ORDER BY account_id, thread_id
 """
 LABEL_WORDS = 8
 
 
-def _label(text: str | None, fallback: str) -> str:
-    words = (text or "").split()
-    if not words:
-        return fallback
-    return " ".join(words[:LABEL_WORDS]) + ("…" if len(words) > LABEL_WORDS else "")
+@dataclass(frozen=True)
+class CommentThread:
+    """A comment thread on one of the channel's videos, as its top-level comment shows it."""
+
+    account_id: str
+    thread_id: str
+    comment_id: str
+    video_id: str
+    author: str
+    shown: str | None  # the author's display name
+    text: str | None
+    platform: str = "youtube"
+    subject_kind: str = "comment"
+
+    @property
+    def subject_id(self) -> str:
+        return self.thread_id
+
+    @property
+    def subject_url(self) -> str:
+        return f"https://www.youtube.com/watch?v={self.video_id}&lc={self.comment_id}"
+
+    @property
+    def label(self) -> str:
+        return short_label(self.text, self.shown or self.thread_id, max_words=LABEL_WORDS)
 
 
 def find(ctx: RuleContext) -> list[Finding]:
@@ -42,31 +62,26 @@ def find(ctx: RuleContext) -> list[Finding]:
         return []
     by_author = {(r["account_id"], r["subject_id"]): r for r in pupils.iter_rows(named=True)}
     findings = []
-    for account_id, thread_id, comment_id, video_id, author, shown, text in ctx.con.execute(
-        THREADS, [ctx.as_of]
-    ).fetchall():
-        row = by_author.get((account_id, author))
-        if row is None:
+    for row in ctx.con.execute(THREADS, [ctx.as_of]).fetchall():
+        thread = CommentThread(*row)
+        match = by_author.get((thread.account_id, thread.author))
+        if match is None:
             continue
-        severity = ctx.severity_for(row["confidence"], "high")
+        severity = ctx.severity_for(match["confidence"], "high")
         if severity is None:
             continue
         prefix = "possible match, needs a person's judgement: " if severity == "low" else ""
         findings.append(
-            Finding(
+            post_finding(
+                ctx,
+                thread,
                 rule=RULE_ID,
                 severity=severity,
-                platform="youtube",
-                account=ctx.account_label("youtube", account_id),
-                subject_kind="comment",
-                subject_id=thread_id,
-                subject_label=_label(text, shown or thread_id),
-                subject_url=f"https://www.youtube.com/watch?v={video_id}&lc={comment_id}",
                 person_kind="pupil",
-                person_id=row["person_id"],
-                confidence=float(row["confidence"]),
-                evidence=f"{prefix}comment by channel {author} ({shown}) on video {video_id}: {row['evidence']} "
-                f"(score {row['confidence']:.2f})",
+                person_id=match["person_id"],
+                confidence=float(match["confidence"]),
+                evidence=f"{prefix}comment by channel {thread.author} ({thread.shown}) on video {thread.video_id}: "
+                f"{match['evidence']} (score {match['confidence']:.2f})",
             )
         )
     return findings

@@ -10,8 +10,8 @@ under 13, so a confident match is high severity; a possible match is low, for a 
 from __future__ import annotations
 
 from checks.findings import Finding, RuleContext
-from checks.rules.base import Rule
-from checks.rules.follower_rules import audience_findings
+from checks.rule_support.audience import audience_findings
+from checks.rule_support.rule import Rule
 
 
 def find(ctx: RuleContext) -> list[Finding]:

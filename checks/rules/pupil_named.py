@@ -24,7 +24,8 @@ from nicknames import NickNamer
 
 from checks.content import HASHTAG, Published, Word, fold, hashtag_parts, name_words, published_items, words
 from checks.findings import Finding, RuleContext
-from checks.rules.base import Rule
+from checks.rule_support.posts import post_finding
+from checks.rule_support.rule import Rule
 
 # Forms British children commonly go by that the nicknames package (US-centred) lacks.
 UK_DIMINUTIVES: dict[str, tuple[str, ...]] = {
@@ -78,13 +79,8 @@ CONFIDENCE = {"forename": 0.95, "preferred name": 0.95, "diminutive": 0.85}
 AMBIGUOUS_CONFIDENCE = 0.6
 
 PEOPLE_SQL = """
-SELECT 'pupil' AS kind, pupil_id, forename, preferred_name, surname, status, date_of_birth
-FROM staging.stg_ref__pupils
-UNION ALL
-SELECT 'staff', staff_id, forename, preferred_name, surname, NULL, NULL FROM staging.stg_ref__staff
-UNION ALL
-SELECT 'parent', parent_id, forename, NULL, surname, NULL, NULL FROM staging.stg_ref__parents
-ORDER BY 1, 2
+SELECT person_kind, person_id, forename, preferred_name, surname, status, date_of_birth
+FROM marts.dim_register_people ORDER BY person_kind, person_id
 """
 
 
@@ -257,15 +253,11 @@ def find(ctx: RuleContext) -> list[Finding]:
             for m, c, amb in named
         )
         findings.append(
-            Finding(
+            post_finding(
+                ctx,
+                item,
                 rule="pupil-named",
                 severity=severity,
-                platform=item.platform,
-                account=ctx.account_label(item.platform, item.account_id),
-                subject_kind=item.subject_kind,
-                subject_id=item.subject_id,
-                subject_label=item.label,
-                subject_url=item.subject_url,
                 person_kind=child.person_kind,
                 person_id=child.person_id,
                 confidence=confidence,

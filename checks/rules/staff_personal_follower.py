@@ -9,8 +9,8 @@ personal handle or their name, and not declared as one of their `official_handle
 from __future__ import annotations
 
 from checks.findings import Finding, RuleContext
-from checks.rules.base import Rule
-from checks.rules.follower_rules import audience_findings
+from checks.rule_support.audience import audience_findings
+from checks.rule_support.rule import Rule
 
 
 def find(ctx: RuleContext) -> list[Finding]:

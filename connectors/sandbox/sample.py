@@ -37,6 +37,7 @@ from connectors.sandbox.sample_model import (
 )
 from connectors.sandbox.sample_people import build_registers, build_school_info
 from connectors.sandbox.sample_social import build_social
+from connectors.sandbox.sample_sports import build_sports
 
 DEFAULT_AS_OF = date(2026, 11, 16)
 DATASET_ENTRIES = frozenset({"school.toml", "registers", "x", "youtube"})
@@ -78,7 +79,7 @@ def build_school(seed: int = 1, size: str = "small", as_of: date = DEFAULT_AS_OF
     )
     # Most subscribers keep their subscriptions private: the channel's count is well above the visible list.
     private_subscribers = len(subscriptions) + account_rng.randint(5, 60)
-    return SampleSchool(
+    school = SampleSchool(
         seed=seed,
         size=size,
         as_of=as_of,
@@ -96,6 +97,11 @@ def build_school(seed: int = 1, size: str = "small", as_of: date = DEFAULT_AS_OF
         yt_comments=comments,
         yt_private_subscribers=private_subscribers,
     )
+    # The sports account comes last, from its own streams: the rest of the school is as it was without it.
+    school.x_more.append(
+        build_sports(lambda part: _stream(seed, size, "sports", part), spec, school, registers)
+    )
+    return school
 
 
 def write_sample(
@@ -133,10 +139,16 @@ def write_dataset(school: SampleSchool, out_dir: Path) -> None:
     registers = out_dir / "registers"
     _write_registers(school, registers)
     x_dir = out_dir / "x" / info.x_handle
-    _write_x(school, x_dir)
+    assert school.x_account is not None
+    _write_x(x_dir, school.x_account, school.x_followers, school.x_following, school.x_posts)
+    more_dirs = []
+    for more in school.x_more:
+        more_dir = out_dir / "x" / more.handle
+        _write_x(more_dir, more.account, more.followers, more.following, more.posts)
+        more_dirs.append((more.posts, more_dir / "media"))
     yt_dir = out_dir / "youtube" / info.yt_channel_id
     _write_youtube(school, yt_dir)
-    _write_images(school, registers / "approved_media", x_dir / "media", yt_dir / "thumbnails")
+    _write_images(school, registers / "approved_media", x_dir / "media", yt_dir / "thumbnails", more_dirs)
 
 
 def _prepare(out_dir: Path) -> None:
@@ -199,6 +211,17 @@ def _school_toml(school: SampleSchool) -> str:
         f"approved_on = {info.yt_approved_on.isoformat()}",
         "",
     ]
+    for more in school.x_more:
+        # No `credentials` key: the account shares the platform's default credentials (DESIGN.md §5.1).
+        lines += [
+            "[[accounts]]",
+            'platform = "x"',
+            f"handle = {_toml_string(more.handle)}",
+            f"id = {_toml_string(more.account.id)}",
+            'approved_by = "Headteacher"',
+            f"approved_on = {more.approved_on.isoformat()}",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -373,14 +396,15 @@ def _x_media(media: XMedia) -> dict[str, Any]:
     return out
 
 
-def _write_x(school: SampleSchool, x_dir: Path) -> None:
-    assert school.x_account is not None
-    _write_json(x_dir / "account.json", _x_user(school.x_account))
-    _write_json(x_dir / "followers.json", [_x_user(u) for u in school.x_followers])
-    _write_json(x_dir / "following.json", [_x_user(u) for u in school.x_following])
+def _write_x(
+    x_dir: Path, account: XUser, followers: list[XUser], following: list[XUser], x_posts: list[XPost]
+) -> None:
+    _write_json(x_dir / "account.json", _x_user(account))
+    _write_json(x_dir / "followers.json", [_x_user(u) for u in followers])
+    _write_json(x_dir / "following.json", [_x_user(u) for u in following])
     posts = {
-        "data": [_x_post(p, school.info.x_id) for p in school.x_posts],
-        "includes": {"media": [_x_media(m) for p in school.x_posts for m in p.media]},
+        "data": [_x_post(p, account.id) for p in x_posts],
+        "includes": {"media": [_x_media(m) for p in x_posts for m in p.media]},
     }
     _write_json(x_dir / "posts.json", posts)
     (x_dir / "media").mkdir(parents=True, exist_ok=True)
@@ -625,9 +649,16 @@ class _Copy:
     quality: int
 
 
-def _write_images(school: SampleSchool, approved_dir: Path, media_dir: Path, thumbs_dir: Path) -> None:
+def _write_images(
+    school: SampleSchool,
+    approved_dir: Path,
+    media_dir: Path,
+    thumbs_dir: Path,
+    more: Sequence[tuple[list[XPost], Path]] = (),
+) -> None:
     """Render each picture once and write every file made from it: the camera original in the approved
-    folder, and the platforms' re-encoded copies."""
+    folder, and the platforms' re-encoded copies (`more`: the posts of further X accounts and their media
+    folders; they repost only pictures whose original is approved, so no picture is drawn differently)."""
     plan: dict[Picture, list[_Original | _Copy]] = {}
     for approval in school.approvals:
         if approval.file and approval.picture:
@@ -643,6 +674,13 @@ def _write_images(school: SampleSchool, approved_dir: Path, media_dir: Path, thu
         plan.setdefault(video.thumbnail, []).append(
             _Copy(thumbs_dir / f"{video.video_id}.jpg", THUMBNAIL_WIDTH, video.thumbnail_quality)
         )
+    for posts, more_dir in more:
+        more_dir.mkdir(parents=True, exist_ok=True)
+        for post in posts:
+            for media in post.media:
+                plan.setdefault(media.picture, []).append(
+                    _Copy(more_dir / f"{media.media_key}.jpg", media.width, media.quality)
+                )
     approved_dir.mkdir(parents=True, exist_ok=True)
     for picture, outputs in plan.items():
         copies = [o.width for o in outputs if isinstance(o, _Copy)]

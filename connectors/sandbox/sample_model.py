@@ -403,6 +403,19 @@ class SchoolInfo:
 
 
 @dataclass
+class OfficialX:
+    """A further approved X account of the school (its sports account), with its own lists and posts.
+    Followers it shares with the main account are the same `XUser` objects: one person, two follows."""
+
+    handle: str  # as approved in school.toml, and the folder name under x/
+    account: XUser  # what the platform says now
+    approved_on: date
+    followers: list[XUser] = field(default_factory=list)  # newest first
+    following: list[XUser] = field(default_factory=list)  # newest first
+    posts: list[XPost] = field(default_factory=list)  # newest first
+
+
+@dataclass
 class SampleSchool:
     seed: int
     size: str
@@ -420,6 +433,7 @@ class SampleSchool:
     yt_subscriptions: list[YTSubscription] = field(default_factory=list)  # newest first
     yt_comments: list[YTComment] = field(default_factory=list)  # newest first
     yt_private_subscribers: int = 0  # counted by the channel, absent from the visible list
+    x_more: list[OfficialX] = field(default_factory=list)  # further approved X accounts (the sports one)
 
     def pupil(self, pupil_id: str) -> Pupil:
         return self._pupils_by_id()[pupil_id]
@@ -445,13 +459,18 @@ _FOLLOWED_KINDS = {
 
 
 def build_labels(school: SampleSchool) -> dict[str, Any]:
-    """Ground truth for the dataset, in the shape docs/interfaces.md fixes (the "Labels file")."""
+    """Ground truth for the dataset, in the shape docs/interfaces.md fixes (the "Labels file"). Every row
+    names the official account it is about (`account`: the handle approved in school.toml, `account_id`: the
+    platform's id): a person who follows two accounts is one identity with one expected exception per account."""
     pupils = school._pupils_by_id()
     labels = _Labels(school, pupils)
+    info = school.info
+    labels.on(info.x_handle, info.x_id)
     for user in school.x_followers:
         labels.identity("x", "follower", user.id, "@" + user.username, user.truth)
     for user in school.x_following:
         labels.identity("x", "following", user.id, "@" + user.username, user.truth)
+    labels.on(info.yt_handle, info.yt_channel_id)
     for subscription in school.yt_subscriptions:
         channel = subscription.subscriber
         labels.identity("youtube", "subscriber", channel.channel_id, channel.title, channel.truth)
@@ -463,16 +482,15 @@ def build_labels(school: SampleSchool) -> dict[str, Any]:
                 "youtube", "commenter", comment.author.channel_id, comment.author.handle, comment.author.truth
             )
         labels.comment(comment)
+    labels.on(info.x_handle, info.x_id)
     for post in school.x_posts:
-        for media in post.media:
-            labels.media("x", post.id, media.media_key, media.truth)
-        labels.content("x", "post", post.id, [m.truth for m in post.media], post.plants, post.clear_cases)
+        labels.post(post)
+    labels.on(info.yt_handle, info.yt_channel_id)
     for video in school.yt_videos:
         labels.media("youtube", video.video_id, video.video_id, video.thumbnail_truth)
         labels.content(
             "youtube", "video", video.video_id, [video.thumbnail_truth], video.plants, video.clear_cases
         )
-    info = school.info
     if info.yt_live_handle.lstrip("@").lower() != info.yt_handle.lstrip("@").lower():
         labels.expect(
             "account-drift",
@@ -484,8 +502,24 @@ def build_labels(school: SampleSchool) -> dict[str, Any]:
             "easy",
             "youtube_handle_changed",
         )
+    labels.on(info.x_handle, info.x_id)
     if school.x_account is not None and school.x_account.username.lower() != info.x_handle.lower():
         labels.expect("account-drift", "x", "account", info.x_id, None, None, "easy", "x_handle_changed")
+    for more in school.x_more:
+        labels.on(more.handle, more.account.id)
+        for user in more.followers:
+            labels.identity("x", "follower", user.id, "@" + user.username, user.truth)
+        for user in more.following:
+            labels.identity("x", "following", user.id, "@" + user.username, user.truth)
+        for post in more.posts:
+            labels.post(post)
+        if more.account.username.lower() != more.handle.lower():
+            labels.expect(
+                "account-drift", "x", "account", more.account.id, None, None, "easy", "x_handle_changed"
+            )
+    accounts = [{"platform": "x", "handle": info.x_handle, "id": info.x_id}]
+    accounts.append({"platform": "youtube", "handle": info.yt_handle, "id": info.yt_channel_id})
+    accounts += [{"platform": "x", "handle": m.handle, "id": m.account.id} for m in school.x_more]
     return {
         "seed": school.seed,
         "size": school.size,
@@ -494,6 +528,7 @@ def build_labels(school: SampleSchool) -> dict[str, Any]:
             "x_account": info.x_handle,
             "x_account_id": info.x_id,
             "youtube_channel_id": info.yt_channel_id,
+            "accounts": accounts,  # every approved account, in school.toml order
         },
         "identities": labels.identities,
         "media": labels.media_rows,
@@ -510,6 +545,16 @@ class _Labels:
         self.media_rows: list[dict[str, Any]] = []
         self.expected: list[dict[str, Any]] = []
         self.clear: list[dict[str, Any]] = []
+        self.account: dict[str, str] = {}
+
+    def on(self, handle: str, account_id: str) -> None:
+        """The official account the rows that follow are about."""
+        self.account = {"account": handle, "account_id": account_id}
+
+    def post(self, post: XPost) -> None:
+        for media in post.media:
+            self.media("x", post.id, media.media_key, media.truth)
+        self.content("x", "post", post.id, [m.truth for m in post.media], post.plants, post.clear_cases)
 
     def expect(
         self,
@@ -532,12 +577,19 @@ class _Labels:
                 "person_id": person_id,
                 "difficulty": difficulty,
                 "case": case,
+                **self.account,
             }
         )
 
     def clear_case(self, platform: str, subject_kind: str, subject_id: str, case: str) -> None:
         self.clear.append(
-            {"platform": platform, "subject_kind": subject_kind, "subject_id": subject_id, "case": case}
+            {
+                "platform": platform,
+                "subject_kind": subject_kind,
+                "subject_id": subject_id,
+                "case": case,
+                **self.account,
+            }
         )
 
     def _minor_former_pupil(self, person_id: str | None) -> bool:
@@ -555,6 +607,7 @@ class _Labels:
                 "person_id": truth.person_id,
                 "difficulty": truth.difficulty,
                 "case": truth.case,
+                **self.account,
             }
         )
         if relation == "commenter":
@@ -616,6 +669,7 @@ class _Labels:
                 "truth": truth.truth,
                 "approval_id": truth.approval.approval_id if truth.approval else None,
                 "case": truth.case,
+                **self.account,
             }
         )
 

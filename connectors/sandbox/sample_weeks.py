@@ -6,7 +6,7 @@ Week 0 is the school as `build_school` makes it. Each later week applies every e
           photo consent withdrawn; a new pupil subscribes on YouTube from a declared channel whose title
           is a spreadsheet formula and whose description carries markup (hostile platform text);
   week 2: the pupil follower who left follows again; a pupil matched by exact name changes display name
-          (same person, different evidence);
+          (same person, different evidence, on every account they follow);
   week 3: nothing changes on the platforms (acceptances made in earlier weeks may expire).
 The changes pick their subjects by ground-truth case, so they apply to any seed and size that plants them.
 """
@@ -49,6 +49,8 @@ def evolve(school: SampleSchool, week: int) -> SampleSchool:
             _week_2(school, departed)
     if school.x_account is not None:
         school.x_account.followers_count = len(school.x_followers)
+    for more in school.x_more:
+        more.account.followers_count = len(more.followers)
     return school
 
 
@@ -110,3 +112,7 @@ def _week_2(school: SampleSchool, departed: list[XUser]) -> None:
     if renamed is not None:
         index = school.x_followers.index(renamed)
         school.x_followers[index] = replace(renamed, name=renamed.name + RENAMED_SUFFIX)
+        # One person: every account they follow (the sports account too) sees the new name.
+        for more in school.x_more:
+            for users in (more.followers, more.following):
+                users[:] = [school.x_followers[index] if u is renamed else u for u in users]

@@ -628,11 +628,14 @@ class XApi:
             raise ApiError(x_problem(401, "Unauthorized", "Unauthorized"))
 
     def authenticated_account(self, request: ApiRequest) -> XAccount:
+        """The user context of a request: every X account of the dataset has its own. Real X access tokens
+        start with the user id ("<user id>-<secret part>"), so the token's prefix picks the account (its id,
+        or for convenience its folder name). A token that names no account of the dataset (`sandbox-token`)
+        stands for the first account configured in school.toml."""
         if not self.dataset.x_accounts:
             raise ApiError(x_problem(401, "Unauthorized", "Unauthorized"))
         token = _bearer_or_oauth_token(request.authorization)
-        # Real X access tokens start with the user id: "<user id>-<secret part>".
-        token_owner = token.split("-", 1)[0]
+        token_owner = token.split("-", 1)[0].strip().lower()
         for account in self.dataset.x_accounts:
             if token_owner and token_owner in (str(account.user.get("id")), account.handle.lower()):
                 return account
@@ -1013,9 +1016,14 @@ class YouTubeApi:
                     location=parameter,
                 )
             )
+        # A sandbox token may name the channel it stands for ("<channel id>" or "<channel id>-<anything>";
+        # channel ids contain "-" themselves, so the id is matched as a prefix). Any other token stands
+        # for the first channel configured in school.toml.
         token = _bearer_or_oauth_token(request.authorization)
-        by_token = self.dataset.channel(token)
-        return by_token or (self.dataset.channels[0] if self.dataset.channels else None)
+        for channel in self.dataset.channels:
+            if token == channel.channel_id or token.startswith(channel.channel_id + "-"):
+                return channel
+        return self.dataset.channels[0] if self.dataset.channels else None
 
     def serve_channels(self, request: ApiRequest) -> Reply:
         owner = self.authorize(request)

@@ -57,39 +57,93 @@ def _endpoints(sandbox: Path | None) -> Iterator[str | None]:
         yield server.url
 
 
+def _credentials_area(platform: str, account: object) -> str:
+    from flows.config import Account
+
+    assert isinstance(account, Account)
+    handle = f"@{account.handle}" if account.platform == "x" else account.handle
+    named = f' (credentials "{account.credentials}")' if account.credentials else ""
+    return f"{platform} credentials for {handle}{named}"
+
+
 def check_credentials(config: object, sandbox: bool, base_url: str | None) -> list[Check]:
+    """One cheap call per configured account, with that account's own credentials."""
     from connectors import x as xapi
     from connectors import youtube as ytapi
+    from connectors.errors import AuthFailure
     from connectors.paging import RetryPolicy
     from flows import credentials
-    from flows.config import SchoolConfig
+    from flows.config import Account, SchoolConfig
 
     assert isinstance(config, SchoolConfig)
     policy = RetryPolicy(max_retries=1, backoff_seconds=0.5, max_wait_seconds=5)
     checks = []
     for account in config.accounts_on("x"):
 
-        def probe_x(account_id: str = account.id, handle: str = account.handle) -> str:
-            client = xapi.make_x_client(credentials.x_credentials_for(config, sandbox), base_url=base_url)
+        def probe_x(account: Account = account) -> str:
+            keys = credentials.x_credentials_for_account(config, account, sandbox)
+            client = xapi.make_x_client(keys, base_url=base_url)
             me = xapi.get_account(client, policy)["data"]
-            if str(me.get("id")) != account_id:
+            if str(me.get("id")) != account.id:
                 raise RuntimeError(
-                    f"the X keys belong to @{me.get('username')} (id {me.get('id')}), not @{handle} ({account_id}): "
-                    "generate the access token while signed in as the school's account"
+                    f"the X keys belong to @{me.get('username')} (id {me.get('id')}), not @{account.handle} "
+                    f"({account.id}): generate the access token while signed in as @{account.handle} and put "
+                    f"the keys in {credentials.credential_places(config, account)}"
                 )
             return f"get_me answered as @{me.get('username')}, the configured account"
 
-        checks.append(_guarded(f"X credentials for @{account.handle}", probe_x))
+        checks.append(_guarded(_credentials_area("X", account), probe_x))
     for account in config.accounts_on("youtube"):
 
-        def probe_youtube(channel_id: str = account.id) -> str:
-            client = ytapi.make_youtube_client(
-                credentials.youtube_credentials_for(config, sandbox), base_url=base_url
-            )
-            ytapi.channel_snapshot(client, channel_id, policy, mine=not sandbox)
-            return f"channels.list answered for {channel_id}"
+        def probe_youtube(account: Account = account) -> str:
+            keys = credentials.youtube_credentials_for_account(config, account, sandbox)
+            client = ytapi.make_youtube_client(keys, base_url=base_url)
+            try:
+                ytapi.channel_snapshot(client, account.id, policy, mine=not sandbox)
+            except AuthFailure as error:
+                raise RuntimeError(
+                    f"{error}: run `socialaudit auth youtube` signed in as the owner of {account.handle} and "
+                    f"put its token in {credentials.credential_places(config, account)}"
+                ) from None
+            return f"channels.list answered for {account.id}"
 
-        checks.append(_guarded(f"YouTube credentials for {account.handle}", probe_youtube))
+        checks.append(_guarded(_credentials_area("YouTube", account), probe_youtube))
+    return checks
+
+
+def check_registers(config: object) -> list[Check]:
+    """Load and validate the registers as the run would today: refusals to fix, warnings worth reading."""
+    from datetime import date
+
+    from checks.registers import RegisterError, load_and_validate_registers
+    from flows.config import SchoolConfig
+
+    assert isinstance(config, SchoolConfig)
+    try:
+        registers, _ = load_and_validate_registers(
+            config.registers_dir, date.today(), config.registers.columns
+        )
+    except RegisterError as error:
+        lines = error.lines() if hasattr(error, "lines") else [str(error)]
+        return [Check("registers", False, line) for line in lines]
+    except Exception as error:
+        return [Check("registers", False, f"{type(error).__name__}: {' '.join(str(error).split())}")]
+    counts = (
+        f"{registers.pupils.height} pupils, {registers.staff.height} staff, {registers.parents.height} parents, "
+        f"{registers.approved_media.height} approved media"
+    )
+    checks = [Check("registers", True, counts)]
+    for warning in registers.warnings:
+        where = " ".join(
+            part
+            for part in (
+                warning.file,
+                f"line {warning.line}" if warning.line else "",
+                f"column {warning.column}" if warning.column else "",
+            )
+            if part
+        )
+        checks.append(Check("register warning", True, f"{where}: {warning.message}", warning=True))
     return checks
 
 
@@ -97,6 +151,7 @@ def check_warehouse(config: object, db: Path) -> list[Check]:
     from flows import credentials
     from flows.config import SchoolConfig
     from warehouse.db import applied_versions, connect, discover_migrations, use_encryption_key
+    from warehouse.register_versions import pending_holds
     from warehouse.snapshot import is_lock_conflict, snapshot_path
 
     assert isinstance(config, SchoolConfig)
@@ -135,8 +190,19 @@ def check_warehouse(config: object, db: Path) -> list[Check]:
             raise
         try:
             done = applied_versions(con)
+            holds = pending_holds(con) if 4 in done else []
         finally:
             con.close()
+        for hold in holds:
+            checks.append(
+                Check(
+                    f"{hold['register']} register held",
+                    False,
+                    f"since {hold['first_held_on']}: {' '.join(hold['reasons'])} Last week's version is in use: "
+                    f"confirm the change with `socialaudit registers accept --register {hold['register']} --db {db} "
+                    "--by NAME --note WHY`, or export the register again",
+                )
+            )
         known = [m.version for m in discover_migrations()]
         pending = [v for v in known if v not in done]
         checks.append(
@@ -168,25 +234,19 @@ def check_warehouse(config: object, db: Path) -> list[Check]:
 
 
 def diagnose(config_path: Path, sandbox: bool, db: Path) -> list[Check]:
-    from checks.registers import load_registers
     from flows.config import load_config
 
     try:
         config = load_config(config_path)
     except Exception as error:
-        return [Check("configuration", False, f"{error} (fix {config_path})")]
+        # A strict school.toml reports every problem at once: one line to fix each.
+        problems = getattr(error, "problems", None) or (str(error),)
+        return [Check("configuration", False, f"{problem} (fix {config_path})") for problem in problems]
     checks = [
         Check("configuration", True, f"{config_path}: {config.name}, {len(config.accounts)} account(s)")
     ]
 
-    def probe_registers() -> str:
-        registers = load_registers(config.registers_dir)
-        return (
-            f"{registers.pupils.height} pupils, {registers.staff.height} staff, {registers.parents.height} parents, "
-            f"{registers.approved_media.height} approved media"
-        )
-
-    checks.append(_guarded("registers", probe_registers))
+    checks += check_registers(config)
     with _endpoints(config.root if sandbox else None) as base_url:
         checks += check_credentials(config, sandbox, base_url)
     checks += check_warehouse(config, db)

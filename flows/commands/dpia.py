@@ -18,8 +18,9 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from checks.rules import RULES
+    from dashboards.dpia import generate_dpia
     from flows.config import RetentionSettings, load_config
-    from warehouse.privacy_dpia import generate_dpia
 
     config = load_config(args.config) if args.config else None
     encrypted = bool(
@@ -30,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
         config.retention if config else RetentionSettings(),
         date.today(),
         encrypted,
+        RULES,
     )
     if args.out:
         args.out.write_text(text, encoding="utf-8")

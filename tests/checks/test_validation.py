@@ -218,9 +218,13 @@ PLANTED: list[tuple[str, Planter, str, str | None, bool]] = [
     ("pupils", lambda f: with_row(f, pupil_id="P9", year_group="14"), "expect_column_values_to_be_in_set", "year_group", True),
     ("pupils", lambda f: with_row(f, pupil_id="P9", status="gone"), "expect_column_values_to_be_in_set", "status", True),
     ("pupils", lambda f: with_row(f, pupil_id="P9", photo_consent="yes"), "expect_column_values_to_be_in_set", "photo_consent", True),
-    ("pupils", lambda f: with_row(f, pupil_id="P9", date_of_birth=date(2024, 1, 1)), "expect_column_values_to_be_between", "date_of_birth", True),
-    ("pupils", lambda f: with_row(f, pupil_id="P9", date_of_birth=date(1990, 1, 1)), "expect_column_values_to_be_between", "date_of_birth", True),
-    ("pupils", lambda f: with_row(f, pupil_id="P9", leaving_date=date(2026, 7, 20)), "expect_column_values_to_be_null", "leaving_date", True),
+    # Changed contract (issue 9): a date of birth that does not fit the year group, and a current pupil's
+    # leaving date in the past, are doubtful but usable: reported, not blocking.
+    ("pupils", lambda f: with_row(f, pupil_id="P9", date_of_birth=date(2024, 1, 1)), "expect_column_values_to_be_between", "year_group_offset", False),
+    ("pupils", lambda f: with_row(f, pupil_id="P9", date_of_birth=date(1990, 1, 1)), "expect_column_values_to_be_between", "year_group_offset", False),
+    ("pupils", lambda f: with_row(f, pupil_id="P9", leaving_date=date(2026, 7, 20)), "expect_column_values_to_be_between", "leaving_date", False),
+    ("pupils", lambda f: with_row(f, pupil_id="P9", status="left"), "expect_column_values_to_not_be_null", "leaving_date", False),
+    ("pupils", lambda f: with_row(f, pupil_id="P9", status="left", date_of_birth=date(2017, 3, 1), leaving_date=date(2027, 7, 20)), "expect_column_values_to_be_between", "leaving_date", False),
     ("pupils", lambda f: with_row(f, pupil_id=None), "expect_column_values_to_not_be_null", "pupil_id", True),
     ("staff", lambda f: with_row(f), "expect_column_values_to_be_unique", "staff_id", True),
     ("parents", lambda f: with_row(f), "expect_column_values_to_be_unique", "parent_id", True),
@@ -398,3 +402,73 @@ def test_register_results_never_carry_personal_values() -> None:
     examples = [example for entry in result.results for example in entry["unexpected_examples"]]
     assert examples
     assert all(set(example) == {"row"} for example in examples)
+
+
+def test_a_date_of_birth_in_the_future_stops_the_run() -> None:
+    frame = with_row(good_frames()["pupils"], pupil_id="P9", date_of_birth=date(2026, 12, 1))
+
+    result = only(validate({"pupils": frame}, AS_OF), "pupils")
+
+    assert ("expect_column_values_to_be_between", "date_of_birth") in failures(result)
+    assert result.stops_run
+    [entry] = [entry for entry in result.results if entry["check"] == "date_of_birth_not_in_future"]
+    assert entry["blocking"] and entry["unexpected_rows"] == [3]
+
+
+def test_leavers_of_any_age_and_planned_leaving_dates_pass() -> None:
+    pupils = good_frames()["pupils"]
+    frame = pl.concat(
+        [
+            pupils,
+            with_row(pupils, pupil_id="P4", date_of_birth=date(2002, 5, 1), year_group="6", status="left", leaving_date=date(2013, 7, 19)).tail(1),
+            with_row(pupils, pupil_id="P5", date_of_birth=date(2004, 2, 29), year_group="13", status="left", leaving_date=date(2022, 7, 20)).tail(1),
+            with_row(pupils, pupil_id="P6", date_of_birth=date(2016, 3, 1), year_group="6", leaving_date=date(2027, 7, 21)).tail(1),
+            with_row(pupils, pupil_id="P7", date_of_birth=date(2023, 2, 1), year_group="N2").tail(1),
+            with_row(pupils, pupil_id="P8", date_of_birth=date(2024, 1, 15), year_group="N1").tail(1),
+        ]
+    )  # fmt: skip
+
+    result = only(validate({"pupils": frame}, AS_OF), "pupils")
+
+    assert result.success, failures(result)
+
+
+def test_a_register_suite_with_only_doubtful_rows_does_not_stop_the_run() -> None:
+    frame = with_row(good_frames()["pupils"], pupil_id="P9", status="left")
+
+    result = only(validate({"pupils": frame}, AS_OF), "pupils")
+
+    assert not result.success
+    assert not result.blocking
+    assert not result.stops_run
+
+
+def test_register_results_list_every_failing_row() -> None:
+    pupils = good_frames()["pupils"]
+    frame = pl.concat(
+        [pupils, *(with_row(pupils, pupil_id=f"P{n}", status="left").tail(1) for n in range(10, 18))]
+    )
+
+    result = only(validate({"pupils": frame}, AS_OF), "pupils")
+
+    [entry] = [entry for entry in result.results if not entry["success"]]
+    assert entry["check"] == "leaver_has_leaving_date"
+    assert entry["unexpected_rows"] == list(range(3, 11))
+    assert len(entry["unexpected_examples"]) == 5
+
+
+def test_raw_results_carry_no_row_list() -> None:
+    result = only(validate({"x_posts": good_frames()["x_posts"]}, AS_OF), "x_posts")
+
+    assert all("unexpected_rows" not in entry for entry in result.results)
+
+
+def test_the_great_expectations_context_is_built_once() -> None:
+    from checks import validation
+
+    validate({"staff": good_frames()["staff"]}, AS_OF)
+    first = validation._GX_CACHE["data_source"]
+    validate({"staff": good_frames()["staff"], "parents": good_frames()["parents"]}, AS_OF)
+
+    assert validation._GX_CACHE["data_source"] is first
+    assert sorted(asset.name for asset in first.assets) == sorted({asset.name for asset in first.assets})

@@ -48,9 +48,12 @@ class Dataset:
         self.seconds = seconds
         self.labels: dict[str, Any] = json.loads(labels_path.read_text(encoding="utf-8"))
         self.school = tomllib.loads((root / "school.toml").read_text(encoding="utf-8"))
-        accounts = {a["platform"]: a for a in self.school["accounts"]}
-        self.x_dir = root / "x" / accounts["x"]["handle"]
-        self.yt_dir = root / "youtube" / accounts["youtube"]["id"]
+        x_accounts = [a for a in self.school["accounts"] if a["platform"] == "x"]
+        youtube = next(a for a in self.school["accounts"] if a["platform"] == "youtube")
+        self.x_dir = root / "x" / x_accounts[0]["handle"]  # the main account comes first
+        self.sports_dir = root / "x" / x_accounts[1]["handle"]
+        self.x_dirs = {a["id"]: root / "x" / a["handle"] for a in x_accounts}
+        self.yt_dir = root / "youtube" / youtube["id"]
 
     def json(self, path: Path) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -122,6 +125,15 @@ def test_school_toml_carries_what_the_pipeline_reads(small: Dataset) -> None:
     x, yt = (next(a for a in small.school["accounts"] if a["platform"] == p) for p in ("x", "youtube"))
     assert x["id"].isdigit() and re.fullmatch(r"UC[\w-]{22}", yt["id"]) and yt["handle"].startswith("@")
     assert all(isinstance(a["approved_on"], date) and a["approved_by"] == "Headteacher" for a in (x, yt))
+    # The sports account: a second approved X account sharing the platform's default credentials.
+    main, sports = (a for a in small.school["accounts"] if a["platform"] == "x")
+    assert main is x and sports["id"].isdigit() and sports["id"] != main["id"]
+    assert re.fullmatch(r"\w{4,15}", sports["handle"]) and sports["handle"].lower() != main["handle"].lower()
+    assert sports["handle"].endswith(("Sport", "PE", "Sports")) and "credentials" not in sports
+    assert isinstance(sports["approved_on"], date) and sports["approved_on"] <= AS_OF
+    assert small.labels["school"]["accounts"] == [
+        {"platform": a["platform"], "handle": a["handle"], "id": a["id"]} for a in small.school["accounts"]
+    ]
 
 
 # ----------------------------------------------------------------------------------------------- determinism
@@ -234,14 +246,17 @@ def test_approved_media_covers_every_approval_form(small: Dataset) -> None:
 # ----------------------------------------------------------------------------------------------- platform files
 
 
-def test_x_files_look_like_the_v2_api(small: Dataset) -> None:
-    posts = small.json(small.x_dir / "posts.json")
+@pytest.mark.parametrize("which", ["main", "sports"])
+def test_x_files_look_like_the_v2_api(small: Dataset, which: str) -> None:
+    x_dir = small.x_dir if which == "main" else small.sports_dir
+    posts = small.json(x_dir / "posts.json")
     ids = [int(p["id"]) for p in posts["data"]]
     assert ids == sorted(ids, reverse=True), "posts newest first, ids growing with time"
     times = [p["created_at"] for p in posts["data"]]
     assert times == sorted(times, reverse=True)
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z", t) for t in times)
-    account = small.json(small.x_dir / "account.json")
+    account = small.json(x_dir / "account.json")
+    assert account["username"] == x_dir.name
     assert all(
         p["author_id"] == account["id"] and p["edit_history_tweet_ids"] == [p["id"]] for p in posts["data"]
     )
@@ -251,17 +266,22 @@ def test_x_files_look_like_the_v2_api(small: Dataset) -> None:
         url = m.get("url") or m["preview_image_url"]
         assert url == f"https://pbs.twimg.com/media/{m['media_key']}.jpg"
         assert m["media_key"].startswith("3_" if m["type"] == "photo" else "7_")
-        assert (small.x_dir / "media" / f"{m['media_key']}.jpg").is_file()
+        assert (x_dir / "media" / f"{m['media_key']}.jpg").is_file()
+    assert sorted(p.name for p in (x_dir / "media").iterdir()) == sorted(
+        f"{m['media_key']}.jpg" for m in media
+    )
     assert any("alt_text" in m for m in media) and any(
         "alt_text" not in m for m in media if m["type"] == "photo"
     )
-    assert any(len(p.get("attachments", {}).get("media_keys", [])) >= 3 for p in posts["data"]), "a carousel"
+    carousel = 3 if which == "main" else 2
+    assert any(len(p.get("attachments", {}).get("media_keys", [])) >= carousel for p in posts["data"])
     tagged = [p for p in posts["data"] if "hashtags" in p.get("entities", {})]
     assert tagged and all(
         p["text"][h["start"] : h["end"]] == "#" + h["tag"] for p in tagged for h in p["entities"]["hashtags"]
     )
-    users = small.json(small.x_dir / "followers.json") + small.json(small.x_dir / "following.json")
+    users = small.json(x_dir / "followers.json") + small.json(x_dir / "following.json")
     assert all(u["id"].isdigit() and 1 <= len(u["username"]) <= 15 for u in users)
+    assert account["public_metrics"]["followers_count"] == len(small.json(x_dir / "followers.json"))
     assert any("description" not in u for u in users) and any("location" not in u for u in users)
     assert all({"created_at", "protected", "public_metrics"} <= u.keys() for u in users)
 
@@ -423,11 +443,13 @@ def test_every_rule_is_planted_whatever_the_seed(seed: int) -> None:
 
 def test_every_label_names_something_in_the_dataset(small: Dataset) -> None:
     labels = small.labels
-    followers = {u["id"] for u in small.json(small.x_dir / "followers.json")}
-    following = {u["id"] for u in small.json(small.x_dir / "following.json")}
-    posts = small.json(small.x_dir / "posts.json")
-    post_ids = {p["id"] for p in posts["data"]}
-    media_of = {p["id"]: p.get("attachments", {}).get("media_keys", []) for p in posts["data"]}
+    for account_id in small.x_dirs:
+        _x_labels_name_the_account_files(small, account_id)
+    media_of = {
+        p["id"]: p.get("attachments", {}).get("media_keys", [])
+        for x_dir in small.x_dirs.values()
+        for p in small.json(x_dir / "posts.json")["data"]
+    }
     subscribers = {s["subscriberSnippet"]["channelId"] for s in small.json(small.yt_dir / "subscribers.json")}
     threads = small.json(small.yt_dir / "comment_threads.json")
     commenters = {t["snippet"]["topLevelComment"]["snippet"]["authorChannelId"]["value"] for t in threads}
@@ -437,31 +459,29 @@ def test_every_label_names_something_in_the_dataset(small: Dataset) -> None:
         *(s["staff_id"] for s in small.register("staff.csv")),
         *(a["parent_id"] for a in small.register("parents.csv")),
     }
+    youtube_id, youtube_handle = labels["school"]["youtube_channel_id"], small.yt_dir.name
     subjects = {
-        ("x", "follower"): followers,
-        ("x", "following"): following,
-        ("x", "post"): post_ids,
-        ("x", "account"): {labels["school"]["x_account_id"]},
         ("youtube", "subscriber"): subscribers,
         ("youtube", "commenter"): commenters,
         ("youtube", "comment"): {t["id"] for t in threads},
         ("youtube", "video"): videos,
-        ("youtube", "account"): {labels["school"]["youtube_channel_id"]},
+        ("youtube", "account"): {youtube_id},
     }
-    for i in labels["identities"]:
+    youtube_rows = [r for r in labels["identities"] if r["platform"] == "youtube"]
+    for i in youtube_rows:
         assert i["subject_id"] in subjects[(i["platform"], i["relation"])], i
         assert i["person_id"] is None or i["person_id"] in people, i
-    assert len([i for i in labels["identities"] if i["relation"] == "follower"]) == len(followers)
-    assert len([i for i in labels["identities"] if i["relation"] == "following"]) == len(following)
-    assert len([i for i in labels["identities"] if i["relation"] == "subscriber"]) == len(subscribers)
-    assert len({i["subject_id"] for i in labels["identities"] if i["relation"] == "commenter"}) == len(
-        commenters
-    )
+        assert i["account_id"] == youtube_id == youtube_handle
+    assert len([i for i in youtube_rows if i["relation"] == "subscriber"]) == len(subscribers)
+    assert len({i["subject_id"] for i in youtube_rows if i["relation"] == "commenter"}) == len(commenters)
     for e in labels["expected_exceptions"] + labels["expected_clear"]:
-        assert e["subject_id"] in subjects[(e["platform"], e["subject_kind"])], e
+        if e["platform"] == "youtube":
+            assert e["subject_id"] in subjects[(e["platform"], e["subject_kind"])], e
+            assert e["account_id"] == youtube_id
     for e in labels["expected_exceptions"]:
         assert e["person_id"] is None or e["person_id"] in people, e
     approvals = {a["approval_id"] for a in small.register("approved_media.csv")}
+    assert len({m["media_key"] for m in labels["media"]}) == len(labels["media"]), "media keys are unique"
     for m in labels["media"]:
         if m["platform"] == "x":
             assert m["media_key"] in media_of[m["post_id"]], m
@@ -470,6 +490,37 @@ def test_every_label_names_something_in_the_dataset(small: Dataset) -> None:
         assert m["approval_id"] is None or m["approval_id"] in approvals, m
     posted = [k for keys in media_of.values() for k in keys] + sorted(videos)
     assert sorted(m["media_key"] for m in labels["media"]) == sorted(posted)
+
+
+def _x_labels_name_the_account_files(small: Dataset, account_id: str) -> None:
+    """Every X label row of one account names that account and something in its own folder."""
+    x_dir = small.x_dirs[account_id]
+    subjects = {
+        "follower": {u["id"] for u in small.json(x_dir / "followers.json")},
+        "following": {u["id"] for u in small.json(x_dir / "following.json")},
+        "post": {p["id"] for p in small.json(x_dir / "posts.json")["data"]},
+        "account": {account_id},
+    }
+    labels = small.labels
+    mine = [
+        r
+        for section in ("identities", "expected_exceptions", "expected_clear", "media")
+        for r in labels[section]
+        if r["platform"] == "x" and r["account_id"] == account_id
+    ]
+    assert mine and all(r["account"] == x_dir.name for r in mine)
+    for row in mine:
+        if "relation" in row:
+            assert row["subject_id"] in subjects[row["relation"]], row
+        elif "subject_kind" in row:
+            assert row["subject_id"] in subjects[row["subject_kind"]], row
+        else:
+            assert row["post_id"] in subjects["post"], row
+    identities = [r for r in mine if "relation" in r]
+    for relation in ("follower", "following"):
+        assert sorted(r["subject_id"] for r in identities if r["relation"] == relation) == sorted(
+            subjects[relation]
+        )
 
 
 def test_name_labels_tell_the_truth(small: Dataset) -> None:
@@ -484,7 +535,7 @@ def test_name_labels_tell_the_truth(small: Dataset) -> None:
     full_names: dict[str, set[str]] = {}
     for person_id, (forename, surname) in register.items():
         full_names.setdefault(_folded(forename + surname), set()).add(person_id)
-    users = {u["id"]: u for u in small.json(small.x_dir / "followers.json")}
+    users = {u["id"]: u for x_dir in small.x_dirs.values() for u in small.json(x_dir / "followers.json")}
     exact = {
         "exact_name",
         "sibling",
@@ -492,6 +543,8 @@ def test_name_labels_tell_the_truth(small: Dataset) -> None:
         "accents_case_folded",
         "former_exact_name",
         "staff_exact_name",
+        "sports_only_exact_name",
+        "parent_exact_name_adult_cue",
     }
     checked = 0
     for i in small.labels["identities"]:
@@ -531,7 +584,7 @@ def test_images_behave_like_platform_copies(small: Dataset) -> None:
     assert rotated == 1, "one camera original is stored sideways with an EXIF orientation tag"
     for m in small.labels["media"]:
         path = (
-            small.x_dir / "media" / f"{m['media_key']}.jpg"
+            small.x_dirs[m["account_id"]] / "media" / f"{m['media_key']}.jpg"
             if m["platform"] == "x"
             else small.yt_dir / "thumbnails" / f"{m['media_key']}.jpg"
         )

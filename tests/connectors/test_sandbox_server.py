@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -280,28 +280,211 @@ def test_only_the_newest_3200_posts_are_reachable(tmp_path: Path) -> None:
     assert seen[0] == posts[0]["id"] and seen[-1] == posts[3199]["id"]
 
 
-def test_me_is_chosen_by_the_oauth_token_owner(tmp_path: Path) -> None:
-    dataset = build_tiny_dataset(tmp_path / "two")
-    second = dataset / "x" / "SecondAccount"
-    second.mkdir()
-    (second / "account.json").write_text(
-        json.dumps({"id": "1580000000000000002", "name": "Second", "username": "SecondAccount"}),
-        encoding="utf-8",
-    )
-    with SandboxServer(dataset) as server:
-        owner_of = {
-            token: requests.get(
-                server.url + "/2/users/me",
-                headers={"Authorization": f'OAuth oauth_consumer_key="c", oauth_token="{token}"'},
-                timeout=5,
-            ).json()["data"]["username"]
-            for token in ["1580000000000000002-abc", f"{X_ACCOUNT_ID}-abc", "unknown-token"]
-        }
-    assert owner_of == {
-        "1580000000000000002-abc": "SecondAccount",
-        f"{X_ACCOUNT_ID}-abc": X_HANDLE,
-        "unknown-token": X_HANDLE,  # the first account configured in school.toml
+# -------------------------------------------------------------------- several accounts on each platform
+
+SPORT_HANDLE, SPORT_ID = "TinyLaneSport", "1580000000000000002"
+SPORT_FOLLOWER_ID = "1600000000000000101"  # follows only the sports account
+SPORT_POST_ID, SPORT_PHOTO = "1860000000000000001", "3_1860000000000000101"
+SPORT_CHANNEL_ID = "UCtinyLaneSport00000002A"
+SPORT_UPLOADS = "UUtinyLaneSport00000002A"
+SPORT_VIDEO = "SportVid001"
+SPORT_SUBSCRIBERS = ["UCsportsub00000000000001", "UCsportsub00000000000002"]
+
+
+def _add_sports_accounts(dataset: Path) -> Path:
+    """A second X account (its followers partly the main account's) and a second YouTube channel."""
+    x_dir = dataset / "x" / SPORT_HANDLE
+    main = json.loads((dataset / "x" / X_HANDLE / "account.json").read_text(encoding="utf-8"))
+    shared = [
+        u
+        for u in json.loads((dataset / "x" / X_HANDLE / "followers.json").read_text(encoding="utf-8"))
+        if u["id"] in (FOLLOWER_IDS[1], FOLLOWER_IDS[3])
+    ]
+    own = {"id": SPORT_FOLLOWER_ID, "name": "Sports Dad", "username": "sports_dad", "protected": False}
+    files: dict[Path, object] = {
+        x_dir / "account.json": {"id": SPORT_ID, "name": "Tiny Lane Sport", "username": SPORT_HANDLE},
+        x_dir / "followers.json": [own, *shared],
+        x_dir / "following.json": [main],
+        x_dir / "posts.json": {
+            "data": [
+                {
+                    "id": SPORT_POST_ID,
+                    "text": "Sports day! ⚽",
+                    "created_at": "2026-07-10T15:00:00.000Z",
+                    "attachments": {"media_keys": [SPORT_PHOTO]},
+                }
+            ],
+            "includes": {
+                "media": [
+                    {
+                        "media_key": SPORT_PHOTO,
+                        "type": "photo",
+                        "url": f"https://pbs.twimg.com/media/{SPORT_PHOTO}.jpg",
+                    }
+                ]
+            },
+        },
     }
+    yt_dir = dataset / "youtube" / SPORT_CHANNEL_ID
+    video_snippet = {
+        "channelId": SPORT_CHANNEL_ID,
+        "title": "Cross-country",
+        "publishedAt": "2026-10-01T16:00:00Z",
+    }
+    files.update(
+        {
+            yt_dir / "channel.json": {
+                "kind": "youtube#channel",
+                "id": SPORT_CHANNEL_ID,
+                "snippet": {"title": "Tiny Lane Sport", "customUrl": "@tinylanesport"},
+                "contentDetails": {"relatedPlaylists": {"uploads": SPORT_UPLOADS}},
+            },
+            yt_dir / "videos.json": [
+                {
+                    "kind": "youtube#video",
+                    "id": SPORT_VIDEO,
+                    "snippet": {
+                        **video_snippet,
+                        "thumbnails": {
+                            "high": {"url": f"https://i.ytimg.com/vi/{SPORT_VIDEO}/hqdefault.jpg"}
+                        },
+                    },
+                    "status": {"madeForKids": False},
+                }
+            ],
+            yt_dir / "subscribers.json": [
+                {"kind": "youtube#subscription", "id": f"sub{n}", "subscriberSnippet": {"channelId": channel}}
+                for n, channel in enumerate(SPORT_SUBSCRIBERS)
+            ],
+            yt_dir / "comment_threads.json": [
+                {"kind": "youtube#commentThread", "id": "UgSportThread1", "snippet": {"videoId": SPORT_VIDEO}}
+            ],
+        }
+    )
+    for path, value in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    for folder, name in (
+        (x_dir / "media", f"{SPORT_PHOTO}.jpg"),
+        (yt_dir / "thumbnails", f"{SPORT_VIDEO}.jpg"),
+    ):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(b"\xff\xd8" + name.encode() + b"\xff\xd9")
+    with (dataset / "school.toml").open("a", encoding="utf-8") as toml:
+        for platform, handle, account_id in (
+            ("x", SPORT_HANDLE, SPORT_ID),
+            ("youtube", "@tinylanesport", SPORT_CHANNEL_ID),
+        ):
+            toml.write(
+                f'\n[[accounts]]\nplatform = "{platform}"\nhandle = "{handle}"\nid = "{account_id}"\n'
+                'approved_by = "Headteacher"\napproved_on = 2025-09-01\n'
+            )
+    return dataset
+
+
+@pytest.fixture(scope="module")
+def two_accounts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    dataset = _add_sports_accounts(build_tiny_dataset(tmp_path_factory.mktemp("two") / "dataset"))
+    with SandboxServer(dataset) as server:
+        yield server
+
+
+def x_client_as(server: SandboxServer, access_token: str) -> tweepy.Client:
+    client = make_x_client(server, dict)
+    client.access_token = access_token
+    return client
+
+
+@pytest.mark.skipif(not CHECK_DATASET.exists(), reason="the shared dataset checker is not available")
+def test_the_two_account_dataset_passes_the_dataset_checker(two_accounts: SandboxServer) -> None:
+    result = subprocess.run(
+        [sys.executable, str(CHECK_DATASET), str(two_accounts.dataset_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_me_is_the_account_the_oauth_token_names(two_accounts: SandboxServer) -> None:
+    owner_of = {
+        token: x_client_as(two_accounts, token).get_me(user_auth=True)["data"]["username"]
+        for token in [
+            f"{SPORT_ID}-anything",
+            f"{X_ACCOUNT_ID}-abc",
+            f"{SPORT_HANDLE.lower()}-abc",  # the folder name, for hand-made datasets
+            "sandbox-token",
+            "unknown",
+        ]
+    }
+    assert owner_of == {
+        f"{SPORT_ID}-anything": SPORT_HANDLE,
+        f"{X_ACCOUNT_ID}-abc": X_HANDLE,
+        f"{SPORT_HANDLE.lower()}-abc": SPORT_HANDLE,
+        "sandbox-token": X_HANDLE,  # no user id in it: the first account configured in school.toml
+        "unknown": X_HANDLE,
+    }
+    bearer = requests.get(
+        two_accounts.url + "/2/users/me", headers={"Authorization": f"Bearer {SPORT_ID}-x"}, timeout=5
+    )
+    assert bearer.json()["data"]["id"] == SPORT_ID
+
+
+def test_each_account_has_its_own_followers_following_and_posts(two_accounts: SandboxServer) -> None:
+    client = x_client_as(two_accounts, f"{SPORT_ID}-secret")
+
+    def ids(method: Callable[..., dict], user_id: str) -> list[str]:
+        pages = tweepy.Paginator(method, user_id, max_results=5, user_auth=True)
+        return [item["id"] for page in pages for item in page.get("data", [])]
+
+    assert ids(client.get_users_followers, SPORT_ID) == [SPORT_FOLLOWER_ID, FOLLOWER_IDS[1], FOLLOWER_IDS[3]]
+    assert ids(client.get_users_followers, X_ACCOUNT_ID) == FOLLOWER_IDS
+    assert ids(client.get_users_following, SPORT_ID) == [X_ACCOUNT_ID]
+    assert ids(client.get_users_following, X_ACCOUNT_ID) == FOLLOWING_IDS
+    assert ids(client.get_users_tweets, SPORT_ID) == [SPORT_POST_ID]
+    assert ids(client.get_users_tweets, X_ACCOUNT_ID) == POST_IDS
+    # One person who follows both accounts is one user; the sports account's own follower is known too.
+    assert client.get_user(id=FOLLOWER_IDS[3], user_auth=True)["data"]["username"] == "mr_jones_teach"
+    assert client.get_user(username="sports_dad", user_auth=True)["data"]["id"] == SPORT_FOLLOWER_ID
+    assert client.get_user(id=SPORT_ID, user_auth=True)["data"]["username"] == SPORT_HANDLE
+    tweets = client.get_users_tweets(
+        SPORT_ID, expansions=["attachments.media_keys"], media_fields=["url"], user_auth=True
+    )
+    (photo,) = tweets["includes"]["media"]
+    image = requests.get(two_accounts.url + photo["url"].removeprefix("https://pbs.twimg.com"), timeout=5)
+    assert image.status_code == 200 and image.content.startswith(b"\xff\xd8")
+
+
+def test_several_channels_are_served_by_id_and_by_owner_token(two_accounts: SandboxServer) -> None:
+    youtube = make_youtube(two_accounts)
+    both = youtube.channels().list(id=f"{SPORT_CHANNEL_ID},{CHANNEL_ID}", part="id").execute()
+    assert [c["id"] for c in both["items"]] == [SPORT_CHANNEL_ID, CHANNEL_ID]
+    handle = youtube.channels().list(forHandle="@TinyLaneSport", part="id").execute()
+    assert [c["id"] for c in handle["items"]] == [SPORT_CHANNEL_ID]
+    uploads = youtube.playlistItems().list(playlistId=SPORT_UPLOADS, part="contentDetails").execute()
+    assert [i["contentDetails"]["videoId"] for i in uploads["items"]] == [SPORT_VIDEO]
+    videos = youtube.videos().list(id=f"{VIDEO_SPORTS},{SPORT_VIDEO}", part="snippet").execute()
+    assert [v["snippet"]["channelId"] for v in videos["items"]] == [CHANNEL_ID, SPORT_CHANNEL_ID]
+    threads = youtube.commentThreads().list(videoId=SPORT_VIDEO, part="id").execute()
+    assert [t["id"] for t in threads["items"]] == ["UgSportThread1"]
+    related = (
+        youtube.commentThreads().list(allThreadsRelatedToChannelId=SPORT_CHANNEL_ID, part="id").execute()
+    )
+    assert [t["id"] for t in related["items"]] == ["UgSportThread1"]
+    thumbnail = requests.get(f"{two_accounts.url}/vi/{SPORT_VIDEO}/hqdefault.jpg", timeout=5)
+    assert thumbnail.status_code == 200
+
+    def subscribers(token: str) -> list[str]:
+        owner = make_youtube(two_accounts, token=token)
+        items = owner.subscriptions().list(mySubscribers=True, part="subscriberSnippet").execute()["items"]
+        return [item["subscriberSnippet"]["channelId"] for item in items]
+
+    assert subscribers(f"{SPORT_CHANNEL_ID}-sandbox") == SPORT_SUBSCRIBERS
+    assert subscribers(SPORT_CHANNEL_ID) == SPORT_SUBSCRIBERS
+    assert subscribers(f"{CHANNEL_ID}-sandbox") == SUBSCRIBER_CHANNEL_IDS
+    assert subscribers("sandbox-oauth-token") == SUBSCRIBER_CHANNEL_IDS  # the first channel configured
+    mine = make_youtube(two_accounts, token=f"{SPORT_CHANNEL_ID}-x").channels().list(mine=True, part="id")
+    assert [c["id"] for c in mine.execute()["items"]] == [SPORT_CHANNEL_ID]
 
 
 # ------------------------------------------------------------------------------------------- YouTube API

@@ -10,6 +10,8 @@ import duckdb
 
 from checks.findings import Finding
 from checks.rules import RULES
+from tests.connectors.tiny_dataset import CHANNEL_ID
+from tests.connectors.tiny_dataset import X_ACCOUNT_ID as X_ID
 
 # A real migrated warehouse file per test (copied from one migrated per session).
 from tests.warehouse.conftest import con as con
@@ -25,6 +27,7 @@ PUPIL_FOLLOWER = Finding(
     severity="high",
     platform="x",
     account="TinyLanePrimary",
+    account_id=X_ID,
     subject_kind="follower",
     subject_id="1600000000000000001",
     subject_label="@jess_smith",
@@ -39,6 +42,7 @@ STAFF_FOLLOWER = Finding(
     severity="medium",
     platform="x",
     account="TinyLanePrimary",
+    account_id=X_ID,
     subject_kind="follower",
     subject_id="1700000000000000002",
     subject_label="@helenward",
@@ -53,6 +57,7 @@ UNAPPROVED_VIDEO = Finding(
     severity="high",
     platform="youtube",
     account="@tinylaneprimary",
+    account_id=CHANNEL_ID,
     subject_kind="video",
     subject_id="vidStranger1",
     subject_label="video vidStranger1",
@@ -79,7 +84,7 @@ def insert_exception(
 ) -> None:
     row = finding.as_row(AS_OF)
     con.execute(
-        "INSERT INTO audit.exceptions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit.exceptions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             row["key"],
             row["rule"],
@@ -100,6 +105,7 @@ def insert_exception(
             last_seen,
             resolved_on,
             datetime(2026, 11, 13, 9, 30),
+            row["account_id"],
         ],
     )
 

@@ -19,6 +19,7 @@ import pytest
 from checks.rules import RULES
 from dashboards.report import FORMULA_LEADS, write_outputs
 from tests.checks.conftest import SHARED
+from tests.connectors.tiny_dataset import X_ACCOUNT_ID as X_ID
 from tests.dashboards.conftest import (
     AS_OF,
     FIRST_WEEK,
@@ -48,7 +49,7 @@ CONTRACT_FIELDS = {
     "first_seen",
     "last_seen",
 }
-EXTRA_FIELDS = {"subject_url"}
+EXTRA_FIELDS = {"subject_url", "account_id"}
 FILES = ("exceptions.json", "exceptions.csv", "resolved.json", "report.html")
 CHECK_OUTPUTS = SHARED / "tools" / "check_outputs.py"
 
@@ -195,12 +196,13 @@ def test_exceptions_json_has_exactly_the_contract_fields(
     assert len({row["key"] for row in rows}) == len(rows)
     (pupil,) = [r for r in rows if r["key"] == PUPIL_FOLLOWER.key]
     assert pupil == {
-        "key": "pupil-follower:x:TinyLanePrimary:follower:1600000000000000001",
+        "key": f"pupil-follower:x:{X_ID}:follower:1600000000000000001",
         "rule": "pupil-follower",
         "severity": "high",
         "status": "new",
         "platform": "x",
         "account": "TinyLanePrimary",
+        "account_id": X_ID,
         "subject_kind": "follower",
         "subject_id": "1600000000000000001",
         "subject_label": "@jess_smith",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.connectors.tiny_dataset import build_tiny_dataset
@@ -31,11 +33,11 @@ def test_a_healthy_sandbox_is_all_good(dataset, tmp_path, socialaudit_inprocess)
 @pytest.mark.parametrize(
     ("breakage", "expected"),
     [
-        ("[retention]\nraw_pages_weeks = 0", "[FIX] configuration: school.toml: [retention] raw_pages_weeks"),
         (
-            "[retention]\nforever = true",
-            "[FIX] configuration: school.toml: unknown key(s) in [retention]: forever",
+            "[retention]\nraw_pages_weeks = 0",
+            "[retention] raw_pages_weeks must be a whole number of at least 1",
         ),
+        ("[retention]\nforever = true", "unknown key forever in [retention]"),
         (
             '[credentials]\nx_secret_block = "no-such-block"',
             "Prefect Secret block 'no-such-block' could not be loaded",
@@ -70,3 +72,57 @@ def test_a_missing_register_and_an_encrypted_warehouse_without_its_key(
         "doctor", "--sandbox", str(dataset), "--db", str(db), env={"SOCIALAUDIT_DB_KEY": "the real key"}
     )
     assert "[ok] warehouse migrations: up to date" in good.stdout
+
+
+def test_every_config_problem_is_its_own_line(dataset, tmp_path, socialaudit_inprocess):
+    _append(dataset, '[retension]\nraw_pages_weeks = 4\n\n[rules]\ndisabled = ["political-contnet"]')
+    result = socialaudit_inprocess("doctor", "--sandbox", str(dataset), "--db", str(tmp_path / "w.duckdb"))
+    assert result.returncode == 1
+    fixes = [
+        line
+        for line in result.stdout.splitlines()
+        if line.startswith("[FIX] configuration: school.toml line")
+    ]
+    assert len(fixes) == 2, result.stdout
+    assert "unknown table [retension]; did you mean [retention]?" in fixes[0]
+    assert "did you mean political-content?" in fixes[1]
+
+
+SPORTS_ID = "1580000000000000999"
+
+
+def _add_sports_account(dataset) -> None:
+    """A second official X account with its own credentials (and its own account in the sandbox)."""
+    account_dir = dataset / "x" / "TinyLaneSports"
+    account_dir.mkdir(parents=True)
+    user = {"id": SPORTS_ID, "name": "Tiny Lane Sport", "username": "TinyLaneSports", "protected": False}
+    (account_dir / "account.json").write_text(json.dumps(user), encoding="utf-8")
+    _append(
+        dataset,
+        '[[accounts]]\nplatform = "x"\nhandle = "TinyLaneSports"\nid = "'
+        + SPORTS_ID
+        + '"\napproved_by = "Headteacher"\napproved_on = 2024-09-01\ncredentials = "sports"',
+    )
+
+
+def test_each_x_account_is_checked_with_its_own_credentials(dataset, tmp_path, socialaudit_inprocess):
+    _add_sports_account(dataset)
+    db = str(tmp_path / "w.duckdb")
+    result = socialaudit_inprocess("doctor", "--sandbox", str(dataset), "--db", db)
+    assert result.returncode == 0, result.stdout
+    assert "[ok] X credentials for @TinyLanePrimary: get_me answered as @TinyLanePrimary" in result.stdout
+    assert (
+        '[ok] X credentials for @TinyLaneSports (credentials "sports"): get_me answered as @TinyLaneSports'
+        in result.stdout
+    )
+    # Half-configured: the sandbox uses what is set, and the FIX line names the variables for THAT account only.
+    half = socialaudit_inprocess(
+        "doctor", "--sandbox", str(dataset), "--db", db, env={"SOCIALAUDIT_X_SPORTS_CONSUMER_KEY": "k"}
+    )
+    assert half.returncode == 1
+    (line,) = [line for line in half.stdout.splitlines() if line.startswith("[FIX]")]
+    assert line.startswith('[FIX] X credentials for @TinyLaneSports (credentials "sports"): ')
+    assert "SOCIALAUDIT_X_SPORTS_CONSUMER_SECRET, SOCIALAUDIT_X_SPORTS_ACCESS_TOKEN," in line
+    assert "[credentials.sports] x_secret_block" in line
+    assert "SOCIALAUDIT_X_CONSUMER_SECRET" not in line
+    assert "[ok] X credentials for @TinyLanePrimary" in half.stdout

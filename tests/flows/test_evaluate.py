@@ -127,3 +127,63 @@ def test_the_evaluate_command_audits_a_fresh_seed(socialaudit, tmp_path) -> None
     assert "pupil-follower" in result.stdout and "precision" in result.stdout
     assert "low-severity findings (review load) over 1 schools" in result.stdout
     assert (tmp_path / "small-106" / "out" / "exceptions.json").is_file()
+
+
+# -- several official accounts ---------------------------------------------------------------------------
+
+MAIN, MAIN_ID, SPORT, SPORT_ID = "TinyLanePri", "1580000000000000001", "TinyLaneSport", "1580000000000000002"
+
+
+def on(row: dict[str, Any], handle: str, account_id: str) -> dict[str, Any]:
+    return {**row, "account": handle, "account_id": account_id}
+
+
+TWO_ACCOUNTS = {
+    "school": {
+        "accounts": [
+            {"platform": "x", "handle": MAIN, "id": MAIN_ID},
+            {"platform": "x", "handle": SPORT, "id": SPORT_ID},
+        ]
+    },
+    "identities": [],
+    "expected_exceptions": [
+        # One pupil follows both accounts: two expected exceptions; another follows only the main one.
+        on(expected("1", "easy"), MAIN, MAIN_ID),
+        on(expected("1", "easy"), SPORT, SPORT_ID),
+        on(expected("2", "easy"), MAIN, MAIN_ID),
+    ],
+}
+
+
+def test_findings_match_labels_per_account_by_handle_or_id() -> None:
+    exceptions = [
+        {**raised("1", "high"), "account": MAIN},  # the handle as configured
+        {**raised("1", "high"), "account": SPORT_ID},  # the platform's id of the account
+        {**raised("2", "high"), "account": "@" + SPORT.lower()},  # right person, wrong account
+    ]
+    score = score_school(TWO_ACCOUNTS, exceptions)
+    total = score.rule_total("pupil-follower")
+    assert (total.tp, total.fp, total.fn) == (2, 1, 1)
+    assert score.misses == {("pupil-follower", "case_2"): 1}
+
+
+def test_a_finding_on_an_account_the_labels_do_not_know_is_a_false_alarm() -> None:
+    exceptions = [
+        {**raised("1", "high"), "account": MAIN_ID},
+        {**raised("1", "high"), "account": "SomeoneElse"},
+        {**raised("2", "high"), "account": MAIN.upper()},
+    ]
+    total = score_school(TWO_ACCOUNTS, exceptions).rule_total("pupil-follower")
+    assert (total.tp, total.fp, total.fn) == (2, 1, 1)
+
+
+def test_one_account_per_platform_needs_no_account_on_the_exception() -> None:
+    labels = {
+        "identities": [],
+        "expected_exceptions": [
+            on(expected("1", "easy"), MAIN, MAIN_ID),
+            on(expected("2", "easy"), MAIN, MAIN_ID),
+        ],
+    }
+    total = score_school(labels, [raised("1", "high"), {**raised("2", "high"), "account": MAIN}])
+    assert total.rule_total("pupil-follower").recall == 1.0

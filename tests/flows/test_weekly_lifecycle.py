@@ -103,8 +103,13 @@ class School:
             con.close()
 
     def key_for(self, week: int, rule: str, subject_id: str) -> str:
+        """The exception on the school's main account (a pupil may follow its sports account too)."""
+        school = self.labels[week]["school"]
+        main = {school["x_account_id"], school["youtube_channel_id"]}
         (key,) = [
-            k for k, r in self.listed(week).items() if r["rule"] == rule and r["subject_id"] == subject_id
+            k
+            for k, r in self.listed(week).items()
+            if r["rule"] == rule and r["subject_id"] == subject_id and r["account_id"] in main
         ]
         return key
 

@@ -15,7 +15,7 @@ import pytest
 
 from warehouse.db import connect, migrate
 from warehouse.load import RawPage, RawSnapshot
-from warehouse.models import apply_models
+from warehouse.sql_models import apply_models
 
 X_ACCOUNT = "1580000000000000001"
 CHANNEL = "UCtinyLane0000000000001A"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from warehouse import dpo_dictionary
-from warehouse.models import MODELS_DIR
+from warehouse.sql_models import MODELS_DIR
 
 
 def test_every_dpo_view_and_column_has_a_comment(con):

@@ -151,3 +151,68 @@ def test_every_table_created_by_the_first_migration_has_a_comment(db_path: Path)
     undocumented = sorted(t for t in created if not (comments[t] or "").strip())
     assert undocumented == []
     con.close()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "audit.duckdb",
+        "raw.duckdb",
+        "ref.duckdb",
+        "staging.duckdb",
+        "marts",
+        "meta.db",
+        "dpo.duckdb",
+        "warehouse.duckdb",
+        "with space/the audit.duckdb",
+        "école/élèves.duckdb",
+        "o'neil.duckdb",
+    ],
+)
+def test_any_file_name_is_a_warehouse(tmp_path: Path, name: str) -> None:
+    """The file's name never becomes a catalog that shadows one of the warehouse's schemas."""
+    path = tmp_path / name
+    con = connect(path)
+    migrate(con)
+    con.execute(
+        "INSERT INTO audit.exception_events VALUES ('e1', 'k', DATE '2026-11-16', 'raised', 'new', 'r', NULL, now())"
+    )
+    con.close()
+    con = connect(path, read_only=True)
+    assert con.execute("SELECT count(*) FROM audit.exception_events").fetchone() == (1,)
+    con.close()
+
+
+def test_exception_keys_move_from_handles_to_account_ids_with_their_history(db_path: Path) -> None:
+    con = connect(db_path)
+    migrate(con, discover_migrations()[:3])
+    con.execute(
+        "INSERT INTO raw.snapshots VALUES ('s1', 'x', '1580000000000000001', 'account', DATE '2026-11-09', 'r',"
+        " now(), 1, 1, 'h', true)"
+    )
+    con.execute(
+        "INSERT INTO raw.api_pages VALUES ('s1', 0, '{}', ?, now())",
+        ['{"data": {"id": "1580000000000000001", "username": "TinyLanePrimary"}}'],
+    )
+    old_key = "pupil-follower:x:TinyLanePrimary:follower:42"
+    con.execute(
+        "INSERT INTO audit.exceptions VALUES (?, 'pupil-follower', 'high', 'acknowledged', 'x', 'TinyLanePrimary',"
+        " 'follower', '42', NULL, NULL, 'pupil', 'P1', 0.9, 'e', 'h', DATE '2026-11-02', DATE '2026-11-09', NULL, now())",
+        [old_key],
+    )
+    con.execute(
+        "INSERT INTO audit.exception_events VALUES ('e1', ?, DATE '2026-11-02', 'raised', 'new', 'weekly-run', NULL, now())",
+        [old_key],
+    )
+    con.execute(
+        "INSERT INTO audit.reviews VALUES ('r1', ?, 'acknowledge', 'new', 'acknowledged', 'ETL', 'on it', NULL, 'h',"
+        " DATE '2026-11-09', 'cli', now(), 'e1')",
+        [old_key],
+    )
+    migrate(con)
+    new_key = "pupil-follower:x:1580000000000000001:follower:42"
+    assert con.execute("SELECT key, account, account_id, status FROM audit.exceptions").fetchall() == [
+        (new_key, "TinyLanePrimary", "1580000000000000001", "acknowledged")
+    ]
+    assert con.execute("SELECT DISTINCT key FROM audit.exception_events").fetchall() == [(new_key,)]
+    assert con.execute("SELECT key, decision FROM audit.reviews").fetchall() == [(new_key, "acknowledge")]

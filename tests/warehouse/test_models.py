@@ -26,7 +26,7 @@ from tests.warehouse.conftest import (
     yt_video,
 )
 from warehouse.load import store_media_fingerprints, store_snapshot
-from warehouse.models import apply_models, model_files
+from warehouse.sql_models import apply_models, model_files
 
 FOLLOWERS = [
     [

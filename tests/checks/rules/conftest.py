@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from checks.findings import Finding, RuleContext, Thresholds
-from checks.rules.base import Rule
+from checks.rule_support.rule import Rule
 from tests.checks.conftest import ACCOUNT_LABELS, AS_OF, identities
 
 # A real migrated warehouse file per test (copied from one migrated per session).

@@ -16,7 +16,7 @@ from PIL import Image
 
 from checks.findings import ConfiguredAccount, Finding, RuleContext, Thresholds
 from checks.media_hash import fingerprint_image
-from checks.rules.base import Rule
+from checks.rule_support.rule import Rule
 from tests.checks.conftest import ACCOUNT_LABELS, AS_OF, CHANNEL, X_ACCOUNT, original, register_frames
 from tests.warehouse.conftest import T0, items_page, snapshot, x_photo, x_post, x_posts_page, yt_video
 from warehouse.load import store_approved_hashes, store_media_fingerprints, store_registers, store_snapshot

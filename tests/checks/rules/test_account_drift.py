@@ -68,7 +68,7 @@ def test_an_x_account_that_changed_since_last_week(school: Published, changes: d
         X_LABEL,
     )
     assert (finding.subject_kind, finding.subject_id, finding.person_kind) == ("account", X_ACCOUNT, None)
-    assert finding.key == f"account-drift:x:{X_LABEL}:account:{X_ACCOUNT}"
+    assert finding.key == f"account-drift:x:{X_ACCOUNT}:account:{X_ACCOUNT}"
     assert said in finding.evidence
 
 

@@ -10,7 +10,15 @@ import pytest
 from checks.findings import Thresholds
 from checks.identity import resolve_identities
 from checks.rules.former_pupil_follower import RULE
-from tests.checks.conftest import AS_OF, X_LABEL, audience, identity, pupil, register_index, x_member
+from tests.checks.conftest import (
+    AS_OF,
+    X_ACCOUNT,
+    audience,
+    identity,
+    pupil,
+    register_index,
+    x_member,
+)
 from tests.checks.rules.conftest import rule_context, run_rule
 
 KACPER = "1600000000000000011"
@@ -49,7 +57,7 @@ def test_a_confident_match_is_medium_with_the_evidence_and_score(
         "former_pupil",
         "P0011",
     )
-    assert finding.key == f"former-pupil-follower:x:{X_LABEL}:follower:{KACPER}"
+    assert finding.key == f"former-pupil-follower:x:{X_ACCOUNT}:follower:{KACPER}"
     assert finding.evidence == "matched P0011 (score 0.90)"
 
 

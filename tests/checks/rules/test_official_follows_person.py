@@ -8,7 +8,16 @@ import duckdb
 
 from checks.identity import resolve_identities
 from checks.rules.official_follows_person import RULE
-from tests.checks.conftest import X_LABEL, audience, identity, parent, pupil, register_index, staff, x_member
+from tests.checks.conftest import (
+    X_ACCOUNT,
+    audience,
+    identity,
+    parent,
+    pupil,
+    register_index,
+    staff,
+    x_member,
+)
 from tests.checks.rules.conftest import rule_context, run_rule
 
 
@@ -36,7 +45,7 @@ def test_each_kind_of_person_followed_and_its_severity(memory_con: duckdb.DuckDB
         ("4", "medium", "staff", "S002"),
     ]
     assert {f.subject_kind for f in findings} == {"following"}
-    assert findings[0].key.startswith(f"official-follows-person:x:{X_LABEL}:following:")
+    assert findings[0].key.startswith(f"official-follows-person:x:{X_ACCOUNT}:following:")
 
 
 def test_who_the_school_may_follow(memory_con: duckdb.DuckDBPyConnection) -> None:

@@ -20,6 +20,7 @@ from tests.checks.conftest import (
     yt_member,
 )
 from tests.checks.rules.conftest import rule_context, run_rule
+from warehouse.sql_models import MODELS_DIR
 
 JESS = "UCjessSmithChannel00000A"
 STRANGER = "UCstrangerChannel0000000B"
@@ -27,7 +28,8 @@ STRANGER = "UCstrangerChannel0000000B"
 
 @pytest.fixture
 def comments(memory_con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The columns of staging.stg_youtube__comments the rule reads, with three threads by Jess and one by a stranger."""
+    """The columns of staging.stg_youtube__comments the rule reads (through marts.fct_comment_threads), with three
+    threads by Jess and one by a stranger."""
     memory_con.execute("CREATE SCHEMA staging")
     memory_con.execute(
         "CREATE TABLE staging.stg_youtube__comments (as_of DATE, account_id VARCHAR, thread_id VARCHAR, "
@@ -49,6 +51,8 @@ def comments(memory_con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyC
         ("2026-11-06", CHANNEL, "UgzOld", "UgzOld", "vid1", JESS, "@jessplays", "last week's comment"),
     ]
     memory_con.executemany("INSERT INTO staging.stg_youtube__comments VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    memory_con.execute("CREATE SCHEMA marts")
+    memory_con.execute((MODELS_DIR / "marts" / "fct_comment_threads.sql").read_text(encoding="utf-8"))
     yield memory_con
 
 
@@ -75,7 +79,7 @@ def test_one_high_exception_per_thread_a_pupil_wrote(comments: duckdb.DuckDBPyCo
     assert first.subject_label == "loved sports day!! from year 5"
     assert first.subject_url == "https://www.youtube.com/watch?v=vid1&lc=UgzThread1"
     assert JESS in first.evidence and "(score 1.00)" in first.evidence
-    assert first.key == f"pupil-comment:youtube:{CHANNEL_LABEL}:comment:UgzThread1"
+    assert first.key == f"pupil-comment:youtube:{CHANNEL}:comment:UgzThread1"
 
 
 def test_possible_matches_are_low_and_other_people_are_not_exceptions(

@@ -9,7 +9,7 @@ from checks.findings import Thresholds
 from checks.identity import resolve_identities
 from checks.rules.pupil_follower import RULE
 from tests.checks.conftest import (
-    CHANNEL_LABEL,
+    CHANNEL,
     X_ACCOUNT,
     X_LABEL,
     audience,
@@ -57,7 +57,7 @@ def test_a_declared_pupil_follower_is_high(memory_con: duckdb.DuckDBPyConnection
         memory_con,
         identity(JESS, "pupil", "P0001", 1.0, handle="jess_smith", display_name="Jess", evidence=evidence),
     )
-    assert finding.key == f"pupil-follower:x:{X_LABEL}:follower:{JESS}"
+    assert finding.key == f"pupil-follower:x:{X_ACCOUNT}:follower:{JESS}"
     assert (finding.rule, finding.severity, finding.platform, finding.account) == (
         "pupil-follower",
         "high",
@@ -97,7 +97,7 @@ def test_a_visible_youtube_subscriber_is_named_by_channel_id(memory_con: duckdb.
             display_name="Jess plays",
         ),
     )
-    assert finding.key == f"pupil-follower:youtube:{CHANNEL_LABEL}:subscriber:{channel}"
+    assert finding.key == f"pupil-follower:youtube:{CHANNEL}:subscriber:{channel}"
     assert (finding.subject_kind, finding.subject_id, finding.subject_label) == (
         "subscriber",
         channel,

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from checks.rules.pupil_named import RULE, diminutives
-from tests.checks.conftest import X_LABEL, original, parent, pupil, staff, textured_image
+from tests.checks.conftest import X_ACCOUNT, X_LABEL, original, parent, pupil, staff, textured_image
 from tests.checks.rules.published import Published
 
 PUPILS = [
@@ -127,7 +127,7 @@ def test_with_media_the_finding_is_high_and_alt_text_counts(school: Published) -
         "1850000000000000006",
         X_LABEL,
     )
-    assert finding.key == f"pupil-named:x:{X_LABEL}:post:1850000000000000006"
+    assert finding.key == f"pupil-named:x:{X_ACCOUNT}:post:1850000000000000006"
     assert 'alt_text "Millie Khan"' in finding.evidence
 
 

@@ -1,27 +1,32 @@
-"""The rule registry: every rule module is registered once, under a DESIGN.md rule id, citing a policy clause."""
+"""The rule registry: `checks/rules/` holds rules only, each registered once, under a DESIGN.md rule id, citing a
+policy clause; what rules share lives beside it (`checks/rule_support/`)."""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
 import re
+import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 import checks.rules
+from checks.rule_support.rule import Rule
 from checks.rules import RULES, rule_by_id
-from checks.rules.base import Rule
 from tests.checks.conftest import SHARED
 
 POLICIES = SHARED / "policies"
 # "corbets-tey.txt §6", "bledington.txt A", "carleton-green.txt §4.1(v)"
 CITATION = re.compile(r"\b(?P<file>[a-z][a-z-]*\.txt)\s+(?P<section>§\s*\d+(?:\.\d+)*|[A-Z]\b)")
 POLICY_FILE = re.compile(r"\b[a-z][a-z-]*\.txt\b")
+RULES_DIR = Path(checks.rules.__file__).parent
 
 
 def rule_modules() -> list[ModuleType]:
-    names = [info.name for info in pkgutil.iter_modules(checks.rules.__path__) if not info.ispkg]
+    """Every module and package in `checks/rules/`: each must be a rule."""
+    names = [info.name for info in pkgutil.iter_modules(checks.rules.__path__)]
     return [importlib.import_module(f"checks.rules.{name}") for name in sorted(names)]
 
 
@@ -43,11 +48,27 @@ def cited_sections(text: str) -> list[tuple[str, str]]:
     return [(m["file"], m["section"]) for m in CITATION.finditer(text)]
 
 
-RULE_MODULES = [module for module in rule_modules() if hasattr(module, "RULE")]
+RULE_MODULES = rule_modules()
 
 
 def test_the_design_catalogue_is_readable() -> None:
     assert {"pupil-follower", "unapproved-media", "account-drift"} <= design_rule_ids()
+
+
+@pytest.mark.parametrize("module", RULE_MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+def test_every_module_in_checks_rules_defines_a_rule(module: ModuleType) -> None:
+    """Helpers live in checks/rule_support/, not here: a module without its own RULE fails."""
+    rule = getattr(module, "RULE", None)
+    assert isinstance(rule, Rule), f"{module.__name__} defines no RULE: move helpers to checks/rule_support/"
+    assert rule.find.__module__ == module.__name__, f"{module.__name__}: RULE.find is defined elsewhere"
+
+
+def test_checks_rules_holds_only_python_rule_modules() -> None:
+    """No SQL, data or sub-packages next to the rules: their SQL is a warehouse model (warehouse/models/marts)."""
+    others = sorted(
+        p.name for p in RULES_DIR.iterdir() if p.name != "__pycache__" and (p.is_dir() or p.suffix != ".py")
+    )
+    assert others == []
 
 
 def test_every_rule_module_is_registered() -> None:
@@ -89,3 +110,15 @@ def test_every_rule_policy_cites_a_policy_section(rule: Rule) -> None:
         assert (POLICIES / policy_file).is_file(), f"{policy_file} is not in {POLICIES}"
     for policy_file, section in citations:
         assert section_exists(policy_file, section), f"{policy_file} has no section {section}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_every_registered_rule_has_a_docstring_naming_its_policy_and_what_counts(rule: Rule) -> None:
+    """The module a registered rule comes from opens with the rule id, cites a policy file and section, and says
+    what counts as an exception."""
+    module = sys.modules[rule.find.__module__]
+    assert module.__name__.startswith("checks.rules."), f"{rule.id} is not a module of checks/rules/"
+    doc = module.__doc__ or ""
+    assert doc.startswith(f"{rule.id}: "), f"{module.__name__}: docstring does not open with {rule.id!r}"
+    assert cited_sections(doc), f"{module.__name__} cites no policy file and section"
+    assert re.search(r"What counts|An exception is", doc), f"{module.__name__} does not say what counts"

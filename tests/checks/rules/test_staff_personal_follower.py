@@ -8,7 +8,8 @@ import pytest
 from checks.identity import resolve_identities
 from checks.rules.staff_personal_follower import RULE
 from tests.checks.conftest import (
-    CHANNEL_LABEL,
+    CHANNEL,
+    X_ACCOUNT,
     X_LABEL,
     audience,
     identity,
@@ -57,7 +58,7 @@ def test_a_declared_personal_handle_is_medium(memory_con: duckdb.DuckDBPyConnect
             WARD, "staff_personal", "S001", 1.0, handle="helenward", display_name="Helen", evidence=evidence
         ),
     )
-    assert finding.key == f"staff-personal-follower:x:{X_LABEL}:follower:{WARD}"
+    assert finding.key == f"staff-personal-follower:x:{X_ACCOUNT}:follower:{WARD}"
     assert (finding.rule, finding.severity, finding.account) == ("staff-personal-follower", "medium", X_LABEL)
     assert (finding.subject_kind, finding.subject_id, finding.subject_label) == (
         "follower",
@@ -90,7 +91,7 @@ def test_a_subscribed_personal_channel_is_medium(memory_con: duckdb.DuckDBPyConn
             display_name="Tom B",
         ),
     )
-    assert finding.key == f"staff-personal-follower:youtube:{CHANNEL_LABEL}:subscriber:{channel}"
+    assert finding.key == f"staff-personal-follower:youtube:{CHANNEL}:subscriber:{channel}"
     assert (finding.subject_kind, finding.subject_id, finding.subject_label) == (
         "subscriber",
         channel,

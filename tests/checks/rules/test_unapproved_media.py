@@ -23,7 +23,6 @@ from connectors.sandbox import sample_images
 from tests.checks.conftest import (
     AS_OF,
     CHANNEL,
-    CHANNEL_LABEL,
     X_ACCOUNT,
     X_LABEL,
     approval,
@@ -148,7 +147,7 @@ def test_a_different_image_is_one_finding_naming_the_key_and_the_nearest_approve
     stranger = platform_copy(pictures.stranger)
     school.post("1850000000000000003", {"3_3": stranger})
     (finding,) = school.findings()
-    assert finding.key == f"unapproved-media:x:{X_LABEL}:post:1850000000000000003"
+    assert finding.key == f"unapproved-media:x:{X_ACCOUNT}:post:1850000000000000003"
     assert (finding.rule, finding.severity, finding.platform, finding.account) == (
         "unapproved-media",
         "high",
@@ -240,7 +239,7 @@ def test_a_youtube_thumbnail_is_checked_per_video(school: School, pictures: Pict
     school.video("vidApproved1", platform_copy(pictures.nativity))
     school.video("vidStranger1", platform_copy(pictures.stranger))
     (finding,) = school.findings()
-    assert finding.key == f"unapproved-media:youtube:{CHANNEL_LABEL}:video:vidStranger1"
+    assert finding.key == f"unapproved-media:youtube:{CHANNEL}:video:vidStranger1"
     assert (finding.platform, finding.subject_kind, finding.subject_id) == (
         "youtube",
         "video",

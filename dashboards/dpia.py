@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
-from checks.rules import RULES
 from warehouse.dpo_dictionary import SCHEMAS, describe
 from warehouse.retention import RetentionPolicy, policy_rows
+
+
+class RuleDescription(Protocol):
+    """What the DPIA needs of a policy rule: its purpose and basis (checks.rules.RULES is passed in)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def policy(self) -> str: ...
+    @property
+    def what_counts(self) -> str: ...
+
 
 # Categories of data the warehouse holds, by the table that holds them: the source of each section below.
 CATEGORIES = (
@@ -81,6 +95,7 @@ def render_dpia(
     as_of: date,
     encrypted: bool,
     dictionary: list[dict[str, Any]],
+    rules: Sequence[RuleDescription],
 ) -> str:
     retention_rows = policy_rows(retention, as_of)
     keep = {row["table_name"]: row["keep_for"] for row in retention_rows}
@@ -104,7 +119,7 @@ def render_dpia(
         "",
         *_table(
             ["rule", "what it checks", "policy basis", "what counts as an exception"],
-            [[f"`{r.id}`", r.title, r.policy, r.what_counts] for r in RULES],
+            [[f"`{r.id}`", r.title, r.policy, r.what_counts] for r in rules],
         ),
         "",
         "## Lawful basis",
@@ -144,9 +159,15 @@ def render_dpia(
     return "\n".join(lines)
 
 
-def generate_dpia(school_name: str, retention: RetentionPolicy, as_of: date, encrypted: bool) -> str:
+def generate_dpia(
+    school_name: str,
+    retention: RetentionPolicy,
+    as_of: date,
+    encrypted: bool,
+    rules: Sequence[RuleDescription],
+) -> str:
     from warehouse.db import connect, migrate
-    from warehouse.models import apply_models
+    from warehouse.sql_models import apply_models
 
     con = connect(":memory:")
     try:
@@ -155,4 +176,4 @@ def generate_dpia(school_name: str, retention: RetentionPolicy, as_of: date, enc
         dictionary = describe(con)
     finally:
         con.close()
-    return render_dpia(school_name, retention, as_of, encrypted, dictionary)
+    return render_dpia(school_name, retention, as_of, encrypted, dictionary, rules)

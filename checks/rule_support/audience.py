@@ -1,7 +1,11 @@
-"""Shared query for rules about who follows or subscribes to an official account."""
+"""Findings about the official accounts' audience: who follows or subscribes to them, and whom they follow.
+
+Each finding is about one audience member that identity resolution (`ctx.identities`) placed in the registers.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -9,6 +13,14 @@ import polars as pl
 from checks.findings import Finding, RuleContext
 
 AUDIENCE_RELATIONS = ("follower", "subscriber")
+ADULT_AGE = 18
+
+
+def under_18(identities: pl.DataFrame, on: date) -> pl.DataFrame:
+    """Rows whose matched pupil is under 18 on `on` (an 18th birthday on the run date is 18)."""
+    born = pl.col("date_of_birth")
+    eighteenth = born.dt.offset_by(f"{ADULT_AGE}y")
+    return identities.filter(born.is_not_null() & (eighteenth > pl.lit(on)))
 
 
 def audience_findings(
@@ -42,6 +54,7 @@ def _finding(ctx: RuleContext, rule: str, severity: str, person_kind: str, row: 
         severity=severity,
         platform=row["platform"],
         account=ctx.account_label(row["platform"], row["account_id"]),
+        account_id=row["account_id"],
         subject_kind=subject_kind,
         subject_id=row["subject_id"],
         subject_label=label,

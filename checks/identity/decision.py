@@ -1,0 +1,99 @@
+"""The decision: a declared handle is certain; otherwise the best kept reading, its rivals and the confidence.
+
+Readings within TIE of the best are as likely: all of one kind, the best stands and the evidence names them all;
+a member of staff and a parent of the same name are one person (staff_personal); a pupil and an adult give the
+most serious reading, capped at MIXED_AMBIGUITY_CAP for a person to judge.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checks.identity import evidence
+from checks.identity.profile import Match
+from checks.identity.register import KIND_PRECEDENCE, Person, RegisterIndex, normalise_handle
+from checks.identity.text import fold_name, squeeze
+from checks.identity.weights import (
+    CEILING,
+    DECLARED,
+    DECLARED_PARENT_IS_STAFF,
+    MIXED_AMBIGUITY_CAP,
+    ONLY_ONE,
+    PARTIAL,
+    TIE,
+)
+
+# (resolved kind, register person or None, confidence, evidence)
+Resolution = tuple[str, Person | None, float, str]
+
+
+def declared_reading(index: RegisterIndex, member: dict[str, Any]) -> Resolution | None:
+    """The reading of a handle (X) or channel id (YouTube) declared in a register, or None when none is."""
+    platform = member["platform"]
+    declared_key = (
+        (platform, normalise_handle(platform, member["handle"] or ""))
+        if platform == "x"
+        else (platform, member["subject_id"])
+    )
+    index.stats.lookups += 1
+    if declared_key not in index.by_handle:
+        return None
+    person, kind, source = index.by_handle[declared_key]
+    shown = f"@{member['handle']}" if platform == "x" else member["subject_id"]
+    said = evidence.declared(platform, shown, source, person)
+    if kind == "parent":
+        staff = index.staff_by_name.get(
+            (
+                squeeze(fold_name(person.forename).replace(" ", "")),
+                squeeze(fold_name(person.surname).replace(" ", "")),
+            )
+        )
+        if staff is not None:
+            # One person in both registers: a personal account is still a staff account (DESIGN.md §5.6).
+            return (
+                "staff_personal",
+                staff,
+                DECLARED_PARENT_IS_STAFF,
+                evidence.declared_parent_is_staff(said, person, staff),
+            )
+    return kind, person, DECLARED, said
+
+
+def decide(kept: list[Match]) -> Resolution:
+    """The best of the scored readings (in candidate order), with ambiguity settled as the module says."""
+    strongest = max(kept, key=lambda m: m.base, default=None)
+    if (
+        strongest is not None
+        and strongest.method in PARTIAL
+        and all(m.base < strongest.base for m in kept if m is not strongest)
+    ):
+        # Weaker readings (a forename alone) may fit others; these details together fit one register entry.
+        strongest.score = min(CEILING, strongest.score + ONLY_ONE)
+        strongest.reasons.append("the only register entry these details fit")
+    if not kept:
+        return "unknown", None, 0.0, evidence.NO_MATCH
+    kept.sort(key=lambda m: (-m.score, KIND_PRECEDENCE[m.resolved_kind], m.person.person_id))
+    best = kept[0]
+    rivals = [m for m in kept[1:] if m.score >= best.score - TIE]
+    if not rivals:
+        return best.resolved_kind, best.person, best.score, evidence.describe(best)
+    kinds = {best.resolved_kind, *(m.resolved_kind for m in rivals)}
+    if len(kinds) == 1:
+        return best.resolved_kind, best.person, best.score, evidence.as_likely_same_kind(best, rivals)
+    if kinds == {"staff_personal", "parent"}:
+        staff_match = next(m for m in [best, *rivals] if m.resolved_kind == "staff_personal")
+        also = [m for m in [best, *rivals] if m is not staff_match]
+        return (
+            "staff_personal",
+            staff_match.person,
+            max(staff_match.score, best.score),
+            evidence.staff_also_parent(staff_match, also),
+        )
+    serious = min([best, *rivals], key=lambda m: KIND_PRECEDENCE[m.resolved_kind])
+    everyone = [m for m in [best, *rivals] if m is not serious]
+    return (
+        serious.resolved_kind,
+        serious.person,
+        min(serious.score, MIXED_AMBIGUITY_CAP),
+        evidence.as_likely_mixed(serious, everyone),
+    )

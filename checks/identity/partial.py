@@ -1,0 +1,132 @@
+"""Partial readings: weak name evidence (a surname cut short, initials, a forename alone, "Mrs Ward").
+
+Looked for only when the profile carries an age cue (or, for staff, a title), and then only among the pupils
+sharing that forename (or the people sharing that surname): scoring drops them unless a cue agrees.
+"""
+
+from __future__ import annotations
+
+from checks.identity.candidates import Collector
+from checks.identity.evidence import form_note, where
+from checks.identity.register import Form
+from checks.identity.text import fold_name, squeeze
+from checks.identity.weights import BASE, NICKNAME_PARTIAL
+
+
+def _pupil_forms(c: Collector, key: str) -> list[Form]:
+    c.index.stats.lookups += 1
+    return c.index.pupils_by_forename.get(key, [])
+
+
+def partial_matches(c: Collector) -> None:
+    """Weak name evidence, looked at only when the profile also gives an age or school cue to check it against."""
+    p = c.profile
+    for source, tokens in (("display name", p.display_tokens), ("username", p.handle_tokens)):
+        at = where(p, source)
+        singles = [t for t in tokens if t.end - t.start == 1]
+        for a in singles:
+            for b in singles:
+                if b.start != a.start + 1:
+                    continue
+                if len(b.key) >= 3 and len(a.key) > 1:  # "harry_robin_y4": a surname cut short
+                    for form in _pupil_forms(c, a.key):
+                        surname = fold_name(form.person.surname).replace(" ", "")
+                        if surname.startswith(b.text) and surname != b.text:
+                            c.add(
+                                form.person,
+                                "surname_prefix",
+                                f'{form_note(form, a.text)}, surname starts "{b.text}"',
+                                at,
+                                BASE["surname_prefix"],
+                            )
+                if len(b.key) == 1 and len(a.key) > 1:
+                    for form in _pupil_forms(c, a.key):
+                        if (
+                            squeeze(form.person.surname.lower())[:1] == b.key
+                            or fold_name(form.person.surname)[:1] == b.key
+                        ):
+                            c.add(
+                                form.person,
+                                "forename_initial",
+                                f"{form_note(form, a.text)}, surname initial {b.key.upper()}",
+                                at,
+                                BASE["forename_initial"]
+                                - (NICKNAME_PARTIAL if form.how == "nickname" else 0.0),
+                            )
+                if len(a.key) == 1 and len(b.key) > 1:
+                    c.index.stats.lookups += 1
+                    for person in c.index.by_surname.get(b.key, ()):
+                        if (
+                            person.kind in ("pupil", "former_pupil")
+                            and fold_name(person.preferred or person.forename)[:1] == a.key
+                        ):
+                            c.add(
+                                person,
+                                "initial_surname",
+                                f"initial {a.key.upper()} + surname exact",
+                                at,
+                                BASE["initial_surname"],
+                            )
+        if source == "display name" and len(singles) == 1 and len(singles[0].key) > 1:
+            a = singles[0]
+            for form in _pupil_forms(c, a.key):
+                c.add(
+                    form.person,
+                    "forename_only",
+                    f"{form_note(form, a.text)} (forename only)",
+                    at,
+                    BASE["forename_only"] - (NICKNAME_PARTIAL if form.how == "nickname" else 0.0),
+                )
+    for chunk in p.chunks:
+        at = where(p, "username")
+        for i in range(2, len(chunk) - 1):
+            forms = _pupil_forms(c, squeeze(chunk[:i]))
+            rest = chunk[i:]
+            for form in forms:
+                surname = fold_name(form.person.surname).replace(" ", "")
+                if len(rest) >= 3 and surname.startswith(rest) and surname != rest:
+                    c.add(
+                        form.person,
+                        "surname_prefix",
+                        f'{form_note(form, chunk[:i])}, surname starts "{rest}" (run together in "{chunk}")',
+                        at,
+                        BASE["surname_prefix"],
+                    )
+        if len(chunk) >= 5:  # "jsmith": an initial then a surname
+            c.index.stats.lookups += 1
+            for person in c.index.by_surname.get(squeeze(chunk[1:]), ()):
+                if (
+                    person.kind in ("pupil", "former_pupil")
+                    and fold_name(person.preferred or person.forename)[:1] == chunk[0]
+                ):
+                    c.add(
+                        person,
+                        "initial_surname",
+                        f'initial {chunk[0].upper()} + surname exact (in "{chunk}")',
+                        at,
+                        BASE["initial_surname"],
+                    )
+    for chunk in [t.text for t in p.handle_tokens if t.end - t.start == 1]:
+        # "JessS2016" splits to "jess" + "s" above; "jesss" (forename + initial run together) needs this.
+        if len(chunk) >= 4:
+            for form in _pupil_forms(c, squeeze(chunk[:-1])):
+                if fold_name(form.person.surname)[:1] == chunk[-1] and squeeze(chunk) != form.key:
+                    c.add(
+                        form.person,
+                        "forename_initial",
+                        f'{form_note(form, chunk[:-1])}, surname initial {chunk[-1].upper()} (in "{chunk}")',
+                        where(p, "username"),
+                        BASE["forename_initial"],
+                    )
+    if p.title and p.display_tokens:
+        written = p.display_tokens[0]
+        c.index.stats.lookups += 1
+        for person in c.index.by_surname.get(written.key, ()):
+            if person.kind == "staff":
+                c.add(
+                    person,
+                    "title_surname",
+                    f"title {p.title.capitalize()} + surname exact",
+                    where(p, "display name"),
+                    BASE["title_surname"],
+                )

@@ -1,0 +1,93 @@
+"""What an audience member's profile says (its name tokens and cues), and a reading of it as a register person."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from checks.identity.cues import Cue, age_cues
+from checks.identity.register import Person, RegisterIndex
+from checks.identity.text import TITLES, fold_name, split_username, squeeze
+
+
+@dataclass(frozen=True)
+class Token:
+    key: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Profile:
+    platform: str
+    display: str
+    handle: str
+    bio: str
+    created: datetime | None
+    display_tokens: list[Token]
+    handle_tokens: list[Token]
+    chunks: list[str]
+    title: str | None
+    age: list[Cue]
+    adult: list[Cue]
+    school: list[Cue]
+
+
+@dataclass
+class Match:
+    person: Person
+    method: str  # a key of weights.BASE
+    note: str  # which name parts agreed and how
+    where: str  # 'display name "Jess Smith"' or 'username @jess_smith'
+    base: float
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def resolved_kind(self) -> str:
+        return "staff_personal" if self.person.kind == "staff" else self.person.kind
+
+
+def _tokens(words: list[str]) -> list[Token]:
+    tokens = [Token(squeeze(w), w, i, i + 1) for i, w in enumerate(words) if w]
+    if len(words) <= 6:  # "Hamilton Price" is one surname; "Mary Jane" one forename
+        tokens += [
+            Token(squeeze(a + b), f"{a} {b}", i, i + 2) for i, (a, b) in enumerate(itertools.pairwise(words))
+        ]
+    return tokens
+
+
+def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
+    display = member.get("display_name") or ""
+    handle = member.get("handle") or ""
+    bio = member.get("description") or ""
+    words = fold_name(display).split()
+    title = words[0] if words and words[0] in TITLES else None
+    if title:
+        words = words[1:]
+    split_words, _ = split_username(handle) if handle else ((), ())
+    unsplit = fold_name(handle).split()
+    handle_words = list(dict.fromkeys([*split_words, *unsplit]))
+    chunks = [w for w in handle_words if len(w) >= 5]
+    if len(words) == 1 and len(words[0]) >= 5:
+        chunks.append(words[0])
+    created = member.get("created_at")
+    return Profile(
+        platform=member["platform"],
+        display=display,
+        handle=handle,
+        bio=bio,
+        created=created,
+        display_tokens=_tokens(words),
+        handle_tokens=_tokens(list(split_words))
+        + [Token(squeeze(w), w, 100 + i, 101 + i) for i, w in enumerate(unsplit) if w not in split_words],
+        chunks=list(dict.fromkeys(chunks)),
+        title=title,
+        age=age_cues(handle, bio, display, index.as_of),
+        # Read only when a name matched someone (most profiles match nobody): see resolve_member.
+        adult=[],
+        school=[],
+    )

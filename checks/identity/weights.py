@@ -1,0 +1,91 @@
+"""Every weight, score and age constant identity resolution uses, each with the reason for its value.
+
+The rules' own thresholds (`exception_threshold` 0.85, `review_floor` 0.6) live in school.toml; these values are
+placed around them so that a name alone lands above, below or between them as docs/identity.md describes.
+"""
+
+from __future__ import annotations
+
+# --- what a name alone says (the base score of a reading) ------------------------------------------------
+BASE = {
+    # Forename + surname as the register spells it: strong, but people share names, so left short of certain.
+    "forename": 0.90,
+    # The preferred name is the name the child actually uses: as strong as the forename.
+    "preferred": 0.90,
+    # A diminutive from the curated UK list (Jess/Jessica): near a full name, still above the 0.85 threshold.
+    "nickname_uk": 0.86,
+    # A pair only the US-centred package knows (Amelia/Emily): below the threshold until another cue agrees.
+    "nickname": 0.80,
+    # One surname letter wrong ("Smiht"): a typo is likely but so is another family; a possible match.
+    "fuzzy_surname": 0.78,
+    # Surname cut short ("harry_robin"): only counted with an agreeing age cue, which lifts it to ~0.90.
+    "surname_prefix": 0.70,
+    # Forename + surname initial ("JessS2016"): with an age cue 0.80, a possible match until another cue agrees.
+    "forename_initial": 0.60,
+    # "Mrs Ward": only with the school or teaching in the bio (+0.15/+0.10): 0.65-0.80, a possible match.
+    "title_surname": 0.55,
+    # Initial + surname ("J. Smith"): weaker than the forename + initial; with an age cue a possible match.
+    "initial_surname": 0.50,
+    # A forename alone: needs an age cue and a school cue (0.45 + 0.20 + 0.20) to reach the threshold.
+    "forename_only": 0.45,
+}
+# Readings from weak name evidence: kept only when the profile gives an age cue (or, for "Mrs Ward", the school).
+PARTIAL = frozenset(
+    {"surname_prefix", "forename_initial", "initial_surname", "forename_only", "title_surname"}
+)
+
+# --- how the way a name is written moves its reading ------------------------------------------------------
+# "Smith Jessica": a natural order in registers and some cultures, so only a nudge (within TIE).
+SURNAME_FIRST = 0.02
+# "Adaeze Olawale-Obi" vs a parent "Adaeze Obi": just over TIE, so the exact reading wins outright.
+LONGER_SURNAME = 0.06
+# "Zoe Price" for Zoë Hamilton-Price: others called Price are as likely; just over TIE, so they win outright.
+SURNAME_PART = 0.06
+# "Calum" for "Callum": the same name to a reader, not the same spelling; just over TIE below the exact one.
+SPELLING_VARIANT = 0.06
+# "jessicasmith2016": run together is how usernames are written, only a nudge below separated words.
+RUN_TOGETHER = 0.02
+# A nickname in a partial name ("Jess S"): an inference on an inference, a nudge below the forename.
+NICKNAME_PARTIAL = 0.02
+
+# --- cues from the rest of the profile --------------------------------------------------------------------
+# An agreeing birth year, year group, "class of" or age: the strongest sign the account is this child.
+AGE_CUE = 0.20
+# Each further agreeing age cue: they mostly repeat the first, so each adds a little.
+MORE_AGE_CUES = 0.05
+# Forename/initial + the first three letters of the surname in the username: the surname is probably there.
+SURNAME_START_IN_USERNAME = 0.15
+# The bio names the school: a namesake pupil elsewhere would not, so as strong as an age cue.
+SCHOOL_CUE_PUPIL = 0.20
+# The bio names the school, for staff: adults mention workplaces more freely, so a little weaker.
+SCHOOL_CUE_STAFF = 0.15
+# The bio says they teach: fits a member of staff, but many people teach somewhere.
+TEACHING_CUE_STAFF = 0.10
+# "Year 6 teacher" for the Year 6 class teacher: tells two Mrs Halls apart (more than TIE between them).
+ROLE_CUE_STAFF = 0.10
+# "Mum of 2" for a parent: says adult, not which adult, so barely more than the name.
+ADULT_CUE_PARENT = 0.03
+# Username and display name name the same person: the same name twice, a little more confidence.
+USERNAME_AGREES = 0.03
+# Weak details that fit exactly one register entry: rarer than a namesake, so a small lift.
+ONLY_ONE = 0.05
+
+# --- the decision -----------------------------------------------------------------------------------------
+# No reading from a name is certain: only a declared handle (DECLARED) reaches 1.0.
+CEILING = 0.97
+# Below this a reading is not worth a person's time (under the 0.6 review floor): the member stays unknown.
+KEEP = 0.5
+# Readings this close are as likely: the small nudges (0.02-0.03) alone do not tell two people apart.
+TIE = 0.05
+# A pupil and an adult equally likely: held between floor and threshold, a possible finding for a person.
+MIXED_AMBIGUITY_CAP = 0.7
+# A handle declared in a register: the school told us whose account it is.
+DECLARED = 1.0
+# A parent's declared handle, same name as staff: one person in both registers, linked by name (DESIGN.md §5.6).
+DECLARED_PARENT_IS_STAFF = 0.9
+
+# --- ages -------------------------------------------------------------------------------------------------
+# No child under five opens an account; one opened earlier (or held by an under-five) is someone else's.
+EARLIEST_ACCOUNT_AGE = 5
+# Adulthood: an adult cue rules out a current pupil or a former pupil under this age.
+ADULT_AGE = 18

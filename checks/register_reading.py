@@ -1,0 +1,334 @@
+"""From a register file's bytes to rows of trimmed cells keyed by contract column (DESIGN.md §5.2).
+
+Schools export from SIMS, Arbor, Bromcom or Excel: the encoding, delimiter, line ends and header names
+vary, and what was found is recorded in `RegisterTable.reading` so a run can say how it read each file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from checks.register_contract import REGISTER_SPECS, RegisterSpec
+from checks.register_problems import RegisterNotes
+
+DELIMITERS = (",", ";", "\t")
+# A valid multi-byte UTF-8 sequence inside a file that is not UTF-8 means two encodings were mixed (a
+# UTF-8 file edited by a Windows-1252 tool): read either way, some names would come out garbled.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+_HEADER_NOISE = re.compile(r"[\s_\-]+")
+CONFIG_FILE = "school.toml"
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One data row: its spreadsheet line, and its trimmed cells for the contract columns the file has."""
+
+    line: int
+    cells: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RegisterTable:
+    """A register file as read: rows, the header each contract column had, and how the bytes were read."""
+
+    spec: RegisterSpec
+    header_line: int
+    rows: list[RegisterRow]
+    headers: dict[str, str]
+    reading: dict[str, Any]
+
+    @property
+    def file(self) -> str:
+        return self.spec.file
+
+    def has(self, column: str) -> bool:
+        return column in self.headers
+
+    def header(self, column: str) -> str:
+        return self.headers.get(column, column)
+
+
+class _Unreadable(Exception):
+    def __init__(self, line: int | None, message: str, expected: str | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.expected = expected
+
+
+def header_key(name: str) -> str:
+    """Header names compare without case, spaces, hyphens or underscores: `Date of Birth` is `date_of_birth`."""
+    return _HEADER_NOISE.sub("", name).casefold()
+
+
+def column_maps_by_register(
+    column_maps: Mapping[str, Mapping[str, str]] | None, notes: RegisterNotes
+) -> dict[str, Mapping[str, str]]:
+    """school.toml's mappings keyed by register name (`pupils` or `pupils.csv`); an unknown name is refused."""
+    by_register: dict[str, Mapping[str, str]] = {}
+    for key, mapping in (column_maps or {}).items():
+        name = key.strip().removesuffix(".csv")
+        if name not in REGISTER_SPECS:
+            # A mapping filed under a misspelt register would be silently ignored, and its columns with it.
+            notes.refuse(CONFIG_FILE, None, None, key, "is not a register", ", ".join(REGISTER_SPECS))
+            continue
+        by_register[name] = mapping
+    return by_register
+
+
+def read_register(
+    registers_dir: Path,
+    spec: RegisterSpec,
+    column_map: Mapping[str, str] | None,
+    notes: RegisterNotes,
+    files: dict[str, str],
+) -> RegisterTable | None:
+    """The file's rows, or None when nothing in it can be read; every problem found goes to `notes`."""
+    path = registers_dir / spec.file
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        notes.refuse(spec.file, None, None, None, f"is missing: there is no {spec.file} in {registers_dir}")
+        return None
+    except OSError as error:
+        notes.refuse(spec.file, None, None, None, f"cannot be read: {error.strerror or error}")
+        return None
+    files[spec.file] = hashlib.sha256(raw).hexdigest()
+
+    try:
+        text, encoding = _decode(raw)
+    except _Unreadable as unreadable:
+        notes.refuse(spec.file, unreadable.line, None, None, unreadable.message, unreadable.expected)
+        return None
+    delimiter = _sniff_delimiter(text)
+    records = _records(text, delimiter)
+    reading: dict[str, Any] = {
+        "encoding": encoding,
+        "delimiter": delimiter,
+        "line_endings": _line_endings(raw),
+        "date_forms": [],
+        "mapping": {},
+        "extra_columns": [],
+        "absent_columns": [],
+    }
+    try:
+        found = _header(records)
+        if found is None:
+            notes.refuse(
+                spec.file, 1, None, None, "has no header row", f"a header naming {', '.join(spec.columns)}"
+            )
+            return None
+        header_line, header = found
+        headers, positions = _match_header(spec, header_line, header, column_map, reading, notes)
+        rows = _rows(spec, records, positions, len(header), delimiter, notes)
+    except _Unreadable as unreadable:
+        notes.refuse(spec.file, unreadable.line, None, None, unreadable.message, unreadable.expected)
+        return None
+    return RegisterTable(spec, header_line, rows, headers, reading)
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _Unreadable(None, "is UTF-16 text", "CSV UTF-8 or CSV (Comma delimited), as Excel saves them")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as not_utf8:
+        body = raw.removeprefix(codecs.BOM_UTF8)
+        mixed = _UTF8_SEQUENCE.search(body)
+        if mixed:
+            raise _Unreadable(
+                _physical_line(body, mixed.start()),
+                "mixes UTF-8 text with bytes that are not UTF-8 "
+                f"(byte 0x{raw[not_utf8.start]:02X} on line {_physical_line(raw, not_utf8.start)})",
+                "the whole file in one encoding: save it again as CSV UTF-8",
+            ) from None
+        try:
+            return body.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError as not_cp1252:
+            raise _Unreadable(
+                _physical_line(body, not_cp1252.start),
+                f"is neither UTF-8 nor Windows-1252 text (byte 0x{body[not_cp1252.start]:02X})",
+                "CSV UTF-8 or CSV (Comma delimited), as Excel saves them",
+            ) from None
+    if text.startswith("\ufeff"):
+        return text[1:], "utf-8-sig"
+    return text, "utf-8"
+
+
+def _physical_line(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def _line_endings(raw: bytes) -> str:
+    if b"\r\n" in raw:
+        return "crlf"
+    # Excel for Mac's "CSV (Macintosh)" still ends lines with a bare CR.
+    return "cr" if b"\r" in raw else "lf"
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter the header line uses most, outside quotes; a one-column header reads as comma."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    started = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char in "\r\n":
+            if started:
+                break
+        elif char in counts:
+            counts[char] += 1
+        started = started or not char.isspace()
+    best = max(DELIMITERS, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """CSV records with their spreadsheet line: each record is one row, a blank line included."""
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter, strict=True, skipinitialspace=True
+    )
+    line = 0
+    while True:
+        line += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise _Unreadable(
+                line, f"is not valid CSV: {error}", "quotes around a whole cell, closed in the same cell"
+            ) from None
+        yield line, cells
+
+
+def _header(records: Iterator[tuple[int, list[str]]]) -> tuple[int, list[str]] | None:
+    for line, cells in records:
+        if any(cell.strip() for cell in cells):
+            return line, [cell.strip() for cell in cells]
+    return None
+
+
+def _match_header(
+    spec: RegisterSpec,
+    line: int,
+    header: list[str],
+    column_map: Mapping[str, str] | None,
+    reading: dict[str, Any],
+    notes: RegisterNotes,
+) -> tuple[dict[str, str], dict[str, int]]:
+    """Which position holds each contract column: the school's mapping first, then names that match."""
+    by_key = {header_key(column): column for column in spec.columns}
+    mapped: dict[str, str] = {}
+    for export_name, target in (column_map or {}).items():
+        column = by_key.get(header_key(target))
+        if column is None:
+            notes.refuse(
+                spec.file,
+                None,
+                export_name,
+                target,
+                f"is mapped in {CONFIG_FILE} to a column {spec.file} does not have",
+                ", ".join(spec.columns),
+            )
+            continue
+        mapped[header_key(export_name)] = column
+
+    claims: dict[str, list[int]] = {}
+    by_mapping = [position for position, name in enumerate(header) if header_key(name) in mapped]
+    for position in by_mapping:
+        claims.setdefault(mapped[header_key(header[position])], []).append(position)
+    extras: list[str] = []
+    for position, name in enumerate(header):
+        if not name or position in by_mapping:
+            continue
+        column = by_key.get(header_key(name))
+        # A column the school mapped another header onto is not claimed twice by its own name.
+        if column is None or (column in claims and claims[column][0] in by_mapping):
+            extras.append(name)
+        else:
+            claims.setdefault(column, []).append(position)
+
+    headers: dict[str, str] = {}
+    positions: dict[str, int] = {}
+    for column, claimed in sorted(claims.items(), key=lambda claim: claim[1][0]):
+        for position in claimed[1:]:
+            notes.refuse(
+                spec.file,
+                line,
+                header[position],
+                None,
+                f"is a second {column} column in the header (the first is {header[claimed[0]]!r})",
+                "each column once",
+            )
+        positions[column] = claimed[0]
+        headers[column] = header[claimed[0]]
+        if header[claimed[0]] != column:
+            reading["mapping"][header[claimed[0]]] = column
+
+    missing = [column for column in spec.required if column not in positions]
+    for column in missing:
+        notes.refuse(
+            spec.file,
+            line,
+            column,
+            None,
+            "is missing from the header",
+            f"the required columns {', '.join(spec.required)} (other names can be mapped in {CONFIG_FILE})",
+        )
+    absent = [column for column in spec.optional if column not in positions]
+    if absent:
+        reading["absent_columns"] = absent
+        notes.warn(spec.file, line, None, f"optional columns absent, read as empty: {', '.join(absent)}")
+    if extras:
+        reading["extra_columns"] = extras
+        notes.warn(
+            spec.file, line, None, f"columns ignored (not in the register contract): {', '.join(extras)}"
+        )
+    return headers, positions
+
+
+def _rows(
+    spec: RegisterSpec,
+    records: Iterator[tuple[int, list[str]]],
+    positions: dict[str, int],
+    width: int,
+    delimiter: str,
+    notes: RegisterNotes,
+) -> list[RegisterRow]:
+    rows: list[RegisterRow] = []
+    for line, cells in records:
+        # Spreadsheets leave blank and all-delimiter lines behind; they hold nothing to load.
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+            # Every cell after an unquoted delimiter has shifted one column along: nothing in the row is
+            # where the header says it is.
+            notes.refuse(
+                spec.file,
+                line,
+                None,
+                None,
+                f"has {len(cells)} cells but the header has {width} columns",
+                f"a cell holding {delimiter!r} to be in quotes",
+            )
+            continue
+        # Excel leaves out trailing empty cells on some rows; a short row's missing cells are empty.
+        rows.append(
+            RegisterRow(
+                line,
+                {column: cells[at].strip() if at < len(cells) else "" for column, at in positions.items()},
+            )
+        )
+    return rows

@@ -1,0 +1,168 @@
+"""What the media rules read: the images the school published, and the approved media register to match them to.
+
+Both come from the marts (`marts.fct_published_media`, `marts.dim_approved_media`). An approval covers an image
+for a platform when it is for that platform or `any`; it is *about* an image, whatever platform it covers, when it
+names the post or video id or its library file's pHash and dHash are within the match distance
+(docs/media-matching.md).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from checks.rule_support.posts import short_label
+
+PUBLISHED_MEDIA = """
+SELECT platform, account_id, post_id, media_key, media_type, url, post_url, phash, dhash, fetch_error, post_text
+FROM marts.fct_published_media WHERE post_id IS NOT NULL ORDER BY platform, post_id, media_key
+"""
+APPROVALS = """
+SELECT approval_id, file, platform, post_id, phash, dhash, pupils_pictured
+FROM marts.dim_approved_media ORDER BY approval_id
+"""
+
+
+@dataclass
+class PublishedMedia:
+    """One post or video and every image it carries (an X post's photos and video previews, a video's
+    thumbnail), each as a dict of its `marts.fct_published_media` columns."""
+
+    platform: str
+    account_id: str
+    subject_id: str
+    subject_url: str | None
+    label_text: str | None  # the post's text, the video's title
+    images: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def subject_kind(self) -> str:
+        return "video" if self.platform == "youtube" else "post"
+
+    @property
+    def label(self) -> str:
+        return short_label(self.label_text, f"{self.subject_kind} {self.subject_id}")
+
+
+def load_approvals(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The approved_media register in force, with each file's cached perceptual hashes."""
+    cursor = con.execute(APPROVALS)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+
+
+def load_published_media(con: duckdb.DuckDBPyConnection) -> list[PublishedMedia]:
+    """Every published image with its fingerprint, grouped by post or video (platform, account id, post id)."""
+    by_post: dict[tuple[str, str, str], PublishedMedia] = {}
+    cursor = con.execute(PUBLISHED_MEDIA)
+    columns = [d[0] for d in cursor.description]
+    for r in cursor.fetchall():
+        image = dict(zip(columns, r, strict=True))
+        key = (image["platform"], image["account_id"], image["post_id"])
+        if key not in by_post:
+            by_post[key] = PublishedMedia(*key, image["post_url"], image["post_text"])
+        by_post[key].images.append(image)
+    return list(by_post.values())
+
+
+def covers(approval_platform: str, platform: str) -> bool:
+    return approval_platform in (platform, "any")
+
+
+def _bits(hex_hash: str | None) -> int:
+    return int(hex_hash, 16) if hex_hash else 0
+
+
+class Library:
+    """Approved files with a hash, as arrays: one image is compared with thousands of approvals at once."""
+
+    def __init__(self, approvals: list[dict[str, Any]]) -> None:
+        self.approvals = [a for a in approvals if a["phash"]]
+        self.phash = np.array([_bits(a["phash"]) for a in self.approvals], dtype=np.uint64)
+        self.dhash = np.array([_bits(a["dhash"]) for a in self.approvals], dtype=np.uint64)
+        self.has_dhash = np.array([bool(a["dhash"]) for a in self.approvals], dtype=bool)
+
+    def distances(self, item: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+        """pHash and dHash distances from `item` to every approval (dHash -1 where either side lacks one)."""
+        phash = np.bitwise_count(self.phash ^ np.uint64(_bits(item["phash"]))).astype(np.int64)
+        dhash = np.bitwise_count(self.dhash ^ np.uint64(_bits(item["dhash"]))).astype(np.int64)
+        return phash, np.where(self.has_dhash & bool(item["dhash"]), dhash, -1)
+
+    def matches(self, item: dict[str, Any], max_distance: int) -> list[tuple[dict[str, Any], int]]:
+        """Approvals within `max_distance` bits on both hashes (pHash alone where a dHash is missing):
+        docs/media-matching.md measured platform copies within 4 bits on each, and no two different pictures
+        (nor two shots of one event) within 12 bits on both, though pHash alone came to 8."""
+        if not item["phash"] or not self.approvals:
+            return []
+        phash, dhash = self.distances(item)
+        hits = np.flatnonzero((phash <= max_distance) & (dhash <= max_distance))
+        return [(self.approvals[i], int(phash[i])) for i in hits]
+
+    def nearest(self, item: dict[str, Any]) -> tuple[dict[str, Any], int, int | None] | None:
+        if not item["phash"] or not self.approvals:
+            return None
+        phash, dhash = self.distances(item)
+        i = int(np.argmin(phash))
+        return self.approvals[i], int(phash[i]), (int(dhash[i]) if dhash[i] >= 0 else None)
+
+
+class Approvals:
+    """The approved_media register indexed for matching: by post/video id, and by hash per platform covered."""
+
+    def __init__(self, approvals: list[dict[str, Any]]) -> None:
+        self.by_id: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for approval in approvals:
+            if approval["post_id"]:
+                self.by_id[approval["post_id"]].append(approval)
+        self.everything = Library(approvals)
+        self.covering = {
+            platform: Library([a for a in approvals if covers(a["platform"], platform)])
+            for platform in ("x", "youtube")
+        }
+
+    def about(self, item: dict[str, Any], max_distance: int) -> list[tuple[dict[str, Any], str]]:
+        """Every approval that is about this image, whatever platform it covers: by post/video id, or by a
+        library file whose hashes are within `max_distance` bits. Each with how it matched."""
+        kind = "video" if item["platform"] == "youtube" else "post"
+        found = [(a, f"{a['approval_id']} by {kind} id") for a in self.by_id.get(item["post_id"], [])]
+        by_id = {a["approval_id"] for a, _ in found}
+        for approval, distance in self.everything.matches(item, max_distance):
+            if approval["approval_id"] not in by_id:
+                found.append(
+                    (approval, f"{approval['approval_id']} ({approval['file']}) at distance {distance}")
+                )
+        return found
+
+    def verdict(self, item: dict[str, Any], max_distance: int) -> tuple[bool, str]:
+        """Whether an approval for the item's platform covers it, and the evidence either way."""
+        for approval in self.by_id.get(item["post_id"], []):
+            if covers(approval["platform"], item["platform"]):
+                return True, f"approved by id in {approval['approval_id']}"
+        if item["phash"] is None:
+            return (
+                False,
+                f"{item['media_key']}: image could not be fetched to check ({item['fetch_error'] or 'no hash'})",
+            )
+        library = self.covering.get(item["platform"]) or Library([])
+        matched = library.matches(item, max_distance)
+        if matched:
+            approval, distance = min(matched, key=lambda m: m[1])
+            return True, f"matches {approval['approval_id']} ({approval['file']}) at distance {distance}"
+        nearest = library.nearest(item)
+        if nearest:
+            approval, phash, dhash = nearest
+            closest = (
+                f"nearest approved image {approval['approval_id']} ({approval['file']}) at distance {phash}"
+            )
+            closest += f" (dHash {dhash})" if dhash is not None else ""
+        else:
+            closest = "no approved images"
+        return (
+            False,
+            f"{item['media_key']}: not in the approved library ({closest}; a match needs both hashes <= "
+            f"{max_distance})",
+        )

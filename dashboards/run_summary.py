@@ -1,0 +1,49 @@
+"""What a run tells Prefect: the weekly summary as markdown, and the open exception keys as a table.
+
+Both live in Prefect's database, which is not the place for names: counts, rules, keys and statuses only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dashboards.report import OPEN_STATUSES, SEVERITY_ORDER, Outputs
+
+ARTIFACT_TABLE_FIELDS = ("key", "rule", "severity", "status", "first_seen", "last_seen")
+
+
+def weekly_summary_markdown(
+    as_of: date, outputs: Outputs, decided: dict[str, int], notices: list[dict[str, Any]] | None = None
+) -> str:
+    by_rule: dict[str, int] = {}
+    for row in outputs.exceptions:
+        by_rule[row["rule"]] = by_rule.get(row["rule"], 0) + 1
+    by_status = {s: sum(1 for r in outputs.exceptions if r["status"] == s) for s in OPEN_STATUSES}
+    by_severity = {s: sum(1 for r in outputs.exceptions if r["severity"] == s) for s in SEVERITY_ORDER}
+    held = [n for n in notices or [] if n["kind"] == "held"]
+    lines = [
+        f"# Social media audit, week of {as_of.isoformat()}",
+        "",
+        *(f"**Register held:** {n['message']}" for n in held),
+        *([""] if held else []),
+        f"{len(outputs.exceptions)} exceptions need attention ({by_status['new']} new this week, "
+        f"{by_status['reopened']} reopened, {by_status['open'] + by_status['acknowledged']} still open); "
+        f"{len(outputs.resolved)} resolved since last week. Held by a review decision: "
+        f"{decided.get('accepted', 0)} accepted, {decided.get('false_positive', 0)} false positive.",
+        "",
+        "| severity | open |",
+        "| --- | --- |",
+        *[f"| {severity} | {n} |" for severity, n in by_severity.items()],
+        "",
+        "| rule | open |",
+        "| --- | --- |",
+        *[f"| {rule} | {n} |" for rule, n in sorted(by_rule.items())],
+        "",
+        f"Report: `{outputs.paths['report.html']}`",
+    ]
+    return "\n".join(lines)
+
+
+def open_exceptions_table(outputs: Outputs) -> list[dict[str, Any]]:
+    return [{k: r[k] for k in ARTIFACT_TABLE_FIELDS} for r in outputs.exceptions]

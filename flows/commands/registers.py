@@ -1,0 +1,50 @@
+"""`socialaudit registers status|accept`: see and confirm register versions the weekly run held back."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from flows.commands.review import DEFAULT_DB
+
+NAME = "registers"
+HELP = "list register versions held back by the weekly run (status), or confirm them so the next run uses them (accept)"
+REGISTERS = ("pupils", "staff", "parents")
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("status", "accept"))
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"the warehouse (default {DEFAULT_DB})")
+    parser.add_argument("--register", choices=REGISTERS, help="accept only this register's held version")
+    parser.add_argument("--by", metavar="NAME", help="accept: who confirms the change")
+    parser.add_argument("--note", help="accept: why the change is right (e.g. 'Year 6 left in July')")
+
+
+def run(args: argparse.Namespace) -> int:
+    from warehouse.register_versions import accept_holds, pending_holds
+    from warehouse.reviews import republish_snapshot
+    from warehouse.snapshot import open_snapshot, write_with_retry
+
+    if not args.db.exists():
+        raise FileNotFoundError(f"{args.db} does not exist: run the weekly audit first")
+    if args.action == "status":
+        con = open_snapshot(args.db)
+        try:
+            holds = pending_holds(con)
+        finally:
+            con.close()
+        if not holds:
+            print("no register version is held: the registers in force are the files as last read")
+        for hold in holds:
+            print(f"{hold['register']}: held since {hold['first_held_on']}: {' '.join(hold['reasons'])}")
+        return 0
+    if not args.by or not args.note:
+        raise ValueError("registers accept needs --by NAME and --note 'why the change is right'")
+    accepted = write_with_retry(args.db, lambda con: accept_holds(con, args.register, args.by, args.note))
+    republish_snapshot(args.db)
+    what = f"the held {args.register} register" if args.register else "every held register"
+    if accepted == 0:
+        print(f"nothing to accept: {what} is not held")
+    else:
+        print(f"accepted {accepted} held version(s) ({what}); the next weekly run uses them")
+    return 0

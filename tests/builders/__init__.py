@@ -1,0 +1,1 @@
+"""Test builders: functions that make datasets, registers and files for tests (never fixtures)."""

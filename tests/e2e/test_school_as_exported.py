@@ -1,0 +1,214 @@
+"""A school as it really is (DESIGN.md §5.2-5.4, issue 9): registers as MIS exports write them, a warehouse named
+`audit.duckdb`, two X accounts sharing followers; and registers that shrink or break never close exceptions."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.builders.exports import (
+    add_leavers,
+    export_parents_as_excel_cp1252,
+    export_pupils_as_excel_utf8,
+    export_staff_with_extra_column,
+    read_rows,
+    write_rows,
+)
+from tests.flows.conftest import CHECK_OUTPUTS, table_fingerprint
+
+AS_OF = "2026-11-16"
+NEXT_WEEK = "2026-11-23"
+SEED = 23
+FOLLOWER_RULES = (
+    "pupil-follower",
+    "former-pupil-follower",
+    "staff-personal-follower",
+    "official-follows-person",
+)
+
+
+def _run(socialaudit, dataset: Path, db: Path, out: Path, as_of: str = AS_OF):
+    return socialaudit("run", "--sandbox", str(dataset), "--db", str(db), "--out", str(out), "--as-of", as_of)
+
+
+def _exceptions(out: Path) -> list[dict]:
+    return json.loads((out / "exceptions.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def schools(tmp_path_factory: pytest.TempPathFactory, socialaudit) -> dict:
+    root = tmp_path_factory.mktemp("as-exported")
+    clean = root / "clean"
+    made = socialaudit("sample", "--out", str(clean), "--seed", str(SEED), "--size", "small")
+    assert made.returncode == 0, made.stderr
+    add_leavers(clean / "registers")
+    exported = root / "exported"
+    shutil.copytree(clean, exported)
+    export_pupils_as_excel_utf8(exported / "registers")
+    export_parents_as_excel_cp1252(exported / "registers")
+    export_staff_with_extra_column(exported / "registers")
+    runs = {}
+    for name, dataset, db in (
+        ("clean", clean, root / "w.duckdb"),
+        ("exported", exported, root / "audit.duckdb"),
+    ):
+        result = _run(socialaudit, dataset, db, root / f"out-{name}")
+        assert result.returncode == 0, result.stderr[-3000:]
+        runs[name] = {
+            "dataset": dataset,
+            "db": db,
+            "out": root / f"out-{name}",
+            "rows": _exceptions(root / f"out-{name}"),
+        }
+    return runs
+
+
+def _follower_findings(rows: list[dict]) -> set[tuple]:
+    return {
+        (r["key"], r["severity"], r["person_kind"], r["person_id"])
+        for r in rows
+        if r["rule"] in FOLLOWER_RULES
+    }
+
+
+def test_an_exported_school_is_audited_like_the_clean_one(schools: dict) -> None:
+    exported, clean = schools["exported"], schools["clean"]
+    assert _follower_findings(exported["rows"]) == _follower_findings(clean["rows"])
+    assert _follower_findings(exported["rows"]), "the sample school has follower exceptions to compare"
+    checked = subprocess.run(
+        ["python3", str(CHECK_OUTPUTS), str(exported["out"]), "--dataset", str(exported["dataset"])],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_how_each_register_was_read_is_recorded_and_the_extra_column_warned_once(schools: dict) -> None:
+    from warehouse.db import connect
+
+    con = connect(schools["exported"]["db"], read_only=True)
+    try:
+        (reading,) = con.execute("SELECT reading FROM ref.register_loads").fetchall()[0]
+        notices = con.execute('SELECT file, "column", message FROM audit.register_notices').fetchall()
+    finally:
+        con.close()
+    reading = json.loads(reading)
+    assert reading["pupils.csv"]["encoding"] in ("utf-8-sig", "utf-8")
+    assert reading["parents.csv"]["encoding"] == "cp1252"
+    assert reading["staff.csv"]["delimiter"] == ";"
+    assert "DD/MM/YYYY" in reading["pupils.csv"]["date_forms"]
+    extra = [n for n in notices if n[0] == "staff.csv" and "Work Email" in (n[2] + (n[1] or ""))]
+    assert len(extra) == 1, notices
+    report = (schools["exported"]["out"] / "report.html").read_text(encoding="utf-8")
+    assert 'id="registers"' in report and "Work Email" in report
+
+
+def test_a_follower_of_both_x_accounts_has_one_exception_per_account(schools: dict) -> None:
+    rows = [r for r in schools["exported"]["rows"] if r["rule"] in FOLLOWER_RULES and r["platform"] == "x"]
+    accounts_by_subject: dict[tuple[str, str], set[str]] = {}
+    for row in rows:
+        accounts_by_subject.setdefault((row["rule"], row["subject_id"]), set()).add(row["account_id"])
+    shared = {subject for subject, accounts in accounts_by_subject.items() if len(accounts) == 2}
+    assert shared, "the sample's sports account shares pupil followers with the main account"
+    for rule, subject_id in shared:
+        pair = [r for r in rows if r["rule"] == rule and r["subject_id"] == subject_id]
+        assert len(pair) == 2 and len({r["key"] for r in pair}) == 2
+        assert len({r["account"] for r in pair}) == 2
+        assert len({r["person_id"] for r in pair}) == 1  # one identity, resolved once
+
+
+def test_a_register_with_three_problems_is_refused_naming_all_three(
+    tmp_path: Path, schools: dict, socialaudit
+) -> None:
+    dataset = tmp_path / "broken"
+    shutil.copytree(schools["clean"]["dataset"], dataset)
+    db = tmp_path / "audit.duckdb"
+    first = _run(socialaudit, dataset, db, tmp_path / "out")
+    assert first.returncode == 0, first.stderr[-2000:]
+    before = table_fingerprint(db)
+    header, rows = read_rows(dataset / "registers" / "pupils.csv")
+    rows[1][4] = "31/02/2015"  # no such date: line 3
+    rows[4][6] = "graduated"  # unknown status: line 6
+    rows[7][0] = rows[2][0]  # duplicate id: line 9
+    write_rows(dataset / "registers" / "pupils.csv", header, rows)
+    refused = _run(socialaudit, dataset, db, tmp_path / "out", NEXT_WEEK)
+    assert refused.returncode != 0
+    message = refused.stderr
+    for line, column, value in (
+        ("3", "date_of_birth", "31/02/2015"),
+        ("6", "status", "graduated"),
+        ("9", "pupil_id", rows[2][0]),
+    ):
+        assert f"line {line}" in message and column in message and value in message, message
+    assert table_fingerprint(db) == before
+
+
+def test_a_register_cut_to_four_year_groups_is_held_and_closes_nothing(
+    tmp_path: Path, schools: dict, socialaudit
+) -> None:
+    dataset = tmp_path / "cut"
+    shutil.copytree(schools["clean"]["dataset"], dataset)
+    db = tmp_path / "w.duckdb"
+    assert _run(socialaudit, dataset, db, tmp_path / "week1").returncode == 0
+    week1 = {r["key"] for r in _exceptions(tmp_path / "week1")}
+    header, rows = read_rows(dataset / "registers" / "pupils.csv")
+    kept = [r for r in rows if r[5] in ("1", "2", "3", "4") or r[6] == "left"]
+    assert len(kept) < len(rows)
+    write_rows(dataset / "registers" / "pupils.csv", header, kept)
+    week2 = _run(socialaudit, dataset, db, tmp_path / "week2", NEXT_WEEK)
+    assert week2.returncode == 0, week2.stderr[-2000:]
+    resolved = json.loads((tmp_path / "week2" / "resolved.json").read_text(encoding="utf-8"))
+    assert resolved == []
+    assert {r["key"] for r in _exceptions(tmp_path / "week2")} == week1
+    report = (tmp_path / "week2" / "report.html").read_text(encoding="utf-8")
+    assert "Registers held this week" in report and "pupils.csv held" in report
+    status = socialaudit("registers", "status", "--db", str(db))
+    assert status.returncode == 0 and "pupils: held since" in status.stdout
+
+
+def test_renaming_the_x_handle_in_school_toml_keeps_keys_and_decisions(
+    tmp_path: Path, schools: dict, socialaudit
+) -> None:
+    dataset = tmp_path / "renamed"
+    shutil.copytree(schools["clean"]["dataset"], dataset)
+    db = tmp_path / "w.duckdb"
+    assert _run(socialaudit, dataset, db, tmp_path / "week1").returncode == 0
+    week1 = {r["key"]: r for r in _exceptions(tmp_path / "week1")}
+    key = next(k for k, r in week1.items() if r["rule"] == "pupil-follower")
+    decided = socialaudit(
+        "review", key, "--db", str(db), "--decision", "acknowledge", "--note", "parents told", "--by", "ETL"
+    )
+    assert decided.returncode == 0, decided.stderr
+    toml = dataset / "school.toml"
+    handle = week1[key]["account"]
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(f'handle = "{handle}"', 'handle = "RenamedSchool"'),
+        encoding="utf-8",
+    )
+    assert _run(socialaudit, dataset, db, tmp_path / "week2", NEXT_WEEK).returncode == 0
+    week2 = {r["key"]: r for r in _exceptions(tmp_path / "week2")}
+    assert set(week2) - {k for k, r in week2.items() if r["rule"] == "account-drift"} == set(week1) - {
+        k for k, r in week1.items() if r["rule"] == "account-drift"
+    }
+    assert week2[key]["status"] == "acknowledged"
+    assert week2[key]["account"] == "RenamedSchool"
+
+
+def test_a_typo_in_school_toml_is_refused_with_its_line_and_the_nearest_name(
+    tmp_path: Path, schools: dict, socialaudit
+) -> None:
+    dataset = tmp_path / "typo"
+    shutil.copytree(schools["clean"]["dataset"], dataset)
+    toml = dataset / "school.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + "\n[retension]\nraw_pages_weeks = 4\n", encoding="utf-8"
+    )
+    refused = _run(socialaudit, dataset, tmp_path / "w.duckdb", tmp_path / "out")
+    assert refused.returncode != 0
+    assert "[retension]" in refused.stderr and "[retention]" in refused.stderr and "line" in refused.stderr
+    assert not (tmp_path / "w.duckdb").exists()

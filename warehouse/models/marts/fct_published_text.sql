@@ -1,0 +1,36 @@
+-- Every text the school published, one row per field: X post text, hashtags and alt texts (every post ever
+-- fetched), YouTube titles, descriptions and tags (the channel's latest videos fetch). Reading order within a
+-- post or video: field_order, then value_position (the hashtag's or tag's place in its list).
+CREATE OR REPLACE VIEW marts.fct_published_text AS
+WITH x_fields AS (
+    SELECT p.account_id, p.post_id, 0 AS field_order, 1 AS value_position, 'text' AS field, p.text AS value
+    FROM staging.stg_x__posts AS p
+    UNION ALL
+    SELECT p.account_id, p.post_id, 1, generate_subscripts(p.hashtags, 1), 'hashtag', unnest(p.hashtags)
+    FROM staging.stg_x__posts AS p
+    UNION ALL
+    SELECT m.account_id, m.post_id, 2 + m.position_in_post, 1, 'alt_text', m.alt_text
+    FROM staging.stg_x__media AS m
+    WHERE m.post_id IS NOT NULL AND m.alt_text IS NOT NULL
+),
+yt_fields AS (
+    SELECT account_id, video_id, 0 AS field_order, 1 AS value_position, 'title' AS field, title AS value
+    FROM marts.fct_published_videos
+    UNION ALL
+    SELECT account_id, video_id, 1, 1, 'description', description FROM marts.fct_published_videos
+    UNION ALL
+    SELECT account_id, video_id, 2, generate_subscripts(tags, 1), 'tag', unnest(tags) FROM marts.fct_published_videos
+)
+SELECT
+    'x' AS platform, p.account_id, 'post' AS subject_kind, p.post_id AS subject_id,
+    'https://x.com/i/status/' || p.post_id AS subject_url, p.text AS label_text,
+    len(p.media_keys) > 0 AS carries_media, f.field, f.value, f.field_order, f.value_position
+FROM staging.stg_x__posts AS p
+JOIN x_fields AS f ON f.account_id = p.account_id AND f.post_id = p.post_id
+UNION ALL
+SELECT
+    'youtube', v.account_id, 'video', v.video_id,
+    'https://www.youtube.com/watch?v=' || v.video_id, v.title,
+    true, f.field, f.value, f.field_order, f.value_position
+FROM marts.fct_published_videos AS v
+JOIN yt_fields AS f ON f.account_id = v.account_id AND f.video_id = v.video_id;
