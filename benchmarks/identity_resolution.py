@@ -12,7 +12,7 @@ import polars as pl
 
 from checks.identity import RegisterIndex, resolve_identities
 from checks.registers import PARENTS_SCHEMA, PUPILS_SCHEMA, STAFF_SCHEMA
-from connectors.sandbox.names import COMMUNITIES
+from sandbox.school.names import COMMUNITIES
 
 AS_OF = date(2026, 11, 16)
 PUPILS, STAFF, PARENTS, FOLLOWERS = 25_000, 5_000, 40_000, 250_000

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from checks.media_hash import fingerprint_image
-from connectors.sandbox.sample_images import (
+from sandbox.school.images import (
     SCENE_KINDS,
     Shot,
     camera_original_bytes,

@@ -53,3 +53,30 @@ def fingerprint_image(data: bytes) -> dict[str, Any]:
 def hamming(hex_a: str, hex_b: str) -> int:
     """Bits that differ between two equal-length hex hashes."""
     return (int(hex_a, 16) ^ int(hex_b, 16)).bit_count()
+
+
+def fingerprint_library(
+    approved_media: Any,
+    files: dict[str, str],
+    library_dir: Any,
+    cached: dict[str, dict[str, Any]],
+    prefix: str,
+) -> tuple[Any, dict[str, dict[str, Any]]]:
+    """The approved images' hashes by file sha256; a file whose bytes were hashed before is not decoded again.
+
+    `files` holds the sha256 the register loader already computed for each `approved_media/<name>`, so the
+    library is not even re-read. Returns the register frame with `file_sha256` added, and the new hashes.
+    """
+    import polars as pl
+
+    shas: list[str | None] = []
+    fresh: dict[str, dict[str, Any]] = {}
+    for name in approved_media["file"].to_list():
+        if not name:
+            shas.append(None)
+            continue
+        sha = files[f"{prefix}/{name}"]
+        shas.append(sha)
+        if sha not in cached and sha not in fresh:
+            fresh[sha] = fingerprint_image((library_dir / name).read_bytes())
+    return approved_media.with_columns(pl.Series("file_sha256", shas, dtype=pl.Utf8)), fresh

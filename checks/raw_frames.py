@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from checks.validation import SuiteResult
 
 FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
     "x_followers": {
@@ -111,3 +116,16 @@ def build_raw_frames(streams: dict[str, list[dict[str, Any]]]) -> dict[str, pl.D
         else pl.DataFrame(schema=FRAME_SCHEMAS[name])
         for name, shape in shapers.items()
     }
+
+
+def validate_platform_data(
+    streams_by_account: dict[str, dict[str, list[dict[str, Any]]]], as_of: date
+) -> list[SuiteResult]:
+    """One run of the raw suites per official account (suite names carry the account: `x_followers@<id>`)."""
+    from checks.validation import validate
+
+    return [
+        dataclasses.replace(result, suite=f"{result.suite}@{account_id}")
+        for account_id, streams in sorted(streams_by_account.items())
+        for result in validate(build_raw_frames(streams), as_of)
+    ]

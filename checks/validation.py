@@ -449,3 +449,15 @@ SUITES: dict[str, Callable[[date], SuiteSpec]] = {
     "yt_subscribers": _yt_subscribers_suite,
     "yt_comments": _yt_comments_suite,
 }
+
+
+def blocking_failures(results: list[SuiteResult]) -> str | None:
+    """One line naming every failed blocking expectation, or None when nothing stops the run."""
+    failed = [r for r in results if r.stops_run]
+    if not failed:
+        return None
+    return "; ".join(
+        f"{r.suite}: "
+        + ", ".join(f"{x['expectation']}({x.get('column') or ''})" for x in r.results if not x["success"])
+        for r in failed
+    )

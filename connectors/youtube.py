@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httplib2
@@ -204,3 +204,24 @@ def iter_comment_threads(
 
 def collect(stream: str, channel_id: str, pages: Iterator[Page]) -> Snapshot:
     return Snapshot("youtube", stream, channel_id, list(pages))
+
+
+def channel_streams(youtube: Any, channel_id: str, policy: RetryPolicy, mine: bool = False) -> list[Snapshot]:
+    """A channel's week: the channel, its uploads re-listed in full, their videos, visible subscribers, comments."""
+    channel = channel_snapshot(youtube, channel_id, policy, mine=mine)
+    uploads = collect(
+        "uploads", channel_id, iter_uploads(youtube, channel_id, uploads_playlist_id(channel), policy)
+    )
+    video_ids = [item["contentDetails"]["videoId"] for item in uploads.items if item.get("contentDetails")]
+    videos = collect("videos", channel_id, iter_videos(youtube, channel_id, video_ids, policy))
+    subscribers = collect("subscribers", channel_id, iter_subscribers(youtube, channel_id, policy))
+    comment_pages: list[Page] = []
+    for video in videos.items:
+        if (video.get("status") or {}).get("madeForKids"):
+            continue  # comments are disabled on made-for-kids videos: asking costs quota and answers 403
+        comment_pages.extend(iter_comment_threads(youtube, channel_id, video["id"], policy))
+    # Pages of every video's threads form one stream, numbered in the order they were read.
+    comments = Snapshot(
+        "youtube", "comments", channel_id, [replace(page, page_no=n) for n, page in enumerate(comment_pages)]
+    )
+    return [channel, uploads, videos, subscribers, comments]

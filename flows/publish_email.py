@@ -42,3 +42,25 @@ def send_messages(settings: EmailSettings, messages: list[EmailMessage], timeout
             smtp.send_message(message)
             recipients += [a.strip() for a in str(message["To"]).split(",")]
     return recipients
+
+
+def email_summary(email: EmailSettings, as_of: Any, school_name: str, outputs: Any, logger: Any) -> list[str]:
+    """Send the summary (and the DSL's copy); a failed send is logged, never fatal: the audit itself completed."""
+    from dashboards.summary_email import build_messages
+
+    messages = build_messages(
+        school_name,
+        as_of,
+        outputs.exceptions,
+        outputs.resolved,
+        outputs.paths["report.html"].read_bytes(),
+        email.sender,
+        list(email.to),
+        email.dsl,
+    )
+    try:
+        return send_messages(email, messages)
+    except (OSError, smtplib.SMTPException, ConfigError) as error:
+        # The error names the server's answer, never the password.
+        logger.warning("weekly e-mail not sent: %s: %s", type(error).__name__, error)
+        return []

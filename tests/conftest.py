@@ -1,11 +1,98 @@
-"""Suite-wide test settings: Prefect stays offline and keeps nothing between sessions."""
+"""Suite-wide fixtures: Prefect stays offline and keeps nothing between sessions; one Prefect test harness per
+session and the real `socialaudit` command run against it; a migrated warehouse file per test.
+
+Builders (functions that make data, files and readers) live in tests/builders/; only fixtures live here.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.builders.cli import CliResult
+from tests.builders.warehouse import migrated_warehouse, open_copy
 
 # Set before anything imports prefect: no telemetry offline, and results/caches never outlive a session.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ["PREFECT_LOCAL_STORAGE_PATH"] = tempfile.mkdtemp(prefix="socialaudit-prefect-storage-")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+Cli = Callable[..., CliResult]
+
+
+# --- Prefect and the `socialaudit` command ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url() -> Iterator[str]:
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        url = PREFECT_API_URL.value()
+        assert url, "the Prefect test harness did not publish an API URL"
+        yield str(url)
+
+
+@pytest.fixture(scope="session")
+def socialaudit(prefect_api_url: str) -> Cli:
+    """Run `socialaudit ARGS` in a subprocess that talks to the session's Prefect server."""
+
+    def run(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> CliResult:
+        environment = {**os.environ, "PREFECT_API_URL": prefect_api_url, **(env or {})}
+        executable = shutil.which("socialaudit", path=str(Path(sys.executable).parent)) or "socialaudit"
+        completed = subprocess.run(
+            [executable, *args], capture_output=True, text=True, env=environment, timeout=timeout, check=False
+        )
+        return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+    return run
+
+
+@pytest.fixture
+def socialaudit_inprocess(
+    prefect_api_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Cli:
+    """Run `socialaudit ARGS` in this process (same code path as the console script, without its start-up)."""
+    from flows.cli import main
+
+    def run(*args: str, env: dict[str, str] | None = None) -> CliResult:
+        with monkeypatch.context() as patch:
+            for name, value in (env or {}).items():
+                patch.setenv(name, value)
+            capsys.readouterr()
+            code = main(list(args))
+            captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+# --- a real warehouse file -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrated once per session with the real migrations and models; each test gets its own copy."""
+    return migrated_warehouse(tmp_path_factory.mktemp("template") / "warehouse.duckdb")
+
+
+@pytest.fixture
+def con(db_path: Path, migrated_template: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A real warehouse file, migrated and with every SQL model created (store_snapshot reads a view)."""
+    connection = open_copy(migrated_template, db_path)
+    yield connection
+    connection.close()

@@ -6,9 +6,8 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import polars as pl
@@ -22,27 +21,41 @@ def now_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-@dataclass(frozen=True)
-class RawPage:
-    page_no: int
-    request: dict[str, Any]
-    payload: dict[str, Any]
-    fetched_at: datetime
+# Streams read incrementally (by since_id): a fetch holds only what is new, never a full snapshot.
+INCREMENTAL_STREAMS = frozenset({"posts"})
 
 
-@dataclass(frozen=True)
-class RawSnapshot:
-    """What the warehouse needs of a fetched stream; connectors' Snapshot maps onto it in flows."""
+class PageLike(Protocol):
+    """What the warehouse keeps of one API response (connectors.paging.Page has this shape)."""
 
-    platform: str
-    account_id: str
-    stream: str
-    pages: Sequence[RawPage]
-    n_items: int
-    content_sha256: str
-    complete: bool
-    cursor: str | None = None
-    incremental: bool = False
+    @property
+    def page_no(self) -> int: ...
+    @property
+    def request(self) -> dict[str, Any]: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
+    @property
+    def fetched_at(self) -> datetime: ...
+
+
+class SnapshotLike(Protocol):
+    """What the warehouse needs of one fetched stream (connectors.paging.Snapshot has this shape)."""
+
+    @property
+    def platform(self) -> str: ...
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def stream(self) -> str: ...
+    @property
+    def pages(self) -> Sequence[PageLike]: ...
+    @property
+    def complete(self) -> bool: ...
+    @property
+    def cursor(self) -> str | None: ...
+    @property
+    def items(self) -> list[dict[str, Any]]: ...
+    def content_sha256(self) -> str: ...
 
 
 def read_cursor(con: duckdb.DuckDBPyConnection, platform: str, account_id: str, stream: str) -> str | None:
@@ -54,27 +67,30 @@ def read_cursor(con: duckdb.DuckDBPyConnection, platform: str, account_id: str, 
 
 
 def store_snapshot(
-    con: duckdb.DuckDBPyConnection, snapshot: RawSnapshot, as_of: date, run_id: str
+    con: duckdb.DuckDBPyConnection, snapshot: SnapshotLike, as_of: date, run_id: str
 ) -> str | None:
     """Append a snapshot unless the same content is already stored for that week; returns the id written.
 
     Incremental streams with nothing new store nothing. The cursor moves in the caller's transaction, so a
     crash can never leave a cursor pointing past rows that were not written.
     """
-    if snapshot.incremental and snapshot.n_items == 0:
+    incremental = snapshot.stream in INCREMENTAL_STREAMS
+    n_items = len(snapshot.items)
+    content_sha256 = snapshot.content_sha256()
+    if incremental and n_items == 0:
         return None
-    if not snapshot.incremental:
+    if not incremental:
         current = con.execute(
             "SELECT content_sha256 FROM staging.stg_raw__current_snapshots"
             " WHERE platform = ? AND account_id = ? AND stream = ? AND as_of = ?",
             [snapshot.platform, snapshot.account_id, snapshot.stream, as_of],
         ).fetchone()
-        if current and current[0] == snapshot.content_sha256:
+        if current and current[0] == content_sha256:
             return None
     else:
         seen = con.execute(
             "SELECT 1 FROM raw.snapshots WHERE platform = ? AND account_id = ? AND stream = ? AND content_sha256 = ?",
-            [snapshot.platform, snapshot.account_id, snapshot.stream, snapshot.content_sha256],
+            [snapshot.platform, snapshot.account_id, snapshot.stream, content_sha256],
         ).fetchone()
         if seen:
             return None
@@ -91,8 +107,8 @@ def store_snapshot(
             run_id,
             fetched_at,
             len(snapshot.pages),
-            snapshot.n_items,
-            snapshot.content_sha256,
+            n_items,
+            content_sha256,
             snapshot.complete,
         ],
     )

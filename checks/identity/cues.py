@@ -183,7 +183,7 @@ def school_cues(bio: str | None, phrases: set[str], initials: set[str], handles:
         return []
     text = plain_text(bio)
     folded = f" {fold_name(text)} "
-    cues = [Cue("school", phrase, phrase, "bio") for phrase in phrases if f" {phrase} " in folded]
+    cues = [Cue("school", phrase, phrase, "bio") for phrase in sorted(phrases) if f" {phrase} " in folded]
     for token in re.findall(r"[#@]?[A-Za-z][A-Za-z0-9_]{1,}", text):
         bare = token.lstrip("#@")
         if bare in initials or (token[0] in "#@" and bare.upper() in initials):

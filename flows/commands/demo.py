@@ -17,7 +17,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from connectors.sandbox.sample import write_sample
+    from sandbox.school import write_sample
 
     root: Path = args.dir
     if root.exists():

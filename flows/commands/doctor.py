@@ -51,7 +51,7 @@ def _endpoints(sandbox: Path | None) -> Iterator[str | None]:
     if sandbox is None:
         yield None
         return
-    from connectors.sandbox.server import SandboxServer
+    from sandbox.server import SandboxServer
 
     with SandboxServer(sandbox) as server:
         yield server.url

@@ -25,8 +25,8 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from connectors.sandbox.sample import write_sample
-    from flows.evaluation import Score, report, score_school
+    from sandbox.school import write_sample
+    from sandbox.school.evaluation import Score, report, score_school
 
     total = Score()
     with tempfile.TemporaryDirectory(prefix="socialaudit-eval-") as scratch:

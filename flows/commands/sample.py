@@ -22,7 +22,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from connectors.sandbox.sample import write_sample
+    from sandbox.school import write_sample
 
     labels = write_sample(args.out, seed=args.seed, size=args.size, as_of=args.as_of, week=args.week)
     print(f"sample school written to {args.out} (labels: {labels})")

@@ -17,7 +17,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from connectors.sandbox.server import SandboxServer
+    from sandbox.server import SandboxServer
 
     server = SandboxServer(args.dataset, port=args.port)
     with server:

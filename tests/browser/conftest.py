@@ -10,9 +10,6 @@ from typing import Any
 
 import pytest
 
-from tests.flows.conftest import prefect_api_url as prefect_api_url
-from tests.flows.conftest import socialaudit_inprocess as socialaudit_inprocess
-
 CHROMIUM = Path("/usr/bin/chromium")
 # Playwright's own browser download does not work here: drive the distribution's Chromium, quietly.
 CHROMIUM_ARGS = [

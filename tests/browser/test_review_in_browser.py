@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import uvicorn
 
-from connectors.sandbox.sample import write_sample
-from connectors.sandbox.sample_weeks import HOSTILE_DESCRIPTION, HOSTILE_TITLE
 from dashboards.review_app import create_app
+from sandbox.school import write_sample
+from sandbox.school.weeks import HOSTILE_DESCRIPTION, HOSTILE_TITLE
 from warehouse.db import connect
 
 WEEK0 = date(2026, 11, 16)

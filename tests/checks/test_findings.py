@@ -9,7 +9,8 @@ import duckdb
 import pytest
 
 from checks.findings import Finding, RuleContext, Thresholds
-from tests.checks.conftest import AS_OF, X_ACCOUNT, X_LABEL, identities
+from tests.builders.audience import identities
+from tests.builders.registers import AS_OF, X_ACCOUNT, X_LABEL
 
 FINDING = Finding(
     rule="pupil-follower",

@@ -11,16 +11,9 @@ import pytest
 
 from checks.identity import IDENTITY_COLUMNS, RegisterIndex, fold_name, resolve_identities
 from checks.registers import load_registers
-from tests.checks.conftest import (
-    AS_OF,
-    audience,
-    pupil,
-    register_index,
-    staff,
-    x_member,
-    yt_member,
-)
-from tests.checks.conftest import parent as parent_row
+from tests.builders.audience import audience, x_member, yt_member
+from tests.builders.registers import AS_OF, pupil, register_index, staff
+from tests.builders.registers import parent as parent_row
 from tests.checks.test_registers import write_registers
 
 JESS_CHANNEL = "UCjessSmithChannel00000A"

@@ -9,8 +9,9 @@ import pytest
 
 from checks.identity import RegisterIndex, fold_name, resolve_identities
 from checks.identity.text import split_username, squeeze
-from tests.checks.conftest import AS_OF, audience, pupil, register_frames, staff, x_member, yt_member
-from tests.checks.conftest import parent as parent_row
+from tests.builders.audience import audience, x_member, yt_member
+from tests.builders.registers import AS_OF, pupil, register_frames, staff
+from tests.builders.registers import parent as parent_row
 
 SCHOOL = "Meadowbank Community Primary School"
 RECENT = datetime(2025, 1, 1, tzinfo=UTC)

@@ -25,7 +25,7 @@ from checks.registers import (
     load_registers,
 )
 from checks.validation import SuiteResult
-from tests.checks.conftest import pupil, register_index
+from tests.builders.registers import pupil, register_index
 from tests.checks.test_registers import APPROVED_MEDIA, PARENTS, PUPILS, STAFF, write_registers
 
 AS_OF = date(2026, 11, 16)

@@ -18,9 +18,7 @@ import pytest
 
 from checks.rules import RULES
 from dashboards.report import FORMULA_LEADS, write_outputs
-from tests.checks.conftest import SHARED
-from tests.connectors.tiny_dataset import X_ACCOUNT_ID as X_ID
-from tests.dashboards.conftest import (
+from tests.builders.findings import (
     AS_OF,
     FIRST_WEEK,
     LAST_WEEK,
@@ -31,6 +29,8 @@ from tests.dashboards.conftest import (
     insert_rules,
     variant,
 )
+from tests.builders.paths import SHARED
+from tests.builders.tiny_dataset import X_ACCOUNT_ID as X_ID
 
 CONTRACT_FIELDS = {
     "key",

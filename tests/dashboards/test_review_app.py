@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dashboards.review_app import create_app
-from tests.dashboards.conftest import (
+from tests.builders.findings import (
     AS_OF,
     PUPIL_FOLLOWER,
     STAFF_FOLLOWER,

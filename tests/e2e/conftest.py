@@ -1,4 +1,73 @@
-"""Full runs of the real `socialaudit` command share the session's Prefect server (tests/flows/conftest.py)."""
+"""Whole audits of a school: `audit(...)` runs `socialaudit run --sandbox` and returns what it left (an Audit).
 
-from tests.flows.conftest import prefect_api_url as prefect_api_url
-from tests.flows.conftest import socialaudit as socialaudit
+`audit` runs the command in a subprocess and is session-scoped, so module fixtures may use it; `audit_inprocess`
+runs it in this process. Both take tests.builders.audits.run_audit's arguments, and `root`: the directory the
+school, the warehouse and the reports go in (relative `db` and `out` are taken inside it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Protocol
+
+import pytest
+
+from tests.builders.audits import AS_OF, Audit, run_audit
+from tests.builders.cli import CliResult
+
+
+class AuditFactory(Protocol):
+    def __call__(
+        self,
+        dataset: Path | None = None,
+        *,
+        toml: str = "",
+        env: Mapping[str, str] | None = None,
+        as_of: str = AS_OF,
+        db: str | Path = "w.duckdb",
+        out: str | Path = "out",
+        root: Path | None = None,
+    ) -> Audit: ...
+
+
+@pytest.fixture(scope="session")
+def audit(tmp_path_factory: pytest.TempPathFactory, socialaudit: Callable[..., CliResult]) -> AuditFactory:
+    """In a subprocess; `root` defaults to a fresh temporary directory per call."""
+
+    def run(
+        dataset: Path | None = None,
+        *,
+        toml: str = "",
+        env: Mapping[str, str] | None = None,
+        as_of: str = AS_OF,
+        db: str | Path = "w.duckdb",
+        out: str | Path = "out",
+        root: Path | None = None,
+    ) -> Audit:
+        root = root or tmp_path_factory.mktemp("audit")
+        return run_audit(socialaudit, root, dataset, toml=toml, env=env, as_of=as_of, db=db, out=out)
+
+    return run
+
+
+@pytest.fixture
+def audit_inprocess(tmp_path: Path, socialaudit_inprocess: Callable[..., CliResult]) -> AuditFactory:
+    """In this process; `root` defaults to the test's tmp_path."""
+
+    def run(
+        dataset: Path | None = None,
+        *,
+        toml: str = "",
+        env: Mapping[str, str] | None = None,
+        as_of: str = AS_OF,
+        db: str | Path = "w.duckdb",
+        out: str | Path = "out",
+        root: Path | None = None,
+    ) -> Audit:
+        root = root or tmp_path
+        return run_audit(
+            socialaudit_inprocess, root, dataset, toml=toml, env=env, as_of=as_of, db=db, out=out
+        )
+
+    return run

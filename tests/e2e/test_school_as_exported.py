@@ -18,7 +18,8 @@ from tests.builders.exports import (
     read_rows,
     write_rows,
 )
-from tests.flows.conftest import CHECK_OUTPUTS, table_fingerprint
+from tests.builders.paths import CHECK_OUTPUTS
+from tests.builders.warehouse import table_fingerprint
 
 AS_OF = "2026-11-16"
 NEXT_WEEK = "2026-11-23"
@@ -31,16 +32,12 @@ FOLLOWER_RULES = (
 )
 
 
-def _run(socialaudit, dataset: Path, db: Path, out: Path, as_of: str = AS_OF):
-    return socialaudit("run", "--sandbox", str(dataset), "--db", str(db), "--out", str(out), "--as-of", as_of)
-
-
 def _exceptions(out: Path) -> list[dict]:
     return json.loads((out / "exceptions.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def schools(tmp_path_factory: pytest.TempPathFactory, socialaudit) -> dict:
+def schools(tmp_path_factory: pytest.TempPathFactory, socialaudit, audit) -> dict:
     root = tmp_path_factory.mktemp("as-exported")
     clean = root / "clean"
     made = socialaudit("sample", "--out", str(clean), "--seed", str(SEED), "--size", "small")
@@ -56,7 +53,7 @@ def schools(tmp_path_factory: pytest.TempPathFactory, socialaudit) -> dict:
         ("clean", clean, root / "w.duckdb"),
         ("exported", exported, root / "audit.duckdb"),
     ):
-        result = _run(socialaudit, dataset, db, root / f"out-{name}")
+        result = audit(dataset, db=db, out=root / f"out-{name}").result
         assert result.returncode == 0, result.stderr[-3000:]
         runs[name] = {
             "dataset": dataset,
@@ -123,12 +120,12 @@ def test_a_follower_of_both_x_accounts_has_one_exception_per_account(schools: di
 
 
 def test_a_register_with_three_problems_is_refused_naming_all_three(
-    tmp_path: Path, schools: dict, socialaudit
+    tmp_path: Path, schools: dict, audit
 ) -> None:
     dataset = tmp_path / "broken"
     shutil.copytree(schools["clean"]["dataset"], dataset)
     db = tmp_path / "audit.duckdb"
-    first = _run(socialaudit, dataset, db, tmp_path / "out")
+    first = audit(dataset, db=db, out=tmp_path / "out").result
     assert first.returncode == 0, first.stderr[-2000:]
     before = table_fingerprint(db)
     header, rows = read_rows(dataset / "registers" / "pupils.csv")
@@ -136,7 +133,7 @@ def test_a_register_with_three_problems_is_refused_naming_all_three(
     rows[4][6] = "graduated"  # unknown status: line 6
     rows[7][0] = rows[2][0]  # duplicate id: line 9
     write_rows(dataset / "registers" / "pupils.csv", header, rows)
-    refused = _run(socialaudit, dataset, db, tmp_path / "out", NEXT_WEEK)
+    refused = audit(dataset, db=db, out=tmp_path / "out", as_of=NEXT_WEEK).result
     assert refused.returncode != 0
     message = refused.stderr
     for line, column, value in (
@@ -149,18 +146,18 @@ def test_a_register_with_three_problems_is_refused_naming_all_three(
 
 
 def test_a_register_cut_to_four_year_groups_is_held_and_closes_nothing(
-    tmp_path: Path, schools: dict, socialaudit
+    tmp_path: Path, schools: dict, socialaudit, audit
 ) -> None:
     dataset = tmp_path / "cut"
     shutil.copytree(schools["clean"]["dataset"], dataset)
     db = tmp_path / "w.duckdb"
-    assert _run(socialaudit, dataset, db, tmp_path / "week1").returncode == 0
+    assert audit(dataset, db=db, out=tmp_path / "week1").result.returncode == 0
     week1 = {r["key"] for r in _exceptions(tmp_path / "week1")}
     header, rows = read_rows(dataset / "registers" / "pupils.csv")
     kept = [r for r in rows if r[5] in ("1", "2", "3", "4") or r[6] == "left"]
     assert len(kept) < len(rows)
     write_rows(dataset / "registers" / "pupils.csv", header, kept)
-    week2 = _run(socialaudit, dataset, db, tmp_path / "week2", NEXT_WEEK)
+    week2 = audit(dataset, db=db, out=tmp_path / "week2", as_of=NEXT_WEEK).result
     assert week2.returncode == 0, week2.stderr[-2000:]
     resolved = json.loads((tmp_path / "week2" / "resolved.json").read_text(encoding="utf-8"))
     assert resolved == []
@@ -172,12 +169,12 @@ def test_a_register_cut_to_four_year_groups_is_held_and_closes_nothing(
 
 
 def test_renaming_the_x_handle_in_school_toml_keeps_keys_and_decisions(
-    tmp_path: Path, schools: dict, socialaudit
+    tmp_path: Path, schools: dict, socialaudit, audit
 ) -> None:
     dataset = tmp_path / "renamed"
     shutil.copytree(schools["clean"]["dataset"], dataset)
     db = tmp_path / "w.duckdb"
-    assert _run(socialaudit, dataset, db, tmp_path / "week1").returncode == 0
+    assert audit(dataset, db=db, out=tmp_path / "week1").result.returncode == 0
     week1 = {r["key"]: r for r in _exceptions(tmp_path / "week1")}
     key = next(k for k, r in week1.items() if r["rule"] == "pupil-follower")
     decided = socialaudit(
@@ -190,7 +187,7 @@ def test_renaming_the_x_handle_in_school_toml_keeps_keys_and_decisions(
         toml.read_text(encoding="utf-8").replace(f'handle = "{handle}"', 'handle = "RenamedSchool"'),
         encoding="utf-8",
     )
-    assert _run(socialaudit, dataset, db, tmp_path / "week2", NEXT_WEEK).returncode == 0
+    assert audit(dataset, db=db, out=tmp_path / "week2", as_of=NEXT_WEEK).result.returncode == 0
     week2 = {r["key"]: r for r in _exceptions(tmp_path / "week2")}
     assert set(week2) - {k for k, r in week2.items() if r["rule"] == "account-drift"} == set(week1) - {
         k for k, r in week1.items() if r["rule"] == "account-drift"
@@ -200,15 +197,12 @@ def test_renaming_the_x_handle_in_school_toml_keeps_keys_and_decisions(
 
 
 def test_a_typo_in_school_toml_is_refused_with_its_line_and_the_nearest_name(
-    tmp_path: Path, schools: dict, socialaudit
+    tmp_path: Path, schools: dict, audit
 ) -> None:
     dataset = tmp_path / "typo"
     shutil.copytree(schools["clean"]["dataset"], dataset)
-    toml = dataset / "school.toml"
-    toml.write_text(
-        toml.read_text(encoding="utf-8") + "\n[retension]\nraw_pages_weeks = 4\n", encoding="utf-8"
-    )
-    refused = _run(socialaudit, dataset, tmp_path / "w.duckdb", tmp_path / "out")
+    typo = "[retension]\nraw_pages_weeks = 4"
+    refused = audit(dataset, toml=typo, db=tmp_path / "w.duckdb", out=tmp_path / "out").result
     assert refused.returncode != 0
     assert "[retension]" in refused.stderr and "[retention]" in refused.stderr and "line" in refused.stderr
     assert not (tmp_path / "w.duckdb").exists()

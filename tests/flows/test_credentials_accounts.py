@@ -245,8 +245,8 @@ def test_a_sandbox_run_uses_the_accounts_own_variables_when_set(tmp_path, monkey
 def test_the_sandbox_answers_as_the_account_the_token_names(tmp_path):
     from connectors import x as xapi
     from connectors.paging import RetryPolicy
-    from connectors.sandbox.server import SandboxServer
-    from tests.connectors.tiny_dataset import X_ACCOUNT_ID, X_HANDLE, build_tiny_dataset
+    from sandbox.server import SandboxServer
+    from tests.builders.tiny_dataset import X_ACCOUNT_ID, X_HANDLE, build_tiny_dataset
 
     dataset = build_tiny_dataset(tmp_path / "school")
     sports_dir = dataset / "x" / "TinyLaneSports"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.connectors.tiny_dataset import build_tiny_dataset
+from tests.builders.tiny_dataset import build_tiny_dataset
 from warehouse.db import connect, migrate
 
 

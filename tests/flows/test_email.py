@@ -1,69 +1,29 @@
-"""The weekly e-mail: the ETL gets the summary with the report attached; the DSL gets safeguarding-critical news."""
+"""The weekly e-mail: the ETL gets the summary with the report attached; the DSL gets safeguarding-critical news.
+
+A whole run that sends them: tests/e2e/test_weekly_email.py.
+"""
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from dashboards.summary_email import build_messages, safeguarding_critical
 from flows.config import ConfigError, EmailSettings, load_config
 from flows.publish_email import send_messages, smtp_password
-from tests.connectors.tiny_dataset import build_tiny_dataset
-
-AS_OF = "2026-11-16"
-PASSWORD = "s3cret-smtp-password"
-
-
-@dataclass
-class Received:
-    envelope_to: list[str]
-    message: EmailMessage
-
-
-@dataclass
-class Mailbox:
-    received: list[Received] = field(default_factory=list)
-    logins: list[str] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.received.append(Received(list(envelope.rcpt_tos), parsed))
-        return "250 OK"
-
-    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
-        ok = isinstance(data, LoginPassword) and data.password.decode() == PASSWORD
-        if ok:
-            self.logins.append(data.login.decode())
-        return AuthResult(success=ok)
+from tests.builders.smtp import PASSWORD, Mailbox, serve_smtp
+from tests.builders.tiny_dataset import build_tiny_dataset
 
 
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    # aiosmtpd checks it is up by connecting to its own port, so it needs a real one, not 0.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(
-        box, hostname="127.0.0.1", port=port, authenticator=box.authenticate, auth_require_tls=False
-    )
-    controller.start()
-    try:
-        yield box, port
-    finally:
-        controller.stop()
+    with serve_smtp() as server:
+        yield server
 
 
 def row(severity: str, person_kind: str | None, status: str = "new", n: int = 1) -> dict[str, Any]:
@@ -171,42 +131,3 @@ def test_the_email_table_is_checked(tmp_path: Path, table: str, message: str) ->
     toml.write_text(toml.read_text(encoding="utf-8") + "\n" + table, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_config(toml)
-
-
-def test_the_weekly_run_emails_the_etl_and_the_dsl(
-    tmp_path: Path, smtp_server: tuple[Mailbox, int], socialaudit_inprocess
-) -> None:
-    box, port = smtp_server
-    dataset = build_tiny_dataset(tmp_path / "school")
-    toml = dataset / "school.toml"
-    toml.write_text(
-        toml.read_text(encoding="utf-8")
-        + f'\n[report.email]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\nfrom = "audit@tiny.sch.uk"\n'
-        'to = ["etl@tiny.sch.uk"]\ndsl = "dsl@tiny.sch.uk"\nusername = "audit"\npassword_env = "TINY_SMTP_PASSWORD"\n',
-        encoding="utf-8",
-    )
-    result = socialaudit_inprocess(
-        "run",
-        "--sandbox",
-        str(dataset),
-        "--db",
-        str(tmp_path / "w.duckdb"),
-        "--out",
-        str(tmp_path / "out"),
-        "--as-of",
-        AS_OF,
-        env={"TINY_SMTP_PASSWORD": PASSWORD},
-    )
-    assert result.returncode == 0, result.stderr
-    assert PASSWORD not in result.stdout + result.stderr
-    assert [r.envelope_to for r in box.received] == [["etl@tiny.sch.uk"], ["dsl@tiny.sch.uk"]]
-    etl, dsl = (r.message for r in box.received)
-    report = (tmp_path / "out" / "report.html").read_bytes()
-    for message in (etl, dsl):
-        (attachment,) = list(message.iter_attachments())
-        assert attachment.get_filename() == f"socialaudit-report-{AS_OF}.html"
-        assert attachment.get_content_type() == "text/html"
-        assert attachment.get_payload(decode=True) == report
-    summary = etl.get_body(("plain",))
-    assert summary is not None and "new this week" in summary.get_content()
-    assert "Safeguarding" in str(dsl["Subject"])

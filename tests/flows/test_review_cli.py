@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from flows.cli import main
-from tests.dashboards.conftest import (
+from tests.builders.findings import (
     AS_OF,
     PUPIL_FOLLOWER,
     STAFF_FOLLOWER,
@@ -20,9 +20,6 @@ from tests.dashboards.conftest import (
     insert_rules,
     variant,
 )
-from tests.dashboards.conftest import con as con
-from tests.dashboards.conftest import db_path as db_path
-from tests.dashboards.conftest import migrated_template as migrated_template
 from warehouse.snapshot import publish_snapshot
 
 HYPERLINK = '=HYPERLINK("http://evil","x")'

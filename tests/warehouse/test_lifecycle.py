@@ -8,7 +8,8 @@ from typing import Any
 import duckdb
 
 from checks.findings import Finding
-from tests.warehouse.conftest import WEEK, count, rows
+from tests.builders.raw_pages import WEEK
+from tests.builders.warehouse import count, rows
 from warehouse.lifecycle import apply_findings
 
 PUPIL = Finding(

@@ -6,7 +6,8 @@ import dataclasses
 
 import duckdb
 
-from tests.warehouse.conftest import WEEK, rows, snapshot, x_user
+from tests.builders.raw_pages import WEEK, snapshot, x_user
+from tests.builders.warehouse import rows
 from tests.warehouse.test_lifecycle import PUPIL
 from warehouse.lifecycle import apply_findings
 from warehouse.load import store_snapshot

@@ -10,7 +10,8 @@ import duckdb
 import pytest
 
 from checks.findings import Finding
-from tests.warehouse.conftest import WEEK, rows
+from tests.builders.raw_pages import WEEK
+from tests.builders.warehouse import rows
 from tests.warehouse.test_lifecycle import PUPIL, STAFF, apply, events, exception, snapshot_of_audit
 from warehouse.reviews import ReviewError, history, record_review, review_and_publish
 from warehouse.snapshot import open_snapshot

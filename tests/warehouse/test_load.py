@@ -10,9 +10,11 @@ import duckdb
 import polars as pl
 
 from checks.registers import APPROVED_MEDIA_SCHEMA, PARENTS_SCHEMA, PUPILS_SCHEMA, STAFF_SCHEMA
-from tests.warehouse.conftest import T0, WEEK, X_ACCOUNT, count, rows, snapshot, x_post, x_posts_page, x_user
+from tests.builders.raw_pages import T0, WEEK, X_ACCOUNT, snapshot, x_post, x_posts_page, x_user
+from tests.builders.warehouse import count, rows
 from warehouse.db import connect
 from warehouse.load import (
+    INCREMENTAL_STREAMS,
     known_media_refs,
     read_cursor,
     record_run,
@@ -62,7 +64,7 @@ def test_pages_are_kept_as_received(con: duckdb.DuckDBPyConnection) -> None:
 
 def test_an_empty_incremental_snapshot_writes_nothing(con: duckdb.DuckDBPyConnection) -> None:
     empty = snapshot("x", X_ACCOUNT, "posts", [{"meta": {"result_count": 0}}], cursor="1850000000000000012")
-    assert empty.incremental and empty.n_items == 0
+    assert empty.stream in INCREMENTAL_STREAMS and empty.items == []
     assert store_snapshot(con, empty, WEEK[1], "run-1") is None
     assert count(con, "SELECT * FROM raw.snapshots") == 0
     assert count(con, "SELECT * FROM meta.sync_cursors") == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.warehouse.conftest import count
+from tests.builders.warehouse import count
 from warehouse.db import MIGRATIONS_DIR, Migration, MigrationError, connect, discover_migrations, migrate
 
 INITIAL_SQL = (MIGRATIONS_DIR / "0001_initial.sql").read_text(encoding="utf-8")

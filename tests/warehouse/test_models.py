@@ -6,14 +6,12 @@ from datetime import timedelta
 
 import duckdb
 
-from tests.warehouse.conftest import (
+from tests.builders.raw_pages import (
     CHANNEL,
     T0,
     WEEK,
     X_ACCOUNT,
-    count,
     items_page,
-    rows,
     snapshot,
     x_photo,
     x_post,
@@ -25,6 +23,7 @@ from tests.warehouse.conftest import (
     yt_thread,
     yt_video,
 )
+from tests.builders.warehouse import count, rows
 from warehouse.load import store_media_fingerprints, store_snapshot
 from warehouse.sql_models import apply_models, model_files
 

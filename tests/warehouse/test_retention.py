@@ -6,7 +6,8 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from flows.config import RetentionSettings
-from tests.warehouse.conftest import CHANNEL, WEEK, X_ACCOUNT, count, rows, snapshot, x_post, x_user
+from tests.builders.raw_pages import CHANNEL, WEEK, X_ACCOUNT, snapshot, x_post, x_user
+from tests.builders.warehouse import count, rows
 from warehouse import retention
 from warehouse.load import store_snapshot
 

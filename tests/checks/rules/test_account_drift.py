@@ -9,9 +9,9 @@ import pytest
 
 from checks.findings import ConfiguredAccount
 from checks.rules.account_drift import RULE
-from tests.checks.conftest import AS_OF, CHANNEL, CHANNEL_LABEL, X_ACCOUNT, X_LABEL
-from tests.checks.rules.published import Published
-from tests.warehouse.conftest import x_user, yt_channel
+from tests.builders.published import Published
+from tests.builders.raw_pages import x_user, yt_channel
+from tests.builders.registers import AS_OF, CHANNEL, CHANNEL_LABEL, X_ACCOUNT, X_LABEL
 
 LAST_WEEK = AS_OF - timedelta(days=7)
 APPROVED = (

@@ -8,16 +8,9 @@ import duckdb
 import pytest
 
 from checks.rules.consent_breach import RULE
-from tests.checks.conftest import (
-    AS_OF,
-    CHANNEL_LABEL,
-    X_LABEL,
-    approval,
-    platform_copy,
-    pupil,
-    textured_image,
-)
-from tests.checks.rules.published import Published
+from tests.builders.images import platform_copy, textured_image
+from tests.builders.published import Published
+from tests.builders.registers import AS_OF, CHANNEL_LABEL, X_LABEL, approval, pupil
 
 POST = "1850000000000000001"
 CONSENTING = pupil("P0001", "Ava", "Green")

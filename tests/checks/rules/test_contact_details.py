@@ -6,8 +6,8 @@ import duckdb
 import pytest
 
 from checks.rules.contact_details import RULE, masked, national_digits
-from tests.checks.conftest import CHANNEL_LABEL, X_LABEL
-from tests.checks.rules.published import Published
+from tests.builders.published import Published
+from tests.builders.registers import CHANNEL_LABEL, X_LABEL
 
 SCHOOL = {"email_domains": ("tinylane.example.org.uk",), "phones": ("01632 960263",)}
 

@@ -10,16 +10,9 @@ import pytest
 from checks.findings import Thresholds
 from checks.identity import resolve_identities
 from checks.rules.former_pupil_follower import RULE
-from tests.checks.conftest import (
-    AS_OF,
-    X_ACCOUNT,
-    audience,
-    identity,
-    pupil,
-    register_index,
-    x_member,
-)
-from tests.checks.rules.conftest import rule_context, run_rule
+from tests.builders.audience import audience, identity, x_member
+from tests.builders.registers import AS_OF, X_ACCOUNT, pupil, register_index
+from tests.builders.rules import rule_context, run_rule
 
 KACPER = "1600000000000000011"
 

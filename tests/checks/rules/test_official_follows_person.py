@@ -8,17 +8,9 @@ import duckdb
 
 from checks.identity import resolve_identities
 from checks.rules.official_follows_person import RULE
-from tests.checks.conftest import (
-    X_ACCOUNT,
-    audience,
-    identity,
-    parent,
-    pupil,
-    register_index,
-    staff,
-    x_member,
-)
-from tests.checks.rules.conftest import rule_context, run_rule
+from tests.builders.audience import audience, identity, x_member
+from tests.builders.registers import X_ACCOUNT, parent, pupil, register_index, staff
+from tests.builders.rules import rule_context, run_rule
 
 
 def following(

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from checks.rules.political_content import RULE, political_phrases
-from tests.checks.rules.published import Published
+from tests.builders.published import Published
 
 
 @pytest.fixture

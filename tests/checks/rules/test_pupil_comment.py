@@ -9,17 +9,9 @@ import pytest
 
 from checks.identity import resolve_identities
 from checks.rules.pupil_comment import RULE
-from tests.checks.conftest import (
-    AS_OF,
-    CHANNEL,
-    CHANNEL_LABEL,
-    audience,
-    identity,
-    pupil,
-    register_index,
-    yt_member,
-)
-from tests.checks.rules.conftest import rule_context, run_rule
+from tests.builders.audience import audience, identity, yt_member
+from tests.builders.registers import AS_OF, CHANNEL, CHANNEL_LABEL, pupil, register_index
+from tests.builders.rules import rule_context, run_rule
 from warehouse.sql_models import MODELS_DIR
 
 JESS = "UCjessSmithChannel00000A"

@@ -8,20 +8,9 @@ import pytest
 from checks.findings import Thresholds
 from checks.identity import resolve_identities
 from checks.rules.pupil_follower import RULE
-from tests.checks.conftest import (
-    CHANNEL,
-    X_ACCOUNT,
-    X_LABEL,
-    audience,
-    identity,
-    parent,
-    pupil,
-    register_index,
-    staff,
-    x_member,
-    yt_member,
-)
-from tests.checks.rules.conftest import rule_context, run_rule
+from tests.builders.audience import audience, identity, x_member, yt_member
+from tests.builders.registers import CHANNEL, X_ACCOUNT, X_LABEL, parent, pupil, register_index, staff
+from tests.builders.rules import rule_context, run_rule
 
 JESS = "1600000000000000001"
 

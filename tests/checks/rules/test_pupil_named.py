@@ -8,8 +8,9 @@ import duckdb
 import pytest
 
 from checks.rules.pupil_named import RULE, diminutives
-from tests.checks.conftest import X_ACCOUNT, X_LABEL, original, parent, pupil, staff, textured_image
-from tests.checks.rules.published import Published
+from tests.builders.images import original, textured_image
+from tests.builders.published import Published
+from tests.builders.registers import X_ACCOUNT, X_LABEL, parent, pupil, staff
 
 PUPILS = [
     pupil("P0001", "William", "Price"),

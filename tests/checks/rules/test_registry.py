@@ -15,7 +15,7 @@ import pytest
 import checks.rules
 from checks.rule_support.rule import Rule
 from checks.rules import RULES, rule_by_id
-from tests.checks.conftest import SHARED
+from tests.builders.paths import SHARED
 
 POLICIES = SHARED / "policies"
 # "corbets-tey.txt §6", "bledington.txt A", "carleton-green.txt §4.1(v)"

@@ -7,19 +7,9 @@ import pytest
 
 from checks.identity import resolve_identities
 from checks.rules.staff_personal_follower import RULE
-from tests.checks.conftest import (
-    CHANNEL,
-    X_ACCOUNT,
-    X_LABEL,
-    audience,
-    identity,
-    parent,
-    register_index,
-    staff,
-    x_member,
-    yt_member,
-)
-from tests.checks.rules.conftest import rule_context, run_rule
+from tests.builders.audience import audience, identity, x_member, yt_member
+from tests.builders.registers import CHANNEL, X_ACCOUNT, X_LABEL, parent, register_index, staff
+from tests.builders.rules import rule_context, run_rule
 
 WARD = "1700000000000000002"
 

@@ -19,22 +19,12 @@ from PIL import Image
 from checks.findings import Finding
 from checks.media_hash import UnreadableImage, fingerprint_image, hamming
 from checks.rules.unapproved_media import RULE
-from connectors.sandbox import sample_images
-from tests.checks.conftest import (
-    AS_OF,
-    CHANNEL,
-    X_ACCOUNT,
-    X_LABEL,
-    approval,
-    encode,
-    original,
-    platform_copy,
-    register_frames,
-    textured_image,
-)
-from tests.checks.rules.conftest import rule_context
-from tests.checks.rules.published import Published
-from tests.warehouse.conftest import items_page, snapshot, x_photo, x_post, x_posts_page, yt_video
+from sandbox.school import images as sample_images
+from tests.builders.images import encode, original, platform_copy, textured_image
+from tests.builders.published import Published
+from tests.builders.raw_pages import items_page, snapshot, x_photo, x_post, x_posts_page, yt_video
+from tests.builders.registers import AS_OF, CHANNEL, X_ACCOUNT, X_LABEL, approval, register_frames
+from tests.builders.rules import rule_context
 from warehouse.load import store_approved_hashes, store_media_fingerprints, store_registers, store_snapshot
 
 

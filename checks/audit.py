@@ -1,0 +1,73 @@
+"""The checks pass of a week: who each follower is, then every enabled policy rule over the week's marts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from checks.findings import ConfiguredAccount, Finding, RuleContext, Thresholds
+from checks.identity import RegisterIndex, resolve_identities
+from checks.registers import Registers
+from checks.rules import RULES
+from warehouse.week import CheckOutcome
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """What the checks need of school.toml (flows builds it; checks never read configuration files)."""
+
+    school_name: str
+    accounts: tuple[ConfiguredAccount, ...]
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    email_domains: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    disabled: tuple[str, ...] = ()
+
+
+def run_checks(
+    con: duckdb.DuckDBPyConnection, settings: AuditSettings, registers: Registers, as_of: date
+) -> CheckOutcome:
+    audience = con.execute("SELECT * FROM marts.fct_audience WHERE as_of = ?", [as_of]).pl()
+    index = RegisterIndex(
+        registers.pupils,
+        registers.staff,
+        registers.parents,
+        as_of,
+        school_name=settings.school_name,
+        official_handles=tuple(a.handle for a in settings.accounts),
+    )
+    identities = resolve_identities(audience, index)
+    ctx = RuleContext(
+        as_of=as_of,
+        con=con,
+        identities=identities,
+        account_labels={(a.platform, a.id): a.handle for a in settings.accounts},
+        thresholds=settings.thresholds,
+        school_name=settings.school_name,
+        email_domains=settings.email_domains,
+        phones=settings.phones,
+        accounts=settings.accounts,
+        options=settings.options,
+    )
+    findings: list[Finding] = []
+    rules_run: list[str] = []
+    for rule in RULES:
+        if rule.id in settings.disabled:
+            continue
+        findings.extend(rule.find(ctx))
+        rules_run.append(rule.id)
+    return CheckOutcome(
+        identities=identities,
+        findings=[f.as_row(as_of) for f in findings],
+        rules_run=rules_run,
+        register_ids={
+            *registers.pupils["pupil_id"].to_list(),
+            *registers.staff["staff_id"].to_list(),
+            *registers.parents["parent_id"].to_list(),
+        },
+        audience=audience.height,
+    )

@@ -1,0 +1,79 @@
+"""What the rest of the pipeline needs to know about fetched streams, read from the payloads here, once.
+
+The payload shapes (X `includes.media`, YouTube `snippet.thumbnails`) are the connectors' business: callers get
+plain lists of objects, never a payload to pick apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from connectors.paging import Snapshot
+
+THUMBNAIL_SIZES = ("maxres", "high", "medium", "default")
+# Which fetched streams are validated before storing, under which suite name.
+VALIDATED = {
+    ("x", "followers"): "x_followers",
+    ("x", "following"): "x_following",
+    ("x", "posts"): "x_posts",
+    ("youtube", "videos"): "yt_videos",
+    ("youtube", "subscribers"): "yt_subscribers",
+    ("youtube", "comments"): "yt_comments",
+}
+
+
+def post_media(snapshot: Snapshot) -> list[dict[str, Any]]:
+    """The media objects X sent beside a posts snapshot's pages (`includes.media`)."""
+    return [
+        media for page in snapshot.pages for media in (page.payload.get("includes") or {}).get("media", [])
+    ]
+
+
+def thumbnail_url(video: dict[str, Any]) -> str | None:
+    thumbnails = (video.get("snippet") or {}).get("thumbnails") or {}
+    return next((thumbnails[size]["url"] for size in THUMBNAIL_SIZES if size in thumbnails), None)
+
+
+def media_references(snapshots: Iterable[Snapshot]) -> list[dict[str, Any]]:
+    """Every published image a run may fingerprint: X photos and video previews, YouTube thumbnails."""
+    wanted: dict[str, dict[str, Any]] = {}
+    for snap in snapshots:
+        if snap.platform == "x" and snap.stream == "posts":
+            for media in post_media(snap):
+                url = media.get("url") or media.get("preview_image_url")
+                if url:
+                    ref = f"x:{media['media_key']}"
+                    wanted[ref] = {
+                        "media_ref": ref,
+                        "platform": "x",
+                        "account_id": snap.account_id,
+                        "url": url,
+                    }
+        if snap.platform == "youtube" and snap.stream == "videos":
+            for video in snap.items:
+                url = thumbnail_url(video)
+                if url:
+                    ref = f"youtube:{video['id']}"
+                    wanted[ref] = {
+                        "media_ref": ref,
+                        "platform": "youtube",
+                        "account_id": snap.account_id,
+                        "url": url,
+                    }
+    return [wanted[ref] for ref in sorted(wanted)]
+
+
+def validation_streams(snapshots: Iterable[Snapshot]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """The objects to validate, per official account and suite: one account's followers are one frame, so a
+    person who follows two official accounts is not a duplicate."""
+    by_account: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for snap in snapshots:
+        suite = VALIDATED.get((snap.platform, snap.stream))
+        if suite is None:
+            continue
+        streams = by_account.setdefault(snap.account_id, {})
+        streams.setdefault(suite, []).extend(snap.items)
+        if suite == "x_posts":
+            streams.setdefault("x_media", []).extend(post_media(snap))
+    return by_account

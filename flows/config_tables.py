@@ -1,0 +1,385 @@
+"""The optional school.toml tables: [api], [rules], [credentials], [warehouse], [retention], [registers] and
+[report.email]. Each has a frozen dataclass of its settings, with their defaults, and a `parse_*` function that reads
+and checks it, reporting every problem (with its line) to `Problems`."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flows.config_strict import (
+    KeyPath,
+    Problems,
+    checked_settings,
+    describe_value,
+    dotted_key,
+    is_string_list,
+    nearest_name,
+    sub_table,
+)
+
+if TYPE_CHECKING:
+    from flows.config import Account
+
+
+# `credentials = "NAME"` in an [[accounts]] entry, and the NAME of a `[credentials.NAME]` table.
+CREDENTIALS_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    max_retries: int = 5
+    backoff_seconds: float = 2.0
+    max_wait_seconds: float = 900.0
+    max_follow_pages: int = 500
+    max_post_pages: int = 40
+    media_max_bytes: int = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    exception_threshold: float = 0.85
+    review_floor: float = 0.6
+    media_hash_max_distance: int = 8  # bits on pHash and on dHash: docs/media-matching.md
+    disabled: tuple[str, ...] = ()
+    # `[rules.<rule-id>]` sub-tables: settings one rule reads (e.g. extra political terms).
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+# The option keys each rule reads from its `[rules.<rule-id>]` table, every one a list of strings. A rule that
+# gains an option adds it here; a rule not listed takes none, so a mistyped option is refused, not ignored.
+RULE_OPTIONS: dict[str, tuple[str, ...]] = {
+    "contact-details": ("allowed",),
+    "political-content": ("extra_terms", "ignore_terms"),
+}
+
+
+@dataclass(frozen=True)
+class CredentialSettings:
+    """Where live credentials come from; environment variables (flows/credentials.py) are always a fallback."""
+
+    x_secret_block: str | None = (
+        None  # a Prefect Secret holding {consumer_key, consumer_secret, access_token, ...}
+    )
+    youtube_secret_block: str | None = None  # a Prefect Secret holding the owner's authorised-user JSON
+    youtube_token_file: str | None = None  # or that JSON in a 0600 file outside the repository
+    youtube_api_key_env: str = "SOCIALAUDIT_YOUTUBE_API_KEY"
+    # `[credentials.NAME]` tables: the same keys, for the accounts with `credentials = "NAME"`. A named set's
+    # youtube_api_key_env defaults to the one above (the API key is the Google Cloud project's, not a channel's).
+    named: dict[str, CredentialSettings] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WarehouseSettings:
+    """Encryption at rest: the key comes from an environment variable or a Prefect Secret, never the file."""
+
+    encryption_key_env: str | None = None
+    encryption_key_secret: str | None = None
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    """How long each kind of personal data is kept; enforced by every run (warehouse/retention.py)."""
+
+    raw_pages_weeks: int = 8
+    unmatched_profiles_weeks: int = 1
+    findings_weeks: int = 52
+    resolved_exceptions_months: int = 12
+    register_versions_months: int = 12
+    validation_results_weeks: int = 52
+
+
+REGISTER_NAMES = ("pupils", "staff", "parents", "approved_media")
+
+
+def _no_column_maps() -> dict[str, dict[str, str]]:
+    return {name: {} for name in REGISTER_NAMES}
+
+
+@dataclass(frozen=True)
+class RegisterSettings:
+    """`[registers]`: how new register versions are accepted.
+
+    hold_share: a new version that loses more than this share of the current pupils, staff or parents without
+    marking them as leavers is held. columns: per register (pupils, staff, parents, approved_media; always all
+    four keys), the export's own header name -> the contract column name (checks/registers.py)."""
+
+    hold_share: float = 0.2
+    columns: dict[str, dict[str, str]] = field(default_factory=_no_column_maps)
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """`[report.email]`: the weekly summary to the ETL by SMTP; safeguarding-critical exceptions also to the DSL.
+
+    The password is never in the file: `password_env` names an environment variable, `password_secret` a
+    Prefect Secret block (resolved in flows/publish_email.py)."""
+
+    host: str
+    to: tuple[str, ...]
+    sender: str
+    port: int = 587
+    starttls: bool = True
+    dsl: str | None = None
+    username: str | None = None
+    password_env: str | None = None
+    password_secret: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    email: EmailSettings | None = None
+
+
+# --- reading each optional table -------------------------------------------------------------------------------
+
+
+def parse_api(data: dict[str, Any], problems: Problems) -> ApiSettings:
+    return ApiSettings(
+        **checked_settings(
+            sub_table(data, "api", (), problems),
+            ("api",),
+            ApiSettings,
+            problems,
+            bounds={
+                "max_retries": (0, None),
+                "backoff_seconds": (0, None),
+                "max_wait_seconds": (0, None),
+                "max_follow_pages": (1, None),
+                "max_post_pages": (1, None),
+                "media_max_bytes": (1, None),
+            },
+        )
+    )
+
+
+def parse_warehouse(data: dict[str, Any], problems: Problems) -> WarehouseSettings:
+    return WarehouseSettings(
+        **checked_settings(
+            sub_table(data, "warehouse", (), problems), ("warehouse",), WarehouseSettings, problems
+        )
+    )
+
+
+def _rule_ids() -> dict[str, str]:
+    from checks.rules import RULES  # only when school.toml names rules: loading config stays light
+
+    return {rule.id: "table" for rule in RULES}
+
+
+def parse_rules(data: dict[str, Any], problems: Problems) -> RuleSettings:
+    path: KeyPath = ("rules",)
+    table = sub_table(data, "rules", (), problems)
+    sub_tables = [key for key, value in table.items() if isinstance(value, dict)]
+    rule_ids = _rule_ids() if sub_tables or table.get("disabled") else {}
+    values = checked_settings(
+        table,
+        path,
+        RuleSettings,
+        problems,
+        bounds={
+            "exception_threshold": (0, 1),
+            "review_floor": (0, 1),
+            "media_hash_max_distance": (0, 64),
+        },
+        not_keys=("options",),
+        handled=sub_tables,
+    )
+    for rule_id in values.get("disabled", ()):
+        if rule_id not in rule_ids:
+            problems.add(
+                (*path, "disabled"),
+                f"[rules] disabled names unknown rule {rule_id}{nearest_name(rule_id, rule_ids)}",
+            )
+    options: dict[str, dict[str, Any]] = {}
+    for rule_id in sub_tables:
+        option_path: KeyPath = (*path, rule_id)
+        if rule_id not in rule_ids:
+            close = difflib.get_close_matches(rule_id, list(rule_ids), n=1)
+            hint = f"; did you mean [rules.{close[0]}]?" if close else f" (rules: {', '.join(rule_ids)})"
+            problems.add(option_path, f"[{dotted_key(option_path)}] names no rule{hint}")
+            continue
+        settings = table[rule_id]
+        allowed = RULE_OPTIONS.get(rule_id, ())
+        for key, value in settings.items():
+            if key not in allowed:
+                message = (
+                    f"unknown key {problems.name(option_path, key, 'key')} in [{dotted_key(option_path)}]"
+                )
+                message += problems.suggestion(key, dict.fromkeys(allowed, "key"))
+                problems.add(
+                    (*option_path, key),
+                    message if allowed else f"{message} (rule {rule_id} takes no options)",
+                )
+            elif not is_string_list(value):
+                problems.add(
+                    (*option_path, key), f"[{dotted_key(option_path)}] {key} must be a list of strings"
+                )
+        options[rule_id] = settings
+    return RuleSettings(**values, options=options)
+
+
+def parse_credentials(
+    data: dict[str, Any], accounts: list[Account], problems: Problems
+) -> CredentialSettings:
+    path: KeyPath = ("credentials",)
+    table = sub_table(data, "credentials", (), problems)
+    sub_tables = [key for key, value in table.items() if isinstance(value, dict)]
+    default = CredentialSettings(
+        **checked_settings(table, path, CredentialSettings, problems, not_keys=("named",), handled=sub_tables)
+    )
+    entries = data.get("accounts")
+    used = {
+        entry["credentials"]
+        for entry in (entries if isinstance(entries, list) else [])
+        if isinstance(entry, dict) and isinstance(entry.get("credentials"), str)
+    }
+    named = {}
+    for name in sub_tables:
+        set_path: KeyPath = (*path, name)
+        if not CREDENTIALS_NAME.fullmatch(name):
+            problems.add(
+                set_path,
+                f"[{dotted_key(set_path)}] is not a credential set name: lowercase letters, digits, - and _",
+            )
+            continue
+        if name not in used:
+            close = difflib.get_close_matches(name, sorted(used), n=1)
+            hint = f"; did you mean [credentials.{close[0]}]?" if close else ""
+            problems.add(
+                set_path,
+                f'[{dotted_key(set_path)}] is unused: no [[accounts]] entry has credentials = "{name}"{hint}',
+            )
+        values = checked_settings(table[name], set_path, CredentialSettings, problems, not_keys=("named",))
+        values.setdefault("youtube_api_key_env", default.youtube_api_key_env)
+        named[name] = CredentialSettings(**values)
+    spellings: dict[str, str] = {}
+    for index, account in enumerate(accounts):
+        if not account.credentials:
+            continue
+        same = account.credentials.upper().replace("-", "_")
+        other = spellings.setdefault(same, account.credentials)
+        if other != account.credentials:
+            problems.add(
+                ("accounts", index, "credentials"),
+                f"credentials {account.credentials!r} and {other!r} would share the environment variables "
+                f"SOCIALAUDIT_..._{same}_...: spell them the same or choose different names",
+            )
+    return dataclasses.replace(default, named=named)
+
+
+def parse_retention(data: dict[str, Any], problems: Problems) -> RetentionSettings:
+    table = sub_table(data, "retention", (), problems)
+    bounds: dict[str, tuple[float | None, float | None]] = {
+        item.name: (1, None) for item in dataclasses.fields(RetentionSettings)
+    }
+    return RetentionSettings(**checked_settings(table, ("retention",), RetentionSettings, problems, bounds))
+
+
+def _contract_columns() -> dict[str, tuple[str, ...]]:
+    # Only when school.toml maps columns: the register loader (and polars) is not needed to read the config.
+    from checks.registers import APPROVED_MEDIA_COLUMNS, PARENT_COLUMNS, PUPIL_COLUMNS, STAFF_COLUMNS
+
+    columns = (PUPIL_COLUMNS, STAFF_COLUMNS, PARENT_COLUMNS, APPROVED_MEDIA_COLUMNS)
+    return dict(zip(REGISTER_NAMES, columns, strict=True))
+
+
+def parse_registers(data: dict[str, Any], problems: Problems) -> RegisterSettings:
+    path: KeyPath = ("registers",)
+    table = sub_table(data, "registers", (), problems)
+    problems.unknown(table, path, {"hold_share": "key", "columns": "table"})
+    values = checked_settings(
+        {k: v for k, v in table.items() if k == "hold_share"},
+        path,
+        RegisterSettings,
+        problems,
+        bounds={"hold_share": (0, 1)},
+        not_keys=("columns",),
+    )
+    columns = _no_column_maps()
+    columns_path: KeyPath = (*path, "columns")
+    column_tables = sub_table(table, "columns", path, problems)
+    problems.unknown(column_tables, columns_path, dict.fromkeys(REGISTER_NAMES, "table"))
+    mapped = any(isinstance(column_tables.get(name), dict) and column_tables[name] for name in REGISTER_NAMES)
+    contract = _contract_columns() if mapped else dict.fromkeys(REGISTER_NAMES, ())
+    for register in REGISTER_NAMES:
+        mapping = sub_table(column_tables, register, columns_path, problems)
+        register_path: KeyPath = (*columns_path, register)
+        mapped_to: dict[str, str] = {}
+        for header, column in mapping.items():
+            if not isinstance(column, str):
+                problems.add(
+                    (*register_path, header),
+                    f"[{dotted_key(register_path)}] {problems.name(register_path, header, 'key')} must name a "
+                    f"{register} column (a string), not {describe_value(column)}",
+                )
+                continue
+            if column not in contract[register]:
+                problems.add(
+                    (*register_path, header),
+                    f"[{dotted_key(register_path)}] maps {problems.name(register_path, header, 'key')} to "
+                    f"{column!r}, which is no {register} column{nearest_name(column, contract[register])}",
+                )
+                continue
+            if column in mapped_to:
+                problems.add(
+                    (*register_path, header),
+                    f"[{dotted_key(register_path)}] maps both {mapped_to[column]!r} and {header!r} to {column}",
+                )
+                continue
+            mapped_to[column] = header
+            columns[register][header] = column
+    return RegisterSettings(**values, columns=columns)
+
+
+def parse_report(data: dict[str, Any], problems: Problems) -> ReportSettings:
+    path: KeyPath = ("report",)
+    table = sub_table(data, "report", (), problems)
+    problems.unknown(table, path, {"email": "table"})
+    if "email" not in table:
+        return ReportSettings()
+    if not isinstance(table["email"], dict):
+        sub_table(table, "email", path, problems)  # says it must be a table
+        return ReportSettings()
+    return ReportSettings(email=_email(table["email"], (*path, "email"), problems))
+
+
+_EMAIL_KEYS = ("host", "port", "starttls", "from", "to", "dsl", "username", "password_env", "password_secret")
+
+
+def _email(table: dict[str, Any], path: KeyPath, problems: Problems) -> EmailSettings | None:
+    where = "[report.email]"
+    before = problems.count()
+    problems.unknown(table, path, dict.fromkeys(_EMAIL_KEYS, "key"))
+    for key in ("host", "from", "to"):
+        if not table.get(key):
+            problems.add(path, f"{where} {key} is required")
+    to = table.get("to", [])
+    to = to if isinstance(to, list) else [to]
+    addresses = [*to, *(table[key] for key in ("from", "dsl") if key in table)]
+    if not all(isinstance(a, str) and "@" in a and "\n" not in a and "\r" not in a for a in addresses):
+        problems.add(path, f"{where} from, to and dsl must be e-mail addresses")
+    port = table.get("port", 587)
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+        problems.add((*path, "port"), f"{where} port must be a port number")
+    if not isinstance(table.get("starttls", True), bool):
+        problems.add((*path, "starttls"), f"{where} starttls must be true or false")
+    for key in ("host", "username", "password_env", "password_secret"):
+        if key in table and (not isinstance(table[key], str) or not table[key].strip()):
+            problems.add((*path, key), f"{where} {key} must be a non-empty string")
+    if problems.count() > before:
+        return None
+    return EmailSettings(
+        host=table["host"],
+        to=tuple(to),
+        sender=table["from"],
+        port=port,
+        starttls=table.get("starttls", True),
+        dsl=table.get("dsl"),
+        username=table.get("username"),
+        password_env=table.get("password_env"),
+        password_secret=table.get("password_secret"),
+    )

@@ -1,0 +1,122 @@
+"""Injected faults: the failures a server answers with instead of (or on top of) the dataset, per route,
+counted across request threads. A plan comes from tests, or as JSON from $SOCIALAUDIT_SANDBOX_FAULTS."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import asdict, dataclass, field
+
+from sandbox.http import Reply, cut_json
+from sandbox.x import exceptions as x_errors
+from sandbox.x.models import XRateLimits
+from sandbox.x.urls import X_ROUTES
+from sandbox.youtube import exceptions as yt_errors
+from sandbox.youtube.urls import YT_ROUTES
+
+FAULTS_ENV = "SOCIALAUDIT_SANDBOX_FAULTS"
+ROUTES = X_ROUTES + YT_ROUTES
+FILE_ROUTES = ("x.media", "yt.thumbnails")
+FAULT_KINDS = ("429", "429-no-reset", "500", "503", "truncate", "403-quota")
+
+
+@dataclass
+class Fault:
+    """One injected failure: fires on `route` after `after` matching requests, `times` times (-1: forever)."""
+
+    route: str
+    kind: str
+    times: int = 1
+    after: int = 0
+    reset_in: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.route != "*" and self.route not in ROUTES:
+            raise ValueError(f"unknown fault route {self.route!r}; expected one of {', '.join(ROUTES)} or *")
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {', '.join(FAULT_KINDS)}")
+        if self.times < -1 or self.after < 0:
+            raise ValueError(f"fault {self.route}/{self.kind}: times must be >= -1 and after >= 0")
+
+    def matches(self, route: str) -> bool:
+        return self.route in ("*", route)
+
+
+@dataclass
+class FaultPlan:
+    """The faults a server injects; counters are shared by every request thread."""
+
+    faults: list[Fault] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+    _seen: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
+    _fired: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.faults = list(self.faults)
+        self.reset()
+
+    @classmethod
+    def from_json(cls, text: str) -> FaultPlan:
+        raw = json.loads(text)
+        if isinstance(raw, dict) and "faults" in raw:
+            raw = raw["faults"]
+        if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+            raise ValueError(
+                "a fault plan is a JSON list of objects with route, kind, times, after, reset_in"
+            )
+        return cls([Fault(**item) for item in raw])
+
+    def to_json(self) -> str:
+        return json.dumps([asdict(fault) for fault in self.faults])
+
+    def reset(self) -> None:
+        with self._lock:
+            self._seen = [0] * len(self.faults)
+            self._fired = [0] * len(self.faults)
+
+    def draw(self, route: str) -> Fault | None:
+        """The fault this request suffers, if any; every matching fault counts the request towards `after`."""
+        chosen: Fault | None = None
+        with self._lock:
+            for index, fault in enumerate(self.faults):
+                if not fault.matches(route):
+                    continue
+                self._seen[index] += 1
+                armed = self._seen[index] > fault.after
+                remaining = fault.times < 0 or self._fired[index] < fault.times
+                if chosen is None and armed and remaining:
+                    self._fired[index] += 1
+                    chosen = fault
+        return chosen
+
+
+def fault_reply(route: str, fault: Fault, rate_limits: XRateLimits) -> Reply:
+    """The failure a platform would give on this route; X routes speak X's error shape, YouTube's Google's.
+    (`truncate` is not answered here: it cuts the dataset's own reply, see `truncate`.)"""
+    on_x = route.startswith("x.")
+    if fault.kind in ("429", "429-no-reset"):
+        if on_x:
+            reply = x_errors.too_many_requests()
+            headers = rate_limits.headers(route, exhausted=True, reset_in=fault.reset_in)
+            if fault.kind == "429-no-reset":
+                headers.pop("x-rate-limit-reset")
+            reply.headers.update(headers)
+            return reply
+        reply = yt_errors.rate_limit_exceeded()
+        if fault.kind == "429":
+            reply.headers["Retry-After"] = str(max(1, round(fault.reset_in)))
+        return reply
+    if fault.kind == "403-quota":
+        return x_errors.usage_capped() if on_x else yt_errors.quota_exceeded()
+    status = int(fault.kind)
+    return x_errors.server_error(status) if on_x else yt_errors.server_error(status)
+
+
+def truncate(route: str, reply: Reply) -> None:
+    """Cut a successful reply short: a file is sent half and the connection dropped; JSON loses its end."""
+    if reply.status != 200:
+        return
+    if route in FILE_ROUTES:
+        reply.drop_after = len(reply.body) // 2
+    else:
+        reply.body = cut_json(reply.body)

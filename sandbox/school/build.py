@@ -1,0 +1,101 @@
+"""Deterministic sample school: a labelled in-memory model of a UK primary school's accounts, written as a sandbox dataset."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from pathlib import Path
+
+from sandbox.school.content import build_content
+from sandbox.school.labels import build_labels
+from sandbox.school.model import SampleSchool, Truth, XUser
+from sandbox.school.people import build_registers
+from sandbox.school.school_info import build_school_info
+from sandbox.school.sizes import SIZES
+from sandbox.school.social import build_social
+from sandbox.school.sports import build_sports
+from sandbox.school.weeks import evolve
+from sandbox.school.writer import write_dataset, write_json
+
+DEFAULT_AS_OF = date(2026, 11, 16)
+
+
+def _stream(seed: int, *parts: str) -> random.Random:
+    """An independent random stream per part of the model, so growing one part leaves the others as
+    they were. String seeds are hashed with SHA-512 by `random`, so they do not depend on PYTHONHASHSEED."""
+    return random.Random("/".join(["socialaudit-sample", str(seed), *parts]))
+
+
+def build_school(seed: int = 1, size: str = "small", as_of: date = DEFAULT_AS_OF) -> SampleSchool:
+    """The whole sample school as a model: registers, platform objects and the truth behind them."""
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {', '.join(SIZES)}, not {size!r}")
+    spec = SIZES[size]
+    info = build_school_info(_stream(seed, "school"), as_of)
+    registers = build_registers(_stream(seed, size, "registers"), spec, as_of, info)
+    content = build_content(_stream(seed, size, "content"), spec, as_of, info, registers)
+    followers, following, subscriptions, comments = build_social(
+        _stream(seed, size, "social"), spec, as_of, info, registers, content.videos
+    )
+    account_rng = _stream(seed, size, "account")
+    x_account = XUser(
+        id=info.x_id,
+        name=info.short_name,
+        username=info.x_handle,
+        created_at=info.x_created,
+        protected=False,
+        description=f"Official account of {info.name}, {info.town}. Not monitored 24/7. {info.hashtag}",
+        location=info.town,
+        followers_count=len(followers),
+        following_count=len(following),
+        tweet_count=len(content.posts) + account_rng.randint(200, 2500),
+        listed_count=account_rng.randint(2, 30),
+        like_count=account_rng.randint(100, 3000),
+        truth=Truth("unknown", None, "easy", "school_account", planted=False),
+    )
+    # Most subscribers keep their subscriptions private: the channel's count is well above the visible list.
+    private_subscribers = len(subscriptions) + account_rng.randint(5, 60)
+    school = SampleSchool(
+        seed=seed,
+        size=size,
+        as_of=as_of,
+        info=info,
+        pupils=registers.pupils,
+        staff=registers.staff,
+        parents=registers.parents,
+        approvals=content.approvals,
+        x_account=x_account,
+        x_followers=followers,
+        x_following=following,
+        x_posts=content.posts,
+        yt_videos=content.videos,
+        yt_subscriptions=subscriptions,
+        yt_comments=comments,
+        yt_private_subscribers=private_subscribers,
+    )
+    # The sports account comes last, from its own streams: the rest of the school is as it was without it.
+    school.x_more.append(
+        build_sports(lambda part: _stream(seed, size, "sports", part), spec, school, registers)
+    )
+    return school
+
+
+def write_sample(
+    out_dir: Path, seed: int = 1, size: str = "small", as_of: date = DEFAULT_AS_OF, week: int = 0
+) -> Path:
+    """Write the sample school's dataset into `out_dir` and its labels to `<out_dir>.labels.json`
+    (beside the dataset, never inside it); returns the labels path. `week` N > 0 is the same school N weeks
+    later (as of `as_of` + N weeks), evolved by sandbox/school/weeks.py."""
+    school = build_school(seed, size, as_of)
+    if week:
+        evolve(school, week)
+    out_dir = Path(out_dir).resolve()
+    write_dataset(school, out_dir)
+    labels_path = labels_path_for(out_dir)
+    write_json(labels_path, build_labels(school))
+    return labels_path
+
+
+def labels_path_for(out_dir: Path) -> Path:
+    out_dir = Path(out_dir).resolve()
+    return out_dir.with_name(out_dir.name + ".labels.json")

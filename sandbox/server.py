@@ -1,0 +1,215 @@
+"""Local HTTP server speaking the X API v2 and YouTube Data API v3 routes over a sandbox dataset directory.
+
+Each platform is laid out as moto lays out a fake AWS service: sandbox/x/ and sandbox/youtube/ each have
+`urls.py` (routes), `responses.py` (request handling), `models.py` (the dataset's state) and
+`exceptions.py` (error bodies). The plumbing is in http.py, the dataset reader in dataset.py and the
+injected faults in faults.py; this module wires them into a server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+import traceback
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from sandbox.dataset import Dataset, load_dataset
+from sandbox.faults import FAULTS_ENV, Fault, FaultPlan, fault_reply, truncate
+from sandbox.http import (
+    TEXT,
+    ApiError,
+    ApiRequest,
+    Reply,
+    RequestRecord,
+    Responder,
+    Route,
+    ThreadedServer,
+    match_route,
+    send,
+    serve_file,
+)
+from sandbox.x import exceptions as x_errors
+from sandbox.x import urls as x_urls
+from sandbox.x.models import X_RATE_LIMITS, XBackend, XRateLimits
+from sandbox.x.responses import XResponses
+from sandbox.youtube import exceptions as yt_errors
+from sandbox.youtube import urls as yt_urls
+from sandbox.youtube.models import YouTubeBackend
+from sandbox.youtube.responses import YouTubeResponses
+
+__all__ = ["FAULTS_ENV", "Fault", "FaultPlan", "RequestRecord", "SandboxServer", "main"]
+
+
+class SandboxServer:
+    """The X and YouTube APIs on their real routes, served from a dataset directory on a local port."""
+
+    def __init__(
+        self,
+        dataset_dir: Path,
+        faults: FaultPlan | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        verbose: bool = False,
+    ) -> None:
+        self.dataset_dir = Path(dataset_dir)
+        self.faults = faults or FaultPlan([])
+        self.host = host
+        self.port = port
+        self.verbose = verbose
+        self.requests: list[RequestRecord] = []
+        self._records_lock = threading.Lock()
+        self._rate_limits = XRateLimits()
+        self._httpd: ThreadedServer | None = None
+        self._thread: threading.Thread | None = None
+        self.dataset: Dataset | None = None
+        self._api_routes: list[Route] = []
+        self._file_routes: list[Route] = []
+
+    @classmethod
+    def from_env(cls, dataset_dir: Path, **kwargs: Any) -> SandboxServer:
+        """A server whose faults come from $SOCIALAUDIT_SANDBOX_FAULTS (a FaultPlan JSON list), if set."""
+        text = os.environ.get(FAULTS_ENV, "").strip()
+        return cls(dataset_dir, faults=FaultPlan.from_json(text) if text else None, **kwargs)
+
+    @property
+    def url(self) -> str:
+        if self._httpd is None:
+            raise RuntimeError("the sandbox server is not running")
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> SandboxServer:
+        if self._httpd is not None:
+            return self
+        self.dataset = load_dataset(self.dataset_dir)
+        x_api = XResponses(XBackend(self.dataset))
+        youtube = YouTubeResponses(YouTubeBackend(self.dataset))
+        self._api_routes = [*x_urls.api_routes(x_api), *yt_urls.api_routes(youtube)]
+        self._file_routes = [*x_urls.file_routes(self.dataset), *yt_urls.file_routes(self.dataset)]
+        self._httpd = ThreadedServer((self.host, self.port), self)
+        self.port = int(self._httpd.server_address[1])
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="sandbox-server",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is None:
+            return
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._httpd = None
+        self._thread = None
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def clear_requests(self) -> None:
+        with self._records_lock:
+            self.requests.clear()
+
+    # -- routing
+
+    def resolve(self, path: str) -> tuple[str, Responder | None]:
+        """The route name of a path and the function answering it (None: no such resource)."""
+        assert self.dataset is not None
+        found = match_route(self._api_routes, path)
+        if found:
+            return found
+        # Files are looked up by name in indexes built from the dataset, never joined onto a path: first
+        # every CDN path the dataset publishes, then the usual /media/<key> and /vi/<id>/ shapes.
+        if path in self.dataset.url_paths:
+            route, file_path = self.dataset.url_paths[path]
+            return route, lambda request: serve_file(file_path)
+        return match_route(self._file_routes, path) or ("", None)
+
+    # -- one request
+
+    def handle(self, handler: BaseHTTPRequestHandler, head_only: bool, allowed: bool = True) -> None:
+        parsed = urlsplit(handler.path)
+        query = {
+            name: ",".join(values) for name, values in parse_qs(parsed.query, keep_blank_values=True).items()
+        }
+        request = ApiRequest(handler.command, parsed.path, query, handler.headers.get("Authorization", ""))
+        route, respond = self.resolve(parsed.path)
+        if not allowed:
+            # The request body is never read, so the connection cannot carry another request.
+            handler.close_connection = True
+            headers = {"Allow": "GET, HEAD", "Connection": "close"}
+            reply = Reply(405, b"Method Not Allowed", TEXT, headers)
+        elif respond is None:
+            reply = not_found_reply(parsed.path)
+        else:
+            reply = self.answer(route, respond, request)
+        with self._records_lock:
+            # Recorded before the body goes out, so a client that has its answer also finds the record.
+            self.requests.append(RequestRecord(request.method, request.path, query, reply.status, route))
+        send(handler, reply, head_only)
+
+    def answer(self, route: str, respond: Responder, request: ApiRequest) -> Reply:
+        fault = self.faults.draw(route)
+        if fault is not None and fault.kind != "truncate":
+            return fault_reply(route, fault, self._rate_limits)
+        try:
+            reply = respond(request)
+        except ApiError as error:
+            reply = error.reply
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+            reply = x_errors.sandbox_failed() if route.startswith("x.") else yt_errors.sandbox_failed()
+        if route in X_RATE_LIMITS:
+            reply.headers.update(self._rate_limits.headers(route))
+        if fault is not None:
+            truncate(route, reply)
+        return reply
+
+
+def not_found_reply(path: str) -> Reply:
+    if path.startswith("/2/"):
+        return x_errors.resource_not_found(path)
+    if path.startswith("/youtube/"):
+        return yt_errors.not_found()
+    return Reply(404, b"Not Found", TEXT)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox.server",
+        description=f"Serve a sandbox dataset on the X and YouTube API routes (faults from ${FAULTS_ENV}).",
+    )
+    parser.add_argument("dataset", type=Path, help="the sandbox dataset directory")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    args = parser.parse_args(argv)
+    server = SandboxServer.from_env(args.dataset, host=args.host, port=args.port, verbose=args.verbose)
+    server.start()
+    print(server.url, flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        while not stopped.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

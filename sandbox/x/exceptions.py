@@ -1,0 +1,76 @@
+"""X API v2 error bodies: problem details (`title`, `detail`, `type`, `status`), 400s listing every invalid
+parameter, and the 200-with-`errors` answer X gives for users it cannot find."""
+
+from __future__ import annotations
+
+from sandbox.http import JsonObject, Reply, json_reply
+
+INVALID_REQUEST = "https://api.twitter.com/2/problems/invalid-request"
+RESOURCE_NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
+USAGE_CAPPED = "https://api.twitter.com/2/problems/usage-capped"
+STATUS_TITLES = {500: "Internal Server Error", 503: "Service Unavailable"}
+
+
+def x_problem(status: int, title: str, detail: str, problem_type: str = "about:blank") -> Reply:
+    return json_reply(status, {"title": title, "detail": detail, "type": problem_type, "status": status})
+
+
+def x_invalid_request(problems: list[JsonObject]) -> Reply:
+    return json_reply(
+        400,
+        {
+            "errors": problems,
+            "title": "Invalid Request",
+            "detail": "One or more parameters to your request was invalid.",
+            "type": INVALID_REQUEST,
+            "status": 400,
+        },
+    )
+
+
+def x_not_found_error(value: str, parameter: str = "id") -> JsonObject:
+    described = "id" if parameter in ("id", "ids") else "username"
+    return {
+        "value": value,
+        "detail": f"Could not find user with {described}: [{value}].",
+        "title": "Not Found Error",
+        "resource_type": "user",
+        "parameter": parameter,
+        "resource_id": value,
+        "type": RESOURCE_NOT_FOUND,
+    }
+
+
+def x_user_not_found(value: str, parameter: str = "id") -> Reply:
+    """X answers an unknown user with 200 and an `errors` array, not with 404."""
+    return json_reply(200, {"errors": [x_not_found_error(value, parameter)]})
+
+
+def unauthorized() -> Reply:
+    return x_problem(401, "Unauthorized", "Unauthorized")
+
+
+def resource_not_found(path: str) -> Reply:
+    return x_problem(
+        404, "Not Found Error", f"The requested resource {path} could not be found.", RESOURCE_NOT_FOUND
+    )
+
+
+def too_many_requests() -> Reply:
+    return x_problem(429, "Too Many Requests", "Too Many Requests")
+
+
+def usage_capped() -> Reply:
+    return x_problem(
+        403, "Usage capped", "Your account has used up the credits for this billing period.", USAGE_CAPPED
+    )
+
+
+def server_error(status: int) -> Reply:
+    """500 or 503, titled as X titles them."""
+    title = STATUS_TITLES[status]
+    return x_problem(status, title, title)
+
+
+def sandbox_failed() -> Reply:
+    return x_problem(500, "Internal Server Error", "The sandbox failed on this request.")

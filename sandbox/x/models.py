@@ -1,0 +1,136 @@
+"""The X side of a dataset: its accounts (each with followers, following, posts and media), every user it
+knows, the posts a timeline request reaches, and X's rate-limit counters."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sandbox.http import JsonObject
+
+if TYPE_CHECKING:
+    from sandbox.dataset import Dataset
+
+# Per-user 15-minute limits from the X rate-limit table (platform-apis.md §2).
+X_RATE_LIMITS = {"x.me": 75, "x.user": 900, "x.tweets": 900, "x.followers": 300, "x.following": 300}
+X_RATE_WINDOW_SECONDS = 15 * 60
+MAX_REACHABLE_POSTS = 3200
+MAX_REACHABLE_POSTS_WITHOUT_REPLIES = 800
+
+
+@dataclass
+class XAccount:
+    handle: str
+    user: JsonObject
+    followers: list[JsonObject]
+    following: list[JsonObject]
+    posts: list[JsonObject]
+    media: dict[str, JsonObject]
+
+
+def snowflake_key(item: JsonObject) -> int:
+    raw = str(item.get("id", ""))
+    return int(raw) if raw.isdigit() else 0
+
+
+class XBackend:
+    """The dataset's X accounts and users, looked up the ways the X routes need."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.users = dataset.users
+        self.users_by_username = {
+            str(user.get("username", "")).lower(): user for user in dataset.users.values()
+        }
+
+    def account(self, user_id: str) -> XAccount | None:
+        return self.dataset.x_account(user_id)
+
+    def account_for_token(self, token: str) -> XAccount | None:
+        """The user context of a request: every X account of the dataset has its own. Real X access tokens
+        start with the user id ("<user id>-<secret part>"), so the token's prefix picks the account (its id,
+        or for convenience its folder name). A token that names no account of the dataset (`sandbox-token`)
+        stands for the first account configured in school.toml. None when the dataset has no X account."""
+        if not self.dataset.x_accounts:
+            return None
+        token_owner = token.split("-", 1)[0].strip().lower()
+        for account in self.dataset.x_accounts:
+            if token_owner and token_owner in (str(account.user.get("id")), account.handle.lower()):
+                return account
+        return self.dataset.x_accounts[0]
+
+    def timeline(
+        self,
+        account: XAccount | None,
+        excluded: set[str],
+        since_id: int | None,
+        until_id: int | None,
+        start_time: datetime | None,
+        end_time: datetime | None,
+    ) -> list[JsonObject]:
+        """The account's posts a timeline request reaches (X serves only the newest 3200, or 800 without
+        replies), newest first, within the ids and times asked for."""
+        posts = account.posts[:MAX_REACHABLE_POSTS] if account else []
+        posts = [post for post in posts if not _excluded(post, excluded)]
+        if "replies" in excluded:
+            posts = posts[:MAX_REACHABLE_POSTS_WITHOUT_REPLIES]
+
+        def wanted(post: JsonObject) -> bool:
+            post_id = snowflake_key(post)
+            if (since_id is not None and post_id <= since_id) or (
+                until_id is not None and post_id >= until_id
+            ):
+                return False
+            if start_time is None and end_time is None:
+                return True
+            created = _parse_time(post.get("created_at"))
+            return (
+                created is not None
+                and (start_time is None or created >= start_time)
+                and (end_time is None or created <= end_time)
+            )
+
+        return [post for post in posts if wanted(post)]
+
+
+def _excluded(post: JsonObject, excluded: set[str]) -> bool:
+    kinds = {ref.get("type") for ref in post.get("referenced_tweets", []) if isinstance(ref, dict)}
+    if "retweets" in excluded and "retweeted" in kinds:
+        return True
+    return "replies" in excluded and ("replied_to" in kinds or bool(post.get("in_reply_to_user_id")))
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+class XRateLimits:
+    """`x-rate-limit-*` headers per route over 15-minute windows; counted, never enforced (faults do that)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._windows: dict[str, tuple[float, int]] = {}
+
+    def headers(self, route: str, exhausted: bool = False, reset_in: float | None = None) -> dict[str, str]:
+        limit = X_RATE_LIMITS.get(route, 900)
+        now = time.time()
+        with self._lock:
+            started, used = self._windows.get(route, (now, 0))
+            if now - started >= X_RATE_WINDOW_SECONDS:
+                started, used = now, 0
+            used += 1
+            self._windows[route] = (started, used)
+        reset = int(now + reset_in) if reset_in is not None else int(started + X_RATE_WINDOW_SECONDS)
+        return {
+            "x-rate-limit-limit": str(limit),
+            "x-rate-limit-remaining": "0" if exhausted else str(max(limit - used, 0)),
+            "x-rate-limit-reset": str(reset),
+        }

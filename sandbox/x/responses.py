@@ -1,0 +1,338 @@
+"""The X API v2 routes the pipeline uses: parameters checked the way X checks them (every problem collected
+into one 400), fields and expansions selected, pages cut and tokens issued."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sandbox.http import (
+    ApiError,
+    ApiRequest,
+    JsonObject,
+    Reply,
+    bearer_or_oauth_token,
+    decode_page_token,
+    encode_page_token,
+    json_reply,
+)
+from sandbox.x.exceptions import unauthorized, x_invalid_request, x_not_found_error, x_user_not_found
+from sandbox.x.models import XAccount, XBackend
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+X_USER_FIELDS = _words(
+    "affiliation confirmed_email connection_status created_at description entities id is_identity_verified "
+    "location most_recent_tweet_id most_recent_post_id name parody pinned_tweet_id pinned_post_id "
+    "profile_banner_url profile_image_url protected public_metrics receives_your_dm subscription "
+    "subscription_type url username verified verified_followers_count verified_type withheld"
+)
+# Both spellings: the 2026 OpenAPI renames some post fields, tweepy still sends the old ones.
+X_TWEET_FIELDS = _words(
+    "article attachments author_id card_uri community_id context_annotations conversation_id created_at "
+    "display_text_range edit_controls edit_history_tweet_ids edit_history_post_ids entities geo id "
+    "in_reply_to_user_id lang media_metadata non_public_metrics note_tweet note_post organic_metrics "
+    "possibly_sensitive promoted_metrics public_metrics referenced_tweets referenced_posts reply_settings "
+    "scopes source suggested_source_links text withheld"
+)
+X_MEDIA_FIELDS = _words(
+    "alt_text duration_ms height media_key non_public_metrics organic_metrics preview_image_url "
+    "promoted_metrics public_metrics type url variants width"
+)
+X_TWEET_EXPANSIONS = _words(
+    "article.cover_media article.media_entities attachments.media_keys attachments.media_source_tweet "
+    "attachments.poll_ids author_id edit_history_tweet_ids entities.mentions.username geo.place_id "
+    "in_reply_to_user_id entities.note.mentions.username referenced_tweets.id "
+    "referenced_tweets.id.attachments.media_keys referenced_tweets.id.author_id"
+)
+X_USER_EXPANSIONS = _words("affiliation.user_id most_recent_tweet_id pinned_tweet_id pinned_post_id")
+X_ALWAYS_USER_FIELDS = frozenset({"id", "name", "username"})
+X_ALWAYS_TWEET_FIELDS = frozenset({"id", "text", "edit_history_tweet_ids"})
+X_ALWAYS_MEDIA_FIELDS = frozenset({"media_key", "type"})
+X_FIELD_PARAMS = ("user.fields", "tweet.fields", "post.fields", "media.fields", "expansions")
+X_TWEETS_PARAMS = _words(
+    "max_results pagination_token since_id until_id start_time end_time exclude place.fields poll.fields"
+) | frozenset(X_FIELD_PARAMS)
+X_FOLLOWS_PARAMS = frozenset({"max_results", "pagination_token", *X_FIELD_PARAMS})
+X_USER_PARAMS = frozenset(X_FIELD_PARAMS)
+X_SNOWFLAKE = re.compile(r"^[0-9]{1,19}$")
+X_USERNAME = re.compile(r"^[A-Za-z0-9_]{1,15}$")
+
+
+class XQuery:
+    """Validates X query parameters the way X does: every problem collected into one 400."""
+
+    def __init__(self, query: dict[str, str], allowed: frozenset[str]) -> None:
+        self.query = query
+        self.problems: list[JsonObject] = []
+        for name in sorted(set(query) - allowed):
+            self._problem(name, f"The query parameter [{name}] is not one of [{','.join(sorted(allowed))}]")
+
+    def _problem(self, name: str, message: str) -> None:
+        self.problems.append({"parameters": {name: [self.query.get(name, "")]}, "message": message})
+
+    def path_id(self, user_id: str) -> None:
+        if not X_SNOWFLAKE.match(user_id):
+            self.problems.append(
+                {
+                    "parameters": {"id": [user_id]},
+                    "message": f"The `id` query parameter value [{user_id}] does not match ^[0-9]{{1,19}}$",
+                }
+            )
+
+    def integer(self, name: str, low: int, high: int, default: int) -> int:
+        raw = self.query.get(name)
+        if raw is None:
+            return default
+        if not re.fullmatch(r"-?[0-9]+", raw) or not low <= int(raw) <= high:
+            self._problem(name, f"The `{name}` query parameter value [{raw}] is not between {low} and {high}")
+            return default
+        return int(raw)
+
+    def snowflake(self, name: str) -> int | None:
+        raw = self.query.get(name)
+        if raw is None:
+            return None
+        if not X_SNOWFLAKE.match(raw):
+            self._problem(name, f"The `{name}` query parameter value [{raw}] does not match ^[0-9]{{1,19}}$")
+            return None
+        return int(raw)
+
+    def timestamp(self, name: str) -> datetime | None:
+        raw = self.query.get(name)
+        if raw is None:
+            return None
+        try:
+            return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            self._problem(name, f"Invalid '{name}':'{raw}'. '{name}' must be a valid RFC 3339 timestamp.")
+            return None
+
+    def choices(self, name: str, allowed: frozenset[str]) -> set[str]:
+        raw = self.query.get(name)
+        if raw is None:
+            return set()
+        values = {value for value in raw.split(",") if value}
+        unknown = sorted(values - allowed)
+        if unknown or not values:
+            shown = ",".join(unknown) or raw
+            self._problem(
+                name,
+                f"The `{name}` query parameter value [{shown}] is not one of [{','.join(sorted(allowed))}]",
+            )
+        return values & allowed
+
+    def page_offset(self, stream: str, total: int) -> int:
+        token = self.query.get("pagination_token")
+        if token is None:
+            return 0
+        offset = decode_page_token(token, stream)
+        if offset is None or offset > total:
+            self._problem(
+                "pagination_token", f"The `pagination_token` query parameter value [{token}] is not valid"
+            )
+            return 0
+        return offset
+
+    def raise_if_invalid(self) -> None:
+        if self.problems:
+            raise ApiError(x_invalid_request(self.problems))
+
+
+def select_user(user: JsonObject, fields: set[str]) -> JsonObject:
+    return {key: value for key, value in user.items() if key in X_ALWAYS_USER_FIELDS or key in fields}
+
+
+def select_media(media: JsonObject, fields: set[str]) -> JsonObject:
+    return {key: value for key, value in media.items() if key in X_ALWAYS_MEDIA_FIELDS or key in fields}
+
+
+def select_post(post: JsonObject, fields: set[str], expansions: set[str]) -> JsonObject:
+    wanted = set(X_ALWAYS_TWEET_FIELDS) | fields
+    # An expansion needs the field it expands, so X returns that field even when it was not asked for.
+    if "attachments.media_keys" in expansions:
+        wanted.add("attachments")
+    if "author_id" in expansions:
+        wanted.add("author_id")
+    return {key: value for key, value in post.items() if key in wanted}
+
+
+def _page_meta(meta: JsonObject, stream: str, offset: int, page_size: int, total: int) -> JsonObject:
+    if offset + page_size < total:
+        meta["next_token"] = encode_page_token(stream, offset + page_size)
+    if offset > 0:
+        meta["previous_token"] = encode_page_token(stream, max(0, offset - page_size))
+    return meta
+
+
+class XResponses:
+    """The X API v2 routes the pipeline uses, over the dataset's x/<handle>/ directories."""
+
+    def __init__(self, backend: XBackend) -> None:
+        self.backend = backend
+
+    def authorize(self, request: ApiRequest) -> None:
+        scheme = request.authorization.split(" ", 1)[0]
+        if scheme not in ("OAuth", "Bearer"):
+            raise ApiError(unauthorized())
+
+    def authenticated_account(self, request: ApiRequest) -> XAccount:
+        """The account whose user context the request's token stands for (see XBackend.account_for_token)."""
+        account = self.backend.account_for_token(bearer_or_oauth_token(request.authorization))
+        if account is None:
+            raise ApiError(unauthorized())
+        return account
+
+    def serve_me(self, request: ApiRequest) -> Reply:
+        self.authorize(request)
+        query = XQuery(request.query, X_USER_PARAMS)
+        user_fields = query.choices("user.fields", X_USER_FIELDS)
+        query.choices("expansions", X_USER_EXPANSIONS)
+        query.raise_if_invalid()
+        account = self.authenticated_account(request)
+        return json_reply(200, {"data": select_user(account.user, user_fields)})
+
+    def serve_user(self, request: ApiRequest, user_id: str) -> Reply:
+        self.authorize(request)
+        query = XQuery(request.query, X_USER_PARAMS)
+        query.path_id(user_id)
+        user_fields = query.choices("user.fields", X_USER_FIELDS)
+        query.choices("expansions", X_USER_EXPANSIONS)
+        query.raise_if_invalid()
+        user = self.backend.users.get(user_id)
+        if user is None:
+            return x_user_not_found(user_id)
+        return json_reply(200, {"data": select_user(user, user_fields)})
+
+    def serve_user_by_username(self, request: ApiRequest, username: str) -> Reply:
+        self.authorize(request)
+        query = XQuery(request.query, X_USER_PARAMS)
+        if not X_USERNAME.match(username):
+            query.problems.append(
+                {
+                    "parameters": {"username": [username]},
+                    "message": f"The `username` query parameter value [{username}] does not match "
+                    "^[A-Za-z0-9_]{1,15}$",
+                }
+            )
+        user_fields = query.choices("user.fields", X_USER_FIELDS)
+        query.choices("expansions", X_USER_EXPANSIONS)
+        query.raise_if_invalid()
+        user = self.backend.users_by_username.get(username.lower())
+        if user is None:
+            return x_user_not_found(username, "username")
+        return json_reply(200, {"data": select_user(user, user_fields)})
+
+    def serve_users_lookup(self, request: ApiRequest, parameter: str) -> Reply:
+        """`/2/users?ids=` and `/2/users/by?usernames=`: up to 100 users, unknown ones as errors."""
+        self.authorize(request)
+        query = XQuery(request.query, X_USER_PARAMS | {parameter})
+        values = [value for value in request.query.get(parameter, "").split(",") if value]
+        if not 1 <= len(values) <= 100:
+            query.problems.append(
+                {
+                    "parameters": {parameter: [request.query.get(parameter, "")]},
+                    "message": f"The number of values in the `{parameter}` query parameter list "
+                    f"[{len(values)}] is not between 1 and 100",
+                }
+            )
+        user_fields = query.choices("user.fields", X_USER_FIELDS)
+        query.choices("expansions", X_USER_EXPANSIONS)
+        query.raise_if_invalid()
+        found: list[JsonObject] = []
+        errors: list[JsonObject] = []
+        for value in values:
+            user = (
+                self.backend.users.get(value)
+                if parameter == "ids"
+                else self.backend.users_by_username.get(value.lower())
+            )
+            if user is None:
+                errors.append(x_not_found_error(value, parameter))
+            else:
+                found.append(select_user(user, user_fields))
+        body: JsonObject = {"data": found} if found else {}
+        if errors:
+            body["errors"] = errors
+        return json_reply(200, body)
+
+    def serve_tweets(self, request: ApiRequest, user_id: str) -> Reply:
+        self.authorize(request)
+        query = XQuery(request.query, X_TWEETS_PARAMS)
+        query.path_id(user_id)
+        page_size = query.integer("max_results", 5, 100, 10)
+        since_id = query.snowflake("since_id")
+        until_id = query.snowflake("until_id")
+        start_time = query.timestamp("start_time")
+        end_time = query.timestamp("end_time")
+        excluded = query.choices("exclude", frozenset({"replies", "retweets"}))
+        expansions = query.choices("expansions", X_TWEET_EXPANSIONS)
+        post_fields = query.choices("tweet.fields", X_TWEET_FIELDS) | query.choices(
+            "post.fields", X_TWEET_FIELDS
+        )
+        media_fields = query.choices("media.fields", X_MEDIA_FIELDS)
+        user_fields = query.choices("user.fields", X_USER_FIELDS)
+        query.choices("place.fields", frozenset({"contained_within", "country", "country_code", "full_name"}))
+        query.choices("poll.fields", frozenset({"duration_minutes", "end_datetime", "id", "options"}))
+        query.raise_if_invalid()
+
+        owner = self.backend.users.get(user_id)
+        if owner is None:
+            return x_user_not_found(user_id)
+        account = self.backend.account(user_id)
+        selected = self.backend.timeline(account, excluded, since_id, until_id, start_time, end_time)
+        stream = f"tweets:{user_id}"
+        offset = query.page_offset(stream, len(selected))
+        query.raise_if_invalid()
+        page = selected[offset : offset + page_size]
+        if not page:
+            return json_reply(200, {"meta": {"result_count": 0}})
+
+        body: JsonObject = {"data": [select_post(post, post_fields, expansions) for post in page]}
+        includes: JsonObject = {}
+        if "attachments.media_keys" in expansions and account is not None:
+            keys = [key for post in page for key in post.get("attachments", {}).get("media_keys", [])]
+            media = [
+                select_media(account.media[key], media_fields)
+                for key in dict.fromkeys(keys)
+                if key in account.media
+            ]
+            if media:
+                includes["media"] = media
+        if "author_id" in expansions:
+            includes["users"] = [select_user(owner, user_fields)]
+        if includes:
+            body["includes"] = includes
+        meta: JsonObject = {
+            "result_count": len(page),
+            "newest_id": str(page[0]["id"]),
+            "oldest_id": str(page[-1]["id"]),
+        }
+        body["meta"] = _page_meta(meta, stream, offset, page_size, len(selected))
+        return json_reply(200, body)
+
+    def serve_follows(self, request: ApiRequest, user_id: str, relation: str) -> Reply:
+        self.authorize(request)
+        query = XQuery(request.query, X_FOLLOWS_PARAMS)
+        query.path_id(user_id)
+        page_size = query.integer("max_results", 1, 1000, 100)
+        user_fields = query.choices("user.fields", X_USER_FIELDS)
+        query.choices("expansions", X_USER_EXPANSIONS)
+        query.choices("tweet.fields", X_TWEET_FIELDS)
+        query.choices("post.fields", X_TWEET_FIELDS)
+        query.raise_if_invalid()
+        if user_id not in self.backend.users:
+            return x_user_not_found(user_id)
+        account = self.backend.account(user_id)
+        users = (account.followers if relation == "followers" else account.following) if account else []
+        stream = f"{relation}:{user_id}"
+        offset = query.page_offset(stream, len(users))
+        query.raise_if_invalid()
+        page = users[offset : offset + page_size]
+        if not page:
+            return json_reply(200, {"meta": {"result_count": 0}})
+        meta = _page_meta({"result_count": len(page)}, stream, offset, page_size, len(users))
+        return json_reply(200, {"data": [select_user(user, user_fields) for user in page], "meta": meta})

@@ -1,0 +1,293 @@
+"""The YouTube Data API v3 list calls the pipeline uses: parts and filters checked the way YouTube checks
+them (the first problem answers), resources rendered with the parts asked for, pages cut and tokens issued."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from sandbox.http import (
+    GOOGLE_JSON,
+    ApiError,
+    ApiRequest,
+    JsonObject,
+    Reply,
+    bearer_or_oauth_token,
+    decode_page_token,
+    encode_page_token,
+    etag_of,
+    json_reply,
+)
+from sandbox.youtube import exceptions as errors
+from sandbox.youtube.models import YouTubeBackend, YouTubeChannel
+
+YT_CHANNEL_PARTS = frozenset(
+    [
+        "auditDetails",
+        "brandingSettings",
+        "contentDetails",
+        "contentOwnerDetails",
+        "id",
+        "localizations",
+        "snippet",
+        "statistics",
+        "status",
+        "topicDetails",
+    ]
+)
+YT_PLAYLIST_ITEM_PARTS = frozenset({"contentDetails", "id", "snippet", "status"})
+YT_VIDEO_PARTS = frozenset(
+    [
+        "contentDetails",
+        "fileDetails",
+        "id",
+        "liveStreamingDetails",
+        "localizations",
+        "paidProductPlacementDetails",
+        "player",
+        "processingDetails",
+        "recordingDetails",
+        "snippet",
+        "statistics",
+        "status",
+        "suggestions",
+        "topicDetails",
+    ]
+)
+YT_SUBSCRIPTION_PARTS = frozenset({"contentDetails", "id", "snippet", "subscriberSnippet"})
+YT_COMMENT_THREAD_PARTS = frozenset({"id", "replies", "snippet"})
+YT_MAX_IDS = 50
+
+
+def _yt_ids(request: ApiRequest, name: str) -> list[str]:
+    return [value.strip() for value in request.query.get(name, "").split(",") if value.strip()]
+
+
+def _yt_parts(request: ApiRequest, allowed: frozenset[str]) -> list[str]:
+    parts = _yt_ids(request, "part")
+    if not parts:
+        raise ApiError(errors.required_part())
+    for part in parts:
+        if part not in allowed:
+            raise ApiError(errors.unknown_part(part))
+    return parts
+
+
+def _yt_int(request: ApiRequest, name: str, low: int, high: int, default: int) -> int:
+    raw = request.query.get(name)
+    if raw is None:
+        return default
+    if not re.fullmatch(r"-?[0-9]+", raw):
+        raise ApiError(errors.invalid_value(name, f"Invalid value '{raw}'."))
+    if not low <= int(raw) <= high:
+        message = f"Invalid value '{raw}'. Values must be within the range: [{low}, {high}]"
+        raise ApiError(errors.invalid_value(name, message))
+    return int(raw)
+
+
+def _yt_filter(request: ApiRequest, names: Sequence[str]) -> str:
+    """The single filter parameter a list call uses; YouTube refuses none or several."""
+    given = [name for name in names if request.query.get(name, "") not in ("", "false")]
+    if not given:
+        raise ApiError(errors.missing_filter(list(names)))
+    if len(given) > 1:
+        raise ApiError(errors.incompatible_filters(given))
+    return given[0]
+
+
+def _yt_page(
+    items: list[JsonObject], page_size: int, request: ApiRequest, stream: str
+) -> tuple[list[JsonObject], str | None, str | None]:
+    token = request.query.get("pageToken")
+    offset = 0
+    if token:
+        decoded = decode_page_token(token, stream)
+        if decoded is None or decoded > len(items):
+            raise ApiError(errors.invalid_page_token())
+        offset = decoded
+    page = items[offset : offset + page_size]
+    # A page size of 0 answers only pageInfo: offering a next page would loop forever.
+    has_next = page_size > 0 and offset + page_size < len(items)
+    next_token = encode_page_token(stream, offset + page_size) if has_next else None
+    prev_token = encode_page_token(stream, max(0, offset - page_size)) if offset > 0 else None
+    return page, next_token, prev_token
+
+
+def render_resource(resource: JsonObject, parts: Iterable[str], kind: str) -> JsonObject:
+    rendered: JsonObject = {
+        "kind": resource.get("kind", kind),
+        "etag": resource.get("etag") or etag_of(resource),
+    }
+    if "id" in resource:
+        rendered["id"] = resource["id"]
+    for part in parts:
+        if part != "id" and part in resource:
+            rendered[part] = resource[part]
+    return rendered
+
+
+def list_reply(
+    kind: str,
+    items: list[JsonObject],
+    total: int,
+    per_page: int,
+    next_token: str | None = None,
+    prev_token: str | None = None,
+    omit_empty_items: bool = False,
+) -> Reply:
+    body: JsonObject = {"kind": kind, "etag": etag_of([kind, items, next_token])}
+    if next_token:
+        body["nextPageToken"] = next_token
+    if prev_token:
+        body["prevPageToken"] = prev_token
+    body["pageInfo"] = {"totalResults": total, "resultsPerPage": per_page}
+    # channels.list leaves `items` out altogether when nothing matched, as YouTube does.
+    if items or not omit_empty_items:
+        body["items"] = items
+    return json_reply(200, body, GOOGLE_JSON)
+
+
+class YouTubeResponses:
+    """The YouTube Data API v3 list calls the pipeline uses, over the dataset's youtube/<channel>/ directories."""
+
+    def __init__(self, backend: YouTubeBackend) -> None:
+        self.backend = backend
+
+    def authorize(self, request: ApiRequest) -> bool:
+        """True when the caller holds an OAuth token (stands for the channel owner); an API key is enough else."""
+        if request.authorization:
+            if not request.authorization.startswith("Bearer ") or not bearer_or_oauth_token(
+                request.authorization
+            ):
+                raise ApiError(errors.auth_error())
+            return True
+        if not request.query.get("key"):
+            raise ApiError(errors.unregistered_caller())
+        return False
+
+    def owned_channel(self, request: ApiRequest, owner: bool, parameter: str) -> YouTubeChannel | None:
+        if not owner:
+            raise ApiError(errors.authorization_required(parameter))
+        return self.backend.channel_for_token(bearer_or_oauth_token(request.authorization))
+
+    def serve_channels(self, request: ApiRequest) -> Reply:
+        owner = self.authorize(request)
+        parts = _yt_parts(request, YT_CHANNEL_PARTS)
+        page_size = _yt_int(request, "maxResults", 0, 50, 5)
+        chosen = _yt_filter(
+            request, ["categoryId", "forHandle", "forUsername", "id", "managedByMe", "mine", "mySubscribers"]
+        )
+        channels: list[YouTubeChannel] = []
+        if chosen == "mine":
+            mine = self.owned_channel(request, owner, "mine")
+            channels = [mine] if mine else []
+        elif chosen == "id":
+            wanted = _yt_ids(request, "id")
+            channels = [c for c in self.backend.channels if c.channel_id in wanted]
+            channels.sort(key=lambda c: wanted.index(c.channel_id))
+        elif chosen == "forHandle":
+            handle = request.query["forHandle"].lstrip("@").lower()
+            channels = [c for c in self.backend.channels if c.handle.lstrip("@").lower() == handle][:1]
+        items = [render_resource(c.channel, parts, "youtube#channel") for c in channels]
+        return list_reply("youtube#channelListResponse", items, len(items), page_size, omit_empty_items=True)
+
+    def serve_playlist_items(self, request: ApiRequest) -> Reply:
+        self.authorize(request)
+        parts = _yt_parts(request, YT_PLAYLIST_ITEM_PARTS)
+        page_size = _yt_int(request, "maxResults", 0, 50, 5)
+        chosen = _yt_filter(request, ["id", "playlistId"])
+        playlists = self.backend.playlists
+        if chosen == "playlistId":
+            playlist_id = request.query["playlistId"]
+            if playlist_id not in playlists:
+                raise ApiError(errors.playlist_not_found())
+            items = playlists[playlist_id]
+            video_id = request.query.get("videoId")
+            if video_id:
+                items = [item for item in items if item["contentDetails"]["videoId"] == video_id]
+        else:
+            wanted = set(_yt_ids(request, "id"))
+            items = [item for playlist in playlists.values() for item in playlist if item["id"] in wanted]
+        stream = f"playlistItems:{chosen}:{request.query[chosen]}"
+        page, next_token, prev_token = _yt_page(items, page_size, request, stream)
+        rendered = [render_resource(item, parts, "youtube#playlistItem") for item in page]
+        return list_reply(
+            "youtube#playlistItemListResponse", rendered, len(items), page_size, next_token, prev_token
+        )
+
+    def serve_videos(self, request: ApiRequest) -> Reply:
+        self.authorize(request)
+        parts = _yt_parts(request, YT_VIDEO_PARTS)
+        chosen = _yt_filter(request, ["chart", "id", "myRating"])
+        videos: list[JsonObject] = []
+        if chosen == "id":
+            wanted = list(dict.fromkeys(_yt_ids(request, "id")))
+            if len(wanted) > YT_MAX_IDS:
+                raise ApiError(errors.too_many_ids(len(wanted), YT_MAX_IDS))
+            for video_id in wanted:
+                found = self.backend.video(video_id)
+                if found:
+                    videos.append(found[1])
+        items = [render_resource(video, parts, "youtube#video") for video in videos]
+        return list_reply("youtube#videoListResponse", items, len(items), len(items))
+
+    def serve_subscriptions(self, request: ApiRequest) -> Reply:
+        owner = self.authorize(request)
+        parts = _yt_parts(request, YT_SUBSCRIPTION_PARTS)
+        page_size = _yt_int(request, "maxResults", 0, 50, 5)
+        chosen = _yt_filter(request, ["channelId", "id", "mine", "myRecentSubscribers", "mySubscribers"])
+        subscriptions: list[JsonObject] = []
+        if chosen in ("mySubscribers", "myRecentSubscribers"):
+            channel = self.owned_channel(request, owner, chosen)
+            subscriptions = channel.subscribers if channel else []
+        elif chosen == "mine":
+            # The dataset holds who subscribes to the school, not whom the school subscribes to.
+            self.owned_channel(request, owner, "mine")
+        elif chosen == "id":
+            wanted = set(_yt_ids(request, "id"))
+            subscriptions = [s for c in self.backend.channels for s in c.subscribers if s.get("id") in wanted]
+        stream = f"subscriptions:{chosen}:{request.query[chosen]}"
+        page, next_token, prev_token = _yt_page(subscriptions, page_size, request, stream)
+        rendered = [render_resource(item, parts, "youtube#subscription") for item in page]
+        return list_reply(
+            "youtube#subscriptionListResponse",
+            rendered,
+            len(subscriptions),
+            page_size,
+            next_token,
+            prev_token,
+        )
+
+    def serve_comment_threads(self, request: ApiRequest) -> Reply:
+        self.authorize(request)
+        parts = _yt_parts(request, YT_COMMENT_THREAD_PARTS)
+        page_size = _yt_int(request, "maxResults", 1, 100, 20)
+        chosen = _yt_filter(request, ["allThreadsRelatedToChannelId", "channelId", "id", "videoId"])
+        value = request.query[chosen]
+        threads: list[JsonObject]
+        if chosen == "videoId":
+            found = self.backend.video(value)
+            if found is None:
+                raise ApiError(errors.video_not_found())
+            channel, video = found
+            if video.get("status", {}).get("madeForKids"):
+                raise ApiError(errors.comments_disabled())
+            threads = [t for t in channel.threads if t.get("snippet", {}).get("videoId") == value]
+        elif chosen == "id":
+            wanted = set(value.split(","))
+            threads = [t for c in self.backend.channels for t in c.threads if t.get("id") in wanted]
+        else:
+            channel_found = self.backend.channel(value)
+            if channel_found is None:
+                raise ApiError(errors.channel_not_found(chosen))
+            threads = channel_found.threads
+            if chosen == "channelId":
+                # Deprecated: only discussion threads about the channel itself, not about its videos.
+                threads = [t for t in threads if not t.get("snippet", {}).get("videoId")]
+        page, next_token, prev_token = _yt_page(
+            threads, page_size, request, f"commentThreads:{chosen}:{value}"
+        )
+        rendered = [render_resource(item, parts, "youtube#commentThread") for item in page]
+        return list_reply(
+            "youtube#commentThreadListResponse", rendered, len(threads), page_size, next_token, prev_token
+        )

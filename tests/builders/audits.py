@@ -1,0 +1,64 @@
+"""One whole audit of a school in the sandbox: `socialaudit run --sandbox`, and what it left behind.
+
+Only tests/e2e runs whole audits (tests/test_architecture.py holds every other folder to that): its `audit` and
+`audit_inprocess` fixtures call `run_audit` with the session's `socialaudit` runners.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.builders.cli import CliResult
+from tests.builders.tiny_dataset import build_tiny_dataset
+
+AS_OF = "2026-11-16"
+
+
+@dataclass(frozen=True)
+class Audit:
+    """A finished run: its result, the directory it ran in, the school audited, the warehouse and the reports."""
+
+    result: CliResult
+    root: Path
+    dataset: Path
+    db: Path
+    out: Path
+
+    @property
+    def exceptions(self) -> list[dict[str, Any]]:
+        """exceptions.json as the run published it (read when asked: a refused run publishes none)."""
+        return json.loads((self.out / "exceptions.json").read_text(encoding="utf-8"))
+
+
+def append_toml(dataset: Path, text: str) -> None:
+    """Extra tables at the end of the school's school.toml, on lines of their own."""
+    with (dataset / "school.toml").open("a", encoding="utf-8") as toml:
+        toml.write("\n" + text.strip("\n") + "\n")
+
+
+def run_audit(
+    cli: Callable[..., CliResult],
+    root: Path,
+    dataset: Path | None = None,
+    *,
+    toml: str = "",
+    env: Mapping[str, str] | None = None,
+    as_of: str = AS_OF,
+    db: str | Path = "w.duckdb",
+    out: str | Path = "out",
+) -> Audit:
+    """Audit `dataset` (the tiny school, built at root/school, when None) with `toml` appended to its school.toml.
+
+    `db` and `out` are taken relative to `root` (an absolute path stays as it is).
+    """
+    if dataset is None:
+        dataset = build_tiny_dataset(root / "school")
+    if toml:
+        append_toml(dataset, toml)
+    db_path, out_dir = root / db, root / out
+    args = ("run", "--sandbox", str(dataset), "--db", str(db_path), "--out", str(out_dir), "--as-of", as_of)
+    return Audit(cli(*args, env=dict(env or {})), root, dataset, db_path, out_dir)

@@ -1,0 +1,62 @@
+"""Readers of a warehouse file for assertions: counts, rows as dicts, and a fingerprint of every table."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from warehouse.db import connect, migrate
+from warehouse.sql_models import apply_models
+
+
+def migrated_warehouse(path: Path) -> Path:
+    """A warehouse file at `path`, migrated with the real migrations and with every SQL model created."""
+    connection = connect(path)
+    migrate(connection)
+    apply_models(connection)
+    connection.close()
+    return path
+
+
+def open_copy(template: Path, path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection to a fresh copy of a migrated template (nothing left to migrate)."""
+    shutil.copyfile(template, path)
+    connection = connect(path)
+    assert migrate(connection) == []
+    return connection
+
+
+def count(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> int:
+    row = con.execute(f"SELECT count(*) FROM ({sql})", list(params)).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def table_fingerprint(db_path: Path) -> dict[str, tuple[int, str]]:
+    """Row count and a content hash of every base table: equal fingerprints mean nothing was written."""
+    con = connect(db_path, read_only=True)
+    try:
+        tables = con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+        result = {}
+        for schema, table in sorted(tables):
+            row = con.execute(
+                f'SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR FROM "{schema}"."{table}" AS t'
+            ).fetchone()
+            assert row is not None
+            n, digest = row
+            result[f"{schema}.{table}"] = (int(n), str(digest))
+        return result
+    finally:
+        con.close()

@@ -1,0 +1,111 @@
+"""The weekly run under platform faults and bad registers: complete with the same data, or change nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.builders.audits import Audit
+from tests.builders.warehouse import table_fingerprint
+
+NEXT_WEEK = "2026-11-23"
+
+
+@pytest.fixture(scope="module")
+def clean_run(audit) -> Audit:
+    audited = audit(toml="[api]\nbackoff_seconds = 0.05\nmax_wait_seconds = 2")
+    assert audited.result.returncode == 0, audited.result.stderr
+    return audited
+
+
+def stored_content(db: Path) -> dict[str, str]:
+    from warehouse.db import connect
+
+    con = connect(db, read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT platform || '/' || stream, content_sha256 FROM staging.stg_raw__current_snapshots"
+        ).fetchall()
+        return dict(rows)
+    finally:
+        con.close()
+
+
+def faults(*entries: dict) -> dict[str, str]:
+    return {"SOCIALAUDIT_SANDBOX_FAULTS": json.dumps(list(entries))}
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        [{"route": "x.followers", "kind": "429", "times": 2, "reset_in": 1}],
+        [{"route": "x.following", "kind": "429-no-reset", "times": 3}],
+        [{"route": "x.tweets", "kind": "500", "times": 2}, {"route": "yt.videos", "kind": "503", "times": 1}],
+        [
+            {"route": "yt.subscriptions", "kind": "truncate", "times": 1},
+            {"route": "x.me", "kind": "truncate", "times": 1},
+        ],
+        [{"route": "x.media", "kind": "500", "times": 2}],
+    ],
+    ids=["429-with-reset", "429-without-reset", "5xx", "truncated-pages", "media-5xx"],
+)
+def test_transient_faults_store_the_same_data_as_a_clean_run(plan, clean_run, audit_inprocess):
+    faulty = audit_inprocess(clean_run.dataset, env=faults(*plan))
+    assert faulty.result.returncode == 0, faulty.result.stderr
+    assert stored_content(faulty.db) == stored_content(clean_run.db)
+    assert faulty.exceptions == clean_run.exceptions
+
+
+@pytest.mark.parametrize(
+    ("plan", "message"),
+    [
+        ([{"route": "x.followers", "kind": "truncate", "times": -1}], "not valid JSON"),
+        ([{"route": "x.tweets", "kind": "429-no-reset", "times": -1}], "rate limited"),
+        ([{"route": "yt.subscriptions", "kind": "500", "times": -1}], "server error 500"),
+        ([{"route": "yt.channels", "kind": "403-quota", "times": -1}], "quota"),
+    ],
+    ids=["truncated-forever", "429-storm", "5xx-forever", "quota-exhausted"],
+)
+def test_persistent_faults_fail_clearly_and_leave_the_warehouse_as_it_was(
+    plan, message, clean_run, tmp_path, audit_inprocess
+):
+    db = tmp_path / "w.duckdb"
+    shutil.copy(clean_run.db, db)
+    before = table_fingerprint(db)
+    failed = audit_inprocess(clean_run.dataset, db=db, as_of=NEXT_WEEK, env=faults(*plan))
+    result = failed.result
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("socialaudit: run failed:") and message in last_line, result.stderr[-2000:]
+    assert table_fingerprint(db) == before
+    assert not (failed.out / "exceptions.json").exists()
+
+
+def test_a_malformed_pupils_register_stops_the_run_before_anything_is_written(
+    clean_run, tmp_path, audit_inprocess
+):
+    dataset = tmp_path / "school"
+    shutil.copytree(clean_run.dataset, dataset)
+    pupils = dataset / "registers" / "pupils.csv"
+    lines = pupils.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("date_of_birth")] = "2015-13-01"
+    lines[1] = ",".join(cells)
+    pupils.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    shutil.copy(clean_run.db, db)
+    before = table_fingerprint(db)
+
+    result = audit_inprocess(dataset, db=db, as_of=NEXT_WEEK).result
+
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert "pupils.csv line 2 column date_of_birth" in last_line
+    assert table_fingerprint(db) == before
+    fresh = tmp_path / "fresh.duckdb"
+    result = audit_inprocess(dataset, db=fresh, out="out2", as_of=NEXT_WEEK).result
+    assert result.returncode != 0 and not fresh.exists()

@@ -1,0 +1,66 @@
+"""Media already hashed is never downloaded or decoded again: next week's run fingerprints nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox.school import write_sample
+from tests.builders.warehouse import table_fingerprint
+
+AS_OF = "2026-11-16"
+NEXT_WEEK = "2026-11-23"
+SEED = 5  # the evaluation and the e2e test use other seeds
+
+
+def media_rows(db: Path) -> dict[str, Any]:
+    tables = table_fingerprint(db)
+    return {t: tables[t] for t in ("raw.media_files", "ref.approved_media_hashes")}
+
+
+def media_exceptions(out: Path) -> dict[str, str]:
+    rows = json.loads((out / "exceptions.json").read_text(encoding="utf-8"))
+    return {r["key"]: r["evidence"] for r in rows if r["rule"] in ("unapproved-media", "consent-breach")}
+
+
+def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
+    tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows import weekly_audit as flow_module
+
+    dataset = tmp_path / "school"
+    labels = json.loads(write_sample(dataset, seed=SEED).read_text(encoding="utf-8"))
+    db = tmp_path / "w.duckdb"
+    first = flow_module.weekly_audit(
+        str(dataset / "school.toml"), str(db), str(tmp_path / "out1"), AS_OF, True
+    )
+    assert first["media_fingerprinted"] == len(labels["media"])
+    before = media_rows(db)
+
+    decoded: list[int] = []
+    real_fingerprint = flow_module.fingerprint_image
+
+    def counting(data: bytes) -> dict[str, Any]:
+        decoded.append(len(data))
+        return real_fingerprint(data)
+
+    import checks.media_hash
+
+    # Published images are hashed by the flow's task, the approved library by checks.media_hash.
+    monkeypatch.setattr(flow_module, "fingerprint_image", counting)
+    monkeypatch.setattr(checks.media_hash, "fingerprint_image", counting)
+    # Were anything fetched again, the media routes would now fail and the report would say so.
+    dead_media = [{"route": route, "kind": "500", "times": -1} for route in ("x.media", "yt.thumbnails")]
+    monkeypatch.setenv("SOCIALAUDIT_SANDBOX_FAULTS", json.dumps(dead_media))
+    second = flow_module.weekly_audit(
+        str(dataset / "school.toml"), str(db), str(tmp_path / "out2"), NEXT_WEEK, True
+    )
+
+    assert second["media_fingerprinted"] == 0
+    assert decoded == []  # neither published images nor the approved library were decoded again
+    assert media_rows(db) == before
+    assert media_exceptions(tmp_path / "out2") == media_exceptions(tmp_path / "out1")
+    assert media_exceptions(tmp_path / "out1")

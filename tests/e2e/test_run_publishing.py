@@ -1,0 +1,69 @@
+"""What a run publishes besides files: the Prefect artifacts, and a clean refusal when live credentials are absent."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+
+from tests.builders.tiny_dataset import build_tiny_dataset
+
+AS_OF = "2026-11-16"
+
+
+def in_fresh_loop(coroutine):
+    """Run a coroutine on its own thread: other tests (the browser) may leave a loop running on this one."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def test_a_run_publishes_a_markdown_summary_and_a_table_of_open_keys(audit_inprocess):
+    result = audit_inprocess(as_of=AS_OF).result
+    assert result.returncode == 0, result.stderr
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    async def latest(key: str):
+        async with get_client() as client:
+            found = await client.read_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])), limit=50
+            )
+            return sorted(found, key=lambda a: str(a.created))[-1]
+
+    summary = in_fresh_loop(latest("socialaudit-weekly-summary"))
+    assert "week of 2026-11-16" in summary.data and "report.html" in summary.data
+    table = in_fresh_loop(latest("socialaudit-open-exceptions"))
+    assert "pupil-follower:x:" in str(table.data)
+    # The table carries keys and rules only: no handles or names in Prefect's database.
+    assert "alfie" not in str(table.data).lower()
+
+
+def test_live_run_without_credentials_fails_in_one_line_and_writes_nothing(
+    tmp_path, socialaudit_inprocess, monkeypatch
+):
+    dataset = build_tiny_dataset(tmp_path / "school")
+    for name in (
+        "SOCIALAUDIT_X_CONSUMER_KEY",
+        "SOCIALAUDIT_X_CONSUMER_SECRET",
+        "SOCIALAUDIT_X_ACCESS_TOKEN",
+        "SOCIALAUDIT_X_ACCESS_TOKEN_SECRET",
+        "SOCIALAUDIT_YOUTUBE_TOKEN_FILE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    db = tmp_path / "w.duckdb"
+    result = socialaudit_inprocess(
+        "run",
+        "--config",
+        str(dataset / "school.toml"),
+        "--db",
+        str(db),
+        "--out",
+        str(tmp_path / "out"),
+        "--as-of",
+        AS_OF,
+    )
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("socialaudit: run failed:") and "credentials" in last.lower()
+    assert not db.exists()
+    assert not (tmp_path / "out").exists()

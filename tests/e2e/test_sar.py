@@ -1,0 +1,124 @@
+"""Subject access, erasure and retention end to end: export everything about a person, erase it, purge by policy."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import pytest
+
+from tests.builders.audits import Audit
+from warehouse.db import connect
+from warehouse.snapshot import snapshot_path
+
+AS_OF = "2026-11-16"
+PUPIL_HANDLE = "alfie_p_y6"  # P0001 Alfie Price declares it, and it follows the school's X account
+PUPIL_ACCOUNT_ID = "1600000000000000002"
+
+
+@pytest.fixture(scope="module")
+def audited(audit) -> Audit:
+    run = audit(as_of=AS_OF)
+    assert run.result.returncode == 0, run.result.stderr[-2000:]
+    return run
+
+
+def _copy(audited, tmp_path):
+    db = tmp_path / "w.duckdb"
+    shutil.copy(audited.db, db)
+    shutil.copy(snapshot_path(audited.db), snapshot_path(db))
+    return db
+
+
+@pytest.mark.parametrize(
+    "selector", [("--handle", "@Alfie_P_Y6"), ("--platform-id", PUPIL_ACCOUNT_ID), ("--person", "P0001")]
+)
+def test_a_subject_access_export_holds_everything_about_the_person(
+    audited, selector, tmp_path, socialaudit_inprocess
+):
+    out = tmp_path / "sar"
+    result = socialaudit_inprocess("sar", *selector, "--db", str(audited.db), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    export = json.loads((out / "sar.json").read_text(encoding="utf-8"))
+    sections = export["sections"]
+    assert PUPIL_ACCOUNT_ID in export["platform_ids"]
+    assert any(row["subject_id"] == PUPIL_ACCOUNT_ID for row in sections["identities"])
+    assert any(row["rule"] == "pupil-follower" for row in sections["exceptions"])
+    assert sections["exception_events"]
+    assert any(obj["object"].get("username") == PUPIL_HANDLE for obj in sections["raw_objects"])
+    if selector[0] != "--platform-id":
+        assert [row["pupil_id"] for row in sections["register_pupils"]] == ["P0001"]
+        assert sections["approved_media_picturing"]
+    for path in out.iterdir():
+        assert path.stat().st_mode & 0o777 == 0o600
+    with (out / "identities.csv").open(encoding="utf-8") as handle:
+        assert any(row["subject_id"] == PUPIL_ACCOUNT_ID for row in csv.DictReader(handle))
+
+
+def test_an_unknown_person_is_reported_plainly(audited, tmp_path, socialaudit_inprocess):
+    result = socialaudit_inprocess(
+        "sar", "--person", "P9999", "--db", str(audited.db), "--out", str(tmp_path)
+    )
+    assert result.returncode == 1
+    assert "holds nothing for person 'P9999'" in result.stderr
+
+
+def test_erasure_removes_the_person_everywhere_and_records_only_that_it_happened(
+    audited, tmp_path, socialaudit_inprocess
+):
+    db = _copy(audited, tmp_path)
+    result = socialaudit_inprocess(
+        "erase", "--handle", PUPIL_HANDLE, "--db", str(db), "--by", "A. Dpo", "--reason", "SAR-2026-014"
+    )
+    assert result.returncode == 0, result.stderr
+    for path in (db, snapshot_path(db)):
+        con = connect(path, read_only=True)
+        try:
+            assert con.execute("SELECT count(*) FROM ref.pupils WHERE pupil_id = 'P0001'").fetchone() == (0,)
+            for table in ("audit.identities", "audit.findings", "audit.exceptions"):
+                held = con.execute(f"SELECT count(*) FROM {table} WHERE subject_id = ?", [PUPIL_ACCOUNT_ID])
+                assert held.fetchone() == (0,), table
+            raw = con.execute(
+                "SELECT count(*) FROM raw.api_pages WHERE contains(payload::VARCHAR, ?)", [PUPIL_HANDLE]
+            )
+            assert raw.fetchone() == (0,)
+            assert con.execute(
+                "SELECT count(*) FROM ref.approved_media WHERE list_contains(pupils_pictured, 'P0001')"
+            ).fetchone() == (0,)
+            record = con.execute(
+                "SELECT performed_by, reason, selector_kind, counts FROM dpo.erasure_log"
+            ).fetchall()
+        finally:
+            con.close()
+        assert len(record) == 1
+        by, reason, kind, counts = record[0]
+        assert (by, reason, kind) == ("A. Dpo", "SAR-2026-014", "handle")
+        assert json.loads(counts)["ref.pupils"] == 1 and json.loads(counts)["audit.identities"] >= 1
+        assert PUPIL_HANDLE not in json.dumps(record[0], default=str).lower()
+    again = socialaudit_inprocess(
+        "sar", "--handle", PUPIL_HANDLE, "--db", str(db), "--out", str(tmp_path / "s")
+    )
+    assert again.returncode == 1 and "holds nothing" in again.stderr
+
+
+def test_retention_runs_in_every_run_and_logs_what_it_purged(audited, tmp_path, audit):
+    db = _copy(audited, tmp_path)
+    dataset = tmp_path / "school"
+    shutil.copytree(audited.dataset, dataset)
+    retention = "[retention]\nunmatched_profiles_weeks = 1\nraw_pages_weeks = 1"
+    result = audit(dataset, toml=retention, db=db, as_of="2026-12-07", root=tmp_path).result
+    assert result.returncode == 0, result.stderr[-2000:]
+    con = connect(db, read_only=True)
+    try:
+        weeks = con.execute(
+            "SELECT DISTINCT as_of::VARCHAR FROM audit.identities WHERE person_kind = 'unknown'"
+        ).fetchall()
+        log = con.execute("SELECT table_name, rule, rows_deleted FROM dpo.purge_log").fetchall()
+        policy = dict(con.execute("SELECT rule, keep_for FROM dpo.retention_status").fetchall())
+    finally:
+        con.close()
+    assert weeks == [("2026-12-07",)]
+    assert ("audit.identities", "unmatched_profiles_weeks=1") in [(t, r) for t, r, _ in log]
+    assert all(n > 0 for _, _, n in log)
+    assert policy["raw_pages_weeks"] == "1 week" and policy["resolved_exceptions_months"] == "12 months"

@@ -1,0 +1,277 @@
+"""Four consecutive weekly audits over an evolving sample school, with review decisions between them.
+
+Every lifecycle transition is asserted on the real flow and CLI: raised (new), seen again (open), acknowledged,
+accepted until expiry then expired and reopened, false positive kept quiet then reopened when its evidence
+changes, resolved when the subject is gone (a follower left, a video was deleted) and reopened when it returns.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from dashboards.report import FORMULA_LEADS
+from sandbox.school import write_sample
+from sandbox.school.weeks import HOSTILE_DESCRIPTION, HOSTILE_TITLE
+from tests.builders.paths import CHECK_OUTPUTS
+from tests.builders.warehouse import table_fingerprint
+from warehouse.db import connect
+
+SEED = 1
+WEEK0 = date(2026, 11, 16)
+ETL = "Sam Patel (ETL)"
+
+
+class School:
+    """A warehouse audited week by week, with readers for what each run published."""
+
+    def __init__(self, root: Path, cli: Any, auditor: Any) -> None:
+        self.root = root
+        self.cli = cli
+        self.auditor = auditor
+        self.db = root / "warehouse.duckdb"
+        self.labels: dict[int, dict[str, Any]] = {}
+
+    def as_of(self, week: int) -> date:
+        return WEEK0 + timedelta(weeks=week)
+
+    def out(self, week: int) -> Path:
+        return self.root / f"out{week}"
+
+    def dataset(self, week: int) -> Path:
+        return self.root / f"week{week}"
+
+    def audit(self, week: int) -> None:
+        labels = write_sample(self.dataset(week), seed=SEED, size="small", as_of=WEEK0, week=week)
+        self.labels[week] = json.loads(labels.read_text(encoding="utf-8"))
+        assert self.labels[week]["as_of"] == self.as_of(week).isoformat()
+        result = self.auditor(
+            self.dataset(week),
+            db=self.db,
+            out=self.out(week),
+            as_of=self.as_of(week).isoformat(),
+            root=self.root,
+        ).result
+        assert result.returncode == 0, result.stderr[-3000:]
+        checked = subprocess.run(
+            [sys.executable, str(CHECK_OUTPUTS), str(self.out(week)), "--dataset", str(self.dataset(week))],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert checked.returncode == 0, checked.stdout
+
+    def review(self, key: str, decision: str, note: str, until: date | None = None) -> str:
+        args = ["review", key, "--db", str(self.db), "--decision", decision, "--note", note, "--by", ETL]
+        if until is not None:
+            args += ["--until", until.isoformat()]
+        result = self.cli(*args)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def listed(self, week: int) -> dict[str, dict[str, Any]]:
+        rows = json.loads((self.out(week) / "exceptions.json").read_text(encoding="utf-8"))
+        return {r["key"]: r for r in rows}
+
+    def resolved(self, week: int) -> set[str]:
+        return {r["key"] for r in json.loads((self.out(week) / "resolved.json").read_text(encoding="utf-8"))}
+
+    def status(self, key: str) -> str:
+        return str(self.query("SELECT status FROM audit.exceptions WHERE key = ?", [key])[0][0])
+
+    def events(self, key: str) -> list[tuple[str, str, str]]:
+        return [
+            (r[0].isoformat(), r[1], r[2])
+            for r in self.query(
+                "SELECT as_of, event, status FROM audit.exception_events WHERE key = ? ORDER BY as_of, occurred_at",
+                [key],
+            )
+        ]
+
+    def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        con = connect(self.db, read_only=True)
+        try:
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
+
+    def key_for(self, week: int, rule: str, subject_id: str) -> str:
+        """The exception on the school's main account (a pupil may follow its sports account too)."""
+        school = self.labels[week]["school"]
+        main = {school["x_account_id"], school["youtube_channel_id"]}
+        (key,) = [
+            k
+            for k, r in self.listed(week).items()
+            if r["rule"] == rule and r["subject_id"] == subject_id and r["account_id"] in main
+        ]
+        return key
+
+
+def follower_with_case(labels: dict[str, Any], case: str) -> str:
+    return next(
+        i["subject_id"] for i in labels["identities"] if i["relation"] == "follower" and i["case"] == case
+    )
+
+
+def test_four_weeks_of_audits_honour_every_decision(
+    tmp_path: Path, socialaudit_inprocess, audit_inprocess
+) -> None:
+    school = School(tmp_path, socialaudit_inprocess, audit_inprocess)
+    w = school.as_of
+
+    # -- week 0: everything is raised as new ---------------------------------------------------------------
+    school.audit(0)
+    listed = school.listed(0)
+    assert listed and {r["status"] for r in listed.values()} == {"new"}
+    labels = school.labels[0]
+    leaver = school.key_for(0, "pupil-follower", follower_with_case(labels, "declared_handle"))
+    renamed = school.key_for(0, "pupil-follower", follower_with_case(labels, "exact_name"))
+    staff = school.key_for(
+        0, "staff-personal-follower", follower_with_case(labels, "declared_personal_handle")
+    )
+    week1_videos = {e["subject_id"] for e in write_labels(school, 1)["expected_exceptions"]}
+    (deleted_video,) = [
+        k
+        for k, r in listed.items()
+        if r["rule"] == "unapproved-media"
+        and r["platform"] == "youtube"
+        and r["subject_id"] not in week1_videos
+    ]
+    pupil_keys = sorted(
+        k for k, r in listed.items() if r["rule"] == "pupil-follower" and r["severity"] != "low"
+    )
+    acknowledged, quiet = [k for k in pupil_keys if k not in (leaver, renamed)][:2]
+    for key in listed:
+        assert school.events(key) == [(w(0).isoformat(), "raised", "new")]
+
+    school.review(acknowledged, "acknowledge", "Parent contacted; account to be removed")
+    school.review(
+        staff, "accept", "Approved as the PE department's interim account", until=w(1) + timedelta(days=3)
+    )
+    school.review(quiet, "false-positive", "An adult with the same name; checked with the office")
+    school.review(renamed, "false-positive", "Adult namesake; confirmed by phone")
+    assert school.status(staff) == "accepted" and school.status(quiet) == "false_positive"
+
+    # -- week 1: a follower left, a video was deleted, a new pupil subscribed ------------------------------------
+    school.audit(1)
+    listed = school.listed(1)
+    assert {leaver, deleted_video} <= school.resolved(1)
+    assert school.status(leaver) == "resolved" and school.status(deleted_video) == "resolved"
+    assert leaver not in listed and deleted_video not in listed
+    assert listed[acknowledged]["status"] == "acknowledged"
+    assert staff not in listed and school.status(staff) == "accepted"  # accepted, not expired yet
+    assert quiet not in listed and renamed not in listed  # false positives stay quiet
+    still = [k for k, r in listed.items() if r["first_seen"] == w(0).isoformat() and k != acknowledged]
+    assert still and all(listed[k]["status"] == "open" for k in still)
+    (hostile,) = [r for r in listed.values() if r["subject_label"] == HOSTILE_TITLE]
+    assert (hostile["status"], hostile["rule"], hostile["subject_kind"]) == (
+        "new",
+        "pupil-follower",
+        "subscriber",
+    )
+    assert_inert(school.out(1), hostile["key"])
+
+    # -- week 2: the follower is back, the acceptance has expired, the false positive's evidence changed ---------
+    school.audit(2)
+    listed = school.listed(2)
+    assert listed[leaver]["status"] == "reopened"
+    assert listed[staff]["status"] == "reopened"
+    assert listed[renamed]["status"] == "reopened"
+    assert quiet not in listed and school.status(quiet) == "false_positive"
+    assert listed[hostile["key"]]["status"] == "open"
+    assert listed[acknowledged]["status"] == "acknowledged"
+    assert school.events(staff) == [
+        (w(0).isoformat(), "raised", "new"),
+        (w(0).isoformat(), "reviewed", "accepted"),
+        (w(1).isoformat(), "seen", "accepted"),
+        (w(2).isoformat(), "expired", "reopened"),
+        (w(2).isoformat(), "reopened", "reopened"),
+    ]
+    assert school.events(leaver) == [
+        (w(0).isoformat(), "raised", "new"),
+        (w(1).isoformat(), "resolved", "resolved"),
+        (w(2).isoformat(), "reopened", "reopened"),
+    ]
+    assert school.events(renamed)[-1] == (w(2).isoformat(), "reopened", "reopened")
+    school.review(leaver, "acknowledge", "Spoke to the family again")
+    school.review(renamed, "accept", "Governors agreed: public figure", until=w(3) + timedelta(days=60))
+
+    # -- week 3: nothing changed on the platforms; the week-2 decisions hold ----------------------------------------
+    school.audit(3)
+    listed = school.listed(3)
+    assert listed[leaver]["status"] == "acknowledged"
+    assert renamed not in listed and school.status(renamed) == "accepted"
+    assert listed[staff]["status"] == "reopened"
+    assert school.resolved(3) == set()
+    reviews = school.query("SELECT key, decision, reviewer, source FROM audit.reviews ORDER BY reviewed_at")
+    assert [(r[0], r[1]) for r in reviews] == [
+        (acknowledged, "acknowledge"),
+        (staff, "accept"),
+        (quiet, "false-positive"),
+        (renamed, "false-positive"),
+        (leaver, "acknowledge"),
+        (renamed, "accept"),
+    ]
+    assert {(r[2], r[3]) for r in reviews} == {(ETL, "cli")}
+    # The same week again changes nothing at all.
+    before = table_fingerprint(school.db)
+    school.audit(3)
+    after = table_fingerprint(school.db)
+    assert {k: v for k, v in after.items() if k != "audit.runs"} == {
+        k: v for k, v in before.items() if k != "audit.runs"
+    }
+    report = (school.out(3) / "report.html").read_text(encoding="utf-8")
+    assert "Governors agreed: public figure" in report  # the decision history is in the Monday document
+    # The read-only snapshot was republished after every decision and run: the CLI lists from it.
+    listing = school.cli(
+        "exceptions", "list", "--db", str(school.db), "--status", "accepted", "--format", "json"
+    )
+    assert listing.returncode == 0, listing.stderr
+    assert [r["key"] for r in json.loads(listing.stdout)] == [renamed]
+
+
+def write_labels(school: School, week: int) -> dict[str, Any]:
+    """The labels of a later week, written beside the others before that week's run."""
+    labels = write_sample(school.dataset(week), seed=SEED, size="small", as_of=WEEK0, week=week)
+    return json.loads(labels.read_text(encoding="utf-8"))
+
+
+def assert_inert(out: Path, key: str) -> None:
+    """Platform text that is a formula or markup reaches the CSV and the report only as inert text."""
+    with (out / "exceptions.csv").open(encoding="utf-8", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    (row,) = [r for r in table if r["key"] == key]
+    assert row["subject_label"] == "'" + HOSTILE_TITLE
+    assert not [cell for r in table for cell in r.values() if cell.startswith(FORMULA_LEADS)]
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "<script>" not in report
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report  # the subscriber's description, shown as text
+    assert HOSTILE_DESCRIPTION.split("</script>")[1].strip() in report
+
+
+def test_a_later_week_changes_only_what_evolved(tmp_path: Path) -> None:
+    write_sample(tmp_path / "w0", seed=SEED, size="small", as_of=WEEK0)
+    write_sample(tmp_path / "w2", seed=SEED, size="small", as_of=WEEK0, week=2)
+    week0, week2 = (
+        {p.relative_to(tmp_path / d) for p in (tmp_path / d).rglob("*") if p.is_file()} for d in ("w0", "w2")
+    )
+    (gone,) = week0 - week2  # the deleted video's thumbnail
+    assert gone.parent.name == "thumbnails" and week2 < week0
+    changed = {
+        p.name for p in week2 if (tmp_path / "w0" / p).read_bytes() != (tmp_path / "w2" / p).read_bytes()
+    }
+    # Followers, subscribers, the deleted video (and its comments) and the register; images are untouched,
+    # and the follower count is back where it was (the follower who left in week 1 has returned).
+    assert changed == {
+        "followers.json",
+        "subscribers.json",
+        "channel.json",
+        "videos.json",
+        "comment_threads.json",
+        "pupils.csv",
+    }

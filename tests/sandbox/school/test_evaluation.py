@@ -1,0 +1,180 @@
+"""The labelled evaluation's scoring: exceptions against labels (the `evaluate` command: tests/e2e)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.school.evaluation import Score, report, score_school
+
+
+def expected(
+    subject_id: str, difficulty: str, rule: str = "pupil-follower", person_id: str = "P1"
+) -> dict[str, Any]:
+    return {
+        "rule": rule,
+        "platform": "x",
+        "subject_kind": "follower",
+        "subject_id": subject_id,
+        "person_kind": "pupil",
+        "person_id": person_id,
+        "difficulty": difficulty,
+        "case": f"case_{subject_id}",
+    }
+
+
+def raised(
+    subject_id: str, severity: str, rule: str = "pupil-follower", person_id: str = "P1"
+) -> dict[str, Any]:
+    return {
+        "rule": rule,
+        "platform": "x",
+        "subject_kind": "follower",
+        "subject_id": subject_id,
+        "severity": severity,
+        "person_kind": "pupil",
+        "person_id": person_id,
+    }
+
+
+LABELS = {
+    "identities": [
+        {
+            "platform": "x",
+            "subject_id": "9",
+            "truth_kind": "parent",
+            "difficulty": "easy",
+            "case": "parent_exact",
+        },
+        {
+            "platform": "x",
+            "subject_id": "10",
+            "truth_kind": "unknown",
+            "difficulty": "hard",
+            "case": "adult_namesake",
+        },
+    ],
+    "expected_exceptions": [
+        expected("1", "declared"),
+        expected("2", "easy"),
+        expected("3", "medium"),
+        expected("4", "hard"),
+        expected("5", "undecidable"),
+        expected("6", "easy", rule="staff-personal-follower", person_id="S1"),
+        expected("7", "medium"),
+    ],
+}
+EXCEPTIONS = [
+    raised("1", "high"),
+    raised("2", "high", person_id="P2"),  # right account, wrong register entry
+    raised("3", "low"),  # found only as a possible match: a miss for recall, and review load
+    raised("5", "high"),  # undecidable but true: counts for precision only
+    raised("9", "high"),  # a parent reported as a pupil
+    raised("10", "medium"),  # an adult namesake reported as a pupil
+    raised("11", "low"),  # a wrong possible match: review load only
+    raised("6", "medium", rule="staff-personal-follower", person_id="S1"),
+    raised("12", "high", rule="unapproved-media"),  # not an identity rule
+]
+
+
+def test_precision_and_recall_per_rule_and_difficulty() -> None:
+    score = score_school(LABELS, EXCEPTIONS)
+    pupils = score.rule_total("pupil-follower")
+    # tp: 1, 2, 5 (undecidable); fp: 9, 10; fn: 3, 4, 7 (5 is not counted for recall).
+    assert (pupils.tp, pupils.fp, pupils.fn) == (3, 2, 3)
+    assert pupils.precision == 3 / 5 and pupils.recall == 3 / 6
+    assert (
+        score.tallies[("pupil-follower", "medium")].fn,
+        score.tallies[("pupil-follower", "medium")].missed_as_low,
+    ) == (2, 1)
+    assert (
+        score.tallies[("pupil-follower", "easy")].fp == 1
+        and score.tallies[("pupil-follower", "hard")].fp == 1
+    )
+    assert score.rule_total("staff-personal-follower").precision == 1.0
+    assert score.low == {"pupil-follower": 2} and score.low_true == {"pupil-follower": 1}
+    assert score.wrong_person == {"pupil-follower": 1}
+    assert len(score.adults_as_pupils) == 2
+    assert "unapproved-media" not in {rule for rule, _ in score.tallies}
+
+
+def test_scores_add_up_over_schools_and_print_as_a_table() -> None:
+    total = Score()
+    total.add(score_school(LABELS, EXCEPTIONS))
+    total.add(score_school(LABELS, EXCEPTIONS))
+    assert total.schools == 2 and total.rule_total("pupil-follower").tp == 6
+    text = report(total)
+    assert "pupil-follower             all             6    4    6     0.600   0.500" in text
+    assert "low-severity findings (review load) over 2 schools: 4 (2 of them true)" in text
+    assert "parents, staff or adult namesakes flagged as pupils: 4" in text
+    assert "missed: " in text and "pupil-follower/case_3 x2" in text
+    assert "undecidable     2    0    0     1.000       -" in text  # no recall for undecidable cases
+
+
+def test_a_perfect_audit_scores_one() -> None:
+    perfect = [
+        raised(e["subject_id"], "high", e["rule"], e["person_id"]) for e in LABELS["expected_exceptions"]
+    ]
+    score = score_school(LABELS, perfect)
+    for rule in ("pupil-follower", "staff-personal-follower"):
+        assert score.rule_total(rule).precision == 1.0 and score.rule_total(rule).recall == 1.0
+    assert not score.adults_as_pupils and not score.low
+
+
+# -- several official accounts ---------------------------------------------------------------------------
+
+MAIN, MAIN_ID, SPORT, SPORT_ID = "TinyLanePri", "1580000000000000001", "TinyLaneSport", "1580000000000000002"
+
+
+def on(row: dict[str, Any], handle: str, account_id: str) -> dict[str, Any]:
+    return {**row, "account": handle, "account_id": account_id}
+
+
+TWO_ACCOUNTS = {
+    "school": {
+        "accounts": [
+            {"platform": "x", "handle": MAIN, "id": MAIN_ID},
+            {"platform": "x", "handle": SPORT, "id": SPORT_ID},
+        ]
+    },
+    "identities": [],
+    "expected_exceptions": [
+        # One pupil follows both accounts: two expected exceptions; another follows only the main one.
+        on(expected("1", "easy"), MAIN, MAIN_ID),
+        on(expected("1", "easy"), SPORT, SPORT_ID),
+        on(expected("2", "easy"), MAIN, MAIN_ID),
+    ],
+}
+
+
+def test_findings_match_labels_per_account_by_handle_or_id() -> None:
+    exceptions = [
+        {**raised("1", "high"), "account": MAIN},  # the handle as configured
+        {**raised("1", "high"), "account": SPORT_ID},  # the platform's id of the account
+        {**raised("2", "high"), "account": "@" + SPORT.lower()},  # right person, wrong account
+    ]
+    score = score_school(TWO_ACCOUNTS, exceptions)
+    total = score.rule_total("pupil-follower")
+    assert (total.tp, total.fp, total.fn) == (2, 1, 1)
+    assert score.misses == {("pupil-follower", "case_2"): 1}
+
+
+def test_a_finding_on_an_account_the_labels_do_not_know_is_a_false_alarm() -> None:
+    exceptions = [
+        {**raised("1", "high"), "account": MAIN_ID},
+        {**raised("1", "high"), "account": "SomeoneElse"},
+        {**raised("2", "high"), "account": MAIN.upper()},
+    ]
+    total = score_school(TWO_ACCOUNTS, exceptions).rule_total("pupil-follower")
+    assert (total.tp, total.fp, total.fn) == (2, 1, 1)
+
+
+def test_one_account_per_platform_needs_no_account_on_the_exception() -> None:
+    labels = {
+        "identities": [],
+        "expected_exceptions": [
+            on(expected("1", "easy"), MAIN, MAIN_ID),
+            on(expected("2", "easy"), MAIN, MAIN_ID),
+        ],
+    }
+    total = score_school(labels, [raised("1", "high"), {**raised("2", "high"), "account": MAIN}])
+    assert total.rule_total("pupil-follower").recall == 1.0
