@@ -47,7 +47,9 @@ def select_exceptions(
         row["confidence"] = float(row["confidence"])
         row["subject_url"] = safe_link(row["subject_url"])
         rows.append(row)
-    rows.sort(key=lambda r: (SEVERITY_ORDER[r["severity"]], r["rule"], r["platform"], r["subject_id"]))
+    rows.sort(
+        key=lambda r: (SEVERITY_ORDER[r["severity"]], r["rule"], r["platform"], r["subject_id"], r["key"])
+    )
     return rows
 
 

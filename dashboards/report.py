@@ -15,26 +15,11 @@ from typing import Any
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-OUTPUT_FIELDS = (
-    "key",
-    "rule",
-    "severity",
-    "status",
-    "platform",
-    "account",
-    "account_id",
-    "subject_kind",
-    "subject_id",
-    "subject_label",
-    "subject_url",
-    "person_kind",
-    "person_id",
-    "confidence",
-    "evidence",
-    "first_seen",
-    "last_seen",
-)
-OPEN_STATUSES = ("new", "open", "acknowledged", "reopened")
+from warehouse.lifecycle import ACTIVE, EXCEPTION_FIELDS
+
+# exceptions.json's fields and the statuses that need attention are the lifecycle's own lists, not copies.
+OUTPUT_FIELDS = EXCEPTION_FIELDS
+OPEN_STATUSES = ACTIVE
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
@@ -60,7 +45,10 @@ def _rows(con: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> list
             row[field] = row[field].isoformat() if row[field] else None
         row["confidence"] = float(row["confidence"])
         rows.append(row)
-    rows.sort(key=lambda r: (SEVERITY_ORDER[r["severity"]], r["rule"], r["platform"], r["subject_id"]))
+    # The key breaks ties: one follower of two official accounts is two rows, always in the same order.
+    rows.sort(
+        key=lambda r: (SEVERITY_ORDER[r["severity"]], r["rule"], r["platform"], r["subject_id"], r["key"])
+    )
     return rows
 
 
@@ -96,7 +84,7 @@ def decided_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         " r.reviewer, r.note, r.accepted_until, r.reviewed_at FROM audit.exceptions AS e"
         " LEFT JOIN (SELECT * FROM audit.reviews QUALIFY row_number() OVER"
         " (PARTITION BY key ORDER BY reviewed_at DESC, review_id DESC) = 1) AS r USING (key)"
-        " WHERE e.status IN ('accepted', 'false_positive') ORDER BY e.status, e.rule, e.subject_id"
+        " WHERE e.status IN ('accepted', 'false_positive') ORDER BY e.status, e.rule, e.subject_id, e.key"
     )
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]

@@ -17,11 +17,16 @@ DECIDED = ("accepted", "false_positive")
 STATUSES = (*ACTIVE, *DECIDED, "resolved")
 EVENTS = ("raised", "seen", "reviewed", "resolved", "reopened", "expired")
 WEEKLY_RUN = "weekly-run"
-FINDING_FIELDS = (
+# What an exception shows, in exceptions.json's order (dashboards write exactly these); a finding carries the
+# same minus the lifecycle's own fields, plus the hash its evidence is judged by.
+EXCEPTION_FIELDS = (
+    "key",
     "rule",
     "severity",
+    "status",
     "platform",
     "account",
+    "account_id",
     "subject_kind",
     "subject_id",
     "subject_label",
@@ -30,9 +35,11 @@ FINDING_FIELDS = (
     "person_id",
     "confidence",
     "evidence",
-    "evidence_sha256",
-    "account_id",
+    "first_seen",
+    "last_seen",
 )
+LIFECYCLE_FIELDS = ("key", "status", "first_seen", "last_seen")
+FINDING_FIELDS = (*(f for f in EXCEPTION_FIELDS if f not in LIFECYCLE_FIELDS), "evidence_sha256")
 LATEST_DECISIONS = """
     SELECT key, decision, accepted_until, evidence_sha256
     FROM audit.reviews

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -24,9 +26,41 @@ def prefect_defaults() -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
+def _start_prefect_early() -> Callable[[], None]:
+    """With no PREFECT_API_URL the flow call would first wait ~9 s, idle, for Prefect's temporary server. Start that
+    server now, in the background, and import great-expectations (~4-10 s) meanwhile; returns a function that waits
+    until the server is up, so the flow call finds it running (the server is one per process: Prefect reuses it)."""
+    import threading
+
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        return lambda: None
+
+    def start_server() -> None:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        # A failure here is met again, and reported, when the flow call starts the server itself.
+        with contextlib.suppress(Exception):
+            SubprocessASGIServer().start()
+
+    def warm() -> None:
+        # A failed import here is raised again by the task's own import, where it is reported.
+        with contextlib.suppress(Exception):
+            import great_expectations  # noqa: F401
+
+    starter = threading.Thread(target=start_server, name="socialaudit-prefect-server", daemon=True)
+    starter.start()
+    threading.Thread(target=warm, name="socialaudit-warm-up", daemon=True).start()
+    return starter.join
+
+
 def run_audit(school_toml: Path, db: Path, out: Path, as_of: date | None, sandbox: bool) -> dict[str, object]:
     prefect_defaults()
+    server_started = _start_prefect_early()
     from flows.weekly_audit import weekly_audit
+
+    server_started()
 
     return weekly_audit(
         school_toml=str(school_toml.resolve()),
