@@ -4,24 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from warehouse.dpo_dictionary import SCHEMAS, describe
 from warehouse.retention import RetentionPolicy, policy_rows
-
-
-class RuleDescription(Protocol):
-    """What the DPIA needs of a policy rule: its purpose and basis (checks.rules.RULES is passed in)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def policy(self) -> str: ...
-    @property
-    def what_counts(self) -> str: ...
-
+from warehouse.state import RuleDescription
 
 # Categories of data the warehouse holds, by the table that holds them: the source of each section below.
 CATEGORIES = (

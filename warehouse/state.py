@@ -63,6 +63,8 @@ def not_yet_fingerprinted(wanted: Iterable[dict[str, Any]], state: WarehouseStat
 
 
 class RuleDescription(Protocol):
+    """What the warehouse and the DPIA need of a policy rule (checks.rules.RULES is passed in, never imported)."""
+
     @property
     def id(self) -> str: ...
     @property
