@@ -117,7 +117,7 @@ def settle_registers(
     in_force = state.registers_in_force
     holds = assess_changes(
         in_force.frames,
-        {"pupils": registers.pupils, "staff": registers.staff, "parents": registers.parents},
+        registers.frames(),
         registers.files,
         in_force.files,
         config.registers.hold_share,
@@ -312,12 +312,7 @@ def _audit(
         mode="sandbox" if sandbox else "live",
         school_name=config.name,
         started_at=started_at,
-        register_frames={
-            "pupils": registers.pupils,
-            "staff": registers.staff,
-            "parents": registers.parents,
-            "approved_media": approved_media,
-        },
+        register_frames={**registers.frames(), "approved_media": approved_media},
         register_files=registers.files,
         register_reading=registers.reading,
         approved_hashes=approved_hashes,
