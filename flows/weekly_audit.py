@@ -196,8 +196,8 @@ def fingerprint_published_media(
 
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
-def validate_raw(snapshots: list[Snapshot], as_of: date) -> list[SuiteResult]:
-    results = validate_platform_data(streams.validation_streams(snapshots), as_of)
+def validate_raw(snapshots: list[Snapshot], as_of: date, state: WarehouseState) -> list[SuiteResult]:
+    results = validate_platform_data(streams.validation_streams(snapshots), as_of, state.raw_validations)
     refused = blocking_failures(results)
     if refused:
         raise AuditFailed(f"data from the platforms failed validation, nothing was stored: {refused}")
@@ -305,7 +305,7 @@ def _audit(
     registers, holds, approved_media, approved_hashes = settle_registers(
         as_is(registers), as_is(state), config
     )
-    raw_results = validate_raw(as_is(snapshots), week)
+    raw_results = validate_raw(as_is(snapshots), week, as_is(state))
     to_store = WeekToStore(
         as_of=week,
         run_id=run_id,

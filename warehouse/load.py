@@ -231,9 +231,44 @@ def store_validation_results(
             continue
         con.execute("DELETE FROM audit.validation_results WHERE as_of = ? AND suite = ?", [as_of, r["suite"]])
         con.execute(
-            "INSERT INTO audit.validation_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [as_of, r["suite"], run_id, r["success"], r["blocking"], r["n_rows"], outcome, now_utc()],
+            "INSERT INTO audit.validation_results (as_of, suite, run_id, success, blocking, n_rows, results,"
+            " validated_at, content_sha256, reused_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                as_of,
+                r["suite"],
+                run_id,
+                r["success"],
+                r["blocking"],
+                r["n_rows"],
+                outcome,
+                now_utc(),
+                r.get("content_sha256"),
+                r.get("reused_from"),
+            ],
         )
+
+
+def latest_raw_validations(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    """Each raw suite's newest stored outcome with the hash of what it validated (checks.raw_frames reuses
+    it when this week's rows hash the same)."""
+    rows = con.execute(
+        "SELECT suite, as_of, success, blocking, n_rows, results, content_sha256, reused_from"
+        " FROM audit.validation_results WHERE content_sha256 IS NOT NULL"
+        " QUALIFY row_number() OVER (PARTITION BY suite ORDER BY as_of DESC) = 1"
+    ).fetchall()
+    return {
+        suite: {
+            "suite": suite,
+            "success": success,
+            "blocking": blocking,
+            "n_rows": n_rows,
+            "results": json.loads(results),
+            "content_sha256": sha,
+            # A copy of a copy names the week that really ran the suite.
+            "validated_as_of": (reused_from or as_of).isoformat(),
+        }
+        for suite, as_of, success, blocking, n_rows, results, sha, reused_from in rows
+    }
 
 
 def upsert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, as_of: date) -> None:

@@ -23,6 +23,7 @@ class WarehouseState:
         default_factory=register_versions.RegistersInForce
     )
     accepted_holds: set[tuple[str, str]] = field(default_factory=set)
+    raw_validations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def cursor(self, platform: str, account_id: str, stream: str) -> str | None:
         return self.cursors.get((platform, account_id, stream))
@@ -49,6 +50,7 @@ def read_state(db_path: Path) -> WarehouseState:
         state.approved_hashes = load.cached_approved_hashes(con)
         state.registers_in_force = register_versions.registers_in_force(con)
         state.accepted_holds = register_versions.accepted_holds(con)
+        state.raw_validations = load.latest_raw_validations(con)
     finally:
         con.close()
     return state
