@@ -19,7 +19,9 @@ from connectors.errors import (
     AuthFailure,
     ConnectorError,
     MalformedPage,
+    PlatformErrors,
     RateLimited,
+    RateLimitTooLong,
     ServerFailure,
 )
 from connectors.paging import Page, Retry, RetryPolicy, Snapshot, call_with_retries
@@ -264,7 +266,10 @@ def test_posts_send_since_id_only_when_given(
     assert snapshot.cursor == "1800000000000000010"
     first, second = (query(r.url) for r in calls(adapter))
     assert first["max_results"] == ["100"]
-    assert first["expansions"] == ["attachments.media_keys"]
+    # Quoted and reposted posts come with their images, so media the school republishes is audited too.
+    assert first["expansions"] == [
+        "attachments.media_keys,referenced_tweets.id,referenced_tweets.id.attachments.media_keys"
+    ]
     assert first["media.fields"] == [",".join(xapi.MEDIA_FIELDS)]
     assert first["tweet.fields"] == [",".join(xapi.TWEET_FIELDS)]
     assert second["pagination_token"] == ["Nx1"]
@@ -340,12 +345,14 @@ def test_429_with_reset_waits_until_the_reset_then_succeeds(
     assert len(calls(adapter)) == 2
 
 
-def test_429_reset_far_away_is_capped_at_max_wait(
+def test_429_reset_further_than_max_wait_fails_fast(
     client: tweepy.Client, adapter: requests_mock.Adapter, fake_time: FakeTime
 ) -> None:
     adapter.register_uri("GET", FOLLOWERS_URL, [rate_limited(reset=NOW + 10_000), ok(page_body([user(1)]))])
-    fetch_followers(client, fake_time.policy(max_wait_seconds=900.0))
-    assert fake_time.sleeps == [900.0]
+    with pytest.raises(RateLimitTooLong, match="max_wait_seconds"):
+        fetch_followers(client, fake_time.policy(max_wait_seconds=900.0))
+    assert fake_time.sleeps == []
+    assert len(calls(adapter)) == 1
 
 
 def test_429_without_reset_backs_off_exponentially(
@@ -473,8 +480,16 @@ def test_account_snapshot_refuses_keys_of_another_user(
 def test_account_without_a_user_object_is_malformed(
     client: tweepy.Client, adapter: requests_mock.Adapter, fake_time: FakeTime
 ) -> None:
-    adapter.register_uri("GET", ME_URL, **ok({"errors": [{"title": "Not Found Error"}]}))
+    adapter.register_uri("GET", ME_URL, **ok({"data": ["not", "a", "user"]}))
     with pytest.raises(MalformedPage):
+        xapi.account_snapshot(client, USER_ID, fake_time.policy())
+
+
+def test_account_answered_with_errors_only_is_not_read(
+    client: tweepy.Client, adapter: requests_mock.Adapter, fake_time: FakeTime
+) -> None:
+    adapter.register_uri("GET", ME_URL, **ok({"errors": [{"title": "Not Found Error"}]}))
+    with pytest.raises(PlatformErrors, match="Not Found Error"):
         xapi.account_snapshot(client, USER_ID, fake_time.policy())
 
 
