@@ -398,3 +398,17 @@ def guard_cost(account: Snapshot, since_id: str | None, max_usd: float) -> XCost
             "raise it in school.toml if the bill is expected, or lower [api] max_follow_pages",
         )
     return estimate
+
+
+def probe_followers(client: tweepy.Client, user_id: str, policy: RetryPolicy) -> int:
+    """One followers page of a single user (the endpoint, auth and plan a run uses, at the price of one
+    owned read); how many users it returned."""
+    params = {"id": user_id, "max_results": 1, "user_fields": USER_FIELDS, "user_auth": True}
+    payload = call_with_retries(
+        functools.partial(client.get_users_followers, **params),
+        _classify("followers", policy),
+        policy,
+        "x",
+        "followers",
+    )
+    return len(checked_payload(payload, "followers").get("data") or [])

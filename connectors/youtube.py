@@ -350,3 +350,28 @@ def comment_streams(
         [replace(page, page_no=n) for n, page in enumerate(reply_pages)],
     )
     return [comments, replies]
+
+
+def refresh_sign_in(youtube: Any, policy: RetryPolicy) -> list[str]:
+    """Refresh the client's OAuth token once, as a run does when its access token expires; the scopes Google
+    granted (empty when it did not say). Raises SignInExpired when the stored sign-in is refused."""
+    http = getattr(youtube, "_http", None)
+    credentials = getattr(http, "credentials", None)
+    if credentials is None or not getattr(credentials, "refresh_token", None):
+        raise AuthFailure(
+            "youtube", "sign-in", "no refreshable OAuth sign-in: an API key alone cannot read comments"
+        )
+    import google_auth_httplib2
+
+    request = google_auth_httplib2.Request(httplib2.Http(timeout=30))
+    call_with_retries(
+        lambda: credentials.refresh(request), _classify("sign-in"), policy, "youtube", "sign-in"
+    )
+    return sorted(credentials.granted_scopes or credentials.scopes or [])
+
+
+def probe_comments(youtube: Any, channel_id: str, policy: RetryPolicy) -> int:
+    """One commentThreads call, with the scope a run needs (force-ssl); how many threads it returned."""
+    params = {"allThreadsRelatedToChannelId": channel_id, "part": "snippet,replies", "maxResults": 1}
+    payload = _execute(youtube.commentThreads().list(**params), "comments", policy)
+    return len(payload.get("items") or [])
