@@ -14,6 +14,7 @@ import requests_mock
 import tweepy
 from requests.adapters import HTTPAdapter
 
+from connectors import streams
 from connectors import x as xapi
 from connectors.errors import (
     AuthFailure,
@@ -23,6 +24,7 @@ from connectors.errors import (
     RateLimited,
     RateLimitTooLong,
     ServerFailure,
+    UsageCapped,
 )
 from connectors.paging import Page, Retry, RetryPolicy, Snapshot, call_with_retries
 from connectors.x import XCredentials, make_x_client
@@ -584,3 +586,30 @@ def test_retry_with_explicit_wait_uses_it(fake_time: FakeTime) -> None:
 def test_backoff_is_exponential_and_capped() -> None:
     policy = RetryPolicy(backoff_seconds=2.0, max_wait_seconds=20.0)
     assert [policy.backoff(n) for n in range(6)] == [2.0, 4.0, 8.0, 16.0, 20.0, 20.0]
+
+
+def test_errors_beside_data_are_a_counted_partial_page(
+    client: tweepy.Client, adapter: requests_mock.Adapter, fake_time: FakeTime
+) -> None:
+    partial = page_body([user(1), user(2)])
+    partial["errors"] = [
+        {"title": "Authorization Error", "detail": "not authorized", "type": "about:blank"},
+        {"title": "Not Found Error", "detail": "gone", "type": "about:blank"},
+    ]
+    adapter.register_uri("GET", FOLLOWERS_URL, **ok(partial))
+    snapshot = fetch_followers(client, fake_time.policy())
+    assert [u["id"] for u in snapshot.items] == [user(1)["id"], user(2)["id"]]
+    assert snapshot.partial_errors == 2
+    assert streams.partial_error_counts([snapshot]) == {("x", USER_ID, "followers"): 2}
+
+
+def test_a_429_with_requests_left_in_the_window_is_the_usage_cap(
+    client: tweepy.Client, adapter: requests_mock.Adapter, fake_time: FakeTime
+) -> None:
+    """X's usage cap sometimes comes as a bare 429: the window still has requests left, so no reset helps."""
+    headers = {"x-rate-limit-remaining": "299", "x-rate-limit-reset": str(int(NOW) + 600)}
+    adapter.register_uri("GET", FOLLOWERS_URL, **error(429, headers))
+    with pytest.raises(UsageCapped):
+        fetch_followers(client, fake_time.policy())
+    assert fake_time.sleeps == []
+    assert len(calls(adapter)) == 1
