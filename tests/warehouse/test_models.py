@@ -366,3 +366,11 @@ def test_images_of_quoted_and_reposted_posts_count_as_the_posts_media(con: duckd
         ("3_91", "1850000000000000020"),
         ("3_92", "1850000000000000021"),
     ]
+
+
+def test_subscribers_that_could_not_be_seen(con: duckdb.DuckDBPyConnection) -> None:
+    store_week_one(con)
+    apply_models(con)
+    (row,) = rows(con, "SELECT * FROM marts.fct_subscriber_visibility")
+    # The channel says 42 subscribers; two public subscriptions were listed.
+    assert (row["subscriber_count"], row["visible_subscribers"], row["unseen_subscribers"]) == (42, 2, 40)
