@@ -1,4 +1,5 @@
-"""Google OAuth as the YouTube API enforces it: which scopes each method accepts (read from the discovery
+"""Google OAuth and parameters as the YouTube API enforces them: which scopes each method accepts, the bounds
+of its parameters (read from the discovery
 document google-api-python-client ships, as moto reads a service's own description), the access tokens the
 sandbox's token endpoint issued with their scopes, and refresh tokens that were revoked.
 
@@ -33,6 +34,12 @@ def discovery_document() -> JsonObject:
 def method_scopes(resource: str, method: str = "list") -> frozenset[str]:
     """The OAuth scopes the discovery document says `youtube.<resource>.<method>` accepts."""
     return frozenset(discovery_document()["resources"][resource]["methods"][method].get("scopes", []))
+
+
+def parameter_bounds(resource: str, parameter: str, method: str = "list") -> tuple[int, int]:
+    """The (minimum, maximum) the discovery document gives an integer parameter of a method."""
+    spec = discovery_document()["resources"][resource]["methods"][method]["parameters"][parameter]
+    return int(spec["minimum"]), int(spec["maximum"])
 
 
 def all_youtube_scopes() -> frozenset[str]:

@@ -20,7 +20,7 @@ from sandbox.http import (
 )
 from sandbox.youtube import exceptions as errors
 from sandbox.youtube.models import YouTubeBackend, YouTubeChannel
-from sandbox.youtube.oauth import TokenRegistry, method_scopes
+from sandbox.youtube.oauth import TokenRegistry, method_scopes, parameter_bounds
 
 YT_CHANNEL_PARTS = frozenset(
     [
@@ -97,6 +97,12 @@ def _yt_int(request: ApiRequest, name: str, low: int, high: int, default: int) -
         message = f"Invalid value '{raw}'. Values must be within the range: [{low}, {high}]"
         raise ApiError(errors.invalid_value(name, message))
     return int(raw)
+
+
+def _yt_max_results(request: ApiRequest, resource: str, default: int) -> int:
+    """`maxResults` within the bounds the discovery document gives `youtube.<resource>.list`."""
+    low, high = parameter_bounds(resource, "maxResults")
+    return _yt_int(request, "maxResults", low, high, default)
 
 
 def _yt_filter(request: ApiRequest, names: Sequence[str]) -> str:
@@ -190,7 +196,7 @@ class YouTubeResponses:
     def serve_channels(self, request: ApiRequest) -> Reply:
         owner = self.authorize(request, "channels")
         parts = _yt_parts(request, YT_CHANNEL_PARTS)
-        page_size = _yt_int(request, "maxResults", 0, 50, 5)
+        page_size = _yt_max_results(request, "channels", 5)
         chosen = _yt_filter(
             request, ["categoryId", "forHandle", "forUsername", "id", "managedByMe", "mine", "mySubscribers"]
         )
@@ -211,7 +217,7 @@ class YouTubeResponses:
     def serve_playlist_items(self, request: ApiRequest) -> Reply:
         self.authorize(request, "playlistItems")
         parts = _yt_parts(request, YT_PLAYLIST_ITEM_PARTS)
-        page_size = _yt_int(request, "maxResults", 0, 50, 5)
+        page_size = _yt_max_results(request, "playlistItems", 5)
         chosen = _yt_filter(request, ["id", "playlistId"])
         playlists = self.backend.playlists
         if chosen == "playlistId":
@@ -235,6 +241,7 @@ class YouTubeResponses:
     def serve_videos(self, request: ApiRequest) -> Reply:
         self.authorize(request, "videos")
         parts = _yt_parts(request, YT_VIDEO_PARTS)
+        _yt_max_results(request, "videos", 5)
         chosen = _yt_filter(request, ["chart", "id", "myRating"])
         videos: list[JsonObject] = []
         if chosen == "id":
@@ -251,7 +258,7 @@ class YouTubeResponses:
     def serve_subscriptions(self, request: ApiRequest) -> Reply:
         owner = self.authorize(request, "subscriptions")
         parts = _yt_parts(request, YT_SUBSCRIPTION_PARTS)
-        page_size = _yt_int(request, "maxResults", 0, 50, 5)
+        page_size = _yt_max_results(request, "subscriptions", 5)
         chosen = _yt_filter(request, ["channelId", "id", "mine", "myRecentSubscribers", "mySubscribers"])
         subscriptions: list[JsonObject] = []
         if chosen in ("mySubscribers", "myRecentSubscribers"):
@@ -278,7 +285,7 @@ class YouTubeResponses:
     def serve_comment_threads(self, request: ApiRequest) -> Reply:
         owner = self.authorize(request, "commentThreads")
         parts = _yt_parts(request, YT_COMMENT_THREAD_PARTS)
-        page_size = _yt_int(request, "maxResults", 1, 100, 20)
+        page_size = _yt_max_results(request, "commentThreads", 20)
         chosen = _yt_filter(request, ["allThreadsRelatedToChannelId", "channelId", "id", "videoId"])
         moderation = request.query.get("moderationStatus", "published")
         if moderation not in YT_MODERATION_STATES:
@@ -333,7 +340,7 @@ class YouTubeResponses:
         """comments.list: the replies of one thread (`parentId`) or comments by id."""
         self.authorize(request, "comments")
         parts = _yt_parts(request, YT_COMMENT_PARTS)
-        page_size = _yt_int(request, "maxResults", 1, 100, 20)
+        page_size = _yt_max_results(request, "comments", 20)
         chosen = _yt_filter(request, ["id", "parentId"])
         value = request.query[chosen]
         threads = [t for c in self.backend.channels for t in c.threads]
