@@ -74,7 +74,7 @@ def test_a_usage_cap_leaves_requests_in_the_window(tiny_dataset: Path) -> None:
         body = json.loads(response.read())
         assert response.status == 429
         assert body["title"] == "UsageCapExceeded" and body["type"].endswith("/usage-capped")
-        assert int(response.getheader("x-rate-limit-remaining")) > 0
+        assert int(response.getheader("x-rate-limit-remaining") or 0) > 0
 
 
 def test_an_expired_sign_in_refuses_every_refresh_after_the_401(tiny_dataset: Path) -> None:
