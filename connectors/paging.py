@@ -16,6 +16,8 @@ from connectors.errors import ConnectorError, MalformedPage, RateLimited, RateLi
 log = logging.getLogger("connectors")
 
 T = TypeVar("T")
+# Waits for a rate-limit reset end this long after it, so the retry never lands a moment early.
+RESET_MARGIN_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ class RetryPolicy:
         than `max_wait_seconds` rather than retrying too early and spending another refusal)."""
         if reset_epoch is None:
             return self.backoff(attempt)
-        return max(0.0, reset_epoch - self.clock() + 1.0)
+        return max(0.0, reset_epoch - self.clock() + RESET_MARGIN_SECONDS)
 
 
 def call_with_retries(
@@ -131,7 +133,8 @@ def call_with_retries(
                     )
                 raise final from raw_error
             delay = decision.wait if decision.wait is not None else policy.backoff(attempt)
-            if delay > policy.max_wait_seconds:
+            # The reset itself is compared (waits carry a 1 s margin): a full 15-minute X window is 900 s.
+            if delay - RESET_MARGIN_SECONDS > policy.max_wait_seconds:
                 raise RateLimitTooLong(
                     platform,
                     stream,

@@ -613,3 +613,12 @@ def test_a_429_with_requests_left_in_the_window_is_the_usage_cap(
         fetch_followers(client, fake_time.policy())
     assert fake_time.sleeps == []
     assert len(calls(adapter)) == 1
+
+
+def test_a_reset_a_full_window_away_is_waited_for(
+    client: tweepy.Client, adapter: requests_mock.Adapter, fake_time: FakeTime
+) -> None:
+    """max_wait_seconds = 900 is one 15-minute X window: a reset exactly that far is worth waiting for."""
+    adapter.register_uri("GET", FOLLOWERS_URL, [rate_limited(reset=NOW + 900), ok(page_body([user(1)]))])
+    fetch_followers(client, fake_time.policy(max_wait_seconds=900.0))
+    assert fake_time.sleeps == [901.0]
