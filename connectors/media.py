@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import requests
 
 from connectors.errors import MediaRefused
-from connectors.paging import Retry, RetryPolicy, call_with_retries
+from connectors.paging import Retry, RetryPolicy, call_with_retries, dropped_connection
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
@@ -73,6 +73,7 @@ class _Transient(Exception):
 def _classify(error: Exception) -> Exception:
     if isinstance(error, _Transient):
         return Retry(str(error))
-    if isinstance(error, requests.ConnectionError | requests.Timeout):
+    if dropped_connection(error):
+        # Also a body cut short (ChunkedEncodingError): the image is fetched again, never half stored.
         return Retry(f"connection failed ({type(error).__name__})")
     return error

@@ -77,3 +77,36 @@ def validation_streams(snapshots: Iterable[Snapshot]) -> dict[str, dict[str, lis
         if suite == "x_posts":
             streams.setdefault("x_media", []).extend(post_media(snap))
     return by_account
+
+
+def unseen_subscribers(snapshots: Iterable[Snapshot], channel_id: str) -> int | None:
+    """How many of a channel's subscribers the API did not list: `statistics.subscriberCount` (rounded to three
+    significant figures by YouTube) minus the visible ones (public subscriptions only, capped near 1,000
+    without an error). None when the count is hidden or either stream was not read."""
+    channel = subscribers = None
+    for snap in snapshots:
+        if snap.platform == "youtube" and snap.account_id == channel_id:
+            if snap.stream == "channel":
+                channel = snap
+            elif snap.stream == "subscribers":
+                subscribers = snap
+    if channel is None or subscribers is None or not channel.items:
+        return None
+    statistics = channel.items[0].get("statistics") or {}
+    if statistics.get("hiddenSubscriberCount"):
+        return None
+    try:
+        total = int(str(statistics.get("subscriberCount")))
+    except (TypeError, ValueError):
+        return None
+    visible = len({(item.get("subscriberSnippet") or {}).get("channelId") for item in subscribers.items})
+    return max(total - visible, 0)
+
+
+def partial_error_counts(snapshots: Iterable[Snapshot]) -> dict[tuple[str, str, str], int]:
+    """(platform, account, stream) -> objects the platform said it could not return, for streams with any."""
+    return {
+        (snap.platform, snap.account_id, snap.stream): snap.partial_errors
+        for snap in snapshots
+        if snap.partial_errors
+    }

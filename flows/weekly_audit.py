@@ -154,8 +154,10 @@ def fetch_x_account(
     creds = credentials.x_credentials_for_account(config, account, endpoints.sandbox)
     client = xapi.make_x_client(creds, base_url=endpoints.x_base_url)
     pages = config.api.max_follow_pages
+    account_snapshot = xapi.account_snapshot(client, account.id, policy)
+    xapi.guard_cost(account_snapshot, since_id, config.api.max_x_cost_per_run)  # before any paid paging
     return [
-        xapi.account_snapshot(client, account.id, policy),
+        account_snapshot,
         xapi.collect("followers", account.id, xapi.iter_followers(client, account.id, policy, pages)),
         xapi.collect("following", account.id, xapi.iter_following(client, account.id, policy, pages)),
         xapi.collect(

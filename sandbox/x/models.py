@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,8 @@ class XAccount:
     following: list[JsonObject]
     posts: list[JsonObject]
     media: dict[str, JsonObject]
+    # Posts by others that the account's posts quote, repost or reply to (posts.json `includes.tweets`).
+    referenced: dict[str, JsonObject] = field(default_factory=dict)
 
 
 def snowflake_key(item: JsonObject) -> int:
