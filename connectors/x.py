@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from requests.adapters import HTTPAdapter
 from connectors.errors import AuthFailure, ConnectorError, MalformedPage
 from connectors.paging import Page, Retry, RetryPolicy, Snapshot, call_with_retries, utcnow
 
+log = logging.getLogger("connectors")
 X_API_HOST = "https://api.twitter.com"
 USER_FIELDS = ["created_at", "description", "location", "protected", "public_metrics", "verified", "url"]
 TWEET_FIELDS = ["created_at", "author_id", "attachments", "entities", "public_metrics", "lang"]
@@ -208,3 +210,41 @@ def collect(
         ]
         cursor = str(max(ids)) if ids else None
     return Snapshot("x", stream, account_id, collected, complete=complete, cursor=cursor)
+
+
+LOOKUP_BATCH = 100  # GET /2/tweets takes at most 100 ids a call
+
+
+def look_up_posts(
+    client: tweepy.Client, account_id: str, post_ids: list[str], policy: RetryPolicy
+) -> Snapshot | None:
+    """`GET /2/tweets?ids=` for the given posts (those with open exceptions), 100 a call, as stream
+    `post_lookup`. X answers a deleted post with an `errors` entry of type `resource-not-found`; the pages are kept
+    as received and the warehouse reads them. A batch that fails after the retries is left out (its posts cannot be
+    checked, so nothing about them changes) and the snapshot is marked incomplete; None when nothing was asked."""
+    ids = sorted({str(i) for i in post_ids if str(i).isdigit()}, key=int)
+    if not ids:
+        return None
+    pages: list[Page] = []
+    complete = True
+    for start in range(0, len(ids), LOOKUP_BATCH):
+        batch = ids[start : start + LOOKUP_BATCH]
+        try:
+            payload = call_with_retries(
+                functools.partial(client.get_tweets, ids=batch, tweet_fields=["author_id"], user_auth=True),
+                _classify("post_lookup", policy),
+                policy,
+                "x",
+                "post_lookup",
+            )
+            if not isinstance(payload, dict) or not isinstance(payload.get("errors", []), list):
+                raise MalformedPage("x", "post_lookup", "expected a JSON object with an `errors` list")
+        except ConnectorError as error:
+            log.warning("x post_lookup: %d posts not checked for deletion: %s", len(batch), error)
+            complete = False
+            continue
+        data = payload.get("data", [])
+        items = data if isinstance(data, list) else []
+        request = {"route": "tweets", "ids": ",".join(batch)}
+        pages.append(Page("x", "post_lookup", account_id, len(pages), items, payload, request, utcnow()))
+    return Snapshot("x", "post_lookup", account_id, pages, complete=complete) if pages else None

@@ -167,6 +167,16 @@ def fetch_x_account(
     ]
 
 
+@task(name="look-up-x-posts", cache_policy=NO_CACHE)
+def look_up_x_posts(
+    account: Account, endpoints: Endpoints, policy: RetryPolicy, post_ids: list[str], config: SchoolConfig
+) -> list[Snapshot]:
+    """The posts that still have open exceptions, looked up by id: X says which were deleted."""
+    creds = credentials.x_credentials_for_account(config, account, endpoints.sandbox)
+    client = xapi.make_x_client(creds, base_url=endpoints.x_base_url)
+    return [s for s in [xapi.look_up_posts(client, account.id, post_ids, policy)] if s]
+
+
 @task(name="fetch-youtube-channel", cache_policy=NO_CACHE)
 def fetch_youtube_channel(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, config: SchoolConfig
@@ -286,14 +296,23 @@ def _audit(
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)
     policy = retry_policy(config)
+    open_posts = state.posts_with_open_exceptions
     with endpoints(config.root if sandbox else None) as reach:
-        futures = [
-            fetch_x_account.submit(account, reach, policy, state.cursor("x", account.id, "posts"), config)
-            for account in config.accounts_on("x")
-        ] + [
-            fetch_youtube_channel.submit(account, reach, policy, config)
-            for account in config.accounts_on("youtube")
-        ]
+        futures = (
+            [
+                fetch_x_account.submit(account, reach, policy, state.cursor("x", account.id, "posts"), config)
+                for account in config.accounts_on("x")
+            ]
+            + [
+                look_up_x_posts.submit(account, reach, policy, open_posts[account.id], config)
+                for account in config.accounts_on("x")
+                if account.id in open_posts
+            ]
+            + [
+                fetch_youtube_channel.submit(account, reach, policy, config)
+                for account in config.accounts_on("youtube")
+            ]
+        )
         snapshots = [snap for future in futures for snap in future.result()]
         media = fingerprint_published_media(
             not_yet_fingerprinted(streams.media_references(snapshots), state),

@@ -16,13 +16,16 @@ from warehouse.db import connect, migrate
 @dataclass
 class WarehouseState:
     cursors: dict[tuple[str, str, str], str] = field(default_factory=dict)
-    known_media: set[str] = field(default_factory=set)
+    # media_ref -> the version fingerprinted (None: fingerprinted before versions were recorded)
+    known_media: dict[str, str | None] = field(default_factory=dict)
     retry_media: list[dict[str, Any]] = field(default_factory=list)
     approved_hashes: dict[str, dict[str, Any]] = field(default_factory=dict)
     registers_in_force: register_versions.RegistersInForce = field(
         default_factory=register_versions.RegistersInForce
     )
     accepted_holds: set[tuple[str, str]] = field(default_factory=set)
+    # X posts with an exception not yet resolved, per official account: looked up each run to see if deleted
+    posts_with_open_exceptions: dict[str, list[str]] = field(default_factory=dict)
 
     def cursor(self, platform: str, account_id: str, stream: str) -> str | None:
         return self.cursors.get((platform, account_id, stream))
@@ -49,6 +52,7 @@ def read_state(db_path: Path) -> WarehouseState:
         state.approved_hashes = load.cached_approved_hashes(con)
         state.registers_in_force = register_versions.registers_in_force(con)
         state.accepted_holds = register_versions.accepted_holds(con)
+        state.posts_with_open_exceptions = posts_with_open_exceptions(con)
     finally:
         con.close()
     return state
@@ -59,7 +63,27 @@ def not_yet_fingerprinted(wanted: Iterable[dict[str, Any]], state: WarehouseStat
     by_ref = {item["media_ref"]: item for item in wanted}
     for item in state.retry_media:
         by_ref.setdefault(item["media_ref"], item)
-    return [item for ref, item in sorted(by_ref.items()) if ref not in state.known_media]
+    return [item for ref, item in sorted(by_ref.items()) if _changed(item, state.known_media)]
+
+
+def _changed(item: dict[str, Any], known: dict[str, str | None]) -> bool:
+    """Never fingerprinted, or the platform now shows another version of it (a thumbnail replaced)."""
+    if item["media_ref"] not in known:
+        return True
+    held = known[item["media_ref"]]
+    return held is not None and item.get("version") is not None and item["version"] != held
+
+
+def posts_with_open_exceptions(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Per X account, the posts whose exceptions are still unresolved (a deleted post should resolve them)."""
+    by_account: dict[str, list[str]] = {}
+    for account_id, post_id in con.execute(
+        "SELECT DISTINCT account_id, subject_id FROM audit.exceptions"
+        " WHERE platform = 'x' AND subject_kind = 'post' AND status <> 'resolved' AND account_id IS NOT NULL"
+        " ORDER BY account_id, subject_id"
+    ).fetchall():
+        by_account.setdefault(str(account_id), []).append(str(post_id))
+    return by_account
 
 
 class RuleDescription(Protocol):

@@ -1,13 +1,17 @@
--- Every X post ever fetched (posts arrive incrementally), latest copy of each.
+-- Every X post held (posts arrive incrementally, from the API or from an imported X archive), one copy of each:
+-- the API's when there is one (it carries alt text; the archive does not), else the newest. A post X says was
+-- deleted is left out, so its exceptions resolve.
 CREATE OR REPLACE VIEW staging.stg_x__posts AS
 WITH unnested AS (
-    SELECT s.account_id, s.fetched_at, unnest(json_extract(p.payload, '$.data[*]')) AS t
+    SELECT s.account_id, s.fetched_at, s.source, unnest(json_extract(p.payload, '$.data[*]')) AS t
     FROM raw.snapshots AS s
     JOIN raw.api_pages AS p USING (snapshot_id)
     WHERE s.platform = 'x' AND s.stream = 'posts'
 ),
 ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY t ->> 'id' ORDER BY fetched_at DESC) AS copy_rank
+    SELECT *, row_number() OVER (
+        PARTITION BY t ->> 'id' ORDER BY (source = 'archive'), fetched_at DESC
+    ) AS copy_rank
     FROM unnested
 )
 SELECT
@@ -18,6 +22,8 @@ SELECT
     t ->> 'author_id' AS author_id,
     coalesce(json_extract_string(t, '$.attachments.media_keys[*]'), []::VARCHAR[]) AS media_keys,
     coalesce(json_extract_string(t, '$.entities.hashtags[*].tag'), []::VARCHAR[]) AS hashtags,
-    fetched_at
+    fetched_at,
+    source
 FROM ranked
-WHERE copy_rank = 1;
+WHERE copy_rank = 1
+  AND (t ->> 'id') NOT IN (SELECT post_id FROM staging.stg_x__deleted_posts);
