@@ -217,14 +217,14 @@ LOOKUP_BATCH = 100  # GET /2/tweets takes at most 100 ids a call
 
 def look_up_posts(
     client: tweepy.Client, account_id: str, post_ids: list[str], policy: RetryPolicy
-) -> Snapshot | None:
+) -> list[Snapshot]:
     """`GET /2/tweets?ids=` for the given posts (those with open exceptions), 100 a call, as stream
     `post_lookup`. X answers a deleted post with an `errors` entry of type `resource-not-found`; the pages are kept
     as received and the warehouse reads them. A batch that fails after the retries is left out (its posts cannot be
-    checked, so nothing about them changes) and the snapshot is marked incomplete; None when nothing was asked."""
+    checked, so nothing about them changes) and the snapshot is marked incomplete; [] when nothing was read."""
     ids = sorted({str(i) for i in post_ids if str(i).isdigit()}, key=int)
     if not ids:
-        return None
+        return []
     pages: list[Page] = []
     complete = True
     for start in range(0, len(ids), LOOKUP_BATCH):
@@ -247,4 +247,4 @@ def look_up_posts(
         items = data if isinstance(data, list) else []
         request = {"route": "tweets", "ids": ",".join(batch)}
         pages.append(Page("x", "post_lookup", account_id, len(pages), items, payload, request, utcnow()))
-    return Snapshot("x", "post_lookup", account_id, pages, complete=complete) if pages else None
+    return [Snapshot("x", "post_lookup", account_id, pages, complete=complete)] if pages else []

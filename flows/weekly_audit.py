@@ -171,10 +171,10 @@ def fetch_x_account(
 def look_up_x_posts(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, post_ids: list[str], config: SchoolConfig
 ) -> list[Snapshot]:
-    """The posts that still have open exceptions, looked up by id: X says which were deleted."""
+    """The account's posts that still have open exceptions, looked up by id: X says which were deleted."""
     creds = credentials.x_credentials_for_account(config, account, endpoints.sandbox)
     client = xapi.make_x_client(creds, base_url=endpoints.x_base_url)
-    return [s for s in [xapi.look_up_posts(client, account.id, post_ids, policy)] if s]
+    return xapi.look_up_posts(client, account.id, post_ids, policy)
 
 
 @task(name="fetch-youtube-channel", cache_policy=NO_CACHE)
@@ -195,14 +195,15 @@ def fingerprint_published_media(
         requests.Session(), policy, max_bytes=max_bytes, sandbox_url=endpoints.media_base_url
     )
 
-    def one(item: dict[str, Any]) -> dict[str, Any]:
+    def one(item: dict[str, Any]) -> dict[str, Any] | None:
         try:
-            return {**item, **fingerprint_image(fetcher.fetch(item["url"])), "error": None}
+            data = fetcher.fetch_if_changed(item["url"], item.pop("known_bytes", None))
+            return None if data is None else {**item, **fingerprint_image(data), "error": None}
         except (ConnectorError, UnreadableImage) as error:
             return {**item, "error": str(error)[:500]}
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return list(pool.map(one, items))
+        return [done for done in pool.map(one, items) if done is not None]
 
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
@@ -296,7 +297,6 @@ def _audit(
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)
     policy = retry_policy(config)
-    open_posts = state.posts_with_open_exceptions
     with endpoints(config.root if sandbox else None) as reach:
         futures = (
             [
@@ -304,9 +304,9 @@ def _audit(
                 for account in config.accounts_on("x")
             ]
             + [
-                look_up_x_posts.submit(account, reach, policy, open_posts[account.id], config)
+                look_up_x_posts.submit(account, reach, policy, state.open_posts(account.id), config)
                 for account in config.accounts_on("x")
-                if account.id in open_posts
+                if state.open_posts(account.id)
             ]
             + [
                 fetch_youtube_channel.submit(account, reach, policy, config)

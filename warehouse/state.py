@@ -18,6 +18,8 @@ class WarehouseState:
     cursors: dict[tuple[str, str, str], str] = field(default_factory=dict)
     # media_ref -> the version fingerprinted (None: fingerprinted before versions were recorded)
     known_media: dict[str, str | None] = field(default_factory=dict)
+    # bytes of each YouTube thumbnail fingerprinted: a thumbnail replaced in place is seen by its new size
+    thumbnail_bytes: dict[str, int] = field(default_factory=dict)
     retry_media: list[dict[str, Any]] = field(default_factory=list)
     approved_hashes: dict[str, dict[str, Any]] = field(default_factory=dict)
     registers_in_force: register_versions.RegistersInForce = field(
@@ -26,6 +28,9 @@ class WarehouseState:
     accepted_holds: set[tuple[str, str]] = field(default_factory=set)
     # X posts with an exception not yet resolved, per official account: looked up each run to see if deleted
     posts_with_open_exceptions: dict[str, list[str]] = field(default_factory=dict)
+
+    def open_posts(self, account_id: str) -> list[str]:
+        return self.posts_with_open_exceptions.get(account_id, [])
 
     def cursor(self, platform: str, account_id: str, stream: str) -> str | None:
         return self.cursors.get((platform, account_id, stream))
@@ -43,6 +48,13 @@ def read_state(db_path: Path) -> WarehouseState:
         ).fetchall():
             state.cursors[(platform, account_id, stream)] = value
         state.known_media = load.known_media_refs(con)
+        state.thumbnail_bytes = {
+            str(r[0]): int(r[1])
+            for r in con.execute(
+                "SELECT media_ref, n_bytes FROM raw.media_files"
+                " WHERE platform = 'youtube' AND error IS NULL AND n_bytes IS NOT NULL"
+            ).fetchall()
+        }
         state.retry_media = [
             {"media_ref": r[0], "platform": r[1], "account_id": r[2], "url": r[3]}
             for r in con.execute(
@@ -59,11 +71,23 @@ def read_state(db_path: Path) -> WarehouseState:
 
 
 def not_yet_fingerprinted(wanted: Iterable[dict[str, Any]], state: WarehouseState) -> list[dict[str, Any]]:
-    """Media to download: referenced now or failed before, and never fingerprinted successfully."""
+    """Media to download: referenced now or failed before, and never fingerprinted successfully (or the
+    platform shows another version now); then thumbnails to download only if their size changed."""
     by_ref = {item["media_ref"]: item for item in wanted}
     for item in state.retry_media:
         by_ref.setdefault(item["media_ref"], item)
-    return [item for ref, item in sorted(by_ref.items()) if _changed(item, state.known_media)]
+    fresh = [item for ref, item in sorted(by_ref.items()) if _changed(item, state.known_media)]
+    return fresh + thumbnails_to_recheck(by_ref.values(), state)
+
+
+def thumbnails_to_recheck(wanted: Iterable[dict[str, Any]], state: WarehouseState) -> list[dict[str, Any]]:
+    """YouTube thumbnails fingerprinted before whose version the API shows unchanged: their size at the URL
+    is checked (`known_bytes`), since a custom thumbnail can be replaced at the same URL."""
+    return [
+        {**item, "known_bytes": state.thumbnail_bytes[item["media_ref"]]}
+        for item in sorted(wanted, key=lambda i: str(i["media_ref"]))
+        if item["media_ref"] in state.thumbnail_bytes and not _changed(item, state.known_media)
+    ]
 
 
 def _changed(item: dict[str, Any], known: dict[str, str | None]) -> bool:
