@@ -43,7 +43,7 @@ def archive_post(post: dict[str, Any], media_by_key: dict[str, dict[str, Any]]) 
     for key in (post.get("attachments") or {}).get("media_keys", []):
         item = media_by_key[key]
         media_id = key.split("_", 1)[1]
-        url = item.get("url") or item.get("preview_image_url")
+        url = str(item.get("url") or item.get("preview_image_url"))
         media.append(
             {
                 "expanded_url": f"https://x.com/school/status/{post['id']}/photo/1",
@@ -106,7 +106,9 @@ def write_archive(
         size = -(-len(entries) // parts) if entries else 1
         files = []
         for n in range(parts):
-            name = "data/tweets.js" if parts == 1 else f"data/tweets-part{n + 1}.js" if n else "data/tweets.js"
+            name = (
+                "data/tweets.js" if parts == 1 else f"data/tweets-part{n + 1}.js" if n else "data/tweets.js"
+            )
             global_name = f"YTD.tweets.part{n}"
             archive.writestr(f"{root}{name}", js(global_name, entries[n * size : (n + 1) * size]))
             files.append({"fileName": name, "globalName": global_name, "count": str(len(entries))})
@@ -124,7 +126,9 @@ def write_archive(
                 url = media_by_key[key].get("url") or media_by_key[key].get("preview_image_url")
                 image = next((account_dir / "media").glob(f"{key}.*"), None)
                 if image is not None:
-                    archive.writestr(f"{root}data/tweets_media/{post['id']}-{url.rsplit('/', 1)[1]}", image.read_bytes())
+                    archive.writestr(
+                        f"{root}data/tweets_media/{post['id']}-{url.rsplit('/', 1)[1]}", image.read_bytes()
+                    )
         for name, data in (extra_members or {}).items():
             archive.writestr(name, data)
     return zip_path

@@ -27,17 +27,25 @@ def js(name: str, value: Any) -> bytes:
 
 
 def account_js(account_id: str = ACCOUNT_ID) -> bytes:
-    return js("account", [{"account": {"accountId": account_id, "username": "TinyLane", "accountDisplayName": "T"}}])
+    return js(
+        "account", [{"account": {"accountId": account_id, "username": "TinyLane", "accountDisplayName": "T"}}]
+    )
 
 
-def tweet(post_id: str, text: str = "Sports day", media: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def tweet(
+    post_id: str, text: str = "Sports day", media: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     post: dict[str, Any] = {
         "id_str": post_id,
         "id": post_id,
         "full_text": text,
         "created_at": "Wed Oct 10 20:19:24 +0000 2018",
         "favorite_count": "2",
-        "entities": {"hashtags": [{"text": "SportsDay", "indices": ["11", "21"]}], "user_mentions": [], "urls": []},
+        "entities": {
+            "hashtags": [{"text": "SportsDay", "indices": ["11", "21"]}],
+            "user_mentions": [],
+            "urls": [],
+        },
     }
     if media:
         post["extended_entities"] = {"media": media}
@@ -140,7 +148,9 @@ def test_posts_already_held_are_not_read_again(tmp_path: Path) -> None:
 
 def test_pages_hold_at_most_a_hundred_posts(tmp_path: Path) -> None:
     posts = [tweet(str(4000 + n)) for n in range(250)]
-    path = make_zip(tmp_path / "d.zip", {"data/account.js": account_js(), "data/tweets.js": js("tweets", posts)})
+    path = make_zip(
+        tmp_path / "d.zip", {"data/account.js": account_js(), "data/tweets.js": js("tweets", posts)}
+    )
     contents, _ = read(path)
     assert [len(p.items) for p in contents.pages] == [100, 100, 50]
 
@@ -150,11 +160,20 @@ def test_pages_hold_at_most_a_hundred_posts(tmp_path: Path) -> None:
     [
         ({"data/tweets.js": js("tweets", [])}, "no data/account.js"),
         ({"data/account.js": account_js()}, "no data/tweets.js"),
-        ({"data/account.js": account_js("999"), "data/tweets.js": js("tweets", [])}, "not 1580000000000000001"),
-        ({"data/account.js": account_js(), "data/tweets.js": b"window.YTD.tweets.part0 = [{"}, "data/tweets.js"),
+        (
+            {"data/account.js": account_js("999"), "data/tweets.js": js("tweets", [])},
+            "not 1580000000000000001",
+        ),
+        (
+            {"data/account.js": account_js(), "data/tweets.js": b"window.YTD.tweets.part0 = [{"},
+            "data/tweets.js",
+        ),
         ({"data/account.js": account_js(), "data/tweets.js": b"var x = []"}, "does not start with"),
         (
-            {"data/account.js": account_js(), "data/tweets.js": js("tweets", [{"tweet": {"full_text": "x"}}])},
+            {
+                "data/account.js": account_js(),
+                "data/tweets.js": js("tweets", [{"tweet": {"full_text": "x"}}]),
+            },
             "no numeric id_str",
         ),
         (

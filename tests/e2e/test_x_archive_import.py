@@ -4,17 +4,16 @@ post exceptions it has when the API serves every post."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from flows.cli import main as socialaudit
 from sandbox.school import write_sample
-from tests.builders.paths import CHECK_OUTPUTS
+from tests.builders.audits import assert_outputs_pass_the_contract_check as check_outputs
 from tests.builders.warehouse import table_fingerprint
-from warehouse.db import connect
 from tests.builders.x_archive import write_archive
+from warehouse.db import connect
 
 AS_OF = "2026-11-16"
 SEED = 17  # other e2e tests and the evaluation use other seeds
@@ -37,16 +36,6 @@ def count(db: Path, sql: str) -> int:
         return int(con.execute(sql).fetchone()[0])  # type: ignore[index]
     finally:
         con.close()
-
-
-def check_outputs(out: Path, dataset: Path) -> None:
-    result = subprocess.run(
-        ["python3", str(CHECK_OUTPUTS), str(out), "--dataset", str(dataset)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_archive_posts_beyond_what_the_api_serves_get_every_post_exception(
@@ -74,11 +63,15 @@ def test_archive_posts_beyond_what_the_api_serves_get_every_post_exception(
         for n, handle in enumerate(x_handles(dataset))
     ]
     for archive in archives:
-        assert socialaudit(["import-x-archive", str(archive), "--db", str(db), "--sandbox", str(dataset)]) == 0
+        assert (
+            socialaudit(["import-x-archive", str(archive), "--db", str(db), "--sandbox", str(dataset)]) == 0
+        )
     assert "posts stored" in capsys.readouterr().out
     imported = table_fingerprint(db)
     for archive in archives:  # idempotent: importing again adds nothing
-        assert socialaudit(["import-x-archive", str(archive), "--db", str(db), "--sandbox", str(dataset)]) == 0
+        assert (
+            socialaudit(["import-x-archive", str(archive), "--db", str(db), "--sandbox", str(dataset)]) == 0
+        )
     assert table_fingerprint(db) == imported
 
     archived_images = count(db, "SELECT count(*) FROM raw.media_files WHERE error IS NULL")
@@ -87,7 +80,9 @@ def test_archive_posts_beyond_what_the_api_serves_get_every_post_exception(
     assert post_exceptions(tmp_path / "out") == expected
     check_outputs(tmp_path / "out", dataset)
     # The archive's images were fingerprinted from the ZIP: the run fetched only the images it had not.
-    assert summary["media_fingerprinted"] == count(db, "SELECT count(*) FROM raw.media_files") - archived_images
+    assert (
+        summary["media_fingerprinted"] == count(db, "SELECT count(*) FROM raw.media_files") - archived_images
+    )
     assert count(db, "SELECT count(*) FROM raw.snapshots WHERE source = 'archive'") == len(archives)
 
 

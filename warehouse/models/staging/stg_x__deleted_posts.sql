@@ -13,11 +13,11 @@ WITH answered AS (
 )
 SELECT
     account_id,
-    coalesce(e ->> 'resource_id', e ->> 'value') AS post_id,
+    coalesce(json_extract_string(e, '$.resource_id'), json_extract_string(e, '$.value')) AS post_id,
     min(as_of) AS found_deleted_on,
     min(fetched_at) AS found_deleted_at
 FROM answered
-WHERE e ->> 'type' = 'https://api.twitter.com/2/problems/resource-not-found'
-  AND e ->> 'resource_type' = 'tweet'
-  AND list_contains(asked, coalesce(e ->> 'resource_id', e ->> 'value'))
+WHERE json_extract_string(e, '$.type') = 'https://api.twitter.com/2/problems/resource-not-found'
+  AND json_extract_string(e, '$.resource_type') = 'tweet'
+  AND list_contains(asked, coalesce(json_extract_string(e, '$.resource_id'), json_extract_string(e, '$.value')))
 GROUP BY account_id, post_id;
