@@ -127,7 +127,8 @@ RULES = (
         "raw.api_pages",
         "weeks",
         "API pages of follower, following, subscriber, comment and channel snapshots (profiles as received), "
-        "except each stream's newest snapshot; the school's own posts are kept",
+        "except each stream's newest snapshot; the school's own posts, and the lookups that found a post deleted, "
+        "are kept",
         _purge_raw_pages,
     ),
     Rule(
