@@ -236,7 +236,7 @@ def read_archive(
         if relative not in files:
             files.append(relative)
         post, media = to_api_post(raw, account_id, relative)
-        if post["id"] not in held:
+        if post["id"] not in held and not superseded(post):
             posts.setdefault(post["id"], (post, media, raw, relative))
         read += 1
         if on_post is not None:
@@ -286,7 +286,7 @@ def to_api_post(
         "id": post_id,
         "text": text,
         "author_id": author_id,
-        "edit_history_tweet_ids": [post_id],
+        "edit_history_tweet_ids": _edit_history(raw, post_id),
     }
     created = _created_at(raw.get("created_at"))
     if created:
@@ -298,6 +298,22 @@ def to_api_post(
     if media:
         post["attachments"] = {"media_keys": list(dict.fromkeys(m["media_key"] for m in media))}
     return post, media
+
+
+def superseded(post: dict[str, Any]) -> bool:
+    """An earlier version of an edited post: X shows only the latest, and so does the API's timeline."""
+    return post["edit_history_tweet_ids"][-1] != post["id"]
+
+
+def _edit_history(raw: dict[str, Any], post_id: str) -> list[str]:
+    # Archives spell it `edit_info.initial.editTweetIds` on the first version and
+    # `edit_info.edit.editControlInitial.editTweetIds` on later ones: every version's id, oldest first.
+    edit_info = raw.get("edit_info")
+    if not isinstance(edit_info, dict):
+        return [post_id]
+    control = edit_info.get("initial") or (edit_info.get("edit") or {}).get("editControlInitial") or {}
+    ids = [str(i) for i in control.get("editTweetIds") or [] if str(i).isdigit()]
+    return sorted(set(ids) | {post_id}, key=int) if post_id in ids else [post_id]
 
 
 def _created_at(value: Any) -> str | None:

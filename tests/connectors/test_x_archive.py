@@ -230,3 +230,22 @@ def test_alt_text_is_kept_when_an_export_carries_it() -> None:
     post, media = to_api_post(tweet("7001", media=[item]), ACCOUNT_ID, "data/tweets.js")
     assert media[0]["alt_text"] == "Children on the field"
     assert post["attachments"]["media_keys"] == ["3_701"]
+
+
+def test_only_the_latest_version_of_an_edited_post_is_read(tmp_path: Path) -> None:
+    first = {**tweet("8001", "Meet Jo Bloggs"), "edit_info": {"initial": {"editTweetIds": ["8001", "8002"]}}}
+    edited = {
+        **tweet("8002", "Meet our new coach"),
+        "edit_info": {
+            "edit": {"initialTweetId": "8001", "editControlInitial": {"editTweetIds": ["8001", "8002"]}}
+        },
+    }
+    plain = {**tweet("8003"), "edit_info": {"initial": {"editTweetIds": ["8003"]}}}
+    path = make_zip(
+        tmp_path / "g.zip",
+        {"data/account.js": account_js(), "data/tweets.js": js("tweets", [first, edited, plain])},
+    )
+    contents, _ = read(path)
+    posts = {p["id"]: p for p in contents.pages[0].items}
+    assert set(posts) == {"8002", "8003"}
+    assert posts["8002"]["edit_history_tweet_ids"] == ["8001", "8002"]
