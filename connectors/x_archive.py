@@ -164,7 +164,8 @@ class XArchive:
 
     def account(self) -> ArchiveAccount:
         entries = self._read_js("data/account.js")
-        account = entries[0].get("account") if isinstance(entries, list) and entries else None
+        first = entries[0] if isinstance(entries, list) and entries else None
+        account = first.get("account") if isinstance(first, dict) else None
         if not isinstance(account, dict):
             raise ArchiveRefused('data/account.js holds no {"account": {...}} entry')
         account_id = str(account.get("accountId") or "")
@@ -311,7 +312,10 @@ def _edit_history(raw: dict[str, Any], post_id: str) -> list[str]:
     edit_info = raw.get("edit_info")
     if not isinstance(edit_info, dict):
         return [post_id]
-    control = edit_info.get("initial") or (edit_info.get("edit") or {}).get("editControlInitial") or {}
+    edit = edit_info.get("edit") if isinstance(edit_info.get("edit"), dict) else {}
+    control = edit_info.get("initial") or edit.get("editControlInitial")
+    if not isinstance(control, dict):
+        return [post_id]
     ids = [str(i) for i in control.get("editTweetIds") or [] if str(i).isdigit()]
     return sorted(set(ids) | {post_id}, key=int) if post_id in ids else [post_id]
 
