@@ -312,8 +312,8 @@ def _edit_history(raw: dict[str, Any], post_id: str) -> list[str]:
     edit_info = raw.get("edit_info")
     if not isinstance(edit_info, dict):
         return [post_id]
-    edit = edit_info.get("edit") if isinstance(edit_info.get("edit"), dict) else {}
-    control = edit_info.get("initial") or edit.get("editControlInitial")
+    edit = edit_info.get("edit")
+    control = edit_info.get("initial") or (edit.get("editControlInitial") if isinstance(edit, dict) else None)
     if not isinstance(control, dict):
         return [post_id]
     ids = [str(i) for i in control.get("editTweetIds") or [] if str(i).isdigit()]
