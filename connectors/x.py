@@ -219,8 +219,8 @@ def look_up_posts(
     client: tweepy.Client, account_id: str, post_ids: list[str], policy: RetryPolicy
 ) -> list[Snapshot]:
     """`GET /2/tweets?ids=` for the given posts (those with open exceptions), 100 a call, as stream
-    `post_lookup`. X answers a deleted post with an `errors` entry of type `resource-not-found`; the pages are kept
-    as received and the warehouse reads them. A batch that fails after the retries is left out (its posts cannot be
+    `post_lookup`. X answers a deleted post with an `errors` entry of type `resource-not-found`; the pages with
+    errors are kept as received and the warehouse reads them (a page where every post is present says nothing). A batch that fails after the retries is left out (its posts cannot be
     checked, so nothing about them changes) and the snapshot is marked incomplete; [] when nothing was read."""
     ids = sorted({str(i) for i in post_ids if str(i).isdigit()}, key=int)
     if not ids:
@@ -243,6 +243,8 @@ def look_up_posts(
             log.warning("x post_lookup: %d posts not checked for deletion: %s", len(batch), error)
             complete = False
             continue
+        if not payload.get("errors"):
+            continue  # every post is still there: nothing to record, so re-running a week adds no rows
         data = payload.get("data", [])
         items = data if isinstance(data, list) else []
         request = {"route": "tweets", "ids": ",".join(batch)}

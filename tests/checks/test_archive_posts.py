@@ -45,7 +45,7 @@ def test_only_text_findings_on_archive_posts_with_images_say_so(con: duckdb.Duck
         "posts",
         [{"data": [x_post("13", "c", ["3_8"])], "includes": {"media": [{**photo, "media_key": "3_8"}]}}],
     )
-    store_snapshot(con, api, WEEK[1], "run")
+    store_snapshot(con, api, WEEK[1], "r2")
     found = [
         finding("contact-details", "11"),
         finding("unapproved-media", "11"),

@@ -57,3 +57,7 @@ def test_the_sandbox_refuses_more_than_a_hundred_ids(server: SandboxServer) -> N
 
     with pytest.raises(tweepy.BadRequest):
         make_x_client(server, dict).get_tweets(ids=[str(10**17 + n) for n in range(101)], user_auth=True)
+
+
+def test_when_every_post_is_there_nothing_is_recorded(server: SandboxServer) -> None:
+    assert look_up_posts(make_x_client(server, dict), X_ACCOUNT_ID, POST_IDS[:3], POLICY) == []
