@@ -38,6 +38,20 @@ class MediaFetcher:
             lambda: self._fetch_once(target), _classify, self.policy, "media", "download"
         )
 
+    def fetch_if_changed(self, url: str, known_bytes: int | None) -> bytes | None:
+        """The image again if its size at the URL is no longer `known_bytes` (a thumbnail replaced in place),
+        else None. One HEAD request, no retries: a failed check changes nothing and costs no time."""
+        if known_bytes is None:
+            return self.fetch(url)
+        try:
+            with self.session.head(self.resolve(url), timeout=self.timeout, allow_redirects=True) as response:
+                declared = response.headers.get("Content-Length") if response.status_code == 200 else None
+        except requests.RequestException:
+            return None
+        if declared is None or not declared.isdigit() or int(declared) == known_bytes:
+            return None
+        return self.fetch(url)
+
     def _fetch_once(self, url: str) -> bytes:
         with self.session.get(url, stream=True, timeout=self.timeout) as response:
             if response.status_code == 429 or response.status_code >= 500:

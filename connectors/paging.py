@@ -50,6 +50,7 @@ class Snapshot:
     pages: list[Page]
     complete: bool = True
     cursor: str | None = None
+    source: str = "api"  # or "archive": posts read from the X account archive a school downloaded
 
     @property
     def items(self) -> list[dict[str, Any]]:

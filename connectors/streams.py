@@ -35,6 +35,19 @@ def thumbnail_url(video: dict[str, Any]) -> str | None:
     return next((thumbnails[size]["url"] for size in THUMBNAIL_SIZES if size in thumbnails), None)
 
 
+def thumbnail_version(video: dict[str, Any]) -> str | None:
+    """What the API shows of a video's thumbnail for free: the URL and declared size of every size it lists.
+    A custom thumbnail replaced in place keeps its URL, but the sizes YouTube offers (maxres only for a large
+    enough image) and their dimensions follow the new image; any change fingerprints the thumbnail again."""
+    thumbnails = (video.get("snippet") or {}).get("thumbnails") or {}
+    shown = [
+        f"{size}={thumbnails[size].get('url')}@{thumbnails[size].get('width')}x{thumbnails[size].get('height')}"
+        for size in THUMBNAIL_SIZES
+        if isinstance(thumbnails.get(size), dict)
+    ]
+    return " ".join(shown) or None
+
+
 def media_references(snapshots: Iterable[Snapshot]) -> list[dict[str, Any]]:
     """Every published image a run may fingerprint: X photos and video previews, YouTube thumbnails."""
     wanted: dict[str, dict[str, Any]] = {}
@@ -60,6 +73,7 @@ def media_references(snapshots: Iterable[Snapshot]) -> list[dict[str, Any]]:
                         "platform": "youtube",
                         "account_id": snap.account_id,
                         "url": url,
+                        "version": thumbnail_version(video),
                     }
     return [wanted[ref] for ref in sorted(wanted)]
 

@@ -412,3 +412,43 @@ def probe_followers(client: tweepy.Client, user_id: str, policy: RetryPolicy) ->
         "followers",
     )
     return len(checked_payload(payload, "followers").get("data") or [])
+
+
+LOOKUP_BATCH = 100  # GET /2/tweets takes at most 100 ids a call
+
+
+def look_up_posts(
+    client: tweepy.Client, account_id: str, post_ids: list[str], policy: RetryPolicy
+) -> list[Snapshot]:
+    """`GET /2/tweets?ids=` for the given posts (those with open exceptions), 100 a call, as stream
+    `post_lookup`. X answers a deleted post with an `errors` entry of type `resource-not-found`; the pages with
+    errors are kept as received and the warehouse reads them (a page where every post is present says nothing). A batch that fails after the retries is left out (its posts cannot be
+    checked, so nothing about them changes) and the snapshot is marked incomplete; [] when nothing was read."""
+    ids = sorted({str(i) for i in post_ids if str(i).isdigit()}, key=int)
+    if not ids:
+        return []
+    pages: list[Page] = []
+    complete = True
+    for start in range(0, len(ids), LOOKUP_BATCH):
+        batch = ids[start : start + LOOKUP_BATCH]
+        try:
+            payload = call_with_retries(
+                functools.partial(client.get_tweets, ids=batch, tweet_fields=["author_id"], user_auth=True),
+                _classify("post_lookup", policy),
+                policy,
+                "x",
+                "post_lookup",
+            )
+            if not isinstance(payload, dict) or not isinstance(payload.get("errors", []), list):
+                raise MalformedPage("x", "post_lookup", "expected a JSON object with an `errors` list")
+        except ConnectorError as error:
+            log.warning("x post_lookup: %d posts not checked for deletion: %s", len(batch), error)
+            complete = False
+            continue
+        if not payload.get("errors"):
+            continue  # every post is still there: nothing to record, so re-running a week adds no rows
+        data = payload.get("data", [])
+        items = data if isinstance(data, list) else []
+        request = {"route": "tweets", "ids": ",".join(batch)}
+        pages.append(Page("x", "post_lookup", account_id, len(pages), items, payload, request, utcnow()))
+    return [Snapshot("x", "post_lookup", account_id, pages, complete=complete)] if pages else []

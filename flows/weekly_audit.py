@@ -169,6 +169,16 @@ def fetch_x_account(
     ]
 
 
+@task(name="look-up-x-posts", cache_policy=NO_CACHE)
+def look_up_x_posts(
+    account: Account, endpoints: Endpoints, policy: RetryPolicy, post_ids: list[str], config: SchoolConfig
+) -> list[Snapshot]:
+    """The account's posts that still have open exceptions, looked up by id: X says which were deleted."""
+    creds = credentials.x_credentials_for_account(config, account, endpoints.sandbox)
+    client = xapi.make_x_client(creds, base_url=endpoints.x_base_url)
+    return xapi.look_up_posts(client, account.id, post_ids, policy)
+
+
 @task(name="fetch-youtube-channel", cache_policy=NO_CACHE)
 def fetch_youtube_channel(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, config: SchoolConfig
@@ -187,14 +197,15 @@ def fingerprint_published_media(
         requests.Session(), policy, max_bytes=max_bytes, sandbox_url=endpoints.media_base_url
     )
 
-    def one(item: dict[str, Any]) -> dict[str, Any]:
+    def one(item: dict[str, Any]) -> dict[str, Any] | None:
         try:
-            return {**item, **fingerprint_image(fetcher.fetch(item["url"])), "error": None}
+            data = fetcher.fetch_if_changed(item["url"], item.pop("known_bytes", None))
+            return None if data is None else {**item, **fingerprint_image(data), "error": None}
         except (ConnectorError, UnreadableImage) as error:
             return {**item, "error": str(error)[:500]}
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return list(pool.map(one, items))
+        return [done for done in pool.map(one, items) if done is not None]
 
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
@@ -289,13 +300,21 @@ def _audit(
     registers_future = load_registers_task.submit(config, week)
     policy = retry_policy(config)
     with endpoints(config.root if sandbox else None) as reach:
-        futures = [
-            fetch_x_account.submit(account, reach, policy, state.cursor("x", account.id, "posts"), config)
-            for account in config.accounts_on("x")
-        ] + [
-            fetch_youtube_channel.submit(account, reach, policy, config)
-            for account in config.accounts_on("youtube")
-        ]
+        futures = (
+            [
+                fetch_x_account.submit(account, reach, policy, state.cursor("x", account.id, "posts"), config)
+                for account in config.accounts_on("x")
+            ]
+            + [
+                look_up_x_posts.submit(account, reach, policy, state.open_posts(account.id), config)
+                for account in config.accounts_on("x")
+                if state.open_posts(account.id)
+            ]
+            + [
+                fetch_youtube_channel.submit(account, reach, policy, config)
+                for account in config.accounts_on("youtube")
+            ]
+        )
         snapshots = [snap for future in futures for snap in future.result()]
         media = fingerprint_published_media(
             not_yet_fingerprinted(streams.media_references(snapshots), state),

@@ -58,6 +58,9 @@ class SnapshotLike(Protocol):
     def content_sha256(self) -> str: ...
 
 
+SOURCES = ("api", "archive")
+
+
 def read_cursor(con: duckdb.DuckDBPyConnection, platform: str, account_id: str, stream: str) -> str | None:
     row = con.execute(
         "SELECT cursor_value FROM meta.sync_cursors WHERE platform = ? AND account_id = ? AND stream = ?",
@@ -97,7 +100,8 @@ def store_snapshot(
     snapshot_id = uuid.uuid4().hex
     fetched_at = max((_naive_utc(p.fetched_at) for p in snapshot.pages), default=now_utc())
     con.execute(
-        "INSERT INTO raw.snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO raw.snapshots (snapshot_id, platform, account_id, stream, as_of, run_id, fetched_at,"
+        " n_pages, n_items, content_sha256, complete, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             snapshot_id,
             snapshot.platform,
@@ -110,6 +114,7 @@ def store_snapshot(
             n_items,
             content_sha256,
             snapshot.complete,
+            _source(snapshot),
         ],
     )
     if snapshot.pages:
@@ -134,10 +139,22 @@ def store_snapshot(
     return snapshot_id
 
 
-def known_media_refs(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Media already fingerprinted successfully: never downloaded again."""
+def _source(snapshot: SnapshotLike) -> str:
+    # Connectors' snapshots say where they came from; anything else was fetched from an API.
+    source = str(getattr(snapshot, "source", "api"))
+    if source not in SOURCES:
+        raise ValueError(f"unknown snapshot source {source!r}")
+    return source
+
+
+def known_media_refs(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """Media already fingerprinted successfully, with the version fingerprinted: never downloaded again
+    unless the platform shows a different version."""
     return {
-        row[0] for row in con.execute("SELECT media_ref FROM raw.media_files WHERE error IS NULL").fetchall()
+        str(row[0]): row[1]
+        for row in con.execute(
+            "SELECT media_ref, version FROM raw.media_files WHERE error IS NULL"
+        ).fetchall()
     }
 
 
@@ -154,10 +171,14 @@ def store_media_fingerprints(con: duckdb.DuckDBPyConnection, rows: Iterable[dict
         "phash",
         "dhash",
     ]
-    batch = [[row.get(c) for c in columns] + [now_utc(), row.get("error")] for row in rows]
+    batch = [
+        [row.get(c) for c in columns] + [now_utc(), row.get("error"), row.get("version")] for row in rows
+    ]
     if batch:
+        names = ", ".join([*columns, "fetched_at", "error", "version"])
         con.executemany(
-            "INSERT OR REPLACE INTO raw.media_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch
+            f"INSERT OR REPLACE INTO raw.media_files ({names}) VALUES ({', '.join('?' * (len(columns) + 3))})",
+            batch,
         )
     return len(batch)
 

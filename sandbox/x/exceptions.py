@@ -41,6 +41,19 @@ def x_not_found_error(value: str, parameter: str = "id") -> JsonObject:
     }
 
 
+def x_post_not_found_error(value: str) -> JsonObject:
+    """What `GET /2/tweets?ids=` says of a post that does not exist (deleted, or never did)."""
+    return {
+        "value": value,
+        "detail": f"Could not find tweet with ids: [{value}].",
+        "title": "Not Found Error",
+        "resource_type": "tweet",
+        "parameter": "ids",
+        "resource_id": value,
+        "type": RESOURCE_NOT_FOUND,
+    }
+
+
 def x_user_not_found(value: str, parameter: str = "id") -> Reply:
     """X answers an unknown user with 200 and an `errors` array, not with 404."""
     return json_reply(200, {"errors": [x_not_found_error(value, parameter)]})

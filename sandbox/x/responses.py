@@ -21,6 +21,7 @@ from sandbox.x.exceptions import (
     unsupported_authentication,
     x_invalid_request,
     x_not_found_error,
+    x_post_not_found_error,
     x_user_not_found,
 )
 from sandbox.x.models import XAccount, XBackend
@@ -64,6 +65,7 @@ X_TWEETS_PARAMS = _words(
 ) | frozenset(X_FIELD_PARAMS)
 X_FOLLOWS_PARAMS = frozenset({"max_results", "pagination_token", *X_FIELD_PARAMS})
 X_USER_PARAMS = frozenset(X_FIELD_PARAMS)
+X_POSTS_LOOKUP_PARAMS = frozenset({"ids", *X_FIELD_PARAMS})
 X_SNOWFLAKE = re.compile(r"^[0-9]{1,19}$")
 X_USERNAME = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 
@@ -355,6 +357,54 @@ class XResponses:
             "oldest_id": str(page[-1]["id"]),
         }
         body["meta"] = _page_meta(meta, stream, offset, page_size, len(selected))
+        return json_reply(200, body)
+
+    def serve_posts_lookup(self, request: ApiRequest) -> Reply:
+        """`GET /2/tweets?ids=`: up to 100 posts by id, each missing one as a `resource-not-found` error."""
+        self.authorize(request)
+        query = XQuery(request.query, X_POSTS_LOOKUP_PARAMS)
+        values = [value for value in request.query.get("ids", "").split(",") if value]
+        if not 1 <= len(values) <= 100:
+            query.problems.append(
+                {
+                    "parameters": {"ids": [request.query.get("ids", "")]},
+                    "message": "The number of values in the `ids` query parameter list "
+                    f"[{len(values)}] is not between 1 and 100",
+                }
+            )
+        for value in values:
+            if not X_SNOWFLAKE.match(value):
+                query.problems.append(
+                    {
+                        "parameters": {"ids": [value]},
+                        "message": f"The `ids` query parameter value [{value}] does not match ^[0-9]{{1,19}}$",
+                    }
+                )
+        expansions = query.choices("expansions", X_TWEET_EXPANSIONS)
+        post_fields = query.choices("tweet.fields", X_TWEET_FIELDS) | query.choices(
+            "post.fields", X_TWEET_FIELDS
+        )
+        media_fields = query.choices("media.fields", X_MEDIA_FIELDS)
+        query.choices("user.fields", X_USER_FIELDS)
+        query.raise_if_invalid()
+        found: list[JsonObject] = []
+        media: list[JsonObject] = []
+        errors: list[JsonObject] = []
+        for value in dict.fromkeys(values):
+            held = self.backend.post(value)
+            if held is None:
+                errors.append(x_post_not_found_error(value))
+                continue
+            account, post = held
+            found.append(select_post(post, post_fields, expansions))
+            if "attachments.media_keys" in expansions:
+                keys = post.get("attachments", {}).get("media_keys", [])
+                media += [select_media(account.media[k], media_fields) for k in keys if k in account.media]
+        body: JsonObject = {"data": found} if found else {}
+        if media:
+            body["includes"] = {"media": media}
+        if errors:
+            body["errors"] = errors
         return json_reply(200, body)
 
     def serve_follows(self, request: ApiRequest, user_id: str, relation: str) -> Reply:

@@ -1,15 +1,19 @@
--- Every X post ever fetched (posts arrive incrementally), latest copy of each.
+-- Every X post held (posts arrive incrementally, from the API or from an imported X archive), one copy of each:
+-- the API's when there is one (it carries alt text; the archive does not), else the newest. A post X says was
+-- deleted is left out, so its exceptions resolve.
 -- Posts the school quotes or reposts arrive beside its own (`includes.tweets`): their images are published by
 -- the school too, so `media_keys` lists them after the post's own attachments.
 CREATE OR REPLACE VIEW staging.stg_x__posts AS
 WITH unnested AS (
-    SELECT s.account_id, s.fetched_at, p.snapshot_id, unnest(json_extract(p.payload, '$.data[*]')) AS t
+    SELECT s.account_id, s.fetched_at, s.source, p.snapshot_id, unnest(json_extract(p.payload, '$.data[*]')) AS t
     FROM raw.snapshots AS s
     JOIN raw.api_pages AS p USING (snapshot_id)
     WHERE s.platform = 'x' AND s.stream = 'posts'
 ),
 ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY t ->> 'id' ORDER BY fetched_at DESC) AS copy_rank
+    SELECT *, row_number() OVER (
+        PARTITION BY t ->> 'id' ORDER BY (source = 'archive'), fetched_at DESC
+    ) AS copy_rank
     FROM unnested
 ),
 included AS (
@@ -38,7 +42,9 @@ SELECT
         )
     ) AS media_keys,
     coalesce(json_extract_string(r.t, '$.entities.hashtags[*].tag'), []::VARCHAR[]) AS hashtags,
-    r.fetched_at
+    r.fetched_at,
+    r.source
 FROM ranked AS r
 LEFT JOIN shared AS s ON s.post_id = (r.t ->> 'id')
-WHERE r.copy_rank = 1;
+WHERE r.copy_rank = 1
+  AND (r.t ->> 'id') NOT IN (SELECT post_id FROM staging.stg_x__deleted_posts);
