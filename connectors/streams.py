@@ -6,9 +6,11 @@ plain lists of objects, never a payload to pick apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
+from connectors.errors import ConnectorError
 from connectors.paging import Snapshot
 
 THUMBNAIL_SIZES = ("maxres", "high", "medium", "default")
@@ -77,3 +79,67 @@ def validation_streams(snapshots: Iterable[Snapshot]) -> dict[str, dict[str, lis
         if suite == "x_posts":
             streams.setdefault("x_media", []).extend(post_media(snap))
     return by_account
+
+
+@dataclass(frozen=True)
+class StreamFailure:
+    """A stream that was not read this run: `failed` (its own call failed) or `skipped` (it needs one that did)."""
+
+    platform: str
+    stream: str
+    account_id: str
+    status: str
+    reason: str
+
+
+@dataclass
+class StreamReads:
+    """Each stream of an account read on its own: one stream's failure never discards another's pages."""
+
+    platform: str
+    account_id: str
+    # Strict: the first failure is raised (callers that cannot use a partial read).
+    strict: bool = False
+    snapshots: list[Snapshot] = field(default_factory=list)
+    failures: list[StreamFailure] = field(default_factory=list)
+
+    def read(self, stream: str, fetch: Callable[[], Snapshot]) -> Snapshot | None:
+        try:
+            snapshot = fetch()
+        except ConnectorError as error:
+            if self.strict:
+                raise
+            self.failures.append(StreamFailure(self.platform, stream, self.account_id, "failed", str(error)))
+            return None
+        self.snapshots.append(snapshot)
+        return snapshot
+
+    def skip(self, stream: str, needs: str) -> None:
+        reason = f"not read because {self.platform} {needs} could not be read"
+        self.failures.append(StreamFailure(self.platform, stream, self.account_id, "skipped", reason))
+
+    def outcomes(self) -> list[dict[str, Any]]:
+        """Each stream attempted, in the order read: `complete`, `capped` (paging stopped at the configured
+        limit), `failed` or `skipped`, with the reason and the number of objects read."""
+        read = [
+            {
+                "platform": s.platform,
+                "account_id": s.account_id,
+                "stream": s.stream,
+                "status": "complete" if s.complete else "capped",
+                "reason": None if s.complete else "stopped at the configured page limit ([api] max_*_pages)",
+                "n_items": len(s.items),
+            }
+            for s in self.snapshots
+        ]
+        return read + [
+            {
+                "platform": f.platform,
+                "account_id": f.account_id,
+                "stream": f.stream,
+                "status": f.status,
+                "reason": f.reason,
+                "n_items": 0,
+            }
+            for f in self.failures
+        ]

@@ -13,6 +13,7 @@ from googleapiclient.errors import HttpError
 
 from connectors.errors import AuthFailure, ConnectorError, MalformedPage, QuotaExhausted
 from connectors.paging import Page, Retry, RetryPolicy, Snapshot, call_with_retries, utcnow
+from connectors.streams import StreamReads
 
 CHANNEL_PARTS = "snippet,contentDetails,statistics,status"
 VIDEO_PARTS = "snippet,status,contentDetails,statistics"
@@ -206,22 +207,58 @@ def collect(stream: str, channel_id: str, pages: Iterator[Page]) -> Snapshot:
     return Snapshot("youtube", stream, channel_id, list(pages))
 
 
-def channel_streams(youtube: Any, channel_id: str, policy: RetryPolicy, mine: bool = False) -> list[Snapshot]:
-    """A channel's week: the channel, its uploads re-listed in full, their videos, visible subscribers, comments."""
-    channel = channel_snapshot(youtube, channel_id, policy, mine=mine)
-    uploads = collect(
-        "uploads", channel_id, iter_uploads(youtube, channel_id, uploads_playlist_id(channel), policy)
+def channel_streams(
+    youtube: Any, channel_id: str, policy: RetryPolicy, mine: bool = False, reads: StreamReads | None = None
+) -> list[Snapshot]:
+    """A channel's week: the channel, its uploads re-listed in full, their videos, visible subscribers, comments.
+
+    With `reads`, each stream is read on its own: a failed one is recorded there (and the streams needing it are
+    skipped) while the others are still read; without, the first failure is raised."""
+    reads = reads or StreamReads("youtube", channel_id, strict=True)
+    channel = reads.read("channel", lambda: channel_snapshot(youtube, channel_id, policy, mine=mine))
+    uploads = None
+    if channel is None:
+        reads.skip("uploads", "channel")
+    else:
+        playlist = channel
+        uploads = reads.read(
+            "uploads",
+            lambda: collect(
+                "uploads",
+                channel_id,
+                iter_uploads(youtube, channel_id, uploads_playlist_id(playlist), policy),
+            ),
+        )
+    videos = None
+    if uploads is None:
+        reads.skip("videos", "uploads")
+    else:
+        video_ids = [
+            item["contentDetails"]["videoId"] for item in uploads.items if item.get("contentDetails")
+        ]
+        videos = reads.read(
+            "videos",
+            lambda: collect("videos", channel_id, iter_videos(youtube, channel_id, video_ids, policy)),
+        )
+    reads.read(
+        "subscribers",
+        lambda: collect("subscribers", channel_id, iter_subscribers(youtube, channel_id, policy)),
     )
-    video_ids = [item["contentDetails"]["videoId"] for item in uploads.items if item.get("contentDetails")]
-    videos = collect("videos", channel_id, iter_videos(youtube, channel_id, video_ids, policy))
-    subscribers = collect("subscribers", channel_id, iter_subscribers(youtube, channel_id, policy))
+    if videos is None:
+        reads.skip("comments", "videos")
+    else:
+        listed = videos
+        reads.read("comments", lambda: comment_threads(youtube, channel_id, listed, policy))
+    return reads.snapshots
+
+
+def comment_threads(youtube: Any, channel_id: str, videos: Snapshot, policy: RetryPolicy) -> Snapshot:
     comment_pages: list[Page] = []
     for video in videos.items:
         if (video.get("status") or {}).get("madeForKids"):
             continue  # comments are disabled on made-for-kids videos: asking costs quota and answers 403
         comment_pages.extend(iter_comment_threads(youtube, channel_id, video["id"], policy))
     # Pages of every video's threads form one stream, numbered in the order they were read.
-    comments = Snapshot(
+    return Snapshot(
         "youtube", "comments", channel_id, [replace(page, page_no=n) for n, page in enumerate(comment_pages)]
     )
-    return [channel, uploads, videos, subscribers, comments]

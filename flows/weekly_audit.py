@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
@@ -16,10 +17,10 @@ import requests
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote
 
 from checks.audit import AuditSettings, run_checks
-from checks.findings import ConfiguredAccount, Thresholds
 from checks.media_hash import UnreadableImage, fingerprint_image, fingerprint_library
 from checks.raw_frames import validate_platform_data
 from checks.register_changes import RegisterHold, assess_changes
@@ -29,20 +30,24 @@ from checks.validation import SuiteResult, blocking_failures
 from connectors import streams
 from connectors import x as xapi
 from connectors import youtube as ytapi
-from connectors.errors import ConnectorError
+from connectors.errors import ConnectorError, MediaRefused
 from connectors.media import MediaFetcher
 from connectors.paging import RetryPolicy, Snapshot
-from dashboards.report import write_outputs
-from dashboards.run_summary import open_exceptions_table, weekly_summary_markdown
+from connectors.streams import StreamReads
+from dashboards.output_set import check_out_dir
+from dashboards.publishing import publish_week
+from dashboards.run_summary import not_published_message, open_exceptions_table, weekly_summary_markdown
 from flows import credentials
 from flows.config import Account, EmailSettings, SchoolConfig, load_config
 from flows.offline import Endpoints, endpoints
 from flows.publish_email import email_summary
-from warehouse.db import connect, use_encryption_key
-from warehouse.register_versions import notices_for
-from warehouse.snapshot import publish_snapshot
+from flows.run_settings import audit_settings, retry_policy
+from flows.stream_reading import read_x_account, stream_statuses
+from warehouse.db import use_encryption_key
+from warehouse.snapshot import check_room, open_snapshot, publish_snapshot_from
 from warehouse.state import WarehouseState, not_yet_fingerprinted, read_state
-from warehouse.week import WeekToStore, store_week
+from warehouse.stream_status import describe, incomplete
+from warehouse.week import StoredButNotPublished, WeekToStore, io_cause, store_week
 
 log = logging.getLogger("flows")
 T = TypeVar("T")
@@ -65,33 +70,6 @@ class AuditFailed(Exception):
 def as_is(value: T) -> T:
     """Passed to a task without Prefect walking it for futures (~0.3 s a run on the large inputs)."""
     return cast(T, quote(value))
-
-
-def retry_policy(config: SchoolConfig) -> RetryPolicy:
-    return RetryPolicy(
-        max_retries=config.api.max_retries,
-        backoff_seconds=config.api.backoff_seconds,
-        max_wait_seconds=config.api.max_wait_seconds,
-    )
-
-
-def audit_settings(config: SchoolConfig) -> AuditSettings:
-    return AuditSettings(
-        school_name=config.name,
-        accounts=tuple(
-            ConfiguredAccount(a.platform, a.id, a.handle, a.approved_by, a.approved_on)
-            for a in config.accounts
-        ),
-        thresholds=Thresholds(
-            exception=config.rules.exception_threshold,
-            review_floor=config.rules.review_floor,
-            media_hash_max_distance=config.rules.media_hash_max_distance,
-        ),
-        email_domains=config.email_domains,
-        phones=config.phones,
-        options=config.rules.options,
-        disabled=config.rules.disabled,
-    )
 
 
 @task(name="load-registers", cache_policy=NO_CACHE)
@@ -147,40 +125,43 @@ def register_notices(registers: Registers, holds: list[RegisterHold]) -> list[di
     ]
 
 
+@task(name="check-destinations", cache_policy=NO_CACHE)
+def check_destinations(db_path: Path, out_dir: Path) -> None:
+    """Refuse before fetching anything when the week could not be stored or its outputs not written."""
+    try:
+        check_out_dir(out_dir)
+        check_room(db_path)
+    except Exception as error:
+        raise AuditFailed(f"nothing was fetched or stored: {error}") from None
+
+
 @task(name="fetch-x-account", cache_policy=NO_CACHE)
 def fetch_x_account(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, since_id: str | None, config: SchoolConfig
-) -> list[Snapshot]:
+) -> StreamReads:
+    """Each stream on its own: a failed one is recorded, the others still read and stored."""
     creds = credentials.x_credentials_for_account(config, account, endpoints.sandbox)
     client = xapi.make_x_client(creds, base_url=endpoints.x_base_url)
-    pages = config.api.max_follow_pages
-    return [
-        xapi.account_snapshot(client, account.id, policy),
-        xapi.collect("followers", account.id, xapi.iter_followers(client, account.id, policy, pages)),
-        xapi.collect("following", account.id, xapi.iter_following(client, account.id, policy, pages)),
-        xapi.collect(
-            "posts",
-            account.id,
-            xapi.iter_posts(client, account.id, since_id, policy, config.api.max_post_pages),
-            cursor_from_newest=True,
-        ),
-    ]
+    return read_x_account(client, account.id, policy, since_id, config.api)
 
 
 @task(name="fetch-youtube-channel", cache_policy=NO_CACHE)
 def fetch_youtube_channel(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, config: SchoolConfig
-) -> list[Snapshot]:
+) -> StreamReads:
     creds = credentials.youtube_credentials_for_account(config, account, endpoints.sandbox)
     youtube = ytapi.make_youtube_client(creds, base_url=endpoints.youtube_base_url)
-    return ytapi.channel_streams(youtube, account.id, policy, mine=not endpoints.sandbox)
+    reads = StreamReads("youtube", account.id)
+    ytapi.channel_streams(youtube, account.id, policy, mine=not endpoints.sandbox, reads=reads)
+    return reads
 
 
 @task(name="fingerprint-published-media", cache_policy=NO_CACHE)
 def fingerprint_published_media(
     items: list[dict[str, Any]], endpoints: Endpoints, policy: RetryPolicy, max_bytes: int
 ) -> list[dict[str, Any]]:
-    """Download each new image once and keep only its fingerprints; failures are recorded, not fatal."""
+    """Download each new image once and keep only its fingerprints. A refused or undecodable file is a verdict
+    (it cannot be shown approved); a download that failed is marked `unread` (its post is not judged)."""
     fetcher = MediaFetcher(
         requests.Session(), policy, max_bytes=max_bytes, sandbox_url=endpoints.media_base_url
     )
@@ -188,8 +169,10 @@ def fingerprint_published_media(
     def one(item: dict[str, Any]) -> dict[str, Any]:
         try:
             return {**item, **fingerprint_image(fetcher.fetch(item["url"])), "error": None}
-        except (ConnectorError, UnreadableImage) as error:
+        except (MediaRefused, UnreadableImage) as error:
             return {**item, "error": str(error)[:500]}
+        except ConnectorError as error:
+            return {**item, "error": str(error)[:500], "unread": True}
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         return list(pool.map(one, items))
@@ -208,30 +191,30 @@ def validate_raw(snapshots: list[Snapshot], as_of: date) -> list[SuiteResult]:
 def store_and_evaluate(
     db_path: Path, week: WeekToStore, settings: AuditSettings, registers: Registers
 ) -> dict[str, Any]:
-    """Everything the run writes, in one transaction: it all lands, or the warehouse is left as it was."""
-    return store_week(db_path, week, lambda con: run_checks(con, settings, registers, week.as_of))
+    """Everything the run writes, in one transaction: it all lands, or the warehouse is left as it was. The
+    read-only copy is published before the lock is let go, so no review can slip in between."""
+    return store_week(
+        db_path,
+        week,
+        lambda con: run_checks(con, settings, registers, week.as_of),
+        after_commit=lambda con: publish_snapshot_from(con, db_path),
+    )
 
 
 @task(name="publish-outputs", cache_policy=NO_CACHE)
 def publish_outputs(
     db_path: Path, out_dir: Path, as_of: date, school_name: str, email: EmailSettings | None = None
 ) -> dict[str, Any]:
-    con = connect(db_path, read_only=True)
+    """The outputs, written from the read-only copy just published (the warehouse stays free for reviews)."""
+    con = open_snapshot(db_path)
     try:
-        outputs = write_outputs(con, out_dir, as_of, school_name)
-        decided = dict(
-            con.execute(
-                "SELECT status, count(*) FROM audit.exceptions"
-                " WHERE status IN ('accepted', 'false_positive') GROUP BY status"
-            ).fetchall()
-        )
-        notices = notices_for(con, as_of)
+        week = publish_week(con, out_dir, as_of, school_name)
     finally:
         con.close()
-    publish_snapshot(db_path)
+    outputs = week.outputs
     create_markdown_artifact(
         key="socialaudit-weekly-summary",
-        markdown=weekly_summary_markdown(as_of, outputs, decided, notices),
+        markdown=weekly_summary_markdown(as_of, outputs, week.decided, week.notices, week.not_read),
         description="Weekly social media audit summary",
     )
     create_table_artifact(
@@ -256,11 +239,12 @@ def weekly_audit(
     out_dir: str,
     as_of: str | None = None,
     sandbox: bool = False,
-) -> dict[str, Any]:
+) -> dict[str, Any] | State:
     """Audit every approved account in `school_toml` for the week ending `as_of` (default: today)."""
     logger = get_run_logger()
     quiet_secret_bearing_loggers()  # again: Prefect may have reconfigured logging since import
     started_at = datetime.now(UTC)
+    os.umask(0o077)  # every file the run writes (warehouse, WAL, copies, outputs) is the owner's only
     config = load_config(Path(school_toml))
     use_encryption_key(credentials.warehouse_key(config))
     try:
@@ -277,11 +261,12 @@ def _audit(
     sandbox: bool,
     started_at: datetime,
     logger: Any,
-) -> dict[str, Any]:
+) -> dict[str, Any] | State:
     # "Today" is the school's today: a Monday 06:00 London run must not audit Sunday's date.
     week = date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo(config.timezone)).date()
-    db = Path(db_path)
+    db, out = Path(db_path), Path(out_dir)
     run_id = uuid.uuid4().hex
+    check_destinations(db, out)
     state = read_warehouse_state(db)
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)
@@ -294,7 +279,13 @@ def _audit(
             fetch_youtube_channel.submit(account, reach, policy, config)
             for account in config.accounts_on("youtube")
         ]
-        snapshots = [snap for future in futures for snap in future.result()]
+        reads = [future.result() for future in futures]
+        snapshots = [snap for read in reads for snap in read.snapshots]
+        if not snapshots:
+            raise AuditFailed(
+                "nothing could be read, nothing was stored: "
+                + "; ".join(f.reason for read in reads for f in read.failures[:1])
+            )
         media = fingerprint_published_media(
             not_yet_fingerprinted(streams.media_references(snapshots), state),
             reach,
@@ -323,8 +314,34 @@ def _audit(
         retention=config.retention,
         holds=holds,
         notices=register_notices(registers, holds),
+        streams=stream_statuses(reads, media, config),
+        unread_media=[m["media_ref"] for m in media if m.get("unread")],
     )
-    summary = store_and_evaluate(db, as_is(to_store), audit_settings(config), as_is(registers))
-    published = publish_outputs(db, Path(out_dir), week, config.name, config.report.email)
+    done = {"as_of": week.isoformat(), "run_id": run_id, "db": str(db), "out": str(out)}
+    try:
+        summary = store_and_evaluate(db, as_is(to_store), audit_settings(config), as_is(registers))
+    except StoredButNotPublished as failure:
+        return _not_published({**failure.summary, **done}, failure)
+    try:
+        published = publish_outputs(db, out, week, config.name, config.report.email)
+    except Exception as failure:
+        return _not_published({**summary, **done}, failure)
     logger.info("audit of %s for %s: %s", config.name, week, published)
-    return {**summary, **published, "as_of": week.isoformat(), "run_id": run_id}
+    result = {**summary, **published, **done}
+    gaps = incomplete(to_store.streams)
+    if gaps:
+        # Completed, not Failed: the week is stored and its outputs written (a Failed run invites a retry that
+        # re-fetches everything); named Partial so the UI, and automations on `prefect.flow-run.Partial`, see it.
+        message = "partial audit: not read: " + "; ".join(describe(g) for g in gaps)
+        logger.warning(message)
+        return Completed(name="Partial", message=message[:2000], data=result)
+    return result
+
+
+def _not_published(result: dict[str, Any], failure: BaseException) -> State:
+    """The week is stored; its outputs are not: a failed run that says so, and how to finish it."""
+    message = not_published_message(
+        Path(result["db"]), Path(result["out"]), result["as_of"], io_cause(failure)
+    )
+    get_run_logger().error(message)
+    return Failed(name="NotPublished", message=message, data={**result, "not_published": message})

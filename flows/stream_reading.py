@@ -1,0 +1,74 @@
+"""Reading an account's streams one by one, and what the run could read, as the warehouse records it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tweepy
+
+from connectors import x as xapi
+from connectors.paging import RetryPolicy
+from connectors.streams import StreamReads
+from flows.config import SchoolConfig
+from flows.config_tables import ApiSettings
+from warehouse.stream_status import StreamStatus
+
+
+def read_x_account(
+    client: tweepy.Client, account_id: str, policy: RetryPolicy, since_id: str | None, api: ApiSettings
+) -> StreamReads:
+    """Each stream on its own: a failed one is recorded, the others are still read and stored."""
+    pages = api.max_follow_pages
+    reads = StreamReads("x", account_id)
+    reads.read("account", lambda: xapi.account_snapshot(client, account_id, policy))
+    reads.read(
+        "followers",
+        lambda: xapi.collect("followers", account_id, xapi.iter_followers(client, account_id, policy, pages)),
+    )
+    reads.read(
+        "following",
+        lambda: xapi.collect("following", account_id, xapi.iter_following(client, account_id, policy, pages)),
+    )
+    reads.read(
+        "posts",
+        lambda: xapi.collect(
+            "posts",
+            account_id,
+            xapi.iter_posts(client, account_id, since_id, policy, api.max_post_pages),
+            cursor_from_newest=True,
+        ),
+    )
+    return reads
+
+
+def stream_statuses(
+    reads: list[StreamReads], media: list[dict[str, Any]], config: SchoolConfig
+) -> list[StreamStatus]:
+    handles = {(a.platform, a.id): a.handle for a in config.accounts}
+    statuses = [
+        StreamStatus(**row, account=handles.get((row["platform"], row["account_id"])))
+        for read in reads
+        for row in read.outcomes()
+    ]
+    for (platform, account_id), failed in _group_unread(media).items():
+        reason = f"{len(failed)} image(s) could not be downloaded, e.g. {failed[0]['error']}"
+        statuses.append(
+            StreamStatus(
+                "media",
+                account_id,
+                "downloads",
+                "failed",
+                reason,
+                len(failed),
+                handles.get((platform, account_id)),
+            )
+        )
+    return statuses
+
+
+def _group_unread(media: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for item in media:
+        if item.get("unread"):
+            grouped.setdefault((item["platform"], item["account_id"]), []).append(item)
+    return grouped

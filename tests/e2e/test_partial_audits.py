@@ -1,0 +1,150 @@
+"""A stream that cannot be read makes a partial audit (exit 3), never a silent one and never a lost week.
+
+Week one is audited clean; week two (same school, nothing changed on the platforms) is audited with one
+stream failing on every request. Everything else is stored and audited as in a clean week; the exceptions that
+depend on the failed stream keep their state and their `last_seen`; nothing is resolved that the run could not
+see; the report and the command say what was not looked at.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.builders.audits import AS_OF, Audit
+
+NEXT_WEEK = "2026-11-23"
+FAST = "[api]\nbackoff_seconds = 0.02\nmax_wait_seconds = 1\nmax_retries = 1"
+
+
+def faults(*entries: dict) -> dict[str, str]:
+    return {"SOCIALAUDIT_SANDBOX_FAULTS": json.dumps(list(entries))}
+
+
+@pytest.fixture(scope="module")
+def first_week(audit) -> Audit:
+    audited = audit(toml=FAST)
+    assert audited.result.returncode == 0, audited.result.stderr
+    return audited
+
+
+def stream_status(db: Path, as_of: str) -> dict[tuple[str, str], tuple[str, str | None]]:
+    from warehouse.db import connect
+
+    con = connect(db, read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT platform, stream, status, reason FROM audit.stream_status WHERE as_of = ?", [as_of]
+        ).fetchall()
+    finally:
+        con.close()
+    return {(r[0], r[1]): (r[2], r[3]) for r in rows}
+
+
+# (fault plan, the streams not read, the (platform, subject_kind)s whose exceptions the run cannot judge)
+PLANS = {
+    "x-followers-429": (
+        [{"route": "x.followers", "kind": "429-no-reset", "times": -1}],
+        {("x", "followers")},
+        {("x", "follower")},
+    ),
+    "x-posts-500": (
+        [{"route": "x.tweets", "kind": "500", "times": -1}],
+        {("x", "posts")},
+        {("x", "post")},
+    ),
+    "x-following-truncated": (
+        [{"route": "x.following", "kind": "truncate", "times": -1}],
+        {("x", "following")},
+        {("x", "following")},
+    ),
+    "youtube-subscribers-503": (
+        [{"route": "yt.subscriptions", "kind": "503", "times": -1}],
+        {("youtube", "subscribers")},
+        {("youtube", "subscriber")},
+    ),
+    "youtube-comments-quota": (
+        [{"route": "yt.commentThreads", "kind": "403-quota", "times": -1}],
+        {("youtube", "comments")},
+        {("youtube", "comment")},
+    ),
+    "youtube-channel-quota": (
+        [{"route": "yt.channels", "kind": "403-quota", "times": -1}],
+        {("youtube", s) for s in ("channel", "uploads", "videos", "comments")},
+        {("youtube", k) for k in ("account", "video", "comment")},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLANS))
+def test_a_stream_failing_for_good_makes_a_partial_audit_that_judges_only_what_it_saw(
+    name: str, first_week: Audit, tmp_path: Path, audit_inprocess
+) -> None:
+    plan, not_read, blind = PLANS[name]
+    db = tmp_path / "w.duckdb"
+    shutil.copy(first_week.db, db)
+    before = {row["key"]: row for row in first_week.exceptions}
+
+    second = audit_inprocess(first_week.dataset, db=db, as_of=NEXT_WEEK, env=faults(*plan))
+
+    result = second.result
+    assert result.returncode == 3, result.stderr[-3000:]
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("socialaudit: partial audit, not read:")
+    for platform, stream in not_read:
+        assert f"{platform} {stream} of" in last_line
+    statuses = stream_status(db, NEXT_WEEK)
+    for platform, stream in not_read:
+        assert statuses[(platform, stream)][0] in ("failed", "skipped")
+    assert all(s == "complete" for (p, st), (s, _) in statuses.items() if (p, st) not in not_read)
+
+    after = {row["key"]: row for row in second.exceptions}
+    # Nothing changed on the platforms: every exception is still open, and none was resolved.
+    assert set(after) == set(before)
+    assert json.loads((second.out / "resolved.json").read_text(encoding="utf-8")) == []
+    judged = [k for k, row in after.items() if (row["platform"], row["subject_kind"]) not in blind]
+    unjudged = [k for k, row in after.items() if (row["platform"], row["subject_kind"]) in blind]
+    assert judged and unjudged, "the tiny school has exceptions on both sides of every plan"
+    for key in unjudged:
+        assert after[key]["last_seen"] == AS_OF and after[key]["status"] == before[key]["status"], key
+    for key in judged:
+        assert after[key]["last_seen"] == NEXT_WEEK and after[key]["status"] == "open", key
+    report = (second.out / "report.html").read_text(encoding="utf-8")
+    assert "Partial audit: not everything was looked at this week" in report
+
+
+def test_images_that_cannot_be_downloaded_blind_only_their_posts_media_rules(
+    first_week: Audit, tmp_path: Path, audit_inprocess
+) -> None:
+    """A fresh warehouse, so the images are downloaded; every X image download fails for good."""
+    faulty = audit_inprocess(
+        first_week.dataset, env=faults({"route": "x.media", "kind": "500", "times": -1}), root=tmp_path
+    )
+    result = faulty.result
+    assert result.returncode == 3, result.stderr[-3000:]
+    assert "image downloads of" in result.stderr.strip().splitlines()[-1]
+    clean = {row["key"] for row in first_week.exceptions}
+    partial = {row["key"] for row in faulty.exceptions}
+    missing = clean - partial
+    # Only the X posts' media rules are missing; everything else was raised as in the clean run.
+    assert missing and all(k.split(":")[0] in ("unapproved-media", "consent-breach") for k in missing)
+    assert all(k.split(":")[1] == "x" for k in missing)
+    assert partial <= clean
+    assert stream_status(faulty.db, AS_OF)[("media", "downloads")][0] == "failed"
+
+
+def test_when_nothing_at_all_can_be_read_nothing_is_stored(first_week: Audit, tmp_path: Path, audit_inprocess):
+    db = tmp_path / "w.duckdb"
+    shutil.copy(first_week.db, db)
+    from tests.builders.warehouse import table_fingerprint
+
+    before = table_fingerprint(db)
+    failed = audit_inprocess(
+        first_week.dataset, db=db, as_of=NEXT_WEEK, env=faults({"route": "*", "kind": "500", "times": -1})
+    )
+    assert failed.result.returncode == 1
+    assert "nothing could be read" in failed.result.stderr.strip().splitlines()[-1]
+    assert table_fingerprint(db) == before
