@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from sandbox.school import write_sample
 from tests.builders.audits import AS_OF, Audit
 
 NEXT_WEEK = "2026-11-23"
-FAST = "[api]\nbackoff_seconds = 0.02\nmax_wait_seconds = 1\nmax_retries = 1"
+SEED = 11  # other e2e tests use 1, 5 and 7
 
 
 def faults(*entries: dict) -> dict[str, str]:
@@ -25,8 +26,20 @@ def faults(*entries: dict) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def first_week(audit) -> Audit:
-    audited = audit(toml=FAST)
+def first_week(audit, tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    """The sample school (a seed of its own), audited clean: exceptions of every subject kind."""
+    root = tmp_path_factory.mktemp("partial")
+    write_sample(root / "school", seed=SEED, size="small")
+    audited = audit(root / "school", root=root)
+    assert audited.result.returncode == 0, audited.result.stderr
+    return audited
+
+
+@pytest.fixture(scope="module")
+def clean_second_week(audit, first_week: Audit, tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    root = tmp_path_factory.mktemp("clean-second")
+    shutil.copy(first_week.db, root / "w.duckdb")
+    audited = audit(first_week.dataset, root=root, as_of=NEXT_WEEK)
     assert audited.result.returncode == 0, audited.result.stderr
     return audited
 
@@ -56,13 +69,8 @@ PLANS = {
         {("x", "posts")},
         {("x", "post")},
     ),
-    "x-following-truncated": (
-        [{"route": "x.following", "kind": "truncate", "times": -1}],
-        {("x", "following")},
-        {("x", "following")},
-    ),
-    "youtube-subscribers-503": (
-        [{"route": "yt.subscriptions", "kind": "503", "times": -1}],
+    "youtube-subscribers-truncated": (
+        [{"route": "yt.subscriptions", "kind": "truncate", "times": -1}],
         {("youtube", "subscribers")},
         {("youtube", "subscriber")},
     ),
@@ -71,8 +79,9 @@ PLANS = {
         {("youtube", "comments")},
         {("youtube", "comment")},
     ),
-    "youtube-channel-quota": (
-        [{"route": "yt.channels", "kind": "403-quota", "times": -1}],
+    # The channel is what uploads, videos and comments are read through: they are skipped, subscribers are not.
+    "youtube-channel-503": (
+        [{"route": "yt.channels", "kind": "503", "times": -1}],
         {("youtube", s) for s in ("channel", "uploads", "videos", "comments")},
         {("youtube", k) for k in ("account", "video", "comment")},
     ),
@@ -81,12 +90,11 @@ PLANS = {
 
 @pytest.mark.parametrize("name", sorted(PLANS))
 def test_a_stream_failing_for_good_makes_a_partial_audit_that_judges_only_what_it_saw(
-    name: str, first_week: Audit, tmp_path: Path, audit_inprocess
+    name: str, first_week: Audit, clean_second_week: Audit, tmp_path: Path, audit_inprocess
 ) -> None:
     plan, not_read, blind = PLANS[name]
     db = tmp_path / "w.duckdb"
     shutil.copy(first_week.db, db)
-    before = {row["key"]: row for row in first_week.exceptions}
 
     second = audit_inprocess(first_week.dataset, db=db, as_of=NEXT_WEEK, env=faults(*plan))
 
@@ -101,17 +109,23 @@ def test_a_stream_failing_for_good_makes_a_partial_audit_that_judges_only_what_i
         assert statuses[(platform, stream)][0] in ("failed", "skipped")
     assert all(s == "complete" for (p, st), (s, _) in statuses.items() if (p, st) not in not_read)
 
+    before = {row["key"]: row for row in first_week.exceptions}
+    clean = {row["key"]: row for row in clean_second_week.exceptions}
     after = {row["key"]: row for row in second.exceptions}
-    # Nothing changed on the platforms: every exception is still open, and none was resolved.
-    assert set(after) == set(before)
-    assert json.loads((second.out / "resolved.json").read_text(encoding="utf-8")) == []
-    judged = [k for k, row in after.items() if (row["platform"], row["subject_kind"]) not in blind]
-    unjudged = [k for k, row in after.items() if (row["platform"], row["subject_kind"]) in blind]
-    assert judged and unjudged, "the tiny school has exceptions on both sides of every plan"
-    for key in unjudged:
-        assert after[key]["last_seen"] == AS_OF and after[key]["status"] == before[key]["status"], key
-    for key in judged:
-        assert after[key]["last_seen"] == NEXT_WEEK and after[key]["status"] == "open", key
+
+    def in_blind_spot(row: dict) -> bool:
+        return (row["platform"], row["subject_kind"]) in blind
+
+    # Outside the blind spot the partial week equals a clean one, exception for exception.
+    assert {k: r for k, r in after.items() if not in_blind_spot(r)} == {
+        k: r for k, r in clean.items() if not in_blind_spot(r)
+    }
+    # Inside it, every exception is as the first week left it: not raised afresh, not resolved, not seen.
+    unjudged = {k: r for k, r in before.items() if in_blind_spot(r)}
+    assert unjudged, "the sample school has exceptions in every blind spot"
+    assert {k: r for k, r in after.items() if in_blind_spot(r)} == unjudged
+    resolved = json.loads((second.out / "resolved.json").read_text(encoding="utf-8"))
+    assert not [r for r in resolved if in_blind_spot(r)]
     report = (second.out / "report.html").read_text(encoding="utf-8")
     assert "Partial audit: not everything was looked at this week" in report
 
@@ -129,7 +143,7 @@ def test_images_that_cannot_be_downloaded_blind_only_their_posts_media_rules(
     clean = {row["key"] for row in first_week.exceptions}
     partial = {row["key"] for row in faulty.exceptions}
     missing = clean - partial
-    # Only the X posts' media rules are missing; everything else was raised as in the clean run.
+    # Only X posts' media rules are missing; everything else was raised as in the clean run.
     assert missing and all(k.split(":")[0] in ("unapproved-media", "consent-breach") for k in missing)
     assert all(k.split(":")[1] == "x" for k in missing)
     assert partial <= clean
