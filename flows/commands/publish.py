@@ -47,7 +47,5 @@ def run(args: argparse.Namespace) -> int:
         f"report: {week.outputs.paths['report.html']}"
     )
     if week.not_read:
-        print(
-            "that week was a partial audit, not read: " + "; ".join(describe(row) for row in week.not_read)
-        )
+        print("that week was a partial audit, not read: " + "; ".join(describe(row) for row in week.not_read))
     return 0
