@@ -17,9 +17,17 @@ from typing import TypeVar
 
 import duckdb
 
-from warehouse.db import WarehouseBusy, connect, connect_waiting, is_lock_conflict
+from warehouse.db import (
+    ATTACHED_AS,
+    WarehouseBusy,
+    connect,
+    connect_waiting,
+    current_encryption_key,
+    is_lock_conflict,
+)
 
 T = TypeVar("T")
+PUBLISHED_AS = "published_copy"
 __all__ = [
     "WarehouseBusy",
     "is_lock_conflict",
@@ -44,20 +52,30 @@ def publish_snapshot(db_path: Path, lock_wait_seconds: float = 120.0) -> Path:
 
 def publish_snapshot_from(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path:
     """Publish the copy through `con`, a writing connection the caller holds: while it is open no other process
-    can write, so the copy is exactly what the caller committed. The temporary file is this process's own (two
-    processes publishing never share one) and is removed if anything fails."""
-    con.execute("CHECKPOINT")
+    can write, so the copy is exactly what the caller committed.
+
+    DuckDB copies the database itself (`COPY FROM DATABASE`, same encryption key) into this process's own
+    temporary file, removed if anything fails. The file is never opened by Python here: closing any descriptor
+    of it would drop this process's POSIX lock on it, and another writer could take the warehouse mid-copy."""
     target = snapshot_path(db_path)
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    leftovers = (temporary, temporary.with_name(temporary.name + ".wal"))
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    key = current_encryption_key()
+    options = " (ENCRYPTION_KEY '" + key.replace("'", "''") + "')" if key else ""
+    quoted = str(temporary).replace("'", "''")
     try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as copy, open(db_path, "rb") as original:
-            shutil.copyfileobj(original, copy, 1024 * 1024)
-            copy.flush()
-            os.fsync(copy.fileno())
+        con.execute(f"ATTACH '{quoted}' AS {PUBLISHED_AS}{options}")
+        try:
+            con.execute(f"COPY FROM DATABASE {ATTACHED_AS} TO {PUBLISHED_AS}")
+        finally:
+            con.execute(f"DETACH {PUBLISHED_AS}")
+        os.chmod(temporary, 0o600)
         os.replace(temporary, target)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        for path in leftovers:
+            path.unlink(missing_ok=True)
         raise
     return target
 

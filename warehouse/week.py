@@ -87,6 +87,9 @@ def store_week(
             con.execute("COMMIT")
         except BaseException as error:
             _rollback(con, error)
+            problem = io_problem(error)
+            if problem:
+                raise WeekNotStored(f"nothing was stored: {problem}") from error
             raise
         if after_commit is not None:
             try:
@@ -106,20 +109,32 @@ class StoredButNotPublished(Exception):
         self.summary = summary
 
 
+class WeekNotStored(Exception):
+    """Storing the week failed for a reason of the machine (a full disk); the warehouse is as it was."""
+
+
 def io_cause(error: BaseException) -> str:
-    """An I/O failure's real cause in plain words: a full disk reaches DuckDB's users only as "cannot rollback"."""
+    """An I/O failure's real cause in plain words, else the error's own message."""
+    return io_problem(error) or " ".join(str(error).split()) or type(error).__name__
+
+
+def io_problem(error: BaseException) -> str | None:
+    """A full or read-only disk behind `error` (DuckDB may report a full disk as "cannot rollback")."""
     import errno
 
     seen: BaseException | None = error
-    while seen is not None:
+    visited: set[int] = set()
+    while seen is not None and id(seen) not in visited:
+        visited.add(id(seen))
         if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
             return f"the disk is full ({seen.filename or 'no space left on device'})"
         if isinstance(seen, OSError) and seen.errno == errno.EROFS:
             return f"the file system is read-only ({seen.filename})"
-        if "No space left on device" in str(seen) or "could not write all bytes" in str(seen):
+        text = str(seen).lower()
+        if "no space left on device" in text or "could not write all bytes" in text:
             return "the disk is full (no space left on device)"
         seen = seen.__cause__ or seen.__context__
-    return " ".join(str(error).split()) or type(error).__name__
+    return None
 
 
 def _rollback(con: duckdb.DuckDBPyConnection, error: BaseException) -> None:

@@ -150,7 +150,9 @@ def test_images_that_cannot_be_downloaded_blind_only_their_posts_media_rules(
     assert stream_status(faulty.db, AS_OF)[("media", "downloads")][0] == "failed"
 
 
-def test_when_nothing_at_all_can_be_read_nothing_is_stored(first_week: Audit, tmp_path: Path, audit_inprocess):
+def test_when_nothing_at_all_can_be_read_nothing_is_stored(
+    first_week: Audit, tmp_path: Path, audit_inprocess
+):
     db = tmp_path / "w.duckdb"
     shutil.copy(first_week.db, db)
     from tests.builders.warehouse import table_fingerprint
