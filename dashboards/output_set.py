@@ -36,11 +36,10 @@ def check_out_dir(out_dir: Path) -> None:
     probe = existing / f".socialaudit-probe-{os.getpid()}"
     try:
         descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.close(descriptor)
     except OSError as error:
         raise OutputFolderError(f"--out {out_dir} cannot be written ({error.strerror})") from None
-    finally:
-        probe.unlink(missing_ok=True)
+    os.close(descriptor)
+    probe.unlink()
     previous = sum(p.stat().st_size for p in out_dir.iterdir() if p.is_file()) if out_dir.exists() else 0
     needed = 2 * previous + OUTPUT_HEADROOM_BYTES
     free = shutil.disk_usage(existing).free
