@@ -62,11 +62,13 @@ def _start_prefect_early() -> Callable[[], None]:
 def run_audit(school_toml: Path, db: Path, out: Path, as_of: date | None, sandbox: bool) -> dict[str, Any]:
     prefect_defaults()
     server_started = _start_prefect_early()
+    from prefect.states import State
+
     from flows.weekly_audit import weekly_audit
 
     server_started()
 
-    state = weekly_audit(
+    state: State[Any] = weekly_audit(  # type: ignore[assignment]  # return_state=True gives the State
         school_toml=str(school_toml.resolve()),
         db_path=str(db.resolve()),
         out_dir=str(out.resolve()),

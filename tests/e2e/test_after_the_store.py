@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -64,7 +65,7 @@ def leftovers(folder: Path) -> list[str]:
     )
 
 
-def after_the_store(monkeypatch: pytest.MonkeyPatch, event: Callable[[], None]) -> None:
+def after_the_store(monkeypatch: pytest.MonkeyPatch, event: Callable[[], object]) -> None:
     import flows.weekly_audit
 
     publish_copy = flows.weekly_audit.publish_snapshot_from
@@ -218,3 +219,9 @@ def test_two_processes_publishing_at_once_leave_one_whole_set(first_week: Audit,
     assert [run.returncode for run in runs] == [0, 0], answers
     assert output_set(out) == output_set(first_week.out)
     assert leftovers(tmp_path) == []
+
+
+def test_every_file_a_run_writes_is_owner_only(first_week: Audit) -> None:
+    written = [p for p in first_week.root.rglob("*") if p.is_file() and "school" not in p.parts]
+    assert written and all(stat.S_IMODE(p.stat().st_mode) & 0o077 == 0 for p in written), written
+    assert stat.S_IMODE(first_week.out.stat().st_mode) == 0o700
