@@ -193,12 +193,8 @@ def store_and_evaluate(
 ) -> dict[str, Any]:
     """Everything the run writes, in one transaction: it all lands, or the warehouse is left as it was. The
     read-only copy is published before the lock is let go, so no review can slip in between."""
-    return store_week(
-        db_path,
-        week,
-        lambda con: run_checks(con, settings, registers, week.as_of),
-        after_commit=lambda con: publish_snapshot_from(con, db_path),
-    )
+    checks, publish_copy = lambda con: run_checks(con, settings, registers, week.as_of), publish_snapshot_from
+    return store_week(db_path, week, checks, after_commit=lambda con: publish_copy(con, db_path))
 
 
 @task(name="publish-outputs", cache_policy=NO_CACHE)
@@ -228,7 +224,8 @@ def publish_outputs(
         "resolved": len(outputs.resolved),
     }
     if email is not None:
-        published["emailed"] = email_summary(email, as_of, school_name, outputs, get_run_logger())
+        logger = get_run_logger()
+        published["emailed"] = email_summary(email, as_of, school_name, outputs, logger, week.not_read)
     return published
 
 
