@@ -24,6 +24,16 @@ VALIDATED = {
     ("youtube", "comments"): "yt_comments",
 }
 
+# The stream each suite checks (`x_media` is the media X sent beside the posts).
+SUITE_STREAMS = {**{suite: key for key, suite in VALIDATED.items()}, "x_media": ("x", "posts")}
+
+
+def stream_of_suite(suite: str) -> tuple[str, str, str] | None:
+    """(platform, stream, account id) of a raw suite result named `<suite>@<account id>`."""
+    name, _, account_id = suite.partition("@")
+    key = SUITE_STREAMS.get(name)
+    return (key[0], key[1], account_id) if key and account_id else None
+
 
 def post_media(snapshot: Snapshot) -> list[dict[str, Any]]:
     """The media objects X sent beside a posts snapshot's pages (`includes.media`)."""
@@ -113,6 +123,13 @@ class StreamReads:
             return None
         self.snapshots.append(snapshot)
         return snapshot
+
+    def set_aside(self, stream: str, reason: str) -> None:
+        """A stream read but refused afterwards (its data failed validation): not stored, counted as failed."""
+        kept = [s for s in self.snapshots if s.stream != stream]
+        if len(kept) != len(self.snapshots):
+            self.snapshots = kept
+            self.failures.append(StreamFailure(self.platform, stream, self.account_id, "failed", reason))
 
     def skip(self, stream: str, needs: str) -> None:
         reason = f"not read because {self.platform} {needs} could not be read"

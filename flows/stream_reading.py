@@ -6,9 +6,10 @@ from typing import Any
 
 import tweepy
 
+from checks.validation import SuiteResult
 from connectors import x as xapi
 from connectors.paging import RetryPolicy
-from connectors.streams import StreamReads
+from connectors.streams import StreamReads, stream_of_suite
 from flows.config import SchoolConfig
 from flows.config_tables import ApiSettings
 from warehouse.stream_status import StreamStatus
@@ -72,3 +73,21 @@ def _group_unread(media: list[dict[str, Any]]) -> dict[tuple[str, str], list[dic
         if item.get("unread"):
             grouped.setdefault((item["platform"], item["account_id"]), []).append(item)
     return grouped
+
+
+def set_aside_refused(reads: list[StreamReads], results: list[SuiteResult]) -> None:
+    """A stream whose data failed a blocking validation is not stored (it counts as not read); the others are."""
+    by_account = {(read.platform, read.account_id): read for read in reads}
+    for result in results:
+        if not result.stops_run:
+            continue
+        found = stream_of_suite(result.suite)
+        if found is None or (found[0], found[2]) not in by_account:
+            raise RuntimeError(
+                f"data from the platforms failed validation ({result.suite}), nothing was stored"
+            )
+        platform, stream, account_id = found
+        failed = ", ".join(
+            f"{x['expectation']}({x.get('column') or ''})" for x in result.results if not x["success"]
+        )
+        by_account[(platform, account_id)].set_aside(stream, f"failed validation: {failed}")

@@ -26,7 +26,7 @@ from checks.raw_frames import validate_platform_data
 from checks.register_changes import RegisterHold, assess_changes
 from checks.registers import APPROVED_MEDIA_DIR, RegisterError, Registers, load_and_validate_registers
 from checks.rules import RULES
-from checks.validation import SuiteResult, blocking_failures
+from checks.validation import SuiteResult
 from connectors import streams
 from connectors import x as xapi
 from connectors import youtube as ytapi
@@ -42,7 +42,7 @@ from flows.config import Account, EmailSettings, SchoolConfig, load_config
 from flows.offline import Endpoints, endpoints
 from flows.publish_email import email_summary
 from flows.run_settings import audit_settings, retry_policy
-from flows.stream_reading import read_x_account, stream_statuses
+from flows.stream_reading import read_x_account, set_aside_refused, stream_statuses
 from warehouse.db import use_encryption_key
 from warehouse.snapshot import check_room, open_snapshot, publish_snapshot_from
 from warehouse.state import WarehouseState, not_yet_fingerprinted, read_state
@@ -180,11 +180,7 @@ def fingerprint_published_media(
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
 def validate_raw(snapshots: list[Snapshot], as_of: date) -> list[SuiteResult]:
-    results = validate_platform_data(streams.validation_streams(snapshots), as_of)
-    refused = blocking_failures(results)
-    if refused:
-        raise AuditFailed(f"data from the platforms failed validation, nothing was stored: {refused}")
-    return results
+    return validate_platform_data(streams.validation_streams(snapshots), as_of)
 
 
 @task(name="store-and-evaluate", cache_policy=NO_CACHE)
@@ -296,6 +292,8 @@ def _audit(
         as_is(registers), as_is(state), config
     )
     raw_results = validate_raw(as_is(snapshots), week)
+    set_aside_refused(reads, raw_results)  # refused data is not stored: that stream counts as not read
+    snapshots = [snap for read in reads for snap in read.snapshots]
     to_store = WeekToStore(
         as_of=week,
         run_id=run_id,
