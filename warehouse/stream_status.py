@@ -90,7 +90,16 @@ def incomplete(statuses: Iterable[StreamStatus]) -> list[StreamStatus]:
 def store_stream_status(
     con: duckdb.DuckDBPyConnection, as_of: date, run_id: str, statuses: Sequence[StreamStatus]
 ) -> None:
-    """The week's rows, replaced whole: a re-run of the week says what that run read."""
+    """The week's rows, replaced whole when a re-run of the week read differently (else left as they are, so
+    re-running a week changes nothing)."""
+    held = con.execute(
+        "SELECT platform, account_id, account, stream, status, reason, n_items FROM audit.stream_status"
+        " WHERE as_of = ?",
+        [as_of],
+    ).fetchall()
+    fresh = [(s.platform, s.account_id, s.account, s.stream, s.status, s.reason, s.n_items) for s in statuses]
+    if sorted(held, key=repr) == sorted(fresh, key=repr):
+        return
     con.execute("DELETE FROM audit.stream_status WHERE as_of = ?", [as_of])
     recorded = now_utc()
     if statuses:
