@@ -66,7 +66,10 @@ def open_exceptions_table(outputs: Outputs) -> list[dict[str, Any]]:
     return [{k: r[k] for k in ARTIFACT_TABLE_FIELDS} for r in outputs.exceptions]
 
 
-def not_published_message(db: Path, out: Path, as_of: str, cause: str) -> str:
-    """One line: the week is safe in the warehouse, the outputs are not written, and the command that writes them."""
+def not_published_message(db: Path, out: Path, as_of: str, cause: str, config: Path | None = None) -> str:
+    """One line: the week is safe in the warehouse, the outputs are not written, and the command that writes them
+    (with `--config` when school.toml names the warehouse key)."""
     command = f"socialaudit publish --db {shlex.quote(str(db))} --out {shlex.quote(str(out))} --as-of {as_of}"
+    if config is not None:
+        command += f" --config {shlex.quote(str(config))}"
     return f"stored; outputs not published ({cause}): run `{command}`"

@@ -6,8 +6,11 @@ from typing import Any
 
 import tweepy
 
+from checks.media_hash import UnreadableImage, fingerprint_image
 from checks.validation import SuiteResult
 from connectors import x as xapi
+from connectors.errors import ConnectorError, MediaRefused
+from connectors.media import MediaFetcher
 from connectors.paging import RetryPolicy
 from connectors.streams import StreamReads, stream_of_suite
 from flows.config import SchoolConfig
@@ -91,3 +94,14 @@ def set_aside_refused(reads: list[StreamReads], results: list[SuiteResult]) -> N
             f"{x['expectation']}({x.get('column') or ''})" for x in result.results if not x["success"]
         )
         by_account[(platform, account_id)].set_aside(stream, f"failed validation: {failed}")
+
+
+def fingerprint_one(fetcher: MediaFetcher, item: dict[str, Any]) -> dict[str, Any]:
+    """One image's fingerprints. A refused or undecodable file is a verdict (it cannot be shown approved); a
+    download that failed is marked `unread`: its post's media rules are not judged this week."""
+    try:
+        return {**item, **fingerprint_image(fetcher.fetch(item["url"])), "error": None}
+    except (MediaRefused, UnreadableImage) as error:
+        return {**item, "error": str(error)[:500]}
+    except ConnectorError as error:
+        return {**item, "error": str(error)[:500], "unread": True}

@@ -21,7 +21,7 @@ from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote
 
 from checks.audit import AuditSettings, run_checks
-from checks.media_hash import UnreadableImage, fingerprint_image, fingerprint_library
+from checks.media_hash import UnreadableImage, fingerprint_library
 from checks.raw_frames import validate_platform_data
 from checks.register_changes import RegisterHold, assess_changes
 from checks.registers import APPROVED_MEDIA_DIR, RegisterError, Registers, load_and_validate_registers
@@ -30,7 +30,6 @@ from checks.validation import SuiteResult
 from connectors import streams
 from connectors import x as xapi
 from connectors import youtube as ytapi
-from connectors.errors import ConnectorError, MediaRefused
 from connectors.media import MediaFetcher
 from connectors.paging import RetryPolicy, Snapshot
 from connectors.streams import StreamReads
@@ -42,7 +41,7 @@ from flows.config import Account, EmailSettings, SchoolConfig, load_config
 from flows.offline import Endpoints, endpoints
 from flows.publish_email import email_summary
 from flows.run_settings import audit_settings, retry_policy
-from flows.stream_reading import read_x_account, set_aside_refused, stream_statuses
+from flows.stream_reading import fingerprint_one, read_x_account, set_aside_refused, stream_statuses
 from warehouse.db import use_encryption_key
 from warehouse.snapshot import check_room, open_snapshot, publish_snapshot_from
 from warehouse.state import WarehouseState, not_yet_fingerprinted, read_state
@@ -166,16 +165,8 @@ def fingerprint_published_media(
         requests.Session(), policy, max_bytes=max_bytes, sandbox_url=endpoints.media_base_url
     )
 
-    def one(item: dict[str, Any]) -> dict[str, Any]:
-        try:
-            return {**item, **fingerprint_image(fetcher.fetch(item["url"])), "error": None}
-        except (MediaRefused, UnreadableImage) as error:
-            return {**item, "error": str(error)[:500]}
-        except ConnectorError as error:
-            return {**item, "error": str(error)[:500], "unread": True}
-
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return list(pool.map(one, items))
+        return list(pool.map(lambda item: fingerprint_one(fetcher, item), items))
 
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
@@ -243,7 +234,9 @@ def weekly_audit(
     try:
         # A returned State (Partial, NotPublished) becomes the flow run's final state; a caller gets its data,
         # the run's dict, as from a plain return.
-        return cast(dict[str, Any], _audit(config, as_of, db_path, out_dir, sandbox, started_at, logger))
+        return cast(
+            dict[str, Any], _audit(config, as_of, db_path, out_dir, sandbox, started_at, logger, school_toml)
+        )
     finally:
         use_encryption_key(None)
 
@@ -256,6 +249,7 @@ def _audit(
     sandbox: bool,
     started_at: datetime,
     logger: Any,
+    school_toml: str,
 ) -> dict[str, Any] | State:
     # "Today" is the school's today: a Monday 06:00 London run must not audit Sunday's date.
     week = date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo(config.timezone)).date()
@@ -314,7 +308,15 @@ def _audit(
         streams=stream_statuses(reads, media, config),
         unread_media=[m["media_ref"] for m in media if m.get("unread")],
     )
-    done = {"as_of": week.isoformat(), "run_id": run_id, "db": str(db), "out": str(out)}
+    # `publish` needs school.toml to find the warehouse key when school.toml names it.
+    keyed = config.warehouse.encryption_key_env or config.warehouse.encryption_key_secret
+    done = {
+        "as_of": week.isoformat(),
+        "run_id": run_id,
+        "db": str(db),
+        "out": str(out),
+        "config": keyed and school_toml,
+    }
     try:
         summary = store_and_evaluate(db, as_is(to_store), audit_settings(config), as_is(registers))
     except StoredButNotPublished as failure:
@@ -337,8 +339,8 @@ def _audit(
 
 def _not_published(result: dict[str, Any], failure: BaseException) -> State:
     """The week is stored; its outputs are not: a failed run that says so, and how to finish it."""
-    message = not_published_message(
-        Path(result["db"]), Path(result["out"]), result["as_of"], io_cause(failure)
-    )
+    config = Path(result["config"]) if result.get("config") else None
+    db, out, cause = Path(result["db"]), Path(result["out"]), io_cause(failure)
+    message = not_published_message(db, out, result["as_of"], cause, config)
     get_run_logger().error(message)
     return Failed(name="NotPublished", message=message, data={**result, "not_published": message})

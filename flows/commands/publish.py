@@ -18,11 +18,19 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--as-of", type=iso_date, default=None, help="the stored week YYYY-MM-DD (default: the latest stored)"
     )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="SCHOOL_TOML",
+        help="school.toml, to find the warehouse key named in [warehouse] (default: $SOCIALAUDIT_DB_KEY)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from dashboards.output_set import check_out_dir
     from dashboards.publishing import publish_week, stored_week
+    from flows.commands.sql import use_configured_key
     from warehouse.snapshot import open_snapshot, publish_snapshot
     from warehouse.stream_status import describe
     from warehouse.week import io_cause
@@ -32,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if not db.exists():
         raise FileNotFoundError(f"{db} does not exist")
     check_out_dir(args.out)
+    use_configured_key(args)
     try:
         publish_snapshot(db)
         con = open_snapshot(db)
