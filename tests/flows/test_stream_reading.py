@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from checks.validation import SuiteResult
@@ -15,7 +17,7 @@ ACCOUNT = "1580000000000000001"
 def reads() -> StreamReads:
     found = StreamReads("x", ACCOUNT)
     for stream in ("account", "followers", "posts"):
-        found.read(stream, lambda stream=stream: Snapshot("x", stream, ACCOUNT, []))
+        found.read(stream, functools.partial(Snapshot, "x", stream, ACCOUNT, []))
     return found
 
 
