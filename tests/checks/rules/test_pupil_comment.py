@@ -169,10 +169,14 @@ def test_a_pupils_comment_and_replies_in_one_thread_are_one_exception(con: duckd
 
 
 def test_from_comments_and_replies_to_findings(con: duckdb.DuckDBPyConnection) -> None:
-    """Reply authors are in the audience identity resolution reads, so a reply-only pupil is recognised."""
+    """Reply authors are in the audience identity resolution reads, so a reply-only pupil is recognised; the
+    school's own replies under its videos are not its audience."""
     thread = yt_thread(
         yt_comment("UgzFair", STRANGER, "great fair"),
-        [yt_reply("UgzFair", 1, JESS, "my mum ran the cake stall")],
+        [
+            yt_reply("UgzFair", 1, JESS, "my mum ran the cake stall"),
+            yt_reply("UgzFair", 2, CHANNEL, "thank you for coming"),
+        ],
     )
     store(con, {"published": [thread]})
     members = con.execute("SELECT * FROM marts.fct_audience WHERE as_of = ?", [AS_OF]).pl()

@@ -20,5 +20,6 @@ SELECT * FROM (
         author_display_name, author_display_name, NULL, NULL, NULL, NULL,
         'https://www.youtube.com/channel/' || author_channel_id
     FROM marts.fct_comments
+    WHERE author_channel_id <> account_id  -- the school's own replies under its videos: not its audience
     ORDER BY as_of, account_id, author_channel_id, is_reply, comment_id
 );
