@@ -32,6 +32,8 @@ STREAM_SUBJECTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("youtube", "videos"): ("video",),
     ("youtube", "subscribers"): ("subscriber",),
     ("youtube", "comments"): ("comment",),
+    # A reply-only pupil's exception would look resolved were the replies not read.
+    ("youtube", "comment_replies"): ("comment",),
 }
 # The rules that look at an image's pixels (a missing download blinds only these, only for its post or video).
 MEDIA_RULES = ("unapproved-media", "consent-breach")
