@@ -95,13 +95,45 @@ PLANS = {
     ),
     "youtube-comments-quota": (
         [{"route": "yt.commentThreads", "kind": "403-quota", "times": -1}],
-        {("youtube", "comments")},
+        {("youtube", "comments"), ("youtube", "comment_replies")},
         {("youtube", "comment")},
+    ),
+    # The live platforms' own failures (platform-apis.md §9). A usage cap or spent credits stop the platform:
+    # the account's later streams are skipped, not tried against a cap that cannot pass.
+    "x-followers-partial-errors": (
+        [{"route": "x.followers", "kind": "partial-errors", "times": -1}],
+        {("x", "followers")},
+        {("x", "follower")},
+    ),
+    "x-followers-usage-cap": (
+        [{"route": "x.followers", "kind": "429-usage-cap", "times": -1}],
+        {("x", "followers"), ("x", "following"), ("x", "posts")},
+        {("x", "follower"), ("x", "following"), ("x", "post")},
+    ),
+    "x-following-credits": (
+        [{"route": "x.following", "kind": "402-credits", "times": -1}],
+        {("x", "following"), ("x", "posts")},
+        {("x", "following"), ("x", "post")},
+    ),
+    "x-followers-gone": (
+        [{"route": "x.followers", "kind": "404-gone", "times": -1}],
+        {("x", "followers")},
+        {("x", "follower")},
+    ),
+    "youtube-comments-scope": (
+        [{"route": "yt.commentThreads", "kind": "403-scope", "times": -1}],
+        {("youtube", "comments"), ("youtube", "comment_replies")},
+        {("youtube", "comment")},
+    ),
+    "youtube-subscribers-dropped": (
+        [{"route": "yt.subscriptions", "kind": "drop-mid-body", "times": -1}],
+        {("youtube", "subscribers")},
+        {("youtube", "subscriber")},
     ),
     # The channel is what uploads, videos and comments are read through: they are skipped, subscribers are not.
     "youtube-channel-503": (
         [{"route": "yt.channels", "kind": "503", "times": -1}],
-        {("youtube", s) for s in ("channel", "uploads", "videos", "comments")},
+        {("youtube", s) for s in ("channel", "uploads", "videos", "comments", "comment_replies")},
         {("youtube", k) for k in ("account", "video", "comment")},
     ),
 }
