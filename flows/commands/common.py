@@ -77,7 +77,9 @@ def run_audit(school_toml: Path, db: Path, out: Path, as_of: date | None, sandbo
         return_state=True,
     )
     # A stored week whose outputs failed ends Failed with the run's result as data (not an exception).
-    result = state.result(raise_on_failure=False)
+    # _sync: called from a thread that runs an event loop (a Playwright test, a notebook), Prefect would hand
+    # back a coroutine instead of the result.
+    result = state.result(raise_on_failure=False, _sync=True)  # type: ignore[call-overload]
     if isinstance(result, BaseException):
         raise result
     return dict(result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.errors import QuotaExhausted
+from connectors.errors import QuotaExhausted, ScopeMissing
 from connectors.paging import Snapshot
 from connectors.streams import StreamReads
 
@@ -17,18 +17,33 @@ def quota() -> Snapshot:
     raise QuotaExhausted("youtube", "comments", "daily quota exceeded")
 
 
+def scope() -> Snapshot:
+    raise ScopeMissing("youtube", "comments", "the token lacks youtube.force-ssl")
+
+
 def test_a_failed_stream_is_recorded_and_the_others_are_kept() -> None:
     reads = StreamReads("youtube", "UC1")
     assert reads.read("videos", lambda: snapshot("videos")) is not None
-    assert reads.read("comments", quota) is None
+    assert reads.read("comments", scope) is None
     reads.read("subscribers", lambda: snapshot("subscribers", complete=False))
     reads.skip("replies", "comments")
     assert [s.stream for s in reads.snapshots] == ["videos", "subscribers"]
     outcomes = {o["stream"]: (o["status"], o["reason"]) for o in reads.outcomes()}
     assert outcomes["videos"] == ("complete", None)
     assert outcomes["subscribers"][0] == "capped"
-    assert outcomes["comments"] == ("failed", "youtube comments: daily quota exceeded")
+    assert outcomes["comments"] == ("failed", "youtube comments: the token lacks youtube.force-ssl")
     assert outcomes["replies"] == ("skipped", "not read because youtube comments could not be read")
+
+
+def test_a_failure_no_later_call_can_pass_skips_the_accounts_later_streams() -> None:
+    # The day's quota (or X's usage cap, spent credits, the plan) refuses every further call: trying each
+    # stream would only spend the run's time on refusals.
+    reads = StreamReads("youtube", "UC1")
+    assert reads.read("comments", quota) is None
+    assert reads.read("subscribers", lambda: snapshot("subscribers")) is None
+    outcomes = {o["stream"]: (o["status"], o["reason"]) for o in reads.outcomes()}
+    assert outcomes["subscribers"] == ("skipped", "not read: youtube comments: daily quota exceeded")
+    assert reads.snapshots == []
 
 
 def test_strict_reads_raise_the_first_failure() -> None:
