@@ -17,6 +17,7 @@ from typing import TypeVar
 
 import duckdb
 
+from warehouse import lake
 from warehouse.db import connect
 
 T = TypeVar("T")
@@ -28,7 +29,17 @@ def snapshot_path(db_path: Path) -> Path:
 
 
 def publish_snapshot(db_path: Path) -> Path:
-    """Checkpoint the warehouse and atomically replace its read-only copy (same encryption as the original)."""
+    """Checkpoint the warehouse and atomically replace its read-only copy (same encryption as the original).
+
+    A DuckLake needs no copy (its readers read a committed snapshot and never block the writer): publishing
+    it drops the superseded snapshots and their files, so purged and erased rows leave the disk too."""
+    if lake.read_locator(db_path) is not None:
+        con = connect(db_path)
+        try:
+            lake.drop_superseded_snapshots(con)
+        finally:
+            con.close()
+        return db_path
     con = connect(db_path)
     try:
         con.execute("CHECKPOINT")
@@ -44,6 +55,8 @@ def publish_snapshot(db_path: Path) -> Path:
 
 def open_snapshot(db_path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the latest published copy; a clear error if no run has published one yet."""
+    if lake.read_locator(db_path) is not None:
+        return connect(db_path, read_only=True)
     target = snapshot_path(db_path)
     if not target.exists():
         raise FileNotFoundError(f"{target} does not exist yet: run the weekly audit first")
