@@ -35,7 +35,7 @@ def is_lake(con: duckdb.DuckDBPyConnection) -> bool:
     row = con.execute(
         "SELECT type FROM duckdb_databases() WHERE database_name = current_database()"
     ).fetchone()
-    return bool(row) and str(row[0]) == "ducklake"
+    return row is not None and str(row[0]) == "ducklake"
 
 
 def for_lake(con: duckdb.DuckDBPyConnection, sql: str) -> str:
