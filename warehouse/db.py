@@ -127,9 +127,8 @@ def _attach_lake(
     location: lake.LakeLocation, read_only: bool, config: dict[str, str | bool | int | float | list[str]]
 ) -> duckdb.DuckDBPyConnection:
     """A school's DuckLake (a trust's warehouse), under the same alias as a file: every query reads the same."""
-    con = duckdb.connect(":memory:", config=config)
+    con = lake.open_lake(location, ATTACHED_AS, read_only, config)
     try:
-        lake.attach_lake(con, location, ATTACHED_AS, read_only)
         con.execute(f"USE {ATTACHED_AS}")
     except BaseException:
         con.close()

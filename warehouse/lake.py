@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,18 @@ class LakeLocation:
         if kind not in ("sqlite", "postgres"):
             raise LakeError(f"a DuckLake catalog is sqlite:PATH or postgres:CONNINFO, not {self.catalog!r}")
         return kind
+
+
+def location_in(catalog: str, data_path: str, name: str) -> LakeLocation:
+    """The lake called `name` (a school's slug) in a trust's lake: `sqlite:DIR` gives it its own catalog file
+    DIR/<name>.sqlite, `postgres:CONNINFO` its own metadata schema; its Parquet files go in data_path/<name>/."""
+    kind, _, target = catalog.partition(":")
+    data = data_path.rstrip("/") + "/" + name + "/"
+    if kind == "sqlite":
+        return LakeLocation("sqlite:" + str(Path(target) / f"{name}.sqlite"), data)
+    if kind == "postgres":
+        return LakeLocation(catalog, data, metadata_schema="socialaudit_" + name.replace("-", "_"))
+    raise LakeError(f"a DuckLake catalog is sqlite:DIR or postgres:CONNINFO, not {catalog!r}")
 
 
 def write_locator(path: Path, location: LakeLocation) -> Path:
@@ -117,6 +130,51 @@ def attach_lake(
     con.execute(f"ATTACH {_literal('ducklake:' + location.catalog)} AS {alias} ({', '.join(options)})")
     if kind == "sqlite" and not existed and Path(target).exists():
         os.chmod(target, 0o600)
+
+
+_writers: dict[LakeLocation, duckdb.DuckDBPyConnection] = {}
+_writers_lock = threading.Lock()
+
+
+def open_lake(
+    location: LakeLocation,
+    alias: str,
+    read_only: bool,
+    config: dict[str, str | bool | int | float | list[str]],
+) -> duckdb.DuckDBPyConnection:
+    """A connection whose catalog `alias` is the lake at `location`.
+
+    Loading the three signed extensions costs ~1 s (DuckDB verifies each file's signature), and a run opens
+    its warehouse several times; so a process keeps one database per lake it writes and hands out a cursor on
+    it (a connection of its own, sharing the attached lake). A read-only reader gets a database of its own."""
+    if read_only:
+        con = duckdb.connect(":memory:", config=config)
+        try:
+            attach_lake(con, location, alias, read_only=True)
+        except BaseException:
+            con.close()
+            raise
+        return con
+    with _writers_lock:
+        keeper = _writers.get(location)
+        if keeper is None:
+            keeper = duckdb.connect(":memory:", config=config)
+            try:
+                attach_lake(keeper, location, alias)
+            except BaseException:
+                keeper.close()
+                raise
+            _writers[location] = keeper
+    return keeper.cursor()
+
+
+def release(location: LakeLocation | None = None) -> None:
+    """Close the lake kept open for writing at `location` (every lake when None), e.g. once a school is done."""
+    with _writers_lock:
+        for key in [location] if location is not None else list(_writers):
+            keeper = _writers.pop(key, None) if key is not None else None
+            if keeper is not None:
+                keeper.close()
 
 
 def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection) -> None:
