@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 
 from dashboards.trust_report import school_counts, trust_level_reason, write_trust_outputs
 from flows.config import load_config
-from flows.trust_config import TrustConfig, TrustSchool, load_trust
+from flows.trust_config import TrustConfig, TrustSchool, load_trust, school_lake
 from flows.weekly_audit import weekly_audit
 from warehouse import lake, trust_history
 from warehouse.db import connect
@@ -28,8 +28,7 @@ TRUST_LAKE = "_trust"  # the trust's own history; a school's slug never starts w
 
 def school_locator(trust: TrustConfig, slug: str) -> Path:
     """The locator file a school's runs pass as their warehouse (written afresh each run: settings may move)."""
-    location = lake.location_in(trust.catalog, trust.data_path, slug)
-    return lake.write_locator(trust.lake_dir / f"{slug}.ducklake", location)
+    return lake.write_locator(trust.lake_dir / f"{slug}.ducklake", school_lake(trust, slug))
 
 
 @task(name="audit-school", cache_policy=NO_CACHE, task_run_name="audit-{school.slug}")

@@ -28,6 +28,7 @@ from typing import Any
 
 from flows.config import ConfigError
 from flows.config_strict import Problems, describe_value, sub_table, table_label
+from warehouse.lake import LakeLocation, location_in
 
 CONTROLLERS = ("trust", "schools")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
@@ -180,3 +181,17 @@ def load_trust(path: Path) -> TrustConfig:
     if found:
         raise ConfigError(*found)
     return TrustConfig(name, controller, root, catalog, data_path, parallel, tuple(schools))
+
+
+def school_lake(trust: TrustConfig, slug: str) -> LakeLocation:
+    """Where a school's (or, for "_trust", the trust's own) DuckLake is."""
+    return location_in(trust.catalog, trust.data_path, slug)
+
+
+def audited_lakes(trust: TrustConfig) -> dict[str, LakeLocation]:
+    """Each school's lake (slug -> location) once a trust run has written its locator; others are left out."""
+    return {
+        school.slug: school_lake(trust, school.slug)
+        for school in trust.schools
+        if (trust.lake_dir / f"{school.slug}.ducklake").exists()
+    }
