@@ -18,7 +18,9 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import sqlite3
 import threading
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,9 +120,9 @@ def attach_lake(
     load_extensions(con, location.kind)
     kind, _, target = location.catalog.partition(":")
     if kind == "sqlite" and not read_only:
-        Path(target).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _private_dirs(Path(target).parent)
     if not read_only and "://" not in location.data_path:
-        Path(location.data_path).mkdir(parents=True, exist_ok=True, mode=0o700)
+        _private_dirs(Path(location.data_path))
     options = ["DATA_PATH " + _literal(location.data_path)]
     if location.metadata_schema:
         options.append("METADATA_SCHEMA " + _literal(location.metadata_schema))
@@ -177,14 +179,28 @@ def release(location: LakeLocation | None = None) -> None:
                 keeper.close()
 
 
-def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection) -> None:
+def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> None:
     """Keep only the lake's latest snapshot: older ones would still hold rows that retention purged or an
     erasure removed (DuckLake deletes are logical until snapshots expire and their files are cleaned up)."""
     catalog = _literal(ATTACHED_ALIAS)
+    con.execute(f"CALL ducklake_expire_snapshots({catalog}, older_than => now())")
     con.execute(f"CALL ducklake_flush_inlined_data({catalog})")
     con.execute(f"CALL ducklake_merge_adjacent_files({catalog})")
+    con.execute(f"CALL ducklake_rewrite_data_files({catalog})")
     con.execute(f"CALL ducklake_expire_snapshots({catalog}, older_than => now())")
     con.execute(f"CALL ducklake_cleanup_old_files({catalog}, cleanup_all => true)")
+    kind, _, target = location.catalog.partition(":")
+    if kind == "sqlite":
+        # SQLite keeps deleted rows in free pages (and the catalog holds inlined rows and column statistics).
+        with closing(sqlite3.connect(target)) as catalog_file:
+            catalog_file.execute("VACUUM")
+
+
+def _private_dirs(path: Path) -> None:
+    """Create `path` and any missing parent owner-only (mkdir's mode applies to the last one alone)."""
+    for directory in [*reversed(path.parents), path]:
+        if not directory.exists():
+            directory.mkdir(mode=0o700)
 
 
 def _literal(text: str) -> str:

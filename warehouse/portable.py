@@ -56,7 +56,7 @@ def for_lake(con: duckdb.DuckDBPyConnection, sql: str) -> str:
             continue
         if CREATE_TABLE.match(text):
             text = _table_without_constraints(text)
-        kept.append(text.strip())
+        kept.append(text.strip().rstrip(";").strip())
     return ";\n".join(s for s in kept if s) + ";"
 
 

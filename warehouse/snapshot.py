@@ -33,10 +33,11 @@ def publish_snapshot(db_path: Path) -> Path:
 
     A DuckLake needs no copy (its readers read a committed snapshot and never block the writer): publishing
     it drops the superseded snapshots and their files, so purged and erased rows leave the disk too."""
-    if lake.read_locator(db_path) is not None:
+    location = lake.read_locator(db_path)
+    if location is not None:
         con = connect(db_path)
         try:
-            lake.drop_superseded_snapshots(con)
+            lake.drop_superseded_snapshots(con, location)
         finally:
             con.close()
         return db_path

@@ -31,14 +31,17 @@ def open_trust_views(schools: Mapping[str, LakeLocation]) -> duckdb.DuckDBPyConn
             alias = "school_" + slug.replace("-", "_")
             attach_lake(con, location, alias, read_only=True)
             for (view,) in con.execute(
-                "SELECT view_name FROM duckdb_views() WHERE database_name = ? AND schema_name = 'dpo'", [alias]
+                "SELECT view_name FROM duckdb_views() WHERE database_name = ? AND schema_name = 'dpo'",
+                [alias],
             ).fetchall():
                 views.setdefault(view, []).append(
                     f"SELECT '{slug}' AS school, * FROM {_identifier(alias)}.dpo.{_identifier(view)}"
                 )
         con.execute("CREATE SCHEMA memory.dpo")
         for view, selects in sorted(views.items()):
-            con.execute(f"CREATE VIEW memory.dpo.{_identifier(view)} AS " + " UNION ALL BY NAME ".join(selects))
+            con.execute(
+                f"CREATE VIEW memory.dpo.{_identifier(view)} AS " + " UNION ALL BY NAME ".join(selects)
+            )
         con.execute("USE memory")
     except BaseException:
         con.close()
