@@ -103,10 +103,12 @@ def sparkline(weeks: list[str], values: dict[str, int | None]) -> Markup:
         if values.get(w) is not None
     )
     label = ", ".join(f"{w}: {'failed' if values.get(w) is None else values[w]}" for w in weeks)
+    last_x, last_y = points.rsplit(" ", 1)[-1].split(",")
     return Markup(
         '<svg class="spark" role="img" width="{w}" height="{h}" viewBox="0 0 {w} {h}"><title>{label}</title>'
-        '<polyline fill="none" stroke="#0072B2" stroke-width="2" points="{points}"/></svg>'
-    ).format(w=width, h=height, label=label, points=points)
+        '<polyline fill="none" stroke="#0072B2" stroke-width="2" points="{points}"/>'
+        '<circle cx="{x}" cy="{y}" r="2.5" fill="#0072B2"/></svg>'
+    ).format(w=width, h=height, label=label, points=points, x=last_x, y=last_y)
 
 
 def trust_chart(trend: dict[str, Any]) -> Markup:
