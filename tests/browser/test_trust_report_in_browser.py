@@ -55,7 +55,12 @@ def test_trust_report_in_chromium(browser: Any, tmp_path: Path) -> None:
     context = browser.new_context(java_script_enabled=True)
     page = context.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def record_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record_dialog)
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(paths["trust-report.html"].as_uri())

@@ -4,6 +4,7 @@ file, the files are owner-only, and publishing drops what retention or an erasur
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 import stat
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from warehouse.sql_models import apply_models
 
 
 @pytest.fixture
-def locator(tmp_path: Path) -> Path:
+def locator(tmp_path: Path) -> Iterator[Path]:
     location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
     path = lake.write_locator(tmp_path / "school-a.ducklake", location)
     yield path
