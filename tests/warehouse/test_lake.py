@@ -4,8 +4,8 @@ file, the files are owner-only, and publishing drops what retention or an erasur
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 import stat
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
