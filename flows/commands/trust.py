@@ -18,6 +18,20 @@ def register(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--trust", type=Path, required=True, metavar="TRUST_TOML", help="the trust's trust.toml")
     run.add_argument("--out", type=Path, required=True, help="the output folder (one sub-folder per school)")
     run.add_argument("--as-of", type=iso_date, default=None, help="audit date YYYY-MM-DD (default: today)")
+    run.add_argument(
+        "--deployment",
+        default=None,
+        metavar="FLOW/DEPLOYMENT",
+        help="run each school on the work pool's workers as a run of this deployment (e.g. trust-school/trust-school;"
+        " needs PREFECT_API_URL) instead of in this process",
+    )
+    run.add_argument(
+        "--school-timeout",
+        type=float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="with --deployment: a school not finished by then is failed this week (default: 3600)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
         trust_toml=str(args.trust.resolve()),
         out_dir=str(args.out.resolve()),
         as_of=args.as_of.isoformat() if args.as_of else None,
+        deployment=args.deployment,
+        school_timeout_seconds=args.school_timeout,
     )
     schools, missing = result["schools"], result["not_completed"]
     print(f"{len(schools) - len(missing)} of {len(schools)} schools completed; report: {result['report']}")
