@@ -45,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
     from flows.trust import trust_audit
 
     server_started()
-    result = trust_audit.with_options(task_runner=ThreadPoolTaskRunner(max_workers=trust.parallel))(  # type: ignore[arg-type]
+    # On workers each thread only waits for its school's run: start them all at once, the pool paces them.
+    threads = len(trust.schools) if args.deployment else trust.parallel
+    result = trust_audit.with_options(task_runner=ThreadPoolTaskRunner(max_workers=threads))(  # type: ignore[arg-type]
         trust_toml=str(args.trust.resolve()),
         out_dir=str(args.out.resolve()),
         as_of=args.as_of.isoformat() if args.as_of else None,
