@@ -67,7 +67,8 @@ def write_locator(path: Path, location: LakeLocation) -> Path:
     """Write (owner-only) the file a school's runs pass as their warehouse path."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     body = LOCATOR_HEADER + json.dumps(location.__dict__, sort_keys=True) + "\n"
-    temporary = path.with_name(path.name + ".tmp")
+    # Several runs may rewrite one school's locator at once (same content): each writes its own temporary file.
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(body)
