@@ -35,6 +35,19 @@ def thumbnail_url(video: dict[str, Any]) -> str | None:
     return next((thumbnails[size]["url"] for size in THUMBNAIL_SIZES if size in thumbnails), None)
 
 
+def thumbnail_version(video: dict[str, Any]) -> str | None:
+    """What the API shows of a video's thumbnail for free: the URL and declared size of every size it lists.
+    A custom thumbnail replaced in place keeps its URL, but the sizes YouTube offers (maxres only for a large
+    enough image) and their dimensions follow the new image; any change fingerprints the thumbnail again."""
+    thumbnails = (video.get("snippet") or {}).get("thumbnails") or {}
+    shown = [
+        f"{size}={thumbnails[size].get('url')}@{thumbnails[size].get('width')}x{thumbnails[size].get('height')}"
+        for size in THUMBNAIL_SIZES
+        if isinstance(thumbnails.get(size), dict)
+    ]
+    return " ".join(shown) or None
+
+
 def media_references(snapshots: Iterable[Snapshot]) -> list[dict[str, Any]]:
     """Every published image a run may fingerprint: X photos and video previews, YouTube thumbnails."""
     wanted: dict[str, dict[str, Any]] = {}
@@ -60,6 +73,7 @@ def media_references(snapshots: Iterable[Snapshot]) -> list[dict[str, Any]]:
                         "platform": "youtube",
                         "account_id": snap.account_id,
                         "url": url,
+                        "version": thumbnail_version(video),
                     }
     return [wanted[ref] for ref in sorted(wanted)]
 
@@ -77,3 +91,36 @@ def validation_streams(snapshots: Iterable[Snapshot]) -> dict[str, dict[str, lis
         if suite == "x_posts":
             streams.setdefault("x_media", []).extend(post_media(snap))
     return by_account
+
+
+def unseen_subscribers(snapshots: Iterable[Snapshot], channel_id: str) -> int | None:
+    """How many of a channel's subscribers the API did not list: `statistics.subscriberCount` (rounded to three
+    significant figures by YouTube) minus the visible ones (public subscriptions only, capped near 1,000
+    without an error). None when the count is hidden or either stream was not read."""
+    channel = subscribers = None
+    for snap in snapshots:
+        if snap.platform == "youtube" and snap.account_id == channel_id:
+            if snap.stream == "channel":
+                channel = snap
+            elif snap.stream == "subscribers":
+                subscribers = snap
+    if channel is None or subscribers is None or not channel.items:
+        return None
+    statistics = channel.items[0].get("statistics") or {}
+    if statistics.get("hiddenSubscriberCount"):
+        return None
+    try:
+        total = int(str(statistics.get("subscriberCount")))
+    except (TypeError, ValueError):
+        return None
+    visible = len({(item.get("subscriberSnippet") or {}).get("channelId") for item in subscribers.items})
+    return max(total - visible, 0)
+
+
+def partial_error_counts(snapshots: Iterable[Snapshot]) -> dict[tuple[str, str, str], int]:
+    """(platform, account, stream) -> objects the platform said it could not return, for streams with any."""
+    return {
+        (snap.platform, snap.account_id, snap.stream): snap.partial_errors
+        for snap in snapshots
+        if snap.partial_errors
+    }

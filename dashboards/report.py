@@ -35,7 +35,8 @@ class Outputs:
 
 def _rows(con: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> list[dict[str, Any]]:
     cursor = con.execute(
-        f"SELECT {', '.join(OUTPUT_FIELDS)}, resolved_on FROM audit.exceptions WHERE {where}", params
+        f"SELECT {', '.join(OUTPUT_FIELDS)}, resolved_on, resolved_reason FROM audit.exceptions WHERE {where}",
+        params,
     )
     names = [d[0] for d in cursor.description]
     rows = []
@@ -198,7 +199,7 @@ def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, as_of: date, sc
     resolved = _rows(con, "status = 'resolved' AND resolved_on = ?", [as_of])
     for row in exceptions + resolved:
         row["subject_url"] = safe_link(row["subject_url"])
-    public = [{k: v for k, v in r.items() if k != "resolved_on"} for r in exceptions]
+    public = [{k: v for k, v in r.items() if k not in ("resolved_on", "resolved_reason")} for r in exceptions]
     paths = {
         name: out_dir / name for name in ("exceptions.json", "exceptions.csv", "resolved.json", "report.html")
     }

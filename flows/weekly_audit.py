@@ -154,8 +154,10 @@ def fetch_x_account(
     creds = credentials.x_credentials_for_account(config, account, endpoints.sandbox)
     client = xapi.make_x_client(creds, base_url=endpoints.x_base_url)
     pages = config.api.max_follow_pages
+    account_snapshot = xapi.account_snapshot(client, account.id, policy)
+    xapi.guard_cost(account_snapshot, since_id, config.api.max_x_cost_per_run)  # before any paid paging
     return [
-        xapi.account_snapshot(client, account.id, policy),
+        account_snapshot,
         xapi.collect("followers", account.id, xapi.iter_followers(client, account.id, policy, pages)),
         xapi.collect("following", account.id, xapi.iter_following(client, account.id, policy, pages)),
         xapi.collect(
@@ -165,6 +167,16 @@ def fetch_x_account(
             cursor_from_newest=True,
         ),
     ]
+
+
+@task(name="look-up-x-posts", cache_policy=NO_CACHE)
+def look_up_x_posts(
+    account: Account, endpoints: Endpoints, policy: RetryPolicy, post_ids: list[str], config: SchoolConfig
+) -> list[Snapshot]:
+    """The account's posts that still have open exceptions, looked up by id: X says which were deleted."""
+    creds = credentials.x_credentials_for_account(config, account, endpoints.sandbox)
+    client = xapi.make_x_client(creds, base_url=endpoints.x_base_url)
+    return xapi.look_up_posts(client, account.id, post_ids, policy)
 
 
 @task(name="fetch-youtube-channel", cache_policy=NO_CACHE)
@@ -185,19 +197,20 @@ def fingerprint_published_media(
         requests.Session(), policy, max_bytes=max_bytes, sandbox_url=endpoints.media_base_url
     )
 
-    def one(item: dict[str, Any]) -> dict[str, Any]:
+    def one(item: dict[str, Any]) -> dict[str, Any] | None:
         try:
-            return {**item, **fingerprint_image(fetcher.fetch(item["url"])), "error": None}
+            data = fetcher.fetch_if_changed(item["url"], item.pop("known_bytes", None))
+            return None if data is None else {**item, **fingerprint_image(data), "error": None}
         except (ConnectorError, UnreadableImage) as error:
             return {**item, "error": str(error)[:500]}
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return list(pool.map(one, items))
+        return [done for done in pool.map(one, items) if done is not None]
 
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
-def validate_raw(snapshots: list[Snapshot], as_of: date) -> list[SuiteResult]:
-    results = validate_platform_data(streams.validation_streams(snapshots), as_of)
+def validate_raw(snapshots: list[Snapshot], as_of: date, state: WarehouseState) -> list[SuiteResult]:
+    results = validate_platform_data(streams.validation_streams(snapshots), as_of, state.raw_validations)
     refused = blocking_failures(results)
     if refused:
         raise AuditFailed(f"data from the platforms failed validation, nothing was stored: {refused}")
@@ -287,13 +300,21 @@ def _audit(
     registers_future = load_registers_task.submit(config, week)
     policy = retry_policy(config)
     with endpoints(config.root if sandbox else None) as reach:
-        futures = [
-            fetch_x_account.submit(account, reach, policy, state.cursor("x", account.id, "posts"), config)
-            for account in config.accounts_on("x")
-        ] + [
-            fetch_youtube_channel.submit(account, reach, policy, config)
-            for account in config.accounts_on("youtube")
-        ]
+        futures = (
+            [
+                fetch_x_account.submit(account, reach, policy, state.cursor("x", account.id, "posts"), config)
+                for account in config.accounts_on("x")
+            ]
+            + [
+                look_up_x_posts.submit(account, reach, policy, state.open_posts(account.id), config)
+                for account in config.accounts_on("x")
+                if state.open_posts(account.id)
+            ]
+            + [
+                fetch_youtube_channel.submit(account, reach, policy, config)
+                for account in config.accounts_on("youtube")
+            ]
+        )
         snapshots = [snap for future in futures for snap in future.result()]
         media = fingerprint_published_media(
             not_yet_fingerprinted(streams.media_references(snapshots), state),
@@ -305,7 +326,7 @@ def _audit(
     registers, holds, approved_media, approved_hashes = settle_registers(
         as_is(registers), as_is(state), config
     )
-    raw_results = validate_raw(as_is(snapshots), week)
+    raw_results = validate_raw(as_is(snapshots), week, as_is(state))
     to_store = WeekToStore(
         as_of=week,
         run_id=run_id,

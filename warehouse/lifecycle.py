@@ -79,7 +79,7 @@ def _update(
     con.execute(
         "UPDATE audit.exceptions SET status = ?, severity = ?, account = ?, subject_label = ?, subject_url = ?,"
         " person_kind = ?, person_id = ?, confidence = ?, evidence = ?, evidence_sha256 = ?,"
-        " last_seen = ?, resolved_on = NULL, updated_at = ? WHERE key = ?",
+        " last_seen = ?, resolved_on = NULL, resolved_reason = NULL, updated_at = ? WHERE key = ?",
         [
             status,
             finding["severity"],
@@ -98,12 +98,27 @@ def _update(
     )
 
 
-def _resolve(con: duckdb.DuckDBPyConnection, key: str, as_of: date) -> None:
+RESOLVED_NOTES = {
+    "gone": "no longer found by the weekly run",
+    "deleted": "deleted: X says the post no longer exists (GET /2/tweets answered resource-not-found)",
+}
+
+
+def _resolve(con: duckdb.DuckDBPyConnection, key: str, as_of: date, reason: str = "gone") -> None:
     con.execute(
-        "UPDATE audit.exceptions SET status = 'resolved', resolved_on = ?, updated_at = ? WHERE key = ?",
-        [as_of, now_utc(), key],
+        "UPDATE audit.exceptions SET status = 'resolved', resolved_on = ?, resolved_reason = ?, updated_at = ?"
+        " WHERE key = ?",
+        [as_of, reason, now_utc(), key],
     )
-    record_event(con, key, as_of, "resolved", "resolved", note="no longer found by the weekly run")
+    record_event(con, key, as_of, "resolved", "resolved", note=RESOLVED_NOTES[reason])
+
+
+def _deleted_posts(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str, str]]:
+    """Subjects X said were deleted: their exceptions resolve with the reason `deleted`."""
+    return {
+        ("x", str(r[0]), "post", str(r[1]))
+        for r in con.execute("SELECT account_id, post_id FROM staging.stg_x__deleted_posts").fetchall()
+    }
 
 
 def _register_changed(
@@ -175,6 +190,7 @@ def apply_findings(
         ).fetchall()
     }
     present = _subjects_present(con, as_of) if register_ids is not None else set()
+    deleted = _deleted_posts(con)
     decisions = latest_decisions(con)
     counts = {"raised": 0, "seen": 0, "reopened": 0, "resolved": 0, "expired": 0}
     found_keys = set()
@@ -239,16 +255,17 @@ def apply_findings(
         if key in found_keys or previous["last_seen"] > as_of:
             continue
         status = previous["status"]
+        reason = "deleted" if tuple(str(p) for p in previous["subject"]) in deleted else "gone"
         if status in ACTIVE and _register_changed(previous, register_ids, present):
             _keep_open(con, key, as_of, status, previous["person_id"])
             counts["kept"] = counts.get("kept", 0) + 1
         elif status in ACTIVE:
-            _resolve(con, key, as_of)
+            _resolve(con, key, as_of, reason)
             counts["resolved"] += 1
         elif status == "accepted" and _expired(decisions.get(key), as_of):
             until = (decisions.get(key) or {}).get("accepted_until")
             record_event(con, key, as_of, "expired", "resolved", note=f"acceptance ran until {until}")
-            _resolve(con, key, as_of)
+            _resolve(con, key, as_of, reason)
             counts["expired"] += 1
             counts["resolved"] += 1
         # A false positive whose subject is gone stays a false positive: if it returns unchanged it stays quiet.

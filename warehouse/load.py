@@ -60,6 +60,9 @@ class SnapshotLike(Protocol):
     def content_sha256(self) -> str: ...
 
 
+SOURCES = ("api", "archive")
+
+
 def read_cursor(con: duckdb.DuckDBPyConnection, platform: str, account_id: str, stream: str) -> str | None:
     row = con.execute(
         "SELECT cursor_value FROM meta.sync_cursors WHERE platform = ? AND account_id = ? AND stream = ?",
@@ -99,7 +102,8 @@ def store_snapshot(
     snapshot_id = uuid.uuid4().hex
     fetched_at = max((_naive_utc(p.fetched_at) for p in snapshot.pages), default=now_utc())
     con.execute(
-        "INSERT INTO raw.snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO raw.snapshots (snapshot_id, platform, account_id, stream, as_of, run_id, fetched_at,"
+        " n_pages, n_items, content_sha256, complete, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             snapshot_id,
             snapshot.platform,
@@ -112,6 +116,7 @@ def store_snapshot(
             n_items,
             content_sha256,
             snapshot.complete,
+            _source(snapshot),
         ],
     )
     if snapshot.pages:
@@ -139,10 +144,22 @@ def store_snapshot(
     return snapshot_id
 
 
-def known_media_refs(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Media already fingerprinted successfully: never downloaded again."""
+def _source(snapshot: SnapshotLike) -> str:
+    # Connectors' snapshots say where they came from; anything else was fetched from an API.
+    source = str(getattr(snapshot, "source", "api"))
+    if source not in SOURCES:
+        raise ValueError(f"unknown snapshot source {source!r}")
+    return source
+
+
+def known_media_refs(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """Media already fingerprinted successfully, with the version fingerprinted: never downloaded again
+    unless the platform shows a different version."""
     return {
-        row[0] for row in con.execute("SELECT media_ref FROM raw.media_files WHERE error IS NULL").fetchall()
+        str(row[0]): row[1]
+        for row in con.execute(
+            "SELECT media_ref, version FROM raw.media_files WHERE error IS NULL"
+        ).fetchall()
     }
 
 
@@ -159,8 +176,10 @@ def store_media_fingerprints(con: duckdb.DuckDBPyConnection, rows: Iterable[dict
         "phash",
         "dhash",
     ]
-    batch = [[row.get(c) for c in columns] + [now_utc(), row.get("error")] for row in rows]
-    upsert(con, "raw.media_files", ("media_ref",), [*columns, "fetched_at", "error"], batch)
+    batch = [
+        [row.get(c) for c in columns] + [now_utc(), row.get("error"), row.get("version")] for row in rows
+    ]
+    upsert(con, "raw.media_files", ("media_ref",), [*columns, "fetched_at", "error", "version"], batch)
     return len(batch)
 
 
@@ -237,9 +256,44 @@ def store_validation_results(
             continue
         con.execute("DELETE FROM audit.validation_results WHERE as_of = ? AND suite = ?", [as_of, r["suite"]])
         con.execute(
-            "INSERT INTO audit.validation_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [as_of, r["suite"], run_id, r["success"], r["blocking"], r["n_rows"], outcome, now_utc()],
+            "INSERT INTO audit.validation_results (as_of, suite, run_id, success, blocking, n_rows, results,"
+            " validated_at, content_sha256, reused_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                as_of,
+                r["suite"],
+                run_id,
+                r["success"],
+                r["blocking"],
+                r["n_rows"],
+                outcome,
+                now_utc(),
+                r.get("content_sha256"),
+                r.get("reused_from"),
+            ],
         )
+
+
+def latest_raw_validations(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    """Each raw suite's newest stored outcome with the hash of what it validated (checks.raw_frames reuses
+    it when this week's rows hash the same)."""
+    rows = con.execute(
+        "SELECT suite, as_of, success, blocking, n_rows, results, content_sha256, reused_from"
+        " FROM audit.validation_results WHERE content_sha256 IS NOT NULL"
+        " QUALIFY row_number() OVER (PARTITION BY suite ORDER BY as_of DESC) = 1"
+    ).fetchall()
+    return {
+        suite: {
+            "suite": suite,
+            "success": success,
+            "blocking": blocking,
+            "n_rows": n_rows,
+            "results": json.loads(results),
+            "content_sha256": sha,
+            # A copy of a copy names the week that really ran the suite.
+            "validated_as_of": (reused_from or as_of).isoformat(),
+        }
+        for suite, as_of, success, blocking, n_rows, results, sha, reused_from in rows
+    }
 
 
 def upsert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, as_of: date) -> None:
