@@ -25,7 +25,8 @@ TARGET = 0.8
 # Runs a command and prints the peak resident memory (kB) of its largest process, waited for.
 PEAK_WRAPPER = (
     "import resource, subprocess, sys; "
-    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode; "
+    "log = open(sys.argv[1], 'wb'); "
+    "code = subprocess.run(sys.argv[2:], stdout=log, stderr=subprocess.STDOUT).returncode; "
     "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)"
 )
 
@@ -35,13 +36,20 @@ def _socialaudit() -> str:
 
 
 def timed(command: list[str]) -> tuple[float, int, int]:
-    """Wall seconds, peak kB of the largest process, exit code."""
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", PEAK_WRAPPER, *command], capture_output=True, text=True, check=True
-    )
-    peak, code = done.stdout.split()
-    return time.perf_counter() - started, int(peak), int(code)
+    """Wall seconds, peak kB of the largest process, exit code (a failure's output is printed)."""
+    with tempfile.NamedTemporaryFile(suffix=".log") as log:
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", PEAK_WRAPPER, log.name, *command],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        wall = time.perf_counter() - started
+        peak, code = done.stdout.split()
+        if int(code) != 0:
+            print(Path(log.name).read_text(encoding="utf-8", errors="replace")[-4000:], file=sys.stderr)
+    return wall, int(peak), int(code)
 
 
 def make_schools(root: Path, count: int, size: str) -> list[Path]:
