@@ -18,9 +18,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import sqlite3
 import threading
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,8 +91,17 @@ def read_locator(path: Path) -> LakeLocation | None:
         raise LakeError(f"{path}: not a readable DuckLake locator ({error})") from None
 
 
+_loading = threading.Lock()
+
+
 def load_extensions(con: duckdb.DuckDBPyConnection, kind: str) -> None:
-    """Load DuckLake and the catalog's scanner from their wheels (DuckDB checks their signatures)."""
+    """Load DuckLake and the catalog's scanner from their wheels (DuckDB checks their signatures); one load at a
+    time in a process, as schools audited in threads open their lakes together."""
+    with _loading:
+        _load_extensions(con, kind)
+
+
+def _load_extensions(con: duckdb.DuckDBPyConnection, kind: str) -> None:
     for name in ("ducklake", kind):
         module_name = EXTENSION_MODULES[name]
         try:
@@ -180,7 +187,7 @@ def release(location: LakeLocation | None = None) -> None:
                 keeper.close()
 
 
-def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection, location: LakeLocation) -> None:
+def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection) -> None:
     """Keep only the lake's latest snapshot: older ones would still hold rows that retention purged or an
     erasure removed (DuckLake deletes are logical until snapshots expire and their files are cleaned up)."""
     catalog = _literal(ATTACHED_ALIAS)
@@ -190,11 +197,8 @@ def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection, location: LakeLoca
     con.execute(f"CALL ducklake_rewrite_data_files({catalog})")
     con.execute(f"CALL ducklake_expire_snapshots({catalog}, older_than => now())")
     con.execute(f"CALL ducklake_cleanup_old_files({catalog}, cleanup_all => true)")
-    kind, _, target = location.catalog.partition(":")
-    if kind == "sqlite":
-        # SQLite keeps deleted rows in free pages (and the catalog holds inlined rows and column statistics).
-        with closing(sqlite3.connect(target)) as catalog_file:
-            catalog_file.execute("VACUUM")
+    # Not done here: VACUUM of a SQLite catalog (its free pages may keep deleted bytes). Python's sqlite3 is another
+    # copy of SQLite than the extension's, and two copies on one open file in one process break each other's locks.
 
 
 def _private_dirs(path: Path) -> None:

@@ -37,7 +37,7 @@ def publish_snapshot(db_path: Path) -> Path:
     if location is not None:
         con = connect(db_path)
         try:
-            lake.drop_superseded_snapshots(con, location)
+            lake.drop_superseded_snapshots(con)
         finally:
             con.close()
         return db_path
