@@ -29,6 +29,7 @@ from connectors.paging import (
     dropped_connection,
     utcnow,
 )
+from connectors.streams import StreamReads
 
 log = logging.getLogger("connectors")
 
@@ -301,32 +302,69 @@ def collect(stream: str, channel_id: str, pages: Iterator[Page]) -> Snapshot:
 
 
 def channel_streams(
-    youtube: Any, channel_id: str, policy: RetryPolicy, mine: bool = False, owner_token: bool = True
+    youtube: Any,
+    channel_id: str,
+    policy: RetryPolicy,
+    mine: bool = False,
+    owner_token: bool = True,
+    reads: StreamReads | None = None,
 ) -> list[Snapshot]:
     """A channel's week: the channel, its uploads re-listed in full, their videos, visible subscribers,
     comments (published, and with the owner's token held-for-review and likely-spam ones) and the replies
-    not embedded in their threads."""
-    channel = channel_snapshot(youtube, channel_id, policy, mine=mine)
-    uploads = collect(
-        "uploads", channel_id, iter_uploads(youtube, channel_id, uploads_playlist_id(channel), policy)
+    not embedded in their threads.
+
+    With `reads`, each stream is read on its own: a failed one is recorded there (and the streams needing it are
+    skipped) while the others are still read; without, the first failure is raised."""
+    reads = reads or StreamReads("youtube", channel_id, strict=True)
+    channel = reads.read("channel", lambda: channel_snapshot(youtube, channel_id, policy, mine=mine))
+    uploads = None
+    if channel is None:
+        reads.skip("uploads", "channel")
+    else:
+        playlist = channel
+        uploads = reads.read(
+            "uploads",
+            lambda: collect(
+                "uploads",
+                channel_id,
+                iter_uploads(youtube, channel_id, uploads_playlist_id(playlist), policy),
+            ),
+        )
+    videos = None
+    if uploads is None:
+        reads.skip("videos", "uploads")
+    else:
+        video_ids = [
+            item["contentDetails"]["videoId"] for item in uploads.items if item.get("contentDetails")
+        ]
+        videos = reads.read(
+            "videos",
+            lambda: collect("videos", channel_id, iter_videos(youtube, channel_id, video_ids, policy)),
+        )
+    reads.read(
+        "subscribers",
+        lambda: collect("subscribers", channel_id, iter_subscribers(youtube, channel_id, policy)),
     )
-    video_ids = [item["contentDetails"]["videoId"] for item in uploads.items if item.get("contentDetails")]
-    videos = collect("videos", channel_id, iter_videos(youtube, channel_id, video_ids, policy))
-    subscribers = collect("subscribers", channel_id, iter_subscribers(youtube, channel_id, policy))
-    return [
-        channel,
-        uploads,
-        videos,
-        subscribers,
-        *comment_streams(youtube, channel_id, videos, policy, owner_token),
-    ]
+    comments = None
+    if videos is None:
+        reads.skip("comments", "videos")
+    else:
+        listed = videos
+        comments = reads.read(
+            "comments", lambda: comment_threads(youtube, channel_id, listed, policy, owner_token)
+        )
+    if comments is None:
+        reads.skip("comment_replies", "comments")
+    else:
+        threads = comments
+        reads.read("comment_replies", lambda: comment_replies(youtube, channel_id, threads, policy))
+    return reads.snapshots
 
 
-def comment_streams(
+def comment_threads(
     youtube: Any, channel_id: str, videos: Snapshot, policy: RetryPolicy, owner_token: bool = True
-) -> list[Snapshot]:
-    """The `comments` stream (threads of every video, every moderation state the token may read) and the
-    `comment_replies` stream (replies beyond those embedded in a thread)."""
+) -> Snapshot:
+    """The threads of every video, in every moderation state the token may read."""
     states = MODERATION_STATES if owner_token else MODERATION_STATES[:1]
     comment_pages: list[Page] = []
     for video in videos.items:
@@ -337,9 +375,13 @@ def comment_streams(
                 iter_comment_threads(youtube, channel_id, video["id"], policy, moderation_status=state)
             )
     # Pages of every video's threads form one stream, numbered in the order they were read.
-    comments = Snapshot(
+    return Snapshot(
         "youtube", "comments", channel_id, [replace(page, page_no=n) for n, page in enumerate(comment_pages)]
     )
+
+
+def comment_replies(youtube: Any, channel_id: str, comments: Snapshot, policy: RetryPolicy) -> Snapshot:
+    """The replies beyond those YouTube embeds in a thread (`comments.list` by `parentId`)."""
     reply_pages: list[Page] = []
     for thread_id in threads_with_more_replies(comments.items):
         reply_pages.extend(iter_replies(youtube, channel_id, thread_id, policy))
@@ -349,7 +391,7 @@ def comment_streams(
         channel_id,
         [replace(page, page_no=n) for n, page in enumerate(reply_pages)],
     )
-    return [comments, replies]
+    return replies
 
 
 def refresh_sign_in(youtube: Any, policy: RetryPolicy) -> list[str]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 import duckdb
 
 from warehouse.load import now_utc
+from warehouse.stream_status import BlindSpot
 
 # Statuses that need a person's attention (listed in exceptions.json).
 ACTIVE = ("new", "open", "acknowledged", "reopened")
@@ -147,6 +149,22 @@ def _keep_open(con: duckdb.DuckDBPyConnection, key: str, as_of: date, status: st
     )
 
 
+def _unseen(
+    blind: Sequence[BlindSpot],
+    rule: str,
+    platform: str,
+    account_id: str,
+    subject_kind: str,
+    subject_id: str,
+    raising: bool,
+) -> bool:
+    """Inside a blind spot: a finding there is ignored (unless the spot may raise); an absence proves nothing."""
+    return any(
+        spot.covers(rule, platform, account_id, subject_kind, subject_id) and not (raising and spot.can_raise)
+        for spot in blind
+    )
+
+
 def _expired(decision: dict[str, Any] | None, as_of: date) -> bool:
     """An acceptance holds up to and including its last day; a run for a later week finds it expired."""
     until = (decision or {}).get("accepted_until")
@@ -168,8 +186,12 @@ def apply_findings(
     as_of: date,
     findings: list[dict[str, Any]],
     register_ids: set[str] | None = None,
+    blind: Sequence[BlindSpot] = (),
 ) -> dict[str, int]:
     """Merge one week's findings into audit.exceptions; re-applying the same week changes nothing.
+
+    Inside a blind spot (a stream the run could not read) nothing is resolved, and an exception keeps its state
+    and `last_seen`; findings there are ignored unless the spot allows raising (a capped stream).
 
     new -> open when seen again; open/acknowledged/reopened -> resolved when their subject is gone;
     resolved -> reopened when it comes back; accepted stays quiet until its expiry (then `expired`, and
@@ -183,10 +205,11 @@ def apply_findings(
             "resolved_on": row[4],
             "person_id": row[5],
             "subject": (row[6], row[7], row[8], row[9]),
+            "rule": row[10],
         }
         for row in con.execute(
             "SELECT key, status, first_seen, last_seen, resolved_on, person_id,"
-            " platform, account_id, subject_kind, subject_id FROM audit.exceptions"
+            " platform, account_id, subject_kind, subject_id, rule FROM audit.exceptions"
         ).fetchall()
     }
     present = _subjects_present(con, as_of) if register_ids is not None else set()
@@ -196,6 +219,16 @@ def apply_findings(
     found_keys = set()
     for finding in findings:
         key = finding["key"]
+        if _unseen(
+            blind,
+            finding["rule"],
+            finding["platform"],
+            finding["account_id"],
+            finding["subject_kind"],
+            finding["subject_id"],
+            raising=True,
+        ):
+            continue
         found_keys.add(key)
         previous = existing.get(key)
         if previous is None:
@@ -253,6 +286,10 @@ def apply_findings(
         counts[event] += 1
     for key, previous in existing.items():
         if key in found_keys or previous["last_seen"] > as_of:
+            continue
+        platform, account_id, subject_kind, subject_id = previous["subject"]
+        if _unseen(blind, previous["rule"], platform, account_id, subject_kind, subject_id, raising=False):
+            counts["not_judged"] = counts.get("not_judged", 0) + 1
             continue
         status = previous["status"]
         reason = "deleted" if tuple(str(p) for p in previous["subject"]) in deleted else "gone"

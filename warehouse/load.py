@@ -316,11 +316,31 @@ def record_run(
     school_name: str,
     started_at: datetime,
     summary: dict[str, Any],
-) -> None:
-    previous = con.execute("SELECT attempts FROM audit.runs WHERE as_of = ?", [as_of]).fetchone()
+) -> dict[str, Any]:
+    """Record the week's run; returns the summary as stored.
+
+    A re-run of a week finds the exceptions already raised or resolved by the earlier attempt (its own counts
+    are zeros): the week's counts are the sum over its attempts, so the summary never falls back to zero."""
+    previous = con.execute("SELECT attempts, summary FROM audit.runs WHERE as_of = ?", [as_of]).fetchone()
     attempts = (previous[0] if previous else 0) + 1
+    earlier = json.loads(previous[1]) if previous and previous[1] else {}
+    stored = {
+        **summary,
+        **{
+            name: int(earlier.get(name) or 0) + int(summary.get(name) or 0)
+            for name in WEEK_COUNTERS
+            if name in summary or name in earlier
+        },
+    }
+    if earlier:
+        stored["this_attempt"] = {name: summary[name] for name in WEEK_COUNTERS if name in summary}
     con.execute("DELETE FROM audit.runs WHERE as_of = ?", [as_of])
     con.execute(
         "INSERT INTO audit.runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [as_of, run_id, mode, school_name, _naive_utc(started_at), now_utc(), attempts, json.dumps(summary)],
+        [as_of, run_id, mode, school_name, _naive_utc(started_at), now_utc(), attempts, json.dumps(stored)],
     )
+    return stored
+
+
+# Lifecycle events of a week: each happens once per week however often the week is re-run, so they add up.
+WEEK_COUNTERS = ("raised", "seen", "reopened", "resolved", "expired", "kept")

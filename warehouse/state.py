@@ -10,7 +10,7 @@ from typing import Any, Protocol
 import duckdb
 
 from warehouse import load, register_versions
-from warehouse.db import connect, migrate
+from warehouse.db import connect_waiting, migrate
 
 
 @dataclass
@@ -37,11 +37,12 @@ class WarehouseState:
         return self.cursors.get((platform, account_id, stream))
 
 
-def read_state(db_path: Path) -> WarehouseState:
+def read_state(db_path: Path, lock_wait_seconds: float = 120.0) -> WarehouseState:
+    """Waits a bounded time while a review's short write holds the warehouse, rather than failing at once."""
     state = WarehouseState()
     if not db_path.exists():
         return state
-    con = connect(db_path)
+    con = connect_waiting(db_path, lock_wait_seconds)
     try:
         migrate(con)
         for platform, account_id, stream, value in con.execute(

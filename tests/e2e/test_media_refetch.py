@@ -44,7 +44,9 @@ def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
     before = media_rows(db)
 
     decoded: list[int] = []
-    real_fingerprint = flow_module.fingerprint_image
+    from flows import stream_reading
+
+    real_fingerprint = stream_reading.fingerprint_image
 
     def counting(data: bytes) -> dict[str, Any]:
         decoded.append(len(data))
@@ -53,7 +55,7 @@ def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
     import checks.media_hash
 
     # Published images are hashed by the flow's task, the approved library by checks.media_hash.
-    monkeypatch.setattr(flow_module, "fingerprint_image", counting)
+    monkeypatch.setattr(stream_reading, "fingerprint_image", counting)
     monkeypatch.setattr(checks.media_hash, "fingerprint_image", counting)
     # Were anything fetched again, the media routes would now fail and the report would say so.
     dead_media = [{"route": route, "kind": "500", "times": -1} for route in ("x.media", "yt.thumbnails")]
