@@ -122,6 +122,13 @@ def full_name_matches(c: Collector) -> None:
                         + (" (the display name's surname is longer)" if longer else ""),
                         b.text,
                     )
+    for source, tokens in (("display name", p.display_tokens), ("username", p.handle_tokens)):
+        for a in tokens:
+            if a.end - a.start != 1 or len(a.key) < 3 or a.key in forenames:
+                continue
+            for b in tokens:
+                if b.end <= a.start or a.end <= b.start:
+                    _short_form(c, a.key, a.text, b.key, where(p, source), "")
     for chunk in p.chunks:
         at = where(p, "username" if chunk not in [t.text for t in p.display_tokens] else "display name")
         for i in range(2, len(chunk) - 1):
@@ -131,6 +138,23 @@ def full_name_matches(c: Collector) -> None:
                 c.full(first, last, chunk[:i], at, RUN_TOGETHER, extra, chunk[i:])
             if last in forenames and first in surnames:
                 c.full(last, first, chunk[i:], at, RUN_TOGETHER + SURNAME_FIRST, extra, chunk[:i])
+            if i >= 3 and first not in forenames and last in surnames:
+                _short_form(c, first, chunk[:i], last, at, extra)
+
+
+def _short_form(c: Collector, short: str, written: str, surname: str, at: str, extra: str) -> None:
+    """"Ayo Nwosu" for Ayomide Nwosu: a forename cut short, with the surname as the register has it."""
+    if surname not in c.index.by_surname:
+        return
+    c.index.stats.lookups += 1
+    for full in c.index.forenames_by_start.get(short[:3], ()):
+        if not full.startswith(short) or full == short:
+            continue
+        for form, s_how in c.index.full.get((full, surname), ()):
+            if s_how != "surname exact":
+                continue
+            note = f'"{written.capitalize()}" is {form.shown} cut short, {s_how}{extra}'
+            c.add(form.person, "short_form", note, at, BASE["short_form"])
 
 
 def fuzzy_surname_matches(c: Collector) -> None:

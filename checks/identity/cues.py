@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from checks.identity.text import fold_name, plain_text
+from checks.identity.text import fold_name, plain_text, spaced_username
 
 # Kinship words an adult uses of themself ("mum of 2", "proud dad", "grandad"). After "my", "our" or "love"
 # they are a child talking about someone else ("love my nan"), so they are not counted then.
@@ -36,12 +36,24 @@ _EMPLOYER = re.compile(
     r"|\bsince\s+(19|20)\d\d\b|\b(uni|university)\s+of\b|\b(sixth form|alumni|alumnus|graduate)\b",
     re.IGNORECASE,
 )
+# An adult's life said in passing: a spouse, children of one's own, a mortgage, a season ticket, a degree.
+_ADULT_LIFE = re.compile(
+    r"\b(married|wife|husband|hubby|fianc[ée]e?|my (?:kids|children|son|daughter|boys|girls|grandkids|grandchildren)"
+    r"|(?:two|three|four|\d) (?:kids|children|grandkids|grandchildren)|grandkids|grandchildren|mortgage"
+    r"|season ticket(?: holder)?|pints?|real ale|wine o'?clock|phd|msc|bsc|mba|retired|pensioner"
+    r"|years? (?:in the (?:trade|job|industry)|of experience|married)|small business|plumbing|roofing|landlord"
+    r"|est\.? (?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
 _YEAR_GROUP = re.compile(
     r"(?:^|[^a-z0-9])(?:y|yr|year|yrs)\s*[-_ ]?\s*(\d{1,2}|r)(?![0-9a-z])|\b(reception)\b", re.IGNORECASE
 )
 _MAY_HOLD_AGE = re.compile(r"\d|recep|\by(?:r|ear)?\s*[-_ ]?r\b", re.IGNORECASE)
 _CLASS_OF = re.compile(r"\bclass\s+of\s+'?(\d{4}|\d{2})\b", re.IGNORECASE)
 _FOUR_DIGITS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# Digits closing a username ("bwisniewski19", "TCox3"): a two-digit birth year, a year group, an age or noise;
+# which one is decided per candidate (scoring.py), never used to rule one out.
+_TRAILING_NUMBER = re.compile(r"(?<![0-9])(\d{1,2})$")
 _AGE = re.compile(
     r"\b(\d{1,2})\s*(?:yo|y/o|yrs? old|years old)\b|\bage[d]?\s+(\d{1,2})\b|^(\d{1,2})\s*[.|,]", re.IGNORECASE
 )
@@ -51,7 +63,7 @@ _AGE = re.compile(
 class Cue:
     """One thing the profile says, quoted as written so a person can find it."""
 
-    kind: str  # birth_year | year_group | class_of | age | adult | school
+    kind: str  # birth_year | year_group | class_of | age | number | adult | school
     value: str
     quote: str
     where: str  # "username" | "bio" | "display name"
@@ -76,6 +88,9 @@ def adult_cues(bio: str | None) -> list[Cue]:
         cues.append(Cue("adult", "job", match.group(0), "bio"))
     for match in _EMPLOYER.finditer(text):
         cues.append(Cue("adult", "employer", match.group(0), "bio"))
+    for match in _ADULT_LIFE.finditer(text):
+        if not any(match.group(0).lower() in c.quote.lower() for c in cues):
+            cues.append(Cue("adult", "life", match.group(0), "bio"))
     return cues
 
 
@@ -100,6 +115,8 @@ def age_cues(handle: str | None, bio: str | None, display: str | None, as_of: da
             value = match.group(1) or match.group(2)
             if value.lower() in ("r", "reception") or 1 <= int(value) <= 13:
                 cues.append(Cue("year_group", year_group_value(value), match.group(0).strip(" _-.,"), where))
+        if where == "username":
+            cues += _glued_username_cues(raw, cues)
         class_spans = [m.span() for m in _CLASS_OF.finditer(text)]
         for match in _FOUR_DIGITS.finditer(text):
             if any(a <= match.start() < b for a, b in class_spans):
@@ -111,6 +128,25 @@ def age_cues(handle: str | None, bio: str | None, display: str | None, as_of: da
             for match in _AGE.finditer(text):
                 value = next(g for g in match.groups() if g)
                 cues.append(Cue("age", value, match.group(0).strip(" .|,"), where))
+    return cues
+
+
+def _glued_username_cues(handle: str, found: list[Cue]) -> list[Cue]:
+    """Year groups glued to a name ("TCoxY3") and a closing number ("bwisniewski19"), read on the username
+    spaced as a person reads it."""
+    spaced = spaced_username(handle)
+    cues = []
+    seen = {c.value for c in found if c.kind == "year_group"}
+    year_group_ends = []
+    for match in _YEAR_GROUP.finditer(spaced):
+        value = match.group(1) or match.group(2)
+        year_group_ends.append(match.end())
+        if (value.lower() in ("r", "reception") or 1 <= int(value) <= 13) and year_group_value(value) not in seen:
+            quote = match.group(0).strip(" _-.,").replace(" ", "")
+            cues.append(Cue("year_group", year_group_value(value), quote, "username"))
+    trailing = _TRAILING_NUMBER.search(spaced)
+    if trailing and trailing.end() not in year_group_ends:
+        cues.append(Cue("number", trailing.group(1), trailing.group(1), "username"))
     return cues
 
 

@@ -59,8 +59,16 @@ def declared_reading(index: RegisterIndex, member: dict[str, Any]) -> Resolution
     return kind, person, DECLARED, said
 
 
-def decide(kept: list[Match]) -> Resolution:
-    """The best of the scored readings (in candidate order), with ambiguity settled as the module says."""
+def decide(kept: list[Match], ruled_out: list[Match] | None = None) -> Resolution:
+    """The best of the scored readings (in candidate order), with ambiguity settled as the module says; the
+    namesakes the profile ruled out are named in the evidence with the reason."""
+    kind, person, confidence, said = _decide(kept)
+    if ruled_out:
+        said = f"{said}; {evidence.ruled_out(ruled_out)}"
+    return kind, person, confidence, said
+
+
+def _decide(kept: list[Match]) -> Resolution:
     strongest = max(kept, key=lambda m: m.base, default=None)
     if (
         strongest is not None

@@ -118,15 +118,50 @@ def partial_matches(c: Collector) -> None:
                         where(p, "username"),
                         BASE["forename_initial"],
                     )
+    titled = []
     if p.title and p.display_tokens:
-        written = p.display_tokens[0]
-        c.index.stats.lookups += 1
-        for person in c.index.by_surname.get(written.key, ()):
-            if person.kind == "staff":
-                c.add(
-                    person,
-                    "title_surname",
-                    f"title {p.title.capitalize()} + surname exact",
-                    where(p, "display name"),
-                    BASE["title_surname"],
-                )
+        titled.append((p.title, p.display_tokens[0], where(p, "display name")))
+    if p.handle_title:
+        titled.append((p.handle_title[0], p.handle_title[1], where(p, "username")))
+    for title, written, at in titled:
+        _title_surname(c, title, written.key, at)
+    if p.teaching or p.school:
+        _staff_forename_initial(c)
+
+
+def _title_surname(c: Collector, title: str, key: str, at: str) -> None:
+    """"Mrs Ward" / "@MrsWard": the member of staff called Ward. Confident only when one member of staff has
+    the surname and no parent does; otherwise a cue in the bio must say which (scoring.py)."""
+    staff = c.index.staff_with_surname(key)
+    parents = c.index.parents_with_surname(key)
+    unique = len(staff) == 1 and not parents
+    for person in staff:
+        if unique:
+            note = f"title {title.capitalize()} + surname exact, the only member of staff called {person.surname}"
+        elif parents:
+            note = f"title {title.capitalize()} + surname exact (a parent is also called {person.surname})"
+        else:
+            note = f"title {title.capitalize()} + surname exact ({len(staff)} members of staff share it)"
+        method = "title_surname_unique" if unique else "title_surname"
+        c.add(person, method, note, at, BASE[method])
+
+
+def _staff_forename_initial(c: Collector) -> None:
+    """"Sarah R" with the role or the school in the bio: a member of staff, when a cue agrees (scoring.py)."""
+    p = c.profile
+    for source, tokens in (("display name", p.display_tokens), ("username", p.handle_tokens)):
+        singles = [t for t in tokens if t.end - t.start == 1]
+        for a in singles:
+            for b in singles:
+                if b.start != a.start + 1 or len(b.key) != 1 or len(a.key) < 2:
+                    continue
+                c.index.stats.lookups += 1
+                for form in c.index.staff_by_forename.get(a.key, ()):
+                    if fold_name(form.person.surname)[:1] == b.key:
+                        c.add(
+                            form.person,
+                            "forename_initial",
+                            f"{form_note(form, a.text)}, surname initial {b.key.upper()}",
+                            where(p, source),
+                            BASE["forename_initial"],
+                        )

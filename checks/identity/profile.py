@@ -31,9 +31,13 @@ class Profile:
     handle_tokens: list[Token]
     chunks: list[str]
     title: str | None
+    # "Mrs_Robinson", "MrsTaylor": a title opening the username, and the word after it (a surname, if anything)
+    handle_title: tuple[str, Token] | None
+    location: str
     age: list[Cue]
     adult: list[Cue]
     school: list[Cue]
+    teaching: bool = False
 
 
 @dataclass
@@ -45,6 +49,9 @@ class Match:
     base: float
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
+    # What the profile says against this reading ("bio says dentist"), shown when it is ruled out or lowered.
+    against: list[str] = field(default_factory=list)
+    ruled_out: bool = False
 
     @property
     def resolved_kind(self) -> str:
@@ -74,6 +81,9 @@ def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
     chunks = [w for w in handle_words if len(w) >= 5]
     if len(words) == 1 and len(words[0]) >= 5:
         chunks.append(words[0])
+    handle_title = None
+    if len(split_words) >= 2 and split_words[0] in TITLES and len(split_words[1]) >= 2:
+        handle_title = (split_words[0], Token(squeeze(split_words[1]), split_words[1], 1, 2))
     created = member.get("created_at")
     return Profile(
         platform=member["platform"],
@@ -86,6 +96,8 @@ def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
         + [Token(squeeze(w), w, 100 + i, 101 + i) for i, w in enumerate(unsplit) if w not in split_words],
         chunks=list(dict.fromkeys(chunks)),
         title=title,
+        handle_title=handle_title,
+        location=member.get("location") or "",
         age=age_cues(handle, bio, display, index.as_of),
         # Read only when a name matched someone (most profiles match nobody): see resolve_member.
         adult=[],

@@ -22,16 +22,31 @@ BASE = {
     "surname_prefix": 0.70,
     # Forename + surname initial ("JessS2016"): with an age cue 0.80, a possible match until another cue agrees.
     "forename_initial": 0.60,
+    # The forename cut short ("Ayo" for Ayomide, "Bart" for Bartosz) + the surname: how most diminutives are
+    # made, but "Jo" also starts Joanna and Jordan: a possible match until an age or school cue agrees.
+    "short_form": 0.80,
     # "Mrs Ward": only with the school or teaching in the bio (+0.15/+0.10): 0.65-0.80, a possible match.
     "title_surname": 0.55,
-    # Initial + surname ("J. Smith"): weaker than the forename + initial; with an age cue a possible match.
-    "initial_surname": 0.50,
-    # A forename alone: needs an age cue and a school cue (0.45 + 0.20 + 0.20) to reach the threshold.
-    "forename_only": 0.45,
+    # "Mrs_Robinson" when one member of staff is called Robinson: how pupils and parents know that teacher,
+    # and how many teachers name their account; with the only-one lift just at the threshold.
+    "title_surname_unique": 0.80,
+    # Initial + surname ("J. Smith", "TCoxY3"): a full surname and an initial say as much as a forename and an
+    # initial, so the same weight; with an agreeing age cue, fitting one register entry, at the threshold.
+    "initial_surname": 0.60,
+    # A forename alone: only with an agreeing age or school cue; one cue that leaves one register entry reaches
+    # the threshold (0.60 + 0.20 + 0.05); the profile follows this school, so a cue is about this school.
+    "forename_only": 0.60,
 }
 # Readings from weak name evidence: kept only when the profile gives an age cue (or, for "Mrs Ward", the school).
 PARTIAL = frozenset(
-    {"surname_prefix", "forename_initial", "initial_surname", "forename_only", "title_surname"}
+    {
+        "surname_prefix",
+        "forename_initial",
+        "initial_surname",
+        "forename_only",
+        "title_surname",
+        "title_surname_unique",
+    }
 )
 
 # --- how the way a name is written moves its reading ------------------------------------------------------
@@ -69,6 +84,18 @@ ADULT_CUE_PARENT = 0.03
 USERNAME_AGREES = 0.03
 # Weak details that fit exactly one register entry: rarer than a namesake, so a small lift.
 ONLY_ONE = 0.05
+
+# --- counter-evidence: what places a namesake elsewhere -------------------------------------------------------
+# The bio gives a job that is not the staff member's (a dentist, not a teacher) and names neither the school
+# nor teaching: another person with that name, so the reading falls below the review floor.
+OTHER_JOB_STAFF = 0.35
+# The location names a place the school's audience does not (Glasgow, when most followers say Leeds): staff may
+# live a town away, so alone only enough to turn a confident reading into a possible one.
+ELSEWHERE_STAFF = 0.10
+# Fewer located audience members than this and the school's area is not known: no location counts against.
+LOCALITY_MIN_MEMBERS = 5
+# A place word must be in this share of located members' locations to count as the school's area.
+LOCALITY_SHARE = 0.10
 
 # --- the decision -----------------------------------------------------------------------------------------
 # No reading from a name is certain: only a declared handle (DECLARED) reaches 1.0.

@@ -1,0 +1,140 @@
+"""The signals of issue 11, each with a profile that should match and one that should not: usernames read
+generally, title + surname among staff, counter-evidence against namesakes, and the evidence that says why."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from checks.identity import RegisterIndex, resolve_identities
+from tests.builders.audience import audience, x_member, yt_member
+from tests.builders.registers import AS_OF, pupil, register_frames, staff
+from tests.builders.registers import parent as parent_row
+
+SCHOOL = "Meadowbank Community Primary School"
+RECENT = datetime(2025, 1, 1, tzinfo=UTC)
+THRESHOLD = 0.85
+PUPILS = [
+    pupil("P0001", "Thomas", "Cox", born=date(2019, 4, 1), year="3"),
+    pupil("P0002", "Bartosz", "Wisniewski", born=date(2019, 2, 1), year="2"),
+    pupil("P0003", "Ayomide", "Nwosu", born=date(2019, 6, 1), year="2"),
+    pupil("P0004", "Isabella", "Grant", born=date(2017, 6, 1), year="4"),
+    pupil("P0005", "Muhammad", "Rahman", born=date(2016, 6, 1), year="5"),
+    pupil("P0006", "Ellie", "Ford", born=date(2016, 9, 9), year="5"),
+    pupil("P0007", "Ellie", "Stone", born=date(2018, 9, 9), year="3"),
+    pupil("P0008", "Georgia", "Lane", born=date(2017, 1, 9), year="4"),
+]
+STAFF = [
+    staff("S001", "Helen", "Robinson", role="Class Teacher, Year 4"),
+    staff("S002", "Claire", "Hall", role="Class Teacher, Year 1"),
+    staff("S003", "Joanne", "Hall", role="Teaching Assistant"),
+    staff("S004", "Sarah", "Reid", role="Class Teacher, Year 6"),
+    staff("S005", "Emma", "Clarke", role="Class Teacher, Year 2"),
+]
+PARENTS = [parent_row("PA0001", "Dawn", "Ford", of=("P0006",))]
+LOCALS = [
+    x_member(f"17000000000000000{i:02d}", f"local_{i}", f"Local {i}", bio=None) | {"location": "Leeds"}
+    for i in range(6)
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> RegisterIndex:
+    frames = register_frames(PUPILS, STAFF, PARENTS)
+    return RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
+
+
+def resolve(index: RegisterIndex, handle: str, name: str, bio: str | None = None, **kw: Any) -> dict[str, Any]:
+    location = kw.pop("location", None)
+    member = x_member("1600000000000000042", handle, name, bio=bio, created=kw.pop("created", RECENT), **kw)
+    member["location"] = location
+    rows = resolve_identities(audience(member, *LOCALS), index).iter_rows(named=True)
+    return next(row for row in rows if row["subject_id"] == "1600000000000000042")
+
+
+def confident(row: dict[str, Any]) -> tuple[str, str | None] | None:
+    return (row["person_kind"], row["person_id"]) if row["confidence"] >= THRESHOLD else None
+
+
+# --- usernames read generally -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("handle", "name", "expected"),
+    [
+        ("TCoxY3", "🦖", ("pupil", "P0001")),  # initial + surname + glued year group, emoji-only name
+        ("bwisniewski19", "Bartosz", ("pupil", "P0002")),  # initial + surname + two-digit birth year
+        ("ayo_nwosu2019", "ayo ⚡", ("pupil", "P0003")),  # a short form of the forename + surname + birth year
+        ("izzy_grant", "Izzy Grant", ("pupil", "P0004")),  # a common UK diminutive
+        ("mohammed_rahman16", "MOHAMMED RAHMAN ⚽⚽", ("pupil", "P0005")),  # transliteration, caps + emoji
+    ],
+)
+def test_username_forms_found(index: RegisterIndex, handle: str, name: str, expected: tuple[str, str]) -> None:
+    assert confident(resolve(index, handle, name)) == expected
+
+
+@pytest.mark.parametrize(
+    ("handle", "name"),
+    [
+        ("TCoxY5", "🦖"),  # the year group contradicts
+        ("bwisniewski77", "Bartosz"),  # a number that is no birth year, year group or age: noise, not enough
+        ("ayo_nwosu", "ayo"),  # a short form alone, nothing to check it against
+    ],
+)
+def test_username_forms_not_confident_without_agreement(index: RegisterIndex, handle: str, name: str) -> None:
+    assert confident(resolve(index, handle, name)) is None
+
+
+def test_forename_with_school_in_bio_found_only_when_one_pupil_fits(index: RegisterIndex) -> None:
+    row = resolve(index, "gamer_girl_22", "Georgia", "Year 4 at Meadowbank ⚽")
+    assert confident(row) == ("pupil", "P0008")
+    # Two pupils called Ellie, neither in Year 1: nobody fits.
+    assert confident(resolve(index, "slime_fan_31", "Ellie", "Year 1 at Meadowbank")) is None
+
+
+# --- staff: title + surname, forename + initial with the role -------------------------------------------
+@pytest.mark.parametrize("handle", ["Mrs_Robinson", "MrsRobinson"])
+def test_title_surname_handle_unique_among_staff(index: RegisterIndex, handle: str) -> None:
+    assert confident(resolve(index, handle, "🌻")) == ("staff_personal", "S001")
+
+
+def test_title_surname_shared_by_two_staff_is_not_confident(index: RegisterIndex) -> None:
+    assert confident(resolve(index, "MrsHall", "🌻")) is None
+
+
+def test_forename_initial_with_role_in_bio(index: RegisterIndex) -> None:
+    row = resolve(index, "sarah_r_teach", "Sarah R", "Year 6 teacher. Coffee first.")
+    assert confident(row) == ("staff_personal", "S004")
+    assert confident(resolve(index, "sarah_r", "Sarah R", "Coffee first.")) is None
+
+
+# --- counter-evidence ---------------------------------------------------------------------------------------
+def test_staff_namesake_elsewhere_with_another_job_is_ruled_out_and_said_so(index: RegisterIndex) -> None:
+    row = resolve(index, "emmaclarke_dds", "Emma Clarke", "Dentist. Husband, two dogs.", location="Glasgow")
+    assert row["confidence"] < 0.6
+    assert "Clarke" in row["evidence"] and "dentist" in row["evidence"].lower()
+
+
+def test_staff_with_school_cue_kept_despite_location(index: RegisterIndex) -> None:
+    row = resolve(index, "emmaclarke", "Emma Clarke", "Year 2 at Meadowbank", location="Glasgow")
+    assert confident(row) == ("staff_personal", "S005")
+
+
+def test_staff_full_name_at_home_kept(index: RegisterIndex) -> None:
+    row = resolve(index, "emma_clarke", "Emma Clarke", "Mum, runner", location="Leeds")
+    assert confident(row) == ("staff_personal", "S005")
+
+
+def test_adult_namesake_of_a_pupil_on_youtube_is_not_a_pupil(index: RegisterIndex) -> None:
+    member = yt_member("UCnamesake000000000000001", "Ellie Ford") | {
+        "description": "Married, two kids, season ticket holder. Plumbing tips every Friday."
+    }
+    (row,) = resolve_identities(audience(member), index).iter_rows(named=True)
+    assert row["person_kind"] != "pupil"
+    assert "ruled out" in row["evidence"]
+
+
+def test_account_older_than_the_pupil_could_hold_is_ruled_out(index: RegisterIndex) -> None:
+    row = resolve(index, "ellie_ford", "Ellie Ford", created=datetime(2012, 5, 1, tzinfo=UTC))
+    assert row["person_kind"] != "pupil"
+    assert "ruled out" in row["evidence"]
