@@ -50,7 +50,7 @@ def test_not_adult_cues(bio: str | None) -> None:
         ("x", "class of 2031 💜", [("class_of", "2031")]),
         ("x", "class of '31", [("class_of", "2031")]),
         ("x", "10 yrs old", [("age", "10")]),
-        ("player99", "love 2 dance", []),
+        ("player99", "love 2 dance", [("number", "99")]),  # read per candidate, mostly noise
         ("yasmin", "loves yoga", []),
     ],
 )
