@@ -143,7 +143,7 @@ def full_name_matches(c: Collector) -> None:
 
 
 def _short_form(c: Collector, short: str, written: str, surname: str, at: str, extra: str) -> None:
-    """"Ayo Nwosu" for Ayomide Nwosu: a forename cut short, with the surname as the register has it."""
+    """ "Ayo Nwosu" for Ayomide Nwosu: a forename cut short, with the surname as the register has it."""
     if surname not in c.index.by_surname:
         return
     c.index.stats.lookups += 1
@@ -173,8 +173,25 @@ def fuzzy_surname_matches(c: Collector) -> None:
                     for form, _ in c.index.full.get((a.key, near), ()):
                         if form.how == "nickname":
                             continue
+                        if transposed(b.key, near):
+                            method, how = "transposed_surname", "two neighbouring letters swapped"
+                        else:
+                            method, how = "fuzzy_surname", "one letter apart"
                         note = (
                             f'{form_note(form, a.text)}, surname "{b.text}" ~ {form.person.surname} '
-                            f"(one letter apart, similarity {similarity:.0f}%)"
+                            f"({how}, similarity {similarity:.0f}%)"
                         )
-                        c.add(form.person, "fuzzy_surname", note, at, BASE["fuzzy_surname"])
+                        c.add(form.person, method, note, at, BASE[method])
+
+
+def transposed(written: str, register: str) -> bool:
+    """The same letters with one neighbouring pair swapped ("hadman" / "hamdan")."""
+    if len(written) != len(register) or written == register:
+        return False
+    apart = [i for i, (x, y) in enumerate(zip(written, register, strict=True)) if x != y]
+    return (
+        len(apart) == 2
+        and apart[1] == apart[0] + 1
+        and written[apart[0]] == register[apart[1]]
+        and written[apart[1]] == register[apart[0]]
+    )

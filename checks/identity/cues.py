@@ -46,7 +46,7 @@ _ADULT_LIFE = re.compile(
     re.IGNORECASE,
 )
 _YEAR_GROUP = re.compile(
-    r"(?:^|[^a-z0-9])(?:y|yr|year|yrs)\s*[-_ ]?\s*(\d{1,2}|r)(?![0-9a-z])|\b(reception)\b", re.IGNORECASE
+    r"(?:^|[^a-z0-9])(?:year|yrs|yr|y)\s*[-_ ]?\s*(\d{1,2}|r)(?![0-9a-z])|\b(reception)\b", re.IGNORECASE
 )
 _MAY_HOLD_AGE = re.compile(r"\d|recep|\by(?:r|ear)?\s*[-_ ]?r\b", re.IGNORECASE)
 _CLASS_OF = re.compile(r"\bclass\s+of\s+'?(\d{4}|\d{2})\b", re.IGNORECASE)
@@ -141,7 +141,9 @@ def _glued_username_cues(handle: str, found: list[Cue]) -> list[Cue]:
     for match in _YEAR_GROUP.finditer(spaced):
         value = match.group(1) or match.group(2)
         year_group_ends.append(match.end())
-        if (value.lower() in ("r", "reception") or 1 <= int(value) <= 13) and year_group_value(value) not in seen:
+        if (value.lower() in ("r", "reception") or 1 <= int(value) <= 13) and year_group_value(
+            value
+        ) not in seen:
             quote = match.group(0).strip(" _-.,").replace(" ", "")
             cues.append(Cue("year_group", year_group_value(value), quote, "username"))
     trailing = _TRAILING_NUMBER.search(spaced)
@@ -226,4 +228,22 @@ def school_cues(bio: str | None, phrases: set[str], initials: set[str], handles:
             cues.append(Cue("school", bare.upper(), token, "bio"))
         elif token.startswith("@") and bare.lower() in handles:
             cues.append(Cue("school", bare, token, "bio"))
+    return cues
+
+
+# "at Oakwood Primary", "St Anne's Juniors": a school named in the bio (our own is read by `school_cues`).
+_A_SCHOOL = re.compile(
+    r"\b((?:St\.? )?(?:[A-Z][A-Za-z']+ ){1,3}(?:Primary|Academy|Juniors|Infants|Junior School|Infant School|School))\b"
+)
+
+
+def other_school_cues(bio: str | None, phrases: set[str]) -> list[Cue]:
+    """Schools named in the bio that are not this school: a child at another school is not our pupil."""
+    if not bio:
+        return []
+    cues = []
+    for match in _A_SCHOOL.finditer(plain_text(bio)):
+        folded = f" {fold_name(match.group(1))} "
+        if not any(f" {phrase} " in folded for phrase in phrases):
+            cues.append(Cue("other_school", match.group(1), match.group(1), "bio"))
     return cues

@@ -31,7 +31,8 @@ def describe(m: Match) -> str:
 def ruled_out(namesakes: list[Match]) -> str:
     """Why each namesake the name pointed at is not this account: a person checks the reason, not a score."""
     parts = [
-        f"ruled out {m.person.full_name} ({m.person.describe}, {m.note}): {'; '.join(m.against)}" for m in namesakes
+        f"ruled out {m.person.full_name} ({m.person.describe}, {m.note}): {'; '.join(m.against)}"
+        for m in namesakes
     ]
     return "; ".join(parts)
 

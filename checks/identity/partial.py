@@ -130,7 +130,7 @@ def partial_matches(c: Collector) -> None:
 
 
 def _title_surname(c: Collector, title: str, key: str, at: str) -> None:
-    """"Mrs Ward" / "@MrsWard": the member of staff called Ward. Confident only when one member of staff has
+    """ "Mrs Ward" / "@MrsWard": the member of staff called Ward. Confident only when one member of staff has
     the surname and no parent does; otherwise a cue in the bio must say which (scoring.py)."""
     staff = c.index.staff_with_surname(key)
     parents = c.index.parents_with_surname(key)
@@ -147,7 +147,7 @@ def _title_surname(c: Collector, title: str, key: str, at: str) -> None:
 
 
 def _staff_forename_initial(c: Collector) -> None:
-    """"Sarah R" with the role or the school in the bio: a member of staff, when a cue agrees (scoring.py)."""
+    """ "Sarah R" with the role or the school in the bio: a member of staff, when a cue agrees (scoring.py)."""
     p = c.profile
     for source, tokens in (("display name", p.display_tokens), ("username", p.handle_tokens)):
         singles = [t for t in tokens if t.end - t.start == 1]

@@ -38,6 +38,7 @@ class Profile:
     adult: list[Cue]
     school: list[Cue]
     teaching: bool = False
+    other_school: list[Cue] = field(default_factory=list)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from checks.identity.candidates import Collector, full_name_matches, fuzzy_surname_matches
-from checks.identity.cues import adult_cues, school_cues
+from checks.identity.cues import adult_cues, other_school_cues, school_cues
 from checks.identity.decision import Resolution, decide, declared_reading
 from checks.identity.partial import partial_matches
 from checks.identity.profile import parse_profile
@@ -53,6 +53,7 @@ def resolve_member(index: RegisterIndex, member: dict[str, Any]) -> Resolution:
             profile.bio, index.school_phrases, index.school_initials, index.official_handles
         )
         profile.teaching = teaches(profile.bio)
+        profile.other_school = other_school_cues(profile.bio, index.school_phrases)
     # Partial names count only with something to check them against: an age or school cue, teaching, a title.
     if profile.age or profile.title or profile.handle_title or profile.school or profile.teaching:
         partial_matches(collector)

@@ -14,11 +14,11 @@ from checks.identity.register import GENERIC_PLACES, Person, RegisterIndex, age_
 from checks.identity.text import fold_name, plain_text
 from checks.identity.weights import (
     ADULT_AGE,
-    ELSEWHERE_STAFF,
     ADULT_CUE_PARENT,
     AGE_CUE,
     CEILING,
     EARLIEST_ACCOUNT_AGE,
+    ELSEWHERE_STAFF,
     KEEP,
     MORE_AGE_CUES,
     PARTIAL,
@@ -54,6 +54,8 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
         said = ", ".join(f'"{c.quote}"' for c in profile.adult[:3])
         aged = f" (aged {age_on(dob, index.as_of)})" if dob else ""
         return _rule_out(m, f"bio says {said}: an adult's life, not a child's{aged}")
+    if person.kind == "pupil" and profile.other_school and not profile.school:
+        return _rule_out(m, f'bio names another school ("{profile.other_school[0].quote}")')
     if dob is not None and age_on(dob, index.as_of) < EARLIEST_ACCOUNT_AGE:
         return False  # under five today: any account, whenever it was opened, was opened by someone else
     if dob is not None and profile.created is not None:
@@ -72,7 +74,9 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
             if year == dob.year:
                 agreeing.append(f'{cue.where} says "{cue.quote}" (born {dob.year})')
             elif minor and year <= index.as_of.year - ADULT_AGE and cue.where != "bio":
-                return _rule_out(m, f'{cue.where} says "{cue.quote}", an adult\'s birth year (born {dob.year})')
+                return _rule_out(
+                    m, f'{cue.where} says "{cue.quote}", an adult\'s birth year (born {dob.year})'
+                )
         elif cue.kind == "year_group" and person.kind == "pupil":
             if cue.value == person.year_group:
                 agreeing.append(f'{cue.where} says "{cue.quote}" (Year {person.year_group})')

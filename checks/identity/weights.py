@@ -18,6 +18,9 @@ BASE = {
     "nickname": 0.80,
     # One surname letter wrong ("Smiht"): a typo is likely but so is another family; a possible match.
     "fuzzy_surname": 0.78,
+    # Two neighbouring letters swapped ("Hadman" for Hamdan, "Ashowrth"): the commonest typing slip, and real
+    # surnames seldom differ from one another that way; as strong as a curated nickname.
+    "transposed_surname": 0.86,
     # Surname cut short ("harry_robin"): only counted with an agreeing age cue, which lifts it to ~0.90.
     "surname_prefix": 0.70,
     # Forename + surname initial ("JessS2016"): with an age cue 0.80, a possible match until another cue agrees.

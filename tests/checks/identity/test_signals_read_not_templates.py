@@ -46,7 +46,9 @@ def index() -> RegisterIndex:
     return RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
 
 
-def resolve(index: RegisterIndex, handle: str, name: str, bio: str | None = None, **kw: Any) -> dict[str, Any]:
+def resolve(
+    index: RegisterIndex, handle: str, name: str, bio: str | None = None, **kw: Any
+) -> dict[str, Any]:
     location = kw.pop("location", None)
     member = x_member("1600000000000000042", handle, name, bio=bio, created=kw.pop("created", RECENT), **kw)
     member["location"] = location
@@ -64,12 +66,18 @@ def confident(row: dict[str, Any]) -> tuple[str, str | None] | None:
     [
         ("TCoxY3", "🦖", ("pupil", "P0001")),  # initial + surname + glued year group, emoji-only name
         ("bwisniewski19", "Bartosz", ("pupil", "P0002")),  # initial + surname + two-digit birth year
-        ("ayo_nwosu2019", "ayo ⚡", ("pupil", "P0003")),  # a short form of the forename + surname + birth year
+        (
+            "ayo_nwosu2019",
+            "ayo ⚡",
+            ("pupil", "P0003"),
+        ),  # a short form of the forename + surname + birth year
         ("izzy_grant", "Izzy Grant", ("pupil", "P0004")),  # a common UK diminutive
         ("mohammed_rahman16", "MOHAMMED RAHMAN ⚽⚽", ("pupil", "P0005")),  # transliteration, caps + emoji
     ],
 )
-def test_username_forms_found(index: RegisterIndex, handle: str, name: str, expected: tuple[str, str]) -> None:
+def test_username_forms_found(
+    index: RegisterIndex, handle: str, name: str, expected: tuple[str, str]
+) -> None:
     assert confident(resolve(index, handle, name)) == expected
 
 
@@ -138,3 +146,36 @@ def test_account_older_than_the_pupil_could_hold_is_ruled_out(index: RegisterInd
     row = resolve(index, "ellie_ford", "Ellie Ford", created=datetime(2012, 5, 1, tzinfo=UTC))
     assert row["person_kind"] != "pupil"
     assert "ruled out" in row["evidence"]
+
+
+def test_a_child_at_another_school_is_not_our_pupil(index: RegisterIndex) -> None:
+    row = resolve(index, "georgia_l_22", "Georgia L", "Year 4 at St Anne's Primary ⚽")
+    assert row["person_kind"] != "pupil"
+    # The same profile naming this school is the pupil.
+    assert confident(resolve(index, "georgia_l_22", "Georgia L", "Year 4 at Meadowbank Primary ⚽")) == (
+        "pupil",
+        "P0008",
+    )
+
+
+def test_a_staff_surname_a_parent_shares_needs_a_cue() -> None:
+    frames = register_frames(PUPILS, STAFF, [parent_row("PA0009", "Lisa", "Reid", of=("P0001",))])
+    index = RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
+    assert confident(resolve(index, "MrsReid", "🌻")) is None
+    assert confident(resolve(index, "MrsReid", "🌻", "Year 6 teacher at Meadowbank")) == (
+        "staff_personal",
+        "S004",
+    )
+
+
+def test_yr_is_read_as_a_year_group_not_reception(index: RegisterIndex) -> None:
+    assert confident(resolve(index, "sk8_25", "Georgia", "yr 4 🎨")) == ("pupil", "P0008")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"), [("Isabella Grnat", ("pupil", "P0004")), ("Isabella Grunt", None)]
+)
+def test_a_transposed_surname_is_a_typo_another_letter_is_only_possible(
+    index: RegisterIndex, name: str, expected: tuple[str, str] | None
+) -> None:
+    assert confident(resolve(index, "gl_x", name)) == expected
