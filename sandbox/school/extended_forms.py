@@ -36,6 +36,11 @@ ADULT_LIVES = (
 )
 
 
+def _fits(name: str, extra: int) -> bool:
+    """A username made of this name and `extra` more characters fits X's 15."""
+    return len(fold(name).replace(" ", "")) + extra <= 15
+
+
 class ExtendedForms(SocialBase):
     """Followers in the extra forms; `used` starts with everyone the default school already planted."""
 
@@ -76,7 +81,9 @@ class ExtendedForms(SocialBase):
         return self.rng.choice(["🦖", "⚽⚽", "🌸", "🎮", "✨✨", "🐱"])
 
     def pupil_initial_surname_glued_year(self) -> list[XUser]:
-        p = self.take_pupil(self.current, lambda q: self.unique_initial(q) and plain(q))
+        p = self.take_pupil(
+            self.current, lambda q: self.unique_initial(q) and plain(q) and _fits(q.surname, 3)
+        )
         if p is None:
             return []
         sn = ascii_name(p.surname).replace(" ", "").replace("-", "")
@@ -84,7 +91,9 @@ class ExtendedForms(SocialBase):
         return self._pupil(p, self._emoji(), [handle], "medium", "x_initial_surname_glued_year")
 
     def pupil_initial_surname_two_digit_year(self) -> list[XUser]:
-        p = self.take_pupil(self.current, lambda q: self.unique_initial(q) and plain(q))
+        p = self.take_pupil(
+            self.current, lambda q: self.unique_initial(q) and plain(q) and _fits(q.surname, 3)
+        )
         if p is None:
             return []
         fn, sn = fold(p.known_as), fold(p.surname)
@@ -107,7 +116,9 @@ class ExtendedForms(SocialBase):
         )
 
     def pupil_short_form_birth_year(self) -> list[XUser]:
-        p = self.take_pupil(self.current, lambda q: plain(q) and self._short_form_unique(q))
+        p = self.take_pupil(
+            self.current, lambda q: plain(q) and self._short_form_unique(q) and _fits(q.surname, 3 + 4)
+        )
         if p is None:
             return []
         short, sn = fold(p.known_as)[:3], fold(p.surname)
@@ -115,18 +126,19 @@ class ExtendedForms(SocialBase):
         return self._pupil(
             p,
             f"{short} {self.rng.choice(['⚡', '💜'])}",
-            [f"{short}_{sn}{year}"],
+            [f"{short}_{sn}{year}", f"{short}{sn}{year}"],
             "medium",
             "x_short_form_year",
         )
 
     def pupil_full_name_only_in_username(self) -> list[XUser]:
-        p = self.take_pupil(self.current, plain)
+        p = self.take_pupil(self.current, lambda q: plain(q) and _fits(q.known_as + q.surname, 1))
         if p is None:
             return []
         fn, sn = fold(p.known_as), fold(p.surname)
-        handle = self.rng.choice([f"{fn}{sn}", f"{sn}.{fn}", f"{fn}_{sn}_x"])
-        return self._pupil(p, self._emoji(), [handle], "medium", "x_full_name_username_only")
+        handles = [f"{fn}{sn}", f"{sn}_{fn}", f"{fn}_{sn}"]
+        self.rng.shuffle(handles)
+        return self._pupil(p, self._emoji(), handles, "medium", "x_full_name_username_only")
 
     def pupil_caps_emoji_diminutive(self) -> list[XUser]:
         p = self.take_pupil(self.current, lambda q: q.forename in names.DIMINUTIVES and not q.preferred_name)
@@ -164,7 +176,10 @@ class ExtendedForms(SocialBase):
         p = self.take_pupil(self.current, lambda q: plain(q) and len(q.surname) >= 6 and q.surname.isalpha())
         if p is None:
             return []
-        i = self.rng.randrange(2, len(p.surname) - 2)
+        swaps = [i for i in range(2, len(p.surname) - 2) if p.surname[i] != p.surname[i + 1]]
+        if not swaps:
+            return []
+        i = self.rng.choice(swaps)
         wrong = p.surname[:i] + p.surname[i + 1] + p.surname[i] + p.surname[i + 2 :]
         fn = fold(p.known_as)
         return self._pupil(
