@@ -38,7 +38,7 @@ _EMPLOYER = re.compile(
 )
 # An adult's life said in passing: a spouse, children of one's own, a mortgage, a season ticket, a degree.
 _ADULT_LIFE = re.compile(
-    r"\b(married|wife|husband|hubby|fianc[ée]e?|my (?:kids|children|son|daughter|boys|girls|grandkids|grandchildren)"
+    r"\b(married|wife|husband|hubby|fianc[ée]e?|my (?:kids|children|son|daughter|grandkids|grandchildren)"
     r"|(?:two|three|four|\d) (?:kids|children|grandkids|grandchildren)|grandkids|grandchildren|mortgage"
     r"|season ticket(?: holder)?|pints?|real ale|wine o'?clock|phd|msc|bsc|mba|retired|pensioner"
     r"|years? (?:in the (?:trade|job|industry)|of experience|married)|small business|plumbing|roofing|landlord"
@@ -48,7 +48,24 @@ _ADULT_LIFE = re.compile(
 _YEAR_GROUP = re.compile(
     r"(?:^|[^a-z0-9])(?:year|yrs|yr|y)\s*[-_ ]?\s*(\d{1,2}|r)(?![0-9a-z])|\b(reception)\b", re.IGNORECASE
 )
-_MAY_HOLD_AGE = re.compile(r"\d|recep|\by(?:r|ear)?\s*[-_ ]?r\b", re.IGNORECASE)
+_NUMBER_WORDS = (
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+)
+_YEAR_WORD = re.compile(rf"\b(?:year|yr)\s+({'|'.join(_NUMBER_WORDS)})\b", re.IGNORECASE)
+_MAY_HOLD_AGE = re.compile(
+    rf"\d|recep|\by(?:r|ear)?\s*[-_ ]?r\b|\b(?:year|yr)\s+(?:{'|'.join(_NUMBER_WORDS)})\b", re.IGNORECASE
+)
 _CLASS_OF = re.compile(r"\bclass\s+of\s+'?(\d{4}|\d{2})\b", re.IGNORECASE)
 _FOUR_DIGITS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 # Digits closing a username ("bwisniewski19", "TCox3"): a two-digit birth year, a year group, an age or noise;
@@ -111,6 +128,9 @@ def age_cues(handle: str | None, bio: str | None, display: str | None, as_of: da
         for match in _CLASS_OF.finditer(text):
             year = int(match.group(1))
             cues.append(Cue("class_of", str(year + 2000 if year < 100 else year), match.group(0), where))
+        for match in _YEAR_WORD.finditer(text):
+            number = _NUMBER_WORDS.index(match.group(1).lower()) + 1
+            cues.append(Cue("year_group", str(number), match.group(0), where))
         for match in _YEAR_GROUP.finditer(text.replace("_", " ") if where == "username" else text):
             value = match.group(1) or match.group(2)
             if value.lower() in ("r", "reception") or 1 <= int(value) <= 13:
@@ -152,10 +172,8 @@ def _glued_username_cues(handle: str, found: list[Cue]) -> list[Cue]:
     return cues
 
 
-def school_words(school_name: str) -> tuple[set[str], set[str]]:
-    """Folded phrases that name the school ('meadowbank primary', 'meadowbank') and its initials ('MPS')."""
-    words = fold_name(school_name).split()
-    generic = {
+GENERIC_SCHOOL_WORDS = frozenset(
+    {
         "school",
         "primary",
         "community",
@@ -180,7 +198,13 @@ def school_words(school_name: str) -> tuple[set[str], set[str]]:
         "c of e",
         "cp",
     }
-    stem = [w for w in words if w not in generic]
+)
+
+
+def school_words(school_name: str) -> tuple[set[str], set[str]]:
+    """Folded phrases that name the school ('meadowbank primary', 'meadowbank') and its initials ('MPS')."""
+    words = fold_name(school_name).split()
+    stem = [w for w in words if w not in GENERIC_SCHOOL_WORDS]
     phrases: set[str] = set()
     if words:
         phrases.add(" ".join(words))
@@ -188,6 +212,10 @@ def school_words(school_name: str) -> tuple[set[str], set[str]]:
         phrases.add(" ".join(stem))
     if stem and words and words[-1] == "school":
         phrases.add(" ".join(words[:-1]))
+    # "Cherry Tree" for Cherry Tree Vale Primary Academy: the first words of a longer name, as people shorten it.
+    for end in range(2, len(stem)):
+        if len("".join(stem[:end])) >= 8:
+            phrases.add(" ".join(stem[:end]))
     initials: set[str] = set()
     stem_initials = "".join(w[0] for w in stem).upper()
     if stem_initials:
@@ -241,9 +269,11 @@ def other_school_cues(bio: str | None, phrases: set[str]) -> list[Cue]:
     """Schools named in the bio that are not this school: a child at another school is not our pupil."""
     if not bio:
         return []
+    ours = {word for phrase in phrases for word in phrase.split()} - GENERIC_SCHOOL_WORDS
     cues = []
     for match in _A_SCHOOL.finditer(plain_text(bio)):
-        folded = f" {fold_name(match.group(1))} "
-        if not any(f" {phrase} " in folded for phrase in phrases):
+        named = set(fold_name(match.group(1)).split()) - GENERIC_SCHOOL_WORDS
+        # A school sharing a word of this one's name ("Cherry Tree Primary") may be this school, shortened.
+        if named and not (named & ours):
             cues.append(Cue("other_school", match.group(1), match.group(1), "bio"))
     return cues

@@ -67,7 +67,16 @@ def partial_matches(c: Collector) -> None:
                                 at,
                                 BASE["initial_surname"],
                             )
-        if source == "display name" and len(singles) == 1 and len(singles[0].key) > 1:
+        # A forename alone: the display name's only word, or (when the display name holds no word, "🌸") the
+        # username's first word ("lily_x").
+        alone = source == "display name" or not p.display_tokens
+        shortest = 2 if source == "display name" else 3
+        if (
+            alone
+            and singles
+            and (len(singles) == 1 or source == "username")
+            and len(singles[0].key) >= shortest
+        ):
             a = singles[0]
             for form in _pupil_forms(c, a.key):
                 c.add(
@@ -92,7 +101,7 @@ def partial_matches(c: Collector) -> None:
                         at,
                         BASE["surname_prefix"],
                     )
-        if len(chunk) >= 5:  # "jsmith": an initial then a surname
+        if len(chunk) >= 4:  # "jsmith", "tcox": an initial then a surname
             c.index.stats.lookups += 1
             for person in c.index.by_surname.get(squeeze(chunk[1:]), ()):
                 if (
@@ -121,8 +130,7 @@ def partial_matches(c: Collector) -> None:
     titled = []
     if p.title and p.display_tokens:
         titled.append((p.title, p.display_tokens[0], where(p, "display name")))
-    if p.handle_title:
-        titled.append((p.handle_title[0], p.handle_title[1], where(p, "username")))
+    titled += [(title, written, where(p, "username")) for title, written in p.handle_titles]
     for title, written, at in titled:
         _title_surname(c, title, written.key, at)
     if p.teaching or p.school:
@@ -134,15 +142,16 @@ def _title_surname(c: Collector, title: str, key: str, at: str) -> None:
     the surname and no parent does; otherwise a cue in the bio must say which (scoring.py)."""
     staff = c.index.staff_with_surname(key)
     parents = c.index.parents_with_surname(key)
-    unique = len(staff) == 1 and not parents
     for person in staff:
-        if unique:
+        if len(staff) == 1:
             note = f"title {title.capitalize()} + surname exact, the only member of staff called {person.surname}"
-        elif parents:
-            note = f"title {title.capitalize()} + surname exact (a parent is also called {person.surname})"
+            if parents:
+                # Pupils know a teacher as "Mrs Ward"; a parent seldom names an account so. Said, not weighed.
+                note += f" (a parent is also called {person.surname})"
+            method = "title_surname_unique"
         else:
             note = f"title {title.capitalize()} + surname exact ({len(staff)} members of staff share it)"
-        method = "title_surname_unique" if unique else "title_surname"
+            method = "title_surname"
         c.add(person, method, note, at, BASE[method])
 
 

@@ -31,8 +31,9 @@ class Profile:
     handle_tokens: list[Token]
     chunks: list[str]
     title: str | None
-    # "Mrs_Robinson", "MrsTaylor": a title opening the username, and the word after it (a surname, if anything)
-    handle_title: tuple[str, Token] | None
+    # "Mrs_Robinson", "MrsTaylor", "misstaylor": a title opening the username, and the word after it (a surname,
+    # if anything); run together it may be read more than one way ("mrsmith": Mr Smith or Mrs Mith)
+    handle_titles: list[tuple[str, Token]]
     location: str
     age: list[Cue]
     adult: list[Cue]
@@ -79,12 +80,18 @@ def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
     split_words, _ = split_username(handle) if handle else ((), ())
     unsplit = fold_name(handle).split()
     handle_words = list(dict.fromkeys([*split_words, *unsplit]))
-    chunks = [w for w in handle_words if len(w) >= 5]
+    chunks = [w for w in handle_words if len(w) >= 4]
     if len(words) == 1 and len(words[0]) >= 5:
         chunks.append(words[0])
-    handle_title = None
+    handle_titles = []
     if len(split_words) >= 2 and split_words[0] in TITLES and len(split_words[1]) >= 2:
-        handle_title = (split_words[0], Token(squeeze(split_words[1]), split_words[1], 1, 2))
+        handle_titles.append((split_words[0], Token(squeeze(split_words[1]), split_words[1], 1, 2)))
+    elif split_words:
+        first = split_words[0]
+        for prefix in sorted(TITLES):
+            rest = first[len(prefix) :]
+            if first.startswith(prefix) and len(rest) >= 3:
+                handle_titles.append((prefix, Token(squeeze(rest), rest, 0, 1)))
     created = member.get("created_at")
     return Profile(
         platform=member["platform"],
@@ -97,7 +104,7 @@ def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
         + [Token(squeeze(w), w, 100 + i, 101 + i) for i, w in enumerate(unsplit) if w not in split_words],
         chunks=list(dict.fromkeys(chunks)),
         title=title,
-        handle_title=handle_title,
+        handle_titles=handle_titles,
         location=member.get("location") or "",
         age=age_cues(handle, bio, display, index.as_of),
         # Read only when a name matched someone (most profiles match nobody): see resolve_member.

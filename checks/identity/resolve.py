@@ -55,7 +55,7 @@ def resolve_member(index: RegisterIndex, member: dict[str, Any]) -> Resolution:
         profile.teaching = teaches(profile.bio)
         profile.other_school = other_school_cues(profile.bio, index.school_phrases)
     # Partial names count only with something to check them against: an age or school cue, teaching, a title.
-    if profile.age or profile.title or profile.handle_title or profile.school or profile.teaching:
+    if profile.age or profile.title or profile.handle_titles or profile.school or profile.teaching:
         partial_matches(collector)
     if collector.matches and profile.bio:
         profile.adult = adult_cues(profile.bio)

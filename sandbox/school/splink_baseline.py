@@ -12,6 +12,8 @@ Splink is a dev dependency (`uv sync --group dev`); without it the baseline is s
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 from datetime import date
 from pathlib import Path
@@ -141,7 +143,8 @@ def baseline_exceptions(db: Path, as_of: date) -> list[dict[str, Any]]:
         con.close()
     if not audience or not people:
         return []
-    links = _links(audience, people)
+    with contextlib.redirect_stdout(io.StringIO()):  # Splink prints its training progress
+        links = _links(audience, people)
     by_id = {r["unique_id"]: r for r in people}
     out: list[dict[str, Any]] = []
     for member in audience:

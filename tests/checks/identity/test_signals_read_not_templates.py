@@ -19,7 +19,8 @@ THRESHOLD = 0.85
 PUPILS = [
     pupil("P0001", "Thomas", "Cox", born=date(2019, 4, 1), year="3"),
     pupil("P0002", "Bartosz", "Wisniewski", born=date(2019, 2, 1), year="2"),
-    pupil("P0003", "Ayomide", "Nwosu", born=date(2019, 6, 1), year="2"),
+    pupil("P0003", "Temitope", "Nwosu", born=date(2019, 6, 1), year="2"),
+    pupil("P0009", "Ayomide", "Okafor", born=date(2019, 6, 1), year="2"),
     pupil("P0004", "Isabella", "Grant", born=date(2017, 6, 1), year="4"),
     pupil("P0005", "Muhammad", "Rahman", born=date(2016, 6, 1), year="5"),
     pupil("P0006", "Ellie", "Ford", born=date(2016, 9, 9), year="5"),
@@ -67,8 +68,8 @@ def confident(row: dict[str, Any]) -> tuple[str, str | None] | None:
         ("TCoxY3", "🦖", ("pupil", "P0001")),  # initial + surname + glued year group, emoji-only name
         ("bwisniewski19", "Bartosz", ("pupil", "P0002")),  # initial + surname + two-digit birth year
         (
-            "ayo_nwosu2019",
-            "ayo ⚡",
+            "temi_nwosu2019",
+            "temi ⚡",
             ("pupil", "P0003"),
         ),  # a short form of the forename + surname + birth year
         ("izzy_grant", "Izzy Grant", ("pupil", "P0004")),  # a common UK diminutive
@@ -86,7 +87,7 @@ def test_username_forms_found(
     [
         ("TCoxY5", "🦖"),  # the year group contradicts
         ("bwisniewski77", "Bartosz"),  # a number that is no birth year, year group or age: noise, not enough
-        ("ayo_nwosu", "ayo"),  # a short form alone, nothing to check it against
+        ("temi_nwosu", "temi"),  # a short form alone, nothing to check it against
     ],
 )
 def test_username_forms_not_confident_without_agreement(index: RegisterIndex, handle: str, name: str) -> None:
@@ -158,14 +159,36 @@ def test_a_child_at_another_school_is_not_our_pupil(index: RegisterIndex) -> Non
     )
 
 
-def test_a_staff_surname_a_parent_shares_needs_a_cue() -> None:
+def test_a_staff_surname_a_parent_shares_is_still_the_teacher_and_said_so() -> None:
     frames = register_frames(PUPILS, STAFF, [parent_row("PA0009", "Lisa", "Reid", of=("P0001",))])
     index = RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
-    assert confident(resolve(index, "MrsReid", "🌻")) is None
-    assert confident(resolve(index, "MrsReid", "🌻", "Year 6 teacher at Meadowbank")) == (
-        "staff_personal",
-        "S004",
-    )
+    row = resolve(index, "MrsReid", "🌻")
+    assert confident(row) == ("staff_personal", "S004")
+    assert "a parent is also called Reid" in row["evidence"]
+
+
+@pytest.mark.parametrize("handle", ["mrsrobinson", "missrobinson_"])
+def test_a_title_run_together_in_lower_case(index: RegisterIndex, handle: str) -> None:
+    assert confident(resolve(index, handle, "🌻")) == ("staff_personal", "S001")
+
+
+def test_a_title_before_a_surname_no_staff_member_has_is_nobody(index: RegisterIndex) -> None:
+    assert resolve(index, "mrsjenkins", "🌻")["person_kind"] == "unknown"
+
+
+@pytest.mark.parametrize(("handle", "name"), [("tcox19", "Tom"), ("tcox2019", "🦖")])
+def test_an_initial_and_a_short_surname_run_together(index: RegisterIndex, handle: str, name: str) -> None:
+    assert confident(resolve(index, handle, name)) == ("pupil", "P0001")
+
+
+def test_a_forename_in_the_username_with_a_year_word_in_the_bio(index: RegisterIndex) -> None:
+    assert confident(resolve(index, "georgia_xo", "🌸", "Year Four 💜")) == ("pupil", "P0008")
+    assert confident(resolve(index, "georgia_xo", "🌸", "Year Two 💜")) is None
+
+
+def test_the_school_shortened_is_still_this_school(index: RegisterIndex) -> None:
+    row = resolve(index, "gl_22", "Georgia L", "Meadowbank Primary ⚽ year 4")
+    assert confident(row) == ("pupil", "P0008")
 
 
 def test_yr_is_read_as_a_year_group_not_reception(index: RegisterIndex) -> None:
