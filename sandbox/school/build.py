@@ -100,7 +100,8 @@ def _add_extended_forms(
     builder.usernames.update(u.username.lower() for u in every_account)
     extra = builder.followers()
     school.x_followers.extend(extra)
-    school.x_account.followers_count += len(extra)
+    if school.x_account is not None:
+        school.x_account.followers_count += len(extra)
 
 
 def write_sample(
