@@ -22,6 +22,7 @@ from checks.identity.weights import (
     LONGER_SURNAME,
     RUN_TOGETHER,
     SPELLING_VARIANT,
+    SPLIT_NAME,
     SURNAME_FIRST,
     SURNAME_PART,
 )
@@ -129,6 +130,8 @@ def full_name_matches(c: Collector) -> None:
             for b in tokens:
                 if b.end <= a.start or a.end <= b.start:
                     _short_form(c, a.key, a.text, b.key, where(p, source), "")
+    if not c.matches:
+        _split_between_names(c)
     for chunk in p.chunks:
         at = where(p, "username" if chunk not in [t.text for t in p.display_tokens] else "display name")
         for i in range(2, len(chunk) - 1):
@@ -155,6 +158,19 @@ def _short_form(c: Collector, short: str, written: str, surname: str, at: str, e
                 continue
             note = f'"{written.capitalize()}" is {form.shown} cut short, {s_how}{extra}'
             c.add(form.person, "short_form", note, at, BASE["short_form"])
+
+
+def _split_between_names(c: Collector) -> None:
+    """ "Jess 🌸" followed as @smith_2016: the forename in the display name, the surname only in the username."""
+    p = c.profile
+    at = f'display name "{p.display}" with username @{p.handle.lstrip("@")}'
+    firsts = [t for t in p.display_tokens if t.end - t.start == 1 and t.key in c.index.forename_keys]
+    lasts = [t for t in p.handle_tokens if len(t.key) >= 3 and t.key in c.index.by_surname]
+    for a in firsts:
+        for b in lasts:
+            if b.key != a.key:
+                note = " (forename in the display name, surname in the username)"
+                c.full(a.key, b.key, a.text, at, SPLIT_NAME, note, b.text)
 
 
 def fuzzy_surname_matches(c: Collector) -> None:

@@ -12,6 +12,9 @@ from checks.identity.register import Form
 from checks.identity.text import fold_name, squeeze
 from checks.identity.weights import BASE, NICKNAME_PARTIAL
 
+# Words that go with an age or year group ("Lily Y4", "Sam yr 5", "Ava age 9"), not a second name.
+AGE_WORDS = frozenset({"y", "yr", "yrs", "year", "age", "aged", "class", "of"})
+
 
 def _pupil_forms(c: Collector, key: str) -> list[Form]:
     c.index.stats.lookups += 1
@@ -53,6 +56,20 @@ def partial_matches(c: Collector) -> None:
                                 BASE["forename_initial"]
                                 - (NICKNAME_PARTIAL if form.how == "nickname" else 0.0),
                             )
+                if len(b.key) == 1 and len(a.key) > 2:  # "smith_j_2016": surname, then the initial
+                    c.index.stats.lookups += 1
+                    for person in c.index.by_surname.get(a.key, ()):
+                        if (
+                            person.kind in ("pupil", "former_pupil")
+                            and fold_name(person.preferred or person.forename)[:1] == b.key
+                        ):
+                            c.add(
+                                person,
+                                "initial_surname",
+                                f"surname exact + initial {b.key.upper()} (surname first)",
+                                at,
+                                BASE["initial_surname"],
+                            )
                 if len(a.key) == 1 and len(b.key) > 1:
                     c.index.stats.lookups += 1
                     for person in c.index.by_surname.get(b.key, ()):
@@ -71,13 +88,9 @@ def partial_matches(c: Collector) -> None:
         # username's first word ("lily_x").
         alone = source == "display name" or not p.display_tokens
         shortest = 2 if source == "display name" else 3
-        if (
-            alone
-            and singles
-            and (len(singles) == 1 or source == "username")
-            and len(singles[0].key) >= shortest
-        ):
-            a = singles[0]
+        named = [t for t in singles if t.key not in AGE_WORDS]  # "Lily Y4" is a forename and a year group
+        if alone and named and (len(named) == 1 or source == "username") and len(named[0].key) >= shortest:
+            a = named[0]
             for form in _pupil_forms(c, a.key):
                 c.add(
                     form.person,
@@ -101,20 +114,24 @@ def partial_matches(c: Collector) -> None:
                         at,
                         BASE["surname_prefix"],
                     )
-        if len(chunk) >= 4:  # "jsmith", "tcox": an initial then a surname
-            c.index.stats.lookups += 1
-            for person in c.index.by_surname.get(squeeze(chunk[1:]), ()):
-                if (
-                    person.kind in ("pupil", "former_pupil")
-                    and fold_name(person.preferred or person.forename)[:1] == chunk[0]
-                ):
-                    c.add(
-                        person,
-                        "initial_surname",
-                        f'initial {chunk[0].upper()} + surname exact (in "{chunk}")',
-                        at,
-                        BASE["initial_surname"],
-                    )
+        if len(chunk) >= 4:  # "jsmith", "tcox": an initial then a surname; "smithj", "coxt": the other way
+            for initial, surname, order in (
+                (chunk[0], chunk[1:], ""),
+                (chunk[-1], chunk[:-1], ", surname first"),
+            ):
+                c.index.stats.lookups += 1
+                for person in c.index.by_surname.get(squeeze(surname), ()):
+                    if (
+                        person.kind in ("pupil", "former_pupil")
+                        and fold_name(person.preferred or person.forename)[:1] == initial
+                    ):
+                        c.add(
+                            person,
+                            "initial_surname",
+                            f'initial {initial.upper()} + surname exact (in "{chunk}"{order})',
+                            at,
+                            BASE["initial_surname"],
+                        )
     for chunk in [t.text for t in p.handle_tokens if t.end - t.start == 1]:
         # "JessS2016" splits to "jess" + "s" above; "jesss" (forename + initial run together) needs this.
         if len(chunk) >= 4:

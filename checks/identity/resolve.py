@@ -67,9 +67,18 @@ def resolve_member(index: RegisterIndex, member: dict[str, Any]) -> Resolution:
 def resolve_identities(audience: pl.DataFrame, index: RegisterIndex) -> pl.DataFrame:
     """One row per audience member: the best register reading (or unknown) with confidence and evidence."""
     rows = []
+    # One channel seen twice (a YouTube subscriber who also comments): the comment row carries no description,
+    # so it borrows the one the subscription row shows.
+    described = {
+        (m["platform"], m["subject_id"]): m["description"]
+        for m in audience.iter_rows(named=True)
+        if m.get("description")
+    }
     if "location" in audience.columns:
         index.learn_locality(audience["location"].drop_nulls().to_list(), place_words)
     for member in audience.iter_rows(named=True):
+        if not member.get("description") and (member["platform"], member["subject_id"]) in described:
+            member = {**member, "description": described[(member["platform"], member["subject_id"])]}
         kind, person, confidence, evidence = resolve_member(index, member)
         rows.append(
             {

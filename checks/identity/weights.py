@@ -63,6 +63,9 @@ SURNAME_PART = 0.06
 SPELLING_VARIANT = 0.06
 # "jessicasmith2016": run together is how usernames are written, only a nudge below separated words.
 RUN_TOGETHER = 0.02
+# "Jess" as the display name, @smith_2016 as the username: both names, written apart; a little below a full
+# name written together, still above the threshold.
+SPLIT_NAME = 0.04
 # A nickname in a partial name ("Jess S"): an inference on an inference, a nudge below the forename.
 NICKNAME_PARTIAL = 0.02
 

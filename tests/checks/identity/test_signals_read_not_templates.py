@@ -202,3 +202,31 @@ def test_a_transposed_surname_is_a_typo_another_letter_is_only_possible(
     index: RegisterIndex, name: str, expected: tuple[str, str] | None
 ) -> None:
     assert confident(resolve(index, "gl_x", name)) == expected
+
+
+@pytest.mark.parametrize("handle", ["coxt2019", "cox_t_y3"])
+def test_a_surname_then_an_initial(index: RegisterIndex, handle: str) -> None:
+    assert confident(resolve(index, handle, "🦖")) == ("pupil", "P0001")
+
+
+def test_forename_in_the_display_name_surname_in_the_username(index: RegisterIndex) -> None:
+    row = resolve(index, "grant_fam", "Isabella 🌸")
+    assert confident(row) == ("pupil", "P0004")
+    assert "surname in the username" in row["evidence"]
+    assert resolve(index, "grant_fam", "Harriet 🌸")["person_kind"] == "unknown"
+
+
+def test_a_year_group_beside_the_forename_is_not_a_second_name(index: RegisterIndex) -> None:
+    assert confident(resolve(index, "sk8_9", "Georgia Y4", "Meadowbank ⚽")) == ("pupil", "P0008")
+
+
+def test_a_commenter_borrows_the_description_of_the_same_channel_subscribing(index: RegisterIndex) -> None:
+    subscriber = yt_member("UCgeorgia0000000000000001", "Georgia") | {
+        "description": "Year 4 at Meadowbank 🎨"
+    }
+    commenter = yt_member("UCgeorgia0000000000000001", "Georgia", relation="commenter", handle="@georgia")
+    rows = list(resolve_identities(audience(subscriber, commenter), index).iter_rows(named=True))
+    assert [(r["relation"], r["person_kind"], r["person_id"]) for r in rows] == [
+        ("subscriber", "pupil", "P0008"),
+        ("commenter", "pupil", "P0008"),
+    ]
