@@ -20,20 +20,28 @@ _SELF_KIN = re.compile(rf"\b({_KIN})\s+(of|to)\b|#?\b({_KIN})life\b|\bproud\s+({
 # Jobs and workplaces: a primary-age child does not describe themself by a job. "future vet" does not count.
 _JOBS = (
     r"teacher|headteacher|head teacher|deputy head|teaching assistant|senco|governor|nurse|midwife|paramedic"
-    r"|doctor|gp|surgeon|dentist|pharmacist|engineer|electrician|plumber|joiner|builder|mechanic|accountant"
-    r"|solicitor|lawyer|barrister|civil servant|police officer|firefighter|manager|director|consultant|ceo"
-    r"|founder|owner|chef|hairdresser|barber|driver|architect|developer|designer|photographer|journalist"
-    r"|councillor|vicar|lecturer|researcher|retired|apprentice|student|barista|entrepreneur|business owner"
-    r"|self[- ]employed|freelance|freelancer|nhs|hgv"
+    r"|doctor|gp|surgeon|dentist|pharmacist|engineer|electrician|plumber|joiner|mechanic|accountant"
+    r"|solicitor|lawyer|barrister|civil servant|police officer|firefighter|consultant"
+    r"|hairdresser|barber|architect|journalist|councillor|vicar|lecturer|researcher|retired|barista"
+    r"|business owner|self[- ]employed|freelance|freelancer|nhs|hgv"
+)
+# Titles a child also gives themself on a channel ("Minecraft builder", "game developer", "CEO of my channel",
+# "Year 5 student"): an adult cue only when nothing in the profile says school age.
+_HOBBY_JOBS = (
+    r"builder|developer|designer|owner|director|manager|founder|ceo|chef|driver|photographer|student|apprentice"
+    r"|entrepreneur"
 )
 _JOB = re.compile(rf"\b({_JOBS})s?\b", re.IGNORECASE)
+_HOBBY_JOB = re.compile(rf"\b({_HOBBY_JOBS})s?\b", re.IGNORECASE)
+# "since 2009", "est. 2012": an adult only if the year is before the child could have done anything (scoring.py).
+_SINCE = re.compile(r"\b(?:since|est\.?|established)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _NOT_JOB = re.compile(
     r"\b(future|wannabe|want to be|wanna be|gonna be|going to be|dream(?:s)? of being)\s+(?:an?\s+)?$",
     re.IGNORECASE,
 )
 _EMPLOYER = re.compile(
     r"\b(works?|working|employed|volunteer(?:s|ing)?)\s+(at|for|in)\b|\b(views|opinions)\s+(are\s+)?my\s+own\b"
-    r"|\bsince\s+(19|20)\d\d\b|\b(uni|university)\s+of\b|\b(sixth form|alumni|alumnus|graduate)\b",
+    r"|\b(uni|university)\s+of\b|\b(sixth form|alumni|alumnus|graduate)\b",
     re.IGNORECASE,
 )
 # An adult's life said in passing: a spouse, children of one's own, a mortgage, a season ticket, a degree.
@@ -41,8 +49,7 @@ _ADULT_LIFE = re.compile(
     r"\b(married|wife|husband|hubby|fianc[ée]e?|my (?:kids|children|son|daughter|grandkids|grandchildren)"
     r"|(?:two|three|four|\d) (?:kids|children|grandkids|grandchildren)|grandkids|grandchildren|mortgage"
     r"|season ticket(?: holder)?|pints?|real ale|wine o'?clock|phd|msc|bsc|mba|retired|pensioner"
-    r"|years? (?:in the (?:trade|job|industry)|of experience|married)|small business|plumbing|roofing|landlord"
-    r"|est\.? (?:19|20)\d\d)\b",
+    r"|years? (?:in the (?:trade|job|industry)|of experience|married)|small business|plumbing|roofing|landlord)\b",
     re.IGNORECASE,
 )
 _YEAR_GROUP = re.compile(
@@ -103,6 +110,11 @@ def adult_cues(bio: str | None) -> list[Cue]:
         if _NOT_JOB.search(text[: match.start()]):
             continue
         cues.append(Cue("adult", "job", match.group(0), "bio"))
+    for match in _HOBBY_JOB.finditer(text):
+        if not _NOT_JOB.search(text[: match.start()]):
+            cues.append(Cue("adult", "hobby_job", match.group(0), "bio"))
+    for match in _SINCE.finditer(text):
+        cues.append(Cue("adult", f"since:{match.group(1)}", match.group(0), "bio"))
     for match in _EMPLOYER.finditer(text):
         cues.append(Cue("adult", "employer", match.group(0), "bio"))
     for match in _ADULT_LIFE.finditer(text):
@@ -265,15 +277,23 @@ _A_SCHOOL = re.compile(
 )
 
 
+_PRIMARY_WORDS = frozenset({"primary", "junior", "juniors", "infant", "infants"})
+
+
 def other_school_cues(bio: str | None, phrases: set[str]) -> list[Cue]:
-    """Schools named in the bio that are not this school: a child at another school is not our pupil."""
+    """Schools named in the bio that are not this school: a child at another school is not our pupil. An
+    "Academy" or "School" counts only beside a year group ("Year 5 at Oakwood Academy"): alone it is as often a
+    football academy, a dance school or a swimming club."""
     if not bio:
         return []
+    with_year = bool(_YEAR_GROUP.search(plain_text(bio)) or _YEAR_WORD.search(plain_text(bio)))
     ours = {word for phrase in phrases for word in phrase.split()} - GENERIC_SCHOOL_WORDS
     cues = []
     for match in _A_SCHOOL.finditer(plain_text(bio)):
-        named = set(fold_name(match.group(1)).split()) - GENERIC_SCHOOL_WORDS
+        words = set(fold_name(match.group(1)).split())
+        named = words - GENERIC_SCHOOL_WORDS
+        is_school = bool(words & _PRIMARY_WORDS) or with_year
         # A school sharing a word of this one's name ("Cherry Tree Primary") may be this school, shortened.
-        if named and not (named & ours):
+        if is_school and named and not (named & ours):
             cues.append(Cue("other_school", match.group(1), match.group(1), "bio"))
     return cues

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from checks.identity.cues import Cue
 from checks.identity.profile import Match, Profile
 from checks.identity.register import GENERIC_PLACES, Person, RegisterIndex, age_on
 from checks.identity.text import fold_name, plain_text
@@ -46,12 +47,23 @@ def _rule_out(m: Match, why: str) -> bool:
     return False
 
 
+def _says_adult(cue: Cue, profile: Profile, dob: date | None) -> bool:
+    """Whether an adult cue holds against a child: a title children also use ("builder", "student") does not when
+    the profile gives a school age; "since 2019" does not when the child was five or more by then."""
+    if cue.value == "hobby_job":
+        return not (profile.school or any(c.kind in ("year_group", "class_of") for c in profile.age))
+    if cue.value.startswith("since:"):
+        return dob is None or int(cue.value.removeprefix("since:")) < dob.year + EARLIEST_ACCOUNT_AGE
+    return True
+
+
 def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
     """Age and account-age checks for a pupil reading; False when the profile rules the pupil out."""
     person, dob = m.person, m.person.date_of_birth
     minor = person.kind == "pupil" or (dob is not None and age_on(dob, index.as_of) < ADULT_AGE)
-    if minor and profile.adult:
-        said = ", ".join(f'"{c.quote}"' for c in profile.adult[:3])
+    firm = [c for c in profile.adult if _says_adult(c, profile, dob)]
+    if minor and firm:
+        said = ", ".join(f'"{c.quote}"' for c in firm[:3])
         aged = f" (aged {age_on(dob, index.as_of)})" if dob else ""
         return _rule_out(m, f"bio says {said}: an adult's life, not a child's{aged}")
     if person.kind == "pupil" and profile.other_school and not profile.school:
@@ -138,7 +150,7 @@ def _other_job(profile: Profile, m: Match) -> str | None:
     role = f" {_words(m.person.role or '')} "
     for cue in profile.adult:
         job = cue.quote.lower()
-        if cue.value == "job" and job not in _SCHOOL_JOBS and f" {_words(job)} " not in role:
+        if cue.value in ("job", "hobby_job") and job not in _SCHOOL_JOBS and f" {_words(job)} " not in role:
             return cue.quote
     return None
 

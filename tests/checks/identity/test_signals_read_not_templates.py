@@ -230,3 +230,24 @@ def test_a_commenter_borrows_the_description_of_the_same_channel_subscribing(ind
         ("subscriber", "pupil", "P0008"),
         ("commenter", "pupil", "P0008"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("bio", "pupil"),
+    [
+        ("Year 4 student at Meadowbank 🎮 Minecraft builder", True),  # a child's titles, with a school age
+        ("Making videos since 2024 🎮 yr 4", True),  # since a year the child was old enough
+        ("Minecraft builder and game developer", False),  # the same titles with nothing to say school age
+        ("Making videos since 2009", False),  # before she was born
+    ],
+)
+def test_titles_children_use_count_as_adult_only_without_a_school_age(
+    index: RegisterIndex, bio: str, pupil: bool
+) -> None:
+    row = resolve(index, "georgia_lane", "Georgia Lane", bio)
+    assert (row["person_kind"] == "pupil") is pupil
+
+
+def test_a_football_academy_is_not_another_school(index: RegisterIndex) -> None:
+    row = resolve(index, "georgia_lane", "Georgia Lane", "Leeds United Academy ⚽ Meadowbank")
+    assert confident(row) == ("pupil", "P0008")
