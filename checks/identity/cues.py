@@ -15,7 +15,12 @@ _KIN = (
     r"|nan|nana|nanna|nanny|granny|grandparent|grandparents|stepmum|stepdad|wife|husband|parent"
 )
 _KIN_WORD = re.compile(rf"\b({_KIN})s?\b", re.IGNORECASE)
-_NOT_SELF = re.compile(r"\b(my|our|me|love|luv|miss|with|for|to|and)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_NOT_SELF = re.compile(r"\b(my|our|me|love|luv|miss|with|for|to|and|by)\s+(?:\w+\s+)?$", re.IGNORECASE)
+# "Parent-managed account", "Mum runs this channel": a child's account an adult looks after, not an adult's own.
+_MANAGES = re.compile(
+    r"^s?\s*(?:[-‐/]\s*)?(?:managed|supervised|monitored|controlled|approved|run|runs|manages|helps|checks)\b",
+    re.IGNORECASE,
+)
 _SELF_KIN = re.compile(rf"\b({_KIN})\s+(of|to)\b|#?\b({_KIN})life\b|\bproud\s+({_KIN})\b", re.IGNORECASE)
 # Jobs and workplaces: a primary-age child does not describe themself by a job. "future vet" does not count.
 _JOBS = (
@@ -102,7 +107,7 @@ def adult_cues(bio: str | None) -> list[Cue]:
     for match in _SELF_KIN.finditer(text):
         cues.append(Cue("adult", "parent", match.group(0), "bio"))
     for match in _KIN_WORD.finditer(text):
-        if _NOT_SELF.search(text[: match.start()]):
+        if _NOT_SELF.search(text[: match.start()]) or _MANAGES.search(text[match.end() :]):
             continue
         if not any(c.quote.lower().find(match.group(0).lower()) >= 0 for c in cues):
             cues.append(Cue("adult", "kin", match.group(0), "bio"))

@@ -251,3 +251,9 @@ def test_titles_children_use_count_as_adult_only_without_a_school_age(
 def test_a_football_academy_is_not_another_school(index: RegisterIndex) -> None:
     row = resolve(index, "georgia_lane", "Georgia Lane", "Leeds United Academy ⚽ Meadowbank")
     assert confident(row) == ("pupil", "P0008")
+
+
+@pytest.mark.parametrize("bio", ["Parent-managed account 🎮", "Mum runs this channel", "managed by a parent"])
+def test_a_child_account_an_adult_looks_after_is_still_the_child(index: RegisterIndex, bio: str) -> None:
+    assert confident(resolve(index, "georgia_lane", "Georgia Lane", bio)) == ("pupil", "P0008")
+    assert resolve(index, "georgia_lane", "Georgia Lane", "Mum of 2, runner")["person_kind"] != "pupil"
