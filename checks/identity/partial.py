@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from checks.identity.candidates import Collector
 from checks.identity.evidence import form_note, where
-from checks.identity.register import Form
+from checks.identity.register import Form, Person
 from checks.identity.text import fold_name, squeeze
 from checks.identity.weights import BASE, NICKNAME_PARTIAL
 
 # Words that go with an age or year group ("Lily Y4", "Sam yr 5", "Ava age 9"), not a second name.
 AGE_WORDS = frozenset({"y", "yr", "yrs", "year", "age", "aged", "class", "of"})
+
+
+def initials_of(person: Person) -> set[str]:
+    """The initials a child may go by: of the forename and of the preferred name ("S" for Alexander called Sasha)."""
+    return {fold_name(name)[:1] for name in (person.forename, person.preferred) if name}
 
 
 def _pupil_forms(c: Collector, key: str) -> list[Form]:
@@ -59,10 +64,7 @@ def partial_matches(c: Collector) -> None:
                 if len(b.key) == 1 and len(a.key) > 2:  # "smith_j_2016": surname, then the initial
                     c.index.stats.lookups += 1
                     for person in c.index.by_surname.get(a.key, ()):
-                        if (
-                            person.kind in ("pupil", "former_pupil")
-                            and fold_name(person.preferred or person.forename)[:1] == b.key
-                        ):
+                        if person.kind in ("pupil", "former_pupil") and b.key in initials_of(person):
                             c.add(
                                 person,
                                 "initial_surname",
@@ -73,10 +75,7 @@ def partial_matches(c: Collector) -> None:
                 if len(a.key) == 1 and len(b.key) > 1:
                     c.index.stats.lookups += 1
                     for person in c.index.by_surname.get(b.key, ()):
-                        if (
-                            person.kind in ("pupil", "former_pupil")
-                            and fold_name(person.preferred or person.forename)[:1] == a.key
-                        ):
+                        if person.kind in ("pupil", "former_pupil") and a.key in initials_of(person):
                             c.add(
                                 person,
                                 "initial_surname",
@@ -121,10 +120,7 @@ def partial_matches(c: Collector) -> None:
             ):
                 c.index.stats.lookups += 1
                 for person in c.index.by_surname.get(squeeze(surname), ()):
-                    if (
-                        person.kind in ("pupil", "former_pupil")
-                        and fold_name(person.preferred or person.forename)[:1] == initial
-                    ):
+                    if person.kind in ("pupil", "former_pupil") and initial in initials_of(person):
                         c.add(
                             person,
                             "initial_surname",

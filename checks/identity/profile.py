@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,13 @@ from typing import Any
 from checks.identity.cues import Cue, age_cues
 from checks.identity.register import Person, RegisterIndex
 from checks.identity.text import TITLES, fold_name, split_username, squeeze
+
+
+_GLUED_YEAR = re.compile(r"^([a-z]+?)(?:year|yr|y)\d{1,2}$")
+
+
+def _split_digits(handle: str) -> list[str]:
+    return split_username(handle)[1][-1:] if handle else []
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,10 @@ def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
     unsplit = fold_name(handle).split()
     handle_words = list(dict.fromkeys([*split_words, *unsplit]))
     chunks = [w for w in handle_words if len(w) >= 4]
+    # "tcoxy3", "jsmithyr5": a year group glued on in lower case; the name is the chunk without it.
+    glued = _GLUED_YEAR.search(fold_name(handle).replace(" ", "") + "".join(_split_digits(handle)))
+    if glued and len(glued.group(1)) >= 4:
+        chunks.append(glued.group(1))
     if len(words) == 1 and len(words[0]) >= 5:
         chunks.append(words[0])
     handle_titles = []

@@ -257,3 +257,16 @@ def test_a_football_academy_is_not_another_school(index: RegisterIndex) -> None:
 def test_a_child_account_an_adult_looks_after_is_still_the_child(index: RegisterIndex, bio: str) -> None:
     assert confident(resolve(index, "georgia_lane", "Georgia Lane", bio)) == ("pupil", "P0008")
     assert resolve(index, "georgia_lane", "Georgia Lane", "Mum of 2, runner")["person_kind"] != "pupil"
+
+
+def test_a_year_group_glued_on_in_lower_case(index: RegisterIndex) -> None:
+    assert confident(resolve(index, "tcoxy3", "🦖")) == ("pupil", "P0001")
+    assert confident(resolve(index, "tcoxy5", "🦖")) is None
+
+
+def test_the_initial_of_the_preferred_name_counts() -> None:
+    rows = [pupil("P0001", "Alexander", "Petrov", preferred="Sasha", born=date(2017, 3, 3), year="4")]
+    frames = register_frames(rows, STAFF, PARENTS)
+    index = RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
+    assert confident(resolve(index, "spetrov17", "🎮")) == ("pupil", "P0001")
+    assert confident(resolve(index, "apetrov17", "🎮")) == ("pupil", "P0001")
