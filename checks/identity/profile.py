@@ -12,12 +12,11 @@ from checks.identity.cues import Cue, age_cues
 from checks.identity.register import Person, RegisterIndex
 from checks.identity.text import TITLES, fold_name, split_username, squeeze
 
-
 _GLUED_YEAR = re.compile(r"^([a-z]+?)(?:year|yr|y)\d{1,2}$")
 
 
 def _split_digits(handle: str) -> list[str]:
-    return split_username(handle)[1][-1:] if handle else []
+    return list(split_username(handle)[1][-1:]) if handle else []
 
 
 @dataclass(frozen=True)
