@@ -6,6 +6,8 @@ sharing that forename (or the people sharing that surname): scoring drops them u
 
 from __future__ import annotations
 
+import itertools
+
 from checks.identity.candidates import Collector
 from checks.identity.evidence import form_note, where
 from checks.identity.register import Form, Person
@@ -26,9 +28,22 @@ def _pupil_forms(c: Collector, key: str) -> list[Form]:
     return c.index.pupils_by_forename.get(key, [])
 
 
+def _initials_given(c: Collector) -> dict[str, set[str]]:
+    """Forename key -> surname initials the profile spells beside it ("Jess S", "ElsieW2017", "jesss")."""
+    p = c.profile
+    given: dict[str, set[str]] = {}
+    for tokens in (p.display_tokens, p.handle_tokens):
+        singles = [t for t in tokens if t.end - t.start == 1]
+        for a, b in itertools.pairwise(singles):
+            if b.start == a.start + 1 and len(b.key) == 1 and len(a.key) > 1 and b.key not in AGE_WORDS:
+                given.setdefault(a.key, set()).add(b.key)
+    return given
+
+
 def partial_matches(c: Collector) -> None:
     """Weak name evidence, looked at only when the profile also gives an age or school cue to check it against."""
     p = c.profile
+    initials = _initials_given(c)
     for source, tokens in (("display name", p.display_tokens), ("username", p.handle_tokens)):
         at = where(p, source)
         singles = [t for t in tokens if t.end - t.start == 1]
@@ -91,6 +106,8 @@ def partial_matches(c: Collector) -> None:
         if alone and named and (len(named) == 1 or source == "username") and len(named[0].key) >= shortest:
             a = named[0]
             for form in _pupil_forms(c, a.key):
+                if a.key in initials and fold_name(form.person.surname)[:1] not in initials[a.key]:
+                    continue  # "Elsie" with "ElsieW2017": an Elsie whose surname starts otherwise is contradicted
                 c.add(
                     form.person,
                     "forename_only",

@@ -123,15 +123,13 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
 
 
 def _number_reading(number: int, person: Person, dob: date | None, index: RegisterIndex) -> str | None:
-    """What a username's closing number says of this candidate: a two-digit birth year, the year group or the
-    age when it fits one of them, else nothing (noise, as most such numbers are)."""
+    """What a username's closing number says of this candidate: a two-digit birth year or the year group when it
+    fits one of them, else nothing (noise, as most such numbers are)."""
     if dob is not None and number == dob.year % 100 and number >= 10:
         return f"born {dob.year}"
     if person.kind == "pupil" and person.year_group == str(number):
         return f"Year {person.year_group}"
-    if dob is not None and number == age_on(dob, index.as_of):
-        return f"aged {number}"
-    return None
+    return None  # not read as an age: ages 4-11 are the commonest noise digits
 
 
 def _words(text: str) -> str:
@@ -176,12 +174,19 @@ def _staff_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
         return False  # "Sarah R" is a member of staff only when the bio says where or what she teaches
     if not (profile.school or teaching):
         job = _other_job(profile, m)
-        place = f' and lives in "{profile.location}"' if _elsewhere(index, profile) else ""
-        if job:
-            return _rule_out(m, f'bio says "{job}"{place}, not {m.person.role or "a school role"}')
-        if place:
+        elsewhere = _elsewhere(index, profile)
+        if job and elsewhere:  # works and lives somewhere else: another person of that name
+            return _rule_out(
+                m,
+                f'bio says "{job}" and lives in "{profile.location}", not {m.person.role or "a school role"}',
+            )
+        if elsewhere:
             m.score -= ELSEWHERE_STAFF
             m.against.append(f'location "{profile.location}" is not where the school\'s audience is')
+        elif job:  # staff have second jobs and partners' jobs in their bios: said, not weighed
+            m.against.append(
+                f'bio says "{job}" (not {m.person.role or "a school role"}), lives locally or unsaid'
+            )
     if profile.school:
         m.score += SCHOOL_CUE_STAFF
         m.reasons.append(f'bio names the school ("{profile.school[0].quote}")')

@@ -92,9 +92,9 @@ USERNAME_AGREES = 0.03
 ONLY_ONE = 0.05
 
 # --- counter-evidence: what places a namesake elsewhere -------------------------------------------------------
-# The bio gives a job that is not the staff member's (a dentist, not a teacher) and names neither the school
-# nor teaching: another person with that name, so the reading falls below the review floor.
-OTHER_JOB_STAFF = 0.35
+# A job in the bio that is not the staff member's (a dentist, not a teacher) together with a location elsewhere
+# rules the staff reading out (scoring.py); a job alone is said in the evidence, not weighed: staff list second
+# jobs and partners' jobs.
 # The location names a place the school's audience does not (Glasgow, when most followers say Leeds): staff may
 # live a town away, so alone only enough to turn a confident reading into a possible one.
 ELSEWHERE_STAFF = 0.10

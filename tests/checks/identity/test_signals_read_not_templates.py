@@ -270,3 +270,23 @@ def test_the_initial_of_the_preferred_name_counts() -> None:
     index = RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
     assert confident(resolve(index, "spetrov17", "🎮")) == ("pupil", "P0001")
     assert confident(resolve(index, "apetrov17", "🎮")) == ("pupil", "P0001")
+
+
+def test_a_username_initial_rules_out_namesakes_with_another_surname() -> None:
+    rows = [
+        pupil("P0001", "Elsie", "Wood", born=date(2017, 3, 30), year="5"),
+        pupil("P0002", "Elsie", "Hart", born=date(2017, 6, 1), year="4"),
+    ]
+    frames = register_frames(rows, STAFF, PARENTS)
+    index = RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
+    assert confident(resolve(index, "ElsieW2017", "Elsie ✨")) == ("pupil", "P0001")
+
+
+def test_a_staff_member_with_a_second_job_living_locally_is_kept(index: RegisterIndex) -> None:
+    row = resolve(index, "emma_clarke", "Emma Clarke", "Electrician. Tea and books.", location="Leeds")
+    assert confident(row) == ("staff_personal", "S005")
+    assert "Electrician" in row["evidence"]
+
+
+def test_a_closing_number_is_not_read_as_an_age(index: RegisterIndex) -> None:
+    assert confident(resolve(index, "georgia9", "Georgia")) is None  # aged 9, Year 4, born 2017: noise
