@@ -147,12 +147,10 @@ def full_name_matches(c: Collector) -> None:
 
 def _short_form(c: Collector, short: str, written: str, surname: str, at: str, extra: str) -> None:
     """ "Ayo Nwosu" for Ayomide Nwosu: a forename cut short, with the surname as the register has it."""
-    if surname not in c.index.by_surname:
-        return
+    if surname not in c.index.by_surname or short == surname or short in c.index.by_surname:
+        return  # a known surname is not a forename cut short ("SShah": Shah, not Shahid)
     c.index.stats.lookups += 1
-    for full in c.index.forenames_by_start.get(short[:3], ()):
-        if not full.startswith(short) or full == short:
-            continue
+    for full in c.index.forenames_by_start.get(short, ()):
         for form, s_how in c.index.full.get((full, surname), ()):
             if s_how != "surname exact":
                 continue

@@ -153,7 +153,7 @@ def age_cues(handle: str | None, bio: str | None, display: str | None, as_of: da
             if value.lower() in ("r", "reception") or 1 <= int(value) <= 13:
                 cues.append(Cue("year_group", year_group_value(value), match.group(0).strip(" _-.,"), where))
         if where == "username":
-            cues += _glued_username_cues(raw, cues)
+            cues += _glued_username_cues(raw, cues, as_of)
         class_spans = [m.span() for m in _CLASS_OF.finditer(text)]
         for match in _FOUR_DIGITS.finditer(text):
             if any(a <= match.start() < b for a, b in class_spans):
@@ -168,7 +168,7 @@ def age_cues(handle: str | None, bio: str | None, display: str | None, as_of: da
     return cues
 
 
-def _glued_username_cues(handle: str, found: list[Cue]) -> list[Cue]:
+def _glued_username_cues(handle: str, found: list[Cue], as_of: date) -> list[Cue]:
     """Year groups glued to a name ("TCoxY3") and a closing number ("bwisniewski19"), read on the username
     spaced as a person reads it."""
     spaced = spaced_username(handle)
@@ -184,9 +184,15 @@ def _glued_username_cues(handle: str, found: list[Cue]) -> list[Cue]:
             quote = match.group(0).strip(" _-.,").replace(" ", "")
             cues.append(Cue("year_group", year_group_value(value), quote, "username"))
     trailing = _TRAILING_NUMBER.search(spaced)
-    if trailing and trailing.end() not in year_group_ends:
+    if trailing and trailing.end() not in year_group_ends and _may_be_school_age(int(trailing.group(1)), as_of):
         cues.append(Cue("number", trailing.group(1), trailing.group(1), "username"))
     return cues
+
+
+def _may_be_school_age(number: int, as_of: date) -> bool:
+    """A year group (1-13) or the last two digits of a school-age child's birth year; anything else is noise."""
+    born = {(as_of.year - age) % 100 for age in range(3, 19)}
+    return 1 <= number <= 13 or number in born
 
 
 GENERIC_SCHOOL_WORDS = frozenset(

@@ -6,11 +6,14 @@ sharing that forename (or the people sharing that surname): scoring drops them u
 
 from __future__ import annotations
 
+import functools
 import itertools
+from datetime import date
 
 from checks.identity.candidates import Collector
 from checks.identity.evidence import form_note, where
-from checks.identity.register import Form, Person
+from checks.identity.profile import Profile
+from checks.identity.register import Form, Person, age_on
 from checks.identity.text import fold_name, squeeze
 from checks.identity.weights import BASE, NICKNAME_PARTIAL
 
@@ -18,14 +21,38 @@ from checks.identity.weights import BASE, NICKNAME_PARTIAL
 AGE_WORDS = frozenset({"y", "yr", "yrs", "year", "age", "aged", "class", "of"})
 
 
-def initials_of(person: Person) -> set[str]:
+def initials_of(person: Person) -> frozenset[str]:
     """The initials a child may go by: of the forename and of the preferred name ("S" for Alexander called Sasha)."""
-    return {fold_name(name)[:1] for name in (person.forename, person.preferred) if name}
+    return _initials(person.forename, person.preferred)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _initials(forename: str, preferred: str | None) -> frozenset[str]:
+    return frozenset(fold_name(name)[:1] for name in (forename, preferred) if name)
 
 
 def _pupil_forms(c: Collector, key: str) -> list[Form]:
     c.index.stats.lookups += 1
     return c.index.pupils_by_forename.get(key, [])
+
+
+def _an_age_cue_fits(person: Person, p: Profile, as_of: date) -> bool:
+    """A cheap pre-check of scoring's age checks: does any age cue agree with this pupil?"""
+    dob = person.date_of_birth
+    for cue in p.age:
+        if cue.kind == "year_group" and cue.value == person.year_group:
+            return True
+        if dob is None:
+            continue
+        if cue.kind == "birth_year" and int(cue.value) == dob.year:
+            return True
+        if cue.kind == "number" and (int(cue.value) == dob.year % 100 or cue.value == person.year_group):
+            return True
+        if cue.kind == "class_of" and person.class_of is not None and int(cue.value) == person.class_of:
+            return True
+        if cue.kind == "age" and abs(int(cue.value) - age_on(dob, as_of)) <= 1:
+            return True
+    return False
 
 
 def _initials_given(c: Collector) -> dict[str, set[str]]:
@@ -108,6 +135,8 @@ def partial_matches(c: Collector) -> None:
             for form in _pupil_forms(c, a.key):
                 if a.key in initials and fold_name(form.person.surname)[:1] not in initials[a.key]:
                     continue  # "Elsie" with "ElsieW2017": an Elsie whose surname starts otherwise is contradicted
+                if not p.school and not _an_age_cue_fits(form.person, p, c.index.as_of):
+                    continue  # scoring would drop it (no cue to check it against): not worth a candidate
                 c.add(
                     form.person,
                     "forename_only",

@@ -221,7 +221,7 @@ class RegisterIndex:
         self.by_surname: dict[str, list[Person]] = defaultdict(list)
         self.pupils_by_forename: dict[str, list[Form]] = defaultdict(list)
         self.staff_by_forename: dict[str, list[Form]] = defaultdict(list)
-        # Forename keys of pupils and staff, longest first per first three letters: "ayo" -> ["ayomide", ...]
+        # Forename keys of pupils and staff by every beginning of three letters or more: "ayo" -> {"ayomide", ...}
         self.forenames_by_start: dict[str, set[str]] = defaultdict(set)
         self.surname_deletes: dict[str, set[str]] = defaultdict(set)
         self.staff_by_name: dict[tuple[str, str], Person] = {}
@@ -316,7 +316,8 @@ class RegisterIndex:
         if pupil or person.kind == "staff":
             for form in forms:
                 if form.how != "nickname" and len(form.key) >= 4:
-                    self.forenames_by_start[form.key[:3]].add(form.key)
+                    for end in range(3, len(form.key)):
+                        self.forenames_by_start[form.key[:end]].add(form.key)
 
     def staff_with_surname(self, key: str) -> list[Person]:
         self.stats.lookups += 1
