@@ -184,7 +184,11 @@ def _glued_username_cues(handle: str, found: list[Cue], as_of: date) -> list[Cue
             quote = match.group(0).strip(" _-.,").replace(" ", "")
             cues.append(Cue("year_group", year_group_value(value), quote, "username"))
     trailing = _TRAILING_NUMBER.search(spaced)
-    if trailing and trailing.end() not in year_group_ends and _may_be_school_age(int(trailing.group(1)), as_of):
+    if (
+        trailing
+        and trailing.end() not in year_group_ends
+        and _may_be_school_age(int(trailing.group(1)), as_of)
+    ):
         cues.append(Cue("number", trailing.group(1), trailing.group(1), "username"))
     return cues
 

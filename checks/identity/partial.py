@@ -6,7 +6,6 @@ sharing that forename (or the people sharing that surname): scoring drops them u
 
 from __future__ import annotations
 
-import functools
 import itertools
 from datetime import date
 
@@ -19,16 +18,6 @@ from checks.identity.weights import BASE, NICKNAME_PARTIAL
 
 # Words that go with an age or year group ("Lily Y4", "Sam yr 5", "Ava age 9"), not a second name.
 AGE_WORDS = frozenset({"y", "yr", "yrs", "year", "age", "aged", "class", "of"})
-
-
-def initials_of(person: Person) -> frozenset[str]:
-    """The initials a child may go by: of the forename and of the preferred name ("S" for Alexander called Sasha)."""
-    return _initials(person.forename, person.preferred)
-
-
-@functools.lru_cache(maxsize=200_000)
-def _initials(forename: str, preferred: str | None) -> frozenset[str]:
-    return frozenset(fold_name(name)[:1] for name in (forename, preferred) if name)
 
 
 def _pupil_forms(c: Collector, key: str) -> list[Form]:
@@ -105,26 +94,24 @@ def partial_matches(c: Collector) -> None:
                             )
                 if len(b.key) == 1 and len(a.key) > 2:  # "smith_j_2016": surname, then the initial
                     c.index.stats.lookups += 1
-                    for person in c.index.by_surname.get(a.key, ()):
-                        if person.kind in ("pupil", "former_pupil") and b.key in initials_of(person):
-                            c.add(
-                                person,
-                                "initial_surname",
-                                f"surname exact + initial {b.key.upper()} (surname first)",
-                                at,
-                                BASE["initial_surname"],
-                            )
+                    for person in c.index.pupils_by_surname_initial.get((a.key, b.key), ()):
+                        c.add(
+                            person,
+                            "initial_surname",
+                            f"surname exact + initial {b.key.upper()} (surname first)",
+                            at,
+                            BASE["initial_surname"],
+                        )
                 if len(a.key) == 1 and len(b.key) > 1:
                     c.index.stats.lookups += 1
-                    for person in c.index.by_surname.get(b.key, ()):
-                        if person.kind in ("pupil", "former_pupil") and a.key in initials_of(person):
-                            c.add(
-                                person,
-                                "initial_surname",
-                                f"initial {a.key.upper()} + surname exact",
-                                at,
-                                BASE["initial_surname"],
-                            )
+                    for person in c.index.pupils_by_surname_initial.get((b.key, a.key), ()):
+                        c.add(
+                            person,
+                            "initial_surname",
+                            f"initial {a.key.upper()} + surname exact",
+                            at,
+                            BASE["initial_surname"],
+                        )
         # A forename alone: the display name's only word, or (when the display name holds no word, "🌸") the
         # username's first word ("lily_x").
         alone = source == "display name" or not p.display_tokens
@@ -165,15 +152,14 @@ def partial_matches(c: Collector) -> None:
                 (chunk[-1], chunk[:-1], ", surname first"),
             ):
                 c.index.stats.lookups += 1
-                for person in c.index.by_surname.get(squeeze(surname), ()):
-                    if person.kind in ("pupil", "former_pupil") and initial in initials_of(person):
-                        c.add(
-                            person,
-                            "initial_surname",
-                            f'initial {initial.upper()} + surname exact (in "{chunk}"{order})',
-                            at,
-                            BASE["initial_surname"],
-                        )
+                for person in c.index.pupils_by_surname_initial.get((squeeze(surname), initial), ()):
+                    c.add(
+                        person,
+                        "initial_surname",
+                        f'initial {initial.upper()} + surname exact (in "{chunk}"{order})',
+                        at,
+                        BASE["initial_surname"],
+                    )
     for chunk in [t.text for t in p.handle_tokens if t.end - t.start == 1]:
         # "JessS2016" splits to "jess" + "s" above; "jesss" (forename + initial run together) needs this.
         if len(chunk) >= 4:

@@ -221,6 +221,8 @@ class RegisterIndex:
         self.by_surname: dict[str, list[Person]] = defaultdict(list)
         self.pupils_by_forename: dict[str, list[Form]] = defaultdict(list)
         self.staff_by_forename: dict[str, list[Form]] = defaultdict(list)
+        # (surname key, initial of the forename or preferred name) -> pupils, for "jsmith", "TCoxY3", "smith_j"
+        self.pupils_by_surname_initial: dict[tuple[str, str], list[Person]] = defaultdict(list)
         # Forename keys of pupils and staff by every beginning of three letters or more: "ayo" -> {"ayomide", ...}
         self.forenames_by_start: dict[str, set[str]] = defaultdict(set)
         self.surname_deletes: dict[str, set[str]] = defaultdict(set)
@@ -310,6 +312,10 @@ class RegisterIndex:
         if pupil:
             for form in forms:
                 self.pupils_by_forename[form.key].append(form)
+            initials = {fold_name(n)[:1] for n in (person.forename, person.preferred) if n}
+            for skey, _ in surname_keys(person.surname):
+                for initial in initials:
+                    self.pupils_by_surname_initial[(skey, initial)].append(person)
         elif person.kind == "staff":
             for form in forms:
                 self.staff_by_forename[form.key].append(form)
