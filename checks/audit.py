@@ -11,6 +11,7 @@ import duckdb
 from checks.findings import ConfiguredAccount, Finding, RuleContext, Thresholds
 from checks.identity import RegisterIndex, resolve_identities
 from checks.registers import Registers
+from checks.rule_support.archive_posts import note_unchecked_alt_text
 from checks.rules import RULES
 from warehouse.week import CheckOutcome
 
@@ -60,6 +61,7 @@ def run_checks(
             continue
         findings.extend(rule.find(ctx))
         rules_run.append(rule.id)
+    findings = note_unchecked_alt_text(con, findings)
     return CheckOutcome(
         identities=identities,
         findings=[f.as_row(as_of) for f in findings],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -32,6 +32,9 @@ class Finding:
     evidence: str
     # The official account's platform id: keys are built on it, so renaming a handle changes only the label.
     account_id: str = ""
+    # A platform id that tells apart exceptions sharing a subject (two pupils replying in one comment thread);
+    # empty for the one exception a subject has had since keys were first built, so its key never changes.
+    key_qualifier: str = ""
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -47,7 +50,12 @@ class Finding:
     def key(self) -> str:
         # Platform ids only: keys appear in logs and URLs, names never should.
         account = self.account_id or self.account
-        return f"{self.rule}:{self.platform}:{account}:{self.subject_kind}:{self.subject_id}"
+        key = f"{self.rule}:{self.platform}:{account}:{self.subject_kind}:{self.subject_id}"
+        return f"{key}:{self.key_qualifier}" if self.key_qualifier else key
+
+    def keyed_also_on(self, qualifier: str) -> Finding:
+        """The same finding, its key followed by `qualifier` (a platform id, never a name)."""
+        return replace(self, key_qualifier=qualifier)
 
     @property
     def evidence_sha256(self) -> str:

@@ -77,6 +77,10 @@ class SuiteResult:
     blocking: bool
     n_rows: int
     results: list[dict[str, Any]]
+    # Raw suites: what was validated (rows and suite definition), and the week whose outcome was copied
+    # when those were unchanged (checks.raw_frames).
+    content_sha256: str | None = None
+    reused_from: str | None = None
 
     @property
     def stops_run(self) -> bool:

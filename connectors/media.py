@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import requests
 
 from connectors.errors import MediaRefused
-from connectors.paging import Retry, RetryPolicy, call_with_retries
+from connectors.paging import Retry, RetryPolicy, call_with_retries, dropped_connection
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
@@ -37,6 +37,20 @@ class MediaFetcher:
         return call_with_retries(
             lambda: self._fetch_once(target), _classify, self.policy, "media", "download"
         )
+
+    def fetch_if_changed(self, url: str, known_bytes: int | None) -> bytes | None:
+        """The image again if its size at the URL is no longer `known_bytes` (a thumbnail replaced in place),
+        else None. One HEAD request, no retries: a failed check changes nothing and costs no time."""
+        if known_bytes is None:
+            return self.fetch(url)
+        try:
+            with self.session.head(self.resolve(url), timeout=self.timeout, allow_redirects=True) as response:
+                declared = response.headers.get("Content-Length") if response.status_code == 200 else None
+        except requests.RequestException:
+            return None
+        if declared is None or not declared.isdigit() or int(declared) == known_bytes:
+            return None
+        return self.fetch(url)
 
     def _fetch_once(self, url: str) -> bytes:
         with self.session.get(url, stream=True, timeout=self.timeout) as response:
@@ -73,6 +87,7 @@ class _Transient(Exception):
 def _classify(error: Exception) -> Exception:
     if isinstance(error, _Transient):
         return Retry(str(error))
-    if isinstance(error, requests.ConnectionError | requests.Timeout):
+    if dropped_connection(error):
+        # Also a body cut short (ChunkedEncodingError): the image is fetched again, never half stored.
         return Retry(f"connection failed ({type(error).__name__})")
     return error

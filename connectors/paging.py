@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from connectors.errors import ConnectorError, MalformedPage, RateLimited, ServerFailure
+from connectors.errors import ConnectorError, MalformedPage, RateLimited, RateLimitTooLong, ServerFailure
 
 log = logging.getLogger("connectors")
 
 T = TypeVar("T")
+# Waits for a rate-limit reset end this long after it, so the retry never lands a moment early.
+RESET_MARGIN_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,12 @@ class Page:
     request: dict[str, Any]
     fetched_at: datetime
 
+    @property
+    def partial_errors(self) -> list[dict[str, Any]]:
+        """The `errors` X sent beside data in a 200 (objects it could not return); [] for a clean page."""
+        errors = self.payload.get("errors") if isinstance(self.payload, dict) else None
+        return [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -42,10 +50,17 @@ class Snapshot:
     pages: list[Page]
     complete: bool = True
     cursor: str | None = None
+    source: str = "api"  # or "archive": posts read from the X account archive a school downloaded
 
     @property
     def items(self) -> list[dict[str, Any]]:
         return [item for page in self.pages for item in page.items]
+
+    @property
+    def partial_errors(self) -> int:
+        """How many objects the platform said it could not return while answering this stream (X `errors`
+        beside `data`): the stream was read, but not every object in it."""
+        return sum(len(page.partial_errors) for page in self.pages)
 
     def content_sha256(self) -> str:
         # Tokens and etags change between identical fetches; only the objects decide "same data".
@@ -80,9 +95,11 @@ class RetryPolicy:
         return float(min(self.backoff_seconds * (2**attempt), self.max_wait_seconds))
 
     def wait_until(self, reset_epoch: float | None, attempt: int) -> float:
+        """Seconds until a rate-limit window resets (not capped: `call_with_retries` refuses a wait longer
+        than `max_wait_seconds` rather than retrying too early and spending another refusal)."""
         if reset_epoch is None:
             return self.backoff(attempt)
-        return max(0.0, min(reset_epoch - self.clock() + 1.0, self.max_wait_seconds))
+        return max(0.0, reset_epoch - self.clock() + RESET_MARGIN_SECONDS)
 
 
 def call_with_retries(
@@ -117,9 +134,41 @@ def call_with_retries(
                     )
                 raise final from raw_error
             delay = decision.wait if decision.wait is not None else policy.backoff(attempt)
+            # The reset itself is compared (waits carry a 1 s margin): a full 15-minute X window is 900 s.
+            if delay - RESET_MARGIN_SECONDS > policy.max_wait_seconds:
+                raise RateLimitTooLong(
+                    platform,
+                    stream,
+                    f"{decision.reason}; the limit resets in {delay:.0f} s, longer than [api] max_wait_seconds "
+                    f"({policy.max_wait_seconds:.0f} s): run again after the reset",
+                ) from raw_error
             log.warning("%s %s: %s; retrying in %.1f s", platform, stream, decision.reason, delay)
             policy.sleep(delay)
             attempt += 1
+
+
+def dropped_connection(error: BaseException) -> bool:
+    """A connection that failed or closed before the whole body arrived, from any of the HTTP stacks the
+    clients use: requests (tweepy, media), httplib2 and http.client (googleapiclient), google-auth's transport.
+    A short but complete body is a different failure (malformed JSON) and is not matched here."""
+    import http.client
+
+    import httplib2
+    import requests
+    from google.auth.exceptions import TransportError
+
+    if isinstance(error, requests.exceptions.InvalidJSONError):
+        return False  # a complete body that is not JSON: requests files it under IOError too
+    return isinstance(
+        error,
+        requests.ConnectionError
+        | requests.Timeout
+        | requests.exceptions.ChunkedEncodingError
+        | http.client.HTTPException
+        | httplib2.HttpLib2Error
+        | TransportError
+        | OSError,
+    )
 
 
 def utcnow() -> datetime:

@@ -6,9 +6,11 @@ plain lists of objects, never a payload to pick apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
+from connectors.errors import ConnectorError
 from connectors.paging import Snapshot
 
 THUMBNAIL_SIZES = ("maxres", "high", "medium", "default")
@@ -22,6 +24,16 @@ VALIDATED = {
     ("youtube", "comments"): "yt_comments",
 }
 
+# The stream each suite checks (`x_media` is the media X sent beside the posts).
+SUITE_STREAMS = {**{suite: key for key, suite in VALIDATED.items()}, "x_media": ("x", "posts")}
+
+
+def stream_of_suite(suite: str) -> tuple[str, str, str] | None:
+    """(platform, stream, account id) of a raw suite result named `<suite>@<account id>`."""
+    name, _, account_id = suite.partition("@")
+    key = SUITE_STREAMS.get(name)
+    return (key[0], key[1], account_id) if key and account_id else None
+
 
 def post_media(snapshot: Snapshot) -> list[dict[str, Any]]:
     """The media objects X sent beside a posts snapshot's pages (`includes.media`)."""
@@ -33,6 +45,19 @@ def post_media(snapshot: Snapshot) -> list[dict[str, Any]]:
 def thumbnail_url(video: dict[str, Any]) -> str | None:
     thumbnails = (video.get("snippet") or {}).get("thumbnails") or {}
     return next((thumbnails[size]["url"] for size in THUMBNAIL_SIZES if size in thumbnails), None)
+
+
+def thumbnail_version(video: dict[str, Any]) -> str | None:
+    """What the API shows of a video's thumbnail for free: the URL and declared size of every size it lists.
+    A custom thumbnail replaced in place keeps its URL, but the sizes YouTube offers (maxres only for a large
+    enough image) and their dimensions follow the new image; any change fingerprints the thumbnail again."""
+    thumbnails = (video.get("snippet") or {}).get("thumbnails") or {}
+    shown = [
+        f"{size}={thumbnails[size].get('url')}@{thumbnails[size].get('width')}x{thumbnails[size].get('height')}"
+        for size in THUMBNAIL_SIZES
+        if isinstance(thumbnails.get(size), dict)
+    ]
+    return " ".join(shown) or None
 
 
 def media_references(snapshots: Iterable[Snapshot]) -> list[dict[str, Any]]:
@@ -60,6 +85,7 @@ def media_references(snapshots: Iterable[Snapshot]) -> list[dict[str, Any]]:
                         "platform": "youtube",
                         "account_id": snap.account_id,
                         "url": url,
+                        "version": thumbnail_version(video),
                     }
     return [wanted[ref] for ref in sorted(wanted)]
 
@@ -77,3 +103,115 @@ def validation_streams(snapshots: Iterable[Snapshot]) -> dict[str, dict[str, lis
         if suite == "x_posts":
             streams.setdefault("x_media", []).extend(post_media(snap))
     return by_account
+
+
+def unseen_subscribers(snapshots: Iterable[Snapshot], channel_id: str) -> int | None:
+    """How many of a channel's subscribers the API did not list: `statistics.subscriberCount` (rounded to three
+    significant figures by YouTube) minus the visible ones (public subscriptions only, capped near 1,000
+    without an error). None when the count is hidden or either stream was not read."""
+    channel = subscribers = None
+    for snap in snapshots:
+        if snap.platform == "youtube" and snap.account_id == channel_id:
+            if snap.stream == "channel":
+                channel = snap
+            elif snap.stream == "subscribers":
+                subscribers = snap
+    if channel is None or subscribers is None or not channel.items:
+        return None
+    statistics = channel.items[0].get("statistics") or {}
+    if statistics.get("hiddenSubscriberCount"):
+        return None
+    try:
+        total = int(str(statistics.get("subscriberCount")))
+    except (TypeError, ValueError):
+        return None
+    visible = len({(item.get("subscriberSnippet") or {}).get("channelId") for item in subscribers.items})
+    return max(total - visible, 0)
+
+
+def partial_error_counts(snapshots: Iterable[Snapshot]) -> dict[tuple[str, str, str], int]:
+    """(platform, account, stream) -> objects the platform said it could not return, for streams with any."""
+    return {
+        (snap.platform, snap.account_id, snap.stream): snap.partial_errors
+        for snap in snapshots
+        if snap.partial_errors
+    }
+
+
+@dataclass(frozen=True)
+class StreamFailure:
+    """A stream that was not read this run: `failed` (its own call failed) or `skipped` (it needs one that did)."""
+
+    platform: str
+    stream: str
+    account_id: str
+    status: str
+    reason: str
+
+
+@dataclass
+class StreamReads:
+    """Each stream of an account read on its own: one stream's failure never discards another's pages."""
+
+    platform: str
+    account_id: str
+    # Strict: the first failure is raised (callers that cannot use a partial read).
+    strict: bool = False
+    snapshots: list[Snapshot] = field(default_factory=list)
+    failures: list[StreamFailure] = field(default_factory=list)
+    # Set by a failure no later call can get past (a usage cap, credits, the plan, the day's quota).
+    stopped: str | None = None
+
+    def read(self, stream: str, fetch: Callable[[], Snapshot]) -> Snapshot | None:
+        if self.stopped is not None:
+            reason = f"not read: {self.stopped}"
+            self.failures.append(StreamFailure(self.platform, stream, self.account_id, "skipped", reason))
+            return None
+        try:
+            snapshot = fetch()
+        except ConnectorError as error:
+            if self.strict:
+                raise
+            self.failures.append(StreamFailure(self.platform, stream, self.account_id, "failed", str(error)))
+            if error.stops_platform:
+                self.stopped = str(error)
+            return None
+        self.snapshots.append(snapshot)
+        return snapshot
+
+    def set_aside(self, stream: str, reason: str) -> None:
+        """A stream read but refused afterwards (its data failed validation): not stored, counted as failed."""
+        kept = [s for s in self.snapshots if s.stream != stream]
+        if len(kept) != len(self.snapshots):
+            self.snapshots = kept
+            self.failures.append(StreamFailure(self.platform, stream, self.account_id, "failed", reason))
+
+    def skip(self, stream: str, needs: str) -> None:
+        reason = f"not read because {self.platform} {needs} could not be read"
+        self.failures.append(StreamFailure(self.platform, stream, self.account_id, "skipped", reason))
+
+    def outcomes(self) -> list[dict[str, Any]]:
+        """Each stream attempted, in the order read: `complete`, `capped` (paging stopped at the configured
+        limit), `failed` or `skipped`, with the reason and the number of objects read."""
+        read = [
+            {
+                "platform": s.platform,
+                "account_id": s.account_id,
+                "stream": s.stream,
+                "status": "complete" if s.complete else "capped",
+                "reason": None if s.complete else "stopped at the configured page limit ([api] max_*_pages)",
+                "n_items": len(s.items),
+            }
+            for s in self.snapshots
+        ]
+        return read + [
+            {
+                "platform": f.platform,
+                "account_id": f.account_id,
+                "stream": f.stream,
+                "status": f.status,
+                "reason": f.reason,
+                "n_items": 0,
+            }
+            for f in self.failures
+        ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -11,12 +12,45 @@ import requests
 import tweepy
 from requests.adapters import HTTPAdapter
 
-from connectors.errors import AuthFailure, ConnectorError, MalformedPage
-from connectors.paging import Page, Retry, RetryPolicy, Snapshot, call_with_retries, utcnow
+from connectors.errors import (
+    AuthFailure,
+    ConnectorError,
+    CostCapExceeded,
+    CreditsDepleted,
+    MalformedPage,
+    PlanRefused,
+    PlatformErrors,
+    UsageCapped,
+)
+from connectors.paging import (
+    Page,
+    Retry,
+    RetryPolicy,
+    Snapshot,
+    call_with_retries,
+    dropped_connection,
+    utcnow,
+)
+
+log = logging.getLogger("connectors")
 
 X_API_HOST = "https://api.twitter.com"
 USER_FIELDS = ["created_at", "description", "location", "protected", "public_metrics", "verified", "url"]
-TWEET_FIELDS = ["created_at", "author_id", "attachments", "entities", "public_metrics", "lang"]
+TWEET_FIELDS = [
+    "created_at",
+    "author_id",
+    "attachments",
+    "entities",
+    "public_metrics",
+    "lang",
+    "referenced_tweets",
+]
+# Quoted and reposted posts arrive in `includes.tweets`, their images in `includes.media` beside the school's own.
+POST_EXPANSIONS = [
+    "attachments.media_keys",
+    "referenced_tweets.id",
+    "referenced_tweets.id.attachments.media_keys",
+]
 MEDIA_FIELDS = ["media_key", "type", "url", "preview_image_url", "alt_text", "width", "height"]
 FOLLOW_PAGE_SIZE = 1000
 POSTS_PAGE_SIZE = 100
@@ -73,8 +107,63 @@ def make_x_client(
     return client
 
 
+USAGE_CAPPED_TYPE = "https://api.twitter.com/2/problems/usage-capped"
+CLIENT_FORBIDDEN_TYPE = "https://api.twitter.com/2/problems/client-forbidden"
+
+
+def problem_of(error: tweepy.HTTPException) -> dict[str, Any]:
+    """The problem-details body X sent with an error (`type`, `title`, `detail`, `reason`), or {}."""
+    try:
+        body = error.response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def describe_problem(problem: dict[str, Any]) -> str:
+    """`title: detail (type, reason)` as far as X filled them in, for messages a person acts on."""
+    kind = str(problem.get("type", "")).rsplit("/", 1)[-1]
+    parts = [str(problem[key]) for key in ("title", "detail") if problem.get(key)]
+    tags = [tag for tag in (kind, str(problem.get("reason") or "")) if tag and tag != "about:blank"]
+    text = ": ".join(parts) or "no detail given"
+    return f"{text} ({', '.join(dict.fromkeys(tags))})" if tags else text
+
+
+def _remaining(error: tweepy.HTTPException) -> int | None:
+    try:
+        return int(error.response.headers.get("x-rate-limit-remaining", ""))
+    except (TypeError, ValueError):
+        return None
+
+
+def _usage_capped(error: tweepy.HTTPException, problem: dict[str, Any]) -> bool:
+    if problem.get("type") == USAGE_CAPPED_TYPE or problem.get("title") == "UsageCapExceeded":
+        return True
+    # A 429 while the window still has requests left is not the 15-minute limit: waiting cannot help.
+    remaining = _remaining(error)
+    return isinstance(error, tweepy.TooManyRequests) and remaining is not None and remaining > 0
+
+
 def _classify(stream: str, policy: RetryPolicy) -> Callable[[Exception], Exception]:
     def classify(error: Exception) -> Exception:
+        if isinstance(error, tweepy.HTTPException):
+            problem = problem_of(error)
+            status = error.response.status_code
+            if status in (403, 429) and _usage_capped(error, problem):
+                return UsageCapped(
+                    "x",
+                    stream,
+                    f"X usage cap reached ({describe_problem(problem)}): no more X reads are possible until "
+                    "the cap resets; raise the cap or wait for the next billing period in the X developer "
+                    "console, then run again",
+                )
+            if status == 402:
+                return CreditsDepleted(
+                    "x",
+                    stream,
+                    f"X credits are used up (402 {describe_problem(problem)}): buy credits in the X developer "
+                    "console (Billing), then run again",
+                )
         if isinstance(error, tweepy.TooManyRequests):
             # Without x-rate-limit-reset there is nothing to wait for: fall back to exponential backoff.
             wait = None if error.reset_time is None else policy.wait_until(error.reset_time, 0)
@@ -85,17 +174,58 @@ def _classify(stream: str, policy: RetryPolicy) -> Callable[[Exception], Excepti
             return Retry(f"server error {error.response.status_code}")
         if isinstance(error, requests.exceptions.JSONDecodeError):
             return Retry("truncated or malformed JSON body", kind="malformed")
-        if isinstance(error, requests.ConnectionError | requests.Timeout):
+        if dropped_connection(error):
             return Retry(f"connection failed ({type(error).__name__})")
-        if isinstance(error, tweepy.Unauthorized | tweepy.Forbidden):
+        if isinstance(error, tweepy.Forbidden):
+            problem = problem_of(error)
+            if problem.get("type") == CLIENT_FORBIDDEN_TYPE or problem.get("reason") in (
+                "client-not-enrolled",
+                "client-forbidden",
+            ):
+                return PlanRefused(
+                    "x",
+                    stream,
+                    f"refused by X's access plan, not the keys ({describe_problem(problem)}): in the X "
+                    "developer console, attach the app to a Project whose plan includes this endpoint "
+                    "(pay-per-use or Enterprise)",
+                )
             return AuthFailure(
-                "x", stream, f"refused ({error.response.status_code}): check the account's keys"
+                "x", stream, f"refused (403 {describe_problem(problem)}): check the account's keys"
+            )
+        if isinstance(error, tweepy.Unauthorized):
+            return AuthFailure(
+                "x",
+                stream,
+                f"refused (401 {describe_problem(problem_of(error))}): check the account's keys",
             )
         if isinstance(error, tweepy.HTTPException):
             return ConnectorError("x", stream, f"HTTP {error.response.status_code}: {error}")
         return error
 
     return classify
+
+
+def checked_payload(payload: Any, stream: str, data_type: type = list) -> dict[str, Any]:
+    """A 200's body, refused when X sent only `errors` (nothing read is not "nothing there"); `errors` beside
+    `data` are objects X could not return: logged here and counted on the page (`Page.partial_errors`)."""
+    if not isinstance(payload, dict):
+        raise MalformedPage("x", stream, f"expected a JSON object, got {type(payload).__name__}")
+    errors = payload.get("errors")
+    if errors and not isinstance(errors, list):
+        raise MalformedPage("x", stream, "`errors` is not a list")
+    data = payload.get("data")
+    if errors and data is None:
+        first = errors[0] if isinstance(errors[0], dict) else {}
+        raise PlatformErrors(
+            "x",
+            stream,
+            f"X answered with {len(errors)} error(s) and no data ({describe_problem(first)}); nothing was read",
+        )
+    if data is not None and not isinstance(data, data_type):
+        raise MalformedPage("x", stream, f"`data` is not a {'list' if data_type is list else 'JSON object'}")
+    if errors:
+        log.warning("x %s: X could not return %d object(s) of this page: %s", stream, len(errors), errors[:3])
+    return payload
 
 
 def _paginate(
@@ -115,11 +245,8 @@ def _paginate(
         payload = call_with_retries(
             functools.partial(method, **call_params), _classify(stream, policy), policy, "x", stream
         )
-        if not isinstance(payload, dict):
-            raise MalformedPage("x", stream, f"expected a JSON object, got {type(payload).__name__}")
-        data = payload.get("data", [])
-        if not isinstance(data, list):
-            raise MalformedPage("x", stream, "`data` is not a list")
+        payload = checked_payload(payload, stream)
+        data = payload.get("data") or []
         request_record = {k: v for k, v in call_params.items() if k != "user_auth"}
         yield Page("x", stream, account_id, page_no, data, payload, request_record, utcnow())
         token = (payload.get("meta") or {}).get("next_token")
@@ -142,7 +269,8 @@ def get_account(client: tweepy.Client, policy: RetryPolicy) -> dict[str, Any]:
         "x",
         "account",
     )
-    if not isinstance(payload, dict) or not isinstance(payload.get("data"), dict):
+    payload = checked_payload(payload, "account", dict)
+    if not isinstance(payload.get("data"), dict):
         raise MalformedPage("x", "account", "`data` is not a user object")
     return payload
 
@@ -180,7 +308,7 @@ def iter_posts(
     params: dict[str, Any] = {
         "id": user_id,
         "max_results": POSTS_PAGE_SIZE,
-        "expansions": ["attachments.media_keys"],
+        "expansions": POST_EXPANSIONS,
         "media_fields": MEDIA_FIELDS,
         "tweet_fields": TWEET_FIELDS,
         "user_auth": True,
@@ -208,3 +336,119 @@ def collect(
         ]
         cursor = str(max(ids)) if ids else None
     return Snapshot("x", stream, account_id, collected, complete=complete, cursor=cursor)
+
+
+# X bills per object read: "owned reads" (the school's own followers, following and posts, read with its own
+# app and user context) about $0.001 each, other reads about $0.010 (platform-apis.md §2, pricing 2026).
+OWNED_READ_USD = 0.001
+MAX_REACHABLE_POSTS = 3200
+
+
+@dataclass(frozen=True)
+class XCostEstimate:
+    """What one run's X reads of an account are expected to cost, from the account's `public_metrics`."""
+
+    followers: int
+    following: int
+    posts: int
+    usd_per_item: float = OWNED_READ_USD
+
+    @property
+    def items(self) -> int:
+        return 1 + self.followers + self.following + self.posts  # 1: the account itself
+
+    @property
+    def usd(self) -> float:
+        return self.items * self.usd_per_item
+
+    def describe(self) -> str:
+        return (
+            f"about ${self.usd:.2f} ({self.followers} followers + {self.following} following + up to "
+            f"{self.posts} posts at ${self.usd_per_item:.3f} per item)"
+        )
+
+
+def estimate_cost(account: Snapshot | dict[str, Any], since_id: str | None) -> XCostEstimate:
+    """The cost of reading this account's followers, following and new posts once. Without a cursor every
+    reachable post is read (at most 3,200); with one, one page of posts is budgeted (a school posts less)."""
+    user = account.items[0] if isinstance(account, Snapshot) else account
+    metrics = user.get("public_metrics") or {}
+
+    def count(*names: str) -> int:
+        for name in names:
+            value = metrics.get(name)
+            if isinstance(value, int) and value >= 0:
+                return value
+        return 0
+
+    posts = (
+        min(count("tweet_count", "post_count"), MAX_REACHABLE_POSTS) if since_id is None else POSTS_PAGE_SIZE
+    )
+    return XCostEstimate(count("followers_count"), count("following_count"), posts)
+
+
+def guard_cost(account: Snapshot, since_id: str | None, max_usd: float) -> XCostEstimate:
+    """Refuse, before any follower page is read, a run whose estimated X bill is above `max_usd`."""
+    estimate = estimate_cost(account, since_id)
+    if estimate.usd > max_usd:
+        raise CostCapExceeded(
+            "x",
+            "followers",
+            f"this run would cost {estimate.describe()}, above [api] max_x_cost_per_run = ${max_usd:.2f}: "
+            "raise it in school.toml if the bill is expected, or lower [api] max_follow_pages",
+        )
+    return estimate
+
+
+def probe_followers(client: tweepy.Client, user_id: str, policy: RetryPolicy) -> int:
+    """One followers page of a single user (the endpoint, auth and plan a run uses, at the price of one
+    owned read); how many users it returned."""
+    params = {"id": user_id, "max_results": 1, "user_fields": USER_FIELDS, "user_auth": True}
+    payload = call_with_retries(
+        functools.partial(client.get_users_followers, **params),
+        _classify("followers", policy),
+        policy,
+        "x",
+        "followers",
+    )
+    return len(checked_payload(payload, "followers").get("data") or [])
+
+
+LOOKUP_BATCH = 100  # GET /2/tweets takes at most 100 ids a call
+
+
+def look_up_posts(
+    client: tweepy.Client, account_id: str, post_ids: list[str], policy: RetryPolicy
+) -> list[Snapshot]:
+    """`GET /2/tweets?ids=` for the given posts (those with open exceptions), 100 a call, as stream
+    `post_lookup`. X answers a deleted post with an `errors` entry of type `resource-not-found`; the pages with
+    errors are kept as received and the warehouse reads them (a page where every post is present says nothing). A batch that fails after the retries is left out (its posts cannot be
+    checked, so nothing about them changes) and the snapshot is marked incomplete; [] when nothing was read."""
+    ids = sorted({str(i) for i in post_ids if str(i).isdigit()}, key=int)
+    if not ids:
+        return []
+    pages: list[Page] = []
+    complete = True
+    for start in range(0, len(ids), LOOKUP_BATCH):
+        batch = ids[start : start + LOOKUP_BATCH]
+        try:
+            payload = call_with_retries(
+                functools.partial(client.get_tweets, ids=batch, tweet_fields=["author_id"], user_auth=True),
+                _classify("post_lookup", policy),
+                policy,
+                "x",
+                "post_lookup",
+            )
+            if not isinstance(payload, dict) or not isinstance(payload.get("errors", []), list):
+                raise MalformedPage("x", "post_lookup", "expected a JSON object with an `errors` list")
+        except ConnectorError as error:
+            log.warning("x post_lookup: %d posts not checked for deletion: %s", len(batch), error)
+            complete = False
+            continue
+        if not payload.get("errors"):
+            continue  # every post is still there: nothing to record, so re-running a week adds no rows
+        data = payload.get("data", [])
+        items = data if isinstance(data, list) else []
+        request = {"route": "tweets", "ids": ",".join(batch)}
+        pages.append(Page("x", "post_lookup", account_id, len(pages), items, payload, request, utcnow()))
+    return [Snapshot("x", "post_lookup", account_id, pages, complete=complete)] if pages else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -11,12 +12,37 @@ import httplib2
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
-from connectors.errors import AuthFailure, ConnectorError, MalformedPage, QuotaExhausted
-from connectors.paging import Page, Retry, RetryPolicy, Snapshot, call_with_retries, utcnow
+from connectors.errors import (
+    AuthFailure,
+    ConnectorError,
+    MalformedPage,
+    QuotaExhausted,
+    ScopeMissing,
+    SignInExpired,
+)
+from connectors.paging import (
+    Page,
+    Retry,
+    RetryPolicy,
+    Snapshot,
+    call_with_retries,
+    dropped_connection,
+    utcnow,
+)
+from connectors.streams import StreamReads
+
+log = logging.getLogger("connectors")
 
 CHANNEL_PARTS = "snippet,contentDetails,statistics,status"
 VIDEO_PARTS = "snippet,status,contentDetails,statistics"
+SANDBOX_TOKEN_PATH = "/token"  # noqa: S105 - where the sandbox answers Google's token endpoint
 RETRYABLE_403_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
+# Per-video states that mean "no comments to read here", not a failure of the stream.
+NO_COMMENTS = {(403, "commentsDisabled"), (404, "videoNotFound")}
+# commentThreads.list answers one moderation state per call (`published` when none is given); held-for-review
+# and likely-spam threads need the owner's force-ssl token.
+MODERATION_STATES = ("published", "heldForReview", "likelySpam")
+SIGN_IN_AGAIN = "sign in again with `socialaudit auth youtube --client-secrets FILE` as the channel owner"
 
 
 @dataclass(frozen=True)
@@ -36,23 +62,26 @@ def make_youtube_client(
 ) -> Any:
     """A client built from the bundled discovery document (no network at build time)."""
     options = {"api_endpoint": base_url.rstrip("/") + "/"} if base_url else None
+    oauth = credentials.oauth_credentials
     if credentials.sandbox_token is not None:
         from google.oauth2.credentials import Credentials
 
-        creds = Credentials(token=credentials.sandbox_token)
-        return build(
-            "youtube",
-            "v3",
-            credentials=creds,
-            client_options=options,
-            static_discovery=True,
-            cache_discovery=False,
+        # A refreshable token, so that an expired or revoked sign-in takes the path a live one takes.
+        oauth = Credentials(
+            token=credentials.sandbox_token,
+            refresh_token=f"{credentials.sandbox_token}-refresh",
+            client_id="sandbox-client",
+            client_secret="sandbox-secret",  # noqa: S106 - the sandbox's fixed fake client
+            token_uri=(base_url or "").rstrip("/") + SANDBOX_TOKEN_PATH,
         )
-    if credentials.oauth_credentials is not None:
+    elif oauth is not None and base_url and hasattr(oauth, "with_token_uri"):
+        # In a sandbox run, refreshes go to the sandbox's token endpoint, never to Google's.
+        oauth = oauth.with_token_uri(base_url.rstrip("/") + SANDBOX_TOKEN_PATH)
+    if oauth is not None:
         return build(
             "youtube",
             "v3",
-            credentials=credentials.oauth_credentials,
+            credentials=oauth,
             client_options=options,
             static_discovery=True,
             cache_discovery=False,
@@ -81,6 +110,8 @@ def error_reason(error: HttpError) -> str:
 
 def _classify(stream: str) -> Callable[[Exception], Exception]:
     def classify(error: Exception) -> Exception:
+        from google.auth.exceptions import RefreshError
+
         if isinstance(error, HttpError):
             status = error.status_code
             reason = error_reason(error)
@@ -89,19 +120,44 @@ def _classify(stream: str) -> Callable[[Exception], Exception]:
             if status >= 500:
                 return Retry(f"server error {status}")
             if status == 403 and reason in {"quotaExceeded", "dailyLimitExceeded"}:
-                return QuotaExhausted("youtube", stream, "daily quota exhausted; the next run will try again")
+                return QuotaExhausted(
+                    "youtube",
+                    stream,
+                    "daily quota exhausted (it resets at midnight Pacific time); the next run will try again",
+                )
+            if status == 403 and reason in {"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"}:
+                return ScopeMissing(
+                    "youtube",
+                    stream,
+                    f"the YouTube token lacks the scope this call needs (403 {reason}; reading comments needs "
+                    f"youtube.force-ssl): {SIGN_IN_AGAIN}, which asks for it",
+                )
             if status in (401, 403):
                 return AuthFailure(
                     "youtube", stream, f"refused ({status} {reason}): check the channel credentials"
                 )
             return ConnectorError("youtube", stream, f"HTTP {status} {reason}")
+        if isinstance(error, RefreshError):
+            if getattr(error, "retryable", False):
+                return Retry(f"token refresh failed ({error})")
+            return SignInExpired(
+                "youtube",
+                stream,
+                f"Google refused the stored sign-in ({_refresh_reason(error)}: expired or revoked; apps left "
+                f"in 'Testing' get tokens that last 7 days): {SIGN_IN_AGAIN}",
+            )
         if isinstance(error, ValueError):  # json.JSONDecodeError: a truncated body
             return Retry("truncated or malformed JSON body", kind="malformed")
-        if isinstance(error, OSError | httplib2.HttpLib2Error):
+        if dropped_connection(error):
             return Retry(f"connection failed ({type(error).__name__})")
         return error
 
     return classify
+
+
+def _refresh_reason(error: Exception) -> str:
+    text = " ".join(str(arg) for arg in error.args)
+    return "invalid_grant" if "invalid_grant" in text else text[:120] or "refused"
 
 
 def _execute_once(request: Any) -> Any:
@@ -184,20 +240,59 @@ def iter_subscribers(
     return _paginate(youtube.subscriptions(), "subscribers", channel_id, params, policy, max_pages)
 
 
+def _no_comments(error: ConnectorError) -> bool:
+    cause = error.__cause__
+    return isinstance(cause, HttpError) and (cause.status_code, error_reason(cause)) in NO_COMMENTS
+
+
 def iter_comment_threads(
-    youtube: Any, channel_id: str, video_id: str, policy: RetryPolicy, max_pages: int = 50
+    youtube: Any,
+    channel_id: str,
+    video_id: str,
+    policy: RetryPolicy,
+    max_pages: int = 50,
+    moderation_status: str = "published",
 ) -> Iterator[Page]:
-    """A video's comment threads; comments disabled (made for kids) is a normal state and yields nothing."""
-    params = {"videoId": video_id, "part": "snippet", "maxResults": 100, "textFormat": "plainText"}
+    """A video's comment threads in one moderation state, with their embedded replies. Comments disabled
+    (made for kids) and a video deleted since the uploads were listed (404) are normal states: nothing."""
+    params: dict[str, Any] = {
+        "videoId": video_id,
+        "part": "snippet,replies",
+        "maxResults": 100,
+        "textFormat": "plainText",
+    }
+    if moderation_status != "published":
+        params["moderationStatus"] = moderation_status
     try:
         yield from _paginate(youtube.commentThreads(), "comments", channel_id, params, policy, max_pages)
     except ConnectorError as error:
+        if _no_comments(error):
+            return
+        raise
+
+
+def threads_with_more_replies(threads: list[dict[str, Any]]) -> list[str]:
+    """Threads whose `snippet.totalReplyCount` is more than the replies embedded in them (YouTube embeds a
+    few at most): their replies have to be read with comments.list."""
+    wanted = []
+    for thread in threads:
+        total = (thread.get("snippet") or {}).get("totalReplyCount") or 0
+        embedded = len(((thread.get("replies") or {}).get("comments")) or [])
+        if isinstance(total, int) and total > embedded and thread.get("id"):
+            wanted.append(str(thread["id"]))
+    return wanted
+
+
+def iter_replies(
+    youtube: Any, channel_id: str, thread_id: str, policy: RetryPolicy, max_pages: int = 50
+) -> Iterator[Page]:
+    """Every reply of one thread (`comments.list` with `parentId`); a thread deleted meanwhile yields nothing."""
+    params = {"parentId": thread_id, "part": "snippet", "maxResults": 100, "textFormat": "plainText"}
+    try:
+        yield from _paginate(youtube.comments(), "comment_replies", channel_id, params, policy, max_pages)
+    except ConnectorError as error:
         cause = error.__cause__
-        if (
-            isinstance(cause, HttpError)
-            and cause.status_code == 403
-            and error_reason(cause) == "commentsDisabled"
-        ):
+        if isinstance(cause, HttpError) and cause.status_code == 404:
             return
         raise
 
@@ -206,22 +301,119 @@ def collect(stream: str, channel_id: str, pages: Iterator[Page]) -> Snapshot:
     return Snapshot("youtube", stream, channel_id, list(pages))
 
 
-def channel_streams(youtube: Any, channel_id: str, policy: RetryPolicy, mine: bool = False) -> list[Snapshot]:
-    """A channel's week: the channel, its uploads re-listed in full, their videos, visible subscribers, comments."""
-    channel = channel_snapshot(youtube, channel_id, policy, mine=mine)
-    uploads = collect(
-        "uploads", channel_id, iter_uploads(youtube, channel_id, uploads_playlist_id(channel), policy)
+def channel_streams(
+    youtube: Any,
+    channel_id: str,
+    policy: RetryPolicy,
+    mine: bool = False,
+    owner_token: bool = True,
+    reads: StreamReads | None = None,
+) -> list[Snapshot]:
+    """A channel's week: the channel, its uploads re-listed in full, their videos, visible subscribers,
+    comments (published, and with the owner's token held-for-review and likely-spam ones) and the replies
+    not embedded in their threads.
+
+    With `reads`, each stream is read on its own: a failed one is recorded there (and the streams needing it are
+    skipped) while the others are still read; without, the first failure is raised."""
+    reads = reads or StreamReads("youtube", channel_id, strict=True)
+    channel = reads.read("channel", lambda: channel_snapshot(youtube, channel_id, policy, mine=mine))
+    uploads = None
+    if channel is None:
+        reads.skip("uploads", "channel")
+    else:
+        playlist = channel
+        uploads = reads.read(
+            "uploads",
+            lambda: collect(
+                "uploads",
+                channel_id,
+                iter_uploads(youtube, channel_id, uploads_playlist_id(playlist), policy),
+            ),
+        )
+    videos = None
+    if uploads is None:
+        reads.skip("videos", "uploads")
+    else:
+        video_ids = [
+            item["contentDetails"]["videoId"] for item in uploads.items if item.get("contentDetails")
+        ]
+        videos = reads.read(
+            "videos",
+            lambda: collect("videos", channel_id, iter_videos(youtube, channel_id, video_ids, policy)),
+        )
+    reads.read(
+        "subscribers",
+        lambda: collect("subscribers", channel_id, iter_subscribers(youtube, channel_id, policy)),
     )
-    video_ids = [item["contentDetails"]["videoId"] for item in uploads.items if item.get("contentDetails")]
-    videos = collect("videos", channel_id, iter_videos(youtube, channel_id, video_ids, policy))
-    subscribers = collect("subscribers", channel_id, iter_subscribers(youtube, channel_id, policy))
+    comments = None
+    if videos is None:
+        reads.skip("comments", "videos")
+    else:
+        listed = videos
+        comments = reads.read(
+            "comments", lambda: comment_threads(youtube, channel_id, listed, policy, owner_token)
+        )
+    if comments is None:
+        reads.skip("comment_replies", "comments")
+    else:
+        threads = comments
+        reads.read("comment_replies", lambda: comment_replies(youtube, channel_id, threads, policy))
+    return reads.snapshots
+
+
+def comment_threads(
+    youtube: Any, channel_id: str, videos: Snapshot, policy: RetryPolicy, owner_token: bool = True
+) -> Snapshot:
+    """The threads of every video, in every moderation state the token may read."""
+    states = MODERATION_STATES if owner_token else MODERATION_STATES[:1]
     comment_pages: list[Page] = []
     for video in videos.items:
         if (video.get("status") or {}).get("madeForKids"):
             continue  # comments are disabled on made-for-kids videos: asking costs quota and answers 403
-        comment_pages.extend(iter_comment_threads(youtube, channel_id, video["id"], policy))
+        for state in states:
+            comment_pages.extend(
+                iter_comment_threads(youtube, channel_id, video["id"], policy, moderation_status=state)
+            )
     # Pages of every video's threads form one stream, numbered in the order they were read.
-    comments = Snapshot(
+    return Snapshot(
         "youtube", "comments", channel_id, [replace(page, page_no=n) for n, page in enumerate(comment_pages)]
     )
-    return [channel, uploads, videos, subscribers, comments]
+
+
+def comment_replies(youtube: Any, channel_id: str, comments: Snapshot, policy: RetryPolicy) -> Snapshot:
+    """The replies beyond those YouTube embeds in a thread (`comments.list` by `parentId`)."""
+    reply_pages: list[Page] = []
+    for thread_id in threads_with_more_replies(comments.items):
+        reply_pages.extend(iter_replies(youtube, channel_id, thread_id, policy))
+    replies = Snapshot(
+        "youtube",
+        "comment_replies",
+        channel_id,
+        [replace(page, page_no=n) for n, page in enumerate(reply_pages)],
+    )
+    return replies
+
+
+def refresh_sign_in(youtube: Any, policy: RetryPolicy) -> list[str]:
+    """Refresh the client's OAuth token once, as a run does when its access token expires; the scopes Google
+    granted (empty when it did not say). Raises SignInExpired when the stored sign-in is refused."""
+    http = getattr(youtube, "_http", None)
+    credentials = getattr(http, "credentials", None)
+    if credentials is None or not getattr(credentials, "refresh_token", None):
+        raise AuthFailure(
+            "youtube", "sign-in", "no refreshable OAuth sign-in: an API key alone cannot read comments"
+        )
+    import google_auth_httplib2
+
+    request = google_auth_httplib2.Request(httplib2.Http(timeout=30))
+    call_with_retries(
+        lambda: credentials.refresh(request), _classify("sign-in"), policy, "youtube", "sign-in"
+    )
+    return sorted(credentials.granted_scopes or credentials.scopes or [])
+
+
+def probe_comments(youtube: Any, channel_id: str, policy: RetryPolicy) -> int:
+    """One commentThreads call, with the scope a run needs (force-ssl); how many threads it returned."""
+    params = {"allThreadsRelatedToChannelId": channel_id, "part": "snippet,replies", "maxResults": 1}
+    payload = _execute(youtube.commentThreads().list(**params), "comments", policy)
+    return len(payload.get("items") or [])

@@ -48,7 +48,8 @@ CATEGORIES = (
         "raw.media_files",
         "Images the school published",
         "sha256 and perceptual hashes only; the images themselves are never stored",
-        "the official accounts' posts and video thumbnails",
+        "the official accounts' posts and video thumbnails; older posts' images read from the X archive the "
+        "school imported (the archive ZIP is never extracted or kept)",
     ),
 )
 LAWFUL_BASIS = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +14,9 @@ from typing import Any
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from dashboards.output_set import publish_set
 from warehouse.lifecycle import ACTIVE, EXCEPTION_FIELDS
+from warehouse.stream_status import not_read_for
 
 # exceptions.json's fields and the statuses that need attention are the lifecycle's own lists, not copies.
 OUTPUT_FIELDS = EXCEPTION_FIELDS
@@ -35,7 +36,8 @@ class Outputs:
 
 def _rows(con: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> list[dict[str, Any]]:
     cursor = con.execute(
-        f"SELECT {', '.join(OUTPUT_FIELDS)}, resolved_on FROM audit.exceptions WHERE {where}", params
+        f"SELECT {', '.join(OUTPUT_FIELDS)}, resolved_on, resolved_reason FROM audit.exceptions WHERE {where}",
+        params,
     )
     names = [d[0] for d in cursor.description]
     rows = []
@@ -65,16 +67,6 @@ def exceptions_csv(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         writer.writerow([spreadsheet_safe(row[f]) for f in OUTPUT_FIELDS])
     return buffer.getvalue()
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Outputs name children: readable by the owner only, written whole or not at all."""
-    temporary = path.with_name(path.name + ".tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    os.chmod(temporary, 0o600)
-    os.replace(temporary, path)
 
 
 def decided_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -171,6 +163,7 @@ def render_report(
         charts=trend_charts(con),
         total=len(exceptions),
         register_notices=notices_for(con, as_of),
+        not_read=not_read_for(con, as_of),
     )
 
 
@@ -192,18 +185,20 @@ def safe_link(url: Any) -> str | None:
 
 def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, as_of: date, school_name: str) -> Outputs:
     """Write the four contract files for the week `as_of` from what the warehouse holds."""
-    out_dir.mkdir(parents=True, exist_ok=True)
     placeholders = ", ".join("?" for _ in OPEN_STATUSES)
     exceptions = _rows(con, f"status IN ({placeholders})", list(OPEN_STATUSES))
     resolved = _rows(con, "status = 'resolved' AND resolved_on = ?", [as_of])
     for row in exceptions + resolved:
         row["subject_url"] = safe_link(row["subject_url"])
-    public = [{k: v for k, v in r.items() if k != "resolved_on"} for r in exceptions]
-    paths = {
-        name: out_dir / name for name in ("exceptions.json", "exceptions.csv", "resolved.json", "report.html")
-    }
-    _write_private(paths["exceptions.json"], json.dumps(public, indent=2, ensure_ascii=False) + "\n")
-    _write_private(paths["exceptions.csv"], exceptions_csv(public))
-    _write_private(paths["resolved.json"], json.dumps(resolved, indent=2, ensure_ascii=False) + "\n")
-    _write_private(paths["report.html"], render_report(con, as_of, school_name, exceptions, resolved))
+    public = [{k: v for k, v in r.items() if k not in ("resolved_on", "resolved_reason")} for r in exceptions]
+    # Rendered whole first, then published as one set: outputs name children, so they are owner-only.
+    paths = publish_set(
+        out_dir,
+        {
+            "exceptions.json": json.dumps(public, indent=2, ensure_ascii=False) + "\n",
+            "exceptions.csv": exceptions_csv(public),
+            "resolved.json": json.dumps(resolved, indent=2, ensure_ascii=False) + "\n",
+            "report.html": render_report(con, as_of, school_name, exceptions, resolved),
+        },
+    )
     return Outputs(public, resolved, paths)

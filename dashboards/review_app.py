@@ -23,6 +23,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from dashboards.charts import trend_charts
 from dashboards.listing import filter_options, select_exceptions
 from dashboards.report import OPEN_STATUSES, environment, profiles
+from warehouse.db import WarehouseBusy
 from warehouse.reviews import DECISIONS, ReviewError, history, latest_week, review_and_publish
 from warehouse.snapshot import open_snapshot
 
@@ -114,7 +115,11 @@ def create_app(
         return show(key, message="Decision recorded." if done else "")
 
     def show(
-        key: str, message: str = "", error: str = "", form: dict[str, str] | None = None
+        key: str,
+        message: str = "",
+        error: str = "",
+        form: dict[str, str] | None = None,
+        status_code: int | None = None,
     ) -> HTMLResponse:
         def load(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             rows = [r for r in select_exceptions(con, ["all"]) if r["key"] == key]
@@ -132,7 +137,7 @@ def create_app(
             return page("app_missing.html.j2", 404, key=key)
         return page(
             "app_detail.html.j2",
-            400 if error else 200,
+            status_code or (400 if error else 200),
             row=data["rows"][0],
             history=data["history"],
             profile=data["profiles"].get(key),
@@ -169,6 +174,16 @@ def create_app(
             )
         except ReviewError as problem:
             return show(key, error=str(problem), form=form)
+        except WarehouseBusy as busy:
+            # The form comes back as typed (the note is kept): the reviewer submits it again later.
+            response = show(
+                key,
+                error=f"{busy}. Your note is kept below: submit it again then.",
+                form=form,
+                status_code=503,
+            )
+            response.headers["Retry-After"] = str(busy.retry_after_seconds)
+            return response
         return RedirectResponse(f"/exception?key={quote(key, safe='')}&done=1", status_code=303)
 
     return app

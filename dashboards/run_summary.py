@@ -5,16 +5,23 @@ Both live in Prefect's database, which is not the place for names: counts, rules
 
 from __future__ import annotations
 
+import shlex
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from dashboards.report import OPEN_STATUSES, SEVERITY_ORDER, Outputs
+from warehouse.stream_status import describe
 
 ARTIFACT_TABLE_FIELDS = ("key", "rule", "severity", "status", "first_seen", "last_seen")
 
 
 def weekly_summary_markdown(
-    as_of: date, outputs: Outputs, decided: dict[str, int], notices: list[dict[str, Any]] | None = None
+    as_of: date,
+    outputs: Outputs,
+    decided: dict[str, int],
+    notices: list[dict[str, Any]] | None = None,
+    not_read: list[dict[str, Any]] | None = None,
 ) -> str:
     by_rule: dict[str, int] = {}
     for row in outputs.exceptions:
@@ -25,6 +32,16 @@ def weekly_summary_markdown(
     lines = [
         f"# Social media audit, week of {as_of.isoformat()}",
         "",
+        *(
+            [
+                "**Partial audit.** Not looked at this week (their exceptions were neither raised nor resolved):",
+                "",
+                *(f"- {describe(row)}" for row in not_read),
+                "",
+            ]
+            if not_read
+            else []
+        ),
         *(f"**Register held:** {n['message']}" for n in held),
         *([""] if held else []),
         f"{len(outputs.exceptions)} exceptions need attention ({by_status['new']} new this week, "
@@ -47,3 +64,12 @@ def weekly_summary_markdown(
 
 def open_exceptions_table(outputs: Outputs) -> list[dict[str, Any]]:
     return [{k: r[k] for k in ARTIFACT_TABLE_FIELDS} for r in outputs.exceptions]
+
+
+def not_published_message(db: Path, out: Path, as_of: str, cause: str, config: Path | None = None) -> str:
+    """One line: the week is safe in the warehouse, the outputs are not written, and the command that writes them
+    (with `--config` when school.toml names the warehouse key)."""
+    command = f"socialaudit publish --db {shlex.quote(str(db))} --out {shlex.quote(str(out))} --as-of {as_of}"
+    if config is not None:
+        command += f" --config {shlex.quote(str(config))}"
+    return f"stored; outputs not published ({cause}): run `{command}`"

@@ -9,6 +9,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from dashboards.report import SEVERITY_ORDER
+from warehouse.stream_status import describe
 
 # Safeguarding-critical: anything critical, or high severity about a child (a pupil or former pupil). These go
 # to the DSL as well as the ETL, the week they are raised or reopened, so the DSL hears about each one once.
@@ -25,7 +26,11 @@ def _one_line(text: str) -> str:
 
 
 def summary_text(
-    school_name: str, as_of: date, exceptions: list[dict[str, Any]], resolved: list[dict[str, Any]]
+    school_name: str,
+    as_of: date,
+    exceptions: list[dict[str, Any]],
+    resolved: list[dict[str, Any]],
+    not_read: list[dict[str, Any]] | None = None,
 ) -> str:
     status = Counter(r["status"] for r in exceptions)
     severity = Counter(r["severity"] for r in exceptions)
@@ -33,6 +38,15 @@ def summary_text(
     lines = [
         f"Social media audit of {school_name}, week of {as_of.isoformat()}",
         "",
+        *(
+            [
+                "PARTIAL AUDIT: not looked at this week (their exceptions were neither raised nor resolved):",
+                *(f"  {_one_line(describe(row))}" for row in not_read),
+                "",
+            ]
+            if not_read
+            else []
+        ),
         f"{len(exceptions)} exceptions need attention: {status['new']} new this week, {status['reopened']} reopened, "
         f"{status['open'] + status['acknowledged']} still open ({status['acknowledged']} acknowledged); "
         f"{len(resolved)} resolved since last week.",
@@ -72,14 +86,16 @@ def build_messages(
     sender: str,
     to: list[str],
     dsl: str | None = None,
+    not_read: list[dict[str, Any]] | None = None,
 ) -> list[EmailMessage]:
     """The ETL's summary with the report attached, and, when there is news the DSL must see, the DSL's copy."""
     messages = [
         _message(
-            f"Social media audit: {school_name}, week of {as_of.isoformat()}: {len(exceptions)} exceptions",
+            f"Social media audit: {school_name}, week of {as_of.isoformat()}: {len(exceptions)} exceptions"
+            + (" (partial audit)" if not_read else ""),
             sender,
             to,
-            summary_text(school_name, as_of, exceptions, resolved),
+            summary_text(school_name, as_of, exceptions, resolved, not_read),
             report_html,
             as_of,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from flows.commands import add_all
@@ -19,6 +20,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
 def main(argv: list[str] | None = None) -> int:
     parser, commands = build_parser()
     args = parser.parse_args(argv)
+    # Whatever a command writes (the warehouse and its WAL, copies, outputs, exports) names children: owner-only.
+    os.umask(0o077)
     try:
         return int(commands[args.command].run(args))
     except KeyboardInterrupt:

@@ -37,6 +37,9 @@ class ApiSettings:
     max_follow_pages: int = 500
     max_post_pages: int = 40
     media_max_bytes: int = 20 * 1024 * 1024
+    # US dollars: a run whose estimated X bill (from the account's public_metrics) is higher stops before
+    # paging followers. $10 covers ~10,000 owned reads: a large school's followers, following and new posts.
+    max_x_cost_per_run: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,7 @@ def parse_api(data: dict[str, Any], problems: Problems) -> ApiSettings:
                 "max_follow_pages": (1, None),
                 "max_post_pages": (1, None),
                 "media_max_bytes": (1, None),
+                "max_x_cost_per_run": (0, None),
             },
         )
     )

@@ -17,6 +17,7 @@ from typing import Any
 from connectors.x import XCredentials
 from connectors.youtube import YouTubeCredentials
 from flows.config import Account, ConfigError, CredentialSettings, SchoolConfig
+from flows.oauth_settings import YOUTUBE_SCOPES
 from warehouse.db import KEY_ENV
 
 X_ENV = {
@@ -26,8 +27,6 @@ X_ENV = {
     "access_token_secret": "SOCIALAUDIT_X_ACCESS_TOKEN_SECRET",
 }
 YOUTUBE_TOKEN_ENV = "SOCIALAUDIT_YOUTUBE_TOKEN_FILE"  # noqa: S105 - the name of a variable, not a secret
-YOUTUBE_SCOPES = ["https://www.googleapis.com/auth/youtube.readonly"]
-DEFAULT_TOKEN_FILE = Path("~/.config/socialaudit/youtube-token.json")
 
 
 class CredentialError(ConfigError):
@@ -222,7 +221,9 @@ def _live_youtube(source: CredentialSet) -> YouTubeCredentials:
     if block:
         info = _as_mapping(load_secret_block(block), block)
         try:
-            oauth = Credentials.from_authorized_user_info(info, YOUTUBE_SCOPES)
+            # The token's own granted scopes: a refresh asking for more than were granted is refused, and
+            # a missing force-ssl scope is then reported by the comments call itself, with what to do.
+            oauth = Credentials.from_authorized_user_info(info, info.get("scopes") or YOUTUBE_SCOPES)
         except ValueError:
             raise CredentialError(
                 f"Prefect Secret block {block!r}{source.whose} is not an authorised-user token: "
@@ -241,7 +242,7 @@ def _live_youtube(source: CredentialSet) -> YouTubeCredentials:
     if token_file.stat().st_mode & 0o077:
         raise CredentialError(f"{token_file} is readable by others: chmod 600 {token_file}")
     try:
-        oauth = Credentials.from_authorized_user_file(str(token_file), YOUTUBE_SCOPES)
+        oauth = Credentials.from_authorized_user_file(str(token_file))
     except ValueError:
         raise CredentialError(
             f"{token_file} is not an authorised-user token: run `socialaudit auth youtube` again"

@@ -44,7 +44,14 @@ def send_messages(settings: EmailSettings, messages: list[EmailMessage], timeout
     return recipients
 
 
-def email_summary(email: EmailSettings, as_of: Any, school_name: str, outputs: Any, logger: Any) -> list[str]:
+def email_summary(
+    email: EmailSettings,
+    as_of: Any,
+    school_name: str,
+    outputs: Any,
+    logger: Any,
+    not_read: list[dict[str, Any]] | None = None,
+) -> list[str]:
     """Send the summary (and the DSL's copy); a failed send is logged, never fatal: the audit itself completed."""
     from dashboards.summary_email import build_messages
 
@@ -57,6 +64,7 @@ def email_summary(email: EmailSettings, as_of: Any, school_name: str, outputs: A
         email.sender,
         list(email.to),
         email.dsl,
+        not_read,
     )
     try:
         return send_messages(email, messages)

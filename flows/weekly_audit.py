@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
+import os
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
@@ -16,33 +16,37 @@ import requests
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote
 
+from checks import register_settling as settling
 from checks.audit import AuditSettings, run_checks
-from checks.findings import ConfiguredAccount, Thresholds
-from checks.media_hash import UnreadableImage, fingerprint_image, fingerprint_library
+from checks.media_hash import UnreadableImage
 from checks.raw_frames import validate_platform_data
-from checks.register_changes import RegisterHold, assess_changes
-from checks.registers import APPROVED_MEDIA_DIR, RegisterError, Registers, load_and_validate_registers
+from checks.register_changes import RegisterHold
+from checks.registers import RegisterError, Registers, load_and_validate_registers
 from checks.rules import RULES
-from checks.validation import SuiteResult, blocking_failures
+from checks.validation import SuiteResult
 from connectors import streams
 from connectors import x as xapi
 from connectors import youtube as ytapi
-from connectors.errors import ConnectorError
 from connectors.media import MediaFetcher
 from connectors.paging import RetryPolicy, Snapshot
-from dashboards.report import write_outputs
-from dashboards.run_summary import open_exceptions_table, weekly_summary_markdown
+from connectors.streams import StreamReads
+from dashboards.output_set import check_out_dir
+from dashboards.publishing import publish_week
+from dashboards.run_summary import not_published_message, open_exceptions_table, weekly_summary_markdown
 from flows import credentials
 from flows.config import Account, EmailSettings, SchoolConfig, load_config
 from flows.offline import Endpoints, endpoints
 from flows.publish_email import email_summary
-from warehouse.db import connect, use_encryption_key
-from warehouse.register_versions import notices_for
-from warehouse.snapshot import publish_snapshot
+from flows.run_settings import audit_settings, retry_policy
+from flows.stream_reading import fingerprint_one, read_x_account, set_aside_refused, stream_statuses
+from warehouse.db import use_encryption_key
+from warehouse.snapshot import check_room, open_snapshot, publish_snapshot_from
 from warehouse.state import WarehouseState, not_yet_fingerprinted, read_state
-from warehouse.week import WeekToStore, store_week
+from warehouse.stream_status import describe, incomplete
+from warehouse.week import StoredButNotPublished, WeekToStore, io_cause, store_week
 
 log = logging.getLogger("flows")
 T = TypeVar("T")
@@ -67,33 +71,6 @@ def as_is(value: T) -> T:
     return cast(T, quote(value))
 
 
-def retry_policy(config: SchoolConfig) -> RetryPolicy:
-    return RetryPolicy(
-        max_retries=config.api.max_retries,
-        backoff_seconds=config.api.backoff_seconds,
-        max_wait_seconds=config.api.max_wait_seconds,
-    )
-
-
-def audit_settings(config: SchoolConfig) -> AuditSettings:
-    return AuditSettings(
-        school_name=config.name,
-        accounts=tuple(
-            ConfiguredAccount(a.platform, a.id, a.handle, a.approved_by, a.approved_on)
-            for a in config.accounts
-        ),
-        thresholds=Thresholds(
-            exception=config.rules.exception_threshold,
-            review_floor=config.rules.review_floor,
-            media_hash_max_distance=config.rules.media_hash_max_distance,
-        ),
-        email_domains=config.email_domains,
-        phones=config.phones,
-        options=config.rules.options,
-        disabled=config.rules.disabled,
-    )
-
-
 @task(name="load-registers", cache_policy=NO_CACHE)
 def load_registers_task(config: SchoolConfig, as_of: date) -> tuple[Registers, list[SuiteResult]]:
     try:
@@ -112,126 +89,107 @@ def read_warehouse_state(db_path: Path) -> WarehouseState:
 def settle_registers(
     registers: Registers, state: WarehouseState, config: SchoolConfig
 ) -> tuple[Registers, list[RegisterHold], pl.DataFrame, dict[str, dict[str, Any]]]:
-    """Hold back a register version that would close exceptions although nothing changed on the platforms;
-    then fingerprint the approved library (only files never hashed before)."""
-    in_force = state.registers_in_force
-    holds = assess_changes(
-        in_force.frames,
-        registers.frames(),
-        registers.files,
-        in_force.files,
-        config.registers.hold_share,
-        state.accepted_holds,
-    )
-    if holds:
-        files = {**registers.files, **{h.file: in_force.files[h.file] for h in holds}}
-        kept: dict[str, Any] = {h.register: in_force.frames[h.register] for h in holds}
-        registers = dataclasses.replace(registers, files=files, **kept)
     try:
-        approved, fresh = fingerprint_library(
-            registers.approved_media,
-            registers.files,
-            config.registers_dir / APPROVED_MEDIA_DIR,
+        return settling.settle_registers(
+            registers,
+            state.registers_in_force,
+            state.accepted_holds,
+            config.registers.hold_share,
             state.approved_hashes,
-            APPROVED_MEDIA_DIR,
+            config.registers_dir,
         )
     except UnreadableImage as error:
         raise AuditFailed(f"approved_media: {error}") from error
-    return registers, holds, approved, fresh
 
 
-def register_notices(registers: Registers, holds: list[RegisterHold]) -> list[dict[str, Any]]:
-    return [
-        *({"kind": "held", "file": h.file, "message": h.message()} for h in holds),
-        *({"kind": "warning", **w.to_dict()} for w in registers.warnings),
-    ]
+@task(name="check-destinations", cache_policy=NO_CACHE)
+def check_destinations(db_path: Path, out_dir: Path) -> None:
+    """Refuse before fetching anything when the week could not be stored or its outputs not written."""
+    try:
+        check_out_dir(out_dir)
+        check_room(db_path)
+    except Exception as error:
+        raise AuditFailed(f"nothing was fetched or stored: {error}") from None
 
 
 @task(name="fetch-x-account", cache_policy=NO_CACHE)
 def fetch_x_account(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, since_id: str | None, config: SchoolConfig
-) -> list[Snapshot]:
+) -> StreamReads:
+    """Each stream on its own: a failed one is recorded, the others still read and stored."""
     creds = credentials.x_credentials_for_account(config, account, endpoints.sandbox)
     client = xapi.make_x_client(creds, base_url=endpoints.x_base_url)
-    pages = config.api.max_follow_pages
-    return [
-        xapi.account_snapshot(client, account.id, policy),
-        xapi.collect("followers", account.id, xapi.iter_followers(client, account.id, policy, pages)),
-        xapi.collect("following", account.id, xapi.iter_following(client, account.id, policy, pages)),
-        xapi.collect(
-            "posts",
-            account.id,
-            xapi.iter_posts(client, account.id, since_id, policy, config.api.max_post_pages),
-            cursor_from_newest=True,
-        ),
-    ]
+    return read_x_account(client, account.id, policy, since_id, config.api)
+
+
+@task(name="look-up-x-posts", cache_policy=NO_CACHE)
+def look_up_x_posts(
+    account: Account, endpoints: Endpoints, policy: RetryPolicy, post_ids: list[str], config: SchoolConfig
+) -> list[Snapshot]:
+    """The account's posts that still have open exceptions, looked up by id: X says which were deleted."""
+    creds = credentials.x_credentials_for_account(config, account, endpoints.sandbox)
+    client = xapi.make_x_client(creds, base_url=endpoints.x_base_url)
+    return xapi.look_up_posts(client, account.id, post_ids, policy)
 
 
 @task(name="fetch-youtube-channel", cache_policy=NO_CACHE)
 def fetch_youtube_channel(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, config: SchoolConfig
-) -> list[Snapshot]:
+) -> StreamReads:
     creds = credentials.youtube_credentials_for_account(config, account, endpoints.sandbox)
     youtube = ytapi.make_youtube_client(creds, base_url=endpoints.youtube_base_url)
-    return ytapi.channel_streams(youtube, account.id, policy, mine=not endpoints.sandbox)
+    reads = StreamReads("youtube", account.id)
+    ytapi.channel_streams(youtube, account.id, policy, mine=not endpoints.sandbox, reads=reads)
+    return reads
 
 
 @task(name="fingerprint-published-media", cache_policy=NO_CACHE)
 def fingerprint_published_media(
     items: list[dict[str, Any]], endpoints: Endpoints, policy: RetryPolicy, max_bytes: int
 ) -> list[dict[str, Any]]:
-    """Download each new image once and keep only its fingerprints; failures are recorded, not fatal."""
+    """Download each new image once and keep only its fingerprints. A refused or undecodable file is a verdict
+    (it cannot be shown approved); a download that failed is marked `unread` (its post is not judged)."""
     fetcher = MediaFetcher(
         requests.Session(), policy, max_bytes=max_bytes, sandbox_url=endpoints.media_base_url
     )
 
-    def one(item: dict[str, Any]) -> dict[str, Any]:
-        try:
-            return {**item, **fingerprint_image(fetcher.fetch(item["url"])), "error": None}
-        except (ConnectorError, UnreadableImage) as error:
-            return {**item, "error": str(error)[:500]}
+    def one(item: dict[str, Any]) -> dict[str, Any] | None:
+        known_bytes = item.pop("known_bytes", None)
+        return fingerprint_one(fetcher, item, known_bytes)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return list(pool.map(one, items))
+        return [done for done in pool.map(one, items) if done is not None]
 
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
-def validate_raw(snapshots: list[Snapshot], as_of: date) -> list[SuiteResult]:
-    results = validate_platform_data(streams.validation_streams(snapshots), as_of)
-    refused = blocking_failures(results)
-    if refused:
-        raise AuditFailed(f"data from the platforms failed validation, nothing was stored: {refused}")
-    return results
+def validate_raw(snapshots: list[Snapshot], as_of: date, state: WarehouseState) -> list[SuiteResult]:
+    return validate_platform_data(streams.validation_streams(snapshots), as_of, state.raw_validations)
 
 
 @task(name="store-and-evaluate", cache_policy=NO_CACHE)
 def store_and_evaluate(
     db_path: Path, week: WeekToStore, settings: AuditSettings, registers: Registers
 ) -> dict[str, Any]:
-    """Everything the run writes, in one transaction: it all lands, or the warehouse is left as it was."""
-    return store_week(db_path, week, lambda con: run_checks(con, settings, registers, week.as_of))
+    """Everything the run writes, in one transaction: it all lands, or the warehouse is left as it was. The
+    read-only copy is published before the lock is let go, so no review can slip in between."""
+    checks, publish_copy = lambda con: run_checks(con, settings, registers, week.as_of), publish_snapshot_from
+    return store_week(db_path, week, checks, after_commit=lambda con: publish_copy(con, db_path))
 
 
 @task(name="publish-outputs", cache_policy=NO_CACHE)
 def publish_outputs(
     db_path: Path, out_dir: Path, as_of: date, school_name: str, email: EmailSettings | None = None
 ) -> dict[str, Any]:
-    con = connect(db_path, read_only=True)
+    """The outputs, written from the read-only copy just published (the warehouse stays free for reviews)."""
+    con = open_snapshot(db_path)
     try:
-        outputs = write_outputs(con, out_dir, as_of, school_name)
-        decided = dict(
-            con.execute(
-                "SELECT status, count(*) FROM audit.exceptions"
-                " WHERE status IN ('accepted', 'false_positive') GROUP BY status"
-            ).fetchall()
-        )
-        notices = notices_for(con, as_of)
+        week = publish_week(con, out_dir, as_of, school_name)
     finally:
         con.close()
-    publish_snapshot(db_path)
+    outputs = week.outputs
     create_markdown_artifact(
         key="socialaudit-weekly-summary",
-        markdown=weekly_summary_markdown(as_of, outputs, decided, notices),
+        markdown=weekly_summary_markdown(as_of, outputs, week.decided, week.notices, week.not_read),
         description="Weekly social media audit summary",
     )
     create_table_artifact(
@@ -245,7 +203,8 @@ def publish_outputs(
         "resolved": len(outputs.resolved),
     }
     if email is not None:
-        published["emailed"] = email_summary(email, as_of, school_name, outputs, get_run_logger())
+        logger = get_run_logger()
+        published["emailed"] = email_summary(email, as_of, school_name, outputs, logger, week.not_read)
     return published
 
 
@@ -261,10 +220,15 @@ def weekly_audit(
     logger = get_run_logger()
     quiet_secret_bearing_loggers()  # again: Prefect may have reconfigured logging since import
     started_at = datetime.now(UTC)
+    os.umask(0o077)  # every file the run writes (warehouse, WAL, copies, outputs) is the owner's only
     config = load_config(Path(school_toml))
     use_encryption_key(credentials.warehouse_key(config))
     try:
-        return _audit(config, as_of, db_path, out_dir, sandbox, started_at, logger)
+        # A returned State (Partial, NotPublished) becomes the flow run's final state; a caller gets its data,
+        # the run's dict, as from a plain return.
+        return cast(
+            dict[str, Any], _audit(config, as_of, db_path, out_dir, sandbox, started_at, logger, school_toml)
+        )
     finally:
         use_encryption_key(None)
 
@@ -277,11 +241,13 @@ def _audit(
     sandbox: bool,
     started_at: datetime,
     logger: Any,
-) -> dict[str, Any]:
+    school_toml: str,
+) -> dict[str, Any] | State:
     # "Today" is the school's today: a Monday 06:00 London run must not audit Sunday's date.
     week = date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo(config.timezone)).date()
-    db = Path(db_path)
+    db, out = Path(db_path), Path(out_dir)
     run_id = uuid.uuid4().hex
+    check_destinations(db, out)
     state = read_warehouse_state(db)
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)
@@ -294,7 +260,19 @@ def _audit(
             fetch_youtube_channel.submit(account, reach, policy, config)
             for account in config.accounts_on("youtube")
         ]
-        snapshots = [snap for future in futures for snap in future.result()]
+        lookups = [
+            look_up_x_posts.submit(account, reach, policy, state.open_posts(account.id), config)
+            for account in config.accounts_on("x")
+            if state.open_posts(account.id)
+        ]
+        reads = [future.result() for future in futures]
+        snapshots = [snap for read in reads for snap in read.snapshots]
+        if not snapshots:
+            raise AuditFailed(
+                "nothing could be read, nothing was stored: "
+                + "; ".join(f.reason for read in reads for f in read.failures[:1])
+            )
+        lookup_snapshots = [snap for future in lookups for snap in future.result()]
         media = fingerprint_published_media(
             not_yet_fingerprinted(streams.media_references(snapshots), state),
             reach,
@@ -305,7 +283,9 @@ def _audit(
     registers, holds, approved_media, approved_hashes = settle_registers(
         as_is(registers), as_is(state), config
     )
-    raw_results = validate_raw(as_is(snapshots), week)
+    raw_results = validate_raw(as_is(snapshots), week, as_is(state))
+    set_aside_refused(reads, raw_results)  # refused data is not stored: that stream counts as not read
+    snapshots = [snap for read in reads for snap in read.snapshots] + lookup_snapshots
     to_store = WeekToStore(
         as_of=week,
         run_id=run_id,
@@ -322,9 +302,43 @@ def _audit(
         rules=RULES,
         retention=config.retention,
         holds=holds,
-        notices=register_notices(registers, holds),
+        notices=settling.register_notices(registers, holds),
+        streams=stream_statuses(reads, media, config),
+        unread_media=[m["media_ref"] for m in media if m.get("unread")],
     )
-    summary = store_and_evaluate(db, as_is(to_store), audit_settings(config), as_is(registers))
-    published = publish_outputs(db, Path(out_dir), week, config.name, config.report.email)
+    # `publish` needs school.toml to find the warehouse key when school.toml names it.
+    keyed = config.warehouse.encryption_key_env or config.warehouse.encryption_key_secret
+    done = {
+        "as_of": week.isoformat(),
+        "run_id": run_id,
+        "db": str(db),
+        "out": str(out),
+        "config": keyed and school_toml,
+    }
+    try:
+        summary = store_and_evaluate(db, as_is(to_store), audit_settings(config), as_is(registers))
+    except StoredButNotPublished as failure:
+        return _not_published({**failure.summary, **done}, failure)
+    try:
+        published = publish_outputs(db, out, week, config.name, config.report.email)
+    except Exception as failure:
+        return _not_published({**summary, **done}, failure)
     logger.info("audit of %s for %s: %s", config.name, week, published)
-    return {**summary, **published, "as_of": week.isoformat(), "run_id": run_id}
+    result = {**summary, **published, **done}
+    gaps = incomplete(to_store.streams)
+    if gaps:
+        # Completed, not Failed: the week is stored and its outputs written (a Failed run invites a retry that
+        # re-fetches everything); named Partial so the UI, and automations on `prefect.flow-run.Partial`, see it.
+        message = "partial audit: not read: " + "; ".join(describe(g) for g in gaps)
+        logger.warning(message)
+        return Completed(name="Partial", message=message[:2000], data=result)
+    return result
+
+
+def _not_published(result: dict[str, Any], failure: BaseException) -> State:
+    """The week is stored; its outputs are not: a failed run that says so, and how to finish it."""
+    config = Path(result["config"]) if result.get("config") else None
+    db, out, cause = Path(result["db"]), Path(result["out"]), io_cause(failure)
+    message = not_published_message(db, out, result["as_of"], cause, config)
+    get_run_logger().error(message)
+    return Failed(name="NotPublished", message=message, data={**result, "not_published": message})

@@ -104,6 +104,11 @@ def load_dataset(dataset_dir: Path) -> Dataset:
             for url_field in ("url", "preview_image_url"):
                 if item.get(url_field) and key in account_media:
                     url_paths[urlsplit(item[url_field]).path] = ("x.media", account_media[key])
+        referenced = {
+            str(post["id"]): post
+            for post in posts_file.get("includes", {}).get("tweets", [])
+            if isinstance(post, dict) and "id" in post
+        }
         x_accounts.append(
             XAccount(
                 handle=account_dir.name,
@@ -112,6 +117,7 @@ def load_dataset(dataset_dir: Path) -> Dataset:
                 following=_read_json(account_dir / "following.json", []),
                 posts=posts,
                 media=media,
+                referenced=referenced,
             )
         )
     x_accounts.sort(key=lambda a: rank(a.handle, str(a.user.get("id", ""))))

@@ -12,12 +12,33 @@ from sandbox.x import exceptions as x_errors
 from sandbox.x.models import XRateLimits
 from sandbox.x.urls import X_ROUTES
 from sandbox.youtube import exceptions as yt_errors
+from sandbox.youtube import oauth as yt_oauth
+from sandbox.youtube.responses import YT_SERVICE_METHODS
 from sandbox.youtube.urls import YT_ROUTES
 
 FAULTS_ENV = "SOCIALAUDIT_SANDBOX_FAULTS"
 ROUTES = X_ROUTES + YT_ROUTES
 FILE_ROUTES = ("x.media", "yt.thumbnails")
-FAULT_KINDS = ("429", "429-no-reset", "500", "503", "truncate", "403-quota")
+FAULT_KINDS = (
+    "429",
+    "429-no-reset",
+    "500",
+    "503",
+    "truncate",
+    "403-quota",
+    # The failures the live platforms produce (platform-apis.md §9, DESIGN.md §5.3):
+    "partial-errors",
+    "drop-mid-body",
+    "429-usage-cap",
+    "402-credits",
+    "403-scope",
+    "token-expired",
+    "404-gone",
+)
+# Faults that cut the dataset's own reply short instead of answering in its place.
+CUTTING_FAULTS = ("truncate", "drop-mid-body")
+# Kinds one platform has and the other has not: refused on the other's routes rather than invented.
+X_ONLY_KINDS = ("partial-errors", "429-usage-cap", "402-credits")
 
 
 @dataclass
@@ -35,6 +56,11 @@ class Fault:
             raise ValueError(f"unknown fault route {self.route!r}; expected one of {', '.join(ROUTES)} or *")
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {', '.join(FAULT_KINDS)}")
+        platform_routes = [self.route] if self.route != "*" else []
+        if self.kind in X_ONLY_KINDS and any(not r.startswith("x.") for r in platform_routes):
+            raise ValueError(f"fault kind {self.kind!r} is X's: use it on an x.* route")
+        if self.kind == "token-expired" and any(r.startswith("x.") for r in platform_routes):
+            raise ValueError("fault kind 'token-expired' is Google's OAuth refresh: use it on a yt.* route")
         if self.times < -1 or self.after < 0:
             raise ValueError(f"fault {self.route}/{self.kind}: times must be >= -1 and after >= 0")
 
@@ -92,8 +118,10 @@ class FaultPlan:
 
 def fault_reply(route: str, fault: Fault, rate_limits: XRateLimits) -> Reply:
     """The failure a platform would give on this route; X routes speak X's error shape, YouTube's Google's.
-    (`truncate` is not answered here: it cuts the dataset's own reply, see `truncate`.)"""
+    (`truncate` and `drop-mid-body` are not answered here: they cut the dataset's own reply, see `cut_reply`.)"""
     on_x = route.startswith("x.")
+    if route == "yt.token":
+        return yt_oauth.invalid_grant() if fault.kind == "token-expired" else yt_errors.server_error(500)
     if fault.kind in ("429", "429-no-reset"):
         if on_x:
             reply = x_errors.too_many_requests()
@@ -108,15 +136,34 @@ def fault_reply(route: str, fault: Fault, rate_limits: XRateLimits) -> Reply:
         return reply
     if fault.kind == "403-quota":
         return x_errors.usage_capped() if on_x else yt_errors.quota_exceeded()
+    if fault.kind == "429-usage-cap" or fault.kind == "402-credits" or fault.kind == "partial-errors":
+        reply = {
+            "429-usage-cap": x_errors.usage_cap_exceeded,
+            "402-credits": x_errors.credits_depleted,
+            "partial-errors": x_errors.partial_errors,
+        }[fault.kind]()
+        # The usage cap is not the 15-minute window: that still has requests left.
+        reply.headers.update(rate_limits.headers(route))
+        return reply
+    if fault.kind == "403-scope":
+        if on_x:
+            return x_errors.client_not_enrolled()
+        return yt_errors.insufficient_permissions(YT_SERVICE_METHODS.get(route[3:], route))
+    if fault.kind == "token-expired":
+        return yt_errors.invalid_credentials()
+    if fault.kind == "404-gone":
+        return x_errors.x_user_not_found("0") if on_x else yt_errors.gone(route)
     status = int(fault.kind)
     return x_errors.server_error(status) if on_x else yt_errors.server_error(status)
 
 
-def truncate(route: str, reply: Reply) -> None:
-    """Cut a successful reply short: a file is sent half and the connection dropped; JSON loses its end."""
+def cut_reply(route: str, reply: Reply, kind: str) -> None:
+    """Cut a successful reply short. `drop-mid-body`: headers and part of the body go out, then the socket
+    closes. `truncate`: a file is sent half and the connection dropped; JSON loses its end (a complete but
+    short body, a different failure from a dropped connection)."""
     if reply.status != 200:
         return
-    if route in FILE_ROUTES:
+    if kind == "drop-mid-body" or route in FILE_ROUTES:
         reply.drop_after = len(reply.body) // 2
     else:
         reply.body = cut_json(reply.body)

@@ -9,6 +9,7 @@ import hashlib
 import json
 import mimetypes
 import re
+import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -51,6 +52,7 @@ class ApiRequest:
     path: str
     query: dict[str, str]
     authorization: str
+    body: bytes = b""
 
 
 @dataclass
@@ -171,6 +173,8 @@ class Dispatcher(Protocol):
 
     def handle(self, handler: BaseHTTPRequestHandler, head_only: bool, allowed: bool = True) -> None: ...
 
+    def accepts_post(self, path: str) -> bool: ...
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -194,7 +198,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _refuse_method(self) -> None:
         self.server.sandbox.handle(self, head_only=False, allowed=False)
 
-    do_POST = do_PUT = do_PATCH = do_DELETE = _refuse_method
+    def do_POST(self) -> None:
+        # Only the OAuth token endpoint takes a POST (a refresh); every API route is read-only.
+        path = self.path.split("?", 1)[0]
+        self.server.sandbox.handle(self, head_only=False, allowed=self.server.sandbox.accepts_post(path))
+
+    do_PUT = do_PATCH = do_DELETE = _refuse_method
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.sandbox.verbose:
@@ -217,12 +226,14 @@ def send(handler: BaseHTTPRequestHandler, reply: Reply, head_only: bool) -> None
         for name, value in reply.headers.items():
             handler.send_header(name, value)
         if reply.drop_after is not None:
-            handler.send_header("Connection", "close")
+            # A dropped connection announces nothing: the declared length stays, the socket just closes.
             handler.close_connection = True
         handler.end_headers()
         if not head_only:
             body = reply.body if reply.drop_after is None else reply.body[: reply.drop_after]
             handler.wfile.write(body)
         handler.wfile.flush()
-    except (BrokenPipeError, ConnectionResetError):
+        if reply.drop_after is not None:
+            handler.connection.shutdown(socket.SHUT_RDWR)
+    except (BrokenPipeError, ConnectionResetError, OSError):
         handler.close_connection = True

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sandbox.dataset import Dataset, load_dataset
-from sandbox.faults import FAULTS_ENV, Fault, FaultPlan, fault_reply, truncate
+from sandbox.faults import CUTTING_FAULTS, FAULTS_ENV, Fault, FaultPlan, cut_reply, fault_reply
 from sandbox.http import (
     TEXT,
     ApiError,
@@ -41,7 +41,9 @@ from sandbox.x.responses import XResponses
 from sandbox.youtube import exceptions as yt_errors
 from sandbox.youtube import urls as yt_urls
 from sandbox.youtube.models import YouTubeBackend
+from sandbox.youtube.oauth import TokenRegistry
 from sandbox.youtube.responses import YouTubeResponses
+from sandbox.youtube.urls import TOKEN_PATH
 
 __all__ = ["FAULTS_ENV", "Fault", "FaultPlan", "RequestRecord", "SandboxServer", "main"]
 
@@ -65,6 +67,8 @@ class SandboxServer:
         self.requests: list[RequestRecord] = []
         self._records_lock = threading.Lock()
         self._rate_limits = XRateLimits()
+        # Google access tokens the sandbox issued (with their scopes), kept across restarts of the server.
+        self.tokens = TokenRegistry()
         self._httpd: ThreadedServer | None = None
         self._thread: threading.Thread | None = None
         self.dataset: Dataset | None = None
@@ -88,7 +92,7 @@ class SandboxServer:
             return self
         self.dataset = load_dataset(self.dataset_dir)
         x_api = XResponses(XBackend(self.dataset))
-        youtube = YouTubeResponses(YouTubeBackend(self.dataset))
+        youtube = YouTubeResponses(YouTubeBackend(self.dataset), self.tokens)
         self._api_routes = [*x_urls.api_routes(x_api), *yt_urls.api_routes(youtube)]
         self._file_routes = [*x_urls.file_routes(self.dataset), *yt_urls.file_routes(self.dataset)]
         self._httpd = ThreadedServer((self.host, self.port), self)
@@ -139,17 +143,29 @@ class SandboxServer:
 
     # -- one request
 
+    def accepts_post(self, path: str) -> bool:
+        return path == TOKEN_PATH
+
     def handle(self, handler: BaseHTTPRequestHandler, head_only: bool, allowed: bool = True) -> None:
         parsed = urlsplit(handler.path)
         query = {
             name: ",".join(values) for name, values in parse_qs(parsed.query, keep_blank_values=True).items()
         }
-        request = ApiRequest(handler.command, parsed.path, query, handler.headers.get("Authorization", ""))
+        body = b""
+        if allowed and handler.command == "POST":
+            length = int(handler.headers.get("Content-Length") or 0)
+            body = handler.rfile.read(min(length, 64 * 1024))
+        request = ApiRequest(
+            handler.command, parsed.path, query, handler.headers.get("Authorization", ""), body
+        )
         route, respond = self.resolve(parsed.path)
         if not allowed:
             # The request body is never read, so the connection cannot carry another request.
             handler.close_connection = True
-            headers = {"Allow": "GET, HEAD", "Connection": "close"}
+            headers = {
+                "Allow": "GET, HEAD, POST" if self.accepts_post(parsed.path) else "GET, HEAD",
+                "Connection": "close",
+            }
             reply = Reply(405, b"Method Not Allowed", TEXT, headers)
         elif respond is None:
             reply = not_found_reply(parsed.path)
@@ -162,7 +178,9 @@ class SandboxServer:
 
     def answer(self, route: str, respond: Responder, request: ApiRequest) -> Reply:
         fault = self.faults.draw(route)
-        if fault is not None and fault.kind != "truncate":
+        if fault is not None and fault.kind not in CUTTING_FAULTS:
+            if fault.kind == "token-expired":
+                self.tokens.revoke()
             return fault_reply(route, fault, self._rate_limits)
         try:
             reply = respond(request)
@@ -174,7 +192,7 @@ class SandboxServer:
         if route in X_RATE_LIMITS:
             reply.headers.update(self._rate_limits.headers(route))
         if fault is not None:
-            truncate(route, reply)
+            cut_reply(route, reply, fault.kind)
         return reply
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,6 +86,45 @@ def connect(
         # DuckDB creates the file with the process umask; the warehouse holds children's data.
         os.chmod(path, 0o600)
     return con
+
+
+LOCK_MESSAGES = ("Could not set lock", "Conflicting lock")
+
+
+class WarehouseBusy(Exception):
+    """Another process kept the warehouse's write lock for longer than this one would wait."""
+
+    def __init__(self, path: Path, waited_seconds: float) -> None:
+        super().__init__(
+            f"the warehouse {path.name} is busy: another process (the weekly audit, a review or a register "
+            f"change) kept it for {waited_seconds:.0f} s, so nothing was written; try again in a few minutes"
+        )
+        self.retry_after_seconds = 60
+
+
+def is_lock_conflict(error: BaseException) -> bool:
+    return isinstance(error, duckdb.IOException) and any(m in str(error) for m in LOCK_MESSAGES)
+
+
+def connect_waiting(
+    path: Path | str,
+    timeout_seconds: float,
+    pause_seconds: float = 0.5,
+    sleep: Callable[[float], None] = time.sleep,
+) -> duckdb.DuckDBPyConnection:
+    """A writing connection, waiting up to `timeout_seconds` while another process holds the lock (a review's
+    short write); then `WarehouseBusy` in a plain sentence instead of DuckDB's lock message."""
+    deadline = time.monotonic() + timeout_seconds
+    started = time.monotonic()
+    while True:
+        try:
+            return connect(path)
+        except duckdb.IOException as error:
+            if not is_lock_conflict(error):
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(Path(path), time.monotonic() - started) from None
+            sleep(pause_seconds)
 
 
 def _attach(

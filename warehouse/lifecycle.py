@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 import duckdb
 
 from warehouse.load import now_utc
+from warehouse.stream_status import BlindSpot
 
 # Statuses that need a person's attention (listed in exceptions.json).
 ACTIVE = ("new", "open", "acknowledged", "reopened")
@@ -79,7 +81,7 @@ def _update(
     con.execute(
         "UPDATE audit.exceptions SET status = ?, severity = ?, account = ?, subject_label = ?, subject_url = ?,"
         " person_kind = ?, person_id = ?, confidence = ?, evidence = ?, evidence_sha256 = ?,"
-        " last_seen = ?, resolved_on = NULL, updated_at = ? WHERE key = ?",
+        " last_seen = ?, resolved_on = NULL, resolved_reason = NULL, updated_at = ? WHERE key = ?",
         [
             status,
             finding["severity"],
@@ -98,12 +100,27 @@ def _update(
     )
 
 
-def _resolve(con: duckdb.DuckDBPyConnection, key: str, as_of: date) -> None:
+RESOLVED_NOTES = {
+    "gone": "no longer found by the weekly run",
+    "deleted": "deleted: X says the post no longer exists (GET /2/tweets answered resource-not-found)",
+}
+
+
+def _resolve(con: duckdb.DuckDBPyConnection, key: str, as_of: date, reason: str = "gone") -> None:
     con.execute(
-        "UPDATE audit.exceptions SET status = 'resolved', resolved_on = ?, updated_at = ? WHERE key = ?",
-        [as_of, now_utc(), key],
+        "UPDATE audit.exceptions SET status = 'resolved', resolved_on = ?, resolved_reason = ?, updated_at = ?"
+        " WHERE key = ?",
+        [as_of, reason, now_utc(), key],
     )
-    record_event(con, key, as_of, "resolved", "resolved", note="no longer found by the weekly run")
+    record_event(con, key, as_of, "resolved", "resolved", note=RESOLVED_NOTES[reason])
+
+
+def _deleted_posts(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str, str]]:
+    """Subjects X said were deleted: their exceptions resolve with the reason `deleted`."""
+    return {
+        ("x", str(r[0]), "post", str(r[1]))
+        for r in con.execute("SELECT account_id, post_id FROM staging.stg_x__deleted_posts").fetchall()
+    }
 
 
 def _register_changed(
@@ -132,6 +149,22 @@ def _keep_open(con: duckdb.DuckDBPyConnection, key: str, as_of: date, status: st
     )
 
 
+def _unseen(
+    blind: Sequence[BlindSpot],
+    rule: str,
+    platform: str,
+    account_id: str,
+    subject_kind: str,
+    subject_id: str,
+    raising: bool,
+) -> bool:
+    """Inside a blind spot: a finding there is ignored (unless the spot may raise); an absence proves nothing."""
+    return any(
+        spot.covers(rule, platform, account_id, subject_kind, subject_id) and not (raising and spot.can_raise)
+        for spot in blind
+    )
+
+
 def _expired(decision: dict[str, Any] | None, as_of: date) -> bool:
     """An acceptance holds up to and including its last day; a run for a later week finds it expired."""
     until = (decision or {}).get("accepted_until")
@@ -153,8 +186,12 @@ def apply_findings(
     as_of: date,
     findings: list[dict[str, Any]],
     register_ids: set[str] | None = None,
+    blind: Sequence[BlindSpot] = (),
 ) -> dict[str, int]:
     """Merge one week's findings into audit.exceptions; re-applying the same week changes nothing.
+
+    Inside a blind spot (a stream the run could not read) nothing is resolved, and an exception keeps its state
+    and `last_seen`; findings there are ignored unless the spot allows raising (a capped stream).
 
     new -> open when seen again; open/acknowledged/reopened -> resolved when their subject is gone;
     resolved -> reopened when it comes back; accepted stays quiet until its expiry (then `expired`, and
@@ -168,18 +205,30 @@ def apply_findings(
             "resolved_on": row[4],
             "person_id": row[5],
             "subject": (row[6], row[7], row[8], row[9]),
+            "rule": row[10],
         }
         for row in con.execute(
             "SELECT key, status, first_seen, last_seen, resolved_on, person_id,"
-            " platform, account_id, subject_kind, subject_id FROM audit.exceptions"
+            " platform, account_id, subject_kind, subject_id, rule FROM audit.exceptions"
         ).fetchall()
     }
     present = _subjects_present(con, as_of) if register_ids is not None else set()
+    deleted = _deleted_posts(con)
     decisions = latest_decisions(con)
     counts = {"raised": 0, "seen": 0, "reopened": 0, "resolved": 0, "expired": 0}
     found_keys = set()
     for finding in findings:
         key = finding["key"]
+        if _unseen(
+            blind,
+            finding["rule"],
+            finding["platform"],
+            finding["account_id"],
+            finding["subject_kind"],
+            finding["subject_id"],
+            raising=True,
+        ):
+            continue
         found_keys.add(key)
         previous = existing.get(key)
         if previous is None:
@@ -238,17 +287,22 @@ def apply_findings(
     for key, previous in existing.items():
         if key in found_keys or previous["last_seen"] > as_of:
             continue
+        platform, account_id, subject_kind, subject_id = previous["subject"]
+        if _unseen(blind, previous["rule"], platform, account_id, subject_kind, subject_id, raising=False):
+            counts["not_judged"] = counts.get("not_judged", 0) + 1
+            continue
         status = previous["status"]
+        reason = "deleted" if tuple(str(p) for p in previous["subject"]) in deleted else "gone"
         if status in ACTIVE and _register_changed(previous, register_ids, present):
             _keep_open(con, key, as_of, status, previous["person_id"])
             counts["kept"] = counts.get("kept", 0) + 1
         elif status in ACTIVE:
-            _resolve(con, key, as_of)
+            _resolve(con, key, as_of, reason)
             counts["resolved"] += 1
         elif status == "accepted" and _expired(decisions.get(key), as_of):
             until = (decisions.get(key) or {}).get("accepted_until")
             record_event(con, key, as_of, "expired", "resolved", note=f"acceptance ran until {until}")
-            _resolve(con, key, as_of)
+            _resolve(con, key, as_of, reason)
             counts["expired"] += 1
             counts["resolved"] += 1
         # A false positive whose subject is gone stays a false positive: if it returns unchanged it stays quiet.

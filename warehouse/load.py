@@ -58,6 +58,9 @@ class SnapshotLike(Protocol):
     def content_sha256(self) -> str: ...
 
 
+SOURCES = ("api", "archive")
+
+
 def read_cursor(con: duckdb.DuckDBPyConnection, platform: str, account_id: str, stream: str) -> str | None:
     row = con.execute(
         "SELECT cursor_value FROM meta.sync_cursors WHERE platform = ? AND account_id = ? AND stream = ?",
@@ -97,7 +100,8 @@ def store_snapshot(
     snapshot_id = uuid.uuid4().hex
     fetched_at = max((_naive_utc(p.fetched_at) for p in snapshot.pages), default=now_utc())
     con.execute(
-        "INSERT INTO raw.snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO raw.snapshots (snapshot_id, platform, account_id, stream, as_of, run_id, fetched_at,"
+        " n_pages, n_items, content_sha256, complete, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             snapshot_id,
             snapshot.platform,
@@ -110,6 +114,7 @@ def store_snapshot(
             n_items,
             content_sha256,
             snapshot.complete,
+            _source(snapshot),
         ],
     )
     if snapshot.pages:
@@ -134,10 +139,22 @@ def store_snapshot(
     return snapshot_id
 
 
-def known_media_refs(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Media already fingerprinted successfully: never downloaded again."""
+def _source(snapshot: SnapshotLike) -> str:
+    # Connectors' snapshots say where they came from; anything else was fetched from an API.
+    source = str(getattr(snapshot, "source", "api"))
+    if source not in SOURCES:
+        raise ValueError(f"unknown snapshot source {source!r}")
+    return source
+
+
+def known_media_refs(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """Media already fingerprinted successfully, with the version fingerprinted: never downloaded again
+    unless the platform shows a different version."""
     return {
-        row[0] for row in con.execute("SELECT media_ref FROM raw.media_files WHERE error IS NULL").fetchall()
+        str(row[0]): row[1]
+        for row in con.execute(
+            "SELECT media_ref, version FROM raw.media_files WHERE error IS NULL"
+        ).fetchall()
     }
 
 
@@ -154,10 +171,14 @@ def store_media_fingerprints(con: duckdb.DuckDBPyConnection, rows: Iterable[dict
         "phash",
         "dhash",
     ]
-    batch = [[row.get(c) for c in columns] + [now_utc(), row.get("error")] for row in rows]
+    batch = [
+        [row.get(c) for c in columns] + [now_utc(), row.get("error"), row.get("version")] for row in rows
+    ]
     if batch:
+        names = ", ".join([*columns, "fetched_at", "error", "version"])
         con.executemany(
-            "INSERT OR REPLACE INTO raw.media_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch
+            f"INSERT OR REPLACE INTO raw.media_files ({names}) VALUES ({', '.join('?' * (len(columns) + 3))})",
+            batch,
         )
     return len(batch)
 
@@ -231,9 +252,44 @@ def store_validation_results(
             continue
         con.execute("DELETE FROM audit.validation_results WHERE as_of = ? AND suite = ?", [as_of, r["suite"]])
         con.execute(
-            "INSERT INTO audit.validation_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [as_of, r["suite"], run_id, r["success"], r["blocking"], r["n_rows"], outcome, now_utc()],
+            "INSERT INTO audit.validation_results (as_of, suite, run_id, success, blocking, n_rows, results,"
+            " validated_at, content_sha256, reused_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                as_of,
+                r["suite"],
+                run_id,
+                r["success"],
+                r["blocking"],
+                r["n_rows"],
+                outcome,
+                now_utc(),
+                r.get("content_sha256"),
+                r.get("reused_from"),
+            ],
         )
+
+
+def latest_raw_validations(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    """Each raw suite's newest stored outcome with the hash of what it validated (checks.raw_frames reuses
+    it when this week's rows hash the same)."""
+    rows = con.execute(
+        "SELECT suite, as_of, success, blocking, n_rows, results, content_sha256, reused_from"
+        " FROM audit.validation_results WHERE content_sha256 IS NOT NULL"
+        " QUALIFY row_number() OVER (PARTITION BY suite ORDER BY as_of DESC) = 1"
+    ).fetchall()
+    return {
+        suite: {
+            "suite": suite,
+            "success": success,
+            "blocking": blocking,
+            "n_rows": n_rows,
+            "results": json.loads(results),
+            "content_sha256": sha,
+            # A copy of a copy names the week that really ran the suite.
+            "validated_as_of": (reused_from or as_of).isoformat(),
+        }
+        for suite, as_of, success, blocking, n_rows, results, sha, reused_from in rows
+    }
 
 
 def upsert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, as_of: date) -> None:
@@ -256,11 +312,31 @@ def record_run(
     school_name: str,
     started_at: datetime,
     summary: dict[str, Any],
-) -> None:
-    previous = con.execute("SELECT attempts FROM audit.runs WHERE as_of = ?", [as_of]).fetchone()
+) -> dict[str, Any]:
+    """Record the week's run; returns the summary as stored.
+
+    A re-run of a week finds the exceptions already raised or resolved by the earlier attempt (its own counts
+    are zeros): the week's counts are the sum over its attempts, so the summary never falls back to zero."""
+    previous = con.execute("SELECT attempts, summary FROM audit.runs WHERE as_of = ?", [as_of]).fetchone()
     attempts = (previous[0] if previous else 0) + 1
+    earlier = json.loads(previous[1]) if previous and previous[1] else {}
+    stored = {
+        **summary,
+        **{
+            name: int(earlier.get(name) or 0) + int(summary.get(name) or 0)
+            for name in WEEK_COUNTERS
+            if name in summary or name in earlier
+        },
+    }
+    if earlier:
+        stored["this_attempt"] = {name: summary[name] for name in WEEK_COUNTERS if name in summary}
     con.execute("DELETE FROM audit.runs WHERE as_of = ?", [as_of])
     con.execute(
         "INSERT INTO audit.runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [as_of, run_id, mode, school_name, _naive_utc(started_at), now_utc(), attempts, json.dumps(summary)],
+        [as_of, run_id, mode, school_name, _naive_utc(started_at), now_utc(), attempts, json.dumps(stored)],
     )
+    return stored
+
+
+# Lifecycle events of a week: each happens once per week however often the week is re-run, so they add up.
+WEEK_COUNTERS = ("raised", "seen", "reopened", "resolved", "expired", "kept")

@@ -100,8 +100,15 @@ def _select(con: duckdb.DuckDBPyConnection, sql: str, params: Any) -> list[dict[
     return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
 
 
-def _keys_clause() -> str:
-    return "(subject_id IN (SELECT unnest($platform_ids)) OR person_id IN (SELECT unnest($person_ids)))"
+def _keys_clause(by_evidence: bool = False) -> str:
+    """Rows about the person. With `by_evidence`, also findings whose evidence names one of their platform ids:
+    a pupil-comment exception's subject is the comment thread, and its evidence names the author's channel."""
+    clause = "subject_id IN (SELECT unnest($platform_ids)) OR person_id IN (SELECT unnest($person_ids))"
+    if by_evidence:
+        clause += (
+            " OR coalesce(list_bool_or(list_transform($platform_ids, i -> contains(evidence, i))), false)"
+        )
+    return f"({clause})"
 
 
 def _rows_for(con: duckdb.DuckDBPyConnection, subject: Subject) -> dict[str, list[dict[str, Any]]]:
@@ -123,9 +130,10 @@ def _rows_for(con: duckdb.DuckDBPyConnection, subject: Subject) -> dict[str, lis
     sections["identities"] = _select(
         con, f"SELECT * FROM audit.identities WHERE {where} ORDER BY as_of", params
     )
-    sections["findings"] = _select(con, f"SELECT * FROM audit.findings WHERE {where} ORDER BY as_of", params)
+    named = _keys_clause(by_evidence=True)
+    sections["findings"] = _select(con, f"SELECT * FROM audit.findings WHERE {named} ORDER BY as_of", params)
     sections["exceptions"] = _select(
-        con, f"SELECT * FROM audit.exceptions WHERE {where} ORDER BY key", params
+        con, f"SELECT * FROM audit.exceptions WHERE {named} ORDER BY key", params
     )
     keys = [row["key"] for row in sections["exceptions"]]
     sections["exception_events"] = _select(
@@ -177,7 +185,8 @@ def _raw_pages_mentioning(
 
 
 def _is_about(obj: Any, platform_ids: set[str]) -> bool:
-    """An API object describing one of the accounts: an X user, a subscription, a comment by them."""
+    """An API object describing one of the accounts: an X user, a subscription, a comment thread they started,
+    a comment (a reply read with comments.list) they wrote."""
     if not isinstance(obj, dict):
         return False
     if str(obj.get("id")) in platform_ids and ("username" in obj or "name" in obj or "snippet" in obj):
@@ -185,8 +194,29 @@ def _is_about(obj: Any, platform_ids: set[str]) -> bool:
     subscriber = (obj.get("subscriberSnippet") or {}).get("channelId")
     if subscriber in platform_ids:
         return True
-    comment = ((obj.get("snippet") or {}).get("topLevelComment") or {}).get("snippet") or {}
-    return (comment.get("authorChannelId") or {}).get("value") in platform_ids
+    snippet = obj.get("snippet") or {}
+    comment = (snippet.get("topLevelComment") or {}).get("snippet") or snippet
+    return _written_by(comment, platform_ids)
+
+
+def _written_by(comment_snippet: Any, platform_ids: set[str]) -> bool:
+    if not isinstance(comment_snippet, dict):
+        return False
+    return (comment_snippet.get("authorChannelId") or {}).get("value") in platform_ids
+
+
+def _embedded_replies(obj: Any) -> list[Any] | None:
+    """The replies YouTube embeds in a comment thread (`replies.comments`), the list itself so it can be edited."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("replies"), dict):
+        return None
+    replies = obj["replies"].get("comments")
+    return replies if isinstance(replies, list) else None
+
+
+def _replies_by(obj: Any, platform_ids: set[str]) -> list[Any]:
+    """The person's replies embedded in someone else's comment thread."""
+    replies = _embedded_replies(obj) or []
+    return [r for r in replies if isinstance(r, dict) and _written_by(r.get("snippet"), platform_ids)]
 
 
 def _lists_in(payload: Any) -> list[list[Any]]:
@@ -200,7 +230,15 @@ def _lists_in(payload: Any) -> list[list[Any]]:
 
 
 def _objects_about(payload: Any, platform_ids: set[str]) -> list[Any]:
-    return [obj for items in _lists_in(payload) for obj in items if _is_about(obj, platform_ids)]
+    """Objects about the person, and their replies inside threads started by others."""
+    found = []
+    for items in _lists_in(payload):
+        for obj in items:
+            if _is_about(obj, platform_ids):
+                found.append(obj)
+            else:
+                found.extend(_replies_by(obj, platform_ids))
+    return found
 
 
 def subject_access(con: duckdb.DuckDBPyConnection, subject: Subject) -> dict[str, Any]:
@@ -248,11 +286,23 @@ def write_export(export: dict[str, Any], out_dir: Path) -> list[Path]:
 
 
 def _strip(payload: Any, platform_ids: set[str]) -> tuple[Any, int]:
+    """Remove the person's objects from a page, and their replies from threads started by others."""
     removed = 0
     for items in _lists_in(payload):
         kept = [obj for obj in items if not _is_about(obj, platform_ids)]
         removed += len(items) - len(kept)
         items[:] = kept
+        for obj in kept:
+            replies = _embedded_replies(obj)
+            if replies is None:
+                continue
+            others = [
+                r
+                for r in replies
+                if not (isinstance(r, dict) and _written_by(r.get("snippet"), platform_ids))
+            ]
+            removed += len(replies) - len(others)
+            replies[:] = others
     return payload, removed
 
 
@@ -267,7 +317,9 @@ def erase(con: duckdb.DuckDBPyConnection, subject: Subject, performed_by: str, r
 
     keys = [
         r[0]
-        for r in con.execute(f"SELECT key FROM audit.exceptions WHERE {_keys_clause()}", params).fetchall()
+        for r in con.execute(
+            f"SELECT key FROM audit.exceptions WHERE {_keys_clause(by_evidence=True)}", params
+        ).fetchall()
     ]
     by_key = {"keys": keys}
     count(
@@ -281,8 +333,12 @@ def erase(con: duckdb.DuckDBPyConnection, subject: Subject, performed_by: str, r
             "DELETE FROM audit.reviews WHERE key IN (SELECT unnest($keys)) RETURNING 1",
             by_key,
         )
-    for table in ("audit.exceptions", "audit.findings", "audit.identities"):
-        count(table, f"DELETE FROM {table} WHERE {_keys_clause()} RETURNING 1", params)
+    for table, by_evidence in (
+        ("audit.exceptions", True),
+        ("audit.findings", True),
+        ("audit.identities", False),
+    ):
+        count(table, f"DELETE FROM {table} WHERE {_keys_clause(by_evidence)} RETURNING 1", params)
     for table, id_column in REGISTER_TABLES.items():
         count(
             f"ref.{table}",

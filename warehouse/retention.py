@@ -43,10 +43,11 @@ def _deleted(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | dict[
 
 def _purge_raw_pages(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
     # Full-snapshot streams only: posts arrive incrementally, so old post pages hold the only copy of old posts
-    # (the school's own content), and the newest snapshot of every stream is what the next run compares with.
+    # (the school's own content), post lookups are the only record that a post was deleted, and the newest
+    # snapshot of every stream is what the next run compares with.
     stale = """
         SELECT snapshot_id FROM raw.snapshots AS s
-        WHERE stream <> 'posts' AND as_of < $cutoff
+        WHERE stream NOT IN ('posts', 'post_lookup') AND as_of < $cutoff
           AND snapshot_id NOT IN (
               SELECT snapshot_id FROM (
                   SELECT snapshot_id, row_number() OVER (
@@ -126,7 +127,8 @@ RULES = (
         "raw.api_pages",
         "weeks",
         "API pages of follower, following, subscriber, comment and channel snapshots (profiles as received), "
-        "except each stream's newest snapshot; the school's own posts are kept",
+        "except each stream's newest snapshot; the school's own posts, and the lookups that found a post deleted, "
+        "are kept",
         _purge_raw_pages,
     ),
     Rule(

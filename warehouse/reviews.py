@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,9 +11,10 @@ from typing import Any
 
 import duckdb
 
+from warehouse.db import WarehouseBusy
 from warehouse.lifecycle import ACTIVE, record_event
 from warehouse.load import now_utc
-from warehouse.snapshot import is_lock_conflict, publish_snapshot, write_with_retry
+from warehouse.snapshot import publish_snapshot, write_with_retry
 
 DECISIONS = ("acknowledge", "accept", "false-positive", "reopen")
 # Which status each decision leads to, and the statuses it may be taken from.
@@ -146,18 +146,13 @@ def record_review(
     return review
 
 
-def republish_snapshot(
-    db_path: Path, timeout_seconds: float = 120.0, sleep: Callable[[float], None] = time.sleep
-) -> Path:
-    """Publish the read-only copy again, waiting while the weekly run holds the lock (it publishes too)."""
-    deadline = time.monotonic() + timeout_seconds
-    while True:
-        try:
-            return publish_snapshot(db_path)
-        except duckdb.IOException as error:
-            if not is_lock_conflict(error) or time.monotonic() >= deadline:
-                raise
-            sleep(0.5)
+def republish_snapshot(db_path: Path, timeout_seconds: float = 120.0) -> Path | None:
+    """Publish the read-only copy again, waiting while another process holds the lock. None when it is held
+    longer: the decision is committed already, and the holder (the weekly run) publishes a copy with it."""
+    try:
+        return publish_snapshot(db_path, timeout_seconds)
+    except WarehouseBusy:
+        return None
 
 
 def review_and_publish(

@@ -17,28 +17,66 @@ from typing import TypeVar
 
 import duckdb
 
-from warehouse.db import connect
+from warehouse.db import (
+    ATTACHED_AS,
+    WarehouseBusy,
+    connect,
+    connect_waiting,
+    current_encryption_key,
+    is_lock_conflict,
+)
 
 T = TypeVar("T")
-LOCK_MESSAGES = ("Could not set lock", "Conflicting lock")
+PUBLISHED_AS = "published_copy"
+__all__ = [
+    "WarehouseBusy",
+    "is_lock_conflict",
+    "publish_snapshot",
+    "publish_snapshot_from",
+    "write_with_retry",
+]
 
 
 def snapshot_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".readonly.duckdb")
 
 
-def publish_snapshot(db_path: Path) -> Path:
+def publish_snapshot(db_path: Path, lock_wait_seconds: float = 120.0) -> Path:
     """Checkpoint the warehouse and atomically replace its read-only copy (same encryption as the original)."""
-    con = connect(db_path)
+    con = connect_waiting(db_path, lock_wait_seconds)
     try:
-        con.execute("CHECKPOINT")
+        return publish_snapshot_from(con, db_path)
     finally:
         con.close()
+
+
+def publish_snapshot_from(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path:
+    """Publish the copy through `con`, a writing connection the caller holds: while it is open no other process
+    can write, so the copy is exactly what the caller committed.
+
+    DuckDB copies the database itself (`COPY FROM DATABASE`, same encryption key) into this process's own
+    temporary file, removed if anything fails. The file is never opened by Python here: closing any descriptor
+    of it would drop this process's POSIX lock on it, and another writer could take the warehouse mid-copy."""
     target = snapshot_path(db_path)
-    temporary = target.with_name(target.name + ".tmp")
-    shutil.copyfile(db_path, temporary)
-    os.chmod(temporary, 0o600)
-    os.replace(temporary, target)
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    leftovers = (temporary, temporary.with_name(temporary.name + ".wal"))
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    key = current_encryption_key()
+    options = " (ENCRYPTION_KEY '" + key.replace("'", "''") + "')" if key else ""
+    quoted = str(temporary).replace("'", "''")
+    try:
+        con.execute(f"ATTACH '{quoted}' AS {PUBLISHED_AS}{options}")
+        try:
+            con.execute(f"COPY FROM DATABASE {ATTACHED_AS} TO {PUBLISHED_AS}")
+        finally:
+            con.execute(f"DETACH {PUBLISHED_AS}")
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, target)
+    except BaseException:
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        raise
     return target
 
 
@@ -50,10 +88,6 @@ def open_snapshot(db_path: Path) -> duckdb.DuckDBPyConnection:
     return connect(target, read_only=True)
 
 
-def is_lock_conflict(error: BaseException) -> bool:
-    return isinstance(error, duckdb.IOException) and any(m in str(error) for m in LOCK_MESSAGES)
-
-
 def write_with_retry(
     db_path: Path,
     work: Callable[[duckdb.DuckDBPyConnection], T],
@@ -61,24 +95,40 @@ def write_with_retry(
     pause_seconds: float = 0.5,
     sleep: Callable[[float], None] = time.sleep,
 ) -> T:
-    """Run `work` in one short write transaction, waiting while another process (the weekly run) holds the lock."""
-    deadline = time.monotonic() + timeout_seconds
-    while True:
+    """Run `work` in one short write transaction, waiting while another process (the weekly run) holds the lock;
+    `WarehouseBusy` (a plain sentence, nothing written) when it is held longer than `timeout_seconds`."""
+    con = connect_waiting(db_path, timeout_seconds, pause_seconds, sleep)
+    try:
+        con.execute("BEGIN TRANSACTION")
         try:
-            con = connect(db_path)
-        except duckdb.IOException as error:
-            if not is_lock_conflict(error) or time.monotonic() >= deadline:
-                raise
-            sleep(pause_seconds)
-            continue
-        try:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                result = work(con)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            return result
-        finally:
-            con.close()
+            result = work(con)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return result
+    finally:
+        con.close()
+
+
+# Room a run needs beside the warehouse: the week's new rows and the WAL (the read-only copy is counted apart).
+STORE_HEADROOM_BYTES = 16 * 1024 * 1024
+
+
+class NoRoomForWarehouse(Exception):
+    """The warehouse's folder has too little free space for the week and the read-only copy."""
+
+
+def check_room(db_path: Path) -> None:
+    """Before anything is fetched: room for the week's writes and a full read-only copy of the warehouse."""
+    folder = db_path.parent
+    while not folder.exists():
+        folder = folder.parent
+    size = sum(p.stat().st_size for p in (db_path, db_path.with_name(db_path.name + ".wal")) if p.exists())
+    needed = 2 * size + STORE_HEADROOM_BYTES
+    free = shutil.disk_usage(folder).free
+    if free < needed:
+        raise NoRoomForWarehouse(
+            f"{folder} has {free // 2**20} MB free; storing the week and publishing the read-only copy of "
+            f"{db_path.name} need about {needed // 2**20} MB: free some space first"
+        )

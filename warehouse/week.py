@@ -6,6 +6,7 @@ warehouse receives it as a function, so it never imports the checks that sit abo
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,9 +17,10 @@ import duckdb
 import polars as pl
 
 from warehouse import lifecycle, load, register_versions, retention
-from warehouse.db import connect, migrate
+from warehouse.db import connect_waiting, migrate
 from warehouse.sql_models import apply_models
 from warehouse.state import RuleDescription, record_rules
+from warehouse.stream_status import StreamStatus, blind_spots, incomplete, store_stream_status
 
 
 class HeldRegister(Protocol):
@@ -59,25 +61,87 @@ class WeekToStore:
     retention: retention.RetentionPolicy
     holds: Sequence[HeldRegister] = ()
     notices: list[dict[str, Any]] = field(default_factory=list)
+    # Every stream of every account and how far it was read; images that could not be downloaded (media refs).
+    streams: Sequence[StreamStatus] = ()
+    unread_media: Sequence[str] = ()
 
 
 def store_week(
-    db_path: Path, week: WeekToStore, run_checks: Callable[[duckdb.DuckDBPyConnection], CheckOutcome]
+    db_path: Path,
+    week: WeekToStore,
+    run_checks: Callable[[duckdb.DuckDBPyConnection], CheckOutcome],
+    after_commit: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
+    lock_wait_seconds: float = 120.0,
 ) -> dict[str, Any]:
-    """Store the week and its findings; a failure anywhere rolls everything back and re-raises."""
-    con = connect(db_path)
+    """Store the week and its findings; a failure anywhere rolls everything back and re-raises.
+
+    `after_commit` runs on the same connection once the week is committed, before the lock is let go (the
+    read-only copy is published there, so no other writer can slip in between). Its failure does not undo the
+    stored week: it is raised as `StoredButNotPublished`."""
+    con = connect_waiting(db_path, lock_wait_seconds)
     try:
         migrate(con)
         con.execute("BEGIN TRANSACTION")
         try:
             summary = _store(con, week, run_checks)
             con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
+        except BaseException as error:
+            _rollback(con, error)
+            problem = io_problem(error)
+            if problem:
+                raise WeekNotStored(f"nothing was stored: {problem}") from error
             raise
+        if after_commit is not None:
+            try:
+                after_commit(con)
+            except Exception as error:
+                raise StoredButNotPublished(summary, error) from error
         return summary
     finally:
         con.close()
+
+
+class StoredButNotPublished(Exception):
+    """The week is stored; what comes after (the read-only copy, the outputs) failed."""
+
+    def __init__(self, summary: dict[str, Any], cause: BaseException) -> None:
+        super().__init__(f"the week is stored, but then: {io_cause(cause)}")
+        self.summary = summary
+
+
+class WeekNotStored(Exception):
+    """Storing the week failed for a reason of the machine (a full disk); the warehouse is as it was."""
+
+
+def io_cause(error: BaseException) -> str:
+    """An I/O failure's real cause in plain words, else the error's own message."""
+    return io_problem(error) or " ".join(str(error).split()) or type(error).__name__
+
+
+def io_problem(error: BaseException) -> str | None:
+    """A full or read-only disk behind `error` (DuckDB may report a full disk as "cannot rollback")."""
+    import errno
+
+    seen: BaseException | None = error
+    visited: set[int] = set()
+    while seen is not None and id(seen) not in visited:
+        visited.add(id(seen))
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return f"the disk is full ({seen.filename or 'no space left on device'})"
+        if isinstance(seen, OSError) and seen.errno == errno.EROFS:
+            return f"the file system is read-only ({seen.filename})"
+        text = str(seen).lower()
+        if "no space left on device" in text or "could not write all bytes" in text:
+            return "the disk is full (no space left on device)"
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _rollback(con: duckdb.DuckDBPyConnection, error: BaseException) -> None:
+    """Roll back, keeping the original failure: after a failed write (a full disk) DuckDB may have dropped the
+    transaction itself and answer "cannot rollback - no transaction is active", which would hide the cause."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
 
 
 def _store(
@@ -95,12 +159,14 @@ def _store(
     ]
     load.store_media_fingerprints(con, week.media)
     load.store_validation_results(con, week.as_of, week.run_id, week.validations)
+    store_stream_status(con, week.as_of, week.run_id, week.streams)
     record_rules(con, week.rules)
     outcome = run_checks(con)
     load.upsert_frame(con, "audit.identities", outcome.identities, week.as_of)
     findings = pl.DataFrame(outcome.findings) if outcome.findings else pl.DataFrame()
     load.upsert_frame(con, "audit.findings", findings, week.as_of)
-    counts = lifecycle.apply_findings(con, week.as_of, outcome.findings, outcome.register_ids)
+    blind = blind_spots(con, week.streams, week.unread_media)
+    counts = lifecycle.apply_findings(con, week.as_of, outcome.findings, outcome.register_ids, blind)
     summary: dict[str, Any] = {
         "rules_run": outcome.rules_run,
         "findings": len(outcome.findings),
@@ -111,6 +177,8 @@ def _store(
         "media_fingerprinted": len(week.media),
         "registers_held": [h.register for h in week.holds],
         "register_warnings": sum(1 for n in week.notices if n["kind"] == "warning"),
+        "not_read": [s.to_dict() for s in incomplete(week.streams)],
     }
-    load.record_run(con, week.as_of, week.run_id, week.mode, week.school_name, week.started_at, summary)
-    return summary
+    return load.record_run(
+        con, week.as_of, week.run_id, week.mode, week.school_name, week.started_at, summary
+    )

@@ -1,15 +1,19 @@
 """pupil-comment: a current pupil comments on one of the school's YouTube videos.
 
 Policy: corbets-tey.txt §6 (the Enterprise and Technology Lead approves parents, "but not students", on the
-school's accounts) and §8 ("No student under 13 should be accessing social networking sites"). An exception is
-one per comment thread whose top-level comment's author channel resolves to a current pupil; the subject is the
-comment thread id (DESIGN.md §5.6). High severity; a possible match (between the review floor and the
-threshold) is low.
+school's accounts) and §8 ("No student under 13 should be accessing social networking sites"). Every comment is
+audited: top-level comments and replies, published, held for review or marked likely spam (a pupil's held comment
+is what the school most needs to see). An exception is one per comment thread and pupil; the subject is the
+comment thread id (DESIGN.md §5.6). The exception of the pupil who wrote the thread's top-level comment keeps the
+thread's key; a pupil who only replied has the thread's key followed by their channel id, so two pupils in one
+thread are two exceptions. High severity; a possible match (between the review floor and the threshold) is low.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -18,72 +22,135 @@ from checks.rule_support.posts import post_finding, short_label
 from checks.rule_support.rule import Rule
 
 RULE_ID = "pupil-comment"
-THREADS = """
-SELECT account_id, thread_id, comment_id, video_id, author_channel_id, author_display_name, text
-FROM marts.fct_comment_threads WHERE as_of = ? ORDER BY account_id, thread_id
+COMMENTS = """
+SELECT account_id, thread_id, comment_id, video_id, is_reply, moderation_status, author_channel_id,
+       author_display_name, text
+FROM marts.fct_comments WHERE as_of = ? ORDER BY account_id, thread_id, is_reply, published_at, comment_id
 """
 LABEL_WORDS = 8
+STATE_WORDS = {"heldForReview": "held for review", "likelySpam": "likely spam", "rejected": "rejected"}
 
 
 @dataclass(frozen=True)
-class CommentThread:
-    """A comment thread on one of the channel's videos, as its top-level comment shows it."""
+class Comment:
+    """One comment on one of the channel's videos: a thread's top-level comment or a reply in it."""
 
     account_id: str
     thread_id: str
     comment_id: str
-    video_id: str
+    video_id: str | None
+    is_reply: bool
+    moderation_status: str
     author: str
     shown: str | None  # the author's display name
     text: str | None
+
+    @property
+    def described(self) -> str:
+        what = f"reply {self.comment_id}" if self.is_reply else f"top-level comment {self.comment_id}"
+        state = STATE_WORDS.get(self.moderation_status, self.moderation_status)
+        return what if self.moderation_status == "published" else f"{what} ({state})"
+
+
+@dataclass(frozen=True)
+class PupilInThread:
+    """The comments one pupil wrote in one thread, the first of them standing for the thread in the report."""
+
+    comments: tuple[Comment, ...]
+    key_channel: str | None  # None when the pupil wrote the top-level comment: the thread's own key
     platform: str = "youtube"
     subject_kind: str = "comment"
 
     @property
-    def subject_id(self) -> str:
-        return self.thread_id
+    def first(self) -> Comment:
+        return self.comments[0]
 
     @property
-    def subject_url(self) -> str:
-        return f"https://www.youtube.com/watch?v={self.video_id}&lc={self.comment_id}"
+    def account_id(self) -> str:
+        return self.first.account_id
+
+    @property
+    def subject_id(self) -> str:
+        return self.first.thread_id
+
+    @property
+    def subject_url(self) -> str | None:
+        if self.first.video_id is None:
+            return None
+        return f"https://www.youtube.com/watch?v={self.first.video_id}&lc={self.first.comment_id}"
 
     @property
     def label(self) -> str:
-        return short_label(self.text, self.shown or self.thread_id, max_words=LABEL_WORDS)
+        return short_label(self.first.text, self.first.shown or self.first.thread_id, max_words=LABEL_WORDS)
+
+    @property
+    def plain(self) -> bool:
+        """Only a published top-level comment: described as before replies and moderation states were read."""
+        return (
+            len(self.comments) == 1
+            and not self.first.is_reply
+            and self.first.moderation_status == "published"
+        )
+
+    def what(self) -> str:
+        if self.plain:
+            return "comment"
+        return ", ".join(c.described for c in self.comments)
+
+    def by(self) -> str:
+        authors = dict.fromkeys((c.author, c.shown) for c in self.comments)
+        return ", ".join(f"channel {author} ({shown})" for author, shown in authors)
 
 
-def find(ctx: RuleContext) -> list[Finding]:
+def _pupils_by_channel(ctx: RuleContext) -> dict[tuple[str, str], dict[str, Any]]:
     pupils = ctx.identities.filter(
         (pl.col("platform") == "youtube")
         & (pl.col("relation") == "commenter")
         & (pl.col("person_kind") == "pupil")
     )
-    if pupils.is_empty():
+    return {(r["account_id"], r["subject_id"]): r for r in pupils.iter_rows(named=True)}
+
+
+def _person(match: dict[str, Any]) -> str:
+    return str(match["person_id"] if match["person_id"] is not None else match["subject_id"])
+
+
+def find(ctx: RuleContext) -> list[Finding]:
+    by_channel = _pupils_by_channel(ctx)
+    if not by_channel:
         return []
-    by_author = {(r["account_id"], r["subject_id"]): r for r in pupils.iter_rows(named=True)}
+    # (account, thread, person) -> that person's comments there and their best identity match
+    written: dict[tuple[str, str, str], list[Comment]] = defaultdict(list)
+    best: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in ctx.con.execute(COMMENTS, [ctx.as_of]).fetchall():
+        comment = Comment(*row)
+        match = by_channel.get((comment.account_id, comment.author))
+        if match is None or ctx.severity_for(match["confidence"], "high") is None:
+            continue
+        group = (comment.account_id, comment.thread_id, _person(match))
+        written[group].append(comment)
+        if group not in best or match["confidence"] > best[group]["confidence"]:
+            best[group] = match
     findings = []
-    for row in ctx.con.execute(THREADS, [ctx.as_of]).fetchall():
-        thread = CommentThread(*row)
-        match = by_author.get((thread.account_id, thread.author))
-        if match is None:
-            continue
+    for group, comments in written.items():
+        match = best[group]
+        wrote_top_level = any(not c.is_reply for c in comments)
+        pupil = PupilInThread(tuple(comments), None if wrote_top_level else min(c.author for c in comments))
         severity = ctx.severity_for(match["confidence"], "high")
-        if severity is None:
-            continue
+        assert severity is not None  # comments below the review floor were skipped above
         prefix = "possible match, needs a person's judgement: " if severity == "low" else ""
-        findings.append(
-            post_finding(
-                ctx,
-                thread,
-                rule=RULE_ID,
-                severity=severity,
-                person_kind="pupil",
-                person_id=match["person_id"],
-                confidence=float(match["confidence"]),
-                evidence=f"{prefix}comment by channel {thread.author} ({thread.shown}) on video {thread.video_id}: "
-                f"{match['evidence']} (score {match['confidence']:.2f})",
-            )
+        finding = post_finding(
+            ctx,
+            pupil,
+            rule=RULE_ID,
+            severity=severity,
+            person_kind="pupil",
+            person_id=match["person_id"],
+            confidence=float(match["confidence"]),
+            evidence=f"{prefix}{pupil.what()} by {pupil.by()} on video {pupil.first.video_id}: "
+            f"{match['evidence']} (score {match['confidence']:.2f})",
         )
+        findings.append(finding if pupil.key_channel is None else finding.keyed_also_on(pupil.key_channel))
     return findings
 
 
@@ -92,7 +159,7 @@ RULE = Rule(
     title="Pupils commenting on the school's YouTube videos",
     policy="corbets-tey.txt §6 (follow requests from parents, not students); §8 (no student under 13 on social "
     "networking sites)",
-    what_counts="a current pupil's channel writes a comment thread on one of the school's YouTube videos (one exception "
-    "per thread)",
+    what_counts="a current pupil's channel writes a comment or a reply, in any moderation state, on one of the "
+    "school's YouTube videos (one exception per thread and pupil)",
     find=find,
 )

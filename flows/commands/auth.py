@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from flows.credentials import DEFAULT_TOKEN_FILE, YOUTUBE_SCOPES
+from flows.oauth_settings import DEFAULT_TOKEN_FILE, YOUTUBE_SCOPE_REASON, YOUTUBE_SCOPES
 
 NAME = "auth"
 HELP = "authorise access to the school's YouTube channel (run once, signed in as the channel owner)"
@@ -66,10 +66,15 @@ def run(args: argparse.Namespace) -> int:
         )
     destination = None if args.secret_block else token_path(args.token_file)
     flow = InstalledAppFlow.from_client_secrets_file(str(args.client_secrets), YOUTUBE_SCOPES)
+    print(YOUTUBE_SCOPE_REASON)
     print(
         "A browser window opens: sign in as the school's YouTube channel (choose the Brand Account if asked)."
     )
-    credentials = flow.run_local_server(port=args.port, open_browser=True)
+    # prompt=consent with offline access: Google issues a refresh token every time, also to an app that was
+    # authorised before (without it a second sign-in returns none, and the token dies within the hour).
+    credentials = flow.run_local_server(
+        port=args.port, open_browser=True, prompt="consent", access_type="offline"
+    )
     token_json = credentials.to_json()
     if not json.loads(token_json).get("refresh_token"):
         raise RuntimeError(

@@ -8,8 +8,12 @@ import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 DEMO_AS_OF = date(2026, 11, 16)
+# Exit statuses besides 0 (completed) and 1 (failed, nothing stored): DESIGN.md §5.4.
+EXIT_PARTIAL = 3
+EXIT_NOT_PUBLISHED = 4
 
 
 def iso_date(text: str) -> date:
@@ -55,17 +59,45 @@ def _start_prefect_early() -> Callable[[], None]:
     return starter.join
 
 
-def run_audit(school_toml: Path, db: Path, out: Path, as_of: date | None, sandbox: bool) -> dict[str, object]:
+def run_audit(school_toml: Path, db: Path, out: Path, as_of: date | None, sandbox: bool) -> dict[str, Any]:
     prefect_defaults()
     server_started = _start_prefect_early()
+    from prefect.states import State
+
     from flows.weekly_audit import weekly_audit
 
     server_started()
 
-    return weekly_audit(
+    state: State[Any] = weekly_audit(  # type: ignore[assignment]  # return_state=True gives the State
         school_toml=str(school_toml.resolve()),
         db_path=str(db.resolve()),
         out_dir=str(out.resolve()),
         as_of=as_of.isoformat() if as_of else None,
         sandbox=sandbox,
+        return_state=True,
     )
+    # A stored week whose outputs failed ends Failed with the run's result as data (not an exception).
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        raise result
+    return dict(result)
+
+
+def audit_outcome(result: dict[str, Any]) -> int:
+    """Print a run's outcome (a line on stdout; on stderr one line naming what is missing) and its exit status."""
+    import sys
+
+    from warehouse.stream_status import describe
+
+    if result.get("not_published"):
+        print(f"socialaudit: {result['not_published']}", file=sys.stderr)
+        return EXIT_NOT_PUBLISHED
+    print(
+        f"{result['exceptions']} exceptions ({result['raised']} new, {result['resolved']} resolved); "
+        f"report: {result['report']}"
+    )
+    if result.get("not_read"):
+        missing = "; ".join(describe(row) for row in result["not_read"])
+        print(f"socialaudit: partial audit, not read: {missing}", file=sys.stderr)
+        return EXIT_PARTIAL
+    return 0

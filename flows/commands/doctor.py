@@ -70,7 +70,7 @@ def check_credentials(config: object, sandbox: bool, base_url: str | None) -> li
     """One cheap call per configured account, with that account's own credentials."""
     from connectors import x as xapi
     from connectors import youtube as ytapi
-    from connectors.errors import AuthFailure
+    from connectors.errors import AuthFailure, ScopeMissing
     from connectors.paging import RetryPolicy
     from flows import credentials
     from flows.config import Account, SchoolConfig
@@ -90,7 +90,20 @@ def check_credentials(config: object, sandbox: bool, base_url: str | None) -> li
                     f"({account.id}): generate the access token while signed in as @{account.handle} and put "
                     f"the keys in {credentials.credential_places(config, account)}"
                 )
-            return f"get_me answered as @{me.get('username')}, the configured account"
+            # The calls a run makes, once each: the account, then one followers page (one user: $0.001).
+            xapi.probe_followers(client, account.id, policy)
+            weekly = xapi.estimate_cost(me, since_id="weekly")
+            first = xapi.estimate_cost(me, since_id=None)
+            cap = config.api.max_x_cost_per_run
+            over = (
+                f"; ABOVE [api] max_x_cost_per_run = ${cap:.2f}, so runs will stop before reading followers"
+                if weekly.usd > cap
+                else ""
+            )
+            return (
+                f"get_me answered as @{me.get('username')}, the configured account; one followers page read; "
+                f"estimated X cost per weekly run {weekly.describe()} (first run ${first.usd:.2f}){over}"
+            )
 
         checks.append(_guarded(_credentials_area("X", account), probe_x))
     for account in config.accounts_on("youtube"):
@@ -98,14 +111,24 @@ def check_credentials(config: object, sandbox: bool, base_url: str | None) -> li
         def probe_youtube(account: Account = account) -> str:
             keys = credentials.youtube_credentials_for_account(config, account, sandbox)
             client = ytapi.make_youtube_client(keys, base_url=base_url)
+            fix = (
+                f"run `socialaudit auth youtube --client-secrets FILE` signed in as the owner of {account.handle} "
+                f"and put its token in {credentials.credential_places(config, account)}"
+            )
             try:
+                # The calls a run makes, once each: a token refresh, the channel, one comment-threads call.
+                scopes = ytapi.refresh_sign_in(client, policy)
                 ytapi.channel_snapshot(client, account.id, policy, mine=not sandbox)
-            except AuthFailure as error:
+                ytapi.probe_comments(client, account.id, policy)
+            except ScopeMissing as error:
                 raise RuntimeError(
-                    f"{error}: run `socialaudit auth youtube` signed in as the owner of {account.handle} and "
-                    f"put its token in {credentials.credential_places(config, account)}"
+                    f"{error.detail.split(':', 1)[0]}: the token was granted "
+                    f"{', '.join(s.rsplit('/', 1)[-1] for s in scopes) or 'other scopes'} but comments need "
+                    f"youtube.force-ssl: {fix} (it asks for that scope)"
                 ) from None
-            return f"channels.list answered for {account.id}"
+            except AuthFailure as error:
+                raise RuntimeError(f"{error}: {fix}") from None
+            return f"token refreshed, channels.list and commentThreads.list answered for {account.id}"
 
         checks.append(_guarded(_credentials_area("YouTube", account), probe_youtube))
     return checks

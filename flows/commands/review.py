@@ -24,13 +24,28 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--until", type=iso_date, default=None, help="accept only: last day it holds (YYYY-MM-DD)"
     )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="how long to wait while the weekly run holds the warehouse (default 120)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from warehouse.reviews import review_and_publish
 
+    # A wait that runs out ends in a plain sentence (WarehouseBusy): nothing recorded, try again later.
     review = review_and_publish(
-        args.db, args.key, args.decision, args.note, args.by, args.until, source="cli"
+        args.db,
+        args.key,
+        args.decision,
+        args.note,
+        args.by,
+        args.until,
+        source="cli",
+        timeout_seconds=args.wait,
     )
     until = f" until {review.accepted_until}" if review.accepted_until else ""
     print(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from flows.commands.common import iso_date, run_audit
+from flows.commands.common import audit_outcome, iso_date, run_audit
 
 NAME = "run"
 HELP = "run the weekly audit"
@@ -29,9 +29,6 @@ def run(args: argparse.Namespace) -> int:
         school_toml, sandbox = args.sandbox / "school.toml", True
     else:
         school_toml, sandbox = args.config, False
-    result = run_audit(school_toml, args.db, args.out, args.as_of, sandbox)
-    print(
-        f"{result['exceptions']} exceptions ({result['raised']} new, {result['resolved']} resolved); "
-        f"report: {result['report']}"
-    )
-    return 0
+    # 0 completed; 1 failed, nothing stored; 3 partial audit (stored and published, a stream not read);
+    # 4 stored, outputs not published (`socialaudit publish` writes them).
+    return audit_outcome(run_audit(school_toml, args.db, args.out, args.as_of, sandbox))

@@ -41,6 +41,19 @@ def x_not_found_error(value: str, parameter: str = "id") -> JsonObject:
     }
 
 
+def x_post_not_found_error(value: str) -> JsonObject:
+    """What `GET /2/tweets?ids=` says of a post that does not exist (deleted, or never did)."""
+    return {
+        "value": value,
+        "detail": f"Could not find tweet with ids: [{value}].",
+        "title": "Not Found Error",
+        "resource_type": "tweet",
+        "parameter": "ids",
+        "resource_id": value,
+        "type": RESOURCE_NOT_FOUND,
+    }
+
+
 def x_user_not_found(value: str, parameter: str = "id") -> Reply:
     """X answers an unknown user with 200 and an `errors` array, not with 404."""
     return json_reply(200, {"errors": [x_not_found_error(value, parameter)]})
@@ -74,3 +87,82 @@ def server_error(status: int) -> Reply:
 
 def sandbox_failed() -> Reply:
     return x_problem(500, "Internal Server Error", "The sandbox failed on this request.")
+
+
+CLIENT_FORBIDDEN = "https://api.twitter.com/2/problems/client-forbidden"
+UNSUPPORTED_AUTHENTICATION = "https://api.twitter.com/2/problems/unsupported-authentication"
+CREDITS_DEPLETED = "https://api.twitter.com/2/problems/credits-depleted"
+
+
+def usage_cap_exceeded() -> Reply:
+    """X's usage cap: a 429 whose problem says the cap, not the 15-minute window, was reached."""
+    return json_reply(
+        429,
+        {
+            "title": "UsageCapExceeded",
+            "detail": "Usage cap exceeded: Monthly product cap",
+            "type": USAGE_CAPPED,
+            "period": "Monthly",
+            "scope": "Product",
+            "status": 429,
+        },
+    )
+
+
+def credits_depleted() -> Reply:
+    """Pay-per-use: the account's credits are used up (the problem type is the sandbox's reading of the docs)."""
+    return x_problem(
+        402,
+        "Payment Required",
+        "Your account does not have enough credits to complete this request.",
+        CREDITS_DEPLETED,
+    )
+
+
+def client_not_enrolled() -> Reply:
+    """The app's plan does not include the endpoint: the keys are valid, the access level is not."""
+    return json_reply(
+        403,
+        {
+            "client_id": "0",
+            "detail": "When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens "
+            "from a Twitter developer App that is attached to a Project. You can create a project via the "
+            "developer portal.",
+            "registration_url": "https://developer.twitter.com/en/docs/projects/overview",
+            "title": "Client Forbidden",
+            "required_enrollment": "Appropriate Level of API Access",
+            "reason": "client-not-enrolled",
+            "type": CLIENT_FORBIDDEN,
+        },
+    )
+
+
+def unsupported_authentication() -> Reply:
+    return x_problem(
+        403,
+        "Unsupported Authentication",
+        "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported "
+        "authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].",
+        UNSUPPORTED_AUTHENTICATION,
+    )
+
+
+def partial_errors() -> Reply:
+    """A 200 with only an `errors` array: X could not return what was asked, and says so beside no data."""
+    return json_reply(
+        200,
+        {
+            "errors": [
+                {
+                    "title": "Authorization Error",
+                    "detail": "Sorry, you are not authorized to see the requested resource.",
+                    "type": "https://api.twitter.com/2/problems/not-authorized-for-resource",
+                    "resource_type": "user",
+                    "parameter": "id",
+                    "value": "0",
+                    "resource_id": "0",
+                    "section": "data",
+                }
+            ]
+        },
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,14 @@ if TYPE_CHECKING:
     from sandbox.dataset import Dataset
 
 # Per-user 15-minute limits from the X rate-limit table (platform-apis.md §2).
-X_RATE_LIMITS = {"x.me": 75, "x.user": 900, "x.tweets": 900, "x.followers": 300, "x.following": 300}
+X_RATE_LIMITS = {
+    "x.me": 75,
+    "x.user": 900,
+    "x.tweets": 900,
+    "x.tweets_lookup": 900,
+    "x.followers": 300,
+    "x.following": 300,
+}
 X_RATE_WINDOW_SECONDS = 15 * 60
 MAX_REACHABLE_POSTS = 3200
 MAX_REACHABLE_POSTS_WITHOUT_REPLIES = 800
@@ -29,6 +36,8 @@ class XAccount:
     following: list[JsonObject]
     posts: list[JsonObject]
     media: dict[str, JsonObject]
+    # Posts by others that the account's posts quote, repost or reply to (posts.json `includes.tweets`).
+    referenced: dict[str, JsonObject] = field(default_factory=dict)
 
 
 def snowflake_key(item: JsonObject) -> int:
@@ -48,6 +57,14 @@ class XBackend:
 
     def account(self, user_id: str) -> XAccount | None:
         return self.dataset.x_account(user_id)
+
+    def post(self, post_id: str) -> tuple[XAccount, JsonObject] | None:
+        """Any post of any account by id, however old: a lookup by id is not limited to the newest 3200."""
+        for account in self.dataset.x_accounts:
+            for post in account.posts:
+                if str(post.get("id")) == post_id:
+                    return account, post
+        return None
 
     def account_for_token(self, token: str) -> XAccount | None:
         """The user context of a request: every X account of the dataset has its own. Real X access tokens

@@ -16,7 +16,14 @@ from sandbox.http import (
     encode_page_token,
     json_reply,
 )
-from sandbox.x.exceptions import unauthorized, x_invalid_request, x_not_found_error, x_user_not_found
+from sandbox.x.exceptions import (
+    unauthorized,
+    unsupported_authentication,
+    x_invalid_request,
+    x_not_found_error,
+    x_post_not_found_error,
+    x_user_not_found,
+)
 from sandbox.x.models import XAccount, XBackend
 
 
@@ -58,8 +65,14 @@ X_TWEETS_PARAMS = _words(
 ) | frozenset(X_FIELD_PARAMS)
 X_FOLLOWS_PARAMS = frozenset({"max_results", "pagination_token", *X_FIELD_PARAMS})
 X_USER_PARAMS = frozenset(X_FIELD_PARAMS)
+X_POSTS_LOOKUP_PARAMS = frozenset({"ids", *X_FIELD_PARAMS})
 X_SNOWFLAKE = re.compile(r"^[0-9]{1,19}$")
 X_USERNAME = re.compile(r"^[A-Za-z0-9_]{1,15}$")
+
+
+def is_app_only(token: str) -> bool:
+    """App-only bearer tokens as X issues them start with a run of URL-encoded zero bytes ("AAAA...")."""
+    return token.startswith("AAAAAAAAAAAAAAAAAAAAA")
 
 
 class XQuery:
@@ -157,7 +170,22 @@ def select_post(post: JsonObject, fields: set[str], expansions: set[str]) -> Jso
         wanted.add("attachments")
     if "author_id" in expansions:
         wanted.add("author_id")
+    if expansions & {"referenced_tweets.id", "referenced_tweets.id.attachments.media_keys"}:
+        wanted.add("referenced_tweets")
     return {key: value for key, value in post.items() if key in wanted}
+
+
+def referenced_posts(account: XAccount, page: list[JsonObject], backend: XBackend) -> list[JsonObject]:
+    """The posts the page's posts quote, repost or reply to, each once, as far as the dataset knows them."""
+    found: dict[str, JsonObject] = {}
+    own = {str(post.get("id")): post for other in backend.dataset.x_accounts for post in other.posts}
+    for post in page:
+        for reference in post.get("referenced_tweets", []):
+            ref_id = str(reference.get("id", "")) if isinstance(reference, dict) else ""
+            target = account.referenced.get(ref_id) or own.get(ref_id)
+            if target is not None:
+                found.setdefault(ref_id, target)
+    return list(found.values())
 
 
 def _page_meta(meta: JsonObject, stream: str, offset: int, page_size: int, total: int) -> JsonObject:
@@ -174,10 +202,14 @@ class XResponses:
     def __init__(self, backend: XBackend) -> None:
         self.backend = backend
 
-    def authorize(self, request: ApiRequest) -> None:
+    def authorize(self, request: ApiRequest, user_context: bool = False) -> None:
+        """OAuth 1.0a user context, an OAuth 2.0 user token or (where the endpoint allows it) an app-only
+        bearer token; `user_context` endpoints (`/2/users/me`) refuse the app-only one with a 403."""
         scheme = request.authorization.split(" ", 1)[0]
         if scheme not in ("OAuth", "Bearer"):
             raise ApiError(unauthorized())
+        if user_context and scheme == "Bearer" and is_app_only(bearer_or_oauth_token(request.authorization)):
+            raise ApiError(unsupported_authentication())
 
     def authenticated_account(self, request: ApiRequest) -> XAccount:
         """The account whose user context the request's token stands for (see XBackend.account_for_token)."""
@@ -187,7 +219,7 @@ class XResponses:
         return account
 
     def serve_me(self, request: ApiRequest) -> Reply:
-        self.authorize(request)
+        self.authorize(request, user_context=True)
         query = XQuery(request.query, X_USER_PARAMS)
         user_fields = query.choices("user.fields", X_USER_FIELDS)
         query.choices("expansions", X_USER_EXPANSIONS)
@@ -293,12 +325,25 @@ class XResponses:
 
         body: JsonObject = {"data": [select_post(post, post_fields, expansions) for post in page]}
         includes: JsonObject = {}
-        if "attachments.media_keys" in expansions and account is not None:
-            keys = [key for post in page for key in post.get("attachments", {}).get("media_keys", [])]
+        wants_referenced = bool(
+            expansions & {"referenced_tweets.id", "referenced_tweets.id.attachments.media_keys"}
+        )
+        referenced = referenced_posts(account, page, self.backend) if account and wants_referenced else []
+        if referenced:
+            includes["tweets"] = [select_post(post, post_fields, set()) for post in referenced]
+        media_of = [post for post in page] if "attachments.media_keys" in expansions else []
+        if "referenced_tweets.id.attachments.media_keys" in expansions:
+            media_of += referenced
+        if media_of and account is not None:
+            known_media = dict(account.media)
+            for other in self.backend.dataset.x_accounts:
+                for key, item in other.media.items():
+                    known_media.setdefault(key, item)
+            keys = [key for post in media_of for key in post.get("attachments", {}).get("media_keys", [])]
             media = [
-                select_media(account.media[key], media_fields)
+                select_media(known_media[key], media_fields)
                 for key in dict.fromkeys(keys)
-                if key in account.media
+                if key in known_media
             ]
             if media:
                 includes["media"] = media
@@ -312,6 +357,54 @@ class XResponses:
             "oldest_id": str(page[-1]["id"]),
         }
         body["meta"] = _page_meta(meta, stream, offset, page_size, len(selected))
+        return json_reply(200, body)
+
+    def serve_posts_lookup(self, request: ApiRequest) -> Reply:
+        """`GET /2/tweets?ids=`: up to 100 posts by id, each missing one as a `resource-not-found` error."""
+        self.authorize(request)
+        query = XQuery(request.query, X_POSTS_LOOKUP_PARAMS)
+        values = [value for value in request.query.get("ids", "").split(",") if value]
+        if not 1 <= len(values) <= 100:
+            query.problems.append(
+                {
+                    "parameters": {"ids": [request.query.get("ids", "")]},
+                    "message": "The number of values in the `ids` query parameter list "
+                    f"[{len(values)}] is not between 1 and 100",
+                }
+            )
+        for value in values:
+            if not X_SNOWFLAKE.match(value):
+                query.problems.append(
+                    {
+                        "parameters": {"ids": [value]},
+                        "message": f"The `ids` query parameter value [{value}] does not match ^[0-9]{{1,19}}$",
+                    }
+                )
+        expansions = query.choices("expansions", X_TWEET_EXPANSIONS)
+        post_fields = query.choices("tweet.fields", X_TWEET_FIELDS) | query.choices(
+            "post.fields", X_TWEET_FIELDS
+        )
+        media_fields = query.choices("media.fields", X_MEDIA_FIELDS)
+        query.choices("user.fields", X_USER_FIELDS)
+        query.raise_if_invalid()
+        found: list[JsonObject] = []
+        media: list[JsonObject] = []
+        errors: list[JsonObject] = []
+        for value in dict.fromkeys(values):
+            held = self.backend.post(value)
+            if held is None:
+                errors.append(x_post_not_found_error(value))
+                continue
+            account, post = held
+            found.append(select_post(post, post_fields, expansions))
+            if "attachments.media_keys" in expansions:
+                keys = post.get("attachments", {}).get("media_keys", [])
+                media += [select_media(account.media[k], media_fields) for k in keys if k in account.media]
+        body: JsonObject = {"data": found} if found else {}
+        if media:
+            body["includes"] = {"media": media}
+        if errors:
+            body["errors"] = errors
         return json_reply(200, body)
 
     def serve_follows(self, request: ApiRequest, user_id: str, relation: str) -> Reply:

@@ -6,7 +6,7 @@ from sandbox.dataset import Dataset
 from sandbox.http import ApiRequest, Reply, Route, route, serve_file
 from sandbox.x.responses import XResponses
 
-X_ROUTES = ("x.me", "x.user", "x.tweets", "x.followers", "x.following", "x.media")
+X_ROUTES = ("x.me", "x.user", "x.tweets", "x.tweets_lookup", "x.followers", "x.following", "x.media")
 
 
 def api_routes(api: XResponses) -> list[Route]:
@@ -17,6 +17,7 @@ def api_routes(api: XResponses) -> list[Route]:
         route("x.user", r"/2/users/by", lambda request: api.serve_users_lookup(request, "usernames")),
         route("x.user", r"/2/users/by/username/([^/]+)", api.serve_user_by_username),
         route("x.tweets", r"/2/users/([^/]+)/tweets", api.serve_tweets),
+        route("x.tweets_lookup", r"/2/tweets", api.serve_posts_lookup),
         route(
             "x.followers",
             r"/2/users/([^/]+)/followers",

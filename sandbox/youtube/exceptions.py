@@ -187,3 +187,78 @@ def server_error(status: int) -> Reply:
 
 def sandbox_failed() -> Reply:
     return google_error(500, "backendError", "The sandbox failed on this request.")
+
+
+# -- scopes, tokens, vanished objects
+
+
+def insufficient_permissions(service_method: str) -> Reply:
+    """A valid token without a scope the method accepts, as Google answers it (403, and an ErrorInfo detail)."""
+    payload = {
+        "error": {
+            "code": 403,
+            "message": "Request had insufficient authentication scopes.",
+            "errors": [
+                {
+                    "message": "Insufficient Permission",
+                    "domain": "global",
+                    "reason": "insufficientPermissions",
+                }
+            ],
+            "status": "PERMISSION_DENIED",
+            "details": [
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+                    "domain": "googleapis.com",
+                    "metadata": {"service": "youtube.googleapis.com", "method": service_method},
+                }
+            ],
+        }
+    }
+    return json_reply(403, payload, GOOGLE_JSON)
+
+
+def invalid_credentials() -> Reply:
+    """An access token that expired (or was revoked): the client is expected to refresh it and retry."""
+    reply = google_error(
+        401, "authError", "Invalid Credentials", location="Authorization", location_type="header"
+    )
+    reply.headers["WWW-Authenticate"] = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
+    return reply
+
+
+def moderation_forbidden() -> Reply:
+    return google_error(
+        403,
+        "forbidden",
+        "The request is not properly authorized to retrieve comments with this moderation status: only the "
+        "channel's owner may.",
+        domain="youtube.commentThread",
+        location="moderationStatus",
+    )
+
+
+def comment_not_found(parameter: str) -> Reply:
+    return google_error(
+        404,
+        "commentNotFound",
+        f"One or more of the comments identified by the <code>{parameter}</code> parameter could not be found.",
+        domain="youtube.comment",
+        location=parameter,
+    )
+
+
+def token_error(error: str, description: str) -> Reply:
+    return json_reply(400, {"error": error, "error_description": description}, GOOGLE_JSON)
+
+
+def gone(route: str) -> Reply:
+    """The object of this call was deleted (or made private) after it was listed."""
+    if route == "yt.commentThreads":
+        return video_not_found()
+    if route == "yt.comments":
+        return comment_not_found("parentId")
+    if route == "yt.playlistItems":
+        return playlist_not_found()
+    return not_found()

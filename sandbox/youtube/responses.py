@@ -20,6 +20,7 @@ from sandbox.http import (
 )
 from sandbox.youtube import exceptions as errors
 from sandbox.youtube.models import YouTubeBackend, YouTubeChannel
+from sandbox.youtube.oauth import TokenRegistry, method_scopes, parameter_bounds
 
 YT_CHANNEL_PARTS = frozenset(
     [
@@ -56,7 +57,20 @@ YT_VIDEO_PARTS = frozenset(
 )
 YT_SUBSCRIPTION_PARTS = frozenset({"contentDetails", "id", "snippet", "subscriberSnippet"})
 YT_COMMENT_THREAD_PARTS = frozenset({"id", "replies", "snippet"})
+YT_COMMENT_PARTS = frozenset({"id", "snippet"})
+YT_MODERATION_STATES = frozenset({"published", "heldForReview", "likelySpam", "rejected"})
+# A thread carries a few of its replies; the rest are read with comments.list(parentId=...).
+YT_EMBEDDED_REPLIES = 5
 YT_MAX_IDS = 50
+# The service method names Google puts in a scope refusal's ErrorInfo.
+YT_SERVICE_METHODS = {
+    "channels": "youtube.api.v3.V3DataChannelService.List",
+    "playlistItems": "youtube.api.v3.V3DataPlaylistItemService.List",
+    "videos": "youtube.api.v3.V3DataVideoService.List",
+    "subscriptions": "youtube.api.v3.V3DataSubscriptionService.List",
+    "commentThreads": "youtube.api.v3.V3DataCommentThreadService.List",
+    "comments": "youtube.api.v3.V3DataCommentService.List",
+}
 
 
 def _yt_ids(request: ApiRequest, name: str) -> list[str]:
@@ -83,6 +97,12 @@ def _yt_int(request: ApiRequest, name: str, low: int, high: int, default: int) -
         message = f"Invalid value '{raw}'. Values must be within the range: [{low}, {high}]"
         raise ApiError(errors.invalid_value(name, message))
     return int(raw)
+
+
+def _yt_max_results(request: ApiRequest, resource: str, default: int) -> int:
+    """`maxResults` within the bounds the discovery document gives `youtube.<resource>.list`."""
+    low, high = parameter_bounds(resource, "maxResults")
+    return _yt_int(request, "maxResults", low, high, default)
 
 
 def _yt_filter(request: ApiRequest, names: Sequence[str]) -> str:
@@ -150,16 +170,19 @@ def list_reply(
 class YouTubeResponses:
     """The YouTube Data API v3 list calls the pipeline uses, over the dataset's youtube/<channel>/ directories."""
 
-    def __init__(self, backend: YouTubeBackend) -> None:
+    def __init__(self, backend: YouTubeBackend, tokens: TokenRegistry | None = None) -> None:
         self.backend = backend
+        self.tokens = tokens or TokenRegistry()
 
-    def authorize(self, request: ApiRequest) -> bool:
-        """True when the caller holds an OAuth token (stands for the channel owner); an API key is enough else."""
+    def authorize(self, request: ApiRequest, resource: str) -> bool:
+        """True when the caller holds an OAuth token (stands for the channel owner); an API key is enough else.
+        A token must carry one of the scopes the discovery document lists for `youtube.<resource>.list`."""
         if request.authorization:
-            if not request.authorization.startswith("Bearer ") or not bearer_or_oauth_token(
-                request.authorization
-            ):
+            token = bearer_or_oauth_token(request.authorization)
+            if not request.authorization.startswith("Bearer ") or not token:
                 raise ApiError(errors.auth_error())
+            if not self.tokens.scopes_of(token) & method_scopes(resource):
+                raise ApiError(errors.insufficient_permissions(YT_SERVICE_METHODS[resource]))
             return True
         if not request.query.get("key"):
             raise ApiError(errors.unregistered_caller())
@@ -171,9 +194,9 @@ class YouTubeResponses:
         return self.backend.channel_for_token(bearer_or_oauth_token(request.authorization))
 
     def serve_channels(self, request: ApiRequest) -> Reply:
-        owner = self.authorize(request)
+        owner = self.authorize(request, "channels")
         parts = _yt_parts(request, YT_CHANNEL_PARTS)
-        page_size = _yt_int(request, "maxResults", 0, 50, 5)
+        page_size = _yt_max_results(request, "channels", 5)
         chosen = _yt_filter(
             request, ["categoryId", "forHandle", "forUsername", "id", "managedByMe", "mine", "mySubscribers"]
         )
@@ -192,9 +215,9 @@ class YouTubeResponses:
         return list_reply("youtube#channelListResponse", items, len(items), page_size, omit_empty_items=True)
 
     def serve_playlist_items(self, request: ApiRequest) -> Reply:
-        self.authorize(request)
+        self.authorize(request, "playlistItems")
         parts = _yt_parts(request, YT_PLAYLIST_ITEM_PARTS)
-        page_size = _yt_int(request, "maxResults", 0, 50, 5)
+        page_size = _yt_max_results(request, "playlistItems", 5)
         chosen = _yt_filter(request, ["id", "playlistId"])
         playlists = self.backend.playlists
         if chosen == "playlistId":
@@ -216,8 +239,9 @@ class YouTubeResponses:
         )
 
     def serve_videos(self, request: ApiRequest) -> Reply:
-        self.authorize(request)
+        self.authorize(request, "videos")
         parts = _yt_parts(request, YT_VIDEO_PARTS)
+        _yt_max_results(request, "videos", 5)
         chosen = _yt_filter(request, ["chart", "id", "myRating"])
         videos: list[JsonObject] = []
         if chosen == "id":
@@ -232,9 +256,9 @@ class YouTubeResponses:
         return list_reply("youtube#videoListResponse", items, len(items), len(items))
 
     def serve_subscriptions(self, request: ApiRequest) -> Reply:
-        owner = self.authorize(request)
+        owner = self.authorize(request, "subscriptions")
         parts = _yt_parts(request, YT_SUBSCRIPTION_PARTS)
-        page_size = _yt_int(request, "maxResults", 0, 50, 5)
+        page_size = _yt_max_results(request, "subscriptions", 5)
         chosen = _yt_filter(request, ["channelId", "id", "mine", "myRecentSubscribers", "mySubscribers"])
         subscriptions: list[JsonObject] = []
         if chosen in ("mySubscribers", "myRecentSubscribers"):
@@ -259,35 +283,105 @@ class YouTubeResponses:
         )
 
     def serve_comment_threads(self, request: ApiRequest) -> Reply:
-        self.authorize(request)
+        owner = self.authorize(request, "commentThreads")
         parts = _yt_parts(request, YT_COMMENT_THREAD_PARTS)
-        page_size = _yt_int(request, "maxResults", 1, 100, 20)
+        page_size = _yt_max_results(request, "commentThreads", 20)
         chosen = _yt_filter(request, ["allThreadsRelatedToChannelId", "channelId", "id", "videoId"])
+        moderation = request.query.get("moderationStatus", "published")
+        if moderation not in YT_MODERATION_STATES:
+            raise ApiError(errors.invalid_value("moderationStatus", f"Invalid value '{moderation}'."))
+        if "moderationStatus" in request.query and chosen == "id":
+            raise ApiError(errors.incompatible_filters(["id", "moderationStatus"]))
         value = request.query[chosen]
         threads: list[JsonObject]
+        owning: YouTubeChannel | None = None
         if chosen == "videoId":
             found = self.backend.video(value)
             if found is None:
                 raise ApiError(errors.video_not_found())
-            channel, video = found
+            owning, video = found
             if video.get("status", {}).get("madeForKids"):
                 raise ApiError(errors.comments_disabled())
-            threads = [t for t in channel.threads if t.get("snippet", {}).get("videoId") == value]
+            threads = [t for t in owning.threads if t.get("snippet", {}).get("videoId") == value]
         elif chosen == "id":
             wanted = set(value.split(","))
             threads = [t for c in self.backend.channels for t in c.threads if t.get("id") in wanted]
         else:
-            channel_found = self.backend.channel(value)
-            if channel_found is None:
+            owning = self.backend.channel(value)
+            if owning is None:
                 raise ApiError(errors.channel_not_found(chosen))
-            threads = channel_found.threads
+            threads = owning.threads
             if chosen == "channelId":
                 # Deprecated: only discussion threads about the channel itself, not about its videos.
                 threads = [t for t in threads if not t.get("snippet", {}).get("videoId")]
+        if moderation != "published":
+            # Held and spam comments are the channel owner's to see, with the owner's own token.
+            if not owner:
+                raise ApiError(errors.authorization_required("moderationStatus"))
+            token_channel = self.backend.channel_for_token(bearer_or_oauth_token(request.authorization))
+            if owning is None or token_channel is None or token_channel.channel_id != owning.channel_id:
+                raise ApiError(errors.moderation_forbidden())
+        if chosen != "id":
+            threads = [t for t in threads if thread_moderation(t) == moderation]
         page, next_token, prev_token = _yt_page(
-            threads, page_size, request, f"commentThreads:{chosen}:{value}"
+            threads, page_size, request, f"commentThreads:{chosen}:{value}:{moderation}"
         )
-        rendered = [render_resource(item, parts, "youtube#commentThread") for item in page]
+        rendered = [render_thread(item, parts) for item in page]
         return list_reply(
             "youtube#commentThreadListResponse", rendered, len(threads), page_size, next_token, prev_token
         )
+
+    def serve_token(self, request: ApiRequest) -> Reply:
+        if request.method != "POST":
+            return errors.token_error("invalid_request", "Send the refresh as a POST form.")
+        return self.tokens.refresh(request.body)
+
+    def serve_comments(self, request: ApiRequest) -> Reply:
+        """comments.list: the replies of one thread (`parentId`) or comments by id."""
+        self.authorize(request, "comments")
+        parts = _yt_parts(request, YT_COMMENT_PARTS)
+        page_size = _yt_max_results(request, "comments", 20)
+        chosen = _yt_filter(request, ["id", "parentId"])
+        value = request.query[chosen]
+        threads = [t for c in self.backend.channels for t in c.threads]
+        comments: list[JsonObject]
+        if chosen == "parentId":
+            parent = next((t for t in threads if _top_comment_id(t) == value or t.get("id") == value), None)
+            if parent is None:
+                raise ApiError(errors.comment_not_found("parentId"))
+            comments = thread_replies(parent)
+        else:
+            wanted = set(value.split(","))
+            everything = [c for t in threads for c in [t.get("snippet", {}).get("topLevelComment", {})]]
+            everything += [c for t in threads for c in thread_replies(t)]
+            comments = [c for c in everything if c.get("id") in wanted]
+        page, next_token, prev_token = _yt_page(comments, page_size, request, f"comments:{chosen}:{value}")
+        rendered = [render_resource(item, parts, "youtube#comment") for item in page]
+        return list_reply(
+            "youtube#commentListResponse", rendered, len(comments), page_size, next_token, prev_token
+        )
+
+
+def _top_comment_id(thread: JsonObject) -> str:
+    return str(thread.get("snippet", {}).get("topLevelComment", {}).get("id", ""))
+
+
+def thread_moderation(thread: JsonObject) -> str:
+    snippet = thread.get("snippet", {}).get("topLevelComment", {}).get("snippet", {})
+    return str(snippet.get("moderationStatus") or "published")
+
+
+def thread_replies(thread: JsonObject) -> list[JsonObject]:
+    replies = (thread.get("replies") or {}).get("comments") or []
+    return [reply for reply in replies if isinstance(reply, dict)]
+
+
+def render_thread(thread: JsonObject, parts: Iterable[str]) -> JsonObject:
+    """A commentThread with the parts asked for; `replies` carries at most a few replies, as YouTube's does,
+    and only when the thread has any."""
+    parts = list(parts)
+    rendered = render_resource(thread, [part for part in parts if part != "replies"], "youtube#commentThread")
+    replies = thread_replies(thread)
+    if "replies" in parts and replies:
+        rendered["replies"] = {"comments": replies[:YT_EMBEDDED_REPLIES]}
+    return rendered

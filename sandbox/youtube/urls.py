@@ -12,8 +12,12 @@ YT_ROUTES = (
     "yt.videos",
     "yt.subscriptions",
     "yt.commentThreads",
+    "yt.comments",
+    "yt.token",
     "yt.thumbnails",
 )
+# Google's token endpoint (oauth2.googleapis.com/token) on the sandbox: the only route taking a POST.
+TOKEN_PATH = "/token"  # noqa: S105 - a URL path, not a secret
 
 
 def api_routes(api: YouTubeResponses) -> list[Route]:
@@ -23,6 +27,8 @@ def api_routes(api: YouTubeResponses) -> list[Route]:
         route("yt.videos", r"/youtube/v3/videos", api.serve_videos),
         route("yt.subscriptions", r"/youtube/v3/subscriptions", api.serve_subscriptions),
         route("yt.commentThreads", r"/youtube/v3/commentThreads", api.serve_comment_threads),
+        route("yt.comments", r"/youtube/v3/comments", api.serve_comments),
+        route("yt.token", TOKEN_PATH, api.serve_token),
     ]
 
 

@@ -79,7 +79,7 @@ def insert_exception(
 ) -> None:
     row = finding.as_row(AS_OF)
     con.execute(
-        "INSERT INTO audit.exceptions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit.exceptions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             row["key"],
             row["rule"],
@@ -101,6 +101,7 @@ def insert_exception(
             resolved_on,
             datetime(2026, 11, 13, 9, 30),
             row["account_id"],
+            "gone" if resolved_on else None,
         ],
     )
 

@@ -14,13 +14,17 @@ import requests_mock
 import tweepy
 from requests.adapters import HTTPAdapter
 
+from connectors import streams
 from connectors import x as xapi
 from connectors.errors import (
     AuthFailure,
     ConnectorError,
     MalformedPage,
+    PlatformErrors,
     RateLimited,
+    RateLimitTooLong,
     ServerFailure,
+    UsageCapped,
 )
 from connectors.paging import Page, Retry, RetryPolicy, Snapshot, call_with_retries
 from connectors.x import XCredentials, make_x_client
@@ -264,7 +268,10 @@ def test_posts_send_since_id_only_when_given(
     assert snapshot.cursor == "1800000000000000010"
     first, second = (query(r.url) for r in calls(adapter))
     assert first["max_results"] == ["100"]
-    assert first["expansions"] == ["attachments.media_keys"]
+    # Quoted and reposted posts come with their images, so media the school republishes is audited too.
+    assert first["expansions"] == [
+        "attachments.media_keys,referenced_tweets.id,referenced_tweets.id.attachments.media_keys"
+    ]
     assert first["media.fields"] == [",".join(xapi.MEDIA_FIELDS)]
     assert first["tweet.fields"] == [",".join(xapi.TWEET_FIELDS)]
     assert second["pagination_token"] == ["Nx1"]
@@ -340,12 +347,14 @@ def test_429_with_reset_waits_until_the_reset_then_succeeds(
     assert len(calls(adapter)) == 2
 
 
-def test_429_reset_far_away_is_capped_at_max_wait(
+def test_429_reset_further_than_max_wait_fails_fast(
     client: tweepy.Client, adapter: requests_mock.Adapter, fake_time: FakeTime
 ) -> None:
     adapter.register_uri("GET", FOLLOWERS_URL, [rate_limited(reset=NOW + 10_000), ok(page_body([user(1)]))])
-    fetch_followers(client, fake_time.policy(max_wait_seconds=900.0))
-    assert fake_time.sleeps == [900.0]
+    with pytest.raises(RateLimitTooLong, match="max_wait_seconds"):
+        fetch_followers(client, fake_time.policy(max_wait_seconds=900.0))
+    assert fake_time.sleeps == []
+    assert len(calls(adapter)) == 1
 
 
 def test_429_without_reset_backs_off_exponentially(
@@ -473,8 +482,16 @@ def test_account_snapshot_refuses_keys_of_another_user(
 def test_account_without_a_user_object_is_malformed(
     client: tweepy.Client, adapter: requests_mock.Adapter, fake_time: FakeTime
 ) -> None:
-    adapter.register_uri("GET", ME_URL, **ok({"errors": [{"title": "Not Found Error"}]}))
+    adapter.register_uri("GET", ME_URL, **ok({"data": ["not", "a", "user"]}))
     with pytest.raises(MalformedPage):
+        xapi.account_snapshot(client, USER_ID, fake_time.policy())
+
+
+def test_account_answered_with_errors_only_is_not_read(
+    client: tweepy.Client, adapter: requests_mock.Adapter, fake_time: FakeTime
+) -> None:
+    adapter.register_uri("GET", ME_URL, **ok({"errors": [{"title": "Not Found Error"}]}))
+    with pytest.raises(PlatformErrors, match="Not Found Error"):
         xapi.account_snapshot(client, USER_ID, fake_time.policy())
 
 
@@ -569,3 +586,39 @@ def test_retry_with_explicit_wait_uses_it(fake_time: FakeTime) -> None:
 def test_backoff_is_exponential_and_capped() -> None:
     policy = RetryPolicy(backoff_seconds=2.0, max_wait_seconds=20.0)
     assert [policy.backoff(n) for n in range(6)] == [2.0, 4.0, 8.0, 16.0, 20.0, 20.0]
+
+
+def test_errors_beside_data_are_a_counted_partial_page(
+    client: tweepy.Client, adapter: requests_mock.Adapter, fake_time: FakeTime
+) -> None:
+    partial = page_body([user(1), user(2)])
+    partial["errors"] = [
+        {"title": "Authorization Error", "detail": "not authorized", "type": "about:blank"},
+        {"title": "Not Found Error", "detail": "gone", "type": "about:blank"},
+    ]
+    adapter.register_uri("GET", FOLLOWERS_URL, **ok(partial))
+    snapshot = fetch_followers(client, fake_time.policy())
+    assert [u["id"] for u in snapshot.items] == [user(1)["id"], user(2)["id"]]
+    assert snapshot.partial_errors == 2
+    assert streams.partial_error_counts([snapshot]) == {("x", USER_ID, "followers"): 2}
+
+
+def test_a_429_with_requests_left_in_the_window_is_the_usage_cap(
+    client: tweepy.Client, adapter: requests_mock.Adapter, fake_time: FakeTime
+) -> None:
+    """X's usage cap sometimes comes as a bare 429: the window still has requests left, so no reset helps."""
+    headers = {"x-rate-limit-remaining": "299", "x-rate-limit-reset": str(int(NOW) + 600)}
+    adapter.register_uri("GET", FOLLOWERS_URL, **error(429, headers))
+    with pytest.raises(UsageCapped):
+        fetch_followers(client, fake_time.policy())
+    assert fake_time.sleeps == []
+    assert len(calls(adapter)) == 1
+
+
+def test_a_reset_a_full_window_away_is_waited_for(
+    client: tweepy.Client, adapter: requests_mock.Adapter, fake_time: FakeTime
+) -> None:
+    """max_wait_seconds = 900 is one 15-minute X window: a reset exactly that far is worth waiting for."""
+    adapter.register_uri("GET", FOLLOWERS_URL, [rate_limited(reset=NOW + 900), ok(page_body([user(1)]))])
+    fetch_followers(client, fake_time.policy(max_wait_seconds=900.0))
+    assert fake_time.sleeps == [901.0]

@@ -19,6 +19,7 @@ from connectors.errors import (
     MalformedPage,
     QuotaExhausted,
     RateLimited,
+    ScopeMissing,
     ServerFailure,
 )
 from connectors.paging import RetryPolicy, Snapshot
@@ -244,12 +245,18 @@ def test_comments_disabled_is_a_normal_state(fake_time: FakeTime) -> None:
     assert fake_time.sleeps == []
 
 
+def test_a_video_deleted_since_listing_has_no_comments(fake_time: FakeTime) -> None:
+    youtube, http = youtube_with(google_error(404, "videoNotFound", domain="youtube.commentThread"))
+    assert list(ytapi.iter_comment_threads(youtube, CHANNEL_ID, "vidGone0001", fake_time.policy())) == []
+    assert len(http.request_sequence) == 1
+
+
 @pytest.mark.parametrize(
     ("reply", "expected"),
     [
         (google_error(403, "forbidden", domain="youtube.commentThread"), AuthFailure),
-        (google_error(403, "insufficientPermissions", domain="global"), AuthFailure),
-        (google_error(404, "videoNotFound", domain="youtube.commentThread"), ConnectorError),
+        (google_error(403, "insufficientPermissions", domain="global"), ScopeMissing),
+        (google_error(404, "channelNotFound", domain="youtube.commentThread"), ConnectorError),
         (google_error(403, "quotaExceeded"), QuotaExhausted),
     ],
 )

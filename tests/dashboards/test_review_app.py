@@ -24,6 +24,7 @@ from tests.builders.findings import (
     insert_rules,
     variant,
 )
+from tests.builders.locks import warehouse_held
 from warehouse.db import connect
 from warehouse.snapshot import open_snapshot, publish_snapshot
 
@@ -172,3 +173,17 @@ def test_no_snapshot_yet(tmp_path: Path) -> None:
     empty = TestClient(create_app(tmp_path / "none.duckdb", token=TOKEN), base_url="http://127.0.0.1")
     page = empty.get("/")
     assert page.status_code == 503 and "run the weekly audit first" in page.text
+
+
+def test_a_lock_held_too_long_keeps_the_note_and_says_when_to_retry(app_db: Path) -> None:
+    impatient = TestClient(
+        create_app(app_db, token=TOKEN, write_timeout=0.5), base_url="http://127.0.0.1:8765"
+    )
+    with warehouse_held(app_db, 3):
+        answer = decide(impatient, UNAPPROVED_VIDEO.key, "acknowledge", note="spoke to the head of PE")
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "60"
+    assert "is busy" in answer.text and "try again in a few minutes" in answer.text
+    assert "spoke to the head of PE</textarea>" in answer.text  # the note is kept
+    assert "Could not set lock" not in answer.text
+    assert statuses(app_db)[UNAPPROVED_VIDEO.key] != "acknowledged"

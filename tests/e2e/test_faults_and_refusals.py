@@ -60,28 +60,33 @@ def test_transient_faults_store_the_same_data_as_a_clean_run(plan, clean_run, au
 
 
 @pytest.mark.parametrize(
-    ("plan", "message"),
+    ("plan", "message", "missing"),
     [
-        ([{"route": "x.followers", "kind": "truncate", "times": -1}], "not valid JSON"),
-        ([{"route": "x.tweets", "kind": "429-no-reset", "times": -1}], "rate limited"),
-        ([{"route": "yt.subscriptions", "kind": "500", "times": -1}], "server error 500"),
-        ([{"route": "yt.channels", "kind": "403-quota", "times": -1}], "quota"),
+        ([{"route": "x.followers", "kind": "truncate", "times": -1}], "not valid JSON", "x/followers"),
+        ([{"route": "x.tweets", "kind": "429-no-reset", "times": -1}], "rate limited", "x/posts"),
+        (
+            [{"route": "yt.subscriptions", "kind": "500", "times": -1}],
+            "server error 500",
+            "youtube/subscribers",
+        ),
+        ([{"route": "yt.channels", "kind": "403-quota", "times": -1}], "quota", "youtube/channel"),
     ],
     ids=["truncated-forever", "429-storm", "5xx-forever", "quota-exhausted"],
 )
-def test_persistent_faults_fail_clearly_and_leave_the_warehouse_as_it_was(
-    plan, message, clean_run, tmp_path, audit_inprocess
+def test_persistent_faults_make_a_partial_audit_that_keeps_every_other_stream(
+    plan, message, missing, clean_run, tmp_path, audit_inprocess
 ):
+    """One stream failing for good no longer discards the week: the rest is stored as a clean run stores it."""
     db = tmp_path / "w.duckdb"
-    shutil.copy(clean_run.db, db)
-    before = table_fingerprint(db)
-    failed = audit_inprocess(clean_run.dataset, db=db, as_of=NEXT_WEEK, env=faults(*plan))
-    result = failed.result
-    assert result.returncode != 0
+    partial = audit_inprocess(clean_run.dataset, db=db, env=faults(*plan))
+    result = partial.result
+    assert result.returncode == 3, result.stderr[-2000:]
     last_line = result.stderr.strip().splitlines()[-1]
-    assert last_line.startswith("socialaudit: run failed:") and message in last_line, result.stderr[-2000:]
-    assert table_fingerprint(db) == before
-    assert not (failed.out / "exceptions.json").exists()
+    assert last_line.startswith("socialaudit: partial audit, not read:") and message in last_line
+    stored, clean = stored_content(db), stored_content(clean_run.db)
+    assert missing not in stored
+    assert stored == {k: v for k, v in clean.items() if k in stored}
+    assert (partial.out / "exceptions.json").exists()
 
 
 def test_a_malformed_pupils_register_stops_the_run_before_anything_is_written(

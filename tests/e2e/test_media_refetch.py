@@ -1,11 +1,14 @@
-"""Media already hashed is never downloaded or decoded again: next week's run fingerprints nothing."""
+"""Nothing already checked is checked again: next week's run fingerprints no image already hashed and runs no
+raw-data suite on rows that did not change (the registers, which depend on the date, are validated again)."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from sandbox.school import write_sample
@@ -41,7 +44,9 @@ def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
     before = media_rows(db)
 
     decoded: list[int] = []
-    real_fingerprint = flow_module.fingerprint_image
+    from flows import stream_reading
+
+    real_fingerprint = stream_reading.fingerprint_image
 
     def counting(data: bytes) -> dict[str, Any]:
         decoded.append(len(data))
@@ -50,7 +55,7 @@ def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
     import checks.media_hash
 
     # Published images are hashed by the flow's task, the approved library by checks.media_hash.
-    monkeypatch.setattr(flow_module, "fingerprint_image", counting)
+    monkeypatch.setattr(stream_reading, "fingerprint_image", counting)
     monkeypatch.setattr(checks.media_hash, "fingerprint_image", counting)
     # Were anything fetched again, the media routes would now fail and the report would say so.
     dead_media = [{"route": route, "kind": "500", "times": -1} for route in ("x.media", "yt.thumbnails")]
@@ -64,3 +69,16 @@ def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
     assert media_rows(db) == before
     assert media_exceptions(tmp_path / "out2") == media_exceptions(tmp_path / "out1")
     assert media_exceptions(tmp_path / "out1")
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        validated = dict(
+            con.execute(
+                "SELECT suite, reused_from FROM audit.validation_results WHERE as_of = ?", [NEXT_WEEK]
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    followers = [suite for suite in validated if suite.startswith("x_followers@")]
+    assert followers and all(validated[suite] == date.fromisoformat(AS_OF) for suite in followers)
+    assert validated["pupils"] is None  # a register suite is never copied

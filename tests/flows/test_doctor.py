@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.builders.tiny_dataset import build_tiny_dataset
+from tests.builders.tiny_dataset import CHANNEL_ID, build_tiny_dataset
 from warehouse.db import connect, migrate
 
 
@@ -126,3 +126,35 @@ def test_each_x_account_is_checked_with_its_own_credentials(dataset, tmp_path, s
     assert "[credentials.sports] x_secret_block" in line
     assert "SOCIALAUDIT_X_CONSUMER_SECRET" not in line
     assert "[ok] X credentials for @TinyLanePrimary" in half.stdout
+
+
+def test_doctor_prints_the_estimated_weekly_x_cost(dataset, tmp_path, socialaudit_inprocess):
+    result = socialaudit_inprocess("doctor", "--sandbox", str(dataset), "--db", str(tmp_path / "w.duckdb"))
+    assert "one followers page read; estimated X cost per weekly run about $" in result.stdout
+    assert "token refreshed, channels.list and commentThreads.list answered" in result.stdout
+
+
+def test_a_read_only_youtube_token_is_refused_with_how_to_fix_it(dataset, tmp_path, socialaudit_inprocess):
+    """The sign-in of a school that authorised the old youtube.readonly scope: the channel answers, the
+    comments do not, and doctor says which scope is missing and which command fixes it."""
+    token = tmp_path / "secrets" / "youtube-token.json"
+    token.parent.mkdir()
+    token.write_text(
+        json.dumps(
+            {
+                "refresh_token": f"{CHANNEL_ID}-old-sign-in",
+                "client_id": "school-client.apps.googleusercontent.com",
+                "client_secret": "school-secret",
+                "token_uri": "https://oauth2.googleapis.com/token",
+                "scopes": ["https://www.googleapis.com/auth/youtube.readonly"],
+            }
+        ),
+        encoding="utf-8",
+    )
+    token.chmod(0o600)
+    _append(dataset, f'[credentials]\nyoutube_token_file = "{token}"')
+    result = socialaudit_inprocess("doctor", "--sandbox", str(dataset), "--db", str(tmp_path / "w.duckdb"))
+    assert result.returncode == 1
+    line = next(line for line in result.stdout.splitlines() if line.startswith("[FIX] YouTube credentials"))
+    assert "granted youtube.readonly but comments need youtube.force-ssl" in line
+    assert "run `socialaudit auth youtube --client-secrets FILE`" in line

@@ -20,6 +20,7 @@ from tests.builders.findings import (
     insert_rules,
     variant,
 )
+from tests.builders.locks import warehouse_held
 from warehouse.snapshot import publish_snapshot
 
 HYPERLINK = '=HYPERLINK("http://evil","x")'
@@ -111,3 +112,28 @@ def test_review_refusals_are_one_clear_line(
 def test_list_before_any_run_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = cli(capsys, "exceptions", "list", "--db", str(tmp_path / "w.duckdb"))
     assert code == 1 and "run the weekly audit first" in err
+
+
+def test_a_review_waiting_too_long_for_the_lock_says_so_in_a_plain_sentence(db: Path, capsys) -> None:
+    with warehouse_held(db, 3):
+        code = main(
+            [
+                "review",
+                PUPIL_FOLLOWER.key,
+                "--db",
+                str(db),
+                "--decision",
+                "acknowledge",
+                "--note",
+                "seen",
+                "--by",
+                "Sam",
+                "--wait",
+                "0.5",
+            ]
+        )
+    assert code == 1
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert line.startswith("socialaudit: review failed: the warehouse")
+    assert "is busy" in line and "nothing was written; try again in a few minutes" in line
+    assert "lock" not in line.lower()

@@ -19,14 +19,17 @@ class FakeCredentials:
 
 class FakeFlow:
     ports: ClassVar[list[int]] = []
+    options: ClassVar[list[dict[str, str]]] = []
 
     @classmethod
     def from_client_secrets_file(cls, path: str, scopes: list[str]) -> FakeFlow:
-        assert scopes == ["https://www.googleapis.com/auth/youtube.readonly"]
+        # Comments (and held-for-review ones) are readable only with force-ssl.
+        assert scopes == ["https://www.googleapis.com/auth/youtube.force-ssl"]
         return cls()
 
-    def run_local_server(self, port: int, open_browser: bool) -> FakeCredentials:
+    def run_local_server(self, port: int, open_browser: bool, **authorization: str) -> FakeCredentials:
         self.ports.append(port)
+        self.options.append(authorization)
         return FakeCredentials()
 
 
@@ -48,6 +51,17 @@ def test_the_token_is_written_owner_only(client_secrets, tmp_path):
     assert json.loads(token.read_text(encoding="utf-8")) == TOKEN
     assert token.stat().st_mode & 0o777 == 0o600
     assert FakeFlow.ports == [0]
+    # A refresh token every time, also when the app was authorised before.
+    assert FakeFlow.options == [{"prompt": "consent", "access_type": "offline"}]
+
+
+def test_the_sign_in_says_why_it_asks_for_force_ssl(client_secrets, tmp_path, capsys):
+    from flows.cli import main
+
+    token = tmp_path / "config" / "youtube-token.json"
+    assert main(["auth", "youtube", "--client-secrets", str(client_secrets), "--token-file", str(token)]) == 0
+    out = capsys.readouterr().out
+    assert "youtube.force-ssl" in out and "held for review" in out and "only ever reads" in out
 
 
 def test_a_token_file_inside_the_repository_is_refused(client_secrets, capsys):

@@ -335,3 +335,42 @@ def test_thumbnails_come_from_each_channels_latest_videos_fetch(con: duckdb.Duck
     assert store_snapshot(con, empty, WEEK[2], "run-2")
     refs = con.execute("SELECT media_ref FROM marts.fct_published_media ORDER BY 1").fetchall()
     assert refs == [("youtube:OtherVid001",)]
+
+
+def test_images_of_quoted_and_reposted_posts_count_as_the_posts_media(con: duckdb.DuckDBPyConnection) -> None:
+    """A post quoting (or reposting) another carries that post's images as well as its own: the school
+    republished them. A reply's parent post is not republished."""
+    quoting = x_post("1850000000000000020", "Look at this", media_keys=["3_20"])
+    quoting["referenced_tweets"] = [{"type": "quoted", "id": "1849000000000000001"}]
+    reposting = x_post("1850000000000000021", "RT")
+    reposting["referenced_tweets"] = [{"type": "retweeted", "id": "1849000000000000002"}]
+    replying = x_post("1850000000000000022", "Thanks!")
+    replying["referenced_tweets"] = [{"type": "replied_to", "id": "1849000000000000003"}]
+    page = x_posts_page([quoting, reposting, replying], [x_photo("3_20"), x_photo("3_91"), x_photo("3_92")])
+    page["includes"]["tweets"] = [
+        {"id": "1849000000000000001", "text": "ours", "attachments": {"media_keys": ["3_91"]}},
+        {"id": "1849000000000000002", "text": "theirs", "attachments": {"media_keys": ["3_92"]}},
+        {"id": "1849000000000000003", "text": "question", "attachments": {"media_keys": ["3_93"]}},
+    ]
+    store_snapshot(con, snapshot("x", X_ACCOUNT, "posts", [page]), WEEK[1], "run-1")
+    apply_models(con)
+    keys = dict(con.execute("SELECT post_id, media_keys FROM staging.stg_x__posts").fetchall())
+    assert keys == {
+        "1850000000000000020": ["3_20", "3_91"],
+        "1850000000000000021": ["3_92"],
+        "1850000000000000022": [],
+    }
+    carried = con.execute("SELECT media_key, post_id FROM staging.stg_x__media ORDER BY media_key").fetchall()
+    assert carried == [
+        ("3_20", "1850000000000000020"),
+        ("3_91", "1850000000000000020"),
+        ("3_92", "1850000000000000021"),
+    ]
+
+
+def test_subscribers_that_could_not_be_seen(con: duckdb.DuckDBPyConnection) -> None:
+    store_week_one(con)
+    apply_models(con)
+    (row,) = rows(con, "SELECT * FROM marts.fct_subscriber_visibility")
+    # The channel says 42 subscribers; two public subscriptions were listed.
+    assert (row["subscriber_count"], row["visible_subscribers"], row["unseen_subscribers"]) == (42, 2, 40)

@@ -1,5 +1,5 @@
 -- Everyone connected to an official account in a week: X followers and following, visible YouTube subscribers
--- and commenters. The input of identity resolution.
+-- and commenters (of a top-level comment or a reply, in any moderation state). The input of identity resolution.
 CREATE OR REPLACE VIEW marts.fct_audience AS
 SELECT
     as_of, 'x' AS platform, account_id, relation, user_id AS subject_id,
@@ -14,9 +14,12 @@ SELECT
     'https://www.youtube.com/channel/' || channel_id
 FROM staging.stg_youtube__subscribers
 UNION ALL
-SELECT DISTINCT ON (as_of, account_id, author_channel_id)
-    as_of, 'youtube', account_id, 'commenter', author_channel_id,
-    author_display_name, author_display_name, NULL, NULL, NULL, NULL,
-    'https://www.youtube.com/channel/' || author_channel_id
-FROM staging.stg_youtube__comments
-WHERE author_channel_id IS NOT NULL;
+SELECT * FROM (
+    SELECT DISTINCT ON (as_of, account_id, author_channel_id)
+        as_of, 'youtube', account_id, 'commenter', author_channel_id,
+        author_display_name, author_display_name, NULL, NULL, NULL, NULL,
+        'https://www.youtube.com/channel/' || author_channel_id
+    FROM marts.fct_comments
+    WHERE author_channel_id <> account_id  -- the school's own replies under its videos: not its audience
+    ORDER BY as_of, account_id, author_channel_id, is_reply, comment_id
+);

@@ -1,13 +1,16 @@
--- X media objects (from includes.media), latest copy of each, with the post that carries it.
+-- X media objects (from includes.media; the API's copy before an imported archive's), with the post carrying it.
 CREATE OR REPLACE VIEW staging.stg_x__media AS
 WITH unnested AS (
-    SELECT s.account_id, s.fetched_at, unnest(json_extract(p.payload, '$.includes.media[*]')) AS m
+    SELECT s.account_id, s.fetched_at, s.source, unnest(json_extract(p.payload, '$.includes.media[*]')) AS m
     FROM raw.snapshots AS s
     JOIN raw.api_pages AS p USING (snapshot_id)
     WHERE s.platform = 'x' AND s.stream = 'posts'
 ),
 ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY m ->> 'media_key' ORDER BY fetched_at DESC) AS copy_rank
+    -- The API's copy first: it carries alt text, the archive's does not.
+    SELECT *, row_number() OVER (
+        PARTITION BY m ->> 'media_key' ORDER BY (source = 'archive'), fetched_at DESC
+    ) AS copy_rank
     FROM unnested
 ),
 carried_by AS (
@@ -23,7 +26,8 @@ SELECT
     r.m ->> 'url' AS url,
     r.m ->> 'preview_image_url' AS preview_image_url,
     r.m ->> 'alt_text' AS alt_text,
-    r.fetched_at
+    r.fetched_at,
+    r.source
 FROM ranked AS r
 LEFT JOIN carried_by AS c ON c.media_key = (r.m ->> 'media_key')
 WHERE r.copy_rank = 1;

@@ -1,23 +1,50 @@
--- Every X post ever fetched (posts arrive incrementally), latest copy of each.
+-- Every X post held (posts arrive incrementally, from the API or from an imported X archive), one copy of each:
+-- the API's when there is one (it carries alt text; the archive does not), else the newest. A post X says was
+-- deleted is left out, so its exceptions resolve.
+-- Posts the school quotes or reposts arrive beside its own (`includes.tweets`): their images are published by
+-- the school too, so `media_keys` lists them after the post's own attachments.
 CREATE OR REPLACE VIEW staging.stg_x__posts AS
 WITH unnested AS (
-    SELECT s.account_id, s.fetched_at, unnest(json_extract(p.payload, '$.data[*]')) AS t
+    SELECT s.account_id, s.fetched_at, s.source, p.snapshot_id, unnest(json_extract(p.payload, '$.data[*]')) AS t
     FROM raw.snapshots AS s
     JOIN raw.api_pages AS p USING (snapshot_id)
     WHERE s.platform = 'x' AND s.stream = 'posts'
 ),
 ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY t ->> 'id' ORDER BY fetched_at DESC) AS copy_rank
+    SELECT *, row_number() OVER (
+        PARTITION BY t ->> 'id' ORDER BY (source = 'archive'), fetched_at DESC
+    ) AS copy_rank
     FROM unnested
+),
+included AS (
+    SELECT p.snapshot_id, i.inc ->> 'id' AS ref_id,
+        coalesce(json_extract_string(i.inc, '$.attachments.media_keys[*]'), []::VARCHAR[]) AS ref_keys
+    FROM raw.api_pages AS p, unnest(json_extract(p.payload, '$.includes.tweets[*]')) AS i(inc)
+),
+shared AS (
+    SELECT r.t ->> 'id' AS post_id, flatten(list(inc.ref_keys ORDER BY inc.ref_id)) AS shared_keys
+    FROM ranked AS r, unnest(json_extract(r.t, '$.referenced_tweets[*]')) AS ref(reference)
+    JOIN included AS inc ON inc.snapshot_id = r.snapshot_id AND inc.ref_id = (ref.reference ->> 'id')
+    WHERE r.copy_rank = 1 AND (ref.reference ->> 'type') IN ('quoted', 'retweeted')
+    GROUP BY 1
 )
 SELECT
-    account_id,
-    t ->> 'id' AS post_id,
-    t ->> 'text' AS text,
-    TRY_CAST(t ->> 'created_at' AS TIMESTAMPTZ) AS created_at,
-    t ->> 'author_id' AS author_id,
-    coalesce(json_extract_string(t, '$.attachments.media_keys[*]'), []::VARCHAR[]) AS media_keys,
-    coalesce(json_extract_string(t, '$.entities.hashtags[*].tag'), []::VARCHAR[]) AS hashtags,
-    fetched_at
-FROM ranked
-WHERE copy_rank = 1;
+    r.account_id,
+    r.t ->> 'id' AS post_id,
+    r.t ->> 'text' AS text,
+    TRY_CAST(r.t ->> 'created_at' AS TIMESTAMPTZ) AS created_at,
+    r.t ->> 'author_id' AS author_id,
+    list_concat(
+        coalesce(json_extract_string(r.t, '$.attachments.media_keys[*]'), []::VARCHAR[]),
+        list_filter(
+            coalesce(s.shared_keys, []::VARCHAR[]),
+            k -> NOT list_contains(coalesce(json_extract_string(r.t, '$.attachments.media_keys[*]'), []::VARCHAR[]), k)
+        )
+    ) AS media_keys,
+    coalesce(json_extract_string(r.t, '$.entities.hashtags[*].tag'), []::VARCHAR[]) AS hashtags,
+    r.fetched_at,
+    r.source
+FROM ranked AS r
+LEFT JOIN shared AS s ON s.post_id = (r.t ->> 'id')
+WHERE r.copy_rank = 1
+  AND (r.t ->> 'id') NOT IN (SELECT post_id FROM staging.stg_x__deleted_posts);

@@ -1,0 +1,49 @@
+"""The registers a run audits with: a held version replaced by the one in force, and the approved library
+fingerprinted (only files never hashed before)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import polars as pl
+
+from checks.media_hash import fingerprint_library
+from checks.register_changes import RegisterHold, assess_changes
+from checks.registers import APPROVED_MEDIA_DIR, Registers
+from warehouse.register_versions import RegistersInForce
+
+
+def settle_registers(
+    registers: Registers,
+    in_force: RegistersInForce,
+    accepted_holds: set[tuple[str, str]],
+    hold_share: float,
+    approved_hashes: dict[str, dict[str, Any]],
+    registers_dir: Any,
+) -> tuple[Registers, list[RegisterHold], pl.DataFrame, dict[str, dict[str, Any]]]:
+    """Hold back a register version that would close exceptions although nothing changed on the platforms;
+    then fingerprint the approved library. Raises checks.media_hash.UnreadableImage for a broken approved file."""
+    holds = assess_changes(
+        in_force.frames, registers.frames(), registers.files, in_force.files, hold_share, accepted_holds
+    )
+    if holds:
+        files = {**registers.files, **{h.file: in_force.files[h.file] for h in holds}}
+        kept: dict[str, Any] = {h.register: in_force.frames[h.register] for h in holds}
+        registers = dataclasses.replace(registers, files=files, **kept)
+    approved, fresh = fingerprint_library(
+        registers.approved_media,
+        registers.files,
+        registers_dir / APPROVED_MEDIA_DIR,
+        approved_hashes,
+        APPROVED_MEDIA_DIR,
+    )
+    return registers, holds, approved, fresh
+
+
+def register_notices(registers: Registers, holds: list[RegisterHold]) -> list[dict[str, Any]]:
+    """What the report and `audit.register_notices` say of this week's registers: holds, then warnings."""
+    return [
+        *({"kind": "held", "file": h.file, "message": h.message()} for h in holds),
+        *({"kind": "warning", **w.to_dict()} for w in registers.warnings),
+    ]

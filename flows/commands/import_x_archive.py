@@ -1,0 +1,139 @@
+"""`socialaudit import-x-archive`: store the posts and images of the X account archive a school downloaded, so the
+next weekly run audits the account's whole history, beyond the newest 3,200 posts the API serves."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from flows.commands.common import iso_date
+
+NAME = "import-x-archive"
+HELP = "import the posts and images of an X account archive (ZIP) into the warehouse"
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("archive", type=Path, metavar="ARCHIVE.zip", help="the archive X sent the school")
+    parser.add_argument("--db", type=Path, required=True, help="the DuckDB warehouse file")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--config", type=Path, metavar="SCHOOL_TOML", help="school.toml")
+    source.add_argument("--sandbox", type=Path, metavar="DIR", help="a sandbox dataset directory")
+    parser.add_argument(
+        "--as-of", type=iso_date, default=None, help="the date recorded for the import (default: today)"
+    )
+
+
+class ProgressBar:
+    """A one-line bar on a terminal; a line every 10,000 posts otherwise (logs of a scheduled job)."""
+
+    def __init__(self, label: str, stream: TextIO = sys.stderr, width: int = 30) -> None:
+        self.label = label
+        self.stream = stream
+        self.width = width
+        self.interactive = stream.isatty()
+        self.total: int | None = None
+
+    def update(self, done: int) -> None:
+        if self.interactive and (done % 50 == 0 or done == self.total):
+            if self.total:
+                filled = self.width * min(done, self.total) // self.total
+                bar = "#" * filled + "." * (self.width - filled)
+                self.stream.write(f"\r{self.label} [{bar}] {done}/{self.total}")
+            else:
+                self.stream.write(f"\r{self.label}: {done}")
+            self.stream.flush()
+        elif not self.interactive and done % 10_000 == 0:
+            print(f"{self.label}: {done}", file=self.stream, flush=True)
+
+    def finish(self, done: int) -> None:
+        if self.interactive:
+            self.total = self.total or done
+            self.update(done)
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    from flows.config import load_config
+    from flows.credentials import warehouse_key
+    from warehouse.db import use_encryption_key
+
+    school_toml = args.sandbox / "school.toml" if args.sandbox is not None else args.config
+    config = load_config(school_toml)
+    use_encryption_key(warehouse_key(config))
+    try:
+        result = import_archive(
+            args.archive,
+            args.db,
+            {a.id: a.handle for a in config.accounts_on("x")},
+            args.as_of or datetime.now(UTC).date(),
+            config.api.media_max_bytes,
+        )
+    finally:
+        use_encryption_key(None)
+    print(
+        f"@{result['handle']}: {result['posts']} posts stored ({result['already_held']} already held), "
+        f"{result['images']} images fingerprinted, {result['images_missing']} not in the archive "
+        f"(the next run fetches those); the next run audits them"
+    )
+    return 0
+
+
+def import_archive(
+    archive_path: Path, db: Path, x_accounts: dict[str, str], as_of: date, max_media_bytes: int
+) -> dict[str, Any]:
+    """Read the archive, fingerprint its images straight from the ZIP, store both; returns counts."""
+    from checks.media_hash import UnreadableImage, fingerprint_image
+    from connectors.x_archive import ArchiveRefused, XArchive, read_archive
+    from warehouse.archive import held_posts, store_archive_posts
+
+    with XArchive(archive_path, max_media_bytes) as archive:
+        owner = archive.account()
+        if owner.account_id not in x_accounts:
+            configured = ", ".join(f"@{h} ({i})" for i, h in x_accounts.items()) or "none"
+            raise ArchiveRefused(
+                f"the archive is @{owner.username} ({owner.account_id}) (data/account.js), which is not an X "
+                f"account in school.toml (configured: {configured}); nothing was stored"
+            )
+        held, fingerprinted = held_posts(db, owner.account_id)
+        progress = ProgressBar("reading posts")
+        contents = read_archive(archive, owner.account_id, frozenset(held), on_post=progress.update)
+        progress.finish(contents.n_read)
+        wanted = {f"x:{m.media_key}": m for m in contents.media}
+        wanted = {ref: m for ref, m in wanted.items() if ref not in fingerprinted}
+        images = ProgressBar("fingerprinting images")
+        images.total = len(wanted)
+        rows: list[dict[str, Any]] = []
+        for done, (ref, media) in enumerate(sorted(wanted.items()), start=1):
+            row: dict[str, Any] = {
+                "media_ref": ref,
+                "platform": "x",
+                "account_id": owner.account_id,
+                "url": media.url,
+                "error": None,
+            }
+            try:
+                data = archive.image(media)
+                if data is None:
+                    row["error"] = (
+                        f"not in the X archive (no data/tweets_media/{media.post_id}-<file>); "
+                        "the next run downloads it"
+                    )
+                else:
+                    row.update(fingerprint_image(data))
+            except (ArchiveRefused, UnreadableImage) as error:
+                row["error"] = f"archive image: {error}"[:500]
+            rows.append(row)
+            images.update(done)
+        if wanted:
+            images.finish(len(wanted))
+    counts = store_archive_posts(db, contents.snapshot(), rows, as_of)
+    return {
+        **counts,
+        "handle": x_accounts[owner.account_id],
+        "already_held": contents.n_read - contents.n_posts,
+        "files": contents.files,
+    }

@@ -1,0 +1,60 @@
+"""`socialaudit publish`: write a stored week's outputs again (after a run said "stored; outputs not published")."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from flows.commands.common import iso_date
+
+NAME = "publish"
+HELP = "write a stored week's outputs (and the read-only copy) again, e.g. after 'outputs not published'"
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, required=True, help="the DuckDB warehouse file")
+    parser.add_argument("--out", type=Path, required=True, help="the output folder")
+    parser.add_argument(
+        "--as-of", type=iso_date, default=None, help="the stored week YYYY-MM-DD (default: the latest stored)"
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="SCHOOL_TOML",
+        help="school.toml, to find the warehouse key named in [warehouse] (default: $SOCIALAUDIT_DB_KEY)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from dashboards.output_set import check_out_dir
+    from dashboards.publishing import publish_week, stored_week
+    from flows.commands.sql import use_configured_key
+    from warehouse.snapshot import open_snapshot, publish_snapshot
+    from warehouse.stream_status import describe
+    from warehouse.week import io_cause
+
+    os.umask(0o077)
+    db: Path = args.db
+    if not db.exists():
+        raise FileNotFoundError(f"{db} does not exist")
+    check_out_dir(args.out)
+    use_configured_key(args)
+    try:
+        publish_snapshot(db)
+        con = open_snapshot(db)
+        try:
+            as_of, school_name = stored_week(con, args.as_of)
+            week = publish_week(con, args.out, as_of, school_name)
+        finally:
+            con.close()
+    except OSError as error:
+        raise OSError(io_cause(error)) from error
+    print(
+        f"published the week of {as_of.isoformat()}: {len(week.outputs.exceptions)} exceptions; "
+        f"report: {week.outputs.paths['report.html']}"
+    )
+    if week.not_read:
+        print("that week was a partial audit, not read: " + "; ".join(describe(row) for row in week.not_read))
+    return 0

@@ -1,0 +1,114 @@
+"""Reading an account's streams one by one, and what the run could read, as the warehouse records it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tweepy
+
+from checks.media_hash import UnreadableImage, fingerprint_image
+from checks.validation import SuiteResult
+from connectors import x as xapi
+from connectors.errors import ConnectorError, MediaRefused
+from connectors.media import MediaFetcher
+from connectors.paging import RetryPolicy, Snapshot
+from connectors.streams import StreamReads, stream_of_suite
+from flows.config import SchoolConfig
+from flows.config_tables import ApiSettings
+from warehouse.stream_status import StreamStatus
+
+
+def read_x_account(
+    client: tweepy.Client, account_id: str, policy: RetryPolicy, since_id: str | None, api: ApiSettings
+) -> StreamReads:
+    """Each stream on its own: a failed one is recorded, the others are still read and stored."""
+    pages = api.max_follow_pages
+    reads = StreamReads("x", account_id)
+    account = reads.read("account", lambda: xapi.account_snapshot(client, account_id, policy))
+
+    def followers() -> Snapshot:
+        if account is not None:  # the bill is estimated before any paid paging; refused, nothing is paged
+            xapi.guard_cost(account, since_id, api.max_x_cost_per_run)
+        return xapi.collect("followers", account_id, xapi.iter_followers(client, account_id, policy, pages))
+
+    reads.read("followers", followers)
+    reads.read(
+        "following",
+        lambda: xapi.collect("following", account_id, xapi.iter_following(client, account_id, policy, pages)),
+    )
+    reads.read(
+        "posts",
+        lambda: xapi.collect(
+            "posts",
+            account_id,
+            xapi.iter_posts(client, account_id, since_id, policy, api.max_post_pages),
+            cursor_from_newest=True,
+        ),
+    )
+    return reads
+
+
+def stream_statuses(
+    reads: list[StreamReads], media: list[dict[str, Any]], config: SchoolConfig
+) -> list[StreamStatus]:
+    handles = {(a.platform, a.id): a.handle for a in config.accounts}
+    statuses = [
+        StreamStatus(**row, account=handles.get((row["platform"], row["account_id"])))
+        for read in reads
+        for row in read.outcomes()
+    ]
+    for (platform, account_id), failed in _group_unread(media).items():
+        reason = f"{len(failed)} image(s) could not be downloaded, e.g. {failed[0]['error']}"
+        statuses.append(
+            StreamStatus(
+                "media",
+                account_id,
+                "downloads",
+                "failed",
+                reason,
+                len(failed),
+                handles.get((platform, account_id)),
+            )
+        )
+    return statuses
+
+
+def _group_unread(media: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for item in media:
+        if item.get("unread"):
+            grouped.setdefault((item["platform"], item["account_id"]), []).append(item)
+    return grouped
+
+
+def set_aside_refused(reads: list[StreamReads], results: list[SuiteResult]) -> None:
+    """A stream whose data failed a blocking validation is not stored (it counts as not read); the others are."""
+    by_account = {(read.platform, read.account_id): read for read in reads}
+    for result in results:
+        if not result.stops_run:
+            continue
+        found = stream_of_suite(result.suite)
+        if found is None or (found[0], found[2]) not in by_account:
+            raise RuntimeError(
+                f"data from the platforms failed validation ({result.suite}), nothing was stored"
+            )
+        platform, stream, account_id = found
+        failed = ", ".join(
+            f"{x['expectation']}({x.get('column') or ''})" for x in result.results if not x["success"]
+        )
+        by_account[(platform, account_id)].set_aside(stream, f"failed validation: {failed}")
+
+
+def fingerprint_one(
+    fetcher: MediaFetcher, item: dict[str, Any], known_bytes: int | None = None
+) -> dict[str, Any] | None:
+    """One image's fingerprints; None when an image held before (`known_bytes`) is unchanged at its URL. A
+    refused or undecodable file is a verdict (it cannot be shown approved); a download that failed is marked
+    `unread`: its post's media rules are not judged this week."""
+    try:
+        data = fetcher.fetch_if_changed(item["url"], known_bytes)
+        return None if data is None else {**item, **fingerprint_image(data), "error": None}
+    except (MediaRefused, UnreadableImage) as error:
+        return {**item, "error": str(error)[:500]}
+    except ConnectorError as error:
+        return {**item, "error": str(error)[:500], "unread": True}

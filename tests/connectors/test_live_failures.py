@@ -1,0 +1,243 @@
+"""Each failure of the live platforms (platform-apis.md §9), injected by the sandbox, met by the real clients
+through the connectors: transient ones leave the data as a clean read would, permanent ones end in a typed
+error that names the platform, the stream and what to do, within seconds."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from connectors import streams
+from connectors import x as xapi
+from connectors import youtube as ytapi
+from connectors.errors import (
+    ConnectorError,
+    CostCapExceeded,
+    CreditsDepleted,
+    PlanRefused,
+    PlatformErrors,
+    RateLimitTooLong,
+    ScopeMissing,
+    SignInExpired,
+    UsageCapped,
+)
+from connectors.media import MediaFetcher
+from connectors.paging import RetryPolicy, Snapshot
+from connectors.x import XCredentials
+from connectors.youtube import YouTubeCredentials
+from sandbox.server import Fault, FaultPlan, SandboxServer
+from tests.builders.moderation import (
+    HELD_THREAD_ID,
+    QUOTED_MEDIA_KEY,
+    REPLIED_THREAD_ID,
+    REPLY_COUNT,
+    SPAM_THREAD_ID,
+    add_quoted_post_with_image,
+    add_replies_and_held_comments,
+)
+from tests.builders.tiny_dataset import CHANNEL_ID, X_ACCOUNT_ID, build_tiny_dataset
+
+X_KEYS = XCredentials("consumer", "consumer-secret", f"{X_ACCOUNT_ID}-token", "token-secret")
+YT_OWNER = YouTubeCredentials(sandbox_token=f"{CHANNEL_ID}-owner-token")
+
+
+class Sleeps:
+    """Records every wait the retry loop asks for and returns at once."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = build_tiny_dataset(tmp_path_factory.mktemp("live") / "dataset")
+    add_replies_and_held_comments(root)
+    add_quoted_post_with_image(root)
+    return root
+
+
+@pytest.fixture
+def serve(dataset: Path) -> Iterator[object]:
+    servers: list[SandboxServer] = []
+
+    def start(*faults: Fault) -> SandboxServer:
+        server = SandboxServer(dataset, faults=FaultPlan(list(faults))).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def policy(sleeps: Sleeps, **overrides: float) -> RetryPolicy:
+    return RetryPolicy(sleep=sleeps, **overrides)  # type: ignore[arg-type]
+
+
+def x_streams(server: SandboxServer, retry: RetryPolicy) -> list[Snapshot]:
+    client = xapi.make_x_client(X_KEYS, base_url=server.url)
+    return [
+        xapi.account_snapshot(client, X_ACCOUNT_ID, retry),
+        xapi.collect("followers", X_ACCOUNT_ID, xapi.iter_followers(client, X_ACCOUNT_ID, retry)),
+        xapi.collect("following", X_ACCOUNT_ID, xapi.iter_following(client, X_ACCOUNT_ID, retry)),
+        xapi.collect("posts", X_ACCOUNT_ID, xapi.iter_posts(client, X_ACCOUNT_ID, None, retry), True),
+    ]
+
+
+def yt_streams(
+    server: SandboxServer, retry: RetryPolicy, credentials: YouTubeCredentials = YT_OWNER
+) -> list[Snapshot]:
+    youtube = ytapi.make_youtube_client(credentials, base_url=server.url)
+    return ytapi.channel_streams(youtube, CHANNEL_ID, retry)
+
+
+def contents(snapshots: list[Snapshot]) -> dict[str, str]:
+    return {f"{s.platform}.{s.stream}": s.content_sha256() for s in snapshots}
+
+
+# ------------------------------------------------------------------------------------- transient faults
+
+
+@pytest.mark.parametrize("route", ["x.followers", "x.tweets", "x.me"])
+def test_a_connection_dropped_twice_on_x_reads_what_a_clean_run_reads(serve, route: str) -> None:
+    clean = contents(x_streams(serve(), policy(Sleeps())))
+    sleeps = Sleeps()
+    faulty = serve(Fault(route, "drop-mid-body", times=2))
+    assert contents(x_streams(faulty, policy(sleeps))) == clean
+    assert len(sleeps.waits) == 2
+    assert sum(record.route == route for record in faulty.requests) >= 3
+
+
+@pytest.mark.parametrize("route", ["yt.commentThreads", "yt.subscriptions", "yt.channels", "yt.comments"])
+def test_a_connection_dropped_twice_on_youtube_reads_what_a_clean_run_reads(serve, route: str) -> None:
+    clean = contents(yt_streams(serve(), policy(Sleeps())))
+    sleeps = Sleeps()
+    assert contents(yt_streams(serve(Fault(route, "drop-mid-body", times=2)), policy(sleeps))) == clean
+    assert len(sleeps.waits) == 2
+
+
+def test_a_media_download_dropped_twice_gets_the_whole_image(serve, dataset: Path) -> None:
+    server = serve(Fault("x.media", "drop-mid-body", times=2))
+    sleeps = Sleeps()
+    fetcher = MediaFetcher(requests.Session(), policy(sleeps), sandbox_url=server.url)
+    image = fetcher.fetch(f"https://pbs.twimg.com/media/{QUOTED_MEDIA_KEY}.jpg")
+    assert image == (dataset / "x" / "TinyLanePrimary" / "media" / f"{QUOTED_MEDIA_KEY}.jpg").read_bytes()
+    assert len(sleeps.waits) == 2
+
+
+# ------------------------------------------------------------------------------------- permanent faults
+
+
+def test_a_usage_cap_ends_at_once_with_what_to_do(serve) -> None:
+    server = serve(Fault("x.followers", "429-usage-cap", times=-1))
+    started = time.monotonic()
+    with pytest.raises(UsageCapped) as raised:
+        x_streams(server, RetryPolicy())  # the real sleep: a wait would show in the elapsed time
+    assert time.monotonic() - started < 5
+    assert raised.value.stops_platform and raised.value.stream == "followers"
+    assert "usage cap" in str(raised.value) and "developer console" in str(raised.value)
+    assert sum(record.route == "x.followers" for record in server.requests) == 1
+
+
+def test_credits_depleted_stops_x_with_what_to_do(serve) -> None:
+    with pytest.raises(CreditsDepleted, match="buy credits"):
+        x_streams(serve(Fault("x.tweets", "402-credits", times=-1)), policy(Sleeps()))
+
+
+def test_a_plan_refusal_is_not_reported_as_bad_keys(serve) -> None:
+    with pytest.raises(PlanRefused) as raised:
+        x_streams(serve(Fault("x.followers", "403-scope", times=-1)), policy(Sleeps()))
+    message = str(raised.value)
+    assert "client-not-enrolled" in message and "not the keys" in message and "Client Forbidden" in message
+
+
+def test_errors_without_data_are_not_an_empty_follower_list(serve) -> None:
+    with pytest.raises(PlatformErrors, match="nothing was read") as raised:
+        x_streams(serve(Fault("x.followers", "partial-errors", times=-1)), policy(Sleeps()))
+    assert (raised.value.platform, raised.value.stream) == ("x", "followers")
+
+
+def test_a_reset_beyond_max_wait_fails_fast(serve) -> None:
+    server = serve(Fault("x.followers", "429", times=-1, reset_in=3600))
+    sleeps = Sleeps()
+    with pytest.raises(RateLimitTooLong, match="max_wait_seconds"):
+        x_streams(server, policy(sleeps, max_wait_seconds=60))
+    assert sleeps.waits == []
+
+
+def test_an_expired_sign_in_says_sign_in_again(serve) -> None:
+    server = serve(Fault("yt.subscriptions", "token-expired", times=1))
+    with pytest.raises(SignInExpired) as raised:
+        yt_streams(server, policy(Sleeps()))
+    assert "socialaudit auth youtube" in str(raised.value) and "invalid_grant" in str(raised.value)
+    assert any(record.route == "yt.token" and record.status == 400 for record in server.requests)
+
+
+def test_a_token_without_force_ssl_says_which_scope_and_how(serve) -> None:
+    with pytest.raises(ScopeMissing) as raised:
+        yt_streams(serve(Fault("yt.commentThreads", "403-scope", times=-1)), policy(Sleeps()))
+    assert "youtube.force-ssl" in str(raised.value) and "socialaudit auth youtube" in str(raised.value)
+
+
+def test_a_video_gone_before_its_comments_are_read_is_skipped(serve) -> None:
+    snapshots = yt_streams(serve(Fault("yt.commentThreads", "404-gone", times=-1)), policy(Sleeps()))
+    comments = next(s for s in snapshots if s.stream == "comments")
+    assert comments.items == []
+
+
+def test_every_connector_failure_names_its_platform_and_stream() -> None:
+    for error_type in (
+        UsageCapped,
+        CreditsDepleted,
+        PlanRefused,
+        PlatformErrors,
+        SignInExpired,
+        ScopeMissing,
+    ):
+        error = error_type("x", "followers", "why")
+        assert isinstance(error, ConnectorError) and (error.platform, error.stream) == ("x", "followers")
+
+
+# ------------------------------------------------------------------------------------- what is read
+
+
+def test_replies_held_and_spam_comments_are_read_with_the_owners_token(serve) -> None:
+    snapshots = yt_streams(serve(), policy(Sleeps()))
+    comments = next(s for s in snapshots if s.stream == "comments")
+    replies = next(s for s in snapshots if s.stream == "comment_replies")
+    assert {HELD_THREAD_ID, SPAM_THREAD_ID} <= {thread["id"] for thread in comments.items}
+    assert len(replies.items) == REPLY_COUNT
+    assert {reply["snippet"]["parentId"] for reply in replies.items} == {REPLIED_THREAD_ID}
+    parts = {page.request["part"] for page in comments.pages}
+    assert parts == {"snippet,replies"}
+
+
+def test_media_of_a_quoted_post_is_fetched_with_the_posts(serve) -> None:
+    snapshots = x_streams(serve(), policy(Sleeps()))
+    posts = next(s for s in snapshots if s.stream == "posts")
+    refs = {ref["media_ref"] for ref in streams.media_references([posts])}
+    assert f"x:{QUOTED_MEDIA_KEY}" in refs
+
+
+def test_subscribers_that_could_not_be_seen_are_counted(serve) -> None:
+    snapshots = yt_streams(serve(), policy(Sleeps()))
+    # subscriberCount 42, four public subscriptions listed.
+    assert streams.unseen_subscribers(snapshots, CHANNEL_ID) == 38
+
+
+def test_a_run_above_the_cost_cap_is_refused_before_paging(serve) -> None:
+    server = serve()
+    client = xapi.make_x_client(X_KEYS, base_url=server.url)
+    account = xapi.account_snapshot(client, X_ACCOUNT_ID, policy(Sleeps()))
+    estimate = xapi.estimate_cost(account, since_id=None)
+    assert estimate.usd == pytest.approx(estimate.items * 0.001)
+    with pytest.raises(CostCapExceeded, match=r"max_x_cost_per_run = \$0\.00"):
+        xapi.guard_cost(account, None, max_usd=0.0)
+    assert xapi.guard_cost(account, None, max_usd=10.0) == estimate

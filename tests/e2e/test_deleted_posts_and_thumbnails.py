@@ -1,0 +1,125 @@
+"""Between two weekly runs the school deletes a post with an open exception and replaces a video's thumbnail at
+the same URL: the post's exceptions resolve with the reason `deleted`; an unapproved new thumbnail is raised that
+week. A lookup that fails resolves nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox.school import write_sample
+from tests.builders.audits import assert_outputs_pass_the_contract_check as check_outputs
+
+AS_OF = "2026-11-16"
+NEXT_WEEK = "2026-11-23"
+SEED = 19
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def exceptions(out: Path) -> list[dict[str, Any]]:
+    return read_json(out / "exceptions.json")
+
+
+def delete_post(dataset: Path, post_id: str) -> None:
+    for posts_path in (dataset / "x").glob("*/posts.json"):
+        posts = read_json(posts_path)
+        kept = [p for p in posts["data"] if p["id"] != post_id]
+        if len(kept) == len(posts["data"]):
+            continue
+        gone = {
+            k
+            for p in posts["data"]
+            if p["id"] == post_id
+            for k in p.get("attachments", {}).get("media_keys", [])
+        }
+        posts["data"] = kept
+        posts["includes"]["media"] = [m for m in posts["includes"]["media"] if m["media_key"] not in gone]
+        posts_path.write_text(json.dumps(posts), encoding="utf-8")
+        return
+    raise AssertionError(f"post {post_id} is in no posts.json")
+
+
+def thumbnail(dataset: Path, video_id: str) -> Path:
+    return next((dataset / "youtube").glob(f"*/thumbnails/{video_id}.*"))
+
+
+@pytest.fixture
+def first_week(tmp_path: Path, prefect_api_url: str) -> dict[str, Any]:
+    from flows.weekly_audit import weekly_audit
+
+    dataset = tmp_path / "week1"
+    write_sample(dataset, seed=SEED)
+    db = tmp_path / "w.duckdb"
+    weekly_audit(str(dataset / "school.toml"), str(db), str(tmp_path / "out1"), AS_OF, True)
+    found = exceptions(tmp_path / "out1")
+    post = next(r for r in found if r["subject_kind"] == "post" and r["rule"] == "unapproved-media")
+    unapproved = next(r for r in found if r["subject_kind"] == "video" and r["rule"] == "unapproved-media")
+    flagged_videos = {r["subject_id"] for r in found if r["subject_kind"] == "video"}
+    videos = [v for p in (dataset / "youtube").glob("*/videos.json") for v in read_json(p)]
+    clean = next(v["id"] for v in videos if v["id"] not in flagged_videos)
+    return {
+        "dataset": dataset,
+        "db": db,
+        "post": post["subject_id"],
+        "unapproved": unapproved,
+        "clean": clean,
+    }
+
+
+def next_week(tmp_path: Path, first: dict[str, Any], name: str) -> Path:
+    """Week 2: the post is deleted; the clean video's thumbnail is replaced, at the same URL, by an unapproved one."""
+    dataset = tmp_path / name
+    shutil.copytree(first["dataset"], dataset)
+    delete_post(dataset, first["post"])
+    replaced = thumbnail(dataset, first["clean"])
+    new_bytes = thumbnail(dataset, first["unapproved"]["subject_id"]).read_bytes()
+    assert len(new_bytes) != replaced.stat().st_size
+    replaced.write_bytes(new_bytes)
+    return dataset
+
+
+def test_a_deleted_post_resolves_as_deleted_and_a_replaced_thumbnail_is_judged_again(
+    tmp_path: Path, first_week: dict[str, Any]
+) -> None:
+    from flows.weekly_audit import weekly_audit
+
+    dataset = next_week(tmp_path, first_week, "week2")
+    out = tmp_path / "out2"
+    weekly_audit(str(dataset / "school.toml"), str(first_week["db"]), str(out), NEXT_WEEK, True)
+    resolved = [r for r in read_json(out / "resolved.json") if r["subject_id"] == first_week["post"]]
+    assert resolved and {r["resolved_reason"] for r in resolved} == {"deleted"}
+    assert first_week["post"] not in {r["subject_id"] for r in exceptions(out)}
+    others = [r for r in read_json(out / "resolved.json") if r["subject_id"] != first_week["post"]]
+    assert all(r["resolved_reason"] == "gone" for r in others)
+    raised = [r for r in exceptions(out) if r["subject_id"] == first_week["clean"]]
+    assert [(r["rule"], r["status"]) for r in raised if r["rule"] == "unapproved-media"] == [
+        ("unapproved-media", "new")
+    ]
+    check_outputs(out, dataset)
+
+
+def test_a_post_lookup_that_fails_resolves_nothing(
+    tmp_path: Path, first_week: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.weekly_audit import weekly_audit
+
+    dataset = next_week(tmp_path, first_week, "week2-fault")
+    toml = dataset / "school.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("[api]\n", "[api]\nmax_retries = 1\n", 1), "utf-8"
+    )
+    monkeypatch.setenv(
+        "SOCIALAUDIT_SANDBOX_FAULTS", json.dumps([{"route": "x.tweets_lookup", "kind": "503", "times": -1}])
+    )
+    out = tmp_path / "out2"
+    weekly_audit(str(dataset / "school.toml"), str(first_week["db"]), str(out), NEXT_WEEK, True)
+    assert first_week["post"] not in {r["subject_id"] for r in read_json(out / "resolved.json")}
+    still = [r for r in exceptions(out) if r["subject_id"] == first_week["post"]]
+    assert still and {r["status"] for r in still} == {"open"}

@@ -1,0 +1,47 @@
+"""Whole audits under the live platforms' own failures (platform-apis.md §9): a connection dropped mid-body,
+twice, on any stream or image leaves the stored data and outputs equal to a clean run's; an X usage cap ends the
+run within seconds, not after hours of waiting for a reset that cannot help."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.builders.audits import Audit
+from tests.e2e.test_faults_and_refusals import stored_content
+
+NEXT_WEEK = "2026-11-23"
+
+
+@pytest.fixture(scope="module")
+def clean_run(audit) -> Audit:
+    audited = audit(toml="[api]\nbackoff_seconds = 0.05\nmax_wait_seconds = 900")
+    assert audited.result.returncode == 0, audited.result.stderr
+    return audited
+
+
+def test_connections_dropped_twice_store_what_a_clean_run_stores(clean_run, audit_inprocess):
+    plan = [
+        {"route": route, "kind": "drop-mid-body", "times": 2}
+        for route in ("x.followers", "x.tweets", "yt.subscriptions", "yt.commentThreads", "x.media")
+    ]
+    faulty = audit_inprocess(clean_run.dataset, env={"SOCIALAUDIT_SANDBOX_FAULTS": json.dumps(plan)})
+    assert faulty.result.returncode == 0, faulty.result.stderr[-2000:]
+    assert stored_content(faulty.db) == stored_content(clean_run.db)
+    assert faulty.exceptions == clean_run.exceptions
+    assert (faulty.out / "exceptions.csv").read_bytes() == (clean_run.out / "exceptions.csv").read_bytes()
+
+
+def test_a_usage_cap_ends_the_run_within_seconds(clean_run, tmp_path, audit_inprocess):
+    plan = [{"route": "x.followers", "kind": "429-usage-cap", "times": -1}]
+    started = time.monotonic()
+    capped = audit_inprocess(
+        clean_run.dataset, as_of=NEXT_WEEK, env={"SOCIALAUDIT_SANDBOX_FAULTS": json.dumps(plan)}
+    )
+    elapsed = time.monotonic() - started
+    # A clean run takes about as long; five 10-minute waits would take most of an hour.
+    assert elapsed < 60, elapsed
+    assert capped.result.returncode != 0
+    assert "X usage cap reached" in capped.result.stderr + capped.result.stdout

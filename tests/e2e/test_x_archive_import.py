@@ -1,0 +1,104 @@
+"""A school whose older posts exist only in its X archive: after `import-x-archive` and a run it has exactly the
+post exceptions it has when the API serves every post."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from flows.cli import main as socialaudit
+from sandbox.school import write_sample
+from tests.builders.audits import assert_outputs_pass_the_contract_check as check_outputs
+from tests.builders.warehouse import table_fingerprint
+from tests.builders.x_archive import write_archive
+from warehouse.db import connect
+
+AS_OF = "2026-11-16"
+SEED = 17  # other e2e tests and the evaluation use other seeds
+NEWEST = 8  # what the API serves in this test, instead of X's 3,200
+POST_RULES = ("unapproved-media", "consent-breach", "contact-details", "political-content")
+
+
+def post_exceptions(out: Path) -> set[tuple[str, str]]:
+    rows = json.loads((out / "exceptions.json").read_text(encoding="utf-8"))
+    return {(r["rule"], r["key"]) for r in rows if r["rule"] in POST_RULES}
+
+
+def x_handles(dataset: Path) -> list[str]:
+    return sorted(p.name for p in (dataset / "x").iterdir() if p.is_dir())
+
+
+def count(db: Path, sql: str) -> int:
+    con = connect(db, read_only=True)
+    try:
+        return int(con.execute(sql).fetchone()[0])  # type: ignore[index]
+    finally:
+        con.close()
+
+
+def test_archive_posts_beyond_what_the_api_serves_get_every_post_exception(
+    tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from flows.weekly_audit import weekly_audit
+
+    dataset = tmp_path / "school"
+    write_sample(dataset, seed=SEED)
+    toml = str(dataset / "school.toml")
+    weekly_audit(toml, str(tmp_path / "all.duckdb"), str(tmp_path / "all"), AS_OF, True)
+    expected = post_exceptions(tmp_path / "all")
+    assert {rule for rule, _ in expected} >= {"unapproved-media", "contact-details"}
+
+    # From here on the API serves only each account's newest posts, as X serves only the newest 3,200.
+    import sandbox.x.models
+
+    monkeypatch.setattr(sandbox.x.models, "MAX_REACHABLE_POSTS", NEWEST)
+    weekly_audit(toml, str(tmp_path / "capped.duckdb"), str(tmp_path / "capped"), AS_OF, True)
+    assert post_exceptions(tmp_path / "capped") < expected  # the older posts' exceptions are missed
+
+    db = tmp_path / "w.duckdb"
+    archives = [
+        write_archive(dataset, handle, tmp_path / f"{handle}.zip", parts=2, manifest=n == 0)
+        for n, handle in enumerate(x_handles(dataset))
+    ]
+    for archive in archives:
+        assert (
+            socialaudit(["import-x-archive", str(archive), "--db", str(db), "--sandbox", str(dataset)]) == 0
+        )
+    assert "posts stored" in capsys.readouterr().out
+    imported = table_fingerprint(db)
+    for archive in archives:  # idempotent: importing again adds nothing
+        assert (
+            socialaudit(["import-x-archive", str(archive), "--db", str(db), "--sandbox", str(dataset)]) == 0
+        )
+    assert table_fingerprint(db) == imported
+
+    archived_images = count(db, "SELECT count(*) FROM raw.media_files WHERE error IS NULL")
+    assert archived_images > 0
+    summary = weekly_audit(toml, str(db), str(tmp_path / "out"), AS_OF, True)
+    assert post_exceptions(tmp_path / "out") == expected
+    check_outputs(tmp_path / "out", dataset)
+    # The archive's images were fingerprinted from the ZIP: the run fetched only the images it had not.
+    assert (
+        summary["media_fingerprinted"] == count(db, "SELECT count(*) FROM raw.media_files") - archived_images
+    )
+    assert count(db, "SELECT count(*) FROM raw.snapshots WHERE source = 'archive'") == len(archives)
+
+
+def test_an_archive_of_another_account_is_refused_naming_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dataset = tmp_path / "school"
+    write_sample(dataset, seed=SEED)
+    handle = x_handles(dataset)[0]
+    account = json.loads((dataset / "x" / handle / "account.json").read_text(encoding="utf-8"))
+    account = account.get("data", account)
+    account["id"] = "999999999"
+    (dataset / "x" / handle / "account.json").write_text(json.dumps(account), encoding="utf-8")
+    archive = write_archive(dataset, handle, tmp_path / "other.zip")
+    db = tmp_path / "w.duckdb"
+    assert socialaudit(["import-x-archive", str(archive), "--db", str(db), "--sandbox", str(dataset)]) == 1
+    err = capsys.readouterr().err
+    assert "999999999" in err and "not an X account in school.toml" in err and "configured: @" in err
+    assert not db.exists() or table_fingerprint(db).get("raw.snapshots", (0, ""))[0] == 0

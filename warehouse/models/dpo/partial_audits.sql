@@ -1,0 +1,16 @@
+-- What each week's run could not read completely, and why (a partial audit is never a silent one).
+CREATE OR REPLACE VIEW dpo.partial_audits AS
+SELECT as_of, run_id, platform, account_id, account, stream, status, reason, n_items, recorded_at
+FROM audit.stream_status
+WHERE status <> 'complete';
+COMMENT ON VIEW dpo.partial_audits IS 'Streams a weekly run could not read completely: exceptions depending on them were neither raised nor resolved that week.';
+COMMENT ON COLUMN dpo.partial_audits.as_of IS 'Audited week.';
+COMMENT ON COLUMN dpo.partial_audits.run_id IS 'The run (audit.runs) that last audited the week.';
+COMMENT ON COLUMN dpo.partial_audits.platform IS 'x, youtube, or media (image downloads).';
+COMMENT ON COLUMN dpo.partial_audits.account_id IS 'Platform id of the official account.';
+COMMENT ON COLUMN dpo.partial_audits.account IS 'Its handle as configured.';
+COMMENT ON COLUMN dpo.partial_audits.stream IS 'followers, following, posts, channel, uploads, videos, subscribers, comments, downloads.';
+COMMENT ON COLUMN dpo.partial_audits.status IS 'capped (stopped at the page limit: nothing resolved), failed, or skipped (needs a failed stream).';
+COMMENT ON COLUMN dpo.partial_audits.reason IS 'Why, in one line.';
+COMMENT ON COLUMN dpo.partial_audits.n_items IS 'Objects read (for media: images not downloaded).';
+COMMENT ON COLUMN dpo.partial_audits.recorded_at IS 'When (UTC).';

@@ -1,0 +1,175 @@
+"""What a run could not read, and which exceptions it therefore cannot judge (a partial audit is never silent).
+
+Every stream of every official account ends a run `complete`, `capped` (paging stopped at the configured
+limit), `failed` (its own calls failed) or `skipped` (it needs a stream that failed). An exception about a
+subject the run could not see keeps its state: a failed or skipped stream's exceptions are neither raised nor
+resolved, and their `last_seen` stays; a capped stream's are raised and seen as usual but never resolved (the
+subject may sit beyond the cap). An image that could not be downloaded blinds the media rules to its post only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from warehouse.load import now_utc
+
+COMPLETE, CAPPED, FAILED, SKIPPED = "complete", "capped", "failed", "skipped"
+NOT_READ = (FAILED, SKIPPED)
+MEDIA_PLATFORM, MEDIA_STREAM = "media", "downloads"
+# Which exceptions' subjects each stream shows (the `subject_kind`s its absence leaves unseen).
+STREAM_SUBJECTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("x", "account"): ("account",),
+    ("x", "followers"): ("follower",),
+    ("x", "following"): ("following",),
+    ("x", "posts"): ("post",),
+    ("youtube", "channel"): ("account",),
+    ("youtube", "uploads"): ("video",),
+    ("youtube", "videos"): ("video",),
+    ("youtube", "subscribers"): ("subscriber",),
+    ("youtube", "comments"): ("comment",),
+    # A reply-only pupil's exception would look resolved were the replies not read.
+    ("youtube", "comment_replies"): ("comment",),
+}
+# The rules that look at an image's pixels (a missing download blinds only these, only for its post or video).
+MEDIA_RULES = ("unapproved-media", "consent-breach")
+
+
+@dataclass(frozen=True)
+class StreamStatus:
+    platform: str
+    account_id: str
+    stream: str
+    status: str
+    reason: str | None = None
+    n_items: int = 0
+    account: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "platform": self.platform,
+            "account_id": self.account_id,
+            "account": self.account,
+            "stream": self.stream,
+            "status": self.status,
+            "reason": self.reason,
+            "n_items": self.n_items,
+        }
+
+
+@dataclass(frozen=True)
+class BlindSpot:
+    """Exceptions the run could not judge: of one account and subject kind, optionally one subject and rules.
+
+    `can_raise`: findings inside it are still raised and seen (a capped stream showed them); resolving is never
+    allowed inside a blind spot."""
+
+    platform: str
+    account_id: str
+    subject_kind: str
+    subject_id: str | None = None
+    rules: tuple[str, ...] | None = None
+    can_raise: bool = False
+
+    def covers(self, rule: str, platform: str, account_id: str, subject_kind: str, subject_id: str) -> bool:
+        return (
+            platform == self.platform
+            and str(account_id) == self.account_id
+            and subject_kind == self.subject_kind
+            and (self.subject_id is None or str(subject_id) == self.subject_id)
+            and (self.rules is None or rule in self.rules)
+        )
+
+
+def incomplete(statuses: Iterable[StreamStatus]) -> list[StreamStatus]:
+    return [s for s in statuses if s.status != COMPLETE]
+
+
+def store_stream_status(
+    con: duckdb.DuckDBPyConnection, as_of: date, run_id: str, statuses: Sequence[StreamStatus]
+) -> None:
+    """The week's rows, replaced whole when a re-run of the week read differently (else left as they are, so
+    re-running a week changes nothing)."""
+    held = con.execute(
+        "SELECT platform, account_id, account, stream, status, reason FROM audit.stream_status WHERE as_of = ?",
+        [as_of],
+    ).fetchall()
+    # Counts are left out: a re-run reads fewer new posts (X posts are read since the last one stored).
+    fresh = [(s.platform, s.account_id, s.account, s.stream, s.status, s.reason) for s in statuses]
+    if sorted(held, key=repr) == sorted(fresh, key=repr):
+        return
+    con.execute("DELETE FROM audit.stream_status WHERE as_of = ?", [as_of])
+    recorded = now_utc()
+    if statuses:
+        con.executemany(
+            "INSERT INTO audit.stream_status VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    as_of,
+                    run_id,
+                    s.platform,
+                    s.account_id,
+                    s.account,
+                    s.stream,
+                    s.status,
+                    s.reason,
+                    s.n_items,
+                    recorded,
+                ]
+                for s in statuses
+            ],
+        )
+
+
+def blind_spots(
+    con: duckdb.DuckDBPyConnection, statuses: Sequence[StreamStatus], unread_media: Sequence[str]
+) -> list[BlindSpot]:
+    """The blind spots of a run that read `statuses` and could not download the images `unread_media`."""
+    spots = [
+        BlindSpot(s.platform, s.account_id, kind, can_raise=s.status == CAPPED)
+        for s in statuses
+        if s.status != COMPLETE
+        for kind in STREAM_SUBJECTS.get((s.platform, s.stream), ())
+    ]
+    if unread_media:
+        rows = con.execute(
+            "SELECT DISTINCT platform, account_id, post_id FROM marts.fct_published_media"
+            " WHERE media_ref IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted(unread_media)],
+        ).fetchall()
+        spots.extend(
+            BlindSpot(
+                str(platform),
+                str(account_id),
+                "video" if platform == "youtube" else "post",
+                subject_id=str(subject_id),
+                rules=MEDIA_RULES,
+            )
+            for platform, account_id, subject_id in rows
+        )
+    return spots
+
+
+def not_read_for(con: duckdb.DuckDBPyConnection, as_of: date) -> list[dict[str, Any]]:
+    """What the run of `as_of` did not read completely, with the handle of each official account where known."""
+    cursor = con.execute(
+        "SELECT platform, account_id, account, stream, status, reason, n_items FROM audit.stream_status"
+        " WHERE as_of = ? AND status <> 'complete' ORDER BY platform, account_id, stream",
+        [as_of],
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def describe(row: dict[str, Any] | StreamStatus) -> str:
+    """One short phrase: `x followers of 123 (failed: rate limited ...)`."""
+    data = row.to_dict() if isinstance(row, StreamStatus) else row
+    subject = (
+        "image downloads" if data["platform"] == MEDIA_PLATFORM else f"{data['platform']} {data['stream']}"
+    )
+    who = data.get("account") or data["account_id"]
+    return f"{subject} of {who} ({data['status']}: {data['reason'] or 'no reason given'})"
