@@ -136,7 +136,8 @@ def baseline_exceptions(db: Path, as_of: date) -> list[dict[str, Any]]:
         audience = _audience_records(con, as_of)
         people = _register_records(con)
         threads = con.execute(
-            "SELECT account_id, thread_id, author_channel_id FROM marts.fct_comment_threads WHERE as_of = ?",
+            # Every comment's author, replies included, as the pupil-comment rule reads them.
+            "SELECT DISTINCT account_id, thread_id, author_channel_id FROM marts.fct_comments WHERE as_of = ?",
             [as_of],
         ).fetchall()
     finally:
