@@ -49,9 +49,13 @@ test: lint browser postgres
 bench: setup
 	$(BIN)/python -m benchmarks
 
-# Precision and recall of the identity rules on labelled sample schools the tests do not use.
+# Precision and recall of the identity rules on labelled sample schools the tests do not use (default and
+# extended forms), on the independently generated schools when ../shared/datasets holds them, with the Splink
+# record-linkage baseline beside them (a dev dependency).
+INDEPENDENT ?= $(wildcard ../shared/datasets/independent-*-small)
+
 eval: setup
-	$(BIN)/socialaudit evaluate
+	$(BIN)/socialaudit evaluate $(if $(INDEPENDENT),--independent $(INDEPENDENT))
 
 clean:
 	rm -rf demo-output .pytest_cache .mypy_cache .ruff_cache
