@@ -4,7 +4,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint bench eval clean browser
+.PHONY: setup demo test lint bench eval clean browser postgres
 
 setup: $(VENV)/.synced
 
@@ -35,15 +35,27 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "$(CHROMIUM) is missing: run 'sudo apt-get install chromium' for the browser tests" >&2; fi
 
-test: lint browser
+# The trust tests start a throwaway PostgreSQL cluster (initdb/pg_ctl from Debian's postgresql), as for chromium.
+postgres:
+	@if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing postgresql for the trust tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	else echo "initdb is missing: run 'sudo apt-get install postgresql' for the trust tests" >&2; fi
+
+test: lint browser postgres
 	$(BIN)/pytest
 
 bench: setup
 	$(BIN)/python -m benchmarks
 
-# Precision and recall of the identity rules on labelled sample schools the tests do not use.
+# Precision and recall of the identity rules on labelled sample schools the tests do not use (default and
+# extended forms), on the independently generated schools when ../shared/datasets holds them, with the Splink
+# record-linkage baseline beside them (a dev dependency).
+INDEPENDENT ?= $(wildcard ../shared/datasets/independent-*-small)
+
 eval: setup
-	$(BIN)/socialaudit evaluate
+	$(BIN)/socialaudit evaluate $(if $(INDEPENDENT),--independent $(INDEPENDENT))
 
 clean:
 	rm -rf demo-output .pytest_cache .mypy_cache .ruff_cache

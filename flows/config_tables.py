@@ -44,6 +44,7 @@ class ApiSettings:
 
 @dataclass(frozen=True)
 class RuleSettings:
+    # Chosen from the observed precision per confidence band on both generators: docs/identity.md, Calibration.
     exception_threshold: float = 0.85
     review_floor: float = 0.6
     media_hash_max_distance: int = 8  # bits on pHash and on dHash: docs/media-matching.md

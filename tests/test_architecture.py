@@ -100,7 +100,8 @@ NOT_SCANNED = ("tests/builders/audits.py", "tests/test_architecture.py")
 AUDIT_COMMANDS = {"run", "demo", "evaluate"}
 AUDIT_CALLS = {"weekly_audit", "run_audit"}
 AUDIT_FIXTURES = {"audit", "audit_inprocess"}
-AUDIT_DEPLOYMENT = "weekly-audit/"  # `prefect deployment run weekly-audit/weekly`: the flow through a worker
+# `prefect deployment run weekly-audit/weekly`, a trust's schools as trust-school runs: the flow through a worker
+AUDIT_DEPLOYMENT = ("weekly-audit/", "trust-school/")
 
 
 def conftest_imports(path: Path) -> list[str]:

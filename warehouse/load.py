@@ -12,6 +12,8 @@ from typing import Any, Protocol
 import duckdb
 import polars as pl
 
+from warehouse.portable import upsert
+
 
 def _naive_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
@@ -132,9 +134,12 @@ def store_snapshot(
             ],
         )
     if snapshot.cursor is not None:
-        con.execute(
-            "INSERT OR REPLACE INTO meta.sync_cursors VALUES (?, ?, ?, ?, ?, ?)",
-            [snapshot.platform, snapshot.account_id, snapshot.stream, snapshot.cursor, as_of, now_utc()],
+        upsert(
+            con,
+            "meta.sync_cursors",
+            ("platform", "account_id", "stream"),
+            ("platform", "account_id", "stream", "cursor_value", "as_of", "updated_at"),
+            [[snapshot.platform, snapshot.account_id, snapshot.stream, snapshot.cursor, as_of, now_utc()]],
         )
     return snapshot_id
 
@@ -174,12 +179,7 @@ def store_media_fingerprints(con: duckdb.DuckDBPyConnection, rows: Iterable[dict
     batch = [
         [row.get(c) for c in columns] + [now_utc(), row.get("error"), row.get("version")] for row in rows
     ]
-    if batch:
-        names = ", ".join([*columns, "fetched_at", "error", "version"])
-        con.executemany(
-            f"INSERT OR REPLACE INTO raw.media_files ({names}) VALUES ({', '.join('?' * (len(columns) + 3))})",
-            batch,
-        )
+    upsert(con, "raw.media_files", ("media_ref",), [*columns, "fetched_at", "error", "version"], batch)
     return len(batch)
 
 
@@ -228,9 +228,13 @@ def cached_approved_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str
 def store_approved_hashes(con: duckdb.DuckDBPyConnection, hashes: dict[str, dict[str, Any]]) -> None:
     if not hashes:
         return
-    con.executemany(
-        "INSERT OR IGNORE INTO ref.approved_media_hashes VALUES (?, ?, ?, ?, ?, ?)",
+    upsert(
+        con,
+        "ref.approved_media_hashes",
+        ("file_sha256",),
+        ("file_sha256", "phash", "dhash", "width", "height", "computed_at"),
         [[sha, h["phash"], h["dhash"], h["width"], h["height"], now_utc()] for sha, h in hashes.items()],
+        replace=False,
     )
 
 

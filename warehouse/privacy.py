@@ -313,7 +313,9 @@ def erase(con: duckdb.DuckDBPyConnection, subject: Subject, performed_by: str, r
     params = {"platform_ids": sorted(subject.platform_ids), "person_ids": person_ids}
 
     def count(name: str, sql: str, values: Any) -> None:
-        counts[name] = counts.get(name, 0) + len(con.execute(sql, values).fetchall())
+        # The statement's own row count: DuckLake refuses DELETE ... RETURNING.
+        row = con.execute(sql, values).fetchone()
+        counts[name] = counts.get(name, 0) + (int(row[0]) if row else 0)
 
     keys = [
         r[0]
@@ -324,13 +326,13 @@ def erase(con: duckdb.DuckDBPyConnection, subject: Subject, performed_by: str, r
     by_key = {"keys": keys}
     count(
         "audit.exception_events",
-        "DELETE FROM audit.exception_events WHERE key IN (SELECT unnest($keys)) RETURNING 1",
+        "DELETE FROM audit.exception_events WHERE key IN (SELECT unnest($keys))",
         by_key,
     )
     if _exists(con, "audit", "reviews"):
         count(
             "audit.reviews",
-            "DELETE FROM audit.reviews WHERE key IN (SELECT unnest($keys)) RETURNING 1",
+            "DELETE FROM audit.reviews WHERE key IN (SELECT unnest($keys))",
             by_key,
         )
     for table, by_evidence in (
@@ -338,17 +340,17 @@ def erase(con: duckdb.DuckDBPyConnection, subject: Subject, performed_by: str, r
         ("audit.findings", True),
         ("audit.identities", False),
     ):
-        count(table, f"DELETE FROM {table} WHERE {_keys_clause(by_evidence)} RETURNING 1", params)
+        count(table, f"DELETE FROM {table} WHERE {_keys_clause(by_evidence)}", params)
     for table, id_column in REGISTER_TABLES.items():
         count(
             f"ref.{table}",
-            f"DELETE FROM ref.{table} WHERE {id_column} IN (SELECT unnest($person_ids)) RETURNING 1",
+            f"DELETE FROM ref.{table} WHERE {id_column} IN (SELECT unnest($person_ids))",
             {"person_ids": person_ids},
         )
     count(
         "ref.approved_media",
         "UPDATE ref.approved_media SET pupils_pictured = list_filter(pupils_pictured, p -> NOT list_contains($person_ids, p)) "
-        "WHERE len(list_intersect(pupils_pictured, $person_ids)) > 0 RETURNING 1",
+        "WHERE len(list_intersect(pupils_pictured, $person_ids)) > 0",
         {"person_ids": person_ids},
     )
     rewritten = removed = 0

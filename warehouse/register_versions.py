@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from warehouse.load import REGISTER_TABLES, now_utc
+from warehouse.portable import upsert
 
 IN_FORCE = "SELECT load_id, files FROM ref.register_loads ORDER BY loaded_at DESC, load_id DESC LIMIT 1"
 
@@ -47,11 +48,14 @@ def accepted_holds(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
 
 def record_holds(con: duckdb.DuckDBPyConnection, holds: Iterable[Any], as_of: date) -> None:
     """Remember each held version once (its first week); accepting it is a person's separate act."""
-    for hold in holds:
-        con.execute(
-            "INSERT OR IGNORE INTO ref.register_holds VALUES (?, ?, ?, ?, NULL, NULL, NULL)",
-            [hold.register, hold.file_sha256, as_of, json.dumps(list(hold.reasons))],
-        )
+    upsert(
+        con,
+        "ref.register_holds",
+        ("register", "file_sha256"),
+        ("register", "file_sha256", "first_held_on", "reasons"),
+        [[hold.register, hold.file_sha256, as_of, json.dumps(list(hold.reasons))] for hold in holds],
+        replace=False,
+    )
 
 
 def pending_holds(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -38,7 +38,9 @@ class Rule:
 
 
 def _deleted(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | dict[str, Any]) -> int:
-    return len(con.execute(sql, params).fetchall())
+    # The statement's own row count: DuckLake refuses DELETE ... RETURNING.
+    row = con.execute(sql, params).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _purge_raw_pages(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
@@ -59,7 +61,7 @@ def _purge_raw_pages(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) 
     """
     pages = _deleted(
         con,
-        f"DELETE FROM raw.api_pages WHERE snapshot_id IN ({stale}) RETURNING 1",
+        f"DELETE FROM raw.api_pages WHERE snapshot_id IN ({stale})",
         {"cutoff": cutoff},
     )
     con.execute(f"DELETE FROM raw.snapshots WHERE snapshot_id IN ({stale})", {"cutoff": cutoff})
@@ -69,13 +71,13 @@ def _purge_raw_pages(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) 
 def _purge_unmatched(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
     return _deleted(
         con,
-        "DELETE FROM audit.identities WHERE person_kind = 'unknown' AND as_of < ? RETURNING 1",
+        "DELETE FROM audit.identities WHERE person_kind = 'unknown' AND as_of < ?",
         [cutoff],
     )
 
 
 def _purge_findings(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
-    return _deleted(con, "DELETE FROM audit.findings WHERE as_of < ? RETURNING 1", [cutoff])
+    return _deleted(con, "DELETE FROM audit.findings WHERE as_of < ?", [cutoff])
 
 
 def _purge_resolved(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
@@ -85,7 +87,7 @@ def _purge_resolved(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -
         con.execute(f"DELETE FROM {table} WHERE key IN ({keys})", params)
     return _deleted(
         con,
-        "DELETE FROM audit.exceptions WHERE status = 'resolved' AND resolved_on < ? RETURNING 1",
+        "DELETE FROM audit.exceptions WHERE status = 'resolved' AND resolved_on < ?",
         [cutoff],
     )
 
@@ -102,7 +104,7 @@ def _purge_register_versions(con: duckdb.DuckDBPyConnection, cutoff: date, as_of
     for table in ("ref.pupils", "ref.staff", "ref.parents", "ref.approved_media"):
         deleted += _deleted(
             con,
-            f"DELETE FROM {table} WHERE load_id IN ({stale}) RETURNING 1",
+            f"DELETE FROM {table} WHERE load_id IN ({stale})",
             params,
         )
     con.execute(f"DELETE FROM ref.register_loads WHERE load_id IN ({stale})", params)
@@ -110,7 +112,7 @@ def _purge_register_versions(con: duckdb.DuckDBPyConnection, cutoff: date, as_of
 
 
 def _purge_validations(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
-    return _deleted(con, "DELETE FROM audit.validation_results WHERE as_of < ? RETURNING 1", [cutoff])
+    return _deleted(con, "DELETE FROM audit.validation_results WHERE as_of < ?", [cutoff])
 
 
 def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 import duckdb
 
+from warehouse import lake
 from warehouse.db import (
     ATTACHED_AS,
     WarehouseBusy,
@@ -42,7 +43,10 @@ def snapshot_path(db_path: Path) -> Path:
 
 
 def publish_snapshot(db_path: Path, lock_wait_seconds: float = 120.0) -> Path:
-    """Checkpoint the warehouse and atomically replace its read-only copy (same encryption as the original)."""
+    """Checkpoint the warehouse and atomically replace its read-only copy (same encryption as the original).
+
+    A DuckLake needs no copy (its readers read a committed snapshot and never block the writer): publishing
+    it drops the superseded snapshots and their files, so purged and erased rows leave the disk too."""
     con = connect_waiting(db_path, lock_wait_seconds)
     try:
         return publish_snapshot_from(con, db_path)
@@ -57,6 +61,9 @@ def publish_snapshot_from(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path
     DuckDB copies the database itself (`COPY FROM DATABASE`, same encryption key) into this process's own
     temporary file, removed if anything fails. The file is never opened by Python here: closing any descriptor
     of it would drop this process's POSIX lock on it, and another writer could take the warehouse mid-copy."""
+    if lake.read_locator(db_path) is not None:
+        lake.drop_superseded_snapshots(con)
+        return db_path
     target = snapshot_path(db_path)
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     leftovers = (temporary, temporary.with_name(temporary.name + ".wal"))
@@ -82,6 +89,8 @@ def publish_snapshot_from(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path
 
 def open_snapshot(db_path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the latest published copy; a clear error if no run has published one yet."""
+    if lake.read_locator(db_path) is not None:
+        return connect(db_path, read_only=True)
     target = snapshot_path(db_path)
     if not target.exists():
         raise FileNotFoundError(f"{target} does not exist yet: run the weekly audit first")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import portable
+
 MODELS_DIR = Path(__file__).parent / "models"
 LAYERS = ("staging", "marts", "dpo")
 
@@ -17,12 +19,14 @@ def model_files() -> list[Path]:
 def apply_models(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Create or replace every view; a model whose inputs come later in the order is retried after them."""
     pending = model_files()
+    lake = portable.is_lake(con)
     created: list[str] = []
     while pending:
         failed: list[tuple[Path, duckdb.Error]] = []
         for path in pending:
             try:
-                con.execute(path.read_text(encoding="utf-8"))
+                sql = path.read_text(encoding="utf-8")
+                con.execute(portable.for_lake(con, sql) if lake else sql)
                 created.append(path.stem)
             except duckdb.CatalogException as error:
                 failed.append((path, error))

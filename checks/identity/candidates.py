@@ -22,6 +22,7 @@ from checks.identity.weights import (
     LONGER_SURNAME,
     RUN_TOGETHER,
     SPELLING_VARIANT,
+    SPLIT_NAME,
     SURNAME_FIRST,
     SURNAME_PART,
 )
@@ -122,6 +123,15 @@ def full_name_matches(c: Collector) -> None:
                         + (" (the display name's surname is longer)" if longer else ""),
                         b.text,
                     )
+    for source, tokens in (("display name", p.display_tokens), ("username", p.handle_tokens)):
+        for a in tokens:
+            if a.end - a.start != 1 or len(a.key) < 3 or a.key in forenames:
+                continue
+            for b in tokens:
+                if b.end <= a.start or a.end <= b.start:
+                    _short_form(c, a.key, a.text, b.key, where(p, source), "")
+    if not c.matches:
+        _split_between_names(c)
     for chunk in p.chunks:
         at = where(p, "username" if chunk not in [t.text for t in p.display_tokens] else "display name")
         for i in range(2, len(chunk) - 1):
@@ -131,6 +141,34 @@ def full_name_matches(c: Collector) -> None:
                 c.full(first, last, chunk[:i], at, RUN_TOGETHER, extra, chunk[i:])
             if last in forenames and first in surnames:
                 c.full(last, first, chunk[i:], at, RUN_TOGETHER + SURNAME_FIRST, extra, chunk[:i])
+            if i >= 3 and first not in forenames and last in surnames:
+                _short_form(c, first, chunk[:i], last, at, extra)
+
+
+def _short_form(c: Collector, short: str, written: str, surname: str, at: str, extra: str) -> None:
+    """ "Ayo Nwosu" for Ayomide Nwosu: a forename cut short, with the surname as the register has it."""
+    if surname not in c.index.by_surname or short == surname or short in c.index.by_surname:
+        return  # a known surname is not a forename cut short ("SShah": Shah, not Shahid)
+    c.index.stats.lookups += 1
+    for full in c.index.forenames_by_start.get(short, ()):
+        for form, s_how in c.index.full.get((full, surname), ()):
+            if s_how != "surname exact":
+                continue
+            note = f'"{written.capitalize()}" is {form.shown} cut short, {s_how}{extra}'
+            c.add(form.person, "short_form", note, at, BASE["short_form"])
+
+
+def _split_between_names(c: Collector) -> None:
+    """ "Jess 🌸" followed as @smith_2016: the forename in the display name, the surname only in the username."""
+    p = c.profile
+    at = f'display name "{p.display}" with username @{p.handle.lstrip("@")}'
+    firsts = [t for t in p.display_tokens if t.end - t.start == 1 and t.key in c.index.forename_keys]
+    lasts = [t for t in p.handle_tokens if len(t.key) >= 3 and t.key in c.index.by_surname]
+    for a in firsts:
+        for b in lasts:
+            if b.key != a.key:
+                note = " (forename in the display name, surname in the username)"
+                c.full(a.key, b.key, a.text, at, SPLIT_NAME, note, b.text)
 
 
 def fuzzy_surname_matches(c: Collector) -> None:
@@ -149,8 +187,25 @@ def fuzzy_surname_matches(c: Collector) -> None:
                     for form, _ in c.index.full.get((a.key, near), ()):
                         if form.how == "nickname":
                             continue
+                        if transposed(b.key, near):
+                            method, how = "transposed_surname", "two neighbouring letters swapped"
+                        else:
+                            method, how = "fuzzy_surname", "one letter apart"
                         note = (
                             f'{form_note(form, a.text)}, surname "{b.text}" ~ {form.person.surname} '
-                            f"(one letter apart, similarity {similarity:.0f}%)"
+                            f"({how}, similarity {similarity:.0f}%)"
                         )
-                        c.add(form.person, "fuzzy_surname", note, at, BASE["fuzzy_surname"])
+                        c.add(form.person, method, note, at, BASE[method])
+
+
+def transposed(written: str, register: str) -> bool:
+    """The same letters with one neighbouring pair swapped ("hadman" / "hamdan")."""
+    if len(written) != len(register) or written == register:
+        return False
+    apart = [i for i, (x, y) in enumerate(zip(written, register, strict=True)) if x != y]
+    return (
+        len(apart) == 2
+        and apart[1] == apart[0] + 1
+        and written[apart[0]] == register[apart[1]]
+        and written[apart[1]] == register[apart[0]]
+    )

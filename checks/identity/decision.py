@@ -59,15 +59,24 @@ def declared_reading(index: RegisterIndex, member: dict[str, Any]) -> Resolution
     return kind, person, DECLARED, said
 
 
-def decide(kept: list[Match]) -> Resolution:
-    """The best of the scored readings (in candidate order), with ambiguity settled as the module says."""
-    strongest = max(kept, key=lambda m: m.base, default=None)
+def decide(kept: list[Match], ruled_out: list[Match] | None = None) -> Resolution:
+    """The best of the scored readings (in candidate order), with ambiguity settled as the module says; the
+    namesakes the profile ruled out are named in the evidence with the reason."""
+    kind, person, confidence, said = _decide(kept)
+    if ruled_out:
+        said = f"{said}; {evidence.ruled_out(ruled_out)}"
+    return kind, person, confidence, said
+
+
+def _decide(kept: list[Match]) -> Resolution:
+    strongest = max(kept, key=lambda m: m.score, default=None)
     if (
         strongest is not None
         and strongest.method in PARTIAL
-        and all(m.base < strongest.base for m in kept if m is not strongest)
+        and all(m.score < strongest.score - TIE for m in kept if m is not strongest)
     ):
-        # Weaker readings (a forename alone) may fit others; these details together fit one register entry.
+        # Other readings (a forename alone, a namesake without the role) fit less well: these details together,
+        # cues included, fit one register entry clearly better than any other.
         strongest.score = min(CEILING, strongest.score + ONLY_ONE)
         strongest.reasons.append("the only register entry these details fit")
     if not kept:

@@ -24,7 +24,17 @@ def form_note(form: Form, written: str) -> str:
 
 def describe(m: Match) -> str:
     head = f"{m.where} ~ {m.person.full_name} ({m.person.describe}): {m.note}"
-    return "; ".join([head, *m.reasons])
+    against = [f"but {why}" for why in m.against]
+    return "; ".join([head, *m.reasons, *against])
+
+
+def ruled_out(namesakes: list[Match]) -> str:
+    """Why each namesake the name pointed at is not this account: a person checks the reason, not a score."""
+    parts = [
+        f"ruled out {m.person.full_name} ({m.person.describe}, {m.note}): {'; '.join(m.against)}"
+        for m in namesakes
+    ]
+    return "; ".join(parts)
 
 
 def declared(platform: str, shown: str, source: str, person: Person) -> str:

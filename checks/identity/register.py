@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,6 +14,7 @@ import polars as pl
 from checks.identity.cues import school_words
 from checks.identity.nicknames import UK, nicknames_of
 from checks.identity.text import fold_name, name_key
+from checks.identity.weights import LOCALITY_MIN_MEMBERS, LOCALITY_SHARE
 from checks.register_values import YEAR_GROUP_INDEX
 
 # When one handle is declared for several people, the most serious reading wins (a staff member who is also a
@@ -43,6 +45,47 @@ _PARTICLES = frozenset(
     }
 )
 SURNAME_DELETE_MIN = 5
+# Words of a location that place nobody near or far from a school ("UK", "North West England", "she/her").
+GENERIC_PLACES = frozenset(
+    {
+        "uk",
+        "gb",
+        "england",
+        "scotland",
+        "wales",
+        "northern",
+        "ireland",
+        "united",
+        "kingdom",
+        "great",
+        "britain",
+        "north",
+        "south",
+        "east",
+        "west",
+        "midlands",
+        "the",
+        "of",
+        "and",
+        "in",
+        "near",
+        "around",
+        "world",
+        "earth",
+        "everywhere",
+        "somewhere",
+        "here",
+        "there",
+        "home",
+        "she",
+        "her",
+        "he",
+        "him",
+        "they",
+        "them",
+        "greater",
+    }
+)
 
 
 def normalise_handle(platform: str, handle: str) -> str:
@@ -171,10 +214,17 @@ class RegisterIndex:
             school_words(school_name) if school_name else (set(), set())
         )
         self.official_handles = {normalise_handle("x", h) for h in official_handles}
+        # Place words common among the audience's locations: the school's area (set by `learn_locality`).
+        self.locality: set[str] = set()
         self.by_handle: dict[tuple[str, str], tuple[Person, str, str]] = {}
         self.full: dict[tuple[str, str], list[tuple[Form, str]]] = defaultdict(list)
         self.by_surname: dict[str, list[Person]] = defaultdict(list)
         self.pupils_by_forename: dict[str, list[Form]] = defaultdict(list)
+        self.staff_by_forename: dict[str, list[Form]] = defaultdict(list)
+        # (surname key, initial of the forename or preferred name) -> pupils, for "jsmith", "TCoxY3", "smith_j"
+        self.pupils_by_surname_initial: dict[tuple[str, str], list[Person]] = defaultdict(list)
+        # Forename keys of pupils and staff by every beginning of three letters or more: "ayo" -> {"ayomide", ...}
+        self.forenames_by_start: dict[str, set[str]] = defaultdict(set)
         self.surname_deletes: dict[str, set[str]] = defaultdict(set)
         self.staff_by_name: dict[tuple[str, str], Person] = {}
         self.forename_keys: set[str] = set()
@@ -262,6 +312,37 @@ class RegisterIndex:
         if pupil:
             for form in forms:
                 self.pupils_by_forename[form.key].append(form)
+            initials = {fold_name(n)[:1] for n in (person.forename, person.preferred) if n}
+            for skey, _ in surname_keys(person.surname):
+                for initial in initials:
+                    self.pupils_by_surname_initial[(skey, initial)].append(person)
+        elif person.kind == "staff":
+            for form in forms:
+                self.staff_by_forename[form.key].append(form)
+        if pupil or person.kind == "staff":
+            for form in forms:
+                if form.how != "nickname" and len(form.key) >= 4:
+                    for end in range(3, len(form.key)):
+                        self.forenames_by_start[form.key[:end]].add(form.key)
+
+    def staff_with_surname(self, key: str) -> list[Person]:
+        self.stats.lookups += 1
+        return list({p.person_id: p for p in self.by_surname.get(key, ()) if p.kind == "staff"}.values())
+
+    def parents_with_surname(self, key: str) -> list[Person]:
+        return [p for p in self.by_surname.get(key, ()) if p.kind == "parent"]
+
+    def learn_locality(self, locations: list[str], words_of: Callable[[str], set[str]]) -> None:
+        """The school's area as its audience gives it: place words in at least LOCALITY_SHARE of the located
+        members' locations. Too few located members and no area is known (no location then counts against)."""
+        located = [words_of(loc) - GENERIC_PLACES for loc in locations if loc]
+        located = [words for words in located if words]
+        if len(located) < LOCALITY_MIN_MEMBERS:
+            self.locality = set()
+            return
+        counts: Counter[str] = Counter(word for words in located for word in words)
+        floor = max(2, LOCALITY_SHARE * len(located))
+        self.locality = {word for word, n in counts.items() if n >= floor}
 
     def near_surnames(self, key: str) -> set[str]:
         """Register surname keys one edit from `key` (not `key` itself), through the deletion table."""

@@ -12,12 +12,12 @@ from typing import Any
 import polars as pl
 
 from checks.identity.candidates import Collector, full_name_matches, fuzzy_surname_matches
-from checks.identity.cues import adult_cues, school_cues
+from checks.identity.cues import adult_cues, other_school_cues, school_cues
 from checks.identity.decision import Resolution, decide, declared_reading
 from checks.identity.partial import partial_matches
 from checks.identity.profile import parse_profile
 from checks.identity.register import RegisterIndex
-from checks.identity.scoring import score_all
+from checks.identity.scoring import place_words, score_all, teaches
 
 RESOLVED_KINDS = ("pupil", "former_pupil", "staff_personal", "staff_official", "parent", "unknown")
 IDENTITY_COLUMNS = {
@@ -48,21 +48,37 @@ def resolve_member(index: RegisterIndex, member: dict[str, Any]) -> Resolution:
     full_name_matches(collector)
     if not collector.matches:
         fuzzy_surname_matches(collector)
-    if profile.age or profile.title:  # partial names count only with an age cue (or, for staff, a title)
-        partial_matches(collector)
-    if collector.matches and profile.bio:
-        profile.adult = adult_cues(profile.bio)
+    if profile.bio:
         profile.school = school_cues(
             profile.bio, index.school_phrases, index.school_initials, index.official_handles
         )
-    kept = score_all(index, profile, list(collector.matches.values()), collector.in_username)
-    return decide(kept)
+        profile.teaching = teaches(profile.bio)
+        profile.other_school = other_school_cues(profile.bio, index.school_phrases)
+    # Partial names count only with something to check them against: an age or school cue, teaching, a title.
+    if profile.age or profile.title or profile.handle_titles or profile.school or profile.teaching:
+        partial_matches(collector)
+    if collector.matches and profile.bio:
+        profile.adult = adult_cues(profile.bio)
+    matches = list(collector.matches.values())
+    kept = score_all(index, profile, matches, collector.in_username)
+    return decide(kept, [m for m in matches if m.ruled_out])
 
 
 def resolve_identities(audience: pl.DataFrame, index: RegisterIndex) -> pl.DataFrame:
     """One row per audience member: the best register reading (or unknown) with confidence and evidence."""
     rows = []
+    # One channel seen twice (a YouTube subscriber who also comments): the comment row carries no description,
+    # so it borrows the one the subscription row shows.
+    described = {
+        (m["platform"], m["subject_id"]): m["description"]
+        for m in audience.iter_rows(named=True)
+        if m.get("description")
+    }
+    if "location" in audience.columns:
+        index.learn_locality(audience["location"].drop_nulls().to_list(), place_words)
     for member in audience.iter_rows(named=True):
+        if not member.get("description") and (member["platform"], member["subject_id"]) in described:
+            member = {**member, "description": described[(member["platform"], member["subject_id"])]}
         kind, person, confidence, evidence = resolve_member(index, member)
         rows.append(
             {

@@ -7,9 +7,11 @@ group, an account opened before the pupil's fifth birthday, a partial name with 
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from checks.identity.cues import Cue
 from checks.identity.profile import Match, Profile
-from checks.identity.register import RegisterIndex, age_on
+from checks.identity.register import GENERIC_PLACES, Person, RegisterIndex, age_on
 from checks.identity.text import fold_name, plain_text
 from checks.identity.weights import (
     ADULT_AGE,
@@ -17,6 +19,7 @@ from checks.identity.weights import (
     AGE_CUE,
     CEILING,
     EARLIEST_ACCOUNT_AGE,
+    ELSEWHERE_STAFF,
     KEEP,
     MORE_AGE_CUES,
     PARTIAL,
@@ -33,18 +36,48 @@ TEACHING = re.compile(
 )
 
 
+def teaches(bio: str) -> bool:
+    return bool(TEACHING.search(bio))
+
+
+def _rule_out(m: Match, why: str) -> bool:
+    """A namesake the profile places elsewhere: dropped, with the reason kept for the evidence."""
+    m.against.append(why)
+    m.ruled_out = m.method not in PARTIAL  # a partial reading ruled out is noise, not a namesake worth naming
+    return False
+
+
+def _says_adult(cue: Cue, profile: Profile, dob: date | None) -> bool:
+    """Whether an adult cue holds against a child: a title children also use ("builder", "student") does not when
+    the profile gives a school age; "since 2019" does not when the child was five or more by then."""
+    if cue.value == "hobby_job":
+        return not (profile.school or any(c.kind in ("year_group", "class_of") for c in profile.age))
+    if cue.value.startswith("since:"):
+        return dob is None or int(cue.value.removeprefix("since:")) < dob.year + EARLIEST_ACCOUNT_AGE
+    return True
+
+
 def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
     """Age and account-age checks for a pupil reading; False when the profile rules the pupil out."""
     person, dob = m.person, m.person.date_of_birth
     minor = person.kind == "pupil" or (dob is not None and age_on(dob, index.as_of) < ADULT_AGE)
-    if minor and profile.adult:
-        return False
+    firm = [c for c in profile.adult if _says_adult(c, profile, dob)]
+    if minor and firm:
+        said = ", ".join(f'"{c.quote}"' for c in firm[:3])
+        aged = f" (aged {age_on(dob, index.as_of)})" if dob else ""
+        return _rule_out(m, f"bio says {said}: an adult's life, not a child's{aged}")
+    if person.kind == "pupil" and profile.other_school and not profile.school:
+        return _rule_out(m, f'bio names another school ("{profile.other_school[0].quote}")')
     if dob is not None and age_on(dob, index.as_of) < EARLIEST_ACCOUNT_AGE:
         return False  # under five today: any account, whenever it was opened, was opened by someone else
     if dob is not None and profile.created is not None:
         held_from = age_on(dob, profile.created.date())
         if held_from < EARLIEST_ACCOUNT_AGE:
-            return False
+            return _rule_out(
+                m,
+                f"account created {profile.created.year}, when {person.forename} was "
+                + (f"aged {held_from}" if held_from >= 0 else "not yet born"),
+            )
         m.reasons.append(f"account created {profile.created.year}, when aged {held_from}")
     agreeing: list[str] = []
     for cue in profile.age:
@@ -53,7 +86,9 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
             if year == dob.year:
                 agreeing.append(f'{cue.where} says "{cue.quote}" (born {dob.year})')
             elif minor and year <= index.as_of.year - ADULT_AGE and cue.where != "bio":
-                return False
+                return _rule_out(
+                    m, f'{cue.where} says "{cue.quote}", an adult\'s birth year (born {dob.year})'
+                )
         elif cue.kind == "year_group" and person.kind == "pupil":
             if cue.value == person.year_group:
                 agreeing.append(f'{cue.where} says "{cue.quote}" (Year {person.year_group})')
@@ -61,14 +96,18 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
                 return False
         elif cue.kind == "class_of" and person.class_of is not None and int(cue.value) == person.class_of:
             agreeing.append(f'{cue.where} says "{cue.quote}" (leaves primary in {person.class_of})')
+        elif cue.kind == "number":
+            reading = _number_reading(int(cue.value), person, dob, index)
+            if reading:
+                agreeing.append(f'{cue.where} ends "{cue.quote}" ({reading})')
         elif cue.kind == "age" and dob is not None:
             stated, actual = int(cue.value), age_on(dob, index.as_of)
             if abs(stated - actual) <= 1:
                 agreeing.append(f'{cue.where} says "{cue.quote}" (aged {actual})')
             elif minor and stated >= ADULT_AGE:
-                return False
-    if m.method in PARTIAL and not agreeing:
-        return False  # an initial or a forename alone points at nobody without an age to check
+                return _rule_out(m, f'bio says "{cue.quote}" (aged {actual})')
+    if m.method in PARTIAL and not agreeing and not profile.school:
+        return False  # an initial or a forename alone points at nobody without an age or the school to check
     if agreeing:
         m.score += AGE_CUE + MORE_AGE_CUES * (len(agreeing) - 1)
         m.reasons[:0] = agreeing
@@ -83,29 +122,90 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
     return True
 
 
+def _number_reading(number: int, person: Person, dob: date | None, index: RegisterIndex) -> str | None:
+    """What a username's closing number says of this candidate: a two-digit birth year or the year group when it
+    fits one of them, else nothing (noise, as most such numbers are)."""
+    if dob is not None and number == dob.year % 100 and number >= 10:
+        return f"born {dob.year}"
+    if person.kind == "pupil" and person.year_group == str(number):
+        return f"Year {person.year_group}"
+    return None  # not read as an age: ages 4-11 are the commonest noise digits
+
+
 def _words(text: str) -> str:
     """Lower-case words and numbers ("Year 6 teacher!" -> "year 6 teacher"), for comparing phrases."""
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain_text(text).lower()).split())
 
 
-def _staff_checks(profile: Profile, m: Match) -> bool:
-    teaching = bool(TEACHING.search(profile.bio))
+# Jobs that are a school's own: a member of staff may give any of them without being someone else.
+_SCHOOL_JOBS = frozenset(
+    {"teacher", "headteacher", "head teacher", "deputy head", "teaching assistant", "senco", "governor"}
+)
+
+
+def _other_job(profile: Profile, m: Match) -> str | None:
+    """A job in the bio that is not this member of staff's ("Dentist", for a Year 2 teacher), or None."""
+    role = f" {_words(m.person.role or '')} "
+    for cue in profile.adult:
+        job = cue.quote.lower()
+        if cue.value in ("job", "hobby_job") and job not in _SCHOOL_JOBS and f" {_words(job)} " not in role:
+            return cue.quote
+    return None
+
+
+def place_words(location: str) -> set[str]:
+    return set(_words(location).split())
+
+
+def _elsewhere(index: RegisterIndex, profile: Profile) -> bool:
+    """The location names somewhere the school's own audience does not (see `RegisterIndex.locality`)."""
+    if not index.locality or not profile.location:
+        return False
+    words = place_words(profile.location) - GENERIC_PLACES
+    return bool(words) and not (words & index.locality)
+
+
+def _staff_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
+    teaching = profile.teaching
     if m.method == "title_surname" and not (profile.school or teaching):
         return False  # "Mrs Ward" alone could be anyone called Ward
+    role_said = _role_in_bio(profile, m)
+    if m.method == "forename_initial" and not (profile.school or teaching or role_said):
+        return False  # "Sarah R" is a member of staff only when the bio says where or what she teaches
+    if not (profile.school or teaching):
+        job = _other_job(profile, m)
+        elsewhere = _elsewhere(index, profile)
+        if job and elsewhere:  # works and lives somewhere else: another person of that name
+            return _rule_out(
+                m,
+                f'bio says "{job}" and lives in "{profile.location}", not {m.person.role or "a school role"}',
+            )
+        if elsewhere:
+            m.score -= ELSEWHERE_STAFF
+            m.against.append(f'location "{profile.location}" is not where the school\'s audience is')
+        elif job:  # staff have second jobs and partners' jobs in their bios: said, not weighed
+            m.against.append(
+                f'bio says "{job}" (not {m.person.role or "a school role"}), lives locally or unsaid'
+            )
     if profile.school:
         m.score += SCHOOL_CUE_STAFF
         m.reasons.append(f'bio names the school ("{profile.school[0].quote}")')
     if teaching:
         m.score += TEACHING_CUE_STAFF
         m.reasons.append("bio says they teach")
+    if role_said:
+        m.score += ROLE_CUE_STAFF
+        m.reasons.append(f'bio gives their role ("{role_said}")')
+    return True
+
+
+def _role_in_bio(profile: Profile, m: Match) -> str | None:
     folded_bio = f" {_words(profile.bio)} "
     for phrase in (_words(part) for part in (m.person.role or "").split(",")):
         phrase = phrase.removeprefix("class ")
         if phrase and phrase not in ("teacher", "teaching assistant") and f" {phrase} " in folded_bio:
-            m.score += ROLE_CUE_STAFF
-            m.reasons.append(f'bio gives their role ("{phrase}")')
-            break
-    return True
+            return phrase
+    return None
 
 
 def _score(index: RegisterIndex, profile: Profile, m: Match, username_people: set[tuple[str, str]]) -> bool:
@@ -115,7 +215,7 @@ def _score(index: RegisterIndex, profile: Profile, m: Match, username_people: se
         if not _pupil_checks(index, profile, m):
             return False
     elif kind == "staff":
-        if not _staff_checks(profile, m):
+        if not _staff_checks(index, profile, m):
             return False
     elif kind == "parent" and profile.adult:
         m.score += ADULT_CUE_PARENT

@@ -76,3 +76,14 @@ def split_username(handle: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         for chunk in _CHUNKS.findall(part):
             (digits if chunk.isdigit() else words).append(chunk)
     return tuple(words), tuple(digits)
+
+
+_LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
+
+
+@functools.lru_cache(maxsize=200_000)
+def spaced_username(handle: str) -> str:
+    """A username with its parts spaced as a person reads them ('TCoxY3' -> 'T Cox Y 3', 'bwisniewski19' ->
+    'bwisniewski 19'), so cues glued to a name ("Y3" after "Cox") are found like written-out ones."""
+    spaced = _CAMEL.sub(" ", plain_text(handle.lstrip("@")))
+    return " ".join(_LETTER_DIGIT.sub(" ", spaced).replace("_", " ").replace(".", " ").split())

@@ -18,20 +18,38 @@ BASE = {
     "nickname": 0.80,
     # One surname letter wrong ("Smiht"): a typo is likely but so is another family; a possible match.
     "fuzzy_surname": 0.78,
+    # Two neighbouring letters swapped ("Hadman" for Hamdan, "Ashowrth"): the commonest typing slip, and real
+    # surnames seldom differ from one another that way; as strong as a curated nickname.
+    "transposed_surname": 0.86,
     # Surname cut short ("harry_robin"): only counted with an agreeing age cue, which lifts it to ~0.90.
     "surname_prefix": 0.70,
     # Forename + surname initial ("JessS2016"): with an age cue 0.80, a possible match until another cue agrees.
     "forename_initial": 0.60,
+    # The forename cut short ("Ayo" for Ayomide, "Bart" for Bartosz) + the surname: how most diminutives are
+    # made, but "Jo" also starts Joanna and Jordan: a possible match until an age or school cue agrees.
+    "short_form": 0.80,
     # "Mrs Ward": only with the school or teaching in the bio (+0.15/+0.10): 0.65-0.80, a possible match.
     "title_surname": 0.55,
-    # Initial + surname ("J. Smith"): weaker than the forename + initial; with an age cue a possible match.
-    "initial_surname": 0.50,
-    # A forename alone: needs an age cue and a school cue (0.45 + 0.20 + 0.20) to reach the threshold.
-    "forename_only": 0.45,
+    # "Mrs_Robinson" when one member of staff is called Robinson: how pupils and parents know that teacher,
+    # and how many teachers name their account; with the only-one lift just at the threshold.
+    "title_surname_unique": 0.80,
+    # Initial + surname ("J. Smith", "TCoxY3"): a full surname and an initial say as much as a forename and an
+    # initial, so the same weight; with an agreeing age cue, fitting one register entry, at the threshold.
+    "initial_surname": 0.60,
+    # A forename alone: only with an agreeing age or school cue; one cue that leaves one register entry reaches
+    # the threshold (0.60 + 0.20 + 0.05); the profile follows this school, so a cue is about this school.
+    "forename_only": 0.60,
 }
 # Readings from weak name evidence: kept only when the profile gives an age cue (or, for "Mrs Ward", the school).
 PARTIAL = frozenset(
-    {"surname_prefix", "forename_initial", "initial_surname", "forename_only", "title_surname"}
+    {
+        "surname_prefix",
+        "forename_initial",
+        "initial_surname",
+        "forename_only",
+        "title_surname",
+        "title_surname_unique",
+    }
 )
 
 # --- how the way a name is written moves its reading ------------------------------------------------------
@@ -45,6 +63,9 @@ SURNAME_PART = 0.06
 SPELLING_VARIANT = 0.06
 # "jessicasmith2016": run together is how usernames are written, only a nudge below separated words.
 RUN_TOGETHER = 0.02
+# "Jess" as the display name, @smith_2016 as the username: both names, written apart; a little below a full
+# name written together, still above the threshold.
+SPLIT_NAME = 0.04
 # A nickname in a partial name ("Jess S"): an inference on an inference, a nudge below the forename.
 NICKNAME_PARTIAL = 0.02
 
@@ -69,6 +90,18 @@ ADULT_CUE_PARENT = 0.03
 USERNAME_AGREES = 0.03
 # Weak details that fit exactly one register entry: rarer than a namesake, so a small lift.
 ONLY_ONE = 0.05
+
+# --- counter-evidence: what places a namesake elsewhere -------------------------------------------------------
+# A job in the bio that is not the staff member's (a dentist, not a teacher) together with a location elsewhere
+# rules the staff reading out (scoring.py); a job alone is said in the evidence, not weighed: staff list second
+# jobs and partners' jobs.
+# The location names a place the school's audience does not (Glasgow, when most followers say Leeds): staff may
+# live a town away, so alone only enough to turn a confident reading into a possible one.
+ELSEWHERE_STAFF = 0.10
+# Fewer located audience members than this and the school's area is not known: no location counts against.
+LOCALITY_MIN_MEMBERS = 5
+# A place word must be in this share of located members' locations to count as the school's area.
+LOCALITY_SHARE = 0.10
 
 # --- the decision -----------------------------------------------------------------------------------------
 # No reading from a name is certain: only a declared handle (DECLARED) reaches 1.0.

@@ -1,4 +1,11 @@
-"""`socialaudit evaluate`: audit labelled sample schools and print precision and recall of the identity rules."""
+"""`socialaudit evaluate`: audit labelled schools and print precision and recall of the identity rules.
+
+Three sets, reported apart: the project's own sample schools as they have always been (`--forms default`),
+the same schools with the extended forms the resolver is tuned on (`--forms extended`), and schools from an
+independent generator (`--independent DIR`, labels at DIR.labels.json), which nothing is tuned on. Beside
+each, the same schools through a standard record-linkage baseline (Splink on the name fields; skipped when
+Splink, a dev dependency, is not installed) and the observed precision per confidence band.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import argparse
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from flows.commands.common import DEMO_AS_OF, iso_date, run_audit
 
@@ -13,6 +21,8 @@ NAME = "evaluate"
 HELP = "audit labelled sample schools (seeds the tests do not use) and print precision/recall per rule"
 DEFAULT_SEEDS = (101, 102, 103, 104, 105)
 DEFAULT_SIZES = ("small", "medium")
+FORMS = ("default", "extended")
+INDEPENDENT_AS_OF = "2026-11-16"
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -20,33 +30,119 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sizes", nargs="+", choices=("small", "medium", "large"), default=list(DEFAULT_SIZES)
     )
+    parser.add_argument("--forms", nargs="+", choices=FORMS, default=list(FORMS))
+    parser.add_argument(
+        "--independent",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="independently labelled sandbox datasets (labels at DIR.labels.json), scored apart",
+    )
+    parser.add_argument("--no-baseline", action="store_true", help="skip the Splink record-linkage baseline")
     parser.add_argument("--as-of", type=iso_date, default=DEMO_AS_OF)
     parser.add_argument("--keep", type=Path, default=None, help="keep the schools and outputs in this folder")
 
 
-def run(args: argparse.Namespace) -> int:
-    from sandbox.school import write_sample
-    from sandbox.school.evaluation import Score, report, score_school
+def _audit(school_toml: Path, work: Path, as_of: Any) -> list[dict[str, Any]]:
+    (work / "w.duckdb").unlink(missing_ok=True)
+    run_audit(school_toml, work / "w.duckdb", work / "out", as_of, True)
+    loaded = json.loads((work / "out" / "exceptions.json").read_text(encoding="utf-8"))
+    return loaded if isinstance(loaded, list) else loaded.get("exceptions", [])
 
-    total = Score()
+
+class _Set:
+    """One set of schools: the project's findings and the baseline's, scored the same way."""
+
+    def __init__(self, title: str, baseline: bool) -> None:
+        from sandbox.school.evaluation import Score
+
+        self.title = title
+        self.project = Score()
+        self.baseline: Score | None = Score() if baseline else None
+
+    def add(self, labels: dict[str, Any], exceptions: list[dict[str, Any]], work: Path, as_of: Any) -> None:
+        from sandbox.school.evaluation import score_school
+        from sandbox.school.independent_labels import is_independent, score_independent
+
+        scorer = score_independent if is_independent(labels) else score_school
+        school = scorer(labels, exceptions)
+        self.project.add(school)
+        print(f"{work.name}: {sum(school.low.values())} low findings")
+        if self.baseline is not None:
+            from sandbox.school.splink_baseline import baseline_exceptions
+
+            self.baseline.add(scorer(labels, baseline_exceptions(work / "w.duckdb", as_of)))
+
+    def print(self) -> None:
+        from sandbox.school.evaluation import calibration, report
+
+        print()
+        print(f"== {self.title} ({self.project.schools} schools) ==")
+        print("findings of medium and above; undecidable cases excluded from recall")
+        print(report(self.project))
+        print()
+        print("observed precision per confidence band (every severity):")
+        print(calibration(self.project))
+        if self.baseline is not None:
+            print()
+            print(_side_by_side(self.project, self.baseline))
+
+
+def _side_by_side(project: Any, baseline: Any) -> str:
+    from sandbox.school.evaluation import IDENTITY_RULES, _fmt
+
+    lines = [
+        "baseline: Splink (Fellegi-Sunter, DuckDB) on display-name forename + surname, link at p >= 0.9",
+        f"{'rule':<26} {'project P':>9} {'R':>6}   {'Splink P':>8} {'R':>6}",
+    ]
+    for rule in IDENTITY_RULES:
+        ours, theirs = project.rule_total(rule), baseline.rule_total(rule)
+        lines.append(
+            f"{rule:<26} {_fmt(ours.precision):>9} {_fmt(ours.recall):>6}   "
+            f"{_fmt(theirs.precision):>8} {_fmt(theirs.recall):>6}"
+        )
+    lines.append(
+        f"adults flagged as pupils: project {len(project.adults_as_pupils)}, Splink {len(baseline.adults_as_pupils)}"
+    )
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from sandbox.school import write_sample
+    from sandbox.school.splink_baseline import available
+
+    baseline = not args.no_baseline and available()
+    if not args.no_baseline and not baseline:
+        print("Splink is not installed (a dev dependency: uv sync --group dev): the baseline is skipped")
+    sets: list[_Set] = []
     with tempfile.TemporaryDirectory(prefix="socialaudit-eval-") as scratch:
         root = args.keep or Path(scratch)
-        for size in args.sizes:
-            for seed in args.seeds:
-                work = root / f"{size}-{seed}"
+        for forms in args.forms:
+            own = _Set(f"project generator, {forms} forms", baseline)
+            for size in args.sizes:
+                for seed in args.seeds:
+                    work = root / (f"{size}-{seed}" if forms == "default" else f"{size}-{seed}-{forms}")
+                    work.mkdir(parents=True, exist_ok=True)
+                    labels_path = write_sample(
+                        work / "school", seed=seed, size=size, as_of=args.as_of, forms=forms
+                    )
+                    exceptions = _audit(work / "school" / "school.toml", work, args.as_of)
+                    own.add(json.loads(labels_path.read_text(encoding="utf-8")), exceptions, work, args.as_of)
+            sets.append(own)
+        if args.independent:
+            independent = _Set("independent generator (not tuned on)", baseline)
+            for dataset in args.independent:
+                labels = json.loads(
+                    dataset.with_name(dataset.name + ".labels.json").read_text(encoding="utf-8")
+                )
+                as_of = date.fromisoformat(labels.get("as_of", INDEPENDENT_AS_OF))
+                work = root / f"independent-{dataset.name}"
                 work.mkdir(parents=True, exist_ok=True)
-                labels_path = write_sample(work / "school", seed=seed, size=size, as_of=args.as_of)
-                (work / "w.duckdb").unlink(missing_ok=True)
-                run_audit(work / "school" / "school.toml", work / "w.duckdb", work / "out", args.as_of, True)
-                labels = json.loads(labels_path.read_text(encoding="utf-8"))
-                exceptions = json.loads((work / "out" / "exceptions.json").read_text(encoding="utf-8"))
-                school = score_school(labels, exceptions)
-                total.add(school)
-                print(f"{size} seed {seed}: {sum(school.low.values())} low findings")
-    print()
-    print(
-        f"identity rules on {total.schools} sample schools (sizes {', '.join(args.sizes)}; seeds "
-        f"{', '.join(map(str, args.seeds))}); findings of medium and above, undecidable cases excluded from recall"
-    )
-    print(report(total))
+                exceptions = _audit(dataset / "school.toml", work, as_of)
+                independent.add(labels, exceptions, work, as_of)
+            sets.append(independent)
+    for scored in sets:
+        scored.print()
     return 0

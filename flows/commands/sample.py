@@ -19,11 +19,19 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--week", type=int, default=0, help="the same school N weeks later (0-3), for consecutive weekly runs"
     )
+    parser.add_argument(
+        "--forms",
+        choices=("default", "extended"),
+        default="default",
+        help="'extended' adds more ways pupils, staff and namesakes present online (for tuning identity)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from sandbox.school import write_sample
 
-    labels = write_sample(args.out, seed=args.seed, size=args.size, as_of=args.as_of, week=args.week)
+    labels = write_sample(
+        args.out, seed=args.seed, size=args.size, as_of=args.as_of, week=args.week, forms=args.forms
+    )
     print(f"sample school written to {args.out} (labels: {labels})")
     return 0

@@ -49,6 +49,12 @@ def use_configured_key(args: argparse.Namespace) -> None:
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", help='one SELECT statement, e.g. "SELECT * FROM dpo.people_held"')
     add_warehouse_args(parser)
+    parser.add_argument(
+        "--trust",
+        type=Path,
+        metavar="TRUST_TOML",
+        help='instead of --db: the dpo.* views of every school of a trust (controller = "trust"), with a school column',
+    )
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
 
@@ -70,17 +76,41 @@ def check_read_only(con: duckdb.DuckDBPyConnection, query: str) -> None:
 
 def open_read_only(db: Path) -> duckdb.DuckDBPyConnection:
     """The published read-only copy, with file access and configuration changes switched off."""
+    from warehouse.lake import read_locator
     from warehouse.snapshot import open_snapshot
 
     con = open_snapshot(db)
+    location = read_locator(db)
+    return _locked(con, [location.data_path] if location else [])
+
+
+def _locked(con: duckdb.DuckDBPyConnection, lake_data: list[str]) -> duckdb.DuckDBPyConnection:
+    # A lake's Parquet files stay readable; nothing else is.
+    if lake_data:
+        con.execute("SET allowed_directories = ?", [lake_data])
     # No read_csv('/etc/passwd'), no COPY TO, no ATTACH, and the query cannot switch it back on.
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
 
 
-def run_query(db: Path, query: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    con = open_read_only(db)
+def open_trust_read_only(trust_toml: Path) -> duckdb.DuckDBPyConnection:
+    """Every school's dpo.* views as one, where the trust is the data controller; refused where each school is."""
+    from flows.trust_config import audited_lakes, load_trust
+    from warehouse.trust_views import open_trust_views
+
+    trust = load_trust(trust_toml)
+    if trust.controller != "trust":
+        raise QueryRefused(
+            f'{trust_toml}: controller = "{trust.controller}": each school is its own data controller, so there '
+            "are no trust-wide views; query one school with --db lake/<school>.ducklake"
+        )
+    lakes = audited_lakes(trust)
+    return _locked(open_trust_views(lakes), [location.data_path for location in lakes.values()])
+
+
+def run_query(db: Path, query: str, trust: Path | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+    con = open_trust_read_only(trust) if trust else open_read_only(db)
     try:
         check_read_only(con, query)
         try:
@@ -118,7 +148,7 @@ def format_rows(columns: list[str], rows: list[tuple[Any, ...]], style: str) -> 
 def run(args: argparse.Namespace) -> int:
     use_configured_key(args)
     try:
-        columns, rows = run_query(args.db, args.query)
+        columns, rows = run_query(args.db, args.query, args.trust)
     except QueryRefused as error:
         print(f"socialaudit sql: refused: {error}", file=sys.stderr)
         return 2

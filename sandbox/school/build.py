@@ -7,17 +7,21 @@ from datetime import date
 from pathlib import Path
 
 from sandbox.school.content import build_content
+from sandbox.school.extended_forms import ExtendedForms
 from sandbox.school.labels import build_labels
 from sandbox.school.model import SampleSchool, Truth, XUser
-from sandbox.school.people import build_registers
+from sandbox.school.people import Registers, build_registers
 from sandbox.school.school_info import build_school_info
-from sandbox.school.sizes import SIZES
+from sandbox.school.sizes import SIZES, SizeSpec
 from sandbox.school.social import build_social
 from sandbox.school.sports import build_sports
 from sandbox.school.weeks import evolve
 from sandbox.school.writer import write_dataset, write_json
 
 DEFAULT_AS_OF = date(2026, 11, 16)
+# "default": the sample school as it has always been (byte-identical); "extended": the same school plus the
+# followers of extended_forms.py, from a random stream of their own.
+FORMS = ("default", "extended")
 
 
 def _stream(seed: int, *parts: str) -> random.Random:
@@ -26,10 +30,14 @@ def _stream(seed: int, *parts: str) -> random.Random:
     return random.Random("/".join(["socialaudit-sample", str(seed), *parts]))
 
 
-def build_school(seed: int = 1, size: str = "small", as_of: date = DEFAULT_AS_OF) -> SampleSchool:
+def build_school(
+    seed: int = 1, size: str = "small", as_of: date = DEFAULT_AS_OF, forms: str = "default"
+) -> SampleSchool:
     """The whole sample school as a model: registers, platform objects and the truth behind them."""
     if size not in SIZES:
         raise ValueError(f"size must be one of {', '.join(SIZES)}, not {size!r}")
+    if forms not in FORMS:
+        raise ValueError(f"forms must be one of {', '.join(FORMS)}, not {forms!r}")
     spec = SIZES[size]
     info = build_school_info(_stream(seed, "school"), as_of)
     registers = build_registers(_stream(seed, size, "registers"), spec, as_of, info)
@@ -77,16 +85,38 @@ def build_school(seed: int = 1, size: str = "small", as_of: date = DEFAULT_AS_OF
     school.x_more.append(
         build_sports(lambda part: _stream(seed, size, "sports", part), spec, school, registers)
     )
+    if forms == "extended":
+        _add_extended_forms(_stream(seed, size, "extended-forms"), spec, school, registers)
     return school
 
 
+def _add_extended_forms(
+    rng: random.Random, spec: SizeSpec, school: SampleSchool, registers: Registers
+) -> None:
+    """The extended followers, after everything else, taking only people the default school left unplanted."""
+    builder = ExtendedForms(rng, spec, school.as_of, school.info, registers)
+    every_account = [*school.x_followers, *school.x_following]
+    builder.used.update(u.truth.person_id for u in every_account if u.truth.person_id)
+    builder.usernames.update(u.username.lower() for u in every_account)
+    extra = builder.followers()
+    school.x_followers.extend(extra)
+    if school.x_account is not None:
+        school.x_account.followers_count += len(extra)
+
+
 def write_sample(
-    out_dir: Path, seed: int = 1, size: str = "small", as_of: date = DEFAULT_AS_OF, week: int = 0
+    out_dir: Path,
+    seed: int = 1,
+    size: str = "small",
+    as_of: date = DEFAULT_AS_OF,
+    week: int = 0,
+    forms: str = "default",
 ) -> Path:
     """Write the sample school's dataset into `out_dir` and its labels to `<out_dir>.labels.json`
     (beside the dataset, never inside it); returns the labels path. `week` N > 0 is the same school N weeks
-    later (as of `as_of` + N weeks), evolved by sandbox/school/weeks.py."""
-    school = build_school(seed, size, as_of)
+    later (as of `as_of` + N weeks), evolved by sandbox/school/weeks.py. `forms="extended"` adds the followers
+    of extended_forms.py (an opt-in: the default school is unchanged)."""
+    school = build_school(seed, size, as_of, forms)
     if week:
         evolve(school, week)
     out_dir = Path(out_dir).resolve()

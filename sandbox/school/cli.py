@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from sandbox.school.build import DEFAULT_AS_OF, write_sample
+from sandbox.school.build import DEFAULT_AS_OF, FORMS, write_sample
 from sandbox.school.sizes import SIZES
 
 
@@ -30,10 +30,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
     parser.add_argument("--as-of", type=_date, default=DEFAULT_AS_OF, help="audit date (default 2026-11-16)")
+    parser.add_argument(
+        "--forms", choices=FORMS, default="default", help="'extended' adds more ways people present online"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
-        labels = write_sample(args.out, seed=args.seed, size=args.size, as_of=args.as_of)
+        labels = write_sample(args.out, seed=args.seed, size=args.size, as_of=args.as_of, forms=args.forms)
     except (FileExistsError, ValueError) as err:
         print(f"sample: {err}", file=sys.stderr)
         return 1

@@ -17,6 +17,8 @@ IDENTITY_RULES = (
 DIFFICULTIES = ("declared", "easy", "medium", "hard")
 UNDECIDABLE = "undecidable"
 SEVERITIES = ("low", "medium", "high", "critical")
+# Confidence bands for calibration: the observed precision of the findings in each (docs/identity.md).
+BANDS = ((0.6, 0.7), (0.7, 0.8), (0.8, 0.85), (0.85, 0.9), (0.9, 0.95), (0.95, 1.0), (1.0, 1.01))
 # Kinds of people who must never be reported as a pupil: a false accusation about them costs trust.
 ADULT_KINDS = ("parent", "staff_personal", "staff_official")
 
@@ -56,6 +58,9 @@ class Score:
     adults_as_pupils: list[str] = field(default_factory=list)
     misses: Counter[tuple[str, str]] = field(default_factory=Counter)  # (rule, case)
     false_alarms: Counter[tuple[str, str]] = field(default_factory=Counter)  # (rule, case)
+    # findings of every severity by confidence band: how many, and how many the labels expect
+    banded: Counter[tuple[float, float]] = field(default_factory=Counter)
+    banded_true: Counter[tuple[float, float]] = field(default_factory=Counter)
     schools: int = 0
 
     def add(self, other: Score) -> None:
@@ -67,6 +72,8 @@ class Score:
         self.adults_as_pupils += other.adults_as_pupils
         self.misses.update(other.misses)
         self.false_alarms.update(other.false_alarms)
+        self.banded.update(other.banded)
+        self.banded_true.update(other.banded_true)
         self.schools += other.schools
 
     def rule_total(self, rule: str) -> Tally:
@@ -158,6 +165,10 @@ def score_school(
         if row["rule"] not in rules:
             continue
         key = _key(row, accounts.of_exception(row))
+        band = band_of(row.get("confidence"))
+        if band is not None:
+            score.banded[band] += 1
+            score.banded_true[band] += key in expected
         if _severity_at_least(row["severity"], "medium"):
             confident[key] = row
         else:
@@ -189,6 +200,24 @@ def score_school(
     return score
 
 
+def band_of(confidence: Any) -> tuple[float, float] | None:
+    if confidence is None:
+        return None
+    return next((band for band in BANDS if band[0] <= float(confidence) < band[1]), None)
+
+
+def calibration(score: Score) -> str:
+    """Observed precision per confidence band, over findings of every severity (low included)."""
+    lines = [f"{'confidence':<12} {'findings':>8} {'true':>5} {'precision':>9}"]
+    for band in BANDS:
+        n = score.banded.get(band, 0)
+        if not n:
+            continue
+        label = "1.00 declared" if band[0] == 1.0 else f"{band[0]:.2f}-{band[1]:.2f}"
+        lines.append(f"{label:<12} {n:>8} {score.banded_true[band]:>5} {score.banded_true[band] / n:>9.3f}")
+    return "\n".join(lines)
+
+
 def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
@@ -212,8 +241,10 @@ def report(score: Score, rules: Iterable[str] = IDENTITY_RULES) -> str:
                 f"{_fmt(recall):>7}"
             )
     lines.append("")
+    per_school = sum(score.low.values()) / max(1, score.schools)
     lines.append(
-        f"low-severity findings (review load) over {score.schools} schools: {sum(score.low.values())} "
+        f"low-severity findings (review load) over {score.schools} schools: {sum(score.low.values())}, "
+        f"{per_school:.1f} per school "
         f"({sum(score.low_true.values())} of them true) — "
         + (", ".join(f"{rule} {n}" for rule, n in sorted(score.low.items())) or "none")
     )

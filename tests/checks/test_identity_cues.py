@@ -50,7 +50,8 @@ def test_not_adult_cues(bio: str | None) -> None:
         ("x", "class of 2031 💜", [("class_of", "2031")]),
         ("x", "class of '31", [("class_of", "2031")]),
         ("x", "10 yrs old", [("age", "10")]),
-        ("player99", "love 2 dance", []),
+        ("player99", "love 2 dance", []),  # no year group, no school-age birth year: noise
+        ("player17", None, [("number", "17")]),  # read per candidate: born 2017 or noise
         ("yasmin", "loves yoga", []),
     ],
 )

@@ -104,7 +104,7 @@ def test_scores_add_up_over_schools_and_print_as_a_table() -> None:
     assert total.schools == 2 and total.rule_total("pupil-follower").tp == 6
     text = report(total)
     assert "pupil-follower             all             6    4    6     0.600   0.500" in text
-    assert "low-severity findings (review load) over 2 schools: 4 (2 of them true)" in text
+    assert "low-severity findings (review load) over 2 schools: 4, 2.0 per school (2 of them true)" in text
     assert "parents, staff or adult namesakes flagged as pupils: 4" in text
     assert "missed: " in text and "pupil-follower/case_3 x2" in text
     assert "undecidable     2    0    0     1.000       -" in text  # no recall for undecidable cases
@@ -178,3 +178,13 @@ def test_one_account_per_platform_needs_no_account_on_the_exception() -> None:
     }
     total = score_school(labels, [raised("1", "high"), {**raised("2", "high"), "account": MAIN}])
     assert total.rule_total("pupil-follower").recall == 1.0
+
+
+def test_findings_are_counted_by_confidence_band() -> None:
+    from sandbox.school.evaluation import calibration
+
+    rows = [dict(raised("1", "high"), confidence=0.9), dict(raised("8", "low"), confidence=0.65)]
+    score = score_school(LABELS, rows)
+    text = calibration(score)
+    assert "0.90-0.95" in text and "0.60-0.70" in text
+    assert score.banded_true[(0.9, 0.95)] == 1 and score.banded_true[(0.6, 0.7)] == 0

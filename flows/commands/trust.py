@@ -1,0 +1,63 @@
+"""`socialaudit trust run` (every school of a trust, DESIGN.md §5.7) and `socialaudit trust ...` helpers."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from flows.commands.common import _start_prefect_early, iso_date, prefect_defaults
+
+NAME = "trust"
+HELP = "audit every school of a trust (trust.toml)"
+PARTIAL_EXIT = 3
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="trust_command", required=True)
+    run = actions.add_parser("run", help="audit every school of trust.toml, each as its own Prefect flow run")
+    run.add_argument("--trust", type=Path, required=True, metavar="TRUST_TOML", help="the trust's trust.toml")
+    run.add_argument("--out", type=Path, required=True, help="the output folder (one sub-folder per school)")
+    run.add_argument("--as-of", type=iso_date, default=None, help="audit date YYYY-MM-DD (default: today)")
+    run.add_argument(
+        "--deployment",
+        default=None,
+        metavar="FLOW/DEPLOYMENT",
+        help="run each school on the work pool's workers as a run of this deployment (e.g. trust-school/trust-school;"
+        " needs PREFECT_API_URL) instead of in this process",
+    )
+    run.add_argument(
+        "--school-timeout",
+        type=float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="with --deployment: a school not finished by then is failed this week (default: 3600)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from flows.trust_config import load_trust
+
+    trust = load_trust(args.trust)  # refused here, with line numbers, before anything starts
+    prefect_defaults()
+    server_started = _start_prefect_early()
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    from flows.trust import trust_audit
+
+    server_started()
+    # On workers each thread only waits for its school's run: start them all at once, the pool paces them.
+    threads = len(trust.schools) if args.deployment else trust.parallel
+    result = trust_audit.with_options(task_runner=ThreadPoolTaskRunner(max_workers=threads))(  # type: ignore[arg-type]
+        trust_toml=str(args.trust.resolve()),
+        out_dir=str(args.out.resolve()),
+        as_of=args.as_of.isoformat() if args.as_of else None,
+        deployment=args.deployment,
+        school_timeout_seconds=args.school_timeout,
+    )
+    schools, missing = result["schools"], result["not_completed"]
+    print(f"{len(schools) - len(missing)} of {len(schools)} schools completed; report: {result['report']}")
+    if missing:
+        named = "; ".join(f"{m['slug']} ({m['status']}: {m['reason']})" for m in missing)
+        print(f"not completed: {named}")
+        return PARTIAL_EXIT
+    return 0

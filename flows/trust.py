@@ -1,0 +1,188 @@
+"""A trust's weekly audit as a Prefect flow: each school is its own run of the weekly-audit flow, wiring only.
+
+Every school runs as a child flow run of `trust-audit` (so the UI, retries and logs are per school), inside a
+task submitted to the flow's thread pool: that is how Prefect 3 runs subflows concurrently in one process, and
+the schools then share one Prefect server, warm imports (great-expectations, the DuckDB extensions) and one
+interpreter. A school's failure is caught at its task and becomes that school's status; the others go on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import FlowRun
+from prefect.deployments import run_deployment
+
+from dashboards.trust_report import school_counts, trust_level_reason, write_trust_outputs
+from flows.config import load_config
+from flows.trust_config import TrustConfig, TrustSchool, load_trust, school_lake
+from flows.weekly_audit import weekly_audit
+from warehouse import lake, trust_history
+from warehouse.db import connect
+
+TRUST_LAKE = "_trust"  # the trust's own history; a school's slug never starts with "_"
+
+
+def school_locator(trust: TrustConfig, slug: str) -> Path:
+    """The locator file a school's runs pass as their warehouse (written afresh each run: settings may move)."""
+    return lake.write_locator(trust.lake_dir / f"{slug}.ducklake", school_lake(trust, slug))
+
+
+def _blank_outcome(school: TrustSchool) -> dict[str, Any]:
+    outcome: dict[str, Any] = {"slug": school.slug, "name": school.slug, "exceptions": None}
+    outcome.update(by_severity=None, by_rule=None, report=None, reason=None)
+    with contextlib.suppress(Exception):  # a broken school.toml is that school's failure, reported by its run
+        outcome["name"] = load_config(school.school_toml).name
+    return outcome
+
+
+def _completed(outcome: dict[str, Any], school_out: Path, missing: Any, controller: str) -> dict[str, Any]:
+    outcome.update(school_counts(school_out))
+    outcome.update(
+        status="partial" if missing else "completed",
+        reason=trust_level_reason(f"not read: {missing}", controller) if missing else None,
+        report=f"{school_out.name}/report.html",
+    )
+    return outcome
+
+
+def _run_school(school: TrustSchool, locator: Path, school_out: Path, as_of: str | None) -> dict[str, Any]:
+    """The weekly audit of one school in its lake, as a child flow run (raises as the weekly audit does)."""
+    try:
+        return weekly_audit.with_options(flow_run_name=f"weekly-audit-{school.slug}")(
+            school_toml=str(school.school_toml),
+            db_path=str(locator),
+            out_dir=str(school_out),
+            as_of=as_of,
+            sandbox=school.sandbox,
+        )
+    finally:
+        lake.release(lake.read_locator(locator))
+
+
+@task(name="audit-school", cache_policy=NO_CACHE, task_run_name="audit-{school.slug}")
+def audit_school(
+    school: TrustSchool,
+    trust_toml: Path,
+    out_dir: Path,
+    as_of: str | None,
+    controller: str,
+    deployment: str | None = None,
+    timeout_seconds: float | None = None,
+) -> dict[str, Any]:
+    """One school's weekly audit; whatever happens, a status for the trust's summary.
+
+    In this process (a child flow run of the weekly audit), or, with `deployment`, as a run of the
+    `trust-school` deployment that any worker of its pool picks up (`run_deployment`, tracked as a subflow)."""
+    logger = get_run_logger()
+    outcome = _blank_outcome(school)
+    school_out = out_dir / school.slug
+    if deployment is not None:
+        run: FlowRun = run_deployment(  # type: ignore[assignment]  # sync call: a FlowRun, never a coroutine
+            name=deployment,
+            parameters={
+                "trust_toml": str(trust_toml),
+                "slug": school.slug,
+                "out_dir": str(out_dir),
+                "as_of": as_of,
+            },
+            flow_run_name=f"trust-school-{school.slug}",
+            timeout=timeout_seconds,
+        )
+        state = run.state
+        if state is None or not state.is_completed():
+            why = f"{state.name}: {state.message or ''}" if state else "no state"
+            if state is not None and not state.is_final():
+                why = f"not finished after {timeout_seconds:g} s (still {state.name}): a worker may have stopped"
+            outcome.update(status="failed", reason=trust_level_reason(why, controller))
+            logger.warning("%s: failed (%s)", school.slug, outcome["reason"])
+            return outcome
+        return _completed(outcome, school_out, None, controller)
+    try:
+        result = _run_school(school, school_locator_for(trust_toml, school.slug), school_out, as_of)
+    except Exception as error:
+        outcome.update(status="failed", reason=trust_level_reason(error, controller))
+        logger.warning("%s: failed (%s)", school.slug, outcome["reason"])
+        return outcome
+    return _completed(outcome, school_out, result.get("missing"), controller)
+
+
+def school_locator_for(trust_toml: Path, slug: str) -> Path:
+    return school_locator(load_trust(trust_toml), slug)
+
+
+@flow(name="trust-school")
+def trust_school(trust_toml: str, slug: str, out_dir: str, as_of: str | None = None) -> dict[str, Any]:
+    """One school of a trust, as the deployment workers pick up: its weekly audit in its own lake. Fails as
+    the weekly audit fails, so Prefect shows, retries and reports it; the trust run reads its final state."""
+    trust = load_trust(Path(trust_toml))
+    schools = {school.slug: school for school in trust.schools}
+    if slug not in schools:
+        raise ValueError(f"{trust_toml} has no school {slug!r} (its schools: {', '.join(schools)})")
+    school = schools[slug]
+    return _run_school(school, school_locator(trust, slug), Path(out_dir) / slug, as_of)
+
+
+@flow(name="trust-audit")
+def trust_audit(
+    trust_toml: str,
+    out_dir: str,
+    as_of: str | None = None,
+    deployment: str | None = None,
+    school_timeout_seconds: float = 3600.0,
+) -> dict[str, Any]:
+    """Audit every school of `trust_toml` for the week ending `as_of`; write the trust's summary and report.
+
+    `deployment` (e.g. "trust-school/trust-school"): run each school as a run of that deployment on the work
+    pool's workers instead of in this process; a school not finished within `school_timeout_seconds` is failed
+    this week (its warehouse is untouched: a week is stored in one transaction) and next week's run audits it."""
+    logger = get_run_logger()
+    trust = load_trust(Path(trust_toml))
+    week = date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo("Europe/London")).date()
+    out = Path(out_dir)
+    futures = [
+        audit_school.submit(
+            school,
+            Path(trust_toml).resolve(),
+            out,
+            week.isoformat(),
+            trust.controller,
+            deployment,
+            school_timeout_seconds,
+        )
+        for school in trust.schools
+    ]
+    schools = [{**future.result(), "as_of": week.isoformat()} for future in futures]
+    history_locator = school_locator(trust, TRUST_LAKE)
+    con = connect(history_locator)
+    try:
+        trust_history.record(con, week, schools)
+        history = trust_history.history(con)
+    finally:
+        con.close()
+        lake.release(lake.read_locator(history_locator))
+    paths = write_trust_outputs(out, trust.name, trust.controller, week, schools, history)
+    not_completed = [s for s in schools if s["status"] != "completed"]
+    logger.info(
+        "trust %s, week of %s: %d schools, %d did not complete",
+        trust.name,
+        week,
+        len(schools),
+        len(not_completed),
+    )
+    return {
+        "as_of": week.isoformat(),
+        "finished_at": datetime.now(UTC).isoformat(),
+        "schools": schools,
+        "not_completed": [
+            {"slug": s["slug"], "status": s["status"], "reason": s["reason"]} for s in not_completed
+        ],
+        "summary": str(paths["trust-summary.json"]),
+        "report": str(paths["trust-report.html"]),
+    }

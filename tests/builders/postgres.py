@@ -1,0 +1,58 @@
+"""A throwaway PostgreSQL cluster on a free port (Debian's postgresql: initdb + pg_ctl), for DuckLake catalogs.
+
+initdb refuses to run as root: as root the cluster belongs to the `postgres` system user (via runuser).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def postgres_bin() -> Path | None:
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).resolve().parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(candidates[-1]).parent if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def throwaway_cluster() -> Iterator[str]:
+    """Start a cluster in a temporary directory; yields a libpq connection string to its `socialaudit` database."""
+    binaries = postgres_bin()
+    assert binaries is not None, "PostgreSQL is not installed (make postgres)"
+    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    # Not under pytest's tmp_path: the postgres user could not reach into root's 0700 folders.
+    root = Path(tempfile.mkdtemp(prefix="socialaudit-pg-"))
+    if as_user:
+        shutil.chown(root, "postgres")
+    data, port = root / "data", _free_port()
+
+    def run(*command: str) -> None:
+        subprocess.run([*as_user, *command], check=True, capture_output=True, cwd=root, timeout=120)
+
+    run(str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres")
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
+    run(str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start")
+    try:
+        run(str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "socialaudit")
+        yield f"dbname=socialaudit host=127.0.0.1 port={port} user=postgres"
+    finally:
+        try:
+            run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(root, ignore_errors=True)

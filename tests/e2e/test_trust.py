@@ -1,0 +1,169 @@
+"""A trust of sample schools in one command (DESIGN.md §5.7), with the embedded default lake.
+
+Three sample schools and one whose register is refused: the three complete with outputs equal to their own
+single runs, the fourth fails alone (exit 3, one line naming it), and with `controller = "schools"` no name or
+handle of any school's pupils, parents or staff reaches a trust-level output or the trust's own table.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox.school import write_sample
+from tests.builders.paths import CHECK_OUTPUTS
+from warehouse import lake
+from warehouse.db import connect
+
+AS_OF = "2026-11-16"
+GOOD = {"north-lane": 21, "st-brides": 22, "millbrook": 23}
+BROKEN = "hollybank"
+OUTPUTS = ("exceptions.json", "resolved.json", "exceptions.csv")
+
+
+def break_register(dataset: Path) -> str:
+    """A pupils.csv the run must refuse, whose refusal quotes a pupil's name (an unknown status)."""
+    path = dataset / "registers" / "pupils.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    name = f"{rows[0]['forename']} {rows[0]['surname']}"
+    rows[0]["status"] = name
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return name
+
+
+def people(dataset: Path) -> set[str]:
+    """Every pupil's, parent's and staff member's full name and declared handle in a school's registers."""
+    found: set[str] = set()
+    for register in ("pupils", "staff", "parents"):
+        for row in csv.DictReader((dataset / "registers" / f"{register}.csv").open(encoding="utf-8")):
+            for forename in {row["forename"], row.get("preferred_name") or row["forename"]}:
+                found.add(f"{forename} {row['surname']}")
+            for column in ("known_handles", "personal_handles", "official_handles"):
+                for pair in filter(None, (row.get(column) or "").split(";")):
+                    handle = pair.partition(":")[2].lstrip("@")
+                    if len(handle) >= 5:
+                        found.add(handle)
+    return found
+
+
+@pytest.fixture(scope="module")
+def trust(tmp_path_factory: pytest.TempPathFactory, socialaudit: Any) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("trust")
+    for slug, seed in {**GOOD, BROKEN: 24}.items():
+        write_sample(root / "schools" / slug, seed=seed, size="small")
+    broken_name = break_register(root / "schools" / BROKEN)
+    entries = "".join(f'[[schools]]\nsandbox = "schools/{slug}"\n' for slug in [*GOOD, BROKEN])
+    (root / "trust.toml").write_text(
+        f'[trust]\nname = "Riverside Learning Trust"\ncontroller = "schools"\nparallel = 2\n\n{entries}',
+        encoding="utf-8",
+    )
+    run = socialaudit(
+        "trust",
+        "run",
+        "--trust",
+        str(root / "trust.toml"),
+        "--out",
+        str(root / "out"),
+        "--as-of",
+        AS_OF,
+        timeout=1200,
+    )
+    return {"root": root, "out": root / "out", "run": run, "broken_name": broken_name}
+
+
+def test_one_school_failing_never_stops_the_others(trust: dict[str, Any]) -> None:
+    run = trust["run"]
+    assert run.returncode == 3, run.stderr[-3000:]
+    lines = run.stdout.strip().splitlines()
+    assert lines[-1].startswith(f"not completed: {BROKEN} (failed: ")
+    assert "registers refused" in lines[-1]
+    summary = json.loads((trust["out"] / "trust-summary.json").read_text(encoding="utf-8"))
+    by_slug = {s["slug"]: s for s in summary}
+    assert set(by_slug) == {*GOOD, BROKEN}
+    assert by_slug[BROKEN]["status"] == "failed" and by_slug[BROKEN]["report"] is None
+    for slug in GOOD:
+        entry = by_slug[slug]
+        assert entry["status"] == "completed"
+        assert entry["report"] == f"{slug}/report.html" and (trust["out"] / entry["report"]).exists()
+        assert entry["exceptions"] == sum(entry["by_severity"].values()) == sum(entry["by_rule"].values()) > 0
+    # Ranked by what needs attention: critical first.
+    criticals = [s["by_severity"]["critical"] for s in summary if s["status"] == "completed"]
+    assert criticals == sorted(criticals, reverse=True)
+
+
+def test_each_school_has_its_own_lake(trust: dict[str, Any]) -> None:
+    catalogs = sorted(p.name for p in (trust["root"] / "lake" / "catalog").glob("*.sqlite"))
+    assert catalogs == sorted([f"{slug}.sqlite" for slug in [*GOOD, BROKEN]] + ["_trust.sqlite"])
+    for slug in GOOD:
+        con = connect(trust["root"] / "lake" / f"{slug}.ducklake", read_only=True)
+        try:
+            assert con.execute("SELECT count(*) FROM audit.runs").fetchone() == (1,)
+        finally:
+            con.close()
+
+
+@pytest.mark.parametrize("slug", list(GOOD))
+def test_each_schools_outputs_equal_its_own_single_run(trust: dict[str, Any], audit: Any, slug: str) -> None:
+    single = audit(trust["root"] / "schools" / slug, as_of=AS_OF)
+    assert single.result.returncode == 0, single.result.stderr[-3000:]
+    in_trust = trust["out"] / slug
+    for name in OUTPUTS:
+        assert (in_trust / name).read_bytes() == (single.out / name).read_bytes(), name
+    checked = subprocess.run(
+        [
+            sys.executable,
+            str(CHECK_OUTPUTS),
+            str(in_trust),
+            "--dataset",
+            str(trust["root"] / "schools" / slug),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_nothing_trust_wide_holds_a_person(trust: dict[str, Any]) -> None:
+    names: set[str] = {trust["broken_name"]}
+    for slug in [*GOOD, BROKEN]:
+        names |= people(trust["root"] / "schools" / slug)
+    assert len(names) > 500
+    texts = {
+        name: (trust["out"] / name).read_text(encoding="utf-8")
+        for name in ("trust-summary.json", "trust-report.html")
+    }
+    con = connect(trust["root"] / "lake" / "_trust.ducklake", read_only=True)
+    try:
+        texts["trust.school_runs"] = json.dumps(
+            con.execute("SELECT * FROM trust.school_runs").fetchall(), default=str
+        )
+        assert con.execute("SELECT count(*) FROM trust.school_runs").fetchone() == (4,)
+    finally:
+        con.close()
+    location = lake.read_locator(trust["root"] / "lake" / "_trust.ducklake")
+    assert location is not None
+    stored = [Path(location.catalog.partition(":")[2]), *Path(location.data_path).rglob("*")]
+    texts["trust lake files"] = "".join(
+        p.read_bytes().decode("utf-8", "replace") for p in stored if p.is_file()
+    )
+    for where, text in texts.items():
+        folded = text.lower()
+        leaked = sorted(name for name in names if name.lower() in folded)
+        assert not leaked, f"{where} holds {leaked[:5]}"
+
+
+def test_the_trust_report_links_every_completed_school_and_names_the_failure(trust: dict[str, Any]) -> None:
+    html = (trust["out"] / "trust-report.html").read_text(encoding="utf-8")
+    for slug in GOOD:
+        assert f'href="{slug}/report.html"' in html
+    assert 'id="not-completed"' in html and "registers refused" in html

@@ -1,0 +1,127 @@
+"""A trust on real machinery: PostgreSQL catalog, `prefect server`, a process pool, two workers (issue 14).
+
+Three schools as runs of the trust-school deployment. The first worker is killed while it audits a school: that
+school fails this week (its week is stored in one transaction, so nothing half-written stays), the others
+complete on the second worker; the next trust run completes every school without duplicating anything.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.builders.postgres import postgres_bin, throwaway_cluster
+from tests.builders.prefect_server import REPO, api_post, prefect, prefect_server, start_worker, stop_group
+from tests.builders.tiny_dataset import build_tiny_dataset
+from warehouse.db import connect
+
+AS_OF = "2026-11-16"
+SLUGS = ("alder", "birch", "cedar")
+POOL = "socialaudit-trust"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Iterator[str]:
+    if postgres_bin() is None:
+        pytest.skip("PostgreSQL is not installed: `make postgres` installs Debian's postgresql")
+    with throwaway_cluster() as conninfo:
+        yield conninfo
+
+
+def trust_run(env: dict[str, str], trust: Path, out: Path, timeout_s: int) -> subprocess.Popen[str]:
+    executable = shutil.which("socialaudit", path=str(Path(sys.executable).parent)) or "socialaudit"
+    return subprocess.Popen(
+        [
+            *(executable, "trust", "run", "--trust", str(trust), "--out", str(out), "--as-of", AS_OF),
+            *("--deployment", "trust-school/trust-school", "--school-timeout", str(timeout_s)),
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def running_school_runs(env: dict[str, str]) -> list[dict[str, Any]]:
+    runs = api_post(
+        f"{env['PREFECT_API_URL']}/flow_runs/filter",
+        {"flow_runs": {"name": {"like_": "trust-school-"}, "state": {"type": {"any_": ["RUNNING"]}}}},
+    )
+    assert isinstance(runs, list)
+    return runs
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+@pytest.mark.timeout(1500)
+def test_a_killed_worker_fails_one_school_and_the_next_run_completes_it(catalog: str, tmp_path: Path) -> None:
+    for slug in SLUGS:
+        build_tiny_dataset(tmp_path / "schools" / slug)
+    entries = "".join(f'[[schools]]\nsandbox = "schools/{slug}"\n' for slug in SLUGS)
+    trust = tmp_path / "trust.toml"
+    trust.write_text(
+        f'[trust]\nname = "Two Rivers Trust"\ncontroller = "trust"\n\n'
+        f'[warehouse]\ncatalog = "postgres:{catalog}"\ndata_path = "lake/data"\n\n{entries}',
+        encoding="utf-8",
+    )
+    with prefect_server(tmp_path / "prefect-home") as env:
+        prefect(env, "work-pool", "create", POOL, "--type", "process")
+        prefect(env, "--no-prompt", "deploy", "--all", "--prefect-file", "prefect-trust.yaml", timeout=180)
+        first = start_worker(env, POOL, tmp_path / "worker-1.log", limit=1)  # one school at a time
+        second: subprocess.Popen[bytes] | None = None
+        try:
+            run = trust_run(env, trust, tmp_path / "out", timeout_s=120)
+            deadline = time.monotonic() + 600
+            while not (running := running_school_runs(env)):
+                assert run.poll() is None, run.stderr.read() if run.stderr else ""
+                assert time.monotonic() < deadline, "no school started on the first worker"
+                time.sleep(1)
+            killed = running[0]["name"].removeprefix("trust-school-")
+            stop_group(first, signal.SIGKILL)  # the worker and the flow-run process it started
+            second = start_worker(env, POOL, tmp_path / "worker-2.log")
+            stdout, stderr = run.communicate(timeout=900)
+            assert run.returncode == 3, stdout + stderr[-3000:]
+            summary = {
+                s["slug"]: s for s in json.loads((tmp_path / "out" / "trust-summary.json").read_text())
+            }
+            # Crashed (its process died with the worker) or, had it lingered, timed out: failed either way.
+            assert summary[killed]["status"] == "failed"
+            assert "Crashed" in summary[killed]["reason"] or "not finished" in summary[killed]["reason"]
+            assert all(summary[s]["status"] == "completed" for s in SLUGS if s != killed), summary
+            assert f"not completed: {killed} (failed: " in stdout
+
+            again = trust_run(env, trust, tmp_path / "out", timeout_s=600)
+            stdout, stderr = again.communicate(timeout=900)
+            assert again.returncode == 0, stdout + stderr[-3000:]
+        finally:
+            stop_group(first, signal.SIGKILL)
+            if second is not None:
+                stop_group(second)
+    summary = {s["slug"]: s for s in json.loads((tmp_path / "out" / "trust-summary.json").read_text())}
+    assert all(s["status"] == "completed" for s in summary.values()), summary
+    first_outputs = {}
+    for slug in SLUGS:
+        con = connect(tmp_path / "lake" / f"{slug}.ducklake", read_only=True)
+        try:
+            # One stored week per school, whichever worker ran it and however often: nothing duplicated.
+            assert con.execute("SELECT count(*) FROM audit.runs").fetchone() == (1,)
+            keys = con.execute("SELECT count(*), count(DISTINCT key) FROM audit.exceptions").fetchone()
+            assert keys is not None and keys[0] == keys[1] > 0
+            findings = con.execute("SELECT count(*), count(DISTINCT key) FROM audit.findings").fetchone()
+            assert findings is not None and findings[0] == findings[1]
+        finally:
+            con.close()
+        first_outputs[slug] = json.loads((tmp_path / "out" / slug / "exceptions.json").read_text())
+    assert (
+        first_outputs[SLUGS[0]] == first_outputs[SLUGS[1]] == first_outputs[SLUGS[2]]
+    )  # the same tiny school

@@ -1,0 +1,212 @@
+"""A school's warehouse in a DuckLake: where it is (a small locator file), and attaching it offline.
+
+Layout (a trust, DESIGN.md §2): every school has a DuckLake of its own, i.e. its own catalog (a SQLite file, or
+its own metadata schema in one PostgreSQL database) and its own folder of Parquet files. One shared catalog
+with a schema per school would not do: the warehouse already spreads over seven schemas (raw, ref, staging,
+marts, audit, meta, dpo) that every migration, model and query names, and DuckLake has one level of schemas;
+and with each school its own data controller, a school's data must be separable as a whole (handed over,
+erased, its history kept) and its writes must never queue behind another school's on one SQLite lock.
+
+The flow and every reader keep passing a path: for a lake that path is a locator file (`<school>.ducklake`)
+naming the catalog and the data path, and `warehouse.db.connect` attaches the lake it names under the same
+alias as a DuckDB file. The DuckLake, SQLite and PostgreSQL extensions come from their wheels on the package
+index and are loaded from those files: nothing is ever downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+ATTACHED_ALIAS = "warehouse"  # warehouse.db attaches every warehouse, file or lake, under this name
+LOCATOR_HEADER = "# socialaudit DuckLake locator\n"
+EXTENSION_MODULES = {"ducklake": "ducklake", "sqlite": "sqlite_scanner", "postgres": "postgres_scanner"}
+
+
+class LakeError(Exception):
+    """A lake locator that cannot be read, or an extension missing from the install."""
+
+
+@dataclass(frozen=True)
+class LakeLocation:
+    """`catalog` is `sqlite:/abs/path.sqlite` or `postgres:<libpq connection string>`."""
+
+    catalog: str
+    data_path: str
+    metadata_schema: str | None = None
+
+    @property
+    def kind(self) -> str:
+        kind = self.catalog.partition(":")[0]
+        if kind not in ("sqlite", "postgres"):
+            raise LakeError(f"a DuckLake catalog is sqlite:PATH or postgres:CONNINFO, not {self.catalog!r}")
+        return kind
+
+
+def location_in(catalog: str, data_path: str, name: str) -> LakeLocation:
+    """The lake called `name` (a school's slug) in a trust's lake: `sqlite:DIR` gives it its own catalog file
+    DIR/<name>.sqlite, `postgres:CONNINFO` its own metadata schema; its Parquet files go in data_path/<name>/."""
+    kind, _, target = catalog.partition(":")
+    data = data_path.rstrip("/") + "/" + name + "/"
+    if kind == "sqlite":
+        return LakeLocation("sqlite:" + str(Path(target) / f"{name}.sqlite"), data)
+    if kind == "postgres":
+        return LakeLocation(catalog, data, metadata_schema="socialaudit_" + name.replace("-", "_"))
+    raise LakeError(f"a DuckLake catalog is sqlite:DIR or postgres:CONNINFO, not {catalog!r}")
+
+
+def write_locator(path: Path, location: LakeLocation) -> Path:
+    """Write (owner-only) the file a school's runs pass as their warehouse path."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    body = LOCATOR_HEADER + json.dumps(location.__dict__, sort_keys=True) + "\n"
+    # Several runs may rewrite one school's locator at once (same content): each writes its own temporary file.
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(body)
+    os.replace(temporary, path)
+    return path
+
+
+def read_locator(path: Path) -> LakeLocation | None:
+    """The lake a locator file names; None for anything else (a DuckDB file, a missing file)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(LOCATOR_HEADER))
+            if head != LOCATOR_HEADER.encode():
+                return None
+            body = handle.read().decode("utf-8")
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+    try:
+        fields = json.loads(body)
+        return LakeLocation(fields["catalog"], fields["data_path"], fields.get("metadata_schema"))
+    except (ValueError, KeyError, TypeError) as error:
+        raise LakeError(f"{path}: not a readable DuckLake locator ({error})") from None
+
+
+_loading = threading.Lock()
+
+
+def load_extensions(con: duckdb.DuckDBPyConnection, kind: str) -> None:
+    """Load DuckLake and the catalog's scanner from their wheels (DuckDB checks their signatures); one load at a
+    time in a process, as schools audited in threads open their lakes together."""
+    with _loading:
+        _load_extensions(con, kind)
+
+
+def _load_extensions(con: duckdb.DuckDBPyConnection, kind: str) -> None:
+    for name in ("ducklake", kind):
+        module_name = EXTENSION_MODULES[name]
+        try:
+            module = importlib.import_module(f"duckdb_extension_{module_name}")
+        except ImportError:
+            raise LakeError(
+                f"the {name} extension is not installed (package duckdb-extension-{module_name.replace('_', '-')})"
+            ) from None
+        version = con.execute("PRAGMA version").fetchone()
+        file = (
+            Path(str(module.__file__)).parent
+            / "extensions"
+            / str(version[0] if version else "")
+            / (f"{module_name}.duckdb_extension")
+        )
+        if not file.exists():
+            raise LakeError(f"{file} is missing: the {name} extension does not match this DuckDB")
+        con.execute("LOAD '" + str(file).replace("'", "''") + "'")
+
+
+def attach_lake(
+    con: duckdb.DuckDBPyConnection, location: LakeLocation, alias: str, read_only: bool = False
+) -> None:
+    load_extensions(con, location.kind)
+    kind, _, target = location.catalog.partition(":")
+    if kind == "sqlite" and not read_only:
+        _private_dirs(Path(target).parent)
+    if not read_only and "://" not in location.data_path:
+        _private_dirs(Path(location.data_path))
+    options = ["DATA_PATH " + _literal(location.data_path)]
+    if location.metadata_schema:
+        options.append("METADATA_SCHEMA " + _literal(location.metadata_schema))
+    if read_only:
+        options.append("READ_ONLY")
+    existed = kind == "sqlite" and Path(target).exists()
+    con.execute(f"ATTACH {_literal('ducklake:' + location.catalog)} AS {alias} ({', '.join(options)})")
+    if kind == "sqlite" and not existed and Path(target).exists():
+        os.chmod(target, 0o600)
+
+
+_writers: dict[LakeLocation, duckdb.DuckDBPyConnection] = {}
+_writers_lock = threading.Lock()
+
+
+def open_lake(
+    location: LakeLocation,
+    alias: str,
+    read_only: bool,
+    config: dict[str, str | bool | int | float | list[str]],
+) -> duckdb.DuckDBPyConnection:
+    """A connection whose catalog `alias` is the lake at `location`.
+
+    Loading the three signed extensions costs ~1 s (DuckDB verifies each file's signature), and a run opens
+    its warehouse several times; so a process keeps one database per lake it writes and hands out a cursor on
+    it (a connection of its own, sharing the attached lake). A read-only reader gets a database of its own."""
+    if read_only:
+        con = duckdb.connect(":memory:", config=config)
+        try:
+            attach_lake(con, location, alias, read_only=True)
+        except BaseException:
+            con.close()
+            raise
+        return con
+    with _writers_lock:
+        keeper = _writers.get(location)
+        if keeper is None:
+            keeper = duckdb.connect(":memory:", config=config)
+            try:
+                attach_lake(keeper, location, alias)
+            except BaseException:
+                keeper.close()
+                raise
+            _writers[location] = keeper
+    return keeper.cursor()
+
+
+def release(location: LakeLocation | None = None) -> None:
+    """Close the lake kept open for writing at `location` (every lake when None), e.g. once a school is done."""
+    with _writers_lock:
+        for key in [location] if location is not None else list(_writers):
+            keeper = _writers.pop(key, None) if key is not None else None
+            if keeper is not None:
+                keeper.close()
+
+
+def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep only the lake's latest snapshot: older ones would still hold rows that retention purged or an
+    erasure removed (DuckLake deletes are logical until snapshots expire and their files are cleaned up)."""
+    catalog = _literal(ATTACHED_ALIAS)
+    con.execute(f"CALL ducklake_expire_snapshots({catalog}, older_than => now())")
+    con.execute(f"CALL ducklake_flush_inlined_data({catalog})")
+    con.execute(f"CALL ducklake_merge_adjacent_files({catalog})")
+    con.execute(f"CALL ducklake_rewrite_data_files({catalog})")
+    con.execute(f"CALL ducklake_expire_snapshots({catalog}, older_than => now())")
+    con.execute(f"CALL ducklake_cleanup_old_files({catalog}, cleanup_all => true)")
+    # Not done here: VACUUM of a SQLite catalog (its free pages may keep deleted bytes). Python's sqlite3 is another
+    # copy of SQLite than the extension's, and two copies on one open file in one process break each other's locks.
+
+
+def _private_dirs(path: Path) -> None:
+    """Create `path` and any missing parent owner-only (mkdir's mode applies to the last one alone)."""
+    for directory in [*reversed(path.parents), path]:
+        if not directory.exists():
+            directory.mkdir(mode=0o700)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,185 @@
+"""SQL that means the same on both back ends: a DuckDB file and a DuckLake.
+
+DuckLake (1.5) refuses PRIMARY KEY, UNIQUE and CHECK constraints, indexes and sequences, and therefore also
+`INSERT OR REPLACE` / `INSERT OR IGNORE` (they need a key to conflict on). The landed migrations use all of
+the constraints, and must never be edited; so the migration runner passes each statement through
+`for_lake` when the warehouse is a lake, and the few upserts go through `upsert`, a MERGE keyed on the
+columns the primary key names, which both back ends run. What the lake loses is the database enforcing
+uniqueness; the writers already delete-then-insert or merge on those keys, so no duplicate is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+DROPPED_STATEMENTS = re.compile(r"^\s*CREATE\s+(UNIQUE\s+)?(INDEX|SEQUENCE)\b", re.IGNORECASE)
+TABLE_CONSTRAINT = re.compile(r"^\s*(PRIMARY\s+KEY|UNIQUE|CHECK|CONSTRAINT|FOREIGN\s+KEY)\b", re.IGNORECASE)
+COLUMN_KEYWORDS = re.compile(r"\s+(PRIMARY\s+KEY|UNIQUE)\b", re.IGNORECASE)
+CREATE_VIEW = re.compile(
+    r"^\s*CREATE\s+(OR\s+REPLACE\s+)?VIEW\s+(IF\s+NOT\s+EXISTS\s+)?([\w.\"]+)", re.IGNORECASE
+)
+COMMENT_ON_COLUMN = re.compile(r"^\s*COMMENT\s+ON\s+COLUMN\s+([\w.\"]+)\.[\w\"]+\s+IS\b", re.IGNORECASE)
+CREATE_TABLE = re.compile(r"^\s*CREATE\s+(OR\s+REPLACE\s+)?TABLE\b", re.IGNORECASE)
+CREATE_TABLE_AS = re.compile(
+    r"^\s*CREATE\s+(OR\s+REPLACE\s+)?TABLE\s+(IF\s+NOT\s+EXISTS\s+)?\S+\s+AS\b", re.IGNORECASE
+)
+
+
+def is_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the catalog in use is a DuckLake (the connection says so itself)."""
+    row = con.execute(
+        "SELECT type FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    return row is not None and str(row[0]) == "ducklake"
+
+
+def for_lake(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """`sql` (one or more statements) with what DuckLake cannot store taken out: key, unique and check
+    constraints, indexes, sequences, comments on a view's columns. Everything else passes through unchanged."""
+    views = {
+        _bare(r[0])
+        for r in con.execute("SELECT schema_name || '.' || view_name FROM duckdb_views()").fetchall()
+    }
+    kept = []
+    for statement in con.extract_statements(sql):
+        text = _without_comments(statement.query)
+        if DROPPED_STATEMENTS.match(text):
+            continue
+        if view := CREATE_VIEW.match(text):
+            views.add(_bare(view.group(3)))
+        if (column := COMMENT_ON_COLUMN.match(text)) and _bare(column.group(1)) in views:
+            continue
+        if CREATE_TABLE.match(text):
+            text = _table_without_constraints(text)
+        kept.append(text.strip().rstrip(";").strip())
+    return ";\n".join(s for s in kept if s) + ";"
+
+
+def upsert(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    key: Sequence[str],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    replace: bool = True,
+) -> None:
+    """Insert `rows` into `table`; a row whose `key` is already there replaces it (`replace`) or is skipped."""
+    batch = [list(row) for row in rows]
+    if not batch:
+        return
+    frame = pa.table(
+        {
+            **{c: [row[i] for row in batch] for i, c in enumerate(columns)},
+            "upsert_row": list(range(len(batch))),
+        }
+    )
+    con.register("upsert_rows", frame)
+    try:
+        on = " AND ".join(f'target."{k}" IS NOT DISTINCT FROM source."{k}"' for k in key)
+        names = ", ".join(f'"{c}"' for c in columns)
+        values = ", ".join(f'source."{c}"' for c in columns)
+        matched = (
+            "WHEN MATCHED THEN UPDATE SET " + ", ".join(f'"{c}" = source."{c}"' for c in columns)
+            if replace
+            else ""
+        )
+        partition = ", ".join(f'"{k}"' for k in key)
+        # A batch may name one key twice: the last row wins, as INSERT OR REPLACE row by row would.
+        con.execute(
+            f"MERGE INTO {table} AS target USING (SELECT * FROM upsert_rows QUALIFY row_number()"
+            f" OVER (PARTITION BY {partition} ORDER BY upsert_row DESC) = 1) AS source"
+            f" ON {on} {matched} WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({values})"
+        )
+    finally:
+        con.unregister("upsert_rows")
+
+
+def _bare(name: str) -> str:
+    return name.replace('"', "").lower()
+
+
+def _without_comments(sql: str) -> str:
+    """`--` comments removed (outside quotes), so commas and brackets in them cannot mislead the parser."""
+    out, i, quote = [], 0, ""
+    while i < len(sql):
+        ch = sql[i]
+        if quote:
+            out.append(ch)
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+            out.append(ch)
+        elif sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = len(sql) if end < 0 else end
+            continue
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _split_top_level(body: str) -> list[str]:
+    parts, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(body):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(body[start:i])
+            start = i + 1
+    parts.append(body[start:])
+    return parts
+
+
+def _matching_paren(text: str, open_at: int) -> int:
+    depth, quote = 0, ""
+    for i in range(open_at, len(text)):
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    raise ValueError(f"unbalanced brackets in: {text[:80]}")
+
+
+def _column_without_constraints(column: str) -> str:
+    column = COLUMN_KEYWORDS.sub("", column)
+    while match := re.search(r"\s+CHECK\s*\(", column, re.IGNORECASE):
+        end = _matching_paren(column, match.end() - 1)
+        column = column[: match.start()] + column[end + 1 :]
+    return column
+
+
+def _table_without_constraints(statement: str) -> str:
+    if CREATE_TABLE_AS.match(statement):
+        return statement
+    open_at = statement.find("(")
+    if open_at < 0:
+        return statement
+    close_at = _matching_paren(statement, open_at)
+    elements = [
+        _column_without_constraints(e)
+        for e in _split_top_level(statement[open_at + 1 : close_at])
+        if not TABLE_CONSTRAINT.match(e)
+    ]
+    return statement[: open_at + 1] + ",".join(elements).rstrip() + "\n)" + statement[close_at + 1 :]
