@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from dashboards.output_set import publish_set
 from warehouse.lifecycle import ACTIVE, EXCEPTION_FIELDS
-from warehouse.stream_status import not_read_for
+from warehouse.stream_status import not_read_for, unseen_subscribers_for
 
 # exceptions.json's fields and the statuses that need attention are the lifecycle's own lists, not copies.
 OUTPUT_FIELDS = EXCEPTION_FIELDS
@@ -164,6 +164,7 @@ def render_report(
         total=len(exceptions),
         register_notices=notices_for(con, as_of),
         not_read=not_read_for(con, as_of),
+        unseen_subscribers=unseen_subscribers_for(con, as_of),
     )
 
 

@@ -165,6 +165,20 @@ def not_read_for(con: duckdb.DuckDBPyConnection, as_of: date) -> list[dict[str, 
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def unseen_subscribers_for(con: duckdb.DuckDBPyConnection, as_of: date) -> list[dict[str, Any]]:
+    """Channels whose subscribers YouTube did not all list this week (only public subscriptions are listed):
+    YouTube's own count beside the visible sample, so nobody reads the subscriber rules as covering everyone."""
+    cursor = con.execute(
+        "SELECT v.account_id, c.custom_url AS account, v.subscriber_count, v.visible_subscribers,"
+        " v.unseen_subscribers FROM marts.fct_subscriber_visibility AS v"
+        " LEFT JOIN staging.stg_youtube__channel AS c USING (as_of, account_id)"
+        " WHERE v.as_of = ? AND v.unseen_subscribers > 0 ORDER BY v.account_id",
+        [as_of],
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def describe(row: dict[str, Any] | StreamStatus) -> str:
     """One short phrase: `x followers of 123 (failed: rate limited ...)`."""
     data = row.to_dict() if isinstance(row, StreamStatus) else row
