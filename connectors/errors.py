@@ -49,7 +49,10 @@ class ScopeMissing(AuthFailure):
 
 
 class SignInExpired(AuthFailure):
-    """The stored refresh token was refused (`invalid_grant`): the owner has to sign in again."""
+    """The stored refresh token was refused (`invalid_grant`): the owner has to sign in again. Every later call
+    needs the same refresh, so no other stream of the platform can be read this run."""
+
+    stops_platform = True
 
 
 class PlanRefused(ConnectorError):
