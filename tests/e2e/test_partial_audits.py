@@ -128,7 +128,10 @@ PLANS = {
     # An expired sign-in: every YouTube call of the run is refused, X is read and audited as usual.
     "youtube-sign-in-expired": (
         [{"route": "yt.channels", "kind": "token-expired", "times": -1}],
-        {("youtube", s) for s in ("channel", "uploads", "videos", "subscribers", "comments", "comment_replies")},
+        {
+            ("youtube", s)
+            for s in ("channel", "uploads", "videos", "subscribers", "comments", "comment_replies")
+        },
         {("youtube", k) for k in ("account", "video", "subscriber", "comment")},
     ),
     "youtube-subscribers-dropped": (
