@@ -62,7 +62,9 @@ def location_in(catalog: str, data_path: str, name: str) -> LakeLocation:
 
 
 def write_locator(path: Path, location: LakeLocation) -> Path:
-    """Write (owner-only) the file a school's runs pass as their warehouse path."""
+    """Write (owner-only) the file a school's runs pass as their warehouse path (named `*.ducklake`)."""
+    if path.suffix != LOCATOR_SUFFIX:
+        raise LakeError(f"{path}: a DuckLake locator's name ends in {LOCATOR_SUFFIX}")
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     body = LOCATOR_HEADER + json.dumps(location.__dict__, sort_keys=True) + "\n"
     # Several runs may rewrite one school's locator at once (same content): each writes its own temporary file.
@@ -74,8 +76,17 @@ def write_locator(path: Path, location: LakeLocation) -> Path:
     return path
 
 
+LOCATOR_SUFFIX = ".ducklake"
+
+
 def read_locator(path: Path) -> LakeLocation | None:
-    """The lake a locator file names; None for anything else (a DuckDB file, a missing file)."""
+    """The lake a locator file names; None for anything else (a DuckDB file, a missing file).
+
+    A locator is known by its `.ducklake` name before any byte is read: opening and closing a DuckDB file this
+    process holds would drop its POSIX lock (any descriptor closed releases them all), and another writer could
+    take the warehouse in the middle of a run."""
+    if path.suffix != LOCATOR_SUFFIX:
+        return None
     try:
         with open(path, "rb") as handle:
             head = handle.read(len(LOCATOR_HEADER))
