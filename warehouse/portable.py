@@ -11,7 +11,7 @@ uniqueness; the writers already delete-then-insert or merge on those keys, so no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import duckdb
@@ -125,19 +125,25 @@ def _without_comments(sql: str) -> str:
     return "".join(out)
 
 
-def _split_top_level(body: str) -> list[str]:
-    parts, depth, quote, start = [], 0, "", 0
-    for i, ch in enumerate(body):
+def _outside_quotes(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Each character of `text` from `start` that is not inside quotes, with the bracket depth after it."""
+    depth, quote = 0, ""
+    for i in range(start, len(text)):
+        ch = text[i]
         if quote:
             if ch == quote:
                 quote = ""
         elif ch in "'\"":
             quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "," and depth == 0:
+        else:
+            depth += (ch == "(") - (ch == ")")
+            yield i, ch, depth
+
+
+def _split_top_level(body: str) -> list[str]:
+    parts, start = [], 0
+    for i, ch, depth in _outside_quotes(body):
+        if ch == "," and depth == 0:
             parts.append(body[start:i])
             start = i + 1
     parts.append(body[start:])
@@ -145,20 +151,9 @@ def _split_top_level(body: str) -> list[str]:
 
 
 def _matching_paren(text: str, open_at: int) -> int:
-    depth, quote = 0, ""
-    for i in range(open_at, len(text)):
-        ch = text[i]
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+    for i, ch, depth in _outside_quotes(text, open_at):
+        if ch == ")" and depth == 0:
+            return i
     raise ValueError(f"unbalanced brackets in: {text[:80]}")
 
 
