@@ -218,15 +218,20 @@ def _accounts(data: dict[str, Any], problems: Problems) -> list[Account]:
     return accounts
 
 
-def load_config(path: Path) -> SchoolConfig:
-    """Parse and check school.toml; every problem names its line and key, and all are reported together."""
+def read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    """A TOML file's text (for line numbers) and its parsed data; a missing or unreadable file is a ConfigError."""
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except FileNotFoundError as error:
         raise ConfigError(f"{path}: no such file") from error
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from error
+
+
+def load_config(path: Path) -> SchoolConfig:
+    """Parse and check school.toml; every problem names its line and key, and all are reported together."""
+    text, data = read_toml(path)
     problems = Problems(path.name, text)
     problems.unknown(data, (), _TOP_LEVEL)
     school = _school(data, problems)

@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flows.config import ConfigError
+from flows.config import ConfigError, read_toml
 from flows.config_strict import Problems, describe_value, sub_table, table_label
 from warehouse.lake import LakeLocation, location_in
 
@@ -146,13 +145,7 @@ def _school_entry(entry: Any, index: int, problems: Problems, root: Path) -> Tru
 def load_trust(path: Path) -> TrustConfig:
     """Parse and check trust.toml; the schools' own school.toml files are read by their runs, not here, so one
     school's broken file fails that school alone."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except FileNotFoundError as error:
-        raise ConfigError(f"{path}: no such file") from error
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: not valid TOML ({error})") from error
+    text, data = read_toml(path)
     root = path.resolve().parent
     problems = Problems(path.name, text)
     problems.unknown(data, (), {"trust": "table", "warehouse": "table", "schools": "array"})
