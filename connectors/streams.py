@@ -105,30 +105,6 @@ def validation_streams(snapshots: Iterable[Snapshot]) -> dict[str, dict[str, lis
     return by_account
 
 
-def unseen_subscribers(snapshots: Iterable[Snapshot], channel_id: str) -> int | None:
-    """How many of a channel's subscribers the API did not list: `statistics.subscriberCount` (rounded to three
-    significant figures by YouTube) minus the visible ones (public subscriptions only, capped near 1,000
-    without an error). None when the count is hidden or either stream was not read."""
-    channel = subscribers = None
-    for snap in snapshots:
-        if snap.platform == "youtube" and snap.account_id == channel_id:
-            if snap.stream == "channel":
-                channel = snap
-            elif snap.stream == "subscribers":
-                subscribers = snap
-    if channel is None or subscribers is None or not channel.items:
-        return None
-    statistics = channel.items[0].get("statistics") or {}
-    if statistics.get("hiddenSubscriberCount"):
-        return None
-    try:
-        total = int(str(statistics.get("subscriberCount")))
-    except (TypeError, ValueError):
-        return None
-    visible = len({(item.get("subscriberSnippet") or {}).get("channelId") for item in subscribers.items})
-    return max(total - visible, 0)
-
-
 def partial_error_counts(snapshots: Iterable[Snapshot]) -> dict[tuple[str, str, str], int]:
     """(platform, account, stream) -> objects the platform said it could not return, for streams with any."""
     return {
@@ -185,6 +161,15 @@ class StreamReads:
         if len(kept) != len(self.snapshots):
             self.snapshots = kept
             self.failures.append(StreamFailure(self.platform, stream, self.account_id, "failed", reason))
+
+    def read_after(
+        self, stream: str, needed: Snapshot | None, needs: str, fetch: Callable[[Snapshot], Snapshot]
+    ) -> Snapshot | None:
+        """Read `stream` from the stream it needs (`needed`, read as `needs`); skipped when that was not read."""
+        if needed is None:
+            self.skip(stream, needs)
+            return None
+        return self.read(stream, lambda: fetch(needed))
 
     def skip(self, stream: str, needs: str) -> None:
         reason = f"not read because {self.platform} {needs} could not be read"

@@ -317,47 +317,45 @@ def channel_streams(
     skipped) while the others are still read; without, the first failure is raised."""
     reads = reads or StreamReads("youtube", channel_id, strict=True)
     channel = reads.read("channel", lambda: channel_snapshot(youtube, channel_id, policy, mine=mine))
-    uploads = None
-    if channel is None:
-        reads.skip("uploads", "channel")
-    else:
-        playlist = channel
-        uploads = reads.read(
-            "uploads",
-            lambda: collect(
-                "uploads",
-                channel_id,
-                iter_uploads(youtube, channel_id, uploads_playlist_id(playlist), policy),
-            ),
-        )
-    videos = None
-    if uploads is None:
-        reads.skip("videos", "uploads")
-    else:
-        video_ids = [
-            item["contentDetails"]["videoId"] for item in uploads.items if item.get("contentDetails")
-        ]
-        videos = reads.read(
+    uploads = reads.read_after(
+        "uploads",
+        channel,
+        "channel",
+        lambda read: collect(
+            "uploads", channel_id, iter_uploads(youtube, channel_id, uploads_playlist_id(read), policy)
+        ),
+    )
+    videos = reads.read_after(
+        "videos",
+        uploads,
+        "uploads",
+        lambda read: collect(
             "videos",
-            lambda: collect("videos", channel_id, iter_videos(youtube, channel_id, video_ids, policy)),
-        )
+            channel_id,
+            iter_videos(
+                youtube,
+                channel_id,
+                [item["contentDetails"]["videoId"] for item in read.items if item.get("contentDetails")],
+                policy,
+            ),
+        ),
+    )
     reads.read(
         "subscribers",
         lambda: collect("subscribers", channel_id, iter_subscribers(youtube, channel_id, policy)),
     )
-    comments = None
-    if videos is None:
-        reads.skip("comments", "videos")
-    else:
-        listed = videos
-        comments = reads.read(
-            "comments", lambda: comment_threads(youtube, channel_id, listed, policy, owner_token)
-        )
-    if comments is None:
-        reads.skip("comment_replies", "comments")
-    else:
-        threads = comments
-        reads.read("comment_replies", lambda: comment_replies(youtube, channel_id, threads, policy))
+    comments = reads.read_after(
+        "comments",
+        videos,
+        "videos",
+        lambda read: comment_threads(youtube, channel_id, read, policy, owner_token),
+    )
+    reads.read_after(
+        "comment_replies",
+        comments,
+        "comments",
+        lambda read: comment_replies(youtube, channel_id, read, policy),
+    )
     return reads.snapshots
 
 

@@ -74,7 +74,7 @@ def comment_snapshots(
     fetched_at: datetime = T0,
 ) -> list[Snapshot]:
     """The `comments` stream (one page per moderation state asked) and the `comment_replies` stream (one page
-    per thread whose replies were listed), as connectors.youtube.comment_streams builds them."""
+    per thread whose replies were listed), as connectors.youtube.channel_streams builds them."""
     comment_pages = []
     for n, (state, threads) in enumerate(threads_by_state.items()):
         params: dict[str, Any] = {"videoId": "vid1", "part": "snippet,replies", "textFormat": "plainText"}

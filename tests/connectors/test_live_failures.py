@@ -226,10 +226,11 @@ def test_media_of_a_quoted_post_is_fetched_with_the_posts(serve) -> None:
     assert f"x:{QUOTED_MEDIA_KEY}" in refs
 
 
-def test_subscribers_that_could_not_be_seen_are_counted(serve) -> None:
-    snapshots = yt_streams(serve(), policy(Sleeps()))
-    # subscriberCount 42, four public subscriptions listed.
-    assert streams.unseen_subscribers(snapshots, CHANNEL_ID) == 38
+def test_what_counting_unseen_subscribers_needs_is_read(serve) -> None:
+    snapshots = {s.stream: s for s in yt_streams(serve(), policy(Sleeps()))}
+    # subscriberCount 42, four public subscriptions listed: marts.fct_subscriber_visibility counts 38 unseen.
+    assert snapshots["channel"].items[0]["statistics"]["subscriberCount"] == "42"
+    assert len(snapshots["subscribers"].items) == 4
 
 
 def test_a_run_above_the_cost_cap_is_refused_before_paging(serve) -> None:
