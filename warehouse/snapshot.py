@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import duckdb
 
-from warehouse import lake
+from warehouse import lake, portable
 from warehouse.db import (
     ATTACHED_AS,
     WarehouseBusy,
@@ -61,7 +61,7 @@ def publish_snapshot_from(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path
     DuckDB copies the database itself (`COPY FROM DATABASE`, same encryption key) into this process's own
     temporary file, removed if anything fails. The file is never opened by Python here: closing any descriptor
     of it would drop this process's POSIX lock on it, and another writer could take the warehouse mid-copy."""
-    if lake.read_locator(db_path) is not None:
+    if portable.is_lake(con):  # asked of the connection: nothing opens the file
         lake.drop_superseded_snapshots(con)
         return db_path
     target = snapshot_path(db_path)
