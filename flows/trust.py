@@ -18,6 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
+from prefect.states import State
 
 from dashboards.trust_report import school_counts, trust_level_reason, write_trust_outputs
 from flows.config import load_config
@@ -52,18 +53,31 @@ def _completed(outcome: dict[str, Any], school_out: Path, missing: Any, controll
     return outcome
 
 
+class OutputsNotPublished(Exception):
+    """A school's week is stored but its outputs are not written; the message says which command writes them."""
+
+
 def _run_school(school: TrustSchool, locator: Path, school_out: Path, as_of: str | None) -> dict[str, Any]:
     """The weekly audit of one school in its lake, as a child flow run (raises as the weekly audit does)."""
     try:
-        return weekly_audit.with_options(flow_run_name=f"weekly-audit-{school.slug}")(
+        state: State[Any] = weekly_audit.with_options(flow_run_name=f"weekly-audit-{school.slug}")(  # type: ignore[assignment]
             school_toml=str(school.school_toml),
             db_path=str(locator),
             out_dir=str(school_out),
             as_of=as_of,
             sandbox=school.sandbox,
+            return_state=True,
         )
     finally:
         lake.release(lake.read_locator(locator))
+    # A stored week whose outputs failed ends Failed with the run's dict as its data, not an exception: asked for
+    # its result, Prefect would raise a TypeError that hides the reason.
+    result = state.result(raise_on_failure=False, _sync=True)  # type: ignore[call-overload]
+    if isinstance(result, BaseException):
+        raise result
+    if result.get("not_published"):
+        raise OutputsNotPublished(result["not_published"])
+    return dict(result)
 
 
 @task(name="audit-school", cache_policy=NO_CACHE, task_run_name="audit-{school.slug}")

@@ -187,16 +187,22 @@ def publish_outputs(
     finally:
         con.close()
     outputs = week.outputs
-    create_markdown_artifact(
-        key="socialaudit-weekly-summary",
-        markdown=weekly_summary_markdown(as_of, outputs, week.decided, week.notices, week.not_read),
-        description="Weekly social media audit summary",
-    )
-    create_table_artifact(
-        key="socialaudit-open-exceptions",
-        table=open_exceptions_table(outputs),
-        description="Open exceptions (stable keys)",
-    )
+    try:
+        create_markdown_artifact(
+            key="socialaudit-weekly-summary",
+            markdown=weekly_summary_markdown(as_of, outputs, week.decided, week.notices, week.not_read),
+            description="Weekly social media audit summary",
+        )
+        create_table_artifact(
+            key="socialaudit-open-exceptions",
+            table=open_exceptions_table(outputs),
+            description="Open exceptions (stable keys)",
+        )
+    except Exception as error:
+        # The outputs are written and whole; the artifacts are the Prefect UI's copy of them. A Prefect API that
+        # is busy (its database locked by schools publishing at once) must not turn a published week into a
+        # failed one.
+        get_run_logger().warning("the Prefect artifacts of this week were not created (%s)", error)
     published: dict[str, Any] = {
         "report": str(outputs.paths["report.html"]),
         "exceptions": len(outputs.exceptions),

@@ -129,7 +129,7 @@ def io_problem(error: BaseException) -> str | None:
         if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
             return f"the disk is full ({seen.filename or 'no space left on device'})"
         if isinstance(seen, OSError) and seen.errno == errno.EROFS:
-            return f"the file system is read-only ({seen.filename})"
+            return "the file system is read-only" + (f" ({seen.filename})" if seen.filename else "")
         text = str(seen).lower()
         if "no space left on device" in text or "could not write all bytes" in text:
             return "the disk is full (no space left on device)"

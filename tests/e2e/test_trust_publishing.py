@@ -1,0 +1,73 @@
+"""A school of a trust whose week is stored but whose outputs are not: the trust names that, not a Prefect error.
+
+A run that ends `NotPublished` is a Failed state carrying the run's dict; asked for its result, Prefect raises a
+TypeError ("Unexpected result for failed state") that hid the real reason in a CI run. And the Prefect artifacts
+(the UI's copy of the outputs) failing must not turn a published week into an unpublished one.
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox.school import write_sample
+from tests.e2e.conftest import AuditFactory
+
+AS_OF = "2026-11-16"
+
+
+def one_school_trust(root: Path, controller: str) -> Path:
+    write_sample(root / "schools" / "elm-road", seed=31, size="small")
+    toml = root / "trust.toml"
+    toml.write_text(
+        f'[trust]\nname = "Elm Trust"\ncontroller = "{controller}"\n\n[[schools]]\nsandbox = "schools/elm-road"\n',
+        encoding="utf-8",
+    )
+    return toml
+
+
+@pytest.mark.parametrize("controller", ["schools", "trust"])
+def test_a_school_stored_but_not_published_is_named_so(
+    tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch, controller: str
+) -> None:
+    import flows.weekly_audit
+    from flows.trust import trust_audit
+
+    def read_only(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(flows.weekly_audit, "publish_outputs", read_only)
+    toml = one_school_trust(tmp_path, controller)
+
+    result = trust_audit(trust_toml=str(toml), out_dir=str(tmp_path / "out"), as_of=AS_OF)
+
+    [school] = result["not_completed"]
+    assert school["status"] == "failed"
+    assert "Unexpected result" not in school["reason"]
+    if controller == "trust":  # the whole sentence, with the command that finishes the week
+        assert school["reason"].startswith("stored; outputs not published (the file system is read-only)")
+        assert "socialaudit publish --db" in school["reason"]
+    else:  # only the kind of failure leaves the school
+        assert school["reason"] == (
+            "OutputsNotPublished: stored; outputs not published (the file system is read-only) "
+            "(details in the school's own run log)"
+        )
+
+
+def test_artifacts_failing_never_unpublish_a_week(
+    audit_inprocess: AuditFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.weekly_audit
+
+    def busy(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(flows.weekly_audit, "create_table_artifact", busy)
+
+    audited = audit_inprocess()
+
+    assert audited.result.returncode == 0, audited.result.stderr[-3000:]
+    assert (audited.out / "report.html").exists()
