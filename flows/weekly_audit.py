@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import requests
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote
@@ -35,10 +34,11 @@ from connectors.paging import RetryPolicy, Snapshot
 from connectors.streams import StreamReads
 from dashboards.output_set import check_out_dir
 from dashboards.publishing import publish_week
-from dashboards.run_summary import not_published_message, open_exceptions_table, weekly_summary_markdown
+from dashboards.run_summary import not_published_message
 from flows import credentials
 from flows.config import Account, EmailSettings, SchoolConfig, load_config
 from flows.offline import Endpoints, endpoints
+from flows.prefect_artifacts import attach_week_artifacts
 from flows.publish_email import email_summary
 from flows.run_settings import audit_settings, retry_policy
 from flows.stream_reading import fingerprint_one, read_x_account, set_aside_refused, stream_statuses
@@ -186,23 +186,8 @@ def publish_outputs(
         week = publish_week(con, out_dir, as_of, school_name)
     finally:
         con.close()
+    attach_week_artifacts(as_of, week)
     outputs = week.outputs
-    try:
-        create_markdown_artifact(
-            key="socialaudit-weekly-summary",
-            markdown=weekly_summary_markdown(as_of, outputs, week.decided, week.notices, week.not_read),
-            description="Weekly social media audit summary",
-        )
-        create_table_artifact(
-            key="socialaudit-open-exceptions",
-            table=open_exceptions_table(outputs),
-            description="Open exceptions (stable keys)",
-        )
-    except Exception as error:
-        # The outputs are written and whole; the artifacts are the Prefect UI's copy of them. A Prefect API that
-        # is busy (its database locked by schools publishing at once) must not turn a published week into a
-        # failed one.
-        get_run_logger().warning("the Prefect artifacts of this week were not created (%s)", error)
     published: dict[str, Any] = {
         "report": str(outputs.paths["report.html"]),
         "exceptions": len(outputs.exceptions),

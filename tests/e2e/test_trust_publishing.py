@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from sandbox.school import write_sample
-from tests.e2e.conftest import AuditFactory
 
 AS_OF = "2026-11-16"
 
@@ -58,14 +57,14 @@ def test_a_school_stored_but_not_published_is_named_so(
 
 
 def test_artifacts_failing_never_unpublish_a_week(
-    audit_inprocess: AuditFactory, monkeypatch: pytest.MonkeyPatch
+    audit_inprocess: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import flows.weekly_audit
+    import flows.prefect_artifacts
 
     def busy(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr(flows.weekly_audit, "create_table_artifact", busy)
+    monkeypatch.setattr(flows.prefect_artifacts, "create_table_artifact", busy)
 
     audited = audit_inprocess()
 

@@ -1,0 +1,34 @@
+"""The week's outputs as Prefect artifacts: the UI's copy of the report, made after the outputs are written."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from prefect import get_run_logger
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from dashboards.publishing import PublishedWeek
+from dashboards.run_summary import open_exceptions_table, weekly_summary_markdown
+
+
+def attach_week_artifacts(as_of: date, week: PublishedWeek) -> None:
+    """The summary and the open exceptions on the flow run; a warning, never a failure, when Prefect refuses.
+
+    The outputs are written and whole by now: a Prefect API that is busy (its database locked while schools of
+    a trust publish at once) must not turn a published week into a failed one."""
+    outputs = week.outputs
+    try:
+        create_markdown_artifact(
+            key="socialaudit-weekly-summary",
+            markdown=weekly_summary_markdown(as_of, outputs, week.decided, week.notices, week.not_read),
+            description="Weekly social media audit summary",
+        )
+        create_table_artifact(
+            key="socialaudit-open-exceptions",
+            table=open_exceptions_table(outputs),
+            description="Open exceptions (stable keys)",
+        )
+    except Exception as error:
+        logger: Any = get_run_logger()
+        logger.warning("the Prefect artifacts of this week were not created (%s)", error)
