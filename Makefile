@@ -8,8 +8,11 @@ BIN := $(VENV)/bin
 
 setup: $(VENV)/.synced
 
-$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --python 3.11
+# --compile-bytecode: as pip does by default. uv leaves it out, and where PYTHONDONTWRITEBYTECODE is set (this
+# machine, many containers) no cache is ever written: every run compiled Prefect and its imports from source,
+# about 10 s of a 28 s weekly run (benchmarks/run_cost.py; README, "Performance").
+$(VENV)/.synced: uv.lock pyproject.toml Makefile | $(UV)
+	$(UV) sync --frozen --python 3.11 --compile-bytecode
 	@touch $@
 
 .tools/bin/uv:
