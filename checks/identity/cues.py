@@ -36,6 +36,13 @@ _HOBBY_JOBS = (
     r"builder|developer|designer|owner|director|manager|founder|ceo|chef|driver|photographer|student|apprentice"
     r"|entrepreneur"
 )
+# A job word after a construction toy or a game names a hobby, whoever says it ("Lego builder", "Minecraft
+# architect", "den builder"); "aspiring"/"budding" are wishes, like "future". Not "junior" (a junior doctor is an
+# adult), "toy" or "cake" (toy designers and cake makers are adults at work).
+_HOBBY_QUALIFIER = re.compile(
+    r"\b(lego|duplo|minecraft|roblox|fortnite|den|sandcastle|slime|mud pie|mini|little|aspiring|budding)\s+$",
+    re.IGNORECASE,
+)
 _JOB = re.compile(rf"\b({_JOBS})s?\b", re.IGNORECASE)
 _HOBBY_JOB = re.compile(rf"\b({_HOBBY_JOBS})s?\b", re.IGNORECASE)
 # "since 2009", "est. 2012": an adult only if the year is before the child could have done anything (scoring.py).
@@ -112,11 +119,10 @@ def adult_cues(bio: str | None) -> list[Cue]:
         if not any(c.quote.lower().find(match.group(0).lower()) >= 0 for c in cues):
             cues.append(Cue("adult", "kin", match.group(0), "bio"))
     for match in _JOB.finditer(text):
-        if _NOT_JOB.search(text[: match.start()]):
-            continue
-        cues.append(Cue("adult", "job", match.group(0), "bio"))
+        if not _not_a_job(text[: match.start()]):
+            cues.append(Cue("adult", "job", match.group(0), "bio"))
     for match in _HOBBY_JOB.finditer(text):
-        if not _NOT_JOB.search(text[: match.start()]):
+        if not _not_a_job(text[: match.start()]):
             cues.append(Cue("adult", "hobby_job", match.group(0), "bio"))
     for match in _SINCE.finditer(text):
         cues.append(Cue("adult", f"since:{match.group(1)}", match.group(0), "bio"))
@@ -126,6 +132,11 @@ def adult_cues(bio: str | None) -> list[Cue]:
         if not any(match.group(0).lower() in c.quote.lower() for c in cues):
             cues.append(Cue("adult", "life", match.group(0), "bio"))
     return cues
+
+
+def _not_a_job(before: str) -> bool:
+    """A job word that is a wish ("future vet") or a hobby ("Lego builder"), judged by the words before it."""
+    return bool(_NOT_JOB.search(before) or _HOBBY_QUALIFIER.search(before))
 
 
 def year_group_value(raw: str) -> str:

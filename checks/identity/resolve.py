@@ -67,19 +67,14 @@ def resolve_member(index: RegisterIndex, member: dict[str, Any]) -> Resolution:
 def resolve_identities(audience: pl.DataFrame, index: RegisterIndex) -> pl.DataFrame:
     """One row per audience member: the best register reading (or unknown) with confidence and evidence."""
     rows = []
-    # One channel seen twice (a YouTube subscriber who also comments): the comment row carries no description,
-    # so it borrows the one the subscription row shows.
-    described = {
-        (m["platform"], m["subject_id"]): m["description"]
-        for m in audience.iter_rows(named=True)
-        if m.get("description")
-    }
+    seen = _what_each_subject_shows(audience)
     if "location" in audience.columns:
         index.learn_locality(audience["location"].drop_nulls().to_list(), place_words)
     for member in audience.iter_rows(named=True):
-        if not member.get("description") and (member["platform"], member["subject_id"]) in described:
-            member = {**member, "description": described[(member["platform"], member["subject_id"])]}
-        kind, person, confidence, evidence = resolve_member(index, member)
+        # Read as one profile; the row still says what this relation showed.
+        kind, person, confidence, evidence = resolve_member(
+            index, _with_what_its_other_rows_show(member, seen)
+        )
         rows.append(
             {
                 "as_of": member["as_of"],
@@ -98,3 +93,39 @@ def resolve_identities(audience: pl.DataFrame, index: RegisterIndex) -> pl.DataF
             }
         )
     return pl.DataFrame(rows, schema=IDENTITY_COLUMNS)
+
+
+def _shows_a_handle(name: str | None) -> bool:
+    return not name or name.startswith("@")
+
+
+def _what_each_subject_shows(audience: pl.DataFrame) -> dict[tuple[str, str], dict[str, str]]:
+    """Per (platform, subject): the description, handle and name any of its rows shows.
+
+    One channel is seen under several relations (a YouTube subscriber who also comments) and each API shows part
+    of it: a subscription gives the channel's title and description but no handle, a comment the author's
+    "@handle" (as its display name too) and no description. The person is the same: read them as one profile."""
+    seen: dict[tuple[str, str], dict[str, str]] = {}
+    for m in audience.iter_rows(named=True):
+        fields = seen.setdefault((m["platform"], m["subject_id"]), {})
+        if m.get("description"):
+            fields.setdefault("description", m["description"])
+        if m.get("handle"):
+            fields.setdefault("handle", m["handle"])
+        if not _shows_a_handle(m.get("display_name")):
+            fields.setdefault("display_name", m["display_name"])
+    return seen
+
+
+def _with_what_its_other_rows_show(
+    member: dict[str, Any], seen: dict[tuple[str, str], dict[str, str]]
+) -> dict[str, Any]:
+    fields = seen.get((member["platform"], member["subject_id"]), {})
+    filled = dict(member)
+    if not member.get("description") and "description" in fields:
+        filled["description"] = fields["description"]
+    if not member.get("handle") and "handle" in fields:
+        filled["handle"] = fields["handle"]
+    if _shows_a_handle(member.get("display_name")) and "display_name" in fields:
+        filled["display_name"] = fields["display_name"]
+    return filled

@@ -49,9 +49,13 @@ def _rule_out(m: Match, why: str) -> bool:
 
 def _says_adult(cue: Cue, profile: Profile, dob: date | None) -> bool:
     """Whether an adult cue holds against a child: a title children also use ("builder", "student") does not when
-    the profile gives a school age; "since 2019" does not when the child was five or more by then."""
+    the profile gives a school age (a year group, "class of", the child's own birth year) or names the school;
+    "since 2019" does not when the child was five or more by then."""
     if cue.value == "hobby_job":
-        return not (profile.school or any(c.kind in ("year_group", "class_of") for c in profile.age))
+        school_age = any(c.kind in ("year_group", "class_of") for c in profile.age) or any(
+            c.kind == "birth_year" and dob is not None and int(c.value) == dob.year for c in profile.age
+        )
+        return not (profile.school or school_age)
     if cue.value.startswith("since:"):
         return dob is None or int(cue.value.removeprefix("since:")) < dob.year + EARLIEST_ACCOUNT_AGE
     return True

@@ -4,7 +4,7 @@ The default sample school never calls this module, so it stays byte-identical; a
 default one plus these followers, drawn from a random stream of their own (build.py). Each method plants one
 form the default generator lacks: usernames built from an initial, a surname and a glued year group or a
 two-digit birth year; a forename cut short; a full name only in the username; ALL CAPS with emoji; a forename
-with a year group or the school in the bio; staff as "Mrs_Robinson" or "Sarah R" with the role; misspellings
+with a year group or the school in the bio; a hobby given as a job ("Lego builder"); staff as "Mrs_Robinson" or "Sarah R" with the role; misspellings
 and transliterations; and the look-alikes a careful reader rules out (a staff namesake who lives and works
 elsewhere, an adult namesake of a pupil whose bio is an adult's life, a child at another school).
 """
@@ -26,6 +26,15 @@ SPELLINGS = (
     ("Aisha", "Ayesha"),
     ("Sean", "Shaun"),
     ("Niamh", "Neve"),
+)
+# Job words children use of their hobbies, as a bio says them.
+HOBBY_TITLES = (
+    "lego builder 🧱",
+    "Minecraft builder ⛏️",
+    "Roblox developer 🎮",
+    "den builder and tree climber 🌳",
+    "aspiring chef 🍰",
+    "mini photographer 📷",
 )
 OTHER_SCHOOLS = ("St Anne's Primary", "Hillcrest Academy", "Brookfield Juniors", "Oakwood Primary School")
 ADULT_LIVES = (
@@ -61,6 +70,7 @@ class ExtendedForms(SocialBase):
             (self.staff_namesake_elsewhere, 1),
             (self.pupil_adult_namesake_life, 1),
             (self.child_at_another_school, 1),
+            (self.pupil_hobby_title_bio, 1),  # last: the forms above keep their random draws
         ]
         out: list[XUser] = []
         for make, count in plants:
@@ -171,6 +181,16 @@ class ExtendedForms(SocialBase):
         bio = f"{self.rng.choice(['I go to', 'Proud pupil at', 'love'])} {self.info.short_name} 🏫"
         handle = f"{self.rng.choice(['bookworm', 'gamer', 'slime'])}_{self.rng.randint(10, 99)}"
         return self._pupil(p, f"{p.known_as} {self._emoji()}", [handle], "hard", "x_forename_school_bio", bio)
+
+    def pupil_hobby_title_bio(self) -> list[XUser]:
+        """A full name, and a bio that gives a job word as a child's hobby ("Lego builder"): not an adult's job."""
+        p = self.take_pupil(self.current, lambda q: plain(q) and _fits(q.known_as + q.surname, 2))
+        if p is None:
+            return []
+        bio = self.rng.choice(HOBBY_TITLES)
+        fn, sn = fold(p.known_as), fold(p.surname)
+        handles = [f"{fn}_{sn}_{self.rng.randint(1, 9)}", f"{fn}{sn}"]
+        return self._pupil(p, f"{p.known_as} {p.surname}", handles, "easy", "x_hobby_title_bio", bio)
 
     def pupil_misspelt_surname(self) -> list[XUser]:
         p = self.take_pupil(self.current, lambda q: plain(q) and len(q.surname) >= 6 and q.surname.isalpha())

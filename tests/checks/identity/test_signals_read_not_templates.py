@@ -239,6 +239,11 @@ def test_a_commenter_borrows_the_description_of_the_same_channel_subscribing(ind
         ("Making videos since 2024 🎮 yr 4", True),  # since a year the child was old enough
         ("Minecraft builder and game developer", False),  # the same titles with nothing to say school age
         ("Making videos since 2009", False),  # before she was born
+        ("lego builder 🧱", True),  # a job word after a toy names a hobby, whoever says it
+        ("den builder and tree climber", True),
+        ("aspiring chef", True),  # a wish, like "future vet"
+        ("Builder. Roofing and extensions", False),  # the job itself
+        ("junior doctor", False),  # an adult's job, whatever "junior" says
     ],
 )
 def test_titles_children_use_count_as_adult_only_without_a_school_age(
@@ -290,3 +295,25 @@ def test_a_staff_member_with_a_second_job_living_locally_is_kept(index: Register
 
 def test_a_closing_number_is_not_read_as_an_age(index: RegisterIndex) -> None:
     assert confident(resolve(index, "georgia9", "Georgia")) is None  # aged 9, Year 4, born 2017: noise
+
+
+def test_a_title_children_use_gives_way_to_the_childs_own_birth_year(index: RegisterIndex) -> None:
+    assert confident(resolve(index, "georgia_lane2017", "Georgia", "game developer")) == ("pupil", "P0008")
+    assert resolve(index, "georgia_lane1990", "Georgia", "game developer")["person_kind"] != "pupil"
+
+
+def test_a_subscriber_is_read_with_the_handle_its_comments_show(index: RegisterIndex) -> None:
+    """A subscription shows the channel's title and bio, a comment its @handle: one channel, read as one profile."""
+    subscriber = yt_member("UCgeorgia0000000000000002", "🎨🎨") | {"description": "Meadowbank 💙"}
+    commenter = yt_member(
+        "UCgeorgia0000000000000002", "@georgialane_y4", relation="commenter", handle="@georgialane_y4"
+    )
+    rows = list(resolve_identities(audience(subscriber, commenter), index).iter_rows(named=True))
+    assert [(r["relation"], confident(r)) for r in rows] == [
+        ("subscriber", ("pupil", "P0008")),
+        ("commenter", ("pupil", "P0008")),
+    ]
+    assert [(r["handle"], r["display_name"]) for r in rows] == [  # each row still says what it showed
+        (None, "🎨🎨"),
+        ("@georgialane_y4", "@georgialane_y4"),
+    ]
