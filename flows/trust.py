@@ -23,9 +23,10 @@ from prefect.states import State
 from dashboards.trust_report import school_counts, trust_level_reason, write_trust_outputs
 from flows.config import load_config
 from flows.trust_config import TrustConfig, TrustSchool, load_trust, school_lake
-from flows.weekly_audit import weekly_audit
+from flows.weekly_audit import PARTIAL_MESSAGE, weekly_audit
 from warehouse import lake, trust_history
 from warehouse.db import connect
+from warehouse.stream_status import describe
 
 TRUST_LAKE = "_trust"  # the trust's own history; a school's slug never starts with "_"
 
@@ -43,7 +44,10 @@ def _blank_outcome(school: TrustSchool) -> dict[str, Any]:
     return outcome
 
 
-def _completed(outcome: dict[str, Any], school_out: Path, missing: Any, controller: str) -> dict[str, Any]:
+def _completed(
+    outcome: dict[str, Any], school_out: Path, missing: str | None, controller: str
+) -> dict[str, Any]:
+    """A school whose week is stored and published; `missing` names the streams a partial audit did not read."""
     outcome.update(school_counts(school_out))
     outcome.update(
         status="partial" if missing else "completed",
@@ -51,6 +55,12 @@ def _completed(outcome: dict[str, Any], school_out: Path, missing: Any, controll
         report=f"{school_out.name}/report.html",
     )
     return outcome
+
+
+def not_read_text(result: dict[str, Any]) -> str | None:
+    """What a partial weekly audit did not read (its result's `not_read` rows), as its run summary says it."""
+    rows = result.get("not_read") or []
+    return "; ".join(describe(row) for row in rows) or None
 
 
 class OutputsNotPublished(Exception):
@@ -117,14 +127,16 @@ def audit_school(
             outcome.update(status="failed", reason=trust_level_reason(why, controller))
             logger.warning("%s: failed (%s)", school.slug, outcome["reason"])
             return outcome
-        return _completed(outcome, school_out, None, controller)
+        partial = state.name == "Partial"  # the weekly audit's Completed state for a partial audit
+        missing = (state.message or "").removeprefix(PARTIAL_MESSAGE) or "some streams" if partial else None
+        return _completed(outcome, school_out, missing, controller)
     try:
         result = _run_school(school, school_locator_for(trust_toml, school.slug), school_out, as_of)
     except Exception as error:
         outcome.update(status="failed", reason=trust_level_reason(error, controller))
         logger.warning("%s: failed (%s)", school.slug, outcome["reason"])
         return outcome
-    return _completed(outcome, school_out, result.get("missing"), controller)
+    return _completed(outcome, school_out, not_read_text(result), controller)
 
 
 def school_locator_for(trust_toml: Path, slug: str) -> Path:

@@ -49,6 +49,7 @@ from warehouse.stream_status import describe, incomplete
 from warehouse.week import StoredButNotPublished, WeekToStore, io_cause, store_week
 
 log = logging.getLogger("flows")
+PARTIAL_MESSAGE = "partial audit: not read: "  # how a partial run's state message starts
 T = TypeVar("T")
 # These libraries log request headers, OAuth signatures or tokens at DEBUG: never let them reach a handler.
 SECRET_BEARING_LOGGERS = ("tweepy", "oauthlib", "requests_oauthlib", "urllib3", "httplib2", "googleapiclient")
@@ -320,7 +321,7 @@ def _audit(
     if gaps:
         # Completed, not Failed: the week is stored and its outputs written (a Failed run invites a retry that
         # re-fetches everything); named Partial so the UI, and automations on `prefect.flow-run.Partial`, see it.
-        message = "partial audit: not read: " + "; ".join(describe(g) for g in gaps)
+        message = PARTIAL_MESSAGE + "; ".join(describe(g) for g in gaps)
         logger.warning(message)
         return Completed(name="Partial", message=message[:2000], data=result)
     return result

@@ -26,7 +26,13 @@ import duckdb
 
 ATTACHED_ALIAS = "warehouse"  # warehouse.db attaches every warehouse, file or lake, under this name
 LOCATOR_HEADER = "# socialaudit DuckLake locator\n"
-EXTENSION_MODULES = {"ducklake": "ducklake", "sqlite": "sqlite_scanner", "postgres": "postgres_scanner"}
+EXTENSION_MODULES = {
+    "ducklake": "ducklake",
+    "sqlite": "sqlite_scanner",
+    "postgres": "postgres_scanner",
+    # OpenSSL for writing encrypted Parquet: DuckDB's built-in crypto only reads, or writes insecurely.
+    "httpfs": "httpfs",
+}
 
 
 class LakeError(Exception):
@@ -105,15 +111,15 @@ def read_locator(path: Path) -> LakeLocation | None:
 _loading = threading.Lock()
 
 
-def load_extensions(con: duckdb.DuckDBPyConnection, kind: str) -> None:
-    """Load DuckLake and the catalog's scanner from their wheels (DuckDB checks their signatures); one load at a
-    time in a process, as schools audited in threads open their lakes together."""
+def load_extensions(con: duckdb.DuckDBPyConnection, kind: str, writing: bool = False) -> None:
+    """Load DuckLake and the catalog's scanner (and, `writing`, httpfs's OpenSSL) from their wheels (DuckDB checks
+    their signatures); one load at a time in a process, as schools audited in threads open their lakes together."""
     with _loading:
-        _load_extensions(con, kind)
+        _load_extensions(con, ("ducklake", kind, "httpfs") if writing else ("ducklake", kind))
 
 
-def _load_extensions(con: duckdb.DuckDBPyConnection, kind: str) -> None:
-    for name in ("ducklake", kind):
+def _load_extensions(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> None:
+    for name in names:
         module_name = EXTENSION_MODULES[name]
         try:
             module = importlib.import_module(f"duckdb_extension_{module_name}")
@@ -136,7 +142,7 @@ def _load_extensions(con: duckdb.DuckDBPyConnection, kind: str) -> None:
 def attach_lake(
     con: duckdb.DuckDBPyConnection, location: LakeLocation, alias: str, read_only: bool = False
 ) -> None:
-    load_extensions(con, location.kind)
+    load_extensions(con, location.kind, writing=not read_only)
     kind, _, target = location.catalog.partition(":")
     if kind == "sqlite" and not read_only:
         _private_dirs(Path(target).parent)
@@ -148,9 +154,27 @@ def attach_lake(
     if read_only:
         options.append("READ_ONLY")
     existed = kind == "sqlite" and Path(target).exists()
-    con.execute(f"ATTACH {_literal('ducklake:' + location.catalog)} AS {alias} ({', '.join(options)})")
+    attach = f"ATTACH {_literal('ducklake:' + location.catalog)} AS {alias}"
+    if read_only:
+        con.execute(f"{attach} ({', '.join(options)})")  # an encrypted lake says so in its catalog
+    else:
+        _attach_encrypted(con, attach, options)
     if kind == "sqlite" and not existed and Path(target).exists():
         os.chmod(target, 0o600)
+
+
+def _attach_encrypted(con: duckdb.DuckDBPyConnection, attach: str, options: list[str]) -> None:
+    """Attach for writing; a new lake is created ENCRYPTED: every Parquet file it writes is encrypted with a key
+    of its own, kept in the catalog, so the data path (a shared mount, a backup) holds no readable row.
+
+    A lake created before encryption was wired stays as it is (DuckLake cannot encrypt an existing lake in place:
+    it refuses the flag), and says so in `encrypted` of its catalog's `ducklake_metadata`."""
+    try:
+        con.execute(f"{attach} ({', '.join([*options, 'ENCRYPTED'])})")
+    except duckdb.Error as error:
+        if "not encrypted" not in str(error):
+            raise
+        con.execute(f"{attach} ({', '.join(options)})")
 
 
 _writers: dict[LakeLocation, duckdb.DuckDBPyConnection] = {}

@@ -148,3 +148,63 @@ def test_publishing_a_lake_removes_deleted_rows_from_its_files(
             )
     finally:
         reader.close()
+
+
+def _stored_rows(locator: Path, rows: int) -> None:
+    con = connect(locator)
+    try:
+        migrate(con)
+        con.execute(
+            "INSERT INTO meta.sync_cursors SELECT 'x', 'acct', 's' || i, 'Jessamine-Quill-' || i, ?, now()"
+            f" FROM range({rows}) t(i)",
+            [date(2026, 11, 16)],
+        )
+    finally:
+        con.close()
+    publish_snapshot(locator)  # flushes rows inlined in the catalog out to Parquet files
+
+
+def _catalog_says_encrypted(catalog_file: Path) -> str | None:
+    catalog = sqlite3.connect(catalog_file)
+    try:
+        row = catalog.execute("SELECT value FROM ducklake_metadata WHERE key = 'encrypted'").fetchone()
+    finally:
+        catalog.close()
+    return None if row is None else str(row[0])
+
+
+def test_a_new_lake_writes_only_encrypted_parquet_files(locator: Path, tmp_path: Path) -> None:
+    _stored_rows(locator, 5000)
+    files = list(tmp_path.rglob("*.parquet"))
+    assert files, "the rows were written to Parquet files"
+    assert all(b"Jessamine-Quill" not in f.read_bytes() for f in files)
+    assert _catalog_says_encrypted(tmp_path / "catalog" / "school-a.sqlite") == "true"
+    reader = open_snapshot(locator)  # read back through the catalog's keys
+    try:
+        assert reader.execute("SELECT count(*) FROM meta.sync_cursors").fetchone() == (5000,)
+    finally:
+        reader.close()
+
+
+def test_a_lake_made_before_encryption_still_opens_and_stays_readable(tmp_path: Path) -> None:
+    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "old")
+    (tmp_path / "catalog").mkdir()
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
+    try:
+        lake.load_extensions(con, "sqlite", writing=True)
+        con.execute(
+            f"ATTACH 'ducklake:{location.catalog}' AS old (DATA_PATH '{location.data_path}')"
+        )  # as this project created lakes before encryption was wired
+    finally:
+        con.close()
+    locator = lake.write_locator(tmp_path / "old.ducklake", location)
+    try:
+        _stored_rows(locator, 10)
+        assert _catalog_says_encrypted(tmp_path / "catalog" / "old.sqlite") in (None, "false")
+        reader = open_snapshot(locator)
+        try:
+            assert reader.execute("SELECT count(*) FROM meta.sync_cursors").fetchone() == (10,)
+        finally:
+            reader.close()
+    finally:
+        lake.release()

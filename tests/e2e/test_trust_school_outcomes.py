@@ -1,4 +1,7 @@
-"""A school of a trust whose week is stored but whose outputs are not: the trust names that, not a Prefect error.
+"""How a trust reports a school whose run ended other than completed: partial, or stored but not published.
+
+A partial audit (a stream not read) is `partial` in the trust, with what was not read.
+A school whose week is stored but whose outputs are not: the trust names that, not a Prefect error.
 
 A run that ends `NotPublished` is a Failed state carrying the run's dict; asked for its result, Prefect raises a
 TypeError ("Unexpected result for failed state") that hid the real reason in a CI run. And the Prefect artifacts
@@ -8,6 +11,7 @@ TypeError ("Unexpected result for failed state") that hid the real reason in a C
 from __future__ import annotations
 
 import errno
+import json
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +74,20 @@ def test_artifacts_failing_never_unpublish_a_week(
 
     assert audited.result.returncode == 0, audited.result.stderr[-3000:]
     assert (audited.out / "report.html").exists()
+
+
+def test_a_partial_school_is_partial_in_the_trust_with_what_was_not_read(
+    tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.trust import trust_audit
+
+    plan = [{"route": "x.media", "kind": "500", "times": -1}]
+    monkeypatch.setenv("SOCIALAUDIT_SANDBOX_FAULTS", json.dumps(plan))
+    toml = one_school_trust(tmp_path, "schools")
+
+    result = trust_audit(trust_toml=str(toml), out_dir=str(tmp_path / "out"), as_of=AS_OF)
+
+    [school] = result["schools"]
+    assert school["status"] == "partial"
+    assert school["reason"] == "not read (details in the school's own run log)"
+    assert school["exceptions"] is not None and (tmp_path / "out" / "elm-road" / "report.html").exists()
