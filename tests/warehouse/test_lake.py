@@ -103,10 +103,9 @@ def test_a_batch_naming_one_key_twice_keeps_the_last_row_on_both_back_ends(
             con.close()
 
 
-@pytest.mark.parametrize("rows", [10, 5000], ids=["inlined-in-the-catalog", "in-parquet-files"])
-def test_publishing_a_lake_removes_deleted_rows_from_its_files(
-    locator: Path, tmp_path: Path, rows: int
-) -> None:
+def _stored_rows(locator: Path, rows: int, then: str | None = None) -> None:
+    """`rows` sync cursors naming "Jessamine-Quill-<i>" stored (and `then` run), and the lake published: that
+    flushes rows inlined in the catalog out to Parquet files and drops what was deleted."""
     con = connect(locator)
     try:
         migrate(con)
@@ -115,10 +114,18 @@ def test_publishing_a_lake_removes_deleted_rows_from_its_files(
             f" FROM range({rows}) t(i)",
             [date(2026, 11, 16)],
         )
-        con.execute("DELETE FROM meta.sync_cursors")
+        if then:
+            con.execute(then)
     finally:
         con.close()
     assert publish_snapshot(locator) == locator
+
+
+@pytest.mark.parametrize("rows", [10, 5000], ids=["inlined-in-the-catalog", "in-parquet-files"])
+def test_publishing_a_lake_removes_deleted_rows_from_its_files(
+    locator: Path, tmp_path: Path, rows: int
+) -> None:
+    _stored_rows(locator, rows, then="DELETE FROM meta.sync_cursors")
 
     parquet = b"".join(p.read_bytes() for p in tmp_path.rglob("*.parquet"))
     assert b"Jessamine-Quill" not in parquet
@@ -148,20 +155,6 @@ def test_publishing_a_lake_removes_deleted_rows_from_its_files(
             )
     finally:
         reader.close()
-
-
-def _stored_rows(locator: Path, rows: int) -> None:
-    con = connect(locator)
-    try:
-        migrate(con)
-        con.execute(
-            "INSERT INTO meta.sync_cursors SELECT 'x', 'acct', 's' || i, 'Jessamine-Quill-' || i, ?, now()"
-            f" FROM range({rows}) t(i)",
-            [date(2026, 11, 16)],
-        )
-    finally:
-        con.close()
-    publish_snapshot(locator)  # flushes rows inlined in the catalog out to Parquet files
 
 
 def _catalog_says_encrypted(catalog_file: Path) -> str | None:
