@@ -18,7 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
-from prefect.states import State
+from prefect.states import Completed, State
 
 from dashboards.trust_report import school_counts, trust_level_reason, write_trust_outputs
 from flows.config import load_config
@@ -26,7 +26,6 @@ from flows.trust_config import TrustConfig, TrustSchool, load_trust, school_lake
 from flows.weekly_audit import PARTIAL_MESSAGE, weekly_audit
 from warehouse import lake, trust_history
 from warehouse.db import connect
-from warehouse.stream_status import describe
 
 TRUST_LAKE = "_trust"  # the trust's own history; a school's slug never starts with "_"
 
@@ -57,18 +56,13 @@ def _completed(
     return outcome
 
 
-def not_read_text(result: dict[str, Any]) -> str | None:
-    """What a partial weekly audit did not read (its result's `not_read` rows), as its run summary says it."""
-    rows = result.get("not_read") or []
-    return "; ".join(describe(row) for row in rows) or None
-
-
 class OutputsNotPublished(Exception):
     """A school's week is stored but its outputs are not written; the message says which command writes them."""
 
 
-def _run_school(school: TrustSchool, locator: Path, school_out: Path, as_of: str | None) -> dict[str, Any]:
-    """The weekly audit of one school in its lake, as a child flow run (raises as the weekly audit does)."""
+def _run_school(school: TrustSchool, locator: Path, school_out: Path, as_of: str | None) -> State[Any]:
+    """The weekly audit of one school in its lake, as a child flow run: its final state once it completed (plain,
+    or named Partial); raises as the weekly audit failed."""
     try:
         state: State[Any] = weekly_audit.with_options(flow_run_name=f"weekly-audit-{school.slug}")(  # type: ignore[assignment]
             school_toml=str(school.school_toml),
@@ -80,14 +74,24 @@ def _run_school(school: TrustSchool, locator: Path, school_out: Path, as_of: str
         )
     finally:
         lake.release(lake.read_locator(locator))
+    if state.is_completed():
+        return state
     # A stored week whose outputs failed ends Failed with the run's dict as its data, not an exception: asked for
     # its result, Prefect would raise a TypeError that hides the reason.
     result = state.result(raise_on_failure=False, _sync=True)  # type: ignore[call-overload]
+    if isinstance(result, dict) and result.get("not_published"):
+        raise OutputsNotPublished(result["not_published"])
     if isinstance(result, BaseException):
         raise result
-    if result.get("not_published"):
-        raise OutputsNotPublished(result["not_published"])
-    return dict(result)
+    raise RuntimeError(f"{state.name}: {state.message or 'the weekly audit did not complete'}")
+
+
+def _not_read(state: State[Any]) -> str | None:
+    """What a partial audit did not read: the weekly audit ends Completed, named Partial, its message naming the
+    streams; the trust-school flow on a worker ends in the same state (so one reading serves both)."""
+    if state.name != "Partial":
+        return None
+    return (state.message or "").removeprefix(PARTIAL_MESSAGE) or "some streams"
 
 
 @task(name="audit-school", cache_policy=NO_CACHE, task_run_name="audit-{school.slug}")
@@ -127,16 +131,14 @@ def audit_school(
             outcome.update(status="failed", reason=trust_level_reason(why, controller))
             logger.warning("%s: failed (%s)", school.slug, outcome["reason"])
             return outcome
-        partial = state.name == "Partial"  # the weekly audit's Completed state for a partial audit
-        missing = (state.message or "").removeprefix(PARTIAL_MESSAGE) or "some streams" if partial else None
-        return _completed(outcome, school_out, missing, controller)
+        return _completed(outcome, school_out, _not_read(state), controller)
     try:
-        result = _run_school(school, school_locator_for(trust_toml, school.slug), school_out, as_of)
+        state = _run_school(school, school_locator_for(trust_toml, school.slug), school_out, as_of)
     except Exception as error:
         outcome.update(status="failed", reason=trust_level_reason(error, controller))
         logger.warning("%s: failed (%s)", school.slug, outcome["reason"])
         return outcome
-    return _completed(outcome, school_out, not_read_text(result), controller)
+    return _completed(outcome, school_out, _not_read(state), controller)
 
 
 def school_locator_for(trust_toml: Path, slug: str) -> Path:
@@ -144,7 +146,7 @@ def school_locator_for(trust_toml: Path, slug: str) -> Path:
 
 
 @flow(name="trust-school")
-def trust_school(trust_toml: str, slug: str, out_dir: str, as_of: str | None = None) -> dict[str, Any]:
+def trust_school(trust_toml: str, slug: str, out_dir: str, as_of: str | None = None) -> State[Any]:
     """One school of a trust, as the deployment workers pick up: its weekly audit in its own lake. Fails as
     the weekly audit fails, so Prefect shows, retries and reports it; the trust run reads its final state."""
     trust = load_trust(Path(trust_toml))
@@ -152,7 +154,10 @@ def trust_school(trust_toml: str, slug: str, out_dir: str, as_of: str | None = N
     if slug not in schools:
         raise ValueError(f"{trust_toml} has no school {slug!r} (its schools: {', '.join(schools)})")
     school = schools[slug]
-    return _run_school(school, school_locator(trust, slug), Path(out_dir) / slug, as_of)
+    state = _run_school(school, school_locator(trust, slug), Path(out_dir) / slug, as_of)
+    # Ends as the school's weekly audit ended (Completed, or Completed named Partial with what was not read), so
+    # the trust run reads a partial audit from this run's final state.
+    return Completed(name=state.name, message=state.message, data=state.result(_sync=True))  # type: ignore[call-overload]
 
 
 @flow(name="trust-audit")

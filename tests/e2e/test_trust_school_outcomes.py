@@ -91,3 +91,21 @@ def test_a_partial_school_is_partial_in_the_trust_with_what_was_not_read(
     assert school["status"] == "partial"
     assert school["reason"] == "not read (details in the school's own run log)"
     assert school["exceptions"] is not None and (tmp_path / "out" / "elm-road" / "report.html").exists()
+
+
+def test_the_trust_school_flow_ends_partial_as_its_audit_did(
+    tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On workers the trust reads each school's `trust-school` run's final state: it must say partial too."""
+    from flows.trust import trust_school
+
+    plan = [{"route": "x.media", "kind": "500", "times": -1}]
+    monkeypatch.setenv("SOCIALAUDIT_SANDBOX_FAULTS", json.dumps(plan))
+    toml = one_school_trust(tmp_path, "schools")
+
+    state = trust_school(
+        trust_toml=str(toml), slug="elm-road", out_dir=str(tmp_path / "out"), as_of=AS_OF, return_state=True
+    )
+
+    assert state.is_completed() and state.name == "Partial"
+    assert (state.message or "").startswith("partial audit: not read: ")
