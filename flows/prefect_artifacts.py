@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -30,5 +29,4 @@ def attach_week_artifacts(as_of: date, week: PublishedWeek) -> None:
             description="Open exceptions (stable keys)",
         )
     except Exception as error:
-        logger: Any = get_run_logger()
-        logger.warning("the Prefect artifacts of this week were not created (%s)", error)
+        get_run_logger().warning("the Prefect artifacts of this week were not created (%s)", error)

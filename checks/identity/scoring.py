@@ -52,8 +52,10 @@ def _says_adult(cue: Cue, profile: Profile, dob: date | None) -> bool:
     the profile gives a school age (a year group, "class of", the child's own birth year) or names the school;
     "since 2019" does not when the child was five or more by then."""
     if cue.value == "hobby_job":
-        school_age = any(c.kind in ("year_group", "class_of") for c in profile.age) or any(
-            c.kind == "birth_year" and dob is not None and int(c.value) == dob.year for c in profile.age
+        school_age = any(
+            c.kind in ("year_group", "class_of")
+            or (c.kind == "birth_year" and dob is not None and int(c.value) == dob.year)
+            for c in profile.age
         )
         return not (profile.school or school_age)
     if cue.value.startswith("since:"):
