@@ -76,16 +76,20 @@ def test_artifacts_failing_never_unpublish_a_week(
     assert (audited.out / "report.html").exists()
 
 
+@pytest.fixture
+def partial_school_trust(tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A one-school trust whose X media never download: the school's audit is partial."""
+    plan = [{"route": "x.media", "kind": "500", "times": -1}]
+    monkeypatch.setenv("SOCIALAUDIT_SANDBOX_FAULTS", json.dumps(plan))
+    return one_school_trust(tmp_path, "schools")
+
+
 def test_a_partial_school_is_partial_in_the_trust_with_what_was_not_read(
-    tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, partial_school_trust: Path
 ) -> None:
     from flows.trust import trust_audit
 
-    plan = [{"route": "x.media", "kind": "500", "times": -1}]
-    monkeypatch.setenv("SOCIALAUDIT_SANDBOX_FAULTS", json.dumps(plan))
-    toml = one_school_trust(tmp_path, "schools")
-
-    result = trust_audit(trust_toml=str(toml), out_dir=str(tmp_path / "out"), as_of=AS_OF)
+    result = trust_audit(trust_toml=str(partial_school_trust), out_dir=str(tmp_path / "out"), as_of=AS_OF)
 
     [school] = result["schools"]
     assert school["status"] == "partial"
@@ -94,17 +98,17 @@ def test_a_partial_school_is_partial_in_the_trust_with_what_was_not_read(
 
 
 def test_the_trust_school_flow_ends_partial_as_its_audit_did(
-    tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, partial_school_trust: Path
 ) -> None:
     """On workers the trust reads each school's `trust-school` run's final state: it must say partial too."""
     from flows.trust import trust_school
 
-    plan = [{"route": "x.media", "kind": "500", "times": -1}]
-    monkeypatch.setenv("SOCIALAUDIT_SANDBOX_FAULTS", json.dumps(plan))
-    toml = one_school_trust(tmp_path, "schools")
-
     state = trust_school(
-        trust_toml=str(toml), slug="elm-road", out_dir=str(tmp_path / "out"), as_of=AS_OF, return_state=True
+        trust_toml=str(partial_school_trust),
+        slug="elm-road",
+        out_dir=str(tmp_path / "out"),
+        as_of=AS_OF,
+        return_state=True,
     )
 
     assert state.is_completed() and state.name == "Partial"
