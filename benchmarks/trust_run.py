@@ -6,6 +6,10 @@ Reported: wall time of each, their ratio (goal < 0.8 for three schools: shared s
 warm imports, one process), and the peak memory of the largest process of each kind.
 
     python -m benchmarks.trust_run [--schools 3] [--rounds 1] [--size small] [--parallel 2] [--singles K]
+                                   [--followers F]
+
+`--followers F` gives each school F followers instead of its size's (50 medium schools of 5,000 followers
+are the issue's trust of about 250k followers); the rest of the school is the size's.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 AS_OF = "2026-11-16"
@@ -52,13 +57,14 @@ def timed(command: list[str]) -> tuple[float, int, int]:
     return wall, int(peak), int(code)
 
 
-def make_schools(root: Path, count: int, size: str) -> list[Path]:
-    from sandbox.school import write_sample
+def make_schools(root: Path, count: int, size: str, followers: int | None = None) -> list[Path]:
+    from sandbox.school import SIZES, write_sample
 
+    spec = SIZES[size] if followers is None else replace(SIZES[size], followers=followers)
     schools = []
     for index in range(count):
         dataset = root / "schools" / f"school-{index + 1:03d}"
-        write_sample(dataset, seed=100 + index, size=size)
+        write_sample(dataset, seed=100 + index, size=spec)
         schools.append(dataset)
     return schools
 
@@ -123,19 +129,30 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="time only this many single runs and scale to --schools (50 schools)",
     )
+    parser.add_argument(
+        "--followers", type=int, default=None, help="followers per school (default: the size's)"
+    )
     args = parser.parse_args(argv)
     root = Path(tempfile.mkdtemp(prefix="socialaudit-trust-bench-"))
     try:
-        schools = make_schools(root, args.schools, args.size)
+        schools = make_schools(root, args.schools, args.size, args.followers)
         singles = args.singles or args.schools
         rounds = [one_round(root, schools, args.parallel, n, singles) for n in range(args.rounds)]
     finally:
         shutil.rmtree(root, ignore_errors=True)
     best = min(rounds, key=lambda r: r["ratio"])
-    print(json.dumps({"schools": args.schools, "size": args.size, "rounds": rounds}, indent=2))
+    from sandbox.school import SIZES
+
+    followers = args.followers or SIZES[args.size].followers
+    print(
+        json.dumps(
+            {"schools": args.schools, "size": args.size, "followers_per_school": followers, "rounds": rounds},
+            indent=2,
+        )
+    )
     verdict = "meets" if best["ratio"] < TARGET else "misses"
     print(
-        f"{args.schools} schools: one by one {best['singles_s']} s, as a trust {best['trust_s']} s = "
+        f"{args.schools} schools ({args.schools * followers:,} followers): one by one {best['singles_s']} s, as a trust {best['trust_s']} s = "
         f"{best['ratio']}x ({verdict} the < {TARGET}x goal); peak {best['trust_peak_mb']} MB "
         f"(single runs {best['single_peak_mb']} MB)"
     )

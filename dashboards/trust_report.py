@@ -41,7 +41,7 @@ def trust_level_reason(error: BaseException | str, controller: str) -> str:
         return message[:500]
     kind = "" if isinstance(error, str) else type(error).__name__ + ": "
     head = message.split(":", 1)[0].strip()
-    return (kind + head)[:120] + " (details in the school's own run log)"
+    return (kind + head)[:120] + " (details in the school's run.log)"
 
 
 def school_counts(school_out: Path) -> dict[str, Any]:

@@ -22,12 +22,14 @@ from prefect.states import Completed, State
 
 from dashboards.trust_report import school_counts, trust_level_reason, write_trust_outputs
 from flows.config import load_config
+from flows.school_run_log import DetailsWithheld, kept_in_school
 from flows.trust_config import TrustConfig, TrustSchool, load_trust, school_lake
 from flows.weekly_audit import PARTIAL_MESSAGE, weekly_audit
 from warehouse import lake, trust_history
 from warehouse.db import connect
 
 TRUST_LAKE = "_trust"  # the trust's own history; a school's slug never starts with "_"
+RUN_LOG = "run.log"  # a school's own log, beside its report, where each school is its own controller
 
 
 def school_locator(trust: TrustConfig, slug: str) -> Path:
@@ -60,9 +62,19 @@ class OutputsNotPublished(Exception):
     """A school's week is stored but its outputs are not written; the message says which command writes them."""
 
 
-def _run_school(school: TrustSchool, locator: Path, school_out: Path, as_of: str | None) -> State[Any]:
+def _run_school(
+    school: TrustSchool, locator: Path, school_out: Path, as_of: str | None, controller: str
+) -> State[Any]:
     """The weekly audit of one school in its lake, as a child flow run: its final state once it completed (plain,
-    or named Partial); raises as the weekly audit failed."""
+    or named Partial); raises as the weekly audit failed. Where each school is its own data controller, the run
+    is kept in the school: its log in `<out>/<slug>/run.log`, only the kind of a failure in Prefect's states."""
+    if controller != "schools":
+        return _audit_in_lake(school, locator, school_out, as_of)
+    with kept_in_school(school_out / RUN_LOG):
+        return _audit_in_lake(school, locator, school_out, as_of)
+
+
+def _audit_in_lake(school: TrustSchool, locator: Path, school_out: Path, as_of: str | None) -> State[Any]:
     try:
         state: State[Any] = weekly_audit.with_options(flow_run_name=f"weekly-audit-{school.slug}")(  # type: ignore[assignment]
             school_toml=str(school.school_toml),
@@ -125,20 +137,37 @@ def audit_school(
         )
         state = run.state
         if state is None or not state.is_completed():
-            why = f"{state.name}: {state.message or ''}" if state else "no state"
-            if state is not None and not state.is_final():
-                why = f"not finished after {timeout_seconds:g} s (still {state.name}): a worker may have stopped"
-            outcome.update(status="failed", reason=trust_level_reason(why, controller))
+            outcome.update(
+                status="failed", reason=deployed_school_failure(state, timeout_seconds, controller)
+            )
             logger.warning("%s: failed (%s)", school.slug, outcome["reason"])
             return outcome
         return _completed(outcome, school_out, _not_read(state), controller)
     try:
-        state = _run_school(school, school_locator_for(trust_toml, school.slug), school_out, as_of)
+        state = _run_school(
+            school, school_locator_for(trust_toml, school.slug), school_out, as_of, controller
+        )
+    except DetailsWithheld as withheld:
+        outcome.update(status="failed", reason=str(withheld))
+        logger.warning("%s: failed (%s)", school.slug, outcome["reason"])
+        return outcome
     except Exception as error:
         outcome.update(status="failed", reason=trust_level_reason(error, controller))
         logger.warning("%s: failed (%s)", school.slug, outcome["reason"])
         return outcome
     return _completed(outcome, school_out, _not_read(state), controller)
+
+
+def deployed_school_failure(state: State[Any] | None, timeout_seconds: float | None, controller: str) -> str:
+    """Why a school's `trust-school` run did not complete, as the trust may keep it."""
+    if state is None:
+        return trust_level_reason("no state", controller)
+    if not state.is_final():
+        why = f"not finished after {timeout_seconds or 0:g} s (still {state.name}): a worker may have stopped"
+        return trust_level_reason(why, controller)
+    # A school kept in itself failed with only its kind of failure in the message: that is the reason.
+    withheld = (state.message or "").partition(f"{DetailsWithheld.__name__}: ")[2]
+    return withheld or trust_level_reason(f"{state.name}: {state.message or ''}", controller)
 
 
 def school_locator_for(trust_toml: Path, slug: str) -> Path:
@@ -154,7 +183,7 @@ def trust_school(trust_toml: str, slug: str, out_dir: str, as_of: str | None = N
     if slug not in schools:
         raise ValueError(f"{trust_toml} has no school {slug!r} (its schools: {', '.join(schools)})")
     school = schools[slug]
-    state = _run_school(school, school_locator(trust, slug), Path(out_dir) / slug, as_of)
+    state = _run_school(school, school_locator(trust, slug), Path(out_dir) / slug, as_of, trust.controller)
     # Ends as the school's weekly audit ended (Completed, or Completed named Partial with what was not read), so
     # the trust run reads a partial audit from this run's final state.
     return Completed(name=state.name, message=state.message, data=state.result(_sync=True))  # type: ignore[call-overload]

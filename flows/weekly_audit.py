@@ -41,6 +41,7 @@ from flows.offline import Endpoints, endpoints
 from flows.prefect_artifacts import attach_week_artifacts
 from flows.publish_email import email_summary
 from flows.run_settings import audit_settings, retry_policy
+from flows.school_run_log import is_kept, withheld_in_trust
 from flows.stream_reading import fingerprint_one, read_x_account, set_aside_refused, stream_statuses
 from warehouse.db import use_encryption_key
 from warehouse.snapshot import check_room, open_snapshot, publish_snapshot_from
@@ -73,6 +74,7 @@ def as_is(value: T) -> T:
 
 
 @task(name="load-registers", cache_policy=NO_CACHE)
+@withheld_in_trust
 def load_registers_task(config: SchoolConfig, as_of: date) -> tuple[Registers, list[SuiteResult]]:
     try:
         return load_and_validate_registers(config.registers_dir, as_of, config.registers.columns)
@@ -81,12 +83,14 @@ def load_registers_task(config: SchoolConfig, as_of: date) -> tuple[Registers, l
 
 
 @task(name="read-warehouse-state", cache_policy=NO_CACHE)
+@withheld_in_trust
 def read_warehouse_state(db_path: Path) -> WarehouseState:
     """Cursors and fingerprints already held, read before fetching so unchanged things are not fetched again."""
     return read_state(db_path)
 
 
 @task(name="settle-registers", cache_policy=NO_CACHE)
+@withheld_in_trust
 def settle_registers(
     registers: Registers, state: WarehouseState, config: SchoolConfig
 ) -> tuple[Registers, list[RegisterHold], pl.DataFrame, dict[str, dict[str, Any]]]:
@@ -104,6 +108,7 @@ def settle_registers(
 
 
 @task(name="check-destinations", cache_policy=NO_CACHE)
+@withheld_in_trust
 def check_destinations(db_path: Path, out_dir: Path) -> None:
     """Refuse before fetching anything when the week could not be stored or its outputs not written."""
     try:
@@ -114,6 +119,7 @@ def check_destinations(db_path: Path, out_dir: Path) -> None:
 
 
 @task(name="fetch-x-account", cache_policy=NO_CACHE)
+@withheld_in_trust
 def fetch_x_account(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, since_id: str | None, config: SchoolConfig
 ) -> StreamReads:
@@ -124,6 +130,7 @@ def fetch_x_account(
 
 
 @task(name="look-up-x-posts", cache_policy=NO_CACHE)
+@withheld_in_trust
 def look_up_x_posts(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, post_ids: list[str], config: SchoolConfig
 ) -> list[Snapshot]:
@@ -134,6 +141,7 @@ def look_up_x_posts(
 
 
 @task(name="fetch-youtube-channel", cache_policy=NO_CACHE)
+@withheld_in_trust
 def fetch_youtube_channel(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, config: SchoolConfig
 ) -> StreamReads:
@@ -145,6 +153,7 @@ def fetch_youtube_channel(
 
 
 @task(name="fingerprint-published-media", cache_policy=NO_CACHE)
+@withheld_in_trust
 def fingerprint_published_media(
     items: list[dict[str, Any]], endpoints: Endpoints, policy: RetryPolicy, max_bytes: int
 ) -> list[dict[str, Any]]:
@@ -163,11 +172,13 @@ def fingerprint_published_media(
 
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
+@withheld_in_trust
 def validate_raw(snapshots: list[Snapshot], as_of: date, state: WarehouseState) -> list[SuiteResult]:
     return validate_platform_data(streams.validation_streams(snapshots), as_of, state.raw_validations)
 
 
 @task(name="store-and-evaluate", cache_policy=NO_CACHE)
+@withheld_in_trust
 def store_and_evaluate(
     db_path: Path, week: WeekToStore, settings: AuditSettings, registers: Registers
 ) -> dict[str, Any]:
@@ -178,6 +189,7 @@ def store_and_evaluate(
 
 
 @task(name="publish-outputs", cache_policy=NO_CACHE)
+@withheld_in_trust
 def publish_outputs(
     db_path: Path, out_dir: Path, as_of: date, school_name: str, email: EmailSettings | None = None
 ) -> dict[str, Any]:
@@ -201,6 +213,7 @@ def publish_outputs(
 
 
 @flow(name="weekly-audit")
+@withheld_in_trust
 def weekly_audit(
     school_toml: str,
     db_path: str,
@@ -333,4 +346,5 @@ def _not_published(result: dict[str, Any], failure: BaseException) -> State:
     db, out, cause = Path(result["db"]), Path(result["out"]), io_cause(failure)
     message = not_published_message(db, out, result["as_of"], cause, config)
     get_run_logger().error(message)
-    return Failed(name="NotPublished", message=message, data={**result, "not_published": message})
+    stored = "stored; outputs not published (details in the school's run.log)" if is_kept() else message
+    return Failed(name="NotPublished", message=stored, data={**result, "not_published": message})

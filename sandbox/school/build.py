@@ -31,14 +31,18 @@ def _stream(seed: int, *parts: str) -> random.Random:
 
 
 def build_school(
-    seed: int = 1, size: str = "small", as_of: date = DEFAULT_AS_OF, forms: str = "default"
+    seed: int = 1, size: str | SizeSpec = "small", as_of: date = DEFAULT_AS_OF, forms: str = "default"
 ) -> SampleSchool:
-    """The whole sample school as a model: registers, platform objects and the truth behind them."""
-    if size not in SIZES:
+    """The whole sample school as a model: registers, platform objects and the truth behind them. `size` is
+    one of SIZES by name, or a SizeSpec (a benchmark's variant of one: its name keeps the random streams)."""
+    if isinstance(size, SizeSpec):
+        spec, size = size, size.name
+    elif size in SIZES:
+        spec = SIZES[size]
+    else:
         raise ValueError(f"size must be one of {', '.join(SIZES)}, not {size!r}")
     if forms not in FORMS:
         raise ValueError(f"forms must be one of {', '.join(FORMS)}, not {forms!r}")
-    spec = SIZES[size]
     info = build_school_info(_stream(seed, "school"), as_of)
     registers = build_registers(_stream(seed, size, "registers"), spec, as_of, info)
     content = build_content(_stream(seed, size, "content"), spec, as_of, info, registers)
@@ -107,7 +111,7 @@ def _add_extended_forms(
 def write_sample(
     out_dir: Path,
     seed: int = 1,
-    size: str = "small",
+    size: str | SizeSpec = "small",
     as_of: date = DEFAULT_AS_OF,
     week: int = 0,
     forms: str = "default",

@@ -66,7 +66,7 @@ def test_where_each_school_is_its_controller_a_failure_leaves_only_its_kind() ->
         "registers refused, nothing was stored: pupils.csv line 4 column status: 'Jess Smith'"
     )
     assert trust_level_reason(error, "schools") == (
-        "RuntimeError: registers refused, nothing was stored (details in the school's own run log)"
+        "RuntimeError: registers refused, nothing was stored (details in the school's run.log)"
     )
     assert "Jess Smith" in trust_level_reason(error, "trust")
 

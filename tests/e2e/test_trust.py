@@ -18,6 +18,7 @@ import pytest
 
 from sandbox.school import write_sample
 from tests.builders.paths import CHECK_OUTPUTS
+from tests.builders.prefect_records import records_of_trust_runs
 from warehouse import lake
 from warehouse.db import connect
 
@@ -156,10 +157,24 @@ def test_nothing_trust_wide_holds_a_person(trust: dict[str, Any]) -> None:
     texts["trust lake files"] = "".join(
         p.read_bytes().decode("utf-8", "replace") for p in stored if p.is_file()
     )
+    # Prefect's server is trust-wide too: its states, logs and artifacts of the trust's runs.
+    prefect_records = records_of_trust_runs(trust["root"] / "trust.toml")
+    assert "hollybank" in prefect_records["flow runs"] and "registers refused" in prefect_records["states"]
+    texts.update({f"Prefect's {kind}": text for kind, text in prefect_records.items()})
     for where, text in texts.items():
         folded = text.lower()
         leaked = sorted(name for name in names if name.lower() in folded)
         assert not leaked, f"{where} holds {leaked[:5]}"
+
+
+def test_each_school_keeps_its_whole_run_in_its_own_run_log(trust: dict[str, Any]) -> None:
+    """The details the trust does not hold: the refused register's cell, quoted for the school to fix."""
+    broken_log = trust["out"] / BROKEN / "run.log"
+    assert broken_log.stat().st_mode & 0o777 == 0o600
+    text = broken_log.read_text(encoding="utf-8")
+    assert "registers refused" in text and trust["broken_name"] in text
+    for slug in GOOD:
+        assert (trust["out"] / slug / "run.log").is_file()
 
 
 def test_the_trust_report_links_every_completed_school_and_names_the_failure(trust: dict[str, Any]) -> None:

@@ -2,6 +2,8 @@
 
 A partial audit (a stream not read) is `partial` in the trust, with what was not read.
 A school whose week is stored but whose outputs are not: the trust names that, not a Prefect error.
+A school that fails on a worker, kept in itself (`controller = "schools"`): the trust reads the kind of failure
+from the run's state, which holds nothing more; the school's run.log holds the rest.
 
 A run that ends `NotPublished` is a Failed state carrying the run's dict; asked for its result, Prefect raises a
 TypeError ("Unexpected result for failed state") that hid the real reason in a CI run. And the Prefect artifacts
@@ -10,6 +12,7 @@ TypeError ("Unexpected result for failed state") that hid the real reason in a C
 
 from __future__ import annotations
 
+import csv
 import errno
 import json
 from pathlib import Path
@@ -56,7 +59,7 @@ def test_a_school_stored_but_not_published_is_named_so(
     else:  # only the kind of failure leaves the school
         assert school["reason"] == (
             "OutputsNotPublished: stored; outputs not published (the file system is read-only) "
-            "(details in the school's own run log)"
+            "(details in the school's run.log)"
         )
 
 
@@ -93,7 +96,7 @@ def test_a_partial_school_is_partial_in_the_trust_with_what_was_not_read(
 
     [school] = result["schools"]
     assert school["status"] == "partial"
-    assert school["reason"] == "not read (details in the school's own run log)"
+    assert school["reason"] == "not read (details in the school's run.log)"
     assert school["exceptions"] is not None and (tmp_path / "out" / "elm-road" / "report.html").exists()
 
 
@@ -113,3 +116,28 @@ def test_the_trust_school_flow_ends_partial_as_its_audit_did(
 
     assert state.is_completed() and state.name == "Partial"
     assert (state.message or "").startswith("partial audit: not read: ")
+
+
+def test_a_school_failing_on_a_worker_leaves_only_its_kind_in_prefect(
+    tmp_path: Path, prefect_api_url: str
+) -> None:
+    from flows.trust import deployed_school_failure, trust_school
+
+    toml = one_school_trust(tmp_path, "schools")
+    pupils = tmp_path / "schools" / "elm-road" / "registers" / "pupils.csv"
+    rows = list(csv.DictReader(pupils.open(encoding="utf-8")))
+    name = rows[0]["status"] = f"{rows[0]['forename']} {rows[0]['surname']}"
+    with pupils.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+    state = trust_school(
+        trust_toml=str(toml), slug="elm-road", out_dir=str(tmp_path / "out"), as_of=AS_OF, return_state=True
+    )
+
+    assert state.is_failed() and name not in (state.message or "")
+    assert deployed_school_failure(state, 60, "schools") == (
+        "AuditFailed: registers refused, nothing was stored (details in the school's run.log)"
+    )
+    assert name in (tmp_path / "out" / "elm-road" / "run.log").read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ import sys
 import time
 import tomllib
 import unicodedata
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 from PIL import Image, ImageOps
 
-from sandbox.school import DATASET_ENTRIES, YEAR_GROUPS, build_labels, build_school, main, write_sample
+from sandbox.school import DATASET_ENTRIES, SIZES, YEAR_GROUPS, build_labels, build_school, main, write_sample
 from sandbox.school.model import age_on, year_index_on
 
 REPO = Path(__file__).resolve().parents[3]
@@ -157,6 +158,15 @@ def test_output_does_not_depend_on_hash_seed_or_process(small: Dataset, tmp_path
 def test_other_seed_gives_another_school() -> None:
     one, two = build_school(1, "small", AS_OF), build_school(2, "small", AS_OF)
     assert (one.info.name, one.pupils[10].surname) != (two.info.name, two.pupils[10].surname)
+
+
+def test_a_size_variant_grows_the_audience_and_keeps_the_registers() -> None:
+    """The trust benchmark's schools of 5,000 followers: a SizeSpec passed for a name."""
+    small = build_school(1, "small", AS_OF)
+    bigger = build_school(1, replace(SIZES["small"], followers=600), AS_OF)
+    assert len(small.x_followers) < 200 < 550 < len(bigger.x_followers)
+    assert [p.surname for p in bigger.pupils] == [p.surname for p in small.pupils]
+    assert bigger.size == "small"
 
 
 def test_cli_writes_and_refuses_a_directory_that_is_not_a_dataset(tmp_path: Path, capsys: Any) -> None:
