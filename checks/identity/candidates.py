@@ -124,16 +124,17 @@ def full_name_matches(c: Collector) -> None:
                         b.text,
                     )
     for source, tokens in (("display name", p.display_tokens), ("username", p.handle_tokens)):
-        for a in tokens:
-            if a.end - a.start != 1 or len(a.key) < 3 or a.key in forenames:
-                continue
-            for b in tokens:
+        shorts = [a for a in tokens if a.end - a.start == 1 and len(a.key) >= 3 and a.key not in forenames]
+        known = [b for b in tokens if b.key in surnames] if shorts else []
+        for a in shorts:
+            for b in known:
                 if b.end <= a.start or a.end <= b.start:
                     _short_form(c, a.key, a.text, b.key, where(p, source), "")
     if not c.matches:
         _split_between_names(c)
+    displayed = {t.text for t in p.display_tokens}
     for chunk in p.chunks:
-        at = where(p, "username" if chunk not in [t.text for t in p.display_tokens] else "display name")
+        at = where(p, "username" if chunk not in displayed else "display name")
         for i in range(2, len(chunk) - 1):
             first, last = squeeze(chunk[:i]), squeeze(chunk[i:])
             extra = f' (run together in "{chunk}")'
@@ -150,7 +151,8 @@ def _short_form(c: Collector, short: str, written: str, surname: str, at: str, e
     if surname not in c.index.by_surname or short == surname or short in c.index.by_surname:
         return  # a known surname is not a forename cut short ("SShah": Shah, not Shahid)
     c.index.stats.lookups += 1
-    for full in c.index.forenames_by_start.get(short, ()):
+    # Sorted: a set's order changes with the process's hash seed, and candidate order orders the evidence.
+    for full in sorted(c.index.forenames_by_start.get(short, ())):
         for form, s_how in c.index.full.get((full, surname), ()):
             if s_how != "surname exact":
                 continue
@@ -179,7 +181,7 @@ def fuzzy_surname_matches(c: Collector) -> None:
     for b in tokens:
         if b.end - b.start != 1 or b.key in c.index.by_surname:
             continue
-        for near in c.index.near_surnames(b.key):
+        for near in sorted(c.index.near_surnames(b.key)):
             similarity = fuzz.ratio(b.key, near)
             for a in tokens:
                 if a.end <= b.start or b.end <= a.start:
