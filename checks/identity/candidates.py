@@ -124,17 +124,16 @@ def full_name_matches(c: Collector) -> None:
                         b.text,
                     )
     for source, tokens in (("display name", p.display_tokens), ("username", p.handle_tokens)):
-        shorts = [a for a in tokens if a.end - a.start == 1 and len(a.key) >= 3 and a.key not in forenames]
-        known = [b for b in tokens if b.key in surnames] if shorts else []
-        for a in shorts:
-            for b in known:
+        for a in tokens:
+            if a.end - a.start != 1 or len(a.key) < 3 or a.key in forenames:
+                continue
+            for b in tokens:
                 if b.end <= a.start or a.end <= b.start:
                     _short_form(c, a.key, a.text, b.key, where(p, source), "")
     if not c.matches:
         _split_between_names(c)
-    displayed = {t.text for t in p.display_tokens}
     for chunk in p.chunks:
-        at = where(p, "username" if chunk not in displayed else "display name")
+        at = where(p, "username" if chunk not in [t.text for t in p.display_tokens] else "display name")
         for i in range(2, len(chunk) - 1):
             first, last = squeeze(chunk[:i]), squeeze(chunk[i:])
             extra = f' (run together in "{chunk}")'

@@ -45,7 +45,7 @@ def declared_reading(index: RegisterIndex, member: dict[str, Any]) -> Resolution
         staff = index.staff_by_name.get(
             (
                 squeeze(fold_name(person.forename).replace(" ", "")),
-                squeeze(person.surname_plain),
+                squeeze(fold_name(person.surname).replace(" ", "")),
             )
         )
         if staff is not None:

@@ -13,7 +13,7 @@ from checks.identity.candidates import Collector
 from checks.identity.evidence import form_note, where
 from checks.identity.profile import Profile
 from checks.identity.register import Form, Person, age_on
-from checks.identity.text import squeeze
+from checks.identity.text import fold_name, squeeze
 from checks.identity.weights import BASE, NICKNAME_PARTIAL
 
 # Words that go with an age or year group ("Lily Y4", "Sam yr 5", "Ava age 9"), not a second name.
@@ -69,7 +69,7 @@ def partial_matches(c: Collector) -> None:
                     continue
                 if len(b.key) >= 3 and len(a.key) > 1:  # "harry_robin_y4": a surname cut short
                     for form in _pupil_forms(c, a.key):
-                        surname = form.person.surname_plain
+                        surname = fold_name(form.person.surname).replace(" ", "")
                         if surname.startswith(b.text) and surname != b.text:
                             c.add(
                                 form.person,
@@ -82,7 +82,7 @@ def partial_matches(c: Collector) -> None:
                     for form in _pupil_forms(c, a.key):
                         if (
                             squeeze(form.person.surname.lower())[:1] == b.key
-                            or form.person.surname_initial == b.key
+                            or fold_name(form.person.surname)[:1] == b.key
                         ):
                             c.add(
                                 form.person,
@@ -120,7 +120,7 @@ def partial_matches(c: Collector) -> None:
         if alone and named and (len(named) == 1 or source == "username") and len(named[0].key) >= shortest:
             a = named[0]
             for form in _pupil_forms(c, a.key):
-                if a.key in initials and form.person.surname_initial not in initials[a.key]:
+                if a.key in initials and fold_name(form.person.surname)[:1] not in initials[a.key]:
                     continue  # "Elsie" with "ElsieW2017": an Elsie whose surname starts otherwise is contradicted
                 if not p.school and not _an_age_cue_fits(form.person, p, c.index.as_of):
                     continue  # scoring would drop it (no cue to check it against): not worth a candidate
@@ -137,7 +137,7 @@ def partial_matches(c: Collector) -> None:
             forms = _pupil_forms(c, squeeze(chunk[:i]))
             rest = chunk[i:]
             for form in forms:
-                surname = form.person.surname_plain
+                surname = fold_name(form.person.surname).replace(" ", "")
                 if len(rest) >= 3 and surname.startswith(rest) and surname != rest:
                     c.add(
                         form.person,
@@ -164,7 +164,7 @@ def partial_matches(c: Collector) -> None:
         # "JessS2016" splits to "jess" + "s" above; "jesss" (forename + initial run together) needs this.
         if len(chunk) >= 4:
             for form in _pupil_forms(c, squeeze(chunk[:-1])):
-                if form.person.surname_initial == chunk[-1] and squeeze(chunk) != form.key:
+                if fold_name(form.person.surname)[:1] == chunk[-1] and squeeze(chunk) != form.key:
                     c.add(
                         form.person,
                         "forename_initial",
@@ -211,7 +211,7 @@ def _staff_forename_initial(c: Collector) -> None:
                     continue
                 c.index.stats.lookups += 1
                 for form in c.index.staff_by_forename.get(a.key, ()):
-                    if form.person.surname_initial == b.key:
+                    if fold_name(form.person.surname)[:1] == b.key:
                         c.add(
                             form.person,
                             "forename_initial",

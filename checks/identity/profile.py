@@ -6,24 +6,21 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from checks.identity.cues import Cue, age_cues
 from checks.identity.register import Person, RegisterIndex
 from checks.identity.text import TITLES, fold_name, split_username, squeeze
 
 _GLUED_YEAR = re.compile(r"^([a-z]+?)(?:year|yr|y)\d{1,2}$")
-_TITLES_IN_ORDER = sorted(TITLES)
 
 
 def _split_digits(handle: str) -> list[str]:
     return list(split_username(handle)[1][-1:]) if handle else []
 
 
-class Token(NamedTuple):
-    """A name part as written, its comparable key, and the word positions it spans (a tuple: made by the
-    hundred thousand, it is much cheaper to build than a frozen dataclass)."""
-
+@dataclass(frozen=True)
+class Token:
     key: str
     text: str
     start: int
@@ -88,12 +85,11 @@ def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
     if title:
         words = words[1:]
     split_words, _ = split_username(handle) if handle else ((), ())
-    folded_handle = fold_name(handle)
-    unsplit = folded_handle.split()
+    unsplit = fold_name(handle).split()
     handle_words = list(dict.fromkeys([*split_words, *unsplit]))
     chunks = [w for w in handle_words if len(w) >= 4]
     # "tcoxy3", "jsmithyr5": a year group glued on in lower case; the name is the chunk without it.
-    glued = _GLUED_YEAR.search(folded_handle.replace(" ", "") + "".join(_split_digits(handle)))
+    glued = _GLUED_YEAR.search(fold_name(handle).replace(" ", "") + "".join(_split_digits(handle)))
     if glued and len(glued.group(1)) >= 4:
         chunks.append(glued.group(1))
     if len(words) == 1 and len(words[0]) >= 5:
@@ -103,7 +99,7 @@ def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
         handle_titles.append((split_words[0], Token(squeeze(split_words[1]), split_words[1], 1, 2)))
     elif split_words:
         first = split_words[0]
-        for prefix in _TITLES_IN_ORDER:
+        for prefix in sorted(TITLES):
             rest = first[len(prefix) :]
             if first.startswith(prefix) and len(rest) >= 3:
                 handle_titles.append((prefix, Token(squeeze(rest), rest, 0, 1)))

@@ -120,16 +120,6 @@ class Person:
     def full_name(self) -> str:
         return f"{self.forename} {self.surname}"
 
-    # Read for every candidate of a common forename: computed once per person, not once per profile.
-    @functools.cached_property
-    def surname_plain(self) -> str:
-        """The surname folded and joined: 'Hamilton Price' -> 'hamiltonprice'."""
-        return fold_name(self.surname).replace(" ", "")
-
-    @functools.cached_property
-    def surname_initial(self) -> str:
-        return fold_name(self.surname)[:1]
-
 
 @dataclass(frozen=True)
 class Form:

@@ -118,7 +118,7 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
         m.score += AGE_CUE + MORE_AGE_CUES * (len(agreeing) - 1)
         m.reasons[:0] = agreeing
     if m.method in ("forename_only", "forename_initial") and profile.handle:
-        start = person.surname_plain[:3]
+        start = fold_name(person.surname).replace(" ", "")[:3]
         if len(start) == 3 and start in fold_name(profile.handle).replace(" ", ""):
             m.score += SURNAME_START_IN_USERNAME
             m.reasons.append(f'username holds the start of the surname ("{start}")')
