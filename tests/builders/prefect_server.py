@@ -32,11 +32,11 @@ def api_get(url: str, timeout: float = 10) -> object:
         return json.loads(response.read())
 
 
-def api_post(url: str, body: dict[str, object]) -> object:
+def api_post(url: str, body: dict[str, object], timeout: float = 10) -> object:
     request = urllib.request.Request(
         url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())
 
 
