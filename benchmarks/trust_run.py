@@ -133,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         "--followers", type=int, default=None, help="followers per school (default: the size's)"
     )
     args = parser.parse_args(argv)
+    from sandbox.school import SIZES
+
+    followers = args.followers or SIZES[args.size].followers
     root = Path(tempfile.mkdtemp(prefix="socialaudit-trust-bench-"))
     try:
         schools = make_schools(root, args.schools, args.size, args.followers)
@@ -141,9 +144,6 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(root, ignore_errors=True)
     best = min(rounds, key=lambda r: r["ratio"])
-    from sandbox.school import SIZES
-
-    followers = args.followers or SIZES[args.size].followers
     print(
         json.dumps(
             {"schools": args.schools, "size": args.size, "followers_per_school": followers, "rounds": rounds},
@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     verdict = "meets" if best["ratio"] < TARGET else "misses"
     print(
-        f"{args.schools} schools ({args.schools * followers:,} followers): one by one {best['singles_s']} s, as a trust {best['trust_s']} s = "
+        f"{args.schools} schools ({args.schools * followers:,} followers): one by one {best['singles_s']} s, "
+        f"as a trust {best['trust_s']} s = "
         f"{best['ratio']}x ({verdict} the < {TARGET}x goal); peak {best['trust_peak_mb']} MB "
         f"(single runs {best['single_peak_mb']} MB)"
     )

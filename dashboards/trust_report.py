@@ -32,6 +32,9 @@ SUMMARY_FIELDS = (
 )
 
 
+DETAILS_IN_THE_SCHOOL = " (details in the school's run.log)"
+
+
 def trust_level_reason(error: BaseException | str, controller: str) -> str:
     """Why a school's audit did not complete, as the trust may keep it. Where each school is its own data
     controller only the kind of failure leaves the school (a refused register's message quotes the cell, which
@@ -41,7 +44,7 @@ def trust_level_reason(error: BaseException | str, controller: str) -> str:
         return message[:500]
     kind = "" if isinstance(error, str) else type(error).__name__ + ": "
     head = message.split(":", 1)[0].strip()
-    return (kind + head)[:120] + " (details in the school's run.log)"
+    return (kind + head)[:120] + DETAILS_IN_THE_SCHOOL
 
 
 def school_counts(school_out: Path) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from typing import ParamSpec, TypeVar
 
 from prefect.settings import PREFECT_LOGGING_TO_API_ENABLED, temporary_settings
 
-from dashboards.trust_report import trust_level_reason
+from dashboards.trust_report import DETAILS_IN_THE_SCHOOL, trust_level_reason
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -50,6 +50,7 @@ class _SchoolRunLog(logging.FileHandler):
     """The records of one school's context (a trust runs several schools at once, in threads)."""
 
     def __init__(self, path: Path) -> None:
+        # Created owner-only before logging opens it: FileHandler would create it with the process's umask.
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
         super().__init__(path, mode="w", encoding="utf-8")
         self.path = path
@@ -64,6 +65,11 @@ _OUTSIDE = _OnlyOutsideSchools()
 
 def is_kept() -> bool:
     return _RUN_LOG.get() is not None
+
+
+def kind_only_when_kept(message: str, kind: str) -> str:
+    """A message for a state Prefect stores: inside `kept_in_school`, its kind only (the rest is in run.log)."""
+    return kind + DETAILS_IN_THE_SCHOOL if is_kept() else message
 
 
 def _withheld(error: BaseException) -> DetailsWithheld:

@@ -68,9 +68,8 @@ def _run_school(
     """The weekly audit of one school in its lake, as a child flow run: its final state once it completed (plain,
     or named Partial); raises as the weekly audit failed. Where each school is its own data controller, the run
     is kept in the school: its log in `<out>/<slug>/run.log`, only the kind of a failure in Prefect's states."""
-    if controller != "schools":
-        return _audit_in_lake(school, locator, school_out, as_of)
-    with kept_in_school(school_out / RUN_LOG):
+    kept = kept_in_school(school_out / RUN_LOG) if controller == "schools" else contextlib.nullcontext()
+    with kept:
         return _audit_in_lake(school, locator, school_out, as_of)
 
 
@@ -147,12 +146,10 @@ def audit_school(
         state = _run_school(
             school, school_locator_for(trust_toml, school.slug), school_out, as_of, controller
         )
-    except DetailsWithheld as withheld:
-        outcome.update(status="failed", reason=str(withheld))
-        logger.warning("%s: failed (%s)", school.slug, outcome["reason"])
-        return outcome
     except Exception as error:
-        outcome.update(status="failed", reason=trust_level_reason(error, controller))
+        # A school kept in itself raised only its kind of failure: that is the reason as the trust keeps it.
+        reason = str(error) if isinstance(error, DetailsWithheld) else trust_level_reason(error, controller)
+        outcome.update(status="failed", reason=reason)
         logger.warning("%s: failed (%s)", school.slug, outcome["reason"])
         return outcome
     return _completed(outcome, school_out, _not_read(state), controller)

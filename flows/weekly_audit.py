@@ -41,7 +41,7 @@ from flows.offline import Endpoints, endpoints
 from flows.prefect_artifacts import attach_week_artifacts
 from flows.publish_email import email_summary
 from flows.run_settings import audit_settings, retry_policy
-from flows.school_run_log import is_kept, withheld_in_trust
+from flows.school_run_log import kind_only_when_kept, withheld_in_trust
 from flows.stream_reading import fingerprint_one, read_x_account, set_aside_refused, stream_statuses
 from warehouse.db import use_encryption_key
 from warehouse.snapshot import check_room, open_snapshot, publish_snapshot_from
@@ -346,5 +346,5 @@ def _not_published(result: dict[str, Any], failure: BaseException) -> State:
     db, out, cause = Path(result["db"]), Path(result["out"]), io_cause(failure)
     message = not_published_message(db, out, result["as_of"], cause, config)
     get_run_logger().error(message)
-    stored = "stored; outputs not published (details in the school's run.log)" if is_kept() else message
+    stored = kind_only_when_kept(message, kind="stored; outputs not published")
     return Failed(name="NotPublished", message=stored, data={**result, "not_published": message})

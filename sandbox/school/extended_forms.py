@@ -5,8 +5,9 @@ default one plus these followers, drawn from a random stream of their own (build
 form the default generator lacks: usernames built from an initial, a surname and a glued year group or a
 two-digit birth year; a forename cut short; a full name only in the username; ALL CAPS with emoji; a forename
 with a year group or the school in the bio; a hobby given as a job ("Lego builder"); staff as "Mrs_Robinson" or
-"Sarah R" with the role; misspellings and transliterations; and the look-alikes a careful reader rules out (a staff namesake who lives and works
-elsewhere, an adult namesake of a pupil whose bio is an adult's life, a child at another school).
+"Sarah R" with the role; misspellings and transliterations; and the look-alikes a careful reader rules out (a
+staff namesake who lives and works elsewhere, an adult namesake of a pupil whose bio is an adult's life, a child
+at another school).
 """
 
 from __future__ import annotations

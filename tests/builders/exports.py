@@ -37,6 +37,16 @@ def write_rows(path: Path, header: list[str], rows: list[list[str]], **dialect: 
     path.write_bytes(data)
 
 
+def refuse_a_pupil_by_name(registers: Path) -> str:
+    """pupils.csv with the first pupil's name as their status: a refusal that quotes the cell quotes a name.
+    Returns the name (to search for where it must not be)."""
+    header, rows = read_rows(registers / "pupils.csv")
+    name = f"{rows[0][header.index('forename')]} {rows[0][header.index('surname')]}"
+    rows[0][header.index("status")] = name
+    write_rows(registers / "pupils.csv", header, rows)
+    return name
+
+
 def cp1252_safe(text: str) -> str:
     """The name as a cp1252 file can hold it: letters outside cp1252 lose their accent (Ł -> L)."""
     out = []

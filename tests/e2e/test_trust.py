@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from sandbox.school import write_sample
+from tests.builders.exports import refuse_a_pupil_by_name
 from tests.builders.paths import CHECK_OUTPUTS
 from tests.builders.prefect_records import records_of_trust_runs
 from warehouse import lake
@@ -26,19 +27,6 @@ AS_OF = "2026-11-16"
 GOOD = {"north-lane": 21, "st-brides": 22, "millbrook": 23}
 BROKEN = "hollybank"
 OUTPUTS = ("exceptions.json", "resolved.json", "exceptions.csv")
-
-
-def break_register(dataset: Path) -> str:
-    """A pupils.csv the run must refuse, whose refusal quotes a pupil's name (an unknown status)."""
-    path = dataset / "registers" / "pupils.csv"
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    name = f"{rows[0]['forename']} {rows[0]['surname']}"
-    rows[0]["status"] = name
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return name
 
 
 def people(dataset: Path) -> set[str]:
@@ -61,7 +49,7 @@ def trust(tmp_path_factory: pytest.TempPathFactory, socialaudit: Any) -> dict[st
     root = tmp_path_factory.mktemp("trust")
     for slug, seed in {**GOOD, BROKEN: 24}.items():
         write_sample(root / "schools" / slug, seed=seed, size="small")
-    broken_name = break_register(root / "schools" / BROKEN)
+    broken_name = refuse_a_pupil_by_name(root / "schools" / BROKEN / "registers")
     entries = "".join(f'[[schools]]\nsandbox = "schools/{slug}"\n' for slug in [*GOOD, BROKEN])
     (root / "trust.toml").write_text(
         f'[trust]\nname = "Riverside Learning Trust"\ncontroller = "schools"\nparallel = 2\n\n{entries}',

@@ -12,7 +12,6 @@ TypeError ("Unexpected result for failed state") that hid the real reason in a C
 
 from __future__ import annotations
 
-import csv
 import errno
 import json
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 
 from sandbox.school import write_sample
+from tests.builders.exports import refuse_a_pupil_by_name
 
 AS_OF = "2026-11-16"
 
@@ -124,13 +124,7 @@ def test_a_school_failing_on_a_worker_leaves_only_its_kind_in_prefect(
     from flows.trust import deployed_school_failure, trust_school
 
     toml = one_school_trust(tmp_path, "schools")
-    pupils = tmp_path / "schools" / "elm-road" / "registers" / "pupils.csv"
-    rows = list(csv.DictReader(pupils.open(encoding="utf-8")))
-    name = rows[0]["status"] = f"{rows[0]['forename']} {rows[0]['surname']}"
-    with pupils.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    name = refuse_a_pupil_by_name(tmp_path / "schools" / "elm-road" / "registers")
 
     state = trust_school(
         trust_toml=str(toml), slug="elm-road", out_dir=str(tmp_path / "out"), as_of=AS_OF, return_state=True
