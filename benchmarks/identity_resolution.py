@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from checks.identity import RegisterIndex, resolve_identities
+from checks.identity.processes import process_count, usable_cores
 from checks.registers import PARENTS_SCHEMA, PUPILS_SCHEMA, STAFF_SCHEMA
 from sandbox.school.names import COMMUNITIES
 
@@ -170,21 +171,28 @@ def main() -> None:
     finished = time.perf_counter()
     cpu = time.process_time() - cpu_started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # Helpers (checks/identity/processes.py) run alongside this process: their peak counts on top of its own.
+    helper_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    processes = process_count(audience.height)
     all_pairs = audience.height * (pupils.height + staff.height + parents.height)
     comparisons = index.stats.lookups + index.stats.candidates
     kinds = dict(resolved.group_by("person_kind").len().iter_rows())
     print(
         f"  index built in {indexed - started:.1f} s; resolved in {finished - indexed:.1f} s; "
-        f"wall {finished - started:.1f} s (CPU {cpu:.1f} s; the rest is waiting for a shared core)"
+        f"wall {finished - started:.1f} s (CPU of this process {cpu:.1f} s; helper processes work beside it)"
     )
-    print(f"  peak memory (max RSS of this process, generation included) {peak_mb:,.0f} MB")
+    print(
+        f"  {processes} process(es) on {usable_cores()} usable core(s); peak memory (max RSS) {peak_mb:,.0f} MB in "
+        f"this process (generation included) + {helper_mb:,.0f} MB in the largest helper = "
+        f"{peak_mb + helper_mb:,.0f} MB at most"
+    )
     print(
         f"  comparisons: {index.stats.lookups:,} blocking-table lookups + {index.stats.candidates:,} candidates "
         f"scored = {comparisons:,} ({comparisons / audience.height:.1f} per profile; all pairs would be "
         f"{all_pairs:,})"
     )
     print(f"  resolved: {kinds}")
-    if finished - started > 60 or peak_mb > 2048:
+    if finished - started > 60 or peak_mb + helper_mb > 2048:
         raise SystemExit("identity resolution benchmark over budget (60 s, 2 GB)")
 
 

@@ -132,6 +132,15 @@ def validate(frames: dict[str, pl.DataFrame], as_of: date) -> list[SuiteResult]:
         return [_run_suite(gx, data_source, name, frames[name], SUITES[name](as_of)) for name in names]
 
 
+def prepare() -> None:
+    """Import great-expectations and build its context now (~4 s together), so that the first validation does
+    not wait for them: for a caller with time to spare, such as the program while Prefect's server starts."""
+    import great_expectations as gx
+
+    with _GX_LOCK:
+        _data_source(gx)
+
+
 def _data_source(gx: Any) -> Any:
     if "data_source" not in _GX_CACHE:
         from great_expectations.data_context.types.base import ProgressBarsConfig

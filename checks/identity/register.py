@@ -195,6 +195,28 @@ def form_specs(forename: str, preferred: str | None) -> tuple[tuple[str, str, st
     return tuple(forms.values())
 
 
+@dataclass(frozen=True, eq=False)
+class IndexRecipe:
+    """What a RegisterIndex is built from: enough for another process to build the same index."""
+
+    pupils: pl.DataFrame
+    staff: pl.DataFrame
+    parents: pl.DataFrame
+    as_of: date
+    school_name: str
+    official_handles: tuple[str, ...]
+
+    def build(self) -> RegisterIndex:
+        return RegisterIndex(
+            self.pupils,
+            self.staff,
+            self.parents,
+            self.as_of,
+            school_name=self.school_name,
+            official_handles=self.official_handles,
+        )
+
+
 class RegisterIndex:
     """Everyone in the registers, blocked for lookups: declared handles, (forename form, surname) pairs,
     surnames (for initial + surname), forenames of pupils (for forename + year-group cues)."""
@@ -209,6 +231,7 @@ class RegisterIndex:
         official_handles: tuple[str, ...] = (),
     ) -> None:
         self.as_of = as_of
+        self.recipe = IndexRecipe(pupils, staff, parents, as_of, school_name, tuple(official_handles))
         self.stats = Stats()
         self.school_phrases, self.school_initials = (
             school_words(school_name) if school_name else (set(), set())

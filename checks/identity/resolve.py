@@ -7,6 +7,8 @@ every weight in weights.py.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -15,8 +17,9 @@ from checks.identity.candidates import Collector, full_name_matches, fuzzy_surna
 from checks.identity.cues import adult_cues, other_school_cues, school_cues
 from checks.identity.decision import Resolution, decide, declared_reading
 from checks.identity.partial import partial_matches
+from checks.identity.processes import in_processes, process_count, slice_bounds
 from checks.identity.profile import parse_profile
-from checks.identity.register import RegisterIndex
+from checks.identity.register import IndexRecipe, RegisterIndex
 from checks.identity.scoring import place_words, score_all, teaches
 
 RESOLVED_KINDS = ("pupil", "former_pupil", "staff_personal", "staff_official", "parent", "unknown")
@@ -64,13 +67,70 @@ def resolve_member(index: RegisterIndex, member: dict[str, Any]) -> Resolution:
     return decide(kept, [m for m in matches if m.ruled_out])
 
 
-def resolve_identities(audience: pl.DataFrame, index: RegisterIndex) -> pl.DataFrame:
-    """One row per audience member: the best register reading (or unknown) with confidence and evidence."""
-    rows = []
+def resolve_identities(
+    audience: pl.DataFrame, index: RegisterIndex, processes: int | None = None
+) -> pl.DataFrame:
+    """One row per audience member: the best register reading (or unknown) with confidence and evidence.
+
+    `processes`: how many processes resolve it (default: one, or one per core for a large audience; see
+    processes.py). The rows are the same however many."""
     seen = _what_each_subject_shows(audience)
     if "location" in audience.columns:
         index.learn_locality(audience["location"].drop_nulls().to_list(), place_words)
-    for member in audience.iter_rows(named=True):
+    count = process_count(audience.height) if processes is None else processes
+    if count <= 1:
+        return _resolve_frame(index, audience, seen)
+    parts = [
+        (part, _seen_in(part, seen))
+        for part in (audience.slice(start, length) for start, length in slice_bounds(audience.height, count))
+    ]
+    shared = _Shared(index.recipe, frozenset(index.locality))
+    # This process's own part counts its work in index.stats as it goes (0, 0 here); the helpers' is added.
+    results = in_processes(
+        lambda part: (_resolve_frame(index, *part), 0, 0), _resolve_elsewhere, shared, parts
+    )
+    for _, lookups, candidates in results:
+        index.stats.lookups += lookups
+        index.stats.candidates += candidates
+    return pl.concat([frame for frame, _, _ in results])
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every helper process needs besides its part: the index's recipe and the area learnt from the whole
+    audience."""
+
+    recipe: IndexRecipe
+    locality: frozenset[str]
+
+
+_Seen = dict[tuple[str, str], dict[str, str]]
+
+
+def _seen_in(part: pl.DataFrame, seen: _Seen) -> _Seen:
+    """What the subjects of `part` show in any row of the audience (some of those rows in other parts)."""
+    keys = zip(part["platform"].to_list(), part["subject_id"].to_list(), strict=True)
+    return {key: seen[key] for key in keys if key in seen}
+
+
+def _resolve_elsewhere(shared: _Shared, part: tuple[pl.DataFrame, _Seen]) -> tuple[pl.DataFrame, int, int]:
+    """A helper's part: its identities (a frame crosses between processes far smaller than rows would) and the
+    work they took (lookups, candidates scored)."""
+    index = shared.recipe.build()
+    index.locality = set(shared.locality)
+    identities = _resolve_frame(index, *part)
+    return identities, index.stats.lookups, index.stats.candidates
+
+
+def _resolve_frame(index: RegisterIndex, audience: pl.DataFrame, seen: _Seen) -> pl.DataFrame:
+    return pl.DataFrame(_resolve_rows(index, audience.iter_rows(named=True), seen), schema=IDENTITY_COLUMNS)
+
+
+def _resolve_rows(
+    index: RegisterIndex, members: Iterable[dict[str, Any]], seen: _Seen
+) -> list[dict[str, Any]]:
+    rows = []
+    for member in members:
         # Read as one profile; the row still says what this relation showed.
         kind, person, confidence, evidence = resolve_member(
             index, _with_what_its_other_rows_show(member, seen)
@@ -92,7 +152,7 @@ def resolve_identities(audience: pl.DataFrame, index: RegisterIndex) -> pl.DataF
                 "date_of_birth": person.date_of_birth if person else None,
             }
         )
-    return pl.DataFrame(rows, schema=IDENTITY_COLUMNS)
+    return rows
 
 
 def _shows_a_handle(name: str | None) -> bool:

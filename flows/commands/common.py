@@ -31,27 +31,36 @@ def prefect_defaults() -> None:
 
 
 def _start_prefect_early() -> Callable[[], None]:
-    """With no PREFECT_API_URL the flow call would first wait ~9 s, idle, for Prefect's temporary server. Start that
-    server now, in the background, and import great-expectations (~4-10 s) meanwhile; returns a function that waits
-    until the server is up, so the flow call finds it running (the server is one per process: Prefect reuses it)."""
+    """With no PREFECT_API_URL the flow call would first wait ~6-9 s, idle, for Prefect's temporary server. Start
+    that server now, and import the audit and build great-expectations' context (~4-5 s) while it boots in its own
+    process; returns a function that waits until the server is up, so the flow call finds it running (the server is
+    one per process: Prefect reuses it)."""
     import threading
 
     from prefect.settings import PREFECT_API_URL
 
     if PREFECT_API_URL.value():
         return lambda: None
+    try:
+        # Imported here, alone (~2 s): imports share one interpreter lock, and done beside the audit's own imports
+        # this one took three times as long, all of it before the server process could even be launched.
+        # prefect.main sets up Prefect's logging, as `from prefect import flow` does: the server's lines show.
+        import prefect.main  # noqa: F401
+        from prefect.server.api.server import SubprocessASGIServer
+    except Exception:  # met again, and reported, when the flow call starts the server itself
+        return lambda: None
 
     def start_server() -> None:
-        from prefect.server.api.server import SubprocessASGIServer
-
         # A failure here is met again, and reported, when the flow call starts the server itself.
         with contextlib.suppress(Exception):
             SubprocessASGIServer().start()
 
     def warm() -> None:
-        # A failed import here is raised again by the task's own import, where it is reported.
+        # A failure here is met again by the validation itself, where it is reported.
         with contextlib.suppress(Exception):
-            import great_expectations  # noqa: F401
+            from checks.validation import prepare
+
+            prepare()
 
     starter = threading.Thread(target=start_server, name="socialaudit-prefect-server", daemon=True)
     starter.start()
@@ -80,6 +89,9 @@ def run_audit(school_toml: Path, db: Path, out: Path, as_of: date | None, sandbo
     # _sync: called from a thread that runs an event loop (a Playwright test, a notebook), Prefect would hand
     # back a coroutine instead of the result.
     result = state.result(raise_on_failure=False, _sync=True)  # type: ignore[call-overload]
+    from warehouse import lake
+
+    lake.release()  # a lake warehouse's writer, kept open for the run's several connections
     if isinstance(result, BaseException):
         raise result
     return dict(result)
