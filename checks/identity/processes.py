@@ -1,8 +1,9 @@
 """A large audience resolved on several cores at once.
 
 Resolution is plain Python, one profile at a time, so one process uses one core: a trust-sized audience (250k
-profiles) took about a minute on one. Above PROFILES_PER_PROCESS profiles per core the audience is cut into
-contiguous slices; this process resolves the first with its own index while helper processes resolve the others,
+profiles) took about a minute on one. With PROFILES_PER_PROCESS profiles for each of two processes or more, and two
+usable cores, the audience is cut into contiguous slices (MOST_PROCESSES at most, for memory); this process
+resolves the first with its own index while helper processes resolve the others,
 each with an index built from the same register frames (`IndexRecipe`) and given the locality this process learnt
 from the whole audience. Rows come back in audience order, so the result is the one a single process gives
 (tests/checks/identity/test_processes.py compares them).
@@ -22,8 +23,10 @@ from typing import TypeVar
 # A helper costs ~4 s before its first profile (a new interpreter, imports, building the index: 2.5 s for 70k
 # register people); under ~50k profiles (~12 s of work) per process that start-up eats most of what it saves.
 PROFILES_PER_PROCESS = 50_000
-# Past four the gain is small and each helper holds its own index (~400 MB at trust size).
-MOST_PROCESSES = 4
+# Each helper holds its own index and imports: ~790 MB at trust size (250k profiles, 70k register people), beside
+# this process's ~970 MB. Two processes keep that under the 2 GB budget (benchmarks/identity_resolution.py) and
+# already bring the time well under its 60 s; more would trade memory a school's server may not have for speed.
+MOST_PROCESSES = 2
 
 Shared = TypeVar("Shared")
 Part = TypeVar("Part")

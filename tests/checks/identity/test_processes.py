@@ -83,7 +83,12 @@ def test_several_processes_resolve_exactly_as_one(processes: int) -> None:
 
 def test_a_school_sized_audience_stays_in_one_process() -> None:
     assert process_count(5_000) == 1
-    assert process_count(PROFILES_PER_PROCESS - 1) == 1
+    assert process_count(2 * PROFILES_PER_PROCESS - 1) == 1
+
+
+def test_never_more_than_two_indexes_in_memory() -> None:
+    # Each helper builds its own index (~790 MB at trust size): the 2 GB budget allows one helper.
+    assert process_count(10_000_000) in (1, 2)
 
 
 def test_slices_cover_every_row_in_order() -> None:
