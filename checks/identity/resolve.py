@@ -72,8 +72,8 @@ def resolve_identities(
 ) -> pl.DataFrame:
     """One row per audience member: the best register reading (or unknown) with confidence and evidence.
 
-    `processes`: how many processes resolve it (default: one, or one per core for a large audience; see
-    processes.py). The rows are the same however many."""
+    `processes`: how many processes resolve it (default: one, or two for an audience of 100k profiles or more on
+    two cores or more; see processes.py). The rows are the same however many."""
     seen = _what_each_subject_shows(audience)
     if "location" in audience.columns:
         index.learn_locality(audience["location"].drop_nulls().to_list(), place_words)
