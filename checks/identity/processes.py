@@ -2,11 +2,11 @@
 
 Resolution is plain Python, one profile at a time, so one process uses one core: a trust-sized audience (250k
 profiles) took about a minute on one. With PROFILES_PER_PROCESS profiles for each of two processes or more, and two
-usable cores, the audience is cut into contiguous slices (MOST_PROCESSES at most, for memory); this process
-resolves the first with its own index while helper processes resolve the others,
-each with an index built from the same register frames (`IndexRecipe`) and given the locality this process learnt
-from the whole audience. Rows come back in audience order, so the result is the one a single process gives
-(tests/checks/identity/test_processes.py compares them).
+usable cores, the audience is cut into contiguous slices (MOST_PROCESSES at most, for memory). This process
+resolves the first with its own index while helper processes resolve the others, each with an index built from the
+same register frames (`IndexRecipe`) and given the locality this process learnt from the whole audience. Rows come
+back in audience order, so the result is the one a single process gives (tests/checks/identity/test_processes.py
+compares them).
 
 Helpers are spawned, never forked: the caller may hold Prefect's and polars' threads, which a fork would copy
 mid-lock. A helper that fails raises its error here, and the run fails as it would have in one process.

@@ -10,7 +10,7 @@ from flows.commands.common import audit_outcome, iso_date, run_audit
 NAME = "run"
 HELP = "run the weekly audit"
 # Every warehouse connection is closed when `run_audit` returns: the program may skip the interpreter's teardown
-# (flows/cli.py `_leave_without_teardown`).
+# (flows/cli.py `ExitWithoutTeardown`).
 LEAVES_WITHOUT_TEARDOWN = True
 
 
