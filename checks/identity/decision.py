@@ -11,8 +11,8 @@ from typing import Any
 
 from checks.identity import evidence
 from checks.identity.profile import Match
-from checks.identity.register import KIND_PRECEDENCE, Person, RegisterIndex, normalise_handle
-from checks.identity.text import fold_name, squeeze
+from checks.identity.register import KIND_PRECEDENCE, Person, RegisterIndex, declared_key
+from checks.identity.text import name_key
 from checks.identity.weights import (
     CEILING,
     DECLARED,
@@ -30,24 +30,15 @@ Resolution = tuple[str, Person | None, float, str]
 def declared_reading(index: RegisterIndex, member: dict[str, Any]) -> Resolution | None:
     """The reading of a handle (X) or channel id (YouTube) declared in a register, or None when none is."""
     platform = member["platform"]
-    declared_key = (
-        (platform, normalise_handle(platform, member["handle"] or ""))
-        if platform == "x"
-        else (platform, member["subject_id"])
-    )
+    key = declared_key(platform, member["handle"], member["subject_id"])
     index.stats.lookups += 1
-    if declared_key not in index.by_handle:
+    if key not in index.by_handle:
         return None
-    person, kind, source = index.by_handle[declared_key]
+    person, kind, source = index.by_handle[key]
     shown = f"@{member['handle']}" if platform == "x" else member["subject_id"]
     said = evidence.declared(platform, shown, source, person)
     if kind == "parent":
-        staff = index.staff_by_name.get(
-            (
-                squeeze(fold_name(person.forename).replace(" ", "")),
-                squeeze(fold_name(person.surname).replace(" ", "")),
-            )
-        )
+        staff = index.staff_by_name.get((name_key(person.forename), name_key(person.surname)))
         if staff is not None:
             # One person in both registers: a personal account is still a staff account (DESIGN.md §5.6).
             return (

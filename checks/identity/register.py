@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -92,6 +92,13 @@ def normalise_handle(platform: str, handle: str) -> str:
     if platform == "youtube" and handle.startswith("UC"):
         return handle
     return handle.strip().lstrip("@").lower()
+
+
+def declared_key(platform: str, handle: str | None, subject_id: str) -> tuple[str, str]:
+    """The key a register declares an account under: the handle on X, the channel id on YouTube."""
+    if platform == "x":
+        return (platform, normalise_handle(platform, handle or ""))
+    return (platform, subject_id)
 
 
 def academic_year(day: date) -> int:
@@ -239,6 +246,9 @@ class RegisterIndex:
         self.official_handles = {normalise_handle("x", h) for h in official_handles}
         # Place words common among the audience's locations: the school's area (set by `learn_locality`).
         self.locality: set[str] = set()
+        # (platform, staff id) -> a declared personal account of theirs the audience holds, as shown (set by
+        # `learn_staff_accounts_present`).
+        self.staff_accounts_present: dict[tuple[str, str], str] = {}
         self.by_handle: dict[tuple[str, str], tuple[Person, str, str]] = {}
         self.full: dict[tuple[str, str], list[tuple[Form, str]]] = defaultdict(list)
         self.by_surname: dict[str, list[Person]] = defaultdict(list)
@@ -366,6 +376,24 @@ class RegisterIndex:
         counts: Counter[str] = Counter(word for words in located for word in words)
         floor = max(2, LOCALITY_SHARE * len(located))
         self.locality = {word for word, n in counts.items() if n >= floor}
+
+    def learn_staff_accounts_present(self, members: Iterable[tuple[str, str | None, str]]) -> None:
+        """Which members of staff have a declared personal account among the audience's (platform, handle,
+        subject id), per platform: another account there with only their name is then less likely theirs. A
+        handle declared on the parents' register counts for the member of staff of that name, as it reads."""
+        present: dict[tuple[str, str], str] = {}
+        for platform, handle, subject_id in members:
+            held = self.by_handle.get(declared_key(platform, handle, subject_id))
+            if held is None:
+                continue
+            person, kind, _ = held
+            if kind == "parent":
+                also_staff = self.staff_by_name.get((name_key(person.forename), name_key(person.surname)))
+                person, kind = (also_staff, "staff_personal") if also_staff else (person, kind)
+            if kind == "staff_personal":
+                shown = f"@{handle}" if platform == "x" else subject_id
+                present.setdefault((platform, person.person_id), shown)
+        self.staff_accounts_present = present
 
     def near_surnames(self, key: str) -> set[str]:
         """Register surname keys one edit from `key` (not `key` itself), through the deletion table."""

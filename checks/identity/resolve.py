@@ -77,6 +77,14 @@ def resolve_identities(
     seen = _what_each_subject_shows(audience)
     if "location" in audience.columns:
         index.learn_locality(audience["location"].drop_nulls().to_list(), place_words)
+    index.learn_staff_accounts_present(
+        zip(
+            audience["platform"].to_list(),
+            audience["handle"].to_list(),
+            audience["subject_id"].to_list(),
+            strict=True,
+        )
+    )
     count = process_count(audience.height) if processes is None else processes
     if count <= 1:
         return _resolve_frame(index, audience, seen)
@@ -84,7 +92,7 @@ def resolve_identities(
         (part, _seen_in(part, seen))
         for part in (audience.slice(start, length) for start, length in slice_bounds(audience.height, count))
     ]
-    shared = _Shared(index.recipe, frozenset(index.locality))
+    shared = _Shared(index.recipe, frozenset(index.locality), index.staff_accounts_present)
     # This process's own part counts its work in index.stats as it goes (0, 0 here); the helpers' is added.
     results = in_processes(
         lambda part: (_resolve_frame(index, *part), 0, 0), _resolve_elsewhere, shared, parts
@@ -97,11 +105,12 @@ def resolve_identities(
 
 @dataclass(frozen=True)
 class _Shared:
-    """What every helper process needs besides its part: the index's recipe and the area learnt from the whole
-    audience."""
+    """What every helper process needs besides its part: the index's recipe and what was learnt from the whole
+    audience (its area, the members of staff whose declared accounts it holds)."""
 
     recipe: IndexRecipe
     locality: frozenset[str]
+    staff_accounts_present: dict[tuple[str, str], str]
 
 
 _Seen = dict[tuple[str, str], dict[str, str]]
@@ -118,6 +127,7 @@ def _resolve_elsewhere(shared: _Shared, part: tuple[pl.DataFrame, _Seen]) -> tup
     work they took (lookups, candidates scored)."""
     index = shared.recipe.build()
     index.locality = set(shared.locality)
+    index.staff_accounts_present = dict(shared.staff_accounts_present)
     identities = _resolve_frame(index, *part)
     return identities, index.stats.lookups, index.stats.candidates
 

@@ -14,6 +14,7 @@ from checks.identity.profile import Match, Profile
 from checks.identity.register import GENERIC_PLACES, Person, RegisterIndex, age_on
 from checks.identity.text import fold_name, plain_text
 from checks.identity.weights import (
+    ACCOUNTED_FOR_STAFF,
     ADULT_AGE,
     ADULT_CUE_PARENT,
     AGE_CUE,
@@ -193,6 +194,12 @@ def _staff_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
             m.against.append(
                 f'bio says "{job}" (not {m.person.role or "a school role"}), lives locally or unsaid'
             )
+    own_account = index.staff_accounts_present.get((profile.platform, m.person.person_id))
+    if own_account and not (profile.school or teaching or role_said):
+        m.score -= ACCOUNTED_FOR_STAFF
+        m.against.append(
+            f"their declared account {own_account} is in the school's audience too, and this one has only the name"
+        )
     if profile.school:
         m.score += SCHOOL_CUE_STAFF
         m.reasons.append(f'bio names the school ("{profile.school[0].quote}")')

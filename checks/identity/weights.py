@@ -98,6 +98,10 @@ ONLY_ONE = 0.05
 # The location names a place the school's audience does not (Glasgow, when most followers say Leeds): staff may
 # live a town away, so alone only enough to turn a confident reading into a possible one.
 ELSEWHERE_STAFF = 0.10
+# The register names this member of staff's own account and it is in the same platform's audience: another
+# account there with only the name (nothing of the school, teaching or the role) is as likely a namesake as a
+# second account of theirs; like a location elsewhere, enough to turn a confident reading into a possible one.
+ACCOUNTED_FOR_STAFF = 0.10
 # Fewer located audience members than this and the school's area is not known: no location counts against.
 LOCALITY_MIN_MEMBERS = 5
 # A place word must be in this share of located members' locations to count as the school's area.

@@ -102,6 +102,11 @@ def _add_extended_forms(
     every_account = [*school.x_followers, *school.x_following]
     builder.used.update(u.truth.person_id for u in every_account if u.truth.person_id)
     builder.usernames.update(u.username.lower() for u in every_account)
+    builder.staff_declared_following = frozenset(
+        u.truth.person_id
+        for u in school.x_followers
+        if u.truth.person_id and u.truth.difficulty == "declared" and u.truth.kind == "staff_personal"
+    )
     extra = builder.followers()
     school.x_followers.extend(extra)
     if school.x_account is not None:

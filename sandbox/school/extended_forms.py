@@ -7,7 +7,7 @@ two-digit birth year; a forename cut short; a full name only in the username; AL
 with a year group or the school in the bio; a hobby given as a job ("Lego builder"); staff as "Mrs_Robinson" or
 "Sarah R" with the role; misspellings and transliterations; and the look-alikes a careful reader rules out (a
 staff namesake who lives and works elsewhere, an adult namesake of a pupil whose bio is an adult's life, a child
-at another school).
+at another school) or doubts (a namesake of a member of staff whose declared account follows the school too).
 """
 
 from __future__ import annotations
@@ -52,7 +52,10 @@ def _fits(name: str, extra: int) -> bool:
 
 
 class ExtendedForms(SocialBase):
-    """Followers in the extra forms; `used` starts with everyone the default school already planted."""
+    """Followers in the extra forms; `used` starts with everyone the default school already planted, and
+    `staff_declared_following` names the staff whose declared accounts follow the school."""
+
+    staff_declared_following: frozenset[str] = frozenset()
 
     def followers(self) -> list[XUser]:
         plants: list[tuple[Callable[[], list[XUser]], int]] = [
@@ -77,7 +80,8 @@ class ExtendedForms(SocialBase):
         for make, count in plants:
             for _ in range(count * self.spec.plant_scale):
                 out += make()
-        return out
+        # A coincidence, not a form: one per school whatever its size (after the rest, which keep their draws).
+        return out + self.staff_namesake_declared_follows()
 
     # -- pupils ------------------------------------------------------------------------------------------
 
@@ -288,6 +292,23 @@ class ExtendedForms(SocialBase):
             Truth("unknown", None, "hard", "x_staff_namesake_elsewhere"),
             f"{job} in {place}. {self.rng.choice(text.HOBBIES)}",
             place,
+        )
+        return [user]
+
+    def staff_namesake_declared_follows(self) -> list[XUser]:
+        """An adult with a staff member's surname and forename (or its diminutive) and an ordinary local life,
+        while that member of staff's declared account follows the school too: someone else, most likely."""
+        if not self.staff_declared_following:
+            return []
+        s = self.reg.staff_member(self.rng.choice(sorted(self.staff_declared_following)))
+        forename = self.rng.choice([s.known_as, *names.DIMINUTIVES.get(s.forename, ())])
+        user = self.x_user(
+            f"{forename} {s.surname}",
+            self.username(f"{fold(forename)}{fold(s.surname)}", f"{fold(forename)}_{fold(s.surname)}_"),
+            self.adult_created(),
+            Truth("unknown", None, "hard", "x_staff_namesake_declared_follows"),
+            self.adult_bio(False, s.sex),
+            self.rng.choice([self.local(), None]),
         )
         return [user]
 

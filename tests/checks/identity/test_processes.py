@@ -1,6 +1,7 @@
 """A large audience is resolved in several processes (checks/identity/processes.py): the rows, their order and the
 work counted are exactly what one process gives, including what depends on the whole audience (a channel's
-subscription in one slice and its comment in another; the school's area learnt from every location)."""
+subscription in one slice and its comment in another; the school's area learnt from every location; the staff
+whose declared accounts are in the audience)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,11 @@ PUPILS = [
     pupil("P0003", "Tom", "Cox", born=date(2022, 1, 9), year="R"),
     pupil("P0004", "Aisha", "Khan", born=date(2012, 6, 1), year="6", status="left", left=date(2024, 7, 19)),
 ]
-STAFF = [staff("S001", "Sarah", "Robinson"), staff("S002", "David", "Ward", role="Teaching Assistant")]
+STAFF = [
+    staff("S001", "Sarah", "Robinson"),
+    staff("S002", "David", "Ward", role="Teaching Assistant"),
+    staff("S003", "Helen", "Price", personal="x:@helen_reads"),
+]
 PARENTS = [parent("PA001", "Claire", "Cox", of=("P0003",), known="x:@claire_cox")]
 
 
@@ -49,6 +54,7 @@ def _mixed_audience() -> pl.DataFrame:
         x_member("6", "dward_ta", "David W", bio="TA. Views my own"),
         x_member("7", "sarahrobinson_dentist", "Sarah Robinson", bio="Dentist in Glasgow"),
         x_member("8", "aishakhan2012", "Aisha Khan"),
+        x_member("9", "helen_reads", "Helen 📚"),
     ]
     members += [
         _located(x_member(str(100 + n), f"neighbour{n}", f"Neighbour {n}"), "Meadowbank, Leeds")
@@ -61,6 +67,8 @@ def _mixed_audience() -> pl.DataFrame:
     # learnt from all the audience (Leeds here), one far from it and one in it.
     members.append(_located(x_member("300", "davidward", "David Ward"), "Glasgow, Scotland"))
     members.append(_located(x_member("301", "sarah_robinson", "Sarah Robinson"), "Leeds"))
+    # A namesake of a member of staff whose declared account (early, in this process's slice) follows too.
+    members.append(x_member("302", "HelenPrice", "Helen Price"))
     members.append(yt_member("UCjessHamiltonPrice00001", "@jesshp", relation="commenter", handle="@jesshp"))
     return audience(*members)
 
@@ -75,6 +83,7 @@ def test_several_processes_resolve_exactly_as_one(processes: int) -> None:
     assert set(one["person_kind"]) >= {"pupil", "former_pupil", "staff_personal", "parent", "unknown"}
     assert many.equals(one)
     assert many_index.locality == one_index.locality and one_index.locality  # learnt from the whole audience
+    assert "@helen_reads" in one.filter(pl.col("subject_id") == "302")["evidence"].item()
     assert (many_index.stats.lookups, many_index.stats.candidates) == (
         one_index.stats.lookups,
         one_index.stats.candidates,

@@ -134,6 +134,62 @@ def test_staff_full_name_at_home_kept(index: RegisterIndex) -> None:
     assert confident(row) == ("staff_personal", "S005")
 
 
+def _with_declared_account(followers: bool) -> tuple[RegisterIndex, list[dict[str, Any]]]:
+    """S005 declares @emma_reads and S006 @cath_reads; the audience holds them or not."""
+    declared = [
+        *STAFF[:4],
+        staff("S005", "Emma", "Clarke", role="Class Teacher, Year 2", personal="x:@emma_reads"),
+        staff("S006", "Catherine", "Hughes", role="Class Teacher, Year 3", personal="x:@cath_reads"),
+    ]
+    frames = register_frames(PUPILS, declared, PARENTS)
+    index = RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
+    own = (
+        [
+            x_member("1600000000000000098", "emma_reads", "Emma 📚"),
+            x_member("1600000000000000099", "cath_reads", "Cath 📚"),
+        ]
+        if followers
+        else []
+    )
+    return index, own
+
+
+def _namesake(index: RegisterIndex, own: list[dict[str, Any]], name: str, bio: str | None) -> dict[str, Any]:
+    member = x_member("1600000000000000042", name.replace(" ", ""), name, bio=bio)
+    rows = resolve_identities(audience(member, *own, *LOCALS), index).iter_rows(named=True)
+    return next(row for row in rows if row["subject_id"] == "1600000000000000042")
+
+
+# A full name, and a curated diminutive (Katie for Catherine), each confident without the declared account.
+@pytest.mark.parametrize(
+    ("name", "declared"), [("Emma Clarke", "@emma_reads"), ("Katie Hughes", "@cath_reads")]
+)
+def test_a_namesake_of_staff_whose_declared_account_follows_too_is_only_possible(
+    name: str, declared: str
+) -> None:
+    index, own = _with_declared_account(followers=True)
+    row = _namesake(index, own, name, "Season ticket holder, Leeds Rhinos")
+    assert confident(row) is None
+    assert row["person_kind"] == "staff_personal" and row["confidence"] >= 0.6  # still put to a person
+    assert f"their declared account {declared} is in the school's audience too" in row["evidence"]
+    index, own = _with_declared_account(followers=False)
+    assert confident(_namesake(index, own, name, "Season ticket holder, Leeds Rhinos")) is not None
+
+
+def test_the_declared_account_not_in_the_audience_says_nothing_against() -> None:
+    index, own = _with_declared_account(followers=False)
+    assert confident(_namesake(index, own, "Emma Clarke", "Season ticket holder")) == (
+        "staff_personal",
+        "S005",
+    )
+
+
+def test_a_second_account_that_says_the_school_or_teaching_is_still_theirs() -> None:
+    index, own = _with_declared_account(followers=True)
+    for bio in ("Year 2 teacher", "Meadowbank staff"):
+        assert confident(_namesake(index, own, "Emma Clarke", bio)) == ("staff_personal", "S005")
+
+
 def test_adult_namesake_of_a_pupil_on_youtube_is_not_a_pupil(index: RegisterIndex) -> None:
     member = yt_member("UCnamesake000000000000001", "Ellie Ford") | {
         "description": "Married, two kids, season ticket holder. Plumbing tips every Friday."
