@@ -97,8 +97,11 @@ def _comment(t: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_raw_frames(streams: dict[str, list[dict[str, Any]]]) -> dict[str, pl.DataFrame]:
-    """`streams` maps x_followers, x_following, x_posts, x_media, yt_videos, yt_subscribers, yt_comments
-    to the API objects fetched this run (all accounts together)."""
+    """`streams` maps some of x_followers, x_following, x_posts, x_media, yt_videos, yt_subscribers, yt_comments
+    to the API objects one account's reads returned this run (an empty list: read, and nothing there).
+
+    A frame for each stream given, and only those: a YouTube channel has no followers to validate, and a stream
+    that was not read this run has nothing validated, not an empty frame reported as a pass."""
     shapers = {
         "x_followers": _user,
         "x_following": _user,
@@ -120,6 +123,7 @@ def build_raw_frames(streams: dict[str, list[dict[str, Any]]]) -> dict[str, pl.D
         if streams.get(name)
         else pl.DataFrame(schema=FRAME_SCHEMAS[name])
         for name, shape in shapers.items()
+        if name in streams
     }
 
 

@@ -31,7 +31,8 @@ def followers(*usernames: str) -> list[dict[str, Any]]:
 
 
 def streams(*usernames: str) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    return {ACCOUNT: {"x_followers": followers(*usernames)}}
+    # Posts read, and none there.
+    return {ACCOUNT: {"x_followers": followers(*usernames), "x_posts": []}}
 
 
 def stored(results: list[Any], as_of: date, tmp_path: Path) -> dict[str, dict[str, Any]]:
@@ -105,3 +106,13 @@ def test_a_change_to_the_suites_invalidates_every_stored_hash(monkeypatch):
         assert frame_sha256(frame) != before
     finally:
         raw_frames._suites_fingerprint.cache_clear()
+
+
+def test_only_the_streams_an_account_read_are_validated():
+    channel = "UC" + "a" * 22
+    results = validate_platform_data(
+        {ACCOUNT: {"x_followers": followers("amy")}, channel: {"yt_subscribers": []}}, AS_OF
+    )
+    # No YouTube suite for the X account, no X suite for the channel, nothing for a stream not read (its
+    # failure is reported by the run, not passed off as an empty frame that validated).
+    assert sorted(r.suite for r in results) == [f"x_followers@{ACCOUNT}", f"yt_subscribers@{channel}"]
