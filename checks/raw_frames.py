@@ -117,10 +117,8 @@ def build_raw_frames(streams: dict[str, list[dict[str, Any]]]) -> dict[str, pl.D
         "yt_comments": _comment,
     }
     return {
-        name: pl.DataFrame(
-            [shape(item) for item in streams.get(name, [])], schema=FRAME_SCHEMAS[name], orient="row"
-        )
-        if streams.get(name)
+        name: pl.DataFrame([shape(item) for item in streams[name]], schema=FRAME_SCHEMAS[name], orient="row")
+        if streams[name]
         else pl.DataFrame(schema=FRAME_SCHEMAS[name])
         for name, shape in shapers.items()
         if name in streams

@@ -11,8 +11,7 @@ from typing import Any
 
 from checks.identity import evidence
 from checks.identity.profile import Match
-from checks.identity.register import KIND_PRECEDENCE, Person, RegisterIndex, declared_key
-from checks.identity.text import name_key
+from checks.identity.register import KIND_PRECEDENCE, Person, RegisterIndex, declared_key, shown_account
 from checks.identity.weights import (
     CEILING,
     DECLARED,
@@ -35,10 +34,10 @@ def declared_reading(index: RegisterIndex, member: dict[str, Any]) -> Resolution
     if key not in index.by_handle:
         return None
     person, kind, source = index.by_handle[key]
-    shown = f"@{member['handle']}" if platform == "x" else member["subject_id"]
+    shown = shown_account(platform, member["handle"], member["subject_id"])
     said = evidence.declared(platform, shown, source, person)
     if kind == "parent":
-        staff = index.staff_by_name.get((name_key(person.forename), name_key(person.surname)))
+        staff = index.staff_of_the_same_name(person)
         if staff is not None:
             # One person in both registers: a personal account is still a staff account (DESIGN.md §5.6).
             return (

@@ -101,6 +101,11 @@ def declared_key(platform: str, handle: str | None, subject_id: str) -> tuple[st
     return (platform, subject_id)
 
 
+def shown_account(platform: str, handle: str | None, subject_id: str) -> str:
+    """An account as the evidence names it: @handle on X, the channel id on YouTube."""
+    return f"@{handle}" if platform == "x" else subject_id
+
+
 def academic_year(day: date) -> int:
     """The calendar year in which the school year containing `day` began (1 September)."""
     return day.year if day.month >= 9 else day.year - 1
@@ -388,12 +393,15 @@ class RegisterIndex:
                 continue
             person, kind, _ = held
             if kind == "parent":
-                also_staff = self.staff_by_name.get((name_key(person.forename), name_key(person.surname)))
+                also_staff = self.staff_of_the_same_name(person)
                 person, kind = (also_staff, "staff_personal") if also_staff else (person, kind)
             if kind == "staff_personal":
-                shown = f"@{handle}" if platform == "x" else subject_id
-                present.setdefault((platform, person.person_id), shown)
+                present.setdefault((platform, person.person_id), shown_account(platform, handle, subject_id))
         self.staff_accounts_present = present
+
+    def staff_of_the_same_name(self, parent: Person) -> Person | None:
+        """The member of staff a parent is when both registers give the same name: one person (DESIGN.md §5.6)."""
+        return self.staff_by_name.get((name_key(parent.forename), name_key(parent.surname)))
 
     def near_surnames(self, key: str) -> set[str]:
         """Register surname keys one edit from `key` (not `key` itself), through the deletion table."""
