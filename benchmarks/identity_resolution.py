@@ -12,7 +12,7 @@ import polars as pl
 
 from checks.identity import RegisterIndex, resolve_identities
 from checks.identity.processes import process_count, usable_cores
-from checks.registers import PARENTS_SCHEMA, PUPILS_SCHEMA, STAFF_SCHEMA
+from checks.registers.contract import PARENTS_SCHEMA, PUPILS_SCHEMA, STAFF_SCHEMA
 from sandbox.school.names import COMMUNITIES
 
 AS_OF = date(2026, 11, 16)

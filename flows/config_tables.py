@@ -109,7 +109,7 @@ class RegisterSettings:
 
     hold_share: a new version that loses more than this share of the current pupils, staff or parents without
     marking them as leavers is held. columns: per register (pupils, staff, parents, approved_media; always all
-    four keys), the export's own header name -> the contract column name (checks/registers.py)."""
+    four keys), the export's own header name -> the contract column name (checks/registers/contract.py)."""
 
     hold_share: float = 0.2
     columns: dict[str, dict[str, str]] = field(default_factory=_no_column_maps)
@@ -286,7 +286,7 @@ def parse_retention(data: dict[str, Any], problems: Problems) -> RetentionSettin
 
 def _contract_columns() -> dict[str, tuple[str, ...]]:
     # Only when school.toml maps columns: the register loader (and polars) is not needed to read the config.
-    from checks.registers import APPROVED_MEDIA_COLUMNS, PARENT_COLUMNS, PUPIL_COLUMNS, STAFF_COLUMNS
+    from checks.registers.contract import APPROVED_MEDIA_COLUMNS, PARENT_COLUMNS, PUPIL_COLUMNS, STAFF_COLUMNS
 
     columns = (PUPIL_COLUMNS, STAFF_COLUMNS, PARENT_COLUMNS, APPROVED_MEDIA_COLUMNS)
     return dict(zip(REGISTER_NAMES, columns, strict=True))

@@ -1,6 +1,6 @@
 """Who each follower, following, subscriber or commenter is: a register person with confidence and evidence."""
 
-from checks.identity.register import KIND_PRECEDENCE, Person, RegisterIndex, normalise_handle
+from checks.identity.register_index import KIND_PRECEDENCE, Person, RegisterIndex, normalise_handle
 from checks.identity.resolve import IDENTITY_COLUMNS, RESOLVED_KINDS, resolve_identities, resolve_member
 from checks.identity.text import fold_name
 

@@ -19,7 +19,7 @@ from checks.identity.decision import Resolution, decide, declared_reading
 from checks.identity.partial import partial_matches
 from checks.identity.processes import in_processes, process_count, slice_bounds
 from checks.identity.profile import parse_profile
-from checks.identity.register import IndexRecipe, RegisterIndex
+from checks.identity.register_index import IndexRecipe, RegisterIndex
 from checks.identity.scoring import place_words, score_all, teaches
 
 RESOLVED_KINDS = ("pupil", "former_pupil", "staff_personal", "staff_official", "parent", "unknown")

@@ -17,9 +17,9 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from checks.content import mask_email, mask_phone, published_items
 from checks.findings import Finding, RuleContext
 from checks.rule_support.posts import post_finding
+from checks.rule_support.published_text import mask_email, mask_phone, published_items
 from checks.rule_support.rule import Rule
 
 RULE_ID = "contact-details"

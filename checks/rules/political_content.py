@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from checks.content import published_items
 from checks.findings import Finding, RuleContext
 from checks.rule_support.posts import post_finding
+from checks.rule_support.published_text import published_items
 from checks.rule_support.rule import Rule
 
 RULE_ID = "political-content"

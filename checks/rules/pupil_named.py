@@ -22,9 +22,18 @@ from functools import cache
 
 from nicknames import NickNamer
 
-from checks.content import HASHTAG, Published, Word, fold, hashtag_parts, name_words, published_items, words
 from checks.findings import Finding, RuleContext
 from checks.rule_support.posts import post_finding
+from checks.rule_support.published_text import (
+    HASHTAG,
+    Published,
+    Word,
+    fold,
+    hashtag_parts,
+    name_words,
+    published_items,
+    words,
+)
 from checks.rule_support.rule import Rule
 
 # Forms British children commonly go by that the nicknames package (US-centred) lacks.

@@ -10,11 +10,11 @@ import polars as pl
 import pytest
 
 from checks.identity import IDENTITY_COLUMNS, RegisterIndex, fold_name, resolve_identities
-from checks.registers import load_registers
+from checks.registers.loading import load_registers
 from tests.builders.audience import audience, x_member, yt_member
 from tests.builders.registers import AS_OF, pupil, register_index, staff
 from tests.builders.registers import parent as parent_row
-from tests.checks.test_registers import write_registers
+from tests.checks.registers.test_loading import write_registers
 
 JESS_CHANNEL = "UCjessSmithChannel00000A"
 BILLY_CHANNEL = "UCbillyPriceChannel0000B"

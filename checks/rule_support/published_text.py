@@ -43,7 +43,7 @@ class Published:
 
     @property
     def label(self) -> str:
-        """The post's first words or the video's title (DESIGN.md §5.5), on one line and short."""
+        """The post's first words or the video's title (docs/contracts/outputs.md), on one line and short."""
         return short_label(self.label_text, f"{self.subject_kind} {self.subject_id}")
 
 
