@@ -162,4 +162,6 @@ RULE = Rule(
     what_counts="a current pupil's channel writes a comment or a reply, in any moderation state, on one of the "
     "school's YouTube videos (one exception per thread and pupil)",
     find=find,
+    options=(),
+    reads_text=frozenset(),
 )
