@@ -215,7 +215,9 @@ def runtime_imports(tree: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
 
 def import_graph(root: Path = REPO, packages: tuple[str, ...] = TREE) -> dict[str, set[str]]:
     """Module -> the modules of the tree it imports. `from package import name` is the submodule `name` when there
-    is one, else the package; `import a.b.c` is the deepest module of the tree it names."""
+    is one, else the package; `import a.b.c` is the deepest module of the tree it names. The packages Python runs on
+    the way (`a/__init__.py`, `a/b/__init__.py`) are not edges: a package that re-exports its modules would otherwise
+    be in a circle with each of them, though importing one finishes the package first."""
     paths = {
         module_name(path, root): path
         for package in packages
