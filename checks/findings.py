@@ -1,14 +1,19 @@
-"""What a rule returns, and what every rule is given to look at."""
+"""What a rule returns, and what every rule is given to look at.
+
+Imports nothing heavy at run time (duckdb and polars are only named in annotations): school.toml's reader takes the
+rules' threshold defaults from `Thresholds` without loading the checks.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
-import polars as pl
+if TYPE_CHECKING:
+    import duckdb
+    import polars as pl
 
 SEVERITIES = ("low", "medium", "high", "critical")
 PERSON_KINDS = ("pupil", "former_pupil", "staff", "parent")
@@ -84,6 +89,10 @@ class Finding:
 
 @dataclass(frozen=True)
 class Thresholds:
+    """The rules' thresholds, and their defaults: school.toml's `[rules]` exception_threshold, review_floor and
+    media_hash_max_distance default to these (flows/config_tables.py)."""
+
+    # Chosen from the observed precision per confidence band on both generators: docs/identity.md, Calibration.
     exception: float = 0.85
     review_floor: float = 0.6
     media_hash_max_distance: int = 8  # bits on pHash and on dHash: docs/media-matching.md

@@ -15,7 +15,6 @@ from flows.config_strict import KeyPath, Problems, is_string_list, locate_keys, 
 from flows.config_tables import (
     CREDENTIALS_NAME,
     REGISTER_NAMES,
-    RULE_OPTIONS,
     ApiSettings,
     CredentialSettings,
     EmailSettings,
@@ -38,7 +37,6 @@ from flows.config_tables import (
 __all__ = [
     "CREDENTIALS_NAME",
     "REGISTER_NAMES",
-    "RULE_OPTIONS",
     "Account",
     "ApiSettings",
     "ConfigError",

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from checks.findings import Thresholds
 from flows.config_strict import (
     KeyPath,
     Problems,
@@ -44,21 +45,13 @@ class ApiSettings:
 
 @dataclass(frozen=True)
 class RuleSettings:
-    # Chosen from the observed precision per confidence band on both generators: docs/identity.md, Calibration.
-    exception_threshold: float = 0.85
-    review_floor: float = 0.6
-    media_hash_max_distance: int = 8  # bits on pHash and on dHash: docs/media-matching.md
+    # The defaults are the checks' own (checks/findings.py, Thresholds), where they are explained.
+    exception_threshold: float = Thresholds.exception
+    review_floor: float = Thresholds.review_floor
+    media_hash_max_distance: int = Thresholds.media_hash_max_distance
     disabled: tuple[str, ...] = ()
     # `[rules.<rule-id>]` sub-tables: settings one rule reads (e.g. extra political terms).
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-# The option keys each rule reads from its `[rules.<rule-id>]` table, every one a list of strings. A rule that
-# gains an option adds it here; a rule not listed takes none, so a mistyped option is refused, not ignored.
-RULE_OPTIONS: dict[str, tuple[str, ...]] = {
-    "contact-details": ("allowed",),
-    "political-content": ("extra_terms", "ignore_terms"),
-}
 
 
 @dataclass(frozen=True)
@@ -109,7 +102,7 @@ class RegisterSettings:
 
     hold_share: a new version that loses more than this share of the current pupils, staff or parents without
     marking them as leavers is held. columns: per register (pupils, staff, parents, approved_media; always all
-    four keys), the export's own header name -> the contract column name (checks/registers.py)."""
+    four keys), the export's own header name -> the contract column name (checks/registers/contract.py)."""
 
     hold_share: float = 0.2
     columns: dict[str, dict[str, str]] = field(default_factory=_no_column_maps)
@@ -169,17 +162,19 @@ def parse_warehouse(data: dict[str, Any], problems: Problems) -> WarehouseSettin
     )
 
 
-def _rule_ids() -> dict[str, str]:
-    from checks.rules import RULES  # only when school.toml names rules: loading config stays light
+def _rule_options() -> dict[str, tuple[str, ...]]:
+    """Each rule's option keys, as the rule module declares them (checks/rules)."""
+    from checks.rules import RULE_OPTIONS  # only when school.toml names rules: loading config stays light
 
-    return {rule.id: "table" for rule in RULES}
+    return RULE_OPTIONS
 
 
 def parse_rules(data: dict[str, Any], problems: Problems) -> RuleSettings:
     path: KeyPath = ("rules",)
     table = sub_table(data, "rules", (), problems)
     sub_tables = [key for key, value in table.items() if isinstance(value, dict)]
-    rule_ids = _rule_ids() if sub_tables or table.get("disabled") else {}
+    rule_options = _rule_options() if sub_tables or table.get("disabled") else {}
+    rule_ids = dict.fromkeys(rule_options, "table")
     values = checked_settings(
         table,
         path,
@@ -208,7 +203,7 @@ def parse_rules(data: dict[str, Any], problems: Problems) -> RuleSettings:
             problems.add(option_path, f"[{dotted_key(option_path)}] names no rule{hint}")
             continue
         settings = table[rule_id]
-        allowed = RULE_OPTIONS.get(rule_id, ())
+        allowed = rule_options[rule_id]
         for key, value in settings.items():
             if key not in allowed:
                 message = (
@@ -286,7 +281,7 @@ def parse_retention(data: dict[str, Any], problems: Problems) -> RetentionSettin
 
 def _contract_columns() -> dict[str, tuple[str, ...]]:
     # Only when school.toml maps columns: the register loader (and polars) is not needed to read the config.
-    from checks.registers import APPROVED_MEDIA_COLUMNS, PARENT_COLUMNS, PUPIL_COLUMNS, STAFF_COLUMNS
+    from checks.registers.contract import APPROVED_MEDIA_COLUMNS, PARENT_COLUMNS, PUPIL_COLUMNS, STAFF_COLUMNS
 
     columns = (PUPIL_COLUMNS, STAFF_COLUMNS, PARENT_COLUMNS, APPROVED_MEDIA_COLUMNS)
     return dict(zip(REGISTER_NAMES, columns, strict=True))

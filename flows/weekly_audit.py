@@ -18,12 +18,14 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote
 
-from checks import register_settling as settling
 from checks.audit import AuditSettings, run_checks
 from checks.media_hash import UnreadableImage
-from checks.raw_frames import validate_platform_data
-from checks.register_changes import RegisterHold
-from checks.registers import RegisterError, Registers, load_and_validate_registers
+from checks.raw_data.frames import validate_platform_data
+from checks.registers import settling
+from checks.registers.changes import RegisterHold
+from checks.registers.loaded import Registers
+from checks.registers.loading import load_and_validate_registers
+from checks.registers.problems import RegisterError
 from checks.rules import RULES
 from checks.validation import SuiteResult
 from connectors import streams
@@ -173,8 +175,8 @@ def fingerprint_published_media(
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
 @withheld_in_trust
-def validate_raw(snapshots: list[Snapshot], as_of: date, state: WarehouseState) -> list[SuiteResult]:
-    return validate_platform_data(streams.validation_streams(snapshots), as_of, state.raw_validations)
+def validate_raw(snapshots: list[Snapshot], state: WarehouseState) -> list[SuiteResult]:
+    return validate_platform_data(streams.validation_streams(snapshots), state.raw_validations)
 
 
 @task(name="store-and-evaluate", cache_policy=NO_CACHE)
@@ -288,7 +290,7 @@ def _audit(
     registers, holds, approved_media, approved_hashes = settle_registers(
         as_is(registers), as_is(state), config
     )
-    raw_results = validate_raw(as_is(snapshots), week, as_is(state))
+    raw_results = validate_raw(as_is(snapshots), as_is(state))
     set_aside_refused(reads, raw_results)  # refused data is not stored: that stream counts as not read
     snapshots = [snap for read in reads for snap in read.snapshots] + lookup_snapshots
     to_store = WeekToStore(

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from checks.identity.evidence import form_note, where
 from checks.identity.nicknames import UK
 from checks.identity.profile import Match, Profile
-from checks.identity.register import Form, Person, RegisterIndex
+from checks.identity.register_index import Form, Person, RegisterIndex
 from checks.identity.text import fold_name, squeeze
 from checks.identity.weights import (
     BASE,

@@ -9,10 +9,11 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+from checks.ages import age_on
 from checks.identity.candidates import Collector
 from checks.identity.evidence import form_note, where
 from checks.identity.profile import Profile
-from checks.identity.register import Form, Person, age_on
+from checks.identity.register_index import Form, Person
 from checks.identity.text import fold_name, squeeze
 from checks.identity.weights import BASE, NICKNAME_PARTIAL
 

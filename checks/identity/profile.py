@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from checks.identity.cues import Cue, age_cues
-from checks.identity.register import Person, RegisterIndex
+from checks.identity.register_index import Person, RegisterIndex
 from checks.identity.text import TITLES, fold_name, split_username, squeeze
 
 _GLUED_YEAR = re.compile(r"^([a-z]+?)(?:year|yr|y)\d{1,2}$")

@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from checks.content import published_items
 from checks.findings import Finding, RuleContext
 from checks.rule_support.posts import post_finding
+from checks.rule_support.published_text import published_items
 from checks.rule_support.rule import Rule
 
 RULE_ID = "political-content"
@@ -44,7 +44,7 @@ SCHOOL_ELECTIONS = re.compile(
     r"|representatives?|leaders?|prefects?|ambassadors?)\b|\bhead (?:boy|girl)\b|\bmock election\b",
     re.IGNORECASE,
 )
-TEXT_FIELDS = ("text", "alt_text", "title", "description", "tag")
+READS_TEXT = frozenset({"text", "alt_text", "title", "description", "tag"})
 
 
 def _patterns(options: dict[str, Any]) -> list[re.Pattern[str]]:
@@ -80,11 +80,10 @@ def political_phrases(text: str, options: dict[str, Any]) -> list[str]:
 def find(ctx: RuleContext) -> list[Finding]:
     options = ctx.options_for(RULE_ID)
     findings = []
-    for item in published_items(ctx.con):
+    for item in published_items(ctx.con, READS_TEXT):
         quoted = [
             f'"{phrase}" in the {field.replace("_", " ")}'
             for field, value in item.fields
-            if field in TEXT_FIELDS
             for phrase in political_phrases(value, options)
         ]
         if not quoted:
@@ -111,4 +110,6 @@ RULE = Rule(
     what_counts="a party named, a call to vote for a party or candidate, a candidate or party campaign, in a "
     "post or video (school elections and civic education excluded); for a person to review",
     find=find,
+    options=("extra_terms", "ignore_terms"),
+    reads_text=READS_TEXT,
 )

@@ -138,7 +138,8 @@ def check_registers(config: object) -> list[Check]:
     """Load and validate the registers as the run would today: refusals to fix, warnings worth reading."""
     from datetime import date
 
-    from checks.registers import RegisterError, load_and_validate_registers
+    from checks.registers.loading import load_and_validate_registers
+    from checks.registers.problems import RegisterError
     from flows.config import SchoolConfig
 
     assert isinstance(config, SchoolConfig)

@@ -3,7 +3,10 @@ policy clause; what rules share lives beside it (`checks/rule_support/`)."""
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import importlib
+import inspect
 import pkgutil
 import re
 import sys
@@ -13,8 +16,9 @@ from types import ModuleType
 import pytest
 
 import checks.rules
+from checks.rule_support.published_text import PUBLISHED_TEXT_FIELDS
 from checks.rule_support.rule import Rule
-from checks.rules import RULES, rule_by_id
+from checks.rules import RULE_OPTIONS, RULES, rule_by_id, rules_reading
 from tests.builders.paths import SHARED
 
 POLICIES = SHARED / "policies"
@@ -122,3 +126,78 @@ def test_every_registered_rule_has_a_docstring_naming_its_policy_and_what_counts
     assert doc.startswith(f"{rule.id}: "), f"{module.__name__}: docstring does not open with {rule.id!r}"
     assert cited_sections(doc), f"{module.__name__} cites no policy file and section"
     assert re.search(r"What counts|An exception is", doc), f"{module.__name__} does not say what counts"
+
+
+# --- what a rule reads beyond the marts: declared by the rule, collected by the registry ---------------------------
+
+
+def calls(module: ModuleType, name: str) -> list[ast.Call]:
+    tree = ast.parse(inspect.getsource(module))
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (
+            (isinstance(node.func, ast.Name) and node.func.id == name)
+            or (isinstance(node.func, ast.Attribute) and node.func.attr == name)
+        )
+    ]
+
+
+def option_keys_read(module: ModuleType) -> set[str]:
+    """The keys a rule module looks up in its options: `options.get("key", ...)` and `options["key"]`."""
+    keys = set()
+    for node in ast.walk(ast.parse(inspect.getsource(module))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+            receiver, key = node.func.value, node.args[0] if node.args else None
+        elif isinstance(node, ast.Subscript):
+            receiver, key = node.value, node.slice
+        else:
+            continue
+        if isinstance(receiver, ast.Name) and receiver.id == "options" and isinstance(key, ast.Constant):
+            keys.add(str(key.value))
+    return keys
+
+
+def test_a_rule_cannot_leave_out_what_it_reads() -> None:
+    """No default: a rule module that forgets its options or the text it reads does not import."""
+    fields = {field.name: field for field in dataclasses.fields(Rule)}
+    for name in ("options", "reads_text"):
+        assert fields[name].default is dataclasses.MISSING
+        assert fields[name].default_factory is dataclasses.MISSING
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_every_rule_declares_its_options_and_the_text_it_reads(rule: Rule) -> None:
+    assert isinstance(rule.options, tuple) and all(isinstance(o, str) and o for o in rule.options)
+    assert len(set(rule.options)) == len(rule.options)
+    assert isinstance(rule.reads_text, frozenset)
+    assert rule.reads_text <= set(PUBLISHED_TEXT_FIELDS), f"{rule.id} reads a field the mart does not have"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_a_rule_reads_exactly_the_options_it_declares(rule: Rule) -> None:
+    """school.toml refuses an undeclared key, so an option read but not declared could never be set; one declared
+    but never read would be accepted and do nothing."""
+    assert option_keys_read(sys.modules[rule.find.__module__]) == set(rule.options)
+    if rule.options:
+        assert calls(sys.modules[rule.find.__module__], "options_for"), f"{rule.id} never reads its options"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_a_rule_reads_published_text_only_as_it_declares(rule: Rule) -> None:
+    """`published_items` hands a rule only the fields it names: each call names the rule's own declaration, so what
+    it reads and what it declares cannot part (and the archive note follows the declaration)."""
+    module = sys.modules[rule.find.__module__]
+    found = calls(module, "published_items")
+    assert bool(found) == bool(rule.reads_text), f"{rule.id}: reads_text and published_items disagree"
+    for call in found:
+        assert len(call.args) == 2 and isinstance(call.args[1], ast.Name), ast.unparse(call)
+        assert getattr(module, call.args[1].id) == rule.reads_text, ast.unparse(call)
+
+
+def test_the_registry_collects_what_the_rules_declare() -> None:
+    assert {rule.id: rule.options for rule in RULES} == RULE_OPTIONS
+    assert rules_reading("alt_text") == {rule.id for rule in RULES if "alt_text" in rule.reads_text}
+    # The ones the archive note names today: every text rule reads alt text.
+    assert rules_reading("alt_text") == {"pupil-named", "contact-details", "political-content"}

@@ -1,4 +1,4 @@
-"""Typed register cells as schools write them: dates, year groups, choices, ids and handles (DESIGN.md §5.2).
+"""Typed register cells as schools write them: dates, year groups, choices, ids and handles (docs/contracts/registers.md).
 
 `RowReader` reads one row and reports every bad cell, not only the first, so a refusal can list them all.
 """
@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 
 import polars as pl
 
-from checks.register_contract import HANDLE_PLATFORMS, YEAR_GROUPS
-from checks.register_problems import RegisterNotes
-from checks.register_reading import RegisterRow, RegisterTable
+from checks.ages import implied_year_index
+from checks.registers.contract import HANDLE_PLATFORMS, YEAR_GROUPS
+from checks.registers.problems import RegisterNotes
+from checks.registers.reading import RegisterRow, RegisterTable
 
 DATE_FORMS = ("YYYY-MM-DD", "DD/MM/YYYY", "YYYY-MM-DD 00:00:00", "DD/MM/YYYY 00:00")
 DATES_EXPECTED = "YYYY-MM-DD or DD/MM/YYYY"
@@ -88,30 +90,19 @@ def parse_choice(text: str, allowed: tuple[str, ...], what: str) -> str:
     raise ValueRefused(f"is not a {what}", " or ".join(allowed))
 
 
-def school_year_start(day: date) -> int:
-    """The calendar year in which the school year holding `day` began (1 September)."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
-def implied_year_index(date_of_birth: date, on: date) -> int:
-    """The year group (counted from Reception = 0) an English child born on that day is in on `on`.
-
-    A child starts Reception in the September after their fourth birthday, so those born 1 September to
-    31 August share a year group.
-    """
-    born_in_school_year_ending = date_of_birth.year + (1 if date_of_birth.month >= 9 else 0)
-    return school_year_start(on) - 4 - born_in_school_year_ending
-
-
 def year_group_offset(as_of: date) -> pl.Expr:
-    """`implied_year_index` minus the recorded year group, over a pupils frame. A leaver is judged on
-    their leaving date, as their year group is the year at leaving (DESIGN.md §5.6)."""
-    judged_on = pl.when(pl.col("status") == "left").then(pl.col("leaving_date")).otherwise(pl.lit(as_of))
-    school_year = judged_on.dt.year() - (judged_on.dt.month() < 9).cast(pl.Int32)
-    born = pl.col("date_of_birth")
-    born_in_school_year_ending = born.dt.year() + (born.dt.month() >= 9).cast(pl.Int32)
-    recorded = pl.col("year_group").replace_strict(YEAR_GROUP_INDEX, default=None, return_dtype=pl.Int32)
-    return school_year - 4 - born_in_school_year_ending - recorded
+    """`implied_year_index` minus the recorded year group, over a pupils frame (null where either is unknown). A
+    leaver is judged on their leaving date, as their year group is the year at leaving."""
+
+    def offset(row: dict[str, Any]) -> int | None:
+        judged_on = row["leaving_date"] if row["status"] == "left" else as_of
+        recorded = YEAR_GROUP_INDEX.get(row["year_group"] or "")
+        if row["date_of_birth"] is None or judged_on is None or recorded is None:
+            return None
+        return implied_year_index(row["date_of_birth"], judged_on) - recorded
+
+    columns = pl.struct("date_of_birth", "year_group", "status", "leaving_date")
+    return columns.map_elements(offset, return_dtype=pl.Int32)
 
 
 def year_group_name(index: int) -> str:

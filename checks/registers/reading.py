@@ -1,4 +1,4 @@
-"""From a register file's bytes to rows of trimmed cells keyed by contract column (DESIGN.md §5.2).
+"""From a register file's bytes to rows of trimmed cells keyed by contract column (docs/contracts/registers.md).
 
 Schools export from SIMS, Arbor, Bromcom or Excel: the encoding, delimiter, line ends and header names
 vary, and what was found is recorded in `RegisterTable.reading` so a run can say how it read each file.
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checks.register_contract import REGISTER_SPECS, RegisterSpec
-from checks.register_problems import RegisterNotes
+from checks.registers.contract import REGISTER_SPECS, RegisterSpec
+from checks.registers.problems import RegisterNotes
 
 DELIMITERS = (",", ";", "\t")
 # A valid multi-byte UTF-8 sequence inside a file that is not UTF-8 means two encodings were mixed (a

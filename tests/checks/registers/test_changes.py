@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from checks.register_changes import assess_changes
+from checks.registers.changes import assess_changes
 
 
 def pupils(rows: list[tuple[str, str, str, str]]) -> pl.DataFrame:

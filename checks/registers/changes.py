@@ -1,4 +1,4 @@
-"""Whether a new register version can be trusted to replace the one in force (DESIGN.md §5.2).
+"""Whether a new register version can be trusted to replace the one in force (docs/contracts/registers.md).
 
 An export cut to a few year groups, or saved in the wrong encoding, looks to the rules exactly like pupils
 leaving the school: every exception about the missing pupils would be "resolved" although nothing changed on

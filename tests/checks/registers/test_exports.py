@@ -9,24 +9,20 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from checks.register_values import (
+from checks.ages import implied_year_index
+from checks.registers.contract import YEAR_GROUPS
+from checks.registers.loaded import Registers
+from checks.registers.loading import load_and_validate_registers, load_registers
+from checks.registers.problems import RegistersRefused, RegisterWarning
+from checks.registers.values import (
     DATE_FORMS,
-    implied_year_index,
     parse_date,
     parse_year_group,
     year_group_offset,
 )
-from checks.registers import (
-    YEAR_GROUPS,
-    Registers,
-    RegistersRefused,
-    RegisterWarning,
-    load_and_validate_registers,
-    load_registers,
-)
 from checks.validation import SuiteResult
 from tests.builders.registers import pupil, register_index
-from tests.checks.test_registers import APPROVED_MEDIA, PARENTS, PUPILS, STAFF, write_registers
+from tests.checks.registers.test_loading import APPROVED_MEDIA, PARENTS, PUPILS, STAFF, write_registers
 
 AS_OF = date(2026, 11, 16)
 Loaded = tuple[Registers, list[SuiteResult]]

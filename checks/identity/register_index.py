@@ -11,14 +11,15 @@ from typing import Any
 
 import polars as pl
 
+from checks.ages import age_on, school_year_start
 from checks.identity.cues import school_words
 from checks.identity.nicknames import UK, nicknames_of
 from checks.identity.text import fold_name, name_key
 from checks.identity.weights import LOCALITY_MIN_MEMBERS, LOCALITY_SHARE
-from checks.register_values import YEAR_GROUP_INDEX
+from checks.registers.values import YEAR_GROUP_INDEX
 
 # When one handle is declared for several people, the most serious reading wins (a staff member who is also a
-# parent is still using a personal account, DESIGN.md §5.6).
+# parent is still using a personal account, docs/identity.md).
 KIND_PRECEDENCE = {"pupil": 0, "former_pupil": 1, "staff_personal": 2, "staff_official": 3, "parent": 4}
 # Short words inside surnames that are not a surname on their own ("ap Rhys", "Nic Aodha", "Ó Briain").
 _PARTICLES = frozenset(
@@ -104,15 +105,6 @@ def declared_key(platform: str, handle: str | None, subject_id: str) -> tuple[st
 def shown_account(platform: str, handle: str | None, subject_id: str) -> str:
     """An account as the evidence names it: @handle on X, the channel id on YouTube."""
     return f"@{handle}" if platform == "x" else subject_id
-
-
-def academic_year(day: date) -> int:
-    """The calendar year in which the school year containing `day` began (1 September)."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
-def age_on(dob: date, day: date) -> int:
-    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
 @dataclass(frozen=True)
@@ -266,7 +258,7 @@ class RegisterIndex:
         self.surname_deletes: dict[str, set[str]] = defaultdict(set)
         self.staff_by_name: dict[tuple[str, str], Person] = {}
         self.forename_keys: set[str] = set()
-        ay = academic_year(as_of)
+        ay = school_year_start(as_of)
         for row in pupils.iter_rows(named=True):
             kind = "pupil" if row["status"] == "current" else "former_pupil"
             year, dob = row["year_group"], row["date_of_birth"]
@@ -277,7 +269,7 @@ class RegisterIndex:
                 age = f", aged {age_on(dob, as_of)}" if dob else ""
                 describe = f"pupil {row['pupil_id']}, Year {year}{age}"
             else:
-                class_of = academic_year(left) + 1 if left and index == 6 else None
+                class_of = school_year_start(left) + 1 if left and index == 6 else None
                 age = f", now {age_on(dob, as_of)}" if dob else ""
                 describe = f"former pupil {row['pupil_id']}, left {left} from Year {year}{age}"
             person = Person(
@@ -400,7 +392,7 @@ class RegisterIndex:
         self.staff_accounts_present = present
 
     def staff_of_the_same_name(self, parent: Person) -> Person | None:
-        """The member of staff a parent is when both registers give the same name: one person (DESIGN.md §5.6)."""
+        """The member of staff a parent is when both registers give the same name: one person (docs/identity.md)."""
         return self.staff_by_name.get((name_key(parent.forename), name_key(parent.surname)))
 
     def near_surnames(self, key: str) -> set[str]:

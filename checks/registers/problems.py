@@ -1,4 +1,4 @@
-"""What a register load reports: problems that refuse it, warnings that do not (DESIGN.md §5.2).
+"""What a register load reports: problems that refuse it, warnings that do not (docs/contracts/registers.md).
 
 A `line` is the row number a spreadsheet shows when the CSV is opened in it: the header is line 1, a blank
 line is a row of its own, and a quoted cell spanning several lines is one row.
@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from checks.register_contract import REGISTER_FILE_ORDER
+from checks.registers.contract import REGISTER_FILE_ORDER
 
 
 def _place(file: str, line: int | None, column: str | None) -> str:

@@ -1,7 +1,7 @@
 """Tests for the register loader: a valid set loads typed, and what would make findings wrong is refused.
 
 Registers as schools export them (encodings, delimiters, header names, mappings) and the warnings are in
-test_register_exports.py.
+test_exports.py.
 """
 
 from __future__ import annotations
@@ -14,14 +14,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from checks.registers import (
-    HANDLE_LIST,
-    RegisterError,
-    RegisterProblem,
-    Registers,
-    RegistersRefused,
-    load_registers,
-)
+from checks.registers.contract import HANDLE_LIST
+from checks.registers.loaded import Registers
+from checks.registers.loading import load_registers
+from checks.registers.problems import RegisterError, RegisterProblem, RegistersRefused
 
 PUPILS = [
     "pupil_id,forename,surname,preferred_name,date_of_birth,year_group,status,leaving_date,photo_consent,known_handles",

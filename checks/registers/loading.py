@@ -1,6 +1,6 @@
-"""Loading the school's register CSVs (DESIGN.md §5.2): all four load, or nothing does.
+"""Loading the school's register CSVs (docs/contracts/registers.md): all four load, or nothing does.
 
-Registers are accepted as schools export them (see checks.register_reading and checks.register_values).
+Registers are accepted as schools export them (see checks.registers.reading and checks.registers.values).
 Only what would make findings wrong is refused, and a refusal lists every problem in all four files;
 whatever is doubtful but usable becomes a warning on `Registers.warnings`.
 
@@ -13,110 +13,28 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from checks.register_contract import (
-    APPROVAL_PLATFORMS_COVERING,
-    APPROVED_MEDIA_COLUMNS,
+from checks.registers.contract import (
     APPROVED_MEDIA_DIR,
-    APPROVED_MEDIA_FILE,
-    APPROVED_MEDIA_SCHEMA,
-    HANDLE,
-    HANDLE_LIST,
-    HANDLE_PLATFORMS,
-    ID_LIST,
-    PARENT_COLUMNS,
-    PARENTS_FILE,
-    PARENTS_SCHEMA,
     PHOTO_CONSENTS,
-    PUPIL_COLUMNS,
     PUPIL_STATUSES,
     PUPILS_FILE,
-    PUPILS_SCHEMA,
     REGISTER_SPECS,
-    STAFF_COLUMNS,
-    STAFF_FILE,
-    STAFF_SCHEMA,
-    YEAR_GROUPS,
 )
-from checks.register_problems import (
-    RegisterError,
-    RegisterNotes,
-    RegisterProblem,
-    RegistersRefused,
-    RegisterWarning,
-    in_reading_order,
-)
-from checks.register_reading import RegisterTable, column_maps_by_register, read_register
-from checks.register_suites import suite_findings
-from checks.register_values import RowReader
+from checks.registers.loaded import Registers
+from checks.registers.problems import RegisterNotes, RegistersRefused, in_reading_order
+from checks.registers.reading import RegisterTable, column_maps_by_register, read_register
+from checks.registers.suites import register_suites, suite_findings
+from checks.registers.values import RowReader
 from checks.validation import SuiteResult, validate
 
-__all__ = [
-    "APPROVAL_PLATFORMS_COVERING",
-    "APPROVED_MEDIA_COLUMNS",
-    "APPROVED_MEDIA_DIR",
-    "APPROVED_MEDIA_FILE",
-    "APPROVED_MEDIA_SCHEMA",
-    "HANDLE",
-    "HANDLE_LIST",
-    "HANDLE_PLATFORMS",
-    "ID_LIST",
-    "PARENTS_FILE",
-    "PARENTS_SCHEMA",
-    "PARENT_COLUMNS",
-    "PHOTO_CONSENTS",
-    "PUPILS_FILE",
-    "PUPILS_SCHEMA",
-    "PUPIL_COLUMNS",
-    "PUPIL_STATUSES",
-    "STAFF_COLUMNS",
-    "STAFF_FILE",
-    "STAFF_SCHEMA",
-    "YEAR_GROUPS",
-    "RegisterError",
-    "RegisterProblem",
-    "RegisterWarning",
-    "Registers",
-    "RegistersRefused",
-    "load_and_validate_registers",
-    "load_registers",
-]
-
 ColumnMaps = Mapping[str, Mapping[str, str]]
-
-
-@dataclass(frozen=True)
-class Registers:
-    """The four registers as typed polars frames, and what was read to make them.
-
-    - `files`: each CSV name (`pupils.csv`, ...) and each approved image (`approved_media/<name>`) to the
-      sha256 of its bytes, so a run records exactly which register versions it audited against.
-    - `reading`: per CSV name, how it was read (JSON-ready): `encoding` (utf-8 | utf-8-sig | cp1252),
-      `delimiter`, `line_endings` (crlf | lf | cr), `date_forms` (e.g. ["DD/MM/YYYY"]), `mapping`
-      (export header -> contract column, only where they differ), `extra_columns` (ignored) and
-      `absent_columns` (optional columns the export left out, read as empty).
-    - `warnings`: doubtful but usable entries, in file then line order.
-    - `lines`: per register name (`pupils`, ...), the spreadsheet line of each frame row, so a row
-      position (e.g. a great-expectations `unexpected_rows` entry) can be shown as a line.
-    """
-
-    pupils: pl.DataFrame
-    staff: pl.DataFrame
-    parents: pl.DataFrame
-    approved_media: pl.DataFrame
-    files: dict[str, str]
-    reading: dict[str, dict[str, Any]] = field(default_factory=dict)
-    warnings: list[RegisterWarning] = field(default_factory=list)
-    lines: dict[str, list[int]] = field(default_factory=dict)
-
-    def frames(self) -> dict[str, pl.DataFrame]:
-        return {name: getattr(self, name) for name in REGISTER_SPECS}
 
 
 def load_registers(registers_dir: Path, column_maps: ColumnMaps | None = None) -> Registers:
@@ -142,7 +60,7 @@ def load_and_validate_registers(
     """
     registers, notes = _load(Path(registers_dir), column_maps)
     # The suites run even when the loader found problems, so one refusal lists everything to fix.
-    results = validate(registers.frames(), as_of)
+    results = validate(registers.frames(), register_suites(as_of))
     problems, warnings = suite_findings(results, registers, as_of)
     if notes.problems or problems:
         raise RegistersRefused([*notes.problems, *problems])

@@ -1,4 +1,4 @@
-"""The register contract of DESIGN.md §5.2: file names, value sets, frame schemas, required columns."""
+"""The register contract (docs/contracts/registers.md): file names, value sets, frame schemas, required columns."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ YEAR_GROUPS = ("N1", "N2", "R", *(str(year) for year in range(1, 14)))
 PUPIL_STATUSES = ("current", "left")
 PHOTO_CONSENTS = ("granted", "refused", "withdrawn")
 HANDLE_PLATFORMS = ("x", "youtube")
-# Only these approval platforms cover the audited accounts (DESIGN.md §5.6); others are kept as written.
+# Only these approval platforms cover the audited accounts (docs/contracts/registers.md); others are kept as written.
 APPROVAL_PLATFORMS_COVERING = {"x": ("x", "any"), "youtube": ("youtube", "any")}
 
 HANDLE = pl.Struct({"platform": pl.String, "handle": pl.String})

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import duckdb
 
 from checks.rule_support.posts import short_label
 
+# The `field` values of marts.fct_published_text, in reading order: X posts, then YouTube videos.
+PUBLISHED_TEXT_FIELDS = ("text", "hashtag", "alt_text", "title", "description", "tag")
 PUBLISHED_TEXT_SQL = """
 SELECT platform, account_id, subject_kind, subject_id, subject_url, label_text, carries_media, field, value
 FROM marts.fct_published_text ORDER BY platform, account_id, subject_id, field_order, value_position
@@ -43,19 +46,23 @@ class Published:
 
     @property
     def label(self) -> str:
-        """The post's first words or the video's title (DESIGN.md §5.5), on one line and short."""
+        """The post's first words or the video's title (docs/contracts/outputs.md), on one line and short."""
         return short_label(self.label_text, f"{self.subject_kind} {self.subject_id}")
 
 
-def published_items(con: duckdb.DuckDBPyConnection) -> list[Published]:
-    """Every X post ever fetched and every video of the channel's latest fetch, with its text fields in order."""
+def published_items(con: duckdb.DuckDBPyConnection, reads: Collection[str]) -> list[Published]:
+    """Every X post ever fetched and every video of the channel's latest fetch, with those of its text fields that
+    are in `reads` (a rule's `Rule.reads_text`), in order."""
+    unknown = set(reads) - set(PUBLISHED_TEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"no published text field {', '.join(sorted(unknown))}")
     items: dict[tuple[str, str, str], Published] = {}
     for row in con.execute(PUBLISHED_TEXT_SQL).fetchall():
         platform, account_id, kind, subject_id, url, label, media, field, value = row
         key = (platform, account_id, subject_id)
         if key not in items:
             items[key] = Published(platform, account_id, kind, subject_id, url, label, bool(media), [])
-        if value:
+        if value and field in reads:
             items[key].fields.append((field, value))
     return list(items.values())
 

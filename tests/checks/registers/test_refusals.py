@@ -7,8 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from checks.registers import RegisterProblem, RegistersRefused, load_registers
-from tests.checks.test_registers import APPROVED_MEDIA, PARENTS, PUPILS, STAFF, replaced, write_registers
+from checks.registers.loading import load_registers
+from checks.registers.problems import RegisterProblem, RegistersRefused
+from tests.checks.registers.test_loading import (
+    APPROVED_MEDIA,
+    PARENTS,
+    PUPILS,
+    STAFF,
+    replaced,
+    write_registers,
+)
 
 
 def refused(directory: Path) -> RegistersRefused:
@@ -107,7 +115,7 @@ def test_enum_values_are_case_insensitive_and_normalised(tmp_path: Path) -> None
 
 def test_a_leaver_without_a_leaving_date_loads(tmp_path: Path) -> None:
     # Changed contract (issue 9): refused before, now a warning raised by the suites against the audit date
-    # (test_register_exports.py), because the former-pupil rules can still use the row.
+    # (test_exports.py), because the former-pupil rules can still use the row.
     pupils = replaced(PUPILS, 3, "P0003,Amira,Khan,,2011-05-20,6,left,,withdrawn,")
 
     registers = load_registers(write_registers(tmp_path, pupils=pupils))

@@ -1,8 +1,13 @@
 """The great-expectations suites over the registers, and their failures as a person reads them.
 
-`checks.validation` runs these suites. A failed blocking expectation becomes a refusal and a failed
-non-blocking one a warning, one per row: GX gives row positions of the frames, `Registers.lines` turns them
-into the spreadsheet lines of the files, and the row's register id names it in a warning.
+A suite blocks when an entry would make findings about children wrong in ways nobody would see (a missing or
+duplicated id, an unknown status, a date of birth in the future). What is doubtful but usable (a date of birth that
+does not fit the year group, a leaver without a leaving date) is reported without blocking.
+
+`checks.registers.loading` hands these suites to the engine (`checks.validation`). A failed blocking expectation
+becomes a refusal and a failed non-blocking one a warning, one per row: GX gives row positions of the frames,
+`Registers.lines` turns them into the spreadsheet lines of the files, and the row's register id names it in a
+warning.
 """
 
 from __future__ import annotations
@@ -10,13 +15,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
-from checks.register_contract import PHOTO_CONSENTS, PUPIL_STATUSES, REGISTER_SPECS, YEAR_GROUPS, RegisterSpec
-from checks.register_problems import RegisterProblem, RegisterWarning
-from checks.register_values import YEAR_GROUP_INDEX, implied_year_index, year_group_name, year_group_offset
+from checks.ages import implied_year_index
+from checks.registers.contract import (
+    PHOTO_CONSENTS,
+    PUPIL_STATUSES,
+    REGISTER_SPECS,
+    YEAR_GROUPS,
+    RegisterSpec,
+)
+from checks.registers.loaded import Registers
+from checks.registers.problems import RegisterProblem, RegisterWarning
+from checks.registers.values import YEAR_GROUP_INDEX, year_group_name, year_group_offset
 from checks.validation import (
     Check,
     Derived,
@@ -28,9 +41,6 @@ from checks.validation import (
     one_of,
     present,
 )
-
-if TYPE_CHECKING:
-    from checks.registers import Registers
 
 Row = dict[str, Any]
 
@@ -119,12 +129,14 @@ def _approved_media_suite(as_of: date) -> SuiteSpec:
     )
 
 
-REGISTER_SUITE_BUILDERS: dict[str, Callable[[date], SuiteSpec]] = {
-    "pupils": _pupils_suite,
-    "staff": _staff_suite,
-    "parents": _parents_suite,
-    "approved_media": _approved_media_suite,
-}
+def register_suites(as_of: date) -> dict[str, SuiteSpec]:
+    """The suite of each register frame (`Registers.frames()`), judged as of the audit date."""
+    return {
+        "pupils": _pupils_suite(as_of),
+        "staff": _staff_suite(as_of),
+        "parents": _parents_suite(as_of),
+        "approved_media": _approved_media_suite(as_of),
+    }
 
 
 @dataclass(frozen=True)

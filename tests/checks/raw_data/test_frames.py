@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from checks import raw_frames
-from checks.raw_frames import build_raw_frames, frame_sha256, validate_platform_data
+from checks.raw_data import frames as raw_frames
+from checks.raw_data.frames import build_raw_frames, frame_sha256, validate_platform_data
 from warehouse import load
 from warehouse.db import connect, migrate
 
@@ -46,23 +46,23 @@ def stored(results: list[Any], as_of: date, tmp_path: Path) -> dict[str, dict[st
 
 
 def test_unchanged_rows_reuse_last_weeks_outcome_without_running_great_expectations(tmp_path, monkeypatch):
-    first = validate_platform_data(streams("amy", "bob"), AS_OF)
+    first = validate_platform_data(streams("amy", "bob"))
     assert all(r.reused_from is None and r.content_sha256 for r in first)
     previous = stored(first, AS_OF, tmp_path)
 
     def must_not_run(*args: object) -> None:
         raise AssertionError("validated again although nothing changed")
 
-    monkeypatch.setattr("checks.validation.validate", must_not_run)
-    again = validate_platform_data(streams("amy", "bob"), date(2026, 11, 23), previous)
+    monkeypatch.setattr("checks.raw_data.frames.validate", must_not_run)
+    again = validate_platform_data(streams("amy", "bob"), previous)
     followers_result = next(r for r in again if r.suite == f"x_followers@{ACCOUNT}")
     assert followers_result.reused_from == AS_OF.isoformat()
     assert followers_result.results == next(r for r in first if r.suite == followers_result.suite).results
 
 
 def test_a_changed_row_is_validated_again_and_its_failure_is_not_hidden(tmp_path):
-    previous = stored(validate_platform_data(streams("amy", "bob"), AS_OF), AS_OF, tmp_path)
-    again = validate_platform_data(streams("amy", "not a username!"), date(2026, 11, 23), previous)
+    previous = stored(validate_platform_data(streams("amy", "bob")), AS_OF, tmp_path)
+    again = validate_platform_data(streams("amy", "not a username!"), previous)
     followers_result = next(r for r in again if r.suite == f"x_followers@{ACCOUNT}")
     assert followers_result.reused_from is None
     assert followers_result.stops_run
@@ -71,12 +71,12 @@ def test_a_changed_row_is_validated_again_and_its_failure_is_not_hidden(tmp_path
 
 
 def test_a_copy_of_a_copy_names_the_week_that_really_ran(tmp_path):
-    week1 = validate_platform_data(streams("amy"), AS_OF)
+    week1 = validate_platform_data(streams("amy"))
     con = connect(tmp_path / "w.duckdb")
     try:
         migrate(con)
         load.store_validation_results(con, AS_OF, "r1", [r.to_dict() for r in week1])
-        week2 = validate_platform_data(streams("amy"), date(2026, 11, 23), load.latest_raw_validations(con))
+        week2 = validate_platform_data(streams("amy"), load.latest_raw_validations(con))
         load.store_validation_results(con, date(2026, 11, 23), "r2", [r.to_dict() for r in week2])
         latest = load.latest_raw_validations(con)
     finally:
@@ -111,7 +111,7 @@ def test_a_change_to_the_suites_invalidates_every_stored_hash(monkeypatch):
 def test_only_the_streams_an_account_read_are_validated():
     channel = "UC" + "a" * 22
     results = validate_platform_data(
-        {ACCOUNT: {"x_followers": followers("amy")}, channel: {"yt_subscribers": []}}, AS_OF
+        {ACCOUNT: {"x_followers": followers("amy")}, channel: {"yt_subscribers": []}}
     )
     # No YouTube suite for the X account, no X suite for the channel, nothing for a stream not read (its
     # failure is reported by the run, not passed off as an empty frame that validated).

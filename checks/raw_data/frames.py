@@ -1,4 +1,5 @@
-"""Flat polars frames of the raw API objects, shaped for validation before anything is stored."""
+"""Flat polars frames of the raw API objects, validated by the raw suites (`checks.raw_data.suites`) before
+anything is stored."""
 
 from __future__ import annotations
 
@@ -7,14 +8,13 @@ import functools
 import hashlib
 import importlib.metadata
 from collections.abc import Mapping
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
-if TYPE_CHECKING:
-    from checks.validation import SuiteResult
+from checks.raw_data.suites import raw_suites
+from checks.validation import SuiteResult, validate
 
 FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
     "x_followers": {
@@ -127,7 +127,6 @@ def build_raw_frames(streams: dict[str, list[dict[str, Any]]]) -> dict[str, pl.D
 
 def validate_platform_data(
     streams_by_account: dict[str, dict[str, list[dict[str, Any]]]],
-    as_of: date,
     previous: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[SuiteResult]:
     """One run of the raw suites per official account (suite names carry the account: `x_followers@<id>`).
@@ -135,7 +134,7 @@ def validate_platform_data(
     `previous` maps a suite name to its newest stored outcome (warehouse.load.latest_raw_validations). Raw
     suites do not depend on the date, so when this week's rows and the suite definition hash the same as
     that outcome's, it is copied (marked `reused_from`) instead of run again: a follower list nobody joined
-    or left costs nothing to validate. Register suites are never reused (they depend on `as_of`)."""
+    or left costs nothing to validate."""
     previous = previous or {}
     results: list[SuiteResult] = []
     for account_id, streams in sorted(streams_by_account.items()):
@@ -147,9 +146,7 @@ def validate_platform_data(
         }
         to_run = {name: frame for name, frame in frames.items() if reused[name] is None}
         if to_run:
-            from checks.validation import validate
-
-            for result in validate(to_run, as_of):
+            for result in validate(to_run, raw_suites()):
                 reused[result.suite] = dataclasses.replace(
                     result, suite=f"{result.suite}@{account_id}", content_sha256=hashes[result.suite]
                 )
@@ -158,8 +155,6 @@ def validate_platform_data(
 
 
 def _reused(suite: str, stored: Mapping[str, Any] | None, content_sha256: str) -> SuiteResult | None:
-    from checks.validation import SuiteResult
-
     if stored is None or stored.get("content_sha256") != content_sha256:
         return None
     return SuiteResult(
@@ -184,6 +179,6 @@ def frame_sha256(frame: pl.DataFrame) -> str:
 def _suites_fingerprint() -> str:
     # The suites are defined in code: a change to it, or to great-expectations, must validate afresh.
     digest = hashlib.sha256(importlib.metadata.version("great_expectations").encode())
-    for module in ("checks/validation.py", "checks/raw_frames.py"):
-        digest.update((Path(__file__).resolve().parents[1] / module).read_bytes())
+    for module in ("checks/validation.py", "checks/raw_data/suites.py", "checks/raw_data/frames.py"):
+        digest.update((Path(__file__).resolve().parents[2] / module).read_bytes())
     return digest.hexdigest()

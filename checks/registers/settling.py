@@ -9,8 +9,9 @@ from typing import Any
 import polars as pl
 
 from checks.media_hash import fingerprint_library
-from checks.register_changes import RegisterHold, assess_changes
-from checks.registers import APPROVED_MEDIA_DIR, Registers
+from checks.registers.changes import RegisterHold, assess_changes
+from checks.registers.contract import APPROVED_MEDIA_DIR
+from checks.registers.loaded import Registers
 from warehouse.register_versions import RegistersInForce
 
 
