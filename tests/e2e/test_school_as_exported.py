@@ -1,4 +1,4 @@
-"""A school as it really is (DESIGN.md §5.2-5.4, issue 9): registers as MIS exports write them, a warehouse named
+"""A school as it really is (docs/contracts/registers.md, school-toml.md, cli.md; issue 9): registers as MIS exports write them, a warehouse named
 `audit.duckdb`, two X accounts sharing followers; and registers that shrink or break never close exceptions."""
 
 from __future__ import annotations
