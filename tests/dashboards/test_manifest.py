@@ -73,25 +73,19 @@ def test_the_trust_summary_schema_has_exactly_the_summary_fields() -> None:
     assert set(row["properties"]["status"]["enum"]) == set(STATUS_ORDER)
 
 
-GOOD_ROW = {
-    "key": "pupil-follower:x:1580000000000000001:follower:1600000000000000001",
-    "rule": "pupil-follower",
-    "severity": "high",
-    "status": "new",
-    "platform": "x",
-    "account": "TinyLanePrimary",
-    "account_id": "1580000000000000001",
-    "subject_kind": "follower",
-    "subject_id": "1600000000000000001",
-    "subject_label": "@jess_smith",
-    "subject_url": "https://x.com/jess_smith",
-    "person_kind": "pupil",
-    "person_id": "P0001",
-    "confidence": 0.97,
-    "evidence": "display name matches pupil P0001",
-    "first_seen": "2026-11-16",
-    "last_seen": "2026-11-16",
-}
+@pytest.fixture
+def published(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> Path:
+    """An output folder as a run publishes it, holding one open exception."""
+    insert_rules(con)
+    insert_exception(con, PUPIL_FOLLOWER, "new")
+    write_outputs(con, tmp_path, AS_OF, "Tiny Lane Primary School")
+    return tmp_path
+
+
+@pytest.fixture
+def good_row(published: Path) -> dict[str, Any]:
+    (row,) = json.loads((published / "exceptions.json").read_text(encoding="utf-8"))
+    return dict(row)
 
 
 @pytest.mark.parametrize(
@@ -109,28 +103,25 @@ GOOD_ROW = {
     ],
     ids=lambda change: next(iter(change)),
 )
-def test_the_exceptions_schema_refuses_what_breaks_the_contract(change: dict[str, Any]) -> None:
-    assert schema_problems([GOOD_ROW], EXCEPTIONS, "exceptions.json") == []
-    assert schema_problems([{**GOOD_ROW, **change}], EXCEPTIONS, "exceptions.json")
-
-
-def test_a_missing_field_or_an_object_instead_of_an_array_is_refused() -> None:
-    incomplete = {k: v for k, v in GOOD_ROW.items() if k != "subject_id"}
-    assert schema_problems([incomplete], EXCEPTIONS, "exceptions.json")
-    assert schema_problems({"exceptions": [GOOD_ROW]}, EXCEPTIONS, "exceptions.json")
-
-
-def test_a_later_version_may_add_fields_a_reader_of_this_one_ignores() -> None:
-    assert schema_problems([{**GOOD_ROW, "remediation": "pending"}], EXCEPTIONS, "exceptions.json") == []
-
-
-def test_the_manifest_names_each_file_its_version_and_schema(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path
+def test_the_exceptions_schema_refuses_what_breaks_the_contract(
+    good_row: dict[str, Any], change: dict[str, Any]
 ) -> None:
-    insert_rules(con)
-    insert_exception(con, PUPIL_FOLLOWER, "new")
-    write_outputs(con, tmp_path, AS_OF, "Tiny Lane Primary School")
-    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert schema_problems([good_row], EXCEPTIONS, "exceptions.json") == []
+    assert schema_problems([{**good_row, **change}], EXCEPTIONS, "exceptions.json")
+
+
+def test_a_missing_field_or_an_object_instead_of_an_array_is_refused(good_row: dict[str, Any]) -> None:
+    incomplete = {k: v for k, v in good_row.items() if k != "subject_id"}
+    assert schema_problems([incomplete], EXCEPTIONS, "exceptions.json")
+    assert schema_problems({"exceptions": [good_row]}, EXCEPTIONS, "exceptions.json")
+
+
+def test_a_later_version_may_add_fields_a_reader_of_this_one_ignores(good_row: dict[str, Any]) -> None:
+    assert schema_problems([{**good_row, "remediation": "pending"}], EXCEPTIONS, "exceptions.json") == []
+
+
+def test_the_manifest_names_each_file_its_version_and_schema(published: Path) -> None:
+    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
     assert schema_problems(manifest, MANIFEST_SCHEMA, "manifest.json") == []
     assert manifest == {
         "manifest": MANIFEST_SCHEMA,
@@ -145,22 +136,17 @@ def test_the_manifest_names_each_file_its_version_and_schema(
         },
     }
     assert product_version() != "unknown"  # the package is installed: its own version is named
-    assert output_problems(tmp_path) == []
+    assert output_problems(published) == []
 
 
-def test_the_output_check_finds_what_breaks_the_contract(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
-    insert_rules(con)
-    insert_exception(con, PUPIL_FOLLOWER, "new")
-    write_outputs(con, tmp_path, AS_OF, "Tiny Lane Primary School")
-    csv_path, report = tmp_path / "exceptions.csv", tmp_path / "report.html"
+def test_the_output_check_finds_what_breaks_the_contract(published: Path) -> None:
+    csv_path, report = published / "exceptions.csv", published / "report.html"
     csv_path.write_text(csv_path.read_text(encoding="utf-8").replace(",high,", ",=1+1,"), encoding="utf-8")
     report.write_text(
         report.read_text(encoding="utf-8").replace("</head>", '<img src="https://e.example/x.png"></head>')
     )
-    (tmp_path / "manifest.json").unlink()
-    problems = "\n".join(output_problems(tmp_path))
+    (published / "manifest.json").unlink()
+    problems = "\n".join(output_problems(published))
     assert "manifest.json: not readable JSON" in problems
     assert "starts like a formula" in problems and "is not exceptions.json's" in problems
     assert "report.html fetches or runs something" in problems
