@@ -53,9 +53,9 @@ bench: setup
 	$(BIN)/python -m benchmarks
 
 # Precision and recall of the identity rules on labelled sample schools the tests do not use (default and
-# extended forms), on the independently generated schools when ../shared/datasets holds them, with the Splink
-# record-linkage baseline beside them (a dev dependency).
-INDEPENDENT ?= $(wildcard ../shared/datasets/independent-*-small)
+# extended forms), with the Splink record-linkage baseline beside them (a dev dependency), and on schools labelled
+# by an independent generator when you name them: make eval INDEPENDENT="DIR ..." (labels at DIR.labels.json).
+INDEPENDENT ?=
 
 eval: setup
 	$(BIN)/socialaudit evaluate $(if $(INDEPENDENT),--independent $(INDEPENDENT))

@@ -339,7 +339,7 @@ def collect(
 
 
 # X bills per object read: "owned reads" (the school's own followers, following and posts, read with its own
-# app and user context) about $0.001 each, other reads about $0.010 (platform-apis.md §2, pricing 2026).
+# app and user context) about $0.001 each, other reads about $0.010 (docs/production.md §9, X prices).
 OWNED_READ_USD = 0.001
 MAX_REACHABLE_POSTS = 3200
 

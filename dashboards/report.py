@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from dashboards.manifest import with_manifest
 from dashboards.output_set import publish_set
 from warehouse.lifecycle import ACTIVE, EXCEPTION_FIELDS
 from warehouse.stream_status import not_read_for, unseen_subscribers_for
@@ -191,19 +192,23 @@ def safe_link(url: Any) -> str | None:
 
 
 def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, as_of: date, school_name: str) -> Outputs:
-    """Write the four contract files for the week `as_of` from what the warehouse holds."""
+    """Write the four contract files and their manifest.json for the week `as_of` from what the warehouse holds."""
     placeholders = ", ".join("?" for _ in OPEN_STATUSES)
     exceptions = exception_rows(con, f"status IN ({placeholders})", list(OPEN_STATUSES), ("resolved_reason",))
     resolved = exception_rows(con, "status = 'resolved' AND resolved_on = ?", [as_of], ("resolved_reason",))
     public = [{k: v for k, v in r.items() if k not in ("resolved_on", "resolved_reason")} for r in exceptions]
-    # Rendered whole first, then published as one set: outputs name children, so they are owner-only.
+    # Rendered whole first, then published as one set with the manifest naming each file's contract version:
+    # outputs name children, so they are owner-only.
     paths = publish_set(
         out_dir,
-        {
-            "exceptions.json": json.dumps(public, indent=2, ensure_ascii=False) + "\n",
-            "exceptions.csv": exceptions_csv(public),
-            "resolved.json": json.dumps(resolved, indent=2, ensure_ascii=False) + "\n",
-            "report.html": render_report(con, as_of, school_name, exceptions, resolved),
-        },
+        with_manifest(
+            as_of,
+            {
+                "exceptions.json": json.dumps(public, indent=2, ensure_ascii=False) + "\n",
+                "exceptions.csv": exceptions_csv(public),
+                "resolved.json": json.dumps(resolved, indent=2, ensure_ascii=False) + "\n",
+                "report.html": render_report(con, as_of, school_name, exceptions, resolved),
+            },
+        ),
     )
     return Outputs(public, resolved, paths)

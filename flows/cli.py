@@ -10,6 +10,7 @@ import sys
 from typing import NoReturn
 
 from flows.commands import add_all
+from flows.commands.common import EXIT_FAILED, EXIT_INTERRUPTED
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict]:
@@ -31,11 +32,11 @@ def main(argv: list[str] | None = None, *, leaving: ExitWithoutTeardown | None =
         status = int(command.run(args))
     except KeyboardInterrupt:
         print("socialaudit: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as error:
         message = " ".join(str(error).split()) or type(error).__name__
         print(f"socialaudit: {args.command} failed: {message}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     if leaving is not None and getattr(command, "LEAVES_WITHOUT_TEARDOWN", False):
         leaving.status = status
     return status

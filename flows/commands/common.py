@@ -11,9 +11,13 @@ from pathlib import Path
 from typing import Any
 
 DEMO_AS_OF = date(2026, 11, 16)
-# Exit statuses besides 0 (completed) and 1 (failed, nothing stored): DESIGN.md §5.4.
-EXIT_PARTIAL = 3
-EXIT_NOT_PUBLISHED = 4
+# The exit statuses of every command (docs/contracts/cli.md, which a test holds to these names and values).
+EXIT_COMPLETED = 0
+EXIT_FAILED = 1  # one line says why; a run that fails this way stored nothing
+EXIT_REFUSED = 2  # the command line itself (argparse's own status), or a query `sql` will not run
+EXIT_PARTIAL = 3  # `run`: stored and published, a stream not read; `trust run`: a school did not complete
+EXIT_NOT_PUBLISHED = 4  # the week is stored, its outputs are not: `socialaudit publish` writes them
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
 def iso_date(text: str) -> date:
@@ -114,4 +118,4 @@ def audit_outcome(result: dict[str, Any]) -> int:
         missing = "; ".join(describe(row) for row in result["not_read"])
         print(f"socialaudit: partial audit, not read: {missing}", file=sys.stderr)
         return EXIT_PARTIAL
-    return 0
+    return EXIT_COMPLETED

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.commands.common import EXIT_COMPLETED, EXIT_FAILED
 from flows.commands.sql import DEFAULT_DB
 
 NAME = "doctor"
@@ -294,4 +295,4 @@ def run(args: argparse.Namespace) -> int:
         print(check.line())
     failed = sum(not c.ok for c in checks)
     print("all good" if not failed else f"{failed} thing(s) to fix")
-    return 0 if not failed else 1
+    return EXIT_COMPLETED if not failed else EXIT_FAILED

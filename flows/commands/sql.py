@@ -13,6 +13,8 @@ from typing import Any
 
 import duckdb
 
+from flows.commands.common import EXIT_REFUSED
+
 NAME = "sql"
 HELP = "run one read-only SQL query over the latest published warehouse copy (the DPO's views are in dpo.*)"
 DEFAULT_DB = Path("data/socialaudit.duckdb")  # prefect.yaml's db_path, relative to the checkout
@@ -151,6 +153,6 @@ def run(args: argparse.Namespace) -> int:
         columns, rows = run_query(args.db, args.query, args.trust)
     except QueryRefused as error:
         print(f"socialaudit sql: refused: {error}", file=sys.stderr)
-        return 2
+        return EXIT_REFUSED
     print(format_rows(columns, rows, args.format))
     return 0

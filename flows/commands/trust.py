@@ -1,15 +1,20 @@
-"""`socialaudit trust run` (every school of a trust, DESIGN.md §5.7) and `socialaudit trust ...` helpers."""
+"""`socialaudit trust run` (every school of a trust, docs/contracts/trust.md) and `socialaudit trust ...` helpers."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from flows.commands.common import _start_prefect_early, iso_date, prefect_defaults
+from flows.commands.common import (
+    EXIT_COMPLETED,
+    EXIT_PARTIAL,
+    _start_prefect_early,
+    iso_date,
+    prefect_defaults,
+)
 
 NAME = "trust"
 HELP = "audit every school of a trust (trust.toml)"
-PARTIAL_EXIT = 3
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -59,5 +64,5 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         named = "; ".join(f"{m['slug']} ({m['status']}: {m['reason']})" for m in missing)
         print(f"not completed: {named}")
-        return PARTIAL_EXIT
-    return 0
+        return EXIT_PARTIAL
+    return EXIT_COMPLETED

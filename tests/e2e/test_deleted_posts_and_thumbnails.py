@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from sandbox.school import write_sample
-from tests.builders.audits import assert_outputs_pass_the_contract_check as check_outputs
+from tests.builders.output_contract import assert_outputs_meet_the_contract as check_outputs
 
 AS_OF = "2026-11-16"
 NEXT_WEEK = "2026-11-23"

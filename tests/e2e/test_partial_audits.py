@@ -98,7 +98,7 @@ PLANS = {
         {("youtube", "comments"), ("youtube", "comment_replies")},
         {("youtube", "comment")},
     ),
-    # The live platforms' own failures (platform-apis.md §9). A usage cap or spent credits stop the platform:
+    # The live platforms' own failures (docs/production.md §7). A usage cap or spent credits stop the platform:
     # the account's later streams are skipped, not tried against a cap that cannot pass.
     "x-followers-partial-errors": (
         [{"route": "x.followers", "kind": "partial-errors", "times": -1}],

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.builders.paths import CHECK_DATASET, CHECK_OUTPUTS
+from tests.builders.dataset_contract import assert_dataset_meets_the_contract
+from tests.builders.output_contract import assert_outputs_meet_the_contract
 from tests.builders.warehouse import table_fingerprint
 
 AS_OF = "2026-11-16"
@@ -56,12 +55,8 @@ def expected(audited: dict, rule: str, difficulties: tuple[str, ...]) -> list[di
 
 
 def test_the_dataset_and_outputs_meet_the_contracts(audited):
-    for command in (
-        [str(CHECK_DATASET), str(audited["dataset"])],
-        [str(CHECK_OUTPUTS), str(audited["out"]), "--dataset", str(audited["dataset"])],
-    ):
-        checked = subprocess.run([sys.executable, *command], capture_output=True, text=True, check=False)
-        assert checked.returncode == 0, checked.stdout
+    assert_dataset_meets_the_contract(audited["dataset"])
+    assert_outputs_meet_the_contract(audited["out"], audited["dataset"])
     assert "report: " in audited["stdout"]
 
 

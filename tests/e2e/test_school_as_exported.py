@@ -1,11 +1,10 @@
-"""A school as it really is (DESIGN.md §5.2-5.4, issue 9): registers as MIS exports write them, a warehouse named
+"""A school as it really is (docs/contracts/registers.md, school-toml.md, cli.md; issue 9): registers as MIS exports write them, a warehouse named
 `audit.duckdb`, two X accounts sharing followers; and registers that shrink or break never close exceptions."""
 
 from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from tests.builders.exports import (
     read_rows,
     write_rows,
 )
-from tests.builders.paths import CHECK_OUTPUTS
+from tests.builders.output_contract import assert_outputs_meet_the_contract
 from tests.builders.warehouse import table_fingerprint
 
 AS_OF = "2026-11-16"
@@ -76,13 +75,7 @@ def test_an_exported_school_is_audited_like_the_clean_one(schools: dict) -> None
     exported, clean = schools["exported"], schools["clean"]
     assert _follower_findings(exported["rows"]) == _follower_findings(clean["rows"])
     assert _follower_findings(exported["rows"]), "the sample school has follower exceptions to compare"
-    checked = subprocess.run(
-        ["python3", str(CHECK_OUTPUTS), str(exported["out"]), "--dataset", str(exported["dataset"])],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert_outputs_meet_the_contract(exported["out"], exported["dataset"])
 
 
 def test_how_each_register_was_read_is_recorded_and_the_extra_column_warned_once(schools: dict) -> None:

@@ -1,5 +1,5 @@
 """Schools' lakes in one PostgreSQL catalog: each school its own metadata schema, written by several processes
-at once (the multi-machine layout of DESIGN.md §2), the same migrations applying."""
+at once (the multi-machine layout of docs/trust.md), the same migrations applying."""
 
 from __future__ import annotations
 

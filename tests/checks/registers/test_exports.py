@@ -1,4 +1,4 @@
-"""Registers as schools export them (DESIGN.md §5.2): accepted forms, column mappings, every problem listed
+"""Registers as schools export them (docs/contracts/registers.md): accepted forms, column mappings, every problem listed
 in one refusal, warnings for what is doubtful but usable, and the record of how each file was read."""
 
 from __future__ import annotations

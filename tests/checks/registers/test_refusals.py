@@ -1,4 +1,4 @@
-"""What the register loader refuses (DESIGN.md §5.2: only what would make findings wrong), each problem
+"""What the register loader refuses (docs/contracts/registers.md: only what would make findings wrong), each problem
 with its file, spreadsheet line, column as written, value and what was expected; and what it now accepts."""
 
 from __future__ import annotations

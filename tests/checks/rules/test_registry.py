@@ -1,5 +1,7 @@
-"""The rule registry: `checks/rules/` holds rules only, each registered once, under a DESIGN.md rule id, citing a
-policy clause; what rules share lives beside it (`checks/rule_support/`)."""
+"""The rule registry: `checks/rules/` holds rules only, each registered once, under a rule id of the catalogue
+(docs/contracts/rules.md), citing a policy clause the catalogue quotes; what rules share lives beside it
+(`checks/rule_support/`). Where the policy texts themselves are at hand (the optional second check,
+tests/builders/second_check.py), each cited section is also looked up in them."""
 
 from __future__ import annotations
 
@@ -19,9 +21,10 @@ import checks.rules
 from checks.rule_support.published_text import PUBLISHED_TEXT_FIELDS
 from checks.rule_support.rule import Rule
 from checks.rules import RULE_OPTIONS, RULES, rule_by_id, rules_reading
-from tests.builders.paths import SHARED
+from tests.builders.paths import REPO
+from tests.builders.second_check import shared_path
 
-POLICIES = SHARED / "policies"
+CATALOGUE = REPO / "docs" / "contracts" / "rules.md"
 # "corbets-tey.txt §6", "bledington.txt A", "carleton-green.txt §4.1(v)"
 CITATION = re.compile(r"\b(?P<file>[a-z][a-z-]*\.txt)\s+(?P<section>§\s*\d+(?:\.\d+)*|[A-Z]\b)")
 POLICY_FILE = re.compile(r"\b[a-z][a-z-]*\.txt\b")
@@ -34,18 +37,49 @@ def rule_modules() -> list[ModuleType]:
     return [importlib.import_module(f"checks.rules.{name}") for name in sorted(names)]
 
 
-def design_rule_ids() -> set[str]:
-    design = (SHARED / "DESIGN.md").read_text(encoding="utf-8")
-    catalogue = design.split("## 1.", 1)[1].split("\n## ", 1)[0]
-    return set(re.findall(r"^\| `([a-z-]+)` \|", catalogue, flags=re.MULTILINE))
+def _table_rows(heading: str) -> list[list[str]]:
+    """The cells of each row of the first table under `heading` in the catalogue."""
+    text = CATALOGUE.read_text(encoding="utf-8")
+    section = text.split(heading, 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[2:]]
+
+
+def catalogue_rule_ids() -> list[str]:
+    return [cells[0].strip("`") for cells in _table_rows("# The rule catalogue")]
+
+
+def catalogue_clauses() -> set[tuple[str, str]]:
+    """(policy file, section) of every clause the catalogue quotes."""
+    return {(cells[0], cells[1]) for cells in _table_rows("## The policy clauses cited")}
+
+
+POLICIES = shared_path("policies")
 
 
 def section_exists(policy_file: str, section: str) -> bool:
     """The cited heading is in the policy text: '6.' for §6, '4.1' for §4.1, 'A.' for section A."""
+    assert POLICIES is not None
     text = (POLICIES / policy_file).read_text(encoding="utf-8")
     number = section.lstrip("§").strip()
     heading = re.escape(number) + (r"\.?\s" if "." in number else r"\.\s")
     return re.search(rf"^\s*{heading}", text, flags=re.MULTILINE) is not None
+
+
+def check_citations(text: str, where: str) -> None:
+    """Every policy file and section `text` cites is in the catalogue, and in the policy text when at hand."""
+    citations = cited_sections(text)
+    assert citations, f"{where} cites no policy file and section"
+    quoted = catalogue_clauses()
+    quoted_files = {policy for policy, _ in quoted}
+    for policy_file in POLICY_FILE.findall(text):
+        assert policy_file in quoted_files, f"{where}: {policy_file} is not in {CATALOGUE.name}"
+    for policy_file, section in citations:
+        assert (policy_file, section) in quoted, (
+            f"{where}: {policy_file} {section} is not in {CATALOGUE.name}"
+        )
+        if POLICIES is not None:  # the optional second check
+            assert section_exists(policy_file, section), f"{policy_file} has no section {section}"
 
 
 def cited_sections(text: str) -> list[tuple[str, str]]:
@@ -55,8 +89,11 @@ def cited_sections(text: str) -> list[tuple[str, str]]:
 RULE_MODULES = rule_modules()
 
 
-def test_the_design_catalogue_is_readable() -> None:
-    assert {"pupil-follower", "unapproved-media", "account-drift"} <= design_rule_ids()
+def test_the_catalogue_is_readable() -> None:
+    ids = catalogue_rule_ids()
+    assert {"pupil-follower", "unapproved-media", "account-drift"} <= set(ids)
+    assert len(ids) == len(set(ids))
+    assert ("corbets-tey.txt", "§6") in catalogue_clauses()
 
 
 @pytest.mark.parametrize("module", RULE_MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
@@ -83,10 +120,10 @@ def test_every_rule_module_is_registered() -> None:
     assert len(RULES) == len(RULE_MODULES)
 
 
-def test_rule_ids_are_unique_and_from_the_design_catalogue() -> None:
+def test_rule_ids_are_unique_and_every_one_is_in_the_catalogue() -> None:
     ids = [rule.id for rule in RULES]
     assert len(ids) == len(set(ids))
-    assert set(ids) <= design_rule_ids()
+    assert set(ids) == set(catalogue_rule_ids())
     for rule in RULES:
         assert isinstance(rule, Rule) and callable(rule.find)
         assert rule.title and rule.what_counts
@@ -97,23 +134,12 @@ def test_rule_ids_are_unique_and_from_the_design_catalogue() -> None:
 
 @pytest.mark.parametrize("module", RULE_MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
 def test_every_rule_module_docstring_cites_a_policy_section(module: ModuleType) -> None:
-    doc = module.__doc__ or ""
-    citations = cited_sections(doc)
-    assert citations, f"{module.__name__} cites no policy file and section"
-    for policy_file in POLICY_FILE.findall(doc):
-        assert (POLICIES / policy_file).is_file(), f"{policy_file} is not in {POLICIES}"
-    for policy_file, section in citations:
-        assert section_exists(policy_file, section), f"{policy_file} has no section {section}"
+    check_citations(module.__doc__ or "", module.__name__)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_every_rule_policy_cites_a_policy_section(rule: Rule) -> None:
-    citations = cited_sections(rule.policy)
-    assert citations, f"{rule.id}: policy {rule.policy!r} names no policy file and section"
-    for policy_file in POLICY_FILE.findall(rule.policy):
-        assert (POLICIES / policy_file).is_file(), f"{policy_file} is not in {POLICIES}"
-    for policy_file, section in citations:
-        assert section_exists(policy_file, section), f"{policy_file} has no section {section}"
+    check_citations(rule.policy, rule.id)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
