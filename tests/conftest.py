@@ -19,6 +19,7 @@ import pytest
 
 from tests.builders.cli import CliResult
 from tests.builders.warehouse import migrated_warehouse, open_copy
+from warehouse.db import use_encryption_key
 
 # Set before anything imports prefect: no telemetry offline, and results/caches never outlive a session.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -26,6 +27,15 @@ os.environ["PREFECT_LOCAL_STORAGE_PATH"] = tempfile.mkdtemp(prefix="socialaudit-
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 Cli = Callable[..., CliResult]
+
+
+@pytest.fixture(autouse=True)
+def no_warehouse_key_outlives_a_test() -> Iterator[None]:
+    """A command or flow run in this process sets the warehouse key for the whole process (its own, in
+    production). Left behind, it made later tests in the same pytest process open or create encrypted
+    warehouses: which tests those were depended on the order tests ran in (under xdist, each worker's)."""
+    yield
+    use_encryption_key(None)
 
 
 # --- Prefect and the `socialaudit` command ---------------------------------------------------------------
