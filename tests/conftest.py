@@ -2,6 +2,9 @@
 session and the real `socialaudit` command run against it; a migrated warehouse file per test.
 
 Builders (functions that make data, files and readers) live in tests/builders/; only fixtures live here.
+
+Every test under tests/e2e and tests/browser carries the marker of its folder, so `-m "not e2e and not browser"`
+(`make test-fast`) is the unit and component tests without a marker to forget.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -27,6 +31,26 @@ os.environ["PREFECT_LOCAL_STORAGE_PATH"] = tempfile.mkdtemp(prefix="socialaudit-
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 Cli = Callable[..., CliResult]
+TESTS = Path(__file__).resolve().parent
+MARKED_FOLDERS = ("e2e", "browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = item.path.relative_to(TESTS).parts[0]
+        if folder in MARKED_FOLDERS:
+            item.add_marker(folder)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadscope` keeps modules whole, and the modules reading one shared week together, and hands out
+    the whole audits first (tests/xdist_scheduling.py)."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from tests.xdist_scheduling import ModulesAndSharedWeeksAuditsFirst
+
+    return ModulesAndSharedWeeksAuditsFirst(config, log)
 
 
 @pytest.fixture(autouse=True)

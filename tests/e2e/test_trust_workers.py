@@ -68,7 +68,6 @@ def running_school_runs(env: dict[str, str]) -> list[dict[str, Any]]:
     return runs
 
 
-@pytest.mark.e2e
 @pytest.mark.slow
 @pytest.mark.timeout(1500)
 def test_a_killed_worker_fails_one_school_and_the_next_run_completes_it(catalog: str, tmp_path: Path) -> None:
