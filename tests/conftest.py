@@ -37,9 +37,9 @@ MARKED_FOLDERS = ("e2e", "browser")
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        folder = item.path.relative_to(TESTS).parts[0]
-        if folder in MARKED_FOLDERS:
-            item.add_marker(folder)
+        for folder in MARKED_FOLDERS:
+            if item.path.is_relative_to(TESTS / folder):
+                item.add_marker(folder)
 
 
 @pytest.hookimpl(optionalhook=True)
