@@ -4,7 +4,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint bench eval clean browser postgres
+.PHONY: setup demo test test-fast lint bench eval clean browser postgres
 
 setup: $(VENV)/.synced
 
@@ -46,8 +46,21 @@ postgres:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
 	else echo "initdb is missing: run 'sudo apt-get install postgresql' for the trust tests" >&2; fi
 
+# Both cores (PYTEST_WORKERS=1 for one process). With loadscope, tests/xdist_scheduling.py hands each worker whole
+# modules (a module's audited week is made once, not once per worker), keeps the modules that read one shared
+# week together, and hands out the whole audits first. Session fixtures (the Prefect test harness, the migrated
+# warehouse template) are made once in each worker.
+PYTEST_WORKERS ?= 2
+PARALLEL := $(if $(filter 1,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadscope)
+
+# What CI runs: lint, types and every test.
 test: lint browser postgres
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)
+
+# The loop while working: the unit and component tests, without whole audits (e2e), Chromium (browser) or the
+# few component tests marked slow. `make lint` is apart: run it before a commit.
+test-fast: setup
+	$(BIN)/pytest $(PARALLEL) -m "not e2e and not browser and not slow"
 
 bench: setup
 	$(BIN)/python -m benchmarks

@@ -110,7 +110,12 @@ WHOLE_AUDIT_HOMES = ("tests/e2e/", "tests/browser/")
 NOT_SCANNED = ("tests/builders/audits.py", "tests/test_architecture.py")
 AUDIT_COMMANDS = {"run", "demo", "evaluate"}
 AUDIT_CALLS = {"weekly_audit", "run_audit"}
-AUDIT_FIXTURES = {"audit", "audit_inprocess"}
+AUDIT_FIXTURES = {
+    "audit",
+    "audit_inprocess",
+    "tiny_school_week",
+    "sample_school_week",
+}  # the last two: e2e conftest
 # `prefect deployment run weekly-audit/weekly`, a trust's schools as trust-school runs: the flow through a worker
 AUDIT_DEPLOYMENT = ("weekly-audit/", "trust-school/")
 

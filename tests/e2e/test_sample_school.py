@@ -9,30 +9,25 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.builders.audits import AS_OF, Audit
 from tests.builders.dataset_contract import assert_dataset_meets_the_contract
 from tests.builders.output_contract import assert_outputs_meet_the_contract
 from tests.builders.warehouse import table_fingerprint
 
-AS_OF = "2026-11-16"
-SEED = 11  # the evaluation uses other seeds
 SKELETON_RULES = ("pupil-follower", "staff-personal-follower", "unapproved-media")
 
 
 @pytest.fixture(scope="module")
-def audited(tmp_path_factory: pytest.TempPathFactory, socialaudit, audit) -> dict:
-    root = tmp_path_factory.mktemp("sample-e2e")
-    dataset = root / "school"
-    made = socialaudit("sample", "--out", str(dataset), "--seed", str(SEED), "--size", "small")
-    assert made.returncode == 0, made.stderr
-    run = audit(dataset, as_of=AS_OF, root=root)
-    assert run.result.returncode == 0, run.result.stderr[-3000:]
+def audited(sample_school_week: Audit) -> dict:
+    """The session's sample school (tests/e2e/conftest.py): written by `socialaudit sample`, then audited."""
+    run = sample_school_week
     return {
-        "root": root,
-        "dataset": dataset,
+        "root": run.root,
+        "dataset": run.dataset,
         "db": run.db,
         "out": run.out,
         "stdout": run.result.stdout,
-        "labels": json.loads(Path(f"{dataset}.labels.json").read_text(encoding="utf-8")),
+        "labels": json.loads(Path(f"{run.dataset}.labels.json").read_text(encoding="utf-8")),
         "exceptions": run.exceptions,
     }
 

@@ -12,16 +12,14 @@ from tests.builders.audits import Audit
 from warehouse.db import connect
 from warehouse.snapshot import snapshot_path
 
-AS_OF = "2026-11-16"
 PUPIL_HANDLE = "alfie_p_y6"  # P0001 Alfie Price declares it, and it follows the school's X account
 PUPIL_ACCOUNT_ID = "1600000000000000002"
 
 
 @pytest.fixture(scope="module")
-def audited(audit) -> Audit:
-    run = audit(as_of=AS_OF)
-    assert run.result.returncode == 0, run.result.stderr[-2000:]
-    return run
+def audited(tiny_school_week: Audit) -> Audit:
+    """The session's audited tiny school (tests/e2e/conftest.py); erasure and retention work on copies."""
+    return tiny_school_week
 
 
 def _copy(audited, tmp_path):
