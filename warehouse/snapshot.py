@@ -23,7 +23,9 @@ from warehouse.db import (
     WarehouseBusy,
     connect,
     connect_waiting,
+    WarehouseKeyError,
     current_encryption_key,
+    is_encrypted,
     is_lock_conflict,
 )
 
@@ -70,6 +72,9 @@ def publish_snapshot_from(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path
     for path in leftovers:
         path.unlink(missing_ok=True)
     key = current_encryption_key()
+    if key is None and is_encrypted(con):
+        # A caller whose context holds no key (another thread) must not publish a plain copy of an encrypted file.
+        raise WarehouseKeyError(f"{db_path} is encrypted but no key is in force here: the copy was not published")
     options = " (ENCRYPTION_KEY '" + key.replace("'", "''") + "')" if key else ""
     quoted = str(temporary).replace("'", "''")
     try:
