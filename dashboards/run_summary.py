@@ -68,7 +68,9 @@ def weekly_summary_markdown(
 
 def open_exceptions_table(outputs: Outputs, reference: Callable[[str], str]) -> list[dict[str, Any]]:
     """One row per open exception: `reference(key)` (opaque) instead of its key, which names the account."""
-    return [{"ref": reference(r["key"]), **{k: r[k] for k in ARTIFACT_TABLE_FIELDS}} for r in outputs.exceptions]
+    return [
+        {"ref": reference(r["key"]), **{k: r[k] for k in ARTIFACT_TABLE_FIELDS}} for r in outputs.exceptions
+    ]
 
 
 def not_published_message(db: Path, out: Path, as_of: str, cause: str, config: Path | None = None) -> str:

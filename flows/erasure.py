@@ -128,7 +128,9 @@ def _vacuum_lake(db_path: Path) -> dict[str, str]:
     return {"lake catalog": vacuum_catalog(location)}
 
 
-def reapply_erasures(db_path: Path, since: datetime | None = None, journal: Path | None = None) -> list[dict[str, Any]]:
+def reapply_erasures(
+    db_path: Path, since: datetime | None = None, journal: Path | None = None
+) -> list[dict[str, Any]]:
     """Erase again, in a (restored) warehouse, everyone the journal says was erased after `since` (every entry when
     None): each stored value whose keyed hash an entry holds, erased the same way as the first time and recorded
     as "re-applied erasure <id>". Returns one dict per erasure re-applied, with the counts."""
@@ -146,7 +148,9 @@ def reapply_erasures(db_path: Path, since: datetime | None = None, journal: Path
             for entry, subject in matching_subjects(con, entries):
                 _widen_by_handles(con, subject)
                 forms = name_forms(subject)
-                result = erase(con, subject, "socialaudit restore", f"re-applied erasure {entry['erasure_id']}", forms)
+                result = erase(
+                    con, subject, "socialaudit restore", f"re-applied erasure {entry['erasure_id']}", forms
+                )
                 erased.append(result)
                 redaction.patterns += redaction_for(subject, forms).patterns
                 done.append({"erasure_id": entry["erasure_id"], "counts": result.counts})

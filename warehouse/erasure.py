@@ -93,10 +93,18 @@ def erase(
         ).fetchall()
     ]
     by_key = {"keys": keys}
-    count("audit.exception_events", "DELETE FROM audit.exception_events WHERE key IN (SELECT unnest($keys))", by_key)
+    count(
+        "audit.exception_events",
+        "DELETE FROM audit.exception_events WHERE key IN (SELECT unnest($keys))",
+        by_key,
+    )
     if table_exists(con, "audit", "reviews"):
         count("audit.reviews", "DELETE FROM audit.reviews WHERE key IN (SELECT unnest($keys))", by_key)
-    for table, by_evidence in (("audit.exceptions", True), ("audit.findings", True), ("audit.identities", False)):
+    for table, by_evidence in (
+        ("audit.exceptions", True),
+        ("audit.findings", True),
+        ("audit.identities", False),
+    ):
         count(table, f"DELETE FROM {table} WHERE {keys_clause(by_evidence)}", params)
     for table, id_column in REGISTER_TABLES.items():
         count(

@@ -99,7 +99,10 @@ def _stored_values(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
         if table != "parents":
             add("name", f"SELECT DISTINCT concat_ws(' ', preferred_name, surname) FROM ref.{table}")
         for column in REGISTER_HANDLE_COLUMNS[table]:
-            add("handle", f"SELECT DISTINCT lower(ltrim(h.handle, '@')) FROM (SELECT unnest({column}) AS h FROM ref.{table})")
+            add(
+                "handle",
+                f"SELECT DISTINCT lower(ltrim(h.handle, '@')) FROM (SELECT unnest({column}) AS h FROM ref.{table})",
+            )
     add("platform-id", "SELECT DISTINCT subject_id FROM marts.fct_audience")
     add("platform-id", "SELECT DISTINCT subject_id FROM audit.identities")
     add("handle", "SELECT DISTINCT lower(ltrim(handle, '@')) FROM marts.fct_audience WHERE platform = 'x'")
@@ -108,7 +111,9 @@ def _stored_values(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     return values
 
 
-def matching_subjects(con: duckdb.DuckDBPyConnection, entries: Iterable[dict[str, Any]]) -> list[tuple[dict[str, Any], Subject]]:
+def matching_subjects(
+    con: duckdb.DuckDBPyConnection, entries: Iterable[dict[str, Any]]
+) -> list[tuple[dict[str, Any], Subject]]:
     """For each journal entry, the subject it names in this warehouse (ids whose keyed hashes it holds), or none
     when the warehouse holds nothing of them. A name alone is never enough to erase someone: it only adds the
     names of a subject found by id or handle."""
@@ -123,7 +128,10 @@ def matching_subjects(con: duckdb.DuckDBPyConnection, entries: Iterable[dict[str
                 f"erasure {entry['erasure_id']} was recorded with another warehouse secret than this one's: "
                 "restore the warehouse's secret (meta.warehouse_secret) before re-applying"
             )
-        matched = {kind: {hashed[kind][h] for h in entry["hashes"].get(kind, []) if h in hashed[kind]} for kind in KINDS}
+        matched = {
+            kind: {hashed[kind][h] for h in entry["hashes"].get(kind, []) if h in hashed[kind]}
+            for kind in KINDS
+        }
         if not (matched["person"] or matched["platform-id"] or matched["handle"]):
             continue
         subject = Subject("journal", entry["erasure_id"], set(matched["person"]), set(matched["platform-id"]))

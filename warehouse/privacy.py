@@ -167,7 +167,9 @@ def rows_for(con: duckdb.DuckDBPyConnection, subject: Subject) -> dict[str, list
         con, f"SELECT * FROM audit.identities WHERE {where} ORDER BY as_of", params
     )
     named = keys_clause(by_evidence=True)
-    sections["findings"] = select_rows(con, f"SELECT * FROM audit.findings WHERE {named} ORDER BY as_of", params)
+    sections["findings"] = select_rows(
+        con, f"SELECT * FROM audit.findings WHERE {named} ORDER BY as_of", params
+    )
     sections["exceptions"] = select_rows(
         con, f"SELECT * FROM audit.exceptions WHERE {named} ORDER BY key", params
     )
@@ -289,9 +291,7 @@ def strip_objects(payload: Any, platform_ids: set[str]) -> tuple[Any, int]:
             if replies is None:
                 continue
             others = [
-                r
-                for r in replies
-                if not (isinstance(r, dict) and written_by(r.get("snippet"), platform_ids))
+                r for r in replies if not (isinstance(r, dict) and written_by(r.get("snippet"), platform_ids))
             ]
             removed += len(replies) - len(others)
             replies[:] = others

@@ -74,7 +74,9 @@ def publish_snapshot_from(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path
     key = current_encryption_key()
     if key is None and is_encrypted(con):
         # A caller whose context holds no key (another thread) must not publish a plain copy of an encrypted file.
-        raise WarehouseKeyError(f"{db_path} is encrypted but no key is in force here: the copy was not published")
+        raise WarehouseKeyError(
+            f"{db_path} is encrypted but no key is in force here: the copy was not published"
+        )
     options = " (ENCRYPTION_KEY '" + key.replace("'", "''") + "')" if key else ""
     quoted = str(temporary).replace("'", "''")
     try:

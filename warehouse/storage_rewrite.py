@@ -67,8 +67,8 @@ def _rewrite_file(con: duckdb.DuckDBPyConnection, db_path: Path) -> dict[str, An
 
 def _rewrite_lake(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     catalog = "'" + ATTACHED_AS + "'"
-    metadata = f"__ducklake_metadata_{ATTACHED_AS}"
-    files_before = _count(con, f"SELECT count(*) FROM {metadata}.ducklake_data_file")
+    files = f"SELECT sum(file_count) + sum(delete_file_count) FROM ducklake_table_info({catalog})"
+    files_before = _count(con, files)
     con.execute(f"CALL ducklake_flush_inlined_data({catalog})")
     # Every file with a deleted row is rewritten (DuckLake's default waits until 95% of a file is deleted), which
     # also recomputes the statistics that held the deleted values as a minimum or a maximum.
@@ -76,17 +76,14 @@ def _rewrite_lake(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     con.execute(f"CALL ducklake_expire_snapshots({catalog}, older_than => now())")
     con.execute(f"CALL ducklake_cleanup_old_files({catalog}, cleanup_all => true)")
     return {
-        "lake data files rewritten (files before, after)": [
-            files_before,
-            _count(con, f"SELECT count(*) FROM {metadata}.ducklake_data_file"),
-        ],
-        "lake snapshots expired (kept)": _count(con, f"SELECT count(*) FROM {metadata}.ducklake_snapshot"),
+        "lake data and delete files (before, after)": [files_before, _count(con, files)],
+        "lake snapshots kept": _count(con, f"SELECT count(*) FROM ducklake_snapshots({catalog})"),
     }
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     row = con.execute(sql).fetchone()
-    return int(row[0]) if row else 0
+    return int(row[0]) if row and row[0] is not None else 0
 
 
 def vacuum_catalog(location: lake.LakeLocation) -> str:
@@ -102,7 +99,9 @@ def vacuum_catalog(location: lake.LakeLocation) -> str:
         finally:
             connection.close()
         return f"SQLite catalog vacuumed ({Path(target).name})"
-    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    con = duckdb.connect(
+        ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
     try:
         lake.load_extensions(con, "postgres")
         con.execute("ATTACH " + _literal(target) + " AS catalog_db (TYPE postgres)")
@@ -115,7 +114,7 @@ def vacuum_catalog(location: lake.LakeLocation) -> str:
         ]
         for table in tables:
             statement = f'VACUUM FULL "{schema}"."{table}"'
-            con.execute("CALL postgres_execute('catalog_db', ?)", [statement])
+            con.execute("CALL postgres_execute('catalog_db', ?, use_transaction => false)", [statement])
     finally:
         con.close()
     return f"PostgreSQL catalog schema {schema}: {len(tables)} tables rewritten (VACUUM FULL)"

@@ -94,7 +94,9 @@ def _items(payload: Any) -> list[dict[str, Any]]:
     if not isinstance(payload, dict):
         return []
     items = [o for k in ("data", "items") if isinstance(payload.get(k), list) for o in payload[k]]
-    replies = [r for o in items if isinstance(o, dict) for r in ((o.get("replies") or {}).get("comments") or [])]
+    replies = [
+        r for o in items if isinstance(o, dict) for r in ((o.get("replies") or {}).get("comments") or [])
+    ]
     return [o for o in [*items, *replies] if isinstance(o, dict)]
 
 
@@ -160,7 +162,9 @@ def subject_access(con: duckdb.DuckDBPyConnection, subject: Subject) -> dict[str
         "platform_ids": sorted(subject.platform_ids),
         "generated_at": now_utc().isoformat(),
         "other_people": "redacted: another pupil, a member of staff, a parent, a reviewer (ICO subject access guidance)",
-        "sections": {name: [_fair(name, row, others, subject) for row in rows] for name, rows in sections.items()},
+        "sections": {
+            name: [_fair(name, row, others, subject) for row in rows] for name, rows in sections.items()
+        },
     }
 
 

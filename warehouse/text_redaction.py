@@ -113,7 +113,9 @@ class Column:
 TEXT_TYPES = ("VARCHAR", "JSON")
 
 
-def text_columns(con: duckdb.DuckDBPyConnection, schemas: Iterable[str], skip: Iterable[str] = ()) -> list[Column]:
+def text_columns(
+    con: duckdb.DuckDBPyConnection, schemas: Iterable[str], skip: Iterable[str] = ()
+) -> list[Column]:
     """Every VARCHAR, JSON and VARCHAR[] column of the base tables in `schemas`, less the tables in `skip`."""
     skipped = set(skip)
     rows = con.execute(
@@ -172,7 +174,8 @@ def sweep(con: duckdb.DuckDBPyConnection, redaction: Redaction, columns: Iterabl
             if n and new != old:
                 compared = quoted if column.kind == "list" else as_text
                 con.execute(
-                    f"UPDATE {column.table} SET {quoted} = ?::{_cast(column)} WHERE {compared} = ?", [new, old]
+                    f"UPDATE {column.table} SET {quoted} = ?::{_cast(column)} WHERE {compared} = ?",
+                    [new, old],
                 )
                 replaced += n
         if replaced:

@@ -30,7 +30,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     add_selector(parser)
     add_warehouse_args(parser)
     parser.add_argument("--out", type=Path, required=True, help="folder for sar.json and one CSV per section")
-    parser.add_argument("--by", help="who is answering the request (recorded; default: the operating-system user)")
+    parser.add_argument(
+        "--by", help="who is answering the request (recorded; default: the operating-system user)"
+    )
     parser.add_argument("--reason", help="the request or case reference (recorded)")
 
 

@@ -76,4 +76,3 @@ def hits(files: Iterable[Path], needles: Iterable[str]) -> dict[str, list[str]]:
         if held:
             found[str(path)] = held
     return found
-

@@ -58,7 +58,9 @@ def test_the_record_names_every_place_and_the_copies_out_of_reach(erased) -> Non
     run: Audit = erased["run"]  # type: ignore[assignment]
     con = connect(run.db, read_only=True)
     try:
-        (selector_hash, counts), = con.execute("SELECT selector_sha256, counts FROM dpo.erasure_log").fetchall()
+        ((selector_hash, counts),) = con.execute(
+            "SELECT selector_sha256, counts FROM dpo.erasure_log"
+        ).fetchall()
         left = con.execute(
             "SELECT count(*) FROM raw.api_pages WHERE contains(payload::VARCHAR, ?)", [NAMED_POST_ID]
         ).fetchone()
@@ -68,7 +70,9 @@ def test_the_record_names_every_place_and_the_copies_out_of_reach(erased) -> Non
         con.close()
     places = json.loads(counts)
     assert places["ref.pupils"] == 1 and places["audit.identities"] >= 1
-    assert places["raw.api_pages.payload (mentions redacted)"] >= 1  # the post naming him, kept, his name gone
+    assert (
+        places["raw.api_pages.payload (mentions redacted)"] >= 1
+    )  # the post naming him, kept, his name gone
     assert places["ref.parents.pupil_ids (mentions redacted)"] == 1  # the parent's link to the child
     assert any(place.startswith("outputs published again: ") for place in places)
     assert "warehouse storage rewritten" in places and places["read-only copy published again"] == 1
