@@ -16,7 +16,7 @@ import duckdb
 
 from warehouse.load import now_utc
 
-SECRET_TABLE = "meta.warehouse_secret"
+SECRET_TABLE = "meta.warehouse_secret"  # noqa: S105 (a table name, not a password)
 REFERENCE_LENGTH = 16  # hex characters of an opaque reference: 64 bits, no collision in any one school's keys
 
 

@@ -21,9 +21,9 @@ from warehouse import lake, portable
 from warehouse.db import (
     ATTACHED_AS,
     WarehouseBusy,
+    WarehouseKeyError,
     connect,
     connect_waiting,
-    WarehouseKeyError,
     current_encryption_key,
     is_encrypted,
     is_lock_conflict,

@@ -40,8 +40,8 @@ def run(args: argparse.Namespace) -> int:
     import getpass
     import os
 
-    from warehouse.privacy import find_subject
     from warehouse.db import connect_waiting, migrate
+    from warehouse.privacy import find_subject
     from warehouse.snapshot import open_snapshot, publish_snapshot_from
     from warehouse.subject_access import log_request, subject_access, write_export
 

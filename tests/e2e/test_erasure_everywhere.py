@@ -4,7 +4,6 @@ or name: the warehouse file and its WAL, the read-only copy, the published outpu
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -13,8 +13,8 @@ from tests.builders.comment_pages import comment_snapshots, yt_comment, yt_reply
 from tests.builders.findings import AS_OF, insert_exception
 from tests.builders.raw_pages import CHANNEL
 from tests.builders.warehouse import count
-from warehouse.load import store_snapshot
 from warehouse.erasure import erase
+from warehouse.load import store_snapshot
 from warehouse.privacy import find_subject
 from warehouse.subject_access import subject_access
 
