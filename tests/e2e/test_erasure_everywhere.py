@@ -4,6 +4,8 @@ or name: the warehouse file and its WAL, the read-only copy, the published outpu
 from __future__ import annotations
 
 import json
+import shutil
+from datetime import UTC, datetime
 
 import pytest
 
@@ -33,10 +35,21 @@ def erased(tmp_path_factory: pytest.TempPathFactory, audit, socialaudit) -> dict
     assert run.result.returncode == 0, run.result.stderr[-2000:]
     stores = [run.db.parent, *prefect_database_files()]
     before = hits(files_under(*stores, skip=[dataset]), PERSON)
+    backup = tmp_path_factory.mktemp("backup") / "w.duckdb"  # as a backup taken before the erasure holds it
+    shutil.copy(run.db, backup)
+    taken_at = datetime.now(UTC).replace(tzinfo=None)
     result = socialaudit(
         "erase", "--handle", "@Alfie_P_Y6", "--db", str(run.db), "--by", "A. Dpo", "--reason", "ERASE-2026-3"
     )
-    return {"run": run, "result": result, "stores": stores, "before": before, "dataset": dataset}
+    return {
+        "run": run,
+        "result": result,
+        "stores": stores,
+        "before": before,
+        "dataset": dataset,
+        "backup": backup,
+        "taken_at": taken_at,
+    }
 
 
 def test_the_person_was_in_the_stores_before(erased) -> None:
@@ -89,3 +102,18 @@ def test_the_journal_beside_the_warehouse_keeps_only_keyed_hashes(erased) -> Non
     (entry,) = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
     assert entry["hashes"]["platform-id"] and entry["hashes"]["handle"] and entry["hashes"]["name"]
     assert hits([journal], PERSON) == {}
+
+
+def test_a_restored_backup_is_erased_again_from_the_journal(erased, tmp_path) -> None:
+    """What issue 25's restore calls: the journal beside the warehouse, entries newer than the backup."""
+    from flows.erasure import reapply_erasures
+
+    run: Audit = erased["run"]  # type: ignore[assignment]
+    restored = tmp_path / run.db.name
+    shutil.copy(erased["backup"], restored)  # type: ignore[arg-type]
+    shutil.copy(journal_path(run.db), journal_path(restored))
+    assert hits([restored], PERSON)
+    done = reapply_erasures(restored, since=erased["taken_at"])  # type: ignore[arg-type]
+    assert [d["erasure_id"] for d in done] and done[0]["counts"]["ref.pupils"] == 1
+    assert hits(files_under(tmp_path), PERSON) == {}
+    assert reapply_erasures(restored, since=datetime.now(UTC).replace(tzinfo=None)) == []
