@@ -12,10 +12,7 @@ the person started are withheld.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -27,7 +24,6 @@ from warehouse.load import now_utc
 from warehouse.privacy import REGISTER_HANDLE_COLUMNS, REGISTER_TABLES, Subject, rows_for, written_by
 from warehouse.text_redaction import Redaction
 
-FORMULA_OPENERS = ("=", "+", "-", "@", "\t", "\r")
 OTHERS = {"pupils": "another pupil", "staff": "a member of staff", "parents": "a parent"}
 REVIEWER = "a reviewer"
 SYSTEM_ACTORS = ("weekly-run", "system", "socialaudit restore")
@@ -195,33 +191,3 @@ def log_request(
         ],
     )
     return request_id
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else value if isinstance(value, str) else json.dumps(value, default=str)
-    # Spreadsheet-safe: a cell that would start a formula is quoted as text.
-    return "'" + text if text.startswith(FORMULA_OPENERS) else text
-
-
-def write_export(export: dict[str, Any], out_dir: Path) -> list[Path]:
-    """sar.json plus one CSV per non-empty section, readable by the owner only."""
-    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(out_dir, 0o700)
-    written = []
-
-    def owner_only(path: Path, text: str) -> None:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(path, 0o600)
-        written.append(path)
-
-    owner_only(out_dir / "sar.json", json.dumps(export, default=str, indent=2))
-    for name, rows in export["sections"].items():
-        if not rows:
-            continue
-        columns = list(dict.fromkeys(k for row in rows for k in row))
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows([columns, *[[_cell(row.get(c)) for c in columns] for row in rows]])
-        owner_only(out_dir / f"{name}.csv", buffer.getvalue())
-    return written

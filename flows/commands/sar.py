@@ -40,10 +40,11 @@ def run(args: argparse.Namespace) -> int:
     import getpass
     import os
 
+    from dashboards.sar_export import write_export
     from warehouse.db import connect_waiting, migrate
     from warehouse.privacy import find_subject
     from warehouse.snapshot import open_snapshot, publish_snapshot_from
-    from warehouse.subject_access import log_request, subject_access, write_export
+    from warehouse.subject_access import log_request, subject_access
 
     os.umask(0o077)
     use_configured_key(args)
