@@ -5,7 +5,8 @@ from the erasure journal kept beside it (docs/interfaces.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -42,22 +43,12 @@ def erase_person(
     db_path: Path, kind: str, value: str, performed_by: str, reason: str, extra_outputs: Iterable[Path] = ()
 ) -> dict[str, Any]:
     """Erase the person `kind`/`value` names from everything the product wrote; every place cleaned, with counts."""
-    con = connect_waiting(db_path, 120.0)
-    try:
-        migrate(con)
-        apply_models(con)
-        con.execute("BEGIN TRANSACTION")
-        try:
+    with _writing(db_path) as con:
+        with _transaction(con):
             subject = find_subject(con, kind, value)
             forms = name_forms(subject)
             erased = erase(con, subject, performed_by, reason, forms, Journal(journal_path(db_path)))
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         places = _everywhere_else(con, db_path, [erased], redaction_for(subject, forms), extra_outputs)
-    finally:
-        con.close()
     places.update(_vacuum_lake(db_path))
     return {**erased.counts, **places}
 
@@ -138,33 +129,45 @@ def reapply_erasures(
     if not entries:
         return []
     done: list[dict[str, Any]] = []
+    with _writing(db_path) as con:
+        erased, redaction = [], Redaction()
+        with _transaction(con):
+            for entry, subject in matching_subjects(con, entries):
+                _widen_by_handles(con, subject)
+                forms = name_forms(subject)
+                why = f"re-applied erasure {entry['erasure_id']}"
+                result = erase(con, subject, "socialaudit restore", why, forms)
+                erased.append(result)
+                redaction.patterns += redaction_for(subject, forms).patterns
+                done.append({"erasure_id": entry["erasure_id"], "counts": result.counts})
+        if erased:
+            _everywhere_else(con, db_path, erased, redaction, ())
+    if done:
+        _vacuum_lake(db_path)
+    return done
+
+
+@contextmanager
+def _writing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse for writing (waiting while a run holds it), migrated, its models in place."""
     con = connect_waiting(db_path, 120.0)
     try:
         migrate(con)
         apply_models(con)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            erased, redaction = [], Redaction()
-            for entry, subject in matching_subjects(con, entries):
-                _widen_by_handles(con, subject)
-                forms = name_forms(subject)
-                result = erase(
-                    con, subject, "socialaudit restore", f"re-applied erasure {entry['erasure_id']}", forms
-                )
-                erased.append(result)
-                redaction.patterns += redaction_for(subject, forms).patterns
-                done.append({"erasure_id": entry["erasure_id"], "counts": result.counts})
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        if erased:
-            _everywhere_else(con, db_path, erased, redaction, ())
+        yield con
     finally:
         con.close()
-    if done:
-        _vacuum_lake(db_path)
-    return done
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _widen_by_handles(con: duckdb.DuckDBPyConnection, subject: Subject) -> None:

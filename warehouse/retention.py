@@ -201,11 +201,6 @@ RULES = (
         "data validation results",
         _purge_validations,
     ),
-)
-
-
-RULES = (
-    *RULES,
     Rule(
         "matched_identities_weeks",
         "audit.identities",

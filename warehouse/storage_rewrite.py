@@ -7,7 +7,6 @@ its catalog, in snapshots not yet expired, and a SQLite catalog in its free page
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,8 @@ from typing import Any
 import duckdb
 
 from warehouse import lake, portable
-from warehouse.db import ATTACHED_AS, WarehouseKeyError, current_encryption_key, is_encrypted
-
-FRESH_AS = "rewritten_warehouse"
+from warehouse.db import ATTACHED_AS
+from warehouse.snapshot import copy_database
 
 
 def rewrite_storage(con: duckdb.DuckDBPyConnection, db_path: Path) -> dict[str, Any]:
@@ -35,29 +33,9 @@ def rewrite_storage(con: duckdb.DuckDBPyConnection, db_path: Path) -> dict[str, 
 def _rewrite_file(con: duckdb.DuckDBPyConnection, db_path: Path) -> dict[str, Any]:
     before = db_path.stat().st_size
     con.execute("CHECKPOINT")  # the WAL merged and gone: nothing of the old file is left to replay
-    key = current_encryption_key()
-    if key is None and is_encrypted(con):
-        raise WarehouseKeyError(f"{db_path} is encrypted but no key is in force here: it was not rewritten")
-    fresh = db_path.with_name(f"{db_path.name}.{os.getpid()}.rewrite")
-    leftovers = (fresh, fresh.with_name(fresh.name + ".wal"))
-    for path in leftovers:
-        path.unlink(missing_ok=True)
-    options = " (ENCRYPTION_KEY '" + key.replace("'", "''") + "')" if key else ""
-    quoted = str(fresh).replace("'", "''")
-    try:
-        con.execute(f"ATTACH '{quoted}' AS {FRESH_AS}{options}")
-        try:
-            con.execute(f"COPY FROM DATABASE {ATTACHED_AS} TO {FRESH_AS}")
-        finally:
-            con.execute(f"DETACH {FRESH_AS}")
-        os.chmod(fresh, 0o600)
-        # The lock held through `con` keeps other writers out until the new file is in place; one that was
-        # waiting opens the path again and finds the new file.
-        os.replace(fresh, db_path)
-    except BaseException:
-        for path in leftovers:
-            path.unlink(missing_ok=True)
-        raise
+    # The lock held through `con` keeps other writers out until the new file is in place; one that was waiting
+    # opens the path again and finds the new file.
+    copy_database(con, db_path, db_path)
     wal = db_path.with_name(db_path.name + ".wal")
     return {
         "warehouse file rewritten (bytes before, after)": [before, db_path.stat().st_size],

@@ -97,14 +97,13 @@ def _add_a_member_of_staff(dataset: Path) -> None:
 def _held(db: Path, as_of: date) -> dict[str, int]:
     con = connect(db, read_only=True)
     try:
-        return {
-            row["setting"]: int(
-                con.execute(HELD_PAST[row["setting"]], {"cutoff": cutoff(row["kept_for"], as_of)}).fetchone()[
-                    0
-                ]
-            )  # type: ignore[index]
-            for row in dpia_retention_rows()
-        }
+        held = {}
+        for row in dpia_retention_rows():
+            found = con.execute(
+                HELD_PAST[row["setting"]], {"cutoff": cutoff(row["kept_for"], as_of)}
+            ).fetchone()
+            held[row["setting"]] = int(found[0]) if found else 0
+        return held
     finally:
         con.close()
 

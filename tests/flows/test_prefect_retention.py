@@ -29,7 +29,8 @@ def test_prefect_vacuums_flow_runs_after_eight_weeks_and_events_after_a_week(
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     settings = Settings()
-    assert {"flow_runs", "events"} <= set(settings.server.services.db_vacuum.enabled)
+    enabled = settings.server.services.db_vacuum.enabled
+    assert isinstance(enabled, set) and {"flow_runs", "events"} <= enabled
     assert settings.server.services.db_vacuum.retention_period == timedelta(weeks=8)
     assert settings.server.events.retention_period == timedelta(days=7)
 

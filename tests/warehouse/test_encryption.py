@@ -91,7 +91,7 @@ def test_spill_files_go_to_a_private_folder_encrypted_with_the_warehouse(encrypt
     try:
         folder, encrypts = con.execute(
             "SELECT current_setting('temp_directory'), current_setting('temp_file_encryption')"
-        ).fetchone()
+        ).fetchone() or (None, None)
     finally:
         con.close()
     assert folder == str(db.spill_directory(encrypted.absolute())) and encrypts is True
@@ -100,7 +100,7 @@ def test_spill_files_go_to_a_private_folder_encrypted_with_the_warehouse(encrypt
     try:
         folder, encrypts = plain.execute(
             "SELECT current_setting('temp_directory'), current_setting('temp_file_encryption')"
-        ).fetchone()
+        ).fetchone() or (None, None)
     finally:
         plain.close()
     assert folder.endswith("/plain/.socialaudit-spill") and encrypts is False
