@@ -191,7 +191,12 @@ def _store(
 
 
 def record_output_folder(con: duckdb.DuckDBPyConnection, out_dir: Path, as_of: date) -> None:
+    """A folder seen for the first time is added; a known one moves on only with a later week (re-running a week
+    into the same folder writes nothing)."""
     folder = str(out_dir.absolute())
+    held = con.execute("SELECT last_as_of FROM meta.output_folders WHERE folder = ?", [folder]).fetchone()
+    if held is not None and held[0] >= as_of:
+        return
     con.execute("DELETE FROM meta.output_folders WHERE folder = ?", [folder])
     con.execute("INSERT INTO meta.output_folders VALUES (?, ?, ?)", [folder, as_of, load.now_utc()])
 
