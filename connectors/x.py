@@ -224,7 +224,13 @@ def checked_payload(payload: Any, stream: str, data_type: type = list) -> dict[s
     if data is not None and not isinstance(data, data_type):
         raise MalformedPage("x", stream, f"`data` is not a {'list' if data_type is list else 'JSON object'}")
     if errors:
-        log.warning("x %s: X could not return %d object(s) of this page: %s", stream, len(errors), errors[:3])
+        # Which kinds, not which objects: an error's detail names the account, and this line reaches Prefect's logs.
+        kinds = sorted(
+            {str(e.get("title") or e.get("type") or "error") for e in errors if isinstance(e, dict)}
+        )
+        log.warning(
+            "x %s: X could not return %d object(s) of this page (%s)", stream, len(errors), ", ".join(kinds)
+        )
     return payload
 
 

@@ -70,10 +70,21 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _kept_for(table: str, keep: dict[str, str]) -> str:
+    """`keep`: each retention setting's period in words."""
     if table.startswith("ref."):
-        return f"while in the register in force; superseded versions {keep['ref.pupils']}"
+        return f"while in the register in force; superseded versions {keep['register_versions_months']}"
     if table == "raw.media_files":
         return "while the school's post is held (fingerprints only)"
+    if table == "audit.identities":
+        return (
+            f"matched to a register person: {keep['matched_identities_weeks']}; "
+            f"matched nobody: {keep['unmatched_profiles_weeks']}"
+        )
+    if table == "raw.api_pages":
+        return (
+            f"{keep['raw_pages_weeks']} (the newest snapshot of each list and the school's own posts are kept; "
+            f"pupils' names in those posts {keep['posts_naming_pupils_weeks']})"
+        )
     return keep[table]
 
 
@@ -86,7 +97,7 @@ def render_dpia(
     rules: Sequence[RuleDescription],
 ) -> str:
     retention_rows = policy_rows(retention, as_of)
-    keep = {row["table_name"]: row["keep_for"] for row in retention_rows}
+    keep = {row["rule"]: row["keep_for"] for row in retention_rows}
     lines = [
         f"# Data protection impact assessment (summary): {school_name}",
         "",
@@ -131,6 +142,12 @@ def render_dpia(
         "- Credentials come from environment variables or Prefect Secret blocks and never appear in logs or outputs.",
         "- The DPO's SQL reads a read-only copy with file access disabled; it cannot change the warehouse.",
         "- Images are reduced to hashes; no image is stored.",
+        "- Erasure (`socialaudit erase`) reaches every copy the product made: the warehouse file is rewritten (no "
+        "freed block keeps the person), the read-only copy and the outputs are published again, names are redacted "
+        "from stored posts and evidence, a trust's lake and catalog are rewritten; records keep keyed hashes only, "
+        "and a journal beside the warehouse lets a restored backup be erased again.",
+        "- Prefect's database holds no name, handle or id (counts and opaque references); it keeps flow runs, logs "
+        "and artifacts for 8 weeks and events for 7 days (`deploy/prefect-server.service`).",
         "",
         "## Where the data lives (from the data dictionary)",
         "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import contextvars
 import os
 import sys
 from typing import NoReturn
@@ -29,7 +30,8 @@ def main(argv: list[str] | None = None, *, leaving: ExitWithoutTeardown | None =
     # Whatever a command writes (the warehouse and its WAL, copies, outputs, exports) names children: owner-only.
     os.umask(0o077)
     try:
-        status = int(command.run(args))
+        # In a context of its own: what a command puts in force for itself (the warehouse key) ends with it.
+        status = int(contextvars.copy_context().run(command.run, args))
     except KeyboardInterrupt:
         print("socialaudit: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -87,6 +87,9 @@ class RetentionSettings:
     resolved_exceptions_months: int = 12
     register_versions_months: int = 12
     validation_results_weeks: int = 52
+    matched_identities_weeks: int = 13
+    decided_exceptions_months: int = 12
+    posts_naming_pupils_weeks: int = 52
 
 
 REGISTER_NAMES = ("pupils", "staff", "parents", "approved_media")

@@ -45,7 +45,8 @@ from flows.publish_email import email_summary
 from flows.run_settings import audit_settings, retry_policy
 from flows.school_run_log import kind_only_when_kept, withheld_in_trust
 from flows.stream_reading import fingerprint_one, read_x_account, set_aside_refused, stream_statuses
-from warehouse.db import use_encryption_key
+from warehouse.db import encryption_key
+from warehouse.keyed import warehouse_secret
 from warehouse.snapshot import check_room, open_snapshot, publish_snapshot_from
 from warehouse.state import WarehouseState, not_yet_fingerprinted, read_state
 from warehouse.stream_status import describe, incomplete
@@ -199,9 +200,10 @@ def publish_outputs(
     con = open_snapshot(db_path)
     try:
         week = publish_week(con, out_dir, as_of, school_name)
+        secret = warehouse_secret(con)
     finally:
         con.close()
-    attach_week_artifacts(as_of, week)
+    attach_week_artifacts(as_of, week, secret)
     outputs = week.outputs
     published: dict[str, Any] = {
         "report": str(outputs.paths["report.html"]),
@@ -229,15 +231,12 @@ def weekly_audit(
     started_at = datetime.now(UTC)
     os.umask(0o077)  # every file the run writes (warehouse, WAL, copies, outputs) is the owner's only
     config = load_config(Path(school_toml))
-    use_encryption_key(credentials.warehouse_key(config))
-    try:
+    with encryption_key(credentials.warehouse_key(config)):
         # A returned State (Partial, NotPublished) becomes the flow run's final state; a caller gets its data,
         # the run's dict, as from a plain return.
         return cast(
             dict[str, Any], _audit(config, as_of, db_path, out_dir, sandbox, started_at, logger, school_toml)
         )
-    finally:
-        use_encryption_key(None)
 
 
 def _audit(
@@ -312,6 +311,7 @@ def _audit(
         notices=settling.register_notices(registers, holds),
         streams=stream_statuses(reads, media, config),
         unread_media=[m["media_ref"] for m in media if m.get("unread")],
+        out_dir=out,
     )
     # `publish` needs school.toml to find the warehouse key when school.toml names it.
     keyed = config.warehouse.encryption_key_env or config.warehouse.encryption_key_secret
@@ -338,7 +338,9 @@ def _audit(
         # re-fetches everything); named Partial so the UI, and automations on `prefect.flow-run.Partial`, see it.
         message = PARTIAL_MESSAGE + "; ".join(describe(g) for g in gaps)
         logger.warning(message)
-        return Completed(name="Partial", message=message[:2000], data=result)
+        # A school kept in itself tells the trust-wide server only that streams were not read (run.log has which).
+        stored = kind_only_when_kept(message, kind=PARTIAL_MESSAGE + "some streams")
+        return Completed(name="Partial", message=stored[:2000], data=result)
     return result
 
 

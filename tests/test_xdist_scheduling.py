@@ -54,10 +54,10 @@ def test_whole_audits_go_first_and_a_shared_week_is_one_unit() -> None:
         "tests/checks/test_a.py::test_one",
         "tests/checks/test_a.py::test_two",
         "tests/warehouse/test_b.py::test_one",
-        "tests/e2e/test_sar.py::test_one",
+        "tests/e2e/test_sample_school.py::test_one",
         "tests/e2e/test_trust.py::test_one[x]",
-        "tests/e2e/test_sql.py::test_one",
-        "tests/e2e/test_sql.py::test_two",
+        "tests/e2e/test_partial_audits.py::test_one",
+        "tests/e2e/test_partial_audits.py::test_two",
     ]
     config = SimpleNamespace(
         getvalue=lambda name: {"tx": ["2*popen"]}[name], option=SimpleNamespace(loadscopereorder=True)
@@ -70,13 +70,17 @@ def test_whole_audits_go_first_and_a_shared_week_is_one_unit() -> None:
     scheduler.schedule()
 
     handed = [[collection[i] for i in worker.sent] for worker in workers]
-    # Each worker's first unit is a whole-audit one; the tiny school's week is one unit, on one worker.
+    # Each worker's first unit is a whole-audit one; the sample school's week is one unit, on one worker.
     assert {sent[0].split("::")[0] for sent in handed} <= {
-        "tests/e2e/test_sar.py",
-        "tests/e2e/test_sql.py",
+        "tests/e2e/test_sample_school.py",
+        "tests/e2e/test_partial_audits.py",
         "tests/e2e/test_trust.py",
     }
-    shared_week = {n for n in collection if n.startswith(("tests/e2e/test_sar.py", "tests/e2e/test_sql.py"))}
+    shared_week = {
+        n
+        for n in collection
+        if n.startswith(("tests/e2e/test_sample_school.py", "tests/e2e/test_partial_audits.py"))
+    }
     assert [shared_week <= set(sent) for sent in handed].count(True) == 1
     assert [bool(shared_week & set(sent)) for sent in handed].count(True) == 1
     # A module is never split between the workers.

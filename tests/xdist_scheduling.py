@@ -22,7 +22,6 @@ from xdist.scheduler import LoadScopeScheduling
 from xdist.workermanage import WorkerController
 
 SHARED_WEEKS = {
-    "tests/e2e/test_sar.py": "tiny_school_week",
     "tests/e2e/test_sql.py": "tiny_school_week",
     "tests/e2e/test_partial_audits.py": "sample_school_week",
     "tests/e2e/test_sample_school.py": "sample_school_week",

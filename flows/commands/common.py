@@ -27,11 +27,21 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from error
 
 
+PREFECT_RETENTION = {
+    "PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED": '["events","flow_runs"]',
+    "PREFECT_SERVER_SERVICES_DB_VACUUM_RETENTION_PERIOD": "P56D",  # ISO 8601: 8 weeks
+    "PREFECT_SERVER_EVENTS_RETENTION_PERIOD": "P7D",
+}
+
+
 def prefect_defaults() -> None:
     # Offline by design: no telemetry, and our own loggers reach the Prefect UI.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "connectors,checks,warehouse,flows")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    # Prefect's own retention, as deploy/prefect-server.service sets it for the persistent server.
+    for name, value in PREFECT_RETENTION.items():
+        os.environ.setdefault(name, value)
 
 
 def _start_prefect_early() -> Callable[[], None]:

@@ -258,6 +258,22 @@ def check_warehouse(config: object, db: Path) -> list[Check]:
     return checks
 
 
+def check_file_modes(config: object, db: Path, sandbox: bool) -> list[Check]:
+    """Every file and folder that holds personal data, or its keys, the owner's only (flows/file_modes.py). The
+    registers of a sandbox (an invented school) only warn."""
+    from flows.config import SchoolConfig
+    from flows.file_modes import private_file_findings
+
+    assert isinstance(config, SchoolConfig)
+    checks = []
+    for finding in private_file_findings(config.registers_dir, db):
+        lenient = sandbox and finding.area.endswith("registers")
+        checks.append(
+            Check(finding.area, finding.ok or lenient, finding.message, warning=lenient and not finding.ok)
+        )
+    return checks
+
+
 def diagnose(config_path: Path, sandbox: bool, db: Path) -> list[Check]:
     from flows.config import load_config
 
@@ -275,6 +291,7 @@ def diagnose(config_path: Path, sandbox: bool, db: Path) -> list[Check]:
     with _endpoints(config.root if sandbox else None) as base_url:
         checks += check_credentials(config, sandbox, base_url)
     checks += check_warehouse(config, db)
+    checks += check_file_modes(config, db, sandbox)
     if not sandbox and not os.environ.get("PREFECT_API_URL"):
         checks.append(
             Check(

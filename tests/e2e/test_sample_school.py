@@ -111,8 +111,13 @@ def test_the_same_week_twice_adds_no_rows_and_raises_nothing_new(audited, tmp_pa
     again = rerun.result
     assert again.returncode == 0, again.stderr[-3000:]
     after = table_fingerprint(db)
-    runs = "audit.runs"
-    assert {t: v for t, v in after.items() if t != runs} == {t: v for t, v in before.items() if t != runs}
+    # The attempt is counted, and this copy published to a folder of its own: where the outputs went is recorded
+    # (an erasure publishes them again there). Nothing else is written.
+    runs, folders = "audit.runs", "meta.output_folders"
+    assert {t: v for t, v in after.items() if t not in (runs, folders)} == {
+        t: v for t, v in before.items() if t not in (runs, folders)
+    }
+    assert after[folders][0] == before[folders][0] + 1
     assert after[runs][0] == before[runs][0] == 1
     # The week's counts add up over its attempts (a re-run never reports the week as empty: its exceptions are
     # still new this week); the attempt itself raised and resolved nothing.
