@@ -75,6 +75,8 @@ class WarehouseSettings:
 
     encryption_key_env: str | None = None
     encryption_key_secret: str | None = None
+    # The warehouse file when no --db and no $SOCIALAUDIT_DB name it (flows/warehouse_location.py).
+    path: str | None = None
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from flows.publish_email import email_summary
 from flows.run_settings import audit_settings, retry_policy
 from flows.school_run_log import kind_only_when_kept, withheld_in_trust
 from flows.stream_reading import fingerprint_one, read_x_account, set_aside_refused, stream_statuses
+from flows.warehouse_location import DEFAULT_OUT, warehouse_location
 from warehouse.db import use_encryption_key
 from warehouse.snapshot import check_room, open_snapshot, publish_snapshot_from
 from warehouse.state import WarehouseState, not_yet_fingerprinted, read_state
@@ -218,17 +219,21 @@ def publish_outputs(
 @withheld_in_trust
 def weekly_audit(
     school_toml: str,
-    db_path: str,
-    out_dir: str,
+    db_path: str | None = None,
+    out_dir: str = str(DEFAULT_OUT),
     as_of: str | None = None,
     sandbox: bool = False,
 ) -> dict[str, Any]:
-    """Audit every approved account in `school_toml` for the week ending `as_of` (default: today)."""
+    """Audit every approved account in `school_toml` for the week ending `as_of` (default: today).
+
+    `db_path` None: the warehouse as every command names it ($SOCIALAUDIT_DB, else [warehouse] path, else
+    data/socialaudit.duckdb: flows/warehouse_location.py)."""
     logger = get_run_logger()
     quiet_secret_bearing_loggers()  # again: Prefect may have reconfigured logging since import
     started_at = datetime.now(UTC)
     os.umask(0o077)  # every file the run writes (warehouse, WAL, copies, outputs) is the owner's only
     config = load_config(Path(school_toml))
+    db_path = str(warehouse_location(db_path, config, sandbox=sandbox))
     use_encryption_key(credentials.warehouse_key(config))
     try:
         # A returned State (Partial, NotPublished) becomes the flow run's final state; a caller gets its data,

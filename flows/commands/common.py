@@ -72,7 +72,10 @@ def _start_prefect_early() -> Callable[[], None]:
     return starter.join
 
 
-def run_audit(school_toml: Path, db: Path, out: Path, as_of: date | None, sandbox: bool) -> dict[str, Any]:
+def run_audit(
+    school_toml: Path, db: Path | None, out: Path, as_of: date | None, sandbox: bool
+) -> dict[str, Any]:
+    """The weekly audit flow in this process; `db` None: the warehouse as flows/warehouse_location.py names it."""
     prefect_defaults()
     server_started = _start_prefect_early()
     from prefect.states import State
@@ -83,7 +86,7 @@ def run_audit(school_toml: Path, db: Path, out: Path, as_of: date | None, sandbo
 
     state: State[Any] = weekly_audit(  # type: ignore[assignment]  # return_state=True gives the State
         school_toml=str(school_toml.resolve()),
-        db_path=str(db.resolve()),
+        db_path=str(db.resolve()) if db is not None else None,
         out_dir=str(out.resolve()),
         as_of=as_of.isoformat() if as_of else None,
         sandbox=sandbox,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.commands.common import EXIT_COMPLETED, EXIT_FAILED
-from flows.commands.sql import DEFAULT_DB
+from flows.warehouse_location import add_db_option, warehouse_location
 
 NAME = "doctor"
 HELP = "check school.toml, the credentials (one cheap call each), the registers and the warehouse"
@@ -33,9 +33,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--config", type=Path, metavar="SCHOOL_TOML", help="school.toml of the live set-up")
     source.add_argument("--sandbox", type=Path, metavar="DIR", help="a sandbox dataset directory")
-    parser.add_argument(
-        "--db", type=Path, default=DEFAULT_DB, help=f"the warehouse file (default: {DEFAULT_DB})"
-    )
+    add_db_option(parser)
 
 
 def _guarded(area: str, probe: Callable[[], str]) -> Check:
@@ -258,7 +256,7 @@ def check_warehouse(config: object, db: Path) -> list[Check]:
     return checks
 
 
-def diagnose(config_path: Path, sandbox: bool, db: Path) -> list[Check]:
+def diagnose(config_path: Path, sandbox: bool, db: Path | None) -> list[Check]:
     from flows.config import load_config
 
     try:
@@ -270,6 +268,7 @@ def diagnose(config_path: Path, sandbox: bool, db: Path) -> list[Check]:
     checks = [
         Check("configuration", True, f"{config_path}: {config.name}, {len(config.accounts)} account(s)")
     ]
+    db = warehouse_location(db, config)
 
     checks += check_registers(config)
     with _endpoints(config.root if sandbox else None) as base_url:

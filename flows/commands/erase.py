@@ -6,6 +6,7 @@ import argparse
 
 from flows.commands.sar import add_selector, selector
 from flows.commands.sql import add_warehouse_args, use_configured_key
+from flows.warehouse_location import command_warehouse
 
 NAME = "erase"
 HELP = "erase everything the warehouse holds about one person, with a record in audit.erasures"
@@ -22,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from warehouse.privacy import erase, find_subject
     from warehouse.snapshot import publish_snapshot, write_with_retry
 
+    args.db = command_warehouse(args)
     use_configured_key(args)
     kind, value = selector(args)
 

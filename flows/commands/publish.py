@@ -7,13 +7,14 @@ import os
 from pathlib import Path
 
 from flows.commands.common import iso_date
+from flows.warehouse_location import add_db_option, command_warehouse
 
 NAME = "publish"
 HELP = "write a stored week's outputs (and the read-only copy) again, e.g. after 'outputs not published'"
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, required=True, help="the DuckDB warehouse file")
+    add_db_option(parser)
     parser.add_argument("--out", type=Path, required=True, help="the output folder")
     parser.add_argument(
         "--as-of", type=iso_date, default=None, help="the stored week YYYY-MM-DD (default: the latest stored)"
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from warehouse.week import io_cause
 
     os.umask(0o077)
-    db: Path = args.db
+    db = command_warehouse(args)
     if not db.exists():
         raise FileNotFoundError(f"{db} does not exist")
     check_out_dir(args.out)

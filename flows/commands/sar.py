@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from flows.commands.sql import add_warehouse_args, use_configured_key
+from flows.warehouse_location import command_warehouse
 
 NAME = "sar"
 HELP = "export everything the warehouse holds about one person (subject access request)"
@@ -36,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from warehouse.privacy import find_subject, subject_access, write_export
     from warehouse.snapshot import open_snapshot
 
+    args.db = command_warehouse(args)
     use_configured_key(args)
     # The published copy: an export never waits for, or blocks, the weekly run.
     con = open_snapshot(args.db)
