@@ -89,6 +89,8 @@ class RetentionSettings:
     resolved_exceptions_months: int = 12
     register_versions_months: int = 12
     validation_results_weeks: int = 52
+    # Weeks of outputs kept in --out/weeks/<as_of>/ (dashboards/kept_weeks.py), as long as the findings they show.
+    output_weeks: int = 52
 
 
 REGISTER_NAMES = ("pupils", "staff", "parents", "approved_media")

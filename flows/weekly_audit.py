@@ -38,7 +38,7 @@ from dashboards.output_set import check_out_dir
 from dashboards.publishing import publish_week
 from dashboards.run_summary import not_published_message
 from flows import credentials
-from flows.config import Account, EmailSettings, SchoolConfig, load_config
+from flows.config import Account, SchoolConfig, load_config
 from flows.offline import Endpoints, endpoints
 from flows.prefect_artifacts import attach_week_artifacts
 from flows.publish_email import email_summary
@@ -194,12 +194,13 @@ def store_and_evaluate(
 @task(name="publish-outputs", cache_policy=NO_CACHE)
 @withheld_in_trust
 def publish_outputs(
-    db_path: Path, out_dir: Path, as_of: date, school_name: str, email: EmailSettings | None = None
+    db_path: Path, out_dir: Path, as_of: date, config: SchoolConfig
 ) -> dict[str, Any]:
     """The outputs, written from the read-only copy just published (the warehouse stays free for reviews)."""
+    school_name, email = config.name, config.report.email
     con = open_snapshot(db_path)
     try:
-        week = publish_week(con, out_dir, as_of, school_name)
+        week = publish_week(con, out_dir, as_of, school_name, config.retention.output_weeks)
     finally:
         con.close()
     attach_week_artifacts(as_of, week)
@@ -332,7 +333,7 @@ def _audit(
     except StoredButNotPublished as failure:
         return _not_published({**failure.summary, **done}, failure)
     try:
-        published = publish_outputs(db, out, week, config.name, config.report.email)
+        published = publish_outputs(db, out, week, as_is(config))
     except Exception as failure:
         return _not_published({**summary, **done}, failure)
     logger.info("audit of %s for %s: %s", config.name, week, published)

@@ -28,6 +28,15 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def keep_weeks(args: argparse.Namespace) -> int | None:
+    """`[retention] output_weeks` of --config; without it no kept week is removed (the next run prunes them)."""
+    if not args.config:
+        return None
+    from flows.config import load_config
+
+    return load_config(args.config).retention.output_weeks
+
+
 def run(args: argparse.Namespace) -> int:
     from dashboards.output_set import check_out_dir
     from dashboards.publishing import publish_week, stored_week
@@ -47,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         con = open_snapshot(db)
         try:
             as_of, school_name = stored_week(con, args.as_of)
-            week = publish_week(con, args.out, as_of, school_name)
+            week = publish_week(con, args.out, as_of, school_name, keep_weeks(args))
         finally:
             con.close()
     except OSError as error:
