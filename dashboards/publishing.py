@@ -23,7 +23,11 @@ class PublishedWeek:
 
 
 def publish_week(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, as_of: date, school_name: str, keep_weeks: int | None = None
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    as_of: date,
+    school_name: str,
+    keep_weeks: int | None = None,
 ) -> PublishedWeek:
     """The week's set in `out_dir` (and its copy in `weeks/<as_of>/`, older weeks pruned to `keep_weeks`)."""
     outputs = write_outputs(con, out_dir, as_of, school_name, keep_weeks)

@@ -193,7 +193,11 @@ def safe_link(url: Any) -> str | None:
 
 
 def write_outputs(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, as_of: date, school_name: str, keep_weeks: int | None = None
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    as_of: date,
+    school_name: str,
+    keep_weeks: int | None = None,
 ) -> Outputs:
     """Write the four contract files and their manifest.json for the week `as_of` from what the warehouse holds,
     also kept in `weeks/<as_of>/`; `keep_weeks` ([retention] output_weeks; None: remove none) prunes older weeks."""

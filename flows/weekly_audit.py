@@ -193,9 +193,7 @@ def store_and_evaluate(
 
 @task(name="publish-outputs", cache_policy=NO_CACHE)
 @withheld_in_trust
-def publish_outputs(
-    db_path: Path, out_dir: Path, as_of: date, config: SchoolConfig
-) -> dict[str, Any]:
+def publish_outputs(db_path: Path, out_dir: Path, as_of: date, config: SchoolConfig) -> dict[str, Any]:
     """The outputs, written from the read-only copy just published (the warehouse stays free for reviews)."""
     school_name, email = config.name, config.report.email
     con = open_snapshot(db_path)
