@@ -110,6 +110,8 @@ class RegisterSettings:
 
     hold_share: float = 0.2
     columns: dict[str, dict[str, str]] = field(default_factory=_no_column_maps)
+    # A register file unchanged this many weeks is a warning (checks/registers/staleness.py): a half term.
+    stale_after_weeks: int = 6
 
 
 MAIL_TRANSPORTS = ("smtp", "graph")
@@ -326,13 +328,13 @@ def _contract_columns() -> dict[str, tuple[str, ...]]:
 def parse_registers(data: dict[str, Any], problems: Problems) -> RegisterSettings:
     path: KeyPath = ("registers",)
     table = sub_table(data, "registers", (), problems)
-    problems.unknown(table, path, {"hold_share": "key", "columns": "table"})
+    problems.unknown(table, path, {"hold_share": "key", "stale_after_weeks": "key", "columns": "table"})
     values = checked_settings(
-        {k: v for k, v in table.items() if k == "hold_share"},
+        {k: v for k, v in table.items() if k in ("hold_share", "stale_after_weeks")},
         path,
         RegisterSettings,
         problems,
-        bounds={"hold_share": (0, 1)},
+        bounds={"hold_share": (0, 1), "stale_after_weeks": (1, None)},
         not_keys=("columns",),
     )
     columns = _no_column_maps()

@@ -95,8 +95,11 @@ def read_warehouse_state(db_path: Path) -> WarehouseState:
 @task(name="settle-registers", cache_policy=NO_CACHE)
 @withheld_in_trust
 def settle_registers(
-    registers: Registers, state: WarehouseState, config: SchoolConfig
+    registers: Registers, state: WarehouseState, config: SchoolConfig, as_of: date
 ) -> tuple[Registers, list[RegisterHold], pl.DataFrame, dict[str, dict[str, Any]]]:
+    registers = settling.with_stale_warnings(
+        registers, state.register_history, as_of, config.registers.stale_after_weeks
+    )
     try:
         return settling.settle_registers(
             registers,
@@ -292,7 +295,7 @@ def _audit(
         )
     registers, register_results = registers_future.result()
     registers, holds, approved_media, approved_hashes = settle_registers(
-        as_is(registers), as_is(state), config
+        as_is(registers), as_is(state), config, week
     )
     raw_results = validate_raw(as_is(snapshots), as_is(state))
     set_aside_refused(reads, raw_results)  # refused data is not stored: that stream counts as not read

@@ -170,11 +170,24 @@ def check_registers(config: object) -> list[Check]:
     return checks
 
 
+def check_register_freshness(config: object, history: list) -> list[Check]:
+    """A register file unchanged for [registers] stale_after_weeks, as the next run would warn."""
+    from datetime import date
+
+    from checks.registers.staleness import register_file_hashes, stale_warnings
+    from flows.config import SchoolConfig
+
+    assert isinstance(config, SchoolConfig)
+    files, sources = register_file_hashes(config.registers_dir)
+    stale = stale_warnings(files, sources, history, date.today(), config.registers.stale_after_weeks)
+    return [Check("register warning", True, str(warning), warning=True) for warning in stale]
+
+
 def check_warehouse(config: object, db: Path) -> list[Check]:
     from flows import credentials
     from flows.config import SchoolConfig
     from warehouse.db import applied_versions, connect, discover_migrations, use_encryption_key
-    from warehouse.register_versions import pending_holds
+    from warehouse.register_versions import pending_holds, register_history
     from warehouse.snapshot import is_lock_conflict, snapshot_path
 
     assert isinstance(config, SchoolConfig)
@@ -214,8 +227,10 @@ def check_warehouse(config: object, db: Path) -> list[Check]:
         try:
             done = applied_versions(con)
             holds = pending_holds(con) if 4 in done else []
+            history = register_history(con) if done else []
         finally:
             con.close()
+        checks += check_register_freshness(config, history)
         for hold in holds:
             checks.append(
                 Check(
