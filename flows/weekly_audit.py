@@ -39,6 +39,7 @@ from dashboards.publishing import publish_week
 from dashboards.run_summary import not_published_message
 from flows import credentials
 from flows.config import Account, SchoolConfig, load_config
+from flows.live_display import progress
 from flows.offline import Endpoints, endpoints
 from flows.prefect_artifacts import attach_week_artifacts
 from flows.publish_email import email_summary
@@ -261,11 +262,13 @@ def _audit(
     week = date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo(config.timezone)).date()
     db, out = Path(db_path), Path(out_dir)
     run_id = uuid.uuid4().hex
+    progress.info("%s, week of %s: checking the warehouse and the output folder", config.name, week)
     check_destinations(db, out)
     state = read_warehouse_state(db)
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)
     policy = retry_policy(config)
+    progress.info("reading %d account(s) and the registers", len(config.accounts))
     with endpoints(config.root if sandbox else None) as reach:
         futures = [
             fetch_x_account.submit(account, reach, policy, state.cursor("x", account.id, "posts"), config)
@@ -287,8 +290,10 @@ def _audit(
                 + "; ".join(f.reason for read in reads for f in read.failures[:1])
             )
         lookup_snapshots = [snap for future in lookups for snap in future.result()]
+        wanted = not_yet_fingerprinted(streams.media_references(snapshots), state)
+        progress.info("fingerprinting %d new image(s)", len(wanted))
         media = fingerprint_published_media(
-            not_yet_fingerprinted(streams.media_references(snapshots), state),
+            wanted,
             reach,
             policy,
             config.api.media_max_bytes,
@@ -329,10 +334,12 @@ def _audit(
         "out": str(out),
         "config": keyed and school_toml,
     }
+    progress.info("storing the week and running the rules")
     try:
         summary = store_and_evaluate(db, as_is(to_store), audit_settings(config), as_is(registers))
     except StoredButNotPublished as failure:
         return _not_published({**failure.summary, **done}, failure)
+    progress.info("publishing the report")
     try:
         published = publish_outputs(db, out, week, as_is(config))
     except Exception as failure:
