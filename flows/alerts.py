@@ -100,6 +100,20 @@ def notification_block(kind: str, url: str | None, existing: str | None) -> Bloc
     return block
 
 
+def _on_runs(
+    expect: set[str], of_flows: dict[str, str | list[str]], match: dict[str, str | list[str]] | None = None
+) -> EventTrigger:
+    """Fires once for each run of the watched flows that emits one of `expect`."""
+    return EventTrigger(
+        expect=expect,
+        match={"prefect.resource.id": "prefect.flow-run.*", **(match or {})},
+        match_related=of_flows,
+        for_each={"prefect.resource.id"},
+        posture=Posture.Reactive,
+        threshold=1,
+    )
+
+
 def automations_for(flows: tuple[str, ...], window: timedelta, block_id: UUID) -> list[AutomationCore]:
     """The three automations, on runs of `flows` (by flow name, however they were started)."""
     of_flows: dict[str, str | list[str]] = {
@@ -115,30 +129,13 @@ def automations_for(flows: tuple[str, ...], window: timedelta, block_id: UUID) -
         AutomationCore(
             name=f"{AUTOMATION_PREFIX}: {names} failed or crashed",
             description="A run of the audit ended Failed (including NotPublished) or Crashed.",
-            trigger=EventTrigger(
-                expect={"prefect.flow-run.*"},
-                match={
-                    "prefect.resource.id": "prefect.flow-run.*",
-                    "prefect.state-type": ["FAILED", "CRASHED"],
-                },
-                match_related=of_flows,
-                for_each={"prefect.resource.id"},
-                posture=Posture.Reactive,
-                threshold=1,
-            ),
+            trigger=_on_runs({"prefect.flow-run.*"}, of_flows, {"prefect.state-type": ["FAILED", "CRASHED"]}),
             actions=send("socialaudit: the weekly audit did not complete", FAILED_BODY),
         ),
         AutomationCore(
             name=f"{AUTOMATION_PREFIX}: {names} partial",
             description="A run of the audit completed as a partial audit (a stream could not be read).",
-            trigger=EventTrigger(
-                expect={"prefect.flow-run.Partial"},
-                match={"prefect.resource.id": "prefect.flow-run.*"},
-                match_related=of_flows,
-                for_each={"prefect.resource.id"},
-                posture=Posture.Reactive,
-                threshold=1,
-            ),
+            trigger=_on_runs({"prefect.flow-run.Partial"}, of_flows),
             actions=send("socialaudit: a partial audit this week", PARTIAL_BODY),
         ),
         AutomationCore(

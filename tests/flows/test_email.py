@@ -75,6 +75,19 @@ def settings(**changes: Any) -> EmailSettings:
     return replace(base, **changes)
 
 
+def microsoft_app(url: str, tls: LocalTls, **changes: Any) -> EmailSettings:
+    """Settings for the app registered in the stand-in tenant at `url`, its secret in TEST_APP_SECRET."""
+    return settings(
+        username="audit@school.sch.uk",
+        tenant_id=TENANT,
+        client_id=CLIENT_ID,
+        client_secret_env="TEST_APP_SECRET",
+        authority=url,
+        ca_file=str(tls.ca_file),
+        **changes,
+    )
+
+
 def test_what_counts_as_safeguarding_critical() -> None:
     assert safeguarding_critical(row("critical", None))
     assert safeguarding_critical(row("high", "pupil")) and safeguarding_critical(row("high", "former_pupil"))
@@ -158,17 +171,7 @@ def test_xoauth2_with_an_app_only_token_over_implicit_tls(tls: LocalTls, secrets
         serve_identity_platform(tls) as platform,
         serve_smtp(tls, implicit=True, platform=platform) as (box, port),
     ):
-        chosen = settings(
-            port=port,
-            implicit_tls=True,
-            auth="oauth2",
-            username="audit@school.sch.uk",
-            tenant_id=TENANT,
-            client_id=CLIENT_ID,
-            client_secret_env="TEST_APP_SECRET",
-            authority=platform.url,
-            ca_file=str(tls.ca_file),
-        )
+        chosen = microsoft_app(platform.url, tls, port=port, implicit_tls=True, auth="oauth2")
         send_messages(chosen, messages())
     (asked,) = platform.token_requests
     assert {k: asked[k] for k in ("client_id", "grant_type", "scope")} == {
@@ -183,16 +186,7 @@ def test_xoauth2_with_an_app_only_token_over_implicit_tls(tls: LocalTls, secrets
 def test_a_refused_token_sends_nothing(tls: LocalTls, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEST_APP_SECRET", "not-the-secret")
     with serve_identity_platform(tls) as platform, serve_smtp(tls, platform=platform) as (box, port):
-        chosen = settings(
-            port=port,
-            auth="oauth2",
-            username="audit@school.sch.uk",
-            tenant_id=TENANT,
-            client_id=CLIENT_ID,
-            client_secret_env="TEST_APP_SECRET",
-            authority=platform.url,
-            ca_file=str(tls.ca_file),
-        )
+        chosen = microsoft_app(platform.url, tls, port=port, auth="oauth2")
         with pytest.raises(TokenRefused, match="invalid_client") as refused:
             send_messages(chosen, messages())
     assert "not-the-secret" not in str(refused.value)
@@ -201,16 +195,7 @@ def test_a_refused_token_sends_nothing(tls: LocalTls, monkeypatch: pytest.Monkey
 
 def test_graph_send_mail_with_an_app_only_token(tls: LocalTls, secrets_in_env: None) -> None:
     with serve_identity_platform(tls) as platform:
-        chosen = settings(
-            host=None,
-            transport="graph",
-            tenant_id=TENANT,
-            client_id=CLIENT_ID,
-            client_secret_env="TEST_APP_SECRET",
-            authority=platform.url,
-            graph_url=platform.url,
-            ca_file=str(tls.ca_file),
-        )
+        chosen = microsoft_app(platform.url, tls, host=None, transport="graph", graph_url=platform.url)
         send_messages(chosen, messages())
         assert [r["scope"] for r in platform.token_requests] == [platform.graph_scope]
     etl, dsl = platform.sent
