@@ -79,9 +79,15 @@ class LiveLine(logging.Handler):
         super().close()
 
 
-def live_display(stream: TextIO = sys.stderr) -> LiveLine | None:
-    """A live line when `stream` is a terminal; None otherwise (the progress records stay log lines)."""
-    if not stream.isatty():
+def live_display(stream: TextIO | None = None) -> LiveLine | None:
+    """A live line when `stream` (standard error as it is now) is a terminal; None otherwise (the progress records
+    stay log lines)."""
+    stream = stream if stream is not None else sys.stderr
+    try:
+        interactive = stream.isatty()
+    except ValueError:  # a closed stream: nobody is watching
+        interactive = False
+    if not interactive:
         logging.getLogger("flows.progress").setLevel(logging.INFO)
         logging.getLogger("connectors.progress").setLevel(logging.INFO)
         return None
