@@ -11,8 +11,11 @@ setup: $(VENV)/.synced
 # --compile-bytecode: as pip does by default. uv leaves it out, and where PYTHONDONTWRITEBYTECODE is set (this
 # machine, many containers) no cache is ever written: every run compiled Prefect and its imports from source,
 # about 10 s of a 28 s weekly run (benchmarks/run_cost.py; README, "Performance").
+# --all-extras: a fresh machine gets the trust's DuckDB extensions (socialaudit[trust]) and the review app's server
+# (socialaudit[review]) besides the dev group (the tests, Playwright), so the demo and every test run. A school
+# installs only what it uses: `uv sync --no-dev` (plus `--extra review` for the review app).
 $(VENV)/.synced: uv.lock pyproject.toml Makefile | $(UV)
-	$(UV) sync --frozen --python 3.11 --compile-bytecode
+	$(UV) sync --frozen --python 3.11 --compile-bytecode --all-extras
 	@touch $@
 
 .tools/bin/uv:

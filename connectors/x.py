@@ -29,6 +29,7 @@ from connectors.paging import (
     Snapshot,
     call_with_retries,
     dropped_connection,
+    report_page,
     utcnow,
 )
 
@@ -246,6 +247,7 @@ def _paginate(
     """The only place X pagination happens: follow `meta.next_token` until it stops or the cap."""
     method = getattr(client, method_name)
     token: str | None = None
+    read = 0
     for page_no in range(max_pages):
         call_params = dict(params, pagination_token=token) if token else dict(params)
         payload = call_with_retries(
@@ -254,7 +256,10 @@ def _paginate(
         payload = checked_payload(payload, stream)
         data = payload.get("data") or []
         request_record = {k: v for k, v in call_params.items() if k != "user_auth"}
-        yield Page("x", stream, account_id, page_no, data, payload, request_record, utcnow())
+        page = Page("x", stream, account_id, page_no, data, payload, request_record, utcnow())
+        read += len(data)
+        report_page(page, read)
+        yield page
         token = (payload.get("meta") or {}).get("next_token")
         if not token:
             return

@@ -10,6 +10,7 @@ import os
 import sys
 from typing import NoReturn
 
+from dashboards.manifest import product_version
 from flows.commands import add_all
 from flows.commands.common import EXIT_FAILED, EXIT_INTERRUPTED
 
@@ -18,6 +19,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     parser = argparse.ArgumentParser(
         prog="socialaudit", description="Audit a school's official social media accounts."
     )
+    parser.add_argument("--version", action="version", version=f"socialaudit {product_version()}")
     subparsers = parser.add_subparsers(dest="command", required=True)
     return parser, add_all(subparsers)
 

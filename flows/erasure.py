@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from checks.identity.nicknames import nicknames_of
+from dashboards.kept_weeks import remove_kept_weeks_naming
 from dashboards.publishing import publish_week, stored_week
 from warehouse import lake
 from warehouse.db import connect_waiting, migrate
@@ -48,7 +49,8 @@ def erase_person(
             subject = find_subject(con, kind, value)
             forms = name_forms(subject)
             erased = erase(con, subject, performed_by, reason, forms, Journal(journal_path(db_path)))
-        places = _everywhere_else(con, db_path, [erased], redaction_for(subject, forms), extra_outputs)
+        redaction, needles = redaction_for(subject, forms), _identifiers(subject) | forms
+        places = _everywhere_else(con, db_path, [erased], redaction, needles, extra_outputs)
     places.update(_vacuum_lake(db_path))
     return {**erased.counts, **places}
 
@@ -58,6 +60,7 @@ def _everywhere_else(
     db_path: Path,
     erasures: list[Erased],
     redaction: Redaction,
+    needles: set[str],
     extra_outputs: Iterable[Path],
 ) -> dict[str, Any]:
     """Outside the erasure's transaction, through the same writing connection (no run can slip in): the outputs
@@ -65,6 +68,7 @@ def _everywhere_else(
     publish_snapshot_from(con, db_path)
     places: dict[str, Any] = {}
     folders = list(dict.fromkeys([*output_folders(con), *(Path(p).absolute() for p in extra_outputs)]))
+    places.update(_remove_kept_weeks(folders, needles))
     places.update(_republish(db_path, folders))
     places.update(_redact_run_logs(folders, redaction))
     location = lake.read_locator(db_path)
@@ -96,6 +100,21 @@ def _republish(db_path: Path, folders: list[Path]) -> dict[str, Any]:
     finally:
         snapshot.close()
     return done
+
+
+def _remove_kept_weeks(folders: list[Path], needles: set[str]) -> dict[str, Any]:
+    """Each output folder's earlier weeks (`weeks/<as_of>/`) that name an erased person are removed whole; the
+    warehouse, already without them, can publish any stored week again (`socialaudit publish --as-of`)."""
+    done: dict[str, Any] = {}
+    for folder in folders:
+        gone = remove_kept_weeks_naming(folder, needles)
+        if gone:
+            done[f"kept weeks removed: {folder}"] = [week.isoformat() for week in gone]
+    return done
+
+
+def _identifiers(subject: Subject) -> set[str]:
+    return {*subject.person_ids, *subject.platform_ids, *subject.handles, *subject.names}
 
 
 def _redact_run_logs(folders: list[Path], redaction: Redaction) -> dict[str, int]:
@@ -130,7 +149,7 @@ def reapply_erasures(
         return []
     done: list[dict[str, Any]] = []
     with _writing(db_path) as con:
-        erased, redaction = [], Redaction()
+        erased, redaction, needles = [], Redaction(), set()
         with _transaction(con):
             for entry, subject in matching_subjects(con, entries):
                 _widen_by_handles(con, subject)
@@ -139,9 +158,10 @@ def reapply_erasures(
                 result = erase(con, subject, "socialaudit restore", why, forms)
                 erased.append(result)
                 redaction.patterns += redaction_for(subject, forms).patterns
+                needles |= _identifiers(subject) | forms
                 done.append({"erasure_id": entry["erasure_id"], "counts": result.counts})
         if erased:
-            _everywhere_else(con, db_path, erased, redaction, ())
+            _everywhere_else(con, db_path, erased, redaction, needles, ())
     if done:
         _vacuum_lake(db_path)
     return done

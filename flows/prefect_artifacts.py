@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import cast
+from uuid import UUID
 
 from prefect import get_run_logger
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 
 from dashboards.publishing import PublishedWeek
 from dashboards.run_summary import open_exceptions_table, weekly_summary_markdown
@@ -36,3 +44,22 @@ def attach_week_artifacts(as_of: date, week: PublishedWeek, secret: bytes) -> No
         )
     except Exception as error:
         get_run_logger().warning("the Prefect artifacts of this week were not created (%s)", error)
+
+
+def track_progress(description: str) -> Callable[[float], None]:
+    """A progress artifact on the current flow run (`socialaudit-trust-progress`), and what moves it on (a share
+    from 0 to 1). It holds a number and `description` only. A Prefect that refuses it costs the run nothing."""
+    try:
+        created = create_progress_artifact(0.0, key="socialaudit-trust-progress", description=description)
+        artifact_id = cast(UUID, created)  # synchronous in a flow's thread: the id, not a coroutine
+    except Exception as error:
+        get_run_logger().warning("no progress artifact for this run (%s)", error)
+        return lambda share: None
+
+    def move_on(share: float) -> None:
+        try:
+            update_progress_artifact(artifact_id, round(100 * share, 1))
+        except Exception as error:
+            get_run_logger().warning("the progress artifact was not updated (%s)", error)
+
+    return move_on

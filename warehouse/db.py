@@ -276,27 +276,31 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations: list[Migration] | None =
         raise MigrationError(
             f"the warehouse is at migration {max(done)}, newer than this install knows ({newest_known})"
         )
-    applied = []
-    for migration in migrations:
-        if migration.version in done:
+    pending = [migration for migration in migrations if migration.version not in done]
+    # A lake commits each transaction to its catalog (a snapshot, catalog rows): a new school's lake took ~2-4 s
+    # as nine transactions and ~0.2 s as one, so a lake takes its pending migrations together, all or none.
+    batches = [pending] if portable.is_lake(con) else [[migration] for migration in pending]
+    for batch in batches:
+        if not batch:
             continue
         con.execute("BEGIN TRANSACTION")
+        migration = batch[0]
         try:
-            con.execute(translate(migration.sql))
-            con.execute(
-                "INSERT INTO meta.migrations VALUES (?, ?, ?, ?)",
-                [
-                    migration.version,
-                    migration.name,
-                    migration.checksum,
-                    datetime.now(UTC).replace(tzinfo=None),
-                ],
-            )
+            for migration in batch:
+                con.execute(translate(migration.sql))
+                con.execute(
+                    "INSERT INTO meta.migrations VALUES (?, ?, ?, ?)",
+                    [
+                        migration.version,
+                        migration.name,
+                        migration.checksum,
+                        datetime.now(UTC).replace(tzinfo=None),
+                    ],
+                )
             con.execute("COMMIT")
         except duckdb.Error as error:
             con.execute("ROLLBACK")
             raise MigrationError(
                 f"migration {migration.version:04d}_{migration.name} failed: {error}"
             ) from error
-        applied.append(migration.version)
-    return applied
+    return [migration.version for migration in pending]

@@ -82,23 +82,31 @@ def _start_prefect_early() -> Callable[[], None]:
     return starter.join
 
 
-def run_audit(school_toml: Path, db: Path, out: Path, as_of: date | None, sandbox: bool) -> dict[str, Any]:
+def run_audit(
+    school_toml: Path, db: Path | None, out: Path, as_of: date | None, sandbox: bool
+) -> dict[str, Any]:
+    """The weekly audit flow in this process; `db` None: the warehouse as flows/warehouse_location.py names it."""
     prefect_defaults()
     server_started = _start_prefect_early()
     from prefect.states import State
 
+    from flows.live_display import live_display
     from flows.weekly_audit import weekly_audit
 
     server_started()
-
-    state: State[Any] = weekly_audit(  # type: ignore[assignment]  # return_state=True gives the State
-        school_toml=str(school_toml.resolve()),
-        db_path=str(db.resolve()),
-        out_dir=str(out.resolve()),
-        as_of=as_of.isoformat() if as_of else None,
-        sandbox=sandbox,
-        return_state=True,
-    )
+    live = live_display()
+    try:
+        state: State[Any] = weekly_audit(  # type: ignore[assignment]  # return_state=True gives the State
+            school_toml=str(school_toml.resolve()),
+            db_path=str(db.resolve()) if db is not None else None,
+            out_dir=str(out.resolve()),
+            as_of=as_of.isoformat() if as_of else None,
+            sandbox=sandbox,
+            return_state=True,
+        )
+    finally:
+        if live is not None:
+            live.close()
     # A stored week whose outputs failed ends Failed with the run's result as data (not an exception).
     # _sync: called from a thread that runs an event loop (a Playwright test, a notebook), Prefect would hand
     # back a coroutine instead of the result.

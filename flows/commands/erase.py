@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flows.commands.sar import add_selector, selector
 from flows.commands.sql import add_warehouse_args, use_configured_key
+from flows.warehouse_location import command_warehouse
 
 NAME = "erase"
 HELP = "erase everything the product holds about one person, with a record in audit.erasures"
@@ -35,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from flows.erasure import erase_person
 
     os.umask(0o077)
+    args.db = command_warehouse(args)
     use_configured_key(args)
     kind, value = selector(args)
     # Waits while the weekly run holds the warehouse, then erases in one short transaction and cleans the rest.

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from flows.commands.sql import add_warehouse_args, use_configured_key
+from flows.warehouse_location import command_warehouse
 
 NAME = "sar"
 HELP = "export everything the warehouse holds about one person (subject access request)"
@@ -47,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from warehouse.subject_access import log_request, subject_access
 
     os.umask(0o077)
+    args.db = command_warehouse(args)
     use_configured_key(args)
     # The published copy: an export never waits for, or blocks, the weekly run.
     con = open_snapshot(args.db)

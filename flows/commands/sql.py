@@ -14,10 +14,10 @@ from typing import Any
 import duckdb
 
 from flows.commands.common import EXIT_REFUSED
+from flows.warehouse_location import add_db_option, command_warehouse
 
 NAME = "sql"
 HELP = "run one read-only SQL query over the latest published warehouse copy (the DPO's views are in dpo.*)"
-DEFAULT_DB = Path("data/socialaudit.duckdb")  # prefect.yaml's db_path, relative to the checkout
 # Statement kinds DuckDB parses as SELECT; PRAGMA is refused even where DuckDB would read it as one.
 READ_ONLY_OPENINGS = ("select", "with", "from", "values", "show", "describe", "summarize", "table", "(")
 
@@ -27,9 +27,7 @@ class QueryRefused(Exception):
 
 
 def add_warehouse_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db", type=Path, default=DEFAULT_DB, help=f"the warehouse file (default: {DEFAULT_DB})"
-    )
+    add_db_option(parser)
     parser.add_argument(
         "--config",
         type=Path,
@@ -171,6 +169,7 @@ def format_rows(columns: list[str], rows: list[tuple[Any, ...]], style: str) -> 
 
 
 def run(args: argparse.Namespace) -> int:
+    args.db = command_warehouse(args)
     use_configured_key(args)
     try:
         columns, rows = run_query(args.db, args.query, args.trust)
