@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
+from dashboards.kept_weeks import WEEKS_DIR
 from warehouse.dpo_dictionary import SCHEMAS, describe
 from warehouse.retention import RetentionPolicy, policy_rows
 from warehouse.state import RuleDescription
+
+
+class RetentionOfEverything(RetentionPolicy, Protocol):
+    """The warehouse's retention and the output folders' (the weeks of reports kept in `--out`)."""
+
+    @property
+    def output_weeks(self) -> int: ...
+
 
 # Categories of data the warehouse holds, by the table that holds them: the source of each section below.
 CATEGORIES = (
@@ -88,9 +97,20 @@ def _kept_for(table: str, keep: dict[str, str]) -> str:
     return keep[table]
 
 
+def _output_weeks_row(retention: RetentionOfEverything) -> list[str]:
+    weeks = retention.output_weeks
+    return [
+        "`output_weeks`",
+        f"`{WEEKS_DIR}/` in each output folder",
+        f"{weeks} {'weeks' if weeks != 1 else 'week'}",
+        "copies of a week's reports (exceptions, resolved accounts, the HTML report) kept under "
+        f"`{WEEKS_DIR}/<date>/` beside the latest set; a week that names a person erased on request goes at once",
+    ]
+
+
 def render_dpia(
     school_name: str,
-    retention: RetentionPolicy,
+    retention: RetentionOfEverything,
     as_of: date,
     encrypted: bool,
     dictionary: list[dict[str, Any]],
@@ -129,7 +149,13 @@ def render_dpia(
         "",
         *_table(
             ["setting", "table", "kept for", "what is deleted after that"],
-            [[f"`{r['rule']}`", f"`{r['table_name']}`", r["keep_for"], r["what"]] for r in retention_rows],
+            [
+                *(
+                    [f"`{r['rule']}`", f"`{r['table_name']}`", r["keep_for"], r["what"]]
+                    for r in retention_rows
+                ),
+                _output_weeks_row(retention),
+            ],
         ),
         "",
         "Each deletion is logged with counts (`dpo.purge_log`); erasure on request is `socialaudit erase`, "
@@ -166,7 +192,7 @@ def render_dpia(
 
 def generate_dpia(
     school_name: str,
-    retention: RetentionPolicy,
+    retention: RetentionOfEverything,
     as_of: date,
     encrypted: bool,
     rules: Sequence[RuleDescription],

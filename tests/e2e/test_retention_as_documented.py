@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from dashboards.kept_weeks import kept_weeks
 from flows.config import RetentionSettings
 from tests.builders.person_stores import NAMED_POST_ID, name_two_pupils_in_a_post
 from tests.builders.tiny_dataset import build_tiny_dataset
@@ -55,6 +56,10 @@ HELD_PAST: dict[str, str] = {
 }
 
 
+# The one setting about files, not tables: the weeks of reports kept in the output folder.
+OUTPUT_WEEKS = "output_weeks"
+
+
 def dpia_retention_rows() -> list[dict[str, str]]:
     """The DPIA's "How long" table: setting, table, kept for."""
     text = (ROOT / "docs" / "dpia.md").read_text(encoding="utf-8")
@@ -75,7 +80,9 @@ def cutoff(kept_for: str, as_of: date) -> date:
 def test_every_row_of_the_dpia_is_a_setting_with_that_default() -> None:
     rows = dpia_retention_rows()
     defaults = {f.name: f.default for f in dataclasses.fields(RetentionSettings)}
-    assert [r["setting"] for r in rows] and {r["setting"] for r in rows} == set(defaults) == set(HELD_PAST)
+    assert [r["setting"] for r in rows] and {r["setting"] for r in rows} == set(defaults) == set(
+        HELD_PAST
+    ) | {OUTPUT_WEEKS}
     for row in rows:
         amount = int(row["kept_for"].split()[0])
         assert amount == defaults[row["setting"]], row
@@ -94,11 +101,15 @@ def _add_a_member_of_staff(dataset: Path) -> None:
         csv.writer(handle).writerow(["S002", "Nia", "Evans", "", "Teaching assistant", "", ""])
 
 
-def _held(db: Path, as_of: date) -> dict[str, int]:
+def _held(db: Path, out: Path, as_of: date) -> dict[str, int]:
     con = connect(db, read_only=True)
     try:
         held = {}
         for row in dpia_retention_rows():
+            if row["setting"] == OUTPUT_WEEKS:
+                past = cutoff(row["kept_for"], as_of)
+                held[OUTPUT_WEEKS] = sum(week <= past for week in kept_weeks(out))
+                continue
             found = con.execute(
                 HELD_PAST[row["setting"]], {"cutoff": cutoff(row["kept_for"], as_of)}
             ).fetchone()
@@ -122,11 +133,16 @@ def a_year_on(tmp_path_factory: pytest.TempPathFactory, audit: Any, socialaudit:
     _add_a_member_of_staff(dataset)
     second = audit(dataset, as_of=SECOND.isoformat(), root=root)
     assert second.result.returncode == 0, second.result.stderr[-2000:]
-    before = root / "before.duckdb"
+    before, out_before = root / "before.duckdb", root / "out-before"
     shutil.copy(first.db, before)
+    shutil.copytree(second.out, out_before)
     later = audit(dataset, as_of=LATER.isoformat(), root=root)
     assert later.result.returncode == 0, later.result.stderr[-2000:]
-    return {"before": _held(before, LATER), "after": _held(later.db, LATER), "db": later.db}
+    return {
+        "before": _held(before, out_before, LATER),
+        "after": _held(later.db, later.out, LATER),
+        "db": later.db,
+    }
 
 
 def test_a_run_53_weeks_later_holds_nothing_past_its_retention(a_year_on: dict[str, Any]) -> None:
@@ -136,7 +152,7 @@ def test_a_run_53_weeks_later_holds_nothing_past_its_retention(a_year_on: dict[s
 def test_before_that_run_each_kind_was_held_so_the_check_can_fail(a_year_on: dict[str, Any]) -> None:
     held = {setting for setting, n in a_year_on["before"].items() if n}
     # Nothing had been resolved a year before: that one row cannot be shown held, only shown empty.
-    assert held == set(HELD_PAST) - {"resolved_exceptions_months"}, a_year_on["before"]
+    assert held == (set(HELD_PAST) | {OUTPUT_WEEKS}) - {"resolved_exceptions_months"}, a_year_on["before"]
 
 
 def test_the_pupils_names_left_the_old_post_and_the_post_stayed(a_year_on: dict[str, Any]) -> None:
