@@ -29,6 +29,8 @@ class WarehouseState:
     raw_validations: dict[str, dict[str, Any]] = field(default_factory=dict)
     # X posts with an exception not yet resolved, per official account: looked up each run to see if deleted
     posts_with_open_exceptions: dict[str, list[str]] = field(default_factory=dict)
+    # Each X account's `tweet_count` as last stored: the posts since then are what a weekly run will read.
+    tweet_counts: dict[str, int] = field(default_factory=dict)
 
     def open_posts(self, account_id: str) -> list[str]:
         return self.posts_with_open_exceptions.get(account_id, [])
@@ -68,6 +70,7 @@ def read_state(db_path: Path, lock_wait_seconds: float = 120.0) -> WarehouseStat
         state.accepted_holds = register_versions.accepted_holds(con)
         state.raw_validations = load.latest_raw_validations(con)
         state.posts_with_open_exceptions = posts_with_open_exceptions(con)
+        state.tweet_counts = last_tweet_counts(con)
     finally:
         con.close()
     return state
@@ -111,6 +114,16 @@ def posts_with_open_exceptions(con: duckdb.DuckDBPyConnection) -> dict[str, list
     ).fetchall():
         by_account.setdefault(str(account_id), []).append(str(post_id))
     return by_account
+
+
+def last_tweet_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Per X account, the `public_metrics.tweet_count` of the account object stored last."""
+    rows = con.execute(
+        "SELECT s.account_id, TRY_CAST(json_extract_string(p.payload, '$.data.public_metrics.tweet_count') AS BIGINT)"
+        " FROM raw.snapshots AS s JOIN raw.api_pages AS p USING (snapshot_id)"
+        " WHERE s.platform = 'x' AND s.stream = 'account' ORDER BY s.fetched_at, s.as_of"
+    ).fetchall()
+    return {str(account_id): int(count) for account_id, count in rows if count is not None}
 
 
 class RuleDescription(Protocol):
