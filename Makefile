@@ -4,7 +4,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint bench eval clean browser postgres
+.PHONY: setup demo test lint bench eval clean browser postgres proxy
 
 setup: $(VENV)/.synced
 
@@ -46,7 +46,16 @@ postgres:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
 	else echo "initdb is missing: run 'sudo apt-get install postgresql' for the trust tests" >&2; fi
 
-test: lint browser postgres
+# The proxy test starts Debian's tinyproxy (a real HTTP proxy) and sends a run through it, as for chromium.
+proxy:
+	@if command -v tinyproxy >/dev/null || [ -x /usr/bin/tinyproxy ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing tinyproxy for the proxy test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tinyproxy; \
+		systemctl disable --now tinyproxy >/dev/null 2>&1 || true; \
+	else echo "tinyproxy is missing: run 'sudo apt-get install tinyproxy' for the proxy test" >&2; fi
+
+test: lint browser postgres proxy
 	$(BIN)/pytest
 
 bench: setup

@@ -17,7 +17,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from dashboards.manifest import with_manifest
 from dashboards.output_set import publish_set
 from warehouse.lifecycle import ACTIVE, EXCEPTION_FIELDS
-from warehouse.stream_status import not_read_for, unseen_subscribers_for
+from warehouse.sampled_subjects import long_unseen_for
+from warehouse.stream_status import gaps_beside_data_for, not_read_for, unseen_subscribers_for
 
 # exceptions.json's fields and the statuses that need attention are the lifecycle's own lists, not copies.
 OUTPUT_FIELDS = EXCEPTION_FIELDS
@@ -172,6 +173,8 @@ def render_report(
         register_notices=notices_for(con, as_of),
         not_read=not_read_for(con, as_of),
         unseen_subscribers=unseen_subscribers_for(con, as_of),
+        long_unseen=long_unseen_for(con, as_of),
+        gaps_beside_data=gaps_beside_data_for(con, as_of),
     )
 
 
