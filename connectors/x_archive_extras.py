@@ -20,7 +20,7 @@ NOTE_FILE = re.compile(r"^data/note-tweet(-part\d+)?\.js$")
 DELETED_FILE = re.compile(r"^data/deleted-tweets?(-part\d+)?\.js$")
 SAME_POST_SECONDS = 60
 # A cut post ends with an ellipsis and the link X adds to the whole; neither is in the note.
-CUT_TAIL = re.compile(r"(\s*https://t\.co/\S+)+\s*$|\s*[…]\s*$")
+CUT_TAIL = re.compile(r"(\s*(https://t\.co/\S+|…))+\s*$")
 
 
 @dataclass(frozen=True)

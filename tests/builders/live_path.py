@@ -157,6 +157,15 @@ def add_long_post_naming_a_pupil(root: Path) -> str:
     return text
 
 
+def quote_a_post_x_cannot_return(root: Path) -> Path:
+    """A post quoting another account's post that was deleted since (X names it in `errors` beside the data)."""
+    path = root / "x" / X_HANDLE / "posts.json"
+    posts = read_json(path)
+    posts["data"][0]["referenced_tweets"] = [{"type": "quoted", "id": "1849000000000000666"}]
+    write_json(path, posts)
+    return root
+
+
 def add_pupil_subscriber(root: Path) -> Path:
     """P0002 declares a YouTube channel that subscribes to the school's."""
     path = root / "registers" / "pupils.csv"

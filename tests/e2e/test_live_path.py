@@ -34,6 +34,7 @@ from tests.builders.live_path import (
     leave_out_of_the_sample,
     other_channel_token_file,
     other_x_keys_env,
+    quote_a_post_x_cannot_return,
 )
 from tests.builders.pupil_comments import HELD_THREAD_ID, PUPIL_ID, REPLY_THREAD_ID
 from tests.builders.tiny_dataset import build_tiny_dataset
@@ -270,3 +271,30 @@ def test_an_80_video_channel_costs_under_60_quota_units_a_week(audit, tmp_path: 
     spent = sum(int(str(c["units"])) for c in read_ledger_file(ledger) if c["platform"] == "youtube")
     recorded = sum(row[3] or 0 for row in youtube.values())
     assert recorded == spent and spent < 60, (recorded, spent, youtube)
+
+
+# ------------------------------------------------------- 7. what X says beside the data, and a suspension
+
+
+def test_a_quoted_post_x_cannot_return_is_counted_and_shown(audit, tmp_path: Path) -> None:
+    dataset = quote_a_post_x_cannot_return(build_tiny_dataset(tmp_path / "school"))
+    run = audit(dataset, root=tmp_path)
+    assert run.result.returncode == 0, run.result.stderr[-3000:]
+    (gaps,) = query(
+        run.db, "SELECT partial_errors FROM audit.stream_status WHERE platform = 'x' AND stream = 'posts'"
+    )[0]
+    assert gaps == 1
+    report = (run.out / "report.html").read_text(encoding="utf-8")
+    assert "Read, but not every object: x posts of TinyLanePrimary: 1 object(s)" in report
+
+
+def test_a_suspended_account_is_told_so_not_to_check_its_keys(audit, tmp_path: Path) -> None:
+    faults = json.dumps([{"route": "x.me", "kind": "403-suspended", "times": -1}])
+    run = audit(
+        build_tiny_dataset(tmp_path / "school"), root=tmp_path, env={"SOCIALAUDIT_SANDBOX_FAULTS": faults}
+    )
+    assert run.result.returncode == 3, run.result.stderr[-3000:]
+    x = streams(run.db, "x")
+    assert x["account"][0] == "failed" and "suspended or locked" in x["account"][1]
+    assert "check the account's keys" not in x["account"][1]
+    assert {x[s][0] for s in ("followers", "following", "posts")} == {"skipped"}
