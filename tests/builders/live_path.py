@@ -4,14 +4,13 @@ long post naming a pupil at its end, a pupil among the subscribers, an 80-video 
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 from sandbox.credentials import derived_google, derived_x
-from tests.builders.pupil_comments import REPLY_THREAD_ID, add_pupil_replies_and_held_comment
+from tests.builders.pupil_comments import REPLY_THREAD_ID, add_pupil_replies_and_held_comment, declare_handle
 from tests.builders.tiny_dataset import CHANNEL_ID, X_ACCOUNT_ID, X_HANDLE
 
 SPAM_REPLY_ID = f"{REPLY_THREAD_ID}.r1"
@@ -168,16 +167,7 @@ def quote_a_post_x_cannot_return(root: Path) -> Path:
 
 def add_pupil_subscriber(root: Path) -> Path:
     """P0002 declares a YouTube channel that subscribes to the school's."""
-    path = root / "registers" / "pupils.csv"
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
-        if row["pupil_id"] == "P0002":
-            row["known_handles"] = f"youtube:{PUPIL_SUBSCRIBER}"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    declare_handle(root, "P0002", f"youtube:{PUPIL_SUBSCRIBER}")
     subscribers_path = channel_dir(root) / "subscribers.json"
     subscribers = read_json(subscribers_path)
     template = subscribers[0]
