@@ -143,7 +143,10 @@ PLANS = {
     # sign-in could be another channel's), so every YouTube stream is skipped.
     "youtube-channel-503": (
         [{"route": "yt.channels", "kind": "503", "times": -1}],
-        {("youtube", s) for s in ("channel", "uploads", "videos", "subscribers", "comments", "comment_replies")},
+        {
+            ("youtube", s)
+            for s in ("channel", "uploads", "videos", "subscribers", "comments", "comment_replies")
+        },
         {("youtube", k) for k in ("account", "video", "subscriber", "comment")},
     ),
 }
