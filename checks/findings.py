@@ -124,6 +124,9 @@ class RuleContext:
     accounts: tuple[ConfiguredAccount, ...] = ()
     # Rule-specific settings from `[rules.<rule-id>]` tables in school.toml, keyed by rule id.
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # What several rules read the same way in one checks pass (the published text), read once: the warehouse does
+    # not change while the rules run, and in a trust's lake each query costs far more than in a file.
+    read_once: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def options_for(self, rule_id: str) -> dict[str, Any]:
         return self.options.get(rule_id, {})

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from dashboards.kept_weeks import KeptWeek
 from dashboards.manifest import with_manifest
 from dashboards.output_set import publish_set
 from warehouse.lifecycle import ACTIVE, EXCEPTION_FIELDS
@@ -194,8 +195,15 @@ def safe_link(url: Any) -> str | None:
     return None
 
 
-def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, as_of: date, school_name: str) -> Outputs:
-    """Write the four contract files and their manifest.json for the week `as_of` from what the warehouse holds."""
+def write_outputs(
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    as_of: date,
+    school_name: str,
+    keep_weeks: int | None = None,
+) -> Outputs:
+    """Write the four contract files and their manifest.json for the week `as_of` from what the warehouse holds,
+    also kept in `weeks/<as_of>/`; `keep_weeks` ([retention] output_weeks; None: remove none) prunes older weeks."""
     placeholders = ", ".join("?" for _ in OPEN_STATUSES)
     exceptions = exception_rows(con, f"status IN ({placeholders})", list(OPEN_STATUSES), ("resolved_reason",))
     resolved = exception_rows(con, "status = 'resolved' AND resolved_on = ?", [as_of], ("resolved_reason",))
@@ -213,5 +221,6 @@ def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, as_of: date, sc
                 "report.html": render_report(con, as_of, school_name, exceptions, resolved),
             },
         ),
+        KeptWeek(as_of, keep_weeks),
     )
     return Outputs(public, resolved, paths)

@@ -81,6 +81,8 @@ class WarehouseSettings:
 
     encryption_key_env: str | None = None
     encryption_key_secret: str | None = None
+    # The warehouse file when no --db and no $SOCIALAUDIT_DB name it (flows/warehouse_location.py).
+    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,11 @@ class RetentionSettings:
     resolved_exceptions_months: int = 12
     register_versions_months: int = 12
     validation_results_weeks: int = 52
+    matched_identities_weeks: int = 13
+    decided_exceptions_months: int = 12
+    posts_naming_pupils_weeks: int = 52
+    # Weeks of outputs kept in --out/weeks/<as_of>/ (dashboards/kept_weeks.py), as long as the findings they show.
+    output_weeks: int = 52
 
 
 REGISTER_NAMES = ("pupils", "staff", "parents", "approved_media")
@@ -112,24 +119,58 @@ class RegisterSettings:
 
     hold_share: float = 0.2
     columns: dict[str, dict[str, str]] = field(default_factory=_no_column_maps)
+    # A register file unchanged this many weeks is a warning (checks/registers/staleness.py): a half term.
+    stale_after_weeks: int = 6
+
+
+MAIL_TRANSPORTS = ("smtp", "graph")
+MAIL_AUTHS = ("password", "oauth2")
 
 
 @dataclass(frozen=True)
 class EmailSettings:
-    """`[report.email]`: the weekly summary to the ETL by SMTP; safeguarding-critical exceptions also to the DSL.
+    """`[report.email]`: the weekly summary to the ETL; safeguarding-critical exceptions also to the DSL.
 
-    The password is never in the file: `password_env` names an environment variable, `password_secret` a
-    Prefect Secret block (resolved in flows/publish_email.py)."""
+    By SMTP (a password, or an OAuth 2.0 token as XOAUTH2) or by Microsoft Graph `sendMail`; tokens are app-only,
+    from Microsoft's identity platform through msal (flows/mail_tokens.py). No secret is in the file:
+    `password_env`/`password_secret` and `client_secret_env`/`client_secret_block` name where they are. The
+    message carries the summary and where the report is, never the report itself unless `attach_report`."""
 
-    host: str
     to: tuple[str, ...]
     sender: str
+    host: str | None = None
     port: int = 587
     starttls: bool = True
     dsl: str | None = None
     username: str | None = None
     password_env: str | None = None
     password_secret: str | None = None
+    # How the message leaves: "smtp" (host, port) or "graph" (Microsoft Graph sendMail as `from`).
+    transport: str = "smtp"
+    # TLS from the first byte (SMTPS, port 465) instead of STARTTLS; port 465 always means it.
+    implicit_tls: bool = False
+    # SMTP login: "password", or "oauth2" (XOAUTH2 with an app-only token for `username`'s mailbox).
+    auth: str = "password"
+    tenant_id: str | None = None
+    client_id: str | None = None
+    client_secret_env: str | None = None
+    client_secret_block: str | None = None
+    authority: str = "https://login.microsoftonline.com"
+    graph_url: str = "https://graph.microsoft.com"
+    # A PEM file of the certificate authorities to trust instead of the system's (a relay or proxy of its own).
+    ca_file: str | None = None
+    # The report.html attached (it names children): an explicit choice; otherwise the message says where it is.
+    attach_report: bool = False
+    # Where readers open the report (a share path or intranet URL); default: its path on this machine.
+    report_link: str | None = None
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.implicit_tls or self.port == 465 or self.starttls
+
+    @property
+    def logs_in(self) -> bool:
+        return self.transport == "smtp" and (self.auth == "oauth2" or self.username is not None)
 
 
 @dataclass(frozen=True)
@@ -297,13 +338,13 @@ def _contract_columns() -> dict[str, tuple[str, ...]]:
 def parse_registers(data: dict[str, Any], problems: Problems) -> RegisterSettings:
     path: KeyPath = ("registers",)
     table = sub_table(data, "registers", (), problems)
-    problems.unknown(table, path, {"hold_share": "key", "columns": "table"})
+    problems.unknown(table, path, {"hold_share": "key", "stale_after_weeks": "key", "columns": "table"})
     values = checked_settings(
-        {k: v for k, v in table.items() if k == "hold_share"},
+        {k: v for k, v in table.items() if k in ("hold_share", "stale_after_weeks")},
         path,
         RegisterSettings,
         problems,
-        bounds={"hold_share": (0, 1)},
+        bounds={"hold_share": (0, 1), "stale_after_weeks": (1, None)},
         not_keys=("columns",),
     )
     columns = _no_column_maps()
@@ -354,16 +395,55 @@ def parse_report(data: dict[str, Any], problems: Problems) -> ReportSettings:
     return ReportSettings(email=_email(table["email"], (*path, "email"), problems))
 
 
-_EMAIL_KEYS = ("host", "port", "starttls", "from", "to", "dsl", "username", "password_env", "password_secret")
+# school.toml's keys: the settings' own names, `from` for the sender.
+_EMAIL_KEYS = ("from", *(f.name for f in dataclasses.fields(EmailSettings) if f.name != "sender"))
+_EMAIL_STRINGS = (
+    "host",
+    "username",
+    "password_env",
+    "password_secret",
+    "tenant_id",
+    "client_id",
+    "client_secret_env",
+    "client_secret_block",
+    "authority",
+    "graph_url",
+    "ca_file",
+    "report_link",
+)
 
 
 def _email(table: dict[str, Any], path: KeyPath, problems: Problems) -> EmailSettings | None:
     where = "[report.email]"
     before = problems.count()
     problems.unknown(table, path, dict.fromkeys(_EMAIL_KEYS, "key"))
-    for key in ("host", "from", "to"):
+    transport, auth = table.get("transport", "smtp"), table.get("auth", "password")
+    if transport not in MAIL_TRANSPORTS:
+        problems.add((*path, "transport"), f"{where} transport must be smtp or graph")
+    if auth not in MAIL_AUTHS:
+        problems.add((*path, "auth"), f"{where} auth must be password or oauth2")
+    for key in ("from", "to", *(("host",) if transport != "graph" else ())):
         if not table.get(key):
             problems.add(path, f"{where} {key} is required")
+    if transport == "graph" or auth == "oauth2":
+        for key in ("tenant_id", "client_id"):
+            if not table.get(key):
+                problems.add(
+                    path,
+                    f"{where} {key} is required for Microsoft's OAuth 2.0 (auth = oauth2, transport = graph)",
+                )
+        if not (table.get("client_secret_env") or table.get("client_secret_block")):
+            problems.add(
+                path, f"{where} client_secret_env or client_secret_block must say where the app's secret is"
+            )
+    if transport == "smtp" and auth == "oauth2" and not table.get("username"):
+        problems.add(path, f"{where} username (the mailbox that sends) is required with auth = oauth2")
+    for key in ("implicit_tls", "attach_report"):
+        if not isinstance(table.get(key, False), bool):
+            problems.add((*path, key), f"{where} {key} must be true or false")
+    for key in ("authority", "graph_url"):
+        if isinstance(table.get(key), str) and not table[key].startswith("https://"):
+            problems.add((*path, key), f"{where} {key} must be an https:// address")
     to = table.get("to", [])
     to = to if isinstance(to, list) else [to]
     addresses = [*to, *(table[key] for key in ("from", "dsl") if key in table)]
@@ -374,19 +454,18 @@ def _email(table: dict[str, Any], path: KeyPath, problems: Problems) -> EmailSet
         problems.add((*path, "port"), f"{where} port must be a port number")
     if not isinstance(table.get("starttls", True), bool):
         problems.add((*path, "starttls"), f"{where} starttls must be true or false")
-    for key in ("host", "username", "password_env", "password_secret"):
+    for key in _EMAIL_STRINGS:
         if key in table and (not isinstance(table[key], str) or not table[key].strip()):
             problems.add((*path, key), f"{where} {key} must be a non-empty string")
     if problems.count() > before:
         return None
-    return EmailSettings(
-        host=table["host"],
-        to=tuple(to),
-        sender=table["from"],
-        port=port,
-        starttls=table.get("starttls", True),
-        dsl=table.get("dsl"),
-        username=table.get("username"),
-        password_env=table.get("password_env"),
-        password_secret=table.get("password_secret"),
-    )
+    given = {k: v for k, v in table.items() if k not in ("from", "to", "host")}
+    settings = EmailSettings(host=table.get("host"), to=tuple(to), sender=table["from"], **given)
+    if settings.logs_in and not settings.uses_tls:
+        # No login without TLS: a password or a token sent in clear is anyone's on the network.
+        problems.add(
+            (*path, "starttls"),
+            f"{where} logs in, so it needs TLS: keep starttls = true, or implicit_tls = true (port 465)",
+        )
+        return None
+    return settings

@@ -109,8 +109,14 @@ WHOLE_AUDIT_HOMES = ("tests/e2e/", "tests/browser/")
 # names the patterns it looks for.
 NOT_SCANNED = ("tests/builders/audits.py", "tests/test_architecture.py")
 AUDIT_COMMANDS = {"run", "demo", "evaluate"}
+TRUST_RUN = ["trust", "run"]  # every school of a trust audited
 AUDIT_CALLS = {"weekly_audit", "run_audit"}
-AUDIT_FIXTURES = {"audit", "audit_inprocess"}
+AUDIT_FIXTURES = {
+    "audit",
+    "audit_inprocess",
+    "tiny_school_week",
+    "sample_school_week",
+}  # the last two: e2e conftest
 # `prefect deployment run weekly-audit/weekly`, a trust's schools as trust-school runs: the flow through a worker
 AUDIT_DEPLOYMENT = ("weekly-audit/", "trust-school/")
 
@@ -150,6 +156,8 @@ def whole_audits(path: Path) -> list[str]:
                 found.append(f"line {node.lineno}: {name}(...)")
             elif (word := first_word(node.args)) in AUDIT_COMMANDS:
                 found.append(f"line {node.lineno}: {word!r} command")
+            elif [a.value for a in node.args[:2] if isinstance(a, ast.Constant)] == TRUST_RUN:
+                found.append(f"line {node.lineno}: 'trust run' command")
         elif isinstance(node, ast.List | ast.Tuple) and first_word(node.elts) in AUDIT_COMMANDS:
             found.append(f"line {node.lineno}: {first_word(node.elts)!r} command")
         elif (

@@ -125,7 +125,8 @@ def _load_extensions(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> 
             module = importlib.import_module(f"duckdb_extension_{module_name}")
         except ImportError:
             raise LakeError(
-                f"the {name} extension is not installed (package duckdb-extension-{module_name.replace('_', '-')})"
+                f"the {name} extension is not installed (package duckdb-extension-{module_name.replace('_', '-')}): "
+                "a trust needs socialaudit[trust] (from the checkout: uv sync --extra trust, or make setup)"
             ) from None
         version = con.execute("PRAGMA version").fetchone()
         file = (

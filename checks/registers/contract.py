@@ -125,4 +125,9 @@ REGISTER_SPECS = {
         "approval",
     ),
 }
-REGISTER_FILE_ORDER = {spec.file: position for position, spec in enumerate(REGISTER_SPECS.values())}
+# Problems and warnings sort by register, whether it was saved as CSV or as a workbook (pupils.xlsx).
+REGISTER_FILE_ORDER = {
+    name: position
+    for position, spec in enumerate(REGISTER_SPECS.values())
+    for name in (spec.file, spec.file.removesuffix(".csv") + ".xlsx")
+}

@@ -37,3 +37,7 @@ class Registers:
 
     def frames(self) -> dict[str, pl.DataFrame]:
         return {name: getattr(self, name) for name in REGISTER_SPECS}
+
+    def source(self, file: str) -> str:
+        """The register `file` (`pupils.csv`) as it was named in registers/ (`pupils.xlsx` when saved so)."""
+        return str(self.reading.get(file, {}).get("source", file))

@@ -1,4 +1,4 @@
-"""Loading the school's register CSVs (docs/contracts/registers.md): all four load, or nothing does.
+"""Loading the school's registers, CSV or .xlsx (docs/contracts/registers.md): all four load, or nothing does.
 
 Registers are accepted as schools export them (see checks.registers.reading and checks.registers.values).
 Only what would make findings wrong is refused, and a refusal lists every problem in all four files;
@@ -96,7 +96,7 @@ def _load(registers_dir: Path, column_maps: ColumnMaps | None) -> tuple[Register
         parents=frames["parents"],
         approved_media=frames["approved_media"],
         files=files,
-        reading={table.file: table.reading for table in tables.values() if table is not None},
+        reading={table.spec.file: table.reading for table in tables.values() if table is not None},
         warnings=in_reading_order(notes.warnings),
         lines={name: [line for line, _ in rows] for name, rows in built.items()},
     )

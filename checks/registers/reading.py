@@ -1,7 +1,9 @@
 """From a register file's bytes to rows of trimmed cells keyed by contract column (docs/contracts/registers.md).
 
-Schools export from SIMS, Arbor, Bromcom or Excel: the encoding, delimiter, line ends and header names
-vary, and what was found is recorded in `RegisterTable.reading` so a run can say how it read each file.
+Schools export from SIMS, Arbor, Bromcom or Excel, as CSV or as an `.xlsx` workbook (checks/registers/workbook.py):
+the encoding, delimiter, line ends and header names vary, and what was found is recorded in
+`RegisterTable.reading` so a run can say how it read each file. Either way the register is known by its contract
+name (`pupils.csv`: the key of its sha256 and of how it was read); messages name the file as it is.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from typing import Any
 
 from checks.registers.contract import REGISTER_SPECS, RegisterSpec
 from checks.registers.problems import RegisterNotes
+from checks.registers.workbook import Workbook, WorkbookRefused, read_workbook
 
 DELIMITERS = (",", ";", "\t")
+XLSX = ".xlsx"
 # A valid multi-byte UTF-8 sequence inside a file that is not UTF-8 means two encodings were mixed (a
 # UTF-8 file edited by a Windows-1252 tool): read either way, some names would come out garbled.
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
@@ -44,10 +48,13 @@ class RegisterTable:
     rows: list[RegisterRow]
     headers: dict[str, str]
     reading: dict[str, Any]
+    # The file as it is named in registers/ (pupils.xlsx); messages name it so.
+    source: str = ""
+    header_cells: tuple[str, ...] = ()
 
     @property
     def file(self) -> str:
-        return self.spec.file
+        return self.source or self.spec.file
 
     def has(self, column: str) -> bool:
         return column in self.headers
@@ -92,16 +99,17 @@ def read_register(
     files: dict[str, str],
 ) -> RegisterTable | None:
     """The file's rows, or None when nothing in it can be read; every problem found goes to `notes`."""
-    path = registers_dir / spec.file
+    path = _register_file(registers_dir, spec, notes)
+    if path is None:
+        return None
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
-        notes.refuse(spec.file, None, None, None, f"is missing: there is no {spec.file} in {registers_dir}")
-        return None
     except OSError as error:
-        notes.refuse(spec.file, None, None, None, f"cannot be read: {error.strerror or error}")
+        notes.refuse(path.name, None, None, None, f"cannot be read: {error.strerror or error}")
         return None
     files[spec.file] = hashlib.sha256(raw).hexdigest()
+    if path.suffix == XLSX:
+        return _read_xlsx(spec, path.name, raw, column_map, notes)
 
     try:
         text, encoding = _decode(raw)
@@ -120,19 +128,152 @@ def read_register(
         "absent_columns": [],
     }
     try:
-        found = _header(records)
-        if found is None:
-            notes.refuse(
-                spec.file, 1, None, None, "has no header row", f"a header naming {', '.join(spec.columns)}"
-            )
-            return None
-        header_line, header = found
-        headers, positions = _match_header(spec, header_line, header, column_map, reading, notes)
-        rows = _rows(spec, records, positions, len(header), delimiter, notes)
+        return _table(
+            spec,
+            records,
+            column_map,
+            reading,
+            notes,
+            spec.file,
+            f"a cell holding {delimiter!r} to be in quotes",
+        )
     except _Unreadable as unreadable:
         notes.refuse(spec.file, unreadable.line, None, None, unreadable.message, unreadable.expected)
         return None
-    return RegisterTable(spec, header_line, rows, headers, reading)
+
+
+def _table(
+    spec: RegisterSpec,
+    records: Iterator[tuple[int, list[str]]],
+    column_map: Mapping[str, str] | None,
+    reading: dict[str, Any],
+    notes: RegisterNotes,
+    source: str,
+    shifted: str,
+) -> RegisterTable | None:
+    """Header, then rows, from records of either format; `shifted` is what a too-long row was expected to be."""
+    found = _header(records)
+    if found is None:
+        notes.refuse(source, 1, None, None, "has no header row", f"a header naming {', '.join(spec.columns)}")
+        return None
+    header_line, header = found
+    table = RegisterTable(spec, header_line, [], {}, reading, source, tuple(header))
+    headers, positions = _match_header(table, header, column_map, notes)
+    table.headers.update(headers)
+    table.rows.extend(_rows(table, records, positions, len(header), shifted, notes))
+    return table
+
+
+def workbook_name(spec: RegisterSpec) -> str:
+    """`pupils.xlsx` for `pupils.csv`: the same register saved as a workbook."""
+    return spec.file.removesuffix(".csv") + XLSX
+
+
+def _register_file(registers_dir: Path, spec: RegisterSpec, notes: RegisterNotes) -> Path | None:
+    """The register's file: `pupils.csv` or `pupils.xlsx`, never both (which would be the register?)."""
+    found = [
+        path for path in (registers_dir / spec.file, registers_dir / workbook_name(spec)) if path.exists()
+    ]
+    if not found:
+        notes.refuse(
+            spec.file,
+            None,
+            None,
+            None,
+            f"is missing: there is no {spec.file} or {workbook_name(spec)} in {registers_dir}",
+        )
+        return None
+    if len(found) > 1:
+        notes.refuse(
+            spec.file,
+            None,
+            None,
+            None,
+            f"is there twice, as {spec.file} and as {workbook_name(spec)}",
+            "one file per register: remove the older",
+        )
+        return None
+    return found[0]
+
+
+def _read_xlsx(
+    spec: RegisterSpec, source: str, raw: bytes, column_map: Mapping[str, str] | None, notes: RegisterNotes
+) -> RegisterTable | None:
+    """A workbook's first visible sheet, read as the CSV export of it would be; line numbers are Excel rows."""
+    try:
+        workbook, records = read_workbook(raw)
+        reading: dict[str, Any] = {
+            "format": "xlsx",
+            "source": source,
+            "encoding": None,
+            "delimiter": None,
+            "line_endings": None,
+            "date_forms": [],
+            "mapping": {},
+            "extra_columns": [],
+            "absent_columns": [],
+        }
+        table = _table(spec, records, column_map, reading, notes, source, "a value under each header")
+    except WorkbookRefused as refused:
+        notes.refuse(source, refused.line, None, None, refused.message, refused.expected)
+        return None
+    if table is not None:
+        _workbook_notes(table, workbook, notes)
+    return table
+
+
+def _workbook_notes(table: RegisterTable, workbook: Workbook, notes: RegisterNotes) -> None:
+    """What only a workbook can hold: the sheet read, formulas, links, Excel's error values."""
+    table.reading.update(sheet=workbook.sheet, formula_cells=len(workbook.formula_cells))
+
+    def column_name(column: int) -> str | None:
+        return table.header_cells[column - 1] or None if column <= len(table.header_cells) else None
+
+    for line, column, error in workbook.error_cells:
+        if line > table.header_line:
+            notes.refuse(table.file, line, column_name(column), error, "is an Excel error value", "a value")
+    for line, column, number in workbook.long_numbers:
+        if line > table.header_line:
+            notes.refuse(
+                table.file,
+                line,
+                column_name(column),
+                number,
+                "is a number longer than the 15 digits Excel keeps (it has been rounded)",
+                "the column formatted as Text in the export, so ids keep every digit",
+            )
+    for line, column in workbook.unsaved_formulas:
+        if line > table.header_line:
+            notes.refuse(
+                table.file,
+                line,
+                column_name(column),
+                None,
+                "is a formula saved without its value (nothing calculates formulas here)",
+                "the file saved from Excel, or the column pasted as values",
+            )
+    if workbook.other_sheets:
+        notes.warn(
+            table.file,
+            None,
+            None,
+            f"read the sheet {workbook.sheet!r}; other sheets ignored: "
+            + ", ".join(repr(name) for name in workbook.other_sheets),
+        )
+    if workbook.formula_cells:
+        notes.warn(
+            table.file,
+            None,
+            None,
+            f"{len(workbook.formula_cells)} cells are formulas: read as the values Excel saved with them",
+        )
+    if workbook.external_links:
+        notes.warn(
+            table.file,
+            None,
+            None,
+            "links to other workbooks were not followed: their cells read as the values saved in this file",
+        )
 
 
 def _decode(raw: bytes) -> tuple[str, str]:
@@ -221,25 +362,21 @@ def _header(records: Iterator[tuple[int, list[str]]]) -> tuple[int, list[str]] |
 
 
 def _match_header(
-    spec: RegisterSpec,
-    line: int,
-    header: list[str],
-    column_map: Mapping[str, str] | None,
-    reading: dict[str, Any],
-    notes: RegisterNotes,
+    table: RegisterTable, header: list[str], column_map: Mapping[str, str] | None, notes: RegisterNotes
 ) -> tuple[dict[str, str], dict[str, int]]:
     """Which position holds each contract column: the school's mapping first, then names that match."""
+    spec, line, reading = table.spec, table.header_line, table.reading
     by_key = {header_key(column): column for column in spec.columns}
     mapped: dict[str, str] = {}
     for export_name, target in (column_map or {}).items():
         column = by_key.get(header_key(target))
         if column is None:
             notes.refuse(
-                spec.file,
+                table.file,
                 None,
                 export_name,
                 target,
-                f"is mapped in {CONFIG_FILE} to a column {spec.file} does not have",
+                f"is mapped in {CONFIG_FILE} to a column {table.file} does not have",
                 ", ".join(spec.columns),
             )
             continue
@@ -265,7 +402,7 @@ def _match_header(
     for column, claimed in sorted(claims.items(), key=lambda claim: claim[1][0]):
         for position in claimed[1:]:
             notes.refuse(
-                spec.file,
+                table.file,
                 line,
                 header[position],
                 None,
@@ -280,7 +417,7 @@ def _match_header(
     missing = [column for column in spec.required if column not in positions]
     for column in missing:
         notes.refuse(
-            spec.file,
+            table.file,
             line,
             column,
             None,
@@ -290,21 +427,21 @@ def _match_header(
     absent = [column for column in spec.optional if column not in positions]
     if absent:
         reading["absent_columns"] = absent
-        notes.warn(spec.file, line, None, f"optional columns absent, read as empty: {', '.join(absent)}")
+        notes.warn(table.file, line, None, f"optional columns absent, read as empty: {', '.join(absent)}")
     if extras:
         reading["extra_columns"] = extras
         notes.warn(
-            spec.file, line, None, f"columns ignored (not in the register contract): {', '.join(extras)}"
+            table.file, line, None, f"columns ignored (not in the register contract): {', '.join(extras)}"
         )
     return headers, positions
 
 
 def _rows(
-    spec: RegisterSpec,
+    table: RegisterTable,
     records: Iterator[tuple[int, list[str]]],
     positions: dict[str, int],
     width: int,
-    delimiter: str,
+    shifted: str,
     notes: RegisterNotes,
 ) -> list[RegisterRow]:
     rows: list[RegisterRow] = []
@@ -316,12 +453,12 @@ def _rows(
             # Every cell after an unquoted delimiter has shifted one column along: nothing in the row is
             # where the header says it is.
             notes.refuse(
-                spec.file,
+                table.file,
                 line,
                 None,
                 None,
                 f"has {len(cells)} cells but the header has {width} columns",
-                f"a cell holding {delimiter!r} to be in quotes",
+                shifted,
             )
             continue
         # Excel leaves out trailing empty cells on some rows; a short row's missing cells are empty.

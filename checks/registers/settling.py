@@ -4,6 +4,7 @@ fingerprinted (only files never hashed before)."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -12,6 +13,8 @@ from checks.media_hash import fingerprint_library
 from checks.registers.changes import RegisterHold, assess_changes
 from checks.registers.contract import APPROVED_MEDIA_DIR
 from checks.registers.loaded import Registers
+from checks.registers.problems import in_reading_order
+from checks.registers.staleness import History, stale_warnings
 from warehouse.register_versions import RegistersInForce
 
 
@@ -40,6 +43,17 @@ def settle_registers(
         APPROVED_MEDIA_DIR,
     )
     return registers, holds, approved, fresh
+
+
+def with_stale_warnings(
+    registers: Registers, history: History, as_of: date, stale_after_weeks: int
+) -> Registers:
+    """The registers with a warning for each file unchanged `stale_after_weeks` or more (checks/registers/staleness.py)."""
+    sources = {file: registers.source(file) for file in registers.files}
+    stale = stale_warnings(registers.files, sources, history, as_of, stale_after_weeks)
+    if not stale:
+        return registers
+    return dataclasses.replace(registers, warnings=in_reading_order([*registers.warnings, *stale]))
 
 
 def register_notices(registers: Registers, holds: list[RegisterHold]) -> list[dict[str, Any]]:

@@ -209,6 +209,7 @@ def suite_findings(
         frame = getattr(registers, spec.name)
         lines = registers.lines.get(spec.name, [])
         headers = _headers_as_written(registers, spec)
+        source = registers.source(spec.file)
         for entry in result.results:
             if entry["success"]:
                 continue
@@ -223,9 +224,9 @@ def suite_findings(
                 if entry["exception"]:
                     text += f": {entry['exception']}"
                 if entry["blocking"]:
-                    problems.append(RegisterProblem(spec.file, None, shown_column, None, text))
+                    problems.append(RegisterProblem(source, None, shown_column, None, text))
                 else:
-                    warnings.append(RegisterWarning(spec.file, None, shown_column, text))
+                    warnings.append(RegisterWarning(source, None, shown_column, text))
                 continue
             for position in rows:
                 row = frame.row(position, named=True)
@@ -236,10 +237,10 @@ def suite_findings(
                 if entry["blocking"]:
                     value = str(row[column]) if explained and explained.shows_value else None
                     expected = explained.expected(as_of) if explained and explained.expected else None
-                    problems.append(RegisterProblem(spec.file, line, shown_column, value, message, expected))
+                    problems.append(RegisterProblem(source, line, shown_column, value, message, expected))
                 else:
                     label = f"{spec.row_kind} {row[spec.id_column]}"
-                    warnings.append(RegisterWarning(spec.file, line, shown_column, f"{label}: {message}"))
+                    warnings.append(RegisterWarning(source, line, shown_column, f"{label}: {message}"))
     return problems, warnings
 
 

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
@@ -50,14 +51,20 @@ class Published:
         return short_label(self.label_text, f"{self.subject_kind} {self.subject_id}")
 
 
-def published_items(con: duckdb.DuckDBPyConnection, reads: Collection[str]) -> list[Published]:
+def published_items(
+    con: duckdb.DuckDBPyConnection, reads: Collection[str], *, read_once: dict[str, Any] | None = None
+) -> list[Published]:
     """Every X post ever fetched and every video of the channel's latest fetch, with those of its text fields that
-    are in `reads` (a rule's `Rule.reads_text`), in order."""
+    are in `reads` (a rule's `Rule.reads_text`), in order. `read_once` (a checks pass's `RuleContext.read_once`)
+    keeps the rows for the next rule of the same pass."""
     unknown = set(reads) - set(PUBLISHED_TEXT_FIELDS)
     if unknown:
         raise ValueError(f"no published text field {', '.join(sorted(unknown))}")
+    memo = read_once if read_once is not None else {}
+    if "published_text" not in memo:
+        memo["published_text"] = con.execute(PUBLISHED_TEXT_SQL).fetchall()
     items: dict[tuple[str, str, str], Published] = {}
-    for row in con.execute(PUBLISHED_TEXT_SQL).fetchall():
+    for row in memo["published_text"]:
         platform, account_id, kind, subject_id, url, label, media, field, value = row
         key = (platform, account_id, subject_id)
         if key not in items:

@@ -91,7 +91,7 @@ def masked(text: str) -> str:
 
 def find(ctx: RuleContext) -> list[Finding]:
     findings = []
-    for item in published_items(ctx.con, READS_TEXT):
+    for item in published_items(ctx.con, READS_TEXT, read_once=ctx.read_once):
         details = []
         for field, value in item.fields:
             details += [f"{what} in the {field.replace('_', ' ')}" for what in contact_details_in(value, ctx)]

@@ -80,7 +80,7 @@ def political_phrases(text: str, options: dict[str, Any]) -> list[str]:
 def find(ctx: RuleContext) -> list[Finding]:
     options = ctx.options_for(RULE_ID)
     findings = []
-    for item in published_items(ctx.con, READS_TEXT):
+    for item in published_items(ctx.con, READS_TEXT, read_once=ctx.read_once):
         quoted = [
             f'"{phrase}" in the {field.replace("_", " ")}'
             for field, value in item.fields

@@ -233,7 +233,7 @@ def _best_owners(owners: tuple[NameOwner, ...]) -> tuple[list[NameOwner], bool]:
 def find(ctx: RuleContext) -> list[Finding]:
     index = build_index(ctx)
     findings = []
-    for item in published_items(ctx.con, READS_TEXT):
+    for item in published_items(ctx.con, READS_TEXT, read_once=ctx.read_once):
         named: list[tuple[Mention, NameOwner, bool]] = []
         seen: set[tuple[str, str, str]] = set()
         for mention in mentions(item, index):

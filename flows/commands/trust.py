@@ -47,18 +47,24 @@ def run(args: argparse.Namespace) -> int:
     server_started = _start_prefect_early()
     from prefect.task_runners import ThreadPoolTaskRunner
 
+    from flows.live_display import live_display
     from flows.trust import trust_audit
 
     server_started()
     # On workers each thread only waits for its school's run: start them all at once, the pool paces them.
     threads = len(trust.schools) if args.deployment else trust.parallel
-    result = trust_audit.with_options(task_runner=ThreadPoolTaskRunner(max_workers=threads))(  # type: ignore[arg-type]
-        trust_toml=str(args.trust.resolve()),
-        out_dir=str(args.out.resolve()),
-        as_of=args.as_of.isoformat() if args.as_of else None,
-        deployment=args.deployment,
-        school_timeout_seconds=args.school_timeout,
-    )
+    live = live_display()
+    try:
+        result = trust_audit.with_options(task_runner=ThreadPoolTaskRunner(max_workers=threads))(  # type: ignore[arg-type]
+            trust_toml=str(args.trust.resolve()),
+            out_dir=str(args.out.resolve()),
+            as_of=args.as_of.isoformat() if args.as_of else None,
+            deployment=args.deployment,
+            school_timeout_seconds=args.school_timeout,
+        )
+    finally:
+        if live is not None:
+            live.close()
     schools, missing = result["schools"], result["not_completed"]
     print(f"{len(schools) - len(missing)} of {len(schools)} schools completed; report: {result['report']}")
     if missing:

@@ -172,9 +172,10 @@ def test_four_private_files_and_their_manifest_are_written(
     assert set(written["outputs"].paths) == {*FILES, MANIFEST}
     for name in (*FILES, MANIFEST):
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o600, name
-    assert sorted(p.name for p in out.iterdir()) == sorted(
-        [*FILES, MANIFEST]
-    )  # no temporary files left behind
+    # No temporary files left behind; the week's copy kept beside the set (docs/contracts/outputs.md, Weeks kept).
+    assert sorted(p.name for p in out.iterdir()) == sorted([*FILES, MANIFEST, "weeks"])
+    (kept,) = (out / "weeks").iterdir()
+    assert sorted(p.name for p in kept.iterdir()) == sorted([*FILES, MANIFEST])
 
 
 def test_exceptions_json_has_exactly_the_contract_fields(

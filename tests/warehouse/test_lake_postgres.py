@@ -39,6 +39,7 @@ def catalog() -> Iterator[str]:
         yield "postgres:" + conninfo
 
 
+@pytest.mark.slow
 def test_two_processes_write_two_schools_at_once_each_in_its_own_schema(catalog: str, tmp_path: Path) -> None:
     locators = {
         slug: lake.write_locator(

@@ -351,7 +351,7 @@ def test_missing_register_file_is_refused(tmp_path: Path) -> None:
 
     assert (error.file, error.line, error.column) == ("parents.csv", None, None)
     assert str(error).startswith(
-        "1 problem in the registers: parents.csv: is missing: there is no parents.csv in "
+        "1 problem in the registers: parents.csv: is missing: there is no parents.csv or parents.xlsx in "
     )
 
 
