@@ -143,6 +143,7 @@ def fetch_x_account(
         config.api,
         state.open_posts(account.id),
         state.tweet_counts.get(account.id),
+        state.mutual_follows.get(account.id, 0),
     )
 
 
