@@ -13,8 +13,8 @@ from connectors import x as xapi
 from connectors.paging import RetryPolicy, Snapshot
 from connectors.streams import StreamReads
 from connectors.x import XCredentials
-from flows.config_tables import ApiSettings
 from connectors.x_cost import XPrices, estimate_cost
+from flows.config_tables import ApiSettings
 from flows.stream_reading import billed_per_stream, read_x_account, set_aside_refused
 from sandbox.server import Fault, FaultPlan, SandboxServer
 from tests.builders.sandbox_clients import x_keys
