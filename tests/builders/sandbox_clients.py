@@ -34,6 +34,22 @@ def x_keys(server: SandboxServer, user_id: str = X_ACCOUNT_ID) -> dict[str, str]
     return server.access.x_keys(user_id)
 
 
+def x_signed_request(
+    server: SandboxServer, method: str, path: str, params: dict[str, str], timeout: float = 10
+) -> requests.Response:
+    """One request signed with the tiny account's keys (OAuth 1.0a over api.twitter.com, as tweepy signs)."""
+    from requests_oauthlib import OAuth1
+
+    keys = x_keys(server)
+    session = requests.Session()
+    session.trust_env = False
+    session.mount(X_API_HOST, RewriteToSandbox(server.url))
+    auth = OAuth1(
+        keys["consumer_key"], keys["consumer_secret"], keys["access_token"], keys["access_token_secret"]
+    )
+    return session.request(method, X_API_HOST + path, params=params, auth=auth, timeout=timeout)
+
+
 def owner_sign_in(server: SandboxServer, channel_id: str = CHANNEL_ID) -> Any:
     """The channel owner's google-auth credentials the sandbox holds, refreshing against the sandbox."""
     from google.oauth2.credentials import Credentials
