@@ -4,7 +4,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test test-fast lint bench eval clean browser postgres
+.PHONY: setup demo test test-fast lint bench eval clean browser postgres proxy
 
 setup: $(VENV)/.synced
 
@@ -49,6 +49,15 @@ postgres:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
 	else echo "initdb is missing: run 'sudo apt-get install postgresql' for the trust tests" >&2; fi
 
+# The proxy test starts Debian's tinyproxy (a real HTTP proxy) and sends a run through it, as for chromium.
+proxy:
+	@if command -v tinyproxy >/dev/null || [ -x /usr/bin/tinyproxy ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing tinyproxy for the proxy test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tinyproxy; \
+		systemctl disable --now tinyproxy >/dev/null 2>&1 || true; \
+	else echo "tinyproxy is missing: run 'sudo apt-get install tinyproxy' for the proxy test" >&2; fi
+
 # Both cores (PYTEST_WORKERS=1 for one process). With loadscope, tests/xdist_scheduling.py hands each worker whole
 # modules (a module's audited week is made once, not once per worker), keeps the modules that read one shared
 # week together, and hands out the whole audits first. Session fixtures (the Prefect test harness, the migrated
@@ -57,7 +66,7 @@ PYTEST_WORKERS ?= 2
 PARALLEL := $(if $(filter 1,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadscope)
 
 # What CI runs: lint, types and every test.
-test: lint browser postgres
+test: lint browser postgres proxy
 	$(BIN)/pytest $(PARALLEL)
 
 # The loop while working: the unit and component tests, without whole audits (e2e), Chromium (browser) or the

@@ -44,6 +44,19 @@ class AuthFailure(ConnectorError):
     """Credentials were refused (401/403 other than a per-object state)."""
 
 
+class WrongAccount(AuthFailure):
+    """The credentials belong to another account than the configured one: nothing else of the platform is read
+    (it would be that account's data, stored as the school's)."""
+
+    stops_platform = True
+
+
+class AccountSuspended(AuthFailure):
+    """X says the account the keys sign in as is suspended (or locked): no read can succeed until it is restored."""
+
+    stops_platform = True
+
+
 class ScopeMissing(AuthFailure):
     """The OAuth token lacks the scope this call needs (Google 403 `insufficientPermissions`)."""
 

@@ -22,6 +22,8 @@ PAGES_BETWEEN_REPORTS = 5
 LONG_WAIT_SECONDS = 30.0
 
 T = TypeVar("T")
+# Streams whose order means nothing: "in no particular order" (subscriptions.list, mySubscribers).
+UNORDERED_STREAMS = frozenset({("youtube", "subscribers")})
 # Waits for a rate-limit reset end this long after it, so the retry never lands a moment early.
 RESET_MARGIN_SECONDS = 1.0
 
@@ -69,10 +71,12 @@ class Snapshot:
         return sum(len(page.partial_errors) for page in self.pages)
 
     def content_sha256(self) -> str:
-        # Tokens and etags change between identical fetches; only the objects decide "same data".
+        # Tokens and etags change between identical fetches; only the objects decide "same data". A stream the
+        # platform serves in no particular order (YouTube's subscribers) is the same data in any order.
         digest = hashlib.sha256()
-        for item in self.items:
-            digest.update(json.dumps(item, sort_keys=True, ensure_ascii=False).encode())
+        lines = [json.dumps(item, sort_keys=True, ensure_ascii=False) for item in self.items]
+        for line in sorted(lines) if (self.platform, self.stream) in UNORDERED_STREAMS else lines:
+            digest.update(line.encode())
             digest.update(b"\n")
         return digest.hexdigest()
 

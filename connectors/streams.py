@@ -137,6 +137,12 @@ class StreamReads:
     failures: list[StreamFailure] = field(default_factory=list)
     # Set by a failure no later call can get past (a usage cap, credits, the plan, the day's quota).
     stopped: str | None = None
+    # Read beside the streams and stored with them, but no stream of their own (X post look-ups by id).
+    side_reads: list[Snapshot] = field(default_factory=list)
+    # What each stream cost: YouTube quota units, X dollars as X bills them; and the X estimate checked first.
+    quota_units: dict[str, int] = field(default_factory=dict)
+    cost_usd: dict[str, float] = field(default_factory=dict)
+    estimated_cost_usd: float | None = None
 
     def read(self, stream: str, fetch: Callable[[], Snapshot]) -> Snapshot | None:
         if self.stopped is not None:
@@ -177,8 +183,9 @@ class StreamReads:
 
     def outcomes(self) -> list[dict[str, Any]]:
         """Each stream attempted, in the order read: `complete`, `capped` (paging stopped at the configured
-        limit), `failed` or `skipped`, with the reason and the number of objects read."""
-        read = [
+        limit), `failed` or `skipped`, with the reason, the number of objects read, the objects the platform
+        said it could not return beside them, and what the stream cost (quota units, dollars)."""
+        read: list[dict[str, Any]] = [
             {
                 "platform": s.platform,
                 "account_id": s.account_id,
@@ -186,10 +193,10 @@ class StreamReads:
                 "status": "complete" if s.complete else "capped",
                 "reason": None if s.complete else "stopped at the configured page limit ([api] max_*_pages)",
                 "n_items": len(s.items),
+                "partial_errors": s.partial_errors,
             }
             for s in self.snapshots
-        ]
-        return read + [
+        ] + [
             {
                 "platform": f.platform,
                 "account_id": f.account_id,
@@ -197,6 +204,13 @@ class StreamReads:
                 "status": f.status,
                 "reason": f.reason,
                 "n_items": 0,
+                "partial_errors": 0,
             }
             for f in self.failures
         ]
+        for row in read:
+            row["quota_units"] = self.quota_units.get(row["stream"])
+            row["cost_usd"] = self.cost_usd.get(row["stream"])
+            if row["stream"] == "account" and self.estimated_cost_usd is not None:
+                row["estimated_cost_usd"] = self.estimated_cost_usd
+        return read

@@ -13,14 +13,15 @@ import tweepy
 from requests.adapters import HTTPAdapter
 
 from connectors.errors import (
+    AccountSuspended,
     AuthFailure,
     ConnectorError,
-    CostCapExceeded,
     CreditsDepleted,
     MalformedPage,
     PlanRefused,
     PlatformErrors,
     UsageCapped,
+    WrongAccount,
 )
 from connectors.paging import (
     Page,
@@ -45,6 +46,9 @@ TWEET_FIELDS = [
     "public_metrics",
     "lang",
     "referenced_tweets",
+    # The whole text of a post over 280 characters (its `text` is cut short), and an edited post's versions.
+    "note_tweet",
+    "edit_history_tweet_ids",
 ]
 # Quoted and reposted posts arrive in `includes.tweets`, their images in `includes.media` beside the school's own.
 POST_EXPANSIONS = [
@@ -108,8 +112,18 @@ def make_x_client(
     return client
 
 
-USAGE_CAPPED_TYPE = "https://api.twitter.com/2/problems/usage-capped"
-CLIENT_FORBIDDEN_TYPE = "https://api.twitter.com/2/problems/client-forbidden"
+# X spells its problem types with either host: https://api.x.com/2/problems/<kind> (its documentation, some live
+# answers) or https://api.twitter.com/2/problems/<kind> (other live answers). Both are read as the same kind.
+PROBLEM_PREFIXES = ("https://api.x.com/2/problems/", "https://api.twitter.com/2/problems/")
+
+
+def problem_kind(problem: dict[str, Any]) -> str:
+    """`usage-capped`, `resource-not-found`, ... of a problem whatever host spells its type ("" for others)."""
+    kind = str(problem.get("type") or "")
+    for prefix in PROBLEM_PREFIXES:
+        if kind.startswith(prefix):
+            return kind[len(prefix) :]
+    return ""
 
 
 def problem_of(error: tweepy.HTTPException) -> dict[str, Any]:
@@ -138,11 +152,24 @@ def _remaining(error: tweepy.HTTPException) -> int | None:
 
 
 def _usage_capped(error: tweepy.HTTPException, problem: dict[str, Any]) -> bool:
-    if problem.get("type") == USAGE_CAPPED_TYPE or problem.get("title") == "UsageCapExceeded":
+    if problem_kind(problem) == "usage-capped" or problem.get("title") == "UsageCapExceeded":
         return True
     # A 429 while the window still has requests left is not the 15-minute limit: waiting cannot help.
     remaining = _remaining(error)
     return isinstance(error, tweepy.TooManyRequests) and remaining is not None and remaining > 0
+
+
+def _suspended(problem: dict[str, Any]) -> bool:
+    """The authenticating user is suspended (X's `user-suspended` problem) or locked (not documented for v2:
+    recognised by the words X uses in its detail)."""
+    if problem_kind(problem) in ("user-suspended", "user-locked"):
+        return True
+    detail = str(problem.get("detail") or "").lower()
+    return (
+        "authentication is suspended" in detail
+        or "account is locked" in detail
+        or "is temporarily locked" in detail
+    )
 
 
 def _classify(stream: str, policy: RetryPolicy) -> Callable[[Exception], Exception]:
@@ -179,7 +206,15 @@ def _classify(stream: str, policy: RetryPolicy) -> Callable[[Exception], Excepti
             return Retry(f"connection failed ({type(error).__name__})")
         if isinstance(error, tweepy.Forbidden):
             problem = problem_of(error)
-            if problem.get("type") == CLIENT_FORBIDDEN_TYPE or problem.get("reason") in (
+            if _suspended(problem):
+                return AccountSuspended(
+                    "x",
+                    stream,
+                    f"X says the account these keys sign in as is suspended or locked (403 "
+                    f"{describe_problem(problem)}): no X data can be read until it is restored; sign in at x.com "
+                    "as the school's account to see why and appeal (the keys are not the problem)",
+                )
+            if problem_kind(problem) == "client-forbidden" or problem.get("reason") in (
                 "client-not-enrolled",
                 "client-forbidden",
             ):
@@ -287,12 +322,17 @@ def get_account(client: tweepy.Client, policy: RetryPolicy) -> dict[str, Any]:
 
 
 def account_snapshot(client: tweepy.Client, account_id: str, policy: RetryPolicy) -> Snapshot:
+    """The account the keys sign in as, which must be the configured one: keys of another user read nothing
+    else (their followers would not be owned reads, and the data would be that user's)."""
     payload = get_account(client, policy)
     if str(payload["data"].get("id")) != str(account_id):
-        raise AuthFailure(
+        user = payload["data"]
+        raise WrongAccount(
             "x",
             "account",
-            f"the keys belong to user {payload['data'].get('id')}, not the configured {account_id}",
+            f"the keys belong to @{user.get('username')} (user {user.get('id')}), not the configured account "
+            f"{account_id}: nothing else was read; generate the access token while signed in as the school's "
+            "account",
         )
     page = Page("x", "account", account_id, 0, [payload["data"]], payload, {"route": "users/me"}, utcnow())
     return Snapshot("x", "account", account_id, [page])
@@ -349,71 +389,9 @@ def collect(
     return Snapshot("x", stream, account_id, collected, complete=complete, cursor=cursor)
 
 
-# X bills per object read: "owned reads" (the school's own followers, following and posts, read with its own
-# app and user context) about $0.001 each, other reads about $0.010 (docs/production.md §9, X prices).
-OWNED_READ_USD = 0.001
-MAX_REACHABLE_POSTS = 3200
-
-
-@dataclass(frozen=True)
-class XCostEstimate:
-    """What one run's X reads of an account are expected to cost, from the account's `public_metrics`."""
-
-    followers: int
-    following: int
-    posts: int
-    usd_per_item: float = OWNED_READ_USD
-
-    @property
-    def items(self) -> int:
-        return 1 + self.followers + self.following + self.posts  # 1: the account itself
-
-    @property
-    def usd(self) -> float:
-        return self.items * self.usd_per_item
-
-    def describe(self) -> str:
-        return (
-            f"about ${self.usd:.2f} ({self.followers} followers + {self.following} following + up to "
-            f"{self.posts} posts at ${self.usd_per_item:.3f} per item)"
-        )
-
-
-def estimate_cost(account: Snapshot | dict[str, Any], since_id: str | None) -> XCostEstimate:
-    """The cost of reading this account's followers, following and new posts once. Without a cursor every
-    reachable post is read (at most 3,200); with one, one page of posts is budgeted (a school posts less)."""
-    user = account.items[0] if isinstance(account, Snapshot) else account
-    metrics = user.get("public_metrics") or {}
-
-    def count(*names: str) -> int:
-        for name in names:
-            value = metrics.get(name)
-            if isinstance(value, int) and value >= 0:
-                return value
-        return 0
-
-    posts = (
-        min(count("tweet_count", "post_count"), MAX_REACHABLE_POSTS) if since_id is None else POSTS_PAGE_SIZE
-    )
-    return XCostEstimate(count("followers_count"), count("following_count"), posts)
-
-
-def guard_cost(account: Snapshot, since_id: str | None, max_usd: float) -> XCostEstimate:
-    """Refuse, before any follower page is read, a run whose estimated X bill is above `max_usd`."""
-    estimate = estimate_cost(account, since_id)
-    if estimate.usd > max_usd:
-        raise CostCapExceeded(
-            "x",
-            "followers",
-            f"this run would cost {estimate.describe()}, above [api] max_x_cost_per_run = ${max_usd:.2f}: "
-            "raise it in school.toml if the bill is expected, or lower [api] max_follow_pages",
-        )
-    return estimate
-
-
 def probe_followers(client: tweepy.Client, user_id: str, policy: RetryPolicy) -> int:
     """One followers page of a single user (the endpoint, auth and plan a run uses, at the price of one
-    owned read); how many users it returned."""
+    follower read); how many users it returned."""
     params = {"id": user_id, "max_results": 1, "user_fields": USER_FIELDS, "user_auth": True}
     payload = call_with_retries(
         functools.partial(client.get_users_followers, **params),
@@ -425,21 +403,48 @@ def probe_followers(client: tweepy.Client, user_id: str, policy: RetryPolicy) ->
     return len(checked_payload(payload, "followers").get("data") or [])
 
 
+def probe_posts(client: tweepy.Client, user_id: str, policy: RetryPolicy) -> int:
+    """One page of the account's posts (the fewest X serves: 5), with the fields a run asks for; how many."""
+    params = {
+        "id": user_id,
+        "max_results": 5,
+        "tweet_fields": TWEET_FIELDS,
+        "expansions": POST_EXPANSIONS,
+        "media_fields": MEDIA_FIELDS,
+        "user_auth": True,
+    }
+    payload = call_with_retries(
+        functools.partial(client.get_users_tweets, **params), _classify("posts", policy), policy, "x", "posts"
+    )
+    return len(checked_payload(payload, "posts").get("data") or [])
+
+
 LOOKUP_BATCH = 100  # GET /2/tweets takes at most 100 ids a call
+
+
+@dataclass(frozen=True)
+class PostLookup:
+    """What looking posts up by id left: the pages worth keeping (those naming posts X could not return) and the
+    ids of every post X returned, each billed whether its page is kept or not."""
+
+    snapshots: list[Snapshot]
+    returned_ids: frozenset[str] = frozenset()
 
 
 def look_up_posts(
     client: tweepy.Client, account_id: str, post_ids: list[str], policy: RetryPolicy
-) -> list[Snapshot]:
+) -> PostLookup:
     """`GET /2/tweets?ids=` for the given posts (those with open exceptions), 100 a call, as stream
     `post_lookup`. X answers a deleted post with an `errors` entry of type `resource-not-found`; the pages with
     errors are kept as received and the warehouse reads them (a page where every post is present says nothing). A batch that fails after the retries is left out (its posts cannot be
-    checked, so nothing about them changes) and the snapshot is marked incomplete; [] when nothing was read."""
+    checked, so nothing about them changes) and the snapshot is marked incomplete; no snapshot when nothing
+    was read or nothing is missing."""
     ids = sorted({str(i) for i in post_ids if str(i).isdigit()}, key=int)
     if not ids:
-        return []
+        return PostLookup([])
     pages: list[Page] = []
     complete = True
+    returned: set[str] = set()
     for start in range(0, len(ids), LOOKUP_BATCH):
         batch = ids[start : start + LOOKUP_BATCH]
         try:
@@ -456,10 +461,12 @@ def look_up_posts(
             log.warning("x post_lookup: %d posts not checked for deletion: %s", len(batch), error)
             complete = False
             continue
-        if not payload.get("errors"):
-            continue  # every post is still there: nothing to record, so re-running a week adds no rows
         data = payload.get("data", [])
         items = data if isinstance(data, list) else []
+        returned.update(str(item.get("id")) for item in items if isinstance(item, dict))
+        if not payload.get("errors"):
+            continue  # every post is still there: nothing to record, so re-running a week adds no rows
         request = {"route": "tweets", "ids": ",".join(batch)}
         pages.append(Page("x", "post_lookup", account_id, len(pages), items, payload, request, utcnow()))
-    return [Snapshot("x", "post_lookup", account_id, pages, complete=complete)] if pages else []
+    snapshots = [Snapshot("x", "post_lookup", account_id, pages, complete=complete)] if pages else []
+    return PostLookup(snapshots, frozenset(returned))

@@ -26,6 +26,15 @@ from typing import Any
 
 from connectors.errors import ConnectorError
 from connectors.paging import Page, Snapshot, utcnow
+from connectors.x_archive_extras import (
+    DELETED_FILE,
+    NOTE_FILE,
+    NoteTweet,
+    attach_notes,
+    deleted_post_ids,
+    partial_archive,
+    read_notes,
+)
 
 STREAM = "posts"
 PAGE_SIZE = 100
@@ -75,6 +84,9 @@ class ArchiveContents:
     media: list[ArchiveMedia] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     n_read: int = 0  # posts in the archive, those already held included
+    # Posts the account deleted (`deleted-tweets.js`): their exceptions resolve as deleted.
+    deleted: list[dict[str, str]] = field(default_factory=list)
+    unmatched_notes: int = 0  # long posts' whole texts that matched no post of tweets.js
 
     @property
     def n_posts(self) -> int:
@@ -82,6 +94,25 @@ class ArchiveContents:
 
     def snapshot(self) -> Snapshot:
         return Snapshot("x", STREAM, self.account.account_id, self.pages, complete=True, source="archive")
+
+    def deleted_snapshot(self) -> Snapshot | None:
+        """The posts the archive lists as deleted, as stream `deleted_posts` (None: it lists none)."""
+        if not self.deleted:
+            return None
+        payload = {"data": self.deleted, "meta": {"result_count": len(self.deleted)}}
+        page = Page(
+            "x",
+            "deleted_posts",
+            self.account.account_id,
+            0,
+            self.deleted,
+            payload,
+            {"source": "archive", "files": "deleted-tweets.js"},
+            utcnow(),
+        )
+        return Snapshot(
+            "x", "deleted_posts", self.account.account_id, [page], complete=True, source="archive"
+        )
 
 
 class XArchive:
@@ -205,6 +236,27 @@ class XArchive:
                     raise ArchiveRefused(f"{relative}: entry {position} is not a post object")
                 yield relative, post
 
+    def is_partial(self) -> bool:
+        """X flags an archive it could not write whole (`manifest.js` `archiveInfo.isPartialArchive`)."""
+        return "data/manifest.js" in self._members and partial_archive(self._read_js("data/manifest.js"))
+
+    def _parts(self, pattern: re.Pattern[str]) -> list[Any]:
+        entries: list[Any] = []
+        for relative in sorted(name for name in self._members if pattern.match(name)):
+            read = self._read_js(relative)
+            if not isinstance(read, list):
+                raise ArchiveRefused(f"{relative}: expected a JSON array after `=`")
+            entries.extend(read)
+        return entries
+
+    def notes(self) -> list[NoteTweet]:
+        """The whole texts of posts over 280 characters (`data/note-tweet.js`)."""
+        return read_notes(self._parts(NOTE_FILE))
+
+    def deleted(self) -> list[dict[str, str]]:
+        """The posts the account deleted (`data/deleted-tweets.js`)."""
+        return deleted_post_ids(self._parts(DELETED_FILE))
+
     def image(self, media: ArchiveMedia) -> bytes | None:
         return None if media.member is None else self._read(media.member, self.max_media_bytes)
 
@@ -230,6 +282,12 @@ def read_archive(
         raise ArchiveRefused(
             f"data/account.js is @{account.username} ({account.account_id}), not {account_id}"
         )
+    if archive.is_partial():
+        raise ArchiveRefused(
+            "X marked this archive partial (data/manifest.js archiveInfo.isPartialArchive): stored as if whole, "
+            "posts it lacks would look deleted; request the archive again in X's settings and import the full "
+            "one; nothing was stored"
+        )
     posts: dict[str, tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any], str]] = {}
     files: list[str] = []
     read = 0
@@ -242,7 +300,10 @@ def read_archive(
         read += 1
         if on_post is not None:
             on_post(read)
-    contents = ArchiveContents(account, files=files, n_read=read)
+    contents = ArchiveContents(account, files=files, n_read=read, deleted=archive.deleted())
+    contents.unmatched_notes = attach_notes(
+        {p[0]["id"]: p[0] for p in posts.values()}, archive.notes(), _created_at
+    )
     ordered = sorted(posts.values(), key=lambda p: int(p[0]["id"]), reverse=True)
     fetched_at = utcnow()
     for page_no, start in enumerate(range(0, len(ordered), page_size)):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import httplib2
-from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from connectors.errors import (
@@ -19,6 +19,7 @@ from connectors.errors import (
     QuotaExhausted,
     ScopeMissing,
     SignInExpired,
+    WrongAccount,
 )
 from connectors.paging import (
     Page,
@@ -31,12 +32,29 @@ from connectors.paging import (
     utcnow,
 )
 from connectors.streams import StreamReads
+from connectors.youtube_client import (
+    STREAM_OF_RESOURCE,
+    QuotaMeter,
+    YouTubeCredentials,
+    make_youtube_client,
+    proxy_in_use,
+    proxy_supported,
+)
+
+# The client and its quota meter live in youtube_client.py; callers reach them here, beside the streams.
+__all__ = [
+    "STREAM_OF_RESOURCE",
+    "QuotaMeter",
+    "YouTubeCredentials",
+    "make_youtube_client",
+    "proxy_in_use",
+    "proxy_supported",
+]
 
 log = logging.getLogger("connectors")
 
 CHANNEL_PARTS = "snippet,contentDetails,statistics,status"
 VIDEO_PARTS = "snippet,status,contentDetails,statistics"
-SANDBOX_TOKEN_PATH = "/token"  # noqa: S105 - where the sandbox answers Google's token endpoint
 RETRYABLE_403_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 # Per-video states that mean "no comments to read here", not a failure of the stream.
 NO_COMMENTS = {(403, "commentsDisabled"), (404, "videoNotFound")}
@@ -44,60 +62,6 @@ NO_COMMENTS = {(403, "commentsDisabled"), (404, "videoNotFound")}
 # and likely-spam threads need the owner's force-ssl token.
 MODERATION_STATES = ("published", "heldForReview", "likelySpam")
 SIGN_IN_AGAIN = "sign in again with `socialaudit auth youtube --client-secrets FILE` as the channel owner"
-
-
-@dataclass(frozen=True)
-class YouTubeCredentials:
-    """Either the channel owner's OAuth credentials object, or a plain token for the sandbox."""
-
-    oauth_credentials: Any = None
-    sandbox_token: str | None = None
-    api_key: str | None = None
-
-    def __repr__(self) -> str:
-        return "YouTubeCredentials(<redacted>)"
-
-
-def make_youtube_client(
-    credentials: YouTubeCredentials, base_url: str | None = None, timeout: float = 30.0
-) -> Any:
-    """A client built from the bundled discovery document (no network at build time)."""
-    options = {"api_endpoint": base_url.rstrip("/") + "/"} if base_url else None
-    oauth = credentials.oauth_credentials
-    if credentials.sandbox_token is not None:
-        from google.oauth2.credentials import Credentials
-
-        # A refreshable token, so that an expired or revoked sign-in takes the path a live one takes.
-        oauth = Credentials(
-            token=credentials.sandbox_token,
-            refresh_token=f"{credentials.sandbox_token}-refresh",
-            client_id="sandbox-client",
-            client_secret="sandbox-secret",  # noqa: S106 - the sandbox's fixed fake client
-            token_uri=(base_url or "").rstrip("/") + SANDBOX_TOKEN_PATH,
-        )
-    elif oauth is not None and base_url and hasattr(oauth, "with_token_uri"):
-        # In a sandbox run, refreshes go to the sandbox's token endpoint, never to Google's.
-        oauth = oauth.with_token_uri(base_url.rstrip("/") + SANDBOX_TOKEN_PATH)
-    if oauth is not None:
-        return build(
-            "youtube",
-            "v3",
-            credentials=oauth,
-            client_options=options,
-            static_discovery=True,
-            cache_discovery=False,
-        )
-    if credentials.api_key:
-        return build(
-            "youtube",
-            "v3",
-            developerKey=credentials.api_key,
-            http=httplib2.Http(timeout=timeout),
-            client_options=options,
-            static_discovery=True,
-            cache_discovery=False,
-        )
-    raise AuthFailure("youtube", "client", "no OAuth credentials and no API key configured")
 
 
 def error_reason(error: HttpError) -> str:
@@ -132,6 +96,16 @@ def _classify(stream: str) -> Callable[[Exception], Exception]:
                     stream,
                     f"the YouTube token lacks the scope this call needs (403 {reason}; reading comments needs "
                     f"youtube.force-ssl): {SIGN_IN_AGAIN}, which asks for it",
+                )
+            if status == 400 and reason == "invalidPageToken":
+                # Retrying the same token gets the same refusal; starting the listing again could repeat it
+                # without end on a list that keeps changing. The stream is recorded as not read (exit 3).
+                return ConnectorError(
+                    "youtube",
+                    stream,
+                    "YouTube refused the page token it had given for the next page (400 invalidPageToken; the "
+                    "list changed while it was read, or the token expired): this stream is not read this week; "
+                    "run again",
                 )
             if status in (401, 403):
                 return AuthFailure(
@@ -201,14 +175,26 @@ def _paginate(
             return
 
 
-def channel_snapshot(youtube: Any, channel_id: str, policy: RetryPolicy, mine: bool = False) -> Snapshot:
+def channel_snapshot(youtube: Any, channel_id: str, policy: RetryPolicy, mine: bool = True) -> Snapshot:
+    """The channel the token signed in as (`mine=true`, as every run asks), which must be the configured one:
+    a token of another channel (another Brand Account of the same Google user) reads nothing else."""
     params: dict[str, Any] = {"part": CHANNEL_PARTS}
     params.update({"mine": True} if mine else {"id": channel_id})
     payload = _execute(youtube.channels().list(**params), "channel", policy)
     items = payload.get("items") or []
     if not items or items[0].get("id") != channel_id:
-        found = items[0].get("id") if items else "nothing"
-        raise AuthFailure("youtube", "channel", f"expected channel {channel_id}, the API returned {found}")
+        if not items:
+            whose = "no YouTube channel (the Google account signed in has none)"
+        else:
+            snippet = items[0].get("snippet") or {}
+            named = snippet.get("customUrl") or snippet.get("title") or ""
+            whose = f"channel {items[0].get('id')}" + (f" ({named})" if named else "")
+        raise WrongAccount(
+            "youtube",
+            "channel",
+            f"the token belongs to {whose}, not the configured {channel_id}: nothing else was read; "
+            f"{SIGN_IN_AGAIN} (pick that channel's Brand Account when Google asks)",
+        )
     page = Page("youtube", "channel", channel_id, 0, items[:1], payload, params, utcnow())
     return Snapshot("youtube", "channel", channel_id, [page])
 
@@ -253,25 +239,22 @@ def _no_comments(error: ConnectorError) -> bool:
 def iter_comment_threads(
     youtube: Any,
     channel_id: str,
-    video_id: str,
+    video_id: str | None,
     policy: RetryPolicy,
     max_pages: int = 50,
     moderation_status: str = "published",
 ) -> Iterator[Page]:
-    """A video's comment threads in one moderation state, with their embedded replies. Comments disabled
-    (made for kids) and a video deleted since the uploads were listed (404) are normal states: nothing."""
-    params: dict[str, Any] = {
-        "videoId": video_id,
-        "part": "snippet,replies",
-        "maxResults": 100,
-        "textFormat": "plainText",
-    }
+    """Comment threads in one moderation state, with their embedded replies: of one video, or (`video_id` None)
+    of every video of the channel at once (`allThreadsRelatedToChannelId`). Comments disabled (made for kids)
+    and a video deleted since the uploads were listed (404) are normal states: nothing."""
+    params: dict[str, Any] = {"part": "snippet,replies", "maxResults": 100, "textFormat": "plainText"}
+    params.update({"videoId": video_id} if video_id else {"allThreadsRelatedToChannelId": channel_id})
     if moderation_status != "published":
         params["moderationStatus"] = moderation_status
     try:
         yield from _paginate(youtube.commentThreads(), "comments", channel_id, params, policy, max_pages)
     except ConnectorError as error:
-        if _no_comments(error):
+        if video_id and _no_comments(error):
             return
         raise
 
@@ -310,13 +293,13 @@ def channel_streams(
     youtube: Any,
     channel_id: str,
     policy: RetryPolicy,
-    mine: bool = False,
+    mine: bool = True,
     owner_token: bool = True,
     reads: StreamReads | None = None,
 ) -> list[Snapshot]:
-    """A channel's week: the channel, its uploads re-listed in full, their videos, visible subscribers,
-    comments (published, and with the owner's token held-for-review and likely-spam ones) and the replies
-    not embedded in their threads.
+    """A channel's week: the channel the token signed in as (nothing else is read when it is not the configured
+    one), its uploads re-listed in full, their videos, visible subscribers, comments (published, and with the
+    owner's token held-for-review and likely-spam ones) and the replies not embedded in their threads.
 
     With `reads`, each stream is read on its own: a failed one is recorded there (and the streams needing it are
     skipped) while the others are still read; without, the first failure is raised."""
@@ -345,9 +328,11 @@ def channel_streams(
             ),
         ),
     )
-    reads.read(
+    reads.read_after(
         "subscribers",
-        lambda: collect("subscribers", channel_id, iter_subscribers(youtube, channel_id, policy)),
+        channel,
+        "channel",
+        lambda _: collect("subscribers", channel_id, iter_subscribers(youtube, channel_id, policy)),
     )
     comments = reads.read_after(
         "comments",
@@ -367,20 +352,59 @@ def channel_streams(
 def comment_threads(
     youtube: Any, channel_id: str, videos: Snapshot, policy: RetryPolicy, owner_token: bool = True
 ) -> Snapshot:
-    """The threads of every video, in every moderation state the token may read."""
+    """The threads of every video, in every moderation state the token may read, each thread once.
+
+    One channel-wide listing per state (`allThreadsRelatedToChannelId`, about one call per 100 threads) costs
+    less quota than one per video and state as soon as two videos take comments; a single video is read by its
+    id. A thread comes back under every state its top-level comment or any reply is in (YouTube says so): its
+    copies are merged (`merge_threads`), so the stream holds it once with every reply in its own state."""
     states = MODERATION_STATES if owner_token else MODERATION_STATES[:1]
-    comment_pages: list[Page] = []
-    for video in videos.items:
-        if (video.get("status") or {}).get("madeForKids"):
-            continue  # comments are disabled on made-for-kids videos: asking costs quota and answers 403
-        for state in states:
-            comment_pages.extend(
-                iter_comment_threads(youtube, channel_id, video["id"], policy, moderation_status=state)
-            )
-    # Pages of every video's threads form one stream, numbered in the order they were read.
+    # Comments are disabled on made-for-kids videos: asking costs quota and answers 403.
+    commentable = [v["id"] for v in videos.items if not (v.get("status") or {}).get("madeForKids")]
+    targets: list[str | None] = [] if not commentable else [None] if len(commentable) > 1 else commentable[:1]
+    comment_pages = [
+        page
+        for target in targets
+        for state in states
+        for page in iter_comment_threads(youtube, channel_id, target, policy, moderation_status=state)
+    ]
+    # Pages as received (the raw record), numbered in the order read; their items merged across states.
+    merged = merge_threads([page.items for page in comment_pages])
     return Snapshot(
-        "youtube", "comments", channel_id, [replace(page, page_no=n) for n, page in enumerate(comment_pages)]
+        "youtube",
+        "comments",
+        channel_id,
+        [
+            replace(page, page_no=n, items=items)
+            for n, (page, items) in enumerate(zip(comment_pages, merged, strict=True))
+        ],
     )
+
+
+def merge_threads(pages: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """Each page's threads not met on an earlier page; a thread met again adds the replies its earlier copy
+    lacks (each reply keeps the `moderationStatus` YouTube gave it). Threads are never dropped for coming back
+    under another state: that is how YouTube lists a published thread with a held reply."""
+    first: dict[str, dict[str, Any]] = {}
+    kept: list[list[dict[str, Any]]] = []
+    for items in pages:
+        fresh = []
+        for thread in items:
+            thread_id = str(thread.get("id", ""))
+            earlier = first.get(thread_id)
+            if earlier is None:
+                copied = copy.deepcopy(thread)
+                first[thread_id] = copied
+                fresh.append(copied)
+                continue
+            replies = earlier.setdefault("replies", {}).setdefault("comments", [])
+            known = {str(reply.get("id")) for reply in replies}
+            for reply in (thread.get("replies") or {}).get("comments") or []:
+                if str(reply.get("id")) not in known:
+                    replies.append(copy.deepcopy(reply))
+                    known.add(str(reply.get("id")))
+        kept.append(fresh)
+    return kept
 
 
 def comment_replies(youtube: Any, channel_id: str, comments: Snapshot, policy: RetryPolicy) -> Snapshot:
@@ -415,8 +439,43 @@ def refresh_sign_in(youtube: Any, policy: RetryPolicy) -> list[str]:
     return sorted(credentials.granted_scopes or credentials.scopes or [])
 
 
+# A Google Cloud project's default allowance (quota units a day, reset at midnight Pacific time).
+DAILY_QUOTA = 10_000
+SUBSCRIBERS_LISTED_AT_MOST = 1000  # reported, not documented (docs/production.md §9)
+
+
+def expected_weekly_units(channel: dict[str, Any]) -> int:
+    """The quota a weekly run of this channel spends at least, from its `statistics`: the channel, its uploads
+    and their videos (50 a call), its visible subscribers (50 a call), and one channel-wide comment listing per
+    moderation state (100 threads a call; more pages and the replies beyond those embedded add to it)."""
+    statistics = channel.get("statistics") or {}
+
+    def count(name: str) -> int:
+        try:
+            return max(int(statistics.get(name) or 0), 0)
+        except (TypeError, ValueError):
+            return 0
+
+    videos = count("videoCount")
+    subscribers = min(count("subscriberCount"), SUBSCRIBERS_LISTED_AT_MOST)
+    pages = lambda n, size: max(1, -(-n // size))  # noqa: E731 - ceil, at least the one call
+    return (
+        1
+        + pages(videos, 50)
+        + (pages(videos, 50) if videos else 0)
+        + pages(subscribers, 50)
+        + len(MODERATION_STATES)
+    )
+
+
 def probe_comments(youtube: Any, channel_id: str, policy: RetryPolicy) -> int:
-    """One commentThreads call, with the scope a run needs (force-ssl); how many threads it returned."""
-    params = {"allThreadsRelatedToChannelId": channel_id, "part": "snippet,replies", "maxResults": 1}
+    """One commentThreads call as a run makes it (the channel-wide listing, force-ssl scope, a held state only
+    the owner may read); how many threads it returned."""
+    params = {
+        "allThreadsRelatedToChannelId": channel_id,
+        "part": "snippet,replies",
+        "maxResults": 1,
+        "moderationStatus": "heldForReview",
+    }
     payload = _execute(youtube.commentThreads().list(**params), "comments", policy)
     return len(payload.get("items") or [])

@@ -18,7 +18,8 @@ from dashboards.kept_weeks import KeptWeek
 from dashboards.manifest import with_manifest
 from dashboards.output_set import publish_set
 from warehouse.lifecycle import ACTIVE, EXCEPTION_FIELDS
-from warehouse.stream_status import not_read_for, unseen_subscribers_for
+from warehouse.sampled_subjects import long_unseen_for
+from warehouse.stream_status import gaps_beside_data_for, not_read_for, unseen_subscribers_for
 
 # exceptions.json's fields and the statuses that need attention are the lifecycle's own lists, not copies.
 OUTPUT_FIELDS = EXCEPTION_FIELDS
@@ -173,6 +174,8 @@ def render_report(
         register_notices=notices_for(con, as_of),
         not_read=not_read_for(con, as_of),
         unseen_subscribers=unseen_subscribers_for(con, as_of),
+        long_unseen=long_unseen_for(con, as_of),
+        gaps_beside_data=gaps_beside_data_for(con, as_of),
     )
 
 

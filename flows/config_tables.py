@@ -41,6 +41,9 @@ class ApiSettings:
     # US dollars: a run whose estimated X bill (from the account's public_metrics) is higher stops before
     # paging followers. $10 covers ~10,000 owned reads: a large school's followers, following and new posts.
     max_x_cost_per_run: float = 10.0
+    # Whether the X developer app belongs to the audited account itself: only then does X bill owned reads
+    # ($0.001); otherwise a follower costs $0.010 and a post $0.005. Unsaid, the dearer price is assumed.
+    x_app_owned_by_account: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class RuleSettings:
     exception_threshold: float = Thresholds.exception
     review_floor: float = Thresholds.review_floor
     media_hash_max_distance: int = Thresholds.media_hash_max_distance
+    # Weeks an exception's subscriber may be missing from YouTube's visible sample before a person is asked to
+    # look (the sample is capped and public-only, so absence resolves nothing); 0: never ask.
+    subscriber_unseen_weeks: int = 4
     disabled: tuple[str, ...] = ()
     # `[rules.<rule-id>]` sub-tables: settings one rule reads (e.g. extra political terms).
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -225,6 +231,7 @@ def parse_rules(data: dict[str, Any], problems: Problems) -> RuleSettings:
             "exception_threshold": (0, 1),
             "review_floor": (0, 1),
             "media_hash_max_distance": (0, 64),
+            "subscriber_unseen_weeks": (0, None),
         },
         not_keys=("options",),
         handled=sub_tables,

@@ -33,16 +33,32 @@ class CredentialError(ConfigError):
     """A credential is missing or unusable; the message names where to put it, never its value."""
 
 
-def sandbox_x_credentials(account_id: str | None = None) -> XCredentials:
-    # Real access tokens are "<user id>-<secret>"; the sandbox answers as the account the prefix names.
-    token = f"{account_id}-sandbox-token" if account_id else "sandbox-token"
-    return XCredentials("sandbox-consumer", "sandbox-secret", token, "sandbox-token-secret")
+def sandbox_x_credentials(config: SchoolConfig, account_id: str) -> XCredentials:
+    """The keys the sandbox serving the school's dataset issued this account (flows/offline.py): the sandbox
+    checks every signature, so no other keys would do."""
+    from flows import offline
+
+    keys = offline.sandbox_x_keys(config.root, account_id)
+    if keys is None:
+        raise CredentialError(
+            f"the sandbox dataset {config.root} declares no X token for user {account_id} (sandbox.json)"
+        )
+    return XCredentials(**keys)
 
 
-def sandbox_youtube_credentials(channel_id: str | None = None) -> YouTubeCredentials:
-    # The sandbox answers `mine` / `mySubscribers` for the channel the token starts with (the owner's channel).
-    token = f"{channel_id}-sandbox-oauth-token" if channel_id else "sandbox-oauth-token"
-    return YouTubeCredentials(sandbox_token=token)
+def sandbox_youtube_credentials(config: SchoolConfig, channel_id: str) -> YouTubeCredentials:
+    """The owner's sign-in the sandbox serving the school's dataset holds for this channel (flows/offline.py):
+    `mine=true` answers for the channel the token signed in as, as YouTube does."""
+    from google.oauth2.credentials import Credentials
+
+    from flows import offline
+
+    info = offline.sandbox_youtube_sign_in(config.root, channel_id)
+    if info is None:
+        raise CredentialError(
+            f"the sandbox dataset {config.root} declares no YouTube sign-in for {channel_id} (sandbox.json)"
+        )
+    return YouTubeCredentials(oauth_credentials=Credentials.from_authorized_user_info(info))
 
 
 def load_secret_block(name: str) -> Any:
@@ -182,18 +198,21 @@ def x_credentials_for(config: SchoolConfig, sandbox: bool) -> XCredentials:
     """The default X credential set (accounts without `credentials = "NAME"`)."""
     # A sandbox run uses configured credentials when there are any, so the live resolution path is tested offline.
     if sandbox and not x_credentials_configured(config):
-        return sandbox_x_credentials()
+        first = next(iter(config.accounts_on("x")), None)
+        if first is None:
+            raise CredentialError("school.toml approves no X account")
+        return sandbox_x_credentials(config, first.id)
     return live_x_credentials(config)
 
 
 def x_credentials_for_account(config: SchoolConfig, account: Account, sandbox: bool) -> XCredentials:
     """The OAuth 1.0a keys of this X account: its named set, or the default one; in a sandbox run with nothing
-    configured for it, sandbox keys whose access token starts with its user id (so the sandbox answers as it)."""
+    configured for it, the keys the sandbox holds for the account (so the sandbox answers as it)."""
     if account.platform != "x":
         raise ValueError(f"{account.label} is not an X account")
     source = credential_set(config, account)
     if sandbox and not _x_configured(source):
-        return sandbox_x_credentials(account.id)
+        return sandbox_x_credentials(config, account.id)
     return _live_x(source)
 
 
@@ -270,19 +289,23 @@ def live_youtube_credentials(config: SchoolConfig | None = None) -> YouTubeCrede
 def youtube_credentials_for(config: SchoolConfig, sandbox: bool) -> YouTubeCredentials:
     """The default YouTube credential set (channels without `credentials = "NAME"`)."""
     if sandbox and not youtube_credentials_configured(config):
-        return sandbox_youtube_credentials()
+        first = next(iter(config.accounts_on("youtube")), None)
+        if first is None:
+            raise CredentialError("school.toml approves no YouTube channel")
+        return sandbox_youtube_credentials(config, first.id)
     return live_youtube_credentials(config)
 
 
 def youtube_credentials_for_account(
     config: SchoolConfig, account: Account, sandbox: bool
 ) -> YouTubeCredentials:
-    """The owner's token for this channel: its named set, or the default one (sandbox: any token will do)."""
+    """The owner's token for this channel: its named set, or the default one (sandbox, with nothing configured:
+    the owner's sign-in the sandbox holds for the channel)."""
     if account.platform != "youtube":
         raise ValueError(f"{account.label} is not a YouTube channel")
     source = credential_set(config, account)
     if sandbox and not _youtube_configured(source):
-        return sandbox_youtube_credentials(account.id)
+        return sandbox_youtube_credentials(config, account.id)
     return _live_youtube(source)
 
 

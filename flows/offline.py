@@ -33,3 +33,28 @@ def endpoints(dataset_dir: Path | None) -> Iterator[Endpoints]:
     server = SandboxServer.from_env(dataset_dir)
     with server:
         yield Endpoints(server.url, server.url, server.url, sandbox=True)
+
+
+def sandbox_x_keys(dataset_dir: Path, account_id: str) -> dict[str, str] | None:
+    """The OAuth 1.0a keys the sandbox serving `dataset_dir` accepts for this X account (its `sandbox.json`,
+    else derived from the account), or None when the dataset declares none for it."""
+    from sandbox.credentials import load_access
+
+    access = load_access(dataset_dir.resolve(), [account_id], [])
+    try:
+        return access.x_keys(account_id)
+    except StopIteration:
+        return None
+
+
+def sandbox_youtube_sign_in(dataset_dir: Path, channel_id: str) -> dict[str, object] | None:
+    """The channel owner's authorised-user token (as `socialaudit auth youtube` stores it) the sandbox serving
+    `dataset_dir` accepts, or None when the dataset declares none for the channel. Its `token_uri` is
+    Google's: the client points refreshes at the sandbox."""
+    from sandbox.credentials import load_access
+
+    access = load_access(dataset_dir.resolve(), [], [channel_id])
+    try:
+        return access.authorized_user_info(channel_id, "https://oauth2.googleapis.com/token")
+    except StopIteration:
+        return None

@@ -129,23 +129,22 @@ def check_destinations(db_path: Path, out_dir: Path) -> None:
 @task(name="fetch-x-account", cache_policy=NO_CACHE)
 @withheld_in_trust
 def fetch_x_account(
-    account: Account, endpoints: Endpoints, policy: RetryPolicy, since_id: str | None, config: SchoolConfig
+    account: Account, endpoints: Endpoints, policy: RetryPolicy, state: WarehouseState, config: SchoolConfig
 ) -> StreamReads:
-    """Each stream on its own: a failed one is recorded, the others still read and stored."""
+    """Each stream on its own: a failed one is recorded, the others still read and stored. The posts that still
+    have open exceptions are looked up by id too (X says which were deleted), inside the same spend guard."""
     creds = credentials.x_credentials_for_account(config, account, endpoints.sandbox)
     client = xapi.make_x_client(creds, base_url=endpoints.x_base_url)
-    return read_x_account(client, account.id, policy, since_id, config.api)
-
-
-@task(name="look-up-x-posts", cache_policy=NO_CACHE)
-@withheld_in_trust
-def look_up_x_posts(
-    account: Account, endpoints: Endpoints, policy: RetryPolicy, post_ids: list[str], config: SchoolConfig
-) -> list[Snapshot]:
-    """The account's posts that still have open exceptions, looked up by id: X says which were deleted."""
-    creds = credentials.x_credentials_for_account(config, account, endpoints.sandbox)
-    client = xapi.make_x_client(creds, base_url=endpoints.x_base_url)
-    return xapi.look_up_posts(client, account.id, post_ids, policy)
+    return read_x_account(
+        client,
+        account.id,
+        policy,
+        state.cursor("x", account.id, "posts"),
+        config.api,
+        state.open_posts(account.id),
+        state.tweet_counts.get(account.id),
+        state.mutual_follows.get(account.id, 0),
+    )
 
 
 @task(name="fetch-youtube-channel", cache_policy=NO_CACHE)
@@ -153,10 +152,14 @@ def look_up_x_posts(
 def fetch_youtube_channel(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, config: SchoolConfig
 ) -> StreamReads:
+    """The channel the owner's token signs in as (`mine=true`, in the sandbox too), and the quota each stream
+    spent."""
     creds = credentials.youtube_credentials_for_account(config, account, endpoints.sandbox)
-    youtube = ytapi.make_youtube_client(creds, base_url=endpoints.youtube_base_url)
+    meter = ytapi.QuotaMeter()
+    youtube = ytapi.make_youtube_client(creds, base_url=endpoints.youtube_base_url, meter=meter)
     reads = StreamReads("youtube", account.id)
-    ytapi.channel_streams(youtube, account.id, policy, mine=not endpoints.sandbox, reads=reads)
+    ytapi.channel_streams(youtube, account.id, policy, mine=True, reads=reads)
+    reads.quota_units = dict(meter.units)
     return reads
 
 
@@ -270,16 +273,11 @@ def _audit(
     progress.info("reading %d account(s) and the registers", len(config.accounts))
     with endpoints(config.root if sandbox else None) as reach:
         futures = [
-            fetch_x_account.submit(account, reach, policy, state.cursor("x", account.id, "posts"), config)
+            fetch_x_account.submit(account, reach, policy, as_is(state), config)
             for account in config.accounts_on("x")
         ] + [
             fetch_youtube_channel.submit(account, reach, policy, config)
             for account in config.accounts_on("youtube")
-        ]
-        lookups = [
-            look_up_x_posts.submit(account, reach, policy, state.open_posts(account.id), config)
-            for account in config.accounts_on("x")
-            if state.open_posts(account.id)
         ]
         reads = [future.result() for future in futures]
         snapshots = [snap for read in reads for snap in read.snapshots]
@@ -288,7 +286,7 @@ def _audit(
                 "nothing could be read, nothing was stored: "
                 + "; ".join(f.reason for read in reads for f in read.failures[:1])
             )
-        lookup_snapshots = [snap for future in lookups for snap in future.result()]
+        lookup_snapshots = [snap for read in reads for snap in read.side_reads]
         wanted = not_yet_fingerprinted(streams.media_references(snapshots), state)
         progress.info("fingerprinting %d new image(s)", len(wanted))
         media = fingerprint_published_media(
@@ -323,6 +321,7 @@ def _audit(
         notices=settling.register_notices(registers, holds),
         streams=stream_statuses(reads, media, config),
         unread_media=[m["media_ref"] for m in media if m.get("unread")],
+        subscriber_unseen_weeks=config.rules.subscriber_unseen_weeks,
         out_dir=out,
     )
     # `publish` needs school.toml to find the warehouse key when school.toml names it.

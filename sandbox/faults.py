@@ -34,11 +34,18 @@ FAULT_KINDS = (
     "403-scope",
     "token-expired",
     "404-gone",
+    # What a first live run meets (docs/production.md §9b): a suspended or locked school account; Google's 403
+    # `rateLimitExceeded` (retried) and 400 `invalidPageToken`; a 503 whose body is cut short.
+    "403-suspended",
+    "403-rate-limit",
+    "400-page-token",
+    "503-cut",
 )
 # Faults that cut the dataset's own reply short instead of answering in its place.
 CUTTING_FAULTS = ("truncate", "drop-mid-body")
 # Kinds one platform has and the other has not: refused on the other's routes rather than invented.
-X_ONLY_KINDS = ("partial-errors", "429-usage-cap", "402-credits")
+X_ONLY_KINDS = ("partial-errors", "429-usage-cap", "402-credits", "403-suspended")
+YOUTUBE_ONLY_KINDS = ("403-rate-limit", "400-page-token")
 
 
 @dataclass
@@ -59,6 +66,8 @@ class Fault:
         platform_routes = [self.route] if self.route != "*" else []
         if self.kind in X_ONLY_KINDS and any(not r.startswith("x.") for r in platform_routes):
             raise ValueError(f"fault kind {self.kind!r} is X's: use it on an x.* route")
+        if self.kind in YOUTUBE_ONLY_KINDS and any(r.startswith("x.") for r in platform_routes):
+            raise ValueError(f"fault kind {self.kind!r} is Google's: use it on a yt.* route")
         if self.kind == "token-expired" and any(r.startswith("x.") for r in platform_routes):
             raise ValueError("fault kind 'token-expired' is Google's OAuth refresh: use it on a yt.* route")
         if self.times < -1 or self.after < 0:
@@ -153,6 +162,16 @@ def fault_reply(route: str, fault: Fault, rate_limits: XRateLimits) -> Reply:
         return yt_errors.invalid_credentials()
     if fault.kind == "404-gone":
         return x_errors.x_user_not_found("0") if on_x else yt_errors.gone(route)
+    if fault.kind == "403-suspended":
+        return x_errors.user_suspended()
+    if fault.kind == "403-rate-limit":
+        return yt_errors.rate_limit_exceeded_403()
+    if fault.kind == "400-page-token":
+        return yt_errors.invalid_page_token()
+    if fault.kind == "503-cut":
+        reply = x_errors.server_error(503) if on_x else yt_errors.server_error(503)
+        reply.body = cut_json(reply.body)
+        return reply
     status = int(fault.kind)
     return x_errors.server_error(status) if on_x else yt_errors.server_error(status)
 

@@ -53,6 +53,8 @@ class ApiRequest:
     query: dict[str, str]
     authorization: str
     body: bytes = b""
+    # The query string as sent (percent-encoded, in order): an OAuth 1.0a signature is checked against it.
+    raw_query: str = ""
 
 
 @dataclass

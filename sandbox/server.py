@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from sandbox.credentials import SandboxAccess, load_access
 from sandbox.dataset import Dataset, load_dataset
 from sandbox.faults import CUTTING_FAULTS, FAULTS_ENV, Fault, FaultPlan, cut_reply, fault_reply
 from sandbox.http import (
@@ -34,9 +35,11 @@ from sandbox.http import (
     send,
     serve_file,
 )
+from sandbox.ledger import Ledger
 from sandbox.x import exceptions as x_errors
 from sandbox.x import urls as x_urls
-from sandbox.x.models import X_RATE_LIMITS, XBackend, XRateLimits
+from sandbox.x.models import XBackend, XRateLimits
+from sandbox.x.oauth import OAuthVerifier
 from sandbox.x.responses import XResponses
 from sandbox.youtube import exceptions as yt_errors
 from sandbox.youtube import urls as yt_urls
@@ -72,6 +75,10 @@ class SandboxServer:
         self._httpd: ThreadedServer | None = None
         self._thread: threading.Thread | None = None
         self.dataset: Dataset | None = None
+        # Who may call (the dataset's apps, tokens and keys) and what the calls cost, known once started.
+        self.access: SandboxAccess | None = None
+        self.ledger: Ledger | None = None
+        self._x_api: XResponses | None = None
         self._api_routes: list[Route] = []
         self._file_routes: list[Route] = []
 
@@ -91,8 +98,16 @@ class SandboxServer:
         if self._httpd is not None:
             return self
         self.dataset = load_dataset(self.dataset_dir)
-        x_api = XResponses(XBackend(self.dataset))
-        youtube = YouTubeResponses(YouTubeBackend(self.dataset), self.tokens)
+        self.access = load_access(
+            self.dataset.root,
+            [str(a.user.get("id")) for a in self.dataset.x_accounts],
+            [c.channel_id for c in self.dataset.channels],
+        )
+        self.tokens.use(self.access)
+        self.ledger = self.ledger or Ledger(self.access.daily_quota, self.access.project)
+        x_api = XResponses(XBackend(self.dataset), OAuthVerifier(self.access), self.ledger, self._rate_limits)
+        self._x_api = x_api
+        youtube = YouTubeResponses(YouTubeBackend(self.dataset), self.tokens, self.access, self.ledger)
         self._api_routes = [*x_urls.api_routes(x_api), *yt_urls.api_routes(youtube)]
         self._file_routes = [*x_urls.file_routes(self.dataset), *yt_urls.file_routes(self.dataset)]
         self._httpd = ThreadedServer((self.host, self.port), self)
@@ -156,7 +171,7 @@ class SandboxServer:
             length = int(handler.headers.get("Content-Length") or 0)
             body = handler.rfile.read(min(length, 64 * 1024))
         request = ApiRequest(
-            handler.command, parsed.path, query, handler.headers.get("Authorization", ""), body
+            handler.command, parsed.path, query, handler.headers.get("Authorization", ""), body, parsed.query
         )
         route, respond = self.resolve(parsed.path)
         if not allowed:
@@ -181,7 +196,10 @@ class SandboxServer:
         if fault is not None and fault.kind not in CUTTING_FAULTS:
             if fault.kind == "token-expired":
                 self.tokens.revoke()
-            return fault_reply(route, fault, self._rate_limits)
+            reply = fault_reply(route, fault, self._rate_limits)
+            if route.startswith("x.") and fault.kind != "403-suspended":
+                self._spell_problems(reply)
+            return reply
         try:
             reply = respond(request)
         except ApiError as error:
@@ -189,11 +207,19 @@ class SandboxServer:
         except Exception:
             traceback.print_exc(file=sys.stderr)
             reply = x_errors.sandbox_failed() if route.startswith("x.") else yt_errors.sandbox_failed()
-        if route in X_RATE_LIMITS:
-            reply.headers.update(self._rate_limits.headers(route))
+        if route.startswith("x.") and self._x_api is not None:
+            reply.headers.update(self._x_api.rate_limit_headers())
+            self._spell_problems(reply)
         if fault is not None:
             cut_reply(route, reply, fault.kind)
         return reply
+
+    def _spell_problems(self, reply: Reply) -> None:
+        """X spells its problem types with either host (docs: api.x.com; some live answers: api.twitter.com):
+        the dataset says which this sandbox sends (`sandbox.json` x.problem_host)."""
+        host = self.access.problem_host if self.access else "api.x.com"
+        for spelling in (b"https://api.x.com/2/problems/", b"https://api.twitter.com/2/problems/"):
+            reply.body = reply.body.replace(spelling, f"https://{host}/2/problems/".encode())
 
 
 def not_found_reply(path: str) -> Reply:

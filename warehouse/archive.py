@@ -37,9 +37,14 @@ def held_posts(db_path: Path, account_id: str) -> tuple[frozenset[str], set[str]
 
 
 def store_archive_posts(
-    db_path: Path, snapshot: load.SnapshotLike, media: Iterable[dict[str, Any]], as_of: date
+    db_path: Path,
+    snapshot: load.SnapshotLike,
+    media: Iterable[dict[str, Any]],
+    as_of: date,
+    deleted: load.SnapshotLike | None = None,
 ) -> dict[str, int]:
-    """Store the archive's posts and image fingerprints; nothing at all if anything fails."""
+    """Store the archive's posts, the posts it lists as deleted and the image fingerprints; nothing at all if
+    anything fails."""
     media = list(media)
     con = connect(db_path)
     try:
@@ -47,7 +52,10 @@ def store_archive_posts(
         con.execute("BEGIN TRANSACTION")
         try:
             apply_models(con)
-            stored = load.store_snapshot(con, snapshot, as_of, f"archive-import-{uuid.uuid4().hex[:12]}")
+            run_id = f"archive-import-{uuid.uuid4().hex[:12]}"
+            stored = load.store_snapshot(con, snapshot, as_of, run_id)
+            if deleted is not None:
+                load.store_snapshot(con, deleted, as_of, run_id)
             load.store_media_fingerprints(con, media)
             con.execute("COMMIT")
         except BaseException:
@@ -57,6 +65,7 @@ def store_archive_posts(
         con.close()
     return {
         "posts": len(snapshot.items) if stored else 0,
+        "deleted": len(deleted.items) if deleted is not None else 0,
         "images": sum(1 for m in media if not m.get("error")),
         "images_missing": sum(1 for m in media if m.get("error")),
     }

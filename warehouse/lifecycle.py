@@ -17,7 +17,8 @@ ACTIVE = ("new", "open", "acknowledged", "reopened")
 # Statuses a review decided: the weekly run keeps them unless the decision no longer holds.
 DECIDED = ("accepted", "false_positive")
 STATUSES = (*ACTIVE, *DECIDED, "resolved")
-EVENTS = ("raised", "seen", "reviewed", "resolved", "reopened", "expired")
+# `unseen`: a sampled subject (a YouTube subscriber) out of the sample too long; a person should look.
+EVENTS = ("raised", "seen", "reviewed", "resolved", "reopened", "expired", "unseen")
 WEEKLY_RUN = "weekly-run"
 # What an exception shows, in exceptions.json's order (dashboards write exactly these); a finding carries the
 # same minus the lifecycle's own fields, plus the hash its evidence is judged by.

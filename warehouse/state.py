@@ -31,6 +31,10 @@ class WarehouseState:
     raw_validations: dict[str, dict[str, Any]] = field(default_factory=dict)
     # X posts with an exception not yet resolved, per official account: looked up each run to see if deleted
     posts_with_open_exceptions: dict[str, list[str]] = field(default_factory=dict)
+    # Each X account's `tweet_count` as last stored: the posts since then are what a weekly run will read.
+    tweet_counts: dict[str, int] = field(default_factory=dict)
+    # Each X account's users both following it and followed by it, as last stored: X bills them once a day.
+    mutual_follows: dict[str, int] = field(default_factory=dict)
 
     def open_posts(self, account_id: str) -> list[str]:
         return self.posts_with_open_exceptions.get(account_id, [])
@@ -71,6 +75,8 @@ def read_state(db_path: Path, lock_wait_seconds: float = 120.0) -> WarehouseStat
         state.register_history = register_versions.register_history(con)
         state.raw_validations = load.latest_raw_validations(con)
         state.posts_with_open_exceptions = posts_with_open_exceptions(con)
+        state.tweet_counts = last_tweet_counts(con)
+        state.mutual_follows = last_mutual_follows(con)
     finally:
         con.close()
     return state
@@ -114,6 +120,33 @@ def posts_with_open_exceptions(con: duckdb.DuckDBPyConnection) -> dict[str, list
     ).fetchall():
         by_account.setdefault(str(account_id), []).append(str(post_id))
     return by_account
+
+
+def last_tweet_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Per X account, the `public_metrics.tweet_count` of the account object stored last."""
+    rows = con.execute(
+        "SELECT s.account_id, TRY_CAST(json_extract_string(p.payload, '$.data.public_metrics.tweet_count') AS BIGINT)"
+        " FROM raw.snapshots AS s JOIN raw.api_pages AS p USING (snapshot_id)"
+        " WHERE s.platform = 'x' AND s.stream = 'account' ORDER BY s.fetched_at, s.as_of"
+    ).fetchall()
+    return {str(account_id): int(count) for account_id, count in rows if count is not None}
+
+
+def last_mutual_follows(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Per X account, how many users were both its followers and its following in the week stored last (none
+    before a week's models exist)."""
+    try:
+        rows = con.execute(
+            "WITH latest AS (SELECT account_id, max(as_of) AS as_of FROM staging.stg_x__users"
+            "   WHERE relation IN ('follower', 'following') GROUP BY account_id)"
+            " SELECT u.account_id, count(DISTINCT u.user_id) FILTER (WHERE u.relation = 'follower'"
+            "   AND u.user_id IN (SELECT f.user_id FROM staging.stg_x__users AS f WHERE f.account_id = u.account_id"
+            "     AND f.as_of = u.as_of AND f.relation = 'following'))"
+            " FROM staging.stg_x__users AS u JOIN latest USING (account_id, as_of) GROUP BY u.account_id"
+        ).fetchall()
+    except duckdb.CatalogException:
+        return {}
+    return {str(account_id): int(count) for account_id, count in rows}
 
 
 class RuleDescription(Protocol):

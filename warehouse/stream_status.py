@@ -35,6 +35,8 @@ STREAM_SUBJECTS: dict[tuple[str, str], tuple[str, ...]] = {
     # A reply-only pupil's exception would look resolved were the replies not read.
     ("youtube", "comment_replies"): ("comment",),
 }
+# Streams the platform serves as a sample, never a census: an absence from them proves nothing.
+SAMPLED_STREAMS = (("youtube", "subscribers"),)
 # The rules that look at an image's pixels (a missing download blinds only these, only for its post or video).
 MEDIA_RULES = ("unapproved-media", "consent-breach")
 
@@ -48,6 +50,10 @@ class StreamStatus:
     reason: str | None = None
     n_items: int = 0
     account: str | None = None
+    partial_errors: int = 0
+    quota_units: int | None = None
+    cost_usd: float | None = None
+    estimated_cost_usd: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -106,7 +112,9 @@ def store_stream_status(
     recorded = now_utc()
     if statuses:
         con.executemany(
-            "INSERT INTO audit.stream_status VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit.stream_status (as_of, run_id, platform, account_id, account, stream, status, reason,"
+            " n_items, recorded_at, partial_errors, quota_units, cost_usd, estimated_cost_usd)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 [
                     as_of,
@@ -119,6 +127,10 @@ def store_stream_status(
                     s.reason,
                     s.n_items,
                     recorded,
+                    s.partial_errors,
+                    s.quota_units,
+                    s.cost_usd,
+                    s.estimated_cost_usd,
                 ]
                 for s in statuses
             ],
@@ -134,6 +146,14 @@ def blind_spots(
         for s in statuses
         if s.status != COMPLETE
         for kind in STREAM_SUBJECTS.get((s.platform, s.stream), ())
+    ]
+    # YouTube lists a sample of the subscribers (public subscriptions only, capped, in no particular order):
+    # one seen this week is judged, one missing from this week's sample may still subscribe, so nothing resolves.
+    spots += [
+        BlindSpot(s.platform, s.account_id, kind, can_raise=True)
+        for s in statuses
+        if s.status == COMPLETE and (s.platform, s.stream) in SAMPLED_STREAMS
+        for kind in STREAM_SUBJECTS[(s.platform, s.stream)]
     ]
     if unread_media:
         rows = con.execute(
@@ -159,6 +179,18 @@ def not_read_for(con: duckdb.DuckDBPyConnection, as_of: date) -> list[dict[str, 
     cursor = con.execute(
         "SELECT platform, account_id, account, stream, status, reason, n_items FROM audit.stream_status"
         " WHERE as_of = ? AND status <> 'complete' ORDER BY platform, account_id, stream",
+        [as_of],
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def gaps_beside_data_for(con: duckdb.DuckDBPyConnection, as_of: date) -> list[dict[str, Any]]:
+    """Streams read this week beside which the platform named objects it could not return (X `errors` next to
+    `data`: a quoted post deleted or protected): not a partial audit, but not everything was read either."""
+    cursor = con.execute(
+        "SELECT platform, account_id, account, stream, partial_errors FROM audit.stream_status"
+        " WHERE as_of = ? AND coalesce(partial_errors, 0) > 0 ORDER BY platform, account_id, stream",
         [as_of],
     )
     names = [d[0] for d in cursor.description]

@@ -19,6 +19,7 @@ import polars as pl
 from warehouse import lifecycle, load, register_versions, retention
 from warehouse.db import connect_waiting, migrate
 from warehouse.keyed import ensure_secret
+from warehouse.sampled_subjects import flag_long_unseen
 from warehouse.sql_models import apply_models
 from warehouse.state import RuleDescription, record_rules
 from warehouse.stream_status import StreamStatus, blind_spots, incomplete, store_stream_status
@@ -65,6 +66,8 @@ class WeekToStore:
     # Every stream of every account and how far it was read; images that could not be downloaded (media refs).
     streams: Sequence[StreamStatus] = ()
     unread_media: Sequence[str] = ()
+    # Weeks a subscriber may be out of YouTube's visible sample before a person is asked to look (0: never).
+    subscriber_unseen_weeks: int = 0
     # Where the outputs are published: recorded so an erasure publishes them again there.
     out_dir: Path | None = None
 
@@ -173,6 +176,7 @@ def _store(
     load.upsert_frame(con, "audit.findings", findings, week.as_of)
     blind = blind_spots(con, week.streams, week.unread_media)
     counts = lifecycle.apply_findings(con, week.as_of, outcome.findings, outcome.register_ids, blind)
+    counts["unseen_flagged"] = flag_long_unseen(con, week.as_of, week.subscriber_unseen_weeks)
     summary: dict[str, Any] = {
         "rules_run": outcome.rules_run,
         "findings": len(outcome.findings),

@@ -88,11 +88,14 @@ def _yt_subscribers_suite() -> SuiteSpec:
 
 
 def _yt_comments_suite() -> SuiteSpec:
+    # One row per thread: the connector merges the copies YouTube returns under each moderation state a thread's
+    # comments are in (connectors/youtube.py, merge_threads), so a thread id seen twice is a bad load. A thread
+    # about the channel itself (listed with the channel's threads) has no video.
     return SuiteSpec(
         kind="raw",
         checks=[
             *identity_checks("thread_id"),
-            present("video_id", blocking=True),
+            present("video_id", blocking=False, mostly=0.95),
             # Authors who deleted their channel come back without an id; that is YouTube, not a bad load.
             present("author_channel_id", blocking=False, mostly=0.95),
         ],

@@ -66,71 +66,136 @@ def _credentials_area(platform: str, account: object) -> str:
 
 
 def check_credentials(config: object, sandbox: bool, base_url: str | None) -> list[Check]:
-    """One cheap call per configured account, with that account's own credentials."""
+    """One cheap call of each kind a run makes, per configured account, with that account's own credentials."""
+    from flows.config import SchoolConfig
+
+    assert isinstance(config, SchoolConfig)
+    checks = [
+        _guarded(_credentials_area("X", a), _x_probe(config, a, sandbox, base_url))
+        for a in config.accounts_on("x")
+    ]
+    checks += [
+        _guarded(_credentials_area("YouTube", a), _youtube_probe(config, a, sandbox, base_url))
+        for a in config.accounts_on("youtube")
+    ]
+    return checks
+
+
+def _x_probe(config: object, account: object, sandbox: bool, base_url: str | None) -> Callable[[], str]:
     from connectors import x as xapi
+    from connectors.paging import RetryPolicy
+    from connectors.x_cost import XPrices, estimate_cost
+    from flows import credentials
+    from flows.config import Account, SchoolConfig
+
+    assert isinstance(config, SchoolConfig) and isinstance(account, Account)
+
+    def probe() -> str:
+        policy = RetryPolicy(max_retries=1, backoff_seconds=0.5, max_wait_seconds=5)
+        keys = credentials.x_credentials_for_account(config, account, sandbox)
+        client = xapi.make_x_client(keys, base_url=base_url)
+        me = xapi.get_account(client, policy)["data"]
+        if str(me.get("id")) != account.id:
+            raise RuntimeError(
+                f"the X keys belong to @{me.get('username')} (id {me.get('id')}), not @{account.handle} "
+                f"({account.id}): generate the access token while signed in as @{account.handle} and put "
+                f"the keys in {credentials.credential_places(config, account)}"
+            )
+        # The routes a run reads, once each: one follower, one page of posts (a few cents at most).
+        xapi.probe_followers(client, account.id, policy)
+        xapi.probe_posts(client, account.id, policy)
+        prices = XPrices(config.api.x_app_owned_by_account)
+        weekly = estimate_cost(me, since_id="weekly", prices=prices)
+        first = estimate_cost(me, since_id=None, prices=prices)
+        cap = config.api.max_x_cost_per_run
+        over = (
+            f"; ABOVE [api] max_x_cost_per_run = ${cap:.2f}, so runs will stop before reading followers"
+            if weekly.usd > cap
+            else ""
+        )
+        owned = (
+            f"school.toml says the developer app belongs to @{account.handle} ([api] x_app_owned_by_account = "
+            "true): X bills owned reads only if so, and no API shows an app's owner, so check in the X developer "
+            f"console that the app was created signed in as @{account.handle}"
+            if config.api.x_app_owned_by_account
+            else "school.toml does not say the developer app belongs to the account ([api] "
+            "x_app_owned_by_account = false): priced at $0.010 a follower and $0.005 a post; set it true once the "
+            f"X developer console shows the app was created signed in as @{account.handle} (owned reads, $0.001)"
+        )
+        return (
+            f"get_me answered as @{me.get('username')}, the configured account; one followers page and one posts "
+            f"page read; {owned}; estimated X cost per weekly run {weekly.describe()}, plus $0.005 per post with "
+            f"open exceptions looked up (first run ${first.usd:.2f}){over}"
+        )
+
+    return probe
+
+
+def _youtube_probe(config: object, account: object, sandbox: bool, base_url: str | None) -> Callable[[], str]:
     from connectors import youtube as ytapi
     from connectors.errors import AuthFailure, ScopeMissing
     from connectors.paging import RetryPolicy
     from flows import credentials
     from flows.config import Account, SchoolConfig
 
-    assert isinstance(config, SchoolConfig)
-    policy = RetryPolicy(max_retries=1, backoff_seconds=0.5, max_wait_seconds=5)
-    checks = []
-    for account in config.accounts_on("x"):
+    assert isinstance(config, SchoolConfig) and isinstance(account, Account)
 
-        def probe_x(account: Account = account) -> str:
-            keys = credentials.x_credentials_for_account(config, account, sandbox)
-            client = xapi.make_x_client(keys, base_url=base_url)
-            me = xapi.get_account(client, policy)["data"]
-            if str(me.get("id")) != account.id:
-                raise RuntimeError(
-                    f"the X keys belong to @{me.get('username')} (id {me.get('id')}), not @{account.handle} "
-                    f"({account.id}): generate the access token while signed in as @{account.handle} and put "
-                    f"the keys in {credentials.credential_places(config, account)}"
-                )
-            # The calls a run makes, once each: the account, then one followers page (one user: $0.001).
-            xapi.probe_followers(client, account.id, policy)
-            weekly = xapi.estimate_cost(me, since_id="weekly")
-            first = xapi.estimate_cost(me, since_id=None)
-            cap = config.api.max_x_cost_per_run
-            over = (
-                f"; ABOVE [api] max_x_cost_per_run = ${cap:.2f}, so runs will stop before reading followers"
-                if weekly.usd > cap
-                else ""
+    def probe() -> str:
+        policy = RetryPolicy(max_retries=1, backoff_seconds=0.5, max_wait_seconds=5)
+        keys = credentials.youtube_credentials_for_account(config, account, sandbox)
+        client = ytapi.make_youtube_client(keys, base_url=base_url)
+        fix = (
+            f"run `socialaudit auth youtube --client-secrets FILE` signed in as the owner of {account.handle} "
+            f"and put its token in {credentials.credential_places(config, account)}"
+        )
+        try:
+            # The calls a run makes, once each: a token refresh, the channel it signed in as, one comment listing.
+            scopes = ytapi.refresh_sign_in(client, policy)
+            channel = ytapi.channel_snapshot(client, account.id, policy, mine=True)
+            ytapi.probe_comments(client, account.id, policy)
+        except ScopeMissing as error:
+            raise RuntimeError(
+                f"{error.detail.split(':', 1)[0]}: the token was granted "
+                f"{', '.join(s.rsplit('/', 1)[-1] for s in scopes) or 'other scopes'} but comments need "
+                f"youtube.force-ssl: {fix} (it asks for that scope)"
+            ) from None
+        except AuthFailure as error:
+            raise RuntimeError(f"{error}: {fix}") from None
+        units = ytapi.expected_weekly_units(channel.items[0])
+        return (
+            f"token refreshed, channels.list (mine) and commentThreads.list answered for {account.id}; expected "
+            f"quota per weekly run about {units} units of the Google Cloud project's {ytapi.DAILY_QUOTA:,} a day "
+            "(shared by every channel the project reads that day)"
+        )
+
+    return probe
+
+
+def check_proxy() -> list[Check]:
+    """Which proxy the platform calls go through: requests (X) and httplib2 (YouTube) read HTTPS_PROXY, httplib2
+    only with PySocks installed (without it, every YouTube call fails)."""
+    from connectors import youtube as ytapi
+
+    proxy = ytapi.proxy_in_use()
+    if proxy is None:
+        return [
+            Check(
+                "proxy",
+                True,
+                "none set: X and YouTube are called directly (set HTTPS_PROXY if the network needs one)",
             )
-            return (
-                f"get_me answered as @{me.get('username')}, the configured account; one followers page read; "
-                f"estimated X cost per weekly run {weekly.describe()} (first run ${first.usd:.2f}){over}"
+        ]
+    if not ytapi.proxy_supported():
+        return [
+            Check(
+                "proxy",
+                False,
+                f"HTTPS_PROXY is {proxy} but PySocks is not installed, so YouTube cannot use it: run `make setup`",
             )
-
-        checks.append(_guarded(_credentials_area("X", account), probe_x))
-    for account in config.accounts_on("youtube"):
-
-        def probe_youtube(account: Account = account) -> str:
-            keys = credentials.youtube_credentials_for_account(config, account, sandbox)
-            client = ytapi.make_youtube_client(keys, base_url=base_url)
-            fix = (
-                f"run `socialaudit auth youtube --client-secrets FILE` signed in as the owner of {account.handle} "
-                f"and put its token in {credentials.credential_places(config, account)}"
-            )
-            try:
-                # The calls a run makes, once each: a token refresh, the channel, one comment-threads call.
-                scopes = ytapi.refresh_sign_in(client, policy)
-                ytapi.channel_snapshot(client, account.id, policy, mine=not sandbox)
-                ytapi.probe_comments(client, account.id, policy)
-            except ScopeMissing as error:
-                raise RuntimeError(
-                    f"{error.detail.split(':', 1)[0]}: the token was granted "
-                    f"{', '.join(s.rsplit('/', 1)[-1] for s in scopes) or 'other scopes'} but comments need "
-                    f"youtube.force-ssl: {fix} (it asks for that scope)"
-                ) from None
-            except AuthFailure as error:
-                raise RuntimeError(f"{error}: {fix}") from None
-            return f"token refreshed, channels.list and commentThreads.list answered for {account.id}"
-
-        checks.append(_guarded(_credentials_area("YouTube", account), probe_youtube))
-    return checks
+        ]
+    return [
+        Check("proxy", True, f"X and YouTube calls go through {proxy} (HTTPS_PROXY; PySocks is installed)")
+    ]
 
 
 def check_registers(config: object) -> list[Check]:
@@ -302,6 +367,7 @@ def diagnose(config_path: Path, sandbox: bool, db: Path | None) -> list[Check]:
     db = warehouse_location(db, config)
 
     checks += check_registers(config)
+    checks += check_proxy()
     with _endpoints(config.root if sandbox else None) as base_url:
         checks += check_credentials(config, sandbox, base_url)
     checks += check_warehouse(config, db)

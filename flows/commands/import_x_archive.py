@@ -78,8 +78,13 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"@{result['handle']}: {result['posts']} posts stored ({result['already_held']} already held), "
         f"{result['images']} images fingerprinted, {result['images_missing']} not in the archive "
-        f"(the next run fetches those); the next run audits them"
+        f"(the next run fetches those), {result['deleted']} deleted posts recorded; the next run audits them"
     )
+    if result["unmatched_notes"]:
+        print(
+            f"{result['unmatched_notes']} long post text(s) in note-tweet.js matched no post of tweets.js: those "
+            "posts are audited as cut short (their first 280 characters)"
+        )
     return 0
 
 
@@ -131,9 +136,10 @@ def import_archive(
             images.update(done)
         if wanted:
             images.finish(len(wanted))
-    counts = store_archive_posts(db, contents.snapshot(), rows, as_of)
+    counts = store_archive_posts(db, contents.snapshot(), rows, as_of, contents.deleted_snapshot())
     return {
         **counts,
+        "unmatched_notes": contents.unmatched_notes,
         "handle": x_accounts[owner.account_id],
         "already_held": contents.n_read - contents.n_posts,
         "files": contents.files,

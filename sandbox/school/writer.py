@@ -87,6 +87,8 @@ def _school_toml(school: SampleSchool) -> str:
         "# Short waits so tests against the sandbox never sleep long.",
         "backoff_seconds = 0.05",
         "max_wait_seconds = 5",
+        "# Every X account's developer app is its own (as the sandbox derives them): X bills owned reads.",
+        "x_app_owned_by_account = true",
         "",
         "[[accounts]]",
         'platform = "x"',

@@ -54,6 +54,30 @@ def x_post_not_found_error(value: str) -> JsonObject:
     }
 
 
+def x_referenced_post_not_found(value: str) -> JsonObject:
+    """A post a page's post quotes or replies to that X cannot return (deleted, protected), named beside the data."""
+    return {
+        "value": value,
+        "detail": f"Could not find tweet with referenced_tweets.id: [{value}].",
+        "title": "Not Found Error",
+        "resource_type": "tweet",
+        "parameter": "referenced_tweets.id",
+        "resource_id": value,
+        "type": RESOURCE_NOT_FOUND,
+    }
+
+
+def user_suspended() -> Reply:
+    """The user the request authenticates as is suspended (as X answered it in 2026; the type spelled with
+    api.twitter.com). X does not document it: a locked account is expected to answer alike."""
+    return x_problem(
+        403,
+        "Forbidden",
+        "The user used for authentication is suspended",
+        "https://api.twitter.com/2/problems/user-suspended",
+    )
+
+
 def x_user_not_found(value: str, parameter: str = "id") -> Reply:
     """X answers an unknown user with 200 and an `errors` array, not with 404."""
     return json_reply(200, {"errors": [x_not_found_error(value, parameter)]})

@@ -66,19 +66,6 @@ class XBackend:
                     return account, post
         return None
 
-    def account_for_token(self, token: str) -> XAccount | None:
-        """The user context of a request: every X account of the dataset has its own. Real X access tokens
-        start with the user id ("<user id>-<secret part>"), so the token's prefix picks the account (its id,
-        or for convenience its folder name). A token that names no account of the dataset (`sandbox-token`)
-        stands for the first account configured in school.toml. None when the dataset has no X account."""
-        if not self.dataset.x_accounts:
-            return None
-        token_owner = token.split("-", 1)[0].strip().lower()
-        for account in self.dataset.x_accounts:
-            if token_owner and token_owner in (str(account.user.get("id")), account.handle.lower()):
-                return account
-        return self.dataset.x_accounts[0]
-
     def timeline(
         self,
         account: XAccount | None,
@@ -90,7 +77,14 @@ class XBackend:
     ) -> list[JsonObject]:
         """The account's posts a timeline request reaches (X serves only the newest 3200, or 800 without
         replies), newest first, within the ids and times asked for."""
-        posts = account.posts[:MAX_REACHABLE_POSTS] if account else []
+        # Only an edited post's latest version is a live post (earlier ones are read by id only).
+        superseded = {
+            str(old)
+            for post in (account.posts if account else [])
+            for old in (post.get("edit_history_tweet_ids") or [])[:-1]
+        }
+        posts = [post for post in (account.posts if account else []) if str(post.get("id")) not in superseded]
+        posts = posts[:MAX_REACHABLE_POSTS]
         posts = [post for post in posts if not _excluded(post, excluded)]
         if "replies" in excluded:
             posts = posts[:MAX_REACHABLE_POSTS_WITHOUT_REPLIES]
@@ -130,24 +124,39 @@ def _parse_time(value: Any) -> datetime | None:
 
 
 class XRateLimits:
-    """`x-rate-limit-*` headers per route over 15-minute windows; counted, never enforced (faults do that)."""
+    """X's per-user 15-minute windows, enforced: the request past a route's limit in its window is answered 429
+    with the window's reset, as X answers it. Every answer carries the `x-rate-limit-*` headers."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._windows: dict[str, tuple[float, int]] = {}
+        self._windows: dict[tuple[str, str], tuple[float, int]] = {}
 
-    def headers(self, route: str, exhausted: bool = False, reset_in: float | None = None) -> dict[str, str]:
+    def take(self, route: str, user_id: str) -> tuple[bool, dict[str, str]]:
+        """Count one request of `user_id` on `route`: (allowed, the headers to send)."""
         limit = X_RATE_LIMITS.get(route, 900)
         now = time.time()
         with self._lock:
-            started, used = self._windows.get(route, (now, 0))
+            started, used = self._windows.get((route, user_id), (now, 0))
             if now - started >= X_RATE_WINDOW_SECONDS:
                 started, used = now, 0
-            used += 1
-            self._windows[route] = (started, used)
-        reset = int(now + reset_in) if reset_in is not None else int(started + X_RATE_WINDOW_SECONDS)
+            allowed = used < limit
+            if allowed:
+                used += 1
+            self._windows[(route, user_id)] = (started, used)
+        headers = {
+            "x-rate-limit-limit": str(limit),
+            "x-rate-limit-remaining": str(max(limit - used, 0)),
+            "x-rate-limit-reset": str(int(started + X_RATE_WINDOW_SECONDS)),
+        }
+        return allowed, headers
+
+    def headers(self, route: str, exhausted: bool = False, reset_in: float | None = None) -> dict[str, str]:
+        """What an injected fault announces (it counts no request): a full window, or an exhausted one."""
+        limit = X_RATE_LIMITS.get(route, 900)
+        now = time.time()
+        reset = int(now + (reset_in if reset_in is not None else X_RATE_WINDOW_SECONDS))
         return {
             "x-rate-limit-limit": str(limit),
-            "x-rate-limit-remaining": "0" if exhausted else str(max(limit - used, 0)),
+            "x-rate-limit-remaining": "0" if exhausted else str(limit - 1),
             "x-rate-limit-reset": str(reset),
         }

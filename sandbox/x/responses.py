@@ -4,6 +4,7 @@ into one 400), fields and expansions selected, pages cut and tokens issued."""
 from __future__ import annotations
 
 import re
+import threading
 from datetime import datetime
 
 from sandbox.http import (
@@ -11,20 +12,22 @@ from sandbox.http import (
     ApiRequest,
     JsonObject,
     Reply,
-    bearer_or_oauth_token,
     decode_page_token,
     encode_page_token,
     json_reply,
 )
+from sandbox.ledger import Ledger
 from sandbox.x.exceptions import (
+    too_many_requests,
     unauthorized,
-    unsupported_authentication,
     x_invalid_request,
     x_not_found_error,
     x_post_not_found_error,
+    x_referenced_post_not_found,
     x_user_not_found,
 )
-from sandbox.x.models import XAccount, XBackend
+from sandbox.x.models import XAccount, XBackend, XRateLimits
+from sandbox.x.oauth import OAuthVerifier, UserContext
 
 
 def _words(text: str) -> frozenset[str]:
@@ -70,9 +73,8 @@ X_SNOWFLAKE = re.compile(r"^[0-9]{1,19}$")
 X_USERNAME = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 
 
-def is_app_only(token: str) -> bool:
-    """App-only bearer tokens as X issues them start with a run of URL-encoded zero bytes ("AAAA...")."""
-    return token.startswith("AAAAAAAAAAAAAAAAAAAAA")
+# X serves the first 280 characters of a longer post as its `text`; the whole is in `note_tweet` when asked.
+SHORT_POST_CHARACTERS = 280
 
 
 class XQuery:
@@ -163,8 +165,19 @@ def select_media(media: JsonObject, fields: set[str]) -> JsonObject:
     return {key: value for key, value in media.items() if key in X_ALWAYS_MEDIA_FIELDS or key in fields}
 
 
+def as_served(post: JsonObject) -> JsonObject:
+    """A dataset post as X holds it: a text over 280 characters is cut, the whole kept in `note_tweet`."""
+    text = post.get("text")
+    if isinstance(text, str) and len(text) > SHORT_POST_CHARACTERS and "note_tweet" not in post:
+        return {**post, "text": text[:SHORT_POST_CHARACTERS], "note_tweet": {"text": text}}
+    return post
+
+
 def select_post(post: JsonObject, fields: set[str], expansions: set[str]) -> JsonObject:
+    post = as_served(post)
     wanted = set(X_ALWAYS_TWEET_FIELDS) | fields
+    if "note_post" in fields:
+        wanted.add("note_tweet")  # the 2026 spelling of the same field
     # An expansion needs the field it expands, so X returns that field even when it was not asked for.
     if "attachments.media_keys" in expansions:
         wanted.add("attachments")
@@ -175,9 +188,13 @@ def select_post(post: JsonObject, fields: set[str], expansions: set[str]) -> Jso
     return {key: value for key, value in post.items() if key in wanted}
 
 
-def referenced_posts(account: XAccount, page: list[JsonObject], backend: XBackend) -> list[JsonObject]:
-    """The posts the page's posts quote, repost or reply to, each once, as far as the dataset knows them."""
+def referenced_posts(
+    account: XAccount, page: list[JsonObject], backend: XBackend
+) -> tuple[list[JsonObject], list[str]]:
+    """The posts the page's posts quote, repost or reply to, each once, as far as the dataset knows them; and the
+    ids of those it does not know (deleted or protected: X names each in `errors` beside the data)."""
     found: dict[str, JsonObject] = {}
+    missing: list[str] = []
     own = {str(post.get("id")): post for other in backend.dataset.x_accounts for post in other.posts}
     for post in page:
         for reference in post.get("referenced_tweets", []):
@@ -185,7 +202,9 @@ def referenced_posts(account: XAccount, page: list[JsonObject], backend: XBacken
             target = account.referenced.get(ref_id) or own.get(ref_id)
             if target is not None:
                 found.setdefault(ref_id, target)
-    return list(found.values())
+            elif ref_id and ref_id not in missing:
+                missing.append(ref_id)
+    return list(found.values()), missing
 
 
 def _page_meta(meta: JsonObject, stream: str, offset: int, page_size: int, total: int) -> JsonObject:
@@ -197,38 +216,53 @@ def _page_meta(meta: JsonObject, stream: str, offset: int, page_size: int, total
 
 
 class XResponses:
-    """The X API v2 routes the pipeline uses, over the dataset's x/<handle>/ directories."""
+    """The X API v2 routes the pipeline uses, over the dataset's x/<handle>/ directories: every request signed
+    by an app and user the dataset knows, counted against that user's 15-minute window, and billed."""
 
-    def __init__(self, backend: XBackend) -> None:
+    def __init__(
+        self, backend: XBackend, verifier: OAuthVerifier, ledger: Ledger, limits: XRateLimits | None = None
+    ) -> None:
         self.backend = backend
+        self.verifier = verifier
+        self.ledger = ledger
+        self.limits = limits or XRateLimits()
+        self._headers = threading.local()
 
-    def authorize(self, request: ApiRequest, user_context: bool = False) -> None:
-        """OAuth 1.0a user context, an OAuth 2.0 user token or (where the endpoint allows it) an app-only
-        bearer token; `user_context` endpoints (`/2/users/me`) refuse the app-only one with a 403."""
-        scheme = request.authorization.split(" ", 1)[0]
-        if scheme not in ("OAuth", "Bearer"):
-            raise ApiError(unauthorized())
-        if user_context and scheme == "Bearer" and is_app_only(bearer_or_oauth_token(request.authorization)):
-            raise ApiError(unsupported_authentication())
+    def authorize(self, request: ApiRequest, route: str) -> UserContext:
+        """The signed user context, once the user's window for `route` still has a request left."""
+        context = self.verifier.user_context(request)
+        allowed, headers = self.limits.take(route, context.user_id)
+        self._headers.value = headers
+        if not allowed:
+            reply = too_many_requests()
+            reply.headers.update(headers)
+            raise ApiError(reply)
+        return context
 
-    def authenticated_account(self, request: ApiRequest) -> XAccount:
-        """The account whose user context the request's token stands for (see XBackend.account_for_token)."""
-        account = self.backend.account_for_token(bearer_or_oauth_token(request.authorization))
-        if account is None:
-            raise ApiError(unauthorized())
-        return account
+    def rate_limit_headers(self) -> dict[str, str]:
+        """The `x-rate-limit-*` headers of the request this thread is answering ({} before it was counted)."""
+        headers: dict[str, str] = getattr(self._headers, "value", {})
+        self._headers.value = {}
+        return headers
+
+    def bill(self, route: str, context: UserContext, path_id: str | None, items: list[JsonObject]) -> None:
+        ids = [str(item.get("id")) for item in items]
+        self.ledger.bill_x(route, context.user_id, context.app.owner_id, path_id, ids)
 
     def serve_me(self, request: ApiRequest) -> Reply:
-        self.authorize(request, user_context=True)
+        context = self.authorize(request, "x.me")
         query = XQuery(request.query, X_USER_PARAMS)
         user_fields = query.choices("user.fields", X_USER_FIELDS)
         query.choices("expansions", X_USER_EXPANSIONS)
         query.raise_if_invalid()
-        account = self.authenticated_account(request)
-        return json_reply(200, {"data": select_user(account.user, user_fields)})
+        user = self.backend.users.get(context.user_id)
+        if user is None:
+            raise ApiError(unauthorized())
+        self.bill("x.me", context, None, [user])
+        return json_reply(200, {"data": select_user(user, user_fields)})
 
     def serve_user(self, request: ApiRequest, user_id: str) -> Reply:
-        self.authorize(request)
+        context = self.authorize(request, "x.user")
         query = XQuery(request.query, X_USER_PARAMS)
         query.path_id(user_id)
         user_fields = query.choices("user.fields", X_USER_FIELDS)
@@ -237,10 +271,11 @@ class XResponses:
         user = self.backend.users.get(user_id)
         if user is None:
             return x_user_not_found(user_id)
+        self.bill("x.user", context, None, [user])
         return json_reply(200, {"data": select_user(user, user_fields)})
 
     def serve_user_by_username(self, request: ApiRequest, username: str) -> Reply:
-        self.authorize(request)
+        context = self.authorize(request, "x.user")
         query = XQuery(request.query, X_USER_PARAMS)
         if not X_USERNAME.match(username):
             query.problems.append(
@@ -256,11 +291,12 @@ class XResponses:
         user = self.backend.users_by_username.get(username.lower())
         if user is None:
             return x_user_not_found(username, "username")
+        self.bill("x.user", context, None, [user])
         return json_reply(200, {"data": select_user(user, user_fields)})
 
     def serve_users_lookup(self, request: ApiRequest, parameter: str) -> Reply:
         """`/2/users?ids=` and `/2/users/by?usernames=`: up to 100 users, unknown ones as errors."""
-        self.authorize(request)
+        context = self.authorize(request, "x.user")
         query = XQuery(request.query, X_USER_PARAMS | {parameter})
         values = [value for value in request.query.get(parameter, "").split(",") if value]
         if not 1 <= len(values) <= 100:
@@ -286,13 +322,14 @@ class XResponses:
                 errors.append(x_not_found_error(value, parameter))
             else:
                 found.append(select_user(user, user_fields))
+        self.bill("x.user", context, None, found)
         body: JsonObject = {"data": found} if found else {}
         if errors:
             body["errors"] = errors
         return json_reply(200, body)
 
     def serve_tweets(self, request: ApiRequest, user_id: str) -> Reply:
-        self.authorize(request)
+        context = self.authorize(request, "x.tweets")
         query = XQuery(request.query, X_TWEETS_PARAMS)
         query.path_id(user_id)
         page_size = query.integer("max_results", 5, 100, 10)
@@ -328,7 +365,9 @@ class XResponses:
         wants_referenced = bool(
             expansions & {"referenced_tweets.id", "referenced_tweets.id.attachments.media_keys"}
         )
-        referenced = referenced_posts(account, page, self.backend) if account and wants_referenced else []
+        referenced, unreturnable = (
+            referenced_posts(account, page, self.backend) if account and wants_referenced else ([], [])
+        )
         if referenced:
             includes["tweets"] = [select_post(post, post_fields, set()) for post in referenced]
         media_of = [post for post in page] if "attachments.media_keys" in expansions else []
@@ -351,6 +390,10 @@ class XResponses:
             includes["users"] = [select_user(owner, user_fields)]
         if includes:
             body["includes"] = includes
+        if unreturnable:
+            # The page is answered; the posts X could not return are named beside it, as X does.
+            body["errors"] = [x_referenced_post_not_found(ref_id) for ref_id in unreturnable]
+        self.bill("x.tweets", context, user_id, page)
         meta: JsonObject = {
             "result_count": len(page),
             "newest_id": str(page[0]["id"]),
@@ -361,7 +404,7 @@ class XResponses:
 
     def serve_posts_lookup(self, request: ApiRequest) -> Reply:
         """`GET /2/tweets?ids=`: up to 100 posts by id, each missing one as a `resource-not-found` error."""
-        self.authorize(request)
+        context = self.authorize(request, "x.tweets_lookup")
         query = XQuery(request.query, X_POSTS_LOOKUP_PARAMS)
         values = [value for value in request.query.get("ids", "").split(",") if value]
         if not 1 <= len(values) <= 100:
@@ -400,6 +443,7 @@ class XResponses:
             if "attachments.media_keys" in expansions:
                 keys = post.get("attachments", {}).get("media_keys", [])
                 media += [select_media(account.media[k], media_fields) for k in keys if k in account.media]
+        self.bill("x.tweets_lookup", context, None, found)
         body: JsonObject = {"data": found} if found else {}
         if media:
             body["includes"] = {"media": media}
@@ -408,7 +452,7 @@ class XResponses:
         return json_reply(200, body)
 
     def serve_follows(self, request: ApiRequest, user_id: str, relation: str) -> Reply:
-        self.authorize(request)
+        context = self.authorize(request, f"x.{relation}")
         query = XQuery(request.query, X_FOLLOWS_PARAMS)
         query.path_id(user_id)
         page_size = query.integer("max_results", 1, 1000, 100)
@@ -428,4 +472,5 @@ class XResponses:
         if not page:
             return json_reply(200, {"meta": {"result_count": 0}})
         meta = _page_meta({"result_count": len(page)}, stream, offset, page_size, len(users))
+        self.bill(f"x.{relation}", context, user_id, page)
         return json_reply(200, {"data": [select_user(user, user_fields) for user in page], "meta": meta})

@@ -170,6 +170,18 @@ def rate_limit_exceeded() -> Reply:
     )
 
 
+def key_invalid() -> Reply:
+    return google_error(400, "badRequest", "API key not valid. Please pass a valid API key.")
+
+
+def rate_limit_exceeded_403() -> Reply:
+    """The per-user or per-project burst limit, as the YouTube errors reference lists it: 403 `rateLimitExceeded`
+    (a retry after a wait succeeds, unlike `quotaExceeded`)."""
+    return google_error(
+        403, "rateLimitExceeded", "The request cannot be completed because you have exceeded your rate limit."
+    )
+
+
 def quota_exceeded() -> Reply:
     return google_error(
         403,

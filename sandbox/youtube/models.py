@@ -51,14 +51,8 @@ class YouTubeBackend:
     def video(self, video_id: str) -> tuple[YouTubeChannel, JsonObject] | None:
         return self.dataset.video(video_id)
 
-    def channel_for_token(self, token: str) -> YouTubeChannel | None:
-        """A sandbox token may name the channel it stands for ("<channel id>" or "<channel id>-<anything>";
-        channel ids contain "-" themselves, so the id is matched as a prefix). Any other token stands for
-        the first channel configured in school.toml."""
-        for channel in self.channels:
-            if token == channel.channel_id or token.startswith(channel.channel_id + "-"):
-                return channel
-        return self.channels[0] if self.channels else None
+    def channel_of_thread(self, thread: JsonObject) -> YouTubeChannel | None:
+        return next((c for c in self.channels if any(t is thread for t in c.threads)), None)
 
 
 def playlist_item(channel: YouTubeChannel, video: JsonObject, position: int) -> JsonObject:

@@ -3,9 +3,10 @@ of its parameters (read from the discovery
 document google-api-python-client ships, as moto reads a service's own description), the access tokens the
 sandbox's token endpoint issued with their scopes, and refresh tokens that were revoked.
 
-A token the token endpoint never issued (the bare sandbox tokens of tests and offline runs) stands for an owner
-who granted every scope the app asks for. A refresh is granted the scopes it asks for (google-auth sends the
-scopes stored with the token), so a token file saved with `youtube.readonly` only yields a read-only token."""
+An access token stands for the channel and scopes of the sign-in it came from (the dataset's, `sandbox.json` or
+derived: sandbox/credentials.py); any other is refused. A refresh is granted the scopes it asks for, never more
+than the sign-in holds (google-auth sends the scopes stored with the token), so a token file saved with
+`youtube.readonly` only yields a read-only token."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import json
 import threading
 from urllib.parse import parse_qs
 
+from sandbox.credentials import SandboxAccess
 from sandbox.http import GOOGLE_JSON, JsonObject, Reply, json_reply
 
 YOUTUBE_SCOPE_PREFIX = "https://www.googleapis.com/auth/"
@@ -48,16 +50,29 @@ def all_youtube_scopes() -> frozenset[str]:
 
 
 class TokenRegistry:
-    """Access tokens issued by the sandbox's token endpoint, and whether refreshing is still allowed."""
+    """Google's side of the owners' sign-ins: the access tokens the dataset declares and those the token
+    endpoint issued, each with its channel and scopes; refresh tokens the dataset knows; and whether refreshing
+    was revoked. A token it does not know is refused (401), as Google refuses it."""
 
-    def __init__(self) -> None:
+    def __init__(self, access: SandboxAccess | None = None) -> None:
         self._lock = threading.Lock()
-        self._issued: dict[str, frozenset[str]] = {}
+        self.access = access or SandboxAccess()
+        self._issued: dict[str, tuple[str, frozenset[str]]] = {}
         self._revoked = False
 
-    def scopes_of(self, access_token: str) -> frozenset[str]:
+    def use(self, access: SandboxAccess) -> None:
+        """The dataset's declared sign-ins (the server reads them when it starts)."""
         with self._lock:
-            return self._issued.get(access_token, all_youtube_scopes())
+            self.access = access
+
+    def grant(self, access_token: str) -> tuple[str, frozenset[str]] | None:
+        """(channel id, scopes) an access token stands for; None: Google never issued it."""
+        with self._lock:
+            issued = self._issued.get(access_token)
+            if issued is not None:
+                return issued
+            declared = self.access.by_access_token(access_token)
+        return None if declared is None else (declared.channel_id, frozenset(declared.scopes))
 
     def revoke(self) -> None:
         """From now on every refresh is refused with `invalid_grant` (expired or revoked refresh token)."""
@@ -72,16 +87,18 @@ class TokenRegistry:
         if not form.get("client_id"):
             return token_error("invalid_client", "The OAuth client was not found.", 401)
         with self._lock:
-            if self._revoked:
+            sign_in = self.access.by_refresh_token(form["refresh_token"])
+            if self._revoked or sign_in is None:
                 return invalid_grant()
-            known = all_youtube_scopes()
-            asked = frozenset(form.get("scope", "").split()) or known
-            if not asked <= known:
+            granted = frozenset(sign_in.scopes)
+            asked = frozenset(form.get("scope", "").split()) or granted
+            if not asked <= granted:
+                # A refresh cannot widen what the owner consented to: that needs a new sign-in.
                 return token_error(
-                    "invalid_scope", f"Some requested scopes were invalid: {sorted(asked - known)}"
+                    "invalid_scope", f"Some requested scopes were invalid: {sorted(asked - granted)}"
                 )
-            access_token = f"{form['refresh_token']}.access{len(self._issued) + 1}"
-            self._issued[access_token] = asked
+            access_token = f"ya29.sbx-{len(self._issued) + 1}-{sign_in.refresh_token[-12:]}"
+            self._issued[access_token] = (sign_in.channel_id, asked)
         return json_reply(
             200,
             {

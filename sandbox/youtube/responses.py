@@ -3,9 +3,13 @@ them (the first problem answers), resources rendered with the parts asked for, p
 
 from __future__ import annotations
 
+import random
 import re
+import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+from sandbox.credentials import SandboxAccess
 from sandbox.http import (
     GOOGLE_JSON,
     ApiError,
@@ -18,6 +22,7 @@ from sandbox.http import (
     etag_of,
     json_reply,
 )
+from sandbox.ledger import Ledger
 from sandbox.youtube import exceptions as errors
 from sandbox.youtube.models import YouTubeBackend, YouTubeChannel
 from sandbox.youtube.oauth import TokenRegistry, method_scopes, parameter_bounds
@@ -167,34 +172,85 @@ def list_reply(
     return json_reply(200, body, GOOGLE_JSON)
 
 
-class YouTubeResponses:
-    """The YouTube Data API v3 list calls the pipeline uses, over the dataset's youtube/<channel>/ directories."""
+@dataclass(frozen=True)
+class Caller:
+    """Who a YouTube call comes from: an owner's OAuth token (`channel_id` is the channel it signed in as) or an
+    API key (no channel)."""
 
-    def __init__(self, backend: YouTubeBackend, tokens: TokenRegistry | None = None) -> None:
+    channel_id: str | None
+
+    @property
+    def signed_in(self) -> bool:
+        return self.channel_id is not None
+
+
+class YouTubeResponses:
+    """The YouTube Data API v3 list calls the pipeline uses, over the dataset's youtube/<channel>/ directories.
+
+    Every call comes from a token or API key the dataset knows and spends a unit of the project's daily quota;
+    `mine` and `mySubscribers` answer for the channel the token signed in as."""
+
+    def __init__(
+        self,
+        backend: YouTubeBackend,
+        tokens: TokenRegistry | None = None,
+        access: SandboxAccess | None = None,
+        ledger: Ledger | None = None,
+        seed: int | None = None,
+    ) -> None:
         self.backend = backend
         self.tokens = tokens or TokenRegistry()
+        self.access = access or self.tokens.access
+        self.ledger = ledger or Ledger(self.access.daily_quota, self.access.project)
+        # Subscribers come "in no particular order": a different order every time the sandbox starts.
+        self._rng = random.Random(seed)
+        self._orders: dict[str, list[JsonObject]] = {}
+        self._orders_lock = threading.Lock()
 
-    def authorize(self, request: ApiRequest, resource: str) -> bool:
-        """True when the caller holds an OAuth token (stands for the channel owner); an API key is enough else.
-        A token must carry one of the scopes the discovery document lists for `youtube.<resource>.list`."""
+    def authorize(self, request: ApiRequest, resource: str) -> Caller:
+        """An owner's token the dataset knows, holding one of the scopes the discovery document lists for
+        `youtube.<resource>.list`, or a known API key; the call then spends one unit of the project's quota."""
         if request.authorization:
             token = bearer_or_oauth_token(request.authorization)
             if not request.authorization.startswith("Bearer ") or not token:
                 raise ApiError(errors.auth_error())
-            if not self.tokens.scopes_of(token) & method_scopes(resource):
+            grant = self.tokens.grant(token)
+            if grant is None:
+                raise ApiError(errors.invalid_credentials())
+            self._spend(resource)
+            channel_id, scopes = grant
+            if not scopes & method_scopes(resource):
                 raise ApiError(errors.insufficient_permissions(YT_SERVICE_METHODS[resource]))
-            return True
-        if not request.query.get("key"):
+            return Caller(channel_id)
+        key = request.query.get("key")
+        if not key:
             raise ApiError(errors.unregistered_caller())
-        return False
+        if key not in self.access.api_keys:
+            raise ApiError(errors.key_invalid())
+        self._spend(resource)
+        return Caller(None)
 
-    def owned_channel(self, request: ApiRequest, owner: bool, parameter: str) -> YouTubeChannel | None:
-        if not owner:
+    def _spend(self, resource: str) -> None:
+        if not self.ledger.spend_quota(f"yt.{resource}"):
+            raise ApiError(errors.quota_exceeded())
+
+    def owned_channel(self, caller: Caller, parameter: str) -> YouTubeChannel | None:
+        if not caller.signed_in:
             raise ApiError(errors.authorization_required(parameter))
-        return self.backend.channel_for_token(bearer_or_oauth_token(request.authorization))
+        return self.backend.channel(str(caller.channel_id))
+
+    def subscribers_seen(self, channel: YouTubeChannel) -> list[JsonObject]:
+        """What `mySubscribers` lists: public subscriptions only (the dataset's), in an order of this start,
+        at most the cap YouTube applies."""
+        with self._orders_lock:
+            if channel.channel_id not in self._orders:
+                shuffled = list(channel.subscribers)
+                self._rng.shuffle(shuffled)
+                self._orders[channel.channel_id] = shuffled
+            return self._orders[channel.channel_id][: self.access.subscriber_cap]
 
     def serve_channels(self, request: ApiRequest) -> Reply:
-        owner = self.authorize(request, "channels")
+        caller = self.authorize(request, "channels")
         parts = _yt_parts(request, YT_CHANNEL_PARTS)
         page_size = _yt_max_results(request, "channels", 5)
         chosen = _yt_filter(
@@ -202,7 +258,7 @@ class YouTubeResponses:
         )
         channels: list[YouTubeChannel] = []
         if chosen == "mine":
-            mine = self.owned_channel(request, owner, "mine")
+            mine = self.owned_channel(caller, "mine")
             channels = [mine] if mine else []
         elif chosen == "id":
             wanted = _yt_ids(request, "id")
@@ -256,17 +312,25 @@ class YouTubeResponses:
         return list_reply("youtube#videoListResponse", items, len(items), len(items))
 
     def serve_subscriptions(self, request: ApiRequest) -> Reply:
-        owner = self.authorize(request, "subscriptions")
+        caller = self.authorize(request, "subscriptions")
         parts = _yt_parts(request, YT_SUBSCRIPTION_PARTS)
         page_size = _yt_max_results(request, "subscriptions", 5)
         chosen = _yt_filter(request, ["channelId", "id", "mine", "myRecentSubscribers", "mySubscribers"])
         subscriptions: list[JsonObject] = []
-        if chosen in ("mySubscribers", "myRecentSubscribers"):
-            channel = self.owned_channel(request, owner, chosen)
-            subscriptions = channel.subscribers if channel else []
+        if chosen == "mySubscribers":
+            channel = self.owned_channel(caller, chosen)
+            subscriptions = self.subscribers_seen(channel) if channel else []
+        elif chosen == "myRecentSubscribers":
+            channel = self.owned_channel(caller, chosen)
+            newest = sorted(
+                channel.subscribers if channel else [],
+                key=lambda s: str((s.get("snippet") or {}).get("publishedAt", "")),
+                reverse=True,
+            )
+            subscriptions = newest[: self.access.subscriber_cap]
         elif chosen == "mine":
             # The dataset holds who subscribes to the school, not whom the school subscribes to.
-            self.owned_channel(request, owner, "mine")
+            self.owned_channel(caller, "mine")
         elif chosen == "id":
             wanted = set(_yt_ids(request, "id"))
             subscriptions = [s for c in self.backend.channels for s in c.subscribers if s.get("id") in wanted]
@@ -283,7 +347,7 @@ class YouTubeResponses:
         )
 
     def serve_comment_threads(self, request: ApiRequest) -> Reply:
-        owner = self.authorize(request, "commentThreads")
+        caller = self.authorize(request, "commentThreads")
         parts = _yt_parts(request, YT_COMMENT_THREAD_PARTS)
         page_size = _yt_max_results(request, "commentThreads", 20)
         chosen = _yt_filter(request, ["allThreadsRelatedToChannelId", "channelId", "id", "videoId"])
@@ -314,19 +378,21 @@ class YouTubeResponses:
             if chosen == "channelId":
                 # Deprecated: only discussion threads about the channel itself, not about its videos.
                 threads = [t for t in threads if not t.get("snippet", {}).get("videoId")]
+        is_owner = owning is not None and caller.channel_id == owning.channel_id
         if moderation != "published":
             # Held and spam comments are the channel owner's to see, with the owner's own token.
-            if not owner:
+            if not caller.signed_in:
                 raise ApiError(errors.authorization_required("moderationStatus"))
-            token_channel = self.backend.channel_for_token(bearer_or_oauth_token(request.authorization))
-            if owning is None or token_channel is None or token_channel.channel_id != owning.channel_id:
+            if not is_owner:
                 raise ApiError(errors.moderation_forbidden())
         if chosen != "id":
-            threads = [t for t in threads if thread_moderation(t) == moderation]
+            threads = [t for t in threads if listed_under(t, moderation)]
         page, next_token, prev_token = _yt_page(
             threads, page_size, request, f"commentThreads:{chosen}:{value}:{moderation}"
         )
-        rendered = [render_thread(item, parts) for item in page]
+        # The owner sees every comment's moderation state (not through the id filter); others published ones only.
+        show_states = is_owner and chosen != "id"
+        rendered = [render_thread(item, parts, show_states) for item in page]
         return list_reply(
             "youtube#commentThreadListResponse", rendered, len(threads), page_size, next_token, prev_token
         )
@@ -338,7 +404,7 @@ class YouTubeResponses:
 
     def serve_comments(self, request: ApiRequest) -> Reply:
         """comments.list: the replies of one thread (`parentId`) or comments by id."""
-        self.authorize(request, "comments")
+        caller = self.authorize(request, "comments")
         parts = _yt_parts(request, YT_COMMENT_PARTS)
         page_size = _yt_max_results(request, "comments", 20)
         chosen = _yt_filter(request, ["id", "parentId"])
@@ -349,7 +415,9 @@ class YouTubeResponses:
             parent = next((t for t in threads if _top_comment_id(t) == value or t.get("id") == value), None)
             if parent is None:
                 raise ApiError(errors.comment_not_found("parentId"))
-            comments = thread_replies(parent)
+            owner = self.backend.channel_of_thread(parent)
+            is_owner = owner is not None and caller.channel_id == owner.channel_id
+            comments = [with_state(c, is_owner) for c in thread_replies(parent) if is_owner or published(c)]
         else:
             wanted = set(value.split(","))
             everything = [c for t in threads for c in [t.get("snippet", {}).get("topLevelComment", {})]]
@@ -366,9 +434,37 @@ def _top_comment_id(thread: JsonObject) -> str:
     return str(thread.get("snippet", {}).get("topLevelComment", {}).get("id", ""))
 
 
+def comment_state(comment: JsonObject) -> str:
+    return str((comment.get("snippet") or {}).get("moderationStatus") or "published")
+
+
+def published(comment: JsonObject) -> bool:
+    return comment_state(comment) == "published"
+
+
 def thread_moderation(thread: JsonObject) -> str:
-    snippet = thread.get("snippet", {}).get("topLevelComment", {}).get("snippet", {})
-    return str(snippet.get("moderationStatus") or "published")
+    return comment_state(thread.get("snippet", {}).get("topLevelComment", {}))
+
+
+def listed_under(thread: JsonObject, moderation: str) -> bool:
+    """Whether `commentThreads.list(moderationStatus=...)` returns the thread: `published` when its top-level
+    comment is published; `heldForReview` and `likelySpam` when the top-level comment **or at least one reply**
+    is in that state, so one thread can come back under two states (the YouTube reference says so)."""
+    if moderation == "published":
+        return thread_moderation(thread) == "published"
+    return thread_moderation(thread) == moderation or any(
+        comment_state(reply) == moderation for reply in thread_replies(thread)
+    )
+
+
+def with_state(comment: JsonObject, shown: bool) -> JsonObject:
+    """A comment as rendered: with its `moderationStatus` for the owner, without it for anyone else."""
+    snippet = dict(comment.get("snippet") or {})
+    if shown:
+        snippet["moderationStatus"] = comment_state(comment)
+    else:
+        snippet.pop("moderationStatus", None)
+    return {**comment, "snippet": snippet}
 
 
 def thread_replies(thread: JsonObject) -> list[JsonObject]:
@@ -376,12 +472,17 @@ def thread_replies(thread: JsonObject) -> list[JsonObject]:
     return [reply for reply in replies if isinstance(reply, dict)]
 
 
-def render_thread(thread: JsonObject, parts: Iterable[str]) -> JsonObject:
+def render_thread(thread: JsonObject, parts: Iterable[str], owner: bool = False) -> JsonObject:
     """A commentThread with the parts asked for; `replies` carries at most a few replies, as YouTube's does,
-    and only when the thread has any."""
+    and only when the thread has any. The owner sees every comment with its state; anyone else the published."""
     parts = list(parts)
-    rendered = render_resource(thread, [part for part in parts if part != "replies"], "youtube#commentThread")
-    replies = thread_replies(thread)
+    snippet = dict(thread.get("snippet") or {})
+    if "topLevelComment" in snippet:
+        snippet["topLevelComment"] = with_state(snippet["topLevelComment"], owner)
+    rendered = render_resource(
+        {**thread, "snippet": snippet}, [p for p in parts if p != "replies"], "youtube#commentThread"
+    )
+    replies = [with_state(r, owner) for r in thread_replies(thread) if owner or published(r)]
     if "replies" in parts and replies:
         rendered["replies"] = {"comments": replies[:YT_EMBEDDED_REPLIES]}
     return rendered

@@ -56,17 +56,22 @@ def _thread(top: dict[str, Any], replies: list[dict[str, Any]]) -> dict[str, Any
     return thread
 
 
-def _declare_pupil_channel(root: Path) -> None:
+def declare_handle(root: Path, pupil_id: str, handle: str) -> None:
+    """The pupil's `known_handles` in pupils.csv, as the school recorded it (`youtube:UC...`, `x:@name`)."""
     path = root / "registers" / "pupils.csv"
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    with path.open(newline="", encoding="utf-8") as handle_file:
+        rows = list(csv.DictReader(handle_file))
     for row in rows:
-        if row["pupil_id"] == PUPIL_ID:
-            row["known_handles"] = f"youtube:{PUPIL_CHANNEL}"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        if row["pupil_id"] == pupil_id:
+            row["known_handles"] = handle
+    with path.open("w", newline="", encoding="utf-8") as handle_file:
+        writer = csv.DictWriter(handle_file, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+
+
+def _declare_pupil_channel(root: Path) -> None:
+    declare_handle(root, PUPIL_ID, f"youtube:{PUPIL_CHANNEL}")
 
 
 def add_pupil_replies_and_held_comment(root: Path) -> Path:

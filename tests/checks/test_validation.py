@@ -263,7 +263,7 @@ PLANTED: list[tuple[str, Planter, str, str | None, bool]] = [
     ("yt_subscribers", lambda f: with_row(f), "expect_column_values_to_be_unique", "channel_id", True),
     ("yt_subscribers", lambda f: with_row(f, channel_id="UCshort"), "expect_column_values_to_match_regex", "channel_id", True),
     ("yt_comments", lambda f: with_row(f), "expect_column_values_to_be_unique", "thread_id", True),
-    ("yt_comments", lambda f: with_row(f, thread_id="Ugx3", video_id=None), "expect_column_values_to_not_be_null", "video_id", True),
+    ("yt_comments", lambda f: with_row(f, thread_id="Ugx3", video_id=None), "expect_column_values_to_not_be_null", "video_id", False),
 ]  # fmt: skip
 
 

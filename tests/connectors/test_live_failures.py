@@ -27,6 +27,7 @@ from connectors.errors import (
 from connectors.media import MediaFetcher
 from connectors.paging import RetryPolicy, Snapshot
 from connectors.x import XCredentials
+from connectors.x_cost import XPrices, estimate_cost, guard_cost
 from connectors.youtube import YouTubeCredentials
 from sandbox.server import Fault, FaultPlan, SandboxServer
 from tests.builders.moderation import (
@@ -38,10 +39,8 @@ from tests.builders.moderation import (
     add_quoted_post_with_image,
     add_replies_and_held_comments,
 )
+from tests.builders.sandbox_clients import owner_sign_in, x_keys
 from tests.builders.tiny_dataset import CHANNEL_ID, X_ACCOUNT_ID, build_tiny_dataset
-
-X_KEYS = XCredentials("consumer", "consumer-secret", f"{X_ACCOUNT_ID}-token", "token-secret")
-YT_OWNER = YouTubeCredentials(sandbox_token=f"{CHANNEL_ID}-owner-token")
 
 
 class Sleeps:
@@ -81,7 +80,7 @@ def policy(sleeps: Sleeps, **overrides: float) -> RetryPolicy:
 
 
 def x_streams(server: SandboxServer, retry: RetryPolicy) -> list[Snapshot]:
-    client = xapi.make_x_client(X_KEYS, base_url=server.url)
+    client = xapi.make_x_client(XCredentials(**x_keys(server)), base_url=server.url)
     return [
         xapi.account_snapshot(client, X_ACCOUNT_ID, retry),
         xapi.collect("followers", X_ACCOUNT_ID, xapi.iter_followers(client, X_ACCOUNT_ID, retry)),
@@ -91,8 +90,9 @@ def x_streams(server: SandboxServer, retry: RetryPolicy) -> list[Snapshot]:
 
 
 def yt_streams(
-    server: SandboxServer, retry: RetryPolicy, credentials: YouTubeCredentials = YT_OWNER
+    server: SandboxServer, retry: RetryPolicy, credentials: YouTubeCredentials | None = None
 ) -> list[Snapshot]:
+    credentials = credentials or YouTubeCredentials(oauth_credentials=owner_sign_in(server))
     youtube = ytapi.make_youtube_client(credentials, base_url=server.url)
     return ytapi.channel_streams(youtube, CHANNEL_ID, retry)
 
@@ -120,6 +120,59 @@ def test_a_connection_dropped_twice_on_youtube_reads_what_a_clean_run_reads(serv
     sleeps = Sleeps()
     assert contents(yt_streams(serve(Fault(route, "drop-mid-body", times=2)), policy(sleeps))) == clean
     assert len(sleeps.waits) == 2
+
+
+@pytest.mark.parametrize(
+    ("route", "kind"),
+    [
+        ("yt.commentThreads", "403-rate-limit"),
+        ("yt.subscriptions", "503-cut"),
+        ("yt.channels", "403-rate-limit"),
+    ],
+)
+def test_a_burst_limit_or_a_cut_503_on_youtube_reads_what_a_clean_run_reads(
+    serve, route: str, kind: str
+) -> None:
+    """Google's 403 `rateLimitExceeded` (unlike `quotaExceeded`, waiting helps) and a 503 whose body is not JSON
+    are retried; the data equal a clean read's."""
+    clean = contents(yt_streams(serve(), policy(Sleeps())))
+    sleeps = Sleeps()
+    faulty = serve(Fault(route, kind, times=2))
+    assert contents(yt_streams(faulty, policy(sleeps))) == clean
+    assert len(sleeps.waits) == 2
+    assert [r.status for r in faulty.requests if r.route == route][:2] == [
+        403 if kind.startswith("403") else 503
+    ] * 2
+
+
+def test_a_cut_503_on_x_reads_what_a_clean_run_reads(serve) -> None:
+    clean = contents(x_streams(serve(), policy(Sleeps())))
+    sleeps = Sleeps()
+    assert contents(x_streams(serve(Fault("x.followers", "503-cut", times=2)), policy(sleeps))) == clean
+    assert len(sleeps.waits) == 2
+
+
+def test_an_invalid_page_token_fails_that_stream_only_and_says_so(serve) -> None:
+    """A 400 `invalidPageToken` is not retried (the same token gets the same answer): that stream is recorded as
+    not read, with why and what to do, and every other stream of the channel is read."""
+    server = serve(Fault("yt.subscriptions", "400-page-token", times=-1))
+    youtube = ytapi.make_youtube_client(
+        YouTubeCredentials(oauth_credentials=owner_sign_in(server)), server.url
+    )
+    reads = streams.StreamReads("youtube", CHANNEL_ID)
+    sleeps = Sleeps()
+    ytapi.channel_streams(youtube, CHANNEL_ID, policy(sleeps), reads=reads)
+    (failure,) = reads.failures
+    assert (failure.stream, failure.status) == ("subscribers", "failed")
+    assert "400 invalidPageToken" in failure.reason and "run again" in failure.reason
+    assert {s.stream for s in reads.snapshots} == {
+        "channel",
+        "uploads",
+        "videos",
+        "comments",
+        "comment_replies",
+    }
+    assert sleeps.waits == [] and sum(r.route == "yt.subscriptions" for r in server.requests) == 1
 
 
 def test_a_media_download_dropped_twice_gets_the_whole_image(serve, dataset: Path) -> None:
@@ -186,9 +239,12 @@ def test_a_token_without_force_ssl_says_which_scope_and_how(serve) -> None:
 
 
 def test_a_video_gone_before_its_comments_are_read_is_skipped(serve) -> None:
-    snapshots = yt_streams(serve(Fault("yt.commentThreads", "404-gone", times=-1)), policy(Sleeps()))
-    comments = next(s for s in snapshots if s.stream == "comments")
-    assert comments.items == []
+    # Read by its id, as a channel with one commentable video is (several are read channel-wide at once).
+    server = serve(Fault("yt.commentThreads", "404-gone", times=-1))
+    youtube = ytapi.make_youtube_client(
+        YouTubeCredentials(oauth_credentials=owner_sign_in(server)), server.url
+    )
+    assert list(ytapi.iter_comment_threads(youtube, CHANNEL_ID, "SportsDay01", policy(Sleeps()))) == []
 
 
 def test_every_connector_failure_names_its_platform_and_stream() -> None:
@@ -234,10 +290,13 @@ def test_what_counting_unseen_subscribers_needs_is_read(serve) -> None:
 
 def test_a_run_above_the_cost_cap_is_refused_before_paging(serve) -> None:
     server = serve()
-    client = xapi.make_x_client(X_KEYS, base_url=server.url)
+    client = xapi.make_x_client(XCredentials(**x_keys(server)), base_url=server.url)
     account = xapi.account_snapshot(client, X_ACCOUNT_ID, policy(Sleeps()))
-    estimate = xapi.estimate_cost(account, since_id=None)
-    assert estimate.usd == pytest.approx(estimate.items * 0.001)
+    owned = estimate_cost(account, since_id=None, prices=XPrices(app_owned=True))
+    assert owned.usd == pytest.approx(0.010 + (owned.items - 1) * 0.001)
+    foreign = estimate_cost(account, since_id=None, prices=XPrices(app_owned=False), looked_up=3)
+    followed = foreign.followers + foreign.following
+    assert foreign.usd == pytest.approx(0.010 + followed * 0.010 + foreign.posts * 0.005 + 3 * 0.005)
     with pytest.raises(CostCapExceeded, match=r"max_x_cost_per_run = \$0\.00"):
-        xapi.guard_cost(account, None, max_usd=0.0)
-    assert xapi.guard_cost(account, None, max_usd=10.0) == estimate
+        guard_cost(owned, max_usd=0.0)
+    assert guard_cost(owned, max_usd=10.0) == owned

@@ -249,3 +249,69 @@ def test_only_the_latest_version_of_an_edited_post_is_read(tmp_path: Path) -> No
     posts = {p["id"]: p for p in contents.pages[0].items}
     assert set(posts) == {"8002", "8003"}
     assert posts["8002"]["edit_history_tweet_ids"] == ["8001", "8002"]
+
+
+def test_a_partial_archive_is_refused(tmp_path: Path) -> None:
+    manifest = b'window.__THAR_CONFIG = {"archiveInfo": {"isPartialArchive": true}, "dataTypes": {}}'
+    path = make_zip(
+        tmp_path / "partial.zip",
+        {
+            "data/account.js": account_js(),
+            "data/tweets.js": js("tweets", [{"tweet": tweet("1001")}]),
+            "data/manifest.js": manifest,
+        },
+    )
+    with pytest.raises(ArchiveRefused, match="isPartialArchive"):
+        read(path)
+
+
+def test_long_posts_get_their_whole_text_and_deleted_posts_are_listed(tmp_path: Path) -> None:
+    whole = "Our Year 6 leavers' assembly was wonderful. " * 8 + "Thank you Eleanor Brown!"
+    cut = whole[:270] + "… https://t.co/abcdef"
+    by_id = "Spring fair " * 30 + "raffle winner Alfie Price"
+    notes = [
+        # Matched by its text and time (X documents no key joining a note to its post).
+        {
+            "noteTweet": {
+                "noteTweetId": "77001",
+                "createdAt": "2018-10-10T20:19:30.000Z",
+                "core": {"text": whole},
+            }
+        },
+        # Matched by id where the note carries its post's.
+        {
+            "noteTweet": {
+                "noteTweetId": "1003",
+                "createdAt": "2018-10-10T20:19:24.000Z",
+                "core": {"text": by_id},
+            }
+        },
+        # Matches nothing: counted, left out.
+        {
+            "noteTweet": {
+                "noteTweetId": "77002",
+                "createdAt": "2020-01-01T00:00:00.000Z",
+                "core": {"text": "x " * 200},
+            }
+        },
+    ]
+    deleted = [{"tweet": {**tweet("999"), "deleted_at": "Mon Nov 02 10:00:00 +0000 2026"}}]
+    path = make_zip(
+        tmp_path / "long.zip",
+        {
+            "data/account.js": account_js(),
+            "data/tweets.js": js(
+                "tweets", [{"tweet": tweet("1002", cut)}, {"tweet": tweet("1003", by_id[:275])}]
+            ),
+            "data/note-tweet.js": js("note_tweet", notes),
+            "data/deleted-tweets.js": js("deleted_tweets", deleted),
+        },
+    )
+    contents, _ = read(path)
+    posts = {p["id"]: p for p in contents.pages[0].items}
+    assert posts["1002"]["note_tweet"]["text"] == whole
+    assert posts["1003"]["note_tweet"]["text"] == by_id
+    assert contents.unmatched_notes == 1
+    snapshot = contents.deleted_snapshot()
+    assert snapshot is not None and snapshot.stream == "deleted_posts"
+    assert [d["id"] for d in snapshot.items] == ["999"]

@@ -330,7 +330,7 @@ def test_non_object_payload_is_malformed(fake_time: FakeTime) -> None:
 
 def test_channel_snapshot_by_id(fake_time: FakeTime) -> None:
     youtube, http = youtube_with(listing([channel()], kind="channel"))
-    snapshot = ytapi.channel_snapshot(youtube, CHANNEL_ID, fake_time.policy())
+    snapshot = ytapi.channel_snapshot(youtube, CHANNEL_ID, fake_time.policy(), mine=False)
     assert snapshot.items == [channel()]
     assert ytapi.uploads_playlist_id(snapshot) == UPLOADS_ID
     ((path, params),) = sent(http)
@@ -420,10 +420,20 @@ def test_api_key_client_builds_offline_against_the_base_url() -> None:
     assert parse_qs(parts.query) == {"id": ["a,b"], "part": ["snippet"], "key": ["k"], "alt": ["json"]}
 
 
-def test_sandbox_token_client_targets_the_base_url() -> None:
-    youtube = ytapi.make_youtube_client(
-        YouTubeCredentials(sandbox_token="tok"), base_url="http://127.0.0.1:9"
+def test_oauth_client_targets_the_base_url_and_refreshes_there() -> None:
+    from google.oauth2.credentials import Credentials
+
+    sign_in = Credentials(
+        token="tok",
+        refresh_token="r",
+        client_id="c",
+        client_secret="s",
+        token_uri="https://oauth2.googleapis.com/token",
     )
+    youtube = ytapi.make_youtube_client(
+        YouTubeCredentials(oauth_credentials=sign_in), base_url="http://127.0.0.1:9"
+    )
+    assert youtube._http.credentials.token_uri == "http://127.0.0.1:9/token"
     assert (
         youtube.channels()
         .list(mine=True, part="id")
@@ -442,8 +452,6 @@ def test_no_credentials_is_an_auth_failure() -> None:
 
 
 def test_credentials_repr_hides_secrets() -> None:
-    creds = YouTubeCredentials(
-        oauth_credentials="refresh-SECRET", sandbox_token="tok-SECRET", api_key="key-SECRET"
-    )
+    creds = YouTubeCredentials(oauth_credentials="refresh-SECRET", api_key="key-SECRET")
     assert "SECRET" not in repr(creds)
     assert "SECRET" not in str([creds])

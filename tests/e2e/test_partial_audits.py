@@ -133,11 +133,15 @@ PLANS = {
         {("youtube", "subscribers")},
         {("youtube", "subscriber")},
     ),
-    # The channel is what uploads, videos and comments are read through: they are skipped, subscribers are not.
+    # The channel is the account check: unread, nothing else of the platform is read (subscribers of an unchecked
+    # sign-in could be another channel's), so every YouTube stream is skipped.
     "youtube-channel-503": (
         [{"route": "yt.channels", "kind": "503", "times": -1}],
-        {("youtube", s) for s in ("channel", "uploads", "videos", "comments", "comment_replies")},
-        {("youtube", k) for k in ("account", "video", "comment")},
+        {
+            ("youtube", s)
+            for s in ("channel", "uploads", "videos", "subscribers", "comments", "comment_replies")
+        },
+        {("youtube", k) for k in ("account", "video", "subscriber", "comment")},
     ),
 }
 

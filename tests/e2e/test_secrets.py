@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders.audits import Audit
+from tests.builders.tiny_dataset import CHANNEL_ID, X_ACCOUNT_ID, build_tiny_dataset
 from warehouse.snapshot import snapshot_path
 
 AS_OF = "2026-11-16"
@@ -67,7 +68,23 @@ def canary_run(tmp_path_factory: pytest.TempPathFactory, audit, prefect_api_url)
         f'[credentials]\nyoutube_secret_block = "{youtube_block}"\n'
         f'\n[warehouse]\nencryption_key_secret = "{key_block}"\n'
     )
-    return audit(toml=toml, env=X_ENV, as_of=AS_OF, root=tmp_path_factory.mktemp("canary"))
+    root = tmp_path_factory.mktemp("canary")
+    # The sandbox checks every signature and token: it must know the planted ones (sandbox.json), as X and Google
+    # know the school's real ones.
+    dataset = build_tiny_dataset(root / "school")
+    app = {"consumer_key": canary("ck"), "consumer_secret": canary("cs"), "owner_id": X_ACCOUNT_ID}
+    x_token = {"user_id": X_ACCOUNT_ID, "access_token": canary("at"), "access_token_secret": canary("ats")}
+    sign_in = {
+        "channel_id": CHANNEL_ID,
+        "refresh_token": canary("yt-refresh"),
+        "access_token": canary("yt-access"),
+    }
+    declared = {
+        "x": {"apps": [app], "tokens": [{**x_token, "consumer_key": canary("ck")}]},
+        "youtube": {"tokens": [sign_in], "api_keys": [canary("yk")]},
+    }
+    (dataset / "sandbox.json").write_text(json.dumps(declared), encoding="utf-8")
+    return audit(dataset, toml=toml, env=X_ENV, as_of=AS_OF, root=root)
 
 
 def test_the_run_used_the_planted_credentials(canary_run):

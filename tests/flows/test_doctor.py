@@ -128,15 +128,38 @@ def test_each_x_account_is_checked_with_its_own_credentials(dataset, tmp_path, s
     assert "[ok] X credentials for @TinyLanePrimary" in half.stdout
 
 
-def test_doctor_prints_the_estimated_weekly_x_cost(dataset, tmp_path, socialaudit_inprocess):
+def test_doctor_says_the_price_the_quota_and_the_proxy(dataset, tmp_path, socialaudit_inprocess):
     result = socialaudit_inprocess("doctor", "--sandbox", str(dataset), "--db", str(tmp_path / "w.duckdb"))
-    assert "one followers page read; estimated X cost per weekly run about $" in result.stdout
-    assert "token refreshed, channels.list and commentThreads.list answered" in result.stdout
+    assert "one followers page and one posts page read" in result.stdout
+    assert "x_app_owned_by_account = false): priced at $0.010 a follower and $0.005 a post" in result.stdout
+    assert "estimated X cost per weekly run about $" in result.stdout
+    assert "token refreshed, channels.list (mine) and commentThreads.list answered" in result.stdout
+    assert (
+        "expected quota per weekly run about 7 units of the Google Cloud project's 10,000 a day"
+        in result.stdout
+    )
+    assert "[ok] proxy: none set" in result.stdout
+    _append(dataset, "[api]\nx_app_owned_by_account = true")
+    owned = socialaudit_inprocess(
+        "doctor",
+        "--sandbox",
+        str(dataset),
+        "--db",
+        str(tmp_path / "w.duckdb"),
+        env={"HTTPS_PROXY": "http://user:secret@proxy.school.example:3128", "NO_PROXY": "127.0.0.1"},
+    )
+    assert "says the developer app belongs to @TinyLanePrimary" in owned.stdout
+    assert "[ok] proxy: X and YouTube calls go through proxy.school.example:3128" in owned.stdout
+    assert "secret" not in owned.stdout
 
 
 def test_a_read_only_youtube_token_is_refused_with_how_to_fix_it(dataset, tmp_path, socialaudit_inprocess):
     """The sign-in of a school that authorised the old youtube.readonly scope: the channel answers, the
     comments do not, and doctor says which scope is missing and which command fixes it."""
+    # The sandbox knows this sign-in, with the one scope it was granted (docs/contracts/dataset.md, sandbox.json).
+    sign_in = {"channel_id": CHANNEL_ID, "refresh_token": f"{CHANNEL_ID}-old-sign-in"}
+    sign_in["scopes"] = ["https://www.googleapis.com/auth/youtube.readonly"]  # type: ignore[assignment]
+    (dataset / "sandbox.json").write_text(json.dumps({"youtube": {"tokens": [sign_in]}}), encoding="utf-8")
     token = tmp_path / "secrets" / "youtube-token.json"
     token.parent.mkdir()
     token.write_text(

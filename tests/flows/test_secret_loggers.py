@@ -17,10 +17,12 @@ def canary(part: str) -> str:
 
 
 def test_header_logging_libraries_are_silenced_even_at_debug(tmp_path):
+    import contextlib
     import io
     import logging
 
     from connectors import x as xapi
+    from connectors.errors import AuthFailure
     from connectors.paging import RetryPolicy
     from flows.weekly_audit import SECRET_BEARING_LOGGERS, quiet_secret_bearing_loggers
     from sandbox.server import SandboxServer
@@ -38,11 +40,14 @@ def test_header_logging_libraries_are_silenced_even_at_debug(tmp_path):
     try:
         with SandboxServer(dataset) as server:
             client = xapi.make_x_client(keys, base_url=server.url)
-            xapi.get_account(client, policy)
+            # The sandbox refuses keys it never issued; the header is signed (and logged) before that.
+            with contextlib.suppress(AuthFailure):
+                xapi.get_account(client, policy)
             assert CANARY in captured.getvalue()  # unguarded, oauthlib logs the signed Authorization header
             captured.truncate(0)
             quiet_secret_bearing_loggers()
-            xapi.get_account(client, policy)
+            with contextlib.suppress(AuthFailure):
+                xapi.get_account(client, policy)
     finally:
         for logger in loggers:
             logger.removeHandler(handler)

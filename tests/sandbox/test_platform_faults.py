@@ -11,9 +11,8 @@ import pytest
 
 from sandbox.faults import Fault, FaultPlan
 from sandbox.server import SandboxServer
-from tests.builders.tiny_dataset import CHANNEL_ID, X_ACCOUNT_ID
-
-X_AUTH = f'OAuth oauth_token="{X_ACCOUNT_ID}-token"'
+from tests.builders.sandbox_clients import owner_bearer, x_authorization
+from tests.builders.tiny_dataset import X_ACCOUNT_ID
 
 
 def _raw_get(server: SandboxServer, path: str, authorization: str) -> bytes:
@@ -30,7 +29,8 @@ def _raw_get(server: SandboxServer, path: str, authorization: str) -> bytes:
 def test_drop_mid_body_sends_the_headers_and_part_of_the_body_then_closes(tiny_dataset: Path) -> None:
     plan = FaultPlan([Fault("x.followers", "drop-mid-body", times=1)])
     with SandboxServer(tiny_dataset, faults=plan) as server:
-        received = _raw_get(server, f"/2/users/{X_ACCOUNT_ID}/followers", X_AUTH)
+        path = f"/2/users/{X_ACCOUNT_ID}/followers"
+        received = _raw_get(server, path, x_authorization(server, path))
         head, _, body = received.partition(b"\r\n\r\n")
         declared = int(
             next(
@@ -43,7 +43,7 @@ def test_drop_mid_body_sends_the_headers_and_part_of_the_body_then_closes(tiny_d
         assert b"connection: close" not in head.lower()  # a real drop announces nothing
         assert 0 < len(body) < declared
         # The next request is answered in full: the fault fired once.
-        complete = _raw_get(server, f"/2/users/{X_ACCOUNT_ID}/followers", X_AUTH + "\r\nConnection: close")
+        complete = _raw_get(server, path, x_authorization(server, path) + "\r\nConnection: close")
         head, _, body = complete.partition(b"\r\n\r\n")
         assert json.loads(body)["data"]
 
@@ -55,7 +55,7 @@ def test_a_dropped_body_is_an_incomplete_read_for_http_client(tiny_dataset: Path
         connection.request(
             "GET",
             "/youtube/v3/subscriptions?part=snippet&mySubscribers=true",
-            headers={"Authorization": f"Bearer {CHANNEL_ID}-token"},
+            headers={"Authorization": owner_bearer(server)},
         )
         response = connection.getresponse()
         assert response.status == 200
@@ -69,7 +69,8 @@ def test_a_usage_cap_leaves_requests_in_the_window(tiny_dataset: Path) -> None:
         tiny_dataset, faults=FaultPlan([Fault("x.tweets", "429-usage-cap", times=-1)])
     ) as server:
         connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
-        connection.request("GET", f"/2/users/{X_ACCOUNT_ID}/tweets", headers={"Authorization": X_AUTH})
+        path = f"/2/users/{X_ACCOUNT_ID}/tweets"
+        connection.request("GET", path, headers={"Authorization": x_authorization(server, path)})
         response = connection.getresponse()
         body = json.loads(response.read())
         assert response.status == 429
@@ -85,14 +86,16 @@ def test_an_expired_sign_in_refuses_every_refresh_after_the_401(tiny_dataset: Pa
         connection.request(
             "GET",
             "/youtube/v3/channels?part=id&mine=true",
-            headers={"Authorization": f"Bearer {CHANNEL_ID}-t"},
+            headers={"Authorization": owner_bearer(server)},
         )
         response = connection.getresponse()
         assert (
             response.status == 401
             and json.loads(response.read())["error"]["errors"][0]["reason"] == "authError"
         )
-        form = "grant_type=refresh_token&refresh_token=r&client_id=c&client_secret=s"
+        assert server.access is not None
+        refresh = server.access.google_tokens[0].refresh_token
+        form = f"grant_type=refresh_token&refresh_token={refresh}&client_id=c&client_secret=s"
         connection.request(
             "POST", "/token", body=form, headers={"Content-Type": "application/x-www-form-urlencoded"}
         )

@@ -18,7 +18,13 @@ from googleapiclient.errors import HttpError
 
 from sandbox.server import FAULTS_ENV, Fault, FaultPlan, RequestRecord, SandboxServer
 from tests.builders.dataset_contract import assert_dataset_meets_the_contract
-from tests.builders.sandbox_clients import make_x_client, make_youtube
+from tests.builders.sandbox_clients import (
+    api_key,
+    make_x_client,
+    make_youtube,
+    x_keys,
+    x_signed_request,
+)
 from tests.builders.tiny_dataset import (
     CHANNEL_HANDLE,
     CHANNEL_ID,
@@ -44,15 +50,17 @@ from tests.builders.tiny_dataset import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-BEARER = {"Authorization": "Bearer app-token"}
 StartServer = Callable[..., SandboxServer]
 
 
 def x_get(server: SandboxServer, path: str, **params: str) -> requests.Response:
-    return requests.get(server.url + path, params=params, headers=BEARER, timeout=5)
+    """Signed with the tiny account's keys (OAuth 1.0a over api.twitter.com, as tweepy signs)."""
+    return x_signed_request(server, "GET", path, params, timeout=5)
 
 
 def yt_get(server: SandboxServer, resource: str, **params: str) -> requests.Response:
+    if params.get("key") == "<api key>":
+        params = {**params, "key": api_key(server)}
     return requests.get(f"{server.url}/youtube/v3/{resource}", params=params, timeout=5)
 
 
@@ -403,36 +411,40 @@ def x_client_as(server: SandboxServer, access_token: str) -> tweepy.Client:
     return client
 
 
+def status_of(call: Callable[[], object]) -> int:
+    try:
+        call()
+    except tweepy.HTTPException as error:
+        return int(error.response.status_code)
+    return 200
+
+
 def test_the_two_account_dataset_meets_the_dataset_contract(two_accounts: SandboxServer) -> None:
     assert_dataset_meets_the_contract(two_accounts.dataset_dir)
 
 
-def test_me_is_the_account_the_oauth_token_names(two_accounts: SandboxServer) -> None:
-    owner_of = {
-        token: x_client_as(two_accounts, token).get_me(user_auth=True)["data"]["username"]
-        for token in [
-            f"{SPORT_ID}-anything",
-            f"{X_ACCOUNT_ID}-abc",
-            f"{SPORT_HANDLE.lower()}-abc",  # the folder name, for hand-made datasets
-            "sandbox-token",
-            "unknown",
-        ]
-    }
-    assert owner_of == {
-        f"{SPORT_ID}-anything": SPORT_HANDLE,
-        f"{X_ACCOUNT_ID}-abc": X_HANDLE,
-        f"{SPORT_HANDLE.lower()}-abc": SPORT_HANDLE,
-        "sandbox-token": X_HANDLE,  # no user id in it: the first account configured in school.toml
-        "unknown": X_HANDLE,
-    }
+def test_me_is_the_account_whose_keys_signed(two_accounts: SandboxServer) -> None:
+    """Each account's own keys answer as that account; a token the dataset never issued, a signature made with
+    another secret or an unknown bearer token is X's 401."""
+    for user_id, handle in [(SPORT_ID, SPORT_HANDLE), (X_ACCOUNT_ID, X_HANDLE)]:
+        me = make_x_client(two_accounts, dict, user_id=user_id).get_me(user_auth=True)["data"]
+        assert me["username"] == handle
+    assert status_of(lambda: x_client_as(two_accounts, f"{SPORT_ID}-anything").get_me(user_auth=True)) == 401
+    forged = make_x_client(two_accounts, dict, user_id=SPORT_ID)
+    forged.consumer_secret = "not-the-app-secret"
+    assert status_of(lambda: forged.get_me(user_auth=True)) == 401
+    mixed = make_x_client(two_accounts, dict, user_id=SPORT_ID)
+    mixed.consumer_key = x_keys(two_accounts, X_ACCOUNT_ID)["consumer_key"]  # another app's key
+    mixed.consumer_secret = x_keys(two_accounts, X_ACCOUNT_ID)["consumer_secret"]
+    assert status_of(lambda: mixed.get_me(user_auth=True)) == 401
     bearer = requests.get(
         two_accounts.url + "/2/users/me", headers={"Authorization": f"Bearer {SPORT_ID}-x"}, timeout=5
     )
-    assert bearer.json()["data"]["id"] == SPORT_ID
+    assert bearer.status_code == 401
 
 
 def test_each_account_has_its_own_followers_following_and_posts(two_accounts: SandboxServer) -> None:
-    client = x_client_as(two_accounts, f"{SPORT_ID}-secret")
+    client = make_x_client(two_accounts, dict, user_id=SPORT_ID)
 
     def ids(method: Callable[..., dict], user_id: str) -> list[str]:
         pages = tweepy.Paginator(method, user_id, max_results=5, user_auth=True)
@@ -475,24 +487,31 @@ def test_several_channels_are_served_by_id_and_by_owner_token(two_accounts: Sand
     thumbnail = requests.get(f"{two_accounts.url}/vi/{SPORT_VIDEO}/hqdefault.jpg", timeout=5)
     assert thumbnail.status_code == 200
 
-    def subscribers(token: str) -> list[str]:
-        owner = make_youtube(two_accounts, token=token)
-        items = owner.subscriptions().list(mySubscribers=True, part="subscriberSnippet").execute()["items"]
-        return [item["subscriberSnippet"]["channelId"] for item in items]
+    def subscribers(owner: str) -> list[str]:
+        signed_in = make_youtube(two_accounts, owner=owner)
+        items = (
+            signed_in.subscriptions().list(mySubscribers=True, part="subscriberSnippet").execute()["items"]
+        )
+        return sorted(item["subscriberSnippet"]["channelId"] for item in items)  # in no particular order
 
-    assert subscribers(f"{SPORT_CHANNEL_ID}-sandbox") == SPORT_SUBSCRIBERS
-    assert subscribers(SPORT_CHANNEL_ID) == SPORT_SUBSCRIBERS
-    assert subscribers(f"{CHANNEL_ID}-sandbox") == SUBSCRIBER_CHANNEL_IDS
-    assert subscribers("sandbox-oauth-token") == SUBSCRIBER_CHANNEL_IDS  # the first channel configured
-    mine = make_youtube(two_accounts, token=f"{SPORT_CHANNEL_ID}-x").channels().list(mine=True, part="id")
+    assert subscribers(SPORT_CHANNEL_ID) == sorted(SPORT_SUBSCRIBERS)
+    assert subscribers(CHANNEL_ID) == sorted(SUBSCRIBER_CHANNEL_IDS)
+    mine = make_youtube(two_accounts, owner=SPORT_CHANNEL_ID).channels().list(mine=True, part="id")
     assert [c["id"] for c in mine.execute()["items"]] == [SPORT_CHANNEL_ID]
+    unknown = requests.get(
+        two_accounts.url + "/youtube/v3/channels",
+        params={"part": "id", "mine": "true"},
+        headers={"Authorization": f"Bearer {SPORT_CHANNEL_ID}-x"},  # a token Google never issued
+        timeout=5,
+    )
+    assert unknown.status_code == 401
 
 
 # ------------------------------------------------------------------------------------------- YouTube API
 
 
 def test_channels_mine_needs_oauth_and_parts_are_filtered(sandbox: SandboxServer) -> None:
-    owner = make_youtube(sandbox, token="owner-token")
+    owner = make_youtube(sandbox, owner=CHANNEL_ID)
     response = owner.channels().list(mine=True, part="id,contentDetails").execute()
     assert response["kind"] == "youtube#channelListResponse"
     assert response["pageInfo"] == {"totalResults": 1, "resultsPerPage": 5}
@@ -562,14 +581,16 @@ def test_videos_by_id_list(sandbox: SandboxServer) -> None:
 
 
 def test_subscribers_need_oauth_and_page(sandbox: SandboxServer) -> None:
-    owner = make_youtube(sandbox, token="owner-token")
+    owner = make_youtube(sandbox, owner=CHANNEL_ID)
     request = owner.subscriptions().list(mySubscribers=True, part="subscriberSnippet", maxResults=3)
     items = []
     while request is not None:
         response = request.execute()
         items.extend(response["items"])
         request = owner.subscriptions().list_next(request, response)
-    assert [item["subscriberSnippet"]["channelId"] for item in items] == SUBSCRIBER_CHANNEL_IDS
+    # Every page of one listing comes from one order, which is no particular one: the set is whole, once.
+    listed = [item["subscriberSnippet"]["channelId"] for item in items]
+    assert sorted(listed) == sorted(SUBSCRIBER_CHANNEL_IDS) and len(listed) == len(set(listed))
     assert all(set(item) == {"kind", "etag", "id", "subscriberSnippet"} for item in items)
     with pytest.raises(HttpError) as raised:
         make_youtube(sandbox).subscriptions().list(mySubscribers=True, part="snippet").execute()
@@ -638,7 +659,7 @@ def test_youtube_needs_a_key_or_a_token(sandbox: SandboxServer) -> None:
     error = response.json()["error"]
     assert error["code"] == 403 and error["status"] == "PERMISSION_DENIED"
     assert error["errors"][0]["reason"] == "forbidden"
-    assert yt_get(sandbox, "videos", id=VIDEO_SPORTS, part="id", key="k").status_code == 200
+    assert yt_get(sandbox, "videos", id=VIDEO_SPORTS, part="id", key="<api key>").status_code == 200
     basic = requests.get(
         f"{sandbox.url}/youtube/v3/videos",
         params={"id": VIDEO_SPORTS, "part": "id"},
@@ -879,8 +900,8 @@ def test_command_line_serves_until_interrupted(tiny_dataset: Path) -> None:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:")
-        response = requests.get(url + "/2/users/me", headers=BEARER, timeout=5)
-        assert response.json()["data"]["username"] == X_HANDLE
+        unsigned = requests.get(url + "/2/users/me", headers={"Authorization": "Bearer app-token"}, timeout=5)
+        assert unsigned.status_code == 401  # a token the dataset never issued
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -94,3 +94,32 @@ def test_a_deleted_posts_exceptions_resolve_with_the_reason(con: duckdb.DuckDBPy
     ]
     notes = rows(con, "SELECT note FROM audit.exception_events WHERE event = 'resolved' ORDER BY note")
     assert notes[0]["note"].startswith("deleted: X says the post no longer exists")
+
+
+def test_both_spellings_of_the_problem_type_and_the_archives_deleted_posts_count(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    posts = [x_post(str(n), f"post {n}") for n in (301, 302, 303, 304)]
+    store_snapshot(con, snapshot("x", X_ACCOUNT, "posts", [{"data": posts}]), WEEK[1], "r1")
+    answer = {
+        "errors": [not_found("301"), not_found("302", "https://api.x.com/2/problems/resource-not-found")]
+    }
+    store_snapshot(con, lookup(["301", "302"], answer), WEEK[2], "r2")
+    # deleted-tweets.js of the school's archive (socialaudit import-x-archive): stream `deleted_posts`.
+    archived = [{"id": "303", "deleted_at": "Mon Nov 02 10:00:00 +0000 2026"}]
+    page = Page("x", "deleted_posts", X_ACCOUNT, 0, archived, {"data": archived}, {"source": "archive"}, T0)
+    store_snapshot(
+        con, Snapshot("x", "deleted_posts", X_ACCOUNT, [page], source="archive"), WEEK[2], "import"
+    )
+    deleted = {r["post_id"] for r in rows(con, "SELECT post_id FROM staging.stg_x__deleted_posts")}
+    assert deleted == {"301", "302", "303"}
+    assert {r["post_id"] for r in rows(con, "SELECT post_id FROM staging.stg_x__posts")} == {"304"}
+
+
+def test_an_edited_post_is_audited_as_its_latest_version(con: duckdb.DuckDBPyConnection) -> None:
+    first = x_post("401", "Sports day on Fridya")
+    store_snapshot(con, snapshot("x", X_ACCOUNT, "posts", [{"data": [first]}]), WEEK[1], "r1")
+    edited = {**x_post("402", "Sports day on Friday"), "edit_history_tweet_ids": ["401", "402"]}
+    store_snapshot(con, snapshot("x", X_ACCOUNT, "posts", [{"data": [edited]}]), WEEK[2], "r2")
+    held = rows(con, "SELECT post_id, text FROM staging.stg_x__posts")
+    assert held == [{"post_id": "402", "text": "Sports day on Friday"}]

@@ -108,7 +108,12 @@ def test_school_toml_carries_what_the_pipeline_reads(small: Dataset) -> None:
     assert school["phase"] == "primary" and school["timezone"] == "Europe/London"
     assert school["email_domains"][0].endswith(".sch.uk")
     assert re.fullmatch(r"01\d{3} \d{6}", school["phones"][0])
-    assert small.school["api"] == {"backoff_seconds": 0.05, "max_wait_seconds": 5}
+    # Each X account owns its developer app (as the sandbox derives them), so X bills owned reads.
+    assert small.school["api"] == {
+        "backoff_seconds": 0.05,
+        "max_wait_seconds": 5,
+        "x_app_owned_by_account": True,
+    }
     x, yt = (next(a for a in small.school["accounts"] if a["platform"] == p) for p in ("x", "youtube"))
     assert x["id"].isdigit() and re.fullmatch(r"UC[\w-]{22}", yt["id"]) and yt["handle"].startswith("@")
     assert all(isinstance(a["approved_on"], date) and a["approved_by"] == "Headteacher" for a in (x, yt))
