@@ -1,5 +1,5 @@
-"""The optional school.toml tables: [api], [rules], [credentials], [warehouse], [retention], [registers] and
-[report.email]. Each has a frozen dataclass of its settings, with their defaults, and a `parse_*` function that reads
+"""The optional school.toml tables: [api], [images], [rules], [credentials], [warehouse], [retention], [registers]
+and [report.email]. Each has a frozen dataclass of its settings, with their defaults, and a `parse_*` function that reads
 and checks it, reporting every problem (with its line) to `Problems`."""
 
 from __future__ import annotations
@@ -41,6 +41,14 @@ class ApiSettings:
     # US dollars: a run whose estimated X bill (from the account's public_metrics) is higher stops before
     # paging followers. $10 covers ~10,000 owned reads: a large school's followers, following and new posts.
     max_x_cost_per_run: float = 10.0
+
+
+@dataclass(frozen=True)
+class ImageSettings:
+    """`[images]`: whether published images are read (text by OCR, faces counted; checks/images/). Off, the media
+    rules still match every image by its hashes, and the text rules read only the posts' own text."""
+
+    read: bool = True
 
 
 @dataclass(frozen=True)
@@ -192,6 +200,12 @@ def parse_api(data: dict[str, Any], problems: Problems) -> ApiSettings:
                 "max_x_cost_per_run": (0, None),
             },
         )
+    )
+
+
+def parse_images(data: dict[str, Any], problems: Problems) -> ImageSettings:
+    return ImageSettings(
+        **checked_settings(sub_table(data, "images", (), problems), ("images",), ImageSettings, problems)
     )
 
 
