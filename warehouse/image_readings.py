@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import duckdb
 
 from warehouse.load import now_utc
 from warehouse.portable import upsert
+from warehouse.text_redaction import Redaction
 
 
 def images_read(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -75,3 +76,30 @@ def store_readings(con: duckdb.DuckDBPyConnection, readings: Iterable[dict[str, 
         replace=False,
     )
     return len(fresh)
+
+
+def redact_lines(
+    con: duckdb.DuckDBPyConnection, redaction: Redaction, where: str = "TRUE", params: Sequence[Any] = ()
+) -> int:
+    """Names (and handles, ids) replaced in the lines read from images matching `where` (over raw.image_text `t`
+    and raw.image_readings `r`), inside the caller's transaction; replacements made.
+
+    Every line is looked at in Python rather than picked by the needles `sweep` uses: an engine may have split a
+    name across a space ("Zofia N owak"), which no needle contains."""
+    if not redaction:
+        return 0
+    rows = con.execute(
+        "SELECT t.sha256, t.line_no, t.text FROM raw.image_text AS t JOIN raw.image_readings AS r USING (sha256)"
+        f" WHERE {where}",
+        list(params),
+    ).fetchall()
+    total = 0
+    for sha256, line_no, text in rows:
+        redacted, n = redaction.text(text)
+        if n:
+            con.execute(
+                "UPDATE raw.image_text SET text = ? WHERE sha256 = ? AND line_no = ?",
+                [redacted, sha256, line_no],
+            )
+            total += n
+    return total
