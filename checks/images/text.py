@@ -69,6 +69,7 @@ def _library() -> ctypes.CDLL:
         lib = ctypes.CDLL(name)
     except OSError as error:
         raise ReaderMissing(f"the OCR engine (libtesseract) is not installed: {INSTALL_HINT}") from error
+    _quiet_leptonica()
     pointer = ctypes.c_void_p
     lib.TessVersion.restype = ctypes.c_char_p
     lib.TessBaseAPICreate.restype = pointer
@@ -89,6 +90,16 @@ def _library() -> ctypes.CDLL:
     lib.TessDeleteText.argtypes = [pointer]
     lib.TessBaseAPIClear.argtypes = [pointer]
     return lib
+
+
+def _quiet_leptonica() -> None:
+    """Leptonica, the engine's image library, prints its own complaints ("Error in boxClipToRectangle") to the
+    run's standard error for harmless edge cases; the engine's result says what matters."""
+    name = ctypes.util.find_library("lept") or "liblept.so.5"
+    try:
+        ctypes.CDLL(name).setMsgSeverity(6)  # L_SEVERITY_NONE
+    except (OSError, AttributeError):
+        pass  # another build of the library: its messages stay
 
 
 def engine_version() -> str:

@@ -7,8 +7,8 @@ only through the school's own accounts). An image is covered when an approval fo
 hashes (pHash and dHash, after EXIF orientation) are both within `[rules] media_hash_max_distance` bits
 (default 8, measured in docs/media-matching.md) of an approved library file's cached hashes. An exception is
 one per post or video with at least one uncovered image (evidence lists each by media key, with the nearest
-approved file, and how many faces it shows where the image was read: checks/images/, detected, never recognised);
-an image that could not be fetched cannot be shown to be approved, so it counts too. The report and the review app
+approved file, and how many faces it shows when it shows any: checks/images/, detected, never recognised); an
+image that could not be fetched cannot be shown to be approved, so it counts too. The report and the review app
 list first the exceptions whose uncovered images show people.
 """
 
@@ -31,7 +31,10 @@ def find(ctx: RuleContext) -> list[Finding]:
             if not approved:
                 if image["faces"] is not None:
                     faces.append(image["faces"])
-                    reason += f"; shows {image['faces']} face{'' if image['faces'] == 1 else 's'}"
+                # Said only when there are faces: the evidence of an image without people reads as it always did
+                # (a changed evidence would reopen a false positive).
+                if image["faces"]:
+                    reason += f"; shows people: {image['faces']} face{'' if image['faces'] == 1 else 's'}"
                 problems.append(reason)
         if not problems:
             continue
