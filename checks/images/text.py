@@ -11,6 +11,7 @@ library releases the GIL (ctypes does), so the threads read on every core.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import functools
@@ -96,10 +97,8 @@ def _quiet_leptonica() -> None:
     """Leptonica, the engine's image library, prints its own complaints ("Error in boxClipToRectangle") to the
     run's standard error for harmless edge cases; the engine's result says what matters."""
     name = ctypes.util.find_library("lept") or "liblept.so.5"
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # another build of the library: its messages stay
         ctypes.CDLL(name).setMsgSeverity(6)  # L_SEVERITY_NONE
-    except (OSError, AttributeError):
-        pass  # another build of the library: its messages stay
 
 
 def engine_version() -> str:
