@@ -25,7 +25,6 @@ from checks.media_hash import UnreadableImage
 from checks.raw_data.frames import validate_platform_data
 from checks.registers import settling
 from checks.registers.changes import RegisterHold
-from checks.registers.contract import APPROVED_MEDIA_DIR
 from checks.registers.loaded import Registers
 from checks.registers.loading import load_and_validate_registers
 from checks.registers.problems import RegisterError
@@ -195,10 +194,14 @@ def fingerprint_published_media(
 @task(name="read-approved-library", cache_policy=NO_CACHE)
 @withheld_in_trust
 def read_approved_library(
-    approved_media: pl.DataFrame, registers_dir: Path, read_before: set[str]
+    loaded: tuple[Registers, list[SuiteResult]], registers_dir: Path, once: ReadOnce
 ) -> list[dict[str, Any]]:
-    """The approved library's files never read before, read once ever (by sha256)."""
-    return read_files(library_to_read(approved_media, registers_dir / APPROVED_MEDIA_DIR, read_before))
+    """The approved library's files never read before, read once ever (by sha256): those of the version just
+    exported (a version held back has its files read from when it was exported)."""
+    registers = loaded[0]
+    return read_files(
+        library_to_read(registers.approved_media, registers.files, registers_dir, once.already_read)
+    )
 
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
@@ -288,6 +291,15 @@ def _audit(
     state = read_warehouse_state(db)
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)
+    # One record of what is read this run: the same bytes published twice, or published and in the library, are
+    # read once. The library is read while the platforms are fetched.
+    once = ReadOnce(state.images_read) if config.images.read else None
+    library = (
+        # Prefect hands the task the registers once their future resolves.
+        read_approved_library.submit(cast(Any, registers_future), config.registers_dir, as_is(once))
+        if once is not None
+        else None
+    )
     policy = retry_policy(config)
     progress.info("reading %d account(s) and the registers", len(config.accounts))
     with endpoints(config.root if sandbox else None) as reach:
@@ -313,23 +325,10 @@ def _audit(
         lookup_snapshots = [snap for future in lookups for snap in future.result()]
         wanted = not_yet_fingerprinted(streams.media_references(snapshots), state, config.images.read)
         progress.info("fingerprinting %d new image(s)", len(wanted))
-        media = fingerprint_published_media(
-            wanted,
-            reach,
-            policy,
-            config.api.media_max_bytes,
-            ReadOnce(state.images_read) if config.images.read else None,
-        )
+        media = fingerprint_published_media(wanted, reach, policy, config.api.media_max_bytes, once)
     registers, register_results = registers_future.result()
     registers, holds, approved_media, approved_hashes = settle_registers(
         as_is(registers), as_is(state), config, week
-    )
-    library = (
-        read_approved_library.submit(
-            as_is(approved_media), config.root / "registers", as_is(state.images_read)
-        )
-        if config.images.read
-        else None
     )
     raw_results = validate_raw(as_is(snapshots), as_is(state))
     readings = [m.pop("reading") for m in media if "reading" in m] + (library.result() if library else [])

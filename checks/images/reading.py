@@ -21,6 +21,7 @@ from PIL import Image
 from checks.images.faces import detect_faces, detector_name
 from checks.images.text import ReaderMissing, check_engine, engine_version, read_text
 from checks.media_hash import UnreadableImage, decode_upright, fingerprint_picture
+from checks.registers.contract import APPROVED_MEDIA_DIR
 
 __all__ = [
     "ReadOnce",
@@ -140,12 +141,14 @@ class ReadOnce:
             return False
 
 
-def library_to_read(approved_media: Any, library_dir: Path, read_before: set[str]) -> dict[str, Path]:
-    """The approved library's files (by sha256) never read: each distinct file once ever."""
+def library_to_read(
+    approved_media: Any, files: dict[str, str], registers_dir: Path, already_read: Callable[[str], bool]
+) -> dict[str, Path]:
+    """The approved library's files (by sha256, as the register loader hashed them: `files` maps
+    `approved_media/<name>` to it) never read (`ReadOnce.already_read`): each distinct file once ever."""
     wanted: dict[str, Path] = {}
-    for name, sha in zip(
-        approved_media["file"].to_list(), approved_media["file_sha256"].to_list(), strict=True
-    ):
-        if name and sha and sha not in read_before:
-            wanted.setdefault(sha, library_dir / name)
+    for name in approved_media["file"].to_list():
+        sha = files.get(f"{APPROVED_MEDIA_DIR}/{name}") if name else None
+        if sha and sha not in wanted and not already_read(sha):
+            wanted[sha] = registers_dir / APPROVED_MEDIA_DIR / name
     return wanted
