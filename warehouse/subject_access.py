@@ -54,13 +54,19 @@ def others_redaction(con: duckdb.DuckDBPyConnection, subject: Subject) -> Redact
     return redaction
 
 
-def _texts_naming(con: duckdb.DuckDBPyConnection, subject: Subject) -> list[dict[str, Any]]:
-    """Stored copies of the school's posts (API and archive), videos and comments whose text names the person."""
+def _finder(subject: Subject) -> Redaction:
+    """What finds the person in text: their handles and names."""
     finder = Redaction()
     for handle in subject.handles:
         finder.add_handle(handle)
     for name in subject.names:
         finder.add_name(name)
+    return finder
+
+
+def _texts_naming(con: duckdb.DuckDBPyConnection, subject: Subject) -> list[dict[str, Any]]:
+    """Stored copies of the school's posts (API and archive), videos and comments whose text names the person."""
+    finder = _finder(subject)
     if not finder:
         return []
     condition, params = finder.candidates_sql("p.payload::VARCHAR")
@@ -89,11 +95,7 @@ def _texts_naming(con: duckdb.DuckDBPyConnection, subject: Subject) -> list[dict
 def _image_text_naming(con: duckdb.DuckDBPyConnection, subject: Subject) -> list[dict[str, Any]]:
     """Lines read in images (a certificate, a name card) that name the person, with where the image is: every
     line is looked at, as an engine may have split a name across a space."""
-    finder = Redaction()
-    for handle in subject.handles:
-        finder.add_handle(handle)
-    for name in subject.names:
-        finder.add_name(name)
+    finder = _finder(subject)
     if not finder:
         return []
     cursor = con.execute(

@@ -58,13 +58,7 @@ def read_picture(picture: Image.Image, sha256: str) -> dict[str, Any]:
     except ReaderMissing:
         raise
     except Exception as error:  # the engines are C++: a failure on one image is that image's, not the run's
-        return {
-            "sha256": sha256,
-            "reader": reader_name(),
-            "lines": [],
-            "faces": [],
-            "error": str(error)[:500],
-        }
+        return not_read(sha256, error)
     return {
         "sha256": sha256,
         "reader": reader_name(),
@@ -75,6 +69,11 @@ def read_picture(picture: Image.Image, sha256: str) -> dict[str, Any]:
         "faces": [list(box) for box in faces],
         "error": None,
     }
+
+
+def not_read(sha256: str, error: BaseException) -> dict[str, Any]:
+    """The reading of an image that could not be read: kept with why, so it is not tried every week."""
+    return {"sha256": sha256, "reader": reader_name(), "lines": [], "faces": [], "error": str(error)[:500]}
 
 
 def examine(data: bytes, already_read: Callable[[str], bool] | None) -> dict[str, Any]:
@@ -96,13 +95,7 @@ def read_files(paths: dict[str, Path], workers: int | None = None) -> list[dict[
         try:
             return read_picture(decode_upright(path.read_bytes()), sha)
         except (UnreadableImage, OSError) as error:
-            return {
-                "sha256": sha,
-                "reader": reader_name(),
-                "lines": [],
-                "faces": [],
-                "error": str(error)[:500],
-            }
+            return not_read(sha, error)
 
     return in_parallel(one, sorted(paths.items()), workers)
 
