@@ -32,7 +32,9 @@ def test_lettered_posts_are_planted_labelled_and_approved_after_the_rest() -> No
         (media,) = post.media
         assert media.truth.approval is not None and media.truth.approval.post_id == post.id
         assert media.picture.pupils == ()  # a certificate names a child; it pictures nobody
-        named = {plant.person_id for plant in post.plants if plant.rule == "pupil-named"}
-        for pupil_id in named:
-            pupil = school.pupil(pupil_id)
-            assert fold(pupil.known_as + pupil.surname) in fold(" ".join(media.picture.lettering.lines))
+        lettering = media.picture.lettering
+        assert lettering is not None
+        for plant in post.plants:
+            if plant.rule == "pupil-named" and plant.person_id is not None:
+                pupil = school.pupil(plant.person_id)
+                assert fold(pupil.known_as + pupil.surname) in fold(" ".join(lettering.lines))
