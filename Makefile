@@ -4,9 +4,9 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test test-fast lint bench eval clean browser postgres proxy
+.PHONY: setup demo test test-fast lint bench eval clean browser postgres proxy ocr
 
-setup: $(VENV)/.synced
+setup: ocr $(VENV)/.synced
 
 # --compile-bytecode: as pip does by default. uv leaves it out, and where PYTHONDONTWRITEBYTECODE is set (this
 # machine, many containers) no cache is ever written: every run compiled Prefect and its imports from source,
@@ -40,6 +40,15 @@ browser:
 		echo "installing chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "$(CHROMIUM) is missing: run 'sudo apt-get install chromium' for the browser tests" >&2; fi
+
+# Text in images is read by Debian's Tesseract with its English model (docs/image-reading.md): the run itself needs
+# it (school.toml [images] read = false does without), so `setup` installs it when missing and we are root.
+ocr:
+	@if ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 && ldconfig -p | grep -q libtesseract; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing tesseract-ocr for reading images"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng; \
+	else echo "tesseract is missing: run 'sudo apt-get install tesseract-ocr tesseract-ocr-eng' to read images" >&2; fi
 
 # The trust tests start a throwaway PostgreSQL cluster (initdb/pg_ctl from Debian's postgresql), as for chromium.
 postgres:

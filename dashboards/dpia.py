@@ -60,6 +60,23 @@ CATEGORIES = (
         "the official accounts' posts and video thumbnails; older posts' images read from the X archive the "
         "school imported (the archive ZIP is never extracted or kept)",
     ),
+    (
+        "raw.image_text",
+        "Text read in those images (and in the approved library's files)",
+        "each line of text as an OCR engine (Tesseract, on this machine, offline) read it, with the engine's "
+        "confidence per word and where the line is: a certificate or a name card may carry a child's full name, a "
+        "poster a phone number; read once per distinct image (by sha256), never the image itself. Off with "
+        "[images] read = false",
+        "derived from the images above while they are fingerprinted (checks/images)",
+    ),
+    (
+        "raw.image_readings",
+        "Whether those images show people",
+        "how many faces each image shows and where (boxes only), from OpenCV's Haar face detector: faces are "
+        "detected, never recognised or matched to anyone, and no face image, template or embedding is kept, so no "
+        "biometric (special category) data is processed",
+        "derived from the images above while they are fingerprinted (checks/images)",
+    ),
 )
 LAWFUL_BASIS = (
     "UK GDPR Article 6(1)(e), public task: safeguarding pupils and enforcing the school's own social networking "
@@ -84,6 +101,14 @@ def _kept_for(table: str, keep: dict[str, str]) -> str:
         return f"while in the register in force; superseded versions {keep['register_versions_months']}"
     if table == "raw.media_files":
         return "while the school's post is held (fingerprints only)"
+    if table == "raw.image_readings":
+        return "while the image's fingerprints are held (a count and boxes)"
+    if table == "raw.image_text":
+        return (
+            "while the image's fingerprints are held; pupils' names in it "
+            f"{keep['posts_naming_pupils_weeks']} after it was read (kept while its post's pupil-named exception "
+            "is open); an erasure removes the person's name wherever it was read"
+        )
     if table == "audit.identities":
         return (
             f"matched to a register person: {keep['matched_identities_weeks']}; "

@@ -43,7 +43,8 @@ def exception_rows(
     """The exceptions matching `where`, worst first: exceptions.json's fields plus `resolved_on` and the columns in
     `also`, JSON-ready (dates and times as ISO text), with only platform links kept as links (`safe_link`)."""
     cursor = con.execute(
-        f"SELECT {', '.join([*OUTPUT_FIELDS, 'resolved_on', *also])} FROM audit.exceptions WHERE {where}",
+        f"SELECT {', '.join([*OUTPUT_FIELDS, 'resolved_on', *also])}, coalesce(faces_shown, 0) AS faces_shown"
+        f" FROM audit.exceptions WHERE {where}",
         params,
     )
     names = [d[0] for d in cursor.description]
@@ -57,10 +58,21 @@ def exception_rows(
         row["confidence"] = float(row["confidence"])
         row["subject_url"] = safe_link(row["subject_url"])
         rows.append(row)
-    # The key breaks ties: one follower of two official accounts is two rows, always in the same order.
+    # Within a rule, images that show people first (unapproved-media); the key breaks ties: one follower of two
+    # official accounts is two rows, always in the same order.
     rows.sort(
-        key=lambda r: (SEVERITY_ORDER[r["severity"]], r["rule"], r["platform"], r["subject_id"], r["key"])
+        key=lambda r: (
+            SEVERITY_ORDER[r["severity"]],
+            r["rule"],
+            r["faces_shown"] == 0,
+            r["platform"],
+            r["subject_id"],
+            r["key"],
+        )
     )
+    if "faces_shown" not in also:
+        for row in rows:
+            del row["faces_shown"]
     return rows
 
 

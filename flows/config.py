@@ -18,6 +18,7 @@ from flows.config_tables import (
     ApiSettings,
     CredentialSettings,
     EmailSettings,
+    ImageSettings,
     RegisterSettings,
     ReportSettings,
     RetentionSettings,
@@ -25,6 +26,7 @@ from flows.config_tables import (
     WarehouseSettings,
     parse_api,
     parse_credentials,
+    parse_images,
     parse_registers,
     parse_report,
     parse_retention,
@@ -45,6 +47,7 @@ __all__ = [
     "ConfigError",
     "CredentialSettings",
     "EmailSettings",
+    "ImageSettings",
     "RegisterSettings",
     "ReportSettings",
     "RetentionSettings",
@@ -93,6 +96,7 @@ class SchoolConfig:
     phones: tuple[str, ...]
     accounts: tuple[Account, ...]
     api: ApiSettings = field(default_factory=ApiSettings)
+    images: ImageSettings = field(default_factory=ImageSettings)
     rules: RuleSettings = field(default_factory=RuleSettings)
     credentials: CredentialSettings = field(default_factory=CredentialSettings)
     warehouse: WarehouseSettings = field(default_factory=WarehouseSettings)
@@ -116,6 +120,7 @@ TOP_LEVEL_TABLES = {
     "school": "table",
     "accounts": "array",
     "api": "table",
+    "images": "table",
     "rules": "table",
     "credentials": "table",
     "warehouse": "table",
@@ -239,6 +244,7 @@ def load_config(path: Path) -> SchoolConfig:
     school = _school(data, problems)
     accounts = _accounts(data, problems)
     api = parse_api(data, problems)
+    images = parse_images(data, problems)
     rules = parse_rules(data, problems)
     credentials = parse_credentials(data, accounts, problems)
     warehouse = parse_warehouse(data, problems)
@@ -252,6 +258,7 @@ def load_config(path: Path) -> SchoolConfig:
         root=path.parent,
         accounts=tuple(accounts),
         api=api,
+        images=images,
         rules=rules,
         credentials=credentials,
         warehouse=warehouse,

@@ -1,5 +1,5 @@
-"""The optional school.toml tables: [api], [rules], [credentials], [warehouse], [retention], [registers] and
-[report.email]. Each has a frozen dataclass of its settings, with their defaults, and a `parse_*` function that reads
+"""The optional school.toml tables: [api], [images], [rules], [credentials], [warehouse], [retention], [registers]
+and [report.email]. Each has a frozen dataclass of its settings, with their defaults, and a `parse_*` function that reads
 and checks it, reporting every problem (with its line) to `Problems`."""
 
 from __future__ import annotations
@@ -44,6 +44,14 @@ class ApiSettings:
     # Whether the X developer app belongs to the audited account itself: only then does X bill owned reads
     # ($0.001); otherwise a follower costs $0.010 and a post $0.005. Unsaid, the dearer price is assumed.
     x_app_owned_by_account: bool = False
+
+
+@dataclass(frozen=True)
+class ImageSettings:
+    """`[images]`: whether published images are read (text by OCR, faces counted; checks/images/). Off, the media
+    rules still match every image by its hashes, and the text rules read only the posts' own text."""
+
+    read: bool = True
 
 
 @dataclass(frozen=True)
@@ -198,6 +206,12 @@ def parse_api(data: dict[str, Any], problems: Problems) -> ApiSettings:
                 "max_x_cost_per_run": (0, None),
             },
         )
+    )
+
+
+def parse_images(data: dict[str, Any], problems: Problems) -> ImageSettings:
+    return ImageSettings(
+        **checked_settings(sub_table(data, "images", (), problems), ("images",), ImageSettings, problems)
     )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import tweepy
 
-from checks.media_hash import UnreadableImage, fingerprint_image
+from checks.images.reading import examine
+from checks.media_hash import UnreadableImage
 from checks.validation import SuiteResult
 from connectors import x as xapi
 from connectors.errors import ConnectorError, MediaRefused
@@ -165,14 +167,18 @@ def set_aside_refused(reads: list[StreamReads], results: list[SuiteResult]) -> N
 
 
 def fingerprint_one(
-    fetcher: MediaFetcher, item: dict[str, Any], known_bytes: int | None = None
+    fetcher: MediaFetcher,
+    item: dict[str, Any],
+    known_bytes: int | None = None,
+    already_read: Callable[[str], bool] | None = None,
 ) -> dict[str, Any] | None:
-    """One image's fingerprints; None when an image held before (`known_bytes`) is unchanged at its URL. A
-    refused or undecodable file is a verdict (it cannot be shown approved); a download that failed is marked
-    `unread`: its post's media rules are not judged this week."""
+    """One image's fingerprints, and its reading (`reading`) unless `already_read(sha256)` (None: images are not
+    read); None when an image held before (`known_bytes`) is unchanged at its URL. A refused or undecodable file is
+    a verdict (it cannot be shown approved); a download that failed is marked `unread`: its post's media rules are
+    not judged this week."""
     try:
         data = fetcher.fetch_if_changed(item["url"], known_bytes)
-        return None if data is None else {**item, **fingerprint_image(data), "error": None}
+        return None if data is None else {**item, **examine(data, already_read), "error": None}
     except (MediaRefused, UnreadableImage) as error:
         return {**item, "error": str(error)[:500]}
     except ConnectorError as error:

@@ -35,7 +35,10 @@ class Migration:
 
 
 def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    """Numbered `NNNN_name.sql` files, in order; a gap or a duplicate number is a packaging error."""
+    """Numbered `NNNN_name.sql` files, in order; a duplicate number is a packaging error.
+
+    Numbers may skip: work in progress on several branches reserves its numbers ahead (0013 may land before 0010),
+    and `migrate` refuses to apply one below a number a warehouse already holds, so the order is never mixed."""
     found = []
     for path in sorted(directory.glob("*.sql")):
         number, _, name = path.stem.partition("_")
@@ -43,8 +46,8 @@ def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
             raise MigrationError(f"{path.name}: migration files are named NNNN_name.sql")
         found.append(Migration(int(number), name, path.read_text(encoding="utf-8")))
     versions = [m.version for m in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise MigrationError(f"migration numbers must run 1..n without gaps, found {versions}")
+    if len(set(versions)) != len(versions) or (versions and versions[0] != 1):
+        raise MigrationError(f"migration numbers must start at 1, each used once, found {versions}")
     return found
 
 
@@ -277,6 +280,12 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations: list[Migration] | None =
             f"the warehouse is at migration {max(done)}, newer than this install knows ({newest_known})"
         )
     pending = [migration for migration in migrations if migration.version not in done]
+    passed = [m.version for m in pending if done and m.version < max(done)]
+    if passed:
+        raise MigrationError(
+            f"migration {passed[0]:04d} is pending but the warehouse is already at {max(done):04d}: migrations "
+            "apply in number order; restore a backup taken before, or start a new warehouse"
+        )
     # A lake commits each transaction to its catalog (a snapshot, catalog rows): a new school's lake took ~2-4 s
     # as nine transactions and ~0.2 s as one, so a lake takes its pending migrations together, all or none.
     batches = [pending] if portable.is_lake(con) else [[migration] for migration in pending]

@@ -221,8 +221,9 @@ RULES = (
         "posts_naming_pupils_weeks",
         "raw.api_pages",
         "weeks",
-        "pupils' names in stored copies of the school's posts (API and archive) fetched before the cutoff, replaced "
-        "by [removed by retention]; a post with an open pupil-named exception keeps its text until it is resolved or decided",
+        "pupils' names in stored copies of the school's posts (API and archive) fetched before the cutoff, and in the "
+        "text read from images read before it, replaced by [removed by retention]; a post with an open pupil-named "
+        "exception keeps its text (and its images') until it is resolved or decided",
         _purge_named_pupils,
     ),
 )

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from warehouse import load, register_versions
+from warehouse import image_readings, load, register_versions
 from warehouse.db import connect_waiting, migrate
 
 
@@ -35,6 +35,12 @@ class WarehouseState:
     tweet_counts: dict[str, int] = field(default_factory=dict)
     # Each X account's users both following it and followed by it, as last stored: X bills them once a day.
     mutual_follows: dict[str, int] = field(default_factory=dict)
+    # Images read before, by sha256 (checks/images/): never read again
+    images_read: set[str] = field(default_factory=set)
+    # Published images fingerprinted but never read (before images were read, or while [images] read was off)
+    media_never_read: list[dict[str, Any]] = field(default_factory=list)
+    # Approved library files (by sha256) hashed but never read
+    library_never_read: set[str] = field(default_factory=set)
 
     def open_posts(self, account_id: str) -> list[str]:
         return self.posts_with_open_exceptions.get(account_id, [])
@@ -77,19 +83,29 @@ def read_state(db_path: Path, lock_wait_seconds: float = 120.0) -> WarehouseStat
         state.posts_with_open_exceptions = posts_with_open_exceptions(con)
         state.tweet_counts = last_tweet_counts(con)
         state.mutual_follows = last_mutual_follows(con)
+        state.images_read = image_readings.images_read(con)
+        state.media_never_read = image_readings.media_never_read(con)
+        state.library_never_read = image_readings.library_never_read(con)
     finally:
         con.close()
     return state
 
 
-def not_yet_fingerprinted(wanted: Iterable[dict[str, Any]], state: WarehouseState) -> list[dict[str, Any]]:
+def not_yet_fingerprinted(
+    wanted: Iterable[dict[str, Any]], state: WarehouseState, read_images: bool = False
+) -> list[dict[str, Any]]:
     """Media to download: referenced now or failed before, and never fingerprinted successfully (or the
-    platform shows another version now); then thumbnails to download only if their size changed."""
+    platform shows another version now); with `read_images`, also those fingerprinted but never read; then
+    thumbnails to download only if their size changed."""
     by_ref = {item["media_ref"]: item for item in wanted}
     for item in state.retry_media:
         by_ref.setdefault(item["media_ref"], item)
     fresh = [item for ref, item in sorted(by_ref.items()) if _changed(item, state.known_media)]
-    return fresh + thumbnails_to_recheck(by_ref.values(), state)
+    unread = {item["media_ref"]: item for item in state.media_never_read} if read_images else {}
+    taken = {item["media_ref"] for item in fresh}
+    fresh += [item for ref, item in sorted(unread.items()) if ref not in taken]
+    recheck = [item for item in by_ref.values() if item["media_ref"] not in unread]
+    return fresh + thumbnails_to_recheck(recheck, state)
 
 
 def thumbnails_to_recheck(wanted: Iterable[dict[str, Any]], state: WarehouseState) -> list[dict[str, Any]]:

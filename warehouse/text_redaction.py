@@ -48,6 +48,10 @@ class Redaction:
             glued = "".join(order)
             self.patterns.append((re.compile(re.escape(glued), re.IGNORECASE), replacement))
             self.needles.add(glued.casefold())
+            # As an OCR engine may read it off an image: a space or hyphen inside a word ("Zofia N owak").
+            letters = [re.escape(c) for c in glued if not c.isspace()]
+            split = r"[\s'’.-]?".join(letters)
+            self.patterns.append((re.compile(rf"(?<!\w){split}(?!\w)", re.IGNORECASE), replacement))
         self.needles.update(p.casefold() for p in parts[-1:])
 
     def add_handle(self, handle: str, replacement: str = ERASED) -> None:

@@ -18,7 +18,8 @@ import numpy as np
 from checks.rule_support.posts import short_label
 
 PUBLISHED_MEDIA = """
-SELECT platform, account_id, post_id, media_key, media_type, url, post_url, phash, dhash, fetch_error, post_text
+SELECT platform, account_id, post_id, media_key, media_type, url, post_url, phash, dhash, fetch_error, post_text,
+    faces
 FROM marts.fct_published_media WHERE post_id IS NOT NULL ORDER BY platform, post_id, media_key
 """
 APPROVALS = """

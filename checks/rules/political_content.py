@@ -7,8 +7,9 @@ Education Act 1996 s406 (no promotion of partisan political views) and s407 (bal
 a UK party named (Labour, Conservative/Tory, Liberal Democrat/Lib Dem, Green Party, Reform UK, SNP, Plaid Cymru,
 ...), "vote (for) <party>", "vote for <Forename Surname>" outside a school election, "<party> candidate",
 "candidate for <Place>", "<party> campaign", "election campaign", "campaigning for <Name>", in post text, alt text,
-video titles, descriptions and tags. Civic education (School Council elections, Parliament Week, a polling
-station closure, a visit to the Town Hall) is not. `[rules.political-content] extra_terms = [...]` adds phrases,
+video titles, descriptions and tags, and in the text read in their images (a placard, a poster; checks/images/).
+Civic education (School Council elections, Parliament Week, a polling station closure, a visit to the Town Hall) is
+not. `[rules.political-content] extra_terms = [...]` adds phrases,
 `ignore_terms = [...]` drops matches that overlap those phrases. One exception per post or video quoting the phrases.
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 
 from checks.findings import Finding, RuleContext
 from checks.rule_support.posts import post_finding
-from checks.rule_support.published_text import published_items
+from checks.rule_support.published_text import ImageText, published_items
 from checks.rule_support.rule import Rule
 
 RULE_ID = "political-content"
@@ -44,7 +45,7 @@ SCHOOL_ELECTIONS = re.compile(
     r"|representatives?|leaders?|prefects?|ambassadors?)\b|\bhead (?:boy|girl)\b|\bmock election\b",
     re.IGNORECASE,
 )
-READS_TEXT = frozenset({"text", "alt_text", "title", "description", "tag"})
+READS_TEXT = frozenset({"text", "alt_text", "title", "description", "tag", "image_text"})
 
 
 def _patterns(options: dict[str, Any]) -> list[re.Pattern[str]]:
@@ -82,7 +83,8 @@ def find(ctx: RuleContext) -> list[Finding]:
     findings = []
     for item in published_items(ctx.con, READS_TEXT, read_once=ctx.read_once):
         quoted = [
-            f'"{phrase}" in the {field.replace("_", " ")}'
+            f'"{phrase}" '
+            + (value.where() if isinstance(value, ImageText) else f"in the {field.replace('_', ' ')}")
             for field, value in item.fields
             for phrase in political_phrases(value, options)
         ]

@@ -1,4 +1,5 @@
-"""`socialaudit evaluate`: audit labelled schools and print precision and recall of the identity rules.
+"""`socialaudit evaluate`: audit labelled schools and print precision and recall of the identity rules, and of the
+pupils' names read from images (pupil-named raised on text read in a photo).
 
 Three sets, reported apart: the project's own sample schools as they have always been (`--forms default`),
 the same schools with the extended forms the resolver is tuned on (`--forms extended`), and schools from an
@@ -54,10 +55,11 @@ class _Set:
     """One set of schools: the project's findings and the baseline's, scored the same way."""
 
     def __init__(self, title: str, baseline: bool) -> None:
-        from sandbox.school.evaluation import Score
+        from sandbox.school.evaluation import ImageNames, Score
 
         self.title = title
         self.project = Score()
+        self.image_names = ImageNames()
         self.baseline: Score | None = Score() if baseline else None
 
     def add(self, labels: dict[str, Any], exceptions: list[dict[str, Any]], work: Path, as_of: Any) -> None:
@@ -67,6 +69,7 @@ class _Set:
         scorer = score_independent if is_independent(labels) else score_school
         school = scorer(labels, exceptions)
         self.project.add(school)
+        self.image_names.add(labels, exceptions)
         print(f"{work.name}: {sum(school.low.values())} low findings")
         if self.baseline is not None:
             from sandbox.school.splink_baseline import baseline_exceptions
@@ -83,6 +86,8 @@ class _Set:
         print()
         print("observed precision per confidence band (every severity):")
         print(calibration(self.project))
+        print()
+        print(self.image_names.report())
         if self.baseline is not None:
             print()
             print(_side_by_side(self.project, self.baseline))

@@ -260,3 +260,62 @@ def report(score: Score, rules: Iterable[str] = IDENTITY_RULES) -> str:
             "false alarms: " + ", ".join(f"{r}/{c} x{n}" for (r, c), n in sorted(score.false_alarms.items()))
         )
     return "\n".join(lines)
+
+
+READ_IN_IMAGE = "text read in image"  # how pupil-named's evidence says a name was read in an image
+
+
+@dataclass
+class ImageNames:
+    """Names read from images (pupil-named raised on a name read in an image), against the labels' image cases.
+
+    Precision counts a name read in an image right when that child is labelled as named in the post at all (its
+    text may name them too); recall is over the labels' image cases only."""
+
+    found: int = 0
+    right: int = 0
+    labelled: int = 0
+    recalled: int = 0
+    low: int = 0
+    misses: list[str] = field(default_factory=list)
+    false_alarms: list[str] = field(default_factory=list)
+
+    def add(self, labels: dict[str, Any], exceptions: Iterable[dict[str, Any]]) -> None:
+        rows = [
+            e
+            for e in labels.get("expected_exceptions", labels.get("expected", []))
+            if e["rule"] == "pupil-named"
+        ]
+        named = {(str(e["subject_id"]), e.get("person_id")) for e in rows}
+        wanted = {
+            (str(e["subject_id"]), e.get("person_id"))
+            for e in rows
+            if str(e.get("case", "")).startswith("image_")
+        }
+        found = set()
+        for row in exceptions:
+            if row["rule"] != "pupil-named" or READ_IN_IMAGE not in row["evidence"]:
+                continue
+            if not _severity_at_least(row["severity"], "medium"):
+                self.low += 1
+                continue
+            found.add((str(row["subject_id"]), row.get("person_id")))
+        self.found += len(found)
+        self.right += len(found & named)
+        self.labelled += len(wanted)
+        self.recalled += len(found & wanted)
+        self.misses += sorted(f"{s} {p}" for s, p in wanted - found)
+        self.false_alarms += sorted(f"{s} {p}" for s, p in found - named)
+
+    def report(self) -> str:
+        precision = self.right / self.found if self.found else None
+        recall = self.recalled / self.labelled if self.labelled else None
+        lines = [
+            f"names read from images (pupil-named, medium and above): {self.found} found, {self.right} right, "
+            f"{self.recalled} of {self.labelled} labelled image cases; precision {_fmt(precision)} recall "
+            f"{_fmt(recall)}; low {self.low}"
+        ]
+        lines += [f"  missed: {m}" for m in self.misses[:10]] + [
+            f"  false: {f}" for f in self.false_alarms[:10]
+        ]
+        return "\n".join(lines)

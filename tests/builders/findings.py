@@ -79,7 +79,7 @@ def insert_exception(
 ) -> None:
     row = finding.as_row(AS_OF)
     con.execute(
-        "INSERT INTO audit.exceptions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit.exceptions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             row["key"],
             row["rule"],
@@ -102,6 +102,7 @@ def insert_exception(
             datetime(2026, 11, 13, 9, 30),
             row["account_id"],
             "gone" if resolved_on else None,
+            row["faces_shown"],
         ],
     )
 

@@ -338,3 +338,17 @@ def test_a_missing_label_is_not_shown_as_none(con: duckdb.DuckDBPyConnection, tm
     assert "None" not in page.text("rule-pupil-follower")
     assert "None" not in page.text("resolved")
     assert "UCnoTitle000000000000000" in page.text("rule-pupil-follower")
+
+
+def test_unapproved_images_that_show_people_are_listed_first(con: duckdb.DuckDBPyConnection) -> None:
+    """Within unapproved-media, exceptions whose images show faces come before the rest (the report, exceptions.json
+    and the review app all list through exception_rows); the face count itself is not an output field."""
+    from dashboards.listing import select_exceptions
+    from tests.builders.findings import UNAPPROVED_VIDEO, variant
+
+    insert_exception(con, variant(UNAPPROVED_VIDEO, "vidAaaNoFaces"))
+    insert_exception(con, variant(UNAPPROVED_VIDEO, "vidZzzTwoFaces", faces_shown=2))
+    insert_exception(con, variant(UNAPPROVED_VIDEO, "vidMmmNotRead", faces_shown=None))
+    rows = select_exceptions(con)
+    assert [r["subject_id"] for r in rows] == ["vidZzzTwoFaces", "vidAaaNoFaces", "vidMmmNotRead"]
+    assert "faces_shown" not in rows[0]

@@ -459,3 +459,12 @@ def test_invalid_toml_and_a_missing_file(tmp_path):
         load_config(write(tmp_path, "[school\n"))
     with pytest.raises(ConfigError, match="no such file"):
         load_config(tmp_path / "absent.toml")
+
+
+def test_images_are_read_unless_the_school_turns_it_off(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, SCHOOL)).images.read is True
+    assert load_config(write(tmp_path, SCHOOL + "\n[images]\nread = false\n")).images.read is False
+    with pytest.raises(ConfigError, match=r"\[images\] read"):
+        load_config(write(tmp_path, SCHOOL + '\n[images]\nread = "no"\n'))
+    with pytest.raises(ConfigError, match="unknown key faces in \\[images\\]"):
+        load_config(write(tmp_path, SCHOOL + "\n[images]\nfaces = true\n"))
