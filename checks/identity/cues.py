@@ -95,6 +95,14 @@ _AGE = re.compile(
 )
 
 
+# A pupil who has left says so: "former pupil", "ex-student", "alumni", "went to", "used to go".
+_FORMER = re.compile(
+    r"\b(?:former|ex[- ]?|old) (?:pupil|student|girl|boy)s?\b|\balumn(?:i|us|a|ae)\b|\bused to (?:go|be)\b"
+    r"|\bwent to\b|\bleft in (?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Cue:
     """One thing the profile says, quoted as written so a person can find it."""
@@ -132,6 +140,13 @@ def adult_cues(bio: str | None) -> list[Cue]:
         if not any(match.group(0).lower() in c.quote.lower() for c in cues):
             cues.append(Cue("adult", "life", match.group(0), "bio"))
     return cues
+
+
+def former_cues(bio: str | None) -> list[Cue]:
+    """The bio says its owner has left a school ("former pupil", "alumni", "went to")."""
+    if not bio:
+        return []
+    return [Cue("former", "left", m.group(0), "bio") for m in _FORMER.finditer(plain_text(bio))]
 
 
 def _not_a_job(before: str) -> bool:
