@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME, TITLE
-from checks.identity.pieces import DIMINUTIVE_ENDINGS
+from checks.identity.nicknames import DIMINUTIVE_ENDINGS
 from checks.identity.profile import DISPLAY, USERNAME, Field, Profile
 from checks.identity.register import Person, RegisterIndex, age_on
 from checks.identity.text import fold_name, squeeze
@@ -188,10 +188,11 @@ class Candidates:
 
 
 def _stems(letters: str) -> list[str]:
-    """What letters beside a surname may be the start of a forename from: "temi" (Temitope cut short), "ev"
-    of "evie" (a diminutive of Evelyn); at the far end of a run-together word, its last letters."""
+    """What letters beside a surname may be the start of a forename from: "temi" (Temitope cut short), "beat" of
+    "beattie" (a diminutive of Beatrice); at the far end of a run-together word, its last letters. Squeezed, as
+    the index's keys are ("beattie" -> "beatie")."""
     stems = []
-    for chunk in {letters, letters[-6:]}:
+    for chunk in {squeeze(letters), squeeze(letters[-6:])}:
         if len(chunk) >= 3:
             stems.append(chunk[:6])
         for ending in DIMINUTIVE_ENDINGS:

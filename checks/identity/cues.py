@@ -87,9 +87,9 @@ _MAY_HOLD_AGE = re.compile(
 )
 _CLASS_OF = re.compile(r"\bclass\s+of\s+'?(\d{4}|\d{2})\b", re.IGNORECASE)
 _FOUR_DIGITS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-# Digits closing a username ("bwisniewski19", "TCox3"): a two-digit birth year, a year group, an age or noise;
-# which one is decided per candidate (scoring.py), never used to rule one out.
-_TRAILING_NUMBER = re.compile(r"(?<![0-9])(\d{1,2})$")
+# Short numbers in a username ("bwisniewski19", "TCox3", "jsmith16x"): a two-digit birth year, a year group, an
+# age or noise; which one is decided per candidate (scoring.py), never used to rule one out.
+_SHORT_NUMBER = re.compile(r"(?<![0-9])(\d{1,2})(?![0-9])")
 _AGE = re.compile(
     r"\b(\d{1,2})\s*(?:yo|y/o|yrs? old|years old)\b|\bage[d]?\s+(\d{1,2})\b|^(\d{1,2})\s*[.|,]", re.IGNORECASE
 )
@@ -209,13 +209,12 @@ def _glued_username_cues(handle: str, found: list[Cue], as_of: date) -> list[Cue
         ) not in seen:
             quote = match.group(0).strip(" _-.,").replace(" ", "")
             cues.append(Cue("year_group", year_group_value(value), quote, "username"))
-    trailing = _TRAILING_NUMBER.search(spaced)
-    if (
-        trailing
-        and trailing.end() not in year_group_ends
-        and _may_be_school_age(int(trailing.group(1)), as_of)
-    ):
-        cues.append(Cue("number", trailing.group(1), trailing.group(1), "username"))
+    # Numbers of one or two digits anywhere in it ("bwisniewski19", "jsmith16x", "xx_16_jsmith"), the last two
+    # at most: read per candidate (scoring.py), never used to rule one out.
+    numbers = [m for m in _SHORT_NUMBER.finditer(spaced) if m.end() not in year_group_ends]
+    for match in numbers[-2:]:
+        if _may_be_school_age(int(match.group(1)), as_of):
+            cues.append(Cue("number", match.group(1), match.group(1), "username"))
     return cues
 
 

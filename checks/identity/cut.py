@@ -11,10 +11,10 @@ from __future__ import annotations
 import functools
 
 from checks.identity.lexicon import AGE_WORD, FORENAME, GIVEN, SURNAME
+from checks.identity.nicknames import DIMINUTIVE_ENDINGS
 from checks.identity.pieces import (
     CUT_SHORT,
     DIMINUTIVE,
-    DIMINUTIVE_ENDINGS,
     FORENAME_PART,
     GIVEN_NAME,
     INITIAL,
@@ -110,17 +110,11 @@ def _options(
         if aligned and not whole:
             continue
         stretched = start > 0 and word[start] == word[start - 1] and start not in edges
-        doubt = _DOUBT if stretched else 0.0
+        # Across a camelCase break that splits a repeated letter ("IsabellaA", "JessS", "HHolt"): two words.
+        crosses = any(start < b < end and word[b] == word[b - 1] for b in breaks)
+        doubt = (_DOUBT if stretched else 0.0) + (_ACROSS_A_BREAK if crosses else 0.0)
         if roles & (FORENAME | SURNAME):
-            # Across a camelCase break that splits a stretched letter ("IsabellaA", "JessS"): likely two words.
-            crosses = any(start < b < end and word[b] == word[b - 1] for b in breaks)
-            names[start].append(
-                (
-                    end,
-                    (end - start) * _NAME_LETTER - _PIECE - doubt - (_ACROSS_A_BREAK if crosses else 0),
-                    key,
-                )
-            )
+            names[start].append((end, (end - start) * _NAME_LETTER - _PIECE - doubt, key))
         closing_year_word = before_a_number and end == length and roles & AGE_WORD
         if end - start == 1 and key not in _GLUED_LETTERS and not whole and not closing_year_word:
             continue
@@ -199,7 +193,11 @@ def _cut(
 def _pieces(word: str, cut: list[tuple[int, int, str, int, str]], parts: NameParts) -> list[Piece]:
     """A cut as pieces, stretched letters joined to the piece they stretch."""
     pieces: list[Piece] = []
-    for start, end, role, roles, key in cut:
+    for n, (start, end, role, roles, key) in enumerate(cut):
+        # Stray letters in a row ("slayer" after "dragon") are a word nothing explains, not letters.
+        neighbours = [cut[m][2] for m in (n - 1, n + 1) if 0 <= m < len(cut)]
+        if role in (LETTER, INITIAL) and any(r in (LETTER, INITIAL, UNEXPLAINED) for r in neighbours):
+            role = UNEXPLAINED
         if (
             pieces
             and pieces[-1].end == start
@@ -231,6 +229,8 @@ def _relabelled(
     for them alone."""
     out = []
     loose = {n for n, piece in enumerate(generic) if piece[2] in (LETTER, UNEXPLAINED, STRETCH)}
+    if loose and any(key in parts.forms or key in parts.surnames for _, _, _, _, key in generic):
+        return None  # letters left beside a name of theirs: a cut of their own may explain them
     for n, (start, end, role, roles, key) in enumerate(generic):
         if key and key in parts.surnames:
             out.append((start, end, SURNAME_PART, roles, key))

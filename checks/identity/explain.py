@@ -165,14 +165,19 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
     for a, b in zip(ex.pieces, ex.pieces[1:], strict=False):
         # "Li Na": a forename of two words written apart.
         joined = squeeze(a.text + b.text)
-        if FORENAME_PART in (a.role, b.role) and joined in parts.forms and a.role != SURNAME_PART:
+        apart = a.word != b.word  # two words of the field, each whole
+        if apart and FORENAME_PART in (a.role, b.role) and joined in parts.forms and a.role != SURNAME_PART:
             fores = [p for p in fores if p is not a and p is not b]
             a.role, a.form, a.key, a.text = FORENAME_PART, parts.forms[joined], joined, a.text + b.text
             b.role, b.said = FORENAME_PART, "their name again"
             fores.append(a)
     for a, b in zip(ex.pieces, ex.pieces[1:], strict=False):
         # "Olawale-Obi", "Al-Saadi": the parts of a surname written apart are the surname exact.
-        if SURNAME_PART in (a.role, b.role) and squeeze(a.text + b.text) == parts.surname_key:
+        if (
+            a.word != b.word
+            and SURNAME_PART in (a.role, b.role)
+            and squeeze(a.text + b.text) == parts.surname_key
+        ):
             for piece in (a, b):
                 if piece in surs:
                     surs.remove(piece)
@@ -253,7 +258,9 @@ def _may_be_a_middle_initial(ex: Explained, piece: Piece, roles: dict[str, int])
     for a, b, role in ((fore, piece, GIVEN | FORENAME), (piece, sur, SURNAME)):
         if a.word == b.word and a.end == b.start and roles.get(squeeze(a.text + b.text), 0) & role:
             return False
-    return True
+    # A vowel run on to the forename makes a longer one (Ann -> Anna, Evelyn -> Evelynna), not an initial.
+    glued = fore.word == piece.word and fore.end == piece.start
+    return not (glued and piece.text in "aeiou")
 
 
 def _given_name_said(

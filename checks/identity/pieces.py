@@ -10,12 +10,10 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from checks.identity.lexicon import GIVEN, word_roles
+from checks.identity.nicknames import is_made_diminutive
 from checks.identity.register import Form, Person, RegisterIndex, surname_keys
 from checks.identity.text import fold_name, squeeze
 
-# Endings English diminutives are made with: Evelyn -> Evie, Oliver -> Olly, Frederick -> Freddie.
-DIMINUTIVE_ENDINGS = ("ie", "y", "ey", "i", "ee")
 # Roles of a piece: the candidate's name parts ...
 FORENAME_PART = "forename"
 DIMINUTIVE = "diminutive"
@@ -104,15 +102,7 @@ def _name_parts(index: RegisterIndex, person: Person) -> NameParts:
 
 @functools.lru_cache(maxsize=50_000)
 def is_diminutive(written: str, given: str) -> bool:
-    """ "Evie" of Evelyn, "Olly" of Oliver: the start of the name (two letters or more, the last one doubled or
-    not) and a diminutive ending; a name of its own (Molly, Amy, Joy) is not made this way."""
-    if (written in word_roles() and word_roles()[written] & GIVEN) or given.startswith(written):
-        return False  # a name of its own, or the name cut short ("Temi" of Temitope)
-    for ending in DIMINUTIVE_ENDINGS:
-        stem = written[: -len(ending)]
-        if written.endswith(ending) and len(stem) >= 2 and given.startswith(stem) and given != stem:
-            return True
-    return False
+    return is_made_diminutive(written, given)
 
 
 def transposed(written: str, register: str) -> bool:

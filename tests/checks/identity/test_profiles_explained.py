@@ -1,0 +1,172 @@
+"""A profile explained, not matched to templates: the forms of issue 24, each with a look-alike that must not
+match, and the evidence saying what was read and what was not. Names are made up here, never drawn from data."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from checks.identity import RegisterIndex, resolve_identities
+from tests.builders.audience import audience, x_member, yt_member
+from tests.builders.registers import AS_OF, pupil, register_frames, staff
+from tests.builders.registers import parent as parent_row
+
+SCHOOL = "Meadowbank Community Primary School"
+RECENT = datetime(2025, 1, 1, tzinfo=UTC)
+THRESHOLD = 0.85
+PUPILS = [
+    pupil("P0001", "Evelyn", "Lockwood", born=date(2016, 3, 30), year="5"),
+    pupil("P0002", "Beatrice", "Harris", born=date(2017, 2, 1), year="4"),
+    pupil("P0003", "Ivan", "Petrov", born=date(2018, 5, 1), year="3"),
+    pupil("P0004", "Kacper", "Nowak", status="left", born=date(2013, 1, 1), year="6", left=date(2024, 7, 20)),
+    pupil("P0005", "Oliver", "Bennett", born=date(2017, 6, 1), year="4"),
+    pupil("P0006", "Rose", "Lockwood", born=date(2019, 6, 1), year="2"),
+]
+STAFF = [staff("S001", "Anne", "Ward", role="Class Teacher, Year 3")]
+PARENTS = [parent_row("PA0001", "Sarah", "Lockwood", of=("P0001", "P0006"))]
+
+
+@pytest.fixture(scope="module")
+def index() -> RegisterIndex:
+    frames = register_frames(PUPILS, STAFF, PARENTS)
+    return RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
+
+
+def resolve(index: RegisterIndex, handle: str, name: str, bio: str | None = None) -> dict[str, Any]:
+    member = x_member("1600000000000000042", handle, name, bio=bio, created=RECENT)
+    (row,) = resolve_identities(audience(member), index).iter_rows(named=True)
+    return row
+
+
+def confident(row: dict[str, Any]) -> tuple[str, str | None] | None:
+    return (row["person_kind"], row["person_id"]) if row["confidence"] >= THRESHOLD else None
+
+
+# --- an extra given name --------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["Evelyn Rose Lockwood", "Evelyn Rose Lockwood 🌸", "Evelyn R. Lockwood"])
+def test_a_second_given_name_between_forename_and_surname(index: RegisterIndex, name: str) -> None:
+    row = resolve(index, "sparkles_22", name)
+    assert confident(row) == ("pupil", "P0001")
+    said = "a middle initial" if "R." in name else "a second given name"
+    assert said in row["evidence"]
+
+
+def test_a_given_name_before_the_forename_is_another_person(index: RegisterIndex) -> None:
+    # Read as her younger sister Rose, "Evelyn" comes first: the account is Evelyn's, not Rose's.
+    row = resolve(index, "x", "Evelyn Rose Lockwood")
+    assert row["person_id"] == "P0001"
+
+
+@pytest.mark.parametrize("handle", ["evelynrlockwood", "EvelynRLockwood"])
+def test_a_middle_initial_run_together_in_the_username(index: RegisterIndex, handle: str) -> None:
+    row = resolve(index, handle, "🌸")
+    assert confident(row) == ("pupil", "P0001")
+    assert '"r" (a middle initial)' in row["evidence"].lower()
+
+
+def test_letters_run_into_the_forename_are_not_a_middle_initial(index: RegisterIndex) -> None:
+    assert resolve(index, "evelynnalockwood", "🌸")["person_kind"] == "unknown"
+
+
+# --- decoration around a name ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "handle",
+    [
+        "its_evelynlockwood",
+        "the_real_evelynlockwood",
+        "evelynlockwoodx",
+        "xx_evelynlockwood_xx",
+        "itsevelynlockwood",
+    ],
+)
+def test_words_and_letters_around_a_full_name(index: RegisterIndex, handle: str) -> None:
+    row = resolve(index, handle, "🦋")
+    assert confident(row) == ("pupil", "P0001")
+    assert "decoration" in row["evidence"]
+
+
+@pytest.mark.parametrize(
+    "handle", ["its_elockwood16", "elockwood16x", "xx_elockwood_y5_xx", "the_real_elockwood_y5"]
+)
+def test_words_and_letters_around_an_initial_and_surname_with_an_age(
+    index: RegisterIndex, handle: str
+) -> None:
+    assert confident(resolve(index, handle, "💜")) == ("pupil", "P0001")
+
+
+def test_an_initial_and_surname_alone_stay_unread_without_a_cue(index: RegisterIndex) -> None:
+    assert resolve(index, "xx_elockwood_xx", "💜")["person_kind"] == "unknown"
+
+
+# --- diminutives ----------------------------------------------------------------------------------------
+def test_a_diminutive_no_list_holds_made_the_english_way(index: RegisterIndex) -> None:
+    row = resolve(index, "bea_h", "Beattie Harris")
+    assert confident(row) == ("pupil", "P0002")
+    assert "diminutive of Beatrice" in row["evidence"]
+
+
+def test_a_name_of_its_own_is_not_taken_for_a_diminutive(index: RegisterIndex) -> None:
+    # "Olive" is a name of its own, not Oliver made smaller.
+    assert resolve(index, "x", "Olive Bennett")["person_kind"] == "unknown"
+
+
+# --- staff and former pupils ----------------------------------------------------------------------------
+@pytest.mark.parametrize("title", ["Mrs Ward", "Mrs Ward's Class", "MrsWardTeaches"])
+def test_a_teachers_title_and_surname_as_a_youtube_channel(index: RegisterIndex, title: str) -> None:
+    (row,) = resolve_identities(audience(yt_member("UCmrsward00000000000000A", title)), index).iter_rows(
+        named=True
+    )
+    assert confident(row) == ("staff_personal", "S001")
+
+
+def test_a_former_pupil_by_forename_initial_and_the_school_they_left(index: RegisterIndex) -> None:
+    row = resolve(index, "kacpern", "Kacper N", "Meadowbank alumni ⚽")
+    assert confident(row) == ("former_pupil", "P0004")
+    assert 'bio says "alumni": they have left' in row["evidence"]
+
+
+# --- any Unicode: read, or said to be unread ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Еvеlуn Lосkwооd",  # Cyrillic look-alike letters among Latin ones: read by shape
+        "ᴇᴠᴇʟʏɴ ʟᴏᴄᴋᴡᴏᴏᴅ",  # small capitals
+        "🅴🆅🅴🅻🆈🅽 🅻🅾🅲🅺🆆🅾🅾🅳",  # squared letters
+        "E\u200bvelyn Lockwood",  # a zero-width space inside
+        "Éve\u0301lyn Lockwood",  # combining accents
+    ],
+)
+def test_letters_however_dressed_are_read(index: RegisterIndex, name: str) -> None:
+    assert confident(resolve(index, "x", name)) == ("pupil", "P0001")
+
+
+def test_a_name_written_in_cyrillic_is_transliterated_and_said_so(index: RegisterIndex) -> None:
+    row = resolve(index, "x", "Иван Петров")
+    assert confident(row) == ("pupil", "P0003")
+    assert 'read as "ivan"' in row["evidence"]
+
+
+def test_letters_of_another_script_are_reported_not_dropped(index: RegisterIndex) -> None:
+    row = resolve(index, "x", "Evelyn Lockwood 李华")
+    assert row["person_id"] == "P0001"
+    assert '"李华", letters not read' in row["evidence"]
+
+
+# --- what the rest says: another person ----------------------------------------------------------------
+@pytest.mark.parametrize(("handle", "name"), [("evelynlockwood_mum", "Sarah 💕"), ("evelynsmum", "Sarah L")])
+def test_a_parent_writing_as_their_childs_mum_is_not_the_child(
+    index: RegisterIndex, handle: str, name: str
+) -> None:
+    assert resolve(index, handle, name)["person_kind"] != "pupil"
+
+
+def test_another_forename_shown_beside_an_initial_and_surname(index: RegisterIndex) -> None:
+    assert resolve(index, "its_mlockwood16", "Mark Lockwood")["person_kind"] == "unknown"
+
+
+def test_a_word_nothing_explains_is_said(index: RegisterIndex) -> None:
+    row = resolve(index, "evelyn_lockwood_dragonslayer", "🐉")
+    assert row["person_id"] == "P0001"
+    assert '"dragon" (a hobby)' in row["evidence"] and '"slayer", not explained' in row["evidence"]
