@@ -47,10 +47,34 @@ def _rows(con: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> list
             row[field] = row[field].isoformat() if row[field] else None
         row["confidence"] = float(row["confidence"])
         rows.append(row)
-    # The key breaks ties: one follower of two official accounts is two rows, always in the same order.
+    # Low "possible" findings, most likely first (a person reads down until the week's time runs out); the key
+    # breaks ties: one follower of two official accounts is two rows, always in the same order.
     rows.sort(
-        key=lambda r: (SEVERITY_ORDER[r["severity"]], r["rule"], r["platform"], r["subject_id"], r["key"])
+        key=lambda r: (
+            SEVERITY_ORDER[r["severity"]],
+            -r["confidence"] if r["severity"] == "low" else 0.0,
+            r["rule"],
+            r["platform"],
+            r["subject_id"],
+            r["key"],
+        )
     )
+    return rows
+
+
+SETTLE = "; to settle it: "
+
+
+def to_judge(exceptions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The low "possible" findings, most likely first, each with what would settle it (the evidence's last
+    clause where identity resolution wrote one)."""
+    rows = []
+    for row in sorted(
+        (r for r in exceptions if r["severity"] == "low"), key=lambda r: (-r["confidence"], r["key"])
+    ):
+        evidence = str(row["evidence"] or "")
+        settle = evidence.split(SETTLE, 1)[1].split("; ruled out ")[0] if SETTLE in evidence else ""
+        rows.append({**row, "settle": settle.removesuffix(f" (score {row['confidence']:.2f})")})
     return rows
 
 
@@ -165,6 +189,7 @@ def render_report(
         register_notices=notices_for(con, as_of),
         not_read=not_read_for(con, as_of),
         unseen_subscribers=unseen_subscribers_for(con, as_of),
+        to_judge=to_judge(exceptions),
     )
 
 

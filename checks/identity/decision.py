@@ -21,6 +21,7 @@ from checks.identity.weights import (
     MIXED_AMBIGUITY_CAP,
     ONLY_ONE,
     PARTIAL,
+    SETTLE_BELOW,
     TIE,
 )
 
@@ -82,10 +83,13 @@ def _decide(kept: list[Match]) -> Resolution:
     best = close[0]
     rivals = close[1:]
     if not rivals:
-        return best.resolved_kind, best.person, best.score, evidence.describe(best)
+        doubt = best.settle if best.score < SETTLE_BELOW else ""
+        return best.resolved_kind, best.person, best.score, evidence.settle(evidence.describe(best), doubt)
     kinds = {best.resolved_kind, *(m.resolved_kind for m in rivals)}
     if len(kinds) == 1:
-        return best.resolved_kind, best.person, best.score, evidence.as_likely_same_kind(best, rivals)
+        said = evidence.as_likely_same_kind(best, rivals)
+        doubt = "which of them it is (a year group, the school or a sibling in the profile would say)"
+        return best.resolved_kind, best.person, best.score, evidence.settle(said, doubt)
     if kinds == {"staff_personal", "parent"}:
         staff_match = next(m for m in [best, *rivals] if m.resolved_kind == "staff_personal")
         also = [m for m in [best, *rivals] if m is not staff_match]
@@ -97,9 +101,11 @@ def _decide(kept: list[Match]) -> Resolution:
         )
     serious = min([best, *rivals], key=lambda m: KIND_PRECEDENCE[m.resolved_kind])
     everyone = [m for m in [best, *rivals] if m is not serious]
+    adults = " or ".join(f"{m.person.full_name}'s ({m.resolved_kind.replace('_', ' ')})" for m in everyone)
+    doubt = f"whether the account is {serious.person.full_name}'s own or {adults}: its posts or a parent would say"
     return (
         serious.resolved_kind,
         serious.person,
         min(serious.score, MIXED_AMBIGUITY_CAP),
-        evidence.as_likely_mixed(serious, everyone),
+        evidence.settle(evidence.as_likely_mixed(serious, everyone), doubt),
     )

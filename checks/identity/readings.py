@@ -216,6 +216,9 @@ def read_candidate(
     if person.kind == "parent" and method in PARTIAL:
         return None
     match = Match(person, method, note, at, base)
+    match.settle = _doubt(
+        method, person, explained.get(source) if source != "split" else explained.get(DISPLAY)
+    )
     match.explained = sum(ex.name_letters for ex in explained.values())
     # Another field agrees when it names them as well: on its own, or by weak details a cue can check.
     # A YouTube comment shows the "@handle" as its display name: the same text twice is one reading, not two.
@@ -228,6 +231,23 @@ def read_candidate(
     if not _weigh_the_rest(match, explained, source, parts):
         return None
     return match
+
+
+def _doubt(method: str, person: Person, ex: Explained | None) -> str:
+    """What would settle a reading whose name is not certain, from the part that makes it uncertain."""
+    fore = ex.forename if ex is not None else None
+    sur = ex.surname if ex is not None else None
+    written = ex.shown(fore) if ex is not None and fore is not None else ""
+    if method in ("nickname", "short_form", "diminutive"):
+        return f'whether {person.forename} goes by "{written}"'
+    if method in ("fuzzy_surname", "transposed_surname") and ex is not None and sur is not None:
+        return f'whether "{ex.shown(sur)}" is {person.surname} misspelt'
+    if method in PARTIAL and person.kind in ("pupil", "former_pupil"):
+        year = f"the Year {person.year_group} class teacher" if person.kind == "pupil" else "the school"
+        return f"{year} knows whether {person.full_name} has this account"
+    if method == "title_surname":
+        return f"which member of staff called {person.surname} this is (the bio gives no role)"
+    return ""
 
 
 def _split_reading(

@@ -207,6 +207,7 @@ def _staff_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
         if elsewhere:
             m.score -= ELSEWHERE_STAFF
             m.against.append(f'location "{profile.location}" is not where the school\'s audience is')
+            m.settle = f'ask {m.person.full_name} whether they live in "{profile.location}"'
         elif job:  # staff have second jobs and partners' jobs in their bios: said, not weighed
             m.against.append(
                 f'bio says "{job}" (not {m.person.role or "a school role"}), lives locally or unsaid'
@@ -217,6 +218,7 @@ def _staff_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
         m.against.append(
             f"their declared account {own_account} is in the school's audience too, and this one has only the name"
         )
+        m.settle = f"ask {m.person.full_name} whether this account is also theirs"
     if profile.school:
         m.score += SCHOOL_CUE_STAFF
         m.reasons.append(f'bio names the school ("{profile.school[0].quote}")')

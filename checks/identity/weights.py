@@ -139,6 +139,10 @@ TIE = 0.05
 EXPLAINS_MORE = 3
 # A pupil and an adult equally likely: held between floor and threshold, a possible finding for a person.
 MIXED_AMBIGUITY_CAP = 0.7
+# Below this a reading is only a possible one under the default `exception_threshold`: its evidence ends with
+# what a person could check to settle it (evidence.settle). Readings above it say so only when several people
+# fit ("which of them it is").
+SETTLE_BELOW = 0.85
 # A handle declared in a register: the school told us whose account it is.
 DECLARED = 1.0
 # A parent's declared handle, same name as staff: one person in both registers, linked by name (DESIGN.md §5.6).

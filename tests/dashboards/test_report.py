@@ -348,3 +348,19 @@ def test_a_missing_label_is_not_shown_as_none(con: duckdb.DuckDBPyConnection, tm
     assert "None" not in page.text("rule-pupil-follower")
     assert "None" not in page.text("resolved")
     assert "UCnoTitle000000000000000" in page.text("rule-pupil-follower")
+
+
+def test_low_findings_are_listed_to_judge_most_likely_first_with_what_settles_them() -> None:
+    from dashboards.report import to_judge
+
+    rows = [
+        {
+            "key": "a",
+            "severity": "low",
+            "confidence": 0.62,
+            "evidence": "x; to settle it: ask Ann (score 0.62)",
+        },
+        {"key": "b", "severity": "high", "confidence": 0.97, "evidence": "y"},
+        {"key": "c", "severity": "low", "confidence": 0.8, "evidence": "z (score 0.80)"},
+    ]
+    assert [(r["key"], r["settle"]) for r in to_judge(rows)] == [("c", ""), ("a", "ask Ann")]

@@ -170,3 +170,18 @@ def test_a_word_nothing_explains_is_said(index: RegisterIndex) -> None:
     row = resolve(index, "evelyn_lockwood_dragonslayer", "🐉")
     assert row["person_id"] == "P0001"
     assert '"dragon" (a hobby)' in row["evidence"] and '"slayer", not explained' in row["evidence"]
+
+
+# --- what would settle a doubtful reading ----------------------------------------------------------------
+def test_a_possible_match_says_what_would_settle_it(index: RegisterIndex) -> None:
+    row = resolve(index, "x", "Evelyn Lockwaod")  # one letter wrong (not two swapped): only possible
+    assert 0.6 <= row["confidence"] < THRESHOLD
+    assert 'to settle it: whether "Lockwaod" is Lockwood misspelt' in row["evidence"]
+
+
+def test_two_people_the_profile_fits_equally_say_which_would_settle_it() -> None:
+    frames = register_frames(
+        [pupil("P1", "Oliver", "Brown", year="3"), pupil("P2", "Oliver", "Brown", year="5")], STAFF, PARENTS
+    )
+    index = RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
+    assert "to settle it: which of them it is" in resolve(index, "x", "Oliver Brown")["evidence"]
