@@ -236,7 +236,9 @@ def _relabelled(
             out.append((start, end, SURNAME_PART, roles, key))
         elif key and key in parts.forms:
             out.append((start, end, FORENAME_PART, roles, key))
-        elif word[start] in parts.first_letters and not (start == 0 and end == len(word) and role == WORD):
+        elif word[start] in parts.first_letters and not (
+            start == 0 and end == len(word) and role == WORD and end > 1
+        ):
             alone = n - 1 not in loose and n + 1 not in loose  # "jsmith", not the "t" of "temi"
             if (
                 end - start == 1

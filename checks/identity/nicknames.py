@@ -58,7 +58,7 @@ def is_made_diminutive(written: str, given: str) -> bool:
     letters or more) and a diminutive ending, written as no list writes it. A name of its own (Molly, Amy, Joy)
     is not made this way, nor is the name cut short ("Temi" of Temitope)."""
     if written in nickname_table() or given.startswith(written):
-        return False
+        return False  # a name the lists hold (Mary, Joy, Molly) is that name, not another made smaller
     for ending in DIMINUTIVE_ENDINGS:
         stem = written[: -len(ending)]
         if written.endswith(ending) and len(stem) >= 2 and given.startswith(stem) and given != stem:

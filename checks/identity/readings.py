@@ -135,7 +135,7 @@ def _partial_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, s
             note = f'{form_note(form, ex.shown(fore))}, surname starts "{sur.text}"{_run_together(ex, fore, sur)}'
             return "surname_prefix", BASE["surname_prefix"], note
     if sur is not None and sur.role == SURNAME_PART and ex.title is not None and fore is None:
-        return _title_reading(ex, index, sur.text)
+        return _title_reading(ex, index)
     return None
 
 
@@ -146,16 +146,19 @@ def _run_together(ex: Explained, a: Piece, b: Piece) -> str:
     return f' (run together in "{word.plain}")'
 
 
-def _title_reading(ex: Explained, index: RegisterIndex, key: str) -> tuple[str, float, str] | None:
+def _title_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, str] | None:
     """ "Mrs Ward" / "@MrsWard": the member of staff called Ward. Confident only when one member of staff has
     the surname; otherwise a cue in the bio must say which (scoring.py)."""
     assert ex.title is not None and ex.surname is not None
     title = ex.shown(ex.title).capitalize()
-    staff = index.staff_with_surname(ex.surname.text if ex.surname.text in index.by_surname else key)
+    key = ex.surname.key or squeeze(ex.surname.text)
+    staff = index.staff_with_surname(key)
     surname = staff[0].surname if staff else key
+    if not staff:
+        return None
     if len(staff) == 1:
         note = f"title {title} + surname exact, the only member of staff called {surname}"
-        if index.parents_with_surname(ex.surname.text):
+        if index.parents_with_surname(key):
             # Pupils know a teacher as "Mrs Ward"; a parent seldom names an account so. Said, not weighed.
             note += f" (a parent is also called {surname})"
         return "title_surname_unique", BASE["title_surname_unique"], note

@@ -40,6 +40,24 @@ _FULL_NAME: dict[str, tuple[str, ...]] = {
 _DRAWS = 30  # compositions tried for one person before another is taken
 
 
+_GIVEN_NAMES = frozenset(
+    fold(n) for c in names.COMMUNITIES.values() for n in (*c.girls, *c.boys, *c.women, *c.men)
+) | frozenset(fold(d) for forms in names.DIMINUTIVES.values() for d in forms)
+
+
+def _handle_says_enough(pres: Presentation) -> bool:
+    """The username alone names the pupil: the full name, or part of it with an age in digits."""
+    options = pres.options
+    named = options["given"] in ("forename", "listed diminutive", "made diminutive") and options[
+        "surname"
+    ] in (
+        "surname",
+        "slip",
+    )
+    aged = options["digits"] in ("birth year", "two-digit year", "year group", "digits inside")
+    return named or (aged and options["surname"] != "none")
+
+
 def case(kind: str, held_out: bool, presentation: Presentation | None = None) -> str:
     """The label's case: `composed tuned: pupil: made diminutive+its+emoji only` (the options not left as is);
     held out when the presentation drew a held-out option (or, with none, when the round was held out)."""
@@ -124,8 +142,12 @@ class ExtendedForms(SocialBase):
         given, surname = options["given"], options["surname"]
         if given in ("initial", "cut short") and surname in ("initial", "cut short", "none"):
             return False  # too little of the name to go on
+        if pres.partial and (options["extra"] != "none" or given == "made diminutive"):
+            return False  # part of a name and another name or a guessed diminutive: a guess on a guess
+        if given == "made diminutive" and (len(p.known_as) < 5 or self._a_name_of_its_own(pres, p)):
+            return False  # a reader would take it for that other name
         if not pres.partial and surname != "none":
-            return options["given"] != "made diminutive" or len(p.known_as) >= 5
+            return True
         if not cue:
             return False
         same_year = [q for q in self.current if q.year_group == p.year_group]
@@ -172,8 +194,18 @@ class ExtendedForms(SocialBase):
         truth = Truth("former_pupil", p.pupil_id, "medium", case("former pupil", held, pres))
         return [self.pupil_user(p, pres.display, [pres.username], truth, bio)]
 
-    def _pupil_presentation(self, p: Pupil, held: bool) -> Presentation | None:
+    def _pupil_presentation(self, p: Pupil, held: bool, seen_as: str = "x") -> Presentation | None:
+        """A decidable composition; on YouTube a comment shows only the handle, so it must say enough alone."""
+        if seen_as == "youtube":
+            return self._compose(
+                self._name(p), held, lambda pr: self._decidable(p, pr) and _handle_says_enough(pr)
+            )
         return self._compose(self._name(p), held, lambda pr: self._decidable(p, pr))
+
+    def _a_name_of_its_own(self, pres: Presentation, p: Pupil) -> bool:
+        """The made diminutive is itself a given name of the sample's communities, or a listed diminutive."""
+        made = fold(pres.display.split()[0]) if pres.display.split() else ""
+        return made in _GIVEN_NAMES
 
     def _unique_surname(self, s: Staff) -> bool:
         same = [o for o in self.reg.staff if fold(o.surname) == fold(s.surname)]
@@ -199,6 +231,8 @@ class ExtendedForms(SocialBase):
         handle = {"x after": f"{core}x", "official": f"{core}_official", "hobby after": f"{core}teaches"}.get(
             affix, core
         )[:15]
+        if handle.lower() in self.usernames:
+            return []  # taken: a number added would hide the name
         shown = self.rng.choice(["🌻", "☕📚", f"{title} {s.surname[0]}"])
         truth = Truth(
             "staff_personal",
@@ -350,7 +384,7 @@ class ExtendedForms(SocialBase):
         for _ in range(self.spec.plant_scale):
             for held in (False, True):
                 p = self.take_pupil(self.current)
-                pres = self._pupil_presentation(p, held) if p else None
+                pres = self._pupil_presentation(p, held, "youtube") if p else None
                 if p and pres and open_videos and pres.username.lower() not in taken:
                     taken.add(pres.username.lower())
                     truth = Truth(
