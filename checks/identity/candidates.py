@@ -52,9 +52,19 @@ def _beside(anchor: Anchor) -> Iterator[tuple[str, bool, bool]]:
         yield plain[:start], True, True
     if end < len(plain):
         yield plain[end:], False, True
-    for j in (i - 1, i + 1):
+    for step in (-1, 1):
+        j = i + step
+        # Past a middle initial or a second given name ("Elly M. Reid", "Frannie Mae Santos") to the forename.
+        if 0 <= j < len(words) and 0 <= j + step < len(words) and _may_stand_between(field, j):
+            yield words[j + step].plain, step < 0, False
         if 0 <= j < len(words) and abs(words[j].position - words[i].position) == 1:
             yield words[j].plain, j < i, False
+
+
+def _may_stand_between(field: Field, i: int) -> bool:
+    """A word that may stand between forename and surname: one letter, or a given name (whole)."""
+    word = field.reading.words[i].plain
+    return len(word) == 1 or any(s == 0 and e == len(word) and r & GIVEN for s, e, _, r in field.spans[i])
 
 
 def _edge_before(anchor: Anchor, pos: int) -> bool:
@@ -147,7 +157,7 @@ class Candidates:
                 self.add(self.index.by_surname_initial.get((key, letters[-1] if before else letters[0]), []))
             known = self.index.roles.get(squeeze(letters), 0) & (FORENAME | GIVEN | SURNAME)
             if len(letters) >= 2 and not known:  # a known name beside it is looked up whole (`full`)
-                for stem in _stems(letters):
+                for stem in _stems(letters, before):
                     self.index.stats.lookups += 1
                     for given in sorted(self.index.forenames_by_start.get(stem, ())):
                         self.full(given, key)
@@ -187,12 +197,18 @@ class Candidates:
                     self.full(a[4], near)
 
 
-def _stems(letters: str) -> list[str]:
+def _stems(letters: str, before: bool) -> list[str]:
     """What letters beside a surname may be the start of a forename from: "temi" (Temitope cut short), "beat" of
-    "beattie" (a diminutive of Beatrice); at the far end of a run-together word, its last letters. Squeezed, as
-    the index's keys are ("beattie" -> "beatie")."""
+    "beattie" (a diminutive of Beatrice). Run together, the forename ends where the surname starts: its last
+    three to six letters are tried, with and without a last letter that may be a middle initial ("ellym" of
+    "itsellymreid"). Squeezed, as the index's keys are ("beattie" -> "beatie")."""
+    squeezed = squeeze(letters)
+    chunks = {squeezed}
+    if before:
+        ends = (squeezed, squeezed[:-1])
+        chunks |= {end[-size:] for end in ends for size in range(3, 7) if len(end) >= size}
     stems = []
-    for chunk in {squeeze(letters), squeeze(letters[-6:])}:
+    for chunk in sorted(chunks):
         if len(chunk) >= 3:
             stems.append(chunk[:6])
         for ending in DIMINUTIVE_ENDINGS:

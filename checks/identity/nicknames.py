@@ -53,12 +53,20 @@ def nicknames_of(name: str) -> dict[str, str]:
 DIMINUTIVE_ENDINGS = ("ie", "y", "ey", "i", "ee")
 
 
+@functools.cache
+def full_names() -> frozenset[str]:
+    """Keys of the names the lists hold as full names (the names that have nicknames): "mary", "olive"."""
+    return frozenset(name_key(full) for full, _ in (*_package_pairs(), *_uk_pairs()))
+
+
 def is_made_diminutive(written: str, given: str) -> bool:
     """ "Evie" of Evelyn, "Olly" of Oliver, "Beattie" of Beatrice (keys, squeezed): the start of the name (two
     letters or more) and a diminutive ending, written as no list writes it. A name of its own (Molly, Amy, Joy)
     is not made this way, nor is the name cut short ("Temi" of Temitope)."""
-    if written in nickname_table() or given.startswith(written):
-        return False  # a name the lists hold (Mary, Joy, Molly) is that name, not another made smaller
+    if written in full_names() or given.startswith(written):
+        return (
+            False  # a name the lists hold as a full name (Mary, Olive) is that name, not another made smaller
+        )
     for ending in DIMINUTIVE_ENDINGS:
         stem = written[: -len(ending)]
         if written.endswith(ending) and len(stem) >= 2 and given.startswith(stem) and given != stem:

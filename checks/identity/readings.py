@@ -16,7 +16,7 @@ from checks.identity.candidates import Candidates
 from checks.identity.evidence import form_note
 from checks.identity.explain import Explained, adult_words, explain
 from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, TEACHING_WORD
-from checks.identity.nicknames import UK
+from checks.identity.nicknames import UK, nickname_table
 from checks.identity.pieces import (
     CUT_SHORT,
     DIMINUTIVE,
@@ -85,7 +85,12 @@ def _full_reading(ex: Explained) -> tuple[str, float, str] | None:
     if sur.role != SURNAME_PART:
         return None
     if fore.role == DIMINUTIVE:
-        method, note = "diminutive", f'"{written.capitalize()}" is a diminutive of {form.shown}'
+        # A word the lists know as a name or someone's nickname ("Frannie", "Amy") may be that name instead.
+        known = squeeze(fold_name(written).replace(" ", "")) in nickname_table()
+        method = "diminutive_also_a_name" if known else "diminutive"
+        note = f'"{written.capitalize()}" is a diminutive of {form.shown}'
+        if known:
+            note += " (or a name of its own)"
     elif fore.role == CUT_SHORT:
         if sur.how != "surname exact":
             return None
@@ -125,7 +130,7 @@ def _partial_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, s
     if fore is not None and fore.form is not None and fore.role == FORENAME_PART and sur is not None:
         form = fore.form
         if sur.role == INITIAL:
-            base = BASE["forename_initial"] - (NICKNAME_PARTIAL if form.how == "nickname" else 0.0)
+            base = BASE["forename_initial"] - _nickname_doubt(form)
             glued = (
                 f' (in "{ex.field.reading.words[sur.word].plain}")' if _run_together(ex, fore, sur) else ""
             )
@@ -144,6 +149,12 @@ def _run_together(ex: Explained, a: Piece, b: Piece) -> str:
     if a.word != b.word or max(a.start, b.start) in word.breaks:
         return ""
     return f' (run together in "{word.plain}")'
+
+
+def _nickname_doubt(form: Form) -> float:
+    """A nickname only the US-centred package pairs (Emily/Amelia) in a partial name is an inference on an
+    inference; one the UK list holds (Ben, Mia, Freddie) is the name the child goes by."""
+    return NICKNAME_PARTIAL if form.how == "nickname" and form.source != UK else 0.0
 
 
 def _title_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, str] | None:
@@ -189,7 +200,7 @@ def _reading(
             return None
         form = ex.forename.form
         assert form is not None
-        base = BASE["forename_only"] - (NICKNAME_PARTIAL if form.how == "nickname" else 0.0)
+        base = BASE["forename_only"] - _nickname_doubt(form)
         return "forename_only", base, f"{form_note(form, ex.shown(ex.forename))} (forename only)"
     return found
 
@@ -241,7 +252,7 @@ def _doubt(method: str, person: Person, ex: Explained | None) -> str:
     fore = ex.forename if ex is not None else None
     sur = ex.surname if ex is not None else None
     written = ex.shown(fore) if ex is not None and fore is not None else ""
-    if method in ("nickname", "short_form", "diminutive"):
+    if method in ("nickname", "short_form", "diminutive", "diminutive_also_a_name"):
         return f'whether {person.forename} goes by "{written}"'
     if method in ("fuzzy_surname", "transposed_surname") and ex is not None and sur is not None:
         return f'whether "{ex.shown(sur)}" is {person.surname} misspelt'

@@ -40,6 +40,9 @@ BASE = {
     # that no list holds and that is no name of its own, with the surname: how British children's names are
     # shortened, at the threshold; another cue or the username agreeing makes it sure.
     "diminutive": 0.85,
+    # The same, written as a word the lists hold as a name or another name's nickname ("Frannie" of Francesca,
+    # "Amy" of Amira): as likely that name of its own, so a possible match until a cue agrees.
+    "diminutive_also_a_name": 0.80,
     # A forename alone: only with an agreeing age or school cue; one cue that leaves one register entry reaches
     # the threshold (0.60 + 0.20 + 0.05); the profile follows this school, so a cue is about this school.
     "forename_only": 0.60,

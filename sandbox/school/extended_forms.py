@@ -15,6 +15,7 @@ alone, or part of a name with a cue (a birth year, a year group, the school) tha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 
@@ -22,7 +23,7 @@ from sandbox.school import names, text
 from sandbox.school.accounts import SocialBase
 from sandbox.school.ids import token, yt_channel_id
 from sandbox.school.model import Pupil, Staff, Truth, XUser, YTChannel, YTComment, YTVideo, fold
-from sandbox.school.presentation import GRAMMAR, Name, Presentation, compose, draw
+from sandbox.school.presentation import GRAMMAR, Name, Presentation, compose, draw, made_diminutive
 
 OTHER_SCHOOLS = ("St Anne's Primary", "Hillcrest Academy", "Brookfield Juniors", "Oakwood Primary School")
 ADULT_LIVES = (
@@ -40,9 +41,21 @@ _FULL_NAME: dict[str, tuple[str, ...]] = {
 _DRAWS = 30  # compositions tried for one person before another is taken
 
 
-_GIVEN_NAMES = frozenset(
-    fold(n) for c in names.COMMUNITIES.values() for n in (*c.girls, *c.boys, *c.women, *c.men)
-) | frozenset(fold(d) for forms in names.DIMINUTIVES.values() for d in forms)
+def _squeezed(word: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def _known_names() -> frozenset[str]:
+    """Given names and nicknames a reader knows (the sample's corpora and the nicknames package), squeezed."""
+    from nicknames import name_triplets
+
+    words = {n for c in names.COMMUNITIES.values() for n in (*c.girls, *c.boys, *c.women, *c.men)}
+    words |= {d for forms in names.DIMINUTIVES.values() for d in forms}
+    words |= {t.name1 for t in name_triplets()} | {t.name2 for t in name_triplets()}
+    return frozenset(_squeezed(fold(w)) for w in words)
+
+
+_GIVEN_NAMES = _known_names()
 
 
 def _handle_says_enough(pres: Presentation) -> bool:
@@ -106,8 +119,10 @@ class ExtendedForms(SocialBase):
         held: bool,
         fits: Callable[[Presentation], bool],
         allowed: Mapping[str, tuple[str, ...]] | None = None,
+        longest: int = 15,
     ) -> Presentation | None:
-        """A composition of `name` that `fits` accepts, with a valid X username not yet taken."""
+        """A composition of `name` that `fits` accepts, with a username not yet taken of at most `longest`
+        letters, digits and underscores (X's 15; a YouTube handle may hold 30)."""
         allowed = dict(allowed or {})
         if not name.listed:  # no diminutive a list holds for this name
             given = allowed.get("given", ("forename", "made diminutive", "initial", "cut short"))
@@ -116,7 +131,7 @@ class ExtendedForms(SocialBase):
             pres = compose(name, draw(self.rng, held, allowed), self.rng)
             username = pres.username
             valid = (
-                4 <= len(username) <= 15
+                4 <= len(username) <= longest
                 and username.replace("_", "").isascii()
                 and username.replace("_", "").isalnum()
             )
@@ -153,10 +168,9 @@ class ExtendedForms(SocialBase):
         same_year = [q for q in self.current if q.year_group == p.year_group]
         if given == "initial":
             return self.unique_initial(p)
-        if surname == "none":
-            return (
-                sum(fold(q.known_as) == fold(p.known_as) for q in same_year) == 1 and options["bio"] != "none"
-            )
+        if surname == "none":  # a forename alone: one pupil of that name in the year (or the school) it gives
+            pool = same_year if "year" in options["bio"] or options["digits"] != "none" else self.current
+            return sum(fold(q.known_as) == fold(p.known_as) for q in pool) == 1 and options["bio"] != "none"
         if surname == "initial":
             pool = same_year if options["digits"] != "none" or options["bio"] != "school" else self.current
             return (
@@ -198,14 +212,13 @@ class ExtendedForms(SocialBase):
         """A decidable composition; on YouTube a comment shows only the handle, so it must say enough alone."""
         if seen_as == "youtube":
             return self._compose(
-                self._name(p), held, lambda pr: self._decidable(p, pr) and _handle_says_enough(pr)
+                self._name(p), held, lambda pr: self._decidable(p, pr) and _handle_says_enough(pr), longest=30
             )
         return self._compose(self._name(p), held, lambda pr: self._decidable(p, pr))
 
     def _a_name_of_its_own(self, pres: Presentation, p: Pupil) -> bool:
-        """The made diminutive is itself a given name of the sample's communities, or a listed diminutive."""
-        made = fold(pres.display.split()[0]) if pres.display.split() else ""
-        return made in _GIVEN_NAMES
+        """The made diminutive is, read as a reader squeezes it, a given name or a listed nickname already."""
+        return _squeezed(fold(made_diminutive(p.known_as))) in _GIVEN_NAMES
 
     def _unique_surname(self, s: Staff) -> bool:
         same = [o for o in self.reg.staff if fold(o.surname) == fold(s.surname)]

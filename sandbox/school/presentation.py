@@ -108,7 +108,7 @@ def draw(
     return options
 
 
-def _made_diminutive(given: str) -> str:
+def made_diminutive(given: str) -> str:
     """The English way: the forename up to its first consonant after a vowel, that consonant doubled (not "r",
     "v", "w", "x"), and -ie or -y: Evelyn -> Evie, Oliver -> Ollie, Frederick -> Freddy, Charlotte -> Charlie."""
     plain = ascii_name(given)
@@ -148,7 +148,7 @@ def compose(name: Name, options: dict[str, str], rng: random.Random) -> Presenta
     if form == "listed diminutive" and name.listed:
         first = rng.choice(name.listed)
     elif form == "made diminutive":
-        first = _made_diminutive(given)
+        first = made_diminutive(given)
     elif form == "cut short":
         first = ascii_name(given)[: rng.choice((3, 4))]
     else:
