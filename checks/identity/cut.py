@@ -240,12 +240,8 @@ def _relabelled(
             start == 0 and end == len(word) and role == WORD and end > 1
         ):
             alone = n - 1 not in loose and n + 1 not in loose  # "jsmith", not the "t" of "temi"
-            if (
-                end - start == 1
-                and role == LETTER
-                and alone
-                and word[start] in parts.initials | parts.surname_initials
-            ):
+            initial = word[start] in parts.initials | parts.surname_initials
+            if end - start == 1 and role in (LETTER, WORD) and alone and initial:  # "I. Wood", not "i" (I am)
                 out.append((start, end, INITIAL, roles, key))
                 continue
             if role in (GIVEN_NAME, OTHER_SURNAME, WORD) and start == 0 and end == len(word):

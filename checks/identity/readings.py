@@ -104,7 +104,9 @@ def _full_reading(ex: Explained) -> tuple[str, float, str] | None:
         word = words[fore.word]
         edge = max(fore.start, sur.start)
         if edge not in word.breaks:
-            base -= RUN_TOGETHER
+            # Run together, a name is as clear as written apart when every letter of its word is explained.
+            loose = any(p.word == fore.word and p.said == "not explained" for p in ex.extra)
+            base -= RUN_TOGETHER if loose else 0.0
             note += f' (run together in "{word.plain}")'
     if (sur.word, sur.start) < (fore.word, fore.start):
         base -= SURNAME_FIRST

@@ -201,7 +201,9 @@ class ExtendedForms(SocialBase):
         p = self.take_pupil(self.left, unique=True)
         if p is None:
             return []
-        pres = self._compose(self._name(p), held, lambda pr: not pr.partial, _FULL_NAME)
+        pres = self._compose(
+            self._name(p), held, lambda pr: not pr.partial and self._readable(p, pr), _FULL_NAME
+        )
         if pres is None:
             return []
         bio = self.rng.choice([f"Former {self.info.short_name} pupil ⚽", "", "gaming and football"])
@@ -215,6 +217,11 @@ class ExtendedForms(SocialBase):
                 self._name(p), held, lambda pr: self._decidable(p, pr) and _handle_says_enough(pr), longest=30
             )
         return self._compose(self._name(p), held, lambda pr: self._decidable(p, pr))
+
+    def _readable(self, p: Pupil, pres: Presentation) -> bool:
+        """A made diminutive a reader would take for another name is not a reading of this one."""
+        made = pres.options["given"] == "made diminutive"
+        return not made or (len(p.known_as) >= 5 and not self._a_name_of_its_own(pres, p))
 
     def _a_name_of_its_own(self, pres: Presentation, p: Pupil) -> bool:
         """The made diminutive is, read as a reader squeezes it, a given name or a listed nickname already."""
@@ -268,7 +275,9 @@ class ExtendedForms(SocialBase):
     # -- look-alikes drawn the same way -------------------------------------------------------------------
 
     def _elsewhere(self) -> str:
-        return self.rng.choice([place for place in names.ELSEWHERE if place not in self.info.localities])
+        """A town away from the school (not "England", which places nobody)."""
+        towns = [p for p in names.ELSEWHERE if p not in self.info.localities and p not in ("England", "UK")]
+        return self.rng.choice(towns)
 
     def _someone(self, held: bool) -> tuple[Pupil, Presentation] | None:
         pool = [q for q in self.current if self.unique_name(q.pupil_id, q.known_as, q.surname)]
