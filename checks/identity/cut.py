@@ -239,9 +239,13 @@ def _relabelled(
         elif word[start] in parts.first_letters and not (
             start == 0 and end == len(word) and role == WORD and end > 1
         ):
-            alone = n - 1 not in loose and n + 1 not in loose  # "jsmith", not the "t" of "temi"
+            # An initial stands alone ("I. Wood") or beside a name of theirs ("jsmith"), not inside another word
+            # ("t" + "eddie" may be their "teddie", "t" of "temi" their name cut short).
+            beside = {generic[m][4] for m in (n - 1, n + 1) if 0 <= m < len(generic)}
+            theirs = any(k and (k in parts.forms or k in parts.surnames) for k in beside)
+            alone = (start == 0 and end == len(word)) or theirs
             initial = word[start] in parts.initials | parts.surname_initials
-            if end - start == 1 and role in (LETTER, WORD) and alone and initial:  # "I. Wood", not "i" (I am)
+            if end - start == 1 and role in (LETTER, WORD) and alone and initial:
                 out.append((start, end, INITIAL, roles, key))
                 continue
             if role in (GIVEN_NAME, OTHER_SURNAME, WORD) and start == 0 and end == len(word):

@@ -243,7 +243,14 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
             else:
                 piece.said = "a letter"
         elif piece.role == UNEXPLAINED:
-            piece.said = "not explained"
+            # A word of its own between forename and surname of a display name is where a second given name
+            # stands, known to the lists or not ("Teddie Grace Hill").
+            whole = (
+                ex.field.spaced
+                and piece.start == 0
+                and piece.end == len(ex.field.reading.words[piece.word].plain)
+            )
+            piece.said = "a second given name" if between and whole else "not explained"
         if piece.said:
             ex.extra.append(piece)
     ex.name_letters = sum(p.end - p.start for p in ex.pieces if p.role in NAME_ROLES)
