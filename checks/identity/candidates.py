@@ -155,8 +155,12 @@ class Candidates:
             if cued and (glued or len(letters) == 1) and bounded:
                 self.index.stats.lookups += 1
                 self.add(self.index.by_surname_initial.get((key, letters[-1] if before else letters[0]), []))
-            known = self.index.roles.get(squeeze(letters), 0) & (FORENAME | GIVEN | SURNAME)
-            if len(letters) >= 2 and not known:  # a known name beside it is looked up whole (`full`)
+            # A known name beside it is looked up whole (`full`), unless it ends like a diminutive: "Olly" may be
+            # Olivia's as well as Oliver's.
+            plain = squeeze(letters)
+            known = self.index.roles.get(plain, 0) & (FORENAME | GIVEN | SURNAME)
+            diminutive_like = plain.endswith(DIMINUTIVE_ENDINGS)
+            if len(letters) >= 2 and (not known or diminutive_like):
                 for stem in _stems(letters, before):
                     self.index.stats.lookups += 1
                     for given in sorted(self.index.forenames_by_start.get(stem, ())):

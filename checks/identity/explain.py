@@ -259,15 +259,13 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
 
 def _may_be_a_middle_initial(ex: Explained, piece: Piece, roles: dict[str, int]) -> bool:
     """One letter between forename and surname: a middle initial ("evelynrlockwood"), unless run into them it
-    makes another name ("ewansinclair" is Ewan, not Ewa N.; "tomasznowak" Tomasz)."""
+    makes another name ("ewansinclair" is Ewan, not Ewa N.; "annabennett" Anna, not Ann A.)."""
     fore, sur = ex.forename, ex.surname
     assert fore is not None and sur is not None
     for a, b, role in ((fore, piece, GIVEN | FORENAME), (piece, sur, SURNAME)):
         if a.word == b.word and a.end == b.start and roles.get(squeeze(a.text + b.text), 0) & role:
             return False
-    # A vowel run on to the forename makes a longer one (Ann -> Anna, Evelyn -> Evelynna), not an initial.
-    glued = fore.word == piece.word and fore.end == piece.start
-    return not (glued and piece.text in "aeiou")
+    return True
 
 
 def _given_name_said(
