@@ -250,7 +250,9 @@ class ExtendedForms(SocialBase):
         )
         handle = {"x after": f"{core}x", "official": f"{core}_official", "hobby after": f"{core}teaches"}.get(
             affix, core
-        )[:15]
+        )
+        if len(handle) > 15:
+            handle = core  # X allows 15 characters: the words around the name are what a person drops
         if handle.lower() in self.usernames:
             return []  # taken: a number added would hide the name
         shown = self.rng.choice(["🌻", "☕📚", f"{title} {s.surname[0]}"])
