@@ -62,7 +62,17 @@ def resolve_member(index: RegisterIndex, member: dict[str, Any]) -> Resolution:
     if matches and profile.bio:
         profile.adult = adult_cues(profile.bio)
     kept = score_all(index, profile, matches)
-    return decide(kept, [m for m in matches if m.ruled_out])
+    kind, person, confidence, said = decide(kept, [m for m in matches if m.ruled_out])
+    if person is None:
+        # Nobody matched: letters the resolver could not read are said, so a name in another script is seen to be
+        # unread rather than taken for nobody's.
+        unread = [
+            f'{f.source} holds "{text}", letters not read'
+            for f in profile.fields
+            for text in f.reading.unread
+        ]
+        said = "; ".join([said, *unread])
+    return kind, person, confidence, said
 
 
 def resolve_identities(

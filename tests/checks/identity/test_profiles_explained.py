@@ -189,3 +189,9 @@ def test_two_people_the_profile_fits_equally_say_which_would_settle_it() -> None
     )
     index = RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
     assert "to settle it: which of them it is" in resolve(index, "x", "Oliver Brown")["evidence"]
+
+
+def test_a_name_nobody_could_read_is_said_to_be_unread(index: RegisterIndex) -> None:
+    row = resolve(index, "x", "محمد علي")
+    assert row["person_kind"] == "unknown"
+    assert 'display name holds "محمد", letters not read' in row["evidence"]
