@@ -272,6 +272,19 @@ def _whole_name(
     return None
 
 
+def _for_anyone(
+    word: str,
+    spans: tuple[Span, ...],
+    breaks: tuple[int, ...],
+    aligned: bool,
+    before: bool,
+    known: dict[str, int],
+) -> tuple[_Options, list[tuple[int, int, str, int, str]]]:
+    """What a word may be cut into, and its cut for nobody: made once per word, shared by every candidate."""
+    options = _options(word, spans, breaks, aligned, before)
+    return options, _cut(word, options, breaks, _NO_ONE, aligned, known)
+
+
 def cut_word(
     word: Word,
     spans: tuple[Span, ...],
@@ -285,14 +298,9 @@ def cut_word(
     whole = _whole_name(word.plain, spans, word.breaks, parts)
     if whole is not None:
         return [whole]
-    key = (word.plain, word.breaks, aligned, before_a_number)
-    options: _Options = index.remember(
-        ("options", *key),
-        functools.partial(_options, word.plain, spans, word.breaks, aligned, before_a_number),
-    )
-    generic: list[tuple[int, int, str, int, str]] = index.remember(
-        ("cut", *key),
-        functools.partial(_cut, word.plain, options, word.breaks, _NO_ONE, aligned, index.roles),
+    options, generic = index.remember(
+        ("word", word.plain, word.breaks, aligned, before_a_number),
+        functools.partial(_for_anyone, word.plain, spans, word.breaks, aligned, before_a_number, index.roles),
     )
     cut = _relabelled(word.plain, generic, parts)
     if cut is None:

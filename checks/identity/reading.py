@@ -129,7 +129,7 @@ _Run = list[tuple[int, str, str]]
 _ASCII_PIECE = re.compile(r"([A-Za-z]+(?:'[A-Za-z]+)*)|([0-9]+)|([^A-Za-z0-9]+)")
 
 
-@functools.lru_cache(maxsize=20_000)
+@functools.lru_cache(maxsize=10_000)
 def read_field(text: str | None) -> FieldReading:
     """Read a display name or username (a leading "@" is not part of it)."""
     text = unicodedata.normalize("NFKC", (text or "").removeprefix("@"))

@@ -48,7 +48,7 @@ _PARTICLES = frozenset(
 SURNAME_DELETE_MIN = 5
 # Entries kept per kind of remembered thing (RegisterIndex.remember): enough for a school's audience whole, and
 # for a trust's, a few megabytes at most.
-MEMORY_PER_KIND = 20_000
+MEMORY_PER_KIND = 10_000
 # Words of a location that place nobody near or far from a school ("UK", "North West England", "she/her").
 GENERIC_PLACES = frozenset(
     {
