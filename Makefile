@@ -4,15 +4,18 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint bench eval clean browser postgres
+.PHONY: setup demo test test-fast lint bench eval clean browser postgres
 
 setup: $(VENV)/.synced
 
 # --compile-bytecode: as pip does by default. uv leaves it out, and where PYTHONDONTWRITEBYTECODE is set (this
 # machine, many containers) no cache is ever written: every run compiled Prefect and its imports from source,
 # about 10 s of a 28 s weekly run (benchmarks/run_cost.py; README, "Performance").
+# --all-extras: a fresh machine gets the trust's DuckDB extensions (socialaudit[trust]) and the review app's server
+# (socialaudit[review]) besides the dev group (the tests, Playwright), so the demo and every test run. A school
+# installs only what it uses: `uv sync --no-dev` (plus `--extra review` for the review app).
 $(VENV)/.synced: uv.lock pyproject.toml Makefile | $(UV)
-	$(UV) sync --frozen --python 3.11 --compile-bytecode
+	$(UV) sync --frozen --python 3.11 --compile-bytecode --all-extras
 	@touch $@
 
 .tools/bin/uv:
@@ -46,16 +49,29 @@ postgres:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
 	else echo "initdb is missing: run 'sudo apt-get install postgresql' for the trust tests" >&2; fi
 
+# Both cores (PYTEST_WORKERS=1 for one process). With loadscope, tests/xdist_scheduling.py hands each worker whole
+# modules (a module's audited week is made once, not once per worker), keeps the modules that read one shared
+# week together, and hands out the whole audits first. Session fixtures (the Prefect test harness, the migrated
+# warehouse template) are made once in each worker.
+PYTEST_WORKERS ?= 2
+PARALLEL := $(if $(filter 1,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadscope)
+
+# What CI runs: lint, types and every test.
 test: lint browser postgres
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)
+
+# The loop while working: the unit and component tests, without whole audits (e2e), Chromium (browser) or the
+# few component tests marked slow. `make lint` is apart: run it before a commit.
+test-fast: setup
+	$(BIN)/pytest $(PARALLEL) -m "not e2e and not browser and not slow"
 
 bench: setup
 	$(BIN)/python -m benchmarks
 
 # Precision and recall of the identity rules on labelled sample schools the tests do not use (default and
-# extended forms), on the independently generated schools when ../shared/datasets holds them, with the Splink
-# record-linkage baseline beside them (a dev dependency).
-INDEPENDENT ?= $(wildcard ../shared/datasets/independent-*-small)
+# extended forms), with the Splink record-linkage baseline beside them (a dev dependency), and on schools labelled
+# by an independent generator when you name them: make eval INDEPENDENT="DIR ..." (labels at DIR.labels.json).
+INDEPENDENT ?=
 
 eval: setup
 	$(BIN)/socialaudit evaluate $(if $(INDEPENDENT),--independent $(INDEPENDENT))

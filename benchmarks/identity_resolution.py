@@ -10,9 +10,9 @@ from typing import Any
 
 import polars as pl
 
-from checks.identity import RegisterIndex, resolve_identities
+from checks.identity import AUDIENCE_COLUMNS, RegisterIndex, resolve_identities
 from checks.identity.processes import process_count, usable_cores
-from checks.registers import PARENTS_SCHEMA, PUPILS_SCHEMA, STAFF_SCHEMA
+from checks.registers.contract import PARENTS_SCHEMA, PUPILS_SCHEMA, STAFF_SCHEMA
 from sandbox.school.names import COMMUNITIES
 
 AS_OF = date(2026, 11, 16)
@@ -20,20 +20,6 @@ PUPILS, STAFF, PARENTS, FOLLOWERS = 25_000, 5_000, 40_000, 250_000
 SCHOOL = "Meadowbank Community Primary School"
 BIOS = ("Mum of 2", "Proud dad", "Nurse. Runner.", "Views my own", "", "", "Coffee first", "Spurs fan")
 PUPIL_BIOS = ("i love football", "minecraft", "", "")
-AUDIENCE_SCHEMA: dict[str, Any] = {
-    "as_of": pl.Date,
-    "platform": pl.Utf8,
-    "account_id": pl.Utf8,
-    "relation": pl.Utf8,
-    "subject_id": pl.Utf8,
-    "handle": pl.Utf8,
-    "display_name": pl.Utf8,
-    "description": pl.Utf8,
-    "location": pl.Utf8,
-    "created_at": pl.Datetime("us", "UTC"),
-    "protected": pl.Boolean,
-    "subject_url": pl.Utf8,
-}
 
 
 def _name(rng: random.Random, child: bool) -> tuple[str, str]:
@@ -152,7 +138,7 @@ def followers(rng: random.Random, pupils: pl.DataFrame, parents: pl.DataFrame) -
                 "subject_url": None,
             }
         )
-    return pl.DataFrame(rows, schema=AUDIENCE_SCHEMA)
+    return pl.DataFrame(rows, schema=AUDIENCE_COLUMNS)
 
 
 def main() -> None:

@@ -6,10 +6,13 @@ Reported: wall time of each, their ratio (goal < 0.8 for three schools: shared s
 warm imports, one process), and the peak memory of the largest process of each kind.
 
     python -m benchmarks.trust_run [--schools 3] [--rounds 1] [--size small] [--parallel 2] [--singles K]
-                                   [--followers F]
+                                   [--followers F] [--dataset DIR ...]
 
 `--followers F` gives each school F followers instead of its size's (50 medium schools of 5,000 followers
 are the issue's trust of about 250k followers); the rest of the school is the size's.
+`--dataset DIR` (repeatable) adds a sandbox dataset the project did not make (e.g. one labelled by an independent
+generator): `--schools 1 --dataset A --dataset B` is a trust of one sample school and those two, each also run
+alone. Reported apart per school, so schools it did not make are seen beside its own.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 AS_OF = "2026-11-16"
-TARGET = 0.8
+TARGET = 0.7  # issue 25: at most 0.7x on any three small schools, the project's own or not
 # Runs a command and prints the peak resident memory (kB) of its largest process, waited for.
 PEAK_WRAPPER = (
     "import resource, subprocess, sys; "
@@ -70,7 +74,7 @@ def make_schools(root: Path, count: int, size: str, followers: int | None = None
 
 
 def write_trust(root: Path, schools: list[Path], parallel: int) -> Path:
-    entries = "".join(f'[[schools]]\nsandbox = "{s.relative_to(root)}"\n' for s in schools)
+    entries = "".join(f'[[schools]]\nsandbox = "{s.resolve()}"\nslug = "{_slug(s)}"\n' for s in schools)
     path = root / "trust.toml"
     path.write_text(
         f'[trust]\nname = "Benchmark Trust"\ncontroller = "schools"\nparallel = {parallel}\n\n{entries}',
@@ -79,9 +83,26 @@ def write_trust(root: Path, schools: list[Path], parallel: int) -> Path:
     return path
 
 
-def one_round(root: Path, schools: list[Path], parallel: int, number: int, singles: int) -> dict[str, float]:
+def _slug(dataset: Path) -> str:
+    return "".join(c if c.isalnum() else "-" for c in dataset.name.lower()).strip("-")[:63] or "school"
+
+
+def copy_datasets(root: Path, datasets: list[Path]) -> list[Path]:
+    """Datasets passed in by path, copied under the benchmark's folder (never written where they live)."""
+    copied = []
+    for dataset in datasets:
+        if not (dataset / "school.toml").is_file():
+            raise SystemExit(f"{dataset}: not a sandbox dataset (no school.toml)")
+        target = root / "schools" / dataset.name
+        shutil.copytree(dataset, target)
+        copied.append(target)
+    return copied
+
+
+def one_round(root: Path, schools: list[Path], parallel: int, number: int, singles: int) -> dict[str, Any]:
     cli = _socialaudit()
     single_wall, single_peak = 0.0, 0
+    each: dict[str, float] = {}
     for dataset in schools[:singles]:
         work = root / f"single-{number}" / dataset.name
         command = [
@@ -97,6 +118,7 @@ def one_round(root: Path, schools: list[Path], parallel: int, number: int, singl
         wall, peak, code = timed([*command, "--as-of", AS_OF])
         if code != 0:
             raise RuntimeError(f"single run of {dataset.name} failed ({code})")
+        each[dataset.name] = round(wall, 1)
         single_wall += wall
         single_peak = max(single_peak, peak)
     # With --singles K < N, the one-by-one time is K runs scaled to N (the schools are alike): an estimate.
@@ -114,6 +136,8 @@ def one_round(root: Path, schools: list[Path], parallel: int, number: int, singl
         "ratio": round(wall / single_wall, 3),
         "single_peak_mb": single_peak // 1024,
         "trust_peak_mb": peak // 1024,
+        "singles_each_s": each,
+        "load_before": os.getloadavg()[0],
     }
 
 
@@ -132,29 +156,45 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--followers", type=int, default=None, help="followers per school (default: the size's)"
     )
+    parser.add_argument(
+        "--dataset",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="repeatable: a sandbox dataset to add to the trust (e.g. one the project did not make)",
+    )
     args = parser.parse_args(argv)
     from sandbox.school import SIZES
 
     followers = args.followers or SIZES[args.size].followers
     root = Path(tempfile.mkdtemp(prefix="socialaudit-trust-bench-"))
     try:
-        schools = make_schools(root, args.schools, args.size, args.followers)
-        singles = args.singles or args.schools
+        schools = make_schools(root, args.schools, args.size, args.followers) + copy_datasets(
+            root, args.dataset
+        )
+        singles = args.singles or len(schools)
         rounds = [one_round(root, schools, args.parallel, n, singles) for n in range(args.rounds)]
     finally:
         shutil.rmtree(root, ignore_errors=True)
     best = min(rounds, key=lambda r: r["ratio"])
     print(
         json.dumps(
-            {"schools": args.schools, "size": args.size, "followers_per_school": followers, "rounds": rounds},
+            {
+                "schools": [s.name for s in schools],
+                "size": args.size,
+                "followers_per_school": followers,
+                "cpus": os.cpu_count(),
+                "rounds": rounds,
+            },
             indent=2,
         )
     )
-    verdict = "meets" if best["ratio"] < TARGET else "misses"
+    verdict = "meets" if best["ratio"] <= TARGET else "misses"
     print(
-        f"{args.schools} schools ({args.schools * followers:,} followers): one by one {best['singles_s']} s, "
+        f"{len(schools)} schools: one by one {best['singles_s']} s, "
         f"as a trust {best['trust_s']} s = "
-        f"{best['ratio']}x ({verdict} the < {TARGET}x goal); peak {best['trust_peak_mb']} MB "
+        f"{best['ratio']}x ({verdict} the <= {TARGET}x goal); peak {best['trust_peak_mb']} MB "
         f"(single runs {best['single_peak_mb']} MB)"
     )
     return 0

@@ -10,7 +10,7 @@ import duckdb
 
 from checks.findings import ConfiguredAccount, Finding, RuleContext, Thresholds
 from checks.identity import RegisterIndex, resolve_identities
-from checks.registers import Registers
+from checks.registers.loaded import Registers
 from checks.rule_support.archive_posts import note_unchecked_alt_text
 from checks.rules import RULES
 from warehouse.week import CheckOutcome

@@ -1,14 +1,19 @@
-"""What a rule returns, and what every rule is given to look at."""
+"""What a rule returns, and what every rule is given to look at.
+
+Imports nothing heavy at run time (duckdb and polars are only named in annotations): school.toml's reader takes the
+rules' threshold defaults from `Thresholds` without loading the checks.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
-import polars as pl
+if TYPE_CHECKING:
+    import duckdb
+    import polars as pl
 
 SEVERITIES = ("low", "medium", "high", "critical")
 PERSON_KINDS = ("pupil", "former_pupil", "staff", "parent")
@@ -84,6 +89,10 @@ class Finding:
 
 @dataclass(frozen=True)
 class Thresholds:
+    """The rules' thresholds, and their defaults: school.toml's `[rules]` exception_threshold, review_floor and
+    media_hash_max_distance default to these (flows/config_tables.py)."""
+
+    # Chosen from the observed precision per confidence band on both generators: docs/identity.md, Calibration.
     exception: float = 0.85
     review_floor: float = 0.6
     media_hash_max_distance: int = 8  # bits on pHash and on dHash: docs/media-matching.md
@@ -115,6 +124,9 @@ class RuleContext:
     accounts: tuple[ConfiguredAccount, ...] = ()
     # Rule-specific settings from `[rules.<rule-id>]` tables in school.toml, keyed by rule id.
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # What several rules read the same way in one checks pass (the published text), read once: the warehouse does
+    # not change while the rules run, and in a trust's lake each query costs far more than in a file.
+    read_once: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def options_for(self, rule_id: str) -> dict[str, Any]:
         return self.options.get(rule_id, {})

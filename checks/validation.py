@@ -1,22 +1,18 @@
-"""Great-expectations suites over the registers and raw platform frames, run before any policy rule.
+"""The great-expectations engine: it runs the suites each caller hands it over polars frames, and reports
+each expectation's outcome in a shape safe to store and show.
 
-Blocking policy (a failed blocking suite stops the run):
-- Register suites (defined in `checks.register_suites`) block when an entry would make findings about
-  children wrong in ways nobody would see (a missing or duplicated id, an unknown status, a date of birth
-  in the future). What is doubtful but usable (a date of birth that does not fit the year group, a leaver
-  without a leaving date) is reported without blocking, and `checks.registers.load_and_validate_registers`
-  turns it into a warning with the spreadsheet line of each row.
-- Raw suites block only when an expectation on an identity column fails: the ids, handles and keys that
-  findings are keyed on and that identity resolution matches against (a duplicated or malformed follower
-  id, a username that is not an X username, a missing media key). A gap in a descriptive field (a missing
-  display name, an unknown media type, a comment whose author hid their channel) is reported but the run
-  goes on, because the rules can still be right about every other row.
+It knows no suite: the registers' suites are in `checks.registers.suites`, the raw platform data's in
+`checks.raw_data.suites`. A suite is a `SuiteSpec` (its checks, each blocking the run or not, and the columns to
+derive first); this module also gives the building blocks suites are written with (`present`, `one_of`, ...).
+
+Blocking: a suite `stops_run` when an expectation marked blocking fails; a failed non-blocking one is reported
+and the run goes on.
 
 Examples of unexpected values never carry personal data: they give row indexes, and a value only where
 the column holds the school's own object ids or a fixed vocabulary (post ids, media types, privacy status).
 Register results also carry `unexpected_rows`: every failing row position, not only the first few, so
 each one can be named by its line.
-GX (DESIGN.md §3b) takes pandas only and costs ~3 s to import, so it is imported inside `validate`, and its
+GX takes pandas only and costs ~3 s to import, so it is imported inside `validate`, and its
 ephemeral context is built once per process.
 """
 
@@ -25,7 +21,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
@@ -38,20 +34,6 @@ if TYPE_CHECKING:
 MAX_EXAMPLES = 5
 CHECK_TAG = "socialaudit_check"
 BOOLEAN_TYPES = ["bool", "boolean", "BooleanDtype"]
-X_USER_ID = r"^[0-9]+$"
-X_USERNAME = r"^[A-Za-z0-9_]{1,15}$"
-X_POST_ID = r"^[0-9]+$"
-YOUTUBE_CHANNEL_ID = r"^UC[A-Za-z0-9_-]{22}$"
-REGISTER_SUITES = ("pupils", "staff", "parents", "approved_media")
-RAW_SUITES = (
-    "x_followers",
-    "x_following",
-    "x_posts",
-    "x_media",
-    "yt_videos",
-    "yt_subscribers",
-    "yt_comments",
-)
 # A register failure is shown row by row, so a register suite asks for every failing row, not a sample.
 REGISTER_RESULT_FORMAT = {"result_format": "COMPLETE"}
 RAW_RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": MAX_EXAMPLES}
@@ -78,7 +60,7 @@ class SuiteResult:
     n_rows: int
     results: list[dict[str, Any]]
     # Raw suites: what was validated (rows and suite definition), and the week whose outcome was copied
-    # when those were unchanged (checks.raw_frames).
+    # when those were unchanged (checks.raw_data.frames).
     content_sha256: str | None = None
     reused_from: str | None = None
 
@@ -120,16 +102,17 @@ class SuiteSpec:
     derived: list[Derived] = field(default_factory=list)
 
 
-def validate(frames: dict[str, pl.DataFrame], as_of: date) -> list[SuiteResult]:
-    """Run the suite registered for each frame name present; frames without a suite are skipped."""
-    names = [name for name in frames if name in SUITES]
+def validate(frames: Mapping[str, pl.DataFrame], suites: Mapping[str, SuiteSpec]) -> list[SuiteResult]:
+    """Run `suites[name]` over each frame `name` that has one, in the frames' order; frames without a suite are
+    skipped."""
+    names = [name for name in frames if name in suites]
     if not names:
         return []
     import great_expectations as gx
 
     with _GX_LOCK:
         data_source = _data_source(gx)
-        return [_run_suite(gx, data_source, name, frames[name], SUITES[name](as_of)) for name in names]
+        return [_run_suite(gx, data_source, name, frames[name], suites[name]) for name in names]
 
 
 def prepare() -> None:
@@ -361,107 +344,6 @@ def between(
         row_condition=Column("status") == status if status else None,
     )
     return Check(expectation, blocking=blocking, name=name)
-
-
-def _x_users_suite(as_of: date) -> SuiteSpec:
-    # Followers and following: ids and usernames are what identity resolution and findings key on.
-    return SuiteSpec(
-        kind="raw",
-        checks=[
-            *identity_checks("user_id"),
-            matches("user_id", X_USER_ID, blocking=True),
-            present("username", blocking=True),
-            matches("username", X_USERNAME, blocking=True),
-            present("name", blocking=False),
-            boolean("protected", blocking=False),
-            present("created_at", blocking=False),
-        ],
-    )
-
-
-def _x_posts_suite(as_of: date) -> SuiteSpec:
-    return SuiteSpec(
-        kind="raw",
-        checks=[
-            *identity_checks("post_id"),
-            matches("post_id", X_POST_ID, blocking=True, personal=False),
-            present("author_id", blocking=True),
-            present("text", blocking=False),
-            present("created_at", blocking=False),
-        ],
-    )
-
-
-def _x_media_suite(as_of: date) -> SuiteSpec:
-    return SuiteSpec(
-        kind="raw",
-        checks=[
-            *identity_checks("media_key"),
-            one_of("type", ["photo", "video", "animated_gif"], blocking=False, personal=False),
-            # Photos carry `url`, videos and GIFs `preview_image_url`; a row with neither cannot be hashed.
-            present("image_url", blocking=False),
-        ],
-        derived=[
-            Derived(
-                "image_url",
-                ("url", "preview_image_url"),
-                pl.coalesce(pl.col("url"), pl.col("preview_image_url")),
-            )
-        ],
-    )
-
-
-def _yt_videos_suite(as_of: date) -> SuiteSpec:
-    return SuiteSpec(
-        kind="raw",
-        checks=[
-            *identity_checks("video_id"),
-            present("title", blocking=False),
-            one_of("privacy_status", ["public", "unlisted", "private"], blocking=False, personal=False),
-            boolean("made_for_kids", blocking=False),
-        ],
-    )
-
-
-def _yt_subscribers_suite(as_of: date) -> SuiteSpec:
-    return SuiteSpec(
-        kind="raw",
-        checks=[*identity_checks("channel_id"), matches("channel_id", YOUTUBE_CHANNEL_ID, blocking=True)],
-    )
-
-
-def _yt_comments_suite(as_of: date) -> SuiteSpec:
-    return SuiteSpec(
-        kind="raw",
-        checks=[
-            *identity_checks("thread_id"),
-            present("video_id", blocking=True),
-            # Authors who deleted their channel come back without an id; that is YouTube, not a bad load.
-            present("author_channel_id", blocking=False, mostly=0.95),
-        ],
-    )
-
-
-def _register_suite(name: str) -> Callable[[date], SuiteSpec]:
-    def build(as_of: date) -> SuiteSpec:
-        # The register suites sit with the words their failures are shown in; they build on this module.
-        from checks.register_suites import REGISTER_SUITE_BUILDERS
-
-        return REGISTER_SUITE_BUILDERS[name](as_of)
-
-    return build
-
-
-SUITES: dict[str, Callable[[date], SuiteSpec]] = {
-    **{name: _register_suite(name) for name in REGISTER_SUITES},
-    "x_followers": _x_users_suite,
-    "x_following": _x_users_suite,
-    "x_posts": _x_posts_suite,
-    "x_media": _x_media_suite,
-    "yt_videos": _yt_videos_suite,
-    "yt_subscribers": _yt_subscribers_suite,
-    "yt_comments": _yt_comments_suite,
-}
 
 
 def blocking_failures(results: list[SuiteResult]) -> str | None:

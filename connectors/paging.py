@@ -14,6 +14,12 @@ from typing import Any, TypeVar
 from connectors.errors import ConnectorError, MalformedPage, RateLimited, RateLimitTooLong, ServerFailure
 
 log = logging.getLogger("connectors")
+# What a run is doing, page by page and wait by wait (flows/live_display.py shows it on a terminal; otherwise these
+# are log lines, in Prefect too). Counts and the official account's id only: never a follower.
+progress = logging.getLogger("connectors.progress")
+PAGES_BETWEEN_REPORTS = 5
+# A wait this long is said as it starts (and until when), so a run that seems stuck is seen to be waiting.
+LONG_WAIT_SECONDS = 30.0
 
 T = TypeVar("T")
 # Waits for a rate-limit reset end this long after it, so the retry never lands a moment early.
@@ -143,8 +149,26 @@ def call_with_retries(
                     f"({policy.max_wait_seconds:.0f} s): run again after the reset",
                 ) from raw_error
             log.warning("%s %s: %s; retrying in %.1f s", platform, stream, decision.reason, delay)
+            if delay >= LONG_WAIT_SECONDS:
+                until = datetime.fromtimestamp(policy.clock() + delay, UTC).strftime("%H:%M:%S UTC")
+                progress.info(
+                    "%s %s: waiting %.0f s, until %s (%s)", platform, stream, delay, until, decision.reason
+                )
             policy.sleep(delay)
             attempt += 1
+
+
+def report_page(page: Page, read_so_far: int) -> None:
+    """Say how far a long stream has got: from its second page (most streams need one), then every few pages."""
+    if page.page_no == 1 or (page.page_no > 1 and (page.page_no + 1) % PAGES_BETWEEN_REPORTS == 0):
+        progress.info(
+            "%s %s of %s: page %d read, %s so far",
+            page.platform,
+            page.stream,
+            page.account_id,
+            page.page_no + 1,
+            f"{read_so_far:,}",
+        )
 
 
 def dropped_connection(error: BaseException) -> bool:

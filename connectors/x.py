@@ -29,6 +29,7 @@ from connectors.paging import (
     Snapshot,
     call_with_retries,
     dropped_connection,
+    report_page,
     utcnow,
 )
 
@@ -224,7 +225,13 @@ def checked_payload(payload: Any, stream: str, data_type: type = list) -> dict[s
     if data is not None and not isinstance(data, data_type):
         raise MalformedPage("x", stream, f"`data` is not a {'list' if data_type is list else 'JSON object'}")
     if errors:
-        log.warning("x %s: X could not return %d object(s) of this page: %s", stream, len(errors), errors[:3])
+        # Which kinds, not which objects: an error's detail names the account, and this line reaches Prefect's logs.
+        kinds = sorted(
+            {str(e.get("title") or e.get("type") or "error") for e in errors if isinstance(e, dict)}
+        )
+        log.warning(
+            "x %s: X could not return %d object(s) of this page (%s)", stream, len(errors), ", ".join(kinds)
+        )
     return payload
 
 
@@ -240,6 +247,7 @@ def _paginate(
     """The only place X pagination happens: follow `meta.next_token` until it stops or the cap."""
     method = getattr(client, method_name)
     token: str | None = None
+    read = 0
     for page_no in range(max_pages):
         call_params = dict(params, pagination_token=token) if token else dict(params)
         payload = call_with_retries(
@@ -248,7 +256,10 @@ def _paginate(
         payload = checked_payload(payload, stream)
         data = payload.get("data") or []
         request_record = {k: v for k, v in call_params.items() if k != "user_auth"}
-        yield Page("x", stream, account_id, page_no, data, payload, request_record, utcnow())
+        page = Page("x", stream, account_id, page_no, data, payload, request_record, utcnow())
+        read += len(data)
+        report_page(page, read)
+        yield page
         token = (payload.get("meta") or {}).get("next_token")
         if not token:
             return
@@ -339,7 +350,7 @@ def collect(
 
 
 # X bills per object read: "owned reads" (the school's own followers, following and posts, read with its own
-# app and user context) about $0.001 each, other reads about $0.010 (platform-apis.md §2, pricing 2026).
+# app and user context) about $0.001 each, other reads about $0.010 (docs/production.md §9, X prices).
 OWNED_READ_USD = 0.001
 MAX_REACHABLE_POSTS = 3200
 

@@ -27,6 +27,7 @@ from connectors.paging import (
     Snapshot,
     call_with_retries,
     dropped_connection,
+    report_page,
     utcnow,
 )
 from connectors.streams import StreamReads
@@ -185,12 +186,16 @@ def _paginate(
 ) -> Iterator[Page]:
     """The only place YouTube pagination happens: `list_next` until it returns None."""
     request = collection.list(**params)
+    read = 0
     for page_no in range(max_pages):
         payload = _execute(request, stream, policy)
         items = payload.get("items", [])
         if not isinstance(items, list):
             raise MalformedPage("youtube", stream, "`items` is not a list")
-        yield Page("youtube", stream, account_id, page_no, items, payload, dict(params), utcnow())
+        page = Page("youtube", stream, account_id, page_no, items, payload, dict(params), utcnow())
+        read += len(items)
+        report_page(page, read)
+        yield page
         request = collection.list_next(request, payload)
         if request is None:
             return

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
+from dashboards.kept_weeks import WEEKS_DIR
 from warehouse.dpo_dictionary import SCHEMAS, describe
 from warehouse.retention import RetentionPolicy, policy_rows
 from warehouse.state import RuleDescription
+
+
+class RetentionOfEverything(RetentionPolicy, Protocol):
+    """The warehouse's retention and the output folders' (the weeks of reports kept in `--out`)."""
+
+    @property
+    def output_weeks(self) -> int: ...
+
 
 # Categories of data the warehouse holds, by the table that holds them: the source of each section below.
 CATEGORIES = (
@@ -70,23 +79,45 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _kept_for(table: str, keep: dict[str, str]) -> str:
+    """`keep`: each retention setting's period in words."""
     if table.startswith("ref."):
-        return f"while in the register in force; superseded versions {keep['ref.pupils']}"
+        return f"while in the register in force; superseded versions {keep['register_versions_months']}"
     if table == "raw.media_files":
         return "while the school's post is held (fingerprints only)"
+    if table == "audit.identities":
+        return (
+            f"matched to a register person: {keep['matched_identities_weeks']}; "
+            f"matched nobody: {keep['unmatched_profiles_weeks']}"
+        )
+    if table == "raw.api_pages":
+        return (
+            f"{keep['raw_pages_weeks']} (the newest snapshot of each list and the school's own posts are kept; "
+            f"pupils' names in those posts {keep['posts_naming_pupils_weeks']})"
+        )
     return keep[table]
+
+
+def _output_weeks_row(retention: RetentionOfEverything) -> list[str]:
+    weeks = retention.output_weeks
+    return [
+        "`output_weeks`",
+        f"`{WEEKS_DIR}/` in each output folder",
+        f"{weeks} {'weeks' if weeks != 1 else 'week'}",
+        "copies of a week's reports (exceptions, resolved accounts, the HTML report) kept under "
+        f"`{WEEKS_DIR}/<date>/` beside the latest set; a week that names a person erased on request goes at once",
+    ]
 
 
 def render_dpia(
     school_name: str,
-    retention: RetentionPolicy,
+    retention: RetentionOfEverything,
     as_of: date,
     encrypted: bool,
     dictionary: list[dict[str, Any]],
     rules: Sequence[RuleDescription],
 ) -> str:
     retention_rows = policy_rows(retention, as_of)
-    keep = {row["table_name"]: row["keep_for"] for row in retention_rows}
+    keep = {row["rule"]: row["keep_for"] for row in retention_rows}
     lines = [
         f"# Data protection impact assessment (summary): {school_name}",
         "",
@@ -118,7 +149,13 @@ def render_dpia(
         "",
         *_table(
             ["setting", "table", "kept for", "what is deleted after that"],
-            [[f"`{r['rule']}`", f"`{r['table_name']}`", r["keep_for"], r["what"]] for r in retention_rows],
+            [
+                *(
+                    [f"`{r['rule']}`", f"`{r['table_name']}`", r["keep_for"], r["what"]]
+                    for r in retention_rows
+                ),
+                _output_weeks_row(retention),
+            ],
         ),
         "",
         "Each deletion is logged with counts (`dpo.purge_log`); erasure on request is `socialaudit erase`, "
@@ -131,6 +168,12 @@ def render_dpia(
         "- Credentials come from environment variables or Prefect Secret blocks and never appear in logs or outputs.",
         "- The DPO's SQL reads a read-only copy with file access disabled; it cannot change the warehouse.",
         "- Images are reduced to hashes; no image is stored.",
+        "- Erasure (`socialaudit erase`) reaches every copy the product made: the warehouse file is rewritten (no "
+        "freed block keeps the person), the read-only copy and the outputs are published again, names are redacted "
+        "from stored posts and evidence, a trust's lake and catalog are rewritten; records keep keyed hashes only, "
+        "and a journal beside the warehouse lets a restored backup be erased again.",
+        "- Prefect's database holds no name, handle or id (counts and opaque references); it keeps flow runs, logs "
+        "and artifacts for 8 weeks and events for 7 days (`deploy/prefect-server.service`).",
         "",
         "## Where the data lives (from the data dictionary)",
         "",
@@ -149,7 +192,7 @@ def render_dpia(
 
 def generate_dpia(
     school_name: str,
-    retention: RetentionPolicy,
+    retention: RetentionOfEverything,
     as_of: date,
     encrypted: bool,
     rules: Sequence[RuleDescription],

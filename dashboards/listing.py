@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from dashboards.report import OPEN_STATUSES, OUTPUT_FIELDS, SEVERITY_ORDER, safe_link
+from dashboards.report import OPEN_STATUSES, exception_rows
 
 FILTERS = ("status", "rule", "severity", "platform")
 # Terminal control characters (ANSI escapes, carriage returns) in platform text must not reach a terminal.
@@ -32,25 +32,7 @@ def select_exceptions(
         if values:
             clauses.append(f"{column} IN (SELECT unnest(?::VARCHAR[]))")
             params.append(list(values))
-    where = " AND ".join(clauses) or "TRUE"
-    cursor = con.execute(
-        f"SELECT {', '.join(OUTPUT_FIELDS)}, resolved_on, updated_at FROM audit.exceptions WHERE {where}",
-        params,
-    )
-    names = [d[0] for d in cursor.description]
-    rows = []
-    for values in cursor.fetchall():
-        row = dict(zip(names, values, strict=True))
-        for field in ("first_seen", "last_seen", "resolved_on"):
-            row[field] = row[field].isoformat() if row[field] else None
-        row["updated_at"] = row["updated_at"].isoformat(timespec="seconds")
-        row["confidence"] = float(row["confidence"])
-        row["subject_url"] = safe_link(row["subject_url"])
-        rows.append(row)
-    rows.sort(
-        key=lambda r: (SEVERITY_ORDER[r["severity"]], r["rule"], r["platform"], r["subject_id"], r["key"])
-    )
-    return rows
+    return exception_rows(con, " AND ".join(clauses) or "TRUE", params, ("updated_at",))
 
 
 def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:

@@ -6,6 +6,11 @@ The new set is written whole into a sibling folder (`.<out>.publishing-<pid>`, o
 the old folder is renamed aside and the new one renamed in: for an instant there is no folder, still never a
 mix. Only when `--out` is itself a mount point (a sibling would sit on another file system) are the files
 renamed one by one inside it, the last rename a few microseconds after the first.
+
+With a `KeptWeek`, the same files are also kept in `weeks/<as_of>/` inside the new set (dashboards/kept_weeks.py),
+filed in the same step: the dated folder is written whole beside the set, then renamed into the carried-over
+`weeks/` folder before the swap (and taken out again if the swap fails). Weeks past `[retention] output_weeks` are
+removed once the new set is in place.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ import ctypes
 import errno
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+
+from dashboards.kept_weeks import WEEKS_DIR, KeptWeek, prune_kept_weeks
 
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
@@ -41,7 +48,8 @@ def check_out_dir(out_dir: Path) -> None:
     os.close(descriptor)
     probe.unlink()
     previous = sum(p.stat().st_size for p in out_dir.iterdir() if p.is_file()) if out_dir.exists() else 0
-    needed = 2 * previous + OUTPUT_HEADROOM_BYTES
+    # The new set, its copy kept in weeks/, and the old set until it is removed.
+    needed = 3 * previous + OUTPUT_HEADROOM_BYTES
     free = shutil.disk_usage(existing).free
     if free < needed:
         raise OutputFolderError(
@@ -55,14 +63,17 @@ def _nearest_existing(path: Path) -> Path:
     return path
 
 
-def publish_set(out_dir: Path, files: Mapping[str, str]) -> dict[str, Path]:
-    """Write `files` (name -> text) as `out_dir`'s new set, all or nothing; returns each file's final path."""
+def publish_set(out_dir: Path, files: Mapping[str, str], kept: KeptWeek | None = None) -> dict[str, Path]:
+    """Write `files` (name -> text) as `out_dir`'s new set, all or nothing, and with `kept` a copy in
+    `weeks/<as_of>/`; returns each file's final path at the top level."""
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if out_dir.exists() and os.stat(out_dir).st_dev != os.stat(out_dir.parent).st_dev:
-        _publish_inside(out_dir, files)
+        _publish_inside(out_dir, files, kept)
     else:
-        _publish_by_swap(out_dir, files)
+        _publish_by_swap(out_dir, files, kept)
+    if kept is not None:
+        prune_kept_weeks(out_dir, kept)
     return {name: out_dir / name for name in files}
 
 
@@ -75,25 +86,68 @@ def _write_all(folder: Path, files: Mapping[str, str]) -> None:
             os.fsync(handle.fileno())
 
 
-def _publish_by_swap(out_dir: Path, files: Mapping[str, str]) -> None:
+def _publish_by_swap(out_dir: Path, files: Mapping[str, str], kept: KeptWeek | None) -> None:
     staging = out_dir.with_name(f".{out_dir.name}.publishing-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)  # this process's own leftover, if it ever crashed
+    # Beside staging, not in it: staging becomes --out. Holds a same-week copy replaced by this one.
+    aside = out_dir.with_name(f".{out_dir.name}.replaced-{os.getpid()}")
+    for leftover in (staging, aside):  # this process's own, if it ever crashed
+        shutil.rmtree(leftover, ignore_errors=True)
     os.mkdir(staging, 0o700)
+    os.mkdir(aside, 0o700)
     try:
         _write_all(staging, files)
+        incoming = _write_week(staging, files, kept)
         if not out_dir.exists():
+            _file_week(staging, incoming, kept, aside)
             os.rename(staging, out_dir)
             return
         moved = _carry_over(out_dir, staging, set(files))
+        unfile = _file_week(staging, incoming, kept, aside)
         try:
             _exchange(staging, out_dir)
         except OSError:
+            unfile()
             for name in moved:
                 os.rename(staging / name, out_dir / name)
             raise
         # `staging` now holds last week's set.
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _write_week(folder: Path, files: Mapping[str, str], kept: KeptWeek | None) -> Path | None:
+    """The week's copy, written whole in a hidden folder of `folder` before anything is moved."""
+    if kept is None:
+        return None
+    incoming = folder / f".{WEEKS_DIR}-{kept.name}.incoming-{os.getpid()}"
+    shutil.rmtree(incoming, ignore_errors=True)
+    os.mkdir(incoming, 0o700)
+    _write_all(incoming, files)
+    return incoming
+
+
+def _file_week(
+    folder: Path, incoming: Path | None, kept: KeptWeek | None, aside_in: Path
+) -> Callable[[], None]:
+    """Rename the week's copy into `folder/weeks/<as_of>/`; a copy of the same week published before goes into
+    `aside_in` (removed with it). Returns what undoes it, for a swap that fails."""
+    if incoming is None or kept is None:
+        return lambda: None
+    weeks = folder / WEEKS_DIR
+    weeks.mkdir(mode=0o700, exist_ok=True)
+    target, aside = weeks / kept.name, aside_in / f"{WEEKS_DIR}-{kept.name}.replaced"
+    replaced = target.exists()
+    if replaced:
+        os.rename(target, aside)
+    os.rename(incoming, target)
+
+    def unfile() -> None:
+        os.rename(target, incoming)
+        if replaced:
+            os.rename(aside, target)
+
+    return unfile
 
 
 def _carry_over(out_dir: Path, staging: Path, ours: set[str]) -> list[str]:
@@ -131,13 +185,15 @@ def _exchange(first: Path, second: Path) -> None:
     os.rename(aside, first)
 
 
-def _publish_inside(out_dir: Path, files: Mapping[str, str]) -> None:
+def _publish_inside(out_dir: Path, files: Mapping[str, str], kept: KeptWeek | None) -> None:
     staging = out_dir / f".publishing-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     os.mkdir(staging, 0o700)
     try:
         _write_all(staging, files)
+        incoming = _write_week(staging, files, kept)
         for name in files:
             os.replace(staging / name, out_dir / name)
+        _file_week(out_dir, incoming, kept, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

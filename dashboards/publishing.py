@@ -23,9 +23,14 @@ class PublishedWeek:
 
 
 def publish_week(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, as_of: date, school_name: str
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    as_of: date,
+    school_name: str,
+    keep_weeks: int | None = None,
 ) -> PublishedWeek:
-    outputs = write_outputs(con, out_dir, as_of, school_name)
+    """The week's set in `out_dir` (and its copy in `weeks/<as_of>/`, older weeks pruned to `keep_weeks`)."""
+    outputs = write_outputs(con, out_dir, as_of, school_name, keep_weeks)
     decided = dict(
         con.execute(
             "SELECT status, count(*) FROM audit.exceptions"

@@ -14,6 +14,8 @@ from typing import Any
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from dashboards.kept_weeks import KeptWeek
+from dashboards.manifest import with_manifest
 from dashboards.output_set import publish_set
 from warehouse.lifecycle import ACTIVE, EXCEPTION_FIELDS
 from warehouse.stream_status import not_read_for, unseen_subscribers_for
@@ -34,9 +36,13 @@ class Outputs:
     paths: dict[str, Path]
 
 
-def _rows(con: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> list[dict[str, Any]]:
+def exception_rows(
+    con: duckdb.DuckDBPyConnection, where: str, params: list[Any], also: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """The exceptions matching `where`, worst first: exceptions.json's fields plus `resolved_on` and the columns in
+    `also`, JSON-ready (dates and times as ISO text), with only platform links kept as links (`safe_link`)."""
     cursor = con.execute(
-        f"SELECT {', '.join(OUTPUT_FIELDS)}, resolved_on, resolved_reason FROM audit.exceptions WHERE {where}",
+        f"SELECT {', '.join([*OUTPUT_FIELDS, 'resolved_on', *also])} FROM audit.exceptions WHERE {where}",
         params,
     )
     names = [d[0] for d in cursor.description]
@@ -45,7 +51,10 @@ def _rows(con: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> list
         row = dict(zip(names, values, strict=True))
         for field in ("first_seen", "last_seen", "resolved_on"):
             row[field] = row[field].isoformat() if row[field] else None
+        if "updated_at" in row:
+            row["updated_at"] = row["updated_at"].isoformat(timespec="seconds")
         row["confidence"] = float(row["confidence"])
+        row["subject_url"] = safe_link(row["subject_url"])
         rows.append(row)
     # Low "possible" findings, most likely first (a person reads down until the week's time runs out); the key
     # breaks ties: one follower of two official accounts is two rows, always in the same order.
@@ -98,8 +107,7 @@ def decided_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     cursor = con.execute(
         "SELECT e.key, e.rule, e.severity, e.status, e.subject_kind, e.subject_id, e.subject_label,"
         " r.reviewer, r.note, r.accepted_until, r.reviewed_at FROM audit.exceptions AS e"
-        " LEFT JOIN (SELECT * FROM audit.reviews QUALIFY row_number() OVER"
-        " (PARTITION BY key ORDER BY reviewed_at DESC, review_id DESC) = 1) AS r USING (key)"
+        " LEFT JOIN staging.stg_audit__latest_reviews AS r USING (key)"
         " WHERE e.status IN ('accepted', 'false_positive') ORDER BY e.status, e.rule, e.subject_id, e.key"
     )
     names = [d[0] for d in cursor.description]
@@ -209,22 +217,32 @@ def safe_link(url: Any) -> str | None:
     return None
 
 
-def write_outputs(con: duckdb.DuckDBPyConnection, out_dir: Path, as_of: date, school_name: str) -> Outputs:
-    """Write the four contract files for the week `as_of` from what the warehouse holds."""
+def write_outputs(
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    as_of: date,
+    school_name: str,
+    keep_weeks: int | None = None,
+) -> Outputs:
+    """Write the four contract files and their manifest.json for the week `as_of` from what the warehouse holds,
+    also kept in `weeks/<as_of>/`; `keep_weeks` ([retention] output_weeks; None: remove none) prunes older weeks."""
     placeholders = ", ".join("?" for _ in OPEN_STATUSES)
-    exceptions = _rows(con, f"status IN ({placeholders})", list(OPEN_STATUSES))
-    resolved = _rows(con, "status = 'resolved' AND resolved_on = ?", [as_of])
-    for row in exceptions + resolved:
-        row["subject_url"] = safe_link(row["subject_url"])
+    exceptions = exception_rows(con, f"status IN ({placeholders})", list(OPEN_STATUSES), ("resolved_reason",))
+    resolved = exception_rows(con, "status = 'resolved' AND resolved_on = ?", [as_of], ("resolved_reason",))
     public = [{k: v for k, v in r.items() if k not in ("resolved_on", "resolved_reason")} for r in exceptions]
-    # Rendered whole first, then published as one set: outputs name children, so they are owner-only.
+    # Rendered whole first, then published as one set with the manifest naming each file's contract version:
+    # outputs name children, so they are owner-only.
     paths = publish_set(
         out_dir,
-        {
-            "exceptions.json": json.dumps(public, indent=2, ensure_ascii=False) + "\n",
-            "exceptions.csv": exceptions_csv(public),
-            "resolved.json": json.dumps(resolved, indent=2, ensure_ascii=False) + "\n",
-            "report.html": render_report(con, as_of, school_name, exceptions, resolved),
-        },
+        with_manifest(
+            as_of,
+            {
+                "exceptions.json": json.dumps(public, indent=2, ensure_ascii=False) + "\n",
+                "exceptions.csv": exceptions_csv(public),
+                "resolved.json": json.dumps(resolved, indent=2, ensure_ascii=False) + "\n",
+                "report.html": render_report(con, as_of, school_name, exceptions, resolved),
+            },
+        ),
+        KeptWeek(as_of, keep_weeks),
     )
     return Outputs(public, resolved, paths)

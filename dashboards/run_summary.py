@@ -1,11 +1,14 @@
 """What a run tells Prefect: the weekly summary as markdown, and the open exception keys as a table.
 
-Both live in Prefect's database, which is not the place for names: counts, rules, keys and statuses only.
+Both live in Prefect's database, out of reach of an erasure and of the school's retention (Prefect keeps its own,
+deploy/): no name, handle, platform or register id. Counts, rules and statuses; an exception is named by an opaque
+reference keyed with the warehouse's secret (stable week to week, meaningless outside the warehouse).
 """
 
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,7 +16,7 @@ from typing import Any
 from dashboards.report import OPEN_STATUSES, SEVERITY_ORDER, Outputs
 from warehouse.stream_status import describe
 
-ARTIFACT_TABLE_FIELDS = ("key", "rule", "severity", "status", "first_seen", "last_seen")
+ARTIFACT_TABLE_FIELDS = ("rule", "severity", "status", "first_seen", "last_seen")
 
 
 def weekly_summary_markdown(
@@ -42,7 +45,8 @@ def weekly_summary_markdown(
             if not_read
             else []
         ),
-        *(f"**Register held:** {n['message']}" for n in held),
+        # A hold's message gives register ids as examples: the report has them, Prefect does not.
+        *(f"**Register held:** {n['file']} (why: the report's Registers section)" for n in held),
         *([""] if held else []),
         f"{len(outputs.exceptions)} exceptions need attention ({by_status['new']} new this week, "
         f"{by_status['reopened']} reopened, {by_status['open'] + by_status['acknowledged']} still open); "
@@ -62,8 +66,11 @@ def weekly_summary_markdown(
     return "\n".join(lines)
 
 
-def open_exceptions_table(outputs: Outputs) -> list[dict[str, Any]]:
-    return [{k: r[k] for k in ARTIFACT_TABLE_FIELDS} for r in outputs.exceptions]
+def open_exceptions_table(outputs: Outputs, reference: Callable[[str], str]) -> list[dict[str, Any]]:
+    """One row per open exception: `reference(key)` (opaque) instead of its key, which names the account."""
+    return [
+        {"ref": reference(r["key"]), **{k: r[k] for k in ARTIFACT_TABLE_FIELDS}} for r in outputs.exceptions
+    ]
 
 
 def not_published_message(db: Path, out: Path, as_of: str, cause: str, config: Path | None = None) -> str:

@@ -1,8 +1,13 @@
-"""The weekly summary e-mail (report attached) and the Designated Safeguarding Lead's copy, built but not sent."""
+"""The weekly summary e-mail and the Designated Safeguarding Lead's copy, built but not sent.
+
+By default a message carries counts, rules, exception keys and register ids, and says where the report is: no
+names or handles (an e-mail lives in mailboxes outside the product's retention and erasure). The report, which
+names children, is attached only when the school chose so (`[report.email] attach_report`)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -15,6 +20,26 @@ from warehouse.stream_status import describe
 # to the DSL as well as the ETL, the week they are raised or reopened, so the DSL hears about each one once.
 CHILD_KINDS = ("pupil", "former_pupil")
 NEWS = ("new", "reopened")
+
+
+@dataclass(frozen=True)
+class ReportReference:
+    """Where readers find the week's report: a path or link, the dated copy kept, the bytes when attached."""
+
+    where: str
+    week_copy: str | None = None
+    attached: bytes | None = None
+
+    def lines(self) -> list[str]:
+        if self.attached is not None:
+            return [
+                f"The full report is attached (open it in a browser; it works offline). It is also at {self.where}"
+            ]
+        kept = [f"This week's copy stays in {self.week_copy}"] if self.week_copy else []
+        return [
+            f"The full report (it names the people concerned, so it is not in this e-mail): {self.where}",
+            *kept,
+        ]
 
 
 def safeguarding_critical(row: dict[str, Any]) -> bool:
@@ -31,6 +56,7 @@ def summary_text(
     exceptions: list[dict[str, Any]],
     resolved: list[dict[str, Any]],
     not_read: list[dict[str, Any]] | None = None,
+    report: ReportReference | None = None,
 ) -> str:
     status = Counter(r["status"] for r in exceptions)
     severity = Counter(r["severity"] for r in exceptions)
@@ -55,14 +81,14 @@ def summary_text(
         "By rule:",
         *[f"  {rule}: {n}" for rule, n in sorted(rules.items())],
         "",
-        "The full report is attached (report.html: open it in a browser; it works offline).",
+        *(report or ReportReference("report.html")).lines(),
         "Record decisions with `socialaudit review KEY ...` or in the review app.",
     ]
     return "\n".join(lines) + "\n"
 
 
 def _message(
-    subject: str, sender: str, to: list[str], body: str, report_html: bytes, as_of: date
+    subject: str, sender: str, to: list[str], body: str, report: ReportReference, as_of: date
 ) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = _one_line(subject)
@@ -71,9 +97,13 @@ def _message(
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(body)
-    message.add_attachment(
-        report_html, maintype="text", subtype="html", filename=f"socialaudit-report-{as_of.isoformat()}.html"
-    )
+    if report.attached is not None:
+        message.add_attachment(
+            report.attached,
+            maintype="text",
+            subtype="html",
+            filename=f"socialaudit-report-{as_of.isoformat()}.html",
+        )
     return message
 
 
@@ -82,21 +112,22 @@ def build_messages(
     as_of: date,
     exceptions: list[dict[str, Any]],
     resolved: list[dict[str, Any]],
-    report_html: bytes,
+    report: ReportReference,
     sender: str,
     to: list[str],
     dsl: str | None = None,
     not_read: list[dict[str, Any]] | None = None,
 ) -> list[EmailMessage]:
-    """The ETL's summary with the report attached, and, when there is news the DSL must see, the DSL's copy."""
+    """The ETL's summary, and, when there is news the DSL must see, the DSL's copy; both say where the report is
+    (and carry it only when `report.attached`)."""
     messages = [
         _message(
             f"Social media audit: {school_name}, week of {as_of.isoformat()}: {len(exceptions)} exceptions"
             + (" (partial audit)" if not_read else ""),
             sender,
             to,
-            summary_text(school_name, as_of, exceptions, resolved, not_read),
-            report_html,
+            summary_text(school_name, as_of, exceptions, resolved, not_read, report),
+            report,
             as_of,
         )
     ]
@@ -109,20 +140,20 @@ def build_messages(
             "",
         ]
         for row in urgent:
+            # Register ids and platform ids only: a link to an account spells its handle, often a child's name.
             lines += [
                 f"- {row['severity']} {row['rule']} ({row['status']}): {row['person_kind'] or ''} {row['person_id'] or ''}".rstrip(),
-                f"  {row['platform']} {row['subject_kind']} {row['subject_id']}"
-                + (f" {row['subject_url']}" if row.get("subject_url") else ""),
+                f"  {row['platform']} {row['subject_kind']} {row['subject_id']}",
                 f"  key: {row['key']}",
             ]
-        lines += ["", "The full report is attached. The Enterprise and Technology Lead has the same report."]
+        lines += ["", *report.lines(), "The Enterprise and Technology Lead has the same report."]
         messages.append(
             _message(
                 f"Safeguarding: {len(urgent)} social media exception(s) for the DSL, {school_name}, week of {as_of.isoformat()}",
                 sender,
                 [dsl],
                 "\n".join(lines) + "\n",
-                report_html,
+                report,
                 as_of,
             )
         )

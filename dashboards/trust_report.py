@@ -1,4 +1,5 @@
-"""The trust's outputs (DESIGN.md §5.7): trust-summary.json and the trust-report.html a trust's ETL reads on Monday.
+"""The trust's outputs (docs/contracts/trust.md): trust-summary.json and the trust-report.html a trust's ETL reads
+on Monday, with the manifest.json naming their contract versions.
 
 Counts, rules, severities, statuses and links only: nothing here names a pupil, a parent or a member of staff,
 whoever the data controller is, so the same outputs serve a trust and a local authority's schools.
@@ -15,6 +16,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+
+from dashboards.manifest import MANIFEST, manifest_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -202,12 +205,12 @@ def write_trust_outputs(
     history: list[dict[str, Any]],
 ) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    paths = {
-        "trust-summary.json": out_dir / "trust-summary.json",
-        "trust-report.html": out_dir / "trust-report.html",
+    texts = {
+        "trust-summary.json": json.dumps(summary_rows(schools), indent=2) + "\n",
+        "trust-report.html": render_trust_report(trust_name, controller, as_of, schools, history),
     }
-    _write_private(paths["trust-summary.json"], json.dumps(summary_rows(schools), indent=2) + "\n")
-    _write_private(
-        paths["trust-report.html"], render_trust_report(trust_name, controller, as_of, schools, history)
-    )
+    texts[MANIFEST] = manifest_text(as_of, texts)
+    paths = {name: out_dir / name for name in texts}
+    for name, text in texts.items():
+        _write_private(paths[name], text)
     return paths

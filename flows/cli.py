@@ -5,17 +5,21 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import contextvars
 import os
 import sys
 from typing import NoReturn
 
+from dashboards.manifest import product_version
 from flows.commands import add_all
+from flows.commands.common import EXIT_FAILED, EXIT_INTERRUPTED
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     parser = argparse.ArgumentParser(
         prog="socialaudit", description="Audit a school's official social media accounts."
     )
+    parser.add_argument("--version", action="version", version=f"socialaudit {product_version()}")
     subparsers = parser.add_subparsers(dest="command", required=True)
     return parser, add_all(subparsers)
 
@@ -28,14 +32,15 @@ def main(argv: list[str] | None = None, *, leaving: ExitWithoutTeardown | None =
     # Whatever a command writes (the warehouse and its WAL, copies, outputs, exports) names children: owner-only.
     os.umask(0o077)
     try:
-        status = int(command.run(args))
+        # In a context of its own: what a command puts in force for itself (the warehouse key) ends with it.
+        status = int(contextvars.copy_context().run(command.run, args))
     except KeyboardInterrupt:
         print("socialaudit: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as error:
         message = " ".join(str(error).split()) or type(error).__name__
         print(f"socialaudit: {args.command} failed: {message}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     if leaving is not None and getattr(command, "LEAVES_WITHOUT_TEARDOWN", False):
         leaving.status = status
     return status

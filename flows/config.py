@@ -15,7 +15,6 @@ from flows.config_strict import KeyPath, Problems, is_string_list, locate_keys, 
 from flows.config_tables import (
     CREDENTIALS_NAME,
     REGISTER_NAMES,
-    RULE_OPTIONS,
     ApiSettings,
     CredentialSettings,
     EmailSettings,
@@ -36,9 +35,11 @@ from flows.config_tables import (
 # The settings tables live in flows/config_tables.py and the strict key checks in flows/config_strict.py; every
 # name other modules use is importable from here.
 __all__ = [
+    "ACCOUNT_KEYS",
     "CREDENTIALS_NAME",
     "REGISTER_NAMES",
-    "RULE_OPTIONS",
+    "SCHOOL_KEYS",
+    "TOP_LEVEL_TABLES",
     "Account",
     "ApiSettings",
     "ConfigError",
@@ -110,7 +111,8 @@ class SchoolConfig:
 
 # --- [school] and [[accounts]] ---------------------------------------------------------------------------------
 
-_TOP_LEVEL = {
+# The tables and keys school.toml may hold (docs/contracts/school-toml.md, which a test holds to these).
+TOP_LEVEL_TABLES = {
     "school": "table",
     "accounts": "array",
     "api": "table",
@@ -121,8 +123,8 @@ _TOP_LEVEL = {
     "report": "table",
     "registers": "table",
 }
-_SCHOOL_KEYS = ("name", "urn", "phase", "timezone", "email_domains", "phones")
-_ACCOUNT_KEYS = ("platform", "handle", "id", "approved_by", "approved_on", "credentials")
+SCHOOL_KEYS = ("name", "urn", "phase", "timezone", "email_domains", "phones")
+ACCOUNT_KEYS = ("platform", "handle", "id", "approved_by", "approved_on", "credentials")
 _PHASES = ("primary", "secondary", "all-through")
 
 
@@ -131,7 +133,7 @@ def _school(data: dict[str, Any], problems: Problems) -> dict[str, Any]:
     if "school" not in data:
         problems.add((), "a [school] table with its name is required")
     school = sub_table(data, "school", (), problems)
-    problems.unknown(school, path, dict.fromkeys(_SCHOOL_KEYS, "key"))
+    problems.unknown(school, path, dict.fromkeys(SCHOOL_KEYS, "key"))
     name = school.get("name")
     if not isinstance(name, str) or not name.strip():
         if "school" in data:
@@ -177,7 +179,7 @@ def _accounts(data: dict[str, Any], problems: Problems) -> list[Account]:
         path: KeyPath = ("accounts", index)
         where = table_label(path)
         before = problems.count()
-        problems.unknown(entry, path, dict.fromkeys(_ACCOUNT_KEYS, "key"))
+        problems.unknown(entry, path, dict.fromkeys(ACCOUNT_KEYS, "key"))
         platform = entry.get("platform")
         if platform not in ("x", "youtube"):
             problems.add((*path, "platform"), f"{where} platform {platform!r} is not x or youtube")
@@ -233,7 +235,7 @@ def load_config(path: Path) -> SchoolConfig:
     """Parse and check school.toml; every problem names its line and key, and all are reported together."""
     text, data = read_toml(path)
     problems = Problems(path.name, text)
-    problems.unknown(data, (), _TOP_LEVEL)
+    problems.unknown(data, (), TOP_LEVEL_TABLES)
     school = _school(data, problems)
     accounts = _accounts(data, problems)
     api = parse_api(data, problems)

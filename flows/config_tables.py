@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from checks.findings import Thresholds
 from flows.config_strict import (
     KeyPath,
     Problems,
@@ -44,21 +45,13 @@ class ApiSettings:
 
 @dataclass(frozen=True)
 class RuleSettings:
-    # Chosen from the observed precision per confidence band on both generators: docs/identity.md, Calibration.
-    exception_threshold: float = 0.85
-    review_floor: float = 0.6
-    media_hash_max_distance: int = 8  # bits on pHash and on dHash: docs/media-matching.md
+    # The defaults are the checks' own (checks/findings.py, Thresholds), where they are explained.
+    exception_threshold: float = Thresholds.exception
+    review_floor: float = Thresholds.review_floor
+    media_hash_max_distance: int = Thresholds.media_hash_max_distance
     disabled: tuple[str, ...] = ()
     # `[rules.<rule-id>]` sub-tables: settings one rule reads (e.g. extra political terms).
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-# The option keys each rule reads from its `[rules.<rule-id>]` table, every one a list of strings. A rule that
-# gains an option adds it here; a rule not listed takes none, so a mistyped option is refused, not ignored.
-RULE_OPTIONS: dict[str, tuple[str, ...]] = {
-    "contact-details": ("allowed",),
-    "political-content": ("extra_terms", "ignore_terms"),
-}
 
 
 @dataclass(frozen=True)
@@ -82,6 +75,8 @@ class WarehouseSettings:
 
     encryption_key_env: str | None = None
     encryption_key_secret: str | None = None
+    # The warehouse file when no --db and no $SOCIALAUDIT_DB name it (flows/warehouse_location.py).
+    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +89,11 @@ class RetentionSettings:
     resolved_exceptions_months: int = 12
     register_versions_months: int = 12
     validation_results_weeks: int = 52
+    matched_identities_weeks: int = 13
+    decided_exceptions_months: int = 12
+    posts_naming_pupils_weeks: int = 52
+    # Weeks of outputs kept in --out/weeks/<as_of>/ (dashboards/kept_weeks.py), as long as the findings they show.
+    output_weeks: int = 52
 
 
 REGISTER_NAMES = ("pupils", "staff", "parents", "approved_media")
@@ -109,28 +109,62 @@ class RegisterSettings:
 
     hold_share: a new version that loses more than this share of the current pupils, staff or parents without
     marking them as leavers is held. columns: per register (pupils, staff, parents, approved_media; always all
-    four keys), the export's own header name -> the contract column name (checks/registers.py)."""
+    four keys), the export's own header name -> the contract column name (checks/registers/contract.py)."""
 
     hold_share: float = 0.2
     columns: dict[str, dict[str, str]] = field(default_factory=_no_column_maps)
+    # A register file unchanged this many weeks is a warning (checks/registers/staleness.py): a half term.
+    stale_after_weeks: int = 6
+
+
+MAIL_TRANSPORTS = ("smtp", "graph")
+MAIL_AUTHS = ("password", "oauth2")
 
 
 @dataclass(frozen=True)
 class EmailSettings:
-    """`[report.email]`: the weekly summary to the ETL by SMTP; safeguarding-critical exceptions also to the DSL.
+    """`[report.email]`: the weekly summary to the ETL; safeguarding-critical exceptions also to the DSL.
 
-    The password is never in the file: `password_env` names an environment variable, `password_secret` a
-    Prefect Secret block (resolved in flows/publish_email.py)."""
+    By SMTP (a password, or an OAuth 2.0 token as XOAUTH2) or by Microsoft Graph `sendMail`; tokens are app-only,
+    from Microsoft's identity platform through msal (flows/mail_tokens.py). No secret is in the file:
+    `password_env`/`password_secret` and `client_secret_env`/`client_secret_block` name where they are. The
+    message carries the summary and where the report is, never the report itself unless `attach_report`."""
 
-    host: str
     to: tuple[str, ...]
     sender: str
+    host: str | None = None
     port: int = 587
     starttls: bool = True
     dsl: str | None = None
     username: str | None = None
     password_env: str | None = None
     password_secret: str | None = None
+    # How the message leaves: "smtp" (host, port) or "graph" (Microsoft Graph sendMail as `from`).
+    transport: str = "smtp"
+    # TLS from the first byte (SMTPS, port 465) instead of STARTTLS; port 465 always means it.
+    implicit_tls: bool = False
+    # SMTP login: "password", or "oauth2" (XOAUTH2 with an app-only token for `username`'s mailbox).
+    auth: str = "password"
+    tenant_id: str | None = None
+    client_id: str | None = None
+    client_secret_env: str | None = None
+    client_secret_block: str | None = None
+    authority: str = "https://login.microsoftonline.com"
+    graph_url: str = "https://graph.microsoft.com"
+    # A PEM file of the certificate authorities to trust instead of the system's (a relay or proxy of its own).
+    ca_file: str | None = None
+    # The report.html attached (it names children): an explicit choice; otherwise the message says where it is.
+    attach_report: bool = False
+    # Where readers open the report (a share path or intranet URL); default: its path on this machine.
+    report_link: str | None = None
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.implicit_tls or self.port == 465 or self.starttls
+
+    @property
+    def logs_in(self) -> bool:
+        return self.transport == "smtp" and (self.auth == "oauth2" or self.username is not None)
 
 
 @dataclass(frozen=True)
@@ -169,17 +203,19 @@ def parse_warehouse(data: dict[str, Any], problems: Problems) -> WarehouseSettin
     )
 
 
-def _rule_ids() -> dict[str, str]:
-    from checks.rules import RULES  # only when school.toml names rules: loading config stays light
+def _rule_options() -> dict[str, tuple[str, ...]]:
+    """Each rule's option keys, as the rule module declares them (checks/rules)."""
+    from checks.rules import RULE_OPTIONS  # only when school.toml names rules: loading config stays light
 
-    return {rule.id: "table" for rule in RULES}
+    return RULE_OPTIONS
 
 
 def parse_rules(data: dict[str, Any], problems: Problems) -> RuleSettings:
     path: KeyPath = ("rules",)
     table = sub_table(data, "rules", (), problems)
     sub_tables = [key for key, value in table.items() if isinstance(value, dict)]
-    rule_ids = _rule_ids() if sub_tables or table.get("disabled") else {}
+    rule_options = _rule_options() if sub_tables or table.get("disabled") else {}
+    rule_ids = dict.fromkeys(rule_options, "table")
     values = checked_settings(
         table,
         path,
@@ -208,7 +244,7 @@ def parse_rules(data: dict[str, Any], problems: Problems) -> RuleSettings:
             problems.add(option_path, f"[{dotted_key(option_path)}] names no rule{hint}")
             continue
         settings = table[rule_id]
-        allowed = RULE_OPTIONS.get(rule_id, ())
+        allowed = rule_options[rule_id]
         for key, value in settings.items():
             if key not in allowed:
                 message = (
@@ -286,7 +322,7 @@ def parse_retention(data: dict[str, Any], problems: Problems) -> RetentionSettin
 
 def _contract_columns() -> dict[str, tuple[str, ...]]:
     # Only when school.toml maps columns: the register loader (and polars) is not needed to read the config.
-    from checks.registers import APPROVED_MEDIA_COLUMNS, PARENT_COLUMNS, PUPIL_COLUMNS, STAFF_COLUMNS
+    from checks.registers.contract import APPROVED_MEDIA_COLUMNS, PARENT_COLUMNS, PUPIL_COLUMNS, STAFF_COLUMNS
 
     columns = (PUPIL_COLUMNS, STAFF_COLUMNS, PARENT_COLUMNS, APPROVED_MEDIA_COLUMNS)
     return dict(zip(REGISTER_NAMES, columns, strict=True))
@@ -295,13 +331,13 @@ def _contract_columns() -> dict[str, tuple[str, ...]]:
 def parse_registers(data: dict[str, Any], problems: Problems) -> RegisterSettings:
     path: KeyPath = ("registers",)
     table = sub_table(data, "registers", (), problems)
-    problems.unknown(table, path, {"hold_share": "key", "columns": "table"})
+    problems.unknown(table, path, {"hold_share": "key", "stale_after_weeks": "key", "columns": "table"})
     values = checked_settings(
-        {k: v for k, v in table.items() if k == "hold_share"},
+        {k: v for k, v in table.items() if k in ("hold_share", "stale_after_weeks")},
         path,
         RegisterSettings,
         problems,
-        bounds={"hold_share": (0, 1)},
+        bounds={"hold_share": (0, 1), "stale_after_weeks": (1, None)},
         not_keys=("columns",),
     )
     columns = _no_column_maps()
@@ -352,16 +388,55 @@ def parse_report(data: dict[str, Any], problems: Problems) -> ReportSettings:
     return ReportSettings(email=_email(table["email"], (*path, "email"), problems))
 
 
-_EMAIL_KEYS = ("host", "port", "starttls", "from", "to", "dsl", "username", "password_env", "password_secret")
+# school.toml's keys: the settings' own names, `from` for the sender.
+_EMAIL_KEYS = ("from", *(f.name for f in dataclasses.fields(EmailSettings) if f.name != "sender"))
+_EMAIL_STRINGS = (
+    "host",
+    "username",
+    "password_env",
+    "password_secret",
+    "tenant_id",
+    "client_id",
+    "client_secret_env",
+    "client_secret_block",
+    "authority",
+    "graph_url",
+    "ca_file",
+    "report_link",
+)
 
 
 def _email(table: dict[str, Any], path: KeyPath, problems: Problems) -> EmailSettings | None:
     where = "[report.email]"
     before = problems.count()
     problems.unknown(table, path, dict.fromkeys(_EMAIL_KEYS, "key"))
-    for key in ("host", "from", "to"):
+    transport, auth = table.get("transport", "smtp"), table.get("auth", "password")
+    if transport not in MAIL_TRANSPORTS:
+        problems.add((*path, "transport"), f"{where} transport must be smtp or graph")
+    if auth not in MAIL_AUTHS:
+        problems.add((*path, "auth"), f"{where} auth must be password or oauth2")
+    for key in ("from", "to", *(("host",) if transport != "graph" else ())):
         if not table.get(key):
             problems.add(path, f"{where} {key} is required")
+    if transport == "graph" or auth == "oauth2":
+        for key in ("tenant_id", "client_id"):
+            if not table.get(key):
+                problems.add(
+                    path,
+                    f"{where} {key} is required for Microsoft's OAuth 2.0 (auth = oauth2, transport = graph)",
+                )
+        if not (table.get("client_secret_env") or table.get("client_secret_block")):
+            problems.add(
+                path, f"{where} client_secret_env or client_secret_block must say where the app's secret is"
+            )
+    if transport == "smtp" and auth == "oauth2" and not table.get("username"):
+        problems.add(path, f"{where} username (the mailbox that sends) is required with auth = oauth2")
+    for key in ("implicit_tls", "attach_report"):
+        if not isinstance(table.get(key, False), bool):
+            problems.add((*path, key), f"{where} {key} must be true or false")
+    for key in ("authority", "graph_url"):
+        if isinstance(table.get(key), str) and not table[key].startswith("https://"):
+            problems.add((*path, key), f"{where} {key} must be an https:// address")
     to = table.get("to", [])
     to = to if isinstance(to, list) else [to]
     addresses = [*to, *(table[key] for key in ("from", "dsl") if key in table)]
@@ -372,19 +447,18 @@ def _email(table: dict[str, Any], path: KeyPath, problems: Problems) -> EmailSet
         problems.add((*path, "port"), f"{where} port must be a port number")
     if not isinstance(table.get("starttls", True), bool):
         problems.add((*path, "starttls"), f"{where} starttls must be true or false")
-    for key in ("host", "username", "password_env", "password_secret"):
+    for key in _EMAIL_STRINGS:
         if key in table and (not isinstance(table[key], str) or not table[key].strip()):
             problems.add((*path, key), f"{where} {key} must be a non-empty string")
     if problems.count() > before:
         return None
-    return EmailSettings(
-        host=table["host"],
-        to=tuple(to),
-        sender=table["from"],
-        port=port,
-        starttls=table.get("starttls", True),
-        dsl=table.get("dsl"),
-        username=table.get("username"),
-        password_env=table.get("password_env"),
-        password_secret=table.get("password_secret"),
-    )
+    given = {k: v for k, v in table.items() if k not in ("from", "to", "host")}
+    settings = EmailSettings(host=table.get("host"), to=tuple(to), sender=table["from"], **given)
+    if settings.logs_in and not settings.uses_tls:
+        # No login without TLS: a password or a token sent in clear is anyone's on the network.
+        problems.add(
+            (*path, "starttls"),
+            f"{where} logs in, so it needs TLS: keep starttls = true, or implicit_tls = true (port 465)",
+        )
+        return None
+    return settings

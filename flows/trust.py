@@ -18,10 +18,13 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
+from prefect.futures import as_completed
 from prefect.states import Completed, State
 
 from dashboards.trust_report import school_counts, trust_level_reason, write_trust_outputs
 from flows.config import load_config
+from flows.live_display import progress
+from flows.prefect_artifacts import track_progress
 from flows.school_run_log import DetailsWithheld, kept_in_school
 from flows.trust_config import TrustConfig, TrustSchool, load_trust, school_lake
 from flows.weekly_audit import PARTIAL_MESSAGE, weekly_audit
@@ -186,6 +189,23 @@ def trust_school(trust_toml: str, slug: str, out_dir: str, as_of: str | None = N
     return Completed(name=state.name, message=state.message, data=state.result(_sync=True))  # type: ignore[call-overload]
 
 
+def _as_they_finish(futures: list[Any], trust_name: str) -> list[dict[str, Any]]:
+    """Each school's outcome, in trust.toml's order, saying as each finishes how many are done: a log line (a live
+    line on a terminal) and the trust run's progress artifact (a number only: no school's data)."""
+    total = len(futures)
+    tracker = track_progress(f"{trust_name}: schools audited this week ({total})")
+    outcomes: dict[int, dict[str, Any]] = {}
+    positions = {id(future): n for n, future in enumerate(futures)}
+    for future in as_completed(futures):
+        outcome = future.result()
+        outcomes[positions[id(future)]] = outcome
+        progress.info(
+            "%d of %d schools done (%s: %s)", len(outcomes), total, outcome["slug"], outcome["status"]
+        )
+        tracker(len(outcomes) / total)
+    return [outcomes[n] for n in range(total)]
+
+
 @flow(name="trust-audit")
 def trust_audit(
     trust_toml: str,
@@ -215,7 +235,7 @@ def trust_audit(
         )
         for school in trust.schools
     ]
-    schools = [{**future.result(), "as_of": week.isoformat()} for future in futures]
+    schools = [{**outcome, "as_of": week.isoformat()} for outcome in _as_they_finish(futures, trust.name)]
     history_locator = school_locator(trust, TRUST_LAKE)
     con = connect(history_locator)
     try:

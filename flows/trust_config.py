@@ -1,4 +1,4 @@
-"""trust.toml (DESIGN.md §5.7), read as strictly as school.toml: every problem with its line, all of them at once.
+"""trust.toml (docs/contracts/trust.md), read as strictly as school.toml: every problem with its line, all at once.
 
 ```toml
 [trust]
@@ -30,6 +30,11 @@ from flows.config_strict import Problems, describe_value, sub_table, table_label
 from warehouse.lake import LakeLocation, location_in
 
 CONTROLLERS = ("trust", "schools")
+# The tables and keys trust.toml may hold (docs/contracts/trust.md, which a test holds to these).
+TOP_LEVEL_TABLES = {"trust": "table", "warehouse": "table", "schools": "array"}
+TRUST_KEYS = ("name", "controller", "parallel")
+WAREHOUSE_KEYS = ("catalog", "data_path")
+SCHOOL_ENTRY_KEYS = ("config", "sandbox", "slug")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 DEFAULT_CATALOG_DIR = "lake/catalog"
 DEFAULT_DATA_DIR = "lake/data"
@@ -81,7 +86,7 @@ def _resolve(root: Path, value: str) -> str:
 
 def _trust_table(data: dict[str, Any], problems: Problems) -> tuple[str, str, int]:
     table = sub_table(data, "trust", (), problems)
-    problems.unknown(table, ("trust",), {"name": "key", "controller": "key", "parallel": "key"})
+    problems.unknown(table, ("trust",), dict.fromkeys(TRUST_KEYS, "key"))
     name = table.get("name")
     if not isinstance(name, str) or not name.strip():
         problems.add(
@@ -104,7 +109,7 @@ def _trust_table(data: dict[str, Any], problems: Problems) -> tuple[str, str, in
 
 def _warehouse_table(data: dict[str, Any], problems: Problems, root: Path) -> tuple[str, str]:
     table = sub_table(data, "warehouse", (), problems)
-    problems.unknown(table, ("warehouse",), {"catalog": "key", "data_path": "key"})
+    problems.unknown(table, ("warehouse",), dict.fromkeys(WAREHOUSE_KEYS, "key"))
     catalog = table.get("catalog", "sqlite:" + DEFAULT_CATALOG_DIR)
     data_path = table.get("data_path", DEFAULT_DATA_DIR)
     if not isinstance(catalog, str) or catalog.partition(":")[0] not in ("sqlite", "postgres"):
@@ -121,7 +126,7 @@ def _school_entry(entry: Any, index: int, problems: Problems, root: Path) -> Tru
     if not isinstance(entry, dict):
         problems.add(path, f"each [[schools]] entry must be a table, not {describe_value(entry)}")
         return None
-    problems.unknown(entry, path, {"config": "key", "sandbox": "key", "slug": "key"})
+    problems.unknown(entry, path, dict.fromkeys(SCHOOL_ENTRY_KEYS, "key"))
     given = [key for key in ("config", "sandbox") if key in entry]
     if len(given) != 1:
         problems.add(path, f"{table_label(path)} needs exactly one of config = SCHOOL_TOML or sandbox = DIR")
@@ -148,7 +153,7 @@ def load_trust(path: Path) -> TrustConfig:
     text, data = read_toml(path)
     root = path.resolve().parent
     problems = Problems(path.name, text)
-    problems.unknown(data, (), {"trust": "table", "warehouse": "table", "schools": "array"})
+    problems.unknown(data, (), TOP_LEVEL_TABLES)
     name, controller, parallel = _trust_table(data, problems)
     catalog, data_path = _warehouse_table(data, problems, root)
     entries = data.get("schools", [])

@@ -18,12 +18,14 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote
 
-from checks import register_settling as settling
 from checks.audit import AuditSettings, run_checks
 from checks.media_hash import UnreadableImage
-from checks.raw_frames import validate_platform_data
-from checks.register_changes import RegisterHold
-from checks.registers import RegisterError, Registers, load_and_validate_registers
+from checks.raw_data.frames import validate_platform_data
+from checks.registers import settling
+from checks.registers.changes import RegisterHold
+from checks.registers.loaded import Registers
+from checks.registers.loading import load_and_validate_registers
+from checks.registers.problems import RegisterError
 from checks.rules import RULES
 from checks.validation import SuiteResult
 from connectors import streams
@@ -36,14 +38,17 @@ from dashboards.output_set import check_out_dir
 from dashboards.publishing import publish_week
 from dashboards.run_summary import not_published_message
 from flows import credentials
-from flows.config import Account, EmailSettings, SchoolConfig, load_config
+from flows.config import Account, SchoolConfig, load_config
+from flows.live_display import progress
 from flows.offline import Endpoints, endpoints
 from flows.prefect_artifacts import attach_week_artifacts
 from flows.publish_email import email_summary
 from flows.run_settings import audit_settings, retry_policy
 from flows.school_run_log import kind_only_when_kept, withheld_in_trust
 from flows.stream_reading import fingerprint_one, read_x_account, set_aside_refused, stream_statuses
-from warehouse.db import use_encryption_key
+from flows.warehouse_location import DEFAULT_OUT, warehouse_location
+from warehouse.db import encryption_key
+from warehouse.keyed import warehouse_secret
 from warehouse.snapshot import check_room, open_snapshot, publish_snapshot_from
 from warehouse.state import WarehouseState, not_yet_fingerprinted, read_state
 from warehouse.stream_status import describe, incomplete
@@ -92,8 +97,11 @@ def read_warehouse_state(db_path: Path) -> WarehouseState:
 @task(name="settle-registers", cache_policy=NO_CACHE)
 @withheld_in_trust
 def settle_registers(
-    registers: Registers, state: WarehouseState, config: SchoolConfig
+    registers: Registers, state: WarehouseState, config: SchoolConfig, as_of: date
 ) -> tuple[Registers, list[RegisterHold], pl.DataFrame, dict[str, dict[str, Any]]]:
+    registers = settling.with_stale_warnings(
+        registers, state.register_history, as_of, config.registers.stale_after_weeks
+    )
     try:
         return settling.settle_registers(
             registers,
@@ -173,8 +181,8 @@ def fingerprint_published_media(
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
 @withheld_in_trust
-def validate_raw(snapshots: list[Snapshot], as_of: date, state: WarehouseState) -> list[SuiteResult]:
-    return validate_platform_data(streams.validation_streams(snapshots), as_of, state.raw_validations)
+def validate_raw(snapshots: list[Snapshot], state: WarehouseState) -> list[SuiteResult]:
+    return validate_platform_data(streams.validation_streams(snapshots), state.raw_validations)
 
 
 @task(name="store-and-evaluate", cache_policy=NO_CACHE)
@@ -190,16 +198,16 @@ def store_and_evaluate(
 
 @task(name="publish-outputs", cache_policy=NO_CACHE)
 @withheld_in_trust
-def publish_outputs(
-    db_path: Path, out_dir: Path, as_of: date, school_name: str, email: EmailSettings | None = None
-) -> dict[str, Any]:
+def publish_outputs(db_path: Path, out_dir: Path, as_of: date, config: SchoolConfig) -> dict[str, Any]:
     """The outputs, written from the read-only copy just published (the warehouse stays free for reviews)."""
+    school_name, email = config.name, config.report.email
     con = open_snapshot(db_path)
     try:
-        week = publish_week(con, out_dir, as_of, school_name)
+        week = publish_week(con, out_dir, as_of, school_name, config.retention.output_weeks)
+        secret = warehouse_secret(con)
     finally:
         con.close()
-    attach_week_artifacts(as_of, week)
+    attach_week_artifacts(as_of, week, secret)
     outputs = week.outputs
     published: dict[str, Any] = {
         "report": str(outputs.paths["report.html"]),
@@ -216,26 +224,27 @@ def publish_outputs(
 @withheld_in_trust
 def weekly_audit(
     school_toml: str,
-    db_path: str,
-    out_dir: str,
+    db_path: str | None = None,
+    out_dir: str = str(DEFAULT_OUT),
     as_of: str | None = None,
     sandbox: bool = False,
 ) -> dict[str, Any]:
-    """Audit every approved account in `school_toml` for the week ending `as_of` (default: today)."""
+    """Audit every approved account in `school_toml` for the week ending `as_of` (default: today).
+
+    `db_path` None: the warehouse as every command names it ($SOCIALAUDIT_DB, else [warehouse] path, else
+    data/socialaudit.duckdb: flows/warehouse_location.py)."""
     logger = get_run_logger()
     quiet_secret_bearing_loggers()  # again: Prefect may have reconfigured logging since import
     started_at = datetime.now(UTC)
     os.umask(0o077)  # every file the run writes (warehouse, WAL, copies, outputs) is the owner's only
     config = load_config(Path(school_toml))
-    use_encryption_key(credentials.warehouse_key(config))
-    try:
+    db_path = str(warehouse_location(db_path, config, sandbox=sandbox))
+    with encryption_key(credentials.warehouse_key(config)):
         # A returned State (Partial, NotPublished) becomes the flow run's final state; a caller gets its data,
         # the run's dict, as from a plain return.
         return cast(
             dict[str, Any], _audit(config, as_of, db_path, out_dir, sandbox, started_at, logger, school_toml)
         )
-    finally:
-        use_encryption_key(None)
 
 
 def _audit(
@@ -252,11 +261,13 @@ def _audit(
     week = date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo(config.timezone)).date()
     db, out = Path(db_path), Path(out_dir)
     run_id = uuid.uuid4().hex
+    progress.info("%s, week of %s: checking the warehouse and the output folder", config.name, week)
     check_destinations(db, out)
     state = read_warehouse_state(db)
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)
     policy = retry_policy(config)
+    progress.info("reading %d account(s) and the registers", len(config.accounts))
     with endpoints(config.root if sandbox else None) as reach:
         futures = [
             fetch_x_account.submit(account, reach, policy, state.cursor("x", account.id, "posts"), config)
@@ -278,17 +289,19 @@ def _audit(
                 + "; ".join(f.reason for read in reads for f in read.failures[:1])
             )
         lookup_snapshots = [snap for future in lookups for snap in future.result()]
+        wanted = not_yet_fingerprinted(streams.media_references(snapshots), state)
+        progress.info("fingerprinting %d new image(s)", len(wanted))
         media = fingerprint_published_media(
-            not_yet_fingerprinted(streams.media_references(snapshots), state),
+            wanted,
             reach,
             policy,
             config.api.media_max_bytes,
         )
     registers, register_results = registers_future.result()
     registers, holds, approved_media, approved_hashes = settle_registers(
-        as_is(registers), as_is(state), config
+        as_is(registers), as_is(state), config, week
     )
-    raw_results = validate_raw(as_is(snapshots), week, as_is(state))
+    raw_results = validate_raw(as_is(snapshots), as_is(state))
     set_aside_refused(reads, raw_results)  # refused data is not stored: that stream counts as not read
     snapshots = [snap for read in reads for snap in read.snapshots] + lookup_snapshots
     to_store = WeekToStore(
@@ -310,6 +323,7 @@ def _audit(
         notices=settling.register_notices(registers, holds),
         streams=stream_statuses(reads, media, config),
         unread_media=[m["media_ref"] for m in media if m.get("unread")],
+        out_dir=out,
     )
     # `publish` needs school.toml to find the warehouse key when school.toml names it.
     keyed = config.warehouse.encryption_key_env or config.warehouse.encryption_key_secret
@@ -320,12 +334,14 @@ def _audit(
         "out": str(out),
         "config": keyed and school_toml,
     }
+    progress.info("storing the week and running the rules")
     try:
         summary = store_and_evaluate(db, as_is(to_store), audit_settings(config), as_is(registers))
     except StoredButNotPublished as failure:
         return _not_published({**failure.summary, **done}, failure)
+    progress.info("publishing the report")
     try:
-        published = publish_outputs(db, out, week, config.name, config.report.email)
+        published = publish_outputs(db, out, week, as_is(config))
     except Exception as failure:
         return _not_published({**summary, **done}, failure)
     logger.info("audit of %s for %s: %s", config.name, week, published)
@@ -336,7 +352,9 @@ def _audit(
         # re-fetches everything); named Partial so the UI, and automations on `prefect.flow-run.Partial`, see it.
         message = PARTIAL_MESSAGE + "; ".join(describe(g) for g in gaps)
         logger.warning(message)
-        return Completed(name="Partial", message=message[:2000], data=result)
+        # A school kept in itself tells the trust-wide server only that streams were not read (run.log has which).
+        stored = kind_only_when_kept(message, kind=PARTIAL_MESSAGE + "some streams")
+        return Completed(name="Partial", message=stored[:2000], data=result)
     return result
 
 

@@ -1,4 +1,4 @@
-"""Reads a sandbox dataset directory (DESIGN.md §5.3) into what the X and YouTube APIs serve."""
+"""Reads a sandbox dataset directory (docs/contracts/dataset.md) into what the X and YouTube APIs serve."""
 
 from __future__ import annotations
 

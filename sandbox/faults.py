@@ -26,7 +26,7 @@ FAULT_KINDS = (
     "503",
     "truncate",
     "403-quota",
-    # The failures the live platforms produce (platform-apis.md §9, DESIGN.md §5.3):
+    # The failures the live platforms produce (docs/production.md §7, docs/contracts/dataset.md):
     "partial-errors",
     "drop-mid-body",
     "429-usage-cap",

@@ -2,6 +2,9 @@
 session and the real `socialaudit` command run against it; a migrated warehouse file per test.
 
 Builders (functions that make data, files and readers) live in tests/builders/; only fixtures live here.
+
+Every test under tests/e2e and tests/browser carries the marker of its folder, so `-m "not e2e and not browser"`
+(`make test-fast`) is the unit and component tests without a marker to forget.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
 from tests.builders.cli import CliResult
 from tests.builders.warehouse import migrated_warehouse, open_copy
+from warehouse.db import use_encryption_key
 
 # Set before anything imports prefect: no telemetry offline, and results/caches never outlive a session.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -26,6 +31,35 @@ os.environ["PREFECT_LOCAL_STORAGE_PATH"] = tempfile.mkdtemp(prefix="socialaudit-
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 Cli = Callable[..., CliResult]
+TESTS = Path(__file__).resolve().parent
+MARKED_FOLDERS = ("e2e", "browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for folder in MARKED_FOLDERS:
+            if item.path.is_relative_to(TESTS / folder):
+                item.add_marker(folder)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadscope` keeps modules whole, and the modules reading one shared week together, and hands out
+    the whole audits first (tests/xdist_scheduling.py)."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from tests.xdist_scheduling import ModulesAndSharedWeeksAuditsFirst
+
+    return ModulesAndSharedWeeksAuditsFirst(config, log)
+
+
+@pytest.fixture(autouse=True)
+def no_warehouse_key_outlives_a_test() -> Iterator[None]:
+    """A command or flow run in this process sets the warehouse key for the whole process (its own, in
+    production). Left behind, it made later tests in the same pytest process open or create encrypted
+    warehouses: which tests those were depended on the order tests ran in (under xdist, each worker's)."""
+    yield
+    use_encryption_key(None)
 
 
 # --- Prefect and the `socialaudit` command ---------------------------------------------------------------

@@ -1,17 +1,22 @@
-"""Dependencies point one way (README "How it is built"): flows -> checks, warehouse, connectors, dashboards.
+"""Dependencies point one way (README "How it is built"): flows -> checks, warehouse, connectors, dashboards;
+checks and dashboards read the warehouse and never each other; no module imports another in a circle.
 
-Read from the source with `ast`, so a forbidden import fails here even when nothing executes it.
+Read from the source with `ast`, so a forbidden import fails here even when nothing executes it: an import inside a
+function counts as much as one at the top, and a relative import as much as an absolute one.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 PIPELINE = ("connectors", "warehouse", "checks", "dashboards", "flows")
+# Every package of the product: the import graph is drawn over all of them.
+TREE = (*PIPELINE, "sandbox", "benchmarks")
 # The offline world is for the commands that need it, tests and benchmarks; never for the pipeline.
 OFFLINE_ENTRY_POINTS = {
     "flows/commands/demo.py",
@@ -79,7 +84,13 @@ def test_the_pipeline_never_imports_the_offline_world() -> None:
     assert offenders(PIPELINE, {"sandbox"}, allow=OFFLINE_ENTRY_POINTS) == []
 
 
-@pytest.mark.parametrize("package", [*PIPELINE, "sandbox"])
+def test_checks_and_dashboards_never_import_each_other() -> None:
+    """Both read the warehouse: the report shows what the checks stored, never what checks' code says."""
+    assert offenders(("dashboards",), {"checks"}) == []
+    assert offenders(("checks",), {"dashboards"}) == []
+
+
+@pytest.mark.parametrize("package", TREE)
 def test_no_source_file_is_over_500_lines(package: str) -> None:
     long = [
         f"{path.relative_to(REPO)} ({n} lines)"
@@ -98,8 +109,14 @@ WHOLE_AUDIT_HOMES = ("tests/e2e/", "tests/browser/")
 # names the patterns it looks for.
 NOT_SCANNED = ("tests/builders/audits.py", "tests/test_architecture.py")
 AUDIT_COMMANDS = {"run", "demo", "evaluate"}
+TRUST_RUN = ["trust", "run"]  # every school of a trust audited
 AUDIT_CALLS = {"weekly_audit", "run_audit"}
-AUDIT_FIXTURES = {"audit", "audit_inprocess"}
+AUDIT_FIXTURES = {
+    "audit",
+    "audit_inprocess",
+    "tiny_school_week",
+    "sample_school_week",
+}  # the last two: e2e conftest
 # `prefect deployment run weekly-audit/weekly`, a trust's schools as trust-school runs: the flow through a worker
 AUDIT_DEPLOYMENT = ("weekly-audit/", "trust-school/")
 
@@ -139,6 +156,8 @@ def whole_audits(path: Path) -> list[str]:
                 found.append(f"line {node.lineno}: {name}(...)")
             elif (word := first_word(node.args)) in AUDIT_COMMANDS:
                 found.append(f"line {node.lineno}: {word!r} command")
+            elif [a.value for a in node.args[:2] if isinstance(a, ast.Constant)] == TRUST_RUN:
+                found.append(f"line {node.lineno}: 'trust run' command")
         elif isinstance(node, ast.List | ast.Tuple) and first_word(node.elts) in AUDIT_COMMANDS:
             found.append(f"line {node.lineno}: {first_word(node.elts)!r} command")
         elif (
@@ -171,3 +190,149 @@ def test_only_tests_e2e_and_browser_run_whole_audits() -> None:
     # The check can see an audit: every module of tests/e2e but its conftest runs one.
     e2e = [p for p in modules("tests/e2e") if p.name.startswith("test_")]
     assert e2e and [p.name for p in e2e if not whole_audits(p)] == []
+
+
+# --- no import circles ----------------------------------------------------------------------------------------
+
+
+def module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def runtime_imports(tree: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Every import statement that can run, at any depth (inside functions and methods too), but not those under
+    `if TYPE_CHECKING:`: the type checker reads them, the interpreter never does, so they cannot leave a module
+    half-initialised (and an annotation naming a type needs no dependency at run time)."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and is_type_checking(node):
+            for child in node.orelse:
+                yield from runtime_imports(ast.Module(body=[child], type_ignores=[]))
+            continue
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+        yield from runtime_imports(node)
+
+
+def import_graph(root: Path = REPO, packages: tuple[str, ...] = TREE) -> dict[str, set[str]]:
+    """Module -> the modules of the tree it imports. `from package import name` is the submodule `name` when there
+    is one, else the package; `import a.b.c` is the deepest module of the tree it names. The packages Python runs on
+    the way (`a/__init__.py`, `a/b/__init__.py`) are not edges: a package that re-exports its modules would otherwise
+    be in a circle with each of them, though importing one finishes the package first."""
+    paths = {
+        module_name(path, root): path
+        for package in packages
+        if (root / package).is_dir()
+        for path in sorted((root / package).rglob("*.py"))
+    }
+
+    def known(name: str) -> str | None:
+        while name and name not in paths:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets: set[str | None] = set()
+        for node in runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets.update(known(alias.name) for alias in node.names)
+                continue
+            base = node.module or ""
+            if node.level:  # `from . import x`, `from ..y import z`: relative to this module's package
+                parts = package.split(".")
+                base = ".".join([*parts[: len(parts) - (node.level - 1)], *([base] if base else [])])
+            for alias in node.names:
+                submodule = f"{base}.{alias.name}"
+                targets.add(submodule if submodule in paths else known(base))
+        graph[name] = {target for target in targets if target and target != name}
+    return graph
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One circle (a path back to its start) in each strongly connected group of modules (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[set[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for target in sorted(graph.get(module, ())):
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in on_stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            group = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.add(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                groups.append(group)
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return [circle_within(graph, group) for group in groups]
+
+
+def circle_within(graph: dict[str, set[str]], group: set[str]) -> list[str]:
+    """The shortest way from the group's first module back to itself, through the group only."""
+    start = min(group)
+    paths = {start: [start]}
+    frontier = [start]
+    while frontier:
+        following = []
+        for module in frontier:
+            for target in sorted(graph[module] & group):
+                if target == start:
+                    return [*paths[module], start]
+                if target not in paths:
+                    paths[target] = [*paths[module], target]
+                    following.append(target)
+        frontier = following
+    raise AssertionError(f"{sorted(group)} is not a circle")
+
+
+def test_no_module_imports_another_in_a_circle() -> None:
+    found = [" -> ".join(circle) for circle in circles(import_graph())]
+    assert found == [], "import circles (deferred and relative imports included):\n" + "\n".join(found)
+
+
+def test_the_circle_finder_sees_deferred_and_relative_imports_not_type_checking(tmp_path: Path) -> None:
+    """The finder itself, on a package written here: the deferred import inside a function and the relative import
+    close a circle; an import under `if TYPE_CHECKING:` draws no edge."""
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    files = {
+        "__init__.py": "",
+        "engine.py": "def run():\n    from pkg.sub.suites import SUITES\n    return SUITES\n",
+        "sub/__init__.py": "",
+        "sub/suites.py": "from ..engine import run\nSUITES = {}\n",
+        "typed.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import engine\n",
+        "user.py": "import pkg.typed\nfrom pkg import engine\n",
+    }
+    for name, text in files.items():
+        (package / name).write_text(text, encoding="utf-8")
+
+    graph = import_graph(tmp_path, ("pkg",))
+
+    assert graph["pkg.typed"] == set()
+    assert graph["pkg.user"] == {"pkg.typed", "pkg.engine"}
+    assert circles(graph) == [["pkg.engine", "pkg.sub.suites", "pkg.engine"]]

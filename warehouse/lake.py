@@ -1,6 +1,6 @@
 """A school's warehouse in a DuckLake: where it is (a small locator file), and attaching it offline.
 
-Layout (a trust, DESIGN.md §2): every school has a DuckLake of its own, i.e. its own catalog (a SQLite file, or
+Layout (a trust, docs/trust.md): every school has a DuckLake of its own, i.e. its own catalog (a SQLite file, or
 its own metadata schema in one PostgreSQL database) and its own folder of Parquet files. One shared catalog
 with a schema per school would not do: the warehouse already spreads over seven schemas (raw, ref, staging,
 marts, audit, meta, dpo) that every migration, model and query names, and DuckLake has one level of schemas;
@@ -125,7 +125,8 @@ def _load_extensions(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> 
             module = importlib.import_module(f"duckdb_extension_{module_name}")
         except ImportError:
             raise LakeError(
-                f"the {name} extension is not installed (package duckdb-extension-{module_name.replace('_', '-')})"
+                f"the {name} extension is not installed (package duckdb-extension-{module_name.replace('_', '-')}): "
+                "a trust needs socialaudit[trust] (from the checkout: uv sync --extra trust, or make setup)"
             ) from None
         version = con.execute("PRAGMA version").fetchone()
         file = (

@@ -42,11 +42,9 @@ EXCEPTION_FIELDS = (
 )
 LIFECYCLE_FIELDS = ("key", "status", "first_seen", "last_seen")
 FINDING_FIELDS = (*(f for f in EXCEPTION_FIELDS if f not in LIFECYCLE_FIELDS), "evidence_sha256")
-LATEST_DECISIONS = """
-    SELECT key, decision, accepted_until, evidence_sha256
-    FROM audit.reviews
-    QUALIFY row_number() OVER (PARTITION BY key ORDER BY reviewed_at DESC, review_id DESC) = 1
-"""
+LATEST_DECISIONS = (
+    "SELECT key, decision, accepted_until, evidence_sha256 FROM staging.stg_audit__latest_reviews"
+)
 
 
 def record_event(

@@ -274,7 +274,7 @@ def store_validation_results(
 
 
 def latest_raw_validations(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
-    """Each raw suite's newest stored outcome with the hash of what it validated (checks.raw_frames reuses
+    """Each raw suite's newest stored outcome with the hash of what it validated (checks.raw_data.frames reuses
     it when this week's rows hash the same)."""
     rows = con.execute(
         "SELECT suite, as_of, success, blocking, n_rows, results, content_sha256, reused_from"

@@ -1,19 +1,17 @@
-"""Subject access and erasure: find everything held about one person, export it, or erase it with a record."""
+"""Who a subject access or erasure request is about: every register id, account, handle and name the warehouse
+holds for the person, the rows about them in every schema, and their objects inside the raw API pages.
+
+warehouse/subject_access.py exports what is found (with other people redacted); warehouse/erasure.py erases it."""
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import json
-import os
-import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from warehouse.load import now_utc
+from warehouse.keyed import keyed_hash
 
 SELECTORS = ("handle", "platform-id", "person")
 REGISTER_TABLES = {"pupils": "pupil_id", "staff": "staff_id", "parents": "parent_id"}
@@ -22,7 +20,6 @@ REGISTER_HANDLE_COLUMNS = {
     "staff": ("personal_handles", "official_handles"),
     "parents": ("known_handles",),
 }
-FORMULA_OPENERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class UnknownSubject(Exception):
@@ -37,17 +34,19 @@ class Subject:
     selector: str
     person_ids: set[str] = field(default_factory=set)
     platform_ids: set[str] = field(default_factory=set)
+    handles: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
 
-    @property
-    def selector_sha256(self) -> str:
-        return hashlib.sha256(f"{self.selector_kind}:{self.selector}".encode()).hexdigest()
+    def selector_hash(self, secret: bytes) -> str:
+        """The selector as a record may keep it: keyed with the warehouse's secret, so no guess is confirmed."""
+        return keyed_hash(secret, f"selector-{self.selector_kind}", self.selector)
 
 
 def normalise_handle(handle: str) -> str:
     return handle.strip().lstrip("@").casefold()
 
 
-def _exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
     row = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
         [schema, name],
@@ -55,7 +54,7 @@ def _exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
     return bool(row and row[0])
 
 
-def _column(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> set[str]:
+def _column(con: duckdb.DuckDBPyConnection, sql: str, params: Any) -> set[str]:
     return {str(r[0]) for r in con.execute(sql, params).fetchall() if r[0] is not None}
 
 
@@ -88,19 +87,56 @@ def find_subject(con: duckdb.DuckDBPyConnection, selector_kind: str, value: str)
         subject.platform_ids |= _column(
             con, "SELECT DISTINCT subject_id FROM audit.identities WHERE person_id = ?", [value]
         )
-    held = any(_rows_for(con, subject).values()) if subject.person_ids or subject.platform_ids else False
+    held = any(rows_for(con, subject).values()) if subject.person_ids or subject.platform_ids else False
     if not held:
         raise UnknownSubject(f"the warehouse holds nothing for {selector_kind} {value!r}")
+    _identifiers(con, subject)
     return subject
 
 
-def _select(con: duckdb.DuckDBPyConnection, sql: str, params: Any) -> list[dict[str, Any]]:
+def _identifiers(con: duckdb.DuckDBPyConnection, subject: Subject) -> None:
+    """The handles and names the person goes by, from the registers and the platforms, for finding them in text."""
+    if subject.selector_kind == "handle":
+        subject.handles.add(subject.selector)
+    person_ids = {"person_ids": sorted(subject.person_ids)}
+    for table, id_column in REGISTER_TABLES.items():
+        given = "forename" if table != "parents" else "coalesce(forename, '')"
+        preferred = "coalesce(preferred_name, forename)" if table != "parents" else given
+        for forename, preferred_name, surname in con.execute(
+            f"SELECT DISTINCT {given}, {preferred}, surname FROM ref.{table}"
+            f" WHERE {id_column} IN (SELECT unnest($person_ids))",
+            person_ids,
+        ).fetchall():
+            subject.names |= {f"{forename} {surname}".strip(), f"{preferred_name} {surname}".strip()}
+        for handles in REGISTER_HANDLE_COLUMNS[table]:
+            subject.handles |= _column(
+                con,
+                f"SELECT DISTINCT lower(ltrim(h.handle, '@')) FROM (SELECT unnest({handles}) AS h FROM ref.{table}"
+                f" WHERE {id_column} IN (SELECT unnest($person_ids)))",
+                person_ids,
+            )
+    accounts = {"platform_ids": sorted(subject.platform_ids)}
+    subject.handles |= _column(
+        con,
+        "SELECT DISTINCT lower(ltrim(handle, '@')) FROM marts.fct_audience"
+        " WHERE platform = 'x' AND subject_id IN (SELECT unnest($platform_ids))",
+        accounts,
+    )
+    subject.names |= _column(
+        con,
+        "SELECT DISTINCT display_name FROM marts.fct_audience WHERE subject_id IN (SELECT unnest($platform_ids))",
+        accounts,
+    )
+    subject.names = {n for n in subject.names if n}
+
+
+def select_rows(con: duckdb.DuckDBPyConnection, sql: str, params: Any) -> list[dict[str, Any]]:
     result = con.execute(sql, params)
     columns = [d[0] for d in result.description or []]
     return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
 
 
-def _keys_clause(by_evidence: bool = False) -> str:
+def keys_clause(by_evidence: bool = False) -> str:
     """Rows about the person. With `by_evidence`, also findings whose evidence names one of their platform ids:
     a pupil-comment exception's subject is the comment thread, and its evidence names the author's channel."""
     clause = "subject_id IN (SELECT unnest($platform_ids)) OR person_id IN (SELECT unnest($person_ids))"
@@ -111,51 +147,53 @@ def _keys_clause(by_evidence: bool = False) -> str:
     return f"({clause})"
 
 
-def _rows_for(con: duckdb.DuckDBPyConnection, subject: Subject) -> dict[str, list[dict[str, Any]]]:
+def rows_for(con: duckdb.DuckDBPyConnection, subject: Subject) -> dict[str, list[dict[str, Any]]]:
     params = {"platform_ids": sorted(subject.platform_ids), "person_ids": sorted(subject.person_ids)}
     sections: dict[str, list[dict[str, Any]]] = {}
     for table, id_column in REGISTER_TABLES.items():
-        sections[f"register_{table}"] = _select(
+        sections[f"register_{table}"] = select_rows(
             con,
             f"SELECT l.loaded_at, r.* FROM ref.{table} AS r JOIN ref.register_loads AS l USING (load_id) "
             f"WHERE r.{id_column} IN (SELECT unnest($person_ids)) ORDER BY l.loaded_at",
             {"person_ids": params["person_ids"]},
         )
-    sections["approved_media_picturing"] = _select(
+    sections["approved_media_picturing"] = select_rows(
         con,
         "SELECT * FROM ref.approved_media WHERE len(list_intersect(pupils_pictured, $person_ids)) > 0",
         {"person_ids": params["person_ids"]},
     )
-    where = _keys_clause()
-    sections["identities"] = _select(
+    where = keys_clause()
+    sections["identities"] = select_rows(
         con, f"SELECT * FROM audit.identities WHERE {where} ORDER BY as_of", params
     )
-    named = _keys_clause(by_evidence=True)
-    sections["findings"] = _select(con, f"SELECT * FROM audit.findings WHERE {named} ORDER BY as_of", params)
-    sections["exceptions"] = _select(
+    named = keys_clause(by_evidence=True)
+    sections["findings"] = select_rows(
+        con, f"SELECT * FROM audit.findings WHERE {named} ORDER BY as_of", params
+    )
+    sections["exceptions"] = select_rows(
         con, f"SELECT * FROM audit.exceptions WHERE {named} ORDER BY key", params
     )
     keys = [row["key"] for row in sections["exceptions"]]
-    sections["exception_events"] = _select(
+    sections["exception_events"] = select_rows(
         con,
         "SELECT * FROM audit.exception_events WHERE key IN (SELECT unnest($keys)) ORDER BY occurred_at",
         {"keys": keys},
     )
-    if _exists(con, "audit", "reviews"):
-        sections["exception_reviews"] = _select(
+    if table_exists(con, "audit", "reviews"):
+        sections["exception_reviews"] = select_rows(
             con,
             "SELECT * FROM audit.reviews WHERE key IN (SELECT unnest($keys)) ORDER BY reviewed_at",
             {"keys": keys},
         )
     sections["raw_objects"] = [
         {**page, "object": obj}
-        for page, payload in _raw_pages_mentioning(con, subject.platform_ids)
-        for obj in _objects_about(payload, subject.platform_ids)
+        for page, payload in raw_pages_mentioning(con, subject.platform_ids)
+        for obj in objects_about(payload, subject.platform_ids)
     ]
     return sections
 
 
-def _raw_pages_mentioning(
+def raw_pages_mentioning(
     con: duckdb.DuckDBPyConnection, platform_ids: set[str]
 ) -> list[tuple[dict[str, Any], Any]]:
     if not platform_ids:
@@ -196,16 +234,16 @@ def _is_about(obj: Any, platform_ids: set[str]) -> bool:
         return True
     snippet = obj.get("snippet") or {}
     comment = (snippet.get("topLevelComment") or {}).get("snippet") or snippet
-    return _written_by(comment, platform_ids)
+    return written_by(comment, platform_ids)
 
 
-def _written_by(comment_snippet: Any, platform_ids: set[str]) -> bool:
+def written_by(comment_snippet: Any, platform_ids: set[str]) -> bool:
     if not isinstance(comment_snippet, dict):
         return False
     return (comment_snippet.get("authorChannelId") or {}).get("value") in platform_ids
 
 
-def _embedded_replies(obj: Any) -> list[Any] | None:
+def embedded_replies(obj: Any) -> list[Any] | None:
     """The replies YouTube embeds in a comment thread (`replies.comments`), the list itself so it can be edited."""
     if not isinstance(obj, dict) or not isinstance(obj.get("replies"), dict):
         return None
@@ -215,8 +253,8 @@ def _embedded_replies(obj: Any) -> list[Any] | None:
 
 def _replies_by(obj: Any, platform_ids: set[str]) -> list[Any]:
     """The person's replies embedded in someone else's comment thread."""
-    replies = _embedded_replies(obj) or []
-    return [r for r in replies if isinstance(r, dict) and _written_by(r.get("snippet"), platform_ids)]
+    replies = embedded_replies(obj) or []
+    return [r for r in replies if isinstance(r, dict) and written_by(r.get("snippet"), platform_ids)]
 
 
 def _lists_in(payload: Any) -> list[list[Any]]:
@@ -229,7 +267,7 @@ def _lists_in(payload: Any) -> list[list[Any]]:
     return found
 
 
-def _objects_about(payload: Any, platform_ids: set[str]) -> list[Any]:
+def objects_about(payload: Any, platform_ids: set[str]) -> list[Any]:
     """Objects about the person, and their replies inside threads started by others."""
     found = []
     for items in _lists_in(payload):
@@ -241,51 +279,7 @@ def _objects_about(payload: Any, platform_ids: set[str]) -> list[Any]:
     return found
 
 
-def subject_access(con: duckdb.DuckDBPyConnection, subject: Subject) -> dict[str, Any]:
-    """Everything held about the subject, section by section (the selector itself is echoed for the record)."""
-    return {
-        "selector": {"kind": subject.selector_kind, "value": subject.selector},
-        "register_ids": sorted(subject.person_ids),
-        "platform_ids": sorted(subject.platform_ids),
-        "generated_at": now_utc().isoformat(),
-        "sections": _rows_for(con, subject),
-    }
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else value if isinstance(value, str) else json.dumps(value, default=str)
-    # Spreadsheet-safe: a cell that would start a formula is quoted as text.
-    return "'" + text if text.startswith(FORMULA_OPENERS) else text
-
-
-def write_export(export: dict[str, Any], out_dir: Path) -> list[Path]:
-    """sar.json plus one CSV per non-empty section, readable by the owner only."""
-    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    written = []
-
-    def owner_only(path: Path, text: str) -> None:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(path, 0o600)
-        written.append(path)
-
-    owner_only(out_dir / "sar.json", json.dumps(export, default=str, indent=2))
-    for name, rows in export["sections"].items():
-        if not rows:
-            continue
-        columns = list(dict.fromkeys(k for row in rows for k in row))
-        lines: list[list[str]] = [columns, *[[_cell(row.get(c)) for c in columns] for row in rows]]
-        path = out_dir / f"{name}.csv"
-        from io import StringIO
-
-        buffer = StringIO()
-        csv.writer(buffer).writerows(lines)
-        owner_only(path, buffer.getvalue())
-    return written
-
-
-def _strip(payload: Any, platform_ids: set[str]) -> tuple[Any, int]:
+def strip_objects(payload: Any, platform_ids: set[str]) -> tuple[Any, int]:
     """Remove the person's objects from a page, and their replies from threads started by others."""
     removed = 0
     for items in _lists_in(payload):
@@ -293,88 +287,12 @@ def _strip(payload: Any, platform_ids: set[str]) -> tuple[Any, int]:
         removed += len(items) - len(kept)
         items[:] = kept
         for obj in kept:
-            replies = _embedded_replies(obj)
+            replies = embedded_replies(obj)
             if replies is None:
                 continue
             others = [
-                r
-                for r in replies
-                if not (isinstance(r, dict) and _written_by(r.get("snippet"), platform_ids))
+                r for r in replies if not (isinstance(r, dict) and written_by(r.get("snippet"), platform_ids))
             ]
             removed += len(replies) - len(others)
             replies[:] = others
     return payload, removed
-
-
-def erase(con: duckdb.DuckDBPyConnection, subject: Subject, performed_by: str, reason: str) -> dict[str, int]:
-    """Delete everything held about the subject inside the caller's transaction, and record that it was done."""
-    counts: dict[str, int] = {}
-    person_ids = sorted(subject.person_ids)
-    params = {"platform_ids": sorted(subject.platform_ids), "person_ids": person_ids}
-
-    def count(name: str, sql: str, values: Any) -> None:
-        # The statement's own row count: DuckLake refuses DELETE ... RETURNING.
-        row = con.execute(sql, values).fetchone()
-        counts[name] = counts.get(name, 0) + (int(row[0]) if row else 0)
-
-    keys = [
-        r[0]
-        for r in con.execute(
-            f"SELECT key FROM audit.exceptions WHERE {_keys_clause(by_evidence=True)}", params
-        ).fetchall()
-    ]
-    by_key = {"keys": keys}
-    count(
-        "audit.exception_events",
-        "DELETE FROM audit.exception_events WHERE key IN (SELECT unnest($keys))",
-        by_key,
-    )
-    if _exists(con, "audit", "reviews"):
-        count(
-            "audit.reviews",
-            "DELETE FROM audit.reviews WHERE key IN (SELECT unnest($keys))",
-            by_key,
-        )
-    for table, by_evidence in (
-        ("audit.exceptions", True),
-        ("audit.findings", True),
-        ("audit.identities", False),
-    ):
-        count(table, f"DELETE FROM {table} WHERE {_keys_clause(by_evidence)}", params)
-    for table, id_column in REGISTER_TABLES.items():
-        count(
-            f"ref.{table}",
-            f"DELETE FROM ref.{table} WHERE {id_column} IN (SELECT unnest($person_ids))",
-            {"person_ids": person_ids},
-        )
-    count(
-        "ref.approved_media",
-        "UPDATE ref.approved_media SET pupils_pictured = list_filter(pupils_pictured, p -> NOT list_contains($person_ids, p)) "
-        "WHERE len(list_intersect(pupils_pictured, $person_ids)) > 0",
-        {"person_ids": person_ids},
-    )
-    rewritten = removed = 0
-    for page, payload in _raw_pages_mentioning(con, subject.platform_ids):
-        stripped, n = _strip(payload, subject.platform_ids)
-        if n:
-            con.execute(
-                "UPDATE raw.api_pages SET payload = ? WHERE snapshot_id = ? AND page_no = ?",
-                [json.dumps(stripped), page["snapshot_id"], page["page_no"]],
-            )
-            rewritten += 1
-            removed += n
-    counts["raw.api_pages (pages rewritten)"] = rewritten
-    counts["raw.api_pages (objects removed)"] = removed
-    con.execute(
-        "INSERT INTO audit.erasures VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            uuid.uuid4().hex,
-            now_utc(),
-            performed_by,
-            reason,
-            subject.selector_kind,
-            subject.selector_sha256,
-            json.dumps(counts, sort_keys=True),
-        ],
-    )
-    return counts

@@ -37,6 +37,14 @@ def registers_in_force(con: duckdb.DuckDBPyConnection) -> RegistersInForce:
     return RegistersInForce(frames=frames, files=json.loads(files))
 
 
+def register_history(con: duckdb.DuckDBPyConnection) -> list[tuple[date, dict[str, str]]]:
+    """Every stored register version, newest first: its week and the sha256 of each register file in it."""
+    rows = con.execute(
+        "SELECT as_of, files FROM ref.register_loads ORDER BY as_of DESC, loaded_at DESC"
+    ).fetchall()
+    return [(row[0], json.loads(row[1])) for row in rows]
+
+
 def accepted_holds(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
     return {
         (str(r[0]), str(r[1]))

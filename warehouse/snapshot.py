@@ -21,9 +21,11 @@ from warehouse import lake, portable
 from warehouse.db import (
     ATTACHED_AS,
     WarehouseBusy,
+    WarehouseKeyError,
     connect,
     connect_waiting,
     current_encryption_key,
+    is_encrypted,
     is_lock_conflict,
 )
 
@@ -64,12 +66,20 @@ def publish_snapshot_from(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path
     if portable.is_lake(con):  # asked of the connection: nothing opens the file
         lake.drop_superseded_snapshots(con)
         return db_path
-    target = snapshot_path(db_path)
+    return copy_database(con, db_path, snapshot_path(db_path))
+
+
+def copy_database(con: duckdb.DuckDBPyConnection, db_path: Path, target: Path) -> Path:
+    """Copy the warehouse `con` writes (`db_path`) into a fresh file, same encryption, that then atomically becomes
+    `target` (its read-only copy, or the warehouse itself after an erasure). A caller whose context holds no key
+    (another thread) never writes a plain copy of an encrypted file."""
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     leftovers = (temporary, temporary.with_name(temporary.name + ".wal"))
     for path in leftovers:
         path.unlink(missing_ok=True)
     key = current_encryption_key()
+    if key is None and is_encrypted(con):
+        raise WarehouseKeyError(f"{db_path} is encrypted but no key is in force here: nothing was copied")
     options = " (ENCRYPTION_KEY '" + key.replace("'", "''") + "')" if key else ""
     quoted = str(temporary).replace("'", "''")
     try:

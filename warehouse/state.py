@@ -26,6 +26,8 @@ class WarehouseState:
         default_factory=register_versions.RegistersInForce
     )
     accepted_holds: set[tuple[str, str]] = field(default_factory=set)
+    # every stored register version, newest first: (as_of, sha256 per register file), for stale exports
+    register_history: list[tuple[Any, dict[str, str]]] = field(default_factory=list)
     raw_validations: dict[str, dict[str, Any]] = field(default_factory=dict)
     # X posts with an exception not yet resolved, per official account: looked up each run to see if deleted
     posts_with_open_exceptions: dict[str, list[str]] = field(default_factory=dict)
@@ -66,6 +68,7 @@ def read_state(db_path: Path, lock_wait_seconds: float = 120.0) -> WarehouseStat
         state.approved_hashes = load.cached_approved_hashes(con)
         state.registers_in_force = register_versions.registers_in_force(con)
         state.accepted_holds = register_versions.accepted_holds(con)
+        state.register_history = register_versions.register_history(con)
         state.raw_validations = load.latest_raw_validations(con)
         state.posts_with_open_exceptions = posts_with_open_exceptions(con)
     finally:

@@ -1,6 +1,6 @@
 """The trust's own record: one row per school per audited week, counts only (never a person), for the trends.
 
-It lives in a lake of its own beside the schools' lakes (DESIGN.md §2): with `controller = "schools"` the trust
+It lives in a lake of its own beside the schools' lakes (docs/trust.md): with `controller = "schools"` the trust
 holds no personal data, and this table is all the trust-wide storage there is.
 """
 

@@ -18,6 +18,7 @@ import polars as pl
 
 from warehouse import lifecycle, load, register_versions, retention
 from warehouse.db import connect_waiting, migrate
+from warehouse.keyed import ensure_secret
 from warehouse.sql_models import apply_models
 from warehouse.state import RuleDescription, record_rules
 from warehouse.stream_status import StreamStatus, blind_spots, incomplete, store_stream_status
@@ -64,6 +65,8 @@ class WeekToStore:
     # Every stream of every account and how far it was read; images that could not be downloaded (media refs).
     streams: Sequence[StreamStatus] = ()
     unread_media: Sequence[str] = ()
+    # Where the outputs are published: recorded so an erasure publishes them again there.
+    out_dir: Path | None = None
 
 
 def store_week(
@@ -161,6 +164,9 @@ def _store(
     load.store_validation_results(con, week.as_of, week.run_id, week.validations)
     store_stream_status(con, week.as_of, week.run_id, week.streams)
     record_rules(con, week.rules)
+    ensure_secret(con)
+    if week.out_dir is not None:
+        record_output_folder(con, week.out_dir, week.as_of)
     outcome = run_checks(con)
     load.upsert_frame(con, "audit.identities", outcome.identities, week.as_of)
     findings = pl.DataFrame(outcome.findings) if outcome.findings else pl.DataFrame()
@@ -182,3 +188,20 @@ def _store(
     return load.record_run(
         con, week.as_of, week.run_id, week.mode, week.school_name, week.started_at, summary
     )
+
+
+def record_output_folder(con: duckdb.DuckDBPyConnection, out_dir: Path, as_of: date) -> None:
+    """A folder seen for the first time is added; a known one moves on only with a later week (re-running a week
+    into the same folder writes nothing)."""
+    folder = str(out_dir.absolute())
+    held = con.execute("SELECT last_as_of FROM meta.output_folders WHERE folder = ?", [folder]).fetchone()
+    if held is not None and held[0] >= as_of:
+        return
+    con.execute("DELETE FROM meta.output_folders WHERE folder = ?", [folder])
+    con.execute("INSERT INTO meta.output_folders VALUES (?, ?, ?)", [folder, as_of, load.now_utc()])
+
+
+def output_folders(con: duckdb.DuckDBPyConnection) -> list[Path]:
+    """Every folder this warehouse's outputs were published to, newest first."""
+    rows = con.execute("SELECT folder FROM meta.output_folders ORDER BY last_stored_at DESC").fetchall()
+    return [Path(r[0]) for r in rows]

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from checks.ages import age_on
 from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME, TITLE
 from checks.identity.nicknames import DIMINUTIVE_ENDINGS
 from checks.identity.profile import DISPLAY, USERNAME, Field, Profile
-from checks.identity.register import Person, RegisterIndex, age_on
+from checks.identity.register_index import Person, RegisterIndex
 from checks.identity.text import fold_name, squeeze
 
 # A stretch of a word that is a name, as an anchor: (field, word index, start, end, key).

@@ -30,7 +30,7 @@ from checks.identity.pieces import (
 )
 from checks.identity.profile import Span
 from checks.identity.reading import Word
-from checks.identity.register import RegisterIndex
+from checks.identity.register_index import RegisterIndex
 
 # Weights of the cut, per letter and per piece: the candidate's own name parts weigh most (a whole name more
 # than its pieces), then words that explain themselves, then a stray letter; unexplained letters weigh nothing.

@@ -12,7 +12,7 @@ from typing import Any
 
 from checks.identity import evidence
 from checks.identity.profile import Match
-from checks.identity.register import KIND_PRECEDENCE, Person, RegisterIndex, declared_key, shown_account
+from checks.identity.register_index import KIND_PRECEDENCE, Person, RegisterIndex, declared_key, shown_account
 from checks.identity.weights import (
     CEILING,
     DECLARED,
@@ -42,7 +42,7 @@ def declared_reading(index: RegisterIndex, member: dict[str, Any]) -> Resolution
     if kind == "parent":
         staff = index.staff_of_the_same_name(person)
         if staff is not None:
-            # One person in both registers: a personal account is still a staff account (DESIGN.md §5.6).
+            # One person in both registers: a personal account is still a staff account (docs/identity.md).
             return (
                 "staff_personal",
                 staff,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checks.identity.profile import Match, Profile
-from checks.identity.register import Form, Person
+from checks.identity.register_index import Form, Person
 
 NO_MATCH = "no register entry matched"
 

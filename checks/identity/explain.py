@@ -50,7 +50,7 @@ from checks.identity.pieces import (
     Piece,
 )
 from checks.identity.profile import Field
-from checks.identity.register import RegisterIndex
+from checks.identity.register_index import RegisterIndex
 from checks.identity.text import squeeze
 
 

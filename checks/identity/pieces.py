@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 
 from checks.identity.nicknames import is_made_diminutive
-from checks.identity.register import Form, Person, RegisterIndex, surname_keys
+from checks.identity.register_index import Form, Person, RegisterIndex, surname_keys
 from checks.identity.text import fold_name, squeeze
 
 # Roles of a piece: the candidate's name parts ...

@@ -9,7 +9,7 @@ from typing import Any
 
 from checks.identity.cues import Cue, age_cues
 from checks.identity.reading import FieldReading, read_field
-from checks.identity.register import Person, RegisterIndex
+from checks.identity.register_index import Person, RegisterIndex
 
 # (start, end, key, roles): letters [start, end) of a word are `key`, a word the index knows (lexicon.py bits).
 Span = tuple[int, int, str, int]

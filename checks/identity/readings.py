@@ -33,7 +33,7 @@ from checks.identity.pieces import (
     transposed,
 )
 from checks.identity.profile import DISPLAY, USERNAME, Match, Profile
-from checks.identity.register import Form, Person, RegisterIndex
+from checks.identity.register_index import Form, Person, RegisterIndex
 from checks.identity.text import fold_name, spelt_as, squeeze
 from checks.identity.weights import (
     ANOTHER_NAME_FIRST,

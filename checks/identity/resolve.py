@@ -20,10 +20,29 @@ from checks.identity.lexicon import TITLE
 from checks.identity.processes import in_processes, process_count, slice_bounds
 from checks.identity.profile import parse_profile
 from checks.identity.readings import readings
-from checks.identity.register import IndexRecipe, RegisterIndex
+from checks.identity.register_index import IndexRecipe, RegisterIndex
 from checks.identity.scoring import place_words, score_all, teaches
 
 RESOLVED_KINDS = ("pupil", "former_pupil", "staff_personal", "staff_official", "parent", "unknown")
+# What resolution reads: one row per audience member, as marts.fct_audience gives them (the school's followers,
+# following, visible subscribers and commenters of one week).
+AUDIENCE_COLUMNS = pl.Schema(
+    {
+        "as_of": pl.Date(),
+        "platform": pl.String(),
+        "account_id": pl.String(),
+        "relation": pl.String(),
+        "subject_id": pl.String(),
+        "handle": pl.String(),
+        "display_name": pl.String(),
+        "description": pl.String(),
+        "location": pl.String(),
+        "created_at": pl.Datetime("us", "UTC"),
+        "protected": pl.Boolean(),
+        "subject_url": pl.String(),
+    }
+)
+# What it returns: one row per audience member, the register reading (or unknown) with confidence and evidence.
 IDENTITY_COLUMNS = {
     "as_of": pl.Date,
     "platform": pl.Utf8,

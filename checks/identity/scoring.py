@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from checks.ages import ADULT_AGE, age_on, is_minor
 from checks.identity.cues import Cue
 from checks.identity.profile import Match, Profile
-from checks.identity.register import GENERIC_PLACES, Person, RegisterIndex, age_on
+from checks.identity.register_index import GENERIC_PLACES, Person, RegisterIndex
 from checks.identity.text import fold_name, plain_text
 from checks.identity.weights import (
     ACCOUNTED_FOR_STAFF,
-    ADULT_AGE,
     ADULT_CUE_PARENT,
     AGE_CUE,
     CEILING,
@@ -70,7 +70,7 @@ def _says_adult(cue: Cue, profile: Profile, dob: date | None) -> bool:
 def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
     """Age and account-age checks for a pupil reading; False when the profile rules the pupil out."""
     person, dob = m.person, m.person.date_of_birth
-    minor = person.kind == "pupil" or (dob is not None and age_on(dob, index.as_of) < ADULT_AGE)
+    minor = person.kind == "pupil" or is_minor(dob, index.as_of)
     firm = [c for c in profile.adult if _says_adult(c, profile, dob)]
     firm += [Cue("adult", "name", word, "name") for word in m.adult_words]
     if minor and firm:

@@ -148,11 +148,9 @@ MIXED_AMBIGUITY_CAP = 0.7
 SETTLE_BELOW = 0.85
 # A handle declared in a register: the school told us whose account it is.
 DECLARED = 1.0
-# A parent's declared handle, same name as staff: one person in both registers, linked by name (DESIGN.md §5.6).
+# A parent's declared handle, same name as staff: one person in both registers, linked by name (docs/identity.md).
 DECLARED_PARENT_IS_STAFF = 0.9
 
 # --- ages -------------------------------------------------------------------------------------------------
 # No child under five opens an account; one opened earlier (or held by an under-five) is someone else's.
 EARLIEST_ACCOUNT_AGE = 5
-# Adulthood: an adult cue rules out a current pupil or a former pupil under this age.
-ADULT_AGE = 18

@@ -10,17 +10,16 @@ from typing import Any
 
 import polars as pl
 
+from checks.ages import is_minor
 from checks.findings import Finding, RuleContext
 
 AUDIENCE_RELATIONS = ("follower", "subscriber")
-ADULT_AGE = 18
 
 
 def under_18(identities: pl.DataFrame, on: date) -> pl.DataFrame:
     """Rows whose matched pupil is under 18 on `on` (an 18th birthday on the run date is 18)."""
-    born = pl.col("date_of_birth")
-    eighteenth = born.dt.offset_by(f"{ADULT_AGE}y")
-    return identities.filter(born.is_not_null() & (eighteenth > pl.lit(on)))
+    minors = [is_minor(born, on) for born in identities["date_of_birth"].to_list()]
+    return identities.filter(pl.Series(minors, dtype=pl.Boolean))
 
 
 def audience_findings(

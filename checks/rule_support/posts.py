@@ -1,6 +1,6 @@
 """A finding about something the school published (a post or video) or wrote under it (a comment thread).
 
-`short_label` is the one way a subject's label is made (DESIGN.md §5.5: the post's first words, the video's
+`short_label` is the one way a subject's label is made (docs/contracts/outputs.md: the post's first words, the video's
 title, the comment's first words); `post_finding` the one way such a finding is built.
 """
 

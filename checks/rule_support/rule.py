@@ -1,4 +1,5 @@
-"""The shape every policy rule module fills in: its id, the clause it enforces, and its finder."""
+"""The shape every policy rule module fills in: its id, the clause it enforces, its finder, and what it reads
+beyond the week's marts: the options it takes from school.toml and the published text it looks at."""
 
 from __future__ import annotations
 
@@ -10,8 +11,17 @@ from checks.findings import Finding, RuleContext
 
 @dataclass(frozen=True)
 class Rule:
+    """No field has a default: a rule module says what it reads, or it does not import."""
+
     id: str
     title: str
     policy: str
     what_counts: str
     find: Callable[[RuleContext], list[Finding]]
+    # The keys of its `[rules.<id>]` table in school.toml, each a list of strings; () when it takes none. school.toml
+    # refuses any other key there, so a mistyped option is an error, not silently ignored.
+    options: tuple[str, ...]
+    # The fields of the school's published text it reads (`PUBLISHED_TEXT_FIELDS`: text, hashtag, alt_text, title,
+    # description, tag); empty for a rule that reads none. `published_items` gives it only these, and a post whose
+    # images' alt text is unknown (the X archive) says so on the findings of the rules that read `alt_text`.
+    reads_text: frozenset[str]

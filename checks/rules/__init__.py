@@ -1,4 +1,6 @@
-"""The registry of policy rules: every rule module is listed here, and every listed rule runs."""
+"""The registry of policy rules: every rule module is listed here, and every listed rule runs. What each rule
+declares of itself (its school.toml options, the published text it reads) is collected here for the rest of the
+program to read."""
 
 from __future__ import annotations
 
@@ -30,6 +32,15 @@ RULES: tuple[Rule, ...] = (
     political_content.RULE,
     account_drift.RULE,
 )
+
+
+# school.toml's `[rules.<rule-id>]` keys, per rule: any other key there is refused (flows/config_tables.py).
+RULE_OPTIONS: dict[str, tuple[str, ...]] = {rule.id: rule.options for rule in RULES}
+
+
+def rules_reading(field: str) -> frozenset[str]:
+    """The ids of the rules that read this field of the school's published text (e.g. `alt_text`)."""
+    return frozenset(rule.id for rule in RULES if field in rule.reads_text)
 
 
 def rule_by_id(rule_id: str) -> Rule:

@@ -17,9 +17,9 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from checks.content import mask_email, mask_phone, published_items
 from checks.findings import Finding, RuleContext
 from checks.rule_support.posts import post_finding
+from checks.rule_support.published_text import mask_email, mask_phone, published_items
 from checks.rule_support.rule import Rule
 
 RULE_ID = "contact-details"
@@ -27,7 +27,7 @@ RULE_ID = "contact-details"
 PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)44[\s.-]?(?:\(0\)[\s.-]?)?|\(?0)\d(?:[\s.()-]{0,2}\d){7,10}(?!\d)")
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b")
 PERSONAL_PREFIXES = {"07": "mobile", "01": "landline", "02": "landline"}
-TEXT_FIELDS = ("text", "alt_text", "title", "description")
+READS_TEXT = frozenset({"text", "alt_text", "title", "description"})
 
 
 def national_digits(number: str) -> str:
@@ -91,13 +91,10 @@ def masked(text: str) -> str:
 
 def find(ctx: RuleContext) -> list[Finding]:
     findings = []
-    for item in published_items(ctx.con):
+    for item in published_items(ctx.con, READS_TEXT, read_once=ctx.read_once):
         details = []
         for field, value in item.fields:
-            if field in TEXT_FIELDS:
-                details += [
-                    f"{what} in the {field.replace('_', ' ')}" for what in contact_details_in(value, ctx)
-                ]
+            details += [f"{what} in the {field.replace('_', ' ')}" for what in contact_details_in(value, ctx)]
         if not details:
             continue
         findings.append(
@@ -121,4 +118,6 @@ RULE = Rule(
     what_counts="a UK mobile or landline number or an e-mail address in a post or video that is not the "
     "school's own (school.toml phones/email_domains, *.sch.uk) nor listed as allowed",
     find=find,
+    options=("allowed",),
+    reads_text=READS_TEXT,
 )

@@ -38,4 +38,6 @@ RULE = Rule(
     what_counts="a pupil who has left, and is still under 18 on the run date, follows the X account or is a visible "
     "subscriber of the YouTube channel",
     find=find,
+    options=(),
+    reads_text=frozenset(),
 )

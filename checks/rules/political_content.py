@@ -31,9 +31,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from checks.content import published_items
 from checks.findings import Finding, RuleContext
 from checks.rule_support.posts import post_finding
+from checks.rule_support.published_text import published_items
 from checks.rule_support.rule import Rule
 
 RULE_ID = "political-content"
@@ -70,7 +70,7 @@ SCHOOL_ELECTIONS = re.compile(
     r"|representatives?|leaders?|prefects?|ambassadors?)\b|\bhead (?:boy|girl)\b|\bmock election\b",
     re.IGNORECASE,
 )
-TEXT_FIELDS = ("text", "alt_text", "title", "description", "tag")
+READS_TEXT = frozenset({"text", "alt_text", "title", "description", "tag"})
 _BACKING = [re.compile(p) for p in BACKING_TERMS]
 _MENTION = [re.compile(p) for p in MENTION_TERMS]
 
@@ -126,11 +126,10 @@ def political_phrases(text: str, options: dict[str, Any]) -> list[Phrase]:
 def find(ctx: RuleContext) -> list[Finding]:
     options = ctx.options_for(RULE_ID)
     findings = []
-    for item in published_items(ctx.con):
+    for item in published_items(ctx.con, READS_TEXT, read_once=ctx.read_once):
         found = [
             (phrase, field.replace("_", " "))
             for field, value in item.fields
-            if field in TEXT_FIELDS
             for phrase in political_phrases(value, options)
         ]
         if not found:
@@ -171,4 +170,6 @@ RULE = Rule(
     "a party's candidate thanked or claimed as the school's own); low: a party or candidacy mentioned without "
     "backing (school elections and civic education excluded)",
     find=find,
+    options=("extra_terms", "ignore_terms"),
+    reads_text=READS_TEXT,
 )

@@ -4,7 +4,7 @@ Policy: corbets-tey.txt §6 (the Enterprise and Technology Lead approves parents
 school's accounts) and §8 ("No student under 13 should be accessing social networking sites"). Every comment is
 audited: top-level comments and replies, published, held for review or marked likely spam (a pupil's held comment
 is what the school most needs to see). An exception is one per comment thread and pupil; the subject is the
-comment thread id (DESIGN.md §5.6). The exception of the pupil who wrote the thread's top-level comment keeps the
+comment thread id (docs/contracts/outputs.md). The exception of the pupil who wrote the thread's top-level comment keeps the
 thread's key; a pupil who only replied has the thread's key followed by their channel id, so two pupils in one
 thread are two exceptions. High severity; a possible match (between the review floor and the threshold) is low.
 """
@@ -162,4 +162,6 @@ RULE = Rule(
     what_counts="a current pupil's channel writes a comment or a reply, in any moderation state, on one of the "
     "school's YouTube videos (one exception per thread and pupil)",
     find=find,
+    options=(),
+    reads_text=frozenset(),
 )

@@ -23,10 +23,20 @@ from functools import cache
 
 from nicknames import NickNamer
 
-from checks.content import HASHTAG, Published, Word, fold, hashtag_parts, name_words, published_items, words
 from checks.findings import Finding, RuleContext
 from checks.identity.nicknames import written_diminutives
 from checks.rule_support.posts import post_finding
+from checks.rule_support.published_text import (
+    HASHTAG,
+    PUBLISHED_TEXT_FIELDS,
+    Published,
+    Word,
+    fold,
+    hashtag_parts,
+    name_words,
+    published_items,
+    words,
+)
 from checks.rule_support.rule import Rule
 
 TITLES = frozenset(
@@ -39,6 +49,7 @@ MIN_UNCASED_TAG_MATCH = 8  # a lower-case hashtag has no word breaks: short name
 CONFIDENCE = {"forename": 0.95, "preferred name": 0.95, "diminutive": 0.85}
 AMBIGUOUS_CONFIDENCE = 0.6
 
+READS_TEXT = frozenset(PUBLISHED_TEXT_FIELDS)
 PEOPLE_SQL = """
 SELECT person_kind, person_id, forename, preferred_name, surname, status, date_of_birth
 FROM marts.dim_register_people ORDER BY person_kind, person_id
@@ -185,7 +196,7 @@ def _best_owners(owners: tuple[NameOwner, ...]) -> tuple[list[NameOwner], bool]:
 def find(ctx: RuleContext) -> list[Finding]:
     index = build_index(ctx)
     findings = []
-    for item in published_items(ctx.con):
+    for item in published_items(ctx.con, READS_TEXT, read_once=ctx.read_once):
         named: list[tuple[Mention, NameOwner, bool]] = []
         seen: set[tuple[str, str, str]] = set()
         for mention in mentions(item, index):
@@ -238,4 +249,6 @@ RULE = Rule(
     what_counts="a pupil's forename, preferred name or common diminutive with the surname, either order, in post "
     "text, alt text, hashtags, video titles, descriptions or tags; worse when the post carries media",
     find=find,
+    options=(),
+    reads_text=READS_TEXT,
 )

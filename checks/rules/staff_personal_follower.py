@@ -25,4 +25,6 @@ RULE = Rule(
     what_counts="a staff member's personal account (not one of their approved official handles) follows or "
     "subscribes",
     find=find,
+    options=(),
+    reads_text=frozenset(),
 )

@@ -53,4 +53,6 @@ RULE = Rule(
     what_counts="a post or video carries a photo or thumbnail that is not in the approved media register for "
     "that platform",
     find=find,
+    options=(),
+    reads_text=frozenset(),
 )

@@ -11,9 +11,13 @@ from pathlib import Path
 from typing import Any
 
 DEMO_AS_OF = date(2026, 11, 16)
-# Exit statuses besides 0 (completed) and 1 (failed, nothing stored): DESIGN.md §5.4.
-EXIT_PARTIAL = 3
-EXIT_NOT_PUBLISHED = 4
+# The exit statuses of every command (docs/contracts/cli.md, which a test holds to these names and values).
+EXIT_COMPLETED = 0
+EXIT_FAILED = 1  # one line says why; a run that fails this way stored nothing
+EXIT_REFUSED = 2  # the command line itself (argparse's own status), or a query `sql` will not run
+EXIT_PARTIAL = 3  # `run`: stored and published, a stream not read; `trust run`: a school did not complete
+EXIT_NOT_PUBLISHED = 4  # the week is stored, its outputs are not: `socialaudit publish` writes them
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
 def iso_date(text: str) -> date:
@@ -23,11 +27,21 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from error
 
 
+PREFECT_RETENTION = {
+    "PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED": '["events","flow_runs"]',
+    "PREFECT_SERVER_SERVICES_DB_VACUUM_RETENTION_PERIOD": "P56D",  # ISO 8601: 8 weeks
+    "PREFECT_SERVER_EVENTS_RETENTION_PERIOD": "P7D",
+}
+
+
 def prefect_defaults() -> None:
     # Offline by design: no telemetry, and our own loggers reach the Prefect UI.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "connectors,checks,warehouse,flows")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    # Prefect's own retention, as deploy/prefect-server.service sets it for the persistent server.
+    for name, value in PREFECT_RETENTION.items():
+        os.environ.setdefault(name, value)
 
 
 def _start_prefect_early() -> Callable[[], None]:
@@ -68,23 +82,31 @@ def _start_prefect_early() -> Callable[[], None]:
     return starter.join
 
 
-def run_audit(school_toml: Path, db: Path, out: Path, as_of: date | None, sandbox: bool) -> dict[str, Any]:
+def run_audit(
+    school_toml: Path, db: Path | None, out: Path, as_of: date | None, sandbox: bool
+) -> dict[str, Any]:
+    """The weekly audit flow in this process; `db` None: the warehouse as flows/warehouse_location.py names it."""
     prefect_defaults()
     server_started = _start_prefect_early()
     from prefect.states import State
 
+    from flows.live_display import live_display
     from flows.weekly_audit import weekly_audit
 
     server_started()
-
-    state: State[Any] = weekly_audit(  # type: ignore[assignment]  # return_state=True gives the State
-        school_toml=str(school_toml.resolve()),
-        db_path=str(db.resolve()),
-        out_dir=str(out.resolve()),
-        as_of=as_of.isoformat() if as_of else None,
-        sandbox=sandbox,
-        return_state=True,
-    )
+    live = live_display()
+    try:
+        state: State[Any] = weekly_audit(  # type: ignore[assignment]  # return_state=True gives the State
+            school_toml=str(school_toml.resolve()),
+            db_path=str(db.resolve()) if db is not None else None,
+            out_dir=str(out.resolve()),
+            as_of=as_of.isoformat() if as_of else None,
+            sandbox=sandbox,
+            return_state=True,
+        )
+    finally:
+        if live is not None:
+            live.close()
     # A stored week whose outputs failed ends Failed with the run's result as data (not an exception).
     # _sync: called from a thread that runs an event loop (a Playwright test, a notebook), Prefect would hand
     # back a coroutine instead of the result.
@@ -114,4 +136,4 @@ def audit_outcome(result: dict[str, Any]) -> int:
         missing = "; ".join(describe(row) for row in result["not_read"])
         print(f"socialaudit: partial audit, not read: {missing}", file=sys.stderr)
         return EXIT_PARTIAL
-    return 0
+    return EXIT_COMPLETED

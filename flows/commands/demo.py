@@ -27,4 +27,5 @@ def run(args: argparse.Namespace) -> int:
         root / "school" / "school.toml", root / "warehouse.duckdb", root / "out", DEMO_AS_OF, True
     )
     print(f"{result['exceptions']} exceptions; report: {result['report']}")
+    print(f"to review them: export SOCIALAUDIT_DB={root / 'warehouse.duckdb'}; socialaudit exceptions list")
     return 0

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.commands.sql import DEFAULT_DB
+from flows.commands.common import EXIT_COMPLETED, EXIT_FAILED
+from flows.warehouse_location import add_db_option, warehouse_location
 
 NAME = "doctor"
 HELP = "check school.toml, the credentials (one cheap call each), the registers and the warehouse"
@@ -32,9 +33,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--config", type=Path, metavar="SCHOOL_TOML", help="school.toml of the live set-up")
     source.add_argument("--sandbox", type=Path, metavar="DIR", help="a sandbox dataset directory")
-    parser.add_argument(
-        "--db", type=Path, default=DEFAULT_DB, help=f"the warehouse file (default: {DEFAULT_DB})"
-    )
+    add_db_option(parser)
 
 
 def _guarded(area: str, probe: Callable[[], str]) -> Check:
@@ -138,7 +137,8 @@ def check_registers(config: object) -> list[Check]:
     """Load and validate the registers as the run would today: refusals to fix, warnings worth reading."""
     from datetime import date
 
-    from checks.registers import RegisterError, load_and_validate_registers
+    from checks.registers.loading import load_and_validate_registers
+    from checks.registers.problems import RegisterError
     from flows.config import SchoolConfig
 
     assert isinstance(config, SchoolConfig)
@@ -170,11 +170,24 @@ def check_registers(config: object) -> list[Check]:
     return checks
 
 
+def check_register_freshness(config: object, history: list) -> list[Check]:
+    """A register file unchanged for [registers] stale_after_weeks, as the next run would warn."""
+    from datetime import date
+
+    from checks.registers.staleness import register_file_hashes, stale_warnings
+    from flows.config import SchoolConfig
+
+    assert isinstance(config, SchoolConfig)
+    files, sources = register_file_hashes(config.registers_dir)
+    stale = stale_warnings(files, sources, history, date.today(), config.registers.stale_after_weeks)
+    return [Check("register warning", True, str(warning), warning=True) for warning in stale]
+
+
 def check_warehouse(config: object, db: Path) -> list[Check]:
     from flows import credentials
     from flows.config import SchoolConfig
     from warehouse.db import applied_versions, connect, discover_migrations, use_encryption_key
-    from warehouse.register_versions import pending_holds
+    from warehouse.register_versions import pending_holds, register_history
     from warehouse.snapshot import is_lock_conflict, snapshot_path
 
     assert isinstance(config, SchoolConfig)
@@ -214,8 +227,10 @@ def check_warehouse(config: object, db: Path) -> list[Check]:
         try:
             done = applied_versions(con)
             holds = pending_holds(con) if 4 in done else []
+            history = register_history(con) if done else []
         finally:
             con.close()
+        checks += check_register_freshness(config, history)
         for hold in holds:
             checks.append(
                 Check(
@@ -256,7 +271,23 @@ def check_warehouse(config: object, db: Path) -> list[Check]:
     return checks
 
 
-def diagnose(config_path: Path, sandbox: bool, db: Path) -> list[Check]:
+def check_file_modes(config: object, db: Path, sandbox: bool) -> list[Check]:
+    """Every file and folder that holds personal data, or its keys, the owner's only (flows/file_modes.py). The
+    registers of a sandbox (an invented school) only warn."""
+    from flows.config import SchoolConfig
+    from flows.file_modes import private_file_findings
+
+    assert isinstance(config, SchoolConfig)
+    checks = []
+    for finding in private_file_findings(config.registers_dir, db):
+        lenient = sandbox and finding.area.endswith("registers")
+        checks.append(
+            Check(finding.area, finding.ok or lenient, finding.message, warning=lenient and not finding.ok)
+        )
+    return checks
+
+
+def diagnose(config_path: Path, sandbox: bool, db: Path | None) -> list[Check]:
     from flows.config import load_config
 
     try:
@@ -268,11 +299,13 @@ def diagnose(config_path: Path, sandbox: bool, db: Path) -> list[Check]:
     checks = [
         Check("configuration", True, f"{config_path}: {config.name}, {len(config.accounts)} account(s)")
     ]
+    db = warehouse_location(db, config)
 
     checks += check_registers(config)
     with _endpoints(config.root if sandbox else None) as base_url:
         checks += check_credentials(config, sandbox, base_url)
     checks += check_warehouse(config, db)
+    checks += check_file_modes(config, db, sandbox)
     if not sandbox and not os.environ.get("PREFECT_API_URL"):
         checks.append(
             Check(
@@ -293,4 +326,4 @@ def run(args: argparse.Namespace) -> int:
         print(check.line())
     failed = sum(not c.ok for c in checks)
     print("all good" if not failed else f"{failed} thing(s) to fix")
-    return 0 if not failed else 1
+    return EXIT_COMPLETED if not failed else EXIT_FAILED

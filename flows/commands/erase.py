@@ -1,14 +1,18 @@
-"""`socialaudit erase`: erase everything held about one person, and record that it was done (not what)."""
+"""`socialaudit erase`: erase everything held about one person, wherever the product put it, and record that it
+was done (where, and how much; never what)."""
 
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 
 from flows.commands.sar import add_selector, selector
 from flows.commands.sql import add_warehouse_args, use_configured_key
+from flows.warehouse_location import command_warehouse
 
 NAME = "erase"
-HELP = "erase everything the warehouse holds about one person, with a record in audit.erasures"
+HELP = "erase everything the product holds about one person, with a record in audit.erasures"
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -16,26 +20,32 @@ def register(parser: argparse.ArgumentParser) -> None:
     add_warehouse_args(parser)
     parser.add_argument("--by", required=True, help="who is carrying out the erasure (recorded)")
     parser.add_argument("--reason", required=True, help="the request or case reference (recorded)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="an output folder to publish again besides those the runs recorded (repeatable)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    from warehouse.privacy import erase, find_subject
-    from warehouse.snapshot import publish_snapshot, write_with_retry
+    import os
 
+    from flows.erasure import erase_person
+
+    os.umask(0o077)
+    args.db = command_warehouse(args)
     use_configured_key(args)
     kind, value = selector(args)
-
-    def work(con):  # type: ignore[no-untyped-def]
-        return erase(con, find_subject(con, kind, value), args.by, args.reason)
-
-    # Waits while the weekly run holds the warehouse, then erases in one short transaction.
-    counts = write_with_retry(args.db, work)
-    # The read-only copy still holds the erased rows until it is replaced.
-    publish_snapshot(args.db)
-    for table, n in sorted(counts.items()):
-        print(f"{table}: {n}")
+    # Waits while the weekly run holds the warehouse, then erases in one short transaction and cleans the rest.
+    counts = erase_person(args.db, kind, value, args.by, args.reason, args.out)
+    for place, n in sorted(counts.items()):
+        print(f"{place}: {json.dumps(n) if not isinstance(n, (int, str)) else n}")
     print(
-        "erased and recorded in audit.erasures; if the person is still in registers/*.csv or still follows the "
-        "school, the next run will hold them again: remove them there too"
+        "erased and recorded in audit.erasures (dpo.erasure_log); the copies listed as not reachable are not: "
+        "see docs/dpo.md. If the person is still in registers/*.csv or still follows the school, the next run "
+        "will hold them again: remove them there too"
     )
     return 0

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from flows.commands.review import DEFAULT_DB
+from flows.warehouse_location import add_db_option, command_warehouse
 
 NAME = "exceptions"
 HELP = "list exceptions and their status (reads the read-only snapshot, never the live warehouse)"
@@ -17,7 +16,7 @@ STATUS_CHOICES = ("new", "open", "acknowledged", "accepted", "false_positive", "
 def register(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True)
     listing = actions.add_parser("list", help="list exceptions", description="list exceptions")
-    listing.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"the warehouse (default {DEFAULT_DB})")
+    add_db_option(listing)
     listing.add_argument(
         "--status",
         action="append",
@@ -33,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from dashboards.report import OUTPUT_FIELDS, exceptions_csv
     from warehouse.snapshot import open_snapshot
 
-    con = open_snapshot(args.db)
+    con = open_snapshot(command_warehouse(args))
     try:
         rows = select_exceptions(con, statuses=args.status, rules=args.rule)
     finally:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from flows.commands.common import iso_date
+from flows.warehouse_location import add_db_option, warehouse_location
 
 NAME = "import-x-archive"
 HELP = "import the posts and images of an X account archive (ZIP) into the warehouse"
@@ -17,7 +18,7 @@ HELP = "import the posts and images of an X account archive (ZIP) into the wareh
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("archive", type=Path, metavar="ARCHIVE.zip", help="the archive X sent the school")
-    parser.add_argument("--db", type=Path, required=True, help="the DuckDB warehouse file")
+    add_db_option(parser)
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--config", type=Path, metavar="SCHOOL_TOML", help="school.toml")
     source.add_argument("--sandbox", type=Path, metavar="DIR", help="a sandbox dataset directory")
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = import_archive(
             args.archive,
-            args.db,
+            warehouse_location(args.db, config, sandbox=args.sandbox is not None),
             {a.id: a.handle for a in config.accounts_on("x")},
             args.as_of or datetime.now(UTC).date(),
             config.api.media_max_bytes,

@@ -7,13 +7,14 @@ import os
 from pathlib import Path
 
 from flows.commands.common import iso_date
+from flows.warehouse_location import add_db_option, command_warehouse
 
 NAME = "publish"
 HELP = "write a stored week's outputs (and the read-only copy) again, e.g. after 'outputs not published'"
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, required=True, help="the DuckDB warehouse file")
+    add_db_option(parser)
     parser.add_argument("--out", type=Path, required=True, help="the output folder")
     parser.add_argument(
         "--as-of", type=iso_date, default=None, help="the stored week YYYY-MM-DD (default: the latest stored)"
@@ -27,6 +28,15 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def keep_weeks(args: argparse.Namespace) -> int | None:
+    """`[retention] output_weeks` of --config; without it no kept week is removed (the next run prunes them)."""
+    if not args.config:
+        return None
+    from flows.config import load_config
+
+    return load_config(args.config).retention.output_weeks
+
+
 def run(args: argparse.Namespace) -> int:
     from dashboards.output_set import check_out_dir
     from dashboards.publishing import publish_week, stored_week
@@ -36,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from warehouse.week import io_cause
 
     os.umask(0o077)
-    db: Path = args.db
+    db = command_warehouse(args)
     if not db.exists():
         raise FileNotFoundError(f"{db} does not exist")
     check_out_dir(args.out)
@@ -46,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         con = open_snapshot(db)
         try:
             as_of, school_name = stored_week(con, args.as_of)
-            week = publish_week(con, args.out, as_of, school_name)
+            week = publish_week(con, args.out, as_of, school_name, keep_weeks(args))
         finally:
             con.close()
     except OSError as error:

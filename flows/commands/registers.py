@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from flows.commands.review import DEFAULT_DB
+from flows.warehouse_location import add_db_option, command_warehouse
 
 NAME = "registers"
 HELP = "list register versions held back by the weekly run (status), or confirm them so the next run uses them (accept)"
@@ -14,7 +13,7 @@ REGISTERS = ("pupils", "staff", "parents")
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("status", "accept"))
-    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"the warehouse (default {DEFAULT_DB})")
+    add_db_option(parser)
     parser.add_argument("--register", choices=REGISTERS, help="accept only this register's held version")
     parser.add_argument("--by", metavar="NAME", help="accept: who confirms the change")
     parser.add_argument("--note", help="accept: why the change is right (e.g. 'Year 6 left in July')")
@@ -25,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from warehouse.reviews import republish_snapshot
     from warehouse.snapshot import open_snapshot, write_with_retry
 
+    args.db = command_warehouse(args)
     if not args.db.exists():
         raise FileNotFoundError(f"{args.db} does not exist: run the weekly audit first")
     if args.action == "status":

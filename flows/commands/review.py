@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from flows.commands.common import iso_date
+from flows.warehouse_location import add_db_option, command_warehouse
 
 NAME = "review"
-# Where `socialaudit demo` leaves its warehouse, so the review commands work straight after it.
-DEFAULT_DB = Path("demo-output/warehouse.duckdb")
 HELP = "record a review decision on an exception: acknowledge, accept (with --until), false-positive, reopen"
 
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("key", help="the exception key (see `socialaudit exceptions list`)")
-    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"the warehouse (default {DEFAULT_DB})")
+    add_db_option(parser)
     parser.add_argument(
         "--decision", required=True, choices=("acknowledge", "accept", "false-positive", "reopen")
     )
@@ -38,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
     # A wait that runs out ends in a plain sentence (WarehouseBusy): nothing recorded, try again later.
     review = review_and_publish(
-        args.db,
+        command_warehouse(args),
         args.key,
         args.decision,
         args.note,

@@ -5,7 +5,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from flows.commands.common import audit_outcome, iso_date, run_audit
+from flows.commands.common import (
+    EXIT_COMPLETED,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_NOT_PUBLISHED,
+    EXIT_PARTIAL,
+    EXIT_REFUSED,
+    audit_outcome,
+    iso_date,
+    run_audit,
+)
+from flows.warehouse_location import add_db_option
 
 NAME = "run"
 HELP = "run the weekly audit"
@@ -14,7 +25,21 @@ HELP = "run the weekly audit"
 LEAVES_WITHOUT_TEARDOWN = True
 
 
+EXIT_STATUSES = f"""exit statuses:
+  {EXIT_COMPLETED}  the audit completed (whether or not it found exceptions)
+  {EXIT_FAILED}  it failed and stored nothing; one line says why
+  {EXIT_REFUSED}  the command line is wrong
+  {EXIT_PARTIAL}  a partial audit: a stream could not be read; the rest was stored, audited and published, the
+     last line names what is missing (Prefect: Completed, named Partial)
+  {EXIT_NOT_PUBLISHED}  stored, outputs not published: the last line gives the `socialaudit publish` command
+     that writes them (Prefect: Failed, named NotPublished)
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
+(docs/contracts/cli.md)"""
+
+
 def register(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EXIT_STATUSES
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument(
         "--sandbox", type=Path, metavar="DIR", help="a sandbox dataset directory (served locally)"
@@ -22,7 +47,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     source.add_argument(
         "--config", type=Path, metavar="SCHOOL_TOML", help="school.toml, audited on the live APIs"
     )
-    parser.add_argument("--db", type=Path, required=True, help="the DuckDB warehouse file")
+    add_db_option(parser)
     parser.add_argument("--out", type=Path, required=True, help="the output folder")
     parser.add_argument("--as-of", type=iso_date, default=None, help="audit date YYYY-MM-DD (default: today)")
 

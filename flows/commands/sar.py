@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from flows.commands.sql import add_warehouse_args, use_configured_key
+from flows.warehouse_location import command_warehouse
 
 NAME = "sar"
 HELP = "export everything the warehouse holds about one person (subject access request)"
@@ -30,12 +31,24 @@ def register(parser: argparse.ArgumentParser) -> None:
     add_selector(parser)
     add_warehouse_args(parser)
     parser.add_argument("--out", type=Path, required=True, help="folder for sar.json and one CSV per section")
+    parser.add_argument(
+        "--by", help="who is answering the request (recorded; default: the operating-system user)"
+    )
+    parser.add_argument("--reason", help="the request or case reference (recorded)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from warehouse.privacy import find_subject, subject_access, write_export
-    from warehouse.snapshot import open_snapshot
+    import getpass
+    import os
 
+    from dashboards.sar_export import write_export
+    from warehouse.db import connect_waiting, migrate
+    from warehouse.privacy import find_subject
+    from warehouse.snapshot import open_snapshot, publish_snapshot_from
+    from warehouse.subject_access import log_request, subject_access
+
+    os.umask(0o077)
+    args.db = command_warehouse(args)
     use_configured_key(args)
     # The published copy: an export never waits for, or blocks, the weekly run.
     con = open_snapshot(args.db)
@@ -45,6 +58,17 @@ def run(args: argparse.Namespace) -> int:
     finally:
         con.close()
     written = write_export(export, args.out)
+    by = args.by or getpass.getuser()
+    # Logged like an erasure, in one short write (waiting while a run holds the warehouse), then the copy again.
+    writer = connect_waiting(args.db, 120.0)
+    try:
+        migrate(writer)
+        writer.execute("BEGIN TRANSACTION")
+        log_request(writer, subject, by, args.reason, args.out, export)
+        writer.execute("COMMIT")
+        publish_snapshot_from(writer, args.db)
+    finally:
+        writer.close()
     total = sum(len(rows) for rows in export["sections"].values())
     print(
         f"{total} records about {len(subject.person_ids)} register id(s) and {len(subject.platform_ids)} account(s)"

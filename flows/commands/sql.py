@@ -13,9 +13,11 @@ from typing import Any
 
 import duckdb
 
+from flows.commands.common import EXIT_REFUSED
+from flows.warehouse_location import add_db_option, command_warehouse
+
 NAME = "sql"
 HELP = "run one read-only SQL query over the latest published warehouse copy (the DPO's views are in dpo.*)"
-DEFAULT_DB = Path("data/socialaudit.duckdb")  # prefect.yaml's db_path, relative to the checkout
 # Statement kinds DuckDB parses as SELECT; PRAGMA is refused even where DuckDB would read it as one.
 READ_ONLY_OPENINGS = ("select", "with", "from", "values", "show", "describe", "summarize", "table", "(")
 
@@ -25,9 +27,7 @@ class QueryRefused(Exception):
 
 
 def add_warehouse_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db", type=Path, default=DEFAULT_DB, help=f"the warehouse file (default: {DEFAULT_DB})"
-    )
+    add_db_option(parser)
     parser.add_argument(
         "--config",
         type=Path,
@@ -127,16 +127,39 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+# What a terminal would act on rather than show: C0 and C1 controls, DEL, and the bidirectional overrides and
+# isolates that reorder what is displayed (a follower's name is anyone's text).
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str, keep: str = "") -> str:
+    """`text` with every control character written as its escape (`\\x1b`), except those in `keep`."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group(0)
+        if char in keep:
+            return char
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROLS.sub(escape, text)
+
+
 def format_rows(columns: list[str], rows: list[tuple[Any, ...]], style: str) -> str:
     if style == "json":
+        # json.dumps escapes every control character itself.
         return json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str, indent=2)
     if style == "csv":
+        from dashboards.report import spreadsheet_safe
+
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[_text(v) for v in row] for row in rows])
+        writer.writerow([spreadsheet_safe(shown(c, keep="\n")) for c in columns])
+        # No cell starts a formula (docs/dpo.md recommends csv for spreadsheets), none drives the terminal.
+        writer.writerows([[spreadsheet_safe(shown(_text(v), keep="\n\t\r")) for v in row] for row in rows])
         return buffer.getvalue().rstrip("\n")
-    cells = [[_text(v) for v in row] for row in rows]
+    columns = [shown(c) for c in columns]
+    cells = [[shown(_text(v)) for v in row] for row in rows]
     widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
     lines = [" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
     lines.append("-+-".join("-" * w for w in widths))
@@ -146,11 +169,12 @@ def format_rows(columns: list[str], rows: list[tuple[Any, ...]], style: str) -> 
 
 
 def run(args: argparse.Namespace) -> int:
+    args.db = command_warehouse(args)
     use_configured_key(args)
     try:
         columns, rows = run_query(args.db, args.query, args.trust)
     except QueryRefused as error:
         print(f"socialaudit sql: refused: {error}", file=sys.stderr)
-        return 2
+        return EXIT_REFUSED
     print(format_rows(columns, rows, args.format))
     return 0

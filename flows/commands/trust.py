@@ -1,15 +1,20 @@
-"""`socialaudit trust run` (every school of a trust, DESIGN.md §5.7) and `socialaudit trust ...` helpers."""
+"""`socialaudit trust run` (every school of a trust, docs/contracts/trust.md) and `socialaudit trust ...` helpers."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from flows.commands.common import _start_prefect_early, iso_date, prefect_defaults
+from flows.commands.common import (
+    EXIT_COMPLETED,
+    EXIT_PARTIAL,
+    _start_prefect_early,
+    iso_date,
+    prefect_defaults,
+)
 
 NAME = "trust"
 HELP = "audit every school of a trust (trust.toml)"
-PARTIAL_EXIT = 3
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -42,22 +47,28 @@ def run(args: argparse.Namespace) -> int:
     server_started = _start_prefect_early()
     from prefect.task_runners import ThreadPoolTaskRunner
 
+    from flows.live_display import live_display
     from flows.trust import trust_audit
 
     server_started()
     # On workers each thread only waits for its school's run: start them all at once, the pool paces them.
     threads = len(trust.schools) if args.deployment else trust.parallel
-    result = trust_audit.with_options(task_runner=ThreadPoolTaskRunner(max_workers=threads))(  # type: ignore[arg-type]
-        trust_toml=str(args.trust.resolve()),
-        out_dir=str(args.out.resolve()),
-        as_of=args.as_of.isoformat() if args.as_of else None,
-        deployment=args.deployment,
-        school_timeout_seconds=args.school_timeout,
-    )
+    live = live_display()
+    try:
+        result = trust_audit.with_options(task_runner=ThreadPoolTaskRunner(max_workers=threads))(  # type: ignore[arg-type]
+            trust_toml=str(args.trust.resolve()),
+            out_dir=str(args.out.resolve()),
+            as_of=args.as_of.isoformat() if args.as_of else None,
+            deployment=args.deployment,
+            school_timeout_seconds=args.school_timeout,
+        )
+    finally:
+        if live is not None:
+            live.close()
     schools, missing = result["schools"], result["not_completed"]
     print(f"{len(schools) - len(missing)} of {len(schools)} schools completed; report: {result['report']}")
     if missing:
         named = "; ".join(f"{m['slug']} ({m['status']}: {m['reason']})" for m in missing)
         print(f"not completed: {named}")
-        return PARTIAL_EXIT
-    return 0
+        return EXIT_PARTIAL
+    return EXIT_COMPLETED

@@ -173,7 +173,7 @@ class AdultFollowers(SocialBase):
             else "Dad | Runner",
             self.local(),
         )
-        # Declared only on the parents' register: the person is staff all the same (DESIGN.md §5.6).
+        # Declared only on the parents' register: the person is staff all the same (docs/contracts/registers.md).
         parent.known_handles.append(f"x:@{user.username}")
         out.append(user)
         # A declared personal account that does not follow.

@@ -1,8 +1,8 @@
-"""Scoring a school labelled by another generator (../shared/datasets, `"kit": "socialaudit-heldout"`) with the
+"""Scoring a school labelled by another generator (its labels say `"kit": "socialaudit-heldout"`) with the
 same tallies as the project's own schools, so `socialaudit evaluate` prints both side by side.
 
 Their labels say what is expected per (rule, platform, subject id), name hard negatives by category and list
-undecidable cases; the shared scorer (../shared/tools/score_exceptions.py) matches on rule, platform and subject
+undecidable cases; that generator's own scorer (score_exceptions.py) matches on rule, platform and subject
 id only, so this adapter does the same (the subject kind and account are left out of the key on both sides).
 """
 

@@ -114,8 +114,9 @@ class XPosts(ContentBase):
             return XPost(post_id, self.background_text(), created, media)
 
         def other_platform(created: datetime, post_id: str) -> XPost:
-            # DESIGN.md §5.6 also allows e.g. "website" approvals, but check_dataset.py accepts only
-            # x | youtube | any, so the approval for another channel is a YouTube-only one.
+            # The registers also take approvals for other channels (e.g. "website", docs/contracts/registers.md),
+            # but independent dataset checkers accept only x | youtube | any: the approval for another channel is
+            # a YouTube-only one.
             picture = self.picture(created, LANDSCAPE)
             approval = self.approve_file(picture, "youtube", created)
             media = [
@@ -425,8 +426,9 @@ class XPosts(ContentBase):
         # Now and then one photo of a post went out without approval.
         slipped = r.randrange(count) if count and r.random() < self.spec.background_unapproved else -1
         if by_post:
-            # Approving the post by its id after it went out approves every image it carries (DESIGN.md
-            # §5.2), so nothing in it slipped through. Decided after the draws: the random stream is unchanged.
+            # Approving the post by its id after it went out approves every image it carries
+            # (docs/contracts/registers.md), so nothing in it slipped through. Decided after the draws: the
+            # random stream is unchanged.
             slipped = -1
         approved = [p for i, p in enumerate(pictures[:count]) if i != slipped]
         post_approval = self.approve_post(post_id, created, "x", approved) if approved and by_post else None

@@ -1,4 +1,4 @@
-"""Lays a sample school's model out as a sandbox dataset directory (DESIGN.md §5.3)."""
+"""Lays a sample school's model out as a sandbox dataset directory (docs/contracts/dataset.md)."""
 
 from __future__ import annotations
 
@@ -104,7 +104,7 @@ def _school_toml(school: SampleSchool) -> str:
         "",
     ]
     for more in school.x_more:
-        # No `credentials` key: the account shares the platform's default credentials (DESIGN.md §5.1).
+        # No `credentials` key: the account shares the platform's default credentials (docs/contracts/school-toml.md).
         lines += [
             "[[accounts]]",
             'platform = "x"',

@@ -14,7 +14,7 @@ from sandbox.http import JsonObject
 if TYPE_CHECKING:
     from sandbox.dataset import Dataset
 
-# Per-user 15-minute limits from the X rate-limit table (platform-apis.md §2).
+# Per-user 15-minute limits from X's rate-limit table (docs/production.md §9).
 X_RATE_LIMITS = {
     "x.me": 75,
     "x.user": 900,

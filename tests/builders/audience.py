@@ -7,25 +7,8 @@ from typing import Any
 
 import polars as pl
 
-from checks.identity import IDENTITY_COLUMNS
+from checks.identity import AUDIENCE_COLUMNS, IDENTITY_COLUMNS
 from tests.builders.registers import AS_OF, CHANNEL, X_ACCOUNT
-
-AUDIENCE_SCHEMA = pl.Schema(
-    {
-        "as_of": pl.Date(),
-        "platform": pl.String(),
-        "account_id": pl.String(),
-        "relation": pl.String(),
-        "subject_id": pl.String(),
-        "handle": pl.String(),
-        "display_name": pl.String(),
-        "description": pl.String(),
-        "location": pl.String(),
-        "created_at": pl.Datetime("us", "UTC"),
-        "protected": pl.Boolean(),
-        "subject_url": pl.String(),
-    }
-)
 
 
 def x_member(
@@ -74,7 +57,7 @@ def yt_member(
 
 
 def audience(*members: dict[str, Any]) -> pl.DataFrame:
-    return pl.DataFrame(list(members), schema=AUDIENCE_SCHEMA)
+    return pl.DataFrame(list(members), schema=AUDIENCE_COLUMNS)
 
 
 def identity(

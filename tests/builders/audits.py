@@ -62,18 +62,3 @@ def run_audit(
     db_path, out_dir = root / db, root / out
     args = ("run", "--sandbox", str(dataset), "--db", str(db_path), "--out", str(out_dir), "--as-of", as_of)
     return Audit(cli(*args, env=dict(env or {})), root, dataset, db_path, out_dir)
-
-
-def assert_outputs_pass_the_contract_check(out: Path, dataset: Path) -> None:
-    """../shared/tools/check_outputs.py on a run's outputs, against the dataset it audited."""
-    import subprocess
-
-    from tests.builders.paths import CHECK_OUTPUTS
-
-    result = subprocess.run(
-        ["python3", str(CHECK_OUTPUTS), str(out), "--dataset", str(dataset)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr

@@ -56,3 +56,34 @@ def throwaway_cluster() -> Iterator[str]:
             run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
         finally:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def relation_files(conninfo: str, schema: str) -> list[Path]:
+    """The files holding the tables of `schema` (heap, TOAST and their indexes, every segment), for a byte search."""
+    import duckdb
+
+    from warehouse import lake
+
+    con = duckdb.connect(
+        ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
+    try:
+        lake.load_extensions(con, "postgres")
+        con.execute("ATTACH '" + conninfo.replace("'", "''") + "' AS pg (TYPE postgres)")
+        con.execute("CALL postgres_execute('pg', 'CHECKPOINT')")  # what sits in shared buffers, on disk
+        query = (
+            "SELECT current_setting('data_directory') || '/' || pg_relation_filepath(c.oid) FROM pg_class AS c"
+            " JOIN pg_namespace AS n ON n.oid = c.relnamespace"
+            f" WHERE n.nspname = '{schema}' OR c.oid IN (SELECT reltoastrelid FROM pg_class AS t"
+            f"   JOIN pg_namespace AS m ON m.oid = t.relnamespace WHERE m.nspname = '{schema}')"
+            " OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid IN (SELECT reltoastrelid FROM pg_class AS t"
+            f"   JOIN pg_namespace AS m ON m.oid = t.relnamespace WHERE m.nspname = '{schema}'))"
+        )
+        paths = [
+            str(r[0])
+            for r in con.execute("SELECT * FROM postgres_query('pg', ?)", [query]).fetchall()
+            if r[0]
+        ]
+    finally:
+        con.close()
+    return [Path(p) for base in paths for p in sorted(glob.glob(base + "*")) if Path(p).is_file()]

@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 
 from checks.identity import RegisterIndex
-from checks.registers import APPROVED_MEDIA_SCHEMA, PARENTS_SCHEMA, PUPILS_SCHEMA, STAFF_SCHEMA
+from checks.registers.contract import APPROVED_MEDIA_SCHEMA, PARENTS_SCHEMA, PUPILS_SCHEMA, STAFF_SCHEMA
 
 AS_OF = date(2026, 11, 13)
 X_ACCOUNT = "1580000000000000001"

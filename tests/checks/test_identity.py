@@ -6,15 +6,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 import pytest
 
-from checks.identity import IDENTITY_COLUMNS, RegisterIndex, fold_name, resolve_identities
-from checks.registers import load_registers
+from checks.identity import AUDIENCE_COLUMNS, IDENTITY_COLUMNS, RegisterIndex, fold_name, resolve_identities
+from checks.registers.loading import load_registers
 from tests.builders.audience import audience, x_member, yt_member
 from tests.builders.registers import AS_OF, pupil, register_index, staff
 from tests.builders.registers import parent as parent_row
-from tests.checks.test_registers import write_registers
+from tests.checks.registers.test_loading import write_registers
 
 JESS_CHANNEL = "UCjessSmithChannel00000A"
 BILLY_CHANNEL = "UCbillyPriceChannel0000B"
@@ -310,3 +311,18 @@ def test_a_handle_declared_twice_takes_the_most_serious_reading(
     handle = "jess_smith" if kind == "pupil" else "karen_s"
     row = resolve_one(index, x_member("1800000000000000001", handle, "K"))
     assert (row["person_kind"], row["person_id"], row["confidence"]) == (kind, person_id, 1.0)
+
+
+def test_the_audience_mart_is_what_resolution_declares_it_reads(con: duckdb.DuckDBPyConnection) -> None:
+    """marts.fct_audience, as the checks pass reads it, has the columns and types of AUDIENCE_COLUMNS (the time zone
+    of created_at is UTC under whichever name the database gives it)."""
+    mart = con.execute("SELECT * FROM marts.fct_audience LIMIT 0").pl().schema
+    declared = AUDIENCE_COLUMNS
+    assert list(mart) == list(declared)
+    for name, dtype in declared.items():
+        if isinstance(dtype, pl.Datetime):
+            found = mart[name]
+            assert isinstance(found, pl.Datetime) and found.time_unit == dtype.time_unit
+            assert found.time_zone in ("UTC", "Etc/UTC")
+        else:
+            assert mart[name] == dtype, name

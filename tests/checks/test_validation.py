@@ -1,7 +1,9 @@
-"""Tests for the great-expectations suites: good frames pass, planted faults fail, errors are reported."""
+"""Tests for the great-expectations engine with the suites the registers and the raw data hand it: good frames
+pass, planted faults fail, errors are reported."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from datetime import date
@@ -10,10 +12,23 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from checks.registers import load_registers
-from checks.validation import RAW_SUITES, REGISTER_SUITES, SUITES, SuiteResult, validate
+from checks.raw_data.frames import FRAME_SCHEMAS
+from checks.raw_data.suites import raw_suites
+from checks.registers.contract import REGISTER_SPECS
+from checks.registers.loading import load_registers
+from checks.registers.suites import register_suites
+from checks.validation import SuiteResult, SuiteSpec, validate
 
 AS_OF = date(2026, 11, 16)
+SUITE_NAMES = [*REGISTER_SPECS, *FRAME_SCHEMAS]
+
+
+@functools.cache
+def suites() -> dict[str, SuiteSpec]:
+    """What the registers and the raw data hand the engine (built when first needed: it imports GX)."""
+    return {**register_suites(AS_OF), **raw_suites()}
+
+
 CHANNEL_A = "UC" + "a" * 22
 CHANNEL_B = "UC" + "B" * 21 + "-"
 
@@ -161,10 +176,10 @@ def with_row(frame: pl.DataFrame, **values: object) -> pl.DataFrame:
 def test_good_frames_pass_every_suite() -> None:
     frames = good_frames()
 
-    results = validate(frames, AS_OF)
+    results = validate(frames, suites())
 
     assert [result.suite for result in results] == list(frames)
-    assert set(SUITES) == set(REGISTER_SUITES) | set(RAW_SUITES) == set(frames)
+    assert set(suites()) == set(SUITE_NAMES) == set(frames)
     for result in results:
         assert result.success, (result.suite, failures(result))
         assert result.blocking
@@ -182,13 +197,13 @@ def test_loaded_registers_pass_their_suites(tmp_path: Path) -> None:
         "approved_media": registers.approved_media,
     }
 
-    results = validate(frames, AS_OF)
+    results = validate(frames, suites())
 
     assert [(result.suite, result.success) for result in results] == [(name, True) for name in frames]
 
 
 def test_result_dicts_have_the_contract_keys_and_json_round_trips() -> None:
-    result = only(validate({"x_posts": good_frames()["x_posts"]}, AS_OF), "x_posts")
+    result = only(validate({"x_posts": good_frames()["x_posts"]}, suites()), "x_posts")
 
     for entry in result.results:
         assert {
@@ -207,7 +222,7 @@ def test_result_dicts_have_the_contract_keys_and_json_round_trips() -> None:
 
 
 def test_frames_without_a_suite_are_ignored() -> None:
-    assert validate({"something_else": pl.DataFrame({"a": [1]})}, AS_OF) == []
+    assert validate({"something_else": pl.DataFrame({"a": [1]})}, suites()) == []
 
 
 Planter = Callable[[pl.DataFrame], pl.DataFrame]
@@ -262,7 +277,7 @@ def test_planted_fault_fails_its_suite(
 ) -> None:
     frame = plant(good_frames()[suite])
 
-    result = only(validate({suite: frame}, AS_OF), suite)
+    result = only(validate({suite: frame}, suites()), suite)
 
     assert not result.success
     assert failures(result) == [(expectation, column)]
@@ -278,7 +293,7 @@ def test_planted_fault_fails_its_suite(
 def test_non_blocking_raw_failure_does_not_stop_the_run() -> None:
     frame = with_row(good_frames()["yt_videos"], video_id="zzzzzzzzzzz", title=None, made_for_kids=None)
 
-    result = only(validate({"yt_videos": frame}, AS_OF), "yt_videos")
+    result = only(validate({"yt_videos": frame}, suites()), "yt_videos")
 
     assert not result.success
     assert not result.blocking
@@ -289,7 +304,7 @@ def test_non_blocking_raw_failure_does_not_stop_the_run() -> None:
 def test_a_non_boolean_flag_fails_the_type_check() -> None:
     frame = good_frames()["x_followers"].with_columns(pl.Series("protected", ["false", "true", "false"]))
 
-    result = only(validate({"x_followers": frame}, AS_OF), "x_followers")
+    result = only(validate({"x_followers": frame}, suites()), "x_followers")
 
     assert failures(result) == [("expect_column_values_to_be_in_type_list", "protected")]
     assert not result.stops_run
@@ -298,7 +313,7 @@ def test_a_non_boolean_flag_fails_the_type_check() -> None:
 def test_unexpected_examples_are_capped_at_five() -> None:
     frame = pl.DataFrame({"channel_id": [f"bad{i}" for i in range(12)]})
 
-    result = only(validate({"yt_subscribers": frame}, AS_OF), "yt_subscribers")
+    result = only(validate({"yt_subscribers": frame}, suites()), "yt_subscribers")
 
     [entry] = [entry for entry in result.results if not entry["success"]]
     assert entry["unexpected_count"] == 12
@@ -308,24 +323,24 @@ def test_unexpected_examples_are_capped_at_five() -> None:
 def test_enum_examples_show_the_offending_value() -> None:
     frame = with_row(good_frames()["x_media"], media_key="3_9", type="gif")
 
-    result = only(validate({"x_media": frame}, AS_OF), "x_media")
+    result = only(validate({"x_media": frame}, suites()), "x_media")
 
     [entry] = [entry for entry in result.results if not entry["success"]]
     assert entry["unexpected_examples"] == [{"row": 2, "value": "gif"}]
 
 
-@pytest.mark.parametrize("suite", list(SUITES))
+@pytest.mark.parametrize("suite", SUITE_NAMES)
 def test_an_empty_frame_passes(suite: str) -> None:
     empty = good_frames()[suite].clear()
 
-    result = only(validate({suite: empty}, AS_OF), suite)
+    result = only(validate({suite: empty}, suites()), suite)
 
     assert result.success, failures(result)
     assert result.n_rows == 0
 
 
 def test_an_empty_frame_without_columns_passes() -> None:
-    result = only(validate({"yt_comments": pl.DataFrame()}, AS_OF), "yt_comments")
+    result = only(validate({"yt_comments": pl.DataFrame()}, suites()), "yt_comments")
 
     assert result.success
     assert result.n_rows == 0
@@ -334,7 +349,7 @@ def test_an_empty_frame_without_columns_passes() -> None:
 def test_a_missing_column_is_a_reported_failure_not_a_raise() -> None:
     frame = good_frames()["x_posts"].drop("author_id")
 
-    result = only(validate({"x_posts": frame}, AS_OF), "x_posts")
+    result = only(validate({"x_posts": frame}, suites()), "x_posts")
 
     assert not result.success
     assert result.stops_run
@@ -347,7 +362,7 @@ def test_a_missing_column_is_a_reported_failure_not_a_raise() -> None:
 def test_a_derived_column_without_its_sources_is_explained() -> None:
     frame = good_frames()["x_media"].drop("preview_image_url")
 
-    result = only(validate({"x_media": frame}, AS_OF), "x_media")
+    result = only(validate({"x_media": frame}, suites()), "x_media")
 
     [entry] = [entry for entry in result.results if not entry["success"]]
     assert entry["column"] == "image_url"
@@ -359,7 +374,7 @@ def test_a_metric_error_from_a_wrong_type_is_a_reported_failure() -> None:
     # Dates held as text cannot be compared with the as-of bound: GX's metric raises, we must report it.
     frame = good_frames()["approved_media"].with_columns(pl.col("approved_on").cast(pl.String))
 
-    result = only(validate({"approved_media": frame}, AS_OF), "approved_media")
+    result = only(validate({"approved_media": frame}, suites()), "approved_media")
 
     assert not result.success
     assert result.stops_run
@@ -384,7 +399,7 @@ def test_register_results_never_carry_personal_values() -> None:
         ]
     )
 
-    result = only(validate({"pupils": spoiled}, AS_OF), "pupils")
+    result = only(validate({"pupils": spoiled}, suites()), "pupils")
 
     assert not result.success
     text = result.to_json()
@@ -407,7 +422,7 @@ def test_register_results_never_carry_personal_values() -> None:
 def test_a_date_of_birth_in_the_future_stops_the_run() -> None:
     frame = with_row(good_frames()["pupils"], pupil_id="P9", date_of_birth=date(2026, 12, 1))
 
-    result = only(validate({"pupils": frame}, AS_OF), "pupils")
+    result = only(validate({"pupils": frame}, suites()), "pupils")
 
     assert ("expect_column_values_to_be_between", "date_of_birth") in failures(result)
     assert result.stops_run
@@ -428,7 +443,7 @@ def test_leavers_of_any_age_and_planned_leaving_dates_pass() -> None:
         ]
     )  # fmt: skip
 
-    result = only(validate({"pupils": frame}, AS_OF), "pupils")
+    result = only(validate({"pupils": frame}, suites()), "pupils")
 
     assert result.success, failures(result)
 
@@ -436,7 +451,7 @@ def test_leavers_of_any_age_and_planned_leaving_dates_pass() -> None:
 def test_a_register_suite_with_only_doubtful_rows_does_not_stop_the_run() -> None:
     frame = with_row(good_frames()["pupils"], pupil_id="P9", status="left")
 
-    result = only(validate({"pupils": frame}, AS_OF), "pupils")
+    result = only(validate({"pupils": frame}, suites()), "pupils")
 
     assert not result.success
     assert not result.blocking
@@ -449,7 +464,7 @@ def test_register_results_list_every_failing_row() -> None:
         [pupils, *(with_row(pupils, pupil_id=f"P{n}", status="left").tail(1) for n in range(10, 18))]
     )
 
-    result = only(validate({"pupils": frame}, AS_OF), "pupils")
+    result = only(validate({"pupils": frame}, suites()), "pupils")
 
     [entry] = [entry for entry in result.results if not entry["success"]]
     assert entry["check"] == "leaver_has_leaving_date"
@@ -458,7 +473,7 @@ def test_register_results_list_every_failing_row() -> None:
 
 
 def test_raw_results_carry_no_row_list() -> None:
-    result = only(validate({"x_posts": good_frames()["x_posts"]}, AS_OF), "x_posts")
+    result = only(validate({"x_posts": good_frames()["x_posts"]}, suites()), "x_posts")
 
     assert all("unexpected_rows" not in entry for entry in result.results)
 
@@ -466,9 +481,9 @@ def test_raw_results_carry_no_row_list() -> None:
 def test_the_great_expectations_context_is_built_once() -> None:
     from checks import validation
 
-    validate({"staff": good_frames()["staff"]}, AS_OF)
+    validate({"staff": good_frames()["staff"]}, suites())
     first = validation._GX_CACHE["data_source"]
-    validate({"staff": good_frames()["staff"], "parents": good_frames()["parents"]}, AS_OF)
+    validate({"staff": good_frames()["staff"], "parents": good_frames()["parents"]}, suites())
 
     assert validation._GX_CACHE["data_source"] is first
     assert sorted(asset.name for asset in first.assets) == sorted({asset.name for asset in first.assets})

@@ -1,4 +1,4 @@
-"""Each failure of the live platforms (platform-apis.md §9), injected by the sandbox, met by the real clients
+"""Each failure of the live platforms (docs/production.md §7), injected by the sandbox, met by the real clients
 through the connectors: transient ones leave the data as a clean read would, permanent ones end in a typed
 error that names the platform, the stream and what to do, within seconds."""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dashboards.report import Outputs
 from dashboards.run_summary import not_published_message, weekly_summary_markdown
-from dashboards.summary_email import build_messages, summary_text
+from dashboards.summary_email import ReportReference, build_messages, summary_text
 
 AS_OF = date(2026, 11, 23)
 NOT_READ = [
@@ -28,7 +28,7 @@ def test_the_email_opens_with_what_was_not_looked_at() -> None:
     assert text.splitlines()[2].startswith("PARTIAL AUDIT")
     assert "youtube comments of @tinylane (failed: youtube comments: daily quota exceeded)" in text
     (message,) = build_messages(
-        "Tiny Lane", AS_OF, [], [], b"<html></html>", "a@b.uk", ["c@b.uk"], None, NOT_READ
+        "Tiny Lane", AS_OF, [], [], ReportReference("report.html"), "a@b.uk", ["c@b.uk"], None, NOT_READ
     )
     assert message["Subject"].endswith("(partial audit)")
     assert "PARTIAL" not in summary_text("Tiny Lane", AS_OF, [], [])

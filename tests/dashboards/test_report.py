@@ -1,12 +1,11 @@
-"""The four output files (DESIGN.md §5.5): contract fields, open rows only, private files, nothing live from platforms."""
+"""The four output files and their manifest (docs/contracts/outputs.md): contract fields, open rows only, private
+files, nothing live from platforms."""
 
 from __future__ import annotations
 
 import csv
 import json
 import stat
-import subprocess
-import sys
 from collections import defaultdict
 from datetime import date
 from html.parser import HTMLParser
@@ -29,7 +28,7 @@ from tests.builders.findings import (
     insert_rules,
     variant,
 )
-from tests.builders.paths import SHARED
+from tests.builders.output_contract import assert_outputs_meet_the_contract
 from tests.builders.tiny_dataset import X_ACCOUNT_ID as X_ID
 
 CONTRACT_FIELDS = {
@@ -51,7 +50,7 @@ CONTRACT_FIELDS = {
 }
 EXTRA_FIELDS = {"subject_url", "account_id"}
 FILES = ("exceptions.json", "exceptions.csv", "resolved.json", "report.html")
-CHECK_OUTPUTS = SHARED / "tools" / "check_outputs.py"
+MANIFEST = "manifest.json"
 
 SCRIPT = "<script>alert(1)</script>"
 HYPERLINK = '=HYPERLINK("http://evil","x")'
@@ -105,16 +104,6 @@ def write(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, Any]:
         "page": parse(out / "report.html"),
         "html": (out / "report.html").read_text(encoding="utf-8"),
     }
-
-
-def check_outputs(out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(CHECK_OUTPUTS), str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
 
 
 @pytest.fixture
@@ -171,17 +160,22 @@ OPEN_IDS = {
 }
 
 
-def test_four_private_files_are_written(week: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_four_private_files_and_their_manifest_are_written(
+    week: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     for name in FILES:  # last week's copies, world-readable
         (out / name).write_text("old", encoding="utf-8")
         (out / name).chmod(0o644)
     written = write(week, out)
-    assert set(written["outputs"].paths) == set(FILES)
-    for name in FILES:
+    assert set(written["outputs"].paths) == {*FILES, MANIFEST}
+    for name in (*FILES, MANIFEST):
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o600, name
-    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)  # no temporary files left behind
+    # No temporary files left behind; the week's copy kept beside the set (docs/contracts/outputs.md, Weeks kept).
+    assert sorted(p.name for p in out.iterdir()) == sorted([*FILES, MANIFEST, "weeks"])
+    (kept,) = (out / "weeks").iterdir()
+    assert sorted(p.name for p in kept.iterdir()) == sorted([*FILES, MANIFEST])
 
 
 def test_exceptions_json_has_exactly_the_contract_fields(
@@ -316,12 +310,9 @@ def test_the_report_loads_nothing_from_the_network(week: duckdb.DuckDBPyConnecti
     assert "default-src 'none'" in (policy.get("content") or "")
 
 
-def test_the_output_folder_passes_the_shared_contract_checker(
-    week: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
+def test_the_output_folder_meets_the_contract(week: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     write(week, tmp_path)
-    result = check_outputs(tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_outputs_meet_the_contract(tmp_path)
 
 
 def test_a_quiet_week_still_writes_every_file(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -334,8 +325,7 @@ def test_a_quiet_week_still_writes_every_file(con: duckdb.DuckDBPyConnection, tm
     nothing = written["page"].text("clear")
     assert all(rule.title in nothing for rule in RULES)
     assert "Nothing was resolved this week" in written["page"].text("resolved")
-    result = check_outputs(tmp_path / "nested" / "out")
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_outputs_meet_the_contract(tmp_path / "nested" / "out")
 
 
 def test_a_missing_label_is_not_shown_as_none(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

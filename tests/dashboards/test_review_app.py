@@ -175,6 +175,7 @@ def test_no_snapshot_yet(tmp_path: Path) -> None:
     assert page.status_code == 503 and "run the weekly audit first" in page.text
 
 
+@pytest.mark.slow
 def test_a_lock_held_too_long_keeps_the_note_and_says_when_to_retry(app_db: Path) -> None:
     impatient = TestClient(
         create_app(app_db, token=TOKEN, write_timeout=0.5), base_url="http://127.0.0.1:8765"

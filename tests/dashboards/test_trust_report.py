@@ -16,6 +16,7 @@ from dashboards.trust_report import (
     trust_level_reason,
     write_trust_outputs,
 )
+from tests.builders.output_contract import assert_trust_outputs_meet_the_contract
 
 WEEK = date(2026, 11, 16)
 
@@ -93,3 +94,16 @@ def test_outputs_are_owner_only_contract_shaped_and_escaped(tmp_path: Path) -> N
     assert "<script>" not in html and "&lt;script&gt;" in html and "<b>Co</b>" not in html
     for path in paths.values():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_the_summary_follows_its_schema_as_the_manifest_beside_it_says(tmp_path: Path) -> None:
+    schools = [school("calm", medium=2), school("broken", "failed"), school("half", "partial", high=1)]
+    paths = write_trust_outputs(tmp_path, "Riverside Learning Trust", "trust", WEEK, schools, [])
+    assert set(paths) == {"trust-summary.json", "trust-report.html", "manifest.json"}
+    manifest = json.loads(paths["manifest.json"].read_text(encoding="utf-8"))
+    assert manifest["as_of"] == WEEK.isoformat()
+    assert manifest["files"]["trust-summary.json"] == {
+        "version": 1,
+        "schema": "urn:socialaudit:schema:trust-summary:v1",
+    }
+    assert_trust_outputs_meet_the_contract(tmp_path)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from sandbox.school import write_sample
-from tests.builders.audits import assert_outputs_pass_the_contract_check as check_outputs
+from tests.builders.output_contract import assert_outputs_meet_the_contract as check_outputs
 
 AS_OF = "2026-11-16"
 NEXT_WEEK = "2026-11-23"
@@ -50,10 +50,12 @@ def thumbnail(dataset: Path, video_id: str) -> Path:
     return next((dataset / "youtube").glob(f"*/thumbnails/{video_id}.*"))
 
 
-@pytest.fixture
-def first_week(tmp_path: Path, prefect_api_url: str) -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def first_week(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> dict[str, Any]:
+    """Week 1, audited once for the module: each test runs its week 2 on a copy of the warehouse (own_copy)."""
     from flows.weekly_audit import weekly_audit
 
+    tmp_path = tmp_path_factory.mktemp("deleted-posts")
     dataset = tmp_path / "week1"
     write_sample(dataset, seed=SEED)
     db = tmp_path / "w.duckdb"
@@ -71,6 +73,12 @@ def first_week(tmp_path: Path, prefect_api_url: str) -> dict[str, Any]:
         "unapproved": unapproved,
         "clean": clean,
     }
+
+
+def own_copy(tmp_path: Path, first: dict[str, Any]) -> Path:
+    db = tmp_path / "w.duckdb"
+    shutil.copy(first["db"], db)
+    return db
 
 
 def next_week(tmp_path: Path, first: dict[str, Any], name: str) -> Path:
@@ -92,7 +100,7 @@ def test_a_deleted_post_resolves_as_deleted_and_a_replaced_thumbnail_is_judged_a
 
     dataset = next_week(tmp_path, first_week, "week2")
     out = tmp_path / "out2"
-    weekly_audit(str(dataset / "school.toml"), str(first_week["db"]), str(out), NEXT_WEEK, True)
+    weekly_audit(str(dataset / "school.toml"), str(own_copy(tmp_path, first_week)), str(out), NEXT_WEEK, True)
     resolved = [r for r in read_json(out / "resolved.json") if r["subject_id"] == first_week["post"]]
     assert resolved and {r["resolved_reason"] for r in resolved} == {"deleted"}
     assert first_week["post"] not in {r["subject_id"] for r in exceptions(out)}
@@ -119,7 +127,7 @@ def test_a_post_lookup_that_fails_resolves_nothing(
         "SOCIALAUDIT_SANDBOX_FAULTS", json.dumps([{"route": "x.tweets_lookup", "kind": "503", "times": -1}])
     )
     out = tmp_path / "out2"
-    weekly_audit(str(dataset / "school.toml"), str(first_week["db"]), str(out), NEXT_WEEK, True)
+    weekly_audit(str(dataset / "school.toml"), str(own_copy(tmp_path, first_week)), str(out), NEXT_WEEK, True)
     assert first_week["post"] not in {r["subject_id"] for r in read_json(out / "resolved.json")}
     still = [r for r in exceptions(out) if r["subject_id"] == first_week["post"]]
     assert still and {r["status"] for r in still} == {"open"}

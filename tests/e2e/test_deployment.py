@@ -27,7 +27,6 @@ def _prefect(env: dict[str, str], *args: str, timeout: float = 60) -> str:
     return server.prefect(env, *args, timeout=timeout)
 
 
-@pytest.mark.e2e
 @pytest.mark.slow
 # ~60 s on an idle 2-core machine (server ~15 s, deploy ~10 s, worker + run ~30 s); the timeout is the ceiling.
 @pytest.mark.timeout(180)

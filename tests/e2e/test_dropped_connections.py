@@ -1,4 +1,4 @@
-"""Whole audits under the live platforms' own failures (platform-apis.md §9): a connection dropped mid-body,
+"""Whole audits under the live platforms' own failures (docs/production.md §7): a connection dropped mid-body,
 twice, on any stream or image leaves the stored data and outputs equal to a clean run's; an X usage cap ends the
 run within seconds, not after hours of waiting for a reset that cannot help."""
 

@@ -63,3 +63,37 @@ def test_the_dpo_reads_it_with_the_key_from_school_toml(encrypted_run, socialaud
     result = socialaudit_inprocess(*args, "--config", config, env={"SCHOOL_DB_KEY": KEY})
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["pupils", "2"]
+
+
+def test_an_erasure_rewrites_it_encrypted_and_spills_nothing_plain(
+    encrypted_run, socialaudit_inprocess, tmp_path
+):
+    import shutil
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(encrypted_run.db, db)
+    config = str(encrypted_run.dataset / "school.toml")
+    erased = socialaudit_inprocess(
+        "erase",
+        "--person",
+        "P0001",
+        "--db",
+        str(db),
+        "--config",
+        config,
+        "--by",
+        "A. Dpo",
+        "--reason",
+        "E-9",
+        env={"SCHOOL_DB_KEY": KEY},
+    )
+    assert erased.returncode == 0, erased.stderr
+    for path in (db, snapshot_path(db)):
+        with pytest.raises(WarehouseKeyError, match="is encrypted"):
+            connect(path, read_only=True)
+        con = connect(path, read_only=True, encryption_key=KEY)
+        assert con.execute("SELECT count(*) FROM ref.pupils").fetchone() == (1,)
+        con.close()
+    spill = tmp_path / ".socialaudit-spill"
+    assert spill.stat().st_mode & 0o777 == 0o700
+    assert not [p for p in spill.rglob("*") if p.is_file() and b"Eleanor" in p.read_bytes()]

@@ -14,11 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.school import write_sample
 from tests.builders.audits import AS_OF, Audit
 
 NEXT_WEEK = "2026-11-23"
-SEED = 11  # other e2e tests use 1, 5 and 7
 
 
 def faults(*entries: dict) -> dict[str, str]:
@@ -26,13 +24,9 @@ def faults(*entries: dict) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def first_week(audit, tmp_path_factory: pytest.TempPathFactory) -> Audit:
-    """The sample school (a seed of its own), audited clean: exceptions of every subject kind."""
-    root = tmp_path_factory.mktemp("partial")
-    write_sample(root / "school", seed=SEED, size="small")
-    audited = audit(root / "school", root=root)
-    assert audited.result.returncode == 0, audited.result.stderr
-    return audited
+def first_week(sample_school_week: Audit) -> Audit:
+    """The session's sample school (tests/e2e/conftest.py), audited clean: exceptions of every subject kind."""
+    return sample_school_week
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +92,7 @@ PLANS = {
         {("youtube", "comments"), ("youtube", "comment_replies")},
         {("youtube", "comment")},
     ),
-    # The live platforms' own failures (platform-apis.md §9). A usage cap or spent credits stop the platform:
+    # The live platforms' own failures (docs/production.md §7). A usage cap or spent credits stop the platform:
     # the account's later streams are skipped, not tried against a cap that cannot pass.
     "x-followers-partial-errors": (
         [{"route": "x.followers", "kind": "partial-errors", "times": -1}],

@@ -5,12 +5,11 @@ holds their replies."""
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
 from tests.builders.audits import Audit
-from tests.builders.paths import CHECK_OUTPUTS
+from tests.builders.output_contract import assert_outputs_meet_the_contract
 from tests.builders.pupil_comments import (
     HELD_THREAD_ID,
     PUPIL_CHANNEL,
@@ -50,13 +49,7 @@ def test_a_pupils_replies_and_held_comment_are_exceptions(audited: Audit) -> Non
     held = found[HELD_THREAD_ID]
     assert held["key"].endswith(f":comment:{HELD_THREAD_ID}")
     assert f"top-level comment {HELD_THREAD_ID} (held for review)" in held["evidence"]
-    checked = subprocess.run(
-        ["python3", str(CHECK_OUTPUTS), str(audited.out), "--dataset", str(audited.dataset)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert_outputs_meet_the_contract(audited.out, audited.dataset)
 
 
 def test_the_pupils_subject_access_export_holds_their_replies(

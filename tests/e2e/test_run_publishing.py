@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
 
 from tests.builders.tiny_dataset import build_tiny_dataset
 
@@ -16,7 +17,7 @@ def in_fresh_loop(coroutine):
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def test_a_run_publishes_a_markdown_summary_and_a_table_of_open_keys(audit_inprocess):
+def test_a_run_publishes_a_markdown_summary_and_a_table_of_open_references(audit_inprocess):
     result = audit_inprocess(as_of=AS_OF).result
     assert result.returncode == 0, result.stderr
 
@@ -33,9 +34,12 @@ def test_a_run_publishes_a_markdown_summary_and_a_table_of_open_keys(audit_inpro
     summary = in_fresh_loop(latest("socialaudit-weekly-summary"))
     assert "week of 2026-11-16" in summary.data and "report.html" in summary.data
     table = in_fresh_loop(latest("socialaudit-open-exceptions"))
-    assert "pupil-follower:x:" in str(table.data)
-    # The table carries keys and rules only: no handles or names in Prefect's database.
-    assert "alfie" not in str(table.data).lower()
+    rows = json.loads(table.data) if isinstance(table.data, str) else table.data
+    assert {"ref", "rule", "severity", "status"} <= set(rows[0]) and "key" not in rows[0]
+    assert any(r["rule"] == "pupil-follower" and r["ref"].startswith("ref-") for r in rows)
+    # Opaque references, rules and counts: no key, handle, platform id or name in Prefect's database.
+    held = str(table.data).lower()
+    assert "alfie" not in held and "1600000000000000002" not in held and "pupil-follower:x:" not in held
 
 
 def test_live_run_without_credentials_fails_in_one_line_and_writes_nothing(

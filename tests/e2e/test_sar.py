@@ -8,20 +8,72 @@ import shutil
 
 import pytest
 
-from tests.builders.audits import Audit
+from tests.builders.audits import AS_OF, Audit
+from tests.builders.person_stores import NAMED_POST_ID, name_two_pupils_in_a_post
+from tests.builders.tiny_dataset import build_tiny_dataset
 from warehouse.db import connect
 from warehouse.snapshot import snapshot_path
 
-AS_OF = "2026-11-16"
 PUPIL_HANDLE = "alfie_p_y6"  # P0001 Alfie Price declares it, and it follows the school's X account
 PUPIL_ACCOUNT_ID = "1600000000000000002"
 
 
+OTHER_PUPIL = ("P0002", "Eleanor Brown", "Ellie Brown", "EllieBrown")
+
+
 @pytest.fixture(scope="module")
-def audited(audit) -> Audit:
-    run = audit(as_of=AS_OF)
+def audited(audit, tmp_path_factory) -> Audit:
+    """The tiny school with a post naming Alfie Price (P0001) and Ellie Brown (P0002), with a photo whose approval
+    pictures them both."""
+    root = tmp_path_factory.mktemp("sar")
+    dataset = build_tiny_dataset(root / "school")
+    name_two_pupils_in_a_post(dataset)
+    run = audit(dataset, as_of=AS_OF, root=root)
     assert run.result.returncode == 0, run.result.stderr[-2000:]
     return run
+
+
+def test_a_pupil_named_and_pictured_finds_both_and_never_the_other_pupil(
+    audited, tmp_path, socialaudit_inprocess
+):
+    db = _copy(audited, tmp_path)
+    out = tmp_path / "SAR-2026-9"
+    result = socialaudit_inprocess(
+        "sar",
+        "--person",
+        "P0001",
+        "--db",
+        str(db),
+        "--out",
+        str(out),
+        "--by",
+        "A. Dpo",
+        "--reason",
+        "SAR-2026-9",
+    )
+    assert result.returncode == 0, result.stderr
+    export = json.loads((out / "sar.json").read_text(encoding="utf-8"))
+    sections = export["sections"]
+    (named,) = [t for t in sections["texts_naming_them"] if t["id"] == NAMED_POST_ID]
+    assert "Alfie Price" in named["text"] and "another pupil" in named["text"]
+    (approval,) = sections["approved_media_picturing"]
+    assert approval["approval_id"] == "A001" and approval["pupils_pictured"] == ["P0001", "another pupil"]
+    (parent,) = sections["parents_listing_them"]  # the link is theirs; who the parent is, is not
+    assert parent["parent_id"] == "a parent" and parent["pupil_ids"] == ["P0001"]
+    assert all(r["reviewer"] == "a reviewer" for r in sections.get("exception_reviews", []))
+    everything = "".join(p.read_text(encoding="utf-8") for p in out.iterdir()).lower()
+    assert not [o for o in OTHER_PUPIL if o.lower() in everything]
+    con = connect(db, read_only=True)
+    try:
+        log = con.execute(
+            "SELECT performed_by, reason, selector_kind, export_folder, counts FROM dpo.subject_access_log"
+        ).fetchall()
+    finally:
+        con.close()
+    ((by, reason, kind, folder, counts),) = log
+    assert (by, reason, kind, folder) == ("A. Dpo", "SAR-2026-9", "person", str(out))
+    assert json.loads(counts)["texts_naming_them"] >= 1
+    assert "p0001" not in json.dumps(log[0], default=str).lower()
 
 
 def _copy(audited, tmp_path):
@@ -96,6 +148,7 @@ def test_erasure_removes_the_person_everywhere_and_records_only_that_it_happened
         assert (by, reason, kind) == ("A. Dpo", "SAR-2026-014", "handle")
         assert json.loads(counts)["ref.pupils"] == 1 and json.loads(counts)["audit.identities"] >= 1
         assert PUPIL_HANDLE not in json.dumps(record[0], default=str).lower()
+        assert "alfie price" not in json.dumps(record[0], default=str).lower()
     again = socialaudit_inprocess(
         "sar", "--handle", PUPIL_HANDLE, "--db", str(db), "--out", str(tmp_path / "s")
     )

@@ -1,11 +1,10 @@
-"""A school as it really is (DESIGN.md §5.2-5.4, issue 9): registers as MIS exports write them, a warehouse named
+"""A school as it really is (docs/contracts/registers.md, school-toml.md, cli.md; issue 9): registers as MIS exports write them, a warehouse named
 `audit.duckdb`, two X accounts sharing followers; and registers that shrink or break never close exceptions."""
 
 from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from tests.builders.exports import (
     read_rows,
     write_rows,
 )
-from tests.builders.paths import CHECK_OUTPUTS
+from tests.builders.output_contract import assert_outputs_meet_the_contract
 from tests.builders.warehouse import table_fingerprint
 
 AS_OF = "2026-11-16"
@@ -64,6 +63,14 @@ def schools(tmp_path_factory: pytest.TempPathFactory, socialaudit, audit) -> dic
     return runs
 
 
+def _clean_week_in(tmp_path: Path, schools: dict, name: str, db_name: str = "w.duckdb") -> tuple[Path, Path]:
+    """A copy of the clean school and of the warehouse its week of AS_OF is stored in, for a test to change."""
+    dataset, db = tmp_path / name, tmp_path / db_name
+    shutil.copytree(schools["clean"]["dataset"], dataset)
+    shutil.copy(schools["clean"]["db"], db)
+    return dataset, db
+
+
 def _follower_findings(rows: list[dict]) -> set[tuple]:
     return {
         (r["key"], r["severity"], r["person_kind"], r["person_id"])
@@ -76,13 +83,7 @@ def test_an_exported_school_is_audited_like_the_clean_one(schools: dict) -> None
     exported, clean = schools["exported"], schools["clean"]
     assert _follower_findings(exported["rows"]) == _follower_findings(clean["rows"])
     assert _follower_findings(exported["rows"]), "the sample school has follower exceptions to compare"
-    checked = subprocess.run(
-        ["python3", str(CHECK_OUTPUTS), str(exported["out"]), "--dataset", str(exported["dataset"])],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert_outputs_meet_the_contract(exported["out"], exported["dataset"])
 
 
 def test_how_each_register_was_read_is_recorded_and_the_extra_column_warned_once(schools: dict) -> None:
@@ -122,11 +123,7 @@ def test_a_follower_of_both_x_accounts_has_one_exception_per_account(schools: di
 def test_a_register_with_three_problems_is_refused_naming_all_three(
     tmp_path: Path, schools: dict, audit
 ) -> None:
-    dataset = tmp_path / "broken"
-    shutil.copytree(schools["clean"]["dataset"], dataset)
-    db = tmp_path / "audit.duckdb"
-    first = audit(dataset, db=db, out=tmp_path / "out").result
-    assert first.returncode == 0, first.stderr[-2000:]
+    dataset, db = _clean_week_in(tmp_path, schools, "broken", "audit.duckdb")
     before = table_fingerprint(db)
     header, rows = read_rows(dataset / "registers" / "pupils.csv")
     rows[1][4] = "31/02/2015"  # no such date: line 3
@@ -148,11 +145,8 @@ def test_a_register_with_three_problems_is_refused_naming_all_three(
 def test_a_register_cut_to_four_year_groups_is_held_and_closes_nothing(
     tmp_path: Path, schools: dict, socialaudit, audit
 ) -> None:
-    dataset = tmp_path / "cut"
-    shutil.copytree(schools["clean"]["dataset"], dataset)
-    db = tmp_path / "w.duckdb"
-    assert audit(dataset, db=db, out=tmp_path / "week1").result.returncode == 0
-    week1 = {r["key"] for r in _exceptions(tmp_path / "week1")}
+    dataset, db = _clean_week_in(tmp_path, schools, "cut")
+    week1 = {r["key"] for r in schools["clean"]["rows"]}
     header, rows = read_rows(dataset / "registers" / "pupils.csv")
     kept = [r for r in rows if r[5] in ("1", "2", "3", "4") or r[6] == "left"]
     assert len(kept) < len(rows)
@@ -171,11 +165,8 @@ def test_a_register_cut_to_four_year_groups_is_held_and_closes_nothing(
 def test_renaming_the_x_handle_in_school_toml_keeps_keys_and_decisions(
     tmp_path: Path, schools: dict, socialaudit, audit
 ) -> None:
-    dataset = tmp_path / "renamed"
-    shutil.copytree(schools["clean"]["dataset"], dataset)
-    db = tmp_path / "w.duckdb"
-    assert audit(dataset, db=db, out=tmp_path / "week1").result.returncode == 0
-    week1 = {r["key"]: r for r in _exceptions(tmp_path / "week1")}
+    dataset, db = _clean_week_in(tmp_path, schools, "renamed")
+    week1 = {r["key"]: r for r in schools["clean"]["rows"]}
     key = next(k for k, r in week1.items() if r["rule"] == "pupil-follower")
     decided = socialaudit(
         "review", key, "--db", str(db), "--decision", "acknowledge", "--note", "parents told", "--by", "ETL"

@@ -11,17 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders.audits import Audit
 from tests.builders.warehouse import table_fingerprint
 from warehouse.snapshot import snapshot_path
 
-AS_OF = "2026-11-16"
-
 
 @pytest.fixture(scope="module")
-def warehouse(audit) -> Path:
-    audited = audit(as_of=AS_OF)
-    assert audited.result.returncode == 0, audited.result.stderr[-2000:]
-    return audited.db
+def warehouse(tiny_school_week: Audit) -> Path:
+    """The session's audited tiny school (tests/e2e/conftest.py): every test here leaves it as it was."""
+    return tiny_school_week.db
 
 
 def test_a_select_answers_as_a_table_csv_or_json(warehouse, socialaudit_inprocess):

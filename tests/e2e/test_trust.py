@@ -1,4 +1,4 @@
-"""A trust of sample schools in one command (DESIGN.md §5.7), with the embedded default lake.
+"""A trust of sample schools in one command (docs/contracts/trust.md), with the embedded default lake.
 
 Three sample schools and one whose register is refused: the three complete with outputs equal to their own
 single runs, the fourth fails alone (exit 3, one line naming it), and with `controller = "schools"` no name or
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,10 @@ import pytest
 
 from sandbox.school import write_sample
 from tests.builders.exports import refuse_a_pupil_by_name
-from tests.builders.paths import CHECK_OUTPUTS
+from tests.builders.output_contract import (
+    assert_outputs_meet_the_contract,
+    assert_trust_outputs_meet_the_contract,
+)
 from tests.builders.prefect_records import records_of_trust_runs
 from warehouse import lake
 from warehouse.db import connect
@@ -75,6 +76,7 @@ def test_one_school_failing_never_stops_the_others(trust: dict[str, Any]) -> Non
     lines = run.stdout.strip().splitlines()
     assert lines[-1].startswith(f"not completed: {BROKEN} (failed: ")
     assert "registers refused" in lines[-1]
+    assert_trust_outputs_meet_the_contract(trust["out"])
     summary = json.loads((trust["out"] / "trust-summary.json").read_text(encoding="utf-8"))
     by_slug = {s["slug"]: s for s in summary}
     assert set(by_slug) == {*GOOD, BROKEN}
@@ -107,19 +109,7 @@ def test_each_schools_outputs_equal_its_own_single_run(trust: dict[str, Any], au
     in_trust = trust["out"] / slug
     for name in OUTPUTS:
         assert (in_trust / name).read_bytes() == (single.out / name).read_bytes(), name
-    checked = subprocess.run(
-        [
-            sys.executable,
-            str(CHECK_OUTPUTS),
-            str(in_trust),
-            "--dataset",
-            str(trust["root"] / "schools" / slug),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert_outputs_meet_the_contract(in_trust, trust["root"] / "schools" / slug)
 
 
 def test_nothing_trust_wide_holds_a_person(trust: dict[str, Any]) -> None:

@@ -68,7 +68,6 @@ def running_school_runs(env: dict[str, str]) -> list[dict[str, Any]]:
     return runs
 
 
-@pytest.mark.e2e
 @pytest.mark.slow
 @pytest.mark.timeout(1500)
 def test_a_killed_worker_fails_one_school_and_the_next_run_completes_it(catalog: str, tmp_path: Path) -> None:
@@ -87,7 +86,9 @@ def test_a_killed_worker_fails_one_school_and_the_next_run_completes_it(catalog:
         first = start_worker(env, POOL, tmp_path / "worker-1.log", limit=1)  # one school at a time
         second: subprocess.Popen[bytes] | None = None
         try:
-            run = trust_run(env, trust, tmp_path / "out", timeout_s=120)
+            # Each school's time runs from the trust's start: the two left must finish on a worker started after
+            # the kill. Under `make test` this shares the 2 cores with the other test worker; 120 s ran out once.
+            run = trust_run(env, trust, tmp_path / "out", timeout_s=300)
             deadline = time.monotonic() + 600
             while not (running := running_school_runs(env)):
                 assert run.poll() is None, run.stderr.read() if run.stderr else ""

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ from typing import Any
 from dashboards.report import FORMULA_LEADS
 from sandbox.school import write_sample
 from sandbox.school.weeks import HOSTILE_DESCRIPTION, HOSTILE_TITLE
-from tests.builders.paths import CHECK_OUTPUTS
+from tests.builders.output_contract import assert_outputs_meet_the_contract
 from tests.builders.warehouse import table_fingerprint
 from warehouse.db import connect
 
@@ -58,13 +56,7 @@ class School:
             root=self.root,
         ).result
         assert result.returncode == 0, result.stderr[-3000:]
-        checked = subprocess.run(
-            [sys.executable, str(CHECK_OUTPUTS), str(self.out(week)), "--dataset", str(self.dataset(week))],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert checked.returncode == 0, checked.stdout
+        assert_outputs_meet_the_contract(self.out(week), self.dataset(week))
 
     def review(self, key: str, decision: str, note: str, until: date | None = None) -> str:
         args = ["review", key, "--db", str(self.db), "--decision", decision, "--note", note, "--by", ETL]

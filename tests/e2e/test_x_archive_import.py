@@ -10,7 +10,7 @@ import pytest
 
 from flows.cli import main as socialaudit
 from sandbox.school import write_sample
-from tests.builders.audits import assert_outputs_pass_the_contract_check as check_outputs
+from tests.builders.output_contract import assert_outputs_meet_the_contract as check_outputs
 from tests.builders.warehouse import table_fingerprint
 from tests.builders.x_archive import write_archive
 from warehouse.db import connect

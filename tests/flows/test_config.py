@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from checks.rules import RULE_OPTIONS
 from flows.config import (
     REGISTER_NAMES,
     Account,
@@ -128,6 +129,15 @@ def problems(tmp_path: Path, text: str) -> tuple[str, ...]:
         load_config(write(tmp_path, text))
     assert str(raised.value) == "\n".join(raised.value.problems)
     return raised.value.problems
+
+
+@pytest.mark.parametrize(("rule_id", "options"), sorted(RULE_OPTIONS.items()))
+def test_school_toml_takes_the_options_each_rule_declares_and_no_other(tmp_path, rule_id, options):
+    table = "".join(f'{option} = ["x"]\n' for option in options)
+    config = load_config(write(tmp_path, f"{SCHOOL}\n[rules.{rule_id}]\n{table}"))
+    assert config.rules.options[rule_id] == {option: ["x"] for option in options}
+    refused = problems(tmp_path, f'{SCHOOL}\n[rules.{rule_id}]\nundeclared = ["x"]\n')
+    assert len(refused) == 1 and f"unknown key undeclared in [rules.{rule_id}]" in refused[0]
 
 
 def test_a_full_configuration_is_accepted(tmp_path):

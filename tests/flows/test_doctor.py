@@ -158,3 +158,71 @@ def test_a_read_only_youtube_token_is_refused_with_how_to_fix_it(dataset, tmp_pa
     line = next(line for line in result.stdout.splitlines() if line.startswith("[FIX] YouTube credentials"))
     assert "granted youtube.readonly but comments need youtube.force-ssl" in line
     assert "run `socialaudit auth youtube --client-secrets FILE`" in line
+
+
+def test_every_file_holding_personal_data_is_checked_for_its_mode(dataset, tmp_path, socialaudit_inprocess):
+    """Registers, the warehouse's journal, the output folders and run.log the runs recorded, SAR exports, a lake's
+    catalog: each group says who else may read it."""
+    import os
+
+    db = tmp_path / "w.duckdb"
+    out, export = tmp_path / "out", tmp_path / "SAR-7"
+    for folder in (out, export):
+        folder.mkdir(mode=0o755)
+        os.chmod(folder, 0o755)
+    (out / "run.log").write_text("x", encoding="utf-8")
+    os.chmod(out / "run.log", 0o644)
+    os.chmod(dataset / "registers" / "pupils.csv", 0o644)
+    (db.with_name(db.name + ".erasures.jsonl")).write_text("{}\n", encoding="utf-8")
+    os.chmod(db.with_name(db.name + ".erasures.jsonl"), 0o644)
+    con = connect(db)
+    migrate(con)
+    con.execute("INSERT INTO meta.output_folders VALUES (?, DATE '2026-11-16', now())", [str(out)])
+    con.execute(
+        "INSERT INTO audit.subject_access_requests VALUES ('r', now(), 'A', NULL, 'person', 'h', ?, '{}')",
+        [str(export)],
+    )
+    con.close()
+    result = socialaudit_inprocess("doctor", "--sandbox", str(dataset), "--db", str(db))
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1
+    assert any(line.startswith("[warn] file modes of the registers: others may read") for line in lines), (
+        lines
+    )
+    assert any(
+        line.startswith(f"[FIX] file modes of the outputs in {out}: others may read") for line in lines
+    )
+    assert any(f"{out}/run.log" in line for line in lines)
+    assert any(line.startswith(f"[FIX] file modes of the subject access export {export}") for line in lines)
+    assert any(
+        line.startswith("[FIX] file modes of the warehouse: others may read") and "erasures.jsonl" in line
+        for line in lines
+    )
+    for path in (out, export, out / "run.log", db.with_name(db.name + ".erasures.jsonl")):
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    again = socialaudit_inprocess("doctor", "--sandbox", str(dataset), "--db", str(db)).stdout
+    assert f"[ok] file modes of the outputs in {out}: owner only" in again
+    assert "[ok] file modes of the warehouse: owner only" in again
+
+
+def test_a_lakes_catalog_is_checked_for_its_mode(dataset, tmp_path, socialaudit_inprocess):
+    import os
+
+    from warehouse import lake
+
+    locator = lake.write_locator(
+        tmp_path / "lake" / "elm.ducklake",
+        lake.location_in(
+            "sqlite:" + str(tmp_path / "lake" / "catalog"), str(tmp_path / "lake" / "data"), "elm"
+        ),
+    )
+    con = connect(locator)
+    migrate(con)
+    con.close()
+    lake.release()
+    catalog = tmp_path / "lake" / "catalog" / "elm.sqlite"
+    os.chmod(catalog, 0o644)
+    result = socialaudit_inprocess("doctor", "--sandbox", str(dataset), "--db", str(locator))
+    assert f"[FIX] file modes of the lake (catalog and data): others may read {catalog}" in result.stdout, (
+        result.stdout
+    )

@@ -114,6 +114,7 @@ def test_list_before_any_run_says_so(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 1 and "run the weekly audit first" in err
 
 
+@pytest.mark.slow
 def test_a_review_waiting_too_long_for_the_lock_says_so_in_a_plain_sentence(db: Path, capsys) -> None:
     with warehouse_held(db, 3):
         code = main(

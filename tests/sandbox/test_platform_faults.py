@@ -1,4 +1,4 @@
-"""The live platforms' own failures as the sandbox serves them (DESIGN.md §5.3, platform-apis.md §9)."""
+"""The live platforms' own failures as the sandbox serves them (docs/contracts/dataset.md, Injected faults)."""
 
 from __future__ import annotations
 

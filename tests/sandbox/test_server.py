@@ -17,6 +17,7 @@ import tweepy
 from googleapiclient.errors import HttpError
 
 from sandbox.server import FAULTS_ENV, Fault, FaultPlan, RequestRecord, SandboxServer
+from tests.builders.dataset_contract import assert_dataset_meets_the_contract
 from tests.builders.sandbox_clients import make_x_client, make_youtube
 from tests.builders.tiny_dataset import (
     CHANNEL_HANDLE,
@@ -43,7 +44,6 @@ from tests.builders.tiny_dataset import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-CHECK_DATASET = Path("/work/shared/tools/check_dataset.py")
 BEARER = {"Authorization": "Bearer app-token"}
 StartServer = Callable[..., SandboxServer]
 
@@ -63,12 +63,8 @@ def reason_of(error: HttpError) -> str:
 # ------------------------------------------------------------------------------------------ the fixture
 
 
-@pytest.mark.skipif(not CHECK_DATASET.exists(), reason="the shared dataset checker is not available")
-def test_tiny_dataset_passes_the_dataset_checker(tiny_dataset: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, str(CHECK_DATASET), str(tiny_dataset)], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_tiny_dataset_meets_the_dataset_contract(tiny_dataset: Path) -> None:
+    assert_dataset_meets_the_contract(tiny_dataset)
 
 
 # ----------------------------------------------------------------------------------------------- X API
@@ -357,7 +353,19 @@ def _add_sports_accounts(dataset: Path) -> Path:
                 for n, channel in enumerate(SPORT_SUBSCRIBERS)
             ],
             yt_dir / "comment_threads.json": [
-                {"kind": "youtube#commentThread", "id": "UgSportThread1", "snippet": {"videoId": SPORT_VIDEO}}
+                {
+                    "kind": "youtube#commentThread",
+                    "id": "UgSportThread1",
+                    "snippet": {
+                        "channelId": SPORT_CHANNEL_ID,
+                        "videoId": SPORT_VIDEO,
+                        "topLevelComment": {
+                            "kind": "youtube#comment",
+                            "id": "UgSportThread1",
+                            "snippet": {"videoId": SPORT_VIDEO, "textDisplay": "Well played!"},
+                        },
+                    },
+                }
             ],
         }
     )
@@ -395,15 +403,8 @@ def x_client_as(server: SandboxServer, access_token: str) -> tweepy.Client:
     return client
 
 
-@pytest.mark.skipif(not CHECK_DATASET.exists(), reason="the shared dataset checker is not available")
-def test_the_two_account_dataset_passes_the_dataset_checker(two_accounts: SandboxServer) -> None:
-    result = subprocess.run(
-        [sys.executable, str(CHECK_DATASET), str(two_accounts.dataset_dir)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_the_two_account_dataset_meets_the_dataset_contract(two_accounts: SandboxServer) -> None:
+    assert_dataset_meets_the_contract(two_accounts.dataset_dir)
 
 
 def test_me_is_the_account_the_oauth_token_names(two_accounts: SandboxServer) -> None:

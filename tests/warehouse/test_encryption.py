@@ -66,3 +66,41 @@ def test_a_key_for_a_plain_file_is_refused_clearly(tmp_path):
     assert plain.stat().st_mode & 0o777 == 0o600
     with pytest.raises(db.WarehouseKeyError, match="not encrypted but an encryption key is configured"):
         db.connect(plain, encryption_key=KEY)
+
+
+def test_the_key_is_the_contexts_not_the_processes(encrypted):
+    """A thread that set no key neither borrows another's nor publishes a plain copy of an encrypted file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with db.encryption_key(KEY):
+        con = db.connect(encrypted)  # the writer holds the key in this context
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            assert pool.submit(db.current_encryption_key).result() is None
+            from warehouse.snapshot import publish_snapshot_from
+
+            refused = pool.submit(publish_snapshot_from, con, encrypted).exception()
+        con.close()
+    assert isinstance(refused, db.WarehouseKeyError)
+    assert not (encrypted.parent / (encrypted.name + ".readonly.duckdb")).exists()
+    assert db.current_encryption_key() is None
+
+
+def test_spill_files_go_to_a_private_folder_encrypted_with_the_warehouse(encrypted, tmp_path):
+    with db.encryption_key(KEY):
+        con = db.connect(encrypted)
+    try:
+        folder, encrypts = con.execute(
+            "SELECT current_setting('temp_directory'), current_setting('temp_file_encryption')"
+        ).fetchone() or (None, None)
+    finally:
+        con.close()
+    assert folder == str(db.spill_directory(encrypted.absolute())) and encrypts is True
+    assert db.spill_directory(encrypted).stat().st_mode & 0o777 == 0o700
+    plain = db.connect(tmp_path / "plain" / "p.duckdb")
+    try:
+        folder, encrypts = plain.execute(
+            "SELECT current_setting('temp_directory'), current_setting('temp_file_encryption')"
+        ).fetchone() or (None, None)
+    finally:
+        plain.close()
+    assert folder.endswith("/plain/.socialaudit-spill") and encrypts is False

@@ -48,6 +48,7 @@ def test_postgres_catalogs_give_each_school_its_own_metadata_schema() -> None:
     assert (a.data_path, b.data_path) == ("/srv/lake/school-a/", "/srv/lake/school-b/")
 
 
+@pytest.mark.slow
 def test_every_landed_migration_and_model_applies_to_a_lake(locator: Path, tmp_path: Path) -> None:
     con = connect(locator)
     try:
@@ -121,6 +122,7 @@ def _stored_rows(locator: Path, rows: int, then: str | None = None) -> None:
     assert publish_snapshot(locator) == locator
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rows", [10, 5000], ids=["inlined-in-the-catalog", "in-parquet-files"])
 def test_publishing_a_lake_removes_deleted_rows_from_its_files(
     locator: Path, tmp_path: Path, rows: int

@@ -1,5 +1,5 @@
 """Schools' lakes in one PostgreSQL catalog: each school its own metadata schema, written by several processes
-at once (the multi-machine layout of DESIGN.md §2), the same migrations applying."""
+at once (the multi-machine layout of docs/trust.md), the same migrations applying."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ def catalog() -> Iterator[str]:
         yield "postgres:" + conninfo
 
 
+@pytest.mark.slow
 def test_two_processes_write_two_schools_at_once_each_in_its_own_schema(catalog: str, tmp_path: Path) -> None:
     locators = {
         slug: lake.write_locator(

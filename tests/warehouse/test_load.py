@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from checks.registers import APPROVED_MEDIA_SCHEMA, PARENTS_SCHEMA, PUPILS_SCHEMA, STAFF_SCHEMA
+from checks.registers.contract import APPROVED_MEDIA_SCHEMA, PARENTS_SCHEMA, PUPILS_SCHEMA, STAFF_SCHEMA
 from tests.builders.raw_pages import T0, WEEK, X_ACCOUNT, snapshot, x_post, x_posts_page, x_user
 from tests.builders.warehouse import count, rows
 from warehouse.db import connect

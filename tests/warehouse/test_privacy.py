@@ -13,8 +13,10 @@ from tests.builders.comment_pages import comment_snapshots, yt_comment, yt_reply
 from tests.builders.findings import AS_OF, insert_exception
 from tests.builders.raw_pages import CHANNEL
 from tests.builders.warehouse import count
+from warehouse.erasure import erase
 from warehouse.load import store_snapshot
-from warehouse.privacy import erase, find_subject, subject_access
+from warehouse.privacy import find_subject
+from warehouse.subject_access import subject_access
 
 JESS = "UCjessSmithChannel00000A"
 STRANGER = "UCstrangerChannel0000000B"
@@ -80,7 +82,7 @@ def test_a_subject_access_export_holds_the_persons_replies(commented: duckdb.Duc
 def test_erasure_removes_the_persons_replies_and_keeps_everyone_elses(
     commented: duckdb.DuckDBPyConnection,
 ) -> None:
-    counts = erase(commented, find_subject(commented, "platform-id", JESS), "A. Dpo", "SAR-1")
+    counts = erase(commented, find_subject(commented, "platform-id", JESS), "A. Dpo", "SAR-1").counts
     assert counts["raw.api_pages (objects removed)"] == 3  # her thread, her embedded reply, her listed reply
     assert counts["audit.exceptions"] == 1
     assert _raw_mentions(commented, JESS) == 0

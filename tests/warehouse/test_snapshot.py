@@ -86,6 +86,7 @@ def test_a_failed_copy_removes_its_temporary_file_and_keeps_the_last_copy(
     assert snapshot_path(db).read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_writer_waits_a_bounded_time_then_says_the_warehouse_is_busy(tmp_path: Path) -> None:
     from tests.builders.locks import warehouse_held
 

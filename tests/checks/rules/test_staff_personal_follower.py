@@ -115,7 +115,7 @@ def test_from_audience_to_findings(memory_con: duckdb.DuckDBPyConnection) -> Non
                 official="x:@TinyLaneHead",
             ),
             staff("S002", "Tom", "Baker", preferred="Tommy"),
-            # Also a parent, under the same handle: a personal account all the same (DESIGN.md §5.6).
+            # Also a parent, under the same handle: a personal account all the same (docs/contracts/registers.md).
             staff("S003", "Karen", "Smith", role="TA", personal="x:karen_smith"),
         ],
         [parent("PA0001", "Karen", "Smith", of=("P0001",), known="x:karen_smith")],

@@ -7,5 +7,5 @@ COMMENT ON COLUMN dpo.erasure_log.performed_at IS 'When (UTC).';
 COMMENT ON COLUMN dpo.erasure_log.performed_by IS 'Who ran it.';
 COMMENT ON COLUMN dpo.erasure_log.reason IS 'The request or case reference.';
 COMMENT ON COLUMN dpo.erasure_log.selector_kind IS 'handle, platform-id or person.';
-COMMENT ON COLUMN dpo.erasure_log.selector_sha256 IS 'sha256 of the selector, to match a repeated request.';
-COMMENT ON COLUMN dpo.erasure_log.counts IS 'Rows deleted or rewritten per table (JSON).';
+COMMENT ON COLUMN dpo.erasure_log.selector_sha256 IS 'Keyed hash (HMAC-SHA256, the warehouse''s secret) of the selector, to match a repeated request without letting a guess be confirmed.';
+COMMENT ON COLUMN dpo.erasure_log.counts IS 'Every place the erasure cleaned, with counts, and the copies it cannot reach (JSON).';

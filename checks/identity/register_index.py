@@ -1,0 +1,463 @@
+"""The registers as lookup tables: declared handles, and names blocked by (forename form, surname) and surname."""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from checks.ages import age_on, school_year_start
+from checks.identity.cues import school_words
+from checks.identity.lexicon import FORENAME, SURNAME, word_roles
+from checks.identity.nicknames import UK, nicknames_of
+from checks.identity.text import fold_name, name_key
+from checks.identity.weights import LOCALITY_MIN_MEMBERS, LOCALITY_SHARE
+from checks.registers.values import YEAR_GROUP_INDEX
+
+# When one handle is declared for several people, the most serious reading wins (a staff member who is also a
+# parent is still using a personal account, docs/identity.md).
+KIND_PRECEDENCE = {"pupil": 0, "former_pupil": 1, "staff_personal": 2, "staff_official": 3, "parent": 4}
+# Short words inside surnames that are not a surname on their own ("ap Rhys", "Nic Aodha", "Ó Briain").
+_PARTICLES = frozenset(
+    {
+        "ap",
+        "ab",
+        "o",
+        "mac",
+        "mc",
+        "nic",
+        "ni",
+        "de",
+        "da",
+        "di",
+        "van",
+        "von",
+        "le",
+        "la",
+        "el",
+        "al",
+        "bin",
+        "bint",
+        "ben",
+    }
+)
+SURNAME_DELETE_MIN = 5
+# Entries kept per kind of remembered thing (RegisterIndex.remember): enough for a school's audience whole, and
+# for a trust's, a few megabytes at most.
+MEMORY_PER_KIND = 10_000
+# Words of a location that place nobody near or far from a school ("UK", "North West England", "she/her").
+GENERIC_PLACES = frozenset(
+    {
+        "uk",
+        "gb",
+        "england",
+        "scotland",
+        "wales",
+        "northern",
+        "ireland",
+        "united",
+        "kingdom",
+        "great",
+        "britain",
+        "north",
+        "south",
+        "east",
+        "west",
+        "midlands",
+        "the",
+        "of",
+        "and",
+        "in",
+        "near",
+        "around",
+        "world",
+        "earth",
+        "everywhere",
+        "somewhere",
+        "here",
+        "there",
+        "home",
+        "she",
+        "her",
+        "he",
+        "him",
+        "they",
+        "them",
+        "greater",
+    }
+)
+
+
+def normalise_handle(platform: str, handle: str) -> str:
+    if platform == "youtube" and handle.startswith("UC"):
+        return handle
+    return handle.strip().lstrip("@").lower()
+
+
+def declared_key(platform: str, handle: str | None, subject_id: str) -> tuple[str, str]:
+    """The key a register declares an account under: the handle on X, the channel id on YouTube."""
+    if platform == "x":
+        return (platform, normalise_handle(platform, handle or ""))
+    return (platform, subject_id)
+
+
+def shown_account(platform: str, handle: str | None, subject_id: str) -> str:
+    """An account as the evidence names it: @handle on X, the channel id on YouTube."""
+    return f"@{handle}" if platform == "x" else subject_id
+
+
+@dataclass(frozen=True)
+class Person:
+    kind: str  # pupil | former_pupil | staff | parent
+    person_id: str
+    forename: str
+    surname: str
+    preferred: str | None
+    describe: str
+    date_of_birth: date | None = None
+    year_group: str | None = None
+    class_of: int | None = None  # the summer the pupil leaves (or left) primary school
+    role: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.forename} {self.surname}"
+
+
+@dataclass(frozen=True)
+class Form:
+    """One way a person's forename may be written, and why it counts."""
+
+    person: Person
+    key: str  # the comparable key (checks.identity.text.name_key)
+    how: str  # forename | preferred | nickname
+    shown: str  # the register's name this form stands for, e.g. "Jessica" for the nickname "jess"
+    source: str = ""  # for a nickname: which list says so
+
+
+@dataclass
+class Stats:
+    """Work done by the resolver, for the benchmark: lookups in the blocking tables and candidates scored."""
+
+    lookups: int = 0
+    candidates: int = 0
+    by_block: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def _handles(value: Any) -> list[tuple[str, str]]:
+    out = []
+    for entry in value or []:
+        platform, handle = entry["platform"], entry["handle"]
+        if platform in ("x", "youtube") and handle:
+            out.append((platform, normalise_handle(platform, handle)))
+    return out
+
+
+def _year_index(year_group: str | None) -> int | None:
+    """Years from Reception (nursery N1, N2 count as -2, -1); None for a year group the register lacks."""
+    if year_group in (None, ""):
+        return None
+    return YEAR_GROUP_INDEX.get(str(year_group))
+
+
+@functools.lru_cache(maxsize=100_000)
+def surname_keys(surname: str) -> list[tuple[str, str]]:
+    """The whole surname, and each part of a double-barrelled or several-word surname ("Hamilton-Price")."""
+    keys = [(name_key(surname), "surname exact")]
+    parts = fold_name(surname).split()
+    if len(parts) > 1:
+        keys += [(name_key(p), "part of the surname") for p in parts if len(p) >= 3 and p not in _PARTICLES]
+    return list(dict.fromkeys(keys))
+
+
+def deletes(key: str) -> set[str]:
+    """The key with one letter removed, every way: two keys one edit apart share one of these (SymSpell)."""
+    return {key[:i] + key[i + 1 :] for i in range(len(key))} | {key}
+
+
+@functools.lru_cache(maxsize=100_000)
+def form_specs(forename: str, preferred: str | None) -> tuple[tuple[str, str, str, str], ...]:
+    """(key, how, shown, source) for each way a forename and preferred name may be written: the names
+    themselves, the first word of a two-word name, and their nicknames (the UK list preferred as source)."""
+    forms: dict[str, tuple[str, str, str, str]] = {}
+    firsts = [(forename, "forename")]
+    if preferred:
+        firsts.insert(0, (preferred, "preferred"))
+    for name, how in firsts:
+        key = name_key(name)
+        if key:
+            forms.setdefault(key, (key, how, name, ""))
+        words = fold_name(name).split()
+        if len(words) > 1:  # "Mary Jane" also goes by "Mary"
+            forms.setdefault(name_key(words[0]), (name_key(words[0]), how, name, ""))
+    for name, _ in firsts:
+        for nick, source in nicknames_of(name).items():
+            current = forms.get(nick)
+            if current is None or (current[1] == "nickname" and source == UK and current[3] != UK):
+                forms[nick] = (nick, "nickname", name, source)
+    return tuple(forms.values())
+
+
+@dataclass(frozen=True, eq=False)
+class IndexRecipe:
+    """What a RegisterIndex is built from: enough for another process to build the same index."""
+
+    pupils: pl.DataFrame
+    staff: pl.DataFrame
+    parents: pl.DataFrame
+    as_of: date
+    school_name: str
+    official_handles: tuple[str, ...]
+
+    def build(self) -> RegisterIndex:
+        return RegisterIndex(
+            self.pupils,
+            self.staff,
+            self.parents,
+            self.as_of,
+            school_name=self.school_name,
+            official_handles=self.official_handles,
+        )
+
+
+class RegisterIndex:
+    """Everyone in the registers, blocked for lookups: declared handles, (forename form, surname) pairs,
+    surnames (for initial + surname), forenames of pupils (for forename + year-group cues)."""
+
+    def __init__(
+        self,
+        pupils: pl.DataFrame,
+        staff: pl.DataFrame,
+        parents: pl.DataFrame,
+        as_of: date,
+        school_name: str = "",
+        official_handles: tuple[str, ...] = (),
+    ) -> None:
+        self.as_of = as_of
+        self.recipe = IndexRecipe(pupils, staff, parents, as_of, school_name, tuple(official_handles))
+        self.stats = Stats()
+        self.school_phrases, self.school_initials = (
+            school_words(school_name) if school_name else (set(), set())
+        )
+        self.official_handles = {normalise_handle("x", h) for h in official_handles}
+        # Place words common among the audience's locations: the school's area (set by `learn_locality`).
+        self.locality: set[str] = set()
+        # (platform, staff id) -> a declared personal account of theirs the audience holds, as shown (set by
+        # `learn_staff_accounts_present`).
+        self.staff_accounts_present: dict[tuple[str, str], str] = {}
+        self.by_handle: dict[tuple[str, str], tuple[Person, str, str]] = {}
+        self.full: dict[tuple[str, str], list[tuple[Form, str]]] = defaultdict(list)
+        self.by_surname: dict[str, list[Person]] = defaultdict(list)
+        self.pupils_by_forename: dict[str, list[Form]] = defaultdict(list)
+        self.staff_by_forename: dict[str, list[Form]] = defaultdict(list)
+        # (surname key, initial of the forename or preferred name) -> pupils and staff, for "jsmith", "TCoxY3",
+        # "smith_j"
+        self.by_surname_initial: dict[tuple[str, str], list[Person]] = defaultdict(list)
+        # (forename-form key, surname initial) -> pupils and staff, for "Jess S", "jessS2016", "harry_robin_y4"
+        self.by_forename_initial: dict[tuple[str, str], list[Person]] = defaultdict(list)
+        # Forename keys of pupils and staff by every beginning of two letters or more: "ayo" -> {"ayomide", ...}
+        self.forenames_by_start: dict[str, set[str]] = defaultdict(set)
+        self.surname_deletes: dict[str, set[str]] = defaultdict(set)
+        self.staff_by_name: dict[tuple[str, str], Person] = {}
+        self.forename_keys: set[str] = set()
+        ay = school_year_start(as_of)
+        for row in pupils.iter_rows(named=True):
+            kind = "pupil" if row["status"] == "current" else "former_pupil"
+            year, dob = row["year_group"], row["date_of_birth"]
+            index = _year_index(year)
+            left = row["leaving_date"]
+            if kind == "pupil":
+                class_of = ay + 1 + (6 - index) if index is not None else None
+                age = f", aged {age_on(dob, as_of)}" if dob else ""
+                describe = f"pupil {row['pupil_id']}, Year {year}{age}"
+            else:
+                class_of = school_year_start(left) + 1 if left and index == 6 else None
+                age = f", now {age_on(dob, as_of)}" if dob else ""
+                describe = f"former pupil {row['pupil_id']}, left {left} from Year {year}{age}"
+            person = Person(
+                kind,
+                row["pupil_id"],
+                row["forename"] or "",
+                row["surname"] or "",
+                row["preferred_name"],
+                describe,
+                dob,
+                year,
+                class_of,
+            )
+            for key in _handles(row["known_handles"]):
+                self._declare(key, person, kind, "pupils.csv known_handles")
+            self._add_names(person, pupil=True)
+        for row in staff.iter_rows(named=True):
+            role = f", {row['role']}" if row.get("role") else ""
+            person = Person(
+                "staff",
+                row["staff_id"],
+                row["forename"] or "",
+                row["surname"] or "",
+                row["preferred_name"],
+                f"staff {row['staff_id']}{role}",
+                role=row.get("role"),
+            )
+            for key in _handles(row["official_handles"]):
+                self._declare(key, person, "staff_official", "staff.csv official_handles")
+            for key in _handles(row["personal_handles"]):
+                self._declare(key, person, "staff_personal", "staff.csv personal_handles")
+            self._add_names(person)
+            self.staff_by_name.setdefault((name_key(person.forename), name_key(person.surname)), person)
+        for row in parents.iter_rows(named=True):
+            pupils_of = ", ".join(row["pupil_ids"] or [])
+            person = Person(
+                "parent",
+                row["parent_id"],
+                row["forename"] or "",
+                row["surname"] or "",
+                None,
+                f"parent {row['parent_id']} of {pupils_of}" if pupils_of else f"parent {row['parent_id']}",
+            )
+            for key in _handles(row["known_handles"]):
+                self._declare(key, person, "parent", "parents.csv known_handles")
+            self._add_names(person)
+        # What each word a profile may hold could be (names of the registers, given names, decoration...), and
+        # every beginning of those words, so a run-together username is read in one pass (profile.py).
+        self.roles: dict[str, int] = dict(word_roles())
+        for word in self.forename_keys:
+            self.roles[word] = self.roles.get(word, 0) | FORENAME
+        for word in self.by_surname:
+            if word:
+                self.roles[word] = self.roles.get(word, 0) | SURNAME
+        self.beginnings: frozenset[str] = frozenset(
+            key[:end] for key in self.roles for end in range(1, len(key) + 1)
+        )
+        self.longest_word = max((len(key) for key in self.roles), default=0)
+        self._memo: dict[Any, dict[Any, Any]] = {}
+        # Words repeat across an audience (names from one community, "its", "official"): each is read once.
+        self.scan = functools.lru_cache(maxsize=MEMORY_PER_KIND)(self._scan)
+
+    def _declare(self, key: tuple[str, str], person: Person, kind: str, source: str) -> None:
+        held = self.by_handle.get(key)
+        if held is None or KIND_PRECEDENCE[kind] < KIND_PRECEDENCE[held[1]]:
+            self.by_handle[key] = (person, kind, source)
+
+    def forms_of(self, person: Person) -> list[Form]:
+        return [Form(person, *spec) for spec in form_specs(person.forename, person.preferred)]
+
+    def _add_names(self, person: Person, pupil: bool = False) -> None:
+        if not person.surname:
+            return
+        forms = self.forms_of(person)
+        for skey, s_how in surname_keys(person.surname):
+            if not skey:
+                continue
+            if skey not in self.by_surname and len(skey) >= SURNAME_DELETE_MIN:
+                for variant in deletes(skey):
+                    self.surname_deletes[variant].add(skey)
+            self.by_surname[skey].append(person)
+            for form in forms:
+                self.full[(form.key, skey)].append((form, s_how))
+                self.forename_keys.add(form.key)
+        if pupil:
+            for form in forms:
+                self.pupils_by_forename[form.key].append(form)
+        elif person.kind == "staff":
+            for form in forms:
+                self.staff_by_forename[form.key].append(form)
+        if pupil or person.kind == "staff":
+            surname_initial = fold_name(person.surname)[:1]
+            for form in forms:
+                self.by_forename_initial[(form.key, surname_initial)].append(person)
+            initials = {fold_name(n)[:1] for n in (person.forename, person.preferred) if n}
+            for skey, _ in surname_keys(person.surname):
+                for initial in initials:
+                    self.by_surname_initial[(skey, initial)].append(person)
+            for form in forms:
+                if form.how != "nickname" and len(form.key) >= 3:
+                    for end in range(2, len(form.key)):
+                        self.forenames_by_start[form.key[:end]].add(form.key)
+
+    def remember(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """What `make` gives for `key` (its first item says what kind of thing it is), made once: a name's
+        parts, a word's cut, a field held against a name recur across an audience. Each kind keeps at most
+        MEMORY_PER_KIND entries, emptied when full (memory stays bounded, whatever the audience)."""
+        memo = self._memo.setdefault(key[0], {})
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= MEMORY_PER_KIND:
+                memo.clear()
+            found = memo[key] = make()
+        return found
+
+    def _scan(self, word: str) -> tuple[tuple[int, int, str, int], ...]:
+        """Every stretch of `word` (plain lower-case letters) that is a word the index knows, as (start, end,
+        key, roles); letters stretched for effect ("jessss") stay one key. A stretch is followed only while it
+        is the beginning of some known word, so most positions stop after a letter or two."""
+        spans = []
+        roles, beginnings = self.roles, self.beginnings
+        length = len(word)
+        for start in range(length):
+            key = ""
+            for end in range(start, length):
+                letter = word[end]
+                if not key or key[-1] != letter:
+                    key += letter
+                    if key not in beginnings:
+                        break
+                found = roles.get(key)
+                if found:
+                    spans.append((start, end + 1, key, found))
+        return tuple(spans)
+
+    def staff_with_surname(self, key: str) -> list[Person]:
+        self.stats.lookups += 1
+        return list({p.person_id: p for p in self.by_surname.get(key, ()) if p.kind == "staff"}.values())
+
+    def parents_with_surname(self, key: str) -> list[Person]:
+        return [p for p in self.by_surname.get(key, ()) if p.kind == "parent"]
+
+    def learn_locality(self, locations: list[str], words_of: Callable[[str], set[str]]) -> None:
+        """The school's area as its audience gives it: place words in at least LOCALITY_SHARE of the located
+        members' locations. Too few located members and no area is known (no location then counts against)."""
+        located = [words_of(loc) - GENERIC_PLACES for loc in locations if loc]
+        located = [words for words in located if words]
+        if len(located) < LOCALITY_MIN_MEMBERS:
+            self.locality = set()
+            return
+        counts: Counter[str] = Counter(word for words in located for word in words)
+        floor = max(2, LOCALITY_SHARE * len(located))
+        self.locality = {word for word, n in counts.items() if n >= floor}
+
+    def learn_staff_accounts_present(self, members: Iterable[tuple[str, str | None, str]]) -> None:
+        """Which members of staff have a declared personal account among the audience's (platform, handle,
+        subject id), per platform: another account there with only their name is then less likely theirs. A
+        handle declared on the parents' register counts for the member of staff of that name, as it reads."""
+        present: dict[tuple[str, str], str] = {}
+        for platform, handle, subject_id in members:
+            held = self.by_handle.get(declared_key(platform, handle, subject_id))
+            if held is None:
+                continue
+            person, kind, _ = held
+            if kind == "parent":
+                also_staff = self.staff_of_the_same_name(person)
+                person, kind = (also_staff, "staff_personal") if also_staff else (person, kind)
+            if kind == "staff_personal":
+                present.setdefault((platform, person.person_id), shown_account(platform, handle, subject_id))
+        self.staff_accounts_present = present
+
+    def staff_of_the_same_name(self, parent: Person) -> Person | None:
+        """The member of staff a parent is when both registers give the same name: one person (docs/identity.md)."""
+        return self.staff_by_name.get((name_key(parent.forename), name_key(parent.surname)))
+
+    def near_surnames(self, key: str) -> set[str]:
+        """Register surname keys one edit from `key` (not `key` itself), through the deletion table."""
+        if len(key) < SURNAME_DELETE_MIN:
+            return set()
+        found: set[str] = set()
+        for variant in deletes(key):
+            found |= self.surname_deletes.get(variant, set())
+        found.discard(key)
+        return found

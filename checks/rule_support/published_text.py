@@ -1,0 +1,143 @@
+"""What the content rules read: every text the school published, split into words they can match and quote."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from checks.rule_support.posts import short_label
+
+# The `field` values of marts.fct_published_text, in reading order: X posts, then YouTube videos.
+PUBLISHED_TEXT_FIELDS = ("text", "hashtag", "alt_text", "title", "description", "tag")
+PUBLISHED_TEXT_SQL = """
+SELECT platform, account_id, subject_kind, subject_id, subject_url, label_text, carries_media, field, value
+FROM marts.fct_published_text ORDER BY platform, account_id, subject_id, field_order, value_position
+"""
+
+# A word: letters and digits, with inner apostrophes (O'Brien, Nia's); hyphens and other marks separate words.
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Word:
+    folded: str  # accents, case and apostrophes folded away: "O'Brien's" -> "obrien"
+    start: int
+    end: int
+    capitalised: bool
+
+
+@dataclass
+class Published:
+    """One post or video and every text field it carries."""
+
+    platform: str
+    account_id: str
+    subject_kind: str  # post | video
+    subject_id: str
+    subject_url: str | None
+    label_text: str | None
+    carries_media: bool
+    fields: list[tuple[str, str]]  # (field, value): text | hashtag | alt_text | title | description | tag
+
+    @property
+    def label(self) -> str:
+        """The post's first words or the video's title (docs/contracts/outputs.md), on one line and short."""
+        return short_label(self.label_text, f"{self.subject_kind} {self.subject_id}")
+
+
+def published_items(
+    con: duckdb.DuckDBPyConnection, reads: Collection[str], *, read_once: dict[str, Any] | None = None
+) -> list[Published]:
+    """Every X post ever fetched and every video of the channel's latest fetch, with those of its text fields that
+    are in `reads` (a rule's `Rule.reads_text`), in order. `read_once` (a checks pass's `RuleContext.read_once`)
+    keeps the rows for the next rule of the same pass."""
+    unknown = set(reads) - set(PUBLISHED_TEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"no published text field {', '.join(sorted(unknown))}")
+    memo = read_once if read_once is not None else {}
+    if "published_text" not in memo:
+        memo["published_text"] = con.execute(PUBLISHED_TEXT_SQL).fetchall()
+    items: dict[tuple[str, str, str], Published] = {}
+    for row in memo["published_text"]:
+        platform, account_id, kind, subject_id, url, label, media, field, value = row
+        key = (platform, account_id, subject_id)
+        if key not in items:
+            items[key] = Published(platform, account_id, kind, subject_id, url, label, bool(media), [])
+        if value and field in reads:
+            items[key].fields.append((field, value))
+    return list(items.values())
+
+
+def fold(text: str) -> str:
+    """Accents, case, apostrophes and decorative Unicode folded away, keeping only letters and digits."""
+    compatible = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+    return "".join(c for c in compatible.casefold() if c.isalnum() and not unicodedata.combining(c))
+
+
+def words(text: str) -> list[Word]:
+    out = []
+    for match in _WORD.finditer(text):
+        raw = _POSSESSIVE.sub("", match.group())
+        folded = fold(raw)
+        if folded:
+            out.append(Word(folded, match.start(), match.start() + len(raw), raw[:1].isupper()))
+    return out
+
+
+def name_words(name: str | None) -> tuple[str, ...]:
+    """A register name as folded words: "Smith-Jones" -> ("smith", "jones"), "O'Brien" -> ("obrien",)."""
+    return tuple(w.folded for w in words(name or ""))
+
+
+def hashtag_parts(tag: str) -> tuple[str, set[int]]:
+    """A hashtag folded to one string, and the offsets where its camel-case words start and end.
+
+    `WellDoneAmeliaKhan` -> ("welldoneameliakhan", {0, 4, 8, 14, 18}). A tag written all in one case carries
+    no word boundaries, so every offset counts as one."""
+    folded_chars: list[str] = []
+    boundaries: set[int] = {0}
+    previous = ""
+    cased = any(c.isupper() for c in tag) and any(c.islower() for c in tag)
+    for i, char in enumerate(tag):
+        piece = fold(char)
+        if not piece:
+            boundaries.add(len("".join(folded_chars)))
+            previous = ""
+            continue
+        position = len("".join(folded_chars))
+        following = tag[i + 1] if i + 1 < len(tag) else ""
+        if (
+            not cased
+            or (char.isupper() and previous.islower())
+            or (char.isupper() and previous.isupper() and following.islower())
+            or (char.isdigit() != previous.isdigit() and previous != "")
+        ):
+            boundaries.add(position)
+        folded_chars.append(piece)
+        previous = char
+    folded = "".join(folded_chars)
+    boundaries.add(len(folded))
+    return folded, boundaries
+
+
+HASHTAG = re.compile(r"#([^\W_][\w’']*)")
+
+
+def mask_phone(digits: str) -> str:
+    """Enough of a number to find it in the post, not enough to ring it: 07700 9****23."""
+    if len(digits) < 7:
+        return "*" * len(digits)
+    shown = f"{digits[:6]}{'*' * (len(digits) - 8)}{digits[-2:]}"
+    return f"{shown[:5]} {shown[5:]}"
+
+
+def mask_email(address: str) -> str:
+    """The first letter of the mailbox and the domain: j***@gmail.com."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}"

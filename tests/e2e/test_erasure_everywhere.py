@@ -1,0 +1,119 @@
+"""Erasure that erases: after `socialaudit erase`, no byte the product wrote holds the person's handle, platform id
+or name: the warehouse file and its WAL, the read-only copy, the published outputs, Prefect's database, run logs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.builders.audits import Audit
+from tests.builders.person_stores import (
+    NAMED_POST_ID,
+    files_under,
+    hits,
+    name_two_pupils_in_a_post,
+    prefect_database_files,
+)
+from tests.builders.tiny_dataset import build_tiny_dataset
+from warehouse.db import connect
+from warehouse.erasure_journal import journal_path
+
+AS_OF = "2026-11-16"
+HANDLE, ACCOUNT_ID, NAME = "alfie_p_y6", "1600000000000000002", "Alfie Price"
+PERSON = (HANDLE, ACCOUNT_ID, NAME, "AlfiePrice")
+
+
+@pytest.fixture(scope="module")
+def erased(tmp_path_factory: pytest.TempPathFactory, audit, socialaudit) -> dict[str, object]:
+    root = tmp_path_factory.mktemp("erasure")
+    dataset = build_tiny_dataset(root / "school")
+    name_two_pupils_in_a_post(dataset)
+    run: Audit = audit(dataset, as_of=AS_OF, root=root)
+    assert run.result.returncode == 0, run.result.stderr[-2000:]
+    stores = [run.db.parent, *prefect_database_files()]
+    before = hits(files_under(*stores, skip=[dataset]), PERSON)
+    backup = tmp_path_factory.mktemp("backup") / "w.duckdb"  # as a backup taken before the erasure holds it
+    shutil.copy(run.db, backup)
+    taken_at = datetime.now(UTC).replace(tzinfo=None)
+    result = socialaudit(
+        "erase", "--handle", "@Alfie_P_Y6", "--db", str(run.db), "--by", "A. Dpo", "--reason", "ERASE-2026-3"
+    )
+    return {
+        "run": run,
+        "result": result,
+        "stores": stores,
+        "before": before,
+        "dataset": dataset,
+        "backup": backup,
+        "taken_at": taken_at,
+    }
+
+
+def test_the_person_was_in_the_stores_before(erased) -> None:
+    run: Audit = erased["run"]  # type: ignore[assignment]
+    before: dict[str, list[str]] = erased["before"]  # type: ignore[assignment]
+    assert set(before.get(str(run.db), [])) >= {HANDLE, ACCOUNT_ID}, before
+    assert any(str(run.out) in path for path in before), before
+
+
+def test_no_byte_store_holds_the_erased_person(erased) -> None:
+    result = erased["result"]
+    assert result.returncode == 0, result.stderr[-3000:]  # type: ignore[attr-defined]
+    found = hits(files_under(*erased["stores"], skip=[erased["dataset"]]), PERSON)  # type: ignore[arg-type]
+    assert found == {}
+
+
+def test_the_record_names_every_place_and_the_copies_out_of_reach(erased) -> None:
+    run: Audit = erased["run"]  # type: ignore[assignment]
+    con = connect(run.db, read_only=True)
+    try:
+        ((selector_hash, counts),) = con.execute(
+            "SELECT selector_sha256, counts FROM dpo.erasure_log"
+        ).fetchall()
+        left = con.execute(
+            "SELECT count(*) FROM raw.api_pages WHERE contains(payload::VARCHAR, ?)", [NAMED_POST_ID]
+        ).fetchone()
+        parents = con.execute("SELECT pupil_ids FROM ref.parents").fetchall()
+        other = con.execute("SELECT count(*) FROM ref.pupils WHERE pupil_id = 'P0002'").fetchone()
+    finally:
+        con.close()
+    places = json.loads(counts)
+    assert places["ref.pupils"] == 1 and places["audit.identities"] >= 1
+    assert (
+        places["raw.api_pages.payload (mentions redacted)"] >= 1
+    )  # the post naming him, kept, his name gone
+    assert places["ref.parents.pupil_ids (mentions redacted)"] == 1  # the parent's link to the child
+    assert any(place.startswith("outputs published again: ") for place in places)
+    assert "warehouse storage rewritten" in places and places["read-only copy published again"] == 1
+    assert any("e-mails already sent" in copy for copy in places["not reachable"])
+    assert left == (1,) and parents == [([],)] and other == (1,)  # the post and the other pupil stay
+    import hashlib
+
+    assert selector_hash != hashlib.sha256(f"handle:{HANDLE}".encode()).hexdigest()
+
+
+def test_the_journal_beside_the_warehouse_keeps_only_keyed_hashes(erased) -> None:
+    run: Audit = erased["run"]  # type: ignore[assignment]
+    journal = journal_path(run.db)
+    assert journal.stat().st_mode & 0o777 == 0o600
+    (entry,) = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    assert entry["hashes"]["platform-id"] and entry["hashes"]["handle"] and entry["hashes"]["name"]
+    assert hits([journal], PERSON) == {}
+
+
+def test_a_restored_backup_is_erased_again_from_the_journal(erased, tmp_path) -> None:
+    """What issue 25's restore calls: the journal beside the warehouse, entries newer than the backup."""
+    from flows.erasure import reapply_erasures
+
+    run: Audit = erased["run"]  # type: ignore[assignment]
+    restored = tmp_path / run.db.name
+    shutil.copy(erased["backup"], restored)  # type: ignore[arg-type]
+    shutil.copy(journal_path(run.db), journal_path(restored))
+    assert hits([restored], PERSON)
+    done = reapply_erasures(restored, since=erased["taken_at"])  # type: ignore[arg-type]
+    assert [d["erasure_id"] for d in done] and done[0]["counts"]["ref.pupils"] == 1
+    assert hits(files_under(tmp_path), PERSON) == {}
+    assert reapply_erasures(restored, since=datetime.now(UTC).replace(tzinfo=None)) == []

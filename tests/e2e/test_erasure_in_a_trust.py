@@ -1,0 +1,86 @@
+"""Erasure in a trust, under each controller setting: after `socialaudit erase --db lake/<school>.ducklake`, no byte
+of the school's lake (Parquet files and catalog: a SQLite file, or the school's tables in a real PostgreSQL
+cluster), its outputs and run log, the trust's own outputs or Prefect's database holds the person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.builders.person_stores import files_under, hits, name_two_pupils_in_a_post, prefect_database_files
+from tests.builders.postgres import postgres_bin, relation_files, throwaway_cluster
+from tests.builders.tiny_dataset import build_tiny_dataset
+from warehouse import lake
+
+AS_OF = "2026-11-16"
+PERSON = ("alfie_p_y6", "1600000000000000002", "Alfie Price", "AlfiePrice")
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[str]:
+    if postgres_bin() is None:
+        pytest.skip("PostgreSQL is not installed: `make postgres` installs Debian's postgresql")
+    with throwaway_cluster() as conninfo:
+        yield conninfo
+
+
+@pytest.fixture(
+    scope="module", params=[("trust", "postgres"), ("schools", "sqlite")], ids=lambda p: "-".join(p)
+)
+def trust(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, socialaudit: Any
+) -> dict[str, Any]:
+    controller, catalog = request.param
+    root = tmp_path_factory.mktemp(f"trust-{controller}")
+    dataset = build_tiny_dataset(root / "schools" / "tiny-lane")
+    name_two_pupils_in_a_post(dataset)
+    conninfo = request.getfixturevalue("postgres") if catalog == "postgres" else None
+    warehouse = f'\n[warehouse]\ncatalog = "postgres:{conninfo}"\n' if conninfo else ""
+    (root / "trust.toml").write_text(
+        f'[trust]\nname = "Tiny Trust"\ncontroller = "{controller}"\nparallel = 1\n{warehouse}\n'
+        '[[schools]]\nsandbox = "schools/tiny-lane"\n',
+        encoding="utf-8",
+    )
+    run = socialaudit(
+        "trust",
+        "run",
+        "--trust",
+        str(root / "trust.toml"),
+        "--out",
+        str(root / "out"),
+        "--as-of",
+        AS_OF,
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    locator = root / "lake" / "tiny-lane.ducklake"
+    location = lake.read_locator(locator)
+    assert location is not None
+
+    def stores() -> list[Path]:
+        found = [*files_under(root / "lake", root / "out"), *prefect_database_files()]
+        if conninfo and location.metadata_schema:
+            found += relation_files(conninfo, location.metadata_schema)
+        return found
+
+    before = hits(stores(), PERSON)
+    erased = socialaudit(
+        "erase", "--handle", "alfie_p_y6", "--db", str(locator), "--by", "A. Dpo", "--reason", "E-1"
+    )
+    return {"root": root, "before": before, "erased": erased, "stores": stores, "controller": controller}
+
+
+def test_the_person_was_in_the_schools_stores_before(trust: dict[str, Any]) -> None:
+    assert any("/out/tiny-lane/" in path for path in trust["before"]), trust["before"]
+    catalogs = [p for p in trust["before"] if p.endswith(".sqlite") or "/base/" in p]
+    assert catalogs, trust["before"]  # the catalog's statistics held him: what the erasure must rewrite
+
+
+def test_no_byte_of_the_lake_outputs_or_prefect_holds_the_erased_person(trust: dict[str, Any]) -> None:
+    erased = trust["erased"]
+    assert erased.returncode == 0, erased.stderr[-3000:]
+    assert "lake catalog: " in erased.stdout
+    assert hits(trust["stores"](), PERSON) == {}

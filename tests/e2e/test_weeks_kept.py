@@ -1,0 +1,64 @@
+"""Weeks kept (issue 25, item 4): three weekly runs keep each week's set in --out/weeks/<as_of>/ beside the latest set,
+published in the same step, the oldest removed by [retention] output_weeks; `publish` files a week again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from dashboards.manifest import SCHOOL_OUTPUTS
+from warehouse.db import SPILL_FOLDER
+
+WEEKS = ("2026-11-02", "2026-11-09", "2026-11-16")
+SET = sorted([*SCHOOL_OUTPUTS, "manifest.json"])
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
+
+
+def test_three_mondays_keep_two_weeks_beside_the_latest_set(tmp_path: Path, audit, socialaudit) -> None:
+    seen: dict[str, dict[str, bytes]] = {}
+    for as_of in WEEKS:
+        done = audit(toml="[retention]\noutput_weeks = 2\n", as_of=as_of, root=tmp_path)
+        assert done.result.returncode == 0, done.result.stderr[-2000:]
+        seen[as_of] = files_of(done.out)
+        assert sorted(seen[as_of]) == SET
+        assert json.loads(seen[as_of]["manifest.json"])["as_of"] == as_of
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == [*SET, "weeks"]
+    assert files_of(out) == seen[WEEKS[-1]]  # the top level is the latest set, exactly
+    # output_weeks = 2: the week two weeks before the last was removed when the last was published.
+    assert sorted(p.name for p in (out / "weeks").iterdir()) == list(WEEKS[1:])
+    for as_of in WEEKS[1:]:
+        assert files_of(out / "weeks" / as_of) == seen[as_of]
+
+    # Publishing an earlier week again (no --config: nothing pruned) refiles that week and makes it the latest.
+    again = socialaudit("publish", "--db", str(tmp_path / "w.duckdb"), "--out", str(out), "--as-of", WEEKS[1])
+    assert again.returncode == 0, again.stderr
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["as_of"] == WEEKS[1]
+    assert sorted(p.name for p in (out / "weeks").iterdir()) == list(WEEKS[1:])
+    assert files_of(out / "weeks" / WEEKS[1]) == files_of(out)
+    # No half-published set left aside (the warehouse's own spill folder is not an output).
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".") and p.name != SPILL_FOLDER] == []
+
+
+def test_an_erasure_removes_the_kept_weeks_that_name_the_person(tmp_path: Path, audit, socialaudit) -> None:
+    handle, account_id = "alfie_p_y6", "1600000000000000002"  # a pupil of the tiny school who follows it
+    for as_of in WEEKS[:2]:
+        done = audit(as_of=as_of, root=tmp_path)
+        assert done.result.returncode == 0, done.result.stderr[-2000:]
+    out = tmp_path / "out"
+    assert sorted(p.name for p in (out / "weeks").iterdir()) == list(WEEKS[:2])
+    assert account_id in (out / "weeks" / WEEKS[0] / "exceptions.json").read_text(encoding="utf-8")
+
+    erased = socialaudit(
+        "erase", "--handle", handle, "--db", str(tmp_path / "w.duckdb"), "--by", "dpo", "--reason", "E-1"
+    )
+    assert erased.returncode == 0, erased.stderr
+    assert f"kept weeks removed: {out.absolute()}" in erased.stdout
+    # The earlier week named them and is gone; the latest is published again, at the top and in its folder.
+    assert sorted(p.name for p in (out / "weeks").iterdir()) == [WEEKS[1]]
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert written and not [p for p in written if account_id.encode() in p.read_bytes()]
+    assert not [p for p in written if handle.encode() in p.read_bytes().lower()]

@@ -1,0 +1,88 @@
+"""`make test`'s scheduler (tests/xdist_scheduling.py): whole modules, shared weeks on one worker, audits first."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
+
+import pytest
+
+from tests.xdist_scheduling import SHARED_WEEKS, ModulesAndSharedWeeksAuditsFirst
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_WEEK_FIXTURES = set(SHARED_WEEKS.values())
+
+
+def fixtures_requested(path: Path) -> set[str]:
+    """Every argument name of every function in a module: the fixtures its tests and fixtures ask for."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef):
+            names |= {a.arg for a in node.args.args + node.args.kwonlyargs}
+    return names
+
+
+def test_every_module_reading_a_shared_week_is_scheduled_with_it() -> None:
+    readers = {
+        path.relative_to(REPO).as_posix(): fixtures_requested(path) & SHARED_WEEK_FIXTURES
+        for path in sorted((REPO / "tests").rglob("test_*.py"))
+    }
+    readers = {module: weeks for module, weeks in readers.items() if weeks}
+    # One week per module: a module reading two would tie two units together.
+    assert readers == {module: {week} for module, week in SHARED_WEEKS.items()}
+
+
+class Worker:
+    """Stands in for xdist's WorkerController: records the test indices it is sent."""
+
+    def __init__(self, name: str) -> None:
+        self.gateway = SimpleNamespace(id=name)
+        self.shutting_down = False
+        self.sent: list[int] = []
+
+    def send_runtest_some(self, indices: list[int]) -> None:
+        self.sent += indices
+
+    def shutdown(self) -> None:
+        self.shutting_down = True
+
+
+def test_whole_audits_go_first_and_a_shared_week_is_one_unit() -> None:
+    collection = [
+        "tests/checks/test_a.py::test_one",
+        "tests/checks/test_a.py::test_two",
+        "tests/warehouse/test_b.py::test_one",
+        "tests/e2e/test_sample_school.py::test_one",
+        "tests/e2e/test_trust.py::test_one[x]",
+        "tests/e2e/test_partial_audits.py::test_one",
+        "tests/e2e/test_partial_audits.py::test_two",
+    ]
+    config = SimpleNamespace(
+        getvalue=lambda name: {"tx": ["2*popen"]}[name], option=SimpleNamespace(loadscopereorder=True)
+    )
+    scheduler = ModulesAndSharedWeeksAuditsFirst(cast(pytest.Config, config))
+    workers = [Worker("gw0"), Worker("gw1")]
+    for worker in workers:
+        scheduler.add_node(cast(Any, worker))
+        scheduler.add_node_collection(cast(Any, worker), collection)
+    scheduler.schedule()
+
+    handed = [[collection[i] for i in worker.sent] for worker in workers]
+    # Each worker's first unit is a whole-audit one; the sample school's week is one unit, on one worker.
+    assert {sent[0].split("::")[0] for sent in handed} <= {
+        "tests/e2e/test_sample_school.py",
+        "tests/e2e/test_partial_audits.py",
+        "tests/e2e/test_trust.py",
+    }
+    shared_week = {
+        n
+        for n in collection
+        if n.startswith(("tests/e2e/test_sample_school.py", "tests/e2e/test_partial_audits.py"))
+    }
+    assert [shared_week <= set(sent) for sent in handed].count(True) == 1
+    assert [bool(shared_week & set(sent)) for sent in handed].count(True) == 1
+    # A module is never split between the workers.
+    for module in ("tests/checks/test_a.py", "tests/e2e/test_trust.py"):
+        assert sum(any(n.startswith(module) for n in sent) for sent in handed) <= 1

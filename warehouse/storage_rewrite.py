@@ -1,0 +1,102 @@
+"""After an erasure: the storage rewritten so no freed byte keeps the person.
+
+A DELETE only marks space free. A DuckDB file keeps the deleted values in its freed blocks (and, until the next
+checkpoint, in its WAL); a DuckLake keeps them in the data files a delete only masks, in the column statistics of
+its catalog, in snapshots not yet expired, and a SQLite catalog in its free pages, a PostgreSQL one in dead tuples.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from warehouse import lake, portable
+from warehouse.db import ATTACHED_AS
+from warehouse.snapshot import copy_database
+
+
+def rewrite_storage(con: duckdb.DuckDBPyConnection, db_path: Path) -> dict[str, Any]:
+    """Rewrite what `con` (a writing connection the caller holds, nothing left uncommitted) stores.
+
+    A DuckDB file is copied into a fresh file (same encryption) that then replaces it: the caller must write
+    nothing more through `con` afterwards (it still holds the old, now unlinked, file until it closes). A lake's
+    affected data files are rewritten, old snapshots expired and their files removed; `vacuum_catalog` finishes
+    it once the caller has closed every connection to the lake."""
+    if portable.is_lake(con):
+        return _rewrite_lake(con)
+    return _rewrite_file(con, db_path)
+
+
+def _rewrite_file(con: duckdb.DuckDBPyConnection, db_path: Path) -> dict[str, Any]:
+    before = db_path.stat().st_size
+    con.execute("CHECKPOINT")  # the WAL merged and gone: nothing of the old file is left to replay
+    # The lock held through `con` keeps other writers out until the new file is in place; one that was waiting
+    # opens the path again and finds the new file.
+    copy_database(con, db_path, db_path)
+    wal = db_path.with_name(db_path.name + ".wal")
+    return {
+        "warehouse file rewritten (bytes before, after)": [before, db_path.stat().st_size],
+        "warehouse WAL left": wal.stat().st_size if wal.exists() else 0,
+    }
+
+
+def _rewrite_lake(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    catalog = "'" + ATTACHED_AS + "'"
+    files = f"SELECT sum(file_count) + sum(delete_file_count) FROM ducklake_table_info({catalog})"
+    files_before = _count(con, files)
+    con.execute(f"CALL ducklake_flush_inlined_data({catalog})")
+    # Every file with a deleted row is rewritten (DuckLake's default waits until 95% of a file is deleted), which
+    # also recomputes the statistics that held the deleted values as a minimum or a maximum.
+    con.execute(f"CALL ducklake_rewrite_data_files({catalog}, delete_threshold => 0)")
+    con.execute(f"CALL ducklake_expire_snapshots({catalog}, older_than => now())")
+    con.execute(f"CALL ducklake_cleanup_old_files({catalog}, cleanup_all => true)")
+    return {
+        "lake data and delete files (before, after)": [files_before, _count(con, files)],
+        "lake snapshots kept": _count(con, f"SELECT count(*) FROM ducklake_snapshots({catalog})"),
+    }
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def vacuum_catalog(location: lake.LakeLocation) -> str:
+    """The lake's catalog compacted, once no connection of this process has it open: SQLite's VACUUM rebuilds the
+    file (free pages gone); PostgreSQL's VACUUM FULL rewrites the schema's tables (dead tuples gone). Returns what
+    was done."""
+    kind, _, target = location.catalog.partition(":")
+    if kind == "sqlite":
+        # Python's own SQLite, on a file DuckDB no longer holds (two SQLite copies on one open file break locks).
+        connection = sqlite3.connect(target, isolation_level=None)
+        try:
+            connection.execute("VACUUM")
+        finally:
+            connection.close()
+        return f"SQLite catalog vacuumed ({Path(target).name})"
+    con = duckdb.connect(
+        ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
+    try:
+        lake.load_extensions(con, "postgres")
+        con.execute("ATTACH " + _literal(target) + " AS catalog_db (TYPE postgres)")
+        schema = location.metadata_schema or "public"
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM catalog_db.information_schema.tables WHERE table_schema = ?", [schema]
+            ).fetchall()
+        ]
+        for table in tables:
+            statement = f'VACUUM FULL "{schema}"."{table}"'
+            con.execute("CALL postgres_execute('catalog_db', ?, use_transaction => false)", [statement])
+    finally:
+        con.close()
+    return f"PostgreSQL catalog schema {schema}: {len(tables)} tables rewritten (VACUUM FULL)"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,198 @@
+"""Finding a person's names, handles and ids in text the product copied, and replacing them.
+
+One `Redaction` is a set of patterns and what each becomes: "[erased]" for an erasure, "another pupil" for the
+other people in a subject access export, "[removed by retention]" for pupils' names in old copies of posts. It
+works on plain strings and on JSON values (every string inside, keys left alone), and, over a warehouse, on every
+text, JSON and list column of every table (`sweep`), so a copy nobody remembered is not missed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+ERASED = "[erased]"
+# Identifier characters of platform ids (X ids are digits; YouTube channel ids letters, digits, - and _).
+_ID_EDGE = r"A-Za-z0-9_\-"
+
+
+def _name_parts(name: str) -> list[str]:
+    return [part for part in re.split(r"\s+", name.strip()) if part]
+
+
+@dataclass
+class Redaction:
+    """Patterns to find and their replacements; `needles` are plain lower-case strings that every match contains
+    (to select candidate rows in SQL before Python looks closely)."""
+
+    patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    needles: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.patterns)
+
+    def add_name(self, name: str, replacement: str = ERASED) -> None:
+        """A full name (two words or more) in either order, as words; glued together as in a hashtag or a
+        username (`#WellDoneAlfiePrice`); a single word is too common to redact everywhere and is skipped."""
+        parts = _name_parts(name)
+        if len(parts) < 2:
+            return
+        for order in (parts, [*parts[-1:], *parts[:-1]]):
+            words = r"[\s._-]+".join(re.escape(p) for p in order)
+            self.patterns.append((re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE), replacement))
+            glued = "".join(order)
+            self.patterns.append((re.compile(re.escape(glued), re.IGNORECASE), replacement))
+            self.needles.add(glued.casefold())
+        self.needles.update(p.casefold() for p in parts[-1:])
+
+    def add_handle(self, handle: str, replacement: str = ERASED) -> None:
+        handle = handle.strip().lstrip("@")
+        if len(handle) < 3:
+            return
+        self.patterns.append((re.compile(rf"(?<!\w)@?{re.escape(handle)}(?!\w)", re.IGNORECASE), replacement))
+        self.needles.add(handle.casefold())
+
+    def add_identifier(self, identifier: str, replacement: str = ERASED) -> None:
+        """A platform or register id, matched as a whole token."""
+        identifier = identifier.strip()
+        if len(identifier) < 3:
+            return
+        pattern = rf"(?<![{_ID_EDGE}]){re.escape(identifier)}(?![{_ID_EDGE}])"
+        self.patterns.append((re.compile(pattern), replacement))
+        self.needles.add(identifier.casefold())
+
+    def text(self, value: str) -> tuple[str, int]:
+        """`value` redacted, and how many replacements were made."""
+        total = 0
+        for pattern, replacement in self.patterns:
+            value, n = pattern.subn(replacement, value)
+            total += n
+        return value, total
+
+    def value(self, value: Any) -> tuple[Any, int]:
+        """Every string inside a JSON value redacted (a dict's keys are field names and stay)."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            total = 0
+            out = []
+            for item in value:
+                new, n = self.value(item)
+                out.append(new)
+                total += n
+            return out, total
+        if isinstance(value, dict):
+            total = 0
+            result = {}
+            for key, item in value.items():
+                result[key], n = self.value(item)
+                total += n
+            return result, total
+        return value, 0
+
+    def candidates_sql(self, expression: str) -> tuple[str, list[str]]:
+        """A SQL condition true for every value of `expression` that may hold a match (and a few that do not),
+        with its parameters: lower-cased text containing a needle, plain or as JSON escapes it."""
+        forms = sorted({form for n in self.needles for form in (n, json.dumps(n)[1:-1])})
+        condition = " OR ".join(f"contains(lower({expression}), ?)" for _ in forms)
+        return f"({condition or 'false'})", forms
+
+
+@dataclass(frozen=True)
+class Column:
+    table: str  # schema.table
+    name: str
+    kind: str  # text | json | list
+
+
+TEXT_TYPES = ("VARCHAR", "JSON")
+
+
+def text_columns(
+    con: duckdb.DuckDBPyConnection, schemas: Iterable[str], skip: Iterable[str] = ()
+) -> list[Column]:
+    """Every VARCHAR, JSON and VARCHAR[] column of the base tables in `schemas`, less the tables in `skip`."""
+    skipped = set(skip)
+    rows = con.execute(
+        "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns"
+        " WHERE table_catalog = current_database() AND table_schema IN (SELECT unnest(?))"
+        " AND (table_schema, table_name) IN (SELECT (table_schema, table_name) FROM information_schema.tables"
+        "      WHERE table_type = 'BASE TABLE' AND table_catalog = current_database())"
+        " ORDER BY table_schema, table_name, ordinal_position",
+        [list(schemas)],
+    ).fetchall()
+    columns = []
+    for schema, table, column, data_type in rows:
+        name = f"{schema}.{table}"
+        if name in skipped:
+            continue
+        kind = {"VARCHAR": "text", "JSON": "json", "VARCHAR[]": "list"}.get(str(data_type).upper())
+        if kind:
+            columns.append(Column(name, column, kind))
+    return columns
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def sweep(con: duckdb.DuckDBPyConnection, redaction: Redaction, columns: Iterable[Column]) -> dict[str, int]:
+    """Redact every matching value of `columns` in place (inside the caller's transaction); replacements made
+    per `table.column`. A list column loses the elements that are wholly an identifier matched."""
+    done: dict[str, int] = {}
+    if not redaction:
+        return done
+    for column in columns:
+        target = f"{column.table}.{column.name}"
+        quoted = _quoted(column.name)
+        as_text = f"{quoted}::VARCHAR"
+        condition, params = redaction.candidates_sql(as_text)
+        # A list is read as a list and compared as one; text and JSON as text.
+        selected = quoted if column.kind == "list" else as_text
+        values = [
+            r[0]
+            for r in con.execute(
+                f"SELECT DISTINCT {selected} FROM {column.table} WHERE {quoted} IS NOT NULL AND {condition}",
+                params,
+            ).fetchall()
+        ]
+        replaced = 0
+        for old in values:
+            new: Any
+            if column.kind == "json":
+                new_value, n = redaction.value(json.loads(old))
+                new = json.dumps(new_value)
+            elif column.kind == "list":
+                new, n = _list_without(list(old), redaction)
+            else:
+                new, n = redaction.text(old)
+            if n and new != old:
+                compared = quoted if column.kind == "list" else as_text
+                con.execute(
+                    f"UPDATE {column.table} SET {quoted} = ?::{_cast(column)} WHERE {compared} = ?",
+                    [new, old],
+                )
+                replaced += n
+        if replaced:
+            done[target] = replaced
+    return done
+
+
+def _cast(column: Column) -> str:
+    return {"text": "VARCHAR", "json": "JSON", "list": "VARCHAR[]"}[column.kind]
+
+
+def _list_without(elements: list[str], redaction: Redaction) -> tuple[list[str], int]:
+    """Elements that are wholly an identifier or handle matched are dropped; names inside the others redacted."""
+    kept, total = [], 0
+    for element in elements:
+        new, n = redaction.text(element)
+        total += n
+        if not (n and new.strip() == ERASED):
+            kept.append(new)
+    return kept, total
