@@ -18,7 +18,7 @@ from checks.ages import age_on
 from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME, TITLE
 from checks.identity.nicknames import DIMINUTIVE_ENDINGS
 from checks.identity.profile import DISPLAY, USERNAME, Field, Profile
-from checks.identity.register_index import Person, RegisterIndex
+from checks.identity.register_index import SURNAME_PARTICLES, Person, RegisterIndex
 from checks.identity.text import fold_name, squeeze
 
 # A stretch of a word that is a name, as an anchor: (field, word index, start, end, key).
@@ -87,14 +87,19 @@ def _edge_after(anchor: Anchor, pos: int) -> bool:
 
 
 def _title_before(b: Anchor) -> bool:
-    """A title right before the surname: the word before it ("Mrs Ward") or glued to it ("mrsward")."""
+    """A title right before the surname: the word before it ("Mrs Ward", past the particles of a surname of
+    several words: "Mrs ap Rhys", "Ms Nic Aodha") or glued to it ("mrsward")."""
     field, i, start = b[0], b[1], b[2]
     if start > 0:
         return any(e == start and r & TITLE for _, e, _, r in field.spans[i])
-    if i == 0:
+    words = field.reading.words
+    j = i - 1
+    while j > 0 and words[j].plain in SURNAME_PARTICLES:
+        j -= 1
+    if j < 0:
         return False
-    before = field.reading.words[i - 1].plain
-    return any(s == 0 and e == len(before) and r & TITLE for s, e, _, r in field.spans[i - 1])
+    before = words[j].plain
+    return any(s == 0 and e == len(before) and r & TITLE for s, e, _, r in field.spans[j])
 
 
 def _glued_pair(a: Anchor, b: Anchor) -> bool:

@@ -118,7 +118,8 @@ def _surname_slip(pieces: list[Piece], parts: NameParts) -> None:
 
 def _break_glued(ex: Explained) -> bool:
     """A name part with letters glued to it that nothing explains is not that name ("smith" in "smithers",
-    "smiths"): it becomes unexplained too. True when one was broken."""
+    "smiths"): it becomes unexplained too, as does a surname with a given name glued on that is not where a
+    second given name stands ("greenwood" after nothing of theirs). True when one was broken."""
     words = ex.field.reading.words
     pieces = ex.pieces
     broken = False
@@ -132,13 +133,26 @@ def _break_glued(ex: Explained) -> bool:
             edge = piece.start if neighbour.end <= piece.start else piece.end
             if edge in breaks:
                 continue  # a camelCase word boundary: written as two words
-            # "stuartgreenwood": a given name glued onto the surname makes a longer surname, not a second name.
-            longer = piece.role == SURNAME_PART and neighbour.role in (GIVEN_NAME, OTHER_SURNAME)
+            longer = piece.role == SURNAME_PART and (
+                neighbour.role == OTHER_SURNAME
+                or (neighbour.role == GIVEN_NAME and not _second_given_name(pieces, i, neighbour))
+            )
             if neighbour.said in ("not explained", "a letter") or neighbour.role == UNEXPLAINED or longer:
                 piece.role, piece.form = UNEXPLAINED, None
                 broken = True
                 break
     return broken
+
+
+def _second_given_name(pieces: list[Piece], at: int, given: Piece) -> bool:
+    """A given name glued before the surname (`pieces[at]`) stands where a second given name does when a
+    forename form of theirs is glued right before it ("emyrmaeaprhys", "euanthomasmacdonald"); anywhere else
+    it lengthens the surname. (A longer surname the registers know, "rosward" of "annerosward", is cut whole.)"""
+    if at < 2 or pieces[at - 1] is not given:
+        return False
+    fore = pieces[at - 2]
+    glued_before = fore.word == given.word and fore.end == given.start
+    return glued_before and fore.role in (FORENAME_PART, DIMINUTIVE)
 
 
 def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> Explained:

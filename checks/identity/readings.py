@@ -121,6 +121,11 @@ def _full_reading(ex: Explained) -> tuple[str, float, str] | None:
 
 def _partial_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, str] | None:
     fore, sur = ex.forename, ex.surname
+    titled = sur is not None and sur.role == SURNAME_PART and ex.title is not None
+    if titled and (fore is None or fore.role == INITIAL):
+        # "Mrs Ward", "mrschenx": a title before the surname says how the account is known; a letter beside it
+        # (an initial of theirs, or decoration) adds nothing to it.
+        return _title_reading(ex, index)
     if sur is not None and sur.role == SURNAME_PART and fore is not None and fore.role == INITIAL:
         surname_first = (sur.word, sur.start) < (fore.word, fore.start)
         glued = _run_together(ex, fore, sur)
@@ -141,8 +146,6 @@ def _partial_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, s
         if sur.role == SURNAME_CUT:
             note = f'{form_note(form, ex.shown(fore))}, surname starts "{sur.text}"{_run_together(ex, fore, sur)}'
             return "surname_prefix", BASE["surname_prefix"], note
-    if sur is not None and sur.role == SURNAME_PART and ex.title is not None and fore is None:
-        return _title_reading(ex, index)
     return None
 
 

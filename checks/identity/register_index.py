@@ -23,7 +23,7 @@ from checks.registers.values import YEAR_GROUP_INDEX
 # parent is still using a personal account, docs/identity.md).
 KIND_PRECEDENCE = {"pupil": 0, "former_pupil": 1, "staff_personal": 2, "staff_official": 3, "parent": 4}
 # Short words inside surnames that are not a surname on their own ("ap Rhys", "Nic Aodha", "Ó Briain").
-_PARTICLES = frozenset(
+SURNAME_PARTICLES = frozenset(
     {
         "ap",
         "ab",
@@ -171,7 +171,7 @@ def surname_keys(surname: str) -> list[tuple[str, str]]:
     keys = [(name_key(surname), "surname exact")]
     parts = fold_name(surname).split()
     if len(parts) > 1:
-        keys += [(name_key(p), "part of the surname") for p in parts if len(p) >= 3 and p not in _PARTICLES]
+        keys += [(name_key(p), "part of the surname") for p in parts if len(p) >= 3 and p not in SURNAME_PARTICLES]
     return list(dict.fromkeys(keys))
 
 

@@ -67,6 +67,24 @@ def test_a_middle_initial_run_together_in_the_username(index: RegisterIndex, han
     assert '"r" (a middle initial)' in row["evidence"].lower()
 
 
+@pytest.mark.parametrize("handle", ["evelynroselockwood", "evelynroselockwood_y5_x"])
+def test_a_second_given_name_run_together_in_the_username(index: RegisterIndex, handle: str) -> None:
+    row = resolve(index, handle, "🌸")
+    assert confident(row) == ("pupil", "P0001")
+    assert '"rose" (a second given name)' in row["evidence"]
+
+
+def test_a_longer_surname_the_registers_know_is_not_a_second_given_name_and_a_surname() -> None:
+    # Ward and Rosward are both surnames of the registers: "annerosward" is some Anne Rosward, not Anne Ward
+    # with a second given name "Ros".
+    frames = register_frames(
+        PUPILS, STAFF, [*PARENTS, parent_row("PA0002", "Sarah", "Rosward", of=("P0005",))]
+    )
+    index = RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
+    assert resolve(index, "annerosward", "🌸")["person_kind"] == "unknown"
+    assert confident(resolve(index, "annemaeward", "🌸")) == ("staff_personal", "S001")
+
+
 def test_a_letter_run_into_the_forename_that_makes_another_name_is_not_a_middle_initial(
     index: RegisterIndex,
 ) -> None:
@@ -123,6 +141,26 @@ def test_a_teachers_title_and_surname_as_a_youtube_channel(index: RegisterIndex,
         named=True
     )
     assert confident(row) == ("staff_personal", "S001")
+
+
+@pytest.mark.parametrize("title", ["Mrs ap Gwyn Teaches", "Mrs ap Gwyn", "Mrs ap Gwyn's Class"])
+def test_a_title_before_a_surname_of_several_words(title: str) -> None:
+    frames = register_frames(
+        PUPILS, [*STAFF, staff("S002", "Cerys", "ap Gwyn", role="Teaching Assistant")], PARENTS
+    )
+    index = RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
+    (row,) = resolve_identities(audience(yt_member("UCapgwyn000000000000000A", title)), index).iter_rows(
+        named=True
+    )
+    assert confident(row) == ("staff_personal", "S002")
+
+
+@pytest.mark.parametrize("handle", ["mrswarda", "MrsWardA", "mrswardx"])
+def test_a_letter_after_a_title_and_surname_leaves_the_title_reading(
+    index: RegisterIndex, handle: str
+) -> None:
+    # "a" is Anne Ward's initial, "x" decoration: either way the account is known as "Mrs Ward".
+    assert confident(resolve(index, handle, "☕📚", "Tea first.")) == ("staff_personal", "S001")
 
 
 def test_a_former_pupil_by_forename_initial_and_the_school_they_left(index: RegisterIndex) -> None:
