@@ -171,7 +171,9 @@ def surname_keys(surname: str) -> list[tuple[str, str]]:
     keys = [(name_key(surname), "surname exact")]
     parts = fold_name(surname).split()
     if len(parts) > 1:
-        keys += [(name_key(p), "part of the surname") for p in parts if len(p) >= 3 and p not in SURNAME_PARTICLES]
+        keys += [
+            (name_key(p), "part of the surname") for p in parts if len(p) >= 3 and p not in SURNAME_PARTICLES
+        ]
     return list(dict.fromkeys(keys))
 
 
