@@ -18,7 +18,7 @@ from checks.ages import age_on
 from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME, TITLE
 from checks.identity.nicknames import DIMINUTIVE_ENDINGS
 from checks.identity.profile import DISPLAY, USERNAME, Field, Profile
-from checks.identity.register_index import SURNAME_PARTICLES, Person, RegisterIndex
+from checks.identity.register_index import SURNAME_DELETE_MIN, SURNAME_PARTICLES, Person, RegisterIndex
 from checks.identity.text import fold_name, squeeze
 
 # A stretch of a word that is a name, as an anchor: (field, word index, start, end, key).
@@ -150,6 +150,7 @@ class Candidates:
                     self.full(a[4], b[4])
         if not self.people:
             self._surname_slips(forenames.get(DISPLAY, []))
+        self._glued_surname_slips(forenames.get(USERNAME, []))
 
     def _beside_surname(self, b: Anchor, cued: bool) -> None:
         key = b[4]
@@ -205,6 +206,22 @@ class Candidates:
             for near in sorted(self.index.near_surnames(key)):
                 for a in forenames:
                     self.full(a[4], near)
+
+    def _glued_surname_slips(self, forenames: list[Anchor]) -> None:
+        """A forename starting a run-together username and the rest of the word one slip from a surname
+        ("ibrahimbsahir19"), past a middle initial ("damimbalougn"); not when the rest is a surname already."""
+        for a in forenames:
+            field, i, start, end, key = a
+            plain = field.reading.words[i].plain
+            if not _edge_before(a, start) or end >= len(plain):
+                continue
+            rest = squeeze(plain[end:])
+            for tail in (rest, rest[1:]):
+                if len(tail) < SURNAME_DELETE_MIN or self.index.roles.get(tail, 0) & SURNAME:
+                    continue
+                self.index.stats.lookups += 1
+                for near in sorted(self.index.near_surnames(tail)):
+                    self.full(key, near)
 
 
 def _stems(letters: str, before: bool) -> list[str]:

@@ -97,6 +97,8 @@ def explain(field_: Field, parts: NameParts, index: RegisterIndex) -> Explained:
             pieces.append(piece)
     if field_.source == "display name":
         _surname_slip(pieces, parts)
+    pieces = _glued_surname_slip(field_, pieces, parts)
+    pieces = _initial_before_its_own_letter(pieces)
     ex = _name_leftovers(Explained(field_, pieces), parts, index.roles)
     if _break_glued(ex):
         for piece in pieces:
@@ -114,6 +116,45 @@ def _surname_slip(pieces: list[Piece], parts: NameParts) -> None:
             whole = all(p.word != piece.word or p is piece for p in pieces)
             if whole and DamerauLevenshtein.distance(squeeze(piece.text), parts.surname_key) == 1:
                 piece.role, piece.how = SURNAME_TYPO, parts.surname_key
+
+
+def _glued_surname_slip(field_: Field, pieces: list[Piece], parts: NameParts) -> list[Piece]:
+    """The letters after a forename of theirs that starts a run-together word, to the word's end, one slip
+    from their surname ("ibrahim|bsahir"), past a letter that may be a middle initial ("dami|m|balougn"): a slip
+    of the surname, when no piece is their surname already."""
+    if any(p.role in (SURNAME_PART, SURNAME_TYPO) for p in pieces):
+        return pieces
+    for n, fore in enumerate(pieces):
+        word = field_.reading.words[fore.word].plain
+        if fore.role not in (FORENAME_PART, DIMINUTIVE) or fore.start != 0 or fore.end >= len(word):
+            continue
+        for skip in (0, 1):
+            tail = word[fore.end + skip :]
+            if len(tail) < 5 or DamerauLevenshtein.distance(squeeze(tail), parts.surname_key) != 1:
+                continue
+            rest = [p for p in pieces[n + 1 :] if p.word == fore.word]
+            slip = Piece(fore.word, fore.end + skip, len(word), tail, SURNAME_TYPO, how=parts.surname_key)
+            middle = [Piece(fore.word, fore.end, fore.end + 1, word[fore.end], LETTER)] if skip else []
+            others = [p for p in pieces if p not in rest]
+            at = others.index(fore) + 1
+            return [*others[:at], *middle, slip, *others[at:]]
+    return pieces
+
+
+def _initial_before_its_own_letter(pieces: list[Piece]) -> list[Piece]:
+    """A middle initial glued between a forename and a surname that starts with the same letter reads as the
+    surname stretched ("taddie|mmccarthy"): the first of the two letters is the initial."""
+    out: list[Piece] = []
+    for piece in pieces:
+        before = out[-1] if out else None
+        text = piece.text
+        doubled = len(text) > 2 and text[0] == text[1] and piece.key[1:2] != text[0]
+        glued = before is not None and before.word == piece.word and before.end == piece.start
+        if piece.role == SURNAME_PART and doubled and glued and before.role in (FORENAME_PART, DIMINUTIVE):
+            out.append(Piece(piece.word, piece.start, piece.start + 1, text[0], LETTER))
+            piece.start, piece.text = piece.start + 1, text[1:]
+        out.append(piece)
+    return out
 
 
 def _break_glued(ex: Explained) -> bool:
@@ -277,7 +318,10 @@ def _may_be_a_middle_initial(ex: Explained, piece: Piece, roles: dict[str, int])
     fore, sur = ex.forename, ex.surname
     assert fore is not None and sur is not None
     for a, b, role in ((fore, piece, GIVEN | FORENAME), (piece, sur, SURNAME)):
-        if a.word == b.word and a.end == b.start and roles.get(squeeze(a.text + b.text), 0) & role:
+        joined = squeeze(a.text + b.text)
+        if joined in (squeeze(a.text), squeeze(b.text)):
+            continue  # the letter doubles the one beside it ("taddiemmccarthy"): it makes no other name
+        if a.word == b.word and a.end == b.start and roles.get(joined, 0) & role:
             return False
     return True
 

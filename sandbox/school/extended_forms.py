@@ -15,9 +15,11 @@ alone, or part of a name with a cue (a birth year, a year group, the school) tha
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
+from typing import Any
 
 from sandbox.school import names, text
 from sandbox.school.accounts import SocialBase
@@ -56,6 +58,19 @@ def _known_names() -> frozenset[str]:
 
 
 _GIVEN_NAMES = _known_names()
+
+
+@functools.cache
+def _package_nicknames(name: str) -> frozenset[str]:
+    """The nicknames the nicknames package gives a name (the resolver reads them too), folded."""
+    return frozenset(fold(n) for n in _nick_namer().nicknames_of(name.lower()))
+
+
+@functools.cache
+def _nick_namer() -> Any:
+    from nicknames import NickNamer
+
+    return NickNamer()
 
 
 def _handle_says_enough(pres: Presentation) -> bool:
@@ -157,33 +172,63 @@ class ExtendedForms(SocialBase):
         given, surname = options["given"], options["surname"]
         if given in ("initial", "cut short") and surname in ("initial", "cut short", "none"):
             return False  # too little of the name to go on
-        if pres.partial and (options["extra"] != "none" or given == "made diminutive"):
-            return False  # part of a name and another name or a guessed diminutive: a guess on a guess
+        if pres.partial and (options["extra"] != "none" or given == "made diminutive" or surname == "slip"):
+            return (
+                False  # part of a name and another name, a guessed diminutive or a slip: a guess on a guess
+            )
+        if given == "made diminutive" and surname == "slip":
+            return False  # a guessed diminutive of a misspelt name: a guess on a guess
         if given == "made diminutive" and (len(p.known_as) < 5 or self._a_name_of_its_own(pres, p)):
             return False  # a reader would take it for that other name
         if not pres.partial and surname != "none":
             return True
         if not cue:
             return False
-        same_year = [q for q in self.current if q.year_group == p.year_group]
         if given == "initial":
             return self.unique_initial(p)
-        if surname == "none":  # a forename alone: one pupil of that name in the year (or the school) it gives
-            pool = same_year if "year" in options["bio"] or options["digits"] != "none" else self.current
-            return sum(fold(q.known_as) == fold(p.known_as) for q in pool) == 1 and options["bio"] != "none"
+        shown = fold(pres.given_shown)
+        if (
+            surname == "none"
+        ):  # a forename alone: one pupil of that name that the cues leave, the school in the bio
+            fits = [q for q in self.current if self._may_go_by(q, shown) and self._fits_cues(q, p, options)]
+            return fits == [p] and options["bio"] != "none"
         if surname == "initial":
-            pool = same_year if options["digits"] != "none" or options["bio"] != "school" else self.current
-            return (
-                sum(
-                    fold(q.known_as) == fold(p.known_as) and fold(q.surname)[:1] == fold(p.surname)[:1]
-                    for q in pool
-                )
-                == 1
-            )
+            initial = fold(p.surname)[:1]
+            fits = [
+                q
+                for q in self.current
+                if fold(q.surname)[:1] == initial
+                and self._may_go_by(q, shown)
+                and self._fits_cues(q, p, options)
+            ]
+            return fits == [p]
         start = fold(p.known_as)[:3] if given == "cut short" else fold(p.known_as)
         return (
             sum(fold(q.known_as).startswith(start) and q.surname == p.surname for q in self.reg.pupils) == 1
         )
+
+    @staticmethod
+    def _may_go_by(q: Pupil, shown: str) -> bool:
+        """Whether a reader could take the given name `shown` for pupil `q`'s: their name, or a diminutive or
+        nickname of it the lists hold (Millie may be Amelia's or Emily's)."""
+        if shown in (fold(q.known_as), fold(q.forename)):
+            return True
+        listed = {*names.DIMINUTIVES.get(q.known_as, ()), *names.DIMINUTIVES.get(q.forename, ())}
+        return shown in {fold(d) for d in listed} | _package_nicknames(q.forename) | _package_nicknames(
+            q.known_as
+        )
+
+    def _fits_cues(self, q: Pupil, p: Pupil, options: Mapping[str, str]) -> bool:
+        """Whether pupil `q` agrees with every age cue `p`'s composition shows: a birth year is a calendar year
+        (two school years share it), a year group or "class of" a school year, a stated age one either way."""
+        digits, bio = options["digits"], options["bio"]
+        if digits in ("birth year", "two-digit year", "digits inside") and (
+            q.date_of_birth.year != p.date_of_birth.year
+        ):
+            return False
+        if (digits == "year group" or bio in ("year group", "class of")) and q.year_group != p.year_group:
+            return False
+        return bio != "age" or abs(q.date_of_birth.year - p.date_of_birth.year) <= 1
 
     # -- pupils, a former pupil, staff ------------------------------------------------------------------
 
@@ -219,8 +264,11 @@ class ExtendedForms(SocialBase):
         return self._compose(self._name(p), held, lambda pr: self._decidable(p, pr))
 
     def _readable(self, p: Pupil, pres: Presentation) -> bool:
-        """A made diminutive a reader would take for another name is not a reading of this one."""
+        """A made diminutive a reader would take for another name is not a reading of this one, nor one of a
+        misspelt surname (a guess on a guess)."""
         made = pres.options["given"] == "made diminutive"
+        if made and pres.options["surname"] == "slip":
+            return False
         return not made or (len(p.known_as) >= 5 and not self._a_name_of_its_own(pres, p))
 
     def _a_name_of_its_own(self, pres: Presentation, p: Pupil) -> bool:
@@ -253,6 +301,8 @@ class ExtendedForms(SocialBase):
         )
         if len(handle) > 15:
             handle = core  # X allows 15 characters: the words around the name are what a person drops
+        if len(handle) > 15:
+            return []  # title + surname do not fit: such a teacher writes something else, not drawn here
         if handle.lower() in self.usernames:
             return []  # taken: a number added would hide the name
         shown = self.rng.choice(["🌻", "☕📚", f"{title} {s.surname[0]}"])

@@ -65,6 +65,7 @@ class Presentation:
     display: str
     username: str
     options: dict[str, str] = field(default_factory=dict)  # slot -> the option drawn
+    given_shown: str = ""  # the given-name form written (the forename, a diminutive, its start)
 
     @property
     def names(self) -> list[str]:
@@ -170,7 +171,7 @@ def compose(name: Name, options: dict[str, str], rng: random.Random) -> Presenta
         parts = [parts[-1], *parts[:-1]]
     display = _display(parts, first, options, rng)
     username = _username(name, first, last, middle, options, rng)
-    return Presentation(display, username, dict(options))
+    return Presentation(display, username, dict(options), first)
 
 
 def _display(parts: list[str], first: str, options: dict[str, str], rng: random.Random) -> str:

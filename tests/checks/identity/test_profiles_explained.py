@@ -85,6 +85,12 @@ def test_a_longer_surname_the_registers_know_is_not_a_second_given_name_and_a_su
     assert confident(resolve(index, "annemaeward", "🌸")) == ("staff_personal", "S001")
 
 
+def test_a_middle_initial_the_surname_starts_with_is_not_the_surname_stretched(index: RegisterIndex) -> None:
+    row = resolve(index, "evelynllockwood", "🌸")
+    assert confident(row) == ("pupil", "P0001")
+    assert '"l" (a middle initial)' in row["evidence"] and "spelt differently" not in row["evidence"]
+
+
 def test_a_letter_run_into_the_forename_that_makes_another_name_is_not_a_middle_initial(
     index: RegisterIndex,
 ) -> None:
@@ -212,6 +218,23 @@ def test_a_word_nothing_explains_is_said(index: RegisterIndex) -> None:
     row = resolve(index, "evelyn_lockwood_dragonslayer", "🐉")
     assert row["person_id"] == "P0001"
     assert '"dragon" (a hobby)' in row["evidence"] and '"slayer", not explained' in row["evidence"]
+
+
+# --- a slip of the surname run together with the forename -----------------------------------------------
+@pytest.mark.parametrize("handle", ["evelynlokcwood", "evelynlokcwood16", "EVELYNRLOKCWOOD_y5"])
+def test_two_letters_of_the_surname_swapped_in_a_run_together_username(
+    index: RegisterIndex, handle: str
+) -> None:
+    row = resolve(index, handle, "🌸")
+    assert confident(row) == ("pupil", "P0001")
+    assert "two neighbouring letters swapped" in row["evidence"]
+
+
+def test_one_letter_of_the_surname_wrong_in_a_run_together_username_is_only_possible(
+    index: RegisterIndex,
+) -> None:
+    row = resolve(index, "evelynlockwaod", "🌸")
+    assert row["person_id"] == "P0001" and 0.6 <= row["confidence"] < THRESHOLD
 
 
 # --- what would settle a doubtful reading ----------------------------------------------------------------
