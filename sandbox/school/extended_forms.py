@@ -75,15 +75,10 @@ def _nick_namer() -> Any:
 
 def _handle_says_enough(pres: Presentation) -> bool:
     """The username alone names the pupil: the full name, or part of it with an age in digits."""
-    options = pres.options
-    named = options["given"] in ("forename", "listed diminutive", "made diminutive") and options[
-        "surname"
-    ] in (
-        "surname",
-        "slip",
-    )
-    aged = options["digits"] in ("birth year", "two-digit year", "year group", "digits inside")
-    return named or (aged and options["surname"] != "none")
+    given, surname, digits = pres.options["given"], pres.options["surname"], pres.options["digits"]
+    named = given in ("forename", "listed diminutive", "made diminutive") and surname in ("surname", "slip")
+    aged = digits in ("birth year", "two-digit year", "year group", "digits inside")
+    return named or (aged and surname != "none")
 
 
 def case(kind: str, held_out: bool, presentation: Presentation | None = None) -> str:
