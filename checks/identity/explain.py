@@ -149,8 +149,13 @@ def _initial_before_its_own_letter(pieces: list[Piece]) -> list[Piece]:
         before = out[-1] if out else None
         text = piece.text
         doubled = len(text) > 2 and text[0] == text[1] and piece.key[1:2] != text[0]
-        glued = before is not None and before.word == piece.word and before.end == piece.start
-        if piece.role == SURNAME_PART and doubled and glued and before.role in (FORENAME_PART, DIMINUTIVE):
+        glued = (
+            before is not None
+            and before.word == piece.word
+            and before.end == piece.start
+            and before.role in (FORENAME_PART, DIMINUTIVE)
+        )
+        if piece.role == SURNAME_PART and doubled and glued:
             out.append(Piece(piece.word, piece.start, piece.start + 1, text[0], LETTER))
             piece.start, piece.text = piece.start + 1, text[1:]
         out.append(piece)
