@@ -90,9 +90,13 @@ def _title_before(b: Anchor) -> bool:
     """A title right before the surname: the word before it ("Mrs Ward", past the particles of a surname of
     several words: "Mrs ap Rhys", "Ms Nic Aodha") or glued to it ("mrsward")."""
     field, i, start = b[0], b[1], b[2]
-    if start > 0:
-        return any(e == start and r & TITLE for _, e, _, r in field.spans[i])
     words = field.reading.words
+    if start > 0:
+        # The surname may start inside a run of its first letter ("miss" + "sivapalan": "misssivapalan").
+        plain, last = words[i].plain, start
+        while last + 1 < len(plain) and plain[last + 1] == plain[start]:
+            last += 1
+        return any(start <= e <= last and r & TITLE for _, e, _, r in field.spans[i])
     j = i - 1
     while j > 0 and words[j].plain in SURNAME_PARTICLES:
         j -= 1

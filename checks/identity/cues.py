@@ -295,12 +295,18 @@ def school_words(school_name: str) -> tuple[set[str], set[str]]:
     return phrases, initials
 
 
+_HASHTAG = re.compile(r"#(\w+)")
+_CAMEL_WORDS = re.compile(r"(?<=[a-z])(?=[A-Z])|_")
+
+
 def school_cues(bio: str | None, phrases: set[str], initials: set[str], handles: set[str]) -> list[Cue]:
     """The school named in the bio by name, initials (as capitals or a #/@ tag) or official handle."""
     if not bio:
         return []
     text = plain_text(bio)
-    folded = f" {fold_name(text)} "
+    # A hashtag's camelCase words are words ("#TeamOakwood", "#OakwoodPrimary").
+    spelt_out = _HASHTAG.sub(lambda m: " " + _CAMEL_WORDS.sub(" ", m.group(1)) + " ", text)
+    folded = f" {fold_name(spelt_out)} "
     cues = [Cue("school", phrase, phrase, "bio") for phrase in sorted(phrases) if f" {phrase} " in folded]
     for token in re.findall(r"[#@]?[A-Za-z][A-Za-z0-9_]{1,}", text):
         bare = token.lstrip("#@")

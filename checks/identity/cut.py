@@ -228,9 +228,15 @@ def _relabelled(
     letters that may be part of their name (an initial, a diminutive, a name cut short): then the word is cut
     for them alone."""
     out = []
-    loose = {n for n, piece in enumerate(generic) if piece[2] in (LETTER, UNEXPLAINED, STRETCH)}
+    # Letters left, or a two-letter word of the lexicon that may as well be a letter of their name and an
+    # initial ("its|emm|yt" for Emmy T.), beside a name of theirs: a cut of their own may explain them.
+    loose = {
+        n
+        for n, (start, end, role, _, _) in enumerate(generic)
+        if role in (LETTER, UNEXPLAINED, STRETCH) or (role == WORD and end - start == 2)
+    }
     if loose and any(key in parts.forms or key in parts.surnames for _, _, _, _, key in generic):
-        return None  # letters left beside a name of theirs: a cut of their own may explain them
+        return None
     for n, (start, end, role, roles, key) in enumerate(generic):
         if key and key in parts.surnames:
             out.append((start, end, SURNAME_PART, roles, key))

@@ -226,7 +226,14 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
         # "Li Na": a forename of two words written apart.
         joined = squeeze(a.text + b.text)
         apart = a.word != b.word  # two words of the field, each whole
-        if apart and FORENAME_PART in (a.role, b.role) and joined in parts.forms and a.role != SURNAME_PART:
+        adds = joined not in (squeeze(a.text), squeeze(b.text))  # "Chiamaka A.": the letter is no part of it
+        if (
+            apart
+            and adds
+            and FORENAME_PART in (a.role, b.role)
+            and joined in parts.forms
+            and a.role != SURNAME_PART
+        ):
             fores = [p for p in fores if p is not a and p is not b]
             a.role, a.form, a.key, a.text = FORENAME_PART, parts.forms[joined], joined, a.text + b.text
             b.role, b.said = FORENAME_PART, "their name again"

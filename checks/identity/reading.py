@@ -14,6 +14,7 @@ Every character a person can type ends up somewhere a reader can account for:
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -120,6 +121,18 @@ class FieldReading:
 
 
 _CAMEL_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def camel_breaks(letters: str) -> tuple[int, ...]:
+    """Where camelCase starts a new word ("JessicaSmith": 7); none in a word whose case alternates for effect
+    ("aRcHiE", "MoRoE": every piece of one or two letters), which is one word dressed up."""
+    breaks = tuple(m.start() for m in _CAMEL_BREAK.finditer(letters))
+    edges = (0, *breaks, len(letters))
+    if len(breaks) >= 2 and all(b - a <= 2 for a, b in itertools.pairwise(edges)):
+        return ()
+    return breaks
+
+
 _WORD_CLASS = {LETTER: LETTER, CYRILLIC: LETTER, GREEK: LETTER, DIGIT: DIGIT, UNREAD: UNREAD}
 
 # One run of characters of one word class: (class of each character, what it reads as, as written).
@@ -216,7 +229,7 @@ def _reading(text: str, runs: list[tuple[_Run, bool]], decoration: list[str]) ->
         if how == "transliterated":
             written = [shown] + [""] * (len(letters) - 1)
         if letters:
-            breaks = tuple(m.start() for m in _CAMEL_BREAK.finditer(letters))
+            breaks = camel_breaks(letters)
             words.append(Word(letters.lower(), "".join(written), position, glued, breaks, how))
             position += 1
     return FieldReading(text, tuple(words), tuple(numbers), tuple(decoration), tuple(unread))
@@ -233,7 +246,7 @@ def _read_ascii(text: str) -> FieldReading:
         position = len(words) + len(numbers)
         if letters:
             plain = letters.replace("'", "")
-            breaks = tuple(m.start() for m in _CAMEL_BREAK.finditer(plain))
+            breaks = camel_breaks(plain)
             words.append(Word(plain.lower(), letters, position, glued, breaks))
             glued = True
         elif digits:

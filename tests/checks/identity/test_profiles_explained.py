@@ -256,3 +256,38 @@ def test_a_name_nobody_could_read_is_said_to_be_unread(index: RegisterIndex) -> 
     row = resolve(index, "x", "محمد علي")
     assert row["person_kind"] == "unknown"
     assert 'display name holds "محمد", letters not read' in row["evidence"]
+
+
+# --- held-out compositions read wrong, by what made them wrong (issue 24's make eval) ------------------------
+def _index_of(pupils: list[dict[str, Any]], staff_rows: list[dict[str, Any]] = STAFF) -> RegisterIndex:
+    frames = register_frames(pupils, staff_rows, PARENTS)
+    return RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
+
+
+def test_a_surname_initial_that_repeats_the_forenames_last_letter_is_an_initial() -> None:
+    index = _index_of(
+        [
+            pupil("P1", "Amara", "Adeyemi", born=date(2018, 1, 1), year="4"),
+            pupil("P2", "Amara", "Okafor", born=date(2018, 3, 1), year="4"),
+        ]
+    )
+    assert confident(resolve(index, "amara_a18x", "amara a. 🔥")) == ("pupil", "P1")
+
+
+def test_a_name_in_alternating_case_is_one_word_each() -> None:
+    index = _index_of([pupil("P1", "Archie", "Moore", born=date(2018, 1, 1), year="3")])
+    row = resolve(index, "archie_m", "aRcHiE MoRoE 🎮", "yr 3 💜")
+    assert confident(row) == ("pupil", "P1")
+    assert "two neighbouring letters swapped" in row["evidence"]
+
+
+def test_the_school_in_a_hashtag_and_a_nickname_with_an_initial_run_together() -> None:
+    index = _index_of([pupil("P1", "Emily", "Taylor", born=date(2017, 1, 1), year="4")])
+    row = resolve(index, "itsemmyt", "Emmy 🦋", "#TeamMeadowbank 🎒")
+    assert confident(row) == ("pupil", "P1")
+    assert 'bio names the school ("meadowbank")' in row["evidence"]
+
+
+def test_a_title_whose_last_letter_starts_the_surname() -> None:
+    index = _index_of(PUPILS, [staff("S1", "Shanthi", "Sivapalan", role="Class Teacher, Year 1")])
+    assert confident(resolve(index, "misssivapalan", "🌻", "Tea first.")) == ("staff_personal", "S1")
