@@ -24,7 +24,7 @@ from typing import Any
 from sandbox.school import names, text
 from sandbox.school.accounts import SocialBase
 from sandbox.school.ids import token, yt_channel_id
-from sandbox.school.model import Pupil, Staff, Truth, XUser, YTChannel, YTComment, YTVideo, fold
+from sandbox.school.model import Pupil, Staff, Truth, XUser, YTChannel, YTComment, YTVideo, ascii_name, fold
 from sandbox.school.presentation import GRAMMAR, Name, Presentation, compose, draw, made_diminutive
 
 OTHER_SCHOOLS = ("St Anne's Primary", "Hillcrest Academy", "Brookfield Juniors", "Oakwood Primary School")
@@ -267,8 +267,10 @@ class ExtendedForms(SocialBase):
         return not made or (len(p.known_as) >= 5 and not self._a_name_of_its_own(pres, p))
 
     def _a_name_of_its_own(self, pres: Presentation, p: Pupil) -> bool:
-        """The made diminutive is, read as a reader squeezes it, a given name or a listed nickname already."""
-        return _squeezed(fold(made_diminutive(p.known_as))) in _GIVEN_NAMES
+        """The made diminutive is, read as a reader squeezes it, a given name or a listed nickname already (or
+        none can be made of the name)."""
+        made = made_diminutive(p.known_as)
+        return not made or _squeezed(fold(made)) in _GIVEN_NAMES
 
     def _unique_surname(self, s: Staff) -> bool:
         same = [o for o in self.reg.staff if fold(o.surname) == fold(s.surname)]
@@ -287,7 +289,7 @@ class ExtendedForms(SocialBase):
         elif held:
             affix = self.rng.choice(("official", "hobby after"))
         options = {"separator": separator, "affix": affix}
-        title, surname = s.title, s.surname.replace(" ", "").replace("-", "")
+        title, surname = s.title, ascii_name(s.surname).replace(" ", "").replace("-", "").replace("'", "")
         core = {"underscore": f"{title}_{surname}", "camel case": f"{title}{surname}"}.get(
             separator, f"{title.lower()}{surname.lower()}"
         )

@@ -115,7 +115,9 @@ def made_diminutive(given: str) -> str:
     plain = ascii_name(given)
     vowels = "aeiouAEIOU"
     first_vowel = next((i for i, c in enumerate(plain) if c in vowels), 0)
-    end = next((i for i in range(first_vowel + 1, len(plain)) if plain[i] not in vowels), len(plain) - 1)
+    end = next((i for i in range(first_vowel + 1, len(plain)) if plain[i] not in vowels), None)
+    if end is None:
+        return ""  # no consonant after the first vowel ("Chloe", "Zoe"): no diminutive is made this way
     stem = plain[: end + 1]
     if stem[-1].lower() not in "rvwx":
         stem += stem[-1].lower()
@@ -149,7 +151,7 @@ def compose(name: Name, options: dict[str, str], rng: random.Random) -> Presenta
     if form == "listed diminutive" and name.listed:
         first = rng.choice(name.listed)
     elif form == "made diminutive":
-        first = made_diminutive(given)
+        first = made_diminutive(given) or given
     elif form == "cut short":
         first = ascii_name(given)[: rng.choice((3, 4))]
     else:
