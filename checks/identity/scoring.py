@@ -196,24 +196,32 @@ def _staff_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
         return (
             False  # "Sarah R", "S Reid" are a member of staff only when the bio says where or what they teach
         )
-    if not (profile.school or teaching):
-        job = _other_job(profile, m)
-        elsewhere = _elsewhere(index, profile)
-        if job and elsewhere:  # works and lives somewhere else: another person of that name
-            return _rule_out(
-                m,
-                f'bio says "{job}" and lives in "{profile.location}", not {m.person.role or "a school role"}',
-            )
-        if elsewhere:
-            m.score -= ELSEWHERE_STAFF
-            m.against.append(f'location "{profile.location}" is not where the school\'s audience is')
-            m.settle = f'ask {m.person.full_name} whether they live in "{profile.location}"'
-        elif job:  # staff have second jobs and partners' jobs in their bios: said, not weighed
-            m.against.append(
-                f'bio says "{job}" (not {m.person.role or "a school role"}), lives locally or unsaid'
-            )
+    cued = bool(profile.school or teaching)
+    job = None if cued else _other_job(profile, m)
+    elsewhere = not cued and _elsewhere(index, profile)
     own_account = index.staff_accounts_present.get((profile.platform, m.person.person_id))
-    if own_account and not (profile.school or teaching or role_said):
+    accounted_for = own_account if own_account and not (cued or role_said) else None
+    role = m.person.role or "a school role"
+    # Two things that each place a namesake elsewhere (another job, another town, their own account already
+    # following) are another person of that name; one alone leaves a possible match for a person.
+    against = [
+        said
+        for said, holds in (
+            (f'bio says "{job}", not {role}', job),
+            (f'lives in "{profile.location}"', elsewhere),
+            (f"their declared account {own_account} follows too", accounted_for),
+        )
+        if holds
+    ]
+    if len(against) >= 2:
+        return _rule_out(m, "; ".join(against))
+    if elsewhere:
+        m.score -= ELSEWHERE_STAFF
+        m.against.append(f'location "{profile.location}" is not where the school\'s audience is')
+        m.settle = f'ask {m.person.full_name} whether they live in "{profile.location}"'
+    elif job:  # staff have second jobs and partners' jobs in their bios: said, not weighed
+        m.against.append(f'bio says "{job}" (not {role}), lives locally or unsaid')
+    if accounted_for:
         m.score -= ACCOUNTED_FOR_STAFF
         m.against.append(
             f"their declared account {own_account} is in the school's audience too, and this one has only the name"
