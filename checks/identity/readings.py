@@ -39,6 +39,7 @@ from checks.identity.weights import (
     ANOTHER_NAME_FIRST,
     BASE,
     CONTRADICTED_FORENAME,
+    GLUED_SECOND_NAME,
     LONGER_SURNAME,
     NICKNAME_PARTIAL,
     PARTIAL,
@@ -337,6 +338,9 @@ def _weigh_the_rest(m: Match, explained: dict[str, Explained], source: str, part
                 piece.said not in _NOT_SAID and ours
             ):
                 also.append(f'"{quote}" ({piece.said})')
+                if piece.said == "a second given name" and _glued_to_surname(ex, piece):
+                    m.base -= GLUED_SECOND_NAME
+                    m.against.append(f'"{quote}" may as well start a longer surname')
         m.adult_words += adult_words(ex)
         if any(p.roles & TEACHING_WORD for p in ex.extra) and ex.title is not None:
             m.named_teaching = True
@@ -352,6 +356,14 @@ def _weigh_the_rest(m: Match, explained: dict[str, Explained], source: str, part
             return False
         m.base -= CONTRADICTED_FORENAME
         m.against.append(f'the display name gives another forename ("{other}")')
+    longer = _longer_surname_shown(shown, parts) if shown is not None and source != DISPLAY else None
+    if longer is not None:
+        # "Lakshmi Nadarajah" over @lakshminadaraja: the display name writes out the surname the username
+        # holds, and it is not theirs.
+        if m.method in PARTIAL:
+            return False
+        m.base -= CONTRADICTED_FORENAME
+        m.against.append(f'the display name gives another surname ("{longer}")')
     if unexplained:
         m.base -= min(UNEXPLAINED_WORDS_MOST, UNEXPLAINED_WORD * len(unexplained))
         m.against.append(
@@ -360,6 +372,23 @@ def _weigh_the_rest(m: Match, explained: dict[str, Explained], source: str, part
     if also:
         m.reasons.append("also in the name: " + ", ".join(dict.fromkeys(also)))
     return True
+
+
+def _longer_surname_shown(ex: Explained, parts: NameParts) -> str | None:
+    """A whole display-name word that holds their surname inside a longer one ("Nadarajah" for Raja), where
+    nothing of the display name is their surname."""
+    if ex.surname is not None or not parts.surname_key:
+        return None
+    for word in ex.field.reading.words:
+        key = squeeze(word.plain)
+        if key != parts.surname_key and parts.surname_key in key and len(key) > len(parts.surname_key) + 1:
+            return word.shown
+    return None
+
+
+def _glued_to_surname(ex: Explained, piece: Piece) -> bool:
+    sur = ex.surname
+    return sur is not None and sur.word == piece.word and piece.end == sur.start
 
 
 def _another_given_name_shown(ex: Explained, parts: NameParts) -> str | None:

@@ -64,6 +64,10 @@ PARTIAL = frozenset(
 SURNAME_FIRST = 0.02
 # "Adaeze Olawale-Obi" vs a parent "Adaeze Obi": just over TIE, so the exact reading wins outright.
 LONGER_SURNAME = 0.06
+# "emyrmaeaprhys": a given name run together between forename and surname is a second given name or the start of
+# a longer surname ("gheorgheconstan" is Gheorghe Constan(tin), not Gheorghe Con Stan): alone, a possible match
+# (0.90 - 0.06), confident when an age, school or other cue agrees.
+GLUED_SECOND_NAME = 0.06
 # "Zoe Price" for Zoë Hamilton-Price: others called Price are as likely; just over TIE, so they win outright.
 SURNAME_PART = 0.06
 # "Calum" for "Callum": the same name to a reader, not the same spelling; just over TIE below the exact one.
