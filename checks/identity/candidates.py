@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from checks.ages import age_on
 from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME, TITLE
 from checks.identity.nicknames import DIMINUTIVE_ENDINGS
+from checks.identity.pieces import transposed
 from checks.identity.profile import DISPLAY, USERNAME, Field, Profile
 from checks.identity.register_index import SURNAME_DELETE_MIN, SURNAME_PARTICLES, Person, RegisterIndex
 from checks.identity.text import fold_name, squeeze
@@ -212,8 +213,9 @@ class Candidates:
                     self.full(a[4], near)
 
     def _glued_surname_slips(self, forenames: list[Anchor]) -> None:
-        """A forename starting a run-together username and the rest of the word one slip from a surname
-        ("ibrahimbsahir19"), past a middle initial ("damimbalougn"); not when the rest is a surname already."""
+        """A forename starting a run-together username and the rest of the word a surname with two neighbouring
+        letters swapped ("ibrahimbsahir19"), past a middle initial ("damimbalougn"); not when the rest is a
+        surname already."""
         for a in forenames:
             field, i, start, end, key = a
             plain = field.reading.words[i].plain
@@ -225,7 +227,8 @@ class Candidates:
                     continue
                 self.index.stats.lookups += 1
                 for near in sorted(self.index.near_surnames(tail)):
-                    self.full(key, near)
+                    if transposed(tail, near):
+                        self.full(key, near)
 
 
 def _stems(letters: str, before: bool) -> list[str]:
