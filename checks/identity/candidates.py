@@ -170,6 +170,12 @@ class Candidates:
             # A known name beside it is looked up whole (`full`), unless it ends like a diminutive: "Olly" may be
             # Olivia's as well as Oliver's.
             plain = squeeze(letters)
+            if before and glued:
+                # A forename too short to anchor inside a word ("mo", "al"), glued before the surname, past a
+                # letter that may be a middle initial ("motiqbalrashid").
+                for first in {plain, plain[:-1]}:
+                    if len(first) >= 2 and self.index.roles.get(first, 0) & FORENAME:
+                        self.full(first, key)
             known = self.index.roles.get(plain, 0) & (FORENAME | GIVEN | SURNAME)
             diminutive_like = plain.endswith(DIMINUTIVE_ENDINGS)
             if len(letters) >= 2 and (not known or diminutive_like):

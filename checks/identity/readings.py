@@ -356,7 +356,15 @@ def _weigh_the_rest(m: Match, explained: dict[str, Explained], source: str, part
             return False
         m.base -= CONTRADICTED_FORENAME
         m.against.append(f'the display name gives another forename ("{other}")')
-    longer = _longer_surname_shown(shown, parts) if shown is not None and source != DISPLAY else None
+    handle = explained.get(USERNAME)
+    shows_the_handle = (
+        handle is not None and shown is not None and shown.field.reading.shown == handle.field.reading.shown
+    )
+    longer = (
+        _longer_surname_shown(shown, parts)
+        if shown is not None and source != DISPLAY and not shows_the_handle
+        else None
+    )
     if longer is not None:
         # "Lakshmi Nadarajah" over @lakshminadaraja: the display name writes out the surname the username
         # holds, and it is not theirs.

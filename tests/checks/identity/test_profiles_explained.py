@@ -305,3 +305,19 @@ def test_the_school_in_a_hashtag_and_a_nickname_with_an_initial_run_together() -
 def test_a_title_whose_last_letter_starts_the_surname() -> None:
     index = _index_of(PUPILS, [staff("S1", "Shanthi", "Sivapalan", role="Class Teacher, Year 1")])
     assert confident(resolve(index, "misssivapalan", "🌻", "Tea first.")) == ("staff_personal", "S1")
+
+
+@pytest.mark.parametrize("handle", ["mohamedsaleh18", "its_MOTSALEH18"])
+def test_a_forename_too_short_to_anchor_glued_before_the_surname(handle: str) -> None:
+    index = _index_of([pupil("P1", "Mohammed", "Saleh", preferred="Mo", born=date(2018, 5, 1), year="4")])
+    assert confident(resolve(index, handle, "🌸")) == ("pupil", "P1")
+
+
+def test_a_comment_showing_its_handle_as_the_name_is_not_a_display_name_against_it(
+    index: RegisterIndex,
+) -> None:
+    member = yt_member("UCcommenter00000000000001", "@its_evelyntlockwood16", relation="commenter")
+    member["handle"] = "@its_evelyntlockwood16"
+    (row,) = resolve_identities(audience(member), index).iter_rows(named=True)
+    assert confident(row) == ("pupil", "P0001")
+    assert "another surname" not in row["evidence"]
