@@ -3,14 +3,16 @@
 Policy: cornist-park.txt Code of Conduct for Social Networking ("the disclosure of information or images that could
 compromise the security of the school"; images only with permissions), carleton-green.txt §4.1(vi) (comments about
 named individuals), NSPCC image guidance (never a child's full name beside their photo). What counts: the folded
-words of a pupil's forename, preferred name or a common diminutive of either, next to the surname in either order
-("Billy Price", "Price, William"), in post text, alt text, hashtags (camel case split: #WellDoneAmeliaKhan), video
-titles, descriptions and tags, and in the text read in their images (a certificate, a name card: checks/images/;
-there also when the engine split a word, "Zofia N owak"). A forename alone does not count; neither does a name
-written after a title (Mrs, Mr, ...) or one that belongs only to staff or parents. Current pupils, and former pupils
-still under 18. One exception per post or video: high when it carries a photo or is a video (a name read in an
-image always is), medium otherwise; low when the same name also belongs to another person in the registers (a
-person must judge who is meant), or when it was read in an image with low confidence (a person looks at the image).
+words of a pupil's forename, preferred name or a common diminutive of either (the nicknames package, the project's
+UK list checks/identity/uk_nicknames.csv, or made from the name's start the English way: "Olly" of Oliver), next
+to the surname in either order ("Billy Price", "Price, William"), in post text, alt text, hashtags (camel case
+split: #WellDoneAmeliaKhan), video titles, descriptions and tags, and in the text read in their images (a
+certificate, a name card: checks/images/; there also when the engine split a word, "Zofia N owak"). A forename
+alone does not count; neither does a name written after a title (Mrs, Mr, ...) or one that belongs only to staff
+or parents. Current pupils, and former pupils still under 18. One exception per post or video: high when it
+carries a photo or is a video (a name read in an image always is), medium otherwise; low when the same name also
+belongs to another person in the registers (a person must judge who is meant), or when it was read in an image
+with low confidence (a person looks at the image).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from functools import cache
 from nicknames import NickNamer
 
 from checks.findings import Finding, RuleContext
+from checks.identity.nicknames import written_diminutives
 from checks.rule_support.posts import post_finding
 from checks.rule_support.published_text import (
     HASHTAG,
@@ -41,47 +44,6 @@ from checks.rule_support.published_text import (
 )
 from checks.rule_support.rule import Rule
 
-# Forms British children commonly go by that the nicknames package (US-centred) lacks.
-UK_DIMINUTIVES: dict[str, tuple[str, ...]] = {
-    "alfred": ("alfie", "alf"),
-    "amelia": ("millie", "mia", "milly"),
-    "eleanor": ("ellie", "nell", "nellie"),
-    "elizabeth": ("lizzie", "libby", "beth", "eliza"),
-    "frederick": ("freddie", "freddy", "fred"),
-    "william": ("will", "billy", "liam", "wills"),
-    "jessica": ("jess", "jessie"),
-    "charlotte": ("lottie", "charlie"),
-    "olivia": ("liv", "livvy", "livvie"),
-    "isabella": ("bella", "izzy", "issy"),
-    "isabelle": ("izzy", "issy", "belle"),
-    "henry": ("harry", "hal"),
-    "matilda": ("tilly", "tilda"),
-    "theodore": ("theo", "teddy"),
-    "alexander": ("alex", "xander", "sandy"),
-    "zachary": ("zac", "zach", "zack"),
-    "florence": ("flo", "florrie"),
-    "abigail": ("abbie", "abi", "abby"),
-    "harriet": ("hattie",),
-    "georgia": ("georgie",),
-    "georgina": ("georgie", "gina"),
-    "victoria": ("tori", "vicky"),
-    "archibald": ("archie",),
-    "mohammed": ("mo",),
-    "muhammad": ("mo",),
-    "nathaniel": ("nate", "nat"),
-    "penelope": ("penny",),
-    "rebecca": ("becky", "becca"),
-    "samuel": ("sam", "sammy"),
-    "samantha": ("sam", "sammy"),
-    "joshua": ("josh",),
-    "jacob": ("jake",),
-    "benjamin": ("ben", "benji"),
-    "daniel": ("dan", "danny"),
-    "katherine": ("kate", "katie", "kat"),
-    "catherine": ("cath", "kate", "katie", "cat"),
-    "sophia": ("sophie",),
-    "edward": ("ed", "eddie", "ted", "teddy"),
-}
 TITLES = frozenset(
     {"mr", "mrs", "miss", "ms", "mx", "dr", "sir", "dame", "prof", "professor", "rev", "revd", "cllr"}
 )
@@ -127,8 +89,10 @@ def _nicknamer() -> NickNamer:
 
 
 def diminutives(given: str) -> set[str]:
-    """Common short forms of a folded given name, from the UK list and the nicknames package."""
-    forms = set(UK_DIMINUTIVES.get(given, ())) | {fold(n) for n in _nicknamer().nicknames_of(given)}
+    """Common short forms of a folded given name: the nicknames package's, the project's UK list
+    (checks/identity/uk_nicknames.csv, the one list identity resolution reads too), and those made from the
+    name's start the English way ("olly" of Oliver, "beattie" of Beatrice)."""
+    forms = {fold(n) for n in _nicknamer().nicknames_of(given)} | written_diminutives(given)
     return {f for f in forms if len(f) >= 2 and f != given}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +62,8 @@ class Score:
     banded: Counter[tuple[float, float]] = field(default_factory=Counter)
     banded_true: Counter[tuple[float, float]] = field(default_factory=Counter)
     schools: int = 0
+    # per school: (low findings, audience members): the review load as a share of who a person would check
+    review: list[tuple[int, int]] = field(default_factory=list)
 
     def add(self, other: Score) -> None:
         for key, tally in other.tallies.items():
@@ -75,6 +77,13 @@ class Score:
         self.banded.update(other.banded)
         self.banded_true.update(other.banded_true)
         self.schools += other.schools
+        self.review += other.review
+
+    @property
+    def largest_review_share(self) -> float | None:
+        """The largest share of one school's audience raised as low "possible" findings."""
+        shares = [low / audience for low, audience in self.review if audience]
+        return max(shares, default=None)
 
     def rule_total(self, rule: str) -> Tally:
         total = Tally()
@@ -147,17 +156,25 @@ def _severity_at_least(severity: str, floor: str) -> bool:
 
 
 def score_school(
-    labels: dict[str, Any], exceptions: Iterable[dict[str, Any]], rules: Iterable[str] = IDENTITY_RULES
+    labels: dict[str, Any],
+    exceptions: Iterable[dict[str, Any]],
+    rules: Iterable[str] = IDENTITY_RULES,
+    cases: Callable[[str], bool] | None = None,
 ) -> Score:
     """Compare one audit's exceptions with its labels. A finding counts when rule, platform, official account,
     subject kind and subject id agree (the account as handle or id: see `_Accounts`); undecidable cases count
-    for precision (a true finding is true) but not for recall. Tallies are per rule over all accounts."""
+    for precision (a true finding is true) but not for recall. Tallies are per rule over all accounts.
+    `cases`: only the labelled subjects whose case it accepts (a subset of the school, such as the compositions
+    held out from tuning); findings about other subjects are left out."""
     rules = tuple(rules)
-    score = Score(schools=1)
     accounts = _Accounts(labels)
     identities = {(i["platform"], str(i["subject_id"])): i for i in labels.get("identities", [])}
+    audience = len(identities)  # the review load is a share of the whole audience a person would check
+    score = Score(schools=1)
     expected = {
-        _key(e, accounts.of_label(e)): e for e in labels.get("expected_exceptions", []) if e["rule"] in rules
+        _key(e, accounts.of_label(e)): e
+        for e in labels.get("expected_exceptions", [])
+        if e["rule"] in rules and (cases is None or cases(str(e.get("case", ""))))
     }
     confident: dict[Key, dict[str, Any]] = {}
     low: dict[Key, dict[str, Any]] = {}
@@ -165,6 +182,10 @@ def score_school(
         if row["rule"] not in rules:
             continue
         key = _key(row, accounts.of_exception(row))
+        if cases is not None and key not in expected:
+            truth = identities.get((row["platform"], str(row["subject_id"])))
+            if truth is None or not cases(str(truth.get("case", ""))):
+                continue  # about a subject outside the subset
         band = band_of(row.get("confidence"))
         if band is not None:
             score.banded[band] += 1
@@ -197,6 +218,7 @@ def score_school(
             truth.get("truth_kind") in ADULT_KINDS or "namesake" in str(truth.get("case", ""))
         ):
             score.adults_as_pupils.append(f"{row['rule']} {row['subject_id']} ({truth.get('case')})")
+    score.review.append((len(low), audience))
     return score
 
 
@@ -248,6 +270,13 @@ def report(score: Score, rules: Iterable[str] = IDENTITY_RULES) -> str:
         f"({sum(score.low_true.values())} of them true) — "
         + (", ".join(f"{rule} {n}" for rule, n in sorted(score.low.items())) or "none")
     )
+    share = score.largest_review_share
+    if share is not None:
+        audience = sum(a for _, a in score.review)
+        lines.append(
+            f"review load as a share of the audience: {sum(score.low.values())} of {audience} "
+            f"({sum(score.low.values()) / max(1, audience):.1%}); at most {share:.1%} of one school's audience"
+        )
     lines.append(f"true findings naming another register entry: {sum(score.wrong_person.values())}")
     lines.append(
         f"parents, staff or adult namesakes flagged as pupils: {len(score.adults_as_pupils)}"

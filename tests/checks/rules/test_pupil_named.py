@@ -169,6 +169,21 @@ def test_uk_diminutives_beyond_the_nicknames_package() -> None:
     assert "william" not in diminutives("william")
 
 
+def test_a_diminutive_the_lists_lack_is_read_as_the_english_make_it() -> None:
+    # "Olly" is Oliver made smaller; the same reading as identity resolution (checks/identity/nicknames.py).
+    assert {"olly", "ollie"} <= diminutives("oliver")
+    assert {"beattie", "evie"} <= diminutives("beatrice") | diminutives("evelyn")
+    assert "olive" not in diminutives("oliver")  # a name of its own
+
+
+def test_a_post_naming_a_pupil_by_a_made_diminutive(con: duckdb.DuckDBPyConnection) -> None:
+    published = Published(con)
+    published.registers([pupil("P0010", "Oliver", "Bennett")], STAFF, PARENTS)
+    ((severity, person, evidence),) = named(published, "Well done Olly Bennett for a brilliant race!")
+    assert (severity, person) == ("medium", "P0010")
+    assert "diminutive of Oliver" in evidence
+
+
 # --- names read in images (checks/images/) -------------------------------------------------------------------
 
 
