@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from checks.identity.text import _SPECIAL_LETTERS
+from checks.identity.text import SPECIAL_LETTERS
 from checks.rule_support.posts import short_label
 
 # The `field` values of marts.fct_published_text, in reading order: X posts, then YouTube videos; `image_text` is
@@ -115,7 +115,7 @@ def published_items(
 # Letters that Unicode does not decompose into a base letter and an accent, written without it by whoever lacks
 # the key (or by a printer's font that lacks the glyph): "Lukasz Wojcik" is Łukasz Wójcik. The identity resolver's
 # own table, so names in posts and in profiles fold alike.
-_UNDECOMPOSED = _SPECIAL_LETTERS
+_UNDECOMPOSED = SPECIAL_LETTERS
 
 
 def fold(text: str) -> str:
