@@ -190,11 +190,7 @@ def _attach(
     try:
         options = []
         if key is not None:
-            # Writing an encrypted file needs OpenSSL from httpfs; without it DuckDB only offers an unsafe mode.
-            from duckdb_extensions import import_extension
-
-            import_extension("httpfs", con=con)
-            con.execute("LOAD httpfs")
+            load_openssl(con)
             options.append("ENCRYPTION_KEY '" + key.replace("'", "''") + "'")
         if read_only:
             options.append("READ_ONLY")
@@ -206,6 +202,14 @@ def _attach(
         con.close()
         raise
     return con
+
+
+def load_openssl(con: duckdb.DuckDBPyConnection) -> None:
+    """Writing an encrypted file needs OpenSSL from httpfs; without it DuckDB only offers an unsafe mode."""
+    from duckdb_extensions import import_extension
+
+    import_extension("httpfs", con=con)
+    con.execute("LOAD httpfs")
 
 
 def _attach_lake(

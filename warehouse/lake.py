@@ -19,6 +19,8 @@ import importlib
 import json
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -235,6 +237,27 @@ def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CALL ducklake_cleanup_old_files({catalog}, cleanup_all => true)")
     # Not done here: VACUUM of a SQLite catalog (its free pages may keep deleted bytes). Python's sqlite3 is another
     # copy of SQLite than the extension's, and two copies on one open file in one process break each other's locks.
+
+
+@contextmanager
+def postgres_catalog(location: LakeLocation) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection with the lake's PostgreSQL database attached as `catalog_db`, for statements on its schemas."""
+    con = duckdb.connect(
+        ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
+    try:
+        load_extensions(con, "postgres")
+        con.execute(
+            "ATTACH " + _literal(location.catalog.partition(":")[2]) + " AS catalog_db (TYPE postgres)"
+        )
+        yield con
+    finally:
+        con.close()
+
+
+def postgres_execute(con: duckdb.DuckDBPyConnection, statement: str) -> None:
+    """One statement run by PostgreSQL itself, outside a transaction (VACUUM refuses one)."""
+    con.execute("CALL postgres_execute('catalog_db', ?, use_transaction => false)", [statement])
 
 
 def _private_dirs(path: Path) -> None:
