@@ -22,7 +22,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from flows.erasure import reapply_erasures
 from warehouse import backup_archive, lake
 from warehouse.backup import (
     RestoreRefused,
+    holding,
     install_file,
     install_lake,
     newest_known_migration,
@@ -141,13 +142,14 @@ def restore_warehouse(
                 f"{archive} is of a warehouse at migration {migration}, newer than this install knows "
                 f"({newest_known_migration()}): restore it with the socialaudit that made it"
             )
-        # Erased again in the image, before anything of it reaches the warehouse's place.
-        with encryption_key(image_key):
-            reapplied = reapply_erasures(image, since=header.taken_at - ERASURE_MARGIN, journal=journal)
+        since = header.taken_at - ERASURE_MARGIN
         if location is not None:
+            reapplied = _erased_again(image, image_key, since, journal)
             counts = install_lake(db_path, location, image, image_key)
         else:
-            counts = install_file(db_path, image, image_key)
+            with holding(db_path) as live:  # the key checked and runs kept out before anything is done
+                reapplied = _erased_again(image, image_key, since, journal)
+                counts = install_file(db_path, image, image_key, live)
             publish_snapshot(db_path)
     return {
         "taken_at": header.taken_at,
@@ -156,6 +158,13 @@ def restore_warehouse(
         "journal": journal if journal.exists() else None,
         "erasures re-applied": reapplied,
     }
+
+
+def _erased_again(image: Path, image_key: str, since: datetime, journal: Path) -> list[dict[str, Any]]:
+    """Everyone the journal says was erased since `since`, erased again in the image, before anything of it
+    reaches the warehouse's place."""
+    with encryption_key(image_key):
+        return reapply_erasures(image, since=since, journal=journal)
 
 
 @contextmanager

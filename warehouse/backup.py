@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import lake
+from warehouse import lake, portable
 from warehouse.db import (
     ATTACHED_AS,
     WarehouseBusy,
@@ -139,17 +139,37 @@ def fill(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 # --- installing into a DuckDB file -----------------------------------------------------------------------------
 
 
-def install_file(db_path: Path, image: Path, image_key: str, wait_seconds: float = 120.0) -> dict[str, int]:
+@contextmanager
+def holding(db_path: Path, wait_seconds: float = 120.0) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """The live warehouse file's write lock, held for the block (a run waits meanwhile); None when there is no
+    file, or one damaged past opening (what a restore is for). Another key than the file's, or a run that keeps
+    it longer than `wait_seconds`, is raised before anything is done."""
+    live = None
+    if db_path.exists():
+        try:
+            live = connect_waiting(db_path, wait_seconds)
+        except (WarehouseBusy, WarehouseKeyError):
+            raise
+        except duckdb.Error:
+            live = None
+    try:
+        yield live
+    finally:
+        if live is not None:
+            live.close()
+
+
+def install_file(
+    db_path: Path, image: Path, image_key: str, live: duckdb.DuckDBPyConnection | None
+) -> dict[str, int]:
     """Replace the warehouse file at `db_path` with one made from the image, encrypted with the key in force.
 
-    The new file is made beside it and then takes its place in one rename, while this process holds the old one's
-    write lock (a run waiting for it opens the path again and finds the new file); a damaged file that no
-    longer opens is replaced all the same."""
+    The new file is made beside it and then takes its place in one rename, while `live` holds the old one's
+    write lock (`holding`: a run waiting for it opens the path again and finds the new file)."""
     temporary = db_path.with_name(f".{db_path.name}.{os.getpid()}.restoring")
     leftovers = (temporary, temporary.with_name(temporary.name + ".wal"))
     for path in leftovers:
         path.unlink(missing_ok=True)
-    live = _hold(db_path, wait_seconds) if db_path.exists() else None
     try:
         con = connect(temporary)
         try:
@@ -159,27 +179,13 @@ def install_file(db_path: Path, image: Path, image_key: str, wait_seconds: float
         finally:
             con.close()
         if live is not None:
-            live.execute(
-                "CHECKPOINT"
-            )  # nothing of the old file left in a WAL to be replayed onto the new one
+            live.execute("CHECKPOINT")  # nothing of the old file left in a WAL to replay onto the new one
         os.replace(temporary, db_path)
         db_path.with_name(db_path.name + ".wal").unlink(missing_ok=True)
     finally:
-        if live is not None:
-            live.close()
         for path in leftovers:
             path.unlink(missing_ok=True)
     return counts
-
-
-def _hold(db_path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection | None:
-    """The live file's write lock, or None when the file is damaged past opening (what a restore is for)."""
-    try:
-        return connect_waiting(db_path, wait_seconds)
-    except (WarehouseBusy, WarehouseKeyError):
-        raise
-    except duckdb.Error:
-        return None
 
 
 # --- installing into a DuckLake --------------------------------------------------------------------------------
@@ -334,10 +340,7 @@ def _schemas(con: duckdb.DuckDBPyConnection, database: str) -> list[str]:
 
 
 def _tables(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, str]]:
-    rows = con.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? ORDER BY ALL", [database]
-    ).fetchall()
-    return [(str(schema), str(table)) for schema, table in rows]
+    return portable.base_tables(con, database)
 
 
 def _counts(con: duckdb.DuckDBPyConnection, database: str, tables: list[tuple[str, str]]) -> dict[str, int]:

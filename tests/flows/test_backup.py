@@ -162,3 +162,24 @@ def test_the_backup_key_is_found_as_the_warehouse_key_is(
         backup_key(config)
     monkeypatch.setenv("TINY_BACKUP_KEY", "named in school.toml")
     assert backup_key(config) == "named in school.toml"
+
+
+def test_the_weekly_backup_flow_writes_one_into_its_folder(
+    prefect_api_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The `backup` deployment's flow, run for real: warehouse, keys and backup_weeks from school.toml."""
+    from flows.backup_flow import warehouse_backup
+
+    live = _warehouse(tmp_path / "data" / "w.duckdb")
+    school = tmp_path / "school.toml"
+    school.write_text(
+        '[school]\nname = "Tiny Lane"\n\n[[accounts]]\nplatform = "x"\nhandle = "tiny"\nid = "1"\n\n'
+        f'[warehouse]\npath = "{live}"\nbackup_key_env = "TINY_BACKUP_KEY"\n\n[retention]\nbackup_weeks = 2\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("TINY_BACKUP_KEY", BACKUP_KEY)
+    done = warehouse_backup(str(school), out_dir=str(tmp_path / "backups"))
+    (backup,) = (tmp_path / "backups").iterdir()
+    assert done["backup"] == str(backup) and done["removed"] == 0 and done["rows"] >= 1
+    restore_warehouse(tmp_path / "restored.duckdb", backup, BACKUP_KEY)
+    assert table_fingerprint(tmp_path / "restored.duckdb") == table_fingerprint(live)
