@@ -245,10 +245,7 @@ def _without_key(error: duckdb.Error, key: str | None, path: Path) -> Exception:
 
 
 def applied_versions(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'meta' AND table_name = 'migrations'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    if not portable.table_exists(con, "meta", "migrations"):
         return {}
     return {
         int(v): str(c) for v, c in con.execute("SELECT version, checksum FROM meta.migrations").fetchall()
