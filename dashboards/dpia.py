@@ -17,6 +17,8 @@ class RetentionOfEverything(RetentionPolicy, Protocol):
 
     @property
     def output_weeks(self) -> int: ...
+    @property
+    def backup_weeks(self) -> int: ...
 
 
 # Categories of data the warehouse holds, by the table that holds them: the source of each section below.
@@ -133,6 +135,17 @@ def _output_weeks_row(retention: RetentionOfEverything) -> list[str]:
     ]
 
 
+def _backup_weeks_row(retention: RetentionOfEverything) -> list[str]:
+    weeks = retention.backup_weeks
+    return [
+        "`backup_weeks`",
+        "the folder `socialaudit backup` writes to",
+        f"{weeks} {'weeks' if weeks != 1 else 'week'}",
+        "encrypted backups of the whole warehouse, as it was when each was taken; the older ones go when a new one "
+        "is written, and a restore erases again everyone erased since the backup was taken",
+    ]
+
+
 def render_dpia(
     school_name: str,
     retention: RetentionOfEverything,
@@ -180,6 +193,7 @@ def render_dpia(
                     for r in retention_rows
                 ),
                 _output_weeks_row(retention),
+                _backup_weeks_row(retention),
             ],
         ),
         "",
@@ -197,6 +211,9 @@ def render_dpia(
         "freed block keeps the person), the read-only copy and the outputs are published again, names are redacted "
         "from stored posts and evidence, a trust's lake and catalog are rewritten; records keep keyed hashes only, "
         "and a journal beside the warehouse lets a restored backup be erased again.",
+        "- Backups (`socialaudit backup`) are encrypted and authenticated (AES-256-GCM, a key derived with scrypt from "
+        "a backup key kept apart from them); `socialaudit restore` erases again, before the restored warehouse is "
+        "put in place, everyone erased since the backup was taken.",
         "- Prefect's database holds no name, handle or id (counts and opaque references); it keeps flow runs, logs "
         "and artifacts for 8 weeks and events for 7 days (`deploy/prefect-server.service`).",
         "",

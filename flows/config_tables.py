@@ -91,6 +91,9 @@ class WarehouseSettings:
     encryption_key_secret: str | None = None
     # The warehouse file when no --db and no $SOCIALAUDIT_DB name it (flows/warehouse_location.py).
     path: str | None = None
+    # The key of `socialaudit backup` files (flows/backup.py): never the file itself, as for the warehouse key.
+    backup_key_env: str | None = None
+    backup_key_secret: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ class RetentionSettings:
     posts_naming_pupils_weeks: int = 52
     # Weeks of outputs kept in --out/weeks/<as_of>/ (dashboards/kept_weeks.py), as long as the findings they show.
     output_weeks: int = 52
+    # Backups `socialaudit backup` keeps in a folder (flows/backup.py): the longest school holiday and a fortnight.
+    backup_weeks: int = 8
 
 
 REGISTER_NAMES = ("pupils", "staff", "parents", "approved_media")

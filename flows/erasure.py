@@ -89,7 +89,7 @@ def _everywhere_else(
 def _republish(db_path: Path, folders: list[Path]) -> dict[str, Any]:
     """The latest stored week written again into every output folder this warehouse published to."""
     done: dict[str, Any] = {}
-    snapshot = open_snapshot(db_path)
+    snapshot = open_snapshot(db_path, own_writes=True)
     try:
         for folder in folders:
             if not (folder / "manifest.json").exists():

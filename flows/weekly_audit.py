@@ -229,7 +229,7 @@ def store_and_evaluate(
 def publish_outputs(db_path: Path, out_dir: Path, as_of: date, config: SchoolConfig) -> dict[str, Any]:
     """The outputs, written from the read-only copy just published (the warehouse stays free for reviews)."""
     school_name, email = config.name, config.report.email
-    con = open_snapshot(db_path)
+    con = open_snapshot(db_path, own_writes=True)
     try:
         week = publish_week(con, out_dir, as_of, school_name, config.retention.output_weeks)
         secret = warehouse_secret(con)

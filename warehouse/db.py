@@ -193,11 +193,7 @@ def _attach(
     try:
         options = []
         if key is not None:
-            # Writing an encrypted file needs OpenSSL from httpfs; without it DuckDB only offers an unsafe mode.
-            from duckdb_extensions import import_extension
-
-            import_extension("httpfs", con=con)
-            con.execute("LOAD httpfs")
+            load_openssl(con)
             options.append("ENCRYPTION_KEY '" + key.replace("'", "''") + "'")
         if read_only:
             options.append("READ_ONLY")
@@ -209,6 +205,14 @@ def _attach(
         con.close()
         raise
     return con
+
+
+def load_openssl(con: duckdb.DuckDBPyConnection) -> None:
+    """Writing an encrypted file needs OpenSSL from httpfs; without it DuckDB only offers an unsafe mode."""
+    from duckdb_extensions import import_extension
+
+    import_extension("httpfs", con=con)
+    con.execute("LOAD httpfs")
 
 
 def _attach_lake(
@@ -244,10 +248,7 @@ def _without_key(error: duckdb.Error, key: str | None, path: Path) -> Exception:
 
 
 def applied_versions(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'meta' AND table_name = 'migrations'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    if not portable.table_exists(con, "meta", "migrations"):
         return {}
     return {
         int(v): str(c) for v, c in con.execute("SELECT version, checksum FROM meta.migrations").fetchall()

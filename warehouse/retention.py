@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 import duckdb
 
+from warehouse import portable
 from warehouse.load import now_utc
 from warehouse.retention_text import redact_pupils_in_old_posts
 
@@ -121,7 +122,8 @@ def _purge_findings(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -
 def _purge_resolved(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
     keys = "SELECT key FROM audit.exceptions WHERE status = 'resolved' AND resolved_on < $cutoff"
     params = {"cutoff": cutoff}
-    for table in ("audit.exception_events", *(["audit.reviews"] if _exists(con, "audit", "reviews") else [])):
+    reviews = ["audit.reviews"] if portable.table_exists(con, "audit", "reviews") else []
+    for table in ("audit.exception_events", *reviews):
         con.execute(f"DELETE FROM {table} WHERE key IN ({keys})", params)
     return _deleted(
         con,
@@ -152,14 +154,6 @@ def _purge_register_versions(con: duckdb.DuckDBPyConnection, cutoff: date, as_of
 
 def _purge_validations(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
     return _deleted(con, "DELETE FROM audit.validation_results WHERE as_of < ?", [cutoff])
-
-
-def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-        [schema, table],
-    ).fetchone()
-    return bool(row and row[0])
 
 
 RULES = (

@@ -97,9 +97,17 @@ def copy_database(con: duckdb.DuckDBPyConnection, db_path: Path, target: Path) -
     return target
 
 
-def open_snapshot(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the latest published copy; a clear error if no run has published one yet."""
-    if lake.read_locator(db_path) is not None:
+def open_snapshot(db_path: Path, own_writes: bool = False) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the latest published copy; a clear error if no run has published one yet.
+
+    `own_writes`: the caller only reads back what this process has just written and published (the run's or an
+    erasure's outputs); a lake this process keeps open for writing is then read through it."""
+    location = lake.read_locator(db_path)
+    if location is not None:
+        reader = lake.kept_reader(location) if own_writes else None
+        if reader is not None:
+            reader.execute(f"USE {ATTACHED_AS}")
+            return reader
         return connect(db_path, read_only=True)
     target = snapshot_path(db_path)
     if not target.exists():

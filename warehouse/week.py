@@ -162,8 +162,11 @@ def _store(
     register_versions.record_holds(con, week.holds, week.as_of)
     register_versions.store_notices(con, week.as_of, week.run_id, week.notices)
     apply_models(con)
+    held = load.StoredContent.read(con, week.as_of)
     stored = [
-        s for s in (load.store_snapshot(con, snap, week.as_of, week.run_id) for snap in week.snapshots) if s
+        s
+        for s in (load.store_snapshot(con, snap, week.as_of, week.run_id, held) for snap in week.snapshots)
+        if s
     ]
     load.store_media_fingerprints(con, week.media)
     images_read = image_readings.store_readings(con, week.readings)
