@@ -94,6 +94,8 @@ class RetentionSettings:
     posts_naming_pupils_weeks: int = 52
     # Weeks of outputs kept in --out/weeks/<as_of>/ (dashboards/kept_weeks.py), as long as the findings they show.
     output_weeks: int = 52
+    # Who viewed, decided, exported or queried what (audit.access_log): long enough to look into a complaint.
+    access_log_months: int = 24
 
 
 REGISTER_NAMES = ("pupils", "staff", "parents", "approved_media")

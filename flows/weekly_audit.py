@@ -324,6 +324,7 @@ def _audit(
         streams=stream_statuses(reads, media, config),
         unread_media=[m["media_ref"] for m in media if m.get("unread")],
         out_dir=out,
+        max_accept_days=config.reviews.max_accept_days,
     )
     # `publish` needs school.toml to find the warehouse key when school.toml names it.
     keyed = config.warehouse.encryption_key_env or config.warehouse.encryption_key_secret

@@ -112,3 +112,21 @@ def insert_rules(con: duckdb.DuckDBPyConnection) -> None:
         "INSERT INTO meta.rules VALUES (?, ?, ?, ?)",
         [[r.id, r.title, r.policy, r.what_counts] for r in RULES],
     )
+
+
+# Safeguarding-critical: a published post picturing a pupil whose photo consent is withdrawn.
+CONSENT_BREACH = Finding(
+    rule="consent-breach",
+    severity="critical",
+    platform="x",
+    account="TinyLanePrimary",
+    account_id=X_ID,
+    subject_kind="post",
+    subject_id="1800000000000000003",
+    subject_label="post 1800000000000000003",
+    subject_url="https://x.com/TinyLanePrimary/status/1800000000000000003",
+    person_kind="pupil",
+    person_id="P0002",
+    confidence=0.97,
+    evidence="image 1 pictures pupil P0002 (Molly Green), whose photo consent is withdrawn",
+)
