@@ -16,8 +16,8 @@ import pytest
 import flows.commands.common as common
 from checks.registers.contract import PHOTO_CONSENTS, PUPIL_STATUSES, REGISTER_SPECS, YEAR_GROUPS
 from checks.rules import RULE_OPTIONS
-from dashboards.manifest import CONTRACTS, MANIFEST_SCHEMA, SCHOOL_OUTPUTS, load_schema
 from dashboards.access import ROLES, OidcSettings, ReviewAppSettings
+from dashboards.manifest import CONTRACTS, MANIFEST_SCHEMA, SCHOOL_OUTPUTS, load_schema
 from flows import review_config, trust_config
 from flows.cli import build_parser
 from flows.config import (

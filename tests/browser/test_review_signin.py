@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,12 @@ import uvicorn
 
 from dashboards.access import Grant, OidcSettings, ReviewAppSettings
 from dashboards.review_app import create_app
-from tests.builders.findings import AS_OF, PUPIL_FOLLOWER, STAFF_FOLLOWER, insert_exception, insert_rules
+from tests.builders.findings import PUPIL_FOLLOWER, STAFF_FOLLOWER, one_run
 from tests.builders.oidc import Provider, oidc_provider
 from tests.builders.prefect_server import free_port
 from tests.builders.warehouse import migrated_warehouse
 from warehouse import access_log
 from warehouse.db import connect
-from warehouse.snapshot import publish_snapshot
 
 REVIEWER = "robin.ames@tinylane.example"
 STRANGER = "someone@elsewhere.example"
@@ -33,16 +31,7 @@ def signed_in_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     """The review app on 127.0.0.1, signing people in through the provider, over a warehouse after one run."""
     root = tmp_path_factory.mktemp("signin")
     db = migrated_warehouse(root / "warehouse.duckdb")
-    con = connect(db)
-    insert_rules(con)
-    for finding in (PUPIL_FOLLOWER, STAFF_FOLLOWER):
-        insert_exception(con, finding)
-    con.execute(
-        "INSERT INTO audit.runs VALUES (?, 'r1', 'sandbox', 'Tiny Lane', ?, ?, 1, NULL)",
-        [AS_OF, datetime(2026, 11, 13, 6), datetime(2026, 11, 13, 6, 1)],
-    )
-    con.close()
-    publish_snapshot(db)
+    one_run(connect(db), db, (PUPIL_FOLLOWER, STAFF_FOLLOWER))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with oidc_provider([f"{url}/signin/callback"], root / "provider.log") as provider:

@@ -5,28 +5,21 @@ schools where a reviewer is granted only one."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from starlette.routing import Route
 
+from checks.findings import Finding
 from dashboards.access import AccessPolicy, Grant, Person, ReviewAppSettings
 from dashboards.review_app import create_app
 from dashboards.web_auth import ExposureRefused, Sessions, Throttle, check_exposure
-from tests.builders.findings import (
-    AS_OF,
-    PUPIL_FOLLOWER,
-    STAFF_FOLLOWER,
-    insert_exception,
-    insert_rules,
-    variant,
-)
+from tests.builders.findings import PUPIL_FOLLOWER, STAFF_FOLLOWER, one_run, variant
 from tests.builders.review_app import PASSWORD, csrf_in, grants, local_accounts, settings, sign_in
 from tests.builders.warehouse import migrated_warehouse
 from warehouse.db import connect
-from warehouse.snapshot import open_snapshot, publish_snapshot
+from warehouse.snapshot import open_snapshot
 
 BASE = "https://127.0.0.1:8765"
 SCHOOL_B_PUPIL = variant(
@@ -34,19 +27,9 @@ SCHOOL_B_PUPIL = variant(
 )
 
 
-def school(folder: Path, finding_set: tuple) -> Path:  # type: ignore[type-arg]
+def school(folder: Path, findings: tuple[Finding, ...]) -> Path:
     db = migrated_warehouse(folder / "warehouse.duckdb")
-    con = connect(db)
-    insert_rules(con)
-    for finding in finding_set:
-        insert_exception(con, finding)
-    con.execute(
-        "INSERT INTO audit.runs VALUES (?, 'r1', 'sandbox', 'School', ?, ?, 1, NULL)",
-        [AS_OF, datetime(2026, 11, 13, 6), datetime(2026, 11, 13, 6, 1)],
-    )
-    con.close()
-    publish_snapshot(db)
-    return db
+    return one_run(connect(db), db, findings)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -22,8 +21,7 @@ from tests.builders.findings import (
     PUPIL_FOLLOWER,
     STAFF_FOLLOWER,
     UNAPPROVED_VIDEO,
-    insert_exception,
-    insert_rules,
+    one_run,
     variant,
 )
 from tests.builders.locks import warehouse_held
@@ -31,7 +29,7 @@ from tests.builders.review_app import csrf_in, local_accounts, settings, sign_in
 from warehouse import access_log
 from warehouse.db import connect
 from warehouse.reviews import record_policy
-from warehouse.snapshot import open_snapshot, publish_snapshot
+from warehouse.snapshot import open_snapshot
 
 SCRIPT = "<script>alert(1)</script>"
 HYPERLINK = '=HYPERLINK("http://evil","x")'
@@ -44,17 +42,8 @@ BASE = "https://127.0.0.1:8765"
 @pytest.fixture
 def app_db(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path:
     """A warehouse after one run (acceptances up to 60 days), with its read-only snapshot published."""
-    insert_rules(con)
-    for finding in (PUPIL_FOLLOWER, STAFF_FOLLOWER, UNAPPROVED_VIDEO, HOSTILE, CONSENT_BREACH):
-        insert_exception(con, finding)
-    con.execute(
-        "INSERT INTO audit.runs VALUES (?, 'r1', 'sandbox', 'Tiny Lane', ?, ?, 1, NULL)",
-        [AS_OF, datetime(2026, 11, 13, 6), datetime(2026, 11, 13, 6, 1)],
-    )
     record_policy(con, 60, AS_OF)
-    con.close()
-    publish_snapshot(db_path)
-    return db_path
+    return one_run(con, db_path, (PUPIL_FOLLOWER, STAFF_FOLLOWER, UNAPPROVED_VIDEO, HOSTILE, CONSENT_BREACH))
 
 
 @pytest.fixture

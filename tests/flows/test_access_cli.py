@@ -8,7 +8,6 @@ import io
 import json
 import os
 import pwd
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -16,27 +15,17 @@ import pytest
 
 from dashboards import accounts
 from flows.cli import main
-from tests.builders.findings import AS_OF, CONSENT_BREACH, PUPIL_FOLLOWER, insert_exception, insert_rules
+from tests.builders.findings import CONSENT_BREACH, PUPIL_FOLLOWER, one_run
 from tests.builders.tiny_dataset import build_tiny_dataset
 from warehouse import access_log
 from warehouse.db import connect
-from warehouse.snapshot import publish_snapshot
 
 OS_USER = pwd.getpwuid(os.getuid()).pw_name
 
 
 @pytest.fixture
 def db(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path:
-    insert_rules(con)
-    for finding in (PUPIL_FOLLOWER, CONSENT_BREACH):
-        insert_exception(con, finding)
-    con.execute(
-        "INSERT INTO audit.runs VALUES (?, 'r1', 'sandbox', 'Tiny Lane', ?, ?, 1, NULL)",
-        [AS_OF, datetime(2026, 11, 13, 6), datetime(2026, 11, 13, 6, 1)],
-    )
-    con.close()
-    publish_snapshot(db_path)
-    return db_path
+    return one_run(con, db_path, (PUPIL_FOLLOWER, CONSENT_BREACH))
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
