@@ -4,7 +4,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test test-fast lint bench eval clean browser postgres proxy ocr
+.PHONY: setup demo test test-fast lint bench eval clean browser postgres proxy ocr oidc
 
 setup: ocr $(VENV)/.synced
 
@@ -67,6 +67,19 @@ proxy:
 		systemctl disable --now tinyproxy >/dev/null 2>&1 || true; \
 	else echo "tinyproxy is missing: run 'sudo apt-get install tinyproxy' for the proxy test" >&2; fi
 
+# The sign-in tests start a real OpenID Connect provider: the `oidc-provider` package on node, pinned by
+# tests/oidc_provider/package-lock.json. node and npm from apt when missing and we are root, as for chromium.
+OIDC_PROVIDER := tests/oidc_provider
+
+oidc:
+	@if command -v npm >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing node for the sign-in tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+	else echo "npm is missing: run 'sudo apt-get install nodejs npm' for the sign-in tests" >&2; fi
+	@if [ -d $(OIDC_PROVIDER)/node_modules/oidc-provider ] || ! command -v npm >/dev/null; then :; \
+	else npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error; fi
+
 # Both cores (PYTEST_WORKERS=1 for one process). With loadscope, tests/xdist_scheduling.py hands each worker whole
 # modules (a module's audited week is made once, not once per worker), keeps the modules that read one shared
 # week together, and hands out the whole audits first. Session fixtures (the Prefect test harness, the migrated
@@ -75,7 +88,7 @@ PYTEST_WORKERS ?= 2
 PARALLEL := $(if $(filter 1,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadscope)
 
 # What CI runs: lint, types and every test.
-test: lint browser postgres proxy
+test: lint browser postgres proxy oidc
 	$(BIN)/pytest $(PARALLEL)
 
 # The loop while working: the unit and component tests, without whole audits (e2e), Chromium (browser) or the

@@ -215,7 +215,15 @@ def render_dpia(
         "a backup key kept apart from them); `socialaudit restore` erases again, before the restored warehouse is "
         "put in place, everyone erased since the backup was taken.",
         "- Prefect's database holds no name, handle or id (counts and opaque references); it keeps flow runs, logs "
-        "and artifacts for 8 weeks and events for 7 days (`deploy/prefect-server.service`).",
+        "and artifacts for 8 weeks and events for 7 days (`deploy/prefect-server.service`). Its API answers only "
+        "callers holding its auth string (`PREFECT_SERVER_API_AUTH_STRING`) and listens on 127.0.0.1, or behind TLS "
+        "where workers are on other machines.",
+        "- The review app serves signed-in people only (the school's identity provider, or local accounts with "
+        "argon2id password hashes), each seeing and deciding what their role allows (viewer, reviewer, safeguarding "
+        "lead, DPO); a safeguarding-critical exception is closed only by two people; it refuses to listen beyond "
+        "this machine without TLS.",
+        "- Every view of an exception, decision, subject access export, erasure, SQL query and export is recorded with "
+        "who, when and from where (`dpo.access_log`).",
         "",
         "## Where the data lives (from the data dictionary)",
         "",

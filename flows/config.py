@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dashboards.access import ReviewAppSettings
 from flows.config_strict import KeyPath, Problems, is_string_list, locate_keys, sub_table, table_label
 from flows.config_tables import (
     CREDENTIALS_NAME,
@@ -33,6 +34,7 @@ from flows.config_tables import (
     parse_rules,
     parse_warehouse,
 )
+from flows.review_config import ReviewSettings, parse_review_app, parse_reviews
 
 # The settings tables live in flows/config_tables.py and the strict key checks in flows/config_strict.py; every
 # name other modules use is importable from here.
@@ -51,6 +53,8 @@ __all__ = [
     "RegisterSettings",
     "ReportSettings",
     "RetentionSettings",
+    "ReviewAppSettings",
+    "ReviewSettings",
     "RuleSettings",
     "SchoolConfig",
     "WarehouseSettings",
@@ -104,6 +108,8 @@ class SchoolConfig:
     report: ReportSettings = field(default_factory=ReportSettings)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     registers: RegisterSettings = field(default_factory=RegisterSettings)
+    reviews: ReviewSettings = field(default_factory=ReviewSettings)
+    review_app: ReviewAppSettings = field(default_factory=ReviewAppSettings)
 
     @property
     def registers_dir(self) -> Path:
@@ -127,6 +133,8 @@ TOP_LEVEL_TABLES = {
     "retention": "table",
     "report": "table",
     "registers": "table",
+    "reviews": "table",
+    "review_app": "table",
 }
 SCHOOL_KEYS = ("name", "urn", "phase", "timezone", "email_domains", "phones")
 ACCOUNT_KEYS = ("platform", "handle", "id", "approved_by", "approved_on", "credentials")
@@ -251,6 +259,8 @@ def load_config(path: Path) -> SchoolConfig:
     retention = parse_retention(data, problems)
     report = parse_report(data, problems)
     registers = parse_registers(data, problems)
+    reviews = parse_reviews(data, problems)
+    review_app = parse_review_app(data, problems, path.resolve().parent)
     found = problems.messages()
     if found:
         raise ConfigError(*found)
@@ -265,6 +275,8 @@ def load_config(path: Path) -> SchoolConfig:
         retention=retention,
         report=report,
         registers=registers,
+        reviews=reviews,
+        review_app=review_app,
         raw=data,
         **school,
     )

@@ -113,6 +113,8 @@ class RetentionSettings:
     output_weeks: int = 52
     # Backups `socialaudit backup` keeps in a folder (flows/backup.py): the longest school holiday and a fortnight.
     backup_weeks: int = 8
+    # Who viewed, decided, exported or queried what (audit.access_log): long enough to look into a complaint.
+    access_log_months: int = 24
 
 
 REGISTER_NAMES = ("pupils", "staff", "parents", "approved_media")

@@ -354,6 +354,7 @@ def _audit(
         unread_media=[m["media_ref"] for m in media if m.get("unread")],
         subscriber_unseen_weeks=config.rules.subscriber_unseen_weeks,
         out_dir=out,
+        max_accept_days=config.reviews.max_accept_days,
     )
     # `publish` needs school.toml to find the warehouse key when school.toml names it.
     keyed = config.warehouse.encryption_key_env or config.warehouse.encryption_key_secret

@@ -100,6 +100,12 @@ def erase(
     )
     if table_exists(con, "audit", "reviews"):
         count("audit.reviews", "DELETE FROM audit.reviews WHERE key IN (SELECT unnest($keys))", by_key)
+    if table_exists(con, "audit", "pending_decisions"):
+        count(
+            "audit.pending_decisions",
+            "DELETE FROM audit.pending_decisions WHERE key IN (SELECT unnest($keys))",
+            by_key,
+        )
     for table, by_evidence in (
         ("audit.exceptions", True),
         ("audit.findings", True),

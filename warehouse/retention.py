@@ -34,6 +34,8 @@ class RetentionPolicy(Protocol):
     def decided_exceptions_months(self) -> int: ...
     @property
     def posts_naming_pupils_weeks(self) -> int: ...
+    @property
+    def access_log_months(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,10 @@ def _purge_validations(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date
     return _deleted(con, "DELETE FROM audit.validation_results WHERE as_of < ?", [cutoff])
 
 
+def _purge_access_log(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
+    return _deleted(con, "DELETE FROM audit.access_log WHERE accessed_at < ?", [cutoff])
+
+
 RULES = (
     Rule(
         "raw_pages_weeks",
@@ -219,6 +225,13 @@ RULES = (
         "text read from images read before it, replaced by [removed by retention]; a post with an open pupil-named "
         "exception keeps its text (and its images') until it is resolved or decided",
         _purge_named_pupils,
+    ),
+    Rule(
+        "access_log_months",
+        "audit.access_log",
+        "months",
+        "the access log: who viewed, decided, exported or queried what, when and from where",
+        _purge_access_log,
     ),
 )
 

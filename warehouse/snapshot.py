@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import duckdb
 
-from warehouse import lake, portable
+from warehouse import access_log, lake, portable
 from warehouse.db import (
     ATTACHED_AS,
     WarehouseBusy,
@@ -62,7 +62,10 @@ def publish_snapshot_from(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path
 
     DuckDB copies the database itself (`COPY FROM DATABASE`, same encryption key) into this process's own
     temporary file, removed if anything fails. The file is never opened by Python here: closing any descriptor
-    of it would drop this process's POSIX lock on it, and another writer could take the warehouse mid-copy."""
+    of it would drop this process's POSIX lock on it, and another writer could take the warehouse mid-copy.
+
+    The access log recorded since the last write is folded in first, so the copy the DPO reads holds it."""
+    access_log.fold(con, db_path)
     if portable.is_lake(con):  # asked of the connection: nothing opens the file
         lake.drop_superseded_snapshots(con)
         return db_path

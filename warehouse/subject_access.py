@@ -146,8 +146,10 @@ def _parents_listing(con: duckdb.DuckDBPyConnection, subject: Subject) -> list[d
 def _fair(section: str, row: dict[str, Any], others: Redaction, subject: Subject) -> dict[str, Any]:
     """One row with other people redacted: their ids, names and handles; reviewers by role; others' replies."""
     row = dict(row)
-    if section == "exception_reviews" and row.get("reviewer"):
-        row["reviewer"] = REVIEWER
+    if section == "exception_reviews":
+        for who in ("reviewer", "seconded_by", "os_user"):
+            if row.get(who):
+                row[who] = REVIEWER
     if section == "exception_events" and str(row.get("actor", "")).casefold() not in SYSTEM_ACTORS:
         row["actor"] = REVIEWER
     if section == "raw_objects" and isinstance(row.get("object"), dict):

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import duckdb
 import polars as pl
 
-from warehouse import image_readings, lifecycle, load, register_versions, retention
+from warehouse import image_readings, lifecycle, load, register_versions, retention, reviews
 from warehouse.db import connect_waiting, migrate
 from warehouse.keyed import ensure_secret
 from warehouse.sampled_subjects import flag_long_unseen
@@ -72,6 +72,8 @@ class WeekToStore:
     out_dir: Path | None = None
     # What was read in images never read before (checks/images/reading.py), by sha256.
     readings: Sequence[dict[str, Any]] = ()
+    # school.toml [reviews] max_accept_days: recorded, so the review app and the CLI hold every decision to it.
+    max_accept_days: int | None = None
 
 
 def store_week(
@@ -176,6 +178,8 @@ def _store(
     ensure_secret(con)
     if week.out_dir is not None:
         record_output_folder(con, week.out_dir, week.as_of)
+    if week.max_accept_days is not None:
+        reviews.record_policy(con, week.max_accept_days, week.as_of)
     outcome = run_checks(con)
     load.upsert_frame(con, "audit.identities", outcome.identities, week.as_of)
     findings = pl.DataFrame(outcome.findings) if outcome.findings else pl.DataFrame()
