@@ -7,8 +7,6 @@ import re
 import subprocess
 import sys
 import threading
-import time
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
