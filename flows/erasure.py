@@ -19,7 +19,7 @@ from dashboards.kept_weeks import remove_kept_weeks_naming
 from dashboards.publishing import publish_week, stored_week
 from warehouse import access_log, lake
 from warehouse.access_log import AccessEntry
-from warehouse.db import connect_waiting, migrate
+from warehouse.db import connect_waiting, migrate, transaction
 from warehouse.erasure import Erased, complete_record, erase, redaction_for
 from warehouse.erasure_journal import Journal, journal_path, matching_subjects
 from warehouse.privacy import Subject, UnknownSubject, find_subject
@@ -54,7 +54,7 @@ def erase_person(
     """Erase the person `kind`/`value` names from everything the product wrote; every place cleaned, with counts.
     `access`: the access-log entry of whoever asked, recorded with the erasure's id (never the person)."""
     with _writing(db_path) as con:
-        with _transaction(con):
+        with transaction(con):
             subject = find_subject(con, kind, value)
             forms = name_forms(subject)
             erased = erase(con, subject, performed_by, reason, forms, Journal(journal_path(db_path)))
@@ -161,7 +161,7 @@ def reapply_erasures(
     done: list[dict[str, Any]] = []
     with _writing(db_path) as con:
         erased, redaction, needles = [], Redaction(), set()
-        with _transaction(con):
+        with transaction(con):
             for entry, subject in matching_subjects(con, entries):
                 _widen_by_handles(con, subject)
                 forms = name_forms(subject)
@@ -190,17 +190,6 @@ def _writing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
-
-
-@contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _widen_by_handles(con: duckdb.DuckDBPyConnection, subject: Subject) -> None:

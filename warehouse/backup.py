@@ -38,6 +38,7 @@ from warehouse.db import (
     discover_migrations,
     load_openssl,
     migrate,
+    transaction,
 )
 from warehouse.keyed import NoWarehouseSecret, secret_id, warehouse_secret
 from warehouse.load import now_utc
@@ -71,7 +72,7 @@ def take_image(db_path: Path, image: Path, image_key: str, wait_seconds: float =
         load_openssl(con)
         con.execute(f"ATTACH {_literal(str(image))} AS {IMAGE_AS} (ENCRYPTION_KEY {_literal(image_key)})")
         try:
-            with _transaction(con):
+            with transaction(con):
                 warehouse = _warehouse_id(con)
                 for schema in _schemas(con, ATTACHED_AS):  # those holding only views (models) too
                     con.execute(f"CREATE SCHEMA IF NOT EXISTS {IMAGE_AS}.{_name(schema)}")
@@ -116,7 +117,7 @@ def fill(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             )
         migrate(con, [m for m in discover_migrations() if m.version <= version])
     tables = _tables(con, IMAGE_AS)
-    with _transaction(con):
+    with transaction(con):
         if version is not None:
             con.execute("DELETE FROM meta.migrations")  # the image's own rows, with when each was applied
         for schema in _schemas(con, IMAGE_AS):
@@ -318,17 +319,6 @@ def _attached_image(con: duckdb.DuckDBPyConnection, image: Path, image_key: str)
         yield
     finally:
         con.execute(f"DETACH {IMAGE_AS}")
-
-
-@contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _schemas(con: duckdb.DuckDBPyConnection, database: str) -> list[str]:

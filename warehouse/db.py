@@ -207,6 +207,18 @@ def _attach(
     return con
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The block in one transaction of `con`: committed when it ends, rolled back when it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def load_openssl(con: duckdb.DuckDBPyConnection) -> None:
     """Writing an encrypted file needs OpenSSL from httpfs; without it DuckDB only offers an unsafe mode."""
     from duckdb_extensions import import_extension

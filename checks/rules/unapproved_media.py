@@ -21,9 +21,9 @@ from checks.rule_support.rule import Rule
 
 
 def find(ctx: RuleContext) -> list[Finding]:
-    approvals = Approvals(load_approvals(ctx.con))
+    approvals = Approvals(load_approvals(ctx.con, read_once=ctx.read_once))
     findings = []
-    for post in load_published_media(ctx.con):
+    for post in load_published_media(ctx.con, read_once=ctx.read_once):
         problems = []
         faces: list[int] = []
         for image in post.images:

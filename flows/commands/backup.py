@@ -6,14 +6,18 @@ import argparse
 import os
 from pathlib import Path
 
-from flows.warehouse_location import add_db_option, command_warehouse
+from flows.commands.sql import add_warehouse_args
+from flows.warehouse_location import command_warehouse
 
 NAME = "backup"
 HELP = "write an encrypted backup of the warehouse (a trust: every school's lake) to a file or a folder"
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    add_db_option(parser)
+    add_warehouse_args(
+        parser,
+        "school.toml: the warehouse and backup keys its [warehouse] names, its [retention] backup_weeks",
+    )
     parser.add_argument(
         "--trust",
         type=Path,
@@ -27,12 +31,6 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="FILE_OR_DIR",
         help="a new backup file (its name ending in .socialaudit-backup), or a folder to write it in, where "
         "this warehouse's backups older than [retention] backup_weeks are removed",
-    )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="SCHOOL_TOML",
-        help="school.toml: the warehouse and backup keys its [warehouse] names, its [retention] backup_weeks",
     )
 
 

@@ -7,7 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from flows.warehouse_location import add_db_option, command_warehouse
+from flows.commands.sql import add_warehouse_args
+from flows.warehouse_location import command_warehouse
 
 NAME = "restore"
 HELP = "restore a backup as the warehouse, erasing again everyone erased since it was taken"
@@ -22,12 +23,8 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="BACKUP",
         help="the backup file (socialaudit backup)",
     )
-    add_db_option(parser)
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="SCHOOL_TOML",
-        help="school.toml: the warehouse and backup keys its [warehouse] names, and its [warehouse] path",
+    add_warehouse_args(
+        parser, "school.toml: the warehouse and backup keys its [warehouse] names, its [warehouse] path"
     )
     parser.add_argument(
         "--trust",

@@ -26,14 +26,12 @@ class QueryRefused(Exception):
     """The text is not a single read-only query; nothing was run."""
 
 
-def add_warehouse_args(parser: argparse.ArgumentParser) -> None:
+def add_warehouse_args(
+    parser: argparse.ArgumentParser,
+    config_help: str = "school.toml, to find the warehouse key named in [warehouse] (default: $SOCIALAUDIT_DB_KEY)",
+) -> None:
     add_db_option(parser)
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="SCHOOL_TOML",
-        help="school.toml, to find the warehouse key named in [warehouse] (default: $SOCIALAUDIT_DB_KEY)",
-    )
+    parser.add_argument("--config", type=Path, metavar="SCHOOL_TOML", help=config_help)
 
 
 def use_configured_key(args: argparse.Namespace) -> None:

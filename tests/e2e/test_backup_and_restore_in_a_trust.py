@@ -4,14 +4,13 @@ erased person; the locator, lost, is found again from trust.toml; the trust's ow
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.builders.person_stores import files_under, hits, name_two_pupils_in_a_post
-from tests.builders.postgres import postgres_bin, relation_files, throwaway_cluster
+from tests.builders.postgres import relation_files
 from tests.builders.tiny_dataset import build_tiny_dataset
 from warehouse import lake
 from warehouse.backup import ASIDE
@@ -20,14 +19,6 @@ from warehouse.backup_archive import SUFFIX
 AS_OF = "2026-11-16"
 PERSON = ("alfie_p_y6", "1600000000000000002", "Alfie Price", "AlfiePrice")
 BACKUP_KEY = {"SOCIALAUDIT_BACKUP_KEY": "the trust's backup passphrase, kept apart"}
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    if postgres_bin() is None:
-        pytest.skip("PostgreSQL is not installed: `make postgres` installs Debian's postgresql")
-    with throwaway_cluster() as conninfo:
-        yield conninfo
 
 
 @pytest.fixture(scope="module")
