@@ -102,7 +102,13 @@ def test_playwright_is_for_the_tests_and_the_trust_and_review_app_are_extras() -
         "duckdb-extension-postgres-scanner",
     }
     assert names(extras["trust"]) == trust and not trust & runtime
-    assert names(extras["review"]) == {"uvicorn", "python-multipart"}
+    assert names(extras["review"]) == {
+        "uvicorn",
+        "python-multipart",
+        "authlib",
+        "argon2-cffi",
+        "itsdangerous",
+    }
     assert "python-multipart" not in runtime
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"\$\(UV\) sync --frozen .*--all-extras", makefile), "make setup must install the extras"
