@@ -23,21 +23,20 @@ import logging
 import secrets
 import ssl
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dashboards.access import AccessPolicy, Person, ReviewAppSettings, is_loopback
 
 SESSION_COOKIE = "__Host-socialaudit"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
-SIGN_IN_PATHS = ("/signin", "/signin/oidc", "/signin/callback")
 log = logging.getLogger("dashboards.review_app")
 
 
@@ -240,10 +239,6 @@ def identity_from_claims(claims: dict[str, Any], claim: str) -> str | None:
     if claim == "email" and claims.get("email_verified") is False:
         return None
     return value.strip()
-
-
-SignInPage = Callable[[Request, str, int], Response]
-Middleware = Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]
 
 
 def accounts_exist(path: Path) -> bool:

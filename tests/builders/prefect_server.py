@@ -123,6 +123,8 @@ def prefect_server(home: Path, healthy_within: float = 120) -> Iterator[dict[str
         "PREFECT_HOME": str(home),
         "PREFECT_LOGGING_LEVEL": "WARNING",
     }
+    assert server_env["PREFECT_UI_URL"] == "http://127.0.0.1:4200", "the unit names the UI for alert links"
+    server_env["PREFECT_UI_URL"] = f"http://127.0.0.1:{port}"
     command = unit_command()
     assert command[1:4] == ["server", "start", "--host"] and command[4] == "127.0.0.1", command
     command = [str(BIN / "prefect"), *command[1:]]
