@@ -9,16 +9,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from warehouse import load
+from warehouse import image_readings, load
 from warehouse.db import connect, migrate
 from warehouse.sql_models import apply_models
 
 
-def held_posts(db_path: Path, account_id: str) -> tuple[frozenset[str], set[str]]:
-    """Post ids already stored for the account (from any source, or known deleted) and media already
-    fingerprinted: an import stores neither again."""
+def held_posts(db_path: Path, account_id: str) -> tuple[frozenset[str], set[str], set[str]]:
+    """Post ids already stored for the account (from any source, or known deleted), media already fingerprinted
+    and the sha256 of images already read: an import stores none of them again."""
     if not db_path.exists():
-        return frozenset(), set()
+        return frozenset(), set(), set()
     con = connect(db_path)
     try:
         migrate(con)
@@ -31,7 +31,7 @@ def held_posts(db_path: Path, account_id: str) -> tuple[frozenset[str], set[str]
                 {"account": account_id},
             ).fetchall()
         )
-        return posts, set(load.known_media_refs(con))
+        return posts, set(load.known_media_refs(con)), image_readings.images_read(con)
     finally:
         con.close()
 
@@ -42,9 +42,10 @@ def store_archive_posts(
     media: Iterable[dict[str, Any]],
     as_of: date,
     deleted: load.SnapshotLike | None = None,
+    readings: Iterable[dict[str, Any]] = (),
 ) -> dict[str, int]:
-    """Store the archive's posts, the posts it lists as deleted and the image fingerprints; nothing at all if
-    anything fails."""
+    """Store the archive's posts, the posts it lists as deleted, the image fingerprints and what was read in the
+    images (so the next run downloads none of them again to read it); nothing at all if anything fails."""
     media = list(media)
     con = connect(db_path)
     try:
@@ -57,6 +58,7 @@ def store_archive_posts(
             if deleted is not None:
                 load.store_snapshot(con, deleted, as_of, run_id)
             load.store_media_fingerprints(con, media)
+            images_read = image_readings.store_readings(con, readings)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -68,4 +70,5 @@ def store_archive_posts(
         "deleted": len(deleted.items) if deleted is not None else 0,
         "images": sum(1 for m in media if not m.get("error")),
         "images_missing": sum(1 for m in media if m.get("error")),
+        "images_read": images_read,
     }

@@ -72,12 +72,13 @@ def run(args: argparse.Namespace) -> int:
             {a.id: a.handle for a in config.accounts_on("x")},
             args.as_of or datetime.now(UTC).date(),
             config.api.media_max_bytes,
+            read_images=config.images.read,
         )
     finally:
         use_encryption_key(None)
     print(
         f"@{result['handle']}: {result['posts']} posts stored ({result['already_held']} already held), "
-        f"{result['images']} images fingerprinted, {result['images_missing']} not in the archive "
+        f"{result['images']} images fingerprinted ({result['images_read']} read), {result['images_missing']} not in the archive "
         f"(the next run fetches those), {result['deleted']} deleted posts recorded; the next run audits them"
     )
     if result["unmatched_notes"]:
@@ -89,12 +90,25 @@ def run(args: argparse.Namespace) -> int:
 
 
 def import_archive(
-    archive_path: Path, db: Path, x_accounts: dict[str, str], as_of: date, max_media_bytes: int
+    archive_path: Path,
+    db: Path,
+    x_accounts: dict[str, str],
+    as_of: date,
+    max_media_bytes: int,
+    *,
+    read_images: bool = False,
 ) -> dict[str, Any]:
-    """Read the archive, fingerprint its images straight from the ZIP, store both; returns counts."""
-    from checks.media_hash import UnreadableImage, fingerprint_image
+    """Read the archive, fingerprint its images straight from the ZIP and (`read_images`, school.toml's
+    `[images] read`) read what is written in them and count their faces, as a weekly run does; store all of it.
+    Returns counts."""
+    from checks.images.reading import ReadOnce, examine
+    from checks.images.reading import ready as image_reader_ready
+    from checks.media_hash import UnreadableImage
     from connectors.x_archive import ArchiveRefused, XArchive, read_archive
     from warehouse.archive import held_posts, store_archive_posts
+
+    if read_images:
+        image_reader_ready()  # before anything is read, with what to install when it is missing
 
     with XArchive(archive_path, max_media_bytes) as archive:
         owner = archive.account()
@@ -104,7 +118,8 @@ def import_archive(
                 f"the archive is @{owner.username} ({owner.account_id}) (data/account.js), which is not an X "
                 f"account in school.toml (configured: {configured}); nothing was stored"
             )
-        held, fingerprinted = held_posts(db, owner.account_id)
+        held, fingerprinted, read_before = held_posts(db, owner.account_id)
+        already_read = ReadOnce(read_before).already_read if read_images else None
         progress = ProgressBar("reading posts")
         contents = read_archive(archive, owner.account_id, frozenset(held), on_post=progress.update)
         progress.finish(contents.n_read)
@@ -113,6 +128,7 @@ def import_archive(
         images = ProgressBar("fingerprinting images")
         images.total = len(wanted)
         rows: list[dict[str, Any]] = []
+        readings: list[dict[str, Any]] = []
         for done, (ref, media) in enumerate(sorted(wanted.items()), start=1):
             row: dict[str, Any] = {
                 "media_ref": ref,
@@ -129,14 +145,17 @@ def import_archive(
                         "the next run downloads it"
                     )
                 else:
-                    row.update(fingerprint_image(data))
+                    found = examine(data, already_read)
+                    if "reading" in found:
+                        readings.append(found.pop("reading"))
+                    row.update(found)
             except (ArchiveRefused, UnreadableImage) as error:
                 row["error"] = f"archive image: {error}"[:500]
             rows.append(row)
             images.update(done)
         if wanted:
             images.finish(len(wanted))
-    counts = store_archive_posts(db, contents.snapshot(), rows, as_of, contents.deleted_snapshot())
+    counts = store_archive_posts(db, contents.snapshot(), rows, as_of, contents.deleted_snapshot(), readings)
     return {
         **counts,
         "unmatched_notes": contents.unmatched_notes,

@@ -76,6 +76,10 @@ def test_archive_posts_beyond_what_the_api_serves_get_every_post_exception(
 
     archived_images = count(db, "SELECT count(*) FROM raw.media_files WHERE error IS NULL")
     assert archived_images > 0
+    # ... and read there too (text, faces), so the run downloads none of them again to read them.
+    assert count(db, "SELECT count(DISTINCT sha256) FROM raw.media_files WHERE error IS NULL") == count(
+        db, "SELECT count(*) FROM raw.image_readings"
+    )
     summary = weekly_audit(toml, str(db), str(tmp_path / "out"), AS_OF, True)
     assert post_exceptions(tmp_path / "out") == expected
     check_outputs(tmp_path / "out", dataset)
