@@ -133,5 +133,8 @@ def run(args: argparse.Namespace) -> int:
         server_header=False,
         ssl_certfile=settings.tls_cert_file,
         ssl_keyfile=settings.tls_key_file,
+        # A stop (systemctl, SIGTERM) waits this long for requests in flight, then closes what is still open:
+        # an idle keep-alive connection or a stalled client must not hold the app up until it is killed.
+        timeout_graceful_shutdown=5,
     )
     return 0

@@ -190,3 +190,5 @@ def test_a_stranger_on_the_network_gets_no_pupil_data(exposed: tuple[str, Path, 
     assert ("local:vic", "list", address) in entries  # the address seen, not the forged X-Forwarded-For
     assert ("local:vic", "denied", address) in entries
     assert not any(origin == "10.9.9.9" for _, _, origin in entries)
+    for client in (stranger, forged, viewer):  # idle keep-alive connections would hold the app's stop up
+        client.close()
