@@ -31,6 +31,7 @@ from flows.config_tables import (
     parse_rules,
     parse_warehouse,
 )
+from flows.remediation_settings import RemediationSettings, parse_remediation
 
 # The settings tables live in flows/config_tables.py and the strict key checks in flows/config_strict.py; every
 # name other modules use is importable from here.
@@ -46,6 +47,7 @@ __all__ = [
     "CredentialSettings",
     "EmailSettings",
     "RegisterSettings",
+    "RemediationSettings",
     "ReportSettings",
     "RetentionSettings",
     "RuleSettings",
@@ -100,6 +102,7 @@ class SchoolConfig:
     report: ReportSettings = field(default_factory=ReportSettings)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     registers: RegisterSettings = field(default_factory=RegisterSettings)
+    remediation: RemediationSettings = field(default_factory=RemediationSettings)
 
     @property
     def registers_dir(self) -> Path:
@@ -122,6 +125,7 @@ TOP_LEVEL_TABLES = {
     "retention": "table",
     "report": "table",
     "registers": "table",
+    "remediation": "table",
 }
 SCHOOL_KEYS = ("name", "urn", "phase", "timezone", "email_domains", "phones")
 ACCOUNT_KEYS = ("platform", "handle", "id", "approved_by", "approved_on", "credentials")
@@ -245,6 +249,7 @@ def load_config(path: Path) -> SchoolConfig:
     retention = parse_retention(data, problems)
     report = parse_report(data, problems)
     registers = parse_registers(data, problems)
+    remediation = parse_remediation(data, problems)
     found = problems.messages()
     if found:
         raise ConfigError(*found)
@@ -258,6 +263,7 @@ def load_config(path: Path) -> SchoolConfig:
         retention=retention,
         report=report,
         registers=registers,
+        remediation=remediation,
         raw=data,
         **school,
     )

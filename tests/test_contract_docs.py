@@ -27,6 +27,7 @@ from flows.config import (
     CredentialSettings,
     EmailSettings,
     RegisterSettings,
+    RemediationSettings,
     RetentionSettings,
     RuleSettings,
     WarehouseSettings,
@@ -107,6 +108,7 @@ SETTINGS = [
     ("[retention]", RetentionSettings, (), {}),
     ("[registers]", RegisterSettings, ("columns",), {}),
     ("[report.email]", EmailSettings, (), {"sender": "from"}),
+    ("[remediation]", RemediationSettings, (), {}),
 ]
 
 

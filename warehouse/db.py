@@ -34,6 +34,11 @@ class Migration:
         return hashlib.sha256(self.sql.encode()).hexdigest()
 
 
+# Numbers taken by migrations on branches not merged yet (issue 27 took 15 while 11 to 14 were in flight): a gap
+# there is expected until they land; every other gap is a packaging error. Empty it once they have landed.
+RESERVED_ELSEWHERE = frozenset({11, 12, 13, 14})
+
+
 def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     """Numbered `NNNN_name.sql` files, in order; a gap or a duplicate number is a packaging error."""
     found = []
@@ -43,7 +48,10 @@ def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
             raise MigrationError(f"{path.name}: migration files are named NNNN_name.sql")
         found.append(Migration(int(number), name, path.read_text(encoding="utf-8")))
     versions = [m.version for m in found]
-    if versions != list(range(1, len(found) + 1)):
+    expected = [
+        n for n in range(1, max(versions, default=0) + 1) if n not in RESERVED_ELSEWHERE or n in versions
+    ]
+    if versions != expected:
         raise MigrationError(f"migration numbers must run 1..n without gaps, found {versions}")
     return found
 
