@@ -16,6 +16,7 @@ from connectors.paging import RetryPolicy
 from connectors.x import XCredentials, make_x_client
 from connectors.youtube_client import YouTubeCredentials, make_youtube_client
 from sandbox.faults import Fault, FaultPlan
+from sandbox.ledger import Ledger
 from sandbox.server import SandboxServer
 from tests.builders import remediation as build
 from tests.builders.tiny_dataset import (
@@ -31,6 +32,11 @@ from tests.builders.tiny_dataset import (
 @pytest.fixture
 def dataset(tmp_path: Path) -> Path:
     return build_tiny_dataset(tmp_path / "school")
+
+
+def ledger(server: SandboxServer) -> Ledger:
+    assert server.ledger is not None, "start the server first"
+    return server.ledger
 
 
 def x_client(server: SandboxServer) -> Any:
@@ -134,7 +140,7 @@ def test_a_status_change_sends_the_whole_status_back_and_nothing_when_already_so
         assert kids.outcome == ACCEPTED and kids.body["status"]["privacyStatus"] == "private"
         again = youtube_actions.update_video_status(client, VIDEO_NATIVITY, {"privacyStatus": "private"})
         assert (again.outcome, again.calls) == (ALREADY_DONE, 1)
-        assert [c.units for c in server.ledger.youtube if c.route.endswith("update")] == [50, 50]
+        assert [c.units for c in ledger(server).youtube if c.route.endswith("update")] == [50, 50]
 
 
 @pytest.mark.parametrize(

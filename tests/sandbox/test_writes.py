@@ -15,6 +15,7 @@ from requests_oauthlib import OAuth1
 
 from sandbox.credentials import derived_google
 from sandbox.faults import Fault, FaultPlan
+from sandbox.ledger import Ledger
 from sandbox.server import SandboxServer
 from tests.builders import remediation as build
 from tests.builders.sandbox_clients import X_API_HOST, RewriteToSandbox, api_key, x_keys
@@ -41,6 +42,11 @@ X_ANSWERS = {
 def _schema(fixture: str, name: str) -> dict[str, Any]:
     loaded = json.loads((SCHEMAS / f"{fixture}.json").read_text(encoding="utf-8"))
     return {**loaded["responses"][name], "$defs": loaded.get("$defs", {})}
+
+
+def ledger(server: SandboxServer) -> Ledger:
+    assert server.ledger is not None, "start the server first"
+    return server.ledger
 
 
 def x_error(response: requests.Response, status: int) -> dict[str, Any]:
@@ -121,11 +127,11 @@ def test_the_school_deletes_its_own_post_and_the_next_server_answers_it_deleted(
         me = x_call(server, "GET", "/2/users/me")
         assert me.headers["x-access-level"] == "read-write"
         assert x_answer(x_call(server, "DELETE", f"/2/tweets/{POST_IDS[0]}"), "deleted") is True
-        assert [(c.route, c.usd) for c in server.ledger.x if c.route == "x.delete_post"] == [
+        assert [(c.route, c.usd) for c in ledger(server).x if c.route == "x.delete_post"] == [
             ("x.delete_post", 0.005)
         ]
         x_error(x_call(server, "DELETE", f"/2/tweets/{POST_IDS[0]}"), 404)  # gone: not billed again
-        assert sum(c.route == "x.delete_post" for c in server.ledger.x) == 1
+        assert sum(c.route == "x.delete_post" for c in ledger(server).x) == 1
     assert build.journal(dataset)[0]["post_ids"] == [POST_IDS[0]]
     with SandboxServer(dataset) as later:
         (error,) = lookup(later, POST_IDS[0])["errors"]
@@ -152,7 +158,7 @@ def test_deleting_an_edited_post_deletes_every_version(dataset: Path) -> None:
 def test_only_the_account_s_own_post_is_deleted(server: SandboxServer, dataset: Path) -> None:
     body = x_error(x_call(server, "DELETE", f"/2/tweets/{build.OTHER_POST_ID}"), 403)
     assert "did not author" in body["detail"]
-    assert build.journal(dataset) == [] and not [c for c in server.ledger.x if c.route == "x.delete_post"]
+    assert build.journal(dataset) == [] and not [c for c in ledger(server).x if c.route == "x.delete_post"]
     assert "data" in lookup(server, build.OTHER_POST_ID)
 
 
@@ -169,7 +175,7 @@ def test_a_token_of_a_read_only_app_cannot_write_nor_can_one_issued_before_the_a
         ]:
             refused = x_error(x_call(server, method, path, body), 403)
             assert refused["type"].endswith("/oauth1-permissions"), refused
-        assert [c for c in server.ledger.x if c.route != "x.me"] == []
+        assert [c for c in ledger(server).x if c.route != "x.me"] == []
     assert build.journal(dataset) == []
     # The app now reads and writes, but the token was issued while it could only read: regenerate it.
     build.declare(dataset, x_permission="read-write", token_permission="read")
@@ -206,7 +212,7 @@ def test_only_replies_in_the_school_s_own_conversations_are_hidden(
     x_error(x_call(server, "PUT", hide, {}), 400)
     x_error(x_call(server, "PUT", hide, {"hidden": "yes"}), 400)
     assert [e["reply_id"] for e in build.journal(dataset)] == [build.REPLY_IN_OUR_CONVERSATION] * 2
-    assert [c.usd for c in server.ledger.x if c.route == "x.hide_reply"] == [0.005, 0.005]
+    assert [c.usd for c in ledger(server).x if c.route == "x.hide_reply"] == [0.005, 0.005]
 
 
 def test_muting_is_on_the_user_s_own_behalf(server: SandboxServer, dataset: Path) -> None:
@@ -220,7 +226,7 @@ def test_muting_is_on_the_user_s_own_behalf(server: SandboxServer, dataset: Path
     )
     x_error(x_call(server, "POST", f"/2/users/{X_ACCOUNT_ID}/muting", {"target_user_id": X_ACCOUNT_ID}), 400)
     x_error(x_call(server, "POST", f"/2/users/{X_ACCOUNT_ID}/muting", {}), 400)
-    assert [c.usd for c in server.ledger.x if c.route == "x.mute"] == [0.010]
+    assert [c.usd for c in ledger(server).x if c.route == "x.mute"] == [0.010]
     assert build.journal(dataset)[0]["target_user_id"] == FOLLOWER_IDS[1]
 
 
@@ -239,7 +245,7 @@ def test_the_owner_rejects_a_comment_and_the_next_server_no_longer_lists_it(data
     with SandboxServer(dataset) as server:
         answer = yt_call(server, "POST", MODERATE, {"id": THREAD_IDS[0], "moderationStatus": "rejected"})
         assert answer.status_code == 204 and answer.content == b""
-        assert [c.units for c in server.ledger.youtube if c.route.endswith("setModerationStatus")] == [50]
+        assert [c.units for c in ledger(server).youtube if c.route.endswith("setModerationStatus")] == [50]
     with SandboxServer(dataset) as later:
         assert THREAD_IDS[0] not in published_threads(later)
         assert THREAD_IDS[0] not in published_threads(later, "heldForReview") | published_threads(
