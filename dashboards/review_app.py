@@ -23,6 +23,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from dashboards.charts import trend_charts
 from dashboards.listing import filter_options, select_exceptions
 from dashboards.report import OPEN_STATUSES, environment, profiles
+from dashboards.review_actions import Act, action_context, add_action_routes
 from warehouse.db import WarehouseBusy
 from warehouse.reviews import DECISIONS, ReviewError, history, latest_week, review_and_publish
 from warehouse.snapshot import open_snapshot
@@ -51,8 +52,10 @@ def create_app(
     token: str | None = None,
     allowed_hosts: tuple[str, ...] = LOCAL_HOSTS,
     write_timeout: float = 120.0,
+    act: Act | None = None,
 ) -> FastAPI:
-    """The app for one warehouse. `token` defaults to a fresh random one: forms from another process fail."""
+    """The app for one warehouse. `token` defaults to a fresh random one: forms from another process fail. `act`
+    takes actions through the platforms (flows/remediation.py); without it none is offered."""
     db_path = Path(db_path)
     csrf_token = token or secrets.token_urlsafe(32)
     templates = environment()
@@ -111,8 +114,11 @@ def create_app(
         return page("app_list.html.j2", chosen={**chosen, "status": statuses}, **data)
 
     @app.get("/exception", response_class=HTMLResponse)
-    def detail(key: str, done: str = "") -> HTMLResponse:
-        return show(key, message="Decision recorded." if done else "")
+    def detail(key: str, done: str = "", acted: str = "") -> HTMLResponse:
+        message = "Decision recorded." if done else ""
+        if acted:
+            message = "Action taken and recorded: next week's run checks it took effect (see Actions below)."
+        return show(key, message=message)
 
     def show(
         key: str,
@@ -128,6 +134,7 @@ def create_app(
                 "history": history(con, key),
                 "profiles": profiles(con, rows),
                 "week": latest_week(con),
+                "actions": action_context(con, key, act is not None) if rows else {},
             }
 
         data = read(load)
@@ -142,6 +149,7 @@ def create_app(
             history=data["history"],
             profile=data["profiles"].get(key),
             week=data["week"],
+            actions=data["actions"],
             message=message,
             error=error,
             form=form or {},
@@ -186,6 +194,10 @@ def create_app(
             return response
         return RedirectResponse(f"/exception?key={quote(key, safe='')}&done=1", status_code=303)
 
+    def csrf_ok(request: Request, submitted: str) -> bool:
+        return hmac.compare_digest(submitted.encode(), csrf_token.encode()) and same_origin(request)
+
+    add_action_routes(app, act, csrf_ok, lambda: page("app_forbidden.html.j2", 403), show)
     return app
 
 

@@ -181,7 +181,7 @@ class Remediator:
             reason = f"refused before anything was sent: {refusal.detail}"
             response = {"sent": False, "reason": reason, "granted": refusal.granted}
             recorded = self._write(lambda con: settle(con, begun.remediation_id, actor, REFUSED, response))
-            record(self.db, [refusal], "remediate", self.timeout)
+            record(self.db, [refusal], "remediate", self.timeout, publish=False)
             self._publish()
             return Outcome(EXIT_NOT_DONE, f"{key}: {name} {reason}", recorded)
         if plan.action.manual:
@@ -220,7 +220,7 @@ class Remediator:
             a.name for a in ACTIONS.values() if a.platform in ("any", account.platform) and a.name not in same
         ]
         found = AccountPermission(account, None, tuple(others), tuple(same), answer.reason)
-        record(self.db, [found], "remediate", self.timeout)
+        record(self.db, [found], "remediate", self.timeout, publish=False)
 
     def _send(self, plan: Plan, base_url: str | None) -> WriteAnswer:
         """The one call (or, for a video's status, the read and the update) through the connectors."""

@@ -103,9 +103,13 @@ def check_account(
     return check_youtube(config, account, sandbox, base_url)
 
 
-def record(db: Path, found: list[AccountPermission], checked_by: str, timeout: float = 10.0) -> None:
-    """Keep what was found in the warehouse (one short write), where the review app reads it."""
+def record(
+    db: Path, found: list[AccountPermission], checked_by: str, timeout: float = 10.0, publish: bool = True
+) -> None:
+    """Keep what was found in the warehouse (one short write) and, unless the caller publishes anyway, in the
+    read-only copy the review app reads."""
     from warehouse.remediations import record_permission
+    from warehouse.reviews import republish_snapshot
     from warehouse.snapshot import write_with_retry
 
     def write(con: object) -> None:
@@ -121,6 +125,8 @@ def record(db: Path, found: list[AccountPermission], checked_by: str, timeout: f
             )
 
     write_with_retry(db, write, timeout_seconds=timeout)
+    if publish:
+        republish_snapshot(db, timeout)
 
 
 def doctor_checks(

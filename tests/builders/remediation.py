@@ -7,19 +7,27 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from checks.findings import Finding
 from sandbox.credentials import OWNER_SCOPES, YOUTUBE_READONLY, derived_google, derived_x
+from tests.builders import findings
+from tests.builders.findings import AS_OF, UNAPPROVED_VIDEO, insert_exception, insert_rules
 from tests.builders.tiny_dataset import (
     CHANNEL_ID,
     FOLLOWER_IDS,
     POST_IDS,
     SUBSCRIBER_CHANNEL_IDS,
     THREAD_IDS,
+    VIDEO_SPORTS,
     X_ACCOUNT_ID,
     X_HANDLE,
 )
+from tests.builders.warehouse import open_copy
+from warehouse.snapshot import publish_snapshot
 
 # The pupil P0001 (Alfie) comments on the sports-day video from this channel (tiny_dataset's first thread).
 PUPIL_CHANNEL = SUBSCRIBER_CHANNEL_IDS[1]
@@ -167,3 +175,33 @@ def journal(root: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+# Exceptions on the tiny school's objects, as a run would hold them: a post, a video and a follower.
+POST = replace(
+    UNAPPROVED_VIDEO,
+    platform="x",
+    account=X_HANDLE,
+    account_id=X_ACCOUNT_ID,
+    subject_kind="post",
+    subject_id=POST_IDS[0],
+    subject_label="Tiny Lane news item 12",
+    subject_url=f"https://x.com/i/status/{POST_IDS[0]}",
+)
+VIDEO = replace(UNAPPROVED_VIDEO, subject_id=VIDEO_SPORTS)
+HELD: tuple[Finding, ...] = (POST, VIDEO, findings.PUPIL_FOLLOWER)
+
+
+def week_with_exceptions(db: Path, template: Path, held: tuple[Finding, ...] = HELD) -> Path:
+    """A warehouse holding one audited week with these exceptions, its read-only copy published (as after a run)."""
+    con = open_copy(template, db)
+    con.execute(
+        "INSERT INTO audit.runs VALUES (?, 'r', 'sandbox', 'Tiny Lane', ?, ?, 1, NULL)",
+        [AS_OF, datetime(2026, 11, 13), datetime(2026, 11, 13)],
+    )
+    insert_rules(con)
+    for finding in held:
+        insert_exception(con, finding)
+    con.close()
+    publish_snapshot(db)
+    return db

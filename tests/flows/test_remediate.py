@@ -5,8 +5,6 @@ why, a retry that never acts twice, a second person where school.toml asks."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,24 +15,14 @@ from flows.config import load_config
 from flows.remediation import Remediator
 from tests.builders import remediation as build
 from tests.builders.audits import append_toml
-from tests.builders.findings import AS_OF, PUPIL_FOLLOWER, UNAPPROVED_VIDEO, insert_exception, insert_rules
-from tests.builders.tiny_dataset import POST_IDS, VIDEO_SPORTS, X_ACCOUNT_ID, build_tiny_dataset
-from tests.builders.warehouse import open_copy, rows
+from tests.builders.findings import PUPIL_FOLLOWER
+from tests.builders.tiny_dataset import POST_IDS, build_tiny_dataset
+from tests.builders.warehouse import rows
 from warehouse.remediation_records import Actor, RemediationError
-from warehouse.snapshot import publish_snapshot
 
 ALICE = Actor("alice", "Alice Lead", "cli")
 BOB = Actor("bob", "Bob Head", "cli")
-POST = replace(
-    UNAPPROVED_VIDEO,
-    platform="x",
-    account="TinyLanePrimary",
-    account_id=X_ACCOUNT_ID,
-    subject_kind="post",
-    subject_id=POST_IDS[0],
-    subject_url=f"https://x.com/i/status/{POST_IDS[0]}",
-)
-VIDEO = replace(UNAPPROVED_VIDEO, subject_id=VIDEO_SPORTS)
+POST, VIDEO = build.POST, build.VIDEO
 
 
 def yes(plan: Any, permission: Any) -> bool:
@@ -46,17 +34,7 @@ def school(tmp_path: Path, migrated_template: Path, monkeypatch: pytest.MonkeyPa
     """The tiny school's dataset, and a warehouse holding a week with exceptions on a post, a video and a follower
     (published as the read-only copy, as after a run); the sandbox's bill is kept in a file."""
     dataset = build_tiny_dataset(tmp_path / "school")
-    db = tmp_path / "w.duckdb"
-    con = open_copy(migrated_template, db)
-    con.execute(
-        "INSERT INTO audit.runs VALUES (?, 'r', 'sandbox', 'Tiny Lane', ?, ?, 1, NULL)",
-        [AS_OF, datetime(2026, 11, 13), datetime(2026, 11, 13)],
-    )
-    insert_rules(con)
-    for finding in (POST, VIDEO, PUPIL_FOLLOWER):
-        insert_exception(con, finding)
-    con.close()
-    publish_snapshot(db)
+    db = build.week_with_exceptions(tmp_path / "w.duckdb", migrated_template)
     monkeypatch.setenv("SOCIALAUDIT_SANDBOX_LEDGER", str(tmp_path / "ledger.jsonl"))
     return dataset, db
 
