@@ -133,7 +133,8 @@ def doctor_checks(
     config: SchoolConfig, sandbox: bool, base_url: str | None, db: Path
 ) -> list[tuple[str, bool, str, bool]]:
     """(area, ok, message, warning) per account for `socialaudit doctor`: actions the credentials do not allow
-    are a warning (a school may choose to act by hand only); a check that fails is to fix."""
+    are a warning (a school may choose to act by hand only), and so is a check that fails (the credentials' own line
+    says what to fix)."""
     lines: list[tuple[str, bool, str, bool]] = []
     found: list[AccountPermission] = []
     for account in config.accounts:
@@ -141,7 +142,9 @@ def doctor_checks(
         try:
             item = check_account(config, account, sandbox, base_url)
         except Exception as error:
-            lines.append((area, False, " ".join(str(error).split()) or type(error).__name__, False))
+            # The credentials line above says what to fix; here only that no action can be offered meanwhile.
+            reason = " ".join(str(error).split()) or type(error).__name__
+            lines.append((area, True, f"not checked, none offered: {reason}", True))
             continue
         found.append(item)
         lines.append((area, True, item.detail, bool(item.refused) or not item.known))

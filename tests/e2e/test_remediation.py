@@ -25,13 +25,14 @@ from tests.builders import remediation as build
 from tests.builders.audits import AS_OF, Audit
 from tests.builders.cli import CliResult
 from tests.builders.output_contract import output_problems
-from tests.builders.tiny_dataset import CHOIR_POST_ID, VIDEO_SPORTS, build_tiny_dataset
+from tests.builders.tiny_dataset import CHOIR_POST_ID, VIDEO_SONG, VIDEO_SPORTS, build_tiny_dataset
 from tests.builders.warehouse import rows
 
 NEXT_WEEK = (date.fromisoformat(AS_OF) + timedelta(days=7)).isoformat()
 POST = build.key("unapproved-media", "x", "post", CHOIR_POST_ID)
 COMMENT = build.key("pupil-comment", "youtube", "comment", build.PUPIL_THREAD)
 VIDEO = build.key("unapproved-media", "youtube", "video", VIDEO_SPORTS)
+PRIVATE = build.key("unapproved-media", "youtube", "video", VIDEO_SONG)
 REMOVED = build.key("pupil-follower", "x", "follower", build.PUPIL_FOLLOWER)
 STILL_THERE = build.key("pupil-follower", "x", "follower", build.OTHER_PUPIL_FOLLOWER)
 BY = "Robin Ames (ETL)"
@@ -111,6 +112,7 @@ def two_weeks(tmp_path_factory: pytest.TempPathFactory, audit: Callable[..., Aud
     answers["private-refused"] = remediate(
         dataset, db, VIDEO, "make-video-private", env={"SOCIALAUDIT_SANDBOX_FAULTS": scope}
     )
+    answers["private"] = remediate(dataset, db, PRIVATE, "make-video-private")
     answers["not-offered"] = remediate(dataset, db, REMOVED, "delete-post")
     answers["removed"] = remediate(dataset, db, REMOVED, "manual", "--note", "removed on x.com")
     answers["still-there"] = remediate(dataset, db, STILL_THERE, "manual", "--note", "removed on x.com")
@@ -122,7 +124,7 @@ def two_weeks(tmp_path_factory: pytest.TempPathFactory, audit: Callable[..., Aud
 
 def test_each_command_exits_as_the_contract_says(two_weeks: TwoWeeks) -> None:
     answers = two_weeks.answers
-    for name in ("delete", "delete-again", "reject", "removed", "still-there"):
+    for name in ("delete", "delete-again", "reject", "private", "removed", "still-there"):
         assert answers[name].returncode == 0, (name, answers[name].stderr)
         assert answers[name].stderr == "", name
     for name in ("refused-delete", "private-refused", "not-offered"):
@@ -144,10 +146,15 @@ def test_each_command_exits_as_the_contract_says(two_weeks: TwoWeeks) -> None:
 
 def test_what_took_effect_resolves_as_remediated_the_next_week(two_weeks: TwoWeeks) -> None:
     resolved = two_weeks.resolved()
-    assert {POST: "remediated", COMMENT: "remediated", REMOVED: "remediated"}.items() <= resolved.items()
+    assert {
+        POST: "remediated",
+        COMMENT: "remediated",
+        PRIVATE: "remediated",
+        REMOVED: "remediated",
+    }.items() <= resolved.items()
     assert output_problems(two_weeks.week2.out) == []
     report = (two_weeks.week2.out / "report.html").read_text(encoding="utf-8")
-    assert report.count("remediated: the action taken on it took effect") == 3
+    assert report.count("remediated: the action taken on it took effect") == 4
 
 
 def test_a_follower_still_there_after_the_step_by_hand_is_reopened(two_weeks: TwoWeeks) -> None:
@@ -168,7 +175,8 @@ def test_a_refused_action_leaves_the_exception_open_recorded_and_the_platform_un
 ) -> None:
     assert two_weeks.open()[VIDEO] == "open" and VIDEO not in two_weeks.resolved()
     kinds = [entry["kind"] for entry in build.journal(two_weeks.dataset)]
-    assert sorted(kinds) == ["x.delete", "yt.moderate"]  # the refused change of the video reached nothing
+    # The refused change of the sports-day video reached nothing; the other video was made private.
+    assert sorted(kinds) == ["x.delete", "yt.moderate", "yt.video_status"]
     (served,) = two_weeks.query(
         f"SELECT privacy_status FROM staging.stg_youtube__videos WHERE as_of = DATE '{NEXT_WEEK}'"
         f" AND video_id = '{VIDEO_SPORTS}'"
@@ -184,6 +192,7 @@ def test_the_dpo_reads_every_action_with_who_what_and_the_proof(two_weeks: TwoWe
         (POST, "delete-post", "accepted", "took-effect"),
         (COMMENT, "reject-comment", "accepted", "took-effect"),
         (VIDEO, "make-video-private", "refused", None),
+        (PRIVATE, "make-video-private", "accepted", "took-effect"),
         (REMOVED, "manual", "done-by-hand", "took-effect"),
         (STILL_THERE, "manual", "done-by-hand", "did-not-take-effect"),
     ]

@@ -186,3 +186,29 @@ def test_a_step_done_by_hand_is_recorded_with_who_did_it(school: tuple[Path, Pat
         "removed on x.com",
         True,
     )
+
+
+def test_doctor_says_which_actions_each_account_allows_and_records_it(
+    school: tuple[Path, Path], socialaudit_inprocess: Any
+) -> None:
+    dataset, db = school
+    build.declare(dataset, x_permission="read", youtube_scopes=build.READ_ONLY_SCOPES)
+    said = socialaudit_inprocess("doctor", "--sandbox", str(dataset), "--db", str(db)).stdout
+    assert (
+        "[warn] actions through X @TinyLanePrimary: the X keys of @TinyLanePrimary are read: delete-post, "
+        "hide-reply, mute-account not offered" in said
+    )
+    assert "regenerate the access token and secret" in said
+    assert (
+        "was granted youtube.readonly: reject-comment, reject-comment-ban-author, set-made-for-kids, " in said
+    )
+    assert "[ok] actions offered: recorded in w.duckdb for the review app" in said
+    con = duckdb.connect(str(db.with_name("w.duckdb.readonly.duckdb")), read_only=True)
+    try:
+        found = {
+            r["platform"]: json.loads(r["allowed"])
+            for r in rows(con, "SELECT * FROM audit.action_permissions")
+        }
+    finally:
+        con.close()
+    assert found == {"x": ["manual"], "youtube": ["manual"]}
