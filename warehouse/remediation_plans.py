@@ -116,6 +116,12 @@ class Plan:
         lines.append(f"Evidence (week {e['last_seen']}): {e['evidence']}")
         if action.effect == MITIGATES:
             lines.append("Next week: the finding stays (this action does not end it); the run records that.")
+        elif e["subject_kind"] == "subscriber":
+            lines.append(
+                "Next week: still in YouTube's visible-subscriber sample, the exception reopens; absent from it proves "
+                "nothing (the sample is capped and public only), so the exception waits, and after [rules] "
+                "subscriber_unseen_weeks a person is asked to look in YouTube Studio."
+            )
         else:
             lines.append(
                 "Next week: the run checks the subject is gone or changed; if it is still there, the exception "
