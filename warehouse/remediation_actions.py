@@ -76,50 +76,47 @@ ALL_RULES = (
     "account-drift",
 )
 
+
+def _rejection(ban_author: bool) -> Action:
+    """reject-comment, or reject-comment-ban-author: the same call, the author banned from the channel besides."""
+    ban = "&banAuthor=true" if ban_author else ""
+    return Action(
+        "reject-comment-ban-author" if ban_author else "reject-comment",
+        "youtube",
+        ("comment",),
+        ("pupil-comment",),
+        "rejects the pupil's comments in the thread: no longer shown on the video"
+        + (
+            "; the author is hidden from the channel, their later comments rejected as written"
+            if ban_author
+            else ""
+        ),
+        f"POST https://www.googleapis.com/youtube/v3/comments/setModerationStatus?id=IDS&moderationStatus=rejected{ban}",
+        "youtube.comments().setModerationStatus(id=..., moderationStatus='rejected'"
+        + (", banAuthor=True)" if ban_author else ")"),
+        quota_units=YOUTUBE_WRITE_UNITS,
+        reversible=False,
+        undo="the rejection: none (YouTube cannot publish a rejected comment again)"
+        + ("; the ban: YouTube Studio, Settings, Community, Hidden users" if ban_author else ""),
+        needs="youtube",
+        scopes=MODERATION_SCOPES,
+        irreversible_note="rejecting a top-level comment also hides every reply to it",
+    )
+
+
 ACTIONS: dict[str, Action] = {
     action.name: action
     for action in (
-        Action(
-            "reject-comment",
-            "youtube",
-            ("comment",),
-            ("pupil-comment",),
-            "rejects the pupil's comments in the thread: no longer shown on the video",
-            "POST https://www.googleapis.com/youtube/v3/comments/setModerationStatus"
-            "?id=IDS&moderationStatus=rejected",
-            "youtube.comments().setModerationStatus(id=..., moderationStatus='rejected')",
-            quota_units=YOUTUBE_WRITE_UNITS,
-            reversible=False,
-            undo="none: YouTube cannot publish a rejected comment again",
-            needs="youtube",
-            scopes=MODERATION_SCOPES,
-            irreversible_note="rejecting a top-level comment also hides every reply to it",
-        ),
-        Action(
-            "reject-comment-ban-author",
-            "youtube",
-            ("comment",),
-            ("pupil-comment",),
-            "rejects the pupil's comments in the thread and hides the author from the channel: their later "
-            "comments are rejected as they are written",
-            "POST https://www.googleapis.com/youtube/v3/comments/setModerationStatus"
-            "?id=IDS&moderationStatus=rejected&banAuthor=true",
-            "youtube.comments().setModerationStatus(id=..., moderationStatus='rejected', banAuthor=True)",
-            quota_units=YOUTUBE_WRITE_UNITS,
-            reversible=False,
-            undo="the rejection: none; the ban: YouTube Studio, Settings, Community, Hidden users",
-            needs="youtube",
-            scopes=MODERATION_SCOPES,
-            irreversible_note="rejecting a top-level comment also hides every reply to it",
-        ),
+        _rejection(ban_author=False),
+        _rejection(ban_author=True),
         Action(
             "set-made-for-kids",
             "youtube",
             ("comment",),
             ("pupil-comment",),
             "declares the video made for kids: YouTube turns its comments off, the pupil's included",
-            "PUT https://www.googleapis.com/youtube/v3/videos?part=status (the whole status, "
-            "selfDeclaredMadeForKids=true)",
+            'PUT https://www.googleapis.com/youtube/v3/videos?part=status {"id": "ID", "status": {the status as read, '
+            '"selfDeclaredMadeForKids": true}}',
             "youtube.videos().update(part='status', body={'id': ..., 'status': {...}})",
             quota_units=YOUTUBE_WRITE_UNITS
             + 1,  # videos.list to read the status it must resend whole, then update
@@ -133,7 +130,8 @@ ACTIONS: dict[str, Action] = {
             ("video",),
             PUBLISHED_CONTENT_RULES,
             "makes the video private: only the channel's owner can see it",
-            "PUT https://www.googleapis.com/youtube/v3/videos?part=status (the whole status, privacyStatus=private)",
+            'PUT https://www.googleapis.com/youtube/v3/videos?part=status {"id": "ID", "status": {the status as read, '
+            '"privacyStatus": "private"}}',
             "youtube.videos().update(part='status', body={'id': ..., 'status': {...}})",
             quota_units=YOUTUBE_WRITE_UNITS + 1,
             undo="YouTube Studio: the video's Visibility, back to Public or Unlisted",

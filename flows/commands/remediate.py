@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from flows.commands.common import EXIT_FAILED
-from flows.warehouse_location import add_db_option, warehouse_location
+from flows.warehouse_location import add_db_option, add_wait_option, warehouse_location
 from warehouse.remediation_actions import ACTION_NAMES
 
 NAME = "remediate"
@@ -34,13 +34,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--by", default=None, metavar="NAME", help="who acts (recorded beside the operating-system user)"
     )
-    parser.add_argument(
-        "--wait",
-        type=float,
-        default=120.0,
-        metavar="SECONDS",
-        help="how long to wait while the weekly run holds the warehouse (default 120)",
-    )
+    add_wait_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,32 +9,23 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from dashboards.review_app import create_app
 from flows.commands.review_app import acting
 from tests.builders import remediation as build
+from tests.builders.served_app import served
 from tests.builders.tiny_dataset import build_tiny_dataset
 from warehouse.db import connect
 
 WEEK0 = date(2026, 11, 16)
 COMMENT = build.key("pupil-comment", "youtube", "comment", build.PUPIL_THREAD)
 REVIEWER = "Robin Ames (ETL)"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -49,20 +40,8 @@ def review_app(school: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """`socialaudit review-app --sandbox DIR`: the app acting through the sandbox serving the school."""
     db = tmp_path / "w.duckdb"
     act = acting(argparse.Namespace(config=None, sandbox=school, db=db))
-    port = free_port()
-    app = create_app(db, act=act)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the review app did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", db
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with served(create_app(db, act=act)) as url:
+        yield url, db
 
 
 def audit(cli: Any, school: Path, db: Path, week: int, tmp_path: Path) -> Path:

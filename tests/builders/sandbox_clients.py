@@ -34,6 +34,23 @@ def x_keys(server: SandboxServer, user_id: str = X_ACCOUNT_ID) -> dict[str, str]
     return server.access.x_keys(user_id)
 
 
+def signed_x_request(
+    server: SandboxServer, method: str, path: str, user_id: str = X_ACCOUNT_ID, **kwargs: Any
+) -> requests.Response:
+    """A request signed as tweepy signs it (OAuth 1.0a over api.twitter.com, the keys the sandbox holds for
+    `user_id`); `kwargs` go to requests (params, json: a JSON body is not signed, as X specifies)."""
+    from requests_oauthlib import OAuth1
+
+    keys = x_keys(server, user_id)
+    session = requests.Session()
+    session.trust_env = False
+    session.mount(X_API_HOST, RewriteToSandbox(server.url))
+    auth = OAuth1(
+        keys["consumer_key"], keys["consumer_secret"], keys["access_token"], keys["access_token_secret"]
+    )
+    return session.request(method, X_API_HOST + path, auth=auth, timeout=10, **kwargs)
+
+
 def owner_sign_in(server: SandboxServer, channel_id: str = CHANNEL_ID) -> Any:
     """The channel owner's google-auth credentials the sandbox holds, refreshing against the sandbox."""
     from google.oauth2.credentials import Credentials

@@ -11,14 +11,13 @@ from typing import Any
 import jsonschema
 import pytest
 import requests
-from requests_oauthlib import OAuth1
 
 from sandbox.credentials import derived_google
 from sandbox.faults import Fault, FaultPlan
 from sandbox.ledger import Ledger
 from sandbox.server import SandboxServer
 from tests.builders import remediation as build
-from tests.builders.sandbox_clients import X_API_HOST, RewriteToSandbox, api_key, x_keys
+from tests.builders.sandbox_clients import api_key, signed_x_request
 from tests.builders.tiny_dataset import (
     CHANNEL_ID,
     FOLLOWER_IDS,
@@ -89,15 +88,7 @@ def server(dataset: Path) -> Iterator[SandboxServer]:
 def x_call(
     server: SandboxServer, method: str, path: str, body: Any = None, user_id: str = X_ACCOUNT_ID
 ) -> requests.Response:
-    """Signed as tweepy signs (OAuth 1.0a over api.twitter.com); a JSON body is not signed, as X specifies."""
-    keys = x_keys(server, user_id)
-    session = requests.Session()
-    session.trust_env = False
-    session.mount(X_API_HOST, RewriteToSandbox(server.url))
-    auth = OAuth1(
-        keys["consumer_key"], keys["consumer_secret"], keys["access_token"], keys["access_token_secret"]
-    )
-    return session.request(method, X_API_HOST + path, json=body, auth=auth, timeout=10)
+    return signed_x_request(server, method, path, user_id, json=body)
 
 
 def yt_call(
