@@ -36,7 +36,7 @@ Act = Callable[[str, str, Actor, "str | None"], Done]
 def actor_for(request: Request, typed_name: str) -> Actor:
     """Who acts through the app: the name typed, with the operating-system user that runs the app as the accountable
     identity. Issue 26's signed-in person (identity, name) replaces both here."""
-    return Actor(os_user(), typed_name.strip() or os_user(), "review-app")
+    return Actor(os_user(), typed_name.strip() or os_user(), "review-app", established=False)
 
 
 def _offer(
@@ -64,6 +64,8 @@ def _offer(
         "why": why,
         "standing": standing,
         "waiting": waiting,
+        # Who confirms must be known: not through an app that does not sign people in (`actor_for`).
+        "confirm_here": False,
         "irreversible": not plan.action.reversible,
     }
 

@@ -69,6 +69,9 @@ class Actor:
     identity: str
     name: str
     via: str
+    # Whether the identity is established (the CLI's operating-system user; a signed-in person): only such an actor
+    # may be the second person who confirms an irreversible action.
+    established: bool = True
 
     def __post_init__(self) -> None:
         if self.via not in VIAS:

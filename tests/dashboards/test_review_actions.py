@@ -12,11 +12,15 @@ from fastapi.testclient import TestClient
 
 from dashboards.review_app import create_app
 from flows.commands.review_app import acting
+from flows.config import load_config
+from flows.remediation import Remediator
 from tests.builders import remediation as build
+from tests.builders.audits import append_toml
 from tests.builders.findings import PUPIL_FOLLOWER
 from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.builders.warehouse import rows
 from warehouse.db import connect
+from warehouse.remediation_records import Actor
 from warehouse.remediations import record_permission
 
 TOKEN = "test-token-0123456789"
@@ -120,3 +124,22 @@ def test_a_refusal_is_shown_as_it_is_recorded(school: tuple[Path, Path]) -> None
     assert refused.status_code == 409 and "refused before anything was sent" in refused.text
     assert "Not recorded" not in refused.text and build.journal(dataset) == []
     assert 'value="delete-post"' not in page(client, build.POST.key)  # the refusal updated what is offered
+
+
+def test_an_irreversible_action_asked_in_the_app_waits_for_a_known_second_person(
+    school: tuple[Path, Path],
+) -> None:
+    dataset, db = school
+    append_toml(dataset, "[remediation]\nsecond_person = true")
+    allow(db, ["delete-post", "manual"])
+    client = client_for(db, dataset)
+    waiting = act(client, build.POST.key, "delete-post", confirm="yes")
+    assert waiting.status_code == 409 and "second person" in waiting.text and build.journal(dataset) == []
+    shown = page(client, build.POST.key)
+    assert "waits for a second person" in shown and "as another user" in shown
+    assert 'name="action" value="delete-post"' not in shown  # nobody known can confirm it here
+    second = Remediator(db, load_config(dataset / "school.toml"), sandbox=True, timeout_seconds=10)
+    done = second.act(
+        build.POST.key, "delete-post", Actor("bob", "Bob Head", "cli"), None, lambda plan, ok: True
+    )
+    assert done.done and len(build.journal(dataset)) == 1
