@@ -109,7 +109,13 @@ class Remediator:
                 return self._attempt(plan, actor, note, None, None)
             with self.endpoints() as endpoints:
                 base_url = endpoints.x_base_url if plan.action.platform == "x" else endpoints.youtube_base_url
-                permission = self.check(plan, base_url)
+                try:
+                    permission = self.check(plan, base_url)
+                except Exception as error:
+                    # Keys that are missing, refused or of another account: recorded as refused, nothing sent.
+                    reason = " ".join(str(error).split()) or type(error).__name__
+                    detail = f"the credentials could not be checked: {reason}"
+                    permission = AccountPermission(self.account_of(plan), None, (), (), detail, known=False)
                 if not confirm(plan, permission):
                     return self._not_confirmed(plan)
                 refusal = None
@@ -181,7 +187,8 @@ class Remediator:
             reason = f"refused before anything was sent: {refusal.detail}"
             response = {"sent": False, "reason": reason, "granted": refusal.granted}
             recorded = self._write(lambda con: settle(con, begun.remediation_id, actor, REFUSED, response))
-            record(self.db, [refusal], "remediate", self.timeout, publish=False)
+            if refusal.known:  # what the credentials allow, not a check that could not be made
+                record(self.db, [refusal], "remediate", self.timeout, publish=False)
             self._publish()
             return Outcome(EXIT_NOT_DONE, f"{key}: {name} {reason}", recorded)
         if plan.action.manual:

@@ -212,3 +212,19 @@ def test_doctor_says_which_actions_each_account_allows_and_records_it(
     finally:
         con.close()
     assert found == {"x": ["manual"], "youtube": ["manual"]}
+
+
+def test_credentials_that_cannot_be_checked_are_a_recorded_refusal(
+    school: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset, db = school
+    monkeypatch.setenv("SOCIALAUDIT_SANDBOX_FAULTS", json.dumps([{"route": "x.me", "kind": "403-suspended"}]))
+    refused = remediator(dataset, db).act(POST.key, "delete-post", ALICE, None, yes)
+    assert (
+        not refused.done
+        and "the credentials could not be checked" in refused.line
+        and "suspended" in refused.line
+    )
+    assert [r["outcome"] for r in recorded(db)] == ["refused"] and build.journal(dataset) == []
+    # Not a finding about what the keys allow: nothing is recorded that would stop the app offering the action.
+    assert recorded(db, "SELECT * FROM audit.action_permissions") == []
