@@ -4,9 +4,9 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test test-fast lint bench eval clean browser postgres proxy
+.PHONY: setup demo test test-fast lint bench eval clean browser postgres proxy ocr oidc
 
-setup: $(VENV)/.synced
+setup: ocr $(VENV)/.synced
 
 # --compile-bytecode: as pip does by default. uv leaves it out, and where PYTHONDONTWRITEBYTECODE is set (this
 # machine, many containers) no cache is ever written: every run compiled Prefect and its imports from source,
@@ -41,6 +41,15 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "$(CHROMIUM) is missing: run 'sudo apt-get install chromium' for the browser tests" >&2; fi
 
+# Text in images is read by Debian's Tesseract with its English model (docs/image-reading.md): the run itself needs
+# it (school.toml [images] read = false does without), so `setup` installs it when missing and we are root.
+ocr:
+	@if ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 && ldconfig -p | grep -q libtesseract; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing tesseract-ocr for reading images"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng; \
+	else echo "tesseract is missing: run 'sudo apt-get install tesseract-ocr tesseract-ocr-eng' to read images" >&2; fi
+
 # The trust tests start a throwaway PostgreSQL cluster (initdb/pg_ctl from Debian's postgresql), as for chromium.
 postgres:
 	@if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
@@ -58,6 +67,19 @@ proxy:
 		systemctl disable --now tinyproxy >/dev/null 2>&1 || true; \
 	else echo "tinyproxy is missing: run 'sudo apt-get install tinyproxy' for the proxy test" >&2; fi
 
+# The sign-in tests start a real OpenID Connect provider: the `oidc-provider` package on node, pinned by
+# tests/oidc_provider/package-lock.json. node and npm from apt when missing and we are root, as for chromium.
+OIDC_PROVIDER := tests/oidc_provider
+
+oidc:
+	@if command -v npm >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing node for the sign-in tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+	else echo "npm is missing: run 'sudo apt-get install nodejs npm' for the sign-in tests" >&2; fi
+	@if [ -d $(OIDC_PROVIDER)/node_modules/oidc-provider ] || ! command -v npm >/dev/null; then :; \
+	else npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error; fi
+
 # Both cores (PYTEST_WORKERS=1 for one process). With loadscope, tests/xdist_scheduling.py hands each worker whole
 # modules (a module's audited week is made once, not once per worker), keeps the modules that read one shared
 # week together, and hands out the whole audits first. Session fixtures (the Prefect test harness, the migrated
@@ -66,7 +88,7 @@ PYTEST_WORKERS ?= 2
 PARALLEL := $(if $(filter 1,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadscope)
 
 # What CI runs: lint, types and every test.
-test: lint browser postgres proxy
+test: lint browser postgres proxy oidc
 	$(BIN)/pytest $(PARALLEL)
 
 # The loop while working: the unit and component tests, without whole audits (e2e), Chromium (browser) or the

@@ -40,6 +40,8 @@ class Finding:
     # A platform id that tells apart exceptions sharing a subject (two pupils replying in one comment thread);
     # empty for the one exception a subject has had since keys were first built, so its key never changes.
     key_qualifier: str = ""
+    # Faces detected in the images the finding is about (unapproved-media): those showing people are listed first.
+    faces_shown: int | None = None
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -84,6 +86,7 @@ class Finding:
             "confidence": round(self.confidence, 3),
             "evidence": self.evidence,
             "evidence_sha256": self.evidence_sha256,
+            "faces_shown": self.faces_shown,
         }
 
 

@@ -18,8 +18,8 @@ class UnreadableImage(Exception):
     """The bytes are not an image we will decode (corrupt, unsupported, or absurdly large)."""
 
 
-def fingerprint_image(data: bytes) -> dict[str, Any]:
-    """sha256 of the bytes plus pHash/dHash of the picture as a person sees it (EXIF orientation applied)."""
+def decode_upright(data: bytes) -> Image.Image:
+    """The picture as a person sees it (EXIF orientation applied), RGB; UnreadableImage when it is not one."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -29,7 +29,7 @@ def fingerprint_image(data: bytes) -> dict[str, Any]:
                     raise UnreadableImage(f"{width}x{height} pixels is over the {MAX_PIXELS} limit")
                 upright = ImageOps.exif_transpose(opened)
                 upright.load()
-                picture = upright.convert("RGB")
+                return upright.convert("RGB")
     except UnreadableImage:
         raise
     except (
@@ -40,6 +40,15 @@ def fingerprint_image(data: bytes) -> dict[str, Any]:
         Image.DecompressionBombWarning,
     ) as error:
         raise UnreadableImage(f"not a readable image: {type(error).__name__}: {error}") from error
+
+
+def fingerprint_image(data: bytes) -> dict[str, Any]:
+    """sha256 of the bytes plus pHash/dHash of the picture as a person sees it (EXIF orientation applied)."""
+    return fingerprint_picture(data, decode_upright(data))
+
+
+def fingerprint_picture(data: bytes, picture: Image.Image) -> dict[str, Any]:
+    """The fingerprints of `data` from its picture already decoded (`decode_upright`)."""
     return {
         "sha256": hashlib.sha256(data).hexdigest(),
         "n_bytes": len(data),

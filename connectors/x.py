@@ -422,18 +422,29 @@ def probe_posts(client: tweepy.Client, user_id: str, policy: RetryPolicy) -> int
 LOOKUP_BATCH = 100  # GET /2/tweets takes at most 100 ids a call
 
 
+@dataclass(frozen=True)
+class PostLookup:
+    """What looking posts up by id left: the pages worth keeping (those naming posts X could not return) and the
+    ids of every post X returned, each billed whether its page is kept or not."""
+
+    snapshots: list[Snapshot]
+    returned_ids: frozenset[str] = frozenset()
+
+
 def look_up_posts(
     client: tweepy.Client, account_id: str, post_ids: list[str], policy: RetryPolicy
-) -> list[Snapshot]:
+) -> PostLookup:
     """`GET /2/tweets?ids=` for the given posts (those with open exceptions), 100 a call, as stream
     `post_lookup`. X answers a deleted post with an `errors` entry of type `resource-not-found`; the pages with
     errors are kept as received and the warehouse reads them (a page where every post is present says nothing). A batch that fails after the retries is left out (its posts cannot be
-    checked, so nothing about them changes) and the snapshot is marked incomplete; [] when nothing was read."""
+    checked, so nothing about them changes) and the snapshot is marked incomplete; no snapshot when nothing
+    was read or nothing is missing."""
     ids = sorted({str(i) for i in post_ids if str(i).isdigit()}, key=int)
     if not ids:
-        return []
+        return PostLookup([])
     pages: list[Page] = []
     complete = True
+    returned: set[str] = set()
     for start in range(0, len(ids), LOOKUP_BATCH):
         batch = ids[start : start + LOOKUP_BATCH]
         try:
@@ -450,10 +461,12 @@ def look_up_posts(
             log.warning("x post_lookup: %d posts not checked for deletion: %s", len(batch), error)
             complete = False
             continue
-        if not payload.get("errors"):
-            continue  # every post is still there: nothing to record, so re-running a week adds no rows
         data = payload.get("data", [])
         items = data if isinstance(data, list) else []
+        returned.update(str(item.get("id")) for item in items if isinstance(item, dict))
+        if not payload.get("errors"):
+            continue  # every post is still there: nothing to record, so re-running a week adds no rows
         request = {"route": "tweets", "ids": ",".join(batch)}
         pages.append(Page("x", "post_lookup", account_id, len(pages), items, payload, request, utcnow()))
-    return [Snapshot("x", "post_lookup", account_id, pages, complete=complete)] if pages else []
+    snapshots = [Snapshot("x", "post_lookup", account_id, pages, complete=complete)] if pages else []
+    return PostLookup(snapshots, frozenset(returned))

@@ -51,11 +51,6 @@ class XPrices:
         )
 
 
-def billed_usd(snapshot: Snapshot, prices: XPrices) -> float:
-    """What X bills for the resources a stream returned (a look-up page's posts included; errors are free)."""
-    return len(snapshot.items) * prices.of_stream(snapshot.stream)
-
-
 @dataclass(frozen=True)
 class XCostEstimate:
     """What one run's X reads of an account are expected to cost, from the account's `public_metrics`: the
@@ -66,24 +61,31 @@ class XCostEstimate:
     posts: int
     prices: XPrices = XPrices(app_owned=False)
     looked_up: int = 0
+    # Users both following and followed (as last week): X bills a resource once a UTC day, so they cost once.
+    mutual: int = 0
+
+    @property
+    def users(self) -> int:
+        return self.followers + self.following - min(self.mutual, self.followers, self.following)
 
     @property
     def items(self) -> int:
-        return 1 + self.followers + self.following + self.posts + self.looked_up  # 1: the account itself
+        return 1 + self.users + self.posts + self.looked_up  # 1: the account itself
 
     @property
     def usd(self) -> float:
         return (
             USER_READ_USD
-            + (self.followers + self.following) * self.prices.follows
+            + self.users * self.prices.follows
             + self.posts * self.prices.post
             + self.looked_up * POST_READ_USD
         )
 
     def describe(self) -> str:
         lookups = f" + {self.looked_up} posts looked up at $0.005" if self.looked_up else ""
+        once = f", {self.mutual} of them both, billed once" if self.mutual else ""
         return (
-            f"about ${self.usd:.2f} ({self.followers} followers + {self.following} following + up to "
+            f"about ${self.usd:.2f} ({self.followers} followers + {self.following} following{once} + up to "
             f"{self.posts} posts{lookups}; {self.prices.describe()})"
         )
 
@@ -94,10 +96,12 @@ def estimate_cost(
     prices: XPrices = XPrices(app_owned=False),
     looked_up: int = 0,
     new_posts: int | None = None,
+    mutual: int = 0,
 ) -> XCostEstimate:
     """The cost of reading this account's followers, following and new posts once, and of looking up
     `looked_up` posts. Without a cursor every reachable post is read (at most 3,200); with one, the posts since
-    last week (`new_posts`, from the account's `tweet_count` then and now) or, not knowing, one page."""
+    last week (`new_posts`, from the account's `tweet_count` then and now) or, not knowing, one page. `mutual`
+    users (last week's followers who were also followed) are billed once."""
     user = account.items[0] if isinstance(account, Snapshot) else account
     metrics = user.get("public_metrics") or {}
 
@@ -112,7 +116,9 @@ def estimate_cost(
         posts = min(count("tweet_count", "post_count"), MAX_REACHABLE_POSTS)
     else:
         posts = POSTS_PAGE_SIZE if new_posts is None else min(max(new_posts, 0), MAX_REACHABLE_POSTS)
-    return XCostEstimate(count("followers_count"), count("following_count"), posts, prices, looked_up)
+    return XCostEstimate(
+        count("followers_count"), count("following_count"), posts, prices, looked_up, max(mutual, 0)
+    )
 
 
 def guard_cost(estimate: XCostEstimate, max_usd: float) -> XCostEstimate:

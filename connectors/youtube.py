@@ -97,6 +97,16 @@ def _classify(stream: str) -> Callable[[Exception], Exception]:
                     f"the YouTube token lacks the scope this call needs (403 {reason}; reading comments needs "
                     f"youtube.force-ssl): {SIGN_IN_AGAIN}, which asks for it",
                 )
+            if status == 400 and reason == "invalidPageToken":
+                # Retrying the same token gets the same refusal; starting the listing again could repeat it
+                # without end on a list that keeps changing. The stream is recorded as not read (exit 3).
+                return ConnectorError(
+                    "youtube",
+                    stream,
+                    "YouTube refused the page token it had given for the next page (400 invalidPageToken; the "
+                    "list changed while it was read, or the token expired): this stream is not read this week; "
+                    "run again",
+                )
             if status in (401, 403):
                 return AuthFailure(
                     "youtube", stream, f"refused ({status} {reason}): check the channel credentials"

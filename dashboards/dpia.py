@@ -17,6 +17,8 @@ class RetentionOfEverything(RetentionPolicy, Protocol):
 
     @property
     def output_weeks(self) -> int: ...
+    @property
+    def backup_weeks(self) -> int: ...
 
 
 # Categories of data the warehouse holds, by the table that holds them: the source of each section below.
@@ -60,6 +62,23 @@ CATEGORIES = (
         "the official accounts' posts and video thumbnails; older posts' images read from the X archive the "
         "school imported (the archive ZIP is never extracted or kept)",
     ),
+    (
+        "raw.image_text",
+        "Text read in those images (and in the approved library's files)",
+        "each line of text as an OCR engine (Tesseract, on this machine, offline) read it, with the engine's "
+        "confidence per word and where the line is: a certificate or a name card may carry a child's full name, a "
+        "poster a phone number; read once per distinct image (by sha256), never the image itself. Off with "
+        "[images] read = false",
+        "derived from the images above while they are fingerprinted (checks/images)",
+    ),
+    (
+        "raw.image_readings",
+        "Whether those images show people",
+        "how many faces each image shows and where (boxes only), from OpenCV's Haar face detector: faces are "
+        "detected, never recognised or matched to anyone, and no face image, template or embedding is kept, so no "
+        "biometric (special category) data is processed",
+        "derived from the images above while they are fingerprinted (checks/images)",
+    ),
 )
 LAWFUL_BASIS = (
     "UK GDPR Article 6(1)(e), public task: safeguarding pupils and enforcing the school's own social networking "
@@ -84,6 +103,14 @@ def _kept_for(table: str, keep: dict[str, str]) -> str:
         return f"while in the register in force; superseded versions {keep['register_versions_months']}"
     if table == "raw.media_files":
         return "while the school's post is held (fingerprints only)"
+    if table == "raw.image_readings":
+        return "while the image's fingerprints are held (a count and boxes)"
+    if table == "raw.image_text":
+        return (
+            "while the image's fingerprints are held; pupils' names in it "
+            f"{keep['posts_naming_pupils_weeks']} after it was read (kept while its post's pupil-named exception "
+            "is open); an erasure removes the person's name wherever it was read"
+        )
     if table == "audit.identities":
         return (
             f"matched to a register person: {keep['matched_identities_weeks']}; "
@@ -105,6 +132,17 @@ def _output_weeks_row(retention: RetentionOfEverything) -> list[str]:
         f"{weeks} {'weeks' if weeks != 1 else 'week'}",
         "copies of a week's reports (exceptions, resolved accounts, the HTML report) kept under "
         f"`{WEEKS_DIR}/<date>/` beside the latest set; a week that names a person erased on request goes at once",
+    ]
+
+
+def _backup_weeks_row(retention: RetentionOfEverything) -> list[str]:
+    weeks = retention.backup_weeks
+    return [
+        "`backup_weeks`",
+        "the folder `socialaudit backup` writes to",
+        f"{weeks} {'weeks' if weeks != 1 else 'week'}",
+        "encrypted backups of the whole warehouse, as it was when each was taken; the older ones go when a new one "
+        "is written, and a restore erases again everyone erased since the backup was taken",
     ]
 
 
@@ -155,6 +193,7 @@ def render_dpia(
                     for r in retention_rows
                 ),
                 _output_weeks_row(retention),
+                _backup_weeks_row(retention),
             ],
         ),
         "",
@@ -172,8 +211,19 @@ def render_dpia(
         "freed block keeps the person), the read-only copy and the outputs are published again, names are redacted "
         "from stored posts and evidence, a trust's lake and catalog are rewritten; records keep keyed hashes only, "
         "and a journal beside the warehouse lets a restored backup be erased again.",
+        "- Backups (`socialaudit backup`) are encrypted and authenticated (AES-256-GCM, a key derived with scrypt from "
+        "a backup key kept apart from them); `socialaudit restore` erases again, before the restored warehouse is "
+        "put in place, everyone erased since the backup was taken.",
         "- Prefect's database holds no name, handle or id (counts and opaque references); it keeps flow runs, logs "
-        "and artifacts for 8 weeks and events for 7 days (`deploy/prefect-server.service`).",
+        "and artifacts for 8 weeks and events for 7 days (`deploy/prefect-server.service`). Its API answers only "
+        "callers holding its auth string (`PREFECT_SERVER_API_AUTH_STRING`) and listens on 127.0.0.1, or behind TLS "
+        "where workers are on other machines.",
+        "- The review app serves signed-in people only (the school's identity provider, or local accounts with "
+        "argon2id password hashes), each seeing and deciding what their role allows (viewer, reviewer, safeguarding "
+        "lead, DPO); a safeguarding-critical exception is closed only by two people; it refuses to listen beyond "
+        "this machine without TLS.",
+        "- Every view of an exception, decision, subject access export, erasure, SQL query and export is recorded with "
+        "who, when and from where (`dpo.access_log`).",
         "",
         "## Where the data lives (from the data dictionary)",
         "",

@@ -43,7 +43,8 @@ def exception_rows(
     """The exceptions matching `where`, worst first: exceptions.json's fields plus `resolved_on` and the columns in
     `also`, JSON-ready (dates and times as ISO text), with only platform links kept as links (`safe_link`)."""
     cursor = con.execute(
-        f"SELECT {', '.join([*OUTPUT_FIELDS, 'resolved_on', *also])} FROM audit.exceptions WHERE {where}",
+        f"SELECT {', '.join([*OUTPUT_FIELDS, 'resolved_on', *also])}, coalesce(faces_shown, 0) AS faces_shown"
+        f" FROM audit.exceptions WHERE {where}",
         params,
     )
     names = [d[0] for d in cursor.description]
@@ -57,10 +58,39 @@ def exception_rows(
         row["confidence"] = float(row["confidence"])
         row["subject_url"] = safe_link(row["subject_url"])
         rows.append(row)
-    # The key breaks ties: one follower of two official accounts is two rows, always in the same order.
+    # Within a rule, images that show people first (unapproved-media); low "possible" findings most likely first
+    # (a person reads down until the week's time runs out); the key breaks ties: one follower of two official
+    # accounts is two rows, always in the same order.
     rows.sort(
-        key=lambda r: (SEVERITY_ORDER[r["severity"]], r["rule"], r["platform"], r["subject_id"], r["key"])
+        key=lambda r: (
+            SEVERITY_ORDER[r["severity"]],
+            -r["confidence"] if r["severity"] == "low" else 0.0,
+            r["rule"],
+            r["faces_shown"] == 0,
+            r["platform"],
+            r["subject_id"],
+            r["key"],
+        )
     )
+    if "faces_shown" not in also:
+        for row in rows:
+            del row["faces_shown"]
+    return rows
+
+
+SETTLE = "; to settle it: "
+
+
+def to_judge(exceptions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The low "possible" findings, most likely first, each with what would settle it (the evidence's last
+    clause where identity resolution wrote one)."""
+    rows = []
+    for row in sorted(
+        (r for r in exceptions if r["severity"] == "low"), key=lambda r: (-r["confidence"], r["key"])
+    ):
+        evidence = str(row["evidence"] or "")
+        settle = evidence.split(SETTLE, 1)[1].split("; ruled out ")[0] if SETTLE in evidence else ""
+        rows.append({**row, "settle": settle.removesuffix(f" (score {row['confidence']:.2f})")})
     return rows
 
 
@@ -176,6 +206,7 @@ def render_report(
         unseen_subscribers=unseen_subscribers_for(con, as_of),
         long_unseen=long_unseen_for(con, as_of),
         gaps_beside_data=gaps_beside_data_for(con, as_of),
+        to_judge=to_judge(exceptions),
     )
 
 

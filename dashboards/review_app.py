@@ -1,34 +1,52 @@
-"""The review app: the ETL's browser view of exceptions, their history, trends, and the decisions they record.
+"""The review app: exceptions, their evidence and history, trends, and the decisions signed-in people record.
 
-It never collides with the weekly run: pages read the read-only snapshot (`<db>.readonly.duckdb`), and a
-decision is one short write transaction on the warehouse (retried while the run holds the lock), after which
-the snapshot is published again. Forms are same-origin POSTs carrying a token made fresh for each process.
+It serves nobody who has not signed in (dashboards/sign_in.py, dashboards/web_auth.py), shows and lets each person
+decide only what their role at that school allows (dashboards/access.py), and records every list, view, decision and
+refusal in the school's access log (warehouse/access_log.py). One app serves one school, or a trust's schools,
+each reviewer seeing only the schools granted to them (`?school=SLUG`).
+
+It never collides with the weekly run: pages read the read-only snapshot (`<db>.readonly.duckdb`, or the lake's
+committed snapshot), and a decision is one short write transaction on the warehouse (retried while the run holds
+the lock), after which the snapshot is published again.
 """
 
 from __future__ import annotations
 
-import hmac
 import secrets
-from collections.abc import Awaitable, Callable
-from datetime import date
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlencode
 
 import duckdb
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from dashboards.access import AccessPolicy, Permissions, ReviewAppSettings, is_loopback
 from dashboards.charts import trend_charts
 from dashboards.listing import filter_options, select_exceptions
 from dashboards.report import OPEN_STATUSES, environment, profiles
-from dashboards.review_actions import Act, action_context, add_action_routes
+from dashboards.review_actions import Act, Pages, action_context, add_action_routes
+from dashboards.sign_in import add_sign_in_routes, sign_in_redirect
+from dashboards.web_auth import SESSION_COOKIE, HttpsOnly, Sessions, allowed_hosts, client_address
+from warehouse import access_log
+from warehouse.access_log import AccessEntry
 from warehouse.db import WarehouseBusy
-from warehouse.reviews import DECISIONS, ReviewError, history, latest_week, review_and_publish
+from warehouse.reviews import (
+    DECISIONS,
+    ReviewError,
+    history,
+    latest_week,
+    max_accept_days,
+    pending_decision,
+    review_and_publish,
+)
 from warehouse.snapshot import open_snapshot
 
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 SECURITY_HEADERS = {
     # No scripts at all: the pages are plain HTML forms and inline SVG.
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -45,42 +63,104 @@ DECISION_LABELS = {
     "false-positive": "Mark a false positive",
     "reopen": "Reopen",
 }
+ACCESS_LOG_ROWS = 500
+
+
+@dataclass(frozen=True)
+class School:
+    slug: str
+    name: str
+    db_path: Path
 
 
 def create_app(
-    db_path: Path,
-    token: str | None = None,
-    allowed_hosts: tuple[str, ...] = LOCAL_HOSTS,
+    schools: Mapping[str, Path] | Path,
+    settings: ReviewAppSettings,
+    bind_host: str = "127.0.0.1",
+    names: Mapping[str, str] | None = None,
     write_timeout: float = 120.0,
-    act: Act | None = None,
+    session_key: str | None = None,
+    client_secret: str | None = None,
+    accounts_file: Path | None = None,
+    acting: Mapping[str, Act] | None = None,
 ) -> FastAPI:
-    """The app for one warehouse. `token` defaults to a fresh random one: forms from another process fail. `act`
-    takes actions through the platforms (flows/remediation.py); without it none is offered."""
-    db_path = Path(db_path)
-    csrf_token = token or secrets.token_urlsafe(32)
+    """The app over one warehouse (a Path) or a trust's (slug -> warehouse). `session_key` signs the session cookies
+    (default: a fresh random key, so sessions end when the app restarts). `acting` (slug -> Act) takes actions on
+    findings through each school's accounts (flows/remediation.py); a school without one is offered none."""
+    warehouses = (
+        {"school": Path(schools)} if isinstance(schools, Path) else {k: Path(v) for k, v in schools.items()}
+    )
+    served = {slug: School(slug, (names or {}).get(slug, slug), db) for slug, db in warehouses.items()}
+    policy = AccessPolicy(settings.grants, tuple(served))
+    sessions = Sessions(settings.session_hours)
+    acting = dict(acting or {})
     templates = environment()
     app = FastAPI(title="socialaudit review", docs_url=None, redoc_url=None, openapi_url=None)
-    # Refuse other Host names: a page elsewhere cannot rebind its own name to 127.0.0.1 and read this app.
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    add_middleware(app, settings, bind_host, session_key)
 
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
-    def page(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        person = sessions.person(request)
         html = templates.get_template(name).render(
-            csrf_token=csrf_token, decisions=DECISION_LABELS, **context
+            csrf_token=Sessions.csrf_token(request), decisions=DECISION_LABELS, person=person, **context
         )
         return HTMLResponse(html, status_code=status_code)
 
-    def read(work: Callable[[duckdb.DuckDBPyConnection], dict[str, Any]]) -> dict[str, Any] | None:
+    add_sign_in_routes(
+        app, settings, sessions, page, accounts_file or Path(settings.accounts_file), client_secret
+    )
+
+    def note(
+        request: Request, school: School, action: str, obj: str | None, detail: str | None = None
+    ) -> None:
+        person = sessions.person(request)
+        identity = person.identity if person else "not signed in"
+        access_log.record(
+            school.db_path, AccessEntry(identity, "review-app", client_address(request), action, obj, detail)
+        )
+
+    def entry(request: Request, slug: str | None) -> tuple[School, Permissions] | Response:
+        """The school asked for and what the signed-in person may do there; otherwise the response to send."""
+        person = sessions.person(request)
+        if person is None:
+            return sign_in_redirect(request) if request.method == "GET" else forbidden(request)
+        granted = policy.schools_for(person)
+        if not granted:
+            return page(request, "app_no_access.html.j2", 403)
+        if slug is None and len(served) > 1:
+            return choose_school(request, granted)
+        school = served.get(slug or next(iter(served)))
+        if school is None or school.slug not in granted:
+            return page(request, "app_missing.html.j2", 404, key=None)
+        return school, policy.permissions(person, school.slug)
+
+    def choose_school(request: Request, granted: list[str]) -> Response:
+        if len(granted) == 1:
+            return RedirectResponse(f"/?{urlencode({'school': granted[0]})}", status_code=303)
+        return page(request, "app_schools.html.j2", schools=[served[s] for s in granted])
+
+    def forbidden(request: Request) -> HTMLResponse:
+        return page(request, "app_forbidden.html.j2", 403)
+
+    def missing(request: Request, school: School, allowed: Permissions, key: str | None) -> HTMLResponse:
+        return school_page(request, school, allowed, "app_missing.html.j2", 404, key=key)
+
+    def severity_in(school: School, key: str) -> str | None:
+        found = read(school, lambda con: {"severity": severity_of(con, key)})
+        return found["severity"] if found else None
+
+    def link_for(school: School) -> Callable[..., str]:
+        def link(path: str, **params: Any) -> str:
+            query = {"school": school.slug} if len(served) > 1 else {}
+            query.update({k: v for k, v in params.items() if v is not None})
+            return f"{path}?{urlencode(query, doseq=True)}" if query else path
+
+        return link
+
+    def read(
+        school: School, work: Callable[[duckdb.DuckDBPyConnection], dict[str, Any]]
+    ) -> dict[str, Any] | None:
         try:
-            con = open_snapshot(db_path)
+            con = open_snapshot(school.db_path)
         except FileNotFoundError:
             return None
         try:
@@ -88,39 +168,77 @@ def create_app(
         finally:
             con.close()
 
-    def no_snapshot() -> HTMLResponse:
-        return page("app_empty.html.j2", 503, db=str(db_path))
+    def school_page(
+        request: Request,
+        school: School,
+        allowed: Permissions,
+        name: str,
+        status_code: int = 200,
+        **context: Any,
+    ) -> HTMLResponse:
+        return page(
+            request,
+            name,
+            status_code,
+            school=school,
+            schools=len(served),
+            allowed=allowed,
+            link=link_for(school),
+            **context,
+        )
 
     @app.get("/", response_class=HTMLResponse)
-    def index(request: Request) -> HTMLResponse:
+    def index(request: Request, school: str | None = None) -> Response:
+        found = entry(request, school)
+        if isinstance(found, Response):
+            return found
+        where, allowed = found
         chosen = {
             name: request.query_params.getlist(name) for name in ("rule", "severity", "status", "platform")
         }
         statuses = chosen["status"] or list(OPEN_STATUSES)
 
         def load(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-            rows = select_exceptions(con, statuses, chosen["rule"], chosen["severity"], chosen["platform"])
+            every = select_exceptions(con, statuses, chosen["rule"], chosen["severity"], chosen["platform"])
+            rows = [r for r in every if allowed.may_read(r["severity"])]
             return {
                 "rows": rows,
+                "hidden": len(every) - len(rows),
                 "options": filter_options(con),
                 "charts": trend_charts(con),
                 "week": latest_week(con),
                 "profiles": profiles(con, rows),
             }
 
-        data = read(load)
+        data = read(where, load)
         if data is None:
-            return no_snapshot()
-        return page("app_list.html.j2", chosen={**chosen, "status": statuses}, **data)
+            return school_page(request, where, allowed, "app_empty.html.j2", 503)
+        filters = "; ".join(f"{k}={','.join(v)}" for k, v in {**chosen, "status": statuses}.items() if v)
+        note(
+            request, where, "list", filters, f"{len(data['rows'])} shown, {data['hidden']} not for this role"
+        )
+        return school_page(
+            request, where, allowed, "app_list.html.j2", chosen={**chosen, "status": statuses}, **data
+        )
 
     @app.get("/exception", response_class=HTMLResponse)
-    def detail(key: str, done: str = "", acted: str = "") -> HTMLResponse:
-        message = "Decision recorded." if done else ""
-        if acted:
-            message = "Action taken and recorded: next week's run checks it took effect (see Actions below)."
-        return show(key, message=message)
+    def detail(request: Request, key: str, school: str | None = None, done: str = "") -> Response:
+        found = entry(request, school)
+        if isinstance(found, Response):
+            return found
+        where, allowed = found
+        message = {
+            "1": "Decision recorded.",
+            "proposed": "Proposal recorded: a second person must confirm it.",
+            "acted": "Action taken and recorded: next week's run checks it took effect (see Actions below).",
+            "waiting": "Action recorded, not sent: it cannot be undone, so a second person must confirm it.",
+        }
+        return show(request, where, allowed, key, message=message.get(done, ""))
 
     def show(
+        request: Request,
+        school: School,
+        allowed: Permissions,
         key: str,
         message: str = "",
         error: str = "",
@@ -132,23 +250,39 @@ def create_app(
             return {
                 "rows": rows,
                 "history": history(con, key),
+                "pending": pending_decision(con, key),
                 "profiles": profiles(con, rows),
                 "week": latest_week(con),
-                "actions": action_context(con, key, act is not None) if rows else {},
+                "max_days": max_accept_days(con),
+                "actions": action_context(con, key, school.slug in acting, sessions.person(request))
+                if rows
+                else {},
             }
 
-        data = read(load)
+        data = read(school, load)
         if data is None:
-            return no_snapshot()
-        if not data["rows"]:
-            return page("app_missing.html.j2", 404, key=key)
-        return page(
+            return school_page(request, school, allowed, "app_empty.html.j2", 503)
+        if not data["rows"] or not allowed.may_read(data["rows"][0]["severity"]):
+            # The same answer whether it does not exist or is not for this role: nothing to learn by probing.
+            if data["rows"]:
+                note(request, school, "denied", key, "view: not for this role")
+            return missing(request, school, allowed, key)
+        row, week = data["rows"][0], data["week"]
+        note(request, school, "view", key)
+        return school_page(
+            request,
+            school,
+            allowed,
             "app_detail.html.j2",
             status_code or (400 if error else 200),
-            row=data["rows"][0],
+            row=row,
             history=data["history"],
+            pending=data["pending"],
             profile=data["profiles"].get(key),
-            week=data["week"],
+            week=week,
+            latest_until=week + timedelta(days=data["max_days"]) if week else None,
+            may_decide=allowed.may_decide(row["severity"]),
+            may_act=allowed.may_act(row["severity"]),
             actions=data["actions"],
             message=message,
             error=error,
@@ -160,31 +294,56 @@ def create_app(
         request: Request,
         key: str = Form(...),
         decision: str = Form(...),
-        note: str = Form(""),
-        by: str = Form(""),
+        note_text: str = Form("", alias="note"),
         until: str = Form(""),
-        csrf_token_field: str = Form("", alias="csrf_token"),
+        school_slug: str | None = Form(None, alias="school"),
+        csrf_token: str = Form(""),
     ) -> Response:
-        if not hmac.compare_digest(csrf_token_field.encode(), csrf_token.encode()) or not same_origin(
-            request
-        ):
-            return page("app_forbidden.html.j2", 403)
-        form = {"note": note, "by": by, "until": until, "decision": decision}
+        found = entry(request, school_slug)
+        if isinstance(found, Response):
+            return found
+        where, allowed = found
+        person = sessions.person(request)
+        assert person is not None
+        if not sessions.csrf_ok(request, csrf_token):
+            note(request, where, "denied", key, "decide: the form's token is not this session's")
+            return forbidden(request)
+        severity = severity_in(where, key)
+        if severity is None or not allowed.may_read(severity):
+            return missing(request, where, allowed, key)
+        if not allowed.may_decide(severity):
+            note(request, where, "denied", key, f"decide {decision}: not for this role")
+            return forbidden(request)
+        form = {"note": note_text, "until": until, "decision": decision}
         try:
             expiry = date.fromisoformat(until) if until.strip() else None
         except ValueError:
-            return show(key, error=f"{until!r} is not a date (YYYY-MM-DD)", form=form)
+            return show(
+                request, where, allowed, key, error=f"{until!r} is not a date (YYYY-MM-DD)", form=form
+            )
         if decision not in DECISIONS:
-            return show(key, error=f"unknown decision {decision!r}", form=form)
+            return show(request, where, allowed, key, error=f"unknown decision {decision!r}", form=form)
         try:
-            review_and_publish(
-                db_path, key, decision, note, by, expiry, source="review-app", timeout_seconds=write_timeout
+            decided = review_and_publish(
+                where.db_path,
+                key,
+                decision,
+                note_text,
+                person.identity,
+                expiry,
+                source="review-app",
+                timeout_seconds=write_timeout,
+                access=AccessEntry(person.identity, "review-app", client_address(request), "decide"),
             )
         except ReviewError as problem:
-            return show(key, error=str(problem), form=form)
+            note(request, where, "decide-refused", key, f"{decision}: {problem}")
+            return show(request, where, allowed, key, error=str(problem), form=form)
         except WarehouseBusy as busy:
             # The form comes back as typed (the note is kept): the reviewer submits it again later.
             response = show(
+                request,
+                where,
+                allowed,
                 key,
                 error=f"{busy}. Your note is kept below: submit it again then.",
                 form=form,
@@ -192,24 +351,88 @@ def create_app(
             )
             response.headers["Retry-After"] = str(busy.retry_after_seconds)
             return response
-        return RedirectResponse(f"/exception?key={quote(key, safe='')}&done=1", status_code=303)
+        done = "proposed" if decided.awaiting_second else "1"
+        return RedirectResponse(link_for(where)("/exception", key=key, done=done), status_code=303)
 
-    def csrf_ok(request: Request, submitted: str) -> bool:
-        return hmac.compare_digest(submitted.encode(), csrf_token.encode()) and same_origin(request)
+    @app.get("/access-log", response_class=HTMLResponse)
+    def access_log_page(request: Request, school: str | None = None) -> Response:
+        found = entry(request, school)
+        if isinstance(found, Response):
+            return found
+        where, allowed = found
+        if not allowed.may_read_access_log:
+            note(request, where, "denied", "access-log", "not for this role")
+            return missing(request, where, allowed, None)
+        note(request, where, "access-log", None)
+        data = read(where, recent_access)
+        stored = data["rows"] if data else []
+        waiting = [vars(e) for e in reversed(access_log.pending(where.db_path))]
+        return school_page(request, where, allowed, "app_access_log.html.j2", pending=waiting, rows=stored)
 
-    add_action_routes(app, act, csrf_ok, lambda: page("app_forbidden.html.j2", 403), show)
+    add_action_routes(
+        app,
+        acting,
+        Pages(
+            entry=entry,
+            person=sessions.person,
+            csrf_ok=sessions.csrf_ok,
+            severity=severity_in,
+            show=show,
+            missing=missing,
+            forbidden=forbidden,
+            note=note,
+            access=lambda request, person: AccessEntry(
+                person.identity, "review-app", client_address(request), "remediate"
+            ),
+            link=link_for,
+        ),
+    )
     return app
 
 
-def same_origin(request: Request) -> bool:
-    """The form was posted by a page of this app: Origin (or, failing that, Referer) names this host."""
-    host = request.headers.get("host", "")
-    origin = request.headers.get("origin")
-    if origin is not None:
-        return origin == f"{request.url.scheme}://{host}"
-    referer = request.headers.get("referer")
-    if referer is not None:
-        parts = urlsplit(referer)
-        return f"{parts.scheme}://{parts.netloc}" == f"{request.url.scheme}://{host}"
-    # Neither header: not a browser form post from another site (browsers send Origin on cross-site POSTs).
-    return True
+def severity_of(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("SELECT severity FROM audit.exceptions WHERE key = ?", [key]).fetchone()
+    return str(row[0]) if row else None
+
+
+def recent_access(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    cursor = con.execute(
+        "SELECT accessed_at, identity, os_user, via, origin, action, object, detail FROM dpo.access_log"
+        f" ORDER BY accessed_at DESC LIMIT {ACCESS_LOG_ROWS}"
+    )
+    names = [d[0] for d in cursor.description]
+    return {"rows": [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]}
+
+
+def add_middleware(
+    app: FastAPI, settings: ReviewAppSettings, bind_host: str, session_key: str | None
+) -> None:
+    """Outermost first: the trusted proxy's headers, the Host check, https only (beyond loopback or behind a
+    proxy), the session cookie, the security headers."""
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_key or secrets.token_urlsafe(32),
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_hours * 3600,
+        same_site="lax",
+        https_only=True,
+    )
+    if settings.trusted_proxy or not is_loopback(bind_host):
+        app.add_middleware(HttpsOnly, public_url=settings.public_url)
+    # Refuse other Host names: a page elsewhere cannot rebind its own name to this address and read this app.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(bind_host, settings))
+    if settings.trusted_proxy:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        # X-Forwarded-For and -Proto from that address only; anyone else's are ignored.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=[settings.trusted_proxy])

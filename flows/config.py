@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dashboards.access import ReviewAppSettings
 from flows.config_strict import KeyPath, Problems, is_string_list, locate_keys, sub_table, table_label
 from flows.config_tables import (
     CREDENTIALS_NAME,
@@ -18,6 +19,7 @@ from flows.config_tables import (
     ApiSettings,
     CredentialSettings,
     EmailSettings,
+    ImageSettings,
     RegisterSettings,
     ReportSettings,
     RetentionSettings,
@@ -25,6 +27,7 @@ from flows.config_tables import (
     WarehouseSettings,
     parse_api,
     parse_credentials,
+    parse_images,
     parse_registers,
     parse_report,
     parse_retention,
@@ -32,6 +35,7 @@ from flows.config_tables import (
     parse_warehouse,
 )
 from flows.remediation_settings import RemediationSettings, parse_remediation
+from flows.review_config import ReviewSettings, parse_review_app, parse_reviews
 
 # The settings tables live in flows/config_tables.py and the strict key checks in flows/config_strict.py; every
 # name other modules use is importable from here.
@@ -46,10 +50,13 @@ __all__ = [
     "ConfigError",
     "CredentialSettings",
     "EmailSettings",
+    "ImageSettings",
     "RegisterSettings",
     "RemediationSettings",
     "ReportSettings",
     "RetentionSettings",
+    "ReviewAppSettings",
+    "ReviewSettings",
     "RuleSettings",
     "SchoolConfig",
     "WarehouseSettings",
@@ -95,6 +102,7 @@ class SchoolConfig:
     phones: tuple[str, ...]
     accounts: tuple[Account, ...]
     api: ApiSettings = field(default_factory=ApiSettings)
+    images: ImageSettings = field(default_factory=ImageSettings)
     rules: RuleSettings = field(default_factory=RuleSettings)
     credentials: CredentialSettings = field(default_factory=CredentialSettings)
     warehouse: WarehouseSettings = field(default_factory=WarehouseSettings)
@@ -103,6 +111,8 @@ class SchoolConfig:
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     registers: RegisterSettings = field(default_factory=RegisterSettings)
     remediation: RemediationSettings = field(default_factory=RemediationSettings)
+    reviews: ReviewSettings = field(default_factory=ReviewSettings)
+    review_app: ReviewAppSettings = field(default_factory=ReviewAppSettings)
 
     @property
     def registers_dir(self) -> Path:
@@ -119,6 +129,7 @@ TOP_LEVEL_TABLES = {
     "school": "table",
     "accounts": "array",
     "api": "table",
+    "images": "table",
     "rules": "table",
     "credentials": "table",
     "warehouse": "table",
@@ -126,6 +137,8 @@ TOP_LEVEL_TABLES = {
     "report": "table",
     "registers": "table",
     "remediation": "table",
+    "reviews": "table",
+    "review_app": "table",
 }
 SCHOOL_KEYS = ("name", "urn", "phase", "timezone", "email_domains", "phones")
 ACCOUNT_KEYS = ("platform", "handle", "id", "approved_by", "approved_on", "credentials")
@@ -243,6 +256,7 @@ def load_config(path: Path) -> SchoolConfig:
     school = _school(data, problems)
     accounts = _accounts(data, problems)
     api = parse_api(data, problems)
+    images = parse_images(data, problems)
     rules = parse_rules(data, problems)
     credentials = parse_credentials(data, accounts, problems)
     warehouse = parse_warehouse(data, problems)
@@ -250,6 +264,8 @@ def load_config(path: Path) -> SchoolConfig:
     report = parse_report(data, problems)
     registers = parse_registers(data, problems)
     remediation = parse_remediation(data, problems)
+    reviews = parse_reviews(data, problems)
+    review_app = parse_review_app(data, problems, path.resolve().parent)
     found = problems.messages()
     if found:
         raise ConfigError(*found)
@@ -257,6 +273,7 @@ def load_config(path: Path) -> SchoolConfig:
         root=path.parent,
         accounts=tuple(accounts),
         api=api,
+        images=images,
         rules=rules,
         credentials=credentials,
         warehouse=warehouse,
@@ -264,6 +281,8 @@ def load_config(path: Path) -> SchoolConfig:
         report=report,
         registers=registers,
         remediation=remediation,
+        reviews=reviews,
+        review_app=review_app,
         raw=data,
         **school,
     )

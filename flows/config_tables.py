@@ -1,5 +1,5 @@
-"""The optional school.toml tables: [api], [rules], [credentials], [warehouse], [retention], [registers] and
-[report.email]. Each has a frozen dataclass of its settings, with their defaults, and a `parse_*` function that reads
+"""The optional school.toml tables: [api], [images], [rules], [credentials], [warehouse], [retention], [registers]
+and [report.email]. Each has a frozen dataclass of its settings, with their defaults, and a `parse_*` function that reads
 and checks it, reporting every problem (with its line) to `Problems`."""
 
 from __future__ import annotations
@@ -47,6 +47,14 @@ class ApiSettings:
 
 
 @dataclass(frozen=True)
+class ImageSettings:
+    """`[images]`: whether published images are read (text by OCR, faces counted; checks/images/). Off, the media
+    rules still match every image by its hashes, and the text rules read only the posts' own text."""
+
+    read: bool = True
+
+
+@dataclass(frozen=True)
 class RuleSettings:
     # The defaults are the checks' own (checks/findings.py, Thresholds), where they are explained.
     exception_threshold: float = Thresholds.exception
@@ -83,6 +91,9 @@ class WarehouseSettings:
     encryption_key_secret: str | None = None
     # The warehouse file when no --db and no $SOCIALAUDIT_DB name it (flows/warehouse_location.py).
     path: str | None = None
+    # The key of `socialaudit backup` files (flows/backup.py): never the file itself, as for the warehouse key.
+    backup_key_env: str | None = None
+    backup_key_secret: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,10 @@ class RetentionSettings:
     posts_naming_pupils_weeks: int = 52
     # Weeks of outputs kept in --out/weeks/<as_of>/ (dashboards/kept_weeks.py), as long as the findings they show.
     output_weeks: int = 52
+    # Backups `socialaudit backup` keeps in a folder (flows/backup.py): the longest school holiday and a fortnight.
+    backup_weeks: int = 8
+    # Who viewed, decided, exported or queried what (audit.access_log): long enough to look into a complaint.
+    access_log_months: int = 24
 
 
 REGISTER_NAMES = ("pupils", "staff", "parents", "approved_media")
@@ -198,6 +213,12 @@ def parse_api(data: dict[str, Any], problems: Problems) -> ApiSettings:
                 "max_x_cost_per_run": (0, None),
             },
         )
+    )
+
+
+def parse_images(data: dict[str, Any], problems: Problems) -> ImageSettings:
+    return ImageSettings(
+        **checked_settings(sub_table(data, "images", (), problems), ("images",), ImageSettings, problems)
     )
 
 

@@ -315,18 +315,42 @@ def youtube_credentials_for_account(
 def warehouse_key(config: SchoolConfig | None) -> str | None:
     """The warehouse encryption key named in [warehouse], else `SOCIALAUDIT_DB_KEY`, else None (plain file)."""
     settings = config.warehouse if config else None
-    if settings and settings.encryption_key_secret:
-        value = load_secret_block(settings.encryption_key_secret)
+    return _key_named(
+        ("encryption_key_secret", "encryption_key_env"),
+        settings.encryption_key_secret if settings else None,
+        settings.encryption_key_env if settings else None,
+        KEY_ENV,
+    )
+
+
+BACKUP_KEY_ENV = "SOCIALAUDIT_BACKUP_KEY"
+
+
+def backup_key(config: SchoolConfig | None) -> str | None:
+    """The key of backup files named in [warehouse] (backup_key_secret, backup_key_env), else
+    `SOCIALAUDIT_BACKUP_KEY`, else None (`socialaudit backup` then refuses)."""
+    settings = config.warehouse if config else None
+    return _key_named(
+        ("backup_key_secret", "backup_key_env"),
+        settings.backup_key_secret if settings else None,
+        settings.backup_key_env if settings else None,
+        BACKUP_KEY_ENV,
+    )
+
+
+def _key_named(
+    keys: tuple[str, str], secret_block: str | None, env_name: str | None, fallback: str
+) -> str | None:
+    """A key from the Prefect Secret block `secret_block`, else the variable `env_name` (refused when named and
+    unset), else the variable `fallback`; `keys` are the two school.toml keys, for the messages."""
+    if secret_block:
+        value = load_secret_block(secret_block)
         if not isinstance(value, str) or not value:
-            raise CredentialError(
-                f"Prefect Secret block {settings.encryption_key_secret!r} must hold the key as a string"
-            )
+            raise CredentialError(f"Prefect Secret block {secret_block!r} must hold the key as a string")
         return value
-    if settings and settings.encryption_key_env:
-        value = os.environ.get(settings.encryption_key_env)
+    if env_name:
+        value = os.environ.get(env_name)
         if not value:
-            raise CredentialError(
-                f"school.toml [warehouse] encryption_key_env names {settings.encryption_key_env}, which is not set"
-            )
+            raise CredentialError(f"school.toml [warehouse] {keys[1]} names {env_name}, which is not set")
         return value
-    return os.environ.get(KEY_ENV) or None
+    return os.environ.get(fallback) or None

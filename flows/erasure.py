@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,9 @@ import duckdb
 from checks.identity.nicknames import nicknames_of
 from dashboards.kept_weeks import remove_kept_weeks_naming
 from dashboards.publishing import publish_week, stored_week
-from warehouse import lake
-from warehouse.db import connect_waiting, migrate
+from warehouse import access_log, lake
+from warehouse.access_log import AccessEntry
+from warehouse.db import connect_waiting, migrate, transaction
 from warehouse.erasure import Erased, complete_record, erase, redaction_for
 from warehouse.erasure_journal import Journal, journal_path, matching_subjects
 from warehouse.privacy import Subject, UnknownSubject, find_subject
@@ -41,14 +43,23 @@ def name_forms(subject: Subject) -> set[str]:
 
 
 def erase_person(
-    db_path: Path, kind: str, value: str, performed_by: str, reason: str, extra_outputs: Iterable[Path] = ()
+    db_path: Path,
+    kind: str,
+    value: str,
+    performed_by: str,
+    reason: str,
+    extra_outputs: Iterable[Path] = (),
+    access: AccessEntry | None = None,
 ) -> dict[str, Any]:
-    """Erase the person `kind`/`value` names from everything the product wrote; every place cleaned, with counts."""
+    """Erase the person `kind`/`value` names from everything the product wrote; every place cleaned, with counts.
+    `access`: the access-log entry of whoever asked, recorded with the erasure's id (never the person)."""
     with _writing(db_path) as con:
-        with _transaction(con):
+        with transaction(con):
             subject = find_subject(con, kind, value)
             forms = name_forms(subject)
             erased = erase(con, subject, performed_by, reason, forms, Journal(journal_path(db_path)))
+            if access is not None:
+                access_log.insert(con, [replace(access, object=erased.erasure_id)])
         redaction, needles = redaction_for(subject, forms), _identifiers(subject) | forms
         places = _everywhere_else(con, db_path, [erased], redaction, needles, extra_outputs)
     places.update(_vacuum_lake(db_path))
@@ -89,7 +100,7 @@ def _everywhere_else(
 def _republish(db_path: Path, folders: list[Path]) -> dict[str, Any]:
     """The latest stored week written again into every output folder this warehouse published to."""
     done: dict[str, Any] = {}
-    snapshot = open_snapshot(db_path)
+    snapshot = open_snapshot(db_path, own_writes=True)
     try:
         for folder in folders:
             if not (folder / "manifest.json").exists():
@@ -150,7 +161,7 @@ def reapply_erasures(
     done: list[dict[str, Any]] = []
     with _writing(db_path) as con:
         erased, redaction, needles = [], Redaction(), set()
-        with _transaction(con):
+        with transaction(con):
             for entry, subject in matching_subjects(con, entries):
                 _widen_by_handles(con, subject)
                 forms = name_forms(subject)
@@ -169,25 +180,16 @@ def reapply_erasures(
 
 @contextmanager
 def _writing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The warehouse for writing (waiting while a run holds it), migrated, its models in place."""
+    """The warehouse for writing (waiting while a run holds it), migrated, its models in place, and the access log
+    recorded so far folded in (so an erasure's sweep reaches what the spool held)."""
     con = connect_waiting(db_path, 120.0)
     try:
         migrate(con)
         apply_models(con)
+        access_log.fold(con, db_path)
         yield con
     finally:
         con.close()
-
-
-@contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _widen_by_handles(con: duckdb.DuckDBPyConnection, subject: Subject) -> None:

@@ -2,21 +2,25 @@
 
 plan (from the read-only copy) -> the credentials checked (they must allow the action) -> the person confirms ->
 the request recorded (a short write: nothing is sent unless it is on record) -> one call through the connectors ->
-the platform's answer recorded -> the read-only copy published again. A refusal (no permission, a scope, a limit,
+the platform's answer recorded -> the read-only copy published again. Each write also records who did it in the
+access log (`remediate`), in the same transaction. A refusal (no permission, a scope, a limit,
 the quota, credits) is recorded with what to do and changes nothing; a retry never sends a settled action again.
 Wiring only: the plan, the record and the calls live in warehouse/ and connectors/."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from connectors.actions import REFUSED, WriteAnswer
 from flows.config import Account, SchoolConfig
 from flows.remediation_permissions import AccountPermission, check_account, record
+from warehouse.access_log import AccessEntry
+from warehouse.load import now_utc
 from warehouse.remediation_actions import ACTIONS
 from warehouse.remediation_plans import Plan, make_plan
 from warehouse.remediation_records import Actor, Recorded, RemediationError
@@ -33,6 +37,8 @@ class Outcome:
     status: int
     line: str
     recorded: Recorded | None = None
+    # Recorded, not sent: it waits for a second person (school.toml [remediation] second_person).
+    waiting: bool = False
 
     @property
     def done(self) -> bool:
@@ -51,6 +57,7 @@ class Remediator:
         self.config = config
         self.sandbox = sandbox
         self.timeout = timeout_seconds
+        self.access: AccessEntry | None = None
 
     # -- reading
 
@@ -93,8 +100,18 @@ class Remediator:
 
     # -- acting
 
-    def act(self, key: str, action: str, actor: Actor, note: str | None, confirm: Confirm) -> Outcome:
-        """The whole attempt; RemediationError (one line) when it cannot even be planned."""
+    def act(
+        self,
+        key: str,
+        action: str,
+        actor: Actor,
+        note: str | None,
+        confirm: Confirm,
+        access: AccessEntry | None = None,
+    ) -> Outcome:
+        """The whole attempt; RemediationError (one line) when it cannot even be planned. `access`: who acts and
+        from where, recorded in the access log with each write (action `remediate`)."""
+        self.access = access
         from flows import credentials
         from warehouse.db import encryption_key
 
@@ -138,10 +155,28 @@ class Remediator:
             EXIT_NOT_DONE, f"{plan.key}: {plan.action.name} not confirmed: nothing was done or recorded"
         )
 
-    def _write(self, work: Callable[[Any], Any]) -> Any:
+    def _write(self, work: Callable[[Any], Any], key: str, said: Callable[[Any], str]) -> Any:
+        """`work` in one short write, with the access log's entry for it (`said` of its result) in the same one."""
+        from warehouse import access_log
         from warehouse.snapshot import write_with_retry
 
-        return write_with_retry(self.db, work, timeout_seconds=self.timeout)
+        access = self.access
+
+        def logged(con: Any) -> Any:
+            result = work(con)
+            if access is not None:
+                entry = replace(
+                    access,
+                    action="remediate",
+                    object=key,
+                    detail=said(result),
+                    access_id=uuid.uuid4().hex,
+                    accessed_at=now_utc(),
+                )
+                access_log.keep(con, self.db, [entry])
+            return result
+
+        return write_with_retry(self.db, logged, timeout_seconds=self.timeout)
 
     def _publish(self) -> None:
         from warehouse.reviews import republish_snapshot
@@ -168,12 +203,24 @@ class Remediator:
 
         # Refused by the credentials: recorded at once, never left waiting for a second person.
         second = self.config.remediation.second_person and not plan.action.reversible and refusal is None
+        name, key = plan.action.name, plan.key
+        sending = "recorded as done by hand" if plan.action.manual else "requested"
         begun = self._write(
             lambda con: begin(
                 con, plan.request(self._week(con)), actor, note, second, manual=plan.action.manual
-            )
+            ),
+            key,
+            lambda b: f"{name}: {b.message or sending}",
         )
-        name, key = plan.action.name, plan.key
+
+        def settled(outcome: str, response: Any, text: str | None = None) -> Recorded:
+            found: Recorded = self._write(
+                lambda con: settle(con, begun.remediation_id, actor, outcome, response, text),
+                key,
+                lambda _: f"{name}: {outcome}",
+            )
+            return found
+
         if begun.already is not None:
             return self._already(plan, begun.already)
         if begun.waiting:
@@ -182,19 +229,17 @@ class Remediator:
                 EXIT_NOT_DONE,
                 f"{key}: {name} recorded, not sent: it cannot be undone and school.toml [remediation] second_person "
                 "asks a second person to confirm it (they run the same command, or confirm it in the review app)",
+                waiting=True,
             )
         if refusal is not None:
             reason = f"refused before anything was sent: {refusal.detail}"
-            response = {"sent": False, "reason": reason, "granted": refusal.granted}
-            recorded = self._write(lambda con: settle(con, begun.remediation_id, actor, REFUSED, response))
+            recorded = settled(REFUSED, {"sent": False, "reason": reason, "granted": refusal.granted})
             if refusal.known:  # what the credentials allow, not a check that could not be made
                 record(self.db, [refusal], "remediate", self.timeout, publish=False)
             self._publish()
             return Outcome(EXIT_NOT_DONE, f"{key}: {name} {reason}", recorded)
         if plan.action.manual:
-            recorded = self._write(
-                lambda con: settle(con, begun.remediation_id, actor, "done-by-hand", {"sent": False}, note)
-            )
+            recorded = settled("done-by-hand", {"sent": False}, note)
             self._publish()
             return Outcome(
                 EXIT_DONE,
@@ -202,9 +247,7 @@ class Remediator:
                 recorded,
             )
         answer = self._send(plan, base_url)
-        recorded = self._write(
-            lambda con: settle(con, begun.remediation_id, actor, answer.outcome, answer.response())
-        )
+        recorded = settled(answer.outcome, answer.response())
         if answer.lacking is not None:
             self._lacking(plan, answer)
         self._publish()

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import tweepy
 
-from checks.media_hash import UnreadableImage, fingerprint_image
+from checks.images.reading import examine
+from checks.media_hash import UnreadableImage
 from checks.validation import SuiteResult
 from connectors import x as xapi
 from connectors.errors import ConnectorError, MediaRefused
 from connectors.media import MediaFetcher
 from connectors.paging import RetryPolicy, Snapshot
 from connectors.streams import StreamReads, stream_of_suite
-from connectors.x_cost import XCostEstimate, XPrices, billed_usd, estimate_cost, guard_cost
+from connectors.x_cost import XCostEstimate, XPrices, estimate_cost, guard_cost
 from flows.config import SchoolConfig
 from flows.config_tables import ApiSettings
 from warehouse.stream_status import StreamStatus
@@ -27,6 +29,7 @@ def read_x_account(
     api: ApiSettings,
     open_posts: list[str] | None = None,
     last_tweet_count: int | None = None,
+    last_mutual_follows: int = 0,
 ) -> StreamReads:
     """Each stream on its own: a failed one is recorded, the others are still read and stored.
 
@@ -42,7 +45,9 @@ def read_x_account(
         user = account.items[0]
         now = (user.get("public_metrics") or {}).get("tweet_count")
         new_posts = now - last_tweet_count if isinstance(now, int) and last_tweet_count is not None else None
-        estimate = estimate_cost(account, since_id, prices, len(open_posts or []), new_posts)
+        estimate = estimate_cost(
+            account, since_id, prices, len(open_posts or []), new_posts, last_mutual_follows
+        )
         reads.estimated_cost_usd = round(estimate.usd, 4)
         # Refused, it stops X for this run (CostCapExceeded stops the platform): nothing paid is read.
         reads.read("followers", lambda: _guarded(estimate, api, client, account_id, policy, pages))
@@ -67,12 +72,35 @@ def read_x_account(
             cursor_from_newest=True,
         ),
     )
+    looked_up: frozenset[str] = frozenset()
     if account is not None and reads.stopped is None and open_posts:
-        reads.side_reads = xapi.look_up_posts(client, account_id, open_posts, policy)
-    for snapshot in [*reads.snapshots, *reads.side_reads]:
-        stream = "posts" if snapshot.stream == "post_lookup" else snapshot.stream
-        reads.cost_usd[stream] = round(reads.cost_usd.get(stream, 0.0) + billed_usd(snapshot, prices), 4)
+        lookup = xapi.look_up_posts(client, account_id, open_posts, policy)
+        reads.side_reads, looked_up = lookup.snapshots, lookup.returned_ids
+    reads.cost_usd = billed_per_stream(reads.snapshots, looked_up, prices)
     return reads
+
+
+def billed_per_stream(
+    snapshots: list[Snapshot], looked_up: frozenset[str], prices: XPrices
+) -> dict[str, float]:
+    """What X bills each stream: every resource returned, once a UTC day (a user both following and followed is
+    billed with the first stream that returned it); the posts looked up by id (`looked_up`, including those whose
+    page was not kept) are billed with `posts`."""
+    billed: dict[str, set[str]] = {"user": set(), "post": set()}
+    cost: dict[str, float] = {}
+    for snapshot in snapshots:
+        ids = {str(item.get("id")) for item in snapshot.items if isinstance(item, dict)}
+        seen = billed["post" if snapshot.stream == "posts" else "user"]
+        fresh = ids - seen
+        seen |= fresh
+        cost[snapshot.stream] = round(
+            cost.get(snapshot.stream, 0.0) + len(fresh) * prices.of_stream(snapshot.stream), 4
+        )
+    fresh_posts = looked_up - billed["post"]
+    if fresh_posts:
+        lookups_usd = len(fresh_posts) * prices.of_stream("post_lookup")
+        cost["posts"] = round(cost.get("posts", 0.0) + lookups_usd, 4)
+    return cost
 
 
 def _guarded(
@@ -139,14 +167,18 @@ def set_aside_refused(reads: list[StreamReads], results: list[SuiteResult]) -> N
 
 
 def fingerprint_one(
-    fetcher: MediaFetcher, item: dict[str, Any], known_bytes: int | None = None
+    fetcher: MediaFetcher,
+    item: dict[str, Any],
+    known_bytes: int | None = None,
+    already_read: Callable[[str], bool] | None = None,
 ) -> dict[str, Any] | None:
-    """One image's fingerprints; None when an image held before (`known_bytes`) is unchanged at its URL. A
-    refused or undecodable file is a verdict (it cannot be shown approved); a download that failed is marked
-    `unread`: its post's media rules are not judged this week."""
+    """One image's fingerprints, and its reading (`reading`) unless `already_read(sha256)` (None: images are not
+    read); None when an image held before (`known_bytes`) is unchanged at its URL. A refused or undecodable file is
+    a verdict (it cannot be shown approved); a download that failed is marked `unread`: its post's media rules are
+    not judged this week."""
     try:
         data = fetcher.fetch_if_changed(item["url"], known_bytes)
-        return None if data is None else {**item, **fingerprint_image(data), "error": None}
+        return None if data is None else {**item, **examine(data, already_read), "error": None}
     except (MediaRefused, UnreadableImage) as error:
         return {**item, "error": str(error)[:500]}
     except ConnectorError as error:

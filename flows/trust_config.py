@@ -21,17 +21,19 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dashboards.access import ReviewAppSettings
 from flows.config import ConfigError, read_toml
 from flows.config_strict import Problems, describe_value, sub_table, table_label
+from flows.review_config import parse_review_app
 from warehouse.lake import LakeLocation, location_in
 
 CONTROLLERS = ("trust", "schools")
 # The tables and keys trust.toml may hold (docs/contracts/trust.md, which a test holds to these).
-TOP_LEVEL_TABLES = {"trust": "table", "warehouse": "table", "schools": "array"}
+TOP_LEVEL_TABLES = {"trust": "table", "warehouse": "table", "schools": "array", "review_app": "table"}
 TRUST_KEYS = ("name", "controller", "parallel")
 WAREHOUSE_KEYS = ("catalog", "data_path")
 SCHOOL_ENTRY_KEYS = ("config", "sandbox", "slug")
@@ -56,6 +58,8 @@ class TrustConfig:
     data_path: str
     parallel: int
     schools: tuple[TrustSchool, ...]
+    # The trust's review app over its schools (docs/contracts/trust.md, [review_app]).
+    review_app: ReviewAppSettings = field(default_factory=ReviewAppSettings)
 
     @property
     def lake_dir(self) -> Path:
@@ -175,10 +179,11 @@ def load_trust(path: Path) -> TrustConfig:
             continue
         seen[school.slug] = index
         schools.append(school)
+    review_app = parse_review_app(data, problems, root, tuple(s.slug for s in schools), controller)
     found = problems.messages()
     if found:
         raise ConfigError(*found)
-    return TrustConfig(name, controller, root, catalog, data_path, parallel, tuple(schools))
+    return TrustConfig(name, controller, root, catalog, data_path, parallel, tuple(schools), review_app)
 
 
 def school_lake(trust: TrustConfig, slug: str) -> LakeLocation:

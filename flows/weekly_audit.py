@@ -19,6 +19,8 @@ from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote
 
 from checks.audit import AuditSettings, run_checks
+from checks.images.reading import ReadOnce, library_to_read, read_files, usable_cores
+from checks.images.reading import ready as image_reader_ready
 from checks.media_hash import UnreadableImage
 from checks.raw_data.frames import validate_platform_data
 from checks.registers import settling
@@ -117,11 +119,14 @@ def settle_registers(
 
 @task(name="check-destinations", cache_policy=NO_CACHE)
 @withheld_in_trust
-def check_destinations(db_path: Path, out_dir: Path) -> None:
-    """Refuse before fetching anything when the week could not be stored or its outputs not written."""
+def check_destinations(db_path: Path, out_dir: Path, read_images: bool) -> None:
+    """Refuse before fetching anything when the week could not be stored or its outputs not written, or when
+    images are to be read and the OCR engine is not installed."""
     try:
         check_out_dir(out_dir)
         check_room(db_path)
+        if read_images:
+            image_reader_ready()
     except Exception as error:
         raise AuditFailed(f"nothing was fetched or stored: {error}") from None
 
@@ -143,6 +148,7 @@ def fetch_x_account(
         config.api,
         state.open_posts(account.id),
         state.tweet_counts.get(account.id),
+        state.mutual_follows.get(account.id, 0),
     )
 
 
@@ -165,20 +171,40 @@ def fetch_youtube_channel(
 @task(name="fingerprint-published-media", cache_policy=NO_CACHE)
 @withheld_in_trust
 def fingerprint_published_media(
-    items: list[dict[str, Any]], endpoints: Endpoints, policy: RetryPolicy, max_bytes: int
+    items: list[dict[str, Any]],
+    endpoints: Endpoints,
+    policy: RetryPolicy,
+    max_bytes: int,
+    read: ReadOnce | None,
 ) -> list[dict[str, Any]]:
-    """Download each new image once and keep only its fingerprints. A refused or undecodable file is a verdict
-    (it cannot be shown approved); a download that failed is marked `unread` (its post is not judged)."""
+    """Download each new image once and keep only its fingerprints, and (`read`) what is written in it and how many
+    faces it shows, for an image never read before. A refused or undecodable file is a verdict (it cannot be shown
+    approved); a download that failed is marked `unread` (its post is not judged)."""
     fetcher = MediaFetcher(
         requests.Session(), policy, max_bytes=max_bytes, sandbox_url=endpoints.media_base_url
     )
+    already_read = read.already_read if read is not None else None
 
     def one(item: dict[str, Any]) -> dict[str, Any] | None:
         known_bytes = item.pop("known_bytes", None)
-        return fingerprint_one(fetcher, item, known_bytes)
+        return fingerprint_one(fetcher, item, known_bytes, already_read)
 
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    # Downloads wait on the network, reading works every core (the engines release the GIL).
+    with ThreadPoolExecutor(max_workers=max(4, usable_cores())) as pool:
         return [done for done in pool.map(one, items) if done is not None]
+
+
+@task(name="read-approved-library", cache_policy=NO_CACHE)
+@withheld_in_trust
+def read_approved_library(
+    loaded: tuple[Registers, list[SuiteResult]], registers_dir: Path, once: ReadOnce
+) -> list[dict[str, Any]]:
+    """The approved library's files never read before, read once ever (by sha256): those of the version just
+    exported (a version held back has its files read from when it was exported)."""
+    registers = loaded[0]
+    return read_files(
+        library_to_read(registers.approved_media, registers.files, registers_dir, once.already_read)
+    )
 
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
@@ -203,7 +229,7 @@ def store_and_evaluate(
 def publish_outputs(db_path: Path, out_dir: Path, as_of: date, config: SchoolConfig) -> dict[str, Any]:
     """The outputs, written from the read-only copy just published (the warehouse stays free for reviews)."""
     school_name, email = config.name, config.report.email
-    con = open_snapshot(db_path)
+    con = open_snapshot(db_path, own_writes=True)
     try:
         week = publish_week(con, out_dir, as_of, school_name, config.retention.output_weeks)
         secret = warehouse_secret(con)
@@ -264,10 +290,19 @@ def _audit(
     db, out = Path(db_path), Path(out_dir)
     run_id = uuid.uuid4().hex
     progress.info("%s, week of %s: checking the warehouse and the output folder", config.name, week)
-    check_destinations(db, out)
+    check_destinations(db, out, config.images.read)
     state = read_warehouse_state(db)
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)
+    # One record of what is read this run: the same bytes published twice, or published and in the library, are
+    # read once. The library is read while the platforms are fetched.
+    once = ReadOnce(state.images_read) if config.images.read else None
+    library = (
+        # Prefect hands the task the registers once their future resolves.
+        read_approved_library.submit(cast(Any, registers_future), config.registers_dir, as_is(once))
+        if once is not None
+        else None
+    )
     policy = retry_policy(config)
     progress.info("reading %d account(s) and the registers", len(config.accounts))
     with endpoints(config.root if sandbox else None) as reach:
@@ -286,19 +321,15 @@ def _audit(
                 + "; ".join(f.reason for read in reads for f in read.failures[:1])
             )
         lookup_snapshots = [snap for read in reads for snap in read.side_reads]
-        wanted = not_yet_fingerprinted(streams.media_references(snapshots), state)
+        wanted = not_yet_fingerprinted(streams.media_references(snapshots), state, config.images.read)
         progress.info("fingerprinting %d new image(s)", len(wanted))
-        media = fingerprint_published_media(
-            wanted,
-            reach,
-            policy,
-            config.api.media_max_bytes,
-        )
+        media = fingerprint_published_media(wanted, reach, policy, config.api.media_max_bytes, once)
     registers, register_results = registers_future.result()
     registers, holds, approved_media, approved_hashes = settle_registers(
         as_is(registers), as_is(state), config, week
     )
     raw_results = validate_raw(as_is(snapshots), as_is(state))
+    readings = [m.pop("reading") for m in media if "reading" in m] + (library.result() if library else [])
     set_aside_refused(reads, raw_results)  # refused data is not stored: that stream counts as not read
     snapshots = [snap for read in reads for snap in read.snapshots] + lookup_snapshots
     to_store = WeekToStore(
@@ -313,6 +344,7 @@ def _audit(
         approved_hashes=approved_hashes,
         snapshots=snapshots,
         media=media,
+        readings=readings,
         validations=[r.to_dict() for r in register_results + raw_results],
         rules=RULES,
         retention=config.retention,
@@ -322,6 +354,7 @@ def _audit(
         unread_media=[m["media_ref"] for m in media if m.get("unread")],
         subscriber_unseen_weeks=config.rules.subscriber_unseen_weeks,
         out_dir=out,
+        max_accept_days=config.reviews.max_accept_days,
     )
     # `publish` needs school.toml to find the warehouse key when school.toml names it.
     keyed = config.warehouse.encryption_key_env or config.warehouse.encryption_key_secret

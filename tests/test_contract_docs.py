@@ -16,8 +16,9 @@ import pytest
 import flows.commands.common as common
 from checks.registers.contract import PHOTO_CONSENTS, PUPIL_STATUSES, REGISTER_SPECS, YEAR_GROUPS
 from checks.rules import RULE_OPTIONS
+from dashboards.access import ROLES, OidcSettings, ReviewAppSettings
 from dashboards.manifest import CONTRACTS, MANIFEST_SCHEMA, SCHOOL_OUTPUTS, load_schema
-from flows import trust_config
+from flows import review_config, trust_config
 from flows.cli import build_parser
 from flows.config import (
     ACCOUNT_KEYS,
@@ -29,6 +30,7 @@ from flows.config import (
     RegisterSettings,
     RemediationSettings,
     RetentionSettings,
+    ReviewSettings,
     RuleSettings,
     WarehouseSettings,
     load_config,
@@ -109,6 +111,9 @@ SETTINGS = [
     ("[registers]", RegisterSettings, ("columns",), {}),
     ("[report.email]", EmailSettings, (), {"sender": "from"}),
     ("[remediation]", RemediationSettings, (), {}),
+    ("[reviews]", ReviewSettings, (), {}),
+    ("[review_app]", ReviewAppSettings, ("oidc", "grants"), {}),
+    ("[review_app.oidc]", OidcSettings, (), {}),
 ]
 
 
@@ -122,8 +127,19 @@ def test_every_table_of_school_toml_has_its_section() -> None:
         "[credentials.NAME]",
         "[registers.columns.<register>]",
         "[report.email]",
+        "[review_app.oidc]",
+        "[[review_app.grants]]",
     ):
         assert f"## `{sub_table}`" in headings, sub_table
+
+
+def test_the_grant_keys_are_documented() -> None:
+    school = table(section(SCHOOL_TOML, "`[[review_app.grants]]`"))
+    assert tuple(names(row["key"])[0] for row in school) == review_config.GRANT_KEYS[:2]
+    for role in ROLES:
+        assert f"`{role}`" in school[0]["type"], role
+    trust = table(section(TRUST, "`[review_app]`"))
+    assert tuple(names(row["key"])[0] for row in trust) == review_config.GRANT_KEYS
 
 
 @pytest.mark.parametrize(
@@ -189,7 +205,7 @@ def test_the_trust_toml_defaults_are_the_codes() -> None:
     warehouse = {names(row["key"])[0]: row for row in table(section(TRUST, "`[warehouse]`"))}
     assert default_value(warehouse["catalog"]["default"]) == f"sqlite:{trust_config.DEFAULT_CATALOG_DIR}"
     assert default_value(warehouse["data_path"]["default"]) == trust_config.DEFAULT_DATA_DIR
-    assert set(trust_config.TOP_LEVEL_TABLES) == {"trust", "warehouse", "schools"}
+    assert set(trust_config.TOP_LEVEL_TABLES) == {"trust", "warehouse", "schools", "review_app"}
     for controller in trust_config.CONTROLLERS:
         assert f"`{controller}`" in section(TRUST, "`[trust]`")
 

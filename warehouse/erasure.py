@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse import erasure_journal
+from warehouse import erasure_journal, image_readings
 from warehouse.keyed import ensure_secret
 from warehouse.load import now_utc
 from warehouse.privacy import (
@@ -105,6 +105,12 @@ def erase(
         count(
             "audit.remediations", "DELETE FROM audit.remediations WHERE key IN (SELECT unnest($keys))", by_key
         )
+    if table_exists(con, "audit", "pending_decisions"):
+        count(
+            "audit.pending_decisions",
+            "DELETE FROM audit.pending_decisions WHERE key IN (SELECT unnest($keys))",
+            by_key,
+        )
     for table, by_evidence in (
         ("audit.exceptions", True),
         ("audit.findings", True),
@@ -133,6 +139,10 @@ def erase(
     columns = text_columns(con, SWEPT_SCHEMAS, skip=NOT_SWEPT)
     for place, n in sweep(con, redaction, columns).items():
         counts[f"{place} (mentions redacted)"] = n
+    # Names read in images: also where the engine split a word, which the sweep's needles cannot see.
+    split_reads = image_readings.redact_lines(con, redaction)
+    if split_reads:
+        counts["raw.image_text (names read in images redacted)"] = split_reads
     erased = Erased(uuid.uuid4().hex, now_utc(), counts)
     con.execute(
         "INSERT INTO audit.erasures VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -19,6 +19,8 @@ import importlib
 import json
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -214,6 +216,16 @@ def open_lake(
     return keeper.cursor()
 
 
+def kept_reader(location: LakeLocation) -> duckdb.DuckDBPyConnection | None:
+    """A cursor on the database this process keeps for writing the lake at `location`, if it keeps one: a run
+    reading back what it has just written needs no database of its own (one loads and verifies the extensions
+    and reads the catalog again, ~0.5 s). For the process's own reads only: a setting made on it (the DPO's
+    locked-down SQL) would hold for the writer too."""
+    with _writers_lock:
+        keeper = _writers.get(location)
+        return keeper.cursor() if keeper is not None else None
+
+
 def release(location: LakeLocation | None = None) -> None:
     """Close the lake kept open for writing at `location` (every lake when None), e.g. once a school is done."""
     with _writers_lock:
@@ -223,18 +235,59 @@ def release(location: LakeLocation | None = None) -> None:
                 keeper.close()
 
 
+# What a snapshot's `changes` say was written: rows inlined in the catalog, rows or deletions in new files.
+INLINED_CHANGES = frozenset({"inlined_insert", "inlined_delete"})
+FILE_CHANGES = frozenset({"tables_inserted_into", "tables_deleted_from", "flushed_inlined"})
+
+
 def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection) -> None:
     """Keep only the lake's latest snapshot: older ones would still hold rows that retention purged or an
-    erasure removed (DuckLake deletes are logical until snapshots expire and their files are cleaned up)."""
+    erasure removed (DuckLake deletes are logical until snapshots expire and their files are cleaned up).
+
+    Each of DuckLake's maintenance calls reads every table's metadata (~0.3-1 s each on a SQLite catalog, even
+    with nothing to do), so a call is made only when the snapshots since the last publish (every older one was
+    expired by it) wrote what it acts on: inlined rows to flush to Parquet, new files to merge, delete files to
+    rewrite. Expiring snapshots and removing their files is always done; an erasure rewrites everything anyway
+    (warehouse/storage_rewrite.py)."""
     catalog = _literal(ATTACHED_ALIAS)
+    snapshots = con.execute(
+        f"SELECT changes FROM ducklake_snapshots({catalog}) ORDER BY snapshot_id"
+    ).fetchall()
+    # The oldest is the one the last publish kept (or the lake's first, which only made a schema): done with.
+    pending = {kind for (changes,) in snapshots[1:] for kind, tables in (changes or {}).items() if tables}
     con.execute(f"CALL ducklake_expire_snapshots({catalog}, older_than => now())")
-    con.execute(f"CALL ducklake_flush_inlined_data({catalog})")
-    con.execute(f"CALL ducklake_merge_adjacent_files({catalog})")
-    con.execute(f"CALL ducklake_rewrite_data_files({catalog})")
+    if pending & INLINED_CHANGES:
+        con.execute(f"CALL ducklake_flush_inlined_data({catalog})")
+    if pending & (INLINED_CHANGES | FILE_CHANGES):
+        con.execute(f"CALL ducklake_merge_adjacent_files({catalog})")
+    deletions = con.execute(f"SELECT sum(delete_file_count) FROM ducklake_table_info({catalog})").fetchone()
+    if deletions and deletions[0]:
+        con.execute(f"CALL ducklake_rewrite_data_files({catalog})")
     con.execute(f"CALL ducklake_expire_snapshots({catalog}, older_than => now())")
     con.execute(f"CALL ducklake_cleanup_old_files({catalog}, cleanup_all => true)")
     # Not done here: VACUUM of a SQLite catalog (its free pages may keep deleted bytes). Python's sqlite3 is another
     # copy of SQLite than the extension's, and two copies on one open file in one process break each other's locks.
+
+
+@contextmanager
+def postgres_catalog(location: LakeLocation) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection with the lake's PostgreSQL database attached as `catalog_db`, for statements on its schemas."""
+    con = duckdb.connect(
+        ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
+    try:
+        load_extensions(con, "postgres")
+        con.execute(
+            "ATTACH " + _literal(location.catalog.partition(":")[2]) + " AS catalog_db (TYPE postgres)"
+        )
+        yield con
+    finally:
+        con.close()
+
+
+def postgres_execute(con: duckdb.DuckDBPyConnection, statement: str) -> None:
+    """One statement run by PostgreSQL itself, outside a transaction (VACUUM refuses one)."""
+    con.execute("CALL postgres_execute('catalog_db', ?, use_transaction => false)", [statement])
 
 
 def _private_dirs(path: Path) -> None:

@@ -44,7 +44,12 @@ EXCEPTION_FIELDS = (
     "last_seen",
 )
 LIFECYCLE_FIELDS = ("key", "status", "first_seen", "last_seen")
-FINDING_FIELDS = (*(f for f in EXCEPTION_FIELDS if f not in LIFECYCLE_FIELDS), "evidence_sha256")
+# faces_shown: how many faces the images it is about show (unapproved-media), which orders the lists; not an output field.
+FINDING_FIELDS = (
+    *(f for f in EXCEPTION_FIELDS if f not in LIFECYCLE_FIELDS),
+    "evidence_sha256",
+    "faces_shown",
+)
 LATEST_DECISIONS = (
     "SELECT key, decision, accepted_until, evidence_sha256 FROM staging.stg_audit__latest_reviews"
 )
@@ -81,7 +86,7 @@ def _update(
 ) -> None:
     con.execute(
         "UPDATE audit.exceptions SET status = ?, severity = ?, account = ?, subject_label = ?, subject_url = ?,"
-        " person_kind = ?, person_id = ?, confidence = ?, evidence = ?, evidence_sha256 = ?,"
+        " person_kind = ?, person_id = ?, confidence = ?, evidence = ?, evidence_sha256 = ?, faces_shown = ?,"
         " last_seen = ?, resolved_on = NULL, resolved_reason = NULL, updated_at = ? WHERE key = ?",
         [
             status,
@@ -94,6 +99,7 @@ def _update(
             finding["confidence"],
             finding["evidence"],
             finding["evidence_sha256"],
+            finding.get("faces_shown"),
             last_seen,
             now_utc(),
             key,
@@ -238,7 +244,7 @@ def apply_findings(
         previous = existing.get(key)
         if previous is None:
             columns = ("key", "status", *FINDING_FIELDS, "first_seen", "last_seen", "updated_at")
-            values = [key, "new", *(finding[f] for f in FINDING_FIELDS), as_of, as_of, now_utc()]
+            values = [key, "new", *(finding.get(f) for f in FINDING_FIELDS), as_of, as_of, now_utc()]
             con.execute(
                 f"INSERT INTO audit.exceptions ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                 values,

@@ -38,6 +38,46 @@ def is_lake(con: duckdb.DuckDBPyConnection) -> bool:
     return row is not None and str(row[0]) == "ducklake"
 
 
+# The base tables' columns, from duckdb_columns() less the views: on a DuckLake, information_schema.tables and
+# duckdb_tables() read every table's statistics from the catalog (~0.3 s a call, against a few ms for these).
+BASE_TABLE_COLUMNS = """
+    SELECT c.schema_name, c.table_name, c.column_name, c.data_type, c.column_index FROM duckdb_columns() AS c
+    WHERE c.database_name = coalesce($database, current_database())
+      AND NOT EXISTS (SELECT 1 FROM duckdb_views() AS v WHERE v.database_name = c.database_name
+                      AND v.schema_name = c.schema_name AND v.view_name = c.table_name)
+"""
+
+
+def base_table_columns(
+    con: duckdb.DuckDBPyConnection, database: str | None = None
+) -> list[tuple[str, str, str, str]]:
+    """(schema, table, column, type) of every base table of `database` (the current one when None), in order."""
+    rows = con.execute(
+        f"SELECT schema_name, table_name, column_name, data_type FROM ({BASE_TABLE_COLUMNS})"
+        " ORDER BY schema_name, table_name, column_index",
+        {"database": database},
+    ).fetchall()
+    return [(str(a), str(b), str(c), str(d)) for a, b, c, d in rows]
+
+
+def base_tables(con: duckdb.DuckDBPyConnection, database: str | None = None) -> list[tuple[str, str]]:
+    """(schema, table) of every base table of `database` (the current one when None), in order."""
+    rows = con.execute(
+        f"SELECT DISTINCT schema_name, table_name FROM ({BASE_TABLE_COLUMNS}) ORDER BY ALL",
+        {"database": database},
+    ).fetchall()
+    return [(str(schema), str(table)) for schema, table in rows]
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """Whether the current database has the base table `schema.table`."""
+    row = con.execute(
+        f"SELECT count(*) FROM ({BASE_TABLE_COLUMNS}) WHERE schema_name = $schema AND table_name = $table",
+        {"database": None, "schema": schema, "table": table},
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def for_lake(con: duckdb.DuckDBPyConnection, sql: str) -> str:
     """`sql` (one or more statements) with what DuckLake cannot store taken out: key, unique and check
     constraints, indexes, sequences, comments on a view's columns. Everything else passes through unchanged."""

@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from warehouse.keyed import keyed_hash
+from warehouse.portable import table_exists
 
 SELECTORS = ("handle", "platform-id", "person")
 REGISTER_TABLES = {"pupils": "pupil_id", "staff": "staff_id", "parents": "parent_id"}
@@ -44,14 +45,6 @@ class Subject:
 
 def normalise_handle(handle: str) -> str:
     return handle.strip().lstrip("@").casefold()
-
-
-def table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-        [schema, name],
-    ).fetchone()
-    return bool(row and row[0])
 
 
 def _column(con: duckdb.DuckDBPyConnection, sql: str, params: Any) -> set[str]:

@@ -5,14 +5,13 @@ the steps make one action)."""
 from __future__ import annotations
 
 import json
-import os
-import pwd
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import duckdb
 
+from warehouse.access_log import os_user
 from warehouse.load import now_utc
 
 VIAS = ("cli", "review-app", "weekly-run")
@@ -53,25 +52,15 @@ class RemediationError(Exception):
     """An action that cannot be taken or recorded; the message says why in one line."""
 
 
-def os_user() -> str:
-    """The operating-system user running this process, from the real uid (not $USER, which anyone can set)."""
-    try:
-        return pwd.getpwuid(os.getuid()).pw_name
-    except KeyError:
-        return f"uid {os.getuid()}"
-
-
 @dataclass(frozen=True)
 class Actor:
-    """Who takes a step. `identity` is the accountable one: the operating-system user for the CLI, the identity the
-    review app knows (the signed-in person, once the app signs people in); `name` is how they are named (--by)."""
+    """Who takes a step. `identity` is the accountable one: the operating-system user for the CLI, the signed-in
+    identity in the review app (never a name typed in a form); `name` is how they are named (--by, or the name the
+    identity provider or local account gives)."""
 
     identity: str
     name: str
     via: str
-    # Whether the identity is established (the CLI's operating-system user; a signed-in person): only such an actor
-    # may be the second person who confirms an irreversible action.
-    established: bool = True
 
     def __post_init__(self) -> None:
         if self.via not in VIAS:

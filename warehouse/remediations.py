@@ -88,12 +88,6 @@ def begin(
                 {"reason": "no answer was recorded: the process ended while calling the platform"},
             )
         if held.awaiting_confirmation:
-            if not actor.established:
-                raise RemediationError(
-                    f"{request.action} on {request.key} waits for a second person, and who confirms it must be known: "
-                    "confirm it with `socialaudit remediate` as another operating-system user (or in a review app "
-                    "that signs people in)"
-                )
             if actor.is_identity(held.requested["actor_identity"]):
                 raise RemediationError(
                     f"{request.action} on {request.key} waits for a second person: {held.requested['actor']} "

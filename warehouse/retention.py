@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 import duckdb
 
+from warehouse import portable
 from warehouse.load import now_utc
 from warehouse.retention_text import redact_pupils_in_old_posts
 
@@ -33,6 +34,8 @@ class RetentionPolicy(Protocol):
     def decided_exceptions_months(self) -> int: ...
     @property
     def posts_naming_pupils_weeks(self) -> int: ...
+    @property
+    def access_log_months(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -120,13 +123,13 @@ def _purge_findings(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -
 
 def _remediations(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The actions taken on exceptions go with them (a warehouse before migration 15 has none)."""
-    return ["audit.remediations"] if _exists(con, "audit", "remediations") else []
+    return ["audit.remediations"] if portable.table_exists(con, "audit", "remediations") else []
 
 
 def _purge_resolved(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
     keys = "SELECT key FROM audit.exceptions WHERE status = 'resolved' AND resolved_on < $cutoff"
     params = {"cutoff": cutoff}
-    reviews = ["audit.reviews"] if _exists(con, "audit", "reviews") else []
+    reviews = ["audit.reviews"] if portable.table_exists(con, "audit", "reviews") else []
     for table in ("audit.exception_events", *reviews, *_remediations(con)):
         con.execute(f"DELETE FROM {table} WHERE key IN ({keys})", params)
     return _deleted(
@@ -160,12 +163,8 @@ def _purge_validations(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date
     return _deleted(con, "DELETE FROM audit.validation_results WHERE as_of < ?", [cutoff])
 
 
-def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-        [schema, table],
-    ).fetchone()
-    return bool(row and row[0])
+def _purge_access_log(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
+    return _deleted(con, "DELETE FROM audit.access_log WHERE accessed_at < ?", [cutoff])
 
 
 RULES = (
@@ -227,9 +226,17 @@ RULES = (
         "posts_naming_pupils_weeks",
         "raw.api_pages",
         "weeks",
-        "pupils' names in stored copies of the school's posts (API and archive) fetched before the cutoff, replaced "
-        "by [removed by retention]; a post with an open pupil-named exception keeps its text until it is resolved or decided",
+        "pupils' names in stored copies of the school's posts (API and archive) fetched before the cutoff, and in the "
+        "text read from images read before it, replaced by [removed by retention]; a post with an open pupil-named "
+        "exception keeps its text (and its images') until it is resolved or decided",
         _purge_named_pupils,
+    ),
+    Rule(
+        "access_log_months",
+        "audit.access_log",
+        "months",
+        "the access log: who viewed, decided, exported or queried what, when and from where",
+        _purge_access_log,
     ),
 )
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse import image_readings
 from warehouse.text_redaction import Redaction
 
 REMOVED = "[removed by retention]"
@@ -65,10 +66,29 @@ def _redact_page(payload: Any, redaction: Redaction, keep: set[str]) -> tuple[An
 
 
 def redact_pupils_in_old_posts(con: duckdb.DuckDBPyConnection, cutoff: date) -> int:
-    """Inside the caller's transaction: names replaced in posts fetched before `cutoff`; replacements made."""
+    """Inside the caller's transaction: names replaced in posts fetched before `cutoff`, and in the text read from
+    images read before it (published or in the approved library); replacements made."""
     redaction = pupils_redaction(con)
     if not redaction:
         return 0
+    return _redact_old_posts(con, cutoff, redaction) + _redact_old_image_text(con, cutoff, redaction)
+
+
+def _redact_old_image_text(con: duckdb.DuckDBPyConnection, cutoff: date, redaction: Redaction) -> int:
+    """The images of a post or video whose pupil-named exception is open keep their text, as the post does."""
+    kept = sorted(_open_posts(con))
+    return image_readings.redact_lines(
+        con,
+        redaction,
+        "r.read_at < ? AND t.sha256 NOT IN (SELECT f.sha256 FROM raw.media_files AS f WHERE f.sha256 IS NOT NULL"
+        " AND (f.media_ref IN (SELECT 'x:' || m.media_key FROM staging.stg_x__media AS m"
+        "      WHERE m.post_id IN (SELECT unnest(?::VARCHAR[])))"
+        "  OR f.media_ref IN (SELECT 'youtube:' || unnest(?::VARCHAR[]))))",
+        [cutoff, kept, kept],
+    )
+
+
+def _redact_old_posts(con: duckdb.DuckDBPyConnection, cutoff: date, redaction: Redaction) -> int:
     condition, params = redaction.candidates_sql("p.payload::VARCHAR")
     pages = con.execute(
         "SELECT p.snapshot_id, p.page_no, p.payload FROM raw.api_pages AS p JOIN raw.snapshots AS s USING (snapshot_id)"

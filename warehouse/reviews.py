@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from warehouse import access_log
+from warehouse.access_log import AccessEntry
 from warehouse.db import WarehouseBusy
 from warehouse.lifecycle import ACTIVE, record_event
 from warehouse.load import now_utc
@@ -32,6 +34,15 @@ ALLOWED_FROM = {
 }
 SOURCES = ("cli", "review-app")
 MAX_NOTE = 2000
+# Decisions that take an exception off the report: on a safeguarding-critical one, a second person must confirm.
+CLOSING = ("accept", "false-positive")
+SECOND_PERSON_SEVERITY = "critical"
+# The longest an acceptance may last unless school.toml [reviews] says otherwise (the run records it).
+DEFAULT_MAX_ACCEPT_DAYS = 90
+REVIEW_COLUMNS = (
+    "review_id, key, decision, status_before, status_after, reviewer, note, accepted_until, evidence_sha256,"
+    " as_of, source, reviewed_at, event_id, os_user, seconded_by"
+)
 
 
 class ReviewError(Exception):
@@ -50,6 +61,11 @@ class Review:
     accepted_until: date | None
     as_of: date
     source: str
+    os_user: str | None = None
+    seconded_by: str | None = None
+    # A closing decision on a critical exception, recorded as a proposal: nothing changes until a second person
+    # confirms it.
+    awaiting_second: bool = False
 
 
 def check_decision(decision: str, note: str, reviewer: str, until: date | None) -> None:
@@ -75,6 +91,22 @@ def latest_week(con: duckdb.DuckDBPyConnection) -> date | None:
     return row[0] if row else None
 
 
+def max_accept_days(con: duckdb.DuckDBPyConnection) -> int:
+    """The longest an acceptance may last, as the latest run recorded it from school.toml [reviews]."""
+    row = con.execute("SELECT max_accept_days FROM meta.review_policy ORDER BY as_of DESC LIMIT 1").fetchone()
+    return int(row[0]) if row else DEFAULT_MAX_ACCEPT_DAYS
+
+
+def record_policy(con: duckdb.DuckDBPyConnection, max_days: int, as_of: date) -> None:
+    """The review policy in force from this run on (inside the run's transaction)."""
+    con.execute("DELETE FROM meta.review_policy")
+    con.execute("INSERT INTO meta.review_policy VALUES (?, ?)", [max_days, as_of])
+
+
+def _same_person(one: str, other: str) -> bool:
+    return one.strip().casefold() == other.strip().casefold()
+
+
 def record_review(
     con: duckdb.DuckDBPyConnection,
     key: str,
@@ -83,17 +115,21 @@ def record_review(
     reviewer: str,
     until: date | None = None,
     source: str = "cli",
+    os_user: str | None = None,
 ) -> Review:
-    """Record one decision: a row in audit.reviews, a `reviewed` event, and the exception's new status.
+    """Record one decision: a row in audit.reviews, a `reviewed` event, and the exception's new status. A closing
+    decision on a critical exception is a proposal (audit.pending_decisions) until a second person confirms it.
 
     Runs inside the caller's transaction (see `write_with_retry`)."""
     check_decision(decision, note, reviewer, until)
     if source not in SOURCES:
         raise ReviewError(f"unknown source {source!r}")
-    row = con.execute("SELECT status, evidence_sha256 FROM audit.exceptions WHERE key = ?", [key]).fetchone()
+    row = con.execute(
+        "SELECT status, evidence_sha256, severity FROM audit.exceptions WHERE key = ?", [key]
+    ).fetchone()
     if row is None:
         raise ReviewError(f"no exception has the key {key!r} (see `socialaudit exceptions list`)")
-    status, evidence_sha256 = row
+    status, evidence_sha256, severity = row
     if status not in ALLOWED_FROM[decision]:
         if status == "resolved":
             raise ReviewError(
@@ -105,45 +141,164 @@ def record_review(
         raise ReviewError("no weekly run is recorded in this warehouse")
     if until is not None and until <= week:
         raise ReviewError(f"--until {until} must be after the audited week {week}")
-    status_after = OUTCOME[decision]
-    summary = f"{decision} by {reviewer.strip()}: {note.strip()}"
-    if until is not None:
-        summary += f" (until {until.isoformat()})"
-    event_id = record_event(con, key, week, "reviewed", status_after, actor=reviewer.strip(), note=summary)
-    review = Review(
+    longest = max_accept_days(con)
+    if until is not None and until > week + timedelta(days=longest):
+        raise ReviewError(
+            f"an acceptance may last at most {longest} days after the audited week {week} (until "
+            f"{week + timedelta(days=longest)} at the latest; school.toml [reviews] max_accept_days)"
+        )
+    decided = Review(
         uuid.uuid4().hex,
         key,
         decision,
         status,
-        status_after,
+        OUTCOME[decision],
         reviewer.strip(),
         note.strip(),
         until,
         week,
         source,
+        os_user,
     )
+    if decision in CLOSING and severity == SECOND_PERSON_SEVERITY:
+        seconded = _second_person(con, decided, evidence_sha256)
+        if seconded is None:
+            return _propose(con, decided, evidence_sha256)
+        decided = seconded
+    _write(con, decided, evidence_sha256)
+    return decided
+
+
+def _second_person(con: duckdb.DuckDBPyConnection, decided: Review, evidence_sha256: str) -> Review | None:
+    """The proposal `decided` confirms, as the decision to record (proposer as reviewer, `decided`'s reviewer as
+    the second person); None when there is none to confirm. Refuses the proposer confirming their own."""
     con.execute(
-        "INSERT INTO audit.reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "DELETE FROM audit.pending_decisions WHERE key = ? AND evidence_sha256 <> ?",
+        [decided.key, evidence_sha256],
+    )
+    row = con.execute(
+        "SELECT decision, proposed_by, note, accepted_until FROM audit.pending_decisions WHERE key = ?",
+        [decided.key],
+    ).fetchone()
+    if row is None:
+        return None
+    proposed, proposed_by, proposed_note, proposed_until = row
+    if _same_person(proposed_by, decided.reviewer):
+        raise ReviewError(
+            f"you proposed to {proposed} this safeguarding-critical exception: a second person must confirm it"
+        )
+    if proposed != decided.decision or (
+        decided.accepted_until is not None and decided.accepted_until != proposed_until
+    ):
+        until = f" until {proposed_until}" if proposed_until else ""
+        raise ReviewError(
+            f"{proposed_by} proposed {proposed}{until}: confirm exactly that, or record another decision first"
+        )
+    return Review(
+        decided.review_id,
+        decided.key,
+        decided.decision,
+        decided.status_before,
+        decided.status_after,
+        proposed_by,
+        f"{proposed_note} (confirmed by {decided.reviewer}: {decided.note})",
+        proposed_until,
+        decided.as_of,
+        decided.source,
+        decided.os_user,
+        seconded_by=decided.reviewer,
+    )
+
+
+def _propose(con: duckdb.DuckDBPyConnection, proposal: Review, evidence_sha256: str) -> Review:
+    con.execute("DELETE FROM audit.pending_decisions WHERE key = ?", [proposal.key])
+    con.execute(
+        "INSERT INTO audit.pending_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            review.review_id,
-            key,
-            decision,
-            status,
-            status_after,
-            review.reviewer,
-            review.note,
-            until,
+            proposal.key,
+            proposal.decision,
+            proposal.reviewer,
+            proposal.os_user,
+            proposal.note,
+            proposal.accepted_until,
             evidence_sha256,
-            week,
-            source,
+            proposal.as_of,
+            proposal.source,
             now_utc(),
-            event_id,
         ],
     )
-    con.execute(
-        "UPDATE audit.exceptions SET status = ?, updated_at = ? WHERE key = ?", [status_after, now_utc(), key]
+    until = f" until {proposal.accepted_until.isoformat()}" if proposal.accepted_until else ""
+    record_event(
+        con,
+        proposal.key,
+        proposal.as_of,
+        "proposed",
+        proposal.status_before,
+        actor=proposal.reviewer,
+        note=f"{proposal.decision}{until} proposed by {proposal.reviewer}: {proposal.note} (needs a second person)",
     )
-    return review
+    return Review(
+        proposal.review_id,
+        proposal.key,
+        proposal.decision,
+        proposal.status_before,
+        proposal.status_before,
+        proposal.reviewer,
+        proposal.note,
+        proposal.accepted_until,
+        proposal.as_of,
+        proposal.source,
+        proposal.os_user,
+        awaiting_second=True,
+    )
+
+
+def _write(con: duckdb.DuckDBPyConnection, review: Review, evidence_sha256: str) -> None:
+    summary = f"{review.decision} by {review.reviewer}"
+    if review.seconded_by:
+        summary += f", confirmed by {review.seconded_by}"
+    summary += f": {review.note}"
+    if review.accepted_until is not None:
+        summary += f" (until {review.accepted_until.isoformat()})"
+    event_id = record_event(
+        con, review.key, review.as_of, "reviewed", review.status_after, actor=review.reviewer, note=summary
+    )
+    con.execute(
+        f"INSERT INTO audit.reviews ({REVIEW_COLUMNS}) VALUES ({', '.join('?' * 15)})",
+        [
+            review.review_id,
+            review.key,
+            review.decision,
+            review.status_before,
+            review.status_after,
+            review.reviewer,
+            review.note,
+            review.accepted_until,
+            evidence_sha256,
+            review.as_of,
+            review.source,
+            now_utc(),
+            event_id,
+            review.os_user,
+            review.seconded_by,
+        ],
+    )
+    con.execute("DELETE FROM audit.pending_decisions WHERE key = ?", [review.key])
+    con.execute(
+        "UPDATE audit.exceptions SET status = ?, updated_at = ? WHERE key = ?",
+        [review.status_after, now_utc(), review.key],
+    )
+
+
+def pending_decision(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any] | None:
+    """The proposal waiting for a second person on this exception, if any."""
+    rows = _dicts(
+        con,
+        "SELECT decision, proposed_by, note, accepted_until, as_of, proposed_at FROM audit.pending_decisions"
+        " WHERE key = ?",
+        [key],
+    )
+    return rows[0] if rows else None
 
 
 def republish_snapshot(db_path: Path, timeout_seconds: float = 120.0) -> Path | None:
@@ -164,16 +319,26 @@ def review_and_publish(
     until: date | None = None,
     source: str = "cli",
     timeout_seconds: float = 120.0,
+    os_user: str | None = None,
+    access: AccessEntry | None = None,
 ) -> Review:
-    """One short write transaction (retried while the weekly run writes), then a fresh read-only snapshot."""
+    """One short write transaction (retried while the weekly run writes), then a fresh read-only snapshot.
+
+    `access`: who decided, from where, for the access log; recorded in the same transaction as the decision
+    (action `decide`, or `proposal` when it waits for a second person)."""
     check_decision(decision, note, reviewer, until)
     if not db_path.exists():
         raise ReviewError(f"{db_path} does not exist")
-    review = write_with_retry(
-        db_path,
-        lambda con: record_review(con, key, decision, note, reviewer, until, source),
-        timeout_seconds=timeout_seconds,
-    )
+
+    def work(con: duckdb.DuckDBPyConnection) -> Review:
+        review = record_review(con, key, decision, note, reviewer, until, source, os_user)
+        if access is not None:
+            what = decision + (f" until {until.isoformat()}" if until else "")
+            action = "proposal" if review.awaiting_second else "decide"
+            access_log.keep(con, db_path, [replace(access, action=action, object=key, detail=what)])
+        return review
+
+    review = write_with_retry(db_path, work, timeout_seconds=timeout_seconds)
     republish_snapshot(db_path, timeout_seconds)
     return review
 
@@ -190,7 +355,7 @@ def history(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, list[dict[str
         "reviews": _dicts(
             con,
             "SELECT decision, status_before, status_after, reviewer, note, accepted_until, as_of, source,"
-            " reviewed_at FROM audit.reviews WHERE key = ? ORDER BY reviewed_at",
+            " reviewed_at, os_user, seconded_by FROM audit.reviews WHERE key = ? ORDER BY reviewed_at",
             [key],
         ),
     }

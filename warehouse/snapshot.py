@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import duckdb
 
-from warehouse import lake, portable
+from warehouse import access_log, lake, portable
 from warehouse.db import (
     ATTACHED_AS,
     WarehouseBusy,
@@ -62,7 +62,10 @@ def publish_snapshot_from(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path
 
     DuckDB copies the database itself (`COPY FROM DATABASE`, same encryption key) into this process's own
     temporary file, removed if anything fails. The file is never opened by Python here: closing any descriptor
-    of it would drop this process's POSIX lock on it, and another writer could take the warehouse mid-copy."""
+    of it would drop this process's POSIX lock on it, and another writer could take the warehouse mid-copy.
+
+    The access log recorded since the last write is folded in first, so the copy the DPO reads holds it."""
+    access_log.fold(con, db_path)
     if portable.is_lake(con):  # asked of the connection: nothing opens the file
         lake.drop_superseded_snapshots(con)
         return db_path
@@ -97,9 +100,17 @@ def copy_database(con: duckdb.DuckDBPyConnection, db_path: Path, target: Path) -
     return target
 
 
-def open_snapshot(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the latest published copy; a clear error if no run has published one yet."""
-    if lake.read_locator(db_path) is not None:
+def open_snapshot(db_path: Path, own_writes: bool = False) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the latest published copy; a clear error if no run has published one yet.
+
+    `own_writes`: the caller only reads back what this process has just written and published (the run's or an
+    erasure's outputs); a lake this process keeps open for writing is then read through it."""
+    location = lake.read_locator(db_path)
+    if location is not None:
+        reader = lake.kept_reader(location) if own_writes else None
+        if reader is not None:
+            reader.execute(f"USE {ATTACHED_AS}")
+            return reader
         return connect(db_path, read_only=True)
     target = snapshot_path(db_path)
     if not target.exists():

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from warehouse import load, register_versions
+from warehouse import image_readings, load, register_versions
 from warehouse.db import connect_waiting, migrate
 
 
@@ -33,6 +33,14 @@ class WarehouseState:
     posts_with_open_exceptions: dict[str, list[str]] = field(default_factory=dict)
     # Each X account's `tweet_count` as last stored: the posts since then are what a weekly run will read.
     tweet_counts: dict[str, int] = field(default_factory=dict)
+    # Each X account's users both following it and followed by it, as last stored: X bills them once a day.
+    mutual_follows: dict[str, int] = field(default_factory=dict)
+    # Images read before, by sha256 (checks/images/): never read again
+    images_read: set[str] = field(default_factory=set)
+    # Published images fingerprinted but never read (before images were read, or while [images] read was off)
+    media_never_read: list[dict[str, Any]] = field(default_factory=list)
+    # Approved library files (by sha256) hashed but never read
+    library_never_read: set[str] = field(default_factory=set)
 
     def open_posts(self, account_id: str) -> list[str]:
         return self.posts_with_open_exceptions.get(account_id, [])
@@ -74,19 +82,30 @@ def read_state(db_path: Path, lock_wait_seconds: float = 120.0) -> WarehouseStat
         state.raw_validations = load.latest_raw_validations(con)
         state.posts_with_open_exceptions = posts_with_open_exceptions(con)
         state.tweet_counts = last_tweet_counts(con)
+        state.mutual_follows = last_mutual_follows(con)
+        state.images_read = image_readings.images_read(con)
+        state.media_never_read = image_readings.media_never_read(con)
+        state.library_never_read = image_readings.library_never_read(con)
     finally:
         con.close()
     return state
 
 
-def not_yet_fingerprinted(wanted: Iterable[dict[str, Any]], state: WarehouseState) -> list[dict[str, Any]]:
+def not_yet_fingerprinted(
+    wanted: Iterable[dict[str, Any]], state: WarehouseState, read_images: bool = False
+) -> list[dict[str, Any]]:
     """Media to download: referenced now or failed before, and never fingerprinted successfully (or the
-    platform shows another version now); then thumbnails to download only if their size changed."""
+    platform shows another version now); with `read_images`, also those fingerprinted but never read; then
+    thumbnails to download only if their size changed."""
     by_ref = {item["media_ref"]: item for item in wanted}
     for item in state.retry_media:
         by_ref.setdefault(item["media_ref"], item)
     fresh = [item for ref, item in sorted(by_ref.items()) if _changed(item, state.known_media)]
-    return fresh + thumbnails_to_recheck(by_ref.values(), state)
+    unread = {item["media_ref"]: item for item in state.media_never_read} if read_images else {}
+    taken = {item["media_ref"] for item in fresh}
+    fresh += [item for ref, item in sorted(unread.items()) if ref not in taken]
+    recheck = [item for item in by_ref.values() if item["media_ref"] not in unread]
+    return fresh + thumbnails_to_recheck(recheck, state)
 
 
 def thumbnails_to_recheck(wanted: Iterable[dict[str, Any]], state: WarehouseState) -> list[dict[str, Any]]:
@@ -127,6 +146,23 @@ def last_tweet_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         " WHERE s.platform = 'x' AND s.stream = 'account' ORDER BY s.fetched_at, s.as_of"
     ).fetchall()
     return {str(account_id): int(count) for account_id, count in rows if count is not None}
+
+
+def last_mutual_follows(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Per X account, how many users were both its followers and its following in the week stored last (none
+    before a week's models exist)."""
+    try:
+        rows = con.execute(
+            "WITH latest AS (SELECT account_id, max(as_of) AS as_of FROM staging.stg_x__users"
+            "   WHERE relation IN ('follower', 'following') GROUP BY account_id)"
+            " SELECT u.account_id, count(DISTINCT u.user_id) FILTER (WHERE u.relation = 'follower'"
+            "   AND u.user_id IN (SELECT f.user_id FROM staging.stg_x__users AS f WHERE f.account_id = u.account_id"
+            "     AND f.as_of = u.as_of AND f.relation = 'following'))"
+            " FROM staging.stg_x__users AS u JOIN latest USING (account_id, as_of) GROUP BY u.account_id"
+        ).fetchall()
+    except duckdb.CatalogException:
+        return {}
+    return {str(account_id): int(count) for account_id, count in rows}
 
 
 class RuleDescription(Protocol):

@@ -77,13 +77,8 @@ def vacuum_catalog(location: lake.LakeLocation) -> str:
         finally:
             connection.close()
         return f"SQLite catalog vacuumed ({Path(target).name})"
-    con = duckdb.connect(
-        ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-    )
-    try:
-        lake.load_extensions(con, "postgres")
-        con.execute("ATTACH " + _literal(target) + " AS catalog_db (TYPE postgres)")
-        schema = location.metadata_schema or "public"
+    schema = location.metadata_schema or "public"
+    with lake.postgres_catalog(location) as con:
         tables = [
             r[0]
             for r in con.execute(
@@ -91,12 +86,5 @@ def vacuum_catalog(location: lake.LakeLocation) -> str:
             ).fetchall()
         ]
         for table in tables:
-            statement = f'VACUUM FULL "{schema}"."{table}"'
-            con.execute("CALL postgres_execute('catalog_db', ?, use_transaction => false)", [statement])
-    finally:
-        con.close()
+            lake.postgres_execute(con, f'VACUUM FULL "{schema}"."{table}"')
     return f"PostgreSQL catalog schema {schema}: {len(tables)} tables rewritten (VACUUM FULL)"
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

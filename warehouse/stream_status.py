@@ -39,6 +39,9 @@ STREAM_SUBJECTS: dict[tuple[str, str], tuple[str, ...]] = {
 SAMPLED_STREAMS = (("youtube", "subscribers"),)
 # The rules that look at an image's pixels (a missing download blinds only these, only for its post or video).
 MEDIA_RULES = ("unapproved-media", "consent-breach")
+# The rules that also read the text in an image (checks/images/): a missing download leaves its text unread, so
+# what they find in the post is raised but nothing of theirs about it is resolved.
+IMAGE_TEXT_RULES = ("pupil-named", "contact-details", "political-content")
 
 
 @dataclass(frozen=True)
@@ -167,9 +170,11 @@ def blind_spots(
                 str(account_id),
                 "video" if platform == "youtube" else "post",
                 subject_id=str(subject_id),
-                rules=MEDIA_RULES,
+                rules=rules,
+                can_raise=can_raise,
             )
             for platform, account_id, subject_id in rows
+            for rules, can_raise in ((MEDIA_RULES, False), (IMAGE_TEXT_RULES, True))
         )
     return spots
 

@@ -54,13 +54,19 @@ def others_redaction(con: duckdb.DuckDBPyConnection, subject: Subject) -> Redact
     return redaction
 
 
-def _texts_naming(con: duckdb.DuckDBPyConnection, subject: Subject) -> list[dict[str, Any]]:
-    """Stored copies of the school's posts (API and archive), videos and comments whose text names the person."""
+def _finder(subject: Subject) -> Redaction:
+    """What finds the person in text: their handles and names."""
     finder = Redaction()
     for handle in subject.handles:
         finder.add_handle(handle)
     for name in subject.names:
         finder.add_name(name)
+    return finder
+
+
+def _texts_naming(con: duckdb.DuckDBPyConnection, subject: Subject) -> list[dict[str, Any]]:
+    """Stored copies of the school's posts (API and archive), videos and comments whose text names the person."""
+    finder = _finder(subject)
     if not finder:
         return []
     condition, params = finder.candidates_sql("p.payload::VARCHAR")
@@ -84,6 +90,21 @@ def _texts_naming(con: duckdb.DuckDBPyConnection, subject: Subject) -> list[dict
                     "text": text,
                 }
     return list(found.values())
+
+
+def _image_text_naming(con: duckdb.DuckDBPyConnection, subject: Subject) -> list[dict[str, Any]]:
+    """Lines read in images (a certificate, a name card) that name the person, with where the image is: every
+    line is looked at, as an engine may have split a name across a space."""
+    finder = _finder(subject)
+    if not finder:
+        return []
+    cursor = con.execute(
+        "SELECT media_ref, approval_file, line_no, text, confidence, read_at FROM dpo.image_text"
+        " ORDER BY media_ref NULLS LAST, approval_file, line_no"
+    )
+    columns = [d[0] for d in cursor.description]
+    rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+    return [row for row in rows if finder.text(row["text"])[1]]
 
 
 def _items(payload: Any) -> list[dict[str, Any]]:
@@ -125,8 +146,10 @@ def _parents_listing(con: duckdb.DuckDBPyConnection, subject: Subject) -> list[d
 def _fair(section: str, row: dict[str, Any], others: Redaction, subject: Subject) -> dict[str, Any]:
     """One row with other people redacted: their ids, names and handles; reviewers by role; others' replies."""
     row = dict(row)
-    if section == "exception_reviews" and row.get("reviewer"):
-        row["reviewer"] = REVIEWER
+    if section == "exception_reviews":
+        for who in ("reviewer", "seconded_by", "os_user"):
+            if row.get(who):
+                row[who] = REVIEWER
     if section == "exception_events" and str(row.get("actor", "")).casefold() not in SYSTEM_ACTORS:
         row["actor"] = REVIEWER
     if section == "exception_remediations" and str(row.get("actor", "")).casefold() not in SYSTEM_ACTORS:
@@ -153,6 +176,7 @@ def subject_access(con: duckdb.DuckDBPyConnection, subject: Subject) -> dict[str
     sections = rows_for(con, subject)
     sections["parents_listing_them"] = _parents_listing(con, subject) if subject.person_ids else []
     sections["texts_naming_them"] = _texts_naming(con, subject)
+    sections["image_text_naming_them"] = _image_text_naming(con, subject)
     others = others_redaction(con, subject)
     return {
         "selector": {"kind": subject.selector_kind, "value": subject.selector},

@@ -16,6 +16,8 @@ from typing import Any
 
 import duckdb
 
+from warehouse.portable import base_table_columns
+
 ERASED = "[erased]"
 # Identifier characters of platform ids (X ids are digits; YouTube channel ids letters, digits, - and _).
 _ID_EDGE = r"A-Za-z0-9_\-"
@@ -48,6 +50,10 @@ class Redaction:
             glued = "".join(order)
             self.patterns.append((re.compile(re.escape(glued), re.IGNORECASE), replacement))
             self.needles.add(glued.casefold())
+            # As an OCR engine may read it off an image: a space or hyphen inside a word ("Zofia N owak").
+            letters = [re.escape(c) for c in glued if not c.isspace()]
+            split = r"[\s'’.-]?".join(letters)
+            self.patterns.append((re.compile(rf"(?<!\w){split}(?!\w)", re.IGNORECASE), replacement))
         self.needles.update(p.casefold() for p in parts[-1:])
 
     def add_handle(self, handle: str, replacement: str = ERASED) -> None:
@@ -117,15 +123,8 @@ def text_columns(
     con: duckdb.DuckDBPyConnection, schemas: Iterable[str], skip: Iterable[str] = ()
 ) -> list[Column]:
     """Every VARCHAR, JSON and VARCHAR[] column of the base tables in `schemas`, less the tables in `skip`."""
-    skipped = set(skip)
-    rows = con.execute(
-        "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns"
-        " WHERE table_catalog = current_database() AND table_schema IN (SELECT unnest(?))"
-        " AND (table_schema, table_name) IN (SELECT (table_schema, table_name) FROM information_schema.tables"
-        "      WHERE table_type = 'BASE TABLE' AND table_catalog = current_database())"
-        " ORDER BY table_schema, table_name, ordinal_position",
-        [list(schemas)],
-    ).fetchall()
+    skipped, wanted = set(skip), set(schemas)
+    rows = [row for row in base_table_columns(con) if row[0] in wanted]
     columns = []
     for schema, table, column, data_type in rows:
         name = f"{schema}.{table}"

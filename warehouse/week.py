@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import duckdb
 import polars as pl
 
-from warehouse import lifecycle, load, register_versions, retention
+from warehouse import image_readings, lifecycle, load, register_versions, retention, reviews
 from warehouse.db import connect_waiting, migrate
 from warehouse.keyed import ensure_secret
 from warehouse.sampled_subjects import flag_long_unseen
@@ -70,6 +70,10 @@ class WeekToStore:
     subscriber_unseen_weeks: int = 0
     # Where the outputs are published: recorded so an erasure publishes them again there.
     out_dir: Path | None = None
+    # What was read in images never read before (checks/images/reading.py), by sha256.
+    readings: Sequence[dict[str, Any]] = ()
+    # school.toml [reviews] max_accept_days: recorded, so the review app and the CLI hold every decision to it.
+    max_accept_days: int | None = None
 
 
 def store_week(
@@ -160,16 +164,22 @@ def _store(
     register_versions.record_holds(con, week.holds, week.as_of)
     register_versions.store_notices(con, week.as_of, week.run_id, week.notices)
     apply_models(con)
+    held = load.StoredContent.read(con, week.as_of)
     stored = [
-        s for s in (load.store_snapshot(con, snap, week.as_of, week.run_id) for snap in week.snapshots) if s
+        s
+        for s in (load.store_snapshot(con, snap, week.as_of, week.run_id, held) for snap in week.snapshots)
+        if s
     ]
     load.store_media_fingerprints(con, week.media)
+    images_read = image_readings.store_readings(con, week.readings)
     load.store_validation_results(con, week.as_of, week.run_id, week.validations)
     store_stream_status(con, week.as_of, week.run_id, week.streams)
     record_rules(con, week.rules)
     ensure_secret(con)
     if week.out_dir is not None:
         record_output_folder(con, week.out_dir, week.as_of)
+    if week.max_accept_days is not None:
+        reviews.record_policy(con, week.max_accept_days, week.as_of)
     outcome = run_checks(con)
     load.upsert_frame(con, "audit.identities", outcome.identities, week.as_of)
     findings = pl.DataFrame(outcome.findings) if outcome.findings else pl.DataFrame()
@@ -185,6 +195,7 @@ def _store(
         "purged": retention.enforce(con, week.retention, week.as_of, week.run_id),
         "snapshots_stored": len(stored),
         "media_fingerprinted": len(week.media),
+        "images_read": images_read,
         "registers_held": [h.register for h in week.holds],
         "register_warnings": sum(1 for n in week.notices if n["kind"] == "warning"),
         "not_read": [s.to_dict() for s in incomplete(week.streams)],

@@ -1,212 +1,276 @@
-"""Candidate generation (blocking): the register people a profile's names point at, found by table lookups.
+"""Who a profile's names may point at (blocking), and each candidate's reading from what it explains.
 
-No profile is compared with the whole register: only pairs of a register forename form and a register surname
-are looked up in `RegisterIndex.full`; one-typo surnames come from its SymSpell deletions. Partial readings
-(initials, a forename alone) are in partial.py.
+No profile is compared with the whole register. The stretches of each word the index knows (profile.py) are the
+anchors: a forename form with a surname (in one field, run together or apart, or the forename in the display name
+and the surname in the username) is looked up in `RegisterIndex.full`; a surname with a letter beside it in
+`by_surname_initial`; with letters beside it that start a register forename ("temi", "evie"), through
+`forenames_by_start`; with a title before it, among the staff of that surname; a whole display-name word one slip
+from a register surname, through the SymSpell deletions. Readings from a forename alone, or with an initial or
+the start of a surname, are looked for only when the profile gives an age or school cue to check them against.
+Each candidate is then read from what it explains of the name fields (readings.py).
 """
 
 from __future__ import annotations
 
-import functools
-import re
+from collections.abc import Iterator
 
-from rapidfuzz import fuzz
-
-from checks.identity.evidence import form_note, where
-from checks.identity.nicknames import UK
-from checks.identity.profile import Match, Profile
-from checks.identity.register_index import Form, Person, RegisterIndex
+from checks.ages import age_on
+from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME, TITLE
+from checks.identity.nicknames import DIMINUTIVE_ENDINGS
+from checks.identity.pieces import transposed
+from checks.identity.profile import DISPLAY, USERNAME, Field, Profile
+from checks.identity.register_index import SURNAME_DELETE_MIN, SURNAME_PARTICLES, Person, RegisterIndex
 from checks.identity.text import fold_name, squeeze
-from checks.identity.weights import (
-    BASE,
-    LONGER_SURNAME,
-    RUN_TOGETHER,
-    SPELLING_VARIANT,
-    SPLIT_NAME,
-    SURNAME_FIRST,
-    SURNAME_PART,
-)
+
+# A stretch of a word that is a name, as an anchor: (field, word index, start, end, key).
+Anchor = tuple[Field, int, int, int, str]
+_SHORTEST_INSIDE = 3  # a name found inside a run-together word has at least this many letters
 
 
-def form_method(form: Form) -> str:
-    if form.how == "nickname":
-        return "nickname_uk" if form.source == UK else "nickname"
-    return form.how
+def _anchors(field: Field, role: int) -> Iterator[Anchor]:
+    """Stretches with `role` that may stand as a name: a whole word or a camelCase word, or three letters or
+    more inside a run-together one."""
+    for i, spans in enumerate(field.spans):
+        word = field.reading.words[i]
+        edges = {0, len(word.plain), *word.breaks}
+        for start, end, key, roles in spans:
+            if len(key) < 2 or (
+                start > 0 and word.plain[start] == word.plain[start - 1] and start not in edges
+            ):
+                continue  # too short, or starting on a stretched letter (the same stretch starts one later)
+            if roles & role and (end - start >= _SHORTEST_INSIDE or (start in edges and end in edges)):
+                if field.spaced and not (start in edges and end in edges):
+                    continue
+                yield field, i, start, end, key
 
 
-class Collector:
-    """The candidate readings of one profile, keeping the strongest per register person."""
+def _beside(anchor: Anchor) -> Iterator[tuple[str, bool, bool]]:
+    """The letters written right before and after a stretch, in its word or the neighbouring words, each with
+    whether they come before it and whether they are glued to it."""
+    field, i, start, end, _ = anchor
+    words = field.reading.words
+    plain = words[i].plain
+    if start > 0:
+        yield plain[:start], True, True
+    if end < len(plain):
+        yield plain[end:], False, True
+    for step in (-1, 1):
+        j = i + step
+        # Past a middle initial or a second given name ("Elly M. Reid", "Frannie Mae Santos") to the forename.
+        if 0 <= j < len(words) and 0 <= j + step < len(words) and _may_stand_between(field, j):
+            yield words[j + step].plain, step < 0, False
+        if 0 <= j < len(words) and abs(words[j].position - words[i].position) == 1:
+            yield words[j].plain, j < i, False
+
+
+def _may_stand_between(field: Field, i: int) -> bool:
+    """A word that may stand between forename and surname: one letter, or a given name (whole)."""
+    word = field.reading.words[i].plain
+    return len(word) == 1 or any(s == 0 and e == len(word) and r & GIVEN for s, e, _, r in field.spans[i])
+
+
+def _edge_before(anchor: Anchor, pos: int) -> bool:
+    """Nothing unexplained ends right before `pos` in the anchor's word: the word starts there, or a
+    camelCase word, or a word of the lexicon ends there ("its" in "itsjsmith")."""
+    field, i = anchor[0], anchor[1]
+    word = field.reading.words[i]
+    return pos == 0 or pos in word.breaks or any(e == pos and r & NOT_A_NAME for _, e, _, r in field.spans[i])
+
+
+def _edge_after(anchor: Anchor, pos: int) -> bool:
+    field, i = anchor[0], anchor[1]
+    word = field.reading.words[i]
+    return (
+        pos == len(word.plain)
+        or pos in word.breaks
+        or any(s == pos and r & NOT_A_NAME for s, _, _, r in field.spans[i])
+    )
+
+
+def _title_before(b: Anchor) -> bool:
+    """A title right before the surname: the word before it ("Mrs Ward", past the particles of a surname of
+    several words: "Mrs ap Rhys", "Ms Nic Aodha") or glued to it ("mrsward")."""
+    field, i, start = b[0], b[1], b[2]
+    words = field.reading.words
+    if start > 0:
+        # The surname may start inside a run of its first letter ("miss" + "sivapalan": "misssivapalan").
+        plain, last = words[i].plain, start
+        while last + 1 < len(plain) and plain[last + 1] == plain[start]:
+            last += 1
+        return any(start <= e <= last and r & TITLE for _, e, _, r in field.spans[i])
+    j = i - 1
+    while j > 0 and words[j].plain in SURNAME_PARTICLES:
+        j -= 1
+    if j < 0:
+        return False
+    before = words[j].plain
+    return any(s == 0 and e == len(before) and r & TITLE for s, e, _, r in field.spans[j])
+
+
+def _glued_pair(a: Anchor, b: Anchor) -> bool:
+    """Two stretches of one run-together word that may be a name: `a` then `b`, bounded on the outside, with
+    nothing between them or a letter (a middle initial) or a word the index knows ("jessicarosesmith")."""
+    if a[1] != b[1] or a[3] > b[2] or not _edge_before(a, a[2]) or not _edge_after(b, b[3]):
+        return False
+    gap = b[2] - a[3]
+    return gap <= 1 or any(s == a[3] and e == b[2] for s, e, _, _ in a[0].spans[a[1]])
+
+
+class Candidates:
+    """The register people a profile's names point at, each found once."""
 
     def __init__(self, index: RegisterIndex, profile: Profile) -> None:
         self.index = index
         self.profile = profile
-        self.matches: dict[tuple[str, str], Match] = {}
-        self.in_username: set[tuple[str, str]] = set()
+        self.people: dict[tuple[str, str], Person] = {}
 
-    def add(self, person: Person, method: str, note: str, where: str, base: float) -> None:
-        key = (person.kind, person.person_id)
-        if where.startswith("username"):
-            self.in_username.add(key)
-        held = self.matches.get(key)
-        if held is None or base > held.base:
-            self.matches[key] = Match(person, method, note, where, base)
+    def add(self, people: Iterator[Person] | list[Person]) -> None:
+        for person in people:
+            self.people.setdefault((person.kind, person.person_id), person)
 
-    def full(
-        self,
-        first: str,
-        last: str,
-        written: str,
-        where: str,
-        penalty: float,
-        extra: str,
-        surname_written: str,
-    ) -> bool:
+    def full(self, first: str, last: str) -> None:
         self.index.stats.lookups += 1
-        found = self.index.full.get((first, last))
-        for form, s_how in found or ():
-            method = form_method(form)
-            base = BASE[method] - penalty - (SURNAME_PART if s_how != "surname exact" else 0.0)
-            note = f"{form_note(form, written)}, {s_how}{extra}"
-            variant = (form.how != "nickname" and not spelt_as(written, form.shown)) or not spelt_as(
-                surname_written, form.person.surname
-            )
-            if variant:  # "Calum" for "Callum": the same name to a reader, but not the same spelling
-                base -= SPELLING_VARIANT
-                note += " (spelt differently)"
-            self.add(form.person, method, note, where, base)
-        return bool(found)
+        self.add([form.person for form, _ in self.index.full.get((first, last), ())])
 
+    def find(self, cued: bool) -> None:
+        """Every anchor's lookups; `cued`: the profile gives an age, school or teaching cue or a title, so the
+        weaker readings (a forename alone, with an initial, with the start of a surname) are worth looking for."""
+        fields = self.profile.fields
+        forenames = {f.source: list(_anchors(f, FORENAME)) for f in fields}
+        surnames = {f.source: list(_anchors(f, SURNAME)) for f in fields}
+        for f in fields:
+            for a in forenames[f.source]:
+                for b in surnames[f.source]:
+                    if a[1] != b[1] or _glued_pair(a, b) or _glued_pair(b, a):
+                        self.full(a[4], b[4])
+            for b in surnames[f.source]:
+                self._beside_surname(b, cued)
+            if cued:
+                for a in forenames[f.source]:
+                    self._beside_forename(a)
+        # "Jess 🌸" followed as @smith_2016, "Ben" as @BWilson79: the name split between the two fields.
+        for a in forenames.get(DISPLAY, ()):
+            for b in surnames.get(USERNAME, ()):
+                if a[4] != b[4]:
+                    self.full(a[4], b[4])
+        if not self.people:
+            self._surname_slips(forenames.get(DISPLAY, []))
+        self._glued_surname_slips(forenames.get(USERNAME, []))
 
-_STRETCHED = re.compile(r"(.)\1{2,}")
+    def _beside_surname(self, b: Anchor, cued: bool) -> None:
+        key = b[4]
+        if _title_before(b):
+            self.add(self.index.staff_with_surname(key))
+        for letters, before, glued in _beside(b):
+            # An initial beside a surname ("J Smith", "jsmith", "itsjsmith") says too little without a cue.
+            bounded = not glued or (_edge_before(b, b[2] - 1) if before else _edge_after(b, b[3] + 1))
+            if cued and (glued or len(letters) == 1) and bounded:
+                self.index.stats.lookups += 1
+                self.add(self.index.by_surname_initial.get((key, letters[-1] if before else letters[0]), []))
+            # A known name beside it is looked up whole (`full`), unless it ends like a diminutive: "Olly" may be
+            # Olivia's as well as Oliver's.
+            plain = squeeze(letters)
+            if before and glued:
+                # A forename too short to anchor inside a word ("mo", "al"), glued before the surname, past a
+                # letter that may be a middle initial ("motiqbalrashid").
+                for first in {plain, plain[:-1]}:
+                    if len(first) >= 2 and self.index.roles.get(first, 0) & FORENAME:
+                        self.full(first, key)
+            known = self.index.roles.get(plain, 0) & (FORENAME | GIVEN | SURNAME)
+            diminutive_like = plain.endswith(DIMINUTIVE_ENDINGS)
+            if len(letters) >= 2 and (not known or diminutive_like):
+                for stem in _stems(letters, before):
+                    self.index.stats.lookups += 1
+                    for given in sorted(self.index.forenames_by_start.get(stem, ())):
+                        self.full(given, key)
 
+    def _beside_forename(self, a: Anchor) -> None:
+        key = a[4]
+        for letters, _, _ in _beside(a):
+            if len(letters) == 1 or len(letters) >= 3:  # an initial ("Jess S"), or the surname's start
+                self.index.stats.lookups += 1
+                for person in self.index.by_forename_initial.get((key, letters[0]), ()):
+                    if len(letters) == 1 or fold_name(person.surname).replace(" ", "").startswith(
+                        letters[:3]
+                    ):
+                        self.add([person])
+        field, i, start, end, _ = a
+        word = field.reading.words[i]
+        if start not in (0, *word.breaks) or end not in (len(word.plain), *word.breaks):
+            return  # a forename alone is a word of its own ("Lily", "lily_x"), not letters inside one
+        display = self.profile.field(DISPLAY)
+        if field.source == USERNAME and display is not None and display.reading.words:
+            return  # the display name shows words: a forename alone is read there, not in the username
+        self.index.stats.lookups += 1
+        for form in self.index.pupils_by_forename.get(key, ()):  # worth a candidate only when a cue may agree
+            if self.profile.school or _an_age_cue_fits(form.person, self.profile, self.index):
+                self.add([form.person])
 
-def _runs(word: str, keep: int) -> str:
-    return _STRETCHED.sub(r"\1" * keep, word)
-
-
-@functools.lru_cache(maxsize=200_000)
-def spelt_as(written: str, register: str) -> bool:
-    """The same spelling, allowing letters stretched for effect ("Jessss", "Smithhh") and words run together."""
-    plain = fold_name(written).replace(" ", "")
-    targets = {fold_name(register).replace(" ", ""), *fold_name(register).split()}
-    return bool({plain, _runs(plain, 1), _runs(plain, 2)} & targets)
-
-
-def full_name_matches(c: Collector) -> None:
-    p = c.profile
-    forenames, surnames = c.index.forename_keys, c.index.by_surname
-    for source, tokens in (("display name", p.display_tokens), ("username", p.handle_tokens)):
-        at = where(p, source)
-        # Blocking: only pairs of a register forename form and a register surname are looked up.
-        firsts = [t for t in tokens if t.key in forenames]
-        lasts = [t for t in tokens if t.key in surnames] if firsts else []
-        for a in firsts:
-            for b in lasts:
-                c.index.stats.lookups += 1
-                if (a.end <= b.start or b.end <= a.start) and (a.key, b.key) in c.index.full:
-                    first_after = b.start < a.start
-                    # "Adaeze Olawale-Obi" names Adaeze Olawale-Obi better than a parent called Adaeze Obi.
-                    longer = source == "display name" and any(
-                        len(t.key) >= 3
-                        and t.end - t.start == 1
-                        and (t.end == b.start or t.start == b.end)
-                        and not (a.start <= t.start < a.end)
-                        for t in tokens
-                    )
-                    c.full(
-                        a.key,
-                        b.key,
-                        a.text,
-                        at,
-                        (SURNAME_FIRST if first_after else 0.0) + (LONGER_SURNAME if longer else 0.0),
-                        (" (surname first)" if first_after else "")
-                        + (" (the display name's surname is longer)" if longer else ""),
-                        b.text,
-                    )
-    for source, tokens in (("display name", p.display_tokens), ("username", p.handle_tokens)):
-        for a in tokens:
-            if a.end - a.start != 1 or len(a.key) < 3 or a.key in forenames:
+    def _surname_slips(self, forenames: list[Anchor]) -> None:
+        display = self.profile.field(DISPLAY)
+        if display is None or not forenames:
+            return
+        for word in display.reading.words:
+            key = squeeze(word.plain)
+            if len(key) < 5 or key in self.index.by_surname:
                 continue
-            for b in tokens:
-                if b.end <= a.start or a.end <= b.start:
-                    _short_form(c, a.key, a.text, b.key, where(p, source), "")
-    if not c.matches:
-        _split_between_names(c)
-    for chunk in p.chunks:
-        at = where(p, "username" if chunk not in [t.text for t in p.display_tokens] else "display name")
-        for i in range(2, len(chunk) - 1):
-            first, last = squeeze(chunk[:i]), squeeze(chunk[i:])
-            extra = f' (run together in "{chunk}")'
-            if first in forenames and last in surnames:
-                c.full(first, last, chunk[:i], at, RUN_TOGETHER, extra, chunk[i:])
-            if last in forenames and first in surnames:
-                c.full(last, first, chunk[i:], at, RUN_TOGETHER + SURNAME_FIRST, extra, chunk[:i])
-            if i >= 3 and first not in forenames and last in surnames:
-                _short_form(c, first, chunk[:i], last, at, extra)
+            for near in sorted(self.index.near_surnames(key)):
+                for a in forenames:
+                    self.full(a[4], near)
 
-
-def _short_form(c: Collector, short: str, written: str, surname: str, at: str, extra: str) -> None:
-    """ "Ayo Nwosu" for Ayomide Nwosu: a forename cut short, with the surname as the register has it."""
-    if surname not in c.index.by_surname or short == surname or short in c.index.by_surname:
-        return  # a known surname is not a forename cut short ("SShah": Shah, not Shahid)
-    c.index.stats.lookups += 1
-    # Sorted: a set's order changes with the process's hash seed, and candidate order orders the evidence.
-    for full in sorted(c.index.forenames_by_start.get(short, ())):
-        for form, s_how in c.index.full.get((full, surname), ()):
-            if s_how != "surname exact":
+    def _glued_surname_slips(self, forenames: list[Anchor]) -> None:
+        """A forename starting a run-together username and the rest of the word a surname with two neighbouring
+        letters swapped ("ibrahimbsahir19"), past a middle initial ("damimbalougn"); not when the rest is a
+        surname already."""
+        for a in forenames:
+            field, i, start, end, key = a
+            plain = field.reading.words[i].plain
+            if not _edge_before(a, start) or end >= len(plain):
                 continue
-            note = f'"{written.capitalize()}" is {form.shown} cut short, {s_how}{extra}'
-            c.add(form.person, "short_form", note, at, BASE["short_form"])
+            rest = squeeze(plain[end:])
+            for tail in (rest, rest[1:]):
+                if len(tail) < SURNAME_DELETE_MIN or self.index.roles.get(tail, 0) & SURNAME:
+                    continue
+                self.index.stats.lookups += 1
+                for near in sorted(self.index.near_surnames(tail)):
+                    if transposed(tail, near):
+                        self.full(key, near)
 
 
-def _split_between_names(c: Collector) -> None:
-    """ "Jess 🌸" followed as @smith_2016: the forename in the display name, the surname only in the username."""
-    p = c.profile
-    at = f'display name "{p.display}" with username @{p.handle.lstrip("@")}'
-    firsts = [t for t in p.display_tokens if t.end - t.start == 1 and t.key in c.index.forename_keys]
-    lasts = [t for t in p.handle_tokens if len(t.key) >= 3 and t.key in c.index.by_surname]
-    for a in firsts:
-        for b in lasts:
-            if b.key != a.key:
-                note = " (forename in the display name, surname in the username)"
-                c.full(a.key, b.key, a.text, at, SPLIT_NAME, note, b.text)
+def _stems(letters: str, before: bool) -> list[str]:
+    """What letters beside a surname may be the start of a forename from: "temi" (Temitope cut short), "beat" of
+    "beattie" (a diminutive of Beatrice). Run together, the forename ends where the surname starts: its last
+    three to six letters are tried, with and without a last letter that may be a middle initial ("ellym" of
+    "itsellymreid"). Squeezed, as the index's keys are ("beattie" -> "beatie")."""
+    squeezed = squeeze(letters)
+    chunks = {squeezed}
+    if before:
+        ends = (squeezed, squeezed[:-1])
+        chunks |= {end[-size:] for end in ends for size in range(3, 7) if len(end) >= size}
+    stems = []
+    for chunk in sorted(chunks):
+        if len(chunk) >= 3:
+            stems.append(chunk[:6])
+        for ending in DIMINUTIVE_ENDINGS:
+            if chunk.endswith(ending) and len(chunk) - len(ending) >= 2:
+                stems.append(chunk[: -len(ending)][:6])
+    return list(dict.fromkeys(stems))
 
 
-def fuzzy_surname_matches(c: Collector) -> None:
-    """One typo in the surname ("Jessica Smiht"): SymSpell deletions find the register surnames one edit away."""
-    p = c.profile
-    tokens = p.display_tokens
-    at = where(p, "display name")
-    for b in tokens:
-        if b.end - b.start != 1 or b.key in c.index.by_surname:
+def _an_age_cue_fits(person: Person, p: Profile, index: RegisterIndex) -> bool:
+    """A cheap pre-check of scoring's age checks: does any age cue agree with this pupil?"""
+    dob = person.date_of_birth
+    for cue in p.age:
+        if cue.kind == "year_group" and cue.value == person.year_group:
+            return True
+        if dob is None:
             continue
-        for near in sorted(c.index.near_surnames(b.key)):
-            similarity = fuzz.ratio(b.key, near)
-            for a in tokens:
-                if a.end <= b.start or b.end <= a.start:
-                    c.index.stats.lookups += 1
-                    for form, _ in c.index.full.get((a.key, near), ()):
-                        if form.how == "nickname":
-                            continue
-                        if transposed(b.key, near):
-                            method, how = "transposed_surname", "two neighbouring letters swapped"
-                        else:
-                            method, how = "fuzzy_surname", "one letter apart"
-                        note = (
-                            f'{form_note(form, a.text)}, surname "{b.text}" ~ {form.person.surname} '
-                            f"({how}, similarity {similarity:.0f}%)"
-                        )
-                        c.add(form.person, method, note, at, BASE[method])
-
-
-def transposed(written: str, register: str) -> bool:
-    """The same letters with one neighbouring pair swapped ("hadman" / "hamdan")."""
-    if len(written) != len(register) or written == register:
-        return False
-    apart = [i for i, (x, y) in enumerate(zip(written, register, strict=True)) if x != y]
-    return (
-        len(apart) == 2
-        and apart[1] == apart[0] + 1
-        and written[apart[0]] == register[apart[1]]
-        and written[apart[1]] == register[apart[0]]
-    )
+        if cue.kind == "birth_year" and int(cue.value) == dob.year:
+            return True
+        if cue.kind == "number" and (int(cue.value) == dob.year % 100 or cue.value == person.year_group):
+            return True
+        if cue.kind == "class_of" and person.class_of is not None and int(cue.value) == person.class_of:
+            return True
+        if cue.kind == "age" and abs(int(cue.value) - age_on(dob, index.as_of)) <= 1:
+            return True
+    return False

@@ -87,11 +87,19 @@ _MAY_HOLD_AGE = re.compile(
 )
 _CLASS_OF = re.compile(r"\bclass\s+of\s+'?(\d{4}|\d{2})\b", re.IGNORECASE)
 _FOUR_DIGITS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-# Digits closing a username ("bwisniewski19", "TCox3"): a two-digit birth year, a year group, an age or noise;
-# which one is decided per candidate (scoring.py), never used to rule one out.
-_TRAILING_NUMBER = re.compile(r"(?<![0-9])(\d{1,2})$")
+# Short numbers in a username ("bwisniewski19", "TCox3", "jsmith16x"): a two-digit birth year, a year group, an
+# age or noise; which one is decided per candidate (scoring.py), never used to rule one out.
+_SHORT_NUMBER = re.compile(r"(?<![0-9])(\d{1,2})(?![0-9])")
 _AGE = re.compile(
     r"\b(\d{1,2})\s*(?:yo|y/o|yrs? old|years old)\b|\bage[d]?\s+(\d{1,2})\b|^(\d{1,2})\s*[.|,]", re.IGNORECASE
+)
+
+
+# A pupil who has left says so: "former pupil", "ex-student", "alumni", "went to", "used to go".
+_FORMER = re.compile(
+    r"\b(?:former|ex[- ]?|old) (?:pupil|student|girl|boy)s?\b|\balumn(?:i|us|a|ae)\b|\bused to (?:go|be)\b"
+    r"|\bwent to\b|\bleft in (?:19|20)\d\d\b",
+    re.IGNORECASE,
 )
 
 
@@ -132,6 +140,13 @@ def adult_cues(bio: str | None) -> list[Cue]:
         if not any(match.group(0).lower() in c.quote.lower() for c in cues):
             cues.append(Cue("adult", "life", match.group(0), "bio"))
     return cues
+
+
+def former_cues(bio: str | None) -> list[Cue]:
+    """The bio says its owner has left a school ("former pupil", "alumni", "went to")."""
+    if not bio:
+        return []
+    return [Cue("former", "left", m.group(0), "bio") for m in _FORMER.finditer(plain_text(bio))]
 
 
 def _not_a_job(before: str) -> bool:
@@ -194,13 +209,12 @@ def _glued_username_cues(handle: str, found: list[Cue], as_of: date) -> list[Cue
         ) not in seen:
             quote = match.group(0).strip(" _-.,").replace(" ", "")
             cues.append(Cue("year_group", year_group_value(value), quote, "username"))
-    trailing = _TRAILING_NUMBER.search(spaced)
-    if (
-        trailing
-        and trailing.end() not in year_group_ends
-        and _may_be_school_age(int(trailing.group(1)), as_of)
-    ):
-        cues.append(Cue("number", trailing.group(1), trailing.group(1), "username"))
+    # Numbers of one or two digits anywhere in it ("bwisniewski19", "jsmith16x", "xx_16_jsmith"), the last two
+    # at most: read per candidate (scoring.py), never used to rule one out.
+    numbers = [m for m in _SHORT_NUMBER.finditer(spaced) if m.end() not in year_group_ends]
+    for match in numbers[-2:]:
+        if _may_be_school_age(int(match.group(1)), as_of):
+            cues.append(Cue("number", match.group(1), match.group(1), "username"))
     return cues
 
 
@@ -281,12 +295,18 @@ def school_words(school_name: str) -> tuple[set[str], set[str]]:
     return phrases, initials
 
 
+_HASHTAG = re.compile(r"#(\w+)")
+_CAMEL_WORDS = re.compile(r"(?<=[a-z])(?=[A-Z])|_")
+
+
 def school_cues(bio: str | None, phrases: set[str], initials: set[str], handles: set[str]) -> list[Cue]:
     """The school named in the bio by name, initials (as capitals or a #/@ tag) or official handle."""
     if not bio:
         return []
     text = plain_text(bio)
-    folded = f" {fold_name(text)} "
+    # A hashtag's camelCase words are words ("#TeamOakwood", "#OakwoodPrimary").
+    spelt_out = _HASHTAG.sub(lambda m: " " + _CAMEL_WORDS.sub(" ", m.group(1)) + " ", text)
+    folded = f" {fold_name(spelt_out)} "
     cues = [Cue("school", phrase, phrase, "bio") for phrase in sorted(phrases) if f" {phrase} " in folded]
     for token in re.findall(r"[#@]?[A-Za-z][A-Za-z0-9_]{1,}", text):
         bare = token.lstrip("#@")

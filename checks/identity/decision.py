@@ -1,6 +1,7 @@
 """The decision: a declared handle is certain; otherwise the best kept reading, its rivals and the confidence.
 
-Readings within TIE of the best are as likely: all of one kind, the best stands and the evidence names them all;
+Readings within TIE of the best are as likely, unless one explains clearly more of the name (EXPLAINS_MORE
+letters): all of one kind, the best stands and the evidence names them all;
 a member of staff and a parent of the same name are one person (staff_personal); a pupil and an adult give the
 most serious reading, capped at MIXED_AMBIGUITY_CAP for a person to judge.
 """
@@ -16,9 +17,11 @@ from checks.identity.weights import (
     CEILING,
     DECLARED,
     DECLARED_PARENT_IS_STAFF,
+    EXPLAINS_MORE,
     MIXED_AMBIGUITY_CAP,
     ONLY_ONE,
     PARTIAL,
+    SETTLE_BELOW,
     TIE,
 )
 
@@ -72,13 +75,21 @@ def _decide(kept: list[Match]) -> Resolution:
     if not kept:
         return "unknown", None, 0.0, evidence.NO_MATCH
     kept.sort(key=lambda m: (-m.score, KIND_PRECEDENCE[m.resolved_kind], m.person.person_id))
-    best = kept[0]
-    rivals = [m for m in kept[1:] if m.score >= best.score - TIE]
+    close = [m for m in kept if m.score >= kept[0].score - TIE]
+    # Of readings as likely by their scores, one that explains clearly more of the name (a longer surname
+    # "Olawale-Obi" over a parent "Obi") is the one the profile names.
+    most = max(m.explained for m in close)
+    close = [m for m in close if m.explained > most - EXPLAINS_MORE]
+    best = close[0]
+    rivals = close[1:]
     if not rivals:
-        return best.resolved_kind, best.person, best.score, evidence.describe(best)
+        doubt = best.settle if best.score < SETTLE_BELOW else ""
+        return best.resolved_kind, best.person, best.score, evidence.settle(evidence.describe(best), doubt)
     kinds = {best.resolved_kind, *(m.resolved_kind for m in rivals)}
     if len(kinds) == 1:
-        return best.resolved_kind, best.person, best.score, evidence.as_likely_same_kind(best, rivals)
+        said = evidence.as_likely_same_kind(best, rivals)
+        doubt = "which of them it is (a year group, the school or a sibling in the profile would say)"
+        return best.resolved_kind, best.person, best.score, evidence.settle(said, doubt)
     if kinds == {"staff_personal", "parent"}:
         staff_match = next(m for m in [best, *rivals] if m.resolved_kind == "staff_personal")
         also = [m for m in [best, *rivals] if m is not staff_match]
@@ -90,9 +101,11 @@ def _decide(kept: list[Match]) -> Resolution:
         )
     serious = min([best, *rivals], key=lambda m: KIND_PRECEDENCE[m.resolved_kind])
     everyone = [m for m in [best, *rivals] if m is not serious]
+    adults = " or ".join(f"{m.person.full_name}'s ({m.resolved_kind.replace('_', ' ')})" for m in everyone)
+    doubt = f"whether the account is {serious.person.full_name}'s own or {adults}: its posts or a parent would say"
     return (
         serious.resolved_kind,
         serious.person,
         min(serious.score, MIXED_AMBIGUITY_CAP),
-        evidence.as_likely_mixed(serious, everyone),
+        evidence.settle(evidence.as_likely_mixed(serious, everyone), doubt),
     )

@@ -67,3 +67,8 @@ def staff_also_parent(staff_match: Match, also: list[Match]) -> str:
 def as_likely_mixed(serious: Match, everyone: list[Match]) -> str:
     named = "; ".join(m.person.describe for m in everyone)
     return f"{describe(serious)}; but as likely {named}: the profile cannot tell them apart"
+
+
+def settle(said: str, doubt: str) -> str:
+    """The evidence of a doubtful reading, ending with what a person could check to settle it."""
+    return f"{said}; to settle it: {doubt}" if doubt else said

@@ -7,11 +7,12 @@ import functools
 from collections import defaultdict
 from pathlib import Path
 
-from checks.identity.text import name_key
+from checks.identity.text import fold_name, name_key
 
 UK_SUPPLEMENT = Path(__file__).with_name("uk_nicknames.csv")
 UK = "UK list"
 PACKAGE = "nicknames package"
+MADE = "made from the name"
 
 
 def _uk_pairs() -> list[tuple[str, str]]:
@@ -46,3 +47,67 @@ def nickname_table() -> dict[str, dict[str, str]]:
 
 def nicknames_of(name: str) -> dict[str, str]:
     return nickname_table().get(name_key(name), {})
+
+
+# Endings English diminutives are made with: Evelyn -> Evie, Oliver -> Olly, Frederick -> Freddie.
+DIMINUTIVE_ENDINGS = ("ie", "y", "ey", "i", "ee")
+
+
+@functools.cache
+def full_names() -> frozenset[str]:
+    """Keys of the names the lists hold as full names (the names that have nicknames): "mary", "olive"."""
+    return frozenset(name_key(full) for full, _ in (*_package_pairs(), *_uk_pairs()))
+
+
+def is_made_diminutive(written: str, given: str) -> bool:
+    """ "Evie" of Evelyn, "Olly" of Oliver, "Beattie" of Beatrice (keys, squeezed): the start of the name (two
+    letters or more) and a diminutive ending, written as no list writes it. A name of its own (Molly, Amy, Joy)
+    is not made this way, nor is the name cut short ("Temi" of Temitope)."""
+    if written in full_names() or given.startswith(written):
+        return (
+            False  # a name the lists hold as a full name (Mary, Olive) is that name, not another made smaller
+        )
+    for ending in DIMINUTIVE_ENDINGS:
+        stem = written[: -len(ending)]
+        if written.endswith(ending) and len(stem) >= 2 and given.startswith(stem) and given != stem:
+            return True
+    return False
+
+
+def diminutives_of(name: str) -> dict[str, str]:
+    """Every short form of `name` (keys -> where it comes from): the lists' nicknames, and the diminutives made
+    from its start the English way ("olly", "ollie" of Oliver; "beatie" of Beatrice), as a reader takes them."""
+    key = name_key(name)
+    forms = dict(nicknames_of(name))
+    for end in range(2, min(len(key), 5)):
+        stem = key[:end]  # up to a consonant after a vowel: "ev", "ol", "beat", "fred"
+        if stem[-1] in "aeiou" or not any(c in "aeiou" for c in stem[:-1]):
+            continue
+        for ending in ("ie", "y"):
+            made = stem + ending
+            if made != key and made not in forms and is_made_diminutive(made, key):
+                forms[made] = MADE
+    return forms
+
+
+@functools.cache
+def _written_pairs() -> dict[str, set[str]]:
+    """Folded name -> its short forms as written (not squeezed: "ollie", "olly"), from both lists, one way."""
+    table: dict[str, set[str]] = defaultdict(set)
+    for full, short in (*_package_pairs(), *_uk_pairs()):
+        table[fold_name(full).replace(" ", "")].add(fold_name(short).replace(" ", ""))
+    return dict(table)
+
+
+def written_diminutives(name: str) -> set[str]:
+    """The short forms of `name` as they are written in a post ("olly", "ollie" for Oliver), folded: those the
+    lists hold, and those made from its start the English way (the consonant doubled or not: "evie", "evvie")."""
+    folded = fold_name(name).replace(" ", "")
+    forms = set(_written_pairs().get(folded, ()))
+    key = name_key(name)
+    for made in diminutives_of(name):
+        if diminutives_of(name)[made] == MADE:
+            stem = made[:-2] if made.endswith("ie") else made[:-1]
+            ending = made[len(stem) :]
+            forms |= {stem + ending, stem + stem[-1] + ending}
+    return {f for f in forms if f and f != folded and f != key}

@@ -1,30 +1,34 @@
-"""What an audience member's profile says (its name tokens and cues), and a reading of it as a register person."""
+"""What an audience member's profile says: its name fields read word by word, its cues, and a reading of it
+as a register person (`Match`)."""
 
 from __future__ import annotations
 
-import itertools
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from checks.identity.cues import Cue, age_cues
+from checks.identity.reading import FieldReading, read_field
 from checks.identity.register_index import Person, RegisterIndex
-from checks.identity.text import TITLES, fold_name, split_username, squeeze
 
-_GLUED_YEAR = re.compile(r"^([a-z]+?)(?:year|yr|y)\d{1,2}$")
-
-
-def _split_digits(handle: str) -> list[str]:
-    return list(split_username(handle)[1][-1:]) if handle else []
+# (start, end, key, roles): letters [start, end) of a word are `key`, a word the index knows (lexicon.py bits).
+Span = tuple[int, int, str, int]
+DISPLAY = "display name"
+USERNAME = "username"
 
 
 @dataclass(frozen=True)
-class Token:
-    key: str
-    text: str
-    start: int
-    end: int
+class Field:
+    """One name field (display name or username) read, with what every stretch of each word may be."""
+
+    source: str  # DISPLAY | USERNAME
+    reading: FieldReading
+    spans: tuple[tuple[Span, ...], ...]  # per word: every stretch of it the index knows
+    where: str  # how the evidence names the field: 'display name "Jess Smith"', 'username @jess_smith'
+    # A display name written as words ("Jess Smith", "Shahidul", "JessSmith"): a name there is a whole word (or
+    # a camelCase word), never letters inside one. Only a display name run together in lower case
+    # ("jessicasmith") is read like a username.
+    spaced: bool
 
 
 @dataclass
@@ -34,19 +38,17 @@ class Profile:
     handle: str
     bio: str
     created: datetime | None
-    display_tokens: list[Token]
-    handle_tokens: list[Token]
-    chunks: list[str]
-    title: str | None
-    # "Mrs_Robinson", "MrsTaylor", "misstaylor": a title opening the username, and the word after it (a surname,
-    # if anything); run together it may be read more than one way ("mrsmith": Mr Smith or Mrs Mith)
-    handle_titles: list[tuple[str, Token]]
+    fields: tuple[Field, ...]
     location: str
     age: list[Cue]
     adult: list[Cue]
     school: list[Cue]
     teaching: bool = False
     other_school: list[Cue] = field(default_factory=list)
+    former: list[Cue] = field(default_factory=list)  # "former pupil", "alumni": says they have left
+
+    def field(self, source: str) -> Field | None:
+        return next((f for f in self.fields if f.source == source), None)
 
 
 @dataclass
@@ -61,61 +63,50 @@ class Match:
     # What the profile says against this reading ("bio says dentist"), shown when it is ruled out or lowered.
     against: list[str] = field(default_factory=list)
     ruled_out: bool = False
+    # Letters of the name fields this reading explains as the person's name, and what the rest suggests.
+    explained: int = 0
+    adult_words: list[str] = field(default_factory=list)  # "mum", "plumbing" in the name: an adult's account
+    agreeing_fields: list[str] = field(default_factory=list)  # other fields that also read as this person
+    named_teaching: bool = False  # a title with teaching in the name ("MrsWardTeaches")
+    # What a person could check to settle a doubtful reading ("whether Jessica goes by \"Jessa\""); the last
+    # doubt found is the one said (see evidence.settle).
+    settle: str = ""
 
     @property
     def resolved_kind(self) -> str:
         return "staff_personal" if self.person.kind == "staff" else self.person.kind
 
 
-def _tokens(words: list[str]) -> list[Token]:
-    tokens = [Token(squeeze(w), w, i, i + 1) for i, w in enumerate(words) if w]
-    if len(words) <= 6:  # "Hamilton Price" is one surname; "Mary Jane" one forename
-        tokens += [
-            Token(squeeze(a + b), f"{a} {b}", i, i + 2) for i, (a, b) in enumerate(itertools.pairwise(words))
-        ]
-    return tokens
+def where(source: str, display: str, handle: str) -> str:
+    if source == USERNAME:
+        return f"username @{handle.lstrip('@')}"
+    return f'display name "{display}"'
+
+
+def _field(source: str, text: str, display: str, handle: str, index: RegisterIndex) -> Field:
+    reading = read_field(text)
+    spans = tuple(index.scan(word.plain) for word in reading.words)
+    words = reading.words
+    spaced = source == DISPLAY and (
+        len(words) > 1 or any(w.breaks or w.shown != w.shown.lower() for w in words)
+    )
+    return Field(source, reading, spans, where(source, display, handle), spaced)
 
 
 def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
     display = member.get("display_name") or ""
     handle = member.get("handle") or ""
     bio = member.get("description") or ""
-    words = fold_name(display).split()
-    title = words[0] if words and words[0] in TITLES else None
-    if title:
-        words = words[1:]
-    split_words, _ = split_username(handle) if handle else ((), ())
-    unsplit = fold_name(handle).split()
-    handle_words = list(dict.fromkeys([*split_words, *unsplit]))
-    chunks = [w for w in handle_words if len(w) >= 4]
-    # "tcoxy3", "jsmithyr5": a year group glued on in lower case; the name is the chunk without it.
-    glued = _GLUED_YEAR.search(fold_name(handle).replace(" ", "") + "".join(_split_digits(handle)))
-    if glued and len(glued.group(1)) >= 4:
-        chunks.append(glued.group(1))
-    if len(words) == 1 and len(words[0]) >= 5:
-        chunks.append(words[0])
-    handle_titles = []
-    if len(split_words) >= 2 and split_words[0] in TITLES and len(split_words[1]) >= 2:
-        handle_titles.append((split_words[0], Token(squeeze(split_words[1]), split_words[1], 1, 2)))
-    elif split_words:
-        first = split_words[0]
-        for prefix in sorted(TITLES):
-            rest = first[len(prefix) :]
-            if first.startswith(prefix) and len(rest) >= 3:
-                handle_titles.append((prefix, Token(squeeze(rest), rest, 0, 1)))
-    created = member.get("created_at")
+    fields = [_field(DISPLAY, display, display, handle, index)]
+    if handle:
+        fields.append(_field(USERNAME, handle, display, handle, index))
     return Profile(
         platform=member["platform"],
         display=display,
         handle=handle,
         bio=bio,
-        created=created,
-        display_tokens=_tokens(words),
-        handle_tokens=_tokens(list(split_words))
-        + [Token(squeeze(w), w, 100 + i, 101 + i) for i, w in enumerate(unsplit) if w not in split_words],
-        chunks=list(dict.fromkeys(chunks)),
-        title=title,
-        handle_titles=handle_titles,
+        created=member.get("created_at"),
+        fields=tuple(fields),
         location=member.get("location") or "",
         age=age_cues(handle, bio, display, index.as_of),
         # Read only when a name matched someone (most profiles match nobody): see resolve_member.

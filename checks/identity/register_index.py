@@ -13,6 +13,7 @@ import polars as pl
 
 from checks.ages import age_on, school_year_start
 from checks.identity.cues import school_words
+from checks.identity.lexicon import FORENAME, SURNAME, word_roles
 from checks.identity.nicknames import UK, nicknames_of
 from checks.identity.text import fold_name, name_key
 from checks.identity.weights import LOCALITY_MIN_MEMBERS, LOCALITY_SHARE
@@ -22,7 +23,7 @@ from checks.registers.values import YEAR_GROUP_INDEX
 # parent is still using a personal account, docs/identity.md).
 KIND_PRECEDENCE = {"pupil": 0, "former_pupil": 1, "staff_personal": 2, "staff_official": 3, "parent": 4}
 # Short words inside surnames that are not a surname on their own ("ap Rhys", "Nic Aodha", "Ó Briain").
-_PARTICLES = frozenset(
+SURNAME_PARTICLES = frozenset(
     {
         "ap",
         "ab",
@@ -46,6 +47,9 @@ _PARTICLES = frozenset(
     }
 )
 SURNAME_DELETE_MIN = 5
+# Entries kept per kind of remembered thing (RegisterIndex.remember): enough for a school's audience whole, and
+# for a trust's, a few megabytes at most.
+MEMORY_PER_KIND = 10_000
 # Words of a location that place nobody near or far from a school ("UK", "North West England", "she/her").
 GENERIC_PLACES = frozenset(
     {
@@ -167,7 +171,9 @@ def surname_keys(surname: str) -> list[tuple[str, str]]:
     keys = [(name_key(surname), "surname exact")]
     parts = fold_name(surname).split()
     if len(parts) > 1:
-        keys += [(name_key(p), "part of the surname") for p in parts if len(p) >= 3 and p not in _PARTICLES]
+        keys += [
+            (name_key(p), "part of the surname") for p in parts if len(p) >= 3 and p not in SURNAME_PARTICLES
+        ]
     return list(dict.fromkeys(keys))
 
 
@@ -251,9 +257,12 @@ class RegisterIndex:
         self.by_surname: dict[str, list[Person]] = defaultdict(list)
         self.pupils_by_forename: dict[str, list[Form]] = defaultdict(list)
         self.staff_by_forename: dict[str, list[Form]] = defaultdict(list)
-        # (surname key, initial of the forename or preferred name) -> pupils, for "jsmith", "TCoxY3", "smith_j"
-        self.pupils_by_surname_initial: dict[tuple[str, str], list[Person]] = defaultdict(list)
-        # Forename keys of pupils and staff by every beginning of three letters or more: "ayo" -> {"ayomide", ...}
+        # (surname key, initial of the forename or preferred name) -> pupils and staff, for "jsmith", "TCoxY3",
+        # "smith_j"
+        self.by_surname_initial: dict[tuple[str, str], list[Person]] = defaultdict(list)
+        # (forename-form key, surname initial) -> pupils and staff, for "Jess S", "jessS2016", "harry_robin_y4"
+        self.by_forename_initial: dict[tuple[str, str], list[Person]] = defaultdict(list)
+        # Forename keys of pupils and staff by every beginning of two letters or more: "ayo" -> {"ayomide", ...}
         self.forenames_by_start: dict[str, set[str]] = defaultdict(set)
         self.surname_deletes: dict[str, set[str]] = defaultdict(set)
         self.staff_by_name: dict[tuple[str, str], Person] = {}
@@ -316,19 +325,34 @@ class RegisterIndex:
             for key in _handles(row["known_handles"]):
                 self._declare(key, person, "parent", "parents.csv known_handles")
             self._add_names(person)
+        # What each word a profile may hold could be (names of the registers, given names, decoration...), and
+        # every beginning of those words, so a run-together username is read in one pass (profile.py).
+        self.roles: dict[str, int] = dict(word_roles())
+        for word in self.forename_keys:
+            self.roles[word] = self.roles.get(word, 0) | FORENAME
+        for word in self.by_surname:
+            if word:
+                self.roles[word] = self.roles.get(word, 0) | SURNAME
+        self.beginnings: frozenset[str] = frozenset(
+            key[:end] for key in self.roles for end in range(1, len(key) + 1)
+        )
+        self.longest_word = max((len(key) for key in self.roles), default=0)
+        self._memo: dict[Any, dict[Any, Any]] = {}
+        # Words repeat across an audience (names from one community, "its", "official"): each is read once.
+        self.scan = functools.lru_cache(maxsize=MEMORY_PER_KIND)(self._scan)
 
     def _declare(self, key: tuple[str, str], person: Person, kind: str, source: str) -> None:
         held = self.by_handle.get(key)
         if held is None or KIND_PRECEDENCE[kind] < KIND_PRECEDENCE[held[1]]:
             self.by_handle[key] = (person, kind, source)
 
-    def _forms(self, person: Person) -> list[Form]:
+    def forms_of(self, person: Person) -> list[Form]:
         return [Form(person, *spec) for spec in form_specs(person.forename, person.preferred)]
 
     def _add_names(self, person: Person, pupil: bool = False) -> None:
         if not person.surname:
             return
-        forms = self._forms(person)
+        forms = self.forms_of(person)
         for skey, s_how in surname_keys(person.surname):
             if not skey:
                 continue
@@ -342,18 +366,53 @@ class RegisterIndex:
         if pupil:
             for form in forms:
                 self.pupils_by_forename[form.key].append(form)
-            initials = {fold_name(n)[:1] for n in (person.forename, person.preferred) if n}
-            for skey, _ in surname_keys(person.surname):
-                for initial in initials:
-                    self.pupils_by_surname_initial[(skey, initial)].append(person)
         elif person.kind == "staff":
             for form in forms:
                 self.staff_by_forename[form.key].append(form)
         if pupil or person.kind == "staff":
+            surname_initial = fold_name(person.surname)[:1]
             for form in forms:
-                if form.how != "nickname" and len(form.key) >= 4:
-                    for end in range(3, len(form.key)):
+                self.by_forename_initial[(form.key, surname_initial)].append(person)
+            initials = {fold_name(n)[:1] for n in (person.forename, person.preferred) if n}
+            for skey, _ in surname_keys(person.surname):
+                for initial in initials:
+                    self.by_surname_initial[(skey, initial)].append(person)
+            for form in forms:
+                if form.how != "nickname" and len(form.key) >= 3:
+                    for end in range(2, len(form.key)):
                         self.forenames_by_start[form.key[:end]].add(form.key)
+
+    def remember(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """What `make` gives for `key` (its first item says what kind of thing it is), made once: a name's
+        parts, a word's cut, a field held against a name recur across an audience. Each kind keeps at most
+        MEMORY_PER_KIND entries, emptied when full (memory stays bounded, whatever the audience)."""
+        memo = self._memo.setdefault(key[0], {})
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= MEMORY_PER_KIND:
+                memo.clear()
+            found = memo[key] = make()
+        return found
+
+    def _scan(self, word: str) -> tuple[tuple[int, int, str, int], ...]:
+        """Every stretch of `word` (plain lower-case letters) that is a word the index knows, as (start, end,
+        key, roles); letters stretched for effect ("jessss") stay one key. A stretch is followed only while it
+        is the beginning of some known word, so most positions stop after a letter or two."""
+        spans = []
+        roles, beginnings = self.roles, self.beginnings
+        length = len(word)
+        for start in range(length):
+            key = ""
+            for end in range(start, length):
+                letter = word[end]
+                if not key or key[-1] != letter:
+                    key += letter
+                    if key not in beginnings:
+                        break
+                found = roles.get(key)
+                if found:
+                    spans.append((start, end + 1, key, found))
+        return tuple(spans)
 
     def staff_with_surname(self, key: str) -> list[Person]:
         self.stats.lookups += 1

@@ -1,8 +1,9 @@
 """The public entry: resolve each audience member by wiring the stages together.
 
-declared handle (decision.py) -> parse the profile (profile.py) -> candidates by blocking (candidates.py,
-partial.py) -> score each candidate (scoring.py) -> decide (decision.py), with evidence text from evidence.py and
-every weight in weights.py.
+declared handle (decision.py) -> read the profile's name fields (reading.py, profile.py) -> candidates by
+blocking, each read from what it explains of the name fields (candidates.py, explain.py) -> score each reading
+against the profile's cues (scoring.py) -> decide (decision.py), with evidence text from evidence.py and every
+weight in weights.py.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from typing import Any
 
 import polars as pl
 
-from checks.identity.candidates import Collector, full_name_matches, fuzzy_surname_matches
-from checks.identity.cues import adult_cues, other_school_cues, school_cues
+from checks.identity.cues import adult_cues, former_cues, other_school_cues, school_cues
 from checks.identity.decision import Resolution, decide, declared_reading
-from checks.identity.partial import partial_matches
+from checks.identity.lexicon import TITLE
 from checks.identity.processes import in_processes, process_count, slice_bounds
 from checks.identity.profile import parse_profile
+from checks.identity.readings import readings
 from checks.identity.register_index import IndexRecipe, RegisterIndex
 from checks.identity.scoring import place_words, score_all, teaches
 
@@ -66,24 +67,31 @@ def resolve_member(index: RegisterIndex, member: dict[str, Any]) -> Resolution:
     if declared is not None:
         return declared
     profile = parse_profile(member, index)
-    collector = Collector(index, profile)
-    full_name_matches(collector)
-    if not collector.matches:
-        fuzzy_surname_matches(collector)
     if profile.bio:
         profile.school = school_cues(
             profile.bio, index.school_phrases, index.school_initials, index.official_handles
         )
         profile.teaching = teaches(profile.bio)
         profile.other_school = other_school_cues(profile.bio, index.school_phrases)
-    # Partial names count only with something to check them against: an age or school cue, teaching, a title.
-    if profile.age or profile.title or profile.handle_titles or profile.school or profile.teaching:
-        partial_matches(collector)
-    if collector.matches and profile.bio:
+        profile.former = former_cues(profile.bio)
+    # Weak names (a forename alone, with an initial) count only with something to check them against.
+    titled = any(span[3] & TITLE for f in profile.fields for spans in f.spans for span in spans)
+    cued = bool(profile.age or profile.school or profile.teaching or titled)
+    matches = readings(index, profile, cued)
+    if matches and profile.bio:
         profile.adult = adult_cues(profile.bio)
-    matches = list(collector.matches.values())
-    kept = score_all(index, profile, matches, collector.in_username)
-    return decide(kept, [m for m in matches if m.ruled_out])
+    kept = score_all(index, profile, matches)
+    kind, person, confidence, said = decide(kept, [m for m in matches if m.ruled_out])
+    if person is None:
+        # Nobody matched: letters the resolver could not read are said, so a name in another script is seen to be
+        # unread rather than taken for nobody's.
+        unread = [
+            f'{f.source} holds "{text}", letters not read'
+            for f in profile.fields
+            for text in f.reading.unread
+        ]
+        said = "; ".join([said, *unread])
+    return kind, person, confidence, said
 
 
 def resolve_identities(

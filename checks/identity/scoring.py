@@ -21,6 +21,7 @@ from checks.identity.weights import (
     CEILING,
     EARLIEST_ACCOUNT_AGE,
     ELSEWHERE_STAFF,
+    FORMER_CUE,
     KEEP,
     MORE_AGE_CUES,
     PARTIAL,
@@ -59,6 +60,8 @@ def _says_adult(cue: Cue, profile: Profile, dob: date | None) -> bool:
             for c in profile.age
         )
         return not (profile.school or school_age)
+    if cue.value == "employer" and profile.former and "alumn" in cue.quote.lower():
+        return False  # "Meadowbank alumni": a former pupil saying they left, not an adult's university
     if cue.value.startswith("since:"):
         return dob is None or int(cue.value.removeprefix("since:")) < dob.year + EARLIEST_ACCOUNT_AGE
     return True
@@ -69,10 +72,12 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
     person, dob = m.person, m.person.date_of_birth
     minor = person.kind == "pupil" or is_minor(dob, index.as_of)
     firm = [c for c in profile.adult if _says_adult(c, profile, dob)]
+    firm += [Cue("adult", "name", word, "name") for word in m.adult_words]
     if minor and firm:
         said = ", ".join(f'"{c.quote}"' for c in firm[:3])
         aged = f" (aged {age_on(dob, index.as_of)})" if dob else ""
-        return _rule_out(m, f"bio says {said}: an adult's life, not a child's{aged}")
+        where = "bio says" if firm[0].where == "bio" else "the name says"
+        return _rule_out(m, f"{where} {said}: an adult's life, not a child's{aged}")
     if person.kind == "pupil" and profile.other_school and not profile.school:
         return _rule_out(m, f'bio names another school ("{profile.other_school[0].quote}")')
     if dob is not None and age_on(dob, index.as_of) < EARLIEST_ACCOUNT_AGE:
@@ -126,6 +131,14 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
     if profile.school:
         m.score += SCHOOL_CUE_PUPIL
         m.reasons.insert(0, f'bio names the school ("{profile.school[0].quote}")')
+    if profile.former:
+        said = f'bio says "{profile.former[0].quote}"'
+        if person.kind == "former_pupil":
+            m.score += FORMER_CUE
+            m.reasons.append(f"{said}: they have left")
+        else:
+            m.score -= FORMER_CUE
+            m.against.append(f"{said}, yet a current pupil")
     return True
 
 
@@ -173,39 +186,53 @@ def _elsewhere(index: RegisterIndex, profile: Profile) -> bool:
 
 
 def _staff_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
-    teaching = profile.teaching
+    teaching = profile.teaching or m.named_teaching
     if m.method == "title_surname" and not (profile.school or teaching):
         return False  # "Mrs Ward" alone could be anyone called Ward
     role_said = _role_in_bio(profile, m)
-    if m.method == "forename_initial" and not (profile.school or teaching or role_said):
-        return False  # "Sarah R" is a member of staff only when the bio says where or what she teaches
-    if not (profile.school or teaching):
-        job = _other_job(profile, m)
-        elsewhere = _elsewhere(index, profile)
-        if job and elsewhere:  # works and lives somewhere else: another person of that name
-            return _rule_out(
-                m,
-                f'bio says "{job}" and lives in "{profile.location}", not {m.person.role or "a school role"}',
-            )
-        if elsewhere:
-            m.score -= ELSEWHERE_STAFF
-            m.against.append(f'location "{profile.location}" is not where the school\'s audience is')
-        elif job:  # staff have second jobs and partners' jobs in their bios: said, not weighed
-            m.against.append(
-                f'bio says "{job}" (not {m.person.role or "a school role"}), lives locally or unsaid'
-            )
+    if m.method in PARTIAL - {"title_surname", "title_surname_unique"} and not (
+        profile.school or teaching or role_said
+    ):
+        return (
+            False  # "Sarah R", "S Reid" are a member of staff only when the bio says where or what they teach
+        )
+    cued = bool(profile.school or teaching)
+    job = None if cued else _other_job(profile, m)
+    elsewhere = not cued and _elsewhere(index, profile)
     own_account = index.staff_accounts_present.get((profile.platform, m.person.person_id))
-    if own_account and not (profile.school or teaching or role_said):
+    accounted_for = own_account if own_account and not (cued or role_said) else None
+    role = m.person.role or "a school role"
+    # Two things that each place a namesake elsewhere (another job, another town, their own account already
+    # following) are another person of that name; one alone leaves a possible match for a person.
+    against = [
+        said
+        for said, holds in (
+            (f'bio says "{job}", not {role}', job),
+            (f'lives in "{profile.location}"', elsewhere),
+            (f"their declared account {own_account} follows too", accounted_for),
+        )
+        if holds
+    ]
+    if len(against) >= 2:
+        return _rule_out(m, "; ".join(against))
+    if elsewhere:
+        m.score -= ELSEWHERE_STAFF
+        m.against.append(f'location "{profile.location}" is not where the school\'s audience is')
+        m.settle = f'ask {m.person.full_name} whether they live in "{profile.location}"'
+    elif job:  # staff have second jobs and partners' jobs in their bios: said, not weighed
+        m.against.append(f'bio says "{job}" (not {role}), lives locally or unsaid')
+    if accounted_for:
         m.score -= ACCOUNTED_FOR_STAFF
         m.against.append(
             f"their declared account {own_account} is in the school's audience too, and this one has only the name"
         )
+        m.settle = f"ask {m.person.full_name} whether this account is also theirs"
     if profile.school:
         m.score += SCHOOL_CUE_STAFF
         m.reasons.append(f'bio names the school ("{profile.school[0].quote}")')
     if teaching:
         m.score += TEACHING_CUE_STAFF
-        m.reasons.append("bio says they teach")
+        m.reasons.append("bio says they teach" if profile.teaching else "the name says they teach")
     if role_said:
         m.score += ROLE_CUE_STAFF
         m.reasons.append(f'bio gives their role ("{role_said}")')
@@ -221,7 +248,7 @@ def _role_in_bio(profile: Profile, m: Match) -> str | None:
     return None
 
 
-def _score(index: RegisterIndex, profile: Profile, m: Match, username_people: set[tuple[str, str]]) -> bool:
+def _score(index: RegisterIndex, profile: Profile, m: Match) -> bool:
     m.score = m.base
     kind = m.person.kind
     if kind in ("pupil", "former_pupil"):
@@ -230,23 +257,24 @@ def _score(index: RegisterIndex, profile: Profile, m: Match, username_people: se
     elif kind == "staff":
         if not _staff_checks(index, profile, m):
             return False
-    elif kind == "parent" and profile.adult:
+    elif kind == "parent" and (profile.adult or m.adult_words):
         m.score += ADULT_CUE_PARENT
-        m.reasons.append(f'bio says "{profile.adult[0].quote}"')
-    if m.where.startswith("display") and (kind, m.person.person_id) in username_people:
+        said = (
+            f'bio says "{profile.adult[0].quote}"' if profile.adult else f'the name says "{m.adult_words[0]}"'
+        )
+        m.reasons.append(said)
+    if m.where.startswith('display name "') and "username" in m.agreeing_fields:
         m.score += USERNAME_AGREES
         m.reasons.insert(0, f"username @{profile.handle.lstrip('@')} agrees")
     return True
 
 
-def score_all(
-    index: RegisterIndex, profile: Profile, matches: list[Match], username_people: set[tuple[str, str]]
-) -> list[Match]:
+def score_all(index: RegisterIndex, profile: Profile, matches: list[Match]) -> list[Match]:
     """Score every candidate, cap at the ceiling, and keep those worth a person's time, in candidate order."""
     kept: list[Match] = []
     for m in matches:
         index.stats.candidates += 1
-        if _score(index, profile, m, username_people):
+        if _score(index, profile, m):
             m.score = min(CEILING, m.score)
             if m.score >= KEEP:
                 kept.append(m)

@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 # Letters NFKD does not decompose into an ASCII base letter.
-_SPECIAL_LETTERS = str.maketrans(
+SPECIAL_LETTERS = str.maketrans(
     {
         "ł": "l",
         "Ł": "L",
@@ -37,7 +37,7 @@ TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "sir", "prof", "rev"}
 @functools.lru_cache(maxsize=200_000)
 def plain_text(text: str) -> str:
     """Decorative and full-width letters to plain ones, accents removed, case kept (NFKC then NFKD)."""
-    compatible = unicodedata.normalize("NFKC", text).translate(_SPECIAL_LETTERS)
+    compatible = unicodedata.normalize("NFKC", text).translate(SPECIAL_LETTERS)
     return "".join(c for c in unicodedata.normalize("NFKD", compatible) if not unicodedata.combining(c))
 
 
@@ -87,3 +87,18 @@ def spaced_username(handle: str) -> str:
     'bwisniewski 19'), so cues glued to a name ("Y3" after "Cox") are found like written-out ones."""
     spaced = _CAMEL.sub(" ", plain_text(handle.lstrip("@")))
     return " ".join(_LETTER_DIGIT.sub(" ", spaced).replace("_", " ").replace(".", " ").split())
+
+
+_STRETCHED = re.compile(r"(.)\1{2,}")
+
+
+def _runs(word: str, keep: int) -> str:
+    return _STRETCHED.sub(r"\1" * keep, word)
+
+
+@functools.lru_cache(maxsize=200_000)
+def spelt_as(written: str, register: str) -> bool:
+    """The same spelling, allowing letters stretched for effect ("Jessss", "Smithhh") and words run together."""
+    plain = fold_name(written).replace(" ", "")
+    targets = {fold_name(register).replace(" ", ""), *fold_name(register).split()}
+    return bool({plain, _runs(plain, 1), _runs(plain, 2)} & targets)

@@ -36,6 +36,13 @@ BASE = {
     # Initial + surname ("J. Smith", "TCoxY3"): a full surname and an initial say as much as a forename and an
     # initial, so the same weight; with an agreeing age cue, fitting one register entry, at the threshold.
     "initial_surname": 0.60,
+    # A diminutive made from the forename's start and a diminutive ending ("Evie" of Evelyn, "Olly" of Oliver)
+    # that no list holds and that is no name of its own, with the surname: how British children's names are
+    # shortened, at the threshold; another cue or the username agreeing makes it sure.
+    "diminutive": 0.85,
+    # The same, written as a word the lists hold as a name or another name's nickname ("Frannie" of Francesca,
+    # "Amy" of Amira): as likely that name of its own, so a possible match until a cue agrees.
+    "diminutive_also_a_name": 0.80,
     # A forename alone: only with an agreeing age or school cue; one cue that leaves one register entry reaches
     # the threshold (0.60 + 0.20 + 0.05); the profile follows this school, so a cue is about this school.
     "forename_only": 0.60,
@@ -57,6 +64,10 @@ PARTIAL = frozenset(
 SURNAME_FIRST = 0.02
 # "Adaeze Olawale-Obi" vs a parent "Adaeze Obi": just over TIE, so the exact reading wins outright.
 LONGER_SURNAME = 0.06
+# "emyrmaeaprhys": a given name run together between forename and surname is a second given name or the start of
+# a longer surname ("gheorgheconstan" is Gheorghe Constan(tin), not Gheorghe Con Stan): alone, a possible match
+# (0.90 - 0.06), confident when an age, school or other cue agrees.
+GLUED_SECOND_NAME = 0.06
 # "Zoe Price" for Zoë Hamilton-Price: others called Price are as likely; just over TIE, so they win outright.
 SURNAME_PART = 0.06
 # "Calum" for "Callum": the same name to a reader, not the same spelling; just over TIE below the exact one.
@@ -69,6 +80,19 @@ SPLIT_NAME = 0.04
 # A nickname in a partial name ("Jess S"): an inference on an inference, a nudge below the forename.
 NICKNAME_PARTIAL = 0.02
 
+# --- what the rest of the name fields suggests (explain.py) -------------------------------------------------
+# A given name where the candidate's forename would be ("James Smith" shown, @jsmith read as Jack Smith): the
+# profile names someone else. A partial reading is dropped; a full one elsewhere drops to a possible match.
+CONTRADICTED_FORENAME = 0.15
+# Another given name before the candidate's forename ("Evelyn Rose Lockwood" read as a Rose Lockwood): a
+# person goes by their first name, so this is most likely Evelyn; as strong as a contradiction.
+ANOTHER_NAME_FIRST = 0.15
+# A word the candidate's name, the lexicon and the names lists leave unexplained ("dragonslayer"): most are
+# a child's or an adult's own words, so each lowers the reading only a little (at most twice), enough for a
+# reading that explains the whole name to win a tie.
+UNEXPLAINED_WORD = 0.02
+UNEXPLAINED_WORDS_MOST = 0.04
+
 # --- cues from the rest of the profile --------------------------------------------------------------------
 # An agreeing birth year, year group, "class of" or age: the strongest sign the account is this child.
 AGE_CUE = 0.20
@@ -80,6 +104,9 @@ SURNAME_START_IN_USERNAME = 0.15
 SCHOOL_CUE_PUPIL = 0.20
 # The bio names the school, for staff: adults mention workplaces more freely, so a little weaker.
 SCHOOL_CUE_STAFF = 0.15
+# The bio says its owner has left ("former pupil", "alumni", "went to"): fits a former pupil and not a current
+# one, but a phrase is easily misread, so a nudge either way rather than a rule.
+FORMER_CUE = 0.05
 # The bio says they teach: fits a member of staff, but many people teach somewhere.
 TEACHING_CUE_STAFF = 0.10
 # "Year 6 teacher" for the Year 6 class teacher: tells two Mrs Halls apart (more than TIE between them).
@@ -114,8 +141,15 @@ CEILING = 0.97
 KEEP = 0.5
 # Readings this close are as likely: the small nudges (0.02-0.03) alone do not tell two people apart.
 TIE = 0.05
+# Of readings as likely by their scores, one that reads this many more letters of the name fields as the
+# person's name is the one meant ("Adaeze Olawale-Obi" over a parent "Adaeze Obi"): a word of three letters.
+EXPLAINS_MORE = 3
 # A pupil and an adult equally likely: held between floor and threshold, a possible finding for a person.
 MIXED_AMBIGUITY_CAP = 0.7
+# Below this a reading is only a possible one under the default `exception_threshold`: its evidence ends with
+# what a person could check to settle it (evidence.settle). Readings above it say so only when several people
+# fit ("which of them it is").
+SETTLE_BELOW = 0.85
 # A handle declared in a register: the school told us whose account it is.
 DECLARED = 1.0
 # A parent's declared handle, same name as staff: one person in both registers, linked by name (docs/identity.md).

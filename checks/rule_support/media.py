@@ -18,7 +18,8 @@ import numpy as np
 from checks.rule_support.posts import short_label
 
 PUBLISHED_MEDIA = """
-SELECT platform, account_id, post_id, media_key, media_type, url, post_url, phash, dhash, fetch_error, post_text
+SELECT platform, account_id, post_id, media_key, media_type, url, post_url, phash, dhash, fetch_error, post_text,
+    faces
 FROM marts.fct_published_media WHERE post_id IS NOT NULL ORDER BY platform, post_id, media_key
 """
 APPROVALS = """
@@ -48,20 +49,30 @@ class PublishedMedia:
         return short_label(self.label_text, f"{self.subject_kind} {self.subject_id}")
 
 
-def load_approvals(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, read_once: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The query's rows as dicts, read once per checks pass when given its `read_once` (each rule gets copies)."""
+    memo = read_once if read_once is not None else {}
+    if sql not in memo:
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        memo[sql] = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+    return [dict(row) for row in memo[sql]]
+
+
+def load_approvals(
+    con: duckdb.DuckDBPyConnection, *, read_once: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """The approved_media register in force, with each file's cached perceptual hashes."""
-    cursor = con.execute(APPROVALS)
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+    return _rows(con, APPROVALS, read_once)
 
 
-def load_published_media(con: duckdb.DuckDBPyConnection) -> list[PublishedMedia]:
-    """Every published image with its fingerprint, grouped by post or video (platform, account id, post id)."""
+def load_published_media(
+    con: duckdb.DuckDBPyConnection, *, read_once: dict[str, Any] | None = None
+) -> list[PublishedMedia]:
+    """Every published image with its fingerprint, grouped by post or video (platform, account id, post id).
+    `read_once` (a checks pass's `RuleContext.read_once`): read once for every media rule of the pass."""
     by_post: dict[tuple[str, str, str], PublishedMedia] = {}
-    cursor = con.execute(PUBLISHED_MEDIA)
-    columns = [d[0] for d in cursor.description]
-    for r in cursor.fetchall():
-        image = dict(zip(columns, r, strict=True))
+    for image in _rows(con, PUBLISHED_MEDIA, read_once):
         key = (image["platform"], image["account_id"], image["post_id"])
         if key not in by_post:
             by_post[key] = PublishedMedia(*key, image["post_url"], image["post_text"])

@@ -59,6 +59,7 @@ def post_finding(
     evidence: str,
     person_kind: str | None = None,
     person_id: str | None = None,
+    faces_shown: int | None = None,
 ) -> Finding:
     """A finding about `post`, keyed on its official account's platform id and labelled by `post.label`."""
     return Finding(
@@ -75,4 +76,5 @@ def post_finding(
         person_id=person_id,
         confidence=confidence,
         evidence=evidence,
+        faces_shown=faces_shown,
     )

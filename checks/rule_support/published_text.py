@@ -4,20 +4,55 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
+from checks.identity.text import SPECIAL_LETTERS
 from checks.rule_support.posts import short_label
 
-# The `field` values of marts.fct_published_text, in reading order: X posts, then YouTube videos.
-PUBLISHED_TEXT_FIELDS = ("text", "hashtag", "alt_text", "title", "description", "tag")
+# The `field` values of marts.fct_published_text, in reading order: X posts, then YouTube videos; `image_text` is
+# a line of text read in one of their images (checks/images/).
+PUBLISHED_TEXT_FIELDS = ("text", "hashtag", "alt_text", "title", "description", "tag", "image_text")
 PUBLISHED_TEXT_SQL = """
-SELECT platform, account_id, subject_kind, subject_id, subject_url, label_text, carries_media, field, value
+SELECT platform, account_id, subject_kind, subject_id, subject_url, label_text, carries_media, field, value,
+    media_key, word_confidences
 FROM marts.fct_published_text ORDER BY platform, account_id, subject_id, field_order, value_position
 """
+# Text read in an image below this confidence (the least certain word the finding rests on) is a `low` finding:
+# the engine may have misread it, so a person looks at the image. Measured in docs/image-reading.md: words the engine
+# read right came at 0.84-0.97, the misreads it made at 0.27-0.6.
+SURE_READING = 0.7
+
+
+class ImageText(str):
+    """A line of text read in an image: the words as read, which image (`media_key`) and the engine's confidence in
+    each whitespace-separated word (`confidences`). Everywhere else it is the plain string it reads as."""
+
+    media_key: str
+    confidences: tuple[float, ...]
+
+    def __new__(cls, text: str, media_key: str, confidences: Sequence[float]) -> ImageText:
+        line = super().__new__(cls, text)
+        line.media_key = media_key
+        line.confidences = tuple(float(c) for c in confidences)
+        return line
+
+    def confidence_of(self, start: int, end: int) -> float:
+        """The engine's confidence in the least certain word overlapping `self[start:end]`."""
+        spans = [m.span() for m in re.finditer(r"\S+", self)]
+        if len(spans) != len(self.confidences):  # redacted since it was read: the line's own confidence
+            return min(self.confidences, default=0.0)
+        inside = [c for (a, b), c in zip(spans, self.confidences, strict=True) if a < end and start < b]
+        return min(inside or self.confidences or (0.0,))
+
+    def where(self, start: int = 0, end: int | None = None) -> str:
+        """How evidence names the reading: `read in image x:3_... (confidence 0.93)`."""
+        confidence = self.confidence_of(start, len(self) if end is None else end)
+        return f"read in image {self.media_key} (confidence {confidence:.2f})"
+
 
 # A word: letters and digits, with inner apostrophes (O'Brien, Nia's); hyphens and other marks separate words.
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -43,7 +78,8 @@ class Published:
     subject_url: str | None
     label_text: str | None
     carries_media: bool
-    fields: list[tuple[str, str]]  # (field, value): text | hashtag | alt_text | title | description | tag
+    # (field, value): text | hashtag | alt_text | title | description | tag | image_text (an `ImageText`)
+    fields: list[tuple[str, str]]
 
     @property
     def label(self) -> str:
@@ -65,18 +101,26 @@ def published_items(
         memo["published_text"] = con.execute(PUBLISHED_TEXT_SQL).fetchall()
     items: dict[tuple[str, str, str], Published] = {}
     for row in memo["published_text"]:
-        platform, account_id, kind, subject_id, url, label, media, field, value = row
+        platform, account_id, kind, subject_id, url, label, media, field, value, media_key, confidences = row
         key = (platform, account_id, subject_id)
         if key not in items:
             items[key] = Published(platform, account_id, kind, subject_id, url, label, bool(media), [])
         if value and field in reads:
+            if field == "image_text":
+                value = ImageText(value, media_key, confidences or ())
             items[key].fields.append((field, value))
     return list(items.values())
 
 
+# Letters that Unicode does not decompose into a base letter and an accent, written without it by whoever lacks
+# the key (or by a printer's font that lacks the glyph): "Lukasz Wojcik" is Łukasz Wójcik. The identity resolver's
+# own table, so names in posts and in profiles fold alike.
+_UNDECOMPOSED = SPECIAL_LETTERS
+
+
 def fold(text: str) -> str:
     """Accents, case, apostrophes and decorative Unicode folded away, keeping only letters and digits."""
-    compatible = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+    compatible = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).translate(_UNDECOMPOSED))
     return "".join(c for c in compatible.casefold() if c.isalnum() and not unicodedata.combining(c))
 
 

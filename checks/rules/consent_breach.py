@@ -50,10 +50,10 @@ def _problem(pupil_id: str, pupils: dict[str, tuple[Any, ...]]) -> Problem | Non
 
 def find(ctx: RuleContext) -> list[Finding]:
     pupils = {r[0]: r[1:] for r in ctx.con.execute(PUPILS_SQL).fetchall()}
-    approvals = Approvals(load_approvals(ctx.con))
+    approvals = Approvals(load_approvals(ctx.con, read_once=ctx.read_once))
     max_distance = ctx.thresholds.media_hash_max_distance
     findings = []
-    for post in load_published_media(ctx.con):
+    for post in load_published_media(ctx.con, read_once=ctx.read_once):
         problems: dict[str, Problem] = {}
         lines: list[str] = []
         for image in post.images:

@@ -3,12 +3,16 @@
 Policy: cornist-park.txt Code of Conduct for Social Networking ("the disclosure of information or images that could
 compromise the security of the school"; images only with permissions), carleton-green.txt §4.1(vi) (comments about
 named individuals), NSPCC image guidance (never a child's full name beside their photo). What counts: the folded
-words of a pupil's forename, preferred name or a common diminutive of either, next to the surname in either order
-("Billy Price", "Price, William"), in post text, alt text, hashtags (camel case split: #WellDoneAmeliaKhan), video
-titles, descriptions and tags. A forename alone does not count; neither does a name written after a title
-(Mrs, Mr, ...) or one that belongs only to staff or parents. Current pupils, and former pupils still under 18.
-One exception per post or video: high when it carries a photo or is a video, medium otherwise; low when the
-same name also belongs to another person in the registers (a person must judge who is meant).
+words of a pupil's forename, preferred name or a common diminutive of either (the nicknames package, the project's
+UK list checks/identity/uk_nicknames.csv, or made from the name's start the English way: "Olly" of Oliver), next
+to the surname in either order ("Billy Price", "Price, William"), in post text, alt text, hashtags (camel case
+split: #WellDoneAmeliaKhan), video titles, descriptions and tags, and in the text read in their images (a
+certificate, a name card: checks/images/; there also when the engine split a word, "Zofia N owak"). A forename
+alone does not count; neither does a name written after a title (Mrs, Mr, ...) or one that belongs only to staff
+or parents. Current pupils, and former pupils still under 18. One exception per post or video: high when it
+carries a photo or is a video (a name read in an image always is), medium otherwise; low when the same name also
+belongs to another person in the registers (a person must judge who is meant), or when it was read in an image
+with low confidence (a person looks at the image).
 """
 
 from __future__ import annotations
@@ -23,10 +27,13 @@ from functools import cache
 from nicknames import NickNamer
 
 from checks.findings import Finding, RuleContext
+from checks.identity.nicknames import written_diminutives
 from checks.rule_support.posts import post_finding
 from checks.rule_support.published_text import (
     HASHTAG,
     PUBLISHED_TEXT_FIELDS,
+    SURE_READING,
+    ImageText,
     Published,
     Word,
     fold,
@@ -37,47 +44,6 @@ from checks.rule_support.published_text import (
 )
 from checks.rule_support.rule import Rule
 
-# Forms British children commonly go by that the nicknames package (US-centred) lacks.
-UK_DIMINUTIVES: dict[str, tuple[str, ...]] = {
-    "alfred": ("alfie", "alf"),
-    "amelia": ("millie", "mia", "milly"),
-    "eleanor": ("ellie", "nell", "nellie"),
-    "elizabeth": ("lizzie", "libby", "beth", "eliza"),
-    "frederick": ("freddie", "freddy", "fred"),
-    "william": ("will", "billy", "liam", "wills"),
-    "jessica": ("jess", "jessie"),
-    "charlotte": ("lottie", "charlie"),
-    "olivia": ("liv", "livvy", "livvie"),
-    "isabella": ("bella", "izzy", "issy"),
-    "isabelle": ("izzy", "issy", "belle"),
-    "henry": ("harry", "hal"),
-    "matilda": ("tilly", "tilda"),
-    "theodore": ("theo", "teddy"),
-    "alexander": ("alex", "xander", "sandy"),
-    "zachary": ("zac", "zach", "zack"),
-    "florence": ("flo", "florrie"),
-    "abigail": ("abbie", "abi", "abby"),
-    "harriet": ("hattie",),
-    "georgia": ("georgie",),
-    "georgina": ("georgie", "gina"),
-    "victoria": ("tori", "vicky"),
-    "archibald": ("archie",),
-    "mohammed": ("mo",),
-    "muhammad": ("mo",),
-    "nathaniel": ("nate", "nat"),
-    "penelope": ("penny",),
-    "rebecca": ("becky", "becca"),
-    "samuel": ("sam", "sammy"),
-    "samantha": ("sam", "sammy"),
-    "joshua": ("josh",),
-    "jacob": ("jake",),
-    "benjamin": ("ben", "benji"),
-    "daniel": ("dan", "danny"),
-    "katherine": ("kate", "katie", "kat"),
-    "catherine": ("cath", "kate", "katie", "cat"),
-    "sophia": ("sophie",),
-    "edward": ("ed", "eddie", "ted", "teddy"),
-}
 TITLES = frozenset(
     {"mr", "mrs", "miss", "ms", "mx", "dr", "sir", "dame", "prof", "professor", "rev", "revd", "cllr"}
 )
@@ -108,6 +74,13 @@ class Mention:
     field: str
     quote: str
     owners: tuple[NameOwner, ...]
+    # Read in an image: which image and how sure the engine was of the words quoted (None: typed text).
+    read: str | None = None
+    read_confidence: float | None = None
+
+    @property
+    def misread_possible(self) -> bool:
+        return self.read_confidence is not None and self.read_confidence < SURE_READING
 
 
 @cache
@@ -116,8 +89,10 @@ def _nicknamer() -> NickNamer:
 
 
 def diminutives(given: str) -> set[str]:
-    """Common short forms of a folded given name, from the UK list and the nicknames package."""
-    forms = set(UK_DIMINUTIVES.get(given, ())) | {fold(n) for n in _nicknamer().nicknames_of(given)}
+    """Common short forms of a folded given name: the nicknames package's, the project's UK list
+    (checks/identity/uk_nicknames.csv, the one list identity resolution reads too), and those made from the
+    name's start the English way ("olly" of Oliver, "beattie" of Beatrice)."""
+    forms = {fold(n) for n in _nicknamer().nicknames_of(given)} | written_diminutives(given)
     return {f for f in forms if len(f) >= 2 and f != given}
 
 
@@ -205,9 +180,49 @@ def _hashtag_mentions(field: str, tag: str, index: NameIndex) -> list[Mention]:
     return found
 
 
+def _read_mentions(line: ImageText, index: NameIndex) -> list[Mention]:
+    """Names in a line read in an image: as in prose, and also across a word the engine split ("Zofia N owak",
+    "Mensah- Boateng"): consecutive words joined, starting and ending on words, long enough not to be chance."""
+    found = [
+        Mention(m.field, m.quote, m.owners, line.media_key, line.confidence_of(*_span(line, m.quote)))
+        for m in _prose_mentions("image_text", line, index)
+    ]
+    tokens = words(line)
+    cased = any(c.isupper() for c in line)
+    for start in range(len(tokens)):
+        if _after_a_title(tokens, start) or (cased and not tokens[start].capitalised):
+            continue
+        joined = ""
+        for end in range(start, len(tokens)):
+            joined += tokens[end].folded
+            owners = index.by_string.get(joined)
+            if end > start and owners and len(joined) >= MIN_UNCASED_TAG_MATCH:
+                first, last = tokens[start].start, tokens[end].end
+                quote = line[first:last]
+                if not any(m.quote == quote for m in found):
+                    found.append(
+                        Mention(
+                            "image_text",
+                            quote,
+                            tuple(owners),
+                            line.media_key,
+                            line.confidence_of(first, last),
+                        )
+                    )
+    return found
+
+
+def _span(text: str, quote: str) -> tuple[int, int]:
+    start = max(0, text.find(quote))
+    return start, start + len(quote)
+
+
 def mentions(item: Published, index: NameIndex) -> list[Mention]:
     found: list[Mention] = []
     for field, value in item.fields:
+        if isinstance(value, ImageText):
+            found.extend(_read_mentions(value, index))
+            continue
         if field == "hashtag":
             found.extend(_hashtag_mentions("hashtag", value, index))
             continue
@@ -235,34 +250,31 @@ def find(ctx: RuleContext) -> list[Finding]:
     findings = []
     for item in published_items(ctx.con, READS_TEXT, read_once=ctx.read_once):
         named: list[tuple[Mention, NameOwner, bool]] = []
-        seen: set[tuple[str, str, str]] = set()
+        seen: set[tuple[str, str, str, str | None]] = set()
         for mention in mentions(item, index):
             children, ambiguous = _best_owners(mention.owners)
             for child in children:
-                key = (mention.field, mention.quote.casefold(), child.person_id)
+                key = (mention.field, mention.quote.casefold(), child.person_id, mention.read)
                 if key not in seen:
                     seen.add(key)
                     named.append((mention, child, ambiguous))
         if not named:
             continue
-        sure = [n for n in named if not n[2]]
-        mention, child, ambiguous = (sure or named)[0]
+        sure = [n for n in named if not n[2] and not n[0].misread_possible]
+        mention, child, ambiguous = (sure or [n for n in named if not n[2]] or named)[0]
         if ambiguous:
             severity, confidence = "low", AMBIGUOUS_CONFIDENCE
+        elif mention.misread_possible:
+            severity, confidence = "low", CONFIDENCE[child.form] * (mention.read_confidence or 0.0)
         else:
             severity = "high" if item.carries_media else "medium"
-            confidence = CONFIDENCE[child.form]
+            confidence = CONFIDENCE[child.form] * (mention.read_confidence or 1.0)
         what = (
             "a video"
             if item.subject_kind == "video"
             else ("a post with media" if item.carries_media else "a post")
         )
-        details = "; ".join(
-            f'{m.field} "{m.quote}" names {c.person_kind.replace("_", " ")} {c.person_id} '
-            f"({c.form}{' of ' + c.given if c.form == 'diminutive' else ''} + surname"
-            f"{'; the name is shared with someone else in the registers' if amb else ''})"
-            for m, c, amb in named
-        )
+        details = "; ".join(_detail(m, c, amb) for m, c, amb in named)
         findings.append(
             post_finding(
                 ctx,
@@ -278,13 +290,26 @@ def find(ctx: RuleContext) -> list[Finding]:
     return findings
 
 
+def _detail(mention: Mention, child: NameOwner, ambiguous: bool) -> str:
+    where = mention.field
+    if mention.read is not None:
+        where = f"text read in image {mention.read} (confidence {mention.read_confidence:.2f})"
+    notes = [f"{child.form}{' of ' + child.given if child.form == 'diminutive' else ''} + surname"]
+    if ambiguous:
+        notes.append("the name is shared with someone else in the registers")
+    if mention.misread_possible:
+        notes.append("the engine may have misread it: look at the image")
+    return f'{where} "{mention.quote}" names {child.person_kind.replace("_", " ")} {child.person_id} ({"; ".join(notes)})'
+
+
 RULE = Rule(
     id="pupil-named",
     title="Pupils named in posts and videos",
     policy="cornist-park.txt Code of Conduct for Social Networking (disclosure of information that could "
     "compromise); carleton-green.txt §4.1(vi) (named individuals); NSPCC guidance on images of children",
     what_counts="a pupil's forename, preferred name or common diminutive with the surname, either order, in post "
-    "text, alt text, hashtags, video titles, descriptions or tags; worse when the post carries media",
+    "text, alt text, hashtags, video titles, descriptions or tags, or in text read in their images; worse when the "
+    "post carries media",
     find=find,
     options=(),
     reads_text=READS_TEXT,

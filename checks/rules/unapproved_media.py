@@ -7,7 +7,9 @@ only through the school's own accounts). An image is covered when an approval fo
 hashes (pHash and dHash, after EXIF orientation) are both within `[rules] media_hash_max_distance` bits
 (default 8, measured in docs/media-matching.md) of an approved library file's cached hashes. An exception is
 one per post or video with at least one uncovered image (evidence lists each by media key, with the nearest
-approved file); an image that could not be fetched cannot be shown to be approved, so it counts too.
+approved file, and how many faces it shows when it shows any: checks/images/, detected, never recognised); an
+image that could not be fetched cannot be shown to be approved, so it counts too. The report and the review app
+list first the exceptions whose uncovered images show people.
 """
 
 from __future__ import annotations
@@ -19,13 +21,20 @@ from checks.rule_support.rule import Rule
 
 
 def find(ctx: RuleContext) -> list[Finding]:
-    approvals = Approvals(load_approvals(ctx.con))
+    approvals = Approvals(load_approvals(ctx.con, read_once=ctx.read_once))
     findings = []
-    for post in load_published_media(ctx.con):
+    for post in load_published_media(ctx.con, read_once=ctx.read_once):
         problems = []
+        faces: list[int] = []
         for image in post.images:
             approved, reason = approvals.verdict(image, ctx.thresholds.media_hash_max_distance)
             if not approved:
+                if image["faces"] is not None:
+                    faces.append(image["faces"])
+                # Said only when there are faces: the evidence of an image without people reads as it always did
+                # (a changed evidence would reopen a false positive).
+                if image["faces"]:
+                    reason += f"; shows people: {image['faces']} face{'' if image['faces'] == 1 else 's'}"
                 problems.append(reason)
         if not problems:
             continue
@@ -40,6 +49,7 @@ def find(ctx: RuleContext) -> list[Finding]:
                 severity="high",
                 confidence=1.0,
                 evidence=f"{what} not covered by any approval for {post.platform}: " + "; ".join(problems),
+                faces_shown=sum(faces) if faces else None,
             )
         )
     return findings

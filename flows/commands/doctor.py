@@ -45,6 +45,12 @@ def _guarded(area: str, probe: Callable[[], str]) -> Check:
         return Check(area, False, message)
 
 
+def _image_reader() -> str:
+    from checks.images.reading import ready
+
+    return f"images are read by {ready()}"
+
+
 @contextlib.contextmanager
 def _endpoints(sandbox: Path | None) -> Iterator[str | None]:
     if sandbox is None:
@@ -369,6 +375,8 @@ def diagnose(config_path: Path, sandbox: bool, db: Path | None) -> list[Check]:
 
     checks += check_registers(config)
     checks += check_proxy()
+    if config.images.read:
+        checks.append(_guarded("images", _image_reader))
     with _endpoints(config.root if sandbox else None) as base_url:
         checks += check_credentials(config, sandbox, base_url)
         # Which actions on findings the credentials allow (recorded for the review app, which offers no other).

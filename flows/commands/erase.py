@@ -18,7 +18,11 @@ HELP = "erase everything the product holds about one person, with a record in au
 def register(parser: argparse.ArgumentParser) -> None:
     add_selector(parser)
     add_warehouse_args(parser)
-    parser.add_argument("--by", required=True, help="who is carrying out the erasure (recorded)")
+    parser.add_argument(
+        "--by",
+        required=True,
+        help="who is carrying out the erasure (recorded, with the operating-system user)",
+    )
     parser.add_argument("--reason", required=True, help="the request or case reference (recorded)")
     parser.add_argument(
         "--out",
@@ -34,13 +38,16 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     from flows.erasure import erase_person
+    from warehouse.access_log import cli_entry
 
     os.umask(0o077)
     args.db = command_warehouse(args)
     use_configured_key(args)
     kind, value = selector(args)
     # Waits while the weekly run holds the warehouse, then erases in one short transaction and cleans the rest.
-    counts = erase_person(args.db, kind, value, args.by, args.reason, args.out)
+    counts = erase_person(
+        args.db, kind, value, args.by, args.reason, args.out, access=cli_entry("erase", args.by, detail=kind)
+    )
     for place, n in sorted(counts.items()):
         print(f"{place}: {json.dumps(n) if not isinstance(n, (int, str)) else n}")
     print(

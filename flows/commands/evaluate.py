@@ -1,7 +1,9 @@
-"""`socialaudit evaluate`: audit labelled schools and print precision and recall of the identity rules.
+"""`socialaudit evaluate`: audit labelled schools and print precision and recall of the identity rules, and of the
+pupils' names read from images (pupil-named raised on text read in a photo).
 
 Three sets, reported apart: the project's own sample schools as they have always been (`--forms default`),
-the same schools with the extended forms the resolver is tuned on (`--forms extended`), and schools from an
+the same schools with accounts drawn from the presentation grammar (`--forms extended`; its compositions the
+resolver was tuned on and those held out from tuning are reported apart again), and schools from an
 independent generator (`--independent DIR`, labels at DIR.labels.json), which nothing is tuned on. Beside
 each, the same schools through a standard record-linkage baseline (Splink on the name fields; skipped when
 Splink, a dev dependency, is not installed) and the observed precision per confidence band.
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,20 +57,34 @@ class _Set:
     """One set of schools: the project's findings and the baseline's, scored the same way."""
 
     def __init__(self, title: str, baseline: bool) -> None:
-        from sandbox.school.evaluation import Score
+        from sandbox.school.evaluation import ImageNames, Score
 
         self.title = title
         self.project = Score()
+        self.image_names = ImageNames()
         self.baseline: Score | None = Score() if baseline else None
 
-    def add(self, labels: dict[str, Any], exceptions: list[dict[str, Any]], work: Path, as_of: Any) -> None:
+    def add(
+        self,
+        labels: dict[str, Any],
+        exceptions: list[dict[str, Any]],
+        work: Path,
+        as_of: Any,
+        cases: Callable[[str], bool] | None = None,
+    ) -> None:
         from sandbox.school.evaluation import score_school
         from sandbox.school.independent_labels import is_independent, score_independent
 
-        scorer = score_independent if is_independent(labels) else score_school
+        def scorer(labels: dict[str, Any], exceptions: list[dict[str, Any]]) -> Any:
+            if is_independent(labels):
+                return score_independent(labels, exceptions)
+            return score_school(labels, exceptions, cases=cases)
+
         school = scorer(labels, exceptions)
         self.project.add(school)
-        print(f"{work.name}: {sum(school.low.values())} low findings")
+        self.image_names.add(labels, exceptions)
+        if cases is None:
+            print(f"{work.name}: {sum(school.low.values())} low findings")
         if self.baseline is not None:
             from sandbox.school.splink_baseline import baseline_exceptions
 
@@ -83,9 +100,15 @@ class _Set:
         print()
         print("observed precision per confidence band (every severity):")
         print(calibration(self.project))
+        print()
+        print(self.image_names.report())
         if self.baseline is not None:
             print()
             print(_side_by_side(self.project, self.baseline))
+
+
+def _starts_with(prefix: str) -> Callable[[str], bool]:
+    return lambda case: case.startswith(prefix)
 
 
 def _side_by_side(project: Any, baseline: Any) -> str:
@@ -121,6 +144,19 @@ def run(args: argparse.Namespace) -> int:
         root = args.keep or Path(scratch)
         for forms in args.forms:
             own = _Set(f"project generator, {forms} forms", baseline)
+            # The extended forms are draws from the presentation grammar (sandbox/school/presentation.py):
+            # the compositions the resolver was tuned on, and those held out from tuning, apart.
+            parts = (
+                [
+                    (_Set(f"{own.title}: {title}", False), prefix)
+                    for title, prefix in (
+                        ("compositions tuned on", "composed tuned"),
+                        ("compositions HELD OUT from tuning", "composed held-out"),
+                    )
+                ]
+                if forms == "extended"
+                else []
+            )
             for size in args.sizes:
                 for seed in args.seeds:
                     work = root / (f"{size}-{seed}" if forms == "default" else f"{size}-{seed}-{forms}")
@@ -129,8 +165,11 @@ def run(args: argparse.Namespace) -> int:
                         work / "school", seed=seed, size=size, as_of=args.as_of, forms=forms
                     )
                     exceptions = _audit(work / "school" / "school.toml", work, args.as_of)
-                    own.add(json.loads(labels_path.read_text(encoding="utf-8")), exceptions, work, args.as_of)
-            sets.append(own)
+                    labels = json.loads(labels_path.read_text(encoding="utf-8"))
+                    own.add(labels, exceptions, work, args.as_of)
+                    for part, prefix in parts:
+                        part.add(labels, exceptions, work, args.as_of, _starts_with(prefix))
+            sets += [own, *(part for part, _ in parts)]
         if args.independent:
             independent = _Set("independent generator (not tuned on)", baseline)
             for dataset in args.independent:

@@ -25,18 +25,31 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
     listing.add_argument("--rule", action="append", help="repeatable rule id, e.g. pupil-follower")
     listing.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    listing.add_argument(
+        "--by",
+        metavar="NAME",
+        help="who is asking (recorded in the access log, with the operating-system user)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from dashboards.listing import exceptions_table, select_exceptions
     from dashboards.report import OUTPUT_FIELDS, exceptions_csv
+    from warehouse import access_log
     from warehouse.snapshot import open_snapshot
 
-    con = open_snapshot(command_warehouse(args))
+    db = command_warehouse(args)
+    con = open_snapshot(db)
     try:
         rows = select_exceptions(con, statuses=args.status, rules=args.rule)
     finally:
         con.close()
+    filters = (
+        f"status={','.join(args.status or ['needing attention'])}; rule={','.join(args.rule or ['any'])}"
+    )
+    access_log.record(
+        db, access_log.cli_entry("export", args.by, filters, f"{len(rows)} rows as {args.format}")
+    )
     if args.format == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
     elif args.format == "csv":

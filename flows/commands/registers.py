@@ -15,11 +15,21 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("status", "accept"))
     add_db_option(parser)
     parser.add_argument("--register", choices=REGISTERS, help="accept only this register's held version")
-    parser.add_argument("--by", metavar="NAME", help="accept: who confirms the change")
+    parser.add_argument(
+        "--by",
+        metavar="NAME",
+        help="accept: who confirms the change (recorded, with the operating-system user)",
+    )
     parser.add_argument("--note", help="accept: why the change is right (e.g. 'Year 6 left in July')")
 
 
 def run(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    import duckdb
+
+    from warehouse import access_log
+    from warehouse.access_log import cli_entry
     from warehouse.register_versions import accept_holds, pending_holds
     from warehouse.reviews import republish_snapshot
     from warehouse.snapshot import open_snapshot, write_with_retry
@@ -40,7 +50,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.by or not args.note:
         raise ValueError("registers accept needs --by NAME and --note 'why the change is right'")
-    accepted = write_with_retry(args.db, lambda con: accept_holds(con, args.register, args.by, args.note))
+    entry = cli_entry("registers-accept", args.by, object=args.register or "every held register")
+
+    def accept(con: duckdb.DuckDBPyConnection) -> int:
+        done = accept_holds(con, args.register, args.by, args.note)
+        access_log.keep(con, args.db, [replace(entry, detail=f"{done} version(s) accepted")])
+        return done
+
+    accepted = write_with_retry(args.db, accept)
     republish_snapshot(args.db)
     what = f"the held {args.register} register" if args.register else "every held register"
     if accepted == 0:

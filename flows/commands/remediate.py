@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from flows.config import load_config
     from flows.remediation import Remediator
     from flows.remediation_permissions import AccountPermission
+    from warehouse.access_log import cli_entry
     from warehouse.remediation_plans import Plan
     from warehouse.remediation_records import RemediationError, cli_actor
 
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         outcome = Remediator(db, config, sandbox, args.wait).act(
-            args.key, args.action, cli_actor(args.by), args.note, confirm
+            args.key, args.action, cli_actor(args.by), args.note, confirm, cli_entry("remediate", args.by)
         )
     except RemediationError as problem:
         print(f"socialaudit: remediate refused: {problem}", file=sys.stderr)

@@ -18,7 +18,12 @@ def register(parser: argparse.ArgumentParser) -> None:
         "--decision", required=True, choices=("acknowledge", "accept", "false-positive", "reopen")
     )
     parser.add_argument("--note", required=True, help="why (for accept: the reason it is acceptable)")
-    parser.add_argument("--by", required=True, metavar="NAME", help="who decided")
+    parser.add_argument(
+        "--by",
+        required=True,
+        metavar="NAME",
+        help="who decided (recorded with the operating-system user beside it)",
+    )
     parser.add_argument(
         "--until", type=iso_date, default=None, help="accept only: last day it holds (YYYY-MM-DD)"
     )
@@ -26,6 +31,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from warehouse.access_log import cli_entry, os_user
     from warehouse.reviews import review_and_publish
 
     # A wait that runs out ends in a plain sentence (WarehouseBusy): nothing recorded, try again later.
@@ -38,9 +44,19 @@ def run(args: argparse.Namespace) -> int:
         args.until,
         source="cli",
         timeout_seconds=args.wait,
+        os_user=os_user(),
+        access=cli_entry("decide", args.by),
     )
     until = f" until {review.accepted_until}" if review.accepted_until else ""
+    if review.awaiting_second:
+        print(
+            f"{review.key}: {review.decision}{until} proposed by {review.reviewer}; it is safeguarding-critical, so "
+            "nothing changes until a second person records the same decision"
+        )
+        return 0
+    seconded = f", confirmed by {review.seconded_by}" if review.seconded_by else ""
     print(
-        f"{review.key}: {review.status_before} -> {review.status_after}{until} (recorded for {review.reviewer})"
+        f"{review.key}: {review.status_before} -> {review.status_after}{until} "
+        f"(recorded for {review.reviewer}{seconded}, OS user {review.os_user})"
     )
     return 0

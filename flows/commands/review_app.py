@@ -1,47 +1,117 @@
-"""`socialaudit review-app`: the review web app for the ETL, on 127.0.0.1 unless told otherwise."""
+"""`socialaudit review-app`: the review web app, signed-in only; on 127.0.0.1 unless told otherwise, and beyond this
+machine only with sign-in and TLS configured (dashboards/web_auth.py, docs/production.md)."""
 
 from __future__ import annotations
 
 import argparse
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flows.warehouse_location import add_db_option, command_warehouse
+from dashboards.access import ReviewAppSettings
+from flows.warehouse_location import add_db_option, warehouse_location
 
 NAME = "review-app"
-HELP = "serve the review app (reads the snapshot; decisions are short retried writes)"
+HELP = "serve the review app to signed-in people (reads the snapshot; decisions are short retried writes)"
+MIN_SESSION_KEY = 32
 
 
 def register(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--config",
+        type=Path,
+        metavar="SCHOOL_TOML",
+        help="school.toml, whose [review_app] says who may sign in",
+    )
+    source.add_argument(
+        "--sandbox",
+        type=Path,
+        metavar="DIR",
+        help="or a sandbox dataset directory (its school.toml; actions go to the sandbox serving it)",
+    )
+    source.add_argument(
+        "--trust", type=Path, metavar="TRUST_TOML", help="instead: one app over a trust's audited schools"
+    )
     add_db_option(parser)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
-        "--host", default="127.0.0.1", help="bind address (default 127.0.0.1: this machine only)"
+        "--host",
+        default="127.0.0.1",
+        help="bind address (default 127.0.0.1: this machine only; any other needs sign-in and TLS configured)",
     )
-    # With the school's set-up, the app also acts on findings through the platforms (docs/remediation.md).
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument(
-        "--config", type=Path, metavar="SCHOOL_TOML", help="school.toml: act through its accounts"
-    )
-    source.add_argument("--sandbox", type=Path, metavar="DIR", help="or act through the sandbox serving DIR")
 
 
-def acting(args: argparse.Namespace) -> Any:
-    """What the app acts through: the school's accounts (or the sandbox), once the person ticked the confirmation
-    in the form; None without --config or --sandbox."""
-    if args.config is None and args.sandbox is None:
-        return None
+@dataclass(frozen=True)
+class Served:
+    schools: dict[str, Path]
+    names: dict[str, str]
+    root: Path
+    # slug -> the school.toml the app acts through (its accounts), and whether it is a sandbox dataset's.
+    acts_through: dict[str, tuple[Path, bool]] = field(default_factory=dict)
+
+
+def acting(where: Served) -> dict[str, Any]:
+    """slug -> what the app acts through for that school (flows/remediation.py): the school's accounts, or the
+    sandbox; the person's confirmation is the ticked box the route checked."""
     from flows.config import load_config
     from flows.remediation import Remediator
 
+    acts = {}
+    for slug, (school_toml, sandbox) in where.acts_through.items():
+        remediator = Remediator(where.schools[slug], load_config(school_toml), sandbox)
+
+        def act(
+            key: str,
+            action: str,
+            actor: Any,
+            note: str | None,
+            access: Any,
+            remediator: Remediator = remediator,
+        ) -> Any:
+            return remediator.act(key, action, actor, note, lambda plan, permission: True, access)
+
+        acts[slug] = act
+    return acts
+
+
+def served(args: argparse.Namespace) -> tuple[Served, ReviewAppSettings]:
+    """The warehouses the app serves and the [review_app] settings that guard them."""
+    if args.trust:
+        from flows.trust_config import audited_lakes, load_trust
+
+        trust = load_trust(args.trust)
+        lakes = audited_lakes(trust)
+        if not lakes:
+            raise RuntimeError(
+                f"{args.trust}: no school has been audited yet: run `socialaudit trust run` first"
+            )
+        schools = {slug: trust.lake_dir / f"{slug}.ducklake" for slug in lakes}
+        through = {s.slug: (s.school_toml, s.sandbox) for s in trust.schools if s.slug in schools}
+        return Served(schools, {slug: slug for slug in schools}, trust.root, through), trust.review_app
+    if not args.config and not args.sandbox:
+        raise RuntimeError(
+            "the review app serves only signed-in people: give --config school.toml (or --trust trust.toml) whose "
+            "[review_app] says who may sign in (docs/production.md, *The review app*)"
+        )
+    from flows.config import load_config
+
     sandbox = args.sandbox is not None
-    config = load_config(args.sandbox / "school.toml" if sandbox else args.config)
-    remediator = Remediator(args.db, config, sandbox)
+    school_toml = args.sandbox / "school.toml" if sandbox else args.config
+    config = load_config(school_toml)
+    db = warehouse_location(args.db, config, sandbox=sandbox)
+    through = {"school": (school_toml, sandbox)}
+    return Served({"school": db}, {"school": config.name}, config.root, through), config.review_app
 
-    def act(key: str, action: str, actor: Any, note: str | None) -> Any:
-        return remediator.act(key, action, actor, note, lambda plan, permission: True)
 
-    return act
+def secret_from(variable: str | None, what: str, minimum: int = 1) -> str | None:
+    if variable is None:
+        return None
+    value = os.environ.get(variable, "")
+    if len(value) < minimum:
+        raise RuntimeError(f"${variable} ({what}) is not set{' or too short' if minimum > 1 else ''}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,11 +124,52 @@ def run(args: argparse.Namespace) -> int:
             "(from the checkout: uv sync --extra review, or make setup)"
         ) from None
 
-    from dashboards.review_app import LOCAL_HOSTS, create_app
+    from dashboards.access import AccessPolicy
+    from dashboards.review_app import create_app
+    from dashboards.web_auth import accounts_exist, check_exposure
 
-    args.db = command_warehouse(args)
-    # Requests must name this machine or the address the app was started on (a guard against DNS rebinding).
-    app = create_app(args.db, allowed_hosts=(*LOCAL_HOSTS, args.host), act=acting(args))
-    print(f"review app for {args.db} at http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    where, settings = served(args)
+    accounts_file = Path(settings.accounts_file)
+    policy = AccessPolicy(settings.grants, tuple(where.schools))
+    check_exposure(args.host, settings, policy, accounts_exist(accounts_file))
+    if settings.oidc is None and not accounts_exist(accounts_file):
+        raise RuntimeError(
+            f"nobody could sign in: configure [review_app.oidc], or make a local account "
+            f"(socialaudit reviewers add NAME --config ...; accounts in {accounts_file})"
+        )
+    if not policy.names_anyone():
+        raise RuntimeError(
+            "nobody may see anything: add [[review_app.grants]] (docs/contracts/school-toml.md)"
+        )
+    client_secret = secret_from(
+        settings.oidc.client_secret_env if settings.oidc else None, "the identity provider's client secret"
+    )
+    session_key = secret_from(settings.session_key_env, "the session signing key", MIN_SESSION_KEY)
+    app = create_app(
+        where.schools,
+        settings,
+        bind_host=args.host,
+        names=where.names,
+        session_key=session_key,
+        client_secret=client_secret,
+        accounts_file=accounts_file,
+        acting=acting(where),
+    )
+    scheme = "https" if settings.terminates_tls else "http"
+    shown = settings.public_url or f"{scheme}://{args.host}:{args.port}/"
+    print(
+        f"review app for {', '.join(str(p) for p in where.schools.values())} at {shown} (Ctrl-C to stop)",
+        flush=True,
+    )
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        # Forwarded headers are the app's to judge ([review_app] trusted_proxy), never uvicorn's default.
+        proxy_headers=False,
+        server_header=False,
+        ssl_certfile=settings.tls_cert_file,
+        ssl_keyfile=settings.tls_key_file,
+    )
     return 0

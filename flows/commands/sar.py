@@ -32,16 +32,17 @@ def register(parser: argparse.ArgumentParser) -> None:
     add_warehouse_args(parser)
     parser.add_argument("--out", type=Path, required=True, help="folder for sar.json and one CSV per section")
     parser.add_argument(
-        "--by", help="who is answering the request (recorded; default: the operating-system user)"
+        "--by",
+        help="who is answering the request (recorded, with the operating-system user; default: the OS user)",
     )
     parser.add_argument("--reason", help="the request or case reference (recorded)")
 
 
 def run(args: argparse.Namespace) -> int:
-    import getpass
     import os
 
     from dashboards.sar_export import write_export
+    from warehouse import access_log
     from warehouse.db import connect_waiting, migrate
     from warehouse.privacy import find_subject
     from warehouse.snapshot import open_snapshot, publish_snapshot_from
@@ -58,18 +59,20 @@ def run(args: argparse.Namespace) -> int:
     finally:
         con.close()
     written = write_export(export, args.out)
-    by = args.by or getpass.getuser()
+    by = args.by or access_log.os_user()
     # Logged like an erasure, in one short write (waiting while a run holds the warehouse), then the copy again.
     writer = connect_waiting(args.db, 120.0)
     try:
         migrate(writer)
         writer.execute("BEGIN TRANSACTION")
-        log_request(writer, subject, by, args.reason, args.out, export)
+        request_id = log_request(writer, subject, by, args.reason, args.out, export)
+        total = sum(len(rows) for rows in export["sections"].values())
+        entry = access_log.cli_entry("sar", args.by, object=request_id, detail=f"{total} records exported")
+        access_log.insert(writer, [entry])
         writer.execute("COMMIT")
         publish_snapshot_from(writer, args.db)
     finally:
         writer.close()
-    total = sum(len(rows) for rows in export["sections"].values())
     print(
         f"{total} records about {len(subject.person_ids)} register id(s) and {len(subject.platform_ids)} account(s)"
     )

@@ -26,14 +26,12 @@ class QueryRefused(Exception):
     """The text is not a single read-only query; nothing was run."""
 
 
-def add_warehouse_args(parser: argparse.ArgumentParser) -> None:
+def add_warehouse_args(
+    parser: argparse.ArgumentParser,
+    config_help: str = "school.toml, to find the warehouse key named in [warehouse] (default: $SOCIALAUDIT_DB_KEY)",
+) -> None:
     add_db_option(parser)
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="SCHOOL_TOML",
-        help="school.toml, to find the warehouse key named in [warehouse] (default: $SOCIALAUDIT_DB_KEY)",
-    )
+    parser.add_argument("--config", type=Path, metavar="SCHOOL_TOML", help=config_help)
 
 
 def use_configured_key(args: argparse.Namespace) -> None:
@@ -56,6 +54,11 @@ def register(parser: argparse.ArgumentParser) -> None:
         help='instead of --db: the dpo.* views of every school of a trust (controller = "trust"), with a school column',
     )
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    parser.add_argument(
+        "--by",
+        metavar="NAME",
+        help="who is asking (recorded in the access log, with the operating-system user)",
+    )
 
 
 def check_read_only(con: duckdb.DuckDBPyConnection, query: str) -> None:
@@ -168,13 +171,52 @@ def format_rows(columns: list[str], rows: list[tuple[Any, ...]], style: str) -> 
     return "\n".join(lines)
 
 
+def logged_warehouses(db: Path, trust: Path | None) -> list[Path]:
+    """Whose access log a query goes into: the warehouse, or every school of the trust it read."""
+    if trust is None:
+        return [db]
+    from flows.trust_config import audited_lakes, load_trust
+
+    loaded = load_trust(trust)
+    return [loaded.lake_dir / f"{slug}.ducklake" for slug in audited_lakes(loaded)]
+
+
+ACCESS_LOG_MENTION = re.compile(r"access_log", re.IGNORECASE)
+LOG_WAIT_SECONDS = 10.0
+
+
+def bring_access_log_up_to_date(warehouses: list[Path]) -> None:
+    """A query that reads the access log sees it up to now: the spool folded in and the copy published, unless
+    the weekly run holds the warehouse (then it says so, and reads the copy as it is)."""
+    from warehouse.db import WarehouseBusy
+    from warehouse.snapshot import publish_snapshot
+
+    for db in warehouses:
+        try:
+            publish_snapshot(db, LOG_WAIT_SECONDS)
+        except (WarehouseBusy, OSError, duckdb.Error) as why:
+            print(
+                f"socialaudit sql: the access log shown ends at the last copy of {db} ({why})",
+                file=sys.stderr,
+            )
+
+
 def run(args: argparse.Namespace) -> int:
+    from warehouse import access_log
+
     args.db = command_warehouse(args)
     use_configured_key(args)
+    warehouses = logged_warehouses(args.db, args.trust)
+    if ACCESS_LOG_MENTION.search(args.query):
+        bring_access_log_up_to_date(warehouses)
     try:
         columns, rows = run_query(args.db, args.query, args.trust)
     except QueryRefused as error:
+        for db in warehouses:
+            access_log.record(db, access_log.cli_entry("sql", args.by, args.query, f"refused: {error}"))
         print(f"socialaudit sql: refused: {error}", file=sys.stderr)
         return EXIT_REFUSED
+    for db in warehouses:
+        access_log.record(db, access_log.cli_entry("sql", args.by, args.query, f"{len(rows)} rows"))
     print(format_rows(columns, rows, args.format))
     return 0

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sandbox.school.content import build_content
 from sandbox.school.extended_forms import ExtendedForms
+from sandbox.school.ids import token
 from sandbox.school.labels import build_labels
-from sandbox.school.model import SampleSchool, Truth, XUser
+from sandbox.school.lettered_posts import LetteredPosts
+from sandbox.school.model import SampleSchool, Truth, XUser, YTSubscription
 from sandbox.school.people import Registers, build_registers
 from sandbox.school.school_info import build_school_info
 from sandbox.school.sizes import SIZES, SizeSpec
@@ -89,9 +91,22 @@ def build_school(
     school.x_more.append(
         build_sports(lambda part: _stream(seed, size, "sports", part), spec, school, registers)
     )
+    _add_lettered_posts(_stream(seed, size, "lettering"), spec, school, registers)
     if forms == "extended":
         _add_extended_forms(_stream(seed, size, "extended-forms"), spec, school, registers)
     return school
+
+
+def _add_lettered_posts(
+    rng: random.Random, spec: SizeSpec, school: SampleSchool, registers: Registers
+) -> None:
+    """Photos with writing in them (issue 28), after everything else and from their own stream: the rest of the
+    school, its sports account included, is as it was without them."""
+    every_post = [*school.x_posts, *(p for more in school.x_more for p in more.posts)]
+    taken = {p.id for p in every_post} | {m.media_key[2:] for p in every_post for m in p.media}
+    lettered = LetteredPosts(rng, spec, school.as_of, school.info, registers, taken)
+    school.x_posts = sorted([*school.x_posts, *lettered.posts()], key=lambda p: p.created_at, reverse=True)
+    school.approvals += lettered.number_approvals(after=len(school.approvals))
 
 
 def _add_extended_forms(
@@ -111,6 +126,17 @@ def _add_extended_forms(
     school.x_followers.extend(extra)
     if school.x_account is not None:
         school.x_account.followers_count += len(extra)
+    # On YouTube, a plant takes people afresh (as the default school's subscribers do), beyond those on X.
+    taken = {s.subscriber.handle.lower() for s in school.yt_subscriptions}
+    taken |= {c.author.handle.lower() for c in school.yt_comments}
+    channels, comments = builder.youtube(school.yt_videos, taken)
+    for channel in channels:
+        since = max(channel.published_at, school.info.yt_created)
+        when = builder.created_between(since + timedelta(days=1), builder.now)
+        school.yt_subscriptions.append(YTSubscription(token(rng, 43), channel, when))
+    school.yt_subscriptions.sort(key=lambda s: s.published_at, reverse=True)
+    school.yt_comments.extend(comments)
+    school.yt_comments.sort(key=lambda c: c.published_at, reverse=True)
 
 
 def write_sample(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +62,8 @@ class Score:
     banded: Counter[tuple[float, float]] = field(default_factory=Counter)
     banded_true: Counter[tuple[float, float]] = field(default_factory=Counter)
     schools: int = 0
+    # per school: (low findings, audience members): the review load as a share of who a person would check
+    review: list[tuple[int, int]] = field(default_factory=list)
 
     def add(self, other: Score) -> None:
         for key, tally in other.tallies.items():
@@ -75,6 +77,13 @@ class Score:
         self.banded.update(other.banded)
         self.banded_true.update(other.banded_true)
         self.schools += other.schools
+        self.review += other.review
+
+    @property
+    def largest_review_share(self) -> float | None:
+        """The largest share of one school's audience raised as low "possible" findings."""
+        shares = [low / audience for low, audience in self.review if audience]
+        return max(shares, default=None)
 
     def rule_total(self, rule: str) -> Tally:
         total = Tally()
@@ -147,17 +156,25 @@ def _severity_at_least(severity: str, floor: str) -> bool:
 
 
 def score_school(
-    labels: dict[str, Any], exceptions: Iterable[dict[str, Any]], rules: Iterable[str] = IDENTITY_RULES
+    labels: dict[str, Any],
+    exceptions: Iterable[dict[str, Any]],
+    rules: Iterable[str] = IDENTITY_RULES,
+    cases: Callable[[str], bool] | None = None,
 ) -> Score:
     """Compare one audit's exceptions with its labels. A finding counts when rule, platform, official account,
     subject kind and subject id agree (the account as handle or id: see `_Accounts`); undecidable cases count
-    for precision (a true finding is true) but not for recall. Tallies are per rule over all accounts."""
+    for precision (a true finding is true) but not for recall. Tallies are per rule over all accounts.
+    `cases`: only the labelled subjects whose case it accepts (a subset of the school, such as the compositions
+    held out from tuning); findings about other subjects are left out."""
     rules = tuple(rules)
-    score = Score(schools=1)
     accounts = _Accounts(labels)
     identities = {(i["platform"], str(i["subject_id"])): i for i in labels.get("identities", [])}
+    audience = len(identities)  # the review load is a share of the whole audience a person would check
+    score = Score(schools=1)
     expected = {
-        _key(e, accounts.of_label(e)): e for e in labels.get("expected_exceptions", []) if e["rule"] in rules
+        _key(e, accounts.of_label(e)): e
+        for e in labels.get("expected_exceptions", [])
+        if e["rule"] in rules and (cases is None or cases(str(e.get("case", ""))))
     }
     confident: dict[Key, dict[str, Any]] = {}
     low: dict[Key, dict[str, Any]] = {}
@@ -165,6 +182,10 @@ def score_school(
         if row["rule"] not in rules:
             continue
         key = _key(row, accounts.of_exception(row))
+        if cases is not None and key not in expected:
+            truth = identities.get((row["platform"], str(row["subject_id"])))
+            if truth is None or not cases(str(truth.get("case", ""))):
+                continue  # about a subject outside the subset
         band = band_of(row.get("confidence"))
         if band is not None:
             score.banded[band] += 1
@@ -197,6 +218,7 @@ def score_school(
             truth.get("truth_kind") in ADULT_KINDS or "namesake" in str(truth.get("case", ""))
         ):
             score.adults_as_pupils.append(f"{row['rule']} {row['subject_id']} ({truth.get('case')})")
+    score.review.append((len(low), audience))
     return score
 
 
@@ -248,6 +270,13 @@ def report(score: Score, rules: Iterable[str] = IDENTITY_RULES) -> str:
         f"({sum(score.low_true.values())} of them true) — "
         + (", ".join(f"{rule} {n}" for rule, n in sorted(score.low.items())) or "none")
     )
+    share = score.largest_review_share
+    if share is not None:
+        audience = sum(a for _, a in score.review)
+        lines.append(
+            f"review load as a share of the audience: {sum(score.low.values())} of {audience} "
+            f"({sum(score.low.values()) / max(1, audience):.1%}); at most {share:.1%} of one school's audience"
+        )
     lines.append(f"true findings naming another register entry: {sum(score.wrong_person.values())}")
     lines.append(
         f"parents, staff or adult namesakes flagged as pupils: {len(score.adults_as_pupils)}"
@@ -260,3 +289,62 @@ def report(score: Score, rules: Iterable[str] = IDENTITY_RULES) -> str:
             "false alarms: " + ", ".join(f"{r}/{c} x{n}" for (r, c), n in sorted(score.false_alarms.items()))
         )
     return "\n".join(lines)
+
+
+READ_IN_IMAGE = "text read in image"  # how pupil-named's evidence says a name was read in an image
+
+
+@dataclass
+class ImageNames:
+    """Names read from images (pupil-named raised on a name read in an image), against the labels' image cases.
+
+    Precision counts a name read in an image right when that child is labelled as named in the post at all (its
+    text may name them too); recall is over the labels' image cases only."""
+
+    found: int = 0
+    right: int = 0
+    labelled: int = 0
+    recalled: int = 0
+    low: int = 0
+    misses: list[str] = field(default_factory=list)
+    false_alarms: list[str] = field(default_factory=list)
+
+    def add(self, labels: dict[str, Any], exceptions: Iterable[dict[str, Any]]) -> None:
+        rows = [
+            e
+            for e in labels.get("expected_exceptions", labels.get("expected", []))
+            if e["rule"] == "pupil-named"
+        ]
+        named = {(str(e["subject_id"]), e.get("person_id")) for e in rows}
+        wanted = {
+            (str(e["subject_id"]), e.get("person_id"))
+            for e in rows
+            if str(e.get("case", "")).startswith("image_")
+        }
+        found = set()
+        for row in exceptions:
+            if row["rule"] != "pupil-named" or READ_IN_IMAGE not in row["evidence"]:
+                continue
+            if not _severity_at_least(row["severity"], "medium"):
+                self.low += 1
+                continue
+            found.add((str(row["subject_id"]), row.get("person_id")))
+        self.found += len(found)
+        self.right += len(found & named)
+        self.labelled += len(wanted)
+        self.recalled += len(found & wanted)
+        self.misses += sorted(f"{s} {p}" for s, p in wanted - found)
+        self.false_alarms += sorted(f"{s} {p}" for s, p in found - named)
+
+    def report(self) -> str:
+        precision = self.right / self.found if self.found else None
+        recall = self.recalled / self.labelled if self.labelled else None
+        lines = [
+            f"names read from images (pupil-named, medium and above): {self.found} found, {self.right} right, "
+            f"{self.recalled} of {self.labelled} labelled image cases; precision {_fmt(precision)} recall "
+            f"{_fmt(recall)}; low {self.low}"
+        ]
+        lines += [f"  missed: {m}" for m in self.misses[:10]] + [
+            f"  false: {f}" for f in self.false_alarms[:10]
+        ]
+        return "\n".join(lines)

@@ -51,7 +51,19 @@ def _as_own_labels(labels: dict[str, Any]) -> dict[str, Any]:
                     "case": "undecidable",
                 }
             )
-    identities = []
+    # Every account of the audience (the review load is a share of it); hard negatives below say more.
+    audience_kinds = {"follower", "following", "subscriber", "comment"}
+    identities = [
+        {
+            "platform": sub["platform"],
+            "subject_id": str(sub["subject_id"]),
+            "truth_kind": "unknown",
+            "difficulty": "unlabelled",
+            "case": str(sub.get("category", "")),
+        }
+        for sub in labels.get("subjects", [])
+        if audience_kinds & set(sub.get("kinds", []))
+    ]
     for h in labels.get("hard_negatives", []):
         category = str(h.get("category", ""))
         adult = any(word in category for word in _ADULT_CATEGORIES) and "child" not in category
@@ -65,6 +77,7 @@ def _as_own_labels(labels: dict[str, Any]) -> dict[str, Any]:
                 "case": category + (" (adult namesake)" if adult and "namesake" not in category else ""),
             }
         )
+    # A hard negative's entry, added last, is the one read (the dictionary keeps the last per subject).
     return {"expected_exceptions": expected, "identities": identities}
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sandbox.school.images import Shot
+from sandbox.school.lettering import Lettering
 
 # ----------------------------------------------------------------------------------------------- dates
 
@@ -206,6 +207,8 @@ class Picture:
     pupils: tuple[str, ...]
     taken_at: datetime
     device: tuple[str, str]
+    # Writing in it (a certificate, a name card, a poster, a banner): sandbox/school/lettering.py.
+    lettering: Lettering | None = None
 
 
 @dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sandbox.school import images
+from sandbox.school import images, lettering
 from sandbox.school.model import Picture, SampleSchool, XPost, XUser
 from sandbox.school.x_files import x_folder
 from sandbox.school.youtube_files import youtube_folder
@@ -269,9 +269,11 @@ def _write_images(
         if copies and len(copies) == len(outputs):
             # Nobody holds the original: draw it straight at the largest size the platforms show.
             width = min(picture.width, max(copies))
-            image = images.render(picture.shot, width, round(picture.height * width / picture.width))
+            image = lettering.draw(
+                picture.shot, picture.lettering, width, round(picture.height * width / picture.width)
+            )
         else:
-            image = images.render(picture.shot, picture.width, picture.height)
+            image = lettering.draw(picture.shot, picture.lettering, picture.width, picture.height)
         for output in outputs:
             if isinstance(output, _Original):
                 taken = picture.taken_at.strftime("%Y:%m:%d %H:%M:%S")

@@ -14,18 +14,20 @@ import pytest
 from dashboards.review_app import create_app
 from sandbox.school import write_sample
 from sandbox.school.weeks import HOSTILE_DESCRIPTION, HOSTILE_TITLE
+from tests.builders.review_app import PASSWORD, local_accounts, settings
 from tests.builders.served_app import served
 from warehouse.db import connect
 
 WEEK0 = date(2026, 11, 16)
-REVIEWER = "Robin Ames (ETL)"
+REVIEWER = "local:sam"  # the ETL's local account (tests/builders/review_app.py)
 
 
 @pytest.fixture
-def review_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """The review app served by uvicorn on 127.0.0.1, as `socialaudit review-app` serves it."""
+def review_app(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The review app served by uvicorn on 127.0.0.1, as `socialaudit review-app` serves it, with local accounts."""
     db = tmp_path / "warehouse.duckdb"
-    with served(create_app(db)) as url:
+    accounts_file = local_accounts(tmp_path, tmp_path_factory.getbasetemp() / "accounts-template")
+    with served(create_app(db, settings(accounts_file))) as url:
         yield url, db
 
 
@@ -80,13 +82,17 @@ def test_report_and_review_app_in_chromium(
     assert page.evaluate("document.scripts.length") == 0
     assert all(r.startswith("file://") for r in requests)  # nothing fetched from anywhere: works offline
 
-    # The review app: the same exception, escaped, with its history; record a decision with the form.
+    # The review app: signed in with a local account, the same exception, escaped, with its history; record a
+    # decision with the form.
     page.goto(f"{url}/?rule=pupil-follower")
+    page.get_by_label("Account name").fill("sam")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.locator("#identity").inner_text() == REVIEWER
     listed = page.locator("tr", has_text=HOSTILE_TITLE)
     assert HOSTILE_DESCRIPTION in listed.inner_text()
     assert page.evaluate("document.scripts.length") == 0
     listed.get_by_role("link", name=f"Review and history of {hostile['key']}").click()
-    page.get_by_label("Your name").fill(REVIEWER)
     page.get_by_label(re.compile("^Note")).fill(
         "A relative's gaming channel, not the pupil's; checked with the family"
     )

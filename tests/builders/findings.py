@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -12,6 +14,7 @@ from checks.findings import Finding
 from checks.rules import RULES
 from tests.builders.tiny_dataset import CHANNEL_ID
 from tests.builders.tiny_dataset import X_ACCOUNT_ID as X_ID
+from warehouse.snapshot import publish_snapshot
 
 AS_OF = date(2026, 11, 13)
 LAST_WEEK = date(2026, 11, 6)
@@ -79,7 +82,7 @@ def insert_exception(
 ) -> None:
     row = finding.as_row(AS_OF)
     con.execute(
-        "INSERT INTO audit.exceptions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit.exceptions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             row["key"],
             row["rule"],
@@ -102,6 +105,7 @@ def insert_exception(
             datetime(2026, 11, 13, 9, 30),
             row["account_id"],
             "gone" if resolved_on else None,
+            row["faces_shown"],
         ],
     )
 
@@ -112,3 +116,36 @@ def insert_rules(con: duckdb.DuckDBPyConnection) -> None:
         "INSERT INTO meta.rules VALUES (?, ?, ?, ?)",
         [[r.id, r.title, r.policy, r.what_counts] for r in RULES],
     )
+
+
+# Safeguarding-critical: a published post picturing a pupil whose photo consent is withdrawn.
+CONSENT_BREACH = Finding(
+    rule="consent-breach",
+    severity="critical",
+    platform="x",
+    account="TinyLanePrimary",
+    account_id=X_ID,
+    subject_kind="post",
+    subject_id="1800000000000000003",
+    subject_label="post 1800000000000000003",
+    subject_url="https://x.com/TinyLanePrimary/status/1800000000000000003",
+    person_kind="pupil",
+    person_id="P0002",
+    confidence=0.97,
+    evidence="image 1 pictures pupil P0002 (Molly Green), whose photo consent is withdrawn",
+)
+
+
+def one_run(con: duckdb.DuckDBPyConnection, db_path: Path, findings: Iterable[Finding]) -> Path:
+    """A warehouse after one run of AS_OF that raised `findings`, with its read-only copy published (the
+    connection is closed)."""
+    insert_rules(con)
+    for finding in findings:
+        insert_exception(con, finding)
+    con.execute(
+        "INSERT INTO audit.runs VALUES (?, 'r1', 'sandbox', 'Tiny Lane', ?, ?, 1, NULL)",
+        [AS_OF, datetime(2026, 11, 13, 6), datetime(2026, 11, 13, 6, 1)],
+    )
+    con.close()
+    publish_snapshot(db_path)
+    return db_path

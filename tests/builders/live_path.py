@@ -10,7 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.credentials import derived_google, derived_x
-from tests.builders.pupil_comments import REPLY_THREAD_ID, add_pupil_replies_and_held_comment, declare_handle
+from tests.builders.pupil_comments import (
+    PUPIL_CHANNEL,
+    REPLY_THREAD_ID,
+    add_pupil_replies_and_held_comment,
+    declare_handle,
+)
 from tests.builders.tiny_dataset import CHANNEL_ID, X_ACCOUNT_ID, X_HANDLE
 
 SPAM_REPLY_ID = f"{REPLY_THREAD_ID}.r1"
@@ -20,7 +25,7 @@ OTHER_CHANNEL_ID = "UCotherBrandAccount00001"
 TRUST_OWNER_ID = "1590000000000000001"  # the member of staff whose developer app the school's keys come from
 LONG_POST_ID = "1850000000000000013"
 PUPIL_NAME = "Eleanor Brown"
-PUPIL_SUBSCRIBER = "UCeleanorSubscriber0000E"
+PUPIL_SUBSCRIBER = PUPIL_CHANNEL  # the channel P0002 (Eleanor Brown) declares, and comments from
 
 
 def read_json(path: Path) -> Any:
@@ -29,6 +34,14 @@ def read_json(path: Path) -> Any:
 
 def write_json(path: Path, value: Any) -> None:
     path.write_text(json.dumps(value, indent=2), encoding="utf-8")
+
+
+def declare_to_sandbox(root: Path, platform: str, declared: dict[str, Any]) -> None:
+    """Add to what the dataset's sandbox.json declares for `platform` (docs/contracts/dataset.md)."""
+    path = root / "sandbox.json"
+    current = read_json(path) if path.exists() else {}
+    current.setdefault(platform, {}).update(declared)
+    write_json(path, current)
 
 
 def channel_dir(root: Path, channel_id: str = CHANNEL_ID) -> Path:
@@ -129,7 +142,7 @@ def app_owned_by_someone_else(root: Path) -> Path:
             "consumer_key": app.consumer_key,
         }
     ]
-    write_json(root / "sandbox.json", {"x": {"apps": apps, "tokens": tokens}})
+    declare_to_sandbox(root, "x", {"apps": apps, "tokens": tokens})
     return root
 
 
@@ -166,7 +179,7 @@ def quote_a_post_x_cannot_return(root: Path) -> Path:
 
 
 def add_pupil_subscriber(root: Path) -> Path:
-    """P0002 declares a YouTube channel that subscribes to the school's."""
+    """P0002 declares a YouTube channel (the one she comments from) that subscribes to the school's."""
     declare_handle(root, "P0002", f"youtube:{PUPIL_SUBSCRIBER}")
     subscribers_path = channel_dir(root) / "subscribers.json"
     subscribers = read_json(subscribers_path)
@@ -192,7 +205,7 @@ def leave_out_of_the_sample(root: Path, channel_id: str) -> Path:
     subscribers = read_json(path)
     kept = [s for s in subscribers if s["subscriberSnippet"]["channelId"] != channel_id]
     write_json(path, kept)
-    write_json(root / "sandbox.json", {"youtube": {"subscriber_cap": len(kept)}})
+    declare_to_sandbox(root, "youtube", {"subscriber_cap": len(kept)})
     return root
 
 

@@ -1,12 +1,17 @@
 """A real `prefect server start` on a free port with its own PREFECT_HOME, and `prefect` commands against it.
 
-The server is started as the README's systemd unit starts it (tests/e2e/test_deployment.py checks that).
+The server is started as deploy/prefect-server.service starts it, API authentication included; every client here
+sends the auth string (tests/e2e/test_deployment.py shows a call without it refused).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
+import secrets
+import shlex
 import signal
 import socket
 import subprocess
@@ -27,17 +32,58 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def api_get(url: str, timeout: float = 10) -> object:
-    with urllib.request.urlopen(url, timeout=timeout) as response:
+def _headers(env: dict[str, str] | None) -> dict[str, str]:
+    """The Basic authorization a client of an authenticated server sends (PREFECT_API_AUTH_STRING)."""
+    auth = (env or {}).get("PREFECT_API_AUTH_STRING")
+    return {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()} if auth else {}
+
+
+def api_get(url: str, timeout: float = 10, env: dict[str, str] | None = None) -> object:
+    request = urllib.request.Request(url, headers=_headers(env))
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())
 
 
-def api_post(url: str, body: dict[str, object], timeout: float = 10) -> object:
+def api_post(
+    url: str, body: dict[str, object], timeout: float = 10, env: dict[str, str] | None = None
+) -> object:
     request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **_headers(env)},
+        method="POST",
     )
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())
+
+
+# --- the server as deploy/prefect-server.service starts it ----------------------------------------------------
+
+UNIT = REPO / "deploy" / "prefect-server.service"
+UNIT_ENV_FILE = REPO / "deploy" / "prefect-server.env.example"
+
+
+def _unit_lines(key: str) -> list[str]:
+    return [
+        line.removeprefix(f"{key}=")
+        for line in UNIT.read_text(encoding="utf-8").splitlines()
+        if line.startswith(f"{key}=")
+    ]
+
+
+def unit_environment() -> dict[str, str]:
+    """The unit's Environment= assignments, split and unquoted the way systemd does (shell-like words)."""
+    return dict(word.partition("=")[::2] for line in _unit_lines("Environment") for word in shlex.split(line))
+
+
+def unit_command() -> list[str]:
+    (line,) = _unit_lines("ExecStart")
+    return shlex.split(line)
+
+
+def unit_env_file_names() -> list[str]:
+    """The variables the unit's EnvironmentFile holds, as its example in deploy/ lists them."""
+    return re.findall(r"^([A-Z_]+)=", UNIT_ENV_FILE.read_text(encoding="utf-8"), flags=re.M)
 
 
 def stop_group(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
@@ -55,32 +101,55 @@ def stop_group(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> N
 
 @contextmanager
 def prefect_server(home: Path, healthy_within: float = 120) -> Iterator[dict[str, str]]:
-    """Yields the environment for `prefect` and `socialaudit` commands that talk to the server."""
+    """`prefect server start` as deploy/prefect-server.service runs it (its command, environment and environment
+    file, with an API auth string), on a free port of 127.0.0.1. Yields the environment of a client (a worker, the
+    CLI, `socialaudit`): the API's URL and the matching PREFECT_API_AUTH_STRING."""
+    from cryptography.fernet import Fernet
+
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(
-        {
-            "PREFECT_HOME": str(home),
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-            "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
-            "PREFECT_LOGGING_LEVEL": "WARNING",
-            "SOCIALAUDIT_HOME": str(REPO),
-        }
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    auth = "socialaudit:" + secrets.token_urlsafe(24)
+    env_file = {
+        "PREFECT_SERVER_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "PREFECT_SERVER_API_AUTH_STRING": auth,
+    }
+    assert set(unit_env_file_names()) == set(env_file), (
+        "deploy/prefect-server.env.example changed: follow it here"
     )
+    server_env = {
+        **base,
+        **unit_environment(),
+        **env_file,
+        "PREFECT_HOME": str(home),
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+    }
+    assert server_env["PREFECT_UI_URL"] == "http://127.0.0.1:4200", "the unit names the UI for alert links"
+    server_env["PREFECT_UI_URL"] = f"http://127.0.0.1:{port}"
+    command = unit_command()
+    assert command[1:4] == ["server", "start", "--host"] and command[4] == "127.0.0.1", command
+    command = [str(BIN / "prefect"), *command[1:]]
+    command[command.index("--port") + 1] = str(port)
+    env = {
+        **base,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+        "PREFECT_API_AUTH_STRING": auth,
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "SOCIALAUDIT_HOME": str(REPO),
+    }
     home.mkdir(parents=True, exist_ok=True)
     log = (home / "server.log").open("wb")
     server = subprocess.Popen(
-        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+        command, env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     try:
         deadline = time.monotonic() + healthy_within
         while True:
             try:
-                api_get(f"{env['PREFECT_API_URL']}/health")
+                api_get(
+                    f"{env['PREFECT_API_URL']}/health"
+                )  # the one path Prefect answers without the auth string
                 break
             except OSError:
                 assert server.poll() is None, (home / "server.log").read_text()[-3000:]

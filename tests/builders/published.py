@@ -20,6 +20,7 @@ from checks.rule_support.rule import Rule
 from tests.builders.images import original
 from tests.builders.raw_pages import T0, items_page, snapshot, x_photo, x_post, x_posts_page, yt_video
 from tests.builders.registers import ACCOUNT_LABELS, AS_OF, CHANNEL, X_ACCOUNT, register_frames
+from warehouse.image_readings import store_readings
 from warehouse.load import store_approved_hashes, store_media_fingerprints, store_registers, store_snapshot
 
 fingerprint = functools.cache(fingerprint_image)
@@ -34,6 +35,7 @@ class Published:
     media: list[dict[str, Any]] = field(default_factory=list)
     videos: list[dict[str, Any]] = field(default_factory=list)
     fingerprints: list[dict[str, Any]] = field(default_factory=list)
+    readings: list[dict[str, Any]] = field(default_factory=list)
     run: int = 0
 
     def registers(
@@ -98,6 +100,21 @@ class Published:
                 | {"error": None}
             )
 
+    def read(self, data: bytes, lines: Sequence[tuple[str, float]] = (), faces: int = 0) -> None:
+        """What the engines read in the image `data`: lines of text, each word read with the line's confidence."""
+        self.readings.append(
+            {
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "reader": "test reading",
+                "lines": [
+                    {"text": text, "confidences": [confidence] * len(text.split()), "box": [0, 0, 10, 10]}
+                    for text, confidence in lines
+                ],
+                "faces": [[10 * i, 10, 40, 40] for i in range(faces)],
+                "error": None,
+            }
+        )
+
     def store(self, as_of: date = AS_OF) -> None:
         """Store what was added since the last call as that week's fetch (posts arrive incrementally)."""
         self.run += 1
@@ -116,7 +133,8 @@ class Published:
                 f"r{self.run}",
             )
         store_media_fingerprints(self.con, self.fingerprints)
-        self.posts, self.media, self.fingerprints = [], [], []
+        store_readings(self.con, self.readings)
+        self.posts, self.media, self.fingerprints, self.readings = [], [], [], []
 
     def store_account(
         self, as_of: date, user: dict[str, Any] | None = None, channel: dict[str, Any] | None = None

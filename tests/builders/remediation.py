@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from checks.findings import Finding
+from dashboards.access import ReviewAppSettings
 from sandbox.credentials import OWNER_SCOPES, YOUTUBE_READONLY, derived_google, derived_x
 from tests.builders import findings
 from tests.builders.findings import AS_OF, UNAPPROVED_VIDEO, insert_exception, insert_rules
@@ -205,3 +206,15 @@ def week_with_exceptions(db: Path, template: Path, held: tuple[Finding, ...] = H
     con.close()
     publish_snapshot(db)
     return db
+
+
+def acting_app(db: Path, dataset: Path, settings: ReviewAppSettings, **options: Any) -> Any:
+    """`socialaudit review-app --sandbox DIR`: the review app guarded by `settings`, acting through the sandbox
+    serving `dataset` (options go to create_app)."""
+    from dashboards.review_app import create_app
+    from flows.commands.review_app import Served, acting
+
+    where = Served(
+        {"school": db}, {"school": "Tiny Lane"}, dataset, {"school": (dataset / "school.toml", True)}
+    )
+    return create_app(db, settings, acting=acting(where), **options)

@@ -34,11 +34,18 @@ def x_keys(server: SandboxServer, user_id: str = X_ACCOUNT_ID) -> dict[str, str]
     return server.access.x_keys(user_id)
 
 
-def signed_x_request(
-    server: SandboxServer, method: str, path: str, user_id: str = X_ACCOUNT_ID, **kwargs: Any
+def x_signed_request(
+    server: SandboxServer,
+    method: str,
+    path: str,
+    params: dict[str, str] | None = None,
+    *,
+    user_id: str = X_ACCOUNT_ID,
+    timeout: float = 10,
+    **kwargs: Any,
 ) -> requests.Response:
     """A request signed as tweepy signs it (OAuth 1.0a over api.twitter.com, the keys the sandbox holds for
-    `user_id`); `kwargs` go to requests (params, json: a JSON body is not signed, as X specifies)."""
+    `user_id`); `kwargs` go to requests (json: a JSON body is not signed, as X specifies)."""
     from requests_oauthlib import OAuth1
 
     keys = x_keys(server, user_id)
@@ -48,7 +55,7 @@ def signed_x_request(
     auth = OAuth1(
         keys["consumer_key"], keys["consumer_secret"], keys["access_token"], keys["access_token_secret"]
     )
-    return session.request(method, X_API_HOST + path, auth=auth, timeout=10, **kwargs)
+    return session.request(method, X_API_HOST + path, params=params, auth=auth, timeout=timeout, **kwargs)
 
 
 def owner_sign_in(server: SandboxServer, channel_id: str = CHANNEL_ID) -> Any:

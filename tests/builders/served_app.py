@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -11,17 +10,13 @@ from typing import Any
 
 import uvicorn
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.builders.prefect_server import free_port
 
 
 @contextlib.contextmanager
-def served(app: Any) -> Iterator[str]:
-    """The app's base URL while it is served; stopped on the way out."""
-    port = free_port()
+def served(app: Any, port: int | None = None) -> Iterator[str]:
+    """The app's base URL while it is served (on `port`, else a free one); stopped on the way out."""
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -262,7 +262,8 @@ def test_only_platform_links_are_rendered(week: duckdb.DuckDBPyConnection, tmp_p
     hrefs = [a.get("href") or "" for a in written["page"].find("a")]
     assert "https://x.com/jess_smith" in hrefs
     assert "https://www.youtube.com/watch?v=vidStranger1" in hrefs
-    assert all(href.startswith(("https://x.com/", "https://www.youtube.com/")) for href in hrefs)
+    # Platform links, and links within the page (the "For a person to judge" list to its rows).
+    assert all(href.startswith(("https://x.com/", "https://www.youtube.com/", "#")) for href in hrefs)
     assert "javascript:" not in written["html"]
     (hostile,) = [r for r in written["exceptions"] if r["subject_id"] == "1600000000000000010"]
     assert hostile["subject_url"] is None
@@ -338,3 +339,33 @@ def test_a_missing_label_is_not_shown_as_none(con: duckdb.DuckDBPyConnection, tm
     assert "None" not in page.text("rule-pupil-follower")
     assert "None" not in page.text("resolved")
     assert "UCnoTitle000000000000000" in page.text("rule-pupil-follower")
+
+
+def test_unapproved_images_that_show_people_are_listed_first(con: duckdb.DuckDBPyConnection) -> None:
+    """Within unapproved-media, exceptions whose images show faces come before the rest (the report, exceptions.json
+    and the review app all list through exception_rows); the face count itself is not an output field."""
+    from dashboards.listing import select_exceptions
+    from tests.builders.findings import UNAPPROVED_VIDEO, variant
+
+    insert_exception(con, variant(UNAPPROVED_VIDEO, "vidAaaNoFaces"))
+    insert_exception(con, variant(UNAPPROVED_VIDEO, "vidZzzTwoFaces", faces_shown=2))
+    insert_exception(con, variant(UNAPPROVED_VIDEO, "vidMmmNotRead", faces_shown=None))
+    rows = select_exceptions(con)
+    assert [r["subject_id"] for r in rows] == ["vidZzzTwoFaces", "vidAaaNoFaces", "vidMmmNotRead"]
+    assert "faces_shown" not in rows[0]
+
+
+def test_low_findings_are_listed_to_judge_most_likely_first_with_what_settles_them() -> None:
+    from dashboards.report import to_judge
+
+    rows = [
+        {
+            "key": "a",
+            "severity": "low",
+            "confidence": 0.62,
+            "evidence": "x; to settle it: ask Ann (score 0.62)",
+        },
+        {"key": "b", "severity": "high", "confidence": 0.97, "evidence": "y"},
+        {"key": "c", "severity": "low", "confidence": 0.8, "evidence": "z (score 0.80)"},
+    ]
+    assert [(r["key"], r["settle"]) for r in to_judge(rows)] == [("c", ""), ("a", "ask Ann")]

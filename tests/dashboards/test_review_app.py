@@ -1,12 +1,12 @@
-"""The review app: lists from the snapshot, escapes platform text, records decisions safely and without collisions."""
+"""The review app, signed in: lists from the snapshot, escapes platform text, records decisions under the signed-in
+identity, safely and without collisions; what each role may see and decide; a second person for a critical one."""
 
 from __future__ import annotations
 
 import re
 import subprocess
 import sys
-import time
-from datetime import datetime
+import threading
 from pathlib import Path
 
 import duckdb
@@ -17,57 +17,57 @@ from fastapi.testclient import TestClient
 from dashboards.review_app import create_app
 from tests.builders.findings import (
     AS_OF,
+    CONSENT_BREACH,
     PUPIL_FOLLOWER,
     STAFF_FOLLOWER,
     UNAPPROVED_VIDEO,
-    insert_exception,
-    insert_rules,
+    one_run,
     variant,
 )
 from tests.builders.locks import warehouse_held
+from tests.builders.review_app import csrf_in, local_accounts, settings, sign_in
+from warehouse import access_log
 from warehouse.db import connect
-from warehouse.snapshot import open_snapshot, publish_snapshot
+from warehouse.reviews import record_policy
+from warehouse.snapshot import open_snapshot
 
 SCRIPT = "<script>alert(1)</script>"
 HYPERLINK = '=HYPERLINK("http://evil","x")'
 HOSTILE = variant(
     PUPIL_FOLLOWER, "1600000000000000010", subject_label=SCRIPT, evidence=HYPERLINK + " " + SCRIPT
 )
-TOKEN = "test-token-0123456789"
+BASE = "https://127.0.0.1:8765"
 
 
 @pytest.fixture
 def app_db(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path:
-    """A warehouse after one run, with its read-only snapshot published."""
-    insert_rules(con)
-    for finding in (PUPIL_FOLLOWER, STAFF_FOLLOWER, UNAPPROVED_VIDEO, HOSTILE):
-        insert_exception(con, finding)
-    con.execute(
-        "INSERT INTO audit.runs VALUES (?, 'r1', 'sandbox', 'Tiny Lane', ?, ?, 1, NULL)",
-        [AS_OF, datetime(2026, 11, 13, 6), datetime(2026, 11, 13, 6, 1)],
-    )
-    con.close()
-    publish_snapshot(db_path)
-    return db_path
+    """A warehouse after one run (acceptances up to 60 days), with its read-only snapshot published."""
+    record_policy(con, 60, AS_OF)
+    return one_run(con, db_path, (PUPIL_FOLLOWER, STAFF_FOLLOWER, UNAPPROVED_VIDEO, HOSTILE, CONSENT_BREACH))
 
 
 @pytest.fixture
-def client(app_db: Path) -> TestClient:
-    return TestClient(create_app(app_db, token=TOKEN, write_timeout=20), base_url="http://127.0.0.1:8765")
+def make_client(app_db: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    accounts_file = local_accounts(tmp_path, tmp_path_factory.getbasetemp() / "accounts-template")
+    app = create_app(app_db, settings(accounts_file), write_timeout=20)
+
+    def signed_in(name: str) -> TestClient:
+        client = TestClient(app, base_url=BASE)
+        assert sign_in(client, name).status_code == 303
+        return client
+
+    return signed_in
+
+
+@pytest.fixture
+def client(make_client) -> TestClient:  # type: ignore[no-untyped-def]
+    return make_client("dsl1")
 
 
 def decide(client: TestClient, key: str, decision: str, **fields: str) -> httpx.Response:
-    data = {
-        "key": key,
-        "decision": decision,
-        "note": "checked",
-        "by": "Sam (ETL)",
-        "csrf_token": TOKEN,
-        **fields,
-    }
-    return client.post(
-        "/review", data=data, headers={"Origin": "http://127.0.0.1:8765"}, follow_redirects=False
-    )
+    token = csrf_in(client.get("/").text)
+    data = {"key": key, "decision": decision, "note": "checked", "csrf_token": token, **fields}
+    return client.post("/review", data=data, headers={"Origin": BASE}, follow_redirects=False)
 
 
 def statuses(db: Path) -> dict[str, str]:
@@ -76,6 +76,18 @@ def statuses(db: Path) -> dict[str, str]:
         return dict(reader.execute("SELECT key, status FROM audit.exceptions").fetchall())
     finally:
         reader.close()
+
+
+def logged(db: Path) -> list[tuple[str, str, str | None]]:
+    """(identity, action, object) of every access-log entry, in the warehouse or still in the spool."""
+    con = connect(db, read_only=True)
+    try:
+        stored = con.execute(
+            "SELECT identity, action, object FROM audit.access_log ORDER BY accessed_at"
+        ).fetchall()
+    finally:
+        con.close()
+    return [*stored, *((e.identity, e.action, e.object) for e in access_log.pending(db))]
 
 
 def test_the_list_filters_escapes_and_charts(client: TestClient) -> None:
@@ -87,7 +99,7 @@ def test_the_list_filters_escapes_and_charts(client: TestClient) -> None:
     assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&#34;http://evil&#34;" in html or "&quot;http://evil&quot;" in html
     assert html.count("<svg") == 2
-    for finding in (PUPIL_FOLLOWER, STAFF_FOLLOWER, UNAPPROVED_VIDEO):
+    for finding in (PUPIL_FOLLOWER, STAFF_FOLLOWER, UNAPPROVED_VIDEO, CONSENT_BREACH):
         assert finding.subject_id in html
     only_staff = client.get("/", params={"rule": "staff-personal-follower"}).text
     assert STAFF_FOLLOWER.subject_id in only_staff and PUPIL_FOLLOWER.subject_id not in only_staff
@@ -95,30 +107,41 @@ def test_the_list_filters_escapes_and_charts(client: TestClient) -> None:
     assert UNAPPROVED_VIDEO.subject_id in by_platform and STAFF_FOLLOWER.subject_id not in by_platform
 
 
-def test_a_decision_is_recorded_and_shown_in_the_history(client: TestClient, app_db: Path) -> None:
-    detail = client.get("/exception", params={"key": PUPIL_FOLLOWER.key})
-    assert detail.status_code == 200 and f'value="{TOKEN}"' in detail.text
-    answer = decide(client, PUPIL_FOLLOWER.key, "accept", until="2026-12-31", note="Parent's managed account")
+def test_a_decision_is_recorded_under_the_signed_in_identity(make_client, app_db: Path) -> None:  # type: ignore[no-untyped-def]
+    sam = make_client("sam")
+    detail = sam.get("/exception", params={"key": PUPIL_FOLLOWER.key})
+    assert detail.status_code == 200 and "Recorded as <strong>local:sam</strong>" in detail.text
+    assert 'name="by"' not in detail.text  # nobody types who they are
+    answer = decide(
+        sam, PUPIL_FOLLOWER.key, "accept", until="2026-12-31", note="Parent's managed account", by="x"
+    )
     assert answer.status_code == 303
     assert statuses(app_db)[PUPIL_FOLLOWER.key] == "accepted"
-    shown = client.get(answer.headers["location"]).text
+    shown = sam.get(answer.headers["location"]).text
     assert "Decision recorded." in shown and "Parent&#39;s managed account" in shown and "review-app" in shown
-    assert re.search(r"<td>reviewed</td><td>accepted</td><td>Sam \(ETL\)</td>", shown)
+    assert re.search(r"<td>reviewed</td><td>accepted</td><td>local:sam</td>", shown)
+    con = connect(app_db, read_only=True)
+    try:
+        assert con.execute("SELECT reviewer, os_user, seconded_by FROM audit.reviews").fetchall() == [
+            ("local:sam", None, None)
+        ]
+    finally:
+        con.close()
+    entries = logged(app_db)
+    assert ("local:sam", "view", PUPIL_FOLLOWER.key) in entries
+    assert ("local:sam", "decide", PUPIL_FOLLOWER.key) in entries
 
 
-@pytest.mark.parametrize(
-    ("token", "origin"),
-    [("", "http://127.0.0.1:8765"), ("wrong", "http://127.0.0.1:8765"), (TOKEN, "http://evil.example")],
-)
-def test_forged_posts_are_refused(client: TestClient, app_db: Path, token: str, origin: str) -> None:
+@pytest.mark.parametrize(("token", "origin"), [("", BASE), ("wrong", BASE), (None, "https://evil.example")])
+def test_forged_posts_are_refused(client: TestClient, app_db: Path, token: str | None, origin: str) -> None:
+    real = csrf_in(client.get("/").text)
     answer = client.post(
         "/review",
         data={
             "key": PUPIL_FOLLOWER.key,
             "decision": "false-positive",
             "note": "n",
-            "by": "x",
-            "csrf_token": token,
+            "csrf_token": real if token is None else token,
         },
         headers={"Origin": origin},
         follow_redirects=False,
@@ -127,18 +150,78 @@ def test_forged_posts_are_refused(client: TestClient, app_db: Path, token: str, 
     assert statuses(app_db)[PUPIL_FOLLOWER.key] == "new"
 
 
+def test_a_token_from_another_session_is_refused(make_client, app_db: Path) -> None:  # type: ignore[no-untyped-def]
+    """CSRF tokens belong to a session: one person's page token does not work in another's session."""
+    sams_token = csrf_in(make_client("sam").get("/").text)
+    other = make_client("sam")  # the same person, signed in again: a new session, a new token
+    answer = other.post(
+        "/review",
+        data={"key": PUPIL_FOLLOWER.key, "decision": "acknowledge", "note": "n", "csrf_token": sams_token},
+        headers={"Origin": BASE},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 403 and statuses(app_db)[PUPIL_FOLLOWER.key] == "new"
+
+
 def test_bad_decisions_say_why_and_record_nothing(client: TestClient, app_db: Path) -> None:
     answer = decide(client, STAFF_FOLLOWER.key, "accept")
     assert answer.status_code == 400 and "needs an expiry date" in answer.text
     assert decide(client, STAFF_FOLLOWER.key, "accept", until="31/12/2026").status_code == 400
     assert decide(client, "no-such-key", "acknowledge").status_code == 404
+    too_long = decide(client, STAFF_FOLLOWER.key, "accept", until="2027-06-30")
+    assert (
+        too_long.status_code == 400 and "at most 60 days" in too_long.text and "2027-01-12" in too_long.text
+    )
+    assert 'max="2027-01-12"' in client.get("/exception", params={"key": STAFF_FOLLOWER.key}).text
     assert statuses(app_db)[STAFF_FOLLOWER.key] == "new"
     assert client.get("/exception", params={"key": "no-such-key"}).status_code == 404
 
 
-def test_other_host_names_are_refused(app_db: Path) -> None:
-    rebound = TestClient(create_app(app_db, token=TOKEN), base_url="http://attacker.example")
-    assert rebound.get("/").status_code == 400
+def test_each_role_sees_and_decides_what_it_may(make_client, app_db: Path) -> None:  # type: ignore[no-untyped-def]
+    viewer, reviewer, dpo = make_client("vic"), make_client("sam"), make_client("dee")
+    for person in (viewer, reviewer):
+        listed = person.get("/").text
+        assert PUPIL_FOLLOWER.subject_id in listed and CONSENT_BREACH.subject_id not in listed
+        assert "1 safeguarding-critical exception" in listed
+        assert person.get("/exception", params={"key": CONSENT_BREACH.key}).status_code == 404
+        assert decide(person, CONSENT_BREACH.key, "acknowledge").status_code == 404
+        assert person.get("/access-log").status_code == 404
+    assert 'action="/review"' not in viewer.get("/exception", params={"key": PUPIL_FOLLOWER.key}).text
+    assert decide(viewer, PUPIL_FOLLOWER.key, "acknowledge").status_code == 403
+    assert CONSENT_BREACH.subject_id in dpo.get("/").text
+    assert decide(dpo, PUPIL_FOLLOWER.key, "acknowledge").status_code == 403
+    assert statuses(app_db)[PUPIL_FOLLOWER.key] == "new" and statuses(app_db)[CONSENT_BREACH.key] == "new"
+    log_page = dpo.get("/access-log")
+    assert log_page.status_code == 200 and "local:vic" in log_page.text and "denied" in log_page.text
+    assert ("local:vic", "denied", PUPIL_FOLLOWER.key) in logged(app_db)
+
+
+def test_closing_a_critical_exception_needs_a_second_person(make_client, app_db: Path) -> None:  # type: ignore[no-untyped-def]
+    first, second = make_client("dsl1"), make_client("dsl2")
+    proposed = decide(
+        first, CONSENT_BREACH.key, "accept", until="2026-12-31", note="Consent re-given in writing"
+    )
+    assert proposed.status_code == 303 and proposed.headers["location"].endswith("done=proposed")
+    assert statuses(app_db)[CONSENT_BREACH.key] == "new"  # still on the report
+    page = first.get(proposed.headers["location"]).text
+    assert "second person must confirm" in page and "local:dsl1 proposed to accept until 2026-12-31" in page
+    again = decide(first, CONSENT_BREACH.key, "accept", until="2026-12-31")
+    assert again.status_code == 400 and "a second person must confirm it" in again.text
+    different = decide(second, CONSENT_BREACH.key, "accept", until="2026-12-30")
+    assert different.status_code == 400 and "confirm exactly that" in different.text
+    confirmed = decide(second, CONSENT_BREACH.key, "accept", until="2026-12-31", note="Seen the signed form")
+    assert confirmed.status_code == 303 and statuses(app_db)[CONSENT_BREACH.key] == "accepted"
+    con = connect(app_db, read_only=True)
+    try:
+        assert con.execute(
+            "SELECT reviewer, seconded_by, accepted_until::VARCHAR FROM audit.reviews"
+        ).fetchall() == [("local:dsl1", "local:dsl2", "2026-12-31")]
+        assert con.execute("SELECT count(*) FROM audit.pending_decisions").fetchone() == (0,)
+    finally:
+        con.close()
+    entries = logged(app_db)
+    assert ("local:dsl1", "proposal", CONSENT_BREACH.key) in entries
+    assert ("local:dsl2", "decide", CONSENT_BREACH.key) in entries
 
 
 def test_it_reads_and_writes_while_another_process_holds_the_warehouse(
@@ -148,10 +231,11 @@ def test_it_reads_and_writes_while_another_process_holds_the_warehouse(
         [
             sys.executable,
             "-c",
-            "import sys, time; from warehouse.db import connect; c = connect(sys.argv[1]);"
-            " print('locked', flush=True); time.sleep(2); c.close()",
+            "import sys; from warehouse.db import connect; c = connect(sys.argv[1]);"
+            " print('locked', flush=True); sys.stdin.readline(); c.close()",
             str(app_db),
         ],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -159,9 +243,10 @@ def test_it_reads_and_writes_while_another_process_holds_the_warehouse(
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         with pytest.raises(duckdb.IOException):
             connect(app_db).close()  # the weekly run would hold the warehouse just like this
-        started = time.monotonic()
-        assert client.get("/").status_code == 200  # reads the snapshot: no waiting
-        assert time.monotonic() - started < 1.5
+        assert client.get("/").status_code == 200  # reads the snapshot, logs to the spool: no waiting
+        assert holder.poll() is None  # answered while the lock was still held
+        assert holder.stdin is not None
+        threading.Timer(0.5, lambda: (holder.stdin.write("release\n"), holder.stdin.flush())).start()  # type: ignore[union-attr]
         answer = decide(client, UNAPPROVED_VIDEO.key, "acknowledge")
         assert answer.status_code == 303  # waited for the lock, then wrote
     finally:
@@ -169,17 +254,21 @@ def test_it_reads_and_writes_while_another_process_holds_the_warehouse(
     assert statuses(app_db)[UNAPPROVED_VIDEO.key] == "acknowledged"
 
 
-def test_no_snapshot_yet(tmp_path: Path) -> None:
-    empty = TestClient(create_app(tmp_path / "none.duckdb", token=TOKEN), base_url="http://127.0.0.1")
+def test_no_snapshot_yet(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    accounts_file = local_accounts(tmp_path, tmp_path_factory.getbasetemp() / "accounts-template")
+    empty = TestClient(create_app(tmp_path / "none.duckdb", settings(accounts_file)), base_url=BASE)
+    assert sign_in(empty, "sam").status_code == 303
     page = empty.get("/")
     assert page.status_code == 503 and "run the weekly audit first" in page.text
 
 
 @pytest.mark.slow
-def test_a_lock_held_too_long_keeps_the_note_and_says_when_to_retry(app_db: Path) -> None:
-    impatient = TestClient(
-        create_app(app_db, token=TOKEN, write_timeout=0.5), base_url="http://127.0.0.1:8765"
-    )
+def test_a_lock_held_too_long_keeps_the_note_and_says_when_to_retry(
+    app_db: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    accounts_file = local_accounts(tmp_path, tmp_path_factory.getbasetemp() / "accounts-template")
+    impatient = TestClient(create_app(app_db, settings(accounts_file), write_timeout=0.5), base_url=BASE)
+    assert sign_in(impatient, "sam").status_code == 303
     with warehouse_held(app_db, 3):
         answer = decide(impatient, UNAPPROVED_VIDEO.key, "acknowledge", note="spoke to the head of PE")
     assert answer.status_code == 503

@@ -111,7 +111,7 @@ def test_the_automations_fire_on_a_missing_run_a_failed_run_and_a_partial_run(
         assert failed.returncode == 1, failed.stderr[-2000:]
         alert = receiver.wait_for("did not complete")
         assert "ended Failed" in alert["text"] and "/runs/flow-run/" in alert["text"]
-        runs = server.api_post(f"{env['PREFECT_API_URL']}/flow_runs/filter", {})
+        runs = server.api_post(f"{env['PREFECT_API_URL']}/flow_runs/filter", {}, env=env)
         assert isinstance(runs, list)
         (state,) = [r["state"] for r in runs if r["state"]["type"] == "FAILED"]
         assert named in state["message"]  # what the alert must not carry out of the server

@@ -1,11 +1,10 @@
 """Whole audits under the live platforms' own failures (docs/production.md §7): a connection dropped mid-body,
 twice, on any stream or image leaves the stored data and outputs equal to a clean run's; an X usage cap ends the
-run within seconds, not after hours of waiting for a reset that cannot help."""
+run at once, not after hours of waiting for a reset that cannot help."""
 
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -34,14 +33,20 @@ def test_connections_dropped_twice_store_what_a_clean_run_stores(clean_run, audi
     assert (faulty.out / "exceptions.csv").read_bytes() == (clean_run.out / "exceptions.csv").read_bytes()
 
 
-def test_a_usage_cap_ends_the_run_within_seconds(clean_run, tmp_path, audit_inprocess):
-    plan = [{"route": "x.followers", "kind": "429-usage-cap", "times": -1}]
-    started = time.monotonic()
+def test_a_usage_cap_ends_the_run_without_waiting(clean_run, tmp_path, audit_inprocess, caplog):
+    # A dropped YouTube page beside the cap shows the run's retries are seen, so the check can fail. They are read
+    # from the log records: where an in-process run's handlers write depends on what ran before it on the worker.
+    plan = [
+        {"route": "x.followers", "kind": "429-usage-cap", "times": -1},
+        {"route": "yt.subscriptions", "kind": "drop-mid-body", "times": 1},
+    ]
     capped = audit_inprocess(
         clean_run.dataset, as_of=NEXT_WEEK, env={"SOCIALAUDIT_SANDBOX_FAULTS": json.dumps(plan)}
     )
-    elapsed = time.monotonic() - started
-    # A clean run takes about as long; five 10-minute waits would take most of an hour.
-    assert elapsed < 60, elapsed
+    output = capped.result.stderr + capped.result.stdout
+    retries = [message for message in caplog.messages if "retrying in" in message]
     assert capped.result.returncode != 0
-    assert "X usage cap reached" in capped.result.stderr + capped.result.stdout
+    assert "X usage cap reached" in output
+    assert any("subscribers" in line for line in retries), caplog.messages
+    # No wait for a reset that cannot help: the cap is not retried, however long max_wait_seconds allows.
+    assert not any("followers" in line for line in retries), retries

@@ -4,27 +4,18 @@ cluster), its outputs and run log, the trust's own outputs or Prefect's database
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.builders.person_stores import files_under, hits, name_two_pupils_in_a_post, prefect_database_files
-from tests.builders.postgres import postgres_bin, relation_files, throwaway_cluster
+from tests.builders.postgres import relation_files
 from tests.builders.tiny_dataset import build_tiny_dataset
 from warehouse import lake
 
 AS_OF = "2026-11-16"
 PERSON = ("alfie_p_y6", "1600000000000000002", "Alfie Price", "AlfiePrice")
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    if postgres_bin() is None:
-        pytest.skip("PostgreSQL is not installed: `make postgres` installs Debian's postgresql")
-    with throwaway_cluster() as conninfo:
-        yield conninfo
 
 
 @pytest.fixture(

@@ -1,5 +1,6 @@
-"""Nothing already checked is checked again: next week's run fingerprints no image already hashed and runs no
-raw-data suite on rows that did not change (the registers, which depend on the date, are validated again)."""
+"""Nothing already checked is checked again: next week's run fingerprints and reads no image already hashed and read
+(published or in the approved library) and runs no raw-data suite on rows that did not change (the registers, which
+depend on the date, are validated again)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,22 @@ SEED = 5  # the evaluation and the e2e test use other seeds
 
 def media_rows(db: Path) -> dict[str, Any]:
     tables = table_fingerprint(db)
-    return {t: tables[t] for t in ("raw.media_files", "ref.approved_media_hashes")}
+    return {
+        t: tables[t]
+        for t in ("raw.media_files", "ref.approved_media_hashes", "raw.image_readings", "raw.image_text")
+    }
+
+
+def distinct_images(db: Path) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute(
+            "SELECT count(*) FROM (SELECT sha256 FROM raw.media_files WHERE error IS NULL"
+            " UNION SELECT file_sha256 FROM ref.approved_media_hashes)"
+        ).fetchone()
+    finally:
+        con.close()
+    return int(row[0]) if row else 0
 
 
 def media_exceptions(out: Path) -> dict[str, str]:
@@ -41,22 +57,37 @@ def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
         str(dataset / "school.toml"), str(db), str(tmp_path / "out1"), AS_OF, True
     )
     assert first["media_fingerprinted"] == len(labels["media"])
+    # Every distinct image read once: published copies and library files (some bytes appear twice).
+    assert first["images_read"] == distinct_images(db)
     before = media_rows(db)
 
     decoded: list[int] = []
     from flows import stream_reading
 
-    real_fingerprint = stream_reading.fingerprint_image
+    real_examine = stream_reading.examine
 
-    def counting(data: bytes) -> dict[str, Any]:
+    def counting(data: bytes, already_read: Any) -> dict[str, Any]:
+        decoded.append(len(data))
+        return real_examine(data, already_read)
+
+    import checks.images.reading
+    import checks.media_hash
+
+    real_fingerprint, real_decode = checks.media_hash.fingerprint_image, checks.images.reading.decode_upright
+
+    def counting_fingerprint(data: bytes) -> dict[str, Any]:
         decoded.append(len(data))
         return real_fingerprint(data)
 
-    import checks.media_hash
+    def counting_decode(data: bytes) -> Any:
+        decoded.append(len(data))
+        return real_decode(data)
 
-    # Published images are hashed by the flow's task, the approved library by checks.media_hash.
-    monkeypatch.setattr(stream_reading, "fingerprint_image", counting)
-    monkeypatch.setattr(checks.media_hash, "fingerprint_image", counting)
+    # Published images are hashed and read by the flow's task; the approved library is hashed by
+    # checks.media_hash and read by checks.images.reading.
+    monkeypatch.setattr(stream_reading, "examine", counting)
+    monkeypatch.setattr(checks.media_hash, "fingerprint_image", counting_fingerprint)
+    monkeypatch.setattr(checks.images.reading, "decode_upright", counting_decode)
     # Were anything fetched again, the media routes would now fail and the report would say so.
     dead_media = [{"route": route, "kind": "500", "times": -1} for route in ("x.media", "yt.thumbnails")]
     monkeypatch.setenv("SOCIALAUDIT_SANDBOX_FAULTS", json.dumps(dead_media))
@@ -65,7 +96,8 @@ def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
     )
 
     assert second["media_fingerprinted"] == 0
-    assert decoded == []  # neither published images nor the approved library were decoded again
+    assert second["images_read"] == 0
+    assert decoded == []  # neither published images nor the approved library were decoded (nor read) again
     assert media_rows(db) == before
     assert media_exceptions(tmp_path / "out2") == media_exceptions(tmp_path / "out1")
     assert media_exceptions(tmp_path / "out1")

@@ -66,13 +66,17 @@ def test_school_toml_names_the_warehouse_and_a_sandbox_run_never_falls_back_to_p
 
 
 def test_the_deployments_name_the_warehouse_as_the_command_line_does() -> None:
-    deployment = yaml.safe_load((REPO / "prefect.yaml").read_text(encoding="utf-8"))["deployments"][0]
-    assert "db_path" not in deployment["parameters"]
+    # Each deployment in prefect.yaml (the weekly audit, the weekly backup) is served with the same parameters by
+    # deploy/socialaudit-serve.service, in the same order, and none names the warehouse apart from school.toml.
+    deployments = yaml.safe_load((REPO / "prefect.yaml").read_text(encoding="utf-8"))["deployments"]
     serve = (REPO / "deploy" / "socialaudit-serve.service").read_text(encoding="utf-8")
-    (parameters,) = re.findall(r"parameters=(\{[^}]*\})", serve)
-    assert "db_path" not in parameters and "warehouse/" not in parameters
-    for key, value in deployment["parameters"].items():
-        assert f"'{key}': '{value}'" in parameters or value is False, key
+    served = re.findall(r"parameters=(\{[^}]*\})", serve)
+    assert len(served) == len(deployments) >= 1
+    for deployment, parameters in zip(deployments, served, strict=True):
+        assert "db_path" not in deployment["parameters"]
+        assert "db_path" not in parameters and "warehouse/" not in parameters
+        for key, value in deployment["parameters"].items():
+            assert f"'{key}': '{value}'" in parameters or value is False, (deployment["name"], key)
     for unit in (REPO / "deploy").glob("*.service"):
         assert "WorkingDirectory=/opt/socialaudit" in unit.read_text(encoding="utf-8"), unit.name
 
@@ -102,7 +106,13 @@ def test_playwright_is_for_the_tests_and_the_trust_and_review_app_are_extras() -
         "duckdb-extension-postgres-scanner",
     }
     assert names(extras["trust"]) == trust and not trust & runtime
-    assert names(extras["review"]) == {"uvicorn", "python-multipart"}
+    assert names(extras["review"]) == {
+        "uvicorn",
+        "python-multipart",
+        "authlib",
+        "argon2-cffi",
+        "itsdangerous",
+    }
     assert "python-multipart" not in runtime
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"\$\(UV\) sync --frozen .*--all-extras", makefile), "make setup must install the extras"

@@ -118,5 +118,7 @@ def test_a_trust_says_how_many_schools_are_done_and_keeps_a_progress_artifact(
         found = client.read_artifacts(
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["socialaudit-trust-progress"]))
         )
-    assert found and max(float(a.data) for a in found if a.data is not None) == 100.0  # type: ignore[arg-type]
-    assert all(a.type == "progress" and "Progress Trust" in (a.description or "") for a in found)
+    # The session's Prefect server also holds the progress of trusts other modules ran on this worker.
+    ours = [a for a in found if "Progress Trust" in (a.description or "")]
+    assert ours and max(float(a.data) for a in ours if a.data is not None) == 100.0  # type: ignore[arg-type]
+    assert all(a.type == "progress" for a in ours)

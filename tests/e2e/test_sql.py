@@ -6,7 +6,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -96,10 +95,9 @@ def test_the_dpo_never_collides_with_a_run_holding_the_warehouse(warehouse, soci
 
         with pytest.raises(duckdb.IOException, match="lock"):
             connect(warehouse, read_only=True)
-        started = time.monotonic()
         result = socialaudit_inprocess("sql", "SELECT count(*) AS n FROM dpo.rules", "--db", str(warehouse))
         assert result.returncode == 0, result.stderr
-        assert time.monotonic() - started < 10
+        assert holder.poll() is None  # answered while the run still held the warehouse
     finally:
         holder.kill()
         holder.wait()

@@ -2,18 +2,25 @@
 
 Three sample schools and one whose register is refused: the three complete with outputs equal to their own
 single runs, the fourth fails alone (exit 3, one line naming it), and with `controller = "schools"` no name or
-handle of any school's pupils, parents or staff reaches a trust-level output or the trust's own table.
+handle of any school's pupils, parents or staff reaches a trust-level output or the trust's own table. Then one
+review app over the trust's lakes, under each controller setting: each reviewer sees and decides only at the
+schools granted to them.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from dashboards.review_app import create_app
+from flows.commands.review_app import served
+from flows.config import ConfigError
 from sandbox.school import write_sample
 from tests.builders.exports import refuse_a_pupil_by_name
 from tests.builders.output_contract import (
@@ -21,6 +28,7 @@ from tests.builders.output_contract import (
     assert_trust_outputs_meet_the_contract,
 )
 from tests.builders.prefect_records import records_of_trust_runs
+from tests.builders.review_app import csrf_in, local_accounts, sign_in
 from warehouse import lake
 from warehouse.db import connect
 
@@ -160,3 +168,94 @@ def test_the_trust_report_links_every_completed_school_and_names_the_failure(tru
     for slug in GOOD:
         assert f'href="{slug}/report.html"' in html
     assert 'id="not-completed"' in html and "registers refused" in html
+
+
+# --- one review app over the trust's schools -------------------------------------------------------------------
+
+BASE = "https://127.0.0.1:8765"
+
+
+def review_app_of(trust: dict[str, Any], controller: str, grants: str, tmp: Path) -> TestClient:
+    """The app `socialaudit review-app --trust` serves over these lakes, the trust under `controller`."""
+    root = trust["root"]
+    accounts = local_accounts(tmp, tmp.parent / "accounts-template")
+    text = (
+        (root / "trust.toml")
+        .read_text(encoding="utf-8")
+        .replace('controller = "schools"', f'controller = "{controller}"')
+    )
+    path = root / f"trust-{controller}.toml"
+    path.write_text(f'{text}\n[review_app]\naccounts_file = "{accounts}"\n\n{grants}', encoding="utf-8")
+    where, settings = served(argparse.Namespace(trust=path, config=None, db=None))
+    app = create_app(where.schools, settings, names=where.names, accounts_file=Path(settings.accounts_file))
+    return TestClient(app, base_url=BASE)
+
+
+def grant(role: str, who: str, schools: list[str]) -> str:
+    return f'[[review_app.grants]]\nrole = "{role}"\nwho = ["{who}"]\nschools = {json.dumps(schools)}\n\n'
+
+
+def a_key(trust: dict[str, Any], slug: str) -> str:
+    rows = json.loads((trust["out"] / slug / "exceptions.json").read_text(encoding="utf-8"))
+    return next(r["key"] for r in rows if r["severity"] != "critical")
+
+
+def reviews_in(trust: dict[str, Any], slug: str) -> list[tuple[str, str]]:
+    con = connect(trust["root"] / "lake" / f"{slug}.ducklake", read_only=True)
+    try:
+        return con.execute("SELECT reviewer, key FROM audit.reviews").fetchall()
+    finally:
+        con.close()
+
+
+def test_where_each_school_is_its_controller_a_reviewer_sees_and_decides_only_their_schools(
+    trust: dict[str, Any], tmp_path: Path
+) -> None:
+    with pytest.raises(ConfigError, match=r'allowed only where controller = "trust"'):
+        review_app_of(trust, "schools", grant("dpo", "local:dee", ["*"]), tmp_path)
+    client = review_app_of(
+        trust,
+        "schools",
+        grant("reviewer", "local:sam", ["north-lane"])
+        + grant("viewer", "local:vic", ["st-brides", "millbrook"]),
+        tmp_path,
+    )
+    assert sign_in(client, "sam").status_code == 303
+    assert client.get("/", follow_redirects=False).headers["location"] == "/?school=north-lane"
+    here, there = a_key(trust, "north-lane"), a_key(trust, "st-brides")
+    token = csrf_in(client.get("/", params={"school": "north-lane"}).text)
+    assert client.get("/", params={"school": "st-brides"}).status_code == 404
+    assert client.get("/exception", params={"school": "st-brides", "key": there}).status_code == 404
+    for slug, key, status in (("st-brides", there, 404), ("north-lane", here, 303)):
+        answer = client.post(
+            "/review",
+            data={"school": slug, "key": key, "decision": "acknowledge", "note": "seen", "csrf_token": token},
+            headers={"Origin": BASE},
+            follow_redirects=False,
+        )
+        assert answer.status_code == status, slug
+    assert reviews_in(trust, "north-lane") == [("local:sam", here)]
+    assert reviews_in(trust, "st-brides") == []
+    viewer = TestClient(client.app, base_url=BASE)
+    assert sign_in(viewer, "vic").status_code == 303
+    schools = viewer.get("/").text
+    assert "?school=st-brides" in schools and "?school=millbrook" in schools and "north-lane" not in schools
+
+
+def test_where_the_trust_is_the_controller_a_grant_may_cover_every_school(
+    trust: dict[str, Any], tmp_path: Path
+) -> None:
+    client = review_app_of(
+        trust,
+        "trust",
+        grant("dpo", "local:dee", ["*"]) + grant("reviewer", "local:sam", ["st-brides"]),
+        tmp_path,
+    )
+    assert sign_in(client, "dee").status_code == 303
+    schools = client.get("/").text
+    assert all(f"?school={slug}" in schools for slug in GOOD)
+    assert client.get("/access-log", params={"school": "millbrook"}).status_code == 200
+    sam = TestClient(client.app, base_url=BASE)
+    assert sign_in(sam, "sam").status_code == 303
+    assert sam.get("/", params={"school": "north-lane"}).status_code == 404
+    assert sam.get("/", params={"school": "st-brides"}).status_code == 200

@@ -61,6 +61,7 @@ def running_school_runs(env: dict[str, str]) -> list[dict[str, Any]]:
             f"{env['PREFECT_API_URL']}/flow_runs/filter",
             {"flow_runs": {"name": {"like_": "trust-school-"}, "state": {"type": {"any_": ["RUNNING"]}}}},
             timeout=30,
+            env=env,
         )
     except (TimeoutError, urllib.error.URLError):
         return []

@@ -459,3 +459,81 @@ def test_invalid_toml_and_a_missing_file(tmp_path):
         load_config(write(tmp_path, "[school\n"))
     with pytest.raises(ConfigError, match="no such file"):
         load_config(tmp_path / "absent.toml")
+
+
+def test_images_are_read_unless_the_school_turns_it_off(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, SCHOOL)).images.read is True
+    assert load_config(write(tmp_path, SCHOOL + "\n[images]\nread = false\n")).images.read is False
+    with pytest.raises(ConfigError, match=r"\[images\] read"):
+        load_config(write(tmp_path, SCHOOL + '\n[images]\nread = "no"\n'))
+    with pytest.raises(ConfigError, match="unknown key faces in \\[images\\]"):
+        load_config(write(tmp_path, SCHOOL + "\n[images]\nfaces = true\n"))
+
+
+REVIEW_APP = """
+[reviews]
+max_accept_days = 30
+
+[review_app]
+public_url = "https://review.school.sch.uk"
+trusted_proxy = "127.0.0.1"
+session_hours = 4
+
+[review_app.oidc]
+issuer = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0"
+client_id = "abc"
+identity_claim = "preferred_username"
+
+[[review_app.grants]]
+role = "safeguarding-lead"
+who = ["dsl@school.sch.uk", "local:deputy"]
+"""
+
+
+def test_the_review_app_and_review_policy_tables(tmp_path):
+    config = load_config(write(tmp_path, SCHOOL + REVIEW_APP))
+    assert config.reviews.max_accept_days == 30
+    app = config.review_app
+    assert (app.public_url, app.trusted_proxy, app.session_hours) == (
+        "https://review.school.sch.uk",
+        "127.0.0.1",
+        4,
+    )
+    assert app.accounts_file == str((tmp_path / "review-accounts.json").resolve())
+    assert app.oidc is not None and app.oidc.identity_claim == "preferred_username"
+    assert app.oidc.client_secret_env == "SOCIALAUDIT_OIDC_CLIENT_SECRET"
+    assert [(g.role, g.who, g.schools) for g in app.grants] == [
+        ("safeguarding-lead", ("dsl@school.sch.uk", "local:deputy"), None)
+    ]
+
+
+def test_review_app_mistakes_are_refused_with_their_lines(tmp_path):
+    found = problems(
+        tmp_path,
+        SCHOOL
+        + """
+[reviews]
+max_accept_days = 9999
+
+[review_app]
+public_url = "http://review.school.sch.uk"
+trusted_proxy = "the proxy"
+tls_cert_file = "cert.pem"
+
+[review_app.oidc]
+client_id = "abc"
+
+[[review_app.grants]]
+role = "headteacher"
+who = ["head@school.sch.uk"]
+schools = ["all"]
+""",
+    )
+    text = "\n".join(found)
+    assert "max_accept_days must be a whole number from 1 to 730" in text
+    assert "public_url must be https://" in text
+    assert "trusted_proxy must be the proxy's IP address" in text
+    assert "tls_cert_file and tls_key_file go together" in text
+    assert "[review_app.oidc] issuer is required" in text
+    assert "role must be one of viewer, reviewer, safeguarding-lead, dpo, not 'headteacher'" in text
+    assert "unknown key schools in [[review_app.grants]] #1" in text

@@ -4,20 +4,20 @@ server both switch on Prefect 3.8's database vacuum for flow runs (with their lo
 from __future__ import annotations
 
 import json
-import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from flows.commands.common import PREFECT_RETENTION
+from tests.builders.prefect_server import unit_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _unit_environment() -> dict[str, str]:
-    text = (ROOT / "deploy" / "prefect-server.service").read_text(encoding="utf-8")
-    return dict(re.findall(r"^Environment=(PREFECT_[A-Z_]+)=(.*)$", text, flags=re.M))
+    """As systemd passes them to the server (quotes taken off the way it does)."""
+    return {k: v for k, v in unit_environment().items() if k.startswith("PREFECT_")}
 
 
 @pytest.mark.parametrize("environment", [_unit_environment(), PREFECT_RETENTION], ids=["deploy", "cli"])

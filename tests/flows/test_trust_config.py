@@ -99,3 +99,61 @@ def test_an_unreadable_file_is_refused(tmp_path: Path) -> None:
 )
 def test_slugs_come_from_the_path(path: str, slug: str) -> None:
     assert slug_of(path) == slug
+
+
+REVIEW_APP_TRUST = """
+[trust]
+name = "Riverside Learning Trust"
+controller = "{controller}"
+
+[[schools]]
+sandbox = "a"
+slug = "north-lane"
+[[schools]]
+sandbox = "b"
+slug = "st-brides"
+
+[review_app]
+accounts_file = "accounts.json"
+
+[[review_app.grants]]
+role = "dpo"
+who = ["dpo@riverside.example"]
+schools = ["*"]
+
+[[review_app.grants]]
+role = "reviewer"
+who = ["local:sam"]
+schools = ["north-lane", "hollybank"]
+
+[[review_app.grants]]
+role = "reviewer"
+who = ["local:vic"]
+"""
+
+
+def test_review_app_grants_name_the_trusts_schools_and_every_school_only_where_the_trust_is_controller(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ConfigError) as refused:
+        load_trust(write(tmp_path, REVIEW_APP_TRUST.format(controller="schools")))
+    problems = refused.value.problems
+    assert any("line 18" in p and 'allowed only where controller = "trust"' in p for p in problems), problems
+    assert any("does not have: hollybank" in p for p in problems), problems
+    assert any("#3 schools must list school slugs" in p for p in problems), problems
+    with pytest.raises(ConfigError) as refused:
+        load_trust(write(tmp_path, REVIEW_APP_TRUST.format(controller="trust")))
+    assert not any("controller" in p for p in refused.value.problems)
+    fixed = (
+        REVIEW_APP_TRUST.format(controller="trust")
+        .replace(', "hollybank"', "")
+        .replace('who = ["local:vic"]', 'who = ["local:vic"]\nschools = ["st-brides"]')
+    )
+    trust = load_trust(write(tmp_path, fixed))
+    grants = {g.who[0]: g.schools for g in trust.review_app.grants}
+    assert grants == {
+        "dpo@riverside.example": None,
+        "local:sam": ("north-lane",),
+        "local:vic": ("st-brides",),
+    }
+    assert trust.review_app.accounts_file == str((tmp_path / "accounts.json").resolve())

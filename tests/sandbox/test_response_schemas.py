@@ -38,7 +38,7 @@ from tests.builders.moderation import (
     add_quoted_post_with_image,
     add_replies_and_held_comments,
 )
-from tests.builders.sandbox_clients import api_key, signed_x_request
+from tests.builders.sandbox_clients import api_key, x_signed_request
 from tests.builders.tiny_dataset import (
     CHANNEL_ID,
     FOLLOWER_IDS,
@@ -144,7 +144,7 @@ def send(
     """A request as the real clients send it: X ones signed (OAuth 1.0a, over api.twitter.com as tweepy signs),
     YouTube ones with the owner's access token or the project's API key."""
     if headers == X_USER:
-        return signed_x_request(server, method, path, params=params)
+        return x_signed_request(server, method, path, params)
     if headers == YT_OWNER:
         assert server.access is not None
         headers = {"Authorization": f"Bearer {server.access.google_token(CHANNEL_ID).access_token}"}

@@ -19,12 +19,11 @@ from googleapiclient.errors import HttpError
 from sandbox.server import FAULTS_ENV, Fault, FaultPlan, RequestRecord, SandboxServer
 from tests.builders.dataset_contract import assert_dataset_meets_the_contract
 from tests.builders.sandbox_clients import (
-    X_API_HOST,
-    RewriteToSandbox,
     api_key,
     make_x_client,
     make_youtube,
     x_keys,
+    x_signed_request,
 )
 from tests.builders.tiny_dataset import (
     CHANNEL_HANDLE,
@@ -56,16 +55,7 @@ StartServer = Callable[..., SandboxServer]
 
 def x_get(server: SandboxServer, path: str, **params: str) -> requests.Response:
     """Signed with the tiny account's keys (OAuth 1.0a over api.twitter.com, as tweepy signs)."""
-    from requests_oauthlib import OAuth1
-
-    keys = x_keys(server)
-    session = requests.Session()
-    session.trust_env = False
-    session.mount(X_API_HOST, RewriteToSandbox(server.url))
-    auth = OAuth1(
-        keys["consumer_key"], keys["consumer_secret"], keys["access_token"], keys["access_token_secret"]
-    )
-    return session.get(X_API_HOST + path, params=params, auth=auth, timeout=5)
+    return x_signed_request(server, "GET", path, params, timeout=5)
 
 
 def yt_get(server: SandboxServer, resource: str, **params: str) -> requests.Response:

@@ -17,7 +17,7 @@ from sandbox.faults import Fault, FaultPlan
 from sandbox.ledger import Ledger
 from sandbox.server import SandboxServer
 from tests.builders import remediation as build
-from tests.builders.sandbox_clients import api_key, signed_x_request
+from tests.builders.sandbox_clients import api_key, x_signed_request
 from tests.builders.tiny_dataset import (
     CHANNEL_ID,
     FOLLOWER_IDS,
@@ -88,7 +88,7 @@ def server(dataset: Path) -> Iterator[SandboxServer]:
 def x_call(
     server: SandboxServer, method: str, path: str, body: Any = None, user_id: str = X_ACCOUNT_ID
 ) -> requests.Response:
-    return signed_x_request(server, method, path, user_id, json=body)
+    return x_signed_request(server, method, path, user_id=user_id, json=body)
 
 
 def yt_call(

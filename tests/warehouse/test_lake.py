@@ -123,11 +123,23 @@ def _stored_rows(locator: Path, rows: int, then: str | None = None) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("later", [False, True], ids=["deleted-before-it-was-published", "deleted-after"])
 @pytest.mark.parametrize("rows", [10, 5000], ids=["inlined-in-the-catalog", "in-parquet-files"])
 def test_publishing_a_lake_removes_deleted_rows_from_its_files(
-    locator: Path, tmp_path: Path, rows: int
+    locator: Path, tmp_path: Path, rows: int, later: bool
 ) -> None:
-    _stored_rows(locator, rows, then="DELETE FROM meta.sync_cursors")
+    """Also when the rows were published once and deleted by a later week: each publish acts on what the
+    snapshots since the last one changed."""
+    if later:
+        _stored_rows(locator, rows)
+        con = connect(locator)
+        try:
+            con.execute("DELETE FROM meta.sync_cursors")
+        finally:
+            con.close()
+        assert publish_snapshot(locator) == locator
+    else:
+        _stored_rows(locator, rows, then="DELETE FROM meta.sync_cursors")
 
     parquet = b"".join(p.read_bytes() for p in tmp_path.rglob("*.parquet"))
     assert b"Jessamine-Quill" not in parquet

@@ -97,3 +97,23 @@ def test_blind_spots_follow_the_streams_a_run_could_not_read(con: duckdb.DuckDBP
         BlindSpot("youtube", "UC1", "comment"),
         BlindSpot("x", ACCOUNT, "following", can_raise=True),
     }
+
+
+def test_a_missing_image_leaves_the_text_rules_raising_but_never_resolving_on_its_post(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """The text read in an image feeds the text rules: an image not downloaded this week may hide what they found
+    in it, so their exceptions about its post stay as they were, while what they still find is raised."""
+    from warehouse.stream_status import IMAGE_TEXT_RULES, MEDIA_RULES
+
+    spots = [
+        BlindSpot("x", ACCOUNT, "post", subject_id=POST.subject_id, rules=MEDIA_RULES),
+        BlindSpot("x", ACCOUNT, "post", subject_id=POST.subject_id, rules=IMAGE_TEXT_RULES, can_raise=True),
+    ]
+    named = dataclasses.replace(POST, rule="pupil-named")
+    politics = dataclasses.replace(POST, rule="political-content")
+    apply_findings(con, WEEK[0], [named.as_row(WEEK[0])])
+    counts = apply_findings(con, WEEK[1], [politics.as_row(WEEK[1])], blind=spots)
+    assert counts["resolved"] == 0 and counts["raised"] == 1
+    assert exception(con, named)["status"] == "new"
+    assert exception(con, politics)["status"] == "new"

@@ -72,10 +72,21 @@ def test_an_applied_migration_edited_afterwards_is_refused(db_path: Path) -> Non
     con.close()
 
 
-def test_discover_refuses_a_gap_in_numbering(tmp_path: Path) -> None:
-    (tmp_path / "0001_first.sql").write_text("SELECT 1;")
-    (tmp_path / "0003_third.sql").write_text("SELECT 3;")
-    with pytest.raises(MigrationError, match="without gaps"):
+def test_numbers_may_skip_but_never_apply_out_of_order(tmp_path: Path, db_path: Path) -> None:
+    """Branches reserve numbers ahead: 0003 may be shipped before 0002 exists, but once a warehouse holds 0003 a
+    0002 arriving later is refused rather than applied after it."""
+    (tmp_path / "0001_first.sql").write_text("CREATE TABLE meta.first (x INTEGER);")
+    (tmp_path / "0003_third.sql").write_text("CREATE TABLE meta.third (x INTEGER);")
+    assert [m.version for m in discover_migrations(tmp_path)] == [1, 3]
+    con = connect(db_path)
+    assert migrate(con, discover_migrations(tmp_path)) == [1, 3]
+    (tmp_path / "0002_second.sql").write_text("CREATE TABLE meta.second (x INTEGER);")
+    with pytest.raises(MigrationError, match="0002 is pending but the warehouse is already at 0003"):
+        migrate(con, discover_migrations(tmp_path))
+    assert "meta.second" not in tables(con)
+    con.close()
+    (tmp_path / "0001_first.sql").rename(tmp_path / "0004_first.sql")
+    with pytest.raises(MigrationError, match="start at 1"):
         discover_migrations(tmp_path)
 
 

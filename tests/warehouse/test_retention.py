@@ -26,7 +26,7 @@ def _identity(con, as_of: date, subject_id: str, kind: str, person_id: str | Non
 def _exception(con, key: str, status: str, resolved_on: date | None) -> None:
     con.execute(
         "INSERT INTO audit.exceptions VALUES (?, 'pupil-follower', 'high', ?, 'x', 'school', 'follower', '1', "
-        "NULL, NULL, 'pupil', 'P1', 0.9, 'e', 'h', ?, ?, ?, ?, '111', NULL)",
+        "NULL, NULL, 'pupil', 'P1', 0.9, 'e', 'h', ?, ?, ?, ?, '111', NULL, NULL)",
         [key, status, WEEK[1], WEEK[1], resolved_on, datetime(2026, 1, 1)],
     )
     con.execute(

@@ -72,3 +72,5 @@ COMMENT ON COLUMN audit.action_permissions.detail IS 'One line: what was found a
 COMMENT ON COLUMN audit.action_permissions.checked_by IS 'doctor | remediate (a refusal by the platform).';
 
 COMMENT ON COLUMN audit.exceptions.resolved_reason IS 'Why a resolved exception was resolved: deleted (X says the post no longer exists), gone (its subject is no longer found), remediated (an action taken on it, audit.remediations, was found by the next run to have taken effect), or NULL while not resolved.';
+
+COMMENT ON COLUMN audit.access_log.action IS 'list (a list of exceptions shown), view (one exception and its evidence), decide, decide-refused, proposal (a closing decision on a critical exception awaiting a second person), denied (a page, decision or action refused for the role), access-log (the DPO read this log), sar, erase, sql, export (exceptions list), registers-accept, remediate (an action on a finding requested, confirmed by a second person or answered by the platform: audit.remediations), remediate-refused (an action that could not be taken or recorded).';

@@ -86,7 +86,7 @@ def test_username_forms_found(
     ("handle", "name"),
     [
         ("TCoxY5", "🦖"),  # the year group contradicts
-        ("bwisniewski77", "Bartosz"),  # a number that is no birth year, year group or age: noise, not enough
+        ("bwisniewski77", "🦖"),  # a number that is no birth year, year group or age: noise, not enough
         ("temi_nwosu", "temi"),  # a short form alone, nothing to check it against
     ],
 )
@@ -174,6 +174,16 @@ def test_a_namesake_of_staff_whose_declared_account_follows_too_is_only_possible
     assert f"their declared account {declared} is in the school's audience too" in row["evidence"]
     index, own = _with_declared_account(followers=False)
     assert confident(_namesake(index, own, name, "Season ticket holder, Leeds Rhinos")) is not None
+
+
+def test_a_namesake_of_staff_with_another_job_whose_declared_account_follows_is_ruled_out() -> None:
+    # Two things place her elsewhere (a solicitor, and Emma Clarke's own account already follows): someone else.
+    index, own = _with_declared_account(followers=True)
+    row = _namesake(index, own, "Emma Clarke", "Solicitor. Season ticket holder")
+    assert row["person_kind"] == "unknown"
+    assert "ruled out Emma Clarke" in row["evidence"] and "follows too" in row["evidence"]
+    index, own = _with_declared_account(followers=False)  # the job alone is said, not weighed
+    assert confident(_namesake(index, own, "Emma Clarke", "Solicitor. Season ticket holder")) is not None
 
 
 def test_the_declared_account_not_in_the_audience_says_nothing_against() -> None:

@@ -108,3 +108,18 @@ def test_video_descriptions_are_read(school: Published) -> None:
 
 def test_masking_keeps_text_readable() -> None:
     assert masked("call 07700 900123 or mail jo@x.com") == "call 07700 9***23 or mail j***@x.com"
+
+
+def test_a_mobile_number_on_a_poster_is_found_in_the_image_and_masked(con: duckdb.DuckDBPyConnection) -> None:
+    from tests.builders.images import original, textured_image
+
+    school = Published(con)
+    school.registers()
+    photo = original(textured_image(77))
+    school.read(photo, [("Summer Fair", 0.95), ("Call Sam on 07700 900123", 0.94)])
+    school.post("1850000000000000009", "Don't miss our fair!", images={"3_77": photo})
+    school.store()
+    (finding,) = school.findings(RULE)
+    assert finding.severity == "medium"
+    assert "mobile number 07700 9***23 read in image 3_77 (confidence 0.94)" in finding.evidence
+    assert "900123" not in finding.evidence

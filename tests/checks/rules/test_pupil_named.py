@@ -167,3 +167,63 @@ def test_uk_diminutives_beyond_the_nicknames_package() -> None:
         "amelia"
     )
     assert "william" not in diminutives("william")
+
+
+def test_a_diminutive_the_lists_lack_is_read_as_the_english_make_it() -> None:
+    # "Olly" is Oliver made smaller; the same reading as identity resolution (checks/identity/nicknames.py).
+    assert {"olly", "ollie"} <= diminutives("oliver")
+    assert {"beattie", "evie"} <= diminutives("beatrice") | diminutives("evelyn")
+    assert "olive" not in diminutives("oliver")  # a name of its own
+
+
+def test_a_post_naming_a_pupil_by_a_made_diminutive(con: duckdb.DuckDBPyConnection) -> None:
+    published = Published(con)
+    published.registers([pupil("P0010", "Oliver", "Bennett")], STAFF, PARENTS)
+    ((severity, person, evidence),) = named(published, "Well done Olly Bennett for a brilliant race!")
+    assert (severity, person) == ("medium", "P0010")
+    assert "diminutive of Oliver" in evidence
+
+
+# --- names read in images (checks/images/) -------------------------------------------------------------------
+
+
+def read_in_image(
+    school: Published, lines: list[tuple[str, float]], seed: int = 41
+) -> list[tuple[str, str | None, str]]:
+    photo = original(textured_image(seed))
+    school.read(photo, lines)
+    return named(school, "Certificates this week! ⭐", images={"3_901": photo})
+
+
+def test_a_name_read_in_an_image_is_high_and_quotes_the_image_and_the_engine(school: Published) -> None:
+    ((severity, person, evidence),) = read_in_image(
+        school, [("Star of the Week", 0.95), ("awarded to", 0.96), ("William Price", 0.93)]
+    )
+    assert (severity, person) == ("high", "P0001")
+    assert 'text read in image 3_901 (confidence 0.93) "William Price" names pupil P0001' in evidence
+
+
+def test_a_name_the_engine_split_is_still_found(school: Published) -> None:
+    ((severity, person, evidence),) = read_in_image(school, [("Amelia K han", 0.91)])
+    assert (severity, person) == ("high", "P0002")
+    assert '"Amelia K han"' in evidence
+
+
+def test_a_low_confidence_reading_is_a_low_finding_never_silent(school: Published) -> None:
+    ((severity, person, evidence),) = read_in_image(school, [("William Price", 0.41)])
+    assert (severity, person) == ("low", "P0001")
+    assert "may have misread it: look at the image" in evidence
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [("Sports Day 2026", 0.95), ("Welcome to Oak Class", 0.9)],  # lettering that names no one
+        [("Star of the Week", 0.95), ("William", 0.95)],  # a forename alone
+        [("Thank you Mrs Helen Moreton", 0.95)],  # a member of staff, by title
+    ],
+)
+def test_lettering_that_names_no_pupil_raises_nothing(
+    school: Published, lines: list[tuple[str, float]]
+) -> None:
+    assert read_in_image(school, lines) == []

@@ -188,3 +188,33 @@ def test_findings_are_counted_by_confidence_band() -> None:
     text = calibration(score)
     assert "0.90-0.95" in text and "0.60-0.70" in text
     assert score.banded_true[(0.9, 0.95)] == 1 and score.banded_true[(0.6, 0.7)] == 0
+
+
+def test_a_subset_of_cases_is_scored_apart_against_the_whole_audience() -> None:
+    """The compositions held out from tuning: only their labelled accounts count, the review load a share of the
+    whole school's audience."""
+    labels = {
+        "identities": [
+            {"platform": "x", "subject_id": str(n), "truth_kind": "unknown", "difficulty": "easy", "case": c}
+            for n, c in ((1, "composed held-out: pupil: a"), (2, "composed tuned: pupil: b"), (3, "public"))
+        ]
+        + [
+            {
+                "platform": "x",
+                "subject_id": "4",
+                "truth_kind": "unknown",
+                "difficulty": "hard",
+                "case": "composed held-out: adult namesake: c",
+            }
+        ],
+        "expected_exceptions": [
+            {**expected("1", "medium"), "case": "composed held-out: pupil: a"},
+            {**expected("2", "medium"), "case": "composed tuned: pupil: b"},
+        ],
+    }
+    exceptions = [raised("1", "low"), raised("2", "high"), raised("4", "high"), raised("3", "high")]
+    held = score_school(labels, exceptions, cases=lambda case: case.startswith("composed held-out"))
+    total = held.rule_total("pupil-follower")
+    assert (total.tp, total.fp, total.fn) == (0, 1, 1)  # the namesake is its false alarm; "3" is not its own
+    assert held.review == [(1, 4)] and held.largest_review_share == 0.25
+    assert "at most 25.0% of one school's audience" in report(held)

@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import tomllib
 import unicodedata
 from dataclasses import replace
@@ -41,12 +40,11 @@ RULES = {
 
 
 class Dataset:
-    """A written sample and readers for its files; `seconds` is the CPU time writing it took."""
+    """A written sample and readers for its files."""
 
-    def __init__(self, root: Path, labels_path: Path, seconds: float) -> None:
+    def __init__(self, root: Path, labels_path: Path) -> None:
         self.root = root
         self.labels_path = labels_path
-        self.seconds = seconds
         self.labels: dict[str, Any] = json.loads(labels_path.read_text(encoding="utf-8"))
         self.school = tomllib.loads((root / "school.toml").read_text(encoding="utf-8"))
         x_accounts = [a for a in self.school["accounts"] if a["platform"] == "x"]
@@ -65,11 +63,7 @@ class Dataset:
 
 
 def _write(root: Path, seed: int = 1, size: str = "small") -> Dataset:
-    # The generator's own CPU time: the wall clock also counts whatever else runs on the machine (the other
-    # pytest-xdist worker under `make test`), which once took a small sample past 5 s.
-    started = time.process_time()
-    labels = write_sample(root, seed=seed, size=size, as_of=AS_OF)
-    return Dataset(root, labels, time.process_time() - started)
+    return Dataset(root, write_sample(root, seed=seed, size=size, as_of=AS_OF))
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +85,7 @@ def _folded(text: str) -> str:
 # ----------------------------------------------------------------------------------------------- layout
 
 
-def test_small_is_quick_and_labels_sit_beside_the_dataset(small: Dataset) -> None:
-    assert small.seconds < 5, f"small sample took {small.seconds:.1f} s of CPU"
+def test_labels_sit_beside_the_dataset(small: Dataset) -> None:
     assert small.labels_path == small.root.parent / "school.labels.json"
     assert not any(p.name.endswith(".labels.json") for p in small.root.rglob("*"))
     assert {p.name for p in small.root.iterdir()} == DATASET_ENTRIES
@@ -105,7 +98,6 @@ def test_small_meets_the_dataset_contract(small: Dataset) -> None:
 @pytest.mark.slow
 def test_medium_meets_the_dataset_contract(tmp_path: Path) -> None:
     medium = _write(tmp_path / "medium", size="medium")
-    assert medium.seconds < 20, f"medium sample took {medium.seconds:.1f} s of CPU"
     assert_dataset_meets_the_contract(medium.root)
     assert len(medium.register("pupils.csv")) > 400
     assert len(medium.json(medium.x_dir / "followers.json")) == 1500

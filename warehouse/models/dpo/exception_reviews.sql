@@ -1,7 +1,7 @@
 -- Every review decision with the exception it was about.
 CREATE OR REPLACE VIEW dpo.exception_reviews AS
 SELECT r.key, e.rule, e.severity, e.status AS current_status, r.decision, r.status_before, r.status_after,
-       r.reviewer, r.note, r.accepted_until, r.as_of, r.reviewed_at, r.source
+       r.reviewer, r.note, r.accepted_until, r.as_of, r.reviewed_at, r.source, r.os_user, r.seconded_by
 FROM audit.reviews AS r
 LEFT JOIN audit.exceptions AS e USING (key);
 COMMENT ON VIEW dpo.exception_reviews IS 'Every review decision with the exception it was about, for the DPO and the governors.';
@@ -12,9 +12,11 @@ COMMENT ON COLUMN dpo.exception_reviews.current_status IS 'The exception''s stat
 COMMENT ON COLUMN dpo.exception_reviews.decision IS 'acknowledge | accept | false-positive | reopen.';
 COMMENT ON COLUMN dpo.exception_reviews.status_before IS 'Status when the decision was made.';
 COMMENT ON COLUMN dpo.exception_reviews.status_after IS 'Status the decision set.';
-COMMENT ON COLUMN dpo.exception_reviews.reviewer IS 'Who decided (name as given to the CLI or the review app).';
+COMMENT ON COLUMN dpo.exception_reviews.reviewer IS 'Who decided: the signed-in identity in the review app, the --by name on the command line (beside it the operating-system user, os_user); for a critical exception closed by two people, the one who proposed it.';
 COMMENT ON COLUMN dpo.exception_reviews.note IS 'The reviewer''s reason, as written.';
 COMMENT ON COLUMN dpo.exception_reviews.accepted_until IS 'For an acceptance: the last day it holds; the next run after it reopens or resolves the exception.';
 COMMENT ON COLUMN dpo.exception_reviews.as_of IS 'The audited week whose results the reviewer was looking at.';
 COMMENT ON COLUMN dpo.exception_reviews.reviewed_at IS 'When the decision was recorded (UTC).';
 COMMENT ON COLUMN dpo.exception_reviews.source IS 'cli | review-app.';
+COMMENT ON COLUMN dpo.exception_reviews.os_user IS 'The operating-system user that recorded it on the command line; empty for the review app.';
+COMMENT ON COLUMN dpo.exception_reviews.seconded_by IS 'For a closing decision on a critical exception: the second person who confirmed it.';

@@ -1,9 +1,12 @@
--- Published images the audit fingerprinted: hashes only, the images themselves are never stored.
+-- Published images the audit fingerprinted and read: hashes, a face count and how many lines of text were read in
+-- each; the images themselves are never stored.
 CREATE OR REPLACE VIEW dpo.media AS
 SELECT
-    media_ref, platform, account_id, url, sha256, phash, width, height, fetched_at, error
-FROM raw.media_files;
-COMMENT ON VIEW dpo.media IS 'Images published by the official accounts, as fingerprints (sha256 and perceptual hash) so they can be matched to the approved media register; no image bytes are held.';
+    f.media_ref, f.platform, f.account_id, f.url, f.sha256, f.phash, f.width, f.height, f.fetched_at, f.error,
+    r.faces, r.n_lines AS text_lines
+FROM raw.media_files AS f
+LEFT JOIN raw.image_readings AS r USING (sha256);
+COMMENT ON VIEW dpo.media IS 'Images published by the official accounts, as fingerprints (sha256 and perceptual hash) so they can be matched to the approved media register, with how many faces each shows (counted, never recognised) and how many lines of text were read in it (dpo.image_text); no image bytes are held.';
 COMMENT ON COLUMN dpo.media.media_ref IS 'x:<media_key> or youtube:<video id> (thumbnail).';
 COMMENT ON COLUMN dpo.media.platform IS 'x or youtube.';
 COMMENT ON COLUMN dpo.media.account_id IS 'The official account that published it.';
@@ -14,3 +17,5 @@ COMMENT ON COLUMN dpo.media.width IS 'Width in pixels.';
 COMMENT ON COLUMN dpo.media.height IS 'Height in pixels.';
 COMMENT ON COLUMN dpo.media.fetched_at IS 'When (UTC) it was downloaded and fingerprinted.';
 COMMENT ON COLUMN dpo.media.error IS 'Why it could not be fingerprinted (too large, not an image, ...), else null.';
+COMMENT ON COLUMN dpo.media.faces IS 'Faces detected in it (a count and boxes are kept, never who); null when it was not read.';
+COMMENT ON COLUMN dpo.media.text_lines IS 'Lines of text read in it (dpo.image_text); null when it was not read.';

@@ -1,5 +1,6 @@
 -- Every image the school published: X photos and video previews, YouTube thumbnails, with their fingerprints and
--- the text they were published with (the X post's text, the video's title).
+-- the text they were published with (the X post's text, the video's title), and how many faces each shows (null:
+-- not read; checks/images/).
 CREATE OR REPLACE VIEW marts.fct_published_media AS
 WITH x_media AS (
     SELECT
@@ -23,6 +24,7 @@ published AS (
     UNION ALL
     SELECT * FROM yt_thumbnails
 )
-SELECT p.*, f.sha256, f.phash, f.dhash, f.error AS fetch_error
+SELECT p.*, f.sha256, f.phash, f.dhash, f.error AS fetch_error, r.faces
 FROM published AS p
-LEFT JOIN raw.media_files AS f USING (media_ref);
+LEFT JOIN raw.media_files AS f USING (media_ref)
+LEFT JOIN raw.image_readings AS r ON r.sha256 = f.sha256 AND r.error IS NULL;

@@ -1,0 +1,431 @@
+"""A candidate's reading: what one register person explains of a profile's name fields, and how strongly.
+
+From what explain.py found in each field, a reading names the method (a key of weights.BASE: the forename and
+surname, a nickname, a diminutive, a forename cut short, an initial, a title...), its base score and the note
+naming the parts that agreed; the strongest of the display name's, the username's, and a name split between
+them (the forename in one, the surname in the other). Then what the rest of the fields says weighs in: another
+forename where theirs would be, another given name before theirs, a longer surname, words nothing explains, an
+adult's word ("mum", "plumbing"); and the letters not read are said.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+from checks.identity.candidates import Candidates
+from checks.identity.evidence import form_note
+from checks.identity.explain import Explained, adult_words, explain
+from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, TEACHING_WORD
+from checks.identity.nicknames import UK, nickname_table
+from checks.identity.pieces import (
+    CUT_SHORT,
+    DIMINUTIVE,
+    FORENAME_PART,
+    INITIAL,
+    SURNAME_CUT,
+    SURNAME_PART,
+    SURNAME_TYPO,
+    NameParts,
+    Piece,
+    is_diminutive,
+    name_of,
+    name_parts,
+    transposed,
+)
+from checks.identity.profile import DISPLAY, USERNAME, Match, Profile
+from checks.identity.register_index import Form, Person, RegisterIndex
+from checks.identity.text import fold_name, spelt_as, squeeze
+from checks.identity.weights import (
+    ANOTHER_NAME_FIRST,
+    BASE,
+    CONTRADICTED_FORENAME,
+    GLUED_SECOND_NAME,
+    LONGER_SURNAME,
+    NICKNAME_PARTIAL,
+    PARTIAL,
+    RUN_TOGETHER,
+    SPELLING_VARIANT,
+    SPLIT_NAME,
+    SURNAME_FIRST,
+    UNEXPLAINED_WORD,
+    UNEXPLAINED_WORDS_MOST,
+)
+from checks.identity.weights import SURNAME_PART as SURNAME_PART_WEIGHT
+
+
+def form_method(form: Form) -> str:
+    if form.how == "nickname":
+        return "nickname_uk" if form.source == UK else "nickname"
+    return form.how
+
+
+def _variant(written: str, register: str) -> bool:
+    return not spelt_as(written, register)
+
+
+def _full_reading(ex: Explained) -> tuple[str, float, str] | None:
+    """(method, base, note) when the field gives a forename form (or its diminutive, or its start) and the
+    surname (or a slip of it)."""
+    fore, sur = ex.forename, ex.surname
+    if fore is None or sur is None or fore.form is None:
+        return None
+    form = fore.form
+    written = ex.shown(fore)
+    if sur.role == SURNAME_TYPO:
+        if fore.role != FORENAME_PART or form.how == "nickname":
+            return None
+        register = fold_name(form.person.surname).replace(" ", "")
+        method = "transposed_surname" if transposed(sur.text, register) else "fuzzy_surname"
+        how = "two neighbouring letters swapped" if method == "transposed_surname" else "one letter apart"
+        similarity = fuzz.ratio(squeeze(sur.text), sur.how)
+        note = (
+            f'{form_note(form, written)}, surname "{ex.shown(sur)}" ~ {form.person.surname} '
+            f"({how}, similarity {similarity:.0f}%)"
+        )
+        return method, BASE[method], note
+    if sur.role != SURNAME_PART:
+        return None
+    if fore.role == DIMINUTIVE:
+        # A word the lists know as a name or someone's nickname ("Frannie", "Amy") may be that name instead.
+        known = squeeze(fold_name(written).replace(" ", "")) in nickname_table()
+        method = "diminutive_also_a_name" if known else "diminutive"
+        note = f'"{written.capitalize()}" is a diminutive of {form.shown}'
+        if known:
+            note += " (or a name of its own)"
+    elif fore.role == CUT_SHORT:
+        if sur.how != "surname exact":
+            return None
+        method, note = "short_form", f'"{written.capitalize()}" is {form.shown} cut short'
+    else:
+        method, note = form_method(form), form_note(form, written)
+    base = BASE[method] - (SURNAME_PART_WEIGHT if sur.how != "surname exact" else 0.0)
+    note = f"{note}, {sur.how}"
+    words = ex.field.reading.words
+    if fore.word == sur.word:
+        word = words[fore.word]
+        edge = max(fore.start, sur.start)
+        if edge not in word.breaks:
+            # Run together, a name is as clear as written apart when every letter of its word is explained.
+            loose = any(p.word == fore.word and p.said == "not explained" for p in ex.extra)
+            base -= RUN_TOGETHER if loose else 0.0
+            note += f' (run together in "{word.plain}")'
+    if (sur.word, sur.start) < (fore.word, fore.start):
+        base -= SURNAME_FIRST
+        note += " (surname first)"
+    if (
+        fore.role == FORENAME_PART and form.how != "nickname" and _variant(fore.text, form.shown)
+    ) or _variant(sur.text, form.person.surname if sur.how == "surname exact" else sur.text):
+        base -= SPELLING_VARIANT
+        note += " (spelt differently)"
+    return method, base, note
+
+
+def _partial_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, str] | None:
+    fore, sur = ex.forename, ex.surname
+    titled = sur is not None and sur.role == SURNAME_PART and ex.title is not None
+    if titled and (fore is None or fore.role == INITIAL):
+        # "Mrs Ward", "mrschenx": a title before the surname says how the account is known; a letter beside it
+        # (an initial of theirs, or decoration) adds nothing to it.
+        return _title_reading(ex, index)
+    if sur is not None and sur.role == SURNAME_PART and fore is not None and fore.role == INITIAL:
+        surname_first = (sur.word, sur.start) < (fore.word, fore.start)
+        glued = _run_together(ex, fore, sur)
+        if glued:
+            order = f' (in "{ex.field.reading.words[sur.word].plain}"{", surname first" if surname_first else ""})'
+        else:
+            order = " (surname first)" if surname_first else ""
+        return "initial_surname", BASE["initial_surname"], f"initial {fore.text.upper()} + {sur.how}{order}"
+    if fore is not None and fore.form is not None and fore.role == FORENAME_PART and sur is not None:
+        form = fore.form
+        if sur.role == INITIAL:
+            base = BASE["forename_initial"] - _nickname_doubt(form)
+            glued = (
+                f' (in "{ex.field.reading.words[sur.word].plain}")' if _run_together(ex, fore, sur) else ""
+            )
+            note = f"{form_note(form, ex.shown(fore))}, surname initial {sur.text.upper()}{glued}"
+            return "forename_initial", base, note
+        if sur.role == SURNAME_CUT:
+            note = f'{form_note(form, ex.shown(fore))}, surname starts "{sur.text}"{_run_together(ex, fore, sur)}'
+            return "surname_prefix", BASE["surname_prefix"], note
+    return None
+
+
+def _run_together(ex: Explained, a: Piece, b: Piece) -> str:
+    word = ex.field.reading.words[a.word]
+    if a.word != b.word or max(a.start, b.start) in word.breaks:
+        return ""
+    return f' (run together in "{word.plain}")'
+
+
+def _nickname_doubt(form: Form) -> float:
+    """A nickname only the US-centred package pairs (Emily/Amelia) in a partial name is an inference on an
+    inference; one the UK list holds (Ben, Mia, Freddie) is the name the child goes by."""
+    return NICKNAME_PARTIAL if form.how == "nickname" and form.source != UK else 0.0
+
+
+def _title_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, str] | None:
+    """ "Mrs Ward" / "@MrsWard": the member of staff called Ward. Confident only when one member of staff has
+    the surname; otherwise a cue in the bio must say which (scoring.py)."""
+    assert ex.title is not None and ex.surname is not None
+    title = ex.shown(ex.title).capitalize()
+    key = ex.surname.key or squeeze(ex.surname.text)
+    staff = index.staff_with_surname(key)
+    surname = staff[0].surname if staff else key
+    if not staff:
+        return None
+    if len(staff) == 1:
+        note = f"title {title} + surname exact, the only member of staff called {surname}"
+        if index.parents_with_surname(key):
+            # Pupils know a teacher as "Mrs Ward"; a parent seldom names an account so. Said, not weighed.
+            note += f" (a parent is also called {surname})"
+        return "title_surname_unique", BASE["title_surname_unique"], note
+    return (
+        "title_surname",
+        BASE["title_surname"],
+        f"title {title} + surname exact ({len(staff)} members of staff share it)",
+    )
+
+
+def _may_stand_alone(ex: Explained, profile: Profile) -> bool:
+    """A forename alone names someone only as the display name's name ("Lily", "Lily Y4"), or as the username's
+    when the display name shows no word ("🌸" / @lily_x): elsewhere it is part of something else."""
+    if ex.field.source == DISPLAY:
+        return True
+    display = profile.field(DISPLAY)
+    return display is None or not display.reading.words
+
+
+def _reading(
+    ex: Explained, index: RegisterIndex, person: Person, profile: Profile
+) -> tuple[str, float, str] | None:
+    found = _full_reading(ex) or _partial_reading(ex, index)
+    if found and found[0].startswith("title") and person.kind != "staff":
+        return None
+    if found is None and ex.forename is not None and ex.forename.role == FORENAME_PART and ex.surname is None:
+        if not _may_stand_alone(ex, profile):
+            return None
+        form = ex.forename.form
+        assert form is not None
+        base = BASE["forename_only"] - _nickname_doubt(form)
+        return "forename_only", base, f"{form_note(form, ex.shown(ex.forename))} (forename only)"
+    return found
+
+
+def read_candidate(
+    index: RegisterIndex, profile: Profile, person: Person, cued: bool, explained: dict[str, Explained]
+) -> Match | None:
+    """The best reading of the profile as `person`, given its name fields `explained` against their name: from
+    one field, or the forename in the display name and the surname in the username; then what the rest of the
+    fields says for or against it."""
+    parts = name_parts(index, person)
+    readings = []
+    for source in (DISPLAY, USERNAME):
+        ex = explained.get(source)
+        found = _reading(ex, index, person, profile) if ex is not None else None
+        if found and ex is not None:
+            readings.append((found, ex.field.where, source, ex.name_letters))
+    split = _split_reading(explained, profile)
+    if split:
+        readings.append(split)
+    if not readings:
+        return None
+    # The strongest reading (of two as strong, the display name's: what the account shows first).
+    (method, base, note), at, source, _ = max(readings, key=lambda r: r[0][1])
+    if method == "forename_only" and person.kind != "pupil" and person.kind != "former_pupil":
+        return None
+    if person.kind == "parent" and method in PARTIAL:
+        return None
+    match = Match(person, method, note, at, base)
+    match.settle = _doubt(
+        method, person, explained.get(source) if source != "split" else explained.get(DISPLAY)
+    )
+    match.explained = sum(ex.name_letters for ex in explained.values())
+    # Another field agrees when it names them as well: on its own, or by weak details a cue can check.
+    # A YouTube comment shows the "@handle" as its display name: the same text twice is one reading, not two.
+    handle_shown = profile.display.startswith("@")
+    match.agreeing_fields = [
+        s
+        for (meth, _, _), _, s, _ in readings
+        if s != source and (cued or meth not in PARTIAL) and not handle_shown
+    ]
+    if not _weigh_the_rest(match, explained, source, parts):
+        return None
+    return match
+
+
+def _doubt(method: str, person: Person, ex: Explained | None) -> str:
+    """What would settle a reading whose name is not certain, from the part that makes it uncertain."""
+    fore = ex.forename if ex is not None else None
+    sur = ex.surname if ex is not None else None
+    written = ex.shown(fore) if ex is not None and fore is not None else ""
+    if method in ("nickname", "short_form", "diminutive", "diminutive_also_a_name"):
+        return f'whether {person.forename} goes by "{written}"'
+    if method in ("fuzzy_surname", "transposed_surname") and ex is not None and sur is not None:
+        return f'whether "{ex.shown(sur)}" is {person.surname} misspelt'
+    if method in PARTIAL and person.kind in ("pupil", "former_pupil"):
+        year = f"the Year {person.year_group} class teacher" if person.kind == "pupil" else "the school"
+        return f"{year} knows whether {person.full_name} has this account"
+    if method == "title_surname":
+        return f"which member of staff called {person.surname} this is (the bio gives no role)"
+    return ""
+
+
+def _split_reading(
+    explained: dict[str, Explained], profile: Profile
+) -> tuple[tuple[str, float, str], str, str, int] | None:
+    """The forename in the display name and the surname in the username, the display name giving at most the
+    surname's initial ("Ben" / @BWilson79, "Łukasz K" / @Krawczyk56, "Siobhán" / @SiobhnMurphy)."""
+    shown, handle = explained.get(DISPLAY), explained.get(USERNAME)
+    if shown is None or handle is None:
+        return None
+    if shown.surname is not None and shown.surname.role != INITIAL:
+        return None
+    fore, sur = shown.forename, handle.surname
+    if (
+        fore is None
+        or fore.role != FORENAME_PART
+        or fore.form is None
+        or sur is None
+        or sur.role != SURNAME_PART
+    ):
+        return None
+    if sur.how != "surname exact":
+        return None
+    method = form_method(fore.form)
+    note = f"{form_note(fore.form, shown.shown(fore))}, {sur.how} (forename in the display name, surname in the username)"
+    at = f'display name "{profile.display}" with username @{profile.handle.lstrip("@")}'
+    return (method, BASE[method] - SPLIT_NAME, note), at, "split", shown.name_letters + handle.name_letters
+
+
+# Pieces the reading already says (the title of "Mrs Ward", a year word beside its number) or that say nothing.
+_NOT_SAID = frozenset({"an age or year word", "their name again", "a letter", "not explained", "a title"})
+
+
+def _weigh_the_rest(m: Match, explained: dict[str, Explained], source: str, parts: NameParts) -> bool:
+    """What the rest of the name fields says: a given name where theirs should be, another before theirs, a
+    longer surname, an adult's or a family's word, words nothing explains. False: the reading does not stand."""
+    unexplained: list[str] = []
+    also: list[str] = []
+    for ex in explained.values():
+        # The field the reading is from (for a name split between the fields, the display name) is explained
+        # in full; the other only says what stands against it.
+        ours = ex.field.source == source or (source == "split" and ex.field.source == DISPLAY)
+        for piece in ex.extra:
+            quote = ex.shown(piece)
+            # A name shows its forename in the display name; a username's letters are often cut or mangled.
+            contradicts = piece.said == "another surname initial" or (
+                piece.said == "another forename"
+                and ex.field.source == DISPLAY
+                and not (ex.forename and ex.forename.role == FORENAME_PART)
+            )
+            if contradicts:
+                if m.method in PARTIAL:
+                    return False
+                m.base -= CONTRADICTED_FORENAME
+                what = "initial" if piece.said == "another surname initial" else "forename"
+                m.against.append(f'the {ex.field.source} gives another {what} ("{quote}")')
+            elif piece.said == "another given name before theirs" and ours:
+                m.base -= ANOTHER_NAME_FIRST
+                m.against.append(
+                    f'the {ex.field.source} gives "{quote}" before their forename: another person\'s name'
+                )
+            elif piece.said in ("a longer surname", "another surname") and ours and ex.field.spaced:
+                m.base -= LONGER_SURNAME
+                m.against.append(f'the {ex.field.source}\'s surname is longer ("{quote}")')
+            elif piece.said == "not explained" and len(piece.text) >= 2 and ours:
+                unexplained.append(quote)
+            elif (piece.said in ("a second given name", "a middle initial") and ours) or (
+                piece.said not in _NOT_SAID and ours
+            ):
+                also.append(f'"{quote}" ({piece.said})')
+                if piece.said == "a second given name" and _glued_to_surname(ex, piece):
+                    m.base -= GLUED_SECOND_NAME
+                    m.against.append(f'"{quote}" may as well start a longer surname')
+        m.adult_words += adult_words(ex)
+        if any(p.roles & TEACHING_WORD for p in ex.extra) and ex.title is not None:
+            m.named_teaching = True
+        for unread in ex.field.reading.unread:
+            m.reasons.append(f'{ex.field.source} holds "{unread}", letters not read')
+        for word in ex.field.reading.words:
+            if word.read_as == "transliterated" and ours:
+                m.reasons.append(f'{ex.field.source} "{word.shown}" read as "{word.plain}"')
+    shown = explained.get(DISPLAY)
+    other = _another_given_name_shown(shown, parts) if shown is not None else None
+    if other is not None and source != DISPLAY:
+        if m.method in PARTIAL:
+            return False
+        m.base -= CONTRADICTED_FORENAME
+        m.against.append(f'the display name gives another forename ("{other}")')
+    handle = explained.get(USERNAME)
+    shows_the_handle = (
+        handle is not None and shown is not None and shown.field.reading.shown == handle.field.reading.shown
+    )
+    longer = (
+        _longer_surname_shown(shown, parts)
+        if shown is not None and source != DISPLAY and not shows_the_handle
+        else None
+    )
+    if longer is not None:
+        # "Lakshmi Nadarajah" over @lakshminadaraja: the display name writes out the surname the username
+        # holds, and it is not theirs.
+        if m.method in PARTIAL:
+            return False
+        m.base -= CONTRADICTED_FORENAME
+        m.against.append(f'the display name gives another surname ("{longer}")')
+    if unexplained:
+        m.base -= min(UNEXPLAINED_WORDS_MOST, UNEXPLAINED_WORD * len(unexplained))
+        m.against.append(
+            "the name also holds " + ", ".join(f'"{u}"' for u in unexplained) + ", not explained"
+        )
+    if also:
+        m.reasons.append("also in the name: " + ", ".join(dict.fromkeys(also)))
+    return True
+
+
+def _longer_surname_shown(ex: Explained, parts: NameParts) -> str | None:
+    """A whole display-name word that holds their surname inside a longer one ("Nadarajah" for Raja), where
+    nothing of the display name is their surname."""
+    if ex.surname is not None or not parts.surname_key:
+        return None
+    for word in ex.field.reading.words:
+        key = squeeze(word.plain)
+        if key != parts.surname_key and parts.surname_key in key and len(key) > len(parts.surname_key) + 1:
+            return word.shown
+    return None
+
+
+def _glued_to_surname(ex: Explained, piece: Piece) -> bool:
+    sur = ex.surname
+    return sur is not None and sur.word == piece.word and piece.end == sur.start
+
+
+def _another_given_name_shown(ex: Explained, parts: NameParts) -> str | None:
+    """A display name that holds none of the person's names but shows a given name ("Gareth" with @GVaughan17,
+    read as a Gruffydd Vaughan): the account says whose it is, and it is someone else's."""
+    if ex.pieces:
+        return None  # it holds a name of theirs: explain() has placed its other words
+    field = ex.field
+    for i, word in enumerate(field.reading.words):
+        for start, end, key, roles in field.spans[i]:
+            whole = start == 0 and end == len(word.plain)
+            named = whole and len(key) >= 3 and roles & (GIVEN | FORENAME) and not roles & NOT_A_NAME
+            if named and key not in parts.forms and not any(is_diminutive(key, g) for g in parts.givens):
+                return word.shown
+    return None
+
+
+def readings(index: RegisterIndex, profile: Profile, cued: bool) -> list[Match]:
+    """Every candidate the profile's names point at, read; in the order they were found."""
+    found = Candidates(index, profile)
+    found.find(cued)
+    out = []
+    by_name: dict[tuple[str, str | None, str], dict[str, Explained]] = {}
+    for person in found.people.values():
+        name = name_of(person)
+        if name not in by_name:
+            parts = name_parts(index, person)
+            by_name[name] = {f.source: explain(f, parts, index) for f in profile.fields}
+        match = read_candidate(index, profile, person, cued, by_name[name])
+        if match is not None:
+            out.append(match)
+    return out

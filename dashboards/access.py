@@ -1,0 +1,201 @@
+"""Who is signed in, and what they may do at one school: the review app's whole access model, apart from the web.
+
+A `Person` is whoever signed in (an identity provider's account, or a local account made on the command line). A
+`Grant` in school.toml or trust.toml `[[review_app.grants]]` gives people a role, at named schools in a trust.
+`AccessPolicy.permissions(person, school)` answers what that person may do there; every page and decision asks it,
+and nothing else decides. Roles:
+
+- `viewer`: reads the exceptions, except safeguarding-critical ones; decides nothing.
+- `reviewer` (the ETL): reads and decides them, except safeguarding-critical ones, and acts on them through the
+  platforms (dashboards/review_actions.py).
+- `safeguarding-lead`: reads, decides and acts on every exception; a decision closing a critical one (accept,
+  false positive) needs a second person (warehouse/reviews.py).
+- `dpo`: reads everything and the access log; decides nothing (SAR and erasure are command-line work).
+
+A person holding several roles may do what any of them allows.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+CRITICAL = "critical"
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    reads_critical: bool
+    decides: bool
+    decides_critical: bool
+    reads_access_log: bool
+    # Acts on a finding through X or YouTube (or records a step done by hand), on what the role may decide.
+    acts: bool
+
+
+ROLES = {
+    role.name: role
+    for role in (
+        Role(
+            "viewer",
+            reads_critical=False,
+            decides=False,
+            decides_critical=False,
+            reads_access_log=False,
+            acts=False,
+        ),
+        Role(
+            "reviewer",
+            reads_critical=False,
+            decides=True,
+            decides_critical=False,
+            reads_access_log=False,
+            acts=True,
+        ),
+        Role(
+            "safeguarding-lead",
+            reads_critical=True,
+            decides=True,
+            decides_critical=True,
+            reads_access_log=False,
+            acts=True,
+        ),
+        Role(
+            "dpo",
+            reads_critical=True,
+            decides=False,
+            decides_critical=False,
+            reads_access_log=True,
+            acts=False,
+        ),
+    )
+}
+LOCAL_PREFIX = "local:"
+EVERY_SCHOOL = "*"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Whoever is signed in: `identity` is what grants name and what decisions and the access log record."""
+
+    identity: str  # the identity provider's claim (an e-mail address), or local:NAME
+    name: str  # how pages greet them
+    method: str  # oidc | local
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    who: tuple[str, ...]
+    # None: every school the app serves (a school's own app, or a trust that is the controller and said "*").
+    schools: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Permissions:
+    """What one person may do at one school."""
+
+    person: Person
+    school: str
+    roles: tuple[str, ...]
+
+    @property
+    def may_enter(self) -> bool:
+        return bool(self.roles)
+
+    def _held(self) -> list[Role]:
+        return [ROLES[name] for name in self.roles]
+
+    def may_read(self, severity: str) -> bool:
+        return any(severity != CRITICAL or role.reads_critical for role in self._held())
+
+    def may_decide(self, severity: str) -> bool:
+        return any(role.decides and (severity != CRITICAL or role.decides_critical) for role in self._held())
+
+    def may_act(self, severity: str) -> bool:
+        """Acts on a finding through the platforms: only on what the role may also decide."""
+        return any(
+            role.acts and role.decides and (severity != CRITICAL or role.decides_critical)
+            for role in self._held()
+        )
+
+    @property
+    def may_decide_anything(self) -> bool:
+        return any(role.decides for role in self._held())
+
+    @property
+    def may_read_access_log(self) -> bool:
+        return any(role.reads_access_log for role in self._held())
+
+
+def is_loopback(host: str) -> bool:
+    """Whether an address or host name is this machine only."""
+    name = host.strip("[]")
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def same_identity(one: str, other: str) -> bool:
+    """E-mail addresses and local names compare without regard to case."""
+    return one.strip().casefold() == other.strip().casefold()
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    grants: tuple[Grant, ...]
+    schools: tuple[str, ...]
+
+    def permissions(self, person: Person, school: str) -> Permissions:
+        roles = sorted(
+            {
+                grant.role
+                for grant in self.grants
+                if school in self.schools
+                and (grant.schools is None or school in grant.schools)
+                and any(same_identity(person.identity, who) for who in grant.who)
+            }
+        )
+        return Permissions(person, school, tuple(roles))
+
+    def schools_for(self, person: Person) -> list[str]:
+        """The schools this person holds any role at, in the app's order."""
+        return [school for school in self.schools if self.permissions(person, school).may_enter]
+
+    def names_anyone(self) -> bool:
+        return any(grant.who for grant in self.grants)
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """`[review_app.oidc]`: the school's or trust's OpenID Connect provider (Microsoft Entra ID, Google Workspace)."""
+
+    issuer: str
+    client_id: str
+    client_secret_env: str = "SOCIALAUDIT_OIDC_CLIENT_SECRET"  # noqa: S105 (the variable's name)
+    identity_claim: str = "email"
+    label: str = "your school account"
+    ca_file: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewAppSettings:
+    """`[review_app]`: who may sign in to the review app, and how it may be reached."""
+
+    public_url: str | None = None
+    accounts_file: str = "review-accounts.json"
+    session_hours: int = 8
+    session_key_env: str | None = None
+    tls_cert_file: str | None = None
+    tls_key_file: str | None = None
+    trusted_proxy: str | None = None
+    oidc: OidcSettings | None = None
+    grants: tuple[Grant, ...] = ()
+
+    @property
+    def terminates_tls(self) -> bool:
+        return bool(self.tls_cert_file and self.tls_key_file)

@@ -1,0 +1,73 @@
+"""`socialaudit restore`: a backup put back in the warehouse's place, with every erasure since re-applied."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from flows.commands.sql import add_warehouse_args
+from flows.warehouse_location import command_warehouse
+
+NAME = "restore"
+HELP = "restore a backup as the warehouse, erasing again everyone erased since it was taken"
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--from",
+        dest="archive",
+        type=Path,
+        required=True,
+        metavar="BACKUP",
+        help="the backup file (socialaudit backup)",
+    )
+    add_warehouse_args(
+        parser, "school.toml: the warehouse and backup keys its [warehouse] names, its [warehouse] path"
+    )
+    parser.add_argument(
+        "--trust",
+        type=Path,
+        metavar="TRUST_TOML",
+        help="for a school's lake (--db lake/<slug>.ducklake) whose locator is gone: the trust that places it",
+    )
+    parser.add_argument(
+        "--journal",
+        type=Path,
+        metavar="PATH",
+        help="the erasure journal to re-apply (default: the one beside the warehouse, <db>.erasures.jsonl)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from flows.backup import restore_warehouse
+    from flows.commands.sql import use_configured_key
+    from flows.config import load_config
+    from flows.credentials import backup_key
+
+    os.umask(0o077)
+    db = command_warehouse(args)
+    use_configured_key(args)
+    key = backup_key(load_config(args.config) if args.config else None)
+    location = None
+    if args.trust:
+        from flows.trust_config import load_trust, school_lake
+
+        location = school_lake(load_trust(args.trust), db.name.removesuffix(".ducklake"))
+    done = restore_warehouse(db, args.archive, key, args.journal, location)
+    print(
+        f"restored {db} from the backup taken {done['taken_at']:%Y-%m-%d %H:%M:%S} UTC "
+        f"({done['tables']} tables, {done['rows']} rows)"
+    )
+    if done["journal"] is None:
+        print(
+            f"socialaudit: warning: no erasure journal at {args.journal or 'the warehouse'}: an erasure carried out "
+            "since the backup was taken could not be re-applied; erase again anyone erased since then "
+            "(docs/dpo.md, Backups)",
+            file=sys.stderr,
+        )
+    for erasure in done["erasures re-applied"]:
+        print(f"erasure {erasure['erasure_id']} re-applied")
+    print(f"erasures re-applied: {len(done['erasures re-applied'])}")
+    return 0

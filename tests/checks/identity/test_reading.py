@@ -1,0 +1,61 @@
+"""A name field read the way a person sees it: every typed character read, or kept and said to be unread."""
+
+from __future__ import annotations
+
+import pytest
+
+from checks.identity.reading import read_field
+
+
+def words(text: str) -> list[str]:
+    return [w.plain for w in read_field(text).words]
+
+
+@pytest.mark.parametrize(
+    ("shown", "read"),
+    [
+        ("Jess Smith", ["jess", "smith"]),
+        ("𝓙𝓮𝓼𝓼 🌸 Smith", ["jess", "smith"]),  # script letters, an emoji between
+        ("Ｊｅｓｓ　Ｓｍｉｔｈ", ["jess", "smith"]),  # full width
+        ("ᴊᴇss sᴍɪᴛʜ", ["jess", "smith"]),  # small capitals
+        ("🅹🅴🆂🆂", ["jess"]),  # negative squared letters
+        ("ⓙⓔⓢⓢ", ["jess"]),  # circled
+        ("Јеss Ѕmith", ["jess", "smith"]),  # Cyrillic look-alikes inside Latin words: read by shape
+        ("Zoë O’Brien", ["zoe", "obrien"]),  # an apostrophe joins
+        ("Mrs Ward's Class", ["mrs", "ward", "class"]),  # a possessive is not part of the name
+        ("Je\u200bss", ["jess"]),  # a zero-width space is invisible
+        ("Ze\u0301lie", ["zelie"]),  # a combining accent
+    ],
+)
+def test_letters_however_dressed_read_as_plain_words(shown: str, read: list[str]) -> None:
+    assert words(shown) == read
+
+
+def test_a_word_wholly_in_cyrillic_is_transliterated_and_marked() -> None:
+    (ivan, petrov) = read_field("Иван Петров").words
+    assert (ivan.plain, petrov.plain) == ("ivan", "petrov")
+    assert ivan.read_as == "transliterated" and ivan.shown == "Иван"
+
+
+def test_letters_of_another_script_are_kept_as_unread_not_dropped() -> None:
+    reading = read_field("李华 Lee")
+    assert [w.plain for w in reading.words] == ["lee"]
+    assert reading.unread == ("李华",)
+
+
+def test_emoji_and_flags_are_decoration_digits_are_numbers() -> None:
+    reading = read_field("🇬🇧 jess_smith16x ❤️‍🔥")
+    assert [w.plain for w in reading.words] == ["jess", "smith", "x"]
+    assert [(n.digits, n.glued) for n in reading.numbers] == [("16", True)]
+    assert reading.decoration == ("🇬🇧", "❤️‍🔥")
+
+
+def test_camel_case_is_a_soft_break_inside_one_word() -> None:
+    (word,) = read_field("JessicaSmith").words
+    assert (word.plain, word.breaks) == ("jessicasmith", (7,))
+    (mc,) = read_field("McDonald").words
+    assert (mc.plain, mc.breaks) == ("mcdonald", (2,))
+
+
+def test_digits_of_any_script_are_numbers() -> None:
+    assert [n.digits for n in read_field("jess٢٠١٦").numbers] == ["2016"]

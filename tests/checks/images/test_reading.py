@@ -1,0 +1,144 @@
+"""Reading images for real: Tesseract on rendered certificates and a real photographed page, OpenCV's cascade on
+real photographs of faces (scikit-image ships them: the astronaut portrait, Labeled Faces in the Wild crops)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from skimage import data as photos
+
+from checks.images.faces import detect_faces
+from checks.images.reading import ReadOnce, examine, read_picture
+from checks.images.text import lines_from_tsv, read_text
+from sandbox.school.images import Shot
+from sandbox.school.lettering import Lettering, draw
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def jpeg(image: Image.Image, quality: int = 80) -> bytes:
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, "JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def certificate(name: str, seed: int = 3) -> Image.Image:
+    lines = ("Star of the Week", "awarded to", name, "Year 4 - for fantastic reading", "Headteacher")
+    return draw(Shot(1, "classroom"), Lettering("certificate", lines, seed), 1024, 768)
+
+
+def gray(image: Image.Image) -> np.ndarray:
+    return np.asarray(image.convert("L"))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_photographed_certificate_is_read_with_the_name_on_its_own_line(seed: int) -> None:
+    lines = {line.text: line for line in read_text(gray(certificate("Amelia Khan", seed)))}
+    assert "Amelia Khan" in lines
+    assert lines["Amelia Khan"].confidence > 0.7
+    assert "Star of the Week" in lines
+
+
+def test_a_real_photographed_page_is_read_and_its_confidences_are_kept() -> None:
+    text = " ".join(line.text for line in read_text(photos.page()))
+    assert "segmentation" in text and "markers" in text
+
+
+def test_real_photographs_without_lettering_give_no_text() -> None:
+    for picture in (photos.astronaut(), photos.coffee(), photos.chelsea(), photos.rocket()):
+        assert read_text(gray(Image.fromarray(picture))) == []
+
+
+def test_the_face_in_a_real_portrait_is_counted_and_located() -> None:
+    ((x, y, width, height),) = detect_faces(gray(Image.fromarray(photos.astronaut())))
+    # scikit-image's astronaut: her face is about 90 pixels wide, around (220, 110) in the 512 x 512 picture.
+    assert 150 < x + width / 2 < 290 and 60 < y + height / 2 < 170 and 60 < width < 140
+
+
+def test_faces_in_real_photographs_are_found_and_other_pictures_give_none() -> None:
+    """scikit-image's Labeled Faces in the Wild subset: 100 face crops then 100 crops of other things (25 x 25,
+    shown at 100 x 100 as a face in a post would be)."""
+    crops = photos.lfw_subset()
+    found = [
+        len(detect_faces(np.asarray(Image.fromarray((crop * 255).astype(np.uint8)).resize((100, 100)))))
+        for crop in crops
+    ]
+    assert sum(n > 0 for n in found[:100]) >= 70
+    assert sum(n > 0 for n in found[100:]) == 0
+    for picture in (photos.coffee(), photos.chelsea(), photos.rocket(), photos.page()):
+        assert detect_faces(gray(Image.fromarray(picture))) == []
+
+
+def test_a_reading_keeps_text_and_boxes_never_a_face_image() -> None:
+    reading = read_picture(Image.fromarray(photos.astronaut()), "ab" * 32)
+    assert set(reading) == {"sha256", "reader", "lines", "faces", "error"}
+    assert reading["faces"] and all(
+        len(box) == 4 and all(isinstance(v, int) for v in box) for box in reading["faces"]
+    )
+    assert "tesseract" in reading["reader"] and "haarcascade_frontalface_default" in reading["reader"]
+
+
+def test_examine_decodes_once_for_fingerprints_and_reading_and_reads_only_new_images() -> None:
+    data = jpeg(certificate("Oliver Price"))
+    read = examine(data, lambda sha: False)
+    assert read["sha256"] == hashlib.sha256(data).hexdigest() and read["phash"]
+    assert any(line["text"] == "Oliver Price" for line in read["reading"]["lines"])
+    assert "reading" not in examine(data, lambda sha: True)
+    assert "reading" not in examine(data, None)
+
+
+def test_read_once_lets_one_thread_read_each_new_image() -> None:
+    once = ReadOnce({"old"})
+    claims: list[bool] = []
+    threads = [threading.Thread(target=lambda: claims.append(once.already_read("new"))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(claims) == [False] + [True] * 7
+    assert once.already_read("old")
+
+
+def test_texture_read_as_letters_is_not_kept_but_a_misread_word_beside_good_ones_is() -> None:
+    header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+    rows = [
+        "5\t1\t1\t1\t1\t1\t10\t10\t50\t20\t15.8\ttities",
+        "5\t1\t2\t1\t1\t1\t10\t50\t50\t20\t96.0\tSiobhan",
+        "5\t1\t2\t1\t1\t2\t70\t50\t50\t20\t27.7\tO'Neill",
+        "5\t1\t3\t1\t1\t1\t10\t90\t50\t20\t91.0\t|",
+    ]
+    (line,) = lines_from_tsv("\n".join([header, *rows]))
+    assert (
+        line.text == "Siobhan O'Neill" and line.confidences == (0.96, 0.277) and line.box == (10, 50, 110, 20)
+    )
+
+
+@pytest.mark.skipif(not shutil.which("unshare"), reason="needs util-linux unshare")
+def test_images_are_read_with_no_network_at_all(tmp_path: Path) -> None:
+    """In a network namespace with no interface but loopback down, the engines still read: nothing is fetched."""
+    probe = tmp_path / "probe.png"
+    certificate("Amelia Khan").save(probe)
+    script = (
+        "import sys; from PIL import Image; from checks.images.reading import read_picture; "
+        f"r = read_picture(Image.open({str(probe)!r}).convert('RGB'), 'x'); "
+        "sys.exit(0 if any(l['text'] == 'Amelia Khan' for l in r['lines']) else 3)"
+    )
+    offline = subprocess.run(
+        ["unshare", "--net", sys.executable, "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if offline.returncode != 0 and "unshare failed" in offline.stderr:
+        pytest.skip(f"no network namespaces here: {offline.stderr.strip()}")
+    assert offline.returncode == 0, offline.stderr

@@ -1,0 +1,252 @@
+"""Who gets into the review app, asked with a plain HTTP client as an attacker would: every route without a session,
+the session cookie, signing out, the Host check, guessing passwords, forwarded headers, and one app over two
+schools where a reviewer is granted only one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.routing import Route
+
+from checks.findings import Finding
+from dashboards.access import AccessPolicy, Grant, Person, ReviewAppSettings
+from dashboards.review_app import create_app
+from dashboards.web_auth import ExposureRefused, Sessions, Throttle, check_exposure
+from tests.builders.findings import PUPIL_FOLLOWER, STAFF_FOLLOWER, one_run, variant
+from tests.builders.review_app import PASSWORD, csrf_in, grants, local_accounts, settings, sign_in
+from tests.builders.warehouse import migrated_warehouse
+from warehouse.db import connect
+from warehouse.snapshot import open_snapshot
+
+BASE = "https://127.0.0.1:8765"
+SCHOOL_B_PUPIL = variant(
+    PUPIL_FOLLOWER, "1600000000000000099", subject_label="@b_school_pupil", person_id="PB01"
+)
+
+
+def school(folder: Path, findings: tuple[Finding, ...]) -> Path:
+    db = migrated_warehouse(folder / "warehouse.duckdb")
+    return one_run(connect(db), db, findings)
+
+
+@pytest.fixture(scope="module")
+def two_schools(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("two-schools")
+    return {
+        "school-a": school(root / "a", (PUPIL_FOLLOWER, STAFF_FOLLOWER)),
+        "school-b": school(root / "b", (SCHOOL_B_PUPIL,)),
+    }
+
+
+@pytest.fixture(scope="module")
+def accounts_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return local_accounts(
+        tmp_path_factory.mktemp("accounts"), tmp_path_factory.getbasetemp() / "accounts-template"
+    )
+
+
+PUPIL_DATA = (
+    PUPIL_FOLLOWER.subject_id,
+    PUPIL_FOLLOWER.subject_label,
+    STAFF_FOLLOWER.subject_label,
+    SCHOOL_B_PUPIL.subject_label,
+    "P0001",
+    "declared in pupils.csv",
+)
+
+
+def every_route(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    found = []
+    for route in app.routes:
+        if isinstance(route, Route):
+            found += [(method, route.path) for method in sorted(route.methods or ()) if method != "HEAD"]
+    return found
+
+
+def test_without_a_session_every_route_gives_no_pupil_data(
+    two_schools: dict[str, Path], accounts_file: Path
+) -> None:
+    app = create_app(two_schools, settings(accounts_file, grants=grants(schools=("school-a", "school-b"))))
+    routes = every_route(app)
+    assert {path for _, path in routes} >= {
+        "/",
+        "/exception",
+        "/review",
+        "/access-log",
+        "/signin",
+        "/signout",
+    }
+    stranger = TestClient(app, base_url=BASE)
+    params = {"school": "school-a", "key": PUPIL_FOLLOWER.key, "next": "/"}
+    form = {"key": PUPIL_FOLLOWER.key, "decision": "acknowledge", "note": "n", "school": "school-a"}
+    for method, path in routes:
+        answer = stranger.request(
+            method, path, params=params, data=form if method == "POST" else None, follow_redirects=False
+        )
+        assert not any(value in answer.text for value in PUPIL_DATA), (method, path)
+        if path not in ("/signin", "/signin/oidc", "/signin/callback"):
+            assert answer.status_code in (303, 403), (method, path, answer.status_code)
+        if answer.status_code == 303:
+            assert answer.headers["location"].startswith("/signin"), (method, path)
+    # A made-up cookie is no session either.
+    forged = TestClient(
+        app, base_url=BASE, cookies={"__Host-socialaudit": "eyJpZGVudGl0eSI6ICJsb2NhbDpkc2wxIn0="}
+    )
+    assert forged.get("/", follow_redirects=False).status_code == 303
+    reader = open_snapshot(two_schools["school-a"])
+    try:
+        assert reader.execute("SELECT count(*) FROM audit.reviews").fetchone() == (0,)
+    finally:
+        reader.close()
+
+
+def test_the_session_cookie_is_secure_httponly_samesite_and_signing_out_ends_it(
+    two_schools: dict[str, Path], accounts_file: Path
+) -> None:
+    app = create_app(two_schools["school-a"], settings(accounts_file))
+    client = TestClient(app, base_url=BASE)
+    signed = sign_in(client, "sam")
+    cookie = signed.headers["set-cookie"]
+    assert cookie.startswith("__Host-socialaudit=")
+    for attribute in ("secure", "httponly", "samesite=lax", "path=/"):
+        assert attribute in cookie.lower(), attribute
+    assert "domain=" not in cookie.lower()
+    stolen = dict(client.cookies)
+    assert PUPIL_FOLLOWER.subject_id in client.get("/").text
+    token = csrf_in(client.get("/").text)
+    client.post("/signout", data={"csrf_token": token}, headers={"Origin": BASE})
+    replayed = TestClient(app, base_url=BASE, cookies=stolen)
+    assert (
+        replayed.get("/", follow_redirects=False).status_code == 303
+    )  # revoked, though still signed and fresh
+
+
+def test_sessions_expire_from_sign_in_whatever_the_activity() -> None:
+    now = [1_000_000.0]
+    sessions = Sessions(hours=8, clock=lambda: now[0])
+
+    class Request:
+        def __init__(self) -> None:
+            self.session: dict[str, object] = {}
+
+    request = Request()
+    sessions.start(request, Person("local:sam", "Sam", "local"))  # type: ignore[arg-type]
+    now[0] += 8 * 3600 - 1
+    assert sessions.person(request) is not None  # type: ignore[arg-type]
+    now[0] += 2
+    assert sessions.person(request) is None  # type: ignore[arg-type]
+
+
+def test_guessing_passwords_is_throttled(two_schools: dict[str, Path], accounts_file: Path) -> None:
+    client = TestClient(create_app(two_schools["school-a"], settings(accounts_file)), base_url=BASE)
+    for _ in range(5):
+        assert sign_in(client, "sam", "wrong password, long").status_code == 401
+    locked = sign_in(client, "sam", PASSWORD)
+    assert locked.status_code == 429 and "Too many failed sign-ins" in locked.text
+    assert sign_in(client, "vic", PASSWORD).status_code == 303  # another account from here still may, for now
+    assert sign_in(client, "nobody-at-all", PASSWORD).status_code == 401
+    now = [0.0]
+    throttle = Throttle(limit=2, window_seconds=10, clock=lambda: now[0])
+    throttle.failed("k")
+    throttle.failed("k")
+    assert throttle.blocked("k")
+    now[0] = 11.0
+    assert not throttle.blocked("k")
+
+
+def test_host_names_other_than_the_public_one_are_refused_beyond_loopback(
+    two_schools: dict[str, Path], accounts_file: Path
+) -> None:
+    lan = settings(
+        accounts_file, public_url="https://review.school.example", tls_cert_file="c", tls_key_file="k"
+    )
+    app = create_app(two_schools["school-a"], lan, bind_host="192.0.2.10")
+    assert TestClient(app, base_url="https://localhost").get("/signin").status_code == 400
+    assert TestClient(app, base_url="https://192.0.2.10").get("/signin").status_code == 400
+    assert TestClient(app, base_url="http://review.school.example").get("/signin").status_code == 403
+    assert TestClient(app, base_url="https://review.school.example").get("/signin").status_code == 200
+    rebound = TestClient(
+        create_app(two_schools["school-a"], settings(accounts_file)), base_url="http://attacker.example"
+    )
+    assert rebound.get("/signin").status_code == 400
+
+
+def test_forwarded_headers_count_only_from_the_trusted_proxy(
+    two_schools: dict[str, Path], accounts_file: Path
+) -> None:
+    behind = settings(accounts_file, public_url="https://review.school.example", trusted_proxy="10.0.0.5")
+    app = create_app(two_schools["school-a"], behind, bind_host="10.0.0.6")
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    from_proxy = TestClient(app, base_url="http://review.school.example", client=("10.0.0.5", 5000))
+    assert from_proxy.get("/signin", headers=forwarded).status_code == 200
+    stranger = TestClient(app, base_url="http://review.school.example", client=("10.0.0.77", 5000))
+    assert stranger.get("/signin", headers=forwarded).status_code == 403  # its X-Forwarded-Proto is ignored
+
+
+def test_a_network_bind_needs_sign_in_grants_and_tls() -> None:
+    policy = AccessPolicy((Grant("reviewer", ("local:sam",)),), ("school",))
+    bare = ReviewAppSettings()
+    check_exposure("127.0.0.1", bare, AccessPolicy((), ("school",)), False)  # this machine only: allowed
+    with pytest.raises(ExposureRefused) as refused:
+        check_exposure("0.0.0.0", bare, AccessPolicy((), ("school",)), False)
+    for missing in ("public_url", "a way to sign in", "grants", "TLS"):
+        assert missing in str(refused.value)
+    with pytest.raises(ExposureRefused, match="TLS"):
+        check_exposure("192.0.2.10", replace(bare, public_url="https://review.school.example"), policy, True)
+    public = replace(bare, public_url="https://review.school.example")
+    for ready in (
+        replace(public, tls_cert_file="c.pem", tls_key_file="k.pem"),
+        replace(public, trusted_proxy="127.0.0.1"),
+    ):
+        check_exposure("192.0.2.10", ready, policy, True)
+
+
+def test_a_reviewer_granted_school_a_can_neither_read_nor_decide_at_school_b(
+    two_schools: dict[str, Path], accounts_file: Path
+) -> None:
+    people = replace(
+        settings(accounts_file),
+        grants=(
+            Grant("reviewer", ("local:sam",), ("school-a",)),
+            Grant("reviewer", ("local:vic",), ("school-b",)),
+        ),
+    )
+    app = create_app(two_schools, people, names={"school-a": "School A", "school-b": "School B"})
+    sam = TestClient(app, base_url=BASE)
+    assert sign_in(sam, "sam").status_code == 303
+    home = sam.get("/", follow_redirects=False)
+    assert (
+        home.status_code == 303 and home.headers["location"] == "/?school=school-a"
+    )  # only one school: there
+    assert PUPIL_FOLLOWER.subject_id in sam.get("/", params={"school": "school-a"}).text
+    token = csrf_in(sam.get("/", params={"school": "school-a"}).text)
+    for answer in (
+        sam.get("/", params={"school": "school-b"}),
+        sam.get("/exception", params={"school": "school-b", "key": SCHOOL_B_PUPIL.key}),
+        sam.get("/access-log", params={"school": "school-b"}),
+        sam.post(
+            "/review",
+            data={
+                "school": "school-b",
+                "key": SCHOOL_B_PUPIL.key,
+                "decision": "acknowledge",
+                "note": "n",
+                "csrf_token": token,
+            },
+            headers={"Origin": BASE},
+        ),
+        # School A's page asked for with school B's key finds nothing either.
+        sam.get("/exception", params={"school": "school-a", "key": SCHOOL_B_PUPIL.key}),
+    ):
+        assert answer.status_code == 404
+        assert (
+            SCHOOL_B_PUPIL.subject_label not in answer.text and SCHOOL_B_PUPIL.subject_id not in answer.text
+        )
+    reader = open_snapshot(two_schools["school-b"])
+    try:
+        assert reader.execute("SELECT status FROM audit.exceptions").fetchall() == [("new",)]
+    finally:
+        reader.close()

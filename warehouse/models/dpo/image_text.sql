@@ -1,0 +1,20 @@
+-- The text read in images (certificates, name cards, posters), where each image is: a published one (media_ref) or a
+-- file of the approved library (approval_file). A child's name read here is personal data like a post's text.
+CREATE OR REPLACE VIEW dpo.image_text AS
+WITH places AS (
+    SELECT sha256, media_ref, NULL::VARCHAR AS approval_file FROM raw.media_files WHERE sha256 IS NOT NULL
+    UNION
+    SELECT DISTINCT file_sha256, NULL, file FROM ref.approved_media WHERE file_sha256 IS NOT NULL
+)
+SELECT p.media_ref, p.approval_file, t.line_no, t.text, t.confidence, r.read_at, r.reader
+FROM raw.image_text AS t
+JOIN raw.image_readings AS r USING (sha256)
+JOIN places AS p USING (sha256);
+COMMENT ON VIEW dpo.image_text IS 'Every line of text read in an image the school published or approved (OCR), with the engine''s confidence: names read here raise pupil-named, numbers contact-details. Kept by the image''s sha256; retention removes pupils'' names from the lines of old posts'' images, and an erasure removes the person''s name wherever it was read.';
+COMMENT ON COLUMN dpo.image_text.media_ref IS 'The published image (dpo.media), or null for a library file.';
+COMMENT ON COLUMN dpo.image_text.approval_file IS 'The approved library file (registers/approved_media/), or null for a published image.';
+COMMENT ON COLUMN dpo.image_text.line_no IS 'Reading order in the image, from 1.';
+COMMENT ON COLUMN dpo.image_text.text IS 'The words as the engine read them.';
+COMMENT ON COLUMN dpo.image_text.confidence IS 'The engine''s confidence in the least certain word (0..1).';
+COMMENT ON COLUMN dpo.image_text.read_at IS 'When (UTC) the image was read.';
+COMMENT ON COLUMN dpo.image_text.reader IS 'The OCR engine and face detector with their versions.';
