@@ -119,8 +119,9 @@ def add_action_routes(app: FastAPI, acting: Mapping[str, Act], pages: Pages) -> 
     @app.post("/remediate")
     def remediate(
         request: Request,
-        key: str = Form(...),
-        action: str = Form(...),
+        # Not required by the form parser: a request without them is still answered by the session check first.
+        key: str = Form(""),
+        action: str = Form(""),
         note: str = Form(""),
         confirm: str = Form(""),
         school_slug: str | None = Form(None, alias="school"),
