@@ -202,3 +202,21 @@ def test_the_dpo_reads_every_action_with_who_what_and_the_proof(two_weeks: TwoWe
     assert all(r["verified_at"] is not None and r["verified_week"].isoformat() == NEXT_WEEK for r in verified)
     (rejected,) = [r for r in shown if r["action"] == "reject-comment"]
     assert json.loads(rejected["targets"]) == [build.PUPIL_THREAD] and rejected["quota_units"] == 50
+
+
+def test_a_video_made_private_is_sent_its_whole_status_and_served_private_the_next_week(
+    two_weeks: TwoWeeks,
+) -> None:
+    """videos.update resets every status field it is not sent: the connector sends the status it read back with the
+    change, so the video made private stays made for kids."""
+    (sent,) = [e for e in build.journal(two_weeks.dataset) if e["kind"] == "yt.video_status"]
+    assert sent["video_id"] == VIDEO_SONG
+    assert sent["status"]["privacyStatus"] == "private" and sent["status"]["selfDeclaredMadeForKids"] is True
+    (served,) = two_weeks.query(
+        "SELECT privacy_status, made_for_kids FROM staging.stg_youtube__videos"
+        f" WHERE as_of = DATE '{NEXT_WEEK}' AND video_id = '{VIDEO_SONG}'"
+    )
+    assert served == {"privacy_status": "private", "made_for_kids": True}
+    (acted,) = [r for r in two_weeks.query("SELECT * FROM dpo.remediations") if r["key"] == PRIVATE]
+    assert acted["quota_units"] == 51 and acted["reversible"] and acted["via"] == "cli"
+    assert PRIVATE not in two_weeks.open()  # resolved, not merely hidden from the list
