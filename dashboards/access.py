@@ -6,9 +6,10 @@ A `Person` is whoever signed in (an identity provider's account, or a local acco
 and nothing else decides. Roles:
 
 - `viewer`: reads the exceptions, except safeguarding-critical ones; decides nothing.
-- `reviewer` (the ETL): reads and decides them, except safeguarding-critical ones.
-- `safeguarding-lead`: reads and decides every exception; a decision closing a critical one (accept, false
-  positive) needs a second person (warehouse/reviews.py).
+- `reviewer` (the ETL): reads and decides them, except safeguarding-critical ones, and acts on them through the
+  platforms (dashboards/review_actions.py).
+- `safeguarding-lead`: reads, decides and acts on every exception; a decision closing a critical one (accept,
+  false positive) needs a second person (warehouse/reviews.py).
 - `dpo`: reads everything and the access log; decides nothing (SAR and erasure are command-line work).
 
 A person holding several roles may do what any of them allows.
@@ -29,21 +30,45 @@ class Role:
     decides: bool
     decides_critical: bool
     reads_access_log: bool
+    # Acts on a finding through X or YouTube (or records a step done by hand), on what the role may decide.
+    acts: bool
 
 
 ROLES = {
     role.name: role
     for role in (
-        Role("viewer", reads_critical=False, decides=False, decides_critical=False, reads_access_log=False),
-        Role("reviewer", reads_critical=False, decides=True, decides_critical=False, reads_access_log=False),
+        Role(
+            "viewer",
+            reads_critical=False,
+            decides=False,
+            decides_critical=False,
+            reads_access_log=False,
+            acts=False,
+        ),
+        Role(
+            "reviewer",
+            reads_critical=False,
+            decides=True,
+            decides_critical=False,
+            reads_access_log=False,
+            acts=True,
+        ),
         Role(
             "safeguarding-lead",
             reads_critical=True,
             decides=True,
             decides_critical=True,
             reads_access_log=False,
+            acts=True,
         ),
-        Role("dpo", reads_critical=True, decides=False, decides_critical=False, reads_access_log=True),
+        Role(
+            "dpo",
+            reads_critical=True,
+            decides=False,
+            decides_critical=False,
+            reads_access_log=True,
+            acts=False,
+        ),
     )
 }
 LOCAL_PREFIX = "local:"
@@ -87,6 +112,13 @@ class Permissions:
 
     def may_decide(self, severity: str) -> bool:
         return any(role.decides and (severity != CRITICAL or role.decides_critical) for role in self._held())
+
+    def may_act(self, severity: str) -> bool:
+        """Acts on a finding through the platforms: only on what the role may also decide."""
+        return any(
+            role.acts and role.decides and (severity != CRITICAL or role.decides_critical)
+            for role in self._held()
+        )
 
     @property
     def may_decide_anything(self) -> bool:

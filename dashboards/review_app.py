@@ -30,6 +30,7 @@ from dashboards.access import AccessPolicy, Permissions, ReviewAppSettings, is_l
 from dashboards.charts import trend_charts
 from dashboards.listing import filter_options, select_exceptions
 from dashboards.report import OPEN_STATUSES, environment, profiles
+from dashboards.review_actions import Act, Pages, action_context, add_action_routes
 from dashboards.sign_in import add_sign_in_routes, sign_in_redirect
 from dashboards.web_auth import SESSION_COOKIE, HttpsOnly, Sessions, allowed_hosts, client_address
 from warehouse import access_log
@@ -81,15 +82,18 @@ def create_app(
     session_key: str | None = None,
     client_secret: str | None = None,
     accounts_file: Path | None = None,
+    acting: Mapping[str, Act] | None = None,
 ) -> FastAPI:
     """The app over one warehouse (a Path) or a trust's (slug -> warehouse). `session_key` signs the session cookies
-    (default: a fresh random key, so sessions end when the app restarts)."""
+    (default: a fresh random key, so sessions end when the app restarts). `acting` (slug -> Act) takes actions on
+    findings through each school's accounts (flows/remediation.py); a school without one is offered none."""
     warehouses = (
         {"school": Path(schools)} if isinstance(schools, Path) else {k: Path(v) for k, v in schools.items()}
     )
     served = {slug: School(slug, (names or {}).get(slug, slug), db) for slug, db in warehouses.items()}
     policy = AccessPolicy(settings.grants, tuple(served))
     sessions = Sessions(settings.session_hours)
+    acting = dict(acting or {})
     templates = environment()
     app = FastAPI(title="socialaudit review", docs_url=None, redoc_url=None, openapi_url=None)
     add_middleware(app, settings, bind_host, session_key)
@@ -136,6 +140,13 @@ def create_app(
 
     def forbidden(request: Request) -> HTMLResponse:
         return page(request, "app_forbidden.html.j2", 403)
+
+    def missing(request: Request, school: School, allowed: Permissions, key: str | None) -> HTMLResponse:
+        return school_page(request, school, allowed, "app_missing.html.j2", 404, key=key)
+
+    def severity_in(school: School, key: str) -> str | None:
+        found = read(school, lambda con: {"severity": severity_of(con, key)})
+        return found["severity"] if found else None
 
     def link_for(school: School) -> Callable[..., str]:
         def link(path: str, **params: Any) -> str:
@@ -219,6 +230,8 @@ def create_app(
         message = {
             "1": "Decision recorded.",
             "proposed": "Proposal recorded: a second person must confirm it.",
+            "acted": "Action taken and recorded: next week's run checks it took effect (see Actions below).",
+            "waiting": "Action recorded, not sent: it cannot be undone, so a second person must confirm it.",
         }
         return show(request, where, allowed, key, message=message.get(done, ""))
 
@@ -241,6 +254,9 @@ def create_app(
                 "profiles": profiles(con, rows),
                 "week": latest_week(con),
                 "max_days": max_accept_days(con),
+                "actions": action_context(con, key, school.slug in acting, sessions.person(request))
+                if rows
+                else {},
             }
 
         data = read(school, load)
@@ -250,7 +266,7 @@ def create_app(
             # The same answer whether it does not exist or is not for this role: nothing to learn by probing.
             if data["rows"]:
                 note(request, school, "denied", key, "view: not for this role")
-            return school_page(request, school, allowed, "app_missing.html.j2", 404, key=key)
+            return missing(request, school, allowed, key)
         row, week = data["rows"][0], data["week"]
         note(request, school, "view", key)
         return school_page(
@@ -266,6 +282,8 @@ def create_app(
             week=week,
             latest_until=week + timedelta(days=data["max_days"]) if week else None,
             may_decide=allowed.may_decide(row["severity"]),
+            may_act=allowed.may_act(row["severity"]),
+            actions=data["actions"],
             message=message,
             error=error,
             form=form or {},
@@ -290,10 +308,10 @@ def create_app(
         if not sessions.csrf_ok(request, csrf_token):
             note(request, where, "denied", key, "decide: the form's token is not this session's")
             return forbidden(request)
-        severity = read(where, lambda con: {"severity": severity_of(con, key)})
-        if severity is None or severity["severity"] is None or not allowed.may_read(severity["severity"]):
-            return school_page(request, where, allowed, "app_missing.html.j2", 404, key=key)
-        if not allowed.may_decide(severity["severity"]):
+        severity = severity_in(where, key)
+        if severity is None or not allowed.may_read(severity):
+            return missing(request, where, allowed, key)
+        if not allowed.may_decide(severity):
             note(request, where, "denied", key, f"decide {decision}: not for this role")
             return forbidden(request)
         form = {"note": note_text, "until": until, "decision": decision}
@@ -344,13 +362,31 @@ def create_app(
         where, allowed = found
         if not allowed.may_read_access_log:
             note(request, where, "denied", "access-log", "not for this role")
-            return school_page(request, where, allowed, "app_missing.html.j2", 404, key=None)
+            return missing(request, where, allowed, None)
         note(request, where, "access-log", None)
         data = read(where, recent_access)
         stored = data["rows"] if data else []
         waiting = [vars(e) for e in reversed(access_log.pending(where.db_path))]
         return school_page(request, where, allowed, "app_access_log.html.j2", pending=waiting, rows=stored)
 
+    add_action_routes(
+        app,
+        acting,
+        Pages(
+            entry=entry,
+            person=sessions.person,
+            csrf_ok=sessions.csrf_ok,
+            severity=severity_in,
+            show=show,
+            missing=missing,
+            forbidden=forbidden,
+            note=note,
+            access=lambda request, person: AccessEntry(
+                person.identity, "review-app", client_address(request), "remediate"
+            ),
+            link=link_for,
+        ),
+    )
     return app
 
 

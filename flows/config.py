@@ -34,6 +34,7 @@ from flows.config_tables import (
     parse_rules,
     parse_warehouse,
 )
+from flows.remediation_settings import RemediationSettings, parse_remediation
 from flows.review_config import ReviewSettings, parse_review_app, parse_reviews
 
 # The settings tables live in flows/config_tables.py and the strict key checks in flows/config_strict.py; every
@@ -51,6 +52,7 @@ __all__ = [
     "EmailSettings",
     "ImageSettings",
     "RegisterSettings",
+    "RemediationSettings",
     "ReportSettings",
     "RetentionSettings",
     "ReviewAppSettings",
@@ -108,6 +110,7 @@ class SchoolConfig:
     report: ReportSettings = field(default_factory=ReportSettings)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     registers: RegisterSettings = field(default_factory=RegisterSettings)
+    remediation: RemediationSettings = field(default_factory=RemediationSettings)
     reviews: ReviewSettings = field(default_factory=ReviewSettings)
     review_app: ReviewAppSettings = field(default_factory=ReviewAppSettings)
 
@@ -133,6 +136,7 @@ TOP_LEVEL_TABLES = {
     "retention": "table",
     "report": "table",
     "registers": "table",
+    "remediation": "table",
     "reviews": "table",
     "review_app": "table",
 }
@@ -259,6 +263,7 @@ def load_config(path: Path) -> SchoolConfig:
     retention = parse_retention(data, problems)
     report = parse_report(data, problems)
     registers = parse_registers(data, problems)
+    remediation = parse_remediation(data, problems)
     reviews = parse_reviews(data, problems)
     review_app = parse_review_app(data, problems, path.resolve().parent)
     found = problems.messages()
@@ -275,6 +280,7 @@ def load_config(path: Path) -> SchoolConfig:
         retention=retention,
         report=report,
         registers=registers,
+        remediation=remediation,
         reviews=reviews,
         review_app=review_app,
         raw=data,

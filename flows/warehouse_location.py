@@ -32,6 +32,17 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=None, metavar="PATH", help=DB_HELP)
 
 
+def add_wait_option(parser: argparse.ArgumentParser) -> None:
+    """`--wait SECONDS`: how long a command's short write waits while the weekly run holds the warehouse."""
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="how long to wait while the weekly run holds the warehouse (default 120)",
+    )
+
+
 def warehouse_location(
     given: str | Path | None, config: SchoolConfig | None = None, *, sandbox: bool = False
 ) -> Path:

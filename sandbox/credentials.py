@@ -37,13 +37,19 @@ def _derived(kind: str, owner: str, length: int = 32) -> str:
     return hashlib.sha256(f"socialaudit-sandbox:{kind}:{owner}".encode()).hexdigest()[:length]
 
 
+# An app's permissions in the X developer console: "read" is what a new app has until it is changed.
+X_PERMISSIONS = ("read", "read-write", "read-write-directmessages")
+
+
 @dataclass(frozen=True)
 class XApp:
-    """A developer app: its consumer keys and the user who owns it (owned reads are billed only to the owner)."""
+    """A developer app: its consumer keys, the user who owns it (owned reads are billed only to the owner) and its
+    permissions."""
 
     consumer_key: str
     consumer_secret: str
     owner_id: str
+    permission: str = "read"
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,9 @@ class XToken:
     access_token: str
     access_token_secret: str
     consumer_key: str
+    # The app's permission when the token was issued: a token keeps it after the app's is changed (X says to
+    # regenerate tokens then). None: the app's.
+    permission: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,11 @@ class SandboxAccess:
 
     def x_token(self, access_token: str) -> XToken | None:
         return next((t for t in self.x_tokens if t.access_token == access_token), None)
+
+    def x_access_level(self, token: XToken) -> str:
+        """What a token may do: the permission it was issued with, else its app's."""
+        app = self.app(token.consumer_key)
+        return token.permission or (app.permission if app else "read")
 
     def x_keys(self, user_id: str) -> dict[str, str]:
         """The four OAuth 1.0a keys a client of `user_id` signs with (KeyError: the dataset has none)."""
@@ -129,8 +143,11 @@ class SandboxAccess:
 
 
 def derived_x(user_id: str) -> tuple[XApp, XToken]:
-    """The app a derived X account owns and its own access token ("<user id>-...", as X issues them)."""
-    app = XApp(f"sbx{_derived('x-app', user_id, 22)}", _derived("x-app-secret", user_id, 45), user_id)
+    """The app a derived X account owns and its own access token ("<user id>-...", as X issues them). Its
+    permission is "Read and write", as docs/remediation.md tells a school to set it for acting on findings."""
+    app = XApp(
+        f"sbx{_derived('x-app', user_id, 22)}", _derived("x-app-secret", user_id, 45), user_id, "read-write"
+    )
     token = XToken(
         user_id,
         f"{user_id}-{_derived('x-token', user_id, 30)}",
@@ -153,6 +170,12 @@ def derived_api_key(dataset_root: Path) -> str:
     return f"AIzaSbx{_derived('api-key', dataset_root.name, 32)}"
 
 
+def _permission(value: object, path: Path) -> str:
+    if value not in X_PERMISSIONS:
+        raise ValueError(f"{path}: an X permission must be one of {', '.join(X_PERMISSIONS)}, not {value!r}")
+    return str(value)
+
+
 def load_access(dataset_root: Path, x_user_ids: list[str], channel_ids: list[str]) -> SandboxAccess:
     """The credentials and limits `sandbox.json` declares; what it leaves out (or all, without the file) is
     derived from the dataset's accounts."""
@@ -169,7 +192,13 @@ def load_access(dataset_root: Path, x_user_ids: list[str], channel_ids: list[str
     try:
         if "apps" in x or "tokens" in x:
             apps = [
-                XApp(str(a["consumer_key"]), str(a["consumer_secret"]), str(a["owner_id"])) for a in x["apps"]
+                XApp(
+                    str(a["consumer_key"]),
+                    str(a["consumer_secret"]),
+                    str(a["owner_id"]),
+                    _permission(a.get("permission", "read"), path),
+                )
+                for a in x["apps"]
             ]
             tokens = [
                 XToken(
@@ -177,6 +206,7 @@ def load_access(dataset_root: Path, x_user_ids: list[str], channel_ids: list[str
                     str(t["access_token"]),
                     str(t["access_token_secret"]),
                     str(t["consumer_key"]),
+                    _permission(t["permission"], path) if t.get("permission") else None,
                 )
                 for t in x["tokens"]
             ]

@@ -11,13 +11,15 @@ from sandbox.http import Reply, cut_json
 from sandbox.x import exceptions as x_errors
 from sandbox.x.models import XRateLimits
 from sandbox.x.urls import X_ROUTES
+from sandbox.x.writes import X_WRITE_ROUTES
 from sandbox.youtube import exceptions as yt_errors
 from sandbox.youtube import oauth as yt_oauth
 from sandbox.youtube.responses import YT_SERVICE_METHODS
 from sandbox.youtube.urls import YT_ROUTES
+from sandbox.youtube.writes import YT_WRITE_ROUTES
 
 FAULTS_ENV = "SOCIALAUDIT_SANDBOX_FAULTS"
-ROUTES = X_ROUTES + YT_ROUTES
+ROUTES = X_ROUTES + YT_ROUTES + X_WRITE_ROUTES + YT_WRITE_ROUTES
 FILE_ROUTES = ("x.media", "yt.thumbnails")
 FAULT_KINDS = (
     "429",

@@ -177,6 +177,8 @@ class Dispatcher(Protocol):
 
     def accepts_post(self, path: str) -> bool: ...
 
+    def accepts(self, method: str, path: str) -> bool: ...
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -200,12 +202,17 @@ class _Handler(BaseHTTPRequestHandler):
     def _refuse_method(self) -> None:
         self.server.sandbox.handle(self, head_only=False, allowed=False)
 
-    def do_POST(self) -> None:
-        # Only the OAuth token endpoint takes a POST (a refresh); every API route is read-only.
+    def _write(self) -> None:
+        # The OAuth token endpoint takes a POST (a refresh); the owner's write routes their DELETE, PUT or POST.
         path = self.path.split("?", 1)[0]
-        self.server.sandbox.handle(self, head_only=False, allowed=self.server.sandbox.accepts_post(path))
+        sandbox = self.server.sandbox
+        allowed = sandbox.accepts(self.command, path) or (
+            self.command == "POST" and sandbox.accepts_post(path)
+        )
+        sandbox.handle(self, head_only=False, allowed=allowed)
 
-    do_PUT = do_PATCH = do_DELETE = _refuse_method
+    do_POST = do_PUT = do_DELETE = _write
+    do_PATCH = _refuse_method
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.sandbox.verbose:

@@ -32,6 +32,8 @@ UNIT_PRICES = {
     "x.me": USER_READ_USD,
     "x.user": USER_READ_USD,
 }
+# Writes are billed per request (docs.x.com pricing; docs/remediation.md says which category each falls in).
+WRITE_PRICES = {"x.delete_post": 0.005, "x.hide_reply": 0.005, "x.mute": 0.010}
 PACIFIC = ZoneInfo("America/Los_Angeles")
 # Every YouTube list call the pipeline makes costs one unit (developers.google.com/youtube/v3/determine_quota_cost).
 YOUTUBE_UNITS = 1
@@ -89,22 +91,30 @@ class Ledger:
         self._write(charge)
         return charge
 
+    def bill_x_request(self, route: str, user_id: str) -> XCharge:
+        """A write, billed per request whatever it touched."""
+        charge = XCharge(route, user_id, None, False, 1, 1, WRITE_PRICES[route])
+        with self._lock:
+            self.x.append(charge)
+        self._write(charge)
+        return charge
+
     @property
     def x_usd(self) -> float:
         return sum(c.usd for c in self.x)
 
     # -- YouTube
 
-    def spend_quota(self, route: str) -> bool:
-        """Count one call against the project's allowance for today (Pacific); False: the day's quota is spent
-        and the call is refused (it is still recorded)."""
+    def spend_quota(self, route: str, units: int = YOUTUBE_UNITS) -> bool:
+        """Count one call of `units` (a list call 1, a write 50) against the project's allowance for today
+        (Pacific); False: the day's quota cannot pay for it and the call is refused (it is still recorded)."""
         day = datetime.now(PACIFIC).date().isoformat()
         with self._lock:
             used = self._units.get(day, 0)
-            refused = used + YOUTUBE_UNITS > self.daily_quota
+            refused = used + units > self.daily_quota
             if not refused:
-                self._units[day] = used + YOUTUBE_UNITS
-            charge = QuotaCharge(route, self.project, 0 if refused else YOUTUBE_UNITS, refused)
+                self._units[day] = used + units
+            charge = QuotaCharge(route, self.project, 0 if refused else units, refused)
             self.youtube.append(charge)
         self._write(charge)
         return not refused

@@ -36,17 +36,22 @@ from sandbox.http import (
     serve_file,
 )
 from sandbox.ledger import Ledger
+from sandbox.writes import WriteJournal
 from sandbox.x import exceptions as x_errors
 from sandbox.x import urls as x_urls
 from sandbox.x.models import XBackend, XRateLimits
 from sandbox.x.oauth import OAuthVerifier
 from sandbox.x.responses import XResponses
+from sandbox.x.writes import XWrites
+from sandbox.x.writes import write_routes as x_write_routes
 from sandbox.youtube import exceptions as yt_errors
 from sandbox.youtube import urls as yt_urls
 from sandbox.youtube.models import YouTubeBackend
 from sandbox.youtube.oauth import TokenRegistry
 from sandbox.youtube.responses import YouTubeResponses
 from sandbox.youtube.urls import TOKEN_PATH
+from sandbox.youtube.writes import YouTubeWrites
+from sandbox.youtube.writes import write_routes as yt_write_routes
 
 __all__ = ["FAULTS_ENV", "Fault", "FaultPlan", "RequestRecord", "SandboxServer", "main"]
 
@@ -81,6 +86,9 @@ class SandboxServer:
         self._x_api: XResponses | None = None
         self._api_routes: list[Route] = []
         self._file_routes: list[Route] = []
+        # The owner's writes (DELETE, PUT, POST) by method; what they change is kept in the dataset's journal.
+        self._write_routes: dict[str, list[Route]] = {}
+        self.journal: WriteJournal | None = None
 
     @classmethod
     def from_env(cls, dataset_dir: Path, **kwargs: Any) -> SandboxServer:
@@ -98,6 +106,7 @@ class SandboxServer:
         if self._httpd is not None:
             return self
         self.dataset = load_dataset(self.dataset_dir)
+        self.journal = WriteJournal.open(self.dataset)
         self.access = load_access(
             self.dataset.root,
             [str(a.user.get("id")) for a in self.dataset.x_accounts],
@@ -109,6 +118,11 @@ class SandboxServer:
         self._x_api = x_api
         youtube = YouTubeResponses(YouTubeBackend(self.dataset), self.tokens, self.access, self.ledger)
         self._api_routes = [*x_urls.api_routes(x_api), *yt_urls.api_routes(youtube)]
+        x_writes = x_write_routes(XWrites(x_api, self.journal))
+        yt_writes = yt_write_routes(YouTubeWrites(youtube, self.journal))
+        self._write_routes = {
+            m: [*x_writes.get(m, []), *yt_writes.get(m, [])] for m in ("DELETE", "PUT", "POST")
+        }
         self._file_routes = [*x_urls.file_routes(self.dataset), *yt_urls.file_routes(self.dataset)]
         self._httpd = ThreadedServer((self.host, self.port), self)
         self.port = int(self._httpd.server_address[1])
@@ -143,9 +157,11 @@ class SandboxServer:
 
     # -- routing
 
-    def resolve(self, path: str) -> tuple[str, Responder | None]:
+    def resolve(self, path: str, method: str = "GET") -> tuple[str, Responder | None]:
         """The route name of a path and the function answering it (None: no such resource)."""
         assert self.dataset is not None
+        if method in self._write_routes:
+            return match_route(self._write_routes[method], path) or ("", None)
         found = match_route(self._api_routes, path)
         if found:
             return found
@@ -161,26 +177,31 @@ class SandboxServer:
     def accepts_post(self, path: str) -> bool:
         return path == TOKEN_PATH
 
+    def accepts(self, method: str, path: str) -> bool:
+        """A write route answers this method on this path (the token endpoint is the other POST)."""
+        return match_route(self._write_routes.get(method, []), path) is not None
+
     def handle(self, handler: BaseHTTPRequestHandler, head_only: bool, allowed: bool = True) -> None:
         parsed = urlsplit(handler.path)
         query = {
             name: ",".join(values) for name, values in parse_qs(parsed.query, keep_blank_values=True).items()
         }
         body = b""
-        if allowed and handler.command == "POST":
+        if allowed and handler.command in ("POST", "PUT"):
             length = int(handler.headers.get("Content-Length") or 0)
             body = handler.rfile.read(min(length, 64 * 1024))
         request = ApiRequest(
             handler.command, parsed.path, query, handler.headers.get("Authorization", ""), body, parsed.query
         )
-        route, respond = self.resolve(parsed.path)
+        write = handler.command in self._write_routes and not self.accepts_post(parsed.path)
+        route, respond = self.resolve(parsed.path, handler.command if write else "GET")
         if not allowed:
             # The request body is never read, so the connection cannot carry another request.
             handler.close_connection = True
-            headers = {
-                "Allow": "GET, HEAD, POST" if self.accepts_post(parsed.path) else "GET, HEAD",
-                "Connection": "close",
-            }
+            methods = ["GET", "HEAD", *(m for m in self._write_routes if self.accepts(m, parsed.path))]
+            if self.accepts_post(parsed.path):
+                methods.append("POST")
+            headers = {"Allow": ", ".join(methods), "Connection": "close"}
             reply = Reply(405, b"Method Not Allowed", TEXT, headers)
         elif respond is None:
             reply = not_found_reply(parsed.path)

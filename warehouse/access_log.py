@@ -43,6 +43,8 @@ ACTIONS = (
     "sql",
     "export",
     "registers-accept",
+    "remediate",
+    "remediate-refused",
     "unreadable",
 )
 COLUMNS = ("access_id", "accessed_at", "identity", "os_user", "via", "origin", "action", "object", "detail")

@@ -100,6 +100,11 @@ def erase(
     )
     if table_exists(con, "audit", "reviews"):
         count("audit.reviews", "DELETE FROM audit.reviews WHERE key IN (SELECT unnest($keys))", by_key)
+    if table_exists(con, "audit", "remediations"):
+        # The actions taken on the person's exceptions: their ids, the objects acted on, the notes written.
+        count(
+            "audit.remediations", "DELETE FROM audit.remediations WHERE key IN (SELECT unnest($keys))", by_key
+        )
     if table_exists(con, "audit", "pending_decisions"):
         count(
             "audit.pending_decisions",

@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse import remediation_proof
 from warehouse.load import now_utc
 from warehouse.stream_status import BlindSpot
 
@@ -18,7 +19,8 @@ ACTIVE = ("new", "open", "acknowledged", "reopened")
 DECIDED = ("accepted", "false_positive")
 STATUSES = (*ACTIVE, *DECIDED, "resolved")
 # `unseen`: a sampled subject (a YouTube subscriber) out of the sample too long; a person should look.
-EVENTS = ("raised", "seen", "reviewed", "resolved", "reopened", "expired", "unseen")
+# `remediated`: an action on the platforms stands (warehouse/remediations.py); the next week's run judges it.
+EVENTS = ("raised", "seen", "reviewed", "resolved", "reopened", "expired", "unseen", "remediated")
 WEEKLY_RUN = "weekly-run"
 # What an exception shows, in exceptions.json's order (dashboards write exactly these); a finding carries the
 # same minus the lifecycle's own fields, plus the hash its evidence is judged by.
@@ -111,13 +113,15 @@ RESOLVED_NOTES = {
 }
 
 
-def _resolve(con: duckdb.DuckDBPyConnection, key: str, as_of: date, reason: str = "gone") -> None:
+def _resolve(
+    con: duckdb.DuckDBPyConnection, key: str, as_of: date, reason: str = "gone", note: str | None = None
+) -> None:
     con.execute(
         "UPDATE audit.exceptions SET status = 'resolved', resolved_on = ?, resolved_reason = ?, updated_at = ?"
         " WHERE key = ?",
         [as_of, reason, now_utc(), key],
     )
-    record_event(con, key, as_of, "resolved", "resolved", note=RESOLVED_NOTES[reason])
+    record_event(con, key, as_of, "resolved", "resolved", note=note or RESOLVED_NOTES[reason])
 
 
 def _deleted_posts(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str, str]]:
@@ -220,6 +224,8 @@ def apply_findings(
     present = _subjects_present(con, as_of) if register_ids is not None else set()
     deleted = _deleted_posts(con)
     decisions = latest_decisions(con)
+    # Actions taken on the platforms since their week: this week shows whether they took effect.
+    proofs = {k: p for k, p in remediation_proof.standing_proofs(con).items() if p.judged_by(as_of)}
     counts = {"raised": 0, "seen": 0, "reopened": 0, "resolved": 0, "expired": 0}
     found_keys = set()
     for finding in findings:
@@ -281,6 +287,14 @@ def apply_findings(
             )
             counts["reopened"] += 1
             continue
+        proof = proofs.get(key)
+        if proof is not None and status in ACTIVE:
+            reopened = remediation_proof.still_found(con, proof, as_of)
+            if reopened is not None:
+                _update(con, key, "reopened", finding, last_seen)
+                record_event(con, key, as_of, "reopened", "reopened", note=reopened)
+                counts["reopened"] += 1
+                continue
         event = "seen"
         if status == "resolved":
             status, event = "reopened", "reopened"
@@ -302,7 +316,11 @@ def apply_findings(
             _keep_open(con, key, as_of, status, previous["person_id"])
             counts["kept"] = counts.get("kept", 0) + 1
         elif status in ACTIVE:
-            _resolve(con, key, as_of, reason)
+            remediated = remediation_proof.no_longer_found(con, proofs[key], as_of) if key in proofs else None
+            if remediated is not None:
+                _resolve(con, key, as_of, "remediated", remediated)
+            else:
+                _resolve(con, key, as_of, reason)
             counts["resolved"] += 1
         elif status == "accepted" and _expired(decisions.get(key), as_of):
             until = (decisions.get(key) or {}).get("accepted_until")

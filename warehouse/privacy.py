@@ -178,6 +178,12 @@ def rows_for(con: duckdb.DuckDBPyConnection, subject: Subject) -> dict[str, list
             "SELECT * FROM audit.reviews WHERE key IN (SELECT unnest($keys)) ORDER BY reviewed_at",
             {"keys": keys},
         )
+    if table_exists(con, "audit", "remediations"):
+        sections["exception_remediations"] = select_rows(
+            con,
+            "SELECT * FROM audit.remediations WHERE key IN (SELECT unnest($keys)) ORDER BY recorded_at",
+            {"keys": keys},
+        )
     sections["raw_objects"] = [
         {**page, "object": obj}
         for page, payload in raw_pages_mentioning(con, subject.platform_ids)

@@ -108,7 +108,7 @@ def _purge_decided(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) ->
     if not keys:
         return 0
     params = {"keys": keys}
-    for table in ("audit.exception_events", "audit.reviews"):
+    for table in ("audit.exception_events", "audit.reviews", *_remediations(con)):
         con.execute(f"DELETE FROM {table} WHERE key IN (SELECT unnest($keys))", params)
     return _deleted(con, "DELETE FROM audit.exceptions WHERE key IN (SELECT unnest($keys))", params)
 
@@ -121,11 +121,16 @@ def _purge_findings(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -
     return _deleted(con, "DELETE FROM audit.findings WHERE as_of < ?", [cutoff])
 
 
+def _remediations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The actions taken on exceptions go with them (a warehouse before migration 15 has none)."""
+    return ["audit.remediations"] if portable.table_exists(con, "audit", "remediations") else []
+
+
 def _purge_resolved(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
     keys = "SELECT key FROM audit.exceptions WHERE status = 'resolved' AND resolved_on < $cutoff"
     params = {"cutoff": cutoff}
     reviews = ["audit.reviews"] if portable.table_exists(con, "audit", "reviews") else []
-    for table in ("audit.exception_events", *reviews):
+    for table in ("audit.exception_events", *reviews, *_remediations(con)):
         con.execute(f"DELETE FROM {table} WHERE key IN ({keys})", params)
     return _deleted(
         con,
@@ -184,7 +189,7 @@ RULES = (
         "resolved_exceptions_months",
         "audit.exceptions",
         "months",
-        "exceptions resolved before the cutoff, with their events and reviews",
+        "exceptions resolved before the cutoff, with their events, reviews and actions",
         _purge_resolved,
     ),
     Rule(
@@ -213,7 +218,7 @@ RULES = (
         "decided_exceptions_months",
         "audit.exceptions",
         "months",
-        "exceptions accepted or judged false positive longer ago than the cutoff, with their events and reviews "
+        "exceptions accepted or judged false positive longer ago than the cutoff, with their events, reviews and actions "
         "(still on the platform, one is raised again for a fresh decision)",
         _purge_decided,
     ),

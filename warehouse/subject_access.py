@@ -2,7 +2,7 @@
 
 What it holds (warehouse/privacy.py finds the rows): their register rows in every version still kept, the parents'
 rows that list them as a child, the approvals picturing them (and their photo consent, in their register row),
-their identities, findings, exceptions with events and reviews, their objects in the raw API pages (profiles,
+their identities, findings, exceptions with events, reviews and actions, their objects in the raw API pages (profiles,
 comments and replies), and every stored copy of the school's posts (API and archive), videos and comments whose
 text names them. As the ICO's guidance on subject access asks, other people's personal data in it is redacted:
 another pupil named in the same evidence becomes "another pupil" (their id, name and handles), staff "a member of
@@ -152,6 +152,8 @@ def _fair(section: str, row: dict[str, Any], others: Redaction, subject: Subject
                 row[who] = REVIEWER
     if section == "exception_events" and str(row.get("actor", "")).casefold() not in SYSTEM_ACTORS:
         row["actor"] = REVIEWER
+    if section == "exception_remediations" and str(row.get("actor", "")).casefold() not in SYSTEM_ACTORS:
+        row["actor"] = row["actor_identity"] = REVIEWER
     if section == "raw_objects" and isinstance(row.get("object"), dict):
         row["object"] = _without_others_replies(row["object"], subject.platform_ids)
     if section == "approved_media_picturing":

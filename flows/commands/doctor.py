@@ -360,6 +360,7 @@ def check_file_modes(config: object, db: Path, sandbox: bool) -> list[Check]:
 
 def diagnose(config_path: Path, sandbox: bool, db: Path | None) -> list[Check]:
     from flows.config import load_config
+    from flows.remediation_permissions import doctor_checks
 
     try:
         config = load_config(config_path)
@@ -378,6 +379,8 @@ def diagnose(config_path: Path, sandbox: bool, db: Path | None) -> list[Check]:
         checks.append(_guarded("images", _image_reader))
     with _endpoints(config.root if sandbox else None) as base_url:
         checks += check_credentials(config, sandbox, base_url)
+        # Which actions on findings the credentials allow (recorded for the review app, which offers no other).
+        checks += [Check(*line) for line in doctor_checks(config, sandbox, base_url, db)]
     checks += check_warehouse(config, db)
     checks += check_file_modes(config, db, sandbox)
     if not sandbox and not os.environ.get("PREFECT_API_URL"):

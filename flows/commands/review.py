@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from flows.commands.common import iso_date
-from flows.warehouse_location import add_db_option, command_warehouse
+from flows.warehouse_location import add_db_option, add_wait_option, command_warehouse
 
 NAME = "review"
 HELP = "record a review decision on an exception: acknowledge, accept (with --until), false-positive, reopen"
@@ -27,13 +27,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--until", type=iso_date, default=None, help="accept only: last day it holds (YYYY-MM-DD)"
     )
-    parser.add_argument(
-        "--wait",
-        type=float,
-        default=120.0,
-        metavar="SECONDS",
-        help="how long to wait while the weekly run holds the warehouse (default 120)",
-    )
+    add_wait_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dashboards.access import ReviewAppSettings
-from flows.warehouse_location import add_db_option, command_warehouse
+from flows.warehouse_location import add_db_option, warehouse_location
 
 NAME = "review-app"
 HELP = "serve the review app to signed-in people (reads the snapshot; decisions are short retried writes)"
@@ -23,6 +24,12 @@ def register(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="SCHOOL_TOML",
         help="school.toml, whose [review_app] says who may sign in",
+    )
+    source.add_argument(
+        "--sandbox",
+        type=Path,
+        metavar="DIR",
+        help="or a sandbox dataset directory (its school.toml; actions go to the sandbox serving it)",
     )
     source.add_argument(
         "--trust", type=Path, metavar="TRUST_TOML", help="instead: one app over a trust's audited schools"
@@ -41,6 +48,32 @@ class Served:
     schools: dict[str, Path]
     names: dict[str, str]
     root: Path
+    # slug -> the school.toml the app acts through (its accounts), and whether it is a sandbox dataset's.
+    acts_through: dict[str, tuple[Path, bool]] = field(default_factory=dict)
+
+
+def acting(where: Served) -> dict[str, Any]:
+    """slug -> what the app acts through for that school (flows/remediation.py): the school's accounts, or the
+    sandbox; the person's confirmation is the ticked box the route checked."""
+    from flows.config import load_config
+    from flows.remediation import Remediator
+
+    acts = {}
+    for slug, (school_toml, sandbox) in where.acts_through.items():
+        remediator = Remediator(where.schools[slug], load_config(school_toml), sandbox)
+
+        def act(
+            key: str,
+            action: str,
+            actor: Any,
+            note: str | None,
+            access: Any,
+            remediator: Remediator = remediator,
+        ) -> Any:
+            return remediator.act(key, action, actor, note, lambda plan, permission: True, access)
+
+        acts[slug] = act
+    return acts
 
 
 def served(args: argparse.Namespace) -> tuple[Served, ReviewAppSettings]:
@@ -55,17 +88,21 @@ def served(args: argparse.Namespace) -> tuple[Served, ReviewAppSettings]:
                 f"{args.trust}: no school has been audited yet: run `socialaudit trust run` first"
             )
         schools = {slug: trust.lake_dir / f"{slug}.ducklake" for slug in lakes}
-        return Served(schools, {slug: slug for slug in schools}, trust.root), trust.review_app
-    if not args.config:
+        through = {s.slug: (s.school_toml, s.sandbox) for s in trust.schools if s.slug in schools}
+        return Served(schools, {slug: slug for slug in schools}, trust.root, through), trust.review_app
+    if not args.config and not args.sandbox:
         raise RuntimeError(
             "the review app serves only signed-in people: give --config school.toml (or --trust trust.toml) whose "
             "[review_app] says who may sign in (docs/production.md, *The review app*)"
         )
     from flows.config import load_config
 
-    config = load_config(args.config)
-    db = command_warehouse(args)
-    return Served({"school": db}, {"school": config.name}, config.root), config.review_app
+    sandbox = args.sandbox is not None
+    school_toml = args.sandbox / "school.toml" if sandbox else args.config
+    config = load_config(school_toml)
+    db = warehouse_location(args.db, config, sandbox=sandbox)
+    through = {"school": (school_toml, sandbox)}
+    return Served({"school": db}, {"school": config.name}, config.root, through), config.review_app
 
 
 def secret_from(variable: str | None, what: str, minimum: int = 1) -> str | None:
@@ -116,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
         session_key=session_key,
         client_secret=client_secret,
         accounts_file=accounts_file,
+        acting=acting(where),
     )
     scheme = "https" if settings.terminates_tls else "http"
     shown = settings.public_url or f"{scheme}://{args.host}:{args.port}/"

@@ -22,6 +22,10 @@ X_RATE_LIMITS = {
     "x.tweets_lookup": 900,
     "x.followers": 300,
     "x.following": 300,
+    # The owner's writes: 50 a 15 minutes each (manage Posts DELETE, hide replies, manage mutes).
+    "x.delete_post": 50,
+    "x.hide_reply": 50,
+    "x.mute": 50,
 }
 X_RATE_WINDOW_SECONDS = 15 * 60
 MAX_REACHABLE_POSTS = 3200

@@ -232,6 +232,8 @@ class XResponses:
         """The signed user context, once the user's window for `route` still has a request left."""
         context = self.verifier.user_context(request)
         allowed, headers = self.limits.take(route, context.user_id)
+        # What the token may do, as X says it with every authenticated answer.
+        headers["x-access-level"] = self.verifier.access.x_access_level(context.token)
         self._headers.value = headers
         if not allowed:
             reply = too_many_requests()

@@ -4,52 +4,31 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from dashboards.review_app import create_app
 from sandbox.school import write_sample
 from sandbox.school.weeks import HOSTILE_DESCRIPTION, HOSTILE_TITLE
 from tests.builders.review_app import PASSWORD, local_accounts, settings
+from tests.builders.served_app import served
 from warehouse.db import connect
 
 WEEK0 = date(2026, 11, 16)
 REVIEWER = "local:sam"  # the ETL's local account (tests/builders/review_app.py)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def review_app(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The review app served by uvicorn on 127.0.0.1, as `socialaudit review-app` serves it, with local accounts."""
     db = tmp_path / "warehouse.duckdb"
-    port = free_port()
     accounts_file = local_accounts(tmp_path, tmp_path_factory.getbasetemp() / "accounts-template")
-    app = create_app(db, settings(accounts_file))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the review app did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", db
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with served(create_app(db, settings(accounts_file))) as url:
+        yield url, db
 
 
 def audit(cli: Any, root: Path, db: Path, week: int) -> Path:

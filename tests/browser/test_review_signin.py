@@ -4,20 +4,18 @@ identity; someone the provider signs in but the school never granted sees no pup
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from dashboards.access import Grant, OidcSettings, ReviewAppSettings
 from dashboards.review_app import create_app
 from tests.builders.findings import PUPIL_FOLLOWER, STAFF_FOLLOWER, one_run
-from tests.builders.oidc import Provider, oidc_provider
+from tests.builders.oidc import Provider, oidc_provider, sign_in_at_the_provider
 from tests.builders.prefect_server import free_port
+from tests.builders.served_app import served
 from tests.builders.warehouse import migrated_warehouse
 from warehouse import access_log
 from warehouse.db import connect
@@ -33,15 +31,10 @@ def signed_in_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     db = migrated_warehouse(root / "warehouse.duckdb")
     one_run(connect(db), db, (PUPIL_FOLLOWER, STAFF_FOLLOWER))
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with oidc_provider([f"{url}/signin/callback"], root / "provider.log") as provider:
-        server = serve(
-            create_app(db, app_settings(provider, root), client_secret=provider.client_secret), port
-        )
-        try:
+    with oidc_provider([f"http://127.0.0.1:{port}/signin/callback"], root / "provider.log") as provider:
+        app = create_app(db, app_settings(provider, root), client_secret=provider.client_secret)
+        with served(app, port) as url:
             yield url, db
-        finally:
-            server.should_exit = True
 
 
 def app_settings(provider: Provider, root: Path) -> ReviewAppSettings:
@@ -50,27 +43,6 @@ def app_settings(provider: Provider, root: Path) -> ReviewAppSettings:
         oidc=OidcSettings(issuer=provider.issuer, client_id=provider.client_id, label="Tiny Lane account"),
         grants=(Grant("reviewer", (REVIEWER,)),),
     )
-
-
-def serve(app: Any, port: int) -> uvicorn.Server:
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the review app did not start"
-        time.sleep(0.05)
-    return server
-
-
-def sign_in_at_the_provider(page: Any, url: str, login: str) -> None:
-    page.goto(f"{url}/")
-    assert "/signin" in page.url  # no session: the sign-in page, not the list
-    page.get_by_role("link", name="Sign in with Tiny Lane account").click()
-    page.locator("input[name=login]").fill(login)
-    page.locator("input[name=password]").fill("whatever the provider asks")
-    page.get_by_role("button", name="Sign-in").click()
-    page.get_by_role("button", name="Continue").click()  # the provider's consent screen
-    page.wait_for_url(f"{url}/**")
 
 
 def test_a_reviewer_signs_in_through_the_provider_and_decides_under_that_identity(

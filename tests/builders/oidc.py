@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,3 +77,15 @@ def oidc_provider(redirect_uris: list[str], log: Path) -> Iterator[Provider]:
     finally:
         stop_group(process)
         handle.close()
+
+
+def sign_in_at_the_provider(page: Any, url: str, login: str, label: str = "Tiny Lane account") -> None:
+    """In the browser: the app's sign-in page, the provider's log-in and consent, and back to the app."""
+    page.goto(f"{url}/")
+    assert "/signin" in page.url  # no session: the sign-in page, not the list
+    page.get_by_role("link", name=f"Sign in with {label}").click()
+    page.locator("input[name=login]").fill(login)
+    page.locator("input[name=password]").fill("whatever the provider asks")
+    page.get_by_role("button", name="Sign-in").click()
+    page.get_by_role("button", name="Continue").click()  # the provider's consent screen
+    page.wait_for_url(f"{url}/**")

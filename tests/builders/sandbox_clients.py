@@ -35,19 +35,27 @@ def x_keys(server: SandboxServer, user_id: str = X_ACCOUNT_ID) -> dict[str, str]
 
 
 def x_signed_request(
-    server: SandboxServer, method: str, path: str, params: dict[str, str], timeout: float = 10
+    server: SandboxServer,
+    method: str,
+    path: str,
+    params: dict[str, str] | None = None,
+    *,
+    user_id: str = X_ACCOUNT_ID,
+    timeout: float = 10,
+    **kwargs: Any,
 ) -> requests.Response:
-    """One request signed with the tiny account's keys (OAuth 1.0a over api.twitter.com, as tweepy signs)."""
+    """A request signed as tweepy signs it (OAuth 1.0a over api.twitter.com, the keys the sandbox holds for
+    `user_id`); `kwargs` go to requests (json: a JSON body is not signed, as X specifies)."""
     from requests_oauthlib import OAuth1
 
-    keys = x_keys(server)
+    keys = x_keys(server, user_id)
     session = requests.Session()
     session.trust_env = False
     session.mount(X_API_HOST, RewriteToSandbox(server.url))
     auth = OAuth1(
         keys["consumer_key"], keys["consumer_secret"], keys["access_token"], keys["access_token_secret"]
     )
-    return session.request(method, X_API_HOST + path, params=params, auth=auth, timeout=timeout)
+    return session.request(method, X_API_HOST + path, params=params, auth=auth, timeout=timeout, **kwargs)
 
 
 def owner_sign_in(server: SandboxServer, channel_id: str = CHANNEL_ID) -> Any:

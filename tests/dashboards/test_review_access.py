@@ -75,6 +75,7 @@ def test_without_a_session_every_route_gives_no_pupil_data(
         "/",
         "/exception",
         "/review",
+        "/remediate",
         "/access-log",
         "/signin",
         "/signout",

@@ -19,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dashboards.review_app import create_app
-from flows.commands.review_app import served
+from flows.commands.review_app import acting, served
 from flows.config import ConfigError
 from sandbox.school import write_sample
 from tests.builders.exports import refuse_a_pupil_by_name
@@ -187,7 +187,13 @@ def review_app_of(trust: dict[str, Any], controller: str, grants: str, tmp: Path
     path = root / f"trust-{controller}.toml"
     path.write_text(f'{text}\n[review_app]\naccounts_file = "{accounts}"\n\n{grants}', encoding="utf-8")
     where, settings = served(argparse.Namespace(trust=path, config=None, db=None))
-    app = create_app(where.schools, settings, names=where.names, accounts_file=Path(settings.accounts_file))
+    app = create_app(
+        where.schools,
+        settings,
+        names=where.names,
+        accounts_file=Path(settings.accounts_file),
+        acting=acting(where),
+    )
     return TestClient(app, base_url=BASE)
 
 
@@ -259,3 +265,31 @@ def test_where_the_trust_is_the_controller_a_grant_may_cover_every_school(
     assert sign_in(sam, "sam").status_code == 303
     assert sam.get("/", params={"school": "north-lane"}).status_code == 404
     assert sam.get("/", params={"school": "st-brides"}).status_code == 200
+
+
+def test_a_reviewer_acts_on_a_finding_of_their_school_in_its_lake_and_on_no_other(
+    trust: dict[str, Any], tmp_path: Path
+) -> None:
+    """The trust's app acts through each school's own school.toml, into that school's lake, as the signed-in person."""
+    client = review_app_of(trust, "schools", grant("reviewer", "local:sam", ["north-lane"]), tmp_path)
+    assert sign_in(client, "sam").status_code == 303
+    token = csrf_in(client.get("/", params={"school": "north-lane"}).text)
+    rows = json.loads((trust["out"] / "north-lane" / "exceptions.json").read_text(encoding="utf-8"))
+    here = [r["key"] for r in rows if r["severity"] != "critical"][-1]
+    for slug, key, status in (("st-brides", a_key(trust, "st-brides"), 404), ("north-lane", here, 303)):
+        answer = client.post(
+            "/remediate",
+            data={"school": slug, "key": key, "action": "manual", "confirm": "yes", "csrf_token": token},
+            headers={"Origin": BASE},
+            follow_redirects=False,
+        )
+        assert answer.status_code == status, (slug, answer.text[-500:])
+    for slug, expected in (("north-lane", [("local:sam", here, "done-by-hand")]), ("st-brides", [])):
+        con = connect(trust["root"] / "lake" / f"{slug}.ducklake", read_only=True)
+        try:
+            held = con.execute(
+                "SELECT actor_identity, key, outcome FROM audit.remediations WHERE stage = 'settled'"
+            ).fetchall()
+        finally:
+            con.close()
+        assert held == expected, slug

@@ -1,4 +1,4 @@
-"""Who did what on the command line: `review`, `exceptions list` and `sql` record the name given and the OS user
+"""Who did what on the command line: `review`, `remediate`, `exceptions list` and `sql` record the name given and the OS user
 in the access log; closing a critical exception takes two names; the review app's local accounts are made with
 `reviewers`; `review-app` refuses to start where nobody could sign in."""
 
@@ -59,6 +59,17 @@ def test_a_decision_records_the_name_and_the_os_user(db: Path, capsys: pytest.Ca
     finally:
         con.close()
     assert ("The Headteacher", OS_USER, "decide", PUPIL_FOLLOWER.key) in logged(db)
+
+
+def test_an_action_records_the_name_and_the_os_user(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`remediate` (a step done by hand: nothing sent) is in the access log as each of its steps is recorded."""
+    dataset = build_tiny_dataset(db.parent / "school")
+    args = ["remediate", PUPIL_FOLLOWER.key, "--action", "manual", "--sandbox", str(dataset), "--db", str(db)]
+    code, out, err = cli(capsys, *args, "--yes", "--by", "Robin Ames", "--note", "removed on x.com")
+    assert code == 0, err
+    assert "done by hand by Robin Ames" in out
+    steps = [entry for entry in logged(db) if entry[2] == "remediate"]
+    assert steps == [("Robin Ames", OS_USER, "remediate", PUPIL_FOLLOWER.key)] * 2  # requested, then done
 
 
 def test_a_critical_exception_is_closed_by_two_names(db: Path, capsys: pytest.CaptureFixture[str]) -> None:

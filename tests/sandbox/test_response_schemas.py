@@ -29,7 +29,9 @@ from sandbox.http import match_route
 from sandbox.server import SandboxServer
 from sandbox.x import urls as x_urls
 from sandbox.x.responses import XResponses
+from sandbox.x.writes import X_WRITE_ROUTES
 from sandbox.youtube.oauth import discovery_document
+from sandbox.youtube.writes import YT_WRITE_ROUTES
 from tests.builders.moderation import (
     HELD_THREAD_ID,
     REPLIED_THREAD_ID,
@@ -417,7 +419,11 @@ def _route_of(path: str) -> str | None:
     return found[0] if found else None
 
 
-API_ROUTES = [route for route in ROUTES if route not in FILE_ROUTES and route != "yt.token"]
+# The owner's writes have their own shapes and faults tested in tests/sandbox/test_writes.py.
+WRITES = (*X_WRITE_ROUTES, *YT_WRITE_ROUTES)
+API_ROUTES = [
+    route for route in ROUTES if route not in FILE_ROUTES and route != "yt.token" and route not in WRITES
+]
 # Faults whose body is not whole JSON: cut mid-way (a dropped connection, a truncated or cut 503).
 JSON_FAULTS = [kind for kind in FAULT_KINDS if kind not in ("truncate", "drop-mid-body", "503-cut")]
 

@@ -1,0 +1,175 @@
+"""The review app's actions on a finding: each action the exception's rule offers, shown as the CLI shows it (the
+call, its cost or quota, whether it can be undone, the evidence) with a confirmation to tick; what the account's
+credentials do not allow (as `socialaudit doctor` last found, or an action's refusal) is not offered.
+
+Who acts is the signed-in person (dashboards/access.py), never a name typed in the form: every POST is checked on the
+server for a session, the session's CSRF token and a role that acts on the exception's severity, and refused (403,
+recorded in the access log as `denied`) otherwise. Where school.toml asks for a second person, an irreversible action
+one person requested is confirmed by a different signed-in person; the same person is refused by the record itself
+(warehouse/remediations.py). The app reads the snapshot; acting goes through the school's `Act`
+(flows/remediation.py), which records the request before anything is sent, the platform's answer after, and each in
+the access log (`remediate`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import duckdb
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from dashboards.access import Permissions, Person, same_identity
+from warehouse.access_log import AccessEntry
+from warehouse.db import WarehouseBusy
+from warehouse.remediation_plans import Plan, offered_plans
+from warehouse.remediation_records import Actor, Recorded, RemediationError, recorded_actions
+from warehouse.remediations import Permission, history, latest_permissions
+
+
+class Done(Protocol):
+    done: bool
+    waiting: bool
+    line: str
+
+
+# key, action, who, note, their access-log entry -> how it ended (flows.remediation.Remediator.act, confirmed).
+Act = Callable[[str, str, Actor, "str | None", AccessEntry], Done]
+
+
+def _offer(
+    plan: Plan,
+    permissions: dict[tuple[str, str], Permission],
+    held: list[Recorded],
+    identity: str | None,
+) -> dict[str, Any]:
+    """One action as the page shows it: its plan, whether it is offered, and what is on record for it."""
+    e = plan.exception
+    permission = permissions.get((str(e["platform"]), str(e["account_id"])))
+    if plan.action.manual:
+        offered, why = True, ""
+    elif permission is None:
+        offered = False
+        why = "not offered: run `socialaudit doctor` with this warehouse to check what the account's credentials allow"
+    elif plan.action.name not in permission.allowed:
+        offered, why = False, f"not offered: {permission.detail}"
+    else:
+        offered, why = True, ""
+    mine = [r for r in held if r.action == plan.action.name]
+    standing = next((r for r in reversed(mine) if r.standing), None)
+    waiting = next((r for r in reversed(mine) if r.awaiting_confirmation), None)
+    requested_here = (
+        waiting is not None
+        and identity is not None
+        and same_identity(str(waiting.requested["actor_identity"]), identity)
+    )
+    return {
+        "plan": plan,
+        "lines": plan.lines(),
+        "offered": offered and standing is None,
+        "why": why,
+        "standing": standing,
+        "waiting": waiting,
+        # The person who requested it sees it waiting; anyone else who may act confirms it here.
+        "confirm_here": waiting is not None and not requested_here,
+        "irreversible": not plan.action.reversible,
+    }
+
+
+def action_context(
+    con: duckdb.DuckDBPyConnection, key: str, acting: bool, person: Person | None
+) -> dict[str, Any]:
+    """What the detail page shows of actions: each offered one, and every action on record for the exception."""
+    if not acting:
+        return {"acting": False, "offers": [], "problems": [], "actions": history(con, key)}
+    permissions = latest_permissions(con)
+    held = recorded_actions(con, key)
+    identity = person.identity if person else None
+    offers, problems = [], []
+    for item in offered_plans(con, key):
+        if isinstance(item, str):
+            problems.append(item)
+        else:
+            offers.append(_offer(item, permissions, held, identity))
+    return {"acting": True, "offers": offers, "problems": problems, "actions": history(con, key)}
+
+
+@dataclass(frozen=True)
+class Pages:
+    """What the action route borrows from the app (dashboards/review_app.py): who is signed in and where, the
+    session's CSRF check, the severity in the snapshot, the pages, and the access log."""
+
+    entry: Callable[[Request, str | None], Any]  # (school, Permissions) or the Response to send
+    person: Callable[[Request], Person | None]
+    csrf_ok: Callable[[Request, str], bool]
+    severity: Callable[[Any, str], str | None]
+    show: Callable[..., HTMLResponse]
+    missing: Callable[[Request, Any, Permissions, str], HTMLResponse]
+    forbidden: Callable[[Request], HTMLResponse]
+    note: Callable[..., None]
+    access: Callable[[Request, Person], AccessEntry]
+    link: Callable[[Any], Callable[..., str]]
+
+
+def add_action_routes(app: FastAPI, acting: Mapping[str, Act], pages: Pages) -> None:
+    """POST /remediate: a signed-in person whose role acts on the exception ticks the confirmation, then the action
+    goes through the school's `Act` (none for a school served without its school.toml: nothing is done)."""
+
+    @app.post("/remediate")
+    def remediate(
+        request: Request,
+        # Not required by the form parser: a request without them is still answered by the session check first.
+        key: str = Form(""),
+        action: str = Form(""),
+        note: str = Form(""),
+        confirm: str = Form(""),
+        school_slug: str | None = Form(None, alias="school"),
+        csrf_token: str = Form(""),
+    ) -> Response:
+        found = pages.entry(request, school_slug)
+        if isinstance(found, Response):
+            return found
+        where, allowed = found
+        person = pages.person(request)
+        assert person is not None  # entry() answered for anyone not signed in
+        if not pages.csrf_ok(request, csrf_token):
+            pages.note(
+                request, where, "denied", key, f"remediate {action}: the form's token is not this session's"
+            )
+            return pages.forbidden(request)
+        severity = pages.severity(where, key)
+        if severity is None or not allowed.may_read(severity):
+            return pages.missing(request, where, allowed, key)
+        if not allowed.may_act(severity):
+            pages.note(request, where, "denied", key, f"remediate {action}: not for this role")
+            return pages.forbidden(request)
+        form = {"note": note, "action": action}
+
+        def refused(error: str, status_code: int) -> HTMLResponse:
+            return pages.show(request, where, allowed, key, error=error, form=form, status_code=status_code)
+
+        act = acting.get(where.slug)
+        if act is None:
+            return refused(
+                "this review app was started without the school's school.toml: nothing was done", 409
+            )
+        if confirm != "yes":
+            return refused(f"tick the box to confirm {action}: nothing was done", 400)
+        actor = Actor(person.identity, person.name or person.identity, "review-app")
+        try:
+            outcome = act(key, action, actor, note.strip() or None, pages.access(request, person))
+        except RemediationError as problem:
+            pages.note(request, where, "remediate-refused", key, f"{action}: {problem}")
+            return refused(str(problem), 409)
+        except WarehouseBusy as busy:
+            response = refused(f"{busy}: nothing was sent", 503)
+            response.headers["Retry-After"] = str(busy.retry_after_seconds)
+            return response
+        if outcome.waiting:
+            done = "waiting"
+        elif outcome.done:
+            done = "acted"
+        else:
+            return refused(outcome.line, 409)
+        return RedirectResponse(pages.link(where)("/exception", key=key, done=done), status_code=303)

@@ -1,0 +1,79 @@
+"""`socialaudit remediate KEY --action ACTION`: act on an exception through X or YouTube, or record a step done by
+hand; shows what will happen (the call, its cost or quota, whether it can be undone) and asks first."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from flows.commands.common import EXIT_FAILED
+from flows.warehouse_location import add_db_option, add_wait_option, warehouse_location
+from warehouse.remediation_actions import ACTION_NAMES
+
+NAME = "remediate"
+HELP = "act on an exception through X or YouTube (or record a step done by hand); next week's run checks it took effect"
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("key", help="the exception key (see `socialaudit exceptions list`)")
+    parser.add_argument(
+        "--action",
+        required=True,
+        choices=ACTION_NAMES,
+        help="one the exception's rule offers (docs/remediation.md)",
+    )
+    add_db_option(parser)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--config", type=Path, metavar="SCHOOL_TOML", help="school.toml of the live set-up")
+    source.add_argument("--sandbox", type=Path, metavar="DIR", help="a sandbox dataset directory")
+    parser.add_argument("--note", default=None, help="why; for a manual step, what was done")
+    parser.add_argument(
+        "--yes", action="store_true", help="do not ask before acting (the plan is still printed)"
+    )
+    parser.add_argument(
+        "--by", default=None, metavar="NAME", help="who acts (recorded beside the operating-system user)"
+    )
+    add_wait_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from flows.config import load_config
+    from flows.remediation import Remediator
+    from flows.remediation_permissions import AccountPermission
+    from warehouse.access_log import cli_entry
+    from warehouse.remediation_plans import Plan
+    from warehouse.remediation_records import RemediationError, cli_actor
+
+    sandbox = args.sandbox is not None
+    config = load_config(args.sandbox / "school.toml" if sandbox else args.config)
+    db = warehouse_location(args.db, config, sandbox=sandbox)
+    if not db.exists():
+        print(
+            f"socialaudit: remediate refused: {db} does not exist: run the weekly audit first",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+
+    def confirm(plan: Plan, permission: AccountPermission | None) -> bool:
+        for line in plan.lines():
+            print(line)
+        if permission is not None:
+            print(f"Credentials: {permission.detail}")
+        if args.yes:
+            return True
+        if not sys.stdin.isatty():
+            print("Not asked: standard input is not a terminal; run again with --yes to act", flush=True)
+            return False
+        answer = input(f"{plan.action.name} on {plan.key}: type yes to go ahead: ")
+        return answer.strip().lower() == "yes"
+
+    try:
+        outcome = Remediator(db, config, sandbox, args.wait).act(
+            args.key, args.action, cli_actor(args.by), args.note, confirm, cli_entry("remediate", args.by)
+        )
+    except RemediationError as problem:
+        print(f"socialaudit: remediate refused: {problem}", file=sys.stderr)
+        return EXIT_FAILED
+    print(outcome.line, file=sys.stdout if outcome.done else sys.stderr)
+    return outcome.status

@@ -1,0 +1,156 @@
+"""In Chromium, signed in through a real OpenID Connect provider started here: the ETL rejects a pupil's comment from
+the review app (the call, its quota and that it cannot be undone shown first, a confirmation ticked), the action is
+recorded under the identity the provider vouched for and in the access log, and the next week's run resolves the
+exception as remediated. A viewer is offered nothing, and a client without a session is refused."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from dashboards.access import Grant, OidcSettings, ReviewAppSettings
+from tests.builders import remediation as build
+from tests.builders.oidc import oidc_provider, sign_in_at_the_provider
+from tests.builders.prefect_server import free_port
+from tests.builders.served_app import served
+from tests.builders.tiny_dataset import build_tiny_dataset
+from warehouse import access_log
+from warehouse.db import connect
+
+WEEK0 = date(2026, 11, 16)
+COMMENT = build.key("pupil-comment", "youtube", "comment", build.PUPIL_THREAD)
+REVIEWER = "robin.ames@tinylane.example"
+VIEWER = "governor@tinylane.example"
+
+
+@dataclass(frozen=True)
+class Served:
+    url: str
+    db: Path
+    school: Path
+
+
+@pytest.fixture
+def review_app(tmp_path: Path) -> Iterator[Served]:
+    """`socialaudit review-app --sandbox DIR`, signing people in through the provider, acting through the sandbox."""
+    school = build_tiny_dataset(tmp_path / "school")
+    build.pupil_comments(school)
+    db = tmp_path / "w.duckdb"
+    port = free_port()
+    with oidc_provider([f"http://127.0.0.1:{port}/signin/callback"], tmp_path / "provider.log") as provider:
+        guarded = ReviewAppSettings(
+            accounts_file=str(tmp_path / "no-local-accounts.json"),
+            oidc=OidcSettings(
+                issuer=provider.issuer, client_id=provider.client_id, label="Tiny Lane account"
+            ),
+            grants=(Grant("reviewer", (REVIEWER,)), Grant("viewer", (VIEWER,))),
+        )
+        app = build.acting_app(db, school, guarded, client_secret=provider.client_secret)
+        with served(app, port) as url:
+            yield Served(url, db, school)
+
+
+def audit(cli: Any, school: Path, db: Path, week: int, tmp_path: Path) -> Path:
+    out = tmp_path / f"out{week}"
+    as_of = (WEEK0 + timedelta(weeks=week)).isoformat()
+    result = cli("run", "--sandbox", str(school), "--db", str(db), "--out", str(out), "--as-of", as_of)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def test_a_pupil_s_comment_rejected_from_the_review_app_is_remediated_the_next_week(
+    browser: Any, review_app: Served, tmp_path: Path, socialaudit_inprocess: Any
+) -> None:
+    url, db, school = review_app.url, review_app.db, review_app.school
+    audit(socialaudit_inprocess, school, db, 0, tmp_path)
+    checked = socialaudit_inprocess("doctor", "--sandbox", str(school), "--db", str(db))
+    assert "reject-comment, reject-comment-ban-author" in checked.stdout, checked.stdout
+
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in_at_the_provider(page, url, REVIEWER)
+    page.goto(f"{url}/exception?key={COMMENT}")
+    action = page.locator("section.action", has=page.locator("h3#act-reject-comment"))
+    shown = action.inner_text()
+    assert "(cannot be undone)" in shown and "50 quota units" in shown
+    assert "comments/setModerationStatus?id=" in shown and "moderationStatus=rejected" in shown
+    assert f"Taken as {REVIEWER}" in shown
+    action.get_by_label("Why").fill("A pupil's comment on the sports day video")
+    send = action.get_by_role("button", name="Send reject-comment")
+    send.click()  # not ticked: the browser refuses to submit the form
+    assert page.url.startswith(f"{url}/exception")
+    assert build.journal(school) == []
+    action.get_by_label(re.compile("I confirm: reject-comment")).check()
+    send.click()
+    page.wait_for_url(re.compile("done=acted"))
+    assert "Action taken and recorded" in page.get_by_role("status").first.inner_text()
+    actions = page.locator("table[aria-labelledby=actions]").inner_text()
+    assert "reject-comment" in actions and "accepted" in actions and REVIEWER in actions
+    assert page.evaluate("document.scripts.length") == 0
+    context.close()
+    assert [e["kind"] for e in build.journal(school)] == ["yt.moderate"]
+
+    out = audit(socialaudit_inprocess, school, db, 1, tmp_path)
+    resolved = {
+        r["key"]: r["resolved_reason"] for r in json.loads((out / "resolved.json").read_text("utf-8"))
+    }
+    assert resolved[COMMENT] == "remediated"
+    con = connect(db, read_only=True)
+    try:
+        ((requested_by, *recorded),) = con.execute(
+            "SELECT requested_by, action, via, outcome, verification FROM dpo.remediations WHERE key = ?",
+            [COMMENT],
+        ).fetchall()
+        assert recorded == ["reject-comment", "review-app", "accepted", "took-effect"]
+        assert requested_by.endswith(f"({REVIEWER})")  # the provider's name for them, beside the identity
+        stored = con.execute("SELECT identity, action, object FROM audit.access_log").fetchall()
+    finally:
+        con.close()
+    entries = stored + [(e.identity, e.action, e.object) for e in access_log.pending(db)]
+    assert entries.count((REVIEWER, "remediate", COMMENT)) == 2  # requested, then YouTube's answer
+
+
+def test_a_viewer_is_offered_nothing_and_a_client_without_a_session_is_refused(
+    browser: Any, review_app: Served, tmp_path: Path, socialaudit_inprocess: Any
+) -> None:
+    url, db, school = review_app.url, review_app.db, review_app.school
+    audit(socialaudit_inprocess, school, db, 0, tmp_path)
+    socialaudit_inprocess("doctor", "--sandbox", str(school), "--db", str(db))
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in_at_the_provider(page, url, VIEWER)
+    page.goto(f"{url}/exception?key={COMMENT}")
+    assert page.locator("h2#act").count() == 0 and page.locator("form[action='/remediate']").count() == 0
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    # The viewer's own session and token, posting the form by hand: refused on the server.
+    posted = page.request.post(
+        f"{url}/remediate",
+        form={"key": COMMENT, "action": "reject-comment", "confirm": "yes", "csrf_token": token or ""},
+        headers={"Origin": url},
+        max_redirects=0,
+    )
+    assert posted.status == 403
+    context.close()
+    with httpx.Client(base_url=url, trust_env=False) as stranger:
+        answer = stranger.post(
+            "/remediate",
+            data={"key": COMMENT, "action": "reject-comment", "confirm": "yes", "csrf_token": token or ""},
+            headers={"Origin": url},
+        )
+    assert answer.status_code == 403 and build.PUPIL_THREAD not in answer.text
+    assert build.journal(school) == []
+    con = connect(db, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM audit.remediations").fetchone() == (0,)
+    finally:
+        con.close()
+    denied = [(e.identity, e.action, e.object) for e in access_log.pending(db)]
+    assert (VIEWER, "denied", COMMENT) in denied

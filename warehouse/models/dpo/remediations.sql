@@ -1,0 +1,80 @@
+-- Every action taken on an exception, one row each: who asked, who confirmed, what the platform answered and what
+-- the next weekly run found (audit.remediations holds each step as its own row).
+CREATE OR REPLACE VIEW dpo.remediations AS
+WITH steps AS (
+    SELECT *,
+        CASE WHEN actor = actor_identity THEN actor ELSE actor || ' (' || actor_identity || ')' END AS who
+    FROM audit.remediations
+),
+requested AS (SELECT * FROM steps WHERE stage = 'requested'),
+confirmed AS (SELECT * FROM steps WHERE stage = 'confirmed'),
+settled AS (SELECT * FROM steps WHERE stage = 'settled'),
+verified AS (SELECT * FROM steps WHERE stage = 'verified')
+SELECT
+    r.remediation_id,
+    r.key,
+    r.action,
+    e.rule,
+    r.platform,
+    r.account_id,
+    r.subject_kind,
+    r.subject_id,
+    r.targets,
+    r.call,
+    r.cost_usd,
+    r.quota_units,
+    r.reversible,
+    r.who AS requested_by,
+    r.via,
+    r.recorded_at AS requested_at,
+    r.note,
+    c.who AS confirmed_by,
+    c.recorded_at AS confirmed_at,
+    coalesce(s.outcome, CASE WHEN c.remediation_id IS NOT NULL THEN 'sending' ELSE r.outcome END) AS outcome,
+    s.platform_response,
+    s.recorded_at AS settled_at,
+    v.recorded_at AS verified_at,
+    v.outcome AS verification,
+    v.note AS verification_note,
+    v.as_of AS verified_week,
+    r.as_of,
+    r.evidence_as_of,
+    r.evidence_sha256,
+    coalesce(f.evidence, CASE WHEN e.evidence_sha256 = r.evidence_sha256 THEN e.evidence END) AS evidence
+FROM requested AS r
+LEFT JOIN confirmed AS c USING (remediation_id)
+LEFT JOIN settled AS s USING (remediation_id)
+LEFT JOIN verified AS v USING (remediation_id)
+LEFT JOIN audit.exceptions AS e ON e.key = r.key
+LEFT JOIN audit.findings AS f ON f.key = r.key AND f.as_of = r.evidence_as_of;
+COMMENT ON VIEW dpo.remediations IS 'Every action taken on an exception through X or YouTube, or by hand: who asked and confirmed it, the call and its cost, what the platform answered, and whether the next weekly run found it took effect.';
+COMMENT ON COLUMN dpo.remediations.remediation_id IS 'The action (every step of it in audit.remediations carries this id).';
+COMMENT ON COLUMN dpo.remediations.key IS 'The exception acted on (audit.exceptions.key).';
+COMMENT ON COLUMN dpo.remediations.action IS 'reject-comment | reject-comment-ban-author | make-video-private | set-made-for-kids | delete-post | hide-reply | mute-account | manual.';
+COMMENT ON COLUMN dpo.remediations.rule IS 'The policy rule of the exception (dpo.rules).';
+COMMENT ON COLUMN dpo.remediations.platform IS 'x | youtube.';
+COMMENT ON COLUMN dpo.remediations.account_id IS 'The official account acted through.';
+COMMENT ON COLUMN dpo.remediations.subject_kind IS 'The exception''s subject kind.';
+COMMENT ON COLUMN dpo.remediations.subject_id IS 'The platform id of the exception''s subject.';
+COMMENT ON COLUMN dpo.remediations.targets IS 'The platform objects the call acted on (JSON list).';
+COMMENT ON COLUMN dpo.remediations.call IS 'The request sent (method, URL, parameters), or the step done by hand.';
+COMMENT ON COLUMN dpo.remediations.cost_usd IS 'X: what X bills for it, US dollars.';
+COMMENT ON COLUMN dpo.remediations.quota_units IS 'YouTube: the quota units it spends.';
+COMMENT ON COLUMN dpo.remediations.reversible IS 'Whether the platform lets it be undone.';
+COMMENT ON COLUMN dpo.remediations.requested_by IS 'Who asked for it: the name given, with the accountable identity (the operating-system user for the CLI) beside it.';
+COMMENT ON COLUMN dpo.remediations.via IS 'cli | review-app.';
+COMMENT ON COLUMN dpo.remediations.requested_at IS 'When (UTC) it was recorded, before anything was sent.';
+COMMENT ON COLUMN dpo.remediations.note IS 'Why, as written; for a manual step, what was done.';
+COMMENT ON COLUMN dpo.remediations.confirmed_by IS 'The second person who confirmed an irreversible action, where school.toml [remediation] second_person asks for one.';
+COMMENT ON COLUMN dpo.remediations.confirmed_at IS 'When (UTC) it was confirmed.';
+COMMENT ON COLUMN dpo.remediations.outcome IS 'accepted | already-done | refused | failed | done-by-hand, or while unsettled awaiting-confirmation | sending.';
+COMMENT ON COLUMN dpo.remediations.platform_response IS 'What the platform answered (HTTP status and body, JSON), or why nothing was sent.';
+COMMENT ON COLUMN dpo.remediations.settled_at IS 'When (UTC) the answer was recorded.';
+COMMENT ON COLUMN dpo.remediations.verified_at IS 'When (UTC) the next weekly run judged it; NULL until then.';
+COMMENT ON COLUMN dpo.remediations.verification IS 'took-effect (the subject gone or changed as intended: the exception resolved as remediated) | did-not-take-effect (still there: the exception reopened) | finding-remains (a mitigation: the finding stays) | subject-gone.';
+COMMENT ON COLUMN dpo.remediations.verification_note IS 'What the weekly run found.';
+COMMENT ON COLUMN dpo.remediations.verified_week IS 'The audited week that verified it.';
+COMMENT ON COLUMN dpo.remediations.as_of IS 'The audited week looked at when acting.';
+COMMENT ON COLUMN dpo.remediations.evidence_as_of IS 'The week of the finding acted on.';
+COMMENT ON COLUMN dpo.remediations.evidence_sha256 IS 'sha256 of the evidence acted on.';
+COMMENT ON COLUMN dpo.remediations.evidence IS 'The evidence acted on, while the finding or the exception still holds it ([retention] findings_weeks).';

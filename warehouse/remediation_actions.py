@@ -1,0 +1,249 @@
+"""What the school's accounts can do about a finding through the platforms, and what each action costs.
+
+The catalogue every part reads: the CLI and the review app offer an action only where the exception's rule lists
+it, show its call, cost and whether it can be undone, and ask for the permission it needs; the weekly run judges it
+the next week by its `effect`. Facts from docs.x.com and the YouTube Data API v3 reference as checked in 2026
+(docs/remediation.md says which could not be verified).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The rules about what the school published: acted on by taking the post or the video out of public view.
+PUBLISHED_CONTENT_RULES = (
+    "unapproved-media",
+    "consent-breach",
+    "pupil-named",
+    "contact-details",
+    "political-content",
+)
+FOLLOWER_RULES = ("pupil-follower", "former-pupil-follower", "staff-personal-follower")
+# Effects: `resolves` ends the finding (next week: gone, or the exception reopens); `mitigates` limits the harm
+# but leaves the finding (a muted follower still follows): the exception stays as it is.
+RESOLVES = "resolves"
+MITIGATES = "mitigates"
+# What the credentials must hold: X's app permission (OAuth 1.0a tokens keep the level they were issued with),
+# or one of the Google OAuth scopes the discovery document lists for the method.
+X_WRITE = "x-write"
+YOUTUBE_SCOPE = "https://www.googleapis.com/auth/"
+FORCE_SSL = YOUTUBE_SCOPE + "youtube.force-ssl"
+# comments.setModerationStatus accepts force-ssl only; videos.update also youtube and youtubepartner.
+MODERATION_SCOPES = (FORCE_SSL,)
+VIDEO_UPDATE_SCOPES = (YOUTUBE_SCOPE + "youtube", FORCE_SSL, YOUTUBE_SCOPE + "youtubepartner")
+X_WRITE_LEVELS = ("read-write", "read-write-directmessages")
+# Per user and 15 minutes, for each X write the school makes (docs.x.com rate limits).
+X_WRITES_PER_WINDOW = 50
+YOUTUBE_WRITE_UNITS = 50
+YOUTUBE_MAX_COMMENT_IDS = 50
+# The identity check before an X write: GET /2/users/me, a user read (never an owned read).
+X_IDENTITY_CHECK_USD = 0.010
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    platform: str  # x | youtube | any (manual)
+    subject_kinds: tuple[str, ...]  # the exception's subject the action applies to
+    rules: tuple[str, ...]  # the rules that offer it
+    what: str  # what happens, in a sentence
+    call: str  # the request, as the platform documents it
+    library_call: str  # how the connector makes it
+    cost_usd: float = 0.0  # X: per request
+    quota_units: int = 0  # YouTube: per call
+    reversible: bool = True
+    undo: str = ""
+    effect: str = RESOLVES
+    needs: str = ""  # X_WRITE, or a YouTube scope group (below)
+    scopes: tuple[str, ...] = ()
+    irreversible_note: str = ""
+
+    @property
+    def manual(self) -> bool:
+        return self.name == MANUAL
+
+    def offered_for(self, rule: str, platform: str, subject_kind: str) -> bool:
+        platform_ok = self.platform in ("any", platform)
+        return platform_ok and rule in self.rules and subject_kind in self.subject_kinds
+
+
+MANUAL = "manual"
+ALL_RULES = (
+    *PUBLISHED_CONTENT_RULES,
+    *FOLLOWER_RULES,
+    "official-follows-person",
+    "pupil-comment",
+    "account-drift",
+)
+
+
+def _rejection(ban_author: bool) -> Action:
+    """reject-comment, or reject-comment-ban-author: the same call, the author banned from the channel besides."""
+    ban = "&banAuthor=true" if ban_author else ""
+    return Action(
+        "reject-comment-ban-author" if ban_author else "reject-comment",
+        "youtube",
+        ("comment",),
+        ("pupil-comment",),
+        "rejects the pupil's comments in the thread: no longer shown on the video"
+        + (
+            "; the author is hidden from the channel, their later comments rejected as written"
+            if ban_author
+            else ""
+        ),
+        f"POST https://www.googleapis.com/youtube/v3/comments/setModerationStatus?id=IDS&moderationStatus=rejected{ban}",
+        "youtube.comments().setModerationStatus(id=..., moderationStatus='rejected'"
+        + (", banAuthor=True)" if ban_author else ")"),
+        quota_units=YOUTUBE_WRITE_UNITS,
+        reversible=False,
+        undo="the rejection: none (YouTube cannot publish a rejected comment again)"
+        + ("; the ban: YouTube Studio, Settings, Community, Hidden users" if ban_author else ""),
+        needs="youtube",
+        scopes=MODERATION_SCOPES,
+        irreversible_note="rejecting a top-level comment also hides every reply to it",
+    )
+
+
+ACTIONS: dict[str, Action] = {
+    action.name: action
+    for action in (
+        _rejection(ban_author=False),
+        _rejection(ban_author=True),
+        Action(
+            "set-made-for-kids",
+            "youtube",
+            ("comment",),
+            ("pupil-comment",),
+            "declares the video made for kids: YouTube turns its comments off, the pupil's included",
+            'PUT https://www.googleapis.com/youtube/v3/videos?part=status {"id": "ID", "status": {the status as read, '
+            '"selfDeclaredMadeForKids": true}}',
+            "youtube.videos().update(part='status', body={'id': ..., 'status': {...}})",
+            quota_units=YOUTUBE_WRITE_UNITS
+            + 1,  # videos.list to read the status it must resend whole, then update
+            undo="YouTube Studio: the video's Audience, 'No, it's not made for kids' (comments come back)",
+            needs="youtube",
+            scopes=VIDEO_UPDATE_SCOPES,
+        ),
+        Action(
+            "make-video-private",
+            "youtube",
+            ("video",),
+            PUBLISHED_CONTENT_RULES,
+            "makes the video private: only the channel's owner can see it",
+            'PUT https://www.googleapis.com/youtube/v3/videos?part=status {"id": "ID", "status": {the status as read, '
+            '"privacyStatus": "private"}}',
+            "youtube.videos().update(part='status', body={'id': ..., 'status': {...}})",
+            quota_units=YOUTUBE_WRITE_UNITS + 1,
+            undo="YouTube Studio: the video's Visibility, back to Public or Unlisted",
+            needs="youtube",
+            scopes=VIDEO_UPDATE_SCOPES,
+        ),
+        Action(
+            "delete-post",
+            "x",
+            ("post",),
+            PUBLISHED_CONTENT_RULES,
+            "deletes the school's post (and every version of it, if it was edited)",
+            "DELETE https://api.x.com/2/tweets/ID",
+            "tweepy Client.delete_tweet(id, user_auth=True)",
+            cost_usd=0.005,
+            reversible=False,
+            undo="none: X cannot restore a deleted post",
+            needs=X_WRITE,
+            irreversible_note="deleting a post in an edit chain deletes the whole chain",
+        ),
+        Action(
+            "hide-reply",
+            "x",
+            ("reply",),
+            # No rule reads replies by others to the school's posts yet: offered once one does.
+            (),
+            "hides a reply in one of the school's own conversations (still readable behind 'View hidden "
+            "replies'; its author is not told)",
+            'PUT https://api.x.com/2/tweets/ID/hidden {"hidden": true}',
+            "tweepy Client.hide_reply(id, user_auth=True)",
+            cost_usd=0.005,
+            undo='the same call with {"hidden": false} (tweepy Client.unhide_reply)',
+            needs=X_WRITE,
+        ),
+        Action(
+            "mute-account",
+            "x",
+            ("follower",),
+            FOLLOWER_RULES,
+            "mutes the account: its posts no longer reach the school's timeline. It still follows the school: X "
+            "offers no self-serve way to remove a follower or block (blocks are Enterprise-only), so the "
+            "exception stays open until the follower is removed by hand",
+            'POST https://api.x.com/2/users/ME/muting {"target_user_id": ID}',
+            "tweepy Client.mute(target_user_id, user_auth=True)",
+            cost_usd=0.010,
+            undo="DELETE https://api.x.com/2/users/ME/muting/ID (tweepy Client.unmute), $0.005",
+            effect=MITIGATES,
+            needs=X_WRITE,
+        ),
+        Action(
+            MANUAL,
+            "any",
+            ("follower", "following", "subscriber", "post", "video", "comment", "account", "reply"),
+            ALL_RULES,
+            "a step done by hand in the X or YouTube app, recorded as done by the person who did it",
+            "none: the step is done in the platform's own app",
+            "none",
+            reversible=True,
+            undo="depends on the step",
+        ),
+    )
+}
+ACTION_NAMES = tuple(ACTIONS)
+
+
+def offered(rule: str, platform: str, subject_kind: str) -> list[Action]:
+    """The actions an exception of this rule and subject offers, the manual step last."""
+    return [a for a in ACTIONS.values() if a.offered_for(rule, platform, subject_kind)]
+
+
+def why_not_offered(action: Action, rule: str, platform: str, subject_kind: str) -> str:
+    """One line: why an exception of this rule cannot take this action."""
+    if action.platform not in ("any", platform):
+        return f"{action.name} is a {action.platform} action; this exception is on {platform}"
+    if not action.rules:
+        return (
+            f"{action.name} is offered by no rule yet: the audit does not read replies by others to the school's "
+            "posts"
+        )
+    if rule not in action.rules:
+        choices = ", ".join(a.name for a in offered(rule, platform, subject_kind))
+        return f"{action.name} is not an action for {rule} (its actions: {choices})"
+    return f"{action.name} acts on a {' or '.join(action.subject_kinds)}, not a {subject_kind}"
+
+
+def allowed_by(
+    action: Action, x_access_level: str | None, youtube_scopes: frozenset[str] | None
+) -> bool | None:
+    """Whether credentials holding this X access level or these Google scopes allow the action; None when
+    nothing is known of them (never checked, or X did not say)."""
+    if action.manual:
+        return True
+    if action.needs == X_WRITE:
+        return None if x_access_level is None else x_access_level in X_WRITE_LEVELS
+    if youtube_scopes is None:
+        return None
+    return bool(set(action.scopes) & youtube_scopes)
+
+
+def cost_line(action: Action, calls: int = 1) -> str:
+    """What an action costs, as the platform counts it."""
+    if action.manual:
+        return "nothing (no API call)"
+    if action.platform == "x":
+        total = action.cost_usd * calls + X_IDENTITY_CHECK_USD
+        return (
+            f"${action.cost_usd:.3f} a request on X's pay-per-use credits (x{calls}), plus "
+            f"${X_IDENTITY_CHECK_USD:.3f} for the identity and permission check (GET /2/users/me): ${total:.3f}; "
+            f"at most {X_WRITES_PER_WINDOW} a 15 minutes"
+        )
+    units = action.quota_units * calls
+    return (
+        f"{units} quota units of the Google Cloud project's 10,000 a day ({calls} call(s)); the token refresh "
+        "costs none"
+    )
