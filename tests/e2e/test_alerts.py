@@ -119,7 +119,9 @@ def test_the_automations_fire_on_a_missing_run_a_failed_run_and_a_partial_run(
 
         # A run that ends Partial: X's followers cannot be read.
         fixed = build_tiny_dataset(tmp_path / "school-2")
-        with (fixed / "school.toml").open("a", encoding="utf-8") as toml:  # give up after retries of 50 ms, not 2 s
+        with (fixed / "school.toml").open(
+            "a", encoding="utf-8"
+        ) as toml:  # give up after retries of 50 ms, not 2 s
             toml.write("\n[api]\nbackoff_seconds = 0.05\n")
         faults = json.dumps([{"route": "x.followers", "kind": "429-no-reset", "times": -1}])
         partial = socialaudit(
