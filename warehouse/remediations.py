@@ -93,6 +93,15 @@ def begin(
                     f"{request.action} on {request.key} waits for a second person: {held.requested['actor']} "
                     "requested it, and the same person cannot confirm it"
                 )
+            if actor.via != held.requested["via"]:
+                # An OS user and a signed-in identity cannot be compared: across the two, one person could
+                # confirm their own request under their other name.
+                raise RemediationError(
+                    f"{request.action} on {request.key} waits for a second person through the "
+                    f"{CHANNELS[held.requested['via']]}, where {held.requested['actor']} requested it: people of "
+                    "the command line (operating-system users) and of the review app (signed-in identities) "
+                    "cannot be told apart, so the confirmation is made where the request was"
+                )
             insert_step(
                 con,
                 held.remediation_id,
@@ -112,6 +121,8 @@ def begin(
     )
     return Begun(remediation_id, True)
 
+
+CHANNELS = {"cli": "command line", "review-app": "review app", "weekly-run": "weekly run"}
 
 ACTED_NOTES = {
     "accepted": "{action} accepted by {platform}",

@@ -95,6 +95,8 @@ def test_a_second_person_confirms_and_the_same_person_cannot(con: duckdb.DuckDBP
     assert waiting.waiting and not waiting.send
     with pytest.raises(RemediationError, match="waits for a second person"):
         start(con, PUPIL, "mute-account", Actor("ALICE", "Alice again", "review-app"), second=True)
+    with pytest.raises(RemediationError, match="through the command line, where Alice Lead requested it"):
+        start(con, PUPIL, "mute-account", Actor("alice@school.example", "Alice", "review-app"), second=True)
     confirmed = start(con, PUPIL, "mute-account", BOB, second=True)
     assert confirmed.send and confirmed.remediation_id == waiting.remediation_id
     settle(con, confirmed.remediation_id, BOB, "accepted", {"status": 200})
