@@ -116,7 +116,7 @@ def secret_from(variable: str | None, what: str, minimum: int = 1) -> str | None
 
 def run(args: argparse.Namespace) -> int:
     try:
-        import multipart  # noqa: F401  # FastAPI's forms need it
+        import python_multipart  # noqa: F401  # FastAPI's forms need it
         import uvicorn
     except ImportError as missing:
         raise RuntimeError(
