@@ -49,7 +49,7 @@ def _partials(
     word: str, start: int, parts: NameParts, display: bool, known: dict[str, int]
 ) -> list[tuple[int, str, float, str]]:
     """The candidate's partial name parts starting at `start`: (end, role, weight, the given name's key). A
-    forename cut short is not a name of its own ("Samir" is not Samira cut short)."""
+    forename cut short may be a name of its own ("Sam" of Samira): readings.py weighs it as either."""
     found: list[tuple[int, str, float, str]] = []
     letter = word[start]
     if letter in parts.initials or letter in parts.surname_initials:
@@ -72,7 +72,7 @@ def _partials(
         length = end - start
         if in_surname and length >= 3:
             found.append((end, SURNAME_CUT, length * _PARTIAL_LETTER - _PIECE, ""))
-        if givens and length >= 3 and not known.get(written, 0) & (GIVEN | FORENAME):
+        if givens and length >= 3:
             for given in givens:
                 if written != given:
                     found.append((end, CUT_SHORT, length * _PARTIAL_LETTER - _PIECE, given))
@@ -254,8 +254,16 @@ def _relabelled(
             if end - start == 1 and role in (LETTER, WORD) and alone and initial:
                 out.append((start, end, INITIAL, roles, key))
                 continue
-            if role in (GIVEN_NAME, OTHER_SURNAME, WORD) and start == 0 and end == len(word):
-                out.append((start, end, role, roles, key))  # a name of someone else's, as a whole word
+            cut_short = role == GIVEN_NAME and key in parts.given_starts and key not in parts.givens
+            if (
+                role in (GIVEN_NAME, OTHER_SURNAME, WORD)
+                and start == 0
+                and end == len(word)
+                and not cut_short
+            ):
+                # A name of someone else's, as a whole word; one that starts their own given name ("Sam" of
+                # Samira) is cut for them.
+                out.append((start, end, role, roles, key))
                 continue
             return None
         else:

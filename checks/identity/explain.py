@@ -16,8 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field as default
 
-from rapidfuzz.distance import DamerauLevenshtein
-
 from checks.identity.cut import cut_word
 from checks.identity.lexicon import (
     AGE_WORD,
@@ -48,11 +46,10 @@ from checks.identity.pieces import (
     WORD,
     NameParts,
     Piece,
-    transposed,
 )
 from checks.identity.profile import Field
 from checks.identity.register_index import RegisterIndex
-from checks.identity.text import squeeze
+from checks.identity.text import slip_of, squeeze
 
 
 @dataclass
@@ -109,13 +106,14 @@ def explain(field_: Field, parts: NameParts, index: RegisterIndex) -> Explained:
 
 
 def _surname_slip(pieces: list[Piece], parts: NameParts) -> None:
-    """A whole display-name word one slip from the surname ("Smiht", "Smoth"), when the surname is not there."""
+    """A whole display-name word one slip from the surname ("Smiht", "Smoth", "Frod"), when the surname is not
+    there."""
     if any(p.role == SURNAME_PART for p in pieces):
         return
     for piece in pieces:
-        if piece.role in (UNEXPLAINED, OTHER_SURNAME, GIVEN_NAME) and len(piece.text) >= 5:
+        if piece.role in (UNEXPLAINED, OTHER_SURNAME, GIVEN_NAME):
             whole = all(p.word != piece.word or p is piece for p in pieces)
-            if whole and DamerauLevenshtein.distance(squeeze(piece.text), parts.surname_key) == 1:
+            if whole and slip_of(squeeze(piece.text), parts.surname_key):
                 piece.role, piece.how = SURNAME_TYPO, parts.surname_key
 
 
@@ -132,7 +130,7 @@ def _glued_surname_slip(field_: Field, pieces: list[Piece], parts: NameParts) ->
             continue
         for skip in (0, 1):
             tail = word[fore.end + skip :]
-            if len(tail) < 5 or not transposed(squeeze(tail), parts.surname_key):
+            if slip_of(squeeze(tail), parts.surname_key) != "swapped":
                 continue
             rest = [p for p in pieces[n + 1 :] if p.word == fore.word]
             slip = Piece(fore.word, fore.end + skip, len(word), tail, SURNAME_TYPO, how=parts.surname_key)
@@ -267,11 +265,14 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
         if piece is ex.forename or piece is ex.surname:
             continue
         between = at is not None and st is not None and min(at, st) < n < max(at, st)
+        # Where a second given name or a middle initial stands whatever the order: between forename and
+        # surname, or right after the forename when the surname comes first ("Smith Jessica R.", "smithjessicar").
+        in_middle = between or (at is not None and st is not None and st < at and n == at + 1)
         middle = (
             at is not None
             and st is not None
-            and between
-            and abs(at - st) == 2
+            and in_middle
+            and (abs(at - st) == 2 or not between)
             and _may_be_a_middle_initial(ex, piece, roles)
         )
         if piece.role == INITIAL:
@@ -291,7 +292,7 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
         if piece.role in (FORENAME_PART, DIMINUTIVE, CUT_SHORT, SURNAME_PART, SURNAME_CUT, SURNAME_TYPO):
             piece.said = "their name again"
         elif piece.role == GIVEN_NAME:
-            piece.said = _given_name_said(piece, n, at, st, between, ex)
+            piece.said = _given_name_said(piece, n, at, st, in_middle, ex)
         elif piece.role == OTHER_SURNAME:
             near = st is not None and abs(n - st) == 1
             piece.said = "a longer surname" if near else "another surname"
@@ -319,7 +320,7 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
                 and piece.start == 0
                 and piece.end == len(ex.field.reading.words[piece.word].plain)
             )
-            piece.said = "a second given name" if between and whole else "not explained"
+            piece.said = "a second given name" if in_middle and whole else "not explained"
         if piece.said:
             ex.extra.append(piece)
     ex.name_letters = sum(p.end - p.start for p in ex.pieces if p.role in NAME_ROLES)

@@ -103,16 +103,3 @@ def _name_parts(index: RegisterIndex, person: Person) -> NameParts:
 @functools.lru_cache(maxsize=50_000)
 def is_diminutive(written: str, given: str) -> bool:
     return is_made_diminutive(written, given)
-
-
-def transposed(written: str, register: str) -> bool:
-    """The same letters with one neighbouring pair swapped ("hadman" / "hamdan")."""
-    if len(written) != len(register) or written == register:
-        return False
-    apart = [i for i, (x, y) in enumerate(zip(written, register, strict=True)) if x != y]
-    return (
-        len(apart) == 2
-        and apart[1] == apart[0] + 1
-        and written[apart[0]] == register[apart[1]]
-        and written[apart[1]] == register[apart[0]]
-    )

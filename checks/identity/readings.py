@@ -30,11 +30,10 @@ from checks.identity.pieces import (
     is_diminutive,
     name_of,
     name_parts,
-    transposed,
 )
 from checks.identity.profile import DISPLAY, USERNAME, Match, Profile
 from checks.identity.register_index import Form, Person, RegisterIndex
-from checks.identity.text import fold_name, spelt_as, squeeze
+from checks.identity.text import fold_name, spelt_as, squeeze, transposed
 from checks.identity.weights import (
     ANOTHER_NAME_FIRST,
     BASE,
@@ -63,7 +62,7 @@ def _variant(written: str, register: str) -> bool:
     return not spelt_as(written, register)
 
 
-def _full_reading(ex: Explained) -> tuple[str, float, str] | None:
+def _full_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, str] | None:
     """(method, base, note) when the field gives a forename form (or its diminutive, or its start) and the
     surname (or a slip of it)."""
     fore, sur = ex.forename, ex.surname
@@ -96,6 +95,8 @@ def _full_reading(ex: Explained) -> tuple[str, float, str] | None:
         if sur.how != "surname exact":
             return None
         method, note = "short_form", f'"{written.capitalize()}" is {form.shown} cut short'
+        if index.roles.get(squeeze(fore.text), 0) & (FORENAME | GIVEN):
+            method, note = "short_form_also_a_name", f"{note} (or a name of its own)"
     else:
         method, note = form_method(form), form_note(form, written)
     base = BASE[method] - (SURNAME_PART_WEIGHT if sur.how != "surname exact" else 0.0)
@@ -198,7 +199,7 @@ def _may_stand_alone(ex: Explained, profile: Profile) -> bool:
 def _reading(
     ex: Explained, index: RegisterIndex, person: Person, profile: Profile
 ) -> tuple[str, float, str] | None:
-    found = _full_reading(ex) or _partial_reading(ex, index)
+    found = _full_reading(ex, index) or _partial_reading(ex, index)
     if found and found[0].startswith("title") and person.kind != "staff":
         return None
     if found is None and ex.forename is not None and ex.forename.role == FORENAME_PART and ex.surname is None:
@@ -258,7 +259,7 @@ def _doubt(method: str, person: Person, ex: Explained | None) -> str:
     fore = ex.forename if ex is not None else None
     sur = ex.surname if ex is not None else None
     written = ex.shown(fore) if ex is not None and fore is not None else ""
-    if method in ("nickname", "short_form", "diminutive", "diminutive_also_a_name"):
+    if method in ("nickname", "short_form", "short_form_also_a_name", "diminutive", "diminutive_also_a_name"):
         return f'whether {person.forename} goes by "{written}"'
     if method in ("fuzzy_surname", "transposed_surname") and ex is not None and sur is not None:
         return f'whether "{ex.shown(sur)}" is {person.surname} misspelt'

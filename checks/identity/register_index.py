@@ -15,7 +15,7 @@ from checks.ages import age_on, school_year_start
 from checks.identity.cues import school_words
 from checks.identity.lexicon import FORENAME, SURNAME, word_roles
 from checks.identity.nicknames import UK, nicknames_of
-from checks.identity.text import fold_name, name_key
+from checks.identity.text import fold_name, name_key, slip_of
 from checks.identity.weights import LOCALITY_MIN_MEMBERS, LOCALITY_SHARE
 from checks.registers.values import YEAR_GROUP_INDEX
 
@@ -46,7 +46,8 @@ SURNAME_PARTICLES = frozenset(
         "ben",
     }
 )
-SURNAME_DELETE_MIN = 5
+# Surnames this long or longer are found again under one slip (pieces.slip_of says which slips are read).
+SURNAME_DELETE_MIN = 4
 # Entries kept per kind of remembered thing (RegisterIndex.remember): enough for a school's audience whole, and
 # for a trust's, a few megabytes at most.
 MEMORY_PER_KIND = 10_000
@@ -461,5 +462,4 @@ class RegisterIndex:
         found: set[str] = set()
         for variant in deletes(key):
             found |= self.surname_deletes.get(variant, set())
-        found.discard(key)
-        return found
+        return {near for near in found if slip_of(key, near)}

@@ -28,6 +28,10 @@ BASE = {
     # The forename cut short ("Ayo" for Ayomide, "Bart" for Bartosz) + the surname: how most diminutives are
     # made, but "Jo" also starts Joanna and Jordan: a possible match until an age or school cue agrees.
     "short_form": 0.80,
+    # The forename cut short to a name of its own ("Sam" for Samira, "Tom" for Tomasz, "Dan" for Daniela) + the
+    # surname: as likely that other name, so a partial reading: only with an age or school cue, which lifts it
+    # to the threshold (0.65 + 0.20), with the only-one lift just above it.
+    "short_form_also_a_name": 0.65,
     # "Mrs Ward": only with the school or teaching in the bio (+0.15/+0.10): 0.65-0.80, a possible match.
     "title_surname": 0.55,
     # "Mrs_Robinson" when one member of staff is called Robinson: how pupils and parents know that teacher,
@@ -56,6 +60,7 @@ PARTIAL = frozenset(
         "forename_only",
         "title_surname",
         "title_surname_unique",
+        "short_form_also_a_name",
     }
 )
 

@@ -1,0 +1,116 @@
+"""Name parts read wherever they stand and however slipped: a middle initial after the forename when the surname
+comes first, a second given name between a made diminutive and the surname, a slip of a short surname, a
+forename cut short to a name of its own. Each with the look-alike or the missing cue that keeps it unflagged.
+Names are made up here, never drawn from data."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from checks.identity import RegisterIndex, resolve_identities
+from checks.identity.text import slip_of
+from tests.builders.audience import audience, x_member
+from tests.builders.registers import AS_OF, pupil, register_frames, staff
+from tests.builders.registers import parent as parent_row
+
+SCHOOL = "Brookfield Primary School"
+RECENT = datetime(2025, 1, 1, tzinfo=UTC)
+THRESHOLD = 0.85
+PUPILS = [
+    pupil("P0001", "Marigold", "Ashcombe", born=date(2016, 3, 30), year="5"),
+    pupil("P0002", "Beatrice", "Quarles", born=date(2017, 2, 1), year="4"),
+    pupil("P0003", "Nell", "Ford", born=date(2019, 6, 1), year="2"),
+    pupil("P0004", "Samira", "Hale", born=date(2016, 6, 1), year="5"),
+    pupil("P0005", "Tomasz", "Brent", born=date(2016, 7, 1), year="5"),
+]
+STAFF = [staff("S001", "Anne", "Ward", role="Class Teacher, Year 3")]
+PARENTS = [parent_row("PA0001", "Sarah", "Ashcombe", of=("P0001",))]
+
+
+@pytest.fixture(scope="module")
+def index() -> RegisterIndex:
+    frames = register_frames(PUPILS, STAFF, PARENTS)
+    return RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
+
+
+def resolve(index: RegisterIndex, handle: str, name: str, bio: str | None = None) -> dict[str, Any]:
+    member = x_member("1600000000000000077", handle, name, bio=bio, created=RECENT)
+    (row,) = resolve_identities(audience(member), index).iter_rows(named=True)
+    return row
+
+
+def confident(row: dict[str, Any]) -> tuple[str, str | None] | None:
+    return (row["person_kind"], row["person_id"]) if row["confidence"] >= THRESHOLD else None
+
+
+# --- order: the middle initial follows the forename when the surname comes first ------------------------
+@pytest.mark.parametrize(
+    ("handle", "name"),
+    [
+        ("ashcombemarigoldr", "🌸"),
+        ("ashcombemarigoldr16", "🌸"),
+        ("AshcombeMarigoldR", "Ashcombe Marigold R."),
+    ],
+)
+def test_a_middle_initial_after_the_forename_written_second(
+    index: RegisterIndex, handle: str, name: str
+) -> None:
+    row = resolve(index, handle, name)
+    assert confident(row) == ("pupil", "P0001")
+    assert "(a middle initial)" in row["evidence"] and "surname first" in row["evidence"]
+
+
+@pytest.mark.parametrize("handle", ["beatyrosequarles", "QUARLESBEATYROSEX16"])
+def test_a_made_diminutive_and_a_second_given_name_run_together(index: RegisterIndex, handle: str) -> None:
+    row = resolve(index, handle, "🌸", "Year 4")
+    assert confident(row) == ("pupil", "P0002")
+    assert '"Beaty" is a diminutive of Beatrice' in row["evidence"]
+
+
+# --- a slip of a short surname ----------------------------------------------------------------------------
+def test_how_much_slip_a_surname_carries_grows_with_its_length() -> None:
+    assert slip_of("frod", "ford") == "swapped"  # four letters: two neighbouring letters swapped
+    assert slip_of("rfod", "ford") is None  # ... but not the first letter
+    assert slip_of("fird", "ford") is None  # ... and no letter changed: another surname as often
+    assert slip_of("smoth", "smith") == "slipped"  # five letters: any one slip
+    assert slip_of("wod", "owd") is None  # three letters: nothing
+
+
+@pytest.mark.parametrize(
+    ("handle", "name", "bio"), [("nell_frod", "Nell Frod", None), ("nellfrod", "🌸", "Y2")]
+)
+def test_two_letters_swapped_in_a_four_letter_surname(
+    index: RegisterIndex, handle: str, name: str, bio: str | None
+) -> None:
+    row = resolve(index, handle, name, bio)
+    assert confident(row) == ("pupil", "P0003")
+    assert "two neighbouring letters swapped" in row["evidence"]
+
+
+def test_a_letter_changed_in_a_four_letter_surname_is_another_family(index: RegisterIndex) -> None:
+    assert confident(resolve(index, "nell_fird", "Nell Fird")) is None
+
+
+# --- a forename cut short to a name of its own --------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("handle", "name", "bio", "expected"),
+    [("sam_hale", "Sam Hale", "Year 5", "P0004"), ("tombrent", "🌸", "Y5 ⚽", "P0005")],
+)
+def test_a_forename_cut_short_to_a_name_of_its_own_with_a_cue(
+    index: RegisterIndex, handle: str, name: str, bio: str, expected: str
+) -> None:
+    row = resolve(index, handle, name, bio)
+    assert confident(row) == ("pupil", expected)
+    assert "cut short (or a name of its own)" in row["evidence"]
+
+
+@pytest.mark.parametrize("bio", [None, "plumber in Leeds", "Dad of 2 🏉"])
+def test_a_name_of_its_own_without_a_cue_is_nobody_worth_flagging(
+    index: RegisterIndex, bio: str | None
+) -> None:
+    # "Sam Hale" is as likely a Sam of his own: an adult namesake is never flagged, not even for review.
+    row = resolve(index, "sam_hale", "Sam Hale", bio)
+    assert row["person_kind"] == "unknown"
