@@ -19,7 +19,7 @@ from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME, TITLE
 from checks.identity.nicknames import DIMINUTIVE_ENDINGS
 from checks.identity.profile import DISPLAY, USERNAME, Field, Profile
 from checks.identity.register_index import SURNAME_DELETE_MIN, SURNAME_PARTICLES, Person, RegisterIndex
-from checks.identity.text import fold_name, slip_of, squeeze
+from checks.identity.text import fold_name, name_key, slip_of, squeeze
 
 # A stretch of a word that is a name, as an anchor: (field, word index, start, end, key).
 Anchor = tuple[Field, int, int, int, str]
@@ -178,6 +178,7 @@ class Candidates:
                 for first in {plain, plain[:-1]}:
                     if len(first) >= 2 and self.index.roles.get(first, 0) & FORENAME:
                         self.full(first, key)
+            self._forename_slips(key, plain)
             # A name of its own may be theirs cut short ("Sam" of Samira): worth a look when a cue can check it.
             known = self.index.roles.get(plain, 0) & (FORENAME | GIVEN | SURNAME)
             diminutive_like = plain.endswith(DIMINUTIVE_ENDINGS)
@@ -186,6 +187,16 @@ class Candidates:
                     self.index.stats.lookups += 1
                     for given in sorted(self.index.forenames_by_start.get(stem, ())):
                         self.full(given, key)
+
+    def _forename_slips(self, surname: str, letters: str) -> None:
+        """The people of this surname whose forename the letters beside it are with one slip ("evleyn")."""
+        if len(letters) < SURNAME_DELETE_MIN or self.index.roles.get(letters, 0) & (FORENAME | GIVEN):
+            return
+        self.index.stats.lookups += 1
+        for person in self.index.by_surname.get(surname, ()):
+            given = (name_key(n) for n in (person.forename, person.preferred) if n)
+            if any(slip_of(letters, key) for key in given):
+                self.add([person])
 
     def _beside_forename(self, a: Anchor) -> None:
         key = a[4]

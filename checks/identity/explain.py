@@ -34,6 +34,7 @@ from checks.identity.pieces import (
     CUT_SHORT,
     DIMINUTIVE,
     FORENAME_PART,
+    FORENAME_TYPO,
     GIVEN_NAME,
     INITIAL,
     LETTER,
@@ -96,6 +97,7 @@ def explain(field_: Field, parts: NameParts, index: RegisterIndex) -> Explained:
     if field_.source == "display name":
         _surname_slip(pieces, parts)
     pieces = _glued_surname_slip(field_, pieces, parts)
+    pieces = _forename_slip(field_, pieces, parts, index.roles)
     pieces = _initial_before_its_own_letter(pieces)
     ex = _name_leftovers(Explained(field_, pieces), parts, index.roles)
     if _break_glued(ex):
@@ -138,6 +140,41 @@ def _glued_surname_slip(field_: Field, pieces: list[Piece], parts: NameParts) ->
             others = [p for p in pieces if p not in rest]
             at = others.index(fore) + 1
             return [*others[:at], *middle, slip, *others[at:]]
+    return pieces
+
+
+def _forename_slip(
+    field_: Field, pieces: list[Piece], parts: NameParts, roles: dict[str, int]
+) -> list[Piece]:
+    """Their forename with one slip ("Evleyn Lockwood", "evleynlockwood", "lockwoodevleyn"), beside their surname
+    written exact, when nothing else is a forename of theirs: the word next to the surname, or the letters run
+    together before or after it to the word's edge. Not a word that is a name of its own ("Ellen" is not Helen
+    misspelt), and only as much slip as the forename's length allows (text.slip_of)."""
+    surname = next((p for p in pieces if p.role == SURNAME_PART and p.how == "surname exact"), None)
+    if surname is None:
+        return pieces
+    words = field_.reading.words
+    plain = words[surname.word].plain
+    stretches = [(surname.word, 0, surname.start), (surname.word, surname.end, len(plain))]
+    stretches += [
+        (j, 0, len(words[j].plain)) for j in (surname.word - 1, surname.word + 1) if 0 <= j < len(words)
+    ]
+    for w, start, end in stretches:
+        text = words[w].plain[start:end]
+        key = squeeze(text)
+        if end - start < 4 or roles.get(key, 0) & (GIVEN | FORENAME | SURNAME):
+            continue
+        inside = [p for p in pieces if p.word == w and start <= p.start and p.end <= end]
+        if all(p.role in NAME_ROLES for p in inside) or any(
+            p.role == FORENAME_PART and p not in inside for p in pieces
+        ):
+            continue  # their forename is read already ("Bea", "evie", "Evelyn"): no slip to look for
+        for given in parts.givens:
+            if slip_of(key, given):
+                slip = Piece(w, start, end, text, FORENAME_TYPO, form=parts.forms[given], key=given)
+                return sorted(
+                    [p for p in pieces if p not in inside] + [slip], key=lambda p: (p.word, p.start)
+                )
     return pieces
 
 
@@ -209,7 +246,7 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
         ex.forename, ex.surname = pieces
         ex.name_letters = sum(p.end - p.start for p in pieces)
         return ex
-    forename_rank = {FORENAME_PART: 0, DIMINUTIVE: 1, CUT_SHORT: 2}
+    forename_rank = {FORENAME_PART: 0, DIMINUTIVE: 1, CUT_SHORT: 2, FORENAME_TYPO: 3}
     surname_rank = {SURNAME_PART: 0, SURNAME_TYPO: 1, SURNAME_CUT: 2}
     fores = [p for p in ex.pieces if p.role in forename_rank]
     surs = [p for p in ex.pieces if p.role in surname_rank]
@@ -289,7 +326,7 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
                 continue
             else:
                 piece.role = LETTER
-        if piece.role in (FORENAME_PART, DIMINUTIVE, CUT_SHORT, SURNAME_PART, SURNAME_CUT, SURNAME_TYPO):
+        if piece.role in NAME_ROLES - {INITIAL}:
             piece.said = "their name again"
         elif piece.role == GIVEN_NAME:
             piece.said = _given_name_said(piece, n, at, st, in_middle, ex)

@@ -18,12 +18,13 @@ from checks.identity.text import fold_name, squeeze
 FORENAME_PART = "forename"
 DIMINUTIVE = "diminutive"
 CUT_SHORT = "forename cut short"
+FORENAME_TYPO = "forename typo"
 INITIAL = "initial"  # forename or surname initial, told apart by where it stands
 SURNAME_PART = "surname"
 SURNAME_CUT = "surname cut short"
 SURNAME_TYPO = "surname typo"
 NAME_ROLES = frozenset(
-    {FORENAME_PART, DIMINUTIVE, CUT_SHORT, INITIAL, SURNAME_PART, SURNAME_CUT, SURNAME_TYPO}
+    {FORENAME_PART, DIMINUTIVE, CUT_SHORT, FORENAME_TYPO, INITIAL, SURNAME_PART, SURNAME_CUT, SURNAME_TYPO}
 )
 # ... and what the rest may be.
 GIVEN_NAME = "given name"
@@ -41,7 +42,7 @@ class Piece:
     text: str  # the letters as read
     role: str
     roles: int = 0  # lexicon bits of the word, for WORD, GIVEN_NAME and OTHER_SURNAME pieces
-    form: Form | None = None  # the forename form, for FORENAME_PART, DIMINUTIVE and CUT_SHORT
+    form: Form | None = None  # the forename form, for FORENAME_PART, DIMINUTIVE, CUT_SHORT and FORENAME_TYPO
     how: str = ""  # "surname exact" / "part of the surname" for SURNAME_PART
     said: str = ""  # what it is taken for, once placed: "a second given name", "another person"...
     key: str = ""  # the comparable key of a name part

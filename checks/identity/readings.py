@@ -21,6 +21,7 @@ from checks.identity.pieces import (
     CUT_SHORT,
     DIMINUTIVE,
     FORENAME_PART,
+    FORENAME_TYPO,
     INITIAL,
     SURNAME_CUT,
     SURNAME_PART,
@@ -84,6 +85,16 @@ def _full_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, str]
         return method, BASE[method], note
     if sur.role != SURNAME_PART:
         return None
+    if fore.role == FORENAME_TYPO:
+        if sur.how != "surname exact":
+            return None  # a slip and part of a surname: a guess on a guess
+        swapped = transposed(squeeze(fore.text), fore.key)
+        method = "transposed_forename" if swapped else "fuzzy_forename"
+        how = "two neighbouring letters swapped" if swapped else "one letter apart"
+        note = f'forename "{written}" ~ {form.shown} ({how}), {sur.how}'
+        if (sur.word, sur.start) < (fore.word, fore.start):
+            note += " (surname first)"
+        return method, BASE[method], note
     if fore.role == DIMINUTIVE:
         # A word the lists know as a name or someone's nickname ("Frannie", "Amy") may be that name instead.
         known = squeeze(fold_name(written).replace(" ", "")) in nickname_table()
@@ -263,6 +274,8 @@ def _doubt(method: str, person: Person, ex: Explained | None) -> str:
         return f'whether {person.forename} goes by "{written}"'
     if method in ("fuzzy_surname", "transposed_surname") and ex is not None and sur is not None:
         return f'whether "{ex.shown(sur)}" is {person.surname} misspelt'
+    if method in ("fuzzy_forename", "transposed_forename"):
+        return f'whether "{written}" is {person.forename} misspelt'
     if method in PARTIAL and person.kind in ("pupil", "former_pupil"):
         year = f"the Year {person.year_group} class teacher" if person.kind == "pupil" else "the school"
         return f"{year} knows whether {person.full_name} has this account"

@@ -114,3 +114,26 @@ def test_a_name_of_its_own_without_a_cue_is_nobody_worth_flagging(
     # "Sam Hale" is as likely a Sam of his own: an adult namesake is never flagged, not even for review.
     row = resolve(index, "sam_hale", "Sam Hale", bio)
     assert row["person_kind"] == "unknown"
+
+
+# --- a slip of the forename, the surname exact --------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("handle", "name"),
+    [("beatrcie_quarles", "🌸"), ("quarlesbeatrcie", "🌸"), ("bq_x", "Beatrcie Quarles")],
+)
+def test_two_letters_swapped_in_the_forename(index: RegisterIndex, handle: str, name: str) -> None:
+    row = resolve(index, handle, name)
+    assert confident(row) == ("pupil", "P0002")
+    assert 'forename "' in row["evidence"] and "two neighbouring letters swapped" in row["evidence"]
+
+
+def test_a_letter_changed_in_the_forename_needs_a_cue(index: RegisterIndex) -> None:
+    # "Samara" is Samira with a letter changed, or a name of her own: nobody without a cue, not even for review.
+    assert resolve(index, "samara_hale", "Samara Hale")["person_kind"] == "unknown"
+    row = resolve(index, "samara_hale", "Samara Hale", "Year 5 ⚽")
+    assert confident(row) == ("pupil", "P0004")
+    assert "one letter apart" in row["evidence"]
+
+
+def test_a_slip_in_both_names_is_a_guess_on_a_guess(index: RegisterIndex) -> None:
+    assert resolve(index, "bq_x", "Beatrcie Qaurles")["person_kind"] == "unknown"
