@@ -165,10 +165,14 @@ class Candidates:
             self.add(self.index.staff_with_surname(key))
         for letters, before, glued in _beside(b):
             # An initial beside a surname ("J Smith", "jsmith", "itsjsmith") says too little without a cue.
-            bounded = not glued or (_edge_before(b, b[2] - 1) if before else _edge_after(b, b[3] + 1))
-            if cued and (glued or len(letters) == 1) and bounded:
-                self.index.stats.lookups += 1
-                self.add(self.index.by_surname_initial.get((key, letters[-1] if before else letters[0]), []))
+            # The letter next to the surname, or past a middle initial the one beyond it ("erlockwood",
+            # "lockwooder").
+            for gap in (1, 2) if glued else (1,):
+                bounded = not glued or (_edge_before(b, b[2] - gap) if before else _edge_after(b, b[3] + gap))
+                if cued and (glued or len(letters) == 1) and bounded and len(letters) >= gap:
+                    self.index.stats.lookups += 1
+                    initial = letters[-gap] if before else letters[0]  # surname first: initial, middle
+                    self.add(self.index.by_surname_initial.get((key, initial), []))
             # A known name beside it is looked up whole (`full`), unless it ends like a diminutive: "Olly" may be
             # Olivia's as well as Oliver's.
             plain = squeeze(letters)

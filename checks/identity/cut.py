@@ -193,10 +193,12 @@ def _cut(
 def _pieces(word: str, cut: list[tuple[int, int, str, int, str]], parts: NameParts) -> list[Piece]:
     """A cut as pieces, stretched letters joined to the piece they stretch."""
     pieces: list[Piece] = []
+    initials = _two_initials(cut)
     for n, (start, end, role, roles, key) in enumerate(cut):
         # Stray letters in a row ("slayer" after "dragon") are a word nothing explains, not letters.
         neighbours = [cut[m][2] for m in (n - 1, n + 1) if 0 <= m < len(cut)]
-        if role in (LETTER, INITIAL) and any(r in (LETTER, INITIAL, UNEXPLAINED) for r in neighbours):
+        stray = any(r in (LETTER, INITIAL, UNEXPLAINED) for r in neighbours) and n not in initials
+        if role in (LETTER, INITIAL) and stray:
             role = UNEXPLAINED
         if (
             pieces
@@ -215,6 +217,23 @@ def _pieces(word: str, cut: list[tuple[int, int, str, int, str]], parts: NamePar
             piece.how = parts.surnames[key]
         pieces.append(piece)
     return pieces
+
+
+def _two_initials(cut: list[tuple[int, int, str, int, str]]) -> set[int]:
+    """Two letters between the word's edge and their surname, one of them an initial of theirs: an initial and
+    a middle initial ("er|lockwood", "lockwood|er"), not stray letters."""
+    single = [end - start == 1 and role in (LETTER, INITIAL) for start, end, role, _, _ in cut]
+    for first, surname in ((0, 2), (len(cut) - 2, len(cut) - 3)):
+        pair = (first, first + 1)
+        if (
+            0 <= surname < len(cut)
+            and first >= 0
+            and all(single[m] for m in pair)
+            and cut[surname][2] == SURNAME_PART
+            and INITIAL in (cut[first][2], cut[first + 1][2])
+        ):
+            return set(pair)
+    return set()
 
 
 # Nobody's name: the cut of a word that any candidate starts from (`_relabelled`).

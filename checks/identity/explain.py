@@ -316,7 +316,7 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
             initial = piece.text
             if middle:
                 piece.said = "a middle initial"
-            elif ex.forename is None and st is not None and initial in parts.initials and abs(n - st) == 1:
+            elif ex.forename is None and st is not None and initial in parts.initials and _next_to(ex, n, st):
                 ex.forename, at = piece, n
                 piece.said = "forename initial"
                 continue
@@ -362,6 +362,19 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
             ex.extra.append(piece)
     ex.name_letters = sum(p.end - p.start for p in ex.pieces if p.role in NAME_ROLES)
     return ex
+
+
+def _next_to(ex: Explained, n: int, st: int) -> bool:
+    """Piece `n` stands next to the surname (piece `st`), or past one letter that may be a middle initial
+    ("E R Lockwood", "erlockwood") when it comes first."""
+    if abs(n - st) == 1:
+        return True
+    pieces = ex.pieces
+    return (
+        n == st - 2
+        and pieces[n + 1].end - pieces[n + 1].start == 1
+        and pieces[n + 1].role in (INITIAL, LETTER)
+    )
 
 
 def _may_be_a_middle_initial(ex: Explained, piece: Piece, roles: dict[str, int]) -> bool:

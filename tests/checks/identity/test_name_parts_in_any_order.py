@@ -137,3 +137,20 @@ def test_a_letter_changed_in_the_forename_needs_a_cue(index: RegisterIndex) -> N
 
 def test_a_slip_in_both_names_is_a_guess_on_a_guess(index: RegisterIndex) -> None:
     assert resolve(index, "bq_x", "Beatrcie Qaurles")["person_kind"] == "unknown"
+
+
+# --- initials anywhere: an initial and a middle initial beside the surname ----------------------------------
+@pytest.mark.parametrize(
+    ("handle", "name"),
+    [("x_1", "M.K. Ashcombe"), ("mkashcombe", "🌸"), ("ashcombemk", "🌸"), ("x_2", "Ashcombe M K")],
+)
+def test_an_initial_and_a_middle_initial_with_the_surname(
+    index: RegisterIndex, handle: str, name: str
+) -> None:
+    row = resolve(index, handle, name, "Year 5 🌸")
+    assert confident(row) == ("pupil", "P0001")
+    assert "initial M + surname exact" in row["evidence"] and "(a middle initial)" in row["evidence"]
+
+
+def test_initials_without_a_cue_point_at_nobody(index: RegisterIndex) -> None:
+    assert resolve(index, "mkashcombe", "🌸")["person_kind"] == "unknown"
