@@ -165,10 +165,14 @@ def _forename_slip(
         if end - start < 4 or roles.get(key, 0) & (GIVEN | FORENAME | SURNAME):
             continue
         inside = [p for p in pieces if p.word == w and start <= p.start and p.end <= end]
-        if all(p.role in NAME_ROLES for p in inside) or any(
-            p.role == FORENAME_PART and p not in inside for p in pieces
+        written_out = any(p.role == FORENAME_PART and p.key in parts.givens for p in inside)
+        if (
+            written_out
+            or all(p.role in NAME_ROLES for p in inside)
+            or any(p.role == FORENAME_PART and p not in inside for p in pieces)
         ):
-            continue  # their forename is read already ("Bea", "evie", "Evelyn"): no slip to look for
+            # Their forename is read already ("Bea", "evie", "Evelyn", "evelyn|r|"): no slip to look for.
+            continue
         for given in parts.givens:
             if slip_of(key, given):
                 slip = Piece(w, start, end, text, FORENAME_TYPO, form=parts.forms[given], key=given)

@@ -24,9 +24,10 @@ BASE = {
     # The forename with two neighbouring letters swapped, the surname exact ("Evleyn Lockwood"): as distinctive
     # a typo as the surname's, weighed the same.
     "transposed_forename": 0.86,
-    # The forename one letter apart ("Samir Hale" for Samira): as often a name of its own the lists do not
-    # hold, so a partial reading: only an age or school cue lifts it to the threshold (0.65 + 0.20).
-    "fuzzy_forename": 0.65,
+    # The forename one letter apart ("Evelin Lockwood", "Samara Hale" for Samira), when the word is no name the
+    # lexicon holds: a typo or a name of its own the lists lack, like a surname one letter apart; a possible
+    # match until a cue agrees.
+    "fuzzy_forename": 0.78,
     # Surname cut short ("harry_robin"): only counted with an agreeing age cue, which lifts it to ~0.90.
     "surname_prefix": 0.70,
     # Forename + surname initial ("JessS2016"): with an age cue 0.80, a possible match until another cue agrees.
@@ -67,7 +68,6 @@ PARTIAL = frozenset(
         "title_surname",
         "title_surname_unique",
         "short_form_also_a_name",
-        "fuzzy_forename",
     }
 )
 
