@@ -138,9 +138,6 @@ def slip_of(written: str, register: str) -> str | None:
         if len(register) >= SHORTEST_SWAPPED and not (short and written[0] != register[0]):
             return "swapped"
         return None
-    if (
-        min(len(written), len(register)) >= SHORTEST_SLIPPED
-        and DamerauLevenshtein.distance(written, register) == 1
-    ):
+    if len(written) >= SHORTEST_SLIPPED and DamerauLevenshtein.distance(written, register) == 1:
         return "slipped"
     return None
