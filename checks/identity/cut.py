@@ -105,13 +105,18 @@ def _options(
     edges = {0, length, *breaks}
     other: list[list[tuple[int, float, str, int, str]]] = [[] for _ in range(length)]
     names: list[list[tuple[int, float, str]]] = [[] for _ in range(length)]
+    # Where a word of the lexicon ends: a doubled letter there may be its last and a name's first ("ms|sahin").
+    lexicon_ends = {end for _, end, _, roles in spans if roles & ~(FORENAME | SURNAME | GIVEN)}
     for start, end, key, roles in spans:
         whole = start in edges and end in edges
         if aligned and not whole:
             continue
         stretched = start > 0 and word[start] == word[start - 1] and start not in edges
-        # Across a camelCase break that splits a repeated letter ("IsabellaA", "JessS", "HHolt"): two words.
-        crosses = any(start < b < end and word[b] == word[b - 1] for b in breaks)
+        # Across a camelCase break that splits a repeated letter ("IsabellaA", "JessS", "HHolt"), or taking the
+        # last letter of a word before it ("m|ssahin" for "ms|sahin"): two words.
+        crosses = any(start < b < end and word[b] == word[b - 1] for b in breaks) or (
+            end - start > 2 and word[start] == word[start + 1] and start + 1 in lexicon_ends
+        )
         doubt = (_DOUBT if stretched else 0.0) + (_ACROSS_A_BREAK if crosses else 0.0)
         if roles & (FORENAME | SURNAME):
             names[start].append((end, (end - start) * _NAME_LETTER - _PIECE - doubt, key))

@@ -99,6 +99,7 @@ def explain(field_: Field, parts: NameParts, index: RegisterIndex) -> Explained:
     pieces = _glued_surname_slip(field_, pieces, parts)
     pieces = _forename_slip(field_, pieces, parts, index.roles)
     pieces = _initial_before_its_own_letter(pieces)
+    pieces = _surname_run_on(field_, pieces, parts)
     ex = _name_leftovers(Explained(field_, pieces), parts, index.roles)
     if _break_glued(ex):
         for piece in pieces:
@@ -201,6 +202,40 @@ def _initial_before_its_own_letter(pieces: list[Piece]) -> list[Piece]:
             piece.start, piece.text = piece.start + 1, text[1:]
         out.append(piece)
     return out
+
+
+def _surname_run_on(field_: Field, pieces: list[Piece], parts: NameParts) -> list[Piece]:
+    """The first part of a surname of several run on to the word's end into the next, cut short ("zoe|lloydj"
+    for Lloyd-Jones, past a letter stretching it: "l|loyd"): the surname cut short, not a part and a stray
+    letter."""
+    for n, piece in enumerate(pieces):
+        if piece.role != SURNAME_PART or piece.how == "surname exact":
+            continue
+        word = field_.reading.words[piece.word].plain
+        start = piece.start
+        before = pieces[n - 1] if n else None
+        if before and before.word == piece.word and before.end == start == before.start + 1:
+            start -= word[start - 1] == word[start]  # a letter stretching it
+        written = squeeze(word[start:])
+        if (
+            piece.end == len(word)
+            or len(written) <= len(piece.key)
+            or not parts.surname_key.startswith(written)
+        ):
+            continue
+        whole = written == parts.surname_key
+        run_on = Piece(
+            piece.word,
+            start,
+            len(word),
+            word[start:],
+            SURNAME_PART if whole else SURNAME_CUT,
+            how="surname exact" if whole else "",
+            key=written,
+        )
+        kept = [p for p in pieces if p.word != piece.word or p.end <= start]
+        return sorted([*kept, run_on], key=lambda p: (p.word, p.start))
+    return pieces
 
 
 def _break_glued(ex: Explained) -> bool:

@@ -25,8 +25,12 @@ PUPILS = [
     pupil("P0003", "Nell", "Ford", born=date(2019, 6, 1), year="2"),
     pupil("P0004", "Samira", "Hale", born=date(2016, 6, 1), year="5"),
     pupil("P0005", "Tomasz", "Brent", born=date(2016, 7, 1), year="5"),
+    pupil("P0006", "Zoë", "Pryce-Evans", born=date(2018, 3, 1), year="3"),
 ]
-STAFF = [staff("S001", "Anne", "Ward", role="Class Teacher, Year 3")]
+STAFF = [
+    staff("S001", "Anne", "Ward", role="Class Teacher, Year 3"),
+    staff("S002", "Leyla", "Sahin", role="Class Teacher, Year 4"),
+]
 PARENTS = [parent_row("PA0001", "Sarah", "Ashcombe", of=("P0001",))]
 
 
@@ -156,3 +160,16 @@ def test_an_initial_and_a_middle_initial_with_the_surname(
 
 def test_initials_without_a_cue_point_at_nobody(index: RegisterIndex) -> None:
     assert resolve(index, "mkashcombe", "🌸")["person_kind"] == "unknown"
+
+
+# --- where one part ends and the next begins ------------------------------------------------------------------
+def test_a_surname_of_two_parts_run_on_and_cut_short_is_no_other_initial(index: RegisterIndex) -> None:
+    # @zoepprycee: "pryce" then the "e" of Evans, not Pryce and another initial against the display name.
+    row = resolve(index, "zoepprycee", "Zoe Pryce-Evans")
+    assert confident(row) == ("pupil", "P0006")
+    assert "another initial" not in row["evidence"]
+
+
+@pytest.mark.parametrize("handle", ["mssahin", "mssahinx"])
+def test_a_title_ending_in_the_letter_the_surname_starts_with(index: RegisterIndex, handle: str) -> None:
+    assert confident(resolve(index, handle, "☕📚")) == ("staff_personal", "S002")
