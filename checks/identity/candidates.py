@@ -19,7 +19,7 @@ from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME, TITLE
 from checks.identity.nicknames import DIMINUTIVE_ENDINGS
 from checks.identity.profile import DISPLAY, USERNAME, Field, Profile
 from checks.identity.register_index import SURNAME_DELETE_MIN, SURNAME_PARTICLES, Person, RegisterIndex
-from checks.identity.text import fold_name, name_key, slip_of, squeeze
+from checks.identity.text import fold_name, name_key, slip_between, slip_of, squeeze
 
 # A stretch of a word that is a name, as an anchor: (field, word index, start, end, key).
 Anchor = tuple[Field, int, int, int, str]
@@ -229,10 +229,9 @@ class Candidates:
         if display is None or not forenames:
             return
         for word in display.reading.words:
-            key = squeeze(word.plain)
-            if key in self.index.by_surname:
+            if squeeze(word.plain) in self.index.by_surname:
                 continue
-            for near in sorted(self.index.near_surnames(key)):
+            for near in sorted(self.index.near_surnames(word.plain)):
                 for a in forenames:
                     self.full(a[4], near)
 
@@ -245,13 +244,13 @@ class Candidates:
             plain = field.reading.words[i].plain
             if not _edge_before(a, start) or end >= len(plain):
                 continue
-            rest = squeeze(plain[end:])
+            rest = plain[end:]
             for tail in (rest, rest[1:]):
-                if len(tail) < SURNAME_DELETE_MIN or self.index.roles.get(tail, 0) & SURNAME:
+                if len(tail) < SURNAME_DELETE_MIN or self.index.roles.get(squeeze(tail), 0) & SURNAME:
                     continue
                 self.index.stats.lookups += 1
                 for near in sorted(self.index.near_surnames(tail)):
-                    if slip_of(tail, near) == "swapped":
+                    if slip_between(tail, self.index.surname_written.get(near, near)) == "swapped":
                         self.full(key, near)
 
 

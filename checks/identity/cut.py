@@ -242,7 +242,7 @@ def _two_initials(cut: list[tuple[int, int, str, int, str]]) -> set[int]:
 
 
 # Nobody's name: the cut of a word that any candidate starts from (`_relabelled`).
-_NO_ONE = NameParts({}, {}, (), frozenset(), frozenset(), "", frozenset(), {}, frozenset())
+_NO_ONE = NameParts({}, {}, (), frozenset(), frozenset(), "", "", frozenset(), {}, frozenset())
 
 
 def _relabelled(

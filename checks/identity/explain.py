@@ -50,7 +50,7 @@ from checks.identity.pieces import (
 )
 from checks.identity.profile import Field
 from checks.identity.register_index import RegisterIndex
-from checks.identity.text import slip_of, squeeze
+from checks.identity.text import slip_between, slip_of, squeeze
 
 
 @dataclass
@@ -116,7 +116,7 @@ def _surname_slip(pieces: list[Piece], parts: NameParts) -> None:
     for piece in pieces:
         if piece.role in (UNEXPLAINED, OTHER_SURNAME, GIVEN_NAME):
             whole = all(p.word != piece.word or p is piece for p in pieces)
-            if whole and slip_of(squeeze(piece.text), parts.surname_key):
+            if whole and slip_between(piece.text, parts.surname_written):
                 piece.role, piece.how = SURNAME_TYPO, parts.surname_key
 
 
@@ -129,11 +129,13 @@ def _glued_surname_slip(field_: Field, pieces: list[Piece], parts: NameParts) ->
         return pieces
     for n, fore in enumerate(pieces):
         word = field_.reading.words[fore.word].plain
-        if fore.role not in (FORENAME_PART, DIMINUTIVE) or fore.start != 0 or fore.end >= len(word):
+        # The forename starts the word, or only decoration comes before it ("its|emeka|oakfor").
+        decorated = all(p.role == WORD for p in pieces[:n] if p.word == fore.word)
+        if fore.role not in (FORENAME_PART, DIMINUTIVE) or not decorated or fore.end >= len(word):
             continue
         for skip in (0, 1):
             tail = word[fore.end + skip :]
-            if slip_of(squeeze(tail), parts.surname_key) != "swapped":
+            if slip_between(tail, parts.surname_written) != "swapped":
                 continue
             rest = [p for p in pieces[n + 1 :] if p.word == fore.word]
             slip = Piece(fore.word, fore.end + skip, len(word), tail, SURNAME_TYPO, how=parts.surname_key)

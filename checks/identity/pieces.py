@@ -59,6 +59,7 @@ class NameParts:
     initials: frozenset[str]  # of the forename and preferred name
     surname_initials: frozenset[str]
     surname_key: str
+    surname_written: str  # the surname's letters as spelt, not squeezed ("butt"): slips are read on them
     # Beginnings of two letters or more: of the surname (for "robin" of Robinson), of each given name (for
     # "temi" of Temitope and the stem of "evie" of Evelyn), each with the given names it begins.
     surname_starts: frozenset[str]
@@ -95,6 +96,7 @@ def _name_parts(index: RegisterIndex, person: Person) -> NameParts:
         frozenset(initials),
         frozenset(fold_name(person.surname)[:1]) if fold_name(person.surname) else frozenset(),
         surname_key,
+        fold_name(person.surname).replace(" ", ""),
         frozenset(surname_key[:end] for end in range(2, len(surname_key))),
         {start: tuple(g) for start, g in given_starts.items()},
         frozenset(initials | {surname_key[:1]} | {g[:1] for g in givens}) - {""},

@@ -141,3 +141,9 @@ def slip_of(written: str, register: str) -> str | None:
     if len(written) >= SHORTEST_SLIPPED and DamerauLevenshtein.distance(written, register) == 1:
         return "slipped"
     return None
+
+
+def slip_between(written: str, register: str) -> str | None:
+    """`slip_of` on the letters as written and as the register spells them ("btut" for Butt: a swap the squeezed
+    keys hide), else on both squeezed ("smitth" for Smith)."""
+    return slip_of(written, register) or slip_of(squeeze(written), squeeze(register))

@@ -26,6 +26,8 @@ PUPILS = [
     pupil("P0004", "Samira", "Hale", born=date(2016, 6, 1), year="5"),
     pupil("P0005", "Tomasz", "Brent", born=date(2016, 7, 1), year="5"),
     pupil("P0006", "Zoë", "Pryce-Evans", born=date(2018, 3, 1), year="3"),
+    pupil("P0007", "Idris", "Mott", born=date(2016, 9, 1), year="5"),
+    pupil("P0008", "Chidi", "Eboagu", born=date(2015, 9, 1), year="6"),
 ]
 STAFF = [
     staff("S001", "Anne", "Ward", role="Class Teacher, Year 3"),
@@ -92,6 +94,18 @@ def test_two_letters_swapped_in_a_four_letter_surname(
     row = resolve(index, handle, name, bio)
     assert confident(row) == ("pupil", "P0003")
     assert "two neighbouring letters swapped" in row["evidence"]
+
+
+@pytest.mark.parametrize(("handle", "name"), [("idrismtot", "🌸"), ("x_9", "Idris Mtot")])
+def test_a_swap_the_squeezed_spelling_hides_is_read_as_spelt(
+    index: RegisterIndex, handle: str, name: str
+) -> None:
+    # "Mott" squeezes to "mot": the swap "mtot" is seen on the letters as spelt.
+    assert confident(resolve(index, handle, name)) == ("pupil", "P0007")
+
+
+def test_a_swapped_surname_after_decoration_and_the_forename(index: RegisterIndex) -> None:
+    assert confident(resolve(index, "itschidieobagu_y6", "🌸")) == ("pupil", "P0008")
 
 
 def test_a_letter_changed_in_a_four_letter_surname_is_another_family(index: RegisterIndex) -> None:
