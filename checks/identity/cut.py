@@ -31,6 +31,7 @@ from checks.identity.pieces import (
 from checks.identity.profile import Span
 from checks.identity.reading import Word
 from checks.identity.register_index import RegisterIndex
+from checks.identity.text import squeeze
 
 # Weights of the cut, per letter and per piece: the candidate's own name parts weigh most (a whole name more
 # than its pieces), then words that explain themselves, then a stray letter; unexplained letters weigh nothing.
@@ -262,6 +263,9 @@ def _relabelled(
     if loose and any(key in parts.forms or key in parts.surnames for _, _, _, _, key in generic):
         return None
     for n, (start, end, role, roles, key) in enumerate(generic):
+        whole = start == 0 and end == len(word)
+        if whole and role == WORD and len(word) >= 3 and squeeze(word) in parts.surname_starts:
+            return None  # a word of the lexicon that starts their surname ("kacper_law" of Lawrence): theirs?
         if key and key in parts.surnames:
             out.append((start, end, SURNAME_PART, roles, key))
         elif key and key in parts.forms:

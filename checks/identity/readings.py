@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from checks.identity.candidates import Candidates
 from checks.identity.evidence import form_note
 from checks.identity.explain import Explained, adult_words, explain
-from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, TEACHING_WORD
+from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME, TEACHING_WORD
 from checks.identity.nicknames import UK, nickname_table
 from checks.identity.pieces import (
     CUT_SHORT,
@@ -41,7 +41,9 @@ from checks.identity.weights import (
     CONTRADICTED_FORENAME,
     GLUED_SECOND_NAME,
     LONGER_SURNAME,
+    NICKNAME_AND_SLIP,
     NICKNAME_PARTIAL,
+    ORDER_IN_DOUBT,
     PARTIAL,
     RUN_TOGETHER,
     SPELLING_VARIANT,
@@ -72,9 +74,13 @@ def _full_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, str]
     form = fore.form
     written = ex.shown(fore)
     if sur.role == SURNAME_TYPO:
-        if fore.role != FORENAME_PART or form.how == "nickname":
-            return None
+        # A slip of the surname with a nickname is a guess on a guess, unless the nickname is the name they go
+        # by from the UK list and the slip a swap, rare between surnames ("Mia Mzaur" for Amelia Mazur): two
+        # readings, a possible match. A letter changed with a nickname is another family ("Alfie Jonas").
         register = fold_name(form.person.surname).replace(" ", "")
+        uk_nickname = form.how == "nickname" and form.source == UK and transposed(sur.text, register)
+        if fore.role != FORENAME_PART or (form.how == "nickname" and not uk_nickname):
+            return None
         method = "transposed_surname" if transposed(sur.text, register) else "fuzzy_surname"
         how = "two neighbouring letters swapped" if method == "transposed_surname" else "one letter apart"
         similarity = fuzz.ratio(squeeze(sur.text), sur.how)
@@ -82,7 +88,7 @@ def _full_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, str]
             f'{form_note(form, written)}, surname "{ex.shown(sur)}" ~ {form.person.surname} '
             f"({how}, similarity {similarity:.0f}%)"
         )
-        return method, BASE[method], note
+        return method, BASE[method] - (NICKNAME_AND_SLIP if uk_nickname else 0.0), note
     if sur.role != SURNAME_PART:
         return None
     if fore.role == FORENAME_TYPO:
@@ -124,12 +130,25 @@ def _full_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, str]
     if (sur.word, sur.start) < (fore.word, fore.start):
         base -= SURNAME_FIRST
         note += " (surname first)"
+        if _order_in_doubt(ex, index):
+            # "osmanabdi" read as Abdi Osman: written the usual way round it is an Osman Abdi.
+            base -= ORDER_IN_DOUBT
+            note += f', or "{ex.shown(sur)}" a forename and "{written}" a surname the usual way round'
     if (
         fore.role == FORENAME_PART and form.how != "nickname" and _variant(fore.text, form.shown)
     ) or _variant(sur.text, form.person.surname if sur.how == "surname exact" else sur.text):
         base -= SPELLING_VARIANT
         note += " (spelt differently)"
     return method, base, note
+
+
+def _order_in_doubt(ex: Explained, index: RegisterIndex) -> bool:
+    """A name read surname first whose first word is as much a given name, and whose second as much a surname:
+    in the usual order it names someone else."""
+    assert ex.surname is not None and ex.forename is not None
+    first = index.roles.get(squeeze(ex.surname.text), 0)
+    second = index.roles.get(squeeze(ex.forename.text), 0)
+    return bool(first & (GIVEN | FORENAME) and second & SURNAME)
 
 
 def _partial_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, str] | None:

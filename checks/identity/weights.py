@@ -74,6 +74,9 @@ PARTIAL = frozenset(
 # --- how the way a name is written moves its reading ------------------------------------------------------
 # "Smith Jessica": a natural order in registers and some cultures, so only a nudge (within TIE).
 SURNAME_FIRST = 0.02
+# ... unless the first word is as much a given name and the second as much a surname ("osmanabdi" read as Abdi
+# Osman): the usual order names someone else, so a confident reading becomes a possible one.
+ORDER_IN_DOUBT = 0.08
 # "Adaeze Olawale-Obi" vs a parent "Adaeze Obi": just over TIE, so the exact reading wins outright.
 LONGER_SURNAME = 0.06
 # "emyrmaeaprhys": a given name run together between forename and surname is a second given name or the start of
@@ -89,6 +92,9 @@ RUN_TOGETHER = 0.02
 # "Jess" as the display name, @smith_2016 as the username: both names, written apart; a little below a full
 # name written together, still above the threshold.
 SPLIT_NAME = 0.04
+# A nickname from the UK list with a slip of the surname ("Mia Mzaur" for Amelia Mazur): two readings at once,
+# so a possible match (0.86 - 0.06) until a cue agrees.
+NICKNAME_AND_SLIP = 0.06
 # A nickname in a partial name ("Jess S"): an inference on an inference, a nudge below the forename.
 NICKNAME_PARTIAL = 0.02
 

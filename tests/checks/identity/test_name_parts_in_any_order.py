@@ -28,12 +28,20 @@ PUPILS = [
     pupil("P0006", "Zoë", "Pryce-Evans", born=date(2018, 3, 1), year="3"),
     pupil("P0007", "Idris", "Mott", born=date(2016, 9, 1), year="5"),
     pupil("P0008", "Chidi", "Eboagu", born=date(2015, 9, 1), year="6"),
+    pupil("P0009", "Casimir", "Lawford", born=date(2017, 9, 1), year="4"),
+    pupil("P0010", "Abdirahman", "Farah", born=date(2018, 9, 1), year="3", preferred="Abdi"),
+    pupil("P0011", "Amelia", "Quenby", born=date(2016, 9, 1), year="5"),
 ]
 STAFF = [
     staff("S001", "Anne", "Ward", role="Class Teacher, Year 3"),
     staff("S002", "Leyla", "Sahin", role="Class Teacher, Year 4"),
 ]
-PARENTS = [parent_row("PA0001", "Sarah", "Ashcombe", of=("P0001",))]
+PARENTS = [
+    parent_row("PA0001", "Sarah", "Ashcombe", of=("P0001",)),
+    # Farah is a forename here too, and Abdi a surname.
+    parent_row("PA0002", "Mahad", "Abdi", of=("P0008",)),
+    parent_row("PA0003", "Farah", "Osei", of=("P0007",)),
+]
 
 
 @pytest.fixture(scope="module")
@@ -187,3 +195,22 @@ def test_a_surname_of_two_parts_run_on_and_cut_short_is_no_other_initial(index: 
 @pytest.mark.parametrize("handle", ["mssahin", "mssahinx"])
 def test_a_title_ending_in_the_letter_the_surname_starts_with(index: RegisterIndex, handle: str) -> None:
     assert confident(resolve(index, handle, "☕📚")) == ("staff_personal", "S002")
+
+
+def test_a_word_that_starts_their_surname_is_theirs_not_an_adults(index: RegisterIndex) -> None:
+    # "law" beside Casimir is Lawford cut short, not a job.
+    row = resolve(index, "casimir_law_53", "Casimir Lawford")
+    assert confident(row) == ("pupil", "P0009")
+
+
+def test_surname_first_in_doubt_when_the_usual_order_names_someone_else(index: RegisterIndex) -> None:
+    # "farahabdi": Abdi Farah surname first, or a Farah Abdi the usual way round: for a person to judge.
+    row = resolve(index, "farahabdi", "🌸")
+    assert row["person_id"] == "P0010" and 0.6 <= row["confidence"] < THRESHOLD
+    assert confident(resolve(index, "abdifarah", "🌸")) == ("pupil", "P0010")
+
+
+def test_a_uk_nickname_with_a_swapped_surname_needs_a_cue(index: RegisterIndex) -> None:
+    row = resolve(index, "miaqeunby", "Mia Qeunby")
+    assert row["person_id"] == "P0011" and 0.6 <= row["confidence"] < THRESHOLD
+    assert confident(resolve(index, "miaqeunby", "Mia Qeunby", "Year 5")) == ("pupil", "P0011")
