@@ -5,20 +5,18 @@ Names are made up here, never drawn from data."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
 
-from checks.identity import RegisterIndex, resolve_identities
+from checks.identity import RegisterIndex
 from checks.identity.text import slip_of
-from tests.builders.audience import audience, x_member
-from tests.builders.registers import AS_OF, pupil, register_frames, staff
+from tests.builders.identity import THRESHOLD, confident, index_of, resolve_x
 from tests.builders.registers import parent as parent_row
+from tests.builders.registers import pupil, staff
 
 SCHOOL = "Brookfield Primary School"
-RECENT = datetime(2025, 1, 1, tzinfo=UTC)
-THRESHOLD = 0.85
 PUPILS = [
     pupil("P0001", "Marigold", "Ashcombe", born=date(2016, 3, 30), year="5"),
     pupil("P0002", "Beatrice", "Quarles", born=date(2017, 2, 1), year="4"),
@@ -46,18 +44,11 @@ PARENTS = [
 
 @pytest.fixture(scope="module")
 def index() -> RegisterIndex:
-    frames = register_frames(PUPILS, STAFF, PARENTS)
-    return RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
+    return index_of(PUPILS, STAFF, PARENTS, SCHOOL)
 
 
 def resolve(index: RegisterIndex, handle: str, name: str, bio: str | None = None) -> dict[str, Any]:
-    member = x_member("1600000000000000077", handle, name, bio=bio, created=RECENT)
-    (row,) = resolve_identities(audience(member), index).iter_rows(named=True)
-    return row
-
-
-def confident(row: dict[str, Any]) -> tuple[str, str | None] | None:
-    return (row["person_kind"], row["person_id"]) if row["confidence"] >= THRESHOLD else None
+    return resolve_x(index, handle, name, bio, user_id="1600000000000000077")
 
 
 # --- order: the middle initial follows the forename when the surname comes first ------------------------
