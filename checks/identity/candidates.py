@@ -197,10 +197,15 @@ class Candidates:
         if len(letters) < SURNAME_DELETE_MIN or self.index.roles.get(letters, 0) & (FORENAME | GIVEN):
             return
         self.index.stats.lookups += 1
-        for person in self.index.by_surname.get(surname, ()):
-            given = (name_key(n) for n in (person.forename, person.preferred) if n)
-            if any(slip_of(letters, key) for key in given):
-                self.add([person])
+        # One slip changes the length by one letter at most: only forenames of about that length are compared,
+        # each distinct forename once (a common surname is carried by hundreds of people).
+        by_forename = self.index.remember(
+            ("forenames of", surname), lambda: _forenames_of(self.index, surname)
+        )
+        for size in (len(letters) - 1, len(letters), len(letters) + 1):
+            for given, people in by_forename.get(size, {}).items():
+                if slip_of(letters, given):
+                    self.add(people)
 
     def _beside_forename(self, a: Anchor) -> None:
         key = a[4]
@@ -252,6 +257,15 @@ class Candidates:
                 for near in sorted(self.index.near_surnames(tail)):
                     if slip_between(tail, self.index.surname_written.get(near, near)) == "swapped":
                         self.full(key, near)
+
+
+def _forenames_of(index: RegisterIndex, surname: str) -> dict[int, dict[str, list[Person]]]:
+    """The people of a surname by the length and key of their forename and preferred name."""
+    found: dict[int, dict[str, list[Person]]] = {}
+    for person in index.by_surname.get(surname, ()):
+        for key in {name_key(n) for n in (person.forename, person.preferred) if n}:
+            found.setdefault(len(key), {}).setdefault(key, []).append(person)
+    return found
 
 
 def _stems(letters: str, before: bool) -> list[str]:
