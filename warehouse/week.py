@@ -123,6 +123,12 @@ class WeekNotStored(Exception):
     """Storing the week failed for a reason of the machine (a full disk); the warehouse is as it was."""
 
 
+def findings_frame(findings: list[dict[str, Any]]) -> pl.DataFrame:
+    """The week's findings as a frame, every row read for the types: a field most rules leave empty (an image's
+    faces_shown) is typed by the rows that fill it, however many findings come before them."""
+    return pl.DataFrame(findings, infer_schema_length=None) if findings else pl.DataFrame()
+
+
 def io_cause(error: BaseException) -> str:
     """An I/O failure's real cause in plain words, else the error's own message."""
     return io_problem(error) or " ".join(str(error).split()) or type(error).__name__
@@ -182,7 +188,7 @@ def _store(
         reviews.record_policy(con, week.max_accept_days, week.as_of)
     outcome = run_checks(con)
     load.upsert_frame(con, "audit.identities", outcome.identities, week.as_of)
-    findings = pl.DataFrame(outcome.findings) if outcome.findings else pl.DataFrame()
+    findings = findings_frame(outcome.findings)
     load.upsert_frame(con, "audit.findings", findings, week.as_of)
     blind = blind_spots(con, week.streams, week.unread_media)
     counts = lifecycle.apply_findings(con, week.as_of, outcome.findings, outcome.register_ids, blind)

@@ -17,10 +17,9 @@ from collections.abc import Iterator
 from checks.ages import age_on
 from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME, TITLE
 from checks.identity.nicknames import DIMINUTIVE_ENDINGS
-from checks.identity.pieces import transposed
 from checks.identity.profile import DISPLAY, USERNAME, Field, Profile
 from checks.identity.register_index import SURNAME_DELETE_MIN, SURNAME_PARTICLES, Person, RegisterIndex
-from checks.identity.text import fold_name, squeeze
+from checks.identity.text import fold_name, name_key, slip_between, slip_of, squeeze
 
 # A stretch of a word that is a name, as an anchor: (field, word index, start, end, key).
 Anchor = tuple[Field, int, int, int, str]
@@ -107,10 +106,13 @@ def _title_before(b: Anchor) -> bool:
     return any(s == 0 and e == len(before) and r & TITLE for s, e, _, r in field.spans[j])
 
 
-def _glued_pair(a: Anchor, b: Anchor) -> bool:
+def _glued_pair(a: Anchor, b: Anchor, letter_after: bool = False) -> bool:
     """Two stretches of one run-together word that may be a name: `a` then `b`, bounded on the outside, with
-    nothing between them or a letter (a middle initial) or a word the index knows ("jessicarosesmith")."""
-    if a[1] != b[1] or a[3] > b[2] or not _edge_before(a, a[2]) or not _edge_after(b, b[3]):
+    nothing between them or a letter (a middle initial) or a word the index knows ("jessicarosesmith").
+    `letter_after`: `b` is the forename of a name written surname first, where a middle initial follows it
+    ("smithjessicar")."""
+    bounded_after = _edge_after(b, b[3]) or (letter_after and _edge_after(b, b[3] + 1))
+    if a[1] != b[1] or a[3] > b[2] or not _edge_before(a, a[2]) or not bounded_after:
         return False
     gap = b[2] - a[3]
     return gap <= 1 or any(s == a[3] and e == b[2] for s, e, _, _ in a[0].spans[a[1]])
@@ -141,7 +143,7 @@ class Candidates:
         for f in fields:
             for a in forenames[f.source]:
                 for b in surnames[f.source]:
-                    if a[1] != b[1] or _glued_pair(a, b) or _glued_pair(b, a):
+                    if a[1] != b[1] or _glued_pair(a, b) or _glued_pair(b, a, letter_after=True):
                         self.full(a[4], b[4])
             for b in surnames[f.source]:
                 self._beside_surname(b, cued)
@@ -163,10 +165,14 @@ class Candidates:
             self.add(self.index.staff_with_surname(key))
         for letters, before, glued in _beside(b):
             # An initial beside a surname ("J Smith", "jsmith", "itsjsmith") says too little without a cue.
-            bounded = not glued or (_edge_before(b, b[2] - 1) if before else _edge_after(b, b[3] + 1))
-            if cued and (glued or len(letters) == 1) and bounded:
-                self.index.stats.lookups += 1
-                self.add(self.index.by_surname_initial.get((key, letters[-1] if before else letters[0]), []))
+            # The letter next to the surname, or past a middle initial the one beyond it ("erlockwood",
+            # "lockwooder").
+            for gap in (1, 2) if glued else (1,):
+                bounded = not glued or (_edge_before(b, b[2] - gap) if before else _edge_after(b, b[3] + gap))
+                if cued and (glued or len(letters) == 1) and bounded and len(letters) >= gap:
+                    self.index.stats.lookups += 1
+                    initial = letters[-gap] if before else letters[0]  # surname first: initial, middle
+                    self.add(self.index.by_surname_initial.get((key, initial), []))
             # A known name beside it is looked up whole (`full`), unless it ends like a diminutive: "Olly" may be
             # Olivia's as well as Oliver's.
             plain = squeeze(letters)
@@ -176,13 +182,30 @@ class Candidates:
                 for first in {plain, plain[:-1]}:
                     if len(first) >= 2 and self.index.roles.get(first, 0) & FORENAME:
                         self.full(first, key)
+            self._forename_slips(key, plain)
+            # A name of its own may be theirs cut short ("Sam" of Samira): worth a look when a cue can check it.
             known = self.index.roles.get(plain, 0) & (FORENAME | GIVEN | SURNAME)
             diminutive_like = plain.endswith(DIMINUTIVE_ENDINGS)
-            if len(letters) >= 2 and (not known or diminutive_like):
+            if len(letters) >= 2 and (not known or diminutive_like or cued):
                 for stem in _stems(letters, before):
                     self.index.stats.lookups += 1
                     for given in sorted(self.index.forenames_by_start.get(stem, ())):
                         self.full(given, key)
+
+    def _forename_slips(self, surname: str, letters: str) -> None:
+        """The people of this surname whose forename the letters beside it are with one slip ("evleyn")."""
+        if len(letters) < SURNAME_DELETE_MIN or self.index.roles.get(letters, 0) & (FORENAME | GIVEN):
+            return
+        self.index.stats.lookups += 1
+        # One slip changes the length by one letter at most: only forenames of about that length are compared,
+        # each distinct forename once (a common surname is carried by hundreds of people).
+        by_forename = self.index.remember(
+            ("forenames of", surname), lambda: _forenames_of(self.index, surname)
+        )
+        for size in (len(letters) - 1, len(letters), len(letters) + 1):
+            for given, people in by_forename.get(size, {}).items():
+                if slip_of(letters, given):
+                    self.add(people)
 
     def _beside_forename(self, a: Anchor) -> None:
         key = a[4]
@@ -211,10 +234,9 @@ class Candidates:
         if display is None or not forenames:
             return
         for word in display.reading.words:
-            key = squeeze(word.plain)
-            if len(key) < 5 or key in self.index.by_surname:
+            if squeeze(word.plain) in self.index.by_surname:
                 continue
-            for near in sorted(self.index.near_surnames(key)):
+            for near in sorted(self.index.near_surnames(word.plain)):
                 for a in forenames:
                     self.full(a[4], near)
 
@@ -227,25 +249,36 @@ class Candidates:
             plain = field.reading.words[i].plain
             if not _edge_before(a, start) or end >= len(plain):
                 continue
-            rest = squeeze(plain[end:])
+            rest = plain[end:]
             for tail in (rest, rest[1:]):
-                if len(tail) < SURNAME_DELETE_MIN or self.index.roles.get(tail, 0) & SURNAME:
+                if len(tail) < SURNAME_DELETE_MIN or self.index.roles.get(squeeze(tail), 0) & SURNAME:
                     continue
                 self.index.stats.lookups += 1
                 for near in sorted(self.index.near_surnames(tail)):
-                    if transposed(tail, near):
+                    if slip_between(tail, self.index.surname_written.get(near, near)) == "swapped":
                         self.full(key, near)
+
+
+def _forenames_of(index: RegisterIndex, surname: str) -> dict[int, dict[str, list[Person]]]:
+    """The people of a surname by the length and key of their forename and preferred name."""
+    found: dict[int, dict[str, list[Person]]] = {}
+    for person in index.by_surname.get(surname, ()):
+        for key in {name_key(n) for n in (person.forename, person.preferred) if n}:
+            found.setdefault(len(key), {}).setdefault(key, []).append(person)
+    return found
 
 
 def _stems(letters: str, before: bool) -> list[str]:
     """What letters beside a surname may be the start of a forename from: "temi" (Temitope cut short), "beat" of
-    "beattie" (a diminutive of Beatrice). Run together, the forename ends where the surname starts: its last
-    three to six letters are tried, with and without a last letter that may be a middle initial ("ellym" of
-    "itsellymreid"). Squeezed, as the index's keys are ("beattie" -> "beatie")."""
+    "beattie" (a diminutive of Beatrice). Run together, the forename ends where the surname starts (before it) or
+    starts where it ends (after it), a middle initial or a second given name on its far side: its three to six
+    letters next to the surname are tried, with and without a last letter that may be a middle initial ("ellym"
+    of "itsellymreid", "beatr" of "harrisbeatr"), and, before the surname, its first three to six letters
+    ("beaty" of "beatyroseharris"). Squeezed, as the index's keys are ("beattie" -> "beatie")."""
     squeezed = squeeze(letters)
-    chunks = {squeezed}
+    ends = (squeezed, squeezed[:-1])
+    chunks = {squeezed, *(end[:size] for end in ends for size in range(3, 7) if len(end) >= size)}
     if before:
-        ends = (squeezed, squeezed[:-1])
         chunks |= {end[-size:] for end in ends for size in range(3, 7) if len(end) >= size}
     stems = []
     for chunk in sorted(chunks):

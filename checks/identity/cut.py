@@ -31,6 +31,7 @@ from checks.identity.pieces import (
 from checks.identity.profile import Span
 from checks.identity.reading import Word
 from checks.identity.register_index import RegisterIndex
+from checks.identity.text import squeeze
 
 # Weights of the cut, per letter and per piece: the candidate's own name parts weigh most (a whole name more
 # than its pieces), then words that explain themselves, then a stray letter; unexplained letters weigh nothing.
@@ -49,7 +50,7 @@ def _partials(
     word: str, start: int, parts: NameParts, display: bool, known: dict[str, int]
 ) -> list[tuple[int, str, float, str]]:
     """The candidate's partial name parts starting at `start`: (end, role, weight, the given name's key). A
-    forename cut short is not a name of its own ("Samir" is not Samira cut short)."""
+    forename cut short may be a name of its own ("Sam" of Samira): readings.py weighs it as either."""
     found: list[tuple[int, str, float, str]] = []
     letter = word[start]
     if letter in parts.initials or letter in parts.surname_initials:
@@ -72,7 +73,7 @@ def _partials(
         length = end - start
         if in_surname and length >= 3:
             found.append((end, SURNAME_CUT, length * _PARTIAL_LETTER - _PIECE, ""))
-        if givens and length >= 3 and not known.get(written, 0) & (GIVEN | FORENAME):
+        if givens and length >= 3:
             for given in givens:
                 if written != given:
                     found.append((end, CUT_SHORT, length * _PARTIAL_LETTER - _PIECE, given))
@@ -105,13 +106,18 @@ def _options(
     edges = {0, length, *breaks}
     other: list[list[tuple[int, float, str, int, str]]] = [[] for _ in range(length)]
     names: list[list[tuple[int, float, str]]] = [[] for _ in range(length)]
+    # Where a word of the lexicon ends: a doubled letter there may be its last and a name's first ("ms|sahin").
+    lexicon_ends = {end for _, end, _, roles in spans if roles & ~(FORENAME | SURNAME | GIVEN)}
     for start, end, key, roles in spans:
         whole = start in edges and end in edges
         if aligned and not whole:
             continue
         stretched = start > 0 and word[start] == word[start - 1] and start not in edges
-        # Across a camelCase break that splits a repeated letter ("IsabellaA", "JessS", "HHolt"): two words.
-        crosses = any(start < b < end and word[b] == word[b - 1] for b in breaks)
+        # Across a camelCase break that splits a repeated letter ("IsabellaA", "JessS", "HHolt"), or taking the
+        # last letter of a word before it ("m|ssahin" for "ms|sahin"): two words.
+        crosses = any(start < b < end and word[b] == word[b - 1] for b in breaks) or (
+            end - start > 2 and word[start] == word[start + 1] and start + 1 in lexicon_ends
+        )
         doubt = (_DOUBT if stretched else 0.0) + (_ACROSS_A_BREAK if crosses else 0.0)
         if roles & (FORENAME | SURNAME):
             names[start].append((end, (end - start) * _NAME_LETTER - _PIECE - doubt, key))
@@ -193,10 +199,12 @@ def _cut(
 def _pieces(word: str, cut: list[tuple[int, int, str, int, str]], parts: NameParts) -> list[Piece]:
     """A cut as pieces, stretched letters joined to the piece they stretch."""
     pieces: list[Piece] = []
+    initials = _two_initials(cut)
     for n, (start, end, role, roles, key) in enumerate(cut):
         # Stray letters in a row ("slayer" after "dragon") are a word nothing explains, not letters.
         neighbours = [cut[m][2] for m in (n - 1, n + 1) if 0 <= m < len(cut)]
-        if role in (LETTER, INITIAL) and any(r in (LETTER, INITIAL, UNEXPLAINED) for r in neighbours):
+        stray = any(r in (LETTER, INITIAL, UNEXPLAINED) for r in neighbours) and n not in initials
+        if role in (LETTER, INITIAL) and stray:
             role = UNEXPLAINED
         if (
             pieces
@@ -217,8 +225,25 @@ def _pieces(word: str, cut: list[tuple[int, int, str, int, str]], parts: NamePar
     return pieces
 
 
+def _two_initials(cut: list[tuple[int, int, str, int, str]]) -> set[int]:
+    """Two letters between the word's edge and their surname, one of them an initial of theirs: an initial and
+    a middle initial ("er|lockwood", "lockwood|er"), not stray letters."""
+    single = [end - start == 1 and role in (LETTER, INITIAL) for start, end, role, _, _ in cut]
+    for first, surname in ((0, 2), (len(cut) - 2, len(cut) - 3)):
+        pair = (first, first + 1)
+        if (
+            0 <= surname < len(cut)
+            and first >= 0
+            and all(single[m] for m in pair)
+            and cut[surname][2] == SURNAME_PART
+            and INITIAL in (cut[first][2], cut[first + 1][2])
+        ):
+            return set(pair)
+    return set()
+
+
 # Nobody's name: the cut of a word that any candidate starts from (`_relabelled`).
-_NO_ONE = NameParts({}, {}, (), frozenset(), frozenset(), "", frozenset(), {}, frozenset())
+_NO_ONE = NameParts({}, {}, (), frozenset(), frozenset(), "", "", frozenset(), {}, frozenset())
 
 
 def _relabelled(
@@ -238,6 +263,9 @@ def _relabelled(
     if loose and any(key in parts.forms or key in parts.surnames for _, _, _, _, key in generic):
         return None
     for n, (start, end, role, roles, key) in enumerate(generic):
+        whole = start == 0 and end == len(word)
+        if whole and role == WORD and len(word) >= 3 and squeeze(word) in parts.surname_starts:
+            return None  # a word of the lexicon that starts their surname ("kacper_law" of Lawrence): theirs?
         if key and key in parts.surnames:
             out.append((start, end, SURNAME_PART, roles, key))
         elif key and key in parts.forms:
@@ -254,8 +282,16 @@ def _relabelled(
             if end - start == 1 and role in (LETTER, WORD) and alone and initial:
                 out.append((start, end, INITIAL, roles, key))
                 continue
-            if role in (GIVEN_NAME, OTHER_SURNAME, WORD) and start == 0 and end == len(word):
-                out.append((start, end, role, roles, key))  # a name of someone else's, as a whole word
+            cut_short = role == GIVEN_NAME and key in parts.given_starts and key not in parts.givens
+            if (
+                role in (GIVEN_NAME, OTHER_SURNAME, WORD)
+                and start == 0
+                and end == len(word)
+                and not cut_short
+            ):
+                # A name of someone else's, as a whole word; one that starts their own given name ("Sam" of
+                # Samira) is cut for them.
+                out.append((start, end, role, roles, key))
                 continue
             return None
         else:

@@ -16,8 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field as default
 
-from rapidfuzz.distance import DamerauLevenshtein
-
 from checks.identity.cut import cut_word
 from checks.identity.lexicon import (
     AGE_WORD,
@@ -36,6 +34,7 @@ from checks.identity.pieces import (
     CUT_SHORT,
     DIMINUTIVE,
     FORENAME_PART,
+    FORENAME_TYPO,
     GIVEN_NAME,
     INITIAL,
     LETTER,
@@ -48,11 +47,10 @@ from checks.identity.pieces import (
     WORD,
     NameParts,
     Piece,
-    transposed,
 )
 from checks.identity.profile import Field
 from checks.identity.register_index import RegisterIndex
-from checks.identity.text import squeeze
+from checks.identity.text import slip_between, slip_of, squeeze
 
 
 @dataclass
@@ -99,7 +97,9 @@ def explain(field_: Field, parts: NameParts, index: RegisterIndex) -> Explained:
     if field_.source == "display name":
         _surname_slip(pieces, parts)
     pieces = _glued_surname_slip(field_, pieces, parts)
+    pieces = _forename_slip(field_, pieces, parts, index.roles)
     pieces = _initial_before_its_own_letter(pieces)
+    pieces = _surname_run_on(field_, pieces, parts)
     ex = _name_leftovers(Explained(field_, pieces), parts, index.roles)
     if _break_glued(ex):
         for piece in pieces:
@@ -109,13 +109,14 @@ def explain(field_: Field, parts: NameParts, index: RegisterIndex) -> Explained:
 
 
 def _surname_slip(pieces: list[Piece], parts: NameParts) -> None:
-    """A whole display-name word one slip from the surname ("Smiht", "Smoth"), when the surname is not there."""
+    """A whole display-name word one slip from the surname ("Smiht", "Smoth", "Frod"), when the surname is not
+    there."""
     if any(p.role == SURNAME_PART for p in pieces):
         return
     for piece in pieces:
-        if piece.role in (UNEXPLAINED, OTHER_SURNAME, GIVEN_NAME) and len(piece.text) >= 5:
+        if piece.role in (UNEXPLAINED, OTHER_SURNAME, GIVEN_NAME):
             whole = all(p.word != piece.word or p is piece for p in pieces)
-            if whole and DamerauLevenshtein.distance(squeeze(piece.text), parts.surname_key) == 1:
+            if whole and slip_between(piece.text, parts.surname_written):
                 piece.role, piece.how = SURNAME_TYPO, parts.surname_key
 
 
@@ -128,11 +129,13 @@ def _glued_surname_slip(field_: Field, pieces: list[Piece], parts: NameParts) ->
         return pieces
     for n, fore in enumerate(pieces):
         word = field_.reading.words[fore.word].plain
-        if fore.role not in (FORENAME_PART, DIMINUTIVE) or fore.start != 0 or fore.end >= len(word):
+        # The forename starts the word, or only decoration comes before it ("its|emeka|oakfor").
+        decorated = all(p.role == WORD for p in pieces[:n] if p.word == fore.word)
+        if fore.role not in (FORENAME_PART, DIMINUTIVE) or not decorated or fore.end >= len(word):
             continue
         for skip in (0, 1):
             tail = word[fore.end + skip :]
-            if len(tail) < 5 or not transposed(squeeze(tail), parts.surname_key):
+            if slip_between(tail, parts.surname_written) != "swapped":
                 continue
             rest = [p for p in pieces[n + 1 :] if p.word == fore.word]
             slip = Piece(fore.word, fore.end + skip, len(word), tail, SURNAME_TYPO, how=parts.surname_key)
@@ -140,6 +143,45 @@ def _glued_surname_slip(field_: Field, pieces: list[Piece], parts: NameParts) ->
             others = [p for p in pieces if p not in rest]
             at = others.index(fore) + 1
             return [*others[:at], *middle, slip, *others[at:]]
+    return pieces
+
+
+def _forename_slip(
+    field_: Field, pieces: list[Piece], parts: NameParts, roles: dict[str, int]
+) -> list[Piece]:
+    """Their forename with one slip ("Evleyn Lockwood", "evleynlockwood", "lockwoodevleyn"), beside their surname
+    written exact, when nothing else is a forename of theirs: the word next to the surname, or the letters run
+    together before or after it to the word's edge. Not a word that is a name of its own ("Ellen" is not Helen
+    misspelt), and only as much slip as the forename's length allows (text.slip_of)."""
+    surname = next((p for p in pieces if p.role == SURNAME_PART and p.how == "surname exact"), None)
+    if surname is None:
+        return pieces
+    words = field_.reading.words
+    plain = words[surname.word].plain
+    stretches = [(surname.word, 0, surname.start), (surname.word, surname.end, len(plain))]
+    stretches += [
+        (j, 0, len(words[j].plain)) for j in (surname.word - 1, surname.word + 1) if 0 <= j < len(words)
+    ]
+    for w, start, end in stretches:
+        text = words[w].plain[start:end]
+        key = squeeze(text)
+        if end - start < 4 or roles.get(key, 0) & (GIVEN | FORENAME | SURNAME):
+            continue
+        inside = [p for p in pieces if p.word == w and start <= p.start and p.end <= end]
+        written_out = any(p.role == FORENAME_PART and p.key in parts.givens for p in inside)
+        if (
+            written_out
+            or all(p.role in NAME_ROLES for p in inside)
+            or any(p.role == FORENAME_PART and p not in inside for p in pieces)
+        ):
+            # Their forename is read already ("Bea", "evie", "Evelyn", "evelyn|r|"): no slip to look for.
+            continue
+        for given in parts.givens:
+            if slip_of(key, given):
+                slip = Piece(w, start, end, text, FORENAME_TYPO, form=parts.forms[given], key=given)
+                return sorted(
+                    [p for p in pieces if p not in inside] + [slip], key=lambda p: (p.word, p.start)
+                )
     return pieces
 
 
@@ -162,6 +204,40 @@ def _initial_before_its_own_letter(pieces: list[Piece]) -> list[Piece]:
             piece.start, piece.text = piece.start + 1, text[1:]
         out.append(piece)
     return out
+
+
+def _surname_run_on(field_: Field, pieces: list[Piece], parts: NameParts) -> list[Piece]:
+    """The first part of a surname of several run on to the word's end into the next, cut short ("zoe|lloydj"
+    for Lloyd-Jones, past a letter stretching it: "l|loyd"): the surname cut short, not a part and a stray
+    letter."""
+    for n, piece in enumerate(pieces):
+        if piece.role != SURNAME_PART or piece.how == "surname exact":
+            continue
+        word = field_.reading.words[piece.word].plain
+        start = piece.start
+        before = pieces[n - 1] if n else None
+        if before and before.word == piece.word and before.end == start == before.start + 1:
+            start -= word[start - 1] == word[start]  # a letter stretching it
+        written = squeeze(word[start:])
+        if (
+            piece.end == len(word)
+            or len(written) <= len(piece.key)
+            or not parts.surname_key.startswith(written)
+        ):
+            continue
+        whole = written == parts.surname_key
+        run_on = Piece(
+            piece.word,
+            start,
+            len(word),
+            word[start:],
+            SURNAME_PART if whole else SURNAME_CUT,
+            how="surname exact" if whole else "",
+            key=written,
+        )
+        kept = [p for p in pieces if p.word != piece.word or p.end <= start]
+        return sorted([*kept, run_on], key=lambda p: (p.word, p.start))
+    return pieces
 
 
 def _break_glued(ex: Explained) -> bool:
@@ -211,7 +287,7 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
         ex.forename, ex.surname = pieces
         ex.name_letters = sum(p.end - p.start for p in pieces)
         return ex
-    forename_rank = {FORENAME_PART: 0, DIMINUTIVE: 1, CUT_SHORT: 2}
+    forename_rank = {FORENAME_PART: 0, DIMINUTIVE: 1, CUT_SHORT: 2, FORENAME_TYPO: 3}
     surname_rank = {SURNAME_PART: 0, SURNAME_TYPO: 1, SURNAME_CUT: 2}
     fores = [p for p in ex.pieces if p.role in forename_rank]
     surs = [p for p in ex.pieces if p.role in surname_rank]
@@ -267,18 +343,21 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
         if piece is ex.forename or piece is ex.surname:
             continue
         between = at is not None and st is not None and min(at, st) < n < max(at, st)
+        # Where a second given name or a middle initial stands whatever the order: between forename and
+        # surname, or right after the forename when the surname comes first ("Smith Jessica R.", "smithjessicar").
+        in_middle = between or (at is not None and st is not None and st < at and n == at + 1)
         middle = (
             at is not None
             and st is not None
-            and between
-            and abs(at - st) == 2
+            and in_middle
+            and (abs(at - st) == 2 or not between)
             and _may_be_a_middle_initial(ex, piece, roles)
         )
         if piece.role == INITIAL:
             initial = piece.text
             if middle:
                 piece.said = "a middle initial"
-            elif ex.forename is None and st is not None and initial in parts.initials and abs(n - st) == 1:
+            elif ex.forename is None and st is not None and initial in parts.initials and _next_to(ex, n, st):
                 ex.forename, at = piece, n
                 piece.said = "forename initial"
                 continue
@@ -288,10 +367,10 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
                 continue
             else:
                 piece.role = LETTER
-        if piece.role in (FORENAME_PART, DIMINUTIVE, CUT_SHORT, SURNAME_PART, SURNAME_CUT, SURNAME_TYPO):
+        if piece.role in NAME_ROLES - {INITIAL}:
             piece.said = "their name again"
         elif piece.role == GIVEN_NAME:
-            piece.said = _given_name_said(piece, n, at, st, between, ex)
+            piece.said = _given_name_said(piece, n, at, st, in_middle, ex)
         elif piece.role == OTHER_SURNAME:
             near = st is not None and abs(n - st) == 1
             piece.said = "a longer surname" if near else "another surname"
@@ -319,11 +398,24 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
                 and piece.start == 0
                 and piece.end == len(ex.field.reading.words[piece.word].plain)
             )
-            piece.said = "a second given name" if between and whole else "not explained"
+            piece.said = "a second given name" if in_middle and whole else "not explained"
         if piece.said:
             ex.extra.append(piece)
     ex.name_letters = sum(p.end - p.start for p in ex.pieces if p.role in NAME_ROLES)
     return ex
+
+
+def _next_to(ex: Explained, n: int, st: int) -> bool:
+    """Piece `n` stands next to the surname (piece `st`), or past one letter that may be a middle initial
+    ("E R Lockwood", "erlockwood") when it comes first."""
+    if abs(n - st) == 1:
+        return True
+    pieces = ex.pieces
+    return (
+        n == st - 2
+        and pieces[n + 1].end - pieces[n + 1].start == 1
+        and pieces[n + 1].role in (INITIAL, LETTER)
+    )
 
 
 def _may_be_a_middle_initial(ex: Explained, piece: Piece, roles: dict[str, int]) -> bool:

@@ -18,12 +18,13 @@ from checks.identity.text import fold_name, squeeze
 FORENAME_PART = "forename"
 DIMINUTIVE = "diminutive"
 CUT_SHORT = "forename cut short"
+FORENAME_TYPO = "forename typo"
 INITIAL = "initial"  # forename or surname initial, told apart by where it stands
 SURNAME_PART = "surname"
 SURNAME_CUT = "surname cut short"
 SURNAME_TYPO = "surname typo"
 NAME_ROLES = frozenset(
-    {FORENAME_PART, DIMINUTIVE, CUT_SHORT, INITIAL, SURNAME_PART, SURNAME_CUT, SURNAME_TYPO}
+    {FORENAME_PART, DIMINUTIVE, CUT_SHORT, FORENAME_TYPO, INITIAL, SURNAME_PART, SURNAME_CUT, SURNAME_TYPO}
 )
 # ... and what the rest may be.
 GIVEN_NAME = "given name"
@@ -41,7 +42,7 @@ class Piece:
     text: str  # the letters as read
     role: str
     roles: int = 0  # lexicon bits of the word, for WORD, GIVEN_NAME and OTHER_SURNAME pieces
-    form: Form | None = None  # the forename form, for FORENAME_PART, DIMINUTIVE and CUT_SHORT
+    form: Form | None = None  # the forename form, for FORENAME_PART, DIMINUTIVE, CUT_SHORT and FORENAME_TYPO
     how: str = ""  # "surname exact" / "part of the surname" for SURNAME_PART
     said: str = ""  # what it is taken for, once placed: "a second given name", "another person"...
     key: str = ""  # the comparable key of a name part
@@ -58,6 +59,7 @@ class NameParts:
     initials: frozenset[str]  # of the forename and preferred name
     surname_initials: frozenset[str]
     surname_key: str
+    surname_written: str  # the surname's letters as spelt, not squeezed ("butt"): slips are read on them
     # Beginnings of two letters or more: of the surname (for "robin" of Robinson), of each given name (for
     # "temi" of Temitope and the stem of "evie" of Evelyn), each with the given names it begins.
     surname_starts: frozenset[str]
@@ -94,6 +96,7 @@ def _name_parts(index: RegisterIndex, person: Person) -> NameParts:
         frozenset(initials),
         frozenset(fold_name(person.surname)[:1]) if fold_name(person.surname) else frozenset(),
         surname_key,
+        fold_name(person.surname).replace(" ", ""),
         frozenset(surname_key[:end] for end in range(2, len(surname_key))),
         {start: tuple(g) for start, g in given_starts.items()},
         frozenset(initials | {surname_key[:1]} | {g[:1] for g in givens}) - {""},
@@ -103,16 +106,3 @@ def _name_parts(index: RegisterIndex, person: Person) -> NameParts:
 @functools.lru_cache(maxsize=50_000)
 def is_diminutive(written: str, given: str) -> bool:
     return is_made_diminutive(written, given)
-
-
-def transposed(written: str, register: str) -> bool:
-    """The same letters with one neighbouring pair swapped ("hadman" / "hamdan")."""
-    if len(written) != len(register) or written == register:
-        return False
-    apart = [i for i, (x, y) in enumerate(zip(written, register, strict=True)) if x != y]
-    return (
-        len(apart) == 2
-        and apart[1] == apart[0] + 1
-        and written[apart[0]] == register[apart[1]]
-        and written[apart[1]] == register[apart[0]]
-    )

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from checks.identity.cues import Cue, age_cues
+from checks.identity.disguise import undisguised
 from checks.identity.reading import FieldReading, read_field
 from checks.identity.register_index import Person, RegisterIndex
 
@@ -84,7 +85,7 @@ def where(source: str, display: str, handle: str) -> str:
 
 
 def _field(source: str, text: str, display: str, handle: str, index: RegisterIndex) -> Field:
-    reading = read_field(text)
+    reading = undisguised(read_field(text), index.scan)
     spans = tuple(index.scan(word.plain) for word in reading.words)
     words = reading.words
     spaced = source == DISPLAY and (

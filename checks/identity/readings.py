@@ -15,12 +15,13 @@ from rapidfuzz import fuzz
 from checks.identity.candidates import Candidates
 from checks.identity.evidence import form_note
 from checks.identity.explain import Explained, adult_words, explain
-from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, TEACHING_WORD
+from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME, TEACHING_WORD
 from checks.identity.nicknames import UK, nickname_table
 from checks.identity.pieces import (
     CUT_SHORT,
     DIMINUTIVE,
     FORENAME_PART,
+    FORENAME_TYPO,
     INITIAL,
     SURNAME_CUT,
     SURNAME_PART,
@@ -30,18 +31,19 @@ from checks.identity.pieces import (
     is_diminutive,
     name_of,
     name_parts,
-    transposed,
 )
 from checks.identity.profile import DISPLAY, USERNAME, Match, Profile
 from checks.identity.register_index import Form, Person, RegisterIndex
-from checks.identity.text import fold_name, spelt_as, squeeze
+from checks.identity.text import fold_name, spelt_as, squeeze, transposed
 from checks.identity.weights import (
     ANOTHER_NAME_FIRST,
     BASE,
     CONTRADICTED_FORENAME,
     GLUED_SECOND_NAME,
     LONGER_SURNAME,
+    NICKNAME_AND_SLIP,
     NICKNAME_PARTIAL,
+    ORDER_IN_DOUBT,
     PARTIAL,
     RUN_TOGETHER,
     SPELLING_VARIANT,
@@ -63,7 +65,7 @@ def _variant(written: str, register: str) -> bool:
     return not spelt_as(written, register)
 
 
-def _full_reading(ex: Explained) -> tuple[str, float, str] | None:
+def _full_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, str] | None:
     """(method, base, note) when the field gives a forename form (or its diminutive, or its start) and the
     surname (or a slip of it)."""
     fore, sur = ex.forename, ex.surname
@@ -72,9 +74,13 @@ def _full_reading(ex: Explained) -> tuple[str, float, str] | None:
     form = fore.form
     written = ex.shown(fore)
     if sur.role == SURNAME_TYPO:
-        if fore.role != FORENAME_PART or form.how == "nickname":
-            return None
+        # A slip of the surname with a nickname is a guess on a guess, unless the nickname is the name they go
+        # by from the UK list and the slip a swap, rare between surnames ("Mia Mzaur" for Amelia Mazur): two
+        # readings, a possible match. A letter changed with a nickname is another family ("Alfie Jonas").
         register = fold_name(form.person.surname).replace(" ", "")
+        uk_nickname = form.how == "nickname" and form.source == UK and transposed(sur.text, register)
+        if fore.role != FORENAME_PART or (form.how == "nickname" and not uk_nickname):
+            return None
         method = "transposed_surname" if transposed(sur.text, register) else "fuzzy_surname"
         how = "two neighbouring letters swapped" if method == "transposed_surname" else "one letter apart"
         similarity = fuzz.ratio(squeeze(sur.text), sur.how)
@@ -82,9 +88,19 @@ def _full_reading(ex: Explained) -> tuple[str, float, str] | None:
             f'{form_note(form, written)}, surname "{ex.shown(sur)}" ~ {form.person.surname} '
             f"({how}, similarity {similarity:.0f}%)"
         )
-        return method, BASE[method], note
+        return method, BASE[method] - (NICKNAME_AND_SLIP if uk_nickname else 0.0), note
     if sur.role != SURNAME_PART:
         return None
+    if fore.role == FORENAME_TYPO:
+        if sur.how != "surname exact":
+            return None  # a slip and part of a surname: a guess on a guess
+        swapped = transposed(squeeze(fore.text), fore.key)
+        method = "transposed_forename" if swapped else "fuzzy_forename"
+        how = "two neighbouring letters swapped" if swapped else "one letter apart"
+        note = f'forename "{written}" ~ {form.shown} ({how}), {sur.how}'
+        if (sur.word, sur.start) < (fore.word, fore.start):
+            note += " (surname first)"
+        return method, BASE[method], note
     if fore.role == DIMINUTIVE:
         # A word the lists know as a name or someone's nickname ("Frannie", "Amy") may be that name instead.
         known = squeeze(fold_name(written).replace(" ", "")) in nickname_table()
@@ -96,6 +112,8 @@ def _full_reading(ex: Explained) -> tuple[str, float, str] | None:
         if sur.how != "surname exact":
             return None
         method, note = "short_form", f'"{written.capitalize()}" is {form.shown} cut short'
+        if index.roles.get(squeeze(fore.text), 0) & (FORENAME | GIVEN):
+            method, note = "short_form_also_a_name", f"{note} (or a name of its own)"
     else:
         method, note = form_method(form), form_note(form, written)
     base = BASE[method] - (SURNAME_PART_WEIGHT if sur.how != "surname exact" else 0.0)
@@ -112,12 +130,25 @@ def _full_reading(ex: Explained) -> tuple[str, float, str] | None:
     if (sur.word, sur.start) < (fore.word, fore.start):
         base -= SURNAME_FIRST
         note += " (surname first)"
+        if _order_in_doubt(ex, index):
+            # "osmanabdi" read as Abdi Osman: written the usual way round it is an Osman Abdi.
+            base -= ORDER_IN_DOUBT
+            note += f', or "{ex.shown(sur)}" a forename and "{written}" a surname the usual way round'
     if (
         fore.role == FORENAME_PART and form.how != "nickname" and _variant(fore.text, form.shown)
     ) or _variant(sur.text, form.person.surname if sur.how == "surname exact" else sur.text):
         base -= SPELLING_VARIANT
         note += " (spelt differently)"
     return method, base, note
+
+
+def _order_in_doubt(ex: Explained, index: RegisterIndex) -> bool:
+    """A name read surname first whose first word is as much a given name, and whose second as much a surname:
+    in the usual order it names someone else."""
+    assert ex.surname is not None and ex.forename is not None
+    first = index.roles.get(squeeze(ex.surname.text), 0)
+    second = index.roles.get(squeeze(ex.forename.text), 0)
+    return bool(first & (GIVEN | FORENAME) and second & SURNAME)
 
 
 def _partial_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, str] | None:
@@ -198,7 +229,7 @@ def _may_stand_alone(ex: Explained, profile: Profile) -> bool:
 def _reading(
     ex: Explained, index: RegisterIndex, person: Person, profile: Profile
 ) -> tuple[str, float, str] | None:
-    found = _full_reading(ex) or _partial_reading(ex, index)
+    found = _full_reading(ex, index) or _partial_reading(ex, index)
     if found and found[0].startswith("title") and person.kind != "staff":
         return None
     if found is None and ex.forename is not None and ex.forename.role == FORENAME_PART and ex.surname is None:
@@ -258,10 +289,12 @@ def _doubt(method: str, person: Person, ex: Explained | None) -> str:
     fore = ex.forename if ex is not None else None
     sur = ex.surname if ex is not None else None
     written = ex.shown(fore) if ex is not None and fore is not None else ""
-    if method in ("nickname", "short_form", "diminutive", "diminutive_also_a_name"):
+    if method in ("nickname", "short_form", "short_form_also_a_name", "diminutive", "diminutive_also_a_name"):
         return f'whether {person.forename} goes by "{written}"'
     if method in ("fuzzy_surname", "transposed_surname") and ex is not None and sur is not None:
         return f'whether "{ex.shown(sur)}" is {person.surname} misspelt'
+    if method in ("fuzzy_forename", "transposed_forename"):
+        return f'whether "{written}" is {person.forename} misspelt'
     if method in PARTIAL and person.kind in ("pupil", "former_pupil"):
         year = f"the Year {person.year_group} class teacher" if person.kind == "pupil" else "the school"
         return f"{year} knows whether {person.full_name} has this account"

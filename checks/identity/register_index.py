@@ -15,7 +15,7 @@ from checks.ages import age_on, school_year_start
 from checks.identity.cues import school_words
 from checks.identity.lexicon import FORENAME, SURNAME, word_roles
 from checks.identity.nicknames import UK, nicknames_of
-from checks.identity.text import fold_name, name_key
+from checks.identity.text import fold_name, name_key, slip_between, squeeze
 from checks.identity.weights import LOCALITY_MIN_MEMBERS, LOCALITY_SHARE
 from checks.registers.values import YEAR_GROUP_INDEX
 
@@ -46,7 +46,8 @@ SURNAME_PARTICLES = frozenset(
         "ben",
     }
 )
-SURNAME_DELETE_MIN = 5
+# Surnames this long or longer are found again under one slip (pieces.slip_of says which slips are read).
+SURNAME_DELETE_MIN = 4
 # Entries kept per kind of remembered thing (RegisterIndex.remember): enough for a school's audience whole, and
 # for a trust's, a few megabytes at most.
 MEMORY_PER_KIND = 10_000
@@ -177,6 +178,12 @@ def surname_keys(surname: str) -> list[tuple[str, str]]:
     return list(dict.fromkeys(keys))
 
 
+def _spelt(surname: str, key: str) -> str:
+    """The letters of the surname, or of its part with this key, as spelt (not squeezed)."""
+    folded = fold_name(surname)
+    return next((w for w in (folded.replace(" ", ""), *folded.split()) if squeeze(w) == key), key)
+
+
 def deletes(key: str) -> set[str]:
     """The key with one letter removed, every way: two keys one edit apart share one of these (SymSpell)."""
     return {key[:i] + key[i + 1 :] for i in range(len(key))} | {key}
@@ -265,6 +272,7 @@ class RegisterIndex:
         # Forename keys of pupils and staff by every beginning of two letters or more: "ayo" -> {"ayomide", ...}
         self.forenames_by_start: dict[str, set[str]] = defaultdict(set)
         self.surname_deletes: dict[str, set[str]] = defaultdict(set)
+        self.surname_written: dict[str, str] = {}  # surname key -> its letters as spelt ("but" -> "butt")
         self.staff_by_name: dict[tuple[str, str], Person] = {}
         self.forename_keys: set[str] = set()
         ay = school_year_start(as_of)
@@ -356,9 +364,11 @@ class RegisterIndex:
         for skey, s_how in surname_keys(person.surname):
             if not skey:
                 continue
-            if skey not in self.by_surname and len(skey) >= SURNAME_DELETE_MIN:
-                for variant in deletes(skey):
-                    self.surname_deletes[variant].add(skey)
+            if skey not in self.by_surname:
+                written = self.surname_written.setdefault(skey, _spelt(person.surname, skey))
+                for spelling in {skey, written}:
+                    for variant in deletes(spelling) if len(spelling) >= SURNAME_DELETE_MIN else ():
+                        self.surname_deletes[variant].add(skey)
             self.by_surname[skey].append(person)
             for form in forms:
                 self.full[(form.key, skey)].append((form, s_how))
@@ -454,12 +464,11 @@ class RegisterIndex:
         """The member of staff a parent is when both registers give the same name: one person (docs/identity.md)."""
         return self.staff_by_name.get((name_key(parent.forename), name_key(parent.surname)))
 
-    def near_surnames(self, key: str) -> set[str]:
-        """Register surname keys one edit from `key` (not `key` itself), through the deletion table."""
-        if len(key) < SURNAME_DELETE_MIN:
-            return set()
+    def near_surnames(self, written: str) -> set[str]:
+        """Register surname keys one slip from the letters `written` (not their own key), through the deletion
+        table, as spelt and squeezed."""
         found: set[str] = set()
-        for variant in deletes(key):
-            found |= self.surname_deletes.get(variant, set())
-        found.discard(key)
-        return found
+        for form in {written, squeeze(written)}:
+            for variant in deletes(form) if len(form) >= SURNAME_DELETE_MIN else ():
+                found |= self.surname_deletes.get(variant, set())
+        return {near for near in found if slip_between(written, self.surname_written.get(near, near))}

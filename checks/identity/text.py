@@ -6,6 +6,8 @@ import functools
 import re
 import unicodedata
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 # Letters NFKD does not decompose into an ASCII base letter.
 SPECIAL_LETTERS = str.maketrans(
     {
@@ -102,3 +104,46 @@ def spelt_as(written: str, register: str) -> bool:
     plain = fold_name(written).replace(" ", "")
     targets = {fold_name(register).replace(" ", ""), *fold_name(register).split()}
     return bool({plain, _runs(plain, 1), _runs(plain, 2)} & targets)
+
+
+def transposed(written: str, register: str) -> bool:
+    """The same letters with one neighbouring pair swapped ("hadman" / "hamdan")."""
+    if len(written) != len(register) or written == register:
+        return False
+    apart = [i for i, (x, y) in enumerate(zip(written, register, strict=True)) if x != y]
+    return (
+        len(apart) == 2
+        and apart[1] == apart[0] + 1
+        and written[apart[0]] == register[apart[1]]
+        and written[apart[1]] == register[apart[0]]
+    )
+
+
+# The shortest surname a slip is read in: a swap of two neighbouring letters from four letters ("Frod" for Ford),
+# any one slip (a letter changed, missing or added) from five ("Smiht", "Smoth"); shorter, one letter makes
+# another name as often as a slip does.
+SHORTEST_SWAPPED = 4
+SHORTEST_SLIPPED = 5
+
+
+def slip_of(written: str, register: str) -> str | None:
+    """Whether `written` may be `register` (keys) typed with one slip, as a reader allows for its length:
+    "swapped" (two neighbouring letters), "slipped" (one letter changed, missing or added) or None. In a
+    surname of four letters only a swap past the first letter is read: a changed letter there is as often
+    another surname ("Ward", "Wood"), and a slip seldom touches the first letter."""
+    if written == register or not written or not register:
+        return None
+    if transposed(written, register):
+        short = len(register) < SHORTEST_SLIPPED
+        if len(register) >= SHORTEST_SWAPPED and not (short and written[0] != register[0]):
+            return "swapped"
+        return None
+    if len(written) >= SHORTEST_SLIPPED and DamerauLevenshtein.distance(written, register) == 1:
+        return "slipped"
+    return None
+
+
+def slip_between(written: str, register: str) -> str | None:
+    """`slip_of` on the letters as written and as the register spells them ("btut" for Butt: a swap the squeezed
+    keys hide), else on both squeezed ("smitth" for Smith)."""
+    return slip_of(written, register) or slip_of(squeeze(written), squeeze(register))

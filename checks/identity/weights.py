@@ -21,6 +21,13 @@ BASE = {
     # Two neighbouring letters swapped ("Hadman" for Hamdan, "Ashowrth"): the commonest typing slip, and real
     # surnames seldom differ from one another that way; as strong as a curated nickname.
     "transposed_surname": 0.86,
+    # The forename with two neighbouring letters swapped, the surname exact ("Evleyn Lockwood"): as distinctive
+    # a typo as the surname's, weighed the same.
+    "transposed_forename": 0.86,
+    # The forename one letter apart ("Evelin Lockwood", "Samara Hale" for Samira), when the word is no name the
+    # lexicon holds: a typo or a name of its own the lists lack, like a surname one letter apart; a possible
+    # match until a cue agrees.
+    "fuzzy_forename": 0.78,
     # Surname cut short ("harry_robin"): only counted with an agreeing age cue, which lifts it to ~0.90.
     "surname_prefix": 0.70,
     # Forename + surname initial ("JessS2016"): with an age cue 0.80, a possible match until another cue agrees.
@@ -28,6 +35,10 @@ BASE = {
     # The forename cut short ("Ayo" for Ayomide, "Bart" for Bartosz) + the surname: how most diminutives are
     # made, but "Jo" also starts Joanna and Jordan: a possible match until an age or school cue agrees.
     "short_form": 0.80,
+    # The forename cut short to a name of its own ("Sam" for Samira, "Tom" for Tomasz, "Dan" for Daniela) + the
+    # surname: as likely that other name, so a partial reading: only with an age or school cue, which lifts it
+    # to the threshold (0.65 + 0.20), with the only-one lift just above it.
+    "short_form_also_a_name": 0.65,
     # "Mrs Ward": only with the school or teaching in the bio (+0.15/+0.10): 0.65-0.80, a possible match.
     "title_surname": 0.55,
     # "Mrs_Robinson" when one member of staff is called Robinson: how pupils and parents know that teacher,
@@ -56,12 +67,16 @@ PARTIAL = frozenset(
         "forename_only",
         "title_surname",
         "title_surname_unique",
+        "short_form_also_a_name",
     }
 )
 
 # --- how the way a name is written moves its reading ------------------------------------------------------
 # "Smith Jessica": a natural order in registers and some cultures, so only a nudge (within TIE).
 SURNAME_FIRST = 0.02
+# ... unless the first word is as much a given name and the second as much a surname ("osmanabdi" read as Abdi
+# Osman): the usual order names someone else, so a confident reading becomes a possible one.
+ORDER_IN_DOUBT = 0.08
 # "Adaeze Olawale-Obi" vs a parent "Adaeze Obi": just over TIE, so the exact reading wins outright.
 LONGER_SURNAME = 0.06
 # "emyrmaeaprhys": a given name run together between forename and surname is a second given name or the start of
@@ -77,6 +92,9 @@ RUN_TOGETHER = 0.02
 # "Jess" as the display name, @smith_2016 as the username: both names, written apart; a little below a full
 # name written together, still above the threshold.
 SPLIT_NAME = 0.04
+# A nickname from the UK list with a slip of the surname ("Mia Mzaur" for Amelia Mazur): two readings at once,
+# so a possible match (0.86 - 0.06) until a cue agrees.
+NICKNAME_AND_SLIP = 0.06
 # A nickname in a partial name ("Jess S"): an inference on an inference, a nudge below the forename.
 NICKNAME_PARTIAL = 0.02
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import duckdb
 
 from warehouse.load import record_run
-from warehouse.week import io_cause
+from warehouse.week import findings_frame, io_cause
 
 AS_OF = date(2026, 11, 16)
 
@@ -38,3 +38,10 @@ def test_a_rerun_of_a_week_adds_its_counts_and_never_overwrites_them_with_zeros(
     assert again["this_attempt"] == {"raised": 0, "resolved": 0, "seen": 0}
     stored = con.execute("SELECT attempts, summary FROM audit.runs WHERE as_of = ?", [AS_OF]).fetchone()
     assert stored is not None and stored[0] == 2 and json.loads(stored[1])["raised"] == 5
+
+
+def test_a_field_only_late_findings_fill_is_typed_by_them() -> None:
+    # Two hundred identity findings, then an image finding counting faces: typed as a number, not refused.
+    rows = [{"rule": "pupil-follower", "faces_shown": None} for _ in range(200)]
+    frame = findings_frame([*rows, {"rule": "unapproved-media", "faces_shown": 0}])
+    assert frame.height == 201 and frame["faces_shown"].dtype.is_integer()

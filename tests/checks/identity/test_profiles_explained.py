@@ -3,19 +3,19 @@ match, and the evidence saying what was read and what was not. Names are made up
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
 
 from checks.identity import RegisterIndex, resolve_identities
-from tests.builders.audience import audience, x_member, yt_member
+from tests.builders.audience import audience, yt_member
+from tests.builders.identity import THRESHOLD, confident, index_of
+from tests.builders.identity import resolve_x as resolve
 from tests.builders.registers import AS_OF, pupil, register_frames, staff
 from tests.builders.registers import parent as parent_row
 
 SCHOOL = "Meadowbank Community Primary School"
-RECENT = datetime(2025, 1, 1, tzinfo=UTC)
-THRESHOLD = 0.85
 PUPILS = [
     pupil("P0001", "Evelyn", "Lockwood", born=date(2016, 3, 30), year="5"),
     pupil("P0002", "Beatrice", "Harris", born=date(2017, 2, 1), year="4"),
@@ -31,18 +31,7 @@ PARENTS = [parent_row("PA0001", "Sarah", "Lockwood", of=("P0001", "P0006"))]
 
 @pytest.fixture(scope="module")
 def index() -> RegisterIndex:
-    frames = register_frames(PUPILS, STAFF, PARENTS)
-    return RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
-
-
-def resolve(index: RegisterIndex, handle: str, name: str, bio: str | None = None) -> dict[str, Any]:
-    member = x_member("1600000000000000042", handle, name, bio=bio, created=RECENT)
-    (row,) = resolve_identities(audience(member), index).iter_rows(named=True)
-    return row
-
-
-def confident(row: dict[str, Any]) -> tuple[str, str | None] | None:
-    return (row["person_kind"], row["person_id"]) if row["confidence"] >= THRESHOLD else None
+    return index_of(PUPILS, STAFF, PARENTS, SCHOOL)
 
 
 # --- an extra given name --------------------------------------------------------------------------------

@@ -1,0 +1,127 @@
+"""A name written in disguise, read back the way a person sees through it (after reading.py; profile.py).
+
+Two disguises keep every letter of a name but hide its words from a reader that takes characters one by one:
+- letters spaced out ("E v e l y n  L o c k w o o d", "J E S S"): four or more words of one letter in a row are
+  one word, its case saying where a new word starts, as camelCase does;
+- digits standing for the letters they look like ("l0ckw00d", "3velyn", "ev1e"): one or two digits with
+  letters glued on both sides, or one glued before a word.
+A person sees through a disguise only when a name shows through it, so each is read as letters only when a
+name the index knows (four letters or more) then spans the disguised place: "ev3lyn" is Evelyn, "jess4smith"
+stays Jess, 4, Smith (a year group), "5evelyn" stays 5 and Evelyn, and "A B C D" stays four initials.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from checks.identity.lexicon import FORENAME, GIVEN, SURNAME
+from checks.identity.reading import FieldReading, Number, Word, camel_breaks
+
+# Digits that stand for letters by their shape (1 reads as i: "ev1e", "em1ly").
+LOOK_ALIKE_DIGITS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
+SPACED_OUT = 4  # single letters in a row that may be one word spaced out
+_MOST_DIGITS_INSIDE = 2
+_SHORTEST_NAME_SEEN_THROUGH = 4
+_NAME = FORENAME | GIVEN | SURNAME
+
+_Item = Word | Number
+# What the index knows in a word: (start, end, key, roles) per stretch (RegisterIndex.scan).
+Scan = Callable[[str], tuple[tuple[int, int, str, int], ...]]
+
+
+def undisguised(reading: FieldReading, scan: Scan) -> FieldReading:
+    """The reading with spaced-out letters and look-alike digits read as the names they spell; the same
+    reading when there are none."""
+    items: list[_Item] = sorted((*reading.words, *reading.numbers), key=lambda item: item.position)
+    merged = _spaced_out(_digits_as_letters(items, scan), scan)
+    if len(merged) == len(items):
+        return reading
+    renumbered = [replace(item, position=n) for n, item in enumerate(merged)]
+    words = tuple(item for item in renumbered if isinstance(item, Word))
+    numbers = tuple(item for item in renumbered if isinstance(item, Number))
+    return replace(reading, words=words, numbers=numbers)
+
+
+def _a_name_spans(word: str, start: int, end: int, scan: Scan) -> bool:
+    """A name of four letters or more spans letters `start` to `end` of `word` and the letters on each side
+    that has letters."""
+    return any(
+        s <= start
+        and end <= e
+        and (s < start or start == 0)
+        and end < e
+        and e - s >= _SHORTEST_NAME_SEEN_THROUGH
+        and roles & _NAME
+        for s, e, _, roles in scan(word)
+    )
+
+
+def _as_letters(number: Number, most: int) -> str | None:
+    if len(number.digits) > most:
+        return None
+    letters = "".join(LOOK_ALIKE_DIGITS.get(d, "") for d in number.digits)
+    return letters if len(letters) == len(number.digits) else None
+
+
+def _digits_as_letters(items: list[_Item], scan: Scan) -> list[_Item]:
+    """Each chain of words and numbers glued together read as one word when every number in it (but those
+    ending it: "ev3lyn16") is letters a name shows through."""
+    out: list[_Item] = []
+    i = 0
+    while i < len(items):
+        j = i + 1
+        while j < len(items) and items[j].glued:
+            j += 1
+        chain = items[i:j]
+        while chain and isinstance(chain[-1], Number):
+            chain.pop()
+        word = _seen_through(chain, scan)
+        out += [word] if word else chain
+        out += items[i + len(chain) : j]
+        i = j
+    return out
+
+
+def _seen_through(chain: list[_Item], scan: Scan) -> Word | None:
+    if not any(isinstance(item, Number) for item in chain) or len(chain) < 2:
+        return None
+    plain, shown, breaks, places = "", "", [], []
+    for n, item in enumerate(chain):
+        if isinstance(item, Word):
+            breaks += [len(plain) + b for b in item.breaks]
+            plain, shown = plain + item.plain, shown + item.shown
+            continue
+        letters = _as_letters(item, 1 if n == 0 else _MOST_DIGITS_INSIDE)
+        if letters is None:
+            return None
+        places.append((len(plain), len(plain) + len(letters)))
+        plain, shown = plain + letters, shown + item.digits
+    if not all(_a_name_spans(plain, start, end, scan) for start, end in places):
+        return None
+    return Word(plain, shown, chain[0].position, chain[0].glued, tuple(breaks))
+
+
+def _spaced_out(items: list[_Item], scan: Scan) -> list[_Item]:
+    out: list[_Item] = []
+    i = 0
+    while i < len(items):
+        end = i
+        while end < len(items) and _single_letter(items[end]) and (end == i or not items[end].glued):
+            end += 1
+        letters = [item for item in items[i:end] if isinstance(item, Word)]
+        plain = "".join(w.plain for w in letters)
+        named = any(e - s >= _SHORTEST_NAME_SEEN_THROUGH and r & _NAME for s, e, _, r in scan(plain))
+        if len(letters) >= SPACED_OUT and named:
+            shown = "".join(w.shown for w in letters)
+            breaks = camel_breaks(shown) if len(shown) == len(plain) else ()
+            out.append(Word(plain, shown, letters[0].position, letters[0].glued, breaks))
+            i = end
+            continue
+        out.append(items[i])
+        i += 1
+    return out
+
+
+def _single_letter(item: _Item) -> bool:
+    return isinstance(item, Word) and len(item.plain) == 1

@@ -1,0 +1,61 @@
+"""Spaced-out letters and look-alike digits read as the name they spell, only when a name shows through."""
+
+from __future__ import annotations
+
+import pytest
+
+from checks.identity.disguise import undisguised
+from checks.identity.lexicon import FORENAME, SURNAME
+from checks.identity.reading import read_field
+
+# Names the index would know, as RegisterIndex.scan reports them (made up here).
+NAMES = {"evelyn": FORENAME, "jess": FORENAME, "jessa": FORENAME, "lockwood": SURNAME, "smith": SURNAME}
+
+
+def scan(word: str) -> tuple[tuple[int, int, str, int], ...]:
+    return tuple(
+        (start, start + len(name), name, roles)
+        for name, roles in NAMES.items()
+        for start in range(len(word))
+        if word.startswith(name, start)
+    )
+
+
+def read(text: str) -> tuple[list[str], list[str]]:
+    reading = undisguised(read_field(text), scan)
+    return [w.plain for w in reading.words], [n.digits for n in reading.numbers]
+
+
+@pytest.mark.parametrize(
+    ("shown", "words"),
+    [
+        ("l0ckw00d", ["lockwood"]),  # two places in one word
+        ("3velyn_x", ["evelyn", "x"]),  # a digit leading the word
+        ("Ev3lyn L0ckwood", ["evelyn", "lockwood"]),
+        ("E v e l y n", ["evelyn"]),
+        ("J E S S", ["jess"]),
+    ],
+)
+def test_a_name_shows_through_its_disguise(shown: str, words: list[str]) -> None:
+    assert read(shown) == (words, [])
+
+
+def test_spaced_out_letters_keep_their_case_as_word_breaks() -> None:
+    (word,) = undisguised(read_field("E v e l y n L o c k w o o d"), scan).words
+    assert word.plain == "evelynlockwood" and word.breaks == (6,)
+
+
+@pytest.mark.parametrize(
+    ("shown", "read_as"),
+    [
+        ("jess4smith", (["jess", "smith"], ["4"])),  # a year group between names: "jessasmith" spans no gap
+        ("5evelyn", (["evelyn"], ["5"])),  # "sevelyn" is nobody's name
+        ("ev3lyn16", (["evelyn"], ["16"])),  # a number ending the word stays a number
+        ("E R Lockwood", (["e", "r", "lockwood"], [])),  # initials
+        ("A B C D", (["a", "b", "c", "d"], [])),  # no name spelt out
+    ],
+)
+def test_numbers_and_initials_that_spell_no_name_stay_as_written(
+    shown: str, read_as: tuple[list[str], list[str]]
+) -> None:
+    assert read(shown) == read_as
