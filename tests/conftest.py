@@ -9,6 +9,7 @@ Every test under tests/e2e and tests/browser carries the marker of its folder, s
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -60,6 +61,27 @@ def no_warehouse_key_outlives_a_test() -> Iterator[None]:
     warehouses: which tests those were depended on the order tests ran in (under xdist, each worker's)."""
     yield
     use_encryption_key(None)
+
+
+@pytest.fixture(autouse=True)
+def no_log_handler_writes_to_a_closed_stream() -> None:
+    """A flow or command run in this process sets Prefect's logging up while one test's captured stderr is
+    current, and its handlers (the root logger's among them) keep that stream. Once pytest closes it, a later
+    test's warnings fail to print and Python writes "--- Logging error ---" and a traceback into whatever stderr is
+    then current: which tests saw it depended on the order a worker ran them in. Such handlers are pointed at
+    the stderr of the test about to run."""
+    for logger in [logging.getLogger(), *logging.root.manager.loggerDict.values()]:
+        for handler in getattr(logger, "handlers", ()):
+            stream = getattr(handler, "stream", None)
+            if isinstance(handler, logging.StreamHandler) and getattr(stream, "closed", False):
+                handler.acquire()  # not setStream: it flushes the closed stream first
+                try:
+                    handler.stream = sys.stderr
+                finally:
+                    handler.release()
+                console = getattr(handler, "console", None)  # Prefect's handler prints through a rich Console
+                if console is not None:
+                    console.file = sys.stderr
 
 
 # --- Prefect and the `socialaudit` command ---------------------------------------------------------------
