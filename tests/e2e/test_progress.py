@@ -8,12 +8,13 @@ import pty
 import select
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-from sandbox.school import write_sample
+from sandbox.school import SIZES, write_sample
 from tests.builders.tiny_dataset import build_tiny_dataset
 
 AS_OF = "2026-11-16"
@@ -28,7 +29,8 @@ STAGES = (
 
 def test_a_weekly_run_in_a_log_says_each_stage_and_each_long_stream(tmp_path: Path, socialaudit) -> None:
     school = tmp_path / "school"
-    write_sample(school, seed=31, size="medium")  # 1,500 followers: X serves them in pages of 1,000
+    # A small school with a medium school's 1,500 followers: X serves them in pages of 1,000.
+    write_sample(school, seed=31, size=replace(SIZES["small"], followers=1500))
     ran = socialaudit(
         "run",
         "--sandbox",
