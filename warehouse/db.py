@@ -135,8 +135,9 @@ def _spill_settings(path: Path, encrypted: bool) -> dict[str, str | bool | int |
     """Spill files in an owner-only folder beside the warehouse (created when DuckDB first spills), encrypted
     when the warehouse is: a sort of an encrypted warehouse must not write plain rows to the working directory."""
     spill = spill_directory(path.absolute())
-    if spill.parent.exists() and not spill.exists():
-        spill.mkdir(mode=0o700)
+    if spill.parent.exists():
+        # exist_ok: two processes opening two schools' lakes in one folder race to make it (seen in CI).
+        spill.mkdir(mode=0o700, exist_ok=True)
     return {"temp_directory": str(spill), "temp_file_encryption": encrypted}
 
 
