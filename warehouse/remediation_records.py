@@ -14,7 +14,8 @@ import duckdb
 from warehouse.access_log import os_user
 from warehouse.load import now_utc
 
-VIAS = ("cli", "review-app", "weekly-run")
+# Where an action's step comes from, and how a sentence names it.
+VIAS = {"cli": "command line", "review-app": "review app", "weekly-run": "weekly run"}
 STAGES = ("requested", "confirmed", "settled", "verified")
 # Settled outcomes after which the action stands (the platform did it, or it was already so, or done by hand).
 STANDING = ("accepted", "already-done", "done-by-hand")

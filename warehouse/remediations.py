@@ -24,6 +24,7 @@ from warehouse.remediation_records import (
     IN_FLIGHT,
     MAX_NOTE,
     STANDING,
+    VIAS,
     Actor,
     Recorded,
     RemediationError,
@@ -98,7 +99,7 @@ def begin(
                 # confirm their own request under their other name.
                 raise RemediationError(
                     f"{request.action} on {request.key} waits for a second person through the "
-                    f"{CHANNELS[held.requested['via']]}, where {held.requested['actor']} requested it: people of "
+                    f"{VIAS[held.requested['via']]}, where {held.requested['actor']} requested it: people of "
                     "the command line (operating-system users) and of the review app (signed-in identities) "
                     "cannot be told apart, so the confirmation is made where the request was"
                 )
@@ -121,8 +122,6 @@ def begin(
     )
     return Begun(remediation_id, True)
 
-
-CHANNELS = {"cli": "command line", "review-app": "review app", "weekly-run": "weekly run"}
 
 ACTED_NOTES = {
     "accepted": "{action} accepted by {platform}",
