@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ import duckdb
 import pytest
 
 from tests.builders.cli import CliResult
+from tests.builders.forked_cli import ForkedCli
 from tests.builders.warehouse import migrated_warehouse, open_copy
 from warehouse.db import use_encryption_key
 
@@ -99,11 +101,30 @@ def prefect_api_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def socialaudit(prefect_api_url: str) -> Cli:
-    """Run `socialaudit ARGS` in a subprocess that talks to the session's Prefect server."""
+def forked_cli() -> Iterator[ForkedCli | None]:
+    """The starter that forks `socialaudit` processes with the heavy libraries already imported
+    (tests/builders/forked_cli.py); None, and the console script is run, when it refuses or is turned off."""
+    if os.environ.get("SOCIALAUDIT_TEST_FORKED_CLI", "1") == "0":
+        yield None
+        return
+    try:
+        starter = ForkedCli()
+    except RuntimeError as refused:
+        warnings.warn(f"`socialaudit` runs as the console script: {refused}", stacklevel=1)
+        yield None
+        return
+    yield starter
+    starter.close()
+
+
+@pytest.fixture(scope="session")
+def socialaudit(prefect_api_url: str, forked_cli: ForkedCli | None) -> Cli:
+    """Run `socialaudit ARGS` in a process of its own that talks to the session's Prefect server."""
 
     def run(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> CliResult:
         environment = {**os.environ, "PREFECT_API_URL": prefect_api_url, **(env or {})}
+        if forked_cli is not None:
+            return forked_cli.run(list(args), environment, timeout)
         executable = shutil.which("socialaudit", path=str(Path(sys.executable).parent)) or "socialaudit"
         completed = subprocess.run(
             [executable, *args], capture_output=True, text=True, env=environment, timeout=timeout, check=False

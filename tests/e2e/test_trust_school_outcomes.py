@@ -19,14 +19,16 @@ from typing import Any
 
 import pytest
 
-from sandbox.school import write_sample
+from tests.builders.audits import append_toml
 from tests.builders.exports import refuse_a_pupil_by_name
+from tests.builders.tiny_dataset import build_tiny_dataset
 
 AS_OF = "2026-11-16"
 
 
 def one_school_trust(root: Path, controller: str) -> Path:
-    write_sample(root / "schools" / "elm-road", seed=31, size="small")
+    """A trust of one school: the tiny school, as these tests are about how the trust reports a run's end."""
+    build_tiny_dataset(root / "schools" / "elm-road")
     toml = root / "trust.toml"
     toml.write_text(
         f'[trust]\nname = "Elm Trust"\ncontroller = "{controller}"\n\n[[schools]]\nsandbox = "schools/elm-road"\n',
@@ -84,7 +86,10 @@ def partial_school_trust(tmp_path: Path, prefect_api_url: str, monkeypatch: pyte
     """A one-school trust whose X media never download: the school's audit is partial."""
     plan = [{"route": "x.media", "kind": "500", "times": -1}]
     monkeypatch.setenv("SOCIALAUDIT_SANDBOX_FAULTS", json.dumps(plan))
-    return one_school_trust(tmp_path, "schools")
+    toml = one_school_trust(tmp_path, "schools")
+    # Each download is retried before it is given up: with the default 2 s backoff, a minute of waiting.
+    append_toml(tmp_path / "schools" / "elm-road", "[api]\nbackoff_seconds = 0.05")
+    return toml
 
 
 def test_a_partial_school_is_partial_in_the_trust_with_what_was_not_read(

@@ -1,0 +1,162 @@
+"""`socialaudit` commands run as fresh processes forked from one that has already imported the heavy libraries.
+
+A whole audit spent about 2 of its ~7 s importing great-expectations, pandas and pyarrow, in every one of
+the suite's hundreds of `socialaudit` processes. The starter (`python -m tests.builders.forked_cli`) imports those
+third-party libraries once and nothing of the project, then forks a child per command. The child is a new process
+like the console script's: its own arguments, environment, working directory, stdin from /dev/null, stdout and
+stderr in files, and the ordinary interpreter exit (exit handlers run, as they do for the console script). The
+project's modules and Prefect are imported in the child, after its environment is set, because they read settings
+from the environment as they load.
+
+A fork copies only the thread that calls it. OpenBLAS is kept to the calling thread, and the one other thread the
+preloaded libraries start, jemalloc's (pyarrow's allocator), takes its locks across a fork; any other thread at
+start-up makes the starter refuse, and the suite runs the console script as before
+(`SOCIALAUDIT_TEST_FORKED_CLI=0` does that on purpose).
+
+Protocol on the starter's stdin/stdout, one JSON object per line: a request {argv, env, cwd, stdout, stderr}
+(paths of the files the child writes) is answered by {"pid": ...} when the child starts and {"status": ...}
+(its exit code, negative for a signal) when it ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import locale
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, NoReturn
+
+from tests.builders.cli import CliResult
+
+PRELOADED = ("great_expectations.expectations", "pyarrow.dataset")  # not DuckDB: its import starts a thread
+# Threads the preloaded libraries may start beside the main one, which take their locks across a fork.
+FORK_SAFE_THREADS = {"jemalloc_bg_thd"}
+READY = "ready"
+
+
+class ForkedCli:
+    """The client: one starter per test process, commands run one at a time."""
+
+    def __init__(self) -> None:
+        self._starter = subprocess.Popen(
+            [sys.executable, "-m", "tests.builders.forked_cli"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=Path(__file__).resolve().parents[2],
+            text=True,
+        )
+        greeting = self._read_line(timeout=120)
+        if greeting.get("state") != READY:
+            self.close()
+            raise RuntimeError(f"the forked-CLI starter refused: {greeting}")
+
+    def run(self, argv: list[str], env: dict[str, str], timeout: float) -> CliResult:
+        with tempfile.TemporaryDirectory(prefix="socialaudit-cli-") as streams:
+            out, err = Path(streams) / "stdout", Path(streams) / "stderr"
+            request = {"argv": argv, "env": env, "cwd": os.getcwd(), "stdout": str(out), "stderr": str(err)}
+            assert self._starter.stdin is not None
+            self._starter.stdin.write(json.dumps(request) + "\n")
+            self._starter.stdin.flush()
+            pid = int(self._read_line(timeout=60)["pid"])
+            try:
+                status = int(self._read_line(timeout=timeout)["status"])
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                self._read_line(timeout=60)
+                raise subprocess.TimeoutExpired(argv, timeout) from None
+            encoding = locale.getpreferredencoding(False)  # what `subprocess.run(text=True)` decodes with
+            return CliResult(status, out.read_text(encoding), err.read_text(encoding))
+
+    def close(self) -> None:
+        if self._starter.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._starter.stdin.close()
+        try:
+            self._starter.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._starter.kill()
+            self._starter.wait()
+
+    def _read_line(self, timeout: float) -> dict[str, Any]:
+        assert self._starter.stdout is not None
+        ready, _, _ = select.select([self._starter.stdout], [], [], timeout)
+        if not ready:
+            raise TimeoutError(f"the forked-CLI starter said nothing for {timeout} s")
+        line = self._starter.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the forked-CLI starter ended (exit {self._starter.poll()})")
+        answer = json.loads(line)
+        assert isinstance(answer, dict)
+        return answer
+
+
+def other_threads() -> list[str]:
+    """The names of this process's threads other than the main one."""
+    tasks = Path("/proc/self/task")
+    return [(tasks / task / "comm").read_text().strip() for task in os.listdir(tasks) if task != str(os.getpid())]
+
+
+def reply(answer: dict[str, Any]) -> None:
+    os.write(1, (json.dumps(answer) + "\n").encode())
+
+
+class _Child(Exception):
+    def __init__(self, request: dict[str, Any]) -> None:
+        self.request = request
+
+
+def serve() -> None:
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            raise _Child(request)  # leaves the loop: the child must never return into it
+        reply({"pid": pid})
+        _, wait_status = os.waitpid(pid, 0)
+        reply({"status": os.waitstatus_to_exitcode(wait_status)})
+
+
+def become_command(request: dict[str, Any]) -> NoReturn:
+    os.setpgid(0, 0)  # a signal to the starter's group (pytest's teardown) is not the command's
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    for fd, path, flags in (
+        (0, os.devnull, os.O_RDONLY),
+        (1, request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
+        (2, request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
+    ):
+        opened = os.open(path, flags, 0o600)
+        os.dup2(opened, fd)
+        os.close(opened)
+    sys.stdin = open(0, encoding=locale.getpreferredencoding(False), closefd=False)  # noqa: SIM115
+    sys.argv = ["socialaudit", *request["argv"]]
+    from flows.cli import console
+
+    console()
+
+
+def main() -> None:
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"  # no BLAS threads to fork past; the tests' numpy work is small
+    for module in PRELOADED:
+        __import__(module)
+    others = other_threads()
+    if any(name not in FORK_SAFE_THREADS for name in others):
+        reply({"state": "refused", "threads": others})
+        return
+    reply({"state": READY})
+    try:
+        serve()
+    except _Child as child:
+        become_command(child.request)
+
+
+if __name__ == "__main__":
+    main()

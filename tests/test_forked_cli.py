@@ -1,0 +1,60 @@
+"""A command forked from the suite's starter (tests/builders/forked_cli.py) behaves as the console script does."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.builders.cli import CliResult
+from tests.builders.forked_cli import ForkedCli
+
+
+@pytest.fixture(scope="module")
+def starter() -> Iterator[ForkedCli]:
+    started = ForkedCli()
+    yield started
+    started.close()
+
+
+def console_script(*args: str, env: dict[str, str]) -> CliResult:
+    executable = shutil.which("socialaudit", path=str(Path(sys.executable).parent)) or "socialaudit"
+    done = subprocess.run([executable, *args], capture_output=True, text=True, env=env, check=False)
+    return CliResult(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--version",),
+        ("no-such-command",),  # argparse's usage error: exit 2, on stderr
+        ("sql", "--db", "/nonexistent/w.duckdb", "SELECT 1"),  # a command that fails with its own message
+    ],
+    ids=["version", "usage-error", "failing-command"],
+)
+def test_a_forked_command_answers_as_the_console_script(starter: ForkedCli, args: tuple[str, ...]) -> None:
+    env = dict(os.environ)
+    forked = starter.run(list(args), env, timeout=120)
+    console = console_script(*args, env=env)
+    assert forked == console
+
+
+def test_a_forked_command_reads_the_environment_it_is_given_and_its_own_working_directory(
+    starter: ForkedCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # COLUMNS is read by argparse as the help is printed: the child's environment, not the starter's, counts.
+    narrow = starter.run(["--help"], {**os.environ, "COLUMNS": "40"}, timeout=120)
+    wide = starter.run(["--help"], {**os.environ, "COLUMNS": "200"}, timeout=120)
+    assert narrow.returncode == wide.returncode == 0
+    description = "Audit a school's official social media accounts."
+    assert description in wide.stdout.splitlines()
+    assert description not in narrow.stdout.splitlines()  # wrapped at 40 columns
+    monkeypatch.chdir(tmp_path)
+    made = starter.run(["sample", "--out", "school", "--seed", "1"], dict(os.environ), timeout=120)
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "school" / "school.toml").is_file()
