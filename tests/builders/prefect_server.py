@@ -180,7 +180,10 @@ def prefect(env: dict[str, str], *args: str, timeout: float = 120) -> str:
 def start_worker(
     env: dict[str, str], pool: str, log: Path, limit: int | None = None
 ) -> subprocess.Popen[bytes]:
-    """`prefect worker start` in its own process group (so its flow-run processes can be killed with it)."""
+    """`prefect worker start` in its own process group (so its flow-run processes can be killed with it).
+
+    It asks for scheduled runs every 2 s, not Prefect's 10: a tiny school's run takes seconds, and with a limit
+    of one run at a time each next school waited up to 10 s to be picked up."""
     handle = log.open("wb")
     return subprocess.Popen(
         [
@@ -191,7 +194,7 @@ def start_worker(
             pool,
             *(["--limit", str(limit)] if limit else []),
         ],
-        env=env,
+        env={**env, "PREFECT_WORKER_QUERY_SECONDS": "2"},
         cwd=REPO,
         stdout=handle,
         stderr=subprocess.STDOUT,
