@@ -100,7 +100,9 @@ class ForkedCli:
 def other_threads() -> list[str]:
     """The names of this process's threads other than the main one."""
     tasks = Path("/proc/self/task")
-    return [(tasks / task / "comm").read_text().strip() for task in os.listdir(tasks) if task != str(os.getpid())]
+    return [
+        (tasks / task / "comm").read_text().strip() for task in os.listdir(tasks) if task != str(os.getpid())
+    ]
 
 
 def reply(answer: dict[str, Any]) -> None:
