@@ -14,6 +14,8 @@ import pytest
 from tests.builders.cli import CliResult
 from tests.builders.forked_cli import ForkedCli
 
+pytestmark = pytest.mark.slow  # a starter process and several commands: seconds, not milliseconds
+
 
 @pytest.fixture(scope="module")
 def starter() -> Iterator[ForkedCli]:
