@@ -27,8 +27,8 @@ _SHORTEST_INSIDE = 3  # a name found inside a run-together word has at least thi
 
 
 def _anchors(field: Field, role: int) -> Iterator[Anchor]:
-    """Stretches with `role` that may stand as a name: a whole word or a camelCase word, or three letters or
-    more inside a run-together one."""
+    """Stretches with `role` that may stand as a name: a whole word or a camelCase word, three letters or more
+    inside a run-together one, or two at one end of it."""
     for i, spans in enumerate(field.spans):
         word = field.reading.words[i]
         edges = {0, len(word.plain), *word.breaks}
@@ -37,7 +37,9 @@ def _anchors(field: Field, role: int) -> Iterator[Anchor]:
                 start > 0 and word.plain[start] == word.plain[start - 1] and start not in edges
             ):
                 continue  # too short, or starting on a stretched letter (the same stretch starts one later)
-            if roles & role and (end - start >= _SHORTEST_INSIDE or (start in edges and end in edges)):
+            # A short name ("Li", "Wu") inside a run-together word counts where it starts or ends the word
+            # ("jiayili", "wumei"): what stands beside it must then explain the rest (the pairs below).
+            if roles & role and (end - start >= _SHORTEST_INSIDE or start in edges or end in edges):
                 if field.spaced and not (start in edges and end in edges):
                     continue
                 yield field, i, start, end, key
@@ -293,8 +295,9 @@ def _stems(letters: str, before: bool) -> list[str]:
 def _an_age_cue_fits(person: Person, p: Profile, index: RegisterIndex) -> bool:
     """A cheap pre-check of scoring's age checks: does any age cue agree with this pupil?"""
     dob = person.date_of_birth
+    years = person.year_groups_here(p.created.date() if p.created is not None else None)
     for cue in p.age:
-        if cue.kind == "year_group" and cue.value == person.year_group:
+        if cue.kind == "year_group" and cue.value in years:
             return True
         if dob is None:
             continue
