@@ -158,7 +158,8 @@ class Candidates:
                 if a[4] != b[4]:
                     self.full(a[4], b[4])
         if not self.people:
-            self._surname_slips(forenames.get(DISPLAY, []))
+            for source in (DISPLAY, USERNAME):
+                self._surname_slips(source, forenames.get(source, []))
         self._glued_surname_slips(forenames.get(USERNAME, []))
 
     def _beside_surname(self, b: Anchor, cued: bool) -> None:
@@ -231,11 +232,12 @@ class Candidates:
             if self.profile.school or _an_age_cue_fits(form.person, self.profile, self.index):
                 self.add([form.person])
 
-    def _surname_slips(self, forenames: list[Anchor]) -> None:
-        display = self.profile.field(DISPLAY)
-        if display is None or not forenames:
+    def _surname_slips(self, source: str, forenames: list[Anchor]) -> None:
+        """A whole word of the field one slip from a register surname, beside a forename of that field."""
+        field = self.profile.field(source)
+        if field is None or not forenames:
             return
-        for word in display.reading.words:
+        for word in field.reading.words:
             if squeeze(word.plain) in self.index.by_surname:
                 continue
             for near in sorted(self.index.near_surnames(word.plain)):
@@ -244,15 +246,19 @@ class Candidates:
 
     def _glued_surname_slips(self, forenames: list[Anchor]) -> None:
         """A forename starting a run-together username and the rest of the word a surname with two neighbouring
-        letters swapped ("ibrahimbsahir19"), past a middle initial ("damimbalougn"); not when the rest is a
-        surname already."""
+        letters swapped ("ibrahimbsahir19"), past a middle initial ("damimbalougn"), or ending it with the swapped
+        surname before it ("bsahiribrahim"); not when the rest is a surname already."""
         for a in forenames:
             field, i, start, end, key = a
             plain = field.reading.words[i].plain
-            if not _edge_before(a, start) or end >= len(plain):
-                continue
-            rest = plain[end:]
-            for tail in (rest, rest[1:]):
+            tails = []
+            if _edge_before(a, start) and end < len(plain):
+                tails += [plain[end:], plain[end + 1 :]]
+            if _edge_after(a, end) and start > 0:
+                tails.append(
+                    plain[:start]
+                )  # surname first ("copoeroliver"): the word's start to the forename
+            for tail in tails:
                 if len(tail) < SURNAME_DELETE_MIN or self.index.roles.get(squeeze(tail), 0) & SURNAME:
                     continue
                 self.index.stats.lookups += 1
