@@ -21,21 +21,10 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from sandbox.school import names, text
+from sandbox.school import model, names, text
 from sandbox.school.accounts import SocialBase
 from sandbox.school.ids import token, yt_channel_id
-from sandbox.school.model import (
-    Pupil,
-    Staff,
-    Truth,
-    XUser,
-    YTChannel,
-    YTComment,
-    YTVideo,
-    age_on,
-    ascii_name,
-    fold,
-)
+from sandbox.school.model import Pupil, Staff, Truth, XUser, YTChannel, YTComment, YTVideo, ascii_name, fold
 from sandbox.school.presentation import GRAMMAR, Name, Presentation, compose, draw, made_diminutive
 
 OTHER_SCHOOLS = ("St Anne's Primary", "Hillcrest Academy", "Brookfield Juniors", "Oakwood Primary School")
@@ -52,9 +41,7 @@ _FULL_NAME: dict[str, tuple[str, ...]] = {
     "bio": ("none",),
 }
 _DRAWS = 30  # compositions tried for one person before another is taken
-# A child under five holds no account of their own: one in their name is a parent's (docs/identity.md), so a
-# former pupil who left Reception at four is no plant a careful reader could decide.
-_YOUNGEST_HOLDER = 5
+_HOLDS_FROM = 5  # an account in an under-five's name is a parent's (docs/identity.md)
 
 
 def _squeezed(word: str) -> str:
@@ -252,9 +239,7 @@ class ExtendedForms(SocialBase):
         return [self.pupil_user(p, pres.display, [pres.username], truth, self._bio(p, pres.options["bio"]))]
 
     def former_pupil(self, held: bool) -> list[XUser]:
-        p = self.take_pupil(
-            self.left, lambda q: age_on(q.date_of_birth, self.as_of) >= _YOUNGEST_HOLDER, unique=True
-        )
+        p = self.take_pupil(self.left, lambda q: model.age_on(q.date_of_birth, self.as_of) >= _HOLDS_FROM)
         if p is None:
             return []
         pres = self._compose(
