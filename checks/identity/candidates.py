@@ -303,7 +303,8 @@ def _an_age_cue_fits(person: Person, p: Profile, index: RegisterIndex) -> bool:
     dob = person.date_of_birth
     years = person.year_groups_here(p.created.date() if p.created is not None else None)
     for cue in p.age:
-        if cue.kind == "year_group" and cue.value in years:
+        dated = person.kind == "pupil" or cue.where == "username" or bool(p.former)
+        if cue.kind == "year_group" and dated and cue.value in years:
             return True
         if dob is None:
             continue

@@ -130,11 +130,17 @@ class Person:
     def full_name(self) -> str:
         return f"{self.forename} {self.surname}"
 
+    def year_group_now(self, on: date) -> str | None:
+        """The year group a former pupil's cohort is in on `on`, at whatever school (None past Year 13)."""
+        index = _year_index(self.year_group)
+        if self.left_on is None or index is None:
+            return self.year_group
+        now = index + school_year_start(on) - school_year_start(self.left_on)
+        return next((g for g, i in YEAR_GROUP_INDEX.items() if i == now), None)
+
     def year_groups_here(self, account_opened: date | None) -> set[str]:
-        """The year groups the register places this pupil in that a profile may name: a pupil's own; a former
-        pupil's the one they left from and, when the account was opened before they left, the one they were in
-        then (counted back from the leaving year). A former pupil's later years are at another school, or none:
-        the register says nothing of them."""
+        """The year groups the register places this pupil in: a pupil's own; a former pupil's the one they left
+        from and, for an account opened before they left, the one they were in then (counted back)."""
         if self.year_group is None:
             return set()
         groups = {self.year_group}

@@ -103,10 +103,17 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
                 )
         elif cue.kind == "year_group":
             opened = profile.created.date() if profile.created is not None else None
-            if cue.value in person.year_groups_here(opened):
+            # A username is chosen when the account is made; a bio speaks of now ("Year 5 at ..."), so for a
+            # former pupil only a bio that says they have left dates its year group to their time here.
+            dated = person.kind == "pupil" or cue.where == "username" or bool(profile.former)
+            if dated and cue.value in person.year_groups_here(opened):
                 agreeing.append(f'{cue.where} says "{cue.quote}" ({_in_year(person, cue.value)})')
             elif person.kind == "pupil":
                 return False
+            elif not dated and cue.value != person.year_group_now(index.as_of):
+                return _rule_out(
+                    m, f'{cue.where} says "{cue.quote}", now; they left from Year {person.year_group}'
+                )
         elif cue.kind == "class_of" and person.class_of is not None and int(cue.value) == person.class_of:
             agreeing.append(f'{cue.where} says "{cue.quote}" (leaves primary in {person.class_of})')
         elif cue.kind == "number":

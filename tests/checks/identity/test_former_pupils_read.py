@@ -37,6 +37,15 @@ PUPILS = [
         "P0004", "Quilla", "Brannagh", born=date(2016, 3, 3), year="4", status="left", left=date(2025, 7, 18)
     ),
     pupil("P0005", "Ferelith", "Xu", born=date(2017, 4, 4), year="4"),
+    # Two Oriannas: one in Year 5 now, one who left from Year 5 this September.
+    pupil("P0006", "Orianna", "Delacourt", born=date(2017, 1, 9), year="5"),
+    pupil(
+        "P0007", "Orianna", "Peverell", born=date(2017, 2, 9), year="5", status="left", left=date(2026, 9, 24)
+    ),
+    # Left from Year 6 in July 2026: in Year 7 now, wherever they are.
+    pupil(
+        "P0008", "Caspian", "Strood", born=date(2015, 3, 1), year="6", status="left", left=date(2026, 7, 18)
+    ),
 ]
 STAFF = [staff("S001", "Anne", "Ward", role="Class Teacher, Year 3")]
 PARENTS = [parent_row("PA0001", "Ola", "Xu", of=("P0005",))]
@@ -128,3 +137,16 @@ def test_a_surname_with_two_letters_swapped_in_a_username(index: RegisterIndex, 
 def test_a_swapped_surname_with_an_adults_life_is_not_flagged(index: RegisterIndex) -> None:
     row = resolve(index, "evander_plelow", "🦖", "Married, two kids. Plumber.", date(2012, 3, 1))
     assert confident(row) is None or row["person_kind"] not in ("pupil", "former_pupil")
+
+
+# --- a bio speaks of now: its year group is not a former pupil's time here -------------------------------------
+def test_a_bio_giving_a_year_at_the_school_now_is_the_current_pupils(index: RegisterIndex) -> None:
+    row = resolve(index, "bookworm_30", "Orianna", "Year 5 at Larkmoor Primary 💜", date(2024, 5, 1))
+    assert confident(row) == ("pupil", "P0006")
+
+
+def test_a_child_in_that_year_at_another_school_is_not_a_former_pupil_who_left_from_it(
+    index: RegisterIndex,
+) -> None:
+    row = resolve(index, "itscaspian_s15", "caspian s.", "Year 6 at Brookfield Juniors ⚽", date(2026, 2, 1))
+    assert confident(row) is None
