@@ -27,8 +27,8 @@ _SHORTEST_INSIDE = 3  # a name found inside a run-together word has at least thi
 
 
 def _anchors(field: Field, role: int) -> Iterator[Anchor]:
-    """Stretches with `role` that may stand as a name: a whole word or a camelCase word, or three letters or
-    more inside a run-together one."""
+    """Stretches with `role` that may stand as a name: a whole word or a camelCase word, three letters or more
+    inside a run-together one, or two at one end of it."""
     for i, spans in enumerate(field.spans):
         word = field.reading.words[i]
         edges = {0, len(word.plain), *word.breaks}
@@ -37,7 +37,9 @@ def _anchors(field: Field, role: int) -> Iterator[Anchor]:
                 start > 0 and word.plain[start] == word.plain[start - 1] and start not in edges
             ):
                 continue  # too short, or starting on a stretched letter (the same stretch starts one later)
-            if roles & role and (end - start >= _SHORTEST_INSIDE or (start in edges and end in edges)):
+            # A short name ("Li", "Wu") inside a run-together word counts where it starts or ends the word
+            # ("jiayili", "wumei"): what stands beside it must then explain the rest (the pairs below).
+            if roles & role and (end - start >= _SHORTEST_INSIDE or start in edges or end in edges):
                 if field.spaced and not (start in edges and end in edges):
                     continue
                 yield field, i, start, end, key
@@ -156,7 +158,8 @@ class Candidates:
                 if a[4] != b[4]:
                     self.full(a[4], b[4])
         if not self.people:
-            self._surname_slips(forenames.get(DISPLAY, []))
+            for source in (DISPLAY, USERNAME):
+                self._surname_slips(source, forenames.get(source, []))
         self._glued_surname_slips(forenames.get(USERNAME, []))
 
     def _beside_surname(self, b: Anchor, cued: bool) -> None:
@@ -229,11 +232,12 @@ class Candidates:
             if self.profile.school or _an_age_cue_fits(form.person, self.profile, self.index):
                 self.add([form.person])
 
-    def _surname_slips(self, forenames: list[Anchor]) -> None:
-        display = self.profile.field(DISPLAY)
-        if display is None or not forenames:
+    def _surname_slips(self, source: str, forenames: list[Anchor]) -> None:
+        """A whole word of the field one slip from a register surname, beside a forename of that field."""
+        field = self.profile.field(source)
+        if field is None or not forenames:
             return
-        for word in display.reading.words:
+        for word in field.reading.words:
             if squeeze(word.plain) in self.index.by_surname:
                 continue
             for near in sorted(self.index.near_surnames(word.plain)):
@@ -242,15 +246,19 @@ class Candidates:
 
     def _glued_surname_slips(self, forenames: list[Anchor]) -> None:
         """A forename starting a run-together username and the rest of the word a surname with two neighbouring
-        letters swapped ("ibrahimbsahir19"), past a middle initial ("damimbalougn"); not when the rest is a
-        surname already."""
+        letters swapped ("ibrahimbsahir19"), past a middle initial ("damimbalougn"), or ending it with the swapped
+        surname before it ("bsahiribrahim"); not when the rest is a surname already."""
         for a in forenames:
             field, i, start, end, key = a
             plain = field.reading.words[i].plain
-            if not _edge_before(a, start) or end >= len(plain):
-                continue
-            rest = plain[end:]
-            for tail in (rest, rest[1:]):
+            tails = []
+            if _edge_before(a, start) and end < len(plain):
+                tails += [plain[end:], plain[end + 1 :]]
+            if _edge_after(a, end) and start > 0:
+                tails.append(
+                    plain[:start]
+                )  # surname first ("copoeroliver"): the word's start to the forename
+            for tail in tails:
                 if len(tail) < SURNAME_DELETE_MIN or self.index.roles.get(squeeze(tail), 0) & SURNAME:
                     continue
                 self.index.stats.lookups += 1
@@ -293,8 +301,10 @@ def _stems(letters: str, before: bool) -> list[str]:
 def _an_age_cue_fits(person: Person, p: Profile, index: RegisterIndex) -> bool:
     """A cheap pre-check of scoring's age checks: does any age cue agree with this pupil?"""
     dob = person.date_of_birth
+    years = person.year_groups_here(p.created.date() if p.created is not None else None)
     for cue in p.age:
-        if cue.kind == "year_group" and cue.value == person.year_group:
+        dated = person.kind == "pupil" or cue.where == "username" or bool(p.former)
+        if cue.kind == "year_group" and dated and cue.value in years:
             return True
         if dob is None:
             continue

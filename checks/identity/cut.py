@@ -262,6 +262,8 @@ def _relabelled(
     }
     if loose and any(key in parts.forms or key in parts.surnames for _, _, _, _, key in generic):
         return None
+    if any(_holds_their_name_at_an_end(word[start:end], role, parts) for start, end, role, _, _ in generic):
+        return None
     for n, (start, end, role, roles, key) in enumerate(generic):
         whole = start == 0 and end == len(word)
         if whole and role == WORD and len(word) >= 3 and squeeze(word) in parts.surname_starts:
@@ -297,6 +299,22 @@ def _relabelled(
         else:
             out.append((start, end, role, roles, key))
     return out
+
+
+def _holds_their_name_at_an_end(text: str, role: str, parts: NameParts) -> bool:
+    """Someone else's name or a word that is one of theirs and one letter more ("ali": "a" and "Li", for Jiayi Li
+    in "jiayiali"): the letter may be a middle initial ("jiayi|a|li"), so the word is cut for them. A longer
+    remainder ("ros|ward") is another name, read as the word it is."""
+    if role not in (GIVEN_NAME, OTHER_SURNAME, WORD) or len(text) < 3:
+        return False
+    key = squeeze(text)
+    if key in parts.forms or key in parts.surnames:
+        return False
+    return any(
+        len(key) == len(name) + 1 and (key.endswith(name) or key.startswith(name))
+        for name in (*parts.surnames, *parts.forms)
+        if len(name) >= 2
+    )
 
 
 def _whole_name(

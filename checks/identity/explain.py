@@ -94,8 +94,7 @@ def explain(field_: Field, parts: NameParts, index: RegisterIndex) -> Explained:
         ):
             piece.word = i
             pieces.append(piece)
-    if field_.source == "display name":
-        _surname_slip(pieces, parts)
+    _surname_slip(pieces, parts)
     pieces = _glued_surname_slip(field_, pieces, parts)
     pieces = _forename_slip(field_, pieces, parts, index.roles)
     pieces = _initial_before_its_own_letter(pieces)
@@ -109,8 +108,8 @@ def explain(field_: Field, parts: NameParts, index: RegisterIndex) -> Explained:
 
 
 def _surname_slip(pieces: list[Piece], parts: NameParts) -> None:
-    """A whole display-name word one slip from the surname ("Smiht", "Smoth", "Frod"), when the surname is not
-    there."""
+    """A whole word one slip from the surname ("Smiht", "Smoth", "Frod"; "dylan_pirce" in a username, its words
+    apart), when the surname is not there."""
     if any(p.role == SURNAME_PART for p in pieces):
         return
     for piece in pieces:
@@ -123,15 +122,27 @@ def _surname_slip(pieces: list[Piece], parts: NameParts) -> None:
 def _glued_surname_slip(field_: Field, pieces: list[Piece], parts: NameParts) -> list[Piece]:
     """The letters after a forename of theirs that starts a run-together word, to the word's end, their surname
     with two neighbouring letters swapped ("ibrahim|bsahir"), past a letter that may be a middle initial
-    ("dami|m|balougn"): a slip of the surname, when no piece is their surname already. Only a swap, the commonest
+    ("dami|m|balougn"), or before a forename ending the word ("bsahir|ibrahim"): a slip of the surname, when no
+    piece is their surname already. Only a swap, the commonest
     slip in typing: a letter changed run together is as often another surname ("jessicasmyth")."""
     if any(p.role in (SURNAME_PART, SURNAME_TYPO) for p in pieces):
         return pieces
     for n, fore in enumerate(pieces):
         word = field_.reading.words[fore.word].plain
+        if fore.role not in (FORENAME_PART, DIMINUTIVE):
+            continue
+        # Surname first: the word starts with the slip and ends with the forename, or decoration after it.
+        after = all(p.role == WORD for p in pieces[n + 1 :] if p.word == fore.word)
+        head = word[: fore.start]
+        if after and fore.start > 0 and slip_between(head, parts.surname_written) == "swapped":
+            slip = Piece(fore.word, 0, fore.start, head, SURNAME_TYPO, how=parts.surname_key)
+            return sorted(
+                [p for p in pieces if p.word != fore.word or p.start >= fore.start] + [slip],
+                key=lambda p: (p.word, p.start),
+            )
         # The forename starts the word, or only decoration comes before it ("its|emeka|oakfor").
         decorated = all(p.role == WORD for p in pieces[:n] if p.word == fore.word)
-        if fore.role not in (FORENAME_PART, DIMINUTIVE) or not decorated or fore.end >= len(word):
+        if not decorated or fore.end >= len(word):
             continue
         for skip in (0, 1):
             tail = word[fore.end + skip :]

@@ -122,12 +122,35 @@ class Person:
     describe: str
     date_of_birth: date | None = None
     year_group: str | None = None
-    class_of: int | None = None  # the summer the pupil leaves (or left) primary school
+    class_of: int | None = None  # the summer the pupil's year group leaves (or left) primary school
     role: str | None = None
+    left_on: date | None = None  # a former pupil's leaving date
 
     @property
     def full_name(self) -> str:
         return f"{self.forename} {self.surname}"
+
+    def year_group_now(self, on: date) -> str | None:
+        """The year group a former pupil's cohort is in on `on`, at whatever school (None past Year 13)."""
+        index = _year_index(self.year_group)
+        if self.left_on is None or index is None:
+            return self.year_group
+        now = index + school_year_start(on) - school_year_start(self.left_on)
+        return next((g for g, i in YEAR_GROUP_INDEX.items() if i == now), None)
+
+    def year_groups_here(self, account_opened: date | None) -> set[str]:
+        """The year groups the register places this pupil in: a pupil's own; a former pupil's the one they left
+        from and, for an account opened before they left, the one they were in then (counted back)."""
+        if self.year_group is None:
+            return set()
+        groups = {self.year_group}
+        index = _year_index(self.year_group)
+        if self.kind != "former_pupil" or self.left_on is None or account_opened is None or index is None:
+            return groups
+        back = school_year_start(self.left_on) - school_year_start(account_opened)
+        if back > 0:
+            groups |= {g for g, i in YEAR_GROUP_INDEX.items() if i == index - back}
+        return groups
 
 
 @dataclass(frozen=True)
@@ -286,7 +309,8 @@ class RegisterIndex:
                 age = f", aged {age_on(dob, as_of)}" if dob else ""
                 describe = f"pupil {row['pupil_id']}, Year {year}{age}"
             else:
-                class_of = school_year_start(left) + 1 if left and index == 6 else None
+                # The summer their year group leaves primary, wherever they are now: a cohort is fixed by age.
+                class_of = school_year_start(left) + 1 + (6 - index) if left and index is not None else None
                 age = f", now {age_on(dob, as_of)}" if dob else ""
                 describe = f"former pupil {row['pupil_id']}, left {left} from Year {year}{age}"
             person = Person(
@@ -299,6 +323,7 @@ class RegisterIndex:
                 dob,
                 year,
                 class_of,
+                left_on=left if kind == "former_pupil" else None,
             )
             for key in _handles(row["known_handles"]):
                 self._declare(key, person, kind, "pupils.csv known_handles")

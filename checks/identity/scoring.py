@@ -101,11 +101,19 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
                 return _rule_out(
                     m, f'{cue.where} says "{cue.quote}", an adult\'s birth year (born {dob.year})'
                 )
-        elif cue.kind == "year_group" and person.kind == "pupil":
-            if cue.value == person.year_group:
-                agreeing.append(f'{cue.where} says "{cue.quote}" (Year {person.year_group})')
-            else:
+        elif cue.kind == "year_group":
+            opened = profile.created.date() if profile.created is not None else None
+            # A username is chosen when the account is made; a bio speaks of now ("Year 5 at ..."), so for a
+            # former pupil only a bio that says they have left dates its year group to their time here.
+            dated = person.kind == "pupil" or cue.where == "username" or bool(profile.former)
+            if dated and cue.value in person.year_groups_here(opened):
+                agreeing.append(f'{cue.where} says "{cue.quote}" ({_in_year(person, cue.value)})')
+            elif person.kind == "pupil":
                 return False
+            elif not dated and cue.value != person.year_group_now(index.as_of):
+                return _rule_out(
+                    m, f'{cue.where} says "{cue.quote}", now; they left from Year {person.year_group}'
+                )
         elif cue.kind == "class_of" and person.class_of is not None and int(cue.value) == person.class_of:
             agreeing.append(f'{cue.where} says "{cue.quote}" (leaves primary in {person.class_of})')
         elif cue.kind == "number":
@@ -140,6 +148,14 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
             m.score -= FORMER_CUE
             m.against.append(f"{said}, yet a current pupil")
     return True
+
+
+def _in_year(person: Person, year_group: str) -> str:
+    if person.kind == "pupil":
+        return f"Year {year_group}"
+    if year_group == person.year_group:
+        return f"left from Year {year_group}"
+    return f"in Year {year_group} when the account was opened"
 
 
 def _number_reading(number: int, person: Person, dob: date | None, index: RegisterIndex) -> str | None:

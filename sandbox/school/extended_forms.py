@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from sandbox.school import names, text
+from sandbox.school import model, names, text
 from sandbox.school.accounts import SocialBase
 from sandbox.school.ids import token, yt_channel_id
 from sandbox.school.model import Pupil, Staff, Truth, XUser, YTChannel, YTComment, YTVideo, ascii_name, fold
@@ -41,6 +41,7 @@ _FULL_NAME: dict[str, tuple[str, ...]] = {
     "bio": ("none",),
 }
 _DRAWS = 30  # compositions tried for one person before another is taken
+_HOLDS_FROM = 5  # an account in an under-five's name is a parent's (docs/identity.md)
 
 
 def _squeezed(word: str) -> str:
@@ -238,7 +239,7 @@ class ExtendedForms(SocialBase):
         return [self.pupil_user(p, pres.display, [pres.username], truth, self._bio(p, pres.options["bio"]))]
 
     def former_pupil(self, held: bool) -> list[XUser]:
-        p = self.take_pupil(self.left, unique=True)
+        p = self.take_pupil(self.left, lambda q: model.age_on(q.date_of_birth, self.as_of) >= _HOLDS_FROM)
         if p is None:
             return []
         pres = self._compose(
