@@ -183,7 +183,8 @@ def fingerprint_published_media(
     fetcher = MediaFetcher(
         requests.Session(), policy, max_bytes=max_bytes, sandbox_url=endpoints.media_base_url
     )
-    already_read = read.already_read if read is not None else None
+    # The run's ReadOnce itself, not only its method: a copy of a library file being read takes that reading.
+    already_read = read
 
     def one(item: dict[str, Any]) -> dict[str, Any] | None:
         known_bytes = item.pop("known_bytes", None)
@@ -203,7 +204,8 @@ def read_approved_library(
     exported (a version held back has its files read from when it was exported)."""
     registers = loaded[0]
     return read_files(
-        library_to_read(registers.approved_media, registers.files, registers_dir, once.already_read)
+        library_to_read(registers.approved_media, registers.files, registers_dir, once.already_read),
+        originals=once.originals,
     )
 
 

@@ -1,7 +1,8 @@
 """Reading an image as a person would: the text written in it and how many faces it shows.
 
 A reading is kept by the image's sha256 (raw.image_readings, raw.image_text): an image is read once ever, whatever
-post, video or library file it turns up in. The image itself is never kept; a reading keeps the lines of text with
+post, video or library file it turns up in, and a published copy of a library file read the same run is given that
+file's reading when it is the same picture (checks/images/copies.py). The image itself is never kept; a reading keeps the lines of text with
 the engine's confidence per word and where they are, and the faces as a count and boxes: no crop, template or
 embedding of a face.
 """
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 import numpy as np
 from PIL import Image
 
+from checks.images.copies import Originals
 from checks.images.faces import detect_faces, detector_name
 from checks.images.text import ReaderMissing, check_engine, engine_version, read_text
 from checks.media_hash import UnreadableImage, decode_upright, fingerprint_picture
@@ -78,26 +80,63 @@ def not_read(sha256: str, error: BaseException) -> dict[str, Any]:
 
 def examine(data: bytes, already_read: Callable[[str], bool] | None) -> dict[str, Any]:
     """Fingerprints of the image, and its reading unless `already_read(sha256)` says it was read before
-    (`already_read` None: not read at all). The bytes are decoded once for both."""
+    (`already_read` None: not read at all). The bytes are decoded once for both. Given the run's `ReadOnce`, a
+    copy of a library file it is reading takes that file's reading (checks/images/copies.py)."""
     picture = decode_upright(data)
     found = fingerprint_picture(data, picture)
-    if already_read is not None and not already_read(found["sha256"]):
-        found["reading"] = read_picture(picture, found["sha256"])
+    sha = found["sha256"]
+    if already_read is not None and not already_read(sha):
+        copied = None
+        if isinstance(already_read, ReadOnce):
+            copied = already_read.originals.reading_for(sha, found["phash"], picture)
+        found["reading"] = copied or read_picture(picture, sha)
     return found
 
 
-def read_files(paths: dict[str, Path], workers: int | None = None) -> list[dict[str, Any]]:
+def read_files(
+    paths: dict[str, Path], workers: int | None = None, originals: Originals | None = None
+) -> list[dict[str, Any]]:
     """Readings of files by sha256 (the approved library), in parallel; an undecodable file is a reading with
-    its error (the register loader reports broken files itself)."""
+    its error (the register loader reports broken files itself). With `originals` (the run's
+    `ReadOnce.originals`) every file is catalogued first, so a published copy of one met while they are read waits
+    for its reading instead of being read again."""
+    items = sorted(paths.items())
+
+    def decoded(path: Path) -> Any:
+        try:
+            return decode_upright(path.read_bytes())
+        except (UnreadableImage, OSError) as error:
+            return error
+
+    def catalogued(item: tuple[str, Path]) -> None:
+        picture = decoded(item[1])
+        if originals is not None and not isinstance(picture, BaseException):
+            originals.add(item[0], picture)
 
     def one(item: tuple[str, Path]) -> dict[str, Any]:
         sha, path = item
+        reading: dict[str, Any] | None = None
         try:
-            return read_picture(decode_upright(path.read_bytes()), sha)
-        except (UnreadableImage, OSError) as error:
-            return not_read(sha, error)
+            picture = decoded(path)
+            reading = (
+                not_read(sha, picture) if isinstance(picture, BaseException) else read_picture(picture, sha)
+            )
+            return reading
+        finally:
+            if originals is not None:
+                originals.read(sha, reading)
 
-    return in_parallel(one, sorted(paths.items()), workers)
+    if originals is None:
+        return in_parallel(one, items, workers)
+    try:
+        try:
+            # Decoded twice (a picture is not kept between the two passes: a library can be large); 2 ms a file.
+            in_parallel(catalogued, items, workers)
+        finally:
+            originals.catalogued()
+        return in_parallel(one, items, workers)
+    finally:
+        originals.abandon()
 
 
 def usable_cores() -> int:
@@ -119,11 +158,16 @@ def in_parallel(work: Callable[[T], R], items: Iterable[T], workers: int | None 
 
 class ReadOnce:
     """Which images are read: those whose sha256 was never read before, each once even when two threads meet the
-    same bytes (one image posted twice in a week)."""
+    same bytes (one image posted twice in a week); and (`originals`) the library files read this run, whose
+    published copies take their readings. Called with a sha256, it is `already_read`."""
 
     def __init__(self, read_before: Iterable[str]) -> None:
         self._taken = set(read_before)
         self._lock = threading.Lock()
+        self.originals = Originals()
+
+    def __call__(self, sha256: str) -> bool:
+        return self.already_read(sha256)
 
     def already_read(self, sha256: str) -> bool:
         """False exactly once per new sha256: the caller reads it."""

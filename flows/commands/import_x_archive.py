@@ -14,6 +14,8 @@ from flows.warehouse_location import add_db_option, warehouse_location
 
 NAME = "import-x-archive"
 HELP = "import the posts and images of an X account archive (ZIP) into the warehouse"
+# Images held in memory at once while their chunk is read in parallel: enough to keep every core busy.
+IMAGES_AT_ONCE_PER_CORE = 8
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -101,7 +103,7 @@ def import_archive(
     """Read the archive, fingerprint its images straight from the ZIP and (`read_images`, school.toml's
     `[images] read`) read what is written in them and count their faces, as a weekly run does; store all of it.
     Returns counts."""
-    from checks.images.reading import ReadOnce, examine
+    from checks.images.reading import ReadOnce, examine, in_parallel, usable_cores
     from checks.images.reading import ready as image_reader_ready
     from checks.media_hash import UnreadableImage
     from connectors.x_archive import ArchiveRefused, XArchive, read_archive
@@ -129,30 +131,48 @@ def import_archive(
         images.total = len(wanted)
         rows: list[dict[str, Any]] = []
         readings: list[dict[str, Any]] = []
-        for done, (ref, media) in enumerate(sorted(wanted.items()), start=1):
-            row: dict[str, Any] = {
-                "media_ref": ref,
-                "platform": "x",
-                "account_id": owner.account_id,
-                "url": media.url,
-                "error": None,
-            }
+
+        def examined(item: tuple[dict[str, Any], bytes | None]) -> dict[str, Any]:
+            row, data = item
+            if data is None:
+                return row
             try:
-                data = archive.image(media)
-                if data is None:
-                    row["error"] = (
-                        f"not in the X archive (no data/tweets_media/{media.post_id}-<file>); "
-                        "the next run downloads it"
-                    )
-                else:
-                    found = examine(data, already_read)
-                    if "reading" in found:
-                        readings.append(found.pop("reading"))
-                    row.update(found)
-            except (ArchiveRefused, UnreadableImage) as error:
-                row["error"] = f"archive image: {error}"[:500]
-            rows.append(row)
-            images.update(done)
+                found = examine(data, already_read)
+            except UnreadableImage as error:
+                return {**row, "error": f"archive image: {error}"[:500]}
+            return {**row, **found}
+
+        ordered = sorted(wanted.items())
+        # The ZIP is read on this thread (one file handle, its reads are not made to be shared); the decoding and
+        # reading run one image per core, a chunk at a time, so no more than a chunk's bytes are held at once.
+        chunk = IMAGES_AT_ONCE_PER_CORE * usable_cores()
+        for start in range(0, len(ordered), chunk):
+            batch: list[tuple[dict[str, Any], bytes | None]] = []
+            for ref, media in ordered[start : start + chunk]:
+                row: dict[str, Any] = {
+                    "media_ref": ref,
+                    "platform": "x",
+                    "account_id": owner.account_id,
+                    "url": media.url,
+                    "error": None,
+                }
+                data: bytes | None = None
+                try:
+                    data = archive.image(media)
+                    if data is None:
+                        row["error"] = (
+                            f"not in the X archive (no data/tweets_media/{media.post_id}-<file>); "
+                            "the next run downloads it"
+                        )
+                except ArchiveRefused as error:
+                    row["error"] = f"archive image: {error}"[:500]
+                batch.append((row, data))
+
+            for row in in_parallel(examined, batch):
+                if "reading" in row:
+                    readings.append(row.pop("reading"))
+                rows.append(row)
+            images.update(len(rows))
         if wanted:
             images.finish(len(wanted))
     counts = store_archive_posts(db, contents.snapshot(), rows, as_of, contents.deleted_snapshot(), readings)

@@ -1,0 +1,117 @@
+"""A published copy of a library file read the same run takes that file's reading only when it is the same picture:
+real photographs (scikit-image's) as the library, copies resized and re-encoded as a platform serves them, and the
+same photographs with a pupil's name written in them, cropped, or brightened, which must be read on their own."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from pathlib import Path
+
+import imagehash
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageEnhance, ImageFont
+from skimage import data as photos
+
+from checks.images.copies import Originals, difference, proof, same_picture
+from checks.images.reading import ReadOnce, examine, read_files
+from checks.media_hash import decode_upright
+
+PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "camera")
+# Pillow's own font (no system font is assumed), at the pixel sizes asked for.
+FONT = ImageFont.load_default
+
+
+def photo(name: str) -> Image.Image:
+    return Image.fromarray(getattr(photos, name)()).convert("RGB").resize((800, 600))
+
+
+def jpeg(picture: Image.Image, width: int | None = None, quality: int = 80) -> bytes:
+    if width is not None:
+        picture = picture.resize(
+            (width, round(width * picture.height / picture.width)), Image.Resampling.LANCZOS
+        )
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def gray(data: bytes) -> np.ndarray:
+    return np.asarray(decode_upright(data).convert("L"))
+
+
+def named(picture: Image.Image, size: int, fill: str) -> Image.Image:
+    picture = picture.copy()
+    ImageDraw.Draw(picture).text((480, 520), "Amelia Khan", font=FONT(size), fill=fill)
+    return picture
+
+
+@pytest.mark.parametrize("name", PHOTOS)
+def test_a_resized_reencoded_copy_is_the_same_picture(name: str) -> None:
+    original = jpeg(photo(name), quality=92)
+    for width, quality in ((680, 80), (1024, 85), (480, 70)):
+        assert same_picture(proof(gray(original)), proof(gray(jpeg(photo(name), width, quality))))
+
+
+@pytest.mark.parametrize("name", PHOTOS)
+@pytest.mark.parametrize("size", [12, 18, 28])
+@pytest.mark.parametrize("fill", ["white", "black"])
+def test_a_name_written_in_a_copy_makes_it_another_picture(name: str, size: int, fill: str) -> None:
+    original = proof(gray(jpeg(photo(name), quality=92)))
+    changed = proof(gray(jpeg(named(photo(name), size, fill), 680)))
+    assert not same_picture(original, changed), difference(original, changed)
+
+
+@pytest.mark.parametrize("name", PHOTOS)
+def test_a_crop_or_a_colour_change_is_read_on_its_own(name: str) -> None:
+    original = proof(gray(jpeg(photo(name), quality=92)))
+    cropped = photo(name).crop((40, 30, 760, 570)).resize((800, 600))
+    brighter = ImageEnhance.Brightness(photo(name)).enhance(1.3)
+    for other in (cropped, brighter):
+        assert not same_picture(original, proof(gray(jpeg(other, 680))))
+
+
+def write(path: Path, data: bytes) -> str:
+    path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_a_copy_met_while_the_library_is_read_takes_its_reading_with_boxes_in_its_own_pixels(
+    tmp_path: Path,
+) -> None:
+    library = {
+        write(tmp_path / f"{n}.jpg", jpeg(photo(n), quality=92)): tmp_path / f"{n}.jpg" for n in PHOTOS
+    }
+    once = ReadOnce(())
+    readings: list[dict] = []
+    reader = threading.Thread(target=lambda: readings.extend(read_files(library, 2, once.originals)))
+    reader.start()
+    assert once.originals.wait_catalogued(60)
+    copy = examine(jpeg(photo("astronaut"), 680), once)
+    with_name = examine(jpeg(named(photo("astronaut"), 28, "black"), 680), once)
+    reader.join()
+    by_sha = {r["sha256"]: r for r in readings}
+    astronaut = by_sha[hashlib.sha256((tmp_path / "astronaut.jpg").read_bytes()).hexdigest()]
+    assert astronaut["faces"]
+    assert copy["reading"]["sha256"] == copy["sha256"] != astronaut["sha256"]
+    assert f"as the approved file {astronaut['sha256']} it copies" in copy["reading"]["reader"]
+    assert copy["reading"]["faces"] == [[round(v * 680 / 800) for v in box] for box in astronaut["faces"]]
+    assert with_name["reading"]["error"] is None and "copies" not in with_name["reading"]["reader"]
+
+
+def test_a_copy_waits_for_its_original_and_reads_itself_when_that_fails() -> None:
+    originals = Originals()
+    picture = decode_upright(jpeg(photo("coffee"), quality=92))
+    originals.add("o" * 64, picture)
+    copy = decode_upright(jpeg(photo("coffee"), 680))
+    phash = imagehash.phash(copy)
+    assert originals.reading_for("c" * 64, str(phash), copy) is None  # not catalogued yet: read it
+    originals.catalogued()
+    found: list[object] = []
+    waiting = threading.Thread(target=lambda: found.append(originals.reading_for("c" * 64, str(phash), copy)))
+    waiting.start()
+    originals.abandon()  # the original's reading failed
+    waiting.join(timeout=30)
+    assert found == [None]
