@@ -6,6 +6,7 @@ import argparse
 import atexit
 import contextlib
 import contextvars
+import faulthandler
 import os
 import sys
 from typing import NoReturn
@@ -71,6 +72,9 @@ class ExitWithoutTeardown:
 
 def console() -> NoReturn:
     """The `socialaudit` program (pyproject's script, `python -m flows.cli`)."""
+    # A crash in native code (DuckDB, Tesseract, OpenCV) then leaves every thread's Python stack on stderr, the
+    # run's log: file and function names only. One trust run died once of heap corruption with nothing else said.
+    faulthandler.enable()
     leaving = ExitWithoutTeardown()
     atexit.register(leaving)  # registered before any other, so run after all of them
     sys.exit(main(leaving=leaving))
