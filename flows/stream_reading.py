@@ -7,6 +7,7 @@ from typing import Any
 
 import tweepy
 
+from checks.images.copies import Originals
 from checks.images.reading import examine
 from checks.media_hash import UnreadableImage
 from checks.validation import SuiteResult
@@ -171,14 +172,15 @@ def fingerprint_one(
     item: dict[str, Any],
     known_bytes: int | None = None,
     already_read: Callable[[str], bool] | None = None,
+    originals: Originals | None = None,
 ) -> dict[str, Any] | None:
     """One image's fingerprints, and its reading (`reading`) unless `already_read(sha256)` (None: images are not
-    read); None when an image held before (`known_bytes`) is unchanged at its URL. A refused or undecodable file is
+    read; `originals`: library files being read, whose copies take their readings); None when an image held before (`known_bytes`) is unchanged at its URL. A refused or undecodable file is
     a verdict (it cannot be shown approved); a download that failed is marked `unread`: its post's media rules are
     not judged this week."""
     try:
         data = fetcher.fetch_if_changed(item["url"], known_bytes)
-        return None if data is None else {**item, **examine(data, already_read), "error": None}
+        return None if data is None else {**item, **examine(data, already_read, originals), "error": None}
     except (MediaRefused, UnreadableImage) as error:
         return {**item, "error": str(error)[:500]}
     except ConnectorError as error:

@@ -183,12 +183,12 @@ def fingerprint_published_media(
     fetcher = MediaFetcher(
         requests.Session(), policy, max_bytes=max_bytes, sandbox_url=endpoints.media_base_url
     )
-    # The run's ReadOnce itself, not only its method: a copy of a library file being read takes that reading.
-    already_read = read
+    already_read = read.already_read if read is not None else None
+    originals = read.originals if read is not None else None  # a library file's copy takes its reading
 
     def one(item: dict[str, Any]) -> dict[str, Any] | None:
         known_bytes = item.pop("known_bytes", None)
-        return fingerprint_one(fetcher, item, known_bytes, already_read)
+        return fingerprint_one(fetcher, item, known_bytes, already_read, originals)
 
     # Downloads wait on the network, reading works every core (the engines release the GIL).
     with ThreadPoolExecutor(max_workers=max(4, usable_cores())) as pool:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import warnings
@@ -23,7 +21,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.builders.cli import CliResult
+from tests.builders.cli import CliResult, run_console_script
 from tests.builders.forked_cli import ForkedCli
 from tests.builders.warehouse import migrated_warehouse, open_copy
 from warehouse.db import use_encryption_key
@@ -125,11 +123,7 @@ def socialaudit(prefect_api_url: str, forked_cli: ForkedCli | None) -> Cli:
         environment = {**os.environ, "PREFECT_API_URL": prefect_api_url, **(env or {})}
         if forked_cli is not None:
             return forked_cli.run(list(args), environment, timeout)
-        executable = shutil.which("socialaudit", path=str(Path(sys.executable).parent)) or "socialaudit"
-        completed = subprocess.run(
-            [executable, *args], capture_output=True, text=True, env=environment, timeout=timeout, check=False
-        )
-        return CliResult(completed.returncode, completed.stdout, completed.stderr)
+        return run_console_script(*args, env=environment, timeout=timeout)
 
     return run
 

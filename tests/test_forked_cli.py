@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.builders.cli import CliResult
+from tests.builders.cli import run_console_script
 from tests.builders.forked_cli import ForkedCli
 
 pytestmark = pytest.mark.slow  # a starter process and several commands: seconds, not milliseconds
@@ -22,12 +19,6 @@ def starter() -> Iterator[ForkedCli]:
     started = ForkedCli()
     yield started
     started.close()
-
-
-def console_script(*args: str, env: dict[str, str]) -> CliResult:
-    executable = shutil.which("socialaudit", path=str(Path(sys.executable).parent)) or "socialaudit"
-    done = subprocess.run([executable, *args], capture_output=True, text=True, env=env, check=False)
-    return CliResult(done.returncode, done.stdout, done.stderr)
 
 
 @pytest.mark.parametrize(
@@ -42,7 +33,7 @@ def console_script(*args: str, env: dict[str, str]) -> CliResult:
 def test_a_forked_command_answers_as_the_console_script(starter: ForkedCli, args: tuple[str, ...]) -> None:
     env = dict(os.environ)
     forked = starter.run(list(args), env, timeout=120)
-    console = console_script(*args, env=env)
+    console = run_console_script(*args, env=env)
     assert forked == console
 
 

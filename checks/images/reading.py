@@ -78,17 +78,18 @@ def not_read(sha256: str, error: BaseException) -> dict[str, Any]:
     return {"sha256": sha256, "reader": reader_name(), "lines": [], "faces": [], "error": str(error)[:500]}
 
 
-def examine(data: bytes, already_read: Callable[[str], bool] | None) -> dict[str, Any]:
+def examine(
+    data: bytes, already_read: Callable[[str], bool] | None, originals: Originals | None = None
+) -> dict[str, Any]:
     """Fingerprints of the image, and its reading unless `already_read(sha256)` says it was read before
-    (`already_read` None: not read at all). The bytes are decoded once for both. Given the run's `ReadOnce`, a
-    copy of a library file it is reading takes that file's reading (checks/images/copies.py)."""
+    (`already_read` None: not read at all). The bytes are decoded once for both. With `originals` (the run's
+    `ReadOnce.originals`), a copy of a library file being read takes that file's reading
+    (checks/images/copies.py)."""
     picture = decode_upright(data)
     found = fingerprint_picture(data, picture)
     sha = found["sha256"]
     if already_read is not None and not already_read(sha):
-        copied = None
-        if isinstance(already_read, ReadOnce):
-            copied = already_read.originals.reading_for(sha, found["phash"], picture)
+        copied = originals.reading_for(sha, found["phash"], picture) if originals is not None else None
         found["reading"] = copied or read_picture(picture, sha)
     return found
 
@@ -159,15 +160,12 @@ def in_parallel(work: Callable[[T], R], items: Iterable[T], workers: int | None 
 class ReadOnce:
     """Which images are read: those whose sha256 was never read before, each once even when two threads meet the
     same bytes (one image posted twice in a week); and (`originals`) the library files read this run, whose
-    published copies take their readings. Called with a sha256, it is `already_read`."""
+    published copies take their readings."""
 
     def __init__(self, read_before: Iterable[str]) -> None:
         self._taken = set(read_before)
         self._lock = threading.Lock()
         self.originals = Originals()
-
-    def __call__(self, sha256: str) -> bool:
-        return self.already_read(sha256)
 
     def already_read(self, sha256: str) -> bool:
         """False exactly once per new sha256: the caller reads it."""

@@ -66,9 +66,9 @@ def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
 
     real_examine = stream_reading.examine
 
-    def counting(data: bytes, already_read: Any) -> dict[str, Any]:
+    def counting(data: bytes, already_read: Any, originals: Any = None) -> dict[str, Any]:
         decoded.append(len(data))
-        return real_examine(data, already_read)
+        return real_examine(data, already_read, originals)
 
     import checks.images.reading
     import checks.media_hash

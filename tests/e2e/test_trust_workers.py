@@ -8,10 +8,8 @@ complete on the second worker; the next trust run completes every school without
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 from collections.abc import Iterator
@@ -20,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from tests.builders.cli import console_script
 from tests.builders.postgres import postgres_bin, throwaway_cluster
 from tests.builders.prefect_server import REPO, api_post, prefect, prefect_server, start_worker, stop_group
 from tests.builders.tiny_dataset import build_tiny_dataset
@@ -39,10 +38,9 @@ def catalog() -> Iterator[str]:
 
 
 def trust_run(env: dict[str, str], trust: Path, out: Path, timeout_s: int) -> subprocess.Popen[str]:
-    executable = shutil.which("socialaudit", path=str(Path(sys.executable).parent)) or "socialaudit"
     return subprocess.Popen(
         [
-            *(executable, "trust", "run", "--trust", str(trust), "--out", str(out), "--as-of", AS_OF),
+            *(console_script(), "trust", "run", "--trust", str(trust), "--out", str(out), "--as-of", AS_OF),
             *("--deployment", "trust-school/trust-school", "--school-timeout", str(timeout_s)),
         ],
         env=env,

@@ -89,8 +89,8 @@ def test_a_copy_met_while_the_library_is_read_takes_its_reading_with_boxes_in_it
     reader = threading.Thread(target=lambda: readings.extend(read_files(library, 2, once.originals)))
     reader.start()
     assert once.originals.wait_catalogued(60)
-    copy = examine(jpeg(photo("astronaut"), 680), once)
-    with_name = examine(jpeg(named(photo("astronaut"), 28, "black"), 680), once)
+    copy = examine(jpeg(photo("astronaut"), 680), once.already_read, once.originals)
+    with_name = examine(jpeg(named(photo("astronaut"), 28, "black"), 680), once.already_read, once.originals)
     reader.join()
     by_sha = {r["sha256"]: r for r in readings}
     astronaut = by_sha[hashlib.sha256((tmp_path / "astronaut.jpg").read_bytes()).hexdigest()]
