@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 from checks.identity.lexicon import AGE_WORD, FORENAME, GIVEN, SURNAME
-from checks.identity.nicknames import DIMINUTIVE_ENDINGS
+from checks.identity.nicknames import DIMINUTIVE_ENDINGS, merged_diminutive_stem
 from checks.identity.pieces import (
     CUT_SHORT,
     DIMINUTIVE,
@@ -70,6 +70,9 @@ def _partials(
                         found.append(
                             (end, DIMINUTIVE, (end - start) * _PARTIAL_LETTER - _PIECE + 0.25, given)
                         )
+        merged = merged_diminutive_stem(word[start:end])  # "ayyy": squeezed, the ending is gone
+        for given in parts.given_starts.get(merged, ()) if merged else ():
+            found.append((end, DIMINUTIVE, (end - start) * _PARTIAL_LETTER - _PIECE + 0.25, given))
         length = end - start
         if in_surname and length >= 3:
             found.append((end, SURNAME_CUT, length * _PARTIAL_LETTER - _PIECE, ""))

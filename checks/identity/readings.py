@@ -374,6 +374,17 @@ def _weigh_the_rest(m: Match, explained: dict[str, Explained], source: str, part
                 if piece.said == "a second given name" and _glued_to_surname(ex, piece):
                     m.base -= GLUED_SECOND_NAME
                     m.against.append(f'"{quote}" may as well start a longer surname')
+                    m.settle = m.settle or (
+                        f'whether "{quote}" is a second given name of {m.person.full_name} or starts another '
+                        "surname (a year group, the school or a sibling in the profile would say)"
+                    )
+        if ex.letter_in_doubt and ours:
+            m.base -= GLUED_SECOND_NAME
+            m.against.append(f'"{ex.letter_in_doubt}" may as well be another surname')
+            m.settle = m.settle or (
+                f'whether "{ex.letter_in_doubt}" is a middle initial and {m.person.surname}, or another surname '
+                "(a year group, the school or a sibling in the profile would say)"
+            )
         m.adult_words += adult_words(ex)
         if any(p.roles & TEACHING_WORD for p in ex.extra) and ex.title is not None:
             m.named_teaching = True
