@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.ages import age_on
-from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME, TITLE
+from checks.identity.lexicon import DECORATIVE, FORENAME, GIVEN, NOT_A_NAME, SURNAME, TITLE
 from checks.identity.nicknames import DIMINUTIVE_ENDINGS, merged_diminutive_stem
 from checks.identity.profile import DISPLAY, USERNAME, Field, Profile
 from checks.identity.register_index import SURNAME_DELETE_MIN, SURNAME_PARTICLES, Person, RegisterIndex
@@ -92,6 +92,16 @@ def _undecorated(field: Field, i: int, far_side_first: bool) -> str:
         return plain
     s, e = max(ends, key=lambda span: span[1] - span[0])
     return plain[e:] if far_side_first else plain[:s]
+
+
+def _decorated_to(field: Field, i: int, pos: int, edge: int) -> bool:
+    """Nothing but a word break or decoration stands between `pos` and `edge` (the word's start or end) in word
+    `i`: "its" before a forename, "x" after it ("itslily", "LILYx")."""
+    word = field.reading.words[i]
+    if pos == edge or pos in word.breaks:
+        return True
+    low, high = sorted((pos, edge))
+    return any(s == low and e == high and r & DECORATIVE for s, e, _, r in field.spans[i])
 
 
 def _may_stand_between(field: Field, i: int) -> bool:
@@ -252,8 +262,8 @@ class Candidates:
                         self.add([person])
         field, i, start, end, _ = a
         word = field.reading.words[i]
-        if start not in (0, *word.breaks) or end not in (len(word.plain), *word.breaks):
-            return  # a forename alone is a word of its own ("Lily", "lily_x"), not letters inside one
+        if not (_decorated_to(field, i, start, 0) and _decorated_to(field, i, end, len(word.plain))):
+            return  # a forename alone is a word of its own ("Lily", "lily_x", "LILYx"), not letters inside one
         display = self.profile.field(DISPLAY)
         if field.source == USERNAME and display is not None and display.reading.words:
             return  # the display name shows words: a forename alone is read there, not in the username

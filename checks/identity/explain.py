@@ -207,7 +207,8 @@ def _initial_before_its_own_letter(pieces: list[Piece], parts: NameParts) -> lis
     for piece in pieces:
         before = out[-1] if out else None
         text = piece.text
-        doubled = len(text) > 2 and text[0] == text[1] and piece.key[1:2] != text[0]
+        # The surname as spelt may hold the letter twice itself ("Lloyd-Jones"): then nothing is doubled.
+        doubled = len(text) > 2 and text[0] == text[1] and text[:3] not in parts.surname_written
         glued = before is not None and before.word == piece.word and before.end == piece.start
         after_forename = glued and before is not None and before.role in (FORENAME_PART, DIMINUTIVE)
         leads = (not glued or (before is not None and before.role == WORD)) and text[0] in parts.initials
@@ -330,11 +331,14 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
             b.role, b.said = FORENAME_PART, "their name again"
             fores.append(a)
     for a, b in zip(ex.pieces, ex.pieces[1:], strict=False):
-        # "Olawale-Obi", "Al-Saadi": the parts of a surname written apart are the surname exact.
+        # "Olawale-Obi", "Al-Saadi": the parts of a surname written apart are the surname exact; not an initial
+        # that squeezing merges into the surname it starts ("j_jackson": J. Jackson).
+        joined = squeeze(a.text + b.text)
         if (
             a.word != b.word
             and SURNAME_PART in (a.role, b.role)
-            and squeeze(a.text + b.text) == parts.surname_key
+            and joined == parts.surname_key
+            and joined not in (squeeze(a.text), squeeze(b.text))
         ):
             for piece in (a, b):
                 if piece in surs:

@@ -60,6 +60,25 @@ def nicknames_of(name: str) -> dict[str, str]:
     }
 
 
+def a_name_of_its_own(written: str, given: str) -> bool:
+    """Whether the nickname `written` (a key) is a name in its own right beside the register's `given`: the lists
+    give it nicknames of its own that are not `given`'s too, nor made longer from it ("Lisa" has Liz, which Alice
+    has not: a Lisa; beside Elizabeth, whose Liz it shares, it is her nickname; "Mandy" has none but Amanda)."""
+    theirs = set(nicknames_of(given)) | {name_key(given)}
+    return any(
+        other not in theirs and not other.startswith(written) for other in _directed().get(written, ())
+    )
+
+
+@functools.cache
+def _directed() -> dict[str, frozenset[str]]:
+    """Name key -> the nickname keys the lists give it, one way (full name to nickname)."""
+    table: dict[str, set[str]] = defaultdict(set)
+    for full, short in (*_package_pairs(), *_uk_pairs()):
+        table[name_key(full)].add(name_key(short))
+    return {name: frozenset(short) for name, short in table.items()}
+
+
 @functools.cache
 def _package_backwards() -> frozenset[tuple[str, str]]:
     """(full, nickname) pairs the package gives one way only: the nickname is no full name of the other."""
