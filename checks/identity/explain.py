@@ -315,20 +315,22 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
         last.role, last.how, last.form = SURNAME_PART, parts.surnames[last.key], None
         surs.append(last)
     for a, b in zip(ex.pieces, ex.pieces[1:], strict=False):
-        # "Li Na": a forename of two words written apart.
+        # "Li Na": a forename of two words written apart; each a name's worth of letters, not a letter ("jwill_y5"
+        # is no "Willy": the "y" is a year's).
         joined = squeeze(a.text + b.text)
         apart = a.word != b.word  # two words of the field, each whole
         adds = joined not in (squeeze(a.text), squeeze(b.text))  # "Chiamaka A.": the letter is no part of it
         if (
             apart
             and adds
+            and min(len(a.text), len(b.text)) >= 2
             and FORENAME_PART in (a.role, b.role)
             and joined in parts.forms
             and a.role != SURNAME_PART
         ):
             fores = [p for p in fores if p is not a and p is not b]
             a.role, a.form, a.key, a.text = FORENAME_PART, parts.forms[joined], joined, a.text + b.text
-            b.role, b.said = FORENAME_PART, "their name again"
+            b.role, b.form, b.said = FORENAME_PART, a.form, "their name again"
             fores.append(a)
     for a, b in zip(ex.pieces, ex.pieces[1:], strict=False):
         # "Olawale-Obi", "Al-Saadi": the parts of a surname written apart are the surname exact; not an initial

@@ -60,6 +60,7 @@ def nicknames_of(name: str) -> dict[str, str]:
     }
 
 
+@functools.lru_cache(maxsize=50_000)
 def a_name_of_its_own(written: str, given: str) -> bool:
     """Whether the nickname `written` (a key) is a name in its own right beside the register's `given`: the lists
     give it nicknames of its own that are not `given`'s too, nor made longer from it ("Lisa" has Liz, which Alice

@@ -224,3 +224,16 @@ def test_a_surname_that_starts_with_its_letter_twice_is_not_an_initial_and_the_r
     for handle in ("lucyllewellynhart", "lucy_reads"):
         row = resolve(index, handle, "Lucy Llewellyn-Hart")
         assert confident(row) == ("parent", "PA0201") and "middle initial" not in row["evidence"]
+
+
+def test_a_year_word_after_a_forename_written_apart_is_no_part_of_it() -> None:
+    # "will" + "y" (of "y5") once made "Willy", a forename form with no register form behind it, and the run
+    # stopped on an assertion: a name of two words written apart has a name's worth of letters in each.
+    index = index_of(
+        [pupil("P0301", "William", "Quennell-Farrow", born=date(2016, 12, 26), year="5", preferred="Will")],
+        [],
+        [],
+        SCHOOL,
+    )
+    row = resolve(index, "xx_qwill_y5_xx", "⚽⚽", "Y 5")
+    assert "Willy" not in row["evidence"]
