@@ -290,6 +290,7 @@ def read_candidate(
     ]
     if not _weigh_the_rest(match, explained, source, parts):
         return None
+    match.settle = match.settle or _who_would_know(person)
     return match
 
 
@@ -316,6 +317,18 @@ def _doubt(method: str, person: Person, ex: Explained | None) -> str:
         return f"{year} knows whether {person.full_name} has this account"
     if method == "title_surname":
         return f"which member of staff called {person.surname} this is (the bio gives no role)"
+    return ""
+
+
+def _who_would_know(person: Person) -> str:
+    """Whatever else leaves a reading in doubt (a spelling, part of a surname, something the rest of the profile
+    says): the person who would know. A possible finding always says what would settle it."""
+    if person.kind == "pupil":
+        return f"the Year {person.year_group} class teacher knows whether {person.full_name} has this account"
+    if person.kind == "former_pupil":
+        return f"the school knows whether {person.full_name} has this account"
+    if person.kind == "staff":
+        return f"ask {person.full_name} whether this account is theirs"
     return ""
 
 

@@ -237,3 +237,16 @@ def test_a_year_word_after_a_forename_written_apart_is_no_part_of_it() -> None:
     )
     row = resolve(index, "xx_qwill_y5_xx", "⚽⚽", "Y 5")
     assert "Willy" not in row["evidence"]
+
+
+def test_every_possible_match_says_what_would_settle_it() -> None:
+    # A name spelt differently with nothing else to go on: a possible match, and the person who would know.
+    index = index_of(
+        [pupil("P0401", "Callum", "Brightwell", born=date(2017, 3, 3), year="4")], [], [], SCHOOL
+    )
+    row = resolve(index, "calumbrightwell", "@calumbrightwell")
+    assert row["person_id"] == "P0401" and 0.6 <= row["confidence"] < THRESHOLD
+    assert (
+        "to settle it: the Year 4 class teacher knows whether Callum Brightwell has this account"
+        in row["evidence"]
+    )
