@@ -32,23 +32,19 @@ def _anchors(field: Field, role: int) -> Iterator[Anchor]:
     for i, spans in enumerate(field.spans):
         word = field.reading.words[i]
         edges = {0, len(word.plain), *word.breaks}
+        plain = word.plain
         for start, end, key, roles in spans:
-            if len(key) < 2 or (_on_a_stretched_letter(word.plain, start, edges) and not role & SURNAME):
-                continue  # too short, or starting on a stretched letter (the same stretch starts one later)
-            if _on_a_stretched_letter(word.plain, start, edges) and not _doubled_once(
-                word.plain, start, edges
-            ):
-                continue  # a surname may start on its first letter written twice: "hhuang" is H. Huang
+            stretched = start > 0 and plain[start] == plain[start - 1] and start not in edges
+            # Too short, or starting on a stretched letter (the same stretch starts one earlier); but a surname
+            # may start on its first letter written twice ("hhuang" is H. Huang).
+            if len(key) < 2 or (stretched and not (role & SURNAME and _doubled_once(plain, start, edges))):
+                continue
             # A short name ("Li", "Wu") inside a run-together word counts where it starts or ends the word
             # ("jiayili", "wumei"): what stands beside it must then explain the rest (the pairs below).
             if roles & role and (end - start >= _SHORTEST_INSIDE or start in edges or end in edges):
                 if field.spaced and not (start in edges and end in edges):
                     continue
                 yield field, i, start, end, key
-
-
-def _on_a_stretched_letter(plain: str, start: int, edges: set[int]) -> bool:
-    return start > 0 and plain[start] == plain[start - 1] and start not in edges
 
 
 def _doubled_once(plain: str, start: int, edges: set[int]) -> bool:

@@ -70,7 +70,12 @@ def _partials(
                         found.append(
                             (end, DIMINUTIVE, (end - start) * _PARTIAL_LETTER - _PIECE + 0.25, given)
                         )
-        merged = merged_diminutive_stem(word[start:end])  # "ayyy": squeezed, the ending is gone
+        # "ayyy": squeezed, the ending is gone (only where a letter stands three times running is it possible)
+        merged = (
+            merged_diminutive_stem(word[start:end])
+            if end - start >= 4 and word[end - 2] == word[end - 3]
+            else ""
+        )
         for given in parts.given_starts.get(merged, ()) if merged else ():
             found.append((end, DIMINUTIVE, (end - start) * _PARTIAL_LETTER - _PIECE + 0.25, given))
         length = end - start
@@ -273,11 +278,9 @@ def _relabelled(
         return None
     if any(_holds_their_name_at_an_end(word[start:end], role, parts) for start, end, role, _, _ in generic):
         return None
-    if any(
-        _a_name_that_may_be_their_diminutive(word[start:end], role, parts)
-        for start, end, role, _, _ in generic
-    ):
-        return None
+    for start, end, role, _, _ in generic:
+        if role == GIVEN_NAME and _a_name_that_may_be_their_diminutive(word[start:end], parts):
+            return None
     for n, (start, end, role, roles, key) in enumerate(generic):
         whole = start == 0 and end == len(word)
         if whole and role == WORD and len(word) >= 3 and squeeze(word) in parts.surname_starts:
@@ -331,12 +334,12 @@ def _holds_their_name_at_an_end(text: str, role: str, parts: NameParts) -> bool:
     )
 
 
-def _a_name_that_may_be_their_diminutive(text: str, role: str, parts: NameParts) -> bool:
+def _a_name_that_may_be_their_diminutive(text: str, parts: NameParts) -> bool:
     """A given name the lists hold that is also a diminutive made from their forename ("Olly" of Olivia as well
     as Oliver's): cut for them, so the reading weighs it as either (readings.py: a possible match until a cue
     agrees), rather than as another person's name."""
     key = squeeze(text)
-    return role == GIVEN_NAME and key not in parts.forms and any(is_diminutive(key, g) for g in parts.givens)
+    return key not in parts.forms and any(is_diminutive(key, g) for g in parts.givens)
 
 
 def _whole_name(
