@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.ages import age_on
-from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME, TITLE
-from checks.identity.nicknames import DIMINUTIVE_ENDINGS
+from checks.identity.lexicon import DECORATIVE, FORENAME, GIVEN, NOT_A_NAME, SURNAME, TITLE
+from checks.identity.nicknames import DIMINUTIVE_ENDINGS, merged_diminutive_stem
 from checks.identity.profile import DISPLAY, USERNAME, Field, Profile
 from checks.identity.register_index import SURNAME_DELETE_MIN, SURNAME_PARTICLES, Person, RegisterIndex
 from checks.identity.text import fold_name, name_key, slip_between, slip_of, squeeze
@@ -32,17 +32,25 @@ def _anchors(field: Field, role: int) -> Iterator[Anchor]:
     for i, spans in enumerate(field.spans):
         word = field.reading.words[i]
         edges = {0, len(word.plain), *word.breaks}
+        plain = word.plain
         for start, end, key, roles in spans:
-            if len(key) < 2 or (
-                start > 0 and word.plain[start] == word.plain[start - 1] and start not in edges
-            ):
-                continue  # too short, or starting on a stretched letter (the same stretch starts one later)
+            stretched = start > 0 and plain[start] == plain[start - 1] and start not in edges
+            # Too short, or starting on a stretched letter (the same stretch starts one earlier); but a surname
+            # may start on its first letter written twice ("hhuang" is H. Huang).
+            if len(key) < 2 or (stretched and not (role & SURNAME and _doubled_once(plain, start, edges))):
+                continue
             # A short name ("Li", "Wu") inside a run-together word counts where it starts or ends the word
             # ("jiayili", "wumei"): what stands beside it must then explain the rest (the pairs below).
             if roles & role and (end - start >= _SHORTEST_INSIDE or start in edges or end in edges):
                 if field.spaced and not (start in edges and end in edges):
                     continue
                 yield field, i, start, end, key
+
+
+def _doubled_once(plain: str, start: int, edges: set[int]) -> bool:
+    """The letter before `start` is the same letter written once more, standing at the word's start or after
+    an edge ("hhuang", "its|ddavies"): it may be an initial; a longer run ("hhhuang") is a stretch."""
+    return start - 1 in edges or plain[start - 2] != plain[start]
 
 
 def _beside(anchor: Anchor) -> Iterator[tuple[str, bool, bool]]:
@@ -62,6 +70,34 @@ def _beside(anchor: Anchor) -> Iterator[tuple[str, bool, bool]]:
             yield words[j + step].plain, step < 0, False
         if 0 <= j < len(words) and abs(words[j].position - words[i].position) == 1:
             yield words[j].plain, j < i, False
+            bare = _undecorated(field, j, far_side_first=j < i)
+            if bare != words[j].plain:
+                yield bare, j < i, False  # "its_d_bexley" written "itsd_bexley": the initial past "its"
+
+
+def _undecorated(field: Field, i: int, far_side_first: bool) -> str:
+    """Word `i` without a word of the lexicon at its end away from the name beside it ("itsd" before "bexley"
+    -> "d"): the letters that stand next to the name."""
+    plain = field.reading.words[i].plain
+    ends = [
+        (s, e)
+        for s, e, _, r in field.spans[i]
+        if r & NOT_A_NAME and ((s == 0 and e < len(plain)) if far_side_first else (e == len(plain) and s > 0))
+    ]
+    if not ends:
+        return plain
+    s, e = max(ends, key=lambda span: span[1] - span[0])
+    return plain[e:] if far_side_first else plain[:s]
+
+
+def _decorated_to(field: Field, i: int, pos: int, edge: int) -> bool:
+    """Nothing but a word break or decoration stands between `pos` and `edge` (the word's start or end) in word
+    `i`: "its" before a forename, "x" after it ("itslily", "LILYx")."""
+    word = field.reading.words[i]
+    if pos == edge or pos in word.breaks:
+        return True
+    low, high = sorted((pos, edge))
+    return any(s == low and e == high and r & DECORATIVE for s, e, _, r in field.spans[i])
 
 
 def _may_stand_between(field: Field, i: int) -> bool:
@@ -222,8 +258,8 @@ class Candidates:
                         self.add([person])
         field, i, start, end, _ = a
         word = field.reading.words[i]
-        if start not in (0, *word.breaks) or end not in (len(word.plain), *word.breaks):
-            return  # a forename alone is a word of its own ("Lily", "lily_x"), not letters inside one
+        if not (_decorated_to(field, i, start, 0) and _decorated_to(field, i, end, len(word.plain))):
+            return  # a forename alone is a word of its own ("Lily", "lily_x", "LILYx"), not letters inside one
         display = self.profile.field(DISPLAY)
         if field.source == USERNAME and display is not None and display.reading.words:
             return  # the display name shows words: a forename alone is read there, not in the username
@@ -288,7 +324,7 @@ def _stems(letters: str, before: bool) -> list[str]:
     chunks = {squeezed, *(end[:size] for end in ends for size in range(3, 7) if len(end) >= size)}
     if before:
         chunks |= {end[-size:] for end in ends for size in range(3, 7) if len(end) >= size}
-    stems = []
+    stems = [merged] if (merged := merged_diminutive_stem(letters)) else []  # "ayyy" of Ayesha: "ay"
     for chunk in sorted(chunks):
         if len(chunk) >= 3:
             stems.append(chunk[:6])

@@ -29,6 +29,12 @@ _JOBS = (
     r"|solicitor|lawyer|barrister|civil servant|police officer|firefighter|consultant"
     r"|hairdresser|barber|architect|journalist|councillor|vicar|lecturer|researcher|retired|barista"
     r"|business owner|self[- ]employed|freelance|freelancer|nhs|hgv"
+    # Everyday UK jobs a reader knows as jobs at once (issue 24: a staff namesake who is a "Social worker in
+    # Spain" was read as another job only by a person): who works with care, money, homes and offices.
+    r"|(?:social|care|support|youth|key|office|shop|factory|charity|health|community) worker|carer"
+    r"|(?:mortgage|financial|careers|sales|legal|tax) (?:adviser|advisor)|bookkeeper|estate agent|letting agent"
+    r"|travel agent|physio|physiotherapist|therapist|surveyor|receptionist|administrator|analyst|technician"
+    r"|radiographer|optician|labourer|scaffolder|plasterer|bricklayer|roofer|dental nurse|veterinary nurse"
 )
 # Titles a child also gives themself on a channel ("Minecraft builder", "game developer", "CEO of my channel",
 # "Year 5 student"): an adult cue only when nothing in the profile says school age.

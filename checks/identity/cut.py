@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 from checks.identity.lexicon import AGE_WORD, FORENAME, GIVEN, SURNAME
-from checks.identity.nicknames import DIMINUTIVE_ENDINGS
+from checks.identity.nicknames import DIMINUTIVE_ENDINGS, PACKAGE, merged_diminutive_stem
 from checks.identity.pieces import (
     CUT_SHORT,
     DIMINUTIVE,
@@ -30,7 +30,7 @@ from checks.identity.pieces import (
 )
 from checks.identity.profile import Span
 from checks.identity.reading import Word
-from checks.identity.register_index import RegisterIndex
+from checks.identity.register_index import Form, RegisterIndex
 from checks.identity.text import squeeze
 
 # Weights of the cut, per letter and per piece: the candidate's own name parts weigh most (a whole name more
@@ -70,6 +70,14 @@ def _partials(
                         found.append(
                             (end, DIMINUTIVE, (end - start) * _PARTIAL_LETTER - _PIECE + 0.25, given)
                         )
+        # "ayyy": squeezed, the ending is gone (only where a letter stands three times running is it possible)
+        merged = (
+            merged_diminutive_stem(word[start:end])
+            if end - start >= 4 and word[end - 2] == word[end - 3]
+            else ""
+        )
+        for given in parts.given_starts.get(merged, ()) if merged else ():
+            found.append((end, DIMINUTIVE, (end - start) * _PARTIAL_LETTER - _PIECE + 0.25, given))
         length = end - start
         if in_surname and length >= 3:
             found.append((end, SURNAME_CUT, length * _PARTIAL_LETTER - _PIECE, ""))
@@ -80,6 +88,12 @@ def _partials(
         if not in_surname and not givens and not _may_grow(written, parts):
             break
     return found
+
+
+def _a_word_before_a_weak_nickname(form: Form, roles: int) -> bool:
+    """A word of the lexicon ("class", "maths") that only the `nicknames` package pairs with their forename
+    (Class with Nicholas) is that word: "Mr Jackson Class" is a teacher's class channel, not a Nicholas."""
+    return form.how == "nickname" and form.source == PACKAGE and bool(roles & ~(FORENAME | SURNAME | GIVEN))
 
 
 def _may_grow(written: str, parts: NameParts) -> bool:
@@ -176,7 +190,7 @@ def _cut(
         for end, gain, key in names:
             if key in surnames:
                 offer(i, end, gain, SURNAME_PART, 0, key)
-            if key in forms:
+            if key in forms and not _a_word_before_a_weak_nickname(forms[key], known.get(key, 0)):
                 offer(i, end, gain, FORENAME_PART, 0, key)
         for end, gain, role, roles, key in lexical:
             offer(i, end, gain, role, roles, key)
@@ -264,13 +278,16 @@ def _relabelled(
         return None
     if any(_holds_their_name_at_an_end(word[start:end], role, parts) for start, end, role, _, _ in generic):
         return None
+    for start, end, role, _, _ in generic:
+        if role == GIVEN_NAME and _a_name_that_may_be_their_diminutive(word[start:end], parts):
+            return None
     for n, (start, end, role, roles, key) in enumerate(generic):
         whole = start == 0 and end == len(word)
         if whole and role == WORD and len(word) >= 3 and squeeze(word) in parts.surname_starts:
             return None  # a word of the lexicon that starts their surname ("kacper_law" of Lawrence): theirs?
         if key and key in parts.surnames:
             out.append((start, end, SURNAME_PART, roles, key))
-        elif key and key in parts.forms:
+        elif key and key in parts.forms and not _a_word_before_a_weak_nickname(parts.forms[key], roles):
             out.append((start, end, FORENAME_PART, roles, key))
         elif word[start] in parts.first_letters and not (
             start == 0 and end == len(word) and role == WORD and end > 1
@@ -317,15 +334,23 @@ def _holds_their_name_at_an_end(text: str, role: str, parts: NameParts) -> bool:
     )
 
 
+def _a_name_that_may_be_their_diminutive(text: str, parts: NameParts) -> bool:
+    """A given name the lists hold that is also a diminutive made from their forename ("Olly" of Olivia as well
+    as Oliver's): cut for them, so the reading weighs it as either (readings.py: a possible match until a cue
+    agrees), rather than as another person's name."""
+    key = squeeze(text)
+    return key not in parts.forms and any(is_diminutive(key, g) for g in parts.givens)
+
+
 def _whole_name(
     word: str, spans: tuple[Span, ...], breaks: tuple[int, ...], parts: NameParts
 ) -> Piece | None:
     """The word, when it is one of their names as it stands ("Jessica", "SMITH", "Jesssss"): nothing to cut."""
     if breaks:
         return None
-    for start, end, key, _ in spans:
+    for start, end, key, roles in spans:
         if start == 0 and end == len(word):
-            if key in parts.forms:
+            if key in parts.forms and not _a_word_before_a_weak_nickname(parts.forms[key], roles):
                 return Piece(-1, 0, end, word, FORENAME_PART, form=parts.forms[key], key=key)
             if key in parts.surnames:
                 return Piece(-1, 0, end, word, SURNAME_PART, how=parts.surnames[key], key=key)

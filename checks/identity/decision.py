@@ -93,6 +93,14 @@ def _decide(kept: list[Match]) -> Resolution:
     if kinds == {"staff_personal", "parent"}:
         staff_match = next(m for m in [best, *rivals] if m.resolved_kind == "staff_personal")
         also = [m for m in [best, *rivals] if m is not staff_match]
+        if staff_match.other_job:
+            # One name in both registers is taken for one person, unless the bio gives a job that is not the
+            # staff member's ("Dad of 2 | Bookkeeper" for a teaching assistant): then it is the parent's life.
+            parent = also[0]
+            parent.against.append(
+                f'the member of staff of that name is {staff_match.person.describe}, not a "{staff_match.other_job}"'
+            )
+            return parent.resolved_kind, parent.person, parent.score, evidence.describe(parent)
         return (
             "staff_personal",
             staff_match.person,

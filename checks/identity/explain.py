@@ -66,6 +66,8 @@ class Explained:
         default_factory=list
     )  # what is left, named (second given name, decoration...)
     name_letters: int = 0  # letters read as their name
+    # A middle initial that, run into the surname, makes another surname ("a" + "li": "ali"): those letters.
+    letter_in_doubt: str = ""
 
     def shown(self, piece: Piece) -> str:
         word = self.field.reading.words[piece.word]
@@ -97,7 +99,7 @@ def explain(field_: Field, parts: NameParts, index: RegisterIndex) -> Explained:
     _surname_slip(pieces, parts)
     pieces = _glued_surname_slip(field_, pieces, parts)
     pieces = _forename_slip(field_, pieces, parts, index.roles)
-    pieces = _initial_before_its_own_letter(pieces)
+    pieces = _initial_before_its_own_letter(pieces, parts)
     pieces = _surname_run_on(field_, pieces, parts)
     ex = _name_leftovers(Explained(field_, pieces), parts, index.roles)
     if _break_glued(ex):
@@ -196,22 +198,23 @@ def _forename_slip(
     return pieces
 
 
-def _initial_before_its_own_letter(pieces: list[Piece]) -> list[Piece]:
-    """A middle initial glued between a forename and a surname that starts with the same letter reads as the
-    surname stretched ("taddie|mmccarthy"): the first of the two letters is the initial."""
+def _initial_before_its_own_letter(pieces: list[Piece], parts: NameParts) -> list[Piece]:
+    """A surname whose first letter is written twice, where the surname itself does not double it, reads as
+    the surname stretched; but a letter is stretched at a name's end ("Jessss"), rarely at its start. Glued
+    after a forename ("taddie|mmccarthy") the first of the two letters is a middle initial; at the word's
+    start, or after decoration ("hhuang2018", "its|sstewart"), it is their forename's initial when it is one."""
     out: list[Piece] = []
     for piece in pieces:
         before = out[-1] if out else None
         text = piece.text
-        doubled = len(text) > 2 and text[0] == text[1] and piece.key[1:2] != text[0]
-        glued = (
-            before is not None
-            and before.word == piece.word
-            and before.end == piece.start
-            and before.role in (FORENAME_PART, DIMINUTIVE)
-        )
-        if piece.role == SURNAME_PART and doubled and glued:
-            out.append(Piece(piece.word, piece.start, piece.start + 1, text[0], LETTER))
+        # The surname as spelt may hold the letter twice itself ("Lloyd-Jones"): then nothing is doubled.
+        doubled = len(text) > 2 and text[0] == text[1] and text[:3] not in parts.surname_written
+        glued = before is not None and before.word == piece.word and before.end == piece.start
+        after_forename = glued and before is not None and before.role in (FORENAME_PART, DIMINUTIVE)
+        leads = (not glued or (before is not None and before.role == WORD)) and text[0] in parts.initials
+        if piece.role == SURNAME_PART and doubled and (after_forename or leads):
+            role = LETTER if after_forename else INITIAL
+            out.append(Piece(piece.word, piece.start, piece.start + 1, text[0], role, key=text[0]))
             piece.start, piece.text = piece.start + 1, text[1:]
         out.append(piece)
     return out
@@ -312,27 +315,32 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
         last.role, last.how, last.form = SURNAME_PART, parts.surnames[last.key], None
         surs.append(last)
     for a, b in zip(ex.pieces, ex.pieces[1:], strict=False):
-        # "Li Na": a forename of two words written apart.
+        # "Li Na": a forename of two words written apart; each a name's worth of letters, not a letter ("jwill_y5"
+        # is no "Willy": the "y" is a year's).
         joined = squeeze(a.text + b.text)
         apart = a.word != b.word  # two words of the field, each whole
         adds = joined not in (squeeze(a.text), squeeze(b.text))  # "Chiamaka A.": the letter is no part of it
         if (
             apart
             and adds
+            and min(len(a.text), len(b.text)) >= 2
             and FORENAME_PART in (a.role, b.role)
             and joined in parts.forms
             and a.role != SURNAME_PART
         ):
             fores = [p for p in fores if p is not a and p is not b]
             a.role, a.form, a.key, a.text = FORENAME_PART, parts.forms[joined], joined, a.text + b.text
-            b.role, b.said = FORENAME_PART, "their name again"
+            b.role, b.form, b.said = FORENAME_PART, a.form, "their name again"
             fores.append(a)
     for a, b in zip(ex.pieces, ex.pieces[1:], strict=False):
-        # "Olawale-Obi", "Al-Saadi": the parts of a surname written apart are the surname exact.
+        # "Olawale-Obi", "Al-Saadi": the parts of a surname written apart are the surname exact; not an initial
+        # that squeezing merges into the surname it starts ("j_jackson": J. Jackson).
+        joined = squeeze(a.text + b.text)
         if (
             a.word != b.word
             and SURNAME_PART in (a.role, b.role)
-            and squeeze(a.text + b.text) == parts.surname_key
+            and joined == parts.surname_key
+            and joined not in (squeeze(a.text), squeeze(b.text))
         ):
             for piece in (a, b):
                 if piece in surs:
@@ -430,8 +438,10 @@ def _next_to(ex: Explained, n: int, st: int) -> bool:
 
 
 def _may_be_a_middle_initial(ex: Explained, piece: Piece, roles: dict[str, int]) -> bool:
-    """One letter between forename and surname: a middle initial ("evelynrlockwood"), unless run into them it
-    makes another name ("ewansinclair" is Ewan, not Ewa N.; "annabennett" Anna, not Ann A.)."""
+    """One letter between forename and surname: a middle initial ("evelynrlockwood"), unless run into the
+    forename it makes another given name ("ewansinclair" is Ewan, not Ewa N.; "annabennett" Anna, not Ann A.).
+    Run into the surname it may make another surname ("jiayiali": Jiayi A. Li, or Jiayi Ali): still a middle
+    initial, but in doubt (`Explained.letter_in_doubt`), weighed in readings.py, for a cue to settle."""
     fore, sur = ex.forename, ex.surname
     assert fore is not None and sur is not None
     for a, b, role in ((fore, piece, GIVEN | FORENAME), (piece, sur, SURNAME)):
@@ -439,6 +449,9 @@ def _may_be_a_middle_initial(ex: Explained, piece: Piece, roles: dict[str, int])
         if joined in (squeeze(a.text), squeeze(b.text)):
             continue  # the letter doubles the one beside it ("taddiemmccarthy"): it makes no other name
         if a.word == b.word and a.end == b.start and roles.get(joined, 0) & role:
+            if role == SURNAME and fore.word == piece.word and fore.end == piece.start:
+                ex.letter_in_doubt = a.text + b.text
+                continue
             return False
     return True
 

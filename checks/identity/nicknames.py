@@ -7,7 +7,7 @@ import functools
 from collections import defaultdict
 from pathlib import Path
 
-from checks.identity.text import fold_name, name_key
+from checks.identity.text import fold_name, name_key, squeeze
 
 UK_SUPPLEMENT = Path(__file__).with_name("uk_nicknames.csv")
 UK = "UK list"
@@ -46,11 +46,62 @@ def nickname_table() -> dict[str, dict[str, str]]:
 
 
 def nicknames_of(name: str) -> dict[str, str]:
-    return nickname_table().get(name_key(name), {})
+    """The names a register's `name` may be written as. The UK supplement's pairs count both ways (a register
+    "Alfie" also answers to "Alfred"); the package's only from the full name to its nickname: a child goes by
+    a shorter form of the name the register holds, not by a longer name it may shorten. The package lists Ella
+    and Bella as nicknames of Helen and William, yet "Helen Shaw" is not Ella Shaw, nor "William Hill" a Bella
+    Hill (both were possible matches, review load, on tuning seeds)."""
+    key = name_key(name)
+    backwards = _package_backwards()
+    return {
+        other: source
+        for other, source in nickname_table().get(key, {}).items()
+        if source != PACKAGE or (other, key) not in backwards
+    }
+
+
+@functools.lru_cache(maxsize=50_000)
+def a_name_of_its_own(written: str, given: str) -> bool:
+    """Whether the nickname `written` (a key) is a name in its own right beside the register's `given`: the lists
+    give it nicknames of its own that are not `given`'s too, nor made longer from it ("Lisa" has Liz, which Alice
+    has not: a Lisa; beside Elizabeth, whose Liz it shares, it is her nickname; "Mandy" has none but Amanda)."""
+    theirs = set(nicknames_of(given)) | {name_key(given)}
+    return any(
+        other not in theirs and not other.startswith(written) for other in _directed().get(written, ())
+    )
+
+
+@functools.cache
+def _directed() -> dict[str, frozenset[str]]:
+    """Name key -> the nickname keys the lists give it, one way (full name to nickname)."""
+    table: dict[str, set[str]] = defaultdict(set)
+    for full, short in (*_package_pairs(), *_uk_pairs()):
+        table[name_key(full)].add(name_key(short))
+    return {name: frozenset(short) for name, short in table.items()}
+
+
+@functools.cache
+def _package_backwards() -> frozenset[tuple[str, str]]:
+    """(full, nickname) pairs the package gives one way only: the nickname is no full name of the other."""
+    pairs = {(name_key(full), name_key(short)) for full, short in _package_pairs()}
+    return frozenset((full, short) for full, short in pairs if (short, full) not in pairs)
 
 
 # Endings English diminutives are made with: Evelyn -> Evie, Oliver -> Olly, Frederick -> Freddie.
 DIMINUTIVE_ENDINGS = ("ie", "y", "ey", "i", "ee")
+
+
+def merged_diminutive_stem(spelt: str) -> str:
+    """The stem of a diminutive made the English way whose doubled consonant is its ending's letter, so that
+    squeezing merges the two ("Ayyy" of Ayesha: "ay" + "y" doubled + "y"), read on the letters as spelt; ""
+    when the word is not made so (squeezing keeps the ending apart, and `is_made_diminutive` reads it)."""
+    for ending in DIMINUTIVE_ENDINGS:
+        stem = spelt[: -len(ending)]
+        if spelt.endswith(ending) and len(stem) >= 3 and stem[-1] == stem[-2] == ending[0]:
+            short = squeeze(stem)
+            if len(short) >= 2 and short[-1] not in "aeiou" and squeeze(spelt) not in full_names():
+                return short
+    return ""
 
 
 @functools.cache

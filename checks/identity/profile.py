@@ -69,6 +69,8 @@ class Match:
     adult_words: list[str] = field(default_factory=list)  # "mum", "plumbing" in the name: an adult's account
     agreeing_fields: list[str] = field(default_factory=list)  # other fields that also read as this person
     named_teaching: bool = False  # a title with teaching in the name ("MrsWardTeaches")
+    # A job in the bio that is not this member of staff's role ("Bookkeeper" for a teaching assistant).
+    other_job: str = ""
     # What a person could check to settle a doubtful reading ("whether Jessica goes by \"Jessa\""); the last
     # doubt found is the one said (see evidence.settle).
     settle: str = ""

@@ -16,7 +16,7 @@ from checks.identity.candidates import Candidates
 from checks.identity.evidence import form_note
 from checks.identity.explain import Explained, adult_words, explain
 from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME, TEACHING_WORD
-from checks.identity.nicknames import UK, nickname_table
+from checks.identity.nicknames import UK, a_name_of_its_own, nickname_table
 from checks.identity.pieces import (
     CUT_SHORT,
     DIMINUTIVE,
@@ -59,6 +59,13 @@ def form_method(form: Form) -> str:
     if form.how == "nickname":
         return "nickname_uk" if form.source == UK else "nickname"
     return form.how
+
+
+def _a_name_of_its_own(method: str, written: str, form: Form) -> bool:
+    """A nickname only the package pairs with their forename, written as a name in its own right ("Lisa" for
+    Alice): as likely that name (weights.py, nickname_also_a_name)."""
+    key = squeeze(fold_name(written).replace(" ", ""))
+    return method == "nickname" and a_name_of_its_own(key, form.shown)
 
 
 def _variant(written: str, register: str) -> bool:
@@ -116,6 +123,8 @@ def _full_reading(ex: Explained, index: RegisterIndex) -> tuple[str, float, str]
             method, note = "short_form_also_a_name", f"{note} (or a name of its own)"
     else:
         method, note = form_method(form), form_note(form, written)
+        if _a_name_of_its_own(method, written, form):
+            method, note = "nickname_also_a_name", f"{note} (or a name of its own)"
     base = BASE[method] - (SURNAME_PART_WEIGHT if sur.how != "surname exact" else 0.0)
     note = f"{note}, {sur.how}"
     words = ex.field.reading.words
@@ -281,6 +290,7 @@ def read_candidate(
     ]
     if not _weigh_the_rest(match, explained, source, parts):
         return None
+    match.settle = match.settle or _who_would_know(person)
     return match
 
 
@@ -289,7 +299,14 @@ def _doubt(method: str, person: Person, ex: Explained | None) -> str:
     fore = ex.forename if ex is not None else None
     sur = ex.surname if ex is not None else None
     written = ex.shown(fore) if ex is not None and fore is not None else ""
-    if method in ("nickname", "short_form", "short_form_also_a_name", "diminutive", "diminutive_also_a_name"):
+    if method in (
+        "nickname",
+        "nickname_also_a_name",
+        "short_form",
+        "short_form_also_a_name",
+        "diminutive",
+        "diminutive_also_a_name",
+    ):
         return f'whether {person.forename} goes by "{written}"'
     if method in ("fuzzy_surname", "transposed_surname") and ex is not None and sur is not None:
         return f'whether "{ex.shown(sur)}" is {person.surname} misspelt'
@@ -300,6 +317,18 @@ def _doubt(method: str, person: Person, ex: Explained | None) -> str:
         return f"{year} knows whether {person.full_name} has this account"
     if method == "title_surname":
         return f"which member of staff called {person.surname} this is (the bio gives no role)"
+    return ""
+
+
+def _who_would_know(person: Person) -> str:
+    """Whatever else leaves a reading in doubt (a spelling, part of a surname, something the rest of the profile
+    says): the person who would know. A possible finding always says what would settle it."""
+    if person.kind == "pupil":
+        return f"the Year {person.year_group} class teacher knows whether {person.full_name} has this account"
+    if person.kind == "former_pupil":
+        return f"the school knows whether {person.full_name} has this account"
+    if person.kind == "staff":
+        return f"ask {person.full_name} whether this account is theirs"
     return ""
 
 
@@ -324,8 +353,12 @@ def _split_reading(
         return None
     if sur.how != "surname exact":
         return None
-    method = form_method(fore.form)
-    note = f"{form_note(fore.form, shown.shown(fore))}, {sur.how} (forename in the display name, surname in the username)"
+    method, written = form_method(fore.form), shown.shown(fore)
+    note = (
+        f"{form_note(fore.form, written)}, {sur.how} (forename in the display name, surname in the username)"
+    )
+    if _a_name_of_its_own(method, written, fore.form):
+        method, note = "nickname_also_a_name", f"{note}; the nickname is a name of its own"
     at = f'display name "{profile.display}" with username @{profile.handle.lstrip("@")}'
     return (method, BASE[method] - SPLIT_NAME, note), at, "split", shown.name_letters + handle.name_letters
 
@@ -374,6 +407,17 @@ def _weigh_the_rest(m: Match, explained: dict[str, Explained], source: str, part
                 if piece.said == "a second given name" and _glued_to_surname(ex, piece):
                     m.base -= GLUED_SECOND_NAME
                     m.against.append(f'"{quote}" may as well start a longer surname')
+                    m.settle = m.settle or (
+                        f'whether "{quote}" is a second given name of {m.person.full_name} or starts another '
+                        "surname (a year group, the school or a sibling in the profile would say)"
+                    )
+        if ex.letter_in_doubt and ours:
+            m.base -= GLUED_SECOND_NAME
+            m.against.append(f'"{ex.letter_in_doubt}" may as well be another surname')
+            m.settle = m.settle or (
+                f'whether "{ex.letter_in_doubt}" is a middle initial and {m.person.surname}, or another surname '
+                "(a year group, the school or a sibling in the profile would say)"
+            )
         m.adult_words += adult_words(ex)
         if any(p.roles & TEACHING_WORD for p in ex.extra) and ex.title is not None:
             m.named_teaching = True
@@ -383,6 +427,8 @@ def _weigh_the_rest(m: Match, explained: dict[str, Explained], source: str, part
             if word.read_as == "transliterated" and ours:
                 m.reasons.append(f'{ex.field.source} "{word.shown}" read as "{word.plain}"')
     shown = explained.get(DISPLAY)
+    if shown is not None and _display_writes_a_longer_forename(shown, explained.get(USERNAME)):
+        return False
     other = _another_given_name_shown(shown, parts) if shown is not None else None
     if other is not None and source != DISPLAY:
         if m.method in PARTIAL:
@@ -413,6 +459,24 @@ def _weigh_the_rest(m: Match, explained: dict[str, Explained], source: str, part
     if also:
         m.reasons.append("also in the name: " + ", ".join(dict.fromkeys(also)))
     return True
+
+
+def _display_writes_a_longer_forename(shown: Explained, handle: Explained | None) -> bool:
+    """The username read as their forename and a second given name glued on ("nic|ola|brown", "al|ina|popa")
+    where the display name writes those letters as one word ("Nicola", "Alina"): the display name says where
+    the name ends, and it is another forename, not theirs."""
+    if handle is None or handle.forename is None or shown.forename is not None:
+        return False
+    fore = handle.forename
+    after = [
+        p
+        for p in handle.extra
+        if p.word == fore.word and p.start == fore.end and p.said != "a middle initial"
+    ]
+    if not after:
+        return False
+    written = squeeze(fore.text + after[0].text)
+    return any(squeeze(word.plain) == written for word in shown.field.reading.words)
 
 
 def _longer_surname_shown(ex: Explained, parts: NameParts) -> str | None:

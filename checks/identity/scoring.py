@@ -18,6 +18,7 @@ from checks.identity.weights import (
     ACCOUNTED_FOR_STAFF,
     ADULT_CUE_PARENT,
     AGE_CUE,
+    BIRTH_YEAR_NOT_THEIRS,
     CEILING,
     EARLIEST_ACCOUNT_AGE,
     ELSEWHERE_STAFF,
@@ -101,6 +102,9 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
                 return _rule_out(
                     m, f'{cue.where} says "{cue.quote}", an adult\'s birth year (born {dob.year})'
                 )
+            elif cue.where == "username":
+                m.score -= BIRTH_YEAR_NOT_THEIRS
+                m.against.append(f'the username says "{cue.quote}", not their birth year ({dob.year})')
         elif cue.kind == "year_group":
             opened = profile.created.date() if profile.created is not None else None
             # A username is chosen when the account is made; a bio speaks of now ("Year 5 at ..."), so for a
@@ -237,6 +241,7 @@ def _staff_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
         m.settle = f'ask {m.person.full_name} whether they live in "{profile.location}"'
     elif job:  # staff have second jobs and partners' jobs in their bios: said, not weighed
         m.against.append(f'bio says "{job}" (not {role}), lives locally or unsaid')
+        m.other_job = job
     if accounted_for:
         m.score -= ACCOUNTED_FOR_STAFF
         m.against.append(

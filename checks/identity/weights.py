@@ -54,6 +54,11 @@ BASE = {
     # The same, written as a word the lists hold as a name or another name's nickname ("Frannie" of Francesca,
     # "Amy" of Amira): as likely that name of its own, so a possible match until a cue agrees.
     "diminutive_also_a_name": 0.80,
+    # A nickname only the `nicknames` package pairs with their forename, written as a name of its own (one the
+    # lists give nicknames of its own: "Lisa" for Alice, "Louise" for Louis) + the surname: as likely that name,
+    # as "Sam" for Samira is, so a partial reading: only with an age or school cue (issue 24: public Lisas and
+    # Louises were possible matches for pupils, review load a careful reader dismisses).
+    "nickname_also_a_name": 0.65,
     # A forename alone: only with an agreeing age or school cue; one cue that leaves one register entry reaches
     # the threshold (0.60 + 0.20 + 0.05); the profile follows this school, so a cue is about this school.
     "forename_only": 0.60,
@@ -68,6 +73,7 @@ PARTIAL = frozenset(
         "title_surname",
         "title_surname_unique",
         "short_form_also_a_name",
+        "nickname_also_a_name",
     }
 )
 
@@ -116,6 +122,10 @@ UNEXPLAINED_WORDS_MOST = 0.04
 AGE_CUE = 0.20
 # Each further agreeing age cue: they mostly repeat the first, so each adds a little.
 MORE_AGE_CUES = 0.05
+# A child's birth year in the username that is not theirs ("arjunjbains2018" for an Arjun born 2016, when an
+# Arjun Bains born 2018 is in the school too): another child's, as likely as a year picked for another reason,
+# so a nudge the size of another forename shown, never a rule-out.
+BIRTH_YEAR_NOT_THEIRS = 0.15
 # Forename/initial + the first three letters of the surname in the username: the surname is probably there.
 SURNAME_START_IN_USERNAME = 0.15
 # The bio names the school: a namesake pupil elsewhere would not, so as strong as an age cue.

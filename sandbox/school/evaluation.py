@@ -64,6 +64,10 @@ class Score:
     schools: int = 0
     # per school: (low findings, audience members): the review load as a share of who a person would check
     review: list[tuple[int, int]] = field(default_factory=list)
+    # per school, as the report's "For a person to judge" list shows it (dashboards/report.py `to_judge`): every
+    # rule's low findings (not only identity's), and the subjects they are about (one person following two of
+    # the school's accounts is listed twice, judged once)
+    to_judge: list[tuple[int, int, int]] = field(default_factory=list)  # (listed, subjects, audience)
 
     def add(self, other: Score) -> None:
         for key, tally in other.tallies.items():
@@ -78,6 +82,7 @@ class Score:
         self.banded_true.update(other.banded_true)
         self.schools += other.schools
         self.review += other.review
+        self.to_judge += other.to_judge
 
     @property
     def largest_review_share(self) -> float | None:
@@ -178,7 +183,14 @@ def score_school(
     }
     confident: dict[Key, dict[str, Any]] = {}
     low: dict[Key, dict[str, Any]] = {}
+    listed, people = 0, set()
     for row in exceptions:
+        in_subset = cases is None or cases(
+            str(identities.get((row["platform"], str(row["subject_id"])), {}).get("case", ""))
+        )
+        if row["severity"] == "low" and in_subset:
+            listed += 1
+            people.add((row["platform"], row.get("subject_kind"), str(row["subject_id"])))
         if row["rule"] not in rules:
             continue
         key = _key(row, accounts.of_exception(row))
@@ -219,6 +231,7 @@ def score_school(
         ):
             score.adults_as_pupils.append(f"{row['rule']} {row['subject_id']} ({truth.get('case')})")
     score.review.append((len(low), audience))
+    score.to_judge.append((listed, len(people), audience))
     return score
 
 
@@ -276,6 +289,14 @@ def report(score: Score, rules: Iterable[str] = IDENTITY_RULES) -> str:
         lines.append(
             f"review load as a share of the audience: {sum(score.low.values())} of {audience} "
             f"({sum(score.low.values()) / max(1, audience):.1%}); at most {share:.1%} of one school's audience"
+        )
+    shares = [(n / a, p / a) for n, p, a in score.to_judge if a]
+    if shares:
+        lines.append(
+            'the report\'s "For a person to judge" list (low findings of every rule): '
+            f"{sum(n for n, _, _ in score.to_judge)} listed, about {sum(p for _, p, _ in score.to_judge)} "
+            f"subjects; at most {max(n for n, _ in shares):.1%} (listed) and {max(p for _, p in shares):.1%} "
+            "(subjects) of one school's audience"
         )
     lines.append(f"true findings naming another register entry: {sum(score.wrong_person.values())}")
     lines.append(

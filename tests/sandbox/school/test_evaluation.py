@@ -106,8 +106,22 @@ def test_scores_add_up_over_schools_and_print_as_a_table() -> None:
     assert "pupil-follower             all             6    4    6     0.600   0.500" in text
     assert "low-severity findings (review load) over 2 schools: 4, 2.0 per school (2 of them true)" in text
     assert "parents, staff or adult namesakes flagged as pupils: 4" in text
+    # The report lists every rule's low findings to judge: here the two identity ones per school.
+    assert total.to_judge == [(2, 2, 2), (2, 2, 2)]
+    assert "list (low findings of every rule): 4 listed, about 4 subjects; at most 100.0% (listed)" in text
     assert "missed: " in text and "pupil-follower/case_3 x2" in text
     assert "undecidable     2    0    0     1.000       -" in text  # no recall for undecidable cases
+
+
+def test_the_reports_list_to_judge_counts_every_rules_low_findings_and_each_subject_once() -> None:
+    """The review load as the report shows it: a low finding of a rule other than identity's is listed too, and
+    one person with a possible match on two of the school's accounts is listed twice but judged once."""
+    twice = [{**raised("11", "low"), "account": "SchoolPE"}, {**raised("11", "low"), "account": "School"}]
+    post = {**raised("p1", "low", rule="contact-details"), "subject_kind": "post"}
+    score = score_school(LABELS, [*twice, post])
+    assert score.to_judge == [(3, 2, 2)]
+    # The identity measure keys a finding by the official account the labels know; these labels name none.
+    assert score.review == [(1, 2)]
 
 
 def test_a_perfect_audit_scores_one() -> None:
