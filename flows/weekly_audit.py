@@ -19,7 +19,7 @@ from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote
 
 from checks.audit import AuditSettings, run_checks
-from checks.images.reading import ReadOnce, library_to_read, read_files, usable_cores
+from checks.images.reading import LibraryRead, ReadOnce, library_to_read, read_library, usable_cores
 from checks.images.reading import ready as image_reader_ready
 from checks.media_hash import UnreadableImage
 from checks.raw_data.frames import validate_platform_data
@@ -99,7 +99,11 @@ def read_warehouse_state(db_path: Path) -> WarehouseState:
 @task(name="settle-registers", cache_policy=NO_CACHE)
 @withheld_in_trust
 def settle_registers(
-    registers: Registers, state: WarehouseState, config: SchoolConfig, as_of: date
+    registers: Registers,
+    state: WarehouseState,
+    config: SchoolConfig,
+    as_of: date,
+    fingerprinted: dict[str, dict[str, Any]],
 ) -> tuple[Registers, list[RegisterHold], pl.DataFrame, dict[str, dict[str, Any]]]:
     registers = settling.with_stale_warnings(
         registers, state.register_history, as_of, config.registers.stale_after_weeks
@@ -112,6 +116,7 @@ def settle_registers(
             config.registers.hold_share,
             state.approved_hashes,
             config.registers_dir,
+            fingerprinted,
         )
     except UnreadableImage as error:
         raise AuditFailed(f"approved_media: {error}") from error
@@ -184,7 +189,9 @@ def fingerprint_published_media(
         requests.Session(), policy, max_bytes=max_bytes, sandbox_url=endpoints.media_base_url
     )
     already_read = read.already_read if read is not None else None
-    originals = read.originals if read is not None else None  # a library file's copy takes its reading
+    # A library file's copy takes its reading; an image met before the library is catalogued waits and is read
+    # with it (read_approved_library).
+    originals = read.originals if read is not None else None
 
     def one(item: dict[str, Any]) -> dict[str, Any] | None:
         known_bytes = item.pop("known_bytes", None)
@@ -199,13 +206,14 @@ def fingerprint_published_media(
 @withheld_in_trust
 def read_approved_library(
     loaded: tuple[Registers, list[SuiteResult]], registers_dir: Path, once: ReadOnce
-) -> list[dict[str, Any]]:
+) -> LibraryRead:
     """The approved library's files never read before, read once ever (by sha256): those of the version just
-    exported (a version held back has its files read from when it was exported)."""
+    exported (a version held back has its files read from when it was exported); then the published images that
+    waited for them (met before they were catalogued). Their fingerprints come back with the readings."""
     registers = loaded[0]
-    return read_files(
+    return read_library(
         library_to_read(registers.approved_media, registers.files, registers_dir, once.already_read),
-        originals=once.originals,
+        once.originals,
     )
 
 
@@ -327,11 +335,12 @@ def _audit(
         progress.info("fingerprinting %d new image(s)", len(wanted))
         media = fingerprint_published_media(wanted, reach, policy, config.api.media_max_bytes, once)
     registers, register_results = registers_future.result()
-    registers, holds, approved_media, approved_hashes = settle_registers(
-        as_is(registers), as_is(state), config, week
-    )
     raw_results = validate_raw(as_is(snapshots), as_is(state))
-    readings = [m.pop("reading") for m in media if "reading" in m] + (library.result() if library else [])
+    read_with_library = library.result() if library else LibraryRead({}, [])
+    registers, holds, approved_media, approved_hashes = settle_registers(
+        as_is(registers), as_is(state), config, week, as_is(read_with_library.fingerprints)
+    )
+    readings = [m.pop("reading") for m in media if "reading" in m] + read_with_library.readings
     set_aside_refused(reads, raw_results)  # refused data is not stored: that stream counts as not read
     snapshots = [snap for read in reads for snap in read.snapshots] + lookup_snapshots
     to_store = WeekToStore(

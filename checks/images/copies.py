@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import cv2
-import imagehash
 import numpy as np
 from PIL import Image
 
@@ -33,6 +32,9 @@ CANDIDATE_BITS = 8
 ASPECT_TOLERANCE = 0.01
 # A copy waits this long at most for its original's reading, then is read itself.
 WAIT_SECONDS = 600.0
+# Published images met before the library is catalogued are kept (as downloaded) up to this many bytes to be read
+# once it is, so a copy among them takes its file's reading; beyond it they are read at once, as they come.
+MOST_WAITING_BYTES = 128 * 1024 * 1024
 
 
 def proof(gray: np.ndarray) -> np.ndarray:
@@ -71,28 +73,64 @@ class _Original:
     reading: Future[dict[str, Any] | None]
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A published image met before the library was catalogued, as downloaded: read once the library is."""
+
+    sha256: str
+    phash: str
+    data: bytes
+
+
 class Originals:
     """The library files read this run, catalogued (perceptual hash and proof) before any is read, so a published
     copy met meanwhile waits for its original's reading instead of being read again.
 
-    Until `catalogued()` the catalogue is not consulted: a copy met before then is read itself (nothing waits on a
-    library that is not being read)."""
+    Until `catalogued()` the catalogue is not consulted: a published image met before then waits, undecoded
+    (`wait_for_library`), and is read once the library is (`waiting`), its reading taken from a file it copies."""
 
     def __init__(self) -> None:
         self._originals: dict[str, _Original] = {}
+        self._fingerprints: dict[str, dict[str, Any]] = {}
+        self._waiting: list[Waiting] = []
+        self._waiting_bytes = 0
         self._lock = threading.Lock()
         self._complete = threading.Event()
 
-    def add(self, sha256: str, picture: Image.Image) -> None:
+    def add(self, sha256: str, picture: Image.Image, fingerprints: dict[str, Any]) -> None:
+        """A library file, decoded, with its fingerprints (`checks.media_hash.fingerprint_picture`)."""
         gray = np.asarray(picture.convert("L"))
         original = _Original(
-            sha256, str(imagehash.phash(picture)), picture.width, picture.height, proof(gray), Future()
+            sha256, fingerprints["phash"], picture.width, picture.height, proof(gray), Future()
         )
         with self._lock:
             self._originals.setdefault(sha256, original)
+            self._fingerprints.setdefault(sha256, fingerprints)
+
+    def fingerprints(self) -> dict[str, dict[str, Any]]:
+        """The catalogued files' fingerprints by sha256, as `checks.media_hash.fingerprint_image` gives them."""
+        with self._lock:
+            return dict(self._fingerprints)
 
     def catalogued(self) -> None:
-        self._complete.set()
+        with self._lock:  # nothing starts waiting after this: `waiting()` then has every image that did
+            self._complete.set()
+
+    def wait_for_library(self, sha256: str, phash: str, data: bytes) -> bool:
+        """Keep a published image (its bytes) to be read once the library is catalogued: True when kept, False when
+        the catalogue is complete already or MOST_WAITING_BYTES are waiting (the caller reads it now)."""
+        with self._lock:
+            if self._complete.is_set() or self._waiting_bytes + len(data) > MOST_WAITING_BYTES:
+                return False
+            self._waiting.append(Waiting(sha256, phash, data))
+            self._waiting_bytes += len(data)
+            return True
+
+    def waiting(self) -> list[Waiting]:
+        """The published images kept by `wait_for_library`, handed over once (call after `catalogued()`)."""
+        with self._lock:
+            taken, self._waiting, self._waiting_bytes = self._waiting, [], 0
+            return taken
 
     def wait_catalogued(self, timeout: float) -> bool:
         return self._complete.wait(timeout)

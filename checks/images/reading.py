@@ -13,24 +13,27 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 from PIL import Image
 
-from checks.images.copies import Originals
+from checks.images.copies import Originals, Waiting
 from checks.images.faces import detect_faces, detector_name
 from checks.images.text import ReaderMissing, check_engine, engine_version, read_text
 from checks.media_hash import UnreadableImage, decode_upright, fingerprint_picture
 from checks.registers.contract import APPROVED_MEDIA_DIR
 
 __all__ = [
+    "LibraryRead",
     "ReadOnce",
     "ReaderMissing",
     "examine",
     "library_to_read",
     "read_files",
+    "read_library",
     "read_picture",
     "reader_name",
     "ready",
@@ -84,14 +87,44 @@ def examine(
     """Fingerprints of the image, and its reading unless `already_read(sha256)` says it was read before
     (`already_read` None: not read at all). The bytes are decoded once for both. With `originals` (the run's
     `ReadOnce.originals`), a copy of a library file being read takes that file's reading
-    (checks/images/copies.py)."""
+    (checks/images/copies.py); an image met before the library is catalogued has no `reading` here: it waits for
+    the library and is read with it (`read_library`)."""
     picture = decode_upright(data)
     found = fingerprint_picture(data, picture)
     sha = found["sha256"]
     if already_read is not None and not already_read(sha):
+        if originals is not None and originals.wait_for_library(sha, found["phash"], data):
+            return found
         copied = originals.reading_for(sha, found["phash"], picture) if originals is not None else None
         found["reading"] = copied or read_picture(picture, sha)
     return found
+
+
+@dataclass(frozen=True)
+class LibraryRead:
+    """What `read_library` found: the library files' fingerprints (by sha256, as
+    `checks.media_hash.fingerprint_image` gives them, so they are not computed again), and the readings of the
+    files and of the published images that waited for them."""
+
+    fingerprints: dict[str, dict[str, Any]]
+    readings: list[dict[str, Any]]
+
+
+def read_library(paths: dict[str, Path], originals: Originals, workers: int | None = None) -> LibraryRead:
+    """The approved library's files (`paths` by sha256) catalogued and read (`read_files`), then the published
+    images met before the catalogue was complete (`examine`), each taking the reading of a file it copies or read
+    itself."""
+    readings = read_files(paths, workers, originals)
+
+    def one(waiting: Waiting) -> dict[str, Any]:
+        try:
+            picture = decode_upright(waiting.data)
+        except UnreadableImage as error:  # decoded once already when it was fingerprinted: not expected
+            return not_read(waiting.sha256, error)
+        copied = originals.reading_for(waiting.sha256, waiting.phash, picture)
+        return copied or read_picture(picture, waiting.sha256)
+
+    return LibraryRead(originals.fingerprints(), readings + in_parallel(one, originals.waiting(), workers))
 
 
 def read_files(
@@ -99,8 +132,8 @@ def read_files(
 ) -> list[dict[str, Any]]:
     """Readings of files by sha256 (the approved library), in parallel; an undecodable file is a reading with
     its error (the register loader reports broken files itself). With `originals` (the run's
-    `ReadOnce.originals`) every file is catalogued first, so a published copy of one met while they are read waits
-    for its reading instead of being read again."""
+    `ReadOnce.originals`) every file is catalogued first (with its fingerprints), so a published copy of one met
+    while they are read waits for its reading instead of being read again."""
     items = sorted(paths.items())
 
     def decoded(path: Path) -> Any:
@@ -110,9 +143,13 @@ def read_files(
             return error
 
     def catalogued(item: tuple[str, Path]) -> None:
-        picture = decoded(item[1])
-        if originals is not None and not isinstance(picture, BaseException):
-            originals.add(item[0], picture)
+        try:
+            data = item[1].read_bytes()
+            picture = decode_upright(data)
+        except (UnreadableImage, OSError):
+            return
+        if originals is not None:
+            originals.add(item[0], picture, fingerprint_picture(data, picture))
 
     def one(item: tuple[str, Path]) -> dict[str, Any]:
         sha, path = item

@@ -15,9 +15,10 @@ import pytest
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont
 from skimage import data as photos
 
+from checks.images import copies
 from checks.images.copies import Originals, difference, proof, same_picture
-from checks.images.reading import ReadOnce, examine, read_files
-from checks.media_hash import decode_upright
+from checks.images.reading import ReadOnce, examine, read_files, read_library
+from checks.media_hash import decode_upright, fingerprint_image, fingerprint_picture
 
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "camera")
 # Pillow's own font (no system font is assumed), at the pixel sizes asked for.
@@ -103,8 +104,9 @@ def test_a_copy_met_while_the_library_is_read_takes_its_reading_with_boxes_in_it
 
 def test_a_copy_waits_for_its_original_and_reads_itself_when_that_fails() -> None:
     originals = Originals()
-    picture = decode_upright(jpeg(photo("coffee"), quality=92))
-    originals.add("o" * 64, picture)
+    data = jpeg(photo("coffee"), quality=92)
+    picture = decode_upright(data)
+    originals.add("o" * 64, picture, fingerprint_picture(data, picture))
     copy = decode_upright(jpeg(photo("coffee"), 680))
     phash = imagehash.phash(copy)
     assert originals.reading_for("c" * 64, str(phash), copy) is None  # not catalogued yet: read it
@@ -115,3 +117,38 @@ def test_a_copy_waits_for_its_original_and_reads_itself_when_that_fails() -> Non
     originals.abandon()  # the original's reading failed
     waiting.join(timeout=30)
     assert found == [None]
+
+
+def test_a_copy_met_before_the_library_is_catalogued_is_taken_from_its_file_once_the_library_is_read(
+    tmp_path: Path,
+) -> None:
+    files = {n: jpeg(photo(n), quality=92) for n in PHOTOS}
+    library = {write(tmp_path / f"{n}.jpg", data): tmp_path / f"{n}.jpg" for n, data in files.items()}
+    once = ReadOnce(())
+    copy = examine(jpeg(photo("astronaut"), 680), once.already_read, once.originals)
+    with_name = examine(jpeg(named(photo("astronaut"), 28, "black"), 680), once.already_read, once.originals)
+    assert "reading" not in copy and "reading" not in with_name  # they wait for the library
+
+    read = read_library(library, once.originals, 2)
+
+    by_sha = {r["sha256"]: r for r in read.readings}
+    assert len(read.readings) == len(PHOTOS) + 2
+    astronaut = by_sha[hashlib.sha256(files["astronaut"]).hexdigest()]
+    assert by_sha[copy["sha256"]]["reader"].endswith(f"as the approved file {astronaut['sha256']} it copies")
+    assert by_sha[copy["sha256"]]["faces"] == [[round(v * 680 / 800) for v in b] for b in astronaut["faces"]]
+    assert (
+        by_sha[with_name["sha256"]]["error"] is None and "copies" not in by_sha[with_name["sha256"]]["reader"]
+    )
+    assert read.fingerprints == {sha: fingerprint_image(files[path.stem]) for sha, path in library.items()}
+    later = examine(jpeg(photo("coffee"), 680), once.already_read, once.originals)
+    assert "it copies" in later["reading"]["reader"]  # catalogued now: taken at once
+
+
+def test_images_beyond_what_may_wait_for_the_library_are_read_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = jpeg(photo("rocket"), 680)
+    once = ReadOnce(())
+    monkeypatch.setattr(copies, "MOST_WAITING_BYTES", len(data) - 1)
+    assert examine(data, once.already_read, once.originals)["reading"]["error"] is None
+    assert once.originals.waiting() == []
