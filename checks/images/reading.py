@@ -9,7 +9,6 @@ embedding of a face.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +21,7 @@ from PIL import Image
 
 from checks.images.copies import Originals, Waiting
 from checks.images.faces import detect_faces, detector_name
-from checks.images.text import ReaderMissing, check_engine, engine_version, read_text
+from checks.images.text import ReaderMissing, check_engine, engine_version, read_text, usable_cores
 from checks.media_hash import UnreadableImage, decode_upright, fingerprint_picture
 from checks.registers.contract import APPROVED_MEDIA_DIR
 
@@ -37,6 +36,7 @@ __all__ = [
     "read_picture",
     "reader_name",
     "ready",
+    "usable_cores",
 ]
 
 T = TypeVar("T")
@@ -175,13 +175,6 @@ def read_files(
         return in_parallel(one, items, workers)
     finally:
         originals.abandon()
-
-
-def usable_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def in_parallel(work: Callable[[T], R], items: Iterable[T], workers: int | None = None) -> list[R]:
