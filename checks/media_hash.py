@@ -76,7 +76,7 @@ def fingerprint_library(
 
     `files` holds the sha256 the register loader already computed for each `approved_media/<name>`, so the
     library is not even re-read. `fingerprinted` holds this run's new fingerprints by sha256 (the library's
-    reading computed them: checks/images/reading.py `read_library`), taken as they are. Returns the register frame
+    catalogue computed them: checks/images/reading.py `catalogue`), taken as they are. Returns the register frame
     with `file_sha256` added, and the new hashes.
     """
     import polars as pl
