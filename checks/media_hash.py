@@ -70,11 +70,14 @@ def fingerprint_library(
     library_dir: Any,
     cached: dict[str, dict[str, Any]],
     prefix: str,
+    fingerprinted: dict[str, dict[str, Any]],
 ) -> tuple[Any, dict[str, dict[str, Any]]]:
     """The approved images' hashes by file sha256; a file whose bytes were hashed before is not decoded again.
 
     `files` holds the sha256 the register loader already computed for each `approved_media/<name>`, so the
-    library is not even re-read. Returns the register frame with `file_sha256` added, and the new hashes.
+    library is not even re-read. `fingerprinted` holds this run's new fingerprints by sha256 (the library's
+    catalogue computed them: checks/images/reading.py `catalogue`), taken as they are. Returns the register frame
+    with `file_sha256` added, and the new hashes.
     """
     import polars as pl
 
@@ -87,5 +90,6 @@ def fingerprint_library(
         sha = files[f"{prefix}/{name}"]
         shas.append(sha)
         if sha not in cached and sha not in fresh:
-            fresh[sha] = fingerprint_image((library_dir / name).read_bytes())
+            known = fingerprinted.get(sha)
+            fresh[sha] = known if known is not None else fingerprint_image((library_dir / name).read_bytes())
     return approved_media.with_columns(pl.Series("file_sha256", shas, dtype=pl.Utf8)), fresh

@@ -8,7 +8,7 @@ from typing import Any
 import tweepy
 
 from checks.images.copies import Originals
-from checks.images.reading import examine
+from checks.images.reading import WAITS_FOR_LIBRARY, examine, in_parallel
 from checks.media_hash import UnreadableImage
 from checks.validation import SuiteResult
 from connectors import x as xapi
@@ -167,6 +167,11 @@ def set_aside_refused(reads: list[StreamReads], results: list[SuiteResult]) -> N
         by_account[(platform, account_id)].set_aside(stream, f"failed validation: {failed}")
 
 
+# A published image downloaded before the library was catalogued, or a copy of a library file not read yet, keeps
+# its bytes here until `examine_waiting`.
+WAITING = "bytes_waiting_for_the_library"
+
+
 def fingerprint_one(
     fetcher: MediaFetcher,
     item: dict[str, Any],
@@ -175,13 +180,58 @@ def fingerprint_one(
     originals: Originals | None = None,
 ) -> dict[str, Any] | None:
     """One image's fingerprints, and its reading (`reading`) unless `already_read(sha256)` (None: images are not
-    read; `originals`: library files being read, whose copies take their readings); None when an image held before (`known_bytes`) is unchanged at its URL. A refused or undecodable file is
-    a verdict (it cannot be shown approved); a download that failed is marked `unread`: its post's media rules are
-    not judged this week."""
+    read; `originals`: library files being read, whose copies take their readings); None when an image held before
+    (`known_bytes`) is unchanged at its URL. A refused or undecodable file is a verdict (it cannot be shown
+    approved); a download that failed is marked `unread`: its post's media rules are not judged this week.
+
+    An image downloaded before the library is catalogued (undecoded), or a copy of a library file not read yet,
+    comes back with its bytes (WAITING) for `examine_waiting`."""
     try:
         data = fetcher.fetch_if_changed(item["url"], known_bytes)
-        return None if data is None else {**item, **examine(data, already_read, originals), "error": None}
-    except (MediaRefused, UnreadableImage) as error:
+    except MediaRefused as error:
         return {**item, "error": str(error)[:500]}
     except ConnectorError as error:
         return {**item, "error": str(error)[:500], "unread": True}
+    if data is None:
+        return None
+    if (
+        already_read is not None
+        and originals is not None
+        and not originals.is_catalogued()
+        and originals.may_wait(len(data))
+    ):
+        return {**item, WAITING: data}
+    found = examined(item, data, already_read, originals)
+    if found.pop(WAITS_FOR_LIBRARY, False):
+        found[WAITING] = data
+    return found
+
+
+def examined(
+    item: dict[str, Any],
+    data: bytes,
+    already_read: Callable[[str], bool] | None,
+    originals: Originals | None,
+    may_wait: bool = True,
+) -> dict[str, Any]:
+    try:
+        return {**item, **examine(data, already_read, originals, may_wait), "error": None}
+    except UnreadableImage as error:
+        return {**item, "error": str(error)[:500]}
+
+
+def examine_waiting(
+    media: list[dict[str, Any]], already_read: Callable[[str], bool], originals: Originals
+) -> list[dict[str, Any]]:
+    """`media` with each image that waited for the library (`fingerprint_one`) examined, in parallel, in the same
+    order; called once the library is read, so a copy takes its file's reading or is read itself."""
+
+    def one(found: dict[str, Any]) -> dict[str, Any]:
+        if WAITING not in found:
+            return found
+        item = {k: v for k, v in found.items() if k != WAITING}
+        # A copy that waited was fingerprinted and taken to be read already (its sha256 is known): read it now.
+        claimed: Callable[[str], bool] = (lambda _: False) if "sha256" in item else already_read
+        return examined(item, found[WAITING], claimed, originals, may_wait=False)
+
+    return in_parallel(one, media)

@@ -19,12 +19,20 @@ from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote
 
 from checks.audit import AuditSettings, run_checks
-from checks.images.reading import ReadOnce, library_to_read, read_files, usable_cores
+from checks.images.reading import (
+    LibraryRead,
+    ReadOnce,
+    approved_readings,
+    library_to_read,
+    read_library_folder,
+    usable_cores,
+)
 from checks.images.reading import ready as image_reader_ready
 from checks.media_hash import UnreadableImage
 from checks.raw_data.frames import validate_platform_data
 from checks.registers import settling
 from checks.registers.changes import RegisterHold
+from checks.registers.contract import APPROVED_MEDIA_DIR
 from checks.registers.loaded import Registers
 from checks.registers.loading import load_and_validate_registers
 from checks.registers.problems import RegisterError
@@ -47,7 +55,13 @@ from flows.prefect_artifacts import attach_week_artifacts
 from flows.publish_email import email_summary
 from flows.run_settings import audit_settings, retry_policy
 from flows.school_run_log import kind_only_when_kept, withheld_in_trust
-from flows.stream_reading import fingerprint_one, read_x_account, set_aside_refused, stream_statuses
+from flows.stream_reading import (
+    examine_waiting,
+    fingerprint_one,
+    read_x_account,
+    set_aside_refused,
+    stream_statuses,
+)
 from flows.warehouse_location import DEFAULT_OUT, warehouse_location
 from warehouse.db import encryption_key
 from warehouse.keyed import warehouse_secret
@@ -99,7 +113,11 @@ def read_warehouse_state(db_path: Path) -> WarehouseState:
 @task(name="settle-registers", cache_policy=NO_CACHE)
 @withheld_in_trust
 def settle_registers(
-    registers: Registers, state: WarehouseState, config: SchoolConfig, as_of: date
+    registers: Registers,
+    state: WarehouseState,
+    config: SchoolConfig,
+    as_of: date,
+    fingerprinted: dict[str, dict[str, Any]],
 ) -> tuple[Registers, list[RegisterHold], pl.DataFrame, dict[str, dict[str, Any]]]:
     registers = settling.with_stale_warnings(
         registers, state.register_history, as_of, config.registers.stale_after_weeks
@@ -112,6 +130,7 @@ def settle_registers(
             config.registers.hold_share,
             state.approved_hashes,
             config.registers_dir,
+            fingerprinted,
         )
     except UnreadableImage as error:
         raise AuditFailed(f"approved_media: {error}") from error
@@ -184,7 +203,9 @@ def fingerprint_published_media(
         requests.Session(), policy, max_bytes=max_bytes, sandbox_url=endpoints.media_base_url
     )
     already_read = read.already_read if read is not None else None
-    originals = read.originals if read is not None else None  # a library file's copy takes its reading
+    # A library file's copy takes its reading; an image met before the library is catalogued (undecoded), or a copy
+    # of a file not read yet, waits for `examine-waiting-media`: nothing blocks a download.
+    originals = read.originals if read is not None else None
 
     def one(item: dict[str, Any]) -> dict[str, Any] | None:
         known_bytes = item.pop("known_bytes", None)
@@ -195,18 +216,32 @@ def fingerprint_published_media(
         return [done for done in pool.map(one, items) if done is not None]
 
 
+@task(name="read-library-folder", cache_policy=NO_CACHE)
+@withheld_in_trust
+def read_library_folder_task(registers_dir: Path, once: ReadOnce) -> LibraryRead:
+    """The approved library folder's images never read before, catalogued and read as the run starts, while the
+    registers load and the platforms are read: a published copy of one is known from the first image downloaded."""
+    return read_library_folder(registers_dir / APPROVED_MEDIA_DIR, once.read_before, once.originals)
+
+
 @task(name="read-approved-library", cache_policy=NO_CACHE)
 @withheld_in_trust
 def read_approved_library(
-    loaded: tuple[Registers, list[SuiteResult]], registers_dir: Path, once: ReadOnce
-) -> list[dict[str, Any]]:
+    loaded: tuple[Registers, list[SuiteResult]], registers_dir: Path, once: ReadOnce, folder: LibraryRead
+) -> LibraryRead:
     """The approved library's files never read before, read once ever (by sha256): those of the version just
-    exported (a version held back has its files read from when it was exported)."""
+    exported (a version held back has its files read from when it was exported), from the folder's readings."""
     registers = loaded[0]
-    return read_files(
-        library_to_read(registers.approved_media, registers.files, registers_dir, once.already_read),
-        originals=once.originals,
-    )
+    paths = library_to_read(registers.approved_media, registers.files, registers_dir, once.already_read)
+    return LibraryRead(folder.fingerprints, approved_readings(paths, folder))
+
+
+@task(name="examine-waiting-media", cache_policy=NO_CACHE)
+@withheld_in_trust
+def examine_waiting_media(media: list[dict[str, Any]], once: ReadOnce) -> list[dict[str, Any]]:
+    """The published images that waited for the approved library (downloaded before it was catalogued, or copies of
+    files not read yet), examined now that it is read: a copy takes its file's reading (checks/images/copies.py)."""
+    return examine_waiting(media, once.already_read, once.originals)
 
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
@@ -297,14 +332,15 @@ def _audit(
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)
     # One record of what is read this run: the same bytes published twice, or published and in the library, are
-    # read once. The library is read while the platforms are fetched.
+    # read once. The library folder is read at once, while the registers load and the platforms are fetched.
     once = ReadOnce(state.images_read) if config.images.read else None
-    library = (
-        # Prefect hands the task the registers once their future resolves.
-        read_approved_library.submit(cast(Any, registers_future), config.registers_dir, as_is(once))
-        if once is not None
-        else None
-    )
+    library = None
+    if once is not None:
+        folder = read_library_folder_task.submit(config.registers_dir, as_is(once))
+        # Prefect hands the task the registers and the folder's readings once their futures resolve.
+        library = read_approved_library.submit(
+            cast(Any, registers_future), config.registers_dir, as_is(once), cast(Any, folder)
+        )
     policy = retry_policy(config)
     progress.info("reading %d account(s) and the registers", len(config.accounts))
     with endpoints(config.root if sandbox else None) as reach:
@@ -327,11 +363,14 @@ def _audit(
         progress.info("fingerprinting %d new image(s)", len(wanted))
         media = fingerprint_published_media(wanted, reach, policy, config.api.media_max_bytes, once)
     registers, register_results = registers_future.result()
-    registers, holds, approved_media, approved_hashes = settle_registers(
-        as_is(registers), as_is(state), config, week
-    )
     raw_results = validate_raw(as_is(snapshots), as_is(state))
-    readings = [m.pop("reading") for m in media if "reading" in m] + (library.result() if library else [])
+    read_with_library = library.result() if library else LibraryRead({}, [])
+    if once is not None:
+        media = examine_waiting_media(as_is(media), as_is(once))
+    registers, holds, approved_media, approved_hashes = settle_registers(
+        as_is(registers), as_is(state), config, week, as_is(read_with_library.fingerprints)
+    )
+    readings = [m.pop("reading") for m in media if "reading" in m] + read_with_library.readings
     set_aside_refused(reads, raw_results)  # refused data is not stored: that stream counts as not read
     snapshots = [snap for read in reads for snap in read.snapshots] + lookup_snapshots
     to_store = WeekToStore(

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import cv2
-import imagehash
 import numpy as np
 from PIL import Image
 
@@ -31,8 +30,11 @@ MOST_DIFFERENT = 5.0
 # Only files this close by perceptual hash are compared at all (the comparison decides).
 CANDIDATE_BITS = 8
 ASPECT_TOLERANCE = 0.01
-# A copy waits this long at most for its original's reading, then is read itself.
-WAIT_SECONDS = 600.0
+# Published images met before the library is catalogued, or copies met before their file is read, are kept (as
+# downloaded) up to this many bytes to be examined once the library is read; beyond it they are read at once.
+MOST_WAITING_BYTES = 128 * 1024 * 1024
+# What `Originals.reading_for` answers for a proven copy whose file is not read yet: examine it once it is.
+LATER = "later"
 
 
 def proof(gray: np.ndarray) -> np.ndarray:
@@ -73,45 +75,66 @@ class _Original:
 
 class Originals:
     """The library files read this run, catalogued (perceptual hash and proof) before any is read, so a published
-    copy met meanwhile waits for its original's reading instead of being read again.
+    copy of one takes its reading instead of being read again.
 
-    Until `catalogued()` the catalogue is not consulted: a copy met before then is read itself (nothing waits on a
-    library that is not being read)."""
+    Nothing here blocks: a published image met before `catalogued()` may wait, as downloaded (`may_wait`), and a
+    proven copy of a file not read yet is `LATER`; both are examined once the library is read
+    (flows/stream_reading.py `examine_waiting`)."""
 
     def __init__(self) -> None:
         self._originals: dict[str, _Original] = {}
+        self._fingerprints: dict[str, dict[str, Any]] = {}
+        self._waiting_bytes = 0
         self._lock = threading.Lock()
         self._complete = threading.Event()
 
-    def add(self, sha256: str, picture: Image.Image) -> None:
+    def add(self, sha256: str, picture: Image.Image, fingerprints: dict[str, Any]) -> None:
+        """A library file, decoded, with its fingerprints (`checks.media_hash.fingerprint_picture`)."""
         gray = np.asarray(picture.convert("L"))
         original = _Original(
-            sha256, str(imagehash.phash(picture)), picture.width, picture.height, proof(gray), Future()
+            sha256, fingerprints["phash"], picture.width, picture.height, proof(gray), Future()
         )
         with self._lock:
             self._originals.setdefault(sha256, original)
+            self._fingerprints.setdefault(sha256, fingerprints)
+
+    def fingerprints(self) -> dict[str, dict[str, Any]]:
+        """The catalogued files' fingerprints by sha256, as `checks.media_hash.fingerprint_image` gives them."""
+        with self._lock:
+            return dict(self._fingerprints)
 
     def catalogued(self) -> None:
         self._complete.set()
 
-    def wait_catalogued(self, timeout: float) -> bool:
-        return self._complete.wait(timeout)
+    def is_catalogued(self) -> bool:
+        return self._complete.is_set()
+
+    def may_wait(self, n_bytes: int) -> bool:
+        """Whether a published image of `n_bytes` may wait for the library (the caller keeps its bytes): while
+        fewer than MOST_WAITING_BYTES wait."""
+        with self._lock:
+            if self._waiting_bytes + n_bytes > MOST_WAITING_BYTES:
+                return False
+            self._waiting_bytes += n_bytes
+            return True
 
     def read(self, sha256: str, reading: dict[str, Any] | None) -> None:
-        """The original's reading (None: it could not be read), for the copies waiting on it."""
+        """The original's reading (None: it could not be read), for its copies."""
         with self._lock:
             original = self._originals.get(sha256)
         if original is not None and not original.reading.done():
             original.reading.set_result(reading)
 
     def abandon(self) -> None:
-        """No more readings come: a copy still waiting (its original's reading failed) is read itself."""
+        """No more readings come: a copy of a file not read (it failed, or is not in the register) is read
+        itself."""
         for original in self._all():
             if not original.reading.done():
                 original.reading.set_result(None)
 
-    def reading_for(self, sha256: str, phash: str, picture: Image.Image) -> dict[str, Any] | None:
-        """The reading of `picture` (sha256 `sha256`) from the library file it is a copy of, or None: read it."""
+    def reading_for(self, sha256: str, phash: str, picture: Image.Image) -> dict[str, Any] | str | None:
+        """The reading of `picture` (sha256 `sha256`) from the library file it is a copy of; LATER when that file
+        is not read yet; None: read it."""
         if not self._complete.is_set():
             return None
         aspect = picture.width / picture.height
@@ -129,12 +152,13 @@ class Originals:
         copy_proof = proof(np.asarray(picture.convert("L")))
         for _, original in candidates:
             if same_picture(original.proof, copy_proof):
-                try:
-                    read = original.reading.result(timeout=WAIT_SECONDS)
-                except TimeoutError:
-                    return None
+                if not original.reading.done():
+                    return LATER
+                read = original.reading.result()
                 if read is None or read.get("error"):
                     return None
+                if original.sha256 == sha256:  # the file itself, published as it is
+                    return read
                 return as_copy(read, sha256, original, picture.width / original.width)
         return None
 

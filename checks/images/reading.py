@@ -9,31 +9,38 @@ embedding of a face.
 
 from __future__ import annotations
 
-import os
+import hashlib
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 from PIL import Image
 
-from checks.images.copies import Originals
+from checks.images.copies import LATER, Originals
 from checks.images.faces import detect_faces, detector_name
-from checks.images.text import ReaderMissing, check_engine, engine_version, read_text
+from checks.images.text import ReaderMissing, check_engine, engine_version, read_text, usable_cores
 from checks.media_hash import UnreadableImage, decode_upright, fingerprint_picture
 from checks.registers.contract import APPROVED_MEDIA_DIR
 
 __all__ = [
+    "LibraryRead",
     "ReadOnce",
     "ReaderMissing",
+    "approved_readings",
+    "catalogue",
     "examine",
+    "library_images",
     "library_to_read",
     "read_files",
+    "read_library_folder",
     "read_picture",
     "reader_name",
     "ready",
+    "usable_cores",
 ]
 
 T = TypeVar("T")
@@ -78,20 +85,93 @@ def not_read(sha256: str, error: BaseException) -> dict[str, Any]:
     return {"sha256": sha256, "reader": reader_name(), "lines": [], "faces": [], "error": str(error)[:500]}
 
 
+# Set by `examine` on a proven copy of a library file not read yet: its bytes are kept to examine it again once
+# the library is read (flows/stream_reading.py `examine_waiting`).
+WAITS_FOR_LIBRARY = "waits_for_library"
+
+
 def examine(
-    data: bytes, already_read: Callable[[str], bool] | None, originals: Originals | None = None
+    data: bytes,
+    already_read: Callable[[str], bool] | None,
+    originals: Originals | None = None,
+    may_wait: bool = True,
 ) -> dict[str, Any]:
     """Fingerprints of the image, and its reading unless `already_read(sha256)` says it was read before
     (`already_read` None: not read at all). The bytes are decoded once for both. With `originals` (the run's
-    `ReadOnce.originals`), a copy of a library file being read takes that file's reading
-    (checks/images/copies.py)."""
+    `ReadOnce.originals`), a copy of a library file takes that file's reading (checks/images/copies.py); a copy of
+    one not read yet has no reading but WAITS_FOR_LIBRARY (unless not `may_wait`, or too much waits already)."""
     picture = decode_upright(data)
     found = fingerprint_picture(data, picture)
     sha = found["sha256"]
     if already_read is not None and not already_read(sha):
         copied = originals.reading_for(sha, found["phash"], picture) if originals is not None else None
-        found["reading"] = copied or read_picture(picture, sha)
+        if copied == LATER and may_wait and originals is not None and originals.may_wait(len(data)):
+            found[WAITS_FOR_LIBRARY] = True
+            return found
+        found["reading"] = copied if isinstance(copied, dict) else read_picture(picture, sha)
     return found
+
+
+@dataclass(frozen=True)
+class LibraryRead:
+    """The approved library's new files' fingerprints (by sha256, as `checks.media_hash.fingerprint_image` gives
+    them, so they are not computed again) and readings."""
+
+    fingerprints: dict[str, dict[str, Any]]
+    readings: list[dict[str, Any]]
+
+
+def library_images(directory: Path) -> list[Path]:
+    """The image files of the approved library's folder (by the names Pillow reads), in name order."""
+    suffixes = {suffix.lower() for suffix in Image.registered_extensions()}
+    return sorted(p for p in directory.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
+
+
+def catalogue(
+    files: Iterable[Path],
+    read_before: Callable[[str], bool],
+    originals: Originals,
+    workers: int | None = None,
+) -> dict[str, Path]:
+    """The library files never read before (`read_before(sha256)`) catalogued (`Originals.add`), in parallel, so
+    their copies are recognised from the first published image; the files catalogued, by sha256. An undecodable
+    file is left to the register loader to report."""
+
+    def one(path: Path) -> tuple[str, Path] | None:
+        try:
+            data = path.read_bytes()
+            sha = hashlib.sha256(data).hexdigest()
+            if read_before(sha):
+                return None
+            picture = decode_upright(data)
+        except (UnreadableImage, OSError):
+            return None
+        originals.add(sha, picture, fingerprint_picture(data, picture))
+        return sha, path
+
+    try:
+        return dict(found for found in in_parallel(one, files, workers) if found is not None)
+    finally:
+        originals.catalogued()
+
+
+def read_library_folder(
+    directory: Path, read_before: Callable[[str], bool], originals: Originals, workers: int | None = None
+) -> LibraryRead:
+    """The library folder's images never read before, catalogued then read as the run starts, before the registers
+    say which are approved (`approved_readings` keeps those; a stray file's reading is dropped, never stored)."""
+    files = catalogue(library_images(directory), read_before, originals, workers)
+    return LibraryRead(originals.fingerprints(), read_files(files, workers, originals))
+
+
+def approved_readings(
+    paths: dict[str, Path], folder: LibraryRead, workers: int | None = None
+) -> list[dict[str, Any]]:
+    """The readings of the approved files to read (`paths` by sha256: `library_to_read`): the folder's
+    (`read_library_folder`), and any file it did not read read now."""
+    read = {reading["sha256"]: reading for reading in folder.readings}
+    rest = {sha: path for sha, path in paths.items() if sha not in read}
+    return [read[sha] for sha in sorted(paths) if sha in read] + read_files(rest, workers)
 
 
 def read_files(
@@ -99,52 +179,28 @@ def read_files(
 ) -> list[dict[str, Any]]:
     """Readings of files by sha256 (the approved library), in parallel; an undecodable file is a reading with
     its error (the register loader reports broken files itself). With `originals` (the run's
-    `ReadOnce.originals`) every file is catalogued first, so a published copy of one met while they are read waits
-    for its reading instead of being read again."""
-    items = sorted(paths.items())
-
-    def decoded(path: Path) -> Any:
-        try:
-            return decode_upright(path.read_bytes())
-        except (UnreadableImage, OSError) as error:
-            return error
-
-    def catalogued(item: tuple[str, Path]) -> None:
-        picture = decoded(item[1])
-        if originals is not None and not isinstance(picture, BaseException):
-            originals.add(item[0], picture)
+    `ReadOnce.originals`, catalogued first: `catalogue`), each reading is handed to the file's copies."""
 
     def one(item: tuple[str, Path]) -> dict[str, Any]:
         sha, path = item
         reading: dict[str, Any] | None = None
         try:
-            picture = decoded(path)
-            reading = (
-                not_read(sha, picture) if isinstance(picture, BaseException) else read_picture(picture, sha)
-            )
+            try:
+                picture = decode_upright(path.read_bytes())
+            except (UnreadableImage, OSError) as error:
+                reading = not_read(sha, error)
+            else:
+                reading = read_picture(picture, sha)
             return reading
         finally:
             if originals is not None:
                 originals.read(sha, reading)
 
-    if originals is None:
-        return in_parallel(one, items, workers)
     try:
-        try:
-            # Decoded twice (a picture is not kept between the two passes: a library can be large); 2 ms a file.
-            in_parallel(catalogued, items, workers)
-        finally:
-            originals.catalogued()
-        return in_parallel(one, items, workers)
+        return in_parallel(one, sorted(paths.items()), workers)
     finally:
-        originals.abandon()
-
-
-def usable_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+        if originals is not None:
+            originals.abandon()
 
 
 def in_parallel(work: Callable[[T], R], items: Iterable[T], workers: int | None = None) -> list[R]:
@@ -164,8 +220,13 @@ class ReadOnce:
 
     def __init__(self, read_before: Iterable[str]) -> None:
         self._taken = set(read_before)
+        self._before = frozenset(self._taken)
         self._lock = threading.Lock()
         self.originals = Originals()
+
+    def read_before(self, sha256: str) -> bool:
+        """Whether the image was read in an earlier run (nothing is taken)."""
+        return sha256 in self._before
 
     def already_read(self, sha256: str) -> bool:
         """False exactly once per new sha256: the caller reads it."""

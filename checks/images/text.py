@@ -5,8 +5,9 @@ RapidOCR (ONNX models in its wheel) at about a tenth of the CPU per image and a 
 is a file installed by the system's package manager, read from disk: nothing is ever downloaded.
 
 Why the C API rather than the `tesseract` command: a command per image spends ~90 ms loading the model, most of the
-cost for a photo without text; one engine per thread loads it once (~80 ms) and then reads a photo in ~15 ms. The
-library releases the GIL (ctypes does), so the threads read on every core.
+cost for a photo without text; an engine loads it once (~80 ms) and then reads a photo in ~15 ms. One engine per
+usable core is loaded and lent to whichever thread reads next; the library releases the GIL (ctypes does), so the
+threads read on every core.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import ctypes.util
 import functools
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -141,20 +143,44 @@ class _Engine:
             lib.TessBaseAPIClear(self.api)
 
 
-_engines = threading.local()
+def usable_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
-def _engine() -> _Engine:
-    engine = getattr(_engines, "engine", None)
-    if engine is None:
-        engine = _engines.engine = _Engine()
-    return engine
+class _Engines:
+    """Engines with the model loaded, lent to one reading at a time and kept for the next: at most `most` are ever
+    loaded (each ~70 ms of CPU and tens of MB), however many threads read or how often their pools are made anew;
+    a thread waits for a free one, when the cores are all reading anyway."""
+
+    def __init__(self, most: int) -> None:
+        self._idle: list[_Engine] = []
+        self._lock = threading.Lock()
+        self._free = threading.BoundedSemaphore(most)
+
+    @contextlib.contextmanager
+    def lent(self) -> Iterator[_Engine]:
+        with self._free:
+            with self._lock:
+                engine = self._idle.pop() if self._idle else None
+            if engine is None:
+                engine = _Engine()
+            try:
+                yield engine
+            finally:
+                with self._lock:
+                    self._idle.append(engine)
+
+
+_engines = _Engines(usable_cores())
 
 
 def check_engine() -> str:
-    """Load the engine and its model in this thread (raises ReaderMissing); returns what reads."""
-    _engine()
-    return engine_version()
+    """Load an engine and its model (kept for the first reading; raises ReaderMissing); returns what reads."""
+    with _engines.lent():
+        return engine_version()
 
 
 def read_text(gray: np.ndarray) -> list[Line]:
@@ -168,7 +194,9 @@ def read_text(gray: np.ndarray) -> list[Line]:
             Image.Resampling.LANCZOS,
         )
         gray = np.asarray(small)
-    return lines_from_tsv(_engine().read(gray), 1.0 / scale)
+    with _engines.lent() as engine:
+        tsv = engine.read(gray)
+    return lines_from_tsv(tsv, 1.0 / scale)
 
 
 def lines_from_tsv(tsv: str, scale: float = 1.0) -> list[Line]:

@@ -25,9 +25,12 @@ def settle_registers(
     hold_share: float,
     approved_hashes: dict[str, dict[str, Any]],
     registers_dir: Any,
+    fingerprinted: dict[str, dict[str, Any]],
 ) -> tuple[Registers, list[RegisterHold], pl.DataFrame, dict[str, dict[str, Any]]]:
     """Hold back a register version that would close exceptions although nothing changed on the platforms;
-    then fingerprint the approved library. Raises checks.media_hash.UnreadableImage for a broken approved file."""
+    then fingerprint the approved library, except the files whose fingerprints this run computed already
+    (`fingerprinted`, by sha256: the library's reading does). Raises checks.media_hash.UnreadableImage for a broken
+    approved file."""
     holds = assess_changes(
         in_force.frames, registers.frames(), registers.files, in_force.files, hold_share, accepted_holds
     )
@@ -41,6 +44,7 @@ def settle_registers(
         registers_dir / APPROVED_MEDIA_DIR,
         approved_hashes,
         APPROVED_MEDIA_DIR,
+        fingerprinted,
     )
     return registers, holds, approved, fresh
 

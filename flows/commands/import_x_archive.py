@@ -32,11 +32,12 @@ def register(parser: argparse.ArgumentParser) -> None:
 class ProgressBar:
     """A one-line bar on a terminal; a line every 10,000 posts otherwise (logs of a scheduled job)."""
 
-    def __init__(self, label: str, stream: TextIO = sys.stderr, width: int = 30) -> None:
+    def __init__(self, label: str, stream: TextIO | None = None, width: int = 30) -> None:
         self.label = label
-        self.stream = stream
+        # Standard error as it is now, not as it was when this module was imported (it may have been replaced since).
+        self.stream = stream if stream is not None else sys.stderr
         self.width = width
-        self.interactive = stream.isatty()
+        self.interactive = self.stream.isatty()
         self.total: int | None = None
 
     def update(self, done: int) -> None:

@@ -66,9 +66,11 @@ def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
 
     real_examine = stream_reading.examine
 
-    def counting(data: bytes, already_read: Any, originals: Any = None) -> dict[str, Any]:
+    def counting(
+        data: bytes, already_read: Any, originals: Any = None, may_wait: bool = True
+    ) -> dict[str, Any]:
         decoded.append(len(data))
-        return real_examine(data, already_read, originals)
+        return real_examine(data, already_read, originals, may_wait)
 
     import checks.images.reading
     import checks.media_hash

@@ -4,18 +4,32 @@ account X says is suspended reads nothing else, and is told so rather than to ch
 from __future__ import annotations
 
 import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import requests
+from PIL import Image
+from skimage import data as photos
 
+from checks.images.reading import ReadOnce, read_library_folder
 from checks.validation import SuiteResult
 from connectors import x as xapi
+from connectors.media import MediaFetcher
 from connectors.paging import RetryPolicy, Snapshot
 from connectors.streams import StreamReads
 from connectors.x import XCredentials
 from connectors.x_cost import XPrices, estimate_cost
 from flows.config_tables import ApiSettings
-from flows.stream_reading import billed_per_stream, read_x_account, set_aside_refused
+from flows.stream_reading import (
+    WAITING,
+    billed_per_stream,
+    examine_waiting,
+    fingerprint_one,
+    read_x_account,
+    set_aside_refused,
+)
 from sandbox.server import Fault, FaultPlan, SandboxServer
 from tests.builders.sandbox_clients import x_keys
 from tests.builders.tiny_dataset import X_ACCOUNT_ID, build_tiny_dataset
@@ -100,3 +114,32 @@ def test_last_weeks_mutual_follows_are_estimated_once() -> None:
     assert "3 of them both, billed once" in once.describe()
     # More mutual follows than either list holds (the lists shrank since) never makes the estimate negative.
     assert estimate_cost(user, "cursor", XPrices(app_owned=False), new_posts=0, mutual=50).users == 10
+
+
+def test_images_met_before_the_library_is_catalogued_wait_and_a_copy_among_them_takes_its_files_reading(
+    tmp_path: Path,
+) -> None:
+    library, served = tmp_path / "library", tmp_path / "served"
+    library.mkdir()
+    served.mkdir()
+    astronaut = Image.fromarray(photos.astronaut()).resize((800, 600))
+    astronaut.save(library / "astronaut.jpg", quality=92)
+    astronaut.resize((680, 510)).save(served / "copy.jpg", quality=80)
+    Image.fromarray(photos.coffee()).save(served / "other.jpg", quality=80)
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(served))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        fetcher = MediaFetcher(requests.Session(), RetryPolicy(max_retries=0, backoff_seconds=0.0))
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        once = ReadOnce(())
+        met = [
+            fingerprint_one(fetcher, {"url": f"{url}/{name}"}, None, once.already_read, once.originals)
+            for name in ("copy.jpg", "other.jpg")
+        ]
+        server.shutdown()
+    assert all(found is not None and WAITING in found and "sha256" not in found for found in met)
+    file_read = read_library_folder(library, once.read_before, once.originals).readings
+    copy, other = examine_waiting([m for m in met if m is not None], once.already_read, once.originals)
+    assert WAITING not in copy and copy["reading"]["reader"].endswith(f"{file_read[0]['sha256']} it copies")
+    assert other["reading"]["error"] is None and "copies" not in other["reading"]["reader"]
+    assert [copy["url"], other["url"]] == [f"{url}/copy.jpg", f"{url}/other.jpg"] and other["phash"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import threading
 from pathlib import Path
 
 import imagehash
@@ -15,9 +14,16 @@ import pytest
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont
 from skimage import data as photos
 
-from checks.images.copies import Originals, difference, proof, same_picture
-from checks.images.reading import ReadOnce, examine, read_files
-from checks.media_hash import decode_upright
+from checks.images import copies
+from checks.images.copies import LATER, Originals, difference, proof, same_picture
+from checks.images.reading import (
+    WAITS_FOR_LIBRARY,
+    ReadOnce,
+    approved_readings,
+    examine,
+    read_library_folder,
+)
+from checks.media_hash import decode_upright, fingerprint_image, fingerprint_picture
 
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "camera")
 # Pillow's own font (no system font is assumed), at the pixel sizes asked for.
@@ -78,20 +84,20 @@ def write(path: Path, data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def test_a_copy_met_while_the_library_is_read_takes_its_reading_with_boxes_in_its_own_pixels(
-    tmp_path: Path,
-) -> None:
-    library = {
-        write(tmp_path / f"{n}.jpg", jpeg(photo(n), quality=92)): tmp_path / f"{n}.jpg" for n in PHOTOS
-    }
+def library(tmp_path: Path) -> dict[str, Path]:
+    """scikit-image's photographs as an approved library folder: path by sha256."""
+    return {write(tmp_path / f"{n}.jpg", jpeg(photo(n), quality=92)): tmp_path / f"{n}.jpg" for n in PHOTOS}
+
+
+def test_a_copy_of_a_library_file_takes_its_reading_with_boxes_in_its_own_pixels(tmp_path: Path) -> None:
+    files = library(tmp_path)
     once = ReadOnce(())
-    readings: list[dict] = []
-    reader = threading.Thread(target=lambda: readings.extend(read_files(library, 2, once.originals)))
-    reader.start()
-    assert once.originals.wait_catalogued(60)
+    folder = read_library_folder(tmp_path, once.read_before, once.originals, 2)
+    assert folder.fingerprints == {sha: fingerprint_image(path.read_bytes()) for sha, path in files.items()}
+    readings = approved_readings(files, folder)
+    assert sorted(r["sha256"] for r in readings) == sorted(files)
     copy = examine(jpeg(photo("astronaut"), 680), once.already_read, once.originals)
     with_name = examine(jpeg(named(photo("astronaut"), 28, "black"), 680), once.already_read, once.originals)
-    reader.join()
     by_sha = {r["sha256"]: r for r in readings}
     astronaut = by_sha[hashlib.sha256((tmp_path / "astronaut.jpg").read_bytes()).hexdigest()]
     assert astronaut["faces"]
@@ -101,17 +107,40 @@ def test_a_copy_met_while_the_library_is_read_takes_its_reading_with_boxes_in_it
     assert with_name["reading"]["error"] is None and "copies" not in with_name["reading"]["reader"]
 
 
-def test_a_copy_waits_for_its_original_and_reads_itself_when_that_fails() -> None:
+def test_a_library_file_read_in_an_earlier_run_is_not_read_again_and_a_stray_files_reading_is_dropped(
+    tmp_path: Path,
+) -> None:
+    files = library(tmp_path)
+    once = ReadOnce(list(files)[:2])
+    folder = read_library_folder(tmp_path, once.read_before, once.originals)
+    assert once.originals.is_catalogued()
+    assert {r["sha256"] for r in folder.readings} == set(list(files)[2:])
+    approved = dict(list(files.items())[2:4])  # the last file is in the folder, not in the register
+    assert sorted(r["sha256"] for r in approved_readings(approved, folder)) == sorted(approved)
+
+
+def test_a_copy_of_a_file_not_read_yet_waits_and_reads_itself_when_that_fails() -> None:
     originals = Originals()
-    picture = decode_upright(jpeg(photo("coffee"), quality=92))
-    originals.add("o" * 64, picture)
+    data = jpeg(photo("coffee"), quality=92)
+    picture = decode_upright(data)
+    originals.add("o" * 64, picture, fingerprint_picture(data, picture))
     copy = decode_upright(jpeg(photo("coffee"), 680))
-    phash = imagehash.phash(copy)
-    assert originals.reading_for("c" * 64, str(phash), copy) is None  # not catalogued yet: read it
+    phash = str(imagehash.phash(copy))
+    assert originals.reading_for("c" * 64, phash, copy) is None  # not catalogued yet: read it
     originals.catalogued()
-    found: list[object] = []
-    waiting = threading.Thread(target=lambda: found.append(originals.reading_for("c" * 64, str(phash), copy)))
-    waiting.start()
+    assert originals.reading_for("c" * 64, phash, copy) == LATER
     originals.abandon()  # the original's reading failed
-    waiting.join(timeout=30)
-    assert found == [None]
+    assert originals.reading_for("c" * 64, phash, copy) is None
+
+
+def test_a_copy_waits_only_while_too_little_is_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    originals = Originals()
+    data = jpeg(photo("rocket"), quality=92)
+    picture = decode_upright(data)
+    originals.add("o" * 64, picture, fingerprint_picture(data, picture))
+    originals.catalogued()
+    copy = jpeg(photo("rocket"), 680)
+    assert WAITS_FOR_LIBRARY in examine(copy, lambda sha: False, originals)
+    monkeypatch.setattr(copies, "MOST_WAITING_BYTES", len(copy))
+    read = examine(copy, lambda sha: False, originals)
+    assert WAITS_FOR_LIBRARY not in read and read["reading"]["error"] is None

@@ -16,8 +16,9 @@ import pytest
 from PIL import Image
 from skimage import data as photos
 
+from checks.images import text
 from checks.images.faces import detect_faces
-from checks.images.reading import ReadOnce, examine, read_picture
+from checks.images.reading import ReadOnce, examine, in_parallel, read_picture
 from checks.images.text import lines_from_tsv, read_text
 from sandbox.school.images import Shot
 from sandbox.school.lettering import Lettering, draw
@@ -142,3 +143,19 @@ def test_images_are_read_with_no_network_at_all(tmp_path: Path) -> None:
     if offline.returncode != 0 and "unshare failed" in offline.stderr:
         pytest.skip(f"no network namespaces here: {offline.stderr.strip()}")
     assert offline.returncode == 0, offline.stderr
+
+
+def test_at_most_the_engines_allowed_are_loaded_however_many_threads_read() -> None:
+    engines = text._Engines(2)
+    picture = gray(certificate("Zofia Nowak"))
+    lent: set[int] = set()
+    read: list[str] = []
+
+    def one(_: int) -> None:
+        with engines.lent() as engine:
+            lent.add(id(engine))  # kept by the pool, never collected: an id is one engine
+            read.append(engine.read(picture))
+
+    in_parallel(one, range(8), workers=6)
+    assert len(lent) <= 2 and len(read) == 8
+    assert all("Nowak" in tsv for tsv in read)
