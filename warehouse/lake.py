@@ -110,6 +110,15 @@ def read_locator(path: Path) -> LakeLocation | None:
         raise LakeError(f"{path}: not a readable DuckLake locator ({error})") from None
 
 
+def never_written(path: Path) -> bool:
+    """A locator whose lake has no catalog yet (a school's first week): like a warehouse file not yet made, there is
+    nothing in it to read, and attaching it would only create it early. A PostgreSQL catalog is never assumed empty."""
+    location = read_locator(path)
+    if location is None or location.kind != "sqlite":
+        return False
+    return not Path(location.catalog.partition(":")[2]).exists()
+
+
 _loading = threading.Lock()
 
 

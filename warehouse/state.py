@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from warehouse import image_readings, load, register_versions
+from warehouse import image_readings, lake, load, register_versions
 from warehouse.db import connect_waiting, migrate
 
 
@@ -52,7 +52,7 @@ class WarehouseState:
 def read_state(db_path: Path, lock_wait_seconds: float = 120.0) -> WarehouseState:
     """Waits a bounded time while a review's short write holds the warehouse, rather than failing at once."""
     state = WarehouseState()
-    if not db_path.exists():
+    if not db_path.exists() or lake.never_written(db_path):
         return state
     con = connect_waiting(db_path, lock_wait_seconds)
     try:

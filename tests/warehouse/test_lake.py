@@ -215,3 +215,29 @@ def test_a_lake_made_before_encryption_still_opens_and_stays_readable(tmp_path: 
             reader.close()
     finally:
         lake.release()
+
+
+def test_a_new_lakes_state_is_read_as_empty_without_creating_it(locator: Path) -> None:
+    from warehouse.state import read_state
+
+    catalog = Path(str(lake.read_locator(locator).catalog).partition(":")[2])  # type: ignore[union-attr]
+    assert lake.never_written(locator)
+    state = read_state(locator)
+    assert state.cursors == {} and state.known_media == {} and not catalog.exists()
+    con = connect(locator)
+    try:
+        migrate(con)
+        con.execute(
+            "INSERT INTO meta.sync_cursors VALUES ('x', '1', 'posts', 'c-1', DATE '2026-11-16', now())"
+        )
+    finally:
+        con.close()
+        lake.release()
+    assert not lake.never_written(locator)
+    assert read_state(locator).cursors == {("x", "1", "posts"): "c-1"}
+
+
+def test_a_postgres_lake_or_a_file_is_never_taken_as_never_written(tmp_path: Path) -> None:
+    remote = lake.location_in("postgres:dbname=audit host=db", str(tmp_path / "data"), "school-b")
+    assert not lake.never_written(lake.write_locator(tmp_path / "school-b.ducklake", remote))
+    assert not lake.never_written(tmp_path / "w.duckdb")
