@@ -13,10 +13,10 @@ of scikit-image's 100 Labeled Faces in the Wild crops, none of its 100 non-face 
 
 from __future__ import annotations
 
-import threading
-
 import cv2
 import numpy as np
+
+from checks.images.lending import Shelf
 
 CASCADE = "haarcascade_frontalface_default.xml"
 # Searched at this size (longest side): a face under 5% of the picture's longest side is not counted, and the
@@ -28,22 +28,21 @@ MIN_FACE = 20  # pixels, at the search size
 
 # One process reads one image per thread; OpenCV's own thread pool would only compete with them.
 cv2.setNumThreads(1)
-_detectors = threading.local()
 
 
 def detector_name() -> str:
     return f"opencv {cv2.__version__} {CASCADE}"
 
 
-def _detector() -> cv2.CascadeClassifier:
-    # A classifier is not documented as safe to share between threads: one per thread.
-    found = getattr(_detectors, "cascade", None)
-    if found is None:
-        found = cv2.CascadeClassifier(cv2.data.haarcascades + CASCADE)  # type: ignore[attr-defined]
-        if found.empty():
-            raise RuntimeError(f"OpenCV's {CASCADE} did not load from {cv2.data.haarcascades}")  # type: ignore[attr-defined]
-        _detectors.cascade = found
+def _cascade() -> cv2.CascadeClassifier:
+    found = cv2.CascadeClassifier(cv2.data.haarcascades + CASCADE)  # type: ignore[attr-defined]
+    if found.empty():
+        raise RuntimeError(f"OpenCV's {CASCADE} did not load from {cv2.data.haarcascades}")  # type: ignore[attr-defined]
     return found
+
+
+# A classifier is not documented as safe to share between threads: each is lent to one reading at a time.
+detectors: Shelf[cv2.CascadeClassifier] = Shelf(_cascade)
 
 
 def detect_faces(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -53,11 +52,13 @@ def detect_faces(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
     if scale < 1.0:
         size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
         small = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
-    found = _detector().detectMultiScale(
-        cv2.equalizeHist(np.ascontiguousarray(small, dtype=np.uint8)),
-        scaleFactor=SCALE_STEP,
-        minNeighbors=MIN_NEIGHBOURS,
-        minSize=(MIN_FACE, MIN_FACE),
-    )
+    equalised = cv2.equalizeHist(np.ascontiguousarray(small, dtype=np.uint8))
+    with detectors.lent() as detector:
+        found = detector.detectMultiScale(
+            equalised,
+            scaleFactor=SCALE_STEP,
+            minNeighbors=MIN_NEIGHBOURS,
+            minSize=(MIN_FACE, MIN_FACE),
+        )
     boxes = [tuple(round(int(v) / scale) for v in box) for box in (found if len(found) else [])]
     return sorted(boxes)  # type: ignore[arg-type]

@@ -17,11 +17,11 @@ import ctypes
 import ctypes.util
 import functools
 import os
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+
+from checks.images.lending import Shelf
 
 # Tesseract parallelises one image with OpenMP; the run already reads one image per core, and both together
 # oversubscribe the cores. libgomp reads this when it loads, which is when libtesseract loads (just below).
@@ -121,7 +121,8 @@ class _Engine:
                 f"the OCR engine's English model (eng.traineddata) is missing: {INSTALL_HINT}"
             )
         lib.TessBaseAPISetPageSegMode(self.api, PAGE_SEGMENTATION)
-        # The engine's own progress notes ("Estimating resolution as ...") would fill the run's log.
+        # The engine's own progress notes ("Estimating resolution as ...") would fill the run's log. The setting is
+        # process-wide: engines are made one at a time (checks/images/lending.py), all setting the same value.
         lib.TessBaseAPISetVariable(self.api, b"debug_file", os.devnull.encode())
 
     def read(self, gray: np.ndarray) -> str:
@@ -150,36 +151,13 @@ def usable_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-class _Engines:
-    """Engines with the model loaded, lent to one reading at a time and kept for the next: at most `most` are ever
-    loaded (each ~70 ms of CPU and tens of MB), however many threads read or how often their pools are made anew;
-    a thread waits for a free one, when the cores are all reading anyway."""
-
-    def __init__(self, most: int) -> None:
-        self._idle: list[_Engine] = []
-        self._lock = threading.Lock()
-        self._free = threading.BoundedSemaphore(most)
-
-    @contextlib.contextmanager
-    def lent(self) -> Iterator[_Engine]:
-        with self._free:
-            with self._lock:
-                engine = self._idle.pop() if self._idle else None
-            if engine is None:
-                engine = _Engine()
-            try:
-                yield engine
-            finally:
-                with self._lock:
-                    self._idle.append(engine)
-
-
-_engines = _Engines(usable_cores())
+# At most one engine per usable core: a thread waits for a free one, when the cores are all reading anyway.
+engines: Shelf[_Engine] = Shelf(_Engine, most=usable_cores())
 
 
 def check_engine() -> str:
     """Load an engine and its model (kept for the first reading; raises ReaderMissing); returns what reads."""
-    with _engines.lent():
+    with engines.lent():
         return engine_version()
 
 
@@ -194,7 +172,7 @@ def read_text(gray: np.ndarray) -> list[Line]:
             Image.Resampling.LANCZOS,
         )
         gray = np.asarray(small)
-    with _engines.lent() as engine:
+    with engines.lent() as engine:
         tsv = engine.read(gray)
     return lines_from_tsv(tsv, 1.0 / scale)
 

@@ -18,6 +18,7 @@ from skimage import data as photos
 
 from checks.images import text
 from checks.images.faces import detect_faces
+from checks.images.lending import Shelf
 from checks.images.reading import ReadOnce, examine, in_parallel, read_picture
 from checks.images.text import lines_from_tsv, read_text
 from sandbox.school.images import Shot
@@ -146,7 +147,7 @@ def test_images_are_read_with_no_network_at_all(tmp_path: Path) -> None:
 
 
 def test_at_most_the_engines_allowed_are_loaded_however_many_threads_read() -> None:
-    engines = text._Engines(2)
+    engines = Shelf(text._Engine, most=2)
     picture = gray(certificate("Zofia Nowak"))
     lent: set[int] = set()
     read: list[str] = []
