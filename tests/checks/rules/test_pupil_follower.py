@@ -157,7 +157,7 @@ def test_from_audience_to_findings(memory_con: duckdb.DuckDBPyConnection) -> Non
     )
     members = audience(
         x_member(JESS, "jess_smith", "J ✨"),
-        x_member("1600000000000000002", "bp2015", "Billy Price"),
+        x_member("1600000000000000002", "bp2016", "Billy Price"),  # his birth year (a year not his lowers it)
         x_member("1600000000000000003", "ob", "Oliver Brown"),
         x_member("1600000000000000004", "jsmith", "Jessica Smith", bio="proud mum of two"),
         x_member("1600000000000000005", "karen_smith", "Karen Smith"),
