@@ -101,7 +101,9 @@ def test_one_school_failing_never_stops_the_others(trust: dict[str, Any]) -> Non
 
 def test_each_school_has_its_own_lake(trust: dict[str, Any]) -> None:
     catalogs = sorted(p.name for p in (trust["root"] / "lake" / "catalog").glob("*.sqlite"))
-    assert catalogs == sorted([f"{slug}.sqlite" for slug in [*GOOD, BROKEN]] + ["_trust.sqlite"])
+    # The broken school's first week failed before anything was stored: no lake was made for it (as no warehouse
+    # file is made for a single run that fails before storing).
+    assert catalogs == sorted([f"{slug}.sqlite" for slug in GOOD] + ["_trust.sqlite"])
     for slug in GOOD:
         con = connect(trust["root"] / "lake" / f"{slug}.ducklake", read_only=True)
         try:
