@@ -15,10 +15,11 @@ mid-lock. A helper that fails raises its error here, and the run fails as it wou
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
+
+from checks.cores import usable_cores
 
 # A helper costs ~4 s before its first profile (a new interpreter, imports, building the index: 2.5 s for 70k
 # register people); under ~50k profiles (~12 s of work) per process that start-up eats most of what it saves.
@@ -31,12 +32,6 @@ MOST_PROCESSES = 2
 Shared = TypeVar("Shared")
 Part = TypeVar("Part")
 Result = TypeVar("Result")
-
-
-def usable_cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def process_count(profiles: int) -> int:

@@ -20,9 +20,10 @@ from typing import Any, TypeVar
 import numpy as np
 from PIL import Image
 
+from checks.cores import usable_cores
 from checks.images.copies import LATER, Originals
 from checks.images.faces import detect_faces, detector_name
-from checks.images.text import ReaderMissing, check_engine, engine_version, read_text, usable_cores
+from checks.images.text import ReaderMissing, check_engine, engine_version, read_text
 from checks.media_hash import UnreadableImage, decode_upright, fingerprint_picture
 from checks.registers.contract import APPROVED_MEDIA_DIR
 

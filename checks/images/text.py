@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from checks.cores import usable_cores
 from checks.images.lending import Shelf
 
 # Tesseract parallelises one image with OpenMP; the run already reads one image per core, and both together
@@ -142,13 +143,6 @@ class _Engine:
                 lib.TessDeleteText(text)
         finally:
             lib.TessBaseAPIClear(self.api)
-
-
-def usable_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 # At most one engine per usable core: a thread waits for a free one, when the cores are all reading anyway.
