@@ -66,7 +66,7 @@ def same_picture(original: np.ndarray, copy: np.ndarray) -> bool:
 @dataclass
 class _Original:
     sha256: str
-    phash: str
+    fingerprints: dict[str, Any]  # as checks.media_hash.fingerprint_image gives them
     width: int
     height: int
     proof: np.ndarray
@@ -83,7 +83,6 @@ class Originals:
 
     def __init__(self) -> None:
         self._originals: dict[str, _Original] = {}
-        self._fingerprints: dict[str, dict[str, Any]] = {}
         self._waiting_bytes = 0
         self._lock = threading.Lock()
         self._complete = threading.Event()
@@ -91,17 +90,13 @@ class Originals:
     def add(self, sha256: str, picture: Image.Image, fingerprints: dict[str, Any]) -> None:
         """A library file, decoded, with its fingerprints (`checks.media_hash.fingerprint_picture`)."""
         gray = np.asarray(picture.convert("L"))
-        original = _Original(
-            sha256, fingerprints["phash"], picture.width, picture.height, proof(gray), Future()
-        )
+        original = _Original(sha256, fingerprints, picture.width, picture.height, proof(gray), Future())
         with self._lock:
             self._originals.setdefault(sha256, original)
-            self._fingerprints.setdefault(sha256, fingerprints)
 
     def fingerprints(self) -> dict[str, dict[str, Any]]:
         """The catalogued files' fingerprints by sha256, as `checks.media_hash.fingerprint_image` gives them."""
-        with self._lock:
-            return dict(self._fingerprints)
+        return {original.sha256: original.fingerprints for original in self._all()}
 
     def catalogued(self) -> None:
         self._complete.set()
@@ -140,9 +135,9 @@ class Originals:
         aspect = picture.width / picture.height
         candidates = sorted(
             (
-                (hamming(original.phash, phash), original)
+                (hamming(original.fingerprints["phash"], phash), original)
                 for original in self._all()
-                if hamming(original.phash, phash) <= CANDIDATE_BITS
+                if hamming(original.fingerprints["phash"], phash) <= CANDIDATE_BITS
                 and abs(original.width / original.height - aspect) <= ASPECT_TOLERANCE * aspect
             ),
             key=lambda found: found[0],
