@@ -10,7 +10,7 @@ process of each kind. On a 2-core machine other people's work also runs on, the 
 the code (it tends to the CPU ratio as the load rises); the CPU ratio is the work itself, without the trust's gain
 from running one school while another waits.
 
-    python -m benchmarks.trust_run [--schools 3] [--rounds 1] [--size small] [--parallel 2] [--singles K]
+    python -m benchmarks.trust_run [--schools 3] [--rounds 1] [--size small] [--parallel P] [--singles K]
                                    [--followers F] [--dataset DIR ...]
 
 `--followers F` gives each school F followers instead of its size's (50 medium schools of 5,000 followers
@@ -80,12 +80,13 @@ def make_schools(root: Path, count: int, size: str, followers: int | None = None
     return schools
 
 
-def write_trust(root: Path, schools: list[Path], parallel: int) -> Path:
+def write_trust(root: Path, schools: list[Path], parallel: int | None) -> Path:
+    """trust.toml for `schools`; `parallel` None: the trust's own default (flows/trust_config.py)."""
     entries = "".join(f'[[schools]]\nsandbox = "{s.resolve()}"\nslug = "{_slug(s)}"\n' for s in schools)
+    setting = "" if parallel is None else f"parallel = {parallel}\n"
     path = root / "trust.toml"
     path.write_text(
-        f'[trust]\nname = "Benchmark Trust"\ncontroller = "schools"\nparallel = {parallel}\n\n{entries}',
-        encoding="utf-8",
+        f'[trust]\nname = "Benchmark Trust"\ncontroller = "schools"\n{setting}\n{entries}', encoding="utf-8"
     )
     return path
 
@@ -106,7 +107,9 @@ def copy_datasets(root: Path, datasets: list[Path]) -> list[Path]:
     return copied
 
 
-def one_round(root: Path, schools: list[Path], parallel: int, number: int, singles: int) -> dict[str, Any]:
+def one_round(
+    root: Path, schools: list[Path], parallel: int | None, number: int, singles: int
+) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
     if number % 2:
         trust = run_trust(root, schools, parallel, number)
@@ -158,7 +161,7 @@ def run_singles(root: Path, schools: list[Path], number: int, singles: int) -> d
     return {"wall": single_wall * scale, "cpu": single_cpu * scale, "peak": single_peak, "each": each}
 
 
-def run_trust(root: Path, schools: list[Path], parallel: int, number: int) -> dict[str, Any]:
+def run_trust(root: Path, schools: list[Path], parallel: int | None, number: int) -> dict[str, Any]:
     """The same schools as one trust run, in a fresh lake: wall and CPU seconds, peak."""
     trust = write_trust(root, schools, parallel)
     shutil.rmtree(root / "lake", ignore_errors=True)
@@ -185,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--schools", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--size", choices=("small", "medium", "large"), default="small")
-    parser.add_argument("--parallel", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--parallel", type=int, default=None, help="schools at once (default: the trust's own default)"
+    )
     parser.add_argument(
         "--singles",
         type=int,

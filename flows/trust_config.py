@@ -4,7 +4,7 @@
 [trust]
 name = "Riverside Learning Trust"
 controller = "schools"     # trust | schools
-parallel = 2               # optional: schools audited at once in one process (default: the CPU count)
+parallel = 2               # optional: schools audited at once in one process (default: usable cores + 1)
 
 [warehouse]                # optional; default: a SQLite catalog per school + data files in lake/ beside trust.toml
 catalog = "sqlite:lake/catalog"   # sqlite:DIR (one catalog file per school) | postgres:CONNINFO
@@ -19,12 +19,12 @@ slug = "willow-tree"                    # optional: the folder name of its outpu
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from checks.cores import usable_cores
 from dashboards.access import ReviewAppSettings
 from flows.config import ConfigError, read_toml
 from flows.config_strict import Problems, describe_value, sub_table, table_label
@@ -88,6 +88,14 @@ def _resolve(root: Path, value: str) -> str:
     return str((root / value).resolve())
 
 
+def default_parallel() -> int:
+    """One school more than the process may use cores: a school's run also waits (on the platforms' pages and
+    rate limits, on downloads, on Prefect's API), and the cores that wait leaves idle go to the school beside it;
+    nor is the last school of a trust left to run alone on one core while the others sit idle. Image reading
+    holds at most one engine per core whatever this is (checks/images/lending.py)."""
+    return usable_cores() + 1
+
+
 def _trust_table(data: dict[str, Any], problems: Problems) -> tuple[str, str, int]:
     table = sub_table(data, "trust", (), problems)
     problems.unknown(table, ("trust",), dict.fromkeys(TRUST_KEYS, "key"))
@@ -104,7 +112,7 @@ def _trust_table(data: dict[str, Any], problems: Problems) -> tuple[str, str, in
             f"[trust] controller must be one of {', '.join(CONTROLLERS)}, not {controller!r}"
             + ("" if "controller" in table else " (missing: who is the data controller?)"),
         )
-    parallel = table.get("parallel", os.cpu_count() or 1)
+    parallel = table.get("parallel", default_parallel())
     if isinstance(parallel, bool) or not isinstance(parallel, int) or not 1 <= parallel <= 64:
         problems.add(("trust", "parallel"), "[trust] parallel must be a whole number from 1 to 64")
         parallel = 1

@@ -311,15 +311,12 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations: list[Migration] | None =
         try:
             for migration in batch:
                 con.execute(translate(migration.sql))
-                con.execute(
-                    "INSERT INTO meta.migrations VALUES (?, ?, ?, ?)",
-                    [
-                        migration.version,
-                        migration.name,
-                        migration.checksum,
-                        datetime.now(UTC).replace(tzinfo=None),
-                    ],
-                )
+            # One insert for the batch: on a lake each insert is a Parquet file or rows inlined in the catalog.
+            applied_at = datetime.now(UTC).replace(tzinfo=None)
+            con.execute(
+                "INSERT INTO meta.migrations VALUES " + ", ".join(["(?, ?, ?, ?)"] * len(batch)),
+                [value for m in batch for value in (m.version, m.name, m.checksum, applied_at)],
+            )
             con.execute("COMMIT")
         except duckdb.Error as error:
             con.execute("ROLLBACK")

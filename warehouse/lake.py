@@ -267,10 +267,18 @@ def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CALL ducklake_expire_snapshots({catalog}, older_than => now())")
     if pending & INLINED_CHANGES:
         con.execute(f"CALL ducklake_flush_inlined_data({catalog})")
-    if pending & (INLINED_CHANGES | FILE_CHANGES):
+    files = con.execute(
+        f"SELECT max(file_count), sum(delete_file_count) FROM ducklake_table_info({catalog})"
+    ).fetchone()
+    most_files, deletions = files if files else (None, None)
+    # A table written once (a new lake, a table a week rewrote whole) has one file: nothing to merge.
+    if pending & (INLINED_CHANGES | FILE_CHANGES) and (most_files or 0) > 1:
         con.execute(f"CALL ducklake_merge_adjacent_files({catalog})")
-    deletions = con.execute(f"SELECT sum(delete_file_count) FROM ducklake_table_info({catalog})").fetchone()
-    if deletions and deletions[0]:
+        deletions = None  # merging may have folded some deletions in: ask again
+    if deletions is None:
+        row = con.execute(f"SELECT sum(delete_file_count) FROM ducklake_table_info({catalog})").fetchone()
+        deletions = row[0] if row else None
+    if deletions:
         con.execute(f"CALL ducklake_rewrite_data_files({catalog})")
     con.execute(f"CALL ducklake_expire_snapshots({catalog}, older_than => now())")
     con.execute(f"CALL ducklake_cleanup_old_files({catalog}, cleanup_all => true)")

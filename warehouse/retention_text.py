@@ -68,10 +68,24 @@ def _redact_page(payload: Any, redaction: Redaction, keep: set[str]) -> tuple[An
 def redact_pupils_in_old_posts(con: duckdb.DuckDBPyConnection, cutoff: date) -> int:
     """Inside the caller's transaction: names replaced in posts fetched before `cutoff`, and in the text read from
     images read before it (published or in the approved library); replacements made."""
+    if not _anything_older(con, cutoff):
+        return (
+            0  # e.g. a school's first weeks: the redaction (regexes for every pupil's name) is not even built
+        )
     redaction = pupils_redaction(con)
     if not redaction:
         return 0
     return _redact_old_posts(con, cutoff, redaction) + _redact_old_image_text(con, cutoff, redaction)
+
+
+def _anything_older(con: duckdb.DuckDBPyConnection, cutoff: date) -> bool:
+    """Whether any copied post or image text is old enough for its names to be replaced."""
+    row = con.execute(
+        "SELECT EXISTS (SELECT 1 FROM raw.snapshots WHERE stream IN (SELECT unnest(?)) AND as_of < ?)"
+        " OR EXISTS (SELECT 1 FROM raw.image_readings WHERE read_at < ?)",
+        [list(POST_STREAMS), cutoff, cutoff],
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _redact_old_image_text(con: duckdb.DuckDBPyConnection, cutoff: date, redaction: Redaction) -> int:

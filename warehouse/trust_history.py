@@ -13,10 +13,15 @@ from typing import Any
 
 import duckdb
 
+from warehouse import portable
+
 COLUMNS = ("as_of", "slug", "name", "status", "reason", "exceptions", "by_severity", "by_rule", "recorded_at")
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
+    """The table, made once: each statement on a lake is a commit of its own outside a transaction."""
+    if portable.table_exists(con, "trust", "school_runs"):
+        return
     con.execute("CREATE SCHEMA IF NOT EXISTS trust")
     # No primary key: the trust's history lives in a DuckLake, which has none; `record` replaces a week's row.
     con.execute(
@@ -31,7 +36,9 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def record(con: duckdb.DuckDBPyConnection, as_of: date, outcomes: Iterable[dict[str, Any]]) -> None:
-    """This week's outcome per school, replacing an earlier attempt at the same week (a rerun)."""
+    """This week's outcome per school, replacing an earlier attempt at the same week (a rerun): one transaction,
+    the table made in it the first time."""
+    recorded_at = datetime.now(UTC).replace(tzinfo=None)
     rows = [
         [
             as_of,
@@ -42,17 +49,23 @@ def record(con: duckdb.DuckDBPyConnection, as_of: date, outcomes: Iterable[dict[
             o.get("exceptions"),
             json.dumps(o.get("by_severity") or {}, sort_keys=True),
             json.dumps(o.get("by_rule") or {}, sort_keys=True),
-            datetime.now(UTC).replace(tzinfo=None),
+            recorded_at,
         ]
         for o in outcomes
     ]
-    ensure(con)
     con.execute("BEGIN TRANSACTION")
     try:
-        for row in rows:
-            con.execute("DELETE FROM trust.school_runs WHERE as_of = ? AND slug = ?", [row[0], row[1]])
+        ensure(con)
         if rows:
-            con.executemany(f"INSERT INTO trust.school_runs VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+            con.execute(
+                "DELETE FROM trust.school_runs WHERE as_of = ? AND list_contains(?, slug)",
+                [as_of, [row[1] for row in rows]],
+            )
+            one_row = f"({', '.join('?' * len(COLUMNS))})"
+            con.execute(
+                f"INSERT INTO trust.school_runs VALUES {', '.join([one_row] * len(rows))}",
+                [value for row in rows for value in row],
+            )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -60,8 +73,9 @@ def record(con: duckdb.DuckDBPyConnection, as_of: date, outcomes: Iterable[dict[
 
 
 def history(con: duckdb.DuckDBPyConnection, weeks: int = 13) -> list[dict[str, Any]]:
-    """The last `weeks` audited weeks of every school, oldest first."""
-    ensure(con)
+    """The last `weeks` audited weeks of every school, oldest first (none before the first is recorded)."""
+    if not portable.table_exists(con, "trust", "school_runs"):
+        return []
     cursor = con.execute(
         "SELECT as_of, slug, name, status, reason, exceptions, by_severity, by_rule FROM trust.school_runs"
         " WHERE as_of IN (SELECT DISTINCT as_of FROM trust.school_runs ORDER BY as_of DESC LIMIT ?)"

@@ -7,6 +7,7 @@ warehouse receives it as a function, so it never imports the checks that sit abo
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,13 +17,25 @@ from typing import Any, Protocol
 import duckdb
 import polars as pl
 
-from warehouse import image_readings, lifecycle, load, register_versions, retention, reviews
+from warehouse import (
+    image_readings,
+    lake,
+    lake_stage,
+    lifecycle,
+    load,
+    portable,
+    register_versions,
+    retention,
+    reviews,
+)
 from warehouse.db import connect_waiting, migrate
 from warehouse.keyed import ensure_secret
 from warehouse.sampled_subjects import flag_long_unseen
 from warehouse.sql_models import apply_models
 from warehouse.state import RuleDescription, record_rules
 from warehouse.stream_status import StreamStatus, blind_spots, incomplete, store_stream_status
+
+logger = logging.getLogger(__name__)
 
 
 class HeldRegister(Protocol):
@@ -88,13 +101,16 @@ def store_week(
     `after_commit` runs on the same connection once the week is committed, before the lock is let go (the
     read-only copy is published there, so no other writer can slip in between). Its failure does not undo the
     stored week: it is raised as `StoredButNotPublished`."""
+    fresh = lake.never_written(db_path)  # asked before connecting, which makes a new lake's catalog
     con = connect_waiting(db_path, lock_wait_seconds)
     try:
         migrate(con)
-        con.execute("BEGIN TRANSACTION")
         try:
-            summary = _store(con, week, run_checks)
-            con.execute("COMMIT")
+            summary = _store_staged(con, week, run_checks, fresh) if portable.is_lake(con) else None
+            if summary is None:
+                con.execute("BEGIN TRANSACTION")
+                summary = _store(con, week, run_checks)
+                con.execute("COMMIT")
         except BaseException as error:
             _rollback(con, error)
             problem = io_problem(error)
@@ -109,6 +125,26 @@ def store_week(
         return summary
     finally:
         con.close()
+
+
+def _store_staged(
+    con: duckdb.DuckDBPyConnection,
+    week: WeekToStore,
+    run_checks: Callable[[duckdb.DuckDBPyConnection], CheckOutcome],
+    fresh: bool,
+) -> dict[str, Any] | None:
+    """The week stored into a lake through a stage (warehouse/lake_stage.py); None, with nothing written, when
+    it cannot be (the lake moved meanwhile, or holds rows its tables' keys refuse): the caller stores it directly."""
+    try:
+        with lake_stage.staged(con, fresh) as stage:
+            stage.cursor.execute("BEGIN TRANSACTION")
+            summary = _store(stage.cursor, week, run_checks)
+            stage.cursor.execute("COMMIT")
+            lake_stage.write_back(con, stage)
+            return summary
+    except (lake_stage.LakeMoved, lake_stage.NotStageable) as reason:
+        logger.warning("storing the week directly into the lake: %s", reason)
+        return None
 
 
 class StoredButNotPublished(Exception):

@@ -4,10 +4,15 @@ only for a command that allows it and returned (an error ends the process the or
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
 
 from flows.cli import ExitWithoutTeardown
 from flows.commands import discover
@@ -59,9 +64,38 @@ def test_an_unset_handler_does_nothing() -> None:
     ExitWithoutTeardown()()  # returns: this test process goes on
 
 
-def test_only_the_weekly_run_leaves_without_teardown() -> None:
-    # Others (sql, review, trust) may hold a warehouse or a lake open until the interpreter closes it.
+def test_only_the_weekly_run_and_the_trust_leave_without_teardown() -> None:
+    # Others (sql, review) may hold a warehouse or a lake open until the interpreter closes it.
     allowing = {
         name for name, module in discover().items() if getattr(module, "LEAVES_WITHOUT_TEARDOWN", False)
     }
-    assert allowing == {"run"}
+    assert allowing == {"run", "trust"}
+
+
+def test_the_trust_lets_go_of_every_lake_even_when_its_run_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.trust
+    import flows.trust_config
+    from flows.commands import trust as trust_command
+    from warehouse import lake
+
+    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
+
+    class FailingTrust:
+        def with_options(self, **_: Any) -> Any:
+            def run(**__: Any) -> None:
+                lake.open_lake(location, "warehouse", read_only=False, config={}).close()  # a school's writer
+                raise RuntimeError("a school's store failed")
+
+            return run
+
+    monkeypatch.setattr(flows.trust_config, "load_trust", lambda _: SimpleNamespace(schools=(), parallel=1))
+    monkeypatch.setattr(trust_command, "_start_prefect_early", lambda: lambda: None)
+    monkeypatch.setattr(flows.trust, "trust_audit", FailingTrust())
+    args = argparse.Namespace(
+        trust=tmp_path / "trust.toml", out=tmp_path, as_of=None, deployment=None, school_timeout=60.0
+    )
+    with pytest.raises(RuntimeError, match="store failed"):
+        trust_command.run(args)
+    assert lake.kept_reader(location) is None

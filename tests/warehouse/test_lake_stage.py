@@ -1,0 +1,190 @@
+"""A week written to a lake through a stage: the lake ends holding exactly what the stage held, in one snapshot,
+and a lake another writer changed meanwhile (or that holds rows the warehouse's keys refuse) is never written over."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import pytest
+
+from warehouse import lake, lake_stage, portable
+from warehouse.db import connect, migrate
+from warehouse.week import CheckOutcome, WeekToStore, store_week
+
+AS_OF = date(2026, 11, 16)
+SEEN = datetime(2026, 11, 16, 6)
+
+
+@pytest.fixture
+def locator(tmp_path: Path) -> Iterator[Path]:
+    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
+    yield lake.write_locator(tmp_path / "school-a.ducklake", location)
+    lake.release()
+
+
+def _cursor(stream: str, value: str) -> list[Any]:
+    return ["x", "acct", stream, value, AS_OF, SEEN]
+
+
+def _seeded(locator: Path) -> duckdb.DuckDBPyConnection:
+    con = connect(locator)
+    migrate(con)
+    con.executemany("INSERT INTO meta.sync_cursors VALUES (?, ?, ?, ?, ?, ?)", [_cursor("posts", "p1")])
+    con.execute("INSERT INTO meta.output_folders VALUES ('/srv/out', ?, ?)", [AS_OF, SEEN])
+    con.execute("INSERT INTO meta.rules VALUES ('r', 'Rule', 'clause', 'what')")
+    return con
+
+
+def _everything(
+    con: duckdb.DuckDBPyConnection, database: str
+) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
+    tables = [t for t in portable.base_tables(con, database) if t not in lake_stage.OWN_TABLES]
+    return {
+        (schema, table): sorted(con.execute(f'FROM "{database}"."{schema}"."{table}"').fetchall(), key=repr)
+        for schema, table in tables
+    }
+
+
+def test_the_lake_ends_holding_exactly_what_the_stage_held(locator: Path) -> None:
+    con = _seeded(locator)
+    with lake_stage.staged(con, fresh=False) as stage:
+        assert stage.cursor.execute("SELECT cursor_value FROM meta.sync_cursors").fetchall() == [("p1",)]
+        stage.cursor.execute("BEGIN TRANSACTION")
+        stage.cursor.execute(  # only gains a row
+            "INSERT INTO meta.sync_cursors VALUES (?, ?, ?, ?, ?, ?)", _cursor("likes", "l1")
+        )
+        stage.cursor.execute("UPDATE meta.rules SET title = 'Renamed'")  # a row changed
+        stage.cursor.execute("DELETE FROM meta.output_folders")  # a row gone
+        stage.cursor.execute("COMMIT")
+        staged = _everything(stage.cursor, lake_stage.STAGE_ALIAS)
+        changed = lake_stage.write_back(con, stage)
+    assert changed == {"tables_appended": 1, "tables_rewritten": 2}
+    assert _everything(con, lake.ATTACHED_ALIAS) == staged
+    assert staged[("meta", "rules")] == [("r", "Renamed", "clause", "what")]
+    with pytest.raises(duckdb.ConnectionException):  # the stage is closed with the block
+        stage.cursor.execute("SELECT 1")
+    con.close()
+
+
+def test_a_new_lake_is_written_in_one_snapshot_straight_to_parquet(locator: Path) -> None:
+    assert lake.never_written(locator)
+    con = connect(locator)
+    migrate(con)
+    before = lake_stage.latest_snapshot(con)
+    with lake_stage.staged(con, fresh=True) as stage:
+        assert stage.was is None
+        stage.cursor.executemany(
+            "INSERT INTO meta.sync_cursors VALUES (?, ?, ?, ?, ?, ?)",
+            [_cursor(f"s{i}", "v") for i in range(3)],
+        )
+        lake_stage.write_back(con, stage)
+    assert lake_stage.latest_snapshot(con) == before + 1
+    changes = con.execute(
+        f"SELECT changes FROM ducklake_snapshots('{lake.ATTACHED_ALIAS}') WHERE snapshot_id = ?", [before + 1]
+    ).fetchone()
+    assert changes is not None and "inlined_insert" not in changes[0] and changes[0]["tables_inserted_into"]
+    assert con.execute("SELECT count(*) FROM meta.sync_cursors").fetchone() == (3,)
+    con.close()
+
+
+def test_a_lake_another_writer_changed_meanwhile_is_not_written_over(locator: Path) -> None:
+    con = _seeded(locator)
+    with lake_stage.staged(con, fresh=False) as stage:
+        stage.cursor.execute("DELETE FROM meta.sync_cursors")
+        other = connect(locator)  # e.g. a review deciding while the week is stored
+        other.execute("INSERT INTO meta.sync_cursors VALUES (?, ?, ?, ?, ?, ?)", _cursor("likes", "l1"))
+        other.close()
+        with pytest.raises(lake_stage.LakeMoved):
+            lake_stage.write_back(con, stage)
+    assert sorted(con.execute("SELECT stream FROM meta.sync_cursors").fetchall()) == [("likes",), ("posts",)]
+    con.close()
+
+
+def test_rows_the_warehouses_keys_refuse_are_never_staged(locator: Path) -> None:
+    con = _seeded(locator)  # a lake enforces no key: the same cursor twice is possible there
+    con.execute("INSERT INTO meta.sync_cursors VALUES (?, ?, ?, ?, ?, ?)", _cursor("posts", "p2"))
+    with (
+        pytest.raises(lake_stage.NotStageable, match=r"meta\.sync_cursors"),
+        lake_stage.staged(con, fresh=False),
+    ):
+        pass
+    con.close()
+
+
+@dataclass(frozen=True)
+class Keep:
+    raw_pages_weeks: int = 8
+    unmatched_profiles_weeks: int = 8
+    findings_weeks: int = 52
+    resolved_exceptions_months: int = 12
+    register_versions_months: int = 12
+    validation_results_weeks: int = 8
+    matched_identities_weeks: int = 52
+    decided_exceptions_months: int = 12
+    posts_naming_pupils_weeks: int = 8
+    access_log_months: int = 12
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str = "pupil-follower"
+    title: str = "A pupil follows the school"
+    policy: str = "7.2"
+    what_counts: str = "a follower resolved to a pupil"
+
+
+def _week() -> WeekToStore:
+    return WeekToStore(
+        as_of=AS_OF,
+        run_id="run-1",
+        mode="sandbox",
+        school_name="Tiny",
+        started_at=SEEN,
+        register_frames={},
+        register_files={},
+        register_reading={},
+        approved_hashes={},
+        snapshots=[],
+        media=[],
+        validations=[],
+        rules=[Rule()],
+        retention=Keep(),
+    )
+
+
+def _no_findings(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
+    return CheckOutcome(pl.DataFrame(), [], [], set(), 0)
+
+
+@pytest.mark.parametrize("moved", [False, True], ids=["staged", "lake-moved-so-stored-directly"])
+def test_a_week_is_stored_whichever_way_it_is_written(locator: Path, moved: bool) -> None:
+    con = _seeded(locator)
+    # The registers as the last run loaded them (no files): this week's load is that one.
+    con.execute("INSERT INTO ref.register_loads VALUES ('load-1', ?, ?, '{}', '{}')", [SEEN, AS_OF])
+    con.close()
+
+    calls: list[int] = []
+
+    def checks(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
+        calls.append(1)
+        if moved and len(calls) == 1:  # another writer commits to the lake while the rules run on the stage
+            other = connect(locator)
+            other.execute("INSERT INTO meta.output_folders VALUES ('/srv/elsewhere', ?, ?)", [AS_OF, SEEN])
+            other.close()
+        return _no_findings(con)
+
+    store_week(locator, _week(), checks)
+    assert len(calls) == (
+        2 if moved else 1
+    )  # the week staged, then stored directly over the lake as it is now
+    con = connect(locator)
+    assert con.execute("SELECT run_id FROM audit.runs").fetchall() == [("run-1",)]
+    folders = sorted(r[0] for r in con.execute("SELECT folder FROM meta.output_folders").fetchall())
+    assert folders == (["/srv/elsewhere", "/srv/out"] if moved else ["/srv/out"])
+    con.close()

@@ -1,0 +1,185 @@
+"""A week stored into a lake through a stage: the lake's tables read into an in-memory database, the week written
+there exactly as into a DuckDB file, and what changed written back to the lake in one transaction.
+
+Why: every statement on a lake pays its catalog (a SQLite file or a PostgreSQL database: a few milliseconds a table
+touched, against microseconds in a DuckDB file), and a week's store is some 500 statements, the rules' reads among
+them. Through a stage the lake sees one read per table as the week starts and one write per changed table as it
+ends (docs/trust.md has the measurements).
+
+What the lake still guarantees: the week lands in one lake transaction or not at all, and a week staged from a lake
+that another writer has changed since (a review decided, an erasure) is not written over it: `LakeMoved`, raised
+before anything is written, and the caller stores the week directly instead. The stage lives in the writer's
+process memory (spilling, like the lake's own spill, to the owner-only encrypted spill folder) and is dropped as
+soon as the week is written back or has failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from warehouse import portable
+from warehouse.db import ATTACHED_AS, migrate
+from warehouse.sql_models import apply_models
+
+INLINING_SETTING = "ducklake_default_data_inlining_row_limit"
+OWN_TABLES = frozenset({("meta", "migrations")})  # each database keeps its own record of what shaped it
+
+
+class LakeMoved(Exception):
+    """Another writer committed to the lake after the week was staged from it: nothing was written back."""
+
+
+class NotStageable(Exception):
+    """The lake's rows do not fit the warehouse's own tables (a key held twice): the week cannot be staged."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """`cursor` is the stage: a DuckDB database of its own in memory, the warehouse's tables made by its own
+    migrations. `was` (a database attached to it) holds the lake's rows as staged, None when the lake was new, so
+    empty; `snapshot` is the lake's latest snapshot when they were read."""
+
+    cursor: duckdb.DuckDBPyConnection
+    was: str | None
+    snapshot: int
+
+
+STAGE_ALIAS = "stage"
+ROWS_VIEW = "socialaudit_staged_rows"
+WAS_ALIAS = "was"
+
+
+@contextmanager
+def staged(con: duckdb.DuckDBPyConnection, fresh: bool) -> Iterator[Stage]:
+    """A stage holding what the lake on `con` (migrated, nothing uncommitted) holds; `fresh`: the lake was made
+    by this run, so there is nothing to read. Closed, with every row it held, when the block ends.
+
+    A database apart, not one attached beside the lake: a statement that lists every catalog (`duckdb_columns()`,
+    `information_schema`) would otherwise open the lake's catalog for as long as the week's transaction lasts, and
+    a SQLite catalog then refuses every other writer's commit ("database is locked")."""
+    snapshot = latest_snapshot(con)
+    stage = duckdb.connect(":memory:", config=_stage_config(con))
+    try:
+        stage.execute(f"ATTACH ':memory:' AS {STAGE_ALIAS}")
+        stage.execute(f"USE {STAGE_ALIAS}")
+        migrate(stage)
+        if not fresh:
+            _read_lake(con, stage)
+        yield Stage(stage, None if fresh else WAS_ALIAS, snapshot)
+    finally:
+        stage.close()
+
+
+def _stage_config(con: duckdb.DuckDBPyConnection) -> dict[str, str | bool | int | float | list[str]]:
+    """The lake writer's own settings for spilling: an owner-only folder, the files encrypted."""
+    row = con.execute(
+        "SELECT current_setting('temp_directory'), current_setting('temp_file_encryption')"
+    ).fetchone()
+    spill, encrypted = row if row else ("", True)
+    return {
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "temp_directory": str(spill),
+        "temp_file_encryption": bool(encrypted),
+    }
+
+
+def latest_snapshot(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute(f"SELECT max(snapshot_id) FROM ducklake_snapshots('{ATTACHED_AS}')").fetchone()
+    return int(row[0]) if row and row[0] is not None else -1
+
+
+def _read_lake(con: duckdb.DuckDBPyConnection, stage: duckdb.DuckDBPyConnection) -> None:
+    """Each lake table read once (through Arrow) into the stage, and the stage copied as it was into `was`."""
+    staged_tables = set(portable.base_tables(stage, STAGE_ALIAS))
+    stage.execute(f"ATTACH ':memory:' AS {WAS_ALIAS}")
+    for schema, table in _tables(con, ATTACHED_AS):
+        if (schema, table) not in staged_tables:
+            raise NotStageable(
+                f"the lake has a table {schema}.{table} the warehouse's migrations do not make"
+            )
+        rows = con.execute(f"FROM {_name(ATTACHED_AS, schema, table)}").fetch_arrow_table()
+        try:
+            _insert(stage, _name(STAGE_ALIAS, schema, table), rows)
+        except duckdb.ConstraintException as error:
+            raise NotStageable(f"{schema}.{table}: {error}") from None
+        stage.execute(f"CREATE SCHEMA IF NOT EXISTS {WAS_ALIAS}.{_quoted(schema)}")
+        stage.execute(
+            f"CREATE TABLE {_name(WAS_ALIAS, schema, table)} AS FROM {_name(STAGE_ALIAS, schema, table)}"
+        )
+
+
+def write_back(con: duckdb.DuckDBPyConnection, stage: Stage) -> dict[str, int]:
+    """Write the stage's changes to the lake on `con`, in one transaction: a table that only gained rows gets
+    them inserted, a table that lost or changed any is rewritten whole; the views are made again as every run
+    makes them. `LakeMoved`, with nothing written, if the lake has a newer snapshot than the one staged."""
+    changed = {"tables_appended": 0, "tables_rewritten": 0}
+    # Rows go straight to Parquet: inlining them in the catalog (DuckLake's default under 10 rows) pays off for
+    # many small writes, and here each table is written once; inlined rows would only be flushed to files after.
+    con.execute(f"SET SESSION {INLINING_SETTING} = 0")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if latest_snapshot(con) != stage.snapshot:
+            raise LakeMoved("another writer changed the lake while the week was being stored")
+        apply_models(con)
+        for schema, table in _tables(stage.cursor, STAGE_ALIAS):
+            kind = _write_table(con, stage, schema, table)
+            if kind:
+                changed[kind] += 1
+        con.execute("COMMIT")
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    finally:
+        con.execute(f"RESET SESSION {INLINING_SETTING}")
+    return changed
+
+
+def _write_table(con: duckdb.DuckDBPyConnection, stage: Stage, schema: str, table: str) -> str | None:
+    staged_rows, target = _name(STAGE_ALIAS, schema, table), _name(ATTACHED_AS, schema, table)
+    if stage.was is None:
+        rows = f"FROM {staged_rows}"
+        kind = "tables_appended"
+    else:
+        was = _name(stage.was, schema, table)
+        if _any(stage.cursor, f"FROM {was} EXCEPT ALL FROM {staged_rows}"):
+            con.execute(f"DELETE FROM {target}")
+            rows, kind = f"FROM {staged_rows}", "tables_rewritten"
+        else:
+            rows, kind = f"FROM {staged_rows} EXCEPT ALL FROM {was}", "tables_appended"
+    arrow = stage.cursor.execute(rows).fetch_arrow_table()
+    if arrow.num_rows == 0:
+        return "tables_rewritten" if kind == "tables_rewritten" else None
+    _insert(con, target, arrow)
+    return kind
+
+
+def _insert(con: duckdb.DuckDBPyConnection, target: str, rows: pa.Table) -> None:
+    """`rows` (Arrow: between two databases) into `target`, column by name."""
+    con.register(ROWS_VIEW, rows)
+    try:
+        con.execute(f"INSERT INTO {target} BY NAME FROM {ROWS_VIEW}")
+    finally:
+        con.unregister(ROWS_VIEW)
+
+
+def _tables(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, str]]:
+    return [t for t in portable.base_tables(con, database) if t not in OWN_TABLES]
+
+
+def _any(con: duckdb.DuckDBPyConnection, query: str) -> bool:
+    return con.execute(f"SELECT EXISTS ({query})").fetchone() == (True,)
+
+
+def _name(database: str, schema: str, table: str) -> str:
+    return ".".join(_quoted(part) for part in (database, schema, table))
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
