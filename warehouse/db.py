@@ -272,7 +272,8 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations: list[Migration] | None =
     """Apply pending migrations, each in its own transaction; returns the versions applied."""
     migrations = discover_migrations() if migrations is None else migrations
     # The same landed migrations shape a lake, less what DuckLake cannot store (warehouse/portable.py).
-    translate = (lambda sql: portable.for_lake(con, sql)) if portable.is_lake(con) else (lambda sql: sql)
+    views = portable.view_names(con) if portable.is_lake(con) else None
+    translate = (lambda sql: portable.for_lake(con, sql, views)) if views is not None else (lambda sql: sql)
     con.execute("CREATE SCHEMA IF NOT EXISTS meta")
     con.execute(
         translate(

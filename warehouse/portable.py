@@ -78,13 +78,21 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
     return bool(row and row[0])
 
 
-def for_lake(con: duckdb.DuckDBPyConnection, sql: str) -> str:
-    """`sql` (one or more statements) with what DuckLake cannot store taken out: key, unique and check
-    constraints, indexes, sequences, comments on a view's columns. Everything else passes through unchanged."""
-    views = {
+def view_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """`schema.view` of every view there is: what `for_lake` needs to know, read once for many translations."""
+    return {
         _bare(r[0])
         for r in con.execute("SELECT schema_name || '.' || view_name FROM duckdb_views()").fetchall()
     }
+
+
+def for_lake(con: duckdb.DuckDBPyConnection, sql: str, views: set[str] | None = None) -> str:
+    """`sql` (one or more statements) with what DuckLake cannot store taken out: key, unique and check
+    constraints, indexes, sequences, comments on a view's columns. Everything else passes through unchanged.
+
+    `views`: the views there are (`view_names`), kept up to date with those `sql` creates, for a caller translating
+    many scripts in turn (on a lake each listing reads the catalog); None: listed here."""
+    views = view_names(con) if views is None else views
     kept = []
     for statement in con.extract_statements(sql):
         text = _without_comments(statement.query)

@@ -19,14 +19,14 @@ def model_files() -> list[Path]:
 def apply_models(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Create or replace every view; a model whose inputs come later in the order is retried after them."""
     pending = model_files()
-    lake = portable.is_lake(con)
+    views = portable.view_names(con) if portable.is_lake(con) else None
     created: list[str] = []
     while pending:
         failed: list[tuple[Path, duckdb.Error]] = []
         for path in pending:
             try:
                 sql = path.read_text(encoding="utf-8")
-                con.execute(portable.for_lake(con, sql) if lake else sql)
+                con.execute(portable.for_lake(con, sql, views) if views is not None else sql)
                 created.append(path.stem)
             except duckdb.CatalogException as error:
                 failed.append((path, error))
