@@ -86,3 +86,78 @@ def test_whole_audits_go_first_and_a_shared_week_is_one_unit() -> None:
     # A module is never split between the workers.
     for module in ("tests/checks/test_a.py", "tests/e2e/test_trust.py"):
         assert sum(any(n.startswith(module) for n in sent) for sent in handed) <= 1
+
+
+class RecordingWorker(Worker):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.batches: list[list[int]] = []
+
+    def send_runtest_some(self, indices: list[int]) -> None:
+        self.batches.append(list(indices))
+        super().send_runtest_some(indices)
+
+
+def test_a_worker_replacing_a_crashed_one_gets_only_what_was_never_run() -> None:
+    collection = [
+        "tests/checks/test_a.py::test_one",
+        "tests/checks/test_a.py::test_two",
+        "tests/checks/test_b.py::test_one",
+        "tests/checks/test_b.py::test_two",
+        "tests/checks/test_b.py::test_three",
+        "tests/checks/test_c.py::test_one",
+    ]
+    config = SimpleNamespace(
+        getvalue=lambda name: {"tx": ["1*popen"]}[name], option=SimpleNamespace(loadscopereorder=False)
+    )
+    scheduler = ModulesAndSharedWeeksAuditsFirst(cast(pytest.Config, config))
+    first = RecordingWorker("gw0")
+    scheduler.add_node(cast(Any, first))
+    scheduler.add_node_collection(cast(Any, first), collection)
+    scheduler.schedule()
+    for done in ("tests/checks/test_a.py::test_one", "tests/checks/test_a.py::test_two"):
+        scheduler.mark_test_complete(cast(Any, first), collection.index(done))
+    scheduler.mark_test_complete(cast(Any, first), collection.index("tests/checks/test_b.py::test_one"))
+
+    # The worker dies in the middle of test_b.py::test_two (a native crash): that test is the one reported.
+    assert scheduler.remove_node(cast(Any, first)) == "tests/checks/test_b.py::test_two"
+
+    replacement = RecordingWorker("gw1")
+    scheduler.add_node(cast(Any, replacement))
+    scheduler.add_node_collection(cast(Any, replacement), collection)
+    scheduler.schedule()
+    # Never an empty batch (a worker waits forever on one), never a finished module or the test that crashed.
+    assert all(replacement.batches)
+    assert [collection[i] for i in replacement.sent] == [
+        "tests/checks/test_b.py::test_three",
+        "tests/checks/test_c.py::test_one",
+    ]
+    for index in list(replacement.sent):
+        scheduler.mark_test_complete(cast(Any, replacement), index)
+    assert replacement.shutting_down
+
+
+def test_a_late_worker_given_a_single_test_is_told_there_is_no_other() -> None:
+    collection = [
+        "tests/checks/test_a.py::test_one",
+        "tests/checks/test_a.py::test_two",
+        "tests/checks/test_b.py::test_one",
+    ]
+    config = SimpleNamespace(
+        getvalue=lambda name: {"tx": ["1*popen"]}[name], option=SimpleNamespace(loadscopereorder=False)
+    )
+    scheduler = ModulesAndSharedWeeksAuditsFirst(cast(pytest.Config, config))
+    first = RecordingWorker("gw0")
+    scheduler.add_node(cast(Any, first))
+    scheduler.add_node_collection(cast(Any, first), collection)
+    scheduler.schedule()
+    scheduler.mark_test_complete(cast(Any, first), 0)
+    assert scheduler.remove_node(cast(Any, first)) == "tests/checks/test_a.py::test_two"
+
+    replacement = RecordingWorker("gw1")
+    scheduler.add_node(cast(Any, replacement))
+    scheduler.add_node_collection(cast(Any, replacement), collection)
+    scheduler.schedule()
+    # One test left: the worker runs it only because it is also told to shut down after it.
+    assert [collection[i] for i in replacement.sent] == ["tests/checks/test_b.py::test_one"]
+    assert replacement.shutting_down

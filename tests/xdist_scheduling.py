@@ -47,6 +47,44 @@ class ModulesAndSharedWeeksAuditsFirst(LoadScopeScheduling):
     def _split_scope(self, nodeid: str) -> str:
         return unit_of(nodeid)
 
+    def remove_node(self, node: WorkerController) -> str | None:
+        """A worker gone (a crash, or shut down): the test it died on, which xdist reports failed.
+
+        xdist 3.8's own puts the worker's whole workload back in the queue, the modules it had finished included;
+        a replacement worker handed a finished module is sent an empty list of tests, never completes one, and is
+        never handed more: the session waits forever instead of failing (pytest-xdist issues 1323 and 1378, seen
+        in CI after a native crash). Only the tests not yet run go back, and not the one the worker died on: it is
+        reported failed already, and it would take the replacement down too (pytest-xdist pull request 1371)."""
+        workload = self.assigned_work.pop(node)
+        pending = [
+            (unit, test) for unit, tests in workload.items() for test, done in tests.items() if not done
+        ]
+        if not pending:
+            return None
+        crashed_unit, crashed = pending[0]
+        workload[crashed_unit][crashed] = True
+        for unit, tests in workload.items():
+            if not all(tests.values()):
+                self.workqueue[unit] = tests
+        for other in self.assigned_work:
+            self._reschedule(other)
+        return crashed
+
+    def schedule(self) -> None:
+        """As xdist's, and a worker started after the first hand-out (one replacing a crashed worker) is given two
+        tests to start on, or told to shut down: a worker runs a test only once it knows the next one or that
+        there is none, and xdist hands a late worker one module, which may hold a single test (pytest-xdist issue
+        1327)."""
+        late = [] if self.collection is None else [n for n in self.nodes if not self.assigned_work[n]]
+        super().schedule()
+        for node in late:
+            if node.shutting_down or self._pending_of(self.assigned_work[node]) >= 2:
+                continue
+            if self.workqueue:
+                self._assign_work_unit(node)
+            else:
+                node.shutdown()
+
     def _assign_work_unit(self, node: WorkerController) -> None:
         # The queue is complete by the first assignment (xdist fills it in schedule(), then assigns).
         if not self._audits_first:
