@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from sandbox.server import FAULTS_ENV, Fault, FaultPlan
 from tests.builders.cli import console_script
 from tests.builders.postgres import postgres_bin, throwaway_cluster
 from tests.builders.prefect_server import REPO, api_post, prefect, prefect_server, start_worker, stop_group
@@ -82,7 +83,11 @@ def test_a_killed_worker_fails_one_school_and_the_next_run_completes_it(catalog:
     with prefect_server(tmp_path / "prefect-home") as env:
         prefect(env, "work-pool", "create", POOL, "--type", "process")
         prefect(env, "--no-prompt", "deploy", "--all", "--prefect-file", "prefect-trust.yaml", timeout=180)
-        first = start_worker(env, POOL, tmp_path / "worker-1.log", limit=1)  # one school at a time
+        # One school at a time; each of its runs meets one rate limit on its followers and waits out the reset, so
+        # the school is still running when its worker is killed: a tiny school's run takes a few seconds, and the
+        # kill once came after it had finished, so the premise (a school lost with its worker) did not hold.
+        slowed = {**env, FAULTS_ENV: FaultPlan([Fault("x.followers", "429", reset_in=8.0)]).to_json()}
+        first = start_worker(slowed, POOL, tmp_path / "worker-1.log", limit=1)
         second: subprocess.Popen[bytes] | None = None
         try:
             # Each school's time runs from the trust's start: the two left must finish on a worker started after
@@ -92,8 +97,6 @@ def test_a_killed_worker_fails_one_school_and_the_next_run_completes_it(catalog:
             while not (running := running_school_runs(env)):
                 assert run.poll() is None, run.stderr.read() if run.stderr else ""
                 assert time.monotonic() < deadline, "no school started on the first worker"
-                # A tiny school's run takes a few seconds: polled once a second, the kill once came after the
-                # school had finished, and the premise (a school lost with its worker) did not hold.
                 time.sleep(0.2)
             killed = running[0]["name"].removeprefix("trust-school-")
             stop_group(first, signal.SIGKILL)  # the worker and the flow-run process it started
