@@ -98,6 +98,24 @@ class RecordingWorker(Worker):
         super().send_runtest_some(indices)
 
 
+def _started(
+    scheduler: ModulesAndSharedWeeksAuditsFirst, worker: RecordingWorker, collection: list[str]
+) -> RecordingWorker:
+    """`worker` joined, its collection in, and the scheduler asked to hand out work (as xdist does)."""
+    scheduler.add_node(cast(Any, worker))
+    scheduler.add_node_collection(cast(Any, worker), collection)
+    scheduler.schedule()
+    return worker
+
+
+def _one_worker_started(collection: list[str]) -> tuple[ModulesAndSharedWeeksAuditsFirst, RecordingWorker]:
+    config = SimpleNamespace(
+        getvalue=lambda name: {"tx": ["1*popen"]}[name], option=SimpleNamespace(loadscopereorder=False)
+    )
+    scheduler = ModulesAndSharedWeeksAuditsFirst(cast(pytest.Config, config))
+    return scheduler, _started(scheduler, RecordingWorker("gw0"), collection)
+
+
 def test_a_worker_replacing_a_crashed_one_gets_only_what_was_never_run() -> None:
     collection = [
         "tests/checks/test_a.py::test_one",
@@ -107,14 +125,7 @@ def test_a_worker_replacing_a_crashed_one_gets_only_what_was_never_run() -> None
         "tests/checks/test_b.py::test_three",
         "tests/checks/test_c.py::test_one",
     ]
-    config = SimpleNamespace(
-        getvalue=lambda name: {"tx": ["1*popen"]}[name], option=SimpleNamespace(loadscopereorder=False)
-    )
-    scheduler = ModulesAndSharedWeeksAuditsFirst(cast(pytest.Config, config))
-    first = RecordingWorker("gw0")
-    scheduler.add_node(cast(Any, first))
-    scheduler.add_node_collection(cast(Any, first), collection)
-    scheduler.schedule()
+    scheduler, first = _one_worker_started(collection)
     for done in ("tests/checks/test_a.py::test_one", "tests/checks/test_a.py::test_two"):
         scheduler.mark_test_complete(cast(Any, first), collection.index(done))
     scheduler.mark_test_complete(cast(Any, first), collection.index("tests/checks/test_b.py::test_one"))
@@ -122,10 +133,7 @@ def test_a_worker_replacing_a_crashed_one_gets_only_what_was_never_run() -> None
     # The worker dies in the middle of test_b.py::test_two (a native crash): that test is the one reported.
     assert scheduler.remove_node(cast(Any, first)) == "tests/checks/test_b.py::test_two"
 
-    replacement = RecordingWorker("gw1")
-    scheduler.add_node(cast(Any, replacement))
-    scheduler.add_node_collection(cast(Any, replacement), collection)
-    scheduler.schedule()
+    replacement = _started(scheduler, RecordingWorker("gw1"), collection)
     # Never an empty batch (a worker waits forever on one), never a finished module or the test that crashed.
     assert all(replacement.batches)
     assert [collection[i] for i in replacement.sent] == [
@@ -143,21 +151,11 @@ def test_a_late_worker_given_a_single_test_is_told_there_is_no_other() -> None:
         "tests/checks/test_a.py::test_two",
         "tests/checks/test_b.py::test_one",
     ]
-    config = SimpleNamespace(
-        getvalue=lambda name: {"tx": ["1*popen"]}[name], option=SimpleNamespace(loadscopereorder=False)
-    )
-    scheduler = ModulesAndSharedWeeksAuditsFirst(cast(pytest.Config, config))
-    first = RecordingWorker("gw0")
-    scheduler.add_node(cast(Any, first))
-    scheduler.add_node_collection(cast(Any, first), collection)
-    scheduler.schedule()
+    scheduler, first = _one_worker_started(collection)
     scheduler.mark_test_complete(cast(Any, first), 0)
     assert scheduler.remove_node(cast(Any, first)) == "tests/checks/test_a.py::test_two"
 
-    replacement = RecordingWorker("gw1")
-    scheduler.add_node(cast(Any, replacement))
-    scheduler.add_node_collection(cast(Any, replacement), collection)
-    scheduler.schedule()
+    replacement = _started(scheduler, RecordingWorker("gw1"), collection)
     # One test left: the worker runs it only because it is also told to shut down after it.
     assert [collection[i] for i in replacement.sent] == ["tests/checks/test_b.py::test_one"]
     assert replacement.shutting_down
