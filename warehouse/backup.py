@@ -75,11 +75,12 @@ def take_image(db_path: Path, image: Path, image_key: str, wait_seconds: float =
             with transaction(con):
                 warehouse = _warehouse_id(con)
                 for schema in _schemas(con, ATTACHED_AS):  # those holding only views (models) too
-                    con.execute(f"CREATE SCHEMA IF NOT EXISTS {IMAGE_AS}.{_name(schema)}")
+                    con.execute(f"CREATE SCHEMA IF NOT EXISTS {IMAGE_AS}.{portable.quoted(schema)}")
                 tables = _tables(con, ATTACHED_AS)
                 for schema, table in tables:
+                    target = portable.qualified(IMAGE_AS, schema, table)
                     con.execute(
-                        f"CREATE TABLE {_table(IMAGE_AS, schema, table)} AS FROM {_table(ATTACHED_AS, schema, table)}"
+                        f"CREATE TABLE {target} AS FROM {portable.qualified(ATTACHED_AS, schema, table)}"
                     )
                 counts = _counts(con, IMAGE_AS, tables)
                 migration = _migration(con, ATTACHED_AS)
@@ -121,10 +122,13 @@ def fill(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         if version is not None:
             con.execute("DELETE FROM meta.migrations")  # the image's own rows, with when each was applied
         for schema in _schemas(con, IMAGE_AS):
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {ATTACHED_AS}.{_name(schema)}")
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {ATTACHED_AS}.{portable.quoted(schema)}")
         made = set(_tables(con, ATTACHED_AS))
         for schema, table in tables:
-            source, target = _table(IMAGE_AS, schema, table), _table(ATTACHED_AS, schema, table)
+            source, target = (
+                portable.qualified(IMAGE_AS, schema, table),
+                portable.qualified(ATTACHED_AS, schema, table),
+            )
             if (schema, table) in made:
                 con.execute(f"INSERT INTO {target} BY NAME FROM {source}")
             else:
@@ -290,7 +294,7 @@ def _remove_lake(location: lake.LakeLocation, suffix: str) -> None:
             path.unlink(missing_ok=True)
     elif _schema_exists(location, _schema(location, suffix)):
         with lake.postgres_catalog(location) as con:
-            lake.postgres_execute(con, f"DROP SCHEMA {_name(_schema(location, suffix))} CASCADE")
+            lake.postgres_execute(con, f"DROP SCHEMA {portable.quoted(_schema(location, suffix))} CASCADE")
 
 
 def _schema_exists(location: lake.LakeLocation, schema: str) -> bool:
@@ -304,7 +308,7 @@ def _schema_exists(location: lake.LakeLocation, schema: str) -> bool:
 
 def _rename_schema(location: lake.LakeLocation, old: str, new: str) -> None:
     with lake.postgres_catalog(location) as con:
-        lake.postgres_execute(con, f"ALTER SCHEMA {_name(old)} RENAME TO {_name(new)}")
+        lake.postgres_execute(con, f"ALTER SCHEMA {portable.quoted(old)} RENAME TO {portable.quoted(new)}")
 
 
 # --- shared ---------------------------------------------------------------------------------------------------
@@ -336,7 +340,7 @@ def _tables(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, st
 def _counts(con: duckdb.DuckDBPyConnection, database: str, tables: list[tuple[str, str]]) -> dict[str, int]:
     counts = {}
     for schema, table in tables:
-        row = con.execute(f"SELECT count(*) FROM {_table(database, schema, table)}").fetchone()
+        row = con.execute(f"SELECT count(*) FROM {portable.qualified(database, schema, table)}").fetchone()
         counts[f"{schema}.{table}"] = int(row[0]) if row else 0
     return counts
 
@@ -344,16 +348,10 @@ def _counts(con: duckdb.DuckDBPyConnection, database: str, tables: list[tuple[st
 def _migration(con: duckdb.DuckDBPyConnection, database: str) -> int | None:
     if ("meta", "migrations") not in _tables(con, database):
         return None
-    row = con.execute(f"SELECT max(version) FROM {_table(database, 'meta', 'migrations')}").fetchone()
+    row = con.execute(
+        f"SELECT max(version) FROM {portable.qualified(database, 'meta', 'migrations')}"
+    ).fetchone()
     return int(row[0]) if row and row[0] is not None else None
-
-
-def _name(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _table(database: str, schema: str, table: str) -> str:
-    return f"{database}.{_name(schema)}.{_name(table)}"
 
 
 def _literal(text: str) -> str:

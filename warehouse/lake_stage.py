@@ -103,14 +103,14 @@ def _read_lake(con: duckdb.DuckDBPyConnection, stage: duckdb.DuckDBPyConnection)
             raise NotStageable(
                 f"the lake has a table {schema}.{table} the warehouse's migrations do not make"
             )
-        rows = con.execute(f"FROM {_name(ATTACHED_AS, schema, table)}").fetch_arrow_table()
+        rows = con.execute(f"FROM {portable.qualified(ATTACHED_AS, schema, table)}").fetch_arrow_table()
         try:
-            _insert(stage, _name(STAGE_ALIAS, schema, table), rows)
+            _insert(stage, portable.qualified(STAGE_ALIAS, schema, table), rows)
         except duckdb.ConstraintException as error:
             raise NotStageable(f"{schema}.{table}: {error}") from None
-        stage.execute(f"CREATE SCHEMA IF NOT EXISTS {WAS_ALIAS}.{_quoted(schema)}")
+        stage.execute(f"CREATE SCHEMA IF NOT EXISTS {WAS_ALIAS}.{portable.quoted(schema)}")
         stage.execute(
-            f"CREATE TABLE {_name(WAS_ALIAS, schema, table)} AS FROM {_name(STAGE_ALIAS, schema, table)}"
+            f"CREATE TABLE {portable.qualified(WAS_ALIAS, schema, table)} AS FROM {portable.qualified(STAGE_ALIAS, schema, table)}"
         )
 
 
@@ -142,12 +142,15 @@ def write_back(con: duckdb.DuckDBPyConnection, stage: Stage) -> dict[str, int]:
 
 
 def _write_table(con: duckdb.DuckDBPyConnection, stage: Stage, schema: str, table: str) -> str | None:
-    staged_rows, target = _name(STAGE_ALIAS, schema, table), _name(ATTACHED_AS, schema, table)
+    staged_rows, target = (
+        portable.qualified(STAGE_ALIAS, schema, table),
+        portable.qualified(ATTACHED_AS, schema, table),
+    )
     if stage.was is None:
         rows = f"FROM {staged_rows}"
         kind = "tables_appended"
     else:
-        was = _name(stage.was, schema, table)
+        was = portable.qualified(stage.was, schema, table)
         if _any(stage.cursor, f"FROM {was} EXCEPT ALL FROM {staged_rows}"):
             con.execute(f"DELETE FROM {target}")
             rows, kind = f"FROM {staged_rows}", "tables_rewritten"
@@ -175,11 +178,3 @@ def _tables(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, st
 
 def _any(con: duckdb.DuckDBPyConnection, query: str) -> bool:
     return con.execute(f"SELECT EXISTS ({query})").fetchone() == (True,)
-
-
-def _name(database: str, schema: str, table: str) -> str:
-    return ".".join(_quoted(part) for part in (database, schema, table))
-
-
-def _quoted(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'

@@ -78,6 +78,16 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
     return bool(row and row[0])
 
 
+def quoted(identifier: str) -> str:
+    """`identifier` as a quoted SQL identifier, whatever it holds."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def qualified(*parts: str) -> str:
+    """`database.schema.table` (or any dotted name), each part quoted."""
+    return ".".join(quoted(part) for part in parts)
+
+
 def view_names(con: duckdb.DuckDBPyConnection) -> set[str]:
     """`schema.view` of every view there is: what `for_lake` needs to know, read once for many translations."""
     return {

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.portable import base_table_columns
+from warehouse import portable
 
 ERASED = "[erased]"
 # Identifier characters of platform ids (X ids are digits; YouTube channel ids letters, digits, - and _).
@@ -124,7 +124,7 @@ def text_columns(
 ) -> list[Column]:
     """Every VARCHAR, JSON and VARCHAR[] column of the base tables in `schemas`, less the tables in `skip`."""
     skipped, wanted = set(skip), set(schemas)
-    rows = [row for row in base_table_columns(con) if row[0] in wanted]
+    rows = [row for row in portable.base_table_columns(con) if row[0] in wanted]
     columns = []
     for schema, table, column, data_type in rows:
         name = f"{schema}.{table}"
@@ -136,10 +136,6 @@ def text_columns(
     return columns
 
 
-def _quoted(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
 def sweep(con: duckdb.DuckDBPyConnection, redaction: Redaction, columns: Iterable[Column]) -> dict[str, int]:
     """Redact every matching value of `columns` in place (inside the caller's transaction); replacements made
     per `table.column`. A list column loses the elements that are wholly an identifier matched."""
@@ -148,7 +144,7 @@ def sweep(con: duckdb.DuckDBPyConnection, redaction: Redaction, columns: Iterabl
         return done
     for column in columns:
         target = f"{column.table}.{column.name}"
-        quoted = _quoted(column.name)
+        quoted = portable.quoted(column.name)
         as_text = f"{quoted}::VARCHAR"
         condition, params = redaction.candidates_sql(as_text)
         # A list is read as a list and compared as one; text and JSON as text.

@@ -11,10 +11,7 @@ from collections.abc import Mapping
 import duckdb
 
 from warehouse.lake import LakeLocation, attach_lake, load_extensions
-
-
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+from warehouse.portable import quoted
 
 
 def open_trust_views(schools: Mapping[str, LakeLocation]) -> duckdb.DuckDBPyConnection:
@@ -35,13 +32,11 @@ def open_trust_views(schools: Mapping[str, LakeLocation]) -> duckdb.DuckDBPyConn
                 [alias],
             ).fetchall():
                 views.setdefault(view, []).append(
-                    f"SELECT '{slug}' AS school, * FROM {_identifier(alias)}.dpo.{_identifier(view)}"
+                    f"SELECT '{slug}' AS school, * FROM {quoted(alias)}.dpo.{quoted(view)}"
                 )
         con.execute("CREATE SCHEMA memory.dpo")
         for view, selects in sorted(views.items()):
-            con.execute(
-                f"CREATE VIEW memory.dpo.{_identifier(view)} AS " + " UNION ALL BY NAME ".join(selects)
-            )
+            con.execute(f"CREATE VIEW memory.dpo.{quoted(view)} AS " + " UNION ALL BY NAME ".join(selects))
         con.execute("USE memory")
     except BaseException:
         con.close()
