@@ -267,23 +267,25 @@ def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CALL ducklake_expire_snapshots({catalog}, older_than => now())")
     if pending & INLINED_CHANGES:
         con.execute(f"CALL ducklake_flush_inlined_data({catalog})")
-    files = con.execute(
-        f"SELECT max(file_count), sum(delete_file_count) FROM ducklake_table_info({catalog})"
-    ).fetchone()
-    most_files, deletions = files if files else (None, None)
+    most_files, deletions = _file_counts(con)
     # A table written once (a new lake, a table a week rewrote whole) has one file: nothing to merge.
-    if pending & (INLINED_CHANGES | FILE_CHANGES) and (most_files or 0) > 1:
+    if pending & (INLINED_CHANGES | FILE_CHANGES) and most_files > 1:
         con.execute(f"CALL ducklake_merge_adjacent_files({catalog})")
-        deletions = None  # merging may have folded some deletions in: ask again
-    if deletions is None:
-        row = con.execute(f"SELECT sum(delete_file_count) FROM ducklake_table_info({catalog})").fetchone()
-        deletions = row[0] if row else None
+        _, deletions = _file_counts(con)  # merging may have folded some deletions in
     if deletions:
         con.execute(f"CALL ducklake_rewrite_data_files({catalog})")
     con.execute(f"CALL ducklake_expire_snapshots({catalog}, older_than => now())")
     con.execute(f"CALL ducklake_cleanup_old_files({catalog}, cleanup_all => true)")
     # Not done here: VACUUM of a SQLite catalog (its free pages may keep deleted bytes). Python's sqlite3 is another
     # copy of SQLite than the extension's, and two copies on one open file in one process break each other's locks.
+
+
+def _file_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """The most data files any one table of the lake has, and how many delete files they have in all."""
+    row = con.execute(
+        f"SELECT max(file_count), sum(delete_file_count) FROM ducklake_table_info({_literal(ATTACHED_ALIAS)})"
+    ).fetchone()
+    return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
 
 
 @contextmanager

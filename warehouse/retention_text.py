@@ -68,10 +68,9 @@ def _redact_page(payload: Any, redaction: Redaction, keep: set[str]) -> tuple[An
 def redact_pupils_in_old_posts(con: duckdb.DuckDBPyConnection, cutoff: date) -> int:
     """Inside the caller's transaction: names replaced in posts fetched before `cutoff`, and in the text read from
     images read before it (published or in the approved library); replacements made."""
+    # E.g. a school's first weeks: the redaction (regexes for every pupil's name) is not even built.
     if not _anything_older(con, cutoff):
-        return (
-            0  # e.g. a school's first weeks: the redaction (regexes for every pupil's name) is not even built
-        )
+        return 0
     redaction = pupils_redaction(con)
     if not redaction:
         return 0

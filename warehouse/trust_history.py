@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from warehouse import portable
+from warehouse.db import transaction
 
 COLUMNS = ("as_of", "slug", "name", "status", "reason", "exceptions", "by_severity", "by_rule", "recorded_at")
 
@@ -53,8 +54,7 @@ def record(con: duckdb.DuckDBPyConnection, as_of: date, outcomes: Iterable[dict[
         ]
         for o in outcomes
     ]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         ensure(con)
         if rows:
             con.execute(
@@ -66,10 +66,6 @@ def record(con: duckdb.DuckDBPyConnection, as_of: date, outcomes: Iterable[dict[
                 f"INSERT INTO trust.school_runs VALUES {', '.join([one_row] * len(rows))}",
                 [value for row in rows for value in row],
             )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def history(con: duckdb.DuckDBPyConnection, weeks: int = 13) -> list[dict[str, Any]]:

@@ -28,7 +28,7 @@ from warehouse import (
     retention,
     reviews,
 )
-from warehouse.db import connect_waiting, migrate
+from warehouse.db import connect_waiting, migrate, transaction
 from warehouse.keyed import ensure_secret
 from warehouse.sampled_subjects import flag_long_unseen
 from warehouse.sql_models import apply_models
@@ -137,9 +137,8 @@ def _store_staged(
     it cannot be (the lake moved meanwhile, or holds rows its tables' keys refuse): the caller stores it directly."""
     try:
         with lake_stage.staged(con, fresh) as stage:
-            stage.cursor.execute("BEGIN TRANSACTION")
-            summary = _store(stage.cursor, week, run_checks)
-            stage.cursor.execute("COMMIT")
+            with transaction(stage.cursor):
+                summary = _store(stage.cursor, week, run_checks)
             lake_stage.write_back(con, stage)
             return summary
     except (lake_stage.LakeMoved, lake_stage.NotStageable) as reason:
