@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from flows.config_tables import RetentionSettings
 from warehouse import lake, lake_stage, portable
 from warehouse.db import connect, migrate
 from warehouse.week import CheckOutcome, WeekToStore, store_week
@@ -118,20 +119,6 @@ def test_rows_the_warehouses_keys_refuse_are_never_staged(locator: Path) -> None
 
 
 @dataclass(frozen=True)
-class Keep:
-    raw_pages_weeks: int = 8
-    unmatched_profiles_weeks: int = 8
-    findings_weeks: int = 52
-    resolved_exceptions_months: int = 12
-    register_versions_months: int = 12
-    validation_results_weeks: int = 8
-    matched_identities_weeks: int = 52
-    decided_exceptions_months: int = 12
-    posts_naming_pupils_weeks: int = 8
-    access_log_months: int = 12
-
-
-@dataclass(frozen=True)
 class Rule:
     id: str = "pupil-follower"
     title: str = "A pupil follows the school"
@@ -154,7 +141,7 @@ def _week() -> WeekToStore:
         media=[],
         validations=[],
         rules=[Rule()],
-        retention=Keep(),
+        retention=RetentionSettings(),  # the school defaults
     )
 
 
