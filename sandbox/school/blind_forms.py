@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from sandbox.school import text
+from sandbox.school import names, text
 from sandbox.school.accounts import SocialBase
 from sandbox.school.ids import token, yt_channel_id
 from sandbox.school.model import (
@@ -75,6 +75,7 @@ class BlindForms(SocialBase):
                 shown = written(script, forename, surname)
                 if shown:
                     self.script_owners[(script, reading_key(shown))] += 1
+        self.scripts_drawn: Counter[str] = Counter()
         self.digit_owners = Counter(in_digits(fold(f) + fold(s)) for _, _, f, s in people)
 
     # -- how a person is written ---------------------------------------------------------------------------
@@ -127,17 +128,25 @@ class BlindForms(SocialBase):
         return out
 
     def _pupil_in_script(self, accept_left: bool = False) -> tuple[Pupil, str, str] | None:
+        """A pupil whose family writes another script, the scripts taken in turn (the least drawn first)."""
         pool = self.left if accept_left else self.current
-        for p in self.rng.sample(pool, len(pool)):
+        by_script: dict[str, list[tuple[Pupil, str]]] = {}
+        for p in pool:
             if p.pupil_id in self.used or (not accept_left and p.year_group in ("R", "1", "2")):
                 continue
             if accept_left and not 11 <= age_on(p.date_of_birth, self.as_of) < 18:
                 continue
             found = self.script_name(p.community, p.forename, p.surname)
             if found:
-                self.used.add(p.pupil_id)
-                return p, *found
-        return None
+                by_script.setdefault(found[0], []).append((p, found[1]))
+        if not by_script:
+            return None
+        fewest = min(self.scripts_drawn[s] for s in by_script)
+        script = self.rng.choice(sorted(s for s in by_script if self.scripts_drawn[s] == fewest))
+        p, shown = self.rng.choice(by_script[script])
+        self.scripts_drawn[script] += 1
+        self.used.add(p.pupil_id)
+        return p, script, shown
 
     def pupil_in_script(self) -> list[XUser]:
         """The whole name in the family's script, in the display name or the bio; the username says nothing."""
@@ -302,10 +311,13 @@ class BlindForms(SocialBase):
     def grandparent(self) -> list[XUser]:
         """A grandparent naming a grandchild, by full name, in the bio."""
         p = self.rng.choice([q for q in self.current if self.unique_name(q.pupil_id, q.known_as, q.surname)])
-        forename, _ = self.public_name()
+        title = self.rng.choice(("Nana", "Nanny", "Grandma", "Grandad", "Grandpa"))
+        elders = names.COMMUNITIES.get(p.community, names.COMMUNITIES["english"])
+        forename = self.rng.choice(
+            elders.men if title.startswith("Grand") and title != "Grandma" else elders.women
+        )
         if self.reg.index.owners(forename, p.surname):
             return []
-        title = self.rng.choice(("Nana", "Nanny", "Grandma", "Grandad", "Grandpa"))
         bio = self.rng.choice(
             (
                 f"Retired {self.rng.choice(text.JOBS).lower()}. Proud {title.lower()} to {p.known_as} {p.surname} 💕",
