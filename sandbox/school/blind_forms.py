@@ -379,6 +379,7 @@ class BlindForms(SocialBase):
     def former_pupil(self) -> list[XUser]:
         """A former pupil still under 18: their script if the family writes one, else digits with a channel word."""
         drawn = self._pupil_in_script(accept_left=True)
+        p: Pupil | None
         if drawn:
             p, script, display = drawn
             handle, how = self.username(self._nameless_handle()), f"own script ({script})"
@@ -468,6 +469,7 @@ class BlindForms(SocialBase):
     def _comment(self, videos: list[YTVideo], taken: set[str]) -> YTComment | None:
         """A comment shows only the author's handle, so the handle says who."""
         drawn = self._pupil_in_script() if self.rng.random() < 0.4 else None
+        p: Pupil | None
         if drawn:
             p, script, shown = drawn
             handle, how = "@" + shown.replace(" ", ""), f"own script ({script}) in handle"

@@ -429,8 +429,9 @@ def summary(score: Score) -> dict[str, Any]:
 def family_table(families: dict[str, dict[str, Any]]) -> str:
     """One line per family: P/R of each follower rule, what was flagged that is not theirs, the review load."""
     heads = ("pupil P/R", "staff P/R", "former P/R")
+    width = max((len(title) for title in families), default=6)
     lines = [
-        f"{'family':<48} "
+        f"{'family':<{width}} "
         + " ".join(f"{h:>11}" for h in heads)
         + f" {'not theirs':>10} {'low (audience)':>16}"
     ]
@@ -442,7 +443,7 @@ def family_table(families: dict[str, dict[str, Any]]) -> str:
         share = figures["low_share"]
         load = f"{figures['low_findings']} ({'-' if share is None else f'{share:.1%}'})"
         lines.append(
-            f"{title[:48]:<48} "
+            f"{title:<{width}} "
             + " ".join(f"{p:>11}" for p in pairs)
             + f" {figures['not_theirs_flagged']:>10} {load:>16}"
         )

@@ -119,4 +119,6 @@ def test_a_written_blind_school_meets_the_dataset_contract(tmp_path) -> None:  #
     followers = [u for f in folders for u in json.loads(f.read_text("utf-8"))]
     linked = [u for u in followers if "url" in u]
     assert linked and all(u["entities"]["url"]["urls"][0]["expanded_url"] for u in linked)
-    assert any(str(i["case"]).startswith("blind:") for i in json.loads(labels.read_text("utf-8"))["identities"])
+    assert any(
+        str(i["case"]).startswith("blind:") for i in json.loads(labels.read_text("utf-8"))["identities"]
+    )
