@@ -99,9 +99,10 @@ test-fast: setup
 bench: setup
 	$(BIN)/python -m benchmarks
 
-# Precision and recall of the identity rules on labelled sample schools the tests do not use (default and
-# extended forms), with the Splink record-linkage baseline beside them (a dev dependency), and on schools labelled
+# Precision and recall of the identity rules on labelled sample schools the tests do not use (default, extended
+# and blind forms), with the Splink record-linkage baseline beside them (a dev dependency), and on schools labelled
 # by an independent generator when you name them: make eval INDEPENDENT="DIR ..." (labels at DIR.labels.json).
+# One line per set is printed last and written to benchmarks/results/eval.json.
 INDEPENDENT ?=
 
 eval: setup

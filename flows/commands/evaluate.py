@@ -1,12 +1,15 @@
 """`socialaudit evaluate`: audit labelled schools and print precision and recall of the identity rules, and of the
 pupils' names read from images (pupil-named raised on text read in a photo).
 
-Three sets, reported apart: the project's own sample schools as they have always been (`--forms default`),
-the same schools with accounts drawn from the presentation grammar (`--forms extended`; its compositions the
-resolver was tuned on and those held out from tuning are reported apart again), and schools from an
-independent generator (`--independent DIR`, labels at DIR.labels.json), which nothing is tuned on. Beside
-each, the same schools through a standard record-linkage baseline (Splink on the name fields; skipped when
-Splink, a dev dependency, is not installed) and the observed precision per confidence band.
+Sets reported apart: the project's own sample schools as they have always been (`--forms default`), the same
+schools with accounts drawn from the presentation grammar (`--forms extended`; its compositions the resolver was
+tuned on and those held out from tuning are reported apart again), the same schools with the blind family
+(`--forms blind`: built from a description alone and never tuned on; its own accounts reported apart again), and
+schools from an independent generator (`--independent DIR`, labels at DIR.labels.json), which nothing is tuned on.
+Beside each, the same schools through a standard record-linkage baseline (Splink on the name fields; skipped when
+Splink, a dev dependency, is not installed) and the observed precision per confidence band. Last, one line per
+set (P/R of each follower rule, subjects flagged that are not the named person's own, the review load), also
+written as JSON to `--results`.
 """
 
 from __future__ import annotations
@@ -24,7 +27,16 @@ NAME = "evaluate"
 HELP = "audit labelled sample schools (seeds the tests do not use) and print precision/recall per rule"
 DEFAULT_SEEDS = (101, 102, 103, 104, 105)
 DEFAULT_SIZES = ("small", "medium")
-FORMS = ("default", "extended")
+FORMS = ("default", "extended", "blind")
+RESULTS = Path("benchmarks/results/eval.json")
+# The parts of a family scored apart again: (title, the labels' case prefix).
+PARTS = {
+    "extended": (
+        ("compositions tuned on", "composed tuned"),
+        ("compositions HELD OUT from tuning", "composed held-out"),
+    ),
+    "blind": (("the blind family's own accounts", "blind:"),),
+}
 INDEPENDENT_AS_OF = "2026-11-16"
 
 
@@ -44,6 +56,12 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip the Splink record-linkage baseline")
     parser.add_argument("--as-of", type=iso_date, default=DEMO_AS_OF)
     parser.add_argument("--keep", type=Path, default=None, help="keep the schools and outputs in this folder")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS,
+        help=f"where the per-set figures go as JSON (default {RESULTS})",
+    )
 
 
 def _audit(school_toml: Path, work: Path, as_of: Any) -> list[dict[str, Any]]:
@@ -144,19 +162,10 @@ def run(args: argparse.Namespace) -> int:
         root = args.keep or Path(scratch)
         for forms in args.forms:
             own = _Set(f"project generator, {forms} forms", baseline)
-            # The extended forms are draws from the presentation grammar (sandbox/school/presentation.py):
-            # the compositions the resolver was tuned on, and those held out from tuning, apart.
-            parts = (
-                [
-                    (_Set(f"{own.title}: {title}", False), prefix)
-                    for title, prefix in (
-                        ("compositions tuned on", "composed tuned"),
-                        ("compositions HELD OUT from tuning", "composed held-out"),
-                    )
-                ]
-                if forms == "extended"
-                else []
-            )
+            # The extended forms are draws from the presentation grammar (sandbox/school/presentation.py): the
+            # compositions the resolver was tuned on, and those held out from tuning, apart; the blind family's
+            # own accounts apart from the school they join.
+            parts = [(_Set(f"{own.title}: {title}", False), prefix) for title, prefix in PARTS.get(forms, ())]
             for size in args.sizes:
                 for seed in args.seeds:
                     work = root / (f"{size}-{seed}" if forms == "default" else f"{size}-{seed}-{forms}")
@@ -184,4 +193,28 @@ def run(args: argparse.Namespace) -> int:
             sets.append(independent)
     for scored in sets:
         scored.print()
+    _write_results(sets, args)
     return 0
+
+
+def _write_results(sets: list[_Set], args: argparse.Namespace) -> None:
+    """One line per set on the screen, and the same figures as JSON in `args.results`."""
+    from sandbox.school.evaluation import family_table, summary
+
+    families = {scored.title: summary(scored.project) for scored in sets}
+    print()
+    print(
+        "== per set: follower rules at medium and above (decidable cases), what is not theirs, review load =="
+    )
+    print(family_table(families))
+    document = {
+        "seeds": args.seeds,
+        "sizes": args.sizes,
+        "forms": args.forms,
+        "independent": [str(d) for d in args.independent],
+        "as_of": str(args.as_of),
+        "families": families,
+    }
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"results written to {args.results}")

@@ -21,9 +21,11 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--forms",
-        choices=("default", "extended"),
+        choices=("default", "extended", "blind"),
         default="default",
-        help="'extended' adds more ways pupils, staff and namesakes present online (for tuning identity)",
+        help="'extended' adds more ways pupils, staff and namesakes present online (for tuning identity); 'blind' "
+        "adds a family built from a description alone (names in their own script, channel words, digits for "
+        "letters, businesses, grandparents, accounts run by a parent), never tuned on",
     )
 
 

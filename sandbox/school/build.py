@@ -6,12 +6,15 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from sandbox.school.accounts import SocialBase
+from sandbox.school.blind_forms import BlindForms
 from sandbox.school.content import build_content
 from sandbox.school.extended_forms import ExtendedForms
 from sandbox.school.ids import token
 from sandbox.school.labels import build_labels
 from sandbox.school.lettered_posts import LetteredPosts
-from sandbox.school.model import SampleSchool, Truth, XUser, YTSubscription
+from sandbox.school.model import SampleSchool, Truth, XUser, YTChannel, YTComment, YTSubscription
+from sandbox.school.newcomers import add_newcomers
 from sandbox.school.people import Registers, build_registers
 from sandbox.school.school_info import build_school_info
 from sandbox.school.sizes import SIZES, SizeSpec
@@ -22,8 +25,9 @@ from sandbox.school.writer import write_dataset, write_json
 
 DEFAULT_AS_OF = date(2026, 11, 16)
 # "default": the sample school as it has always been (byte-identical); "extended": the same school plus the
-# followers of extended_forms.py, from a random stream of their own.
-FORMS = ("default", "extended")
+# followers of extended_forms.py, from a random stream of their own; "blind": the same school plus the family of
+# blind_forms.py (built from a description alone, never tuned on), from a stream of its own.
+FORMS = ("default", "extended", "blind")
 
 
 def _stream(seed: int, *parts: str) -> random.Random:
@@ -94,6 +98,8 @@ def build_school(
     _add_lettered_posts(_stream(seed, size, "lettering"), spec, school, registers)
     if forms == "extended":
         _add_extended_forms(_stream(seed, size, "extended-forms"), spec, school, registers)
+    if forms == "blind":
+        _add_blind_forms(_stream(seed, size, "blind-forms"), spec, school, registers)
     return school
 
 
@@ -123,13 +129,25 @@ def _add_extended_forms(
         if u.truth.person_id and u.truth.difficulty == "declared" and u.truth.kind == "staff_personal"
     )
     extra = builder.followers()
-    school.x_followers.extend(extra)
-    if school.x_account is not None:
-        school.x_account.followers_count += len(extra)
     # On YouTube, a plant takes people afresh (as the default school's subscribers do), beyond those on X.
     taken = {s.subscriber.handle.lower() for s in school.yt_subscriptions}
     taken |= {c.author.handle.lower() for c in school.yt_comments}
     channels, comments = builder.youtube(school.yt_videos, taken)
+    _join_audience(rng, school, builder, extra, channels, comments)
+
+
+def _join_audience(
+    rng: random.Random,
+    school: SampleSchool,
+    builder: SocialBase,
+    followers: list[XUser],
+    channels: list[YTChannel],
+    comments: list[YTComment],
+) -> None:
+    """Opt-in followers, subscribing channels and comments join the school's audience, newest first."""
+    school.x_followers.extend(followers)
+    if school.x_account is not None:
+        school.x_account.followers_count += len(followers)
     for channel in channels:
         since = max(channel.published_at, school.info.yt_created)
         when = builder.created_between(since + timedelta(days=1), builder.now)
@@ -137,6 +155,22 @@ def _add_extended_forms(
     school.yt_subscriptions.sort(key=lambda s: s.published_at, reverse=True)
     school.yt_comments.extend(comments)
     school.yt_comments.sort(key=lambda c: c.published_at, reverse=True)
+
+
+def _add_blind_forms(rng: random.Random, spec: SizeSpec, school: SampleSchool, registers: Registers) -> None:
+    """The blind family, after everything else: its Cyrillic- and Greek-writing families join the registers, then
+    its accounts take only people the default school left unplanted."""
+    add_newcomers(rng, spec, school.as_of, registers)
+    builder = BlindForms(rng, spec, school.as_of, school.info, registers)
+    every_account = [*school.x_followers, *school.x_following]
+    builder.used.update(u.truth.person_id for u in every_account if u.truth.person_id)
+    builder.usernames.update(u.username.lower() for u in every_account)
+    followers = builder.followers()
+    taken = {s.subscriber.handle.lower() for s in school.yt_subscriptions}
+    taken |= {c.author.handle.lower() for c in school.yt_comments}
+    builder.used.update(c.author.truth.person_id for c in school.yt_comments if c.author.truth.person_id)
+    channels, comments = builder.youtube(school.yt_videos, taken)
+    _join_audience(rng, school, builder, followers, channels, comments)
 
 
 def write_sample(

@@ -31,7 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
     parser.add_argument("--as-of", type=_date, default=DEFAULT_AS_OF, help="audit date (default 2026-11-16)")
     parser.add_argument(
-        "--forms", choices=FORMS, default="default", help="'extended' adds more ways people present online"
+        "--forms",
+        choices=FORMS,
+        default="default",
+        help="'extended' adds more ways people present online; 'blind' a family built from a description alone",
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()

@@ -21,6 +21,10 @@ SEVERITIES = ("low", "medium", "high", "critical")
 BANDS = ((0.6, 0.7), (0.7, 0.8), (0.8, 0.85), (0.85, 0.9), (0.9, 0.95), (0.95, 1.0), (1.0, 1.01))
 # Kinds of people who must never be reported as a pupil: a false accusation about them costs trust.
 ADULT_KINDS = ("parent", "staff_personal", "staff_official")
+# Labelled subjects that are not the account of the register person they name: an adult or a namesake, a relative,
+# a business or organisation, an account run by someone else. None may be flagged at medium or above.
+NOT_THEIRS = ("namesake", "parent", "relative", "grandparent", "business", "organisation", "run by", "adult")
+FOLLOWER_RULES = ("pupil-follower", "staff-personal-follower", "former-pupil-follower")
 
 
 @dataclass
@@ -56,6 +60,9 @@ class Score:
     low_true: Counter[str] = field(default_factory=Counter)  # ... of which the labels expect
     wrong_person: Counter[str] = field(default_factory=Counter)  # true findings naming another register entry
     adults_as_pupils: list[str] = field(default_factory=list)
+    not_theirs: list[str] = field(
+        default_factory=list
+    )  # medium+ findings about a subject labelled NOT_THEIRS
     misses: Counter[tuple[str, str]] = field(default_factory=Counter)  # (rule, case)
     false_alarms: Counter[tuple[str, str]] = field(default_factory=Counter)  # (rule, case)
     # findings of every severity by confidence band: how many, and how many the labels expect
@@ -76,6 +83,7 @@ class Score:
         self.low_true.update(other.low_true)
         self.wrong_person.update(other.wrong_person)
         self.adults_as_pupils += other.adults_as_pupils
+        self.not_theirs += other.not_theirs
         self.misses.update(other.misses)
         self.false_alarms.update(other.false_alarms)
         self.banded.update(other.banded)
@@ -101,7 +109,7 @@ class Score:
         return total
 
 
-Key = tuple[str, str, str | None, str, str]
+Key = tuple[str, str, str | None, str, str, str | None]
 
 
 def _norm(value: Any) -> str:
@@ -149,11 +157,18 @@ class _Accounts:
         return self.ids.get((platform, _norm(account)), "unknown:" + _norm(account))
 
 
-def _key(row: dict[str, Any], account: str | None) -> Key:
+def _key(row: dict[str, Any], account: str | None, shared: set[Key] | frozenset[Key] = frozenset()) -> Key:
     """What a finding is about: rule, platform, official account (by id), subject kind and subject id. The
     `key` of an exception is `rule:platform:<account>:subject_kind:subject_id`; one person following two
-    accounts is two findings."""
-    return (row["rule"], row["platform"], account, row["subject_kind"], str(row["subject_id"]))
+    accounts is two findings. A subject the labels expect several findings about (a shared account naming two
+    pupils: `shared`) is one finding per person, told apart by the person's register id."""
+    key = (row["rule"], row["platform"], account, row["subject_kind"], str(row["subject_id"]), None)
+    return (*key[:5], row.get("person_id")) if key in shared else key
+
+
+def _not_theirs(truth: dict[str, Any]) -> bool:
+    case = str(truth.get("case", "")).lower()
+    return truth.get("truth_kind") in ADULT_KINDS or any(word in case for word in NOT_THEIRS)
 
 
 def _severity_at_least(severity: str, floor: str) -> bool:
@@ -176,11 +191,14 @@ def score_school(
     identities = {(i["platform"], str(i["subject_id"])): i for i in labels.get("identities", [])}
     audience = len(identities)  # the review load is a share of the whole audience a person would check
     score = Score(schools=1)
-    expected = {
-        _key(e, accounts.of_label(e)): e
+    wanted = [
+        e
         for e in labels.get("expected_exceptions", [])
         if e["rule"] in rules and (cases is None or cases(str(e.get("case", ""))))
-    }
+    ]
+    per_subject = Counter(_key(e, accounts.of_label(e)) for e in wanted)
+    shared = {key for key, n in per_subject.items() if n > 1}
+    expected = {_key(e, accounts.of_label(e), shared): e for e in wanted}
     confident: dict[Key, dict[str, Any]] = {}
     low: dict[Key, dict[str, Any]] = {}
     listed, people = 0, set()
@@ -193,7 +211,7 @@ def score_school(
             people.add((row["platform"], row.get("subject_kind"), str(row["subject_id"])))
         if row["rule"] not in rules:
             continue
-        key = _key(row, accounts.of_exception(row))
+        key = _key(row, accounts.of_exception(row), shared)
         if cases is not None and key not in expected:
             truth = identities.get((row["platform"], str(row["subject_id"])))
             if truth is None or not cases(str(truth.get("case", ""))):
@@ -230,6 +248,10 @@ def score_school(
             truth.get("truth_kind") in ADULT_KINDS or "namesake" in str(truth.get("case", ""))
         ):
             score.adults_as_pupils.append(f"{row['rule']} {row['subject_id']} ({truth.get('case')})")
+        if row["rule"] in FOLLOWER_RULES and _not_theirs(truth):
+            score.not_theirs.append(
+                f"{row['rule']} {row['severity']} {row['subject_id']} ({truth.get('case')})"
+            )
     score.review.append((len(low), audience))
     score.to_judge.append((listed, len(people), audience))
     return score
@@ -300,6 +322,10 @@ def report(score: Score, rules: Iterable[str] = IDENTITY_RULES) -> str:
         )
     lines.append(f"true findings naming another register entry: {sum(score.wrong_person.values())}")
     lines.append(
+        "adults, namesakes, relatives, businesses and accounts run by others flagged by a follower rule at medium+: "
+        f"{len(score.not_theirs)}" + (f" ({'; '.join(score.not_theirs)})" if score.not_theirs else "")
+    )
+    lines.append(
         f"parents, staff or adult namesakes flagged as pupils: {len(score.adults_as_pupils)}"
         + (f" ({'; '.join(score.adults_as_pupils)})" if score.adults_as_pupils else "")
     )
@@ -369,3 +395,60 @@ class ImageNames:
             f"  false: {f}" for f in self.false_alarms[:10]
         ]
         return "\n".join(lines)
+
+
+def summary(score: Score) -> dict[str, Any]:
+    """The figures a family is judged by, for the results file: P/R of each follower rule (medium and above,
+    decidable cases), subjects flagged that are not the named person's own, and the review load."""
+    rules = {}
+    for rule in FOLLOWER_RULES:
+        total = score.rule_total(rule)
+        rules[rule] = {
+            "precision": total.precision,
+            "recall": total.recall,
+            "tp": total.tp,
+            "fp": total.fp,
+            "fn": total.fn,
+        }
+    low = sum(score.low.values())
+    audience = sum(a for _, a in score.review)
+    return {
+        "schools": score.schools,
+        "rules": rules,
+        "not_theirs_flagged": len(score.not_theirs),
+        "not_theirs": score.not_theirs,
+        "low_findings": low,
+        "audience": audience,
+        "low_share": low / audience if audience else None,
+        "largest_school_low_share": score.largest_review_share,
+        "misses": {f"{r}/{c}": n for (r, c), n in sorted(score.misses.items())},
+        "false_alarms": {f"{r}/{c}": n for (r, c), n in sorted(score.false_alarms.items())},
+    }
+
+
+def family_table(families: dict[str, dict[str, Any]]) -> str:
+    """One line per family: P/R of each follower rule, what was flagged that is not theirs, the review load."""
+    heads = ("pupil P/R", "staff P/R", "former P/R")
+    width = max((len(title) for title in families), default=6)
+    lines = [
+        f"{'family':<{width}} "
+        + " ".join(f"{h:>11}" for h in heads)
+        + f" {'not theirs':>10} {'low (audience)':>16}"
+    ]
+    for title, figures in families.items():
+        pairs = [
+            f"{_fmt2(figures['rules'][r]['precision'])}/{_fmt2(figures['rules'][r]['recall'])}"
+            for r in FOLLOWER_RULES
+        ]
+        share = figures["low_share"]
+        load = f"{figures['low_findings']} ({'-' if share is None else f'{share:.1%}'})"
+        lines.append(
+            f"{title:<{width}} "
+            + " ".join(f"{p:>11}" for p in pairs)
+            + f" {figures['not_theirs_flagged']:>10} {load:>16}"
+        )
+    return "\n".join(lines)
+
+
+def _fmt2(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"

@@ -170,6 +170,7 @@ class _Labels:
                 "difficulty": truth.difficulty,
                 "case": truth.case,
                 **self.account,
+                **({"also_person_ids": list(truth.also)} if truth.also else {}),
             }
         )
         if relation == "commenter":
@@ -192,16 +193,11 @@ class _Labels:
                 raised = True
         elif truth.kind in _FOLLOW_RULES and minor:
             rule, person_kind = _FOLLOW_RULES[truth.kind]
-            self.expect(
-                rule,
-                platform,
-                relation,
-                subject_id,
-                person_kind,
-                truth.person_id,
-                truth.difficulty,
-                truth.case,
-            )
+            # A shared account is each person's: one finding per person it names.
+            for person_id in (truth.person_id, *truth.also):
+                self.expect(
+                    rule, platform, relation, subject_id, person_kind, person_id, truth.difficulty, truth.case
+                )
             raised = True
         if truth.planted and not raised:
             self.clear_case(platform, relation, subject_id, truth.case)
@@ -209,16 +205,17 @@ class _Labels:
     def comment(self, comment: YTComment) -> None:
         truth = comment.author.truth
         if truth.kind == "pupil":
-            self.expect(
-                "pupil-comment",
-                "youtube",
-                "comment",
-                comment.thread_id,
-                "pupil",
-                truth.person_id,
-                truth.difficulty,
-                truth.case,
-            )
+            for person_id in (truth.person_id, *truth.also):
+                self.expect(
+                    "pupil-comment",
+                    "youtube",
+                    "comment",
+                    comment.thread_id,
+                    "pupil",
+                    person_id,
+                    truth.difficulty,
+                    truth.case,
+                )
         elif truth.planted:
             self.clear_case("youtube", "comment", comment.thread_id, truth.case)
 

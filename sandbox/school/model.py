@@ -146,6 +146,8 @@ class Truth:
     difficulty: str  # declared | easy | medium | hard | undecidable
     case: str
     planted: bool = True
+    # Further register people the account is equally theirs (a shared account naming two pupils).
+    also: tuple[str, ...] = ()
 
 
 @dataclass
@@ -163,6 +165,9 @@ class XUser:
     listed_count: int
     like_count: int
     truth: Truth
+    url: str | None = (
+        None  # the profile's link, as the person typed it (X serves it shortened, with its expansion)
+    )
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +23,8 @@ def x_user(user: XUser) -> dict[str, Any]:
     out["protected"] = user.protected
     if user.location:
         out["location"] = user.location
+    if user.url:
+        out.update(_profile_link(user.url))
     out["public_metrics"] = {
         "followers_count": user.followers_count,
         "following_count": user.following_count,
@@ -30,6 +33,14 @@ def x_user(user: XUser) -> dict[str, Any]:
         "like_count": user.like_count,
     }
     return out
+
+
+def _profile_link(url: str) -> dict[str, Any]:
+    """A profile's link as X serves it: `url` is the t.co short link, `entities.url` its expansion."""
+    short = "https://t.co/" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:10]
+    shown = url.removeprefix("https://").removeprefix("http://").removeprefix("www.")
+    expansion = {"start": 0, "end": len(short), "url": short, "expanded_url": url, "display_url": shown}
+    return {"url": short, "entities": {"url": {"urls": [expansion]}}}
 
 
 _HASHTAG = re.compile(r"(?<![\w&])#(\w+)")

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import json
+
 
 def test_the_evaluate_command_audits_a_fresh_seed(socialaudit, tmp_path) -> None:
     # In a subprocess, like `make eval`: the audits it runs leave nothing behind in the test process.
-    result = socialaudit("evaluate", "--seeds", "106", "--sizes", "small", "--keep", str(tmp_path))
+    results = tmp_path / "results" / "eval.json"
+    result = socialaudit(
+        "evaluate", "--seeds", "106", "--sizes", "small", "--keep", str(tmp_path), "--results", str(results)
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "pupil-follower" in result.stdout and "precision" in result.stdout
     assert "low-severity findings (review load) over 1 schools" in result.stdout
     assert (tmp_path / "small-106" / "out" / "exceptions.json").is_file()
+    # One line per set, the blind family and its own accounts among them, and the same figures as JSON.
+    table = result.stdout.split("== per set:")[1]
+    for family in ("default forms", "extended forms", "blind forms", "the blind family's own accounts"):
+        assert family in table, family
+    figures = json.loads(results.read_text(encoding="utf-8"))["families"]
+    blind = figures["project generator, blind forms: the blind family's own accounts"]
+    assert set(blind["rules"]) == {"pupil-follower", "staff-personal-follower", "former-pupil-follower"}
+    assert {"not_theirs_flagged", "low_findings", "low_share"} <= set(blind)

@@ -232,3 +232,48 @@ def test_a_subset_of_cases_is_scored_apart_against_the_whole_audience() -> None:
     assert (total.tp, total.fp, total.fn) == (0, 1, 1)  # the namesake is its false alarm; "3" is not its own
     assert held.review == [(1, 4)] and held.largest_review_share == 0.25
     assert "at most 25.0% of one school's audience" in report(held)
+
+
+def test_a_shared_account_is_one_finding_per_person_it_names() -> None:
+    from sandbox.school.evaluation import summary
+
+    labels = {
+        "identities": [{"platform": "x", "subject_id": "1", "truth_kind": "pupil", "case": "shared"}],
+        "expected_exceptions": [
+            expected("1", "medium", person_id="P1"),
+            expected("1", "medium", person_id="P2"),
+        ],
+    }
+    both = score_school(labels, [raised("1", "high", person_id="P1"), raised("1", "high", person_id="P2")])
+    assert (both.rule_total("pupil-follower").tp, both.rule_total("pupil-follower").fn) == (2, 0)
+    one = score_school(labels, [raised("1", "high", person_id="P2")])
+    assert (one.rule_total("pupil-follower").tp, one.rule_total("pupil-follower").fn) == (1, 1)
+    assert summary(one)["rules"]["pupil-follower"]["recall"] == 0.5
+
+
+def test_what_is_not_the_named_persons_own_is_counted_when_flagged_at_medium_or_above() -> None:
+    from sandbox.school.evaluation import family_table, summary
+
+    labels = {
+        "identities": [
+            {"platform": "x", "subject_id": "20", "truth_kind": "unknown", "case": "blind: business: x"},
+            {"platform": "x", "subject_id": "21", "truth_kind": "unknown", "case": "blind: relative: y"},
+            {"platform": "x", "subject_id": "22", "truth_kind": "parent", "case": "blind: run by parent: z"},
+            {"platform": "x", "subject_id": "23", "truth_kind": "unknown", "case": "child at another school"},
+        ],
+        "expected_exceptions": [],
+    }
+    score = score_school(
+        labels,
+        [
+            raised("20", "medium"),
+            raised("21", "low"),  # for a person to judge: review load, not a false accusation
+            raised("22", "high", rule="former-pupil-follower"),
+            raised("23", "high"),  # a false alarm, but a child's account, not an adult's
+        ],
+    )
+    figures = summary(score)
+    assert figures["not_theirs_flagged"] == 2 and figures["low_findings"] == 1
+    assert figures["rules"]["pupil-follower"]["fp"] == 2
+    table = family_table({"a family": figures})
+    assert "a family" in table and "0.00/-" in table
