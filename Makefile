@@ -96,16 +96,21 @@ test: lint browser postgres proxy oidc
 test-fast: setup
 	$(BIN)/pytest $(PARALLEL) -m "not e2e and not browser and not slow"
 
+# One table of figures, each with its goal and the load while it was measured, written to
+# benchmarks/results/bench.json and docs/results/bench.md. BENCH=--quick for the loop (a few minutes).
+BENCH ?=
+
 bench: setup
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH)
 
 # Precision and recall of the identity rules on labelled sample schools the tests do not use (default and
 # extended forms), with the Splink record-linkage baseline beside them (a dev dependency), and on schools labelled
 # by an independent generator when you name them: make eval INDEPENDENT="DIR ..." (labels at DIR.labels.json).
+# Written to benchmarks/results/eval.json and docs/results/eval.md beside the quality bars.
 INDEPENDENT ?=
 
 eval: setup
-	$(BIN)/socialaudit evaluate $(if $(INDEPENDENT),--independent $(INDEPENDENT))
+	$(BIN)/python -m benchmarks.eval_results $(if $(INDEPENDENT),--independent $(INDEPENDENT))
 
 clean:
 	rm -rf demo-output .pytest_cache .mypy_cache .ruff_cache

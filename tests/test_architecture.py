@@ -1,4 +1,4 @@
-"""Dependencies point one way (README "How it is built"): flows -> checks, warehouse, connectors, dashboards;
+"""Dependencies point one way (docs/architecture.md): flows -> checks, warehouse, connectors, dashboards;
 checks and dashboards read the warehouse and never each other; no module imports another in a circle.
 
 Read from the source with `ast`, so a forbidden import fails here even when nothing executes it: an import inside a
