@@ -112,8 +112,7 @@ def media_matching(quick: bool) -> list[Figure]:
     from checks.findings import Thresholds
 
     runs = [
-        bench.measure_distances(seed, 150 if quick else 600)
-        for seed in ((101,) if quick else (101, 202, 303))
+        bench.measure_distances(seed, 50 if quick else 600) for seed in ((101,) if quick else (101, 202, 303))
     ]
     limit = Thresholds.media_hash_max_distance
     copies = [c for r in runs for c in r["copies"]]
