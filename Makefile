@@ -4,13 +4,13 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test test-fast lint bench eval clean browser postgres proxy ocr oidc
+.PHONY: setup demo test test-fast lint docs bench eval clean browser postgres proxy ocr oidc
 
 setup: ocr $(VENV)/.synced
 
 # --compile-bytecode: as pip does by default. uv leaves it out, and where PYTHONDONTWRITEBYTECODE is set (this
 # machine, many containers) no cache is ever written: every run compiled Prefect and its imports from source,
-# about 10 s of a 28 s weekly run (benchmarks/run_cost.py; README, "Performance").
+# about 10 s of a weekly run (benchmarks/run_cost.py).
 # --all-extras: a fresh machine gets the trust's DuckDB extensions (socialaudit[trust]) and the review app's server
 # (socialaudit[review]) besides the dev group (the tests, Playwright), so the demo and every test run. A school
 # installs only what it uses: `uv sync --no-dev` (plus `--extra review` for the review app).
@@ -87,7 +87,11 @@ oidc:
 PYTEST_WORKERS ?= 2
 PARALLEL := $(if $(filter 1,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadscope)
 
-# What CI runs: lint, types and every test.
+# The documentation site into site/ (tests/test_docs_site.py builds it the same way under `make test`).
+docs: setup
+	$(BIN)/mkdocs build --strict
+
+# What CI runs: lint, types and every test (the docs site's strict build among them).
 test: lint browser postgres proxy oidc
 	$(BIN)/pytest $(PARALLEL)
 
@@ -96,17 +100,21 @@ test: lint browser postgres proxy oidc
 test-fast: setup
 	$(BIN)/pytest $(PARALLEL) -m "not e2e and not browser and not slow"
 
+# One table of figures, each with its goal and the load while it was measured, written to
+# benchmarks/results/bench.json and docs/results/bench.md. BENCH=--quick for the loop (a few minutes).
+BENCH ?=
+
 bench: setup
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH)
 
 # Precision and recall of the identity rules on labelled sample schools the tests do not use (default, extended
 # and blind forms), with the Splink record-linkage baseline beside them (a dev dependency), and on schools labelled
 # by an independent generator when you name them: make eval INDEPENDENT="DIR ..." (labels at DIR.labels.json).
-# One line per set is printed last and written to benchmarks/results/eval.json.
+# Written to benchmarks/results/eval.json (with each set's figures) and docs/results/eval.md beside the quality bars.
 INDEPENDENT ?=
 
 eval: setup
-	$(BIN)/socialaudit evaluate $(if $(INDEPENDENT),--independent $(INDEPENDENT))
+	$(BIN)/python -m benchmarks.eval_results $(if $(INDEPENDENT),--independent $(INDEPENDENT))
 
 clean:
-	rm -rf demo-output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf demo-output site .pytest_cache .mypy_cache .ruff_cache

@@ -28,7 +28,6 @@ HELP = "audit labelled sample schools (seeds the tests do not use) and print pre
 DEFAULT_SEEDS = (101, 102, 103, 104, 105)
 DEFAULT_SIZES = ("small", "medium")
 FORMS = ("default", "extended", "blind")
-RESULTS = Path("benchmarks/results/eval.json")
 # The parts of a family scored apart again: (title, the labels' case prefix).
 PARTS = {
     "extended": (
@@ -59,8 +58,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--results",
         type=Path,
-        default=RESULTS,
-        help=f"where the per-set figures go as JSON (default {RESULTS})",
+        default=None,
+        help="also write the per-set figures as JSON here (`make eval` keeps them in benchmarks/results/eval.json)",
     )
 
 
@@ -215,6 +214,8 @@ def _write_results(sets: list[_Set], args: argparse.Namespace) -> None:
         "as_of": str(args.as_of),
         "families": families,
     }
+    if args.results is None:
+        return
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"results written to {args.results}")

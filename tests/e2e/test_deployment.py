@@ -1,4 +1,4 @@
-"""The README's production commands, as written: a real Prefect server, the pool, `deploy --all`, a worker, a run."""
+"""The production commands of docs/production.md §5, as written: a real Prefect server, the pool, `deploy --all`, a worker, a run."""
 
 from __future__ import annotations
 

@@ -1,0 +1,109 @@
+"""`make eval`'s results file: runs `socialaudit evaluate` with the arguments given, shows its output as it comes,
+and writes benchmarks/results/eval.json and docs/results/eval.md: the follower rules' precision and recall on each
+set of schools against the quality bars, the machine and its load, and the evaluation's whole output below them.
+
+    python -m benchmarks.eval_results [socialaudit evaluate's arguments]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from benchmarks.results import Figure, measured, table, write
+
+# The quality bars for the follower rules on the cases a careful person could decide (precision, recall).
+BARS = {"pupil-follower": (0.97, 0.95), "staff-personal-follower": (0.95, 0.90)}
+REVIEW_LOAD_BAR = 0.01  # low ("possible") findings at most 1% of one school's audience
+SET_TITLE = re.compile(r"^== (?P<title>.+) ==$")
+RULE_ROW = re.compile(
+    r"^(?P<rule>[a-z-]+)\s+all\s+(?P<tp>\d+)\s+(?P<fp>\d+)\s+(?P<fn>\d+)\s+(?P<p>[\d.]+|-)\s+(?P<r>[\d.]+|-)$"
+)
+ONE_SCHOOL_SHARE = re.compile(r"at most (?P<share>[\d.]+)% of one school's audience")
+NAMESAKES = re.compile(r"^parents, staff or adult namesakes flagged as pupils: (?P<n>\d+)")
+
+
+def figures_of(output: str) -> list[Figure]:
+    """The figures with a bar, per set of schools, read from the evaluation's printed tables."""
+    figures: list[Figure] = []
+    title = "schools"
+    for line in output.splitlines():
+        if found := SET_TITLE.match(line.strip()):
+            title = found["title"]
+        elif (row := RULE_ROW.match(line.strip())) and row["rule"] in BARS:
+            precision_bar, recall_bar = BARS[row["rule"]]
+            precision = None if row["p"] == "-" else float(row["p"])
+            recall = None if row["r"] == "-" else float(row["r"])
+            met = (precision is None or precision >= precision_bar) and (
+                recall is None or recall >= recall_bar
+            )
+            figures.append(
+                Figure(
+                    f"{title}: `{row['rule']}` precision / recall",
+                    f"{row['p']} / {row['r']} ({row['tp']} true, {row['fp']} false, {row['fn']} missed)",
+                    f">= {precision_bar} / >= {recall_bar}",
+                    met,
+                )
+            )
+        elif found := ONE_SCHOOL_SHARE.search(line):
+            share = float(found["share"]) / 100
+            figures.append(
+                Figure(
+                    f"{title}: low findings, largest share of one school's audience",
+                    f"{share:.1%}",
+                    f"<= {REVIEW_LOAD_BAR:.0%}",
+                    share <= REVIEW_LOAD_BAR,
+                )
+            )
+        elif found := NAMESAKES.match(line.strip()):
+            figures.append(
+                Figure(f"{title}: adult namesakes flagged as pupils", found["n"], "0", found["n"] == "0")
+            )
+    return figures
+
+
+def evaluate(arguments: Sequence[str]) -> tuple[str, int]:
+    socialaudit = Path(sys.executable).with_name("socialaudit")
+    process = subprocess.Popen(
+        [str(socialaudit), "evaluate", *arguments], stdout=subprocess.PIPE, text=True, encoding="utf-8"
+    )
+    assert process.stdout is not None
+    lines = []
+    for line in process.stdout:
+        sys.stdout.write(line)
+        lines.append(line)
+    return "".join(lines), process.wait()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    result: dict[str, object] = {}
+    # The evaluation's own per-set figures (every follower rule, what is not theirs, the review load) go into the
+    # one results file beside the bars.
+    sets = Path(tempfile.mkdtemp(prefix="socialaudit-eval-")) / "sets.json"
+    arguments = [*arguments, "--results", str(sets)] if "--results" not in arguments else arguments
+
+    def run() -> list[Figure]:
+        result["output"], result["status"] = evaluate(arguments)
+        return figures_of(str(result["output"]))
+
+    figures = measured(run)
+    if result["status"] != 0:
+        return int(str(result["status"]))
+    command = " ".join(["socialaudit evaluate", *arguments])
+    output = "## The evaluation's output\n\n```text\n" + str(result["output"]).rstrip() + "\n```"
+    details = {"sets": json.loads(sets.read_text(encoding="utf-8"))} if sets.exists() else {}
+    _, page = write(
+        "eval", "Evaluation of the identity rules", command, figures, appendix=output, details=details
+    )
+    print("\n" + table(figures) + f"\n\nwritten to {page}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,167 @@
+"""The results files of `make bench` and `make eval`: the latest figures, each beside its goal, whether it was met,
+and the load on the machine while it was measured; the machine itself once at the top.
+
+Each is written twice from the same rows: `benchmarks/results/<name>.json` for tools, and `docs/results/<name>.md`
+for the documentation site, which includes it as it stands (the figures are never typed into the prose).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+JSON_DIR = ROOT / "benchmarks" / "results"
+PAGE_DIR = ROOT / "docs" / "results"
+
+
+@dataclass
+class Figure:
+    """One measured figure: what, the value as read, its goal in words, whether it was met (None: no goal)."""
+
+    name: str
+    value: str
+    goal: str = "-"
+    met: bool | None = None
+    load: str = ""
+    seconds: float = 0.0
+    detail: str = ""
+
+
+@dataclass
+class Load:
+    """The machine's 1-minute load average, sampled while a measurement runs."""
+
+    samples: list[float] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        if not self.samples:
+            return "-"
+        low, high = min(self.samples), max(self.samples)
+        return f"{low:.1f}" if round(low, 1) == round(high, 1) else f"{low:.1f}-{high:.1f}"
+
+
+@contextmanager
+def sampled_load(every: float = 5.0) -> Iterator[Load]:
+    """The load average at the start, every few seconds meanwhile (a thread), and at the end."""
+    import threading
+
+    load = Load([os.getloadavg()[0]])
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(every):
+            load.samples.append(os.getloadavg()[0])
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield load
+    finally:
+        stop.set()
+        sampler.join()
+        load.samples.append(os.getloadavg()[0])
+
+
+def measured(run: Callable[[], list[Figure]]) -> list[Figure]:
+    """Run one benchmark and stamp each of its figures with the load during it and its length."""
+    started = time.perf_counter()
+    with sampled_load() as load:
+        figures = run()
+    seconds = time.perf_counter() - started
+    for figure in figures:
+        figure.load = figure.load or str(load)
+        figure.seconds = figure.seconds or round(seconds, 1)
+    return figures
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on: cores, processor, memory, Python, the commit."""
+    model = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return {
+        "cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)),
+        "processor": model,
+        "memory_gib": round(memory_gib, 1),
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "commit": commit or "unknown",
+    }
+
+
+def verdict(met: bool | None) -> str:
+    return "-" if met is None else ("met" if met else "**not met**")
+
+
+def table(figures: list[Figure]) -> str:
+    """The one table `make bench` prints and the results page shows."""
+    lines = ["| figure | value | goal | met | load during | s |", "| --- | --- | --- | --- | --- | --- |"]
+    for f in figures:
+        lines.append(f"| {f.name} | {f.value} | {f.goal} | {verdict(f.met)} | {f.load} | {f.seconds:.0f} |")
+    return "\n".join(lines)
+
+
+def page(title: str, command: str, about: dict[str, Any], figures: list[Figure], appendix: str = "") -> str:
+    when = about["measured_at"]
+    host = about["machine"]
+    lines = [
+        f"# {title}",
+        "",
+        f"Written by `{command}` at {when} on {host['usable_cores']} usable of {host['cores']} cores "
+        f"({host['processor']}), {host['memory_gib']} GiB, {host['system']}, Python {host['python']}, commit "
+        f"`{host['commit']}`. Each figure's load is the machine's 1-minute load average while it was measured "
+        "(over the usable cores means other work shared them).",
+        "",
+        table(figures),
+    ]
+    details = [f"- **{f.name}**: {f.detail}" for f in figures if f.detail]
+    if details:
+        lines += ["", *details]
+    if appendix:
+        lines += ["", appendix]
+    return "\n".join(lines) + "\n"
+
+
+def write(
+    name: str,
+    title: str,
+    command: str,
+    figures: list[Figure],
+    appendix: str = "",
+    details: dict[str, object] | None = None,
+) -> tuple[Path, Path]:
+    """benchmarks/results/<name>.json and docs/results/<name>.md, both from the same figures."""
+    about = {
+        "command": command,
+        "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+    }
+    JSON_DIR.mkdir(parents=True, exist_ok=True)
+    PAGE_DIR.mkdir(parents=True, exist_ok=True)
+    data = {**about, "figures": [asdict(f) for f in figures], **(details or {}), "appendix": appendix}
+    json_path, page_path = JSON_DIR / f"{name}.json", PAGE_DIR / f"{name}.md"
+    json_path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    page_path.write_text(page(title, command, about, figures, appendix), encoding="utf-8")
+    return json_path, page_path

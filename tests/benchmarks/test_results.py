@@ -1,0 +1,58 @@
+"""The results files: `make eval`'s figures are read from the evaluation's own printed report and judged against the
+quality bars; a results page carries the machine, the load and each figure beside its goal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks import eval_results, results
+from sandbox.school.evaluation import Score, Tally, report
+
+
+def _score(pupil: Tally, staff: Tally, low: int, audience: int) -> Score:
+    score = Score()
+    score.tallies[("pupil-follower", "easy")] = pupil
+    score.tallies[("staff-personal-follower", "easy")] = staff
+    score.low["pupil-follower"] = low
+    score.review.append((low, audience))
+    score.schools = 1
+    return score
+
+
+def test_the_figures_are_read_from_the_evaluations_report_per_set() -> None:
+    good = report(_score(Tally(tp=40), Tally(tp=9, fp=1), low=1, audience=200))
+    poor = report(_score(Tally(tp=30, fn=10), Tally(tp=10), low=5, audience=100))
+    output = (
+        f"== project generator (1 schools) ==\n{good}\n\n== independent generator (1 schools) ==\n{poor}\n"
+    )
+
+    figures = {f.name: f for f in eval_results.figures_of(output)}
+
+    assert figures["project generator (1 schools): `pupil-follower` precision / recall"].met is True
+    assert figures["project generator (1 schools): `staff-personal-follower` precision / recall"].met is False
+    recall = figures["independent generator (1 schools): `pupil-follower` precision / recall"]
+    assert recall.value.startswith("1.000 / 0.750") and recall.met is False
+    assert figures["project generator (1 schools): low findings, largest share of one school's audience"].met
+    assert not figures[
+        "independent generator (1 schools): low findings, largest share of one school's audience"
+    ].met
+    assert figures["independent generator (1 schools): adult namesakes flagged as pupils"].met
+
+
+def test_a_results_file_has_the_machine_the_load_and_each_goal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(results, "JSON_DIR", tmp_path / "json")
+    monkeypatch.setattr(results, "PAGE_DIR", tmp_path / "page")
+    figures = results.measured(lambda: [results.Figure("a ratio", "1.20x", "<= 1.5x", True)])
+
+    json_path, page_path = results.write("bench", "Benchmarks", "make bench", figures)
+
+    written = json.loads(json_path.read_text(encoding="utf-8"))
+    assert written["machine"]["cores"] and written["measured_at"]
+    assert written["figures"][0]["load"] not in ("", "-")
+    page = page_path.read_text(encoding="utf-8")
+    assert "| a ratio | 1.20x | <= 1.5x | met |" in page and "usable" in page
