@@ -2,8 +2,8 @@
 here (tests/browser/accessibility_checks.js), then reflow at 320 CSS px. docs/accessibility.md lists the pages the
 tests check; `check_page` refuses a page the statement does not name, so the statement and the tests agree.
 
-Any page can be checked: `check_pages(browser, {"name": url, ...})` for pages that need no sign-in (a docs site's
-pages, a file on disk)."""
+Any page can be checked: `check_pages(browser, {"name": url, ...}, checked)` for pages that need no sign-in (a file
+on disk, a built docs site's pages; `listed_as` checks many pages as one entry of the statement)."""
 
 from __future__ import annotations
 
@@ -101,13 +101,24 @@ def check_page(page: Any, name: str, checked: set[str] | None = None) -> None:
         checked.add(name)
 
 
-def check_pages(browser: Any, pages: Mapping[str, str], checked: set[str] | None = None) -> None:
-    """Open each page (name -> URL) in a fresh context and check it."""
+def check_pages(
+    browser: Any, pages: Mapping[str, str], checked: set[str] | None = None, listed_as: str | None = None
+) -> None:
+    """Open each page (name -> URL) in a fresh context and check it. With `listed_as`, the pages are checked as
+    one entry of the statement (a site of many pages: "The documentation site (every page)"); each failure still
+    names its page."""
     context = browser.new_context(viewport=WIDE)
     try:
         page = context.new_page()
         for name, url in pages.items():
             page.goto(url)
-            check_page(page, name, checked)
+            if listed_as is None:
+                check_page(page, name, checked)
+                continue
+            assert listed_as in statement_pages(), f"{listed_as!r} is not listed in {STATEMENT.name}"
+            problems = problems_on(page)
+            assert not problems, f"{listed_as}: {name} ({url}):\n  " + "\n  ".join(problems)
+        if listed_as is not None and checked is not None and pages:
+            checked.add(listed_as)
     finally:
         context.close()

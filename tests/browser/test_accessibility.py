@@ -107,6 +107,17 @@ def test_the_report_and_the_e_mailed_copy(
     page = context.new_page()
     page.goto((audited.out / "report.html").as_uri())
     check_page(page, "The weekly report (report.html)", checked)
+    # At a glance: "do first" heads the report, each entry leads to its finding; long evidence opens by keyboard.
+    assert page.locator("h2").first.inner_text() == "Do first"
+    entries = page.locator("#do-first ~ ol > li")
+    assert 1 <= entries.count() <= 5
+    for target in entries.locator("a[href^='#']").evaluate_all("links => links.map(a => a.hash.slice(1))"):
+        assert page.locator(f"tr[id='{target}']").count() == 1
+    folded = page.locator("td.evidence details").first
+    assert not folded.evaluate("d => d.open")
+    folded.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert folded.evaluate("d => d.open")
 
     report = (audited.out / "report.html").read_bytes()
     (message,) = build_messages(
@@ -189,6 +200,10 @@ def test_every_review_app_page_as_each_role_sees_it(
         page.goto(f"{url}/?{oak}")
         check_page(page, f"Review app: the exceptions list, as the {role}", checked)
         page.goto(f"{url}/exception?{oak}&key={high['key']}")
+        # The reviewer and the safeguarding lead are offered the actions (acting through the sample school).
+        assert page.locator("form[action='/remediate']").count() == (
+            role in ("reviewer", "safeguarding lead")
+        )
         check_page(page, f"Review app: an exception's page, as the {role}", checked)
         page.goto(f"{url}/access-log?{oak}")
         check_page(
