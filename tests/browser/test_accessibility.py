@@ -242,8 +242,8 @@ def test_every_review_app_page_as_each_role_sees_it(
 def test_a_decision_is_recorded_with_the_keyboard_alone(
     browser: Any, audited: Audited, review_app: str
 ) -> None:
-    """Sign in, find an exception in the list, open it, write the note and record the decision: Tab, typing and
-    Enter only, the focus visible at every stop."""
+    """Sign in, find an exception in the list, open it, record a step done by hand, write the note and record the
+    decision: Tab, typing, Space and Enter only, the focus visible at every stop."""
     url = review_app
     medium = first(exceptions(audited.out), severity=("medium",), status=("new", "open", "reopened"))
     context = browser.new_context()
@@ -281,6 +281,17 @@ def test_a_decision_is_recorded_with_the_keyboard_alone(
     )
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    # An action: the step done by hand, recorded (its confirmation ticked with the space bar).
+    manual = "e.form && e.form.querySelector('input[name=action]')?.value === 'manual'"
+    tab_to("the by-hand step's note", f"e.name === 'note' && {manual}")
+    page.keyboard.type("Asked the member of staff to unfollow")
+    tab_to("the by-hand step's confirmation", f"e.name === 'confirm' && {manual}")
+    page.keyboard.press("Space")
+    tab_to("Record it as done by hand", f"e.type === 'submit' && {manual}")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "manual" in page.locator("table[aria-labelledby=actions]").inner_text()
+    page.keyboard.press("Tab")  # from the top of the page again
     tab_to("the note", "e.id === 'note'")
     page.keyboard.type("Checked with the member of staff: a former colleague")
     tab_to("Mark a false positive", "e.value === 'false-positive'")
