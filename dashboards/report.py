@@ -113,14 +113,21 @@ def next_action(row: dict[str, Any]) -> str:
     for action in offered(row["rule"], row["platform"], row["subject_kind"]):
         if not action.manual and action.effect == RESOLVES:
             return f"{action.name}: {action.what}"
-    return "act on it by hand in the platform's own app, then record what you did in the review app"
+    return "act on it by hand in the platform's own app"
 
 
 def do_first(exceptions: list[dict[str, Any]], review_url: str | None = None) -> list[dict[str, Any]]:
-    """The safeguarding-critical findings, then the other high ones, this week's news (new, reopened) before those
-    already open; at most DO_FIRST, each with its next action and where to record it."""
+    """The safeguarding-critical findings (critical, then high about a child), then the other high ones; within
+    each, this week's news (new, reopened) before those already open; at most DO_FIRST, each with its next action
+    and where to record it."""
     urgent = [r for r in exceptions if r["severity"] in ("critical", "high")]
-    urgent.sort(key=lambda r: (not safeguarding_critical(r), r["status"] not in ("new", "reopened")))
+    urgent.sort(
+        key=lambda r: (
+            not safeguarding_critical(r),
+            SEVERITY_ORDER[r["severity"]],
+            r["status"] not in ("new", "reopened"),
+        )
+    )
     base = review_url.rstrip("/") if review_url else None
     return [
         {

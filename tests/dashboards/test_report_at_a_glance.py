@@ -27,14 +27,17 @@ def test_safeguarding_critical_first_then_high_news_before_what_was_already_open
         finding("medium-new", "medium", "new", person_kind="pupil"),
         finding("high-staff-new", "high", "new", person_kind="staff"),
         finding("high-pupil-open", "high", person_kind="pupil"),
+        finding("critical-open", "critical"),
+        finding("high-pupil-new", "high", "reopened", person_kind="former_pupil"),
         finding("critical-new", "critical", "new"),
         finding("low-new", "low", "new"),
     ]
     assert [r["key"] for r in do_first(rows)] == [
         "critical-new",
+        "critical-open",
+        "high-pupil-new",
         "high-pupil-open",
         "high-staff-new",
-        "high-staff-open",
     ]
 
 
