@@ -28,9 +28,11 @@ def publish_week(
     as_of: date,
     school_name: str,
     keep_weeks: int | None = None,
+    review_url: str | None = None,
 ) -> PublishedWeek:
-    """The week's set in `out_dir` (and its copy in `weeks/<as_of>/`, older weeks pruned to `keep_weeks`)."""
-    outputs = write_outputs(con, out_dir, as_of, school_name, keep_weeks)
+    """The week's set in `out_dir` (and its copy in `weeks/<as_of>/`, older weeks pruned to `keep_weeks`), the
+    report linking to the review app at `review_url` when it has one."""
+    outputs = write_outputs(con, out_dir, as_of, school_name, keep_weeks, review_url)
     decided = dict(
         con.execute(
             "SELECT status, count(*) FROM audit.exceptions"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -25,6 +26,12 @@ from warehouse.stream_status import gaps_beside_data_for, not_read_for, unseen_s
 OUTPUT_FIELDS = EXCEPTION_FIELDS
 OPEN_STATUSES = ACTIVE
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+# Safeguarding-critical: anything critical, or high severity about a child (a pupil or former pupil).
+CHILD_KINDS = ("pupil", "former_pupil")
+# The report's "do first" list: the few findings to act on before reading the rest.
+DO_FIRST = 5
+# Evidence longer than this is folded behind its first words (a click or Enter on them shows it all).
+EVIDENCE_SHOWN = 160
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -92,6 +99,44 @@ def to_judge(exceptions: list[dict[str, Any]]) -> list[dict[str, Any]]:
         settle = evidence.split(SETTLE, 1)[1].split("; ruled out ")[0] if SETTLE in evidence else ""
         rows.append({**row, "settle": settle.removesuffix(f" (score {row['confidence']:.2f})")})
     return rows
+
+
+def safeguarding_critical(row: dict[str, Any]) -> bool:
+    return row["severity"] == "critical" or (row["severity"] == "high" and row["person_kind"] in CHILD_KINDS)
+
+
+def next_action(row: dict[str, Any]) -> str:
+    """The one thing to do about a finding: the platform action that ends it where the catalogue has one, else the
+    step by hand, recorded in the review app."""
+    from warehouse.remediation_actions import RESOLVES, offered
+
+    for action in offered(row["rule"], row["platform"], row["subject_kind"]):
+        if not action.manual and action.effect == RESOLVES:
+            return f"{action.name}: {action.what}"
+    return "act on it by hand in the platform's own app"
+
+
+def do_first(exceptions: list[dict[str, Any]], review_url: str | None = None) -> list[dict[str, Any]]:
+    """The safeguarding-critical findings (critical, then high about a child), then the other high ones; within
+    each, this week's news (new, reopened) before those already open; at most DO_FIRST, each with its next action
+    and where to record it."""
+    urgent = [r for r in exceptions if r["severity"] in ("critical", "high")]
+    urgent.sort(
+        key=lambda r: (
+            not safeguarding_critical(r),
+            SEVERITY_ORDER[r["severity"]],
+            r["status"] not in ("new", "reopened"),
+        )
+    )
+    base = review_url.rstrip("/") if review_url else None
+    return [
+        {
+            **row,
+            "action": next_action(row),
+            "review": f"{base}/exception?{urlencode({'key': row['key']})}" if base else None,
+        }
+        for row in urgent[:DO_FIRST]
+    ]
 
 
 def spreadsheet_safe(value: Any) -> str:
@@ -164,7 +209,9 @@ def render_report(
     school_name: str,
     exceptions: list[dict[str, Any]],
     resolved: list[dict[str, Any]],
+    review_url: str | None = None,
 ) -> str:
+    """The report; `review_url` (the review app's public address) links each "do first" finding to its page."""
     from dashboards.charts import trend_charts
     from warehouse.register_versions import notices_for
     from warehouse.reviews import histories
@@ -207,6 +254,8 @@ def render_report(
         long_unseen=long_unseen_for(con, as_of),
         gaps_beside_data=gaps_beside_data_for(con, as_of),
         to_judge=to_judge(exceptions),
+        do_first=do_first(exceptions, review_url),
+        evidence_shown=EVIDENCE_SHOWN,
     )
 
 
@@ -232,9 +281,11 @@ def write_outputs(
     as_of: date,
     school_name: str,
     keep_weeks: int | None = None,
+    review_url: str | None = None,
 ) -> Outputs:
     """Write the four contract files and their manifest.json for the week `as_of` from what the warehouse holds,
-    also kept in `weeks/<as_of>/`; `keep_weeks` ([retention] output_weeks; None: remove none) prunes older weeks."""
+    also kept in `weeks/<as_of>/`; `keep_weeks` ([retention] output_weeks; None: remove none) prunes older weeks;
+    `review_url` is the review app's address the report links to."""
     placeholders = ", ".join("?" for _ in OPEN_STATUSES)
     exceptions = exception_rows(con, f"status IN ({placeholders})", list(OPEN_STATUSES), ("resolved_reason",))
     resolved = exception_rows(con, "status = 'resolved' AND resolved_on = ?", [as_of], ("resolved_reason",))
@@ -249,7 +300,7 @@ def write_outputs(
                 "exceptions.json": json.dumps(public, indent=2, ensure_ascii=False) + "\n",
                 "exceptions.csv": exceptions_csv(public),
                 "resolved.json": json.dumps(resolved, indent=2, ensure_ascii=False) + "\n",
-                "report.html": render_report(con, as_of, school_name, exceptions, resolved),
+                "report.html": render_report(con, as_of, school_name, exceptions, resolved, review_url),
             },
         ),
         KeptWeek(as_of, keep_weeks),

@@ -13,12 +13,11 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from dashboards.report import SEVERITY_ORDER
+from dashboards.report import SEVERITY_ORDER, safeguarding_critical
 from warehouse.stream_status import describe
 
-# Safeguarding-critical: anything critical, or high severity about a child (a pupil or former pupil). These go
-# to the DSL as well as the ETL, the week they are raised or reopened, so the DSL hears about each one once.
-CHILD_KINDS = ("pupil", "former_pupil")
+# Safeguarding-critical findings (dashboards/report.py) go to the DSL as well as the ETL, the week they are raised
+# or reopened, so the DSL hears about each one once.
 NEWS = ("new", "reopened")
 
 
@@ -40,10 +39,6 @@ class ReportReference:
             f"The full report (it names the people concerned, so it is not in this e-mail): {self.where}",
             *kept,
         ]
-
-
-def safeguarding_critical(row: dict[str, Any]) -> bool:
-    return row["severity"] == "critical" or (row["severity"] == "high" and row["person_kind"] in CHILD_KINDS)
 
 
 def _one_line(text: str) -> str:

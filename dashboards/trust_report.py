@@ -109,12 +109,15 @@ def sparkline(weeks: list[str], values: dict[str, int | None]) -> Markup:
         if values.get(w) is not None
     )
     label = ", ".join(f"{w}: {'failed' if values.get(w) is None else values[w]}" for w in weeks)
+    figures = ", ".join(f"{w[5:]}: {'failed' if values.get(w) is None else values[w]}" for w in weeks)
     last_x, last_y = points.rsplit(" ", 1)[-1].split(",")
+    # The figures are written under the line too: a chart never carries numbers a reader cannot read as text.
     return Markup(
         '<svg class="spark" role="img" width="{w}" height="{h}" viewBox="0 0 {w} {h}"><title>{label}</title>'
         '<polyline fill="none" stroke="#0072B2" stroke-width="2" points="{points}"/>'
         '<circle cx="{x}" cy="{y}" r="2.5" fill="#0072B2"/></svg>'
-    ).format(w=width, h=height, label=label, points=points, x=last_x, y=last_y)
+        '<br><small class="figures" aria-hidden="true">{figures}</small>'
+    ).format(w=width, h=height, label=label, points=points, x=last_x, y=last_y, figures=figures)
 
 
 def trust_chart(trend: dict[str, Any]) -> Markup:
@@ -137,7 +140,8 @@ def trust_chart(trend: dict[str, Any]) -> Markup:
             y -= h
             parts.append(
                 Markup(
-                    '<rect x="{x}" y="{y:.1f}" width="{bar}" height="{h:.1f}" fill="{fill}"><title>{t}</title></rect>'
+                    '<rect x="{x}" y="{y:.1f}" width="{bar}" height="{h:.1f}" fill="{fill}" stroke="#1b1b1b">'
+                    "<title>{t}</title></rect>"
                 ).format(x=x, y=y, bar=bar, h=h, fill=colours[severity], t=f"{week}: {count} {severity}")
             )
         parts.append(
@@ -185,6 +189,7 @@ def render_trust_report(
         },
         chart=trust_chart(trend),
         weeks=trend["weeks"],
+        trust_wide=trend["trust_wide"],
     )
 
 

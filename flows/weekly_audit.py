@@ -268,7 +268,9 @@ def publish_outputs(db_path: Path, out_dir: Path, as_of: date, config: SchoolCon
     school_name, email = config.name, config.report.email
     con = open_snapshot(db_path, own_writes=True)
     try:
-        week = publish_week(con, out_dir, as_of, school_name, config.retention.output_weeks)
+        week = publish_week(
+            con, out_dir, as_of, school_name, config.retention.output_weeks, config.review_app.public_url
+        )
         secret = warehouse_secret(con)
     finally:
         con.close()

@@ -75,7 +75,8 @@ def test_report_and_review_app_in_chromium(
     # The Monday report, opened from disk: summary first, charts drawn, hostile text shown as text.
     page.goto((out / "report.html").as_uri())
     assert page.locator("h1").inner_text().startswith("Social media audit")
-    assert page.locator("h2").first.inner_text() == "Summary"
+    assert page.locator("h2").first.inner_text() == "Do first"
+    assert page.locator("h2").nth(1).inner_text() == "Summary"
     assert page.locator("section[aria-labelledby=trends] svg").count() == 2
     row = page.locator("tr", has_text=HOSTILE_TITLE).first
     assert HOSTILE_DESCRIPTION in row.inner_text()

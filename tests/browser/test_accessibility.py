@@ -1,0 +1,310 @@
+"""Every page a member of staff, a DPO or a trust reads meets WCAG 2.2 A and AA in Chromium (axe-core's rules, the
+contrast axe cannot decide, reflow at 320 CSS px, focus, severity in words, figures beside charts), and a review
+decision can be made with the keyboard alone. The pages are those docs/accessibility.md lists, no more, no fewer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
+from pathlib import Path
+from typing import Any
+
+import markdown
+import pytest
+
+from checks.rules import RULES
+from dashboards.dpia import generate_dpia
+from dashboards.review_app import create_app
+from dashboards.summary_email import ReportReference, build_messages
+from dashboards.trust_report import write_trust_outputs
+from flows.commands.review_app import Served, acting
+from flows.config import RetentionSettings
+from sandbox.school import write_sample
+from tests.browser.accessibility import check_page, statement_pages
+from tests.browser.test_trust_report_in_browser import HOSTILE, WEEKS, school
+from tests.builders.review_app import PASSWORD, local_accounts, settings
+from tests.builders.served_app import served
+
+WEEK0 = date(2026, 11, 16)
+# One account of each role (tests/builders/review_app.py), and one the school never granted.
+ROLES = {"reviewer": "sam", "safeguarding lead": "dsl1", "DPO": "dee", "viewer": "vic"}
+STRANGER = "nobody"
+
+
+@dataclass(frozen=True)
+class Audited:
+    dataset: Path
+    db: Path
+    out: Path
+
+
+@pytest.fixture(scope="module")
+def checked() -> set[str]:
+    """The pages this module checked, compared with the statement's list by its last test."""
+    return set()
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory: pytest.TempPathFactory, socialaudit: Any) -> Audited:
+    """The small sample school audited for two weeks: findings of every severity, history, both charts."""
+    root = tmp_path_factory.mktemp("a11y")
+    dataset, db = root / "school", root / "warehouse.duckdb"
+    for week in (0, 1):
+        write_sample(dataset, seed=1, size="small", as_of=WEEK0, week=week)
+        out = root / f"out{week}"
+        as_of = (WEEK0 + timedelta(weeks=week)).isoformat()
+        result = socialaudit(
+            "run", "--sandbox", str(dataset), "--db", str(db), "--out", str(out), "--as-of", as_of
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+    return Audited(dataset, db, out)
+
+
+@pytest.fixture(scope="module")
+def review_app(audited: Audited, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The review app of a trust's two schools: the audited one (acting through its sandbox) and one not audited
+    yet; local accounts for each role, and one signed-in person with no role."""
+    from dashboards import accounts
+
+    root = tmp_path_factory.mktemp("a11y-app")
+    accounts_file = local_accounts(root, tmp_path_factory.getbasetemp() / "accounts-template")
+    accounts.add_account(
+        accounts_file, STRANGER, PASSWORD, "Nobody", created_by="test", created_at="2026-11-13T09:00:00"
+    )
+    schools = {"oak": audited.db, "elm": root / "elm.duckdb"}
+    names = {"oak": "Oak Primary", "elm": "Elm Infants"}
+    where = Served(schools, names, audited.dataset, {"oak": (audited.dataset / "school.toml", True)})
+    app = create_app(schools, settings(accounts_file), names=names, acting=acting(where))
+    with served(app) as url:
+        yield url
+
+
+def sign_in(page: Any, url: str, name: str) -> None:
+    page.goto(f"{url}/signin")
+    page.get_by_label("Account name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def exceptions(out: Path) -> list[dict[str, Any]]:
+    return list(json.loads((out / "exceptions.json").read_text("utf-8")))
+
+
+def first(rows: list[dict[str, Any]], **wanted: Any) -> dict[str, Any]:
+    return next(r for r in rows if all(r[k] in v for k, v in wanted.items()))
+
+
+def test_the_report_and_the_e_mailed_copy(
+    browser: Any, audited: Audited, checked: set[str], tmp_path: Path
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((audited.out / "report.html").as_uri())
+    check_page(page, "The weekly report (report.html)", checked)
+    # At a glance: "do first" heads the report, each entry leads to its finding; long evidence opens by keyboard.
+    assert page.locator("h2").first.inner_text() == "Do first"
+    entries = page.locator("#do-first ~ ol > li")
+    assert 1 <= entries.count() <= 5
+    for target in entries.locator("a[href^='#']").evaluate_all("links => links.map(a => a.hash.slice(1))"):
+        assert page.locator(f"tr[id='{target}']").count() == 1
+    folded = page.locator("td.evidence details").first
+    assert not folded.evaluate("d => d.open")
+    folded.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert folded.evaluate("d => d.open")
+
+    report = (audited.out / "report.html").read_bytes()
+    (message,) = build_messages(
+        "Oak Primary",
+        WEEK0,
+        [],
+        [],
+        ReportReference("https://school.example/report.html", attached=report),
+        "audit@school.example",
+        ["etl@school.example"],
+    )
+    received = message_from_bytes(bytes(message), policy=default)
+    assert isinstance(received, EmailMessage)
+    (attached,) = [part for part in received.iter_attachments() if part.get_content_type() == "text/html"]
+    opened = tmp_path / "attached.html"
+    content = attached.get_content()
+    assert isinstance(content, str) and "Social media audit" in content
+    opened.write_text(content, encoding="utf-8")
+    page.goto(opened.as_uri())
+    check_page(page, "The report attached to the weekly e-mail", checked)
+    context.close()
+
+
+def test_the_trust_report(browser: Any, checked: set[str], tmp_path: Path) -> None:
+    this_week = [
+        school("oak", "Oak Primary", "completed", WEEKS[1], critical=2, high=3),
+        school("elm", "Elm Infants", "failed", WEEKS[1]),
+        school("ash", HOSTILE, "partial", WEEKS[1], medium=1),
+        school("yew", "Yew Tree CE Primary", "completed", WEEKS[1], high=4, low=2),
+    ]
+    last_week = [{**s, "as_of": WEEKS[0]} for s in this_week[:2]]
+    paths = write_trust_outputs(
+        tmp_path, "Riverside Learning Trust", "schools", WEEKS[1], this_week, last_week + this_week
+    )
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(paths["trust-report.html"].as_uri())
+    check_page(page, "The trust report (trust-report.html)", checked)
+    context.close()
+
+
+def test_the_dpia_summary(browser: Any, checked: set[str], tmp_path: Path) -> None:
+    text = generate_dpia("Oak Primary", RetentionSettings(), WEEK0, True, RULES)
+    body = markdown.markdown(text, extensions=["tables"])
+    page_file = tmp_path / "dpia.html"
+    page_file.write_text(
+        '<!doctype html><html lang="en-GB"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><title>DPIA summary</title>'
+        "<style>table { display: block; overflow-x: auto; } a:focus { outline: 3px solid #1b1b1b; }</style>"
+        f"</head><body><main>{body}</main></body></html>",
+        encoding="utf-8",
+    )
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(page_file.as_uri())
+    check_page(page, "The DPIA summary (socialaudit dpia), as HTML", checked)
+    context.close()
+
+
+def test_every_review_app_page_as_each_role_sees_it(
+    browser: Any, audited: Audited, review_app: str, checked: set[str]
+) -> None:
+    url = review_app
+    rows = exceptions(audited.out)
+    high = first(rows, severity=("high",), status=("new", "open", "reopened"))
+    critical = first(rows, severity=("critical",), status=("new", "open", "reopened"))
+    oak = "school=oak"
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{url}/signin")
+    check_page(page, "Review app: sign-in", checked)
+    context.close()
+
+    for role, name in ROLES.items():
+        context = browser.new_context()
+        page = context.new_page()
+        sign_in(page, url, name)
+        check_page(page, "Review app: the choice of school", checked)
+        page.goto(f"{url}/?{oak}")
+        check_page(page, f"Review app: the exceptions list, as the {role}", checked)
+        page.goto(f"{url}/exception?{oak}&key={high['key']}")
+        # The reviewer and the safeguarding lead are offered the actions (acting through the sample school).
+        assert page.locator("form[action='/remediate']").count() == (
+            role in ("reviewer", "safeguarding lead")
+        )
+        check_page(page, f"Review app: an exception's page, as the {role}", checked)
+        page.goto(f"{url}/access-log?{oak}")
+        check_page(
+            page,
+            "Review app: the access log, as the DPO"
+            if role == "DPO"
+            else "Review app: a page the role may not open (the access log)",
+            checked,
+        )
+        context.close()
+
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, url, ROLES["safeguarding lead"])
+    page.goto(f"{url}/exception?{oak}&key={critical['key']}")
+    page.get_by_label("Note: why").fill("Reported to the police liaison officer")
+    page.get_by_role("button", name="Acknowledge").click()
+    check_page(page, "Review app: a decision recorded, waiting for a second safeguarding lead", checked)
+    page.get_by_label("Note: why").fill("Accepted while the police look into it")
+    page.get_by_role("button", name="Accept until a date").click()  # no date given: refused, the reason shown
+    assert page.get_by_role("alert").is_visible()
+    check_page(page, "Review app: a decision refused, with the reason", checked)
+    page.goto(f"{url}/exception?{oak}&key=no-such-exception")
+    check_page(page, "Review app: an exception that does not exist or is not for this role", checked)
+    page.goto(f"{url}/?school=elm")
+    check_page(page, "Review app: a school with no audit yet", checked)
+    context.close()
+
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, url, STRANGER)
+    check_page(page, "Review app: signed in without any role", checked)
+    context.close()
+
+
+def test_a_decision_is_recorded_with_the_keyboard_alone(
+    browser: Any, audited: Audited, review_app: str
+) -> None:
+    """Sign in, find an exception in the list, open it, record a step done by hand, write the note and record the
+    decision: Tab, typing, Space and Enter only, the focus visible at every stop."""
+    url = review_app
+    medium = first(exceptions(audited.out), severity=("medium",), status=("new", "open", "reopened"))
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{url}/signin?next=/%3Fschool%3Doak")
+
+    def tab_to(describe: str, matches: str, limit: int = 400) -> None:
+        """Tab until the focused element passes `matches` (a JavaScript test of `e`, the focused element)."""
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            here = page.evaluate(
+                f"""() => {{ const e = document.activeElement; const s = getComputedStyle(e);
+                   return {{ hit: Boolean({matches}),
+                             outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 }} }}"""
+            )
+            if here["hit"]:
+                assert here["outline"], f"no visible focus on {describe}"
+                return
+        raise AssertionError(f"{describe} cannot be reached with Tab")
+
+    tab_to("the account name", "e.id === 'name'")
+    page.keyboard.type(ROLES["reviewer"])
+    tab_to("the password", "e.id === 'password'")
+    page.keyboard.type(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    if "school=oak" not in page.url:
+        tab_to("Oak Primary", "e.href && e.href.includes('school=oak')")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    key = json.dumps(medium["key"])
+    tab_to(
+        "the exception's review link",
+        f"e.href && decodeURIComponent(e.href.replace(/\\+/g, ' ')).includes({key})",
+    )
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # An action: the step done by hand, recorded (its confirmation ticked with the space bar).
+    manual = "e.form && e.form.querySelector('input[name=action]')?.value === 'manual'"
+    tab_to("the by-hand step's note", f"e.name === 'note' && {manual}")
+    page.keyboard.type("Asked the member of staff to unfollow")
+    tab_to("the by-hand step's confirmation", f"e.name === 'confirm' && {manual}")
+    page.keyboard.press("Space")
+    tab_to("Record it as done by hand", f"e.type === 'submit' && {manual}")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "manual" in page.locator("table[aria-labelledby=actions]").inner_text()
+    page.keyboard.press("Tab")  # from the top of the page again
+    tab_to("the note", "e.id === 'note'")
+    page.keyboard.type("Checked with the member of staff: a former colleague")
+    tab_to("Mark a false positive", "e.value === 'false-positive'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("status").first.inner_text() == "Decision recorded."
+    assert page.locator("#status").inner_text() == "false_positive"
+    context.close()
+
+
+def test_the_statement_lists_exactly_the_pages_checked(checked: set[str]) -> None:
+    listed = statement_pages()
+    assert len(listed) == len(set(listed)), "a page is listed twice in docs/accessibility.md"
+    assert set(listed) == checked, (
+        f"listed, not checked: {sorted(set(listed) - checked)}; checked, not listed: {sorted(checked - set(listed))}"
+    )
