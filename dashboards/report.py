@@ -18,6 +18,7 @@ from dashboards.kept_weeks import KeptWeek
 from dashboards.manifest import with_manifest
 from dashboards.output_set import publish_set
 from warehouse.lifecycle import ACTIVE, EXCEPTION_FIELDS
+from warehouse.safeguarding import row_is_safeguarding_critical
 from warehouse.sampled_subjects import long_unseen_for
 from warehouse.stream_status import gaps_beside_data_for, not_read_for, unseen_subscribers_for
 
@@ -212,11 +213,13 @@ def render_report(
 
 def environment() -> Environment:
     """Templates with autoescaping on: everything from a platform is text, never markup."""
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html", "j2"], default=True),
         keep_trailing_newline=True,
     )
+    env.tests["safeguarding_critical"] = row_is_safeguarding_critical
+    return env
 
 
 def safe_link(url: Any) -> str | None:

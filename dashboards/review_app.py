@@ -36,6 +36,7 @@ from dashboards.web_auth import SESSION_COOKIE, HttpsOnly, Sessions, allowed_hos
 from warehouse import access_log
 from warehouse.access_log import AccessEntry
 from warehouse.db import WarehouseBusy
+from warehouse.people import Actor
 from warehouse.reviews import (
     DECISIONS,
     ReviewError,
@@ -45,6 +46,7 @@ from warehouse.reviews import (
     pending_decision,
     review_and_publish,
 )
+from warehouse.safeguarding import Sensitivity, row_sensitivity, sensitivity
 from warehouse.snapshot import open_snapshot
 
 SECURITY_HEADERS = {
@@ -144,9 +146,10 @@ def create_app(
     def missing(request: Request, school: School, allowed: Permissions, key: str | None) -> HTMLResponse:
         return school_page(request, school, allowed, "app_missing.html.j2", 404, key=key)
 
-    def severity_in(school: School, key: str) -> str | None:
-        found = read(school, lambda con: {"severity": severity_of(con, key)})
-        return found["severity"] if found else None
+    def sensitivity_in(school: School, key: str) -> Sensitivity | None:
+        """How sensitive the exception is (warehouse/safeguarding.py); None when the snapshot has no such one."""
+        found = read(school, lambda con: {"level": sensitivity_of(con, key)})
+        return found["level"] if found else None
 
     def link_for(school: School) -> Callable[..., str]:
         def link(path: str, **params: Any) -> str:
@@ -200,7 +203,7 @@ def create_app(
 
         def load(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             every = select_exceptions(con, statuses, chosen["rule"], chosen["severity"], chosen["platform"])
-            rows = [r for r in every if allowed.may_read(r["severity"])]
+            rows = [r for r in every if allowed.may_read(row_sensitivity(r))]
             return {
                 "rows": rows,
                 "hidden": len(every) - len(rows),
@@ -262,7 +265,7 @@ def create_app(
         data = read(school, load)
         if data is None:
             return school_page(request, school, allowed, "app_empty.html.j2", 503)
-        if not data["rows"] or not allowed.may_read(data["rows"][0]["severity"]):
+        if not data["rows"] or not allowed.may_read(row_sensitivity(data["rows"][0])):
             # The same answer whether it does not exist or is not for this role: nothing to learn by probing.
             if data["rows"]:
                 note(request, school, "denied", key, "view: not for this role")
@@ -281,8 +284,8 @@ def create_app(
             profile=data["profiles"].get(key),
             week=week,
             latest_until=week + timedelta(days=data["max_days"]) if week else None,
-            may_decide=allowed.may_decide(row["severity"]),
-            may_act=allowed.may_act(row["severity"]),
+            may_decide=allowed.may_decide(row_sensitivity(row)),
+            may_act=allowed.may_act(row_sensitivity(row)),
             actions=data["actions"],
             message=message,
             error=error,
@@ -308,10 +311,10 @@ def create_app(
         if not sessions.csrf_ok(request, csrf_token):
             note(request, where, "denied", key, "decide: the form's token is not this session's")
             return forbidden(request)
-        severity = severity_in(where, key)
-        if severity is None or not allowed.may_read(severity):
+        level = sensitivity_in(where, key)
+        if level is None or not allowed.may_read(level):
             return missing(request, where, allowed, key)
-        if not allowed.may_decide(severity):
+        if not allowed.may_decide(level):
             note(request, where, "denied", key, f"decide {decision}: not for this role")
             return forbidden(request)
         form = {"note": note_text, "until": until, "decision": decision}
@@ -329,9 +332,8 @@ def create_app(
                 key,
                 decision,
                 note_text,
-                person.identity,
+                Actor(person.identity, person.identity, "review-app"),
                 expiry,
-                source="review-app",
                 timeout_seconds=write_timeout,
                 access=AccessEntry(person.identity, "review-app", client_address(request), "decide"),
             )
@@ -376,7 +378,7 @@ def create_app(
             entry=entry,
             person=sessions.person,
             csrf_ok=sessions.csrf_ok,
-            severity=severity_in,
+            sensitivity=sensitivity_in,
             show=show,
             missing=missing,
             forbidden=forbidden,
@@ -390,9 +392,9 @@ def create_app(
     return app
 
 
-def severity_of(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    row = con.execute("SELECT severity FROM audit.exceptions WHERE key = ?", [key]).fetchone()
-    return str(row[0]) if row else None
+def sensitivity_of(con: duckdb.DuckDBPyConnection, key: str) -> Sensitivity | None:
+    row = con.execute("SELECT severity, person_kind FROM audit.exceptions WHERE key = ?", [key]).fetchone()
+    return sensitivity(str(row[0]), row[1]) if row else None
 
 
 def recent_access(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:

@@ -14,11 +14,12 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from dashboards.report import SEVERITY_ORDER
+from warehouse.safeguarding import DEFINITION as SAFEGUARDING_CRITICAL
+from warehouse.safeguarding import row_is_safeguarding_critical
 from warehouse.stream_status import describe
 
-# Safeguarding-critical: anything critical, or high severity about a child (a pupil or former pupil). These go
-# to the DSL as well as the ETL, the week they are raised or reopened, so the DSL hears about each one once.
-CHILD_KINDS = ("pupil", "former_pupil")
+# Safeguarding-critical exceptions (warehouse/safeguarding.py) go to the DSL as well as the ETL, the week they are
+# raised or reopened, so the DSL hears about each one once.
 NEWS = ("new", "reopened")
 
 
@@ -40,10 +41,6 @@ class ReportReference:
             f"The full report (it names the people concerned, so it is not in this e-mail): {self.where}",
             *kept,
         ]
-
-
-def safeguarding_critical(row: dict[str, Any]) -> bool:
-    return row["severity"] == "critical" or (row["severity"] == "high" and row["person_kind"] in CHILD_KINDS)
 
 
 def _one_line(text: str) -> str:
@@ -131,12 +128,12 @@ def build_messages(
             as_of,
         )
     ]
-    urgent = [r for r in exceptions if safeguarding_critical(r) and r["status"] in NEWS]
+    urgent = [r for r in exceptions if row_is_safeguarding_critical(r) and r["status"] in NEWS]
     if dsl and urgent:
         lines = [
             f"The weekly social media audit of {school_name} (week of {as_of.isoformat()}) raised or reopened "
             f"{len(urgent)} safeguarding-critical exception{'s' if len(urgent) != 1 else ''} "
-            "(critical, or high severity about a pupil or former pupil).",
+            f"({SAFEGUARDING_CRITICAL}).",
             "",
         ]
         for row in urgent:
