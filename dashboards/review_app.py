@@ -32,6 +32,7 @@ from dashboards.listing import filter_options, select_exceptions
 from dashboards.report import OPEN_STATUSES, environment, profiles
 from dashboards.review_actions import Act, Pages, action_context, add_action_routes
 from dashboards.sign_in import add_sign_in_routes, sign_in_redirect
+from dashboards.sign_in_state import SignInState, state_path
 from dashboards.web_auth import SESSION_COOKIE, HttpsOnly, Sessions, allowed_hosts, client_address
 from warehouse import access_log
 from warehouse.access_log import AccessEntry
@@ -94,7 +95,8 @@ def create_app(
     )
     served = {slug: School(slug, (names or {}).get(slug, slug), db) for slug, db in warehouses.items()}
     policy = AccessPolicy(settings.grants, tuple(served))
-    sessions = Sessions(settings.session_hours)
+    accounts_file = accounts_file or Path(settings.accounts_file)
+    sessions = Sessions(settings.session_hours, SignInState(state_path(accounts_file)))
     acting = dict(acting or {})
     templates = environment()
     app = FastAPI(title="socialaudit review", docs_url=None, redoc_url=None, openapi_url=None)
@@ -107,9 +109,17 @@ def create_app(
         )
         return HTMLResponse(html, status_code=status_code)
 
-    add_sign_in_routes(
-        app, settings, sessions, page, accounts_file or Path(settings.accounts_file), client_secret
-    )
+    def noted_everywhere(request: Request, action: str, identity: str, detail: str) -> None:
+        """A sign-in is to the app, not one school: every school it serves keeps it."""
+        for school in served.values():
+            access_log.record(
+                school.db_path,
+                AccessEntry(
+                    identity or "unknown", "review-app", client_address(request), action, None, detail
+                ),
+            )
+
+    add_sign_in_routes(app, settings, sessions, page, accounts_file, client_secret, noted_everywhere)
 
     def note(
         request: Request, school: School, action: str, obj: str | None, detail: str | None = None

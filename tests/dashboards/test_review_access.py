@@ -14,7 +14,8 @@ from starlette.routing import Route
 from checks.findings import Finding
 from dashboards.access import AccessPolicy, Grant, Person, ReviewAppSettings
 from dashboards.review_app import create_app
-from dashboards.web_auth import ExposureRefused, Sessions, Throttle, check_exposure
+from dashboards.sign_in_state import SignInState
+from dashboards.web_auth import ExposureRefused, Sessions, check_exposure
 from tests.builders.findings import PUPIL_FOLLOWER, STAFF_FOLLOWER, one_run, variant
 from tests.builders.review_app import PASSWORD, csrf_in, grants, local_accounts, settings, sign_in
 from tests.builders.warehouse import migrated_warehouse
@@ -41,11 +42,10 @@ def two_schools(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
-@pytest.fixture(scope="module")
-def accounts_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return local_accounts(
-        tmp_path_factory.mktemp("accounts"), tmp_path_factory.getbasetemp() / "accounts-template"
-    )
+@pytest.fixture
+def accounts_file(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each test its own accounts, and so its own sign-in state beside them (revocations, attempts)."""
+    return local_accounts(tmp_path, tmp_path_factory.getbasetemp() / "accounts-template")
 
 
 PUPIL_DATA = (
@@ -125,9 +125,9 @@ def test_the_session_cookie_is_secure_httponly_samesite_and_signing_out_ends_it(
     )  # revoked, though still signed and fresh
 
 
-def test_sessions_expire_from_sign_in_whatever_the_activity() -> None:
+def test_sessions_expire_from_sign_in_whatever_the_activity(tmp_path: Path) -> None:
     now = [1_000_000.0]
-    sessions = Sessions(hours=8, clock=lambda: now[0])
+    sessions = Sessions(hours=8, state=SignInState(tmp_path / "state.sqlite3"), clock=lambda: now[0])
 
     class Request:
         def __init__(self) -> None:
@@ -150,12 +150,55 @@ def test_guessing_passwords_is_throttled(two_schools: dict[str, Path], accounts_
     assert sign_in(client, "vic", PASSWORD).status_code == 303  # another account from here still may, for now
     assert sign_in(client, "nobody-at-all", PASSWORD).status_code == 401
     now = [0.0]
-    throttle = Throttle(limit=2, window_seconds=10, clock=lambda: now[0])
-    throttle.failed("k")
-    throttle.failed("k")
-    assert throttle.blocked("k")
+    state = SignInState(accounts_file.with_name("other-state.sqlite3"), clock=lambda: now[0])
+    assert state.reserve([("k", 2)], 10) and state.reserve([("k", 2)], 10)
+    assert state.reserve([("k", 2)], 10) is None
     now[0] = 11.0
-    assert not throttle.blocked("k")
+    assert state.reserve([("k", 2)], 10) is not None
+
+
+def test_a_signed_out_cookie_stays_refused_after_the_app_restarts(
+    two_schools: dict[str, Path], accounts_file: Path
+) -> None:
+    """With a session key that outlives the process (session_key_env), a cookie copied before signing out is still
+    validly signed after a restart: the revocation must outlive the process too."""
+    key = "k" * 40
+    before = create_app(two_schools["school-a"], settings(accounts_file), session_key=key)
+    client = TestClient(before, base_url=BASE)
+    assert sign_in(client, "sam").status_code == 303
+    stolen = dict(client.cookies)
+    client.post("/signout", data={"csrf_token": csrf_in(client.get("/").text)}, headers={"Origin": BASE})
+    restarted = create_app(two_schools["school-a"], settings(accounts_file), session_key=key)
+    replayed = TestClient(restarted, base_url=BASE, cookies=stolen)
+    assert replayed.get("/", follow_redirects=False).status_code == 303
+    state = accounts_file.with_name("review-app-state.sqlite3")
+    assert state.stat().st_mode & 0o777 == 0o600
+    # A cookie signed in and not signed out still works after the restart: only the revoked one is refused.
+    fresh = TestClient(before, base_url=BASE)
+    assert sign_in(fresh, "vic").status_code == 303
+    assert TestClient(restarted, base_url=BASE, cookies=dict(fresh.cookies)).get("/").status_code == 200
+
+
+def test_forty_guesses_at_once_check_no_more_passwords_than_the_limit_and_are_logged(
+    two_schools: dict[str, Path], accounts_file: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dashboards.sign_in import FAILURES_PER_ACCOUNT
+    from warehouse import access_log
+
+    app = create_app(two_schools["school-a"], settings(accounts_file))
+
+    def guess(_: int) -> int:
+        return sign_in(TestClient(app, base_url=BASE), "dee", "wrong password, long").status_code
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        answers = list(pool.map(guess, range(40)))
+    assert answers.count(401) == FAILURES_PER_ACCOUNT and answers.count(429) == 40 - FAILURES_PER_ACCOUNT
+    entries = [e for e in access_log.pending(two_schools["school-a"]) if e.identity == "local:dee"]
+    assert sum(e.action == "sign-in-failed" for e in entries) == FAILURES_PER_ACCOUNT
+    assert sum(e.action == "sign-in-throttled" for e in entries) == 40 - FAILURES_PER_ACCOUNT
+    assert all(e.origin == "testclient" for e in entries)
 
 
 def test_host_names_other_than_the_public_one_are_refused_beyond_loopback(
