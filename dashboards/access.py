@@ -173,6 +173,9 @@ class ReviewAppSettings:
     tls_cert_file: str | None = None
     tls_key_file: str | None = None
     trusted_proxy: str | None = None
+    # The variable holding the secret the proxy sends as PROXY_SECRET_HEADER (dashboards/web_auth.py); required
+    # for a proxy on this machine, whose address every local process shares.
+    trusted_proxy_secret_env: str | None = None
     oidc: OidcSettings | None = None
     grants: tuple[Grant, ...] = ()
 

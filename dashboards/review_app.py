@@ -33,7 +33,14 @@ from dashboards.report import OPEN_STATUSES, environment, profiles
 from dashboards.review_actions import Act, Pages, action_context, add_action_routes
 from dashboards.sign_in import add_sign_in_routes, sign_in_redirect
 from dashboards.sign_in_state import SignInState, state_path
-from dashboards.web_auth import SESSION_COOKIE, HttpsOnly, Sessions, allowed_hosts, client_address
+from dashboards.web_auth import (
+    SESSION_COOKIE,
+    ForwardedOnlyWithSecret,
+    HttpsOnly,
+    Sessions,
+    allowed_hosts,
+    client_address,
+)
 from warehouse import access_log
 from warehouse.access_log import AccessEntry
 from warehouse.db import WarehouseBusy
@@ -86,6 +93,7 @@ def create_app(
     client_secret: str | None = None,
     accounts_file: Path | None = None,
     acting: Mapping[str, Act] | None = None,
+    proxy_secret: str | None = None,
 ) -> FastAPI:
     """The app over one warehouse (a Path) or a trust's (slug -> warehouse). `session_key` signs the session cookies
     (default: a fresh random key, so sessions end when the app restarts). `acting` (slug -> Act) takes actions on
@@ -100,7 +108,7 @@ def create_app(
     acting = dict(acting or {})
     templates = environment()
     app = FastAPI(title="socialaudit review", docs_url=None, redoc_url=None, openapi_url=None)
-    add_middleware(app, settings, bind_host, session_key)
+    add_middleware(app, settings, bind_host, session_key, proxy_secret)
 
     def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         person = sessions.person(request)
@@ -417,7 +425,11 @@ def recent_access(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 
 def add_middleware(
-    app: FastAPI, settings: ReviewAppSettings, bind_host: str, session_key: str | None
+    app: FastAPI,
+    settings: ReviewAppSettings,
+    bind_host: str,
+    session_key: str | None,
+    proxy_secret: str | None = None,
 ) -> None:
     """Outermost first: the trusted proxy's headers, the Host check, https only (beyond loopback or behind a
     proxy), the session cookie, the security headers."""
@@ -446,5 +458,10 @@ def add_middleware(
     if settings.trusted_proxy:
         from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-        # X-Forwarded-For and -Proto from that address only; anyone else's are ignored.
+        # X-Forwarded-For and -Proto from that address only; anyone else's are ignored. Of X-Forwarded-For, the
+        # rightmost address not the proxy's own: the one the proxy saw, never one a client wrote before it.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=[settings.trusted_proxy])
+        if settings.trusted_proxy_secret_env:
+            if not proxy_secret:
+                raise ValueError(f"${settings.trusted_proxy_secret_env} (the proxy's secret) is not set")
+            app.add_middleware(ForwardedOnlyWithSecret, secret=proxy_secret)

@@ -14,7 +14,9 @@
   account name and per client address in the same state file, each counted before its password is checked.
 - Reached beyond this machine, the app must be signed-in only and behind TLS: `check_exposure` refuses to start
   otherwise, the Host header must name `public_url`, plain http is refused, and `X-Forwarded-*` headers count only
-  when they come from `[review_app] trusted_proxy`.
+  when they come from `[review_app] trusted_proxy` and, where `trusted_proxy_secret_env` is set (required for a
+  proxy on this machine, whose address every local process shares), carry the proxy's secret in
+  `X-Socialaudit-Proxy`. Of `X-Forwarded-For`, the address the proxy itself saw (the rightmost) is the one used.
 """
 
 from __future__ import annotations
@@ -82,6 +84,32 @@ def allowed_hosts(bind_host: str, settings: ReviewAppSettings) -> list[str]:
     if is_loopback(bind_host):
         hosts += [*LOCAL_HOSTS, bind_host]
     return list(dict.fromkeys(hosts))
+
+
+PROXY_SECRET_HEADER = "x-socialaudit-proxy"  # noqa: S105 (the header's name)
+
+
+class ForwardedOnlyWithSecret:
+    """Drop `X-Forwarded-*` (and the secret header itself) from any request that does not carry the proxy's secret,
+    before uvicorn's ProxyHeadersMiddleware reads them: from the trusted address without the secret, a request is
+    a local process's, plain http, and refused."""
+
+    def __init__(self, app: ASGIApp, secret: str) -> None:
+        self.app = app
+        self.secret = secret.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            headers = scope["headers"]
+            sent = [value for name, value in headers if name == PROXY_SECRET_HEADER.encode()]
+            trusted = len(sent) == 1 and hmac.compare_digest(sent[0], self.secret)
+            kept = [
+                (name, value)
+                for name, value in headers
+                if name != PROXY_SECRET_HEADER.encode() and (trusted or not name.startswith(b"x-forwarded-"))
+            ]
+            scope = {**scope, "headers": kept}
+        await self.app(scope, receive, send)
 
 
 class HttpsOnly:

@@ -294,3 +294,58 @@ def test_a_reviewer_granted_school_a_can_neither_read_nor_decide_at_school_b(
         assert reader.execute("SELECT status FROM audit.exceptions").fetchall() == [("new",)]
     finally:
         reader.close()
+
+
+def test_a_local_process_cannot_forge_the_logged_address_through_a_proxy_on_this_machine(
+    two_schools: dict[str, Path], accounts_file: Path
+) -> None:
+    """With the proxy on this machine every local process connects from its address: only the proxy's secret
+    makes forwarded headers count, and then only the address the proxy itself appended."""
+    from warehouse import access_log
+
+    secret = "s" * 40
+    behind = settings(
+        accounts_file,
+        public_url="https://review.school.example",
+        trusted_proxy="127.0.0.1",
+        trusted_proxy_secret_env="SOCIALAUDIT_TEST_PROXY_SECRET",
+    )
+    app = create_app(two_schools["school-b"], behind, proxy_secret=secret)
+    local = TestClient(app, base_url="http://review.school.example", client=("127.0.0.1", 5000))
+    forged = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.66"}
+    assert local.get("/signin", headers=forged).status_code == 403  # plain http: its headers were ignored
+    wrong = {**forged, "X-Socialaudit-Proxy": "not the secret"}
+    assert local.get("/signin", headers=wrong).status_code == 403
+    # Cookies are Secure: the sign-ins below go as https, so only the logged address is in question.
+    browser = TestClient(app, base_url="https://review.school.example", client=("127.0.0.1", 5000))
+
+    def failed_sign_in(headers: dict[str, str]) -> None:
+        token = csrf_in(browser.get("/signin", headers=headers).text)
+        answer = browser.post(
+            "/signin",
+            data={"name": "dee", "password": "wrong password, long", "next": "/", "csrf_token": token},
+            headers={**headers, "Origin": "https://review.school.example"},
+        )
+        assert answer.status_code == 401
+
+    failed_sign_in(forged)
+    # What the client wrote, then the address the proxy saw, appended by the proxy with its secret.
+    failed_sign_in({"X-Forwarded-For": "198.51.100.66, 203.0.113.9", "X-Socialaudit-Proxy": secret})
+    origins = [e.origin for e in access_log.pending(two_schools["school-b"]) if e.action == "sign-in-failed"]
+    assert origins == ["127.0.0.1", "203.0.113.9"]
+
+
+def test_a_proxy_on_this_machine_needs_its_secret(tmp_path: Path) -> None:
+    from flows.config import ConfigError, load_config
+    from tests.builders.tiny_dataset import build_tiny_dataset
+
+    school = build_tiny_dataset(tmp_path / "school") / "school.toml"
+    text = school.read_text(encoding="utf-8")
+    school.write_text(text + '\n[review_app]\ntrusted_proxy = "127.0.0.1"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="trusted_proxy_secret_env"):
+        load_config(school)
+    school.write_text(
+        text + '\n[review_app]\ntrusted_proxy = "127.0.0.1"\ntrusted_proxy_secret_env = "PROXY_SECRET"\n',
+        encoding="utf-8",
+    )
+    assert load_config(school).review_app.trusted_proxy_secret_env == "PROXY_SECRET"
