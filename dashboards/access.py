@@ -91,7 +91,6 @@ class Permissions:
     def _held(self) -> list[Role]:
         return [ROLES[name] for name in self.roles]
 
-    # `critical`: whether the exception is safeguarding-critical (warehouse/safeguarding.py, the one definition).
     # `sensitivity`: the exception's, from warehouse/safeguarding.py (the one definition of its terms).
     def may_read(self, sensitivity: Sensitivity) -> bool:
         return any(sensitivity <= role.reads for role in self._held())
