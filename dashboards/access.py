@@ -5,8 +5,11 @@ A `Person` is whoever signed in (an identity provider's account, or a local acco
 `AccessPolicy.permissions(person, school)` answers what that person may do there; every page and decision asks it,
 and nothing else decides. Roles:
 
-- `viewer`: reads the exceptions, except safeguarding-critical ones; decides nothing.
-- `reviewer` (the ETL): reads and decides them, except safeguarding-critical ones, and acts on them through the
+How far each role reaches is on one scale of sensitivity, whose terms are defined once in warehouse/safeguarding.py:
+
+- `viewer`: reads the exceptions, except safeguarding-critical ones (severity critical, or high about a pupil or
+  former pupil); decides nothing.
+- `reviewer` (the ETL): reads and decides every exception except critical ones, and acts on them through the
   platforms (dashboards/review_actions.py).
 - `safeguarding-lead`: reads, decides and acts on every exception; a decision closing a critical one (accept,
   false positive) needs a second person (warehouse/reviews.py).
@@ -20,15 +23,16 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-CRITICAL = "critical"
+from warehouse.people import same_identity
+from warehouse.safeguarding import Sensitivity
 
 
 @dataclass(frozen=True)
 class Role:
     name: str
-    reads_critical: bool
-    decides: bool
-    decides_critical: bool
+    # The most sensitive exceptions the role reads, and decides (None: decides nothing).
+    reads: Sensitivity
+    decides: Sensitivity | None
     reads_access_log: bool
     # Acts on a finding through X or YouTube (or records a step done by hand), on what the role may decide.
     acts: bool
@@ -37,38 +41,18 @@ class Role:
 ROLES = {
     role.name: role
     for role in (
-        Role(
-            "viewer",
-            reads_critical=False,
-            decides=False,
-            decides_critical=False,
-            reads_access_log=False,
-            acts=False,
-        ),
+        Role("viewer", Sensitivity.ORDINARY, None, reads_access_log=False, acts=False),
         Role(
             "reviewer",
-            reads_critical=False,
-            decides=True,
-            decides_critical=False,
+            Sensitivity.SAFEGUARDING_CRITICAL,
+            Sensitivity.SAFEGUARDING_CRITICAL,
             reads_access_log=False,
             acts=True,
         ),
         Role(
-            "safeguarding-lead",
-            reads_critical=True,
-            decides=True,
-            decides_critical=True,
-            reads_access_log=False,
-            acts=True,
+            "safeguarding-lead", Sensitivity.CRITICAL, Sensitivity.CRITICAL, reads_access_log=False, acts=True
         ),
-        Role(
-            "dpo",
-            reads_critical=True,
-            decides=False,
-            decides_critical=False,
-            reads_access_log=True,
-            acts=False,
-        ),
+        Role("dpo", Sensitivity.CRITICAL, None, reads_access_log=True, acts=False),
     )
 }
 LOCAL_PREFIX = "local:"
@@ -107,22 +91,22 @@ class Permissions:
     def _held(self) -> list[Role]:
         return [ROLES[name] for name in self.roles]
 
-    def may_read(self, severity: str) -> bool:
-        return any(severity != CRITICAL or role.reads_critical for role in self._held())
+    # `sensitivity`: the exception's, from warehouse/safeguarding.py (the one definition of its terms).
+    def may_read(self, sensitivity: Sensitivity) -> bool:
+        return any(sensitivity <= role.reads for role in self._held())
 
-    def may_decide(self, severity: str) -> bool:
-        return any(role.decides and (severity != CRITICAL or role.decides_critical) for role in self._held())
+    def may_decide(self, sensitivity: Sensitivity) -> bool:
+        return any(role.decides is not None and sensitivity <= role.decides for role in self._held())
 
-    def may_act(self, severity: str) -> bool:
+    def may_act(self, sensitivity: Sensitivity) -> bool:
         """Acts on a finding through the platforms: only on what the role may also decide."""
         return any(
-            role.acts and role.decides and (severity != CRITICAL or role.decides_critical)
-            for role in self._held()
+            role.acts and role.decides is not None and sensitivity <= role.decides for role in self._held()
         )
 
     @property
     def may_decide_anything(self) -> bool:
-        return any(role.decides for role in self._held())
+        return any(role.decides is not None for role in self._held())
 
     @property
     def may_read_access_log(self) -> bool:
@@ -138,11 +122,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
-
-
-def same_identity(one: str, other: str) -> bool:
-    """E-mail addresses and local names compare without regard to case."""
-    return one.strip().casefold() == other.strip().casefold()
 
 
 @dataclass(frozen=True)
@@ -193,6 +172,9 @@ class ReviewAppSettings:
     tls_cert_file: str | None = None
     tls_key_file: str | None = None
     trusted_proxy: str | None = None
+    # The variable holding the secret the proxy sends as PROXY_SECRET_HEADER (dashboards/web_auth.py); required
+    # for a proxy on this machine, whose address every local process shares.
+    trusted_proxy_secret_env: str | None = None
     oidc: OidcSettings | None = None
     grants: tuple[Grant, ...] = ()
 

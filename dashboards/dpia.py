@@ -221,7 +221,7 @@ def render_dpia(
         "where workers are on other machines.",
         "- The review app serves signed-in people only (the school's identity provider, or local accounts with "
         "argon2id password hashes), each seeing and deciding what their role allows (viewer, reviewer, safeguarding "
-        "lead, DPO); a safeguarding-critical exception is closed only by two people; it refuses to listen beyond "
+        "lead, DPO); a critical exception is closed only by two people; it refuses to listen beyond "
         "this machine without TLS.",
         "- Every view of an exception, decision, subject access export, erasure, SQL query and export is recorded with "
         "who, when and from where (`dpo.access_log`).",

@@ -19,6 +19,7 @@ from dashboards.kept_weeks import KeptWeek
 from dashboards.manifest import with_manifest
 from dashboards.output_set import publish_set
 from warehouse.lifecycle import ACTIVE, EXCEPTION_FIELDS
+from warehouse.safeguarding import row_is_safeguarding_critical
 from warehouse.sampled_subjects import long_unseen_for
 from warehouse.stream_status import gaps_beside_data_for, not_read_for, unseen_subscribers_for
 
@@ -26,8 +27,6 @@ from warehouse.stream_status import gaps_beside_data_for, not_read_for, unseen_s
 OUTPUT_FIELDS = EXCEPTION_FIELDS
 OPEN_STATUSES = ACTIVE
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-# Safeguarding-critical: anything critical, or high severity about a child (a pupil or former pupil).
-CHILD_KINDS = ("pupil", "former_pupil")
 # The report's "do first" list: the few findings to act on before reading the rest.
 DO_FIRST = 5
 # Evidence longer than this is folded behind its first words (a click or Enter on them shows it all).
@@ -101,10 +100,6 @@ def to_judge(exceptions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def safeguarding_critical(row: dict[str, Any]) -> bool:
-    return row["severity"] == "critical" or (row["severity"] == "high" and row["person_kind"] in CHILD_KINDS)
-
-
 def next_action(row: dict[str, Any]) -> str:
     """The one thing to do about a finding: the platform action that ends it where the catalogue has one, else the
     step by hand, recorded in the review app."""
@@ -123,7 +118,7 @@ def do_first(exceptions: list[dict[str, Any]], review_url: str | None = None) ->
     urgent = [r for r in exceptions if r["severity"] in ("critical", "high")]
     urgent.sort(
         key=lambda r: (
-            not safeguarding_critical(r),
+            not row_is_safeguarding_critical(r),
             SEVERITY_ORDER[r["severity"]],
             r["status"] not in ("new", "reopened"),
         )
@@ -261,11 +256,13 @@ def render_report(
 
 def environment() -> Environment:
     """Templates with autoescaping on: everything from a platform is text, never markup."""
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html", "j2"], default=True),
         keep_trailing_newline=True,
     )
+    env.tests["safeguarding_critical"] = row_is_safeguarding_critical
+    return env
 
 
 def safe_link(url: Any) -> str | None:

@@ -20,12 +20,14 @@ import duckdb
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from dashboards.access import Permissions, Person, same_identity
+from dashboards.access import Permissions, Person
 from warehouse.access_log import AccessEntry
 from warehouse.db import WarehouseBusy
+from warehouse.people import Actor, same_identity
 from warehouse.remediation_plans import Plan, offered_plans
-from warehouse.remediation_records import Actor, Recorded, RemediationError, recorded_actions
+from warehouse.remediation_records import Recorded, RemediationError, recorded_actions
 from warehouse.remediations import Permission, history, latest_permissions
+from warehouse.safeguarding import Sensitivity
 
 
 class Done(Protocol):
@@ -98,12 +100,12 @@ def action_context(
 @dataclass(frozen=True)
 class Pages:
     """What the action route borrows from the app (dashboards/review_app.py): who is signed in and where, the
-    session's CSRF check, the severity in the snapshot, the pages, and the access log."""
+    session's CSRF check, how sensitive the snapshot's exception is, the pages, and the access log."""
 
     entry: Callable[[Request, str | None], Any]  # (school, Permissions) or the Response to send
     person: Callable[[Request], Person | None]
     csrf_ok: Callable[[Request, str], bool]
-    severity: Callable[[Any, str], str | None]
+    sensitivity: Callable[[Any, str], Sensitivity | None]  # None: no such exception
     show: Callable[..., HTMLResponse]
     missing: Callable[[Request, Any, Permissions, str], HTMLResponse]
     forbidden: Callable[[Request], HTMLResponse]
@@ -138,10 +140,10 @@ def add_action_routes(app: FastAPI, acting: Mapping[str, Act], pages: Pages) -> 
                 request, where, "denied", key, f"remediate {action}: the form's token is not this session's"
             )
             return pages.forbidden(request)
-        severity = pages.severity(where, key)
-        if severity is None or not allowed.may_read(severity):
+        level = pages.sensitivity(where, key)
+        if level is None or not allowed.may_read(level):
             return pages.missing(request, where, allowed, key)
-        if not allowed.may_act(severity):
+        if not allowed.may_act(level):
             pages.note(request, where, "denied", key, f"remediate {action}: not for this role")
             return pages.forbidden(request)
         form = {"note": note, "action": action}

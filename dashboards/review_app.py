@@ -32,10 +32,19 @@ from dashboards.listing import filter_options, select_exceptions
 from dashboards.report import OPEN_STATUSES, environment, profiles
 from dashboards.review_actions import Act, Pages, action_context, add_action_routes
 from dashboards.sign_in import add_sign_in_routes, sign_in_redirect
-from dashboards.web_auth import SESSION_COOKIE, HttpsOnly, Sessions, allowed_hosts, client_address
+from dashboards.sign_in_state import SignInState, state_path
+from dashboards.web_auth import (
+    SESSION_COOKIE,
+    ForwardedOnlyWithSecret,
+    HttpsOnly,
+    Sessions,
+    allowed_hosts,
+    client_address,
+)
 from warehouse import access_log
 from warehouse.access_log import AccessEntry
 from warehouse.db import WarehouseBusy
+from warehouse.people import Actor
 from warehouse.reviews import (
     DECISIONS,
     ReviewError,
@@ -45,6 +54,7 @@ from warehouse.reviews import (
     pending_decision,
     review_and_publish,
 )
+from warehouse.safeguarding import Sensitivity, row_sensitivity, sensitivity
 from warehouse.snapshot import open_snapshot
 
 SECURITY_HEADERS = {
@@ -83,6 +93,7 @@ def create_app(
     client_secret: str | None = None,
     accounts_file: Path | None = None,
     acting: Mapping[str, Act] | None = None,
+    proxy_secret: str | None = None,
 ) -> FastAPI:
     """The app over one warehouse (a Path) or a trust's (slug -> warehouse). `session_key` signs the session cookies
     (default: a fresh random key, so sessions end when the app restarts). `acting` (slug -> Act) takes actions on
@@ -92,11 +103,12 @@ def create_app(
     )
     served = {slug: School(slug, (names or {}).get(slug, slug), db) for slug, db in warehouses.items()}
     policy = AccessPolicy(settings.grants, tuple(served))
-    sessions = Sessions(settings.session_hours)
+    accounts_file = accounts_file or Path(settings.accounts_file)
+    sessions = Sessions(settings.session_hours, SignInState(state_path(accounts_file)))
     acting = dict(acting or {})
     templates = environment()
     app = FastAPI(title="socialaudit review", docs_url=None, redoc_url=None, openapi_url=None)
-    add_middleware(app, settings, bind_host, session_key)
+    add_middleware(app, settings, bind_host, session_key, proxy_secret)
 
     def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         person = sessions.person(request)
@@ -105,9 +117,17 @@ def create_app(
         )
         return HTMLResponse(html, status_code=status_code)
 
-    add_sign_in_routes(
-        app, settings, sessions, page, accounts_file or Path(settings.accounts_file), client_secret
-    )
+    def noted_everywhere(request: Request, action: str, identity: str, detail: str) -> None:
+        """A sign-in is to the app, not one school: every school it serves keeps it."""
+        for school in served.values():
+            access_log.record(
+                school.db_path,
+                AccessEntry(
+                    identity or "unknown", "review-app", client_address(request), action, None, detail
+                ),
+            )
+
+    add_sign_in_routes(app, settings, sessions, page, accounts_file, client_secret, noted_everywhere)
 
     def note(
         request: Request, school: School, action: str, obj: str | None, detail: str | None = None
@@ -144,9 +164,10 @@ def create_app(
     def missing(request: Request, school: School, allowed: Permissions, key: str | None) -> HTMLResponse:
         return school_page(request, school, allowed, "app_missing.html.j2", 404, key=key)
 
-    def severity_in(school: School, key: str) -> str | None:
-        found = read(school, lambda con: {"severity": severity_of(con, key)})
-        return found["severity"] if found else None
+    def sensitivity_in(school: School, key: str) -> Sensitivity | None:
+        """How sensitive the exception is (warehouse/safeguarding.py); None when the snapshot has no such one."""
+        found = read(school, lambda con: {"level": sensitivity_of(con, key)})
+        return found["level"] if found else None
 
     def link_for(school: School) -> Callable[..., str]:
         def link(path: str, **params: Any) -> str:
@@ -200,7 +221,7 @@ def create_app(
 
         def load(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             every = select_exceptions(con, statuses, chosen["rule"], chosen["severity"], chosen["platform"])
-            rows = [r for r in every if allowed.may_read(r["severity"])]
+            rows = [r for r in every if allowed.may_read(row_sensitivity(r))]
             return {
                 "rows": rows,
                 "hidden": len(every) - len(rows),
@@ -262,7 +283,7 @@ def create_app(
         data = read(school, load)
         if data is None:
             return school_page(request, school, allowed, "app_empty.html.j2", 503)
-        if not data["rows"] or not allowed.may_read(data["rows"][0]["severity"]):
+        if not data["rows"] or not allowed.may_read(row_sensitivity(data["rows"][0])):
             # The same answer whether it does not exist or is not for this role: nothing to learn by probing.
             if data["rows"]:
                 note(request, school, "denied", key, "view: not for this role")
@@ -281,8 +302,8 @@ def create_app(
             profile=data["profiles"].get(key),
             week=week,
             latest_until=week + timedelta(days=data["max_days"]) if week else None,
-            may_decide=allowed.may_decide(row["severity"]),
-            may_act=allowed.may_act(row["severity"]),
+            may_decide=allowed.may_decide(row_sensitivity(row)),
+            may_act=allowed.may_act(row_sensitivity(row)),
             actions=data["actions"],
             message=message,
             error=error,
@@ -308,10 +329,10 @@ def create_app(
         if not sessions.csrf_ok(request, csrf_token):
             note(request, where, "denied", key, "decide: the form's token is not this session's")
             return forbidden(request)
-        severity = severity_in(where, key)
-        if severity is None or not allowed.may_read(severity):
+        level = sensitivity_in(where, key)
+        if level is None or not allowed.may_read(level):
             return missing(request, where, allowed, key)
-        if not allowed.may_decide(severity):
+        if not allowed.may_decide(level):
             note(request, where, "denied", key, f"decide {decision}: not for this role")
             return forbidden(request)
         form = {"note": note_text, "until": until, "decision": decision}
@@ -329,9 +350,8 @@ def create_app(
                 key,
                 decision,
                 note_text,
-                person.identity,
+                Actor(person.identity, person.identity, "review-app"),
                 expiry,
-                source="review-app",
                 timeout_seconds=write_timeout,
                 access=AccessEntry(person.identity, "review-app", client_address(request), "decide"),
             )
@@ -376,7 +396,7 @@ def create_app(
             entry=entry,
             person=sessions.person,
             csrf_ok=sessions.csrf_ok,
-            severity=severity_in,
+            sensitivity=sensitivity_in,
             show=show,
             missing=missing,
             forbidden=forbidden,
@@ -390,9 +410,9 @@ def create_app(
     return app
 
 
-def severity_of(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    row = con.execute("SELECT severity FROM audit.exceptions WHERE key = ?", [key]).fetchone()
-    return str(row[0]) if row else None
+def sensitivity_of(con: duckdb.DuckDBPyConnection, key: str) -> Sensitivity | None:
+    row = con.execute("SELECT severity, person_kind FROM audit.exceptions WHERE key = ?", [key]).fetchone()
+    return sensitivity(str(row[0]), row[1]) if row else None
 
 
 def recent_access(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -405,7 +425,11 @@ def recent_access(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 
 def add_middleware(
-    app: FastAPI, settings: ReviewAppSettings, bind_host: str, session_key: str | None
+    app: FastAPI,
+    settings: ReviewAppSettings,
+    bind_host: str,
+    session_key: str | None,
+    proxy_secret: str | None = None,
 ) -> None:
     """Outermost first: the trusted proxy's headers, the Host check, https only (beyond loopback or behind a
     proxy), the session cookie, the security headers."""
@@ -434,5 +458,10 @@ def add_middleware(
     if settings.trusted_proxy:
         from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-        # X-Forwarded-For and -Proto from that address only; anyone else's are ignored.
+        # X-Forwarded-For and -Proto from that address only; anyone else's are ignored. Of X-Forwarded-For, the
+        # rightmost address not the proxy's own: the one the proxy saw, never one a client wrote before it.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=[settings.trusted_proxy])
+        if settings.trusted_proxy_secret_env:
+            if not proxy_secret:
+                raise ValueError(f"${settings.trusted_proxy_secret_env} (the proxy's secret) is not set")
+            app.add_middleware(ForwardedOnlyWithSecret, secret=proxy_secret)

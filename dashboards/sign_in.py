@@ -1,6 +1,8 @@
 """The review app's sign-in and sign-out pages: the school's identity provider (OpenID Connect) and local accounts.
 
-These are the only routes a person who has not signed in reaches, and none of them shows pupil data.
+These are the only routes a person who has not signed in reaches, and none of them shows pupil data. A failed or
+throttled sign-in is recorded in the access log of every school the app serves (`sign-in-failed`,
+`sign-in-throttled`), under the account name tried and the client address.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from dashboards import accounts
 from dashboards.access import ReviewAppSettings
 from dashboards.web_auth import (
     Sessions,
-    Throttle,
     client_address,
     identity_from_claims,
     log,
@@ -26,8 +27,11 @@ from dashboards.web_auth import (
 )
 
 Page = Callable[..., HTMLResponse]
+# request, action, identity tried, detail -> into every served school's access log.
+Noted = Callable[[Request, str, str, str], None]
 FAILURES_PER_ACCOUNT = 5
 FAILURES_PER_ADDRESS = 20
+THROTTLE_WINDOW_SECONDS = 900.0
 
 
 def add_sign_in_routes(
@@ -37,9 +41,9 @@ def add_sign_in_routes(
     page: Page,
     accounts_file: Path,
     client_secret: str | None,
+    noted: Noted,
 ) -> None:
     provider = oidc_client(settings, client_secret or "") if settings.oidc is not None else None
-    per_account, per_address = Throttle(FAILURES_PER_ACCOUNT), Throttle(FAILURES_PER_ADDRESS)
 
     def form(request: Request, next_path: str, error: str = "", status_code: int = 200) -> HTMLResponse:
         return page(
@@ -67,16 +71,21 @@ def add_sign_in_routes(
         if not sessions.csrf_ok(request, csrf_token):
             return form(request, next, "The sign-in form had expired: try again.", 403)
         address, account_key = client_address(request), name.strip().casefold()
-        if per_account.blocked(account_key) or per_address.blocked(address):
+        account, origin = f"account:{account_key}", f"address:{address}"
+        # Counted before the password is checked, atomically with reading the count (sign_in_state.py).
+        attempt = sessions.state.reserve(
+            [(account, FAILURES_PER_ACCOUNT), (origin, FAILURES_PER_ADDRESS)], THROTTLE_WINDOW_SECONDS
+        )
+        if attempt is None:
             log.warning("sign-in refused (too many failures): local:%s from %s", account_key, address)
+            noted(request, "sign-in-throttled", f"local:{account_key}", "too many failed sign-ins")
             return form(request, next, "Too many failed sign-ins: wait 15 minutes and try again.", 429)
         person = accounts.verify(accounts_file, account_key, password)
         if person is None:
-            per_account.failed(account_key)
-            per_address.failed(address)
             log.warning("sign-in failed: local:%s from %s", account_key, address)
+            noted(request, "sign-in-failed", f"local:{account_key}", "name and password do not match")
             return form(request, next, "That name and password do not match an account.", 401)
-        per_account.clear(account_key)
+        sessions.state.succeeded(attempt, [account])
         sessions.start(request, person)
         log.info("signed in: %s from %s", person.identity, address)
         return RedirectResponse(safe_next(next), status_code=303)
@@ -107,6 +116,7 @@ def add_sign_in_routes(
             log.warning(
                 "sign-in through the identity provider failed from %s: %s", client_address(request), error
             )
+            noted(request, "sign-in-failed", "identity provider", str(error))
             return form(request, next_path, "The identity provider did not sign you in: try again.", 401)
         assert settings.oidc is not None
         claims = dict(token.get("userinfo") or {})  # the ID token's claims, validated by authlib

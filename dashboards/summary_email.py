@@ -13,11 +13,13 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from dashboards.report import SEVERITY_ORDER, safeguarding_critical
+from dashboards.report import SEVERITY_ORDER
+from warehouse.safeguarding import DEFINITION as SAFEGUARDING_CRITICAL
+from warehouse.safeguarding import row_is_safeguarding_critical
 from warehouse.stream_status import describe
 
-# Safeguarding-critical findings (dashboards/report.py) go to the DSL as well as the ETL, the week they are raised
-# or reopened, so the DSL hears about each one once.
+# Safeguarding-critical exceptions (warehouse/safeguarding.py) go to the DSL as well as the ETL, the week they are
+# raised or reopened, so the DSL hears about each one once.
 NEWS = ("new", "reopened")
 
 
@@ -126,12 +128,12 @@ def build_messages(
             as_of,
         )
     ]
-    urgent = [r for r in exceptions if safeguarding_critical(r) and r["status"] in NEWS]
+    urgent = [r for r in exceptions if row_is_safeguarding_critical(r) and r["status"] in NEWS]
     if dsl and urgent:
         lines = [
             f"The weekly social media audit of {school_name} (week of {as_of.isoformat()}) raised or reopened "
             f"{len(urgent)} safeguarding-critical exception{'s' if len(urgent) != 1 else ''} "
-            "(critical, or high severity about a pupil or former pupil).",
+            f"({SAFEGUARDING_CRITICAL}).",
             "",
         ]
         for row in urgent:

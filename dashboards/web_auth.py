@@ -3,17 +3,20 @@
 - Sessions are Starlette's signed cookies (itsdangerous, HMAC-SHA1 keyed with the session key), named
   `__Host-socialaudit`: `Secure`, `HttpOnly`, `SameSite=Lax` (the identity provider's redirect back is a top-level
   GET from another site, which `Strict` would strip), `Path=/`, no `Domain`. A session lasts `session_hours` from
-  sign-in whatever the activity, and signing out revokes it at once (the server keeps revoked ids until they
-  would have expired anyway).
+  sign-in whatever the activity, and signing out revokes it at once: revoked ids are kept until they would have
+  expired anyway, in the app's state file beside the accounts (dashboards/sign_in_state.py), so a restart does
+  not bring a signed-out cookie back.
 - A fresh session (new id, new CSRF token) is made at every sign-in, so a cookie planted before it is worth
   nothing after. The CSRF token lives in the session: a form posted with another session's token, or none, or
   from another origin, is refused.
 - OpenID Connect through authlib (authorization code with PKCE, nonce and state, ID token signature, issuer,
-  audience and expiry checked); local accounts through dashboards/accounts.py, with failed attempts throttled per
-  account name and per client address.
+  audience and expiry checked); local accounts through dashboards/accounts.py, with attempts throttled per
+  account name and per client address in the same state file, each counted before its password is checked.
 - Reached beyond this machine, the app must be signed-in only and behind TLS: `check_exposure` refuses to start
   otherwise, the Host header must name `public_url`, plain http is refused, and `X-Forwarded-*` headers count only
-  when they come from `[review_app] trusted_proxy`.
+  when they come from `[review_app] trusted_proxy` and, where `trusted_proxy_secret_env` is set (required for a
+  proxy on this machine, whose address every local process shares), carry the proxy's secret in
+  `X-Socialaudit-Proxy`. Of `X-Forwarded-For`, the address the proxy itself saw (the rightmost) is the one used.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ import secrets
 import ssl
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +36,7 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dashboards.access import AccessPolicy, Person, ReviewAppSettings, is_loopback
+from dashboards.sign_in_state import SignInState
 
 SESSION_COOKIE = "__Host-socialaudit"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -83,6 +86,32 @@ def allowed_hosts(bind_host: str, settings: ReviewAppSettings) -> list[str]:
     return list(dict.fromkeys(hosts))
 
 
+PROXY_SECRET_HEADER = "x-socialaudit-proxy"  # noqa: S105 (the header's name)
+
+
+class ForwardedOnlyWithSecret:
+    """Drop `X-Forwarded-*` (and the secret header itself) from any request that does not carry the proxy's secret,
+    before uvicorn's ProxyHeadersMiddleware reads them: from the trusted address without the secret, a request is
+    a local process's, plain http, and refused."""
+
+    def __init__(self, app: ASGIApp, secret: str) -> None:
+        self.app = app
+        self.secret = secret.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            headers = scope["headers"]
+            sent = [value for name, value in headers if name == PROXY_SECRET_HEADER.encode()]
+            trusted = len(sent) == 1 and hmac.compare_digest(sent[0], self.secret)
+            kept = [
+                (name, value)
+                for name, value in headers
+                if name != PROXY_SECRET_HEADER.encode() and (trusted or not name.startswith(b"x-forwarded-"))
+            ]
+            scope = {**scope, "headers": kept}
+        await self.app(scope, receive, send)
+
+
 class HttpsOnly:
     """Refuse plain http (after a trusted proxy's X-Forwarded-Proto): nothing is served, no cookie read."""
 
@@ -100,51 +129,20 @@ class HttpsOnly:
         await self.app(scope, receive, send)
 
 
-@dataclass
-class Throttle:
-    """Failed sign-ins per key (an account name, a client address) in a sliding window."""
-
-    limit: int
-    window_seconds: float = 900.0
-    clock: Callable[[], float] = time.monotonic
-    failures: dict[str, list[float]] = field(default_factory=dict)
-
-    def _recent(self, key: str) -> list[float]:
-        now = self.clock()
-        kept = [t for t in self.failures.get(key, []) if now - t < self.window_seconds]
-        if kept:
-            self.failures[key] = kept
-        else:
-            self.failures.pop(key, None)
-        return kept
-
-    def blocked(self, key: str) -> bool:
-        return len(self._recent(key)) >= self.limit
-
-    def failed(self, key: str) -> None:
-        self._recent(key)
-        self.failures.setdefault(key, []).append(self.clock())
-
-    def clear(self, key: str) -> None:
-        self.failures.pop(key, None)
-
-
 class Sessions:
     """Who a request's session says is signed in, for how long, and its CSRF token."""
 
-    def __init__(self, hours: int, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, hours: int, state: SignInState, clock: Callable[[], float] = time.time) -> None:
         self.seconds = hours * 3600
+        self.state = state
         self.clock = clock
-        self.revoked: dict[str, float] = {}
 
     def person(self, request: Request) -> Person | None:
         session = request.session
         identity, sid, since = session.get("identity"), session.get("sid"), session.get("signed_in_at")
         if not identity or not sid or not isinstance(since, int | float):
             return None
-        now = self.clock()
-        self.revoked = {k: until for k, until in self.revoked.items() if until > now}
-        if sid in self.revoked or not 0 <= now - since < self.seconds:
+        if not 0 <= self.clock() - since < self.seconds or self.state.is_revoked(str(sid)):
             return None
         return Person(
             identity=identity, name=session.get("name") or identity, method=session.get("method", "")
@@ -166,7 +164,7 @@ class Sessions:
     def end(self, request: Request) -> None:
         sid = request.session.get("sid")
         if sid:
-            self.revoked[sid] = self.clock() + self.seconds
+            self.state.revoke(str(sid), self.clock() + self.seconds)
         request.session.clear()
 
     @staticmethod

@@ -21,9 +21,10 @@ from flows.config import Account, SchoolConfig
 from flows.remediation_permissions import AccountPermission, check_account, record
 from warehouse.access_log import AccessEntry
 from warehouse.load import now_utc
+from warehouse.people import Actor
 from warehouse.remediation_actions import ACTIONS
 from warehouse.remediation_plans import Plan, make_plan
-from warehouse.remediation_records import Actor, Recorded, RemediationError
+from warehouse.remediation_records import Recorded, RemediationError
 
 EXIT_DONE = 0
 EXIT_NOT_DONE = 1

@@ -149,11 +149,18 @@ def parse_review_app(
     proxy = values.get("trusted_proxy")
     if proxy is not None:
         try:
-            ipaddress.ip_address(proxy)
+            loopback = ipaddress.ip_address(proxy).is_loopback
         except ValueError:
             problems.add(
                 (*path, "trusted_proxy"), "[review_app] trusted_proxy must be the proxy's IP address"
             )
+        else:
+            if loopback and not values.get("trusted_proxy_secret_env"):
+                problems.add(
+                    (*path, "trusted_proxy_secret_env"),
+                    "[review_app] a trusted_proxy on this machine needs trusted_proxy_secret_env: every local "
+                    "process connects from that address, so only the secret the proxy sends tells it apart",
+                )
     for key in ("accounts_file", "tls_cert_file", "tls_key_file"):
         values[key] = _file(
             root, values.get(key) or (ReviewAppSettings.accounts_file if key == "accounts_file" else None)

@@ -46,6 +46,8 @@ ACTIONS = (
     "remediate",
     "remediate-refused",
     "unreadable",
+    "sign-in-failed",
+    "sign-in-throttled",
 )
 COLUMNS = ("access_id", "accessed_at", "identity", "os_user", "via", "origin", "action", "object", "detail")
 MAX_TEXT = (

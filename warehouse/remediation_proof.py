@@ -14,8 +14,9 @@ from datetime import date, datetime
 
 import duckdb
 
+from warehouse.people import WEEKLY_RUN
 from warehouse.remediation_actions import ACTIONS, MITIGATES, RESOLVES
-from warehouse.remediation_records import STANDING, WEEKLY_RUN, insert_step, request_of, step_rows
+from warehouse.remediation_records import STANDING, insert_step, request_of, step_rows
 
 TOOK_EFFECT = "took-effect"
 DID_NOT_TAKE_EFFECT = "did-not-take-effect"

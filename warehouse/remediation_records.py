@@ -1,4 +1,4 @@
-"""The rows of `audit.remediations`: who takes a step (`Actor`), what an action sends (`Request`), and each step as
+"""The rows of `audit.remediations`: who takes a step (`Actor`, warehouse/people.py), what an action sends (`Request`), and each step as
 recorded (`Recorded`). Append-only: a step is inserted once and never changed (warehouse/remediations.py says how
 the steps make one action)."""
 
@@ -11,11 +11,9 @@ from typing import Any
 
 import duckdb
 
-from warehouse.access_log import os_user
 from warehouse.load import now_utc
+from warehouse.people import Actor
 
-# Where an action's step comes from, and how a sentence names it.
-VIAS = {"cli": "command line", "review-app": "review app", "weekly-run": "weekly run"}
 STAGES = ("requested", "confirmed", "settled", "verified")
 # Settled outcomes after which the action stands (the platform did it, or it was already so, or done by hand).
 STANDING = ("accepted", "already-done", "done-by-hand")
@@ -51,39 +49,6 @@ COLUMNS = (
 
 class RemediationError(Exception):
     """An action that cannot be taken or recorded; the message says why in one line."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who takes a step. `identity` is the accountable one: the operating-system user for the CLI, the signed-in
-    identity in the review app (never a name typed in a form); `name` is how they are named (--by, or the name the
-    identity provider or local account gives)."""
-
-    identity: str
-    name: str
-    via: str
-
-    def __post_init__(self) -> None:
-        if self.via not in VIAS:
-            raise ValueError(f"unknown via {self.via!r}")
-        if not self.identity.strip() or not self.name.strip():
-            raise RemediationError("an action needs someone to take it")
-
-    @property
-    def label(self) -> str:
-        return self.name if self.name == self.identity else f"{self.name} ({self.identity})"
-
-    def is_identity(self, other: str) -> bool:
-        return self.identity.strip().casefold() == other.strip().casefold()
-
-
-WEEKLY_RUN = Actor("weekly-run", "weekly-run", "weekly-run")
-
-
-def cli_actor(by: str | None = None) -> Actor:
-    """The CLI's actor: the operating-system user, with the name given by --by beside it."""
-    user = os_user()
-    return Actor(user, (by or "").strip() or user, "cli")
 
 
 @dataclass(frozen=True)

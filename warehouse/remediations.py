@@ -20,12 +20,11 @@ import duckdb
 
 from warehouse.lifecycle import ACTIVE, record_event
 from warehouse.load import now_utc
+from warehouse.people import Actor, second_person_refusal
 from warehouse.remediation_records import (
     IN_FLIGHT,
     MAX_NOTE,
     STANDING,
-    VIAS,
-    Actor,
     Recorded,
     RemediationError,
     Request,
@@ -89,19 +88,15 @@ def begin(
                 {"reason": "no answer was recorded: the process ended while calling the platform"},
             )
         if held.awaiting_confirmation:
-            if actor.is_identity(held.requested["actor_identity"]):
+            refusal = second_person_refusal(
+                actor,
+                held.requested["actor_identity"],
+                held.requested["via"],
+                held.requested["actor"],
+            )
+            if refusal is not None:
                 raise RemediationError(
-                    f"{request.action} on {request.key} waits for a second person: {held.requested['actor']} "
-                    "requested it, and the same person cannot confirm it"
-                )
-            if actor.via != held.requested["via"]:
-                # An OS user and a signed-in identity cannot be compared: across the two, one person could
-                # confirm their own request under their other name.
-                raise RemediationError(
-                    f"{request.action} on {request.key} waits for a second person through the "
-                    f"{VIAS[held.requested['via']]}, where {held.requested['actor']} requested it: people of "
-                    "the command line (operating-system users) and of the review app (signed-in identities) "
-                    "cannot be told apart, so the confirmation is made where the request was"
+                    f"{request.action} on {request.key} waits for a second person: {refusal}"
                 )
             insert_step(
                 con,

@@ -16,6 +16,8 @@ from warehouse.access_log import AccessEntry
 from warehouse.db import WarehouseBusy
 from warehouse.lifecycle import ACTIVE, record_event
 from warehouse.load import now_utc
+from warehouse.people import Actor, second_person_refusal
+from warehouse.safeguarding import Sensitivity, sensitivity
 from warehouse.snapshot import publish_snapshot, write_with_retry
 
 DECISIONS = ("acknowledge", "accept", "false-positive", "reopen")
@@ -34,9 +36,9 @@ ALLOWED_FROM = {
 }
 SOURCES = ("cli", "review-app")
 MAX_NOTE = 2000
-# Decisions that take an exception off the report: on a safeguarding-critical one, a second person must confirm.
+# Decisions that take an exception off the report: on a critical one (warehouse/safeguarding.py), a second person
+# must confirm.
 CLOSING = ("accept", "false-positive")
-SECOND_PERSON_SEVERITY = "critical"
 # The longest an acceptance may last unless school.toml [reviews] says otherwise (the run records it).
 DEFAULT_MAX_ACCEPT_DAYS = 90
 REVIEW_COLUMNS = (
@@ -103,33 +105,28 @@ def record_policy(con: duckdb.DuckDBPyConnection, max_days: int, as_of: date) ->
     con.execute("INSERT INTO meta.review_policy VALUES (?, ?)", [max_days, as_of])
 
 
-def _same_person(one: str, other: str) -> bool:
-    return one.strip().casefold() == other.strip().casefold()
-
-
 def record_review(
     con: duckdb.DuckDBPyConnection,
     key: str,
     decision: str,
     note: str,
-    reviewer: str,
+    actor: Actor,
     until: date | None = None,
-    source: str = "cli",
-    os_user: str | None = None,
 ) -> Review:
-    """Record one decision: a row in audit.reviews, a `reviewed` event, and the exception's new status. A closing
-    decision on a critical exception is a proposal (audit.pending_decisions) until a second person confirms it.
+    """Record one decision by `actor` (warehouse/people.py: the OS user on the command line, the signed-in identity
+    in the app): a row in audit.reviews, a `reviewed` event, and the exception's new status. A closing decision on a
+    critical exception is a proposal (audit.pending_decisions) until a second person confirms it.
 
     Runs inside the caller's transaction (see `write_with_retry`)."""
-    check_decision(decision, note, reviewer, until)
-    if source not in SOURCES:
-        raise ReviewError(f"unknown source {source!r}")
+    check_decision(decision, note, actor.name, until)
+    if actor.via not in SOURCES:
+        raise ReviewError(f"unknown source {actor.via!r}")
     row = con.execute(
-        "SELECT status, evidence_sha256, severity FROM audit.exceptions WHERE key = ?", [key]
+        "SELECT status, evidence_sha256, severity, person_kind FROM audit.exceptions WHERE key = ?", [key]
     ).fetchone()
     if row is None:
         raise ReviewError(f"no exception has the key {key!r} (see `socialaudit exceptions list`)")
-    status, evidence_sha256, severity = row
+    status, evidence_sha256, severity, person_kind = row
     if status not in ALLOWED_FROM[decision]:
         if status == "resolved":
             raise ReviewError(
@@ -153,15 +150,15 @@ def record_review(
         decision,
         status,
         OUTCOME[decision],
-        reviewer.strip(),
+        actor.name.strip(),
         note.strip(),
         until,
         week,
-        source,
-        os_user,
+        actor.via,
+        actor.identity if actor.via == "cli" else None,
     )
-    if decision in CLOSING and severity == SECOND_PERSON_SEVERITY:
-        seconded = _second_person(con, decided, evidence_sha256)
+    if decision in CLOSING and sensitivity(severity, person_kind) == Sensitivity.CRITICAL:
+        seconded = _second_person(con, decided, actor, evidence_sha256)
         if seconded is None:
             return _propose(con, decided, evidence_sha256)
         decided = seconded
@@ -169,23 +166,30 @@ def record_review(
     return decided
 
 
-def _second_person(con: duckdb.DuckDBPyConnection, decided: Review, evidence_sha256: str) -> Review | None:
-    """The proposal `decided` confirms, as the decision to record (proposer as reviewer, `decided`'s reviewer as
-    the second person); None when there is none to confirm. Refuses the proposer confirming their own."""
+def _second_person(
+    con: duckdb.DuckDBPyConnection, decided: Review, second: Actor, evidence_sha256: str
+) -> Review | None:
+    """The proposal `decided` confirms, as the decision to record (proposer as reviewer, `second` as the second
+    person); None when there is none to confirm. Refuses the proposer's own identity, whatever name is typed, and a
+    confirmation from the other path (warehouse/people.py)."""
     con.execute(
         "DELETE FROM audit.pending_decisions WHERE key = ? AND evidence_sha256 <> ?",
         [decided.key, evidence_sha256],
     )
     row = con.execute(
-        "SELECT decision, proposed_by, note, accepted_until FROM audit.pending_decisions WHERE key = ?",
+        "SELECT decision, proposed_by, proposed_os_user, source, note, accepted_until"
+        " FROM audit.pending_decisions WHERE key = ?",
         [decided.key],
     ).fetchone()
     if row is None:
         return None
-    proposed, proposed_by, proposed_note, proposed_until = row
-    if _same_person(proposed_by, decided.reviewer):
+    proposed, proposed_by, proposed_os_user, proposed_via, proposed_note, proposed_until = row
+    # On the command line the accountable identity is the OS user; in the app the signed-in identity (proposed_by).
+    proposer = proposed_os_user if proposed_via == "cli" and proposed_os_user else proposed_by
+    refusal = second_person_refusal(second, proposer, proposed_via, proposed_by)
+    if refusal is not None:
         raise ReviewError(
-            f"you proposed to {proposed} this safeguarding-critical exception: a second person must confirm it"
+            f"{proposed} on this critical exception: a second person must confirm it ({refusal})"
         )
     if proposed != decided.decision or (
         decided.accepted_until is not None and decided.accepted_until != proposed_until
@@ -201,12 +205,12 @@ def _second_person(con: duckdb.DuckDBPyConnection, decided: Review, evidence_sha
         decided.status_before,
         decided.status_after,
         proposed_by,
-        f"{proposed_note} (confirmed by {decided.reviewer}: {decided.note})",
+        f"{proposed_note} (confirmed by {second.label}: {decided.note})",
         proposed_until,
         decided.as_of,
         decided.source,
         decided.os_user,
-        seconded_by=decided.reviewer,
+        seconded_by=second.label,
     )
 
 
@@ -315,23 +319,21 @@ def review_and_publish(
     key: str,
     decision: str,
     note: str,
-    reviewer: str,
+    actor: Actor,
     until: date | None = None,
-    source: str = "cli",
     timeout_seconds: float = 120.0,
-    os_user: str | None = None,
     access: AccessEntry | None = None,
 ) -> Review:
     """One short write transaction (retried while the weekly run writes), then a fresh read-only snapshot.
 
     `access`: who decided, from where, for the access log; recorded in the same transaction as the decision
     (action `decide`, or `proposal` when it waits for a second person)."""
-    check_decision(decision, note, reviewer, until)
+    check_decision(decision, note, actor.name, until)
     if not db_path.exists():
         raise ReviewError(f"{db_path} does not exist")
 
     def work(con: duckdb.DuckDBPyConnection) -> Review:
-        review = record_review(con, key, decision, note, reviewer, until, source, os_user)
+        review = record_review(con, key, decision, note, actor, until)
         if access is not None:
             what = decision + (f" until {until.isoformat()}" if until else "")
             action = "proposal" if review.awaiting_second else "decide"

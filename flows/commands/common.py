@@ -61,6 +61,11 @@ def _start_prefect_early() -> Callable[[], None]:
         # prefect.main sets up Prefect's logging, as `from prefect import flow` does: the server's lines show.
         import prefect.main  # noqa: F401
         from prefect.server.api.server import SubprocessASGIServer
+
+        from flows.prefect_server import own_temporary_server
+
+        # Ours: locked with this process's auth string, and ending when this process ends, however it ends.
+        own_temporary_server()
     except Exception:  # met again, and reported, when the flow call starts the server itself
         return lambda: None
 

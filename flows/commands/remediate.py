@@ -42,8 +42,9 @@ def run(args: argparse.Namespace) -> int:
     from flows.remediation import Remediator
     from flows.remediation_permissions import AccountPermission
     from warehouse.access_log import cli_entry
+    from warehouse.people import cli_actor
     from warehouse.remediation_plans import Plan
-    from warehouse.remediation_records import RemediationError, cli_actor
+    from warehouse.remediation_records import RemediationError
 
     sandbox = args.sandbox is not None
     config = load_config(args.sandbox / "school.toml" if sandbox else args.config)

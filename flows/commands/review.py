@@ -1,4 +1,5 @@
-"""`socialaudit review KEY`: record a decision on an exception (a short write, then a fresh snapshot)."""
+"""`socialaudit review KEY`: record a decision on an exception (a short write, then a fresh snapshot). The person
+deciding is the operating-system user running the command (warehouse/people.py); `--by` names them."""
 
 from __future__ import annotations
 
@@ -20,9 +21,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--note", required=True, help="why (for accept: the reason it is acceptable)")
     parser.add_argument(
         "--by",
-        required=True,
+        default=None,
         metavar="NAME",
-        help="who decided (recorded with the operating-system user beside it)",
+        help="how to name who decided (default: the operating-system user, who is the one accountable)",
     )
     parser.add_argument(
         "--until", type=iso_date, default=None, help="accept only: last day it holds (YYYY-MM-DD)"
@@ -31,7 +32,8 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from warehouse.access_log import cli_entry, os_user
+    from warehouse.access_log import cli_entry
+    from warehouse.people import cli_actor
     from warehouse.reviews import review_and_publish
 
     # A wait that runs out ends in a plain sentence (WarehouseBusy): nothing recorded, try again later.
@@ -40,18 +42,16 @@ def run(args: argparse.Namespace) -> int:
         args.key,
         args.decision,
         args.note,
-        args.by,
+        cli_actor(args.by),
         args.until,
-        source="cli",
         timeout_seconds=args.wait,
-        os_user=os_user(),
         access=cli_entry("decide", args.by),
     )
     until = f" until {review.accepted_until}" if review.accepted_until else ""
     if review.awaiting_second:
         print(
-            f"{review.key}: {review.decision}{until} proposed by {review.reviewer}; it is safeguarding-critical, so "
-            "nothing changes until a second person records the same decision"
+            f"{review.key}: {review.decision}{until} proposed by {review.reviewer}; it is critical, so "
+            "nothing changes until a second person (another operating-system user) records the same decision"
         )
         return 0
     seconded = f", confirmed by {review.seconded_by}" if review.seconded_by else ""

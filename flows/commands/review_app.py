@@ -145,6 +145,9 @@ def run(args: argparse.Namespace) -> int:
         settings.oidc.client_secret_env if settings.oidc else None, "the identity provider's client secret"
     )
     session_key = secret_from(settings.session_key_env, "the session signing key", MIN_SESSION_KEY)
+    proxy_secret = secret_from(
+        settings.trusted_proxy_secret_env, "the reverse proxy's secret", MIN_SESSION_KEY
+    )
     app = create_app(
         where.schools,
         settings,
@@ -154,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
         client_secret=client_secret,
         accounts_file=accounts_file,
         acting=acting(where),
+        proxy_secret=proxy_secret,
     )
     scheme = "https" if settings.terminates_tls else "http"
     shown = settings.public_url or f"{scheme}://{args.host}:{args.port}/"

@@ -56,9 +56,10 @@ def read_password(from_stdin: bool) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from dashboards import accounts
-    from dashboards.access import LOCAL_PREFIX, same_identity
+    from dashboards.access import LOCAL_PREFIX
     from warehouse.access_log import os_user
     from warehouse.load import now_utc
+    from warehouse.people import same_identity
 
     settings = settings_of(args)
     path = Path(settings.accounts_file)

@@ -14,7 +14,8 @@ from starlette.routing import Route
 from checks.findings import Finding
 from dashboards.access import AccessPolicy, Grant, Person, ReviewAppSettings
 from dashboards.review_app import create_app
-from dashboards.web_auth import ExposureRefused, Sessions, Throttle, check_exposure
+from dashboards.sign_in_state import SignInState
+from dashboards.web_auth import ExposureRefused, Sessions, check_exposure
 from tests.builders.findings import PUPIL_FOLLOWER, STAFF_FOLLOWER, one_run, variant
 from tests.builders.review_app import PASSWORD, csrf_in, grants, local_accounts, settings, sign_in
 from tests.builders.warehouse import migrated_warehouse
@@ -41,11 +42,10 @@ def two_schools(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
-@pytest.fixture(scope="module")
-def accounts_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return local_accounts(
-        tmp_path_factory.mktemp("accounts"), tmp_path_factory.getbasetemp() / "accounts-template"
-    )
+@pytest.fixture
+def accounts_file(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each test its own accounts, and so its own sign-in state beside them (revocations, attempts)."""
+    return local_accounts(tmp_path, tmp_path_factory.getbasetemp() / "accounts-template")
 
 
 PUPIL_DATA = (
@@ -125,9 +125,9 @@ def test_the_session_cookie_is_secure_httponly_samesite_and_signing_out_ends_it(
     )  # revoked, though still signed and fresh
 
 
-def test_sessions_expire_from_sign_in_whatever_the_activity() -> None:
+def test_sessions_expire_from_sign_in_whatever_the_activity(tmp_path: Path) -> None:
     now = [1_000_000.0]
-    sessions = Sessions(hours=8, clock=lambda: now[0])
+    sessions = Sessions(hours=8, state=SignInState(tmp_path / "state.sqlite3"), clock=lambda: now[0])
 
     class Request:
         def __init__(self) -> None:
@@ -150,12 +150,55 @@ def test_guessing_passwords_is_throttled(two_schools: dict[str, Path], accounts_
     assert sign_in(client, "vic", PASSWORD).status_code == 303  # another account from here still may, for now
     assert sign_in(client, "nobody-at-all", PASSWORD).status_code == 401
     now = [0.0]
-    throttle = Throttle(limit=2, window_seconds=10, clock=lambda: now[0])
-    throttle.failed("k")
-    throttle.failed("k")
-    assert throttle.blocked("k")
+    state = SignInState(accounts_file.with_name("other-state.sqlite3"), clock=lambda: now[0])
+    assert state.reserve([("k", 2)], 10) and state.reserve([("k", 2)], 10)
+    assert state.reserve([("k", 2)], 10) is None
     now[0] = 11.0
-    assert not throttle.blocked("k")
+    assert state.reserve([("k", 2)], 10) is not None
+
+
+def test_a_signed_out_cookie_stays_refused_after_the_app_restarts(
+    two_schools: dict[str, Path], accounts_file: Path
+) -> None:
+    """With a session key that outlives the process (session_key_env), a cookie copied before signing out is still
+    validly signed after a restart: the revocation must outlive the process too."""
+    key = "k" * 40
+    before = create_app(two_schools["school-a"], settings(accounts_file), session_key=key)
+    client = TestClient(before, base_url=BASE)
+    assert sign_in(client, "sam").status_code == 303
+    stolen = dict(client.cookies)
+    client.post("/signout", data={"csrf_token": csrf_in(client.get("/").text)}, headers={"Origin": BASE})
+    restarted = create_app(two_schools["school-a"], settings(accounts_file), session_key=key)
+    replayed = TestClient(restarted, base_url=BASE, cookies=stolen)
+    assert replayed.get("/", follow_redirects=False).status_code == 303
+    state = accounts_file.with_name("review-app-state.sqlite3")
+    assert state.stat().st_mode & 0o777 == 0o600
+    # A cookie signed in and not signed out still works after the restart: only the revoked one is refused.
+    fresh = TestClient(before, base_url=BASE)
+    assert sign_in(fresh, "vic").status_code == 303
+    assert TestClient(restarted, base_url=BASE, cookies=dict(fresh.cookies)).get("/").status_code == 200
+
+
+def test_forty_guesses_at_once_check_no_more_passwords_than_the_limit_and_are_logged(
+    two_schools: dict[str, Path], accounts_file: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dashboards.sign_in import FAILURES_PER_ACCOUNT
+    from warehouse import access_log
+
+    app = create_app(two_schools["school-a"], settings(accounts_file))
+
+    def guess(_: int) -> int:
+        return sign_in(TestClient(app, base_url=BASE), "dee", "wrong password, long").status_code
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        answers = list(pool.map(guess, range(40)))
+    assert answers.count(401) == FAILURES_PER_ACCOUNT and answers.count(429) == 40 - FAILURES_PER_ACCOUNT
+    entries = [e for e in access_log.pending(two_schools["school-a"]) if e.identity == "local:dee"]
+    assert sum(e.action == "sign-in-failed" for e in entries) == FAILURES_PER_ACCOUNT
+    assert sum(e.action == "sign-in-throttled" for e in entries) == 40 - FAILURES_PER_ACCOUNT
+    assert all(e.origin == "testclient" for e in entries)
 
 
 def test_host_names_other_than_the_public_one_are_refused_beyond_loopback(
@@ -251,3 +294,58 @@ def test_a_reviewer_granted_school_a_can_neither_read_nor_decide_at_school_b(
         assert reader.execute("SELECT status FROM audit.exceptions").fetchall() == [("new",)]
     finally:
         reader.close()
+
+
+def test_a_local_process_cannot_forge_the_logged_address_through_a_proxy_on_this_machine(
+    two_schools: dict[str, Path], accounts_file: Path
+) -> None:
+    """With the proxy on this machine every local process connects from its address: only the proxy's secret
+    makes forwarded headers count, and then only the address the proxy itself appended."""
+    from warehouse import access_log
+
+    secret = "s" * 40
+    behind = settings(
+        accounts_file,
+        public_url="https://review.school.example",
+        trusted_proxy="127.0.0.1",
+        trusted_proxy_secret_env="SOCIALAUDIT_TEST_PROXY_SECRET",
+    )
+    app = create_app(two_schools["school-b"], behind, proxy_secret=secret)
+    local = TestClient(app, base_url="http://review.school.example", client=("127.0.0.1", 5000))
+    forged = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.66"}
+    assert local.get("/signin", headers=forged).status_code == 403  # plain http: its headers were ignored
+    wrong = {**forged, "X-Socialaudit-Proxy": "not the secret"}
+    assert local.get("/signin", headers=wrong).status_code == 403
+    # Cookies are Secure: the sign-ins below go as https, so only the logged address is in question.
+    browser = TestClient(app, base_url="https://review.school.example", client=("127.0.0.1", 5000))
+
+    def failed_sign_in(headers: dict[str, str]) -> None:
+        token = csrf_in(browser.get("/signin", headers=headers).text)
+        answer = browser.post(
+            "/signin",
+            data={"name": "dee", "password": "wrong password, long", "next": "/", "csrf_token": token},
+            headers={**headers, "Origin": "https://review.school.example"},
+        )
+        assert answer.status_code == 401
+
+    failed_sign_in(forged)
+    # What the client wrote, then the address the proxy saw, appended by the proxy with its secret.
+    failed_sign_in({"X-Forwarded-For": "198.51.100.66, 203.0.113.9", "X-Socialaudit-Proxy": secret})
+    origins = [e.origin for e in access_log.pending(two_schools["school-b"]) if e.action == "sign-in-failed"]
+    assert origins == ["127.0.0.1", "203.0.113.9"]
+
+
+def test_a_proxy_on_this_machine_needs_its_secret(tmp_path: Path) -> None:
+    from flows.config import ConfigError, load_config
+    from tests.builders.tiny_dataset import build_tiny_dataset
+
+    school = build_tiny_dataset(tmp_path / "school") / "school.toml"
+    text = school.read_text(encoding="utf-8")
+    school.write_text(text + '\n[review_app]\ntrusted_proxy = "127.0.0.1"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="trusted_proxy_secret_env"):
+        load_config(school)
+    school.write_text(
+        text + '\n[review_app]\ntrusted_proxy = "127.0.0.1"\ntrusted_proxy_secret_env = "PROXY_SECRET"\n',
+        encoding="utf-8",
+    )
+    assert load_config(school).review_app.trusted_proxy_secret_env == "PROXY_SECRET"

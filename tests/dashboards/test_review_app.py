@@ -181,13 +181,18 @@ def test_each_role_sees_and_decides_what_it_may(make_client, app_db: Path) -> No
     viewer, reviewer, dpo = make_client("vic"), make_client("sam"), make_client("dee")
     for person in (viewer, reviewer):
         listed = person.get("/").text
-        assert PUPIL_FOLLOWER.subject_id in listed and CONSENT_BREACH.subject_id not in listed
-        assert "1 safeguarding-critical exception" in listed
+        assert STAFF_FOLLOWER.subject_id in listed and CONSENT_BREACH.subject_id not in listed
         assert person.get("/exception", params={"key": CONSENT_BREACH.key}).status_code == 404
         assert decide(person, CONSENT_BREACH.key, "acknowledge").status_code == 404
         assert person.get("/access-log").status_code == 404
-    assert 'action="/review"' not in viewer.get("/exception", params={"key": PUPIL_FOLLOWER.key}).text
-    assert decide(viewer, PUPIL_FOLLOWER.key, "acknowledge").status_code == 403
+    # A high exception about a pupil is safeguarding-critical: the reviewer (the ETL) reads and decides it, a
+    # viewer never reads it; severity critical is the safeguarding lead's alone (warehouse/safeguarding.py).
+    assert PUPIL_FOLLOWER.subject_id in reviewer.get("/").text
+    assert "1 safeguarding-critical exception" in reviewer.get("/").text
+    assert "3 safeguarding-critical exceptions" in viewer.get("/").text
+    assert viewer.get("/exception", params={"key": PUPIL_FOLLOWER.key}).status_code == 404
+    assert 'action="/review"' not in viewer.get("/exception", params={"key": STAFF_FOLLOWER.key}).text
+    assert decide(viewer, STAFF_FOLLOWER.key, "acknowledge").status_code == 403
     assert CONSENT_BREACH.subject_id in dpo.get("/").text
     assert decide(dpo, PUPIL_FOLLOWER.key, "acknowledge").status_code == 403
     assert statuses(app_db)[PUPIL_FOLLOWER.key] == "new" and statuses(app_db)[CONSENT_BREACH.key] == "new"
@@ -277,3 +282,53 @@ def test_a_lock_held_too_long_keeps_the_note_and_says_when_to_retry(
     assert "spoke to the head of PE</textarea>" in answer.text  # the note is kept
     assert "Could not set lock" not in answer.text
     assert statuses(app_db)[UNAPPROVED_VIDEO.key] != "acknowledged"
+
+
+def test_a_viewer_reads_no_safeguarding_critical_exception_on_any_route(make_client, app_db: Path) -> None:  # type: ignore[no-untyped-def]
+    """As a direct HTTP client signed in as a viewer: every GET route the app has, asked about every exception that
+    is safeguarding-critical by the one definition the DSL's e-mail uses (critical, or high about a pupil), in any
+    format, answers nothing that names the subject or its evidence."""
+    from fastapi.routing import APIRoute
+
+    from dashboards.summary_email import ReportReference, build_messages
+    from warehouse.safeguarding import row_is_safeguarding_critical
+
+    reader = open_snapshot(app_db)
+    try:
+        cursor = reader.execute("SELECT * FROM audit.exceptions")
+        names = [d[0] for d in cursor.description]
+        every = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    finally:
+        reader.close()
+    hidden = [row for row in every if row_is_safeguarding_critical(row)]
+    assert {row["key"] for row in hidden} == {PUPIL_FOLLOWER.key, HOSTILE.key, CONSENT_BREACH.key}
+    # The DSL hears of exactly these: the app's term and the e-mail's are one.
+    messages = build_messages(
+        "Tiny Lane",
+        AS_OF,
+        every,
+        [],
+        ReportReference("report.html"),
+        "a@school",
+        ["etl@school"],
+        "dsl@school",
+    )
+    dsl_copy = messages[-1].get_content()
+    assert all(row["key"] in dsl_copy for row in hidden)
+    viewer = make_client("vic")
+    app = viewer.app
+    paths = sorted({r.path for r in app.routes if isinstance(r, APIRoute) and "GET" in (r.methods or set())})
+    assert {"/", "/exception", "/access-log"} <= set(paths)
+    secrets_of = [(row["key"], row["subject_id"], row["evidence"]) for row in hidden]
+    for path in paths:
+        for key, subject_id, evidence in secrets_of:
+            for params in (
+                {"key": key},
+                {"key": key, "format": "json"},
+                {"key": key, "format": "csv"},
+                {"status": "all", "severity": ["critical", "high"], "format": "csv"},
+                {"status": "all", "rule": PUPIL_FOLLOWER.rule},
+            ):
+                answer = viewer.get(path, params=params, headers={"Accept": "application/json, text/csv"})
+                body = answer.text
+                assert subject_id not in body and evidence not in body, (path, params, answer.status_code)

@@ -25,6 +25,7 @@ from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.builders.tls import make_local_tls
 from warehouse import access_log
 from warehouse.db import connect
+from warehouse.safeguarding import row_is_safeguarding_critical
 
 SOCIALAUDIT = Path(sys.executable).parent / "socialaudit"
 
@@ -117,7 +118,7 @@ def exposed(
     )
     assert audited.result.returncode == 0, audited.result.stderr[-2000:]
     rows = json.loads((audited.out / "exceptions.json").read_text(encoding="utf-8"))
-    pupils = [r for r in rows if r["person_kind"] == "pupil" and r["severity"] != "critical"]
+    pupils = [r for r in rows if r["person_kind"] == "pupil" and row_is_safeguarding_critical(r)]
     assert pupils, "the tiny school's week names a pupil"
     data = [str(v) for r in pupils for v in (r["subject_id"], r["subject_label"], r["person_id"]) if v]
     server = review_app(audited.dataset / "school.toml", audited.db, address, port, root / "app.log")
@@ -138,7 +139,8 @@ def exposed(
 
 def test_a_stranger_on_the_network_gets_no_pupil_data(exposed: tuple[str, Path, Path, list[str]]) -> None:
     url, db, ca, pupil_data = exposed
-    key = json.loads((db.parent / "out" / "exceptions.json").read_text(encoding="utf-8"))[0]["key"]
+    rows = json.loads((db.parent / "out" / "exceptions.json").read_text(encoding="utf-8"))
+    key = rows[0]["key"]
     address = url.split("//")[1].rsplit(":", 1)[0]
     with pytest.raises(httpx.TransportError):  # no plain http on the port: only a TLS handshake is answered
         httpx.get(url.replace("https://", "http://") + "/", timeout=5).raise_for_status()
@@ -172,14 +174,18 @@ def test_a_stranger_on_the_network_gets_no_pupil_data(exposed: tuple[str, Path, 
     viewer = httpx.Client(base_url=url, verify=str(ca), timeout=10)
     assert sign_in(viewer, "vic").status_code == 303
     listed = viewer.get("/", headers={"X-Forwarded-For": "10.9.9.9", "X-Forwarded-Proto": "http"})
-    assert pupil_data[0] in listed.text  # a viewer reads...
+    # A viewer reads no safeguarding-critical exception (a pupil's, here), and decides nothing.
+    assert listed.status_code == 200 and not any(value in listed.text for value in pupil_data)
+    hidden = next(r["key"] for r in rows if row_is_safeguarding_critical(r))
+    assert viewer.get("/exception", params={"key": hidden}).status_code == 404
     token = csrf_in(listed.text)
-    decided = viewer.post(
-        "/review",
-        data={"key": key, "decision": "false-positive", "note": "n", "csrf_token": token},
-        headers={"Origin": url},
-    )
-    assert decided.status_code == 403  # ...and decides nothing
+    for decision_on in (key, hidden):
+        decided = viewer.post(
+            "/review",
+            data={"key": decision_on, "decision": "false-positive", "note": "n", "csrf_token": token},
+            headers={"Origin": url},
+        )
+        assert decided.status_code in (403, 404) and not any(value in decided.text for value in pupil_data)
     con = connect(db, read_only=True)
     try:
         stored = con.execute("SELECT identity, action, origin FROM audit.access_log").fetchall()

@@ -8,6 +8,14 @@ import io
 import json
 import os
 import pwd
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import uuid
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -21,6 +29,7 @@ from warehouse import access_log
 from warehouse.db import connect
 
 OS_USER = pwd.getpwuid(os.getuid()).pw_name
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -72,15 +81,107 @@ def test_an_action_records_the_name_and_the_os_user(db: Path, capsys: pytest.Cap
     assert steps == [("Robin Ames", OS_USER, "remediate", PUPIL_FOLLOWER.key)] * 2  # requested, then done
 
 
-def test_a_critical_exception_is_closed_by_two_names(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.fixture
+def second_os_user() -> Iterator[str]:
+    """A throwaway operating-system user (made with useradd, removed after): the second person at the terminal."""
+    if os.geteuid() != 0:
+        pytest.skip("making a second operating-system user needs root")
+    name = f"sa{uuid.uuid4().hex[:10]}"
+    subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True)
+    try:
+        yield name
+    finally:
+        subprocess.run(["userdel", name], check=False)
+
+
+def as_os_user(user: str, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI run by `user` (setpriv: real and effective uid and gid theirs, no other groups): who decides comes
+    from the OS, never from a typed name. This Python's own files may sit in root's home, so the system's
+    interpreter of the same version runs it, over this checkout and its installed packages."""
+    python = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+    if not python.exists():
+        pytest.skip(f"{python} is needed to run the CLI as another operating-system user")
+    packages = sysconfig.get_paths()["purelib"]
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(home), "PYTHONPATH": f"{REPO}:{packages}"}
+    return subprocess.run(
+        [
+            "setpriv",
+            f"--reuid={user}",
+            f"--regid={user}",
+            "--clear-groups",
+            str(python),
+            "-m",
+            "flows.cli",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=home,
+        env=environment,
+    )
+
+
+def test_one_os_user_cannot_close_a_critical_exception_under_two_names(
+    con: duckdb.DuckDBPyConnection, db: Path, capsys: pytest.CaptureFixture[str], second_os_user: str
+) -> None:
     accept = ("--until", "2026-12-31")
     code, out, _ = cli(capsys, *review(db, CONSENT_BREACH.key, "accept", "Dee Slade", *accept))
     assert code == 0 and "nothing changes until a second person" in out
-    code, _, err = cli(capsys, *review(db, CONSENT_BREACH.key, "accept", "dee slade", *accept))
-    assert code == 1 and "a second person must confirm it" in err
-    code, out, _ = cli(capsys, *review(db, CONSENT_BREACH.key, "accept", "Ravi Deputy", *accept))
-    assert code == 0 and "new -> accepted" in out and "confirmed by Ravi Deputy" in out
+    code, _, err = cli(capsys, *review(db, CONSENT_BREACH.key, "accept", "Ravi Deputy", *accept))
+    assert code == 1 and "the same person cannot confirm it" in err and OS_USER in err
+    # Nor "as" someone of the review app: a typed name is never an identity.
+    code, _, err = cli(capsys, *review(db, CONSENT_BREACH.key, "accept", "local:dsl2", *accept))
+    assert code == 1 and "the same person cannot confirm it" in err
+    # The second person is another OS user with access to the warehouse (here: its owner, after a handover).
+    con.close()
+    shared = Path(tempfile.mkdtemp(prefix="socialaudit-two-people-"))
+    try:
+        for held in db.parent.glob(db.name + "*"):
+            shutil.copy2(held, shared / held.name)
+        shutil.chown(shared, second_os_user, second_os_user)
+        for copied in shared.iterdir():
+            shutil.chown(copied, second_os_user, second_os_user)
+        there = shared / db.name
+        confirmed = as_os_user(
+            second_os_user, shared, *review(there, CONSENT_BREACH.key, "accept", "Ravi Deputy", *accept)
+        )
+        assert confirmed.returncode == 0, confirmed.stderr
+        assert "new -> accepted" in confirmed.stdout
+        assert f"confirmed by Ravi Deputy ({second_os_user})" in confirmed.stdout
+        again = connect(there, read_only=True)
+        try:
+            assert again.execute("SELECT reviewer, os_user, seconded_by FROM audit.reviews").fetchall() == [
+                ("Dee Slade", second_os_user, f"Ravi Deputy ({second_os_user})")
+            ]
+        finally:
+            again.close()
+    finally:
+        shutil.rmtree(shared)
     assert ("Dee Slade", OS_USER, "proposal", CONSENT_BREACH.key) in logged(db)
+
+
+def test_a_proposal_made_in_the_app_is_not_confirmed_from_the_command_line(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from warehouse.people import Actor
+    from warehouse.reviews import review_and_publish
+
+    until = date(2026, 12, 31)
+    proposed = review_and_publish(
+        db,
+        CONSENT_BREACH.key,
+        "accept",
+        "seen the form",
+        Actor("local:dsl1", "local:dsl1", "review-app"),
+        until,
+    )
+    assert proposed.awaiting_second
+    for name in ("local:dsl2", "local:dsl1", "Someone Else"):
+        code, _, err = cli(
+            capsys, *review(db, CONSENT_BREACH.key, "accept", name, "--until", until.isoformat())
+        )
+        assert code == 1 and "where local:dsl1 requested it" in err
 
 
 def test_an_acceptance_longer_than_the_policy_is_refused(

@@ -477,6 +477,7 @@ max_accept_days = 30
 [review_app]
 public_url = "https://review.school.sch.uk"
 trusted_proxy = "127.0.0.1"
+trusted_proxy_secret_env = "SOCIALAUDIT_PROXY_SECRET"
 session_hours = 4
 
 [review_app.oidc]

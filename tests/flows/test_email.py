@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from dashboards.summary_email import ReportReference, build_messages, safeguarding_critical
+from dashboards.summary_email import ReportReference, build_messages
 from flows.config import ConfigError, EmailSettings, load_config
 from flows.mail_tokens import TokenRefused
 from flows.publish_email import send_messages, smtp_password
@@ -24,6 +24,7 @@ from tests.builders.microsoft import CLIENT_ID, CLIENT_SECRET, OUTLOOK_SCOPE, TE
 from tests.builders.smtp import PASSWORD, serve_smtp
 from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.builders.tls import LocalTls, make_local_tls
+from warehouse.safeguarding import row_is_safeguarding_critical as safeguarding_critical
 
 REPORT = ReportReference("/srv/socialaudit/data/reports/latest/report.html", "/srv/.../weeks/2026-11-16")
 

@@ -18,7 +18,8 @@ from tests.builders.audits import append_toml
 from tests.builders.findings import PUPIL_FOLLOWER
 from tests.builders.tiny_dataset import POST_IDS, build_tiny_dataset
 from tests.builders.warehouse import rows
-from warehouse.remediation_records import Actor, RemediationError
+from warehouse.people import Actor
+from warehouse.remediation_records import RemediationError
 
 ALICE = Actor("alice", "Alice Lead", "cli")
 BOB = Actor("bob", "Bob Head", "cli")

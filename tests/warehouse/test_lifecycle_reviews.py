@@ -13,10 +13,12 @@ from checks.findings import Finding
 from tests.builders.raw_pages import WEEK
 from tests.builders.warehouse import rows
 from tests.warehouse.test_lifecycle import PUPIL, STAFF, apply, events, exception, snapshot_of_audit
+from warehouse.people import Actor
 from warehouse.reviews import ReviewError, history, record_review, review_and_publish
 from warehouse.snapshot import open_snapshot
 
 ETL = "A. Lead (ETL)"
+ETL_AT_THE_TERMINAL = Actor("aleadetl", ETL, "cli")
 
 
 def run_week(con: duckdb.DuckDBPyConnection, week: int, *findings: Finding) -> dict[str, int]:
@@ -29,7 +31,7 @@ def run_week(con: duckdb.DuckDBPyConnection, week: int, *findings: Finding) -> d
 
 
 def review(con: duckdb.DuckDBPyConnection, finding: Finding, decision: str, until: date | None = None):
-    return record_review(con, finding.key, decision, f"{decision} because", ETL, until)
+    return record_review(con, finding.key, decision, f"{decision} because", ETL_AT_THE_TERMINAL, until)
 
 
 def test_acknowledged_stays_acknowledged_until_its_subject_goes(con: duckdb.DuckDBPyConnection) -> None:
@@ -118,7 +120,7 @@ def test_bad_decisions_are_refused_and_change_nothing(
     run_week(con, 1, PUPIL)
     before = snapshot_of_audit(con)
     with pytest.raises(ReviewError, match=message):
-        record_review(con, key, decision, note, ETL, until)
+        record_review(con, key, decision, note, ETL_AT_THE_TERMINAL, until)
     assert snapshot_of_audit(con) == before
     assert rows(con, "SELECT * FROM audit.reviews") == []
 
@@ -135,7 +137,7 @@ def test_review_and_publish_writes_then_refreshes_the_snapshot(
 ) -> None:
     run_week(con, 1, PUPIL)
     con.close()
-    done = review_and_publish(db_path, PUPIL.key, "acknowledge", "seen it", ETL)
+    done = review_and_publish(db_path, PUPIL.key, "acknowledge", "seen it", ETL_AT_THE_TERMINAL)
     assert done.status_after == "acknowledged"
     reader = open_snapshot(db_path)
     try:

@@ -14,8 +14,9 @@ from tests.warehouse.test_lifecycle import PUPIL, STAFF, events, exception
 from tests.warehouse.test_lifecycle_reviews import run_week
 from warehouse import remediations
 from warehouse.load import now_utc
+from warehouse.people import Actor
 from warehouse.remediation_plans import make_plan
-from warehouse.remediation_records import Actor, RemediationError, recorded_actions
+from warehouse.remediation_records import RemediationError, recorded_actions
 from warehouse.remediations import begin, settle
 from warehouse.retention import _purge_resolved
 

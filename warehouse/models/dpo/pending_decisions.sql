@@ -1,10 +1,10 @@
--- Closing decisions on safeguarding-critical exceptions waiting for a second person.
+-- Closing decisions on critical exceptions waiting for a second person.
 CREATE OR REPLACE VIEW dpo.pending_decisions AS
 SELECT p.key, e.rule, e.severity, p.decision, p.proposed_by, p.proposed_os_user, p.note, p.accepted_until,
        p.as_of, p.source, p.proposed_at
 FROM audit.pending_decisions AS p
 LEFT JOIN audit.exceptions AS e USING (key);
-COMMENT ON VIEW dpo.pending_decisions IS 'A decision closing a safeguarding-critical exception (accept, false positive), proposed by one person and not recorded until a second person confirms it.';
+COMMENT ON VIEW dpo.pending_decisions IS 'A decision closing a critical exception (accept, false positive), proposed by one person and not recorded until a second person confirms it: another signed-in identity in the review app, another operating-system user on the command line.';
 COMMENT ON COLUMN dpo.pending_decisions.key IS 'The exception key.';
 COMMENT ON COLUMN dpo.pending_decisions.rule IS 'The policy rule the exception is under.';
 COMMENT ON COLUMN dpo.pending_decisions.severity IS 'The exception''s severity (critical).';

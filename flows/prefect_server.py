@@ -1,0 +1,105 @@
+"""The temporary Prefect server a command starts when no PREFECT_API_URL names a persistent one.
+
+Prefect's own (`SubprocessASGIServer`) serves its API on a port of 127.0.0.1 with no authentication, and outlives
+a run killed with SIGKILL (its stop is an exit handler, which such a kill never runs): any local user could then
+read the flow runs, their logs and parameters. Ours differs in two ways:
+
+- it requires an API auth string (`PREFECT_SERVER_API_AUTH_STRING`), random for this process and known only to it
+  and the server it starts (through their environments, which other users cannot read);
+- it dies with the process that started it: a watchdog thread in the server stops it when its parent is gone
+  (reparented), whatever ended the parent.
+
+`own_temporary_server` puts ours in the place Prefect's client looks for its one temporary server, so the flow call
+(or `_start_prefect_early`) starts ours.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from typing import Any
+
+# Run in the server's process before uvicorn: stop when the parent (argv[1]) is gone, then force the end if the
+# graceful stop hangs.
+WATCHDOG = """
+import os, signal, sys, threading, time
+parent = int(sys.argv[1])
+sys.argv = ["uvicorn", *sys.argv[2:]]
+def watch():
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(5)
+    os._exit(1)
+threading.Thread(target=watch, name="socialaudit-parent-watch", daemon=True).start()
+from uvicorn.main import main
+main()
+"""
+
+
+def own_temporary_server() -> None:
+    """Where no persistent server is named and no temporary one exists yet: the next one started is ours."""
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    if None in SubprocessASGIServer._instances:  # one per process: Prefect's client reuses whichever exists
+        return
+    auth = "socialaudit:" + secrets.token_urlsafe(32)
+    os.environ["PREFECT_SERVER_API_AUTH_STRING"] = auth
+    os.environ["PREFECT_API_AUTH_STRING"] = auth
+    from prefect.context import refresh_global_settings_context
+
+    refresh_global_settings_context()
+    _owned_server_class()()
+
+
+def _owned_server_class() -> type:
+    from prefect.server.api.server import SubprocessASGIServer
+
+    class OwnedTemporaryServer(SubprocessASGIServer):
+        """Prefect's temporary server, started under the watchdog and with this process's auth string."""
+
+        def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
+            return subprocess.Popen(  # noqa: S603 (this interpreter, our arguments)
+                [sys.executable, "-c", WATCHDOG, str(os.getpid()), *uvicorn_arguments(self)],
+                env=server_environment(),
+            )
+
+    return OwnedTemporaryServer
+
+
+def uvicorn_arguments(server: Any) -> list[str]:
+    """Prefect's own uvicorn arguments (prefect/server/api/server.py, `_run_uvicorn_command`)."""
+    import prefect
+
+    return [
+        "--app-dir",
+        str(prefect.__module_path__.parent),
+        "--factory",
+        "prefect.server.api.server:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(server.port),
+        "--log-level",
+        "error",
+        "--lifespan",
+        "on",
+    ]
+
+
+def server_environment() -> dict[str, str]:
+    from prefect.settings import get_current_settings
+
+    return {
+        **os.environ,
+        "PREFECT_UI_ENABLED": "0",
+        "PREFECT__SERVER_EPHEMERAL": "1",
+        "PREFECT__SERVER_FINAL": "1",
+        **get_current_settings().to_environment_variables(exclude_unset=True),
+    }

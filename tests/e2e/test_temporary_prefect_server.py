@@ -1,0 +1,102 @@
+"""The temporary Prefect server a run starts (no PREFECT_API_URL): locked, and gone when the run is killed.
+
+Probed as a stranger would: another local process calls the server's API without the run's auth string, and the
+run is killed with SIGKILL (no exit handler runs) while its server is up."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.builders.cli import console_script
+from tests.builders.tiny_dataset import build_tiny_dataset
+
+
+def children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"^PPid:\s+(\d+)$", status, re.MULTILINE)
+        if match and int(match.group(1)) == parent:
+            found.append(int(entry.name))
+    return found
+
+
+def server_of(run: int, within: float = 120) -> tuple[int, int]:
+    """(pid, port) of the uvicorn process the run started, once it shows."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        for pid in children(run):
+            try:
+                command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            words = [w.decode(errors="replace") for w in command]
+            if "prefect.server.api.server:create_app" in words and "--port" in words:
+                return pid, int(words[words.index("--port") + 1])
+        time.sleep(0.05)
+    raise AssertionError("the run started no temporary Prefect server")
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in state
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc")
+def test_a_killed_runs_temporary_server_is_locked_and_dies_with_it(tmp_path: Path) -> None:
+    school = build_tiny_dataset(tmp_path / "school")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    environment.update(
+        {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    )
+    args = [
+        "run",
+        "--sandbox",
+        str(school),
+        "--db",
+        str(tmp_path / "w.duckdb"),
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    run = subprocess.Popen(
+        [console_script(), *args], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        server, port = server_of(run.pid)
+        os.kill(run.pid, signal.SIGSTOP)  # held while its server is up: the run cannot finish and stop it
+        api = f"http://127.0.0.1:{port}/api"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{api}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        assert httpx.post(f"{api}/flow_runs/filter", json={}, timeout=10).status_code == 401
+        assert httpx.get(f"{api}/admin/settings", timeout=10).status_code == 401
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while alive(server) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not alive(server), "the temporary Prefect server outlived the killed run"
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()

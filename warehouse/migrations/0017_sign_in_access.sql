@@ -1,0 +1,8 @@
+-- Failed and throttled sign-ins to the review app are in the access log too; a proposal waits for another person
+-- on the path where it was made.
+
+COMMENT ON COLUMN audit.access_log.action IS 'list (a list of exceptions shown), view (one exception and its evidence), decide, decide-refused, proposal (a closing decision on a critical exception awaiting a second person), denied (a page, decision or action refused for the role), access-log (the DPO read this log), sar, erase, sql, export (exceptions list), registers-accept, remediate (an action on a finding requested, confirmed by a second person or answered by the platform: audit.remediations), remediate-refused (an action that could not be taken or recorded), sign-in-failed (a name and password, or the identity provider, did not sign someone in: identity is the name tried), sign-in-throttled (refused unchecked after too many failures for that name or address).';
+
+COMMENT ON TABLE audit.pending_decisions IS 'A decision closing a critical exception (accept, false-positive) proposed by one person, waiting for another person on the same path to confirm it (another signed-in identity in the review app, another operating-system user on the command line); removed when confirmed, withdrawn, or the evidence changes.';
+COMMENT ON COLUMN audit.pending_decisions.proposed_by IS 'Who proposed it: the signed-in identity in the review app; on the command line the --by name (the person is proposed_os_user).';
+COMMENT ON COLUMN audit.pending_decisions.proposed_os_user IS 'The operating-system user that proposed it on the command line (the real uid): the identity a second person must differ from.';
