@@ -46,6 +46,8 @@ ACTIONS = (
     "remediate",
     "remediate-refused",
     "unreadable",
+    "check-post",
+    "approve-post",
 )
 COLUMNS = ("access_id", "accessed_at", "identity", "os_user", "via", "origin", "action", "object", "detail")
 MAX_TEXT = (
