@@ -6,8 +6,9 @@ from __future__ import annotations
 import csv
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +189,61 @@ def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = 
     cursor = con.execute(sql, params or [])
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def purge_drafts(con: duckdb.DuckDBPyConnection, cutoff: date) -> int:
+    """Retention: the text, images and findings' evidence of drafts checked before `cutoff` removed; the verdict,
+    each finding's rule and severity, the images' fingerprints and the approvals are kept (a published copy is still
+    recognised). How many checks were purged."""
+    if not has_tables(con):
+        return 0
+    rows = con.execute(
+        "SELECT check_id, findings FROM audit.post_checks WHERE checked_at < ? AND (draft_text IS NOT NULL"
+        " OR check_id IN (SELECT check_id FROM audit.post_check_images WHERE image IS NOT NULL)"
+        " OR json_exists(findings, '$[0].evidence'))",
+        [cutoff],
+    ).fetchall()
+    for check_id, findings in rows:
+        kept = [{"rule": f["rule"], "severity": f["severity"]} for f in json.loads(findings)]
+        con.execute(
+            "UPDATE audit.post_checks SET draft_text = NULL, findings = ? WHERE check_id = ?",
+            [json.dumps(kept), check_id],
+        )
+        con.execute("UPDATE audit.post_check_images SET image = NULL WHERE check_id = ?", [check_id])
+    return len(rows)
+
+
+def checks_about(
+    con: duckdb.DuckDBPyConnection, person_ids: Collection[str], names_them: Callable[[str], bool]
+) -> list[dict[str, Any]]:
+    """The checks whose draft pictures one of `person_ids` (declared), whose findings name one, or whose text
+    `names_them`: subject access lists them, an erasure removes their images."""
+    if not has_tables(con):
+        return []
+    ids = set(person_ids)
+    found = []
+    for row in _dicts(
+        con,
+        "SELECT check_id, checked_at, checked_by, via, platform, draft_text, pupils_pictured, verdict, findings"
+        " FROM audit.post_checks ORDER BY checked_at",
+    ):
+        findings = row["findings"] if isinstance(row["findings"], str) else json.dumps(row["findings"])
+        if (
+            ids & set(row["pupils_pictured"] or [])
+            or any(person_id in findings for person_id in ids)
+            or (row["draft_text"] and names_them(row["draft_text"]))
+        ):
+            found.append(row)
+    return found
+
+
+def erase_images(con: duckdb.DuckDBPyConnection, check_ids: Collection[str]) -> int:
+    """An erasure: the images of these checks removed (their fingerprints stay, naming nobody); how many."""
+    if not check_ids:
+        return 0
+    row = con.execute(
+        "UPDATE audit.post_check_images SET image = NULL WHERE image IS NOT NULL"
+        " AND check_id IN (SELECT unnest(?::VARCHAR[]))",
+        [sorted(check_ids)],
+    ).fetchone()
+    return int(row[0]) if row else 0
