@@ -17,7 +17,6 @@ from PIL import Image
 
 from sandbox.school.images import Shot
 from sandbox.school.lettering import Lettering, draw
-from tests.builders.audits import AS_OF
 from tests.builders.cli import CliResult
 from tests.builders.images import original, platform_copy
 from tests.builders.tiny_dataset import X_ACCOUNT_ID, X_HANDLE, build_tiny_dataset
@@ -167,4 +166,3 @@ def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_ar
     assert (
         set(breach) == {"consent-breach"} and "P0001 (photo consent is withdrawn)" in breach["consent-breach"]
     )
-    assert AS_OF < next_week
