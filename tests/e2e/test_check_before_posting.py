@@ -20,7 +20,6 @@ from sandbox.school.lettering import Lettering, draw
 from tests.builders.cli import CliResult
 from tests.builders.images import original, platform_copy
 from tests.builders.tiny_dataset import X_ACCOUNT_ID, X_HANDLE, build_tiny_dataset
-from tests.e2e.conftest import AuditFactory
 
 CERTIFICATE_LINES = ("Certificate of Achievement", "awarded to", "Alfie Price", "for excellent reading")
 
@@ -67,7 +66,7 @@ def about(exceptions: list[dict[str, Any]], post_id: str) -> dict[str, str]:
 
 
 def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_are_named(
-    tmp_path: Path, audit: AuditFactory, socialaudit: Callable[..., CliResult]
+    tmp_path: Path, audit: Callable[..., Any], socialaudit: Callable[..., CliResult]
 ) -> None:
     dataset = build_tiny_dataset(tmp_path / "school")
     drawn = pictures(tmp_path)
