@@ -5,6 +5,7 @@ recorded in the warehouse with its access-log entry. Shared by `socialaudit chec
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +23,8 @@ from warehouse.db import connect_waiting, migrate, transaction
 from warehouse.draft_stage import Draft, Library
 from warehouse.load import cached_approved_hashes
 from warehouse.snapshot import publish_snapshot_from
+
+_READER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="socialaudit-draft-images")
 
 
 @dataclass(frozen=True)
@@ -46,13 +49,14 @@ def check_and_record(
     keep_images: bool = False,
 ) -> CheckedDraft:
     """Check the draft against today's registers, and record the check (and `entry`, its access-log line) in the
-    warehouse at `db_path` when there is one. `keep_images`: the images are kept for an approver to see (the review
+    warehouse at `db_path` when there is one (`publish_copy` then shows it to the review app and `sql`). `keep_images`: the images are kept for an approver to see (the review
     app), until retention removes them."""
+    # The images are read (C++ engines, on every core) while the registers, library and warehouse are read here.
+    reading = _READER.submit(read_images, images, config.api.media_max_bytes, config.images.read)
     registers = load_registers(config.registers_dir, config.registers.columns)
     unknown = sorted(set(pupils_pictured) - set(registers.pupils["pupil_id"].to_list()))
     if unknown:
         raise ValueError(f"not in pupils.csv: {', '.join(unknown)}")
-    read = read_images(images, config.api.media_max_bytes, read_text=config.images.read)
     writer = connect_waiting(db_path, 120.0) if db_path is not None else None
     try:
         cached: dict[str, dict[str, Any]] = {}
@@ -77,6 +81,7 @@ def check_and_record(
             approvals,
             approval_images,
         )
+        read = reading.result()
         draft = Draft(platform, text, read, tuple(pupils_pictured))
         checked = check_draft(
             library, draft, [image.name for image in images], audit_settings(config), school_today(config)
@@ -109,11 +114,20 @@ def check_and_record(
                 db_path,
                 [_about(entry, check_id, f"{checked.verdict}: {len(checked.findings)} finding(s)")],
             )
-        publish_snapshot_from(writer, db_path)
         return CheckedDraft(checked, check_id)
     finally:
         if writer is not None:
             writer.close()
+
+
+def publish_copy(db_path: Path) -> None:
+    """The read-only copy published again, so the review app and `sql` see the checks recorded since: done once the
+    verdict is shown (it costs as much as the check itself in a large warehouse)."""
+    writer = connect_waiting(db_path, 120.0)
+    try:
+        publish_snapshot_from(writer, db_path)
+    finally:
+        writer.close()
 
 
 def approve_and_record(db_path: Path, check_id: str, entry: access_log.AccessEntry) -> str:

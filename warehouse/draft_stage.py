@@ -1,7 +1,7 @@
 """A draft post held as the weekly run holds a published one, so the weekly rules check it unchanged.
 
 The stage is a DuckDB database of its own in memory, shaped by the warehouse's migrations and models (as
-warehouse/lake_stage.py stages a week): the registers in force, the approved library's hashes and the approvals of
+warehouse/lake_stage.py stages a week; copied from an empty one shaped once per process): the registers in force, the approved library's hashes and the approvals of
 drafts checked before, then the draft stored as the platform's API would return it once posted (an X post with its
 photos, or a YouTube video with its thumbnail), its images' fingerprints and readings beside it. The rules then read
 `marts.*` exactly as they do every week. Nothing of the stage outlives the block that holds it.
@@ -9,13 +9,18 @@ photos, or a YouTube video with its thumbnail), its images' fingerprints and rea
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import re
+import shutil
+import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -74,7 +79,9 @@ def draft_stage(library: Library, draft: Draft, as_of: date) -> Iterator[duckdb.
         raise ValueError("a YouTube video has one thumbnail: give at most one --image for youtube")
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
     try:
-        migrate(con)
+        con.execute(f"ATTACH '{_shaped_template()}' AS {TEMPLATE_ALIAS} (READ_ONLY)")
+        con.execute(f"COPY FROM DATABASE {TEMPLATE_ALIAS} TO memory")
+        con.execute(f"DETACH {TEMPLATE_ALIAS}")
         load.store_registers(con, library.register_frames, library.register_files, as_of)
         load.store_approved_hashes(con, library.approved_hashes)
         _store_approvals(con, library)
@@ -83,6 +90,30 @@ def draft_stage(library: Library, draft: Draft, as_of: date) -> Iterator[duckdb.
         yield con
     finally:
         con.close()
+
+
+TEMPLATE_ALIAS = "shaped"
+_template_lock = threading.Lock()
+_template: list[Path] = []
+
+
+def _shaped_template() -> Path:
+    """An empty warehouse shaped by the migrations and models, made once per process in an owner-only temporary
+    folder (removed at exit): copying it takes a fraction of running every migration for each draft, which a
+    person waits for. It holds no row, so nothing personal."""
+    with _template_lock:
+        if not _template:
+            folder = Path(tempfile.mkdtemp(prefix="socialaudit-draft-shape-"))
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            path = folder / "shape.duckdb"
+            con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False})
+            try:
+                migrate(con)
+                apply_models(con)
+            finally:
+                con.close()
+            _template.append(path)
+        return _template[0]
 
 
 def _store_approvals(con: duckdb.DuckDBPyConnection, library: Library) -> None:

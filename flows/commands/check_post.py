@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from checks.post_check import DraftRefused, UploadedImage
     from flows import credentials
     from flows.config import load_config
-    from flows.post_checking import check_and_record
+    from flows.post_checking import check_and_record, publish_copy
     from flows.warehouse_location import WarehouseNotNamed, warehouse_location
     from warehouse import access_log
     from warehouse.db import encryption_key
@@ -102,4 +102,8 @@ def run(args: argparse.Namespace) -> int:
         for finding in outcome.findings:
             where = f" [{finding.image}]" if finding.image else ""
             print(f"- {finding.rule} ({finding.severity}){where}: {finding.evidence}")
+    sys.stdout.flush()
+    if db is not None and checked.check_id is not None:
+        with encryption_key(credentials.warehouse_key(config)):
+            publish_copy(db)
     return EXIT_HOLD if outcome.verdict == "hold" else EXIT_COMPLETED
