@@ -48,8 +48,9 @@ def main() -> int:
     from checks.media_hash import decode_upright
     from checks.post_check import UploadedImage
     from flows.config import load_config
-    from flows.post_checking import check_and_record, publish_copy
+    from flows.post_checking import check_and_record
     from warehouse import access_log
+    from warehouse.post_checks import publish_copy
 
     with tempfile.TemporaryDirectory(prefix="socialaudit-bench-post-check-") as temp:
         root = Path(temp)

@@ -11,6 +11,10 @@ and nothing else decides. Roles:
 - `safeguarding-lead`: reads, decides and acts on every exception; a decision closing a critical one (accept,
   false positive) needs a second person (warehouse/reviews.py).
 - `dpo`: reads everything and the access log; decides nothing (SAR and erasure are command-line work).
+- `poster` (staff who post for the school): checks drafts before posting (dashboards/post_check_pages.py); reads
+  no exception and approves nothing.
+- `approver` (the Headteacher, or whom the grants name): sees the checked drafts and approves them, so next week's
+  run trusts their images; reads no exception.
 
 A person holding several roles may do what any of them allows.
 """
@@ -32,6 +36,9 @@ class Role:
     reads_access_log: bool
     # Acts on a finding through X or YouTube (or records a step done by hand), on what the role may decide.
     acts: bool
+    reads: bool = True  # reads the exceptions (those it may: reads_critical)
+    checks_posts: bool = False  # checks a draft before posting
+    approves_posts: bool = False  # approves a checked draft
 
 
 ROLES = {
@@ -68,6 +75,27 @@ ROLES = {
             decides_critical=False,
             reads_access_log=True,
             acts=False,
+        ),
+        Role(
+            "poster",
+            reads_critical=False,
+            decides=False,
+            decides_critical=False,
+            reads_access_log=False,
+            acts=False,
+            reads=False,
+            checks_posts=True,
+        ),
+        Role(
+            "approver",
+            reads_critical=False,
+            decides=False,
+            decides_critical=False,
+            reads_access_log=False,
+            acts=False,
+            reads=False,
+            checks_posts=True,
+            approves_posts=True,
         ),
     )
 }
@@ -108,7 +136,19 @@ class Permissions:
         return [ROLES[name] for name in self.roles]
 
     def may_read(self, severity: str) -> bool:
-        return any(severity != CRITICAL or role.reads_critical for role in self._held())
+        return any(role.reads and (severity != CRITICAL or role.reads_critical) for role in self._held())
+
+    @property
+    def reads_exceptions(self) -> bool:
+        return any(role.reads for role in self._held())
+
+    @property
+    def may_check_posts(self) -> bool:
+        return any(role.checks_posts for role in self._held())
+
+    @property
+    def may_approve_posts(self) -> bool:
+        return any(role.approves_posts for role in self._held())
 
     def may_decide(self, severity: str) -> bool:
         return any(role.decides and (severity != CRITICAL or role.decides_critical) for role in self._held())

@@ -22,7 +22,6 @@ from warehouse import access_log, post_checks
 from warehouse.db import connect_waiting, migrate, transaction
 from warehouse.draft_stage import Draft, Library
 from warehouse.load import cached_approved_hashes
-from warehouse.snapshot import publish_snapshot_from
 
 _READER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="socialaudit-draft-images")
 
@@ -49,7 +48,7 @@ def check_and_record(
     keep_images: bool = False,
 ) -> CheckedDraft:
     """Check the draft against today's registers, and record the check (and `entry`, its access-log line) in the
-    warehouse at `db_path` when there is one (`publish_copy` then shows it to the review app and `sql`). `keep_images`: the images are kept for an approver to see (the review
+    warehouse at `db_path` when there is one (`warehouse.post_checks.publish_copy` then shows it to the review app and `sql`). `keep_images`: the images are kept for an approver to see (the review
     app), until retention removes them."""
     # The images are read (C++ engines, on every core) while the registers, library and warehouse are read here.
     reading = _READER.submit(read_images, images, config.api.media_max_bytes, config.images.read)
@@ -112,7 +111,7 @@ def check_and_record(
             access_log.keep(
                 writer,
                 db_path,
-                [_about(entry, check_id, f"{checked.verdict}: {len(checked.findings)} finding(s)")],
+                [about(entry, check_id, f"{checked.verdict}: {len(checked.findings)} finding(s)")],
             )
         return CheckedDraft(checked, check_id)
     finally:
@@ -120,31 +119,7 @@ def check_and_record(
             writer.close()
 
 
-def publish_copy(db_path: Path) -> None:
-    """The read-only copy published again, so the review app and `sql` see the checks recorded since: done once the
-    verdict is shown (it costs as much as the check itself in a large warehouse)."""
-    writer = connect_waiting(db_path, 120.0)
-    try:
-        publish_snapshot_from(writer, db_path)
-    finally:
-        writer.close()
-
-
-def approve_and_record(db_path: Path, check_id: str, entry: access_log.AccessEntry) -> str:
-    """Approve a checked draft (warehouse.post_checks.approve: NotApprovable says why not), logged; its id."""
-    writer = connect_waiting(db_path, 120.0)
-    try:
-        migrate(writer)
-        with transaction(writer):
-            approval_id = post_checks.approve(writer, check_id, entry.identity)
-            access_log.keep(writer, db_path, [_about(entry, check_id, f"approved as {approval_id}")])
-        publish_snapshot_from(writer, db_path)
-        return approval_id
-    finally:
-        writer.close()
-
-
-def _about(entry: access_log.AccessEntry, check_id: str, detail: str) -> access_log.AccessEntry:
+def about(entry: access_log.AccessEntry, check_id: str, detail: str) -> access_log.AccessEntry:
     return access_log.AccessEntry(
         identity=entry.identity,
         via=entry.via,

@@ -7,15 +7,18 @@ import csv
 import json
 import uuid
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from warehouse import portable
+from warehouse import access_log, portable
+from warehouse.access_log import AccessEntry
+from warehouse.db import connect_waiting, migrate, transaction
 from warehouse.load import now_utc
+from warehouse.snapshot import publish_snapshot_from
 
 APPROVAL_COLUMNS = (
     "approval_id",
@@ -166,6 +169,32 @@ def approve(con: duckdb.DuckDBPyConnection, check_id: str, approved_by: str) -> 
         ],
     )
     return approval_id
+
+
+def publish_copy(db_path: Path, wait_seconds: float = 120.0) -> None:
+    """The read-only copy published again, so the review app and `sql` see the checks recorded since: done once the
+    verdict is shown (in a large warehouse it costs as much as the check itself)."""
+    writer = connect_waiting(db_path, wait_seconds)
+    try:
+        publish_snapshot_from(writer, db_path)
+    finally:
+        writer.close()
+
+
+def approve_and_record(db_path: Path, check_id: str, entry: AccessEntry, wait_seconds: float = 120.0) -> str:
+    """Approve a checked draft (`approve`: NotApprovable says why not) with `entry` (its access-log line, about the
+    check), then publish the read-only copy; the approval's id."""
+    writer = connect_waiting(db_path, wait_seconds)
+    try:
+        migrate(writer)
+        with transaction(writer):
+            approval_id = approve(writer, check_id, entry.identity)
+            logged = replace(entry, object=check_id, detail=f"approved as {approval_id}")
+            access_log.keep(writer, db_path, [logged])
+        publish_snapshot_from(writer, db_path)
+        return approval_id
+    finally:
+        writer.close()
 
 
 def export_approvals(con: duckdb.DuckDBPyConnection, path: Path) -> int:

@@ -24,7 +24,6 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flows.post_checking import approve_and_record
     from flows.warehouse_location import command_warehouse
     from warehouse import access_log, post_checks
     from warehouse.snapshot import open_snapshot
@@ -40,7 +39,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"{rows} approved image(s) written to {args.export}")
         return EXIT_COMPLETED
     try:
-        approval_id = approve_and_record(db, args.check_id, access_log.cli_entry("approve-post", args.by))
+        approval_id = post_checks.approve_and_record(
+            db, args.check_id, access_log.cli_entry("approve-post", args.by)
+        )
     except post_checks.NotApprovable as error:
         print(f"socialaudit: approve-post: {error}", file=sys.stderr)
         return EXIT_FAILED
