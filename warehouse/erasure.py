@@ -138,9 +138,9 @@ def erase(
     redaction = redaction_for(subject, name_forms)
     # Before the sweep redacts the ids and names these checks are found by.
     drafts = post_checks.checks_about(con, subject.person_ids, lambda text: redaction.text(text)[1] > 0)
-    counts["audit.post_check_images (images removed)"] = post_checks.erase_images(
-        con, [row["check_id"] for row in drafts]
-    )
+    images_removed = post_checks.erase_images(con, [row["check_id"] for row in drafts])
+    if images_removed:
+        counts["audit.post_check_images (images removed)"] = images_removed
     columns = text_columns(con, SWEPT_SCHEMAS, skip=NOT_SWEPT)
     for place, n in sweep(con, redaction, columns).items():
         counts[f"{place} (mentions redacted)"] = n

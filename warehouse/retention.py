@@ -292,7 +292,8 @@ def enforce(
         amount = getattr(settings, rule.setting)
         cutoff = cutoff_for(rule, amount, as_of)
         deleted = rule.purge(con, cutoff, as_of)
-        purged[rule.setting] = deleted
+        # A setting may govern several tables (raw pages, and the drafts checked before posting).
+        purged[rule.setting] = purged.get(rule.setting, 0) + deleted
         if deleted:
             con.execute(
                 "INSERT INTO audit.purge_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
