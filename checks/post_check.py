@@ -118,12 +118,15 @@ def check_draft(
             if rule_id not in settings.disabled:
                 found.extend(rule_by_id(rule_id).find(ctx))
     names = {draft.media_key(n): name for n, name in enumerate(image_names, start=1)}
-    findings = tuple(
-        DraftFinding(f.rule, f.severity, _plain(f.evidence, names), _image_named(f.evidence, names))
-        for f in found
-        if f.subject_id == DRAFT_POST_ID
-    )
-    return PostCheck("hold" if findings else "ok", findings, tuple(draft.images))
+    readings = {name: image.reading for name, image in zip(image_names, draft.images, strict=False)}
+    findings = []
+    for f in found:
+        if f.subject_id != DRAFT_POST_ID:
+            continue
+        image = _image_named(f.evidence, names)
+        evidence = _plain(f.evidence, names) + _where_read(f.evidence, readings.get(image or ""), image)
+        findings.append(DraftFinding(f.rule, f.severity, evidence, image))
+    return PostCheck("hold" if findings else "ok", tuple(findings), tuple(draft.images))
 
 
 def _with_declaration(library: Library, draft: Draft) -> Library:
@@ -154,6 +157,21 @@ def _with_declaration(library: Library, draft: Draft) -> Library:
 
 
 _DRAFT_KEY = re.compile(r"\bimage-\d+\b")
+_QUOTED = re.compile(r'"([^"]+)"')
+
+
+def _where_read(evidence: str, reading: dict[str, Any] | None, image: str | None) -> str:
+    """Where in the image the words the evidence quotes were read: the poster finds them at a glance."""
+    if not reading or image is None:
+        return ""
+    quotes = _QUOTED.findall(evidence)
+    places = [
+        f'"{line["text"]}" at x {x}, y {y} ({w}x{h} px)'
+        for line in reading.get("lines", [])
+        for x, y, w, h in [line["box"]]
+        if any(quote in line["text"] for quote in quotes)
+    ]
+    return f"; read in {image}: " + "; ".join(places) if places else ""
 
 
 def _image_named(evidence: str, names: dict[str, str]) -> str | None:
