@@ -197,26 +197,29 @@ class PostChecks:
 
     def __init__(self, images: list[dict[str, Any]]) -> None:
         self.images = Library([{**image, "approval_id": image["check_id"]} for image in images])
-        self.since = min((_utc(image["checked_at"]) for image in images), default=None)
+        self.since = min((as_utc(image["checked_at"]) for image in images), default=None)
 
     def note(self, item: dict[str, Any], max_distance: int) -> str:
         """`; ...` said of a published image not covered by any approval: the hold its check gave, or that it was
         never checked (only of images published since the school first checked a draft); else nothing."""
-        if self.since is None:
+        published = item.get("published_at")
+        # Images published before the school first checked a draft read as they always did.
+        if self.since is None or published is None or as_utc(published) < self.since:
             return ""
         checked = [image for image, _ in self.images.matches(item, max_distance)]
         if checked:
-            last = max(checked, key=lambda image: _utc(image["checked_at"]))
-            said = "hold" if any(image["verdict"] == "hold" for image in checked) else last["verdict"]
-            return (
-                f"; checked before posting (check {last['check_id']}, {last['checked_at']:%Y-%m-%d}): {said},"
-                f" {'approved' if last['approved'] else 'never approved'}"
-            )
-        published = item.get("published_at")
-        if item["phash"] is not None and published is not None and _utc(published) >= self.since:
-            return "; never checked before posting (the school checks its drafts with check-post)"
-        return ""
+            return checked_note(max(checked, key=lambda image: as_utc(image["checked_at"])))
+        if item["phash"] is None:
+            return ""
+        return "; never checked before posting (the school checks its drafts with check-post)"
 
 
-def _utc(moment: datetime) -> datetime:
+def checked_note(check: dict[str, Any]) -> str:
+    """What evidence says of a published post or image that matches a check (the latest that matches)."""
+    approved = "approved" if check["approved"] else "never approved"
+    return f"; checked before posting (check {check['check_id']}, {check['checked_at']:%Y-%m-%d}): {check['verdict']}, {approved}"
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored time (naive UTC, or with a zone) as an aware UTC time, to compare the two kinds."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -135,6 +135,7 @@ def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_ar
     publish(dataset, "1850000000000000101", text, [drawn["photo0.jpg"], drawn["photo1.jpg"]], soon)
     publish(dataset, "1850000000000000102", "Sports day fun!", [drawn["photo2.jpg"]], soon)
     publish(dataset, "1850000000000000103", "Reading award", [drawn["certificate.jpg"]], soon)
+    publish(dataset, "1850000000000000104", "Well done Alfie Price, star reader!", [], soon)
     next_week = (soon + timedelta(days=7)).date().isoformat()
     second = audit(dataset, root=tmp_path, as_of=next_week)
     assert second.result.returncode == 0, second.result.stderr[-2000:]
@@ -144,7 +145,9 @@ def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_ar
     certificate = about(second.exceptions, "1850000000000000103")
     assert f"checked before posting (check {held_check}" in certificate["unapproved-media"]
     assert "hold, never approved" in certificate["unapproved-media"]
-    assert "pupil-named" in certificate
+    assert f"checked before posting (check {held_check}" in certificate["pupil-named"]
+    named_unchecked = about(second.exceptions, "1850000000000000104")
+    assert "never checked before posting" in named_unchecked["pupil-named"]
     # The posts that were there before any check read as they always did.
     before = {e["key"]: e["evidence"] for e in first.exceptions}
     assert all(e["evidence"] == before[e["key"]] for e in second.exceptions if e["key"] in before), (
