@@ -12,6 +12,7 @@ from checks.findings import ConfiguredAccount, Finding, RuleContext, Thresholds
 from checks.identity import RegisterIndex, resolve_identities
 from checks.registers.loaded import Registers
 from checks.rule_support.archive_posts import note_unchecked_alt_text
+from checks.rule_support.post_checks import note_post_checks
 from checks.rules import RULES
 from warehouse.week import CheckOutcome
 
@@ -62,6 +63,7 @@ def run_checks(
         findings.extend(rule.find(ctx))
         rules_run.append(rule.id)
     findings = note_unchecked_alt_text(con, findings)
+    findings = note_post_checks(con, findings, settings.thresholds.media_hash_max_distance)
     return CheckOutcome(
         identities=identities,
         findings=[f.as_row(as_of) for f in findings],

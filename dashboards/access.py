@@ -14,6 +14,10 @@ How far each role reaches is on one scale of sensitivity, whose terms are define
 - `safeguarding-lead`: reads, decides and acts on every exception; a decision closing a critical one (accept,
   false positive) needs a second person (warehouse/reviews.py).
 - `dpo`: reads everything and the access log; decides nothing (SAR and erasure are command-line work).
+- `poster` (staff who post for the school): checks drafts before posting (dashboards/post_check_pages.py); reads
+  no exception and approves nothing.
+- `approver` (the Headteacher, or whom the grants name): sees the checked drafts and approves them, so next week's
+  run trusts their images; reads no exception.
 
 A person holding several roles may do what any of them allows.
 """
@@ -30,12 +34,14 @@ from warehouse.safeguarding import Sensitivity
 @dataclass(frozen=True)
 class Role:
     name: str
-    # The most sensitive exceptions the role reads, and decides (None: decides nothing).
-    reads: Sensitivity
+    # The most sensitive exceptions the role reads, and decides (None: reads none / decides nothing).
+    reads: Sensitivity | None
     decides: Sensitivity | None
     reads_access_log: bool
     # Acts on a finding through X or YouTube (or records a step done by hand), on what the role may decide.
     acts: bool
+    checks_posts: bool = False  # checks a draft before posting
+    approves_posts: bool = False  # approves a checked draft
 
 
 ROLES = {
@@ -53,6 +59,10 @@ ROLES = {
             "safeguarding-lead", Sensitivity.CRITICAL, Sensitivity.CRITICAL, reads_access_log=False, acts=True
         ),
         Role("dpo", Sensitivity.CRITICAL, None, reads_access_log=True, acts=False),
+        Role("poster", None, None, reads_access_log=False, acts=False, checks_posts=True),
+        Role(
+            "approver", None, None, reads_access_log=False, acts=False, checks_posts=True, approves_posts=True
+        ),
     )
 }
 LOCAL_PREFIX = "local:"
@@ -93,7 +103,19 @@ class Permissions:
 
     # `sensitivity`: the exception's, from warehouse/safeguarding.py (the one definition of its terms).
     def may_read(self, sensitivity: Sensitivity) -> bool:
-        return any(sensitivity <= role.reads for role in self._held())
+        return any(role.reads is not None and sensitivity <= role.reads for role in self._held())
+
+    @property
+    def reads_exceptions(self) -> bool:
+        return any(role.reads is not None for role in self._held())
+
+    @property
+    def may_check_posts(self) -> bool:
+        return any(role.checks_posts for role in self._held())
+
+    @property
+    def may_approve_posts(self) -> bool:
+        return any(role.approves_posts for role in self._held())
 
     def may_decide(self, sensitivity: Sensitivity) -> bool:
         return any(role.decides is not None and sensitivity <= role.decides for role in self._held())

@@ -41,6 +41,8 @@ TRUST_OUTPUTS = {
     "trust-report.html": FileContract(1),
 }
 CONTRACTS = {**SCHOOL_OUTPUTS, **TRUST_OUTPUTS}
+# What commands print as JSON (not files of an output set): `check-post --format json`.
+COMMAND_SCHEMAS = {"check-post": f"{SCHEMA_ID_PREFIX}post-check:v1"}
 
 
 def schema_path(schema_id: str) -> Path:

@@ -29,6 +29,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from dashboards.access import AccessPolicy, Permissions, ReviewAppSettings, is_loopback
 from dashboards.charts import trend_charts
 from dashboards.listing import filter_options, select_exceptions
+from dashboards.post_check_pages import CheckPost, PostPages, add_post_check_routes
 from dashboards.report import OPEN_STATUSES, environment, profiles
 from dashboards.review_actions import Act, Pages, action_context, add_action_routes
 from dashboards.sign_in import add_sign_in_routes, sign_in_redirect
@@ -94,10 +95,13 @@ def create_app(
     accounts_file: Path | None = None,
     acting: Mapping[str, Act] | None = None,
     proxy_secret: str | None = None,
+    checking: Mapping[str, CheckPost] | None = None,
+    max_image_bytes: int = 20 * 1024 * 1024,
 ) -> FastAPI:
     """The app over one warehouse (a Path) or a trust's (slug -> warehouse). `session_key` signs the session cookies
     (default: a fresh random key, so sessions end when the app restarts). `acting` (slug -> Act) takes actions on
-    findings through each school's accounts (flows/remediation.py); a school without one is offered none."""
+    findings through each school's accounts (flows/remediation.py); a school without one is offered none.
+    `checking` (slug -> CheckPost) checks a draft by the school's own registers and rules (flows/post_checking.py)."""
     warehouses = (
         {"school": Path(schools)} if isinstance(schools, Path) else {k: Path(v) for k, v in schools.items()}
     )
@@ -214,6 +218,8 @@ def create_app(
         if isinstance(found, Response):
             return found
         where, allowed = found
+        if not allowed.reads_exceptions and allowed.may_check_posts:
+            return RedirectResponse(link_for(where)("/check-post"), status_code=303)
         chosen = {
             name: request.query_params.getlist(name) for name in ("rule", "severity", "status", "platform")
         }
@@ -405,6 +411,25 @@ def create_app(
                 person.identity, "review-app", client_address(request), "remediate"
             ),
             link=link_for,
+        ),
+    )
+    add_post_check_routes(
+        app,
+        dict(checking or {}),
+        PostPages(
+            entry=entry,
+            person=sessions.person,
+            csrf_ok=sessions.csrf_ok,
+            page=school_page,
+            forbidden=forbidden,
+            note=note,
+            read=read,
+            access=lambda request, person, action: AccessEntry(
+                person.identity, "review-app", client_address(request), action
+            ),
+            link=link_for,
+            max_image_bytes=max_image_bytes,
+            write_timeout=write_timeout,
         ),
     )
     return app

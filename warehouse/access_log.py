@@ -48,6 +48,8 @@ ACTIONS = (
     "unreadable",
     "sign-in-failed",
     "sign-in-throttled",
+    "check-post",
+    "approve-post",
 )
 COLUMNS = ("access_id", "accessed_at", "identity", "os_user", "via", "origin", "action", "object", "detail")
 MAX_TEXT = (

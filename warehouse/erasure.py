@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse import erasure_journal, image_readings
+from warehouse import erasure_journal, image_readings, post_checks
 from warehouse.keyed import ensure_secret
 from warehouse.load import now_utc
 from warehouse.privacy import (
@@ -136,6 +136,11 @@ def erase(
     counts["raw.api_pages (pages rewritten)"] = rewritten
     counts["raw.api_pages (objects removed)"] = removed
     redaction = redaction_for(subject, name_forms)
+    # Before the sweep redacts the ids and names these checks are found by.
+    drafts = post_checks.checks_about(con, subject.person_ids, lambda text: redaction.text(text)[1] > 0)
+    images_removed = post_checks.erase_images(con, [row["check_id"] for row in drafts])
+    if images_removed:
+        counts["audit.post_check_images (images removed)"] = images_removed
     columns = text_columns(con, SWEPT_SCHEMAS, skip=NOT_SWEPT)
     for place, n in sweep(con, redaction, columns).items():
         counts[f"{place} (mentions redacted)"] = n

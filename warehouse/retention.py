@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from warehouse import portable
+from warehouse import portable, post_checks
 from warehouse.load import now_utc
 from warehouse.retention_text import redact_pupils_in_old_posts
 
@@ -163,6 +163,10 @@ def _purge_validations(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date
     return _deleted(con, "DELETE FROM audit.validation_results WHERE as_of < ?", [cutoff])
 
 
+def _purge_drafts(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
+    return post_checks.purge_drafts(con, cutoff)
+
+
 def _purge_access_log(con: duckdb.DuckDBPyConnection, cutoff: date, as_of: date) -> int:
     return _deleted(con, "DELETE FROM audit.access_log WHERE accessed_at < ?", [cutoff])
 
@@ -232,6 +236,15 @@ RULES = (
         _purge_named_pupils,
     ),
     Rule(
+        "raw_pages_weeks",
+        "audit.post_checks",
+        "weeks",
+        "drafts checked before posting: their text, their images and the evidence of their findings (the verdict, "
+        "each finding's rule, the images' fingerprints and the approvals are kept, so published copies are still "
+        "recognised)",
+        _purge_drafts,
+    ),
+    Rule(
         "access_log_months",
         "audit.access_log",
         "months",
@@ -279,7 +292,8 @@ def enforce(
         amount = getattr(settings, rule.setting)
         cutoff = cutoff_for(rule, amount, as_of)
         deleted = rule.purge(con, cutoff, as_of)
-        purged[rule.setting] = deleted
+        # A setting may govern several tables (raw pages, and the drafts checked before posting).
+        purged[rule.setting] = purged.get(rule.setting, 0) + deleted
         if deleted:
             con.execute(
                 "INSERT INTO audit.purge_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse import post_checks
 from warehouse.keyed import ensure_secret
 from warehouse.load import now_utc
 from warehouse.privacy import REGISTER_HANDLE_COLUMNS, REGISTER_TABLES, Subject, rows_for, written_by
@@ -107,6 +108,14 @@ def _image_text_naming(con: duckdb.DuckDBPyConnection, subject: Subject) -> list
     return [row for row in rows if finder.text(row["text"])[1]]
 
 
+def _post_checks(con: duckdb.DuckDBPyConnection, subject: Subject) -> list[dict[str, Any]]:
+    """Drafts checked before posting that picture the person (as declared), or whose text or findings name them."""
+    finder = _finder(subject)
+    return post_checks.checks_about(
+        con, subject.person_ids, lambda text: bool(finder and finder.text(text)[1])
+    )
+
+
 def _items(payload: Any) -> list[dict[str, Any]]:
     if not isinstance(payload, dict):
         return []
@@ -177,6 +186,7 @@ def subject_access(con: duckdb.DuckDBPyConnection, subject: Subject) -> dict[str
     sections["parents_listing_them"] = _parents_listing(con, subject) if subject.person_ids else []
     sections["texts_naming_them"] = _texts_naming(con, subject)
     sections["image_text_naming_them"] = _image_text_naming(con, subject)
+    sections["post_checks"] = _post_checks(con, subject)
     others = others_redaction(con, subject)
     return {
         "selector": {"kind": subject.selector_kind, "value": subject.selector},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
@@ -19,8 +20,12 @@ from checks.rule_support.posts import short_label
 
 PUBLISHED_MEDIA = """
 SELECT platform, account_id, post_id, media_key, media_type, url, post_url, phash, dhash, fetch_error, post_text,
-    faces
+    faces, published_at
 FROM marts.fct_published_media WHERE post_id IS NOT NULL ORDER BY platform, post_id, media_key
+"""
+POST_CHECK_IMAGES = """
+SELECT check_id, checked_at, platform, verdict, approved, phash, dhash
+FROM marts.dim_post_check_images ORDER BY checked_at, check_id, position
 """
 APPROVALS = """
 SELECT approval_id, file, platform, post_id, phash, dhash, pupils_pictured
@@ -78,6 +83,13 @@ def load_published_media(
             by_post[key] = PublishedMedia(*key, image["post_url"], image["post_text"])
         by_post[key].images.append(image)
     return list(by_post.values())
+
+
+def load_post_check_images(
+    con: duckdb.DuckDBPyConnection, *, read_once: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Every image of every draft checked before posting (check-post, the review app), oldest check first."""
+    return _rows(con, POST_CHECK_IMAGES, read_once)
 
 
 def covers(approval_platform: str, platform: str) -> bool:
@@ -177,3 +189,37 @@ class Approvals:
             f"{item['media_key']}: not in the approved library ({closest}; a match needs both hashes <= "
             f"{max_distance})",
         )
+
+
+class PostChecks:
+    """The drafts a school checked before posting, by their images' hashes: what a published image's evidence says
+    of its check. Empty for a school that does not check its drafts, whose evidence then reads as it always did."""
+
+    def __init__(self, images: list[dict[str, Any]]) -> None:
+        self.images = Library([{**image, "approval_id": image["check_id"]} for image in images])
+        self.since = min((as_utc(image["checked_at"]) for image in images), default=None)
+
+    def note(self, item: dict[str, Any], max_distance: int) -> str:
+        """`; ...` said of a published image not covered by any approval: the hold its check gave, or that it was
+        never checked (only of images published since the school first checked a draft); else nothing."""
+        published = item.get("published_at")
+        # Images published before the school first checked a draft read as they always did.
+        if self.since is None or published is None or as_utc(published) < self.since:
+            return ""
+        checked = [image for image, _ in self.images.matches(item, max_distance)]
+        if checked:
+            return checked_note(max(checked, key=lambda image: as_utc(image["checked_at"])))
+        if item["phash"] is None:
+            return ""
+        return "; never checked before posting (the school checks its drafts with check-post)"
+
+
+def checked_note(check: dict[str, Any]) -> str:
+    """What evidence says of a published post or image that matches a check (the latest that matches)."""
+    approved = "approved" if check["approved"] else "never approved"
+    return f"; checked before posting (check {check['check_id']}, {check['checked_at']:%Y-%m-%d}): {check['verdict']}, {approved}"
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored time (naive UTC, or with a zone) as an aware UTC time, to compare the two kinds."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

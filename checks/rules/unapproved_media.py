@@ -8,20 +8,30 @@ hashes (pHash and dHash, after EXIF orientation) are both within `[rules] media_
 (default 8, measured in docs/media-matching.md) of an approved library file's cached hashes. An exception is
 one per post or video with at least one uncovered image (evidence lists each by media key, with the nearest
 approved file, and how many faces it shows when it shows any: checks/images/, detected, never recognised); an
-image that could not be fetched cannot be shown to be approved, so it counts too. The report and the review app
+image that could not be fetched cannot be shown to be approved, so it counts too. Where the school checks its
+drafts before posting (check-post, audit.post_checks), an uncovered image's evidence also says whether it was
+checked with a hold, or never checked; an approved checked draft's images are approvals themselves
+(marts.dim_approved_media). The report and the review app
 list first the exceptions whose uncovered images show people.
 """
 
 from __future__ import annotations
 
 from checks.findings import Finding, RuleContext
-from checks.rule_support.media import Approvals, load_approvals, load_published_media
+from checks.rule_support.media import (
+    Approvals,
+    PostChecks,
+    load_approvals,
+    load_post_check_images,
+    load_published_media,
+)
 from checks.rule_support.posts import post_finding
 from checks.rule_support.rule import Rule
 
 
 def find(ctx: RuleContext) -> list[Finding]:
     approvals = Approvals(load_approvals(ctx.con, read_once=ctx.read_once))
+    checks = PostChecks(load_post_check_images(ctx.con, read_once=ctx.read_once))
     findings = []
     for post in load_published_media(ctx.con, read_once=ctx.read_once):
         problems = []
@@ -35,6 +45,7 @@ def find(ctx: RuleContext) -> list[Finding]:
                 # (a changed evidence would reopen a false positive).
                 if image["faces"]:
                     reason += f"; shows people: {image['faces']} face{'' if image['faces'] == 1 else 's'}"
+                reason += checks.note(image, ctx.thresholds.media_hash_max_distance)
                 problems.append(reason)
         if not problems:
             continue

@@ -76,6 +76,52 @@ def acting(where: Served) -> dict[str, Any]:
     return acts
 
 
+def checking(where: Served) -> dict[str, Any]:
+    """slug -> how the app checks a draft for that school: its registers and rules (flows/post_checking.py),
+    recorded in its warehouse with the images kept for the approver."""
+    from checks.post_check import DraftRefused, UploadedImage
+    from flows import credentials
+    from flows.config import load_config
+    from flows.post_checking import check_and_record
+    from warehouse.db import encryption_key
+    from warehouse.post_checks import publish_copy
+
+    checks = {}
+    for slug, (school_toml, _) in where.acts_through.items():
+        config = load_config(school_toml)
+
+        def check(
+            text: str,
+            images: Any,
+            pupils: Any,
+            platform: str,
+            entry: Any,
+            config: Any = config,
+            slug: str = slug,
+        ) -> dict[str, Any]:
+            if platform not in ("x", "youtube"):
+                raise ValueError(f"no platform {platform!r}")
+            try:
+                with encryption_key(credentials.warehouse_key(config)):
+                    done = check_and_record(
+                        config,
+                        where.schools[slug],
+                        platform=platform,
+                        text=text,
+                        images=[UploadedImage(name, data) for name, data in images],
+                        pupils_pictured=pupils,
+                        entry=entry,
+                        keep_images=True,
+                    )
+                    publish_copy(where.schools[slug])
+            except DraftRefused as refused:
+                raise ValueError(str(refused)) from None
+            return {**done.check.as_dict(), "check_id": done.check_id}
+
+        checks[slug] = check
+    return checks
+
+
 def served(args: argparse.Namespace) -> tuple[Served, ReviewAppSettings]:
     """The warehouses the app serves and the [review_app] settings that guard them."""
     if args.trust:
@@ -158,6 +204,7 @@ def run(args: argparse.Namespace) -> int:
         accounts_file=accounts_file,
         acting=acting(where),
         proxy_secret=proxy_secret,
+        checking=checking(where),
     )
     scheme = "https" if settings.terminates_tls else "http"
     shown = settings.public_url or f"{scheme}://{args.host}:{args.port}/"

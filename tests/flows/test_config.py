@@ -536,5 +536,8 @@ schools = ["all"]
     assert "trusted_proxy must be the proxy's IP address" in text
     assert "tls_cert_file and tls_key_file go together" in text
     assert "[review_app.oidc] issuer is required" in text
-    assert "role must be one of viewer, reviewer, safeguarding-lead, dpo, not 'headteacher'" in text
+    assert (
+        "role must be one of viewer, reviewer, safeguarding-lead, dpo, poster, approver, not 'headteacher'"
+        in text
+    )
     assert "unknown key schools in [[review_app.grants]] #1" in text

@@ -91,3 +91,44 @@ def test_defaults_keep_recent_data(con):
     purged = retention.enforce(con, RetentionSettings(), WEEK[4], "run4")
     assert purged["raw_pages_weeks"] == 0 and purged["resolved_exceptions_months"] == 0
     assert purged["unmatched_profiles_weeks"] == 1  # profiles that matched nobody go after a week
+
+
+def test_drafts_checked_before_posting_lose_text_images_and_evidence_past_the_cutoff(con):
+    from warehouse import post_checks
+
+    con.execute("BEGIN TRANSACTION")
+    old = post_checks.record_check(
+        con,
+        checked_by="pat",
+        via="app",
+        platform="x",
+        text="Well done Alfie Price",
+        pupils_pictured=["P0001"],
+        verdict="hold",
+        findings=[{"rule": "pupil-named", "severity": "high", "evidence": "names pupil P0001"}],
+        images=[post_checks.CheckedImage("a" * 64, "ff00", "00ff", 1, b"jpeg bytes")],
+    )
+    con.execute("UPDATE audit.post_checks SET checked_at = ? WHERE check_id = ?", [WEEK[1], old])
+    recent = post_checks.record_check(
+        con,
+        checked_by="pat",
+        via="app",
+        platform="x",
+        text="Sports day",
+        pupils_pictured=[],
+        verdict="ok",
+        findings=[],
+        images=[post_checks.CheckedImage("b" * 64, "ff01", "01ff", 0, b"more bytes")],
+    )
+    purged = retention.enforce(con, SHORT, WEEK[4], "run4")
+    con.execute("COMMIT")
+    assert purged["raw_pages_weeks"] >= 1
+    held = {r["check_id"]: r for r in rows(con, "SELECT * FROM audit.post_checks")}
+    assert held[old]["draft_text"] is None and "Alfie" not in str(held[old]["findings"])
+    assert "pupil-named" in str(held[old]["findings"])
+    assert held[recent]["draft_text"] == "Sports day"
+    images = {
+        r["check_id"]: r for r in rows(con, "SELECT check_id, image, phash FROM audit.post_check_images")
+    }
+    assert images[old]["image"] is None and images[old]["phash"] == "ff00"
+    assert images[recent]["image"] is not None

@@ -8,7 +8,7 @@ COMMENT ON COLUMN dpo.access_log.identity IS 'Who: the signed-in identity in the
 COMMENT ON COLUMN dpo.access_log.os_user IS 'The operating-system user that ran the command (from the real uid); empty for the review app.';
 COMMENT ON COLUMN dpo.access_log.via IS 'review-app or cli.';
 COMMENT ON COLUMN dpo.access_log.origin IS 'From where: the client address the review app saw (after a trusted reverse proxy), or cli@HOSTNAME.';
-COMMENT ON COLUMN dpo.access_log.action IS 'list, view, decide, decide-refused, proposal, denied, access-log, sar, erase, sql, export, registers-accept, remediate, remediate-refused, sign-in-failed, sign-in-throttled (data dictionary: audit.access_log).';
+COMMENT ON COLUMN dpo.access_log.action IS 'list, view, decide, decide-refused, proposal, denied, access-log, sar, erase, sql, export, registers-accept, remediate, remediate-refused, sign-in-failed, sign-in-throttled, check-post (a draft checked before posting: audit.post_checks), approve-post (a checked draft approved: audit.post_approvals) (data dictionary: audit.access_log).';
 COMMENT ON COLUMN dpo.access_log.object IS 'What: the exception key, a list''s filters, the request or erasure id, the query text.';
 COMMENT ON COLUMN dpo.access_log.detail IS 'The decision, how many rows were shown or returned, or why it was refused.';
 COMMENT ON COLUMN dpo.access_log.access_id IS 'Unique id of the entry.';

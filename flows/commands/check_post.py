@@ -1,0 +1,110 @@
+"""`socialaudit check-post`: a draft checked before it is posted, by the weekly run's own rules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from flows.commands.common import EXIT_COMPLETED, EXIT_FAILED, EXIT_HOLD, EXIT_REFUSED
+from flows.warehouse_location import add_db_option
+
+NAME = "check-post"
+HELP = "check a draft post (text and images) against the registers, consent and the approved library"
+
+EXIT_STATUSES = f"""exit statuses:
+  {EXIT_COMPLETED}  ok: nothing stands in the way of posting it
+  {EXIT_HOLD}  hold: findings to settle before posting (each listed with its evidence)
+  {EXIT_FAILED}  it could not check the draft; one line says why
+  {EXIT_REFUSED}  the command line is wrong
+(docs/contracts/cli.md)"""
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EXIT_STATUSES
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--config", type=Path, metavar="SCHOOL_TOML", help="the school's school.toml")
+    source.add_argument("--sandbox", type=Path, metavar="DIR", help="a sandbox dataset directory")
+    add_db_option(parser)
+    text = parser.add_mutually_exclusive_group()
+    text.add_argument("--text", default=None, help="the draft's text")
+    text.add_argument("--text-file", type=Path, metavar="FILE", help="a UTF-8 file holding the draft's text")
+    parser.add_argument(
+        "--image",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an image of the draft (repeat)",
+    )
+    parser.add_argument("--platform", choices=("x", "youtube"), default="x")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--pupil",
+        action="append",
+        default=[],
+        metavar="PUPIL_ID",
+        help="a pupil the images show (repeat): their photo consent is applied",
+    )
+    parser.add_argument("--by", metavar="NAME", help="who is checking (recorded; default: the OS user)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from checks.post_check import DraftRefused, UploadedImage
+    from flows import credentials
+    from flows.config import load_config
+    from flows.post_checking import check_and_record
+    from flows.warehouse_location import WarehouseNotNamed, warehouse_location
+    from warehouse import access_log
+    from warehouse.db import encryption_key
+    from warehouse.post_checks import publish_copy
+
+    config = load_config(args.sandbox / "school.toml" if args.sandbox else args.config)
+    try:
+        text = args.text_file.read_text(encoding="utf-8") if args.text_file else (args.text or "")
+        images = [UploadedImage(path.name, path.read_bytes()) for path in args.image]
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"socialaudit: check-post could not read the draft: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    if not text.strip() and not images:
+        print(
+            "socialaudit: check-post: nothing to check: give --text, --text-file or --image", file=sys.stderr
+        )
+        return EXIT_REFUSED
+    try:
+        db = warehouse_location(args.db, config, sandbox=args.sandbox is not None)
+    except WarehouseNotNamed:
+        db = None  # a sandbox check with no warehouse named: checked, not recorded
+    entry = access_log.cli_entry("check-post", args.by)
+    try:
+        with encryption_key(credentials.warehouse_key(config)):
+            checked = check_and_record(
+                config,
+                db,
+                platform=args.platform,
+                text=text,
+                images=images,
+                pupils_pictured=args.pupil,
+                entry=entry,
+            )
+    except (DraftRefused, ValueError) as error:
+        print(f"socialaudit: check-post could not check the draft: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    outcome = checked.check
+    if args.format == "json":
+        print(json.dumps(outcome.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(
+            f"{outcome.verdict}: {len(outcome.findings)} finding(s)"
+            + (f" (check {checked.check_id})" if checked.check_id else "")
+        )
+        for finding in outcome.findings:
+            where = f" [{finding.image}]" if finding.image else ""
+            print(f"- {finding.rule} ({finding.severity}){where}: {finding.evidence}")
+    sys.stdout.flush()
+    if db is not None and checked.check_id is not None:
+        with encryption_key(credentials.warehouse_key(config)):
+            publish_copy(db)
+    return EXIT_HOLD if outcome.verdict == "hold" else EXIT_COMPLETED

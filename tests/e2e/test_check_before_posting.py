@@ -1,0 +1,170 @@
+"""Check before you post, the whole road: a draft checked (hold: a certificate in it names a pupil), changed, checked
+again (its new photos wait only for approval), approved, checked once more (ok), published, and next week's run
+raises nothing about it; a draft published without a check, and one published while its check said hold, are
+flagged with that said in the evidence. Then a consent withdrawn after the approval still raises consent-breach."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from PIL import Image
+
+from sandbox.school.images import Shot
+from sandbox.school.lettering import Lettering, draw
+from tests.builders.cli import CliResult
+from tests.builders.images import original, platform_copy
+from tests.builders.tiny_dataset import X_ACCOUNT_ID, X_HANDLE, build_tiny_dataset
+
+CERTIFICATE_LINES = ("Certificate of Achievement", "awarded to", "Alfie Price", "for excellent reading")
+
+
+def pictures(folder: Path) -> dict[str, Image.Image]:
+    """The poster's files: a certificate naming pupil P0001 (Alfie Price) and three ordinary photos."""
+    drawn = {
+        "certificate.jpg": draw(
+            Shot(3, "classroom"), Lettering("certificate", CERTIFICATE_LINES, 5), 1200, 900
+        ),
+        **{f"photo{n}.jpg": draw(Shot(20 + n, "playground"), None, 1200, 900) for n in range(3)},
+    }
+    for name, picture in drawn.items():
+        (folder / name).write_bytes(original(picture))
+    return drawn
+
+
+def publish(dataset: Path, post_id: str, text: str, images: list[Image.Image], when: datetime) -> None:
+    """The post as X then serves it: its photos resized and re-encoded, in the account's posts for next week."""
+    account = dataset / "x" / X_HANDLE
+    posts = json.loads((account / "posts.json").read_text(encoding="utf-8"))
+    keys = [f"3_{post_id}{n}" for n in range(len(images))]
+    for key, image in zip(keys, images, strict=True):
+        (account / "media" / f"{key}.jpg").write_bytes(platform_copy(image))
+        posts["includes"]["media"].append(
+            {"media_key": key, "type": "photo", "url": f"https://pbs.twimg.com/media/{key}.jpg"}
+        )
+    posts["data"].insert(
+        0,
+        {
+            "id": post_id,
+            "text": text,
+            "created_at": when.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "author_id": X_ACCOUNT_ID,
+            "edit_history_tweet_ids": [post_id],
+            "attachments": {"media_keys": keys},
+        },
+    )
+    (account / "posts.json").write_text(json.dumps(posts), encoding="utf-8")
+
+
+def about(exceptions: list[dict[str, Any]], post_id: str) -> dict[str, str]:
+    return {e["rule"]: e["evidence"] for e in exceptions if e["subject_id"] == post_id}
+
+
+def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_are_named(
+    tmp_path: Path, audit: Callable[..., Any], socialaudit: Callable[..., CliResult]
+) -> None:
+    dataset = build_tiny_dataset(tmp_path / "school")
+    drawn = pictures(tmp_path)
+    first = audit(dataset, root=tmp_path)
+    assert first.result.returncode == 0, first.result.stderr[-2000:]
+    db = str(first.db)
+
+    def check(*args: str) -> tuple[int, dict[str, Any], str]:
+        ran = socialaudit(
+            "check-post",
+            "--sandbox",
+            str(dataset),
+            "--db",
+            db,
+            "--format",
+            "json",
+            "--by",
+            "Ms Poster",
+            *args,
+        )
+        assert ran.returncode in (0, 5), ran.stderr
+        return ran.returncode, json.loads(ran.stdout), ran.stdout
+
+    def images(*names: str) -> list[str]:
+        return [arg for name in names for arg in ("--image", str(tmp_path / name))]
+
+    text = "Reading award winners this week, well done everyone! #TinyLane"
+    status, held, _ = check("--text", text, *images("certificate.jpg", "photo0.jpg"), "--pupil", "P0001")
+    assert status == 5 and held["verdict"] == "hold"
+    named = [f for f in held["findings"] if f["rule"] == "pupil-named"]
+    assert named and named[0]["image"] == "certificate.jpg" and "Alfie Price" in named[0]["evidence"]
+    assert "P0001" in named[0]["evidence"]
+
+    # Changed: the certificate swapped for a photo. Its photos are new, so only approval stands in the way.
+    status, changed, _ = check("--text", text, *images("photo0.jpg", "photo1.jpg"), "--pupil", "P0001")
+    assert status == 5 and {f["rule"] for f in changed["findings"]} == {"unapproved-media"}
+    con = duckdb.connect(db, read_only=True)
+    try:
+        checks = con.execute("SELECT check_id, verdict FROM audit.post_checks ORDER BY checked_at").fetchall()
+    finally:
+        con.close()
+    assert [v for _, v in checks] == ["hold", "hold"]
+    held_check, changed_check = checks[0][0], checks[1][0]
+
+    refused = socialaudit("approve-post", held_check, "--db", db, "--by", "Headteacher")
+    assert refused.returncode == 1 and "pupil-named" in refused.stderr
+    approved = socialaudit("approve-post", changed_check, "--db", db, "--by", "Headteacher")
+    assert approved.returncode == 0, approved.stderr
+    status, ok, _ = check("--text", text, *images("photo0.jpg", "photo1.jpg"), "--pupil", "P0001")
+    assert (status, ok) == (0, {"verdict": "ok", "findings": []})
+
+    # A pupil whose parents refused consent, declared in the same photos: held whatever the library says.
+    status, refused_consent, _ = check("--text", text, *images("photo0.jpg"), "--pupil", "P0002")
+    assert status == 5 and [f["rule"] for f in refused_consent["findings"]] == ["consent-breach"]
+    assert "P0002" in refused_consent["findings"][0]["evidence"]
+
+    exported = socialaudit("approve-post", "--export", str(tmp_path / "approvals.csv"), "--db", db)
+    assert exported.returncode == 0, exported.stderr
+    rows = list(csv.DictReader((tmp_path / "approvals.csv").open(encoding="utf-8")))
+    assert [(r["check_id"], r["approved_by"], r["pupils_pictured"]) for r in rows] == [
+        (changed_check, "Headteacher", "P0001")
+    ] * 2
+
+    # Published after the checks: the approved draft, one never checked, and the certificate its check held.
+    soon = datetime.now(UTC) + timedelta(minutes=1)
+    publish(dataset, "1850000000000000101", text, [drawn["photo0.jpg"], drawn["photo1.jpg"]], soon)
+    publish(dataset, "1850000000000000102", "Sports day fun!", [drawn["photo2.jpg"]], soon)
+    publish(dataset, "1850000000000000103", "Reading award", [drawn["certificate.jpg"]], soon)
+    publish(dataset, "1850000000000000104", "Well done Alfie Price, star reader!", [], soon)
+    next_week = (soon + timedelta(days=7)).date().isoformat()
+    second = audit(dataset, root=tmp_path, as_of=next_week)
+    assert second.result.returncode == 0, second.result.stderr[-2000:]
+    assert about(second.exceptions, "1850000000000000101") == {}
+    unchecked = about(second.exceptions, "1850000000000000102")
+    assert "never checked before posting" in unchecked["unapproved-media"]
+    certificate = about(second.exceptions, "1850000000000000103")
+    assert f"checked before posting (check {held_check}" in certificate["unapproved-media"]
+    assert "hold, never approved" in certificate["unapproved-media"]
+    assert f"checked before posting (check {held_check}" in certificate["pupil-named"]
+    named_unchecked = about(second.exceptions, "1850000000000000104")
+    assert "never checked before posting" in named_unchecked["pupil-named"]
+    # The posts that were there before any check read as they always did.
+    before = {e["key"]: e["evidence"] for e in first.exceptions}
+    assert all(e["evidence"] == before[e["key"]] for e in second.exceptions if e["key"] in before), (
+        "evidence of posts published before the school checked drafts changed"
+    )
+
+    # Consent withdrawn after the approval: read again, it flags the published copy.
+    pupils = dataset / "registers" / "pupils.csv"
+    pupils.write_text(
+        pupils.read_text(encoding="utf-8").replace(
+            ",current,,granted,x:@alfie_p_y6", ",current,,withdrawn,x:@alfie_p_y6"
+        ),
+        encoding="utf-8",
+    )
+    third = audit(dataset, root=tmp_path, as_of=(soon + timedelta(days=14)).date().isoformat())
+    assert third.result.returncode == 0, third.result.stderr[-2000:]
+    breach = about(third.exceptions, "1850000000000000101")
+    assert (
+        set(breach) == {"consent-breach"} and "P0001 (photo consent is withdrawn)" in breach["consent-breach"]
+    )
