@@ -61,7 +61,9 @@ def test_a_proxy_without_no_proxy_for_the_api_is_named(prefect_env, no_proxy_set
 
 @pytest.mark.slow
 @pytest.mark.timeout(300)
-def test_nothing_deployed_then_each_step_of_the_guide_clears_its_line(prefect_env, no_proxy_settings, tmp_path):
+def test_nothing_deployed_then_each_step_of_the_guide_clears_its_line(
+    prefect_env, no_proxy_settings, tmp_path
+):
     env = prefect_env
     url, auth = env["PREFECT_API_URL"], env["PREFECT_API_AUTH_STRING"]
     faults = _faults(schedule_checks(url, auth))
