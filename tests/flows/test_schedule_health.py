@@ -41,3 +41,11 @@ def test_a_no_proxy_that_names_another_host_does_not_cover_the_api(clean):
     clean.setenv("NO_PROXY", ".school.internal")
     assert proxied("https://prefect.trust.org/api") is not None
     assert proxied("https://prefect.school.internal/api") is None
+
+
+def test_the_drain_counts_a_run_on_this_machine_or_on_none_named():
+    from flows.worker_drain import _on_host
+
+    assert _on_host("21241", "school-box") and _on_host("", "school-box")
+    assert _on_host("school-box:21241", "school-box")
+    assert not _on_host("other-box:21241", "school-box")
