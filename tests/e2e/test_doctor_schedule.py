@@ -56,7 +56,7 @@ def test_a_proxy_without_no_proxy_for_the_api_is_named(prefect_env, no_proxy_set
     no_proxy_settings.setenv("NO_PROXY", "localhost,127.0.0.1,::1")
     lines = schedule_checks(prefect_env["PREFECT_API_URL"], prefect_env["PREFECT_API_AUTH_STRING"])
     assert not [line for line in lines if line[0] == "schedule proxy"]
-    assert ("schedule API", True) == lines[0][:2]
+    assert lines[0][:2] == ("schedule API", True)
 
 
 @pytest.mark.slow

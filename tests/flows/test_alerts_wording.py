@@ -6,13 +6,19 @@ from datetime import timedelta
 from uuid import uuid4
 
 import pytest
+from prefect.events.actions import SendNotification
 
 from flows.alerts import DEFAULT_FLOWS, AlertsRefused, _watches_any, automation_names, automations_for
 
 
 def _by_name(flows: tuple[str, ...]) -> dict[str, str]:
     made = automations_for(flows, timedelta(days=8), uuid4())
-    return {a.name: a.actions[0].subject + " / " + a.actions[0].body for a in made}
+    said = {}
+    for automation in made:
+        (action,) = automation.actions
+        assert isinstance(action, SendNotification)
+        said[automation.name] = f"{action.subject} / {action.body}"
+    return said
 
 
 def test_a_school_watches_its_audit_and_its_backup_by_default():
