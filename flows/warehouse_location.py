@@ -3,7 +3,10 @@
 In order: the command's `--db` (the flow's `db_path`), else `$SOCIALAUDIT_DB`, else `[warehouse] path` in
 school.toml, else `data/socialaudit.duckdb`. Relative paths are taken from the working directory, which for the
 deployments and the systemd units is the checkout (`$SOCIALAUDIT_HOME`), as for every other path the commands
-take. A run against the sandbox never falls back to the production default: it names its warehouse.
+take. A run against the sandbox never falls back to the production default: from the command line it names its
+warehouse; a sandbox run of the deployment (a trial) that names none writes the trial's own warehouse and output
+folder under `data/trial/`, apart from the live ones, and never reads `$SOCIALAUDIT_DB` (the service's live
+warehouse).
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ DB_ENV = "SOCIALAUDIT_DB"
 DEFAULT_DB = Path("data/socialaudit.duckdb")
 # Where the deployments publish (prefect.yaml, deploy/): beside the warehouse, under the git-ignored data/.
 DEFAULT_OUT = Path("data/reports/latest")
+# A deployment's sandbox trial, when its parameters name no warehouse or output folder.
+TRIAL_DB = Path("data/trial/socialaudit.duckdb")
+TRIAL_OUT = Path("data/trial/reports/latest")
 DB_HELP = f"the warehouse (default: ${DB_ENV}, else [warehouse] path in school.toml, else {DEFAULT_DB})"
 
 
@@ -60,6 +66,20 @@ def warehouse_location(
             f"production default {DEFAULT_DB}"
         )
     return DEFAULT_DB
+
+
+def trial_location(
+    given: str | Path | None, out_dir: str | Path, config: SchoolConfig | None
+) -> tuple[Path, Path]:
+    """A sandbox run of the flow: the warehouse and output folder it names, else the sandbox's own school.toml
+    [warehouse] path, else the trial's; never `$SOCIALAUDIT_DB` nor the live output folder, which the worker's
+    environment and the deployment's defaults give the live audit."""
+    out = TRIAL_OUT if Path(out_dir) == DEFAULT_OUT else Path(out_dir)
+    if given:
+        return Path(given), out
+    if config is not None and config.warehouse.path:
+        return Path(config.warehouse.path), out
+    return TRIAL_DB, out
 
 
 def command_warehouse(args: argparse.Namespace) -> Path:

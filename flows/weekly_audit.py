@@ -62,7 +62,7 @@ from flows.stream_reading import (
     set_aside_refused,
     stream_statuses,
 )
-from flows.warehouse_location import DEFAULT_OUT, warehouse_location
+from flows.warehouse_location import DEFAULT_OUT, trial_location, warehouse_location
 from warehouse.db import encryption_key
 from warehouse.keyed import warehouse_secret
 from warehouse.snapshot import check_room, open_snapshot, publish_snapshot_from
@@ -299,13 +299,17 @@ def weekly_audit(
     """Audit every approved account in `school_toml` for the week ending `as_of` (default: today).
 
     `db_path` None: the warehouse as every command names it ($SOCIALAUDIT_DB, else [warehouse] path, else
-    data/socialaudit.duckdb: flows/warehouse_location.py)."""
+    data/socialaudit.duckdb: flows/warehouse_location.py); a `sandbox` trial's own under data/trial/ instead."""
     logger = get_run_logger()
     quiet_secret_bearing_loggers()  # again: Prefect may have reconfigured logging since import
     started_at = datetime.now(UTC)
     os.umask(0o077)  # every file the run writes (warehouse, WAL, copies, outputs) is the owner's only
     config = load_config(Path(school_toml))
-    db_path = str(warehouse_location(db_path, config, sandbox=sandbox))
+    if sandbox:
+        trial_db, trial_out = trial_location(db_path, out_dir, config)
+        db_path, out_dir = str(trial_db), str(trial_out)
+    else:
+        db_path = str(warehouse_location(db_path, config))
     with encryption_key(credentials.warehouse_key(config)):
         # A returned State (Partial, NotPublished) becomes the flow run's final state; a caller gets its data,
         # the run's dict, as from a plain return.

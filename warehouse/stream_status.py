@@ -111,8 +111,9 @@ def store_stream_status(
     fresh = [(s.platform, s.account_id, s.account, s.stream, s.status, s.reason) for s in statuses]
     if sorted(held, key=repr) == sorted(fresh, key=repr):
         return
-    con.execute("DELETE FROM audit.stream_status WHERE as_of = ?", [as_of])
     recorded = now_utc()
+    _keep_replaced_attempts(con, as_of, run_id, recorded)
+    con.execute("DELETE FROM audit.stream_status WHERE as_of = ?", [as_of])
     if statuses:
         con.executemany(
             "INSERT INTO audit.stream_status (as_of, run_id, platform, account_id, account, stream, status, reason,"
@@ -138,6 +139,20 @@ def store_stream_status(
                 for s in statuses
             ],
         )
+
+
+def _keep_replaced_attempts(con: duckdb.DuckDBPyConnection, as_of: date, run_id: str, now: Any) -> None:
+    """What an earlier run of the week could not read outlives its replacement (dpo.partial_audits lists it)."""
+    con.execute(
+        "INSERT INTO audit.replaced_stream_status (as_of, run_id, platform, account_id, account, stream, status,"
+        " reason, n_items, recorded_at, replaced_by, replaced_at)"
+        " SELECT as_of, run_id, platform, account_id, account, stream, status, reason, n_items, recorded_at, ?, ?"
+        " FROM audit.stream_status s WHERE as_of = ? AND status <> ? AND run_id <> ?"
+        " AND NOT EXISTS (SELECT 1 FROM audit.replaced_stream_status r WHERE r.as_of = s.as_of"
+        " AND r.run_id = s.run_id AND r.platform = s.platform AND r.account_id = s.account_id"
+        " AND r.stream = s.stream)",
+        [run_id, now, as_of, COMPLETE, run_id],
+    )
 
 
 def blind_spots(

@@ -1,5 +1,5 @@
-"""`socialaudit alerts install|status`: Prefect automations that say when the weekly run failed, crashed, ended
-partial or did not complete within its window (flows/alerts.py)."""
+"""`socialaudit alerts install|status`: Prefect automations that say when the weekly audit or the weekly backup
+failed, crashed, ended partial or did not complete within its window (flows/alerts.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="alerts_command", required=True)
     install = actions.add_parser(
         "install",
-        help="create the notification block and the three automations on the Prefect server (PREFECT_API_URL)",
+        help="create the notification block and each watched flow's automations on the Prefect server (PREFECT_API_URL)",
     )
     through = install.add_mutually_exclusive_group(required=True)
     through.add_argument(
@@ -39,7 +39,7 @@ def register(parser: argparse.ArgumentParser) -> None:
         "--flow",
         action="append",
         metavar="FLOW",
-        help="repeatable: the flows to watch (default weekly-audit; a trust adds trust-audit)",
+        help="repeatable: the flows to watch (default: weekly-audit and warehouse-backup; a trust adds trust-audit)",
     )
     install.add_argument(
         "--no-run-within",
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             "PREFECT_API_URL is not set: alerts live in the Prefect server that schedules the runs "
             "(e.g. export PREFECT_API_URL=http://127.0.0.1:4200/api)"
         )
-    from flows.alerts import install_alerts, installed_alerts, parse_window
+    from flows.alerts import DEFAULT_FLOWS, install_alerts, installed_alerts, parse_window
 
     if args.alerts_command == "status":
         found = installed_alerts()
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     kind = "teams" if args.teams else "webhook" if args.webhook else "block"
     window = parse_window(args.no_run_within)
     url = os.environ.get(args.url_env) if kind != "block" else None
-    installed = install_alerts(kind, url, args.block, tuple(args.flow or ("weekly-audit",)), window)
+    installed = install_alerts(kind, url, args.block, tuple(args.flow or DEFAULT_FLOWS), window)
     print(f"notification block: {installed.block}")
     for name, automation_id in installed.automations:
         print(f"automation {automation_id}: {name}")

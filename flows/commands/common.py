@@ -100,6 +100,13 @@ def run_audit(
     from flows.weekly_audit import weekly_audit
 
     server_started()
+    if sandbox and db is None:
+        # The command line names a sandbox run's warehouse (--db, $SOCIALAUDIT_DB, [warehouse] path) or refuses;
+        # only a deployment's trial falls back to data/trial/.
+        from flows.config import load_config
+        from flows.warehouse_location import warehouse_location
+
+        db = warehouse_location(None, load_config(school_toml), sandbox=True)
     live = live_display()
     try:
         state: State[Any] = weekly_audit(  # type: ignore[assignment]  # return_state=True gives the State

@@ -383,16 +383,26 @@ def diagnose(config_path: Path, sandbox: bool, db: Path | None) -> list[Check]:
         checks += [Check(*line) for line in doctor_checks(config, sandbox, base_url, db)]
     checks += check_warehouse(config, db)
     checks += check_file_modes(config, db, sandbox)
-    if not sandbox and not os.environ.get("PREFECT_API_URL"):
-        checks.append(
+    if not sandbox:
+        checks += check_schedule()
+    return checks
+
+
+def check_schedule() -> list[Check]:
+    """The Prefect API as the worker reaches it, both deployments, a worker, the alerts (flows/schedule_health.py)."""
+    api_url = os.environ.get("PREFECT_API_URL")
+    if not api_url:
+        return [
             Check(
                 "schedule",
                 False,
                 "PREFECT_API_URL is not set: scheduled runs need `prefect server start` and "
                 "PREFECT_API_URL=http://127.0.0.1:4200/api (README, Production)",
             )
-        )
-    return checks
+        ]
+    from flows.schedule_health import schedule_checks
+
+    return [Check(*line) for line in schedule_checks(api_url, os.environ.get("PREFECT_API_AUTH_STRING"))]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,5 +1,6 @@
-"""Alerts (issue 25, item 1): `socialaudit alerts install` against a real `prefect server`, then, for real, a window
-with no completed run, a run that fails and a run that ends Partial; each automation fires into a local webhook."""
+"""Alerts: `socialaudit alerts install` against a real `prefect server`, then, for real, a window with no completed
+run, a run that fails, a run that ends Partial and a backup that fails; each automation fires into a local webhook,
+in its own flow's words."""
 
 from __future__ import annotations
 
@@ -80,7 +81,9 @@ def test_the_automations_fire_on_a_missing_run_a_failed_run_and_a_partial_run(
             )
             assert installed.returncode == 0, installed.stderr
         status = socialaudit(env, "alerts", "status")
-        assert status.returncode == 0 and len(status.stdout.splitlines()) == 3, status.stdout
+        # The audit: failed, partial, no run; the backup: failed, no run (a backup never ends Partial).
+        assert status.returncode == 0 and len(status.stdout.splitlines()) == 5, status.stdout
+        assert "warehouse-backup partial" not in status.stdout
         assert receiver.url not in installed.stdout + status.stdout
 
         # No run at all: the window passes and the proactive automation says so.
@@ -139,4 +142,25 @@ def test_the_automations_fire_on_a_missing_run_a_failed_run_and_a_partial_run(
         assert partial.returncode == 3, partial.stderr[-2000:]
         alert = receiver.wait_for("partial audit")
         assert "ended Partial" in alert["text"]
+
+        # A backup that fails (no backup key) alerts in the backup's own words, not the audit's.
+        backup = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from flows.backup_flow import warehouse_backup; "
+                "warehouse_backup(school_toml=sys.argv[1], out_dir=sys.argv[2], db_path=sys.argv[3])",
+                str(fixed / "school.toml"),
+                str(tmp_path / "backups"),
+                str(tmp_path / "w2.duckdb"),
+            ],
+            env={**env, "SOCIALAUDIT_BACKUP_KEY": ""},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert backup.returncode != 0, backup.stdout[-2000:]
+        alert = receiver.wait_for("backup failed")
+        assert "run the week again" not in alert["text"] and "backup" in alert["text"]
     assert os.environ.get("SOCIALAUDIT_ALERT_URL") is None

@@ -94,3 +94,40 @@ def test_the_prefect_api_refuses_a_caller_without_the_auth_string(prefect_server
     assert server.api_post(f"{api}/block_documents/filter", {}, env=env) == []
     assert "Blocks" in server.prefect(env, "block", "ls")
     server.api_get(f"{api}/health")  # only the health probe answers without it
+
+
+README_TRIAL = {"school_toml": "school/school.toml", "sandbox": True}
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+def test_the_guides_sandbox_trial_completes_as_written_apart_from_the_live_folders(prefect_server, tmp_path):
+    """The trial with only the parameters the guide gives: no warehouse, output folder or date named. It writes the
+    trial's own warehouse and report under data/trial/, never the live ones a worker's environment names."""
+    env = prefect_server
+    home = tmp_path / "checkout"
+    home.mkdir()
+    for part in ("flows", "checks", "warehouse", "connectors", "dashboards", "sandbox", "prefect.yaml"):
+        (home / part).symlink_to(server.REPO / part)
+    build_tiny_dataset(home / "school")
+    live = home / "data" / "socialaudit.duckdb"
+    worker_env = {**env, "SOCIALAUDIT_HOME": str(home), "SOCIALAUDIT_DB": str(live)}
+
+    pools = server.api_post(f"{env['PREFECT_API_URL']}/work_pools/filter", {}, env=env)
+    assert isinstance(pools, list)
+    if "socialaudit" not in [pool["name"] for pool in pools]:
+        _prefect(env, "work-pool", "create", "socialaudit", "--type", "process")
+    # As the guide says: deployed with SOCIALAUDIT_HOME exported (prefect.yaml's pull step is resolved then).
+    _prefect(worker_env, "--no-prompt", "deploy", "--all", timeout=90)
+    triggered = _prefect(
+        env, "deployment", "run", "weekly-audit/weekly", "--params", json.dumps(README_TRIAL)
+    )
+    run_id = next(line.split()[-1] for line in triggered.splitlines() if "UUID" in line)
+    server.prefect(worker_env, "worker", "start", "--pool", "socialaudit", "--run-once", timeout=180)
+
+    flow_run = _get(env, f"{env['PREFECT_API_URL']}/flow_runs/{run_id}")
+    assert isinstance(flow_run, dict)
+    assert flow_run["state"]["type"] == "COMPLETED", flow_run["state"].get("message")
+    assert (home / "data" / "trial" / "reports" / "latest" / "exceptions.json").exists()
+    assert (home / "data" / "trial" / "socialaudit.duckdb").exists()
+    assert not live.exists() and not (home / "data" / "reports").exists()

@@ -1,11 +1,17 @@
--- What each week's run could not read completely, and why (a partial audit is never a silent one).
+-- What each week's runs could not read completely, and why (a partial audit is never a silent one): the run that
+-- audits the week now, and every earlier run of the week that a re-run replaced.
 CREATE OR REPLACE VIEW dpo.partial_audits AS
-SELECT as_of, run_id, platform, account_id, account, stream, status, reason, n_items, recorded_at
+SELECT as_of, run_id, platform, account_id, account, stream, status, reason, n_items, recorded_at,
+    FALSE AS replaced, CAST(NULL AS VARCHAR) AS replaced_by
 FROM audit.stream_status
-WHERE status <> 'complete';
-COMMENT ON VIEW dpo.partial_audits IS 'Streams a weekly run could not read completely: exceptions depending on them were neither raised nor resolved that week.';
+WHERE status <> 'complete'
+UNION ALL
+SELECT as_of, run_id, platform, account_id, account, stream, status, reason, n_items, recorded_at,
+    TRUE AS replaced, replaced_by
+FROM audit.replaced_stream_status;
+COMMENT ON VIEW dpo.partial_audits IS 'Streams a weekly run could not read completely: exceptions depending on them were neither raised nor resolved that week. A run of the week that a later run replaced is kept, marked replaced.';
 COMMENT ON COLUMN dpo.partial_audits.as_of IS 'Audited week.';
-COMMENT ON COLUMN dpo.partial_audits.run_id IS 'The run (audit.runs) that last audited the week.';
+COMMENT ON COLUMN dpo.partial_audits.run_id IS 'The run (audit.runs) that read the stream.';
 COMMENT ON COLUMN dpo.partial_audits.platform IS 'x, youtube, or media (image downloads).';
 COMMENT ON COLUMN dpo.partial_audits.account_id IS 'Platform id of the official account.';
 COMMENT ON COLUMN dpo.partial_audits.account IS 'Its handle as configured.';
@@ -14,3 +20,5 @@ COMMENT ON COLUMN dpo.partial_audits.status IS 'capped (stopped at the page limi
 COMMENT ON COLUMN dpo.partial_audits.reason IS 'Why, in one line.';
 COMMENT ON COLUMN dpo.partial_audits.n_items IS 'Objects read (for media: images not downloaded).';
 COMMENT ON COLUMN dpo.partial_audits.recorded_at IS 'When (UTC).';
+COMMENT ON COLUMN dpo.partial_audits.replaced IS 'True for a run a later run of the same week replaced; false for the run the week''s report comes from.';
+COMMENT ON COLUMN dpo.partial_audits.replaced_by IS 'The run that replaced it (null when not replaced).';
