@@ -15,6 +15,9 @@ import pytest
 from flows.schedule_health import schedule_checks
 from tests.builders import prefect_server as server
 
+# A real Prefect server starts for the module (~15 s): the fast loop leaves it out.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def prefect_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
@@ -59,7 +62,6 @@ def test_a_proxy_without_no_proxy_for_the_api_is_named(prefect_env, no_proxy_set
     assert lines[0][:2] == ("schedule API", True)
 
 
-@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_nothing_deployed_then_each_step_of_the_guide_clears_its_line(
     prefect_env, no_proxy_settings, tmp_path
