@@ -29,7 +29,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from dashboards.access import AccessPolicy, Permissions, ReviewAppSettings, is_loopback
 from dashboards.charts import trend_charts
 from dashboards.listing import filter_options, select_exceptions
-from dashboards.report import OPEN_STATUSES, environment, profiles
+from dashboards.report import OPEN_STATUSES, environment, profiles, rule_descriptions
 from dashboards.review_actions import Act, Pages, action_context, add_action_routes
 from dashboards.sign_in import add_sign_in_routes, sign_in_redirect
 from dashboards.web_auth import SESSION_COOKIE, HttpsOnly, Sessions, allowed_hosts, client_address
@@ -252,6 +252,7 @@ def create_app(
                 "history": history(con, key),
                 "pending": pending_decision(con, key),
                 "profiles": profiles(con, rows),
+                "rules": rule_descriptions(con),
                 "week": latest_week(con),
                 "max_days": max_accept_days(con),
                 "actions": action_context(con, key, school.slug in acting, sessions.person(request))
@@ -279,6 +280,7 @@ def create_app(
             history=data["history"],
             pending=data["pending"],
             profile=data["profiles"].get(key),
+            rule=data["rules"].get(row["rule"]),
             week=week,
             latest_until=week + timedelta(days=data["max_days"]) if week else None,
             may_decide=allowed.may_decide(row["severity"]),
