@@ -55,7 +55,10 @@ def test_the_schools_own_clause_is_cited_and_the_rest_keep_their_general_basis(t
     [
         ('[policy]\ndocument = "P"\n[policy.clauses]\npupil-folower = "§1"\n', "did you mean pupil-follower"),
         ('[policy.clauses]\npupil-follower = "§1"\n', "[policy] document is required"),
-        ('[policy]\ndocument = "P"\n[policy.clauses]\npupil-follower = 6\n', "pupil-follower must be the clause"),
+        (
+            '[policy]\ndocument = "P"\n[policy.clauses]\npupil-follower = 6\n',
+            "pupil-follower must be the clause",
+        ),
         ('[policy]\ndocument = ""\n', "document must be a non-empty string"),
         ('[policy]\ndocument = "P"\nurl = "policy.pdf"\n', "url must be a web address"),
         ('[policy]\ndocument = "P"\nclause = "§1"\n', "unknown key clause in [policy]"),

@@ -147,7 +147,9 @@ def test_every_example_clause_of_a_rule_cites_a_catalogued_policy_section(rule: 
 def test_a_rules_general_basis_names_no_schools_policy_file(rule: Rule) -> None:
     """What a school that names no policy sees: law and national guidance, never another school's document."""
     assert rule.general_basis.strip(), f"{rule.id} declares no general basis"
-    assert not POLICY_FILE.search(rule.general_basis), f"{rule.id}'s general basis names a school's policy file"
+    assert not POLICY_FILE.search(rule.general_basis), (
+        f"{rule.id}'s general basis names a school's policy file"
+    )
     assert rule.policy == rule.general_basis
 
 
