@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.commands.common import EXIT_COMPLETED, EXIT_FAILED
+from flows.commands.init import UNFILLED
 from flows.warehouse_location import add_db_option, warehouse_location
 
 NAME = "doctor"
@@ -416,6 +417,15 @@ def diagnose(config_path: Path, sandbox: bool, db: Path | None) -> list[Check]:
         return [Check("configuration", False, f"{problem} (fix {config_path})") for problem in problems]
     checks = [
         Check("configuration", True, f"{config_path}: {config.name}, {len(config.accounts)} account(s)")
+    ]
+    checks += [
+        Check(
+            "configuration",
+            False,
+            f"{account.label}: its id is still the placeholder init wrote (fix {config_path})",
+        )
+        for account in config.accounts
+        if account.id.startswith(UNFILLED)
     ]
     db = warehouse_location(db, config)
 

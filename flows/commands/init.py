@@ -16,6 +16,8 @@ NAME = "init"
 HELP = "set up a school: a commented school.toml and register templates (--mis for a SIMS, Arbor or Bromcom export)"
 MIS_NAMES = ("sims", "arbor", "bromcom")
 PLATFORMS = ("x", "youtube")
+# What school.toml holds where the school must fill in a value; doctor says so while one is left.
+UNFILLED = "REPLACE-"
 
 
 def _platforms(value: str) -> tuple[str, ...]:
@@ -48,7 +50,7 @@ def _accounts(platforms: tuple[str, ...]) -> str:
             "[[accounts]]                       # the school's official X account, one entry per account\n"
             'platform = "x"\n'
             'handle = "YourSchoolX"             # the username, without @\n'
-            'id = "REPLACE-with-the-numeric-user-id"\n'
+            f'id = "{UNFILLED}with-the-numeric-user-id"\n'
             'approved_by = "Headteacher"        # who approved the account\n'
             "approved_on = 2025-09-01           # when (without these two, account-drift reports it)\n"
         ),
@@ -56,7 +58,7 @@ def _accounts(platforms: tuple[str, ...]) -> str:
             "[[accounts]]                       # the school's YouTube channel\n"
             'platform = "youtube"\n'
             'handle = "@YourSchool"\n'
-            'id = "REPLACE-with-the-UC-channel-id"\n'
+            f'id = "{UNFILLED}with-the-UC-channel-id"\n'
             'approved_by = "Headteacher"\n'
             "approved_on = 2025-09-01\n"
         ),

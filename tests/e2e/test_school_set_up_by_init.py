@@ -148,3 +148,12 @@ def test_a_school_naming_no_policy_sees_each_rules_general_basis_and_no_other_sc
     assert DOCUMENT not in report
     for rule in RULES:
         assert " ".join(rule.general_basis.split()) in report, rule.id
+
+
+def test_doctor_says_while_an_account_id_is_still_inits_placeholder(socialaudit, tmp_path: Path) -> None:
+    assert socialaudit("init", str(tmp_path), "--platforms", "x").returncode == 0
+    result = socialaudit(
+        "doctor", "--config", str(tmp_path / "school.toml"), "--db", str(tmp_path / "w.duckdb")
+    )
+    assert result.returncode == 1
+    assert "[FIX] configuration: X @YourSchoolX: its id is still the placeholder init wrote" in result.stdout
