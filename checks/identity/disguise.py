@@ -23,7 +23,7 @@ LOOK_ALIKE_DIGITS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
 SPACED_OUT = 4  # single letters in a row that may be one word spaced out
 _MOST_DIGITS_INSIDE = 2
 _SHORTEST_NAME_SEEN_THROUGH = 4
-_NAME = FORENAME | GIVEN | SURNAME
+NAME_ROLES = FORENAME | GIVEN | SURNAME
 
 _Item = Word | Number
 # What the index knows in a word: (start, end, key, roles) per stretch (RegisterIndex.scan).
@@ -52,7 +52,7 @@ def _a_name_spans(word: str, start: int, end: int, scan: Scan) -> bool:
         and (s < start or start == 0)
         and end < e
         and e - s >= _SHORTEST_NAME_SEEN_THROUGH
-        and roles & _NAME
+        and roles & NAME_ROLES
         for s, e, _, roles in scan(word)
     )
 
@@ -111,7 +111,7 @@ def _spaced_out(items: list[_Item], scan: Scan) -> list[_Item]:
             end += 1
         letters = [item for item in items[i:end] if isinstance(item, Word)]
         plain = "".join(w.plain for w in letters)
-        named = any(e - s >= _SHORTEST_NAME_SEEN_THROUGH and r & _NAME for s, e, _, r in scan(plain))
+        named = any(e - s >= _SHORTEST_NAME_SEEN_THROUGH and r & NAME_ROLES for s, e, _, r in scan(plain))
         if len(letters) >= SPACED_OUT and named:
             shown = "".join(w.shown for w in letters)
             breaks = camel_breaks(shown) if len(shown) == len(plain) else ()

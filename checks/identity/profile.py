@@ -3,14 +3,15 @@ as a register person (`Match`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from checks.identity.cues import Cue, age_cues
-from checks.identity.disguise import undisguised
+from checks.identity.disguise import NAME_ROLES, undisguised
 from checks.identity.reading import FieldReading, read_field
 from checks.identity.register_index import Person, RegisterIndex
+from checks.identity.text import skeleton
 
 # (start, end, key, roles): letters [start, end) of a word are `key`, a word the index knows (lexicon.py bits).
 Span = tuple[int, int, str, int]
@@ -86,8 +87,32 @@ def where(source: str, display: str, handle: str) -> str:
     return f'display name "{display}"'
 
 
+def _names_a_person(word: str, index: RegisterIndex) -> bool:
+    return any(s == 0 and e == len(word) and roles & NAME_ROLES for s, e, _, roles in index.scan(word))
+
+
+def as_the_school_spells(reading: FieldReading, index: RegisterIndex) -> FieldReading:
+    """Words written in another script read as the register spells a name, where the transliteration alone spells
+    none: by shape when every letter looks like a Latin one ("Јеѕѕ"), or by the consonants of the one register
+    name that has them when the script leaves vowels unwritten ("محمد", Mohammed)."""
+    words = []
+    for word in reading.words:
+        if word.read_as and not _names_a_person(word.plain, index):
+            if word.shape and _names_a_person(word.shape, index):
+                word = replace(word, plain=word.shape, read_as="written in look-alike letters")
+            elif word.skeleton:
+                names = index.by_skeleton.get(skeleton(word.plain), set())
+                if len(names) == 1:
+                    (name,) = names
+                    word = replace(
+                        word, plain=name, read_as=f"{word.read_as}, its consonants those of {name}"
+                    )
+        words.append(word)
+    return replace(reading, words=tuple(words)) if tuple(words) != reading.words else reading
+
+
 def _field(source: str, text: str, display: str, handle: str, index: RegisterIndex) -> Field:
-    reading = undisguised(read_field(text), index.scan)
+    reading = undisguised(as_the_school_spells(read_field(text), index), index.scan)
     spans = tuple(index.scan(word.plain) for word in reading.words)
     words = reading.words
     spaced = source == DISPLAY and (

@@ -15,7 +15,7 @@ from checks.ages import age_on, school_year_start
 from checks.identity.cues import school_words
 from checks.identity.lexicon import FORENAME, SURNAME, word_roles
 from checks.identity.nicknames import UK, nicknames_of
-from checks.identity.text import fold_name, name_key, slip_between, squeeze
+from checks.identity.text import SHORTEST_SKELETON, fold_name, name_key, skeleton, slip_between, squeeze
 from checks.identity.weights import LOCALITY_MIN_MEMBERS, LOCALITY_SHARE
 from checks.registers.values import YEAR_GROUP_INDEX
 
@@ -370,6 +370,11 @@ class RegisterIndex:
             key[:end] for key in self.roles for end in range(1, len(key) + 1)
         )
         self.longest_word = max((len(key) for key in self.roles), default=0)
+        # Register names by their consonants, for a name written in a script that leaves vowels out (text.skeleton).
+        self.by_skeleton: dict[str, set[str]] = defaultdict(set)
+        for word in (*self.forename_keys, *self.by_surname):
+            if len(skeleton(word)) >= SHORTEST_SKELETON:
+                self.by_skeleton[skeleton(word)].add(word)
         self._memo: dict[Any, dict[Any, Any]] = {}
         # Words repeat across an audience (names from one community, "its", "official"): each is read once.
         self.scan = functools.lru_cache(maxsize=MEMORY_PER_KIND)(self._scan)

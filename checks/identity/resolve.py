@@ -83,14 +83,18 @@ def resolve_member(index: RegisterIndex, member: dict[str, Any]) -> Resolution:
     kept = score_all(index, profile, matches)
     kind, person, confidence, said = decide(kept, [m for m in matches if m.ruled_out])
     if person is None:
-        # Nobody matched: letters the resolver could not read are said, so a name in another script is seen to be
-        # unread rather than taken for nobody's.
+        # Nobody matched: how a name in another script was read is said, and letters nothing could read, so a
+        # person sees what was compared rather than taking it for nobody's.
         unread = [
-            f'{f.source} holds "{text}", letters not read'
-            for f in profile.fields
-            for text in f.reading.unread
+            f'{f.source} holds "{text}", letters not read' for f in profile.fields for text in f.reading.unread
         ]
-        said = "; ".join([said, *unread])
+        transliterated = [
+            f'{f.source} "{w.shown}" ({w.read_as}) read as "{w.plain}"'
+            for f in profile.fields
+            for w in f.reading.words
+            if w.read_as
+        ]
+        said = "; ".join([said, *transliterated, *unread])
     return kind, person, confidence, said
 
 
