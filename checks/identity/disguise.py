@@ -65,7 +65,9 @@ def _a_name_spans(word: str, start: int, end: int, scan: Scan) -> bool:
 
 def _a_name_ends_at(word: str, at: int, scan: Scan) -> bool:
     """The letters before a closing digit already end a name ("jessica4": Jessica, in Year 4)."""
-    return any(e == at and e - s >= _SHORTEST_NAME_SEEN_THROUGH and r & NAME_ROLES for s, e, _, r in scan(word))
+    return any(
+        e == at and e - s >= _SHORTEST_NAME_SEEN_THROUGH and r & NAME_ROLES for s, e, _, r in scan(word)
+    )
 
 
 def _as_letters(number: Number) -> list[str]:
@@ -91,7 +93,11 @@ def _digits_as_letters(items: list[_Item], scan: Scan) -> list[_Item]:
             j += 1
         chain = items[i:j]
         word = None
-        if len(chain) >= 2 and isinstance(chain[-1], Number) and len(chain[-1].digits) <= _MOST_DIGITS_CLOSING:
+        if (
+            len(chain) >= 2
+            and isinstance(chain[-1], Number)
+            and len(chain[-1].digits) <= _MOST_DIGITS_CLOSING
+        ):
             word = _seen_through(chain, scan)
         while word is None and chain and isinstance(chain[-1], Number):
             chain.pop()

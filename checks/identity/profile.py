@@ -48,6 +48,12 @@ class Profile:
     teaching: bool = False
     other_school: list[Cue] = field(default_factory=list)
     former: list[Cue] = field(default_factory=list)  # "former pupil", "alumni": says they have left
+    url: str = ""  # the website the profile links (X: its expansion, as the person wrote it)
+
+    @property
+    def about(self) -> tuple[tuple[str, str], ...]:
+        """The fields besides the name fields that say things about the owner, by the evidence's name for them."""
+        return _about(self.location, self.url)
 
     def field(self, source: str) -> Field | None:
         return next((f for f in self.fields if f.source == source), None)
@@ -72,6 +78,9 @@ class Match:
     named_teaching: bool = False  # a title with teaching in the name ("MrsWardTeaches")
     # A job in the bio that is not this member of staff's role ("Bookkeeper" for a teaching assistant).
     other_job: str = ""
+    # Given names written before theirs ("Jess" in "Jess & Tom Smith"): another person, perhaps one the school
+    # knows sharing the account (whose.py).
+    other_names: list[str] = field(default_factory=list)
     # What a person could check to settle a doubtful reading ("whether Jessica goes by \"Jessa\""); the last
     # doubt found is the one said (see evidence.settle).
     settle: str = ""
@@ -125,6 +134,7 @@ def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
     display = member.get("display_name") or ""
     handle = member.get("handle") or ""
     bio = member.get("description") or ""
+    url = member.get("profile_url") or ""
     fields = [_field(DISPLAY, display, display, handle, index)]
     if handle:
         fields.append(_field(USERNAME, handle, display, handle, index))
@@ -136,8 +146,13 @@ def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
         created=member.get("created_at"),
         fields=tuple(fields),
         location=member.get("location") or "",
-        age=age_cues(handle, bio, display, index.as_of),
+        age=age_cues(handle, bio, display, index.as_of, _about(member.get("location"), url)),
         # Read only when a name matched someone (most profiles match nobody): see resolve_member.
         adult=[],
         school=[],
+        url=url,
     )
+
+
+def _about(location: str | None, url: str) -> tuple[tuple[str, str], ...]:
+    return tuple((where, text) for where, text in (("location", location or ""), ("website", url)) if text)

@@ -298,6 +298,8 @@ class RegisterIndex:
         self.surname_written: dict[str, str] = {}  # surname key -> its letters as spelt ("but" -> "butt")
         self.staff_by_name: dict[tuple[str, str], Person] = {}
         self.forename_keys: set[str] = set()
+        # pupil id -> the parents the parents register lists for them (a family the school knows)
+        self.parents_of: dict[str, list[Person]] = defaultdict(list)
         ay = school_year_start(as_of)
         for row in pupils.iter_rows(named=True):
             kind = "pupil" if row["status"] == "current" else "former_pupil"
@@ -357,6 +359,8 @@ class RegisterIndex:
             )
             for key in _handles(row["known_handles"]):
                 self._declare(key, person, "parent", "parents.csv known_handles")
+            for pupil_id in row["pupil_ids"] or []:
+                self.parents_of[pupil_id].append(person)
             self._add_names(person)
         # What each word a profile may hold could be (names of the registers, given names, decoration...), and
         # every beginning of those words, so a run-together username is read in one pass (profile.py).

@@ -51,6 +51,7 @@ def weigh_the_rest(m: Match, explained: dict[str, Explained], source: str, parts
                 m.against.append(f'the {ex.field.source} gives another {what} ("{quote}")')
             elif piece.said == "another given name before theirs" and ours:
                 m.base -= ANOTHER_NAME_FIRST
+                m.other_names.append(quote)
                 m.against.append(
                     f'the {ex.field.source} gives "{quote}" before their forename: another person\'s name'
                 )

@@ -174,6 +174,10 @@ TIE = 0.05
 EXPLAINS_MORE = 3
 # A pupil and an adult equally likely: held between floor and threshold, a possible finding for a person.
 MIXED_AMBIGUITY_CAP = 0.7
+# An account naming a pupil that says someone else holds it (a parent, a relative, an organisation; whose.py) is
+# judged as theirs: the pupil named in it is at most a possible finding, above the review floor, for a person to
+# judge whether the child uses it.
+RUN_BY_OTHER_CAP = 0.7
 # Below this a reading is only a possible one under the default `exception_threshold`: its evidence ends with
 # what a person could check to settle it (evidence.settle). Readings above it say so only when several people
 # fit ("which of them it is").
