@@ -15,6 +15,7 @@ from checks.ages import age_on, school_year_start
 from checks.identity.cues import school_words
 from checks.identity.lexicon import FORENAME, SURNAME, word_roles
 from checks.identity.nicknames import UK, nicknames_of
+from checks.identity.teaching import Teaching
 from checks.identity.text import SHORTEST_SKELETON, fold_name, name_key, skeleton, slip_between, squeeze
 from checks.identity.weights import LOCALITY_MIN_MEMBERS, LOCALITY_SHARE
 from checks.registers.values import YEAR_GROUP_INDEX
@@ -300,6 +301,8 @@ class RegisterIndex:
         self.forename_keys: set[str] = set()
         # pupil id -> the parents the parents register lists for them (a family the school knows)
         self.parents_of: dict[str, list[Person]] = defaultdict(list)
+        # who teaches which year groups and classes, for "Mrs Ward's class" (teaching.py)
+        self.teaching = Teaching()
         ay = school_year_start(as_of)
         for row in pupils.iter_rows(named=True):
             kind = "pupil" if row["status"] == "current" else "former_pupil"
@@ -347,6 +350,7 @@ class RegisterIndex:
                 self._declare(key, person, "staff_personal", "staff.csv personal_handles")
             self._add_names(person)
             self.staff_by_name.setdefault((name_key(person.forename), name_key(person.surname)), person)
+            self.teaching.learn(person.surname, row)
         for row in parents.iter_rows(named=True):
             pupils_of = ", ".join(row["pupil_ids"] or [])
             person = Person(

@@ -76,6 +76,9 @@ def resolve_member_all(index: RegisterIndex, member: dict[str, Any]) -> list[Res
     if declared is not None:
         return [declared]
     profile = parse_profile(member, index)
+    # A child placed by the people and classes the school knows ("Mrs Ward's class"): a year group to weigh.
+    named_fields = (("display name", profile.display), ("username", profile.handle), ("bio", profile.bio))
+    profile.age += index.teaching.cues((*named_fields, *profile.about))
     if profile.bio:
         profile.teaching = teaches(profile.bio)
         profile.other_school = other_school_cues(profile.bio, index.school_phrases)
