@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from checks.identity.bio_names import bio_readings
 from checks.identity.cues import adult_cues, former_cues, other_school_cues, school_cues
 from checks.identity.decision import Resolution, decide, declared_reading
 from checks.identity.lexicon import TITLE
@@ -95,6 +96,13 @@ def resolve_member_all(index: RegisterIndex, member: dict[str, Any]) -> list[Res
     if matches and profile.bio:
         profile.adult = adult_cues(profile.bio)
     kept = score_all(index, profile, matches)
+    if not kept and profile.bio:
+        # The name fields name nobody the school knows: the bio may say who writes (bio_names.py).
+        in_bio = bio_readings(index, profile)
+        if in_bio:
+            profile.adult = adult_cues(profile.bio)
+            kept = score_all(index, profile, in_bio)
+            matches += in_bio
     kind, person, confidence, said = decide(kept, [m for m in matches if m.ruled_out])
     if person is None:
         # Nobody matched: how a name in another script was read is said, and letters nothing could read, so a

@@ -6,6 +6,10 @@ placed around them so that a name alone lands above, below or between them as do
 
 from __future__ import annotations
 
+# A name written only in the bio, the name fields made up (bio_names.py): weaker than the same name as the display
+# name, so a full name alone (0.80) is a possible match and one agreeing age, school or role cue makes it sure.
+BIO_NAME_ONLY = 0.10
+
 # --- what a name alone says (the base score of a reading) ------------------------------------------------
 BASE = {
     # Forename + surname as the register spells it: strong, but people share names, so left short of certain.
