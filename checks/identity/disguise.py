@@ -23,10 +23,9 @@ from checks.identity.reading import FieldReading, Number, Word, camel_breaks
 # Digits that stand for letters by their shape (1 reads as i: "ev1e", "em1ly").
 LOOK_ALIKE_DIGITS = {"0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t"}
 SPACED_OUT = 4  # single letters in a row that may be one word spaced out
-# Digits that close a word are letters only when one stands for the last letter of a name of five letters or more
-# ("jessic4"): two or more closing digits are a year or an age ("jess16").
+# Digits that close a word are letters only when one stands for the last letter of a name ("jessic4", "0rl4"), the
+# letters before it no name of their own: two or more closing digits are a year or an age ("jess16").
 _MOST_DIGITS_CLOSING = 1
-_SHORTEST_NAME_CLOSED_BY_A_DIGIT = 5
 _SHORTEST_NAME_SEEN_THROUGH = 4
 NAME_ROLES = FORENAME | GIVEN | SURNAME
 
@@ -56,7 +55,7 @@ def _a_name_spans(word: str, start: int, end: int, scan: Scan) -> bool:
         s <= start
         and end <= e
         and (s < start or start == 0)
-        and (end < e or (closing and e == end and s < start and e - s >= _SHORTEST_NAME_CLOSED_BY_A_DIGIT))
+        and (end < e or (closing and e == end and s < start and e - s >= _SHORTEST_NAME_SEEN_THROUGH))
         and e - s >= _SHORTEST_NAME_SEEN_THROUGH
         and roles & NAME_ROLES
         for s, e, _, roles in scan(word)

@@ -58,7 +58,8 @@ def _character(c: str) -> tuple[int, str]:
     category = unicodedata.category(c)
     if category == "Nd":
         return DIGIT, str(unicodedata.decimal(c))
-    if category in ("Cf", "Mn", "Me") or c in "\ufe0f\ufe0e" or c in _APOSTROPHES:
+    # Marks (a Devanagari vowel sign, an accent) belong to the letter they follow: read with it, never a break.
+    if category in ("Cf", "Mn", "Mc", "Me") or c in "\ufe0f\ufe0e" or c in _APOSTROPHES:
         return INVISIBLE, ""
     if unicodedata.name(c, "").startswith("REGIONAL INDICATOR"):
         return DECORATION, c  # flags: pairs of these render as one flag

@@ -29,7 +29,11 @@ def sound_of(text: str) -> str:
 
 
 _UNWRITTEN_VOWELS = re.compile(r"(?<=.)[wy]|[aeiou'`]")
-SHORTEST_SKELETON = 3
+# Two consonants may name one register name ("rv": Ravi); only a skeleton one register name has is read.
+SHORTEST_SKELETON = 2
+
+
+_SILENT_ENDING_FROM = 3
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -38,7 +42,7 @@ def skeleton(key: str) -> str:
     "mhmd" from Arabic, are both "mhmd"): vowels, and "w"/"y" past the first letter (written for long vowels),
     dropped, repeats squeezed, a closing "h" (a silent ending: "Fatima", "ftmh") dropped."""
     consonants = squeeze(_UNWRITTEN_VOWELS.sub("", key))
-    return consonants[:-1] if len(consonants) > SHORTEST_SKELETON and consonants.endswith("h") else consonants
+    return consonants[:-1] if len(consonants) > _SILENT_ENDING_FROM and consonants.endswith("h") else consonants
 
 
 @functools.lru_cache(maxsize=8192)
