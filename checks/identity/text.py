@@ -42,7 +42,9 @@ def skeleton(key: str) -> str:
     "mhmd" from Arabic, are both "mhmd"): vowels, and "w"/"y" past the first letter (written for long vowels),
     dropped, repeats squeezed, a closing "h" (a silent ending: "Fatima", "ftmh") dropped."""
     consonants = squeeze(_UNWRITTEN_VOWELS.sub("", key))
-    return consonants[:-1] if len(consonants) > _SILENT_ENDING_FROM and consonants.endswith("h") else consonants
+    return (
+        consonants[:-1] if len(consonants) > _SILENT_ENDING_FROM and consonants.endswith("h") else consonants
+    )
 
 
 @functools.lru_cache(maxsize=8192)

@@ -48,7 +48,9 @@ def rows(index: RegisterIndex, handle: str, name: str, **fields: Any) -> list[di
 
 
 # --- every field read, and named in the evidence ---------------------------------------------------------
-def test_the_website_and_location_are_read_for_cues_each_named_as_where_it_was_said(index: RegisterIndex) -> None:
+def test_the_website_and_location_are_read_for_cues_each_named_as_where_it_was_said(
+    index: RegisterIndex,
+) -> None:
     (row,) = rows(index, "orlaquenby", "Orla Quenby", url="https://fernhollow.example.org/year-5")
     assert confident(row) == ("pupil", "P0101")
     assert 'website says "/year-5" (Year 5)' in row["evidence"]
@@ -105,7 +107,9 @@ def test_digits_for_letters_and_channel_words_around_a_name(index: RegisterIndex
 
 
 # --- one account, several people; an account about someone is not theirs ----------------------------------
-@pytest.mark.parametrize(("handle", "name"), [("qfam", "Orla & Tobias Quenby"), ("orlaandtobiasquenby", "🌸")])
+@pytest.mark.parametrize(
+    ("handle", "name"), [("qfam", "Orla & Tobias Quenby"), ("orlaandtobiasquenby", "🌸")]
+)
 def test_two_pupils_named_together_are_a_shared_account_each_a_finding(
     index: RegisterIndex, handle: str, name: str
 ) -> None:
@@ -122,7 +126,9 @@ def test_a_second_given_name_is_not_a_second_person(index: RegisterIndex) -> Non
     assert [r["person_id"] for r in rows(index, "x_x", "Orla Tobias Quenby")] == ["P0101"]
 
 
-def test_an_account_a_parent_runs_is_the_parents_the_child_for_a_person_to_judge(index: RegisterIndex) -> None:
+def test_an_account_a_parent_runs_is_the_parents_the_child_for_a_person_to_judge(
+    index: RegisterIndex,
+) -> None:
     row = resolve(index, "orla_quenby", "Orla Quenby", "Orla's gymnastics journey 🤸 run by Mum")
     assert row["person_id"] == "P0101" and THRESHOLD > row["confidence"] >= 0.6
     assert 'bio says "run by Mum": the account is held by a parent, read as Carys Quenby' in row["evidence"]
