@@ -19,9 +19,10 @@ from checks.identity.profile import Match, Profile
 from checks.identity.register_index import RegisterIndex
 from checks.identity.text import name_key, plain_text
 from checks.identity.weights import BASE, BIO_NAME_ONLY
+from checks.identity.whose import KIN_WORDS
 
-# Words before a name that make it someone the writer speaks of or to, not the writer.
-_ABOUT = frozenset(
+# Words before a name that make it someone the writer speaks of or to, not the writer: kin (whose.py) and these.
+_ABOUT = KIN_WORDS | frozenset(
     [
         "of",
         "to",
@@ -34,24 +35,6 @@ _ABOUT = frozenset(
         "luv",
         "miss",
         "proud",
-        "mum",
-        "mom",
-        "mummy",
-        "dad",
-        "daddy",
-        "nan",
-        "nana",
-        "nanny",
-        "gran",
-        "granny",
-        "grandma",
-        "grandad",
-        "grandpa",
-        "auntie",
-        "aunt",
-        "uncle",
-        "sister",
-        "brother",
         "son",
         "daughter",
         "grandson",

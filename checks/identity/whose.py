@@ -68,9 +68,8 @@ _FAMILY_WORDS = frozenset(
         "brother",
     ]
 )
-_WHO = "|".join(
-    sorted(_PARENT_WORDS | _FAMILY_WORDS | {"coach", "club", "team", "manager"}, key=len, reverse=True)
-)
+KIN_WORDS = _PARENT_WORDS | _FAMILY_WORDS
+_WHO = "|".join(sorted(KIN_WORDS | {"coach", "club", "team", "manager"}, key=len, reverse=True))
 _RUN = r"(?:run|managed|monitored|supervised|controlled|operated|handled|looked\s+after|posted|updated)"
 # "account run by my mum", "managed by Dad", "page looked after by the club"
 _RUN_BY = re.compile(rf"\b{_RUN}\s+by\s+(?:(?:my|his|her|their|our|the|a|his/her)\s+)?(?P<who>[a-z]+)", re.I)
