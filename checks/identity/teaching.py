@@ -25,17 +25,29 @@ _TEACHERS_CLASS = re.compile(
 )
 # "Oak class", "class Oak"
 _NAMED_CLASS = re.compile(r"\b(?P<a>[a-z0-9]+)\s+class\b|\bclass\s+(?P<b>[a-z0-9]+)\b", re.IGNORECASE)
-_YEAR_IN_ROLE = re.compile(r"\b(?:year|yr|y)\s*(\d{1,2}|r)\b|\b(reception|nursery)\b", re.IGNORECASE)
+# "Year 3", "Y5/6", "Years 5 and 6", "Year 4-6", "Reception": every year group a role names.
+_YEARS_IN_ROLE = re.compile(
+    r"\b(?:years?|yrs?|y)\s*(?P<first>\d{1,2}|r)(?P<more>(?:\s*(?:/|&|and|,|-|to)\s*\d{1,2}\b)*)|\breception\b",
+    re.IGNORECASE,
+)
 
 
 def year_groups_taught(row: dict[str, Any]) -> frozenset[str]:
-    """The year groups a staff register row says they teach: its `year_groups`, and any written in `role`."""
+    """The year groups a staff register row says they teach: its `year_groups`, and all a `role` names."""
     groups = set(row.get("year_groups") or ())
-    for match in _YEAR_IN_ROLE.finditer(row.get("role") or ""):
-        try:
-            groups.add(parse_year_group(match.group(0)))
-        except ValueRefused:
+    for match in _YEARS_IN_ROLE.finditer(row.get("role") or ""):
+        if not match.group("first"):
+            groups.add("R")
             continue
+        numbers = [match.group("first"), *re.findall(r"\d{1,2}", match.group("more") or "")]
+        if "-" in (match.group("more") or "") or " to " in (match.group("more") or ""):
+            low, high = int(numbers[0]) if numbers[0].isdigit() else 0, int(numbers[-1])
+            numbers = [str(n) for n in range(low, high + 1)]
+        for number in numbers:
+            try:
+                groups.add(parse_year_group(number))
+            except ValueRefused:
+                continue
     return frozenset(groups)
 
 

@@ -148,3 +148,9 @@ def test_a_business_a_team_or_a_grandparent_is_never_a_confident_pupil(
 ) -> None:
     for row in rows(index, "x_x", name, bio=bio, url=url):
         assert confident(row) is None
+
+
+def test_a_teacher_of_a_mixed_class_places_the_child_in_no_single_year() -> None:
+    mixed = index_of(PUPILS, [staff("S0201", "Gwen", "Allard", role="Class Teacher, Y3/4")], PARENTS, SCHOOL)
+    # Lila Marsh (Year 3) is not ruled out by a Year 4 reading of "Y3/4", nor is either Lila picked by it.
+    assert confident(resolve(mixed, "lila_xo", "Lila 🌸", "Mrs Allard's class")) is None
