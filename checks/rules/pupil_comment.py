@@ -108,7 +108,11 @@ def _pupils_by_channel(ctx: RuleContext) -> dict[tuple[str, str], dict[str, Any]
         & (pl.col("relation") == "commenter")
         & (pl.col("person_kind") == "pupil")
     )
-    return {(r["account_id"], r["subject_id"]): r for r in pupils.iter_rows(named=True)}
+    by_channel: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in pupils.iter_rows(named=True):
+        # A shared channel reads as several pupils (the first is the best reading): its comments are the first's.
+        by_channel.setdefault((row["account_id"], row["subject_id"]), row)
+    return by_channel
 
 
 def _person(match: dict[str, Any]) -> str:
