@@ -186,7 +186,8 @@ def _letters(run: _Run) -> tuple[str, str, str, bool]:
     when the word is wholly in another script."""
     if all(kind == OTHER_SCRIPT for kind, _, _ in run):
         written = "".join(c for _, _, c in run)
-        script = categories.alias(run[0][2]) or "another script"
+        # A run's first character may carry its combining marks ("к" + "\u0301"): its script is its base letter's.
+        script = categories.alias(run[0][2][0]) or "another script"
         shapes = [shape_of(c) for c in written]
         shape = "".join(shapes) if all(shapes) else ""
         return sound_of(written), f"transliterated from {script.title()}", shape, script not in _ALPHABETS
