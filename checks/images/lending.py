@@ -32,7 +32,9 @@ class Shelf(Generic[Reader]):
     ) -> None:
         self._make = make
         self._keep = keep
+        self._most = most
         self._idle: list[Reader] = []
+        self._held = 0  # readers kept: idle or lent
         self._lock = threading.Lock()
         self._making: contextlib.AbstractContextManager[object] = (
             threading.Lock() if one_at_a_time else contextlib.nullcontext()
@@ -40,21 +42,46 @@ class Shelf(Generic[Reader]):
         self._free = threading.BoundedSemaphore(most) if most else contextlib.nullcontext()
         self.made = 0
 
+    def room(self) -> int:
+        """How many more readers may be kept now: `most` less those kept (idle or lent); 1 without `most`."""
+        with self._lock:
+            return max(0, self._most - self._held) if self._most else 1
+
+    def stock(self, readers: list[Reader]) -> None:
+        """Readers made elsewhere (e.g. side by side as a run starts), kept for the next borrowers."""
+        with self._lock:
+            self._idle.extend(readers)
+            self.made += len(readers)
+            self._held += len(readers)
+
+    def _usable(self, reader: Reader) -> bool:
+        return self._keep is None or self._keep(reader)
+
+    def _take_idle(self) -> Reader | None:
+        with self._lock:
+            while self._idle:
+                reader = self._idle.pop()
+                if self._usable(reader):
+                    return reader
+                self._held -= 1
+            return None
+
     @contextlib.contextmanager
     def lent(self) -> Iterator[Reader]:
         with self._free:
-            with self._lock:
-                reader = self._idle.pop() if self._idle else None
-                while reader is not None and not (self._keep is None or self._keep(reader)):
-                    reader = self._idle.pop() if self._idle else None
+            reader = self._take_idle()
             if reader is None:
                 with self._making:
                     reader = self._make()
                 with self._lock:
                     self.made += 1
+                    self._held += 1
             try:
                 yield reader
             finally:
-                if self._keep is None or self._keep(reader):
-                    with self._lock:
+                kept = self._usable(reader)
+                with self._lock:
+                    if kept:
                         self._idle.append(reader)
+                    else:
+                        self._held -= 1

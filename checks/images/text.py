@@ -86,11 +86,21 @@ class Worker:
             env=_worker_environment(),
         )
         self.ended = False
+        self.name = ""
+
+    @classmethod
+    def started(cls) -> Worker:
+        """A worker with its engine loaded (raises ReaderMissing when it cannot load)."""
+        return cls().loaded()
+
+    def loaded(self) -> Worker:
+        """Waits for the engine to load: what reads, or ReaderMissing (the worker is then ended)."""
         status, text = self._answer()
         if status == MISSING:
             self.close()
             raise ReaderMissing(text)
         self.name = text
+        return self
 
     def usable(self) -> bool:
         """Not ended, here or from outside (a worker killed while it waited for a picture)."""
@@ -144,7 +154,7 @@ class Worker:
 
 # At most one worker per usable core: a thread waits for a free one, when the cores are all reading anyway. Workers
 # are started side by side (each is its own process), and one that ended is never lent again.
-engines: Shelf[Worker] = Shelf(Worker, most=usable_cores(), one_at_a_time=False, keep=Worker.usable)
+engines: Shelf[Worker] = Shelf(Worker.started, most=usable_cores(), one_at_a_time=False, keep=Worker.usable)
 _name: list[str] = []
 _name_lock = threading.Lock()
 
@@ -159,8 +169,16 @@ def engine_version() -> str:
 
 
 def check_engine() -> str:
-    """Start a worker and load its engine and model (kept for the first reading; raises ReaderMissing); returns
-    what reads."""
+    """Start every worker the shelf may hold, side by side, each loading its engine and model (kept for the
+    readings; raises ReaderMissing); returns what reads. Started as the run starts, no reading waits for one."""
+    with _name_lock:
+        starting = [Worker() for _ in range(engines.room())]
+        try:
+            engines.stock([worker.loaded() for worker in starting])
+        finally:
+            for worker in starting:
+                if not worker.name:
+                    worker.close()
     return engine_version()
 
 

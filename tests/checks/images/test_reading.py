@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -150,7 +151,7 @@ def test_images_are_read_with_no_network_at_all(tmp_path: Path) -> None:
 
 
 def test_at_most_the_engines_allowed_are_loaded_however_many_threads_read() -> None:
-    engines = Shelf(text.Worker, most=2, one_at_a_time=False)
+    engines = Shelf(text.Worker.started, most=2, one_at_a_time=False)
     picture = gray(certificate("Zofia Nowak"))
     lent: set[int] = set()
     read: list[str] = []
@@ -186,12 +187,14 @@ def test_a_worker_that_dies_loses_no_reading_and_is_never_lent_again() -> None:
     assert any(line.text == "Amelia Khan" for line in read_text(picture))
 
     stop = threading.Event()
+    killed: set[int] = set()
 
     def crash_while_reading() -> None:
         while not stop.is_set():
             for pid in worker_pids():
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGSEGV)
+                    killed.add(pid)
             stop.wait(0.05)
 
     killer = threading.Thread(target=crash_while_reading)
@@ -202,6 +205,8 @@ def test_a_worker_that_dies_loses_no_reading_and_is_never_lent_again() -> None:
         stop.set()
         killer.join()
     assert all(found in ("Amelia Khan", "ended") for found in crashed)
+    while any(alive(pid) for pid in killed):  # a worker killed as the killer stopped has ended
+        time.sleep(0.01)
     for _ in range(3):  # killed while waiting, the workers left are never lent: no picture is lost
         assert any(line.text == "Amelia Khan" for line in read_text(picture))
 
@@ -238,6 +243,14 @@ def test_a_picture_that_ends_two_workers_is_that_pictures_error_and_the_next_is_
     assert failed["lines"] == [] and "worker process ended" in failed["error"]
     again = read_picture(picture, "cd" * 32)
     assert again["error"] is None and any(line["text"] == "Amelia Khan" for line in again["lines"])
+
+
+def alive(pid: int) -> bool:
+    """Running still: not gone, not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def worker_pids() -> list[int]:
