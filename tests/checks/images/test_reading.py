@@ -265,3 +265,21 @@ def worker_pids() -> list[int]:
             ):
                 found.append(int(stat.parent.name))
     return found
+
+
+def test_a_killed_run_leaves_no_ocr_worker_behind() -> None:
+    """kill -9 of the process that reads: its workers see their input close and end (no orphan keeps running)."""
+    script = (
+        "import os, time; from checks.images import text; text.check_engine(); "
+        "print(*[p.pid for p in text.engines._idle], flush=True); time.sleep(120)"
+    )
+    run = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    assert run.stdout is not None
+    workers = [int(pid) for pid in run.stdout.readline().split()]
+    assert workers and all(alive(pid) for pid in workers)
+    run.kill()
+    run.wait()
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in workers)
