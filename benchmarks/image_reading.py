@@ -227,6 +227,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(throughput(root / "throughput"), flush=True)
         boundary = boundary_throughput(sorted((root / "throughput").rglob("*.jpg")))
         print(f"the engine in this process against worker processes: {json.dumps(boundary)}", flush=True)
+        from benchmarks.reading_profile import report
+
+        print(report(root / "throughput"), flush=True)
         for size in args.sizes:
             text, met = run_cost(size, args.rounds, root)
             print(text + ("" if met else "  ** over the goal **"), flush=True)
