@@ -283,3 +283,11 @@ def test_a_killed_run_leaves_no_ocr_worker_behind() -> None:
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(alive(pid) for pid in workers)
+
+
+def test_a_missing_model_is_said_with_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # a model directory without eng.traineddata
+    with pytest.raises(text.ReaderMissing, match=r"eng\.traineddata.*tesseract-ocr-eng"):
+        text.Worker.started()
