@@ -46,7 +46,7 @@ KINDS: list[tuple[str, Callable[[str, str], bool]]] = [
 
 
 def record(py_spy: str, dataset: Path, root: Path, name: str) -> Path:
-    from benchmarks.image_reading import _socialaudit
+    from benchmarks.trust_run import _socialaudit
     from benchmarks.run_cost import child_env
 
     profile = root / f"{name}.txt"
