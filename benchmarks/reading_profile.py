@@ -46,8 +46,8 @@ KINDS: list[tuple[str, Callable[[str, str], bool]]] = [
 
 
 def record(py_spy: str, dataset: Path, root: Path, name: str) -> Path:
-    from benchmarks.trust_run import _socialaudit
     from benchmarks.run_cost import child_env
+    from benchmarks.trust_run import _socialaudit
 
     profile = root / f"{name}.txt"
     spy = [py_spy, "record", "--subprocesses", "--idle", "--threads", "-r", str(RATE), "--format", "raw"]
