@@ -336,6 +336,19 @@ def latest_raw_validations(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str
     }
 
 
+SUBJECT_KEY = ("platform", "account_id", "relation", "subject_id")
+
+
+def numbered_per_person(identities: pl.DataFrame) -> pl.DataFrame:
+    """The identities with `person_order`: an account read as several people (a shared account) has a row for
+    each, numbered in the order the resolver gave them, 0 its best reading."""
+    if "person_order" in identities.columns or not identities.height:
+        return identities
+    return identities.with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int32).over(SUBJECT_KEY).alias("person_order")
+    )
+
+
 def upsert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, as_of: date) -> None:
     """Replace one week's rows of a per-week table with `frame` (so re-running a week never duplicates)."""
     con.execute(f"DELETE FROM {table} WHERE as_of = ?", [as_of])

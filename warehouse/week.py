@@ -222,7 +222,7 @@ def _store(
     if week.max_accept_days is not None:
         reviews.record_policy(con, week.max_accept_days, week.as_of)
     outcome = run_checks(con)
-    load.upsert_frame(con, "audit.identities", outcome.identities, week.as_of)
+    load.upsert_frame(con, "audit.identities", load.numbered_per_person(outcome.identities), week.as_of)
     findings = findings_frame(outcome.findings)
     load.upsert_frame(con, "audit.findings", findings, week.as_of)
     blind = blind_spots(con, week.streams, week.unread_media)

@@ -16,6 +16,7 @@ from warehouse.db import connect
 from warehouse.load import (
     INCREMENTAL_STREAMS,
     known_media_refs,
+    numbered_per_person,
     read_cursor,
     record_run,
     store_media_fingerprints,
@@ -139,7 +140,19 @@ def register_frames(surname: str = "Price", with_sha: bool = True) -> dict[str, 
             orient="row",
         ),
         "staff": pl.DataFrame(
-            [["S001", "Owen", "Jones", None, "Teacher", [{"platform": "x", "handle": "mr_jones_teach"}], []]],
+            [
+                [
+                    "S001",
+                    "Owen",
+                    "Jones",
+                    None,
+                    "Teacher",
+                    [{"platform": "x", "handle": "mr_jones_teach"}],
+                    [],
+                    [],
+                    [],
+                ]
+            ],
             schema=STAFF_SCHEMA,
             orient="row",
         ),
@@ -207,10 +220,10 @@ def identities(as_of: date, *subjects: str) -> pl.DataFrame:
 
 
 def test_upsert_frame_replaces_one_weeks_rows(con: duckdb.DuckDBPyConnection) -> None:
-    upsert_frame(con, "audit.identities", identities(WEEK[1], "1", "2", "3"), WEEK[1])
-    upsert_frame(con, "audit.identities", identities(WEEK[2], "1"), WEEK[2])
+    upsert_frame(con, "audit.identities", numbered_per_person(identities(WEEK[1], "1", "2", "3")), WEEK[1])
+    upsert_frame(con, "audit.identities", numbered_per_person(identities(WEEK[2], "1")), WEEK[2])
     con.execute("BEGIN TRANSACTION")  # as in the weekly run: the same keys deleted and re-inserted
-    upsert_frame(con, "audit.identities", identities(WEEK[1], "2", "3"), WEEK[1])
+    upsert_frame(con, "audit.identities", numbered_per_person(identities(WEEK[1], "2", "3")), WEEK[1])
     con.execute("COMMIT")
     by_week = con.execute(
         "SELECT as_of, list(subject_id ORDER BY subject_id) FROM audit.identities GROUP BY 1 ORDER BY 1"

@@ -18,7 +18,7 @@ SHORT = replace(
 
 def _identity(con, as_of: date, subject_id: str, kind: str, person_id: str | None) -> None:
     con.execute(
-        "INSERT INTO audit.identities VALUES (?, 'x', ?, 'follower', ?, ?, ?, 0.9, 'test')",
+        "INSERT INTO audit.identities VALUES (?, 'x', ?, 'follower', ?, ?, ?, 0.9, 'test', 0)",
         [as_of, X_ACCOUNT, subject_id, kind, person_id],
     )
 
