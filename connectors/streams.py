@@ -12,17 +12,11 @@ from typing import Any
 
 from connectors.errors import ConnectorError
 from connectors.paging import Snapshot
+from platforms import validated_streams
 
 THUMBNAIL_SIZES = ("maxres", "high", "medium", "default")
 # Which fetched streams are validated before storing, under which suite name.
-VALIDATED = {
-    ("x", "followers"): "x_followers",
-    ("x", "following"): "x_following",
-    ("x", "posts"): "x_posts",
-    ("youtube", "videos"): "yt_videos",
-    ("youtube", "subscribers"): "yt_subscribers",
-    ("youtube", "comments"): "yt_comments",
-}
+VALIDATED = validated_streams()
 
 # The stream each suite checks (`x_media` is the media X sent beside the posts).
 SUITE_STREAMS = {**{suite: key for key, suite in VALIDATED.items()}, "x_media": ("x", "posts")}
