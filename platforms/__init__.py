@@ -33,12 +33,14 @@ class Stream:
 @dataclass(frozen=True)
 class Platform:
     """A platform's declaration. `name` is how school.toml, the registers' handle lists, `approved_media.csv`
-    and every table spell it; `item` is what an official account publishes (a post, a video)."""
+    and every table spell it; `item` is what an official account publishes (a post, a video). `side_streams`:
+    snapshots stored beside the streams with no status of their own (read only when something asks for them)."""
 
     name: str
     label: str
     item: str
     streams: tuple[Stream, ...]
+    side_streams: tuple[str, ...] = ()
 
     def stream(self, name: str) -> Stream:
         found = next((s for s in self.streams if s.name == name), None)
@@ -57,6 +59,8 @@ X = Platform(
         Stream("following", ("following",), suite="x_following"),
         Stream("posts", ("post",), suite="x_posts"),
     ),
+    # The posts with open exceptions looked up by id; the deleted posts an imported X archive lists.
+    side_streams=("post_lookup", "deleted_posts"),
 )
 YOUTUBE = Platform(
     name="youtube",

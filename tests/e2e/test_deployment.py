@@ -107,7 +107,16 @@ def test_the_guides_sandbox_trial_completes_as_written_apart_from_the_live_folde
     env = prefect_server
     home = tmp_path / "checkout"
     home.mkdir()
-    for part in ("platforms", "flows", "checks", "warehouse", "connectors", "dashboards", "sandbox", "prefect.yaml"):
+    for part in (
+        "platforms",
+        "flows",
+        "checks",
+        "warehouse",
+        "connectors",
+        "dashboards",
+        "sandbox",
+        "prefect.yaml",
+    ):
         (home / part).symlink_to(server.REPO / part)
     build_tiny_dataset(home / "school")
     live = home / "data" / "socialaudit.duckdb"
