@@ -97,7 +97,7 @@ def test_the_flows_plug_in_every_declared_platform_in_order_and_no_other() -> No
 
 
 def test_each_platform_reads_its_own_api() -> None:
-    reach = Endpoints(*(f"http://sandbox/{part}" for part in ("x", "youtube", "media")), sandbox=True)
+    reach = Endpoints("http://sandbox/x", "http://sandbox/youtube", "http://sandbox/media", sandbox=True)
     urls = [plug.base_url(reach) for plug in PLUGS.values()]
     assert None not in urls and len(set(urls)) == len(urls)
 
