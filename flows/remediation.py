@@ -18,7 +18,7 @@ from typing import Any
 
 from connectors.actions import REFUSED, WriteAnswer
 from flows.config import Account, SchoolConfig
-from flows.remediation_permissions import AccountPermission, check_account, record
+from flows.remediation_permissions import AccountPermission, record
 from warehouse.access_log import AccessEntry
 from warehouse.load import now_utc
 from warehouse.people import Actor
@@ -97,6 +97,8 @@ class Remediator:
         """What the account's credentials allow, asked of the platform now (None for a manual step)."""
         if plan.action.manual:
             return None
+        from flows.platforms import check_account
+
         return check_account(self.config, self.account_of(plan), self.sandbox, base_url)
 
     # -- acting

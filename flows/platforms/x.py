@@ -15,8 +15,10 @@ from flows import credentials
 from flows.config import Account, SchoolConfig
 from flows.offline import Endpoints
 from flows.platforms.plug import PlatformPlug
+from flows.remediation_permissions import POLICY, AccountPermission, account_label, platform_actions
 from flows.school_run_log import withheld_in_trust
 from platforms import X
+from warehouse.remediation_actions import ACTIONS, MANUAL, allowed_by
 from warehouse.state import WarehouseState
 
 CALLS = {
@@ -59,4 +61,34 @@ def send(
     return CALLS[action](client, targets[0])
 
 
-PLUG = PlatformPlug(X, fetch_x_account, lambda reach: reach.x_base_url, send, tuple(CALLS))
+def check_permissions(
+    config: SchoolConfig, account: Account, sandbox: bool, base_url: str | None
+) -> AccountPermission:
+    keys = credentials.x_credentials_for_account(config, account, sandbox)
+    user, level = x_actions.access_level(xapi.make_x_client(keys, base_url=base_url), POLICY)
+    if str(user.get("id")) != account.id:
+        raise RuntimeError(
+            f"the X keys belong to @{user.get('username')}, not {account_label(account)}: no action can be taken for the "
+            f"school's account with them ({credentials.credential_places(config, account)})"
+        )
+    actions = platform_actions("x")
+    if level is None:
+        detail = (
+            f"X did not say what the keys of {account_label(account)} may do (no x-access-level header): actions are "
+            "offered, and the first one refused for want of write permission stops them"
+        )
+        return AccountPermission(account, None, (*actions, MANUAL), (), detail, known=False)
+    allowed = [a for a in actions if allowed_by(ACTIONS[a], level, None)]
+    refused = [a for a in actions if a not in allowed]
+    if refused:
+        detail = (
+            f"the X keys of {account_label(account)} are {level}: {', '.join(refused)} not offered; to act through X, set "
+            "the app's permissions to 'Read and write' in the X developer console, then regenerate the access "
+            "token and secret (a token keeps the permission it was issued with) and run doctor again"
+        )
+    else:
+        detail = f"the X keys of {account_label(account)} are {level}: {', '.join(allowed)} offered"
+    return AccountPermission(account, level, (*allowed, MANUAL), tuple(refused), detail)
+
+
+PLUG = PlatformPlug(X, fetch_x_account, lambda reach: reach.x_base_url, send, tuple(CALLS), check_permissions)

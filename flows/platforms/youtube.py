@@ -16,8 +16,10 @@ from flows import credentials
 from flows.config import Account, SchoolConfig
 from flows.offline import Endpoints
 from flows.platforms.plug import PlatformPlug
+from flows.remediation_permissions import POLICY, AccountPermission, account_label, platform_actions
 from flows.school_run_log import withheld_in_trust
 from platforms import YOUTUBE
+from warehouse.remediation_actions import ACTIONS, MANUAL, allowed_by
 from warehouse.state import WarehouseState
 
 REJECT_COMMENT, REJECT_AND_BAN = "reject-comment", "reject-comment-ban-author"
@@ -59,10 +61,33 @@ def send(
     return youtube_actions.update_video_status(youtube, targets[0], VIDEO_STATUS_CHANGES[action])
 
 
+def check_permissions(
+    config: SchoolConfig, account: Account, sandbox: bool, base_url: str | None
+) -> AccountPermission:
+    keys = credentials.youtube_credentials_for_account(config, account, sandbox)
+    scopes = frozenset(ytapi.refresh_sign_in(ytapi.make_youtube_client(keys, base_url=base_url), POLICY))
+    actions = platform_actions("youtube")
+    allowed = [a for a in actions if allowed_by(ACTIONS[a], None, scopes)]
+    refused = [a for a in actions if a not in allowed]
+    shown = ", ".join(s.rsplit("/", 1)[-1] for s in sorted(scopes)) or "no YouTube scope"
+    if refused:
+        detail = (
+            f"the YouTube token of {account_label(account)} was granted {shown}: {', '.join(refused)} not offered; sign in "
+            "again with `socialaudit auth youtube --client-secrets FILE` as the channel owner (it asks for "
+            "youtube.force-ssl) and run doctor again"
+        )
+    else:
+        detail = (
+            f"the YouTube token of {account_label(account)} was granted {shown}: {', '.join(allowed)} offered"
+        )
+    return AccountPermission(account, " ".join(sorted(scopes)), (*allowed, MANUAL), tuple(refused), detail)
+
+
 PLUG = PlatformPlug(
     YOUTUBE,
     fetch_youtube_channel,
     lambda reach: reach.youtube_base_url,
     send,
     (REJECT_COMMENT, REJECT_AND_BAN, *VIDEO_STATUS_CHANGES),
+    check_permissions,
 )

@@ -73,6 +73,8 @@ def missing_pieces(
         missing.append(f"{name}: its account reader is not a Prefect task")
     elif list(inspect.signature(reader.fn).parameters) != READER_PARAMETERS:
         missing.append(f"{name}: its account reader does not take ({', '.join(READER_PARAMETERS)})")
+    if not callable(plug.send) or not callable(plug.check_permissions):
+        missing.append(f"{name}: its plug-in cannot send an action or check what its credentials allow")
     catalogued = {a.name for a in ACTIONS.values() if a.platform == name}
     missing += [
         f"{name}: action {a} is catalogued but the plug-in cannot send it"
