@@ -4,7 +4,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test test-fast lint docs bench eval clean browser postgres proxy ocr oidc
+.PHONY: setup demo test test-fast lint docs bench soak eval clean browser postgres proxy ocr oidc
 
 setup: ocr $(VENV)/.synced
 
@@ -106,6 +106,14 @@ BENCH ?=
 
 bench: setup
 	$(BIN)/python -m benchmarks $(BENCH)
+
+# The soak (benchmarks/soak.py): SOAK_RUNS trust runs of three small schools, each beside the image reader under
+# load, with glibc's and Python's own heap checks on, counting crashes (goal: none) into benchmarks/results/soak.json.
+# About half an hour on an idle 2-core machine; `make soak SOAK_RUNS=3` to check it works. Not part of `make bench`.
+SOAK_RUNS ?= 30
+
+soak: setup
+	$(BIN)/python -m benchmarks.soak --runs $(SOAK_RUNS)
 
 # Precision and recall of the identity rules on labelled sample schools the tests do not use (default, extended
 # and blind forms), with the Splink record-linkage baseline beside them (a dev dependency), and on schools labelled

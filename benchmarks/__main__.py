@@ -6,7 +6,7 @@ it was measured), written to benchmarks/results/bench.json and docs/results/benc
 `--quick` is the loop while working (a few minutes): one round of each, a small school, the hash distances of one
 seed, no trust-sized identity resolution and no audits of large schools. Its figures are marked quick and are not
 the ones to judge a goal by. Each benchmark module also runs alone (`python -m benchmarks.run_cost --help`), with
-its own detail.
+its own detail. The soak (benchmarks/soak.py, about half an hour) runs on its own: `make soak`.
 """
 
 from __future__ import annotations
@@ -186,6 +186,38 @@ def rules_against_labels(quick: bool) -> list[Figure]:
     return figures
 
 
+def post_check(quick: bool) -> list[Figure]:
+    from benchmarks import post_check as bench
+
+    found = bench.measure(1 if quick else bench.ROUNDS)
+    median = float(found["median"])
+    return [
+        Figure(
+            "a draft of text and four photos (one lettered) checked warm, median",
+            f"{median:.2f} s (text alone {float(found['alone_median']):.2f} s; verdict {found['verdict']})",
+            f"<= {bench.GOAL_SECONDS:.0f} s",
+            median <= bench.GOAL_SECONDS,
+        )
+    ]
+
+
+def install_size(quick: bool) -> list[Figure]:
+    from benchmarks import install_size as bench
+
+    if quick:
+        return []
+    _, found = bench.measure()
+    return [
+        Figure(
+            f"a school's install ({label}), megabytes",
+            f"{megabytes:.0f} MB (largest: {', '.join(f'{n} {s:.0f}' for n, s in biggest[:4])})",
+            f"< {bench.GOAL_MB:.0f} MB",
+            megabytes < bench.GOAL_MB,
+        )
+        for label, megabytes, biggest in found
+    ]
+
+
 BENCHES: dict[str, Bench] = {
     "run cost": run_cost,
     "image reading": image_reading,
@@ -193,6 +225,8 @@ BENCHES: dict[str, Bench] = {
     "identity resolution": identity_resolution,
     "media matching": media_matching,
     "rules against the labels": rules_against_labels,
+    "checking a draft": post_check,
+    "the school's install": install_size,
 }
 
 

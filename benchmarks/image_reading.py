@@ -14,6 +14,9 @@ the same run without (`[images] read = false`, the run as it was before), side b
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import os
 import resource
 import shutil
 import subprocess
@@ -22,6 +25,9 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+from checks.cores import usable_cores
 
 FIRST_AS_OF, NEXT_AS_OF = "2026-11-16", "2026-11-23"
 GOAL_FIRST = 1.5
@@ -30,7 +36,7 @@ VARIANTS = ("without", "with")
 
 
 def throughput(dataset: Path) -> str:
-    from checks.images.reading import read_files, reader_name, usable_cores
+    from checks.images.reading import read_files, reader_name
 
     files = {f"{i:05d}": path for i, path in enumerate(sorted(dataset.rglob("*.jpg")))}
     read_files(dict(list(files.items())[:2]), workers=1)  # each engine loads its model once per thread
@@ -48,6 +54,90 @@ def throughput(dataset: Path) -> str:
         f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB"
     )
     return "\n".join(lines)
+
+
+def _cpu_of(pids: list[int]) -> float:
+    """User + system seconds of these processes so far (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _worker_pids() -> list[int]:
+    """This process's OCR workers (its children running checks.images.ocr_worker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            parent = int(stat.read_text().rpartition(")")[2].split()[1])
+            if parent == os.getpid() and b"ocr_worker" in (stat.parent / "cmdline").read_bytes():
+                found.append(int(stat.parent.name))
+    return found
+
+
+def boundary_throughput(files: list[Path], rounds: int = 2) -> dict[str, Any]:
+    """Text read from `files` (decoded first) on one thread per usable core, with the engine loaded in this process
+    (one per thread, as the reader once was) and in worker processes (checks/images/text.py), alternating which goes
+    first, best of `rounds`: images/s, CPU ms an image (the workers' CPU included), the load beside each."""
+    import numpy as np
+
+    from checks.images import text
+    from checks.images.lending import Shelf
+    from checks.images.reading import in_parallel
+    from checks.images.tesseract import Engine
+    from checks.media_hash import decode_upright
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # as the workers have it; read before libtesseract loads
+    grays = [np.ascontiguousarray(decode_upright(f.read_bytes()).convert("L")) for f in files]
+    cores = usable_cores()
+    in_process: Shelf[Engine] = Shelf(Engine, most=cores)
+
+    def here(gray: np.ndarray) -> str:
+        with in_process.lent() as engine:
+            return engine.read(gray.tobytes(), gray.shape[1], gray.shape[0])
+
+    def in_workers(gray: np.ndarray) -> str:
+        with text.engines.lent() as worker:
+            return worker.read(gray)
+
+    ways = {"in_process": here, "workers": in_workers}
+    for way in ways.values():  # every engine loaded before the clock starts
+        in_parallel(way, grays[: 2 * cores], workers=cores)
+    best: dict[str, dict[str, float]] = {}
+    read: dict[str, list[str]] = {}
+    for number in range(rounds):
+        for name in sorted(ways, reverse=bool(number % 2)):
+            pids = _worker_pids() if name == "workers" else []
+            load = os.getloadavg()[0]
+            cpu0, children0, wall0 = time.process_time(), _cpu_of(pids), time.perf_counter()
+            tsvs = in_parallel(ways[name], grays, workers=cores)
+            read.setdefault(name, tsvs)
+            wall = time.perf_counter() - wall0
+            cpu = time.process_time() - cpu0 + _cpu_of(pids) - children0
+            figures = {
+                "images_per_s": round(len(grays) / wall, 1),
+                "cpu_ms_an_image": round(1000 * cpu / len(grays), 1),
+                "load": round(load, 2),
+                "with_text": sum(1 for t in tsvs if text.lines_from_tsv(t)),
+            }
+            if name not in best or figures["images_per_s"] > best[name]["images_per_s"]:
+                best[name] = figures
+    return {
+        "images": len(grays),
+        "threads": cores,
+        **best,
+        # The same engine, settings and pixels: the same text, word for word, so nothing read is lost.
+        "same_text_every_image": read["workers"] == read["in_process"],
+        "throughput_ratio_workers_to_in_process": round(
+            best["workers"]["images_per_s"] / best["in_process"]["images_per_s"], 3
+        ),
+        "cpu_ratio_workers_to_in_process": round(
+            best["workers"]["cpu_ms_an_image"] / best["in_process"]["cpu_ms_an_image"], 3
+        ),
+    }
 
 
 def _socialaudit() -> str:
@@ -139,6 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = Path(scratch)
         write_sample(root / "throughput", seed=11, size="small")
         print(throughput(root / "throughput"), flush=True)
+        boundary = boundary_throughput(sorted((root / "throughput").rglob("*.jpg")))
+        print(f"the engine in this process against worker processes: {json.dumps(boundary)}", flush=True)
+        from benchmarks.reading_profile import report
+
+        print(report(root / "throughput"), flush=True)
         for size in args.sizes:
             text, met = run_cost(size, args.rounds, root)
             print(text + ("" if met else "  ** over the goal **"), flush=True)

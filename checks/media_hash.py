@@ -47,6 +47,9 @@ def fingerprint_image(data: bytes) -> dict[str, Any]:
     return fingerprint_picture(data, decode_upright(data))
 
 
+FINGERPRINT_FIELDS = ("sha256", "n_bytes", "width", "height", "phash", "dhash")
+
+
 def fingerprint_picture(data: bytes, picture: Image.Image) -> dict[str, Any]:
     """The fingerprints of `data` from its picture already decoded (`decode_upright`)."""
     return {

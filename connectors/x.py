@@ -37,7 +37,17 @@ from connectors.paging import (
 log = logging.getLogger("connectors")
 
 X_API_HOST = "https://api.twitter.com"
-USER_FIELDS = ["created_at", "description", "location", "protected", "public_metrics", "verified", "url"]
+# "entities": the expansion of the profile's t.co url (entities.url.urls[].expanded_url), where its words are.
+USER_FIELDS = [
+    "created_at",
+    "description",
+    "location",
+    "protected",
+    "public_metrics",
+    "verified",
+    "url",
+    "entities",
+]
 TWEET_FIELDS = [
     "created_at",
     "author_id",

@@ -149,6 +149,16 @@ def exceptions_csv(rows: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
+def rule_descriptions(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """Each rule as the latest run described it (meta.rules): title, the clause it cites, what counts."""
+    return {
+        r[0]: {"rule": r[0], "title": r[1], "policy": r[2], "what_counts": r[3]}
+        for r in con.execute(
+            "SELECT rule, title, policy, what_counts FROM meta.rules ORDER BY rule"
+        ).fetchall()
+    }
+
+
 def decided_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Accepted and false-positive exceptions with the decision holding them (kept out of exceptions.json)."""
     cursor = con.execute(
@@ -211,12 +221,7 @@ def render_report(
     from warehouse.register_versions import notices_for
     from warehouse.reviews import histories
 
-    rules = {
-        r[0]: {"rule": r[0], "title": r[1], "policy": r[2], "what_counts": r[3]}
-        for r in con.execute(
-            "SELECT rule, title, policy, what_counts FROM meta.rules ORDER BY rule"
-        ).fetchall()
-    }
+    rules = rule_descriptions(con)
     by_rule: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in exceptions:
         by_rule[row["rule"]].append(row)

@@ -30,7 +30,7 @@ from dashboards.access import AccessPolicy, Permissions, ReviewAppSettings, is_l
 from dashboards.charts import trend_charts
 from dashboards.listing import filter_options, select_exceptions
 from dashboards.post_check_pages import CheckPost, PostPages, add_post_check_routes
-from dashboards.report import OPEN_STATUSES, environment, profiles
+from dashboards.report import OPEN_STATUSES, environment, profiles, rule_descriptions
 from dashboards.review_actions import Act, Pages, action_context, add_action_routes
 from dashboards.sign_in import add_sign_in_routes, sign_in_redirect
 from dashboards.sign_in_state import SignInState, state_path
@@ -279,6 +279,7 @@ def create_app(
                 "history": history(con, key),
                 "pending": pending_decision(con, key),
                 "profiles": profiles(con, rows),
+                "rules": rule_descriptions(con),
                 "week": latest_week(con),
                 "max_days": max_accept_days(con),
                 "actions": action_context(con, key, school.slug in acting, sessions.person(request))
@@ -306,6 +307,7 @@ def create_app(
             history=data["history"],
             pending=data["pending"],
             profile=data["profiles"].get(key),
+            rule=data["rules"].get(row["rule"]),
             week=week,
             latest_until=week + timedelta(days=data["max_days"]) if week else None,
             may_decide=allowed.may_decide(row_sensitivity(row)),

@@ -11,7 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from checks.rule_support.citation import SchoolPolicy
 from dashboards.access import ReviewAppSettings
+from flows.config_policy import parse_policy
 from flows.config_strict import KeyPath, Problems, is_string_list, locate_keys, sub_table, table_label
 from flows.config_tables import (
     CREDENTIALS_NAME,
@@ -114,6 +116,7 @@ class SchoolConfig:
     remediation: RemediationSettings = field(default_factory=RemediationSettings)
     reviews: ReviewSettings = field(default_factory=ReviewSettings)
     review_app: ReviewAppSettings = field(default_factory=ReviewAppSettings)
+    policy: SchoolPolicy = field(default_factory=SchoolPolicy)
 
     @property
     def registers_dir(self) -> Path:
@@ -140,6 +143,7 @@ TOP_LEVEL_TABLES = {
     "remediation": "table",
     "reviews": "table",
     "review_app": "table",
+    "policy": "table",
 }
 SCHOOL_KEYS = ("name", "urn", "phase", "timezone", "email_domains", "phones")
 ACCOUNT_KEYS = ("platform", "handle", "id", "approved_by", "approved_on", "credentials")
@@ -267,6 +271,7 @@ def load_config(path: Path) -> SchoolConfig:
     remediation = parse_remediation(data, problems)
     reviews = parse_reviews(data, problems)
     review_app = parse_review_app(data, problems, path.resolve().parent)
+    policy = parse_policy(data, problems)
     found = problems.messages()
     if found:
         raise ConfigError(*found)
@@ -284,6 +289,7 @@ def load_config(path: Path) -> SchoolConfig:
         remediation=remediation,
         reviews=reviews,
         review_app=review_app,
+        policy=policy,
         raw=data,
         **school,
     )

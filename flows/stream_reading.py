@@ -7,7 +7,7 @@ from typing import Any
 
 from checks.images.copies import Originals
 from checks.images.reading import WAITS_FOR_LIBRARY, examine, in_parallel
-from checks.media_hash import UnreadableImage
+from checks.media_hash import FINGERPRINT_FIELDS, UnreadableImage
 from checks.validation import SuiteResult
 from connectors.errors import ConnectorError, MediaRefused
 from connectors.media import MediaFetcher
@@ -113,9 +113,10 @@ def examined(
     already_read: Callable[[str], bool] | None,
     originals: Originals | None,
     may_wait: bool = True,
+    fingerprinted: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     try:
-        return {**item, **examine(data, already_read, originals, may_wait), "error": None}
+        return {**item, **examine(data, already_read, originals, may_wait, fingerprinted), "error": None}
     except UnreadableImage as error:
         return {**item, "error": str(error)[:500]}
 
@@ -130,8 +131,11 @@ def examine_waiting(
         if WAITING not in found:
             return found
         item = {k: v for k, v in found.items() if k != WAITING}
-        # A copy that waited was fingerprinted and taken to be read already (its sha256 is known): read it now.
-        claimed: Callable[[str], bool] = (lambda _: False) if "sha256" in item else already_read
-        return examined(item, found[WAITING], claimed, originals, may_wait=False)
+        # A copy that waited was fingerprinted and taken to be read already (its sha256 is known): read it now,
+        # with the fingerprints it has (decoding is needed for the reading; hashing it again is not).
+        if "sha256" in item:
+            known = {field: item[field] for field in FINGERPRINT_FIELDS}
+            return examined(item, found[WAITING], lambda _: False, originals, False, known)
+        return examined(item, found[WAITING], already_read, originals, may_wait=False)
 
     return in_parallel(one, media)

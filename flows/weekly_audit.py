@@ -36,6 +36,7 @@ from checks.registers.contract import APPROVED_MEDIA_DIR
 from checks.registers.loaded import Registers
 from checks.registers.loading import load_and_validate_registers
 from checks.registers.problems import RegisterError
+from checks.rule_support.citation import cited_rules
 from checks.rules import RULES
 from checks.validation import SuiteResult
 from connectors import streams
@@ -346,7 +347,7 @@ def _audit(
         media=media,
         readings=readings,
         validations=[r.to_dict() for r in register_results + raw_results],
-        rules=RULES,
+        rules=cited_rules(RULES, config.policy),
         retention=config.retention,
         holds=holds,
         notices=settling.register_notices(registers, holds),

@@ -115,8 +115,9 @@ WHOLE_AUDIT_HOMES = ("tests/e2e/", "tests/browser/")
 NOT_SCANNED = ("tests/builders/audits.py", "tests/test_architecture.py")
 AUDIT_COMMANDS = {"run", "demo", "evaluate"}
 TRUST_RUN = ["trust", "run"]  # every school of a trust audited
-# guide_commands: a guide's marked block of commands, which audits a sample school (tests/e2e/test_setup_guide.py)
-AUDIT_CALLS = {"weekly_audit", "run_audit", "guide_commands"}
+# guide_commands, trial_commands: a guide's marked block of commands, which audits a sample school
+# (tests/e2e/test_setup_guide.py, tests/e2e/test_production_trial.py)
+AUDIT_CALLS = {"weekly_audit", "run_audit", "guide_commands", "trial_commands"}
 AUDIT_FIXTURES = {
     "audit",
     "audit_inprocess",

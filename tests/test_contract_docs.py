@@ -15,6 +15,7 @@ import pytest
 
 import flows.commands.common as common
 from checks.registers.contract import PHOTO_CONSENTS, PUPIL_STATUSES, REGISTER_SPECS, YEAR_GROUPS
+from checks.rule_support.citation import SchoolPolicy
 from checks.rules import RULE_OPTIONS
 from dashboards.access import ROLES, OidcSettings, ReviewAppSettings
 from dashboards.manifest import CONTRACTS, MANIFEST_SCHEMA, SCHOOL_OUTPUTS, load_schema
@@ -114,6 +115,7 @@ SETTINGS = [
     ("[reviews]", ReviewSettings, (), {}),
     ("[review_app]", ReviewAppSettings, ("oidc", "grants"), {}),
     ("[review_app.oidc]", OidcSettings, (), {}),
+    ("[policy]", SchoolPolicy, ("clauses",), {}),
 ]
 
 
@@ -126,6 +128,7 @@ def test_every_table_of_school_toml_has_its_section() -> None:
         "[rules.<rule-id>]",
         "[credentials.NAME]",
         "[registers.columns.<register>]",
+        "[policy.clauses]",
         "[report.email]",
         "[review_app.oidc]",
         "[[review_app.grants]]",

@@ -16,9 +16,10 @@ from collections.abc import Iterator
 
 from checks.ages import age_on
 from checks.identity.lexicon import DECORATIVE, FORENAME, GIVEN, NOT_A_NAME, SURNAME, TITLE
+from checks.identity.name_forms import SURNAME_PARTICLES
 from checks.identity.nicknames import DIMINUTIVE_ENDINGS, merged_diminutive_stem
 from checks.identity.profile import DISPLAY, USERNAME, Field, Profile
-from checks.identity.register_index import SURNAME_DELETE_MIN, SURNAME_PARTICLES, Person, RegisterIndex
+from checks.identity.register_index import SURNAME_DELETE_MIN, Person, RegisterIndex
 from checks.identity.text import fold_name, name_key, slip_between, slip_of, squeeze
 
 # A stretch of a word that is a name, as an anchor: (field, word index, start, end, key).

@@ -165,10 +165,17 @@ def year_group_value(raw: str) -> str:
     return "R" if raw in ("r", "reception") else str(int(raw))
 
 
-def age_cues(handle: str | None, bio: str | None, display: str | None, as_of: date) -> list[Cue]:
-    """Birth years, year groups and "class of" years in the username, display name or bio."""
+def age_cues(
+    handle: str | None,
+    bio: str | None,
+    display: str | None,
+    as_of: date,
+    more: tuple[tuple[str, str], ...] = (),
+) -> list[Cue]:
+    """Birth years, year groups and "class of" years in the username, display name, bio or `more` fields
+    (location, website: read as the bio is, as said of now)."""
     cues: list[Cue] = []
-    for where, raw in (("username", handle), ("display name", display), ("bio", bio)):
+    for where, raw in (("username", handle), ("display name", display), ("bio", bio), *more):
         if not raw:
             continue
         text = plain_text(raw)
@@ -305,21 +312,24 @@ _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL_WORDS = re.compile(r"(?<=[a-z])(?=[A-Z])|_")
 
 
-def school_cues(bio: str | None, phrases: set[str], initials: set[str], handles: set[str]) -> list[Cue]:
-    """The school named in the bio by name, initials (as capitals or a #/@ tag) or official handle."""
+def school_cues(
+    bio: str | None, phrases: set[str], initials: set[str], handles: set[str], where: str = "bio"
+) -> list[Cue]:
+    """The school named in the bio (or another field, `where`) by name, initials (as capitals or a #/@ tag) or
+    official handle."""
     if not bio:
         return []
     text = plain_text(bio)
     # A hashtag's camelCase words are words ("#TeamOakwood", "#OakwoodPrimary").
     spelt_out = _HASHTAG.sub(lambda m: " " + _CAMEL_WORDS.sub(" ", m.group(1)) + " ", text)
     folded = f" {fold_name(spelt_out)} "
-    cues = [Cue("school", phrase, phrase, "bio") for phrase in sorted(phrases) if f" {phrase} " in folded]
+    cues = [Cue("school", phrase, phrase, where) for phrase in sorted(phrases) if f" {phrase} " in folded]
     for token in re.findall(r"[#@]?[A-Za-z][A-Za-z0-9_]{1,}", text):
         bare = token.lstrip("#@")
         if bare in initials or (token[0] in "#@" and bare.upper() in initials):
-            cues.append(Cue("school", bare.upper(), token, "bio"))
+            cues.append(Cue("school", bare.upper(), token, where))
         elif token.startswith("@") and bare.lower() in handles:
-            cues.append(Cue("school", bare, token, "bio"))
+            cues.append(Cue("school", bare, token, where))
     return cues
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from checks.identity.name_forms import surname_keys
 from checks.identity.nicknames import is_made_diminutive
-from checks.identity.register_index import Form, Person, RegisterIndex, surname_keys
+from checks.identity.register_index import Form, Person, RegisterIndex
 from checks.identity.text import fold_name, squeeze
 
 # Roles of a piece: the candidate's name parts ...

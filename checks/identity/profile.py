@@ -3,14 +3,15 @@ as a register person (`Match`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from checks.identity.cues import Cue, age_cues
-from checks.identity.disguise import undisguised
+from checks.identity.disguise import NAME_ROLES, undisguised
 from checks.identity.reading import FieldReading, read_field
 from checks.identity.register_index import Person, RegisterIndex
+from checks.identity.text import skeleton
 
 # (start, end, key, roles): letters [start, end) of a word are `key`, a word the index knows (lexicon.py bits).
 Span = tuple[int, int, str, int]
@@ -47,6 +48,12 @@ class Profile:
     teaching: bool = False
     other_school: list[Cue] = field(default_factory=list)
     former: list[Cue] = field(default_factory=list)  # "former pupil", "alumni": says they have left
+    url: str = ""  # the website the profile links (X: its expansion, as the person wrote it)
+
+    @property
+    def about(self) -> tuple[tuple[str, str], ...]:
+        """The fields besides the name fields that say things about the owner, by the evidence's name for them."""
+        return _about(self.location, self.url)
 
     def field(self, source: str) -> Field | None:
         return next((f for f in self.fields if f.source == source), None)
@@ -71,6 +78,9 @@ class Match:
     named_teaching: bool = False  # a title with teaching in the name ("MrsWardTeaches")
     # A job in the bio that is not this member of staff's role ("Bookkeeper" for a teaching assistant).
     other_job: str = ""
+    # Given names written before theirs ("Jess" in "Jess & Tom Smith"): another person, perhaps one the school
+    # knows sharing the account (whose.py).
+    other_names: list[str] = field(default_factory=list)
     # What a person could check to settle a doubtful reading ("whether Jessica goes by \"Jessa\""); the last
     # doubt found is the one said (see evidence.settle).
     settle: str = ""
@@ -86,8 +96,32 @@ def where(source: str, display: str, handle: str) -> str:
     return f'display name "{display}"'
 
 
+def _names_a_person(word: str, index: RegisterIndex) -> bool:
+    return any(s == 0 and e == len(word) and roles & NAME_ROLES for s, e, _, roles in index.scan(word))
+
+
+def as_the_school_spells(reading: FieldReading, index: RegisterIndex) -> FieldReading:
+    """Words written in another script read as the register spells a name, where the transliteration alone spells
+    none: by shape when every letter looks like a Latin one ("Јеѕѕ"), or by the consonants of the one register
+    name that has them when the script leaves vowels unwritten ("محمد", Mohammed)."""
+    words = []
+    for word in reading.words:
+        if word.read_as and not _names_a_person(word.plain, index):
+            if word.shape and _names_a_person(word.shape, index):
+                word = replace(word, plain=word.shape, read_as="written in look-alike letters")
+            elif word.skeleton:
+                names = index.by_skeleton.get(skeleton(word.plain), set())
+                if len(names) == 1:
+                    (name,) = names
+                    word = replace(
+                        word, plain=name, read_as=f"{word.read_as}, its consonants those of {name}"
+                    )
+        words.append(word)
+    return replace(reading, words=tuple(words)) if tuple(words) != reading.words else reading
+
+
 def _field(source: str, text: str, display: str, handle: str, index: RegisterIndex) -> Field:
-    reading = undisguised(read_field(text), index.scan)
+    reading = undisguised(as_the_school_spells(read_field(text), index), index.scan)
     spans = tuple(index.scan(word.plain) for word in reading.words)
     words = reading.words
     spaced = source == DISPLAY and (
@@ -100,6 +134,7 @@ def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
     display = member.get("display_name") or ""
     handle = member.get("handle") or ""
     bio = member.get("description") or ""
+    url = member.get("profile_url") or ""
     fields = [_field(DISPLAY, display, display, handle, index)]
     if handle:
         fields.append(_field(USERNAME, handle, display, handle, index))
@@ -111,8 +146,13 @@ def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
         created=member.get("created_at"),
         fields=tuple(fields),
         location=member.get("location") or "",
-        age=age_cues(handle, bio, display, index.as_of),
+        age=age_cues(handle, bio, display, index.as_of, _about(member.get("location"), url)),
         # Read only when a name matched someone (most profiles match nobody): see resolve_member.
         adult=[],
         school=[],
+        url=url,
     )
+
+
+def _about(location: str | None, url: str) -> tuple[tuple[str, str], ...]:
+    return tuple((where, text) for where, text in (("location", location or ""), ("website", url)) if text)

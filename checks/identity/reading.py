@@ -2,13 +2,15 @@
 
 Every character a person can type ends up somewhere a reader can account for:
 - letters of the Latin alphabet, however dressed (accents, decorative and full-width letters, small capitals,
-  circled and squared letters, look-alike Cyrillic or Greek letters mixed into a Latin word), become the plain
-  letters of a word; a word written wholly in Cyrillic or Greek is transliterated, and said so;
+  circled and squared letters), become the plain letters of a word (anyascii); letters of another script mixed
+  into a Latin word are read by the Latin letter they look like (Unicode's confusables, confusable_homoglyphs);
+  a word written wholly in another script (Cyrillic, Greek, Arabic, Devanagari...) is transliterated (anyascii),
+  and said so;
 - digits of any script become numbers;
 - emoji, symbols and flags are decoration; punctuation, spaces, `_` and camelCase separate words;
 - invisible formatting (zero-width joiners, variation selectors) and combining marks are part of the character
   they dress, not content;
-- letters of any other script are kept, quoted, as not read: a reader reports them rather than dropping them.
+- letters nothing reads as Latin letters are kept, quoted, as not read: reported rather than dropped.
 """
 
 from __future__ import annotations
@@ -19,34 +21,33 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from checks.identity.text import SPECIAL_LETTERS
+from anyascii import anyascii
+from confusable_homoglyphs import categories, confusables
 
-_LATIN_NAME = re.compile(
-    r"^(?:LATIN (?:SMALL|CAPITAL) LETTER (?:SMALL CAPITAL )?|LATIN LETTER SMALL CAPITAL |"
-    r"(?:NEGATIVE )?(?:SQUARED|CIRCLED|PARENTHESIZED) LATIN (?:SMALL |CAPITAL )?LETTER |"
-    r"MODIFIER LETTER (?:SMALL |CAPITAL )|REGIONAL INDICATOR SYMBOL LETTER )([A-Z])(?: WITH .*)?$"
-)
-# Cyrillic and Greek letters that look like Latin ones: inside a Latin word they are disguise, read by shape.
-_LOOK_ALIKE = str.maketrans(
-    "АВЕКМНОРСТХУаеорсухіјѕԁһԛԝӏІЈЅҮүькмнтвΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαικνρτυχεω",
-    "ABEKMHOPCTXYaeopcyxijsdhqwlIJSYybkmhtbABEZHIKMNOPTYXoaikvptuxew",
-)
-# A word wholly in Cyrillic or Greek is a name written in that alphabet: read by sound.
-_CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z", "и": "i",
-    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
-    "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g",
-}  # fmt: skip
-_GREEK = {
-    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i", "κ": "k",
-    "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s", "ς": "s", "τ": "t",
-    "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
-}  # fmt: skip
+from checks.identity.text import sound_of
+
+# Scripts whose letters are read as Latin letters without saying so: Latin itself (accents, small capitals,
+# "ł", "ß") and Unicode's common letters (mathematical, circled, squared, full-width: Latin letters dressed up).
+_LATIN_SCRIPTS = frozenset({"LATIN", "COMMON"})
+# Scripts whose transliteration is as a reader of that alphabet would say it aloud; others (Arabic, Hebrew,
+# Devanagari...) leave vowels unwritten or implied, so their letters are a skeleton of the Latin spelling.
+_ALPHABETS = frozenset({"CYRILLIC", "GREEK", "ARMENIAN", "GEORGIAN"})
 _APOSTROPHES = frozenset("'’ʼ`´")
 # "Mrs Ward's Class": a possessive ending is not part of the name it follows.
 _POSSESSIVE = re.compile(r"(?<=[^\W\d_])['’ʼ`´][sS](?![^\W\d_])")
-LETTER, DIGIT, DECORATION, SEPARATOR, INVISIBLE, CYRILLIC, GREEK, UNREAD = range(8)
+LETTER, DIGIT, DECORATION, SEPARATOR, INVISIBLE, OTHER_SCRIPT, UNREAD = range(7)
+
+
+@functools.lru_cache(maxsize=8192)
+def shape_of(c: str) -> str:
+    """The Latin letter a letter of another script looks like, or "": Unicode's confusables ("е" is "e"), and a
+    small letter drawn as its capital ("т", "н" look like small capitals T and H) as that capital does."""
+    for letter in dict.fromkeys((c, c.upper())):
+        for entry in confusables.is_confusable(letter, greedy=True, preferred_aliases=["latin"]) or []:
+            for glyph in entry["homoglyphs"]:
+                if len(glyph["c"]) == 1 and glyph["c"].isascii() and glyph["c"].isalpha():
+                    return str(glyph["c"]) if letter == c else str(glyph["c"]).lower()
+    return ""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -57,30 +58,22 @@ def _character(c: str) -> tuple[int, str]:
     category = unicodedata.category(c)
     if category == "Nd":
         return DIGIT, str(unicodedata.decimal(c))
-    if category in ("Cf", "Mn", "Me") or c in "\ufe0f\ufe0e":
+    # Marks (a Devanagari vowel sign, an accent) belong to the letter they follow: read with it, never a break.
+    if category in ("Cf", "Mn", "Mc", "Me") or c in "\ufe0f\ufe0e" or c in _APOSTROPHES:
         return INVISIBLE, ""
-    if c in _APOSTROPHES:
-        return INVISIBLE, ""
-    base = "".join(
-        ch
-        for ch in unicodedata.normalize("NFKD", c.translate(SPECIAL_LETTERS))
-        if not unicodedata.combining(ch)
-    )
-    if base and all("a" <= ch <= "z" or "A" <= ch <= "Z" for ch in base):
-        return LETTER, base
-    name = unicodedata.name(c, "")
-    if name.startswith("REGIONAL INDICATOR"):
+    if unicodedata.name(c, "").startswith("REGIONAL INDICATOR"):
         return DECORATION, c  # flags: pairs of these render as one flag
-    named = _LATIN_NAME.match(name)
-    if named:
-        capital = "CAPITAL LETTER" in name and "SMALL CAPITAL" not in name
-        return LETTER, named.group(1) if capital else named.group(1).lower()
-    if name.startswith("CYRILLIC"):
-        return CYRILLIC, c
-    if name.startswith("GREEK"):
-        return GREEK, c
-    if category.startswith("L"):
-        return UNREAD, c
+    if category.startswith("L") or category == "So":
+        script = categories.alias(c)
+        sound = sound_of(c)
+        # A symbol is a letter only when it is one dressed up ("ⓙ", "🅹"), not an emoji anyascii names (":smile:").
+        dressed_letter = category.startswith("L") or (sound == anyascii(c) and 0 < len(sound) <= 2)
+        if script in _LATIN_SCRIPTS and sound and dressed_letter:
+            return LETTER, sound
+        if category.startswith("L") and script not in _LATIN_SCRIPTS:
+            return OTHER_SCRIPT, c
+        if category.startswith("L"):
+            return UNREAD, c
     if category.startswith(("S", "No")):
         return DECORATION, c
     return SEPARATOR, c
@@ -95,7 +88,13 @@ class Word:
     position: int  # order among the field's words and numbers
     glued: bool  # joined to the number before it with no separator ("2016jess")
     breaks: tuple[int, ...] = ()  # where camelCase starts a new word inside it ("JessicaSmith": 7)
-    read_as: str = ""  # "transliterated" when written in Cyrillic or Greek
+    # How letters of another script were read: "transliterated from Cyrillic"; "" for Latin letters.
+    read_as: str = ""
+    # A word wholly in another script whose every letter also looks like a Latin one ("Јеѕѕ"): that reading by
+    # shape, which profile.py takes instead of the sound when only the shape spells a name the school knows.
+    shape: str = ""
+    # A script that leaves vowels unwritten or implied (Arabic, Devanagari): the letters read are a skeleton.
+    skeleton: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ def camel_breaks(letters: str) -> tuple[int, ...]:
     return breaks
 
 
-_WORD_CLASS = {LETTER: LETTER, CYRILLIC: LETTER, GREEK: LETTER, DIGIT: DIGIT, UNREAD: UNREAD}
+_WORD_CLASS = {LETTER: LETTER, OTHER_SCRIPT: LETTER, DIGIT: DIGIT, UNREAD: UNREAD}
 
 # One run of characters of one word class: (class of each character, what it reads as, as written).
 _Run = list[tuple[int, str, str]]
@@ -181,31 +180,19 @@ def read_field(text: str | None) -> FieldReading:
     return _reading(text, runs, decoration)
 
 
-def _letters(run: _Run) -> tuple[str, str]:
-    """What a run of letters reads as (case kept) and how: by shape when Latin letters are mixed with
-    look-alikes, by sound when the word is wholly Cyrillic or Greek."""
-    scripts = {kind for kind, _, _ in run}
-    if scripts <= {CYRILLIC} or scripts <= {GREEK}:
-        table = _CYRILLIC if CYRILLIC in scripts else _GREEK
-        sound = []
-        for _, value, _ in run:
-            low = value.lower()
-            letter = table.get(unicodedata.normalize("NFKD", low)[:1], low.translate(_LOOK_ALIKE))
-            sound.append(letter.capitalize() if value != low else letter)
-        return "".join(sound), "transliterated"
-    out = []
-    for kind, value, _ in run:
-        if kind == LETTER:
-            out.append(value)
-            continue
-        shaped = value.translate(_LOOK_ALIKE)
-        if shaped == value:  # no Latin look-alike ("ж"): read by sound
-            table = _CYRILLIC if kind == CYRILLIC else _GREEK
-            shaped = table.get(unicodedata.normalize("NFKD", value.lower())[:1], "")
-        out.append(shaped)
-    if any(not ch.isascii() for ch in out):
-        return "".join(ch for ch in "".join(out) if ch.isascii()), ""
-    return "".join(out), ""
+def _letters(run: _Run) -> tuple[str, str, str, bool]:
+    """(letters with case kept, how they were read, the reading by shape, whether a skeleton) for one run of
+    letters: by shape where Latin letters are mixed with look-alikes of another script, by sound (anyascii)
+    when the word is wholly in another script."""
+    if all(kind == OTHER_SCRIPT for kind, _, _ in run):
+        written = "".join(c for _, _, c in run)
+        # A run's first character may carry its combining marks ("к" + "\u0301"): its script is its base letter's.
+        script = categories.alias(run[0][2][0]) or "another script"
+        shapes = [shape_of(c) for c in written]
+        shape = "".join(shapes) if all(shapes) else ""
+        return sound_of(written), f"transliterated from {script.title()}", shape, script not in _ALPHABETS
+    out = [value if kind == LETTER else shape_of(c) or sound_of(c) for kind, value, c in run]
+    return "".join(out), "", "", False
 
 
 def _reading(text: str, runs: list[tuple[_Run, bool]], decoration: list[str]) -> FieldReading:
@@ -223,14 +210,20 @@ def _reading(text: str, runs: list[tuple[_Run, bool]], decoration: list[str]) ->
         if kind == UNREAD:
             unread.append(shown)
             continue
-        letters, how = _letters(run)
-        # The characters written for each letter read (a decorative letter may read as two: "æ" -> "ae").
-        written = [c for _, value, c in run for c in [c] + [""] * (len(value) - 1)]
-        if how == "transliterated":
+        letters, how, shape, skeleton = _letters(run)
+        if how:
             written = [shown] + [""] * (len(letters) - 1)
+        else:
+            # The characters written for each letter read (a decorative letter may read as two: "æ" -> "ae").
+            read = [value if kind == LETTER else shape_of(c) or sound_of(c) for kind, value, c in run]
+            written = [
+                c for (_, _, c), value in zip(run, read, strict=True) for c in [c] + [""] * (len(value) - 1)
+            ]
         if letters:
-            breaks = camel_breaks(letters)
-            words.append(Word(letters.lower(), "".join(written), position, glued, breaks, how))
+            breaks = camel_breaks(letters) if not how else ()
+            words.append(
+                Word(letters.lower(), "".join(written), position, glued, breaks, how, shape.lower(), skeleton)
+            )
             position += 1
     return FieldReading(text, tuple(words), tuple(numbers), tuple(decoration), tuple(unread))
 

@@ -14,38 +14,15 @@ import polars as pl
 from checks.ages import age_on, school_year_start
 from checks.identity.cues import school_words
 from checks.identity.lexicon import FORENAME, SURNAME, word_roles
-from checks.identity.nicknames import UK, nicknames_of
-from checks.identity.text import fold_name, name_key, slip_between, squeeze
+from checks.identity.name_forms import deletes, form_specs, spelt, surname_keys
+from checks.identity.teaching import Teaching
+from checks.identity.text import SHORTEST_SKELETON, fold_name, name_key, skeleton, slip_between, squeeze
 from checks.identity.weights import LOCALITY_MIN_MEMBERS, LOCALITY_SHARE
 from checks.registers.values import YEAR_GROUP_INDEX
 
 # When one handle is declared for several people, the most serious reading wins (a staff member who is also a
 # parent is still using a personal account, docs/identity.md).
 KIND_PRECEDENCE = {"pupil": 0, "former_pupil": 1, "staff_personal": 2, "staff_official": 3, "parent": 4}
-# Short words inside surnames that are not a surname on their own ("ap Rhys", "Nic Aodha", "Ó Briain").
-SURNAME_PARTICLES = frozenset(
-    {
-        "ap",
-        "ab",
-        "o",
-        "mac",
-        "mc",
-        "nic",
-        "ni",
-        "de",
-        "da",
-        "di",
-        "van",
-        "von",
-        "le",
-        "la",
-        "el",
-        "al",
-        "bin",
-        "bint",
-        "ben",
-    }
-)
 # Surnames this long or longer are found again under one slip (pieces.slip_of says which slips are read).
 SURNAME_DELETE_MIN = 4
 # Entries kept per kind of remembered thing (RegisterIndex.remember): enough for a school's audience whole, and
@@ -189,52 +166,6 @@ def _year_index(year_group: str | None) -> int | None:
     return YEAR_GROUP_INDEX.get(str(year_group))
 
 
-@functools.lru_cache(maxsize=100_000)
-def surname_keys(surname: str) -> list[tuple[str, str]]:
-    """The whole surname, and each part of a double-barrelled or several-word surname ("Hamilton-Price")."""
-    keys = [(name_key(surname), "surname exact")]
-    parts = fold_name(surname).split()
-    if len(parts) > 1:
-        keys += [
-            (name_key(p), "part of the surname") for p in parts if len(p) >= 3 and p not in SURNAME_PARTICLES
-        ]
-    return list(dict.fromkeys(keys))
-
-
-def _spelt(surname: str, key: str) -> str:
-    """The letters of the surname, or of its part with this key, as spelt (not squeezed)."""
-    folded = fold_name(surname)
-    return next((w for w in (folded.replace(" ", ""), *folded.split()) if squeeze(w) == key), key)
-
-
-def deletes(key: str) -> set[str]:
-    """The key with one letter removed, every way: two keys one edit apart share one of these (SymSpell)."""
-    return {key[:i] + key[i + 1 :] for i in range(len(key))} | {key}
-
-
-@functools.lru_cache(maxsize=100_000)
-def form_specs(forename: str, preferred: str | None) -> tuple[tuple[str, str, str, str], ...]:
-    """(key, how, shown, source) for each way a forename and preferred name may be written: the names
-    themselves, the first word of a two-word name, and their nicknames (the UK list preferred as source)."""
-    forms: dict[str, tuple[str, str, str, str]] = {}
-    firsts = [(forename, "forename")]
-    if preferred:
-        firsts.insert(0, (preferred, "preferred"))
-    for name, how in firsts:
-        key = name_key(name)
-        if key:
-            forms.setdefault(key, (key, how, name, ""))
-        words = fold_name(name).split()
-        if len(words) > 1:  # "Mary Jane" also goes by "Mary"
-            forms.setdefault(name_key(words[0]), (name_key(words[0]), how, name, ""))
-    for name, _ in firsts:
-        for nick, source in nicknames_of(name).items():
-            current = forms.get(nick)
-            if current is None or (current[1] == "nickname" and source == UK and current[3] != UK):
-                forms[nick] = (nick, "nickname", name, source)
-    return tuple(forms.values())
-
-
 @dataclass(frozen=True, eq=False)
 class IndexRecipe:
     """What a RegisterIndex is built from: enough for another process to build the same index."""
@@ -298,6 +229,10 @@ class RegisterIndex:
         self.surname_written: dict[str, str] = {}  # surname key -> its letters as spelt ("but" -> "butt")
         self.staff_by_name: dict[tuple[str, str], Person] = {}
         self.forename_keys: set[str] = set()
+        # pupil id -> the parents the parents register lists for them (a family the school knows)
+        self.parents_of: dict[str, list[Person]] = defaultdict(list)
+        # who teaches which year groups and classes, for "Mrs Ward's class" (teaching.py)
+        self.teaching = Teaching()
         ay = school_year_start(as_of)
         for row in pupils.iter_rows(named=True):
             kind = "pupil" if row["status"] == "current" else "former_pupil"
@@ -345,6 +280,7 @@ class RegisterIndex:
                 self._declare(key, person, "staff_personal", "staff.csv personal_handles")
             self._add_names(person)
             self.staff_by_name.setdefault((name_key(person.forename), name_key(person.surname)), person)
+            self.teaching.learn(person.surname, row)
         for row in parents.iter_rows(named=True):
             pupils_of = ", ".join(row["pupil_ids"] or [])
             person = Person(
@@ -357,6 +293,8 @@ class RegisterIndex:
             )
             for key in _handles(row["known_handles"]):
                 self._declare(key, person, "parent", "parents.csv known_handles")
+            for pupil_id in row["pupil_ids"] or []:
+                self.parents_of[pupil_id].append(person)
             self._add_names(person)
         # What each word a profile may hold could be (names of the registers, given names, decoration...), and
         # every beginning of those words, so a run-together username is read in one pass (profile.py).
@@ -370,6 +308,11 @@ class RegisterIndex:
             key[:end] for key in self.roles for end in range(1, len(key) + 1)
         )
         self.longest_word = max((len(key) for key in self.roles), default=0)
+        # Register names by their consonants, for a name written in a script that leaves vowels out (text.skeleton).
+        self.by_skeleton: dict[str, set[str]] = defaultdict(set)
+        for word in (*self.forename_keys, *self.by_surname):
+            if len(skeleton(word)) >= SHORTEST_SKELETON:
+                self.by_skeleton[skeleton(word)].add(word)
         self._memo: dict[Any, dict[Any, Any]] = {}
         # Words repeat across an audience (names from one community, "its", "official"): each is read once.
         self.scan = functools.lru_cache(maxsize=MEMORY_PER_KIND)(self._scan)
@@ -390,7 +333,7 @@ class RegisterIndex:
             if not skey:
                 continue
             if skey not in self.by_surname:
-                written = self.surname_written.setdefault(skey, _spelt(person.surname, skey))
+                written = self.surname_written.setdefault(skey, spelt(person.surname, skey))
                 for spelling in {skey, written}:
                     for variant in deletes(spelling) if len(spelling) >= SURNAME_DELETE_MIN else ():
                         self.surname_deletes[variant].add(skey)

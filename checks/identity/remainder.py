@@ -51,6 +51,7 @@ def weigh_the_rest(m: Match, explained: dict[str, Explained], source: str, parts
                 m.against.append(f'the {ex.field.source} gives another {what} ("{quote}")')
             elif piece.said == "another given name before theirs" and ours:
                 m.base -= ANOTHER_NAME_FIRST
+                m.other_names.append(quote)
                 m.against.append(
                     f'the {ex.field.source} gives "{quote}" before their forename: another person\'s name'
                 )
@@ -83,8 +84,8 @@ def weigh_the_rest(m: Match, explained: dict[str, Explained], source: str, parts
         for unread in ex.field.reading.unread:
             m.reasons.append(f'{ex.field.source} holds "{unread}", letters not read')
         for word in ex.field.reading.words:
-            if word.read_as == "transliterated" and ours:
-                m.reasons.append(f'{ex.field.source} "{word.shown}" read as "{word.plain}"')
+            if word.read_as and ours:
+                m.reasons.append(f'{ex.field.source} "{word.shown}" ({word.read_as}) read as "{word.plain}"')
     shown = explained.get(DISPLAY)
     if shown is not None and _display_writes_a_longer_forename(shown, explained.get(USERNAME)):
         return False

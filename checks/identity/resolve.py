@@ -14,14 +14,16 @@ from typing import Any
 
 import polars as pl
 
+from checks.identity.bio_names import bio_readings
 from checks.identity.cues import adult_cues, former_cues, other_school_cues, school_cues
 from checks.identity.decision import Resolution, decide, declared_reading
 from checks.identity.lexicon import TITLE
 from checks.identity.processes import in_processes, process_count, slice_bounds
 from checks.identity.profile import parse_profile
 from checks.identity.readings import readings
-from checks.identity.register_index import IndexRecipe, RegisterIndex
+from checks.identity.register_index import IndexRecipe, Person, RegisterIndex
 from checks.identity.scoring import place_words, score_all, teaches
+from checks.identity.whose import whose
 
 RESOLVED_KINDS = ("pupil", "former_pupil", "staff_personal", "staff_official", "parent", "unknown")
 # What resolution reads: one row per audience member, as marts.fct_audience gives them (the school's followers,
@@ -40,6 +42,7 @@ AUDIENCE_COLUMNS = pl.Schema(
         "created_at": pl.Datetime("us", "UTC"),
         "protected": pl.Boolean(),
         "subject_url": pl.String(),
+        "profile_url": pl.String(),
     }
 )
 # What it returns: one row per audience member, the register reading (or unknown) with confidence and evidence.
@@ -62,18 +65,30 @@ IDENTITY_COLUMNS = {
 
 
 def resolve_member(index: RegisterIndex, member: dict[str, Any]) -> Resolution:
-    """(resolved kind, register person or None, confidence, evidence) for one audience member."""
+    """(resolved kind, register person or None, confidence, evidence) for one audience member: the first of
+    `resolve_member_all`."""
+    return resolve_member_all(index, member)[0]
+
+
+def resolve_member_all(index: RegisterIndex, member: dict[str, Any]) -> list[Resolution]:
+    """Every register person one audience member's account is read as: one, or one per pupil of a shared
+    account (whose.py)."""
     declared = declared_reading(index, member)
     if declared is not None:
-        return declared
+        return [declared]
     profile = parse_profile(member, index)
+    # A child placed by the people and classes the school knows ("Mrs Ward's class"): a year group to weigh.
+    named_fields = (("display name", profile.display), ("username", profile.handle), ("bio", profile.bio))
+    profile.age += index.teaching.cues((*named_fields, *profile.about))
     if profile.bio:
-        profile.school = school_cues(
-            profile.bio, index.school_phrases, index.school_initials, index.official_handles
-        )
         profile.teaching = teaches(profile.bio)
         profile.other_school = other_school_cues(profile.bio, index.school_phrases)
         profile.former = former_cues(profile.bio)
+    for where, text in (("bio", profile.bio), *profile.about):
+        if text:
+            profile.school += school_cues(
+                text, index.school_phrases, index.school_initials, index.official_handles, where
+            )
     # Weak names (a forename alone, with an initial) count only with something to check them against.
     titled = any(span[3] & TITLE for f in profile.fields for spans in f.spans for span in spans)
     cued = bool(profile.age or profile.school or profile.teaching or titled)
@@ -81,17 +96,30 @@ def resolve_member(index: RegisterIndex, member: dict[str, Any]) -> Resolution:
     if matches and profile.bio:
         profile.adult = adult_cues(profile.bio)
     kept = score_all(index, profile, matches)
+    if not kept and profile.bio:
+        # The name fields name nobody the school knows: the bio may say who writes (bio_names.py).
+        in_bio = bio_readings(index, profile)
+        if in_bio:
+            profile.adult = adult_cues(profile.bio)
+            kept = score_all(index, profile, in_bio)
+            matches += in_bio
     kind, person, confidence, said = decide(kept, [m for m in matches if m.ruled_out])
     if person is None:
-        # Nobody matched: letters the resolver could not read are said, so a name in another script is seen to be
-        # unread rather than taken for nobody's.
+        # Nobody matched: how a name in another script was read is said, and letters nothing could read, so a
+        # person sees what was compared rather than taking it for nobody's.
         unread = [
             f'{f.source} holds "{text}", letters not read'
             for f in profile.fields
             for text in f.reading.unread
         ]
-        said = "; ".join([said, *unread])
-    return kind, person, confidence, said
+        transliterated = [
+            f'{f.source} "{w.shown}" ({w.read_as}) read as "{w.plain}"'
+            for f in profile.fields
+            for w in f.reading.words
+            if w.read_as
+        ]
+        said = "; ".join([said, *transliterated, *unread])
+    return whose(index, profile, kept, (kind, person, confidence, said))
 
 
 def resolve_identities(
@@ -168,28 +196,32 @@ def _resolve_rows(
 ) -> list[dict[str, Any]]:
     rows = []
     for member in members:
-        # Read as one profile; the row still says what this relation showed.
-        kind, person, confidence, evidence = resolve_member(
+        # Read as one profile; the row still says what this relation showed. A shared account is a row per pupil.
+        for kind, person, confidence, evidence in resolve_member_all(
             index, _with_what_its_other_rows_show(member, seen)
-        )
-        rows.append(
-            {
-                "as_of": member["as_of"],
-                "platform": member["platform"],
-                "account_id": member["account_id"],
-                "relation": member["relation"],
-                "subject_id": member["subject_id"],
-                "handle": member["handle"],
-                "display_name": member["display_name"],
-                "subject_url": member["subject_url"],
-                "person_kind": kind,
-                "person_id": person.person_id if person else None,
-                "confidence": round(confidence, 3),
-                "evidence": evidence,
-                "date_of_birth": person.date_of_birth if person else None,
-            }
-        )
+        ):
+            rows.append(_identity_row(member, kind, person, confidence, evidence))
     return rows
+
+
+def _identity_row(
+    member: dict[str, Any], kind: str, person: Person | None, confidence: float, evidence: str
+) -> dict[str, Any]:
+    return {
+        "as_of": member["as_of"],
+        "platform": member["platform"],
+        "account_id": member["account_id"],
+        "relation": member["relation"],
+        "subject_id": member["subject_id"],
+        "handle": member["handle"],
+        "display_name": member["display_name"],
+        "subject_url": member["subject_url"],
+        "person_kind": kind,
+        "person_id": person.person_id if person else None,
+        "confidence": round(confidence, 3),
+        "evidence": evidence,
+        "date_of_birth": person.date_of_birth if person else None,
+    }
 
 
 def _shows_a_handle(name: str | None) -> bool:

@@ -98,7 +98,7 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
             year = int(cue.value)
             if year == dob.year:
                 agreeing.append(f'{cue.where} says "{cue.quote}" (born {dob.year})')
-            elif minor and year <= index.as_of.year - ADULT_AGE and cue.where != "bio":
+            elif minor and year <= index.as_of.year - ADULT_AGE and cue.where in ("username", "display name"):
                 return _rule_out(
                     m, f'{cue.where} says "{cue.quote}", an adult\'s birth year (born {dob.year})'
                 )
@@ -142,7 +142,7 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
             m.reasons.append(f'username holds the start of the surname ("{start}")')
     if profile.school:
         m.score += SCHOOL_CUE_PUPIL
-        m.reasons.insert(0, f'bio names the school ("{profile.school[0].quote}")')
+        m.reasons.insert(0, f'{profile.school[0].where} names the school ("{profile.school[0].quote}")')
     if profile.former:
         said = f'bio says "{profile.former[0].quote}"'
         if person.kind == "former_pupil":
@@ -250,7 +250,7 @@ def _staff_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
         m.settle = f"ask {m.person.full_name} whether this account is also theirs"
     if profile.school:
         m.score += SCHOOL_CUE_STAFF
-        m.reasons.append(f'bio names the school ("{profile.school[0].quote}")')
+        m.reasons.append(f'{profile.school[0].where} names the school ("{profile.school[0].quote}")')
     if teaching:
         m.score += TEACHING_CUE_STAFF
         m.reasons.append("bio says they teach" if profile.teaching else "the name says they teach")

@@ -6,27 +6,9 @@ import functools
 import re
 import unicodedata
 
+from anyascii import anyascii
 from rapidfuzz.distance import DamerauLevenshtein
 
-# Letters NFKD does not decompose into an ASCII base letter.
-SPECIAL_LETTERS = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "L",
-        "ø": "o",
-        "Ø": "O",
-        "đ": "d",
-        "Đ": "D",
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ı": "i",
-        "ð": "d",
-        "þ": "th",
-    }
-)
 # Apostrophes join a name ("O'Brien" is one word); every other mark between letters separates words.
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -36,11 +18,54 @@ _CHUNKS = re.compile(r"[a-z]+|\d+")
 TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "sir", "prof", "rev"})
 
 
+_NOT_A_LETTER = re.compile(r"[^A-Za-z]")
+
+
+@functools.lru_cache(maxsize=8192)
+def sound_of(text: str) -> str:
+    """Letters of any script by sound (anyascii), letters only: "Иван" -> "Ivan", "Łukasz" -> "Lukasz",
+    "أحمد" -> "hmd" (a script that leaves vowels unwritten gives the consonants)."""
+    return _NOT_A_LETTER.sub("", anyascii(text))
+
+
+_UNWRITTEN_VOWELS = re.compile(r"(?<=.)[wy]|[aeiou'`]")
+# Two consonants may name one register name ("rv": Ravi); only a skeleton one register name has is read.
+SHORTEST_SKELETON = 2
+
+
+_SILENT_ENDING_FROM = 3
+
+
+@functools.lru_cache(maxsize=200_000)
+def skeleton(key: str) -> str:
+    """A name's consonants as a script that leaves vowels unwritten or implied gives them ("mohammed", and
+    "mhmd" from Arabic, are both "mhmd"): vowels, and "w"/"y" past the first letter (written for long vowels),
+    dropped, repeats squeezed, a closing "h" (a silent ending: "Fatima", "ftmh") dropped."""
+    consonants = squeeze(_UNWRITTEN_VOWELS.sub("", key))
+    return (
+        consonants[:-1] if len(consonants) > _SILENT_ENDING_FROM and consonants.endswith("h") else consonants
+    )
+
+
+@functools.lru_cache(maxsize=8192)
+def _plain_character(c: str) -> str:
+    category = unicodedata.category(c)
+    if category in ("Mn", "Me"):
+        return ""
+    if category.startswith("L"):
+        return sound_of(c) or c
+    return c
+
+
 @functools.lru_cache(maxsize=200_000)
 def plain_text(text: str) -> str:
-    """Decorative and full-width letters to plain ones, accents removed, case kept (NFKC then NFKD)."""
-    compatible = unicodedata.normalize("NFKC", text).translate(SPECIAL_LETTERS)
-    return "".join(c for c in unicodedata.normalize("NFKD", compatible) if not unicodedata.combining(c))
+    """Letters of any script as plain Latin letters, case kept, everything else as written: NFKC, then each letter
+    through anyascii (accents, "ł", "ß", decorative letters; Cyrillic, Greek, Arabic... by sound), combining
+    marks dropped."""
+    compatible = unicodedata.normalize("NFKC", text)
+    if compatible.isascii():
+        return compatible
+    return "".join(_plain_character(c) for c in compatible)
 
 
 def fold_name(text: str | None) -> str:

@@ -6,6 +6,10 @@ placed around them so that a name alone lands above, below or between them as do
 
 from __future__ import annotations
 
+# A name written only in the bio, the name fields made up (bio_names.py): weaker than the same name as the display
+# name, so a full name alone (0.80) is a possible match and one agreeing age, school or role cue makes it sure.
+BIO_NAME_ONLY = 0.10
+
 # --- what a name alone says (the base score of a reading) ------------------------------------------------
 BASE = {
     # Forename + surname as the register spells it: strong, but people share names, so left short of certain.
@@ -174,6 +178,10 @@ TIE = 0.05
 EXPLAINS_MORE = 3
 # A pupil and an adult equally likely: held between floor and threshold, a possible finding for a person.
 MIXED_AMBIGUITY_CAP = 0.7
+# An account naming a pupil that says someone else holds it (a parent, a relative, an organisation; whose.py) is
+# judged as theirs: the pupil named in it is at most a possible finding, above the review floor, for a person to
+# judge whether the child uses it.
+RUN_BY_OTHER_CAP = 0.7
 # Below this a reading is only a possible one under the default `exception_threshold`: its evidence ends with
 # what a person could check to settle it (evidence.settle). Readings above it say so only when several people
 # fit ("which of them it is").

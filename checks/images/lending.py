@@ -1,11 +1,11 @@
-"""Native readers (Tesseract engines, OpenCV cascades) kept for the whole process and lent to one reading at a time.
+"""Readers (OCR worker processes, OpenCV cascades) kept for the whole process and lent to one reading at a time.
 
 Why not one per thread: every thread pool a run makes (the fetch's, the library's, each school's in a trust) has new
 threads, and a reader kept per thread was loaded again for each (~70 ms of CPU and tens of MB an engine) and never
 freed when its thread ended. Lent from one shelf, a process holds at most as many readers as read at once.
 
-Why they are made one at a time: Tesseract keeps some parameters process-wide (`debug_file`, which every engine sets
-as it is made), and two threads making engines at once would write them while the other reads them.
+Why a shelf may make them one at a time: a native library that keeps state process-wide while a reader is made would
+be written by two threads at once.
 """
 
 from __future__ import annotations
@@ -19,28 +19,69 @@ Reader = TypeVar("Reader")
 
 
 class Shelf(Generic[Reader]):
-    """Readers made by `make`, one at a time, each lent to one borrower at a time and kept for the next. With
-    `most`, a borrower waits for a free reader rather than have more made (the cores are all reading anyway)."""
+    """Readers made by `make` (one at a time unless not `one_at_a_time`), each lent to one borrower at a time and
+    kept for the next, unless `keep` says it is no longer usable (asked again before it is lent). With `most`, a borrower waits for a free reader
+    rather than have more made (the cores are all reading anyway)."""
 
-    def __init__(self, make: Callable[[], Reader], most: int | None = None) -> None:
+    def __init__(
+        self,
+        make: Callable[[], Reader],
+        most: int | None = None,
+        one_at_a_time: bool = True,
+        keep: Callable[[Reader], bool] | None = None,
+    ) -> None:
         self._make = make
+        self._keep = keep
+        self._most = most
         self._idle: list[Reader] = []
+        self._held = 0  # readers kept: idle or lent
         self._lock = threading.Lock()
-        self._making = threading.Lock()
+        self._making: contextlib.AbstractContextManager[object] = (
+            threading.Lock() if one_at_a_time else contextlib.nullcontext()
+        )
         self._free = threading.BoundedSemaphore(most) if most else contextlib.nullcontext()
         self.made = 0
+
+    def room(self) -> int:
+        """How many more readers may be kept now: `most` less those kept (idle or lent); 1 without `most`."""
+        with self._lock:
+            return max(0, self._most - self._held) if self._most else 1
+
+    def stock(self, readers: list[Reader]) -> None:
+        """Readers made elsewhere (e.g. side by side as a run starts), kept for the next borrowers."""
+        with self._lock:
+            self._idle.extend(readers)
+            self.made += len(readers)
+            self._held += len(readers)
+
+    def _usable(self, reader: Reader) -> bool:
+        return self._keep is None or self._keep(reader)
+
+    def _take_idle(self) -> Reader | None:
+        with self._lock:
+            while self._idle:
+                reader = self._idle.pop()
+                if self._usable(reader):
+                    return reader
+                self._held -= 1
+            return None
 
     @contextlib.contextmanager
     def lent(self) -> Iterator[Reader]:
         with self._free:
-            with self._lock:
-                reader = self._idle.pop() if self._idle else None
+            reader = self._take_idle()
             if reader is None:
                 with self._making:
                     reader = self._make()
+                with self._lock:
                     self.made += 1
+                    self._held += 1
             try:
                 yield reader
             finally:
+                kept = self._usable(reader)
                 with self._lock:
-                    self._idle.append(reader)
+                    if kept:
+                        self._idle.append(reader)
+                    else:
+                        self._held -= 1

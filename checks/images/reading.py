@@ -96,13 +96,15 @@ def examine(
     already_read: Callable[[str], bool] | None,
     originals: Originals | None = None,
     may_wait: bool = True,
+    fingerprinted: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Fingerprints of the image, and its reading unless `already_read(sha256)` says it was read before
-    (`already_read` None: not read at all). The bytes are decoded once for both. With `originals` (the run's
+    """Fingerprints of the image (`fingerprinted`: as found from these bytes before, not computed again), and its
+    reading unless `already_read(sha256)` says it was read before (`already_read` None: not read at all). The bytes
+    are decoded once for both. With `originals` (the run's
     `ReadOnce.originals`), a copy of a library file takes that file's reading (checks/images/copies.py); a copy of
     one not read yet has no reading but WAITS_FOR_LIBRARY (unless not `may_wait`, or too much waits already)."""
     picture = decode_upright(data)
-    found = fingerprint_picture(data, picture)
+    found = dict(fingerprinted) if fingerprinted else fingerprint_picture(data, picture)
     sha = found["sha256"]
     if already_read is not None and not already_read(sha):
         copied = originals.reading_for(sha, found["phash"], picture) if originals is not None else None

@@ -1,36 +1,37 @@
-"""Text in images, read by Tesseract through its C API (Debian's `tesseract-ocr` and `tesseract-ocr-eng`).
+"""Text in images, read by Tesseract (Debian's `tesseract-ocr` and `tesseract-ocr-eng`) in worker processes.
 
 Why Tesseract, measured in docs/image-reading.md: on certificates, name cards and posters it read as many names as
 RapidOCR (ONNX models in its wheel) at about a tenth of the CPU per image and a tenth of the memory, and its model
 is a file installed by the system's package manager, read from disk: nothing is ever downloaded.
 
-Why the C API rather than the `tesseract` command: a command per image spends ~90 ms loading the model, most of the
-cost for a photo without text; an engine loads it once (~80 ms) and then reads a photo in ~15 ms. One engine per
-usable core is loaded and lent to whichever thread reads next; the library releases the GIL (ctypes does), so the
+Why worker processes: the engine is C++ called through ctypes (checks/images/tesseract.py); in the pipeline's own
+process a fault in it would corrupt the heap DuckDB, OpenCV and the interpreter share with it. In a worker, a fault
+ends that worker: the picture is read again by a fresh one, and a picture that ends two is that picture's error.
+Why not the `tesseract` command per picture: each would spend ~90 ms loading the model, most of the cost for a
+photo without text; a worker loads it once (~80 ms) and then reads a photo in ~15 ms. At most one worker per usable
+core is started, lent to whichever thread reads next; a thread waits on its worker's pipe without the GIL, so the
 threads read on every core.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import ctypes.util
-import functools
 import os
+import signal
+import subprocess
+import sys
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from checks.cores import usable_cores
 from checks.images.lending import Shelf
+from checks.images.ocr_worker import ANSWER, MISSING, REQUEST, read_exactly
+from checks.images.tesseract import LANGUAGE, ReaderMissing
 
-# Tesseract parallelises one image with OpenMP; the run already reads one image per core, and both together
-# oversubscribe the cores. libgomp reads this when it loads, which is when libtesseract loads (just below).
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+__all__ = ["LANGUAGE", "Line", "ReaderMissing", "Worker", "check_engine", "engine_version", "read_text"]
 
-LANGUAGE = b"eng"
-# Automatic page segmentation: certificates, cards and posters are laid out in blocks and lines.
-PAGE_SEGMENTATION = 3
 # Larger pictures are read scaled down: text a person can read in a post is large enough at this size, and the
 # engine's time grows with the pixels (a 12-megapixel camera original takes ~1 s at full size).
 MAX_SIDE = 2000
@@ -39,14 +40,12 @@ MIN_WORD_CONFIDENCE = 10.0
 # A line none of whose words reaches this is not kept: on the sample's photos every such line was texture ("tities",
 # "ces"), while a misread name keeps its well-read words ("Siobhan" 0.96 beside "O'Neill" 0.28).
 NOISE = 50.0
-INSTALL_HINT = (
-    "install Debian's tesseract-ocr and tesseract-ocr-eng (`make setup` does, as root), "
-    "or set [images] read = false in school.toml"
-)
+# Where `checks` is imported from, so a worker imports the same code whatever the run's working directory.
+_SOURCE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
-class ReaderMissing(Exception):
-    """The OCR engine or its English model is not installed: images cannot be read."""
+class EngineEnded(Exception):
+    """An OCR worker process ended while reading (a fault in the engine, or killed from outside)."""
 
 
 @dataclass(frozen=True)
@@ -66,97 +65,127 @@ class Line:
         return min(self.confidences)
 
 
-@functools.cache
-def _library() -> ctypes.CDLL:
-    name = ctypes.util.find_library("tesseract") or "libtesseract.so.5"
-    try:
-        lib = ctypes.CDLL(name)
-    except OSError as error:
-        raise ReaderMissing(f"the OCR engine (libtesseract) is not installed: {INSTALL_HINT}") from error
-    _quiet_leptonica()
-    pointer = ctypes.c_void_p
-    lib.TessVersion.restype = ctypes.c_char_p
-    lib.TessBaseAPICreate.restype = pointer
-    lib.TessBaseAPIInit3.argtypes = [pointer, ctypes.c_char_p, ctypes.c_char_p]
-    lib.TessBaseAPISetVariable.argtypes = [pointer, ctypes.c_char_p, ctypes.c_char_p]
-    lib.TessBaseAPISetPageSegMode.argtypes = [pointer, ctypes.c_int]
-    lib.TessBaseAPISetImage.argtypes = [
-        pointer,
-        pointer,
-        ctypes.c_int,
-        ctypes.c_int,
-        ctypes.c_int,
-        ctypes.c_int,
-    ]
-    lib.TessBaseAPIRecognize.argtypes = [pointer, pointer]
-    lib.TessBaseAPIGetTsvText.argtypes = [pointer, ctypes.c_int]
-    lib.TessBaseAPIGetTsvText.restype = pointer
-    lib.TessDeleteText.argtypes = [pointer]
-    lib.TessBaseAPIClear.argtypes = [pointer]
-    return lib
+def _worker_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    # Tesseract parallelises one picture with OpenMP; the run already reads one picture per core, and both together
+    # oversubscribe the cores. libgomp reads this as the worker loads libtesseract.
+    env.setdefault("OMP_THREAD_LIMIT", "1")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (_SOURCE_ROOT, env.get("PYTHONPATH")) if p)
+    return env
 
 
-def _quiet_leptonica() -> None:
-    """Leptonica, the engine's image library, prints its own complaints ("Error in boxClipToRectangle") to the
-    run's standard error for harmless edge cases; the engine's result says what matters."""
-    name = ctypes.util.find_library("lept") or "liblept.so.5"
-    with contextlib.suppress(OSError, AttributeError):  # another build of the library: its messages stay
-        ctypes.CDLL(name).setMsgSeverity(6)  # L_SEVERITY_NONE
+class Worker:
+    """One OCR worker process (checks/images/ocr_worker.py) with its engine loaded: used by one thread at a time.
+    Its standard error is the run's, so what a failing engine says is in the run's log."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "checks.images.ocr_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=_worker_environment(),
+        )
+        self.ended = False
+        self.name = ""
+
+    @classmethod
+    def started(cls) -> Worker:
+        """A worker with its engine loaded (raises ReaderMissing when it cannot load)."""
+        return cls().loaded()
+
+    def loaded(self) -> Worker:
+        """Waits for the engine to load: what reads, or ReaderMissing (the worker is then ended)."""
+        status, text = self._answer()
+        if status == MISSING:
+            self.close()
+            raise ReaderMissing(text)
+        self.name = text
+        return self
+
+    def usable(self) -> bool:
+        """Not ended, here or from outside (a worker killed while it waited for a picture)."""
+        return not self.ended and self.process.poll() is None
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def read(self, gray: np.ndarray) -> str:
+        """Tesseract's TSV of a grayscale picture (H x W, uint8)."""
+        pixels = np.ascontiguousarray(gray, dtype=np.uint8)
+        height, width = pixels.shape
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(REQUEST.pack(width, height))
+            self.process.stdin.write(pixels.data)
+            self.process.stdin.flush()
+        except OSError:  # the worker is gone: its pipe is closed
+            self._gone()
+        return self._answer()[1]
+
+    def _answer(self) -> tuple[int, str]:
+        assert self.process.stdout is not None
+        header = read_exactly(self.process.stdout, ANSWER.size)
+        status, size = ANSWER.unpack(header) if header else (0, 0)
+        payload = read_exactly(self.process.stdout, size) if header else None
+        if payload is None:
+            self._gone()
+        return status, payload.decode("utf-8", errors="replace")  # type: ignore[union-attr]
+
+    def _gone(self) -> None:
+        self.ended = True
+        code = self.process.wait()
+        how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+        raise EngineEnded(f"the OCR engine's worker process ended ({how}) while reading this picture")
+
+    def close(self) -> None:
+        """Ends the worker: its input closes and it exits; killed if it has not within a few seconds."""
+        self.ended = True
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+# At most one worker per usable core: a thread waits for a free one, when the cores are all reading anyway. Workers
+# are started side by side (each is its own process), and one that ended is never lent again.
+engines: Shelf[Worker] = Shelf(Worker.started, most=usable_cores(), one_at_a_time=False, keep=Worker.usable)
+_name: list[str] = []
+_name_lock = threading.Lock()
 
 
 def engine_version() -> str:
-    """`tesseract 5.3.0 eng`; raises ReaderMissing when it is not installed."""
-    return f"tesseract {_library().TessVersion().decode()} {LANGUAGE.decode()}"
-
-
-class _Engine:
-    """One Tesseract instance with the English model loaded: used by one thread at a time."""
-
-    def __init__(self) -> None:
-        lib = _library()
-        self.lib = lib
-        self.api = lib.TessBaseAPICreate()
-        # None: the model directory the library was built with (or $TESSDATA_PREFIX), never a network path.
-        if lib.TessBaseAPIInit3(self.api, None, LANGUAGE) != 0:
-            raise ReaderMissing(
-                f"the OCR engine's English model (eng.traineddata) is missing: {INSTALL_HINT}"
-            )
-        lib.TessBaseAPISetPageSegMode(self.api, PAGE_SEGMENTATION)
-        # The engine's own progress notes ("Estimating resolution as ...") would fill the run's log. The setting is
-        # process-wide: engines are made one at a time (checks/images/lending.py), all setting the same value.
-        lib.TessBaseAPISetVariable(self.api, b"debug_file", os.devnull.encode())
-
-    def read(self, gray: np.ndarray) -> str:
-        pixels = np.ascontiguousarray(gray, dtype=np.uint8)
-        height, width = pixels.shape
-        lib = self.lib
-        # No resolution is given: the engine estimates it from the letters' sizes, which read best (a fixed 72 or
-        # 100 dpi lost a third of the names on the certificates measured in docs/image-reading.md).
-        lib.TessBaseAPISetImage(self.api, pixels.ctypes.data, width, height, 1, width)
-        try:
-            if lib.TessBaseAPIRecognize(self.api, None) != 0:
-                return ""
-            text = lib.TessBaseAPIGetTsvText(self.api, 0)
-            try:
-                return ctypes.string_at(text).decode("utf-8", errors="replace") if text else ""
-            finally:
-                lib.TessDeleteText(text)
-        finally:
-            lib.TessBaseAPIClear(self.api)
-
-
-# At most one engine per usable core: a thread waits for a free one, when the cores are all reading anyway.
-engines: Shelf[_Engine] = Shelf(_Engine, most=usable_cores())
+    """`tesseract 5.3.0 eng`, as a worker says it; raises ReaderMissing when it is not installed."""
+    with _name_lock:
+        if not _name:
+            with engines.lent() as worker:
+                _name.append(worker.name)
+        return _name[0]
 
 
 def check_engine() -> str:
-    """Load an engine and its model (kept for the first reading; raises ReaderMissing); returns what reads."""
-    with engines.lent():
-        return engine_version()
+    """Start every worker the shelf may hold, side by side, each loading its engine and model (kept for the
+    readings; raises ReaderMissing); returns what reads. Started as the run starts, no reading waits for one."""
+    with _name_lock:
+        starting = [Worker() for _ in range(engines.room())]
+        try:
+            engines.stock([worker.loaded() for worker in starting])
+        finally:
+            for worker in starting:
+                if not worker.name:
+                    worker.close()
+    return engine_version()
 
 
 def read_text(gray: np.ndarray) -> list[Line]:
     """The lines of text in a grayscale picture (H x W, uint8), in reading order, boxes in its own pixels."""
+    if gray.size == 0:
+        return []
     scale = min(1.0, MAX_SIDE / max(gray.shape))
     if scale < 1.0:
         from PIL import Image
@@ -166,8 +195,16 @@ def read_text(gray: np.ndarray) -> list[Line]:
             Image.Resampling.LANCZOS,
         )
         gray = np.asarray(small)
-    with engines.lent() as engine:
-        tsv = engine.read(gray)
+    for attempt in (1, 2):
+        try:
+            with engines.lent() as worker:
+                tsv = worker.read(gray)
+            break
+        except EngineEnded:
+            # A worker that ended took the picture it was reading with it (a worker reads one at a time): once more
+            # on a fresh worker; a picture that ends two workers is this picture's error (checks/images/reading.py).
+            if attempt == 2:
+                raise
     return lines_from_tsv(tsv, 1.0 / scale)
 
 

@@ -48,6 +48,9 @@ STAFF_SCHEMA = pl.Schema(
         "role": pl.String(),
         "personal_handles": HANDLE_LIST,
         "official_handles": HANDLE_LIST,
+        # What the MIS says they teach (optional): year groups as normalised values, class names as written.
+        "year_groups": ID_LIST,
+        "classes": ID_LIST,
     }
 )
 PARENTS_SCHEMA = pl.Schema(
@@ -90,6 +93,8 @@ class RegisterSpec:
     required: tuple[str, ...]
     id_column: str
     row_kind: str
+    # Columns some MIS exports add (what a member of staff teaches): read when present, never missed when absent.
+    extras: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -111,7 +116,13 @@ REGISTER_SPECS = {
         "pupil",
     ),
     "staff": RegisterSpec(
-        "staff", STAFF_FILE, STAFF_SCHEMA, ("staff_id", "forename", "surname"), "staff_id", "staff"
+        "staff",
+        STAFF_FILE,
+        STAFF_SCHEMA,
+        ("staff_id", "forename", "surname"),
+        "staff_id",
+        "staff",
+        extras=("year_groups", "classes"),
     ),
     # A parent without linked pupils still stops a parent being taken for a pupil, so pupil_ids may be absent.
     "parents": RegisterSpec(

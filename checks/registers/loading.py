@@ -162,6 +162,8 @@ def _staff(table: RegisterTable | None, notes: RegisterNotes) -> _Rows:
             "role": cells.optional("role"),
             "personal_handles": cells.handles("personal_handles"),
             "official_handles": cells.handles("official_handles"),
+            "year_groups": cells.year_groups("year_groups"),
+            "classes": cells.names("classes"),
         }
         _kept(rows, cells, record)
     return rows

@@ -424,7 +424,7 @@ def _match_header(
             "is missing from the header",
             f"the required columns {', '.join(spec.required)} (other names can be mapped in {CONFIG_FILE})",
         )
-    absent = [column for column in spec.optional if column not in positions]
+    absent = [column for column in spec.optional if column not in positions and column not in spec.extras]
     if absent:
         reading["absent_columns"] = absent
         notes.warn(table.file, line, None, f"optional columns absent, read as empty: {', '.join(absent)}")

@@ -245,6 +245,21 @@ class RowReader:
                 ids.append(item)
         return ids
 
+    def year_groups(self, column: str) -> list[str]:
+        """A `;`-separated list of year groups as schools write them ("Year 5; 6", "R"): a doubtful entry is
+        dropped with a warning, the rest kept (what a member of staff teaches never stops an audit)."""
+        groups: list[str] = []
+        for number, entry in enumerate(self.names(column), start=1):
+            try:
+                groups.append(parse_year_group(entry))
+            except ValueRefused as refused:
+                self.warn(column, f'entry {number} ("{entry}") dropped: {refused.message}')
+        return list(dict.fromkeys(groups))
+
+    def names(self, column: str) -> list[str]:
+        """A `;`-separated list of names (classes), each with its surrounding spaces removed."""
+        return [entry.strip() for entry in self.row.cells.get(column, "").split(";") if entry.strip()]
+
     def handles(self, column: str) -> list[dict[str, str]]:
         handles, unusable = parse_handles(self.row.cells.get(column, ""))
         for number, reason in unusable:

@@ -35,11 +35,17 @@ def audience_findings(
         pl.col("relation").is_in(list(relations)) & pl.col("person_kind").is_in(list(resolved_kinds))
     )
     findings = []
+    seen: set[tuple[str, str, str, str]] = set()
     for row in matches.iter_rows(named=True):
         level = ctx.severity_for(row["confidence"], severity)
         if level is None:
             continue
-        findings.append(_finding(ctx, rule, level, person_kind, row))
+        finding = _finding(ctx, rule, level, person_kind, row)
+        subject = (row["platform"], row["account_id"], row["relation"], row["subject_id"])
+        # A shared account is a finding per pupil (checks/identity/whose.py): the first keeps the subject's key,
+        # each other is keyed also on its register id (never a name).
+        findings.append(finding.keyed_also_on(row["person_id"]) if subject in seen else finding)
+        seen.add(subject)
     return findings
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
-from checks.identity.text import SPECIAL_LETTERS
+from checks.identity.text import plain_text
 from checks.rule_support.posts import short_label
 
 # The `field` values of marts.fct_published_text, in reading order: X posts, then YouTube videos; `image_text` is
@@ -112,16 +111,11 @@ def published_items(
     return list(items.values())
 
 
-# Letters that Unicode does not decompose into a base letter and an accent, written without it by whoever lacks
-# the key (or by a printer's font that lacks the glyph): "Lukasz Wojcik" is Łukasz Wójcik. The identity resolver's
-# own table, so names in posts and in profiles fold alike.
-_UNDECOMPOSED = SPECIAL_LETTERS
-
-
 def fold(text: str) -> str:
     """Accents, case, apostrophes and decorative Unicode folded away, keeping only letters and digits."""
-    compatible = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).translate(_UNDECOMPOSED))
-    return "".join(c for c in compatible.casefold() if c.isalnum() and not unicodedata.combining(c))
+    # plain_text: the identity resolver's own folding (anyascii), so names in posts and in profiles fold alike
+    # ("Lukasz Wojcik" is Łukasz Wójcik).
+    return "".join(c for c in plain_text(text).casefold() if c.isalnum())
 
 
 def words(text: str) -> list[Word]:

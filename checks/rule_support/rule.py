@@ -1,5 +1,6 @@
-"""The shape every policy rule module fills in: its id, the clause it enforces, its finder, and what it reads
-beyond the week's marts: the options it takes from school.toml and the published text it looks at."""
+"""The shape every policy rule module fills in: its id, the basis it enforces (in law and national guidance, and as
+example schools' policies word it), its finder, and what it reads beyond the week's marts: the options it takes from
+school.toml and the published text it looks at."""
 
 from __future__ import annotations
 
@@ -15,7 +16,12 @@ class Rule:
 
     id: str
     title: str
-    policy: str
+    # What any school's rule rests on (statute, KCSIE, ICO and NSPCC guidance): cited when the school names no clause
+    # of its own for the rule (`[policy.clauses]` in school.toml), never another school's file.
+    general_basis: str
+    # Where the example policies the rules were drawn from say it (docs/contracts/rules.md quotes each clause): shown
+    # in the docs and `socialaudit init` as what a school's own clause may look like, never cited in a report.
+    example_clauses: tuple[str, ...]
     what_counts: str
     find: Callable[[RuleContext], list[Finding]]
     # The keys of its `[rules.<id>]` table in school.toml, each a list of strings; () when it takes none. school.toml
@@ -31,3 +37,8 @@ class Rule:
     # description, tag); empty for a rule that reads none. `published_items` gives it only these, and a post whose
     # images' alt text is unknown (the X archive) says so on the findings of the rules that read `alt_text`.
     reads_text: frozenset[str]
+
+    @property
+    def policy(self) -> str:
+        """What the rule cites for a school that names no policy of its own."""
+        return self.general_basis

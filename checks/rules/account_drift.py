@@ -115,8 +115,12 @@ def find(ctx: RuleContext) -> list[Finding]:
 RULE = Rule(
     id="account-drift",
     title="Official account settings changed or not approved",
-    policy="corbets-tey.txt §6 (all official use approved by the Headteacher); bledington.txt D (services "
-    "approved in advance, changes reported to the Headteacher)",
+    general_basis="UK GDPR Art. 5(1)(f) and Art. 32 (the accounts that publish pupils' data are kept secure and "
+    "under the school's control); KCSIE (online safety: the school manages its own online presence)",
+    example_clauses=(
+        "corbets-tey.txt §6 (all official use approved by the Headteacher)",
+        "bledington.txt D (services approved in advance, changes reported to the Headteacher)",
+    ),
     what_counts="an official account's handle, display name, description or protected flag changed since the "
     "previous audited week, its handle differs from school.toml, or school.toml records no approval for it",
     find=find,

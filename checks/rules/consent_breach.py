@@ -86,8 +86,13 @@ def find(ctx: RuleContext) -> list[Finding]:
 RULE = Rule(
     id="consent-breach",
     title="Photos of pupils without consent, or who have left",
-    policy="cornist-park.txt Code of Conduct (images only with the necessary permissions); bledington.txt A, C; "
-    "corbets-tey.txt §6 (pictures follow the AUP); ICO guidance on photos in schools",
+    general_basis="UK GDPR Art. 6 and Art. 7(3) (consent to a photo may be withdrawn, and publishing stops when it is); "
+    "ICO guidance on taking photographs in schools; KCSIE (safeguarding children's images)",
+    example_clauses=(
+        "cornist-park.txt Code of Conduct (images only with the necessary permissions)",
+        "bledington.txt A, C (pupil photos only on the school's own accounts; photos of others' children put them at risk)",
+        "corbets-tey.txt §6 (pictures follow the AUP)",
+    ),
     what_counts="a published image or thumbnail whose approval (by post/video id or matching library file) "
     "pictures a pupil whose photo consent is refused or withdrawn, or who has left, per today's registers",
     find=find,

@@ -132,8 +132,13 @@ def find(ctx: RuleContext) -> list[Finding]:
 RULE = Rule(
     id=RULE_ID,
     title="Personal phone numbers and e-mail addresses published",
-    policy="bledington.txt A (personal email addresses/phone numbers must not be shared); cornist-park.txt Code "
-    "of Conduct (personal contact details not given); carleton-green.txt §5",
+    general_basis="UK GDPR Art. 5(1)(c) and 5(1)(f) (no more personal data than needed, kept secure); KCSIE and "
+    "the Guidance for Safer Working Practice (staff do not give pupils or parents personal contact details)",
+    example_clauses=(
+        "bledington.txt A (personal email addresses/phone numbers must not be shared)",
+        "cornist-park.txt Code of Conduct (personal contact details not given)",
+        "carleton-green.txt §5 (communicating by personal e-mail or text leaves staff open to allegations)",
+    ),
     what_counts="a UK mobile or landline number or an e-mail address in a post or video (or read in its images) "
     "that is not the school's own (school.toml phones/email_domains, *.sch.uk) nor listed as allowed",
     find=find,

@@ -33,8 +33,13 @@ def find(ctx: RuleContext) -> list[Finding]:
 RULE = Rule(
     id="former-pupil-follower",
     title="Former pupils under 18 following the school's accounts",
-    policy="carleton-green.txt §4.1(v) (communication with former pupils under 18 strongly discouraged); "
-    "willow-tree.txt §4.1(v); corbets-tey.txt §7 (iii. no interaction with students past or present under 18)",
+    general_basis="KCSIE (a child is anyone under 18) and the Guidance for Safer Working Practice (no personal "
+    "online contact with pupils or former pupils under 18)",
+    example_clauses=(
+        "carleton-green.txt §4.1(v) (communication with former pupils under 18 strongly discouraged)",
+        "willow-tree.txt §4.1(v) (the same)",
+        "corbets-tey.txt §7 (iii. no interaction with students past or present under 18)",
+    ),
     what_counts="a pupil who has left, and is still under 18 on the run date, follows the X account or is a visible "
     "subscriber of the YouTube channel",
     find=find,

@@ -54,9 +54,12 @@ def find(ctx: RuleContext) -> list[Finding]:
 RULE = Rule(
     id=RULE_ID,
     title="The school's X account follows a pupil, parent or member of staff",
-    policy="carleton-green.txt §4.1(iv) (no on-line friendships with parents/carers and pupils), §4.1(v) (former "
-    "pupils under 18); corbets-tey.txt §6 (parents' follow requests approved, not students'), §7 (students past "
-    "and present)",
+    general_basis="KCSIE and the Guidance for Safer Working Practice (professional boundaries online: no "
+    "personal online relationships with pupils, former pupils under 18 or their parents)",
+    example_clauses=(
+        "carleton-green.txt §4.1(iv) (no on-line friendships with parents/carers and pupils), §4.1(v) (former pupils under 18)",
+        "corbets-tey.txt §6 (parents' follow requests approved, not students'), §7 (students past and present)",
+    ),
     what_counts="the official X account's following list includes a current pupil (high), a former pupil under 18, a "
     "parent or a staff member's personal account (medium)",
     find=find,

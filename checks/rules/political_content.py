@@ -165,8 +165,11 @@ def find(ctx: RuleContext) -> list[Finding]:
 RULE = Rule(
     id=RULE_ID,
     title="Party-political content",
-    policy="corbets-tey.txt §6 (must not promote or comment on political matters), §7.v (party political "
-    "purposes, LGA 1986); Education Act 1996 s406/407",
+    general_basis="Education Act 1996 s406 (no promotion of partisan political views) and s407 (a balanced "
+    "presentation of opposing views); DfE guidance on political impartiality in schools",
+    example_clauses=(
+        "corbets-tey.txt §6 (must not promote or comment on political matters), §7.v (party political purposes, LGA 1986)",
+    ),
     what_counts="medium: a post or video backing a party or candidate (a call to vote for one, support declared, "
     "a party's candidate thanked or claimed as the school's own); low: a party or candidacy mentioned without "
     "backing (school elections and civic education excluded)",

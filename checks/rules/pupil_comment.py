@@ -108,7 +108,11 @@ def _pupils_by_channel(ctx: RuleContext) -> dict[tuple[str, str], dict[str, Any]
         & (pl.col("relation") == "commenter")
         & (pl.col("person_kind") == "pupil")
     )
-    return {(r["account_id"], r["subject_id"]): r for r in pupils.iter_rows(named=True)}
+    by_channel: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in pupils.iter_rows(named=True):
+        # A shared channel reads as several pupils (the first is the best reading): its comments are the first's.
+        by_channel.setdefault((row["account_id"], row["subject_id"]), row)
+    return by_channel
 
 
 def _person(match: dict[str, Any]) -> str:
@@ -157,8 +161,13 @@ def find(ctx: RuleContext) -> list[Finding]:
 RULE = Rule(
     id=RULE_ID,
     title="Pupils commenting on the school's YouTube videos",
-    policy="corbets-tey.txt §6 (follow requests from parents, not students); §8 (no student under 13 on social "
-    "networking sites)",
+    general_basis="KCSIE (online safety: no personal online contact between the school's staff and pupils); UK GDPR "
+    "Art. 8 with the Data Protection Act 2018 s9 and the ICO Children's Code (13 is the age a child may consent to "
+    "an online service)",
+    example_clauses=(
+        "corbets-tey.txt §6 (follow requests from parents, not students)",
+        "corbets-tey.txt §8 (no student under 13 on social networking sites)",
+    ),
     what_counts="a current pupil's channel writes a comment or a reply, in any moderation state, on one of the "
     "school's YouTube videos (one exception per thread and pupil)",
     find=find,

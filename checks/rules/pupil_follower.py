@@ -21,8 +21,14 @@ def find(ctx: RuleContext) -> list[Finding]:
 RULE = Rule(
     id="pupil-follower",
     title="Pupils following the school's accounts",
-    policy="corbets-tey.txt §6 (follow requests from parents, not students); §8 (no student under 13 on "
-    "social networking sites); bledington.txt B (pupils must not send follow requests)",
+    general_basis="KCSIE (online safety: no personal online contact between the school's staff and pupils); UK GDPR "
+    "Art. 8 with the Data Protection Act 2018 s9 and the ICO Children's Code (13 is the age a child may consent to "
+    "an online service)",
+    example_clauses=(
+        "corbets-tey.txt §6 (follow requests from parents, not students)",
+        "corbets-tey.txt §8 (no student under 13 on social networking sites)",
+        "bledington.txt B (pupils must not send follow requests)",
+    ),
     what_counts="a current pupil follows the official X account or is a visible subscriber of the YouTube channel",
     find=find,
     options=(),

@@ -305,8 +305,12 @@ def _detail(mention: Mention, child: NameOwner, ambiguous: bool) -> str:
 RULE = Rule(
     id="pupil-named",
     title="Pupils named in posts and videos",
-    policy="cornist-park.txt Code of Conduct for Social Networking (disclosure of information that could "
-    "compromise); carleton-green.txt §4.1(vi) (named individuals); NSPCC guidance on images of children",
+    general_basis="NSPCC guidance on sharing images of children online (no child's full name with their image); UK "
+    "GDPR Art. 5(1)(c) (no more personal data than needed); KCSIE (online safety)",
+    example_clauses=(
+        "cornist-park.txt Code of Conduct for Social Networking (disclosure of information that could compromise)",
+        "carleton-green.txt §4.1(vi) (comments about named individuals)",
+    ),
     what_counts="a pupil's forename, preferred name or common diminutive with the surname, either order, in post "
     "text, alt text, hashtags, video titles, descriptions or tags, or in text read in their images; worse when the "
     "post carries media",

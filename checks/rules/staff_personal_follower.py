@@ -20,8 +20,12 @@ def find(ctx: RuleContext) -> list[Finding]:
 RULE = Rule(
     id="staff-personal-follower",
     title="Staff personal accounts following the school's accounts",
-    policy="bledington.txt A (staff must not use their own personal Twitter account to follow the school's "
-    "accounts); corbets-tey.txt §6 (no personal accounts for official business)",
+    general_basis="KCSIE (the staff code of conduct covers staff's use of social media) and the Guidance for "
+    "Safer Working Practice (official communication through the school's accounts, not personal ones)",
+    example_clauses=(
+        "bledington.txt A (staff must not use their own personal Twitter account to follow the school's accounts)",
+        "corbets-tey.txt §6 (no personal accounts for official business)",
+    ),
     what_counts="a staff member's personal account (not one of their approved official handles) follows or "
     "subscribes",
     find=find,

@@ -69,8 +69,13 @@ def find(ctx: RuleContext) -> list[Finding]:
 RULE = Rule(
     id="unapproved-media",
     title="Photos and videos published without approval",
-    policy="corbets-tey.txt §6 (pictures follow the AUP; official use approved by the Headteacher); "
-    "cornist-park.txt (images only with the necessary permissions); bledington.txt A",
+    general_basis="ICO guidance on taking photographs in schools (an identifiable pupil's image is personal data, "
+    "published only as the school has recorded it may be); UK GDPR Art. 5(1)(a); KCSIE (online safety)",
+    example_clauses=(
+        "corbets-tey.txt §6 (pictures follow the AUP; official use approved by the Headteacher)",
+        "cornist-park.txt Code of Conduct (images only with the necessary permissions)",
+        "bledington.txt A (pupil photos only via the school's own website or accounts)",
+    ),
     what_counts="a post or video carries a photo or thumbnail that is not in the approved media register for "
     "that platform",
     find=find,

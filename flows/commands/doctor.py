@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.commands.common import EXIT_COMPLETED, EXIT_FAILED
+from flows.commands.init import UNFILLED
 from flows.warehouse_location import add_db_option, warehouse_location
 
 NAME = "doctor"
@@ -218,8 +219,7 @@ def check_registers(config: object) -> list[Check]:
             config.registers_dir, date.today(), config.registers.columns
         )
     except RegisterError as error:
-        lines = error.lines() if hasattr(error, "lines") else [str(error)]
-        return [Check("registers", False, line) for line in lines]
+        return _register_refusal(config.registers_dir, config.registers.columns, error)
     except Exception as error:
         return [Check("registers", False, f"{type(error).__name__}: {' '.join(str(error).split())}")]
     counts = (
@@ -238,6 +238,53 @@ def check_registers(config: object) -> list[Check]:
             if part
         )
         checks.append(Check("register warning", True, f"{where}: {warning.message}", warning=True))
+    return checks
+
+
+def _register_refusal(registers_dir: Path, columns: object, error: object) -> list[Check]:
+    """A refusal as lines to fix; when required columns are missing from a header, the headers each file has and
+    ONE mapping block to paste into school.toml instead of a line per column (the rows' own problems follow once
+    the header is mapped)."""
+    from checks.registers.contract import REGISTER_SPECS
+    from checks.registers.presets import found_headers, mapping_block, suggested_mapping
+    from checks.registers.problems import RegisterError
+
+    assert isinstance(error, RegisterError)
+    missing: dict[str, list[str]] = {}
+    for problem in error.problems:
+        if problem.message == "is missing from the header" and problem.column:
+            missing.setdefault(problem.file, []).append(problem.column)
+    if not missing:
+        return [Check("registers", False, str(problem)) for problem in error.problems]
+    headers = found_headers(registers_dir)
+    mapped = columns if isinstance(columns, dict) else {}
+    checks, mappings, unmatched = [], {}, {}
+    for name, spec in REGISTER_SPECS.items():
+        found = headers.get(name)
+        if found is not None:
+            checks.append(Check("registers", True, f"{spec.file} has the headers: {', '.join(found)}"))
+        file = next((f for f in missing if f.removesuffix(".xlsx").removesuffix(".csv") == name), None)
+        if file is None or found is None:
+            continue
+        # What school.toml already maps stays; the guess only fills in the columns still missing.
+        already = dict(mapped.get(name, {}))
+        guessed = suggested_mapping(name, [h for h in found if h not in already])
+        mapping = {**already, **{h: c for h, c in guessed.items() if c not in already.values()}}
+        mappings[name] = mapping
+        unmatched[name] = [column for column in missing[file] if column not in mapping.values()]
+    block = mapping_block(mappings, unmatched)
+    checks.append(
+        Check(
+            "registers",
+            False,
+            "required columns are missing from the header of "
+            f"{', '.join(missing)}; map the export's own headers: paste this into school.toml (check each line "
+            "against the export, fill in any line left as a comment), then run doctor again\n" + block,
+        )
+    )
+    checks.extend(
+        Check("registers", False, str(problem)) for problem in error.problems if problem.file not in missing
+    )
     return checks
 
 
@@ -371,6 +418,15 @@ def diagnose(config_path: Path, sandbox: bool, db: Path | None) -> list[Check]:
         return [Check("configuration", False, f"{problem} (fix {config_path})") for problem in problems]
     checks = [
         Check("configuration", True, f"{config_path}: {config.name}, {len(config.accounts)} account(s)")
+    ]
+    checks += [
+        Check(
+            "configuration",
+            False,
+            f"{account.label}: its id is still the placeholder init wrote (fix {config_path})",
+        )
+        for account in config.accounts
+        if account.id.startswith(UNFILLED)
     ]
     db = warehouse_location(db, config)
 

@@ -18,6 +18,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from checks.rule_support.citation import SchoolPolicy, cited_rules
     from checks.rules import RULES
     from dashboards.dpia import generate_dpia
     from flows.config import RetentionSettings, load_config
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         config.retention if config else RetentionSettings(),
         date.today(),
         encrypted,
-        RULES,
+        cited_rules(RULES, config.policy if config else SchoolPolicy()),
     )
     if args.out:
         args.out.write_text(text, encoding="utf-8")

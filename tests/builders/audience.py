@@ -19,6 +19,8 @@ def x_member(
     relation: str = "follower",
     bio: str | None = None,
     created: datetime | None = datetime(2024, 1, 10, 16, 0, tzinfo=UTC),
+    location: str | None = None,
+    url: str | None = None,
 ) -> dict[str, Any]:
     return {
         "as_of": AS_OF,
@@ -29,10 +31,11 @@ def x_member(
         "handle": handle,
         "display_name": name,
         "description": bio,
-        "location": None,
+        "location": location,
         "created_at": created,
         "protected": False,
         "subject_url": f"https://x.com/{handle}",
+        "profile_url": url,
     }
 
 
@@ -53,6 +56,7 @@ def yt_member(
         "created_at": None,
         "protected": None,
         "subject_url": f"https://www.youtube.com/channel/{channel_id}",
+        "profile_url": None,
     }
 
 

@@ -3,6 +3,7 @@ identity, safely and without collisions; what each role may see and decide; a se
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from checks.rules import rule_by_id
 from dashboards.review_app import create_app
 from tests.builders.findings import (
     AS_OF,
@@ -332,3 +334,9 @@ def test_a_viewer_reads_no_safeguarding_critical_exception_on_any_route(make_cli
                 answer = viewer.get(path, params=params, headers={"Accept": "application/json, text/csv"})
                 body = answer.text
                 assert subject_id not in body and evidence not in body, (path, params, answer.status_code)
+
+
+def test_the_detail_cites_the_policy_the_run_recorded_for_its_rule(client: TestClient) -> None:
+    """The clause is meta.rules' (the school's own when school.toml names it; here the general basis)."""
+    detail = html.unescape(client.get("/exception", params={"key": PUPIL_FOLLOWER.key}).text)
+    assert rule_by_id("pupil-follower").general_basis in detail

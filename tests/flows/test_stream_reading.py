@@ -12,7 +12,8 @@ import requests
 from PIL import Image
 from skimage import data as photos
 
-from checks.images.reading import ReadOnce, read_library_folder
+from checks.images.reading import ReadOnce, catalogue, library_images, read_files, read_library_folder
+from checks.media_hash import FINGERPRINT_FIELDS, fingerprint_image
 from checks.validation import SuiteResult
 from connectors.media import MediaFetcher
 from connectors.paging import RetryPolicy, Snapshot
@@ -92,3 +93,31 @@ def test_images_met_before_the_library_is_catalogued_wait_and_a_copy_among_them_
     assert WAITING not in copy and copy["reading"]["reader"].endswith(f"{file_read[0]['sha256']} it copies")
     assert other["reading"]["error"] is None and "copies" not in other["reading"]["reader"]
     assert [copy["url"], other["url"]] == [f"{url}/copy.jpg", f"{url}/other.jpg"] and other["phash"]
+
+
+def test_a_copy_fingerprinted_while_its_file_was_read_keeps_its_fingerprints_and_takes_the_files_reading(
+    tmp_path: Path,
+) -> None:
+    library, served = tmp_path / "library", tmp_path / "served"
+    library.mkdir()
+    served.mkdir()
+    astronaut = Image.fromarray(photos.astronaut()).resize((800, 600))
+    astronaut.save(library / "astronaut.jpg", quality=92)
+    astronaut.resize((680, 510)).save(served / "copy.jpg", quality=80)
+    once = ReadOnce(())
+    files = catalogue(library_images(library), once.read_before, once.originals)
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(served))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        fetcher = MediaFetcher(requests.Session(), RetryPolicy(max_retries=0, backoff_seconds=0.0))
+        url = f"http://127.0.0.1:{server.server_address[1]}/copy.jpg"
+        waiting = fingerprint_one(fetcher, {"url": url}, None, once.already_read, once.originals)
+        server.shutdown()
+    assert (
+        waiting is not None and WAITING in waiting and "sha256" in waiting
+    )  # a proven copy of a file not read
+    read_files(files, originals=once.originals)
+    (copy,) = examine_waiting([waiting], once.already_read, once.originals)
+    fresh = fingerprint_image((served / "copy.jpg").read_bytes())
+    assert {field: copy[field] for field in FINGERPRINT_FIELDS} == fresh
+    assert copy["reading"]["reader"].endswith(f"{next(iter(files))} it copies")

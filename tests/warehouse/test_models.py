@@ -36,9 +36,19 @@ FOLLOWERS = [
             description="Mum of two",
             location="Anytown",
         ),
-        x_user("1600000000000000002", "alfie_p_y6", "Alfie P", description="year 6", protected=True),
+        x_user(
+            "1600000000000000002",
+            "alfie_p_y6",
+            "Alfie P",
+            description="year 6",
+            protected=True,
+            url="https://t.co/abc123",
+            entities={
+                "url": {"urls": [{"url": "https://t.co/abc123", "expanded_url": "https://alfie.example/y6"}]}
+            },
+        ),
     ],
-    [x_user("1600000000000000003", "anytown_library", "Anytown Library")],  # no description, no location
+    [x_user("1600000000000000003", "anytown_library", "Anytown Library", url="https://t.co/lib")],
 ]
 FOLLOWING = [x_user("1700000000000000001", "anytown_council", "Anytown Council")]
 ACCOUNT = x_user(X_ACCOUNT, "TinyLanePrimary", "Tiny Lane Primary School", description="News")
@@ -217,7 +227,7 @@ def test_fct_audience(con: duckdb.DuckDBPyConnection) -> None:
     store_week_one(con)
     audience = rows(
         con,
-        "SELECT platform, relation, subject_id, handle, description, subject_url FROM marts.fct_audience"
+        "SELECT platform, relation, subject_id, handle, description, subject_url, profile_url FROM marts.fct_audience"
         " WHERE as_of = ? ORDER BY platform, relation, subject_id",
         [WEEK[1]],
     )
@@ -233,6 +243,8 @@ def test_fct_audience(con: duckdb.DuckDBPyConnection) -> None:
     assert audience[0]["subject_url"] == "https://x.com/jess_smith_mum"
     assert audience[2]["description"] is None
     assert audience[5]["subject_url"] == f"https://www.youtube.com/channel/{SUBSCRIBERS[0]}"
+    # The website a profile links, as the person wrote it: X's expansion of its t.co link where X gives one.
+    assert [a["profile_url"] for a in audience[:3]] == [None, "https://alfie.example/y6", "https://t.co/lib"]
     columns = [d[0] for d in con.execute("SELECT * FROM marts.fct_audience LIMIT 0").description]
     assert columns[:5] == ["as_of", "platform", "account_id", "relation", "subject_id"]
 

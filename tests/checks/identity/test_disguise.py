@@ -9,7 +9,15 @@ from checks.identity.lexicon import FORENAME, SURNAME
 from checks.identity.reading import read_field
 
 # Names the index would know, as RegisterIndex.scan reports them (made up here).
-NAMES = {"evelyn": FORENAME, "jess": FORENAME, "jessa": FORENAME, "lockwood": SURNAME, "smith": SURNAME}
+NAMES = {
+    "evelyn": FORENAME,
+    "jess": FORENAME,
+    "jessa": FORENAME,
+    "jessica": FORENAME,
+    "lily": FORENAME,
+    "lockwood": SURNAME,
+    "smith": SURNAME,
+}
 
 
 def scan(word: str) -> tuple[tuple[int, int, str, int], ...]:
@@ -34,6 +42,8 @@ def read(text: str) -> tuple[list[str], list[str]]:
         ("Ev3lyn L0ckwood", ["evelyn", "lockwood"]),
         ("E v e l y n", ["evelyn"]),
         ("J E S S", ["jess"]),
+        ("j3551c4", ["jessica"]),  # digits throughout, one closing the name
+        ("1i1y_5m17h", ["lily", "smith"]),  # "1" as "l" or "i", whichever spells the name
     ],
 )
 def test_a_name_shows_through_its_disguise(shown: str, words: list[str]) -> None:
@@ -51,6 +61,7 @@ def test_spaced_out_letters_keep_their_case_as_word_breaks() -> None:
         ("jess4smith", (["jess", "smith"], ["4"])),  # a year group between names: "jessasmith" spans no gap
         ("5evelyn", (["evelyn"], ["5"])),  # "sevelyn" is nobody's name
         ("ev3lyn16", (["evelyn"], ["16"])),  # a number ending the word stays a number
+        ("jessica4", (["jessica"], ["4"])),  # a digit after a whole name is a year group, not its last letter
         ("E R Lockwood", (["e", "r", "lockwood"], [])),  # initials
         ("A B C D", (["a", "b", "c", "d"], [])),  # no name spelt out
     ],

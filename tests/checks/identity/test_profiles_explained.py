@@ -199,10 +199,10 @@ def test_a_name_written_in_cyrillic_is_transliterated_and_said_so(index: Registe
     assert 'read as "ivan"' in row["evidence"]
 
 
-def test_letters_of_another_script_are_reported_not_dropped(index: RegisterIndex) -> None:
+def test_letters_of_another_script_are_transliterated_and_said_not_dropped(index: RegisterIndex) -> None:
     row = resolve(index, "x", "Evelyn Lockwood 李华")
     assert row["person_id"] == "P0001"
-    assert '"李华", letters not read' in row["evidence"]
+    assert '"李华" (transliterated from Han) read as "lihua"' in row["evidence"]
 
 
 # --- what the rest says: another person ----------------------------------------------------------------
@@ -255,10 +255,10 @@ def test_two_people_the_profile_fits_equally_say_which_would_settle_it() -> None
     assert "to settle it: which of them it is" in resolve(index, "x", "Oliver Brown")["evidence"]
 
 
-def test_a_name_nobody_could_read_is_said_to_be_unread(index: RegisterIndex) -> None:
+def test_a_name_in_another_script_that_is_nobodys_says_how_it_was_read(index: RegisterIndex) -> None:
     row = resolve(index, "x", "محمد علي")
     assert row["person_kind"] == "unknown"
-    assert 'display name holds "محمد", letters not read' in row["evidence"]
+    assert 'display name "محمد" (transliterated from Arabic) read as "mhmd"' in row["evidence"]
 
 
 # --- held-out compositions read wrong, by what made them wrong (issue 24's make eval) ------------------------

@@ -21,6 +21,7 @@ def words(text: str) -> list[str]:
         ("🅹🅴🆂🆂", ["jess"]),  # negative squared letters
         ("ⓙⓔⓢⓢ", ["jess"]),  # circled
         ("Јеss Ѕmith", ["jess", "smith"]),  # Cyrillic look-alikes inside Latin words: read by shape
+        ("Ѕмiтн", ["smith"]),  # small Cyrillic letters drawn as Latin small capitals
         ("Zoë O’Brien", ["zoe", "obrien"]),  # an apostrophe joins
         ("Mrs Ward's Class", ["mrs", "ward", "class"]),  # a possessive is not part of the name
         ("Je\u200bss", ["jess"]),  # a zero-width space is invisible
@@ -34,13 +35,26 @@ def test_letters_however_dressed_read_as_plain_words(shown: str, read: list[str]
 def test_a_word_wholly_in_cyrillic_is_transliterated_and_marked() -> None:
     (ivan, petrov) = read_field("Иван Петров").words
     assert (ivan.plain, petrov.plain) == ("ivan", "petrov")
-    assert ivan.read_as == "transliterated" and ivan.shown == "Иван"
+    assert ivan.read_as == "transliterated from Cyrillic" and ivan.shown == "Иван"
 
 
-def test_letters_of_another_script_are_kept_as_unread_not_dropped() -> None:
-    reading = read_field("李华 Lee")
-    assert [w.plain for w in reading.words] == ["lee"]
-    assert reading.unread == ("李华",)
+@pytest.mark.parametrize(
+    ("shown", "read", "script"),
+    [("李华 Lee", "lihua", "Han"), ("अर्जुन", "arjun", "Devanagari"), ("Αλέξανδρος", "alexandros", "Greek")],
+)
+def test_a_word_in_any_other_script_is_transliterated_and_marked(shown: str, read: str, script: str) -> None:
+    word = read_field(shown).words[0]
+    assert (word.plain, word.read_as) == (read, f"transliterated from {script}")
+
+
+def test_a_script_that_leaves_vowels_unwritten_gives_a_skeleton() -> None:
+    (word,) = read_field("محمد").words
+    assert (word.plain, word.skeleton) == ("mhmd", True)
+
+
+def test_a_word_wholly_in_look_alike_letters_keeps_its_reading_by_shape() -> None:
+    (word,) = read_field("Јеѕѕ").words
+    assert word.shape == "jess" and word.read_as == "transliterated from Cyrillic"
 
 
 def test_emoji_and_flags_are_decoration_digits_are_numbers() -> None:

@@ -325,8 +325,12 @@ def test_a_football_academy_is_not_another_school(index: RegisterIndex) -> None:
 
 
 @pytest.mark.parametrize("bio", ["Parent-managed account 🎮", "Mum runs this channel", "managed by a parent"])
-def test_a_child_account_an_adult_looks_after_is_still_the_child(index: RegisterIndex, bio: str) -> None:
-    assert confident(resolve(index, "georgia_lane", "Georgia Lane", bio)) == ("pupil", "P0008")
+def test_an_account_an_adult_says_they_run_is_theirs_the_child_named_for_a_person_to_judge(
+    index: RegisterIndex, bio: str
+) -> None:
+    row = resolve(index, "georgia_lane", "Georgia Lane", bio)
+    assert row["person_id"] == "P0008" and confident(row) is None and row["confidence"] >= 0.6
+    assert "the account is held by a parent, so it is judged as theirs" in row["evidence"]
     assert resolve(index, "georgia_lane", "Georgia Lane", "Mum of 2, runner")["person_kind"] != "pupil"
 
 

@@ -3,12 +3,16 @@ real photographs of faces (scikit-image ships them: the astronaut portrait, Labe
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -147,16 +151,143 @@ def test_images_are_read_with_no_network_at_all(tmp_path: Path) -> None:
 
 
 def test_at_most_the_engines_allowed_are_loaded_however_many_threads_read() -> None:
-    engines = Shelf(text._Engine, most=2)
+    engines = Shelf(text.Worker.started, most=2, one_at_a_time=False)
     picture = gray(certificate("Zofia Nowak"))
     lent: set[int] = set()
     read: list[str] = []
 
     def one(_: int) -> None:
         with engines.lent() as engine:
-            lent.add(id(engine))  # kept by the pool, never collected: an id is one engine
+            lent.add(engine.pid)
             read.append(engine.read(picture))
 
     in_parallel(one, range(8), workers=6)
     assert len(lent) <= 2 and len(read) == 8
     assert all("Nowak" in tsv for tsv in read)
+    for pid in lent:
+        os.kill(pid, signal.SIGKILL)  # the test's own workers, not the module's
+
+
+def test_the_engine_never_loads_into_the_process_that_reads() -> None:
+    """The C++ engine runs in worker processes only: nothing it does can write over the pipeline's own memory."""
+    assert any(line.text == "Amelia Khan" for line in read_text(gray(certificate("Amelia Khan"))))
+    maps = Path("/proc/self/maps").read_text()
+    assert "libtesseract" not in maps and "liblept" not in maps
+    workers = [Path(f"/proc/{pid}/maps").read_text() for pid in worker_pids()]
+    assert workers and all("libtesseract" in m for m in workers)
+
+
+def test_a_worker_that_dies_loses_no_reading_and_is_never_lent_again() -> None:
+    """A native crash, as the kernel delivers it: each worker is killed with SIGSEGV between readings and while one
+    reads; every picture is still read, by fresh workers."""
+    picture = gray(certificate("Amelia Khan"))
+    read_text(picture)
+    for pid in worker_pids():
+        os.kill(pid, signal.SIGSEGV)
+    assert any(line.text == "Amelia Khan" for line in read_text(picture))
+
+    stop = threading.Event()
+    killed: set[int] = set()
+
+    def crash_while_reading() -> None:
+        while not stop.is_set():
+            for pid in worker_pids():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGSEGV)
+                    killed.add(pid)
+            stop.wait(0.05)
+
+    killer = threading.Thread(target=crash_while_reading)
+    killer.start()
+    try:
+        crashed = [reading_or_end(picture) for _ in range(6)]
+    finally:
+        stop.set()
+        killer.join()
+    assert all(found in ("Amelia Khan", "ended") for found in crashed)
+    while any(alive(pid) for pid in killed):  # a worker killed as the killer stopped has ended
+        time.sleep(0.01)
+    for _ in range(3):  # killed while waiting, the workers left are never lent: no picture is lost
+        assert any(line.text == "Amelia Khan" for line in read_text(picture))
+
+
+def reading_or_end(picture: np.ndarray) -> str:
+    """The name read, or "ended" when the picture ended both workers it was given to."""
+    try:
+        return next(line.text for line in read_text(picture) if line.text == "Amelia Khan")
+    except text.EngineEnded:
+        return "ended"
+
+
+def test_a_picture_that_ends_two_workers_is_that_pictures_error_and_the_next_is_read() -> None:
+    from checks.images.reading import read_picture
+
+    picture = certificate("Amelia Khan")
+    assert read_picture(picture, "cd" * 32)["error"] is None  # the run checked its engine before reading
+    stop = threading.Event()
+
+    def crash_every_worker() -> None:
+        while not stop.is_set():
+            for pid in worker_pids():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            stop.wait(0.001)
+
+    killer = threading.Thread(target=crash_every_worker)
+    killer.start()
+    try:
+        failed = read_picture(picture, "cd" * 32)
+    finally:
+        stop.set()
+        killer.join()
+    assert failed["lines"] == [] and "worker process ended" in failed["error"]
+    again = read_picture(picture, "cd" * 32)
+    assert again["error"] is None and any(line["text"] == "Amelia Khan" for line in again["lines"])
+
+
+def alive(pid: int) -> bool:
+    """Running still: not gone, not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def worker_pids() -> list[int]:
+    """The OCR workers this process started (its children running checks.images.ocr_worker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            parent = int(stat.read_text().rpartition(")")[2].split()[1])
+            if (
+                parent == os.getpid()
+                and b"checks.images.ocr_worker" in (stat.parent / "cmdline").read_bytes()
+            ):
+                found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_killed_run_leaves_no_ocr_worker_behind() -> None:
+    """kill -9 of the process that reads: its workers see their input close and end (no orphan keeps running)."""
+    script = (
+        "import os, time; from checks.images import text; text.check_engine(); "
+        "print(*[p.pid for p in text.engines._idle], flush=True); time.sleep(120)"
+    )
+    run = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    assert run.stdout is not None
+    workers = [int(pid) for pid in run.stdout.readline().split()]
+    assert workers and all(alive(pid) for pid in workers)
+    run.kill()
+    run.wait()
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in workers)
+
+
+def test_a_missing_model_is_said_with_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # a model directory without eng.traineddata
+    with pytest.raises(text.ReaderMissing, match=r"eng\.traineddata.*tesseract-ocr-eng"):
+        text.Worker.started()

@@ -152,6 +152,8 @@ def test_extra_columns_and_reordered_columns_are_accepted(tmp_path: Path) -> Non
         "role",
         "personal_handles",
         "official_handles",
+        "year_groups",
+        "classes",
     ]
     assert registers.staff.row(0, named=True)["official_handles"] == [
         {"platform": "x", "handle": "carletonhead"}
@@ -248,3 +250,20 @@ def test_a_refusal_survives_pickling(tmp_path: Path) -> None:
     assert isinstance(copy, RegistersRefused)
     assert copy.problems == error.problems
     assert str(copy) == str(error)
+
+
+def test_what_a_member_of_staff_teaches_is_read_when_the_export_gives_it(tmp_path: Path) -> None:
+    staff = [
+        "staff_id,forename,surname,role,Year Groups,classes",
+        "S001,Anne,Ward,Class teacher,Year 5; 6 ; Y9Z,Oak ; 5W",
+        "S002,Ben,Cole,Caretaker,,",
+    ]
+    registers = load_registers(write_registers(tmp_path, staff=staff))
+
+    rows = registers.staff.sort("staff_id").to_dicts()
+    assert (rows[0]["year_groups"], rows[0]["classes"]) == (["5", "6"], ["Oak", "5W"])
+    assert (rows[1]["year_groups"], rows[1]["classes"]) == ([], [])
+    assert any('entry 3 ("Y9Z") dropped' in warning.message for warning in registers.warnings)
+    assert not any(
+        "year_groups" in warning.message for warning in registers.warnings if "absent" in warning.message
+    )

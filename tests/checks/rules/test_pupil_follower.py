@@ -172,3 +172,19 @@ def test_from_audience_to_findings(memory_con: duckdb.DuckDBPyConnection) -> Non
         ("1600000000000000003", "high", "P0004"),  # a pupil either way; the evidence names both Oliver Browns
         ("UCbillyPriceChannel0000B", "high", "P0002"),
     }
+
+
+def test_a_shared_account_is_a_finding_per_pupil_each_keyed_apart(
+    memory_con: duckdb.DuckDBPyConnection,
+) -> None:
+    findings = run_rule(
+        RULE,
+        memory_con,
+        identity(JESS, "pupil", "P0001", 0.9, evidence="... a shared account: it also names Tom Smith"),
+        identity(JESS, "pupil", "P0002", 0.9, evidence="... a shared account: it also names Jess Smith"),
+    )
+    assert sorted((f.person_id, f.severity) for f in findings) == [("P0001", "high"), ("P0002", "high")]
+    # The first keeps the subject's key (so an exception raised before stays the same one); the other is keyed
+    # also on its register id.
+    base = f"pupil-follower:x:{X_ACCOUNT}:follower:{JESS}"
+    assert sorted(f.key for f in findings) == [base, f"{base}:P0002"]

@@ -138,8 +138,25 @@ def test_every_rule_module_docstring_cites_a_policy_section(module: ModuleType) 
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
-def test_every_rule_policy_cites_a_policy_section(rule: Rule) -> None:
-    check_citations(rule.policy, rule.id)
+def test_every_example_clause_of_a_rule_cites_a_catalogued_policy_section(rule: Rule) -> None:
+    assert rule.example_clauses, f"{rule.id} declares no example clause"
+    check_citations("; ".join(rule.example_clauses), rule.id)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_a_rules_general_basis_names_no_schools_policy_file(rule: Rule) -> None:
+    """What a school that names no policy sees: law and national guidance, never another school's document."""
+    assert rule.general_basis.strip(), f"{rule.id} declares no general basis"
+    assert not POLICY_FILE.search(rule.general_basis), (
+        f"{rule.id}'s general basis names a school's policy file"
+    )
+    assert rule.policy == rule.general_basis
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_the_catalogue_gives_each_rules_general_basis(rule: Rule) -> None:
+    rows = {cells[0].strip("`"): cells for cells in _table_rows("# The rule catalogue")}
+    assert rows[rule.id][2] == rule.general_basis, f"rules.md's general basis of {rule.id} is not the code's"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)

@@ -1,24 +1,26 @@
 -- Everyone connected to an official account in a week: X followers and following, visible YouTube subscribers
--- and commenters (of a top-level comment or a reply, in any moderation state). The input of identity resolution.
+-- and commenters (of a top-level comment or a reply, in any moderation state). The input of identity resolution:
+-- every text field a profile shows (profile_url: the address an X profile links, expanded).
 CREATE OR REPLACE VIEW marts.fct_audience AS
 SELECT
     as_of, 'x' AS platform, account_id, relation, user_id AS subject_id,
     username AS handle, display_name, description, location, created_at, protected,
-    'https://x.com/' || username AS subject_url
+    'https://x.com/' || username AS subject_url,
+    coalesce(url_expanded, url) AS profile_url
 FROM staging.stg_x__users
 WHERE relation IN ('follower', 'following')
 UNION ALL
 SELECT
     as_of, 'youtube', account_id, 'subscriber', channel_id,
     NULL, title, description, NULL, NULL, NULL,
-    'https://www.youtube.com/channel/' || channel_id
+    'https://www.youtube.com/channel/' || channel_id, NULL
 FROM staging.stg_youtube__subscribers
 UNION ALL
 SELECT * FROM (
     SELECT DISTINCT ON (as_of, account_id, author_channel_id)
         as_of, 'youtube', account_id, 'commenter', author_channel_id,
         author_display_name, author_display_name, NULL, NULL, NULL, NULL,
-        'https://www.youtube.com/channel/' || author_channel_id
+        'https://www.youtube.com/channel/' || author_channel_id, NULL
     FROM marts.fct_comments
     WHERE author_channel_id <> account_id  -- the school's own replies under its videos: not its audience
     ORDER BY as_of, account_id, author_channel_id, is_reply, comment_id

@@ -27,6 +27,9 @@ SELECT
     u ->> 'name' AS display_name,
     u ->> 'description' AS description,
     u ->> 'location' AS location,
+    u ->> 'url' AS url,
+    -- X shortens the profile's url to t.co; the address the person wrote is its expansion.
+    u ->> '$.entities.url.urls[0].expanded_url' AS url_expanded,
     TRY_CAST(u ->> 'created_at' AS TIMESTAMPTZ) AS created_at,
     TRY_CAST(u ->> 'protected' AS BOOLEAN) AS protected,
     TRY_CAST(u -> 'public_metrics' ->> 'followers_count' AS BIGINT) AS followers_count,

@@ -1,0 +1,234 @@
+"""Soak: a trust of three schools and the image reader run many times under load with the C libraries' own heap
+checks on, counting native crashes (goal: none).
+
+Each run is one `socialaudit trust run` of three small sample schools (a fresh lake each time) while, beside it, a
+stress process reads every image of the schools over and over on twice as many threads as there are cores, with
+OpenCV's face detection and DuckDB queries on other threads at the same time. The stress alternates run by run:
+`workers` reads through the product's reader (checks/images/reading.py: the engine in worker processes), `threads`
+loads the engine into the stress process itself, one per reading thread (the engine and the pipeline sharing one
+heap), so both are soaked side by side under the same load.
+
+Every process of a run has: MALLOC_CHECK_=3 with glibc's malloc debugging library preloaded (glibc aborts on a heap
+inconsistency it sees, instead of going on), MALLOC_PERTURB_ (a different byte each run: freed and fresh memory is
+filled with it, so a use after free reads garbage), PYTHONFAULTHANDLER=1 (a fatal signal prints every thread's
+Python stack) and, every other run, PYTHONMALLOC=debug (the interpreter checks its own blocks; slower).
+
+Counted: a process ended by a signal or printing glibc's or Python's fatal messages is a crash; an engine worker
+that crashed while the run went on is counted apart ("contained"). Also printed first: the reader's throughput with
+the engine in the reading process against worker processes, side by side (benchmarks/image_reading.py).
+
+    python -m benchmarks.soak [--runs 30] [--schools 3] [--size small] [--results FILE]
+    make soak                 # the full soak, 30 runs (long: ~25 s a run on an idle 2-core machine)
+    make soak SOAK_RUNS=3     # the short form, to check it works
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results" / "soak.json"
+MALLOC_DEBUG = Path("/lib/x86_64-linux-gnu/libc_malloc_debug.so.0")
+FATAL = re.compile(
+    r"malloc\(\)|free\(\)|double free|corrupted|tcache|Fatal Python error|Segmentation fault|Aborted|"
+    r"Debug memory block"
+)
+
+
+def checked_env(number: int) -> dict[str, str]:
+    from benchmarks.run_cost import child_env
+
+    env = child_env()
+    env.update(MALLOC_CHECK_="3", MALLOC_PERTURB_=str(1 + (number * 37) % 254), PYTHONFAULTHANDLER="1")
+    if MALLOC_DEBUG.exists():  # glibc 2.34 and later read MALLOC_CHECK_ only with this library loaded
+        env["LD_PRELOAD"] = " ".join(p for p in (str(MALLOC_DEBUG), env.get("LD_PRELOAD")) if p)
+    if number % 2:
+        env["PYTHONMALLOC"] = "debug"
+    return env
+
+
+def crashed(code: int, log: str) -> bool:
+    return code < 0 or bool(FATAL.search(log))
+
+
+def stress(mode: str, images: Path, stop: Path) -> int:
+    """Read `images` over and over until `stop` exists, on 2 threads a core, faces and DuckDB beside: passes made."""
+    import duckdb
+    import numpy as np
+
+    from checks.cores import usable_cores
+    from checks.images.faces import detect_faces
+    from checks.images.lending import Shelf
+    from checks.images.reading import in_parallel, read_picture
+    from checks.images.tesseract import Engine
+    from checks.media_hash import decode_upright
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # as the worker processes have it; no thread runs yet
+    files = sorted(images.rglob("*.jpg"))
+    in_process: Shelf[Engine] = Shelf(Engine, most=usable_cores())
+
+    def one(path: Path) -> None:
+        picture = decode_upright(path.read_bytes())
+        if mode == "workers":
+            read_picture(picture, path.name)
+            return
+        gray = np.ascontiguousarray(np.asarray(picture.convert("L")))
+        with in_process.lent() as engine:
+            engine.read(gray.tobytes(), gray.shape[1], gray.shape[0])
+        detect_faces(gray)
+
+    def queries() -> None:
+        db = duckdb.connect()
+        while not stop.exists():
+            db.execute("select sum(i * j) from range(200000) a(i), range(3) b(j)").fetchall()
+
+    beside = threading.Thread(target=queries)
+    beside.start()
+    passes = 0
+    while not stop.exists():
+        in_parallel(one, files, workers=2 * usable_cores())
+        passes += 1
+    beside.join()
+    return passes
+
+
+def soak_run(number: int, root: Path, schools: list[Path], trust: Path) -> dict[str, Any]:
+    from benchmarks.trust_run import AS_OF, _socialaudit
+
+    env = checked_env(number)
+    mode = "threads" if number % 2 == 0 else "workers"
+    stop = root / f"stop-{number}"
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryFile() as stress_log, tempfile.TemporaryFile() as trust_log:
+        beside = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.soak", "--stress", mode, str(root / "schools"), str(stop)],
+            stdout=stress_log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        started = time.perf_counter()
+        command = [
+            "trust",
+            "run",
+            "--trust",
+            str(trust),
+            "--out",
+            str(root / f"out-{number}"),
+            "--as-of",
+            AS_OF,
+        ]
+        trust_code = subprocess.run(
+            [_socialaudit(), *command],
+            stdout=trust_log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            check=False,
+        ).returncode
+        wall = time.perf_counter() - started
+        stop.touch()
+        stress_code = beside.wait()
+        trust_log.seek(0)
+        stress_log.seek(0)
+        trust_text = trust_log.read().decode("utf-8", "replace")
+        stress_text = stress_log.read().decode("utf-8", "replace")
+    contained = len(re.findall(r"worker process ended", trust_text))
+    result = {
+        "run": number,
+        "stress": mode,
+        "python_malloc_debug": number % 2 == 1,
+        "trust_exit": trust_code,
+        # A worker's own fault is printed to the run's log too: the run crashed only if it did not go on.
+        "trust_crashed": trust_code < 0 or (trust_code != 0 and crashed(trust_code, trust_text)),
+        "engine_faults_contained": contained + (len(FATAL.findall(trust_text)) if trust_code == 0 else 0),
+        "stress_exit": stress_code,
+        "stress_crashed": crashed(stress_code, stress_text),
+        "stress_passes": _passes(stress_text),
+        "trust_s": round(wall, 1),
+        "load_before": round(load, 2),
+        "load_after": round(os.getloadavg()[0], 2),
+    }
+    if trust_code != 0 or result["stress_crashed"]:
+        result["tail"] = (trust_text if trust_code else stress_text)[-1500:]
+    return result
+
+
+def _passes(log: str) -> int:
+    found = re.search(r"passes=(\d+)", log)
+    return int(found.group(1)) if found else 0
+
+
+def write_results(
+    path: Path, planned: int, runs: list[dict[str, Any]], throughput: dict[str, Any]
+) -> dict[str, Any]:
+    modes = ("threads", "workers")
+    summary = {
+        "runs": len(runs),
+        "planned": planned,
+        "trust_runs_crashed": sum(r["trust_crashed"] for r in runs),
+        "trust_runs_failed": sum(r["trust_exit"] != 0 for r in runs),
+        "engine_faults_contained": sum(r["engine_faults_contained"] for r in runs),
+        "stress_crashed": {m: sum(r["stress_crashed"] for r in runs if r["stress"] == m) for m in modes},
+        "stress_passes": {m: sum(r["stress_passes"] for r in runs if r["stress"] == m) for m in modes},
+        "heap_checks": "MALLOC_CHECK_=3"
+        + (" (libc_malloc_debug)" if MALLOC_DEBUG.exists() else "")
+        + ", MALLOC_PERTURB_, PYTHONFAULTHANDLER=1, PYTHONMALLOC=debug on odd runs",
+        "load_range": [min(r["load_before"] for r in runs), max(r["load_after"] for r in runs)],
+        "cpus": os.cpu_count(),
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {"summary": summary, "throughput": throughput, "runs": runs}
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.soak", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--schools", type=int, default=3)
+    parser.add_argument("--size", default="small")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--stress", nargs=3, metavar=("MODE", "IMAGES", "STOP"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    if args.stress:
+        print(f"passes={stress(args.stress[0], Path(args.stress[1]), Path(args.stress[2]))}", flush=True)
+        return 0
+    from benchmarks.image_reading import boundary_throughput
+    from benchmarks.trust_run import make_schools, write_trust
+
+    with tempfile.TemporaryDirectory(prefix="socialaudit-soak-") as scratch:
+        root = Path(scratch)
+        schools = make_schools(root, args.schools, args.size)
+        trust = write_trust(root, schools, None)
+        throughput = boundary_throughput(sorted((root / "schools").rglob("*.jpg")))
+        print(json.dumps(throughput), flush=True)
+        runs: list[dict[str, Any]] = []
+        for number in range(args.runs):
+            runs.append(soak_run(number, root, schools, trust))
+            print(json.dumps({k: v for k, v in runs[-1].items() if k != "tail"}), flush=True)
+            shutil.rmtree(root / "lake", ignore_errors=True)
+            shutil.rmtree(root / f"out-{number}", ignore_errors=True)
+            # Written after every run: a soak cut short still has its figures.
+            summary = write_results(args.results, args.runs, runs, throughput)
+    print(json.dumps(summary, indent=2))
+    crashes = summary["trust_runs_crashed"] + summary["stress_crashed"]["workers"]
+    print(
+        f"soak: {len(runs)} trust runs, {crashes} crashes of the pipeline (goal 0); written to {args.results}"
+    )
+    return 0 if crashes == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
