@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from connectors.errors import ConnectorError, MalformedPage, RateLimited, RateLimitTooLong, ServerFailure
+from platforms import unordered_streams
 
 log = logging.getLogger("connectors")
 # What a run is doing, page by page and wait by wait (flows/live_display.py shows it on a terminal; otherwise these
@@ -23,7 +24,7 @@ LONG_WAIT_SECONDS = 30.0
 
 T = TypeVar("T")
 # Streams whose order means nothing: "in no particular order" (subscriptions.list, mySubscribers).
-UNORDERED_STREAMS = frozenset({("youtube", "subscribers")})
+UNORDERED_STREAMS = unordered_streams()
 # Waits for a rate-limit reset end this long after it, so the retry never lands a moment early.
 RESET_MARGIN_SECONDS = 1.0
 

@@ -6,23 +6,17 @@ plain lists of objects, never a payload to pick apart.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.errors import ConnectorError
 from connectors.paging import Snapshot
+from platforms import validated_streams
 
 THUMBNAIL_SIZES = ("maxres", "high", "medium", "default")
 # Which fetched streams are validated before storing, under which suite name.
-VALIDATED = {
-    ("x", "followers"): "x_followers",
-    ("x", "following"): "x_following",
-    ("x", "posts"): "x_posts",
-    ("youtube", "videos"): "yt_videos",
-    ("youtube", "subscribers"): "yt_subscribers",
-    ("youtube", "comments"): "yt_comments",
-}
+VALIDATED = validated_streams()
 
 # The stream each suite checks (`x_media` is the media X sent beside the posts).
 SUITE_STREAMS = {**{suite: key for key, suite in VALIDATED.items()}, "x_media": ("x", "posts")}
@@ -60,33 +54,47 @@ def thumbnail_version(video: dict[str, Any]) -> str | None:
     return " ".join(shown) or None
 
 
+def posted_media(snap: Snapshot) -> Iterator[dict[str, Any]]:
+    """X's published images: each photo and each video's preview sent beside a posts snapshot."""
+    if snap.stream != "posts":
+        return
+    for media in post_media(snap):
+        url = media.get("url") or media.get("preview_image_url")
+        if url:
+            yield {
+                "media_ref": f"x:{media['media_key']}",
+                "platform": "x",
+                "account_id": snap.account_id,
+                "url": url,
+            }
+
+
+def video_thumbnails(snap: Snapshot) -> Iterator[dict[str, Any]]:
+    """YouTube's published images: each video's thumbnail, with what the API shows of its version."""
+    if snap.stream != "videos":
+        return
+    for video in snap.items:
+        url = thumbnail_url(video)
+        if url:
+            yield {
+                "media_ref": f"youtube:{video['id']}",
+                "platform": "youtube",
+                "account_id": snap.account_id,
+                "url": url,
+                "version": thumbnail_version(video),
+            }
+
+
+# Each platform's published images, read from its snapshots (platforms/ declares the platforms).
+MEDIA_REFERENCES: dict[str, Callable[[Snapshot], Iterable[dict[str, Any]]]] = {
+    "x": posted_media,
+    "youtube": video_thumbnails,
+}
+
+
 def media_references(snapshots: Iterable[Snapshot]) -> list[dict[str, Any]]:
-    """Every published image a run may fingerprint: X photos and video previews, YouTube thumbnails."""
-    wanted: dict[str, dict[str, Any]] = {}
-    for snap in snapshots:
-        if snap.platform == "x" and snap.stream == "posts":
-            for media in post_media(snap):
-                url = media.get("url") or media.get("preview_image_url")
-                if url:
-                    ref = f"x:{media['media_key']}"
-                    wanted[ref] = {
-                        "media_ref": ref,
-                        "platform": "x",
-                        "account_id": snap.account_id,
-                        "url": url,
-                    }
-        if snap.platform == "youtube" and snap.stream == "videos":
-            for video in snap.items:
-                url = thumbnail_url(video)
-                if url:
-                    ref = f"youtube:{video['id']}"
-                    wanted[ref] = {
-                        "media_ref": ref,
-                        "platform": "youtube",
-                        "account_id": snap.account_id,
-                        "url": url,
-                        "version": thumbnail_version(video),
-                    }
+    """Every published image a run may fingerprint, once each, in the order of their references."""
+    wanted = {ref["media_ref"]: ref for snap in snapshots for ref in MEDIA_REFERENCES[snap.platform](snap)}
     return [wanted[ref] for ref in sorted(wanted)]
 
 

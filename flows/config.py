@@ -38,6 +38,7 @@ from flows.config_tables import (
 )
 from flows.remediation_settings import RemediationSettings, parse_remediation
 from flows.review_config import ReviewSettings, parse_review_app, parse_reviews
+from platforms import NAMES, spelled_out
 
 # The settings tables live in flows/config_tables.py and the strict key checks in flows/config_strict.py; every
 # name other modules use is importable from here.
@@ -202,8 +203,8 @@ def _accounts(data: dict[str, Any], problems: Problems) -> list[Account]:
         before = problems.count()
         problems.unknown(entry, path, dict.fromkeys(ACCOUNT_KEYS, "key"))
         platform = entry.get("platform")
-        if platform not in ("x", "youtube"):
-            problems.add((*path, "platform"), f"{where} platform {platform!r} is not x or youtube")
+        if platform not in NAMES:
+            problems.add((*path, "platform"), f"{where} platform {platform!r} is not {spelled_out()}")
         for key in ("handle", "id"):
             value = entry.get(key)
             if value is None or value == "":

@@ -18,7 +18,7 @@ from typing import Any
 
 from connectors.actions import REFUSED, WriteAnswer
 from flows.config import Account, SchoolConfig
-from flows.remediation_permissions import AccountPermission, check_account, record
+from flows.remediation_permissions import AccountPermission, record
 from warehouse.access_log import AccessEntry
 from warehouse.load import now_utc
 from warehouse.people import Actor
@@ -97,6 +97,8 @@ class Remediator:
         """What the account's credentials allow, asked of the platform now (None for a manual step)."""
         if plan.action.manual:
             return None
+        from flows.platforms import check_account
+
         return check_account(self.config, self.account_of(plan), self.sandbox, base_url)
 
     # -- acting
@@ -114,6 +116,7 @@ class Remediator:
         from where, recorded in the access log with each write (action `remediate`)."""
         self.access = access
         from flows import credentials
+        from flows.platforms import PLUGS
         from warehouse.db import encryption_key
 
         with encryption_key(credentials.warehouse_key(self.config)):
@@ -126,7 +129,7 @@ class Remediator:
                     return self._not_confirmed(plan)
                 return self._attempt(plan, actor, note, None, None)
             with self.endpoints() as endpoints:
-                base_url = endpoints.x_base_url if plan.action.platform == "x" else endpoints.youtube_base_url
+                base_url = PLUGS[plan.action.platform].base_url(endpoints)
                 try:
                     permission = self.check(plan, base_url)
                 except Exception as error:
@@ -275,34 +278,8 @@ class Remediator:
 
     def _send(self, plan: Plan, base_url: str | None) -> WriteAnswer:
         """The one call (or, for a video's status, the read and the update) through the connectors."""
-        from flows import credentials
+        from flows.platforms import PLUGS
 
         account = self.account_of(plan)
-        targets = list(plan.targets)
-        if account.platform == "x":
-            from connectors import x_actions
-            from connectors.x import make_x_client
-
-            client = make_x_client(
-                credentials.x_credentials_for_account(self.config, account, self.sandbox), base_url
-            )
-            x_calls = {
-                "delete-post": x_actions.delete_post,
-                "hide-reply": x_actions.hide_reply,
-                "mute-account": x_actions.mute,
-            }
-            return x_calls[plan.action.name](client, targets[0])
-        from connectors import youtube_actions
-        from connectors.youtube import make_youtube_client
-
-        youtube = make_youtube_client(
-            credentials.youtube_credentials_for_account(self.config, account, self.sandbox), base_url
-        )
-        if plan.action.name in ("reject-comment", "reject-comment-ban-author"):
-            return youtube_actions.reject_comments(youtube, targets, plan.action.name.endswith("ban-author"))
-        change = (
-            {"privacyStatus": "private"}
-            if plan.action.name == "make-video-private"
-            else {"selfDeclaredMadeForKids": True}
-        )
-        return youtube_actions.update_video_status(youtube, targets[0], change)
+        send = PLUGS[account.platform].send
+        return send(self.config, account, self.sandbox, base_url, plan.action.name, list(plan.targets))

@@ -5,16 +5,19 @@ access level the token was issued with (`x-access-level`: read, read-write, read
 issued while the app could only read stays read-only until it is regenerated. YouTube: the owner's token is
 refreshed (free), and Google says the scopes it was granted; rejecting comments needs youtube.force-ssl, changing a
 video youtube, youtube.force-ssl or youtubepartner. `socialaudit doctor` records what it found in the warehouse,
-where the review app reads it; `socialaudit remediate` checks again before it acts."""
+where the review app reads it; `socialaudit remediate` checks again before it acts. Each platform's check is its
+plug-in's (flows/platforms/); what they share is here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from connectors.paging import RetryPolicy
 from flows.config import Account, SchoolConfig
-from warehouse.remediation_actions import ACTIONS, MANUAL, allowed_by
+from platforms import platform
+from warehouse.remediation_actions import ACTIONS
 
 POLICY = RetryPolicy(max_retries=1, backoff_seconds=0.5, max_wait_seconds=5)
 
@@ -32,75 +35,12 @@ class AccountPermission:
         return action in self.allowed
 
 
-def _platform_actions(platform: str) -> list[str]:
+def platform_actions(platform: str) -> list[str]:
     return [a.name for a in ACTIONS.values() if a.platform == platform]
 
 
-def _label(account: Account) -> str:
+def account_label(account: Account) -> str:
     return f"@{account.handle}" if account.platform == "x" else account.handle
-
-
-def check_x(config: SchoolConfig, account: Account, sandbox: bool, base_url: str | None) -> AccountPermission:
-    from connectors import x as xapi
-    from connectors.x_actions import access_level
-    from flows import credentials
-
-    keys = credentials.x_credentials_for_account(config, account, sandbox)
-    user, level = access_level(xapi.make_x_client(keys, base_url=base_url), POLICY)
-    if str(user.get("id")) != account.id:
-        raise RuntimeError(
-            f"the X keys belong to @{user.get('username')}, not {_label(account)}: no action can be taken for the "
-            f"school's account with them ({credentials.credential_places(config, account)})"
-        )
-    actions = _platform_actions("x")
-    if level is None:
-        detail = (
-            f"X did not say what the keys of {_label(account)} may do (no x-access-level header): actions are "
-            "offered, and the first one refused for want of write permission stops them"
-        )
-        return AccountPermission(account, None, (*actions, MANUAL), (), detail, known=False)
-    allowed = [a for a in actions if allowed_by(ACTIONS[a], level, None)]
-    refused = [a for a in actions if a not in allowed]
-    if refused:
-        detail = (
-            f"the X keys of {_label(account)} are {level}: {', '.join(refused)} not offered; to act through X, set "
-            "the app's permissions to 'Read and write' in the X developer console, then regenerate the access "
-            "token and secret (a token keeps the permission it was issued with) and run doctor again"
-        )
-    else:
-        detail = f"the X keys of {_label(account)} are {level}: {', '.join(allowed)} offered"
-    return AccountPermission(account, level, (*allowed, MANUAL), tuple(refused), detail)
-
-
-def check_youtube(
-    config: SchoolConfig, account: Account, sandbox: bool, base_url: str | None
-) -> AccountPermission:
-    from connectors import youtube as ytapi
-    from flows import credentials
-
-    keys = credentials.youtube_credentials_for_account(config, account, sandbox)
-    scopes = frozenset(ytapi.refresh_sign_in(ytapi.make_youtube_client(keys, base_url=base_url), POLICY))
-    actions = _platform_actions("youtube")
-    allowed = [a for a in actions if allowed_by(ACTIONS[a], None, scopes)]
-    refused = [a for a in actions if a not in allowed]
-    shown = ", ".join(s.rsplit("/", 1)[-1] for s in sorted(scopes)) or "no YouTube scope"
-    if refused:
-        detail = (
-            f"the YouTube token of {_label(account)} was granted {shown}: {', '.join(refused)} not offered; sign in "
-            "again with `socialaudit auth youtube --client-secrets FILE` as the channel owner (it asks for "
-            "youtube.force-ssl) and run doctor again"
-        )
-    else:
-        detail = f"the YouTube token of {_label(account)} was granted {shown}: {', '.join(allowed)} offered"
-    return AccountPermission(account, " ".join(sorted(scopes)), (*allowed, MANUAL), tuple(refused), detail)
-
-
-def check_account(
-    config: SchoolConfig, account: Account, sandbox: bool, base_url: str | None
-) -> AccountPermission:
-    if account.platform == "x":
-        return check_x(config, account, sandbox, base_url)
-    return check_youtube(config, account, sandbox, base_url)
 
 
 def record(
@@ -129,8 +69,12 @@ def record(
         republish_snapshot(db, timeout)
 
 
+# What an account's credentials allow, asked of its platform (flows/platforms/ check_account).
+CheckAccount = Callable[[SchoolConfig, Account, bool, str | None], "AccountPermission"]
+
+
 def doctor_checks(
-    config: SchoolConfig, sandbox: bool, base_url: str | None, db: Path
+    config: SchoolConfig, sandbox: bool, base_url: str | None, db: Path, check_account: CheckAccount
 ) -> list[tuple[str, bool, str, bool]]:
     """(area, ok, message, warning) per account for `socialaudit doctor`: actions the credentials do not allow
     are a warning (a school may choose to act by hand only), and so is a check that fails (the credentials' own line
@@ -138,7 +82,7 @@ def doctor_checks(
     lines: list[tuple[str, bool, str, bool]] = []
     found: list[AccountPermission] = []
     for account in config.accounts:
-        area = f"actions through {'X' if account.platform == 'x' else 'YouTube'} {_label(account)}"
+        area = f"actions through {platform(account.platform).label} {account_label(account)}"
         try:
             item = check_account(config, account, sandbox, base_url)
         except Exception as error:

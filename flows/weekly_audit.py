@@ -40,29 +40,21 @@ from checks.rule_support.citation import cited_rules
 from checks.rules import RULES
 from checks.validation import SuiteResult
 from connectors import streams
-from connectors import x as xapi
-from connectors import youtube as ytapi
 from connectors.media import MediaFetcher
 from connectors.paging import RetryPolicy, Snapshot
-from connectors.streams import StreamReads
 from dashboards.output_set import check_out_dir
 from dashboards.publishing import publish_week
 from dashboards.run_summary import not_published_message
 from flows import credentials
-from flows.config import Account, SchoolConfig, load_config
+from flows.config import SchoolConfig, load_config
 from flows.live_display import progress
 from flows.offline import Endpoints, endpoints
+from flows.platforms import PLUGS
 from flows.prefect_artifacts import attach_week_artifacts
 from flows.publish_email import email_summary
 from flows.run_settings import audit_settings, retry_policy
 from flows.school_run_log import kind_only_when_kept, withheld_in_trust
-from flows.stream_reading import (
-    examine_waiting,
-    fingerprint_one,
-    read_x_account,
-    set_aside_refused,
-    stream_statuses,
-)
+from flows.stream_reading import examine_waiting, fingerprint_one, set_aside_refused, stream_statuses
 from flows.warehouse_location import DEFAULT_OUT, trial_location, warehouse_location
 from warehouse.db import encryption_key
 from warehouse.keyed import warehouse_secret
@@ -149,43 +141,6 @@ def check_destinations(db_path: Path, out_dir: Path, read_images: bool) -> None:
             image_reader_ready()
     except Exception as error:
         raise AuditFailed(f"nothing was fetched or stored: {error}") from None
-
-
-@task(name="fetch-x-account", cache_policy=NO_CACHE)
-@withheld_in_trust
-def fetch_x_account(
-    account: Account, endpoints: Endpoints, policy: RetryPolicy, state: WarehouseState, config: SchoolConfig
-) -> StreamReads:
-    """Each stream on its own: a failed one is recorded, the others still read and stored. The posts that still
-    have open exceptions are looked up by id too (X says which were deleted), inside the same spend guard."""
-    creds = credentials.x_credentials_for_account(config, account, endpoints.sandbox)
-    client = xapi.make_x_client(creds, base_url=endpoints.x_base_url)
-    return read_x_account(
-        client,
-        account.id,
-        policy,
-        state.cursor("x", account.id, "posts"),
-        config.api,
-        state.open_posts(account.id),
-        state.tweet_counts.get(account.id),
-        state.mutual_follows.get(account.id, 0),
-    )
-
-
-@task(name="fetch-youtube-channel", cache_policy=NO_CACHE)
-@withheld_in_trust
-def fetch_youtube_channel(
-    account: Account, endpoints: Endpoints, policy: RetryPolicy, config: SchoolConfig
-) -> StreamReads:
-    """The channel the owner's token signs in as (`mine=true`, in the sandbox too), and the quota each stream
-    spent."""
-    creds = credentials.youtube_credentials_for_account(config, account, endpoints.sandbox)
-    meter = ytapi.QuotaMeter()
-    youtube = ytapi.make_youtube_client(creds, base_url=endpoints.youtube_base_url, meter=meter)
-    reads = StreamReads("youtube", account.id)
-    ytapi.channel_streams(youtube, account.id, policy, mine=True, reads=reads)
-    reads.quota_units = dict(meter.units)
-    return reads
 
 
 @task(name="fingerprint-published-media", cache_policy=NO_CACHE)
@@ -352,11 +307,9 @@ def _audit(
     progress.info("reading %d account(s) and the registers", len(config.accounts))
     with endpoints(config.root if sandbox else None) as reach:
         futures = [
-            fetch_x_account.submit(account, reach, policy, as_is(state), config)
-            for account in config.accounts_on("x")
-        ] + [
-            fetch_youtube_channel.submit(account, reach, policy, config)
-            for account in config.accounts_on("youtube")
+            plug.read_account.submit(account, reach, policy, as_is(state), config)
+            for plug in PLUGS.values()
+            for account in config.accounts_on(plug.name)
         ]
         reads = [future.result() for future in futures]
         snapshots = [snap for read in reads for snap in read.snapshots]

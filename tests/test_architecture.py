@@ -1,5 +1,6 @@
 """Dependencies point one way (docs/architecture.md): flows -> checks, warehouse, connectors, dashboards;
-checks and dashboards read the warehouse and never each other; no module imports another in a circle.
+checks and dashboards read the warehouse and never each other; the platforms' declarations import nothing of the
+project (every layer reads them); no module imports another in a circle.
 
 Read from the source with `ast`, so a forbidden import fails here even when nothing executes it: an import inside a
 function counts as much as one at the top, and a relative import as much as an absolute one.
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PIPELINE = ("connectors", "warehouse", "checks", "dashboards", "flows")
+PIPELINE = ("platforms", "connectors", "warehouse", "checks", "dashboards", "flows")
 # Every package of the product: the import graph is drawn over all of them.
 TREE = (*PIPELINE, "sandbox", "benchmarks")
 # The offline world is for the commands that need it, tests and benchmarks; never for the pipeline.
@@ -64,6 +65,10 @@ def offenders(packages: tuple[str, ...], forbidden: set[str], allow: set[str] = 
 
 def test_only_flows_imports_prefect() -> None:
     assert offenders(("connectors", "warehouse", "checks", "dashboards", "sandbox"), {"prefect"}) == []
+
+
+def test_the_platform_declarations_import_nothing_of_the_project() -> None:
+    assert offenders(("platforms",), {*PIPELINE, "sandbox"} - {"platforms"}) == []
 
 
 def test_the_warehouse_imports_nothing_above_it() -> None:

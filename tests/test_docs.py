@@ -63,7 +63,7 @@ def test_the_docs_and_the_product_do_not_lean_on_anything_outside_the_repository
     ]
     outside = re.compile("|".join(map(re.escape, names)))
     files = [ROOT / "README.md", ROOT / "Makefile", ROOT / "pyproject.toml", *(ROOT / "docs").rglob("*.md")]
-    for package in ("flows", "dashboards", "connectors", "sandbox", "benchmarks", "warehouse"):
+    for package in ("platforms", "flows", "dashboards", "connectors", "sandbox", "benchmarks", "warehouse"):
         files += [
             p for p in (ROOT / package).rglob("*") if p.suffix in (".py", ".sql", ".j2", ".json", ".toml")
         ]

@@ -26,13 +26,14 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from platforms import NAMES
 from warehouse import image_readings, load
 from warehouse.db import migrate
 from warehouse.sql_models import apply_models
 
 DRAFT_ACCOUNT_ID = "draft-account"
 DRAFT_POST_ID = "draft"
-PLATFORMS = ("x", "youtube")
+PLATFORMS = NAMES
 _HASHTAG = re.compile(r"#(\w+)")
 
 

@@ -16,27 +16,16 @@ from typing import Any
 
 import duckdb
 
+from platforms import item_kind, sampled_streams, stream_subjects
 from warehouse.load import now_utc
 
 COMPLETE, CAPPED, FAILED, SKIPPED = "complete", "capped", "failed", "skipped"
 NOT_READ = (FAILED, SKIPPED)
 MEDIA_PLATFORM, MEDIA_STREAM = "media", "downloads"
-# Which exceptions' subjects each stream shows (the `subject_kind`s its absence leaves unseen).
-STREAM_SUBJECTS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("x", "account"): ("account",),
-    ("x", "followers"): ("follower",),
-    ("x", "following"): ("following",),
-    ("x", "posts"): ("post",),
-    ("youtube", "channel"): ("account",),
-    ("youtube", "uploads"): ("video",),
-    ("youtube", "videos"): ("video",),
-    ("youtube", "subscribers"): ("subscriber",),
-    ("youtube", "comments"): ("comment",),
-    # A reply-only pupil's exception would look resolved were the replies not read.
-    ("youtube", "comment_replies"): ("comment",),
-}
-# Streams the platform serves as a sample, never a census: an absence from them proves nothing.
-SAMPLED_STREAMS = (("youtube", "subscribers"),)
+# Which exceptions' subjects each stream shows (the `subject_kind`s its absence leaves unseen), and the streams a
+# platform serves as a sample, never a census (an absence from them proves nothing): declared in platforms/.
+STREAM_SUBJECTS = stream_subjects()
+SAMPLED_STREAMS = sampled_streams()
 # The rules that look at an image's pixels (a missing download blinds only these, only for its post or video).
 MEDIA_RULES = ("unapproved-media", "consent-breach")
 # The rules that also read the text in an image (checks/images/): a missing download leaves its text unread, so
@@ -183,7 +172,7 @@ def blind_spots(
             BlindSpot(
                 str(platform),
                 str(account_id),
-                "video" if platform == "youtube" else "post",
+                item_kind(str(platform)),
                 subject_id=str(subject_id),
                 rules=rules,
                 can_raise=can_raise,

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from platforms import NAMES
+
 PUPILS_FILE = "pupils.csv"
 STAFF_FILE = "staff.csv"
 PARENTS_FILE = "parents.csv"
@@ -15,9 +17,9 @@ APPROVED_MEDIA_DIR = "approved_media"
 YEAR_GROUPS = ("N1", "N2", "R", *(str(year) for year in range(1, 14)))
 PUPIL_STATUSES = ("current", "left")
 PHOTO_CONSENTS = ("granted", "refused", "withdrawn")
-HANDLE_PLATFORMS = ("x", "youtube")
+HANDLE_PLATFORMS = NAMES
 # Only these approval platforms cover the audited accounts (docs/contracts/registers.md); others are kept as written.
-APPROVAL_PLATFORMS_COVERING = {"x": ("x", "any"), "youtube": ("youtube", "any")}
+APPROVAL_PLATFORMS_COVERING = {name: (name, "any") for name in NAMES}
 
 HANDLE = pl.Struct({"platform": pl.String, "handle": pl.String})
 HANDLE_LIST = pl.List(HANDLE)

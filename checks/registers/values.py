@@ -16,6 +16,7 @@ from checks.ages import implied_year_index
 from checks.registers.contract import HANDLE_PLATFORMS, YEAR_GROUPS
 from checks.registers.problems import RegisterNotes
 from checks.registers.reading import RegisterRow, RegisterTable
+from platforms import spelled_out
 
 DATE_FORMS = ("YYYY-MM-DD", "DD/MM/YYYY", "YYYY-MM-DD 00:00:00", "DD/MM/YYYY 00:00")
 DATES_EXPECTED = "YYYY-MM-DD or DD/MM/YYYY"
@@ -136,7 +137,7 @@ def _handle_pair(entry: str) -> dict[str, str]:
         raise ValueRefused("is not a platform:handle pair (e.g. x:@jess_smith)")
     if platform not in HANDLE_PLATFORMS:
         named = f"platform {platform!r}" if _PLATFORM_WORD.fullmatch(platform) else "a platform"
-        raise ValueRefused(f"names {named} the audit does not cover (x or youtube)")
+        raise ValueRefused(f"names {named} the audit does not cover ({spelled_out()})")
     if not raw_handle:
         raise ValueRefused(f"has no handle after {platform}:")
     if platform == "x":

@@ -17,6 +17,7 @@ import duckdb
 import numpy as np
 
 from checks.rule_support.posts import short_label
+from platforms import NAMES, item_kind
 
 PUBLISHED_MEDIA = """
 SELECT platform, account_id, post_id, media_key, media_type, url, post_url, phash, dhash, fetch_error, post_text,
@@ -47,7 +48,7 @@ class PublishedMedia:
 
     @property
     def subject_kind(self) -> str:
-        return "video" if self.platform == "youtube" else "post"
+        return item_kind(self.platform)
 
     @property
     def label(self) -> str:
@@ -143,14 +144,13 @@ class Approvals:
                 self.by_id[approval["post_id"]].append(approval)
         self.everything = Library(approvals)
         self.covering = {
-            platform: Library([a for a in approvals if covers(a["platform"], platform)])
-            for platform in ("x", "youtube")
+            platform: Library([a for a in approvals if covers(a["platform"], platform)]) for platform in NAMES
         }
 
     def about(self, item: dict[str, Any], max_distance: int) -> list[tuple[dict[str, Any], str]]:
         """Every approval that is about this image, whatever platform it covers: by post/video id, or by a
         library file whose hashes are within `max_distance` bits. Each with how it matched."""
-        kind = "video" if item["platform"] == "youtube" else "post"
+        kind = item_kind(item["platform"])
         found = [(a, f"{a['approval_id']} by {kind} id") for a in self.by_id.get(item["post_id"], [])]
         by_id = {a["approval_id"] for a, _ in found}
         for approval, distance in self.everything.matches(item, max_distance):

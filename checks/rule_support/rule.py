@@ -27,6 +27,12 @@ class Rule:
     # The keys of its `[rules.<id>]` table in school.toml, each a list of strings; () when it takes none. school.toml
     # refuses any other key there, so a mistyped option is an error, not silently ignored.
     options: tuple[str, ...]
+    # The actions that can act on its findings through a platform (warehouse/remediation_actions.py ACTIONS; the
+    # manual step is every rule's), () when none can; tests/checks/rules/test_rule_declarations.py holds the catalogue to it.
+    remediations: tuple[str, ...]
+    # What of a published image it looks at: "pixels" (the picture itself), "text" (what is written in it) or "":
+    # an image that could not be downloaded blinds it for that post only (warehouse/stream_status.py).
+    reads_images: str
     # The fields of the school's published text it reads (`PUBLISHED_TEXT_FIELDS`: text, hashtag, alt_text, title,
     # description, tag); empty for a rule that reads none. `published_items` gives it only these, and a post whose
     # images' alt text is unknown (the X archive) says so on the findings of the rules that read `alt_text`.

@@ -125,5 +125,7 @@ RULE = Rule(
     "previous audited week, its handle differs from school.toml, or school.toml records no approval for it",
     find=find,
     options=(),
+    remediations=(),
+    reads_images="",
     reads_text=frozenset(),
 )

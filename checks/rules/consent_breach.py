@@ -97,5 +97,7 @@ RULE = Rule(
     "pictures a pupil whose photo consent is refused or withdrawn, or who has left, per today's registers",
     find=find,
     options=(),
+    remediations=("make-video-private", "delete-post"),
+    reads_images="pixels",
     reads_text=frozenset(),
 )

@@ -143,5 +143,7 @@ RULE = Rule(
     "that is not the school's own (school.toml phones/email_domains, *.sch.uk) nor listed as allowed",
     find=find,
     options=("allowed",),
+    remediations=("make-video-private", "delete-post"),
+    reads_images="text",
     reads_text=READS_TEXT,
 )

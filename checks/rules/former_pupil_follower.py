@@ -44,5 +44,7 @@ RULE = Rule(
     "subscriber of the YouTube channel",
     find=find,
     options=(),
+    remediations=("mute-account",),
+    reads_images="",
     reads_text=frozenset(),
 )

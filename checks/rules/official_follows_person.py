@@ -64,5 +64,7 @@ RULE = Rule(
     "parent or a staff member's personal account (medium)",
     find=find,
     options=(),
+    remediations=(),
+    reads_images="",
     reads_text=frozenset(),
 )

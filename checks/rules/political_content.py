@@ -175,5 +175,7 @@ RULE = Rule(
     "backing (school elections and civic education excluded)",
     find=find,
     options=("extra_terms", "ignore_terms"),
+    remediations=("make-video-private", "delete-post"),
+    reads_images="text",
     reads_text=READS_TEXT,
 )

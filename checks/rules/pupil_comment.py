@@ -172,5 +172,7 @@ RULE = Rule(
     "school's YouTube videos (one exception per thread and pupil)",
     find=find,
     options=(),
+    remediations=("reject-comment", "reject-comment-ban-author", "set-made-for-kids"),
+    reads_images="",
     reads_text=frozenset(),
 )

@@ -32,5 +32,7 @@ RULE = Rule(
     what_counts="a current pupil follows the official X account or is a visible subscriber of the YouTube channel",
     find=find,
     options=(),
+    remediations=("mute-account",),
+    reads_images="",
     reads_text=frozenset(),
 )

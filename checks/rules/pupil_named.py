@@ -316,5 +316,7 @@ RULE = Rule(
     "post carries media",
     find=find,
     options=(),
+    remediations=("make-video-private", "delete-post"),
+    reads_images="text",
     reads_text=READS_TEXT,
 )

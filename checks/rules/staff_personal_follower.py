@@ -30,5 +30,7 @@ RULE = Rule(
     "subscribes",
     find=find,
     options=(),
+    remediations=("mute-account",),
+    reads_images="",
     reads_text=frozenset(),
 )

@@ -80,5 +80,7 @@ RULE = Rule(
     "that platform",
     find=find,
     options=(),
+    remediations=("make-video-private", "delete-post"),
+    reads_images="pixels",
     reads_text=frozenset(),
 )

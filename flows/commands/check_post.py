@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flows.commands.common import EXIT_COMPLETED, EXIT_FAILED, EXIT_HOLD, EXIT_REFUSED
 from flows.warehouse_location import add_db_option
+from platforms import NAMES
 
 NAME = "check-post"
 HELP = "check a draft post (text and images) against the registers, consent and the approved library"
@@ -39,7 +40,7 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="an image of the draft (repeat)",
     )
-    parser.add_argument("--platform", choices=("x", "youtube"), default="x")
+    parser.add_argument("--platform", choices=NAMES, default="x")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
         "--pupil",

@@ -407,6 +407,7 @@ def check_file_modes(config: object, db: Path, sandbox: bool) -> list[Check]:
 
 def diagnose(config_path: Path, sandbox: bool, db: Path | None) -> list[Check]:
     from flows.config import load_config
+    from flows.platforms import check_account
     from flows.remediation_permissions import doctor_checks
 
     try:
@@ -436,7 +437,7 @@ def diagnose(config_path: Path, sandbox: bool, db: Path | None) -> list[Check]:
     with _endpoints(config.root if sandbox else None) as base_url:
         checks += check_credentials(config, sandbox, base_url)
         # Which actions on findings the credentials allow (recorded for the review app, which offers no other).
-        checks += [Check(*line) for line in doctor_checks(config, sandbox, base_url, db)]
+        checks += [Check(*line) for line in doctor_checks(config, sandbox, base_url, db, check_account)]
     checks += check_warehouse(config, db)
     checks += check_file_modes(config, db, sandbox)
     if not sandbox:

@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 from flows.commands.common import EXIT_COMPLETED, EXIT_FAILED
+from platforms import NAMES
 
 NAME = "init"
 HELP = "set up a school: a commented school.toml and register templates (--mis for a SIMS, Arbor or Bromcom export)"
 MIS_NAMES = ("sims", "arbor", "bromcom")
-PLATFORMS = ("x", "youtube")
+PLATFORMS = NAMES
 # What school.toml holds where the school must fill in a value; doctor says so while one is left.
 UNFILLED = "REPLACE-"
 

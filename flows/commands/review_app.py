@@ -11,6 +11,7 @@ from typing import Any
 
 from dashboards.access import ReviewAppSettings
 from flows.warehouse_location import add_db_option, warehouse_location
+from platforms import NAMES
 
 NAME = "review-app"
 HELP = "serve the review app to signed-in people (reads the snapshot; decisions are short retried writes)"
@@ -99,7 +100,7 @@ def checking(where: Served) -> dict[str, Any]:
             config: Any = config,
             slug: str = slug,
         ) -> dict[str, Any]:
-            if platform not in ("x", "youtube"):
+            if platform not in NAMES:
                 raise ValueError(f"no platform {platform!r}")
             try:
                 with encryption_key(credentials.warehouse_key(config)):

@@ -19,7 +19,17 @@ from tests.builders import prefect_server as server
 from tests.builders.paths import REPO
 
 GUIDE = REPO / "docs" / "production.md"
-CHECKOUT = ("flows", "checks", "warehouse", "connectors", "dashboards", "sandbox", "prefect.yaml", ".venv")
+CHECKOUT = (
+    "platforms",
+    "flows",
+    "checks",
+    "warehouse",
+    "connectors",
+    "dashboards",
+    "sandbox",
+    "prefect.yaml",
+    ".venv",
+)
 
 
 def trial_commands() -> str:

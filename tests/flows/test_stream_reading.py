@@ -1,5 +1,4 @@
-"""Data refused by a blocking validation is set aside for its own stream only; the rest of the week is kept. An X
-account X says is suspended reads nothing else, and is told so rather than to check its keys."""
+"""Data refused by a blocking validation is set aside for its own stream only; the rest of the week is kept."""
 
 from __future__ import annotations
 
@@ -16,24 +15,11 @@ from skimage import data as photos
 from checks.images.reading import ReadOnce, catalogue, library_images, read_files, read_library_folder
 from checks.media_hash import FINGERPRINT_FIELDS, fingerprint_image
 from checks.validation import SuiteResult
-from connectors import x as xapi
 from connectors.media import MediaFetcher
 from connectors.paging import RetryPolicy, Snapshot
 from connectors.streams import StreamReads
-from connectors.x import XCredentials
 from connectors.x_cost import XPrices, estimate_cost
-from flows.config_tables import ApiSettings
-from flows.stream_reading import (
-    WAITING,
-    billed_per_stream,
-    examine_waiting,
-    fingerprint_one,
-    read_x_account,
-    set_aside_refused,
-)
-from sandbox.server import Fault, FaultPlan, SandboxServer
-from tests.builders.sandbox_clients import x_keys
-from tests.builders.tiny_dataset import X_ACCOUNT_ID, build_tiny_dataset
+from flows.stream_reading import WAITING, examine_waiting, fingerprint_one, set_aside_refused
 
 ACCOUNT = "1580000000000000001"
 
@@ -68,43 +54,6 @@ def test_refused_media_sets_aside_the_posts_they_came_with() -> None:
 def test_a_refusal_that_names_no_stream_read_stops_the_run() -> None:
     with pytest.raises(RuntimeError, match="nothing was stored"):
         set_aside_refused([reads()], [SuiteResult("x_followers@999", False, True, 1, [])])
-
-
-def test_a_suspended_account_is_told_so_and_nothing_else_is_read(tmp_path: Path) -> None:
-    dataset = build_tiny_dataset(tmp_path / "school")
-    plan = FaultPlan([Fault("x.me", "403-suspended", times=-1)])
-    with SandboxServer(dataset, faults=plan) as server:
-        client = xapi.make_x_client(XCredentials(**x_keys(server)), base_url=server.url)
-        reads = read_x_account(client, X_ACCOUNT_ID, RetryPolicy(sleep=lambda _: None), None, ApiSettings())
-        routes = {record.route for record in server.requests}
-    failures = {f.stream: f for f in reads.failures}
-    assert failures["account"].status == "failed" and "suspended or locked" in failures["account"].reason
-    assert "sign in at x.com" in failures["account"].reason
-    assert "check the account's keys" not in failures["account"].reason
-    assert {failures[s].status for s in ("followers", "following", "posts")} == {"skipped"}
-    assert reads.snapshots == [] and routes == {"x.me"}
-
-
-def snapshot(stream: str, *ids: str) -> Snapshot:
-    from connectors.paging import Page
-
-    page = Page("x", stream, ACCOUNT, 0, [{"id": i} for i in ids], {}, {}, None)  # type: ignore[arg-type]
-    return Snapshot("x", stream, ACCOUNT, [page])
-
-
-def test_x_bills_a_resource_once_a_day_and_the_run_counts_it_so() -> None:
-    """A user both following and followed is billed with the first stream that returned it; a post looked up by
-    id that the timeline returned that day is not billed again; looked-up posts whose page was not kept are."""
-    streams = [
-        snapshot("account", ACCOUNT),
-        snapshot("followers", "1", "2", "3"),
-        snapshot("following", "3", "4"),
-        snapshot("posts", "10", "11"),
-    ]
-    cost = billed_per_stream(streams, frozenset({"11", "12", "13"}), XPrices(app_owned=False))
-    assert cost == {"account": 0.01, "followers": 0.03, "following": 0.01, "posts": 0.02}
-    owned = billed_per_stream(streams, frozenset(), XPrices(app_owned=True))
-    assert owned == {"account": 0.01, "followers": 0.003, "following": 0.001, "posts": 0.002}
 
 
 def test_last_weeks_mutual_follows_are_estimated_once() -> None:
