@@ -226,16 +226,22 @@ def render_dpia(
         "- Every view of an exception, decision, subject access export, erasure, SQL query and export is recorded with "
         "who, when and from where (`dpo.access_log`).",
         "",
-        "## Where the data lives (from the data dictionary)",
+        "## Where the data lives",
         "",
-        *_table(
-            ["table or view", "description"],
-            [
-                [f"`{r['name']}`", str(r["comment"] or "")]
-                for r in dictionary
-                if str(r["name"]).split(".")[0] in SCHEMAS
-            ],
-        ),
+        "Each table and view, with what it holds and every column, is described in the data dictionary "
+        "(docs/data-dictionary.md, generated from the same warehouse):",
+        "",
+        *[
+            f"- `{schema}`: " + ", ".join(f"`{name}`" for name in names)
+            for schema in SCHEMAS
+            if (
+                names := [
+                    str(r["name"]).split(".", 1)[1]
+                    for r in dictionary
+                    if str(r["name"]).split(".")[0] == schema
+                ]
+            )
+        ],
         "",
     ]
     return "\n".join(lines)

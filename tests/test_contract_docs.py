@@ -291,7 +291,8 @@ COMMANDS = commands(build_parser()[0])
 
 @pytest.mark.parametrize(("path", "parser"), COMMANDS, ids=[path for path, _ in COMMANDS])
 def test_every_command_and_option_is_in_cli_md(path: str, parser: argparse.ArgumentParser) -> None:
-    rows = table(section(CLI, f"### `{path}`"))
+    text = section(CLI, f"### `{path}`")
+    rows = [] if "No options." in text else table(text)
     documented = {name.split(" ")[0] for row in rows for name in names(row["option"])}
     options = {
         name

@@ -43,31 +43,42 @@ def describe(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     return described
 
 
+# Shorter than a pointer to where it was said first: said again.
+_REPEAT_BELOW = 60
+
+
 def render(relations: list[dict[str, object]]) -> str:
+    """One section per table or view: its comment, then one line per column (`name` TYPE: comment). A text column's
+    type (VARCHAR) is left out; a column described word for word as in an earlier relation points there."""
     lines = [
         "# Data dictionary",
         "",
-        "Generated from the `COMMENT ON` text in the warehouse by `python -m warehouse.dpo_dictionary`;",
-        "do not edit by hand (a test fails when this file is stale). Query any of these with",
-        '`socialaudit sql "SELECT ..."`; the `dpo` views are the place to start (see docs/dpo.md).',
+        "Generated from the warehouse's `COMMENT ON` text by `python -m warehouse.dpo_dictionary` (a test fails when it",
+        'is stale). Query with `socialaudit sql "SELECT ..."`; start with the `dpo` views ([dpo.md](dpo.md)). A column',
+        "with no type shown is text (VARCHAR).",
         "",
     ]
+    said: dict[tuple[str, str], str] = {}
     current_schema = None
     for relation in relations:
-        schema = str(relation["name"]).split(".")[0]
+        name = str(relation["name"])
+        schema = name.split(".")[0]
         if schema != current_schema:
             lines += [f"## Schema `{schema}`", ""]
             current_schema = schema
         lines += [
-            f"### `{relation['name']}` ({relation['kind']})",
+            f"### `{name}` ({relation['kind']})",
             "",
             _one_line(str(relation["comment"] or "(no description)")),
             "",
-            "| column | type | description |",
-            "| --- | --- | --- |",
         ]
         for column, data_type, comment in relation["columns"]:  # type: ignore[attr-defined]
-            lines.append(f"| `{column}` | {_one_line(data_type)} | {_one_line(comment)} |")
+            text = _one_line(comment)
+            first = said.setdefault((column, text), name)
+            if first != name and len(text) > _REPEAT_BELOW:
+                text = f"as in `{first}`."
+            kind = "" if data_type == "VARCHAR" else f" {_one_line(data_type)}"
+            lines.append(f"- `{column}`{kind}: {text}" if text else f"- `{column}`{kind}")
         lines.append("")
     return "\n".join(lines)
 

@@ -16,6 +16,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     install = actions.add_parser(
         "install",
         help="create the notification block and each watched flow's automations on the Prefect server (PREFECT_API_URL)",
+        description="create the notification block and each watched flow's automations on the Prefect server "
+        "(PREFECT_API_URL)",
     )
     through = install.add_mutually_exclusive_group(required=True)
     through.add_argument(
@@ -47,7 +49,11 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="DURATION",
         help="alert when no run completed within this long (default 8d; e.g. 36h)",
     )
-    actions.add_parser("status", help="list socialaudit's automations on the Prefect server")
+    actions.add_parser(
+        "status",
+        help="list socialaudit's automations on the Prefect server",
+        description="list socialaudit's automations on the Prefect server",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -22,7 +22,11 @@ LEAVES_WITHOUT_TEARDOWN = True
 
 def register(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="trust_command", required=True)
-    run = actions.add_parser("run", help="audit every school of trust.toml, each as its own Prefect flow run")
+    run = actions.add_parser(
+        "run",
+        help="audit every school of trust.toml, each as its own Prefect flow run",
+        description="audit every school of trust.toml, each as its own Prefect flow run",
+    )
     run.add_argument("--trust", type=Path, required=True, metavar="TRUST_TOML", help="the trust's trust.toml")
     run.add_argument("--out", type=Path, required=True, help="the output folder (one sub-folder per school)")
     run.add_argument("--as-of", type=iso_date, default=None, help="audit date YYYY-MM-DD (default: today)")

@@ -1,0 +1,68 @@
+"""The rule catalogue in docs/contracts/rules.md, generated from the registry: each rule's module docstring (the
+clause it enforces and exactly what counts as an exception, with its severities), its school.toml options and the
+published text it reads. `python -m checks.rule_catalogue` rewrites the generated part, `--check` fails when it is
+stale; the page's own prose (what a rule id promises, the clauses quoted) is kept as written."""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import sys
+from pathlib import Path
+
+from checks.rules import RULES
+
+DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "contracts" / "rules.md"
+START = "<!-- generated from the registry (python -m checks.rule_catalogue) -->"
+END = "<!-- end of generated -->"
+
+
+def _paragraphs(docstring: str) -> list[str]:
+    return [" ".join(block.split()) for block in inspect.cleandoc(docstring).split("\n\n") if block.strip()]
+
+
+def render() -> str:
+    lines = [START]
+    for rule in RULES:
+        module = sys.modules[rule.find.__module__]
+        summary, *body = _paragraphs(module.__doc__ or "")
+        lines += ["", f"### `{rule.id}`: {rule.title}", "", summary.removeprefix(f"{rule.id}: "), ""]
+        lines += [
+            f"General basis (cited when the school names no clause of its own): {rule.general_basis}.\n"
+        ]
+        lines += [paragraph + "\n" for paragraph in body]
+        options = ", ".join(f"`{key}`" for key in rule.options) or "none"
+        reads = ", ".join(f"`{field}`" for field in sorted(rule.reads_text)) or "no published text"
+        lines += [
+            f"Options (`[rules.{rule.id}]`): {options}. Reads: {reads}. Module: `{rule.find.__module__}`."
+        ]
+    return "\n".join(lines) + "\n" + END
+
+
+def update(text: str) -> str:
+    before, found, rest = text.partition(START)
+    if not found or END not in rest:
+        raise ValueError(f"{DOC_PATH.name} has no generated part ({START} ... {END})")
+    return before + render() + rest.split(END, 1)[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if the page is stale instead of writing it"
+    )
+    args = parser.parse_args(argv)
+    current = DOC_PATH.read_text(encoding="utf-8")
+    text = update(current)
+    if args.check:
+        if current != text:
+            print(f"{DOC_PATH} is stale: run python -m checks.rule_catalogue", file=sys.stderr)
+            return 1
+        return 0
+    DOC_PATH.write_text(text, encoding="utf-8")
+    print(DOC_PATH)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
