@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import duckdb
 
-from warehouse import access_log, lake, portable
+from warehouse import access_log, lake, portable, side_files
 from warehouse.db import (
     ATTACHED_AS,
     WarehouseBusy,
@@ -64,8 +64,10 @@ def publish_snapshot_from(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path
     temporary file, removed if anything fails. The file is never opened by Python here: closing any descriptor
     of it would drop this process's POSIX lock on it, and another writer could take the warehouse mid-copy.
 
-    The access log recorded since the last write is folded in first, so the copy the DPO reads holds it."""
+    The access log recorded since the last write is folded in first, so the copy the DPO reads holds it. Copies a
+    killed process left beside the warehouse go first: while `con` writes, no other process is making one."""
     access_log.fold(con, db_path)
+    side_files.remove_leftovers(db_path)
     if portable.is_lake(con):  # asked of the connection: nothing opens the file
         lake.drop_superseded_snapshots(con)
         return db_path
@@ -76,7 +78,8 @@ def copy_database(con: duckdb.DuckDBPyConnection, db_path: Path, target: Path) -
     """Copy the warehouse `con` writes (`db_path`) into a fresh file, same encryption, that then atomically becomes
     `target` (its read-only copy, or the warehouse itself after an erasure). A caller whose context holds no key
     (another thread) never writes a plain copy of an encrypted file."""
-    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    being_written = "warehouse being rewritten" if target == db_path else "read-only copy being written"
+    temporary = side_files.transient_path(being_written, db_path)
     leftovers = (temporary, temporary.with_name(temporary.name + ".wal"))
     for path in leftovers:
         path.unlink(missing_ok=True)
