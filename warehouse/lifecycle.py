@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Sequence
 from datetime import date
@@ -174,6 +175,14 @@ def _unseen(
     )
 
 
+def _rests_elsewhere(decision: dict[str, Any], finding: dict[str, Any]) -> bool:
+    """Whether the finding no longer rests on what the decision was made on. A decision recorded when the
+    fingerprint was the evidence's own sha256 still holds while that evidence is unchanged."""
+    decided_on = decision["evidence_sha256"]
+    as_worded = hashlib.sha256(str(finding["evidence"]).encode()).hexdigest()
+    return decided_on not in (finding["evidence_sha256"], as_worded)
+
+
 def _expired(decision: dict[str, Any] | None, as_of: date) -> bool:
     """An acceptance holds up to and including its last day; a run for a later week finds it expired."""
     until = (decision or {}).get("accepted_until")
@@ -271,11 +280,7 @@ def apply_findings(
             counts["expired"] += 1
             counts["reopened"] += 1
             continue
-        if (
-            status == "false_positive"
-            and decision
-            and decision["evidence_sha256"] != finding["evidence_sha256"]
-        ):
+        if status == "false_positive" and decision and _rests_elsewhere(decision, finding):
             _update(con, key, "reopened", finding, last_seen)
             record_event(
                 con,
@@ -283,7 +288,7 @@ def apply_findings(
                 as_of,
                 "reopened",
                 "reopened",
-                note="the evidence changed since it was marked a false positive",
+                note="what the finding rests on changed since it was marked a false positive",
             )
             counts["reopened"] += 1
             continue

@@ -62,4 +62,6 @@ def _finding(ctx: RuleContext, rule: str, severity: str, person_kind: str, row: 
         person_id=row["person_id"],
         confidence=float(row["confidence"]),
         evidence=f"{prefix}{row['evidence']} (score {row['confidence']:.2f})",
+        # The account (the key) and the person it was matched to: another match is another person_id.
+        basis=(),
     )

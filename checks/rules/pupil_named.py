@@ -285,6 +285,7 @@ def find(ctx: RuleContext) -> list[Finding]:
                 person_id=child.person_id,
                 confidence=confidence,
                 evidence=f"{what} names a child: {details}",
+                basis=tuple(f"{m.field}:{m.quote.casefold()}:{c.person_id}" for m, c, _ in named),
             )
         )
     return findings
