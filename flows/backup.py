@@ -116,10 +116,12 @@ def restore_warehouse(
     key: str | None,
     journal: Path | None = None,
     location: lake.LakeLocation | None = None,
+    without_journal: bool = False,
 ) -> dict[str, Any]:
     """Restore the backup `archive` as the warehouse at `db_path` (a file, or a lake's locator: its lake; a
     locator that is gone is written again for `location`), erasing again everyone the erasure journal (`journal`,
-    default the one beside `db_path`) says was erased since the backup was taken. Returns what was done."""
+    default the one beside `db_path`) says was erased since the backup was taken; refused where that journal is
+    missing unless `without_journal`. Returns what was done."""
     key = check_key_strength(key)
     header = read_header(archive, key)  # a wrong key is told before anything is written
     if db_path.is_symlink():
@@ -130,6 +132,11 @@ def restore_warehouse(
             f"{db_path} is not there to say where the lake is: give the trust's trust.toml (--trust) as well"
         )
     journal = journal or journal_path(db_path)
+    if not journal.exists() and not without_journal:
+        raise RestoreRefused(
+            f"no erasure journal at {journal}: anyone erased since the backup was taken would come back; give "
+            "--journal PATH, or --without-journal to restore knowing that (then erase them again); nothing was changed"
+        )
     db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     with _private_folder(db_path.parent, "restore image") as staging:
         _, manifest, image = read_archive(archive, key, staging)

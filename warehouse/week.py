@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 from warehouse import (
+    erasure_journal,
     image_readings,
     lake,
     lake_stage,
@@ -107,6 +108,7 @@ def store_week(
     stored week: it is raised as `StoredButNotPublished`."""
     fresh = lake.never_written(db_path)  # asked before connecting, which makes a new lake's catalog
     week = dataclasses.replace(week, warehouse=db_path)
+    erasure_journal.Journal(erasure_journal.journal_path(db_path)).start()
     con = connect_waiting(db_path, lock_wait_seconds)
     try:
         migrate(con)
