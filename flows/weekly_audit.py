@@ -64,8 +64,7 @@ from flows.stream_reading import (
 )
 from flows.warehouse_location import DEFAULT_OUT, warehouse_location
 from warehouse.db import encryption_key
-from warehouse.keyed import warehouse_secret
-from warehouse.snapshot import check_room, open_snapshot, publish_snapshot_from
+from warehouse.snapshot import check_room, open_snapshot, publish_snapshot_from, read_secret
 from warehouse.state import WarehouseState, not_yet_fingerprinted, read_state
 from warehouse.stream_status import describe, incomplete
 from warehouse.week import StoredButNotPublished, WeekToStore, io_cause, store_week
@@ -269,9 +268,9 @@ def publish_outputs(db_path: Path, out_dir: Path, as_of: date, config: SchoolCon
     con = open_snapshot(db_path, own_writes=True)
     try:
         week = publish_week(con, out_dir, as_of, school_name, config.retention.output_weeks)
-        secret = warehouse_secret(con)
     finally:
         con.close()
+    secret = read_secret(db_path)
     attach_week_artifacts(as_of, week, secret)
     outputs = week.outputs
     published: dict[str, Any] = {

@@ -75,6 +75,23 @@ def check_read_only(con: duckdb.DuckDBPyConnection, query: str) -> None:
         raise QueryRefused(
             f"only a read-only SELECT is allowed here, not {kind.name}: the DPO's SQL never changes the warehouse"
         )
+    _refuse_secrets(con, query)
+
+
+# Tables no query of the DPO's reads: the key behind erasure selectors and keyed records (the published copy of a
+# DuckDB warehouse holds none; a lake's readers read the lake itself).
+SECRET_TABLES = ("warehouse_secret",)
+
+
+def _refuse_secrets(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    """Refuse a query whose plan reads a secret table, however it names it (a view, `query()`, quoting)."""
+    try:
+        plan = " ".join(str(cell) for row in con.execute(f"EXPLAIN {query}").fetchall() for cell in row)
+    except duckdb.Error:
+        return  # it does not bind: running it fails the same way, reading nothing
+    read = [table for table in SECRET_TABLES if table in plan.casefold()]
+    if read:
+        raise QueryRefused(f"meta.{read[0]} is a secret: no query here reads it")
 
 
 def open_read_only(db: Path) -> duckdb.DuckDBPyConnection:
