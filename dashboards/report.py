@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from dashboards.kept_weeks import KeptWeek
 from dashboards.manifest import with_manifest
 from dashboards.output_set import publish_set
+from dashboards.safe_text import spreadsheet_safe
 from warehouse.lifecycle import ACTIVE, EXCEPTION_FIELDS
 from warehouse.sampled_subjects import long_unseen_for
 from warehouse.stream_status import gaps_beside_data_for, not_read_for, unseen_subscribers_for
@@ -25,8 +26,6 @@ from warehouse.stream_status import gaps_beside_data_for, not_read_for, unseen_s
 OUTPUT_FIELDS = EXCEPTION_FIELDS
 OPEN_STATUSES = ACTIVE
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -92,12 +91,6 @@ def to_judge(exceptions: list[dict[str, Any]]) -> list[dict[str, Any]]:
         settle = evidence.split(SETTLE, 1)[1].split("; ruled out ")[0] if SETTLE in evidence else ""
         rows.append({**row, "settle": settle.removesuffix(f" (score {row['confidence']:.2f})")})
     return rows
-
-
-def spreadsheet_safe(value: Any) -> str:
-    """Text a spreadsheet shows as typed: a leading formula character is neutralised with an apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_LEADS) else text
 
 
 def exceptions_csv(rows: list[dict[str, Any]]) -> str:
