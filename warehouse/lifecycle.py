@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -111,7 +111,16 @@ def _update(
 RESOLVED_NOTES = {
     "gone": "no longer found by the weekly run",
     "deleted": "deleted: X says the post no longer exists (GET /2/tweets answered resource-not-found)",
+    "aged-out": "aged out: the former pupil has turned 18 and still follows; the policy's concern ends at 18",
 }
+
+
+def _why_not_found(
+    key: str, previous: dict[str, Any], deleted: set[tuple[str, str, str, str]], aged_out: Collection[str]
+) -> str:
+    if key in aged_out:
+        return "aged-out"
+    return "deleted" if tuple(str(p) for p in previous["subject"]) in deleted else "gone"
 
 
 def _resolve(
@@ -205,6 +214,7 @@ def apply_findings(
     findings: list[dict[str, Any]],
     register_ids: set[str] | None = None,
     blind: Sequence[BlindSpot] = (),
+    aged_out: Collection[str] = (),
 ) -> dict[str, int]:
     """Merge one week's findings into audit.exceptions; re-applying the same week changes nothing.
 
@@ -316,7 +326,7 @@ def apply_findings(
             counts["not_judged"] = counts.get("not_judged", 0) + 1
             continue
         status = previous["status"]
-        reason = "deleted" if tuple(str(p) for p in previous["subject"]) in deleted else "gone"
+        reason = _why_not_found(key, previous, deleted, aged_out)
         if status in ACTIVE and _register_changed(previous, register_ids, present):
             _keep_open(con, key, as_of, status, previous["person_id"])
             counts["kept"] = counts.get("kept", 0) + 1

@@ -59,6 +59,8 @@ class CheckOutcome:
     rules_run: list[str]
     register_ids: set[str]
     audience: int
+    # Exceptions the rules no longer raise only because the person has turned 18 (resolved as `aged-out`).
+    aged_out: set[str] = dataclasses.field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,9 @@ def _store(
     findings = findings_frame(outcome.findings)
     load.upsert_frame(con, "audit.findings", findings, week.as_of)
     blind = blind_spots(con, week.streams, week.unread_media)
-    counts = lifecycle.apply_findings(con, week.as_of, outcome.findings, outcome.register_ids, blind)
+    counts = lifecycle.apply_findings(
+        con, week.as_of, outcome.findings, outcome.register_ids, blind, outcome.aged_out
+    )
     counts["unseen_flagged"] = flag_long_unseen(con, week.as_of, week.subscriber_unseen_weeks)
     summary: dict[str, Any] = {
         "rules_run": outcome.rules_run,

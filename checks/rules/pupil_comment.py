@@ -163,6 +163,7 @@ RULE = Rule(
     what_counts="a current pupil's channel writes a comment or a reply, in any moderation state, on one of the "
     "school's YouTube videos (one exception per thread and pupil)",
     find=find,
+    aged_out=None,
     options=(),
     reads_text=frozenset(),
 )

@@ -25,6 +25,7 @@ RULE = Rule(
     "social networking sites); bledington.txt B (pupils must not send follow requests)",
     what_counts="a current pupil follows the official X account or is a visible subscriber of the YouTube channel",
     find=find,
+    aged_out=None,
     options=(),
     reads_text=frozenset(),
 )

@@ -312,6 +312,7 @@ RULE = Rule(
     "text, alt text, hashtags, video titles, descriptions or tags, or in text read in their images; worse when the "
     "post carries media",
     find=find,
+    aged_out=None,
     options=(),
     reads_text=READS_TEXT,
 )

@@ -25,6 +25,7 @@ RULE = Rule(
     what_counts="a staff member's personal account (not one of their approved official handles) follows or "
     "subscribes",
     find=find,
+    aged_out=None,
     options=(),
     reads_text=frozenset(),
 )
