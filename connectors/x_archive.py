@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from connectors import zip_limits
 from connectors.errors import ConnectorError
 from connectors.paging import Page, Snapshot, utcnow
 from connectors.x_archive_extras import (
@@ -40,12 +41,6 @@ STREAM = "posts"
 PAGE_SIZE = 100
 MAX_JS_BYTES = 1024 * 1024 * 1024  # a tweets.js of a very busy account is hundreds of MB, never a GB
 MAX_MEMBERS = 2_000_000
-# A ZIP member that unpacks to more than MAX_RATIO times its packed size is a bomb, not an export: X's JSON packs
-# about ten to one, its images and videos hardly at all. Members under RATIO_FLOOR_BYTES are too small to matter.
-MAX_RATIO = 100
-RATIO_FLOOR_BYTES = 1024 * 1024
-# Everything the archive unpacks to, as declared and as read: an account with years of videos stays well under it.
-MAX_TOTAL_BYTES = 64 * 1024**3
 ASSIGNMENT = re.compile(r"^\s*window\.(YTD\.[A-Za-z0-9_]+\.part\d+|__THAR_CONFIG)\s*=\s*", re.ASCII)
 TWEET_FILE = re.compile(r"^data/tweets?(-part\d+)?\.js$")
 MEDIA_FILE = re.compile(r"^(\d{1,20})-([^/\\]{1,255})$")
@@ -134,7 +129,9 @@ class XArchive:
         infos = self._zip.infolist()
         if len(infos) > MAX_MEMBERS:
             raise ArchiveRefused(f"{path.name} has {len(infos)} members, more than any X archive")
-        _refuse_a_bomb(infos, path.name)
+        problem = zip_limits.bomb_problem(infos, path.name)
+        if problem is not None:
+            raise ArchiveRefused(problem)
         self._unpacked = 0
         self._root = _data_root(infos, path.name)
         # Names relative to the archive's root ("data/..."); only names that stay inside it are kept.
@@ -174,7 +171,7 @@ class XArchive:
         if info.file_size > limit:
             raise ArchiveRefused(f"{relative} is {info.file_size} bytes, over the {limit} limit")
         # The declared sizes can lie: never unpack past what the packed size allows, or the archive's total.
-        limit = min(limit, _unpack_allowance(info), MAX_TOTAL_BYTES - self._unpacked)
+        limit = min(limit, zip_limits.unpack_allowance(info), zip_limits.MAX_TOTAL_BYTES - self._unpacked)
         try:
             with self._zip.open(info) as member:
                 data = member.read(limit + 1)
@@ -182,8 +179,9 @@ class XArchive:
             raise ArchiveRefused(f"{relative} cannot be read ({error})") from error
         if len(data) > limit:
             raise ArchiveRefused(
-                f"{relative} unpacks to more than {limit} bytes (more than {MAX_RATIO} times its packed size, or "
-                f"past the archive's {MAX_TOTAL_BYTES} byte total): not an X export; nothing was stored"
+                f"{relative} unpacks to more than {limit} bytes (more than {zip_limits.MAX_RATIO} times its packed "
+                f"size, or past the archive's {zip_limits.MAX_TOTAL_BYTES} byte total): not an X export; nothing "
+                "was stored"
             )
         self._unpacked += len(data)
         return data
@@ -471,25 +469,6 @@ def _media(item: dict[str, Any], post_id: str, relative: str) -> dict[str, Any]:
     if isinstance(item.get("ext_alt_text"), str) and item["ext_alt_text"]:
         media["alt_text"] = item["ext_alt_text"]
     return media
-
-
-def _unpack_allowance(info: zipfile.ZipInfo) -> int:
-    return max(RATIO_FLOOR_BYTES, info.compress_size * MAX_RATIO)
-
-
-def _refuse_a_bomb(infos: list[zipfile.ZipInfo], name: str) -> None:
-    """Refuse, before anything is unpacked, an archive whose members declare more than they could hold."""
-    for info in infos:
-        if info.file_size > _unpack_allowance(info):
-            raise ArchiveRefused(
-                f"{info.filename} in {name} would unpack {info.file_size} bytes from {info.compress_size} "
-                f"(more than {MAX_RATIO} to 1): not an X export; nothing was stored"
-            )
-    total = sum(info.file_size for info in infos)
-    if total > MAX_TOTAL_BYTES:
-        raise ArchiveRefused(
-            f"{name} would unpack {total} bytes, over the {MAX_TOTAL_BYTES} limit: nothing was stored"
-        )
 
 
 def _data_root(infos: list[zipfile.ZipInfo], name: str) -> str:

@@ -18,7 +18,6 @@ from typing import TypeVar
 import duckdb
 
 from warehouse import access_log, lake, portable, side_files
-from warehouse.keyed import SECRET_TABLE, warehouse_secret
 from warehouse.db import (
     ATTACHED_AS,
     WarehouseBusy,
@@ -29,6 +28,7 @@ from warehouse.db import (
     is_encrypted,
     is_lock_conflict,
 )
+from warehouse.keyed import SECRET_TABLE, warehouse_secret
 
 T = TypeVar("T")
 PUBLISHED_AS = "published_copy"

@@ -149,7 +149,7 @@ def find(ctx: RuleContext) -> list[Finding]:
             confidence=float(match["confidence"]),
             evidence=f"{prefix}{pupil.what()} by {pupil.by()} on video {pupil.first.video_id}: "
             f"{match['evidence']} (score {match['confidence']:.2f})",
-            basis=(pupil.first.video_id,),
+            basis=(str(pupil.first.video_id),),
         )
         findings.append(finding if pupil.key_channel is None else finding.keyed_also_on(pupil.key_channel))
     return findings

@@ -151,7 +151,7 @@ def test_a_restore_without_its_erasure_journal_is_refused_unless_acknowledged(tm
     backup = backup_warehouse(live, tmp_path / "b.socialaudit-backup", BACKUP_KEY, None)["backup"]
     journal_path(live).unlink()  # lost, with whatever erasures it recorded since the backup
     live.write_bytes(b"damaged" * 100)
-    with pytest.raises(RestoreRefused, match="no erasure journal at .* would come back.*--without-journal"):
+    with pytest.raises(RestoreRefused, match=r"no erasure journal at .* would come back.*--without-journal"):
         restore_warehouse(live, backup, BACKUP_KEY)
     assert live.read_bytes() == b"damaged" * 100
     done = restore_warehouse(live, backup, BACKUP_KEY, without_journal=True)
