@@ -127,7 +127,6 @@ ACTIONS: dict[str, Action] = {
             ("pupil-comment",),
             "declares the video made for kids: YouTube turns its comments off, the pupil's included",
             VIDEO_STATUS_CALL + '"selfDeclaredMadeForKids": true}}',
-
             "youtube.videos().update(part='status', body={'id': ..., 'status': {...}})",
             quota_units=YOUTUBE_WRITE_UNITS + 1,
             requests=2,
