@@ -113,3 +113,14 @@ def test_its_exception_resolves_as_aged_out(con: duckdb.DuckDBPyConnection) -> N
         "SELECT note FROM audit.exception_events WHERE key = ? AND event = 'resolved'", [finding.key]
     ).fetchall()
     assert "turned 18" in note
+
+
+def test_a_birthday_keeps_the_findings_fingerprint_what_the_account_shows_changes_it(
+    memory_con: duckdb.DuckDBPyConnection,
+) -> None:
+    born = date(2012, 1, 1)
+    (aged_13,) = run_rule(RULE, memory_con, former(KACPER, born, evidence="left from Year 6, now 13"))
+    (aged_14,) = run_rule(RULE, memory_con, former(KACPER, born, evidence="left from Year 6, now 14"))
+    (renamed,) = run_rule(RULE, memory_con, former(KACPER, born, display_name="Kacper ⚽"))
+    assert aged_13.evidence != aged_14.evidence and aged_13.fingerprint == aged_14.fingerprint
+    assert renamed.fingerprint != aged_13.fingerprint
