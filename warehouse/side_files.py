@@ -87,6 +87,13 @@ KINDS = (
         retention="kept: it must outlive every backup",
     ),
     FileKind(
+        "spill folder",
+        ".socialaudit-spill",
+        BESIDE_WAREHOUSE,
+        False,
+        "none needed: DuckDB's own spill files, removed as it goes, encrypted when the warehouse is",
+    ),
+    FileKind(
         "read-only copy being written",
         "{db}.readonly.duckdb.{pid}.tmp",
         BESIDE_WAREHOUSE,
