@@ -19,9 +19,9 @@ from pathlib import Path
 
 import markupsafe
 
-from warehouse.side_files import transient_path
+from warehouse.side_files import kind, transient_path
 
-WEEKS_DIR = "weeks"
+WEEKS_DIR = kind("kept week").pattern.split("/")[0]  # "weeks", as the registry of side files names it
 
 
 @dataclass(frozen=True)
