@@ -28,6 +28,7 @@ from dashboards.manifest import product_version
 from flows.erasure import reapply_erasures
 from warehouse import backup_archive, lake, side_files
 from warehouse.backup import (
+    UNKEYED,
     RestoreRefused,
     holding,
     install_file,
@@ -132,7 +133,8 @@ def restore_warehouse(
             f"{db_path} is not there to say where the lake is: give the trust's trust.toml (--trust) as well"
         )
     journal = journal or journal_path(db_path)
-    if not journal.exists() and not without_journal:
+    # A warehouse without a secret (a trust's own lake of counts) holds nobody an erasure could have named.
+    if not journal.exists() and not without_journal and header.warehouse != UNKEYED:
         raise RestoreRefused(
             f"no erasure journal at {journal}: anyone erased since the backup was taken would come back; give "
             "--journal PATH, or --without-journal to restore knowing that (then erase them again); nothing was changed"
