@@ -57,11 +57,14 @@ def run_checks(
     )
     findings: list[Finding] = []
     rules_run: list[str] = []
+    aged_out: set[str] = set()
     for rule in RULES:
         if rule.id in settings.disabled:
             continue
         findings.extend(rule.find(ctx))
         rules_run.append(rule.id)
+        if rule.aged_out is not None:
+            aged_out |= rule.aged_out(ctx)
     findings = note_unchecked_alt_text(con, findings)
     findings = note_post_checks(con, findings, settings.thresholds.media_hash_max_distance)
     return CheckOutcome(
@@ -74,4 +77,5 @@ def run_checks(
             *registers.parents["parent_id"].to_list(),
         },
         audience=audience.height,
+        aged_out=aged_out,
     )

@@ -7,6 +7,7 @@ rules' threshold defaults from `Thresholds` without loading the checks.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,10 @@ class Finding:
     key_qualifier: str = ""
     # Faces detected in the images the finding is about (unapproved-media): those showing people are listed first.
     faces_shown: int | None = None
+    # What the finding rests on besides its key and the person matched (media keys, the fields and words matched):
+    # a reviewer's decision reopens when this changes, never when only the evidence's wording does ("aged 11").
+    # Rules that declare none rest on their evidence as written.
+    basis: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -65,8 +70,12 @@ class Finding:
         return replace(self, key_qualifier=qualifier)
 
     @property
-    def evidence_sha256(self) -> str:
-        return hashlib.sha256(self.evidence.encode()).hexdigest()
+    def fingerprint(self) -> str:
+        """sha256 of what the finding rests on: its key, the person matched, and its basis (stored as
+        `evidence_sha256`, the column decisions are compared on)."""
+        basis = sorted(set(self.basis)) if self.basis is not None else [self.evidence]
+        substance = [self.key, self.person_kind, self.person_id, basis]
+        return hashlib.sha256(json.dumps(substance, ensure_ascii=False).encode()).hexdigest()
 
     def as_row(self, as_of: date) -> dict[str, Any]:
         return {
@@ -85,7 +94,7 @@ class Finding:
             "person_id": self.person_id,
             "confidence": round(self.confidence, 3),
             "evidence": self.evidence,
-            "evidence_sha256": self.evidence_sha256,
+            "evidence_sha256": self.fingerprint,
             "faces_shown": self.faces_shown,
         }
 

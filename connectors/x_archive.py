@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from connectors import zip_limits
 from connectors.errors import ConnectorError
 from connectors.paging import Page, Snapshot, utcnow
 from connectors.x_archive_extras import (
@@ -128,6 +129,10 @@ class XArchive:
         infos = self._zip.infolist()
         if len(infos) > MAX_MEMBERS:
             raise ArchiveRefused(f"{path.name} has {len(infos)} members, more than any X archive")
+        problem = zip_limits.bomb_problem(infos, path.name)
+        if problem is not None:
+            raise ArchiveRefused(problem)
+        self._unpacked = 0
         self._root = _data_root(infos, path.name)
         # Names relative to the archive's root ("data/..."); only names that stay inside it are kept.
         self._members: dict[str, zipfile.ZipInfo] = {}
@@ -165,13 +170,20 @@ class XArchive:
             raise ArchiveRefused(f"{relative} is encrypted")
         if info.file_size > limit:
             raise ArchiveRefused(f"{relative} is {info.file_size} bytes, over the {limit} limit")
+        # The declared sizes can lie: never unpack past what the packed size allows, or the archive's total.
+        limit = min(limit, zip_limits.unpack_allowance(info), zip_limits.MAX_TOTAL_BYTES - self._unpacked)
         try:
             with self._zip.open(info) as member:
-                data = member.read(limit + 1)  # the declared size can lie: never read past the limit
+                data = member.read(limit + 1)
         except (OSError, zipfile.BadZipFile, RuntimeError, EOFError) as error:
             raise ArchiveRefused(f"{relative} cannot be read ({error})") from error
         if len(data) > limit:
-            raise ArchiveRefused(f"{relative} is over the {limit} limit")
+            raise ArchiveRefused(
+                f"{relative} unpacks to more than {limit} bytes (more than {zip_limits.MAX_RATIO} times its packed "
+                f"size, or past the archive's {zip_limits.MAX_TOTAL_BYTES} byte total): not an X export; nothing "
+                "was stored"
+            )
+        self._unpacked += len(data)
         return data
 
     def _read_js(self, relative: str) -> Any:

@@ -19,7 +19,9 @@ from pathlib import Path
 
 import markupsafe
 
-WEEKS_DIR = "weeks"
+from warehouse.side_files import kind, transient_path
+
+WEEKS_DIR = kind("kept week").pattern.split("/")[0]  # "weeks", as the registry of side files names it
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,6 @@ def _names_any(path: Path, forms: set[str]) -> bool:
 
 def _remove(folder: Path) -> None:
     # Renamed aside first, so a reader never finds half a week: the folder is there whole or not at all.
-    doomed = folder.with_name(f".{folder.name}.removing-{os.getpid()}")
+    doomed = transient_path("kept week being removed", folder.parent.parent, week=folder.name)
     os.rename(folder, doomed)
     shutil.rmtree(doomed)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 
 from dashboards.report import OPEN_STATUSES, exception_rows
+from dashboards.safe_text import shown
 
 FILTERS = ("status", "rule", "severity", "platform")
-# Terminal control characters (ANSI escapes, carriage returns) in platform text must not reach a terminal.
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def select_exceptions(
@@ -46,14 +44,10 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     }
 
 
-def terminal_safe(value: Any) -> str:
-    return CONTROL.sub(" ", "" if value is None else str(value))
-
-
 def exceptions_table(rows: list[dict[str, Any]]) -> str:
     """A plain-text table for a terminal; platform text has its control characters removed."""
     columns = ("key", "status", "severity", "rule", "subject_label", "last_seen")
-    cells = [[terminal_safe(r[c]) for c in columns] for r in rows]
+    cells = [[shown(r[c]) for c in columns] for r in rows]
     widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]

@@ -32,8 +32,8 @@ class FileContract:
 SCHOOL_OUTPUTS = {
     "exceptions.json": FileContract(1, f"{SCHEMA_ID_PREFIX}exceptions:v1"),
     "exceptions.csv": FileContract(1),
-    # Version 2: resolved_reason may be `remediated` (issue 27).
-    "resolved.json": FileContract(2, f"{SCHEMA_ID_PREFIX}resolved:v2"),
+    # Version 2: resolved_reason may be `remediated`; version 3: `aged-out`.
+    "resolved.json": FileContract(3, f"{SCHEMA_ID_PREFIX}resolved:v3"),
     "report.html": FileContract(1),
 }
 TRUST_OUTPUTS = {

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from dashboards.kept_weeks import WEEKS_DIR, KeptWeek, prune_kept_weeks
+from warehouse.side_files import remove_leftovers, transient_path
 
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
@@ -40,7 +41,7 @@ def check_out_dir(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputFolderError(f"--out {out_dir} exists and is not a folder")
     existing = out_dir if out_dir.exists() else _nearest_existing(out_dir)
-    probe = existing / f".socialaudit-probe-{os.getpid()}"
+    probe = transient_path("write probe", existing)
     try:
         descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as error:
@@ -68,6 +69,7 @@ def publish_set(out_dir: Path, files: Mapping[str, str], kept: KeptWeek | None =
     `weeks/<as_of>/`; returns each file's final path at the top level."""
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    remove_leftovers(outputs=[out_dir])  # what a killed publish left: copies of a week an erasure must reach
     if out_dir.exists() and os.stat(out_dir).st_dev != os.stat(out_dir.parent).st_dev:
         _publish_inside(out_dir, files, kept)
     else:
@@ -87,9 +89,9 @@ def _write_all(folder: Path, files: Mapping[str, str]) -> None:
 
 
 def _publish_by_swap(out_dir: Path, files: Mapping[str, str], kept: KeptWeek | None) -> None:
-    staging = out_dir.with_name(f".{out_dir.name}.publishing-{os.getpid()}")
+    staging = transient_path("outputs being published", out_dir)
     # Beside staging, not in it: staging becomes --out. Holds a same-week copy replaced by this one.
-    aside = out_dir.with_name(f".{out_dir.name}.replaced-{os.getpid()}")
+    aside = transient_path("outputs being replaced", out_dir)
     for leftover in (staging, aside):  # this process's own, if it ever crashed
         shutil.rmtree(leftover, ignore_errors=True)
     os.mkdir(staging, 0o700)
@@ -175,7 +177,7 @@ def _exchange(first: Path, second: Path) -> None:
         code = ctypes.get_errno()
         if code not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
             raise OSError(code, os.strerror(code), str(second))
-    aside = second.with_name(f".{second.name}.previous-{os.getpid()}")
+    aside = transient_path("outputs being swapped", second)
     os.rename(second, aside)
     try:
         os.rename(first, second)
@@ -186,7 +188,7 @@ def _exchange(first: Path, second: Path) -> None:
 
 
 def _publish_inside(out_dir: Path, files: Mapping[str, str], kept: KeptWeek | None) -> None:
-    staging = out_dir / f".publishing-{os.getpid()}"
+    staging = transient_path("outputs being published in place", out_dir)
     shutil.rmtree(staging, ignore_errors=True)
     os.mkdir(staging, 0o700)
     try:

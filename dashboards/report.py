@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from dashboards.kept_weeks import KeptWeek
 from dashboards.manifest import with_manifest
 from dashboards.output_set import publish_set
+from dashboards.safe_text import spreadsheet_safe
 from warehouse.lifecycle import ACTIVE, EXCEPTION_FIELDS
 from warehouse.safeguarding import row_is_safeguarding_critical
 from warehouse.sampled_subjects import long_unseen_for
@@ -31,8 +32,6 @@ SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 DO_FIRST = 5
 # Evidence longer than this is folded behind its first words (a click or Enter on them shows it all).
 EVIDENCE_SHOWN = 160
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -132,12 +131,6 @@ def do_first(exceptions: list[dict[str, Any]], review_url: str | None = None) ->
         }
         for row in urgent[:DO_FIRST]
     ]
-
-
-def spreadsheet_safe(value: Any) -> str:
-    """Text a spreadsheet shows as typed: a leading formula character is neutralised with an apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_LEADS) else text
 
 
 def exceptions_csv(rows: list[dict[str, Any]]) -> str:

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from dashboards.report import spreadsheet_safe
+from dashboards.safe_text import spreadsheet_safe
 
 
 def _cell(value: Any) -> str:

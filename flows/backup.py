@@ -16,10 +16,8 @@ warehouse by `socialaudit publish`; every copy kept is a copy an erasure must re
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -28,8 +26,9 @@ from typing import Any
 
 from dashboards.manifest import product_version
 from flows.erasure import reapply_erasures
-from warehouse import backup_archive, lake
+from warehouse import backup_archive, lake, side_files
 from warehouse.backup import (
+    UNKEYED,
     RestoreRefused,
     holding,
     install_file,
@@ -65,7 +64,7 @@ def backup_warehouse(db_path: Path, out: Path, key: str | None, keep_weeks: int 
     folder = not out.name.endswith(SUFFIX)
     if folder and out.exists() and not out.is_dir():
         raise BackupError(f"{out} is a file: give a folder, or a new file whose name ends in {SUFFIX}")
-    with _private_folder(db_path.parent, ".socialaudit-backup-") as staging:
+    with _private_folder(db_path.parent, "backup image") as staging:
         image_key = secrets.token_hex(32)
         facts = take_image(db_path, staging / IMAGE, image_key)
         stamp = facts.taken_at.strftime("%Y%m%dT%H%M%SZ")
@@ -118,10 +117,12 @@ def restore_warehouse(
     key: str | None,
     journal: Path | None = None,
     location: lake.LakeLocation | None = None,
+    without_journal: bool = False,
 ) -> dict[str, Any]:
     """Restore the backup `archive` as the warehouse at `db_path` (a file, or a lake's locator: its lake; a
     locator that is gone is written again for `location`), erasing again everyone the erasure journal (`journal`,
-    default the one beside `db_path`) says was erased since the backup was taken. Returns what was done."""
+    default the one beside `db_path`) says was erased since the backup was taken; refused where that journal is
+    missing unless `without_journal`. Returns what was done."""
     key = check_key_strength(key)
     header = read_header(archive, key)  # a wrong key is told before anything is written
     if db_path.is_symlink():
@@ -132,8 +133,14 @@ def restore_warehouse(
             f"{db_path} is not there to say where the lake is: give the trust's trust.toml (--trust) as well"
         )
     journal = journal or journal_path(db_path)
+    # A warehouse without a secret (a trust's own lake of counts) holds nobody an erasure could have named.
+    if not journal.exists() and not without_journal and header.warehouse != UNKEYED:
+        raise RestoreRefused(
+            f"no erasure journal at {journal}: anyone erased since the backup was taken would come back; give "
+            "--journal PATH, or --without-journal to restore knowing that (then erase them again); nothing was changed"
+        )
     db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with _private_folder(db_path.parent, ".socialaudit-restore-") as staging:
+    with _private_folder(db_path.parent, "restore image") as staging:
         _, manifest, image = read_archive(archive, key, staging)
         image_key = str(manifest.get("image_key", ""))
         migration = manifest.get("migration")
@@ -144,11 +151,11 @@ def restore_warehouse(
             )
         since = header.taken_at - ERASURE_MARGIN
         if location is not None:
-            reapplied = _erased_again(image, image_key, since, journal)
+            reapplied = _erased_again(image, image_key, since, journal, db_path)
             counts = install_lake(db_path, location, image, image_key)
         else:
             with holding(db_path) as live:  # the key checked and runs kept out before anything is done
-                reapplied = _erased_again(image, image_key, since, journal)
+                reapplied = _erased_again(image, image_key, since, journal, db_path)
                 counts = install_file(db_path, image, image_key, live)
             publish_snapshot(db_path)
     return {
@@ -160,20 +167,23 @@ def restore_warehouse(
     }
 
 
-def _erased_again(image: Path, image_key: str, since: datetime, journal: Path) -> list[dict[str, Any]]:
+def _erased_again(
+    image: Path, image_key: str, since: datetime, journal: Path, restored_as: Path
+) -> list[dict[str, Any]]:
     """Everyone the journal says was erased since `since`, erased again in the image, before anything of it
-    reaches the warehouse's place."""
+    reaches the warehouse's place; the outputs it publishes are those of the warehouse it becomes (none for a
+    restore to another path)."""
     with encryption_key(image_key):
-        return reapply_erasures(image, since=since, journal=journal)
+        return reapply_erasures(image, since=since, journal=journal, publishes_as=restored_as)
 
 
 @contextmanager
-def _private_folder(beside: Path, prefix: str) -> Iterator[Path]:
+def _private_folder(beside: Path, kind: str) -> Iterator[Path]:
     """An owner-only folder of this process's own beside the warehouse (same disk, same protection), removed
-    afterwards whatever happens: it holds the image (encrypted with its own key) while it is worked on."""
+    afterwards whatever happens (or, after a kill, as a leftover): it holds the image (encrypted with its own
+    key) while it is worked on."""
     beside.mkdir(parents=True, exist_ok=True, mode=0o700)
-    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=beside))
-    os.chmod(folder, 0o700)
+    folder = side_files.transient_folder(kind, beside)
     try:
         yield folder
     finally:

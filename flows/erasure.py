@@ -17,7 +17,7 @@ import duckdb
 from checks.identity.nicknames import nicknames_of
 from dashboards.kept_weeks import remove_kept_weeks_naming
 from dashboards.publishing import publish_week, stored_week
-from warehouse import access_log, lake
+from warehouse import access_log, lake, side_files
 from warehouse.access_log import AccessEntry
 from warehouse.db import connect_waiting, migrate, transaction
 from warehouse.erasure import Erased, complete_record, erase, redaction_for
@@ -61,7 +61,7 @@ def erase_person(
             if access is not None:
                 access_log.insert(con, [replace(access, object=erased.erasure_id)])
         redaction, needles = redaction_for(subject, forms), _identifiers(subject) | forms
-        places = _everywhere_else(con, db_path, [erased], redaction, needles, extra_outputs)
+        places = _everywhere_else(con, db_path, db_path, [erased], redaction, needles, extra_outputs)
     places.update(_vacuum_lake(db_path))
     return {**erased.counts, **places}
 
@@ -69,16 +69,25 @@ def erase_person(
 def _everywhere_else(
     con: duckdb.DuckDBPyConnection,
     db_path: Path,
+    publishes_as: Path,
     erasures: list[Erased],
     redaction: Redaction,
     needles: set[str],
     extra_outputs: Iterable[Path],
 ) -> dict[str, Any]:
-    """Outside the erasure's transaction, through the same writing connection (no run can slip in): the outputs
-    published again from a fresh copy, run logs redacted, the record completed, the storage rewritten."""
+    """Outside the erasure's transaction, through the same writing connection (no run can slip in): every
+    leftover copy removed, the outputs published again from a fresh copy, run logs redacted, the record
+    completed, the storage rewritten. Only the folders `publishes_as` recorded (and `extra_outputs`) are
+    touched: a copy of a warehouse never publishes into its original's folders."""
+    recorded = output_folders(con, publishes_as)
+    folders = list(dict.fromkeys([*recorded.own, *(Path(p).absolute() for p in extra_outputs)]))
+    places: dict[str, Any] = {
+        "leftover copies removed": len(side_files.remove_leftovers(db_path, folders)),
+    }
+    for folder in recorded.others:
+        if folder not in folders:
+            places[f"outputs not published again: {folder}"] = "recorded by another warehouse (give --out)"
     publish_snapshot_from(con, db_path)
-    places: dict[str, Any] = {}
-    folders = list(dict.fromkeys([*output_folders(con), *(Path(p).absolute() for p in extra_outputs)]))
     places.update(_remove_kept_weeks(folders, needles))
     places.update(_republish(db_path, folders))
     places.update(_redact_run_logs(folders, redaction))
@@ -150,11 +159,16 @@ def _vacuum_lake(db_path: Path) -> dict[str, str]:
 
 
 def reapply_erasures(
-    db_path: Path, since: datetime | None = None, journal: Path | None = None
+    db_path: Path,
+    since: datetime | None = None,
+    journal: Path | None = None,
+    publishes_as: Path | None = None,
 ) -> list[dict[str, Any]]:
     """Erase again, in a (restored) warehouse, everyone the journal says was erased after `since` (every entry when
     None): each stored value whose keyed hash an entry holds, erased the same way as the first time and recorded
-    as "re-applied erasure <id>". Returns one dict per erasure re-applied, with the counts."""
+    as "re-applied erasure <id>". Returns one dict per erasure re-applied, with the counts. `publishes_as`: the
+    warehouse whose output folders it publishes to (default `db_path`; a restore's image publishes as the
+    warehouse it becomes)."""
     entries = Journal(journal or journal_path(db_path)).entries(since)
     if not entries:
         return []
@@ -172,7 +186,7 @@ def reapply_erasures(
                 needles |= _identifiers(subject) | forms
                 done.append({"erasure_id": entry["erasure_id"], "counts": result.counts})
         if erased:
-            _everywhere_else(con, db_path, erased, redaction, needles, ())
+            _everywhere_else(con, db_path, publishes_as or db_path, erased, redaction, needles, ())
     if done:
         _vacuum_lake(db_path)
     return done

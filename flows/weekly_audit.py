@@ -57,8 +57,7 @@ from flows.school_run_log import kind_only_when_kept, withheld_in_trust
 from flows.stream_reading import examine_waiting, fingerprint_one, set_aside_refused, stream_statuses
 from flows.warehouse_location import DEFAULT_OUT, trial_location, warehouse_location
 from warehouse.db import encryption_key
-from warehouse.keyed import warehouse_secret
-from warehouse.snapshot import check_room, open_snapshot, publish_snapshot_from
+from warehouse.snapshot import check_room, open_snapshot, publish_snapshot_from, read_secret
 from warehouse.state import WarehouseState, not_yet_fingerprinted, read_state
 from warehouse.stream_status import describe, incomplete
 from warehouse.week import StoredButNotPublished, WeekToStore, io_cause, store_week
@@ -227,9 +226,9 @@ def publish_outputs(db_path: Path, out_dir: Path, as_of: date, config: SchoolCon
         week = publish_week(
             con, out_dir, as_of, school_name, config.retention.output_weeks, config.review_app.public_url
         )
-        secret = warehouse_secret(con)
     finally:
         con.close()
+    secret = read_secret(db_path)
     attach_week_artifacts(as_of, week, secret)
     outputs = week.outputs
     published: dict[str, Any] = {

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import lake, portable
+from warehouse import lake, portable, side_files
 from warehouse.db import (
     ATTACHED_AS,
     WarehouseBusy,
@@ -171,7 +171,7 @@ def install_file(
 
     The new file is made beside it and then takes its place in one rename, while `live` holds the old one's
     write lock (`holding`: a run waiting for it opens the path again and finds the new file)."""
-    temporary = db_path.with_name(f".{db_path.name}.{os.getpid()}.restoring")
+    temporary = side_files.transient_path("warehouse being restored", db_path)
     leftovers = (temporary, temporary.with_name(temporary.name + ".wal"))
     for path in leftovers:
         path.unlink(missing_ok=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import lake, portable
+from warehouse import lake, portable, side_files
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -85,7 +85,7 @@ def current_encryption_key() -> str | None:
     return _context_key.get() or os.environ.get(KEY_ENV) or None
 
 
-SPILL_FOLDER = ".socialaudit-spill"
+SPILL_FOLDER = side_files.kind("spill folder").pattern
 
 
 def spill_directory(path: Path) -> Path:

@@ -62,6 +62,12 @@ def entry_for(subject: Subject, secret: bytes, erasure_id: str, erased_at: datet
 class Journal:
     path: Path
 
+    def start(self) -> None:
+        """An empty journal where there is none: from a warehouse's first write on, a missing journal means a lost
+        one (a restore then refuses to go on without it)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+
     def append(self, entry: dict[str, Any]) -> None:
         """One line, flushed to disk before the caller commits: an erasure is never done without its entry."""
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

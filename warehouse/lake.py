@@ -26,6 +26,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import side_files
+
 ATTACHED_ALIAS = "warehouse"  # warehouse.db attaches every warehouse, file or lake, under this name
 LOCATOR_HEADER = "# socialaudit DuckLake locator\n"
 EXTENSION_MODULES = {
@@ -76,7 +78,7 @@ def write_locator(path: Path, location: LakeLocation) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     body = LOCATOR_HEADER + json.dumps(location.__dict__, sort_keys=True) + "\n"
     # Several runs may rewrite one school's locator at once (same content): each writes its own temporary file.
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary = side_files.transient_path("lake locator being written", path, tid=str(threading.get_ident()))
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(body)

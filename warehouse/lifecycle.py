@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -110,7 +111,16 @@ def _update(
 RESOLVED_NOTES = {
     "gone": "no longer found by the weekly run",
     "deleted": "deleted: X says the post no longer exists (GET /2/tweets answered resource-not-found)",
+    "aged-out": "aged out: the former pupil has turned 18 and still follows; the policy's concern ends at 18",
 }
+
+
+def _why_not_found(
+    key: str, previous: dict[str, Any], deleted: set[tuple[str, str, str, str]], aged_out: Collection[str]
+) -> str:
+    if key in aged_out:
+        return "aged-out"
+    return "deleted" if tuple(str(p) for p in previous["subject"]) in deleted else "gone"
 
 
 def _resolve(
@@ -174,6 +184,14 @@ def _unseen(
     )
 
 
+def _rests_elsewhere(decision: dict[str, Any], finding: dict[str, Any]) -> bool:
+    """Whether the finding no longer rests on what the decision was made on. A decision recorded when the
+    fingerprint was the evidence's own sha256 still holds while that evidence is unchanged."""
+    decided_on = decision["evidence_sha256"]
+    as_worded = hashlib.sha256(str(finding["evidence"]).encode()).hexdigest()
+    return decided_on not in (finding["evidence_sha256"], as_worded)
+
+
 def _expired(decision: dict[str, Any] | None, as_of: date) -> bool:
     """An acceptance holds up to and including its last day; a run for a later week finds it expired."""
     until = (decision or {}).get("accepted_until")
@@ -196,6 +214,7 @@ def apply_findings(
     findings: list[dict[str, Any]],
     register_ids: set[str] | None = None,
     blind: Sequence[BlindSpot] = (),
+    aged_out: Collection[str] = (),
 ) -> dict[str, int]:
     """Merge one week's findings into audit.exceptions; re-applying the same week changes nothing.
 
@@ -271,11 +290,7 @@ def apply_findings(
             counts["expired"] += 1
             counts["reopened"] += 1
             continue
-        if (
-            status == "false_positive"
-            and decision
-            and decision["evidence_sha256"] != finding["evidence_sha256"]
-        ):
+        if status == "false_positive" and decision and _rests_elsewhere(decision, finding):
             _update(con, key, "reopened", finding, last_seen)
             record_event(
                 con,
@@ -283,7 +298,7 @@ def apply_findings(
                 as_of,
                 "reopened",
                 "reopened",
-                note="the evidence changed since it was marked a false positive",
+                note="what the finding rests on changed since it was marked a false positive",
             )
             counts["reopened"] += 1
             continue
@@ -311,7 +326,7 @@ def apply_findings(
             counts["not_judged"] = counts.get("not_judged", 0) + 1
             continue
         status = previous["status"]
-        reason = "deleted" if tuple(str(p) for p in previous["subject"]) in deleted else "gone"
+        reason = _why_not_found(key, previous, deleted, aged_out)
         if status in ACTIVE and _register_changed(previous, register_ids, present):
             _keep_open(con, key, as_of, status, previous["person_id"])
             counts["kept"] = counts.get("kept", 0) + 1

@@ -38,6 +38,16 @@ YOUTUBE_WRITE_UNITS = 50
 YOUTUBE_MAX_COMMENT_IDS = 50
 # The identity check before an X write: GET /2/users/me, a user read (never an owned read).
 X_IDENTITY_CHECK_USD = 0.010
+# The hosts the connectors' clients send to: tweepy's Client (connectors/x.py X_API_HOST) and the bundled YouTube
+# discovery document's rootUrl. A plan names these, so a firewall opened from it lets the calls through;
+# tests/connectors/test_actions.py holds each plan to the requests its connector sends.
+X_HOST = "https://api.twitter.com"
+YOUTUBE_HOST = "https://youtube.googleapis.com"
+# A video's status is sent back whole: read first (videos.list, 1 unit), then updated (videos.update, 50 units).
+VIDEO_STATUS_CALL = (
+    f"GET {YOUTUBE_HOST}/youtube/v3/videos?part=status&id=ID, then PUT {YOUTUBE_HOST}/youtube/v3/videos?part=status "
+    '{"id": "ID", "status": {the status as read, '
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,7 @@ class Action:
     library_call: str  # how the connector makes it
     cost_usd: float = 0.0  # X: per request
     quota_units: int = 0  # YouTube: per call
+    requests: int = 1  # HTTP requests one call sends (a video's status: read, then update)
     reversible: bool = True
     undo: str = ""
     effect: str = RESOLVES
@@ -91,7 +102,7 @@ def _rejection(ban_author: bool) -> Action:
             if ban_author
             else ""
         ),
-        f"POST https://www.googleapis.com/youtube/v3/comments/setModerationStatus?id=IDS&moderationStatus=rejected{ban}",
+        f"POST {YOUTUBE_HOST}/youtube/v3/comments/setModerationStatus?id=IDS&moderationStatus=rejected{ban}",
         "youtube.comments().setModerationStatus(id=..., moderationStatus='rejected'"
         + (", banAuthor=True)" if ban_author else ")"),
         quota_units=YOUTUBE_WRITE_UNITS,
@@ -115,11 +126,10 @@ ACTIONS: dict[str, Action] = {
             ("comment",),
             ("pupil-comment",),
             "declares the video made for kids: YouTube turns its comments off, the pupil's included",
-            'PUT https://www.googleapis.com/youtube/v3/videos?part=status {"id": "ID", "status": {the status as read, '
-            '"selfDeclaredMadeForKids": true}}',
+            VIDEO_STATUS_CALL + '"selfDeclaredMadeForKids": true}}',
             "youtube.videos().update(part='status', body={'id': ..., 'status': {...}})",
-            quota_units=YOUTUBE_WRITE_UNITS
-            + 1,  # videos.list to read the status it must resend whole, then update
+            quota_units=YOUTUBE_WRITE_UNITS + 1,
+            requests=2,
             undo="YouTube Studio: the video's Audience, 'No, it's not made for kids' (comments come back)",
             needs="youtube",
             scopes=VIDEO_UPDATE_SCOPES,
@@ -130,10 +140,10 @@ ACTIONS: dict[str, Action] = {
             ("video",),
             PUBLISHED_CONTENT_RULES,
             "makes the video private: only the channel's owner can see it",
-            'PUT https://www.googleapis.com/youtube/v3/videos?part=status {"id": "ID", "status": {the status as read, '
-            '"privacyStatus": "private"}}',
+            VIDEO_STATUS_CALL + '"privacyStatus": "private"}}',
             "youtube.videos().update(part='status', body={'id': ..., 'status': {...}})",
             quota_units=YOUTUBE_WRITE_UNITS + 1,
+            requests=2,
             undo="YouTube Studio: the video's Visibility, back to Public or Unlisted",
             needs="youtube",
             scopes=VIDEO_UPDATE_SCOPES,
@@ -144,7 +154,7 @@ ACTIONS: dict[str, Action] = {
             ("post",),
             PUBLISHED_CONTENT_RULES,
             "deletes the school's post (and every version of it, if it was edited)",
-            "DELETE https://api.x.com/2/tweets/ID",
+            f"DELETE {X_HOST}/2/tweets/ID",
             "tweepy Client.delete_tweet(id, user_auth=True)",
             cost_usd=0.005,
             reversible=False,
@@ -160,7 +170,7 @@ ACTIONS: dict[str, Action] = {
             (),
             "hides a reply in one of the school's own conversations (still readable behind 'View hidden "
             "replies'; its author is not told)",
-            'PUT https://api.x.com/2/tweets/ID/hidden {"hidden": true}',
+            f'PUT {X_HOST}/2/tweets/ID/hidden {{"hidden": true}}',
             "tweepy Client.hide_reply(id, user_auth=True)",
             cost_usd=0.005,
             undo='the same call with {"hidden": false} (tweepy Client.unhide_reply)',
@@ -174,10 +184,10 @@ ACTIONS: dict[str, Action] = {
             "mutes the account: its posts no longer reach the school's timeline. It still follows the school: X "
             "offers no self-serve way to remove a follower or block (blocks are Enterprise-only), so the "
             "exception stays open until the follower is removed by hand",
-            'POST https://api.x.com/2/users/ME/muting {"target_user_id": ID}',
+            f'POST {X_HOST}/2/users/ME/muting {{"target_user_id": ID}}',
             "tweepy Client.mute(target_user_id, user_auth=True)",
             cost_usd=0.010,
-            undo="DELETE https://api.x.com/2/users/ME/muting/ID (tweepy Client.unmute), $0.005",
+            undo=f"DELETE {X_HOST}/2/users/ME/muting/ID (tweepy Client.unmute), $0.005",
             effect=MITIGATES,
             needs=X_WRITE,
         ),
@@ -239,11 +249,11 @@ def cost_line(action: Action, calls: int = 1) -> str:
         total = action.cost_usd * calls + X_IDENTITY_CHECK_USD
         return (
             f"${action.cost_usd:.3f} a request on X's pay-per-use credits (x{calls}), plus "
-            f"${X_IDENTITY_CHECK_USD:.3f} for the identity and permission check (GET /2/users/me): ${total:.3f}; "
-            f"at most {X_WRITES_PER_WINDOW} a 15 minutes"
+            f"${X_IDENTITY_CHECK_USD:.3f} for the identity and permission check (GET {X_HOST}/2/users/me): "
+            f"${total:.3f} for {calls * action.requests + 1} request(s); at most {X_WRITES_PER_WINDOW} a 15 minutes"
         )
-    units = action.quota_units * calls
+    units, requests = action.quota_units * calls, action.requests * calls
     return (
-        f"{units} quota units of the Google Cloud project's 10,000 a day ({calls} call(s)); the token refresh "
-        "costs none"
+        f"{units} quota units of the Google Cloud project's 10,000 a day ({requests} request(s)); the token "
+        "refresh costs none"
     )

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import duckdb
 
-from warehouse import access_log, lake, portable
+from warehouse import access_log, lake, portable, side_files
 from warehouse.db import (
     ATTACHED_AS,
     WarehouseBusy,
@@ -28,6 +28,7 @@ from warehouse.db import (
     is_encrypted,
     is_lock_conflict,
 )
+from warehouse.keyed import SECRET_TABLE, warehouse_secret
 
 T = TypeVar("T")
 PUBLISHED_AS = "published_copy"
@@ -64,19 +65,25 @@ def publish_snapshot_from(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path
     temporary file, removed if anything fails. The file is never opened by Python here: closing any descriptor
     of it would drop this process's POSIX lock on it, and another writer could take the warehouse mid-copy.
 
-    The access log recorded since the last write is folded in first, so the copy the DPO reads holds it."""
+    The access log recorded since the last write is folded in first, so the copy the DPO reads holds it. Copies a
+    killed process left beside the warehouse go first: while `con` writes, no other process is making one."""
     access_log.fold(con, db_path)
+    side_files.remove_leftovers(db_path)
     if portable.is_lake(con):  # asked of the connection: nothing opens the file
         lake.drop_superseded_snapshots(con)
         return db_path
-    return copy_database(con, db_path, snapshot_path(db_path))
+    return copy_database(con, db_path, snapshot_path(db_path), without_secret=True)
 
 
-def copy_database(con: duckdb.DuckDBPyConnection, db_path: Path, target: Path) -> Path:
+def copy_database(
+    con: duckdb.DuckDBPyConnection, db_path: Path, target: Path, without_secret: bool = False
+) -> Path:
     """Copy the warehouse `con` writes (`db_path`) into a fresh file, same encryption, that then atomically becomes
     `target` (its read-only copy, or the warehouse itself after an erasure). A caller whose context holds no key
-    (another thread) never writes a plain copy of an encrypted file."""
-    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    (another thread) never writes a plain copy of an encrypted file. `without_secret`: the copy holds no
+    `meta.warehouse_secret` (the key behind erasure selectors is not for the copy's readers)."""
+    being_written = "warehouse being rewritten" if target == db_path else "read-only copy being written"
+    temporary = side_files.transient_path(being_written, db_path)
     leftovers = (temporary, temporary.with_name(temporary.name + ".wal"))
     for path in leftovers:
         path.unlink(missing_ok=True)
@@ -89,6 +96,8 @@ def copy_database(con: duckdb.DuckDBPyConnection, db_path: Path, target: Path) -
         con.execute(f"ATTACH '{quoted}' AS {PUBLISHED_AS}{options}")
         try:
             con.execute(f"COPY FROM DATABASE {ATTACHED_AS} TO {PUBLISHED_AS}")
+            if without_secret and tuple(SECRET_TABLE.split(".")) in portable.base_tables(con, PUBLISHED_AS):
+                con.execute(f"DELETE FROM {PUBLISHED_AS}.{SECRET_TABLE}")
         finally:
             con.execute(f"DETACH {PUBLISHED_AS}")
         os.chmod(temporary, 0o600)
@@ -116,6 +125,19 @@ def open_snapshot(db_path: Path, own_writes: bool = False) -> duckdb.DuckDBPyCon
     if not target.exists():
         raise FileNotFoundError(f"{target} does not exist yet: run the weekly audit first")
     return connect(target, read_only=True)
+
+
+def read_secret(db_path: Path, lock_wait_seconds: float = 120.0) -> bytes:
+    """The warehouse's secret, from the warehouse itself (its read-only copy holds none); a lake's, from the lake
+    reader this process keeps when it has one."""
+    if lake.read_locator(db_path) is not None:
+        con = open_snapshot(db_path, own_writes=True)
+    else:
+        con = connect_waiting(db_path, lock_wait_seconds)
+    try:
+        return warehouse_secret(con)
+    finally:
+        con.close()
 
 
 def write_with_retry(

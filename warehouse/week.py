@@ -7,7 +7,9 @@ warehouse receives it as a function, so it never imports the checks that sit abo
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +20,7 @@ import duckdb
 import polars as pl
 
 from warehouse import (
+    erasure_journal,
     image_readings,
     lake,
     lake_stage,
@@ -56,6 +59,8 @@ class CheckOutcome:
     rules_run: list[str]
     register_ids: set[str]
     audience: int
+    # Exceptions the rules no longer raise only because the person has turned 18 (resolved as `aged-out`).
+    aged_out: set[str] = dataclasses.field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,8 @@ class WeekToStore:
     subscriber_unseen_weeks: int = 0
     # Where the outputs are published: recorded so an erasure publishes them again there.
     out_dir: Path | None = None
+    # The warehouse storing the week (filled in by `store_week`): the folder is recorded as this warehouse's own.
+    warehouse: Path | None = None
     # What was read in images never read before (checks/images/reading.py), by sha256.
     readings: Sequence[dict[str, Any]] = ()
     # school.toml [reviews] max_accept_days: recorded, so the review app and the CLI hold every decision to it.
@@ -102,6 +109,8 @@ def store_week(
     read-only copy is published there, so no other writer can slip in between). Its failure does not undo the
     stored week: it is raised as `StoredButNotPublished`."""
     fresh = lake.never_written(db_path)  # asked before connecting, which makes a new lake's catalog
+    week = dataclasses.replace(week, warehouse=db_path)
+    erasure_journal.Journal(erasure_journal.journal_path(db_path)).start()
     con = connect_waiting(db_path, lock_wait_seconds)
     try:
         migrate(con)
@@ -217,8 +226,8 @@ def _store(
     store_stream_status(con, week.as_of, week.run_id, week.streams)
     record_rules(con, week.rules)
     ensure_secret(con)
-    if week.out_dir is not None:
-        record_output_folder(con, week.out_dir, week.as_of)
+    if week.out_dir is not None and week.warehouse is not None:
+        record_output_folder(con, week.out_dir, week.as_of, week.warehouse)
     if week.max_accept_days is not None:
         reviews.record_policy(con, week.max_accept_days, week.as_of)
     outcome = run_checks(con)
@@ -226,7 +235,9 @@ def _store(
     findings = findings_frame(outcome.findings)
     load.upsert_frame(con, "audit.findings", findings, week.as_of)
     blind = blind_spots(con, week.streams, week.unread_media)
-    counts = lifecycle.apply_findings(con, week.as_of, outcome.findings, outcome.register_ids, blind)
+    counts = lifecycle.apply_findings(
+        con, week.as_of, outcome.findings, outcome.register_ids, blind, outcome.aged_out
+    )
     counts["unseen_flagged"] = flag_long_unseen(con, week.as_of, week.subscriber_unseen_weeks)
     summary: dict[str, Any] = {
         "rules_run": outcome.rules_run,
@@ -246,18 +257,45 @@ def _store(
     )
 
 
-def record_output_folder(con: duckdb.DuckDBPyConnection, out_dir: Path, as_of: date) -> None:
-    """A folder seen for the first time is added; a known one moves on only with a later week (re-running a week
-    into the same folder writes nothing)."""
-    folder = str(out_dir.absolute())
-    held = con.execute("SELECT last_as_of FROM meta.output_folders WHERE folder = ?", [folder]).fetchone()
-    if held is not None and held[0] >= as_of:
+def warehouse_identity(db_path: Path) -> str:
+    """The warehouse as its folders record it: its file's (or lake locator's) absolute path, links resolved. A copy
+    of the file elsewhere (a restored backup, a copied file) is another warehouse."""
+    return os.path.realpath(db_path)
+
+
+def record_output_folder(con: duckdb.DuckDBPyConnection, out_dir: Path, as_of: date, warehouse: Path) -> None:
+    """A folder seen for the first time is added, as `warehouse`'s; a known one moves on only with a later week
+    (re-running a week into the same folder writes nothing), or when another warehouse now publishes there."""
+    folder, identity = str(out_dir.absolute()), warehouse_identity(warehouse)
+    held = con.execute(
+        "SELECT last_as_of, warehouse FROM meta.output_folders WHERE folder = ?", [folder]
+    ).fetchone()
+    if held is not None and held[0] >= as_of and held[1] == identity:
         return
+    last = max(as_of, held[0]) if held is not None else as_of
     con.execute("DELETE FROM meta.output_folders WHERE folder = ?", [folder])
-    con.execute("INSERT INTO meta.output_folders VALUES (?, ?, ?)", [folder, as_of, load.now_utc()])
+    con.execute(
+        "INSERT INTO meta.output_folders (folder, last_as_of, last_stored_at, warehouse) VALUES (?, ?, ?, ?)",
+        [folder, last, load.now_utc(), identity],
+    )
 
 
-def output_folders(con: duckdb.DuckDBPyConnection) -> list[Path]:
-    """Every folder this warehouse's outputs were published to, newest first."""
-    rows = con.execute("SELECT folder FROM meta.output_folders ORDER BY last_stored_at DESC").fetchall()
-    return [Path(r[0]) for r in rows]
+@dataclass(frozen=True)
+class OutputFolders:
+    """The folders a warehouse publishes to (`own`), and those its rows name but another warehouse recorded
+    (`others`: this is a copy of that one, and never publishes there unless given the folder)."""
+
+    own: list[Path]
+    others: list[Path]
+
+
+def output_folders(con: duckdb.DuckDBPyConnection, warehouse: Path) -> OutputFolders:
+    """The folders recorded in the warehouse `con` has open at `warehouse`, newest first, split by who recorded
+    them. A folder recorded before warehouses kept their path is this warehouse's own."""
+    rows = con.execute(
+        "SELECT folder, warehouse FROM meta.output_folders ORDER BY last_stored_at DESC"
+    ).fetchall()
+    identity = warehouse_identity(warehouse)
+    own = [Path(folder) for folder, recorded in rows if recorded in (None, identity)]
+    others = [Path(folder) for folder, recorded in rows if recorded not in (None, identity)]
+    return OutputFolders(own, others)

@@ -68,4 +68,7 @@ def _finding(ctx: RuleContext, rule: str, severity: str, person_kind: str, row: 
         person_id=row["person_id"],
         confidence=float(row["confidence"]),
         evidence=f"{prefix}{row['evidence']} (score {row['confidence']:.2f})",
+        # The account (the key), the person it was matched to (another match is another person_id) and what the
+        # account shows that the match read; never the evidence's wording (an age, a score).
+        basis=(f"handle:{row['handle'] or ''}", f"name:{row['display_name'] or ''}"),
     )

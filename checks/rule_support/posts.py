@@ -60,6 +60,7 @@ def post_finding(
     person_kind: str | None = None,
     person_id: str | None = None,
     faces_shown: int | None = None,
+    basis: tuple[str, ...] | None = None,
 ) -> Finding:
     """A finding about `post`, keyed on its official account's platform id and labelled by `post.label`."""
     return Finding(
@@ -77,4 +78,5 @@ def post_finding(
         confidence=confidence,
         evidence=evidence,
         faces_shown=faces_shown,
+        basis=basis,
     )

@@ -24,6 +24,9 @@ class Rule:
     example_clauses: tuple[str, ...]
     what_counts: str
     find: Callable[[RuleContext], list[Finding]]
+    # The keys it no longer raises only because the person has turned 18 while still there (their exceptions
+    # resolve as `aged-out`, not `gone`); None for a rule that does not depend on age.
+    aged_out: Callable[[RuleContext], set[str]] | None
     # The keys of its `[rules.<id>]` table in school.toml, each a list of strings; () when it takes none. school.toml
     # refuses any other key there, so a mistyped option is an error, not silently ignored.
     options: tuple[str, ...]

@@ -124,6 +124,7 @@ RULE = Rule(
     what_counts="an official account's handle, display name, description or protected flag changed since the "
     "previous audited week, its handle differs from school.toml, or school.toml records no approval for it",
     find=find,
+    aged_out=None,
     options=(),
     remediations=(),
     reads_images="",

@@ -96,6 +96,7 @@ RULE = Rule(
     what_counts="a published image or thumbnail whose approval (by post/video id or matching library file) "
     "pictures a pupil whose photo consent is refused or withdrawn, or who has left, per today's registers",
     find=find,
+    aged_out=None,
     options=(),
     remediations=("make-video-private", "delete-post"),
     reads_images="pixels",

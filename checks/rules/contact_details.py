@@ -142,6 +142,7 @@ RULE = Rule(
     what_counts="a UK mobile or landline number or an e-mail address in a post or video (or read in its images) "
     "that is not the school's own (school.toml phones/email_domains, *.sch.uk) nor listed as allowed",
     find=find,
+    aged_out=None,
     options=("allowed",),
     remediations=("make-video-private", "delete-post"),
     reads_images="text",

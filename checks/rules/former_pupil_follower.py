@@ -21,13 +21,21 @@ from checks.rule_support.rule import Rule
 
 def find(ctx: RuleContext) -> list[Finding]:
     minors = under_18(ctx.identities.filter(pl.col("person_kind") == "former_pupil"), ctx.as_of)
-    return audience_findings(
-        dataclasses.replace(ctx, identities=minors),
-        "former-pupil-follower",
-        ("former_pupil",),
-        "former_pupil",
-        "medium",
+    return _findings(dataclasses.replace(ctx, identities=minors))
+
+
+def aged_out(ctx: RuleContext) -> set[str]:
+    """The keys of former pupils still following who are 18 or more on the run date (their date of birth known)."""
+    former = ctx.identities.filter(
+        (pl.col("person_kind") == "former_pupil") & pl.col("date_of_birth").is_not_null()
     )
+    minors = set(under_18(former, ctx.as_of)["subject_id"].to_list())
+    adults = former.filter(~pl.col("subject_id").is_in(list(minors)))
+    return {finding.key for finding in _findings(dataclasses.replace(ctx, identities=adults))}
+
+
+def _findings(ctx: RuleContext) -> list[Finding]:
+    return audience_findings(ctx, "former-pupil-follower", ("former_pupil",), "former_pupil", "medium")
 
 
 RULE = Rule(
@@ -43,6 +51,7 @@ RULE = Rule(
     what_counts="a pupil who has left, and is still under 18 on the run date, follows the X account or is a visible "
     "subscriber of the YouTube channel",
     find=find,
+    aged_out=aged_out,
     options=(),
     remediations=("mute-account",),
     reads_images="",

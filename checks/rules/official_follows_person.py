@@ -63,6 +63,7 @@ RULE = Rule(
     what_counts="the official X account's following list includes a current pupil (high), a former pupil under 18, a "
     "parent or a staff member's personal account (medium)",
     find=find,
+    aged_out=None,
     options=(),
     remediations=(),
     reads_images="",

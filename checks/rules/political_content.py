@@ -174,6 +174,7 @@ RULE = Rule(
     "a party's candidate thanked or claimed as the school's own); low: a party or candidacy mentioned without "
     "backing (school elections and civic education excluded)",
     find=find,
+    aged_out=None,
     options=("extra_terms", "ignore_terms"),
     remediations=("make-video-private", "delete-post"),
     reads_images="text",

@@ -153,6 +153,7 @@ def find(ctx: RuleContext) -> list[Finding]:
             confidence=float(match["confidence"]),
             evidence=f"{prefix}{pupil.what()} by {pupil.by()} on video {pupil.first.video_id}: "
             f"{match['evidence']} (score {match['confidence']:.2f})",
+            basis=(str(pupil.first.video_id),),
         )
         findings.append(finding if pupil.key_channel is None else finding.keyed_also_on(pupil.key_channel))
     return findings
@@ -171,6 +172,7 @@ RULE = Rule(
     what_counts="a current pupil's channel writes a comment or a reply, in any moderation state, on one of the "
     "school's YouTube videos (one exception per thread and pupil)",
     find=find,
+    aged_out=None,
     options=(),
     remediations=("reject-comment", "reject-comment-ban-author", "set-made-for-kids"),
     reads_images="",

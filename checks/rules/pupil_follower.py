@@ -31,6 +31,7 @@ RULE = Rule(
     ),
     what_counts="a current pupil follows the official X account or is a visible subscriber of the YouTube channel",
     find=find,
+    aged_out=None,
     options=(),
     remediations=("mute-account",),
     reads_images="",

@@ -285,6 +285,7 @@ def find(ctx: RuleContext) -> list[Finding]:
                 person_id=child.person_id,
                 confidence=confidence,
                 evidence=f"{what} names a child: {details}",
+                basis=tuple(f"{m.field}:{m.quote.casefold()}:{c.person_id}" for m, c, _ in named),
             )
         )
     return findings
@@ -315,6 +316,7 @@ RULE = Rule(
     "text, alt text, hashtags, video titles, descriptions or tags, or in text read in their images; worse when the "
     "post carries media",
     find=find,
+    aged_out=None,
     options=(),
     remediations=("make-video-private", "delete-post"),
     reads_images="text",

@@ -29,6 +29,7 @@ RULE = Rule(
     what_counts="a staff member's personal account (not one of their approved official handles) follows or "
     "subscribes",
     find=find,
+    aged_out=None,
     options=(),
     remediations=("mute-account",),
     reads_images="",

@@ -79,6 +79,7 @@ RULE = Rule(
     what_counts="a post or video carries a photo or thumbnail that is not in the approved media register for "
     "that platform",
     find=find,
+    aged_out=None,
     options=(),
     remediations=("make-video-private", "delete-post"),
     reads_images="pixels",

@@ -38,6 +38,11 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="the erasure journal to re-apply (default: the one beside the warehouse, <db>.erasures.jsonl)",
     )
+    parser.add_argument(
+        "--without-journal",
+        action="store_true",
+        help="restore although no erasure journal is there: anyone erased since the backup was taken comes back",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         from flows.trust_config import load_trust, school_lake
 
         location = school_lake(load_trust(args.trust), db.name.removesuffix(".ducklake"))
-    done = restore_warehouse(db, args.archive, key, args.journal, location)
+    done = restore_warehouse(db, args.archive, key, args.journal, location, args.without_journal)
     print(
         f"restored {db} from the backup taken {done['taken_at']:%Y-%m-%d %H:%M:%S} UTC "
         f"({done['tables']} tables, {done['rows']} rows)"

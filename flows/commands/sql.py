@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from dashboards.safe_text import shown, spreadsheet_safe
 from flows.commands.common import EXIT_REFUSED
 from flows.warehouse_location import add_db_option, command_warehouse
 
@@ -75,6 +76,23 @@ def check_read_only(con: duckdb.DuckDBPyConnection, query: str) -> None:
         raise QueryRefused(
             f"only a read-only SELECT is allowed here, not {kind.name}: the DPO's SQL never changes the warehouse"
         )
+    _refuse_secrets(con, query)
+
+
+# Tables no query of the DPO's reads: the key behind erasure selectors and keyed records (the published copy of a
+# DuckDB warehouse holds none; a lake's readers read the lake itself).
+SECRET_TABLES = ("warehouse_secret",)
+
+
+def _refuse_secrets(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    """Refuse a query whose plan reads a secret table, however it names it (a view, `query()`, quoting)."""
+    try:
+        plan = " ".join(str(cell) for row in con.execute(f"EXPLAIN {query}").fetchall() for cell in row)
+    except duckdb.Error:
+        return  # it does not bind: running it fails the same way, reading nothing
+    read = [table for table in SECRET_TABLES if table in plan.casefold()]
+    if read:
+        raise QueryRefused(f"meta.{read[0]} is a secret: no query here reads it")
 
 
 def open_read_only(db: Path) -> duckdb.DuckDBPyConnection:
@@ -130,36 +148,16 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-# What a terminal would act on rather than show: C0 and C1 controls, DEL, and the bidirectional overrides and
-# isolates that reorder what is displayed (a follower's name is anyone's text).
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def shown(text: str, keep: str = "") -> str:
-    """`text` with every control character written as its escape (`\\x1b`), except those in `keep`."""
-
-    def escape(match: re.Match[str]) -> str:
-        char = match.group(0)
-        if char in keep:
-            return char
-        code = ord(char)
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-    return _CONTROLS.sub(escape, text)
-
-
 def format_rows(columns: list[str], rows: list[tuple[Any, ...]], style: str) -> str:
     if style == "json":
         # json.dumps escapes every control character itself.
         return json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str, indent=2)
     if style == "csv":
-        from dashboards.report import spreadsheet_safe
-
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([spreadsheet_safe(shown(c, keep="\n")) for c in columns])
+        writer.writerow([spreadsheet_safe(c) for c in columns])
         # No cell starts a formula (docs/dpo.md recommends csv for spreadsheets), none drives the terminal.
-        writer.writerows([[spreadsheet_safe(shown(_text(v), keep="\n\t\r")) for v in row] for row in rows])
+        writer.writerows([[spreadsheet_safe(_text(v), keep="\n\t\r") for v in row] for row in rows])
         return buffer.getvalue().rstrip("\n")
     columns = [shown(c) for c in columns]
     cells = [[shown(_text(v)) for v in row] for row in rows]

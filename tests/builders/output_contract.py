@@ -22,7 +22,7 @@ from dashboards.manifest import (
     TRUST_OUTPUTS,
     load_schema,
 )
-from dashboards.report import FORMULA_LEADS
+from dashboards.safe_text import FORMULA_LEADS
 from tests.builders.second_check import run_second_check
 
 # Markup that runs or fetches something: the report works offline. Platform text is escaped, so a `<` here

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 
 import duckdb
@@ -50,7 +49,20 @@ def test_the_key_names_ids_only_and_the_row_carries_everything() -> None:
     row = FINDING.as_row(AS_OF)
     assert row["key"] == FINDING.key and row["as_of"] == AS_OF
     assert row["confidence"] == 0.912
-    assert row["evidence_sha256"] == hashlib.sha256(b"declared in pupils.csv").hexdigest()
+    assert row["evidence_sha256"] == FINDING.fingerprint
+
+
+def test_a_finding_with_a_basis_is_fingerprinted_on_it_not_on_its_wording() -> None:
+    based = replace(FINDING, basis=("media:3_1",), evidence="pupil P0001, Year 5, aged 10")
+    assert replace(based, evidence="pupil P0001, Year 6, aged 11").fingerprint == based.fingerprint
+    assert replace(based, person_id="P0002").fingerprint != based.fingerprint  # another match
+    assert replace(based, basis=("media:3_1", "media:3_2")).fingerprint != based.fingerprint  # a new image
+    assert (
+        replace(based, subject_id="1600000000000000009").fingerprint != based.fingerprint
+    )  # another account
+    assert (
+        FINDING.fingerprint != replace(FINDING, evidence="declared in staff.csv").fingerprint
+    )  # none declared
 
 
 @pytest.mark.parametrize(

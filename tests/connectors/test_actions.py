@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -151,3 +152,77 @@ def test_youtube_s_refusals_and_failures(dataset: Path, kind: str, outcome: str)
         answer = youtube_actions.reject_comments(youtube(server), [THREAD_IDS[0]], ban_author=False)
     assert answer.outcome == outcome, answer
     assert build.journal(dataset) == []
+
+
+def _named(call: str, **ids: str) -> list[tuple[str, str]]:
+    """(method, host and path) of each request an action's call names, its placeholders filled in."""
+    for placeholder in ("IDS", "ME", "ID"):  # IDS before ID: one is the start of the other
+        call = call.replace(placeholder, ids.get(placeholder.lower(), ""))
+    return [(m, u.split("?")[0]) for m, u in re.findall(r"\b(GET|POST|PUT|DELETE) (https://\S+)", call)]
+
+
+def test_each_action_names_the_hosts_and_requests_its_connector_sends(dataset: Path) -> None:
+    """The plan a person confirms names the requests the connector then sends: the same hosts (a firewall opened
+    from the plan lets them through) and as many requests as it counts."""
+    import json
+
+    from googleapiclient import discovery_cache
+
+    from connectors.x import X_API_HOST
+    from warehouse.remediation_actions import ACTIONS, X_HOST, YOUTUBE_HOST
+
+    assert X_HOST == X_API_HOST
+    assert json.loads(discovery_cache.get_static_doc("youtube", "v3"))["rootUrl"] == YOUTUBE_HOST + "/"
+    build.replies(dataset)
+    with SandboxServer(dataset) as server:
+        x, yt = x_client(server), youtube(server)
+        sent: list[tuple[str, str]] = []
+        x_request, yt_request = x.session.request, yt._http.request
+
+        def x_recording(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+            sent.append((method, url.split("?")[0]))
+            return x_request(method, url, *args, **kwargs)
+
+        def yt_recording(uri: str, method: str = "GET", *args: Any, **kwargs: Any) -> Any:
+            sent.append((method, YOUTUBE_HOST + "/" + uri.split("/", 3)[3].split("?")[0]))
+            return yt_request(uri, method, *args, **kwargs)
+
+        x.session.request = x_recording
+        yt._http.request = yt_recording
+        writes = {
+            "delete-post": (lambda: x_actions.delete_post(x, POST_IDS[0]), {"id": POST_IDS[0]}),
+            "hide-reply": (
+                lambda: x_actions.hide_reply(x, build.REPLY_IN_OUR_CONVERSATION),
+                {"id": build.REPLY_IN_OUR_CONVERSATION},
+            ),
+            "mute-account": (
+                lambda: x_actions.mute(x, build.PUPIL_FOLLOWER),
+                {"id": build.PUPIL_FOLLOWER, "me": X_ACCOUNT_ID},
+            ),
+            "reject-comment": (
+                lambda: youtube_actions.reject_comments(yt, [THREAD_IDS[0]], ban_author=False),
+                {"ids": THREAD_IDS[0]},
+            ),
+            "reject-comment-ban-author": (
+                lambda: youtube_actions.reject_comments(yt, [THREAD_IDS[1]], ban_author=True),
+                {"ids": THREAD_IDS[1]},
+            ),
+            "make-video-private": (
+                lambda: youtube_actions.update_video_status(yt, VIDEO_NATIVITY, {"privacyStatus": "private"}),
+                {"id": VIDEO_NATIVITY},
+            ),
+            "set-made-for-kids": (
+                lambda: youtube_actions.update_video_status(
+                    yt, VIDEO_NATIVITY, {"selfDeclaredMadeForKids": True}
+                ),
+                {"id": VIDEO_NATIVITY},
+            ),
+        }
+        assert set(writes) == {name for name, action in ACTIONS.items() if not action.manual}
+        for name, (write, ids) in writes.items():
+            sent.clear()
+            answer = write()
+            assert answer.outcome == ACCEPTED, (name, answer.reason)
+            named = _named(ACTIONS[name].call, **ids)
+            assert sent == named, name
+            assert len(sent) == ACTIONS[name].requests == answer.calls, name

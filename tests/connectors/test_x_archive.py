@@ -315,3 +315,31 @@ def test_long_posts_get_their_whole_text_and_deleted_posts_are_listed(tmp_path: 
     snapshot = contents.deleted_snapshot()
     assert snapshot is not None and snapshot.stream == "deleted_posts"
     assert [d["id"] for d in snapshot.items] == ["999"]
+
+
+def test_a_packed_bomb_is_refused_before_anything_is_unpacked(tmp_path: Path) -> None:
+    """A few hundred KB that would unpack to 200 MB of tweets.js: refused from the ZIP's directory alone."""
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data/account.js", account_js())
+        with archive.open("data/tweets.js", "w", force_zip64=True) as member:
+            member.write(b"window.YTD.tweets.part0 = [")
+            for _ in range(200):
+                member.write(b" " * (1024 * 1024))
+            member.write(b"]")
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(ArchiveRefused, match="more than 100 to 1"):
+        XArchive(path)
+
+
+def test_an_archive_is_never_unpacked_past_its_allowance(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from connectors import zip_limits
+
+    path = make_zip(tmp_path / "a.zip", {"data/account.js": account_js(), "data/tweets.js": js("tweets", [])})
+    with XArchive(path) as archive:
+        # The directory said it was fine; the members then unpack past what the archive may unpack in all.
+        monkeypatch.setattr(zip_limits, "MAX_TOTAL_BYTES", 40)
+        with pytest.raises(ArchiveRefused, match=r"unpacks to more than .* nothing was stored"):
+            read_archive(archive, ACCOUNT_ID)

@@ -29,7 +29,7 @@ from tests.builders.output_contract import output_problems, schema_problems
 from warehouse.lifecycle import ACTIVE, EXCEPTION_FIELDS
 
 EXCEPTIONS = "urn:socialaudit:schema:exceptions:v1"
-RESOLVED = "urn:socialaudit:schema:resolved:v2"
+RESOLVED = "urn:socialaudit:schema:resolved:v3"
 TRUST_SUMMARY = "urn:socialaudit:schema:trust-summary:v1"
 SCHEMA_FILES = sorted(SCHEMAS_DIR.glob("*.schema.json"))
 
@@ -140,7 +140,7 @@ def test_the_manifest_names_each_file_its_version_and_schema(published: Path) ->
             "exceptions.csv": {"version": 1, "schema": None},
             "exceptions.json": {"version": 1, "schema": EXCEPTIONS},
             "report.html": {"version": 1, "schema": None},
-            "resolved.json": {"version": 2, "schema": RESOLVED},
+            "resolved.json": {"version": 3, "schema": RESOLVED},
         },
     }
     assert product_version() != "unknown"  # the package is installed: its own version is named

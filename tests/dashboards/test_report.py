@@ -16,7 +16,8 @@ import duckdb
 import pytest
 
 from checks.rules import RULES
-from dashboards.report import FORMULA_LEADS, write_outputs
+from dashboards.report import write_outputs
+from dashboards.safe_text import FORMULA_LEADS
 from tests.builders.findings import (
     AS_OF,
     FIRST_WEEK,

@@ -124,7 +124,7 @@ def test_only_what_the_recorded_permission_allows_is_offered(
     allow(db, ["delete-post", "hide-reply", "mute-account", "manual"])
     shown = page(client, build.POST.key)
     assert 'value="delete-post"' in shown and "(cannot be undone)" in shown
-    assert "DELETE https://api.x.com/2/tweets/" in shown and "$0.015" in shown
+    assert "DELETE https://api.twitter.com/2/tweets/" in shown and "$0.015" in shown
     assert "Taken as <strong>local:sam</strong>" in shown
     follower = page(client, PUPIL_FOLLOWER.key)
     assert 'value="mute-account"' in follower and 'value="delete-post"' not in follower

@@ -105,3 +105,41 @@ def test_a_backup_that_was_altered_restores_nothing(restored: dict[str, Any], so
     assert "was altered" in result.stderr and "Traceback" not in result.stderr
     assert run.db.read_bytes() == before
     assert not [p for p in run.root.iterdir() if p.name.startswith(".socialaudit-restore-")]
+
+
+def test_a_backup_restored_to_a_scratch_path_leaves_the_live_outputs_alone(
+    restored: dict[str, Any], socialaudit: Any, tmp_path: Path
+) -> None:
+    """A probe's restore: to another path, with the live journal (so an erasure is re-applied there). The copy
+    publishes nothing into the folder its original recorded: the live report keeps its week and its file."""
+    from warehouse import side_files
+    from warehouse.erasure_journal import journal_path
+
+    run: Audit = restored["run"]
+    live_outputs = (run.out.stat().st_ino, (run.out / "exceptions.json").read_bytes())
+    scratch = tmp_path / "scratch.duckdb"
+    result = socialaudit(
+        "restore",
+        "--from",
+        str(restored["backup"]),
+        "--db",
+        str(scratch),
+        "--journal",
+        str(journal_path(run.db)),
+        env=BACKUP_KEY,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "erasures re-applied: 1" in result.stdout
+    assert (run.out.stat().st_ino, (run.out / "exceptions.json").read_bytes()) == live_outputs
+    # Beside the scratch warehouse, only files of the kinds the registry names: no output folder of its own either.
+    assert [p.name for p in tmp_path.iterdir() if side_files.kind_of(p, scratch) is None] == []
+
+
+def test_a_restore_without_the_journal_is_refused_in_one_line(
+    restored: dict[str, Any], socialaudit: Any, tmp_path: Path
+) -> None:
+    scratch = tmp_path / "scratch.duckdb"
+    result = socialaudit("restore", "--from", str(restored["backup"]), "--db", str(scratch), env=BACKUP_KEY)
+    assert result.returncode != 0 and not scratch.exists()
+    (line,) = [line for line in result.stderr.splitlines() if line.strip()]
+    assert "no erasure journal" in line and "would come back" in line and "--without-journal" in line

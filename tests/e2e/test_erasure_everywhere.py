@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -24,6 +27,20 @@ from warehouse.erasure_journal import journal_path
 AS_OF = "2026-11-16"
 HANDLE, ACCOUNT_ID, NAME = "alfie_p_y6", "1600000000000000002", "Alfie Price"
 PERSON = (HANDLE, ACCOUNT_ID, NAME, "AlfiePrice")
+# A run killed -9 while writing the read-only copy, as publishing writes it.
+KILLED_MID_COPY = """
+import os, signal, sys
+from pathlib import Path
+from warehouse import side_files
+from warehouse.db import connect
+db = Path(sys.argv[1])
+temporary = side_files.transient_path("read-only copy being written", db)
+con = connect(db)
+con.execute(f"ATTACH '{temporary}' AS published_copy")
+con.execute("COPY FROM DATABASE warehouse TO published_copy")
+con.execute("CHECKPOINT published_copy")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +54,10 @@ def erased(tmp_path_factory: pytest.TempPathFactory, audit, socialaudit) -> dict
     before = hits(files_under(*stores, skip=[dataset]), PERSON)
     backup = tmp_path_factory.mktemp("backup") / "w.duckdb"  # as a backup taken before the erasure holds it
     shutil.copy(run.db, backup)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_COPY, str(run.db)], capture_output=True, text=True
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr  # its copy of the warehouse is left beside it
     taken_at = datetime.now(UTC).replace(tzinfo=None)
     result = socialaudit(
         "erase", "--handle", "@Alfie_P_Y6", "--db", str(run.db), "--by", "A. Dpo", "--reason", "ERASE-2026-3"
@@ -113,7 +134,19 @@ def test_a_restored_backup_is_erased_again_from_the_journal(erased, tmp_path) ->
     shutil.copy(erased["backup"], restored)  # type: ignore[arg-type]
     shutil.copy(journal_path(run.db), journal_path(restored))
     assert hits([restored], PERSON)
+    live_outputs = run.out.stat().st_ino
     done = reapply_erasures(restored, since=erased["taken_at"])  # type: ignore[arg-type]
+    assert run.out.stat().st_ino == live_outputs  # a copy never publishes into its original's folder
     assert [d["erasure_id"] for d in done] and done[0]["counts"]["ref.pupils"] == 1
     assert hits(files_under(tmp_path), PERSON) == {}
     assert reapply_erasures(restored, since=datetime.now(UTC).replace(tzinfo=None)) == []
+
+
+def test_every_file_beside_the_warehouse_and_in_the_outputs_is_a_kind_the_registry_names(erased) -> None:
+    from warehouse import side_files
+
+    run: Audit = erased["run"]  # type: ignore[assignment]
+    beside = [p for p in run.db.parent.iterdir() if p.name.startswith((run.db.name, "." + run.db.name))]
+    beside += [p for p in run.out.parent.iterdir() if run.out.name in p.name]
+    unnamed = [p for p in beside if side_files.kind_of(p, run.db, run.out) is None]
+    assert unnamed == []

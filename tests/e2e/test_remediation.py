@@ -138,7 +138,7 @@ def test_each_command_exits_as_the_contract_says(two_weeks: TwoWeeks) -> None:
     assert "already done" in answers["delete-again"].stdout
     plan = answers["delete"].stdout
     assert (
-        "Call: DELETE https://api.x.com/2/tweets/" in plan
+        "Call: DELETE https://api.twitter.com/2/tweets/" in plan
         and "Can it be undone: NO" in plan
         and "$0.015" in plan
     )

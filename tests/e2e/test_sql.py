@@ -116,3 +116,29 @@ def test_every_query_in_the_dpo_guide_runs(warehouse, socialaudit_inprocess):
         assert result.returncode == 0, (query, result.stderr)
     people = socialaudit_inprocess("sql", queries[0], "--db", str(warehouse), "--format", "json")
     assert any(row["person_ref"] == "pupil:P0001" for row in json.loads(people.stdout))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * FROM meta.warehouse_secret",
+        'SELECT secret FROM meta."WAREHOUSE_SECRET"',
+        "SELECT * FROM query('SELECT * FROM meta.' || 'warehouse_secret')",
+        "SELECT * FROM query_table('meta.warehouse_secret')",
+        "WITH k AS (SELECT * FROM meta.warehouse_secret) SELECT count(*) FROM k",
+    ],
+)
+def test_the_secret_behind_erasure_selectors_is_out_of_the_dpos_reach(
+    warehouse, query, socialaudit_inprocess
+):
+    from warehouse.db import connect
+    from warehouse.keyed import warehouse_secret
+
+    result = socialaudit_inprocess("sql", query, "--db", str(warehouse))
+    assert result.returncode == 2 and "is a secret" in result.stderr, result.stderr
+    con = connect(warehouse, read_only=True)
+    try:
+        secret = warehouse_secret(con).hex()
+    finally:
+        con.close()
+    assert secret.encode() not in snapshot_path(warehouse).read_bytes()  # the copy the DPO reads holds none

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from dashboards.report import FORMULA_LEADS
+from dashboards.safe_text import FORMULA_LEADS
 from sandbox.school import write_sample
 from sandbox.school.weeks import HOSTILE_DESCRIPTION, HOSTILE_TITLE
 from tests.builders.output_contract import assert_outputs_meet_the_contract

@@ -106,3 +106,28 @@ def test_an_archive_of_another_account_is_refused_naming_both(
     err = capsys.readouterr().err
     assert "999999999" in err and "not an X account in school.toml" in err and "configured: @" in err
     assert not db.exists() or table_fingerprint(db).get("raw.snapshots", (0, ""))[0] == 0
+
+
+def test_a_packed_bomb_is_refused_and_nothing_is_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import zipfile
+
+    dataset = tmp_path / "school"
+    write_sample(dataset, seed=SEED)
+    handle = x_handles(dataset)[0]
+    real = write_archive(dataset, handle, tmp_path / "real.zip")
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(real) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as packed:
+        for info in source.infolist():
+            packed.writestr(info.filename, source.read(info))
+        with packed.open("data/tweets-part9.js", "w", force_zip64=True) as member:
+            member.write(b"window.YTD.tweets.part9 = [")
+            for _ in range(300):
+                member.write(b" " * (1024 * 1024))
+            member.write(b"]")
+    db = tmp_path / "w.duckdb"
+    assert socialaudit(["import-x-archive", str(bomb), "--db", str(db), "--sandbox", str(dataset)]) == 1
+    err = capsys.readouterr().err
+    assert "tweets-part9.js" in err and "more than 100 to 1" in err and "nothing was stored" in err
+    assert not db.exists() or table_fingerprint(db).get("raw.snapshots", (0, ""))[0] == 0

@@ -18,6 +18,7 @@ from tests.builders.warehouse import table_fingerprint
 from warehouse import db
 from warehouse.backup import RestoreRefused, newest_known_migration, take_image
 from warehouse.backup_archive import SUFFIX, BackupKeyError, write_archive
+from warehouse.erasure_journal import Journal, journal_path
 from warehouse.keyed import ensure_secret
 from warehouse.snapshot import snapshot_path
 from warehouse.sql_models import apply_models
@@ -40,6 +41,7 @@ def _warehouse(path: Path, key: str | None = None, note: str = "Zephyrine Quacke
         con.execute("COMMIT")
     finally:
         con.close()
+    Journal(journal_path(path)).start()  # as the weekly run starts it
     return path
 
 
@@ -62,7 +64,7 @@ def test_an_encrypted_warehouse_comes_back_as_it_was_and_encrypted(encrypted: Pa
     )
     con.close()
     restored = restore_warehouse(encrypted, backup, BACKUP_KEY)
-    assert restored["journal"] is None and restored["erasures re-applied"] == []
+    assert restored["journal"] == journal_path(encrypted) and restored["erasures re-applied"] == []
     assert table_fingerprint(encrypted) == as_backed_up
     db.use_encryption_key(None)
     for path in (encrypted, snapshot_path(encrypted)):
@@ -144,6 +146,18 @@ def test_a_restore_that_cannot_be_done_changes_nothing(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".socialaudit-restore-")] == []
 
 
+def test_a_restore_without_its_erasure_journal_is_refused_unless_acknowledged(tmp_path: Path) -> None:
+    live = _warehouse(tmp_path / "w.duckdb")
+    backup = backup_warehouse(live, tmp_path / "b.socialaudit-backup", BACKUP_KEY, None)["backup"]
+    journal_path(live).unlink()  # lost, with whatever erasures it recorded since the backup
+    live.write_bytes(b"damaged" * 100)
+    with pytest.raises(RestoreRefused, match=r"no erasure journal at .* would come back.*--without-journal"):
+        restore_warehouse(live, backup, BACKUP_KEY)
+    assert live.read_bytes() == b"damaged" * 100
+    done = restore_warehouse(live, backup, BACKUP_KEY, without_journal=True)
+    assert done["journal"] is None and done["rows"] >= 1
+
+
 def test_the_backup_key_is_found_as_the_warehouse_key_is(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -181,5 +195,5 @@ def test_the_weekly_backup_flow_writes_one_into_its_folder(
     done = warehouse_backup(str(school), out_dir=str(tmp_path / "backups"))
     (backup,) = (tmp_path / "backups").iterdir()
     assert done["backup"] == str(backup) and done["removed"] == 0 and done["rows"] >= 1
-    restore_warehouse(tmp_path / "restored.duckdb", backup, BACKUP_KEY)
+    restore_warehouse(tmp_path / "restored.duckdb", backup, BACKUP_KEY, journal_path(live))
     assert table_fingerprint(tmp_path / "restored.duckdb") == table_fingerprint(live)

@@ -200,7 +200,10 @@ def test_every_file_holding_personal_data_is_checked_for_its_mode(dataset, tmp_p
     os.chmod(db.with_name(db.name + ".erasures.jsonl"), 0o644)
     con = connect(db)
     migrate(con)
-    con.execute("INSERT INTO meta.output_folders VALUES (?, DATE '2026-11-16', now())", [str(out)])
+    con.execute(
+        "INSERT INTO meta.output_folders (folder, last_as_of, last_stored_at) VALUES (?, DATE '2026-11-16', now())",
+        [str(out)],
+    )
     con.execute(
         "INSERT INTO audit.subject_access_requests VALUES ('r', now(), 'A', NULL, 'person', 'h', ?, '{}')",
         [str(export)],

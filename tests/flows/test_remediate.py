@@ -81,7 +81,7 @@ def test_a_post_deleted_once_and_a_retry_asks_nothing_of_x(school: tuple[Path, P
     assert [c["route"] for c in bill(tmp_path)] == charged  # no call at all
     (row,) = recorded(db)
     assert (row["outcome"], row["requested_by"], row["cost_usd"]) == ("accepted", "Alice Lead (alice)", 0.015)
-    assert row["call"] == f"DELETE https://api.x.com/2/tweets/{POST_IDS[0]}"
+    assert row["call"] == f"DELETE https://api.twitter.com/2/tweets/{POST_IDS[0]}"
     assert [e["post_ids"] for e in build.journal(dataset)] == [[POST_IDS[0]]]
 
 

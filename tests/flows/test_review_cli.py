@@ -24,7 +24,9 @@ from tests.builders.locks import warehouse_held
 from warehouse.snapshot import publish_snapshot
 
 HYPERLINK = '=HYPERLINK("http://evil","x")'
-ESCAPE = "\x1b[31mred\x1b[0m"
+ESCAPE = "\x1b[31mred\x1b[0m\x1b]0;retitled\x07\r\u202eeman\x9b2J"
+# What a terminal acts on: an escape, a bell, a carriage return, a right-to-left override, a C1 control sequence.
+ACTED_ON = ("\x1b", "\x07", "\r", "\u202e", "\x9b")
 
 
 @pytest.fixture
@@ -63,6 +65,19 @@ def test_list_reads_the_snapshot_in_three_formats(db: Path, capsys: pytest.Captu
     )
     cells = [cell for row in csv.reader(io.StringIO(out)) for cell in row]
     assert "'" + HYPERLINK in cells and not any(c.startswith("=") for c in cells)
+    assert not [char for char in ACTED_ON if char in out]
+    assert "\\x1b[31mred" in out  # shown, not lost
+
+
+def test_the_table_and_the_published_csv_carry_no_control_characters(
+    db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = cli(capsys, "exceptions", "list", "--db", str(db))
+    assert code == 0 and not [char for char in ACTED_ON if char in out]
+    code, _, err = cli(capsys, "publish", "--db", str(db), "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    published = (tmp_path / "out" / "exceptions.csv").read_text(encoding="utf-8")
+    assert not [char for char in ACTED_ON if char in published]
 
 
 def test_review_records_and_republishes(db: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -37,7 +37,10 @@ def _seeded(locator: Path) -> duckdb.DuckDBPyConnection:
     con = connect(locator)
     migrate(con)
     con.executemany("INSERT INTO meta.sync_cursors VALUES (?, ?, ?, ?, ?, ?)", [_cursor("posts", "p1")])
-    con.execute("INSERT INTO meta.output_folders VALUES ('/srv/out', ?, ?)", [AS_OF, SEEN])
+    con.execute(
+        "INSERT INTO meta.output_folders (folder, last_as_of, last_stored_at) VALUES ('/srv/out', ?, ?)",
+        [AS_OF, SEEN],
+    )
     con.execute("INSERT INTO meta.rules VALUES ('r', 'Rule', 'clause', 'what')")
     return con
 
@@ -162,7 +165,10 @@ def test_a_week_is_stored_whichever_way_it_is_written(locator: Path, moved: bool
         calls.append(1)
         if moved and len(calls) == 1:  # another writer commits to the lake while the rules run on the stage
             other = connect(locator)
-            other.execute("INSERT INTO meta.output_folders VALUES ('/srv/elsewhere', ?, ?)", [AS_OF, SEEN])
+            other.execute(
+                "INSERT INTO meta.output_folders (folder, last_as_of, last_stored_at) VALUES ('/srv/elsewhere', ?, ?)",
+                [AS_OF, SEEN],
+            )
             other.close()
         return _no_findings(con)
 

@@ -120,7 +120,7 @@ def test_a_later_finding_updates_the_evidence(con: duckdb.DuckDBPyConnection) ->
     apply(con, 2, stronger)
     row = exception(con, PUPIL)
     assert (row["severity"], row["evidence"], row["confidence"]) == ("critical", "new evidence", 0.99)
-    assert row["evidence_sha256"] == stronger.evidence_sha256
+    assert row["evidence_sha256"] == stronger.fingerprint
 
 
 def test_reapplying_a_week_changes_nothing(con: duckdb.DuckDBPyConnection) -> None:

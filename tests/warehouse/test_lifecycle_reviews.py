@@ -82,7 +82,33 @@ def test_a_false_positive_stays_quiet_unless_its_evidence_changes(con: duckdb.Du
     run_week(con, 4, replace(PUPIL, evidence="display name now says Year 6"))
     assert exception(con, PUPIL)["status"] == "reopened"
     (reopened,) = rows(con, "SELECT note FROM audit.exception_events WHERE event = 'reopened'")
-    assert "evidence changed" in reopened["note"]
+    assert "rests on changed" in reopened["note"]
+
+
+def test_a_birthday_does_not_reopen_a_false_positive_another_match_does(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    aged_10 = replace(PUPIL, evidence="pupil P0001, Year 5, aged 10 (score 0.91)", basis=())
+    run_week(con, 1, aged_10)
+    review(con, aged_10, "false-positive")
+    run_week(con, 2, replace(aged_10, evidence="pupil P0001, Year 5, aged 11 (score 0.91)"))
+    assert exception(con, PUPIL)["status"] == "false_positive"
+    run_week(con, 3, replace(aged_10, person_id="P0009", evidence="pupil P0009, Year 5, aged 11"))
+    assert exception(con, PUPIL)["status"] == "reopened"
+
+
+def test_a_decision_made_on_the_evidence_as_worded_still_holds_while_it_is_unchanged(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    import hashlib
+
+    based = replace(PUPIL, basis=())
+    run_week(con, 1, based)
+    review(con, based, "false-positive")
+    worded = hashlib.sha256(based.evidence.encode()).hexdigest()
+    con.execute("UPDATE audit.reviews SET evidence_sha256 = ?", [worded])  # as decisions were recorded before
+    run_week(con, 2, based)
+    assert exception(con, PUPIL)["status"] == "false_positive"
 
 
 def test_reopen_and_the_review_record(con: duckdb.DuckDBPyConnection) -> None:

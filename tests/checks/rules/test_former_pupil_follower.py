@@ -82,3 +82,45 @@ def test_from_audience_to_findings(memory_con: duckdb.DuckDBPyConnection) -> Non
     )
     findings = RULE.find(rule_context(memory_con, resolve_identities(members, index)))
     assert [(f.subject_id, f.person_id, f.severity) for f in findings] == [(KACPER, "P0011", "medium")]
+
+
+def test_a_former_pupil_who_turns_18_and_still_follows_is_aged_out_not_gone(
+    memory_con: duckdb.DuckDBPyConnection,
+) -> None:
+    from tests.builders.rules import identities
+
+    assert RULE.aged_out is not None
+    turned_18 = former(KACPER, date(2008, AS_OF.month, AS_OF.day))
+    (earlier,) = run_rule(RULE, memory_con, former(KACPER, date(2008, AS_OF.month, AS_OF.day + 1)))
+    ctx = rule_context(memory_con, identities(turned_18, former("1600000000000000014", date(2012, 1, 1))))
+    assert RULE.aged_out(ctx) == {earlier.key}  # the same exception, now of an adult; the 14-year-old is not
+    assert RULE.aged_out(rule_context(memory_con, identities(former(KACPER, None)))) == set()
+
+
+def test_its_exception_resolves_as_aged_out(con: duckdb.DuckDBPyConnection) -> None:
+    from tests.builders.registers import AS_OF as WEEK_2
+    from warehouse.lifecycle import apply_findings
+
+    (finding,) = run_rule(RULE, con, former(KACPER, date(2008, AS_OF.month, AS_OF.day + 1)))
+    week_1 = date.fromordinal(WEEK_2.toordinal() - 7)
+    apply_findings(con, week_1, [finding.as_row(week_1)])
+    apply_findings(con, WEEK_2, [], aged_out={finding.key})
+    ((status, reason),) = con.execute(
+        "SELECT status, resolved_reason FROM audit.exceptions WHERE key = ?", [finding.key]
+    ).fetchall()
+    assert (status, reason) == ("resolved", "aged-out")
+    ((note,),) = con.execute(
+        "SELECT note FROM audit.exception_events WHERE key = ? AND event = 'resolved'", [finding.key]
+    ).fetchall()
+    assert "turned 18" in note
+
+
+def test_a_birthday_keeps_the_findings_fingerprint_what_the_account_shows_changes_it(
+    memory_con: duckdb.DuckDBPyConnection,
+) -> None:
+    born = date(2012, 1, 1)
+    (aged_13,) = run_rule(RULE, memory_con, former(KACPER, born, evidence="left from Year 6, now 13"))
+    (aged_14,) = run_rule(RULE, memory_con, former(KACPER, born, evidence="left from Year 6, now 14"))
+    (renamed,) = run_rule(RULE, memory_con, former(KACPER, born, display_name="Kacper ⚽"))
+    assert aged_13.evidence != aged_14.evidence and aged_13.fingerprint == aged_14.fingerprint
+    assert renamed.fingerprint != aged_13.fingerprint

@@ -1,0 +1,275 @@
+"""Every kind of file the product writes beside a warehouse or its output folders, named in one place.
+
+Writers take their names from here (`transient_path`, `transient_folder`); the clean-up at the start of a run,
+an erasure, a backup and a restore all sweep with `remove_leftovers`, and retention and erasure read each kept
+kind's `erasure` and `retention` entries: a file of a kind this registry does not name is a file nothing cleans,
+which tests/warehouse/test_side_files.py refuses.
+
+A transient file is one process's own while it works (its pid is in its name); a killed process leaves it behind.
+It is a leftover once no live process holds it: a DuckDB file when no process holds a lock on it (the lock says
+who is writing it, whatever pid its name carries), a folder when the pid in its name is not a live process.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import struct
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+# Where a kind lives: beside the warehouse (`{db}` is the warehouse's file name, in its folder), beside an output
+# folder (`{out}` is the folder's name, in its parent), or inside it.
+BESIDE_WAREHOUSE, BESIDE_OUTPUTS, IN_OUTPUTS = "beside warehouse", "beside outputs", "in outputs"
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """One kind of file: its name pattern (`{db}`/`{out}`, `{pid}`, `{week}`, `{random}` fill in), where it lives,
+    whether a process's own while it works (transient) or kept, and how erasure, backup and retention reach it."""
+
+    name: str
+    pattern: str
+    where: str
+    transient: bool
+    erasure: str
+    in_backup: bool = False
+    retention: str = "none: removed by the process that made it, or as a leftover"
+    duckdb_file: bool = False
+
+    def regex(self, base: str) -> re.Pattern[str]:
+        fields = {"db": re.escape(base), "out": re.escape(base), "pid": r"(?P<pid>\d+)"}
+        fields |= {"week": r"\d{4}-\d{2}-\d{2}", "random": r"[A-Za-z0-9_]+", "tid": r"\d+"}
+        escaped = re.escape(self.pattern).replace(r"\{", "{").replace(r"\}", "}")
+        return re.compile("^" + escaped.format(**fields) + "$")
+
+
+KINDS = (
+    FileKind(
+        "warehouse",
+        "{db}",
+        BESIDE_WAREHOUSE,
+        False,
+        "rows deleted, file rewritten",
+        in_backup=True,
+        retention="rows past [retention] purged each run",
+        duckdb_file=True,
+    ),
+    FileKind(
+        "warehouse WAL",
+        "{db}.wal",
+        BESIDE_WAREHOUSE,
+        False,
+        "checkpointed into the rewritten file",
+        in_backup=True,
+    ),
+    FileKind(
+        "read-only copy",
+        "{db}.readonly.duckdb",
+        BESIDE_WAREHOUSE,
+        False,
+        "published again",
+        retention="replaced by every write",
+        duckdb_file=True,
+    ),
+    FileKind("read-only copy WAL", "{db}.readonly.duckdb.wal", BESIDE_WAREHOUSE, False, "published again"),
+    FileKind("access-log spool", "{db}.access-log.jsonl", BESIDE_WAREHOUSE, False, "folded in, then swept"),
+    FileKind(
+        "erasure journal",
+        "{db}.erasures.jsonl",
+        BESIDE_WAREHOUSE,
+        False,
+        "keyed hashes only, never a value",
+        retention="kept: it must outlive every backup",
+    ),
+    FileKind(
+        "spill folder",
+        ".socialaudit-spill",
+        BESIDE_WAREHOUSE,
+        False,
+        "none needed: DuckDB's own spill files, removed as it goes, encrypted when the warehouse is",
+    ),
+    FileKind(
+        "read-only copy being written",
+        "{db}.readonly.duckdb.{pid}.tmp",
+        BESIDE_WAREHOUSE,
+        True,
+        "removed",
+        duckdb_file=True,
+    ),
+    FileKind(
+        "read-only copy being written, WAL",
+        "{db}.readonly.duckdb.{pid}.tmp.wal",
+        BESIDE_WAREHOUSE,
+        True,
+        "removed",
+    ),
+    FileKind(
+        "warehouse being rewritten", "{db}.{pid}.tmp", BESIDE_WAREHOUSE, True, "removed", duckdb_file=True
+    ),
+    FileKind("warehouse being rewritten, WAL", "{db}.{pid}.tmp.wal", BESIDE_WAREHOUSE, True, "removed"),
+    FileKind(
+        "warehouse being restored",
+        ".{db}.{pid}.restoring",
+        BESIDE_WAREHOUSE,
+        True,
+        "removed",
+        duckdb_file=True,
+    ),
+    FileKind("warehouse being restored, WAL", ".{db}.{pid}.restoring.wal", BESIDE_WAREHOUSE, True, "removed"),
+    FileKind("lake locator being written", "{db}.{pid}.{tid}.tmp", BESIDE_WAREHOUSE, True, "removed"),
+    FileKind("backup image", ".socialaudit-backup-{pid}-{random}", BESIDE_WAREHOUSE, True, "removed"),
+    FileKind("restore image", ".socialaudit-restore-{pid}-{random}", BESIDE_WAREHOUSE, True, "removed"),
+    FileKind(
+        "outputs",
+        "{out}",
+        BESIDE_OUTPUTS,
+        False,
+        "published again (its own warehouse only)",
+        retention="replaced by every run",
+    ),
+    FileKind("outputs being published", ".{out}.publishing-{pid}", BESIDE_OUTPUTS, True, "removed"),
+    FileKind("outputs being replaced", ".{out}.replaced-{pid}", BESIDE_OUTPUTS, True, "removed"),
+    FileKind("outputs being swapped", ".{out}.previous-{pid}", BESIDE_OUTPUTS, True, "removed"),
+    FileKind("outputs being published in place", ".publishing-{pid}", IN_OUTPUTS, True, "removed"),
+    FileKind("write probe", ".socialaudit-probe-{pid}", IN_OUTPUTS, True, "removed (empty)"),
+    FileKind(
+        "kept week",
+        "weeks/{week}",
+        IN_OUTPUTS,
+        False,
+        "removed when it names the person",
+        retention="past [retention] output_weeks removed by each run",
+    ),
+    FileKind("kept week being removed", "weeks/.{week}.removing-{pid}", IN_OUTPUTS, True, "removed"),
+    FileKind("run log", "run.log", IN_OUTPUTS, False, "redacted", retention="appended by each run"),
+)
+_BY_NAME = {kind.name: kind for kind in KINDS}
+
+
+def kind(name: str) -> FileKind:
+    return _BY_NAME[name]
+
+
+def transient_path(kind_name: str, base: Path, pid: int | None = None, **fields: str) -> Path:
+    """This process's file of the transient kind `kind_name` for `base` (the warehouse, or an output folder);
+    `fields` fill the rest of its pattern (`week`, `tid`)."""
+    chosen = _BY_NAME[kind_name]
+    if not chosen.transient:
+        raise ValueError(f"{kind_name} is kept, not a process's own")
+    values = {"db": base.name, "out": base.name, "pid": str(os.getpid() if pid is None else pid), **fields}
+    name = chosen.pattern.format(**values)
+    return (base if chosen.where == IN_OUTPUTS else base.parent) / name
+
+
+def transient_folder(kind_name: str, beside: Path) -> Path:
+    """A new owner-only folder of this process's of the transient kind `kind_name`, in the folder `beside`."""
+    chosen = _BY_NAME[kind_name]
+    prefix = chosen.pattern.split("{pid}")[0] + f"{os.getpid()}-"
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=beside))
+    os.chmod(folder, 0o700)
+    return folder
+
+
+def kind_of(path: Path, warehouse: Path | None = None, outputs: Path | None = None) -> FileKind | None:
+    """Which kind `path` is, beside `warehouse` or of the output folder `outputs`; None for none of ours."""
+    for candidate in KINDS:
+        base, folder = _base_and_folder(candidate, warehouse, outputs)
+        if base is None or folder is None:
+            continue
+        try:
+            relative = path.relative_to(folder).as_posix()
+        except ValueError:
+            continue
+        if candidate.regex(base).match(relative):
+            return candidate
+    return None
+
+
+def _base_and_folder(
+    candidate: FileKind, warehouse: Path | None, outputs: Path | None
+) -> tuple[str | None, Path | None]:
+    if candidate.where == BESIDE_WAREHOUSE:
+        return (warehouse.name, warehouse.parent) if warehouse else (None, None)
+    if candidate.where == BESIDE_OUTPUTS:
+        return (outputs.name, outputs.parent) if outputs else (None, None)
+    return ("", outputs) if outputs else (None, None)
+
+
+def leftovers(warehouse: Path | None = None, outputs: Iterable[Path] = ()) -> list[Path]:
+    """The transient files beside `warehouse` and of each output folder that no live process holds."""
+    found: list[Path] = []
+    places: list[tuple[Path | None, Path | None]] = [(warehouse, None)] if warehouse else []
+    places += [(None, Path(out).absolute()) for out in outputs]
+    for db, out in places:
+        for candidate in KINDS:
+            if not candidate.transient:
+                continue
+            base, folder = _base_and_folder(candidate, db, out)
+            if base is None or folder is None:
+                continue
+            pattern = candidate.regex(base)
+            directory, _, _ = candidate.pattern.rpartition("/")
+            where = folder / directory if directory else folder
+            if not where.is_dir():
+                continue
+            for entry in where.iterdir():
+                relative = entry.relative_to(folder).as_posix()
+                matched = pattern.match(relative)
+                if matched and not _held(entry, candidate, int(matched.group("pid"))):
+                    found.append(entry)
+    return sorted(set(found))
+
+
+def remove_leftovers(warehouse: Path | None = None, outputs: Iterable[Path] = ()) -> list[Path]:
+    """Remove every leftover (`leftovers`); returns what was removed, for the caller's record."""
+    removed = []
+    for path in leftovers(warehouse, outputs):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        if not path.exists():
+            removed.append(path)
+    return removed
+
+
+def _held(path: Path, candidate: FileKind, pid: int) -> bool:
+    if pid == os.getpid():
+        # Another thread of this process may be at work in it (and opening then closing one of its DuckDB files
+        # here would drop this process's lock on it); each writer clears its own before it starts.
+        return True
+    if not _alive(pid):
+        return False
+    if candidate.duckdb_file and path.is_file():
+        return _locked(path)  # the pid lives on in another program: the lock says whether it is being written
+    return True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's live process
+    return True
+
+
+def _locked(path: Path) -> bool:
+    """Whether a process holds a POSIX lock on `path` (DuckDB locks the file it writes). Asked with F_GETLK,
+    which takes no lock; never asked of this process's own files."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        query = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+        answer = fcntl.fcntl(descriptor, fcntl.F_GETLK, query)
+        return struct.unpack("hhqqi4x", answer)[0] != fcntl.F_UNLCK
+    finally:
+        os.close(descriptor)
