@@ -2,7 +2,7 @@
 
 An X account is read stream by stream (account, followers, following, posts, then the posts with open exceptions
 looked up by id), each on its own so one failure never discards another's pages; YouTube's plan is
-connectors/youtube.py `channel_streams`. The flow's account reader (flows/platforms/x.py) calls it.
+connectors/youtube.py `channel_streams`. The flow's account reader (flows/plugins/x.py) calls it.
 """
 
 from __future__ import annotations

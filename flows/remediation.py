@@ -97,7 +97,7 @@ class Remediator:
         """What the account's credentials allow, asked of the platform now (None for a manual step)."""
         if plan.action.manual:
             return None
-        from flows.platforms import check_account
+        from flows.plugins import check_account
 
         return check_account(self.config, self.account_of(plan), self.sandbox, base_url)
 
@@ -116,7 +116,7 @@ class Remediator:
         from where, recorded in the access log with each write (action `remediate`)."""
         self.access = access
         from flows import credentials
-        from flows.platforms import PLUGS
+        from flows.plugins import PLUGS
         from warehouse.db import encryption_key
 
         with encryption_key(credentials.warehouse_key(self.config)):
@@ -278,7 +278,7 @@ class Remediator:
 
     def _send(self, plan: Plan, base_url: str | None) -> WriteAnswer:
         """The one call (or, for a video's status, the read and the update) through the connectors."""
-        from flows.platforms import PLUGS
+        from flows.plugins import PLUGS
 
         account = self.account_of(plan)
         send = PLUGS[account.platform].send

@@ -6,7 +6,7 @@ issued while the app could only read stays read-only until it is regenerated. Yo
 refreshed (free), and Google says the scopes it was granted; rejecting comments needs youtube.force-ssl, changing a
 video youtube, youtube.force-ssl or youtubepartner. `socialaudit doctor` records what it found in the warehouse,
 where the review app reads it; `socialaudit remediate` checks again before it acts. Each platform's check is its
-plug-in's (flows/platforms/); what they share is here."""
+plug-in's (flows/plugins/); what they share is here."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def record(
         republish_snapshot(db, timeout)
 
 
-# What an account's credentials allow, asked of its platform (flows/platforms/ check_account).
+# What an account's credentials allow, asked of its platform (flows/plugins/ check_account).
 CheckAccount = Callable[[SchoolConfig, Account, bool, str | None], "AccountPermission"]
 
 

@@ -198,7 +198,11 @@ def check_deployment(
         )
     if not upcoming:
         lines.append(
-            Line(area, False, "no run is scheduled: is the server's scheduler running (prefect-server)?")
+            Line(
+                area,
+                False,
+                "no run is scheduled: is the server's scheduler running (prefect-server)? Just after a deploy, it makes the runs on its next pass (a minute or so)",
+            )
         )
     else:
         lines.append(Line(area, True, f"next run at {_when(upcoming[0].get('expected_start_time'))}"))

@@ -49,7 +49,7 @@ from flows import credentials
 from flows.config import SchoolConfig, load_config
 from flows.live_display import progress
 from flows.offline import Endpoints, endpoints
-from flows.platforms import PLUGS
+from flows.plugins import PLUGS
 from flows.prefect_artifacts import attach_week_artifacts
 from flows.publish_email import email_summary
 from flows.run_settings import audit_settings, retry_policy

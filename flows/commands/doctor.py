@@ -407,7 +407,7 @@ def check_file_modes(config: object, db: Path, sandbox: bool) -> list[Check]:
 
 def diagnose(config_path: Path, sandbox: bool, db: Path | None) -> list[Check]:
     from flows.config import load_config
-    from flows.platforms import check_account
+    from flows.plugins import check_account
     from flows.remediation_permissions import doctor_checks
 
     try:

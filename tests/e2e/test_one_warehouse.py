@@ -86,7 +86,12 @@ def test_version_and_the_exit_statuses_in_run_help(socialaudit) -> None:
     version = socialaudit("--version")
     assert version.returncode == 0 and version.stdout.strip() == f"socialaudit {project['version']}"
     helped = socialaudit("run", "--help").stdout
-    statuses = {name: value for name, value in vars(common).items() if name.startswith("EXIT_")}
+    # EXIT_HOLD is check-post's own (a draft with findings to settle), never a run's.
+    statuses = {
+        name: value
+        for name, value in vars(common).items()
+        if name.startswith("EXIT_") and name != "EXIT_HOLD"
+    }
     listed = dict(re.findall(r"^  (\d+)  (.+)$", helped.split("exit statuses:")[1], flags=re.MULTILINE))
     assert set(listed) == {str(value) for value in statuses.values()}
 

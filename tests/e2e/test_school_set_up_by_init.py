@@ -76,11 +76,14 @@ def _export_as_sims(contract_registers: Path, registers: Path) -> None:
         headers = next(csv.reader([template]))
         rows = _rows(contract_registers / name)
         columns = list(rows[0])
-        assert len(headers) == len(columns), name
+        # The template also names the optional columns (a staff member's year groups and classes) the tiny
+        # school leaves empty; they follow the contract's columns, in the contract's order.
+        assert len(headers) >= len(columns), name
+        empty = [""] * (len(headers) - len(columns))
         with (registers / name).open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(headers)
-            writer.writerows([[row[column] for column in columns] for row in rows])
+            writer.writerows([[row[column] for column in columns] + empty for row in rows])
 
 
 def _school_from_init(socialaudit, root: Path, policy: str) -> Path:

@@ -79,7 +79,11 @@ def test_nothing_deployed_then_each_step_of_the_guide_clears_its_line(
 
     server.prefect(env, "work-pool", "create", "socialaudit", "--type", "process")
     server.prefect(env, "--no-prompt", "deploy", "--all", timeout=90)
-    lines = schedule_checks(url, auth)
+    # The server's scheduler makes a new deployment's runs on its next pass (within a minute or so).
+    deadline = time.monotonic() + 150
+    while "no run is scheduled" in str(lines := schedule_checks(url, auth)):
+        assert time.monotonic() < deadline, lines
+        time.sleep(3)
     assert [f.split(":")[0] for f in _faults(lines)] == [
         "schedule worker (socialaudit)",
         "schedule alerts (weekly-audit)",

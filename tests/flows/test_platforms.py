@@ -16,8 +16,8 @@ from prefect import Task
 from checks.raw_data.suites import raw_suites
 from connectors.streams import MEDIA_REFERENCES
 from flows.offline import Endpoints
-from flows.platforms import PLUGS
-from flows.platforms.plug import PlatformPlug
+from flows.plugins import PLUGS
+from flows.plugins.plug import PlatformPlug
 from platforms import NAMES, PLATFORMS, Platform, Stream
 from warehouse.remediation_actions import ACTIONS
 
@@ -67,7 +67,7 @@ def missing_pieces(
         missing.append(f"{name}: no media references in connectors/streams.py MEDIA_REFERENCES")
     plug = plugs.get(name)
     if plug is None:
-        return [*missing, f"{name}: no plug-in in flows/platforms/ (account reader, base URL, actions)"]
+        return [*missing, f"{name}: no plug-in in flows/plugins/ (account reader, base URL, actions)"]
     reader = plug.read_account
     if not isinstance(reader, Task):
         missing.append(f"{name}: its account reader is not a Prefect task")
@@ -108,5 +108,5 @@ def test_a_platform_declared_without_its_pieces_is_told_what_it_lacks() -> None:
     """The check can fail: a page-only platform declared and nothing else written names each piece left out."""
     page = Platform("facebook", "Facebook", "post", (Stream("posts", ("post",), suite="fb_posts"),))
     lacking = "\n".join(missing_pieces(page))
-    for piece in ("suite fb_posts", "staging model", "media references", "plug-in in flows/platforms/"):
+    for piece in ("suite fb_posts", "staging model", "media references", "plug-in in flows/plugins/"):
         assert piece in lacking

@@ -14,7 +14,7 @@ from connectors.x_reading import read_x_account
 from flows import credentials
 from flows.config import Account, SchoolConfig
 from flows.offline import Endpoints
-from flows.platforms.plug import PlatformPlug
+from flows.plugins.plug import PlatformPlug
 from flows.remediation_permissions import POLICY, AccountPermission, account_label, platform_actions
 from flows.school_run_log import withheld_in_trust
 from platforms import X

@@ -7,8 +7,8 @@ tests/flows/test_platforms.py fails a declared platform without a plug here, or 
 from __future__ import annotations
 
 from flows.config import Account, SchoolConfig
-from flows.platforms import x, youtube
-from flows.platforms.plug import PlatformPlug
+from flows.plugins import x, youtube
+from flows.plugins.plug import PlatformPlug
 from flows.remediation_permissions import AccountPermission
 from platforms import PLATFORMS
 
