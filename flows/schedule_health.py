@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -153,10 +154,14 @@ def _runs(api: Api, deployment_id: str, types: dict[str, list[str]], sort: str) 
 
 
 def check_deployment(
-    api: Api, flow: str, name: str, declared: dict[str, tuple[str, str | None]]
+    api: Api,
+    flow: str,
+    name: str,
+    deployment: dict[str, Any] | None,
+    declared: dict[str, tuple[str, str | None]],
 ) -> list[Line]:
+    """`deployment`: the API's record of `flow/name`, None when it is not deployed."""
     area = f"schedule {flow}/{name}"
-    deployment = api.call("GET", f"/deployments/name/{flow}/{name}")
     if deployment is None:
         return [Line(area, False, "not deployed: run `prefect --no-prompt deploy --all` from the checkout")]
     crons = [
@@ -278,27 +283,28 @@ def schedule_checks(
         lines.append(reachable)
         if reachable.ok:
             declared = _declared_schedules()
-            steps: list[Callable[[], list[Line]]] = [
-                *(lambda f=f, n=n: check_deployment(api, f, n, declared) for f, n in deployments.items()),
-                lambda: [line for pool in _pools(api, deployments) for line in check_worker(api, pool)],
-                lambda: check_alerts(api, tuple(deployments)),
-            ]
-            for step in steps:
-                try:
-                    lines += step()
-                except (ApiRefused, httpx.HTTPError) as error:
-                    lines.append(Line("schedule", False, " ".join(str(error).split())))
+            found: dict[str, dict[str, Any] | None] = {}
+
+            def deployment_lines(flow: str, name: str) -> list[Line]:
+                found[flow] = api.call("GET", f"/deployments/name/{flow}/{name}")
+                return check_deployment(api, flow, name, found[flow], declared)
+
+            for flow, name in deployments.items():
+                lines += _reported(partial(deployment_lines, flow, name))
+            # The pools the deployments run on, each once (a deployment served by `serve()` has none).
+            pools = dict.fromkeys(
+                d["work_pool_name"] for d in found.values() if d and d.get("work_pool_name")
+            )
+            lines += _reported(lambda: [line for pool in pools for line in check_worker(api, pool)])
+            lines += _reported(lambda: check_alerts(api, tuple(deployments)))
     finally:
         api.close()
     return [line.as_tuple() for line in lines]
 
 
-def _pools(api: Api, deployments: dict[str, str]) -> list[str]:
-    """The work pools the deployments run on, each once (a deployment served by `serve()` has none)."""
-    pools: list[str] = []
-    for flow, name in deployments.items():
-        deployment = api.call("GET", f"/deployments/name/{flow}/{name}")
-        pool = deployment.get("work_pool_name") if deployment else None
-        if pool and pool not in pools:
-            pools.append(pool)
-    return pools
+def _reported(step: Callable[[], list[Line]]) -> list[Line]:
+    """A step's lines, or one line saying how the API refused it (the other steps still run)."""
+    try:
+        return step()
+    except (ApiRefused, httpx.HTTPError) as error:
+        return [Line("schedule", False, " ".join(str(error).split()))]

@@ -31,10 +31,8 @@ POLL_SECONDS = 5.0
 def runs_in_hand(api: Api, pool: str, host: str | None) -> list[dict[str, Any]]:
     """Runs of `pool` not yet ended; with `host`, not those whose infrastructure names another machine
     (`<host>:<pid>`)."""
-    # The pool's newest runs, their state judged here: a run in hand is among the newest (flow runs are vacuumed
-    # after [retention] weeks, so the pool holds few).
-    body = {"work_pools": {"name": {"any_": [pool]}}, "sort": "EXPECTED_START_TIME_DESC", "limit": 200}
-    runs = [r for r in api.call("POST", "/flow_runs/filter", body) or [] if r.get("state_type") in IN_HAND]
+    body = {"work_pools": {"name": {"any_": [pool]}}, "flow_runs": {"state": {"type": {"any_": IN_HAND}}}}
+    runs = api.call("POST", "/flow_runs/filter", body) or []
     if host is None:
         return list(runs)
     return [r for r in runs if _on_host(str(r.get("infrastructure_pid") or ""), host)]
