@@ -291,16 +291,19 @@ class MetaReads:
                 out[name] = self.edge_body(call, found, spec)
                 continue
             value = self.computed(call, found, name)
-            if value is _ABSENT:
+            if value is _STORED:
                 value = node.get(name, _ABSENT)
             if value is _ABSENT:
                 continue
             out[name] = select(value, spec.children)
+        if "id" not in out and node.get("id") is not None:
+            out["id"] = node["id"]  # Graph answers a node's id whatever fields were asked for
         if kind == COMMENT and "id" in out and token.is_page and "MODERATE" not in token.tasks:
             del out["id"]  # comment ids are withheld from a Page token without the MODERATE task
         return out
 
     def computed(self, call: Call, found: GraphObject, name: str) -> Any:
+        """A field Graph derives or withholds for this token; `_STORED` when the dataset's value stands."""
         node, kind, token = found.node, found.node_type, call.token
         if kind == COMMENT:
             if name == "from":
@@ -357,14 +360,17 @@ class MetaReads:
                 while media_id in self.meta.objects and self.meta.objects[media_id].node_type == IG_COMMENT:
                     media_id = self.meta.objects[media_id].parent_id
                 return {"id": media_id}
-        return _ABSENT
+        return _STORED
 
 
 class _Absent:
     pass
 
 
+# What a field is left out as (the token may not see it, or the dataset lacks it) ...
 _ABSENT: Any = _Absent()
+# ... and the answer of a field nothing needs to compute: the dataset's value is served.
+_STORED: Any = _Absent()
 
 
 def _edges(kind: str) -> tuple[str, ...]:
