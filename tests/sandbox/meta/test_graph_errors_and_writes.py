@@ -12,7 +12,7 @@ import requests
 from sandbox.faults import Fault, FaultPlan
 from sandbox.meta.tokens import MetaAccess
 from sandbox.server import SandboxServer
-from tests.sandbox.meta.conftest import declare_tokens, getter
+from tests.sandbox.meta.graph_client import declare_tokens, getter
 from tests.sandbox.meta.graph_dataset import (
     CAROUSEL,
     CHILDREN,

@@ -9,7 +9,7 @@ import requests
 
 from sandbox.meta.tokens import OWNER_PERMISSIONS, MetaAccess, derived_page_token
 from sandbox.server import SandboxServer
-from tests.sandbox.meta.conftest import declare_tokens, getter
+from tests.sandbox.meta.graph_client import declare_tokens, getter
 from tests.sandbox.meta.graph_dataset import (
     CAROUSEL,
     CHILDREN,
