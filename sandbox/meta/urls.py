@@ -116,8 +116,9 @@ class MetaRouter:
         if method != "GET":
             name = WRITE_ROUTES.get((method, found.node_type)) if found is not None and not edge else None
             if found is None or name is None:
-                # Graph has no such write on this object (or the object is gone): the same 100/33 as a read.
-                return "fb.node", lambda request: errors.gone(object_id, method.lower())
+                # Graph has no such write on this object (or the object is gone): the same 100/33 as a read,
+                # once the token is known.
+                return "fb.node", self._call(version, rest, _refusal(errors.gone(object_id, method.lower())))
             owner = found.owner_id
             return name, self._call(version, rest, lambda call: self.writes.write(call, object_id), owner)
         owner = found.owner_id if found else ""
@@ -157,6 +158,13 @@ class MetaRouter:
             return answer(Call(request, token, version, path, params))
 
         return respond
+
+
+def _refusal(reply: Reply) -> Callable[[Call], Reply]:
+    def refuse(call: Call) -> Reply:
+        raise ApiError(reply)
+
+    return refuse
 
 
 def retired(major: int, minor: int) -> bool:

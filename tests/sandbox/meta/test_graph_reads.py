@@ -48,6 +48,11 @@ def test_only_versions_graph_serves_are_answered(graph: SandboxServer, access: M
 
 def test_a_call_needs_a_token_graph_issued(graph: SandboxServer) -> None:
     assert _error(requests.get(f"{graph.url}/v26.0/{PAGE_ID}"))["code"] == 104
+    for method in ("POST", "DELETE"):  # a stranger learns nothing about which ids exist
+        for object_id in (COMMENT, "123_456"):
+            assert (
+                _error(requests.request(method, f"{graph.url}/v26.0/{object_id}", timeout=10))["code"] == 104
+            )
     refused = getter(graph, "EAAnotatoken")(f"/{PAGE_ID}")
     assert refused.status_code == 400 and _error(refused) | {"fbtrace_id": ""} == {
         "message": "Invalid OAuth access token - Cannot parse access token",
