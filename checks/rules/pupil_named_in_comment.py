@@ -1,16 +1,10 @@
 """pupil-named-in-comment: someone other than the school names a current pupil in a comment or reply on the school's
 post, photo or video, or in a post others publish on the school's Facebook Page.
 
-Policy: carleton-green.txt §4.1(vi) (comments about named individuals); NSPCC guidance on sharing images of children
-(a name beside a child's photo identifies the child); cornist-park.txt Code of Conduct for Social Networking ("the disclosure of information ... that could compromise");
-ICO guidance on taking photographs in schools. On a school's Page the commonest way a published photo comes to
-identify a child is a parent's comment under it ("So proud of Freya Hughes!"). What counts: a current pupil's
-forename, preferred name or common diminutive next to the surname, either order, as `pupil-named` reads them
-(checks/rules/pupil_named.py), in the text of a comment or reply on a Facebook post or photo, an Instagram media
-or a YouTube video, or of a visitor's post on the Page; not in a comment the school's own account wrote (that is
-the school publishing, which `pupil-named` judges). A comment whose author the token may not see is judged on its
-text, and its evidence says the author was not shown. One exception per comment; medium, high when the post it is
-under carries a photo or is a video; low when the same name belongs to someone else in the registers.
+Policy: carleton-green.txt §4.1(vi) (comments about named individuals). What counts: a current pupil's forename, preferred name or diminutive with the surname,
+in a Facebook, Instagram or YouTube comment or reply, or a visitor's post on the Page;
+not one the school's own account wrote. A comment whose author is not shown is judged on its text, and its evidence
+says so. One exception per comment: medium, high under a post with media, low when the name is shared.
 """
 
 from __future__ import annotations
@@ -108,9 +102,8 @@ def find(ctx: RuleContext) -> list[Finding]:
 
 RULE = Rule(
     id=RULE_ID,
-    title="Pupils named by others in comments on the school's posts",
-    general_basis="NSPCC guidance on sharing images of children online (a name beside a child's photo identifies "
-    "the child); ICO guidance on photographs in schools; UK GDPR Art. 5(1)(f)",
+    title="Pupils named in comments",
+    general_basis="NSPCC image guidance (a name beside a child's photo identifies the child)",
     example_clauses=(
         "carleton-green.txt §4.1(vi) (comments about named individuals)",
         "cornist-park.txt Code of Conduct for Social Networking (disclosure of information that could compromise)",
