@@ -25,8 +25,17 @@ from dashboards.trust_report import write_trust_outputs
 from flows.commands.review_app import Served, acting
 from flows.config import RetentionSettings
 from sandbox.school import write_sample
-from tests.browser.accessibility import check_page, statement_pages
+from tests.browser.accessibility import (
+    CHECKS_JS,
+    NARROW,
+    WIDE,
+    axe_problems,
+    check_page,
+    check_pages,
+    statement_pages,
+)
 from tests.browser.test_trust_report_in_browser import HOSTILE, WEEKS, school
+from tests.builders.docs_site import served_folder
 from tests.builders.review_app import PASSWORD, local_accounts, settings
 from tests.builders.served_app import served
 
@@ -300,6 +309,75 @@ def test_a_decision_is_recorded_with_the_keyboard_alone(
     assert page.get_by_role("status").first.inner_text() == "Decision recorded."
     assert page.locator("#status").inner_text() == "false_positive"
     context.close()
+
+
+# The focused element: what it is, whether it lies inside the window, whether its outline is at least 2 px.
+FOCUSED = """() => { const e = document.activeElement; const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+    return { what: e.tagName.toLowerCase() + ' ' + (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40),
+             label: e.getAttribute('aria-label'), expanded: e.getAttribute('aria-expanded'),
+             inWindow: r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0
+                       && r.left < innerWidth && r.top < innerHeight,
+             outlined: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 } }"""
+
+
+def tab_until(page: Any, wanted: str, limit: int = 60) -> dict[str, Any]:
+    """Tab until the focused element's aria-label is `wanted`; every stop on the way drawn in the window with a
+    visible outline (WCAG 2.4.7, 2.4.11: focus never on something off the screen)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        here: dict[str, Any] = page.evaluate(FOCUSED)
+        assert here["inWindow"] and here["outlined"], f"focus not seen on {here['what']!r}"
+        if here["label"] == wanted:
+            return here
+    raise AssertionError(f"{wanted!r} cannot be reached with Tab")
+
+
+def test_every_page_of_the_docs_site_and_its_search(browser: Any, docs_site: Path, checked: set[str]) -> None:
+    pages = sorted(p.relative_to(docs_site).as_posix() for p in docs_site.rglob("*.html"))
+    assert len(pages) > 20 and "404.html" in pages
+    with served_folder(docs_site) as url:
+        check_pages(
+            browser, {p: url + p for p in pages}, checked, listed_as="The documentation site (every page)"
+        )
+
+        context = browser.new_context(viewport=WIDE)
+        page = context.new_page()
+        page.goto(url + "index.html")
+        tab_until(page, "Search")
+        page.keyboard.type("erasure")
+        page.locator(".md-search-result__item").first.wait_for()
+        check_page(page, "The documentation site's search, with results", checked)
+        context.close()
+
+
+def test_the_docs_site_navigation_in_a_narrow_window_by_keyboard(
+    browser: Any, docs_site: Path, checked: set[str]
+) -> None:
+    """At 320 px the navigation is a drawer: a named button opens it by keyboard, Tab then walks its links (never a
+    link drawn off the screen while it is closed), Escape closes it and gives the focus back."""
+    name = "The documentation site's navigation in a narrow window, by keyboard"
+    assert name in statement_pages()
+    with served_folder(docs_site) as url:
+        context = browser.new_context(viewport=NARROW)
+        page = context.new_page()
+        page.goto(url + "contracts/cli.html")
+        assert tab_until(page, "Navigation")["expanded"] == "false"
+        page.keyboard.press("Enter")
+        assert page.evaluate(FOCUSED)["expanded"] == "true"
+        page.locator(".md-sidebar--primary").get_by_role("link", name="The weekly Monday").wait_for()
+        for _ in range(6):
+            page.keyboard.press("Tab")
+            here = page.evaluate(FOCUSED)
+            assert here["inWindow"] and here["outlined"], f"focus not seen on {here['what']!r}"
+        problems, undecided = axe_problems(page)
+        problems += page.evaluate(CHECKS_JS, {"contrastTargets": undecided})
+        assert not problems, f"{name}:\n  " + "\n  ".join(problems)
+        page.keyboard.press("Escape")
+        assert page.evaluate(FOCUSED)["label"] == "Navigation"
+        assert page.evaluate(FOCUSED)["expanded"] == "false"
+        tab_until(page, "Search")  # the drawer's links, closed again, are not in the way
+        context.close()
+    checked.add(name)
 
 
 def test_the_statement_lists_exactly_the_pages_checked(checked: set[str]) -> None:
