@@ -33,7 +33,9 @@ def render() -> str:
         lines += [paragraph + "\n" for paragraph in body]
         said = []
         if rule.options:
-            said.append(f"Options (`[rules.{rule.id}]`): " + ", ".join(f"`{key}`" for key in rule.options) + ".")
+            said.append(
+                f"Options (`[rules.{rule.id}]`): " + ", ".join(f"`{key}`" for key in rule.options) + "."
+            )
         if rule.reads_text:
             said.append("Reads: " + ", ".join(f"`{field}`" for field in sorted(rule.reads_text)) + ".")
         if rule.find.__module__ != f"checks.rules.{rule.id.replace('-', '_')}":
