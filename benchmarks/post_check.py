@@ -48,10 +48,10 @@ def measure(rounds: int = ROUNDS) -> dict[str, float | str]:
     from checks.images.reading import read_picture
     from checks.media_hash import decode_upright
     from checks.post_check import UploadedImage
-    from flows.config import load_config
+    from flows.config.school import load_config
     from flows.post_checking import check_and_record
-    from warehouse import access_log
     from warehouse.post_checks import publish_copy
+    from warehouse.privacy import access_log
 
     with tempfile.TemporaryDirectory(prefix="socialaudit-bench-post-check-") as temp:
         root = Path(temp)

@@ -81,7 +81,7 @@ def make_schools(root: Path, count: int, size: str, followers: int | None = None
 
 
 def write_trust(root: Path, schools: list[Path], parallel: int | None) -> Path:
-    """trust.toml for `schools`; `parallel` None: the trust's own default (flows/trust_config.py)."""
+    """trust.toml for `schools`; `parallel` None: the trust's own default (flows/config/trust.py)."""
     entries = "".join(f'[[schools]]\nsandbox = "{s.resolve()}"\nslug = "{_slug(s)}"\n' for s in schools)
     setting = "" if parallel is None else f"parallel = {parallel}\n"
     path = root / "trust.toml"

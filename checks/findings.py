@@ -102,7 +102,7 @@ class Finding:
 @dataclass(frozen=True)
 class Thresholds:
     """The rules' thresholds, and their defaults: school.toml's `[rules]` exception_threshold, review_floor and
-    media_hash_max_distance default to these (flows/config_tables.py)."""
+    media_hash_max_distance default to these (flows/config/tables.py)."""
 
     # Chosen from the observed precision per confidence band on both generators: docs/identity.md, Calibration.
     exception: float = 0.85

@@ -1,7 +1,7 @@
 """What a platform answered to an action: the one shape X's and YouTube's writes are reported in.
 
 A write is never retried here: a request that got no answer (a dropped connection, a 5xx) may have been carried out,
-so it is reported `failed` with what is known, and the caller decides (warehouse/remediations.py records it first
+so it is reported `failed` with what is known, and the caller decides (warehouse/remediation/ledger.py records it first
 and settles it after)."""
 
 from __future__ import annotations

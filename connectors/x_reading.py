@@ -18,7 +18,7 @@ from connectors.x_cost import XCostEstimate, XPrices, estimate_cost, guard_cost
 
 
 class XReadLimits(Protocol):
-    """What school.toml's `[api]` sets for an X read (flows/config_tables.py ApiSettings)."""
+    """What school.toml's `[api]` sets for an X read (flows/config/tables.py ApiSettings)."""
 
     @property
     def max_follow_pages(self) -> int: ...

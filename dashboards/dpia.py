@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from dashboards.kept_weeks import WEEKS_DIR
 from warehouse.dpo_dictionary import SCHEMAS, describe
-from warehouse.retention import RetentionPolicy, policy_rows
+from warehouse.privacy.retention import RetentionPolicy, policy_rows
 from warehouse.state import RuleDescription
 
 

@@ -22,8 +22,8 @@ from starlette.concurrency import run_in_threadpool
 
 from dashboards.access import Permissions, Person
 from warehouse import post_checks
-from warehouse.access_log import AccessEntry
 from warehouse.db import WarehouseBusy
+from warehouse.privacy.access_log import AccessEntry
 
 MAX_IMAGES = 4
 MAX_TEXT_CHARS = 25_000

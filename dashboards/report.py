@@ -102,7 +102,7 @@ def to_judge(exceptions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def next_action(row: dict[str, Any]) -> str:
     """The one thing to do about a finding: the platform action that ends it where the catalogue has one, else the
     step by hand, recorded in the review app."""
-    from warehouse.remediation_actions import RESOLVES, offered
+    from warehouse.remediation.actions import RESOLVES, offered
 
     for action in offered(row["rule"], row["platform"], row["subject_kind"]):
         if not action.manual and action.effect == RESOLVES:

@@ -6,7 +6,7 @@ Who acts is the signed-in person (dashboards/access.py), never a name typed in t
 server for a session, the session's CSRF token and a role that acts on the exception's severity, and refused (403,
 recorded in the access log as `denied`) otherwise. Where school.toml asks for a second person, an irreversible action
 one person requested is confirmed by a different signed-in person; the same person is refused by the record itself
-(warehouse/remediations.py). The app reads the snapshot; acting goes through the school's `Act`
+(warehouse/remediation/ledger.py). The app reads the snapshot; acting goes through the school's `Act`
 (flows/remediation.py), which records the request before anything is sent, the platform's answer after, and each in
 the access log (`remediate`)."""
 
@@ -21,12 +21,12 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dashboards.access import Permissions, Person
-from warehouse.access_log import AccessEntry
 from warehouse.db import WarehouseBusy
 from warehouse.people import Actor, same_identity
-from warehouse.remediation_plans import Plan, offered_plans
-from warehouse.remediation_records import Recorded, RemediationError, recorded_actions
-from warehouse.remediations import Permission, history, latest_permissions
+from warehouse.privacy.access_log import AccessEntry
+from warehouse.remediation.ledger import Permission, history, latest_permissions
+from warehouse.remediation.plans import Plan, offered_plans
+from warehouse.remediation.records import Recorded, RemediationError, recorded_actions
 from warehouse.safeguarding import Sensitivity
 
 

@@ -2,7 +2,7 @@
 
 It serves nobody who has not signed in (dashboards/sign_in.py, dashboards/web_auth.py), shows and lets each person
 decide only what their role at that school allows (dashboards/access.py), and records every list, view, decision and
-refusal in the school's access log (warehouse/access_log.py). One app serves one school, or a trust's schools,
+refusal in the school's access log (warehouse/privacy/access_log.py). One app serves one school, or a trust's schools,
 each reviewer seeing only the schools granted to them (`?school=SLUG`).
 
 It never collides with the weekly run: pages read the read-only snapshot (`<db>.readonly.duckdb`, or the lake's
@@ -42,10 +42,10 @@ from dashboards.web_auth import (
     allowed_hosts,
     client_address,
 )
-from warehouse import access_log
-from warehouse.access_log import AccessEntry
 from warehouse.db import WarehouseBusy
 from warehouse.people import Actor
+from warehouse.privacy import access_log
+from warehouse.privacy.access_log import AccessEntry
 from warehouse.reviews import (
     DECISIONS,
     ReviewError,

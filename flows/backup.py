@@ -1,7 +1,7 @@
 """Backup and restore of a school's warehouse (a DuckDB file, or a trust school's DuckLake), wired.
 
-Backup: the warehouse's image (warehouse/backup.py) sealed with the backup key into one file
-(warehouse/backup_archive.py); written into a folder, the backups of the same warehouse there that are
+Backup: the warehouse's image (warehouse/backup/image.py) sealed with the backup key into one file
+(warehouse/backup/archive.py); written into a folder, the backups of the same warehouse there that are
 `[retention] backup_weeks` or more older are removed.
 
 Restore: the backup checked and opened into a private folder beside the warehouse; every erasure the journal
@@ -26,8 +26,10 @@ from typing import Any
 
 from dashboards.manifest import product_version
 from flows.erasure import reapply_erasures
-from warehouse import backup_archive, lake, side_files
-from warehouse.backup import (
+from warehouse import lake, side_files
+from warehouse.backup import archive as backup_archive
+from warehouse.backup.archive import SUFFIX, BackupError, check_key_strength, read_archive, read_header
+from warehouse.backup.image import (
     UNKEYED,
     RestoreRefused,
     holding,
@@ -36,9 +38,8 @@ from warehouse.backup import (
     newest_known_migration,
     take_image,
 )
-from warehouse.backup_archive import SUFFIX, BackupError, check_key_strength, read_archive, read_header
 from warehouse.db import encryption_key
-from warehouse.erasure_journal import journal_path
+from warehouse.privacy.erasure_journal import journal_path
 from warehouse.snapshot import publish_snapshot
 
 IMAGE = "image.duckdb"

@@ -10,7 +10,7 @@ from prefect import flow, get_run_logger
 
 from flows import credentials
 from flows.backup import backup_warehouse
-from flows.config import load_config
+from flows.config.school import load_config
 from flows.warehouse_location import warehouse_location
 from warehouse.db import encryption_key
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from connectors.x import XCredentials
 from connectors.youtube import YouTubeCredentials
-from flows.config import Account, ConfigError, CredentialSettings, SchoolConfig
+from flows.config.school import Account, ConfigError, CredentialSettings, SchoolConfig
 from flows.oauth_settings import YOUTUBE_SCOPES
 from warehouse.db import KEY_ENV
 

@@ -1,4 +1,4 @@
-"""Erasure everywhere the product put the data, wired: the warehouse (warehouse/erasure.py), then its file
+"""Erasure everywhere the product put the data, wired: the warehouse (warehouse/privacy/erasure.py), then its file
 rewritten, the read-only copy and every output folder published again, the run logs redacted, a lake's catalog
 vacuumed, and the record completed with every place. `reapply_erasures` does the same for a restored warehouse
 from the erasure journal kept beside it (docs/interfaces.md)."""
@@ -17,16 +17,17 @@ import duckdb
 from checks.identity.nicknames import nicknames_of
 from dashboards.kept_weeks import remove_kept_weeks_naming
 from dashboards.publishing import publish_week, stored_week
-from warehouse import access_log, lake, side_files
-from warehouse.access_log import AccessEntry
+from warehouse import lake, side_files
 from warehouse.db import connect_waiting, migrate, transaction
-from warehouse.erasure import Erased, complete_record, erase, redaction_for
-from warehouse.erasure_journal import Journal, journal_path, matching_subjects
-from warehouse.privacy import Subject, UnknownSubject, find_subject
+from warehouse.privacy import access_log
+from warehouse.privacy.access_log import AccessEntry
+from warehouse.privacy.erasure import Erased, complete_record, erase, redaction_for
+from warehouse.privacy.erasure_journal import Journal, journal_path, matching_subjects
+from warehouse.privacy.redaction import Redaction
+from warehouse.privacy.storage_rewrite import rewrite_storage, vacuum_catalog
+from warehouse.privacy.subjects import Subject, UnknownSubject, find_subject
 from warehouse.snapshot import open_snapshot, publish_snapshot_from
 from warehouse.sql_models import apply_models
-from warehouse.storage_rewrite import rewrite_storage, vacuum_catalog
-from warehouse.text_redaction import Redaction
 from warehouse.week import output_folders
 
 RUN_LOG = "run.log"  # a school's log in its output folder, where each school of a trust is its own controller

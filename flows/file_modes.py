@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warehouse import lake
-from warehouse.erasure_journal import journal_path
+from warehouse.privacy.erasure_journal import journal_path
 from warehouse.snapshot import snapshot_path
 
 

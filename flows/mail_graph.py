@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from typing import Any
 from urllib.parse import quote
 
-from flows.config import EmailSettings
+from flows.config.school import EmailSettings
 from flows.mail_tokens import app_token, http_session
 
 

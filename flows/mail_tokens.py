@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from flows.config import ConfigError, EmailSettings
+from flows.config.school import ConfigError, EmailSettings
 
 # The scopes of an app-only token: Exchange Online's SMTP, or Graph (`<graph_url>/.default`).
 OUTLOOK_SCOPE = "https://outlook.office365.com/.default"

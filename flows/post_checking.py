@@ -16,12 +16,13 @@ from checks.media_hash import fingerprint_library
 from checks.post_check import PostCheck, UploadedImage, check_draft, read_images
 from checks.registers.contract import APPROVED_MEDIA_DIR
 from checks.registers.loading import load_registers
-from flows.config import SchoolConfig
+from flows.config.school import SchoolConfig
 from flows.run_settings import audit_settings
-from warehouse import access_log, post_checks
+from warehouse import post_checks
 from warehouse.db import connect_waiting, migrate, transaction
 from warehouse.draft_stage import Draft, Library
 from warehouse.load import cached_approved_hashes
+from warehouse.privacy import access_log
 
 _READER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="socialaudit-draft-images")
 

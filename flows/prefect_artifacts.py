@@ -18,7 +18,7 @@ from prefect.artifacts import (
 from dashboards.publishing import PublishedWeek
 from dashboards.run_summary import open_exceptions_table, weekly_summary_markdown
 from flows.school_run_log import is_kept
-from warehouse.keyed import opaque_reference
+from warehouse.privacy.keyed import opaque_reference
 
 
 def attach_week_artifacts(as_of: date, week: PublishedWeek, secret: bytes) -> None:

@@ -11,7 +11,7 @@ import ssl
 from email.message import EmailMessage
 from typing import Any
 
-from flows.config import ConfigError, EmailSettings
+from flows.config.school import ConfigError, EmailSettings
 from flows.mail_graph import send_by_graph
 from flows.mail_tokens import OUTLOOK_SCOPE, TokenRefused, app_token, http_session, secret_from
 

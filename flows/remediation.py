@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from connectors.actions import REFUSED, WriteAnswer
-from flows.config import Account, SchoolConfig
+from flows.config.school import Account, SchoolConfig
 from flows.remediation_permissions import AccountPermission, record
-from warehouse.access_log import AccessEntry
 from warehouse.load import now_utc
 from warehouse.people import Actor
-from warehouse.remediation_actions import ACTIONS
-from warehouse.remediation_plans import Plan, make_plan
-from warehouse.remediation_records import Recorded, RemediationError
+from warehouse.privacy.access_log import AccessEntry
+from warehouse.remediation.actions import ACTIONS
+from warehouse.remediation.plans import Plan, make_plan
+from warehouse.remediation.records import Recorded, RemediationError
 
 EXIT_DONE = 0
 EXIT_NOT_DONE = 1
@@ -67,7 +67,7 @@ class Remediator:
 
     def _read(self, key: str, action: str) -> tuple[Plan, Recorded | None]:
         """The plan, and the action of this kind already standing on the exception (if one is)."""
-        from warehouse.remediation_records import recorded_actions
+        from warehouse.remediation.records import recorded_actions
         from warehouse.snapshot import open_snapshot
 
         con = open_snapshot(self.db)
@@ -161,7 +161,7 @@ class Remediator:
 
     def _write(self, work: Callable[[Any], Any], key: str, said: Callable[[Any], str]) -> Any:
         """`work` in one short write, with the access log's entry for it (`said` of its result) in the same one."""
-        from warehouse import access_log
+        from warehouse.privacy import access_log
         from warehouse.snapshot import write_with_retry
 
         access = self.access
@@ -203,7 +203,7 @@ class Remediator:
         base_url: str | None,
         refusal: AccountPermission | None,
     ) -> Outcome:
-        from warehouse.remediations import begin, settle
+        from warehouse.remediation.ledger import begin, settle
 
         # Refused by the credentials: recorded at once, never left waiting for a second person.
         second = self.config.remediation.second_person and not plan.action.reversible and refusal is None

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from connectors.paging import RetryPolicy
-from flows.config import Account, SchoolConfig
+from flows.config.school import Account, SchoolConfig
 from platforms import platform
-from warehouse.remediation_actions import ACTIONS
+from warehouse.remediation.actions import ACTIONS
 
 POLICY = RetryPolicy(max_retries=1, backoff_seconds=0.5, max_wait_seconds=5)
 
@@ -48,7 +48,7 @@ def record(
 ) -> None:
     """Keep what was found in the warehouse (one short write) and, unless the caller publishes anyway, in the
     read-only copy the review app reads."""
-    from warehouse.remediations import record_permission
+    from warehouse.remediation.ledger import record_permission
     from warehouse.reviews import republish_snapshot
     from warehouse.snapshot import write_with_retry
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from checks.audit import AuditSettings
 from checks.findings import ConfiguredAccount, Thresholds
 from connectors.paging import RetryPolicy
-from flows.config import SchoolConfig
+from flows.config.school import SchoolConfig
 
 
 def retry_policy(config: SchoolConfig) -> RetryPolicy:

@@ -12,7 +12,7 @@ from checks.validation import SuiteResult
 from connectors.errors import ConnectorError, MediaRefused
 from connectors.media import MediaFetcher
 from connectors.streams import StreamReads, stream_of_suite
-from flows.config import SchoolConfig
+from flows.config.school import SchoolConfig
 from warehouse.stream_status import StreamStatus
 
 

@@ -22,11 +22,11 @@ from prefect.futures import as_completed
 from prefect.states import Completed, State
 
 from dashboards.trust_report import school_counts, trust_level_reason, write_trust_outputs
-from flows.config import load_config
+from flows.config.school import load_config
+from flows.config.trust import TrustConfig, TrustSchool, load_trust, school_lake
 from flows.live_display import progress
 from flows.prefect_artifacts import track_progress
 from flows.school_run_log import DetailsWithheld, kept_in_school
-from flows.trust_config import TrustConfig, TrustSchool, load_trust, school_lake
 from flows.weekly_audit import PARTIAL_MESSAGE, weekly_audit
 from warehouse import lake, trust_history
 from warehouse.db import connect

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from flows.config import SchoolConfig
+    from flows.config.school import SchoolConfig
 
 DB_ENV = "SOCIALAUDIT_DB"
 DEFAULT_DB = Path("data/socialaudit.duckdb")
@@ -89,7 +89,7 @@ def command_warehouse(args: argparse.Namespace) -> Path:
     config_path = getattr(args, "config", None)
     config = None
     if config_path and not os.environ.get(DB_ENV, "").strip():
-        from flows.config import load_config
+        from flows.config.school import load_config
 
         config = load_config(Path(config_path))
     return warehouse_location(None, config)

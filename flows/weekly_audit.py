@@ -46,7 +46,7 @@ from dashboards.output_set import check_out_dir
 from dashboards.publishing import publish_week
 from dashboards.run_summary import not_published_message
 from flows import credentials
-from flows.config import SchoolConfig, load_config
+from flows.config.school import SchoolConfig, load_config
 from flows.live_display import progress
 from flows.offline import Endpoints, endpoints
 from flows.plugins import PLUGS

@@ -5,7 +5,7 @@ of the pipeline, so connectors, the warehouse, the checks and the flows can all 
 exception subjects each stream shows, which are validated before storing, which the platform serves as a sample,
 and what an official account's published item is called. The code that talks to it is registered beside this:
 the connector's media references (connectors/platform_media.py), the flow's account reader (flows/plugins.py)
-and the actions on a finding (warehouse/remediation_actions.py); tests/test_platforms.py fails a platform that
+and the actions on a finding (warehouse/remediation/actions.py); tests/test_platforms.py fails a platform that
 leaves a piece out. docs/architecture.md says how to add one.
 """
 

@@ -19,9 +19,10 @@ from checks.rule_support.citation import SchoolPolicy
 from checks.rules import RULE_OPTIONS
 from dashboards.access import ROLES, OidcSettings, ReviewAppSettings
 from dashboards.manifest import CONTRACTS, MANIFEST_SCHEMA, SCHOOL_OUTPUTS, load_schema
-from flows import review_config, trust_config
 from flows.cli import build_parser
-from flows.config import (
+from flows.config import review as review_config
+from flows.config import trust as trust_config
+from flows.config.school import (
     ACCOUNT_KEYS,
     SCHOOL_KEYS,
     TOP_LEVEL_TABLES,

@@ -10,7 +10,7 @@ import duckdb
 
 from warehouse.load import now_utc
 from warehouse.portable import upsert
-from warehouse.text_redaction import Redaction
+from warehouse.privacy.redaction import Redaction
 
 
 def images_read(con: duckdb.DuckDBPyConnection) -> set[str]:

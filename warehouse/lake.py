@@ -259,7 +259,7 @@ def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection) -> None:
     with nothing to do), so a call is made only when the snapshots since the last publish (every older one was
     expired by it) wrote what it acts on: inlined rows to flush to Parquet, new files to merge, delete files to
     rewrite. Expiring snapshots and removing their files is always done; an erasure rewrites everything anyway
-    (warehouse/storage_rewrite.py)."""
+    (warehouse/privacy/storage_rewrite.py)."""
     catalog = _literal(ATTACHED_ALIAS)
     snapshots = con.execute(
         f"SELECT changes FROM ducklake_snapshots({catalog}) ORDER BY snapshot_id"

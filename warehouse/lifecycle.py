@@ -10,8 +10,8 @@ from typing import Any
 
 import duckdb
 
-from warehouse import remediation_proof
 from warehouse.load import now_utc
+from warehouse.remediation import proof as remediation_proof
 from warehouse.stream_status import BlindSpot
 
 # Statuses that need a person's attention (listed in exceptions.json).
@@ -20,7 +20,7 @@ ACTIVE = ("new", "open", "acknowledged", "reopened")
 DECIDED = ("accepted", "false_positive")
 STATUSES = (*ACTIVE, *DECIDED, "resolved")
 # `unseen`: a sampled subject (a YouTube subscriber) out of the sample too long; a person should look.
-# `remediated`: an action on the platforms stands (warehouse/remediations.py); the next week's run judges it.
+# `remediated`: an action on the platforms stands (warehouse/remediation/ledger.py); the next week's run judges it.
 EVENTS = ("raised", "seen", "reviewed", "resolved", "reopened", "expired", "unseen", "remediated")
 WEEKLY_RUN = "weekly-run"
 # What an exception shows, in exceptions.json's order (dashboards write exactly these); a finding carries the

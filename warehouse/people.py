@@ -5,7 +5,7 @@ On the command line a person is the operating-system user running the command, r
 typed: `--by` only names them); in the review app the signed-in identity (never a name typed in a form). Two
 identities from different paths cannot be compared (the OS user `alice` and the signed-in `alice@school.org` may
 be one person), so what needs a second person is confirmed on the path where it was asked for, by a different
-identity there. Decisions on exceptions (warehouse/reviews.py) and actions on them (warehouse/remediations.py) both
+identity there. Decisions on exceptions (warehouse/reviews.py) and actions on them (warehouse/remediation/ledger.py) both
 ask `second_person_refusal`.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from warehouse.access_log import os_user
+from warehouse.privacy.access_log import os_user
 
 # Where a step comes from, and how a sentence names it.
 VIAS = {"cli": "command line", "review-app": "review app", "weekly-run": "weekly run"}

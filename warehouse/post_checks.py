@@ -14,10 +14,11 @@ from typing import Any
 
 import duckdb
 
-from warehouse import access_log, portable
-from warehouse.access_log import AccessEntry
+from warehouse import portable
 from warehouse.db import connect_waiting, migrate, transaction
 from warehouse.load import now_utc
+from warehouse.privacy import access_log
+from warehouse.privacy.access_log import AccessEntry
 from warehouse.snapshot import publish_snapshot_from
 
 APPROVAL_COLUMNS = (

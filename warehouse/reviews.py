@@ -11,12 +11,12 @@ from typing import Any
 
 import duckdb
 
-from warehouse import access_log
-from warehouse.access_log import AccessEntry
 from warehouse.db import WarehouseBusy
 from warehouse.lifecycle import ACTIVE, record_event
 from warehouse.load import now_utc
 from warehouse.people import Actor, second_person_refusal
+from warehouse.privacy import access_log
+from warehouse.privacy.access_log import AccessEntry
 from warehouse.safeguarding import Sensitivity, sensitivity
 from warehouse.snapshot import publish_snapshot, write_with_retry
 

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import duckdb
 
-from warehouse import access_log, lake, portable, side_files
+from warehouse import lake, portable, side_files
 from warehouse.db import (
     ATTACHED_AS,
     WarehouseBusy,
@@ -28,7 +28,8 @@ from warehouse.db import (
     is_encrypted,
     is_lock_conflict,
 )
-from warehouse.keyed import SECRET_TABLE, warehouse_secret
+from warehouse.privacy import access_log
+from warehouse.privacy.keyed import SECRET_TABLE, warehouse_secret
 
 T = TypeVar("T")
 PUBLISHED_AS = "published_copy"

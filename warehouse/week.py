@@ -19,20 +19,10 @@ from typing import Any, Protocol
 import duckdb
 import polars as pl
 
-from warehouse import (
-    erasure_journal,
-    image_readings,
-    lake,
-    lake_stage,
-    lifecycle,
-    load,
-    portable,
-    register_versions,
-    retention,
-    reviews,
-)
+from warehouse import image_readings, lake, lake_stage, lifecycle, load, portable, register_versions, reviews
 from warehouse.db import connect_waiting, migrate, transaction
-from warehouse.keyed import ensure_secret
+from warehouse.privacy import erasure_journal, retention
+from warehouse.privacy.keyed import ensure_secret
 from warehouse.sampled_subjects import flag_long_unseen
 from warehouse.sql_models import apply_models
 from warehouse.state import RuleDescription, record_rules

@@ -30,7 +30,7 @@ class Rule:
     # The keys of its `[rules.<id>]` table in school.toml, each a list of strings; () when it takes none. school.toml
     # refuses any other key there, so a mistyped option is an error, not silently ignored.
     options: tuple[str, ...]
-    # The actions that can act on its findings through a platform (warehouse/remediation_actions.py ACTIONS; the
+    # The actions that can act on its findings through a platform (warehouse/remediation/actions.py ACTIONS; the
     # manual step is every rule's), () when none can; tests/checks/rules/test_rule_declarations.py holds the catalogue to it.
     remediations: tuple[str, ...]
     # What of a published image it looks at: "pixels" (the picture itself), "text" (what is written in it) or "":

@@ -34,7 +34,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-# school.toml's `[rules.<rule-id>]` keys, per rule: any other key there is refused (flows/config_tables.py).
+# school.toml's `[rules.<rule-id>]` keys, per rule: any other key there is refused (flows/config/tables.py).
 RULE_OPTIONS: dict[str, tuple[str, ...]] = {rule.id: rule.options for rule in RULES}
 
 

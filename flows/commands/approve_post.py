@@ -25,7 +25,8 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from flows.warehouse_location import command_warehouse
-    from warehouse import access_log, post_checks
+    from warehouse import post_checks
+    from warehouse.privacy import access_log
     from warehouse.snapshot import open_snapshot
 
     db = command_warehouse(args)

@@ -37,9 +37,9 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from flows.backup import backup_warehouse
     from flows.commands.sql import use_configured_key
-    from flows.config import RetentionSettings, load_config
+    from flows.config.school import RetentionSettings, load_config
     from flows.credentials import backup_key
-    from warehouse.backup_archive import SUFFIX
+    from warehouse.backup.archive import SUFFIX
 
     os.umask(0o077)
     config = load_config(args.config) if args.config else None
@@ -67,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
 
 def trust_lakes(trust_toml: Path) -> list[Path]:
     """The locator of every lake a trust run has made: each school's, and the trust's own history."""
+    from flows.config.trust import audited_lakes, load_trust
     from flows.trust import TRUST_LAKE
-    from flows.trust_config import audited_lakes, load_trust
 
     trust = load_trust(trust_toml)
     slugs = [*audited_lakes(trust), TRUST_LAKE]

@@ -55,12 +55,12 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from checks.post_check import DraftRefused, UploadedImage
     from flows import credentials
-    from flows.config import load_config
+    from flows.config.school import load_config
     from flows.post_checking import check_and_record
     from flows.warehouse_location import WarehouseNotNamed, warehouse_location
-    from warehouse import access_log
     from warehouse.db import encryption_key
     from warehouse.post_checks import publish_copy
+    from warehouse.privacy import access_log
 
     config = load_config(args.sandbox / "school.toml" if args.sandbox else args.config)
     try:

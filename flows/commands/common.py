@@ -103,7 +103,7 @@ def run_audit(
     if sandbox and db is None:
         # The command line names a sandbox run's warehouse (--db, $SOCIALAUDIT_DB, [warehouse] path) or refuses;
         # only a deployment's trial falls back to data/trial/.
-        from flows.config import load_config
+        from flows.config.school import load_config
         from flows.warehouse_location import warehouse_location
 
         db = warehouse_location(None, load_config(school_toml), sandbox=True)

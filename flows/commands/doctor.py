@@ -64,7 +64,7 @@ def _endpoints(sandbox: Path | None) -> Iterator[str | None]:
 
 
 def _credentials_area(platform: str, account: object) -> str:
-    from flows.config import Account
+    from flows.config.school import Account
 
     assert isinstance(account, Account)
     handle = f"@{account.handle}" if account.platform == "x" else account.handle
@@ -74,7 +74,7 @@ def _credentials_area(platform: str, account: object) -> str:
 
 def check_credentials(config: object, sandbox: bool, base_url: str | None) -> list[Check]:
     """One cheap call of each kind a run makes, per configured account, with that account's own credentials."""
-    from flows.config import SchoolConfig
+    from flows.config.school import SchoolConfig
 
     assert isinstance(config, SchoolConfig)
     checks = [
@@ -93,7 +93,7 @@ def _x_probe(config: object, account: object, sandbox: bool, base_url: str | Non
     from connectors.paging import RetryPolicy
     from connectors.x_cost import XPrices, estimate_cost
     from flows import credentials
-    from flows.config import Account, SchoolConfig
+    from flows.config.school import Account, SchoolConfig
 
     assert isinstance(config, SchoolConfig) and isinstance(account, Account)
 
@@ -143,7 +143,7 @@ def _youtube_probe(config: object, account: object, sandbox: bool, base_url: str
     from connectors.errors import AuthFailure, ScopeMissing
     from connectors.paging import RetryPolicy
     from flows import credentials
-    from flows.config import Account, SchoolConfig
+    from flows.config.school import Account, SchoolConfig
 
     assert isinstance(config, SchoolConfig) and isinstance(account, Account)
 
@@ -211,7 +211,7 @@ def check_registers(config: object) -> list[Check]:
 
     from checks.registers.loading import load_and_validate_registers
     from checks.registers.problems import RegisterError
-    from flows.config import SchoolConfig
+    from flows.config.school import SchoolConfig
 
     assert isinstance(config, SchoolConfig)
     try:
@@ -293,7 +293,7 @@ def check_register_freshness(config: object, history: list) -> list[Check]:
     from datetime import date
 
     from checks.registers.staleness import register_file_hashes, stale_warnings
-    from flows.config import SchoolConfig
+    from flows.config.school import SchoolConfig
 
     assert isinstance(config, SchoolConfig)
     files, sources = register_file_hashes(config.registers_dir)
@@ -303,7 +303,7 @@ def check_register_freshness(config: object, history: list) -> list[Check]:
 
 def check_warehouse(config: object, db: Path) -> list[Check]:
     from flows import credentials
-    from flows.config import SchoolConfig
+    from flows.config.school import SchoolConfig
     from warehouse.db import applied_versions, connect, discover_migrations, use_encryption_key
     from warehouse.register_versions import pending_holds, register_history
     from warehouse.snapshot import is_lock_conflict, snapshot_path
@@ -392,7 +392,7 @@ def check_warehouse(config: object, db: Path) -> list[Check]:
 def check_file_modes(config: object, db: Path, sandbox: bool) -> list[Check]:
     """Every file and folder that holds personal data, or its keys, the owner's only (flows/file_modes.py). The
     registers of a sandbox (an invented school) only warn."""
-    from flows.config import SchoolConfig
+    from flows.config.school import SchoolConfig
     from flows.file_modes import private_file_findings
 
     assert isinstance(config, SchoolConfig)
@@ -406,7 +406,7 @@ def check_file_modes(config: object, db: Path, sandbox: bool) -> list[Check]:
 
 
 def diagnose(config_path: Path, sandbox: bool, db: Path | None) -> list[Check]:
-    from flows.config import load_config
+    from flows.config.school import load_config
     from flows.plugins import check_account
     from flows.remediation_permissions import doctor_checks
 

@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from checks.rule_support.citation import SchoolPolicy, cited_rules
     from checks.rules import RULES
     from dashboards.dpia import generate_dpia
-    from flows.config import RetentionSettings, load_config
+    from flows.config.school import RetentionSettings, load_config
 
     config = load_config(args.config) if args.config else None
     encrypted = bool(

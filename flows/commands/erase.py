@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     from flows.erasure import erase_person
-    from warehouse.access_log import cli_entry
+    from warehouse.privacy.access_log import cli_entry
 
     os.umask(0o077)
     args.db = command_warehouse(args)

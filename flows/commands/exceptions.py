@@ -35,7 +35,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from dashboards.listing import exceptions_table, select_exceptions
     from dashboards.report import OUTPUT_FIELDS, exceptions_csv
-    from warehouse import access_log
+    from warehouse.privacy import access_log
     from warehouse.snapshot import open_snapshot
 
     db = command_warehouse(args)

@@ -61,7 +61,7 @@ class ProgressBar:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flows.config import load_config
+    from flows.config.school import load_config
     from flows.credentials import warehouse_key
     from warehouse.db import use_encryption_key
 

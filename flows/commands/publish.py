@@ -32,7 +32,7 @@ def keep_weeks(args: argparse.Namespace) -> int | None:
     """`[retention] output_weeks` of --config; without it no kept week is removed (the next run prunes them)."""
     if not args.config:
         return None
-    from flows.config import load_config
+    from flows.config.school import load_config
 
     return load_config(args.config).retention.output_weeks
 

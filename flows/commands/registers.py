@@ -28,8 +28,8 @@ def run(args: argparse.Namespace) -> int:
 
     import duckdb
 
-    from warehouse import access_log
-    from warehouse.access_log import cli_entry
+    from warehouse.privacy import access_log
+    from warehouse.privacy.access_log import cli_entry
     from warehouse.register_versions import accept_holds, pending_holds
     from warehouse.reviews import republish_snapshot
     from warehouse.snapshot import open_snapshot, write_with_retry

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flows.commands.common import EXIT_FAILED
 from flows.warehouse_location import add_db_option, add_wait_option, warehouse_location
-from warehouse.remediation_actions import ACTION_NAMES
+from warehouse.remediation.actions import ACTION_NAMES
 
 NAME = "remediate"
 HELP = "act on an exception through X or YouTube (or record a step done by hand); next week's run checks it took effect"
@@ -38,13 +38,13 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flows.config import load_config
+    from flows.config.school import load_config
     from flows.remediation import Remediator
     from flows.remediation_permissions import AccountPermission
-    from warehouse.access_log import cli_entry
     from warehouse.people import cli_actor
-    from warehouse.remediation_plans import Plan
-    from warehouse.remediation_records import RemediationError
+    from warehouse.privacy.access_log import cli_entry
+    from warehouse.remediation.plans import Plan
+    from warehouse.remediation.records import RemediationError
 
     sandbox = args.sandbox is not None
     config = load_config(args.sandbox / "school.toml" if sandbox else args.config)

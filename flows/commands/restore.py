@@ -48,7 +48,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from flows.backup import restore_warehouse
     from flows.commands.sql import use_configured_key
-    from flows.config import load_config
+    from flows.config.school import load_config
     from flows.credentials import backup_key
 
     os.umask(0o077)
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     key = backup_key(load_config(args.config) if args.config else None)
     location = None
     if args.trust:
-        from flows.trust_config import load_trust, school_lake
+        from flows.config.trust import load_trust, school_lake
 
         location = school_lake(load_trust(args.trust), db.name.removesuffix(".ducklake"))
     done = restore_warehouse(db, args.archive, key, args.journal, location, args.without_journal)

@@ -32,8 +32,8 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from warehouse.access_log import cli_entry
     from warehouse.people import cli_actor
+    from warehouse.privacy.access_log import cli_entry
     from warehouse.reviews import review_and_publish
 
     # A wait that runs out ends in a plain sentence (WarehouseBusy): nothing recorded, try again later.

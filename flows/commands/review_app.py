@@ -56,7 +56,7 @@ class Served:
 def acting(where: Served) -> dict[str, Any]:
     """slug -> what the app acts through for that school (flows/remediation.py): the school's accounts, or the
     sandbox; the person's confirmation is the ticked box the route checked."""
-    from flows.config import load_config
+    from flows.config.school import load_config
     from flows.remediation import Remediator
 
     acts = {}
@@ -82,7 +82,7 @@ def checking(where: Served) -> dict[str, Any]:
     recorded in its warehouse with the images kept for the approver."""
     from checks.post_check import DraftRefused, UploadedImage
     from flows import credentials
-    from flows.config import load_config
+    from flows.config.school import load_config
     from flows.post_checking import check_and_record
     from warehouse.db import encryption_key
     from warehouse.post_checks import publish_copy
@@ -126,7 +126,7 @@ def checking(where: Served) -> dict[str, Any]:
 def served(args: argparse.Namespace) -> tuple[Served, ReviewAppSettings]:
     """The warehouses the app serves and the [review_app] settings that guard them."""
     if args.trust:
-        from flows.trust_config import audited_lakes, load_trust
+        from flows.config.trust import audited_lakes, load_trust
 
         trust = load_trust(args.trust)
         lakes = audited_lakes(trust)
@@ -142,7 +142,7 @@ def served(args: argparse.Namespace) -> tuple[Served, ReviewAppSettings]:
             "the review app serves only signed-in people: give --config school.toml (or --trust trust.toml) whose "
             "[review_app] says who may sign in (docs/production.md, *The review app*)"
         )
-    from flows.config import load_config
+    from flows.config.school import load_config
 
     sandbox = args.sandbox is not None
     school_toml = args.sandbox / "school.toml" if sandbox else args.config

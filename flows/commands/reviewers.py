@@ -37,10 +37,10 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def settings_of(args: argparse.Namespace) -> ReviewAppSettings:
     if args.trust:
-        from flows.trust_config import load_trust
+        from flows.config.trust import load_trust
 
         return load_trust(args.trust).review_app
-    from flows.config import load_config
+    from flows.config.school import load_config
 
     return load_config(args.config).review_app
 
@@ -57,9 +57,9 @@ def read_password(from_stdin: bool) -> str:
 def run(args: argparse.Namespace) -> int:
     from dashboards import accounts
     from dashboards.access import LOCAL_PREFIX
-    from warehouse.access_log import os_user
     from warehouse.load import now_utc
     from warehouse.people import same_identity
+    from warehouse.privacy.access_log import os_user
 
     settings = settings_of(args)
     path = Path(settings.accounts_file)

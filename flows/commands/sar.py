@@ -42,11 +42,11 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     from dashboards.sar_export import write_export
-    from warehouse import access_log
     from warehouse.db import connect_waiting, migrate
-    from warehouse.privacy import find_subject
+    from warehouse.privacy import access_log
+    from warehouse.privacy.subject_access import log_request, subject_access
+    from warehouse.privacy.subjects import find_subject
     from warehouse.snapshot import open_snapshot, publish_snapshot_from
-    from warehouse.subject_access import log_request, subject_access
 
     os.umask(0o077)
     args.db = command_warehouse(args)

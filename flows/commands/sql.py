@@ -37,7 +37,7 @@ def add_warehouse_args(
 
 def use_configured_key(args: argparse.Namespace) -> None:
     """Put the warehouse key in force for this process, resolved the same way as the weekly run."""
-    from flows.config import load_config
+    from flows.config.school import load_config
     from flows.credentials import warehouse_key
     from warehouse.db import use_encryption_key
 
@@ -117,7 +117,7 @@ def _locked(con: duckdb.DuckDBPyConnection, lake_data: list[str]) -> duckdb.Duck
 
 def open_trust_read_only(trust_toml: Path) -> duckdb.DuckDBPyConnection:
     """Every school's dpo.* views as one, where the trust is the data controller; refused where each school is."""
-    from flows.trust_config import audited_lakes, load_trust
+    from flows.config.trust import audited_lakes, load_trust
     from warehouse.trust_views import open_trust_views
 
     trust = load_trust(trust_toml)
@@ -173,7 +173,7 @@ def logged_warehouses(db: Path, trust: Path | None) -> list[Path]:
     """Whose access log a query goes into: the warehouse, or every school of the trust it read."""
     if trust is None:
         return [db]
-    from flows.trust_config import audited_lakes, load_trust
+    from flows.config.trust import audited_lakes, load_trust
 
     loaded = load_trust(trust)
     return [loaded.lake_dir / f"{slug}.ducklake" for slug in audited_lakes(loaded)]
@@ -200,7 +200,7 @@ def bring_access_log_up_to_date(warehouses: list[Path]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from warehouse import access_log
+    from warehouse.privacy import access_log
 
     args.db = command_warehouse(args)
     use_configured_key(args)

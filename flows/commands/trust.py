@@ -47,7 +47,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flows.trust_config import load_trust
+    from flows.config.trust import load_trust
 
     trust = load_trust(args.trust)  # refused here, with line numbers, before anything starts
     prefect_defaults()

@@ -6,7 +6,7 @@ tests/flows/test_platforms.py fails a declared platform without a plug here, or 
 
 from __future__ import annotations
 
-from flows.config import Account, SchoolConfig
+from flows.config.school import Account, SchoolConfig
 from flows.plugins import x, youtube
 from flows.plugins.plug import PlatformPlug
 from flows.remediation_permissions import AccountPermission

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.actions import WriteAnswer
-from flows.config import Account, SchoolConfig
+from flows.config.school import Account, SchoolConfig
 from flows.offline import Endpoints
 from flows.remediation_permissions import CheckAccount
 from platforms import Platform
@@ -21,7 +21,7 @@ class PlatformPlug:
     """A platform's plug-in for the flows. `read_account`: the Prefect task that reads every stream of one official
     account, called as `read_account.submit(account, endpoints, policy, state, config)` and returning its
     `StreamReads` (a failed stream recorded, the others read); `base_url`: where its API is this run (None: the
-    real platform); `send`: one action of warehouse/remediation_actions.py `ACTIONS` through its connector, of the
+    real platform); `send`: one action of warehouse/remediation/actions.py `ACTIONS` through its connector, of the
     `actions` it can send; `check_permissions`: which of them the account's credentials allow, asked of the
     platform (`socialaudit doctor`, and `remediate` before it acts)."""
 

@@ -12,13 +12,13 @@ from connectors.paging import RetryPolicy
 from connectors.streams import StreamReads
 from connectors.x_reading import read_x_account
 from flows import credentials
-from flows.config import Account, SchoolConfig
+from flows.config.school import Account, SchoolConfig
 from flows.offline import Endpoints
 from flows.plugins.plug import PlatformPlug
 from flows.remediation_permissions import POLICY, AccountPermission, account_label, platform_actions
 from flows.school_run_log import withheld_in_trust
 from platforms import X
-from warehouse.remediation_actions import ACTIONS, MANUAL, allowed_by
+from warehouse.remediation.actions import ACTIONS, MANUAL, allowed_by
 from warehouse.state import WarehouseState
 
 CALLS = {

@@ -13,13 +13,13 @@ from connectors.actions import WriteAnswer
 from connectors.paging import RetryPolicy
 from connectors.streams import StreamReads
 from flows import credentials
-from flows.config import Account, SchoolConfig
+from flows.config.school import Account, SchoolConfig
 from flows.offline import Endpoints
 from flows.plugins.plug import PlatformPlug
 from flows.remediation_permissions import POLICY, AccountPermission, account_label, platform_actions
 from flows.school_run_log import withheld_in_trust
 from platforms import YOUTUBE
-from warehouse.remediation_actions import ACTIONS, MANUAL, allowed_by
+from warehouse.remediation.actions import ACTIONS, MANUAL, allowed_by
 from warehouse.state import WarehouseState
 
 REJECT_COMMENT, REJECT_AND_BAN = "reject-comment", "reject-comment-ban-author"

@@ -23,7 +23,7 @@ from dashboards.review_app import create_app
 from dashboards.summary_email import ReportReference, build_messages
 from dashboards.trust_report import write_trust_outputs
 from flows.commands.review_app import Served, acting
-from flows.config import RetentionSettings
+from flows.config.school import RetentionSettings
 from sandbox.school import write_sample
 from tests.browser.accessibility import (
     CHECKS_JS,

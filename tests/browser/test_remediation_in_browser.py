@@ -22,8 +22,8 @@ from tests.builders.oidc import oidc_provider, sign_in_at_the_provider
 from tests.builders.prefect_server import free_port
 from tests.builders.served_app import served
 from tests.builders.tiny_dataset import build_tiny_dataset
-from warehouse import access_log
 from warehouse.db import connect
+from warehouse.privacy import access_log
 
 WEEK0 = date(2026, 11, 16)
 COMMENT = build.key("pupil-comment", "youtube", "comment", build.PUPIL_THREAD)

@@ -17,8 +17,8 @@ from tests.builders.oidc import Provider, oidc_provider, sign_in_at_the_provider
 from tests.builders.prefect_server import free_port
 from tests.builders.served_app import served
 from tests.builders.warehouse import migrated_warehouse
-from warehouse import access_log
 from warehouse.db import connect
+from warehouse.privacy import access_log
 
 REVIEWER = "robin.ames@tinylane.example"
 STRANGER = "someone@elsewhere.example"

@@ -10,7 +10,7 @@ from typing import Any
 
 from checks.registers.loading import load_registers
 from checks.registers.problems import RegistersRefused
-from flows.config import ConfigError, load_config
+from flows.config.school import ConfigError, load_config
 from tests.builders.second_check import run_second_check
 
 REGISTER_FILES = ("pupils.csv", "staff.csv", "parents.csv", "approved_media.csv")

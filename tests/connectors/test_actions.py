@@ -169,7 +169,7 @@ def test_each_action_names_the_hosts_and_requests_its_connector_sends(dataset: P
     from googleapiclient import discovery_cache
 
     from connectors.x import X_API_HOST
-    from warehouse.remediation_actions import ACTIONS, X_HOST, YOUTUBE_HOST
+    from warehouse.remediation.actions import ACTIONS, X_HOST, YOUTUBE_HOST
 
     assert X_HOST == X_API_HOST
     assert json.loads(discovery_cache.get_static_doc("youtube", "v3"))["rootUrl"] == YOUTUBE_HOST + "/"

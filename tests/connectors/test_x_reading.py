@@ -10,7 +10,7 @@ from connectors.paging import Page, RetryPolicy, Snapshot
 from connectors.x import XCredentials
 from connectors.x_cost import XPrices
 from connectors.x_reading import billed_per_stream, read_x_account
-from flows.config_tables import ApiSettings
+from flows.config.tables import ApiSettings
 from sandbox.server import Fault, FaultPlan, SandboxServer
 from tests.builders.sandbox_clients import x_keys
 from tests.builders.tiny_dataset import X_ACCOUNT_ID, build_tiny_dataset

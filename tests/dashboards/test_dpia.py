@@ -8,7 +8,7 @@ from pathlib import Path
 
 from checks.rules import RULES
 from dashboards.dpia import generate_dpia
-from flows.config import RetentionSettings
+from flows.config.school import RetentionSettings
 
 DPIA = Path(__file__).resolve().parents[2] / "docs" / "dpia.md"
 

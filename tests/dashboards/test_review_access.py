@@ -185,7 +185,7 @@ def test_forty_guesses_at_once_check_no_more_passwords_than_the_limit_and_are_lo
     from concurrent.futures import ThreadPoolExecutor
 
     from dashboards.sign_in import FAILURES_PER_ACCOUNT
-    from warehouse import access_log
+    from warehouse.privacy import access_log
 
     app = create_app(two_schools["school-a"], settings(accounts_file))
 
@@ -301,7 +301,7 @@ def test_a_local_process_cannot_forge_the_logged_address_through_a_proxy_on_this
 ) -> None:
     """With the proxy on this machine every local process connects from its address: only the proxy's secret
     makes forwarded headers count, and then only the address the proxy itself appended."""
-    from warehouse import access_log
+    from warehouse.privacy import access_log
 
     secret = "s" * 40
     behind = settings(
@@ -336,7 +336,7 @@ def test_a_local_process_cannot_forge_the_logged_address_through_a_proxy_on_this
 
 
 def test_a_proxy_on_this_machine_needs_its_secret(tmp_path: Path) -> None:
-    from flows.config import ConfigError, load_config
+    from flows.config.school import ConfigError, load_config
     from tests.builders.tiny_dataset import build_tiny_dataset
 
     school = build_tiny_dataset(tmp_path / "school") / "school.toml"

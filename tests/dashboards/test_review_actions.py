@@ -18,9 +18,9 @@ from tests.builders.findings import PUPIL_FOLLOWER
 from tests.builders.review_app import csrf_in, local_accounts, settings, sign_in
 from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.builders.warehouse import rows
-from warehouse import access_log
 from warehouse.db import connect
-from warehouse.remediations import record_permission
+from warehouse.privacy import access_log
+from warehouse.remediation.ledger import record_permission
 
 BASE = "https://127.0.0.1:8765"
 

@@ -28,8 +28,8 @@ from tests.builders.findings import (
 )
 from tests.builders.locks import warehouse_held
 from tests.builders.review_app import csrf_in, local_accounts, settings, sign_in
-from warehouse import access_log
 from warehouse.db import connect
+from warehouse.privacy import access_log
 from warehouse.reviews import record_policy
 from warehouse.snapshot import open_snapshot
 

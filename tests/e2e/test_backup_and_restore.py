@@ -13,7 +13,7 @@ from tests.builders.audits import Audit
 from tests.builders.person_stores import files_under, hits, name_two_pupils_in_a_post
 from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.builders.warehouse import count
-from warehouse.backup_archive import SUFFIX
+from warehouse.backup.archive import SUFFIX
 from warehouse.db import connect
 
 AS_OF = "2026-11-16"
@@ -113,7 +113,7 @@ def test_a_backup_restored_to_a_scratch_path_leaves_the_live_outputs_alone(
     """A probe's restore: to another path, with the live journal (so an erasure is re-applied there). The copy
     publishes nothing into the folder its original recorded: the live report keeps its week and its file."""
     from warehouse import side_files
-    from warehouse.erasure_journal import journal_path
+    from warehouse.privacy.erasure_journal import journal_path
 
     run: Audit = restored["run"]
     live_outputs = (run.out.stat().st_ino, (run.out / "exceptions.json").read_bytes())

@@ -13,8 +13,8 @@ from tests.builders.person_stores import files_under, hits, name_two_pupils_in_a
 from tests.builders.postgres import relation_files
 from tests.builders.tiny_dataset import build_tiny_dataset
 from warehouse import lake
-from warehouse.backup import ASIDE
-from warehouse.backup_archive import SUFFIX
+from warehouse.backup.archive import SUFFIX
+from warehouse.backup.image import ASIDE
 
 AS_OF = "2026-11-16"
 PERSON = ("alfie_p_y6", "1600000000000000002", "Alfie Price", "AlfiePrice")

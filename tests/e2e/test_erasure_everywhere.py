@@ -22,7 +22,7 @@ from tests.builders.person_stores import (
 )
 from tests.builders.tiny_dataset import build_tiny_dataset
 from warehouse.db import connect
-from warehouse.erasure_journal import journal_path
+from warehouse.privacy.erasure_journal import journal_path
 
 AS_OF = "2026-11-16"
 HANDLE, ACCOUNT_ID, NAME = "alfie_p_y6", "1600000000000000002", "Alfie Price"

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from dashboards.kept_weeks import kept_weeks
-from flows.config import RetentionSettings
+from flows.config.school import RetentionSettings
 from tests.builders.person_stores import NAMED_POST_ID, name_two_pupils_in_a_post
 from tests.builders.tiny_dataset import build_tiny_dataset
 from warehouse.db import connect

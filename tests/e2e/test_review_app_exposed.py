@@ -23,8 +23,8 @@ from tests.builders.prefect_server import free_port, stop_group
 from tests.builders.review_app import PASSWORD, csrf_in, local_accounts, sign_in
 from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.builders.tls import make_local_tls
-from warehouse import access_log
 from warehouse.db import connect
+from warehouse.privacy import access_log
 from warehouse.safeguarding import row_is_safeguarding_critical
 
 SOCIALAUDIT = Path(sys.executable).parent / "socialaudit"

@@ -132,7 +132,7 @@ def test_the_secret_behind_erasure_selectors_is_out_of_the_dpos_reach(
     warehouse, query, socialaudit_inprocess
 ):
     from warehouse.db import connect
-    from warehouse.keyed import warehouse_secret
+    from warehouse.privacy.keyed import warehouse_secret
 
     result = socialaudit_inprocess("sql", query, "--db", str(warehouse))
     assert result.returncode == 2 and "is a secret" in result.stderr, result.stderr

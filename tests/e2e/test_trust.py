@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from dashboards.review_app import create_app
 from flows.commands.review_app import acting, served
-from flows.config import ConfigError
+from flows.config.school import ConfigError
 from sandbox.school import write_sample
 from tests.builders.exports import refuse_a_pupil_by_name
 from tests.builders.output_contract import (

@@ -25,8 +25,8 @@ from dashboards import accounts
 from flows.cli import main
 from tests.builders.findings import CONSENT_BREACH, PUPIL_FOLLOWER, one_run
 from tests.builders.tiny_dataset import build_tiny_dataset
-from warehouse import access_log
 from warehouse.db import connect
+from warehouse.privacy import access_log
 
 OS_USER = pwd.getpwuid(os.getuid()).pw_name
 REPO = Path(__file__).resolve().parents[2]

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from flows.backup import backup_name, backup_warehouse, restore_warehouse
-from flows.config import RetentionSettings
+from flows.config.school import RetentionSettings
 from flows.credentials import BACKUP_KEY_ENV, CredentialError, backup_key
 from tests.builders.warehouse import table_fingerprint
 from warehouse import db
-from warehouse.backup import RestoreRefused, newest_known_migration, take_image
-from warehouse.backup_archive import SUFFIX, BackupKeyError, write_archive
-from warehouse.erasure_journal import Journal, journal_path
-from warehouse.keyed import ensure_secret
+from warehouse.backup.archive import SUFFIX, BackupKeyError, write_archive
+from warehouse.backup.image import RestoreRefused, newest_known_migration, take_image
+from warehouse.privacy.erasure_journal import Journal, journal_path
+from warehouse.privacy.keyed import ensure_secret
 from warehouse.snapshot import snapshot_path
 from warehouse.sql_models import apply_models
 
@@ -161,7 +161,7 @@ def test_a_restore_without_its_erasure_journal_is_refused_unless_acknowledged(tm
 def test_the_backup_key_is_found_as_the_warehouse_key_is(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from flows.config import load_config
+    from flows.config.school import load_config
 
     monkeypatch.setenv(BACKUP_KEY_ENV, "from the default variable")
     assert backup_key(None) == "from the default variable"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from flows import credentials
-from flows.config import SchoolConfig, load_config
+from flows.config.school import SchoolConfig, load_config
 from flows.credentials import (
     CredentialError,
     credential_places,

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from dashboards.summary_email import ReportReference, build_messages
-from flows.config import ConfigError, EmailSettings, load_config
+from flows.config.school import ConfigError, EmailSettings, load_config
 from flows.mail_tokens import TokenRefused
 from flows.publish_email import send_messages, smtp_password
 from tests.builders.microsoft import CLIENT_ID, CLIENT_SECRET, OUTLOOK_SCOPE, TENANT, serve_identity_platform

@@ -19,7 +19,7 @@ from flows.offline import Endpoints
 from flows.plugins import PLUGS
 from flows.plugins.plug import PlatformPlug
 from platforms import NAMES, PLATFORMS, Platform, Stream
-from warehouse.remediation_actions import ACTIONS
+from warehouse.remediation.actions import ACTIONS
 
 STAGING = Path(__file__).resolve().parents[2] / "warehouse" / "models" / "staging"
 READER_PARAMETERS = ["account", "endpoints", "policy", "state", "config"]
@@ -81,7 +81,7 @@ def missing_pieces(
         for a in sorted(catalogued - set(plug.actions))
     ]
     missing += [
-        f"{name}: the plug-in sends {a}, which warehouse/remediation_actions.py does not list for it"
+        f"{name}: the plug-in sends {a}, which warehouse/remediation/actions.py does not list for it"
         for a in sorted(set(plug.actions) - catalogued)
     ]
     return missing

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows.config import load_config
+from flows.config.school import load_config
 from flows.remediation import Remediator
 from tests.builders import remediation as build
 from tests.builders.audits import append_toml
@@ -19,7 +19,7 @@ from tests.builders.findings import PUPIL_FOLLOWER
 from tests.builders.tiny_dataset import POST_IDS, build_tiny_dataset
 from tests.builders.warehouse import rows
 from warehouse.people import Actor
-from warehouse.remediation_records import RemediationError
+from warehouse.remediation.records import RemediationError
 
 ALICE = Actor("alice", "Alice Lead", "cli")
 BOB = Actor("bob", "Bob Head", "cli")

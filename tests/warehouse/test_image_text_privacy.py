@@ -14,11 +14,11 @@ from tests.builders.findings import insert_exception
 from tests.builders.images import original, textured_image
 from tests.builders.published import Published
 from tests.builders.registers import pupil
-from warehouse.erasure import erase
-from warehouse.privacy import find_subject
-from warehouse.retention_text import REMOVED, redact_pupils_in_old_posts
+from warehouse.privacy.erasure import erase
+from warehouse.privacy.retention_text import REMOVED, redact_pupils_in_old_posts
+from warehouse.privacy.subject_access import subject_access
+from warehouse.privacy.subjects import find_subject
 from warehouse.sql_models import apply_models
-from warehouse.subject_access import subject_access
 
 CERTIFICATE, CARD = original(textured_image(101)), original(textured_image(102))
 LATER = date.today() + timedelta(days=1)  # every reading below was made before it

@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.config_tables import RetentionSettings
+from flows.config.tables import RetentionSettings
 from warehouse import lake, lake_stage, portable
 from warehouse.db import connect, migrate
 from warehouse.week import CheckOutcome, WeekToStore, store_week

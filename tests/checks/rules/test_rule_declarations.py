@@ -9,8 +9,9 @@ import pytest
 from checks.rule_support.rule import Rule
 from checks.rules import RULES
 from sandbox.school import evaluation
-from warehouse import remediation_actions, stream_status
-from warehouse.remediation_actions import ACTIONS, MANUAL
+from warehouse import stream_status
+from warehouse.remediation import actions as remediation_actions
+from warehouse.remediation.actions import ACTIONS, MANUAL
 
 IDS = [rule.id for rule in RULES]
 
@@ -30,9 +31,9 @@ def test_the_rules_an_unread_image_blinds_are_those_that_read_images() -> None:
 
 def test_every_rule_id_spelled_outside_the_registry_is_a_registered_rule() -> None:
     spelled = {
-        "warehouse/remediation_actions.py ALL_RULES": remediation_actions.ALL_RULES,
-        "warehouse/remediation_actions.py PUBLISHED_CONTENT_RULES": remediation_actions.PUBLISHED_CONTENT_RULES,
-        "warehouse/remediation_actions.py FOLLOWER_RULES": remediation_actions.FOLLOWER_RULES,
+        "warehouse/remediation/actions.py ALL_RULES": remediation_actions.ALL_RULES,
+        "warehouse/remediation/actions.py PUBLISHED_CONTENT_RULES": remediation_actions.PUBLISHED_CONTENT_RULES,
+        "warehouse/remediation/actions.py FOLLOWER_RULES": remediation_actions.FOLLOWER_RULES,
         "warehouse/stream_status.py MEDIA_RULES": stream_status.MEDIA_RULES,
         "warehouse/stream_status.py IMAGE_TEXT_RULES": stream_status.IMAGE_TEXT_RULES,
         "sandbox/school/evaluation.py IDENTITY_RULES": evaluation.IDENTITY_RULES,
