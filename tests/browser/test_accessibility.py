@@ -332,7 +332,7 @@ def focus_seen(page: Any) -> dict[str, Any]:
     """The focused element, failing unless it is seen with its outline (WCAG 2.4.7, 2.4.11) once what moves has
     moved (a drawer or panel slides in, a shade fades: a quarter of a second)."""
     with contextlib.suppress(PlaywrightTimeout):  # said below, with what was focused
-        page.wait_for_function(f"() => ({FOCUSED})().seen", timeout=1500)
+        page.wait_for_function(f"() => ({FOCUSED})().seen", timeout=3000)
     here: dict[str, Any] = page.evaluate(FOCUSED)
     assert here["seen"] and here["outlined"], f"focus not seen on {here['what']!r}: {here}"
     return here
@@ -401,15 +401,20 @@ def test_the_docs_site_navigation_in_a_narrow_window_by_keyboard(
         assert open_drawer()["inDrawer"]
         tab_until(page, f"Open {section}")
         page.keyboard.press("Enter")  # the section's panel slides in, the focus on its way back
-        page.wait_for_function("() => document.activeElement.classList.contains('md-nav__title')")
+        page.wait_for_function(
+            "name => document.activeElement.getAttribute('aria-label') === name", arg=f"Back from {section}"
+        )
         here = focus_seen(page)
         assert here["label"] == f"Back from {section}" and here["expanded"] == "true"
         page.keyboard.press("Tab")
         assert focus_seen(page)["what"] == "a The command line"
         page.keyboard.press("Shift+Tab")
         page.keyboard.press("Enter")  # back: the focus returns to the section's button
-        page.wait_for_function("() => document.activeElement.getAttribute('aria-expanded') === 'false'")
-        assert focus_seen(page)["label"] == f"Open {section}"
+        page.wait_for_function(
+            "name => document.activeElement.getAttribute('aria-label') === name", arg=f"Open {section}"
+        )
+        here = focus_seen(page)
+        assert here["label"] == f"Open {section}" and here["expanded"] == "false"
         page.keyboard.press("Escape")
         here = focus_seen(page)
         assert here["label"] == "Navigation" and here["expanded"] == "false"
