@@ -86,7 +86,7 @@ README_BUDGET = 12 * 1024
 # README and docs together, generated pages and results included: a ceiling, so that a page grows only when another
 # shrinks (each fact is said once). The aim is about 280,000 bytes; the ceiling is what the pages hold now plus about
 # 15 KB for pages being written alongside.
-DOCS_BUDGET = 397_000
+DOCS_BUDGET = 390_000
 
 
 def test_the_readme_and_the_docs_stay_short():
