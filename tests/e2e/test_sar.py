@@ -121,7 +121,16 @@ def test_erasure_removes_the_person_everywhere_and_records_only_that_it_happened
 ):
     db = _copy(audited, tmp_path)
     result = socialaudit_inprocess(
-        "erase", "--handle", PUPIL_HANDLE, "--db", str(db), "--by", "A. Dpo", "--reason", "SAR-2026-014"
+        "erase",
+        "--yes",
+        "--handle",
+        PUPIL_HANDLE,
+        "--db",
+        str(db),
+        "--by",
+        "A. Dpo",
+        "--reason",
+        "SAR-2026-014",
     )
     assert result.returncode == 0, result.stderr
     for path in (db, snapshot_path(db)):
