@@ -22,6 +22,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from checks.rules import RULES
 from dashboards.dpia import generate_dpia
 from dashboards.review_app import create_app
+from dashboards.sar_export import cover_document
 from dashboards.summary_email import ReportReference, build_messages
 from dashboards.trust_report import write_trust_outputs
 from flows.commands.review_app import Served, acting
@@ -185,6 +186,27 @@ def test_the_dpia_summary(browser: Any, checked: set[str], tmp_path: Path) -> No
     page = context.new_page()
     page.goto(page_file.as_uri())
     check_page(page, "The DPIA summary (socialaudit dpia), as HTML", checked)
+    context.close()
+
+
+def test_the_subject_access_cover_document(browser: Any, checked: set[str], tmp_path: Path) -> None:
+    export = {
+        "school": "Oak Primary",
+        "generated_at": "2026-11-16T09:00:00+00:00",
+        "register_ids": ["P0001"],
+        "retention": [{"what": "findings about a person", "keep_for": "52 weeks"}],
+        "sections": {
+            "register_pupils": [{"pupil_id": "P0001"}],
+            "texts_naming_them": [{"id": "1"}, {"id": "2"}],
+            "raw_objects": [],
+        },
+    }
+    page_file = tmp_path / "cover.html"
+    page_file.write_text(cover_document(export), encoding="utf-8")
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(page_file.as_uri())
+    check_page(page, "The subject access cover document (socialaudit sar)", checked)
     context.close()
 
 
