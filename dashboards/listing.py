@@ -83,7 +83,7 @@ def page_number(asked: str | None) -> int:
     """The page asked for in the URL; anything that is not a whole number (from a hand-typed or forged link) is the
     first page."""
     text = (asked or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 1
+    return max(int(text), 1) if text.isascii() and text.isdigit() and len(text) <= 9 else 1
 
 
 def one_page(
@@ -97,6 +97,6 @@ def one_page(
     page past the last is the last."""
     mine = sorted((r for r in rows if readable(r)), key=urgency)
     pages = max(1, -(-len(mine) // size))
-    number = min(max(page_number(asked), 1), pages)
+    number = min(page_number(asked), pages)
     start = (number - 1) * size
     return Page(mine[start : start + size], number, pages, len(mine), size)
