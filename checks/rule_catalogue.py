@@ -22,21 +22,26 @@ def _paragraphs(docstring: str) -> list[str]:
 
 
 def render() -> str:
+    """Each rule once: its clause and what counts, its general basis, then only the options and the published text
+    it has (a rule with neither says nothing more; its module is `checks/rules/<id>.py`, said once above)."""
     lines = [START]
     for rule in RULES:
         module = sys.modules[rule.find.__module__]
         summary, *body = _paragraphs(module.__doc__ or "")
         lines += ["", f"### `{rule.id}`: {rule.title}", "", summary.removeprefix(f"{rule.id}: "), ""]
-        lines += [
-            f"General basis (cited when the school names no clause of its own): {rule.general_basis}.\n"
-        ]
+        lines += [f"General basis: {rule.general_basis}.\n"]
         lines += [paragraph + "\n" for paragraph in body]
-        options = ", ".join(f"`{key}`" for key in rule.options) or "none"
-        reads = ", ".join(f"`{field}`" for field in sorted(rule.reads_text)) or "no published text"
-        lines += [
-            f"Options (`[rules.{rule.id}]`): {options}. Reads: {reads}. Module: `{rule.find.__module__}`."
-        ]
-    return "\n".join(lines) + "\n" + END
+        said = []
+        if rule.options:
+            said.append(
+                f"Options (`[rules.{rule.id}]`): " + ", ".join(f"`{key}`" for key in rule.options) + "."
+            )
+        if rule.reads_text:
+            said.append("Reads: " + ", ".join(f"`{field}`" for field in sorted(rule.reads_text)) + ".")
+        if rule.find.__module__ != f"checks.rules.{rule.id.replace('-', '_')}":
+            said.append(f"Module: `{rule.find.__module__}`.")
+        lines += [" ".join(said)] if said else []
+    return "\n".join(lines).rstrip("\n") + "\n" + END
 
 
 def update(text: str) -> str:

@@ -2,8 +2,8 @@
 
 The dated folder holds the same files as the top level of that week's set, written whole before the set is
 swapped in (dashboards/output_set.py files it into the new set in the same step). Old weeks go when the school's
-`[retention] output_weeks` says (`prune_kept_weeks`), and a week that names an erased person goes when the
-erasure says (`remove_kept_weeks_naming`).
+`[retention] output_weeks` says (`prune_kept_weeks`); a week that names an erased person (`kept_weeks_naming`) is
+written again without them (`rewrite_kept_week`), from the warehouse the erasure has already cleaned.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import html
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -63,22 +63,51 @@ def prune_kept_weeks(out_dir: Path, kept: KeptWeek) -> list[date]:
     return gone
 
 
-def remove_kept_weeks_naming(out_dir: Path, needles: Iterable[str]) -> list[date]:
-    """For an erasure: remove every kept week whose files name any of `needles` (a handle, a platform id, a
-    name, a register id), however the file wrote it (as typed, HTML-escaped or JSON-escaped; any case). The
-    latest set at the top level of `out_dir` is not touched: the erasure publishes it again. Returns the weeks
-    removed, for the erasure's record."""
+def kept_weeks_naming(out_dir: Path, needles: Iterable[str]) -> list[date]:
+    """The kept weeks whose files name any of `needles` (a handle, a platform id, a name, a register id), however
+    the file wrote it (as typed, HTML-escaped or JSON-escaped; any case). The latest set at the top level of
+    `out_dir` is not among them: the erasure publishes it again."""
     forms = {
         form for needle in needles if needle and needle.strip() for form in _written_forms(needle.strip())
     }
     if not forms:
         return []
-    gone = []
-    for week, folder in kept_weeks(out_dir).items():
-        if any(_names_any(path, forms) for path in folder.iterdir() if path.is_file()):
-            _remove(folder)
-            gone.append(week)
-    return gone
+    return [
+        week
+        for week, folder in kept_weeks(out_dir).items()
+        if any(_names_any(path, forms) for path in folder.iterdir() if path.is_file())
+    ]
+
+
+def write_all(folder: Path, files: Mapping[str, str]) -> None:
+    """Each file written whole and synced, owner-only; none may be there already."""
+    for name, text in files.items():
+        descriptor = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def remove_kept_week(out_dir: Path, week: date) -> None:
+    """`weeks/<week>/` removed whole (renamed aside first, so a reader never finds half a week)."""
+    _remove(out_dir / WEEKS_DIR / week.isoformat())
+
+
+def rewrite_kept_week(out_dir: Path, week: date, files: Mapping[str, str]) -> None:
+    """`weeks/<week>/` replaced by `files`, written whole beside it first: a reader finds the old week or the new
+    one, never half of either, and a killed process leaves only a transient folder the next publish sweeps."""
+    target = out_dir / WEEKS_DIR / week.isoformat()
+    staging = transient_path("kept week being rewritten", out_dir, week=week.isoformat())
+    shutil.rmtree(staging, ignore_errors=True)
+    os.mkdir(staging, 0o700)
+    try:
+        write_all(staging, files)
+        if target.exists():
+            _remove(target)
+        os.rename(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _written_forms(needle: str) -> set[str]:

@@ -22,7 +22,7 @@ import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from dashboards.kept_weeks import WEEKS_DIR, KeptWeek, prune_kept_weeks
+from dashboards.kept_weeks import WEEKS_DIR, KeptWeek, prune_kept_weeks, write_all
 from warehouse.side_files import remove_leftovers, transient_path
 
 RENAME_EXCHANGE = 2
@@ -79,15 +79,6 @@ def publish_set(out_dir: Path, files: Mapping[str, str], kept: KeptWeek | None =
     return {name: out_dir / name for name in files}
 
 
-def _write_all(folder: Path, files: Mapping[str, str]) -> None:
-    for name, text in files.items():
-        descriptor = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-
-
 def _publish_by_swap(out_dir: Path, files: Mapping[str, str], kept: KeptWeek | None) -> None:
     staging = transient_path("outputs being published", out_dir)
     # Beside staging, not in it: staging becomes --out. Holds a same-week copy replaced by this one.
@@ -97,7 +88,7 @@ def _publish_by_swap(out_dir: Path, files: Mapping[str, str], kept: KeptWeek | N
     os.mkdir(staging, 0o700)
     os.mkdir(aside, 0o700)
     try:
-        _write_all(staging, files)
+        write_all(staging, files)
         incoming = _write_week(staging, files, kept)
         if not out_dir.exists():
             _file_week(staging, incoming, kept, aside)
@@ -125,7 +116,7 @@ def _write_week(folder: Path, files: Mapping[str, str], kept: KeptWeek | None) -
     incoming = folder / f".{WEEKS_DIR}-{kept.name}.incoming-{os.getpid()}"
     shutil.rmtree(incoming, ignore_errors=True)
     os.mkdir(incoming, 0o700)
-    _write_all(incoming, files)
+    write_all(incoming, files)
     return incoming
 
 
@@ -192,7 +183,7 @@ def _publish_inside(out_dir: Path, files: Mapping[str, str], kept: KeptWeek | No
     shutil.rmtree(staging, ignore_errors=True)
     os.mkdir(staging, 0o700)
     try:
-        _write_all(staging, files)
+        write_all(staging, files)
         incoming = _write_week(staging, files, kept)
         for name in files:
             os.replace(staging / name, out_dir / name)

@@ -281,23 +281,28 @@ def write_outputs(
     """Write the four contract files and their manifest.json for the week `as_of` from what the warehouse holds,
     also kept in `weeks/<as_of>/`; `keep_weeks` ([retention] output_weeks; None: remove none) prunes older weeks;
     `review_url` is the review app's address the report links to."""
+    public, resolved, files = week_files(con, as_of, school_name, review_url)
+    # Rendered whole first, then published as one set: outputs name children, so they are owner-only.
+    paths = publish_set(out_dir, files, KeptWeek(as_of, keep_weeks))
+    return Outputs(public, resolved, paths)
+
+
+def week_files(
+    con: duckdb.DuckDBPyConnection, as_of: date, school_name: str, review_url: str | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, str]]:
+    """The week's open exceptions (as published), its resolved ones, and its files (name -> text) with the
+    manifest naming each file's contract version."""
     placeholders = ", ".join("?" for _ in OPEN_STATUSES)
     exceptions = exception_rows(con, f"status IN ({placeholders})", list(OPEN_STATUSES), ("resolved_reason",))
     resolved = exception_rows(con, "status = 'resolved' AND resolved_on = ?", [as_of], ("resolved_reason",))
     public = [{k: v for k, v in r.items() if k not in ("resolved_on", "resolved_reason")} for r in exceptions]
-    # Rendered whole first, then published as one set with the manifest naming each file's contract version:
-    # outputs name children, so they are owner-only.
-    paths = publish_set(
-        out_dir,
-        with_manifest(
-            as_of,
-            {
-                "exceptions.json": json.dumps(public, indent=2, ensure_ascii=False) + "\n",
-                "exceptions.csv": exceptions_csv(public),
-                "resolved.json": json.dumps(resolved, indent=2, ensure_ascii=False) + "\n",
-                "report.html": render_report(con, as_of, school_name, exceptions, resolved, review_url),
-            },
-        ),
-        KeptWeek(as_of, keep_weeks),
+    files = with_manifest(
+        as_of,
+        {
+            "exceptions.json": json.dumps(public, indent=2, ensure_ascii=False) + "\n",
+            "exceptions.csv": exceptions_csv(public),
+            "resolved.json": json.dumps(resolved, indent=2, ensure_ascii=False) + "\n",
+            "report.html": render_report(con, as_of, school_name, exceptions, resolved, review_url),
+        },
     )
-    return Outputs(public, resolved, paths)
+    return public, resolved, files

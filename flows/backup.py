@@ -39,7 +39,7 @@ from warehouse.backup.image import (
     take_image,
 )
 from warehouse.db import encryption_key
-from warehouse.privacy.erasure_journal import journal_path
+from warehouse.privacy.erasure_journal import Journal, journal_path
 from warehouse.snapshot import publish_snapshot
 
 IMAGE = "image.duckdb"
@@ -166,6 +166,31 @@ def restore_warehouse(
         "journal": journal if journal.exists() else None,
         "erasures re-applied": reapplied,
     }
+
+
+def restore_preview(db_path: Path, archive: Path, key: str | None, journal: Path | None = None) -> list[str]:
+    """What `restore_warehouse` would do, read without writing anything: the backup (checked against the key),
+    the warehouse it replaces, and the erasures the journal would have it carry out again."""
+    header = read_header(archive, check_key_strength(key))
+    journal = journal or journal_path(db_path)
+    replaced = "an existing warehouse, replaced whole" if db_path.exists() else "no warehouse there yet"
+    lines = [
+        f"the backup {archive}, taken {header.taken_at:%Y-%m-%d %H:%M:%S} UTC, put in place of {db_path} ({replaced})",
+        "  everything stored since the backup was taken is lost, but for the erasures below",
+    ]
+    if journal.exists():
+        again = Journal(journal).entries(header.taken_at - ERASURE_MARGIN)
+        lines.append(f"  erasures carried out again from the journal {journal}: {len(again)}")
+        lines += [
+            f"    {entry['erasure_id']} of {entry['erased_at']} by {entry.get('performed_by') or 'unknown'}"
+            for entry in again
+        ]
+    else:
+        lines.append(
+            f"  no erasure journal at {journal}: anyone erased since the backup was taken would come back"
+        )
+    lines.append("the read-only copy and the outputs published again from the restored warehouse")
+    return lines
 
 
 def _erased_again(

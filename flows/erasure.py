@@ -15,17 +15,18 @@ from typing import Any
 import duckdb
 
 from checks.identity.nicknames import nicknames_of
-from dashboards.kept_weeks import remove_kept_weeks_naming
-from dashboards.publishing import publish_week, stored_week
+from dashboards.kept_weeks import kept_weeks_naming, remove_kept_week, rewrite_kept_week
+from dashboards.publishing import NoStoredWeek, publish_week, stored_week
+from dashboards.report import week_files
 from warehouse import lake, side_files
-from warehouse.db import connect_waiting, migrate, transaction
+from warehouse.db import connect, connect_waiting, migrate, transaction
 from warehouse.privacy import access_log
 from warehouse.privacy.access_log import AccessEntry
 from warehouse.privacy.erasure import Erased, complete_record, erase, redaction_for
 from warehouse.privacy.erasure_journal import Journal, journal_path, matching_subjects
 from warehouse.privacy.redaction import Redaction
 from warehouse.privacy.storage_rewrite import rewrite_storage, vacuum_catalog
-from warehouse.privacy.subjects import Subject, UnknownSubject, find_subject
+from warehouse.privacy.subjects import Subject, UnknownSubject, find_subject, rows_for
 from warehouse.snapshot import open_snapshot, publish_snapshot_from
 from warehouse.sql_models import apply_models
 from warehouse.week import output_folders
@@ -67,6 +68,45 @@ def erase_person(
     return {**erased.counts, **places}
 
 
+def erasure_preview(db_path: Path, kind: str, value: str, extra_outputs: Iterable[Path] = ()) -> list[str]:
+    """What `erase_person` would do, read from the published copy (nothing is written, nothing waits): whom the
+    selector finds, how many records of each kind, which output folders and kept weeks are written again, and
+    where the erasure is recorded. Raises UnknownSubject as the erasure would."""
+    try:
+        con = open_snapshot(db_path)
+    except FileNotFoundError:  # a warehouse copied without its read-only copy: read it, read-only
+        con = connect(db_path, read_only=True)
+    try:
+        subject = find_subject(con, kind, value)
+        held = {section: len(rows) for section, rows in rows_for(con, subject).items() if rows}
+        recorded = output_folders(con, db_path)
+    finally:
+        con.close()
+    forms = name_forms(subject)
+    needles = _identifiers(subject) | forms
+    folders = list(dict.fromkeys([*recorded.own, *(Path(p).absolute() for p in extra_outputs)]))
+    lines = [
+        f"the person {kind} {value} names: register id(s) {', '.join(sorted(subject.person_ids)) or 'none'}; "
+        f"account(s) {', '.join(sorted(subject.platform_ids)) or 'none'}; "
+        f"handle(s) {', '.join(sorted(subject.handles)) or 'none'}; name(s) {', '.join(sorted(subject.names)) or 'none'}",
+        "  what the warehouse holds about them, deleted (or, in someone else's record, redacted):",
+        *(f"    {section}: {n} record(s)" for section, n in sorted(held.items())),
+        "  their names, handles and ids redacted from every other text the warehouse holds",
+    ]
+    for folder in folders:
+        lines.append(f"outputs published again: {folder}")
+        weeks = kept_weeks_naming(folder, needles)
+        if weeks:
+            lines.append(
+                f"  kept weeks written again without them: {', '.join(w.isoformat() for w in weeks)}"
+            )
+    lines += [
+        f"recorded in audit.erasures (dpo.erasure_log) and the erasure journal {journal_path(db_path)}",
+        "the warehouse's storage rewritten so no freed block keeps them",
+    ]
+    return lines
+
+
 def _everywhere_else(
     con: duckdb.DuckDBPyConnection,
     db_path: Path,
@@ -89,7 +129,7 @@ def _everywhere_else(
         if folder not in folders:
             places[f"outputs not published again: {folder}"] = "recorded by another warehouse (give --out)"
     publish_snapshot_from(con, db_path)
-    places.update(_remove_kept_weeks(folders, needles))
+    places.update(_rewrite_kept_weeks(db_path, folders, needles))
     places.update(_republish(db_path, folders))
     places.update(_redact_run_logs(folders, redaction))
     location = lake.read_locator(db_path)
@@ -123,14 +163,30 @@ def _republish(db_path: Path, folders: list[Path]) -> dict[str, Any]:
     return done
 
 
-def _remove_kept_weeks(folders: list[Path], needles: set[str]) -> dict[str, Any]:
-    """Each output folder's earlier weeks (`weeks/<as_of>/`) that name an erased person are removed whole; the
-    warehouse, already without them, can publish any stored week again (`socialaudit publish --as-of`)."""
+def _rewrite_kept_weeks(db_path: Path, folders: list[Path], needles: set[str]) -> dict[str, Any]:
+    """Each output folder's earlier weeks (`weeks/<as_of>/`) that name an erased person written again from the
+    warehouse, which no longer holds them; a week the warehouse no longer stores (its run gone by retention) is
+    removed whole instead. The top-level set is left to `_republish`: it stays on the latest week."""
     done: dict[str, Any] = {}
-    for folder in folders:
-        gone = remove_kept_weeks_naming(folder, needles)
-        if gone:
-            done[f"kept weeks removed: {folder}"] = [week.isoformat() for week in gone]
+    snapshot = open_snapshot(db_path, own_writes=True)
+    try:
+        for folder in folders:
+            rewritten, removed = [], []
+            for week in kept_weeks_naming(folder, needles):
+                try:
+                    as_of, school_name = stored_week(snapshot, week)
+                except NoStoredWeek:
+                    remove_kept_week(folder, week)
+                    removed.append(week.isoformat())
+                    continue
+                rewrite_kept_week(folder, week, week_files(snapshot, as_of, school_name)[2])
+                rewritten.append(week.isoformat())
+            if rewritten:
+                done[f"kept weeks written again without them: {folder}"] = rewritten
+            if removed:
+                done[f"kept weeks removed (no longer stored): {folder}"] = removed
+    finally:
+        snapshot.close()
     return done
 
 
@@ -180,8 +236,12 @@ def reapply_erasures(
             for entry, subject in matching_subjects(con, entries):
                 _widen_by_handles(con, subject)
                 forms = name_forms(subject)
+                # Who erased the person and why, as the journal kept them: the record outlives the restore.
+                who = entry.get("performed_by") or "socialaudit restore"
                 why = f"re-applied erasure {entry['erasure_id']}"
-                result = erase(con, subject, "socialaudit restore", why, forms)
+                if entry.get("reason"):
+                    why = f"{entry['reason']} ({why})"
+                result = erase(con, subject, who, why, forms)
                 erased.append(result)
                 redaction.patterns += redaction_for(subject, forms).patterns
                 needles |= _identifiers(subject) | forms

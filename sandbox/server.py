@@ -261,11 +261,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
+    # The handler goes in before the address is printed: whoever read the address may stop the server at once.
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     server = SandboxServer.from_env(args.dataset, host=args.host, port=args.port, verbose=args.verbose)
     server.start()
     print(server.url, flush=True)
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
         while not stopped.wait(0.5):
             pass

@@ -22,6 +22,7 @@ import duckdb
 import pytest
 
 from tests.builders.cli import CliResult, run_console_script
+from tests.builders.docs_site import build_docs_site
 from tests.builders.forked_cli import ForkedCli
 from tests.builders.warehouse import migrated_warehouse, open_copy
 from warehouse.db import use_encryption_key
@@ -145,6 +146,18 @@ def socialaudit_inprocess(
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+# --- the documentation site ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def docs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The docs as a site, built once per session (strictly and offline) for the build test and the browser."""
+    root = tmp_path_factory.mktemp("docs-site")
+    built = build_docs_site(root / "site", root)
+    assert built.returncode == 0, built.stderr[-4000:]
+    return root / "site"
 
 
 # --- a real warehouse file -------------------------------------------------------------------------------

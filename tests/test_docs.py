@@ -84,9 +84,9 @@ def test_the_readme_says_how_to_evaluate_on_independent_datasets():
 
 README_BUDGET = 12 * 1024
 # README and docs together, generated pages and results included: a ceiling, so that a page grows only when another
-# shrinks (each fact is said once). The aim is 280,000 bytes, half of the ~555 KB they were before the docs became a
-# site; the ceiling holds what has been reached on the way there.
-DOCS_BUDGET = 440_000
+# shrinks (each fact is said once). The aim is about 280,000 bytes; the ceiling is what the pages hold now plus about
+# 15 KB for pages being written alongside.
+DOCS_BUDGET = 390_000
 
 
 def test_the_readme_and_the_docs_stay_short():
@@ -111,6 +111,10 @@ STORY = [
     r"\b(?:was|were) (?:\d[\d.,]* ?(?:s|ms|MB|x|min)|faster|slower) (?:before|until)\b",
     r"\bas landed\b",
     r"\bbefore (?:this|that|the) change\b",
+    r"\b(?:before|after) 20\d\d-\d\d-\d\d\b",
+    r"\b(?:previously|formerly|until recently|no longer than before)\b",
+    r"\b(?:went|dropped|fell|rose|grew|came down) from [\d.,]+",
+    r"\bfrom [\d.,]+ ?(?:s|ms|min|MB|GB|KB|%|x) to [\d.,]+ ?(?:s|ms|min|MB|GB|KB|%|x)\b",
 ]
 
 
@@ -144,5 +148,9 @@ def test_the_story_search_finds_the_story():
         "issue 24",
         "2026-11-23 evening",
         "(2026-11-24)",
+        "Before 2026-11-23 two runs of one week could list them in different orders",
+        "previously the resolver read only the display name",
+        "peak memory went from 2.1 GB to 1.7 GB",
+        "the wall time from 95 s to 41 s",
     ]
     assert all(any(re.search(story, line, flags=re.IGNORECASE) for story in STORY) for line in told)

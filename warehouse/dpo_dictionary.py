@@ -44,12 +44,13 @@ def describe(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
 
 
 # Shorter than a pointer to where it was said first: said again.
-_REPEAT_BELOW = 60
+_REPEAT_BELOW = 24
 
 
 def render(relations: list[dict[str, object]]) -> str:
     """One section per table or view: its comment, then one line per column (`name` TYPE: comment). A text column's
-    type (VARCHAR) is left out; a column described word for word as in an earlier relation points there."""
+    type (VARCHAR) is left out; a column described word for word as in an earlier relation points there; whether a
+    relation is a view or a table is said once per schema when all of the schema's are the same kind."""
     lines = [
         "# Data dictionary",
         "",
@@ -59,15 +60,20 @@ def render(relations: list[dict[str, object]]) -> str:
         "",
     ]
     said: dict[tuple[str, str], str] = {}
+    kinds: dict[str, set[str]] = {}
+    for relation in relations:
+        kinds.setdefault(str(relation["name"]).split(".")[0], set()).add(str(relation["kind"]))
     current_schema = None
     for relation in relations:
         name = str(relation["name"])
         schema = name.split(".")[0]
+        one_kind = len(kinds[schema]) == 1
         if schema != current_schema:
-            lines += [f"## Schema `{schema}`", ""]
+            heading = f"## Schema `{schema}`" + (f" ({relation['kind']}s)" if one_kind else "")
+            lines += [heading, ""]
             current_schema = schema
         lines += [
-            f"### `{name}` ({relation['kind']})",
+            f"### `{name}`" + ("" if one_kind else f" ({relation['kind']})"),
             "",
             _one_line(str(relation["comment"] or "(no description)")),
             "",

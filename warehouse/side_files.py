@@ -142,10 +142,11 @@ KINDS = (
         "weeks/{week}",
         IN_OUTPUTS,
         False,
-        "removed when it names the person",
+        "written again without the person",
         retention="past [retention] output_weeks removed by each run",
     ),
     FileKind("kept week being removed", "weeks/.{week}.removing-{pid}", IN_OUTPUTS, True, "removed"),
+    FileKind("kept week being rewritten", "weeks/.{week}.rewriting-{pid}", IN_OUTPUTS, True, "removed"),
     FileKind("run log", "run.log", IN_OUTPUTS, False, "redacted", retention="appended by each run"),
 )
 _BY_NAME = {kind.name: kind for kind in KINDS}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,34 @@ EXIT_PARTIAL = 3  # `run`: stored and published, a stream not read; `trust run`:
 EXIT_NOT_PUBLISHED = 4  # the week is stored, its outputs are not: `socialaudit publish` writes them
 EXIT_HOLD = 5  # `check-post`: the draft has findings to settle before it is posted
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+
+
+def add_confirmation(parser: argparse.ArgumentParser, what: str) -> None:
+    """--yes and --dry-run for a command that cannot be undone and shows what it will do first."""
+    parser.add_argument("--yes", action="store_true", help=f"{what} without asking (for scripts)")
+    parser.add_argument("--dry-run", action="store_true", help="show what it would do, and change nothing")
+
+
+def confirmed(args: argparse.Namespace, question: str) -> bool:
+    """Whether to go on: --yes, or "y" answered at a terminal. Without a terminal to ask at, refused with one line
+    (a script says --yes)."""
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        print(
+            f"socialaudit: {args.command} asks before it changes anything: give --yes to go on without a terminal "
+            "(or --dry-run to see what it would do); nothing was changed",
+            file=sys.stderr,
+        )
+        return False
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().casefold() not in ("y", "yes"):
+        print("nothing was changed", file=sys.stderr)
+        return False
+    return True
 
 
 def iso_date(text: str) -> date:

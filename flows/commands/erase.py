@@ -7,6 +7,7 @@ import argparse
 import json
 from pathlib import Path
 
+from flows.commands.common import EXIT_REFUSED, add_confirmation, confirmed
 from flows.commands.sar import add_selector, selector
 from flows.commands.sql import add_warehouse_args, use_configured_key
 from flows.warehouse_location import command_warehouse
@@ -32,18 +33,27 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="an output folder to publish again besides those the runs recorded (repeatable)",
     )
+    add_confirmation(parser, "erase")
 
 
 def run(args: argparse.Namespace) -> int:
     import os
 
-    from flows.erasure import erase_person
+    from flows.erasure import erase_person, erasure_preview
     from warehouse.privacy.access_log import cli_entry
 
     os.umask(0o077)
     args.db = command_warehouse(args)
     use_configured_key(args)
     kind, value = selector(args)
+    print("socialaudit erase will:" if not args.dry_run else "socialaudit erase would:")
+    for line in erasure_preview(args.db, kind, value, args.out):
+        print(f"  {line}")
+    if args.dry_run:
+        print("dry run: nothing was changed")
+        return 0
+    if not confirmed(args, "Erase this person from everything above? It cannot be undone."):
+        return EXIT_REFUSED
     # Waits while the weekly run holds the warehouse, then erases in one short transaction and cleans the rest.
     counts = erase_person(
         args.db, kind, value, args.by, args.reason, args.out, access=cli_entry("erase", args.by, detail=kind)

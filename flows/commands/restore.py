@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from flows.commands.common import EXIT_REFUSED, add_confirmation, confirmed
 from flows.commands.sql import add_warehouse_args
 from flows.warehouse_location import command_warehouse
 
@@ -43,10 +44,11 @@ def register(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="restore although no erasure journal is there: anyone erased since the backup was taken comes back",
     )
+    add_confirmation(parser, "restore")
 
 
 def run(args: argparse.Namespace) -> int:
-    from flows.backup import restore_warehouse
+    from flows.backup import restore_preview, restore_warehouse
     from flows.commands.sql import use_configured_key
     from flows.config.school import load_config
     from flows.credentials import backup_key
@@ -60,6 +62,14 @@ def run(args: argparse.Namespace) -> int:
         from flows.config.trust import load_trust, school_lake
 
         location = school_lake(load_trust(args.trust), db.name.removesuffix(".ducklake"))
+    print("socialaudit restore will:" if not args.dry_run else "socialaudit restore would:")
+    for line in restore_preview(db, args.archive, key, args.journal):
+        print(f"  {line}")
+    if args.dry_run:
+        print("dry run: nothing was changed")
+        return 0
+    if not confirmed(args, "Put this backup in the warehouse's place?"):
+        return EXIT_REFUSED
     done = restore_warehouse(db, args.archive, key, args.journal, location, args.without_journal)
     print(
         f"restored {db} from the backup taken {done['taken_at']:%Y-%m-%d %H:%M:%S} UTC "

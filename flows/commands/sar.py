@@ -30,7 +30,12 @@ def selector(args: argparse.Namespace) -> tuple[str, str]:
 def register(parser: argparse.ArgumentParser) -> None:
     add_selector(parser)
     add_warehouse_args(parser)
-    parser.add_argument("--out", type=Path, required=True, help="folder for sar.json and one CSV per section")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="folder for cover.html (a letter for the person), sar.json and one CSV per section",
+    )
     parser.add_argument(
         "--by",
         help="who is answering the request (recorded, with the operating-system user; default: the OS user)",

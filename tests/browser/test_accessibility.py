@@ -4,6 +4,7 @@ decision can be made with the keyboard alone. The pages are those docs/accessibi
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,17 +17,28 @@ from typing import Any
 
 import markdown
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from checks.rules import RULES
 from dashboards.dpia import generate_dpia
 from dashboards.review_app import create_app
+from dashboards.sar_export import cover_document
 from dashboards.summary_email import ReportReference, build_messages
 from dashboards.trust_report import write_trust_outputs
 from flows.commands.review_app import Served, acting
 from flows.config.school import RetentionSettings
 from sandbox.school import write_sample
-from tests.browser.accessibility import check_page, statement_pages
+from tests.browser.accessibility import (
+    CHECKS_JS,
+    NARROW,
+    WIDE,
+    axe_problems,
+    check_page,
+    check_pages,
+    statement_pages,
+)
 from tests.browser.test_trust_report_in_browser import HOSTILE, WEEKS, school
+from tests.builders.docs_site import served_folder
 from tests.builders.review_app import PASSWORD, local_accounts, settings
 from tests.builders.served_app import served
 
@@ -177,6 +189,27 @@ def test_the_dpia_summary(browser: Any, checked: set[str], tmp_path: Path) -> No
     context.close()
 
 
+def test_the_subject_access_cover_document(browser: Any, checked: set[str], tmp_path: Path) -> None:
+    export = {
+        "school": "Oak Primary",
+        "generated_at": "2026-11-16T09:00:00+00:00",
+        "register_ids": ["P0001"],
+        "retention": [{"what": "findings about a person", "keep_for": "52 weeks"}],
+        "sections": {
+            "register_pupils": [{"pupil_id": "P0001"}],
+            "texts_naming_them": [{"id": "1"}, {"id": "2"}],
+            "raw_objects": [],
+        },
+    }
+    page_file = tmp_path / "cover.html"
+    page_file.write_text(cover_document(export), encoding="utf-8")
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(page_file.as_uri())
+    check_page(page, "The subject access cover document (socialaudit sar)", checked)
+    context.close()
+
+
 def test_every_review_app_page_as_each_role_sees_it(
     browser: Any, audited: Audited, review_app: str, checked: set[str]
 ) -> None:
@@ -300,6 +333,128 @@ def test_a_decision_is_recorded_with_the_keyboard_alone(
     assert page.get_by_role("status").first.inner_text() == "Decision recorded."
     assert page.locator("#status").inner_text() == "false_positive"
     context.close()
+
+
+# The focused element: what it is, its name and state, whether it is seen (inside the window and not covered by
+# anything else, at the middle of its part in the window) and whether its outline is at least 2 px.
+FOCUSED = """() => { const e = document.activeElement; const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+    const x = (Math.max(r.left, 0) + Math.min(r.right, innerWidth)) / 2;
+    const y = (Math.max(r.top, 0) + Math.min(r.bottom, innerHeight)) / 2;
+    const inWindow = r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 && r.left < innerWidth
+                     && r.top < innerHeight;
+    const top = inWindow ? document.elementFromPoint(x, y) : null;
+    return { what: e.tagName.toLowerCase() + ' ' + (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40),
+             label: e.getAttribute('aria-label'), expanded: e.getAttribute('aria-expanded'),
+             inDrawer: Boolean(e.closest('.md-sidebar--primary')),
+             seen: Boolean(top && (top === e || e.contains(top) || top.contains(e))),
+             outlined: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 } }"""
+
+
+def focus_seen(page: Any) -> dict[str, Any]:
+    """The focused element, failing unless it is seen with its outline (WCAG 2.4.7, 2.4.11) once what moves has
+    moved (a drawer or panel slides in, a shade fades: a quarter of a second)."""
+    with contextlib.suppress(PlaywrightTimeout):  # said below, with what was focused
+        page.wait_for_function(f"() => ({FOCUSED})().seen", timeout=3000)
+    here: dict[str, Any] = page.evaluate(FOCUSED)
+    assert here["seen"] and here["outlined"], f"focus not seen on {here['what']!r}: {here}"
+    return here
+
+
+def tab_until(page: Any, wanted: str, limit: int = 60) -> dict[str, Any]:
+    """Tab until the focused element's aria-label is `wanted`, the focus seen at every stop on the way (past the
+    last stop the focus leaves the page for the browser's own controls, and comes back at the top)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement === document.body"):
+            continue
+        here = focus_seen(page)
+        if here["label"] == wanted:
+            return here
+    raise AssertionError(f"{wanted!r} cannot be reached with Tab")
+
+
+def test_every_page_of_the_docs_site_and_its_search(browser: Any, docs_site: Path, checked: set[str]) -> None:
+    pages = sorted(p.relative_to(docs_site).as_posix() for p in docs_site.rglob("*.html"))
+    assert len(pages) > 20 and "404.html" in pages
+    with served_folder(docs_site) as url:
+        check_pages(
+            browser, {p: url + p for p in pages}, checked, listed_as="The documentation site (every page)"
+        )
+
+        context = browser.new_context(viewport=WIDE)
+        page = context.new_page()
+        page.goto(url + "index.html")
+        tab_until(page, "Search")
+        page.keyboard.type("erasure")
+        page.locator(".md-search-result__item").first.wait_for()
+        check_page(page, "The documentation site's search, with results", checked)
+        tab_until(
+            page, "Search"
+        )  # the check moved the focus about: back to the query, its results shown again
+        page.locator(".md-search-result__item").first.wait_for()
+        page.keyboard.press("ArrowDown")  # into the results
+        assert focus_seen(page)["what"].startswith("a ")
+        page.keyboard.press("Shift+Tab")  # out of the search, which closes: its shade fades from the focus
+        page.wait_for_function("() => !document.getElementById('__search').checked")
+        focus_seen(page)
+        context.close()
+
+
+def test_the_docs_site_navigation_in_a_narrow_window_by_keyboard(
+    browser: Any, docs_site: Path, checked: set[str]
+) -> None:
+    """At 320 px the navigation is a drawer: a named button opens it and the focus goes into it; a section opens as a
+    panel and closes again by keyboard, the focus following; every stop is seen (never a link drawn off the screen or
+    under the drawer's shade); Escape closes the drawer and gives the focus back."""
+    name = "The documentation site's navigation in a narrow window, by keyboard"
+    assert name in statement_pages()
+    section = "Reference (kept true by tests)"
+
+    def open_drawer() -> dict[str, Any]:
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement.closest('.md-sidebar--primary')")
+        return focus_seen(page)
+
+    with served_folder(docs_site) as url:
+        context = browser.new_context(viewport=NARROW)
+        page = context.new_page()
+        page.goto(url + "index.html")
+        assert tab_until(page, "Navigation")["expanded"] == "false"
+        assert open_drawer()["inDrawer"]
+        tab_until(page, f"Open {section}")
+        page.keyboard.press("Enter")  # the section's panel slides in, the focus on its way back
+        page.wait_for_function(
+            "name => document.activeElement.getAttribute('aria-label') === name", arg=f"Back from {section}"
+        )
+        here = focus_seen(page)
+        assert here["label"] == f"Back from {section}" and here["expanded"] == "true"
+        page.keyboard.press("Tab")
+        assert focus_seen(page)["what"] == "a The command line"
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Enter")  # back: the focus returns to the section's button
+        page.wait_for_function(
+            "name => document.activeElement.getAttribute('aria-label') === name", arg=f"Open {section}"
+        )
+        here = focus_seen(page)
+        assert here["label"] == f"Open {section}" and here["expanded"] == "false"
+        page.keyboard.press("Escape")
+        here = focus_seen(page)
+        assert here["label"] == "Navigation" and here["expanded"] == "false"
+        tab_until(page, "Search")  # the drawer's links, closed again, are not in the way
+
+        # A page inside a section: its panel is on top when the drawer opens, and the focus goes there.
+        page.goto(url + "contracts/cli.html")
+        tab_until(page, "Navigation")
+        assert open_drawer()["label"] == f"Back from {section}"
+        # The open drawer under axe and the measured checks, last: they move the focus, which closes the drawer.
+        page.wait_for_function(
+            "() => getComputedStyle(document.activeElement.closest('.md-nav')).opacity === '1'"
+        )
+        problems, undecided = axe_problems(page)
+        problems += page.evaluate(CHECKS_JS, {"contrastTargets": undecided})
+        assert not problems, f"{name}:\n  " + "\n  ".join(problems)
+        context.close()
+    checked.add(name)
 
 
 def test_the_statement_lists_exactly_the_pages_checked(checked: set[str]) -> None:

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from dashboards import output_set
-from dashboards.kept_weeks import KeptWeek, kept_weeks, prune_kept_weeks, remove_kept_weeks_naming
+from dashboards.kept_weeks import (
+    KeptWeek,
+    kept_weeks,
+    kept_weeks_naming,
+    prune_kept_weeks,
+    remove_kept_week,
+    rewrite_kept_week,
+)
 from dashboards.output_set import publish_set
 
 NAMES = ("exceptions.json", "exceptions.csv", "resolved.json", "report.html")
@@ -79,7 +86,7 @@ def test_a_failed_swap_leaves_last_weeks_set_and_folders(
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
-def test_an_erasure_removes_every_kept_week_that_names_the_person(tmp_path: Path) -> None:
+def test_the_kept_weeks_that_name_a_person_are_found_however_the_files_wrote_them(tmp_path: Path) -> None:
     out = tmp_path / "out"
     publish_set(out, {"report.html": "<p>nobody here</p>\n"}, KeptWeek(MONDAY))
     publish_set(
@@ -91,8 +98,20 @@ def test_an_erasure_removes_every_kept_week_that_names_the_person(tmp_path: Path
     publish_set(
         out, {"exceptions.json": '[{"label": "Se\\u00e1n"}]\n'}, KeptWeek(MONDAY + timedelta(weeks=3))
     )
-    gone = remove_kept_weeks_naming(out, ["seanob", "Seán O'Brien", "99887766", ""])
-    assert gone == [MONDAY + timedelta(weeks=1), MONDAY + timedelta(weeks=2)]
-    assert list(kept_weeks(out)) == [MONDAY, MONDAY + timedelta(weeks=3)]
-    assert remove_kept_weeks_naming(out, ["Seán"]) == [MONDAY + timedelta(weeks=3)]
-    assert (out / "exceptions.json").exists()  # the latest set is the erasure's to publish again
+    found = kept_weeks_naming(out, ["seanob", "Seán O'Brien", "99887766", ""])
+    assert found == [MONDAY + timedelta(weeks=1), MONDAY + timedelta(weeks=2)]
+    assert kept_weeks_naming(out, ["Seán"]) == [MONDAY + timedelta(weeks=1), MONDAY + timedelta(weeks=3)]
+
+
+def test_a_kept_week_is_written_again_whole_and_the_latest_set_is_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first, latest = MONDAY, MONDAY + timedelta(weeks=1)
+    publish_set(out, {"report.html": "<p>Seán O'Brien</p>\n", "extra.txt": "old\n"}, KeptWeek(first))
+    publish_set(out, {"report.html": "<p>the latest week</p>\n"}, KeptWeek(latest))
+    rewrite_kept_week(out, first, {"report.html": "<p>nobody</p>\n"})
+    assert sorted(p.name for p in kept_weeks(out)[first].iterdir()) == ["report.html"]
+    assert (kept_weeks(out)[first] / "report.html").read_text(encoding="utf-8") == "<p>nobody</p>\n"
+    assert (out / "report.html").read_text(encoding="utf-8") == "<p>the latest week</p>\n"
+    assert sorted(p.name for p in (out / "weeks").iterdir()) == [first.isoformat(), latest.isoformat()]
+    remove_kept_week(out, first)
+    assert list(kept_weeks(out)) == [latest]

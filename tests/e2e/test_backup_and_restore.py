@@ -35,10 +35,19 @@ def restored(tmp_path_factory: pytest.TempPathFactory, audit: Any, socialaudit: 
     (backup,) = backups.glob(f"*{SUFFIX}")
     before = _held(run.db)
     erased = socialaudit(
-        "erase", "--handle", "alfie_p_y6", "--db", str(run.db), "--by", "A. Dpo", "--reason", "E-2026-7"
+        "erase",
+        "--yes",
+        "--handle",
+        "alfie_p_y6",
+        "--db",
+        str(run.db),
+        "--by",
+        "A. Dpo",
+        "--reason",
+        "E-2026-7",
     )
     assert erased.returncode == 0, erased.stderr[-2000:]
-    result = socialaudit("restore", "--from", str(backup), "--db", str(run.db), env=BACKUP_KEY)
+    result = socialaudit("restore", "--yes", "--from", str(backup), "--db", str(run.db), env=BACKUP_KEY)
     return {"run": run, "backup": backup, "before": before, "result": result, "dataset": dataset}
 
 
@@ -70,11 +79,16 @@ def test_the_restore_re_applied_the_erasure(restored: dict[str, Any]) -> None:
     assert "erasures re-applied: 1" in result.stdout
     con = connect(restored["run"].db, read_only=True)
     try:
-        reasons = [r[0] for r in con.execute("SELECT reason FROM dpo.erasure_log").fetchall()]
+        records = con.execute("SELECT performed_by, reason FROM dpo.erasure_log").fetchall()
     finally:
         con.close()
-    (reason,) = reasons  # the backup predates the erasure: its record is the re-applied one
-    assert reason.startswith("re-applied erasure ")
+    # The backup predates the erasure: its record is the re-applied one, and still says who erased and why.
+    ((performed_by, reason),) = records
+    assert performed_by == "A. Dpo"
+    assert reason.startswith("E-2026-7 (re-applied erasure ") and reason.endswith(")")
+    # What the restore said it would do, before doing it: the backup, and the erasure it carries out again.
+    assert "socialaudit restore will:" in result.stdout
+    assert "erasures carried out again from the journal" in result.stdout and "by A. Dpo" in result.stdout
 
 
 def test_no_byte_the_product_left_holds_the_erased_person(restored: dict[str, Any]) -> None:
@@ -100,7 +114,7 @@ def test_a_backup_that_was_altered_restores_nothing(restored: dict[str, Any], so
     data[len(data) // 2] ^= 0x01
     altered.write_bytes(bytes(data))
     before = run.db.read_bytes()
-    result = socialaudit("restore", "--from", str(altered), "--db", str(run.db), env=BACKUP_KEY)
+    result = socialaudit("restore", "--yes", "--from", str(altered), "--db", str(run.db), env=BACKUP_KEY)
     assert result.returncode == 1
     assert "was altered" in result.stderr and "Traceback" not in result.stderr
     assert run.db.read_bytes() == before
@@ -120,6 +134,7 @@ def test_a_backup_restored_to_a_scratch_path_leaves_the_live_outputs_alone(
     scratch = tmp_path / "scratch.duckdb"
     result = socialaudit(
         "restore",
+        "--yes",
         "--from",
         str(restored["backup"]),
         "--db",
@@ -139,7 +154,9 @@ def test_a_restore_without_the_journal_is_refused_in_one_line(
     restored: dict[str, Any], socialaudit: Any, tmp_path: Path
 ) -> None:
     scratch = tmp_path / "scratch.duckdb"
-    result = socialaudit("restore", "--from", str(restored["backup"]), "--db", str(scratch), env=BACKUP_KEY)
+    result = socialaudit(
+        "restore", "--yes", "--from", str(restored["backup"]), "--db", str(scratch), env=BACKUP_KEY
+    )
     assert result.returncode != 0 and not scratch.exists()
     (line,) = [line for line in result.stderr.splitlines() if line.strip()]
     assert "no erasure journal" in line and "would come back" in line and "--without-journal" in line

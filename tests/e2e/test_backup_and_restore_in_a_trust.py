@@ -40,13 +40,14 @@ def trust(tmp_path_factory: pytest.TempPathFactory, socialaudit: Any, postgres: 
     location = lake.read_locator(locator)
     assert location is not None and location.metadata_schema
     erased = socialaudit(
-        "erase", "--handle", "alfie_p_y6", "--db", str(locator), "--by", "A. Dpo", "--reason", "E-9"
+        "erase", "--yes", "--handle", "alfie_p_y6", "--db", str(locator), "--by", "A. Dpo", "--reason", "E-9"
     )
     assert erased.returncode == 0, erased.stderr[-3000:]
     locator.unlink()  # lost with the machine: trust.toml says where the school's lake goes
     (school_backup,) = backups.glob(f"tiny-lane-*{SUFFIX}")
     restored = socialaudit(
         "restore",
+        "--yes",
         "--from",
         str(school_backup),
         "--db",
@@ -57,7 +58,9 @@ def trust(tmp_path_factory: pytest.TempPathFactory, socialaudit: Any, postgres: 
     )
     (trust_backup,) = backups.glob(f"_trust-*{SUFFIX}")
     trust_lake = root / "lake" / "_trust.ducklake"
-    history = socialaudit("restore", "--from", str(trust_backup), "--db", str(trust_lake), env=BACKUP_KEY)
+    history = socialaudit(
+        "restore", "--yes", "--from", str(trust_backup), "--db", str(trust_lake), env=BACKUP_KEY
+    )
 
     def stores() -> list[Path]:
         return [

@@ -75,6 +75,7 @@ def test_an_erasure_rewrites_it_encrypted_and_spills_nothing_plain(
     config = str(encrypted_run.dataset / "school.toml")
     erased = socialaudit_inprocess(
         "erase",
+        "--yes",
         "--person",
         "P0001",
         "--db",

@@ -60,7 +60,16 @@ def erased(tmp_path_factory: pytest.TempPathFactory, audit, socialaudit) -> dict
     assert killed.returncode == -signal.SIGKILL, killed.stderr  # its copy of the warehouse is left beside it
     taken_at = datetime.now(UTC).replace(tzinfo=None)
     result = socialaudit(
-        "erase", "--handle", "@Alfie_P_Y6", "--db", str(run.db), "--by", "A. Dpo", "--reason", "ERASE-2026-3"
+        "erase",
+        "--yes",
+        "--handle",
+        "@Alfie_P_Y6",
+        "--db",
+        str(run.db),
+        "--by",
+        "A. Dpo",
+        "--reason",
+        "ERASE-2026-3",
     )
     return {
         "run": run,

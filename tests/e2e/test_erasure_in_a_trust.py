@@ -59,7 +59,7 @@ def trust(
 
     before = hits(stores(), PERSON)
     erased = socialaudit(
-        "erase", "--handle", "alfie_p_y6", "--db", str(locator), "--by", "A. Dpo", "--reason", "E-1"
+        "erase", "--yes", "--handle", "alfie_p_y6", "--db", str(locator), "--by", "A. Dpo", "--reason", "E-1"
     )
     return {"root": root, "before": before, "erased": erased, "stores": stores, "controller": controller}
 

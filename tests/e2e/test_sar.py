@@ -61,6 +61,9 @@ def test_a_pupil_named_and_pictured_finds_both_and_never_the_other_pupil(
     (parent,) = sections["parents_listing_them"]  # the link is theirs; who the parent is, is not
     assert parent["parent_id"] == "a parent" and parent["pupil_ids"] == ["P0001"]
     assert all(r["reviewer"] == "a reviewer" for r in sections.get("exception_reviews", []))
+    cover = (out / "cover.html").read_text(encoding="utf-8")  # for the parent: what, why, how long, rights
+    assert "<h1>What " in cover and "P0001" in cover and "Your rights" in cover and "Kept for" in cover
+    assert "The school&#39;s own posts" in cover and "texts_naming_them.csv" in cover
     everything = "".join(p.read_text(encoding="utf-8") for p in out.iterdir()).lower()
     assert not [o for o in OTHER_PUPIL if o.lower() in everything]
     con = connect(db, read_only=True)
@@ -121,7 +124,16 @@ def test_erasure_removes_the_person_everywhere_and_records_only_that_it_happened
 ):
     db = _copy(audited, tmp_path)
     result = socialaudit_inprocess(
-        "erase", "--handle", PUPIL_HANDLE, "--db", str(db), "--by", "A. Dpo", "--reason", "SAR-2026-014"
+        "erase",
+        "--yes",
+        "--handle",
+        PUPIL_HANDLE,
+        "--db",
+        str(db),
+        "--by",
+        "A. Dpo",
+        "--reason",
+        "SAR-2026-014",
     )
     assert result.returncode == 0, result.stderr
     for path in (db, snapshot_path(db)):

@@ -43,7 +43,9 @@ def test_three_mondays_keep_two_weeks_beside_the_latest_set(tmp_path: Path, audi
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".") and p.name != SPILL_FOLDER] == []
 
 
-def test_an_erasure_removes_the_kept_weeks_that_name_the_person(tmp_path: Path, audit, socialaudit) -> None:
+def test_an_erasure_writes_the_kept_weeks_that_name_the_person_again_without_them(
+    tmp_path: Path, audit, socialaudit
+) -> None:
     handle, account_id = "alfie_p_y6", "1600000000000000002"  # a pupil of the tiny school who follows it
     for as_of in WEEKS[:2]:
         done = audit(as_of=as_of, root=tmp_path)
@@ -52,13 +54,44 @@ def test_an_erasure_removes_the_kept_weeks_that_name_the_person(tmp_path: Path, 
     assert sorted(p.name for p in (out / "weeks").iterdir()) == list(WEEKS[:2])
     assert account_id in (out / "weeks" / WEEKS[0] / "exceptions.json").read_text(encoding="utf-8")
 
+    # Shown first, changing nothing: a dry run, and a script that did not say --yes (no terminal to ask at).
+    db = tmp_path / "w.duckdb"
+    asked = ("erase", "--handle", handle, "--db", str(db), "--by", "dpo", "--reason", "E-1")
+    before = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    dry = socialaudit(*asked, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "socialaudit erase would:" in dry.stdout and "dry run: nothing was changed" in dry.stdout
+    assert f"kept weeks written again without them: {WEEKS[0]}, {WEEKS[1]}" in dry.stdout
+    unconfirmed = socialaudit(*asked)
+    assert unconfirmed.returncode == 2
+    assert [line for line in unconfirmed.stderr.splitlines() if line.strip()] == [
+        "socialaudit: erase asks before it changes anything: give --yes to go on without a terminal "
+        "(or --dry-run to see what it would do); nothing was changed"
+    ]
+    assert {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()} == before
+
     erased = socialaudit(
-        "erase", "--handle", handle, "--db", str(tmp_path / "w.duckdb"), "--by", "dpo", "--reason", "E-1"
+        "erase",
+        "--handle",
+        handle,
+        "--db",
+        str(tmp_path / "w.duckdb"),
+        "--by",
+        "dpo",
+        "--reason",
+        "E-1",
+        "--yes",
     )
     assert erased.returncode == 0, erased.stderr
-    assert f"kept weeks removed: {out.absolute()}" in erased.stdout
-    # The earlier week named them and is gone; the latest is published again, at the top and in its folder.
-    assert sorted(p.name for p in (out / "weeks").iterdir()) == [WEEKS[1]]
+    assert (
+        f'kept weeks written again without them: {out.absolute()}: ["{WEEKS[0]}", "{WEEKS[1]}"]'
+        in erased.stdout
+    )
+    # The earlier week named them and is written again without them; the latest is published again, at the top
+    # (still the latest week: the top level never goes back a week) and in its folder.
+    assert sorted(p.name for p in (out / "weeks").iterdir()) == list(WEEKS[:2])
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["as_of"] == WEEKS[1]
+    assert (out / "weeks" / WEEKS[0] / "report.html").is_file()
     written = [p for p in out.rglob("*") if p.is_file()]
     assert written and not [p for p in written if account_id.encode() in p.read_bytes()]
     assert not [p for p in written if handle.encode() in p.read_bytes().lower()]

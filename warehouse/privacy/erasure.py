@@ -150,20 +150,25 @@ def erase(
     if split_reads:
         counts["raw.image_text (names read in images redacted)"] = split_reads
     erased = Erased(uuid.uuid4().hex, now_utc(), counts)
+    recorded_reason = redaction.text(reason)[0]  # a reference that names the person is a copy too
     con.execute(
         "INSERT INTO audit.erasures VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             erased.erasure_id,
             erased.erased_at,
             performed_by,
-            redaction.text(reason)[0],  # a reference that names the person is a copy too
+            recorded_reason,
             subject.selector_kind,
             subject.selector_hash(secret),
             json.dumps(record_counts(counts), sort_keys=True),
         ],
     )
     if journal is not None:
-        journal.append(erasure_journal.entry_for(subject, secret, erased.erasure_id, erased.erased_at))
+        journal.append(
+            erasure_journal.entry_for(
+                subject, secret, erased.erasure_id, erased.erased_at, performed_by, recorded_reason
+            )
+        )
     return erased
 
 

@@ -4,7 +4,8 @@ A backup taken before an erasure still holds the person; the erasure record insi
 the backup, i.e. without that erasure. The journal is a file of its own (`<warehouse>.erasures.jsonl`, mode 0600,
 one JSON object a line, appended and flushed before the erasure commits) holding, per erasure, when it was done and
 the keyed hashes (HMAC-SHA256 with the warehouse's secret, warehouse/privacy/keyed.py) of every identifier erased: register
-ids, platform account ids, handles and names. It holds no identifier itself; only someone holding the warehouse's
+ids, platform account ids, handles and names, and who carried it out and why as audit.erasures records them (the
+reason redacted of the person). It holds no identifier of the person itself; only someone holding the warehouse's
 secret as well can test a guess against it.
 
 `matching_subjects(con, entries)` finds, in a warehouse (a restored one), every stored value whose keyed hash is in
@@ -43,7 +44,16 @@ def _name_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def entry_for(subject: Subject, secret: bytes, erasure_id: str, erased_at: datetime) -> dict[str, Any]:
+def entry_for(
+    subject: Subject,
+    secret: bytes,
+    erasure_id: str,
+    erased_at: datetime,
+    performed_by: str = "",
+    reason: str = "",
+) -> dict[str, Any]:
+    """The journal's line for an erasure: its keyed hashes, and who carried it out and why exactly as
+    audit.erasures records them (the reason already redacted of the person), so a restore keeps the record."""
     values = {
         "person": subject.person_ids,
         "platform-id": subject.platform_ids,
@@ -54,6 +64,8 @@ def entry_for(subject: Subject, secret: bytes, erasure_id: str, erased_at: datet
         "erasure_id": erasure_id,
         "erased_at": erased_at.isoformat(),
         "secret_id": secret_id(secret),
+        "performed_by": performed_by,
+        "reason": reason,
         "hashes": {kind: sorted(keyed_hash(secret, kind, v) for v in values[kind]) for kind in KINDS},
     }
 

@@ -19,6 +19,14 @@ import duckdb
 from warehouse import portable
 
 ERASED = "[erased]"
+# A link is replaced whole or not at all: a name cut out of its middle leaves a link to someone else's page.
+_LINK = re.compile(
+    r"https?://[^\s\"'<>()\[\]]*[^\s\"'<>()\[\].,;:!?]", re.IGNORECASE
+)  # not a sentence's stop
+# Kept spans stand aside while the patterns run, as runs of private-use characters no pattern can match.
+_KEPT_DIGITS = "".join(chr(0xE010 + i) for i in range(16))
+_KEPT_MARK = "\ue000"
+_KEPT_SPAN = re.compile(rf"{_KEPT_MARK}([{_KEPT_DIGITS}]+){_KEPT_MARK}")
 # Identifier characters of platform ids (X ids are digits; YouTube channel ids letters, digits, - and _).
 _ID_EDGE = r"A-Za-z0-9_\-"
 
@@ -34,6 +42,9 @@ class Redaction:
 
     patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
     needles: set[str] = field(default_factory=set)
+    # What no pattern may change (a subject access export: the requester's own names, handles and ids, which
+    # another person may share).
+    kept: list[re.Pattern[str]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.patterns)
@@ -72,13 +83,47 @@ class Redaction:
         self.patterns.append((re.compile(pattern), replacement))
         self.needles.add(identifier.casefold())
 
+    def keep(self, other: Redaction) -> None:
+        """What `other` finds is left as it is, whatever these patterns would make of it."""
+        self.kept.extend(pattern for pattern, _ in other.patterns)
+
     def text(self, value: str) -> tuple[str, int]:
-        """`value` redacted, and how many replacements were made."""
+        """`value` redacted, and how many replacements were made. A link holding a match is replaced whole; a kept
+        span, and a link holding one, is left as it is."""
+        if not self.patterns:
+            return value, 0
+        value, spans = self._set_aside(value)
         total = 0
+
+        def link(match: re.Match[str]) -> str:
+            nonlocal total
+            url = match.group(0)
+            if _KEPT_MARK in url:
+                return url
+            for pattern, replacement in self.patterns:
+                if pattern.search(url):
+                    total += 1
+                    return replacement
+            return url
+
+        value = _LINK.sub(link, value)
         for pattern, replacement in self.patterns:
             value, n = pattern.subn(replacement, value)
             total += n
+        if spans:
+            value = _KEPT_SPAN.sub(lambda m: spans[_kept_index(m.group(1))], value)
         return value, total
+
+    def _set_aside(self, value: str) -> tuple[str, list[str]]:
+        spans: list[str] = []
+        for pattern in self.kept:
+
+            def mark(match: re.Match[str]) -> str:
+                spans.append(match.group(0))
+                return _kept_token(len(spans) - 1)
+
+            value = pattern.sub(mark, value)
+        return value, spans
 
     def value(self, value: Any) -> tuple[Any, int]:
         """Every string inside a JSON value redacted (a dict's keys are field names and stay)."""
@@ -107,6 +152,14 @@ class Redaction:
         forms = sorted({form for n in self.needles for form in (n, json.dumps(n)[1:-1])})
         condition = " OR ".join(f"contains(lower({expression}), ?)" for _ in forms)
         return f"({condition or 'false'})", forms
+
+
+def _kept_token(index: int) -> str:
+    return _KEPT_MARK + "".join(_KEPT_DIGITS[int(d, 16)] for d in f"{index:x}") + _KEPT_MARK
+
+
+def _kept_index(digits: str) -> int:
+    return int("".join(f"{_KEPT_DIGITS.index(c):x}" for c in digits), 16)
 
 
 @dataclass(frozen=True)

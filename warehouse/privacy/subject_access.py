@@ -188,16 +188,34 @@ def subject_access(con: duckdb.DuckDBPyConnection, subject: Subject) -> dict[str
     sections["image_text_naming_them"] = _image_text_naming(con, subject)
     sections["post_checks"] = _post_checks(con, subject)
     others = others_redaction(con, subject)
+    # The requester's own names, handles and ids are theirs to see, whoever else shares them.
+    own = _finder(subject)
+    for identifier in (*subject.person_ids, *subject.platform_ids):
+        own.add_identifier(identifier)
+    others.keep(own)
     return {
         "selector": {"kind": subject.selector_kind, "value": subject.selector},
         "register_ids": sorted(subject.person_ids),
         "platform_ids": sorted(subject.platform_ids),
         "generated_at": now_utc().isoformat(),
+        "school": _school_name(con),
+        "retention": _retention(con),
         "other_people": "redacted: another pupil, a member of staff, a parent, a reviewer (ICO subject access guidance)",
         "sections": {
             name: [_fair(name, row, others, subject) for row in rows] for name, rows in sections.items()
         },
     }
+
+
+def _school_name(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("SELECT school_name FROM audit.runs ORDER BY as_of DESC LIMIT 1").fetchone()
+    return str(row[0]) if row else None
+
+
+def _retention(con: duckdb.DuckDBPyConnection) -> list[dict[str, str]]:
+    """The retention policy the last run enforced, in words (meta.retention_policy)."""
+    rows = con.execute("SELECT what, keep_for FROM meta.retention_policy ORDER BY rule").fetchall()
+    return [{"what": str(what), "keep_for": str(keep_for)} for what, keep_for in rows]
 
 
 def log_request(
