@@ -32,8 +32,6 @@ from warehouse.snapshot import open_snapshot, publish_snapshot_from
 from warehouse.sql_models import apply_models
 from warehouse.week import output_folders
 
-RUN_LOG = "run.log"  # a school's log in its output folder, where each school of a trust is its own controller
-
 
 def name_forms(subject: Subject) -> set[str]:
     """The person's full names with each diminutive or full form of the given name (Alfie Price: Alfred Price)."""
@@ -200,7 +198,7 @@ def _identifiers(subject: Subject) -> set[str]:
 def _redact_run_logs(folders: list[Path], redaction: Redaction) -> dict[str, int]:
     done = {}
     for folder in folders:
-        log = folder / RUN_LOG
+        log = side_files.kept_path("run log", folder)
         if not log.is_file():
             continue
         text, n = redaction.text(log.read_text(encoding="utf-8", errors="replace"))
