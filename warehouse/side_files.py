@@ -43,6 +43,8 @@ class FileKind:
     in_backup: bool = False
     retention: str = "none: removed by the process that made it, or as a leftover"
     duckdb_file: bool = False
+    # A kept kind not in a backup says why (a transient one is a process's own, never backed up).
+    not_in_backup: str = ""
 
     def regex(self, base: str) -> re.Pattern[str]:
         fields = {
@@ -88,9 +90,24 @@ KINDS = (
         "published again",
         retention="replaced by every write",
         duckdb_file=True,
+        not_in_backup="made again from the warehouse by every write",
     ),
-    FileKind("read-only copy WAL", "{db}.readonly.duckdb.wal", BESIDE_WAREHOUSE, False, "published again"),
-    FileKind("access-log spool", "{db}.access-log.jsonl", BESIDE_WAREHOUSE, False, "folded in, then swept"),
+    FileKind(
+        "read-only copy WAL",
+        "{db}.readonly.duckdb.wal",
+        BESIDE_WAREHOUSE,
+        False,
+        "published again",
+        not_in_backup="made again from the warehouse by every write",
+    ),
+    FileKind(
+        "access-log spool",
+        "{db}.access-log.jsonl",
+        BESIDE_WAREHOUSE,
+        False,
+        "folded in, then swept",
+        not_in_backup="folded into the warehouse by its next write; kept beside it",
+    ),
     FileKind(
         "erasure journal",
         "{db}.erasures.jsonl",
@@ -98,6 +115,7 @@ KINDS = (
         False,
         "keyed hashes only, never a value",
         retention="kept: it must outlive every backup",
+        not_in_backup="it must outlive every backup and record the erasures after it: a journal restored with its backup would forget them",
     ),
     FileKind(
         "spill folder",
@@ -105,6 +123,7 @@ KINDS = (
         BESIDE_WAREHOUSE,
         False,
         "none needed: DuckDB's own spill files, removed as it goes, encrypted when the warehouse is",
+        not_in_backup="DuckDB's working space, empty between statements",
     ),
     FileKind(
         "read-only copy being written",
@@ -144,6 +163,7 @@ KINDS = (
         False,
         "published again (its own warehouse only)",
         retention="replaced by every run",
+        not_in_backup="made again from the warehouse (socialaudit publish); every copy kept is one more an erasure must reach",
     ),
     FileKind(
         "outputs lock",
@@ -152,6 +172,7 @@ KINDS = (
         False,
         "none needed: always empty",
         retention="kept: held by whoever writes the outputs (dashboards/output_set.py publishing_lock)",
+        not_in_backup="always empty",
     ),
     FileKind("outputs being published", ".{out}.publishing-{pid}", BESIDE_OUTPUTS, True, "removed"),
     FileKind("outputs being replaced", ".{out}.replaced-{pid}", BESIDE_OUTPUTS, True, "removed"),
@@ -165,10 +186,19 @@ KINDS = (
         False,
         "written again without the person",
         retention="past [retention] output_weeks removed by each run",
+        not_in_backup="made again from the warehouse (socialaudit publish --as-of)",
     ),
     FileKind("kept week being removed", "weeks/.{week}.removing-{pid}", IN_OUTPUTS, True, "removed"),
     FileKind("kept week being rewritten", "weeks/.{week}.rewriting-{pid}", IN_OUTPUTS, True, "removed"),
-    FileKind("run log", "run.log", IN_OUTPUTS, False, "redacted", retention="appended by each run"),
+    FileKind(
+        "run log",
+        "run.log",
+        IN_OUTPUTS,
+        False,
+        "redacted",
+        retention="appended by each run",
+        not_in_backup="a school's log of each run, appended beside its report; not needed to restore the warehouse",
+    ),
     FileKind(
         "trust report",
         "trust-report.html",
@@ -176,6 +206,7 @@ KINDS = (
         False,
         "none needed: counts per school, never a person",
         retention="replaced by every trust run",
+        not_in_backup="made again by the next trust run",
     ),
     FileKind(
         "trust summary",
@@ -184,6 +215,7 @@ KINDS = (
         False,
         "none needed: counts per school, never a person",
         retention="replaced by every trust run",
+        not_in_backup="made again by the next trust run",
     ),
     FileKind("output file being written", "{file}.{pid}.tmp", IN_OUTPUTS, True, "removed"),
     FileKind(
@@ -193,6 +225,7 @@ KINDS = (
         False,
         "none needed: staff accounts only (socialaudit reviewers remove)",
         retention="kept until a reviewer is removed",
+        not_in_backup="staff password hashes are not copied into backups: add the reviewers again (socialaudit reviewers add)",
     ),
     FileKind("review app accounts being written", "{accounts}.{pid}.tmp", BESIDE_ACCOUNTS, True, "removed"),
     FileKind(
@@ -202,6 +235,7 @@ KINDS = (
         False,
         "none needed: revoked sessions and staff sign-in attempts",
         retention="revocations until the session would have ended; attempts past the throttle window deleted",
+        not_in_backup="revocations and sign-in throttles of the running app; a restored warehouse starts with the current file",
     ),
     FileKind(
         "review app sign-in state journal",
@@ -209,9 +243,19 @@ KINDS = (
         BESIDE_ACCOUNTS,
         False,
         "none needed: SQLite's own, removed at each commit",
+        not_in_backup="SQLite's own, removed at each commit",
     ),
 )
 _BY_NAME = {kind.name: kind for kind in KINDS}
+
+
+def backup_contents() -> dict[str, str]:
+    """Each kept kind of file and whether a backup holds it, or why not: what a backup's manifest records."""
+    return {
+        kind.name: "in the backup" if kind.in_backup else kind.not_in_backup
+        for kind in KINDS
+        if not kind.transient
+    }
 
 
 def kind(name: str) -> FileKind:
