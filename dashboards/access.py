@@ -5,12 +5,14 @@ A `Person` is whoever signed in (an identity provider's account, or a local acco
 `AccessPolicy.permissions(person, school)` answers what that person may do there; every page and decision asks it,
 and nothing else decides. Roles:
 
-How far each role reaches is on one scale of sensitivity, whose terms are defined once in warehouse/safeguarding.py:
+How far each role reaches is on one scale of sensitivity, whose terms, and why each role reaches where it does, are
+defined once in warehouse/safeguarding.py:
 
 - `viewer`: reads the exceptions, except safeguarding-critical ones (severity critical, or high about a pupil or
   former pupil); decides nothing.
-- `reviewer` (the ETL): reads and decides every exception except critical ones, and acts on them through the
-  platforms (dashboards/review_actions.py).
+- `reviewer` (the ETL): reads, decides and acts on every exception (dashboards/review_actions.py) except a critical
+  one about a person; of a critical one in the school's own post or video, which they must take down, they read it,
+  act on it and acknowledge or reopen it, and closing it (accept, false positive) is the safeguarding lead's.
 - `safeguarding-lead`: reads, decides and acts on every exception; a decision closing a critical one (accept,
   false positive) needs a second person (warehouse/reviews.py).
 - `dpo`: reads everything and the access log; decides nothing (SAR and erasure are command-line work).
@@ -28,18 +30,21 @@ import ipaddress
 from dataclasses import dataclass
 
 from warehouse.people import same_identity
+from warehouse.reviews import CLOSING, DECISIONS
 from warehouse.safeguarding import Sensitivity
 
 
 @dataclass(frozen=True)
 class Role:
     name: str
-    # The most sensitive exceptions the role reads, and decides (None: reads none / decides nothing).
+    # The most sensitive exceptions the role reads; acknowledges, reopens and acts on; and closes (accept, false
+    # positive). None: none.
     reads: Sensitivity | None
     decides: Sensitivity | None
     reads_access_log: bool
     # Acts on a finding through X or YouTube (or records a step done by hand), on what the role may decide.
     acts: bool
+    closes: Sensitivity | None = None
     checks_posts: bool = False  # checks a draft before posting
     approves_posts: bool = False  # approves a checked draft
 
@@ -50,13 +55,19 @@ ROLES = {
         Role("viewer", Sensitivity.ORDINARY, None, reads_access_log=False, acts=False),
         Role(
             "reviewer",
-            Sensitivity.SAFEGUARDING_CRITICAL,
-            Sensitivity.SAFEGUARDING_CRITICAL,
+            Sensitivity.CRITICAL_OWN_PUBLICATION,
+            Sensitivity.CRITICAL_OWN_PUBLICATION,
             reads_access_log=False,
             acts=True,
+            closes=Sensitivity.SAFEGUARDING_CRITICAL,
         ),
         Role(
-            "safeguarding-lead", Sensitivity.CRITICAL, Sensitivity.CRITICAL, reads_access_log=False, acts=True
+            "safeguarding-lead",
+            Sensitivity.CRITICAL,
+            Sensitivity.CRITICAL,
+            reads_access_log=False,
+            acts=True,
+            closes=Sensitivity.CRITICAL,
         ),
         Role("dpo", Sensitivity.CRITICAL, None, reads_access_log=True, acts=False),
         Role("poster", None, None, reads_access_log=False, acts=False, checks_posts=True),
@@ -117,8 +128,15 @@ class Permissions:
     def may_approve_posts(self) -> bool:
         return any(role.approves_posts for role in self._held())
 
-    def may_decide(self, sensitivity: Sensitivity) -> bool:
+    def may_decide(self, sensitivity: Sensitivity, decision: str | None = None) -> bool:
+        """`decision` None: any decision at all (whether to show the form)."""
+        if decision in CLOSING:
+            return any(role.closes is not None and sensitivity <= role.closes for role in self._held())
         return any(role.decides is not None and sensitivity <= role.decides for role in self._held())
+
+    def decisions(self, sensitivity: Sensitivity) -> tuple[str, ...]:
+        """The decisions this person may record on an exception this sensitive."""
+        return tuple(d for d in DECISIONS if self.may_decide(sensitivity, d))
 
     def may_act(self, sensitivity: Sensitivity) -> bool:
         """Acts on a finding through the platforms: only on what the role may also decide."""

@@ -19,6 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from dashboards.access import LOCAL_PREFIX, Person
+from warehouse.side_files import remove_leftovers, transient_path
 
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")
 MIN_PASSWORD = 12
@@ -84,7 +85,8 @@ def _write(path: Path, accounts: dict[str, LocalAccount]) -> None:
         },
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    remove_leftovers(accounts=path)  # a killed writer's copy of the accounts
+    temporary = transient_path("review app accounts being written", path)
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         json.dump(data, handle, indent=2)

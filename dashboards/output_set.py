@@ -15,15 +15,17 @@ removed once the new set is in place.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
+import fcntl
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from dashboards.kept_weeks import WEEKS_DIR, KeptWeek, prune_kept_weeks, write_all
-from warehouse.side_files import remove_leftovers, transient_path
+from warehouse.side_files import kept_path, remove_leftovers, transient_path
 
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
@@ -33,6 +35,24 @@ OUTPUT_HEADROOM_BYTES = 4 * 1024 * 1024
 
 class OutputFolderError(Exception):
     """`--out` cannot take this week's outputs (not writable, not a folder, too little free space)."""
+
+
+@contextlib.contextmanager
+def publishing_lock(out_dirs: Iterable[Path]) -> Iterator[None]:
+    """Hold the output folders for writing: every publisher (the weekly run, `publish`, an erasure) takes this
+    before it opens the copy it publishes from and keeps it until the set is in place. Without it a run that
+    opened the read-only copy before an erasure could publish, after the erasure, outputs naming the person.
+    An exclusive lock (flock) on an empty file beside each folder, taken in path order so two publishers of
+    several folders never wait on each other; a process that dies lets go with it."""
+    with contextlib.ExitStack() as held:
+        for out_dir in sorted({Path(o).absolute() for o in out_dirs}):
+            lock = kept_path("outputs lock", out_dir)
+            lock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+            held.callback(os.close, descriptor)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            held.callback(fcntl.flock, descriptor, fcntl.LOCK_UN)
+        yield
 
 
 def check_out_dir(out_dir: Path) -> None:

@@ -1,6 +1,10 @@
 """The review app's actions on a finding: each action the exception's rule offers, shown as the CLI shows it (the
 call, its cost or quota, whether it can be undone, the evidence) with a confirmation to tick; what the account's
-credentials do not allow (as `socialaudit doctor` last found, or an action's refusal) is not offered.
+credentials do not allow is not offered. What they allow is asked of the platform when someone who may act first
+opens an exception on that account, and again once the recorded answer is a day old (the check `socialaudit doctor`
+makes, through the platform's plug-in; doctor's and an action's refusal are recorded the same way): one identity
+read a day at most (X's costs $0.010, YouTube's is free), made by the school's `Act`, since the app itself never
+holds the credentials.
 
 Who acts is the signed-in person (dashboards/access.py), never a name typed in the form: every POST is checked on the
 server for a session, the session's CSRF token and a role that acts on the exception's severity, and refused (403,
@@ -12,8 +16,11 @@ the access log (`remediate`)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import duckdb
@@ -24,6 +31,7 @@ from dashboards.access import Permissions, Person
 from warehouse.db import WarehouseBusy
 from warehouse.people import Actor, same_identity
 from warehouse.privacy.access_log import AccessEntry
+from warehouse.remediation.actions import offered
 from warehouse.remediation.ledger import Permission, history, latest_permissions
 from warehouse.remediation.plans import Plan, offered_plans
 from warehouse.remediation.records import Recorded, RemediationError, recorded_actions
@@ -36,8 +44,78 @@ class Done(Protocol):
     line: str
 
 
-# key, action, who, note, their access-log entry -> how it ended (flows.remediation.Remediator.act, confirmed).
-Act = Callable[[str, str, Actor, "str | None", AccessEntry], Done]
+class Act(Protocol):
+    """What the app acts through for one school (flows.remediation.AppActing)."""
+
+    def __call__(self, key: str, action: str, actor: Actor, note: str | None, access: AccessEntry) -> Done:
+        """key, action, who, note, their access-log entry -> how it ended (confirmed by the ticked box)."""
+        ...
+
+    def check_permissions(self, platform: str, account_id: str) -> None:
+        """Ask the platform what the account's credentials allow and record it (raises when it cannot)."""
+        ...
+
+
+# A recorded check older than this is asked again; a check that failed is not tried again for RETRY_FAILED.
+PERMISSIONS_FRESH_FOR = timedelta(days=1)
+RETRY_FAILED_SECONDS = 600.0
+
+
+@dataclass
+class PermissionChecks:
+    """The checks the app makes on first use, one at a time, remembering why one failed (never the credentials)."""
+
+    clock: Callable[[], float] = time.monotonic
+    failed: dict[tuple[str, str, str], tuple[float, str]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def due(self, checked_at: datetime | None, now: datetime) -> bool:
+        return checked_at is None or now - checked_at > PERMISSIONS_FRESH_FOR
+
+    def why_unchecked(self, school: str, platform: str, account_id: str) -> str | None:
+        failed = self.failed.get((school, platform, account_id))
+        return failed[1] if failed else None
+
+    def check(
+        self,
+        act: Act,
+        school: str,
+        platform: str,
+        account_id: str,
+        recorded_at: Callable[[], datetime | None],
+        now: datetime,
+    ) -> None:
+        """Check the account unless a fresh answer is recorded (`recorded_at` reads it again once this request
+        holds the lock, so people opening pages at once cause one check) or it failed a moment ago."""
+        where = (school, platform, account_id)
+        with self.lock:
+            failed = self.failed.get(where)
+            if failed and self.clock() - failed[0] < RETRY_FAILED_SECONDS:
+                return
+            if not self.due(recorded_at(), now):
+                return
+            try:
+                act.check_permissions(platform, account_id)
+            except Exception as error:
+                reason = " ".join(str(error).split()) or type(error).__name__
+                self.failed[where] = (self.clock(), reason)
+            else:
+                self.failed.pop(where, None)
+
+
+def account_to_check(con: duckdb.DuckDBPyConnection, key: str) -> tuple[str, str, datetime | None] | None:
+    """(platform, account id, when its permissions were last recorded) of the exception's account, when the
+    exception's rule offers an action through the platform; None otherwise."""
+    row = con.execute(
+        "SELECT rule, platform, subject_kind, account_id FROM audit.exceptions WHERE key = ?", [key]
+    ).fetchone()
+    if row is None or row[3] is None:
+        return None
+    rule, platform, subject_kind, account_id = (str(v) for v in row)
+    if all(action.manual for action in offered(rule, platform, subject_kind)):
+        return None
+    recorded = latest_permissions(con).get((platform, account_id))
+    return platform, account_id, recorded.checked_at if recorded else None
 
 
 def _offer(
@@ -45,15 +123,23 @@ def _offer(
     permissions: dict[tuple[str, str], Permission],
     held: list[Recorded],
     identity: str | None,
+    unchecked: str | None = None,
 ) -> dict[str, Any]:
-    """One action as the page shows it: its plan, whether it is offered, and what is on record for it."""
+    """One action as the page shows it: its plan, whether it is offered, and what is on record for it. `unchecked`:
+    why the account's credentials could not be checked."""
     e = plan.exception
     permission = permissions.get((str(e["platform"]), str(e["account_id"])))
     if plan.action.manual:
         offered, why = True, ""
     elif permission is None:
         offered = False
-        why = "not offered: run `socialaudit doctor` with this warehouse to check what the account's credentials allow"
+        why = (
+            f"not offered: the account's credentials could not be checked ({unchecked}); the app asks again in a "
+            "few minutes"
+            if unchecked
+            else "not offered: the account's credentials have not been checked yet (they are, when someone who "
+            "may act opens this page)"
+        )
     elif plan.action.name not in permission.allowed:
         offered, why = False, f"not offered: {permission.detail}"
     else:
@@ -80,7 +166,11 @@ def _offer(
 
 
 def action_context(
-    con: duckdb.DuckDBPyConnection, key: str, acting: bool, person: Person | None
+    con: duckdb.DuckDBPyConnection,
+    key: str,
+    acting: bool,
+    person: Person | None,
+    unchecked: Callable[[str, str], str | None] = lambda platform, account_id: None,
 ) -> dict[str, Any]:
     """What the detail page shows of actions: each offered one, and every action on record for the exception."""
     if not acting:
@@ -93,7 +183,9 @@ def action_context(
         if isinstance(item, str):
             problems.append(item)
         else:
-            offers.append(_offer(item, permissions, held, identity))
+            e = item.exception
+            why = unchecked(str(e["platform"]), str(e["account_id"]))
+            offers.append(_offer(item, permissions, held, identity, why))
     return {"acting": True, "offers": offers, "problems": problems, "actions": history(con, key)}
 
 

@@ -12,8 +12,7 @@ the lock), after which the snapshot is published again.
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,26 +22,25 @@ from urllib.parse import urlencode
 import duckdb
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.middleware.sessions import SessionMiddleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from dashboards.access import AccessPolicy, Permissions, ReviewAppSettings, is_loopback
+from dashboards.access import AccessPolicy, Permissions, ReviewAppSettings
 from dashboards.charts import trend_charts
-from dashboards.listing import filter_options, select_exceptions
+from dashboards.listing import filter_options, one_page, select_exceptions
 from dashboards.post_check_pages import CheckPost, PostPages, add_post_check_routes
 from dashboards.report import OPEN_STATUSES, environment, profiles, rule_descriptions
-from dashboards.review_actions import Act, Pages, action_context, add_action_routes
+from dashboards.review_actions import (
+    Act,
+    Pages,
+    PermissionChecks,
+    account_to_check,
+    action_context,
+    add_action_routes,
+)
 from dashboards.sign_in import add_sign_in_routes, sign_in_redirect
 from dashboards.sign_in_state import SignInState, state_path
-from dashboards.web_auth import (
-    SESSION_COOKIE,
-    ForwardedOnlyWithSecret,
-    HttpsOnly,
-    Sessions,
-    allowed_hosts,
-    client_address,
-)
+from dashboards.web_auth import Sessions, add_middleware, client_address
 from warehouse.db import WarehouseBusy
+from warehouse.load import now_utc
 from warehouse.people import Actor
 from warehouse.privacy import access_log
 from warehouse.privacy.access_log import AccessEntry
@@ -58,16 +56,6 @@ from warehouse.reviews import (
 from warehouse.safeguarding import Sensitivity, row_sensitivity, sensitivity
 from warehouse.snapshot import open_snapshot
 
-SECURITY_HEADERS = {
-    # No scripts at all: the pages are plain HTML forms and inline SVG.
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    # Pages name children: no copies in shared caches or the browser's disk cache.
-    "Cache-Control": "no-store",
-}
 DECISION_LABELS = {
     "acknowledge": "Acknowledge (we are dealing with it)",
     "accept": "Accept until a date (reason required)",
@@ -110,6 +98,7 @@ def create_app(
     accounts_file = accounts_file or Path(settings.accounts_file)
     sessions = Sessions(settings.session_hours, SignInState(state_path(accounts_file)))
     acting = dict(acting or {})
+    permission_checks = PermissionChecks()
     templates = environment()
     app = FastAPI(title="socialaudit review", docs_url=None, redoc_url=None, openapi_url=None)
     add_middleware(app, settings, bind_host, session_key, proxy_secret)
@@ -117,7 +106,9 @@ def create_app(
     def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         person = sessions.person(request)
         html = templates.get_template(name).render(
-            csrf_token=Sessions.csrf_token(request), decisions=DECISION_LABELS, person=person, **context
+            **{"decisions": DECISION_LABELS, **context},
+            csrf_token=Sessions.csrf_token(request),
+            person=person,
         )
         return HTMLResponse(html, status_code=status_code)
 
@@ -173,6 +164,22 @@ def create_app(
         found = read(school, lambda con: {"level": sensitivity_of(con, key)})
         return found["level"] if found else None
 
+    def first_use_check(school: School, key: str) -> None:
+        """What the credentials of the exception's account allow, asked now when nothing fresh is recorded (through
+        the school's `Act`: the app holds no credentials of its own)."""
+        act = acting.get(school.slug)
+        account = read(school, lambda con: {"it": account_to_check(con, key)}) if act else None
+        if act is None or account is None or account["it"] is None:
+            return
+        platform, account_id, checked_at = account["it"]
+
+        def recorded_at() -> Any:
+            again = read(school, lambda con: {"it": account_to_check(con, key)})
+            return again["it"][2] if again and again["it"] else checked_at
+
+        if permission_checks.due(checked_at, now_utc()):
+            permission_checks.check(act, school.slug, platform, account_id, recorded_at, now_utc())
+
     def link_for(school: School) -> Callable[..., str]:
         def link(path: str, **params: Any) -> str:
             query = {"school": school.slug} if len(served) > 1 else {}
@@ -227,10 +234,14 @@ def create_app(
 
         def load(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             every = select_exceptions(con, statuses, chosen["rule"], chosen["severity"], chosen["platform"])
-            rows = [r for r in every if allowed.may_read(row_sensitivity(r))]
+            shown = one_page(
+                every, lambda r: allowed.may_read(row_sensitivity(r)), request.query_params.get("page")
+            )
+            rows = shown.rows
             return {
                 "rows": rows,
-                "hidden": len(every) - len(rows),
+                "page": shown,
+                "hidden": len(every) - shown.total,
                 "options": filter_options(con),
                 "charts": trend_charts(con),
                 "week": latest_week(con),
@@ -241,8 +252,14 @@ def create_app(
         if data is None:
             return school_page(request, where, allowed, "app_empty.html.j2", 503)
         filters = "; ".join(f"{k}={','.join(v)}" for k, v in {**chosen, "status": statuses}.items() if v)
+        shown = data["page"]
         note(
-            request, where, "list", filters, f"{len(data['rows'])} shown, {data['hidden']} not for this role"
+            request,
+            where,
+            "list",
+            filters,
+            f"page {shown.number} of {shown.pages}: {len(data['rows'])} of {shown.total} shown, "
+            f"{data['hidden']} not for this role",
         )
         return school_page(
             request, where, allowed, "app_list.html.j2", chosen={**chosen, "status": statuses}, **data
@@ -272,6 +289,10 @@ def create_app(
         form: dict[str, str] | None = None,
         status_code: int | None = None,
     ) -> HTMLResponse:
+        level = sensitivity_in(school, key)
+        if level is not None and allowed.may_read(level) and allowed.may_act(level):
+            first_use_check(school, key)
+
         def load(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             rows = [r for r in select_exceptions(con, ["all"]) if r["key"] == key]
             return {
@@ -282,7 +303,13 @@ def create_app(
                 "rules": rule_descriptions(con),
                 "week": latest_week(con),
                 "max_days": max_accept_days(con),
-                "actions": action_context(con, key, school.slug in acting, sessions.person(request))
+                "actions": action_context(
+                    con,
+                    key,
+                    school.slug in acting,
+                    sessions.person(request),
+                    lambda platform, account: permission_checks.why_unchecked(school.slug, platform, account),
+                )
                 if rows
                 else {},
             }
@@ -311,6 +338,12 @@ def create_app(
             week=week,
             latest_until=week + timedelta(days=data["max_days"]) if week else None,
             may_decide=allowed.may_decide(row_sensitivity(row)),
+            decisions={
+                name: label
+                for name, label in DECISION_LABELS.items()
+                if name in allowed.decisions(row_sensitivity(row))
+            },
+            closes_elsewhere=not allowed.may_decide(row_sensitivity(row), "accept"),
             may_act=allowed.may_act(row_sensitivity(row)),
             actions=data["actions"],
             message=message,
@@ -340,7 +373,7 @@ def create_app(
         level = sensitivity_in(where, key)
         if level is None or not allowed.may_read(level):
             return missing(request, where, allowed, key)
-        if not allowed.may_decide(level):
+        if not allowed.may_decide(level, decision):
             note(request, where, "denied", key, f"decide {decision}: not for this role")
             return forbidden(request)
         form = {"note": note_text, "until": until, "decision": decision}
@@ -438,8 +471,10 @@ def create_app(
 
 
 def sensitivity_of(con: duckdb.DuckDBPyConnection, key: str) -> Sensitivity | None:
-    row = con.execute("SELECT severity, person_kind FROM audit.exceptions WHERE key = ?", [key]).fetchone()
-    return sensitivity(str(row[0]), row[1]) if row else None
+    row = con.execute(
+        "SELECT severity, person_kind, subject_kind FROM audit.exceptions WHERE key = ?", [key]
+    ).fetchone()
+    return sensitivity(str(row[0]), row[1], row[2]) if row else None
 
 
 def recent_access(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -449,46 +484,3 @@ def recent_access(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     )
     names = [d[0] for d in cursor.description]
     return {"rows": [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]}
-
-
-def add_middleware(
-    app: FastAPI,
-    settings: ReviewAppSettings,
-    bind_host: str,
-    session_key: str | None,
-    proxy_secret: str | None = None,
-) -> None:
-    """Outermost first: the trusted proxy's headers, the Host check, https only (beyond loopback or behind a
-    proxy), the session cookie, the security headers."""
-
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=session_key or secrets.token_urlsafe(32),
-        session_cookie=SESSION_COOKIE,
-        max_age=settings.session_hours * 3600,
-        same_site="lax",
-        https_only=True,
-    )
-    if settings.trusted_proxy or not is_loopback(bind_host):
-        app.add_middleware(HttpsOnly, public_url=settings.public_url)
-    # Refuse other Host names: a page elsewhere cannot rebind its own name to this address and read this app.
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(bind_host, settings))
-    if settings.trusted_proxy:
-        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
-
-        # X-Forwarded-For and -Proto from that address only; anyone else's are ignored. Of X-Forwarded-For, the
-        # rightmost address not the proxy's own: the one the proxy saw, never one a client wrote before it.
-        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=[settings.trusted_proxy])
-        if settings.trusted_proxy_secret_env:
-            if not proxy_secret:
-                raise ValueError(f"${settings.trusted_proxy_secret_env} (the proxy's secret) is not set")
-            app.add_middleware(ForwardedOnlyWithSecret, secret=proxy_secret)

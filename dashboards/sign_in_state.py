@@ -17,7 +17,8 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-STATE_FILE = "review-app-state.sqlite3"
+from warehouse.side_files import kept_path
+
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS revoked_sessions (sid TEXT PRIMARY KEY, until REAL NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sign_in_attempts (attempt TEXT NOT NULL, key TEXT NOT NULL, at REAL NOT NULL)",
@@ -26,7 +27,7 @@ SCHEMA = (
 
 
 def state_path(accounts_file: Path) -> Path:
-    return accounts_file.with_name(STATE_FILE)
+    return kept_path("review app sign-in state", accounts_file)
 
 
 class SignInState:

@@ -15,7 +15,7 @@ from typing import Any
 
 from dashboards.report import SEVERITY_ORDER
 from warehouse.safeguarding import DEFINITION as SAFEGUARDING_CRITICAL
-from warehouse.safeguarding import row_is_safeguarding_critical
+from warehouse.safeguarding import Sensitivity, row_is_safeguarding_critical, row_sensitivity
 from warehouse.stream_status import describe
 
 # Safeguarding-critical exceptions (warehouse/safeguarding.py) go to the DSL as well as the ETL, the week they are
@@ -143,6 +143,8 @@ def build_messages(
                 f"  {row['platform']} {row['subject_kind']} {row['subject_id']}",
                 f"  key: {row['key']}",
             ]
+            if row_sensitivity(row) == Sensitivity.CRITICAL_OWN_PUBLICATION:
+                lines.append("  the ETL sees it in the review app to take it down; closing it is yours")
         lines += ["", *report.lines(), "The Enterprise and Technology Lead has the same report."]
         messages.append(
             _message(

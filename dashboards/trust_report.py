@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from dashboards.manifest import MANIFEST, manifest_text
+from warehouse.side_files import remove_leftovers, transient_path
 
 TEMPLATES = Path(__file__).parent / "templates"
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -194,7 +195,7 @@ def render_trust_report(
 
 
 def _write_private(path: Path, text: str) -> None:
-    temporary = path.with_name(path.name + ".tmp")
+    temporary = transient_path("output file being written", path.parent, file=path.name)
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(text)
@@ -210,6 +211,7 @@ def write_trust_outputs(
     history: list[dict[str, Any]],
 ) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    remove_leftovers(outputs=[out_dir])  # a killed trust run's half-written files
     texts = {
         "trust-summary.json": json.dumps(summary_rows(schools), indent=2) + "\n",
         "trust-report.html": render_trust_report(trust_name, controller, as_of, schools, history),

@@ -26,13 +26,16 @@ import logging
 import secrets
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dashboards.access import AccessPolicy, Person, ReviewAppSettings, is_loopback
@@ -246,3 +249,58 @@ def accounts_exist(path: Path) -> bool:
         return bool(load_accounts(path))
     except AccountError:
         return False
+
+
+SECURITY_HEADERS = {
+    # No scripts at all: the pages are plain HTML forms and inline SVG.
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    # Pages name children: no copies in shared caches or the browser's disk cache.
+    "Cache-Control": "no-store",
+}
+
+
+def add_middleware(
+    app: FastAPI,
+    settings: ReviewAppSettings,
+    bind_host: str,
+    session_key: str | None,
+    proxy_secret: str | None = None,
+) -> None:
+    """Outermost first: the trusted proxy's headers, the Host check, https only (beyond loopback or behind a
+    proxy), the session cookie, the security headers."""
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_key or secrets.token_urlsafe(32),
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_hours * 3600,
+        same_site="lax",
+        https_only=True,
+    )
+    if settings.trusted_proxy or not is_loopback(bind_host):
+        app.add_middleware(HttpsOnly, public_url=settings.public_url)
+    # Refuse other Host names: a page elsewhere cannot rebind its own name to this address and read this app.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(bind_host, settings))
+    if settings.trusted_proxy:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        # X-Forwarded-For and -Proto from that address only; anyone else's are ignored. Of X-Forwarded-For, the
+        # rightmost address not the proxy's own: the one the proxy saw, never one a client wrote before it.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=[settings.trusted_proxy])
+        if settings.trusted_proxy_secret_env:
+            if not proxy_secret:
+                raise ValueError(f"${settings.trusted_proxy_secret_env} (the proxy's secret) is not set")
+            app.add_middleware(ForwardedOnlyWithSecret, secret=proxy_secret)

@@ -9,9 +9,9 @@ beside the live warehouse records since the backup was taken erased again in the
 (`flows.erasure.reapply_erasures`); then the image installed in the warehouse's place, and its read-only copy
 published. The live warehouse is untouched until the image, already erased, is complete.
 
-Not in a backup: the erasure journal (it must outlive the backups and record erasures after them; a journal
-restored with its backup would forget them) and the output folders with their kept weeks (made again from the
-warehouse by `socialaudit publish`; every copy kept is a copy an erasure must reach).
+What a backup holds, and why each other kind of file is left out (the erasure journal above all: it must outlive
+the backups), is the side-file registry's (warehouse/side_files.py `backup_contents`), recorded in every backup's
+manifest.
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ def backup_warehouse(db_path: Path, out: Path, key: str | None, keep_weeks: int 
             "image_key": image_key,
             "product_version": product_version(),
             "name": db_path.name,
+            "files": side_files.backup_contents(),
         }
         backup_archive.write_archive(target, key, facts.warehouse, facts.taken_at, manifest, staging / IMAGE)
     removed = []

@@ -16,6 +16,7 @@ import duckdb
 
 from checks.identity.nicknames import nicknames_of
 from dashboards.kept_weeks import kept_weeks_naming, remove_kept_week, rewrite_kept_week
+from dashboards.output_set import publishing_lock
 from dashboards.publishing import NoStoredWeek, publish_week, stored_week
 from dashboards.report import week_files
 from warehouse import lake, side_files
@@ -30,8 +31,6 @@ from warehouse.privacy.subjects import Subject, UnknownSubject, find_subject, ro
 from warehouse.snapshot import open_snapshot, publish_snapshot_from
 from warehouse.sql_models import apply_models
 from warehouse.week import output_folders
-
-RUN_LOG = "run.log"  # a school's log in its output folder, where each school of a trust is its own controller
 
 
 def name_forms(subject: Subject) -> set[str]:
@@ -129,9 +128,11 @@ def _everywhere_else(
         if folder not in folders:
             places[f"outputs not published again: {folder}"] = "recorded by another warehouse (give --out)"
     publish_snapshot_from(con, db_path)
-    places.update(_rewrite_kept_weeks(db_path, folders, needles))
-    places.update(_republish(db_path, folders))
-    places.update(_redact_run_logs(folders, redaction))
+    # Held while the outputs are written again: a publisher that opened the copy before the erasure finishes first.
+    with publishing_lock(folders):
+        places.update(_rewrite_kept_weeks(db_path, folders, needles))
+        places.update(_republish(db_path, folders))
+        places.update(_redact_run_logs(folders, redaction))
     location = lake.read_locator(db_path)
     places["warehouse storage rewritten"] = (
         "lake data files with deletions rewritten, snapshots expired, old files removed, catalog vacuumed"
@@ -197,7 +198,7 @@ def _identifiers(subject: Subject) -> set[str]:
 def _redact_run_logs(folders: list[Path], redaction: Redaction) -> dict[str, int]:
     done = {}
     for folder in folders:
-        log = folder / RUN_LOG
+        log = side_files.kept_path("run log", folder)
         if not log.is_file():
             continue
         text, n = redaction.text(log.read_text(encoding="utf-8", errors="replace"))

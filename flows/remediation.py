@@ -101,6 +101,22 @@ class Remediator:
 
         return check_account(self.config, self.account_of(plan), self.sandbox, base_url)
 
+    def check_and_record(self, platform: str, account_id: str, checked_by: str) -> AccountPermission:
+        """What the account's credentials allow, asked of its platform now through its plug-in (the check
+        `socialaudit doctor` makes) and recorded where the review app reads it; raises when it cannot be asked."""
+        from flows import credentials
+        from flows.plugins import PLUGS, check_account
+        from warehouse.db import encryption_key
+
+        account = next((a for a in self.config.accounts_on(platform) if a.id == account_id), None)
+        if account is None:
+            raise RemediationError(f"{platform} account {account_id} is no longer an account in school.toml")
+        with encryption_key(credentials.warehouse_key(self.config)):
+            with self.endpoints() as endpoints:
+                found = check_account(self.config, account, self.sandbox, PLUGS[platform].base_url(endpoints))
+            record(self.db, [found], checked_by, self.timeout)
+        return found
+
     # -- acting
 
     def act(
@@ -283,3 +299,18 @@ class Remediator:
         account = self.account_of(plan)
         send = PLUGS[account.platform].send
         return send(self.config, account, self.sandbox, base_url, plan.action.name, list(plan.targets))
+
+
+@dataclass(frozen=True)
+class AppActing:
+    """What the review app acts through for one school (dashboards/review_actions.py `Act`): an action, the
+    person's confirmation being the ticked box the app's route checked; and the account's permissions, checked on
+    first use and recorded."""
+
+    remediator: Remediator
+
+    def __call__(self, key: str, action: str, actor: Actor, note: str | None, access: AccessEntry) -> Outcome:
+        return self.remediator.act(key, action, actor, note, lambda plan, permission: True, access)
+
+    def check_permissions(self, platform: str, account_id: str) -> None:
+        self.remediator.check_and_record(platform, account_id, "review-app")

@@ -28,11 +28,10 @@ from flows.live_display import progress
 from flows.prefect_artifacts import track_progress
 from flows.school_run_log import DetailsWithheld, kept_in_school
 from flows.weekly_audit import PARTIAL_MESSAGE, weekly_audit
-from warehouse import lake, trust_history
+from warehouse import lake, side_files, trust_history
 from warehouse.db import connect
 
 TRUST_LAKE = "_trust"  # the trust's own history; a school's slug never starts with "_"
-RUN_LOG = "run.log"  # a school's own log, beside its report, where each school is its own controller
 
 
 def school_locator(trust: TrustConfig, slug: str) -> Path:
@@ -71,7 +70,11 @@ def _run_school(
     """The weekly audit of one school in its lake, as a child flow run: its final state once it completed (plain,
     or named Partial); raises as the weekly audit failed. Where each school is its own data controller, the run
     is kept in the school: its log in `<out>/<slug>/run.log`, only the kind of a failure in Prefect's states."""
-    kept = kept_in_school(school_out / RUN_LOG) if controller == "schools" else contextlib.nullcontext()
+    kept = (
+        kept_in_school(side_files.kept_path("run log", school_out))
+        if controller == "schools"
+        else contextlib.nullcontext()
+    )
     with kept:
         return _audit_in_lake(school, locator, school_out, as_of)
 

@@ -42,7 +42,7 @@ from checks.validation import SuiteResult
 from connectors import streams
 from connectors.media import MediaFetcher
 from connectors.paging import RetryPolicy, Snapshot
-from dashboards.output_set import check_out_dir
+from dashboards.output_set import check_out_dir, publishing_lock
 from dashboards.publishing import publish_week
 from dashboards.run_summary import not_published_message
 from flows import credentials
@@ -221,13 +221,14 @@ def store_and_evaluate(
 def publish_outputs(db_path: Path, out_dir: Path, as_of: date, config: SchoolConfig) -> dict[str, Any]:
     """The outputs, written from the read-only copy just published (the warehouse stays free for reviews)."""
     school_name, email = config.name, config.report.email
-    con = open_snapshot(db_path, own_writes=True)
-    try:
-        week = publish_week(
-            con, out_dir, as_of, school_name, config.retention.output_weeks, config.review_app.public_url
-        )
-    finally:
-        con.close()
+    with publishing_lock([out_dir]):  # the copy opened inside it: an erasure never lands between the two
+        con = open_snapshot(db_path, own_writes=True)
+        try:
+            week = publish_week(
+                con, out_dir, as_of, school_name, config.retention.output_weeks, config.review_app.public_url
+            )
+        finally:
+            con.close()
     secret = read_secret(db_path)
     attach_week_artifacts(as_of, week, secret)
     outputs = week.outputs

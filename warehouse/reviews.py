@@ -17,7 +17,7 @@ from warehouse.load import now_utc
 from warehouse.people import Actor, second_person_refusal
 from warehouse.privacy import access_log
 from warehouse.privacy.access_log import AccessEntry
-from warehouse.safeguarding import Sensitivity, sensitivity
+from warehouse.safeguarding import closing_needs_second_person
 from warehouse.snapshot import publish_snapshot, write_with_retry
 
 DECISIONS = ("acknowledge", "accept", "false-positive", "reopen")
@@ -122,11 +122,11 @@ def record_review(
     if actor.via not in SOURCES:
         raise ReviewError(f"unknown source {actor.via!r}")
     row = con.execute(
-        "SELECT status, evidence_sha256, severity, person_kind FROM audit.exceptions WHERE key = ?", [key]
+        "SELECT status, evidence_sha256, severity FROM audit.exceptions WHERE key = ?", [key]
     ).fetchone()
     if row is None:
         raise ReviewError(f"no exception has the key {key!r} (see `socialaudit exceptions list`)")
-    status, evidence_sha256, severity, person_kind = row
+    status, evidence_sha256, severity = row
     if status not in ALLOWED_FROM[decision]:
         if status == "resolved":
             raise ReviewError(
@@ -157,7 +157,7 @@ def record_review(
         actor.via,
         actor.identity if actor.via == "cli" else None,
     )
-    if decision in CLOSING and sensitivity(severity, person_kind) == Sensitivity.CRITICAL:
+    if decision in CLOSING and closing_needs_second_person(severity):
         seconded = _second_person(con, decided, actor, evidence_sha256)
         if seconded is None:
             return _propose(con, decided, evidence_sha256)

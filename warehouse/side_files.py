@@ -25,6 +25,9 @@ from pathlib import Path
 # Where a kind lives: beside the warehouse (`{db}` is the warehouse's file name, in its folder), beside an output
 # folder (`{out}` is the folder's name, in its parent), or inside it.
 BESIDE_WAREHOUSE, BESIDE_OUTPUTS, IN_OUTPUTS = "beside warehouse", "beside outputs", "in outputs"
+# The review app's own files sit beside its accounts file (`{accounts}` is that file's name, in its folder): staff
+# sign-in names, password hashes and sign-in attempts, never a pupil.
+BESIDE_ACCOUNTS = "beside the review app's accounts file"
 
 
 @dataclass(frozen=True)
@@ -40,10 +43,22 @@ class FileKind:
     in_backup: bool = False
     retention: str = "none: removed by the process that made it, or as a leftover"
     duckdb_file: bool = False
+    # A kept kind not in a backup says why (a transient one is a process's own, never backed up).
+    not_in_backup: str = ""
 
     def regex(self, base: str) -> re.Pattern[str]:
-        fields = {"db": re.escape(base), "out": re.escape(base), "pid": r"(?P<pid>\d+)"}
-        fields |= {"week": r"\d{4}-\d{2}-\d{2}", "random": r"[A-Za-z0-9_]+", "tid": r"\d+"}
+        fields = {
+            "db": re.escape(base),
+            "out": re.escape(base),
+            "accounts": re.escape(base),
+            "pid": r"(?P<pid>\d+)",
+        }
+        fields |= {
+            "week": r"\d{4}-\d{2}-\d{2}",
+            "random": r"[A-Za-z0-9_]+",
+            "tid": r"\d+",
+            "file": r"[\w.-]+",
+        }
         escaped = re.escape(self.pattern).replace(r"\{", "{").replace(r"\}", "}")
         return re.compile("^" + escaped.format(**fields) + "$")
 
@@ -75,9 +90,24 @@ KINDS = (
         "published again",
         retention="replaced by every write",
         duckdb_file=True,
+        not_in_backup="made again from the warehouse by every write",
     ),
-    FileKind("read-only copy WAL", "{db}.readonly.duckdb.wal", BESIDE_WAREHOUSE, False, "published again"),
-    FileKind("access-log spool", "{db}.access-log.jsonl", BESIDE_WAREHOUSE, False, "folded in, then swept"),
+    FileKind(
+        "read-only copy WAL",
+        "{db}.readonly.duckdb.wal",
+        BESIDE_WAREHOUSE,
+        False,
+        "published again",
+        not_in_backup="made again from the warehouse by every write",
+    ),
+    FileKind(
+        "access-log spool",
+        "{db}.access-log.jsonl",
+        BESIDE_WAREHOUSE,
+        False,
+        "folded in, then swept",
+        not_in_backup="folded into the warehouse by its next write; kept beside it",
+    ),
     FileKind(
         "erasure journal",
         "{db}.erasures.jsonl",
@@ -85,6 +115,7 @@ KINDS = (
         False,
         "keyed hashes only, never a value",
         retention="kept: it must outlive every backup",
+        not_in_backup="it must outlive every backup and record the erasures after it: a journal restored with its backup would forget them",
     ),
     FileKind(
         "spill folder",
@@ -92,6 +123,7 @@ KINDS = (
         BESIDE_WAREHOUSE,
         False,
         "none needed: DuckDB's own spill files, removed as it goes, encrypted when the warehouse is",
+        not_in_backup="DuckDB's working space, empty between statements",
     ),
     FileKind(
         "read-only copy being written",
@@ -131,6 +163,16 @@ KINDS = (
         False,
         "published again (its own warehouse only)",
         retention="replaced by every run",
+        not_in_backup="made again from the warehouse (socialaudit publish); every copy kept is one more an erasure must reach",
+    ),
+    FileKind(
+        "outputs lock",
+        ".{out}.lock",
+        BESIDE_OUTPUTS,
+        False,
+        "none needed: always empty",
+        retention="kept: held by whoever writes the outputs (dashboards/output_set.py publishing_lock)",
+        not_in_backup="always empty",
     ),
     FileKind("outputs being published", ".{out}.publishing-{pid}", BESIDE_OUTPUTS, True, "removed"),
     FileKind("outputs being replaced", ".{out}.replaced-{pid}", BESIDE_OUTPUTS, True, "removed"),
@@ -144,12 +186,76 @@ KINDS = (
         False,
         "written again without the person",
         retention="past [retention] output_weeks removed by each run",
+        not_in_backup="made again from the warehouse (socialaudit publish --as-of)",
     ),
     FileKind("kept week being removed", "weeks/.{week}.removing-{pid}", IN_OUTPUTS, True, "removed"),
     FileKind("kept week being rewritten", "weeks/.{week}.rewriting-{pid}", IN_OUTPUTS, True, "removed"),
-    FileKind("run log", "run.log", IN_OUTPUTS, False, "redacted", retention="appended by each run"),
+    FileKind(
+        "run log",
+        "run.log",
+        IN_OUTPUTS,
+        False,
+        "redacted",
+        retention="appended by each run",
+        not_in_backup="a school's log of each run, appended beside its report; not needed to restore the warehouse",
+    ),
+    FileKind(
+        "trust report",
+        "trust-report.html",
+        IN_OUTPUTS,
+        False,
+        "none needed: counts per school, never a person",
+        retention="replaced by every trust run",
+        not_in_backup="made again by the next trust run",
+    ),
+    FileKind(
+        "trust summary",
+        "trust-summary.json",
+        IN_OUTPUTS,
+        False,
+        "none needed: counts per school, never a person",
+        retention="replaced by every trust run",
+        not_in_backup="made again by the next trust run",
+    ),
+    FileKind("output file being written", "{file}.{pid}.tmp", IN_OUTPUTS, True, "removed"),
+    FileKind(
+        "review app accounts",
+        "{accounts}",
+        BESIDE_ACCOUNTS,
+        False,
+        "none needed: staff accounts only (socialaudit reviewers remove)",
+        retention="kept until a reviewer is removed",
+        not_in_backup="staff password hashes are not copied into backups: add the reviewers again (socialaudit reviewers add)",
+    ),
+    FileKind("review app accounts being written", "{accounts}.{pid}.tmp", BESIDE_ACCOUNTS, True, "removed"),
+    FileKind(
+        "review app sign-in state",
+        "review-app-state.sqlite3",
+        BESIDE_ACCOUNTS,
+        False,
+        "none needed: revoked sessions and staff sign-in attempts",
+        retention="revocations until the session would have ended; attempts past the throttle window deleted",
+        not_in_backup="revocations and sign-in throttles of the running app; a restored warehouse starts with the current file",
+    ),
+    FileKind(
+        "review app sign-in state journal",
+        "review-app-state.sqlite3-journal",
+        BESIDE_ACCOUNTS,
+        False,
+        "none needed: SQLite's own, removed at each commit",
+        not_in_backup="SQLite's own, removed at each commit",
+    ),
 )
 _BY_NAME = {kind.name: kind for kind in KINDS}
+
+
+def backup_contents() -> dict[str, str]:
+    """Each kept kind of file and whether a backup holds it, or why not: what a backup's manifest records."""
+    return {
+        kind.name: "in the backup" if kind.in_backup else kind.not_in_backup
+        for kind in KINDS
+        if not kind.transient
+    }
 
 
 def kind(name: str) -> FileKind:
@@ -162,8 +268,24 @@ def transient_path(kind_name: str, base: Path, pid: int | None = None, **fields:
     chosen = _BY_NAME[kind_name]
     if not chosen.transient:
         raise ValueError(f"{kind_name} is kept, not a process's own")
-    values = {"db": base.name, "out": base.name, "pid": str(os.getpid() if pid is None else pid), **fields}
+    values = {
+        "db": base.name,
+        "out": base.name,
+        "accounts": base.name,
+        "pid": str(os.getpid() if pid is None else pid),
+        **fields,
+    }
     name = chosen.pattern.format(**values)
+    return (base if chosen.where == IN_OUTPUTS else base.parent) / name
+
+
+def kept_path(kind_name: str, base: Path, **fields: str) -> Path:
+    """The file of the kept kind `kind_name` for `base` (the warehouse, an output folder or the accounts file);
+    `fields` fill the rest of its pattern (`week`)."""
+    chosen = _BY_NAME[kind_name]
+    if chosen.transient:
+        raise ValueError(f"{kind_name} is a process's own: transient_path names it")
+    name = chosen.pattern.format(db=base.name, out=base.name, accounts=base.name, **fields)
     return (base if chosen.where == IN_OUTPUTS else base.parent) / name
 
 
@@ -176,10 +298,13 @@ def transient_folder(kind_name: str, beside: Path) -> Path:
     return folder
 
 
-def kind_of(path: Path, warehouse: Path | None = None, outputs: Path | None = None) -> FileKind | None:
-    """Which kind `path` is, beside `warehouse` or of the output folder `outputs`; None for none of ours."""
+def kind_of(
+    path: Path, warehouse: Path | None = None, outputs: Path | None = None, accounts: Path | None = None
+) -> FileKind | None:
+    """Which kind `path` is, beside `warehouse`, of the output folder `outputs` or beside the review app's
+    `accounts` file; None for none of ours."""
     for candidate in KINDS:
-        base, folder = _base_and_folder(candidate, warehouse, outputs)
+        base, folder = _base_and_folder(candidate, warehouse, outputs, accounts)
         if base is None or folder is None:
             continue
         try:
@@ -192,25 +317,33 @@ def kind_of(path: Path, warehouse: Path | None = None, outputs: Path | None = No
 
 
 def _base_and_folder(
-    candidate: FileKind, warehouse: Path | None, outputs: Path | None
+    candidate: FileKind, warehouse: Path | None, outputs: Path | None, accounts: Path | None = None
 ) -> tuple[str | None, Path | None]:
     if candidate.where == BESIDE_WAREHOUSE:
         return (warehouse.name, warehouse.parent) if warehouse else (None, None)
+    if candidate.where == BESIDE_ACCOUNTS:
+        return (accounts.name, accounts.parent) if accounts else (None, None)
     if candidate.where == BESIDE_OUTPUTS:
         return (outputs.name, outputs.parent) if outputs else (None, None)
     return ("", outputs) if outputs else (None, None)
 
 
-def leftovers(warehouse: Path | None = None, outputs: Iterable[Path] = ()) -> list[Path]:
-    """The transient files beside `warehouse` and of each output folder that no live process holds."""
+def leftovers(
+    warehouse: Path | None = None, outputs: Iterable[Path] = (), accounts: Path | None = None
+) -> list[Path]:
+    """The transient files beside `warehouse`, of each output folder and beside the review app's `accounts` file
+    that no live process holds."""
     found: list[Path] = []
-    places: list[tuple[Path | None, Path | None]] = [(warehouse, None)] if warehouse else []
-    places += [(None, Path(out).absolute()) for out in outputs]
-    for db, out in places:
+    places: list[tuple[Path | None, Path | None, Path | None]] = (
+        [(warehouse, None, None)] if warehouse else []
+    )
+    places += [(None, Path(out).absolute(), None) for out in outputs]
+    places += [(None, None, accounts.absolute())] if accounts else []
+    for db, out, account_file in places:
         for candidate in KINDS:
             if not candidate.transient:
                 continue
-            base, folder = _base_and_folder(candidate, db, out)
+            base, folder = _base_and_folder(candidate, db, out, account_file)
             if base is None or folder is None:
                 continue
             pattern = candidate.regex(base)
@@ -226,10 +359,12 @@ def leftovers(warehouse: Path | None = None, outputs: Iterable[Path] = ()) -> li
     return sorted(set(found))
 
 
-def remove_leftovers(warehouse: Path | None = None, outputs: Iterable[Path] = ()) -> list[Path]:
+def remove_leftovers(
+    warehouse: Path | None = None, outputs: Iterable[Path] = (), accounts: Path | None = None
+) -> list[Path]:
     """Remove every leftover (`leftovers`); returns what was removed, for the caller's record."""
     removed = []
-    for path in leftovers(warehouse, outputs):
+    for path in leftovers(warehouse, outputs, accounts):
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
         else:

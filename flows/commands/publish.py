@@ -38,7 +38,7 @@ def keep_weeks(args: argparse.Namespace) -> int | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dashboards.output_set import check_out_dir
+    from dashboards.output_set import check_out_dir, publishing_lock
     from dashboards.publishing import publish_week, stored_week
     from flows.commands.sql import use_configured_key
     from warehouse.snapshot import open_snapshot, publish_snapshot
@@ -53,12 +53,13 @@ def run(args: argparse.Namespace) -> int:
     use_configured_key(args)
     try:
         publish_snapshot(db)
-        con = open_snapshot(db)
-        try:
-            as_of, school_name = stored_week(con, args.as_of)
-            week = publish_week(con, args.out, as_of, school_name, keep_weeks(args))
-        finally:
-            con.close()
+        with publishing_lock([args.out]):
+            con = open_snapshot(db)
+            try:
+                as_of, school_name = stored_week(con, args.as_of)
+                week = publish_week(con, args.out, as_of, school_name, keep_weeks(args))
+            finally:
+                con.close()
     except OSError as error:
         raise OSError(io_cause(error)) from error
     print(

@@ -55,26 +55,14 @@ class Served:
 
 def acting(where: Served) -> dict[str, Any]:
     """slug -> what the app acts through for that school (flows/remediation.py): the school's accounts, or the
-    sandbox; the person's confirmation is the ticked box the route checked."""
+    sandbox."""
     from flows.config.school import load_config
-    from flows.remediation import Remediator
+    from flows.remediation import AppActing, Remediator
 
-    acts = {}
-    for slug, (school_toml, sandbox) in where.acts_through.items():
-        remediator = Remediator(where.schools[slug], load_config(school_toml), sandbox)
-
-        def act(
-            key: str,
-            action: str,
-            actor: Any,
-            note: str | None,
-            access: Any,
-            remediator: Remediator = remediator,
-        ) -> Any:
-            return remediator.act(key, action, actor, note, lambda plan, permission: True, access)
-
-        acts[slug] = act
-    return acts
+    return {
+        slug: AppActing(Remediator(where.schools[slug], load_config(school_toml), sandbox))
+        for slug, (school_toml, sandbox) in where.acts_through.items()
+    }
 
 
 def checking(where: Served) -> dict[str, Any]:

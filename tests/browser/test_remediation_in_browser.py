@@ -71,8 +71,7 @@ def test_a_pupil_s_comment_rejected_from_the_review_app_is_remediated_the_next_w
 ) -> None:
     url, db, school = review_app.url, review_app.db, review_app.school
     audit(socialaudit_inprocess, school, db, 0, tmp_path)
-    checked = socialaudit_inprocess("doctor", "--sandbox", str(school), "--db", str(db))
-    assert "reject-comment, reject-comment-ban-author" in checked.stdout, checked.stdout
+    # No doctor run: the app asks the channel's permissions the first time the reviewer opens the exception.
 
     context = browser.new_context()
     page = context.new_page()

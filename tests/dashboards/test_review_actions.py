@@ -111,24 +111,62 @@ def test_an_app_without_the_school_s_set_up_offers_no_action(
     assert remediations(db) == []
 
 
-def test_only_what_the_recorded_permission_allows_is_offered(
+def checks(db: Path) -> list[tuple[str, str, str]]:
+    """(checked_by, allowed, detail) of every recorded check of the accounts' credentials, oldest first."""
+    con = connect(db, read_only=True)
+    try:
+        return con.execute(
+            "SELECT checked_by, allowed, detail FROM audit.action_permissions ORDER BY checked_at"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_the_credentials_are_checked_on_first_use_and_only_what_they_allow_is_offered(
     school: tuple[Path, Path], accounts: Path
 ) -> None:
+    """No doctor run: the first person who may act and opens an exception has the account's permissions asked of
+    the platform (the sandbox, through the plug-in's check) and recorded; a fresh answer is not asked again, a day-old
+    one is, and someone who may not act never causes a check."""
     dataset, db = school
+    for who in ("vic", "dee"):
+        page(client_for(db, dataset, accounts, who), build.POST.key)
+    assert checks(db) == []
     client = client_for(db, dataset, accounts)
-    unchecked = page(client, build.POST.key)
-    assert "run `socialaudit doctor`" in unchecked and 'value="delete-post"' not in unchecked
-    assert 'value="manual"' in unchecked  # a step by hand needs no credentials
-    allow(db, ["manual"])  # doctor found keys that cannot write
-    assert 'value="delete-post"' not in page(client, build.POST.key)
-    allow(db, ["delete-post", "hide-reply", "mute-account", "manual"])
     shown = page(client, build.POST.key)
+    assert [by for by, _, _ in checks(db)] == ["review-app"]
+    assert "read-write" in checks(db)[0][2]
     assert 'value="delete-post"' in shown and "(cannot be undone)" in shown
     assert "DELETE https://api.twitter.com/2/tweets/" in shown and "$0.015" in shown
     assert "Taken as <strong>local:sam</strong>" in shown
     follower = page(client, PUPIL_FOLLOWER.key)
     assert 'value="mute-account"' in follower and 'value="delete-post"' not in follower
     assert "Remove this follower" in follower
+    allow(db, ["manual"])  # a fresh answer: keys that cannot write
+    unchecked = page(client, build.POST.key)
+    assert len(checks(db)) == 2 and 'value="delete-post"' not in unchecked
+    assert 'value="manual"' in unchecked  # a step by hand needs no credentials
+    con = connect(db)
+    try:
+        con.execute("UPDATE audit.action_permissions SET checked_at = checked_at - INTERVAL 2 DAY")
+    finally:
+        con.close()
+    from warehouse.snapshot import publish_snapshot
+
+    publish_snapshot(db)
+    assert 'value="delete-post"' in page(client, build.POST.key)
+    assert len(checks(db)) == 3
+
+
+def test_keys_that_cannot_write_are_found_on_first_use(
+    tmp_path: Path, migrated_template: Path, accounts: Path
+) -> None:
+    dataset = build_tiny_dataset(tmp_path / "school")
+    build.declare(dataset, x_permission="read")
+    db = build.week_with_exceptions(tmp_path / "w.duckdb", migrated_template)
+    shown = page(client_for(db, dataset, accounts), build.POST.key)
+    assert 'value="delete-post"' not in shown and "regenerate the access token" in shown
+    assert [by for by, _, _ in checks(db)] == ["review-app"]
 
 
 @pytest.mark.parametrize("who", [None, "vic", "dee"])

@@ -4,13 +4,31 @@ published in the same step, the oldest removed by [retention] output_weeks; `pub
 from __future__ import annotations
 
 import json
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from dashboards.manifest import SCHOOL_OUTPUTS
+from dashboards.output_set import publishing_lock
+from dashboards.publishing import publish_week, stored_week
 from warehouse.db import SPILL_FOLDER
+from warehouse.side_files import kept_path
+from warehouse.snapshot import open_snapshot
 
 WEEKS = ("2026-11-02", "2026-11-09", "2026-11-16")
 SET = sorted([*SCHOOL_OUTPUTS, "manifest.json"])
+
+
+def _until_waiting_or_done(work: Future[Any], lock: Path, seconds: float = 120) -> None:
+    """Until `work` has finished, or a process waits for the lock on `lock` (a blocked flock in /proc/locks)."""
+    inode = f":{lock.stat().st_ino} "
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not work.done():
+        waiting = [line for line in Path("/proc/locks").read_text().splitlines() if "->" in line]
+        if any(inode in line for line in waiting):
+            return
+        time.sleep(0.05)
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -70,18 +88,24 @@ def test_an_erasure_writes_the_kept_weeks_that_name_the_person_again_without_the
     ]
     assert {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()} == before
 
-    erased = socialaudit(
-        "erase",
-        "--handle",
-        handle,
-        "--db",
-        str(tmp_path / "w.duckdb"),
-        "--by",
-        "dpo",
-        "--reason",
-        "E-1",
-        "--yes",
-    )
+    # A publisher that opened the read-only copy before the erasure (a weekly run between its store and its
+    # outputs) and writes the outputs from it while the erasure runs: the erasure waits for it, then writes them
+    # again, so the person never stays in the outputs.
+    pool = ThreadPoolExecutor(1)
+    holding = publishing_lock([out])
+    holding.__enter__()
+    try:
+        stale = open_snapshot(db)
+        erasing = pool.submit(lambda: socialaudit(*asked, "--yes"))
+        _until_waiting_or_done(erasing, kept_path("outputs lock", out))
+        stale_week, school_name = stored_week(stale, None)
+        publish_week(stale, out, stale_week, school_name)
+        stale.close()
+        assert account_id in (out / "exceptions.json").read_text(encoding="utf-8")
+    finally:
+        holding.__exit__(None, None, None)
+    erased = erasing.result(timeout=300)
+    pool.shutdown()
     assert erased.returncode == 0, erased.stderr
     assert (
         f'kept weeks written again without them: {out.absolute()}: ["{WEEKS[0]}", "{WEEKS[1]}"]'

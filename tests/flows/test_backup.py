@@ -15,8 +15,8 @@ from flows.backup import backup_name, backup_warehouse, restore_warehouse
 from flows.config.school import RetentionSettings
 from flows.credentials import BACKUP_KEY_ENV, CredentialError, backup_key
 from tests.builders.warehouse import table_fingerprint
-from warehouse import db
-from warehouse.backup.archive import SUFFIX, BackupKeyError, write_archive
+from warehouse import db, side_files
+from warehouse.backup.archive import SUFFIX, BackupKeyError, read_archive, write_archive
 from warehouse.backup.image import RestoreRefused, newest_known_migration, take_image
 from warehouse.privacy.erasure_journal import Journal, journal_path
 from warehouse.privacy.keyed import ensure_secret
@@ -197,3 +197,20 @@ def test_the_weekly_backup_flow_writes_one_into_its_folder(
     assert done["backup"] == str(backup) and done["removed"] == 0 and done["rows"] >= 1
     restore_warehouse(tmp_path / "restored.duckdb", backup, BACKUP_KEY, journal_path(live))
     assert table_fingerprint(tmp_path / "restored.duckdb") == table_fingerprint(live)
+
+
+def test_what_a_backup_holds_is_the_side_file_registrys_and_its_manifest_says_so(tmp_path: Path) -> None:
+    """The registry decides, kind by kind: the warehouse (and its WAL, read through the connection) is in the
+    backup; every other kept kind says why not, the erasure journal above all; a backup's manifest carries it."""
+    contents = side_files.backup_contents()
+    assert {name for name, held in contents.items() if held == "in the backup"} == {
+        "warehouse",
+        "warehouse WAL",
+    }
+    assert all(reason.strip() for reason in contents.values()), "a kept kind says whether a backup holds it"
+    assert "outlive every backup" in contents["erasure journal"]
+    live = _warehouse(tmp_path / "w.duckdb")
+    done = backup_warehouse(live, tmp_path / "backups", BACKUP_KEY, keep_weeks=None)
+    (tmp_path / "opened").mkdir()
+    _, manifest, _ = read_archive(done["backup"], BACKUP_KEY, tmp_path / "opened")
+    assert manifest["files"] == contents

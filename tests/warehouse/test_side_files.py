@@ -113,18 +113,25 @@ def test_a_killed_publishs_folders_go_with_the_next_publish(tmp_path: Path) -> N
 
 def test_every_transient_kind_carries_a_pid_and_every_name_is_one_kind() -> None:
     db, out = Path("/srv/school/w.duckdb"), Path("/srv/school/out")
+    accounts = Path("/srv/school/review-accounts.json")
+    bases = {
+        side_files.BESIDE_WAREHOUSE: db,
+        side_files.BESIDE_OUTPUTS: out,
+        side_files.IN_OUTPUTS: out,
+        side_files.BESIDE_ACCOUNTS: accounts,
+    }
     for kind in side_files.KINDS:
         assert ("{pid}" in kind.pattern) == kind.transient, kind.name
         if kind.transient:
-            path = side_files.transient_path(
-                kind.name, out if "out" in kind.where else db, pid=4242, **_fill(kind)
-            )
-            assert side_files.kind_of(path, db, out) is kind, kind.name
+            path = side_files.transient_path(kind.name, bases[kind.where], pid=4242, **_fill(kind))
+        else:
+            path = side_files.kept_path(kind.name, bases[kind.where], **_fill(kind))
+        assert side_files.kind_of(path, db, out, accounts) is kind, kind.name
 
 
 def _fill(kind: side_files.FileKind) -> dict[str, str]:
     return {
         key: value
-        for key, value in {"week": "2026-11-16", "tid": "7", "random": "k3x_9"}.items()
+        for key, value in {"week": "2026-11-16", "tid": "7", "random": "k3x_9", "file": "report.html"}.items()
         if "{" + key + "}" in kind.pattern
     }

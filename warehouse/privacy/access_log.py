@@ -26,6 +26,7 @@ from typing import IO, Any
 
 import duckdb
 
+from warehouse import side_files
 from warehouse.load import now_utc
 
 TABLE = "audit.access_log"
@@ -118,7 +119,7 @@ def cli_entry(
 
 
 def spool_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".access-log.jsonl")
+    return side_files.kept_path("access-log spool", db_path)
 
 
 @contextlib.contextmanager

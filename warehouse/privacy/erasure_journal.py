@@ -24,10 +24,10 @@ from typing import Any
 
 import duckdb
 
+from warehouse import side_files
 from warehouse.privacy.keyed import keyed_hash, secret_id, warehouse_secret
 from warehouse.privacy.subjects import REGISTER_HANDLE_COLUMNS, REGISTER_TABLES, Subject
 
-JOURNAL_SUFFIX = ".erasures.jsonl"
 KINDS = ("person", "platform-id", "handle", "name")
 
 
@@ -37,7 +37,7 @@ class JournalMismatch(Exception):
 
 def journal_path(db_path: Path) -> Path:
     """Where the journal of the warehouse at `db_path` (a DuckDB file or a lake's locator) is kept."""
-    return db_path.with_name(db_path.name + JOURNAL_SUFFIX)
+    return side_files.kept_path("erasure journal", db_path)
 
 
 def _name_key(name: str) -> str:

@@ -159,7 +159,9 @@ def test_the_catalogue_gives_each_rules_general_basis(rule: Rule) -> None:
     page = (REPO / "docs" / "contracts" / "rules.md").read_text(encoding="utf-8")
     # What a general basis is (the law or guidance cited when the school names no clause) is said once, above.
     intro = " ".join(page.split("<!-- generated from the registry", 1)[0].split())
-    assert "*general basis* is the law or guidance cited when the school's `[policy]` names no clause" in intro
+    assert (
+        "*general basis* is the law or guidance cited when the school's `[policy]` names no clause" in intro
+    )
     section = page.split(f"### `{rule.id}`:", 1)[1].split("\n### ", 1)[0]
     assert f"General basis: {rule.general_basis}." in section
 
