@@ -22,7 +22,12 @@ from dashboards.safe_text import spreadsheet_safe
 from warehouse.lifecycle import ACTIVE, EXCEPTION_FIELDS
 from warehouse.safeguarding import row_is_safeguarding_critical
 from warehouse.sampled_subjects import long_unseen_for
-from warehouse.stream_status import gaps_beside_data_for, not_read_for, unseen_subscribers_for
+from warehouse.stream_status import (
+    gaps_beside_data_for,
+    not_offered_for,
+    not_read_for,
+    unseen_subscribers_for,
+)
 
 # exceptions.json's fields and the statuses that need attention are the lifecycle's own lists, not copies.
 OUTPUT_FIELDS = EXCEPTION_FIELDS
@@ -243,6 +248,7 @@ def render_report(
         total=len(exceptions),
         register_notices=notices_for(con, as_of),
         not_read=not_read_for(con, as_of),
+        not_offered=not_offered_for(con, as_of),
         unseen_subscribers=unseen_subscribers_for(con, as_of),
         long_unseen=long_unseen_for(con, as_of),
         gaps_beside_data=gaps_beside_data_for(con, as_of),

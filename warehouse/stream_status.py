@@ -193,10 +193,24 @@ def blind_spots(
 
 
 def not_read_for(con: duckdb.DuckDBPyConnection, as_of: date) -> list[dict[str, Any]]:
-    """What the run of `as_of` did not read completely, with the handle of each official account where known."""
+    """What the run of `as_of` did not read completely, with the handle of each official account where known; a
+    stream the platform does not offer (`not_offered_for`) is not among them: it makes no audit partial."""
+    return _statuses(con, as_of, f"status <> 'complete' AND NOT {_NOT_OFFERED_SQL}")
+
+
+def not_offered_for(con: duckdb.DuckDBPyConnection, as_of: date) -> list[dict[str, Any]]:
+    """The streams the platform does not offer at all (a Page's or an Instagram account's followers): their rules
+    looked at nothing there, which the report says instead of reporting those accounts clean."""
+    return _statuses(con, as_of, _NOT_OFFERED_SQL)
+
+
+_NOT_OFFERED_SQL = f"(status = '{SKIPPED}' AND starts_with(coalesce(reason, ''), '{NOT_OFFERED}'))"
+
+
+def _statuses(con: duckdb.DuckDBPyConnection, as_of: date, where: str) -> list[dict[str, Any]]:
     cursor = con.execute(
         "SELECT platform, account_id, account, stream, status, reason, n_items FROM audit.stream_status"
-        " WHERE as_of = ? AND status <> 'complete' ORDER BY platform, account_id, stream",
+        f" WHERE as_of = ? AND {where} ORDER BY platform, account_id, stream",
         [as_of],
     )
     names = [d[0] for d in cursor.description]
