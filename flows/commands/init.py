@@ -39,9 +39,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--platforms",
         type=_platforms,
-        default=PLATFORMS,
+        default=("x", "youtube"),
         metavar="x,youtube",
-        help="the platforms of the school's official accounts (default: both)",
+        help=f"the platforms of the school's official accounts, of {', '.join(PLATFORMS)} (default: x,youtube)",
     )
 
 
@@ -60,6 +60,22 @@ def _accounts(platforms: tuple[str, ...]) -> str:
             'platform = "youtube"\n'
             'handle = "@YourSchool"\n'
             f'id = "{UNFILLED}with-the-UC-channel-id"\n'
+            'approved_by = "Headteacher"\n'
+            "approved_on = 2025-09-01\n"
+        ),
+        "facebook": (
+            "[[accounts]]                       # the school's Facebook Page (socialaudit[meta])\n"
+            'platform = "facebook"\n'
+            'handle = "YourSchoolPage"          # the Page username\n'
+            f'id = "{UNFILLED}with-the-page-id"\n'
+            'approved_by = "Headteacher"\n'
+            "approved_on = 2025-09-01\n"
+        ),
+        "instagram": (
+            "[[accounts]]                       # the school's Instagram professional account (socialaudit[meta])\n"
+            'platform = "instagram"\n'
+            'handle = "yourschool"              # the username\n'
+            f'id = "{UNFILLED}with-the-ig-user-id"\n'
             'approved_by = "Headteacher"\n'
             "approved_on = 2025-09-01\n"
         ),
