@@ -61,7 +61,11 @@ def first_week(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -
     db = tmp_path / "w.duckdb"
     weekly_audit(str(dataset / "school.toml"), str(db), str(tmp_path / "out1"), AS_OF, True)
     found = exceptions(tmp_path / "out1")
-    post = next(r for r in found if r["subject_kind"] == "post" and r["rule"] == "unapproved-media")
+    post = next(
+        r
+        for r in found
+        if r["subject_kind"] == "post" and r["rule"] == "unapproved-media" and r["platform"] == "x"
+    )
     unapproved = next(r for r in found if r["subject_kind"] == "video" and r["rule"] == "unapproved-media")
     flagged_videos = {r["subject_id"] for r in found if r["subject_kind"] == "video"}
     videos = [v for p in (dataset / "youtube").glob("*/videos.json") for v in read_json(p)]
