@@ -28,6 +28,8 @@ BESIDE_WAREHOUSE, BESIDE_OUTPUTS, IN_OUTPUTS = "beside warehouse", "beside outpu
 # The review app's own files sit beside its accounts file (`{accounts}` is that file's name, in its folder): staff
 # sign-in names, password hashes and sign-in attempts, never a pupil.
 BESIDE_ACCOUNTS = "beside the review app's accounts file"
+# The pattern fields a kind's base fills: the warehouse's, the output folder's or the accounts file's name.
+_BASE_FIELDS = ("db", "out", "accounts")
 
 
 @dataclass(frozen=True)
@@ -47,12 +49,7 @@ class FileKind:
     not_in_backup: str = ""
 
     def regex(self, base: str) -> re.Pattern[str]:
-        fields = {
-            "db": re.escape(base),
-            "out": re.escape(base),
-            "accounts": re.escape(base),
-            "pid": r"(?P<pid>\d+)",
-        }
+        fields = {name: re.escape(base) for name in _BASE_FIELDS} | {"pid": r"(?P<pid>\d+)"}
         fields |= {
             "week": r"\d{4}-\d{2}-\d{2}",
             "random": r"[A-Za-z0-9_]+",
@@ -268,15 +265,7 @@ def transient_path(kind_name: str, base: Path, pid: int | None = None, **fields:
     chosen = _BY_NAME[kind_name]
     if not chosen.transient:
         raise ValueError(f"{kind_name} is kept, not a process's own")
-    values = {
-        "db": base.name,
-        "out": base.name,
-        "accounts": base.name,
-        "pid": str(os.getpid() if pid is None else pid),
-        **fields,
-    }
-    name = chosen.pattern.format(**values)
-    return (base if chosen.where == IN_OUTPUTS else base.parent) / name
+    return _path(chosen, base, {"pid": str(os.getpid() if pid is None else pid), **fields})
 
 
 def kept_path(kind_name: str, base: Path, **fields: str) -> Path:
@@ -285,7 +274,12 @@ def kept_path(kind_name: str, base: Path, **fields: str) -> Path:
     chosen = _BY_NAME[kind_name]
     if chosen.transient:
         raise ValueError(f"{kind_name} is a process's own: transient_path names it")
-    name = chosen.pattern.format(db=base.name, out=base.name, accounts=base.name, **fields)
+    return _path(chosen, base, fields)
+
+
+def _path(chosen: FileKind, base: Path, fields: dict[str, str]) -> Path:
+    """`chosen`'s file for `base`: its pattern filled with `base`'s name and `fields`, in the folder it lives in."""
+    name = chosen.pattern.format(**{key: base.name for key in _BASE_FIELDS}, **fields)
     return (base if chosen.where == IN_OUTPUTS else base.parent) / name
 
 
