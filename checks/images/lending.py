@@ -29,9 +29,11 @@ class Shelf(Generic[Reader]):
         most: int | None = None,
         one_at_a_time: bool = True,
         keep: Callable[[Reader], bool] | None = None,
+        discard: Callable[[Reader], None] | None = None,
     ) -> None:
         self._make = make
         self._keep = keep
+        self._discard = discard
         self._most = most
         self._idle: list[Reader] = []
         self._held = 0  # readers kept: idle or lent
@@ -67,9 +69,12 @@ class Shelf(Generic[Reader]):
             return None
 
     @contextlib.contextmanager
-    def lent(self) -> Iterator[Reader]:
+    def lent(self, fresh: bool = False) -> Iterator[Reader]:
+        """A reader for one borrower. `fresh` makes a new one even when an idle one looks usable: a reader ended
+        from outside can still look alive for a moment (its process is still dying), and a retry must not be spent
+        on one; a fresh reader beyond `most` is discarded when it comes back."""
         with self._free:
-            reader = self._take_idle()
+            reader = None if fresh else self._take_idle()
             if reader is None:
                 with self._making:
                     reader = self._make()
@@ -81,7 +86,10 @@ class Shelf(Generic[Reader]):
             finally:
                 kept = self._usable(reader)
                 with self._lock:
-                    if kept:
+                    if kept and not (self._most and self._held > self._most):
                         self._idle.append(reader)
+                        reader = None
                     else:
                         self._held -= 1
+                if reader is not None and kept and self._discard is not None:
+                    self._discard(reader)

@@ -154,7 +154,9 @@ class Worker:
 
 # At most one worker per usable core: a thread waits for a free one, when the cores are all reading anyway. Workers
 # are started side by side (each is its own process), and one that ended is never lent again.
-engines: Shelf[Worker] = Shelf(Worker.started, most=usable_cores(), one_at_a_time=False, keep=Worker.usable)
+engines: Shelf[Worker] = Shelf(
+    Worker.started, most=usable_cores(), one_at_a_time=False, keep=Worker.usable, discard=Worker.close
+)
 _name: list[str] = []
 _name_lock = threading.Lock()
 
@@ -197,12 +199,14 @@ def read_text(gray: np.ndarray) -> list[Line]:
         gray = np.asarray(small)
     for attempt in (1, 2):
         try:
-            with engines.lent() as worker:
+            with engines.lent(fresh=attempt == 2) as worker:
                 tsv = worker.read(gray)
             break
         except EngineEnded:
             # A worker that ended took the picture it was reading with it (a worker reads one at a time): once more
-            # on a fresh worker; a picture that ends two workers is this picture's error (checks/images/reading.py).
+            # on a worker started for it, never another idle one that may be dying too (killed from outside, it
+            # looks alive until it has written its crash report); a picture that ends a worker made for it is this
+            # picture's error (checks/images/reading.py).
             if attempt == 2:
                 raise
     return lines_from_tsv(tsv, 1.0 / scale)

@@ -46,6 +46,21 @@ def test_a_reader_is_lent_to_one_borrower_at_a_time_and_made_one_at_a_time() -> 
     assert shelf.made == most[0] <= 4
 
 
+def test_a_fresh_reader_is_made_for_a_retry_and_the_shelf_never_keeps_more_than_its_most() -> None:
+    """A retry must not be spent on an idle reader that only looks alive (a worker killed from outside is still
+    dying): `fresh` makes one; coming back beyond `most`, it is discarded rather than kept."""
+    discarded: list[object] = []
+    shelf: Shelf[object] = Shelf(object, most=1, discard=discarded.append)
+    with shelf.lent() as first:
+        pass
+    with shelf.lent(fresh=True) as retry:
+        assert retry is not first
+    assert discarded == [retry] and shelf.made == 2
+    with shelf.lent() as again:
+        assert again is first, "the reader kept is the one within `most`"
+    assert shelf.room() == 0
+
+
 def test_readers_outlive_thread_pools_so_a_new_pool_makes_no_new_engine() -> None:
     picture = Image.fromarray(photos.astronaut())
     with ThreadPoolExecutor(max_workers=2) as pool:
