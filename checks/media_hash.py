@@ -62,6 +62,40 @@ def fingerprint_picture(data: bytes, picture: Image.Image) -> dict[str, Any]:
     }
 
 
+# The shapes Instagram crops a feed photo to (width:height); the app centres the crop unless the poster moves it.
+CROP_RATIOS = {"4:5": 4 / 5, "1.91:1": 1.91, "1:1": 1.0}
+
+
+def centre_crop(picture: Image.Image, ratio: float) -> Image.Image | None:
+    """The largest centred part of `picture` of width:height `ratio`; None when the picture already has it (within 2%)."""
+    width, height = picture.size
+    if abs(width / height - ratio) <= 0.02 * ratio:
+        return None
+    if width / height > ratio:
+        kept = round(height * ratio)
+        left = (width - kept) // 2
+        return picture.crop((left, 0, left + kept, height))
+    kept = round(width / ratio)
+    top = (height - kept) // 2
+    return picture.crop((0, top, width, top + kept))
+
+
+def crop_fingerprints(picture: Image.Image) -> dict[str, dict[str, str]]:
+    """pHash/dHash of each Instagram crop of the picture, by ratio name (ratios the picture already has left out)."""
+    crops: dict[str, dict[str, str]] = {}
+    for name, ratio in CROP_RATIOS.items():
+        cropped = centre_crop(picture, ratio)
+        if cropped is not None:
+            crops[name] = {"phash": str(imagehash.phash(cropped)), "dhash": str(imagehash.dhash(cropped))}
+    return crops
+
+
+def fingerprint_approved(data: bytes) -> dict[str, Any]:
+    """An approved file's fingerprints: the whole picture's and, under `crops`, its Instagram crops'."""
+    picture = decode_upright(data)
+    return {**fingerprint_picture(data, picture), "crops": crop_fingerprints(picture)}
+
+
 def hamming(hex_a: str, hex_b: str) -> int:
     """Bits that differ between two equal-length hex hashes."""
     return (int(hex_a, 16) ^ int(hex_b, 16)).bit_count()
@@ -75,11 +109,11 @@ def fingerprint_library(
     prefix: str,
     fingerprinted: dict[str, dict[str, Any]],
 ) -> tuple[Any, dict[str, dict[str, Any]]]:
-    """The approved images' hashes by file sha256; a file whose bytes were hashed before is not decoded again.
+    """The approved images' hashes (with their crops') by file sha256; a file hashed before is not decoded again.
 
     `files` holds the sha256 the register loader already computed for each `approved_media/<name>`, so the
     library is not even re-read. `fingerprinted` holds this run's new fingerprints by sha256 (the library's
-    catalogue computed them: checks/images/reading.py `catalogue`), taken as they are. Returns the register frame
+    catalogue computed them: checks/images/reading.py `catalogue`); the crops are computed here. Returns the register frame
     with `file_sha256` added, and the new hashes.
     """
     import polars as pl
@@ -94,5 +128,9 @@ def fingerprint_library(
         shas.append(sha)
         if sha not in cached and sha not in fresh:
             known = fingerprinted.get(sha)
-            fresh[sha] = known if known is not None else fingerprint_image((library_dir / name).read_bytes())
+            if known is not None and "crops" in known:
+                fresh[sha] = known
+            else:
+                data = (library_dir / name).read_bytes()
+                fresh[sha] = {**(known or {}), **fingerprint_approved(data)}
     return approved_media.with_columns(pl.Series("file_sha256", shas, dtype=pl.Utf8)), fresh

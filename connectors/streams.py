@@ -85,10 +85,73 @@ def video_thumbnails(snap: Snapshot) -> Iterator[dict[str, Any]]:
             }
 
 
+def largest_image(photo: dict[str, Any]) -> str | None:
+    """A Facebook Photo node's largest image (`images` lists its sizes)."""
+    images = [i for i in photo.get("images") or [] if isinstance(i, dict) and i.get("source")]
+    best = max(images, key=lambda i: int(i.get("width") or 0) * int(i.get("height") or 0), default=None)
+    return str(best["source"]) if best else None
+
+
+def facebook_media(snap: Snapshot) -> Iterator[dict[str, Any]]:
+    """A Page's published images: each Photo node behind its posts, each video's thumbnail (the attachment's image,
+    under the video's id)."""
+    if snap.stream == "photos":
+        for photo in snap.items:
+            url = largest_image(photo)
+            if url and photo.get("id"):
+                yield {
+                    "media_ref": f"facebook:{photo['id']}",
+                    "platform": "facebook",
+                    "account_id": snap.account_id,
+                    "url": url,
+                }
+    if snap.stream in ("posts", "visitor_posts"):
+        for post in snap.items:
+            for attachment in facebook_attachments(post):
+                kind = str(attachment.get("type") or attachment.get("media_type") or "")
+                image = ((attachment.get("media") or {}).get("image") or {}).get("src")
+                target = (attachment.get("target") or {}).get("id") or post.get("id")
+                if kind.startswith("video") and image and target:
+                    yield {
+                        "media_ref": f"facebook:{target}",
+                        "platform": "facebook",
+                        "account_id": snap.account_id,
+                        "url": str(image),
+                    }
+
+
+def facebook_attachments(post: dict[str, Any]) -> list[dict[str, Any]]:
+    """A post's attachments, each photo of a multi-photo post (its `subattachments`) in its place."""
+    found: list[dict[str, Any]] = []
+    for attachment in (post.get("attachments") or {}).get("data") or []:
+        subs = (attachment.get("subattachments") or {}).get("data") or []
+        found += [sub for sub in subs if isinstance(sub, dict)] if subs else [attachment]
+    return found
+
+
+def instagram_media(snap: Snapshot) -> Iterator[dict[str, Any]]:
+    """An Instagram account's published images: each IMAGE, each carousel child, each VIDEO's thumbnail."""
+    if snap.stream != "media":
+        return
+    for media in snap.items:
+        children = (media.get("children") or {}).get("data") or []
+        for item in [c for c in children if isinstance(c, dict)] or [media]:
+            url = item.get("thumbnail_url") if item.get("media_type") == "VIDEO" else item.get("media_url")
+            if url and item.get("id"):
+                yield {
+                    "media_ref": f"instagram:{item['id']}",
+                    "platform": "instagram",
+                    "account_id": snap.account_id,
+                    "url": str(url),
+                }
+
+
 # Each platform's published images, read from its snapshots (platforms/ declares the platforms).
 MEDIA_REFERENCES: dict[str, Callable[[Snapshot], Iterable[dict[str, Any]]]] = {
     "x": posted_media,
     "youtube": video_thumbnails,
+    "facebook": facebook_media,
+    "instagram": instagram_media,
 }
 
 

@@ -30,10 +30,10 @@ class FileContract:
 
 
 SCHOOL_OUTPUTS = {
-    "exceptions.json": FileContract(1, f"{SCHEMA_ID_PREFIX}exceptions:v1"),
+    "exceptions.json": FileContract(2, f"{SCHEMA_ID_PREFIX}exceptions:v2"),
     "exceptions.csv": FileContract(1),
     # Version 2: resolved_reason may be `remediated`; version 3: `aged-out`.
-    "resolved.json": FileContract(3, f"{SCHEMA_ID_PREFIX}resolved:v3"),
+    "resolved.json": FileContract(4, f"{SCHEMA_ID_PREFIX}resolved:v4"),
     "report.html": FileContract(1),
 }
 TRUST_OUTPUTS = {

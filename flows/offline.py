@@ -17,6 +17,8 @@ class Endpoints:
     youtube_base_url: str | None
     media_base_url: str | None
     sandbox: bool
+    # Meta's Graph API (Facebook Pages, Instagram accounts); None: graph.facebook.com.
+    graph_base_url: str | None = None
 
 
 LIVE = Endpoints(None, None, None, sandbox=False)
@@ -32,7 +34,7 @@ def endpoints(dataset_dir: Path | None) -> Iterator[Endpoints]:
 
     server = SandboxServer.from_env(dataset_dir)
     with server:
-        yield Endpoints(server.url, server.url, server.url, sandbox=True)
+        yield Endpoints(server.url, server.url, server.url, sandbox=True, graph_base_url=server.url)
 
 
 def sandbox_x_keys(dataset_dir: Path, account_id: str) -> dict[str, str] | None:
@@ -57,4 +59,16 @@ def sandbox_youtube_sign_in(dataset_dir: Path, channel_id: str) -> dict[str, obj
     try:
         return access.authorized_user_info(channel_id, "https://oauth2.googleapis.com/token")
     except StopIteration:
+        return None
+
+
+def sandbox_meta_token(dataset_dir: Path, platform: str, account_id: str) -> str | None:
+    """The token the sandbox serving `dataset_dir` accepts for this account: the Page's own token for a Page, the
+    admin's user token for an Instagram account (Graph accepts either for it); None when it issues none."""
+    from sandbox.meta.tokens import load_meta_access
+
+    access = load_meta_access(dataset_dir.resolve())
+    try:
+        return access.page_token(account_id) if platform == "facebook" else access.user_token()
+    except (KeyError, StopIteration, ValueError):
         return None

@@ -77,8 +77,35 @@ YOUTUBE = Platform(
     ),
 )
 
+# Neither Meta platform lists followers (counts only): `followers` is declared so its rules' blind spot is recorded
+# (`audit.stream_status` `skipped`, with the reason) and the report never shows such an account as clean of them.
+FACEBOOK = Platform(
+    name="facebook",
+    label="Facebook",
+    item="post",
+    streams=(
+        Stream("page", ("account",)),
+        Stream("posts", ("post",)),
+        Stream("visitor_posts", ("post", "comment")),
+        Stream("photos", ("post",)),
+        Stream("comments", ("comment",)),
+        Stream("followers", ("follower",)),
+    ),
+)
+INSTAGRAM = Platform(
+    name="instagram",
+    label="Instagram",
+    item="post",
+    streams=(
+        Stream("account", ("account",)),
+        Stream("media", ("post",)),
+        Stream("comments", ("comment",)),
+        Stream("followers", ("follower",)),
+    ),
+)
+
 # Every audited platform, in the order a run reads them and every list shows them.
-PLATFORMS: tuple[Platform, ...] = (X, YOUTUBE)
+PLATFORMS: tuple[Platform, ...] = (X, YOUTUBE, FACEBOOK, INSTAGRAM)
 NAMES: tuple[str, ...] = tuple(p.name for p in PLATFORMS)
 BY_NAME: dict[str, Platform] = {p.name: p for p in PLATFORMS}
 

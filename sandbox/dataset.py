@@ -1,15 +1,16 @@
-"""Reads a sandbox dataset directory (docs/contracts/dataset.md) into what the X and YouTube APIs serve."""
+"""Reads a sandbox dataset directory (docs/contracts/dataset.md) into what the X, YouTube and Graph APIs serve."""
 
 from __future__ import annotations
 
 import json
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from sandbox.http import JsonObject
+from sandbox.meta.models import MetaData, load_meta
 from sandbox.x.models import XAccount, snowflake_key
 from sandbox.youtube.models import YouTubeChannel
 
@@ -25,6 +26,8 @@ class Dataset:
     # The path part of every media `url`/`preview_image_url` and thumbnail url, so any CDN path the
     # dataset publishes is served, not only the /media/<key> and /vi/<id>/ shapes.
     url_paths: dict[str, tuple[str, Path]]
+    # The Facebook Pages and Instagram accounts (facebook/<page_id>/, instagram/<ig_user_id>/).
+    meta: MetaData = field(default_factory=MetaData)
 
     def x_account(self, user_id: str) -> XAccount | None:
         return next((a for a in self.x_accounts if str(a.user.get("id")) == user_id), None)
@@ -155,4 +158,6 @@ def load_dataset(dataset_dir: Path) -> Dataset:
             )
         )
     channels.sort(key=lambda c: rank(c.channel_id, c.handle))
-    return Dataset(root, x_accounts, users, channels, media_files, thumbnail_files, url_paths)
+    return Dataset(
+        root, x_accounts, users, channels, media_files, thumbnail_files, url_paths, load_meta(root)
+    )

@@ -8,6 +8,8 @@ import threading
 from dataclasses import asdict, dataclass, field
 
 from sandbox.http import Reply, cut_json
+from sandbox.meta import exceptions as meta_errors
+from sandbox.meta.urls import META_ROUTES, META_WRITE_ROUTES
 from sandbox.x import exceptions as x_errors
 from sandbox.x.models import XRateLimits
 from sandbox.x.urls import X_ROUTES
@@ -19,8 +21,11 @@ from sandbox.youtube.urls import YT_ROUTES
 from sandbox.youtube.writes import YT_WRITE_ROUTES
 
 FAULTS_ENV = "SOCIALAUDIT_SANDBOX_FAULTS"
-ROUTES = X_ROUTES + YT_ROUTES + X_WRITE_ROUTES + YT_WRITE_ROUTES
-FILE_ROUTES = ("x.media", "yt.thumbnails")
+GRAPH_KINDS = ("graph-2", "graph-4", "graph-17", "graph-32", "graph-613", "graph-80001", "graph-80002")
+# What the Graph API can answer; other platforms' kinds are refused on fb.*/ig.* routes.
+GRAPH_ROUTE_KINDS = (*GRAPH_KINDS, "token-expired", "404-gone", "500", "503", "truncate", "drop-mid-body")
+ROUTES = X_ROUTES + YT_ROUTES + X_WRITE_ROUTES + YT_WRITE_ROUTES + META_ROUTES + META_WRITE_ROUTES
+FILE_ROUTES = ("x.media", "yt.thumbnails", "fb.files")
 FAULT_KINDS = (
     "429",
     "429-no-reset",
@@ -42,6 +47,10 @@ FAULT_KINDS = (
     "403-rate-limit",
     "400-page-token",
     "503-cut",
+    # The Graph API's own (reference meta-apis.md §5-§6): 2 transient; the throttles 4 (app), 17 (user),
+    # 32 (Page), 613 (custom), 80001 (Pages BUC), 80002 (Instagram BUC) with their usage headers. On fb.*/ig.*
+    # routes `token-expired` is 190/463 (the token stays expired), `404-gone` 100/33, `500`/`503` code 1/2.
+    *GRAPH_KINDS,
 )
 # Faults that cut the dataset's own reply short instead of answering in its place.
 CUTTING_FAULTS = ("truncate", "drop-mid-body")
@@ -66,6 +75,14 @@ class Fault:
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {', '.join(FAULT_KINDS)}")
         platform_routes = [self.route] if self.route != "*" else []
+        on_graph = [r for r in platform_routes if r.startswith(("fb.", "ig."))]
+        if on_graph and self.kind not in GRAPH_ROUTE_KINDS:
+            raise ValueError(
+                f"fault kind {self.kind!r} is not one the Graph API answers with: use one of "
+                f"{', '.join(GRAPH_ROUTE_KINDS)} on {self.route}"
+            )
+        if self.kind in GRAPH_KINDS and len(on_graph) != len(platform_routes):
+            raise ValueError(f"fault kind {self.kind!r} is the Graph API's: use it on an fb.* or ig.* route")
         if self.kind in X_ONLY_KINDS and any(not r.startswith("x.") for r in platform_routes):
             raise ValueError(f"fault kind {self.kind!r} is X's: use it on an x.* route")
         if self.kind in YOUTUBE_ONLY_KINDS and any(r.startswith("x.") for r in platform_routes):
@@ -127,10 +144,12 @@ class FaultPlan:
         return chosen
 
 
-def fault_reply(route: str, fault: Fault, rate_limits: XRateLimits) -> Reply:
+def fault_reply(route: str, fault: Fault, rate_limits: XRateLimits, graph_owner: str = "") -> Reply:
     """The failure a platform would give on this route; X routes speak X's error shape, YouTube's Google's.
     (`truncate` and `drop-mid-body` are not answered here: they cut the dataset's own reply, see `cut_reply`.)"""
     on_x = route.startswith("x.")
+    if route.startswith(("fb.", "ig.")):
+        return graph_fault_reply(route, fault, graph_owner)
     if route == "yt.token":
         return yt_oauth.invalid_grant() if fault.kind == "token-expired" else yt_errors.server_error(500)
     if fault.kind in ("429", "429-no-reset"):
@@ -176,6 +195,25 @@ def fault_reply(route: str, fault: Fault, rate_limits: XRateLimits) -> Reply:
         return reply
     status = int(fault.kind)
     return x_errors.server_error(status) if on_x else yt_errors.server_error(status)
+
+
+def graph_fault_reply(route: str, fault: Fault, owner: str) -> Reply:
+    """A Graph failure: each throttle with the usage header it carries (BUC keyed by the Page or Instagram account
+    the call was about); `reset_in` is the minutes until access comes back."""
+    if fault.kind == "token-expired":
+        return meta_errors.session_expired()
+    if fault.kind == "404-gone":
+        return meta_errors.gone("0")
+    if fault.kind in ("500", "graph-2"):
+        return meta_errors.transient() if fault.kind == "graph-2" else meta_errors.unknown_error()
+    if fault.kind == "503":
+        reply = meta_errors.transient()
+        reply.status = 503
+        return reply
+    code = int(fault.kind.split("-", 1)[1])
+    if code == 80001 or code == 80002 or code in (32, 613):
+        return meta_errors.throttled(code, owner, max(1, round(fault.reset_in)))
+    return meta_errors.throttled(code, "")
 
 
 def cut_reply(route: str, reply: Reply, kind: str) -> None:

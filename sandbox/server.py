@@ -1,8 +1,8 @@
-"""Local HTTP server speaking the X API v2 and YouTube Data API v3 routes over a sandbox dataset directory.
+"""Local HTTP server speaking the X API v2, YouTube Data API v3 and Graph API routes over a sandbox dataset directory.
 
 Each platform is laid out as moto lays out a fake AWS service: sandbox/x/ and sandbox/youtube/ each have
 `urls.py` (routes), `responses.py` (request handling), `models.py` (the dataset's state) and
-`exceptions.py` (error bodies). The plumbing is in http.py, the dataset reader in dataset.py and the
+`exceptions.py` (error bodies); sandbox/meta/ routes Graph's `/vNN.0/{id}/{edge}` paths by what the id stands for. The plumbing is in http.py, the dataset reader in dataset.py and the
 injected faults in faults.py; this module wires them into a server.
 """
 
@@ -36,6 +36,12 @@ from sandbox.http import (
     serve_file,
 )
 from sandbox.ledger import Ledger
+from sandbox.meta import exceptions as meta_errors
+from sandbox.meta.responses import MetaReads
+from sandbox.meta.tokens import MetaAccess, load_meta_access
+from sandbox.meta.urls import MetaRouter
+from sandbox.meta.usage import MetaUsage
+from sandbox.meta.writes import MetaWrites
 from sandbox.writes import WriteJournal
 from sandbox.x import exceptions as x_errors
 from sandbox.x import urls as x_urls
@@ -57,7 +63,7 @@ __all__ = ["FAULTS_ENV", "Fault", "FaultPlan", "RequestRecord", "SandboxServer",
 
 
 class SandboxServer:
-    """The X and YouTube APIs on their real routes, served from a dataset directory on a local port."""
+    """The X, YouTube and Graph APIs on their real routes, served from a dataset directory on a local port."""
 
     def __init__(
         self,
@@ -89,6 +95,9 @@ class SandboxServer:
         # The owner's writes (DELETE, PUT, POST) by method; what they change is kept in the dataset's journal.
         self._write_routes: dict[str, list[Route]] = {}
         self.journal: WriteJournal | None = None
+        # The Graph API's tokens (Page and user) and the router of its paths, known once started.
+        self.meta_access: MetaAccess | None = None
+        self._meta: MetaRouter | None = None
 
     @classmethod
     def from_env(cls, dataset_dir: Path, **kwargs: Any) -> SandboxServer:
@@ -124,6 +133,10 @@ class SandboxServer:
             m: [*x_writes.get(m, []), *yt_writes.get(m, [])] for m in ("DELETE", "PUT", "POST")
         }
         self._file_routes = [*x_urls.file_routes(self.dataset), *yt_urls.file_routes(self.dataset)]
+        meta = self.dataset.meta
+        self.meta_access = load_meta_access(self.dataset.root, [p.page_id for p in meta.pages])
+        meta_reads = MetaReads(meta, self.meta_access, MetaUsage(self.meta_access), lambda: self.url)
+        self._meta = MetaRouter(meta, meta_reads, MetaWrites(meta_reads, self.journal))
         self._httpd = ThreadedServer((self.host, self.port), self)
         self.port = int(self._httpd.server_address[1])
         self._thread = threading.Thread(
@@ -160,6 +173,9 @@ class SandboxServer:
     def resolve(self, path: str, method: str = "GET") -> tuple[str, Responder | None]:
         """The route name of a path and the function answering it (None: no such resource)."""
         assert self.dataset is not None
+        graph = self._meta.resolve(method, path) if self._meta is not None else None
+        if graph is not None:
+            return graph
         if method in self._write_routes:
             return match_route(self._write_routes[method], path) or ("", None)
         found = match_route(self._api_routes, path)
@@ -179,6 +195,8 @@ class SandboxServer:
 
     def accepts(self, method: str, path: str) -> bool:
         """A write route answers this method on this path (the token endpoint is the other POST)."""
+        if self._meta is not None and self._meta.accepts(method, path):
+            return True
         return match_route(self._write_routes.get(method, []), path) is not None
 
     def handle(self, handler: BaseHTTPRequestHandler, head_only: bool, allowed: bool = True) -> None:
@@ -193,7 +211,9 @@ class SandboxServer:
         request = ApiRequest(
             handler.command, parsed.path, query, handler.headers.get("Authorization", ""), body, parsed.query
         )
-        write = handler.command in self._write_routes and not self.accepts_post(parsed.path)
+        write = (handler.command in self._write_routes and not self.accepts_post(parsed.path)) or (
+            self._meta is not None and self._meta.accepts(handler.command, parsed.path)
+        )
         route, respond = self.resolve(parsed.path, handler.command if write else "GET")
         if not allowed:
             # The request body is never read, so the connection cannot carry another request.
@@ -216,8 +236,12 @@ class SandboxServer:
         fault = self.faults.draw(route)
         if fault is not None and fault.kind not in CUTTING_FAULTS:
             if fault.kind == "token-expired":
-                self.tokens.revoke()
-            reply = fault_reply(route, fault, self._rate_limits)
+                if route.startswith(("fb.", "ig.")):
+                    self._expire_graph_token(request)
+                else:
+                    self.tokens.revoke()
+            owner = self._meta.owner_of(request.path) if self._meta is not None else ""
+            reply = fault_reply(route, fault, self._rate_limits, owner)
             if route.startswith("x.") and fault.kind != "403-suspended":
                 self._spell_problems(reply)
             return reply
@@ -227,13 +251,26 @@ class SandboxServer:
             reply = error.reply
         except Exception:
             traceback.print_exc(file=sys.stderr)
-            reply = x_errors.sandbox_failed() if route.startswith("x.") else yt_errors.sandbox_failed()
+            if route.startswith(("fb.", "ig.")):
+                reply = meta_errors.unknown_error()
+            else:
+                reply = x_errors.sandbox_failed() if route.startswith("x.") else yt_errors.sandbox_failed()
         if route.startswith("x.") and self._x_api is not None:
             reply.headers.update(self._x_api.rate_limit_headers())
             self._spell_problems(reply)
         if fault is not None:
             cut_reply(route, reply, fault.kind)
         return reply
+
+    def _expire_graph_token(self, request: ApiRequest) -> None:
+        """A 190 is not a passing failure: the token that met it stays expired until the owner reconnects."""
+        if self.meta_access is None:
+            return
+        token = request.query.get("access_token", "")
+        if not token and " " in request.authorization:
+            token = request.authorization.split(" ", 1)[1].strip()
+        if token:
+            self.meta_access.expire(token)
 
     def _spell_problems(self, reply: Reply) -> None:
         """X spells its problem types with either host (docs: api.x.com; some live answers: api.twitter.com):
@@ -248,13 +285,15 @@ def not_found_reply(path: str) -> Reply:
         return x_errors.resource_not_found(path)
     if path.startswith("/youtube/"):
         return yt_errors.not_found()
+    if path.startswith("/v") and path[1:2].isdigit():
+        return meta_errors.unknown_path(path)
     return Reply(404, b"Not Found", TEXT)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sandbox.server",
-        description=f"Serve a sandbox dataset on the X and YouTube API routes (faults from ${FAULTS_ENV}).",
+        description=f"Serve a sandbox dataset on the X, YouTube and Graph API routes (faults from ${FAULTS_ENV}).",
     )
     parser.add_argument("dataset", type=Path, help="the sandbox dataset directory")
     parser.add_argument("--host", default="127.0.0.1")

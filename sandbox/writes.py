@@ -1,7 +1,7 @@
 """The platforms' state after the owner's writes: a journal in the dataset directory (`sandbox-writes.jsonl`), one
 JSON line per accepted write, applied to the dataset whenever a server starts on it, so the following week's reads
-see it: a deleted post answers as deleted, a rejected comment is no longer listed as published, a private video
-is private, later comments of a banned author are rejected as they are written.
+see it: a deleted post answers as deleted, a hidden Facebook or Instagram comment is listed as hidden, a rejected
+comment is no longer listed as published, a private video is private, later comments of a banned author are rejected as they are written.
 
 The dataset's own files are never changed: the journal is the difference, and deleting it puts the dataset back."""
 
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sandbox.dataset import Dataset
 from sandbox.http import JsonObject
+from sandbox.meta.writes import apply_meta_write
 from sandbox.x.models import XAccount
 from sandbox.youtube.models import YouTubeChannel
 
@@ -117,6 +118,8 @@ class WriteJournal:
             self._moderate(entry)
         elif kind == "yt.video_status":
             self._video_status(str(entry["video_id"]), dict(entry["status"]))
+        elif isinstance(kind, str) and kind.startswith(("fb.", "ig.")):
+            apply_meta_write(self.dataset.meta, entry)
         else:
             raise ValueError(f"{self.path}: unknown write {kind!r}")
 

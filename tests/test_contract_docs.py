@@ -350,4 +350,4 @@ def test_every_fault_kind_and_route_is_documented() -> None:
     rows = table(section(DATASET, "## Injected faults"))
     assert [names(row["kind"])[0] for row in rows] == list(FAULT_KINDS)
     routes = section(DATASET, "## What the sandbox does with it")
-    assert set(re.findall(r"`((?:x|yt)\.[A-Za-z_]+)`", routes)) == set(ROUTES)
+    assert set(re.findall(r"`((?:x|yt|fb|ig)\.[A-Za-z_]+)`", routes)) == set(ROUTES)

@@ -255,10 +255,21 @@ def store_registers(
 
 
 def cached_approved_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    """The approved files' hashes with their crops'; a file hashed before its crops were kept is left out, so it is
+    fingerprinted again (every picture has at least two crops: it can be of one of the three shapes at most)."""
+    crops: dict[str, dict[str, dict[str, str]]] = {}
+    for sha, ratio, phash, dhash in con.execute(
+        "SELECT file_sha256, ratio, phash, dhash FROM ref.approved_media_crop_hashes"
+    ).fetchall():
+        crops.setdefault(sha, {})[ratio] = {"phash": phash, "dhash": dhash}
     rows = con.execute(
         "SELECT file_sha256, phash, dhash, width, height FROM ref.approved_media_hashes"
     ).fetchall()
-    return {r[0]: {"phash": r[1], "dhash": r[2], "width": r[3], "height": r[4]} for r in rows}
+    return {
+        r[0]: {"phash": r[1], "dhash": r[2], "width": r[3], "height": r[4], "crops": crops[r[0]]}
+        for r in rows
+        if r[0] in crops
+    }
 
 
 def store_approved_hashes(con: duckdb.DuckDBPyConnection, hashes: dict[str, dict[str, Any]]) -> None:
@@ -272,6 +283,20 @@ def store_approved_hashes(con: duckdb.DuckDBPyConnection, hashes: dict[str, dict
         [[sha, h["phash"], h["dhash"], h["width"], h["height"], now_utc()] for sha, h in hashes.items()],
         replace=False,
     )
+    crop_rows = [
+        [sha, ratio, crop["phash"], crop["dhash"], now_utc()]
+        for sha, h in hashes.items()
+        for ratio, crop in h.get("crops", {}).items()
+    ]
+    if crop_rows:
+        upsert(
+            con,
+            "ref.approved_media_crop_hashes",
+            ("file_sha256", "ratio"),
+            ("file_sha256", "ratio", "phash", "dhash", "computed_at"),
+            crop_rows,
+            replace=False,
+        )
 
 
 def store_validation_results(

@@ -42,6 +42,13 @@ class WarehouseState:
     # Approved library files (by sha256) hashed but never read
     library_never_read: set[str] = field(default_factory=set)
 
+    # Facebook and Instagram: the posts (and the posts of comments) with an exception not yet resolved, whose comments
+    # are read again each run whatever else changed (a hidden or deleted comment is then seen to be so).
+    open_meta_subjects: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+
+    def open_subjects(self, platform: str, account_id: str) -> frozenset[str]:
+        return self.open_meta_subjects.get((platform, account_id), frozenset())
+
     def open_posts(self, account_id: str) -> list[str]:
         return self.posts_with_open_exceptions.get(account_id, [])
 
@@ -81,6 +88,7 @@ def read_state(db_path: Path, lock_wait_seconds: float = 120.0) -> WarehouseStat
         state.register_history = register_versions.register_history(con)
         state.raw_validations = load.latest_raw_validations(con)
         state.posts_with_open_exceptions = posts_with_open_exceptions(con)
+        state.open_meta_subjects = open_meta_subjects(con)
         state.tweet_counts = last_tweet_counts(con)
         state.mutual_follows = last_mutual_follows(con)
         state.images_read = image_readings.images_read(con)
@@ -136,6 +144,24 @@ def posts_with_open_exceptions(con: duckdb.DuckDBPyConnection) -> dict[str, list
     ).fetchall():
         by_account.setdefault(str(account_id), []).append(str(post_id))
     return by_account
+
+
+def open_meta_subjects(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], frozenset[str]]:
+    """Per Facebook Page and Instagram account, the posts with an open exception about them or one of their
+    comments (the comment's post as the comments mart last showed it)."""
+    try:
+        rows = con.execute(
+            "SELECT DISTINCT e.platform, e.account_id, coalesce(c.post_id, e.subject_id) FROM audit.exceptions AS e"
+            " LEFT JOIN (SELECT DISTINCT platform, account_id, comment_id, post_id FROM marts.fct_meta_comments) AS c"
+            "   ON c.platform = e.platform AND c.account_id = e.account_id AND c.comment_id = e.subject_id"
+            " WHERE e.platform IN ('facebook', 'instagram') AND e.status <> 'resolved' AND e.account_id IS NOT NULL"
+        ).fetchall()
+    except duckdb.CatalogException:  # before the first run made the marts
+        return {}
+    found: dict[tuple[str, str], set[str]] = {}
+    for platform, account_id, post_id in rows:
+        found.setdefault((str(platform), str(account_id)), set()).add(str(post_id))
+    return {key: frozenset(ids) for key, ids in found.items()}
 
 
 def last_tweet_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

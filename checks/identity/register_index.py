@@ -78,15 +78,16 @@ def normalise_handle(platform: str, handle: str) -> str:
 
 
 def declared_key(platform: str, handle: str | None, subject_id: str) -> tuple[str, str]:
-    """The key a register declares an account under: the handle on X, the channel id on YouTube."""
-    if platform == "x":
+    """The key a register declares an account under: the handle on X and Instagram, the channel id on YouTube, the
+    id a Facebook comment shows its author by."""
+    if platform in ("x", "instagram"):
         return (platform, normalise_handle(platform, handle or ""))
     return (platform, subject_id)
 
 
 def shown_account(platform: str, handle: str | None, subject_id: str) -> str:
-    """An account as the evidence names it: @handle on X, the channel id on YouTube."""
-    return f"@{handle}" if platform == "x" else subject_id
+    """An account as the evidence names it: @handle on X and Instagram, the channel id on YouTube, the Facebook id."""
+    return f"@{handle}" if platform in ("x", "instagram") and handle else subject_id
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def _handles(value: Any) -> list[tuple[str, str]]:
     out = []
     for entry in value or []:
         platform, handle = entry["platform"], entry["handle"]
-        if platform in ("x", "youtube") and handle:
+        if platform in ("x", "youtube", "facebook", "instagram") and handle:
             out.append((platform, normalise_handle(platform, handle)))
     return out
 

@@ -36,6 +36,9 @@ _NUMBERED_YEAR = re.compile(r"(?:year|yr|y)?0?(\d{1,2})")
 _X_HANDLE = re.compile(r"[a-z0-9_]{1,15}")
 _YOUTUBE_CHANNEL_ID = re.compile(r"UC[A-Za-z0-9_-]{22}")
 _YOUTUBE_HANDLE = re.compile(r"@[^\s@;:/]{1,100}")
+# A Facebook username (letters, digits, dots; at least 5) or a numeric or page-scoped id; an Instagram username.
+_FACEBOOK_HANDLE = re.compile(r"[a-z0-9.]{5,50}|[0-9]{5,25}")
+_INSTAGRAM_HANDLE = re.compile(r"[a-z0-9._]{1,30}")
 _PLATFORM_WORD = re.compile(r"[a-z]{1,20}")
 
 
@@ -144,6 +147,17 @@ def _handle_pair(entry: str) -> dict[str, str]:
         handle = raw_handle.removeprefix("@").lower()
         if not _X_HANDLE.fullmatch(handle):
             raise ValueRefused("is not an X handle (1-15 letters, digits or _)")
+        return {"platform": platform, "handle": handle}
+    if platform in ("facebook", "instagram"):
+        handle = raw_handle.removeprefix("@").lower()
+        pattern = _FACEBOOK_HANDLE if platform == "facebook" else _INSTAGRAM_HANDLE
+        if not pattern.fullmatch(handle):
+            what = (
+                "a Facebook username or id"
+                if platform == "facebook"
+                else "an Instagram username (1-30 letters, digits, . or _)"
+            )
+            raise ValueRefused(f"is not {what}")
         return {"platform": platform, "handle": handle}
     if _YOUTUBE_CHANNEL_ID.fullmatch(raw_handle):
         # Channel ids are case-sensitive; they are the only YouTube form the audit can match.

@@ -29,7 +29,7 @@ SELECT check_id, checked_at, platform, verdict, approved, phash, dhash
 FROM marts.dim_post_check_images ORDER BY checked_at, check_id, position
 """
 APPROVALS = """
-SELECT approval_id, file, platform, post_id, phash, dhash, pupils_pictured
+SELECT approval_id, file, platform, post_id, phash, dhash, pupils_pictured, crops
 FROM marts.dim_approved_media ORDER BY approval_id
 """
 
@@ -101,14 +101,21 @@ def _bits(hex_hash: str | None) -> int:
     return int(hex_hash, 16) if hex_hash else 0
 
 
+def _fingerprints(approval: dict[str, Any]) -> list[dict[str, Any]]:
+    """The approval's whole-file hashes, then its Instagram crops' (a crop of an approved photo is that photo)."""
+    return [approval, *(approval.get("crops") or [])]
+
+
 class Library:
-    """Approved files with a hash, as arrays: one image is compared with thousands of approvals at once."""
+    """Approved files with a hash, as arrays: one image is compared with thousands of approvals at once. An
+    approval appears once per fingerprint (the whole file, each crop); a match names it once, at its nearest."""
 
     def __init__(self, approvals: list[dict[str, Any]]) -> None:
-        self.approvals = [a for a in approvals if a["phash"]]
-        self.phash = np.array([_bits(a["phash"]) for a in self.approvals], dtype=np.uint64)
-        self.dhash = np.array([_bits(a["dhash"]) for a in self.approvals], dtype=np.uint64)
-        self.has_dhash = np.array([bool(a["dhash"]) for a in self.approvals], dtype=bool)
+        rows = [(a, f) for a in approvals if a["phash"] for f in _fingerprints(a) if f["phash"]]
+        self.approvals = [a for a, _ in rows]
+        self.phash = np.array([_bits(f["phash"]) for _, f in rows], dtype=np.uint64)
+        self.dhash = np.array([_bits(f["dhash"]) for _, f in rows], dtype=np.uint64)
+        self.has_dhash = np.array([bool(f["dhash"]) for _, f in rows], dtype=bool)
 
     def distances(self, item: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         """pHash and dHash distances from `item` to every approval (dHash -1 where either side lacks one)."""
@@ -123,8 +130,13 @@ class Library:
         if not item["phash"] or not self.approvals:
             return []
         phash, dhash = self.distances(item)
-        hits = np.flatnonzero((phash <= max_distance) & (dhash <= max_distance))
-        return [(self.approvals[i], int(phash[i])) for i in hits]
+        nearest: dict[int, tuple[dict[str, Any], int]] = {}
+        for i in np.flatnonzero((phash <= max_distance) & (dhash <= max_distance)):
+            approval = self.approvals[i]
+            held = nearest.get(id(approval))
+            if held is None or phash[i] < held[1]:
+                nearest[id(approval)] = (approval, int(phash[i]))
+        return list(nearest.values())
 
     def nearest(self, item: dict[str, Any]) -> tuple[dict[str, Any], int, int | None] | None:
         if not item["phash"] or not self.approvals:

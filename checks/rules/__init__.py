@@ -15,6 +15,7 @@ from checks.rules import (
     pupil_comment,
     pupil_follower,
     pupil_named,
+    pupil_named_in_comment,
     staff_personal_follower,
     unapproved_media,
 )
@@ -28,6 +29,7 @@ RULES: tuple[Rule, ...] = (
     pupil_comment.RULE,
     consent_breach.RULE,
     pupil_named.RULE,
+    pupil_named_in_comment.RULE,
     contact_details.RULE,
     political_content.RULE,
     account_drift.RULE,

@@ -19,4 +19,9 @@ class Account:
     @property
     def label(self) -> str:
         """How people name the account: `X @handle` or `YouTube @handle`."""
-        return f"X @{self.handle}" if self.platform == "x" else f"YouTube {self.handle}"
+        labels = {
+            "x": f"X @{self.handle}",
+            "instagram": f"Instagram @{self.handle}",
+            "facebook": f"Facebook Page {self.handle}",
+        }
+        return labels.get(self.platform, f"YouTube {self.handle}")

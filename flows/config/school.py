@@ -217,7 +217,7 @@ def _accounts(data: dict[str, Any], problems: Problems) -> list[Account]:
         accounts.append(
             Account(
                 platform=platform,
-                handle=handle.lstrip("@") if platform == "x" else handle,
+                handle=handle.lstrip("@") if platform in ("x", "instagram") else handle,
                 id=str(entry["id"]),
                 approved_by=approved_by,
                 approved_on=approved_on,

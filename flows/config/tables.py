@@ -75,6 +75,10 @@ class CredentialSettings:
     youtube_secret_block: str | None = None  # a Prefect Secret holding the owner's authorised-user JSON
     youtube_token_file: str | None = None  # or that JSON in a 0600 file outside the repository
     youtube_api_key_env: str = "SOCIALAUDIT_YOUTUBE_API_KEY"
+    meta_secret_block: str | None = (
+        None  # a Prefect Secret holding the long-lived Page token (Facebook, Instagram)
+    )
+    meta_token_file: str | None = None  # or that token alone in a 0600 file outside the repository
     # `[credentials.NAME]` tables: the same keys, for the accounts with `credentials = "NAME"`. A named set's
     # youtube_api_key_env defaults to the one above (the API key is the Google Cloud project's, not a channel's).
     named: dict[str, CredentialSettings] = field(default_factory=dict)

@@ -7,12 +7,12 @@ tests/flows/test_platforms.py fails a declared platform without a plug here, or 
 from __future__ import annotations
 
 from flows.config.school import Account, SchoolConfig
-from flows.plugins import x, youtube
+from flows.plugins import facebook, instagram, x, youtube
 from flows.plugins.plug import PlatformPlug
 from flows.remediation_permissions import AccountPermission
 from platforms import PLATFORMS
 
-_PLUGGED = {plug.name: plug for plug in (x.PLUG, youtube.PLUG)}
+_PLUGGED = {plug.name: plug for plug in (x.PLUG, youtube.PLUG, facebook.PLUG, instagram.PLUG)}
 PLUGS: dict[str, PlatformPlug] = {p.name: _PLUGGED[p.name] for p in PLATFORMS if p.name in _PLUGGED}
 
 

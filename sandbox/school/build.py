@@ -13,6 +13,7 @@ from sandbox.school.extended_forms import ExtendedForms
 from sandbox.school.ids import token
 from sandbox.school.labels import build_labels
 from sandbox.school.lettered_posts import LetteredPosts
+from sandbox.school.meta_accounts import build_meta
 from sandbox.school.model import SampleSchool, Truth, XUser, YTChannel, YTComment, YTSubscription
 from sandbox.school.newcomers import add_newcomers
 from sandbox.school.people import Registers, build_registers
@@ -96,6 +97,11 @@ def build_school(
         build_sports(lambda part: _stream(seed, size, "sports", part), spec, school, registers)
     )
     _add_lettered_posts(_stream(seed, size, "lettering"), spec, school, registers)
+    # The Facebook Page and Instagram account, from their own stream: the rest of the school is as it was.
+    school.meta, meta_approvals = build_meta(_stream(seed, size, "meta"), spec, as_of, info, registers)
+    for number, approval in enumerate(meta_approvals, start=len(school.approvals) + 1):
+        approval.approval_id = f"A{number:03d}"
+    school.approvals += meta_approvals
     if forms == "extended":
         _add_extended_forms(_stream(seed, size, "extended-forms"), spec, school, registers)
     if forms == "blind":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sandbox.school.meta_files import meta_labels
 from sandbox.school.model import MediaTruth, Plant, Pupil, SampleSchool, Truth, XPost, YTComment, age_on
 
 # The follower-type rule a person raises by following/subscribing, and the register kind it reports.
@@ -79,8 +80,17 @@ def build_labels(school: SampleSchool) -> dict[str, Any]:
             labels.expect(
                 "account-drift", "x", "account", more.account.id, None, None, "easy", "x_handle_changed"
             )
+    if school.meta is not None:
+        meta_labels(labels, school.meta)
     accounts = [{"platform": "x", "handle": info.x_handle, "id": info.x_id}]
     accounts.append({"platform": "youtube", "handle": info.yt_handle, "id": info.yt_channel_id})
+    if school.meta is not None:
+        accounts.append(
+            {"platform": "facebook", "handle": school.meta.page_username, "id": school.meta.page_id}
+        )
+        accounts.append(
+            {"platform": "instagram", "handle": school.meta.ig_username, "id": school.meta.ig_user_id}
+        )
     accounts += [{"platform": "x", "handle": m.handle, "id": m.account.id} for m in school.x_more]
     return {
         "seed": school.seed,

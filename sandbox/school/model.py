@@ -7,9 +7,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sandbox.school.images import Shot
 from sandbox.school.lettering import Lettering
+
+if TYPE_CHECKING:
+    from sandbox.school.meta_accounts import MetaAccounts
 
 # ----------------------------------------------------------------------------------------------- dates
 
@@ -352,6 +356,7 @@ class SampleSchool:
     yt_comments: list[YTComment] = field(default_factory=list)  # newest first
     yt_private_subscribers: int = 0  # counted by the channel, absent from the visible list
     x_more: list[OfficialX] = field(default_factory=list)  # further approved X accounts (the sports one)
+    meta: MetaAccounts | None = None  # the Facebook Page and Instagram account
 
     def pupil(self, pupil_id: str) -> Pupil:
         return self._pupils_by_id()[pupil_id]

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.school import images, lettering
+from sandbox.school.meta_files import facebook_folder, instagram_folder, write_meta_images
 from sandbox.school.model import Picture, SampleSchool, XPost, XUser
 from sandbox.school.x_files import x_folder
 from sandbox.school.youtube_files import youtube_folder
 
-DATASET_ENTRIES = frozenset({"school.toml", "registers", "x", "youtube"})
+DATASET_ENTRIES = frozenset({"school.toml", "registers", "x", "youtube", "facebook", "instagram"})
 THUMBNAIL_WIDTH = 480
 
 
@@ -39,6 +40,16 @@ def write_dataset(school: SampleSchool, out_dir: Path) -> None:
     yt_dir = out_dir / "youtube" / info.yt_channel_id
     _write_youtube(school, yt_dir)
     _write_images(school, registers / "approved_media", x_dir / "media", yt_dir / "thumbnails", more_dirs)
+    if school.meta is not None:
+        fb_dir, ig_dir = (
+            out_dir / "facebook" / school.meta.page_id,
+            out_dir / "instagram" / school.meta.ig_user_id,
+        )
+        for name, document in facebook_folder(school.meta).items():
+            write_json(fb_dir / name, document)
+        for name, document in instagram_folder(school.meta).items():
+            write_json(ig_dir / name, document)
+        write_meta_images(school.meta, fb_dir / "media", ig_dir / "media")
 
 
 def _prepare(out_dir: Path) -> None:
@@ -105,6 +116,21 @@ def _school_toml(school: SampleSchool) -> str:
         f"approved_on = {info.yt_approved_on.isoformat()}",
         "",
     ]
+    if school.meta is not None:
+        meta = school.meta
+        for platform, handle, account_id in (
+            ("facebook", meta.page_username, meta.page_id),
+            ("instagram", meta.ig_username, meta.ig_user_id),
+        ):
+            lines += [
+                "[[accounts]]",
+                f"platform = {_toml_string(platform)}",
+                f"handle = {_toml_string(handle)}",
+                f"id = {_toml_string(account_id)}",
+                'approved_by = "Headteacher"',
+                f"approved_on = {meta.approved_on.isoformat()}",
+                "",
+            ]
     for more in school.x_more:
         # No `credentials` key: the account shares the platform's default credentials (docs/contracts/school-toml.md).
         lines += [

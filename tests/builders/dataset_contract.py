@@ -139,7 +139,7 @@ def dataset_problems(root: Path) -> list[str]:
     for account in config.accounts:
         if account.platform == "x":
             problems += _x_account(root, account.handle, account.id)
-        else:
+        elif account.platform == "youtube":
             problems += _youtube_channel(root, account.id)
     return problems
 

@@ -23,7 +23,7 @@ from dashboards.manifest import (
     load_schema,
 )
 from dashboards.safe_text import FORMULA_LEADS
-from tests.builders.second_check import run_second_check
+from tests.builders.second_check import run_second_output_check
 
 # Markup that runs or fetches something: the report works offline. Platform text is escaped, so a `<` here
 # is always the report's own markup.
@@ -107,7 +107,8 @@ def _report_problems(out: Path, rows: list[dict[str, Any]]) -> list[str]:
 
 
 def dataset_object_ids(dataset: Path) -> set[str]:
-    """Every id an object of a sandbox dataset has: users, posts, media, channels, videos, subscribers, threads."""
+    """Every id an object of a sandbox dataset has: users, posts, media, channels, videos, subscribers, threads, and
+    a Page's or Instagram account's posts, media and comments."""
     ids: set[str] = set()
 
     def objects(value: Any) -> Iterator[dict[str, Any]]:
@@ -117,10 +118,17 @@ def dataset_object_ids(dataset: Path) -> set[str]:
             if "data" in value:  # posts.json
                 yield from objects(value["data"])
                 yield from objects(value.get("includes", {}).get("media", []))
+            elif value and all(isinstance(item, list) for item in value.values()):  # Graph comments.json
+                for item in value.values():
+                    yield from objects(item)
             else:
                 yield value
 
-    for path in sorted(dataset.glob("x/*/*.json")) + sorted(dataset.glob("youtube/*/*.json")):
+    for path in sorted(
+        p
+        for platform in ("x", "youtube", "facebook", "instagram")
+        for p in dataset.glob(f"{platform}/*/*.json")
+    ):
         for item in objects(json.loads(path.read_text(encoding="utf-8"))):
             for key in ("id", "media_key", "username"):
                 if key in item:
@@ -166,7 +174,7 @@ def assert_outputs_meet_the_contract(out: Path, dataset: Path | None = None) -> 
     """The project's own check of a school's outputs, then the independent one when present."""
     problems = output_problems(out, dataset)
     assert not problems, "\n".join(problems[:50])
-    run_second_check("check_outputs.py", out, *(("--dataset", dataset) if dataset is not None else ()))
+    run_second_output_check(out, dataset)
 
 
 def assert_trust_outputs_meet_the_contract(out: Path) -> None:

@@ -28,8 +28,8 @@ from tests.builders.findings import AS_OF, PUPIL_FOLLOWER, insert_exception, ins
 from tests.builders.output_contract import output_problems, schema_problems
 from warehouse.lifecycle import ACTIVE, EXCEPTION_FIELDS
 
-EXCEPTIONS = "urn:socialaudit:schema:exceptions:v1"
-RESOLVED = "urn:socialaudit:schema:resolved:v3"
+EXCEPTIONS = "urn:socialaudit:schema:exceptions:v2"
+RESOLVED = "urn:socialaudit:schema:resolved:v4"
 TRUST_SUMMARY = "urn:socialaudit:schema:trust-summary:v1"
 SCHEMA_FILES = sorted(SCHEMAS_DIR.glob("*.schema.json"))
 
@@ -138,9 +138,9 @@ def test_the_manifest_names_each_file_its_version_and_schema(published: Path) ->
         "as_of": AS_OF.isoformat(),
         "files": {
             "exceptions.csv": {"version": 1, "schema": None},
-            "exceptions.json": {"version": 1, "schema": EXCEPTIONS},
+            "exceptions.json": {"version": 2, "schema": EXCEPTIONS},
             "report.html": {"version": 1, "schema": None},
-            "resolved.json": {"version": 3, "schema": RESOLVED},
+            "resolved.json": {"version": 4, "schema": RESOLVED},
         },
     }
     assert product_version() != "unknown"  # the package is installed: its own version is named

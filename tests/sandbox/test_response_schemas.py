@@ -19,6 +19,7 @@ import requests
 from sandbox.faults import (
     FAULT_KINDS,
     FILE_ROUTES,
+    GRAPH_KINDS,
     ROUTES,
     X_ONLY_KINDS,
     YOUTUBE_ONLY_KINDS,
@@ -421,14 +422,22 @@ def _route_of(path: str) -> str | None:
 
 # The owner's writes have their own shapes and faults tested in tests/sandbox/test_writes.py.
 WRITES = (*X_WRITE_ROUTES, *YT_WRITE_ROUTES)
+# X's and YouTube's routes; the Graph API's error shape is checked in tests/sandbox/meta.
 API_ROUTES = [
-    route for route in ROUTES if route not in FILE_ROUTES and route != "yt.token" and route not in WRITES
+    route
+    for route in ROUTES
+    if route not in FILE_ROUTES
+    and route != "yt.token"
+    and route not in WRITES
+    and not route.startswith(("fb.", "ig."))
 ]
 # Faults whose body is not whole JSON: cut mid-way (a dropped connection, a truncated or cut 503).
 JSON_FAULTS = [kind for kind in FAULT_KINDS if kind not in ("truncate", "drop-mid-body", "503-cut")]
 
 
 def _applies(route: str, kind: str) -> bool:
+    if kind in GRAPH_KINDS:
+        return False  # the Graph API's own: tests/sandbox/meta/test_graph_fault_shapes.py
     if kind in X_ONLY_KINDS:
         return route.startswith("x.")
     if kind in YOUTUBE_ONLY_KINDS:

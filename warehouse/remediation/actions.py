@@ -84,6 +84,7 @@ ALL_RULES = (
     *FOLLOWER_RULES,
     "official-follows-person",
     "pupil-comment",
+    "pupil-named-in-comment",
     "account-drift",
 )
 

@@ -286,7 +286,7 @@ DOUBTFUL_PUPILS = [
     "P0003,Amira,Khan,,2016-05-20,6,current,2026-07-20,withdrawn,,",
     "P0004,Ola,Ade,,2016-03-01,2,current,,granted,,",
     "P0005,Kit,Ross,,2016-01-10,6,left,2027-01-01,granted,,",
-    "P0006,Max,Bell,,2016-04-02,6,current,,granted,instagram:maxb;x:@MaxBell;x:@max.bell,",
+    "P0006,Max,Bell,,2016-04-02,6,current,,granted,tiktok:maxb;x:@MaxBell;x:@max.bell,",
 ]
 
 
@@ -309,7 +309,7 @@ def test_each_doubtful_entry_is_a_warning_with_its_line(tmp_path: Path) -> None:
         "then is in Year 6 on 2026-11-16 (a year either way is allowed)",
         "pupils.csv line 6 column leaving_date: pupil P0005: status is left but the leaving date is after 2026-11-16",
         "pupils.csv line 7 column known_handles: pupil P0006: handle entry 1 dropped: it names platform "
-        "'instagram' the audit does not cover (x or youtube)",
+        "'tiktok' the audit does not cover (x, youtube, facebook or instagram)",
         "pupils.csv line 7 column known_handles: pupil P0006: handle entry 3 dropped: it is not an X handle "
         "(1-15 letters, digits or _)",
     ]

@@ -354,7 +354,7 @@ def test_school_and_account_values(tmp_path):
     found = problems(tmp_path, text)
     assert found == (
         "school.toml line 4: [school] phase 'infant' is not primary, secondary or all-through",
-        "school.toml line 8: [[accounts]] #1 platform 'tiktok' is not x or youtube",
+        "school.toml line 8: [[accounts]] #1 platform 'tiktok' is not x, youtube, facebook or instagram",
         "school.toml line 12: [[accounts]] #1 approved_on must be a date (YYYY-MM-DD)",
     )
     assert problems(tmp_path, '[school]\nname = "S"\n') == (
