@@ -7,8 +7,11 @@ import atexit
 import contextlib
 import contextvars
 import faulthandler
+import logging
 import os
 import sys
+import traceback
+from pathlib import Path
 from typing import NoReturn
 
 from dashboards.manifest import product_version
@@ -21,6 +24,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
         prog="socialaudit", description="Audit a school's official social media accounts."
     )
     parser.add_argument("--version", action="version", version=f"socialaudit {product_version()}")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show the libraries' own log lines (Prefect, great-expectations)",
+    )
+    parser.add_argument("--debug", action="store_true", help="on failure, show the traceback too")
     subparsers = parser.add_subparsers(dest="command", required=True)
     return parser, add_all(subparsers)
 
@@ -30,6 +39,7 @@ def main(argv: list[str] | None = None, *, leaving: ExitWithoutTeardown | None =
     parser, commands = build_parser()
     args = parser.parse_args(argv)
     command = commands[args.command]
+    quiet_libraries(verbose=args.verbose or args.debug)
     # Whatever a command writes (the warehouse and its WAL, copies, outputs, exports) names children: owner-only.
     os.umask(0o077)
     try:
@@ -40,11 +50,27 @@ def main(argv: list[str] | None = None, *, leaving: ExitWithoutTeardown | None =
         return EXIT_INTERRUPTED
     except Exception as error:
         message = " ".join(str(error).split()) or type(error).__name__
+        if args.debug:
+            traceback.print_exc()
         print(f"socialaudit: {args.command} failed: {message}", file=sys.stderr)
         return EXIT_FAILED
     if leaving is not None and getattr(command, "LEAVES_WITHOUT_TEARDOWN", False):
         leaving.status = status
     return status
+
+
+def quiet_libraries(*, verbose: bool) -> None:
+    """Before Prefect is first imported: no telemetry, and unless `verbose`, the terminal shows our own lines only.
+    Flow and task runs' lines, a failure's traceback among them, still reach Prefect's API log."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if not verbose:
+        os.environ.setdefault(
+            "PREFECT_LOGGING_SETTINGS_PATH", str(Path(__file__).with_name("terminal_logging.yml"))
+        )
+        # great-expectations sets this logger to INFO when imported, whatever the configuration said before.
+        logging.getLogger("great_expectations.data_context.types.base").addFilter(
+            lambda record: record.levelno >= logging.WARNING
+        )
 
 
 class ExitWithoutTeardown:
