@@ -122,7 +122,7 @@ soak: setup
 INDEPENDENT ?=
 
 eval: setup
-	$(BIN)/python -m benchmarks.eval_results $(if $(INDEPENDENT),--independent $(INDEPENDENT))
+	$(BIN)/python -m benchmarks.eval_results $(foreach dir,$(INDEPENDENT),--independent $(dir))
 
 clean:
 	rm -rf demo-output site .pytest_cache .mypy_cache .ruff_cache

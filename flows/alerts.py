@@ -44,7 +44,9 @@ class FlowAlerts:
     partial_body: str | None = None
 
 
-_LINK = "({{ flow_run|ui_url }})"
+# Prefect's link is None when the server was started without PREFECT_UI_URL (deploy/prefect-server.service sets it).
+NO_LINK = "no link: set PREFECT_UI_URL where the Prefect server runs"
+_LINK = "({{ flow_run|ui_url or '" + NO_LINK + "' }})"
 WEEKLY = FlowAlerts(
     flow="weekly-audit",
     what="the weekly audit",
@@ -151,7 +153,7 @@ def notification_block(kind: str, url: str | None, existing: str | None) -> Bloc
         except ValueError as error:
             raise AlertsRefused(f"no notification block {existing}: {error}") from None
     if not url or not url.startswith(("https://", "http://")):
-        raise AlertsRefused(f"the {kind} URL must be an http(s) address (it is read from the environment)")
+        raise AlertsRefused(f"the {kind} URL must be an http(s) address")
     if kind == "teams":
         block: Block = MicrosoftTeamsWebhook(url=url)  # type: ignore[arg-type]
     else:

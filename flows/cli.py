@@ -12,33 +12,184 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import NoReturn
+from types import ModuleType
+from typing import Any, NamedTuple, NoReturn
+
+import click
 
 from dashboards.manifest import product_version
-from flows.commands import add_all
+from flows.commands import SECTIONS, discover
 from flows.commands.common import EXIT_FAILED, EXIT_INTERRUPTED
+from flows.commands.parameters import GIVEN, Declared, OneOf, usage_piece
+
+DESCRIPTION = "Audit a school's official social media accounts."
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 120}
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict]:
-    parser = argparse.ArgumentParser(
-        prog="socialaudit", description="Audit a school's official social media accounts."
+class Invocation(NamedTuple):
+    """What the command line asked for: the command's module and its values."""
+
+    module: ModuleType
+    args: argparse.Namespace
+
+
+class Command(click.Command):
+    """A command whose usage line names every option, with its sets of alternatives (`(--config ... | --sandbox
+    ...)`), and which refuses two of a set, or none of a required one, as a usage error."""
+
+    def __init__(self, name: str, declared: list[Declared], **attrs: Any) -> None:
+        self.alternatives = [item for item in declared if isinstance(item, OneOf)]
+        params = [p for item in declared for p in (item.options if isinstance(item, OneOf) else (item,))]
+        super().__init__(name, params=params, **attrs)
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces: list[str] = []
+        for param in self.params:
+            alternatives = next((a for a in self.alternatives if param in a.options), None)
+            if alternatives is not None:
+                if param is alternatives.options[0]:
+                    pieces.append(alternatives.usage(ctx))
+            elif isinstance(param, click.Argument):
+                pieces.append(param.make_metavar(ctx))
+            else:
+                piece = usage_piece(param, ctx)
+                pieces.append(piece if param.required else f"[{piece}]")
+        return pieces
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest = super().parse_args(ctx, args)
+        if not ctx.resilient_parsing:  # shell completion parses half a command line
+            for alternatives in self.alternatives:
+                _settle(alternatives, ctx)
+        return rest
+
+
+def _settle(alternatives: OneOf, ctx: click.Context) -> None:
+    given = [o for o in alternatives.options if ctx.get_parameter_source(o.name or "") in GIVEN]
+    typed = [
+        o for o in given if ctx.get_parameter_source(o.name or "") == click.core.ParameterSource.COMMANDLINE
+    ]
+    if typed:
+        for environmental in set(given) - set(typed):
+            ctx.params[environmental.name or ""] = False if getattr(environmental, "is_flag", False) else None
+        given = typed
+    names = [_named(o, ctx) for o in alternatives.options]
+    if len(given) > 1:
+        raise click.UsageError(f"{' and '.join(_named(o, ctx) for o in given)} cannot be given together", ctx)
+    if alternatives.required and not given:
+        raise click.UsageError(f"give one of {', '.join(names[:-1])} or {names[-1]}", ctx)
+
+
+def _named(param: click.Parameter, ctx: click.Context) -> str:
+    """`--config`, `CHECK_ID`, or `--config ($SOCIALAUDIT_CONFIG)` when its variable gave it."""
+    if isinstance(param, click.Argument):
+        return usage_piece(param, ctx)
+    name = max(param.opts, key=len)
+    if ctx.get_parameter_source(param.name or "") == click.core.ParameterSource.ENVIRONMENT:
+        return f"{name} (${param.envvar})"
+    return name
+
+
+class Program(click.Group):
+    """`socialaudit`: its commands listed by who uses them, each with its whole help line."""
+
+    def __init__(self, sections: dict[str, str], **attrs: Any) -> None:
+        self.sections = sections
+        super().__init__(**attrs)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.commands, key=lambda name: (SECTIONS.index(self.sections[name]), name))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        for section in SECTIONS:
+            rows = [(name, self.commands[name].help or "") for name in self.list_commands(ctx)]
+            rows = [(name, text) for name, text in rows if self.sections[name] == section]
+            if rows:
+                with formatter.section(section):
+                    formatter.write_dl(rows)
+
+
+def _invocation(module: ModuleType, action: str | None = None) -> Any:
+    def invoke(**values: Any) -> Invocation:
+        ctx = click.get_current_context()
+        args = argparse.Namespace(
+            command=module.NAME,
+            **{name: list(value) if isinstance(value, tuple) else value for name, value in values.items()},
+            **ctx.find_root().params,
+        )
+        if action is not None:
+            args.action = action
+        return Invocation(module, args)
+
+    return invoke
+
+
+def _show_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(f"socialaudit {product_version()}")
+        ctx.exit()
+
+
+def build_cli() -> click.Group:
+    """The program: every module in flows/commands/ that declares a command (flows/commands/__init__.py)."""
+    modules = discover()
+    program = Program(
+        {name: module.SECTION for name, module in modules.items()},
+        name="socialaudit",
+        help=DESCRIPTION,
+        context_settings=CONTEXT,
+        params=[
+            click.Option(
+                ["--version"],
+                is_flag=True,
+                expose_value=False,
+                is_eager=True,
+                callback=_show_version,
+                help="print the installed version (every manifest.json's product_version)",
+            ),
+            click.Option(
+                ["--verbose"],
+                is_flag=True,
+                help="show the libraries' own log lines (Prefect, great-expectations)",
+            ),
+            click.Option(["--debug"], is_flag=True, help="on failure, show the traceback too"),
+        ],
     )
-    parser.add_argument("--version", action="version", version=f"socialaudit {product_version()}")
-    parser.add_argument(
-        "--verbose",
-        action="store_true",
-        help="show the libraries' own log lines (Prefect, great-expectations)",
-    )
-    parser.add_argument("--debug", action="store_true", help="on failure, show the traceback too")
-    subparsers = parser.add_subparsers(dest="command", required=True)
-    return parser, add_all(subparsers)
+    for name, module in modules.items():
+        if hasattr(module, "subcommands"):
+            group = click.Group(name, help=module.HELP)
+            for action, sub in module.subcommands().items():
+                group.add_command(
+                    Command(
+                        action,
+                        sub.options,
+                        help=sub.help,
+                        short_help=sub.help,
+                        callback=_invocation(module, action),
+                    )
+                )
+            program.add_command(group)
+        else:
+            epilog = getattr(module, "EPILOG", None)
+            program.add_command(
+                Command(name, module.options(), help=module.HELP, epilog=epilog, callback=_invocation(module))
+            )
+    return program
 
 
 def main(argv: list[str] | None = None, *, leaving: ExitWithoutTeardown | None = None) -> int:
     """Run one command; its exit status. `leaving`: the program's exit handler (see `console`)."""
-    parser, commands = build_parser()
-    args = parser.parse_args(argv)
-    command = commands[args.command]
+    try:
+        asked = build_cli().main(args=argv, prog_name="socialaudit", standalone_mode=False)
+    except click.ClickException as error:  # a usage error (2), shown with the command's usage
+        error.show()
+        return error.exit_code
+    except click.Abort:
+        print("socialaudit: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if not isinstance(asked, Invocation):  # --help, --version
+        return int(asked or 0)
+    command, args = asked
     quiet_libraries(verbose=args.verbose or args.debug)
     # Whatever a command writes (the warehouse and its WAL, copies, outputs, exports) names children: owner-only.
     os.umask(0o077)

@@ -1,4 +1,4 @@
-"""The command reference in docs/contracts/cli.md, generated from the argument parser: each command's usage, help and
+"""The command reference in docs/contracts/cli.md, generated from the command line (flows/cli.py): each command's usage, help and
 options. The page's own prose (the warehouse's naming, the exit statuses, what a command prints) is kept as written;
 only the blocks between a command's markers are generated. `python -m flows.cli_reference` rewrites them,
 `--check` fails when they are stale."""
@@ -10,74 +10,102 @@ import re
 import sys
 from pathlib import Path
 
-from flows.cli import build_parser
+import click
+
+from flows.cli import build_cli
 from flows.warehouse_location import DB_HELP
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "contracts" / "cli.md"
 END = "<!-- end of generated -->"
 BLOCK = re.compile(
-    r"<!-- generated from the parser: (socialaudit [^>]+?) -->\n.*?" + re.escape(END), re.DOTALL
+    r"<!-- generated from the parser: (socialaudit(?: [^>]+?)?) -->\n.*?" + re.escape(END), re.DOTALL
 )
+PROGRAM = "socialaudit"
 
 
-def commands(
-    parser: argparse.ArgumentParser, path: str = "socialaudit"
-) -> dict[str, argparse.ArgumentParser]:
-    """Every command a person runs (a parser without sub-commands), by its full path."""
-    found: dict[str, argparse.ArgumentParser] = {}
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                found.update(commands(sub, f"{path} {name}"))
-    return found or {path: parser}
+def commands(command: click.Command, path: str = PROGRAM) -> dict[str, click.Command]:
+    """Every command a person runs (one without sub-commands), by its full path."""
+    if not isinstance(command, click.Group):
+        return {path: command}
+    found: dict[str, click.Command] = {}
+    for name, sub in command.commands.items():
+        found.update(commands(sub, f"{path} {name}"))
+    return found
+
+
+def documented() -> dict[str, click.Command]:
+    """The program itself (its global options) and every command, by path."""
+    program = build_cli()
+    return {PROGRAM: program, **commands(program)}
 
 
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _usage(path: str, parser: argparse.ArgumentParser) -> str:
-    formatter = argparse.HelpFormatter(prog=path, width=10_000)
-    formatter.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups, prefix="")
-    return formatter.format_help().strip().replace(" [-h]", "")
+def _context(path: str, command: click.Command) -> click.Context:
+    return click.Context(command, info_name=path)
 
 
-def _option(action: argparse.Action) -> str:
-    if not action.option_strings:
-        if action.choices and not action.metavar:
-            return ", ".join(f"`{choice}`" for choice in action.choices)
-        return f"`{action.metavar or action.dest.upper()}`"
-    takes_value = action.nargs != 0
-    metavar = action.metavar or action.dest.upper()
-    if isinstance(metavar, tuple):
-        metavar = " ".join(metavar)
-    return ", ".join(f"`{name} {metavar}`" if takes_value else f"`{name}`" for name in action.option_strings)
+def _usage(path: str, command: click.Command) -> str:
+    ctx = _context(path, command)
+    if isinstance(command, click.Group):
+        return f"{path} [--version] [--verbose] [--debug] COMMAND ..."
+    return " ".join([path, *command.collect_usage_pieces(ctx)])
 
 
-def _meaning(path: str, action: argparse.Action) -> str:
-    if action.help == DB_HELP:
+def option_names(param: click.Parameter, ctx: click.Context) -> list[str]:
+    """How the reference names a parameter: each of an option's names with its value, or an argument's name."""
+    if isinstance(param, click.Argument):
+        return [param.metavar or (param.name or "").upper()]
+    assert isinstance(param, click.Option)
+    if param.is_flag:
+        value = ""
+    elif isinstance(param.type, click.Choice):  # the choices are listed in its meaning
+        value = f" {param.metavar or (param.name or '').upper()}"
+    else:
+        value = f" {param.make_metavar(ctx)}"
+    return [f"{name}{value}" for name in param.opts]
+
+
+def _meaning(param: click.Parameter) -> str:
+    if getattr(param, "help", None) == DB_HELP:
         return "the warehouse ([how it is named](#the-warehouse))"
-    formatter = argparse.HelpFormatter(prog=path)
-    help_text = formatter._expand_help(action) if action.help else ""
-    if action.required:
-        help_text = f"required; {help_text}" if help_text else "required"
-    return _cell(help_text)
+    parts = [str(getattr(param, "help", "") or "")]
+    if param.required:
+        parts.insert(0, "required")
+    return _cell("; ".join(part for part in parts if part))
 
 
-def render_command(path: str, parser: argparse.ArgumentParser) -> str:
-    lines = [f"### `{path}`", "", "```", _usage(path, parser), "```", "", _cell(parser.description or ""), ""]
-    options = [a for a in parser._actions if not isinstance(a, argparse._HelpAction)]
-    if options:
+def render_command(path: str, command: click.Command) -> str:
+    ctx = _context(path, command)
+    lines = [f"### `{path}`", "", "```", _usage(path, command), "```", "", _cell(command.help or ""), ""]
+    if command.params:
         lines += ["| option | meaning |", "| --- | --- |"]
-        lines += [f"| {_option(action)} | {_meaning(path, action)} |" for action in options]
+        for param in command.params:
+            names = ", ".join(f"`{name}`" for name in option_names(param, ctx))
+            lines.append(f"| {names} | {_meaning(param)} |")
     else:
         lines.append("No options.")
+    if isinstance(command, click.Group):
+        lines += ["", _from_environment(command)]
     return "\n".join(lines) + "\n"
+
+
+def _from_environment(program: click.Group) -> str:
+    """The options any command takes from an environment variable when the command line does not give them."""
+    found: dict[str, str] = {}
+    for command in commands(program).values():
+        for param in command.params:
+            if isinstance(param, click.Option) and isinstance(param.envvar, str):
+                found[max(param.opts, key=len)] = param.envvar
+    named = ", ".join(f"`{option}` is `${variable}`" for option, variable in sorted(found.items()))
+    return f"When not given (nor an alternative, e.g. `--sandbox`): {named}."
 
 
 def update(text: str) -> str:
     """`text` with every command's generated block rewritten from the parser."""
-    found = commands(build_parser()[0])
+    found = documented()
     missing = sorted(set(found) - set(block_names(text)))
     if missing:
         raise ValueError(f"{DOC_PATH.name} has no generated block for: {', '.join(missing)}")

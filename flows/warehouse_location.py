@@ -33,22 +33,6 @@ class WarehouseNotNamed(Exception):
     """A sandbox run with no warehouse named: it must not write into the production default."""
 
 
-def add_db_option(parser: argparse.ArgumentParser) -> None:
-    """The `--db` option every command shares (`warehouse_location` reads it)."""
-    parser.add_argument("--db", type=Path, default=None, metavar="PATH", help=DB_HELP)
-
-
-def add_wait_option(parser: argparse.ArgumentParser) -> None:
-    """`--wait SECONDS`: how long a command's short write waits while the weekly run holds the warehouse."""
-    parser.add_argument(
-        "--wait",
-        type=float,
-        default=120.0,
-        metavar="SECONDS",
-        help="how long to wait while the weekly run holds the warehouse (default 120)",
-    )
-
-
 def warehouse_location(
     given: str | Path | None, config: SchoolConfig | None = None, *, sandbox: bool = False
 ) -> Path:

@@ -4,23 +4,31 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from flows.commands.common import EXIT_COMPLETED, EXIT_FAILED
-from flows.commands.sql import add_warehouse_args, use_configured_key
+from flows.commands.parameters import PATH, Declared, argument, by_option, one_of, option
+from flows.commands.sql import use_configured_key, warehouse_options
 
 NAME = "approve-post"
+SECTION = "Before posting"
 HELP = "approve a checked draft (its images become approved media), or export the approvals as CSV"
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    what = parser.add_mutually_exclusive_group(required=True)
-    what.add_argument("check_id", nargs="?", help="the check to approve (check-post prints it)")
-    what.add_argument(
-        "--export", type=Path, metavar="CSV", help="write every approval of a checked draft here"
-    )
-    add_warehouse_args(parser)
-    parser.add_argument("--by", metavar="NAME", help="who approves (recorded; default: the OS user)")
+def options() -> list[Declared]:
+    return [
+        one_of(
+            argument(
+                "check_id",
+                required=False,
+                metavar="CHECK_ID",
+                help="the check to approve (check-post prints it)",
+            ),
+            option("--export", type=PATH, metavar="CSV", help="write every approval of a checked draft here"),
+            required=True,
+        ),
+        *warehouse_options(),
+        by_option("who approves (recorded; default: the OS user)"),
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,34 +7,39 @@ import json
 import os
 from pathlib import Path
 
+import click
+
+from flows.commands.parameters import PATH, Declared, argument, one_of, option
 from flows.oauth_settings import DEFAULT_TOKEN_FILE, YOUTUBE_SCOPE_REASON, YOUTUBE_SCOPES
 
 NAME = "auth"
+SECTION = "Setting up"
 HELP = "authorise access to the school's YouTube channel (run once, signed in as the channel owner)"
 REPO = Path(__file__).resolve().parents[2]
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("platform", choices=("youtube",), help="only YouTube needs a sign-in; X uses keys")
-    parser.add_argument(
-        "--client-secrets",
-        type=Path,
-        required=True,
-        help="the OAuth client JSON downloaded from Google Cloud",
-    )
-    target = parser.add_mutually_exclusive_group()
-    target.add_argument(
-        "--token-file",
-        type=Path,
-        default=None,
-        help=f"where to store the token (default: {DEFAULT_TOKEN_FILE})",
-    )
-    target.add_argument(
-        "--secret-block", help="store the token in this Prefect Secret block instead of a file"
-    )
-    parser.add_argument(
-        "--port", type=int, default=0, help="loopback port for Google's redirect (default: any)"
-    )
+def options() -> list[Declared]:
+    return [
+        argument(
+            "platform", type=click.Choice(("youtube",)), help="only YouTube needs a sign-in; X uses keys"
+        ),
+        option(
+            "--client-secrets",
+            type=PATH,
+            required=True,
+            help="the OAuth client JSON downloaded from Google Cloud",
+        ),
+        one_of(
+            option(
+                "--token-file",
+                type=PATH,
+                default=None,
+                help=f"where to store the token (default: {DEFAULT_TOKEN_FILE})",
+            ),
+            option("--secret-block", help="store the token in this Prefect Secret block instead of a file"),
+        ),
+        option("--port", type=int, default=0, help="loopback port for Google's redirect (default: any)"),
+    ]
 
 
 def token_path(requested: Path | None) -> Path:

@@ -6,32 +6,32 @@ import argparse
 import os
 from pathlib import Path
 
-from flows.commands.sql import add_warehouse_args
+from flows.commands.parameters import PATH, Declared, option, trust_option
+from flows.commands.sql import warehouse_options
 from flows.warehouse_location import command_warehouse
 
 NAME = "backup"
+SECTION = "Running the audit"
 HELP = "write an encrypted backup of the warehouse (a trust: every school's lake) to a file or a folder"
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    add_warehouse_args(
-        parser,
-        "school.toml: the warehouse and backup keys its [warehouse] names, its [retention] backup_weeks",
-    )
-    parser.add_argument(
-        "--trust",
-        type=Path,
-        metavar="TRUST_TOML",
-        help="instead of --db: every lake of this trust (each school's and the trust's own), one file each",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        required=True,
-        metavar="FILE_OR_DIR",
-        help="a new backup file (its name ending in .socialaudit-backup), or a folder to write it in, where "
-        "this warehouse's backups older than [retention] backup_weeks are removed",
-    )
+def options() -> list[Declared]:
+    return [
+        *warehouse_options(
+            "school.toml: the warehouse and backup keys its [warehouse] names, its [retention] backup_weeks"
+        ),
+        trust_option(
+            "instead of --db: every lake of this trust (each school's and the trust's own), one file each"
+        ),
+        option(
+            "--out",
+            type=PATH,
+            required=True,
+            metavar="FILE_OR_DIR",
+            help="a new backup file (its name ending in .socialaudit-backup), or a folder to write it in, where "
+            "this warehouse's backups older than [retention] backup_weeks are removed",
+        ),
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

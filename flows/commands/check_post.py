@@ -5,16 +5,28 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
+
+import click
 
 from flows.commands.common import EXIT_COMPLETED, EXIT_FAILED, EXIT_HOLD, EXIT_REFUSED
-from flows.warehouse_location import add_db_option
+from flows.commands.parameters import (
+    PATH,
+    Declared,
+    by_option,
+    config_option,
+    db_option,
+    one_of,
+    option,
+    sandbox_option,
+)
 from platforms import NAMES
 
 NAME = "check-post"
+SECTION = "Before posting"
 HELP = "check a draft post (text and images) against the registers, consent and the approved library"
 
-EXIT_STATUSES = f"""exit statuses:
+EPILOG = f"""\b
+exit statuses:
   {EXIT_COMPLETED}  ok: nothing stands in the way of posting it
   {EXIT_HOLD}  hold: findings to settle before posting (each listed with its evidence)
   {EXIT_FAILED}  it could not check the draft; one line says why
@@ -22,34 +34,33 @@ EXIT_STATUSES = f"""exit statuses:
 (docs/contracts/cli.md)"""
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.epilog = EXIT_STATUSES
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--config", type=Path, metavar="SCHOOL_TOML", help="the school's school.toml")
-    source.add_argument("--sandbox", type=Path, metavar="DIR", help="a sandbox dataset directory")
-    add_db_option(parser)
-    text = parser.add_mutually_exclusive_group()
-    text.add_argument("--text", default=None, help="the draft's text")
-    text.add_argument("--text-file", type=Path, metavar="FILE", help="a UTF-8 file holding the draft's text")
-    parser.add_argument(
-        "--image",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="an image of the draft (repeat)",
-    )
-    parser.add_argument("--platform", choices=NAMES, default="x")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument(
-        "--pupil",
-        action="append",
-        default=[],
-        metavar="PUPIL_ID",
-        help="a pupil the images show (repeat): their photo consent is applied",
-    )
-    parser.add_argument("--by", metavar="NAME", help="who is checking (recorded; default: the OS user)")
+def options() -> list[Declared]:
+    return [
+        one_of(
+            config_option("the school's school.toml"),
+            sandbox_option(),
+            required=True,
+        ),
+        db_option(),
+        one_of(
+            option("--text", default=None, help="the draft's text"),
+            option("--text-file", type=PATH, metavar="FILE", help="a UTF-8 file holding the draft's text"),
+        ),
+        option("--image", type=PATH, multiple=True, metavar="FILE", help="an image of the draft (repeat)"),
+        option(
+            "--platform", type=click.Choice(NAMES), default="x", help="the platform it is to be posted on"
+        ),
+        option(
+            "--format", type=click.Choice(("text", "json")), default="text", help="how the result is printed"
+        ),
+        option(
+            "--pupil",
+            multiple=True,
+            metavar="PUPIL_ID",
+            help="a pupil the images show (repeat): their photo consent is applied",
+        ),
+        by_option("who is checking (recorded; default: the OS user)"),
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

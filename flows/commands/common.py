@@ -15,17 +15,11 @@ DEMO_AS_OF = date(2026, 11, 16)
 # The exit statuses of every command (docs/contracts/cli.md, which a test holds to these names and values).
 EXIT_COMPLETED = 0
 EXIT_FAILED = 1  # one line says why; a run that fails this way stored nothing
-EXIT_REFUSED = 2  # the command line itself (argparse's own status), or a query `sql` will not run
+EXIT_REFUSED = 2  # the command line itself (click's usage error), or a query `sql` will not run
 EXIT_PARTIAL = 3  # `run`: stored and published, a stream not read; `trust run`: a school did not complete
 EXIT_NOT_PUBLISHED = 4  # the week is stored, its outputs are not: `socialaudit publish` writes them
 EXIT_HOLD = 5  # `check-post`: the draft has findings to settle before it is posted
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
-
-
-def add_confirmation(parser: argparse.ArgumentParser, what: str) -> None:
-    """--yes and --dry-run for a command that cannot be undone and shows what it will do first."""
-    parser.add_argument("--yes", action="store_true", help=f"{what} without asking (for scripts)")
-    parser.add_argument("--dry-run", action="store_true", help="show what it would do, and change nothing")
 
 
 def confirmed(args: argparse.Namespace, question: str) -> bool:
@@ -48,13 +42,6 @@ def confirmed(args: argparse.Namespace, question: str) -> bool:
         print("nothing was changed", file=sys.stderr)
         return False
     return True
-
-
-def iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from error
 
 
 PREFECT_RETENTION = {

@@ -7,13 +7,15 @@ import shutil
 from pathlib import Path
 
 from flows.commands.common import DEMO_AS_OF, run_audit
+from flows.commands.parameters import PATH, Declared, option
 
 NAME = "demo"
+SECTION = "Setting up"
 HELP = "build the sample school and run the weekly audit against the sandbox"
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dir", type=Path, default=Path("demo-output"), help="where to put everything")
+def options() -> list[Declared]:
+    return [option("--dir", type=PATH, default=Path("demo-output"), help="where to put everything")]
 
 
 def run(args: argparse.Namespace) -> int:

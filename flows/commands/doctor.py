@@ -11,9 +11,11 @@ from pathlib import Path
 
 from flows.commands.common import EXIT_COMPLETED, EXIT_FAILED
 from flows.commands.init import UNFILLED
-from flows.warehouse_location import add_db_option, warehouse_location
+from flows.commands.parameters import Declared, config_option, db_option, one_of, sandbox_option
+from flows.warehouse_location import warehouse_location
 
 NAME = "doctor"
+SECTION = "Setting up"
 HELP = "check school.toml, the credentials (one cheap call each), the registers and the warehouse"
 
 
@@ -30,11 +32,11 @@ class Check:
         return f"[{label}] {self.area}: {self.message}"
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--config", type=Path, metavar="SCHOOL_TOML", help="school.toml of the live set-up")
-    source.add_argument("--sandbox", type=Path, metavar="DIR", help="a sandbox dataset directory")
-    add_db_option(parser)
+def options() -> list[Declared]:
+    return [
+        one_of(config_option("school.toml of the live set-up"), sandbox_option(), required=True),
+        db_option(),
+    ]
 
 
 def _guarded(area: str, probe: Callable[[], str]) -> Check:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from pathlib import Path
+
+from flows.commands.parameters import PATH, Declared, config_option, option
 
 NAME = "dpia"
+SECTION = "Data protection"
 HELP = "write the DPIA summary: what is processed, why, under which rule, for how long"
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config", type=Path, metavar="SCHOOL_TOML", help="school.toml (default: the defaults)"
-    )
-    parser.add_argument("--out", type=Path, help="write the markdown here (default: print it)")
+def options() -> list[Declared]:
+    return [
+        config_option("school.toml (default: the defaults)"),
+        option("--out", type=PATH, help="write the markdown here (default: print it)"),
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

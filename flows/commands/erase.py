@@ -5,35 +5,37 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
-from flows.commands.common import EXIT_REFUSED, add_confirmation, confirmed
-from flows.commands.sar import add_selector, selector
-from flows.commands.sql import add_warehouse_args, use_configured_key
+from flows.commands.common import EXIT_REFUSED, confirmed
+from flows.commands.parameters import PATH, Declared, confirmation, option
+from flows.commands.sar import selector, selector_options
+from flows.commands.sql import use_configured_key, warehouse_options
 from flows.warehouse_location import command_warehouse
 
 NAME = "erase"
+SECTION = "Data protection"
 HELP = "erase everything the product holds about one person, with a record in audit.erasures"
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    add_selector(parser)
-    add_warehouse_args(parser)
-    parser.add_argument(
-        "--by",
-        required=True,
-        help="who is carrying out the erasure (recorded, with the operating-system user)",
-    )
-    parser.add_argument("--reason", required=True, help="the request or case reference (recorded)")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="an output folder to publish again besides those the runs recorded (repeatable)",
-    )
-    add_confirmation(parser, "erase")
+def options() -> list[Declared]:
+    return [
+        selector_options(),
+        *warehouse_options(),
+        option(
+            "--by",
+            required=True,
+            help="who is carrying out the erasure (recorded, with the operating-system user)",
+        ),
+        option("--reason", required=True, help="the request or case reference (recorded)"),
+        option(
+            "--out",
+            type=PATH,
+            multiple=True,
+            metavar="DIR",
+            help="an output folder to publish again besides those the runs recorded (repeatable)",
+        ),
+        *confirmation("erase"),
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -21,9 +21,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flows.commands.common import DEMO_AS_OF, iso_date, run_audit
+import click
+
+from flows.commands.common import DEMO_AS_OF, run_audit
+from flows.commands.parameters import ISO_DATE, PATH, Declared, flag, option
 
 NAME = "evaluate"
+SECTION = "For developers"
 HELP = "audit labelled sample schools (seeds the tests do not use) and print precision/recall per rule"
 DEFAULT_SEEDS = (101, 102, 103, 104, 105)
 DEFAULT_SIZES = ("small", "medium")
@@ -39,28 +43,36 @@ PARTS = {
 INDEPENDENT_AS_OF = "2026-11-16"
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seeds", type=int, nargs="+", default=list(DEFAULT_SEEDS))
-    parser.add_argument(
-        "--sizes", nargs="+", choices=("small", "medium", "large"), default=list(DEFAULT_SIZES)
-    )
-    parser.add_argument("--forms", nargs="+", choices=FORMS, default=list(FORMS))
-    parser.add_argument(
-        "--independent",
-        type=Path,
-        nargs="*",
-        default=[],
-        help="independently labelled sandbox datasets (labels at DIR.labels.json), scored apart",
-    )
-    parser.add_argument("--no-baseline", action="store_true", help="skip the Splink record-linkage baseline")
-    parser.add_argument("--as-of", type=iso_date, default=DEMO_AS_OF)
-    parser.add_argument("--keep", type=Path, default=None, help="keep the schools and outputs in this folder")
-    parser.add_argument(
-        "--results",
-        type=Path,
-        default=None,
-        help="also write the per-set figures as JSON here (`make eval` keeps them in benchmarks/results/eval.json)",
-    )
+def options() -> list[Declared]:
+    return [
+        option("--seeds", type=int, multiple=True, default=DEFAULT_SEEDS, help="the sample schools (repeat)"),
+        option(
+            "--sizes",
+            type=click.Choice(("small", "medium", "large")),
+            multiple=True,
+            default=DEFAULT_SIZES,
+            help="their sizes (repeat)",
+        ),
+        option(
+            "--forms", type=click.Choice(FORMS), multiple=True, default=FORMS, help="their forms (repeat)"
+        ),
+        option(
+            "--independent",
+            type=PATH,
+            multiple=True,
+            metavar="DIR",
+            help="independently labelled sandbox datasets (labels at DIR.labels.json), scored apart (repeat)",
+        ),
+        flag("--no-baseline", help="skip the Splink record-linkage baseline"),
+        option("--as-of", type=ISO_DATE, default=DEMO_AS_OF, help="the week the schools are written for"),
+        option("--keep", type=PATH, default=None, help="keep the schools and outputs in this folder"),
+        option(
+            "--results",
+            type=PATH,
+            default=None,
+            help="also write the per-set figures as JSON here (`make eval` keeps them in benchmarks/results/eval.json)",
+        ),
+    ]
 
 
 def _audit(school_toml: Path, work: Path, as_of: Any) -> list[dict[str, Any]]:

@@ -6,30 +6,40 @@ import argparse
 import json
 import sys
 
-from flows.warehouse_location import add_db_option, command_warehouse
+import click
+
+from flows.commands.parameters import Subcommand, by_option, db_option, option
+from flows.warehouse_location import command_warehouse
 
 NAME = "exceptions"
+SECTION = "Reviewing and acting"
 HELP = "list exceptions and their status (reads the read-only snapshot, never the live warehouse)"
 STATUS_CHOICES = ("new", "open", "acknowledged", "accepted", "false_positive", "resolved", "reopened", "all")
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    actions = parser.add_subparsers(dest="action", required=True)
-    listing = actions.add_parser("list", help="list exceptions", description="list exceptions")
-    add_db_option(listing)
-    listing.add_argument(
-        "--status",
-        action="append",
-        choices=STATUS_CHOICES,
-        help="repeatable; default: the ones needing attention (new, open, acknowledged, reopened)",
-    )
-    listing.add_argument("--rule", action="append", help="repeatable rule id, e.g. pupil-follower")
-    listing.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    listing.add_argument(
-        "--by",
-        metavar="NAME",
-        help="who is asking (recorded in the access log, with the operating-system user)",
-    )
+def subcommands() -> dict[str, Subcommand]:
+    return {
+        "list": Subcommand(
+            "list exceptions",
+            [
+                db_option(),
+                option(
+                    "--status",
+                    type=click.Choice(STATUS_CHOICES),
+                    multiple=True,
+                    help="repeatable; default: the ones needing attention (new, open, acknowledged, reopened)",
+                ),
+                option("--rule", multiple=True, help="repeatable rule id, e.g. pupil-follower"),
+                option(
+                    "--format",
+                    type=click.Choice(("table", "csv", "json")),
+                    default="table",
+                    help="how rows are printed",
+                ),
+                by_option("who is asking (recorded in the access log, with the operating-system user)"),
+            ],
+        )
+    }
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,24 +9,35 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from flows.commands.common import iso_date
-from flows.warehouse_location import add_db_option, warehouse_location
+from flows.commands.parameters import (
+    ISO_DATE,
+    PATH,
+    Declared,
+    argument,
+    config_option,
+    db_option,
+    one_of,
+    option,
+    sandbox_option,
+)
+from flows.warehouse_location import warehouse_location
 
 NAME = "import-x-archive"
+SECTION = "Running the audit"
 HELP = "import the posts and images of an X account archive (ZIP) into the warehouse"
 # Images held in memory at once while their chunk is read in parallel: enough to keep every core busy.
 IMAGES_AT_ONCE_PER_CORE = 8
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("archive", type=Path, metavar="ARCHIVE.zip", help="the archive X sent the school")
-    add_db_option(parser)
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--config", type=Path, metavar="SCHOOL_TOML", help="school.toml")
-    source.add_argument("--sandbox", type=Path, metavar="DIR", help="a sandbox dataset directory")
-    parser.add_argument(
-        "--as-of", type=iso_date, default=None, help="the date recorded for the import (default: today)"
-    )
+def options() -> list[Declared]:
+    return [
+        argument("archive", type=PATH, metavar="ARCHIVE.zip", help="the archive X sent the school"),
+        db_option(),
+        one_of(config_option(), sandbox_option(), required=True),
+        option(
+            "--as-of", type=ISO_DATE, default=None, help="the date recorded for the import (default: today)"
+        ),
+    ]
 
 
 class ProgressBar:

@@ -10,10 +10,14 @@ import os
 import sys
 from pathlib import Path
 
+import click
+
 from flows.commands.common import EXIT_COMPLETED, EXIT_FAILED
+from flows.commands.parameters import PATH, Declared, argument, option
 from platforms import NAMES
 
 NAME = "init"
+SECTION = "Setting up"
 HELP = "set up a school: a commented school.toml and register templates (--mis for a SIMS, Arbor or Bromcom export)"
 MIS_NAMES = ("sims", "arbor", "bromcom")
 PLATFORMS = NAMES
@@ -25,24 +29,33 @@ def _platforms(value: str) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [p for p in chosen if p not in PLATFORMS]
     if not chosen or unknown:
-        raise argparse.ArgumentTypeError(f"platforms are a comma-separated list of {', '.join(PLATFORMS)}")
+        raise ValueError(f"platforms are a comma-separated list of {', '.join(PLATFORMS)}")
     return chosen
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR")
-    parser.add_argument(
-        "--mis",
-        choices=MIS_NAMES,
-        help="the MIS the registers are exported from: its headers in the templates and their mapping",
-    )
-    parser.add_argument(
-        "--platforms",
-        type=_platforms,
-        default=("x", "youtube"),
-        metavar="x,youtube",
-        help=f"the platforms of the school's official accounts, of {', '.join(PLATFORMS)} (default: x,youtube)",
-    )
+def options() -> list[Declared]:
+    return [
+        argument(
+            "dir",
+            type=PATH,
+            default=Path("."),
+            required=False,
+            metavar="DIR",
+            help="where to write (default: here)",
+        ),
+        option(
+            "--mis",
+            type=click.Choice(MIS_NAMES),
+            help="the MIS the registers are exported from: its headers in the templates and their mapping",
+        ),
+        option(
+            "--platforms",
+            type=_platforms,
+            default="x,youtube",
+            metavar="x,youtube",
+            help=f"the platforms of the school's official accounts, of {', '.join(PLATFORMS)} (default: x,youtube)",
+        ),
+    ]
 
 
 def _accounts(platforms: tuple[str, ...]) -> str:

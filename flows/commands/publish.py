@@ -4,28 +4,30 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
 
-from flows.commands.common import iso_date
-from flows.warehouse_location import add_db_option, command_warehouse
+from flows.commands.parameters import ISO_DATE, PATH, Declared, config_option, db_option, option
+from flows.warehouse_location import command_warehouse
 
 NAME = "publish"
+SECTION = "Running the audit"
 HELP = "write a stored week's outputs (and the read-only copy) again, e.g. after 'outputs not published'"
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    add_db_option(parser)
-    parser.add_argument("--out", type=Path, required=True, help="the output folder")
-    parser.add_argument(
-        "--as-of", type=iso_date, default=None, help="the stored week YYYY-MM-DD (default: the latest stored)"
-    )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        metavar="SCHOOL_TOML",
-        help="school.toml, to find the warehouse key named in [warehouse] (default: $SOCIALAUDIT_DB_KEY)",
-    )
+def options() -> list[Declared]:
+    return [
+        db_option(),
+        option("--out", type=PATH, required=True, help="the output folder"),
+        option(
+            "--as-of",
+            type=ISO_DATE,
+            default=None,
+            help="the stored week YYYY-MM-DD (default: the latest stored)",
+        ),
+        config_option(
+            "school.toml: the warehouse key its [warehouse] names (default: $SOCIALAUDIT_DB_KEY)",
+            default=None,
+        ),
+    ]
 
 
 def keep_weeks(args: argparse.Namespace) -> int | None:

@@ -4,23 +4,34 @@ from __future__ import annotations
 
 import argparse
 
-from flows.warehouse_location import add_db_option, command_warehouse
+import click
+
+from flows.commands.parameters import Subcommand, by_option, db_option, option
+from flows.warehouse_location import command_warehouse
 
 NAME = "registers"
+SECTION = "Reviewing and acting"
 HELP = "list register versions held back by the weekly run (status), or confirm them so the next run uses them (accept)"
 REGISTERS = ("pupils", "staff", "parents")
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("status", "accept"))
-    add_db_option(parser)
-    parser.add_argument("--register", choices=REGISTERS, help="accept only this register's held version")
-    parser.add_argument(
-        "--by",
-        metavar="NAME",
-        help="accept: who confirms the change (recorded, with the operating-system user)",
-    )
-    parser.add_argument("--note", help="accept: why the change is right (e.g. 'Year 6 left in July')")
+def subcommands() -> dict[str, Subcommand]:
+    return {
+        "status": Subcommand("list the register versions the weekly run held back", [db_option()]),
+        "accept": Subcommand(
+            "confirm held register versions, so the next run uses them",
+            [
+                db_option(),
+                option(
+                    "--register",
+                    type=click.Choice(REGISTERS),
+                    help="accept only this register's held version",
+                ),
+                by_option("who confirms the change (recorded, with the operating-system user)"),
+                option("--note", help="why the change is right (e.g. 'Year 6 left in July')"),
+            ],
+        ),
+    }
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,36 +5,46 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+
+import click
 
 from flows.commands.common import EXIT_FAILED
-from flows.warehouse_location import add_db_option, add_wait_option, warehouse_location
+from flows.commands.parameters import (
+    Declared,
+    argument,
+    by_option,
+    config_option,
+    db_option,
+    flag,
+    one_of,
+    option,
+    sandbox_option,
+    wait_option,
+)
+from flows.warehouse_location import warehouse_location
 from warehouse.remediation.actions import ACTION_NAMES
 
 NAME = "remediate"
+SECTION = "Reviewing and acting"
 HELP = "act on an exception through X or YouTube (or record a step done by hand); next week's run checks it took effect"
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("key", help="the exception key (see `socialaudit exceptions list`)")
-    parser.add_argument(
-        "--action",
-        required=True,
-        choices=ACTION_NAMES,
-        help="one the exception's rule offers (docs/remediation.md)",
-    )
-    add_db_option(parser)
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--config", type=Path, metavar="SCHOOL_TOML", help="school.toml of the live set-up")
-    source.add_argument("--sandbox", type=Path, metavar="DIR", help="a sandbox dataset directory")
-    parser.add_argument("--note", default=None, help="why; for a manual step, what was done")
-    parser.add_argument(
-        "--yes", action="store_true", help="do not ask before acting (the plan is still printed)"
-    )
-    parser.add_argument(
-        "--by", default=None, metavar="NAME", help="who acts (recorded beside the operating-system user)"
-    )
-    add_wait_option(parser)
+def options() -> list[Declared]:
+    return [
+        argument("key", help="the exception key (see `socialaudit exceptions list`)"),
+        option(
+            "--action",
+            required=True,
+            type=click.Choice(ACTION_NAMES),
+            help="one the exception's rule offers (docs/remediation.md)",
+        ),
+        db_option(),
+        one_of(config_option("school.toml of the live set-up"), sandbox_option(), required=True),
+        option("--note", default=None, help="why; for a manual step, what was done"),
+        flag("--yes", help="do not ask before acting (the plan is still printed)"),
+        by_option("who acts (recorded beside the operating-system user)"),
+        wait_option(),
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,46 +5,45 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
-from flows.commands.common import EXIT_REFUSED, add_confirmation, confirmed
-from flows.commands.sql import add_warehouse_args
+from flows.commands.common import EXIT_REFUSED, confirmed
+from flows.commands.parameters import PATH, Declared, confirmation, flag, option, trust_option
+from flows.commands.sql import warehouse_options
 from flows.warehouse_location import command_warehouse
 
 NAME = "restore"
+SECTION = "Running the audit"
 HELP = "restore a backup as the warehouse, erasing again everyone erased since it was taken"
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--from",
-        dest="archive",
-        type=Path,
-        required=True,
-        metavar="BACKUP",
-        help="the backup file (socialaudit backup)",
-    )
-    add_warehouse_args(
-        parser, "school.toml: the warehouse and backup keys its [warehouse] names, its [warehouse] path"
-    )
-    parser.add_argument(
-        "--trust",
-        type=Path,
-        metavar="TRUST_TOML",
-        help="for a school's lake (--db lake/<slug>.ducklake) whose locator is gone: the trust that places it",
-    )
-    parser.add_argument(
-        "--journal",
-        type=Path,
-        metavar="PATH",
-        help="the erasure journal to re-apply (default: the one beside the warehouse, <db>.erasures.jsonl)",
-    )
-    parser.add_argument(
-        "--without-journal",
-        action="store_true",
-        help="restore although no erasure journal is there: anyone erased since the backup was taken comes back",
-    )
-    add_confirmation(parser, "restore")
+def options() -> list[Declared]:
+    return [
+        option(
+            "--from",
+            "archive",
+            type=PATH,
+            required=True,
+            metavar="BACKUP",
+            help="the backup file (socialaudit backup)",
+        ),
+        *warehouse_options(
+            "school.toml: the warehouse and backup keys its [warehouse] names, its [warehouse] path"
+        ),
+        trust_option(
+            "for a school's lake (--db lake/<slug>.ducklake) whose locator is gone: the trust that places it"
+        ),
+        option(
+            "--journal",
+            type=PATH,
+            metavar="PATH",
+            help="the erasure journal to re-apply (default: the one beside the warehouse, <db>.erasures.jsonl)",
+        ),
+        flag(
+            "--without-journal",
+            help="restore although no erasure journal is there: anyone erased since the backup was taken comes back",
+        ),
+        *confirmation("restore"),
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

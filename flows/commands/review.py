@@ -5,30 +5,31 @@ from __future__ import annotations
 
 import argparse
 
-from flows.commands.common import iso_date
-from flows.warehouse_location import add_db_option, add_wait_option, command_warehouse
+import click
+
+from flows.commands.parameters import ISO_DATE, Declared, argument, by_option, db_option, option, wait_option
+from flows.warehouse_location import command_warehouse
 
 NAME = "review"
+SECTION = "Reviewing and acting"
 HELP = "record a review decision on an exception: acknowledge, accept (with --until), false-positive, reopen"
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("key", help="the exception key (see `socialaudit exceptions list`)")
-    add_db_option(parser)
-    parser.add_argument(
-        "--decision", required=True, choices=("acknowledge", "accept", "false-positive", "reopen")
-    )
-    parser.add_argument("--note", required=True, help="why (for accept: the reason it is acceptable)")
-    parser.add_argument(
-        "--by",
-        default=None,
-        metavar="NAME",
-        help="how to name who decided (default: the operating-system user, who is the one accountable)",
-    )
-    parser.add_argument(
-        "--until", type=iso_date, default=None, help="accept only: last day it holds (YYYY-MM-DD)"
-    )
-    add_wait_option(parser)
+def options() -> list[Declared]:
+    return [
+        argument("key", help="the exception key (see `socialaudit exceptions list`)"),
+        db_option(),
+        option(
+            "--decision",
+            required=True,
+            type=click.Choice(("acknowledge", "accept", "false-positive", "reopen")),
+            help="what is decided",
+        ),
+        option("--note", required=True, help="why (for accept: the reason it is acceptable)"),
+        by_option("how to name who decided (default: the operating-system user, who is the one accountable)"),
+        option("--until", type=ISO_DATE, default=None, help="accept only: last day it holds (YYYY-MM-DD)"),
+        wait_option(),
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,38 +10,41 @@ from pathlib import Path
 from typing import Any
 
 from dashboards.access import ReviewAppSettings
-from flows.warehouse_location import add_db_option, warehouse_location
+from flows.commands.parameters import (
+    Declared,
+    config_option,
+    db_option,
+    one_of,
+    option,
+    sandbox_option,
+    trust_option,
+)
+from flows.warehouse_location import warehouse_location
 from platforms import NAMES
 
 NAME = "review-app"
+SECTION = "Reviewing and acting"
 HELP = "serve the review app to signed-in people (reads the snapshot; decisions are short retried writes)"
 MIN_SESSION_KEY = 32
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument(
-        "--config",
-        type=Path,
-        metavar="SCHOOL_TOML",
-        help="school.toml, whose [review_app] says who may sign in",
-    )
-    source.add_argument(
-        "--sandbox",
-        type=Path,
-        metavar="DIR",
-        help="or a sandbox dataset directory (its school.toml; actions go to the sandbox serving it)",
-    )
-    source.add_argument(
-        "--trust", type=Path, metavar="TRUST_TOML", help="instead: one app over a trust's audited schools"
-    )
-    add_db_option(parser)
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="bind address (default 127.0.0.1: this machine only; any other needs sign-in and TLS configured)",
-    )
+def options() -> list[Declared]:
+    return [
+        one_of(
+            config_option("school.toml, whose [review_app] says who may sign in"),
+            sandbox_option(
+                "or a sandbox dataset directory (its school.toml; actions go to the sandbox serving it)"
+            ),
+            trust_option("instead: one app over a trust's audited schools"),
+        ),
+        db_option(),
+        option("--port", type=int, default=8765, help="the port it listens on (default 8765)"),
+        option(
+            "--host",
+            default="127.0.0.1",
+            help="bind address (default 127.0.0.1: this machine only; any other needs sign-in and TLS configured)",
+        ),
+    ]
 
 
 @dataclass(frozen=True)

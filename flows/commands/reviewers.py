@@ -9,30 +9,48 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flows.commands.parameters import (
+    OneOf,
+    Subcommand,
+    argument,
+    config_option,
+    flag,
+    one_of,
+    option,
+    trust_option,
+)
+
 if TYPE_CHECKING:
     from dashboards.access import ReviewAppSettings
 
 NAME = "reviewers"
+SECTION = "Setting up"
 HELP = "make, reset, remove and list the review app's local accounts (passwords kept as argon2id hashes)"
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("add", "remove", "list"))
-    parser.add_argument("name", nargs="?", help="add, remove: the account name (signs in as local:NAME)")
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument(
-        "--config", type=Path, metavar="SCHOOL_TOML", help="school.toml ([review_app] accounts_file)"
-    )
-    source.add_argument(
-        "--trust", type=Path, metavar="TRUST_TOML", help="or trust.toml, for a trust's review app"
-    )
-    parser.add_argument("--display-name", default="", help="add: the name pages greet the person by")
-    parser.add_argument(
-        "--reset", action="store_true", help="add: set a new password for an existing account"
-    )
-    parser.add_argument(
-        "--password-stdin", action="store_true", help="add: read the password from standard input (one line)"
-    )
+def subcommands() -> dict[str, Subcommand]:
+    def where() -> OneOf:
+        return one_of(
+            config_option("school.toml ([review_app] accounts_file)"),
+            trust_option("or trust.toml, for a trust's review app"),
+            required=True,
+        )
+
+    name = argument("name", metavar="NAME", help="the account name (signs in as local:NAME)")
+    return {
+        "add": Subcommand(
+            "make an account (or, with --reset, set a new password for one); asks for the password",
+            [
+                argument("name", metavar="NAME", help="the account name (signs in as local:NAME)"),
+                where(),
+                option("--display-name", default="", help="the name pages greet the person by"),
+                flag("--reset", help="set a new password for an existing account"),
+                flag("--password-stdin", help="read the password from standard input (one line)"),
+            ],
+        ),
+        "remove": Subcommand("remove an account", [name, where()]),
+        "list": Subcommand("list the accounts and the roles granted to each", [where()]),
+    }
 
 
 def settings_of(args: argparse.Namespace) -> ReviewAppSettings:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from flows.commands.common import (
     EXIT_COMPLETED,
@@ -13,19 +12,29 @@ from flows.commands.common import (
     EXIT_PARTIAL,
     EXIT_REFUSED,
     audit_outcome,
-    iso_date,
     run_audit,
 )
-from flows.warehouse_location import add_db_option
+from flows.commands.parameters import (
+    ISO_DATE,
+    PATH,
+    Declared,
+    config_option,
+    db_option,
+    one_of,
+    option,
+    sandbox_option,
+)
 
 NAME = "run"
+SECTION = "Running the audit"
 HELP = "run the weekly audit"
 # Every warehouse connection is closed when `run_audit` returns: the program may skip the interpreter's teardown
 # (flows/cli.py `ExitWithoutTeardown`).
 LEAVES_WITHOUT_TEARDOWN = True
 
 
-EXIT_STATUSES = f"""exit statuses:
+EPILOG = f"""\b
+exit statuses:
   {EXIT_COMPLETED}  the audit completed (whether or not it found exceptions)
   {EXIT_FAILED}  it failed and stored nothing; one line says why
   {EXIT_REFUSED}  the command line is wrong
@@ -37,19 +46,17 @@ EXIT_STATUSES = f"""exit statuses:
 (docs/contracts/cli.md)"""
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.epilog = EXIT_STATUSES
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument(
-        "--sandbox", type=Path, metavar="DIR", help="a sandbox dataset directory (served locally)"
-    )
-    source.add_argument(
-        "--config", type=Path, metavar="SCHOOL_TOML", help="school.toml, audited on the live APIs"
-    )
-    add_db_option(parser)
-    parser.add_argument("--out", type=Path, required=True, help="the output folder")
-    parser.add_argument("--as-of", type=iso_date, default=None, help="audit date YYYY-MM-DD (default: today)")
+def options() -> list[Declared]:
+    return [
+        one_of(
+            sandbox_option("a sandbox dataset directory (served locally)"),
+            config_option("school.toml, audited on the live APIs"),
+            required=True,
+        ),
+        db_option(),
+        option("--out", type=PATH, required=True, help="the output folder"),
+        option("--as-of", type=ISO_DATE, default=None, help="audit date YYYY-MM-DD (default: today)"),
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

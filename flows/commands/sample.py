@@ -3,30 +3,43 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from flows.commands.common import DEMO_AS_OF, iso_date
+import click
+
+from flows.commands.common import DEMO_AS_OF
+from flows.commands.parameters import ISO_DATE, PATH, Declared, option
 
 NAME = "sample"
+SECTION = "For developers"
 HELP = "write a deterministic sample school (dataset + labels)"
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--size", choices=("small", "medium", "large"), default="small")
-    parser.add_argument("--as-of", type=iso_date, default=DEMO_AS_OF)
-    parser.add_argument(
-        "--week", type=int, default=0, help="the same school N weeks later (0-3), for consecutive weekly runs"
-    )
-    parser.add_argument(
-        "--forms",
-        choices=("default", "extended", "blind"),
-        default="default",
-        help="'extended' adds more ways pupils, staff and namesakes present online (for tuning identity); 'blind' "
-        "adds a family built from a description alone (names in their own script, channel words, digits for "
-        "letters, businesses, grandparents, accounts run by a parent), never tuned on",
-    )
+def options() -> list[Declared]:
+    return [
+        option("--out", type=PATH, required=True, help="where to write the school"),
+        option("--seed", type=int, default=1, help="which school (default 1)"),
+        option(
+            "--size",
+            type=click.Choice(("small", "medium", "large")),
+            default="small",
+            help="how large a school",
+        ),
+        option("--as-of", type=ISO_DATE, default=DEMO_AS_OF, help="the week it is written for"),
+        option(
+            "--week",
+            type=int,
+            default=0,
+            help="the same school N weeks later (0-3), for consecutive weekly runs",
+        ),
+        option(
+            "--forms",
+            type=click.Choice(("default", "extended", "blind")),
+            default="default",
+            help="'extended' adds more ways pupils, staff and namesakes present online (for tuning identity); "
+            "'blind' adds a family built from a description alone (names in their own script, channel words, "
+            "digits for letters, businesses, grandparents, accounts run by a parent), never tuned on",
+        ),
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import threading
-from pathlib import Path
+
+from flows.commands.parameters import PATH, Declared, argument, option
 
 NAME = "sandbox"
+SECTION = "For developers"
 HELP = "serve a dataset directory on the real API routes"
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dataset", type=Path)
-    parser.add_argument("--port", type=int, default=8787)
+def options() -> list[Declared]:
+    return [
+        argument("dataset", type=PATH, metavar="DATASET", help="the dataset directory (socialaudit sample)"),
+        option("--port", type=int, default=8787, help="the port it listens on (default 8787)"),
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

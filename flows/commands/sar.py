@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from flows.commands.sql import add_warehouse_args, use_configured_key
+from flows.commands.parameters import PATH, Declared, OneOf, by_option, one_of, option
+from flows.commands.sql import use_configured_key, warehouse_options
 from flows.warehouse_location import command_warehouse
 
 NAME = "sar"
+SECTION = "Data protection"
 HELP = "export everything the warehouse holds about one person (subject access request)"
 
 
-def add_selector(parser: argparse.ArgumentParser) -> None:
-    who = parser.add_mutually_exclusive_group(required=True)
-    who.add_argument("--handle", help="an X username or YouTube @handle (with or without @)")
-    who.add_argument("--platform-id", help="an X user id or a YouTube channel id")
-    who.add_argument("--person", help="a register id (pupil_id, staff_id or parent_id)")
+def selector_options() -> OneOf:
+    """Who the request is about: one of --handle, --platform-id, --person."""
+    return one_of(
+        option("--handle", help="an X username or YouTube @handle (with or without @)"),
+        option("--platform-id", help="an X user id or a YouTube channel id"),
+        option("--person", help="a register id (pupil_id, staff_id or parent_id)"),
+        required=True,
+    )
 
 
 def selector(args: argparse.Namespace) -> tuple[str, str]:
@@ -27,20 +31,21 @@ def selector(args: argparse.Namespace) -> tuple[str, str]:
     return "person", args.person
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    add_selector(parser)
-    add_warehouse_args(parser)
-    parser.add_argument(
-        "--out",
-        type=Path,
-        required=True,
-        help="folder for cover.html (a letter for the person), sar.json and one CSV per section",
-    )
-    parser.add_argument(
-        "--by",
-        help="who is answering the request (recorded, with the operating-system user; default: the OS user)",
-    )
-    parser.add_argument("--reason", help="the request or case reference (recorded)")
+def options() -> list[Declared]:
+    return [
+        selector_options(),
+        *warehouse_options(),
+        option(
+            "--out",
+            type=PATH,
+            required=True,
+            help="folder for cover.html (a letter for the person), sar.json and one CSV per section",
+        ),
+        by_option(
+            "who is answering the request (recorded, with the operating-system user; default: the OS user)"
+        ),
+        option("--reason", help="the request or case reference (recorded)"),
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

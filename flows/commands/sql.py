@@ -11,13 +11,24 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import click
 import duckdb
 
 from dashboards.safe_text import shown, spreadsheet_safe
 from flows.commands.common import EXIT_REFUSED
-from flows.warehouse_location import add_db_option, command_warehouse
+from flows.commands.parameters import (
+    Declared,
+    argument,
+    by_option,
+    config_option,
+    db_option,
+    option,
+    trust_option,
+)
+from flows.warehouse_location import command_warehouse
 
 NAME = "sql"
+SECTION = "Data protection"
 HELP = "run one read-only SQL query over the latest published warehouse copy (the DPO's views are in dpo.*)"
 # Statement kinds DuckDB parses as SELECT; PRAGMA is refused even where DuckDB would read it as one.
 READ_ONLY_OPENINGS = ("select", "with", "from", "values", "show", "describe", "summarize", "table", "(")
@@ -27,12 +38,11 @@ class QueryRefused(Exception):
     """The text is not a single read-only query; nothing was run."""
 
 
-def add_warehouse_args(
-    parser: argparse.ArgumentParser,
-    config_help: str = "school.toml, to find the warehouse key named in [warehouse] (default: $SOCIALAUDIT_DB_KEY)",
-) -> None:
-    add_db_option(parser)
-    parser.add_argument("--config", type=Path, metavar="SCHOOL_TOML", help=config_help)
+def warehouse_options(
+    config_help: str = "school.toml: the warehouse key its [warehouse] names (default: $SOCIALAUDIT_DB_KEY)",
+) -> list[Declared]:
+    """--db and --config, whose school.toml names the warehouse and its key."""
+    return [db_option(), config_option(config_help)]
 
 
 def use_configured_key(args: argparse.Namespace) -> None:
@@ -45,21 +55,21 @@ def use_configured_key(args: argparse.Namespace) -> None:
     use_encryption_key(warehouse_key(config))
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("query", help='one SELECT statement, e.g. "SELECT * FROM dpo.people_held"')
-    add_warehouse_args(parser)
-    parser.add_argument(
-        "--trust",
-        type=Path,
-        metavar="TRUST_TOML",
-        help='instead of --db: the dpo.* views of every school of a trust (controller = "trust"), with a school column',
-    )
-    parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    parser.add_argument(
-        "--by",
-        metavar="NAME",
-        help="who is asking (recorded in the access log, with the operating-system user)",
-    )
+def options() -> list[Declared]:
+    return [
+        argument("query", help='one SELECT statement, e.g. "SELECT * FROM dpo.people_held"'),
+        *warehouse_options(),
+        trust_option(
+            'instead of --db: the dpo.* views of every school of a trust (controller = "trust"), with a school column'
+        ),
+        option(
+            "--format",
+            type=click.Choice(("table", "csv", "json")),
+            default="table",
+            help="how rows are printed",
+        ),
+        by_option("who is asking (recorded in the access log, with the operating-system user)"),
+    ]
 
 
 def check_read_only(con: duckdb.DuckDBPyConnection, query: str) -> None:

@@ -3,47 +3,50 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from flows.commands.common import (
     EXIT_COMPLETED,
     EXIT_PARTIAL,
     _start_prefect_early,
-    iso_date,
     prefect_defaults,
 )
+from flows.commands.parameters import ISO_DATE, PATH, Subcommand, option, trust_option
 
 NAME = "trust"
+SECTION = "Running the audit"
 HELP = "audit every school of a trust (trust.toml)"
 # Every lake is let go when `run` returns (its `finally`): the program may skip the interpreter's teardown
 # (flows/cli.py `ExitWithoutTeardown`), ~1.5 s of freeing modules at the end of a trust's run.
 LEAVES_WITHOUT_TEARDOWN = True
 
 
-def register(parser: argparse.ArgumentParser) -> None:
-    actions = parser.add_subparsers(dest="trust_command", required=True)
-    run = actions.add_parser(
-        "run",
-        help="audit every school of trust.toml, each as its own Prefect flow run",
-        description="audit every school of trust.toml, each as its own Prefect flow run",
-    )
-    run.add_argument("--trust", type=Path, required=True, metavar="TRUST_TOML", help="the trust's trust.toml")
-    run.add_argument("--out", type=Path, required=True, help="the output folder (one sub-folder per school)")
-    run.add_argument("--as-of", type=iso_date, default=None, help="audit date YYYY-MM-DD (default: today)")
-    run.add_argument(
-        "--deployment",
-        default=None,
-        metavar="FLOW/DEPLOYMENT",
-        help="run each school on the work pool's workers as a run of this deployment (e.g. trust-school/trust-school;"
-        " needs PREFECT_API_URL) instead of in this process",
-    )
-    run.add_argument(
-        "--school-timeout",
-        type=float,
-        default=3600.0,
-        metavar="SECONDS",
-        help="with --deployment: a school not finished by then is failed this week (default: 3600)",
-    )
+def subcommands() -> dict[str, Subcommand]:
+    return {
+        "run": Subcommand(
+            "audit every school of trust.toml, each as its own Prefect flow run",
+            [
+                trust_option(required=True),
+                option(
+                    "--out", type=PATH, required=True, help="the output folder (one sub-folder per school)"
+                ),
+                option("--as-of", type=ISO_DATE, default=None, help="audit date YYYY-MM-DD (default: today)"),
+                option(
+                    "--deployment",
+                    default=None,
+                    metavar="FLOW/DEPLOYMENT",
+                    help="run each school on the work pool's workers as a run of this deployment (e.g. "
+                    "trust-school/trust-school; needs PREFECT_API_URL) instead of in this process",
+                ),
+                option(
+                    "--school-timeout",
+                    type=float,
+                    default=3600.0,
+                    metavar="SECONDS",
+                    help="with --deployment: a school not finished by then is failed this week (default: 3600)",
+                ),
+            ],
+        )
+    }
 
 
 def run(args: argparse.Namespace) -> int:

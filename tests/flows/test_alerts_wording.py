@@ -48,3 +48,25 @@ def test_a_new_install_replaces_an_older_one_made_for_several_flows_at_once():
     )
     assert not _watches_any("socialaudit: trust-audit partial", ("weekly-audit",))
     assert not _watches_any("someone else's automation on weekly-audit", ("weekly-audit",))
+
+
+def test_a_link_prefect_cannot_make_says_what_to_set_instead(monkeypatch):
+    from prefect.server.events.jinja_filters import all_filters
+    from prefect.server.schemas.core import FlowRun
+    from prefect.server.utilities.user_templates import (
+        register_user_template_filters,
+        render_user_template_sync,
+    )
+
+    from flows.alerts import NO_LINK
+
+    register_user_template_filters(all_filters)
+    monkeypatch.delenv("PREFECT_UI_URL", raising=False)
+    failed = next(
+        a for a in automations_for(("weekly-audit",), timedelta(days=8), uuid4()) if "failed" in a.name
+    )
+    (action,) = failed.actions
+    assert isinstance(action, SendNotification)
+    run = FlowRun(id=uuid4(), flow_id=uuid4(), name="brave-otter")
+    said = render_user_template_sync(action.body, {"flow_run": run, "flow": None})
+    assert f"({NO_LINK})" in said and "(None)" not in said
