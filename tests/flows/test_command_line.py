@@ -30,7 +30,9 @@ def test_the_help_lists_every_command_under_who_uses_it(capsys: pytest.CaptureFi
     assert all(f"  {name} " in developers for name in ("sandbox", "sample", "evaluate"))
     school = out.split("For developers:")[0]
     assert all(f"  {name} " in school for name in ("run", "review", "sql", "doctor"))
-    listed = [line.split()[0] for line in out.split("Running the audit:")[1].splitlines() if line.startswith("  ")]
+    listed = [
+        line.split()[0] for line in out.split("Running the audit:")[1].splitlines() if line.startswith("  ")
+    ]
     assert set(discover()) <= set(listed)
 
 
@@ -68,7 +70,9 @@ def test_a_value_from_the_environment_yields_to_an_alternative_given_on_the_comm
 ) -> None:
     monkeypatch.setenv("SOCIALAUDIT_CONFIG", "school/school.toml")
     from_environment = _parsed("run", "--out", "out")
-    assert from_environment.args.config == Path("school/school.toml") and from_environment.args.sandbox is None
+    assert (
+        from_environment.args.config == Path("school/school.toml") and from_environment.args.sandbox is None
+    )
     sandboxed = _parsed("run", "--sandbox", "dataset", "--out", "out")
     assert sandboxed.args.config is None and sandboxed.args.sandbox == Path("dataset")
     given = _parsed("run", "--config", "other.toml", "--out", "out")
@@ -110,10 +114,18 @@ def test_the_shell_completes_commands_and_choices(tmp_path: Path) -> None:
     program = [sys.executable, "-m", "flows.cli"]
     env = {**os.environ, "_SOCIALAUDIT_COMPLETE": "bash_source"}
     script = subprocess.run(program, env=env, capture_output=True, text=True, timeout=120, check=False)
-    assert script.returncode == 0 and "complete -o nosort -F _socialaudit_completion socialaudit" in script.stdout
+    assert (
+        script.returncode == 0
+        and "complete -o nosort -F _socialaudit_completion socialaudit" in script.stdout
+    )
 
     def completed(words: str, at: int) -> list[str]:
-        asked = {**os.environ, "_SOCIALAUDIT_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(at)}
+        asked = {
+            **os.environ,
+            "_SOCIALAUDIT_COMPLETE": "bash_complete",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(at),
+        }
         done = subprocess.run(program, env=asked, capture_output=True, text=True, timeout=120, check=False)
         return [line.split(",", 1)[1] for line in done.stdout.splitlines()]
 
