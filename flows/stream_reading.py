@@ -122,14 +122,24 @@ def examined(
 
 
 def examine_waiting(
-    media: list[dict[str, Any]], already_read: Callable[[str], bool], originals: Originals
+    media: list[dict[str, Any]],
+    already_read: Callable[[str], bool],
+    originals: Originals,
+    examined_one: Callable[[], None] = lambda: None,
 ) -> list[dict[str, Any]]:
     """`media` with each image that waited for the library (`fingerprint_one`) examined, in parallel, in the same
-    order; called once the library is read, so a copy takes its file's reading or is read itself."""
+    order; called once the library is read, so a copy takes its file's reading or is read itself. `examined_one`
+    is called as each is done (the run's progress)."""
 
     def one(found: dict[str, Any]) -> dict[str, Any]:
         if WAITING not in found:
             return found
+        try:
+            return _examine(found)
+        finally:
+            examined_one()
+
+    def _examine(found: dict[str, Any]) -> dict[str, Any]:
         item = {k: v for k, v in found.items() if k != WAITING}
         # A copy that waited was fingerprinted and taken to be read already (its sha256 is known): read it now,
         # with the fingerprints it has (decoding is needed for the reading; hashing it again is not).

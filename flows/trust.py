@@ -24,7 +24,7 @@ from prefect.states import Completed, State
 from dashboards.trust_report import school_counts, trust_level_reason, write_trust_outputs
 from flows.config.school import load_config
 from flows.config.trust import TrustConfig, TrustSchool, load_trust, school_lake
-from flows.live_display import progress
+from flows.live_display import counted, progress
 from flows.prefect_artifacts import track_progress
 from flows.school_run_log import DetailsWithheld, kept_in_school
 from flows.weekly_audit import PARTIAL_MESSAGE, weekly_audit
@@ -199,13 +199,15 @@ def _as_they_finish(futures: list[Any], trust_name: str) -> list[dict[str, Any]]
     tracker = track_progress(f"{trust_name}: schools audited this week ({total})")
     outcomes: dict[int, dict[str, Any]] = {}
     positions = {id(future): n for n, future in enumerate(futures)}
-    for future in as_completed(futures):
-        outcome = future.result()
-        outcomes[positions[id(future)]] = outcome
-        progress.info(
-            "%d of %d schools done (%s: %s)", len(outcomes), total, outcome["slug"], outcome["status"]
-        )
-        tracker(len(outcomes) / total)
+    with counted("schools done", total, "school(s)") as count:
+        for future in as_completed(futures):
+            outcome = future.result()
+            outcomes[positions[id(future)]] = outcome
+            progress.info(
+                "%d of %d schools done (%s: %s)", len(outcomes), total, outcome["slug"], outcome["status"]
+            )
+            count.advance()
+            tracker(len(outcomes) / total)
     return [outcomes[n] for n in range(total)]
 
 

@@ -47,14 +47,14 @@ from dashboards.publishing import publish_week
 from dashboards.run_summary import not_published_message
 from flows import credentials
 from flows.config.school import SchoolConfig, load_config
-from flows.live_display import progress
+from flows.live_display import counted, progress
 from flows.offline import Endpoints, endpoints
 from flows.plugins import PLUGS
 from flows.prefect_artifacts import attach_week_artifacts
 from flows.publish_email import email_summary
 from flows.run_settings import audit_settings, retry_policy
 from flows.school_run_log import kind_only_when_kept, withheld_in_trust
-from flows.stream_reading import examine_waiting, fingerprint_one, set_aside_refused, stream_statuses
+from flows.stream_reading import WAITING, examine_waiting, fingerprint_one, set_aside_refused, stream_statuses
 from flows.warehouse_location import DEFAULT_OUT, trial_location, warehouse_location
 from warehouse.db import encryption_key
 from warehouse.snapshot import check_room, open_snapshot, publish_snapshot_from, read_secret
@@ -162,13 +162,18 @@ def fingerprint_published_media(
     # of a file not read yet, waits for `examine-waiting-media`: nothing blocks a download.
     originals = read.originals if read is not None else None
 
-    def one(item: dict[str, Any]) -> dict[str, Any] | None:
-        known_bytes = item.pop("known_bytes", None)
-        return fingerprint_one(fetcher, item, known_bytes, already_read, originals)
+    with counted("images fingerprinted", len(items), "image(s)") as count:
 
-    # Downloads wait on the network, reading works every core (the engines release the GIL).
-    with ThreadPoolExecutor(max_workers=max(4, usable_cores())) as pool:
-        return [done for done in pool.map(one, items) if done is not None]
+        def one(item: dict[str, Any]) -> dict[str, Any] | None:
+            known_bytes = item.pop("known_bytes", None)
+            try:
+                return fingerprint_one(fetcher, item, known_bytes, already_read, originals)
+            finally:
+                count.advance()
+
+        # Downloads wait on the network, reading works every core (the engines release the GIL).
+        with ThreadPoolExecutor(max_workers=max(4, usable_cores())) as pool:
+            return [done for done in pool.map(one, items) if done is not None]
 
 
 @task(name="read-library-folder", cache_policy=NO_CACHE)
@@ -196,7 +201,12 @@ def read_approved_library(
 def examine_waiting_media(media: list[dict[str, Any]], once: ReadOnce) -> list[dict[str, Any]]:
     """The published images that waited for the approved library (downloaded before it was catalogued, or copies of
     files not read yet), examined now that it is read: a copy takes its file's reading (checks/images/copies.py)."""
-    return examine_waiting(media, once.already_read, once.originals)
+    waiting = sum(1 for item in media if WAITING in item)
+    if not waiting:
+        return media
+    progress.info("reading %d image(s) that waited for the approved library", waiting)
+    with counted("images read", waiting, "image(s)") as count:
+        return examine_waiting(media, once.already_read, once.originals, count.advance)
 
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
@@ -311,7 +321,11 @@ def _audit(
             for plug in PLUGS.values()
             for account in config.accounts_on(plug.name)
         ]
-        reads = [future.result() for future in futures]
+        with counted("accounts read", len(futures), "account(s)") as count:
+            reads = []
+            for future in futures:
+                reads.append(future.result())
+                count.advance()
         snapshots = [snap for read in reads for snap in read.snapshots]
         if not snapshots:
             raise AuditFailed(
@@ -322,8 +336,11 @@ def _audit(
         wanted = not_yet_fingerprinted(streams.media_references(snapshots), state, config.images.read)
         progress.info("fingerprinting %d new image(s)", len(wanted))
         media = fingerprint_published_media(wanted, reach, policy, config.api.media_max_bytes, once)
+    progress.info("checking the registers and what was read")
     registers, register_results = registers_future.result()
     raw_results = validate_raw(as_is(snapshots), as_is(state))
+    if library:
+        progress.info("reading the approved library's new images")
     read_with_library = library.result() if library else LibraryRead({}, [])
     if once is not None:
         media = examine_waiting_media(as_is(media), as_is(once))

@@ -8,16 +8,26 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.builders.terminal import run_on_terminal
 from tests.builders.tiny_dataset import build_tiny_dataset
 
 
-def _refused_run(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+def _school_with_a_duplicate_pupil(tmp_path: Path) -> Path:
     school = build_tiny_dataset(tmp_path / "school")
     pupils = school / "registers" / "pupils.csv"
     first_pupil = pupils.read_text(encoding="utf-8").splitlines()[1]
     with pupils.open("a", encoding="utf-8") as handle:
         handle.write(first_pupil + "\n")
-    env = {name: value for name, value in os.environ.items() if not name.startswith("PREFECT_LOGGING")}
+    return school
+
+
+def _quiet_environment() -> dict[str, str]:
+    return {name: value for name, value in os.environ.items() if not name.startswith("PREFECT_LOGGING")}
+
+
+def _refused_run(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    school = _school_with_a_duplicate_pupil(tmp_path)
+    env = _quiet_environment()
     command = [sys.executable, "-m", "flows.cli", *options, "run", "--sandbox", str(school)]
     command += ["--db", str(tmp_path / "w.duckdb"), "--out", str(tmp_path / "out")]
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
@@ -38,3 +48,24 @@ def test_a_refused_run_is_one_line_and_debug_shows_the_traceback(tmp_path: Path)
     assert debug.returncode == 1
     assert "Traceback" in debug.stderr
     assert others[0] in debug.stderr.splitlines()
+
+
+def test_on_a_terminal_a_refused_run_leaves_its_one_line(tmp_path: Path) -> None:
+    school = _school_with_a_duplicate_pupil(tmp_path)
+    args = [
+        "run",
+        "--sandbox",
+        str(school),
+        "--db",
+        str(tmp_path / "w.duckdb"),
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    shown = run_on_terminal(args, _quiet_environment())
+    assert shown.returncode == 1
+    assert "Traceback" not in shown.raw
+    # The live display cleared; what the person is left with is the reason, whole, wrapped at the terminal's width.
+    assert "".join(shown.final).startswith("socialaudit: run failed: registers refused, nothing was stored")
+    assert "duplicate id" in "".join(shown.final)
+    assert all(not line.startswith(" ") or line.strip() for line in shown.final)
+    assert len(shown.final) == -(-len("".join(shown.final)) // 110)  # one line, as long as it needs to be
