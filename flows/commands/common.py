@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
+import shutil
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -20,6 +22,21 @@ EXIT_PARTIAL = 3  # `run`: stored and published, a stream not read; `trust run`:
 EXIT_NOT_PUBLISHED = 4  # the week is stored, its outputs are not: `socialaudit publish` writes them
 EXIT_HOLD = 5  # `check-post`: the draft has findings to settle before it is posted
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+
+
+def program_as_typed() -> str:
+    """`socialaudit` as the person can type it again in their shell: `uv run socialaudit` under `uv run`, plain
+    `socialaudit` when that is the program on their PATH, else the path they started it by (`.venv/bin/socialaudit`),
+    or `python -m flows.cli`."""
+    if os.environ.get("UV_RUN_RECURSION_DEPTH"):
+        return "uv run socialaudit"
+    started = Path(sys.argv[0])
+    if started.name != "socialaudit":
+        return f"{shlex.quote(sys.executable)} -m flows.cli"
+    on_path = shutil.which("socialaudit")
+    if on_path and Path(on_path).resolve() == started.resolve():
+        return "socialaudit"
+    return shlex.quote(sys.argv[0])
 
 
 def confirmed(args: argparse.Namespace, question: str) -> bool:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import shutil
 from pathlib import Path
 
-from flows.commands.common import DEMO_AS_OF, run_audit
+from flows.commands.common import DEMO_AS_OF, program_as_typed, run_audit
 from flows.commands.parameters import PATH, Declared, option
 
 NAME = "demo"
@@ -29,5 +30,6 @@ def run(args: argparse.Namespace) -> int:
         root / "school" / "school.toml", root / "warehouse.duckdb", root / "out", DEMO_AS_OF, True
     )
     print(f"{result['exceptions']} exceptions; report: {result['report']}")
-    print(f"to review them: export SOCIALAUDIT_DB={root / 'warehouse.duckdb'}; socialaudit exceptions list")
+    warehouse = shlex.quote(str(root / "warehouse.duckdb"))
+    print(f"to review them: export SOCIALAUDIT_DB={warehouse}; {program_as_typed()} exceptions list")
     return 0

@@ -132,3 +132,26 @@ def test_the_shell_completes_commands_and_choices(tmp_path: Path) -> None:
     assert completed("socialaudit revi", 1) == ["review", "review-app", "reviewers"]
     assert completed("socialaudit reviewers ", 2) == ["add", "list", "remove"]
     assert completed("socialaudit check-post --platform ", 3) == ["x", "youtube", "facebook", "instagram"]
+
+
+def test_the_program_is_named_as_the_person_can_type_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.commands.common import program_as_typed
+
+    program = tmp_path / "venv" / "bin" / "socialaudit"
+    program.parent.mkdir(parents=True)
+    program.write_text("#!/bin/sh\n", encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.delenv("UV_RUN_RECURSION_DEPTH", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["venv/bin/socialaudit", "demo"])
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    assert program_as_typed() == "venv/bin/socialaudit"  # not on the PATH: as it was typed
+    monkeypatch.setenv("PATH", f"{program.parent}:/usr/bin:/bin")
+    assert program_as_typed() == "socialaudit"
+    monkeypatch.setenv("UV_RUN_RECURSION_DEPTH", "1")
+    assert program_as_typed() == "uv run socialaudit"
+    monkeypatch.delenv("UV_RUN_RECURSION_DEPTH")
+    monkeypatch.setattr(sys, "argv", [str(Path("flows/cli.py").resolve())])
+    assert program_as_typed().endswith(" -m flows.cli")
