@@ -6,7 +6,6 @@ with a throttle on the Instagram media gives a partial audit whose next week los
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 
 from tests.builders.audits import Audit
 from tests.builders.tiny_dataset import build_tiny_dataset
-from tests.sandbox.meta.graph_dataset import IG_ID, PAGE_ID, POSTS, build_graph_dataset
+from tests.sandbox.meta.graph_dataset import IG_ID, PAGE_ID, POSTS, add_graph_accounts, build_graph_dataset
 
 NAMED, LOOK_ALIKE = "7901", "7902"
 
@@ -22,11 +21,7 @@ NAMED, LOOK_ALIKE = "7901", "7902"
 def four_platform_school(root: Path) -> Path:
     school = build_tiny_dataset(root / "school")
     graph = build_graph_dataset(root / "graph")
-    for folder in ("facebook", "instagram"):
-        shutil.copytree(graph / folder, school / folder)
-    accounts = (graph / "school.toml").read_text(encoding="utf-8").split("[[accounts]]", 1)[1]
-    with (school / "school.toml").open("a", encoding="utf-8") as toml:
-        toml.write("\n[[accounts]]" + accounts)
+    add_graph_accounts(school, graph)
     comments_file = school / "facebook" / PAGE_ID / "comments.json"
     comments = json.loads(comments_file.read_text(encoding="utf-8"))
     comments[POSTS[0]] += [
