@@ -67,9 +67,9 @@ def test_each_comment_action_is_sent_as_its_plan_says_and_seen_next_week(dataset
         answer = meta_actions.write(api, action, target)
         assert answer.outcome == ACCEPTED, answer
         # The request sent is the one the plan a person confirms names: host (here the sandbox's), version, id.
-        method, url, flag = re.fullmatch(
-            r"(\w+) (\S+)(?: (\w+)=true)?", catalogue.ACTIONS[action].call
-        ).groups()
+        named = re.fullmatch(r"(\w+) (\S+)(?: (\w+)=true)?", catalogue.ACTIONS[action].call)
+        assert named is not None
+        method, url, flag = named.groups()
         ((sent_method, sent_url, sent_params),) = sent
         assert (sent_method, sent_url) == (method, url.replace(GRAPH_HOST, server.url).replace("ID", target))
         assert flag is None or sent_params[flag] == "true"
