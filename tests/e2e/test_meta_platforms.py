@@ -1,7 +1,8 @@
 """A school with all four platforms audited whole (the tiny school's X account and YouTube channel, a Facebook Page
 and its Instagram account from the Graph sandbox): the Meta rules raise on a planted case and stay quiet on its
-look-alike, the follower rules are said not to be looked at on the Meta accounts, and a 190 on the Page's comments
-with a throttle on the Instagram media gives a partial audit whose next week loses nothing."""
+look-alike, the follower rules are said not to be looked at on the Meta accounts, a 190 on the Page's comments
+with a throttle on the Instagram media gives a partial audit whose next week loses nothing, and the named comment
+hidden through `remediate` is proved the week after."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders.audits import Audit
+from tests.builders.cli import CliResult
 from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.sandbox.meta.graph_dataset import IG_ID, PAGE_ID, POSTS, add_graph_accounts, build_graph_dataset
 
@@ -38,9 +40,9 @@ def four_platform_school(root: Path) -> Path:
     return school
 
 
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(900)
 def test_four_platforms_audited_and_a_partial_week_loses_nothing(
-    audit: Callable[..., Audit], tmp_path: Path
+    audit: Callable[..., Audit], tmp_path: Path, socialaudit_inprocess: Callable[..., CliResult]
 ) -> None:
     school = four_platform_school(tmp_path)
     faults = [
@@ -72,3 +74,27 @@ def test_four_platforms_audited_and_a_partial_week_loses_nothing(
     report = (whole.out / "report.html").read_text(encoding="utf-8")
     assert "lists no Page&#39;s followers" in report and "lists no account&#39;s followers" in report
     assert IG_ID in report or "graphtestschool" in report
+
+    # The ETL hides the comment through the Page token; the next week proves it hidden.
+    key = named[0]["key"]
+    acted = socialaudit_inprocess(
+        "remediate",
+        key,
+        "--action",
+        "hide-comment",
+        "--sandbox",
+        str(school),
+        "--db",
+        str(whole.db),
+        "--yes",
+        "--by",
+        "Robin Ames (ETL)",
+    )
+    assert acted.returncode == 0, acted.stdout + acted.stderr
+    assert f"POST https://graph.facebook.com/v26.0/{NAMED} is_hidden=true" in acted.stdout
+    assert "accepted" in (acted.stdout + acted.stderr).lower()
+    proved = audit(school, as_of="2026-11-30", root=tmp_path, out="out3")
+    assert proved.result.returncode == 0, proved.result.stderr[-3000:]
+    resolved = json.loads((proved.out / "resolved.json").read_text(encoding="utf-8"))
+    assert {r["key"]: r["resolved_reason"] for r in resolved}.get(key) == "remediated"
+    assert key not in {e["key"] for e in proved.exceptions}
