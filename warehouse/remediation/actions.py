@@ -47,7 +47,7 @@ YOUTUBE_HOST = "https://youtube.googleapis.com"
 GRAPH_HOST = "https://graph.facebook.com"
 GRAPH_VERSION = "v26.0"
 META = "meta"  # an action allowed by the Page token's permissions (GET /debug_token says which)
-META_COMMENT_RULES = ("pupil-named-in-comment",)
+META_COMMENT_RULES = ("pupil-named-in-comment", "pupil-comment")
 # A video's status is sent back whole: read first (videos.list, 1 unit), then updated (videos.update, 50 units).
 VIDEO_STATUS_CALL = (
     f"GET {YOUTUBE_HOST}/youtube/v3/videos?part=status&id=ID, then PUT {YOUTUBE_HOST}/youtube/v3/videos?part=status "
