@@ -225,8 +225,10 @@ class SandboxServer:
         body = b""
         too_large = False
         if allowed and handler.command in ("POST", "PUT"):
-            length = int(handler.headers.get("Content-Length") or 0)
-            too_large = length > max_body_bytes(parsed.path)
+            declared = (handler.headers.get("Content-Length") or "0").strip()
+            length = int(declared) if declared.isdigit() else -1
+            # A length that is not a number is never read: it could hold the thread until the client gives up.
+            too_large = not 0 <= length <= max_body_bytes(parsed.path)
             body = b"" if too_large else handler.rfile.read(length)
         request = ApiRequest(
             handler.command,

@@ -207,6 +207,11 @@ class MediaUploads:
             raise ApiError(v1_error(400, 44, "additional_owners must name at most 100 user ids."))
         upload = Upload(self.ids.next(), frozenset({context.user_id, *others}), self.clock())
         with self._lock:
+            # Expired uploads are forgotten, so what a client may leave here is a day's worth at most.
+            for media_id in [
+                m for m, u in self._uploads.items() if upload.started - u.started >= EXPIRES_AFTER_SECS
+            ]:
+                del self._uploads[media_id]
             self._uploads[upload.media_id] = upload
         return upload
 

@@ -5,6 +5,7 @@ at most, 280 weighted characters, 100 posts a 15 minutes, the price; and the pos
 from __future__ import annotations
 
 import io
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -197,6 +198,10 @@ def test_text_length_duplicates_urls_permission_and_what_is_not_an_image(
         with pytest.raises(tweepy.BadRequest) as refused:
             api.media_upload(str(not_image))
         assert x_error(refused.value)["errors"][0]["code"] == 324
+        bomb = tmp_path / "bomb.png"
+        Image.new("1", (9_000, 9_000)).save(bomb)  # a few kilobytes, 81 million pixels once decoded
+        with pytest.raises(tweepy.BadRequest, match="too large"):
+            api.media_upload(str(bomb))
         wrong_type = tmp_path / "photo.png"
         wrong_type.write_bytes(encode(textured_image(3), "PNG"))
         with pytest.raises(tweepy.BadRequest):
@@ -220,6 +225,16 @@ def test_one_hundred_posts_a_window_then_429(server: SandboxServer) -> None:
     assert len(created_posts(server)) == 100
 
 
+def test_a_stranger_without_keys_gets_nothing(server: SandboxServer, dataset: Path) -> None:
+    image = {"media": ("a.jpg", original(textured_image(5)))}
+    assert requests.post(server.url + "/1.1/media/upload.json", files=image, timeout=10).status_code == 401
+    posted = requests.post(server.url + "/2/tweets", json={"text": "Hello"}, timeout=10)
+    assert posted.status_code == 401
+    status = requests.get(server.url + "/1.1/media/upload.json?command=STATUS&media_id=1", timeout=10)
+    assert status.status_code == 401
+    assert created_posts(server) == [] and build.journal(dataset) == []
+
+
 def test_a_body_over_the_upload_limit_is_refused_unread(server: SandboxServer) -> None:
     response = requests.post(
         server.url + "/1.1/media/upload.json",
@@ -228,3 +243,7 @@ def test_a_body_over_the_upload_limit_is_refused_unread(server: SandboxServer) -
         timeout=30,
     )
     assert response.status_code == 413
+    # A length that is no number is refused, not waited on.
+    with socket.create_connection((server.host, server.port), timeout=10) as raw:
+        raw.sendall(b"POST /2/tweets HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n{}")
+        assert raw.recv(100).startswith(b"HTTP/1.1 413")
