@@ -62,7 +62,7 @@ COMMENT ON COLUMN dpo.remediations.cost_usd IS 'X: what X bills for the request(
 COMMENT ON COLUMN dpo.remediations.quota_units IS 'YouTube: quota units the call(s) spend from the Cloud project''s daily allowance.';
 COMMENT ON COLUMN dpo.remediations.reversible IS 'Whether the platform lets the action be undone (a deleted post or a rejected comment cannot be).';
 COMMENT ON COLUMN dpo.remediations.requested_by IS 'Who asked for it: the name given, with the accountable identity (the operating-system user for the CLI) beside it.';
-COMMENT ON COLUMN dpo.remediations.via IS 'cli | review-app | weekly-run.';
+COMMENT ON COLUMN dpo.remediations.via IS 'cli | review-app.';
 COMMENT ON COLUMN dpo.remediations.requested_at IS 'When (UTC) it was recorded, before anything was sent.';
 COMMENT ON COLUMN dpo.remediations.note IS 'Why, as written by the person (for a manual step: what they did).';
 COMMENT ON COLUMN dpo.remediations.confirmed_by IS 'The second person who confirmed an irreversible action, where school.toml [remediation] second_person asks for one.';
@@ -74,7 +74,7 @@ COMMENT ON COLUMN dpo.remediations.verified_at IS 'When (UTC) the next weekly ru
 COMMENT ON COLUMN dpo.remediations.verification IS 'took-effect (the subject gone or changed as intended: the exception resolved as remediated) | did-not-take-effect (still there: the exception reopened) | finding-remains (a mitigation: the finding stays) | subject-gone.';
 COMMENT ON COLUMN dpo.remediations.verification_note IS 'What the weekly run found.';
 COMMENT ON COLUMN dpo.remediations.verified_week IS 'The audited week that verified it.';
-COMMENT ON COLUMN dpo.remediations.as_of IS 'The audited week the step belongs to: the week looked at when acting, the week that verified it.';
+COMMENT ON COLUMN dpo.remediations.as_of IS 'The audited week looked at when acting.';
 COMMENT ON COLUMN dpo.remediations.evidence_as_of IS 'The audited week whose finding (audit.findings) the action was taken on.';
 COMMENT ON COLUMN dpo.remediations.evidence_sha256 IS 'sha256 of the evidence the action was taken on.';
 COMMENT ON COLUMN dpo.remediations.evidence IS 'The evidence acted on, while the finding or the exception still holds it ([retention] findings_weeks).';
