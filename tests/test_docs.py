@@ -87,7 +87,7 @@ README_BUDGET = 12 * 1024
 # shrinks (each fact is said once, on its reader's page, and linked from elsewhere). The ceiling is what the pages
 # hold now plus about 2%; the aim stays about 280,000 bytes, which takes shorter generated reference pages (the data
 # dictionary, the rule catalogue, the command line) as much as shorter guides.
-DOCS_BUDGET = 387_000
+DOCS_BUDGET = 389_000
 
 
 def test_the_readme_and_the_docs_stay_short():
