@@ -12,7 +12,7 @@ FROM audit.replaced_stream_status;
 COMMENT ON VIEW dpo.partial_audits IS 'Streams a weekly run could not read completely: exceptions depending on them were neither raised nor resolved that week. A run of the week that a later run replaced is kept, marked replaced.';
 COMMENT ON COLUMN dpo.partial_audits.as_of IS 'Audited week.';
 COMMENT ON COLUMN dpo.partial_audits.run_id IS 'The run (audit.runs) that read the stream.';
-COMMENT ON COLUMN dpo.partial_audits.platform IS 'x, youtube, or media (image downloads).';
+COMMENT ON COLUMN dpo.partial_audits.platform IS 'x, youtube, facebook, instagram, or media (image downloads).';
 COMMENT ON COLUMN dpo.partial_audits.account_id IS 'Platform id of the official account.';
 COMMENT ON COLUMN dpo.partial_audits.account IS 'The official account''s handle as configured in school.toml.';
 COMMENT ON COLUMN dpo.partial_audits.stream IS 'x: account, followers, following, posts; youtube: channel, uploads, videos, subscribers, comments; media: downloads (images of posts and videos).';
