@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.builders.terminal import run_on_terminal
 from tests.builders.tiny_dataset import build_tiny_dataset
 
@@ -33,6 +35,7 @@ def _refused_run(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[s
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
 
 
+@pytest.mark.slow  # two CLI processes that each import Prefect
 def test_a_refused_run_is_one_line_and_debug_shows_the_traceback(tmp_path: Path) -> None:
     quiet = _refused_run(tmp_path / "quiet")
     assert quiet.returncode == 1
@@ -50,6 +53,7 @@ def test_a_refused_run_is_one_line_and_debug_shows_the_traceback(tmp_path: Path)
     assert others[0] in debug.stderr.splitlines()
 
 
+@pytest.mark.slow  # a CLI process that imports Prefect
 def test_on_a_terminal_a_refused_run_leaves_its_one_line(tmp_path: Path) -> None:
     school = _school_with_a_duplicate_pupil(tmp_path)
     args = [
