@@ -56,6 +56,12 @@ class Command(click.Command):
                 pieces.append(piece if param.required else f"[{piece}]")
         return pieces
 
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """A command's EPILOG (its exit statuses) is laid out already: written as it is, not rewrapped."""
+        if self.epilog:
+            formatter.write_paragraph()
+            formatter.write(self.epilog.rstrip("\n") + "\n")
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         rest = super().parse_args(ctx, args)
         if not ctx.resilient_parsing:  # shell completion parses half a command line

@@ -27,8 +27,7 @@ NAME = "check-post"
 SECTION = "Before posting"
 HELP = "check a draft post (text and images) against the registers, consent and the approved library"
 
-EPILOG = f"""\b
-exit statuses:
+EPILOG = f"""exit statuses:
   {EXIT_COMPLETED}  ok: nothing stands in the way of posting it
   {EXIT_HOLD}  hold: findings to settle before posting (each listed with its evidence)
   {EXIT_FAILED}  it could not check the draft; one line says why

@@ -33,8 +33,7 @@ HELP = "run the weekly audit"
 LEAVES_WITHOUT_TEARDOWN = True
 
 
-EPILOG = f"""\b
-exit statuses:
+EPILOG = f"""exit statuses:
   {EXIT_COMPLETED}  the audit completed (whether or not it found exceptions)
   {EXIT_FAILED}  it failed and stored nothing; one line says why
   {EXIT_REFUSED}  the command line is wrong

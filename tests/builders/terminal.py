@@ -9,11 +9,9 @@ import pty
 import select
 import struct
 import subprocess
-import sys
 import termios
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pyte
 
@@ -32,16 +30,16 @@ class TerminalRun:
 
 
 def run_on_terminal(
-    args: list[str], env: Mapping[str, str], columns: int = 110, rows: int = 40, timeout: float = 600
+    command: list[str], env: Mapping[str, str], columns: int = 110, rows: int = 40, timeout: float = 600
 ) -> TerminalRun:
-    """`socialaudit ARGS` with standard output and standard error on one pseudo-terminal of `columns` x `rows`."""
+    """`command` (the console script or `python -m flows.cli`, with its arguments) with standard output and standard
+    error on one pseudo-terminal of `columns` x `rows`."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-    executable = Path(sys.executable).parent / "socialaudit"
     environment = {**env, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": str(rows)}
     environment.pop("NO_COLOR", None)
     process = subprocess.Popen(
-        [str(executable), *args], stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, env=environment
+        command, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, env=environment
     )
     os.close(follower)
     screen = pyte.Screen(columns, rows)

@@ -12,6 +12,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
 from sandbox.school import SIZES, write_sample
+from tests.builders.cli import console_script
 from tests.builders.terminal import run_on_terminal
 from tests.builders.tiny_dataset import build_tiny_dataset
 
@@ -65,7 +66,7 @@ def test_on_a_terminal_a_live_display_counts_each_long_phase_and_nothing_prints_
         "--out",
         str(tmp_path / "out"),
     ]
-    shown = run_on_terminal([*args, "--as-of", AS_OF], env)
+    shown = run_on_terminal([console_script(), *args, "--as-of", AS_OF], env)
     assert shown.returncode == 0, shown.raw[-3000:]
     drawn = ANSI.sub("", shown.raw)
     for stage in ("checking the warehouse", "fingerprinting", "storing the week", "publishing the report"):

@@ -29,7 +29,7 @@ def test_the_help_lists_every_command_under_who_uses_it(capsys: pytest.CaptureFi
     developers = out.split("For developers:")[1]
     assert all(f"  {name} " in developers for name in ("sandbox", "sample", "evaluate"))
     school = out.split("For developers:")[0]
-    assert all(f"  {name} " in school for name in ("run", "review", "sql", "doctor"))
+    assert all(f"  {name} " in school for name in ("publish", "review", "sql", "doctor"))
     listed = [
         line.split()[0] for line in out.split("Running the audit:")[1].splitlines() if line.startswith("  ")
     ]
@@ -50,9 +50,9 @@ def test_a_sub_command_has_its_own_help(capsys: pytest.CaptureFixture[str]) -> N
     "argv",
     [
         ["no-such-command"],
-        ["run", "--out", "x"],  # neither --sandbox nor --config
-        ["run", "--sandbox", "a", "--config", "b", "--out", "x"],  # both
-        ["run", "--sandbox", "a", "--out", "x", "--as-of", "16/11/2026"],  # not a date
+        ["doctor", "--db", "x"],  # neither --sandbox nor --config
+        ["doctor", "--sandbox", "a", "--config", "b"],  # both
+        ["publish", "--out", "x", "--as-of", "16/11/2026"],  # not a date
         ["review", "key", "--decision", "approve", "--note", "n"],  # not a decision
         ["reviewers", "add"],  # no name, no school.toml
         ["approve-post"],  # neither a check nor --export
@@ -69,13 +69,13 @@ def test_a_value_from_the_environment_yields_to_an_alternative_given_on_the_comm
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SOCIALAUDIT_CONFIG", "school/school.toml")
-    from_environment = _parsed("run", "--out", "out")
+    from_environment = _parsed("doctor")
     assert (
         from_environment.args.config == Path("school/school.toml") and from_environment.args.sandbox is None
     )
-    sandboxed = _parsed("run", "--sandbox", "dataset", "--out", "out")
+    sandboxed = _parsed("doctor", "--sandbox", "dataset")
     assert sandboxed.args.config is None and sandboxed.args.sandbox == Path("dataset")
-    given = _parsed("run", "--config", "other.toml", "--out", "out")
+    given = _parsed("doctor", "--config", "other.toml")
     assert given.args.config == Path("other.toml")
 
 

@@ -27,12 +27,18 @@ def _quiet_environment() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if not name.startswith("PREFECT_LOGGING")}
 
 
-def _refused_run(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+def _refused_command(tmp_path: Path, *options: str) -> list[str]:
+    """`socialaudit` run as `python -m flows.cli`, for a week its registers refuse before anything is fetched."""
     school = _school_with_a_duplicate_pupil(tmp_path)
-    env = _quiet_environment()
     command = [sys.executable, "-m", "flows.cli", *options, "run", "--sandbox", str(school)]
-    command += ["--db", str(tmp_path / "w.duckdb"), "--out", str(tmp_path / "out")]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
+    return [*command, "--db", str(tmp_path / "w.duckdb"), "--out", str(tmp_path / "out")]
+
+
+def _refused_run(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    command = _refused_command(tmp_path, *options)
+    return subprocess.run(
+        command, capture_output=True, text=True, env=_quiet_environment(), timeout=300, check=False
+    )
 
 
 @pytest.mark.slow  # two CLI processes that each import Prefect
@@ -55,17 +61,7 @@ def test_a_refused_run_is_one_line_and_debug_shows_the_traceback(tmp_path: Path)
 
 @pytest.mark.slow  # a CLI process that imports Prefect
 def test_on_a_terminal_a_refused_run_leaves_its_one_line(tmp_path: Path) -> None:
-    school = _school_with_a_duplicate_pupil(tmp_path)
-    args = [
-        "run",
-        "--sandbox",
-        str(school),
-        "--db",
-        str(tmp_path / "w.duckdb"),
-        "--out",
-        str(tmp_path / "out"),
-    ]
-    shown = run_on_terminal(args, _quiet_environment())
+    shown = run_on_terminal(_refused_command(tmp_path), _quiet_environment())
     assert shown.returncode == 1
     assert "Traceback" not in shown.raw
     # The live display cleared; what the person is left with is the reason, whole, wrapped at the terminal's width.
