@@ -258,6 +258,7 @@ RULE = Rule(
         "delete-comment",
         "hide-ig-comment",
         "delete-ig-comment",
+        "turn-off-ig-comments",
     ),
     reads_images="",
     reads_text=frozenset(),
