@@ -339,6 +339,19 @@ def allowed_by(
     return bool(set(action.scopes) & youtube_scopes)
 
 
+def withdrawn_with(action: Action) -> tuple[str, ...]:
+    """The actions a platform's refusal of `action` for want of permission takes away until the next check: those
+    of its platform resting on the same credential (X's write level, the Google scopes), and for Meta, on the same
+    permission: a Page token refused `pages_manage_posts` may still hide comments."""
+    return tuple(
+        a.name
+        for a in ACTIONS.values()
+        if a.platform == action.platform
+        and a.needs == action.needs
+        and (action.needs != META or a.scopes == action.scopes)
+    )
+
+
 def cost_line(action: Action, calls: int = 1) -> str:
     """What an action costs, as the platform counts it."""
     if action.manual:

@@ -2,7 +2,8 @@
 the Page, an Instagram post and a comment under it: a visitor's post is refused every Graph action (hiding or
 deleting it as a comment, deleting it as the Page's post) and offered the manual step; the Page's post is deleted,
 the Instagram post deleted whole; commenting is turned off on the media the comment is under, and the next week's
-read of the media (commenting off) takes its comments out of public view, which is what proves the action."""
+read of the media (commenting off) takes its comments out of public view, which is what proves the action. A refusal
+for want of one Meta permission withdraws only the actions resting on it."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from connectors.paging import Page, Snapshot
 from tests.builders.raw_pages import T0, WEEK
 from tests.warehouse.test_lifecycle_reviews import run_week
 from warehouse.load import store_snapshot
+from warehouse.remediation.actions import ACTIONS, withdrawn_with
 from warehouse.remediation.plans import Plan, make_plan, offered_plans
 from warehouse.remediation.records import RemediationError
 
@@ -155,3 +157,13 @@ def test_turning_commenting_off_is_not_offered_for_a_facebook_comment(
 ) -> None:
     with pytest.raises(RemediationError, match="instagram action; this exception is on facebook"):
         make_plan(audited, NAMED_ON_VISITOR_POST.key, "turn-off-ig-comments")
+
+
+def test_a_meta_refusal_for_want_of_one_permission_withdraws_only_the_actions_resting_on_it() -> None:
+    withdrawn = {name: set(withdrawn_with(ACTIONS[name])) for name in ACTIONS}
+    assert withdrawn["delete-page-post"] == {"delete-page-post"}
+    assert withdrawn["hide-comment"] == {"hide-comment", "delete-comment"}
+    assert withdrawn["delete-ig-media"] == {"delete-ig-media"}
+    assert withdrawn["hide-ig-comment"] == {"hide-ig-comment", "delete-ig-comment", "turn-off-ig-comments"}
+    # X and YouTube: one credential each, so a refusal withdraws every action resting on it, as before.
+    assert withdrawn["delete-post"] == {"delete-post", "hide-reply", "mute-account"}
