@@ -1,6 +1,6 @@
-"""The sample school's planted cases, one row each: what each X post and YouTube video is made of and the
-labels it carries. planting.py says what the fields mean; posts.py and videos.py build a post or video from a
-row. The rows' order is the order their slots are dealt on the timeline: a new row goes at the end.
+"""The sample school's planted cases, one row each: what each X post (of the main and the sports account) and
+YouTube video is made of and the labels it carries. planting.py says what the fields mean; posts.py and
+videos.py build a post or video from a row. The rows' order is the order their slots are dealt on the timeline: a new row goes at the end.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from sandbox.school.planting import (
     Photo,
     PlantedFinding,
     PostCase,
+    Repost,
     StaffMember,
     Template,
     VideoCase,
@@ -99,12 +100,14 @@ X_POSTS: tuple[PostCase, ...] = (
         "Watch our Year {year} choir! 🎶",
         (("year", Number(1, 6)),),
         media=Clip("post", "x", "video_approved_by_post_id"),
+        caption="before upload",
     ),
     PostCase(
         "video_file",
         "Highlights from our {event} 🎥",
         (("event", Choice(("sports day", "dance festival", "Christmas fair"))),),
         media=Clip("file", "any", "video_preview_matches_file"),
+        caption="before upload",
     ),
     PostCase(
         "video_unapproved",
@@ -265,5 +268,54 @@ YOUTUBE_VIDEOS: tuple[VideoCase, ...] = (
             description="Our Year 6 debate. Don't forget to vote {party} in the council elections on Thursday! 🗳️",
         ),
         finding=PlantedFinding("political-content", "medium", "party_political_description"),
+    ),
+)
+
+# The sports account's: its own photos and reposts of the approved media register's (planting.Repost).
+SPORTS_X_POSTS: tuple[PostCase, ...] = (
+    PostCase(
+        "sports_repost",
+        "{everyday}",
+        media=Repost("approved", "sports_repost_of_approved_photo", alt="Our team lined up before the match"),
+    ),
+    PostCase(
+        "sports_beside_approved",
+        "{everyday}",
+        media=Repost("approved", "carousel_approved_image", alt=GENERIC, beside="carousel_unapproved_image"),
+    ),
+    PostCase(
+        "sports_unapproved",
+        "{everyday}",
+        media=Photo(SMALL, "none", None, "unapproved_new", alt=GENERIC),
+        caption="first",
+    ),
+    PostCase(
+        "sports_video",
+        "Sports day highlights! 🎥 {info.hashtag}",
+        media=Clip("none", None, "video_unapproved"),
+    ),
+    PostCase(
+        "sports_named",
+        "Congratulations to {pupil.known_as} {pupil.surname} in Year {pupil.year_group}, our {info.town}"
+        " cross-country champion! 🏃 {info.hashtag}",
+        pupil="years 4 to 6",
+        finding=PlantedFinding("pupil-named", "easy", "sports_full_name_no_media"),
+    ),
+    PostCase(
+        "sports_forename",
+        "Player of the match: {pupil.known_as}! Brilliant effort in goal ⚽",
+        pupil="any",
+        clear=("forename_only",),
+    ),
+    PostCase(
+        "sports_consent_missing",
+        "{everyday}",
+        media=Repost("consent missing", "sports_repost_pictures_consent_missing", alt=GENERIC),
+    ),
+    PostCase(
+        "sports_other_platform",
+        "{everyday}",
+        media=Repost("youtube only", "youtube_only_approval_on_x"),
+        caption="before upload",
     ),
 )

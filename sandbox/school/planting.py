@@ -195,6 +195,7 @@ PUPILS: dict[str, tuple[Callable[[Pupil], bool], Callable[[Pupil], bool]]] = {
     "goes by another name": (_goes_by_another_name, _could_go_by_a_diminutive),
     "forename has diminutives": (_diminutive_and_no_preferred_name, lambda p: True),
     "year 6": (lambda p: p.year_group == "6", lambda p: True),
+    "years 4 to 6": (lambda p: p.year_group in ("4", "5", "6"), lambda p: True),
 }
 
 
@@ -343,18 +344,39 @@ class Carousel:
 
 
 @dataclass(frozen=True)
+class Repost:
+    """A photo of the approved media register posted again (by the sports account): one approved for X that may
+    be shown ("approved", taken in turn), one picturing a pupil whose consent is missing ("consent missing") or
+    one approved for YouTube only ("youtube only"), both drawn; `beside`, if set, is the case of a new photo
+    nobody approved, put before or after it. A school with no such photo has no such case."""
+
+    source: str
+    case: str
+    alt: str | None = None  # a template, or GENERIC
+    beside: str | None = None
+
+
+@dataclass(frozen=True)
 class PostCase:
     """A planted X post: the pupil it is about (a key of PUPILS), taken first; its media; its text, whose
-    values are drawn after the media (before a video: its caption is written before it goes up). A text
-    with `{everyday}` starts its draws with the text of an everyday post."""
+    values are drawn when `caption` says (after the media; first; or before upload: once the video's or reposted
+    photo's picture and approval are chosen). A text with `{everyday}` starts its draws with the text of one
+    of the account's everyday posts."""
 
     name: str
     text: str
     draws: Draws = ()
     pupil: str | None = None
-    media: Photo | Clip | Carousel | None = None
+    media: Photo | Clip | Carousel | Repost | None = None
     finding: PlantedFinding | None = None
     clear: tuple[str, ...] = ()
+    caption: str = "after media"
+
+    def __post_init__(self) -> None:
+        if self.caption not in ("after media", "first", "before upload"):
+            raise ValueError(f"{self.name}: caption is written after media, first or before upload")
+        if self.caption == "before upload" and not isinstance(self.media, Clip | Repost):
+            raise ValueError(f"{self.name}: only a video or a reposted photo is captioned before upload")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ rows of planted_cases.py) and the everyday posts around them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sandbox.school import names, text
@@ -16,6 +17,7 @@ from sandbox.school.planting import (
     Clip,
     Photo,
     PostCase,
+    Repost,
     approve,
     draw_values,
     fill,
@@ -70,26 +72,38 @@ class XPosts(ContentBase):
     def planted_post(self, row: PostCase, created: datetime, post_id: str) -> XPost:
         """The X post a planted case's row describes (planted_cases.py), in its slot on the timeline."""
         values = first_values(self, created, row.pupil)
+
+        def caption() -> None:
+            if "{everyday}" in row.text:
+                values["everyday"] = self.everyday_text()
+            draw_values(self, row.draws, values)
+
+        if row.caption == "first":
+            caption()
+        before_upload = caption if row.caption == "before upload" else lambda: None
         media: list[XMedia] = []
         if isinstance(row.media, Photo):
             media = [self.planted_photo(row.media, created, post_id, values)]
         elif isinstance(row.media, Carousel):
             media = self.carousel(row.media, created)
+        elif isinstance(row.media, Repost):
+            media = self.reposted(row.media, created, before_upload)
         elif isinstance(row.media, Clip):
             picture = self.picture(created, WIDE)
             approval = approve(self, row.media.approval, picture, row.media.platform, created, post_id, False)
             truth = media_truth(row.media.approval, row.media.platform, "x", approval, row.media.case)
-            self.draw_text_values(row, values)
+            before_upload()
             media = [self.video(picture, created, truth)]
-        if not isinstance(row.media, Clip):
-            self.draw_text_values(row, values)
+        if row.caption == "after media":
+            caption()
         plants = [row.finding.plant(values)] if row.finding else []
         return XPost(post_id, fill(row.text, values), created, media, plants, list(row.clear))
 
-    def draw_text_values(self, row: PostCase, values: dict[str, object]) -> None:
-        if "{everyday}" in row.text:
-            values["everyday"] = self.background_text()
-        draw_values(self, row.draws, values)
+    def everyday_text(self) -> str:
+        return self.background_text()
+
+    def reposted(self, row: Repost, created: datetime, before_upload: Callable[[], None]) -> list[XMedia]:
+        raise ValueError(f"only the sports account reposts the approved media register's photos, not {row}")
 
     def planted_photo(self, row: Photo, created: datetime, post_id: str, values: dict[str, object]) -> XMedia:
         picture = self.picture(created, row.size, pictured(self, row.pictured, values))
