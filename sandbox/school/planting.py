@@ -1,5 +1,5 @@
 """The vocabulary of the sample school's planted cases: a case is a data row (planted_cases.py) and the few ways
-of building one live once, here and in the builders that read the rows (posts.py, videos.py).
+of building one live once, here and in the builders that read the rows (posts.py, videos.py, sports.py).
 
 A row names what the case is made of: the pupil it is about, its picture (size, who is pictured, how it was
 approved), its text as a template, the values drawn to fill it, and the labels it carries. Every value a row
