@@ -23,6 +23,8 @@ from xdist.workermanage import WorkerController
 
 SHARED_WEEKS = {
     "tests/e2e/test_sql.py": "tiny_school_week",
+    "tests/e2e/test_faults_and_refusals.py": "tiny_school_week",
+    "tests/e2e/test_dropped_connections.py": "tiny_school_week",
     "tests/e2e/test_partial_audits.py": "sample_school_week",
     "tests/e2e/test_sample_school.py": "sample_school_week",
 }
