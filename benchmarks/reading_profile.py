@@ -30,12 +30,14 @@ WAITING = re.compile(
     r"^(Condition\.wait|Event\.wait|EpollSelector\.select|_PollLikeSelector\.select|SocketIO\.readinto|"
     r"_worker \(concurrent|Thread\._wait_for_tstate_lock|Popen\._wait|read_exactly|Semaphore)"
 )
+ENGINE_READ = re.compile(r"(^|;)read \(checks/images/tesseract\.py:")
 KINDS: list[tuple[str, Callable[[str, str], bool]]] = [
+    # py-spy names a frame by its function and file, not its class: the engine's read is `read (.../tesseract.py)`.
     (
         "OCR engine (worker processes)",
-        lambda stack, process: "ocr_worker" in process and "Engine.read" in stack,
+        lambda stack, process: "ocr_worker" in process and ENGINE_READ.search(stack),
     ),
-    ("OCR worker start-up", lambda stack, process: "ocr_worker" in process),
+    ("OCR worker start-up and pipe", lambda stack, process: "ocr_worker" in process),
     ("decoding (decode_upright)", lambda stack, process: "decode_upright" in stack),
     ("fingerprints (fingerprint_picture)", lambda stack, process: "fingerprint_picture" in stack),
     ("faces (detect_faces)", lambda stack, process: "detect_faces" in stack),
