@@ -70,7 +70,7 @@ def same_picture(original: np.ndarray, copy: np.ndarray) -> bool:
 @dataclass
 class _Original:
     sha256: str
-    fingerprints: dict[str, Any]  # as checks.media_hash.fingerprint_image gives them
+    fingerprints: dict[str, Any]  # as checks.media_hash.fingerprint_approved gives them (crops, if computed)
     width: int
     height: int
     proof: np.ndarray

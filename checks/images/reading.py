@@ -24,7 +24,7 @@ from checks.cores import usable_cores
 from checks.images.copies import LATER, Originals
 from checks.images.faces import detect_faces, detector_name
 from checks.images.text import ReaderMissing, check_engine, engine_version, read_text
-from checks.media_hash import UnreadableImage, decode_upright, fingerprint_picture
+from checks.media_hash import UnreadableImage, crop_fingerprints, decode_upright, fingerprint_picture
 from checks.registers.contract import APPROVED_MEDIA_DIR
 
 __all__ = [
@@ -128,8 +128,8 @@ def examine(
 
 @dataclass(frozen=True)
 class LibraryRead:
-    """The approved library's new files' fingerprints (by sha256, as `checks.media_hash.fingerprint_image` gives
-    them, so they are not computed again) and readings."""
+    """The approved library's new files' fingerprints (by sha256, as `checks.media_hash.fingerprint_approved` gives
+    them, crops included, so they are not computed again) and readings."""
 
     fingerprints: dict[str, dict[str, Any]]
     readings: list[dict[str, Any]]
@@ -160,7 +160,11 @@ def catalogue(
             picture = decode_upright(data)
         except (UnreadableImage, OSError):
             return None
-        originals.add(sha, picture, fingerprint_picture(data, picture))
+        # With its Instagram crops' hashes, as register settling needs them (checks/media_hash.py
+        # `fingerprint_library`): settling then neither decodes the file again nor hashes it twice.
+        originals.add(
+            sha, picture, {**fingerprint_picture(data, picture), "crops": crop_fingerprints(picture)}
+        )
         return sha, path
 
     try:
