@@ -26,9 +26,12 @@ from pathlib import Path
 RATE = 50
 AS_OF = "2026-11-16"
 PROJECT = re.compile(r"\((checks|flows|warehouse|dashboards)/")
+# A thread waiting (on a lock, a queue, a socket, a pipe, a sleep), by the innermost frame as py-spy names it: the
+# function and its file, no class (`wait (threading.py:331)`, not `Condition.wait`).
 WAITING = re.compile(
-    r"^(Condition\.wait|Event\.wait|EpollSelector\.select|_PollLikeSelector\.select|SocketIO\.readinto|"
-    r"_worker \(concurrent|Thread\._wait_for_tstate_lock|Popen\._wait|read_exactly|Semaphore)"
+    r"^(wait \(threading\.py|_wait_for_tstate_lock \(threading\.py|acquire \(|sleep \(|select \(selectors\.py|"
+    r"readinto \(socket\.py|_worker \(concurrent/futures/thread\.py|_connection_worker_thread \(aiosqlite|"
+    r"read_exactly \(checks/images/ocr_worker\.py|watch \(<string>|heartbeat_loop \(prefect/|_wait \(subprocess)"
 )
 ENGINE_READ = re.compile(r"(^|;)read \(checks/images/tesseract\.py:")
 KINDS: list[tuple[str, Callable[[str, str], bool]]] = [
