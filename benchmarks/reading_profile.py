@@ -43,6 +43,7 @@ KINDS: list[tuple[str, Callable[[str, str], bool]]] = [
     ("OCR worker start-up and pipe", lambda stack, process: "ocr_worker" in process),
     ("decoding (decode_upright)", lambda stack, process: "decode_upright" in stack),
     ("fingerprints (fingerprint_picture)", lambda stack, process: "fingerprint_picture" in stack),
+    ("Instagram crops' hashes (crop_fingerprints)", lambda stack, process: "crop_fingerprints" in stack),
     ("faces (detect_faces)", lambda stack, process: "detect_faces" in stack),
     ("copies' pixel proof (copies.py)", lambda stack, process: "checks/images/copies.py" in stack),
     ("text sent and parsed (text.py)", lambda stack, process: "checks/images/text.py" in stack),
