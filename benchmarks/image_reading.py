@@ -155,18 +155,30 @@ def adopt_orphans() -> bool:
         return False
 
 
-def _reap_all() -> None:
-    while True:
-        try:
-            os.waitpid(-1, 0)
-        except ChildProcessError:
-            return
+def _children() -> set[int]:
+    """This process's children (from /proc): those it started and the orphans it adopted."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if int(stat.read_text().rpartition(")")[2].split()[1]) == os.getpid():
+                found.add(int(stat.parent.name))
+    return found
+
+
+def _reap_new(kept: set[int]) -> None:
+    """Wait for every child but `kept` (this process's own OCR workers, from the throughput figures), the run's
+    orphans included as they are handed to this process."""
+    while new := _children() - kept:
+        for pid in new:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
 
 
 def _run(dataset: Path, db: Path, out: Path, as_of: str) -> tuple[float, int, float]:
     from benchmarks.run_cost import child_env
 
     adopted = adopt_orphans()
+    kept = _children()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
@@ -189,7 +201,7 @@ def _run(dataset: Path, db: Path, out: Path, as_of: str) -> tuple[float, int, fl
     )
     wall = time.perf_counter() - started
     if adopted:
-        _reap_all()  # the run's workers and server, which outlive it by a moment
+        _reap_new(kept)  # the run's workers and server, which outlive it by a moment
     if done.returncode != 0:
         raise RuntimeError(
             f"run of {dataset} failed ({done.returncode}): {(done.stderr or done.stdout)[-2000:]}"
