@@ -26,18 +26,24 @@ from pathlib import Path
 RATE = 50
 AS_OF = "2026-11-16"
 PROJECT = re.compile(r"\((checks|flows|warehouse|dashboards)/")
+# A thread waiting (on a lock, a queue, a socket, a pipe, a sleep), by the innermost frame as py-spy names it: the
+# function and its file, no class (`wait (threading.py:331)`, not `Condition.wait`).
 WAITING = re.compile(
-    r"^(Condition\.wait|Event\.wait|EpollSelector\.select|_PollLikeSelector\.select|SocketIO\.readinto|"
-    r"_worker \(concurrent|Thread\._wait_for_tstate_lock|Popen\._wait|read_exactly|Semaphore)"
+    r"^(wait \(threading\.py|_wait_for_tstate_lock \(threading\.py|acquire \(|sleep \(|select \(selectors\.py|"
+    r"readinto \(socket\.py|_worker \(concurrent/futures/thread\.py|_connection_worker_thread \(aiosqlite|"
+    r"read_exactly \(checks/images/ocr_worker\.py|watch \(<string>|heartbeat_loop \(prefect/|_wait \(subprocess)"
 )
+ENGINE_READ = re.compile(r"(^|;)read \(checks/images/tesseract\.py:")
 KINDS: list[tuple[str, Callable[[str, str], bool]]] = [
+    # py-spy names a frame by its function and file, not its class: the engine's read is `read (.../tesseract.py)`.
     (
         "OCR engine (worker processes)",
-        lambda stack, process: "ocr_worker" in process and "Engine.read" in stack,
+        lambda stack, process: "ocr_worker" in process and ENGINE_READ.search(stack),
     ),
-    ("OCR worker start-up", lambda stack, process: "ocr_worker" in process),
+    ("OCR worker start-up and pipe", lambda stack, process: "ocr_worker" in process),
     ("decoding (decode_upright)", lambda stack, process: "decode_upright" in stack),
     ("fingerprints (fingerprint_picture)", lambda stack, process: "fingerprint_picture" in stack),
+    ("Instagram crops' hashes (crop_fingerprints)", lambda stack, process: "crop_fingerprints" in stack),
     ("faces (detect_faces)", lambda stack, process: "detect_faces" in stack),
     ("copies' pixel proof (copies.py)", lambda stack, process: "checks/images/copies.py" in stack),
     ("text sent and parsed (text.py)", lambda stack, process: "checks/images/text.py" in stack),

@@ -200,7 +200,8 @@ def read_approved_library(
 @withheld_in_trust
 def examine_waiting_media(media: list[dict[str, Any]], once: ReadOnce) -> list[dict[str, Any]]:
     """The published images that waited for the approved library (downloaded before it was catalogued, or copies of
-    files not read yet), examined now that it is read: a copy takes its file's reading (checks/images/copies.py)."""
+    files not read yet), examined once it is catalogued: a copy takes its file's reading once that file is read
+    (checks/images/copies.py), any other image is read at once."""
     waiting = sum(1 for item in media if WAITING in item)
     if not waiting:
         return media
@@ -337,13 +338,20 @@ def _audit(
         progress.info("fingerprinting %d new image(s)", len(wanted))
         media = fingerprint_published_media(wanted, reach, policy, config.api.media_max_bytes, once)
     progress.info("checking the registers and what was read")
-    registers, register_results = registers_future.result()
-    raw_results = validate_raw(as_is(snapshots), as_is(state))
-    if library:
-        progress.info("reading the approved library's new images")
-    read_with_library = library.result() if library else LibraryRead({}, [])
-    if once is not None:
-        media = examine_waiting_media(as_is(media), as_is(once))
+    try:
+        # The images kept aside are read while the registers load, the data is validated and the library is read
+        # (each copy of a library file waits for that file's reading only), not after all of them.
+        examined = examine_waiting_media.submit(as_is(media), as_is(once)) if once is not None else None
+        registers, register_results = registers_future.result()
+        raw_results = validate_raw(as_is(snapshots), as_is(state))
+        if library:
+            progress.info("reading the approved library's new images")
+        read_with_library = library.result() if library else LibraryRead({}, [])
+        if examined is not None:
+            media = examined.result()
+    finally:
+        if once is not None:
+            once.originals.abandon()  # however the library's reading ended, no image waits for it any longer
     registers, holds, approved_media, approved_hashes = settle_registers(
         as_is(registers), as_is(state), config, week, as_is(read_with_library.fingerprints)
     )

@@ -23,8 +23,11 @@ from xdist.workermanage import WorkerController
 
 SHARED_WEEKS = {
     "tests/e2e/test_sql.py": "tiny_school_week",
+    "tests/e2e/test_faults_and_refusals.py": "tiny_school_week",
+    "tests/e2e/test_dropped_connections.py": "tiny_school_week",
     "tests/e2e/test_partial_audits.py": "sample_school_week",
     "tests/e2e/test_sample_school.py": "sample_school_week",
+    "tests/e2e/test_registers_as_workbooks.py": "sample_school_week",
 }
 WHOLE_AUDIT_FOLDERS = ("tests/e2e/", "tests/browser/")
 

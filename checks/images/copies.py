@@ -12,8 +12,9 @@ colour change or a caption makes the copy read on its own, as before: nothing is
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,9 @@ ASPECT_TOLERANCE = 0.01
 # Published images met before the library is catalogued, or copies met before their file is read, are kept (as
 # downloaded) up to this many bytes to be examined once the library is read; beyond it they are read at once.
 MOST_WAITING_BYTES = 128 * 1024 * 1024
+# The library files' grayscale pixels, kept from the catalogue for their reading (decoded once, not twice) up to
+# this many bytes; a file beyond it is decoded again when read.
+MOST_KEPT_PIXELS = 256 * 1024 * 1024
 # What `Originals.reading_for` answers for a proven copy whose file is not read yet: examine it once it is.
 LATER = "later"
 
@@ -66,7 +70,7 @@ def same_picture(original: np.ndarray, copy: np.ndarray) -> bool:
 @dataclass
 class _Original:
     sha256: str
-    fingerprints: dict[str, Any]  # as checks.media_hash.fingerprint_image gives them
+    fingerprints: dict[str, Any]  # as checks.media_hash.fingerprint_approved gives them (crops, if computed)
     width: int
     height: int
     proof: np.ndarray
@@ -77,22 +81,33 @@ class Originals:
     """The library files read this run, catalogued (perceptual hash and proof) before any is read, so a published
     copy of one takes its reading instead of being read again.
 
-    Nothing here blocks: a published image met before `catalogued()` may wait, as downloaded (`may_wait`), and a
-    proven copy of a file not read yet is `LATER`; both are examined once the library is read
-    (flows/stream_reading.py `examine_waiting`)."""
+    Nothing here blocks the downloads: a published image met before `catalogued()` may wait, as downloaded
+    (`may_wait`), and a proven copy of a file not read yet is `LATER`; both are examined (flows/stream_reading.py
+    `examine_waiting`) while the library is read, each copy waiting for its own file's reading only."""
 
     def __init__(self) -> None:
         self._originals: dict[str, _Original] = {}
         self._waiting_bytes = 0
+        self._pixels: dict[str, np.ndarray] = {}
+        self._kept_pixels = 0
         self._lock = threading.Lock()
         self._complete = threading.Event()
 
     def add(self, sha256: str, picture: Image.Image, fingerprints: dict[str, Any]) -> None:
-        """A library file, decoded, with its fingerprints (`checks.media_hash.fingerprint_picture`)."""
+        """A library file, decoded, with its fingerprints (`checks.media_hash.fingerprint_picture`); its grayscale
+        pixels are kept for its reading (`pixels_of`) while fewer than MOST_KEPT_PIXELS bytes are kept."""
         gray = np.asarray(picture.convert("L"))
         original = _Original(sha256, fingerprints, picture.width, picture.height, proof(gray), Future())
         with self._lock:
+            if sha256 not in self._originals and self._kept_pixels + gray.nbytes <= MOST_KEPT_PIXELS:
+                self._pixels[sha256] = gray
+                self._kept_pixels += gray.nbytes
             self._originals.setdefault(sha256, original)
+
+    def pixels_of(self, sha256: str) -> np.ndarray | None:
+        """A catalogued file's grayscale pixels, given once (to its reading) and then no longer kept."""
+        with self._lock:
+            return self._pixels.pop(sha256, None)
 
     def fingerprints(self) -> dict[str, dict[str, Any]]:
         """The catalogued files' fingerprints by sha256, as `checks.media_hash.fingerprint_image` gives them."""
@@ -117,19 +132,26 @@ class Originals:
         """The original's reading (None: it could not be read), for its copies."""
         with self._lock:
             original = self._originals.get(sha256)
-        if original is not None and not original.reading.done():
-            original.reading.set_result(reading)
+        if original is not None:
+            _settle(original.reading, reading)
 
     def abandon(self) -> None:
         """No more readings come: a copy of a file not read (it failed, or is not in the register) is read
-        itself."""
+        itself. Also called when the library was never catalogued (its reading failed): nothing waits for it."""
+        self._complete.set()
         for original in self._all():
-            if not original.reading.done():
-                original.reading.set_result(None)
+            _settle(original.reading, None)
+        with self._lock:
+            self._pixels.clear()
 
-    def reading_for(self, sha256: str, phash: str, picture: Image.Image) -> dict[str, Any] | str | None:
+    def reading_for(
+        self, sha256: str, phash: str, picture: Image.Image, wait: bool = False
+    ) -> dict[str, Any] | str | None:
         """The reading of `picture` (sha256 `sha256`) from the library file it is a copy of; LATER when that file
-        is not read yet; None: read it."""
+        is not read yet; None: read it. With `wait`, waits for the catalogue and for that file's reading instead
+        (every wait ends: `catalogued` and `abandon` are called however the library's reading ends)."""
+        if wait:
+            self._complete.wait()
         if not self._complete.is_set():
             return None
         aspect = picture.width / picture.height
@@ -147,7 +169,7 @@ class Originals:
         copy_proof = proof(np.asarray(picture.convert("L")))
         for _, original in candidates:
             if same_picture(original.proof, copy_proof):
-                if not original.reading.done():
+                if not original.reading.done() and not wait:
                     return LATER
                 read = original.reading.result()
                 if read is None or read.get("error"):
@@ -160,6 +182,13 @@ class Originals:
     def _all(self) -> list[_Original]:
         with self._lock:
             return list(self._originals.values())
+
+
+def _settle(reading: Future[dict[str, Any] | None], value: dict[str, Any] | None) -> None:
+    """The first value a file's reading is given stays (the reader's and `abandon`'s may cross)."""
+    with contextlib.suppress(InvalidStateError):
+        if not reading.done():
+            reading.set_result(value)
 
 
 def as_copy(read: dict[str, Any], sha256: str, original: _Original, scale: float) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from checks.cores import usable_cores
 from checks.images.copies import LATER, Originals
 from checks.images.faces import detect_faces, detector_name
 from checks.images.text import ReaderMissing, check_engine, engine_version, read_text
-from checks.media_hash import UnreadableImage, decode_upright, fingerprint_picture
+from checks.media_hash import UnreadableImage, crop_fingerprints, decode_upright, fingerprint_picture
 from checks.registers.contract import APPROVED_MEDIA_DIR
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "read_files",
     "read_library_folder",
     "read_picture",
+    "read_pixels",
     "reader_name",
     "ready",
     "usable_cores",
@@ -61,7 +62,11 @@ def ready() -> str:
 
 def read_picture(picture: Image.Image, sha256: str) -> dict[str, Any]:
     """The text and faces of one decoded picture, as stored in raw.image_readings / raw.image_text."""
-    gray = np.asarray(picture.convert("L"))
+    return read_pixels(np.asarray(picture.convert("L")), sha256)
+
+
+def read_pixels(gray: np.ndarray, sha256: str) -> dict[str, Any]:
+    """`read_picture` of a picture's grayscale pixels (H x W, uint8)."""
     try:
         lines = read_text(gray)
         faces = detect_faces(gray)
@@ -102,12 +107,18 @@ def examine(
     reading unless `already_read(sha256)` says it was read before (`already_read` None: not read at all). The bytes
     are decoded once for both. With `originals` (the run's
     `ReadOnce.originals`), a copy of a library file takes that file's reading (checks/images/copies.py); a copy of
-    one not read yet has no reading but WAITS_FOR_LIBRARY (unless not `may_wait`, or too much waits already)."""
+    one not read yet has no reading but WAITS_FOR_LIBRARY (unless too much waits already), or, not `may_wait`, waits
+    for that file's reading."""
     picture = decode_upright(data)
     found = dict(fingerprinted) if fingerprinted else fingerprint_picture(data, picture)
     sha = found["sha256"]
     if already_read is not None and not already_read(sha):
-        copied = originals.reading_for(sha, found["phash"], picture) if originals is not None else None
+        # Not allowed to wait (kept aside): a copy waits here for its file's reading rather than read again.
+        copied = (
+            originals.reading_for(sha, found["phash"], picture, wait=not may_wait)
+            if originals is not None
+            else None
+        )
         if copied == LATER and may_wait and originals is not None and originals.may_wait(len(data)):
             found[WAITS_FOR_LIBRARY] = True
             return found
@@ -117,8 +128,8 @@ def examine(
 
 @dataclass(frozen=True)
 class LibraryRead:
-    """The approved library's new files' fingerprints (by sha256, as `checks.media_hash.fingerprint_image` gives
-    them, so they are not computed again) and readings."""
+    """The approved library's new files' fingerprints (by sha256, as `checks.media_hash.fingerprint_approved` gives
+    them, crops included, so they are not computed again) and readings."""
 
     fingerprints: dict[str, dict[str, Any]]
     readings: list[dict[str, Any]]
@@ -149,7 +160,11 @@ def catalogue(
             picture = decode_upright(data)
         except (UnreadableImage, OSError):
             return None
-        originals.add(sha, picture, fingerprint_picture(data, picture))
+        # With its Instagram crops' hashes, as register settling needs them (checks/media_hash.py
+        # `fingerprint_library`): settling then neither decodes the file again nor hashes it twice.
+        originals.add(
+            sha, picture, {**fingerprint_picture(data, picture), "crops": crop_fingerprints(picture)}
+        )
         return sha, path
 
     try:
@@ -163,7 +178,11 @@ def read_library_folder(
 ) -> LibraryRead:
     """The library folder's images never read before, catalogued then read as the run starts, before the registers
     say which are approved (`approved_readings` keeps those; a stray file's reading is dropped, never stored)."""
-    files = catalogue(library_images(directory), read_before, originals, workers)
+    try:
+        files = catalogue(library_images(directory), read_before, originals, workers)
+    except BaseException:
+        originals.abandon()  # nothing will be read: a copy waiting for its file is read itself
+        raise
     return LibraryRead(originals.fingerprints(), read_files(files, workers, originals))
 
 
@@ -188,6 +207,11 @@ def read_files(
         sha, path = item
         reading: dict[str, Any] | None = None
         try:
+            # A catalogued file's pixels were kept from the catalogue: it is not decoded again.
+            gray = originals.pixels_of(sha) if originals is not None else None
+            if gray is not None:
+                reading = read_pixels(gray, sha)
+                return reading
             try:
                 picture = decode_upright(path.read_bytes())
             except (UnreadableImage, OSError) as error:

@@ -7,8 +7,9 @@ Only tests/e2e runs whole audits (tests/test_architecture.py holds every other f
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,16 @@ class Audit:
     def exceptions(self) -> list[dict[str, Any]]:
         """exceptions.json as the run published it (read when asked: a refused run publishes none)."""
         return json.loads((self.out / "exceptions.json").read_text(encoding="utf-8"))
+
+
+def with_settings(audited: Audit, root: Path, toml: str) -> Audit:
+    """`audited` with its school copied to root/school and `toml` appended there: the school for runs that need
+    other settings (how retries wait) but are compared with the week `audited` stored, which those settings do not
+    change. The audited week itself is left as it is (a session's shared week is read by other modules)."""
+    dataset = root / "school"
+    shutil.copytree(audited.dataset, dataset)
+    append_toml(dataset, toml)
+    return replace(audited, dataset=dataset)
 
 
 def append_toml(dataset: Path, text: str) -> None:

@@ -1,23 +1,43 @@
-"""The production commands of docs/production.md §5, as written: a real Prefect server, the pool, `deploy --all`, a worker, a run."""
+"""The production commands of docs/production.md §5, as written: a real Prefect server, the pool, `deploy --all`, a
+worker, a run; and stopping the worker as its systemd unit stops it (ExecStop, then KillSignal to the worker) while it
+holds a run: the run ends Completed with its outputs, nothing is left Running on the server.
+
+The server, the pool and the deployments are made once for the module: each run is a deployment run of its own."""
 
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import signal
 import subprocess
+import time
 import urllib.error
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from sandbox.faults import FAULTS_ENV, Fault, FaultPlan
 from tests.builders import prefect_server as server
 from tests.builders.tiny_dataset import build_tiny_dataset
+
+WORKER_UNIT = server.REPO / "deploy" / "socialaudit-worker.service"
 
 
 @pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """`prefect server start` with its own PREFECT_HOME, as deploy/prefect-server.service runs it."""
-    with server.prefect_server(tmp_path_factory.mktemp("prefect") / "prefect-home", healthy_within=60) as env:
+    with server.prefect_server(tmp_path_factory.mktemp("prefect") / "prefect-home", healthy_within=90) as env:
         yield env
+
+
+@pytest.fixture(scope="module")
+def deployed(prefect_server: dict[str, str]) -> dict[str, str]:
+    """The pool and every deployment of prefect.yaml, as docs/production.md §5 makes them."""
+    _prefect(prefect_server, "work-pool", "create", "socialaudit", "--type", "process")
+    _prefect(prefect_server, "--no-prompt", "deploy", "--all", timeout=90)
+    return prefect_server
 
 
 def _get(env: dict[str, str], url: str) -> object:
@@ -28,15 +48,20 @@ def _prefect(env: dict[str, str], *args: str, timeout: float = 60) -> str:
     return server.prefect(env, *args, timeout=timeout)
 
 
+def _unit(key: str) -> str:
+    (line,) = [
+        line for line in WORKER_UNIT.read_text(encoding="utf-8").splitlines() if line.startswith(f"{key}=")
+    ]
+    return line.split("=", 1)[1]
+
+
 @pytest.mark.slow
 # ~60 s on an idle 2-core machine (server ~15 s, deploy ~10 s, worker + run ~30 s); the timeout is the ceiling.
-@pytest.mark.timeout(180)
-def test_the_scheduled_deployment_runs_the_audit_through_a_worker(prefect_server, tmp_path):
-    env = prefect_server
+@pytest.mark.timeout(240)
+def test_the_scheduled_deployment_runs_the_audit_through_a_worker(deployed, tmp_path):
+    env = deployed
     dataset = build_tiny_dataset(tmp_path / "school")
 
-    _prefect(env, "work-pool", "create", "socialaudit", "--type", "process")
-    _prefect(env, "--no-prompt", "deploy", "--all", timeout=90)
     deployment = _get(env, f"{env['PREFECT_API_URL']}/deployments/name/weekly-audit/weekly")
     assert isinstance(deployment, dict)
     schedule = deployment["schedules"][0]["schedule"]
@@ -94,3 +119,63 @@ def test_the_prefect_api_refuses_a_caller_without_the_auth_string(prefect_server
     assert server.api_post(f"{api}/block_documents/filter", {}, env=env) == []
     assert "Blocks" in server.prefect(env, "block", "ls")
     server.api_get(f"{api}/health")  # only the health probe answers without it
+
+
+def test_the_unit_waits_longer_than_its_drain_and_stops_the_worker_with_sigint():
+    drain = shlex.split(_unit("ExecStop"))
+    assert drain[1:4] == ["-m", "flows.worker_drain", "--pool"]
+    assert float(drain[drain.index("--timeout") + 1]) < float(_unit("TimeoutStopSec"))
+    assert _unit("KillSignal") == "SIGINT"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(400)
+def test_stopping_the_worker_while_it_holds_a_run_loses_nothing(
+    deployed: dict[str, str], tmp_path: Path
+) -> None:
+    env = deployed
+    school = build_tiny_dataset(tmp_path / "school")
+    parameters = {
+        "school_toml": str(school / "school.toml"),
+        "db_path": str(tmp_path / "w.duckdb"),
+        "out_dir": str(tmp_path / "out"),
+        "as_of": "2026-11-16",
+        "sandbox": True,
+    }
+    triggered = server.prefect(
+        env, "deployment", "run", "weekly-audit/weekly", "--params", json.dumps(parameters)
+    )
+    run_id = next(line.split()[-1] for line in triggered.splitlines() if "UUID" in line)
+    # The followers wait out one rate limit, so the run is surely in hand when the stop comes.
+    slowed = {**env, FAULTS_ENV: FaultPlan([Fault("x.followers", "429", reset_in=10.0)]).to_json()}
+    worker = server.start_worker(slowed, "socialaudit", tmp_path / "worker.log")
+    run_url = f"{env['PREFECT_API_URL']}/flow_runs/{run_id}"
+    try:
+        deadline = time.monotonic() + 180
+        while server.api_get(run_url, env=env)["state"]["type"] != "RUNNING":  # type: ignore[index]
+            assert worker.poll() is None and time.monotonic() < deadline, (
+                tmp_path / "worker.log"
+            ).read_text()
+            time.sleep(0.5)
+
+        # systemd's stop: ExecStop as the unit writes it, then KillSignal to the worker's whole group.
+        drain = shlex.split(_unit("ExecStop"))
+        drain[0] = str(server.BIN / "python")
+        drained = subprocess.run(
+            drain, env=env, cwd=server.REPO, capture_output=True, text=True, timeout=300, check=False
+        )
+        assert drained.returncode == 0, drained.stderr
+        assert "waiting for the run(s) in hand" in drained.stdout
+        os.killpg(worker.pid, getattr(signal, _unit("KillSignal")))
+        worker.wait(timeout=60)
+    finally:
+        server.stop_group(worker, signal.SIGKILL)
+    state = server.api_get(run_url, env=env)["state"]  # type: ignore[index]
+    assert state["type"] == "COMPLETED", state
+    assert (tmp_path / "out" / "exceptions.json").exists()
+    held = server.api_post(
+        f"{env['PREFECT_API_URL']}/flow_runs/filter",
+        {"flow_runs": {"state": {"type": {"any_": ["RUNNING", "PENDING"]}}}},
+        env=env,
+    )
+    assert held == []

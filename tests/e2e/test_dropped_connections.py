@@ -8,17 +8,20 @@ import json
 
 import pytest
 
-from tests.builders.audits import Audit
+from tests.builders.audits import Audit, with_settings
 from tests.e2e.test_faults_and_refusals import stored_content
 
 NEXT_WEEK = "2026-11-23"
 
 
 @pytest.fixture(scope="module")
-def clean_run(audit) -> Audit:
-    audited = audit(toml="[api]\nbackoff_seconds = 0.05\nmax_wait_seconds = 900")
-    assert audited.result.returncode == 0, audited.result.stderr
-    return audited
+def clean_run(tiny_school_week: Audit, tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    """The session's tiny school week (tests/e2e/conftest.py), its school set to wait up to 900 s for a reset."""
+    return with_settings(
+        tiny_school_week,
+        tmp_path_factory.mktemp("dropped"),
+        "[api]\nbackoff_seconds = 0.05\nmax_wait_seconds = 900",
+    )
 
 
 def test_connections_dropped_twice_store_what_a_clean_run_stores(clean_run, audit_inprocess):

@@ -8,17 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders.audits import Audit
+from tests.builders.audits import Audit, with_settings
 from tests.builders.warehouse import table_fingerprint
 
 NEXT_WEEK = "2026-11-23"
 
 
 @pytest.fixture(scope="module")
-def clean_run(audit) -> Audit:
-    audited = audit(toml="[api]\nbackoff_seconds = 0.05\nmax_wait_seconds = 2")
-    assert audited.result.returncode == 0, audited.result.stderr
-    return audited
+def clean_run(tiny_school_week: Audit, tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    """The session's tiny school week (tests/e2e/conftest.py), its school set to give up waiting after 2 s."""
+    return with_settings(
+        tiny_school_week,
+        tmp_path_factory.mktemp("faults"),
+        "[api]\nbackoff_seconds = 0.05\nmax_wait_seconds = 2",
+    )
 
 
 def stored_content(db: Path) -> dict[str, str]:

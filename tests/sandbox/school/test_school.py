@@ -132,12 +132,6 @@ def test_school_toml_carries_what_the_pipeline_reads(small: Dataset) -> None:
 # ----------------------------------------------------------------------------------------------- determinism
 
 
-def test_same_arguments_give_identical_bytes(small: Dataset, tmp_path: Path) -> None:
-    again = _write(tmp_path / "school")
-    assert _files(again.root) == _files(small.root)
-    assert again.labels_path.read_bytes() == small.labels_path.read_bytes()
-
-
 def test_output_does_not_depend_on_hash_seed_or_process(small: Dataset, tmp_path: Path) -> None:
     out = tmp_path / "school"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
@@ -162,9 +156,14 @@ def test_a_size_variant_grows_the_audience_and_keeps_the_registers() -> None:
 
 
 def test_cli_writes_and_refuses_a_directory_that_is_not_a_dataset(tmp_path: Path, capsys: Any) -> None:
+    """Also: the same arguments written again in the same process give identical bytes (no state is carried
+    from one write to the next; test_output_does_not_depend_on_hash_seed_or_process checks another process)."""
     assert main(["--out", str(tmp_path / "a"), "--seed", "3"]) == 0
     assert (tmp_path / "a.labels.json").is_file()
+    first, first_labels = _files(tmp_path / "a"), (tmp_path / "a.labels.json").read_bytes()
     assert main(["--out", str(tmp_path / "a"), "--seed", "3"]) == 0  # a previous sample is replaced
+    assert _files(tmp_path / "a") == first
+    assert (tmp_path / "a.labels.json").read_bytes() == first_labels
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "thesis.docx").write_text("precious")
     assert main(["--out", str(tmp_path / "b")]) == 1
