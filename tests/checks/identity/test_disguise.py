@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checks.identity.disguise import undisguised
-from checks.identity.lexicon import FORENAME, SURNAME
+from checks.identity.lexicon import FORENAME, GIVEN, HOBBY_WORD, SURNAME
 from checks.identity.reading import read_field
 
 # Names the index would know, as RegisterIndex.scan reports them (made up here).
@@ -14,9 +14,15 @@ NAMES = {
     "jess": FORENAME,
     "jessa": FORENAME,
     "jessica": FORENAME,
+    "jessie": FORENAME,
     "lily": FORENAME,
     "lockwood": SURNAME,
     "smith": SURNAME,
+    "elodie": FORENAME,
+    "ashdown": SURNAME,
+    "ivo": FORENAME,
+    "ida": GIVEN,
+    "gaming": HOBBY_WORD,
 }
 
 
@@ -44,6 +50,12 @@ def read(text: str) -> tuple[list[str], list[str]]:
         ("J E S S", ["jess"]),
         ("j3551c4", ["jessica"]),  # digits throughout, one closing the name
         ("1i1y_5m17h", ["lily", "smith"]),  # "1" as "l" or "i", whichever spells the name
+        ("45hd0wn", ["ashdown"]),  # several digits leading the word
+        ("3l0d13", ["elodie"]),  # several digits closing it, the letters before them no name
+        ("3l0d134shd0wn", ["elodieashdown"]),  # one number across two names run together
+        ("1v0 45hd0wn", ["ivo", "ashdown"]),  # a register name of three letters, a whole word
+        ("3l0d13 G4m1ng", ["elodie", "gaming"]),  # a channel word read as one, not as an age
+        ("j3ss13", ["jessie"]),  # written in digits throughout: "13" after "Jess" is letters too
     ],
 )
 def test_a_name_shows_through_its_disguise(shown: str, words: list[str]) -> None:
@@ -62,6 +74,8 @@ def test_spaced_out_letters_keep_their_case_as_word_breaks() -> None:
         ("5evelyn", (["evelyn"], ["5"])),  # "sevelyn" is nobody's name
         ("ev3lyn16", (["evelyn"], ["16"])),  # a number ending the word stays a number
         ("jessica4", (["jessica"], ["4"])),  # a digit after a whole name is a year group, not its last letter
+        ("jess13", (["jess"], ["13"])),  # an age after a name, though "jessie" is a name too
+        ("1d4", (["d"], ["1", "4"])),  # a short word is read only as a name the registers hold
         ("E R Lockwood", (["e", "r", "lockwood"], [])),  # initials
         ("A B C D", (["a", "b", "c", "d"], [])),  # no name spelt out
     ],
