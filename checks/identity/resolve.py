@@ -119,7 +119,8 @@ def resolve_member_all(index: RegisterIndex, member: dict[str, Any]) -> list[Res
             if w.read_as
         ]
         said = "; ".join([said, *transliterated, *unread])
-    return whose(index, profile, kept, (kind, person, confidence, said))
+    too_young = [m for m in matches if m.under_five and not m.ruled_out]
+    return whose(index, profile, kept, (kind, person, confidence, said), too_young)
 
 
 def resolve_identities(
