@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import pairwise
+from urllib.parse import urlsplit
 
 from checks.identity import evidence
 from checks.identity.disguise import undisguised
@@ -85,34 +87,40 @@ class _BioWord:
     def keys(self) -> tuple[str, ...]:
         return self.could_be or (self.key,)
 
-    @property
-    def said(self) -> str:
+    def said(self, where: str) -> str:
         if self.could_be:
             names = " or ".join(self.could_be)
-            return f'bio "{self.shown}" ({self.read_as}), its consonants those of {names}, as the surname settles'
-        return f'bio "{self.shown}" ({self.read_as}) read as "{self.key}"' if self.read_as else ""
+            return f'{where} "{self.shown}" ({self.read_as}), its consonants those of {names}, as the surname settles'
+        return f'{where} "{self.shown}" ({self.read_as}) read as "{self.key}"' if self.read_as else ""
 
 
 @functools.lru_cache(maxsize=20_000)
 def _plain_token(token: str) -> tuple[str, ...] | None:
-    """A token of plain letters (most of a bio), read without the field reader."""
+    """A token of plain letters (most of a bio), read without the field reader; None for any other (digits,
+    another script, camelCase words run together)."""
     letters = token.strip('.,;:!?()[]"|')
-    return (squeeze(letters.lower()),) if letters.isascii() and letters.isalpha() else None
+    if not (letters.isascii() and letters.isalpha()) or (not letters[1:].islower() and not letters.isupper()):
+        return None
+    return (squeeze(letters.lower()),)
 
 
 def bio_words(index: RegisterIndex, bio: str) -> list[_BioWord]:
-    """The bio's words as the name fields' are read: transliterated, as the school spells them, digits seen
-    through; each with its comparable key and whether a possessive closes it."""
+    """The text's words as the name fields' are read: transliterated, as the school spells them, digits seen
+    through, camelCase split ("ZakChaudhryVlogs"); each with its comparable key and whether a possessive closes
+    it. "&" and "+" are the word "and"."""
     words: list[_BioWord] = []
     for found in _TOKEN.finditer(bio):
         token = found.group(0)
+        if token in _JOINING:
+            words.append(_BioWord("and", token, False))
+            continue
         possessive = bool(_POSSESSIVE.search(token))
         plain = _plain_token(token)
         if plain is not None:
             words += [_BioWord(key, token, possessive) for key in plain]
             continue
         reading = undisguised(as_the_school_spells(read_field(token), index), index.scan)
-        read = [w for w in reading.words if w.plain]
+        read = [piece for w in reading.words if w.plain for piece in _camel_pieces(w)]
         words += [
             _BioWord(
                 squeeze(w.plain), w.shown, possessive and n == len(read) - 1, w.read_as, _could_be(w, index)
@@ -120,6 +128,18 @@ def bio_words(index: RegisterIndex, bio: str) -> list[_BioWord]:
             for n, w in enumerate(read)
         ]
     return words
+
+
+_JOINING = frozenset({"&", "+", "&amp;"})
+
+
+def _camel_pieces(word: Word) -> list[Word]:
+    if not word.breaks or word.read_as or len(word.shown) != len(word.plain):
+        return [word]
+    edges = (0, *word.breaks, len(word.plain))
+    return [
+        replace(word, plain=word.plain[a:b], shown=word.shown[a:b], breaks=()) for a, b in pairwise(edges)
+    ]
 
 
 _MOST_COULD_BE = 8
@@ -132,38 +152,65 @@ def _could_be(word: Word, index: RegisterIndex) -> tuple[str, ...]:
     return tuple(names) if len(names) <= _MOST_COULD_BE else ()
 
 
+def other_fields(profile: Profile) -> list[tuple[str, str]]:
+    """The fields besides the name fields where a name may be written: the bio, the location, and the name a
+    linked profile's address holds ("youtube.com/@ZakChaudhryVlogs")."""
+    linked = _linked_name(profile.url)
+    return [
+        (where, text)
+        for where, text in (("bio", profile.bio), ("location", profile.location), ("website", linked))
+        if text
+    ]
+
+
+def _linked_name(url: str) -> str:
+    path = urlsplit(url if "//" in url else f"//{url}").path if url else ""
+    last = next((part for part in reversed(path.split("/")) if part), "")
+    return last.removeprefix("@") if last.startswith("@") or "." not in last else ""
+
+
 def bio_readings(index: RegisterIndex, profile: Profile) -> list[Match]:
-    """Readings of the register people the bio names as its writer."""
-    if not profile.bio:
-        return []
-    words = bio_words(index, profile.bio)
-    keys = [w.key for w in words]
+    """Readings of the register people the bio, location or linked profile names as the writer."""
     found: dict[str, Match] = {}
-    for i in range(len(words) - 1):
-        forms = [
-            found
-            for fore in words[i].keys
-            for sur in words[i + 1].keys
-            for found in index.full.get((fore, sur), [])
-        ]
-        if not forms or set(keys[max(0, i - _BEFORE) : i]) & _ABOUT or words[i + 1].possessive:
-            continue
-        quote = f"{words[i].shown} {words[i + 1].shown}"
-        for form, _ in forms:
-            if not _name_fields_allow(index, profile, form.person):
-                continue
-            method = _method(form)
-            note = evidence.form_note(form, words[i].shown) + ", surname exact"
-            agreeing = _name_fields_give_back(index, profile, form.person)
-            base = BASE[method] - (0.0 if agreeing else BIO_NAME_ONLY)
-            match = Match(form.person, method, note, f'bio "{quote}"', base)
-            if agreeing:
-                match.reasons.append(f"the name fields give back {agreeing}")
-            match.reasons += [w.said for w in words[i : i + 2] if w.said]
-            found.setdefault(form.person.person_id, match)
+    fields = [(where, bio_words(index, text)) for where, text in other_fields(profile)]
+    for where, words in fields:
+        for start, end, fore, sur in _names_written(words):
+            forms = [form for f in fore.keys for s in sur.keys for form, _ in index.full.get((f, s), [])]
+            quote = " ".join(w.shown for w in words[start:end])
+            for form in forms:
+                if not _name_fields_allow(index, profile, form.person):
+                    continue
+                method = _method(form)
+                note = evidence.form_note(form, fore.shown) + ", surname exact"
+                agreeing = _name_fields_give_back(index, profile, form.person)
+                base = BASE[method] - (0.0 if agreeing else BIO_NAME_ONLY)
+                match = Match(form.person, method, note, f'{where} "{quote}"', base)
+                if agreeing:
+                    match.reasons.append(f"the name fields give back {agreeing}")
+                match.reasons += [w.said(where) for w in (fore, sur) if w.said(where)]
+                found.setdefault(form.person.person_id, match)
     if not found:
-        found = _surname_in_bio(index, profile, keys, words)
+        for where, words in fields:
+            for person_id, match in _surname_elsewhere(index, profile, where, words).items():
+                found.setdefault(person_id, match)
     return [found[k] for k in sorted(found)]
+
+
+def _names_written(words: list[_BioWord]) -> list[tuple[int, int, _BioWord, _BioWord]]:
+    """(start, end, forename word, surname word) of each name the words may write as the writer's: two words in a
+    row not spoken of ("mum of", "Smith's"), and a forename before another joined to it, the surname written once
+    for both ("Nell & Kit Ashby": Nell Ashby too)."""
+    keys = [w.key for w in words]
+    out = []
+    for i in range(len(words) - 1):
+        about = set(keys[max(0, i - _BEFORE) : i]) & _ABOUT
+        joined = i >= 2 and keys[i - 1] == "and" and not set(keys[max(0, i - 2 - _BEFORE) : i - 2]) & _ABOUT
+        if (about and not joined) or words[i + 1].possessive:
+            continue
+        out.append((i, i + 2, words[i], words[i + 1]))
+        if joined:
+            out.append((i - 2, i + 2, words[i - 2], words[i + 1]))
+    return out
 
 
 def _method(form: Form) -> str:
@@ -172,12 +219,14 @@ def _method(form: Form) -> str:
     return {"forename": "forename", "preferred": "preferred"}.get(form.how, "nickname_uk")
 
 
-def _surname_in_bio(
-    index: RegisterIndex, profile: Profile, keys: list[str], words: list[_BioWord]
+def _surname_elsewhere(
+    index: RegisterIndex, profile: Profile, where: str, words: list[_BioWord]
 ) -> dict[str, Match]:
-    """The forename a whole word of the name fields, the surname a word of the bio ("the Tolliver family")."""
+    """The forename a whole word of the name fields, the surname a word of the bio, location or linked profile
+    ("the Tolliver family", "Tolliver house")."""
+    keys = [w.key for w in words]
     found: dict[str, Match] = {}
-    in_bio = {
+    elsewhere = {
         key: n
         for n, key in enumerate(keys)
         if _written_as_a_name(words[n], index)
@@ -187,17 +236,17 @@ def _surname_in_bio(
     for field in profile.fields:
         for word in field.reading.words:
             forename = squeeze(word.plain)
-            for surname, n in in_bio.items():
+            for surname, n in elsewhere.items():
                 for form, _ in index.full.get((forename, surname), []):
                     if form.how == "nickname" and form.source != UK:
                         continue  # a guess on a guess
                     method = _method(form)
                     note = (
                         f"{evidence.form_note(form, word.shown)} in the {field.source}, surname exact in the "
-                        f'bio ("{words[n].shown}")'
+                        f'{where} ("{words[n].shown}")'
                     )
                     match = Match(form.person, method, note, field.where, BASE[method] - SPLIT_NAME)
-                    match.reasons += [w.said for w in (words[n],) if w.said]
+                    match.reasons += [w.said(where) for w in (words[n],) if w.said(where)]
                     found.setdefault(form.person.person_id, match)
     return found
 
@@ -211,8 +260,8 @@ def _written_as_a_name(word: _BioWord, index: RegisterIndex) -> bool:
 
 def _name_fields_allow(index: RegisterIndex, profile: Profile, person: Person) -> bool:
     """No whole word of the name fields is a given name that is not this person's: a named account names its
-    owner, and a bio naming another then names someone else."""
-    forms = {form.key for form in index.forms_of(person)}
+    owner, and a bio naming another then names someone else. Their surname is no other name ("The Ryan Kids")."""
+    forms = {form.key for form in index.forms_of(person)} | {name_key(person.surname)}
     for f in profile.fields:
         for word, spans in zip(f.reading.words, f.spans, strict=True):
             key = squeeze(word.plain)

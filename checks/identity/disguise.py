@@ -61,10 +61,12 @@ def _digit_inside_a_name(word: str, at: int, spans: _Spans) -> bool:
         whole = s == 0 and e == len(word)
         if not (s <= at < e and roles & NAME_ROLES):
             continue
-        if e - s < _SHORTEST_NAME_SEEN_THROUGH and not (whole and e - s >= _SHORTEST_WHOLE_NAME):
+        # A name of three letters shows through only as a whole word or at the start of one ("z03f0x...").
+        opens = s == 0 or whole
+        if e - s < _SHORTEST_NAME_SEEN_THROUGH and not (opens and e - s >= _SHORTEST_WHOLE_NAME):
             continue
         if e - s < _SHORTEST_NAME_SEEN_THROUGH and not roles & REGISTER_NAME:
-            continue  # a short whole word is read only as a name the registers hold ("F0x"), not any given name
+            continue  # a short name is read only as one the registers hold ("F0x"), not any given name
         if at == s and s > 0 and not _a_name_ends_at(word, s, spans):
             continue  # "5evelyn": a name does not start with a digit inside a word
         return True
@@ -134,30 +136,66 @@ def _digits_as_letters(items: list[_Item], scan: Scan) -> list[_Item]:
 
 
 def _seen_through(chain: list[_Item], scan: Scan) -> Word | None:
-    if not any(isinstance(item, Number) for item in chain) or not any(isinstance(i, Word) for i in chain):
+    if not any(isinstance(item, Number) for item in chain):
+        return None
+    if not any(isinstance(i, Word) for i in chain) and not _may_be_a_name_in_digits(chain):
         return None
     readings = [_item_readings(item) for item in chain]
     if not all(readings):
         return None
+    seen: list[tuple[str, tuple[str, ...]]] = []
     for letters in itertools.islice(itertools.product(*readings), _MOST_SPELLINGS):
         plain, numbers = "", []
         for item, piece in zip(chain, letters, strict=True):
             if isinstance(item, Number):
                 numbers.append((item.digits, len(plain), len(plain) + len(piece)))
             plain += piece
-        if _a_known_word(plain, scan) or _letters_of_names(plain, numbers, scan):
-            shown, breaks, at = "", [], 0
-            for item, piece in zip(chain, letters, strict=True):
-                if isinstance(item, Word):
-                    breaks += [at + b for b in item.breaks]
-                    shown += item.shown
-                else:
-                    shown += item.digits
-                at += len(piece)
-            return Word(
-                plain, shown, chain[0].position, chain[0].glued, tuple(breaks), read_as=DIGITS_READ_AS_LETTERS
-            )
-    return None
+        if not any(isinstance(i, Word) for i in chain):
+            accepted = _a_whole_register_name(plain, scan)
+        else:
+            accepted = _a_known_word(plain, scan) or _letters_of_names(plain, numbers, scan)
+        if accepted:
+            seen.append((plain, letters))
+    if not seen:
+        return None
+    # The reading most of whose letters long names explain ("w1111am": William, not "Wil" and "Lila"); of those,
+    # "11" as "ll" before "ii", a pair seldom written in a name ("g1113sp13": Gillespie, not "Giilespie").
+    plain, letters = min(
+        seen, key=lambda reading: (-_named_letters(reading[0], scan), reading[0].count("ii"))
+    )
+    shown, breaks, at = "", [], 0
+    for item, piece in zip(chain, letters, strict=True):
+        if isinstance(item, Word):
+            breaks += [at + b for b in item.breaks]
+            shown += item.shown
+        else:
+            shown += item.digits
+        at += len(piece)
+    return Word(
+        plain, shown, chain[0].position, chain[0].glued, tuple(breaks), read_as=DIGITS_READ_AS_LETTERS
+    )
+
+
+def _named_letters(word: str, scan: Scan) -> int:
+    return len(
+        {
+            at
+            for s, e, _, roles in scan(word)
+            if e - s >= _SHORTEST_NAME_SEEN_THROUGH and roles & NAME_ROLES
+            for at in range(s, e)
+        }
+    )
+
+
+def _may_be_a_name_in_digits(chain: list[_Item]) -> bool:
+    """A token of digits alone ("31513") may be a name when it cannot be an age, a year group or a year."""
+    return len(chain) == 1 and isinstance(chain[0], Number) and not _may_be_an_age_or_year(chain[0].digits)
+
+
+def _a_whole_register_name(word: str, scan: Scan) -> bool:
+    return len(word) >= _SHORTEST_NAME_SEEN_THROUGH and any(
+        s == 0 and e == len(word) and roles & REGISTER_NAME for s, e, _, roles in scan(word)
+    )
 
 
 def _item_readings(item: _Item) -> list[str]:

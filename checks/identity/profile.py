@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from checks.identity.cues import Cue, age_cues
 from checks.identity.disguise import DIGITS_READ_AS_LETTERS, NAME_ROLES, undisguised
-from checks.identity.reading import FieldReading, read_field
+from checks.identity.reading import FieldReading, Word, read_field
 from checks.identity.register_index import Person, RegisterIndex
 from checks.identity.text import skeleton
 
@@ -136,7 +136,39 @@ def as_the_school_spells(reading: FieldReading, index: RegisterIndex) -> FieldRe
                         word, plain=name, read_as=f"{word.read_as}, another romanisation of {name}"
                     )
         words.append(word)
+    words = _settled_by_the_surname(words, index)
     return replace(reading, words=tuple(words)) if tuple(words) != reading.words else reading
+
+
+_MOST_SHARING_CONSONANTS = 8
+
+
+def _settled_by_the_surname(words: list[Word], index: RegisterIndex) -> list[Word]:
+    """A word of a script that leaves vowels unwritten whose consonants several register names share ("محمد":
+    Mohammed, Muhammad...): the one of them that, with another word of the field as surname, names someone."""
+    out = list(words)
+    for n, word in enumerate(words):
+        if not (word.skeleton and word.read_as) or _names_a_person(word.plain, index):
+            continue
+        names = sorted(index.by_skeleton.get(skeleton(word.plain), ()))
+        if not 1 < len(names) <= _MOST_SHARING_CONSONANTS:
+            continue
+        surnames = {other.plain for m, other in enumerate(out) if m != n}
+        named = [name for name in names if any((name, surname) in index.full for surname in surnames)]
+        people = {
+            form.person.person_id
+            for name in named
+            for surname in surnames
+            for form, _ in index.full.get((name, surname), [])
+        }
+        if len(people) == 1:  # one person, whose forename the register may spell several ways
+            name = named[0]
+            out[n] = replace(
+                word,
+                plain=name,
+                read_as=f"{word.read_as}, its consonants those of {' or '.join(names)}, as the surname settles",
+            )
+    return out
 
 
 def _field(source: str, text: str, display: str, handle: str, index: RegisterIndex) -> Field:

@@ -195,10 +195,10 @@ def whose(
     named = {p.person_id for p, _, _ in sharing}
     sharing += [
         (m.person, m.score, evidence.describe(m))
-        for m in _named_apart(kept, best)
+        for m in _named_apart([*kept, *(too_young or [])], best)
         if m.person.person_id not in named and named_together(profile, m.person.forename)
     ]
-    if sharing and best is not None and best.where.startswith('bio "'):
+    if sharing and best is not None and best.where.startswith(_OTHER_FIELDS):
         said = evidence.describe(best)  # not "as likely" another: both are named
     sharing += [
         (p, confidence, f"{best.where} also names {p.full_name} ({p.describe})") for p in siblings if best
@@ -232,9 +232,12 @@ def named_together(profile: Profile, first: str) -> bool:
     return any(f"{name_key(first)}{joint}" in glued for joint in ("and", "n"))
 
 
+_OTHER_FIELDS = ('bio "', 'location "', 'website "')
+
+
 def _named_apart(kept: list[Match], best: Match | None) -> list[Match]:
     """Other pupils the bio names in full, each in words of their own ("Nell Ashby & Kit Ashby")."""
-    if best is None or not best.where.startswith('bio "'):
+    if best is None or not best.where.startswith(_OTHER_FIELDS):
         return []
     return [
         m
@@ -242,7 +245,7 @@ def _named_apart(kept: list[Match], best: Match | None) -> list[Match]:
         if m.person.person_id != best.person.person_id
         and m.resolved_kind in PUPIL_KINDS
         and not m.ruled_out
-        and m.where.startswith('bio "')
+        and m.where.startswith(_OTHER_FIELDS)
         and m.where != best.where
     ]
 
