@@ -89,6 +89,7 @@ def test_a_teacher_nobody_knows_says_nothing(index: RegisterIndex) -> None:
     ("name", "expected", "said"),
     [
         ("Надя Волкова", "P0105", "transliterated from Cyrillic"),
+        ("НадяВолкова", "P0105", "transliterated from Cyrillic"),  # run together, a capital starting each
         ("रवि धनराज", "P0103", "transliterated from Devanagari"),
         ("يوسف حداد", "P0104", "its consonants those of"),  # Arabic leaves the vowels unwritten
     ],
