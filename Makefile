@@ -111,9 +111,10 @@ bench: setup
 # load, with glibc's and Python's own heap checks on, counting crashes (goal: none) into benchmarks/results/soak.json.
 # About half an hour on an idle 2-core machine; `make soak SOAK_RUNS=3` to check it works. Not part of `make bench`.
 SOAK_RUNS ?= 30
+SOAK ?=
 
 soak: setup
-	$(BIN)/python -m benchmarks.soak --runs $(SOAK_RUNS)
+	$(BIN)/python -m benchmarks.soak --runs $(SOAK_RUNS) $(SOAK)
 
 # Precision and recall of the identity rules on labelled sample schools the tests do not use (default, extended
 # and blind forms), with the Splink record-linkage baseline beside them (a dev dependency), and on schools labelled

@@ -17,9 +17,10 @@ Counted: a process ended by a signal or printing glibc's or Python's fatal messa
 that crashed while the run went on is counted apart ("contained"). Also printed first: the reader's throughput with
 the engine in the reading process against worker processes, side by side (benchmarks/image_reading.py).
 
-    python -m benchmarks.soak [--runs 30] [--schools 3] [--size small] [--results FILE]
+    python -m benchmarks.soak [--runs 30] [--schools 3] [--size small] [--results FILE] [--resume]
     make soak                 # the full soak, 30 runs (long: ~25 s a run on an idle 2-core machine)
     make soak SOAK_RUNS=3     # the short form, to check it works
+    make soak SOAK=--resume   # carry on a soak cut short: its runs are kept, the rest up to --runs are added
 """
 
 from __future__ import annotations
@@ -198,6 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--schools", type=int, default=3)
     parser.add_argument("--size", default="small")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the runs already in --results and add the rest up to --runs",
+    )
     parser.add_argument("--stress", nargs=3, metavar=("MODE", "IMAGES", "STOP"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.runs < 1:
@@ -212,16 +218,22 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(scratch)
         schools = make_schools(root, args.schools, args.size)
         trust = write_trust(root, schools, None)
-        throughput = boundary_throughput(sorted((root / "schools").rglob("*.jpg")))
-        print(json.dumps(throughput), flush=True)
         runs: list[dict[str, Any]] = []
-        for number in range(args.runs):
+        earlier = json.loads(args.results.read_text(encoding="utf-8")) if args.resume else {}
+        if earlier.get("runs"):
+            runs, throughput = list(earlier["runs"]), earlier["throughput"]
+            print(f"soak: resuming after {len(runs)} runs on record in {args.results}", flush=True)
+        else:
+            throughput = boundary_throughput(sorted((root / "schools").rglob("*.jpg")))
+        print(json.dumps(throughput), flush=True)
+        for number in range(len(runs), args.runs):
             runs.append(soak_run(number, root, schools, trust))
             print(json.dumps({k: v for k, v in runs[-1].items() if k != "tail"}), flush=True)
             shutil.rmtree(root / "lake", ignore_errors=True)
             shutil.rmtree(root / f"out-{number}", ignore_errors=True)
             # Written after every run: a soak cut short still has its figures.
             summary = write_results(args.results, args.runs, runs, throughput)
+    summary = write_results(args.results, args.runs, runs, throughput)
     print(json.dumps(summary, indent=2))
     crashes = summary["trust_runs_crashed"] + summary["stress_crashed"]["workers"]
     print(

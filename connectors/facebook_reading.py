@@ -4,8 +4,9 @@ every comment and reply, stream by stream (connectors/streams.py `StreamReads`),
 The posts are listed in full each week, as YouTube's uploads are: only a full list shows a deleted post (its
 exceptions resolve) or a comment hidden since; a photo already fingerprinted is not downloaded again. The comments of
 a post are read again only when the post shows a change since the last run (its `updated_time`, which a new comment
-moves, or its comment count) or when an exception about the post or one of its comments is still open; the others
-are carried from the run that last read them (`comment_reads`, the stream's cursor). The Page lists no followers:
+moves, or its comment count), when an exception about the post or one of its comments is still open, or when it was
+published in the last four weeks (connectors/meta.py `RECENT_COMMENTS_DAYS`: a hidden comment moves nothing the post
+shows, so only a read sees it); the others are carried from the run that last read them (`comment_reads`, the stream's cursor). The Page lists no followers:
 that stream is recorded as not looked at, with the reason, so the report never calls it clean.
 """
 
@@ -14,11 +15,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from connectors.errors import WrongAccount
-from connectors.meta import ObjectGone, iter_edge, read_node
-from connectors.paging import Page, RetryPolicy, Snapshot
+from connectors.meta import ObjectGone, iter_edge, posted_within, read_node
+from connectors.paging import Page, RetryPolicy, Snapshot, utcnow
 from connectors.streams import StreamReads
 from connectors.streams import facebook_attachments as attachments
 
@@ -54,6 +56,7 @@ def read_facebook_page(
     last_reads: str | None = None,
     open_subjects: frozenset[str] = frozenset(),
     reads: StreamReads | None = None,
+    read_at: datetime | None = None,
 ) -> StreamReads:
     """Each stream on its own: a failed one is recorded, the streams needing it skipped, the others read."""
     from facebook_business.adobjects.comment import Comment
@@ -124,6 +127,7 @@ def read_facebook_page(
             open_subjects,
             PagePost,
             Comment,
+            read_at,
         ),
     )
     reads.failures.append(_not_listed(page_id))
@@ -187,17 +191,24 @@ def comments_snapshot(
     open_subjects: frozenset[str],
     post_class: Any,
     comment_class: Any,
+    read_at: datetime | None = None,
 ) -> Snapshot:
     """The comments and replies (`filter=stream`: replies flattened in, each naming its `parent`) of each post that
-    changed or has an open exception, and of each photo of a multi-photo post among them. A post deleted between
+    changed, has an open exception or was published in the last `RECENT_COMMENTS_DAYS` days before `read_at` (a
+    hide moves nothing a post shows), and of each photo of a multi-photo post among them. A post deleted between
     listing and reading it has none. The cursor records each post's signature as read, for next week."""
     before = _last_reads(last_reads)
     now = {str(p["id"]): signature(p) for p in posts if p.get("id")}
+    today = read_at or utcnow()
     wanted = [
         post
         for post in posts
         if post.get("id")
-        and (before.get(str(post["id"])) != now[str(post["id"])] or str(post["id"]) in open_subjects)
+        and (
+            before.get(str(post["id"])) != now[str(post["id"])]
+            or str(post["id"]) in open_subjects
+            or posted_within(post.get("created_time"), today)
+        )
     ]
     pages: list[Page] = []
     for post in wanted:

@@ -3,8 +3,9 @@ comment and reply with the commenter's username, stream by stream, through conne
 route: the Page token of the Page the account is linked to, on graph.facebook.com).
 
 The media are listed in full each week (a deleted post's exceptions resolve); a media's comments are read again only
-when its comment count changed since the last run or an exception about it is still open (the stream's cursor), the
-others carried from the run that last read them. Instagram lists no followers: that stream is recorded as not looked
+when its comment count changed since the last run, an exception about it is still open (the stream's cursor) or it
+was published in the last four weeks (a hidden comment changes no count: connectors/meta.py `RECENT_COMMENTS_DAYS`),
+the others carried from the run that last read them. Instagram lists no followers: that stream is recorded as not looked
 at, with the reason.
 """
 
@@ -13,11 +14,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from connectors.errors import WrongAccount
-from connectors.meta import ObjectGone, iter_edge, read_node
-from connectors.paging import Page, RetryPolicy, Snapshot
+from connectors.meta import ObjectGone, iter_edge, posted_within, read_node
+from connectors.paging import Page, RetryPolicy, Snapshot, utcnow
 from connectors.streams import StreamFailure, StreamReads
 
 PLATFORM = "instagram"
@@ -60,6 +62,7 @@ def read_instagram_account(
     last_reads: str | None = None,
     open_subjects: frozenset[str] = frozenset(),
     reads: StreamReads | None = None,
+    read_at: datetime | None = None,
 ) -> StreamReads:
     from facebook_business.adobjects.igcomment import IGComment
     from facebook_business.adobjects.igmedia import IGMedia
@@ -84,7 +87,7 @@ def read_instagram_account(
         media,
         "media",
         lambda read: comments_snapshot(
-            api, ig_user_id, read.items, policy, last_reads, open_subjects, IGMedia, IGComment
+            api, ig_user_id, read.items, policy, last_reads, open_subjects, IGMedia, IGComment, read_at
         ),
     )
     reads.failures.append(StreamFailure(PLATFORM, "followers", ig_user_id, "skipped", NO_FOLLOWER_LIST))
@@ -119,18 +122,24 @@ def comments_snapshot(
     open_subjects: frozenset[str],
     media_class: Any,
     comment_class: Any,
+    read_at: datetime | None = None,
 ) -> Snapshot:
-    """Top-level comments of each media that changed or has an open exception, and each one's replies (every page
-    of both); a media or comment deleted meanwhile has none."""
+    """Top-level comments of each media that changed, has an open exception or was published in the last
+    `RECENT_COMMENTS_DAYS` days before `read_at` (a hide changes no count), and each one's replies (every page of
+    both); a media or comment deleted meanwhile has none."""
     try:
         before = json.loads(last_reads) if last_reads else {}
     except ValueError:
         before = {}
     now = {str(m["id"]): signature(m) for m in media if m.get("id")}
+    today = read_at or utcnow()
     pages: list[Page] = []
     for item in media:
         media_id = str(item.get("id") or "")
-        if not media_id or (before.get(media_id) == now[media_id] and media_id not in open_subjects):
+        if not media_id:
+            continue
+        unchanged = before.get(media_id) == now[media_id] and media_id not in open_subjects
+        if unchanged and not posted_within(item.get("timestamp"), today):
             continue
         try:
             top = list(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connectors.errors import AuthFailure, ConnectorError, MalformedPage, ScopeMissing
@@ -38,6 +39,10 @@ TRANSIENT_CODES = frozenset({1, 2})
 TOKEN_INVALID = 190
 GONE_SUBCODE = 33
 USAGE_HEADERS = ("x-business-use-case-usage", "x-app-usage", "x-page-usage", "x-ad-account-usage")
+# Hiding a comment moves neither a post's `updated_time` nor an Instagram media's comment count, so a hide (by the
+# school, Meta's filters or a moderator) shows only when the comments are read again: those of every post or media
+# published in the last RECENT_COMMENTS_DAYS days are read each week, where nearly all comments and hides happen.
+RECENT_COMMENTS_DAYS = 28
 INSTALL_HINT = "install the Meta extra: `uv sync --extra meta` (or `pip install 'socialaudit[meta]'`)"
 
 
@@ -76,6 +81,18 @@ def make_graph_api(access_token: str, base_url: str | None = None, timeout: floa
     session = FacebookSession(access_token=access_token, timeout=timeout)
     session.GRAPH = (base_url or GRAPH_HOST).rstrip("/")
     return FacebookAdsApi(session, api_version=GRAPH_API_VERSION)
+
+
+def posted_within(created: object, now: datetime, days: int = RECENT_COMMENTS_DAYS) -> bool:
+    """A post or media published in the last `days` days (Graph's `created_time` or `timestamp`); an unreadable
+    time counts as recent, so its comments are read rather than carried."""
+    try:
+        moment = datetime.fromisoformat(str(created).replace("Z", "+00:00").replace("+0000", "+00:00"))
+    except ValueError:
+        return True
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return now - moment <= timedelta(days=days)
 
 
 def usage_wait_seconds(headers: Any) -> float | None:

@@ -63,12 +63,17 @@ def sandbox_youtube_sign_in(dataset_dir: Path, channel_id: str) -> dict[str, obj
 
 
 def sandbox_meta_token(dataset_dir: Path, platform: str, account_id: str) -> str | None:
-    """The token the sandbox serving `dataset_dir` accepts for this account: the Page's own token for a Page, the
-    admin's user token for an Instagram account (Graph accepts either for it); None when it issues none."""
+    """The token the sandbox serving `dataset_dir` accepts for this account, as a school keeps it: the Page's own
+    token, for an Instagram account the token of the Page linked to it; None when it issues none."""
+    from sandbox.meta.models import load_meta
     from sandbox.meta.tokens import load_meta_access
 
-    access = load_meta_access(dataset_dir.resolve())
+    root = dataset_dir.resolve()
+    access = load_meta_access(root)
+    page_id = account_id
+    if platform == "instagram":
+        page_id = next((p.page_id for p in load_meta(root).pages if p.instagram_id == account_id), "")
     try:
-        return access.page_token(account_id) if platform == "facebook" else access.user_token()
+        return access.page_token(page_id)
     except (KeyError, StopIteration, ValueError):
         return None

@@ -55,6 +55,8 @@ class ApiRequest:
     body: bytes = b""
     # The query string as sent (percent-encoded, in order): an OAuth 1.0a signature is checked against it.
     raw_query: str = ""
+    # The body's Content-Type: a form-encoded body's parameters are signed too, a multipart one's are not.
+    content_type: str = ""
 
 
 @dataclass

@@ -33,7 +33,14 @@ UNIT_PRICES = {
     "x.user": USER_READ_USD,
 }
 # Writes are billed per request (docs.x.com pricing; docs/remediation.md says which category each falls in).
-WRITE_PRICES = {"x.delete_post": 0.005, "x.hide_reply": 0.005, "x.mute": 0.010}
+# A post ("Content: Create") costs more when its text holds a URL.
+WRITE_PRICES = {
+    "x.delete_post": 0.005,
+    "x.hide_reply": 0.005,
+    "x.mute": 0.010,
+    "x.create_post": 0.015,
+    "x.create_post_with_url": 0.200,
+}
 PACIFIC = ZoneInfo("America/Los_Angeles")
 # Every YouTube list call the pipeline makes costs one unit (developers.google.com/youtube/v3/determine_quota_cost).
 YOUTUBE_UNITS = 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 import threading
@@ -32,6 +33,7 @@ from sandbox.http import (
     Route,
     ThreadedServer,
     match_route,
+    route,
     send,
     serve_file,
 )
@@ -44,9 +46,12 @@ from sandbox.meta.usage import MetaUsage
 from sandbox.meta.writes import MetaWrites
 from sandbox.writes import WriteJournal
 from sandbox.x import exceptions as x_errors
+from sandbox.x import media as x_media
 from sandbox.x import urls as x_urls
+from sandbox.x.media import MediaUploads, Snowflakes
 from sandbox.x.models import XBackend, XRateLimits
 from sandbox.x.oauth import OAuthVerifier
+from sandbox.x.posts import XPosting
 from sandbox.x.responses import XResponses
 from sandbox.x.writes import XWrites
 from sandbox.x.writes import write_routes as x_write_routes
@@ -98,6 +103,8 @@ class SandboxServer:
         # The Graph API's tokens (Page and user) and the router of its paths, known once started.
         self.meta_access: MetaAccess | None = None
         self._meta: MetaRouter | None = None
+        # The media uploaded to X and not yet attached (held in memory: media ids expire after a day anyway).
+        self.x_media: MediaUploads | None = None
 
     @classmethod
     def from_env(cls, dataset_dir: Path, **kwargs: Any) -> SandboxServer:
@@ -126,8 +133,19 @@ class SandboxServer:
         x_api = XResponses(XBackend(self.dataset), OAuthVerifier(self.access), self.ledger, self._rate_limits)
         self._x_api = x_api
         youtube = YouTubeResponses(YouTubeBackend(self.dataset), self.tokens, self.access, self.ledger)
-        self._api_routes = [*x_urls.api_routes(x_api), *yt_urls.api_routes(youtube)]
-        x_writes = x_write_routes(XWrites(x_api, self.journal))
+        self._api_routes = [
+            *x_urls.api_routes(x_api),
+            route(
+                "x.media_upload", re.escape(x_media.UPLOAD_PATH), lambda request: self._media_status(request)
+            ),
+            *yt_urls.api_routes(youtube),
+        ]
+        # Media ids and post ids are snowflakes from one sequence, as X's are.
+        ids = Snowflakes()
+        self.x_media = MediaUploads(x_api.verifier, ids)
+        owner_writes = XWrites(x_api, self.journal)
+        posting = XPosting(x_api, self.x_media, self.journal, ids, owner_writes.writer)
+        x_writes = x_write_routes(owner_writes, posting, self.x_media)
         yt_writes = yt_write_routes(YouTubeWrites(youtube, self.journal))
         self._write_routes = {
             m: [*x_writes.get(m, []), *yt_writes.get(m, [])] for m in ("DELETE", "PUT", "POST")
@@ -205,11 +223,21 @@ class SandboxServer:
             name: ",".join(values) for name, values in parse_qs(parsed.query, keep_blank_values=True).items()
         }
         body = b""
+        too_large = False
         if allowed and handler.command in ("POST", "PUT"):
-            length = int(handler.headers.get("Content-Length") or 0)
-            body = handler.rfile.read(min(length, 64 * 1024))
+            declared = (handler.headers.get("Content-Length") or "0").strip()
+            length = int(declared) if declared.isdigit() else -1
+            # A length that is not a number is never read: it could hold the thread until the client gives up.
+            too_large = not 0 <= length <= max_body_bytes(parsed.path)
+            body = b"" if too_large else handler.rfile.read(length)
         request = ApiRequest(
-            handler.command, parsed.path, query, handler.headers.get("Authorization", ""), body, parsed.query
+            handler.command,
+            parsed.path,
+            query,
+            handler.headers.get("Authorization", ""),
+            body,
+            parsed.query,
+            handler.headers.get("Content-Type", ""),
         )
         write = (handler.command in self._write_routes and not self.accepts_post(parsed.path)) or (
             self._meta is not None and self._meta.accepts(handler.command, parsed.path)
@@ -223,6 +251,10 @@ class SandboxServer:
                 methods.append("POST")
             headers = {"Allow": ", ".join(methods), "Connection": "close"}
             reply = Reply(405, b"Method Not Allowed", TEXT, headers)
+        elif too_large:
+            # The body is left unread: the connection cannot carry another request.
+            handler.close_connection = True
+            reply = Reply(413, b"Request Entity Too Large", TEXT, {"Connection": "close"})
         elif respond is None:
             reply = not_found_reply(parsed.path)
         else:
@@ -262,6 +294,10 @@ class SandboxServer:
             cut_reply(route, reply, fault.kind)
         return reply
 
+    def _media_status(self, request: ApiRequest) -> Reply:
+        assert self.x_media is not None
+        return self.x_media.status(request)
+
     def _expire_graph_token(self, request: ApiRequest) -> None:
         """A 190 is not a passing failure: the token that met it stays expired until the owner reconnects."""
         if self.meta_access is None:
@@ -278,6 +314,11 @@ class SandboxServer:
         host = self.access.problem_host if self.access else "api.x.com"
         for spelling in (b"https://api.x.com/2/problems/", b"https://api.twitter.com/2/problems/"):
             reply.body = reply.body.replace(spelling, f"https://{host}/2/problems/".encode())
+
+
+def max_body_bytes(path: str) -> int:
+    """What a request body may weigh: a media upload carries an image (or a chunk) of up to 5 MB and its form."""
+    return x_media.MAX_REQUEST_BYTES if path == x_media.UPLOAD_PATH else 64 * 1024
 
 
 def not_found_reply(path: str) -> Reply:

@@ -1,9 +1,10 @@
 """The platforms' state after the owner's writes: a journal in the dataset directory (`sandbox-writes.jsonl`), one
 JSON line per accepted write, applied to the dataset whenever a server starts on it, so the following week's reads
-see it: a deleted post answers as deleted, a hidden Facebook or Instagram comment is listed as hidden, a rejected
+see it: a created post is in its account's timeline with its images at their media urls, a deleted post answers as deleted, a hidden Facebook or Instagram comment is listed as hidden, a rejected
 comment is no longer listed as published, a private video is private, later comments of a banned author are rejected as they are written.
 
-The dataset's own files are never changed: the journal is the difference, and deleting it puts the dataset back."""
+The dataset's own files are never changed: the journal (and the images beside it) is the difference, and deleting
+it puts the dataset back."""
 
 from __future__ import annotations
 
@@ -12,14 +13,17 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sandbox.dataset import Dataset
 from sandbox.http import JsonObject
 from sandbox.meta.writes import apply_meta_write
-from sandbox.x.models import XAccount
+from sandbox.x.models import XAccount, snowflake_key
 from sandbox.youtube.models import YouTubeChannel
 
 JOURNAL = "sandbox-writes.jsonl"
+# The images of posts created through the API, as X serves them, beside the journal that names them.
+JOURNAL_MEDIA = "sandbox-writes-media"
 REPLIES = "replies.json"  # optional, per X account: posts by others in the account's conversations
 
 
@@ -54,6 +58,7 @@ class WriteJournal:
     muted: dict[str, set[str]] = field(default_factory=dict)  # user id -> the users they mute
     banned: dict[str, dict[str, str]] = field(default_factory=dict)  # channel -> author -> banned at (ISO)
     replies: dict[str, list[JsonObject]] = field(default_factory=dict)  # X user id -> others' replies
+    sent_texts: dict[str, str] = field(default_factory=dict)  # created post id -> its text as sent
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -85,6 +90,19 @@ class WriteJournal:
             with self.path.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
+    def record_post(
+        self, user_id: str, post: JsonObject, sent_text: str, media: list[tuple[JsonObject, bytes, str]]
+    ) -> None:
+        """A post created through the API: its images written beside the journal, then the post recorded."""
+        folder = self.dataset.root / JOURNAL_MEDIA
+        folder.mkdir(exist_ok=True)
+        items = []
+        for item, served, extension in media:
+            name = f"{item['media_key']}.{extension}"
+            (folder / name).write_bytes(served)
+            items.append({**item, "file": name})
+        self.record({"kind": "x.post", "user_id": user_id, "post": post, "text": sent_text, "media": items})
+
     # -- looking things up
 
     def reply(self, reply_id: str) -> tuple[str, JsonObject] | None:
@@ -108,7 +126,10 @@ class WriteJournal:
 
     def _apply(self, entry: JsonObject) -> None:
         kind = entry.get("kind")
-        if kind == "x.delete":
+        if kind == "x.post":
+            self._add_post(str(entry["user_id"]), dict(entry["post"]), list(entry["media"]))
+            self.sent_texts[str(entry["post"]["id"])] = str(entry.get("text", ""))
+        elif kind == "x.delete":
             self._delete_posts({str(i) for i in entry["post_ids"]})
         elif kind == "x.hide":
             self.hidden[str(entry["reply_id"])] = bool(entry["hidden"])
@@ -122,6 +143,28 @@ class WriteJournal:
             apply_meta_write(self.dataset.meta, entry)
         else:
             raise ValueError(f"{self.path}: unknown write {kind!r}")
+
+    def _add_post(self, user_id: str, post: JsonObject, media: list[JsonObject]) -> None:
+        account = self.dataset.x_account(user_id)
+        if account is None:
+            return  # the dataset of a later week no longer holds the account
+        folder = (self.dataset.root / JOURNAL_MEDIA).resolve()
+        for item in media:
+            served = {k: v for k, v in item.items() if k != "file"}
+            account.media[str(item["media_key"])] = served
+            path = (folder / str(item["file"])).resolve()
+            # Only a file beside the journal, as it wrote it: a journal line cannot point the CDN elsewhere.
+            if path.parent != folder or not path.is_file():
+                continue
+            self.dataset.media_files[str(item["media_key"])] = path
+            for url_field in ("url", "preview_image_url"):
+                if served.get(url_field):
+                    self.dataset.url_paths[urlsplit(str(served[url_field])).path] = ("x.media", path)
+        account.posts[:] = sorted(
+            [p for p in account.posts if str(p.get("id")) != str(post.get("id"))] + [post],
+            key=snowflake_key,
+            reverse=True,
+        )
 
     def _delete_posts(self, post_ids: set[str]) -> None:
         for account in self.dataset.x_accounts:

@@ -84,9 +84,10 @@ def test_the_readme_says_how_to_evaluate_on_independent_datasets():
 
 README_BUDGET = 12 * 1024
 # README and docs together, generated pages and results included: a ceiling, so that a page grows only when another
-# shrinks (each fact is said once). The aim is about 280,000 bytes; the ceiling is what the pages hold now plus about
-# 15 KB for pages being written alongside.
-DOCS_BUDGET = 390_000
+# shrinks (each fact is said once, on its reader's page, and linked from elsewhere). The ceiling is what the pages
+# hold now plus about 2%; the aim stays about 280,000 bytes, which takes shorter generated reference pages (the data
+# dictionary, the rule catalogue, the command line) as much as shorter guides.
+DOCS_BUDGET = 389_000
 
 
 def test_the_readme_and_the_docs_stay_short():

@@ -43,23 +43,20 @@ def describe(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     return described
 
 
-# Shorter than a pointer to where it was said first: said again.
-_REPEAT_BELOW = 24
-
-
 def render(relations: list[dict[str, object]]) -> str:
     """One section per table or view: its comment, then one line per column (`name` TYPE: comment). A text column's
-    type (VARCHAR) is left out; a column described word for word as in an earlier relation points there; whether a
-    relation is a view or a table is said once per schema when all of the schema's are the same kind."""
+    type (VARCHAR) is left out; the columns described word for word as in an earlier relation are named together on
+    one line that points there; whether a relation is a view or a table is said once per schema when all of the
+    schema's are the same kind."""
     lines = [
         "# Data dictionary",
         "",
         "Generated from the warehouse's `COMMENT ON` text by `python -m warehouse.dpo_dictionary` (a test fails when it",
         'is stale). Query with `socialaudit sql "SELECT ..."`; start with the `dpo` views ([dpo.md](dpo.md)). A column',
-        "with no type shown is text (VARCHAR).",
+        'with no type shown is text (VARCHAR); "as in" names the relation where columns were described first.',
         "",
     ]
-    said: dict[tuple[str, str], str] = {}
+    said: dict[tuple[str, str, str], str] = {}
     kinds: dict[str, set[str]] = {}
     for relation in relations:
         kinds.setdefault(str(relation["name"]).split(".")[0], set()).add(str(relation["kind"]))
@@ -78,13 +75,24 @@ def render(relations: list[dict[str, object]]) -> str:
             _one_line(str(relation["comment"] or "(no description)")),
             "",
         ]
+        column_lines: list[str] = []
+        described_before: dict[str, list[tuple[int, str, str]]] = {}
         for column, data_type, comment in relation["columns"]:  # type: ignore[attr-defined]
             text = _one_line(comment)
-            first = said.setdefault((column, text), name)
-            if first != name and len(text) > _REPEAT_BELOW:
-                text = f"as in `{first}`."
             kind = "" if data_type == "VARCHAR" else f" {_one_line(data_type)}"
-            lines.append(f"- `{column}`{kind}: {text}" if text else f"- `{column}`{kind}")
+            line = f"- `{column}`{kind}: {text}" if text else f"- `{column}`{kind}"
+            first = said.setdefault((column, data_type, text), name)
+            if first != name and text:
+                described_before.setdefault(first, []).append((len(column_lines), column, line))
+            column_lines.append(line)
+        pointers = []
+        for first, columns in described_before.items():
+            pointer = f"- as in `{first}`: " + ", ".join(f"`{column}`" for _, column, _ in columns) + "."
+            if len(pointer) < sum(len(line) for _, _, line in columns):
+                pointers.append(pointer)
+                for index, _, _ in columns:
+                    column_lines[index] = ""
+        lines += [line for line in column_lines if line] + pointers
         lines.append("")
     return "\n".join(lines)
 

@@ -6,6 +6,7 @@ checks/rule_support/media.py `PostChecks`.)"""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import replace
 from typing import Any
@@ -16,6 +17,7 @@ from checks.findings import Finding
 from checks.rule_support.media import Library, as_utc, checked_note
 
 TEXT_RULES = ("pupil-named", "contact-details", "political-content")
+LINK = re.compile(r"(?i)^(?:https?://|www\.)\S+$")
 CHECKS = """
 SELECT c.check_id, c.checked_at, c.verdict, c.draft_text,
     EXISTS (SELECT 1 FROM audit.post_approvals AS a WHERE a.check_id = c.check_id) AS approved
@@ -40,7 +42,7 @@ def note_post_checks(
     if not checks:
         return findings
     since = min(as_utc(c["checked_at"]) for c in checks)
-    by_text = {" ".join(c["draft_text"].split()): c for c in checks if c["draft_text"]}
+    by_text = {comparable_text(c["draft_text"]): c for c in checks if c["draft_text"]}
     by_id = {c["check_id"]: c for c in checks}
     library = Library([{**i, "approval_id": i["check_id"]} for i in _rows(con, CHECK_IMAGES)])
     posts = {(p["platform"], p["subject_id"]): p for p in _rows(con, PUBLISHED)}
@@ -60,7 +62,8 @@ def note_post_checks(
             or as_utc(post["published_at"]) < since
         ):
             continue
-        matched = [by_text[t]] if (t := " ".join((post["text"] or "").split())) in by_text else []
+        text = comparable_text(post["text"] or "")
+        matched = [by_text[text]] if text and text in by_text else []
         matched += [
             by_id[a["check_id"]] for image in images[key] for a, _ in library.matches(image, max_distance)
         ]
@@ -75,6 +78,12 @@ def note_post_checks(
         else f
         for f in findings
     ]
+
+
+def comparable_text(text: str) -> str:
+    """A draft's or a published post's words, as both can be compared: X serves every link of a post as a t.co link
+    and appends one for its media, so links are left out, and spacing does not count."""
+    return " ".join(word for word in text.split() if not LINK.match(word))
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:

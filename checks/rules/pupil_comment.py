@@ -1,12 +1,15 @@
-"""pupil-comment: a current pupil comments on one of the school's YouTube videos.
+"""pupil-comment: a current pupil comments on one of the school's YouTube videos, Facebook posts or Instagram media.
 
 Policy: corbets-tey.txt §6 (the Enterprise and Technology Lead approves parents, "but not students", on the
 school's accounts) and §8 ("No student under 13 should be accessing social networking sites"). Every comment is
 audited: top-level comments and replies, published, held for review or marked likely spam (a pupil's held comment
-is what the school most needs to see). An exception is one per comment thread and pupil; the subject is the
+is what the school most needs to see). On YouTube an exception is one per comment thread and pupil; the subject is the
 comment thread id (docs/contracts/outputs.md). The exception of the pupil who wrote the thread's top-level comment keeps the
 thread's key; a pupil who only replied has the thread's key followed by their channel id, so two pupils in one
-thread are two exceptions. High severity; a possible match (between the review floor and the threshold) is low.
+thread are two exceptions. On Facebook and Instagram an exception is one per comment or reply a pupil wrote (the
+subject is its id), the commenter resolved by the name (Facebook) or username (Instagram) the token is shown; a
+hidden comment is out of public view and not judged, and a comment whose author is not shown cannot be told a
+pupil's. High severity; a possible match (between the review floor and the threshold) is low.
 """
 
 from __future__ import annotations
@@ -120,6 +123,10 @@ def _person(match: dict[str, Any]) -> str:
 
 
 def find(ctx: RuleContext) -> list[Finding]:
+    return _youtube_findings(ctx) + _meta_findings(ctx)
+
+
+def _youtube_findings(ctx: RuleContext) -> list[Finding]:
     by_channel = _pupils_by_channel(ctx)
     if not by_channel:
         return []
@@ -159,9 +166,77 @@ def find(ctx: RuleContext) -> list[Finding]:
     return findings
 
 
+META_COMMENTS = """
+SELECT platform, account_id, comment_id, post_id, parent_id, author_id, author_name, text, post_url
+FROM marts.fct_meta_comments WHERE author_id IS NOT NULL AND NOT coalesce(by_school, false)
+ORDER BY platform, account_id, post_id, comment_id
+"""
+
+
+@dataclass(frozen=True)
+class MetaComment:
+    """A comment or reply on a Facebook Page's post or an Instagram account's media, as last read."""
+
+    platform: str
+    account_id: str
+    subject_id: str
+    post_id: str
+    parent_id: str | None
+    author: str
+    shown: str | None
+    text: str | None
+    subject_url: str | None
+    subject_kind: str = "comment"
+
+    @property
+    def label(self) -> str:
+        return short_label(self.text, self.shown or self.subject_id, max_words=LABEL_WORDS)
+
+    def described(self) -> str:
+        what = "reply" if self.parent_id else "comment"
+        by = f"{self.shown} ({self.author})" if self.shown and self.shown != self.author else self.author
+        where = "post" if self.platform == "facebook" else "media"
+        return f"{what} {self.subject_id} by {by} on {where} {self.post_id}"
+
+
+def _meta_findings(ctx: RuleContext) -> list[Finding]:
+    pupils = ctx.identities.filter(
+        pl.col("platform").is_in(["facebook", "instagram"])
+        & (pl.col("relation") == "commenter")
+        & (pl.col("person_kind") == "pupil")
+    )
+    by_author: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in pupils.iter_rows(named=True):
+        by_author.setdefault((row["platform"], row["account_id"], row["subject_id"]), row)
+    if not by_author:
+        return []
+    findings = []
+    for fields in ctx.con.execute(META_COMMENTS).fetchall():
+        comment = MetaComment(*fields)
+        match = by_author.get((comment.platform, comment.account_id, comment.author))
+        severity = None if match is None else ctx.severity_for(match["confidence"], "high")
+        if match is None or severity is None:
+            continue
+        prefix = "possible match, needs a person's judgement: " if severity == "low" else ""
+        findings.append(
+            post_finding(
+                ctx,
+                comment,
+                rule=RULE_ID,
+                severity=severity,
+                person_kind="pupil",
+                person_id=match["person_id"],
+                confidence=float(match["confidence"]),
+                evidence=f"{prefix}{comment.described()}: {match['evidence']} (score {match['confidence']:.2f})",
+                basis=(comment.post_id,),
+            )
+        )
+    return findings
+
+
 RULE = Rule(
     id=RULE_ID,
-    title="Pupils commenting on the school's YouTube videos",
+    title="Pupils commenting on the school's videos and posts",
     general_basis="KCSIE (online safety: no personal online contact between the school's staff and pupils); UK GDPR "
     "Art. 8 with the Data Protection Act 2018 s9 and the ICO Children's Code (13 is the age a child may consent to "
     "an online service)",
@@ -170,11 +245,20 @@ RULE = Rule(
         "corbets-tey.txt §8 (no student under 13 on social networking sites)",
     ),
     what_counts="a current pupil's channel writes a comment or a reply, in any moderation state, on one of the "
-    "school's YouTube videos (one exception per thread and pupil)",
+    "school's YouTube videos (one exception per thread and pupil), or a pupil's Facebook or Instagram account one "
+    "still shown on the school's post (one exception per comment)",
     find=find,
     aged_out=None,
     options=(),
-    remediations=("reject-comment", "reject-comment-ban-author", "set-made-for-kids"),
+    remediations=(
+        "reject-comment",
+        "reject-comment-ban-author",
+        "set-made-for-kids",
+        "hide-comment",
+        "delete-comment",
+        "hide-ig-comment",
+        "delete-ig-comment",
+    ),
     reads_images="",
     reads_text=frozenset(),
 )

@@ -114,7 +114,7 @@ RULE = Rule(
     find=find,
     aged_out=None,
     options=(),
-    remediations=(),
+    remediations=("hide-comment", "delete-comment", "hide-ig-comment", "delete-ig-comment"),
     reads_images="",
     reads_text=frozenset(),
 )

@@ -28,6 +28,17 @@ def register(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--config", type=Path, metavar="SCHOOL_TOML", help="the school's school.toml")
     source.add_argument("--sandbox", type=Path, metavar="DIR", help="a sandbox dataset directory")
+    source.add_argument(
+        "--trust",
+        type=Path,
+        metavar="TRUST_TOML",
+        help="a trust's trust.toml, with --school: the draft of one of its schools, recorded in that school's lake",
+    )
+    parser.add_argument(
+        "--school",
+        metavar="SLUG",
+        help="with --trust: the school whose registers and approvals the draft is checked against (its slug or name)",
+    )
     add_db_option(parser)
     text = parser.add_mutually_exclusive_group()
     text.add_argument("--text", default=None, help="the draft's text")
@@ -62,7 +73,23 @@ def run(args: argparse.Namespace) -> int:
     from warehouse.post_checks import publish_copy
     from warehouse.privacy import access_log
 
-    config = load_config(args.sandbox / "school.toml" if args.sandbox else args.config)
+    if args.trust is not None:
+        try:
+            school_toml, trust_lake = trust_school(args.trust, args.school, args.db)
+        except ValueError as error:
+            print(f"socialaudit: check-post: {error}", file=sys.stderr)
+            return EXIT_REFUSED
+        except (OSError, RuntimeError) as error:
+            print(f"socialaudit: check-post could not check the draft: {error}", file=sys.stderr)
+            return EXIT_FAILED
+        config = load_config(school_toml)
+    elif args.school is not None:
+        print(
+            "socialaudit: check-post: --school names a school of a trust: give --trust too", file=sys.stderr
+        )
+        return EXIT_REFUSED
+    else:
+        config = load_config(args.sandbox / "school.toml" if args.sandbox else args.config)
     try:
         text = args.text_file.read_text(encoding="utf-8") if args.text_file else (args.text or "")
         images = [UploadedImage(path.name, path.read_bytes()) for path in args.image]
@@ -75,7 +102,11 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_REFUSED
     try:
-        db = warehouse_location(args.db, config, sandbox=args.sandbox is not None)
+        db = (
+            trust_lake
+            if args.trust
+            else warehouse_location(args.db, config, sandbox=args.sandbox is not None)
+        )
     except WarehouseNotNamed:
         db = None  # a sandbox check with no warehouse named: checked, not recorded
     entry = access_log.cli_entry("check-post", args.by)
@@ -109,3 +140,30 @@ def run(args: argparse.Namespace) -> int:
         with encryption_key(credentials.warehouse_key(config)):
             publish_copy(db)
     return EXIT_HOLD if outcome.verdict == "hold" else EXIT_COMPLETED
+
+
+def trust_school(trust_toml: Path, school: str | None, db: Path | None) -> tuple[Path, Path]:
+    """The school.toml of the trust's school named by slug or name, and its lake (where its approvals are and its
+    checks are kept). ValueError: the command line is wrong; RuntimeError: the school has no lake yet."""
+    from flows.config.school import load_config
+    from flows.config.trust import audited_lakes, load_trust
+
+    if db is not None:
+        raise ValueError("--db does not go with --trust: a school's checks are kept in its lake")
+    trust = load_trust(trust_toml)
+    if not school:
+        raise ValueError(f"--trust needs --school, one of: {', '.join(s.slug for s in trust.schools)}")
+    wanted = school.strip().lower()
+    found = [s for s in trust.schools if s.slug == wanted] or [
+        s for s in trust.schools if load_config(s.school_toml).name.strip().lower() == wanted
+    ]
+    if not found:
+        raise ValueError(
+            f"{trust_toml} has no school {school!r}: one of {', '.join(s.slug for s in trust.schools)}"
+        )
+    chosen = found[0]
+    if chosen.slug not in audited_lakes(trust):
+        raise RuntimeError(
+            f"{chosen.slug} has no lake yet: run `socialaudit trust run --trust {trust_toml}` first"
+        )
+    return chosen.school_toml, trust.lake_dir / f"{chosen.slug}.ducklake"

@@ -85,7 +85,19 @@ def check_credentials(config: object, sandbox: bool, base_url: str | None) -> li
         _guarded(_credentials_area("YouTube", a), _youtube_probe(config, a, sandbox, base_url))
         for a in config.accounts_on("youtube")
     ]
+    for name, label in (("facebook", "Facebook"), ("instagram", "Instagram")):
+        checks += [
+            _meta_check(_credentials_area(label, a), config, a, sandbox, base_url)
+            for a in config.accounts_on(name)
+        ]
     return checks
+
+
+def _meta_check(area: str, config: object, account: object, sandbox: bool, base_url: str | None) -> Check:
+    from flows.plugins import meta
+
+    ok, message, warning = meta.credentials_check(config, account, sandbox, base_url)
+    return Check(area, ok, message, warning)
 
 
 def _x_probe(config: object, account: object, sandbox: bool, base_url: str | None) -> Callable[[], str]:

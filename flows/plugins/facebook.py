@@ -16,8 +16,8 @@ from flows.school_run_log import withheld_in_trust
 from platforms import FACEBOOK
 from warehouse.state import WarehouseState
 
-# The writes connectors/meta_actions.py can send join the catalogue (warehouse/remediation/actions.py) before they are offered.
-ACTIONS: tuple[str, ...] = ()
+# The catalogue's Facebook actions (warehouse/remediation/actions.py), sent by connectors/meta_actions.py.
+ACTIONS: tuple[str, ...] = ("hide-comment", "delete-comment")
 
 
 @task(name="fetch-facebook-page", cache_policy=NO_CACHE)

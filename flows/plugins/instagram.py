@@ -16,7 +16,7 @@ from flows.school_run_log import withheld_in_trust
 from platforms import INSTAGRAM
 from warehouse.state import WarehouseState
 
-ACTIONS: tuple[str, ...] = ()
+ACTIONS: tuple[str, ...] = ("hide-ig-comment", "delete-ig-comment")
 
 
 @task(name="fetch-instagram-account", cache_policy=NO_CACHE)

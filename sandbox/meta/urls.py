@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 
 from sandbox.http import ApiError, ApiRequest, Reply, serve_file
 from sandbox.meta import exceptions as errors
+from sandbox.meta.debug_token import debug_token
 from sandbox.meta.models import COMMENT, IG_COMMENT, IG_MEDIA, IG_USER, PAGE, PHOTO, POST, MetaData
 from sandbox.meta.responses import Call, MetaReads
 from sandbox.meta.writes import MetaWrites
@@ -59,6 +60,7 @@ META_ROUTES = (
     "fb.node",
     "fb.me",
     "fb.accounts",
+    "fb.debug_token",
     "fb.edge",
     *sorted(set(READ_ROUTES.values())),
     *sorted(set(EDGE_ROUTES.values())),
@@ -66,6 +68,7 @@ META_ROUTES = (
 )
 META_WRITE_ROUTES = tuple(sorted(set(WRITE_ROUTES.values())))
 
+DEBUG_TOKEN = "debug_token"  # noqa: S105 - the endpoint's name, not a secret
 Responder = Callable[[ApiRequest], Reply]
 
 
@@ -81,7 +84,11 @@ class MetaRouter:
         parts = [p for p in path.split("/") if p]
         if not parts:
             return False
-        return bool(VERSION.fullmatch(parts[0])) or parts[0] == "me" or parts[0] in self.meta.objects
+        return (
+            bool(VERSION.fullmatch(parts[0]))
+            or parts[0] in ("me", DEBUG_TOKEN)
+            or parts[0] in self.meta.objects
+        )
 
     def resolve(self, method: str, path: str) -> tuple[str, Responder] | None:
         if path in self.meta.url_paths:
@@ -112,6 +119,10 @@ class MetaRouter:
             if edge == "accounts":
                 return "fb.accounts", self._call(version, rest, lambda call: self.reads.accounts(call))
             return "fb.edge", lambda request: errors.nonexisting_field(edge, "User")
+        if object_id == DEBUG_TOKEN:
+            if method != "GET" or edge:
+                return "fb.debug_token", lambda request: errors.unknown_path(rest)
+            return "fb.debug_token", self._call(version, rest, lambda call: debug_token(self.reads, call))
         found = self.meta.objects.get(object_id)
         if method != "GET":
             name = WRITE_ROUTES.get((method, found.node_type)) if found is not None and not edge else None

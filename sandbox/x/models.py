@@ -26,6 +26,8 @@ X_RATE_LIMITS = {
     "x.delete_post": 50,
     "x.hide_reply": 50,
     "x.mute": 50,
+    # Create Post: 100 a 15 minutes per user.
+    "x.create_post": 100,
 }
 X_RATE_WINDOW_SECONDS = 15 * 60
 MAX_REACHABLE_POSTS = 3200

@@ -14,8 +14,11 @@ from sandbox.credentials import SandboxAccess, XApp, XToken
 from sandbox.http import ApiError, ApiRequest
 from sandbox.x.exceptions import unauthorized, unsupported_authentication
 
-# The hosts a client may have signed for: tweepy's, and the one X's documentation now uses.
+# The hosts a client may have signed for: tweepy's, and the one X's documentation now uses; media is uploaded
+# to its own host (tweepy's `API.upload_host`), and a signature names the host it was made for.
 SIGNED_HOSTS = ("https://api.twitter.com", "https://api.x.com")
+UPLOAD_HOSTS = ("https://upload.twitter.com", "https://upload.x.com")
+FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class OAuthVerifier:
         self._lock = threading.Lock()
         self._nonces: set[tuple[str, str, str]] = set()
 
-    def user_context(self, request: ApiRequest) -> UserContext:
+    def user_context(self, request: ApiRequest, hosts: tuple[str, ...] = SIGNED_HOSTS) -> UserContext:
         scheme = request.authorization.split(" ", 1)[0]
         if scheme == "Bearer":
             # No app-only or OAuth 2.0 bearer token was issued for the dataset: X answers an unknown one 401;
@@ -67,11 +70,16 @@ class OAuthVerifier:
             raise ApiError(unauthorized())
         if not params.get("oauth_timestamp", "").isdigit():
             raise ApiError(unauthorized())
-        collected = signature.collect_parameters(
-            uri_query=request.raw_query,
-            headers={"Authorization": request.authorization},
-            exclude_oauth_signature=True,
-        )
+        form = request.content_type.split(";", 1)[0].strip().lower() == FORM_ENCODED
+        try:
+            collected = signature.collect_parameters(
+                uri_query=request.raw_query,
+                body=request.body.decode("utf-8") if form else None,
+                headers={"Authorization": request.authorization},
+                exclude_oauth_signature=True,
+            )
+        except (UnicodeDecodeError, ValueError) as error:
+            raise ApiError(unauthorized()) from error
         normalized = signature.normalize_parameters(collected)
         sent = params.get("oauth_signature", "")
         if not any(
@@ -85,7 +93,7 @@ class OAuthVerifier:
                 ),
                 sent,
             )
-            for host in SIGNED_HOSTS
+            for host in hosts
         ):
             raise ApiError(unauthorized())
         nonce = (app.consumer_key, params["oauth_timestamp"], params["oauth_nonce"])

@@ -6,14 +6,17 @@ hidden, only on its own behalf muting. Each accepted write is kept in the datase
 from __future__ import annotations
 
 import json
+import re
 
 from sandbox.http import ApiError, ApiRequest, Reply, Route, json_reply, route
 from sandbox.writes import WriteJournal
 from sandbox.x.exceptions import RESOURCE_NOT_FOUND, x_invalid_request, x_problem
+from sandbox.x.media import UPLOAD_PATH, MediaUploads
 from sandbox.x.oauth import UserContext
+from sandbox.x.posts import XPosting
 from sandbox.x.responses import X_SNOWFLAKE, XResponses
 
-X_WRITE_ROUTES = ("x.delete_post", "x.hide_reply", "x.mute")
+X_WRITE_ROUTES = ("x.delete_post", "x.hide_reply", "x.mute", "x.create_post", "x.media_upload")
 WRITE_LEVELS = ("read-write", "read-write-directmessages")
 OAUTH1_PERMISSIONS = "https://api.twitter.com/2/problems/oauth1-permissions"
 
@@ -41,7 +44,7 @@ class XWrites:
         self.api = api
         self.journal = journal
 
-    def _writer(self, request: ApiRequest, name: str) -> UserContext:
+    def writer(self, request: ApiRequest, name: str) -> UserContext:
         """The signed user context, counted against the route's window, whose token may write."""
         context = self.api.authorize(request, name)
         if self.api.verifier.access.x_access_level(context.token) not in WRITE_LEVELS:
@@ -68,7 +71,7 @@ class XWrites:
 
     def delete_post(self, request: ApiRequest, post_id: str) -> Reply:
         """DELETE /2/tweets/:id: the authenticated user's own post, and every version of it if it was edited."""
-        context = self._writer(request, "x.delete_post")
+        context = self.writer(request, "x.delete_post")
         self._path_id(post_id)
         held = self.api.backend.post(post_id)
         if held is None:
@@ -84,7 +87,7 @@ class XWrites:
     def hide_reply(self, request: ApiRequest, reply_id: str) -> Reply:
         """PUT /2/tweets/:id/hidden: a reply by someone else in a conversation the user started (hiding a hidden
         reply again succeeds)."""
-        context = self._writer(request, "x.hide_reply")
+        context = self.writer(request, "x.hide_reply")
         self._path_id(reply_id)
         hidden = self._body(request, "hidden")
         if not isinstance(hidden, bool):
@@ -110,7 +113,7 @@ class XWrites:
 
     def mute(self, request: ApiRequest, user_id: str) -> Reply:
         """POST /2/users/:id/muting: the authenticated user mutes `target_user_id` (muting twice succeeds)."""
-        context = self._writer(request, "x.mute")
+        context = self.writer(request, "x.mute")
         self._path_id(user_id)
         target = str(self._body(request, "target_user_id"))
         self._path_id(target, "target_user_id")
@@ -124,10 +127,14 @@ class XWrites:
         return json_reply(200, {"data": {"muting": True}})
 
 
-def write_routes(writes: XWrites) -> dict[str, list[Route]]:
+def write_routes(writes: XWrites, posting: XPosting, uploads: MediaUploads) -> dict[str, list[Route]]:
     """The write routes by HTTP method."""
     return {
         "DELETE": [route("x.delete_post", r"/2/tweets/([0-9]+)", writes.delete_post)],
         "PUT": [route("x.hide_reply", r"/2/tweets/([^/]+)/hidden", writes.hide_reply)],
-        "POST": [route("x.mute", r"/2/users/([^/]+)/muting", writes.mute)],
+        "POST": [
+            route("x.mute", r"/2/users/([^/]+)/muting", writes.mute),
+            route("x.create_post", r"/2/tweets", posting.create_post),
+            route("x.media_upload", re.escape(UPLOAD_PATH), uploads.upload),
+        ],
     }

@@ -13,18 +13,21 @@ from sandbox.server import SandboxServer
 from tests.builders.tiny_dataset import CHANNEL_ID, X_ACCOUNT_ID
 
 X_API_HOST = "https://api.twitter.com"
+X_UPLOAD_HOST = "https://upload.twitter.com"
 
 
 class RewriteToSandbox(HTTPAdapter):
-    """tweepy hard-codes api.twitter.com, so the only way to a local server is rewriting each URL."""
+    """tweepy hard-codes api.twitter.com (and upload.twitter.com for media), so the only way to a local server
+    is rewriting each URL (after tweepy signed it for the real host)."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, host: str = X_API_HOST) -> None:
         super().__init__()
         self.base_url = base_url
+        self.host = host
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         assert request.url is not None
-        request.url = request.url.replace(X_API_HOST, self.base_url, 1)
+        request.url = request.url.replace(self.host, self.base_url, 1)
         return super().send(request, *args, **kwargs)
 
 
@@ -80,6 +83,22 @@ def make_x_client(
     client.session.trust_env = False
     client.session.mount(X_API_HOST, RewriteToSandbox(server.url))
     return client
+
+
+def make_x_api(server: SandboxServer, user_id: str = X_ACCOUNT_ID, **keys: str) -> tweepy.API:
+    """tweepy's v1.1 client, which uploads media (to upload.twitter.com); `keys` replace the sandbox's."""
+    signing = {**x_keys(server, user_id), **keys}
+    auth = tweepy.OAuth1UserHandler(
+        signing["consumer_key"],
+        signing["consumer_secret"],
+        signing["access_token"],
+        signing["access_token_secret"],
+    )
+    api = tweepy.API(auth)
+    api.session.trust_env = False
+    api.session.mount(X_UPLOAD_HOST, RewriteToSandbox(server.url, X_UPLOAD_HOST))
+    api.session.mount(X_API_HOST, RewriteToSandbox(server.url))
+    return api
 
 
 def make_youtube(server: SandboxServer, owner: str | None = None, token: str | None = None) -> Any:

@@ -218,7 +218,12 @@ def test_each_action_names_the_hosts_and_requests_its_connector_sends(dataset: P
                 {"id": VIDEO_NATIVITY},
             ),
         }
-        assert set(writes) == {name for name, action in ACTIONS.items() if not action.manual}
+        # Meta's are held to their calls in tests/connectors/test_meta_actions.py.
+        assert set(writes) == {
+            name
+            for name, action in ACTIONS.items()
+            if action.platform in ("x", "youtube") and not action.manual
+        }
         for name, (write, ids) in writes.items():
             sent.clear()
             answer = write()

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from connectors.facebook_reading import read_facebook_page
 from connectors.instagram_reading import read_instagram_account
-from connectors.meta import TokenInvalid, make_graph_api, usage_wait_seconds
+from connectors.meta import RECENT_COMMENTS_DAYS, TokenInvalid, make_graph_api, usage_wait_seconds
 from connectors.paging import RetryPolicy
 from connectors.streams import media_references
 from sandbox.faults import FaultPlan
@@ -21,7 +22,9 @@ from sandbox.meta.tokens import load_meta_access
 from sandbox.server import SandboxServer
 from tests.sandbox.meta.graph_dataset import (
     CHILDREN,
+    COMMENT,
     HIDDEN_AUTHOR,
+    IG_COMMENT,
     IG_ID,
     IG_REPLY,
     PAGE_ID,
@@ -29,6 +32,9 @@ from tests.sandbox.meta.graph_dataset import (
     REPLY,
     build_graph_dataset,
 )
+
+# The newest post or media of the graph dataset (the windows below are counted from it).
+NEWEST_POST = datetime(2026, 11, 21, 12, tzinfo=UTC)
 
 
 class Sleeps:
@@ -80,16 +86,58 @@ def test_a_page_and_an_instagram_account_are_read_whole(dataset: Path, policy: R
 
 def test_next_week_reads_only_the_comments_of_posts_that_changed(dataset: Path, policy: RetryPolicy) -> None:
     access = load_meta_access(dataset)
+    later = NEWEST_POST + timedelta(days=RECENT_COMMENTS_DAYS + 1)  # every post older than the window
     with serve(dataset) as server:
         api = make_graph_api(access.page_token(PAGE_ID), server.url)
-        first = read_facebook_page(api, PAGE_ID, policy)
+        first = read_facebook_page(api, PAGE_ID, policy, read_at=later)
         cursor = next(s for s in first.snapshots if s.stream == "comments").cursor
-        again = read_facebook_page(api, PAGE_ID, policy, cursor)
+        again = read_facebook_page(api, PAGE_ID, policy, cursor, read_at=later)
         open_post = json.loads(cursor or "{}")
-        reopened = read_facebook_page(api, PAGE_ID, policy, cursor, frozenset(list(open_post)[:1]))
+        reopened = read_facebook_page(
+            api, PAGE_ID, policy, cursor, frozenset(list(open_post)[:1]), read_at=later
+        )
     assert next(s for s in again.snapshots if s.stream == "comments").pages == []
     read_again = {p.request["post"] for s in reopened.snapshots if s.stream == "comments" for p in s.pages}
     assert read_again == set(list(open_post)[:1])
+
+
+def test_a_hide_moves_nothing_a_post_shows_so_recent_posts_comments_are_read_again(
+    tmp_path: Path, policy: RetryPolicy
+) -> None:
+    """Hiding a comment leaves the post's updated_time and the media's comment count as they were: within
+    RECENT_COMMENTS_DAYS of a post the comments are read again each week, so the hide is seen; past it, carried."""
+    from facebook_business.adobjects.comment import Comment
+    from facebook_business.adobjects.igcomment import IGComment
+
+    graph = build_graph_dataset(tmp_path / "g")
+    access = load_meta_access(graph)
+    soon = NEWEST_POST + timedelta(days=7)
+    with serve(graph) as server:
+        page_api = make_graph_api(access.page_token(PAGE_ID), server.url)
+        first = read_facebook_page(page_api, PAGE_ID, policy, read_at=soon)
+        ig_first = read_instagram_account(page_api, IG_ID, policy, read_at=soon)
+        Comment(COMMENT, api=page_api).api_update(params={"is_hidden": True})
+        IGComment(IG_COMMENT, api=page_api).api_update(params={"hide": True})
+    fb_cursor = next(s for s in first.snapshots if s.stream == "comments").cursor
+    ig_cursor = next(s for s in ig_first.snapshots if s.stream == "comments").cursor
+    with serve(graph) as next_week:
+        page_api = make_graph_api(access.page_token(PAGE_ID), next_week.url)
+        posts = read_facebook_page(page_api, PAGE_ID, policy, read_at=soon).snapshots
+        assert fb_cursor == next(s for s in posts if s.stream == "comments").cursor  # nothing shows the hide
+        fb = read_facebook_page(page_api, PAGE_ID, policy, fb_cursor, read_at=soon)
+        ig = read_instagram_account(page_api, IG_ID, policy, ig_cursor, read_at=soon)
+        late = NEWEST_POST + timedelta(days=RECENT_COMMENTS_DAYS + 1)
+        carried = read_facebook_page(page_api, PAGE_ID, policy, fb_cursor, read_at=late)
+    hidden = {
+        str(c["id"]): c.get("is_hidden", c.get("hidden"))
+        for reads in (fb, ig)
+        for s in reads.snapshots
+        if s.stream == "comments"
+        for p in s.pages
+        for c in p.items
+    }
+    assert hidden[COMMENT] is True and hidden[IG_COMMENT] is True
+    assert next(s for s in carried.snapshots if s.stream == "comments").pages == []
 
 
 def test_an_expired_token_stops_the_platform_keeping_what_was_read(

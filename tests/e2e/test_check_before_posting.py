@@ -17,9 +17,11 @@ from PIL import Image
 
 from sandbox.school.images import Shot
 from sandbox.school.lettering import Lettering, draw
+from sandbox.server import SandboxServer
 from tests.builders.cli import CliResult
-from tests.builders.images import original, platform_copy
-from tests.builders.tiny_dataset import X_ACCOUNT_ID, X_HANDLE, build_tiny_dataset
+from tests.builders.images import original
+from tests.builders.sandbox_clients import make_x_api, make_x_client
+from tests.builders.tiny_dataset import build_tiny_dataset
 
 CERTIFICATE_LINES = ("Certificate of Achievement", "awarded to", "Alfie Price", "for excellent reading")
 
@@ -37,28 +39,14 @@ def pictures(folder: Path) -> dict[str, Image.Image]:
     return drawn
 
 
-def publish(dataset: Path, post_id: str, text: str, images: list[Image.Image], when: datetime) -> None:
-    """The post as X then serves it: its photos resized and re-encoded, in the account's posts for next week."""
-    account = dataset / "x" / X_HANDLE
-    posts = json.loads((account / "posts.json").read_text(encoding="utf-8"))
-    keys = [f"3_{post_id}{n}" for n in range(len(images))]
-    for key, image in zip(keys, images, strict=True):
-        (account / "media" / f"{key}.jpg").write_bytes(platform_copy(image))
-        posts["includes"]["media"].append(
-            {"media_key": key, "type": "photo", "url": f"https://pbs.twimg.com/media/{key}.jpg"}
-        )
-    posts["data"].insert(
-        0,
-        {
-            "id": post_id,
-            "text": text,
-            "created_at": when.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-            "author_id": X_ACCOUNT_ID,
-            "edit_history_tweet_ids": [post_id],
-            "attachments": {"media_keys": keys},
-        },
-    )
-    (account / "posts.json").write_text(json.dumps(posts), encoding="utf-8")
+def publish(dataset: Path, text: str, files: list[Path]) -> str:
+    """The post published as the school's tools publish it: tweepy uploads each photo to X (the sandbox,
+    which re-encodes it as X does) and creates the post with their media ids. Its id, as X gave it."""
+    with SandboxServer(dataset) as server:
+        media_ids = [str(make_x_api(server).media_upload(str(path)).media_id_string) for path in files]
+        created = make_x_client(server).create_tweet(text=text, media_ids=media_ids or None)
+        assert server.ledger is not None and server.ledger.x[-1].route == "x.create_post"
+    return str(created.data["id"])
 
 
 def about(exceptions: list[dict[str, Any]], post_id: str) -> dict[str, str]:
@@ -69,7 +57,7 @@ def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_ar
     tmp_path: Path, audit: Callable[..., Any], socialaudit: Callable[..., CliResult]
 ) -> None:
     dataset = build_tiny_dataset(tmp_path / "school")
-    drawn = pictures(tmp_path)
+    pictures(tmp_path)
     first = audit(dataset, root=tmp_path)
     assert first.result.returncode == 0, first.result.stderr[-2000:]
     db = str(first.db)
@@ -132,21 +120,21 @@ def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_ar
 
     # Published after the checks: the approved draft, one never checked, and the certificate its check held.
     soon = datetime.now(UTC) + timedelta(minutes=1)
-    publish(dataset, "1850000000000000101", text, [drawn["photo0.jpg"], drawn["photo1.jpg"]], soon)
-    publish(dataset, "1850000000000000102", "Sports day fun!", [drawn["photo2.jpg"]], soon)
-    publish(dataset, "1850000000000000103", "Reading award", [drawn["certificate.jpg"]], soon)
-    publish(dataset, "1850000000000000104", "Well done Alfie Price, star reader!", [], soon)
+    approved_post = publish(dataset, text, [tmp_path / "photo0.jpg", tmp_path / "photo1.jpg"])
+    unchecked_post = publish(dataset, "Sports day fun!", [tmp_path / "photo2.jpg"])
+    certificate_post = publish(dataset, "Reading award", [tmp_path / "certificate.jpg"])
+    named_post = publish(dataset, "Well done Alfie Price, star reader!", [])
     next_week = (soon + timedelta(days=7)).date().isoformat()
     second = audit(dataset, root=tmp_path, as_of=next_week)
     assert second.result.returncode == 0, second.result.stderr[-2000:]
-    assert about(second.exceptions, "1850000000000000101") == {}
-    unchecked = about(second.exceptions, "1850000000000000102")
+    assert about(second.exceptions, approved_post) == {}
+    unchecked = about(second.exceptions, unchecked_post)
     assert "never checked before posting" in unchecked["unapproved-media"]
-    certificate = about(second.exceptions, "1850000000000000103")
+    certificate = about(second.exceptions, certificate_post)
     assert f"checked before posting (check {held_check}" in certificate["unapproved-media"]
     assert "hold, never approved" in certificate["unapproved-media"]
     assert f"checked before posting (check {held_check}" in certificate["pupil-named"]
-    named_unchecked = about(second.exceptions, "1850000000000000104")
+    named_unchecked = about(second.exceptions, named_post)
     assert "never checked before posting" in named_unchecked["pupil-named"]
     # The posts that were there before any check read as they always did.
     before = {e["key"]: e["evidence"] for e in first.exceptions}
@@ -164,7 +152,7 @@ def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_ar
     )
     third = audit(dataset, root=tmp_path, as_of=(soon + timedelta(days=14)).date().isoformat())
     assert third.result.returncode == 0, third.result.stderr[-2000:]
-    breach = about(third.exceptions, "1850000000000000101")
+    breach = about(third.exceptions, approved_post)
     assert (
         set(breach) == {"consent-breach"} and "P0001 (photo consent is withdrawn)" in breach["consent-breach"]
     )

@@ -252,3 +252,62 @@ def test_a_lakes_catalog_is_checked_for_its_mode(dataset, tmp_path, socialaudit_
     assert f"[FIX] file modes of the lake (catalog and data): others may read {catalog}" in result.stdout, (
         result.stdout
     )
+
+
+@pytest.fixture
+def meta_school(dataset, tmp_path):
+    from tests.sandbox.meta.graph_dataset import add_graph_accounts, build_graph_dataset
+
+    add_graph_accounts(dataset, build_graph_dataset(tmp_path / "graph"))
+    return dataset
+
+
+def _declare_page_token(dataset, **token) -> None:
+    from tests.sandbox.meta.graph_client import declare_tokens
+    from tests.sandbox.meta.graph_dataset import PAGE_ID
+
+    declare_tokens(dataset, {"tokens": [{"token": "EAAschool", "page_id": PAGE_ID, **token}]})
+
+
+def test_the_meta_token_is_checked_with_debug_token(meta_school, tmp_path, socialaudit_inprocess):
+    result = socialaudit_inprocess(
+        "doctor", "--sandbox", str(meta_school), "--db", str(tmp_path / "w.duckdb")
+    )
+    assert result.returncode == 0, result.stdout
+    for platform in ("Facebook", "Instagram"):
+        assert (
+            f"[ok] {platform} credentials for graphtestschool: debug_token answered: a Page token"
+            in result.stdout
+        )
+    assert "never expires" in result.stdout
+    assert (
+        "[ok] actions through Facebook graphtestschool: the Meta token of graphtestschool holds"
+        in result.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        (
+            {"permissions": ["pages_read_engagement", "instagram_basic"]},
+            "[FIX] Facebook credentials for graphtestschool: the Page token lacks pages_read_user_content",
+        ),
+        (
+            {"expires_at": "2026-01-01T00:00:00Z"},
+            "[FIX] Facebook credentials for graphtestschool: facebook debug_token: Graph error 190/463",
+        ),
+        (
+            {"expires_at": "2099-01-01T00:00:00Z"},
+            "[ok] Facebook credentials for graphtestschool: debug_token answered: a Page token of Page "
+            "104000000000001 holding what the weekly read needs; it expires 2099-01-01",
+        ),
+    ],
+    ids=["narrow", "expired", "long-lived"],
+)
+def test_a_meta_token_problem_says_what_to_fix(meta_school, tmp_path, token, expected, socialaudit_inprocess):
+    _declare_page_token(meta_school, **token)
+    result = socialaudit_inprocess(
+        "doctor", "--sandbox", str(meta_school), "--db", str(tmp_path / "w.duckdb")
+    )
+    assert expected in result.stdout, result.stdout

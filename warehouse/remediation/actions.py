@@ -2,7 +2,7 @@
 
 The catalogue every part reads: the CLI and the review app offer an action only where the exception's rule lists
 it, show its call, cost and whether it can be undone, and ask for the permission it needs; the weekly run judges it
-the next week by its `effect`. Facts from docs.x.com and the YouTube Data API v3 reference as checked in 2026
+the next week by its `effect`. Facts from docs.x.com, the YouTube Data API v3 reference and Meta's Graph API reference as checked in 2026
 (docs/remediation.md says which could not be verified).
 """
 
@@ -43,6 +43,11 @@ X_IDENTITY_CHECK_USD = 0.010
 # tests/connectors/test_actions.py holds each plan to the requests its connector sends.
 X_HOST = "https://api.twitter.com"
 YOUTUBE_HOST = "https://youtube.googleapis.com"
+# Meta's Graph API as connectors/meta.py calls it (host and the one pinned version; tests/connectors hold them equal).
+GRAPH_HOST = "https://graph.facebook.com"
+GRAPH_VERSION = "v26.0"
+META = "meta"  # an action allowed by the Page token's permissions (GET /debug_token says which)
+META_COMMENT_RULES = ("pupil-named-in-comment", "pupil-comment")
 # A video's status is sent back whole: read first (videos.list, 1 unit), then updated (videos.update, 50 units).
 VIDEO_STATUS_CALL = (
     f"GET {YOUTUBE_HOST}/youtube/v3/videos?part=status&id=ID, then PUT {YOUTUBE_HOST}/youtube/v3/videos?part=status "
@@ -53,7 +58,7 @@ VIDEO_STATUS_CALL = (
 @dataclass(frozen=True)
 class Action:
     name: str
-    platform: str  # x | youtube | any (manual)
+    platform: str  # x | youtube | facebook | instagram | any (manual)
     subject_kinds: tuple[str, ...]  # the exception's subject the action applies to
     rules: tuple[str, ...]  # the rules that offer it
     what: str  # what happens, in a sentence
@@ -65,7 +70,7 @@ class Action:
     reversible: bool = True
     undo: str = ""
     effect: str = RESOLVES
-    needs: str = ""  # X_WRITE, or a YouTube scope group (below)
+    needs: str = ""  # X_WRITE, a YouTube scope group (below) or META
     scopes: tuple[str, ...] = ()
     irreversible_note: str = ""
 
@@ -114,6 +119,46 @@ def _rejection(ban_author: bool) -> Action:
         scopes=MODERATION_SCOPES,
         irreversible_note="rejecting a top-level comment also hides every reply to it",
     )
+
+
+def _meta_comment_actions() -> tuple[Action, ...]:
+    """Hide or delete a comment on the school's own Facebook post or Instagram media (meta-apis.md §4): Facebook
+    needs a Page token with pages_manage_engagement (and the MODERATE task), Instagram instagram_manage_comments."""
+    node = f"{GRAPH_HOST}/{GRAPH_VERSION}/ID"
+    facebook = ("facebook", "pages_manage_engagement", "is_hidden", "Comment")
+    instagram = ("instagram", "instagram_manage_comments", "hide", "IGComment")
+    found = []
+    for (platform, scope, flag, sdk), prefix in ((facebook, ""), (instagram, "ig-")):
+        seen_by = "its author and their friends" if platform == "facebook" else "its author"
+        found += [
+            Action(
+                f"hide-{prefix}comment",
+                platform,
+                ("comment",),
+                META_COMMENT_RULES,
+                f"hides the comment: no longer shown on the school's post (still seen by {seen_by}, who is not told)",
+                f"POST {node} {flag}=true",
+                f"facebook_business {sdk}: POST /ID {flag}=true (FacebookAdsApi.call)",
+                undo=f"the same call with {flag}=false",
+                needs=META,
+                scopes=(scope,),
+            ),
+            Action(
+                f"delete-{prefix}comment",
+                platform,
+                ("comment",),
+                META_COMMENT_RULES,
+                "deletes the comment (and its replies) from the school's post",
+                f"DELETE {node}",
+                f"facebook_business {sdk}: DELETE /ID (FacebookAdsApi.call)",
+                reversible=False,
+                undo="none: a deleted comment cannot be restored",
+                needs=META,
+                scopes=(scope,),
+                irreversible_note="deleting a comment deletes its replies too, whoever wrote them",
+            ),
+        ]
+    return tuple(found)
 
 
 ACTIONS: dict[str, Action] = {
@@ -192,12 +237,13 @@ ACTIONS: dict[str, Action] = {
             effect=MITIGATES,
             needs=X_WRITE,
         ),
+        *_meta_comment_actions(),
         Action(
             MANUAL,
             "any",
             ("follower", "following", "subscriber", "post", "video", "comment", "account", "reply"),
             ALL_RULES,
-            "a step done by hand in the X or YouTube app, recorded as done by the person who did it",
+            "a step done by hand in the platform's own app, recorded as done by the person who did it",
             "none: the step is done in the platform's own app",
             "none",
             reversible=True,
@@ -252,6 +298,12 @@ def cost_line(action: Action, calls: int = 1) -> str:
             f"${action.cost_usd:.3f} a request on X's pay-per-use credits (x{calls}), plus "
             f"${X_IDENTITY_CHECK_USD:.3f} for the identity and permission check (GET {X_HOST}/2/users/me): "
             f"${total:.3f} for {calls * action.requests + 1} request(s); at most {X_WRITES_PER_WINDOW} a 15 minutes"
+        )
+    if action.needs == META:
+        owner = "Page" if action.platform == "facebook" else "Instagram account"
+        return (
+            f"nothing charged; {action.requests * calls} request(s) counted against the {owner}'s Business Use "
+            "Case limit (Meta: about 4,800 calls a day per engaged user)"
         )
     units, requests = action.quota_units * calls, action.requests * calls
     return (

@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from platforms import platform
 from warehouse.lifecycle import ACTIVE, record_event
 from warehouse.load import now_utc
 from warehouse.people import Actor, second_person_refusal
@@ -148,7 +149,7 @@ def settle(
         if status in ACTIVE:
             requester = rows[0]["actor"]
             text = ACTED_NOTES[outcome].format(
-                action=request.action, platform="X" if request.platform == "x" else "YouTube", who=actor.label
+                action=request.action, platform=platform(request.platform).label, who=actor.label
             )
             if requester != actor.name:
                 text += f" (requested by {requester})"

@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 
+from platforms import platform
 from warehouse.remediation.actions import (
     ACTIONS,
     MITIGATES,
@@ -22,6 +23,8 @@ from warehouse.remediation.actions import (
     why_not_offered,
 )
 from warehouse.remediation.records import RemediationError, Request
+
+META_COMMENT_ACTIONS = ("hide-comment", "delete-comment", "hide-ig-comment", "delete-ig-comment")
 
 EXCEPTION_COLUMNS = (
     "key, rule, severity, status, platform, account, account_id, subject_kind, subject_id, subject_label,"
@@ -94,7 +97,8 @@ class Plan:
     def lines(self) -> list[str]:
         """What will happen, line by line, as a person reads it before confirming."""
         e, action = self.exception, self.action
-        where = "X @" + str(e["account"]) if e["platform"] == "x" else "YouTube " + str(e["account"])
+        label = platform(str(e["platform"])).label
+        where = f"{label} @{e['account']}" if e["platform"] == "x" else f"{label} {e['account']}"
         subject = f"{e['subject_kind']} {e['subject_id']}"
         if e.get("subject_label"):
             subject += f" ({e['subject_label']})"
@@ -156,6 +160,8 @@ def manual_step(e: dict[str, Any]) -> str:
             "and bio (or record the change as approved in school.toml)",
             "reply": f"{signed_in}, open {link or 'the reply'}, choose the ... menu and 'Hide reply'",
         }
+    elif platform in ("facebook", "instagram"):
+        return _meta_manual_step(e)
     else:
         channel = e["account_id"]
         studio = f"https://studio.youtube.com/channel/{channel}"
@@ -168,6 +174,29 @@ def manual_step(e: dict[str, Any]) -> str:
             "comment": f"open {studio}/comments, find the comment ({link or subject_id}), choose Remove (and Hide "
             "user from channel)",
             "account": f"open {studio}/editing/profile and put back the approved name, handle and description",
+        }
+    return steps.get(kind, f"open {link or 'the platform'} and remove {label}")
+
+
+def _meta_manual_step(e: dict[str, Any]) -> str:
+    kind, subject_id = e["subject_kind"], e["subject_id"]
+    link = e.get("subject_url") or ""
+    label = e.get("subject_label") or subject_id
+    if e["platform"] == "facebook":
+        signed_in = f"signed in as an admin of the Page {e['account']}"
+        steps = {
+            "comment": f"{signed_in}, open {link or 'the post'}, find the comment ({label}), choose its ... menu and "
+            "Hide (or Delete)",
+            "post": f"{signed_in}, open {link or 'the post'}, choose its ... menu and Delete (or Move to archive)",
+            "account": f"{signed_in}, open the Page's settings and put back the approved name, username and details",
+        }
+    else:
+        signed_in = f"in the Instagram app signed in as @{e['account']}"
+        steps = {
+            "comment": f"{signed_in}, open {link or 'the post'}, swipe left on the comment ({label}) and choose Hide "
+            "(or Delete)",
+            "post": f"{signed_in}, open {link or 'the post'}, choose ... and Delete (or Turn off commenting)",
+            "account": f"{signed_in}, choose Edit profile and put back the approved name, username and bio",
         }
     return steps.get(kind, f"open {link or 'the platform'} and remove {label}")
 
@@ -219,7 +248,20 @@ def make_plan(con: duckdb.DuckDBPyConnection, key: str, action_name: str) -> Pla
         (video,) = videos
         note = f"every comment on video {video} is turned off, not only the pupil's"
         return Plan(action, e, (str(video),), 1, (note,))
+    if action.name in META_COMMENT_ACTIONS and _visitor_post(con, e):
+        raise RemediationError(
+            f"{e['subject_id']} is a post a visitor published on the Page, not a comment: hide or delete it by hand "
+            "(the manual step)"
+        )
     return Plan(action, e, (str(e["subject_id"]),), 1)
+
+
+def _visitor_post(con: duckdb.DuckDBPyConnection, e: dict[str, Any]) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM staging.stg_facebook__posts WHERE account_id = ? AND post_id = ? AND by_visitor",
+        [str(e["account_id"]), str(e["subject_id"])],
+    ).fetchone()
+    return bool(found and found[0])
 
 
 def offered_plans(con: duckdb.DuckDBPyConnection, key: str) -> list[Plan | str]:

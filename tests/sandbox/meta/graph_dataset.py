@@ -5,6 +5,7 @@ own comment, a carousel, Instagram comments with a reply."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from PIL import Image
@@ -227,3 +228,12 @@ def build_graph_dataset(root: Path, comments_on_busy_post: int = 30) -> Path:
         (root / name).mkdir(exist_ok=True)
     (root / "registers").mkdir(exist_ok=True)
     return root
+
+
+def add_graph_accounts(school: Path, graph: Path) -> None:
+    """A school dataset (X, YouTube) given the graph dataset's Page and Instagram account."""
+    for folder in ("facebook", "instagram"):
+        shutil.copytree(graph / folder, school / folder)
+    accounts = (graph / "school.toml").read_text(encoding="utf-8").split("[[accounts]]", 1)[1]
+    with (school / "school.toml").open("a", encoding="utf-8") as toml:
+        toml.write("\n[[accounts]]" + accounts)

@@ -29,6 +29,7 @@ CALLS: dict[str, tuple[str, str, dict[str, str], bool]] = {
     "fb.node": ("GET", "/v26.0/999", {}, False),
     "fb.me": ("GET", "/v26.0/me", {}, False),
     "fb.accounts": ("GET", "/v26.0/me/accounts", {}, True),
+    "fb.debug_token": ("GET", "/v26.0/debug_token", {"input_token": "EAAunknown"}, True),
     "fb.edge": ("GET", f"/v26.0/{PAGE_ID}/nothing", {}, False),
     "fb.page": ("GET", f"/v26.0/{PAGE_ID}", {}, False),
     "fb.post": ("GET", f"/v26.0/{POSTS[0]}", {}, False),

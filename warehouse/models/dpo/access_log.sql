@@ -4,11 +4,11 @@ SELECT accessed_at, identity, os_user, via, origin, action, object, detail, acce
 FROM audit.access_log;
 COMMENT ON VIEW dpo.access_log IS 'Every view of an exception (lists and details), decision, refusal, subject access export, erasure, sql query and export: who (the signed-in identity, or the --by name with the operating-system user), when, from where and what. Entries reach this view when a writer next publishes the copy (the weekly run, a decision, sar, erase, sql); kept under [retention] access_log_months.';
 COMMENT ON COLUMN dpo.access_log.accessed_at IS 'When (UTC).';
-COMMENT ON COLUMN dpo.access_log.identity IS 'Who: the signed-in identity in the review app (the identity provider''s e-mail claim, or local:NAME), or the --by name on the command line (else the operating-system user).';
-COMMENT ON COLUMN dpo.access_log.os_user IS 'The operating-system user that ran the command (from the real uid); empty for the review app.';
+COMMENT ON COLUMN dpo.access_log.identity IS 'Who: the signed-in identity in the review app (the identity provider''s e-mail claim, or local:NAME for a local account); on the command line the --by name, else the operating-system user.';
+COMMENT ON COLUMN dpo.access_log.os_user IS 'The operating-system user that ran the command (the real uid, not $USER); none for the review app.';
 COMMENT ON COLUMN dpo.access_log.via IS 'review-app or cli.';
 COMMENT ON COLUMN dpo.access_log.origin IS 'From where: the client address the review app saw (after a trusted reverse proxy), or cli@HOSTNAME.';
 COMMENT ON COLUMN dpo.access_log.action IS 'list, view, decide, decide-refused, proposal, denied, access-log, sar, erase, sql, export, registers-accept, remediate, remediate-refused, sign-in-failed, sign-in-throttled, check-post (a draft checked before posting: audit.post_checks), approve-post (a checked draft approved: audit.post_approvals) (data dictionary: audit.access_log).';
-COMMENT ON COLUMN dpo.access_log.object IS 'What: the exception key, a list''s filters, the request or erasure id, the query text.';
-COMMENT ON COLUMN dpo.access_log.detail IS 'The decision, how many rows were shown or returned, or why it was refused.';
+COMMENT ON COLUMN dpo.access_log.object IS 'What: the exception key, the list''s filters, the subject access request or erasure id, the query text.';
+COMMENT ON COLUMN dpo.access_log.detail IS 'The decision, the number of rows shown or returned, or why it was refused.';
 COMMENT ON COLUMN dpo.access_log.access_id IS 'Unique id of the entry.';

@@ -13,10 +13,10 @@ COMMENT ON COLUMN dpo.exception_reviews.decision IS 'acknowledge | accept | fals
 COMMENT ON COLUMN dpo.exception_reviews.status_before IS 'Status when the decision was made.';
 COMMENT ON COLUMN dpo.exception_reviews.status_after IS 'Status the decision set.';
 COMMENT ON COLUMN dpo.exception_reviews.reviewer IS 'Who decided: the signed-in identity in the review app, the --by name on the command line (beside it the operating-system user, os_user); for a critical exception closed by two people, the one who proposed it.';
-COMMENT ON COLUMN dpo.exception_reviews.note IS 'The reviewer''s reason, as written.';
+COMMENT ON COLUMN dpo.exception_reviews.note IS 'Why: the reason for an acceptance, the judgement behind a false positive.';
 COMMENT ON COLUMN dpo.exception_reviews.accepted_until IS 'For an acceptance: the last day it holds; the next run after it reopens or resolves the exception.';
-COMMENT ON COLUMN dpo.exception_reviews.as_of IS 'The audited week whose results the reviewer was looking at.';
+COMMENT ON COLUMN dpo.exception_reviews.as_of IS 'The audited week (audit.runs.as_of) whose results the reviewer was looking at.';
 COMMENT ON COLUMN dpo.exception_reviews.reviewed_at IS 'When the decision was recorded (UTC).';
 COMMENT ON COLUMN dpo.exception_reviews.source IS 'cli | review-app.';
-COMMENT ON COLUMN dpo.exception_reviews.os_user IS 'The operating-system user that recorded it on the command line; empty for the review app.';
-COMMENT ON COLUMN dpo.exception_reviews.seconded_by IS 'For a closing decision on a critical exception: the second person who confirmed it.';
+COMMENT ON COLUMN dpo.exception_reviews.os_user IS 'The operating-system user that recorded the decision on the command line (beside the --by name); none for the review app, whose reviewer is the signed-in identity.';
+COMMENT ON COLUMN dpo.exception_reviews.seconded_by IS 'For a closing decision on a critical exception: the second person who confirmed it (the reviewer proposed it).';

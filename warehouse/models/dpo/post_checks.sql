@@ -14,14 +14,14 @@ COMMENT ON COLUMN dpo.post_checks.check_id IS 'Id of the check (check-post print
 COMMENT ON COLUMN dpo.post_checks.checked_at IS 'When (UTC) the draft was checked.';
 COMMENT ON COLUMN dpo.post_checks.checked_by IS 'Who checked it: the signed-in poster, or the --by name / operating-system user.';
 COMMENT ON COLUMN dpo.post_checks.via IS 'cli or app.';
-COMMENT ON COLUMN dpo.post_checks.platform IS 'x or youtube.';
+COMMENT ON COLUMN dpo.post_checks.platform IS 'Where the draft is to be posted: x or youtube.';
 COMMENT ON COLUMN dpo.post_checks.draft_text IS 'The draft''s text (may name a child); null once retention or an erasure removed it.';
-COMMENT ON COLUMN dpo.post_checks.pupils_pictured IS 'Register pupil_ids the poster declared the images show.';
-COMMENT ON COLUMN dpo.post_checks.verdict IS 'ok or hold.';
+COMMENT ON COLUMN dpo.post_checks.pupils_pictured IS 'Register pupil_ids the poster declared the photos show.';
+COMMENT ON COLUMN dpo.post_checks.verdict IS 'ok (nothing stands in the way) or hold (findings to settle before posting).';
 COMMENT ON COLUMN dpo.post_checks.findings IS 'How many findings the check had.';
 COMMENT ON COLUMN dpo.post_checks.finding_details IS 'Each finding: rule, severity, evidence, image.';
 COMMENT ON COLUMN dpo.post_checks.images IS 'Images in the draft (their fingerprints are kept).';
 COMMENT ON COLUMN dpo.post_checks.images_kept IS 'Images whose bytes are still held for the approver to see.';
 COMMENT ON COLUMN dpo.post_checks.approval_id IS 'The approval, or null when the draft was never approved.';
-COMMENT ON COLUMN dpo.post_checks.approved_by IS 'Who approved it.';
+COMMENT ON COLUMN dpo.post_checks.approved_by IS 'Who approved it (an approver of the review app, or named on the command line).';
 COMMENT ON COLUMN dpo.post_checks.approved_at IS 'When (UTC) it was approved.';

@@ -15,8 +15,8 @@ COMMENT ON VIEW dpo.retention_status IS 'Each retention rule from school.toml [r
 COMMENT ON COLUMN dpo.retention_status.table_name IS 'The warehouse table the rule applies to.';
 COMMENT ON COLUMN dpo.retention_status.rule IS 'The [retention] setting.';
 COMMENT ON COLUMN dpo.retention_status.keep_for IS 'How long the data is kept, in words.';
-COMMENT ON COLUMN dpo.retention_status.what IS 'Which rows the rule removes.';
-COMMENT ON COLUMN dpo.retention_status.cutoff IS 'Cutoff date applied by the latest run.';
-COMMENT ON COLUMN dpo.retention_status.as_of IS 'Audited week of the latest run.';
+COMMENT ON COLUMN dpo.retention_status.what IS 'Which rows the rule removes once they are older than the cutoff.';
+COMMENT ON COLUMN dpo.retention_status.cutoff IS 'The cutoff date computed at the latest run.';
+COMMENT ON COLUMN dpo.retention_status.as_of IS 'The audited week of the latest run.';
 COMMENT ON COLUMN dpo.retention_status.rows_purged_to_date IS 'Rows deleted under this rule by all runs (audit.purge_log).';
 COMMENT ON COLUMN dpo.retention_status.last_purged_at IS 'When (UTC) the rule last deleted something.';

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.builders.tiny_dataset import build_tiny_dataset
 
 
@@ -23,6 +25,7 @@ def _refused_run(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[s
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
 
 
+@pytest.mark.slow  # two CLI processes that each import Prefect
 def test_a_refused_run_is_one_line_and_debug_shows_the_traceback(tmp_path: Path) -> None:
     quiet = _refused_run(tmp_path / "quiet")
     assert quiet.returncode == 1
