@@ -90,3 +90,27 @@ def test_the_figures_scored_blind_before_tuning_are_kept_by_every_later_run(
     assert written["sets"]["families"]["a blind family"]["rules"]["pupil-follower"]["recall"] == 0.75
     page = (tmp_path / "page" / "eval.md").read_text(encoding="utf-8")
     assert "before the resolver was tuned" in page and "1.00/0.25" in page and "1.00/0.75" not in page
+
+
+def test_the_page_leaves_off_the_case_lists_the_results_file_keeps() -> None:
+    output = "rule all 1 0 1\nmissed: pupil-follower/a case x1\n  missed: 123 P0001\n  false: 456\nend"
+    assert eval_results.for_the_page(output) == "rule all 1 0 1\nend"
+
+
+def test_the_page_is_written_again_from_the_results_file_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(results, "JSON_DIR", tmp_path / "json")
+    monkeypatch.setattr(results, "PAGE_DIR", tmp_path / "page")
+    figure = results.Figure("a figure", "1.000 / 1.000", ">= 0.97", True)
+    appendix = "## The evaluation's output\n\n```text\nrule all 1 0 0\nmissed: a case x1\n```"
+    results.write(
+        "eval", "Evaluation of the identity rules", "socialaudit evaluate", [figure], appendix=appendix
+    )
+
+    eval_results.main(["--rewrite-page"])
+
+    page = (tmp_path / "page" / "eval.md").read_text(encoding="utf-8")
+    assert "rule all 1 0 0" in page and "missed: a case" not in page
+    kept = json.loads((tmp_path / "json" / "eval.json").read_text(encoding="utf-8"))
+    assert "missed: a case x1" in kept["output"] and kept["figures"][0]["name"] == "a figure"
