@@ -117,13 +117,23 @@ def record_section(record: dict[str, Any]) -> str:
     )
 
 
-# The lists of every case missed or flagged wrongly, per set: kept whole in eval.json (`output`, and `sets`), left
-# off the page, whose reader wants the figures.
-CASE_LISTS = re.compile(r"^\s*(?:missed|false): ")
+# Left off the page, whose reader wants each rule's figures per set, and kept whole in eval.json (`output`, `sets`):
+# the lists of every case missed or flagged wrongly, the rows per difficulty, the precision per confidence band,
+# the names read from images and the report's list for a person to judge.
+CASE_LISTS = re.compile(
+    r"^\s*(?:missed|false): |^\s{20,}(?:declared|easy|medium|hard|undecidable|unlabelled)\s|"
+    r"^observed precision per confidence band|^confidence\s+findings|^\d\.\d\d-\d\.\d\d\s|^1\.00 declared|"
+    r"^names read from images|^the report's \"For a person to judge\""
+)
 
 
 def for_the_page(output: str) -> str:
     return "\n".join(line for line in output.splitlines() if not CASE_LISTS.match(line))
+
+
+def by_name(argument: str) -> str:
+    """A dataset folder by its name alone: the results say which schools, not where this machine keeps them."""
+    return Path(argument).name if argument.startswith("/") and Path(argument).is_dir() else argument
 
 
 def rewrite_page() -> Path:
@@ -137,6 +147,9 @@ def rewrite_page() -> Path:
     if isinstance(data.get(BEFORE_TUNING), dict):
         appendix = record_section(data[BEFORE_TUNING]) + "\n\n" + appendix
     data["output"], data["appendix"] = output, appendix
+    data["command"] = " ".join(by_name(a) for a in str(data["command"]).split())
+    if isinstance(data.get("sets"), dict):
+        data["sets"]["independent"] = [by_name(d) for d in data["sets"].get("independent", [])]
     (results.JSON_DIR / "eval.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     page = results.PAGE_DIR / "eval.md"
     about = {"measured_at": data["measured_at"], "machine": data["machine"]}
@@ -156,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The evaluation's own per-set figures (every follower rule, what is not theirs, the review load) go into the
     # one results file beside the bars.
     sets = Path(tempfile.mkdtemp(prefix="socialaudit-eval-")) / "sets.json"
-    command = " ".join(["socialaudit evaluate", *arguments])
+    command = " ".join(["socialaudit evaluate", *(by_name(a) for a in arguments)])
     arguments = [*arguments, "--results", str(sets)] if "--results" not in arguments else arguments
 
     def run() -> list[Figure]:
@@ -170,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "## The evaluation's output\n\n```text\n" + for_the_page(str(outcome["output"])).rstrip() + "\n```"
     )
     per_set = json.loads(sets.read_text(encoding="utf-8")) if sets.exists() else None
+    if per_set:
+        per_set["independent"] = [by_name(d) for d in per_set.get("independent", [])]
     details: dict[str, object] = {"sets": per_set} if per_set else {}
     details["output"] = str(outcome["output"])
     record = kept_record()

@@ -93,7 +93,10 @@ def test_the_figures_scored_blind_before_tuning_are_kept_by_every_later_run(
 
 
 def test_the_page_leaves_off_the_case_lists_the_results_file_keeps() -> None:
-    output = "rule all 1 0 1\nmissed: pupil-follower/a case x1\n  missed: 123 P0001\n  false: 456\nend"
+    output = (
+        "rule all 1 0 1\n                           easy 1 0 1\nmissed: pupil-follower/a case x1\n"
+        "  missed: 123 P0001\n  false: 456\n0.90-0.95          49    49     1.000\nend"
+    )
     assert eval_results.for_the_page(output) == "rule all 1 0 1\nend"
 
 
