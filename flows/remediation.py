@@ -22,7 +22,7 @@ from flows.remediation_permissions import AccountPermission, record
 from warehouse.load import now_utc
 from warehouse.people import Actor
 from warehouse.privacy.access_log import AccessEntry
-from warehouse.remediation.actions import ACTIONS
+from warehouse.remediation.actions import ACTIONS, withdrawn_with
 from warehouse.remediation.plans import Plan, make_plan
 from warehouse.remediation.records import Recorded, RemediationError
 
@@ -281,11 +281,7 @@ class Remediator:
         """The platform said the credentials cannot do this: record that the account's actions of this kind are not
         offered until doctor finds otherwise."""
         account = self.account_of(plan)
-        same = [
-            a.name
-            for a in ACTIONS.values()
-            if a.platform == account.platform and a.needs == plan.action.needs
-        ]
+        same = withdrawn_with(plan.action)
         others = [
             a.name for a in ACTIONS.values() if a.platform in ("any", account.platform) and a.name not in same
         ]

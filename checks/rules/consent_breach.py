@@ -98,7 +98,7 @@ RULE = Rule(
     find=find,
     aged_out=None,
     options=(),
-    remediations=("make-video-private", "delete-post"),
+    remediations=("make-video-private", "delete-post", "delete-page-post", "delete-ig-media"),
     reads_images="pixels",
     reads_text=frozenset(),
 )

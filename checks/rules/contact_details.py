@@ -144,7 +144,7 @@ RULE = Rule(
     find=find,
     aged_out=None,
     options=("allowed",),
-    remediations=("make-video-private", "delete-post"),
+    remediations=("make-video-private", "delete-post", "delete-page-post", "delete-ig-media"),
     reads_images="text",
     reads_text=READS_TEXT,
 )

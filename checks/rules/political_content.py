@@ -176,7 +176,7 @@ RULE = Rule(
     find=find,
     aged_out=None,
     options=("extra_terms", "ignore_terms"),
-    remediations=("make-video-private", "delete-post"),
+    remediations=("make-video-private", "delete-post", "delete-page-post", "delete-ig-media"),
     reads_images="text",
     reads_text=READS_TEXT,
 )

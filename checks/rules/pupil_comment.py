@@ -3,8 +3,8 @@
 Policy: corbets-tey.txt §6 (the Enterprise and Technology Lead approves parents, "but not students", on the
 school's accounts) and §8 ("No student under 13 should be accessing social networking sites"). Every comment is
 audited: top-level comments and replies, published, held for review or marked likely spam (a pupil's held comment
-is what the school most needs to see). On YouTube an exception is one per comment thread and pupil; the subject is the
-comment thread id (docs/contracts/outputs.md). The exception of the pupil who wrote the thread's top-level comment keeps the
+is what the school most needs to see). An exception is, on YouTube, one per comment thread and pupil; the subject is
+the comment thread id (docs/contracts/outputs.md). The exception of the pupil who wrote the thread's top-level comment keeps the
 thread's key; a pupil who only replied has the thread's key followed by their channel id, so two pupils in one
 thread are two exceptions. On Facebook and Instagram an exception is one per comment or reply a pupil wrote (the
 subject is its id), the commenter resolved by the name (Facebook) or username (Instagram) the token is shown; a
@@ -258,6 +258,7 @@ RULE = Rule(
         "delete-comment",
         "hide-ig-comment",
         "delete-ig-comment",
+        "turn-off-ig-comments",
     ),
     reads_images="",
     reads_text=frozenset(),

@@ -114,7 +114,13 @@ RULE = Rule(
     find=find,
     aged_out=None,
     options=(),
-    remediations=("hide-comment", "delete-comment", "hide-ig-comment", "delete-ig-comment"),
+    remediations=(
+        "hide-comment",
+        "delete-comment",
+        "hide-ig-comment",
+        "delete-ig-comment",
+        "turn-off-ig-comments",
+    ),
     reads_images="",
     reads_text=frozenset(),
 )

@@ -17,7 +17,7 @@ from platforms import FACEBOOK
 from warehouse.state import WarehouseState
 
 # The catalogue's Facebook actions (warehouse/remediation/actions.py), sent by connectors/meta_actions.py.
-ACTIONS: tuple[str, ...] = ("hide-comment", "delete-comment")
+ACTIONS: tuple[str, ...] = ("hide-comment", "delete-comment", "delete-page-post")
 
 
 @task(name="fetch-facebook-page", cache_policy=NO_CACHE)

@@ -16,7 +16,7 @@ from flows.school_run_log import withheld_in_trust
 from platforms import INSTAGRAM
 from warehouse.state import WarehouseState
 
-ACTIONS: tuple[str, ...] = ("hide-ig-comment", "delete-ig-comment")
+ACTIONS: tuple[str, ...] = ("hide-ig-comment", "delete-ig-comment", "turn-off-ig-comments", "delete-ig-media")
 
 
 @task(name="fetch-instagram-account", cache_policy=NO_CACHE)

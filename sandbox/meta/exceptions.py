@@ -84,6 +84,15 @@ def gone(object_id: str, method: str = "get") -> Reply:
     )
 
 
+def not_the_pages_post(object_id: str) -> Reply:
+    """A visitor's post on the Page: meta-apis.md §4 documents deleting the Page's own posts only, so the sandbox
+    refuses the rest (its author removes it, or a Page admin in Facebook)."""
+    return graph_error(
+        100,
+        f"(#100) Post {object_id} was not published by this Page: only its author can delete it through the API",
+    )
+
+
 def nonexisting_field(name: str, node_type: str) -> Reply:
     return graph_error(100, f"(#100) Tried accessing nonexisting field ({name}) on node type ({node_type})")
 

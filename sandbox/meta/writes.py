@@ -1,6 +1,7 @@
 """The writes a Page owner makes about a finding (reference: meta-apis.md §4), as strict as Graph: a Facebook
 comment hidden (`POST /{comment-id}` with `is_hidden`) or deleted needs a Page token with `pages_manage_engagement`
-and the MODERATE task; a Page post or photo deleted needs `pages_manage_posts`; an Instagram comment hidden (`hide`)
+and the MODERATE task; a Page post or photo deleted needs `pages_manage_posts` (a visitor's post on the Page is refused:
+only its author removes it through the API); an Instagram comment hidden (`hide`)
 or deleted, and an Instagram post's comments turned off (`comment_enabled`), need `instagram_manage_comments`;
 Instagram media is deleted only from v24.0 on, whole (never one carousel slide), with `instagram_manage_contents`.
 Accepted writes go to the dataset's journal (sandbox/writes.py), so the next week's reads show them."""
@@ -51,6 +52,8 @@ class MetaWrites:
                 raise ApiError(errors.write_permission(needed))
             if found.node_type == COMMENT and "MODERATE" not in token.tasks:
                 raise ApiError(errors.write_permission("pages_manage_engagement"))
+            if found.visitor and method == "DELETE":
+                raise ApiError(errors.not_the_pages_post(object_id))
             if method == "POST":
                 entry = {"kind": "fb.comment_hidden", "id": object_id, "hidden": _flag(call, "is_hidden")}
             else:

@@ -7,7 +7,8 @@ existed is byte-identical to today's apart from school.toml, x/<sports>/ and the
 - Followers: some of the main account's followers also follow the sports account (the same people, so a
   pupil who follows both is one identity with one exception per account), and a few follow only it.
 - Posts: fixtures and results, reposts of photos already in the approved media register (so no approval is
-  added), photos nobody approved, a photo whose pictured pupil's consent was withdrawn, and a pupil named.
+  added), photos nobody approved, a photo whose pictured pupil's consent was withdrawn, and a pupil named (the
+  planted ones are rows of planted_cases.py).
 """
 
 from __future__ import annotations
@@ -22,9 +23,6 @@ from sandbox.school.model import (
     Approval,
     MediaTruth,
     OfficialX,
-    Picture,
-    Plant,
-    Pupil,
     SampleSchool,
     Truth,
     XMedia,
@@ -34,7 +32,9 @@ from sandbox.school.model import (
     fold,
 )
 from sandbox.school.people import Registers
-from sandbox.school.pictures import LANDSCAPE, SMALL, WIDE
+from sandbox.school.pictures import LANDSCAPE
+from sandbox.school.planted_cases import SPORTS_X_POSTS
+from sandbox.school.planting import GENERIC, PostCase, Repost, media_truth
 from sandbox.school.sizes import SizeSpec
 from sandbox.school.social import SocialBuilder
 
@@ -216,25 +216,27 @@ def _clubs(social: SocialBuilder) -> list[XUser]:
 def _sports_posts(
     rng: random.Random, spec: SizeSpec, school: SampleSchool, registers: Registers
 ) -> list[XPost]:
-    builder = ContentBuilder(rng, spec, school.as_of, school.info, registers)
-    # Ids, scenes and named pupils of the main account's content stay its own.
-    builder.ids = {p.id for p in school.x_posts} | {m.media_key[2:] for p in school.x_posts for m in p.media}
-    scenes = [m.picture.shot.scene for p in school.x_posts for m in p.media]
-    scenes += [v.thumbnail.shot.scene for v in school.yt_videos]
-    scenes += [a.picture.shot.scene for a in school.approvals if a.picture]
-    builder.next_scene = max(scenes, default=0) + 1000 + rng.randrange(1000)
-    plants = [p for post in school.x_posts for p in post.plants] + [
-        p for v in school.yt_videos for p in v.plants
-    ]
-    builder.used_pupils = {p.person_id for p in plants if p.person_id}
-    return _SportsPosts(builder, school).posts()
+    return _SportsContent(rng, spec, school, registers).posts()
 
 
-class _SportsPosts:
-    def __init__(self, builder: ContentBuilder, school: SampleSchool) -> None:
-        self.b = builder
-        self.r = builder.rng
+class _SportsContent(ContentBuilder):
+    """The sports account's posts: its own, and photos of the school's approved media register posted again."""
+
+    def __init__(
+        self, rng: random.Random, spec: SizeSpec, school: SampleSchool, registers: Registers
+    ) -> None:
+        super().__init__(rng, spec, school.as_of, school.info, registers)
         self.school = school
+        # Ids, scenes and named pupils of the main account's content stay its own.
+        self.ids = {p.id for p in school.x_posts} | {m.media_key[2:] for p in school.x_posts for m in p.media}
+        scenes = [m.picture.shot.scene for p in school.x_posts for m in p.media]
+        scenes += [v.thumbnail.shot.scene for v in school.yt_videos]
+        scenes += [a.picture.shot.scene for a in school.approvals if a.picture]
+        self.next_scene = max(scenes, default=0) + 1000 + rng.randrange(1000)
+        plants = [p for post in school.x_posts for p in post.plants] + [
+            p for v in school.yt_videos for p in v.plants
+        ]
+        self.used_pupils = {p.person_id for p in plants if p.person_id}
         pupils = {p.pupil_id: p for p in school.pupils}
 
         def fine(a: Approval) -> bool:
@@ -244,13 +246,15 @@ class _SportsPosts:
             )
 
         on_x = [a for a in school.approvals if a.file and a.picture and a.platform in ("x", "any")]
-        self.approved = [a for a in on_x if fine(a)]
-        self.breaching = [a for a in on_x if not fine(a)]
-        self.youtube_only = [a for a in school.approvals if a.file and a.picture and a.platform == "youtube"]
+        self.register_photos = {
+            "approved": [a for a in on_x if fine(a)],
+            "consent missing": [a for a in on_x if not fine(a)],
+            "youtube only": [a for a in school.approvals if a.file and a.picture and a.platform == "youtube"],
+        }
         self.reposts = 0
 
-    def text(self) -> str:
-        r = self.r
+    def everyday_text(self) -> str:
+        r = self.rng
         y = r.randint(3, 5)
         rival = r.choice([s for s in names.SCHOOL_STEMS if not self.school.info.name.startswith(s)])
         return r.choice(SPORTS_POSTS).format(
@@ -262,106 +266,53 @@ class _SportsPosts:
             tag=self.school.info.hashtag,
         )
 
-    def repost(
-        self, approval: Approval, created: datetime, case: str, planted: bool = True, alt: str | None = None
-    ) -> XMedia:
+    def reposted(self, row: Repost, created: datetime, before_upload: Callable[[], None]) -> list[XMedia]:
+        photos = self.register_photos[row.source]
+        if row.source == "approved":
+            approval = photos[self.reposts % len(photos)]
+            self.reposts += 1
+        else:
+            approval = self.rng.choice(photos)
         assert approval.picture is not None
-        truth = MediaTruth("approved_file", approval, case, planted)
-        return self.b.photo(approval.picture, created, truth, alt or self.b.generic_alt(approval.picture))
-
-    def next_approved(self) -> Approval:
-        approval = self.approved[self.reposts % len(self.approved)]
-        self.reposts += 1
-        return approval
-
-    def fresh(self, created: datetime, case: str, size: tuple[int, int] = SMALL) -> XMedia:
-        picture: Picture = self.b.picture(created, size)
-        return self.b.photo(
-            picture, created, MediaTruth("unapproved_new", None, case), self.b.generic_alt(picture)
-        )
-
-    def planted(self) -> list[Callable[[datetime, str], XPost]]:
-        b, r, info = self.b, self.r, self.school.info
-
-        def repost(created: datetime, post_id: str) -> XPost:
-            alt = "Our team lined up before the match"
-            media = [self.repost(self.next_approved(), created, "sports_repost_of_approved_photo", alt=alt)]
-            return XPost(post_id, self.text(), created, media)
-
-        def beside_approved(created: datetime, post_id: str) -> XPost:
-            media = [self.repost(self.next_approved(), created, "carousel_approved_image")]
-            media.insert(r.randint(0, 1), self.fresh(created, "carousel_unapproved_image", LANDSCAPE))
-            return XPost(post_id, self.text(), created, media)
-
-        def unapproved(created: datetime, post_id: str) -> XPost:
-            return XPost(post_id, self.text(), created, [self.fresh(created, "unapproved_new")])
-
-        def video(created: datetime, post_id: str) -> XPost:
-            picture = b.picture(created, WIDE)
-            media = [b.video(picture, created, MediaTruth("unapproved_new", None, "video_unapproved"))]
-            return XPost(post_id, f"Sports day highlights! 🎥 {info.hashtag}", created, media)
-
-        def breach(created: datetime, post_id: str) -> XPost:
-            approval = r.choice(self.breaching)
-            media = [self.repost(approval, created, "sports_repost_pictures_consent_missing")]
-            return XPost(post_id, self.text(), created, media)
-
-        def other_platform(created: datetime, post_id: str) -> XPost:
-            approval = r.choice(self.youtube_only)
-            assert approval.picture is not None
-            truth = MediaTruth("approved_other_platform", approval, "youtube_only_approval_on_x")
-            return XPost(post_id, self.text(), created, [b.photo(approval.picture, created, truth)])
-
-        def named(created: datetime, post_id: str) -> XPost:
-            pupil: Pupil = b.take_pupil(lambda p: p.year_group in ("4", "5", "6"))
-            body = (
-                f"Congratulations to {pupil.known_as} {pupil.surname} in Year {pupil.year_group}, our "
-                f"{info.town} cross-country champion! 🏃 {info.hashtag}"
-            )
-            plant = Plant("pupil-named", "pupil", pupil.pupil_id, "easy", "sports_full_name_no_media")
-            return XPost(post_id, body, created, [], [plant])
-
-        def forename(created: datetime, post_id: str) -> XPost:
-            pupil = b.take_pupil()
-            body = f"Player of the match: {pupil.known_as}! Brilliant effort in goal ⚽"
-            return XPost(post_id, body, created, [], clear_cases=["forename_only"])
-
-        makers: list[Callable[[datetime, str], XPost]] = [
-            repost,
-            beside_approved,
-            unapproved,
-            video,
-            named,
-            forename,
-        ]
-        if self.breaching:
-            makers.append(breach)
-        if self.youtube_only:
-            makers.append(other_platform)
-        return makers
+        before_upload()
+        alt = self.generic_alt(approval.picture) if row.alt == GENERIC else row.alt
+        truth = media_truth("file", approval.platform, "x", approval, row.case)
+        media = [self.photo(approval.picture, created, truth, alt)]
+        if row.beside:
+            at = self.rng.randint(0, 1)
+            picture = self.picture(created, LANDSCAPE)
+            truth = MediaTruth("unapproved_new", None, row.beside)
+            media.insert(at, self.photo(picture, created, truth, self.generic_alt(picture)))
+        return media
 
     def background(self, created: datetime, post_id: str) -> XPost:
-        if self.approved and self.r.random() < 0.4:
-            return XPost(
-                post_id,
-                self.text(),
-                created,
-                [self.repost(self.next_approved(), created, "approved_file", False)],
-            )
-        return XPost(post_id, self.text(), created, [])
+        approved = self.register_photos["approved"]
+        if approved and self.rng.random() < 0.4:
+            approval = approved[self.reposts % len(approved)]
+            self.reposts += 1
+            assert approval.picture is not None
+            text = self.everyday_text()
+            truth = MediaTruth("approved_file", approval, "approved_file", planted=False)
+            photo = self.photo(approval.picture, created, truth, self.generic_alt(approval.picture))
+            return XPost(post_id, text, created, [photo])
+        return XPost(post_id, self.everyday_text(), created, [])
 
     def posts(self) -> list[XPost]:
-        planted = self.planted()
-        total = max(len(planted), self.b.spec.posts // 4)
-        slots: list[Callable[[datetime, str], XPost] | None] = [*planted, *([None] * (total - len(planted)))]
-        self.r.shuffle(slots)
+        planted = [
+            row
+            for row in SPORTS_X_POSTS
+            if not isinstance(row.media, Repost) or self.register_photos[row.media.source]
+        ]
+        total = max(len(planted), self.spec.posts // 4)
+        slots: list[PostCase | None] = [*planted, *([None] * (total - len(planted)))]
+        self.rng.shuffle(slots)
         posts = []
-        for created, make in zip(self.b.timeline(total, self.b.spec.post_span_days), slots, strict=True):
-            post_id = self.b.new_id(created)
-            post = make(created, post_id) if make else self.background(created, post_id)
-            post.like_count = self.r.randint(0, 40)
-            post.retweet_count = self.r.randint(0, 6)
-            post.reply_count = self.r.randint(0, 3)
+        for created, case in zip(self.timeline(total, self.spec.post_span_days), slots, strict=True):
+            post_id = self.new_id(created)
+            post = self.planted_post(case, created, post_id) if case else self.background(created, post_id)
+            post.like_count = self.rng.randint(0, 40)
+            post.retweet_count = self.rng.randint(0, 6)
+            post.reply_count = self.rng.randint(0, 3)
             posts.append(post)
         posts.reverse()
         return posts

@@ -1,142 +1,66 @@
-"""The sample school's YouTube videos: planted cases (thumbnail approvals, names, contact details, politics)
-and the everyday uploads around them."""
+"""The sample school's YouTube videos: the planted cases (thumbnail approvals, names, contact details, politics;
+rows of planted_cases.py) and the everyday uploads around them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from sandbox.school import text
 from sandbox.school.ids import yt_video_id
-from sandbox.school.model import MediaTruth, Picture, Plant, YTVideo
-from sandbox.school.pictures import LANDSCAPE, SMALL, ContentBase
+from sandbox.school.model import MediaTruth, YTVideo
+from sandbox.school.pictures import SMALL, ContentBase
+from sandbox.school.planted_cases import YOUTUBE_VIDEOS
+from sandbox.school.planting import (
+    VideoCase,
+    approve,
+    draw_values,
+    fill,
+    first_values,
+    media_truth,
+    pictured,
+    take_pupil,
+)
 
 
 class YouTubeVideos(ContentBase):
     """The YouTube videos, planted and everyday."""
 
-    def planted_videos(self) -> list[Callable[[datetime, str], YTVideo]]:
-        r, info = self.rng, self.info
-        contact = f"Questions? Call the school office on {info.phone} or email admin@{info.email_domain}."
-
-        def video(
-            video_id: str,
-            published: datetime,
-            title: str,
-            description: str,
-            picture: Picture,
-            truth: MediaTruth,
-            kids: bool | None = None,
-        ) -> YTVideo:
-            made_for_kids = r.random() < 0.3 if kids is None else kids
-            return YTVideo(
-                video_id,
-                title,
-                description,
-                published,
-                r.choice(["public", "public", "public", "unlisted"]),
-                made_for_kids,
-                r.randint(60, 1500),
-                picture,
-                r.randint(78, 90),
-                truth,
-                r.randint(20, 2500),
-                r.randint(0, 80),
+    def planted_video(self, row: VideoCase, published: datetime, video_id: str) -> YTVideo:
+        """The YouTube video a planted case's row describes (planted_cases.py), in its slot on the timeline."""
+        r = self.rng
+        values = first_values(self, published, row.pupil)
+        picture = self.picture(published, row.size, pictured(self, row.pictured, values))
+        approval = approve(self, row.approval, picture, row.platform, published, video_id, rotated=False)
+        title = fill(row.title, values) if row.title else self.video_title(published)
+        values["everyday"] = self.video_description()
+        description = fill(row.description, values)
+        made_for_kids = r.random() < 0.3 if row.kids is None else row.kids
+        video = YTVideo(
+            video_id,
+            title,
+            description,
+            published,
+            r.choice(["public", "public", "public", "unlisted"]),
+            made_for_kids,
+            r.randint(60, 1500),
+            picture,
+            r.randint(78, 90),
+            media_truth(row.approval, row.platform, "youtube", approval, row.case),
+            r.randint(20, 2500),
+            r.randint(0, 80),
+            clear_cases=list(row.clear),
+        )
+        if row.edit:
+            if row.edit.pupil:
+                values["pupil"] = take_pupil(self, row.edit.pupil)
+            draw_values(self, row.edit.draws, values)
+            video.title = fill(row.edit.title, values) if row.edit.title else video.title
+            video.description = (
+                fill(row.edit.description, values) if row.edit.description else video.description
             )
-
-        def thumb_by_id(published: datetime, video_id: str) -> YTVideo:
-            picture = self.picture(published, (640, 480))
-            approval = self.approve_post(video_id, published, "youtube", [picture])
-            v = video(
-                video_id,
-                published,
-                self.video_title(published),
-                f"{r.choice(text.VIDEO_DESCRIPTIONS).format(short=info.short_name)}\n{contact}",
-                picture,
-                MediaTruth("approved_post_id", approval, "approved_by_video_id"),
-                kids=False,
-            )
-            v.clear_cases.append("school_contact_details")
-            return v
-
-        def thumb_file(published: datetime, video_id: str, platform: str, case: str, kids: bool) -> YTVideo:
-            picture = self.picture(published, LANDSCAPE)
-            approval = self.approve_file(picture, platform, published)
-            truth = MediaTruth(
-                "approved_other_platform" if platform == "x" else "approved_file", approval, case
-            )
-            return video(
-                video_id,
-                published,
-                self.video_title(published),
-                self.video_description(),
-                picture,
-                truth,
-                kids=kids,
-            )
-
-        def forename_title(published: datetime, video_id: str) -> YTVideo:
-            v = thumb_file(published, video_id, "youtube", "thumbnail_matches_file", kids=False)
-            pupil = self.take_pupil()
-            v.title = f"{pupil.known_as}'s Reading Challenge Celebration"
-            v.clear_cases.append("forename_only")
-            return v
-
-        def named_title(published: datetime, video_id: str) -> YTVideo:
-            pupil = self.take_pupil(lambda p: p.year_group == "6")
-            picture = self.picture(published, (640, 480))
-            title = f"Summer Concert {published.year}: solo by {pupil.known_as} {pupil.surname}"
-            v = video(
-                video_id,
-                published,
-                title,
-                self.video_description(),
-                picture,
-                MediaTruth("unapproved_new", None, "thumbnail_unapproved"),
-                kids=False,
-            )
-            v.plants.append(Plant("pupil-named", "pupil", pupil.pupil_id, "easy", "full_name_video_title"))
-            return v
-
-        def refused(published: datetime, video_id: str) -> YTVideo:
-            missing = r.choice(
-                [p for p in self.reg.pupils if p.status == "current" and p.photo_consent == "refused"]
-            )
-            picture = self.picture(published, (640, 480), [missing, *r.sample(self.consenting, 2)])
-            approval = self.approve_post(video_id, published, "youtube", [picture])
-            return video(
-                video_id,
-                published,
-                self.video_title(published),
-                self.video_description(),
-                picture,
-                MediaTruth("approved_post_id", approval, "approved_video_pictures_refused"),
-            )
-
-        def mobile(published: datetime, video_id: str) -> YTVideo:
-            v = thumb_by_id(published, video_id)
-            v.clear_cases.clear()
-            member = r.choice(self.reg.staff[2:])
-            v.description = f"Tickets for the summer show from {member.title} {member.surname}: text 07700 900{r.randint(100, 999)}."
-            v.plants.append(Plant("contact-details", None, None, "easy", "personal_mobile_description"))
-            return v
-
-        def political(published: datetime, video_id: str) -> YTVideo:
-            v = thumb_file(published, video_id, "any", "thumbnail_matches_file_any", kids=False)
-            v.description = f"Our Year 6 debate. Don't forget to vote {r.choice(text.PARTIES)} in the council elections on Thursday! 🗳️"
-            v.plants.append(Plant("political-content", None, None, "medium", "party_political_description"))
-            return v
-
-        return [
-            thumb_by_id,
-            lambda p, i: thumb_file(p, i, "any", "thumbnail_matches_file_any", kids=True),
-            forename_title,
-            named_title,
-            lambda p, i: thumb_file(p, i, "x", "x_only_approval_on_youtube", kids=False),
-            refused,
-            mobile,
-            political,
-        ]
+        if row.finding:
+            video.plants.append(row.finding.plant(values))
+        return video
 
     def video_title(self, published: datetime) -> str:
         return self.rng.choice(text.VIDEO_TITLES).format(
@@ -176,16 +100,13 @@ class YouTubeVideos(ContentBase):
         )
 
     def yt_videos(self) -> list[YTVideo]:
-        planted = self.planted_videos()
+        planted = YOUTUBE_VIDEOS
         total = max(self.spec.videos, len(planted))
-        slots: list[Callable[[datetime, str], YTVideo] | None] = [
-            *planted,
-            *([None] * (total - len(planted))),
-        ]
+        slots: list[VideoCase | None] = [*planted, *([None] * (total - len(planted)))]
         self.rng.shuffle(slots)
         videos = []
         seen: set[str] = set()
-        for published, make in zip(
+        for published, case in zip(
             self.timeline(
                 total, min(self.spec.video_span_days, (self.as_of - self.info.yt_created.date()).days - 30)
             ),
@@ -196,6 +117,10 @@ class YouTubeVideos(ContentBase):
             while video_id in seen:
                 video_id = yt_video_id(self.rng)
             seen.add(video_id)
-            videos.append(make(published, video_id) if make else self.background_video(published, video_id))
+            videos.append(
+                self.planted_video(case, published, video_id)
+                if case
+                else self.background_video(published, video_id)
+            )
         videos.reverse()
         return videos

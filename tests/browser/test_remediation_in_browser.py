@@ -1,7 +1,8 @@
 """In Chromium, signed in through a real OpenID Connect provider started here: the ETL rejects a pupil's comment from
-the review app (the call, its quota and that it cannot be undone shown first, a confirmation ticked), the action is
-recorded under the identity the provider vouched for and in the access log, and the next week's run resolves the
-exception as remediated. A viewer is offered nothing, and a client without a session is refused."""
+the review app (the call, its quota and that it cannot be undone shown first, a confirmation ticked), and deletes the
+school's Facebook post an unapproved photo is on (Graph's call and the Page's usage limit shown); each action is
+recorded under the identity the provider vouched for and in the access log, and the next week's run resolves both
+exceptions as remediated. A viewer is offered nothing, and a client without a session is refused."""
 
 from __future__ import annotations
 
@@ -22,11 +23,13 @@ from tests.builders.oidc import oidc_provider, sign_in_at_the_provider
 from tests.builders.prefect_server import free_port
 from tests.builders.served_app import served
 from tests.builders.tiny_dataset import build_tiny_dataset
+from tests.sandbox.meta.graph_dataset import PAGE_ID, POSTS, add_graph_accounts, build_graph_dataset
 from warehouse.db import connect
 from warehouse.privacy import access_log
 
 WEEK0 = date(2026, 11, 16)
 COMMENT = build.key("pupil-comment", "youtube", "comment", build.PUPIL_THREAD)
+FACEBOOK_POST = f"unapproved-media:facebook:{PAGE_ID}:post:{POSTS[1]}"  # its one photo approved by no one
 REVIEWER = "robin.ames@tinylane.example"
 VIEWER = "governor@tinylane.example"
 
@@ -43,6 +46,9 @@ def review_app(tmp_path: Path) -> Iterator[Served]:
     """`socialaudit review-app --sandbox DIR`, signing people in through the provider, acting through the sandbox."""
     school = build_tiny_dataset(tmp_path / "school")
     build.pupil_comments(school)
+    add_graph_accounts(
+        school, build_graph_dataset(tmp_path / "graph")
+    )  # its Facebook Page and Instagram besides
     db = tmp_path / "w.duckdb"
     port = free_port()
     with oidc_provider([f"http://127.0.0.1:{port}/signin/callback"], tmp_path / "provider.log") as provider:
@@ -71,7 +77,7 @@ def test_a_pupil_s_comment_rejected_from_the_review_app_is_remediated_the_next_w
 ) -> None:
     url, db, school = review_app.url, review_app.db, review_app.school
     audit(socialaudit_inprocess, school, db, 0, tmp_path)
-    # No doctor run: the app asks the channel's permissions the first time the reviewer opens the exception.
+    # No doctor run: the app asks each account's permissions the first time the reviewer opens its exception.
 
     context = browser.new_context()
     page = context.new_page()
@@ -94,14 +100,28 @@ def test_a_pupil_s_comment_rejected_from_the_review_app_is_remediated_the_next_w
     actions = page.locator("table[aria-labelledby=actions]").inner_text()
     assert "reject-comment" in actions and "accepted" in actions and REVIEWER in actions
     assert page.evaluate("document.scripts.length") == 0
+
+    page.goto(f"{url}/exception?key={FACEBOOK_POST}")
+    action = page.locator("section.action", has=page.locator("h3#act-delete-page-post"))
+    shown = action.inner_text()
+    assert "(cannot be undone)" in shown and "Business Use Case" in shown
+    assert f"DELETE https://graph.facebook.com/v26.0/{POSTS[1]}" in shown
+    action.get_by_label("Why").fill("A photo no parent approved")
+    action.get_by_label(re.compile("I confirm: delete-page-post")).check()
+    action.get_by_role("button", name="Send delete-page-post").click()
+    page.wait_for_url(re.compile("done=acted"))
+    assert "Action taken and recorded" in page.get_by_role("status").first.inner_text()
     context.close()
-    assert [e["kind"] for e in build.journal(school)] == ["yt.moderate"]
+    assert [(e["kind"], e.get("id")) for e in build.journal(school)] == [
+        ("yt.moderate", None),
+        ("fb.delete", POSTS[1]),
+    ]
 
     out = audit(socialaudit_inprocess, school, db, 1, tmp_path)
     resolved = {
         r["key"]: r["resolved_reason"] for r in json.loads((out / "resolved.json").read_text("utf-8"))
     }
-    assert resolved[COMMENT] == "remediated"
+    assert resolved[COMMENT] == "remediated" and resolved[FACEBOOK_POST] == "remediated"
     con = connect(db, read_only=True)
     try:
         ((requested_by, *recorded),) = con.execute(
@@ -110,6 +130,10 @@ def test_a_pupil_s_comment_rejected_from_the_review_app_is_remediated_the_next_w
         ).fetchall()
         assert recorded == ["reject-comment", "review-app", "accepted", "took-effect"]
         assert requested_by.endswith(f"({REVIEWER})")  # the provider's name for them, beside the identity
+        deleted = con.execute(
+            "SELECT action, via, outcome, verification FROM dpo.remediations WHERE key = ?", [FACEBOOK_POST]
+        ).fetchall()
+        assert deleted == [("delete-page-post", "review-app", "accepted", "took-effect")]
         stored = con.execute("SELECT identity, action, object FROM audit.access_log").fetchall()
     finally:
         con.close()

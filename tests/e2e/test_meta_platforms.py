@@ -1,8 +1,9 @@
 """A school with all four platforms audited whole (the tiny school's X account and YouTube channel, a Facebook Page
 and its Instagram account from the Graph sandbox): the Meta rules raise on a planted case and stay quiet on its
 look-alike, the follower rules are said not to be looked at on the Meta accounts, a 190 on the Page's comments
-with a throttle on the Instagram media gives a partial audit whose next week loses nothing, and the named comment
-hidden through `remediate` is proved the week after."""
+with a throttle on the Instagram media gives a partial audit whose next week loses nothing, and what `remediate` does
+(the named comment hidden, a Page post deleted, commenting turned off under the pupil's Instagram reply) is proved the
+week after."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tests.builders.audits import Audit
 from tests.builders.cli import CliResult
 from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.sandbox.meta.graph_dataset import (
+    CAROUSEL,
     IG_COMMENT,
     IG_ID,
     PAGE_ID,
@@ -119,26 +121,43 @@ def test_four_platforms_audited_and_a_partial_week_loses_nothing(
     assert "lists no Page&#39;s followers" in report and "lists no account&#39;s followers" in report
     assert IG_ID in report or "graphtestschool" in report
 
-    # The ETL hides the comment through the Page token; the next week proves it hidden.
+    # The ETL hides the comment, deletes a Page post an unapproved photo is on and turns commenting off under the
+    # pupil's Instagram reply, through the Page token; the next week proves each.
     key = named[0]["key"]
-    acted = socialaudit_inprocess(
-        "remediate",
-        key,
-        "--action",
-        "hide-comment",
-        "--sandbox",
-        str(school),
-        "--db",
-        str(whole.db),
-        "--yes",
-        "--by",
-        "Robin Ames (ETL)",
-    )
-    assert acted.returncode == 0, acted.stdout + acted.stderr
-    assert f"POST https://graph.facebook.com/v26.0/{NAMED} is_hidden=true" in acted.stdout
-    assert "accepted" in (acted.stdout + acted.stderr).lower()
+    (photo,) = [
+        e["key"]
+        for e in whole.exceptions
+        if (e["rule"], e["platform"], e["subject_id"]) == ("unapproved-media", "facebook", POSTS[1])
+    ]
+    (reply,) = [e["key"] for e in whole.exceptions if e["subject_id"] == PUPIL_IG_REPLY]
+    calls = {
+        key: ("hide-comment", f"POST https://graph.facebook.com/v26.0/{NAMED} is_hidden=true"),
+        photo: ("delete-page-post", f"DELETE https://graph.facebook.com/v26.0/{POSTS[1]}"),
+        reply: (
+            "turn-off-ig-comments",
+            f"POST https://graph.facebook.com/v26.0/{CAROUSEL} comment_enabled=false",
+        ),
+    }
+    for acted_on, (action, call) in calls.items():
+        acted = socialaudit_inprocess(
+            "remediate",
+            acted_on,
+            "--action",
+            action,
+            "--sandbox",
+            str(school),
+            "--db",
+            str(whole.db),
+            "--yes",
+            "--by",
+            "Robin Ames (ETL)",
+        )
+        assert acted.returncode == 0, acted.stdout + acted.stderr
+        assert call in acted.stdout and "accepted" in (acted.stdout + acted.stderr).lower()
     proved = audit(school, as_of="2026-11-30", root=tmp_path, out="out3")
     assert proved.result.returncode == 0, proved.result.stderr[-3000:]
     resolved = json.loads((proved.out / "resolved.json").read_text(encoding="utf-8"))
-    assert {r["key"]: r["resolved_reason"] for r in resolved}.get(key) == "remediated"
-    assert key not in {e["key"] for e in proved.exceptions}
+    assert {k: {r["key"]: r["resolved_reason"] for r in resolved}.get(k) for k in calls} == dict.fromkeys(
+        calls, "remediated"
+    )
+    assert not set(calls) & {e["key"] for e in proved.exceptions}

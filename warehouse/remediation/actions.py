@@ -161,6 +161,56 @@ def _meta_comment_actions() -> tuple[Action, ...]:
     return tuple(found)
 
 
+def _meta_post_actions() -> tuple[Action, ...]:
+    """Act on the school's own Facebook post or Instagram media (meta-apis.md §4). A visitor's post on the Page is not
+    the Page's to delete through the API: its author removes it, or a Page admin in Facebook (`manual`)."""
+    node = f"{GRAPH_HOST}/{GRAPH_VERSION}/ID"
+    return (
+        Action(
+            "delete-page-post",
+            "facebook",
+            ("post",),
+            PUBLISHED_CONTENT_RULES,
+            "deletes the Page's post, with its photos' place in it and every comment under it",
+            f"DELETE {node}",
+            "facebook_business PagePost: DELETE /ID (FacebookAdsApi.call)",
+            reversible=False,
+            undo="none: a post deleted through the API cannot be restored",
+            needs=META,
+            scopes=("pages_manage_posts",),
+            irreversible_note="its comments and their replies go with it",
+        ),
+        Action(
+            "turn-off-ig-comments",
+            "instagram",
+            ("comment",),
+            META_COMMENT_RULES,
+            "turns commenting off on the media the comment is under: no one can comment, and Instagram hides the "
+            "comments already there, the pupil's included",
+            f"POST {node} comment_enabled=false",
+            "facebook_business IGMedia: POST /ID comment_enabled=false (FacebookAdsApi.call)",
+            undo="the same call with comment_enabled=true (the comments are shown again)",
+            needs=META,
+            scopes=("instagram_manage_comments",),
+        ),
+        Action(
+            "delete-ig-media",
+            "instagram",
+            ("post",),
+            PUBLISHED_CONTENT_RULES,
+            "deletes the Instagram post (a carousel whole, every slide: the API deletes no single slide), with "
+            "its comments",
+            f"DELETE {node}",
+            "facebook_business IGMedia: DELETE /ID (FacebookAdsApi.call)",
+            reversible=False,
+            undo="none: a deleted Instagram post cannot be restored through the API",
+            needs=META,
+            scopes=("instagram_manage_contents",),
+            irreversible_note=f"Graph deletes Instagram media from v24.0 only (this product calls {GRAPH_VERSION})",
+        ),
+    )
+
+
 ACTIONS: dict[str, Action] = {
     action.name: action
     for action in (
@@ -238,6 +288,7 @@ ACTIONS: dict[str, Action] = {
             needs=X_WRITE,
         ),
         *_meta_comment_actions(),
+        *_meta_post_actions(),
         Action(
             MANUAL,
             "any",
@@ -286,6 +337,19 @@ def allowed_by(
     if youtube_scopes is None:
         return None
     return bool(set(action.scopes) & youtube_scopes)
+
+
+def withdrawn_with(action: Action) -> tuple[str, ...]:
+    """The actions a platform's refusal of `action` for want of permission takes away until the next check: those
+    of its platform resting on the same credential (X's write level, the Google scopes), and for Meta, on the same
+    permission: a Page token refused `pages_manage_posts` may still hide comments."""
+    return tuple(
+        a.name
+        for a in ACTIONS.values()
+        if a.platform == action.platform
+        and a.needs == action.needs
+        and (action.needs != META or a.scopes == action.scopes)
+    )
 
 
 def cost_line(action: Action, calls: int = 1) -> str:

@@ -248,12 +248,28 @@ def make_plan(con: duckdb.DuckDBPyConnection, key: str, action_name: str) -> Pla
         (video,) = videos
         note = f"every comment on video {video} is turned off, not only the pupil's"
         return Plan(action, e, (str(video),), 1, (note,))
-    if action.name in META_COMMENT_ACTIONS and _visitor_post(con, e):
+    if action.name in (*META_COMMENT_ACTIONS, "delete-page-post") and _visitor_post(con, e):
         raise RemediationError(
-            f"{e['subject_id']} is a post a visitor published on the Page, not a comment: hide or delete it by hand "
-            "(the manual step)"
+            f"{e['subject_id']} is a post a visitor published on the Page, not a comment nor the Page's own post: "
+            "only its author, or a Page admin in Facebook, can remove it (the manual step)"
         )
+    if action.name == "turn-off-ig-comments":
+        media = _media_of_comment(con, e)
+        return Plan(action, e, (media,), 1, (f"every comment on media {media} is hidden, not only this one",))
     return Plan(action, e, (str(e["subject_id"]),), 1)
+
+
+def _media_of_comment(con: duckdb.DuckDBPyConnection, e: dict[str, Any]) -> str:
+    found = con.execute(
+        "SELECT DISTINCT post_id FROM marts.fct_meta_comments WHERE platform = 'instagram' AND account_id = ? "
+        "AND comment_id = ?",
+        [str(e["account_id"]), str(e["subject_id"])],
+    ).fetchall()
+    if len(found) != 1:
+        raise RemediationError(
+            f"cannot tell which media comment {e['subject_id']} is under: run the weekly audit again first"
+        )
+    return str(found[0][0])
 
 
 def _visitor_post(con: duckdb.DuckDBPyConnection, e: dict[str, Any]) -> bool:

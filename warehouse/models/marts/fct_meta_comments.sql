@@ -1,7 +1,8 @@
 -- Every comment and reply on a Facebook Page's or an Instagram account's posts, as last read: a post's comments come
 -- from the latest run that read them (a run reads them again only when the post changed or has an open exception),
--- for the posts the latest fetch still lists. A hidden comment is out of public view and left out. `author_id` is
--- null when the token was not shown who wrote it.
+-- for the posts the latest fetch still lists. A hidden comment is out of public view and left out, and so is every
+-- comment on an Instagram post whose commenting is off (Instagram hides them). `author_id` is null when the token
+-- was not shown who wrote it.
 CREATE OR REPLACE VIEW marts.fct_meta_comments AS
 WITH pages AS (
     SELECT s.platform, s.account_id, s.as_of, s.fetched_at, p.request ->> 'post' AS post_id, p.payload
@@ -20,6 +21,7 @@ posts AS (
     FROM staging.stg_facebook__posts
     UNION ALL
     SELECT DISTINCT 'instagram', account_id, media_id, true, permalink FROM staging.stg_instagram__media
+    WHERE comments_enabled IS DISTINCT FROM false
 )
 SELECT DISTINCT ON (c.platform, c.account_id, c ->> 'id')
     c.platform, c.account_id, c.post_id, c ->> 'id' AS comment_id,
