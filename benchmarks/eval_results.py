@@ -111,16 +111,18 @@ def record_section(record: dict[str, Any]) -> str:
 
     return (
         "## Scored blind, before the resolver was tuned on the family\n\n"
-        f"Written by `{record['command']}` at {record['measured_at']}, commit `{record['commit']}`, before any "
-        "change made for the family; kept as it was by every later run.\n\n"
+        f"`{record['command']}` at {record['measured_at']}, commit `{record['commit']}`; kept by every later run."
+        "\n\n"
         "```text\n" + family_table(record["sets"]) + "\n```"
     )
 
 
 # Left off the page, whose reader wants each rule's figures per set, and kept whole in eval.json (`output`, `sets`):
 # the lists of every case missed or flagged wrongly, the rows per difficulty, the precision per confidence band,
-# the names read from images and the report's list for a person to judge.
+# the names read from images, the report's list for a person to judge, the low findings counted per school and per
+# rule (the review load's share of the audience stays), true findings naming another register entry.
 CASE_LISTS = re.compile(
+    r"^[\w-]+: \d+ low findings$|^low-severity findings \(review load\) over|^true findings naming another|"
     r"^\s*(?:missed|false): |^\s{20,}(?:declared|easy|medium|hard|undecidable|unlabelled)\s|"
     r"^observed precision per confidence band|^confidence\s+findings|^\d\.\d\d-\d\.\d\d\s|^1\.00 declared|"
     r"^names read from images|^the report's \"For a person to judge\""
