@@ -2,7 +2,13 @@
 and writes benchmarks/results/eval.json and docs/results/eval.md: the follower rules' precision and recall on each
 set of schools against the quality bars, the machine and its load, and the evaluation's whole output below them.
 
-    python -m benchmarks.eval_results [socialaudit evaluate's arguments]
+    python -m benchmarks.eval_results [--before-tuning] [socialaudit evaluate's arguments]
+    python -m benchmarks.eval_results --rewrite-page   # the page again from eval.json, measuring nothing
+
+A family built from a description alone (the blind family) is scored once before the resolver is tuned on it
+(`--before-tuning --forms blind`): that run's per-set figures are kept in the results file as the record scored
+blind, apart from the latest figures, and every later run carries the record over unchanged, so the figure
+measured before tuning stays beside the figures after it.
 """
 
 from __future__ import annotations
@@ -13,9 +19,13 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from benchmarks.results import Figure, measured, table, write
+from benchmarks import results
+from benchmarks.results import Figure, machine, measured, table, write
 
 # The quality bars for the follower rules on the cases a careful person could decide (precision, recall).
 BARS = {"pupil-follower": (0.97, 0.95), "staff-personal-follower": (0.95, 0.90)}
@@ -80,24 +90,117 @@ def evaluate(arguments: Sequence[str]) -> tuple[str, int]:
     return "".join(lines), process.wait()
 
 
+BEFORE_TUNING = "before_tuning"
+
+
+def kept_record() -> dict[str, Any] | None:
+    """The figures scored blind before tuning, as the results file holds them (None when it holds none)."""
+    path = results.JSON_DIR / "eval.json"
+    if not path.is_file():
+        return None
+    try:
+        record = json.loads(path.read_text(encoding="utf-8")).get(BEFORE_TUNING)
+    except (json.JSONDecodeError, AttributeError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def record_section(record: dict[str, Any]) -> str:
+    """The kept record as a section of the results page: each set's one line, and how it was measured."""
+    from sandbox.school.evaluation import family_table
+
+    return (
+        "## Scored blind, before the resolver was tuned on the family\n\n"
+        f"`{record['command']}` at {record['measured_at']}, commit `{record['commit']}`; kept by every later run."
+        "\n\n"
+        "```text\n" + family_table(record["sets"]) + "\n```"
+    )
+
+
+# Left off the page, whose reader wants each rule's figures per set, and kept whole in eval.json (`output`, `sets`):
+# the lists of every case missed or flagged wrongly, the rows per difficulty, the precision per confidence band,
+# the names read from images, the report's list for a person to judge, the low findings counted per school and per
+# rule (the review load's share of the audience stays), true findings naming another register entry.
+CASE_LISTS = re.compile(
+    r"^[\w-]+: \d+ low findings$|^low-severity findings \(review load\) over|^true findings naming another|"
+    r"^\s*(?:missed|false): |^\s{20,}(?:declared|easy|medium|hard|undecidable|unlabelled)\s|"
+    r"^observed precision per confidence band|^confidence\s+findings|^\d\.\d\d-\d\.\d\d\s|^1\.00 declared|"
+    r"^names read from images|^the report's \"For a person to judge\""
+)
+
+
+def for_the_page(output: str) -> str:
+    return "\n".join(line for line in output.splitlines() if not CASE_LISTS.match(line))
+
+
+def by_name(argument: str) -> str:
+    """A dataset folder by its name alone: the results say which schools, not where this machine keeps them."""
+    return Path(argument).name if argument.startswith("/") and Path(argument).is_dir() else argument
+
+
+def rewrite_page() -> Path:
+    """docs/results/eval.md written again from benchmarks/results/eval.json as it stands: the same measurement,
+    the page as this module writes it now."""
+    data = json.loads((results.JSON_DIR / "eval.json").read_text(encoding="utf-8"))
+    output = str(data.get("output") or data.get("appendix", "")).split("## The evaluation's output", 1)[-1]
+    output = output.strip().removeprefix("```text").removesuffix("```").strip()
+    figures = [Figure(**figure) for figure in data["figures"]]
+    appendix = "## The evaluation's output\n\n```text\n" + for_the_page(output) + "\n```"
+    if isinstance(data.get(BEFORE_TUNING), dict):
+        appendix = record_section(data[BEFORE_TUNING]) + "\n\n" + appendix
+    data["output"], data["appendix"] = output, appendix
+    data["command"] = " ".join(by_name(a) for a in str(data["command"]).split())
+    if isinstance(data.get("sets"), dict):
+        data["sets"]["independent"] = [by_name(d) for d in data["sets"].get("independent", [])]
+    (results.JSON_DIR / "eval.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    page = results.PAGE_DIR / "eval.md"
+    about = {"measured_at": data["measured_at"], "machine": data["machine"]}
+    title = "Evaluation of the identity rules"
+    page.write_text(results.page(title, data["command"], about, figures, appendix), encoding="utf-8")
+    return page
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    result: dict[str, object] = {}
+    if arguments == ["--rewrite-page"]:
+        print(f"written to {rewrite_page()}")
+        return 0
+    before_tuning = "--before-tuning" in arguments
+    arguments = [a for a in arguments if a != "--before-tuning"]
+    outcome: dict[str, object] = {}
     # The evaluation's own per-set figures (every follower rule, what is not theirs, the review load) go into the
     # one results file beside the bars.
     sets = Path(tempfile.mkdtemp(prefix="socialaudit-eval-")) / "sets.json"
+    command = " ".join(["socialaudit evaluate", *(by_name(a) for a in arguments)])
     arguments = [*arguments, "--results", str(sets)] if "--results" not in arguments else arguments
 
     def run() -> list[Figure]:
-        result["output"], result["status"] = evaluate(arguments)
-        return figures_of(str(result["output"]))
+        outcome["output"], outcome["status"] = evaluate(arguments)
+        return figures_of(str(outcome["output"]))
 
     figures = measured(run)
-    if result["status"] != 0:
-        return int(str(result["status"]))
-    command = " ".join(["socialaudit evaluate", *arguments])
-    output = "## The evaluation's output\n\n```text\n" + str(result["output"]).rstrip() + "\n```"
-    details = {"sets": json.loads(sets.read_text(encoding="utf-8"))} if sets.exists() else {}
+    if outcome["status"] != 0:
+        return int(str(outcome["status"]))
+    output = (
+        "## The evaluation's output\n\n```text\n" + for_the_page(str(outcome["output"])).rstrip() + "\n```"
+    )
+    per_set = json.loads(sets.read_text(encoding="utf-8")) if sets.exists() else None
+    if per_set:
+        per_set["independent"] = [by_name(d) for d in per_set.get("independent", [])]
+    details: dict[str, object] = {"sets": per_set} if per_set else {}
+    details["output"] = str(outcome["output"])
+    record = kept_record()
+    if before_tuning:
+        record = {
+            "command": command,
+            "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "commit": machine()["commit"],
+            "figures": [asdict(f) for f in figures],
+            "sets": (per_set or {}).get("families", {}),
+        }
+    if record is not None:
+        details[BEFORE_TUNING] = record
+        output = record_section(record) + "\n\n" + output
     _, page = write(
         "eval", "Evaluation of the identity rules", command, figures, appendix=output, details=details
     )

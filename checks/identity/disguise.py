@@ -3,12 +3,15 @@
 Two disguises keep every letter of a name but hide its words from a reader that takes characters one by one:
 - letters spaced out ("E v e l y n  L o c k w o o d", "J E S S"): four or more words of one letter in a row are
   one word, its case saying where a new word starts, as camelCase does;
-- digits standing for the letters they look like ("l0ckw00d", "3velyn", "ev1e", "j3551c4"): digits glued to
-  letters anywhere in a word, one of them leading it or closing it ("1" as "i" or "l", whichever spells a name).
-A person sees through a disguise only when a name shows through it, so each is read as letters only when a
-name the index knows (four letters or more) then spans the disguised place: "ev3lyn" is Evelyn, "jess4smith"
-stays Jess, 4, Smith (a year group), "5evelyn" stays 5 and Evelyn, "jess16" stays Jess and 16, and "A B C D"
-stays four initials.
+- digits standing for the letters they look like (3 for e, 0 for o, 1 for i or l, 4 for a, 5 for s, 7 for t)
+  anywhere in a token ("l0ckw00d", "44r0h1", "ch4r113", "f10r3nc35u7c11ff3"): a token of letters and digits
+  glued together is read as letters when every digit then falls inside a name the index knows.
+A person sees through a disguise only when a name shows through it, so each digit is a letter only inside a name
+of four letters or more (three when the name is the whole token: "F0x"), never where the letters before it already
+end a name ("jess4smith" stays Jess, 4, Smith: a year group; "jess13" stays Jess and 13) nor starting a name in the
+middle of a word unless another name ends there ("5evelyn" stays 5 and Evelyn, "jess16" stays Jess and 16, and
+"A B C D" stays four initials). A whole token that reads as a channel or hobby word ("g4m1ng", "p14y5",
+"0ff1c141", "f4m1ly") is read as that word, so its digits are not taken for an age or a year group.
 """
 
 from __future__ import annotations
@@ -17,17 +20,17 @@ import itertools
 from collections.abc import Callable
 from dataclasses import replace
 
-from checks.identity.lexicon import FORENAME, GIVEN, SURNAME
+from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME
 from checks.identity.reading import FieldReading, Number, Word, camel_breaks
 
 # Digits that stand for letters by their shape (1 reads as i: "ev1e", "em1ly").
 LOOK_ALIKE_DIGITS = {"0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t"}
 SPACED_OUT = 4  # single letters in a row that may be one word spaced out
-# Digits that close a word are letters only when one stands for the last letter of a name ("jessic4", "0rl4"), the
-# letters before it no name of their own: two or more closing digits are a year or an age ("jess16").
-_MOST_DIGITS_CLOSING = 1
+DIGITS_READ_AS_LETTERS = "digits read as the letters they look like"
 _SHORTEST_NAME_SEEN_THROUGH = 4
+_SHORTEST_WHOLE_NAME = 3
 NAME_ROLES = FORENAME | GIVEN | SURNAME
+REGISTER_NAME = FORENAME | SURNAME
 
 _Item = Word | Number
 # What the index knows in a word: (start, end, key, roles) per stretch (RegisterIndex.scan).
@@ -47,26 +50,57 @@ def undisguised(reading: FieldReading, scan: Scan) -> FieldReading:
     return replace(reading, words=words, numbers=numbers)
 
 
-def _a_name_spans(word: str, start: int, end: int, scan: Scan) -> bool:
-    """A name of four letters or more spans letters `start` to `end` of `word` and the letters on each side
-    that has letters; a digit closing the word closes a name of five letters or more begun before it."""
-    closing = end == len(word) and not _a_name_ends_at(word, start, scan)
-    return any(
-        s <= start
-        and end <= e
-        and (s < start or start == 0)
-        and (end < e or (closing and e == end and s < start and e - s >= _SHORTEST_NAME_SEEN_THROUGH))
-        and e - s >= _SHORTEST_NAME_SEEN_THROUGH
-        and roles & NAME_ROLES
-        for s, e, _, roles in scan(word)
+_Spans = tuple[tuple[int, int, str, int], ...]
+
+
+def _digit_inside_a_name(word: str, at: int, spans: _Spans) -> bool:
+    """Letter `at` of `word` (a digit read as a letter) falls inside a name the index knows: a name of four letters
+    or more (three when it is the whole word), not begun by the digit in the middle of the word unless another
+    name ends just before it."""
+    for s, e, _, roles in spans:
+        whole = s == 0 and e == len(word)
+        if not (s <= at < e and roles & NAME_ROLES):
+            continue
+        # A name of three letters shows through only as a whole word or at the start of one ("z03f0x...").
+        opens = s == 0 or whole
+        if e - s < _SHORTEST_NAME_SEEN_THROUGH and not (opens and e - s >= _SHORTEST_WHOLE_NAME):
+            continue
+        if e - s < _SHORTEST_NAME_SEEN_THROUGH and not roles & REGISTER_NAME:
+            continue  # a short name is read only as one the registers hold ("F0x"), not any given name
+        if at == s and s > 0 and not _a_name_ends_at(word, s, spans):
+            continue  # "5evelyn": a name does not start with a digit inside a word
+        return True
+    return False
+
+
+def _a_name_ends_at(word: str, at: int, spans: _Spans) -> bool:
+    return any(e == at and e - s >= _SHORTEST_WHOLE_NAME and r & NAME_ROLES for s, e, _, r in spans)
+
+
+def _letters_of_names(word: str, numbers: list[tuple[str, int, int]], scan: Scan) -> bool:
+    """Every digit of the numbers (digits, start, end) in `word` falls inside a name, and a number that may be an
+    age or a year where the letters before it end a name ("jess13", "jess4smith") is read as letters only when
+    another number of the word is letters beyond doubt: the word is written in digits throughout ("J05h1")."""
+    spans = scan(word)
+    if not all(
+        _digit_inside_a_name(word, at, spans) for _, start, end in numbers for at in range(start, end)
+    ):
+        return False
+    doubtful = [
+        _may_be_an_age_or_year(digits) and _a_name_ends_at(word, start, spans) for digits, start, _ in numbers
+    ]
+    return not any(doubtful) or not all(doubtful)
+
+
+def _a_known_word(word: str, scan: Scan) -> bool:
+    """The whole word is a channel, hobby or family word ("gaming", "plays", "official", "family")."""
+    return len(word) >= _SHORTEST_NAME_SEEN_THROUGH and any(
+        s == 0 and e == len(word) and roles & NOT_A_NAME for s, e, _, roles in scan(word)
     )
 
 
-def _a_name_ends_at(word: str, at: int, scan: Scan) -> bool:
-    """The letters before a closing digit already end a name ("jessica4": Jessica, in Year 4)."""
-    return any(
-        e == at and e - s >= _SHORTEST_NAME_SEEN_THROUGH and r & NAME_ROLES for s, e, _, r in scan(word)
-    )
+def _may_be_an_age_or_year(digits: str) -> bool:
+    return len(digits) <= 2 or (len(digits) == 4 and digits[:2] in ("19", "20"))
 
 
 def _as_letters(number: Number) -> list[str]:
@@ -78,12 +112,12 @@ def _as_letters(number: Number) -> list[str]:
     return ["".join(letters) for letters in itertools.islice(itertools.product(*choices), _MOST_SPELLINGS)]
 
 
-_MOST_SPELLINGS = 8
+_MOST_SPELLINGS = 64
 
 
 def _digits_as_letters(items: list[_Item], scan: Scan) -> list[_Item]:
-    """Each chain of words and numbers glued together read as one word when every number in it is letters a
-    name shows through; a number closing the chain only when it is one digit and the name ends there."""
+    """Each chain of words and numbers glued together read as one word when its digits are letters of names
+    that show through (or the whole chain is a known word); else without the numbers closing it."""
     out: list[_Item] = []
     i = 0
     while i < len(items):
@@ -91,16 +125,10 @@ def _digits_as_letters(items: list[_Item], scan: Scan) -> list[_Item]:
         while j < len(items) and items[j].glued:
             j += 1
         chain = items[i:j]
-        word = None
-        if (
-            len(chain) >= 2
-            and isinstance(chain[-1], Number)
-            and len(chain[-1].digits) <= _MOST_DIGITS_CLOSING
-        ):
-            word = _seen_through(chain, scan)
+        word = _seen_through(chain, scan)
         while word is None and chain and isinstance(chain[-1], Number):
             chain.pop()
-        word = word or _seen_through(chain, scan)
+            word = _seen_through(chain, scan)
         out += [word] if word else chain
         out += items[i + len(chain) : j]
         i = j
@@ -108,30 +136,66 @@ def _digits_as_letters(items: list[_Item], scan: Scan) -> list[_Item]:
 
 
 def _seen_through(chain: list[_Item], scan: Scan) -> Word | None:
-    if not any(isinstance(item, Number) for item in chain) or len(chain) < 2:
+    if not any(isinstance(item, Number) for item in chain):
         return None
-    if isinstance(chain[0], Number) and len(chain[0].digits) > 1:
-        return None  # "2016jess": a leading number of several digits is a year
+    if not any(isinstance(i, Word) for i in chain) and not _may_be_a_name_in_digits(chain):
+        return None
     readings = [_item_readings(item) for item in chain]
     if not all(readings):
         return None
+    seen: list[tuple[str, tuple[str, ...]]] = []
     for letters in itertools.islice(itertools.product(*readings), _MOST_SPELLINGS):
-        plain, places = "", []
+        plain, numbers = "", []
         for item, piece in zip(chain, letters, strict=True):
             if isinstance(item, Number):
-                places.append((len(plain), len(plain) + len(piece)))
+                numbers.append((item.digits, len(plain), len(plain) + len(piece)))
             plain += piece
-        if all(_a_name_spans(plain, start, end, scan) for start, end in places):
-            shown, breaks, at = "", [], 0
-            for item, piece in zip(chain, letters, strict=True):
-                if isinstance(item, Word):
-                    breaks += [at + b for b in item.breaks]
-                    shown += item.shown
-                else:
-                    shown += item.digits
-                at += len(piece)
-            return Word(plain, shown, chain[0].position, chain[0].glued, tuple(breaks))
-    return None
+        if not any(isinstance(i, Word) for i in chain):
+            accepted = _a_whole_register_name(plain, scan)
+        else:
+            accepted = _a_known_word(plain, scan) or _letters_of_names(plain, numbers, scan)
+        if accepted:
+            seen.append((plain, letters))
+    if not seen:
+        return None
+    # The reading most of whose letters long names explain ("w1111am": William, not "Wil" and "Lila"); of those,
+    # "11" as "ll" before "ii", a pair seldom written in a name ("g1113sp13": Gillespie, not "Giilespie").
+    plain, letters = min(
+        seen, key=lambda reading: (-_named_letters(reading[0], scan), reading[0].count("ii"))
+    )
+    shown, breaks, at = "", [], 0
+    for item, piece in zip(chain, letters, strict=True):
+        if isinstance(item, Word):
+            breaks += [at + b for b in item.breaks]
+            shown += item.shown
+        else:
+            shown += item.digits
+        at += len(piece)
+    return Word(
+        plain, shown, chain[0].position, chain[0].glued, tuple(breaks), read_as=DIGITS_READ_AS_LETTERS
+    )
+
+
+def _named_letters(word: str, scan: Scan) -> int:
+    return len(
+        {
+            at
+            for s, e, _, roles in scan(word)
+            if e - s >= _SHORTEST_NAME_SEEN_THROUGH and roles & NAME_ROLES
+            for at in range(s, e)
+        }
+    )
+
+
+def _may_be_a_name_in_digits(chain: list[_Item]) -> bool:
+    """A token of digits alone ("31513") may be a name when it cannot be an age, a year group or a year."""
+    return len(chain) == 1 and isinstance(chain[0], Number) and not _may_be_an_age_or_year(chain[0].digits)
+
+
+def _a_whole_register_name(word: str, scan: Scan) -> bool:
+    return len(word) >= _SHORTEST_NAME_SEEN_THROUGH and any(
+        s == 0 and e == len(word) and roles & REGISTER_NAME for s, e, _, roles in scan(word)
+    )
 
 
 def _item_readings(item: _Item) -> list[str]:

@@ -3,15 +3,22 @@ as a register person (`Match`)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from checks.identity.cues import Cue, age_cues
-from checks.identity.disguise import NAME_ROLES, undisguised
-from checks.identity.reading import FieldReading, read_field
+from checks.identity.disguise import DIGITS_READ_AS_LETTERS, NAME_ROLES, undisguised
+from checks.identity.reading import FieldReading, Word, read_field
 from checks.identity.register_index import Person, RegisterIndex
 from checks.identity.text import skeleton
+
+# Two romanisations of one name differ in a vowel or two ("sofiya" / "sofiia", "papadopoylou" / "papadopoulou"):
+# a transliteration at least this alike (rapidfuzz ratio, out of 100) to the one register name with its consonants.
+ROMANISED_ALIKE = 75
 
 # (start, end, key, roles): letters [start, end) of a word are `key`, a word the index knows (lexicon.py bits).
 Span = tuple[int, int, str, int]
@@ -84,6 +91,8 @@ class Match:
     # What a person could check to settle a doubtful reading ("whether Jessica goes by \"Jessa\""); the last
     # doubt found is the one said (see evidence.settle).
     settle: str = ""
+    # A pupil under five today: never the holder of an account, yet one of the children a shared account names.
+    under_five: bool = False
 
     @property
     def resolved_kind(self) -> str:
@@ -102,22 +111,64 @@ def _names_a_person(word: str, index: RegisterIndex) -> bool:
 
 def as_the_school_spells(reading: FieldReading, index: RegisterIndex) -> FieldReading:
     """Words written in another script read as the register spells a name, where the transliteration alone spells
-    none: by shape when every letter looks like a Latin one ("Јеѕѕ"), or by the consonants of the one register
-    name that has them when the script leaves vowels unwritten ("محمد", Mohammed)."""
+    none: by shape when every letter looks like a Latin one ("Јеѕѕ"); by the consonants of the one register name
+    that has them when the script leaves vowels unwritten ("محمد", Mohammed); and, for an alphabet that writes its
+    vowels (Cyrillic, Greek), by the one register name with those consonants that also sounds alike, since one
+    alphabet has several romanisations ("Софія": Sofiya or Sofiia; "Παπαδοπούλου": Papadopoylou or Papadopoulou)."""
     words = []
     for word in reading.words:
         if word.read_as and not _names_a_person(word.plain, index):
+            names = (
+                index.by_skeleton.get(skeleton(word.plain), set())
+                if word.skeleton or not word.shape
+                else set()
+            )
             if word.shape and _names_a_person(word.shape, index):
                 word = replace(word, plain=word.shape, read_as="written in look-alike letters")
-            elif word.skeleton:
-                names = index.by_skeleton.get(skeleton(word.plain), set())
-                if len(names) == 1:
-                    (name,) = names
+            elif word.skeleton and len(names) == 1:
+                (name,) = names
+                word = replace(word, plain=name, read_as=f"{word.read_as}, its consonants those of {name}")
+            elif not word.skeleton:
+                alike = [n for n in names if fuzz.ratio(word.plain, n) >= ROMANISED_ALIKE]
+                if len(alike) == 1:
+                    (name,) = alike
                     word = replace(
-                        word, plain=name, read_as=f"{word.read_as}, its consonants those of {name}"
+                        word, plain=name, read_as=f"{word.read_as}, another romanisation of {name}"
                     )
         words.append(word)
+    words = _settled_by_the_surname(words, index)
     return replace(reading, words=tuple(words)) if tuple(words) != reading.words else reading
+
+
+_MOST_SHARING_CONSONANTS = 8
+
+
+def _settled_by_the_surname(words: list[Word], index: RegisterIndex) -> list[Word]:
+    """A word of a script that leaves vowels unwritten whose consonants several register names share ("محمد":
+    Mohammed, Muhammad...): the one of them that, with another word of the field as surname, names someone."""
+    out = list(words)
+    for n, word in enumerate(words):
+        if not (word.skeleton and word.read_as) or _names_a_person(word.plain, index):
+            continue
+        names = sorted(index.by_skeleton.get(skeleton(word.plain), ()))
+        if not 1 < len(names) <= _MOST_SHARING_CONSONANTS:
+            continue
+        surnames = {other.plain for m, other in enumerate(out) if m != n}
+        named = [name for name in names if any((name, surname) in index.full for surname in surnames)]
+        people = {
+            form.person.person_id
+            for name in named
+            for surname in surnames
+            for form, _ in index.full.get((name, surname), [])
+        }
+        if len(people) == 1:  # one person, whose forename the register may spell several ways
+            name = named[0]
+            out[n] = replace(
+                word,
+                plain=name,
+                read_as=f"{word.read_as}, its consonants those of {' or '.join(names)}, as the surname settles",
+            )
+    return out
 
 
 def _field(source: str, text: str, display: str, handle: str, index: RegisterIndex) -> Field:
@@ -146,11 +197,36 @@ def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
         created=member.get("created_at"),
         fields=tuple(fields),
         location=member.get("location") or "",
-        age=age_cues(handle, bio, display, index.as_of, _about(member.get("location"), url)),
+        # Digits read as letters ("p14y5", "f4m1ly") are letters, not an age or a year group.
+        age=age_cues(
+            _as_read(handle, fields[-1].reading) if handle else handle,
+            _bio_as_read(bio, index),
+            _as_read(display, fields[0].reading),
+            index.as_of,
+            _about(member.get("location"), url),
+        ),
         # Read only when a name matched someone (most profiles match nobody): see resolve_member.
         adult=[],
         school=[],
         url=url,
+    )
+
+
+def _as_read(text: str, reading: FieldReading) -> str:
+    """The text with each word whose digits were read as letters written in those letters."""
+    for word in reading.words:
+        if word.read_as == DIGITS_READ_AS_LETTERS:
+            text = text.replace(word.shown, word.plain, 1)
+    return text
+
+
+_LETTERS_AND_DIGITS = re.compile(r"\S*(?:[^\W\d_]\d|\d[^\W\d_])\S*")
+
+
+def _bio_as_read(bio: str, index: RegisterIndex) -> str:
+    """The bio with each token of letters and digits whose digits stand for letters written in those letters."""
+    return _LETTERS_AND_DIGITS.sub(
+        lambda token: _as_read(token.group(0), undisguised(read_field(token.group(0)), index.scan)), bio
     )
 
 

@@ -30,8 +30,11 @@ from checks.identity.text import sound_of
 # "ł", "ß") and Unicode's common letters (mathematical, circled, squared, full-width: Latin letters dressed up).
 _LATIN_SCRIPTS = frozenset({"LATIN", "COMMON"})
 # Scripts whose transliteration is as a reader of that alphabet would say it aloud; others (Arabic, Hebrew,
-# Devanagari...) leave vowels unwritten or implied, so their letters are a skeleton of the Latin spelling.
-_ALPHABETS = frozenset({"CYRILLIC", "GREEK", "ARMENIAN", "GEORGIAN"})
+# Devanagari...) leave vowels unwritten or implied, so their letters are a skeleton of the Latin spelling. Han,
+# kana and Hangul are romanised syllable by syllable, vowels and all (Pinyin "LiuMei").
+_ALPHABETS = frozenset(
+    {"CYRILLIC", "GREEK", "ARMENIAN", "GEORGIAN", "HAN", "HIRAGANA", "KATAKANA", "HANGUL", "THAI"}
+)
 _APOSTROPHES = frozenset("'’ʼ`´")
 # "Mrs Ward's Class": a possessive ending is not part of the name it follows.
 _POSSESSIVE = re.compile(r"(?<=[^\W\d_])['’ʼ`´][sS](?![^\W\d_])")
@@ -171,13 +174,18 @@ def read_field(text: str | None) -> FieldReading:
                 run, separated = [], True
             continue
         decorating = False
-        if run and _WORD_CLASS[run[-1][0]] != _WORD_CLASS[kind]:
+        if (run and _WORD_CLASS[run[-1][0]] != _WORD_CLASS[kind]) or _a_capital_starts_a_word(run, kind, c):
             runs.append((run, not separated))
             run, separated = [], False
         run.append((kind, value, c))
     if run:
         runs.append((run, not separated))
     return _reading(text, runs, decoration)
+
+
+def _a_capital_starts_a_word(run: _Run, kind: int, c: str) -> bool:
+    """camelCase in a script with capitals ("СофіяШевченко"): a capital after a small letter starts a word."""
+    return bool(run) and kind == OTHER_SCRIPT == run[-1][0] and c.isupper() and run[-1][2][-1:].islower()
 
 
 def _letters(run: _Run) -> tuple[str, str, str, bool]:

@@ -96,11 +96,12 @@ def resolve_member_all(index: RegisterIndex, member: dict[str, Any]) -> list[Res
     if matches and profile.bio:
         profile.adult = adult_cues(profile.bio)
     kept = score_all(index, profile, matches)
-    if not kept and profile.bio:
-        # The name fields name nobody the school knows: the bio may say who writes (bio_names.py).
+    if not kept and (profile.bio or profile.location or profile.url):
+        # The name fields name nobody the school knows: the bio, the location or a linked profile may say who
+        # writes (bio_names.py).
         in_bio = bio_readings(index, profile)
         if in_bio:
-            profile.adult = adult_cues(profile.bio)
+            profile.adult = adult_cues(profile.bio) if profile.bio else []
             kept = score_all(index, profile, in_bio)
             matches += in_bio
     kind, person, confidence, said = decide(kept, [m for m in matches if m.ruled_out])
@@ -119,7 +120,8 @@ def resolve_member_all(index: RegisterIndex, member: dict[str, Any]) -> list[Res
             if w.read_as
         ]
         said = "; ".join([said, *transliterated, *unread])
-    return whose(index, profile, kept, (kind, person, confidence, said))
+    too_young = [m for m in matches if m.under_five and not m.ruled_out]
+    return whose(index, profile, kept, (kind, person, confidence, said), too_young)
 
 
 def resolve_identities(

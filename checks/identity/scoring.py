@@ -82,7 +82,10 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
     if person.kind == "pupil" and profile.other_school and not profile.school:
         return _rule_out(m, f'bio names another school ("{profile.other_school[0].quote}")')
     if dob is not None and age_on(dob, index.as_of) < EARLIEST_ACCOUNT_AGE:
-        return False  # under five today: any account, whenever it was opened, was opened by someone else
+        # Under five today: any account, whenever it was opened, was opened by someone else (whose.py still
+        # names the child when a shared account names them beside a brother or sister).
+        m.under_five = True
+        return False
     if dob is not None and profile.created is not None:
         held_from = age_on(dob, profile.created.date())
         if held_from < EARLIEST_ACCOUNT_AGE:

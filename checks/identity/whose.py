@@ -161,9 +161,15 @@ def _a_site_of_its_own(url: str) -> bool:
     return bool(_TRADING_HOST.search(host)) and not _PROFILE_HOSTS.search(host.removeprefix("www."))
 
 
-def whose(index: RegisterIndex, profile: Profile, kept: list[Match], decided: Resolution) -> list[Resolution]:
+def whose(
+    index: RegisterIndex,
+    profile: Profile,
+    kept: list[Match],
+    decided: Resolution,
+    too_young: list[Match] | None = None,
+) -> list[Resolution]:
     """The decision read against whose account the profile says it is: one resolution, or one per pupil of a
-    shared account."""
+    shared account (`too_young`: readings of pupils under five, named only as the younger of a shared account)."""
     kind, person, confidence, said = decided
     if person is None or kind not in PUPIL_KINDS:
         return [decided]
@@ -181,11 +187,19 @@ def whose(index: RegisterIndex, profile: Profile, kept: list[Match], decided: Re
         confidence = min(CEILING, confidence + ANOTHER_NAME_FIRST)
     sharing = [
         (m.person, _shared_score(m, person, confidence), evidence.describe(m))
-        for m in _sharing(index, kept, person)
+        for m in _sharing(index, [*kept, *(too_young or [])], person)
         if any(
             named_together(profile, other) for other in [*m.other_names, *(best.other_names if best else [])]
         )
     ]
+    named = {p.person_id for p, _, _ in sharing}
+    sharing += [
+        (m.person, m.score, evidence.describe(m))
+        for m in _named_apart([*kept, *(too_young or [])], best)
+        if m.person.person_id not in named and named_together(profile, m.person.forename)
+    ]
+    if sharing and best is not None and best.where.startswith(_OTHER_FIELDS):
+        said = evidence.describe(best)  # not "as likely" another: both are named
     sharing += [
         (p, confidence, f"{best.where} also names {p.full_name} ({p.describe})") for p in siblings if best
     ]
@@ -216,6 +230,24 @@ def named_together(profile: Profile, first: str) -> bool:
         return True
     glued = fold_name(profile.handle).replace(" ", "") + " " + fold_name(profile.display).replace(" ", "")
     return any(f"{name_key(first)}{joint}" in glued for joint in ("and", "n"))
+
+
+_OTHER_FIELDS = ('bio "', 'location "', 'website "')
+
+
+def _named_apart(kept: list[Match], best: Match | None) -> list[Match]:
+    """Other pupils the bio names in full, each in words of their own ("Nell Ashby & Kit Ashby")."""
+    if best is None or not best.where.startswith(_OTHER_FIELDS):
+        return []
+    return [
+        m
+        for m in kept
+        if m.person.person_id != best.person.person_id
+        and m.resolved_kind in PUPIL_KINDS
+        and not m.ruled_out
+        and m.where.startswith(_OTHER_FIELDS)
+        and m.where != best.where
+    ]
 
 
 def _siblings_named_before(index: RegisterIndex, best: Match) -> list[Person]:

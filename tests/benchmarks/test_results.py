@@ -56,3 +56,64 @@ def test_a_results_file_has_the_machine_the_load_and_each_goal(
     assert written["figures"][0]["load"] not in ("", "-")
     page = page_path.read_text(encoding="utf-8")
     assert "| a ratio | 1.20x | <= 1.5x | met |" in page and "usable" in page
+
+
+def _family(recall: float) -> dict[str, object]:
+    rules = {
+        rule: {"precision": 1.0, "recall": recall, "tp": 1, "fp": 0, "fn": 0}
+        for rule in ("pupil-follower", "staff-personal-follower", "former-pupil-follower")
+    }
+    return {"rules": rules, "not_theirs_flagged": 0, "low_findings": 0, "low_share": 0.0}
+
+
+def test_the_figures_scored_blind_before_tuning_are_kept_by_every_later_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(results, "JSON_DIR", tmp_path / "json")
+    monkeypatch.setattr(results, "PAGE_DIR", tmp_path / "page")
+    recall = {"now": 0.25}
+
+    def evaluate(arguments: list[str]) -> tuple[str, int]:
+        sets = Path(arguments[arguments.index("--results") + 1])
+        sets.write_text(json.dumps({"families": {"a blind family": _family(recall["now"])}}), "utf-8")
+        return "== a blind family (1 schools) ==\n", 0
+
+    monkeypatch.setattr(eval_results, "evaluate", evaluate)
+    assert eval_results.main(["--before-tuning", "--forms", "blind"]) == 0
+    recall["now"] = 0.75
+    assert eval_results.main(["--forms", "blind"]) == 0
+
+    written = json.loads((tmp_path / "json" / "eval.json").read_text(encoding="utf-8"))
+    kept = written["before_tuning"]
+    assert kept["command"] == "socialaudit evaluate --forms blind"
+    assert kept["sets"]["a blind family"]["rules"]["pupil-follower"]["recall"] == 0.25
+    assert written["sets"]["families"]["a blind family"]["rules"]["pupil-follower"]["recall"] == 0.75
+    page = (tmp_path / "page" / "eval.md").read_text(encoding="utf-8")
+    assert "before the resolver was tuned" in page and "1.00/0.25" in page and "1.00/0.75" not in page
+
+
+def test_the_page_leaves_off_the_case_lists_the_results_file_keeps() -> None:
+    output = (
+        "rule all 1 0 1\n                           easy 1 0 1\nmissed: pupil-follower/a case x1\n"
+        "  missed: 123 P0001\n  false: 456\n0.90-0.95          49    49     1.000\nend"
+    )
+    assert eval_results.for_the_page(output) == "rule all 1 0 1\nend"
+
+
+def test_the_page_is_written_again_from_the_results_file_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(results, "JSON_DIR", tmp_path / "json")
+    monkeypatch.setattr(results, "PAGE_DIR", tmp_path / "page")
+    figure = results.Figure("a figure", "1.000 / 1.000", ">= 0.97", True)
+    appendix = "## The evaluation's output\n\n```text\nrule all 1 0 0\nmissed: a case x1\n```"
+    results.write(
+        "eval", "Evaluation of the identity rules", "socialaudit evaluate", [figure], appendix=appendix
+    )
+
+    eval_results.main(["--rewrite-page"])
+
+    page = (tmp_path / "page" / "eval.md").read_text(encoding="utf-8")
+    assert "rule all 1 0 0" in page and "missed: a case" not in page
+    kept = json.loads((tmp_path / "json" / "eval.json").read_text(encoding="utf-8"))
+    assert "missed: a case x1" in kept["output"] and kept["figures"][0]["name"] == "a figure"

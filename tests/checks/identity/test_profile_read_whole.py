@@ -89,6 +89,7 @@ def test_a_teacher_nobody_knows_says_nothing(index: RegisterIndex) -> None:
     ("name", "expected", "said"),
     [
         ("Надя Волкова", "P0105", "transliterated from Cyrillic"),
+        ("НадяВолкова", "P0105", "transliterated from Cyrillic"),  # run together, a capital starting each
         ("रवि धनराज", "P0103", "transliterated from Devanagari"),
         ("يوسف حداد", "P0104", "its consonants those of"),  # Arabic leaves the vowels unwritten
     ],
@@ -99,6 +100,53 @@ def test_a_name_in_its_own_script_is_read_against_the_registers_latin_spelling(
     row = resolve(index, "x_x", name)
     assert row["person_id"] == expected
     assert said in row["evidence"]
+
+
+@pytest.mark.parametrize(
+    ("bio", "expected", "said"),
+    [
+        # Nadiia or Nadiya, two romanisations of one Cyrillic name: the register's Nadia.
+        ("Надія Волкова | Y5", "P0105", "another romanisation of nadia"),
+        ("يوسف حداد | Y4", "P0104", "transliterated from Arabic"),
+        ("R4v1 Dh4nr4j 🎮 Y5", "P0103", "digits read as the letters they look like"),
+    ],
+)
+def test_a_bio_is_read_as_the_name_fields_are(
+    index: RegisterIndex, bio: str, expected: str, said: str
+) -> None:
+    row = resolve(index, "moonbeam_x", "🌙", bio)
+    assert confident(row) == ("pupil", expected)
+    assert said in row["evidence"]
+
+
+def test_consonants_several_register_names_share_are_settled_by_the_surname_beside_them() -> None:
+    yosef = pupil("P0109", "Yosef", "Marlow", born=date(2016, 3, 3), year="5")  # Yusuf's consonants too
+    both = index_of([*PUPILS, yosef], STAFF, PARENTS, SCHOOL)
+    for name, bio in (("🌙", "يوسف حداد | Y4"), ("يوسف حداد", "Y4")):  # in the bio, and as the display name
+        row = resolve(both, "moonbeam_x", name, bio)
+        assert confident(row) == ("pupil", "P0104")
+        assert "as the surname settles" in row["evidence"]
+
+
+def test_a_channel_named_with_a_word_and_an_initial_is_read_by_the_name_in_its_bio(
+    index: RegisterIndex,
+) -> None:
+    # The username's "orla" is her own name's start: it says the bio names the writer, not someone else.
+    row = resolve(index, "orla_vlogs88", "Vlogs O", "Orla Quenby Vlogs 🎮 yr5")
+    assert confident(row) == ("pupil", "P0101")
+    # A name field giving another given name says the account is someone else's: the bio names who it is about.
+    assert resolve(index, "ravi_tv", "Ravi TV", "Orla Quenby ✨")["person_id"] != "P0101"
+
+
+def test_the_forename_in_the_name_and_the_surname_in_the_bio_read_together(index: RegisterIndex) -> None:
+    # "p14y5" is "plays": its digits are letters, not Year 4 against Tobias's Year 3.
+    row = resolve(index, "t0b145_p14y5", "T0b145 p14y5", "Qu3nby f4m1ly 🎮")
+    assert confident(row) == ("pupil", "P0102")
+    assert 'surname exact in the bio ("Qu3nby")' in row["evidence"]
+    (housed,) = rows(index, "t0b145_p14y5", "T0b145 p14y5", location="Qu3nby h0u53")
+    assert confident(housed) == ("pupil", "P0102") and "surname exact in the location" in housed["evidence"]
+    # A surname is read alone in the bio only as a name is written: "green" in a sentence is not Ms Green.
+    assert resolve(index, "tobias_x", "Tobias", "i like quenby hills")["person_id"] is None
 
 
 @pytest.mark.parametrize("name", ["0RL4 QU3NBY", "Orla Qu3nby YT", "OrlaQuenbyGaming"])
@@ -119,6 +167,34 @@ def test_two_pupils_named_together_are_a_shared_account_each_a_finding(
         ("P0102", True),
     ]
     assert all("a shared account" in r["evidence"] for r in found)
+
+
+@pytest.mark.parametrize(
+    ("name", "bio"),
+    [
+        ("The Besties VLOGS", "Orla Quenby & Ravi Dhanraj 🎮"),
+        ("The Quenby Kids", "Orla & Tobias Quenby 🎮 we play"),  # the surname written once, for both
+    ],
+)
+def test_two_pupils_the_bio_names_together_are_each_a_finding(
+    index: RegisterIndex, name: str, bio: str
+) -> None:
+    found = rows(index, "orlaandravi", name, bio=bio)
+    named = {"P0101", "P0103" if "Ravi" in bio else "P0102"}
+    assert {r["person_id"] for r in found if confident(r)} == named and len(found) == 2
+    assert all("a shared account" in r["evidence"] for r in found)
+
+
+def test_a_child_under_five_is_named_on_a_shared_account_with_a_brother_or_sister() -> None:
+    young = pupil("P0108", "Wren", "Quenby", born=date(2022, 6, 1), year="R")
+    shared = index_of([*PUPILS, young], STAFF, PARENTS, SCHOOL)
+    found = rows(shared, "orlaandwren", "Orla & Wren Quenby")
+    assert [confident(r) for r in sorted(found, key=lambda r: str(r["person_id"]))] == [
+        ("pupil", "P0101"),
+        ("pupil", "P0108"),
+    ]
+    # On an account of their own they are nobody's finding: someone else opened it.
+    assert [confident(r) for r in rows(shared, "wren_q", "Wren Quenby")] == [None]
 
 
 def test_a_second_given_name_is_not_a_second_person(index: RegisterIndex) -> None:

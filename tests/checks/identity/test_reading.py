@@ -73,3 +73,8 @@ def test_camel_case_is_a_soft_break_inside_one_word() -> None:
 
 def test_digits_of_any_script_are_numbers() -> None:
     assert [n.digits for n in read_field("jess٢٠١٦").numbers] == ["2016"]
+
+
+def test_syllables_of_han_are_read_with_their_vowels_not_as_consonants_alone() -> None:
+    (word,) = read_field("李明").words
+    assert word.plain == "liming" and not word.skeleton
