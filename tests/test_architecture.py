@@ -161,7 +161,8 @@ def whole_audits(path: Path) -> list[str]:
         if isinstance(node, ast.Call):
             if (name := called(node)) in AUDIT_CALLS:
                 found.append(f"line {node.lineno}: {name}(...)")
-            elif (word := first_word(node.args)) in AUDIT_COMMANDS:
+            elif name != "setattr" and (word := first_word(node.args)) in AUDIT_COMMANDS:
+                # (setattr's string is an attribute's name, e.g. a monkeypatched function, not a command)
                 found.append(f"line {node.lineno}: {word!r} command")
             elif [a.value for a in node.args[:2] if isinstance(a, ast.Constant)] == TRUST_RUN:
                 found.append(f"line {node.lineno}: 'trust run' command")
