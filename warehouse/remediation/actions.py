@@ -171,7 +171,7 @@ def _meta_post_actions() -> tuple[Action, ...]:
             "facebook",
             ("post",),
             PUBLISHED_CONTENT_RULES,
-            "deletes the Page's post, with its photos' place in it and every comment under it",
+            "deletes the Page's post with its photos and every comment under it",
             f"DELETE {node}",
             "facebook_business PagePost: DELETE /ID (FacebookAdsApi.call)",
             reversible=False,
