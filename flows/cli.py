@@ -63,6 +63,10 @@ class Command(click.Command):
             formatter.write(self.epilog.rstrip("\n") + "\n")
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if any(arg.startswith("-") and any(c.isspace() for c in arg) for arg in args):
+            # A dash-led word with whitespace in it is a value, never an option (argparse's rule): a query whose
+            # first line is an SQL comment ("-- why\nSELECT ...") reaches the command, which judges it.
+            ctx.ignore_unknown_options = True
         rest = super().parse_args(ctx, args)
         if not ctx.resilient_parsing:  # shell completion parses half a command line
             for alternatives in self.alternatives:

@@ -155,3 +155,14 @@ def test_the_program_is_named_as_the_person_can_type_it_again(
     monkeypatch.delenv("UV_RUN_RECURSION_DEPTH")
     monkeypatch.setattr(sys, "argv", [str(Path("flows/cli.py").resolve())])
     assert program_as_typed().endswith(" -m flows.cli")
+
+
+def test_a_dash_led_value_with_spaces_is_a_value_and_an_unknown_option_is_still_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """As argparse read it: a query whose first line is an SQL comment reaches `sql`, which judges it."""
+    query = "-- who is held\nSELECT * FROM dpo.people_held"
+    asked = _parsed("sql", query, "--format", "csv")
+    assert asked.args.query == query and asked.args.format == "csv"
+    assert main(["sql", "--formt", "csv", "SELECT 1"]) == EXIT_REFUSED
+    assert "No such option" in capsys.readouterr().err
