@@ -204,7 +204,7 @@ def meta_labels(labels: Any, meta: MetaAccounts) -> None:
             meta.fb_comments,
             "post",
         ),
-        ("instagram", meta.ig_username, meta.ig_user_id, meta.ig_media, meta.ig_comments, "media"),
+        ("instagram", meta.ig_username, meta.ig_user_id, meta.ig_media, meta.ig_comments, "post"),
     ):
         labels.on(handle, account_id)
         for post in posts:

@@ -514,7 +514,7 @@ def _meta_labels_name_the_account_files(small: Dataset) -> list[str]:
             }
         elif platform == "instagram":
             media = small.json(folder / "media.json")
-            subjects = {("media", m["id"]) for m in media}
+            subjects = {("post", m["id"]) for m in media}  # an Instagram media is a post in the outputs
             keys = {
                 m["id"]: [c["id"] for c in m["children"]["data"]] if "children" in m else [m["id"]]
                 for m in media
