@@ -83,7 +83,8 @@ def _meaning(param: click.Parameter) -> str:
 
 
 def _option_row(param: click.Parameter, ctx: click.Context) -> tuple[str, str]:
-    return ", ".join(f"`{name}`" for name in option_names(param, ctx)), _meaning(param)
+    """An option's names (its value and choices are in the usage line above) and its meaning."""
+    return ", ".join(f"`{name.split(' ')[0]}`" for name in option_names(param, ctx)), _meaning(param)
 
 
 def common_options(program: click.Group) -> list[tuple[str, str]]:
