@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
@@ -147,6 +148,26 @@ def _backup_weeks_row(retention: RetentionOfEverything) -> list[str]:
     ]
 
 
+def _heading_anchor(text: str) -> str:
+    """The anchor the documentation site gives a heading (Python-Markdown's toc slug)."""
+    words = re.sub(r"[^\w\s-]", "", text).strip().lower()
+    return re.sub(r"[-\s]+", "-", words)
+
+
+def _rules_table(rules: Sequence[RuleDescription], catalogue: str | None) -> list[str]:
+    """Each rule as a purpose: in full (its basis and what counts) for a school's DPIA, which stands alone; by a link
+    to its entry in the rule catalogue for the documentation's sample, where the catalogue says it in full."""
+    if catalogue is None:
+        return _table(
+            ["rule", "what it checks", "policy basis", "what counts as an exception"],
+            [[f"`{r.id}`", r.title, r.policy, r.what_counts] for r in rules],
+        )
+    return _table(
+        ["rule (basis and what counts: the rule catalogue)", "what it checks"],
+        [[f"[`{r.id}`]({catalogue}#{_heading_anchor(f'{r.id}: {r.title}')})", r.title] for r in rules],
+    )
+
+
 def render_dpia(
     school_name: str,
     retention: RetentionOfEverything,
@@ -154,7 +175,10 @@ def render_dpia(
     encrypted: bool,
     dictionary: list[dict[str, Any]],
     rules: Sequence[RuleDescription],
+    catalogue: str | None = None,
 ) -> str:
+    """The DPIA as markdown. `catalogue`, the rule catalogue's address, is given only for the documentation's sample
+    copy: its rules then link there instead of being described in full."""
     retention_rows = policy_rows(retention, as_of)
     keep = {row["rule"]: row["keep_for"] for row in retention_rows}
     lines = [
@@ -175,10 +199,7 @@ def render_dpia(
         "",
         "## Why: the policy rules (each is a purpose)",
         "",
-        *_table(
-            ["rule", "what it checks", "policy basis", "what counts as an exception"],
-            [[f"`{r.id}`", r.title, r.policy, r.what_counts] for r in rules],
-        ),
+        *_rules_table(rules, catalogue),
         "",
         "## Lawful basis",
         "",
@@ -253,6 +274,7 @@ def generate_dpia(
     as_of: date,
     encrypted: bool,
     rules: Sequence[RuleDescription],
+    catalogue: str | None = None,
 ) -> str:
     from warehouse.db import connect, migrate
     from warehouse.sql_models import apply_models
@@ -264,4 +286,4 @@ def generate_dpia(
         dictionary = describe(con)
     finally:
         con.close()
-    return render_dpia(school_name, retention, as_of, encrypted, dictionary, rules)
+    return render_dpia(school_name, retention, as_of, encrypted, dictionary, rules, catalogue)
