@@ -134,3 +134,19 @@ def test_a_sets_name_and_a_shared_measurement_are_said_once() -> None:
     figures[0].load = "3.0"
     assert "| set a: recall |" not in results.table(figures)
     assert "| load during | s |" in results.table(figures)
+
+
+def test_the_page_says_once_what_the_figures_table_holds() -> None:
+    caveat = eval_results.CAVEAT
+    output = (
+        f"== set a (1 schools) ==\n{caveat}\npupil-follower             all  4 0 0 1.000 1.000\n"
+        "pupil-comment              all  2 0 1 1.000 0.667\nparents, staff or adult namesakes flagged as pupils: 0\n"
+        f"\n\n\n== set b (1 schools) ==\n{caveat}\npupil-comment              all  1 0 0 1.000 1.000\n"
+        "== per set: follower rules ==\nset a  1.00/1.00\nresults written to /tmp/x/sets.json"
+    )
+
+    page = eval_results.for_the_page(output)
+
+    assert "pupil-follower" not in page and "namesakes" not in page and "per set" not in page
+    assert page.count(caveat) == 1 and page.count("pupil-comment") == 2 and "\n\n\n" not in page
+    assert "/tmp/x" not in page
