@@ -154,17 +154,22 @@ def _heading_anchor(text: str) -> str:
     return re.sub(r"[-\s]+", "-", words)
 
 
-def _rules_table(rules: Sequence[RuleDescription], catalogue: str | None) -> list[str]:
+# Where the documentation's sample (docs/dpia.md) finds the pages it links to instead of repeating them.
+DOCS_CATALOGUE = "contracts/rules.md"
+DOCS_DICTIONARY = "data-dictionary.md"
+
+
+def _rules_table(rules: Sequence[RuleDescription], for_the_docs: bool) -> list[str]:
     """Each rule as a purpose: in full (its basis and what counts) for a school's DPIA, which stands alone; by a link
     to its entry in the rule catalogue for the documentation's sample, where the catalogue says it in full."""
-    if catalogue is None:
+    if not for_the_docs:
         return _table(
             ["rule", "what it checks", "policy basis", "what counts as an exception"],
             [[f"`{r.id}`", r.title, r.policy, r.what_counts] for r in rules],
         )
     return _table(
         ["rule (basis and what counts: the rule catalogue)", "what it checks"],
-        [[f"[`{r.id}`]({catalogue}#{_heading_anchor(f'{r.id}: {r.title}')})", r.title] for r in rules],
+        [[f"[`{r.id}`]({DOCS_CATALOGUE}#{_heading_anchor(f'{r.id}: {r.title}')})", r.title] for r in rules],
     )
 
 
@@ -175,10 +180,10 @@ def render_dpia(
     encrypted: bool,
     dictionary: list[dict[str, Any]],
     rules: Sequence[RuleDescription],
-    catalogue: str | None = None,
+    for_the_docs: bool = False,
 ) -> str:
-    """The DPIA as markdown. `catalogue`, the rule catalogue's address, is given only for the documentation's sample
-    copy: its rules then link there instead of being described in full."""
+    """The DPIA as markdown. A school's copy stands alone; the documentation's sample (`for_the_docs`) links its
+    rules to the rule catalogue and its tables to the data dictionary beside it instead of repeating them."""
     retention_rows = policy_rows(retention, as_of)
     keep = {row["rule"]: row["keep_for"] for row in retention_rows}
     lines = [
@@ -199,7 +204,7 @@ def render_dpia(
         "",
         "## Why: the policy rules (each is a purpose)",
         "",
-        *_rules_table(rules, catalogue),
+        *_rules_table(rules, for_the_docs),
         "",
         "## Lawful basis",
         "",
@@ -249,6 +254,19 @@ def render_dpia(
         "",
         "## Where the data lives",
         "",
+        *_where_the_data_lives(dictionary, for_the_docs),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _where_the_data_lives(dictionary: list[dict[str, Any]], for_the_docs: bool) -> list[str]:
+    if for_the_docs:
+        return [
+            f"Each table and view, with what it holds and every column: [the data dictionary]({DOCS_DICTIONARY}), "
+            "generated from the same warehouse."
+        ]
+    return [
         "Each table and view, with what it holds and every column, is described in the data dictionary "
         "(docs/data-dictionary.md, generated from the same warehouse):",
         "",
@@ -263,9 +281,7 @@ def render_dpia(
                 ]
             )
         ],
-        "",
     ]
-    return "\n".join(lines)
 
 
 def generate_dpia(
@@ -274,7 +290,7 @@ def generate_dpia(
     as_of: date,
     encrypted: bool,
     rules: Sequence[RuleDescription],
-    catalogue: str | None = None,
+    for_the_docs: bool = False,
 ) -> str:
     from warehouse.db import connect, migrate
     from warehouse.sql_models import apply_models
@@ -286,4 +302,4 @@ def generate_dpia(
         dictionary = describe(con)
     finally:
         con.close()
-    return render_dpia(school_name, retention, as_of, encrypted, dictionary, rules, catalogue)
+    return render_dpia(school_name, retention, as_of, encrypted, dictionary, rules, for_the_docs)

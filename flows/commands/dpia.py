@@ -12,7 +12,6 @@ from flows.commands.parameters import PATH, Declared, config_option, option
 NAME = "dpia"
 # The documentation's sample DPIA (the default policy, no school.toml): `python -m flows.commands.dpia` rewrites it.
 DOCS_SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "dpia.md"
-DOCS_CATALOGUE = "contracts/rules.md"
 SECTION = "Data protection"
 HELP = "write the DPIA summary: what is processed, why, under which rule, for how long"
 
@@ -50,14 +49,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def docs_sample() -> str:
-    """The DPIA for the default policy as the documentation shows it: complete but for its rules, which link to the
-    rule catalogue beside it (a school's own DPIA, from `socialaudit dpia`, describes each rule in full)."""
+    """The DPIA for the default policy as the documentation shows it: its rules and tables linked to the rule
+    catalogue and the data dictionary beside it (a school's own DPIA, from `socialaudit dpia`, stands alone)."""
     from checks.rules import RULES
     from dashboards.dpia import generate_dpia
     from flows.config.school import RetentionSettings
 
     return generate_dpia(
-        "(school name from school.toml)", RetentionSettings(), date.today(), False, RULES, DOCS_CATALOGUE
+        "(school name from school.toml)", RetentionSettings(), date.today(), False, RULES, for_the_docs=True
     )
 
 

@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from checks.rules import RULES
-from dashboards.dpia import generate_dpia
-from flows.commands.dpia import DOCS_CATALOGUE, docs_sample
+from dashboards.dpia import DOCS_CATALOGUE, DOCS_DICTIONARY, generate_dpia
+from flows.commands.dpia import docs_sample
 from flows.config.school import RetentionSettings
 
 DPIA = Path(__file__).resolve().parents[2] / "docs" / "dpia.md"
@@ -27,7 +27,8 @@ def test_the_docs_sample_links_every_rule_to_the_catalogue() -> None:
 
 def test_a_schools_dpia_describes_every_rule_in_full() -> None:
     text = generate_dpia("Oak Primary", RetentionSettings(), date.today(), False, RULES)
-    assert DOCS_CATALOGUE not in text
+    assert DOCS_CATALOGUE not in text and f"]({DOCS_DICTIONARY})" not in text
+    assert "- `dpo`: `access_log`" in text
     flat = " ".join(text.split())
     for rule in RULES:
         assert " ".join(rule.what_counts.split()) in flat, rule.id
