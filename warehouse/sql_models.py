@@ -3,7 +3,8 @@
 A mart every platform feeds marks where their rows go: `{{ platform_rows: column, ... }}` becomes the union of
 those columns read from each declared platform's staging model for that mart (platforms/ `Platform.marts`), so a
 platform reaches the marts through its declaration and its own staging models, with no mart file edited.
-`{{ platform_names }}` (in a comment) becomes the declared platforms' names: "x, youtube, facebook or instagram".
+In a comment, `{{ platform_names }}` becomes the declared platforms' names ("x, youtube, facebook or instagram")
+and `{{ platform_streams }}` each one's streams ("x: account, followers, ...; youtube: channel, ...").
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ LAYERS = ("staging", "marts", "dpo")
 
 PLATFORM_ROWS = re.compile(r"\{\{\s*platform_rows:([^}]*)\}\}")
 PLATFORM_NAMES = re.compile(r"\{\{\s*platform_names\s*\}\}")
+PLATFORM_STREAMS = re.compile(r"\{\{\s*platform_streams\s*\}\}")
 
 # What a platform's accounts publish (its `item`), whatever the platform calls it.
 ITEM = "item"
@@ -61,7 +63,9 @@ def render(path: Path, platforms: Sequence[Platform] = PLATFORMS) -> str:
 
     names = [p.name for p in platforms]
     spelled = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-    return PLATFORM_NAMES.sub(spelled, PLATFORM_ROWS.sub(union, sql))
+    streams = "; ".join(f"{p.name}: {', '.join(s.name for s in p.streams)}" for p in platforms)
+    sql = PLATFORM_ROWS.sub(union, sql)
+    return PLATFORM_STREAMS.sub(streams, PLATFORM_NAMES.sub(spelled, sql))
 
 
 def apply_models(con: duckdb.DuckDBPyConnection, platforms: Sequence[Platform] = PLATFORMS) -> list[str]:

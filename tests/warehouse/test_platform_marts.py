@@ -136,11 +136,8 @@ def test_a_platform_declared_with_its_staging_models_reaches_every_mart_without_
         "fct_published_text": [("toot-1", "text", "Sports day")],
         "fct_subjects_present": [("post", "toot-1", "acct-1")],
     }
-    listed = con.execute(
-        "SELECT comment FROM duckdb_columns() WHERE schema_name = 'dpo' AND table_name = 'exceptions'"
-        " AND column_name = 'platform'"
-    ).fetchone()
-    assert listed == ("x, youtube, facebook, instagram or mastodon.",)
+    assert dpo_comment(con, "exceptions", "platform") == "x, youtube, facebook, instagram or mastodon."
+    assert "; mastodon: account, followers, posts; media:" in dpo_comment(con, "partial_audits", "stream")
     assert {path.name: path.read_bytes() for path in MARTS.glob("*.sql")} == marts_before
 
 
@@ -155,3 +152,11 @@ def mastodon_rows(con: duckdb.DuckDBPyConnection, mart: str) -> list[tuple[objec
     return con.execute(
         f"SELECT {picked} FROM marts.{mart} WHERE platform = 'mastodon' ORDER BY ALL"
     ).fetchall()
+
+
+def dpo_comment(con: duckdb.DuckDBPyConnection, view: str, column: str) -> str:
+    (comment,) = con.execute(
+        "SELECT comment FROM duckdb_columns() WHERE schema_name = 'dpo' AND table_name = ? AND column_name = ?",
+        [view, column],
+    ).fetchone() or (None,)
+    return str(comment)
