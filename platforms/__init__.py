@@ -3,10 +3,11 @@
 A platform is a plug-in. This package holds what every layer may know about it as plain data (it imports nothing
 of the pipeline, so connectors, the warehouse, the checks and the flows can all read it): its streams, which
 exception subjects each stream shows, which are validated before storing, which the platform serves as a sample,
-and what an official account's published item is called. The code that talks to it is registered beside this:
-the connector's media references (connectors/platform_media.py), the flow's account reader (flows/plugins.py)
-and the actions on a finding (warehouse/remediation/actions.py); tests/test_platforms.py fails a platform that
-leaves a piece out. docs/architecture.md says how to add one.
+what an official account's published item is called, and the staging model giving each mart every platform feeds
+its rows (warehouse/sql_models.py builds those marts from them). The code that talks to it is registered beside
+this: the connector's media references (connectors/streams.py), the flow's plug-in (flows/plugins/) and the
+actions on a finding (warehouse/remediation/actions.py); tests/flows/test_platforms.py fails a platform that leaves
+a piece out. docs/architecture.md says how to add one.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
--- Every image the school published: X photos and video previews, YouTube thumbnails, the photos and video
--- thumbnails of the Facebook Page's own posts, Instagram images and carousel children (each platform's from the
--- staging model its declaration names), with their fingerprints and the text they were published with (the X
--- post's text, the video's title), and how many faces each shows (null: not read; checks/images/).
+-- Every image the school published (photos, video previews and thumbnails, carousel children): each declared
+-- platform's rows, from the staging model it names for this mart (platforms/), with the text they were published
+-- with (a post's text, a video's title), their fingerprints, and how many faces each shows (null: not read;
+-- checks/images/).
 CREATE OR REPLACE VIEW marts.fct_published_media AS
 WITH published AS (
     {{ platform_rows:

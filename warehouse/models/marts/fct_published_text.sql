@@ -1,10 +1,8 @@
--- Every text the school published, one row per field: Facebook Page posts' messages and photos' alt text,
--- Instagram captions and alt text, X post text, hashtags and alt texts (every post ever
--- fetched), YouTube titles, descriptions and tags (the channel's latest videos fetch), and the lines of text read in
--- their images (`image_text`: an X post's photos and video previews, a video's thumbnail; checks/images/), with the
--- image (`media_key`: the X media key, or the video id for a thumbnail) and the engine's confidence in each word.
--- Reading order within a post or video: field_order, then value_position (the hashtag's, tag's or line's place).
--- Each platform's rows come from the staging model its declaration names.
+-- Every text the school published, one row per field (a post's text, a video's title, description and tags,
+-- hashtags, alt texts) and per line of text read in its images (`image_text`, with the image in `media_key` and the
+-- engine's confidence in each word; checks/images/): each declared platform's rows, from the staging model it names
+-- for this mart (platforms/). Reading order within a post or video: field_order, then value_position (the
+-- hashtag's, tag's or line's place).
 CREATE OR REPLACE VIEW marts.fct_published_text AS
 {{ platform_rows:
     platform, account_id, subject_kind, subject_id, subject_url, label_text, carries_media, field, value,
