@@ -84,10 +84,9 @@ def test_the_readme_says_how_to_evaluate_on_independent_datasets():
 
 README_BUDGET = 12 * 1024
 # README and docs together, generated pages and results included: a ceiling, so that a page grows only when another
-# shrinks (each fact is said once, on its reader's page, and linked from elsewhere). The ceiling is what the pages
-# held before the Meta platforms' actions and the click command line were documented, plus what those added; the aim stays about 280,000 bytes, which takes shorter generated reference pages (the data
-# dictionary, the rule catalogue, the command line) as much as shorter guides.
-DOCS_BUDGET = 391_500
+# shrinks (each fact is said once, on its reader's page, and linked from elsewhere). It is what the pages hold now,
+# with room for the results files make bench and make eval rewrite; the aim is about 232,000 bytes.
+DOCS_BUDGET = 386_600
 
 
 def test_the_readme_and_the_docs_stay_short():

@@ -51,7 +51,7 @@ COMMENT ON VIEW dpo.remediations IS 'Every action taken on an exception through 
 COMMENT ON COLUMN dpo.remediations.remediation_id IS 'One action: every step of it carries this id.';
 COMMENT ON COLUMN dpo.remediations.key IS 'The exception acted on (audit.exceptions.key).';
 COMMENT ON COLUMN dpo.remediations.action IS 'reject-comment | reject-comment-ban-author | make-video-private | set-made-for-kids | delete-post | hide-reply | mute-account | manual.';
-COMMENT ON COLUMN dpo.remediations.rule IS 'The policy rule of the exception (dpo.rules).';
+COMMENT ON COLUMN dpo.remediations.rule IS 'The policy rule (dpo.rules).';
 COMMENT ON COLUMN dpo.remediations.platform IS '{{ platform_names }}.';
 COMMENT ON COLUMN dpo.remediations.account_id IS 'The official account acted through (X user id or YouTube channel id).';
 COMMENT ON COLUMN dpo.remediations.subject_kind IS 'The exception''s subject kind (post, video, comment, follower, ...).';
