@@ -14,7 +14,7 @@ setup: ocr $(VENV)/.synced
 # --all-extras: a fresh machine gets the trust's DuckDB extensions (socialaudit[trust]) and the review app's server
 # (socialaudit[review]) besides the dev group (the tests, Playwright), so the demo and every test run. A school
 # installs only what it uses: `uv sync --no-dev` (plus `--extra review` for the review app, `--extra meta` for a
-# Facebook Page or Instagram account); docs/setting-up.md installs the wheel the same way.
+# Facebook Page or Instagram account); docs/etl-setup.md installs the wheel the same way.
 $(VENV)/.synced: uv.lock pyproject.toml Makefile | $(UV)
 	$(UV) sync --frozen --python 3.11 --compile-bytecode --all-extras
 	@touch $@
