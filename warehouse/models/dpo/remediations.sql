@@ -52,7 +52,7 @@ COMMENT ON COLUMN dpo.remediations.remediation_id IS 'One action: every step of 
 COMMENT ON COLUMN dpo.remediations.key IS 'The exception acted on (audit.exceptions.key).';
 COMMENT ON COLUMN dpo.remediations.action IS 'reject-comment | reject-comment-ban-author | make-video-private | set-made-for-kids | delete-post | hide-reply | mute-account | manual.';
 COMMENT ON COLUMN dpo.remediations.rule IS 'The policy rule (dpo.rules).';
-COMMENT ON COLUMN dpo.remediations.platform IS 'x, youtube, facebook or instagram.';
+COMMENT ON COLUMN dpo.remediations.platform IS '{{ platform_names }}.';
 COMMENT ON COLUMN dpo.remediations.account_id IS 'The official account acted through (X user id or YouTube channel id).';
 COMMENT ON COLUMN dpo.remediations.subject_kind IS 'The exception''s subject kind (post, video, comment, follower, ...).';
 COMMENT ON COLUMN dpo.remediations.subject_id IS 'The platform id of the exception''s subject.';
