@@ -189,8 +189,11 @@ def add_post_check_routes(app: FastAPI, checking: Mapping[str, CheckPost], pages
             return {"check": held}
 
         held = (pages.read(where, load) or {}).get("check")
-        # A poster sees their own checks; an approver every one.
+        # A poster sees their own checks; an approver every one. Another's check gets the answer a check that does
+        # not exist gets (nothing to learn by probing ids), and the attempt is logged as a denial.
         if held is None or not (allowed.may_approve_posts or held["checked_by"] == person.identity):
+            if held is not None:
+                pages.note(request, where, "denied", f"post-check:{id}", "view: another person's check")
             return pages.page(request, where, allowed, "app_missing.html.j2", 404, key=None)
         pages.note(request, where, "view", f"post-check:{id}")
         return pages.page(
