@@ -158,9 +158,27 @@ def test_no_post_check_route_answers_for_a_school_without_a_grant(url: str, scho
         head.post(
             "/approve-post", params={"school": "school-a"}, data={"check_id": b_check, "csrf_token": token}
         ),
+        # Nor do the exception routes, whatever the form says.
+        head.get("/exception", params={**elsewhere, "key": PUPIL_FOLLOWER.key}),
+        head.get("/access-log", params=elsewhere),
+        head.post(
+            "/remediate",
+            data={
+                **elsewhere,
+                "key": PUPIL_FOLLOWER.key,
+                "action": "manual",
+                "confirm": "yes",
+                "csrf_token": token,
+            },
+        ),
+        head.post(
+            "/review",
+            data={**elsewhere, "key": PUPIL_FOLLOWER.key, "decision": "acknowledge", "csrf_token": token},
+        ),
     ]
     for answer in answers:
         assert answer.status_code in (404, 409), answer.request.url
         assert DRAFT_TEXT not in answer.text and "someone-at-b" not in answer.text
+        assert str(PUPIL_FOLLOWER.subject_label) not in answer.text
     assert approvals(schools["school-b"]) == 0 and approvals(schools["school-a"]) == 0
     assert a_check

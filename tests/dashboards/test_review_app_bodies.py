@@ -21,6 +21,7 @@ from tests.builders.review_app import PASSWORD, csrf_in, local_accounts, setting
 from tests.builders.served_app import served
 from tests.builders.warehouse import migrated_warehouse
 from warehouse.db import connect
+from warehouse.privacy import access_log
 from warehouse.snapshot import open_snapshot
 
 POSTS = ("/review", "/remediate", "/check-post", "/approve-post")
@@ -167,3 +168,33 @@ def test_a_signed_in_body_over_the_routes_limit_is_refused_and_changes_nothing(
     # Within the limit, the same person's form is taken.
     taken = lead.post("/review", data={**form, "note": "n"}, headers={"Origin": url})
     assert taken.status_code == 303 and reviews(db) == 1
+
+
+def test_a_forged_forwarded_address_is_not_what_the_access_log_records(
+    url: str, school: tuple[Path, Path]
+) -> None:
+    """Served as `socialaudit review-app` serves it, with no trusted proxy: a local client writing
+    X-Forwarded-For (and -Proto) is logged at the address it connected from, for a failed sign-in and a decision."""
+    db = school[0]
+    forged = {"X-Forwarded-For": "198.51.100.66", "X-Forwarded-Proto": "https", "Origin": url}
+    with httpx.Client(base_url=url) as guesser:
+        form = guesser.get("/signin", headers=forged)
+        guesser.cookies = httpx.Cookies(dict(form.cookies))
+        wrong = {
+            "name": "dee",
+            "password": "wrong password, long",
+            "csrf_token": csrf_in(form.text),
+            "next": "/",
+        }
+        assert guesser.post("/signin", data=wrong, headers=forged).status_code == 401
+    lead, token = signed_in(url, "dsl1")
+    form = {"key": STAFF_FOLLOWER.key, "decision": "acknowledge", "note": "n", "csrf_token": token}
+    assert lead.post("/review", data=form, headers=forged).status_code == 303
+    reader = open_snapshot(db)
+    try:
+        stored = reader.execute("SELECT action, origin FROM dpo.access_log").fetchall()
+    finally:
+        reader.close()
+    entries = [*stored, *((e.action, e.origin) for e in access_log.pending(db))]
+    assert {"sign-in-failed", "decide"} <= {action for action, _ in entries}
+    assert {origin for _, origin in entries} == {"127.0.0.1"}
