@@ -178,12 +178,12 @@ def test_a_forged_forwarded_address_is_not_what_the_access_log_records(
     db = school[0]
     forged = {"X-Forwarded-For": "198.51.100.66", "X-Forwarded-Proto": "https", "Origin": url}
     with httpx.Client(base_url=url) as guesser:
-        form = guesser.get("/signin", headers=forged)
-        guesser.cookies = httpx.Cookies(dict(form.cookies))
+        page = guesser.get("/signin", headers=forged)
+        guesser.cookies = httpx.Cookies(dict(page.cookies))
         wrong = {
             "name": "dee",
             "password": "wrong password, long",
-            "csrf_token": csrf_in(form.text),
+            "csrf_token": csrf_in(page.text),
             "next": "/",
         }
         assert guesser.post("/signin", data=wrong, headers=forged).status_code == 401
