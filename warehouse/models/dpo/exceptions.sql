@@ -9,7 +9,7 @@ COMMENT ON COLUMN dpo.exceptions.key IS 'The exception key (audit.exceptions.key
 COMMENT ON COLUMN dpo.exceptions.rule IS 'The policy rule (dpo.rules).';
 COMMENT ON COLUMN dpo.exceptions.severity IS 'low, medium, high or critical.';
 COMMENT ON COLUMN dpo.exceptions.status IS 'new, open, acknowledged, accepted, false_positive, reopened or resolved.';
-COMMENT ON COLUMN dpo.exceptions.platform IS 'x, youtube, facebook or instagram.';
+COMMENT ON COLUMN dpo.exceptions.platform IS '{{ platform_names }}.';
 COMMENT ON COLUMN dpo.exceptions.account IS 'The official account (handle or channel id).';
 COMMENT ON COLUMN dpo.exceptions.subject_kind IS 'follower, following, subscriber, post, video, comment or account.';
 COMMENT ON COLUMN dpo.exceptions.subject_id IS 'The platform id of the account or post concerned.';

@@ -12,7 +12,7 @@ COMMENT ON COLUMN dpo.exceptions_by_person.key IS 'The exception key (audit.exce
 COMMENT ON COLUMN dpo.exceptions_by_person.rule IS 'The policy rule (dpo.rules).';
 COMMENT ON COLUMN dpo.exceptions_by_person.severity IS 'low, medium, high or critical.';
 COMMENT ON COLUMN dpo.exceptions_by_person.status IS 'new, open, acknowledged, accepted, reopened or resolved.';
-COMMENT ON COLUMN dpo.exceptions_by_person.platform IS 'x, youtube, facebook or instagram.';
+COMMENT ON COLUMN dpo.exceptions_by_person.platform IS '{{ platform_names }}.';
 COMMENT ON COLUMN dpo.exceptions_by_person.subject_kind IS 'follower, following, subscriber, post, video, comment or account.';
 COMMENT ON COLUMN dpo.exceptions_by_person.subject_id IS 'The platform id of the account or post concerned.';
 COMMENT ON COLUMN dpo.exceptions_by_person.subject_label IS 'Handle, or title/first words of the post.';
