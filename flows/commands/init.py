@@ -179,7 +179,8 @@ def run(args: argparse.Namespace) -> int:
     files.update(
         {registers / name: _header_line(cells) for name, cells in register_headers(args.mis).items()}
     )
-    there = [path for path in files if path.exists() or path.with_suffix(".xlsx").exists()]
+    # lexists: a link to nowhere is there too (the file would be created at its target, somewhere else).
+    there = [path for path in files if os.path.lexists(path) or os.path.lexists(path.with_suffix(".xlsx"))]
     if there:
         print(
             f"socialaudit: init refused: already there, not overwritten: {', '.join(map(str, there))}",
