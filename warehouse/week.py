@@ -289,3 +289,13 @@ def output_folders(con: duckdb.DuckDBPyConnection, warehouse: Path) -> OutputFol
     own = [Path(folder) for folder, recorded in rows if recorded in (None, identity)]
     others = [Path(folder) for folder, recorded in rows if recorded not in (None, identity)]
     return OutputFolders(own, others)
+
+
+def copied_from(con: duckdb.DuckDBPyConnection, warehouse: Path) -> str | None:
+    """The warehouse `warehouse` is a copy of, when it is one: it records no output folder of its own, only
+    folders another warehouse publishes to (a restored backup or a copied file not yet run from). None otherwise."""
+    rows = con.execute("SELECT warehouse FROM meta.output_folders ORDER BY last_stored_at DESC").fetchall()
+    identity = warehouse_identity(warehouse)
+    if not rows or any(recorded in (None, identity) for (recorded,) in rows):
+        return None
+    return str(rows[0][0])
