@@ -106,6 +106,20 @@ def erase(
         count(
             "audit.remediations", "DELETE FROM audit.remediations WHERE key IN (SELECT unnest($keys))", by_key
         )
+    if table_exists(con, "audit", "finding_pictures"):
+        # The thumbnails beside the person's media findings: a kept week written again shows none of them.
+        count(
+            "audit.finding_pictures",
+            "DELETE FROM audit.finding_pictures WHERE key IN (SELECT unnest($keys))",
+            by_key,
+        )
+        # And an approved library file that pictures the person, wherever it is shown beside another finding.
+        count(
+            "audit.finding_pictures",
+            "DELETE FROM audit.finding_pictures WHERE sha256 IN (SELECT file_sha256 FROM ref.approved_media"
+            " WHERE list_has_any(pupils_pictured, $person_ids::VARCHAR[]))",
+            {"person_ids": person_ids},
+        )
     if table_exists(con, "audit", "pending_decisions"):
         count(
             "audit.pending_decisions",
