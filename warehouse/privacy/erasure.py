@@ -107,18 +107,15 @@ def erase(
             "audit.remediations", "DELETE FROM audit.remediations WHERE key IN (SELECT unnest($keys))", by_key
         )
     if table_exists(con, "audit", "finding_pictures"):
-        # The thumbnails beside the person's media findings: a kept week written again shows none of them.
+        # A picture beside one of the person's findings, or an approved file that pictures them, goes from beside
+        # every finding it is shown with (a post's photo is shown beside each of the post's media findings).
         count(
             "audit.finding_pictures",
-            "DELETE FROM audit.finding_pictures WHERE key IN (SELECT unnest($keys))",
-            by_key,
-        )
-        # And an approved library file that pictures the person, wherever it is shown beside another finding.
-        count(
-            "audit.finding_pictures",
-            "DELETE FROM audit.finding_pictures WHERE sha256 IN (SELECT file_sha256 FROM ref.approved_media"
+            "DELETE FROM audit.finding_pictures WHERE sha256 IN ("
+            " SELECT sha256 FROM audit.finding_pictures WHERE key IN (SELECT unnest($keys))"
+            " UNION SELECT file_sha256 FROM ref.approved_media"
             " WHERE list_has_any(pupils_pictured, $person_ids::VARCHAR[]))",
-            {"person_ids": person_ids},
+            {**by_key, "person_ids": person_ids},
         )
     if table_exists(con, "audit", "pending_decisions"):
         count(
