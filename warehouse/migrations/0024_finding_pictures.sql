@@ -10,7 +10,7 @@ CREATE TABLE audit.finding_pictures (
     jpeg      BLOB NOT NULL,
     PRIMARY KEY (key, position)
 );
-COMMENT ON TABLE audit.finding_pictures IS 'Thumbnails of the images an open media finding is about (unapproved-media, consent-breach), shown in report.html: made from the bytes the run held when it downloaded the image or read the approved library, never fetched again. A row lives only while its exception is open: each run drops those of exceptions resolved, accepted or marked false positive, and an erasure drops those of the person''s exceptions.';
+COMMENT ON TABLE audit.finding_pictures IS 'Thumbnails of the images an open media finding is about (unapproved-media, consent-breach), shown in report.html: made from the bytes the run held when it downloaded the image or read the approved library, never fetched again. A row lives only while its exception is open: each run drops those of exceptions resolved, accepted or marked false positive, and an erasure drops those of the person''s exceptions, wherever else those pictures are shown, and the approved files that picture the person.';
 COMMENT ON COLUMN audit.finding_pictures.key IS 'The exception (audit.exceptions).';
 COMMENT ON COLUMN audit.finding_pictures.position IS 'The picture''s place beside the finding, from 1.';
 COMMENT ON COLUMN audit.finding_pictures.role IS 'published (the image on the platform) or approved (the approved library file it matched).';
