@@ -58,7 +58,8 @@ CATEGORIES = (
     (
         "raw.media_files",
         "Images the school published",
-        "sha256 and perceptual hashes only; the images themselves are never stored",
+        "sha256 and perceptual hashes only; the images themselves are never stored (a thumbnail of one is while "
+        "it is an open photo finding's: below)",
         "the official accounts' posts and video thumbnails; older posts' images read from the X archive the "
         "school imported (the archive ZIP is never extracted or kept)",
     ),
@@ -79,6 +80,15 @@ CATEGORIES = (
         "detected, never recognised or matched to anyone, and no face image, template or embedding is kept, so no "
         "biometric (special category) data is processed",
         "derived from the images above while they are fingerprinted (checks/images)",
+    ),
+    (
+        "audit.finding_pictures",
+        "Pictures beside photo findings",
+        "thumbnails (at most 160 px, JPEG, no metadata) of the published image and the approved image it matched, "
+        "for open unapproved-media and consent-breach exceptions only, shown in report.html (never in the e-mail, "
+        "nor in its attached copy)",
+        "made from the images above as they are downloaded, and from the approved library's files (never "
+        "downloaded for the report; checks/images/thumbnails.py)",
     ),
 )
 LAWFUL_BASIS = (
@@ -104,6 +114,11 @@ def _kept_for(table: str, keep: dict[str, str]) -> str:
         return f"while in the register in force; superseded versions {keep['register_versions_months']}"
     if table == "raw.media_files":
         return "while the school's post is held (fingerprints only)"
+    if table == "audit.finding_pictures":
+        return (
+            "while the exception is open (removed the run it is resolved, accepted or marked a false positive); an "
+            "erasure removes each picture of the person's exceptions and each approved file that pictures them"
+        )
     if table == "raw.image_readings":
         return "while the image's fingerprints are held (a count and boxes)"
     if table == "raw.image_text":
@@ -207,7 +222,8 @@ def render_dpia(
         "- Reports, exports and the warehouse are written readable by the owner only (mode 0600).",
         "- Credentials come from environment variables or Prefect Secret blocks and never appear in logs or outputs.",
         "- The DPO's SQL reads a read-only copy with file access disabled; it cannot change the warehouse.",
-        "- Images are reduced to hashes; no image is stored.",
+        "- Images are reduced to hashes; no image is stored, except a thumbnail (at most 160 px) of each image an "
+        "open photo finding is about, for the report.",
         "- Erasure (`socialaudit erase`) reaches every copy the product made: the warehouse file is rewritten (no "
         "freed block keeps the person), the read-only copy and the outputs are published again, names are redacted "
         "from stored posts and evidence, a trust's lake and catalog are rewritten; records keep keyed hashes only, "

@@ -80,3 +80,53 @@ def test_media_findings_show_their_pictures_until_the_pupil_shown_is_erased(
     with connect(db, read_only=True) as con:
         left = {str(r[0]) for r in con.execute("SELECT key FROM audit.finding_pictures").fetchall()}
     assert left and not left & breaches
+
+
+def test_a_kept_report_showing_an_erased_pupils_picture_is_written_again_though_it_never_names_them(
+    tmp_path: Path, audit, socialaudit
+) -> None:
+    dataset = build_tiny_dataset(tmp_path / "school")
+    # The sports-day photo is approved for the website only (so the X post is unapproved media) and pictures a
+    # pupil with consent whom nothing else names: the approved picture is shown beside the X post's photo.
+    approvals = dataset / "registers" / "approved_media.csv"
+    approvals.write_text(
+        approvals.read_text("utf-8").replace(
+            "sports_day.jpg,x,,Headteacher,2026-10-01,P0001",
+            "sports_day.jpg,website,,Headteacher,2026-10-01,P0003",
+        ),
+        "utf-8",
+    )
+    with (dataset / "registers" / "pupils.csv").open("a", encoding="utf-8", newline="") as pupils:
+        pupils.write("P0003,Zara,Quill,,2015-03-10,6,current,,granted,\r\n")
+    done = audit(dataset, as_of=WEEKS[0], root=tmp_path)
+    assert done.result.returncode == 0, done.result.stderr[-3000:]
+    kept = tmp_path / "out" / "weeks" / WEEKS[0] / "report.html"
+    before = kept.read_text("utf-8")
+    assert "P0003" not in before and "Quill" not in before
+    approved = {
+        data
+        for pictures in pictures_by_row(before).values()
+        for alt, data in pictures
+        if alt == "approved picture A001"
+    }
+    assert approved
+
+    erased = socialaudit(
+        "erase",
+        "--person",
+        "P0003",
+        "--db",
+        str(tmp_path / "w.duckdb"),
+        "--by",
+        "dpo",
+        "--reason",
+        "E-8",
+        "--yes",
+        timeout=300,
+    )
+    assert erased.returncode == 0, erased.stderr
+    after = kept.read_text("utf-8")
+    assert not [data for data in approved if data in after]
+    assert (
+        "the published picture" in after
+    )  # the post's own photo does not picture the pupil as far as anyone knows
