@@ -98,8 +98,10 @@ def test_a_kept_report_showing_an_erased_pupils_picture_is_written_again_though_
     )
     with (dataset / "registers" / "pupils.csv").open("a", encoding="utf-8", newline="") as pupils:
         pupils.write("P0003,Zara,Quill,,2015-03-10,6,current,,granted,\r\n")
-    done = audit(dataset, as_of=WEEKS[0], root=tmp_path)
-    assert done.result.returncode == 0, done.result.stderr[-3000:]
+    for as_of in WEEKS:
+        done = audit(dataset, as_of=as_of, root=tmp_path)
+        assert done.result.returncode == 0, done.result.stderr[-3000:]
+    # The earlier week (the latest is published again by every erasure whatever it shows).
     kept = tmp_path / "out" / "weeks" / WEEKS[0] / "report.html"
     before = kept.read_text("utf-8")
     assert "P0003" not in before and "Quill" not in before
