@@ -1,4 +1,9 @@
-"""The audit's outputs from the warehouse: exceptions.json/.csv, resolved.json and the report.html a person reads."""
+"""The audit's outputs from the warehouse: exceptions.json/.csv, resolved.json and the report.html a person reads.
+
+Beside each photo finding the report shows the thumbnails the warehouse keeps for it (checks/images/thumbnails.py
+says how small, from which bytes, for which findings), embedded as data: URIs: the report fetches nothing when it is
+opened, so it reads offline and tells no platform who read it. The copy attached to the weekly e-mail leaves them
+out (`without_pictures`); an erasure writes the reports again without the person's pictures."""
 
 from __future__ import annotations
 
