@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
@@ -58,8 +59,7 @@ CATEGORIES = (
     (
         "raw.media_files",
         "Images the school published",
-        "sha256 and perceptual hashes only; the images themselves are never stored (a thumbnail of one is while "
-        "it is an open photo finding's: below)",
+        "sha256 and perceptual hashes only; the images themselves are never stored",
         "the official accounts' posts and video thumbnails; older posts' images read from the X archive the "
         "school imported (the archive ZIP is never extracted or kept)",
     ),
@@ -84,11 +84,9 @@ CATEGORIES = (
     (
         "audit.finding_pictures",
         "Pictures beside photo findings",
-        "thumbnails (at most 160 px, JPEG, no metadata) of the published image and the approved image it matched, "
-        "for open unapproved-media and consent-breach exceptions only, shown in report.html (never in the e-mail, "
-        "nor in its attached copy)",
-        "made from the images above as they are downloaded, and from the approved library's files (never "
-        "downloaded for the report; checks/images/thumbnails.py)",
+        "thumbnails (at most 160 px) of the published and the matched approved image of open photo findings, "
+        "in report.html only",
+        "the images above as downloaded, and the approved library",
     ),
 )
 LAWFUL_BASIS = (
@@ -115,10 +113,7 @@ def _kept_for(table: str, keep: dict[str, str]) -> str:
     if table == "raw.media_files":
         return "while the school's post is held (fingerprints only)"
     if table == "audit.finding_pictures":
-        return (
-            "while the exception is open (removed the run it is resolved, accepted or marked a false positive); an "
-            "erasure removes each picture of the person's exceptions and each approved file that pictures them"
-        )
+        return "while the exception is open; an erasure removes those of the person"
     if table == "raw.image_readings":
         return "while the image's fingerprints are held (a count and boxes)"
     if table == "raw.image_text":
@@ -162,6 +157,31 @@ def _backup_weeks_row(retention: RetentionOfEverything) -> list[str]:
     ]
 
 
+def _heading_anchor(text: str) -> str:
+    """The anchor the documentation site gives a heading (Python-Markdown's toc slug)."""
+    words = re.sub(r"[^\w\s-]", "", text).strip().lower()
+    return re.sub(r"[-\s]+", "-", words)
+
+
+# Where the documentation's sample (docs/dpia.md) finds the pages it links to instead of repeating them.
+DOCS_CATALOGUE = "contracts/rules.md"
+DOCS_DICTIONARY = "data-dictionary.md"
+
+
+def _rules_table(rules: Sequence[RuleDescription], for_the_docs: bool) -> list[str]:
+    """Each rule as a purpose: in full (its basis and what counts) for a school's DPIA, which stands alone; by a link
+    to its entry in the rule catalogue for the documentation's sample, where the catalogue says it in full."""
+    if not for_the_docs:
+        return _table(
+            ["rule", "what it checks", "policy basis", "what counts as an exception"],
+            [[f"`{r.id}`", r.title, r.policy, r.what_counts] for r in rules],
+        )
+    return _table(
+        ["rule (basis and what counts: the rule catalogue)", "what it checks"],
+        [[f"[`{r.id}`]({DOCS_CATALOGUE}#{_heading_anchor(f'{r.id}: {r.title}')})", r.title] for r in rules],
+    )
+
+
 def render_dpia(
     school_name: str,
     retention: RetentionOfEverything,
@@ -169,7 +189,10 @@ def render_dpia(
     encrypted: bool,
     dictionary: list[dict[str, Any]],
     rules: Sequence[RuleDescription],
+    for_the_docs: bool = False,
 ) -> str:
+    """The DPIA as markdown. A school's copy stands alone; the documentation's sample (`for_the_docs`) links its
+    rules to the rule catalogue and its tables to the data dictionary beside it instead of repeating them."""
     retention_rows = policy_rows(retention, as_of)
     keep = {row["rule"]: row["keep_for"] for row in retention_rows}
     lines = [
@@ -190,10 +213,7 @@ def render_dpia(
         "",
         "## Why: the policy rules (each is a purpose)",
         "",
-        *_table(
-            ["rule", "what it checks", "policy basis", "what counts as an exception"],
-            [[f"`{r.id}`", r.title, r.policy, r.what_counts] for r in rules],
-        ),
+        *_rules_table(rules, for_the_docs),
         "",
         "## Lawful basis",
         "",
@@ -222,8 +242,7 @@ def render_dpia(
         "- Reports, exports and the warehouse are written readable by the owner only (mode 0600).",
         "- Credentials come from environment variables or Prefect Secret blocks and never appear in logs or outputs.",
         "- The DPO's SQL reads a read-only copy with file access disabled; it cannot change the warehouse.",
-        "- Images are reduced to hashes; no image is stored, except a thumbnail (at most 160 px) of each image an "
-        "open photo finding is about, for the report.",
+        "- Images are reduced to hashes; only open photo findings keep a thumbnail.",
         "- Erasure (`socialaudit erase`) reaches every copy the product made: the warehouse file is rewritten (no "
         "freed block keeps the person), the read-only copy and the outputs are published again, names are redacted "
         "from stored posts and evidence, a trust's lake and catalog are rewritten; records keep keyed hashes only, "
@@ -244,6 +263,19 @@ def render_dpia(
         "",
         "## Where the data lives",
         "",
+        *_where_the_data_lives(dictionary, for_the_docs),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _where_the_data_lives(dictionary: list[dict[str, Any]], for_the_docs: bool) -> list[str]:
+    if for_the_docs:
+        return [
+            f"Each table and view, with what it holds and every column: [the data dictionary]({DOCS_DICTIONARY}), "
+            "generated from the same warehouse."
+        ]
+    return [
         "Each table and view, with what it holds and every column, is described in the data dictionary "
         "(docs/data-dictionary.md, generated from the same warehouse):",
         "",
@@ -258,9 +290,7 @@ def render_dpia(
                 ]
             )
         ],
-        "",
     ]
-    return "\n".join(lines)
 
 
 def generate_dpia(
@@ -269,6 +299,7 @@ def generate_dpia(
     as_of: date,
     encrypted: bool,
     rules: Sequence[RuleDescription],
+    for_the_docs: bool = False,
 ) -> str:
     from warehouse.db import connect, migrate
     from warehouse.sql_models import apply_models
@@ -280,4 +311,4 @@ def generate_dpia(
         dictionary = describe(con)
     finally:
         con.close()
-    return render_dpia(school_name, retention, as_of, encrypted, dictionary, rules)
+    return render_dpia(school_name, retention, as_of, encrypted, dictionary, rules, for_the_docs)
