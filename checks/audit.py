@@ -15,6 +15,7 @@ from checks.registers.loaded import Registers
 from checks.rule_support.archive_posts import note_unchecked_alt_text
 from checks.rule_support.post_checks import note_post_checks
 from checks.rules import RULES
+from warehouse import arrow_stream
 from warehouse.week import CheckOutcome
 
 
@@ -40,7 +41,7 @@ def run_checks(
 ) -> CheckOutcome:
     """Identities, then every enabled rule; with `pictures` (what the run holds of this week's images), the
     thumbnails beside the media findings (checks/images/thumbnails.py)."""
-    audience = con.execute("SELECT * FROM marts.fct_audience WHERE as_of = ?", [as_of]).pl()
+    audience = arrow_stream.frame(con, "SELECT * FROM marts.fct_audience WHERE as_of = ?", [as_of])
     index = RegisterIndex(
         registers.pupils,
         registers.staff,
