@@ -84,9 +84,8 @@ CATEGORIES = (
     (
         "audit.finding_pictures",
         "Pictures beside photo findings",
-        "thumbnails (at most 160 px) of the published and the matched approved image of open photo findings, "
-        "in report.html only",
-        "the images above as downloaded, and the approved library",
+        "thumbnails (160 px at most) in report.html",
+        "the images above, the approved library",
     ),
 )
 LAWFUL_BASIS = (

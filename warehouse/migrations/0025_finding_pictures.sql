@@ -10,10 +10,10 @@ CREATE TABLE audit.finding_pictures (
     jpeg      BLOB NOT NULL,
     PRIMARY KEY (key, position)
 );
-COMMENT ON TABLE audit.finding_pictures IS 'Thumbnails beside open photo findings in report.html, made from bytes a run held (never fetched for them); dropped once the exception is not open, and by an erasure of a person they show.';
+COMMENT ON TABLE audit.finding_pictures IS 'Thumbnails beside open photo findings in report.html; gone once the exception is not open, or the person shown is erased.';
 COMMENT ON COLUMN audit.finding_pictures.key IS 'The exception.';
 COMMENT ON COLUMN audit.finding_pictures.position IS 'Order beside it.';
 COMMENT ON COLUMN audit.finding_pictures.role IS 'published or approved.';
-COMMENT ON COLUMN audit.finding_pictures.label IS 'Its alt text, never a name.';
-COMMENT ON COLUMN audit.finding_pictures.sha256 IS 'sha256 of the full image.';
-COMMENT ON COLUMN audit.finding_pictures.jpeg IS 'JPEG, at most 160 px, no metadata.';
+COMMENT ON COLUMN audit.finding_pictures.label IS 'Alt text, never a name.';
+COMMENT ON COLUMN audit.finding_pictures.sha256 IS 'Of the full image.';
+COMMENT ON COLUMN audit.finding_pictures.jpeg IS 'JPEG, 160 px at most.';
