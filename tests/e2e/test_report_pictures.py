@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import re
 from pathlib import Path
 
@@ -69,6 +70,21 @@ def test_media_findings_show_their_pictures_until_the_pupil_shown_is_erased(
     assert kept_pictures and not kept_pictures & erased_pictures
 
     db = tmp_path / "w.duckdb"
+    # Asked for first, the pupil's subject access export lists the pictures beside their findings, never the
+    # pictures themselves (a photo may show other children: the DPO looks before handing one over).
+    sar = socialaudit(
+        "sar", "--person", "P0002", "--db", str(db), "--out", str(tmp_path / "sar"), "--reason", "S-1"
+    )
+    assert sar.returncode == 0, sar.stderr
+    exported = json.loads((tmp_path / "sar" / "sar.json").read_text("utf-8"))
+    listed = exported["sections"]["pictures_beside_findings"]
+    assert {row["key"] for row in listed} == breaches and all(row["picture_bytes"] > 0 for row in listed)
+    assert not [
+        data for data in erased_pictures if data in (tmp_path / "sar" / "sar.json").read_text("utf-8")
+    ]
+    assert "Small copies of published or approved photos" in (tmp_path / "sar" / "cover.html").read_text(
+        "utf-8"
+    )
     erased = socialaudit(
         "erase", "--person", "P0002", "--db", str(db), "--by", "dpo", "--reason", "E-7", "--yes", timeout=300
     )
