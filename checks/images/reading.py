@@ -24,7 +24,13 @@ from checks.cores import usable_cores
 from checks.images.copies import LATER, Originals
 from checks.images.faces import detect_faces, detector_name
 from checks.images.text import ReaderMissing, check_engine, engine_version, read_text
-from checks.media_hash import UnreadableImage, crop_fingerprints, decode_upright, fingerprint_picture
+from checks.media_hash import (
+    UnreadableImage,
+    crop_fingerprints,
+    decode_upright,
+    fingerprint_picture,
+    grayscale,
+)
 from checks.registers.contract import APPROVED_MEDIA_DIR
 
 __all__ = [
@@ -62,7 +68,7 @@ def ready() -> str:
 
 def read_picture(picture: Image.Image, sha256: str) -> dict[str, Any]:
     """The text and faces of one decoded picture, as stored in raw.image_readings / raw.image_text."""
-    return read_pixels(np.asarray(picture.convert("L")), sha256)
+    return read_pixels(np.asarray(grayscale(picture)), sha256)
 
 
 def read_pixels(gray: np.ndarray, sha256: str) -> dict[str, Any]:
@@ -105,11 +111,11 @@ def examine(
 ) -> dict[str, Any]:
     """Fingerprints of the image (`fingerprinted`: as found from these bytes before, not computed again), and its
     reading unless `already_read(sha256)` says it was read before (`already_read` None: not read at all). The bytes
-    are decoded once for both. With `originals` (the run's
+    are decoded and made grayscale once for all of them. With `originals` (the run's
     `ReadOnce.originals`), a copy of a library file takes that file's reading (checks/images/copies.py); a copy of
     one not read yet has no reading but WAITS_FOR_LIBRARY (unless too much waits already), or, not `may_wait`, waits
     for that file's reading."""
-    picture = decode_upright(data)
+    picture = grayscale(decode_upright(data))
     found = dict(fingerprinted) if fingerprinted else fingerprint_picture(data, picture)
     sha = found["sha256"]
     if already_read is not None and not already_read(sha):
@@ -157,7 +163,7 @@ def catalogue(
             sha = hashlib.sha256(data).hexdigest()
             if read_before(sha):
                 return None
-            picture = decode_upright(data)
+            picture = grayscale(decode_upright(data))
         except (UnreadableImage, OSError):
             return None
         # With its Instagram crops' hashes, as register settling needs them (checks/media_hash.py
@@ -213,7 +219,7 @@ def read_files(
                 reading = read_pixels(gray, sha)
                 return reading
             try:
-                picture = decode_upright(path.read_bytes())
+                picture = grayscale(decode_upright(path.read_bytes()))
             except (UnreadableImage, OSError) as error:
                 reading = not_read(sha, error)
             else:
