@@ -9,6 +9,7 @@ embedding of a face.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import threading
 from collections.abc import Callable, Iterable
@@ -237,13 +238,17 @@ def read_files(
 
 
 def in_parallel(work: Callable[[T], R], items: Iterable[T], workers: int | None = None) -> list[R]:
-    """`work` over `items` on one thread per usable core (the engines release the GIL), results in order."""
+    """`work` over `items` on one thread per usable core (the engines release the GIL), results in order, each in
+    the caller's context."""
     items = list(items)
     count = workers or usable_cores()
     if count <= 1 or len(items) <= 1:
         return [work(item) for item in items]
+    # Each item runs in a copy of the caller's context (as the caller's own thread would): what the caller's
+    # context says, e.g. which flow run a progress line logged from a worker thread belongs to, holds there too.
+    caller = contextvars.copy_context()
     with ThreadPoolExecutor(max_workers=min(count, len(items))) as pool:
-        return list(pool.map(work, items))
+        return list(pool.map(lambda item: caller.copy().run(work, item), items))
 
 
 class ReadOnce:
