@@ -7,6 +7,8 @@ import tomllib
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from benchmarks.run_cost import META_PLATFORMS, START_UP, Timing, phases, where_it_goes, without_platforms
 
 SCHOOL = """[school]
@@ -83,3 +85,37 @@ def test_where_a_runs_time_went_names_its_start_up_and_slowest_steps() -> None:
 
     assert detail.startswith(f"{START_UP} 6.0 s (the floor's whole run 6.5 s)")
     assert detail.endswith("slowest steps: reading 3.0 s; storing 0.5 s")
+
+
+def test_each_run_cost_figure_names_the_school_it_was_measured_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import __main__ as bench_main
+    from benchmarks import run_cost
+
+    def timing(wall: float) -> list[Timing]:
+        return [Timing(wall, wall * 0.8, [(START_UP, 5.0), ("reading", wall - 5.0)])]
+
+    own = run_cost.own_label(1, "small")
+    measured = run_cost.Measured(
+        floor=timing(6.0),
+        schools={
+            own: {"first": timing(9.0), "next": timing(7.5), "bare": timing(8.0)},
+            "independent-s5-small": {"first": timing(12.0), "next": timing(7.0)},
+        },
+    )
+    given: list[object] = []
+
+    def measure(*args: object) -> run_cost.Measured:
+        given.extend(args)
+        return measured
+
+    monkeypatch.setattr(run_cost, "measure", measure)
+    school = Path("/schools/independent-s5-small")
+
+    figures = bench_main.run_cost(bench_main.Options(quick=True, independent=(school,)))
+
+    assert given[-1] == (school,), "the independent schools reach the measurement"
+    assert [f.name.split(": ")[0] for f in figures] == [own] * 3 + ["independent-s5-small"] * 2
+    first = figures[3]
+    assert first.value == "2.00x (12.0 s / 6.0 s; CPU 2.00x)" and first.met is False
+    assert "slowest steps: reading 7.0 s" in first.detail
+    assert figures[2].value.startswith("1.12x (9.0 s / 8.0 s") and figures[2].met is True
