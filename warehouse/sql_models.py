@@ -4,7 +4,8 @@ A mart every platform feeds marks where their rows go: `{{ platform_rows: column
 those columns read from each declared platform's staging model for that mart (platforms/ `Platform.marts`), so a
 platform reaches the marts through its declaration and its own staging models, with no mart file edited.
 In a comment, `{{ platform_names }}` becomes the declared platforms' names ("x, youtube, facebook or instagram")
-and `{{ platform_streams }}` each one's streams ("x: account, followers, ...; youtube: channel, ...").
+and `{{ platform_streams }}` each one's streams ("x: account, followers, ...; youtube: channel, ...");
+`{{ remediation_actions }}` the actions the product can take (warehouse/remediation/actions.py), "manual" among them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import duckdb
 
 from platforms import PLATFORMS, Platform
 from warehouse import portable
+from warehouse.remediation.actions import ACTION_NAMES
 
 MODELS_DIR = Path(__file__).parent / "models"
 LAYERS = ("staging", "marts", "dpo")
@@ -24,6 +26,7 @@ LAYERS = ("staging", "marts", "dpo")
 PLATFORM_ROWS = re.compile(r"\{\{\s*platform_rows:([^}]*)\}\}")
 PLATFORM_NAMES = re.compile(r"\{\{\s*platform_names\s*\}\}")
 PLATFORM_STREAMS = re.compile(r"\{\{\s*platform_streams\s*\}\}")
+REMEDIATION_ACTIONS = re.compile(r"\{\{\s*remediation_actions\s*\}\}")
 
 # What a platform's accounts publish (its `item`), whatever the platform calls it.
 ITEM = "item"
@@ -65,6 +68,7 @@ def render(path: Path, platforms: Sequence[Platform] = PLATFORMS) -> str:
     spelled = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
     streams = "; ".join(f"{p.name}: {', '.join(s.name for s in p.streams)}" for p in platforms)
     sql = PLATFORM_ROWS.sub(union, sql)
+    sql = REMEDIATION_ACTIONS.sub(" | ".join(ACTION_NAMES), sql)
     return PLATFORM_STREAMS.sub(streams, PLATFORM_NAMES.sub(spelled, sql))
 
 
