@@ -297,9 +297,9 @@ def test_a_missing_model_is_said_with_what_to_install(
 def test_work_done_in_parallel_sees_the_callers_context() -> None:
     # Prefect's flow run context is a context variable: a progress line logged from a reading thread belongs to
     # the caller's flow run (without it Prefect warns that a log has no flow run id).
-    run = contextvars.ContextVar("run", default="none")
-    run.set("the caller's run")
+    flow_run = contextvars.ContextVar("flow_run", default="none")
+    flow_run.set("the caller's flow run")
 
-    seen = in_parallel(lambda _: run.get(), range(6), workers=3)
+    seen = in_parallel(lambda _: flow_run.get(), range(6), workers=3)
 
-    assert seen == ["the caller's run"] * 6
+    assert seen == ["the caller's flow run"] * 6
