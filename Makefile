@@ -106,7 +106,7 @@ test-fast: setup
 BENCH ?=
 
 bench: setup
-	$(BIN)/python -m benchmarks $(BENCH)
+	$(BIN)/python -m benchmarks $(BENCH) $(foreach dir,$(INDEPENDENT),--independent $(dir))
 
 # The soak (benchmarks/soak.py): SOAK_RUNS trust runs of three small schools, each beside the image reader under
 # load, with glibc's and Python's own heap checks on, counting crashes (goal: none) into benchmarks/results/soak.json.

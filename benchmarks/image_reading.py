@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -174,12 +175,16 @@ def _reap_new(kept: set[int]) -> None:
                 os.waitpid(pid, 0)
 
 
-def _run(dataset: Path, db: Path, out: Path, as_of: str) -> tuple[float, int, float]:
-    from benchmarks.run_cost import child_env
+def _run(dataset: Path, db: Path, out: Path, as_of: str) -> tuple[float, int, float, list[tuple[str, float]]]:
+    """Wall seconds, peak MB of the largest process, CPU seconds, and the run's steps (benchmarks/run_cost.py)."""
+    from datetime import datetime, timedelta
+
+    from benchmarks.run_cost import child_env, phases
 
     adopted = adopt_orphans()
     kept = _children()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started_at = datetime.now()
     started = time.perf_counter()
     done = subprocess.run(
         [
@@ -208,7 +213,30 @@ def _run(dataset: Path, db: Path, out: Path, as_of: str) -> tuple[float, int, fl
         )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return wall, max(before.ru_maxrss, after.ru_maxrss) // 1024, cpu
+    steps = phases(done.stderr + done.stdout, started_at, started_at + timedelta(seconds=wall))
+    return wall, max(before.ru_maxrss, after.ru_maxrss) // 1024, cpu, steps
+
+
+def grown_steps(
+    without: list[tuple[str, float]], with_reading: list[tuple[str, float]], most: int = 4
+) -> str:
+    """The steps of a first run that took longest beyond the same run's without reading (counts in a step's
+    message ignored: "fingerprinting 60 new image(s)" is the same step either way)."""
+    if not with_reading:
+        return "steps: n/a (the run logged no progress lines)"
+
+    def by_step(steps: list[tuple[str, float]]) -> dict[str, float]:
+        found: dict[str, float] = {}
+        for message, seconds in steps:
+            key = re.sub(r"\d+", "N", message)
+            found[key] = found.get(key, 0.0) + seconds
+        return found
+
+    before, after = by_step(without), by_step(with_reading)
+    grown = sorted(after, key=lambda step: before.get(step, 0.0) - after[step])[:most]
+    return "steps that grew most with reading (s, without -> with): " + "; ".join(
+        f"{step} {before.get(step, 0.0):.1f} -> {after[step]:.1f}" for step in grown
+    )
 
 
 def run_cost(size: str, rounds: int, root: Path, seed: int = 11) -> tuple[str, bool]:
@@ -224,11 +252,16 @@ def run_cost(size: str, rounds: int, root: Path, seed: int = 11) -> tuple[str, b
     best: dict[tuple[str, str], float] = {}
     least_cpu: dict[tuple[str, str], float] = {}
     memory: dict[str, int] = {}
+    steps: dict[str, list[tuple[str, float]]] = {}
     for number in range(rounds):
         for variant in VARIANTS:
             db = root / f"{size}-{variant}-{number}.duckdb"
             for week, as_of in (("first", FIRST_AS_OF), ("next", NEXT_AS_OF)):
-                wall, peak, cpu = _run(datasets[variant], db, root / f"out-{size}-{variant}-{number}", as_of)
+                wall, peak, cpu, run_steps = _run(
+                    datasets[variant], db, root / f"out-{size}-{variant}-{number}", as_of
+                )
+                if week == "first" and wall <= best.get((variant, week), wall):
+                    steps[variant] = run_steps
                 best[(variant, week)] = min(wall, best.get((variant, week), wall))
                 least_cpu[(variant, week)] = min(cpu, least_cpu.get((variant, week), cpu))
                 memory[variant] = max(peak, memory.get(variant, 0))
@@ -249,7 +282,7 @@ def run_cost(size: str, rounds: int, root: Path, seed: int = 11) -> tuple[str, b
         f"{least_cpu[('with', 'first')] / least_cpu[('without', 'first')]:.2f}x; reading adds "
         f"{best[('with', 'first')] - best[('without', 'first')]:.1f} s to the first run, "
         f"{least_cpu[('with', 'first')] - least_cpu[('without', 'first')]:.1f} s of CPU (the run, its OCR workers and "
-        "its Prefect server)"
+        f"its Prefect server); {grown_steps(steps['without'], steps['with'])}"
     )
     return text, met
 

@@ -26,22 +26,26 @@ from pathlib import Path
 RATE = 50
 AS_OF = "2026-11-16"
 PROJECT = re.compile(r"\((checks|flows|warehouse|dashboards)/")
-# A thread waiting (on a lock, a queue, a socket, a pipe, a sleep), by the innermost frame as py-spy names it: the
-# function and its file, no class (`wait (threading.py:331)`, not `Condition.wait`).
+# A thread waiting (on a lock, a queue, a socket, a pipe, a sleep), by the innermost frame as py-spy names it, less
+# its class (`Condition.wait (threading.py:331)` is matched as `wait (threading.py:331)`: `plain`).
 WAITING = re.compile(
     r"^(wait \(threading\.py|_wait_for_tstate_lock \(threading\.py|acquire \(|sleep \(|select \(selectors\.py|"
     r"readinto \(socket\.py|_worker \(concurrent/futures/thread\.py|_connection_worker_thread \(aiosqlite|"
     r"read_exactly \(checks/images/ocr_worker\.py|watch \(<string>|heartbeat_loop \(prefect/|_wait \(subprocess)"
 )
 ENGINE_READ = re.compile(r"(^|;)read \(checks/images/tesseract\.py:")
+CLASS_PREFIX = re.compile(r"^[A-Za-z_]\w*\.(?=\w+ \()")
 KINDS: list[tuple[str, Callable[[str, str], bool]]] = [
-    # py-spy names a frame by its function and file, not its class: the engine's read is `read (.../tesseract.py)`.
+    # Matched on frames `plain`: the engine's read is `read (checks/images/tesseract.py:N)`.
     (
         "OCR engine (worker processes)",
-        lambda stack, process: "ocr_worker" in process and ENGINE_READ.search(stack),
+        lambda stack, process: "ocr_worker" in process and bool(ENGINE_READ.search(stack)),
     ),
     ("OCR worker start-up and pipe", lambda stack, process: "ocr_worker" in process),
-    ("decoding (decode_upright)", lambda stack, process: "decode_upright" in stack),
+    (
+        "decoding (decode_upright, grayscale)",
+        lambda stack, process: "decode_upright" in stack or "grayscale (" in stack,
+    ),
     ("fingerprints (fingerprint_picture)", lambda stack, process: "fingerprint_picture" in stack),
     ("Instagram crops' hashes (crop_fingerprints)", lambda stack, process: "crop_fingerprints" in stack),
     ("faces (detect_faces)", lambda stack, process: "detect_faces" in stack),
@@ -67,16 +71,26 @@ def record(py_spy: str, dataset: Path, root: Path, name: str) -> Path:
     return profile
 
 
-def tally(profile: Path) -> tuple[collections.Counter[str], collections.Counter[str]]:
+Seconds = collections.defaultdict[str, float]
+
+
+def plain(frame: str) -> str:
+    """A frame as `function (file:line)`: py-spy 0.4 names a method `Class.method`."""
+    return CLASS_PREFIX.sub("", frame)
+
+
+def tally(profile: Path) -> tuple[Seconds, Seconds]:
     """(main thread's seconds by deepest project function, busy seconds of all threads and processes by kind)."""
-    main: collections.Counter[str] = collections.Counter()
-    kinds: collections.Counter[str] = collections.Counter()
+    main: Seconds = collections.defaultdict(float)
+    kinds: Seconds = collections.defaultdict(float)
     for row in profile.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count = row.rpartition(" ")
+        if not count.isdigit():
+            continue
         frames = stack.split(";")
         processes = [f for f in frames if f.startswith("process ")]
         threads = [f for f in frames if f.startswith("thread ")]
-        body = [f for f in frames if not f.startswith(("process ", "thread "))]
+        body = [plain(f) for f in frames if not f.startswith(("process ", "thread "))]
         if not body or not processes or "uvicorn" in processes[-1]:  # Prefect's server: the same either way
             continue
         seconds = int(count) / RATE

@@ -7,11 +7,16 @@ Three kinds of run, interleaved round by round so a busy shared machine slows th
 - first: `socialaudit run` of a generated small school into a fresh warehouse, as of 2026-11-16;
 - next: the same school and warehouse a week later (2026-11-23), when nothing new is there to fetch;
 - bare: the first run of the same school with its Facebook Page and Instagram account left out of school.toml (and
-  their sandbox data removed), into its own fresh warehouse: what the Meta platforms add to a first run.
+  their sandbox data removed), into its own fresh warehouse: what the Meta platforms add to a first run;
+- with `--independent DIR` (repeatable): the first and next runs of each sandbox school the project did not make,
+  in the same rounds, each figure named by its school.
 
 Targets: best first run <= 1.5x the best floor, best next-week run <= 1.3x; the first run with the Meta accounts
-<= 1.25x the same school's first run without them (two small accounts read through the same seam). Phases come from Prefect's own log
-lines: before the temporary server starts (imports), server start-up, the flow body, and shutdown.
+<= 1.25x the same school's first run without them (two small accounts read through the same seam). Each ratio is
+given in wall time and in CPU time (user + system of the run and every process it waited for), which a machine
+shared with other work inflates far less. Where a run's time went comes from its own progress lines (each step of
+the weekly flow logs one as it starts): the start-up before the first (imports, Prefect's temporary server, the flow
+run's start), then each step to the next.
 """
 
 from __future__ import annotations
@@ -36,7 +41,6 @@ from pathlib import Path
 FIRST_AS_OF = "2026-11-16"
 NEXT_AS_OF = "2026-11-23"
 TARGETS = {"first": 1.5, "next": 1.3}
-KINDS = ("floor", "first", "next", "bare")
 META_PLATFORMS = ("facebook", "instagram")
 META_TARGET = 1.25
 
@@ -63,24 +67,21 @@ FLOOR_SCRIPT = textwrap.dedent(
     """
 )
 
-# Prefect's console lines, "HH:MM:SS.mmm | LEVEL | logger - message": the moments that split a run into phases.
-MARKS = {
-    "server_up": "Starting temporary server",
-    "flow_start": "Beginning flow run",
-    "flow_end": "Finished in state",
-    "server_down": "Stopping temporary server",
-}
-TASK_FINISHED = re.compile(r"Task run '(?P<name>.+?)-[0-9a-f]{3}' - Finished in state")
+# The run's own progress lines, "HH:MM:SS.mmm | INFO    | flows.progress - message": each step of the weekly flow
+# starts with one (flows/weekly_audit.py). A counted step's periodic line ("images read: 3 of 117 image(s)") is not a
+# step of its own.
+STEP = re.compile(r"^INFO\s*\|\s*flows\.progress - (?P<message>.+)$")
+COUNTED_LINE = re.compile(r": \d+ of \d+ ")
+START_UP = "start-up (imports, Prefect's temporary server, the flow run)"
 
 
 @dataclass
 class Timing:
     wall: float
     cpu: float
-    phases: dict[str, float] = field(default_factory=dict)
-    # Seconds from the previous mark (flow start, or the task before) to each task's "Finished" line, in log
-    # order: a task's own time plus Prefect's overhead around it; concurrent tasks share one stretch.
-    tasks: list[tuple[str, float]] = field(default_factory=list)
+    # Wall seconds of each step of the run in order, from its progress lines: the start-up before the first line,
+    # each step to the next line, and the last step with Prefect's shutdown to the process's end.
+    phases: list[tuple[str, float]] = field(default_factory=list)
 
 
 def _socialaudit() -> str:
@@ -96,7 +97,7 @@ def child_env() -> dict[str, str]:
 
 
 def _log_lines(log: str, started: datetime) -> list[tuple[datetime, str]]:
-    """Prefect's timestamped console lines, dated (its clock shows only the time of day)."""
+    """The log's timestamped console lines, dated (the clock shows only the time of day)."""
     lines = []
     for line in log.splitlines():
         stamp, _, rest = line.partition(" | ")
@@ -111,40 +112,20 @@ def _log_lines(log: str, started: datetime) -> list[tuple[datetime, str]]:
     return lines
 
 
-def _log_moments(lines: list[tuple[datetime, str]]) -> dict[str, datetime]:
-    """The first time each mark appears (the last, for flow_end: tasks also 'finish in state')."""
-    found: dict[str, datetime] = {}
-    for moment, rest in lines:
-        for key, text in MARKS.items():
-            if text not in rest:
-                continue
-            if key == "flow_end":
-                if "Flow run" in rest:
-                    found[key] = moment
-            else:
-                found.setdefault(key, moment)
-    return found
-
-
-def phases(log: str, started: datetime, ended: datetime) -> tuple[dict[str, float], list[tuple[str, float]]]:
-    lines = _log_lines(log, started)
-    m = _log_moments(lines)
-    if not all(k in m for k in MARKS):
-        return {}, []  # e.g. PREFECT_LOGGING_LEVEL=WARNING: no INFO lines to split on
-    split = {
-        "imports": (m["server_up"] - started).total_seconds(),
-        "server": (m["flow_start"] - m["server_up"]).total_seconds(),
-        "flow": (m["flow_end"] - m["flow_start"]).total_seconds(),
-        "shutdown": (ended - m["flow_end"]).total_seconds(),
-    }
-    tasks, previous = [], m["flow_start"]
-    for moment, rest in lines:
-        finished = TASK_FINISHED.search(rest)
-        if finished and moment >= previous:
-            tasks.append((finished["name"], (moment - previous).total_seconds()))
-            previous = moment
-    tasks.append(("(after the last task)", (m["flow_end"] - previous).total_seconds()))
-    return split, tasks
+def phases(log: str, started: datetime, ended: datetime) -> list[tuple[str, float]]:
+    """The run's steps and their wall seconds, from its progress lines (none: an empty list)."""
+    steps = [
+        (moment, found["message"])
+        for moment, rest in _log_lines(log, started)
+        if (found := STEP.match(rest.strip())) and not COUNTED_LINE.search(found["message"] + " ")
+    ]
+    if not steps:
+        return []
+    bounds = [moment for moment, _ in steps] + [ended]
+    return [(START_UP, (steps[0][0] - started).total_seconds())] + [
+        (message, (until - moment).total_seconds())
+        for (moment, message), until in zip(steps, bounds[1:], strict=True)
+    ]
 
 
 def timed(command: list[str], env: dict[str, str], what: str) -> Timing:
@@ -158,7 +139,7 @@ def timed(command: list[str], env: dict[str, str], what: str) -> Timing:
     if done.returncode != 0:
         raise RuntimeError(f"{what} failed ({done.returncode}): {(done.stderr or done.stdout)[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Timing(wall, cpu, *phases(done.stderr + done.stdout, started_at, ended_at))
+    return Timing(wall, cpu, phases(done.stderr + done.stdout, started_at, ended_at))
 
 
 def without_platforms(dataset: Path, platforms: Sequence[str], copy: Path) -> Path:
@@ -185,7 +166,27 @@ def _unless_on(block: list[str], platforms: Sequence[str]) -> list[str]:
     return [] if on and named & set(platforms) else block
 
 
-def measure(rounds: int, seed: int, size: str, root: Path) -> dict[str, list[Timing]]:
+@dataclass
+class Measured:
+    """Every round's timings: the floor's, and each school's by kind (first, next, and bare for the own school)."""
+
+    floor: list[Timing] = field(default_factory=list)
+    schools: dict[str, dict[str, list[Timing]]] = field(default_factory=dict)
+
+    def best(self, school: str, kind: str) -> Timing:
+        return min(self.schools[school][kind], key=lambda t: t.wall)
+
+    def best_floor(self) -> Timing:
+        return min(self.floor, key=lambda t: t.wall)
+
+
+def own_label(seed: int, size: str) -> str:
+    return f"own {size} school, seed {seed}"
+
+
+def measure(rounds: int, seed: int, size: str, root: Path, independent: Sequence[Path] = ()) -> Measured:
+    """`rounds` interleaved rounds of the floor, the own sample school's first, next and bare runs, and each
+    independent school's (a sandbox dataset the project did not make, copied here) first and next runs."""
     env = child_env()
     socialaudit = _socialaudit()
     dataset = root / f"{size}-{seed}"
@@ -197,79 +198,100 @@ def measure(rounds: int, seed: int, size: str, root: Path) -> dict[str, list[Tim
         check=True,
     )
     bare = without_platforms(dataset, META_PLATFORMS, root / f"{size}-{seed}-without-meta")
+    schools = {own_label(seed, size): dataset}
+    for given in independent:
+        if not (given / "school.toml").is_file():
+            raise SystemExit(f"{given}: not a sandbox dataset (no school.toml)")
+        schools[given.name] = shutil.copytree(given, root / "independent" / given.name)
     floor_script = root / "empty_flow.py"
     floor_script.write_text(FLOOR_SCRIPT, encoding="utf-8")
-    results: dict[str, list[Timing]] = {kind: [] for kind in KINDS}
+    results = Measured(schools={label: {} for label in schools})
     for n in range(rounds):
-        db = root / f"round-{n}.duckdb"
-        run = [socialaudit, "run", "--sandbox", str(dataset), "--db", str(db)]
-        commands = {
-            "floor": [sys.executable, str(floor_script)],
-            "first": [*run, "--out", str(root / f"round-{n}-first"), "--as-of", FIRST_AS_OF],
-            "next": [*run, "--out", str(root / f"round-{n}-next"), "--as-of", NEXT_AS_OF],
-            "bare": [
-                *(socialaudit, "run", "--sandbox", str(bare), "--db", str(root / f"round-{n}-bare.duckdb")),
-                *("--out", str(root / f"round-{n}-bare"), "--as-of", FIRST_AS_OF),
-            ],
-        }
-        for kind in KINDS:
-            timing = timed(commands[kind], env, f"{kind} (round {n + 1})")
-            results[kind].append(timing)
+        commands: list[tuple[str, str, list[str]]] = [("", "floor", [sys.executable, str(floor_script)])]
+        for index, (label, school) in enumerate(schools.items()):
+            db, out = root / f"round-{n}-{index}.duckdb", root / f"round-{n}-{index}"
+            run = [socialaudit, "run", "--sandbox", str(school), "--db", str(db)]
+            commands.append((label, "first", [*run, "--out", f"{out}-first", "--as-of", FIRST_AS_OF]))
+            commands.append((label, "next", [*run, "--out", f"{out}-next", "--as-of", NEXT_AS_OF]))
+            if school == dataset:
+                bare_run = [socialaudit, "run", "--sandbox", str(bare), "--db", f"{out}-bare.duckdb"]
+                commands.append((label, "bare", [*bare_run, "--out", f"{out}-bare", "--as-of", FIRST_AS_OF]))
+        for label, kind, command in commands:
+            timing = timed(command, env, f"{kind} {label} (round {n + 1})".replace("  ", " "))
+            if kind == "floor":
+                results.floor.append(timing)
+            else:
+                results.schools[label].setdefault(kind, []).append(timing)
             print(
-                f"  round {n + 1}/{rounds} {kind:<5} {timing.wall:6.1f} s wall, {timing.cpu:6.1f} s CPU",
+                f"  round {n + 1}/{rounds} {kind:<5} {timing.wall:6.1f} s wall, {timing.cpu:6.1f} s CPU  {label}",
                 file=sys.stderr,
                 flush=True,
             )
     return results
 
 
-def _phase_cell(timings: list[Timing]) -> str:
-    best = min(timings, key=lambda t: t.wall)
+def where_it_goes(best: Timing, floor: Timing, steps: int = 5) -> str:
+    """A figure's detail: the run's start-up beside the floor's whole run, and its slowest steps (wall seconds)."""
     if not best.phases:
-        return "n/a"
-    return " / ".join(f"{best.phases[k]:.1f}" for k in ("imports", "server", "flow", "shutdown"))
+        return "steps: n/a (the run logged no progress lines)"
+    start_up, *rest = best.phases
+    slowest = sorted(rest, key=lambda step: -step[1])[:steps]
+    return (
+        f"{start_up[0]} {start_up[1]:.1f} s (the floor's whole run {floor.wall:.1f} s); slowest steps: "
+        + "; ".join(f"{message} {seconds:.1f} s" for message, seconds in slowest)
+    )
 
 
-def report(results: dict[str, list[Timing]]) -> tuple[str, bool]:
-    best = {kind: min(t.wall for t in results[kind]) for kind in KINDS}
+def ratio(results: Measured, school: str, kind: str) -> tuple[float, float, bool]:
+    """(wall ratio, CPU ratio, met): best run over best floor; a bare run: the first run over it."""
+    best = results.best(school, kind)
+    if kind == "bare":
+        first = results.best(school, "first")
+        wall = first.wall / best.wall
+        return wall, first.cpu / best.cpu, wall <= META_TARGET
+    floor = results.best_floor()
+    return best.wall / floor.wall, best.cpu / floor.cpu, best.wall / floor.wall <= TARGETS[kind]
+
+
+def report(results: Measured) -> tuple[str, bool]:
     lines = [
-        "| run | each (s, in order) | best (s) | median (s) | CPU of best (s) "
-        "| phases of best: imports / server / flow / shutdown (s) | best / floor | target |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| school | run | each (s, in order) | best (s) | median (s) | CPU of best (s) "
+        "| start-up of best (s) | best / floor (CPU) | target |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    rows = [("-", "floor", results.floor)] + [
+        (school, kind, timings)
+        for school, kinds in results.schools.items()
+        for kind, timings in kinds.items()
     ]
     passed = True
-    for kind in KINDS:
-        timings = results[kind]
+    for school, kind, timings in rows:
         walls = [t.wall for t in timings]
-        cpu = min(timings, key=lambda t: t.wall).cpu
+        best = min(timings, key=lambda t: t.wall)
         if kind == "floor":
-            ratio, verdict = "1.00", "-"
-        elif kind == "bare":
-            value = best["first"] / best["bare"]
-            ok = value <= META_TARGET
-            passed &= ok
-            ratio = f"first / this {value:.2f}x"
-            verdict = f"<= {META_TARGET}x {'PASS' if ok else 'FAIL'}"
+            cell, verdict = "1.00", "-"
         else:
-            value = best[kind] / best["floor"]
-            ok = value <= TARGETS[kind]
+            wall, cpu, ok = ratio(results, school, kind)
             passed &= ok
-            ratio, verdict = f"{value:.2f}x", f"<= {TARGETS[kind]}x {'PASS' if ok else 'FAIL'}"
+            goal = META_TARGET if kind == "bare" else TARGETS[kind]
+            cell = f"{'first / this ' if kind == 'bare' else ''}{wall:.2f}x ({cpu:.2f}x)"
+            verdict = f"<= {goal}x {'PASS' if ok else 'FAIL'}"
         lines.append(
-            f"| {kind} | {', '.join(f'{w:.1f}' for w in walls)} | {best[kind]:.1f} | {statistics.median(walls):.1f} "
-            f"| {cpu:.1f} | {_phase_cell(timings)} | {ratio} | {verdict} |"
+            f"| {school} | {kind} | {', '.join(f'{w:.1f}' for w in walls)} | {best.wall:.1f} "
+            f"| {statistics.median(walls):.1f} | {best.cpu:.1f} | {best.phases[0][1] if best.phases else 'n/a'} | {cell} | {verdict} |"
         )
     return "\n".join(lines), passed
 
 
-def task_report(results: dict[str, list[Timing]]) -> str:
-    """Where the flow body of each kind's best run went, task by task (from Prefect's log lines)."""
+def step_report(results: Measured) -> str:
+    """Where each school's best first and next runs went, step by step (the run's progress lines)."""
     lines = []
-    for kind in ("first", "next"):
-        best = min(results[kind], key=lambda t: t.wall)
-        if best.tasks:
-            cells = ", ".join(f"{name} {seconds:.1f}" for name, seconds in best.tasks)
-            lines.append(f"- {kind} (best run), seconds to each task's end: {cells}")
+    for school in results.schools:
+        for kind in ("first", "next"):
+            best = results.best(school, kind)
+            if best.phases:
+                cells = "; ".join(f"{message} {seconds:.1f}" for message, seconds in best.phases)
+                lines.append(f"- {school}, {kind} (best run), seconds of each step: {cells}")
     return "\n".join(lines)
 
 
@@ -304,6 +326,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="the sample school's seed")
     parser.add_argument("--size", choices=("small", "medium", "large"), default="small")
     parser.add_argument(
+        "--independent",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="repeatable: a sandbox school the project did not make, measured beside its own",
+    )
+    parser.add_argument(
         "--report-only", action="store_true", help="exit 0 even when a ratio misses its target"
     )
     args = parser.parse_args(argv)
@@ -311,18 +341,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("note: PREFECT_API_URL is ignored here; every run starts the temporary server", file=sys.stderr)
     print(
         f"{args.size} school (seed {args.seed}), {args.rounds} interleaved rounds of: empty flow (floor), first "
-        f"run as of {FIRST_AS_OF} into a fresh warehouse, next week's run as of {NEXT_AS_OF}",
+        f"run as of {FIRST_AS_OF} into a fresh warehouse, next week's run as of {NEXT_AS_OF}"
+        + "".join(f"; and of {school}" for school in args.independent),
         flush=True,
     )
     with tempfile.TemporaryDirectory(prefix="bench-run-cost-") as tmp:
-        results = measure(args.rounds, args.seed, args.size, Path(tmp))
+        results = measure(args.rounds, args.seed, args.size, Path(tmp), args.independent)
     table, passed = report(results)
     print()
     print(table)
-    tasks = task_report(results)
-    if tasks:
+    steps = step_report(results)
+    if steps:
         print()
-        print(tasks)
+        print(steps)
     note = bytecode_note()
     if note:
         print(f"\n{note}")

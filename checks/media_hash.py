@@ -12,6 +12,7 @@ from PIL import Image, ImageOps
 
 # A school photo is a few megapixels; anything far beyond is a decompression bomb, not a photo.
 MAX_PIXELS = 60_000_000
+ORIENTATION = 0x0112  # the EXIF tag saying how the camera was held
 
 
 class UnreadableImage(Exception):
@@ -27,9 +28,13 @@ def decode_upright(data: bytes) -> Image.Image:
                 width, height = opened.size
                 if width * height > MAX_PIXELS:
                     raise UnreadableImage(f"{width}x{height} pixels is over the {MAX_PIXELS} limit")
-                upright = ImageOps.exif_transpose(opened)
-                upright.load()
-                return upright.convert("RGB")
+                opened.load()
+                # Turned only when its EXIF says so, and converted only when not RGB already: each copy of a
+                # decoded photo costs about as much as a tenth of decoding it.
+                upright = (
+                    opened if opened.getexif().get(ORIENTATION, 1) == 1 else ImageOps.exif_transpose(opened)
+                )
+                return upright if upright.mode == "RGB" else upright.convert("RGB")
     except UnreadableImage:
         raise
     except (
@@ -42,23 +47,30 @@ def decode_upright(data: bytes) -> Image.Image:
         raise UnreadableImage(f"not a readable image: {type(error).__name__}: {error}") from error
 
 
+def grayscale(picture: Image.Image) -> Image.Image:
+    """The picture in Pillow's grayscale ("L", ITU-R 601-2 luma), which every hash, crop's hash, copy's proof and
+    reading works on: a decoded picture is converted once, however many are made of it (a grayscale one is itself)."""
+    return picture if picture.mode == "L" else picture.convert("L")
+
+
 def fingerprint_image(data: bytes) -> dict[str, Any]:
     """sha256 of the bytes plus pHash/dHash of the picture as a person sees it (EXIF orientation applied)."""
-    return fingerprint_picture(data, decode_upright(data))
+    return fingerprint_picture(data, grayscale(decode_upright(data)))
 
 
 FINGERPRINT_FIELDS = ("sha256", "n_bytes", "width", "height", "phash", "dhash")
 
 
 def fingerprint_picture(data: bytes, picture: Image.Image) -> dict[str, Any]:
-    """The fingerprints of `data` from its picture already decoded (`decode_upright`)."""
+    """The fingerprints of `data` from its picture already decoded (`decode_upright`, or its `grayscale`)."""
+    gray = grayscale(picture)
     return {
         "sha256": hashlib.sha256(data).hexdigest(),
         "n_bytes": len(data),
         "width": picture.width,
         "height": picture.height,
-        "phash": str(imagehash.phash(picture)),
-        "dhash": str(imagehash.dhash(picture)),
+        "phash": str(imagehash.phash(gray)),
+        "dhash": str(imagehash.dhash(gray)),
     }
 
 
@@ -83,8 +95,11 @@ def centre_crop(picture: Image.Image, ratio: float) -> Image.Image | None:
 def crop_fingerprints(picture: Image.Image) -> dict[str, dict[str, str]]:
     """pHash/dHash of each Instagram crop of the picture, by ratio name (ratios the picture already has left out)."""
     crops: dict[str, dict[str, str]] = {}
+    gray = grayscale(
+        picture
+    )  # the hashes' own conversion, made once for every crop (a crop of it is the same)
     for name, ratio in CROP_RATIOS.items():
-        cropped = centre_crop(picture, ratio)
+        cropped = centre_crop(gray, ratio)
         if cropped is not None:
             crops[name] = {"phash": str(imagehash.phash(cropped)), "dhash": str(imagehash.dhash(cropped))}
     return crops
@@ -92,7 +107,7 @@ def crop_fingerprints(picture: Image.Image) -> dict[str, dict[str, str]]:
 
 def fingerprint_approved(data: bytes) -> dict[str, Any]:
     """An approved file's fingerprints: the whole picture's and, under `crops`, its Instagram crops'."""
-    picture = decode_upright(data)
+    picture = grayscale(decode_upright(data))
     return {**fingerprint_picture(data, picture), "crops": crop_fingerprints(picture)}
 
 

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from checks.media_hash import hamming
+from checks.media_hash import grayscale, hamming
 
 PROOF_SIDE = 384
 WINDOW = 6
@@ -96,7 +96,7 @@ class Originals:
     def add(self, sha256: str, picture: Image.Image, fingerprints: dict[str, Any]) -> None:
         """A library file, decoded, with its fingerprints (`checks.media_hash.fingerprint_picture`); its grayscale
         pixels are kept for its reading (`pixels_of`) while fewer than MOST_KEPT_PIXELS bytes are kept."""
-        gray = np.asarray(picture.convert("L"))
+        gray = np.asarray(grayscale(picture))
         original = _Original(sha256, fingerprints, picture.width, picture.height, proof(gray), Future())
         with self._lock:
             if sha256 not in self._originals and self._kept_pixels + gray.nbytes <= MOST_KEPT_PIXELS:
@@ -166,7 +166,7 @@ class Originals:
         )
         if not candidates:
             return None
-        copy_proof = proof(np.asarray(picture.convert("L")))
+        copy_proof = proof(np.asarray(grayscale(picture)))
         for _, original in candidates:
             if same_picture(original.proof, copy_proof):
                 if not original.reading.done() and not wait:

@@ -9,6 +9,7 @@ embedding of a face.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import threading
 from collections.abc import Callable, Iterable
@@ -25,7 +26,13 @@ from checks.images.copies import LATER, Originals
 from checks.images.faces import detect_faces, detector_name
 from checks.images.text import ReaderMissing, check_engine, engine_version, read_text
 from checks.images.thumbnails import thumbnail
-from checks.media_hash import UnreadableImage, crop_fingerprints, decode_upright, fingerprint_picture
+from checks.media_hash import (
+    UnreadableImage,
+    crop_fingerprints,
+    decode_upright,
+    fingerprint_picture,
+    grayscale,
+)
 from checks.registers.contract import APPROVED_MEDIA_DIR
 
 __all__ = [
@@ -63,7 +70,7 @@ def ready() -> str:
 
 def read_picture(picture: Image.Image, sha256: str) -> dict[str, Any]:
     """The text and faces of one decoded picture, as stored in raw.image_readings / raw.image_text."""
-    return read_pixels(np.asarray(picture.convert("L")), sha256)
+    return read_pixels(np.asarray(grayscale(picture)), sha256)
 
 
 def read_pixels(gray: np.ndarray, sha256: str) -> dict[str, Any]:
@@ -108,15 +115,16 @@ def examine(
     """Fingerprints of the image (`fingerprinted`: as found from these bytes before, not computed again), with
     `with_thumbnail` its `thumbnail` (checks/images/thumbnails.py: the report shows it if the image is a finding's), and its
     reading unless `already_read(sha256)` says it was read before (`already_read` None: not read at all). The bytes
-    are decoded once for both. With `originals` (the run's
-    `ReadOnce.originals`), a copy of a library file takes that file's reading (checks/images/copies.py); a copy of
-    one not read yet has no reading but WAITS_FOR_LIBRARY (unless too much waits already), or, not `may_wait`, waits
-    for that file's reading."""
-    picture = decode_upright(data)
+    are decoded once for all of them, and made grayscale once for all but the thumbnail (in colour). With
+    `originals` (the run's `ReadOnce.originals`), a copy of a library file takes that file's reading
+    (checks/images/copies.py); a copy of one not read yet has no reading but WAITS_FOR_LIBRARY (unless too much waits
+    already), or, not `may_wait`, waits for that file's reading."""
+    upright = decode_upright(data)
+    picture = grayscale(upright)
     found = dict(fingerprinted) if fingerprinted else fingerprint_picture(data, picture)
     sha = found["sha256"]
     if with_thumbnail:
-        found["thumbnail"] = thumbnail(picture)
+        found["thumbnail"] = thumbnail(upright)
     if already_read is not None and not already_read(sha):
         # Not allowed to wait (kept aside): a copy waits here for its file's reading rather than read again.
         copied = (
@@ -162,7 +170,7 @@ def catalogue(
             sha = hashlib.sha256(data).hexdigest()
             if read_before(sha):
                 return None
-            picture = decode_upright(data)
+            picture = grayscale(decode_upright(data))
         except (UnreadableImage, OSError):
             return None
         # With its Instagram crops' hashes, as register settling needs them (checks/media_hash.py
@@ -218,7 +226,7 @@ def read_files(
                 reading = read_pixels(gray, sha)
                 return reading
             try:
-                picture = decode_upright(path.read_bytes())
+                picture = grayscale(decode_upright(path.read_bytes()))
             except (UnreadableImage, OSError) as error:
                 reading = not_read(sha, error)
             else:
@@ -236,13 +244,17 @@ def read_files(
 
 
 def in_parallel(work: Callable[[T], R], items: Iterable[T], workers: int | None = None) -> list[R]:
-    """`work` over `items` on one thread per usable core (the engines release the GIL), results in order."""
+    """`work` over `items` on one thread per usable core (the engines release the GIL), results in order, each in
+    the caller's context."""
     items = list(items)
     count = workers or usable_cores()
     if count <= 1 or len(items) <= 1:
         return [work(item) for item in items]
+    # Each item runs in a copy of the caller's context (as the caller's own thread would): what the caller's
+    # context says, e.g. which flow run a progress line logged from a worker thread belongs to, holds there too.
+    caller = contextvars.copy_context()
     with ThreadPoolExecutor(max_workers=min(count, len(items))) as pool:
-        return list(pool.map(work, items))
+        return list(pool.map(lambda item: caller.copy().run(work, item), items))
 
 
 class ReadOnce:

@@ -1,11 +1,15 @@
-"""The run-cost benchmark's school without its Meta accounts is the same school, less those accounts only."""
+"""The run-cost benchmark: its school without the Meta accounts is the same school less those accounts only, and where
+a run's time went is read from the run's own progress lines."""
 
 from __future__ import annotations
 
 import tomllib
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from benchmarks.run_cost import META_PLATFORMS, without_platforms
+import pytest
+
+from benchmarks.run_cost import META_PLATFORMS, START_UP, Timing, phases, where_it_goes, without_platforms
 
 SCHOOL = """[school]
 name = "A School"
@@ -45,3 +49,73 @@ def test_the_school_without_its_meta_accounts_keeps_everything_else(tmp_path: Pa
     assert config["school"] == {"name": "A School"} and config["api"] == {"backoff_seconds": 0.05}
     assert sorted(p.name for p in bare.iterdir()) == ["registers", "school.toml", "x", "youtube"]
     assert (school / "facebook" / "kept.json").exists(), "the original school is left as it was"
+
+
+RUN_LOG = """\
+12:00:03.000 | INFO    | flows.progress - A School, week of 2026-11-16: checking the warehouse and the output folder
+12:00:03.500 | INFO    | flows.progress - reading 2 account(s) and the registers
+12:00:04.000 | INFO    | connectors.progress - x posts of 1: page 2 read, 120 so far
+12:00:05.000 | INFO    | flows.progress - reading 10 image(s) that waited for the approved library
+12:00:06.000 | INFO    | flows.progress - images read: 3 of 10 image(s)
+12:00:07.000 | WARNING | checks - something said on the way
+12:00:08.000 | INFO    | flows.progress - publishing the report
+a line without a time
+"""
+
+
+def test_a_runs_steps_are_read_from_its_progress_lines() -> None:
+    started = datetime(2026, 11, 25, 12, 0, 0)
+
+    found = phases(RUN_LOG, started, started + timedelta(seconds=9))
+
+    assert found == [
+        (START_UP, 3.0),
+        ("A School, week of 2026-11-16: checking the warehouse and the output folder", 0.5),
+        ("reading 2 account(s) and the registers", 1.5),
+        ("reading 10 image(s) that waited for the approved library", 3.0),
+        ("publishing the report", 1.0),
+    ], "a counted step's periodic line and other loggers' lines start no step; the last step runs to the end"
+    assert phases("12:00:01.000 | INFO    | prefect - nothing of the run's", started, started) == []
+
+
+def test_where_a_runs_time_went_names_its_start_up_and_slowest_steps() -> None:
+    run = Timing(10.0, 8.0, [(START_UP, 6.0), ("reading", 3.0), ("storing", 0.5), ("publishing", 0.5)])
+
+    detail = where_it_goes(run, Timing(6.5, 6.0), steps=2)
+
+    assert detail.startswith(f"{START_UP} 6.0 s (the floor's whole run 6.5 s)")
+    assert detail.endswith("slowest steps: reading 3.0 s; storing 0.5 s")
+
+
+def test_each_run_cost_figure_names_the_school_it_was_measured_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import __main__ as bench_main
+    from benchmarks import run_cost
+
+    def timing(wall: float) -> list[Timing]:
+        return [Timing(wall, wall * 0.8, [(START_UP, 5.0), ("reading", wall - 5.0)])]
+
+    own = run_cost.own_label(1, "small")
+    measured = run_cost.Measured(
+        floor=timing(6.0),
+        schools={
+            own: {"first": timing(9.0), "next": timing(7.5), "bare": timing(8.0)},
+            "independent-s5-small": {"first": timing(12.0), "next": timing(7.0)},
+        },
+    )
+    given: list[object] = []
+
+    def measure(*args: object) -> run_cost.Measured:
+        given.extend(args)
+        return measured
+
+    monkeypatch.setattr(run_cost, "measure", measure)
+    school = Path("/schools/independent-s5-small")
+
+    figures = bench_main.run_cost(bench_main.Options(quick=True, independent=(school,)))
+
+    assert given[-1] == (school,), "the independent schools reach the measurement"
+    assert [f.name.split(": ")[0] for f in figures] == [own] * 3 + ["independent-s5-small"] * 2
+    first = figures[3]
+    assert first.value == "2.00x (12.0 s / 6.0 s; CPU 2.00x)" and first.met is False
+    assert "slowest steps: reading 7.0 s" in first.detail
+    assert figures[2].value.startswith("1.12x (9.0 s / 8.0 s") and figures[2].met is True

@@ -7,7 +7,15 @@ import io
 import pytest
 from PIL import Image
 
-from checks.media_hash import CROP_RATIOS, centre_crop, fingerprint_approved, fingerprint_image
+from checks.media_hash import (
+    CROP_RATIOS,
+    centre_crop,
+    crop_fingerprints,
+    fingerprint_approved,
+    fingerprint_image,
+    fingerprint_picture,
+    grayscale,
+)
 from checks.rule_support.media import Library
 from sandbox.school.images import Shot, camera_original_bytes, jpeg_bytes, render
 
@@ -68,3 +76,17 @@ def test_a_match_names_its_approval_once_at_its_nearest() -> None:
     matched = Library([_approval("A9", data.getvalue())]).matches(copy, MAX_DISTANCE)
 
     assert len(matched) == 1 and matched[0][1] <= 4
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "P"])
+def test_a_picture_and_its_grayscale_have_the_same_hashes_and_crops(mode: str) -> None:
+    # Every hash, crop's hash and reading is made of one grayscale conversion per picture (`grayscale`).
+    picture = render(Shot(7, "field"), 1400, 900).convert(mode)
+    data = jpeg_bytes(picture.convert("RGB"), 80)
+
+    gray = grayscale(picture)
+
+    assert gray.mode == "L" and grayscale(gray) is gray
+    assert fingerprint_picture(data, gray) == fingerprint_picture(data, picture)
+    assert crop_fingerprints(gray) == crop_fingerprints(picture)
+    assert set(crop_fingerprints(gray)) == {"4:5", "1.91:1", "1:1"}

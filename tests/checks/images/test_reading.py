@@ -4,6 +4,7 @@ real photographs of faces (scikit-image ships them: the astronaut portrait, Labe
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
 import io
 import os
@@ -291,3 +292,14 @@ def test_a_missing_model_is_said_with_what_to_install(
     monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # a model directory without eng.traineddata
     with pytest.raises(text.ReaderMissing, match=r"eng\.traineddata.*tesseract-ocr-eng"):
         text.Worker.started()
+
+
+def test_work_done_in_parallel_sees_the_callers_context() -> None:
+    # Prefect's flow run context is a context variable: a progress line logged from a reading thread belongs to
+    # the caller's flow run (without it Prefect warns that a log has no flow run id).
+    flow_run = contextvars.ContextVar("flow_run", default="none")
+    flow_run.set("the caller's flow run")
+
+    seen = in_parallel(lambda _: flow_run.get(), range(6), workers=3)
+
+    assert seen == ["the caller's flow run"] * 6
