@@ -106,7 +106,7 @@ def test_a_name_in_its_own_script_is_read_against_the_registers_latin_spelling(
     ("bio", "expected", "said"),
     [
         # Nadiia or Nadiya, two romanisations of one Cyrillic name: the register's Nadia.
-        ("Надія Волкова | Y5", "P0105", "another romanisation of nadia"),
+        ("Надія Волкова | Y5", "P0105", "its consonants those of nadia"),
         ("يوسف حداد | Y4", "P0104", "transliterated from Arabic"),
         ("R4v1 Dh4nr4j 🎮 Y5", "P0103", "digits read as the letters they look like"),
     ],
@@ -125,7 +125,7 @@ def test_consonants_several_register_names_share_are_settled_by_the_surname_besi
     for name, bio in (("🌙", "يوسف حداد | Y4"), ("يوسف حداد", "Y4")):  # in the bio, and as the display name
         row = resolve(both, "moonbeam_x", name, bio)
         assert confident(row) == ("pupil", "P0104")
-        assert "as the surname settles" in row["evidence"]
+        assert "its consonants those of yusuf, as the surname beside it settles" in row["evidence"]
 
 
 def test_a_channel_named_with_a_word_and_an_initial_is_read_by_the_name_in_its_bio(
