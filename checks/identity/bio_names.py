@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from checks.identity import evidence
 from checks.identity.disguise import undisguised
 from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME
+from checks.identity.name_forms import surname_keys
 from checks.identity.nicknames import UK
 from checks.identity.pieces import is_diminutive
 from checks.identity.profile import Match, Profile, as_the_school_spells
@@ -279,8 +280,9 @@ def _written_as_a_name(word: _BioWord, index: RegisterIndex) -> bool:
 
 def _name_fields_allow(index: RegisterIndex, profile: Profile, person: Person) -> bool:
     """No whole word of the name fields is a given name that is not this person's: a named account names its
-    owner, and a bio naming another then names someone else. Their surname is no other name ("The Ryan Kids")."""
-    forms = {form.key for form in index.forms_of(person)} | {name_key(person.surname)}
+    owner, and a bio naming another then names someone else. Their surname, or a part of a surname of several
+    ("The Lawrence-Wood Kids"), is no other name ("The Ryan Kids")."""
+    forms = {form.key for form in index.forms_of(person)} | {key for key, _ in surname_keys(person.surname)}
     for f in profile.fields:
         for word, spans in zip(f.reading.words, f.spans, strict=True):
             key = squeeze(word.plain)

@@ -89,10 +89,14 @@ class Match:
     # Given names written before theirs ("Jess" in "Jess & Tom Smith"): another person, perhaps one the school
     # knows sharing the account (whose.py).
     other_names: list[str] = field(default_factory=list)
+    # Surnames written beside theirs, weighed against the reading ("Kamińska" beside Kamiński): perhaps another
+    # person's sharing the account (whose.py).
+    other_surnames: list[str] = field(default_factory=list)
     # What a person could check to settle a doubtful reading ("whether Jessica goes by \"Jessa\""); the last
     # doubt found is the one said (see evidence.settle).
     settle: str = ""
-    # A pupil under five today: never the holder of an account, yet one of the children a shared account names.
+    # A pupil under five today, or when the account was opened: never its holder, yet one of the children a shared
+    # account names.
     under_five: bool = False
 
     @property

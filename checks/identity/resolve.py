@@ -120,7 +120,7 @@ def resolve_member_all(index: RegisterIndex, member: dict[str, Any]) -> list[Res
             if w.read_as
         ]
         said = "; ".join([said, *transliterated, *unread])
-    too_young = [m for m in matches if m.under_five and not m.ruled_out]
+    too_young = [m for m in matches if m.under_five]
     return whose(index, profile, kept, (kind, person, confidence, said), too_young)
 
 

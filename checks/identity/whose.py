@@ -23,7 +23,7 @@ from checks.identity.decision import Resolution
 from checks.identity.profile import Match, Profile
 from checks.identity.register_index import Person, RegisterIndex
 from checks.identity.text import fold_name, name_key, plain_text
-from checks.identity.weights import ANOTHER_NAME_FIRST, CEILING, RUN_BY_OTHER_CAP, TIE
+from checks.identity.weights import ANOTHER_NAME_FIRST, CEILING, LONGER_SURNAME, RUN_BY_OTHER_CAP, TIE
 
 PUPIL_KINDS = ("pupil", "former_pupil")
 _PARENT_WORDS = frozenset(
@@ -205,12 +205,24 @@ def whose(
     ]
     if not sharing:
         return [decided]
+    # Each one's reading was lowered for a surname beside theirs ("Mikołaj Kamiński & Zofia Kamińska"): it is the
+    # other's, read as such, so no longer against either.
+    readings = {m.person.person_id: m for m in [*kept, *(too_young or [])]}
+    everyone = [person, *(p for p, _, _ in sharing)]
+    confidence = min(CEILING, confidence + _surname_of_another(best, person, everyone))
     names = ", ".join(f"{p.full_name} ({p.describe})" for p, _, _ in sharing)
     out: list[Resolution] = [(kind, person, confidence, f"{said}; a shared account: it also names {names}")]
     also = f"a shared account: it also names {person.full_name} ({person.describe})"
     for other, score, described in sharing:
+        score = min(confidence, score + _surname_of_another(readings.get(other.person_id), other, everyone))
         out.append((other.kind, other, score, f"{described}; {also}"))
     return out
+
+
+def _surname_of_another(m: Match | None, person: Person, everyone: list[Person]) -> float:
+    """What a reading of `person` lost for a surname written beside theirs that is another's of the account."""
+    theirs = {name_key(p.surname) for p in everyone if p.person_id != person.person_id}
+    return LONGER_SURNAME if m is not None and any(name_key(q) in theirs for q in m.other_surnames) else 0.0
 
 
 # Two people named as two ("Jess & Tom", "jess_and_tom", "the Smith twins"); without it "Evelyn Rose Lockwood" is
@@ -244,7 +256,7 @@ def _named_apart(kept: list[Match], best: Match | None) -> list[Match]:
         for m in kept
         if m.person.person_id != best.person.person_id
         and m.resolved_kind in PUPIL_KINDS
-        and not m.ruled_out
+        and (not m.ruled_out or m.under_five)
         and m.where.startswith(_OTHER_FIELDS)
         and m.where != best.where
     ]
@@ -300,7 +312,7 @@ def _sharing(index: RegisterIndex, kept: list[Match], person: Person) -> list[Ma
     seen = {person.person_id}
     sharing = []
     for m in kept:
-        if m.person.person_id in seen or m.resolved_kind not in PUPIL_KINDS or m.ruled_out:
+        if m.person.person_id in seen or m.resolved_kind not in PUPIL_KINDS or (m.ruled_out and not m.under_five):
             continue
         theirs = {form.key for form in index.forms_of(m.person)}
         if any(name_key(other) in forms for other in m.other_names) or before_theirs & theirs:
