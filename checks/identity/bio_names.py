@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from checks.identity import evidence
 from checks.identity.disguise import undisguised
-from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME
+from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME
 from checks.identity.name_forms import surname_keys
 from checks.identity.nicknames import UK
 from checks.identity.pieces import is_diminutive
@@ -151,7 +151,10 @@ def _pieces(word: Word, index: RegisterIndex) -> list[Word]:
         first, second = word.plain[:edge], word.plain[edge:]
         if (squeeze(first), squeeze(second)) not in index.full:
             first, second = second, first
-        return [replace(word, plain=first, breaks=()), replace(word, plain=second, shown="", breaks=(), read_as="")]
+        return [
+            replace(word, plain=first, breaks=()),
+            replace(word, plain=second, shown="", breaks=(), read_as=""),
+        ]
     if not word.breaks or word.read_as or len(word.shown) != len(word.plain):
         return [word]
     edges = (0, *word.breaks, len(word.plain))

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from checks.identity.cues import Cue, age_cues
 from checks.identity.disguise import DIGITS_READ_AS_LETTERS, NAME_ROLES, undisguised
-from checks.identity.reading import FieldReading, Word, read_field
+from checks.identity.reading import FieldReading, read_field
 from checks.identity.register_index import Person, RegisterIndex
 from checks.identity.script_names import settled_together
 from checks.identity.text import skeleton

@@ -327,10 +327,10 @@ class RegisterIndex:
         self.by_consonants: dict[str, set[str]] = defaultdict(set)
         for (fkey, skey), forms in self.full.items():
             for name in (fkey,) if any(form.how != "nickname" for form, _ in forms) else ():
-                for key in consonant_keys(name):
-                    self.by_consonants[key].add(name)
-            for key in consonant_keys(skey):
-                self.by_consonants[key].add(skey)
+                for consonants in consonant_keys(name):
+                    self.by_consonants[consonants].add(name)
+            for consonants in consonant_keys(skey):
+                self.by_consonants[consonants].add(skey)
         self._memo: dict[Any, dict[Any, Any]] = {}
         # Words repeat across an audience (names from one community, "its", "official"): each is read once.
         self.scan = functools.lru_cache(maxsize=MEMORY_PER_KIND)(self._scan)

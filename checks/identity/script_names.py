@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from checks.identity.reading import Word
 from checks.identity.name_forms import spelt
+from checks.identity.reading import Word
 from checks.identity.register_index import Form, RegisterIndex
 from checks.identity.text import consonant_keys, squeeze
 
@@ -90,9 +90,13 @@ def settled_together(words: tuple[Word, ...], index: RegisterIndex) -> tuple[Wor
             if m == n:
                 continue
             script = in_another_script(other)
-            for person, (_, fore, sur, exact) in people_named(word.plain, True, other.plain, script, index).items():
+            for person, (_, fore, sur, exact) in people_named(
+                word.plain, True, other.plain, script, index
+            ).items():
                 pairs.setdefault(person, (m, fore, sur, True, exact))
-            for person, (_, fore, sur, exact) in people_named(other.plain, script, word.plain, True, index).items():
+            for person, (_, fore, sur, exact) in people_named(
+                other.plain, script, word.plain, True, index
+            ).items():
                 pairs.setdefault(person, (m, sur, fore, False, exact))
         best = max((p[4] for p in pairs.values()), default=0)
         pairs = {person: p for person, p in pairs.items() if p[4] == best}
@@ -100,7 +104,9 @@ def settled_together(words: tuple[Word, ...], index: RegisterIndex) -> tuple[Wor
             ((m, mine, theirs, forename_first, _),) = pairs.values()
             name = f"{mine} {theirs}" if forename_first else f"{theirs} {mine}"
             settles = f"as the {'surname' if forename_first else 'forename'} beside it settles ({name})"
-            out[n] = replace(word, plain=mine, read_as=f"{word.read_as}, its consonants those of {mine}, {settles}")
+            out[n] = replace(
+                word, plain=mine, read_as=f"{word.read_as}, its consonants those of {mine}, {settles}"
+            )
             if in_another_script(words[m]) and words[m].plain != theirs:
                 said = f"its consonants those of {theirs}, as the name beside it settles ({name})"
                 out[m] = replace(words[m], plain=theirs, read_as=f"{words[m].read_as}, {said}")

@@ -50,8 +50,21 @@ def skeleton(key: str) -> str:
 # Letters another script's transliteration writes for one sound a Latin spelling writes otherwise ("bh" for "v" in
 # Bengali, "q" for "k" in Arabic and Urdu, "sh" as "s" in Devanagari, a nasal mark before "g" or "k" as "m":
 # "ਸਿੰਘ" reads "simgh" for Singh): each read as one consonant.
-_ONE_SOUND = (("mg", "ng"), ("mk", "nk"), ("sh", "s"), ("kh", "k"), ("gh", "g"), ("ph", "f"), ("bh", "v"), ("dh", "d"), ("jh", "j"),
-              ("ck", "k"), ("q", "k"), ("x", "ks"), ("v", "w"))
+_ONE_SOUND = (
+    ("mg", "ng"),
+    ("mk", "nk"),
+    ("sh", "s"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("bh", "v"),
+    ("dh", "d"),
+    ("jh", "j"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("v", "w"),
+)
 _VOWELS = re.compile(r"[aeiou]")
 _SOFT = re.compile(r"[wy]")
 

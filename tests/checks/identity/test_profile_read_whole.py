@@ -202,12 +202,52 @@ def test_a_second_given_name_is_not_a_second_person(index: RegisterIndex) -> Non
     assert [r["person_id"] for r in rows(index, "x_x", "Orla Tobias Quenby")] == ["P0101"]
 
 
-def test_an_account_a_parent_runs_is_the_parents_the_child_for_a_person_to_judge(
-    index: RegisterIndex,
+@pytest.mark.parametrize(
+    ("name", "bio", "said"),
+    [
+        ("Orla Quenby", "Orla's gymnastics journey 🤸 run by Mum", 'bio says "run by Mum"'),
+        ("Orla Quenby", "Parent-managed account. Y5", 'bio says "Parent-managed"'),
+    ],
+)
+def test_an_account_a_parent_runs_is_the_registered_parents_the_child_for_a_person_to_judge(
+    index: RegisterIndex, name: str, bio: str, said: str
 ) -> None:
-    row = resolve(index, "orla_quenby", "Orla Quenby", "Orla's gymnastics journey 🤸 run by Mum")
+    held, child = rows(index, "orla_quenby", name, bio=bio)
+    # Judged as the parent's the parents register lists for the child, saying why.
+    assert (held["person_kind"], held["person_id"]) == ("parent", "PA0101")
+    assert said in held["evidence"] and "an account about Orla Quenby" in held["evidence"]
+    # The child it is about is a possible finding at most: a person judges whether they use it.
+    assert child["person_id"] == "P0101" and THRESHOLD > child["confidence"] >= 0.6
+    assert "for a person to judge" in child["evidence"]
+
+
+@pytest.mark.parametrize(
+    ("name", "bio"),
+    [
+        ("Orla Quenby", "proud mum of Orla ❤️"),
+        ("Orla Quenby", "run by Orla's dad"),
+        ("Orla Quenby's mum", ""),
+        ("Orla Quenby", "Orla's dad 👨‍👧"),
+    ],
+)
+def test_an_account_named_for_a_child_that_a_parent_writes_is_the_registered_parents(
+    index: RegisterIndex, name: str, bio: str
+) -> None:
+    (row,) = rows(index, "orla_quenby", name, bio=bio)
+    assert (row["person_kind"], row["person_id"]) == ("parent", "PA0101")
+    assert "held by a parent, read as Carys Quenby's" in row["evidence"]
+
+
+def test_a_parent_the_register_does_not_list_leaves_the_account_nobodys(index: RegisterIndex) -> None:
+    # Ravi Dhanraj's parents are not in the parents register: no parent is made up, and the child is no finding.
+    (row,) = rows(index, "ravi_d", "Ravi Dhanraj", bio="proud mum of Ravi ❤️")
+    assert row["person_kind"] == "unknown"
+
+
+def test_an_account_a_club_runs_is_the_clubs_the_child_for_a_person_to_judge(index: RegisterIndex) -> None:
+    (row,) = rows(index, "orla_quenby", "Orla Quenby", bio="run by Fernhollow Gymnastics Club")
     assert row["person_id"] == "P0101" and THRESHOLD > row["confidence"] >= 0.6
-    assert 'bio says "run by Mum": the account is held by a parent, read as Carys Quenby' in row["evidence"]
+    assert "the account is held by an organisation" in row["evidence"]
 
 
 @pytest.mark.parametrize(
