@@ -197,6 +197,19 @@ def test_a_child_under_five_is_named_on_a_shared_account_with_a_brother_or_siste
     assert [confident(r) for r in rows(shared, "wren_q", "Wren Quenby")] == [None]
 
 
+def test_siblings_the_bio_names_are_each_a_finding_the_younger_too_young_to_have_opened_it() -> None:
+    # A surname of two parts in the display name is theirs, not another given name; Ivy was three when it opened.
+    kids = [
+        pupil("P0111", "Maya", "Ashby-Lane", born=date(2018, 3, 1), year="3"),
+        pupil("P0112", "Ivy", "Ashby-Lane", born=date(2021, 9, 1), year="R"),
+    ]
+    shared = index_of([*PUPILS, *kids], STAFF, PARENTS, SCHOOL)
+    found = rows(
+        shared, "mayaandivy", "The Ashby-Lane Kids", bio="Maya & Ivy Ashby-Lane 🎮 we play every weekend"
+    )
+    assert sorted(confident(r) for r in found) == [("pupil", "P0111"), ("pupil", "P0112")]
+
+
 def test_a_second_given_name_is_not_a_second_person(index: RegisterIndex) -> None:
     # "Orla Tobias Quenby" with no joining word is one child with a second given name, not a shared account.
     assert [r["person_id"] for r in rows(index, "x_x", "Orla Tobias Quenby")] == ["P0101"]
