@@ -207,7 +207,7 @@ def test_siblings_the_bio_names_are_each_a_finding_the_younger_too_young_to_have
     found = rows(
         shared, "mayaandivy", "The Ashby-Lane Kids", bio="Maya & Ivy Ashby-Lane 🎮 we play every weekend"
     )
-    assert sorted(confident(r) for r in found) == [("pupil", "P0111"), ("pupil", "P0112")]
+    assert len(found) == 2 and {confident(r) for r in found} == {("pupil", "P0111"), ("pupil", "P0112")}
 
 
 def test_a_second_given_name_is_not_a_second_person(index: RegisterIndex) -> None:
