@@ -14,7 +14,7 @@ from checks.identity.cues import Cue, age_cues
 from checks.identity.disguise import DIGITS_READ_AS_LETTERS, NAME_ROLES, undisguised
 from checks.identity.reading import FieldReading, read_field
 from checks.identity.register_index import Person, RegisterIndex
-from checks.identity.script_names import settled_together
+from checks.identity.script_names import settled_together, the_one_name
 from checks.identity.text import skeleton
 
 # Two romanisations of one name differ in a vowel or two ("sofiya" / "sofiia", "papadopoylou" / "papadopoulou"):
@@ -132,8 +132,7 @@ def as_the_school_spells(reading: FieldReading, index: RegisterIndex) -> FieldRe
             )
             if word.shape and _names_a_person(word.shape, index):
                 word = replace(word, plain=word.shape, read_as="written in look-alike letters")
-            elif word.skeleton and len(names) == 1:
-                (name,) = names
+            elif word.skeleton and (name := the_one_name(word.plain, index)):
                 word = replace(word, plain=name, read_as=f"{word.read_as}, its consonants those of {name}")
             elif not word.skeleton:
                 alike = [n for n in names if fuzz.ratio(word.plain, n) >= ROMANISED_ALIKE]

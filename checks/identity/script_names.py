@@ -41,6 +41,14 @@ def could_be(plain: str, index: RegisterIndex) -> frozenset[str]:
     return frozenset(name for name in names if _a_register_name(name, index))
 
 
+def the_one_name(plain: str, index: RegisterIndex) -> str | None:
+    """The one register name a word of another script shares its consonants with, or None when several (or
+    none) do: a word alone is read only when nothing else could be meant ("نوح" is Noah's consonants, but "انایہ"
+    is Anaya's and Noah's both)."""
+    names = {name for key in consonant_keys(plain) for name in index.by_consonants.get(key, ())}
+    return next(iter(names)) if len(names) == 1 else None
+
+
 def _a_register_name(key: str, index: RegisterIndex) -> bool:
     return key in index.forename_keys or key in index.by_surname
 
