@@ -49,8 +49,11 @@ def skeleton(key: str) -> str:
 
 # Letters another script's transliteration writes for one sound a Latin spelling writes otherwise ("bh" for "v" in
 # Bengali, "q" for "k" in Arabic and Urdu, "sh" as "s" in Devanagari, a nasal mark before "g" or "k" as "m":
-# "ਸਿੰਘ" reads "simgh" for Singh): each read as one consonant.
+# "ਸਿੰਘ" reads "simgh" for Singh; Pinyin "zh" for Cantonese "ch": "張", Zhang or Cheung): each read as one consonant.
+# A Pinyin "hu" before a vowel starting a name is Cantonese "w" ("黃": Huang or Wong).
+_HU = re.compile(r"^hu(?=[aeiou])")
 _ONE_SOUND = (
+    ("zh", "ch"),
     ("mg", "ng"),
     ("mk", "nk"),
     ("sh", "s"),
@@ -77,7 +80,7 @@ def consonant_keys(key: str) -> frozenset[str]:
     both "t" and "s" (Arabic "ث" is said "s" in Urdu: "حارث", Haris), and a "y" or "w" starting the name is kept
     in one key and not the other ("Yusuf" is "ysf", "ایان" for Ayaan "yn" or "n"). "انایہ" ("nyh") and Anaya
     share "n"; "Γεωργίου" ("georgioy") and Georgiou share "grg"."""
-    letters = _NOT_A_LETTER.sub("", key.lower())
+    letters = _HU.sub("w", _NOT_A_LETTER.sub("", key.lower()))
     for written, sound in _ONE_SOUND:
         letters = letters.replace(written, sound)
     out = set()

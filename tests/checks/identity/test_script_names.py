@@ -26,6 +26,7 @@ PUPILS = [
     pupil("P0209", "Zuzanna", "Nowicka", born=date(2019, 2, 11), year="2"),
     pupil("P0210", "Noah", "Pryce", born=date(2018, 2, 11), year="3"),
     pupil("P0211", "Anaya", "Bell", born=date(2016, 6, 11), year="5"),
+    pupil("P0212", "Yuxuan", "Wong", born=date(2016, 6, 11), year="5"),  # the Cantonese spelling of 黃
 ]
 PARENTS = [parent("PA0201", "Tanveer", "Ahmed", of=("P0207",))]  # the pupil's consonants too
 RECENT = datetime(2025, 3, 1, tzinfo=UTC)
@@ -49,6 +50,7 @@ def rows(index: RegisterIndex, handle: str, name: str, bio: str = "") -> list[di
         ("tanbhir", "tanvir"),  # Bengali "ভ" for "v"
         ("simgh", "singh"),  # Gurmukhi: a nasal mark before "g"
         ("georgioy", "georgiou"),  # Greek: another romanisation
+        ("huang", "wong"),  # Han: Pinyin and the Cantonese spelling of one surname
     ],
 )
 def test_a_transliteration_and_the_latin_spelling_share_their_consonants(written: str, register: str) -> None:
@@ -95,6 +97,7 @@ def test_a_name_run_together_in_a_script_without_capitals_is_cut_where_one_perso
     [
         ("林小雨 | Year 5 📚", "P0204"),  # Han read through the same reading as the name fields
         ("Ολυμπία Νικολάου | Y3", "P0205"),  # "Nikolaoy": Nikolaou, not Nicol
+        ("黃雨萱 | Y5", "P0212"),  # "HuangYuXuan": Yuxuan Wong
     ],
 )
 def test_a_bio_in_another_script_is_read_as_the_name_fields_are(
