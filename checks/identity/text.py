@@ -49,11 +49,16 @@ def skeleton(key: str) -> str:
 
 # Letters another script's transliteration writes for one sound a Latin spelling writes otherwise ("bh" for "v" in
 # Bengali, "q" for "k" in Arabic and Urdu, "sh" as "s" in Devanagari, a nasal mark before "g" or "k" as "m":
-# "ਸਿੰਘ" reads "simgh" for Singh; Pinyin "zh" for Cantonese "ch": "張", Zhang or Cheung): each read as one consonant.
-# A Pinyin "hu" before a vowel starting a name is Cantonese "w" ("黃": Huang or Wong).
-_HU = re.compile(r"^hu(?=[aeiou])")
+# "ਸਿੰਘ" reads "simgh" for Singh): each read as one consonant.
+# Letters read two ways, each kept: "th" as "t" or "s" (Arabic "ث" is said "s" in Urdu: "حارث", Haris); Pinyin "zh"
+# as Cantonese "ch" ("張": Zhang or Cheung), or "z" and a closing "ہ" ("حمزہ": Hamza); a "hu" before a vowel
+# starting a name as Cantonese "w" ("黃": Huang or Wong), or as written ("Humaira").
+_EITHER = (
+    (re.compile("th"), ("t", "s")),
+    (re.compile("zh"), ("zh", "ch")),
+    (re.compile(r"^hu(?=[aeiou])"), ("hu", "w")),
+)
 _ONE_SOUND = (
-    ("zh", "ch"),
     ("mg", "ng"),
     ("mk", "nk"),
     ("sh", "s"),
@@ -76,15 +81,18 @@ _SOFT = re.compile(r"[wy]")
 def consonant_keys(key: str) -> frozenset[str]:
     """The consonants a name is written with in any script, as a transliteration and a Latin spelling both give
     them: the vowels, and "w"/"y" (written for long vowels), left out; sounds written two ways read as one
-    (`_ONE_SOUND`); a closing "h" (a silent ending: Urdu "ہ", Arabic "ة") left out; repeats squeezed. "th" is
-    both "t" and "s" (Arabic "ث" is said "s" in Urdu: "حارث", Haris), and a "y" or "w" starting the name is kept
-    in one key and not the other ("Yusuf" is "ysf", "ایان" for Ayaan "yn" or "n"). "انایہ" ("nyh") and Anaya
-    share "n"; "Γεωργίου" ("georgioy") and Georgiou share "grg"."""
-    letters = _HU.sub("w", _NOT_A_LETTER.sub("", key.lower()))
+    (`_ONE_SOUND`); a closing "h" (a silent ending: Urdu "ہ", Arabic "ة") left out; repeats squeezed. Letters
+    read two ways give a key each (`_EITHER`), and a "y" or "w" starting the name is kept in one key and not the
+    other ("Yusuf" is "ysf", "ایان" for Ayaan "yn" or "n"). "انایہ" ("nyh") and Anaya share "n"; "Γεωργίου"
+    ("georgioy") and Georgiou share "grg"."""
+    letters = _NOT_A_LETTER.sub("", key.lower())
     for written, sound in _ONE_SOUND:
         letters = letters.replace(written, sound)
+    spellings = {letters}
+    for pattern, readings in _EITHER:
+        spellings = {pattern.sub(reading, spelling) for spelling in spellings for reading in readings}
     out = set()
-    for spelling in {letters.replace("th", "t"), letters.replace("th", "s")}:
+    for spelling in spellings:
         rest = _VOWELS.sub("", spelling[1:])
         for start in {spelling[:1], "" if _SOFT.fullmatch(spelling[:1]) else spelling[:1]}:
             consonants = squeeze(_VOWELS.sub("", start) + _SOFT.sub("", rest))

@@ -51,6 +51,8 @@ def rows(index: RegisterIndex, handle: str, name: str, bio: str = "") -> list[di
         ("simgh", "singh"),  # Gurmukhi: a nasal mark before "g"
         ("georgioy", "georgiou"),  # Greek: another romanisation
         ("huang", "wong"),  # Han: Pinyin and the Cantonese spelling of one surname
+        ("zhang", "cheung"),
+        ("hmzh", "hamza"),  # but a "z" before a closing "ہ" is no Pinyin "zh"
     ],
 )
 def test_a_transliteration_and_the_latin_spelling_share_their_consonants(written: str, register: str) -> None:
