@@ -23,22 +23,10 @@ from checks.identity.text import consonant_keys, squeeze
 TRANSLITERATED = "transliterated"
 # The shortest half of a word run together that is read as a name.
 SHORTEST_HALF = 2
-# Beyond this many register names sharing a word's consonants, the word alone says too little to list them.
-MOST_SHARING = 40
 
 
 def in_another_script(word: Word) -> bool:
     return word.read_as.startswith(TRANSLITERATED)
-
-
-def could_be(plain: str, index: RegisterIndex) -> frozenset[str]:
-    """The register names a word of another script may write: those sharing its consonants, and its letters as
-    read when they spell a name themselves; none when too many share them to say."""
-    names = {name for key in consonant_keys(plain) for name in index.by_consonants.get(key, ())}
-    if len(names) > MOST_SHARING:
-        names = set()
-    names.add(squeeze(plain))
-    return frozenset(name for name in names if _a_register_name(name, index))
 
 
 def the_one_name(plain: str, index: RegisterIndex) -> str | None:
