@@ -55,6 +55,11 @@ SECTIONS = {
         "the school's official accounts",
     ),
     "post_checks": ("Drafts of posts checked before publishing that name or show you", "school staff"),
+    "pictures_beside_findings": (
+        "Small copies of published or approved photos kept beside a finding about you (listed here: the school's "
+        "data protection officer shows you the photos themselves, after checking whether anyone else is in them)",
+        "the school's official accounts and its own photo library",
+    ),
 }
 
 

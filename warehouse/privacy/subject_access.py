@@ -21,9 +21,17 @@ import duckdb
 
 from warehouse import post_checks
 from warehouse.load import now_utc
+from warehouse.portable import table_exists
 from warehouse.privacy.keyed import ensure_secret
 from warehouse.privacy.redaction import Redaction
-from warehouse.privacy.subjects import REGISTER_HANDLE_COLUMNS, REGISTER_TABLES, Subject, rows_for, written_by
+from warehouse.privacy.subjects import (
+    REGISTER_HANDLE_COLUMNS,
+    REGISTER_TABLES,
+    Subject,
+    rows_for,
+    select_rows,
+    written_by,
+)
 
 OTHERS = {"pupils": "another pupil", "staff": "a member of staff", "parents": "a parent"}
 REVIEWER = "a reviewer"
@@ -116,6 +124,19 @@ def _post_checks(con: duckdb.DuckDBPyConnection, subject: Subject) -> list[dict[
     )
 
 
+def _pictures_listed(con: duckdb.DuckDBPyConnection, keys: list[str]) -> list[dict[str, Any]]:
+    """The small pictures held beside the person's findings (audit.finding_pictures), listed without the pictures:
+    a photo may show other children, so the DPO looks at each before handing it over (docs/dpo.md)."""
+    if not keys or not table_exists(con, "audit", "finding_pictures"):
+        return []
+    return select_rows(
+        con,
+        "SELECT key, position, role, label, sha256, octet_length(jpeg) AS picture_bytes"
+        " FROM audit.finding_pictures WHERE key IN (SELECT unnest($keys)) ORDER BY key, position",
+        {"keys": keys},
+    )
+
+
 def _items(payload: Any) -> list[dict[str, Any]]:
     if not isinstance(payload, dict):
         return []
@@ -187,6 +208,9 @@ def subject_access(con: duckdb.DuckDBPyConnection, subject: Subject) -> dict[str
     sections["texts_naming_them"] = _texts_naming(con, subject)
     sections["image_text_naming_them"] = _image_text_naming(con, subject)
     sections["post_checks"] = _post_checks(con, subject)
+    sections["pictures_beside_findings"] = _pictures_listed(
+        con, [row["key"] for row in sections["exceptions"]]
+    )
     others = others_redaction(con, subject)
     # The requester's own names, handles and ids are theirs to see, whoever else shares them.
     own = _finder(subject)
