@@ -27,13 +27,15 @@ from urllib.parse import urlsplit
 
 from checks.identity import evidence
 from checks.identity.disguise import undisguised
-from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME, SURNAME
+from checks.identity.lexicon import FORENAME, GIVEN, NOT_A_NAME
+from checks.identity.name_forms import surname_keys
 from checks.identity.nicknames import UK
 from checks.identity.pieces import is_diminutive
 from checks.identity.profile import Match, Profile, as_the_school_spells
 from checks.identity.reading import Word, read_field
 from checks.identity.register_index import Form, Person, RegisterIndex
-from checks.identity.text import name_key, skeleton, squeeze
+from checks.identity.script_names import RUN_TOGETHER, in_another_script, people_named
+from checks.identity.text import name_key, squeeze
 from checks.identity.weights import BASE, BIO_NAME_ONLY, SPLIT_NAME
 from checks.identity.whose import KIN_WORDS
 
@@ -79,18 +81,22 @@ class _BioWord:
     shown: str  # as written
     possessive: bool  # "Smith's": the name is someone else's, the writer speaks of them
     read_as: str = ""  # how letters of another script or digits were read ("transliterated from Greek")
-    # A script that leaves vowels unwritten, its consonants those of several register names ("عائشہ": Aisha,
-    # Asha...): each, for the surname beside it to settle.
-    could_be: tuple[str, ...] = ()
+    # Written in another script: it names whoever's name has its consonants, for the name beside it to settle
+    # (script_names.py).
+    script: bool = False
 
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return self.could_be or (self.key,)
-
-    def said(self, where: str) -> str:
-        if self.could_be:
-            names = " or ".join(self.could_be)
-            return f'{where} "{self.shown}" ({self.read_as}), its consonants those of {names}, as the surname settles'
+    def said(self, where: str, spelling: str = "", beside: str = "") -> str:
+        """How the word was read, for the evidence; `spelling`, the register name a word of another script was
+        settled as by the name `beside` it (its "forename" or "surname")."""
+        if self.script and spelling:
+            # The script it was transliterated from; not a reading of the word alone, which the pair replaces.
+            script = self.read_as.split(",")[0]
+            return (
+                f'{where} "{self.shown}" ({script}, its consonants those of {spelling}, as the {beside} beside '
+                "it settles)"
+            )
+        if RUN_TOGETHER in self.read_as:
+            return f'{where} "{self.shown}" ({self.read_as})'
         return f'{where} "{self.shown}" ({self.read_as}) read as "{self.key}"' if self.read_as else ""
 
 
@@ -120,10 +126,14 @@ def bio_words(index: RegisterIndex, bio: str) -> list[_BioWord]:
             words += [_BioWord(key, token, possessive) for key in plain]
             continue
         reading = undisguised(as_the_school_spells(read_field(token), index), index.scan)
-        read = [piece for w in reading.words if w.plain for piece in _camel_pieces(w)]
+        read = [piece for w in reading.words if w.plain for piece in _pieces(w, index)]
         words += [
             _BioWord(
-                squeeze(w.plain), w.shown, possessive and n == len(read) - 1, w.read_as, _could_be(w, index)
+                squeeze(w.plain),
+                w.shown,
+                possessive and n == len(read) - 1,
+                w.read_as,
+                in_another_script(w) and "settles" not in w.read_as and RUN_TOGETHER not in w.read_as,
             )
             for n, w in enumerate(read)
         ]
@@ -133,23 +143,24 @@ def bio_words(index: RegisterIndex, bio: str) -> list[_BioWord]:
 _JOINING = frozenset({"&", "+", "&amp;"})
 
 
-def _camel_pieces(word: Word) -> list[Word]:
+def _pieces(word: Word, index: RegisterIndex) -> list[Word]:
+    """A word as the names it holds: camelCase split ("ZakChaudhryVlogs"); a word of another script read as a
+    forename and surname run together (script_names.py), forename first, the script shown once."""
+    if RUN_TOGETHER in word.read_as and len(word.breaks) == 1:
+        (edge,) = word.breaks
+        first, second = word.plain[:edge], word.plain[edge:]
+        if (squeeze(first), squeeze(second)) not in index.full:
+            first, second = second, first
+        return [
+            replace(word, plain=first, breaks=()),
+            replace(word, plain=second, shown="", breaks=(), read_as=""),
+        ]
     if not word.breaks or word.read_as or len(word.shown) != len(word.plain):
         return [word]
     edges = (0, *word.breaks, len(word.plain))
     return [
         replace(word, plain=word.plain[a:b], shown=word.shown[a:b], breaks=()) for a, b in pairwise(edges)
     ]
-
-
-_MOST_COULD_BE = 8
-
-
-def _could_be(word: Word, index: RegisterIndex) -> tuple[str, ...]:
-    if not word.skeleton or index.roles.get(word.plain, 0) & (FORENAME | SURNAME):
-        return ()
-    names = sorted(index.by_skeleton.get(skeleton(word.plain), ()))
-    return tuple(names) if len(names) <= _MOST_COULD_BE else ()
 
 
 def other_fields(profile: Profile) -> list[tuple[str, str]]:
@@ -175,9 +186,8 @@ def bio_readings(index: RegisterIndex, profile: Profile) -> list[Match]:
     fields = [(where, bio_words(index, text)) for where, text in other_fields(profile)]
     for where, words in fields:
         for start, end, fore, sur in _names_written(words):
-            forms = [form for f in fore.keys for s in sur.keys for form, _ in index.full.get((f, s), [])]
-            quote = " ".join(w.shown for w in words[start:end])
-            for form in forms:
+            quote = " ".join(w.shown for w in words[start:end] if w.shown)
+            for form, spelling in _forms_named(index, fore, sur):
                 if not _name_fields_allow(index, profile, form.person):
                     continue
                 method = _method(form)
@@ -187,13 +197,26 @@ def bio_readings(index: RegisterIndex, profile: Profile) -> list[Match]:
                 match = Match(form.person, method, note, f'{where} "{quote}"', base)
                 if agreeing:
                     match.reasons.append(f"the name fields give back {agreeing}")
-                match.reasons += [w.said(where) for w in (fore, sur) if w.said(where)]
+                match.reasons += [
+                    w.said(where, name, beside)
+                    for w, name, beside in zip((fore, sur), spelling, ("surname", "forename"), strict=True)
+                    if w.said(where)
+                ]
                 found.setdefault(form.person.person_id, match)
     if not found:
         for where, words in fields:
             for person_id, match in _surname_elsewhere(index, profile, where, words).items():
                 found.setdefault(person_id, match)
     return [found[k] for k in sorted(found)]
+
+
+def _forms_named(index: RegisterIndex, fore: _BioWord, sur: _BioWord) -> list[tuple[Form, tuple[str, str]]]:
+    """The register names two words of the bio write as forename and surname: as written, or, for a word of
+    another script, by the consonants the one person they both fit has (script_names.py)."""
+    if fore.script or sur.script:
+        named = people_named(fore.key, fore.script, sur.key, sur.script, index).values()
+        return [(form, (forename, surname)) for form, forename, surname, _ in named]
+    return [(form, (fore.key, sur.key)) for form, _ in index.full.get((fore.key, sur.key), [])]
 
 
 def _names_written(words: list[_BioWord]) -> list[tuple[int, int, _BioWord, _BioWord]]:
@@ -260,8 +283,9 @@ def _written_as_a_name(word: _BioWord, index: RegisterIndex) -> bool:
 
 def _name_fields_allow(index: RegisterIndex, profile: Profile, person: Person) -> bool:
     """No whole word of the name fields is a given name that is not this person's: a named account names its
-    owner, and a bio naming another then names someone else. Their surname is no other name ("The Ryan Kids")."""
-    forms = {form.key for form in index.forms_of(person)} | {name_key(person.surname)}
+    owner, and a bio naming another then names someone else. Their surname, or a part of a surname of several
+    ("The Lawrence-Wood Kids"), is no other name ("The Ryan Kids")."""
+    forms = {form.key for form in index.forms_of(person)} | {key for key, _ in surname_keys(person.surname)}
     for f in profile.fields:
         for word, spans in zip(f.reading.words, f.spans, strict=True):
             key = squeeze(word.plain)

@@ -29,6 +29,7 @@ SPACED_OUT = 4  # single letters in a row that may be one word spaced out
 DIGITS_READ_AS_LETTERS = "digits read as the letters they look like"
 _SHORTEST_NAME_SEEN_THROUGH = 4
 _SHORTEST_WHOLE_NAME = 3
+_SHORTEST_KNOWN_WORD = 2  # "yt", "tv": read as such only beside another token in digits
 NAME_ROLES = FORENAME | GIVEN | SURNAME
 REGISTER_NAME = FORENAME | SURNAME
 
@@ -41,7 +42,12 @@ def undisguised(reading: FieldReading, scan: Scan) -> FieldReading:
     """The reading with spaced-out letters and look-alike digits read as the names they spell; the same
     reading when there are none."""
     items: list[_Item] = sorted((*reading.words, *reading.numbers), key=lambda item: item.position)
-    merged = _spaced_out(_digits_as_letters(items, scan), scan)
+    seen_through = _digits_as_letters(items, scan, _SHORTEST_NAME_SEEN_THROUGH)
+    if any(isinstance(item, Word) and item.read_as == DIGITS_READ_AS_LETTERS for item in seen_through):
+        # Digits written for letters throughout the field: a short token reading as a channel word is one too
+        # ("53r3n y7": "yt", not Year 7).
+        seen_through = _digits_as_letters(seen_through, scan, _SHORTEST_KNOWN_WORD)
+    merged = _spaced_out(seen_through, scan)
     if len(merged) == len(items):
         return reading
     renumbered = [replace(item, position=n) for n, item in enumerate(merged)]
@@ -92,9 +98,9 @@ def _letters_of_names(word: str, numbers: list[tuple[str, int, int]], scan: Scan
     return not any(doubtful) or not all(doubtful)
 
 
-def _a_known_word(word: str, scan: Scan) -> bool:
+def _a_known_word(word: str, scan: Scan, shortest: int) -> bool:
     """The whole word is a channel, hobby or family word ("gaming", "plays", "official", "family")."""
-    return len(word) >= _SHORTEST_NAME_SEEN_THROUGH and any(
+    return len(word) >= shortest and any(
         s == 0 and e == len(word) and roles & NOT_A_NAME for s, e, _, roles in scan(word)
     )
 
@@ -115,9 +121,10 @@ def _as_letters(number: Number) -> list[str]:
 _MOST_SPELLINGS = 64
 
 
-def _digits_as_letters(items: list[_Item], scan: Scan) -> list[_Item]:
+def _digits_as_letters(items: list[_Item], scan: Scan, shortest_known: int) -> list[_Item]:
     """Each chain of words and numbers glued together read as one word when its digits are letters of names
-    that show through (or the whole chain is a known word); else without the numbers closing it."""
+    that show through (or the whole chain is a known word of `shortest_known` letters or more); else without the
+    numbers closing it."""
     out: list[_Item] = []
     i = 0
     while i < len(items):
@@ -125,17 +132,17 @@ def _digits_as_letters(items: list[_Item], scan: Scan) -> list[_Item]:
         while j < len(items) and items[j].glued:
             j += 1
         chain = items[i:j]
-        word = _seen_through(chain, scan)
+        word = _seen_through(chain, scan, shortest_known)
         while word is None and chain and isinstance(chain[-1], Number):
             chain.pop()
-            word = _seen_through(chain, scan)
+            word = _seen_through(chain, scan, shortest_known)
         out += [word] if word else chain
         out += items[i + len(chain) : j]
         i = j
     return out
 
 
-def _seen_through(chain: list[_Item], scan: Scan) -> Word | None:
+def _seen_through(chain: list[_Item], scan: Scan, shortest_known: int) -> Word | None:
     if not any(isinstance(item, Number) for item in chain):
         return None
     if not any(isinstance(i, Word) for i in chain) and not _may_be_a_name_in_digits(chain):
@@ -153,7 +160,7 @@ def _seen_through(chain: list[_Item], scan: Scan) -> Word | None:
         if not any(isinstance(i, Word) for i in chain):
             accepted = _a_whole_register_name(plain, scan)
         else:
-            accepted = _a_known_word(plain, scan) or _letters_of_names(plain, numbers, scan)
+            accepted = _a_known_word(plain, scan, shortest_known) or _letters_of_names(plain, numbers, scan)
         if accepted:
             seen.append((plain, letters))
     if not seen:

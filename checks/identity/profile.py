@@ -12,8 +12,9 @@ from rapidfuzz import fuzz
 
 from checks.identity.cues import Cue, age_cues
 from checks.identity.disguise import DIGITS_READ_AS_LETTERS, NAME_ROLES, undisguised
-from checks.identity.reading import FieldReading, Word, read_field
+from checks.identity.reading import FieldReading, read_field
 from checks.identity.register_index import Person, RegisterIndex
+from checks.identity.script_names import settled_together, the_one_name
 from checks.identity.text import skeleton
 
 # Two romanisations of one name differ in a vowel or two ("sofiya" / "sofiia", "papadopoylou" / "papadopoulou"):
@@ -88,10 +89,14 @@ class Match:
     # Given names written before theirs ("Jess" in "Jess & Tom Smith"): another person, perhaps one the school
     # knows sharing the account (whose.py).
     other_names: list[str] = field(default_factory=list)
+    # Surnames written beside theirs, weighed against the reading ("Kamińska" beside Kamiński): perhaps another
+    # person's sharing the account (whose.py).
+    other_surnames: list[str] = field(default_factory=list)
     # What a person could check to settle a doubtful reading ("whether Jessica goes by \"Jessa\""); the last
     # doubt found is the one said (see evidence.settle).
     settle: str = ""
-    # A pupil under five today: never the holder of an account, yet one of the children a shared account names.
+    # A pupil under five today, or when the account was opened: never its holder, yet one of the children a shared
+    # account names.
     under_five: bool = False
 
     @property
@@ -111,13 +116,15 @@ def _names_a_person(word: str, index: RegisterIndex) -> bool:
 
 def as_the_school_spells(reading: FieldReading, index: RegisterIndex) -> FieldReading:
     """Words written in another script read as the register spells a name, where the transliteration alone spells
-    none: by shape when every letter looks like a Latin one ("Јеѕѕ"); by the consonants of the one register name
-    that has them when the script leaves vowels unwritten ("محمد", Mohammed); and, for an alphabet that writes its
-    vowels (Cyrillic, Greek), by the one register name with those consonants that also sounds alike, since one
-    alphabet has several romanisations ("Софія": Sofiya or Sofiia; "Παπαδοπούλου": Papadopoylou or Papadopoulou)."""
+    none: first by the consonants they share with the name of the one person a word beside them (or the other half
+    of a word run together) settles (script_names.py); else word by word, by shape when every letter looks like a
+    Latin one ("Јеѕѕ"); by the consonants of the one register name that has them when the script leaves vowels
+    unwritten ("محمد", Mohammed); and, for an alphabet that writes its vowels (Cyrillic, Greek), by the one
+    register name with those consonants that also sounds alike, since one alphabet has several romanisations
+    ("Софія": Sofiya or Sofiia)."""
     words = []
-    for word in reading.words:
-        if word.read_as and not _names_a_person(word.plain, index):
+    for word in settled_together(reading.words, index):
+        if word.read_as and not _names_a_person(word.plain, index) and "settles" not in word.read_as:
             names = (
                 index.by_skeleton.get(skeleton(word.plain), set())
                 if word.skeleton or not word.shape
@@ -125,8 +132,7 @@ def as_the_school_spells(reading: FieldReading, index: RegisterIndex) -> FieldRe
             )
             if word.shape and _names_a_person(word.shape, index):
                 word = replace(word, plain=word.shape, read_as="written in look-alike letters")
-            elif word.skeleton and len(names) == 1:
-                (name,) = names
+            elif word.skeleton and (name := the_one_name(word.plain, index)):
                 word = replace(word, plain=name, read_as=f"{word.read_as}, its consonants those of {name}")
             elif not word.skeleton:
                 alike = [n for n in names if fuzz.ratio(word.plain, n) >= ROMANISED_ALIKE]
@@ -136,39 +142,7 @@ def as_the_school_spells(reading: FieldReading, index: RegisterIndex) -> FieldRe
                         word, plain=name, read_as=f"{word.read_as}, another romanisation of {name}"
                     )
         words.append(word)
-    words = _settled_by_the_surname(words, index)
     return replace(reading, words=tuple(words)) if tuple(words) != reading.words else reading
-
-
-_MOST_SHARING_CONSONANTS = 8
-
-
-def _settled_by_the_surname(words: list[Word], index: RegisterIndex) -> list[Word]:
-    """A word of a script that leaves vowels unwritten whose consonants several register names share ("محمد":
-    Mohammed, Muhammad...): the one of them that, with another word of the field as surname, names someone."""
-    out = list(words)
-    for n, word in enumerate(words):
-        if not (word.skeleton and word.read_as) or _names_a_person(word.plain, index):
-            continue
-        names = sorted(index.by_skeleton.get(skeleton(word.plain), ()))
-        if not 1 < len(names) <= _MOST_SHARING_CONSONANTS:
-            continue
-        surnames = {other.plain for m, other in enumerate(out) if m != n}
-        named = [name for name in names if any((name, surname) in index.full for surname in surnames)]
-        people = {
-            form.person.person_id
-            for name in named
-            for surname in surnames
-            for form, _ in index.full.get((name, surname), [])
-        }
-        if len(people) == 1:  # one person, whose forename the register may spell several ways
-            name = named[0]
-            out[n] = replace(
-                word,
-                plain=name,
-                read_as=f"{word.read_as}, its consonants those of {' or '.join(names)}, as the surname settles",
-            )
-    return out
 
 
 def _field(source: str, text: str, display: str, handle: str, index: RegisterIndex) -> Field:

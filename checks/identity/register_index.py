@@ -16,7 +16,15 @@ from checks.identity.cues import school_words
 from checks.identity.lexicon import FORENAME, SURNAME, word_roles
 from checks.identity.name_forms import deletes, form_specs, spelt, surname_keys
 from checks.identity.teaching import Teaching
-from checks.identity.text import SHORTEST_SKELETON, fold_name, name_key, skeleton, slip_between, squeeze
+from checks.identity.text import (
+    SHORTEST_SKELETON,
+    consonant_keys,
+    fold_name,
+    name_key,
+    skeleton,
+    slip_between,
+    squeeze,
+)
 from checks.identity.weights import LOCALITY_MIN_MEMBERS, LOCALITY_SHARE
 from checks.registers.values import YEAR_GROUP_INDEX
 
@@ -314,6 +322,15 @@ class RegisterIndex:
         for word in (*self.forename_keys, *self.by_surname):
             if len(skeleton(word)) >= SHORTEST_SKELETON:
                 self.by_skeleton[skeleton(word)].add(word)
+        # Register names (forenames as written, not their nicknames, and surnames) by the consonants another
+        # script writes them with (text.consonant_keys), for a name beside it to settle which (script_names.py).
+        self.by_consonants: dict[str, set[str]] = defaultdict(set)
+        for (fkey, skey), forms in self.full.items():
+            for name in (fkey,) if any(form.how != "nickname" for form, _ in forms) else ():
+                for consonants in consonant_keys(name):
+                    self.by_consonants[consonants].add(name)
+            for consonants in consonant_keys(skey):
+                self.by_consonants[consonants].add(skey)
         self._memo: dict[Any, dict[Any, Any]] = {}
         # Words repeat across an audience (names from one community, "its", "official"): each is read once.
         self.scan = functools.lru_cache(maxsize=MEMORY_PER_KIND)(self._scan)

@@ -57,6 +57,7 @@ def weigh_the_rest(m: Match, explained: dict[str, Explained], source: str, parts
                 )
             elif piece.said in ("a longer surname", "another surname") and ours and ex.field.spaced:
                 m.base -= LONGER_SURNAME
+                m.other_surnames.append(quote)
                 m.against.append(f'the {ex.field.source}\'s surname is longer ("{quote}")')
             elif piece.said == "not explained" and len(piece.text) >= 2 and ours:
                 unexplained.append(quote)

@@ -23,7 +23,7 @@ from checks.identity.profile import parse_profile
 from checks.identity.readings import readings
 from checks.identity.register_index import IndexRecipe, Person, RegisterIndex
 from checks.identity.scoring import place_words, score_all, teaches
-from checks.identity.whose import whose
+from checks.identity.whose import held_by_a_parent, whose
 
 RESOLVED_KINDS = ("pupil", "former_pupil", "staff_personal", "staff_official", "parent", "unknown")
 # What resolution reads: one row per audience member, as marts.fct_audience gives them (the school's followers,
@@ -105,6 +105,10 @@ def resolve_member_all(index: RegisterIndex, member: dict[str, Any]) -> list[Res
             kept = score_all(index, profile, in_bio)
             matches += in_bio
     kind, person, confidence, said = decide(kept, [m for m in matches if m.ruled_out])
+    if person is None and (
+        by_a_parent := held_by_a_parent(index, profile, [m for m in matches if m.ruled_out])
+    ):
+        return [by_a_parent]
     if person is None:
         # Nobody matched: how a name in another script was read is said, and letters nothing could read, so a
         # person sees what was compared rather than taking it for nobody's.
@@ -120,7 +124,7 @@ def resolve_member_all(index: RegisterIndex, member: dict[str, Any]) -> list[Res
             if w.read_as
         ]
         said = "; ".join([said, *transliterated, *unread])
-    too_young = [m for m in matches if m.under_five and not m.ruled_out]
+    too_young = [m for m in matches if m.under_five]
     return whose(index, profile, kept, (kind, person, confidence, said), too_young)
 
 

@@ -89,6 +89,8 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
     if dob is not None and profile.created is not None:
         held_from = age_on(dob, profile.created.date())
         if held_from < EARLIEST_ACCOUNT_AGE:
+            # Opened by someone else, perhaps an older brother or sister sharing it (whose.py).
+            m.under_five = True
             return _rule_out(
                 m,
                 f"account created {profile.created.year}, when {person.forename} was "

@@ -47,6 +47,61 @@ def skeleton(key: str) -> str:
     )
 
 
+# Letters another script's transliteration writes for one sound a Latin spelling writes otherwise ("bh" for "v" in
+# Bengali, "q" for "k" in Arabic and Urdu, "sh" as "s" in Devanagari, a nasal mark before "g" or "k" as "m":
+# "ਸਿੰਘ" reads "simgh" for Singh): each read as one consonant.
+# Letters read two ways, each kept: "th" as "t" or "s" (Arabic "ث" is said "s" in Urdu: "حارث", Haris); Pinyin "zh"
+# as Cantonese "ch" ("張": Zhang or Cheung), or "z" and a closing "ہ" ("حمزہ": Hamza); a "hu" before a vowel
+# starting a name as Cantonese "w" ("黃": Huang or Wong), or as written ("Humaira").
+_EITHER = (
+    (re.compile("th"), ("t", "s")),
+    (re.compile("zh"), ("zh", "ch")),
+    (re.compile(r"^hu(?=[aeiou])"), ("hu", "w")),
+)
+_ONE_SOUND = (
+    ("mg", "ng"),
+    ("mk", "nk"),
+    ("sh", "s"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("bh", "v"),
+    ("dh", "d"),
+    ("jh", "j"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("v", "w"),
+)
+_VOWELS = re.compile(r"[aeiou]")
+_SOFT = re.compile(r"[wy]")
+
+
+@functools.lru_cache(maxsize=200_000)
+def consonant_keys(key: str) -> frozenset[str]:
+    """The consonants a name is written with in any script, as a transliteration and a Latin spelling both give
+    them: the vowels, and "w"/"y" (written for long vowels), left out; sounds written two ways read as one
+    (`_ONE_SOUND`); a closing "h" (a silent ending: Urdu "ہ", Arabic "ة") left out; repeats squeezed. Letters
+    read two ways give a key each (`_EITHER`), and a "y" or "w" starting the name is kept in one key and not the
+    other ("Yusuf" is "ysf", "ایان" for Ayaan "yn" or "n"). "انایہ" ("nyh") and Anaya share "n"; "Γεωργίου"
+    ("georgioy") and Georgiou share "grg"."""
+    letters = _NOT_A_LETTER.sub("", key.lower())
+    for written, sound in _ONE_SOUND:
+        letters = letters.replace(written, sound)
+    spellings = {letters}
+    for pattern, readings in _EITHER:
+        spellings = {pattern.sub(reading, spelling) for spelling in spellings for reading in readings}
+    out = set()
+    for spelling in spellings:
+        rest = _VOWELS.sub("", spelling[1:])
+        for start in {spelling[:1], "" if _SOFT.fullmatch(spelling[:1]) else spelling[:1]}:
+            consonants = squeeze(_VOWELS.sub("", start) + _SOFT.sub("", rest))
+            consonants = consonants[:-1] if len(consonants) > 1 and consonants.endswith("h") else consonants
+            if consonants:
+                out.add(consonants)
+    return frozenset(out)
+
+
 @functools.lru_cache(maxsize=8192)
 def _plain_character(c: str) -> str:
     category = unicodedata.category(c)

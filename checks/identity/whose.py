@@ -23,7 +23,7 @@ from checks.identity.decision import Resolution
 from checks.identity.profile import Match, Profile
 from checks.identity.register_index import Person, RegisterIndex
 from checks.identity.text import fold_name, name_key, plain_text
-from checks.identity.weights import ANOTHER_NAME_FIRST, CEILING, RUN_BY_OTHER_CAP, TIE
+from checks.identity.weights import ANOTHER_NAME_FIRST, CEILING, LONGER_SURNAME, RUN_BY_OTHER_CAP, TIE
 
 PUPIL_KINDS = ("pupil", "former_pupil")
 _PARENT_WORDS = frozenset(
@@ -71,8 +71,14 @@ _FAMILY_WORDS = frozenset(
 KIN_WORDS = _PARENT_WORDS | _FAMILY_WORDS
 _WHO = "|".join(sorted(KIN_WORDS | {"coach", "club", "team", "manager"}, key=len, reverse=True))
 _RUN = r"(?:run|managed|monitored|supervised|controlled|operated|handled|looked\s+after|posted|updated)"
-# "account run by my mum", "managed by Dad", "page looked after by the club"
-_RUN_BY = re.compile(rf"\b{_RUN}\s+by\s+(?:(?:my|his|her|their|our|the|a|his/her)\s+)?(?P<who>[a-z]+)", re.I)
+# "account run by my mum", "managed by Dad", "run by Orla's dad", "page looked after by the club"; who runs it is
+# the first kin or organisation word among the few after "by" ("run by Fernhollow Gymnastics Club"), else the
+# first word.
+_RUN_BY = re.compile(
+    rf"\b{_RUN}\s+by\s+(?:(?:my|his|her|their|our|the|a|his/her)\s+|[^\W\d_]+['’]s\s+)?"
+    rf"(?:(?:[^\W\d_]+\s+){{0,3}}?(?P<named>{_WHO})s?\b|(?P<who>[a-z]+))",
+    re.I,
+)
 # "parent-run", "mum managed", "Dad runs this account", "Nan posts for"
 _WHO_RUNS = re.compile(
     rf"\b(?P<who>{_WHO})s?(?:[\s-]+{_RUN}\b|\s+(?:runs|manages|monitors|posts\s+for|looks\s+after)\b)", re.I
@@ -98,6 +104,7 @@ _PROFILE_HOSTS = re.compile(
 )
 
 
+_POSSESSIVE = re.compile(r"['’]s\b", re.I)
 _TRADING_HOST = re.compile(r"\.(?:co\.uk|ltd\.uk|com|biz|shop|store|business)$")
 
 
@@ -133,7 +140,8 @@ def holder(profile: Profile) -> Holder | None:
         for pattern in (_RUN_BY, _WHO_RUNS, _BEHALF):
             found = pattern.search(spaced)
             if found:
-                who = (found.groupdict().get("who") or "").lower()
+                groups = found.groupdict()
+                who = (groups.get("named") or groups.get("who") or "").lower()
                 return Holder(_kind_of(who), found.group(0).strip(), where)
         organisation = (
             _ORGANISATION_NAME if where in ("display name", "username") else _ORGANISATION_BIO
@@ -175,7 +183,7 @@ def whose(
         return [decided]
     held = holder(profile)
     if held is not None:
-        return [_held_by_another(index, profile, decided, held)]
+        return _held_by_another(index, profile, decided, held)
     best = max(
         (m for m in kept if m.person.person_id == person.person_id), key=lambda m: m.score, default=None
     )
@@ -205,12 +213,24 @@ def whose(
     ]
     if not sharing:
         return [decided]
+    # Each one's reading was lowered for a surname beside theirs ("Mikołaj Kamiński & Zofia Kamińska"): it is the
+    # other's, read as such, so no longer against either.
+    readings = {m.person.person_id: m for m in [*kept, *(too_young or [])]}
+    everyone = [person, *(p for p, _, _ in sharing)]
+    confidence = min(CEILING, confidence + _surname_of_another(best, person, everyone))
     names = ", ".join(f"{p.full_name} ({p.describe})" for p, _, _ in sharing)
     out: list[Resolution] = [(kind, person, confidence, f"{said}; a shared account: it also names {names}")]
     also = f"a shared account: it also names {person.full_name} ({person.describe})"
     for other, score, described in sharing:
+        score = min(confidence, score + _surname_of_another(readings.get(other.person_id), other, everyone))
         out.append((other.kind, other, score, f"{described}; {also}"))
     return out
+
+
+def _surname_of_another(m: Match | None, person: Person, everyone: list[Person]) -> float:
+    """What a reading of `person` lost for a surname written beside theirs that is another's of the account."""
+    theirs = {name_key(p.surname) for p in everyone if p.person_id != person.person_id}
+    return LONGER_SURNAME if m is not None and any(name_key(q) in theirs for q in m.other_surnames) else 0.0
 
 
 # Two people named as two ("Jess & Tom", "jess_and_tom", "the Smith twins"); without it "Evelyn Rose Lockwood" is
@@ -244,7 +264,7 @@ def _named_apart(kept: list[Match], best: Match | None) -> list[Match]:
         for m in kept
         if m.person.person_id != best.person.person_id
         and m.resolved_kind in PUPIL_KINDS
-        and not m.ruled_out
+        and (not m.ruled_out or m.under_five)
         and m.where.startswith(_OTHER_FIELDS)
         and m.where != best.where
     ]
@@ -262,7 +282,11 @@ def _siblings_named_before(index: RegisterIndex, best: Match) -> list[Person]:
     return [found[k] for k in sorted(found)]
 
 
-def _held_by_another(index: RegisterIndex, profile: Profile, decided: Resolution, held: Holder) -> Resolution:
+def _held_by_another(
+    index: RegisterIndex, profile: Profile, decided: Resolution, held: Holder
+) -> list[Resolution]:
+    """The account judged as its holder's: the pupil a possible finding at most, and, when the parents register
+    lists the pupil's parent the profile points at, the account read as that parent's too."""
     kind, person, confidence, said = decided
     assert person is not None
     whom = {"parent": "a parent", "family": "a relative", "organisation": "an organisation"}.get(
@@ -271,12 +295,50 @@ def _held_by_another(index: RegisterIndex, profile: Profile, decided: Resolution
     parent = _registered_parent(index, profile, person) if held.who == "parent" else None
     if parent is not None:
         whom = f"a parent, read as {parent.full_name}'s ({parent.describe})"
-    return (
+    capped = min(confidence, RUN_BY_OTHER_CAP)
+    pupil: Resolution = (
         kind,
         person,
-        min(confidence, RUN_BY_OTHER_CAP),
+        capped,
         f"{said}; but {held.said}: the account is held by {whom}, so it is judged as theirs; to settle it: "
         f"whether {person.full_name} uses it (for a person to judge)",
+    )
+    if parent is None:
+        return [pupil]
+    about = f"an account about {person.full_name} ({person.describe})"
+    return [("parent", parent, capped, f"{held.said}: {about}, held by {whom}"), pupil]
+
+
+def held_by_a_parent(index: RegisterIndex, profile: Profile, ruled_out: list[Match]) -> Resolution | None:
+    """An account named for a pupil that says a parent writes it ("proud mum of Orla", "Orla Quenby's mum"): the
+    one pupil its name fields read, ruled out as its holder by a parent's words, judged as the parent the parents
+    register lists for them (of several, the one the profile names); None when the register says no parent."""
+    pupils = {m.person.person_id: m for m in ruled_out if m.resolved_kind in PUPIL_KINDS}
+    if len(pupils) != 1:
+        return None
+    (m,) = pupils.values()
+    # A parent's words about the child: in the bio beside the child's name ("proud mum of Orla"; "Proud mum of
+    # two" is a namesake's own life), or in the name fields with it ("Orla Quenby's mum").
+    bio_words = set(fold_name(_POSSESSIVE.sub(" ", profile.bio)).split())
+    names_the_child = {form.key for form in index.forms_of(m.person)} & bio_words
+    said = next(
+        (
+            f'bio says "{c.quote}"'
+            for c in profile.adult
+            if names_the_child and set(fold_name(c.quote).split()) & _PARENT_WORDS
+        ),
+        None,
+    ) or next((f'the name says "{w}"' for w in m.adult_words if fold_name(w) in _PARENT_WORDS), None)
+    parent = _registered_parent(index, profile, m.person) if said else None
+    if parent is None:
+        return None
+    pupil = m.person
+    return (
+        "parent",
+        parent,
+        min(m.base, RUN_BY_OTHER_CAP),
+        f"{m.where} ~ {pupil.full_name} ({pupil.describe}): {m.note}; but {said}: an account about them held by "
+        f"a parent, read as {parent.full_name}'s ({parent.describe}), so it is judged as theirs",
     )
 
 
@@ -300,7 +362,11 @@ def _sharing(index: RegisterIndex, kept: list[Match], person: Person) -> list[Ma
     seen = {person.person_id}
     sharing = []
     for m in kept:
-        if m.person.person_id in seen or m.resolved_kind not in PUPIL_KINDS or m.ruled_out:
+        if (
+            m.person.person_id in seen
+            or m.resolved_kind not in PUPIL_KINDS
+            or (m.ruled_out and not m.under_five)
+        ):
             continue
         theirs = {form.key for form in index.forms_of(m.person)}
         if any(name_key(other) in forms for other in m.other_names) or before_theirs & theirs:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checks.identity.disguise import undisguised
-from checks.identity.lexicon import FORENAME, GIVEN, HOBBY_WORD, SURNAME
+from checks.identity.lexicon import DECORATIVE, FORENAME, GIVEN, HOBBY_WORD, SURNAME
 from checks.identity.reading import read_field
 from checks.identity.text import squeeze
 
@@ -26,6 +26,7 @@ NAMES = {
     "gillespie": SURNAME,
     "ida": GIVEN,
     "gaming": HOBBY_WORD,
+    "yt": DECORATIVE,
 }
 
 
@@ -67,6 +68,10 @@ def read(text: str) -> tuple[list[str], list[str]]:
         ("31y5", ["elys"]),  # a token of digits alone that can be no age or year: a name
         ("g1113sp13", ["gillespie"]),  # "11" as "ll", not "ii"
         ("3v3lyn1ily", ["evelynlily"]),  # the reading long names explain most of
+        (
+            "3l0d13 y7",
+            ["elodie", "yt"],
+        ),  # digits for letters throughout: a short channel word too, not Year 7
     ],
 )
 def test_a_name_shows_through_its_disguise(shown: str, words: list[str]) -> None:
@@ -86,6 +91,7 @@ def test_spaced_out_letters_keep_their_case_as_word_breaks() -> None:
         ("ev3lyn16", (["evelyn"], ["16"])),  # a number ending the word stays a number
         ("jessica4", (["jessica"], ["4"])),  # a digit after a whole name is a year group, not its last letter
         ("jess13", (["jess"], ["13"])),  # an age after a name, though "jessie" is a name too
+        ("Elodie y7", (["elodie", "y"], ["7"])),  # no other word in digits: a year group
         ("1d4", (["d"], ["1", "4"])),
         ("2015", ([], ["2015"])),  # a year  # a short word is read only as a name the registers hold
         ("E R Lockwood", (["e", "r", "lockwood"], [])),  # initials

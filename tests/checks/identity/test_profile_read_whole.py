@@ -106,7 +106,7 @@ def test_a_name_in_its_own_script_is_read_against_the_registers_latin_spelling(
     ("bio", "expected", "said"),
     [
         # Nadiia or Nadiya, two romanisations of one Cyrillic name: the register's Nadia.
-        ("Надія Волкова | Y5", "P0105", "another romanisation of nadia"),
+        ("Надія Волкова | Y5", "P0105", "its consonants those of nadia"),
         ("يوسف حداد | Y4", "P0104", "transliterated from Arabic"),
         ("R4v1 Dh4nr4j 🎮 Y5", "P0103", "digits read as the letters they look like"),
     ],
@@ -125,7 +125,7 @@ def test_consonants_several_register_names_share_are_settled_by_the_surname_besi
     for name, bio in (("🌙", "يوسف حداد | Y4"), ("يوسف حداد", "Y4")):  # in the bio, and as the display name
         row = resolve(both, "moonbeam_x", name, bio)
         assert confident(row) == ("pupil", "P0104")
-        assert "as the surname settles" in row["evidence"]
+        assert "its consonants those of yusuf, as the surname beside it settles" in row["evidence"]
 
 
 def test_a_channel_named_with_a_word_and_an_initial_is_read_by_the_name_in_its_bio(
@@ -197,17 +197,70 @@ def test_a_child_under_five_is_named_on_a_shared_account_with_a_brother_or_siste
     assert [confident(r) for r in rows(shared, "wren_q", "Wren Quenby")] == [None]
 
 
+def test_siblings_the_bio_names_are_each_a_finding_the_younger_too_young_to_have_opened_it() -> None:
+    # A surname of two parts in the display name is theirs, not another given name; Ivy was three when it opened.
+    kids = [
+        pupil("P0111", "Maya", "Ashby-Lane", born=date(2018, 3, 1), year="3"),
+        pupil("P0112", "Ivy", "Ashby-Lane", born=date(2021, 9, 1), year="R"),
+    ]
+    shared = index_of([*PUPILS, *kids], STAFF, PARENTS, SCHOOL)
+    found = rows(
+        shared, "mayaandivy", "The Ashby-Lane Kids", bio="Maya & Ivy Ashby-Lane 🎮 we play every weekend"
+    )
+    assert len(found) == 2 and {confident(r) for r in found} == {("pupil", "P0111"), ("pupil", "P0112")}
+
+
 def test_a_second_given_name_is_not_a_second_person(index: RegisterIndex) -> None:
     # "Orla Tobias Quenby" with no joining word is one child with a second given name, not a shared account.
     assert [r["person_id"] for r in rows(index, "x_x", "Orla Tobias Quenby")] == ["P0101"]
 
 
-def test_an_account_a_parent_runs_is_the_parents_the_child_for_a_person_to_judge(
-    index: RegisterIndex,
+@pytest.mark.parametrize(
+    ("name", "bio", "said"),
+    [
+        ("Orla Quenby", "Orla's gymnastics journey 🤸 run by Mum", 'bio says "run by Mum"'),
+        ("Orla Quenby", "Parent-managed account. Y5", 'bio says "Parent-managed"'),
+    ],
+)
+def test_an_account_a_parent_runs_is_the_registered_parents_the_child_for_a_person_to_judge(
+    index: RegisterIndex, name: str, bio: str, said: str
 ) -> None:
-    row = resolve(index, "orla_quenby", "Orla Quenby", "Orla's gymnastics journey 🤸 run by Mum")
+    held, child = rows(index, "orla_quenby", name, bio=bio)
+    # Judged as the parent's the parents register lists for the child, saying why.
+    assert (held["person_kind"], held["person_id"]) == ("parent", "PA0101")
+    assert said in held["evidence"] and "an account about Orla Quenby" in held["evidence"]
+    # The child it is about is a possible finding at most: a person judges whether they use it.
+    assert child["person_id"] == "P0101" and THRESHOLD > child["confidence"] >= 0.6
+    assert "for a person to judge" in child["evidence"]
+
+
+@pytest.mark.parametrize(
+    ("name", "bio"),
+    [
+        ("Orla Quenby", "proud mum of Orla ❤️"),
+        ("Orla Quenby", "run by Orla's dad"),
+        ("Orla Quenby's mum", ""),
+        ("Orla Quenby", "Orla's dad 👨‍👧"),
+    ],
+)
+def test_an_account_named_for_a_child_that_a_parent_writes_is_the_registered_parents(
+    index: RegisterIndex, name: str, bio: str
+) -> None:
+    (row,) = rows(index, "orla_quenby", name, bio=bio)
+    assert (row["person_kind"], row["person_id"]) == ("parent", "PA0101")
+    assert "held by a parent, read as Carys Quenby's" in row["evidence"]
+
+
+def test_a_parent_the_register_does_not_list_leaves_the_account_nobodys(index: RegisterIndex) -> None:
+    # Ravi Dhanraj's parents are not in the parents register: no parent is made up, and the child is no finding.
+    (row,) = rows(index, "ravi_d", "Ravi Dhanraj", bio="proud mum of Ravi ❤️")
+    assert row["person_kind"] == "unknown"
+
+
+def test_an_account_a_club_runs_is_the_clubs_the_child_for_a_person_to_judge(index: RegisterIndex) -> None:
+    (row,) = rows(index, "orla_quenby", "Orla Quenby", bio="run by Fernhollow Gymnastics Club")
     assert row["person_id"] == "P0101" and THRESHOLD > row["confidence"] >= 0.6
-    assert 'bio says "run by Mum": the account is held by a parent, read as Carys Quenby' in row["evidence"]
+    assert "the account is held by an organisation" in row["evidence"]
 
 
 @pytest.mark.parametrize(
