@@ -87,6 +87,7 @@ def write_locator(path: Path, location: LakeLocation) -> Path:
 
 
 LOCATOR_SUFFIX = ".ducklake"
+CATALOG_BUSY_TIMEOUT_MS = 30_000
 
 
 def read_locator(path: Path) -> LakeLocation | None:
@@ -158,10 +159,12 @@ def attach_lake(
     location: LakeLocation,
     alias: str,
     read_only: bool = False,
-    busy_timeout_ms: int | None = None,
+    busy_timeout_ms: int = CATALOG_BUSY_TIMEOUT_MS,
 ) -> None:
     """`busy_timeout_ms`: how long a SQLite catalog's statements wait for another connection's lock before failing
-    ("database is locked"); SQLite's default is not to wait."""
+    ("database is locked"). SQLite's own default is not to wait at all, and a writer whose commit failed so, beside
+    a reader of the catalog, was seen to leave the catalog locked for every later reader of the process: a commit
+    waits for the readers instead, and a reader for the commit (duckdb/ducklake#128 recommends the same)."""
     load_extensions(con, location.kind, writing=not read_only)
     kind, _, target = location.catalog.partition(":")
     if kind == "sqlite" and not read_only:
@@ -171,7 +174,7 @@ def attach_lake(
     options = ["DATA_PATH " + _literal(location.data_path)]
     if location.metadata_schema:
         options.append("METADATA_SCHEMA " + _literal(location.metadata_schema))
-    if busy_timeout_ms is not None and kind == "sqlite":
+    if kind == "sqlite":
         options.append(f"META_BUSY_TIMEOUT {int(busy_timeout_ms)}")
     if read_only:
         options.append("READ_ONLY")

@@ -46,9 +46,10 @@ PUBLISH = "publish"
 # is deleted), which also recomputes the statistics that held the deleted values as a minimum or a maximum.
 ERASURE = "erasure"
 PLANS = (PUBLISH, ERASURE)
+CHILD = ("-m", "warehouse.lake_maintenance")  # what the child process runs, after the interpreter
 CHILD_TIMEOUT_SECONDS = 1800.0
 LOCK_SUFFIX = ".maintenance-lock"
-BUSY_TIMEOUT_MS = 60_000
+BUSY_TIMEOUT_MS = 60_000  # longer than the readers': maintenance is the one that may wait
 # What a snapshot's `changes` say was written: rows inlined in the catalog, rows or deletions in new files.
 INLINED_CHANGES = frozenset({"inlined_insert", "inlined_delete"})
 FILE_CHANGES = frozenset({"tables_inserted_into", "tables_deleted_from", "flushed_inlined"})
@@ -130,8 +131,8 @@ def run(location: lake.LakeLocation, plan: str, config: dict[str, Any]) -> dict[
     env = {**os.environ, "PYTHONFAULTHANDLER": "1"}  # a native fault prints every thread's stack to stderr
     with exclusive(location):
         try:
-            done = subprocess.run(
-                [sys.executable, "-m", "warehouse.lake_maintenance"],
+            done = subprocess.run(  # noqa: S603 (this interpreter, our own module)
+                [sys.executable, *CHILD],
                 input=request,
                 capture_output=True,
                 text=True,

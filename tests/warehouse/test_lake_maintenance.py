@@ -1,0 +1,68 @@
+"""DuckLake maintenance, apart from the process that publishes: decisions made on threads beside readers of the same
+lake all land, and a maintenance process that dies natively loses nothing and is done again by the next publish."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks.lake_stress import make_lake, stress
+from warehouse import lake, lake_maintenance
+from warehouse.db import connect
+from warehouse.people import Actor
+from warehouse.reviews import review_and_publish
+from warehouse.snapshot import publish_snapshot
+
+
+@pytest.fixture
+def released() -> Iterator[None]:
+    yield
+    lake.release()
+
+
+def snapshots(locator: Path) -> int:
+    con = connect(locator, read_only=True)
+    try:
+        row = con.execute(f"SELECT count(*) FROM ducklake_snapshots('{lake.ATTACHED_ALIAS}')").fetchall()
+    finally:
+        con.close()
+    return int(row[0][0])
+
+
+@pytest.mark.slow
+def test_decisions_on_threads_beside_readers_of_the_lake_all_land(tmp_path: Path, released: None) -> None:
+    """The review app's shape: its threads decide (a short write, then a publish) while others read the lake."""
+    locator, keys = make_lake(tmp_path, exceptions=4)
+    counts = stress(locator, keys, deciders=2, readers=2, decisions=2)
+    decided = {kind: n for kind, n in counts["errors"].items() if kind.startswith(("decide", "final read"))}
+    assert decided == {}
+    assert counts["decisions"] == 4
+    assert counts["decisions_missing"] == 0
+
+
+@pytest.mark.slow
+def test_a_maintenance_process_that_aborts_loses_nothing_and_the_next_publish_does_it(
+    tmp_path: Path, released: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    locator, keys = make_lake(tmp_path, exceptions=1)
+    assert snapshots(locator) == 1
+    # The child dies as the once-seen abort did (SIGABRT), whatever it was about to do.
+    monkeypatch.setattr(lake_maintenance, "CHILD", ("-c", "import os; os.abort()"))
+    with caplog.at_level(logging.ERROR, logger="warehouse.snapshot"):
+        review = review_and_publish(
+            locator, keys[0], "acknowledge", "seen", Actor("local:sam", "local:sam", "review-app")
+        )
+    assert "ended by signal 6" in caplog.text and "stay until the next publish" in caplog.text
+    con = connect(locator, read_only=True)
+    try:
+        assert con.execute("SELECT review_id FROM audit.reviews").fetchall() == [(review.review_id,)]
+        assert con.execute("SELECT status FROM audit.exceptions").fetchall() == [("acknowledged",)]
+    finally:
+        con.close()
+    assert snapshots(locator) > 1  # the superseded snapshots are still there...
+    monkeypatch.undo()
+    publish_snapshot(locator)
+    assert snapshots(locator) == 1  # ...until the next publish drops them
