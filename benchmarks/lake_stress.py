@@ -31,6 +31,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.heap_checks import FATAL, checked_env
+
 AS_OF = date(2026, 11, 16)
 SCHOOL = "stress-school"
 
@@ -220,7 +222,13 @@ def in_child(
         ]
         try:
             done = subprocess.run(
-                command, capture_output=True, text=True, env=env, timeout=timeout, check=False
+                command,
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=timeout,
+                check=False,
+                cwd=Path(__file__).resolve().parents[1],  # where `benchmarks` is found
             )
         except subprocess.TimeoutExpired as stuck:
             return {"exit": None, "log": f"timed out after {timeout:.0f} s: {stuck.stderr!s}"[-1500:]}
@@ -244,8 +252,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.round_in:
         print(json.dumps(one_round(args.round_in, args.deciders, args.readers, args.decisions)), flush=True)
         return 0
-    from benchmarks.soak import FATAL, checked_env
-
     crashes = 0
     for number in range(args.rounds):
         result = in_child(checked_env(number), args.deciders, args.readers, args.decisions)
