@@ -13,7 +13,8 @@ setup: ocr $(VENV)/.synced
 # about 10 s of a weekly run (benchmarks/run_cost.py).
 # --all-extras: a fresh machine gets the trust's DuckDB extensions (socialaudit[trust]) and the review app's server
 # (socialaudit[review]) besides the dev group (the tests, Playwright), so the demo and every test run. A school
-# installs only what it uses: `uv sync --no-dev` (plus `--extra review` for the review app).
+# installs only what it uses: `uv sync --no-dev` (plus `--extra review` for the review app, `--extra meta` for a
+# Facebook Page or Instagram account); docs/etl-setup.md installs the wheel the same way.
 $(VENV)/.synced: uv.lock pyproject.toml Makefile | $(UV)
 	$(UV) sync --frozen --python 3.11 --compile-bytecode --all-extras
 	@touch $@

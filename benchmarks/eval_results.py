@@ -129,8 +129,32 @@ CASE_LISTS = re.compile(
 )
 
 
+# Said once on the page: the lines the figures table above already holds (the rules with a bar, the namesakes), the
+# table header's caveat after its first time, the closing per-set summary (each set's block says the same, to more
+# places) and where this machine kept its working files.
+PER_SET_SUMMARY = re.compile(r"^== per set: ")
+WORKING_FILES = re.compile(r"^results written to ")
+CAVEAT = "findings of medium and above; undecidable cases excluded from recall"
+OUTPUT_NOTE = "Each set's other rules and counts (the figures in the table above are left out here)."
+
+
 def for_the_page(output: str) -> str:
-    return "\n".join(line for line in output.splitlines() if not CASE_LISTS.match(line))
+    kept: list[str] = []
+    for line in output.splitlines():
+        if PER_SET_SUMMARY.match(line.strip()):
+            break
+        row = RULE_ROW.match(line.strip())
+        if (
+            CASE_LISTS.match(line)
+            or WORKING_FILES.match(line)
+            or NAMESAKES.match(line.strip())
+            or (row and row["rule"] in BARS)
+            or (line.strip() == CAVEAT and CAVEAT in kept)
+            or (not line.strip() and (not kept or not kept[-1].strip()))
+        ):
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip()
 
 
 def by_name(argument: str) -> str:
@@ -143,9 +167,11 @@ def rewrite_page() -> Path:
     the page as this module writes it now."""
     data = json.loads((results.JSON_DIR / "eval.json").read_text(encoding="utf-8"))
     output = str(data.get("output") or data.get("appendix", "")).split("## The evaluation's output", 1)[-1]
-    output = output.strip().removeprefix("```text").removesuffix("```").strip()
+    output = output.split("```text", 1)[-1].strip().removesuffix("```").strip()
     figures = [Figure(**figure) for figure in data["figures"]]
-    appendix = "## The evaluation's output\n\n```text\n" + for_the_page(output) + "\n```"
+    appendix = (
+        "## The evaluation's output\n\n" + OUTPUT_NOTE + "\n\n```text\n" + for_the_page(output) + "\n```"
+    )
     if isinstance(data.get(BEFORE_TUNING), dict):
         appendix = record_section(data[BEFORE_TUNING]) + "\n\n" + appendix
     data["output"], data["appendix"] = output, appendix
@@ -182,7 +208,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if outcome["status"] != 0:
         return int(str(outcome["status"]))
     output = (
-        "## The evaluation's output\n\n```text\n" + for_the_page(str(outcome["output"])).rstrip() + "\n```"
+        "## The evaluation's output\n\n"
+        + OUTPUT_NOTE
+        + "\n\n```text\n"
+        + for_the_page(str(outcome["output"])).rstrip()
+        + "\n```"
     )
     per_set = json.loads(sets.read_text(encoding="utf-8")) if sets.exists() else None
     if per_set:

@@ -115,11 +115,44 @@ def verdict(met: bool | None) -> str:
     return "-" if met is None else ("met" if met else "**not met**")
 
 
-def table(figures: list[Figure]) -> str:
-    """The one table `make bench` prints and the results page shows."""
-    lines = ["| figure | value | goal | met | load during | s |", "| --- | --- | --- | --- | --- | --- |"]
+def _grouped(figures: list[Figure]) -> list[tuple[str, list[tuple[str, Figure]]]]:
+    """Consecutive figures named `SET: FIGURE` with the same SET, as (SET, [(FIGURE, figure)]); any other figure is
+    a group of its own with no heading."""
+    groups: list[tuple[str, list[tuple[str, Figure]]]] = []
     for f in figures:
-        lines.append(f"| {f.name} | {f.value} | {f.goal} | {verdict(f.met)} | {f.load} | {f.seconds:.0f} |")
+        group, _, short = f.name.rpartition(": ")
+        if group and groups and groups[-1][0] == group:
+            groups[-1][1].append((short, f))
+        else:
+            groups.append((group, [(short if group else f.name, f)]))
+    return [
+        (group, rows) if len(rows) > 1 else ("", [(rows[0][1].name, rows[0][1])]) for group, rows in groups
+    ]
+
+
+def table(figures: list[Figure]) -> str:
+    """The one table `make bench` prints and the results page shows. Figures of one set (named `SET: FIGURE`) sit
+    under the set's name, said once; a load and a length every figure shares (one measurement) are said once, above
+    the table, instead of in a column."""
+    one_measurement = len({(f.load, f.seconds) for f in figures}) == 1 and len(figures) > 1
+    if one_measurement:
+        first = figures[0]
+        lines = [
+            f"All measured in one run: load during {first.load}, {first.seconds:.0f} s.",
+            "",
+            "| figure | value | goal | met |",
+            "| --- | --- | --- | --- |",
+        ]
+    else:
+        lines = ["| figure | value | goal | met | load during | s |", "| --- | --- | --- | --- | --- | --- |"]
+    for group, rows in _grouped(figures):
+        if group:
+            lines.append(f"| **{group}** | | | |" + ("" if one_measurement else " | |"))
+        for name, f in rows:
+            cells = [name, f.value, f.goal, verdict(f.met)]
+            if not one_measurement:
+                cells += [f.load, f"{f.seconds:.0f}"]
+            lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

@@ -14,6 +14,7 @@ from checks.registers.loaded import Registers
 from checks.rule_support.archive_posts import note_unchecked_alt_text
 from checks.rule_support.post_checks import note_post_checks
 from checks.rules import RULES
+from warehouse import arrow_stream
 from warehouse.week import CheckOutcome
 
 
@@ -33,7 +34,7 @@ class AuditSettings:
 def run_checks(
     con: duckdb.DuckDBPyConnection, settings: AuditSettings, registers: Registers, as_of: date
 ) -> CheckOutcome:
-    audience = con.execute("SELECT * FROM marts.fct_audience WHERE as_of = ?", [as_of]).pl()
+    audience = arrow_stream.frame(con, "SELECT * FROM marts.fct_audience WHERE as_of = ?", [as_of])
     index = RegisterIndex(
         registers.pupils,
         registers.staff,

@@ -180,7 +180,29 @@ def _to_pandas(frame: pl.DataFrame, spec: SuiteSpec) -> Any:
         # No rows means nothing a rule could get wrong, even if an empty payload left columns out.
         missing = sorted(read - set(frame.columns))
         frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column) for column in missing)
-    return frame.select(column for column in frame.columns if column in read).to_pandas()
+    return _pandas(frame.select(column for column in frame.columns if column in read))
+
+
+def _pandas(frame: pl.DataFrame) -> Any:
+    """`frame` as pandas, typed as polars' `to_pandas` would type it, without the pyarrow that one goes through:
+    dates as datetime64, integers with gaps as floats, booleans or a column of nulls with gaps as objects."""
+    import numpy as np
+    import pandas as pd
+
+    columns: dict[str, Any] = {}
+    for series in frame.iter_columns():
+        dtype = series.dtype
+        if dtype == pl.Null:
+            columns[series.name] = np.full(series.len(), None, dtype=object)
+        elif dtype == pl.Date:
+            columns[series.name] = series.cast(pl.Datetime("ms")).to_numpy()
+        elif isinstance(dtype, pl.Datetime) and dtype.time_zone:
+            # numpy has no time zones: the values come as UTC and are put back in the column's zone.
+            utc = pd.Series(series.to_numpy()).dt.tz_localize("UTC")
+            columns[series.name] = utc.dt.tz_convert(dtype.time_zone)
+        else:
+            columns[series.name] = series.to_numpy()
+    return pd.DataFrame(columns, index=pd.RangeIndex(frame.height))
 
 
 def _columns_read(spec: SuiteSpec) -> set[str]:

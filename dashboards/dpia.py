@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
@@ -147,6 +148,31 @@ def _backup_weeks_row(retention: RetentionOfEverything) -> list[str]:
     ]
 
 
+def _heading_anchor(text: str) -> str:
+    """The anchor the documentation site gives a heading (Python-Markdown's toc slug)."""
+    words = re.sub(r"[^\w\s-]", "", text).strip().lower()
+    return re.sub(r"[-\s]+", "-", words)
+
+
+# Where the documentation's sample (docs/dpia.md) finds the pages it links to instead of repeating them.
+DOCS_CATALOGUE = "contracts/rules.md"
+DOCS_DICTIONARY = "data-dictionary.md"
+
+
+def _rules_table(rules: Sequence[RuleDescription], for_the_docs: bool) -> list[str]:
+    """Each rule as a purpose: in full (its basis and what counts) for a school's DPIA, which stands alone; by a link
+    to its entry in the rule catalogue for the documentation's sample, where the catalogue says it in full."""
+    if not for_the_docs:
+        return _table(
+            ["rule", "what it checks", "policy basis", "what counts as an exception"],
+            [[f"`{r.id}`", r.title, r.policy, r.what_counts] for r in rules],
+        )
+    return _table(
+        ["rule (basis and what counts: the rule catalogue)", "what it checks"],
+        [[f"[`{r.id}`]({DOCS_CATALOGUE}#{_heading_anchor(f'{r.id}: {r.title}')})", r.title] for r in rules],
+    )
+
+
 def render_dpia(
     school_name: str,
     retention: RetentionOfEverything,
@@ -154,7 +180,10 @@ def render_dpia(
     encrypted: bool,
     dictionary: list[dict[str, Any]],
     rules: Sequence[RuleDescription],
+    for_the_docs: bool = False,
 ) -> str:
+    """The DPIA as markdown. A school's copy stands alone; the documentation's sample (`for_the_docs`) links its
+    rules to the rule catalogue and its tables to the data dictionary beside it instead of repeating them."""
     retention_rows = policy_rows(retention, as_of)
     keep = {row["rule"]: row["keep_for"] for row in retention_rows}
     lines = [
@@ -175,10 +204,7 @@ def render_dpia(
         "",
         "## Why: the policy rules (each is a purpose)",
         "",
-        *_table(
-            ["rule", "what it checks", "policy basis", "what counts as an exception"],
-            [[f"`{r.id}`", r.title, r.policy, r.what_counts] for r in rules],
-        ),
+        *_rules_table(rules, for_the_docs),
         "",
         "## Lawful basis",
         "",
@@ -228,6 +254,19 @@ def render_dpia(
         "",
         "## Where the data lives",
         "",
+        *_where_the_data_lives(dictionary, for_the_docs),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _where_the_data_lives(dictionary: list[dict[str, Any]], for_the_docs: bool) -> list[str]:
+    if for_the_docs:
+        return [
+            f"Each table and view, with what it holds and every column: [the data dictionary]({DOCS_DICTIONARY}), "
+            "generated from the same warehouse."
+        ]
+    return [
         "Each table and view, with what it holds and every column, is described in the data dictionary "
         "(docs/data-dictionary.md, generated from the same warehouse):",
         "",
@@ -242,9 +281,7 @@ def render_dpia(
                 ]
             )
         ],
-        "",
     ]
-    return "\n".join(lines)
 
 
 def generate_dpia(
@@ -253,6 +290,7 @@ def generate_dpia(
     as_of: date,
     encrypted: bool,
     rules: Sequence[RuleDescription],
+    for_the_docs: bool = False,
 ) -> str:
     from warehouse.db import connect, migrate
     from warehouse.sql_models import apply_models
@@ -264,4 +302,4 @@ def generate_dpia(
         dictionary = describe(con)
     finally:
         con.close()
-    return render_dpia(school_name, retention, as_of, encrypted, dictionary, rules)
+    return render_dpia(school_name, retention, as_of, encrypted, dictionary, rules, for_the_docs)

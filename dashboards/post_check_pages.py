@@ -116,17 +116,12 @@ def add_post_check_routes(app: FastAPI, checking: Mapping[str, CheckPost], pages
 
     @app.post("/check-post", response_class=HTMLResponse)
     async def check_post(request: Request, school: str | None = None) -> Response:
-        # Who asks is settled before the body is read: a stranger's upload is never parsed.
+        # Who asks is settled before the body is read: a stranger's upload is never parsed. A body over
+        # check_post_body_limit was refused before it reached here (dashboards/request_gate.py).
         found = allowed_to_check(request, school)
         if isinstance(found, Response):
             return found
         where, allowed = found
-        declared = request.headers.get("content-length", "")
-        if (
-            declared.isdigit()
-            and int(declared) > MAX_IMAGES * pages.max_image_bytes + MAX_TEXT_CHARS * 4 + 65536
-        ):
-            return form_page(request, where, allowed, 413, error="the draft is too large to check")
         # At most MAX_IMAGES files; no field but the files over the parser's own limit. The spool files end here.
         async with request.form(max_files=MAX_IMAGES, max_fields=200) as form:
             if not pages.csrf_ok(request, _field(form, "csrf_token")):
@@ -194,8 +189,11 @@ def add_post_check_routes(app: FastAPI, checking: Mapping[str, CheckPost], pages
             return {"check": held}
 
         held = (pages.read(where, load) or {}).get("check")
-        # A poster sees their own checks; an approver every one.
+        # A poster sees their own checks; an approver every one. Another's check gets the answer a check that does
+        # not exist gets (nothing to learn by probing ids), and the attempt is logged as a denial.
         if held is None or not (allowed.may_approve_posts or held["checked_by"] == person.identity):
+            if held is not None:
+                pages.note(request, where, "denied", f"post-check:{id}", "view: another person's check")
             return pages.page(request, where, allowed, "app_missing.html.j2", 404, key=None)
         pages.note(request, where, "view", f"post-check:{id}")
         return pages.page(
@@ -259,6 +257,11 @@ def add_post_check_routes(app: FastAPI, checking: Mapping[str, CheckPost], pages
         return RedirectResponse(
             pages.link(where)("/post-check", id=check_id, done="approved"), status_code=303
         )
+
+
+def check_post_body_limit(max_image_bytes: int) -> int:
+    """The most a draft's form sends: its images, its text (at most 4 bytes a character) and the other fields."""
+    return MAX_IMAGES * max_image_bytes + MAX_TEXT_CHARS * 4 + 65536
 
 
 def _field(form: Any, name: str) -> str:

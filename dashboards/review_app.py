@@ -26,8 +26,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dashboards.access import AccessPolicy, Permissions, ReviewAppSettings
 from dashboards.charts import trend_charts
 from dashboards.listing import filter_options, one_page, select_exceptions
-from dashboards.post_check_pages import CheckPost, PostPages, add_post_check_routes
+from dashboards.post_check_pages import CheckPost, PostPages, add_post_check_routes, check_post_body_limit
 from dashboards.report import OPEN_STATUSES, environment, profiles, rule_descriptions
+from dashboards.request_gate import SignedInFirst
 from dashboards.review_actions import (
     Act,
     Pages,
@@ -101,6 +102,13 @@ def create_app(
     permission_checks = PermissionChecks()
     templates = environment()
     app = FastAPI(title="socialaudit review", docs_url=None, redoc_url=None, openapi_url=None)
+    # Added first, so innermost: it reads the session the middleware below (outside it) decodes.
+    app.add_middleware(
+        SignedInFirst,
+        signed_in=lambda request: sessions.person(request) is not None,
+        refused=lambda request: forbidden(request),
+        body_limits={"/check-post": check_post_body_limit(max_image_bytes)},
+    )
     add_middleware(app, settings, bind_host, session_key, proxy_secret)
 
     def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -9,8 +9,9 @@ cell gets a leading apostrophe.
 
 from __future__ import annotations
 
+import io
 import re
-from typing import Any
+from typing import Any, TextIO
 
 # C0 and C1 controls, DEL, the marks, embeddings, overrides and isolates that reorder text, and the line and
 # paragraph separators.
@@ -37,3 +38,48 @@ def spreadsheet_safe(value: Any, keep: str = "\n\t") -> str:
     character neutralised with an apostrophe."""
     text = shown(value, keep)
     return "'" + text if text.startswith(FORMULA_LEADS) else text
+
+
+# What a command writes may keep: line breaks, tabs, and a CR only as part of a CRLF line ending.
+KEPT_ON_STREAM = re.compile("\r\n|[\n\t]")
+
+
+class TerminalSafe(io.TextIOBase):
+    """A text stream (the command line's stdout or stderr) that writes every control character as its escape, so
+    no text that reaches it (a follower's name, a register's name, a file's name, an error naming them) drives the
+    terminal it ends on. The escape is `\\uXXXX`, valid inside a JSON string too (JSON already escapes C0 controls;
+    DEL, C1 and the reordering marks it leaves as they are). Bytes written to `.buffer` pass as they are."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        def escape(match: re.Match[str]) -> str:
+            char = match.group(0)
+            return char if KEPT_ON_STREAM.fullmatch(char) else f"\\u{ord(char):04x}"
+
+        self.stream.write(re.sub(f"\r\n|{CONTROLS.pattern}", escape, text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.stream.encoding
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return self.stream.errors
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)

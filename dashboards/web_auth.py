@@ -72,7 +72,7 @@ def check_exposure(
         raise ExposureRefused(
             f"the review app will not listen on {host} (beyond this machine) without: "
             + "; ".join(missing)
-            + " (docs/production.md, *The review app on the network*)"
+            + " (docs/production.md, *The review app*)"
         )
 
 

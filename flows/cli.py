@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any, NamedTuple, NoReturn
@@ -18,6 +19,7 @@ from typing import Any, NamedTuple, NoReturn
 import click
 
 from dashboards.manifest import product_version
+from dashboards.safe_text import TerminalSafe
 from flows.commands import SECTIONS, discover
 from flows.commands.common import EXIT_FAILED, EXIT_INTERRUPTED
 from flows.commands.parameters import GIVEN, Declared, OneOf, usage_piece
@@ -203,21 +205,41 @@ def main(argv: list[str] | None = None, *, leaving: ExitWithoutTeardown | None =
     quiet_libraries(verbose=args.verbose or args.debug)
     # Whatever a command writes (the warehouse and its WAL, copies, outputs, exports) names children: owner-only.
     os.umask(0o077)
-    try:
-        # In a context of its own: what a command puts in force for itself (the warehouse key) ends with it.
-        status = int(contextvars.copy_context().run(command.run, args))
-    except KeyboardInterrupt:
-        print("socialaudit: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except Exception as error:
-        message = " ".join(str(error).split()) or type(error).__name__
-        if args.debug:
-            traceback.print_exc()
-        print(f"socialaudit: {args.command} failed: {message}", file=sys.stderr)
-        return EXIT_FAILED
+    with terminal_safe(not getattr(command, "DRAWS_ON_TERMINAL", False)):
+        try:
+            # In a context of its own: what a command puts in force for itself (the warehouse key) ends with it.
+            status = int(contextvars.copy_context().run(command.run, args))
+        except KeyboardInterrupt:
+            print("socialaudit: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except Exception as error:
+            message = " ".join(str(error).split()) or type(error).__name__
+            if args.debug:
+                traceback.print_exc()
+            print(f"socialaudit: {args.command} failed: {message}", file=sys.stderr)
+            return EXIT_FAILED
     if leaving is not None and getattr(command, "LEAVES_WITHOUT_TEARDOWN", False):
         leaving.status = status
     return status
+
+
+@contextlib.contextmanager
+def terminal_safe(escaping: bool) -> Iterator[None]:
+    """While a command runs, what it prints passes through dashboards.safe_text.TerminalSafe: a follower's name,
+    a register's name or a file's name never drives the terminal, whichever command prints it. A command that
+    draws on the terminal itself (a live display, a progress line: `DRAWS_ON_TERMINAL`) prints as it is."""
+    if not escaping:
+        yield
+        return
+    before = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalSafe(sys.stdout), TerminalSafe(sys.stderr)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for wrapped in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                wrapped.flush()
+        sys.stdout, sys.stderr = before
 
 
 def quiet_libraries(*, verbose: bool) -> None:

@@ -1,5 +1,6 @@
 """The command reference in docs/contracts/cli.md, generated from the command line (flows/cli.py): each command's usage, help and
-options. The page's own prose (the warehouse's naming, the exit statuses, what a command prints) is kept as written;
+options. An option that many commands take with the same meaning is described once, in the common options table under
+the program's own options; a command names it on its "Also takes" line. The page's own prose (the warehouse's naming, the exit statuses, what a command prints) is kept as written;
 only the blocks between a command's markers are generated. `python -m flows.cli_reference` rewrites them,
 `--check` fails when they are stale."""
 
@@ -21,6 +22,10 @@ BLOCK = re.compile(
     r"<!-- generated from the parser: (socialaudit(?: [^>]+?)?) -->\n.*?" + re.escape(END), re.DOTALL
 )
 PROGRAM = "socialaudit"
+# An option (its names and meaning) that at least this many commands take is a common option.
+COMMON_AT = 4
+COMMON_HEADING = "Common options"
+ALSO_TAKES = "Also takes"
 
 
 def commands(command: click.Command, path: str = PROGRAM) -> dict[str, click.Command]:
@@ -77,18 +82,46 @@ def _meaning(param: click.Parameter) -> str:
     return _cell("; ".join(part for part in parts if part))
 
 
-def render_command(path: str, command: click.Command) -> str:
+def _option_row(param: click.Parameter, ctx: click.Context) -> tuple[str, str]:
+    """An option's names (its value and choices are in the usage line above) and its meaning."""
+    return ", ".join(f"`{name.split(' ')[0]}`" for name in option_names(param, ctx)), _meaning(param)
+
+
+def common_options(program: click.Group) -> list[tuple[str, str]]:
+    """The (names, meaning) rows that at least COMMON_AT commands share, in the order first met."""
+    counts: dict[tuple[str, str], int] = {}
+    for path, command in commands(program).items():
+        ctx = _context(path, command)
+        for param in command.params:
+            row = _option_row(param, ctx)
+            counts[row] = counts.get(row, 0) + 1
+    return [row for row, count in counts.items() if count >= COMMON_AT]
+
+
+def render_command(path: str, command: click.Command, common: list[tuple[str, str]]) -> str:
     ctx = _context(path, command)
     lines = [f"### `{path}`", "", "```", _usage(path, command), "```", "", _cell(command.help or ""), ""]
-    if command.params:
-        lines += ["| option | meaning |", "| --- | --- |"]
-        for param in command.params:
-            names = ", ".join(f"`{name}`" for name in option_names(param, ctx))
-            lines.append(f"| {names} | {_meaning(param)} |")
+    rows = [_option_row(param, ctx) for param in command.params]
+    own = [row for row in rows if row not in common]
+    if own:
+        lines += [
+            "| option | meaning |",
+            "| --- | --- |",
+            *(f"| {names} | {meaning} |" for names, meaning in own),
+        ]
     else:
-        lines.append("No options.")
+        lines.append("No options of its own.")
+    if shared := [param for param, row in zip(command.params, rows, strict=True) if row in common]:
+        anchor = "#" + COMMON_HEADING.lower().replace(" ", "-")
+        taken = ", ".join(f"`{name}`" for param in shared for name in param.opts)
+        lines += ["", f"{ALSO_TAKES} [{taken}]({anchor})."]
     if isinstance(command, click.Group):
-        lines += ["", _from_environment(command)]
+        lines += ["", _from_environment(command), "", f"#### {COMMON_HEADING}", ""]
+        lines += [
+            "| option | meaning |",
+            "| --- | --- |",
+            *(f"| {names} | {meaning} |" for names, meaning in common),
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -106,6 +139,7 @@ def _from_environment(program: click.Group) -> str:
 def update(text: str) -> str:
     """`text` with every command's generated block rewritten from the parser."""
     found = documented()
+    common = common_options(build_cli())
     missing = sorted(set(found) - set(block_names(text)))
     if missing:
         raise ValueError(f"{DOC_PATH.name} has no generated block for: {', '.join(missing)}")
@@ -114,7 +148,7 @@ def update(text: str) -> str:
         path = match.group(1)
         if path not in found:
             raise ValueError(f"{DOC_PATH.name} has a block for {path}, which is not a command")
-        return f"<!-- generated from the parser: {path} -->\n{render_command(path, found[path])}{END}"
+        return f"<!-- generated from the parser: {path} -->\n{render_command(path, found[path], common)}{END}"
 
     return BLOCK.sub(rewrite, text)
 

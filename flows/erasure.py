@@ -85,7 +85,7 @@ def erasure_preview(db_path: Path, kind: str, value: str, extra_outputs: Iterabl
     needles = _identifiers(subject) | forms
     folders = list(dict.fromkeys([*recorded.own, *(Path(p).absolute() for p in extra_outputs)]))
     lines = [
-        f"the person {kind} {value} names: register id(s) {', '.join(sorted(subject.person_ids)) or 'none'}; "
+        f"--{kind} {value} names: register id(s) {', '.join(sorted(subject.person_ids)) or 'none'}; "
         f"account(s) {', '.join(sorted(subject.platform_ids)) or 'none'}; "
         f"handle(s) {', '.join(sorted(subject.handles)) or 'none'}; name(s) {', '.join(sorted(subject.names)) or 'none'}",
         "  what the warehouse holds about them, deleted (or, in someone else's record, redacted):",

@@ -91,7 +91,7 @@ def check_and_record(
         with transaction(writer):
             check_id = post_checks.record_check(
                 writer,
-                checked_by=entry.identity,
+                checked_by=entry.accountable,
                 via="app" if entry.via == "review-app" else "cli",
                 platform=platform,
                 text=text,

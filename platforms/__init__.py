@@ -3,15 +3,17 @@
 A platform is a plug-in. This package holds what every layer may know about it as plain data (it imports nothing
 of the pipeline, so connectors, the warehouse, the checks and the flows can all read it): its streams, which
 exception subjects each stream shows, which are validated before storing, which the platform serves as a sample,
-and what an official account's published item is called. The code that talks to it is registered beside this:
-the connector's media references (connectors/platform_media.py), the flow's account reader (flows/plugins.py)
-and the actions on a finding (warehouse/remediation/actions.py); tests/test_platforms.py fails a platform that
-leaves a piece out. docs/architecture.md says how to add one.
+what an official account's published item is called, and the staging model giving each mart every platform feeds
+its rows (warehouse/sql_models.py builds those marts from them). The code that talks to it is registered beside
+this: the connector's media references (connectors/streams.py), the flow's plug-in (flows/plugins/) and the
+actions on a finding (warehouse/remediation/actions.py); tests/flows/test_platforms.py fails a platform that leaves
+a piece out. docs/architecture.md says how to add one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -34,13 +36,16 @@ class Stream:
 class Platform:
     """A platform's declaration. `name` is how school.toml, the registers' handle lists, `approved_media.csv`
     and every table spell it; `item` is what an official account publishes (a post, a video). `side_streams`:
-    snapshots stored beside the streams with no status of their own (read only when something asks for them)."""
+    snapshots stored beside the streams with no status of their own (read only when something asks for them).
+    `marts`: for each mart that every platform feeds (warehouse/sql_models.py `PLATFORM_MARTS`), the staging model
+    giving it this platform's rows, in the mart's columns; the mart's view is their union."""
 
     name: str
     label: str
     item: str
     streams: tuple[Stream, ...]
     side_streams: tuple[str, ...] = ()
+    marts: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def stream(self, name: str) -> Stream:
         found = next((s for s in self.streams if s.name == name), None)
@@ -61,6 +66,13 @@ X = Platform(
     ),
     # The posts with open exceptions looked up by id; the deleted posts an imported X archive lists.
     side_streams=("post_lookup", "deleted_posts"),
+    marts={
+        "fct_audience": "stg_x__audience",
+        "fct_official_account_settings": "stg_x__account_settings",
+        "fct_published_media": "stg_x__published_media",
+        "fct_published_text": "stg_x__published_text",
+        "fct_subjects_present": "stg_x__subjects_present",
+    },
 )
 YOUTUBE = Platform(
     name="youtube",
@@ -75,6 +87,13 @@ YOUTUBE = Platform(
         # A reply-only pupil's exception would look resolved were the replies not read.
         Stream("comment_replies", ("comment",)),
     ),
+    marts={
+        "fct_audience": "stg_youtube__audience",
+        "fct_official_account_settings": "stg_youtube__account_settings",
+        "fct_published_media": "stg_youtube__published_media",
+        "fct_published_text": "stg_youtube__published_text",
+        "fct_subjects_present": "stg_youtube__subjects_present",
+    },
 )
 
 # Neither Meta platform lists followers (counts only): `followers` is declared so its rules' blind spot is recorded
@@ -91,6 +110,13 @@ FACEBOOK = Platform(
         Stream("comments", ("comment",)),
         Stream("followers", ("follower",)),
     ),
+    marts={
+        "fct_audience": "stg_facebook__audience",
+        "fct_official_account_settings": "stg_facebook__account_settings",
+        "fct_published_media": "stg_facebook__published_media",
+        "fct_published_text": "stg_facebook__published_text",
+        "fct_subjects_present": "stg_facebook__subjects_present",
+    },
 )
 INSTAGRAM = Platform(
     name="instagram",
@@ -102,6 +128,13 @@ INSTAGRAM = Platform(
         Stream("comments", ("comment",)),
         Stream("followers", ("follower",)),
     ),
+    marts={
+        "fct_audience": "stg_instagram__audience",
+        "fct_official_account_settings": "stg_instagram__account_settings",
+        "fct_published_media": "stg_instagram__published_media",
+        "fct_published_text": "stg_instagram__published_text",
+        "fct_subjects_present": "stg_instagram__subjects_present",
+    },
 )
 
 # Every audited platform, in the order a run reads them and every list shows them.

@@ -41,7 +41,7 @@ FAULT_KINDS = (
     "403-scope",
     "token-expired",
     "404-gone",
-    # What a first live run meets (docs/production.md §9b): a suspended or locked school account; Google's 403
+    # What a first live run meets (docs/production.md §7): a suspended or locked school account; Google's 403
     # `rateLimitExceeded` (retried) and 400 `invalidPageToken`; a 503 whose body is cut short.
     "403-suspended",
     "403-rate-limit",

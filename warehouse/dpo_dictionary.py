@@ -43,17 +43,52 @@ def describe(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     return described
 
 
+# A column named in at least this many relations with the same type and the same description is described once, in
+# the table of common columns (they mean the same everywhere), and each relation names it on one line.
+SHARED_AT = 3
+SHARED_HEADING = "Common columns"
+
+
+def _type(data_type: str) -> str:
+    return "" if data_type == "VARCHAR" else f" {_one_line(data_type)}"
+
+
+def shared_meanings(relations: list[dict[str, object]]) -> dict[tuple[str, str], str]:
+    """(column, type) -> its description, for the columns described word for word alike in SHARED_AT relations."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for relation in relations:
+        for column, data_type, comment in relation["columns"]:  # type: ignore[attr-defined]
+            if text := _one_line(comment):
+                counts[(column, data_type, text)] = counts.get((column, data_type, text), 0) + 1
+    shared: dict[tuple[str, str], str] = {}
+    for (column, data_type, text), count in sorted(counts.items(), key=lambda item: -item[1]):
+        if count >= SHARED_AT:
+            shared.setdefault((column, data_type), text)
+    return shared
+
+
 def render(relations: list[dict[str, object]]) -> str:
-    """One section per table or view: its comment, then one line per column (`name` TYPE: comment). A text column's
-    type (VARCHAR) is left out; the columns described word for word as in an earlier relation are named together on
-    one line that points there; whether a relation is a view or a table is said once per schema when all of the
-    schema's are the same kind."""
+    """A table of the columns that mean the same everywhere, then one section per table or view: its comment, then
+    one line per column (`name` TYPE: comment). A text column's type (VARCHAR) is left out; the shared columns, the
+    undescribed ones and those described word for word as in an earlier relation are each named together on one
+    line; whether a relation is a view or a table is said once per schema when all of the schema's are the same kind."""
+    shared = shared_meanings(relations)
+    anchor = "#" + SHARED_HEADING.lower().replace(" ", "-")
     lines = [
         "# Data dictionary",
         "",
         "Generated from the warehouse's `COMMENT ON` text by `python -m warehouse.dpo_dictionary` (a test fails when it",
         'is stale). Query with `socialaudit sql "SELECT ..."`; start with the `dpo` views ([dpo.md](dpo.md)). A column',
         'with no type shown is text (VARCHAR); "as in" names the relation where columns were described first.',
+        "",
+        f"## {SHARED_HEADING}",
+        "",
+        "| column | meaning |",
+        "| --- | --- |",
+        *(
+            f"| `{column}`{_type(data_type)} | {text} |"
+            for (column, data_type), text in sorted(shared.items())
+        ),
         "",
     ]
     said: dict[tuple[str, str, str], str] = {}
@@ -76,22 +111,33 @@ def render(relations: list[dict[str, object]]) -> str:
             "",
         ]
         column_lines: list[str] = []
+        everywhere: list[str] = []
+        undescribed: list[str] = []
         described_before: dict[str, list[tuple[int, str, str]]] = {}
         for column, data_type, comment in relation["columns"]:  # type: ignore[attr-defined]
             text = _one_line(comment)
-            kind = "" if data_type == "VARCHAR" else f" {_one_line(data_type)}"
-            line = f"- `{column}`{kind}: {text}" if text else f"- `{column}`{kind}"
+            if not text:
+                undescribed.append(f"`{column}`{_type(data_type)}")
+                continue
+            if shared.get((column, data_type)) == text:
+                everywhere.append(f"`{column}`")
+                continue
+            line = f"- `{column}`{_type(data_type)}: {text}"
             first = said.setdefault((column, data_type, text), name)
-            if first != name and text:
+            if first != name:
                 described_before.setdefault(first, []).append((len(column_lines), column, line))
             column_lines.append(line)
         pointers = []
+        if everywhere:
+            pointers.append(f"- {', '.join(everywhere)}: [common]({anchor}).")
         for first, columns in described_before.items():
             pointer = f"- as in `{first}`: " + ", ".join(f"`{column}`" for _, column, _ in columns) + "."
             if len(pointer) < sum(len(line) for _, _, line in columns):
                 pointers.append(pointer)
                 for index, _, _ in columns:
                     column_lines[index] = ""
+        if undescribed:
+            pointers.append(f"- undescribed: {', '.join(undescribed)}.")
         lines += [line for line in column_lines if line] + pointers
         lines.append("")
     return "\n".join(lines)

@@ -20,9 +20,9 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 import duckdb
-import pyarrow as pa
 
 from warehouse import portable
+from warehouse.arrow_stream import ArrowStream, registered, relation
 from warehouse.db import ATTACHED_AS, migrate
 from warehouse.sql_models import apply_models
 
@@ -103,7 +103,7 @@ def _read_lake(con: duckdb.DuckDBPyConnection, stage: duckdb.DuckDBPyConnection)
             raise NotStageable(
                 f"the lake has a table {schema}.{table} the warehouse's migrations do not make"
             )
-        rows = con.execute(f"FROM {portable.qualified(ATTACHED_AS, schema, table)}").fetch_arrow_table()
+        rows = relation(con, f"FROM {portable.qualified(ATTACHED_AS, schema, table)}")
         try:
             _insert(stage, portable.qualified(STAGE_ALIAS, schema, table), rows)
         except duckdb.ConstraintException as error:
@@ -156,20 +156,17 @@ def _write_table(con: duckdb.DuckDBPyConnection, stage: Stage, schema: str, tabl
             rows, kind = f"FROM {staged_rows}", "tables_rewritten"
         else:
             rows, kind = f"FROM {staged_rows} EXCEPT ALL FROM {was}", "tables_appended"
-    arrow = stage.cursor.execute(rows).fetch_arrow_table()
-    if arrow.num_rows == 0:
+    # Asked of the stage (in memory) first, so that the lake sees no statement for a table with nothing to write.
+    if not _any(stage.cursor, rows):
         return "tables_rewritten" if kind == "tables_rewritten" else None
-    _insert(con, target, arrow)
+    _insert(con, target, relation(stage.cursor, rows))
     return kind
 
 
-def _insert(con: duckdb.DuckDBPyConnection, target: str, rows: pa.Table) -> None:
-    """`rows` (Arrow: between two databases) into `target`, column by name."""
-    con.register(ROWS_VIEW, rows)
-    try:
+def _insert(con: duckdb.DuckDBPyConnection, target: str, rows: ArrowStream) -> None:
+    """`rows` (an Arrow stream: between two databases) into `target`, column by name."""
+    with registered(con, ROWS_VIEW, rows):
         con.execute(f"INSERT INTO {target} BY NAME FROM {ROWS_VIEW}")
-    finally:
-        con.unregister(ROWS_VIEW)
 
 
 def _tables(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import duckdb
 import polars as pl
 
+from warehouse.arrow_stream import registered
 from warehouse.portable import upsert
 
 
@@ -246,11 +247,8 @@ def store_registers(
         columns = [c[0] for c in con.execute(f"DESCRIBE ref.{table}").fetchall()]
         missing = [c for c in columns if c not in frame.columns]
         frame = frame.with_columns([pl.lit(None).alias(c) for c in missing]).select(columns)
-        con.register("register_frame", frame.to_arrow())
-        try:
+        with registered(con, "register_frame", frame):
             con.execute(f"INSERT INTO ref.{table} SELECT * FROM register_frame")
-        finally:
-            con.unregister("register_frame")
     return load_id
 
 
@@ -379,11 +377,8 @@ def upsert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
     con.execute(f"DELETE FROM {table} WHERE as_of = ?", [as_of])
     if frame.height:
         columns = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
-        con.register("week_frame", frame.select(columns).to_arrow())
-        try:
+        with registered(con, "week_frame", frame.select(columns)):
             con.execute(f"INSERT INTO {table} SELECT * FROM week_frame")
-        finally:
-            con.unregister("week_frame")
 
 
 def record_run(

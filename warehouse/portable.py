@@ -15,7 +15,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import duckdb
-import pyarrow as pa
+import polars as pl
+
+from warehouse.arrow_stream import registered
 
 DROPPED_STATEMENTS = re.compile(r"^\s*CREATE\s+(UNIQUE\s+)?(INDEX|SEQUENCE)\b", re.IGNORECASE)
 TABLE_CONSTRAINT = re.compile(r"^\s*(PRIMARY\s+KEY|UNIQUE|CHECK|CONSTRAINT|FOREIGN\s+KEY)\b", re.IGNORECASE)
@@ -130,31 +132,30 @@ def upsert(
     batch = [list(row) for row in rows]
     if not batch:
         return
-    frame = pa.table(
+    on = " AND ".join(f'target."{k}" IS NOT DISTINCT FROM source."{k}"' for k in key)
+    names = ", ".join(f'"{c}"' for c in columns)
+    values = ", ".join(f'source."{c}"' for c in columns)
+    matched = (
+        "WHEN MATCHED THEN UPDATE SET " + ", ".join(f'"{c}" = source."{c}"' for c in columns)
+        if replace
+        else ""
+    )
+    partition = ", ".join(f'"{k}"' for k in key)
+    # Each column typed from its values as pyarrow infers them: several Python types in one take their common type.
+    frame = pl.DataFrame(
         {
             **{c: [row[i] for row in batch] for i, c in enumerate(columns)},
             "upsert_row": list(range(len(batch))),
-        }
+        },
+        strict=False,
     )
-    con.register("upsert_rows", frame)
-    try:
-        on = " AND ".join(f'target."{k}" IS NOT DISTINCT FROM source."{k}"' for k in key)
-        names = ", ".join(f'"{c}"' for c in columns)
-        values = ", ".join(f'source."{c}"' for c in columns)
-        matched = (
-            "WHEN MATCHED THEN UPDATE SET " + ", ".join(f'"{c}" = source."{c}"' for c in columns)
-            if replace
-            else ""
-        )
-        partition = ", ".join(f'"{k}"' for k in key)
+    with registered(con, "upsert_rows", frame):
         # A batch may name one key twice: the last row wins, as INSERT OR REPLACE row by row would.
         con.execute(
             f"MERGE INTO {table} AS target USING (SELECT * FROM upsert_rows QUALIFY row_number()"
             f" OVER (PARTITION BY {partition} ORDER BY upsert_row DESC) = 1) AS source"
             f" ON {on} {matched} WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({values})"
         )
-    finally:
-        con.unregister("upsert_rows")
 
 
 def _bare(name: str) -> str:

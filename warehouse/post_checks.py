@@ -189,7 +189,7 @@ def approve_and_record(db_path: Path, check_id: str, entry: AccessEntry, wait_se
     try:
         migrate(writer)
         with transaction(writer):
-            approval_id = approve(writer, check_id, entry.identity)
+            approval_id = approve(writer, check_id, entry.accountable)
             logged = replace(entry, object=check_id, detail=f"approved as {approval_id}")
             access_log.keep(writer, db_path, [logged])
         publish_snapshot_from(writer, db_path)

@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from warehouse import arrow_stream
 from warehouse.load import REGISTER_TABLES, now_utc
 from warehouse.portable import upsert
 
@@ -31,7 +32,9 @@ def registers_in_force(con: duckdb.DuckDBPyConnection) -> RegistersInForce:
         return RegistersInForce()
     load_id, files = row
     frames = {
-        table: con.execute(f"SELECT * EXCLUDE (load_id) FROM ref.{table} WHERE load_id = ?", [load_id]).pl()
+        table: arrow_stream.frame(
+            con, f"SELECT * EXCLUDE (load_id) FROM ref.{table} WHERE load_id = ?", [load_id]
+        )
         for table in REGISTER_TABLES
     }
     return RegistersInForce(frames=frames, files=json.loads(files))

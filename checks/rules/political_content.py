@@ -49,7 +49,7 @@ PARTY = (
 PERSON = r"[A-Z][\w'’-]+ [A-Z][\w'’-]+"
 # A word or two between a verb and what it backs: "support the", "back our local".
 _FEW_WORDS = r"(?:[\w'’-]+ ){0,4}?"
-# Phrases that back a party or a named person: the lexicon of docs/content-rules.md (political-content).
+# Phrases that back a party or a named person: what counts as backing in the catalogue (docs/contracts/rules.md).
 BACKING_TERMS = (
     rf"\b[Vv]ot(?:e|ing) (?:for )?(?:the )?{PARTY}",
     rf"\b[Vv]ot(?:e|ing) for {PERSON}",

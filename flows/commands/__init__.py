@@ -3,7 +3,8 @@
 A module declares `NAME`, `HELP` (its line in `socialaudit --help`), `SECTION` (one of `SECTIONS`: who uses it),
 `run(args) -> int`, and its command line (flows/commands/parameters.py): `options()`, a list of click options and
 arguments, or `subcommands()`, a `Subcommand` (its own help and options) by name, whose chosen name `run` reads as
-`args.action`. `EPILOG` (text after the options in its help) and `LEAVES_WITHOUT_TEARDOWN` are optional."""
+`args.action`. `EPILOG` (text after the options in its help), `LEAVES_WITHOUT_TEARDOWN` and `DRAWS_ON_TERMINAL` (its output is
+not escaped: flows/cli.py `terminal_safe`) are optional."""
 
 from __future__ import annotations
 

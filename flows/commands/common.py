@@ -72,6 +72,10 @@ def prefect_defaults() -> None:
     # Offline by design: no telemetry, and our own loggers reach the Prefect UI.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "connectors,checks,warehouse,flows")
+    # Our loggers also speak outside a flow run (a trust's "N of M schools done", a command's counters): those lines
+    # belong to the terminal and the run log, and the API has no run to file them under, so Prefect is told to let
+    # them pass quietly rather than warn on every one.
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     # Prefect's own retention, as deploy/prefect-server.service sets it for the persistent server.
     for name, value in PREFECT_RETENTION.items():

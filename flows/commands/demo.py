@@ -13,6 +13,7 @@ from flows.commands.parameters import PATH, Declared, option
 NAME = "demo"
 SECTION = "Setting up"
 HELP = "build the sample school and run the weekly audit against the sandbox"
+DRAWS_ON_TERMINAL = True  # a live display or a progress line
 
 
 def options() -> list[Declared]:

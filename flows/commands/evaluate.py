@@ -29,6 +29,7 @@ from flows.commands.parameters import ISO_DATE, PATH, Declared, flag, option
 NAME = "evaluate"
 SECTION = "For developers"
 HELP = "audit labelled sample schools (seeds the tests do not use) and print precision/recall per rule"
+DRAWS_ON_TERMINAL = True  # a live display or a progress line
 DEFAULT_SEEDS = (101, 102, 103, 104, 105)
 DEFAULT_SIZES = ("small", "medium")
 FORMS = ("default", "extended", "blind")

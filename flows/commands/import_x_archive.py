@@ -25,6 +25,7 @@ from flows.warehouse_location import warehouse_location
 NAME = "import-x-archive"
 SECTION = "Running the audit"
 HELP = "import the posts and images of an X account archive (ZIP) into the warehouse"
+DRAWS_ON_TERMINAL = True  # a live display or a progress line
 # Images held in memory at once while their chunk is read in parallel: enough to keep every core busy.
 IMAGES_AT_ONCE_PER_CORE = 8
 

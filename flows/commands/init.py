@@ -7,12 +7,13 @@ import argparse
 import csv
 import io
 import os
+import shlex
 import sys
 from pathlib import Path
 
 import click
 
-from flows.commands.common import EXIT_COMPLETED, EXIT_FAILED
+from flows.commands.common import EXIT_COMPLETED, EXIT_FAILED, program_as_typed
 from flows.commands.parameters import PATH, Declared, argument, option
 from platforms import NAMES
 
@@ -178,7 +179,8 @@ def run(args: argparse.Namespace) -> int:
     files.update(
         {registers / name: _header_line(cells) for name, cells in register_headers(args.mis).items()}
     )
-    there = [path for path in files if path.exists() or path.with_suffix(".xlsx").exists()]
+    # lexists: a link to nowhere is there too (the file would be created at its target, somewhere else).
+    there = [path for path in files if os.path.lexists(path) or os.path.lexists(path.with_suffix(".xlsx"))]
     if there:
         print(
             f"socialaudit: init refused: already there, not overwritten: {', '.join(map(str, there))}",
@@ -192,8 +194,10 @@ def run(args: argparse.Namespace) -> int:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
         print(f"wrote {path}")
+    # The command as this person can type it again: a school's venv is seldom on the PATH.
+    doctor = f"{program_as_typed()} doctor --config {shlex.quote(str(root / 'school.toml'))}"
     print(
         "next: fill in school.toml (each REPLACE), export the registers from your MIS into "
-        f"{registers} with these headers, then: socialaudit doctor --config {root / 'school.toml'}"
+        f"{registers} with these headers, then: {doctor}"
     )
     return EXIT_COMPLETED

@@ -152,6 +152,19 @@ def secret_from(variable: str | None, what: str, minimum: int = 1) -> str | None
     return value
 
 
+# How uvicorn serves the app (the tests serve it the same way: tests/builders/served_app.py).
+SERVER_OPTIONS: dict[str, Any] = {
+    "log_level": "warning",
+    # Forwarded headers are the app's to judge ([review_app] trusted_proxy), never uvicorn's default (which trusts
+    # them from 127.0.0.1, so any local process could write the address the access log records).
+    "proxy_headers": False,
+    "server_header": False,
+    # A stop (systemctl, SIGTERM) waits this long for requests in flight, then closes what is still open: an idle
+    # keep-alive connection or a stalled client must not hold the app up until it is killed.
+    "timeout_graceful_shutdown": 5,
+}
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         import python_multipart  # noqa: F401  # FastAPI's forms need it
@@ -208,14 +221,8 @@ def run(args: argparse.Namespace) -> int:
         app,
         host=args.host,
         port=args.port,
-        log_level="warning",
-        # Forwarded headers are the app's to judge ([review_app] trusted_proxy), never uvicorn's default.
-        proxy_headers=False,
-        server_header=False,
         ssl_certfile=settings.tls_cert_file,
         ssl_keyfile=settings.tls_key_file,
-        # A stop (systemctl, SIGTERM) waits this long for requests in flight, then closes what is still open:
-        # an idle keep-alive connection or a stalled client must not hold the app up until it is killed.
-        timeout_graceful_shutdown=5,
+        **SERVER_OPTIONS,
     )
     return 0

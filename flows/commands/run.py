@@ -28,6 +28,7 @@ from flows.commands.parameters import (
 NAME = "run"
 SECTION = "Running the audit"
 HELP = "run the weekly audit"
+DRAWS_ON_TERMINAL = True  # a live display or a progress line
 # Every warehouse connection is closed when `run_audit` returns: the program may skip the interpreter's teardown
 # (flows/cli.py `ExitWithoutTeardown`).
 LEAVES_WITHOUT_TEARDOWN = True

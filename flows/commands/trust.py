@@ -15,6 +15,7 @@ from flows.commands.parameters import ISO_DATE, PATH, Subcommand, option, trust_
 NAME = "trust"
 SECTION = "Running the audit"
 HELP = "audit every school of a trust (trust.toml)"
+DRAWS_ON_TERMINAL = True  # a live display or a progress line
 # Every lake is let go when `run` returns (its `finally`): the program may skip the interpreter's teardown
 # (flows/cli.py `ExitWithoutTeardown`), ~1.5 s of freeing modules at the end of a trust's run.
 LEAVES_WITHOUT_TEARDOWN = True

@@ -117,3 +117,36 @@ def test_the_page_is_written_again_from_the_results_file_alone(
     assert "rule all 1 0 0" in page and "missed: a case" not in page
     kept = json.loads((tmp_path / "json" / "eval.json").read_text(encoding="utf-8"))
     assert "missed: a case x1" in kept["output"] and kept["figures"][0]["name"] == "a figure"
+
+
+def test_a_sets_name_and_a_shared_measurement_are_said_once() -> None:
+    figures = [
+        results.Figure(f"{group}: {figure}", "1", "1", True, "2.0", 10.0)
+        for group in ("set a", "set b")
+        for figure in ("recall", "precision")
+    ]
+
+    shown = results.table(figures)
+
+    assert shown.count("set a") == 1 and shown.count("| **set b** |") == 1
+    assert "| recall | 1 | 1 | met |" in shown
+    assert shown.count("2.0") == 1 and "load during" not in shown.splitlines()[2]
+    figures[0].load = "3.0"
+    assert "| set a: recall |" not in results.table(figures)
+    assert "| load during | s |" in results.table(figures)
+
+
+def test_the_page_says_once_what_the_figures_table_holds() -> None:
+    caveat = eval_results.CAVEAT
+    output = (
+        f"== set a (1 schools) ==\n{caveat}\npupil-follower             all  4 0 0 1.000 1.000\n"
+        "pupil-comment              all  2 0 1 1.000 0.667\nparents, staff or adult namesakes flagged as pupils: 0\n"
+        f"\n\n\n== set b (1 schools) ==\n{caveat}\npupil-comment              all  1 0 0 1.000 1.000\n"
+        "== per set: follower rules ==\nset a  1.00/1.00\nresults written to /tmp/x/sets.json"
+    )
+
+    page = eval_results.for_the_page(output)
+
+    assert "pupil-follower" not in page and "namesakes" not in page and "per set" not in page
+    assert page.count(caveat) == 1 and page.count("pupil-comment") == 2 and "\n\n\n" not in page
+    assert "/tmp/x" not in page

@@ -10,6 +10,7 @@ from typing import Any
 
 import uvicorn
 
+from flows.commands.review_app import SERVER_OPTIONS
 from tests.builders.prefect_server import free_port
 
 
@@ -17,7 +18,7 @@ from tests.builders.prefect_server import free_port
 def served(app: Any, port: int | None = None) -> Iterator[str]:
     """The app's base URL while it is served (on `port`, else a free one); stopped on the way out."""
     port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **SERVER_OPTIONS))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

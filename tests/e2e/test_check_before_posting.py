@@ -22,6 +22,7 @@ from tests.builders.cli import CliResult
 from tests.builders.images import original
 from tests.builders.sandbox_clients import make_x_api, make_x_client
 from tests.builders.tiny_dataset import build_tiny_dataset
+from warehouse.privacy.access_log import os_user
 
 CERTIFICATE_LINES = ("Certificate of Achievement", "awarded to", "Alfie Price", "for excellent reading")
 
@@ -115,8 +116,8 @@ def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_ar
     assert exported.returncode == 0, exported.stderr
     rows = list(csv.DictReader((tmp_path / "approvals.csv").open(encoding="utf-8")))
     assert [(r["check_id"], r["approved_by"], r["pupils_pictured"]) for r in rows] == [
-        (changed_check, "Headteacher", "P0001")
-    ] * 2
+        (changed_check, f"Headteacher ({os_user()})", "P0001")
+    ] * 2  # a typed name alone proves nobody: the operating-system user who approved is beside it
 
     # Published after the checks: the approved draft, one never checked, and the certificate its check held.
     soon = datetime.now(UTC) + timedelta(minutes=1)

@@ -81,6 +81,7 @@ def test_an_erasure_writes_the_kept_weeks_that_name_the_person_again_without_the
     dry = socialaudit(*asked, "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "socialaudit erase would:" in dry.stdout and "dry run: nothing was changed" in dry.stdout
+    assert f"--handle {handle} names: register id(s)" in dry.stdout
     assert f"kept weeks written again without them: {WEEKS[0]}, {WEEKS[1]}" in dry.stdout
     unconfirmed = socialaudit(*asked)
     assert unconfirmed.returncode == 2

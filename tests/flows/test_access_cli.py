@@ -94,7 +94,9 @@ def second_os_user() -> Iterator[str]:
         subprocess.run(["userdel", name], check=False)
 
 
-def as_os_user(user: str, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def as_os_user(
+    user: str, home: Path, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """The CLI run by `user` (setpriv: real and effective uid and gid theirs, no other groups): who decides comes
     from the OS, never from a typed name. This Python's own files may sit in root's home, so the system's
     interpreter of the same version runs it, over this checkout and its installed packages."""
@@ -119,6 +121,7 @@ def as_os_user(user: str, home: Path, *args: str) -> subprocess.CompletedProcess
         check=False,
         cwd=home,
         env=environment,
+        input=stdin,
     )
 
 

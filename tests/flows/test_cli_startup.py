@@ -22,3 +22,23 @@ def test_help_imports_no_platform_client() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert "HEAVY []" in result.stdout, result.stdout[-2000:]
+
+
+def test_our_loggers_speaking_outside_a_flow_run_raise_no_prefect_warning() -> None:
+    """A trust's "N of M schools done" and a command's counters are logged outside any flow run: with the command
+    line's Prefect defaults they reach the terminal and nothing warns that the API has no run to file them under."""
+    probe = (
+        "import logging, os\n"
+        "os.environ.pop('PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW', None)\n"
+        "from flows.commands.common import prefect_defaults\n"
+        "prefect_defaults()\n"
+        "from prefect.logging.configuration import setup_logging\n"
+        "setup_logging()\n"
+        "logging.getLogger('flows.progress').warning('1 of 3 schools done')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", probe], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "1 of 3 schools done" in result.stderr
+    assert "without a flow run id" not in result.stderr

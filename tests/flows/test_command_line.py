@@ -157,6 +157,25 @@ def test_the_program_is_named_as_the_person_can_type_it_again(
     assert program_as_typed().endswith(" -m flows.cli")
 
 
+def test_init_names_the_doctor_command_as_the_person_can_type_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    from flows.commands import init
+
+    monkeypatch.delenv("UV_RUN_RECURSION_DEPTH", raising=False)
+    monkeypatch.setattr(sys, "argv", ["venv/bin/socialaudit", "init"])
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    school = tmp_path / "my school"
+    assert init.run(argparse.Namespace(dir=school, mis="sims", platforms=("x",))) == 0
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[-1]
+        .endswith(f"then: venv/bin/socialaudit doctor --config '{school / 'school.toml'}'")
+    )
+
+
 def test_a_dash_led_value_with_spaces_is_a_value_and_an_unknown_option_is_still_refused(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -1,6 +1,7 @@
 """Every declared platform is a whole plug-in: its streams validated by suites that exist and staged by the
-warehouse's models, its published images found by the connectors, its accounts read by a flow task, and every
-action the catalogue lists for it sent through it. A platform that leaves a piece out fails here, by name."""
+warehouse's models, its rows given to the marts every platform feeds, its published images found by the connectors,
+its accounts read by a flow task, and every action the catalogue lists for it sent through it. A platform that
+leaves a piece out fails here, by name."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from flows.offline import Endpoints
 from flows.plugins import PLUGS
 from flows.plugins.plug import PlatformPlug
 from platforms import NAMES, PLATFORMS, Platform, Stream
+from tests.warehouse.test_platform_marts import missing_mart_models
 from warehouse.remediation.actions import ACTIONS
 
 STAGING = Path(__file__).resolve().parents[2] / "warehouse" / "models" / "staging"
@@ -63,6 +65,7 @@ def missing_pieces(
             f"{name}: a staging model reads stream {stream!r}, which platforms/ does not declare"
             for stream in sorted(staged - declared)
         ]
+    missing += missing_mart_models(platform)
     if name not in media_references:
         missing.append(f"{name}: no media references in connectors/streams.py MEDIA_REFERENCES")
     plug = plugs.get(name)
@@ -118,5 +121,12 @@ def test_a_platform_declared_without_its_pieces_is_told_what_it_lacks() -> None:
     """The check can fail: a page-only platform declared and nothing else written names each piece left out."""
     page = Platform("mastodon", "Mastodon", "post", (Stream("posts", ("post",), suite="md_posts"),))
     lacking = "\n".join(missing_pieces(page))
-    for piece in ("suite md_posts", "staging model", "media references", "plug-in in flows/plugins/"):
+    pieces = (
+        "suite md_posts",
+        "staging model",
+        "marts.fct_published_text",
+        "media references",
+        "flows/plugins/",
+    )
+    for piece in pieces:
         assert piece in lacking

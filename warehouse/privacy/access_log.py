@@ -78,6 +78,15 @@ class AccessEntry:
         if not self.identity.strip():
             raise ValueError("an access entry needs an identity")
 
+    @property
+    def accountable(self) -> str:
+        """Who answers for the step, as a record of it names them: in the review app the signed-in identity; on the
+        command line the name given with --by and, in brackets, the operating-system user who ran the command (a
+        typed name alone proves nobody)."""
+        if self.via == "cli" and self.os_user and self.identity.strip().casefold() != self.os_user.casefold():
+            return f"{self.identity} ({self.os_user})"
+        return self.identity
+
     def row(self) -> list[Any]:
         values = asdict(self)
         for name in ("object", "detail"):

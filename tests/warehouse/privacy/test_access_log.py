@@ -71,6 +71,13 @@ def test_the_command_line_records_the_os_user_beside_the_name_given(monkeypatch:
     assert entry.identity == "A. Dpo" and entry.os_user == pwd.getpwuid(os.getuid()).pw_name  # not $USER
     assert entry.origin.startswith("cli@") and entry.origin.endswith("(ssh from 203.0.113.7)")
     assert cli_entry("sql", None).identity == entry.os_user  # no --by: the OS user
+    # What a record names as answerable: never the typed name alone.
+    assert entry.accountable == f"A. Dpo ({entry.os_user})"
+    assert cli_entry("sql", None).accountable == entry.os_user
+    assert (
+        AccessEntry("head@school.example", "review-app", "10.0.0.8", "view").accountable
+        == "head@school.example"
+    )
     with pytest.raises(ValueError):
         AccessEntry("", "cli", "here", "view")
     with pytest.raises(ValueError):

@@ -5,8 +5,8 @@ SELECT r.key, e.rule, e.severity, e.status AS current_status, r.decision, r.stat
 FROM audit.reviews AS r
 LEFT JOIN audit.exceptions AS e USING (key);
 COMMENT ON VIEW dpo.exception_reviews IS 'Every review decision with the exception it was about, for the DPO and the governors.';
-COMMENT ON COLUMN dpo.exception_reviews.key IS 'The exception key (audit.exceptions.key): rule, platform, account, subject kind and platform id.';
-COMMENT ON COLUMN dpo.exception_reviews.rule IS 'The policy rule the exception is under (dpo.rules).';
+COMMENT ON COLUMN dpo.exception_reviews.key IS 'The exception key (audit.exceptions.key).';
+COMMENT ON COLUMN dpo.exception_reviews.rule IS 'The policy rule (dpo.rules).';
 COMMENT ON COLUMN dpo.exception_reviews.severity IS 'The exception''s current severity: low, medium, high or critical.';
 COMMENT ON COLUMN dpo.exception_reviews.current_status IS 'The exception''s status now, which later runs may have changed since the decision.';
 COMMENT ON COLUMN dpo.exception_reviews.decision IS 'acknowledge | accept | false-positive | reopen.';

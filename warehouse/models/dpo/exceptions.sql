@@ -5,11 +5,11 @@ SELECT
     person_kind, person_id, confidence, evidence, first_seen, last_seen, resolved_on
 FROM audit.exceptions;
 COMMENT ON VIEW dpo.exceptions IS 'Every exception raised in any week, open or closed, with its current status (dpo.exceptions_by_person: those about a register person; audit.exception_events: the history of each). Resolved ones go by [retention] resolved_exceptions_months.';
-COMMENT ON COLUMN dpo.exceptions.key IS 'Stable exception key (audit.exception_events has its history).';
-COMMENT ON COLUMN dpo.exceptions.rule IS 'The policy rule (meta.rules).';
+COMMENT ON COLUMN dpo.exceptions.key IS 'The exception key (audit.exceptions.key).';
+COMMENT ON COLUMN dpo.exceptions.rule IS 'The policy rule (dpo.rules).';
 COMMENT ON COLUMN dpo.exceptions.severity IS 'low, medium, high or critical.';
 COMMENT ON COLUMN dpo.exceptions.status IS 'new, open, acknowledged, accepted, false_positive, reopened or resolved.';
-COMMENT ON COLUMN dpo.exceptions.platform IS 'x, youtube, facebook or instagram.';
+COMMENT ON COLUMN dpo.exceptions.platform IS '{{ platform_names }}.';
 COMMENT ON COLUMN dpo.exceptions.account IS 'The official account (handle or channel id).';
 COMMENT ON COLUMN dpo.exceptions.subject_kind IS 'follower, following, subscriber, post, video, comment or account.';
 COMMENT ON COLUMN dpo.exceptions.subject_id IS 'The platform id of the account or post concerned.';

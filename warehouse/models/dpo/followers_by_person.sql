@@ -17,7 +17,7 @@ WHERE i.person_id IS NOT NULL;
 COMMENT ON VIEW dpo.followers_by_person IS 'Every week an account connected to an official account was matched to a register person, with the evidence. Purpose: the follower rules (pupil-follower, staff-personal-follower, ...).';
 COMMENT ON COLUMN dpo.followers_by_person.person_kind IS 'pupil, former_pupil, staff or parent.';
 COMMENT ON COLUMN dpo.followers_by_person.person_id IS 'The register id matched.';
-COMMENT ON COLUMN dpo.followers_by_person.platform IS 'x, youtube, facebook or instagram.';
+COMMENT ON COLUMN dpo.followers_by_person.platform IS '{{ platform_names }}.';
 COMMENT ON COLUMN dpo.followers_by_person.relation IS 'follower, following, subscriber or commenter.';
 COMMENT ON COLUMN dpo.followers_by_person.subject_id IS 'The platform id of the account.';
 COMMENT ON COLUMN dpo.followers_by_person.handle IS 'The account''s handle that week (null once the raw pages have been purged).';

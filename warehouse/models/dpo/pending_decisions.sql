@@ -6,7 +6,7 @@ FROM audit.pending_decisions AS p
 LEFT JOIN audit.exceptions AS e USING (key);
 COMMENT ON VIEW dpo.pending_decisions IS 'A decision closing a critical exception (accept, false positive), proposed by one person and not recorded until a second person confirms it: another signed-in identity in the review app, another operating-system user on the command line.';
 COMMENT ON COLUMN dpo.pending_decisions.key IS 'The exception key.';
-COMMENT ON COLUMN dpo.pending_decisions.rule IS 'The policy rule the exception is under.';
+COMMENT ON COLUMN dpo.pending_decisions.rule IS 'The policy rule (dpo.rules).';
 COMMENT ON COLUMN dpo.pending_decisions.severity IS 'The exception''s severity (critical).';
 COMMENT ON COLUMN dpo.pending_decisions.decision IS 'accept or false-positive.';
 COMMENT ON COLUMN dpo.pending_decisions.proposed_by IS 'Who proposed it: the signed-in identity in the review app; on the command line the --by name (the person is proposed_os_user).';

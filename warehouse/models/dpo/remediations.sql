@@ -47,12 +47,12 @@ LEFT JOIN settled AS s USING (remediation_id)
 LEFT JOIN verified AS v USING (remediation_id)
 LEFT JOIN audit.exceptions AS e ON e.key = r.key
 LEFT JOIN audit.findings AS f ON f.key = r.key AND f.as_of = r.evidence_as_of;
-COMMENT ON VIEW dpo.remediations IS 'Every action taken on an exception through X or YouTube, or by hand: who asked and confirmed it, the call and its cost, what the platform answered, and whether the next weekly run found it took effect.';
+COMMENT ON VIEW dpo.remediations IS 'Every action taken on an exception through a platform (X, YouTube, a Facebook Page, Instagram) or by hand: who asked and confirmed it, the call and its cost, what the platform answered, and whether the next weekly run found it took effect.';
 COMMENT ON COLUMN dpo.remediations.remediation_id IS 'One action: every step of it carries this id.';
 COMMENT ON COLUMN dpo.remediations.key IS 'The exception acted on (audit.exceptions.key).';
-COMMENT ON COLUMN dpo.remediations.action IS 'reject-comment | reject-comment-ban-author | make-video-private | set-made-for-kids | delete-post | hide-reply | mute-account | manual.';
-COMMENT ON COLUMN dpo.remediations.rule IS 'The policy rule of the exception (dpo.rules).';
-COMMENT ON COLUMN dpo.remediations.platform IS 'x, youtube, facebook or instagram.';
+COMMENT ON COLUMN dpo.remediations.action IS '{{ remediation_actions }}.';
+COMMENT ON COLUMN dpo.remediations.rule IS 'The policy rule (dpo.rules).';
+COMMENT ON COLUMN dpo.remediations.platform IS '{{ platform_names }}.';
 COMMENT ON COLUMN dpo.remediations.account_id IS 'The official account acted through (X user id or YouTube channel id).';
 COMMENT ON COLUMN dpo.remediations.subject_kind IS 'The exception''s subject kind (post, video, comment, follower, ...).';
 COMMENT ON COLUMN dpo.remediations.subject_id IS 'The platform id of the exception''s subject.';
