@@ -11,10 +11,11 @@ import pytest
 
 from benchmarks.lake_stress import make_lake, stress
 from warehouse import lake, lake_maintenance
-from warehouse.db import connect
+from warehouse.db import connect, migrate
 from warehouse.people import Actor
+from warehouse.privacy.storage_rewrite import rewrite_storage
 from warehouse.reviews import review_and_publish
-from warehouse.snapshot import publish_snapshot
+from warehouse.snapshot import publish_snapshot, publish_snapshot_from
 
 
 @pytest.fixture
@@ -66,3 +67,34 @@ def test_a_maintenance_process_that_aborts_loses_nothing_and_the_next_publish_do
     monkeypatch.undo()
     publish_snapshot(locator)
     assert snapshots(locator) == 1  # ...until the next publish drops them
+
+
+@pytest.mark.slow
+def test_an_erasures_rewrite_runs_apart_through_the_writer_it_holds(tmp_path: Path, released: None) -> None:
+    """As `erase` does it: the rows deleted and committed, the storage rewritten (in the maintenance process) while
+    the erasure still holds its writing connection, then published through that same connection."""
+    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
+    locator = lake.write_locator(tmp_path / "school-a.ducklake", location)
+    con = connect(locator)
+    try:
+        migrate(con)
+        con.execute(
+            "INSERT INTO meta.sync_cursors SELECT 'x', 'acct', 's' || i, 'Jessamine-Quill-' || i, DATE '2026-11-16',"
+            " now() FROM range(5000) t(i)"
+        )
+        con.execute("DELETE FROM meta.sync_cursors WHERE cursor_value LIKE 'Jessamine-Quill-1%'")
+        assert con.execute("SELECT count(*) FROM meta.sync_cursors").fetchone() == (3889,)
+        places = rewrite_storage(con, locator)
+        publish_snapshot_from(con, locator)
+    finally:
+        con.close()
+    assert places["lake snapshots kept"] == 1
+    reader = connect(locator, read_only=True)
+    try:
+        # No delete file masks the erased rows any more: the file that held them was rewritten without them.
+        info = f"FROM ducklake_table_info('{lake.ATTACHED_ALIAS}') WHERE table_name = 'sync_cursors'"
+        assert reader.execute(f"SELECT delete_file_count {info}").fetchall() == [(0,)]
+        assert reader.execute("SELECT count(*) FROM meta.sync_cursors").fetchall() == [(3889,)]
+    finally:
+        reader.close()
+    assert snapshots(locator) == 1
