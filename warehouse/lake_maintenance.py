@@ -3,9 +3,10 @@ in one place: run in a child process, one at a time per lake.
 
 Why a child process: a trust's review app once died (`Fatal Python error: Aborted`) inside
 `ducklake_flush_inlined_data`, called by a decision's publish while the app's other threads held the same lake
-open. The abort has not been reproduced (benchmarks/lake_stress.py, also run by `make soak`), and DuckLake and its SQLite scanner have open reports of native crashes when
-several connections of one process use one catalog at once (duckdb/ducklake#1431, duckdb/ducklake#528,
-duckdb/duckdb-sqlite#176) and of maintenance racing writers (duckdb/ducklake#650). What maintenance does is
+open. The abort has not been reproduced (benchmarks/lake_stress.py, also run by `make soak`), and DuckLake and its
+SQLite scanner have open reports of native crashes when several connections of one process use one catalog at once
+(duckdb/ducklake#1431, duckdb/ducklake#528, duckdb/duckdb-sqlite#176) and of maintenance racing writers
+(duckdb/ducklake#650). What maintenance does is
 housekeeping on committed data, so it loses nothing by running elsewhere: in a process of its own, a native fault
 in it ends only that process; the caller gets `MaintenanceFailed` (with the child's own fault report), publishing
 logs it and goes on, and the next publish finds the same snapshots still to drop and does it then. Nothing of the
