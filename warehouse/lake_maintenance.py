@@ -31,6 +31,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,6 +62,10 @@ class MaintenanceFailed(Exception):
     """The maintenance process failed or was ended by a signal; nothing the caller committed is lost."""
 
 
+class LakeBusy(Exception):
+    """Another thread or process kept the lake (maintenance, a write) for longer than the caller would wait."""
+
+
 # --- one at a time per lake -------------------------------------------------------------------------------------
 
 _locks: dict[str, threading.RLock] = {}
@@ -69,26 +74,32 @@ _locks_lock = threading.Lock()
 
 
 @contextmanager
-def exclusive(location: lake.LakeLocation) -> Iterator[None]:
+def exclusive(location: lake.LakeLocation, wait_seconds: float | None = None) -> Iterator[None]:
     """The block alone on the lake at `location`, among this process's threads and (SQLite catalog) other processes.
-    Re-entrant in one thread: a decision's write and its publish may nest."""
+    Re-entrant in one thread: a decision's write and its publish may nest. `wait_seconds`: `LakeBusy` once the lake
+    has been held that long by another (None: wait as long as it takes)."""
     key = location.catalog + "\0" + (location.metadata_schema or "")
+    deadline = None if wait_seconds is None else time.monotonic() + wait_seconds
     with _locks_lock:
         thread_lock = _locks.setdefault(key, threading.RLock())
-    with thread_lock:
+    if not thread_lock.acquire(timeout=-1 if deadline is None else max(0.0, deadline - time.monotonic())):
+        raise LakeBusy(f"another thread kept the lake {location.catalog} for over {wait_seconds:.0f} s")
+    try:
         _depth[key] = _depth.get(key, 0) + 1
         try:
             if _depth[key] == 1:
-                with _process_lock(location):
+                with _process_lock(location, deadline):
                     yield
             else:
                 yield
         finally:
             _depth[key] -= 1
+    finally:
+        thread_lock.release()
 
 
 @contextmanager
-def _process_lock(location: lake.LakeLocation) -> Iterator[None]:
+def _process_lock(location: lake.LakeLocation, deadline: float | None) -> Iterator[None]:
     if location.kind != "sqlite":
         yield
         return
@@ -99,7 +110,14 @@ def _process_lock(location: lake.LakeLocation) -> Iterator[None]:
     # A file of its own: a descriptor of the catalog itself, once closed, would drop SQLite's POSIX locks on it.
     descriptor = os.open(catalog.with_name(catalog.name + LOCK_SUFFIX), os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if deadline is None else fcntl.LOCK_NB))
+                break
+            except BlockingIOError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise LakeBusy(f"another process kept the lake {location.catalog} too long") from None
+                time.sleep(0.2)
         yield
     finally:
         os.close(descriptor)  # releases the flock

@@ -163,8 +163,12 @@ def write_with_retry(
     location = lake.read_locator(db_path)
     if location is None:
         return _write_once(db_path, work, timeout_seconds, pause_seconds, sleep)
-    with lake_maintenance.exclusive(location):
-        return _write_once(db_path, work, timeout_seconds, pause_seconds, sleep)
+    started = time.monotonic()
+    try:
+        with lake_maintenance.exclusive(location, timeout_seconds):
+            return _write_once(db_path, work, timeout_seconds, pause_seconds, sleep)
+    except lake_maintenance.LakeBusy:
+        raise WarehouseBusy(db_path, time.monotonic() - started) from None
 
 
 def _write_once(

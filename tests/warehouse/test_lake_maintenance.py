@@ -4,6 +4,8 @@ lake all land, and a maintenance process that dies natively loses nothing and is
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from warehouse.db import connect, migrate
 from warehouse.people import Actor
 from warehouse.privacy.storage_rewrite import rewrite_storage
 from warehouse.reviews import review_and_publish
-from warehouse.snapshot import publish_snapshot, publish_snapshot_from
+from warehouse.snapshot import WarehouseBusy, publish_snapshot, publish_snapshot_from, write_with_retry
 
 
 @pytest.fixture
@@ -98,3 +100,35 @@ def test_an_erasures_rewrite_runs_apart_through_the_writer_it_holds(tmp_path: Pa
     finally:
         reader.close()
     assert snapshots(locator) == 1
+
+
+HOLDING_THE_LAKE = """
+import fcntl, os, sys
+descriptor = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(descriptor, fcntl.LOCK_EX)
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_decision_while_another_process_keeps_the_lake_is_busy_and_writes_nothing(tmp_path: Path) -> None:
+    """The weekly run's maintenance holds the lake: a decision waits its timeout, then says busy (the app's 503)."""
+    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
+    locator = lake.write_locator(tmp_path / "school-a.ducklake", location)
+    catalog = Path(location.catalog.partition(":")[2])
+    catalog.parent.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDING_THE_LAKE, str(catalog) + lake_maintenance.LOCK_SUFFIX],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    called: list[object] = []
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        with pytest.raises(WarehouseBusy):
+            write_with_retry(locator, called.append, timeout_seconds=0.3)
+    finally:
+        holder.communicate("")
+    assert called == []
+    assert not catalog.exists()  # nothing was attached, nothing made
