@@ -10,6 +10,7 @@ import duckdb
 
 from checks.findings import ConfiguredAccount, Finding, RuleContext, Thresholds
 from checks.identity import RegisterIndex, resolve_identities
+from checks.images.thumbnails import PictureSource, finding_pictures
 from checks.registers.loaded import Registers
 from checks.rule_support.archive_posts import note_unchecked_alt_text
 from checks.rule_support.post_checks import note_post_checks
@@ -32,8 +33,14 @@ class AuditSettings:
 
 
 def run_checks(
-    con: duckdb.DuckDBPyConnection, settings: AuditSettings, registers: Registers, as_of: date
+    con: duckdb.DuckDBPyConnection,
+    settings: AuditSettings,
+    registers: Registers,
+    as_of: date,
+    pictures: PictureSource | None = None,
 ) -> CheckOutcome:
+    """Identities, then every enabled rule; with `pictures` (what the run holds of this week's images), the
+    thumbnails beside the media findings (checks/images/thumbnails.py)."""
     audience = arrow_stream.frame(con, "SELECT * FROM marts.fct_audience WHERE as_of = ?", [as_of])
     index = RegisterIndex(
         registers.pupils,
@@ -68,9 +75,16 @@ def run_checks(
             aged_out |= rule.aged_out(ctx)
     findings = note_unchecked_alt_text(con, findings)
     findings = note_post_checks(con, findings, settings.thresholds.media_hash_max_distance)
+    rows = [f.as_row(as_of) for f in findings]
+    media_rules = {r.id for r in RULES if r.reads_images == "pixels" and r.id in rules_run}
     return CheckOutcome(
         identities=identities,
-        findings=[f.as_row(as_of) for f in findings],
+        findings=rows,
+        pictures=finding_pictures(
+            con, rows, media_rules, settings.thresholds.media_hash_max_distance, pictures, ctx.read_once
+        )
+        if pictures is not None
+        else [],
         rules_run=rules_run,
         register_ids={
             *registers.pupils["pupil_id"].to_list(),

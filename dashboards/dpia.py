@@ -81,6 +81,12 @@ CATEGORIES = (
         "biometric (special category) data is processed",
         "derived from the images above while they are fingerprinted (checks/images)",
     ),
+    (
+        "audit.finding_pictures",
+        "Pictures beside photo findings",
+        "thumbnails (160 px at most) in report.html",
+        "the images above, the approved library",
+    ),
 )
 LAWFUL_BASIS = (
     "UK GDPR Article 6(1)(e), public task: safeguarding pupils and enforcing the school's own social networking "
@@ -105,6 +111,8 @@ def _kept_for(table: str, keep: dict[str, str]) -> str:
         return f"while in the register in force; superseded versions {keep['register_versions_months']}"
     if table == "raw.media_files":
         return "while the school's post is held (fingerprints only)"
+    if table == "audit.finding_pictures":
+        return "while the exception is open; an erasure removes those of the person"
     if table == "raw.image_readings":
         return "while the image's fingerprints are held (a count and boxes)"
     if table == "raw.image_text":
@@ -233,7 +241,7 @@ def render_dpia(
         "- Reports, exports and the warehouse are written readable by the owner only (mode 0600).",
         "- Credentials come from environment variables or Prefect Secret blocks and never appear in logs or outputs.",
         "- The DPO's SQL reads a read-only copy with file access disabled; it cannot change the warehouse.",
-        "- Images are reduced to hashes; no image is stored.",
+        "- Images are reduced to hashes; only open photo findings keep a thumbnail.",
         "- Erasure (`socialaudit erase`) reaches every copy the product made: the warehouse file is rewritten (no "
         "freed block keeps the person), the read-only copy and the outputs are published again, names are redacted "
         "from stored posts and evidence, a trust's lake and catalog are rewritten; records keep keyed hashes only, "

@@ -1,10 +1,17 @@
-"""The audit's outputs from the warehouse: exceptions.json/.csv, resolved.json and the report.html a person reads."""
+"""The audit's outputs from the warehouse: exceptions.json/.csv, resolved.json and the report.html a person reads.
+
+Beside each photo finding the report shows the thumbnails the warehouse keeps for it (checks/images/thumbnails.py
+says how small, from which bytes, for which findings), embedded as data: URIs: the report fetches nothing when it is
+opened, so it reads offline and tells no platform who read it. The copy attached to the weekly e-mail leaves them
+out (`without_pictures`); an erasure writes the reports again without the person's pictures."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +45,8 @@ DO_FIRST = 5
 # Evidence longer than this is folded behind its first words (a click or Enter on them shows it all).
 EVIDENCE_SHOWN = 160
 TEMPLATES = Path(__file__).parent / "templates"
+# Each thumbnail sits between these comments, so a copy of the report can leave them all out (`without_pictures`).
+PICTURE_START, PICTURE_END = "<!--picture-->", "<!--/picture-->"
 
 
 @dataclass(frozen=True)
@@ -216,6 +225,7 @@ def render_report(
 ) -> str:
     """The report; `review_url` (the review app's public address) links each "do first" finding to its page."""
     from dashboards.charts import trend_charts
+    from warehouse.finding_pictures import pictures_for
     from warehouse.register_versions import notices_for
     from warehouse.reviews import histories
 
@@ -244,6 +254,7 @@ def render_report(
         decided=decided,
         history=histories(con, [r["key"] for r in exceptions + decided]),
         profiles=profiles(con, exceptions),
+        pictures=shown_pictures(pictures_for(con, [r["key"] for r in exceptions])),
         charts=trend_charts(con),
         total=len(exceptions),
         register_notices=notices_for(con, as_of),
@@ -256,6 +267,30 @@ def render_report(
         do_first=do_first(exceptions, review_url),
         evidence_shown=EVIDENCE_SHOWN,
     )
+
+
+def shown_pictures(found: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, str]]]:
+    """Each finding's thumbnails as the report embeds them: a data: URI (the report fetches nothing when opened,
+    so opening it tells no platform who read it, and it reads offline) and its alternative text."""
+    return {
+        key: [
+            {
+                "role": p["role"],
+                "label": p["label"],
+                "src": "data:image/jpeg;base64," + base64.b64encode(p["jpeg"]).decode("ascii"),
+            }
+            for p in pictures
+        ]
+        for key, pictures in found.items()
+    }
+
+
+_PICTURES = re.compile(re.escape(PICTURE_START) + ".*?" + re.escape(PICTURE_END), re.DOTALL)
+
+
+def without_pictures(report: str) -> str:
+    """The report with every thumbnail left out (the copy attached to the weekly e-mail: flows/publish_email.py)."""
+    return _PICTURES.sub("", report)
 
 
 def environment() -> Environment:

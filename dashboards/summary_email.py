@@ -34,7 +34,8 @@ class ReportReference:
     def lines(self) -> list[str]:
         if self.attached is not None:
             return [
-                f"The full report is attached (open it in a browser; it works offline). It is also at {self.where}"
+                "The full report is attached (open it in a browser; it works offline), without the pictures beside"
+                f" its photo findings: those are only in the report at {self.where}"
             ]
         kept = [f"This week's copy stays in {self.week_copy}"] if self.week_copy else []
         return [

@@ -5,6 +5,7 @@ from the erasure journal kept beside it (docs/interfaces.md)."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -61,7 +62,7 @@ def erase_person(
             erased = erase(con, subject, performed_by, reason, forms, Journal(journal_path(db_path)))
             if access is not None:
                 access_log.insert(con, [replace(access, object=erased.erasure_id)])
-        redaction, needles = redaction_for(subject, forms), _identifiers(subject) | forms
+        redaction, needles = redaction_for(subject, forms), _identifiers(subject) | forms | _shown(erased)
         places = _everywhere_else(con, db_path, db_path, [erased], redaction, needles, extra_outputs)
     places.update(_vacuum_lake(db_path))
     return {**erased.counts, **places}
@@ -191,6 +192,11 @@ def _rewrite_kept_weeks(db_path: Path, folders: list[Path], needles: set[str]) -
     return done
 
 
+def _shown(erased: Erased) -> set[str]:
+    """The erased thumbnails as a report embeds them (base64): a kept week showing one is written again."""
+    return {base64.b64encode(jpeg).decode("ascii") for jpeg in erased.pictures}
+
+
 def _identifiers(subject: Subject) -> set[str]:
     return {*subject.person_ids, *subject.platform_ids, *subject.handles, *subject.names}
 
@@ -245,7 +251,7 @@ def reapply_erasures(
                 result = erase(con, subject, who, why, forms)
                 erased.append(result)
                 redaction.patterns += redaction_for(subject, forms).patterns
-                needles |= _identifiers(subject) | forms
+                needles |= _identifiers(subject) | forms | _shown(result)
                 done.append({"erasure_id": entry["erasure_id"], "counts": result.counts})
         if erased:
             _everywhere_else(con, db_path, publishes_as or db_path, erased, redaction, needles, ())

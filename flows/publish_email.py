@@ -88,13 +88,17 @@ def email_summary(
     not_read: list[dict[str, Any]] | None = None,
 ) -> list[str]:
     """Send the summary (and the DSL's copy); a failed send is logged, never fatal: the audit itself completed."""
+    from dashboards.report import without_pictures
     from dashboards.summary_email import ReportReference, build_messages
 
     report_path = outputs.paths["report.html"]
     reference = ReportReference(
         where=email.report_link or str(report_path),
         week_copy=None if email.report_link else str(report_path.parent / "weeks" / as_of.isoformat()),
-        attached=report_path.read_bytes() if email.attach_report else None,
+        # The attached copy leaves the findings' thumbnails out: pictures of children do not travel by e-mail.
+        attached=without_pictures(report_path.read_text(encoding="utf-8")).encode("utf-8")
+        if email.attach_report
+        else None,
     )
     messages = build_messages(
         school_name,

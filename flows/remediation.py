@@ -69,9 +69,19 @@ class Remediator:
         """The plan, and the action of this kind already standing on the exception (if one is)."""
         from warehouse.remediation.records import recorded_actions
         from warehouse.snapshot import open_snapshot
+        from warehouse.week import copied_from
 
         con = open_snapshot(self.db)
         try:
+            original = copied_from(con, self.db)
+            if original is not None:
+                # The platform would change, while the record of who changed it stayed in a copy the live
+                # warehouse never reads: next week's run would find the comment gone, by nobody.
+                raise RemediationError(
+                    f"this warehouse is a copy of {original} (the output folders it records are that one's): an "
+                    "action taken from it would be recorded only here; act from that warehouse, or run the weekly "
+                    "audit from this one first if it now replaces it"
+                )
             plan = make_plan(con, key, action)
             standing = [r for r in recorded_actions(con, key, action) if r.standing]
             return plan, standing[-1] if standing else None

@@ -116,7 +116,8 @@ def examined(
     fingerprinted: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     try:
-        return {**item, **examine(data, already_read, originals, may_wait, fingerprinted), "error": None}
+        found = examine(data, already_read, originals, may_wait, fingerprinted, with_thumbnail=True)
+        return {**item, **found, "error": None}
     except UnreadableImage as error:
         return {**item, "error": str(error)[:500]}
 

@@ -28,6 +28,7 @@ from checks.images.reading import (
     usable_cores,
 )
 from checks.images.reading import ready as image_reader_ready
+from checks.images.thumbnails import PictureSource
 from checks.media_hash import UnreadableImage
 from checks.raw_data.frames import validate_platform_data
 from checks.registers import settling
@@ -219,11 +220,13 @@ def validate_raw(snapshots: list[Snapshot], state: WarehouseState) -> list[Suite
 @task(name="store-and-evaluate", cache_policy=NO_CACHE)
 @withheld_in_trust
 def store_and_evaluate(
-    db_path: Path, week: WeekToStore, settings: AuditSettings, registers: Registers
+    db_path: Path, week: WeekToStore, settings: AuditSettings, registers: Registers, library_dir: Path
 ) -> dict[str, Any]:
     """Everything the run writes, in one transaction: it all lands, or the warehouse is left as it was. The
     read-only copy is published before the lock is let go, so no review can slip in between."""
-    checks, publish_copy = lambda con: run_checks(con, settings, registers, week.as_of), publish_snapshot_from
+    pictures = PictureSource.of_media(week.media, library_dir)
+    checks = lambda con: run_checks(con, settings, registers, week.as_of, pictures)  # noqa: E731
+    publish_copy = publish_snapshot_from
     return store_week(db_path, week, checks, after_commit=lambda con: publish_copy(con, db_path))
 
 
@@ -393,7 +396,13 @@ def _audit(
     }
     progress.info("storing the week and running the rules")
     try:
-        summary = store_and_evaluate(db, as_is(to_store), audit_settings(config), as_is(registers))
+        summary = store_and_evaluate(
+            db,
+            as_is(to_store),
+            audit_settings(config),
+            as_is(registers),
+            config.registers_dir / APPROVED_MEDIA_DIR,
+        )
     except StoredButNotPublished as failure:
         return _not_published({**failure.summary, **done}, failure)
     progress.info("publishing the report")

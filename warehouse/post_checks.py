@@ -3,7 +3,6 @@ audit.post_approvals: migration 0018), as the command line and the review app re
 
 from __future__ import annotations
 
-import csv
 import json
 import uuid
 from collections.abc import Callable, Collection, Sequence
@@ -198,21 +197,16 @@ def approve_and_record(db_path: Path, check_id: str, entry: AccessEntry, wait_se
         writer.close()
 
 
-def export_approvals(con: duckdb.DuckDBPyConnection, path: Path) -> int:
-    """Every approval of a checked draft as CSV (one row per approved image, as approved_media.csv lists files)."""
+def approvals(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Every approval of a checked draft, one row per approved image (as approved_media.csv lists files): the
+    columns and the rows."""
     rows = con.execute(
         "SELECT a.approval_id, a.check_id, i.position AS image, i.sha256, i.phash, i.dhash, a.platform,"
         " a.approved_by, a.approved_at, array_to_string(a.pupils_pictured, ';') AS pupils_pictured, a.verdict"
         " FROM audit.post_approvals AS a JOIN audit.post_check_images AS i USING (check_id)"
         " ORDER BY a.approved_at, a.approval_id, i.position"
     )
-    columns = [d[0] for d in rows.description]
-    data = rows.fetchall()
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        writer.writerows(data)
-    return len(data)
+    return [d[0] for d in rows.description], rows.fetchall()
 
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:

@@ -19,7 +19,17 @@ from typing import Any, Protocol
 import duckdb
 import polars as pl
 
-from warehouse import image_readings, lake, lake_stage, lifecycle, load, portable, register_versions, reviews
+from warehouse import (
+    finding_pictures,
+    image_readings,
+    lake,
+    lake_stage,
+    lifecycle,
+    load,
+    portable,
+    register_versions,
+    reviews,
+)
 from warehouse.db import connect_waiting, migrate, transaction
 from warehouse.privacy import erasure_journal, retention
 from warehouse.privacy.keyed import ensure_secret
@@ -51,6 +61,8 @@ class CheckOutcome:
     audience: int
     # Exceptions the rules no longer raise only because the person has turned 18 (resolved as `aged-out`).
     aged_out: set[str] = dataclasses.field(default_factory=set)
+    # The thumbnails beside this week's media findings (checks/images/thumbnails.py), kept while each is open.
+    pictures: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -229,6 +241,7 @@ def _store(
         con, week.as_of, outcome.findings, outcome.register_ids, blind, outcome.aged_out
     )
     counts["unseen_flagged"] = flag_long_unseen(con, week.as_of, week.subscriber_unseen_weeks)
+    finding_pictures.keep_for_open_findings(con, outcome.pictures)
     summary: dict[str, Any] = {
         "rules_run": outcome.rules_run,
         "findings": len(outcome.findings),
@@ -289,3 +302,13 @@ def output_folders(con: duckdb.DuckDBPyConnection, warehouse: Path) -> OutputFol
     own = [Path(folder) for folder, recorded in rows if recorded in (None, identity)]
     others = [Path(folder) for folder, recorded in rows if recorded not in (None, identity)]
     return OutputFolders(own, others)
+
+
+def copied_from(con: duckdb.DuckDBPyConnection, warehouse: Path) -> str | None:
+    """The warehouse `warehouse` is a copy of, when it is one: it records no output folder of its own, only
+    folders another warehouse publishes to (a restored backup or a copied file not yet run from). None otherwise."""
+    rows = con.execute("SELECT warehouse FROM meta.output_folders ORDER BY last_stored_at DESC").fetchall()
+    identity = warehouse_identity(warehouse)
+    if not rows or any(recorded in (None, identity) for (recorded,) in rows):
+        return None
+    return str(rows[0][0])

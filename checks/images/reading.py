@@ -24,6 +24,7 @@ from checks.cores import usable_cores
 from checks.images.copies import LATER, Originals
 from checks.images.faces import detect_faces, detector_name
 from checks.images.text import ReaderMissing, check_engine, engine_version, read_text
+from checks.images.thumbnails import thumbnail
 from checks.media_hash import UnreadableImage, crop_fingerprints, decode_upright, fingerprint_picture
 from checks.registers.contract import APPROVED_MEDIA_DIR
 
@@ -102,8 +103,10 @@ def examine(
     originals: Originals | None = None,
     may_wait: bool = True,
     fingerprinted: dict[str, Any] | None = None,
+    with_thumbnail: bool = False,
 ) -> dict[str, Any]:
-    """Fingerprints of the image (`fingerprinted`: as found from these bytes before, not computed again), and its
+    """Fingerprints of the image (`fingerprinted`: as found from these bytes before, not computed again), with
+    `with_thumbnail` its `thumbnail` (checks/images/thumbnails.py: the report shows it if the image is a finding's), and its
     reading unless `already_read(sha256)` says it was read before (`already_read` None: not read at all). The bytes
     are decoded once for both. With `originals` (the run's
     `ReadOnce.originals`), a copy of a library file takes that file's reading (checks/images/copies.py); a copy of
@@ -112,6 +115,8 @@ def examine(
     picture = decode_upright(data)
     found = dict(fingerprinted) if fingerprinted else fingerprint_picture(data, picture)
     sha = found["sha256"]
+    if with_thumbnail:
+        found["thumbnail"] = thumbnail(picture)
     if already_read is not None and not already_read(sha):
         # Not allowed to wait (kept aside): a copy waits here for its file's reading rather than read again.
         copied = (

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 
+from dashboards.safe_text import spreadsheet_safe
 from flows.commands.common import EXIT_COMPLETED, EXIT_FAILED
 from flows.commands.parameters import PATH, Declared, argument, by_option, one_of, option
 from flows.commands.sql import use_configured_key, warehouse_options
@@ -42,10 +44,15 @@ def run(args: argparse.Namespace) -> int:
     if args.export is not None:
         con = open_snapshot(db)
         try:
-            rows = post_checks.export_approvals(con, args.export) if post_checks.has_tables(con) else 0
+            columns, rows = post_checks.approvals(con) if post_checks.has_tables(con) else ([], [])
         finally:
             con.close()
-        print(f"{rows} approved image(s) written to {args.export}")
+        # approved_by holds a name typed with --by: no cell may start a formula in the spreadsheet that opens it.
+        with args.export.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            writer.writerows([[spreadsheet_safe("" if v is None else v) for v in row] for row in rows])
+        print(f"{len(rows)} approved image(s) written to {args.export}")
         return EXIT_COMPLETED
     try:
         approval_id = post_checks.approve_and_record(

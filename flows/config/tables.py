@@ -175,7 +175,8 @@ class EmailSettings:
     graph_url: str = "https://graph.microsoft.com"
     # A PEM file of the certificate authorities to trust instead of the system's (a relay or proxy of its own).
     ca_file: str | None = None
-    # The report.html attached (it names children): an explicit choice; otherwise the message says where it is.
+    # The report.html attached (it names children; its photo findings' pictures left out): an explicit choice;
+    # otherwise the message says where it is.
     attach_report: bool = False
     # Where readers open the report (a share path or intranet URL); default: its path on this machine.
     report_link: str | None = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,8 +20,10 @@ import markdown
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from checks.images.thumbnails import THUMBNAIL_SIDE
 from checks.rules import RULES
 from dashboards.dpia import generate_dpia
+from dashboards.report import without_pictures
 from dashboards.review_app import create_app
 from dashboards.sar_export import cover_document
 from dashboards.summary_email import ReportReference, build_messages
@@ -131,7 +134,19 @@ def test_the_report_and_the_e_mailed_copy(
     page.keyboard.press("Enter")
     assert folded.evaluate("d => d.open")
 
-    report = (audited.out / "report.html").read_bytes()
+    # Beside each photo finding, its pictures from inside the file: drawn, small, named by what they are (never
+    # by who is in them). A week after the images were downloaded they are still shown.
+    pictures = page.locator("td .picture img").evaluate_all(
+        "imgs => imgs.map(i => [i.alt, i.complete && i.naturalWidth > 0, i.naturalWidth, i.naturalHeight,"
+        " i.src.slice(0, 5)])"
+    )
+    assert pictures
+    for alt, drawn, width, height, scheme in pictures:
+        assert drawn and max(width, height) <= THUMBNAIL_SIDE and scheme == "data:"
+        assert alt == "the published picture" or re.fullmatch(r"approved picture A\d+", alt), alt
+
+    # The copy attached to the e-mail, as flows/publish_email.py makes it: without the pictures.
+    report = without_pictures((audited.out / "report.html").read_text(encoding="utf-8")).encode("utf-8")
     (message,) = build_messages(
         "Oak Primary",
         WEEK0,
@@ -149,6 +164,7 @@ def test_the_report_and_the_e_mailed_copy(
     assert isinstance(content, str) and "Social media audit" in content
     opened.write_text(content, encoding="utf-8")
     page.goto(opened.as_uri())
+    assert page.locator("img").count() == 0
     check_page(page, "The report attached to the weekly e-mail", checked)
     context.close()
 

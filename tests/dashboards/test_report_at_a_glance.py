@@ -56,3 +56,15 @@ def test_the_next_action_is_the_one_that_ends_the_finding_else_the_step_by_hand(
     assert next_action(video).startswith("make-video-private: ")
     # Muting a follower only mitigates: the follower is removed by hand.
     assert "by hand" in next_action(finding("f", "high", person_kind="pupil"))
+
+
+def test_a_picture_is_embedded_in_the_report_and_left_out_of_the_copy_without_pictures() -> None:
+    from dashboards.report import PICTURE_END, PICTURE_START, shown_pictures, without_pictures
+
+    (shown,) = shown_pictures(
+        {"k": [{"role": "published", "label": "the published picture", "jpeg": b"\xff\xd8"}]}
+    )["k"]
+    # Inside the file: opening the report fetches nothing (its Content-Security-Policy allows data: images only).
+    assert shown["src"] == "data:image/jpeg;base64,/9g="
+    report = f'<td>post{PICTURE_START}<img src="{shown["src"]}">{PICTURE_END}, then{PICTURE_START}x{PICTURE_END}</td>'
+    assert without_pictures(report) == "<td>post, then</td>"

@@ -229,3 +229,39 @@ def test_credentials_that_cannot_be_checked_are_a_recorded_refusal(
     assert [r["outcome"] for r in recorded(db)] == ["refused"] and build.journal(dataset) == []
     # Not a finding about what the keys allow: nothing is recorded that would stop the app offering the action.
     assert recorded(db, "SELECT * FROM audit.action_permissions") == []
+
+
+def test_a_copy_of_the_warehouse_never_acts_on_the_accounts(
+    school: tuple[Path, Path], tmp_path: Path, migrated_template: Path
+) -> None:
+    """A restored backup or a copied file, not yet run from: an action taken from it would change the platform while
+    its record stayed where the live warehouse never reads it. Refused before anything is sent; the live warehouse
+    still acts, and a copy that takes the weekly run over (records a folder of its own) acts too."""
+    from warehouse.snapshot import publish_snapshot
+    from warehouse.week import record_output_folder
+
+    dataset, _ = school
+    (tmp_path / "live").mkdir()
+    (tmp_path / "restored").mkdir()
+    live = build.week_with_exceptions(tmp_path / "live" / "w.duckdb", migrated_template)
+    con = duckdb.connect(str(live))
+    record_output_folder(con, tmp_path / "out", build.AS_OF, live)
+    con.close()
+    publish_snapshot(live)
+    copy = build.week_with_exceptions(tmp_path / "restored" / "w.duckdb", migrated_template)
+    con = duckdb.connect(str(copy))
+    record_output_folder(con, tmp_path / "out", build.AS_OF, live)  # the rows it was copied with
+    con.close()
+    publish_snapshot(copy)
+
+    with pytest.raises(RemediationError, match=r"this warehouse is a copy of .*live/w\.duckdb"):
+        remediator(dataset, copy).act(POST.key, "delete-post", ALICE, None, yes)
+    assert bill(tmp_path) == [] and build.journal(dataset) == []  # nothing asked of X
+    assert recorded(copy) == []
+    assert remediator(dataset, live).act(POST.key, "delete-post", ALICE, None, yes).done
+
+    con = duckdb.connect(str(copy))
+    record_output_folder(con, tmp_path / "out-restored", build.AS_OF, copy)  # its own weekly run
+    con.close()
+    publish_snapshot(copy)
+    assert remediator(dataset, copy).plan(VIDEO.key, "make-video-private").action.name == "make-video-private"

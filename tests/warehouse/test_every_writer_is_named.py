@@ -30,7 +30,7 @@ NOT_THE_REGISTRYS = {
     "dashboards.sar_export:write_export": "the same export's folder",
     "flows.commands.dpia:run": "the DPIA summary, where dpia --out says",
     "flows.commands.init:run": "a school's new school.toml and register templates, where init is told",
-    "warehouse.post_checks:export_approvals": "the approvals CSV, where the person asks for it",
+    "flows.commands.approve_post:run": "the approvals CSV, where approve-post --export says",
     "warehouse.backup.archive:write_sealed": "a backup, in the folder backup --out names (kept [retention] "
     "backup_weeks; a restore erases again from the journal)",
     "warehouse.backup.archive:_write_image": "a restore's image, inside the restore image folder the registry "

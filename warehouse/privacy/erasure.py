@@ -52,6 +52,9 @@ class Erased:
     erasure_id: str
     erased_at: datetime
     counts: dict[str, Any]
+    # The thumbnails removed (audit.finding_pictures): a kept report showing one is written again, whether or not
+    # it names the person (a photo finding need not).
+    pictures: tuple[bytes, ...] = ()
 
 
 def redaction_for(subject: Subject, name_forms: Iterable[str] = ()) -> Redaction:
@@ -106,6 +109,23 @@ def erase(
         count(
             "audit.remediations", "DELETE FROM audit.remediations WHERE key IN (SELECT unnest($keys))", by_key
         )
+    pictures: tuple[bytes, ...] = ()
+    if table_exists(con, "audit", "finding_pictures"):
+        # A picture beside one of the person's findings, or an approved file that pictures them, goes from beside
+        # every finding it is shown with (a post's photo is shown beside each of the post's media findings).
+        shown = {**by_key, "person_ids": person_ids}
+        of_person = (
+            "sha256 IN (SELECT sha256 FROM audit.finding_pictures WHERE key IN (SELECT unnest($keys))"
+            " UNION SELECT file_sha256 FROM ref.approved_media"
+            " WHERE list_has_any(pupils_pictured, $person_ids::VARCHAR[]))"
+        )
+        pictures = tuple(
+            bytes(r[0])
+            for r in con.execute(
+                f"SELECT DISTINCT jpeg FROM audit.finding_pictures WHERE {of_person} ORDER BY jpeg", shown
+            ).fetchall()
+        )
+        count("audit.finding_pictures", f"DELETE FROM audit.finding_pictures WHERE {of_person}", shown)
     if table_exists(con, "audit", "pending_decisions"):
         count(
             "audit.pending_decisions",
@@ -149,7 +169,7 @@ def erase(
     split_reads = image_readings.redact_lines(con, redaction)
     if split_reads:
         counts["raw.image_text (names read in images redacted)"] = split_reads
-    erased = Erased(uuid.uuid4().hex, now_utc(), counts)
+    erased = Erased(uuid.uuid4().hex, now_utc(), counts, pictures)
     recorded_reason = redaction.text(reason)[0]  # a reference that names the person is a copy too
     con.execute(
         "INSERT INTO audit.erasures VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -1,0 +1,58 @@
+"""The thumbnails beside a media finding: small, upright, without metadata, made from a real photograph."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+from skimage import data as photos
+
+from checks.images.reading import examine
+from checks.images.thumbnails import THUMBNAIL_SIDE, PictureSource, thumbnail
+from checks.media_hash import decode_upright
+
+# A real photograph's thumbnail is a few KB (the astronaut portrait, the busiest of scikit-image's: about 6.5 KB).
+MAX_THUMBNAIL_BYTES = 8_000
+
+
+def photo_bytes(picture: Image.Image, orientation: int | None = None) -> bytes:
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "Camera maker"
+    if orientation is not None:
+        exif[0x0112] = orientation
+    picture.save(out, format="JPEG", quality=95, exif=exif)
+    return out.getvalue()
+
+
+def test_a_photo_becomes_a_small_upright_jpeg_with_no_metadata() -> None:
+    portrait = Image.fromarray(photos.astronaut()).resize((1200, 600))
+    # Stored sideways with an EXIF orientation: the thumbnail is the picture as a person sees it.
+    data = photo_bytes(portrait.rotate(90, expand=True), orientation=8)
+    small = thumbnail(decode_upright(data))
+    assert len(small) <= MAX_THUMBNAIL_BYTES
+    with Image.open(io.BytesIO(small)) as opened:
+        assert opened.format == "JPEG"
+        assert opened.size == (THUMBNAIL_SIDE, THUMBNAIL_SIDE // 2)
+        assert not opened.getexif() and "exif" not in opened.info
+
+
+def test_examining_a_published_image_makes_its_thumbnail_only_when_asked() -> None:
+    data = photo_bytes(Image.fromarray(photos.coffee()))
+    assert "thumbnail" not in examine(data, None)
+    found = examine(data, None, with_thumbnail=True)
+    assert found["thumbnail"] == thumbnail(decode_upright(data))
+
+
+def test_an_approved_file_is_thumbnailed_only_while_it_is_the_file_the_register_hashed(tmp_path) -> None:
+    import hashlib
+
+    data = photo_bytes(Image.fromarray(photos.chelsea()))
+    (tmp_path / "A017.jpg").write_bytes(data)
+    source = PictureSource({}, tmp_path)
+    assert source.library_thumbnail("A017.jpg", hashlib.sha256(data).hexdigest()) == thumbnail(
+        decode_upright(data)
+    )
+    assert source.library_thumbnail("A017.jpg", "0" * 64) is None  # replaced since: not the approved picture
+    assert source.library_thumbnail("gone.jpg", hashlib.sha256(data).hexdigest()) is None
+    assert PictureSource().library_thumbnail("A017.jpg", hashlib.sha256(data).hexdigest()) is None
