@@ -13,6 +13,11 @@ inconsistency it sees, instead of going on), MALLOC_PERTURB_ (a different byte e
 filled with it, so a use after free reads garbage), PYTHONFAULTHANDLER=1 (a fatal signal prints every thread's
 Python stack) and, every other run, PYTHONMALLOC=debug (the interpreter checks its own blocks; slower).
 
+Beside each run, in a process of its own under the same checks, the lake stress (benchmarks/lake_stress.py):
+review decisions published on threads while other threads attach and read the same DuckLake, the shape in which a
+trust's review app once aborted in DuckLake maintenance; its crashes count with the pipeline's, and every decision
+it made must be in its lake.
+
 Counted: a process ended by a signal or printing glibc's or Python's fatal messages is a crash; an engine worker
 that crashed while the run went on is counted apart ("contained"). Also printed first: the reader's throughput with
 the engine in the reading process against worker processes, side by side (benchmarks/image_reading.py).
@@ -38,28 +43,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.heap_checks import FATAL, MALLOC_DEBUG, checked_env, crashed
+
 RESULTS = Path(__file__).parent / "results" / "soak.json"
-MALLOC_DEBUG = Path("/lib/x86_64-linux-gnu/libc_malloc_debug.so.0")
-FATAL = re.compile(
-    r"malloc\(\)|free\(\)|double free|corrupted|tcache|Fatal Python error|Segmentation fault|Aborted|"
-    r"Debug memory block"
-)
-
-
-def checked_env(number: int) -> dict[str, str]:
-    from benchmarks.run_cost import child_env
-
-    env = child_env()
-    env.update(MALLOC_CHECK_="3", MALLOC_PERTURB_=str(1 + (number * 37) % 254), PYTHONFAULTHANDLER="1")
-    if MALLOC_DEBUG.exists():  # glibc 2.34 and later read MALLOC_CHECK_ only with this library loaded
-        env["LD_PRELOAD"] = " ".join(p for p in (str(MALLOC_DEBUG), env.get("LD_PRELOAD")) if p)
-    if number % 2:
-        env["PYTHONMALLOC"] = "debug"
-    return env
-
-
-def crashed(code: int, log: str) -> bool:
-    return code < 0 or bool(FATAL.search(log))
+# Beside each trust run: review decisions on threads while others read the same lake (benchmarks/lake_stress.py).
+LAKE_STRESS = {"deciders": 2, "readers": 2, "decisions": 3}
 
 
 def stress(mode: str, images: Path, stop: Path) -> int:
@@ -104,12 +92,18 @@ def stress(mode: str, images: Path, stop: Path) -> int:
 
 
 def soak_run(number: int, root: Path, schools: list[Path], trust: Path) -> dict[str, Any]:
+    from benchmarks import lake_stress
     from benchmarks.trust_run import AS_OF, _socialaudit
 
     env = checked_env(number)
     mode = "threads" if number % 2 == 0 else "workers"
     stop = root / f"stop-{number}"
     load = os.getloadavg()[0]
+    lake_result: dict[str, Any] = {}
+    lake_beside = threading.Thread(
+        target=lambda: lake_result.update(lake_stress.in_child(env, **LAKE_STRESS)), daemon=True
+    )
+    lake_beside.start()
     with tempfile.TemporaryFile() as stress_log, tempfile.TemporaryFile() as trust_log:
         beside = subprocess.Popen(
             [sys.executable, "-m", "benchmarks.soak", "--stress", mode, str(root / "schools"), str(stop)],
@@ -142,7 +136,10 @@ def soak_run(number: int, root: Path, schools: list[Path], trust: Path) -> dict[
         stress_log.seek(0)
         trust_text = trust_log.read().decode("utf-8", "replace")
         stress_text = stress_log.read().decode("utf-8", "replace")
+    lake_beside.join()
     contained = len(re.findall(r"worker process ended", trust_text))
+    lake_code = lake_result.get("exit")
+    lake_crashed = lake_code is None or lake_code < 0 or bool(FATAL.search(lake_result.get("log", "")))
     result = {
         "run": number,
         "stress": mode,
@@ -154,12 +151,19 @@ def soak_run(number: int, root: Path, schools: list[Path], trust: Path) -> dict[
         "stress_exit": stress_code,
         "stress_crashed": crashed(stress_code, stress_text),
         "stress_passes": _passes(stress_text),
+        "lake_stress_exit": lake_code,
+        "lake_stress_crashed": lake_crashed,
+        "lake_decisions": lake_result.get("decisions", 0),
+        "lake_decisions_missing": lake_result.get("decisions_missing", 0),
+        "lake_errors": sum(lake_result.get("errors", {}).values()),
         "trust_s": round(wall, 1),
         "load_before": round(load, 2),
         "load_after": round(os.getloadavg()[0], 2),
     }
     if trust_code != 0 or result["stress_crashed"]:
         result["tail"] = (trust_text if trust_code else stress_text)[-1500:]
+    if lake_crashed or lake_code:
+        result["lake_tail"] = lake_result.get("log", "")[-1500:]
     return result
 
 
@@ -180,6 +184,11 @@ def write_results(
         "engine_faults_contained": sum(r["engine_faults_contained"] for r in runs),
         "stress_crashed": {m: sum(r["stress_crashed"] for r in runs if r["stress"] == m) for m in modes},
         "stress_passes": {m: sum(r["stress_passes"] for r in runs if r["stress"] == m) for m in modes},
+        # Runs recorded before the lake stress joined the soak have none of its keys.
+        "lake_stress_crashed": sum(r.get("lake_stress_crashed", False) for r in runs),
+        "lake_stress_rounds": sum("lake_stress_crashed" in r for r in runs),
+        "lake_decisions": sum(r.get("lake_decisions", 0) for r in runs),
+        "lake_decisions_missing": sum(r.get("lake_decisions_missing", 0) for r in runs),
         "heap_checks": "MALLOC_CHECK_=3"
         + (" (libc_malloc_debug)" if MALLOC_DEBUG.exists() else "")
         + ", MALLOC_PERTURB_, PYTHONFAULTHANDLER=1, PYTHONMALLOC=debug on odd runs",
@@ -235,7 +244,9 @@ def main(argv: list[str] | None = None) -> int:
             summary = write_results(args.results, args.runs, runs, throughput)
     summary = write_results(args.results, args.runs, runs, throughput)
     print(json.dumps(summary, indent=2))
-    crashes = summary["trust_runs_crashed"] + summary["stress_crashed"]["workers"]
+    crashes = (
+        summary["trust_runs_crashed"] + summary["stress_crashed"]["workers"] + summary["lake_stress_crashed"]
+    )
     print(
         f"soak: {len(runs)} trust runs, {crashes} crashes of the pipeline (goal 0); written to {args.results}"
     )

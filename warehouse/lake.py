@@ -87,6 +87,7 @@ def write_locator(path: Path, location: LakeLocation) -> Path:
 
 
 LOCATOR_SUFFIX = ".ducklake"
+CATALOG_BUSY_TIMEOUT_MS = 30_000
 
 
 def read_locator(path: Path) -> LakeLocation | None:
@@ -154,8 +155,16 @@ def _load_extensions(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> 
 
 
 def attach_lake(
-    con: duckdb.DuckDBPyConnection, location: LakeLocation, alias: str, read_only: bool = False
+    con: duckdb.DuckDBPyConnection,
+    location: LakeLocation,
+    alias: str,
+    read_only: bool = False,
+    busy_timeout_ms: int = CATALOG_BUSY_TIMEOUT_MS,
 ) -> None:
+    """`busy_timeout_ms`: how long a SQLite catalog's statements wait for another connection's lock before failing
+    ("database is locked"). SQLite's own default is not to wait at all, and a writer whose commit failed so, beside
+    a reader of the catalog, was seen to leave the catalog locked for every later reader of the process: a commit
+    waits for the readers instead, and a reader for the commit (duckdb/ducklake#128 recommends the same)."""
     load_extensions(con, location.kind, writing=not read_only)
     kind, _, target = location.catalog.partition(":")
     if kind == "sqlite" and not read_only:
@@ -165,6 +174,8 @@ def attach_lake(
     options = ["DATA_PATH " + _literal(location.data_path)]
     if location.metadata_schema:
         options.append("METADATA_SCHEMA " + _literal(location.metadata_schema))
+    if kind == "sqlite":
+        options.append(f"META_BUSY_TIMEOUT {int(busy_timeout_ms)}")
     if read_only:
         options.append("READ_ONLY")
     existed = kind == "sqlite" and Path(target).exists()
@@ -244,50 +255,6 @@ def release(location: LakeLocation | None = None) -> None:
             keeper = _writers.pop(key, None) if key is not None else None
             if keeper is not None:
                 keeper.close()
-
-
-# What a snapshot's `changes` say was written: rows inlined in the catalog, rows or deletions in new files.
-INLINED_CHANGES = frozenset({"inlined_insert", "inlined_delete"})
-FILE_CHANGES = frozenset({"tables_inserted_into", "tables_deleted_from", "flushed_inlined"})
-
-
-def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection) -> None:
-    """Keep only the lake's latest snapshot: older ones would still hold rows that retention purged or an
-    erasure removed (DuckLake deletes are logical until snapshots expire and their files are cleaned up).
-
-    Each of DuckLake's maintenance calls reads every table's metadata (~0.3-1 s each on a SQLite catalog, even
-    with nothing to do), so a call is made only when the snapshots since the last publish (every older one was
-    expired by it) wrote what it acts on: inlined rows to flush to Parquet, new files to merge, delete files to
-    rewrite. Expiring snapshots and removing their files is always done; an erasure rewrites everything anyway
-    (warehouse/privacy/storage_rewrite.py)."""
-    catalog = _literal(ATTACHED_ALIAS)
-    snapshots = con.execute(
-        f"SELECT changes FROM ducklake_snapshots({catalog}) ORDER BY snapshot_id"
-    ).fetchall()
-    # The oldest is the one the last publish kept (or the lake's first, which only made a schema): done with.
-    pending = {kind for (changes,) in snapshots[1:] for kind, tables in (changes or {}).items() if tables}
-    con.execute(f"CALL ducklake_expire_snapshots({catalog}, older_than => now())")
-    if pending & INLINED_CHANGES:
-        con.execute(f"CALL ducklake_flush_inlined_data({catalog})")
-    most_files, deletions = _file_counts(con)
-    # A table written once (a new lake, a table a week rewrote whole) has one file: nothing to merge.
-    if pending & (INLINED_CHANGES | FILE_CHANGES) and most_files > 1:
-        con.execute(f"CALL ducklake_merge_adjacent_files({catalog})")
-        _, deletions = _file_counts(con)  # merging may have folded some deletions in
-    if deletions:
-        con.execute(f"CALL ducklake_rewrite_data_files({catalog})")
-    con.execute(f"CALL ducklake_expire_snapshots({catalog}, older_than => now())")
-    con.execute(f"CALL ducklake_cleanup_old_files({catalog}, cleanup_all => true)")
-    # Not done here: VACUUM of a SQLite catalog (its free pages may keep deleted bytes). Python's sqlite3 is another
-    # copy of SQLite than the extension's, and two copies on one open file in one process break each other's locks.
-
-
-def _file_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
-    """The most data files any one table of the lake has, and how many delete files they have in all."""
-    row = con.execute(
-        f"SELECT max(file_count), sum(delete_file_count) FROM ducklake_table_info({_literal(ATTACHED_ALIAS)})"
-    ).fetchone()
-    return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ the weekly run holds the lock.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import time
@@ -17,7 +18,7 @@ from typing import TypeVar
 
 import duckdb
 
-from warehouse import lake, portable, side_files
+from warehouse import lake, lake_maintenance, portable, side_files
 from warehouse.db import (
     ATTACHED_AS,
     WarehouseBusy,
@@ -32,6 +33,7 @@ from warehouse.privacy import access_log
 from warehouse.privacy.keyed import SECRET_TABLE, warehouse_secret
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 PUBLISHED_AS = "published_copy"
 __all__ = [
     "WarehouseBusy",
@@ -70,8 +72,13 @@ def publish_snapshot_from(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path
     killed process left beside the warehouse go first: while `con` writes, no other process is making one."""
     access_log.fold(con, db_path)
     side_files.remove_leftovers(db_path)
-    if portable.is_lake(con):  # asked of the connection: nothing opens the file
-        lake.drop_superseded_snapshots(con)
+    location = lake.read_locator(db_path)
+    if location is not None and portable.is_lake(con):  # asked of the connection: nothing opens the file
+        try:
+            lake_maintenance.drop_superseded_snapshots(con, location)
+        except lake_maintenance.MaintenanceFailed as failed:
+            # What was committed stands; the next publish finds the same snapshots to drop and tries again.
+            log.error("%s: the lake's old snapshots stay until the next publish. %s", db_path.name, failed)
         return db_path
     return copy_database(con, db_path, snapshot_path(db_path), without_secret=True)
 
@@ -149,7 +156,28 @@ def write_with_retry(
     sleep: Callable[[float], None] = time.sleep,
 ) -> T:
     """Run `work` in one short write transaction, waiting while another process (the weekly run) holds the lock;
-    `WarehouseBusy` (a plain sentence, nothing written) when it is held longer than `timeout_seconds`."""
+    `WarehouseBusy` (a plain sentence, nothing written) when it is held longer than `timeout_seconds`.
+
+    On a lake, the transaction runs alone on it (`lake_maintenance.exclusive`): the app's threads deciding at once
+    would otherwise conflict in DuckLake's commit, and a decision would race a publish's maintenance."""
+    location = lake.read_locator(db_path)
+    if location is None:
+        return _write_once(db_path, work, timeout_seconds, pause_seconds, sleep)
+    started = time.monotonic()
+    try:
+        with lake_maintenance.exclusive(location, timeout_seconds):
+            return _write_once(db_path, work, timeout_seconds, pause_seconds, sleep)
+    except lake_maintenance.LakeBusy:
+        raise WarehouseBusy(db_path, time.monotonic() - started) from None
+
+
+def _write_once(
+    db_path: Path,
+    work: Callable[[duckdb.DuckDBPyConnection], T],
+    timeout_seconds: float,
+    pause_seconds: float,
+    sleep: Callable[[float], None],
+) -> T:
     con = connect_waiting(db_path, timeout_seconds, pause_seconds, sleep)
     try:
         con.execute("BEGIN TRANSACTION")

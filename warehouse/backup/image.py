@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import lake, portable, side_files
+from warehouse import lake, lake_maintenance, portable, side_files
 from warehouse.db import (
     ATTACHED_AS,
     WarehouseBusy,
@@ -214,7 +214,7 @@ def install_lake(db_path: Path, location: lake.LakeLocation, image: Path, image_
         try:
             with _attached_image(con, image, image_key):
                 counts = fill(con)
-            lake.drop_superseded_snapshots(con)  # inlined rows flushed to Parquet, the catalog's history cut
+            lake_maintenance.drop_superseded_snapshots(con, location)  # inlined rows flushed to Parquet, the catalog's history cut
         finally:
             con.close()
             lake.release(location)

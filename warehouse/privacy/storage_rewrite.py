@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse import lake, portable
+from warehouse import lake, lake_maintenance, portable
 from warehouse.db import ATTACHED_AS
 from warehouse.snapshot import copy_database
 
@@ -25,8 +25,9 @@ def rewrite_storage(con: duckdb.DuckDBPyConnection, db_path: Path) -> dict[str, 
     nothing more through `con` afterwards (it still holds the old, now unlinked, file until it closes). A lake's
     affected data files are rewritten, old snapshots expired and their files removed; `vacuum_catalog` finishes
     it once the caller has closed every connection to the lake."""
-    if portable.is_lake(con):
-        return _rewrite_lake(con)
+    location = lake.read_locator(db_path)
+    if location is not None and portable.is_lake(con):
+        return _rewrite_lake(con, location)
     return _rewrite_file(con, db_path)
 
 
@@ -43,16 +44,11 @@ def _rewrite_file(con: duckdb.DuckDBPyConnection, db_path: Path) -> dict[str, An
     }
 
 
-def _rewrite_lake(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+def _rewrite_lake(con: duckdb.DuckDBPyConnection, location: lake.LakeLocation) -> dict[str, Any]:
     catalog = "'" + ATTACHED_AS + "'"
     files = f"SELECT sum(file_count) + sum(delete_file_count) FROM ducklake_table_info({catalog})"
     files_before = _count(con, files)
-    con.execute(f"CALL ducklake_flush_inlined_data({catalog})")
-    # Every file with a deleted row is rewritten (DuckLake's default waits until 95% of a file is deleted), which
-    # also recomputes the statistics that held the deleted values as a minimum or a maximum.
-    con.execute(f"CALL ducklake_rewrite_data_files({catalog}, delete_threshold => 0)")
-    con.execute(f"CALL ducklake_expire_snapshots({catalog}, older_than => now())")
-    con.execute(f"CALL ducklake_cleanup_old_files({catalog}, cleanup_all => true)")
+    lake_maintenance.rewrite_after_erasure(con, location)  # raises if it failed: the erasure is not done
     return {
         "lake data and delete files (before, after)": [files_before, _count(con, files)],
         "lake snapshots kept": _count(con, f"SELECT count(*) FROM ducklake_snapshots({catalog})"),

@@ -1,0 +1,134 @@
+"""DuckLake maintenance, apart from the process that publishes: decisions made on threads beside readers of the same
+lake all land, and a maintenance process that dies natively loses nothing and is done again by the next publish."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks.lake_stress import make_lake, stress
+from warehouse import lake, lake_maintenance
+from warehouse.db import connect, migrate
+from warehouse.people import Actor
+from warehouse.privacy.storage_rewrite import rewrite_storage
+from warehouse.reviews import review_and_publish
+from warehouse.snapshot import WarehouseBusy, publish_snapshot, publish_snapshot_from, write_with_retry
+
+
+@pytest.fixture
+def released() -> Iterator[None]:
+    yield
+    lake.release()
+
+
+def snapshots(locator: Path) -> int:
+    con = connect(locator, read_only=True)
+    try:
+        row = con.execute(f"SELECT count(*) FROM ducklake_snapshots('{lake.ATTACHED_ALIAS}')").fetchall()
+    finally:
+        con.close()
+    return int(row[0][0])
+
+
+@pytest.mark.slow
+def test_decisions_on_threads_beside_readers_of_the_lake_all_land(tmp_path: Path, released: None) -> None:
+    """The review app's shape: its threads decide (a short write, then a publish) while others read the lake."""
+    locator, keys = make_lake(tmp_path, exceptions=4)
+    counts = stress(locator, keys, deciders=2, readers=2, decisions=2)
+    decided = {kind: n for kind, n in counts["errors"].items() if kind.startswith(("decide", "final read"))}
+    assert decided == {}
+    assert counts["decisions"] == 4
+    assert counts["decisions_missing"] == 0
+
+
+@pytest.mark.slow
+def test_a_maintenance_process_that_aborts_loses_nothing_and_the_next_publish_does_it(
+    tmp_path: Path, released: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    locator, keys = make_lake(tmp_path, exceptions=1)
+    assert snapshots(locator) == 1
+    # The child dies as the once-seen abort did (SIGABRT), whatever it was about to do.
+    monkeypatch.setattr(lake_maintenance, "CHILD", ("-c", "import os; os.abort()"))
+    with caplog.at_level(logging.ERROR, logger="warehouse.snapshot"):
+        review = review_and_publish(
+            locator, keys[0], "acknowledge", "seen", Actor("local:sam", "local:sam", "review-app")
+        )
+    assert "ended by signal 6" in caplog.text and "stay until the next publish" in caplog.text
+    con = connect(locator, read_only=True)
+    try:
+        assert con.execute("SELECT review_id FROM audit.reviews").fetchall() == [(review.review_id,)]
+        assert con.execute("SELECT status FROM audit.exceptions").fetchall() == [("acknowledged",)]
+    finally:
+        con.close()
+    assert snapshots(locator) > 1  # the superseded snapshots are still there...
+    monkeypatch.undo()
+    publish_snapshot(locator)
+    assert snapshots(locator) == 1  # ...until the next publish drops them
+
+
+@pytest.mark.slow
+def test_an_erasures_rewrite_runs_apart_through_the_writer_it_holds(tmp_path: Path, released: None) -> None:
+    """As `erase` does it: the rows deleted and committed, the storage rewritten (in the maintenance process) while
+    the erasure still holds its writing connection, then published through that same connection."""
+    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
+    locator = lake.write_locator(tmp_path / "school-a.ducklake", location)
+    con = connect(locator)
+    try:
+        migrate(con)
+        con.execute(
+            "INSERT INTO meta.sync_cursors SELECT 'x', 'acct', 's' || i, 'Jessamine-Quill-' || i, DATE '2026-11-16',"
+            " now() FROM range(5000) t(i)"
+        )
+        con.execute("DELETE FROM meta.sync_cursors WHERE cursor_value LIKE 'Jessamine-Quill-1%'")
+        assert con.execute("SELECT count(*) FROM meta.sync_cursors").fetchone() == (3889,)
+        places = rewrite_storage(con, locator)
+        publish_snapshot_from(con, locator)
+    finally:
+        con.close()
+    assert places["lake snapshots kept"] == 1
+    reader = connect(locator, read_only=True)
+    try:
+        # No delete file masks the erased rows any more: the file that held them was rewritten without them.
+        info = f"FROM ducklake_table_info('{lake.ATTACHED_ALIAS}') WHERE table_name = 'sync_cursors'"
+        assert reader.execute(f"SELECT delete_file_count {info}").fetchall() == [(0,)]
+        assert reader.execute("SELECT count(*) FROM meta.sync_cursors").fetchall() == [(3889,)]
+    finally:
+        reader.close()
+    assert snapshots(locator) == 1
+
+
+HOLDING_THE_LAKE = """
+import fcntl, os, sys
+descriptor = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(descriptor, fcntl.LOCK_EX)
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_decision_while_another_process_keeps_the_lake_is_busy_and_writes_nothing(tmp_path: Path) -> None:
+    """The weekly run's maintenance holds the lake: a decision waits its timeout, then says busy (the app's 503)."""
+    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
+    locator = lake.write_locator(tmp_path / "school-a.ducklake", location)
+    catalog = Path(location.catalog.partition(":")[2])
+    catalog.parent.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDING_THE_LAKE, str(catalog) + lake_maintenance.LOCK_SUFFIX],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    called: list[object] = []
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        with pytest.raises(WarehouseBusy):
+            write_with_retry(locator, called.append, timeout_seconds=0.3)
+    finally:
+        holder.communicate("")
+    assert called == []
+    assert not catalog.exists()  # nothing was attached, nothing made

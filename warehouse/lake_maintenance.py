@@ -1,0 +1,259 @@
+"""DuckLake maintenance (flushing inlined rows, merging and rewriting files, expiring snapshots, removing their files),
+in one place: run in a child process, one at a time per lake.
+
+Why a child process: a trust's review app once died (`Fatal Python error: Aborted`) inside
+`ducklake_flush_inlined_data`, called by a decision's publish while the app's other threads held the same lake
+open. The abort has not been reproduced (benchmarks/lake_stress.py, also run by `make soak`), and DuckLake and its
+SQLite scanner have open reports of native crashes when several connections of one process use one catalog at once
+(duckdb/ducklake#1431, duckdb/ducklake#528, duckdb/duckdb-sqlite#176) and of maintenance racing writers
+(duckdb/ducklake#650). What maintenance does is
+housekeeping on committed data, so it loses nothing by running elsewhere: in a process of its own, a native fault
+in it ends only that process; the caller gets `MaintenanceFailed` (with the child's own fault report), publishing
+logs it and goes on, and the next publish finds the same snapshots still to drop and does it then. Nothing of the
+caller's process (its kept lake, the app's other threads' connections) is touched by the maintenance statements.
+The price is a process, and loading the extensions in it (warehouse/lake.py), per publish that has anything
+to do.
+
+Why one at a time: `exclusive(location)` serialises, for one lake, every maintenance run and every short write
+that goes through it (a review decision), among the threads of a process (a lock keyed by the catalog) and, for a
+SQLite catalog, among processes (a `flock` on a lock file beside the catalog: the weekly run and the review app
+publish the same lake). A PostgreSQL catalog's transactions keep processes apart themselves.
+
+    python -m warehouse.lake_maintenance     # the child: a JSON request on stdin, a JSON result on stdout
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from warehouse import lake
+
+log = logging.getLogger(__name__)
+
+# Steps of a publish: keep only the latest snapshot, so rows retention purged or an erasure removed leave the disk.
+PUBLISH = "publish"
+# Steps after an erasure: every file with a deleted row rewritten too (DuckLake's default waits until 95% of a file
+# is deleted), which also recomputes the statistics that held the deleted values as a minimum or a maximum.
+ERASURE = "erasure"
+PLANS = (PUBLISH, ERASURE)
+CHILD = ("-m", "warehouse.lake_maintenance")  # what the child process runs, after the interpreter
+CHILD_TIMEOUT_SECONDS = 1800.0
+LOCK_SUFFIX = ".maintenance-lock"
+BUSY_TIMEOUT_MS = 60_000  # longer than the readers': maintenance is the one that may wait
+# What a snapshot's `changes` say was written: rows inlined in the catalog, rows or deletions in new files.
+INLINED_CHANGES = frozenset({"inlined_insert", "inlined_delete"})
+FILE_CHANGES = frozenset({"tables_inserted_into", "tables_deleted_from", "flushed_inlined"})
+
+
+class MaintenanceFailed(Exception):
+    """The maintenance process failed or was ended by a signal; nothing the caller committed is lost."""
+
+
+class LakeBusy(Exception):
+    """Another thread or process kept the lake (maintenance, a write) for longer than the caller would wait."""
+
+
+# --- one at a time per lake -------------------------------------------------------------------------------------
+
+_locks: dict[str, threading.RLock] = {}
+_depth: dict[str, int] = {}
+_locks_lock = threading.Lock()
+
+
+@contextmanager
+def exclusive(location: lake.LakeLocation, wait_seconds: float | None = None) -> Iterator[None]:
+    """The block alone on the lake at `location`, among this process's threads and (SQLite catalog) other processes.
+    Re-entrant in one thread: a decision's write and its publish may nest. `wait_seconds`: `LakeBusy` once the lake
+    has been held that long by another (None: wait as long as it takes)."""
+    key = location.catalog + "\0" + (location.metadata_schema or "")
+    deadline = None if wait_seconds is None else time.monotonic() + wait_seconds
+    with _locks_lock:
+        thread_lock = _locks.setdefault(key, threading.RLock())
+    if not thread_lock.acquire(timeout=-1 if deadline is None else max(0.0, deadline - time.monotonic())):
+        raise LakeBusy(f"another thread kept the lake {location.catalog} for over {wait_seconds:.0f} s")
+    try:
+        _depth[key] = _depth.get(key, 0) + 1
+        try:
+            if _depth[key] == 1:
+                with _process_lock(location, deadline):
+                    yield
+            else:
+                yield
+        finally:
+            _depth[key] -= 1
+    finally:
+        thread_lock.release()
+
+
+@contextmanager
+def _process_lock(location: lake.LakeLocation, deadline: float | None) -> Iterator[None]:
+    if location.kind != "sqlite":
+        yield
+        return
+    catalog = Path(location.catalog.partition(":")[2])
+    if not catalog.parent.exists():  # a lake not made yet: nothing to keep apart
+        yield
+        return
+    # A file of its own: a descriptor of the catalog itself, once closed, would drop SQLite's POSIX locks on it.
+    descriptor = os.open(catalog.with_name(catalog.name + LOCK_SUFFIX), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if deadline is None else fcntl.LOCK_NB))
+                break
+            except BlockingIOError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise LakeBusy(f"another process kept the lake {location.catalog} too long") from None
+                time.sleep(0.2)
+        yield
+    finally:
+        os.close(descriptor)  # releases the flock
+
+
+# --- the caller's side ------------------------------------------------------------------------------------------
+
+
+def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection, location: lake.LakeLocation) -> dict[str, Any]:
+    """Keep only the lake's latest snapshot: older ones would still hold rows that retention purged or an erasure
+    removed (DuckLake deletes are logical until snapshots expire and their files are cleaned up). `con` (the
+    caller's, nothing uncommitted) only tells whether anything is to be done: a lake with one snapshot has none."""
+    # fetchall, not fetchone: a result left open keeps its transaction, and with it a read lock on a SQLite
+    # catalog that would refuse the child's commit.
+    rows = con.execute(f"SELECT count(*) FROM ducklake_snapshots({_literal(lake.ATTACHED_ALIAS)})").fetchall()
+    if not rows or int(rows[0][0]) <= 1:
+        return {"steps": []}
+    return run(location, PUBLISH, _spill_config(con))
+
+
+def rewrite_after_erasure(con: duckdb.DuckDBPyConnection, location: lake.LakeLocation) -> dict[str, Any]:
+    """Every data file with a deleted row rewritten, every older snapshot expired and its files removed."""
+    return run(location, ERASURE, _spill_config(con))
+
+
+def run(location: lake.LakeLocation, plan: str, config: dict[str, Any]) -> dict[str, Any]:
+    """Run `plan` on the lake in a child process, alone on the lake; what it did, or `MaintenanceFailed`."""
+    if plan not in PLANS:
+        raise ValueError(f"no maintenance plan {plan!r}")
+    request = json.dumps({"location": location.__dict__, "plan": plan, "config": config})
+    env = {**os.environ, "PYTHONFAULTHANDLER": "1"}  # a native fault prints every thread's stack to stderr
+    with exclusive(location):
+        try:
+            done = subprocess.run(  # noqa: S603 (this interpreter, our own module)
+                [sys.executable, *CHILD],
+                input=request,
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=CHILD_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise MaintenanceFailed(
+                f"DuckLake maintenance ({plan}) of {location.catalog} took over {CHILD_TIMEOUT_SECONDS:.0f} s"
+                " and was stopped"
+            ) from None
+    if done.returncode != 0:
+        how = f"ended by signal {-done.returncode}" if done.returncode < 0 else f"exit {done.returncode}"
+        raise MaintenanceFailed(
+            f"DuckLake maintenance ({plan}) of {location.catalog} failed ({how}); its report:\n"
+            + done.stderr[-4000:]
+        )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _spill_config(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The caller's own spill settings (an owner-only folder, encrypted files) for the child's connection."""
+    rows = con.execute(
+        "SELECT current_setting('temp_directory'), current_setting('temp_file_encryption')"
+    ).fetchall()
+    spill, encrypted = rows[0] if rows else ("", True)
+    return {"temp_directory": str(spill), "temp_file_encryption": bool(encrypted)}
+
+
+# --- the child's side -------------------------------------------------------------------------------------------
+
+
+def maintain(con: duckdb.DuckDBPyConnection, plan: str) -> dict[str, Any]:
+    """The maintenance statements of `plan`, on `con` (the lake attached for writing as `lake.ATTACHED_ALIAS`).
+
+    A publish makes DuckLake's calls only when the snapshots since the last publish (every older one was expired
+    by it) wrote what they act on: each reads every table's metadata (~0.3-1 s on a SQLite catalog, even with
+    nothing to do). Expiring snapshots and removing their files is always done."""
+    catalog = _literal(lake.ATTACHED_ALIAS)
+    steps: list[str] = []
+
+    def call(statement: str) -> None:
+        con.execute(f"CALL {statement}")
+        steps.append(statement.partition("(")[0])
+
+    if plan == ERASURE:
+        call(f"ducklake_flush_inlined_data({catalog})")
+        call(f"ducklake_rewrite_data_files({catalog}, delete_threshold => 0)")
+    else:
+        snapshots = con.execute(
+            f"SELECT changes FROM ducklake_snapshots({catalog}) ORDER BY snapshot_id"
+        ).fetchall()
+        # The oldest is the one the last publish kept (or the lake's first, which only made a schema): done with.
+        pending = {kind for (changes,) in snapshots[1:] for kind, tables in (changes or {}).items() if tables}
+        call(f"ducklake_expire_snapshots({catalog}, older_than => now())")
+        if pending & INLINED_CHANGES:
+            call(f"ducklake_flush_inlined_data({catalog})")
+        most_files, deletions = _file_counts(con)
+        # A table written once (a new lake, a table a week rewrote whole) has one file: nothing to merge.
+        if pending & (INLINED_CHANGES | FILE_CHANGES) and most_files > 1:
+            call(f"ducklake_merge_adjacent_files({catalog})")
+            _, deletions = _file_counts(con)  # merging may have folded some deletions in
+        if deletions:
+            call(f"ducklake_rewrite_data_files({catalog})")
+    call(f"ducklake_expire_snapshots({catalog}, older_than => now())")
+    call(f"ducklake_cleanup_old_files({catalog}, cleanup_all => true)")
+    # Not done here: VACUUM of a SQLite catalog (its free pages may keep deleted bytes). Python's sqlite3 is another
+    # copy of SQLite than the extension's, and two copies on one open file in one process break each other's locks.
+    return {"plan": plan, "steps": steps}
+
+
+def _file_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """The most data files any one table of the lake has, and how many delete files they have in all."""
+    row = con.execute(
+        f"SELECT max(file_count), sum(delete_file_count) FROM ducklake_table_info({_literal(lake.ATTACHED_ALIAS)})"
+    ).fetchone()
+    return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
+
+
+def _child() -> int:
+    request = json.loads(sys.stdin.read())
+    location = lake.LakeLocation(**request["location"])
+    config = {
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        **request["config"],
+    }
+    con = duckdb.connect(":memory:", config=config)
+    try:
+        # Waits out a reader of the catalog (an app page) instead of failing at once at its commit.
+        lake.attach_lake(con, location, lake.ATTACHED_ALIAS, busy_timeout_ms=BUSY_TIMEOUT_MS)
+        print(json.dumps(maintain(con, request["plan"])), flush=True)
+    finally:
+        con.close()
+    return 0
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+if __name__ == "__main__":
+    raise SystemExit(_child())
