@@ -39,7 +39,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse import lake
+from warehouse import lake, side_files
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ ERASURE = "erasure"
 PLANS = (PUBLISH, ERASURE)
 CHILD = ("-m", "warehouse.lake_maintenance")  # what the child process runs, after the interpreter
 CHILD_TIMEOUT_SECONDS = 1800.0
-LOCK_SUFFIX = ".maintenance-lock"
+LOCK_KIND = "lake maintenance lock"  # beside the lake's SQLite catalog (warehouse/side_files.py)
 BUSY_TIMEOUT_MS = 60_000  # longer than the readers': maintenance is the one that may wait
 # What a snapshot's `changes` say was written: rows inlined in the catalog, rows or deletions in new files.
 INLINED_CHANGES = frozenset({"inlined_insert", "inlined_delete"})
@@ -108,7 +108,7 @@ def _process_lock(location: lake.LakeLocation, deadline: float | None) -> Iterat
         yield
         return
     # A file of its own: a descriptor of the catalog itself, once closed, would drop SQLite's POSIX locks on it.
-    descriptor = os.open(catalog.with_name(catalog.name + LOCK_SUFFIX), os.O_RDWR | os.O_CREAT, 0o600)
+    descriptor = os.open(side_files.kept_path(LOCK_KIND, catalog), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         while True:
             try:

@@ -98,6 +98,15 @@ KINDS = (
         not_in_backup="made again from the warehouse by every write",
     ),
     FileKind(
+        "lake maintenance lock",
+        "{db}.maintenance-lock",
+        BESIDE_WAREHOUSE,
+        False,
+        "nothing to erase: an empty file",
+        retention="kept: an empty file the lake's maintenance locks (warehouse/lake_maintenance.py)",
+        not_in_backup="empty; made again by the next maintenance",
+    ),
+    FileKind(
         "access-log spool",
         "{db}.access-log.jsonl",
         BESIDE_WAREHOUSE,

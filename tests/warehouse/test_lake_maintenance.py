@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.lake_stress import make_lake, stress
-from warehouse import lake, lake_maintenance
+from warehouse import lake, lake_maintenance, side_files
 from warehouse.db import connect, migrate
 from warehouse.people import Actor
 from warehouse.privacy.storage_rewrite import rewrite_storage
@@ -118,7 +118,12 @@ def test_a_decision_while_another_process_keeps_the_lake_is_busy_and_writes_noth
     catalog = Path(location.catalog.partition(":")[2])
     catalog.parent.mkdir()
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDING_THE_LAKE, str(catalog) + lake_maintenance.LOCK_SUFFIX],
+        [
+            sys.executable,
+            "-c",
+            HOLDING_THE_LAKE,
+            str(side_files.kept_path(lake_maintenance.LOCK_KIND, catalog)),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
