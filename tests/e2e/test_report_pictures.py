@@ -48,10 +48,12 @@ def test_media_findings_show_their_pictures_until_the_pupil_shown_is_erased(
     reports = [out / "report.html", *(out / "weeks" / week / "report.html" for week in WEEKS)]
     for report in reports:
         shown = pictures_by_row(report.read_text("utf-8"))
-        breaches = [key for key in shown if key.startswith("consent-breach:")]
+        shown_breaches = [key for key in shown if key.startswith("consent-breach:")]
         # The second week downloaded nothing again: its pictures are those stored when the images were fetched.
-        assert len(breaches) == 2
-        for key in breaches:  # the published photo, then the approved file it matched (which pictures P0002)
+        assert len(shown_breaches) == 2
+        for (
+            key
+        ) in shown_breaches:  # the published photo, then the approved file it matched (which pictures P0002)
             assert [alt for alt, _ in shown[key]][:2] == ["the published picture", "approved picture A001"]
         unapproved = [key for key in shown if key.startswith("unapproved-media:")]
         assert len(unapproved) == 3 and all(

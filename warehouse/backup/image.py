@@ -214,7 +214,9 @@ def install_lake(db_path: Path, location: lake.LakeLocation, image: Path, image_
         try:
             with _attached_image(con, image, image_key):
                 counts = fill(con)
-            lake_maintenance.drop_superseded_snapshots(con, location)  # inlined rows flushed to Parquet, the catalog's history cut
+            lake_maintenance.drop_superseded_snapshots(
+                con, location
+            )  # inlined rows flushed to Parquet, the catalog's history cut
         finally:
             con.close()
             lake.release(location)
