@@ -329,7 +329,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1 if failed else 0
     command = "make bench" + (" BENCH=--quick" if args.quick else "")
     if args.independent:
-        command += f' INDEPENDENT="{" ".join(str(d) for d in args.independent)}"'
+        # By name, as make eval records them: where a school's folder sits is this machine's, not the figure's.
+        command += f' INDEPENDENT="{" ".join(Path(d).name for d in args.independent)}"'
     _, page = write("bench", "Benchmarks", command, figures)
     print(f"\nwritten to {page.relative_to(Path.cwd()) if page.is_relative_to(Path.cwd()) else page}")
     return 1 if failed else 0
