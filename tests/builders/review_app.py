@@ -74,3 +74,21 @@ def sign_in(
         headers={"Origin": base},
         follow_redirects=False,
     )
+
+
+def signed_in(
+    url: str, name: str, token_page: str = "/", params: dict[str, str] | None = None
+) -> tuple[httpx.Client, str]:
+    """A client of the app served at `url` holding `name`'s session, and the CSRF token of `token_page`. The session
+    cookie is `Secure`: over a loopback http socket it is carried by hand, as a script would."""
+    client = httpx.Client(base_url=url)
+    form = client.get("/signin")
+    client.cookies = httpx.Cookies(dict(form.cookies))
+    answer = client.post(
+        "/signin",
+        data={"name": name, "password": PASSWORD, "csrf_token": csrf_in(form.text), "next": "/"},
+        headers={"Origin": url},
+    )
+    assert answer.status_code == 303, answer.text
+    client.cookies = httpx.Cookies(dict(answer.cookies))
+    return client, csrf_in(client.get(token_page, params=params).text)

@@ -14,7 +14,8 @@ import pytest
 from dashboards.access import Grant
 from dashboards.review_app import create_app
 from tests.builders.findings import PUPIL_FOLLOWER, one_run
-from tests.builders.review_app import PASSWORD, csrf_in, local_accounts, settings
+from tests.builders.review_app import local_accounts, settings
+from tests.builders.review_app import signed_in as signed_in_to
 from tests.builders.served_app import served
 from tests.builders.warehouse import migrated_warehouse
 from warehouse import post_checks
@@ -72,18 +73,7 @@ def url(schools: dict[str, Path], tmp_path: Path, tmp_path_factory: pytest.TempP
 
 
 def signed_in(url: str, name: str) -> tuple[httpx.Client, str]:
-    """A client holding `name`'s session and its CSRF token (the `Secure` cookie carried by hand over loopback)."""
-    client = httpx.Client(base_url=url)
-    form = client.get("/signin")
-    client.cookies = httpx.Cookies(dict(form.cookies))
-    answer = client.post(
-        "/signin",
-        data={"name": name, "password": PASSWORD, "csrf_token": csrf_in(form.text), "next": "/"},
-        headers={"Origin": url},
-    )
-    assert answer.status_code == 303, answer.text
-    client.cookies = httpx.Cookies(dict(answer.cookies))
-    return client, csrf_in(client.get("/check-post", params={"school": "school-a"}).text)
+    return signed_in_to(url, name, "/check-post", {"school": "school-a"})
 
 
 def approvals(db: Path) -> int:

@@ -17,7 +17,7 @@ from starlette.types import Message
 from dashboards.request_gate import SMALL_BODY_BYTES
 from dashboards.review_app import create_app
 from tests.builders.findings import PUPIL_FOLLOWER, STAFF_FOLLOWER, one_run
-from tests.builders.review_app import PASSWORD, csrf_in, local_accounts, settings
+from tests.builders.review_app import csrf_in, local_accounts, settings, signed_in
 from tests.builders.served_app import served
 from tests.builders.warehouse import migrated_warehouse
 from warehouse.db import connect
@@ -43,22 +43,6 @@ def url(school: tuple[Path, Path]) -> Iterator[str]:
     db, accounts_file = school
     with served(create_app(db, settings(accounts_file), accounts_file=accounts_file)) as base:
         yield base
-
-
-def signed_in(url: str, name: str) -> tuple[httpx.Client, str]:
-    """A client holding `name`'s session, and its CSRF token. The cookie is `Secure`: over this loopback http
-    socket it is carried by hand, as a script would."""
-    client = httpx.Client(base_url=url)
-    form = client.get("/signin")
-    client.cookies = httpx.Cookies(dict(form.cookies))
-    answer = client.post(
-        "/signin",
-        data={"name": name, "password": PASSWORD, "csrf_token": csrf_in(form.text), "next": "/"},
-        headers={"Origin": url},
-    )
-    assert answer.status_code == 303, answer.text
-    client.cookies = httpx.Cookies(dict(answer.cookies))
-    return client, csrf_in(client.get("/").text)
 
 
 def reviews(db: Path) -> int:
