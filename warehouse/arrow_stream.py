@@ -5,16 +5,30 @@ install for these hand-overs alone.
 DuckDB's own shortcuts go through pyarrow: `.pl()`, `.arrow()`, `fetch_arrow_table()`, and a polars frame scanned
 by name or registered as it is (DuckDB calls the frame's `to_arrow()`). The product uses these functions instead;
 tests/warehouse/test_arrow_stream.py keeps the shortcuts out of its source and runs the hand-overs without pyarrow.
+
+A query's result is handed over whole: while a stream is read, the connection's streaming buffer has no bound
+(`_whole_result_buffered`). A relation's Arrow C stream is DuckDB's streaming result (with parameters, `con.sql`
+itself runs the query as one), and with the default buffer (about 1 MB) DuckDB can wait forever before handing that
+stream out: a query of several pipelines (joins under a
+UNION ALL, as in marts.fct_audience) whose result fills the buffer while a pipeline is still running leaves every
+task blocked on a buffer nobody can drain yet, and the caller idle in `Executor::WaitForTask` (duckdb/duckdb#22215,
+open: the stream counts as ready only once every other pipeline has finished; `SET threads = 1` does not help). A
+large school's audience (some 12,000 X followers) fills it. The other ways to have DuckDB finish the query first go
+through pyarrow (a relation's `execute()` result) or give up the query's order (a MATERIALIZED CTE), so the whole
+result is held in memory, as `.pl()` held it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, Protocol
 
 import duckdb
 import polars as pl
+
+STREAMING_BUFFER = "streaming_buffer_size"
+UNBOUNDED = "1000TB"  # the largest DuckDB accepts is far beyond any memory: the buffer never fills
 
 
 class ArrowStreamSource(Protocol):
@@ -24,12 +38,20 @@ class ArrowStreamSource(Protocol):
 class ArrowStream:
     """`source` (a polars frame, a DuckDB relation) as nothing but an Arrow C stream: DuckDB reads it through the
     PyCapsule interface instead of asking the source for a pyarrow table. Each read takes a fresh stream, so a
-    relation's query runs again for each statement that reads it."""
+    relation's query runs again for each statement that reads it. A relation comes with the `connection` it runs
+    on (`relation()` makes them), whose streaming buffer `registered` unbounds while the stream is read."""
 
-    __slots__ = ("source",)
+    __slots__ = ("connection", "source")
 
-    def __init__(self, source: ArrowStreamSource) -> None:
+    def __init__(
+        self, source: ArrowStreamSource, connection: duckdb.DuckDBPyConnection | None = None
+    ) -> None:
+        if isinstance(source, duckdb.DuckDBPyRelation) and connection is None:
+            raise TypeError(
+                "a relation is handed over with its connection: arrow_stream.relation(con, query)"
+            )
         self.source = source
+        self.connection = connection
 
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
         return self.source.__arrow_c_stream__(requested_schema)
@@ -39,19 +61,37 @@ def frame(
     con: duckdb.DuckDBPyConnection, query: str, parameters: Sequence[Any] | None = None
 ) -> pl.DataFrame:
     """The result of `query` (with its bound `parameters`) as a polars frame, its columns typed as DuckDB's."""
-    return pl.DataFrame(con.sql(query, params=parameters))
+    with _whole_result_buffered(con):
+        return pl.DataFrame(con.sql(query, params=parameters))
 
 
 def relation(con: duckdb.DuckDBPyConnection, query: str) -> ArrowStream:
     """`query` on `con` as a stream another DuckDB database can read: it runs when that database reads it."""
-    return ArrowStream(con.sql(query))
+    return ArrowStream(con.sql(query), con)
 
 
 @contextmanager
 def registered(con: duckdb.DuckDBPyConnection, name: str, rows: pl.DataFrame | ArrowStream) -> Iterator[None]:
     """`rows` readable on `con` as the view `name` inside the block."""
-    con.register(name, rows if isinstance(rows, ArrowStream) else ArrowStream(rows))
+    stream = rows if isinstance(rows, ArrowStream) else ArrowStream(rows)
+    with _whole_result_buffered(stream.connection) if stream.connection is not None else nullcontext():
+        con.register(name, stream)
+        try:
+            yield
+        finally:
+            con.unregister(name)
+
+
+@contextmanager
+def _whole_result_buffered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """`con`'s streaming results buffered whole inside the block (the module's docstring says why). Put back only
+    once the stream is read: any statement on `con`, this SET among them, closes the stream it has open."""
+    row = con.execute(f"SELECT current_setting('{STREAMING_BUFFER}')").fetchone()
+    con.execute(f"SET {STREAMING_BUFFER} = '{UNBOUNDED}'")
     try:
         yield
     finally:
-        con.unregister(name)
+        if row is None:
+            con.execute(f"RESET {STREAMING_BUFFER}")
+        else:
+            con.execute(f"SET {STREAMING_BUFFER} = '{row[0]}'")

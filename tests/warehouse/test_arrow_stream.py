@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 PRODUCT = ("platforms", "connectors", "warehouse", "checks", "flows", "dashboards")
 NEEDS_PYARROW = {
@@ -70,6 +72,59 @@ def test_the_hand_overs_work_without_pyarrow() -> None:
     done = subprocess.run(
         [sys.executable, "-c", WITHOUT_PYARROW], cwd=REPO, capture_output=True, text=True, check=False
     )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
+
+
+# An audience as marts.fct_audience makes it (joins under a UNION ALL), its result far past DuckDB's streaming buffer:
+# asked for as a plain stream, DuckDB waits forever before handing it out (warehouse/arrow_stream.py says why).
+A_LARGE_AUDIENCE = """
+import sys
+sys.modules["pyarrow"] = None
+
+from datetime import date
+
+import duckdb
+
+from warehouse import arrow_stream
+
+FOLLOWERS = 1_000_000
+QUIET = "SET enable_progress_bar = false"  # under load it would print past two seconds, over the "ok" looked for
+con = duckdb.connect(":memory:")
+con.execute(QUIET)
+BUFFER = "SELECT current_setting('streaming_buffer_size')"
+buffer = con.execute(BUFFER).fetchone()
+con.execute(f"CREATE TABLE users AS SELECT DATE '2026-11-16' AS as_of, range AS k FROM range({FOLLOWERS})")
+con.execute(\"\"\"CREATE VIEW audience AS
+    SELECT as_of, k FROM users JOIN users AS seen USING (as_of, k)
+    UNION ALL
+    SELECT as_of, k FROM users JOIN users AS seen USING (as_of, k)\"\"\")
+assert arrow_stream.frame(con, "FROM audience").height == 2 * FOLLOWERS
+assert arrow_stream.frame(con, "FROM audience WHERE as_of = ?", [date(2026, 11, 16)]).height == 2 * FOLLOWERS
+
+other = duckdb.connect(":memory:")
+other.execute(QUIET)
+with arrow_stream.registered(other, "rows", arrow_stream.relation(con, "FROM audience")):
+    assert other.execute("SELECT count(*) FROM rows").fetchone() == (2 * FOLLOWERS,)
+assert con.execute(BUFFER).fetchone() == buffer  # as it was once the rows are read
+print("ok")
+"""
+
+
+@pytest.mark.slow
+def test_a_large_audience_is_handed_over() -> None:
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", A_LARGE_AUDIENCE],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=180,
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError(
+            "a large audience was never handed over: DuckDB waits on its own stream"
+        ) from None
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
 
 
