@@ -9,13 +9,12 @@ tests/warehouse/test_arrow_stream.py keeps the shortcuts out of its source and r
 A query's result is handed over whole: while a stream is read, the connection's streaming buffer has no bound
 (`_whole_result_buffered`). A relation's Arrow C stream is DuckDB's streaming result (with parameters, `con.sql`
 itself runs the query as one), and with the default buffer (about 1 MB) DuckDB can wait forever before handing that
-stream out: a query of several pipelines (joins under a
-UNION ALL, as in marts.fct_audience) whose result fills the buffer while a pipeline is still running leaves every
-task blocked on a buffer nobody can drain yet, and the caller idle in `Executor::WaitForTask` (duckdb/duckdb#22215,
-open: the stream counts as ready only once every other pipeline has finished; `SET threads = 1` does not help). A
-large school's audience (some 12,000 X followers) fills it. The other ways to have DuckDB finish the query first go
-through pyarrow (a relation's `execute()` result) or give up the query's order (a MATERIALIZED CTE), so the whole
-result is held in memory, as `.pl()` held it.
+stream out: a query of several pipelines (joins under a UNION ALL, as in marts.fct_audience) whose result fills the
+buffer while a pipeline is still running leaves every task blocked on a buffer nobody can drain yet, and the caller
+idle in `Executor::WaitForTask` (duckdb/duckdb#22215, open: the stream counts as ready only once every other
+pipeline has finished; `SET threads = 1` does not help). A large school's audience (some 12,000 X followers) fills
+it. The other ways to have DuckDB finish the query first go through pyarrow (a relation's `execute()` result) or
+give up the query's order (a MATERIALIZED CTE), so the whole result is held in memory, as `.pl()` held it.
 """
 
 from __future__ import annotations
