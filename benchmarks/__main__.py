@@ -99,7 +99,19 @@ def trust_detail(best: dict[str, Any], rounds: list[dict[str, Any]]) -> str:
     return (
         f"peak memory {best['trust_peak_mb']} MB as a trust, {best['single_peak_mb']} MB alone; best of "
         f"{len(rounds)} round(s) ({each_round}), alternating which side runs first; each school alone: {alone}"
+        + trust_steps(best)
     )
+
+
+def trust_steps(best: dict[str, Any], slowest: int = 3) -> str:
+    """Each school's slowest steps in the trust beside the same steps in its single run (wall seconds)."""
+    schools = []
+    for school, in_trust in best.get("steps_in_trust_s", {}).items():
+        alone = best.get("steps_alone_s", {}).get(school, {})
+        steps = sorted(in_trust.items(), key=lambda step: -step[1])[:slowest]
+        named = "; ".join(f"{step} {seconds:.1f} / {alone.get(step, 0.0):.1f}" for step, seconds in steps)
+        schools.append(f"{school}: {named}")
+    return "; slowest steps in the trust / alone (s): " + " | ".join(schools) if schools else ""
 
 
 def trust_run(options: Options) -> list[Figure]:
