@@ -36,7 +36,9 @@ def _read_through(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     mention = re.compile(
         r"\b(" + "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True)) + r")\b"
     )
-    reads = {name: set(mention.findall(sql.split(" AS ", 1)[-1])) - {name} for name, sql in views}
+    reads = {
+        name: set(mention.findall(sql.split(" AS ", 1)[-1].replace('"', ""))) - {name} for name, sql in views
+    }
 
     def tables(name: str, seen: frozenset[str] = frozenset()) -> set[str]:
         if name not in reads:
@@ -164,6 +166,7 @@ def render(relations: list[dict[str, object]]) -> str:
         views = [str(view) for view in relation.get("views") or []]  # type: ignore[attr-defined]
         shown_in = ", ".join(f"[`{view}`](#{view.replace('.', '')})" for view in views)
         column_lines: list[str] = []
+        left_to_views = False
         everywhere: list[str] = []
         undescribed: list[str] = []
         described_before: dict[str, list[tuple[int, str, str]]] = {}
@@ -171,7 +174,8 @@ def render(relations: list[dict[str, object]]) -> str:
             text = _one_line(comment)
             shown = [in_views[view][column] for view in views if column in in_views.get(view, {})]
             if shown and len(text) <= max(len(meaning) for meaning in shown):
-                continue  # the view says as much of it
+                left_to_views = True  # the view says as much of it
+                continue
             if not text:
                 undescribed.append(f"`{column}`{_type(data_type)}")
                 continue
@@ -195,7 +199,7 @@ def render(relations: list[dict[str, object]]) -> str:
         if undescribed:
             pointers.append(f"- undescribed: {', '.join(undescribed)}.")
         listed = [line for line in column_lines if line] + pointers
-        if views:
+        if left_to_views:
             lines += [f"Its columns as the DPO sees them: {shown_in}." + (" The rest:" if listed else ""), ""]
         lines += listed
         lines.append("")
