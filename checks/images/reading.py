@@ -25,7 +25,7 @@ from checks.cores import usable_cores
 from checks.images.copies import LATER, Originals
 from checks.images.faces import detect_faces, detector_name
 from checks.images.text import ReaderMissing, check_engine, engine_version, read_text
-from checks.images.thumbnails import thumbnail
+from checks.images.thumbnails import PublishedPictures
 from checks.media_hash import (
     UnreadableImage,
     crop_fingerprints,
@@ -110,12 +110,12 @@ def examine(
     originals: Originals | None = None,
     may_wait: bool = True,
     fingerprinted: dict[str, Any] | None = None,
-    with_thumbnail: bool = False,
+    pictures: PublishedPictures | None = None,
 ) -> dict[str, Any]:
-    """Fingerprints of the image (`fingerprinted`: as found from these bytes before, not computed again), with
-    `with_thumbnail` its `thumbnail` (checks/images/thumbnails.py: the report shows it if the image is a finding's), and its
-    reading unless `already_read(sha256)` says it was read before (`already_read` None: not read at all). The bytes
-    are decoded once for all of them, and made grayscale once for all but the thumbnail (in colour). With
+    """Fingerprints of the image (`fingerprinted`: as found from these bytes before, not computed again), kept in
+    `pictures` for a thumbnail should the image be a finding's (checks/images/thumbnails.py), and its reading
+    unless `already_read(sha256)` says it was read before (`already_read` None: not read at all). The bytes are
+    decoded once for all of them, and made grayscale once for all but a thumbnail (in colour). With
     `originals` (the run's `ReadOnce.originals`), a copy of a library file takes that file's reading
     (checks/images/copies.py); a copy of one not read yet has no reading but WAITS_FOR_LIBRARY (unless too much waits
     already), or, not `may_wait`, waits for that file's reading."""
@@ -123,8 +123,8 @@ def examine(
     picture = grayscale(upright)
     found = dict(fingerprinted) if fingerprinted else fingerprint_picture(data, picture)
     sha = found["sha256"]
-    if with_thumbnail:
-        found["thumbnail"] = thumbnail(upright)
+    if pictures is not None:
+        pictures.keep(sha, data, upright)
     if already_read is not None and not already_read(sha):
         # Not allowed to wait (kept aside): a copy waits here for its file's reading rather than read again.
         copied = (
