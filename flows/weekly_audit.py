@@ -23,6 +23,7 @@ from checks.images.reading import (
     LibraryRead,
     ReadOnce,
     approved_readings,
+    fingerprint_library_folder,
     library_to_read,
     read_library_folder,
     usable_cores,
@@ -186,6 +187,17 @@ def read_library_folder_task(registers_dir: Path, once: ReadOnce) -> LibraryRead
     return read_library_folder(registers_dir / APPROVED_MEDIA_DIR, once.read_before, once.originals)
 
 
+@task(name="fingerprint-library-folder", cache_policy=NO_CACHE)
+@withheld_in_trust
+def fingerprint_library_folder_task(registers_dir: Path, state: WarehouseState) -> LibraryRead:
+    """A run that reads no image: the approved library folder's files never hashed before, fingerprinted as the run
+    starts, while the registers load and the platforms are read (settling then hashes none itself)."""
+    hashed = state.approved_hashes
+    return LibraryRead(
+        fingerprint_library_folder(registers_dir / APPROVED_MEDIA_DIR, hashed.__contains__), []
+    )
+
+
 @task(name="read-approved-library", cache_policy=NO_CACHE)
 @withheld_in_trust
 def read_approved_library(
@@ -316,12 +328,14 @@ def _audit(
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)
     # One record of what is read this run: the same bytes published twice, or published and in the library, are
-    # read once. The library folder is read at once, while the registers load and the platforms are fetched.
+    # read once. The library folder is hashed (and, images read, catalogued and read) at once, while the registers
+    # load and the platforms are fetched.
     once = ReadOnce(state.images_read) if config.images.read else None
     # The week's downloaded images, from which the report's thumbnails are made for its media findings only.
     pictures = PublishedPictures()
-    library = None
-    if once is not None:
+    if once is None:
+        library = fingerprint_library_folder_task.submit(config.registers_dir, as_is(state))
+    else:
         folder = read_library_folder_task.submit(config.registers_dir, as_is(once))
         # Prefect hands the task the registers and the folder's readings once their futures resolve.
         library = read_approved_library.submit(
@@ -363,9 +377,9 @@ def _audit(
         )
         registers, register_results = registers_future.result()
         raw_results = validate_raw(as_is(snapshots), as_is(state))
-        if library:
+        if once is not None:
             progress.info("reading the approved library's new images")
-        read_with_library = library.result() if library else LibraryRead({}, [])
+        read_with_library = library.result()
         if examined is not None:
             media = examined.result()
     finally:
