@@ -41,9 +41,11 @@ Bench = Callable[[Options], list[Figure]]
 
 def run_cost(options: Options) -> list[Figure]:
     from benchmarks import run_cost as bench
+    from benchmarks.reading_profile import first_run_profile
 
     with tempfile.TemporaryDirectory(prefix="bench-run-cost-") as tmp:
-        results = bench.measure(1 if options.quick else 3, 1, "small", Path(tmp), options.independent)
+        rounds = 1 if options.quick else 3
+        results = bench.measure(rounds, 1, "small", Path(tmp), options.independent, first_run_profile)
     floor = results.best_floor()
     figures = []
     for school in results.schools:

@@ -19,9 +19,9 @@ first run without them (two small accounts read through the same seam). Each rat
 given in wall time and in CPU time (user + system of the run and every process it waited for), which a machine
 shared with other work inflates far less. Where a run's time went comes from its own progress lines (each step of
 the weekly flow logs one as it starts): the start-up before the first (imports, Prefect's temporary server, the flow
-run's start), then each step to the next. After the rounds, one more first run of each school is recorded by py-spy
-(a dev dependency; every thread and process, the OCR workers too): its busy seconds by kind of work
-(benchmarks/reading_profile.py) say where reading's time went, beside the slowest steps.
+run's start), then each step to the next. In `make bench` (benchmarks/__main__.py), after the rounds, one more first
+run of each school is recorded by py-spy (a dev dependency; every thread and process, the OCR workers too): its busy
+seconds by kind of work (benchmarks/reading_profile.py) say where its time went, beside the slowest steps.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -213,10 +213,20 @@ def own_label(seed: int, size: str) -> str:
     return f"own {size} school, seed {seed}"
 
 
-def measure(rounds: int, seed: int, size: str, root: Path, independent: Sequence[Path] = ()) -> Measured:
+Profiler = Callable[[Path, Path], dict[str, float] | str]
+
+
+def measure(
+    rounds: int,
+    seed: int,
+    size: str,
+    root: Path,
+    independent: Sequence[Path] = (),
+    profiler: Profiler | None = None,
+) -> Measured:
     """`rounds` interleaved rounds of the floor, the own sample school's first, unread, next and bare runs, and each
     independent school's (a sandbox dataset the project did not make, copied here) first, unread and next runs; then
-    one first run of each school profiled (`profile`)."""
+    with `profiler` (benchmarks/reading_profile.py `first_run_profile`), one more first run of each school profiled."""
     env = child_env()
     socialaudit = _socialaudit()
     dataset = root / f"{size}-{seed}"
@@ -271,23 +281,9 @@ def measure(rounds: int, seed: int, size: str, root: Path, independent: Sequence
                 flush=True,
             )
     for index, (label, school) in enumerate(schools.items()):
-        results.profiles[label] = profile(school, root / f"profile-{index}")
+        if profiler is not None:
+            results.profiles[label] = profiler(school, root / f"profile-{index}")
     return results
-
-
-def profile(school: Path, root: Path) -> dict[str, float] | str:
-    """Busy seconds of every thread and process of one first run by kind of work (benchmarks/reading_profile.py),
-    recorded by py-spy; or why the run was not profiled."""
-    from benchmarks.reading_profile import record, tally
-
-    py_spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
-    if py_spy is None:
-        return "py-spy not found (a dev dependency: uv sync)"
-    root.mkdir(parents=True)
-    try:
-        return dict(tally(record(py_spy, school, root, "first"))[1])
-    except subprocess.CalledProcessError as error:
-        return f"py-spy failed ({error.returncode}): {(error.stderr or b'')[-300:]!r}"
 
 
 def profile_note(kinds: dict[str, float] | str, shown: int = 6) -> str:
