@@ -15,7 +15,6 @@ from checks.identity.profile import Match, Profile
 from checks.identity.register_index import GENERIC_PLACES, Person, RegisterIndex
 from checks.identity.text import fold_name, plain_text
 from checks.identity.weights import (
-    ACCOUNTED_FOR_STAFF,
     ADULT_CUE_PARENT,
     AGE_CUE,
     BIRTH_YEAR_NOT_THEIRS,
@@ -248,11 +247,13 @@ def _staff_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
         m.against.append(f'bio says "{job}" (not {role}), lives locally or unsaid')
         m.other_job = job
     if accounted_for:
-        m.score -= ACCOUNTED_FOR_STAFF
-        m.against.append(
-            f"their declared account {own_account} is in the school's audience too, and this one has only the name"
+        # Alone, their own account beside this one says nothing against it: people keep more than one account
+        # (a channel, an old account), and every personal account is the policy's. It counts only beside
+        # something else that places this one elsewhere (above): then the declared account is the member of
+        # staff's and this namesake someone else's.
+        m.reasons.append(
+            f"their declared account {own_account} is in the school's audience too: a second account"
         )
-        m.settle = f"ask {m.person.full_name} whether this account is also theirs"
     if profile.school:
         m.score += SCHOOL_CUE_STAFF
         m.reasons.append(f'{profile.school[0].where} names the school ("{profile.school[0].quote}")')
