@@ -6,19 +6,22 @@ group, an account opened before the pupil's fifth birthday, a partial name with 
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 
 from checks.ages import ADULT_AGE, age_on, is_minor
 from checks.identity.cues import Cue
+from checks.identity.lexicon import NOT_A_NAME, word_roles
 from checks.identity.profile import Match, Profile
 from checks.identity.register_index import GENERIC_PLACES, Person, RegisterIndex
-from checks.identity.text import fold_name, plain_text
+from checks.identity.text import fold_name, name_key, plain_text, squeeze
 from checks.identity.weights import (
     ADULT_CUE_PARENT,
     AGE_CUE,
     BIRTH_YEAR_NOT_THEIRS,
     CEILING,
+    CUT_WORD_MIN,
     EARLIEST_ACCOUNT_AGE,
     ELSEWHERE_STAFF,
     FORMER_CUE,
@@ -31,6 +34,7 @@ from checks.identity.weights import (
     SURNAME_START_IN_USERNAME,
     TEACHING_CUE_STAFF,
     USERNAME_AGREES,
+    USERNAME_LIMIT,
 )
 
 TEACHING = re.compile(
@@ -102,6 +106,11 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
             year = int(cue.value)
             if year == dob.year:
                 agreeing.append(f'{cue.where} says "{cue.quote}" (born {dob.year})')
+            elif cut := _cut_to_fit(profile, cue, person):
+                m.reasons.append(
+                    f'username ends "{cue.quote}" after "{cut}" cut short to fit its {len(profile.handle.lstrip("@"))}'
+                    " letters: a number making the handle its own, not read as a birth year"
+                )
             elif minor and year <= index.as_of.year - ADULT_AGE and cue.where in ("username", "display name"):
                 return _rule_out(
                     m, f'{cue.where} says "{cue.quote}", an adult\'s birth year (born {dob.year})'
@@ -156,6 +165,38 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
             m.score -= FORMER_CUE
             m.against.append(f"{said}, yet a current pupil")
     return True
+
+
+def _cut_to_fit(profile: Profile, cue: Cue, person: Person) -> str | None:
+    """The word cut short before a username's closing number when the username is as long as the platform allows
+    ("ninja_offic2005" on X: "official" cut to make room for the digits), else None. Cut to fit, the name was
+    taken: the digits were added to make the handle unique (by the owner or as the platform suggests), and say no
+    more of the owner's age than any other number would. A number after a whole word or name ("oliversmith1985")
+    was written as it is, and is read as a birth year."""
+    handle = profile.handle.lstrip("@")
+    limit = USERNAME_LIMIT.get(profile.platform)
+    if cue.where != "username" or limit is None or len(handle) != limit or not handle.endswith(cue.quote):
+        return None
+    letters = re.findall(r"[a-z]+", fold_name(handle[: -len(cue.quote)]).replace(" ", "_"))
+    if not letters:
+        return None
+    run = letters[-1]
+    words = _lexicon_words() | {
+        name_key(part) for part in (person.forename, person.surname, person.preferred or "") if part
+    }
+    for start in range(len(run) - CUT_WORD_MIN + 1):
+        tail = squeeze(run[start:])
+        if tail in words:
+            return None  # a whole word closes it: the number was written after it as it is
+        if any(word.startswith(tail) for word in words):
+            return run[start:]
+    return None
+
+
+@functools.cache
+def _lexicon_words() -> frozenset[str]:
+    """The lexicon's words (decoration, hobbies, jobs...: not given names), as keys, long enough to be cut."""
+    return frozenset(w for w, roles in word_roles().items() if roles & NOT_A_NAME and len(w) >= CUT_WORD_MIN)
 
 
 def _in_year(person: Person, year_group: str) -> str:

@@ -130,6 +130,13 @@ MORE_AGE_CUES = 0.05
 # Arjun Bains born 2018 is in the school too): another child's, as likely as a year picked for another reason,
 # so a nudge the size of another forename shown, never a rule-out.
 BIRTH_YEAR_NOT_THEIRS = 0.15
+# The longest username a platform allows (X: 15 characters). A username that long, closed by a number after a word
+# cut short ("ninja_offic2005"), was cut to make room for the number: digits making a taken handle unique, not a
+# birth year (scoring.py). Platforms without a short limit (YouTube handles run to 30) are not read this way.
+USERNAME_LIMIT = {"x": 15}
+# A word cut short keeps at least this many of its letters ("offic" of "official", "ashwor" of "Ashworth"); fewer
+# are as likely an initial or a word of their own.
+CUT_WORD_MIN = 3
 # Forename/initial + the first three letters of the surname in the username: the surname is probably there.
 SURNAME_START_IN_USERNAME = 0.15
 # The bio names the school: a namesake pupil elsewhere would not, so as strong as an age cue.

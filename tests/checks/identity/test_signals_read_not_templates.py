@@ -372,6 +372,20 @@ def test_a_title_children_use_gives_way_to_the_childs_own_birth_year(index: Regi
     assert resolve(index, "georgia_lane1990", "Georgia", "game developer")["person_kind"] != "pupil"
 
 
+def test_a_number_closing_a_username_cut_to_the_platforms_length_is_not_a_birth_year(
+    index: RegisterIndex,
+) -> None:
+    # X allows 15 letters: "official" cut to "offic" to make room for "2005" says the digits make the handle
+    # unique, not that its owner was born in 2005.
+    row = resolve(index, "comet_offic2005", "Isabella Grant")
+    assert confident(row) == ("pupil", "P0004")
+    assert 'username ends "2005" after "offic" cut short' in row["evidence"]
+    # The same number after a whole word or name, or on a username with room to spare, is written as it is: an
+    # adult's birth year.
+    for handle in ("bellagrant_2005", "comet_2005", "comet_offi2005"):
+        assert resolve(index, handle, "Isabella Grant")["person_kind"] != "pupil", handle
+
+
 def test_a_subscriber_is_read_with_the_handle_its_comments_show(index: RegisterIndex) -> None:
     """A subscription shows the channel's title and bio, a comment its @handle: one channel, read as one profile."""
     subscriber = yt_member("UCgeorgia0000000000000002", "🎨🎨") | {"description": "Meadowbank 💙"}
