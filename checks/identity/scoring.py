@@ -12,11 +12,12 @@ from datetime import date
 
 from checks.ages import ADULT_AGE, age_on, is_minor
 from checks.identity.cues import Cue
-from checks.identity.lexicon import NOT_A_NAME, word_roles
+from checks.identity.lexicon import DECORATIVE, GIVEN, NOT_A_NAME, word_roles
 from checks.identity.profile import Match, Profile
-from checks.identity.register_index import GENERIC_PLACES, Person, RegisterIndex
+from checks.identity.register_index import GENERIC_PLACES, DeclaredAccount, Person, RegisterIndex, life_words
 from checks.identity.text import fold_name, name_key, plain_text, squeeze
 from checks.identity.weights import (
+    ACCOUNTED_FOR_STAFF,
     ADULT_CUE_PARENT,
     AGE_CUE,
     BIRTH_YEAR_NOT_THEIRS,
@@ -250,6 +251,21 @@ def _elsewhere(index: RegisterIndex, profile: Profile) -> bool:
     return bool(words) and not (words & index.locality)
 
 
+def _shared_with_declared(profile: Profile, person: Person, declared: DeclaredAccount) -> list[str]:
+    """The words of their life (not their name) this account's display name, bio or location shares with the
+    member of staff's declared account: a second account of one person tells of the same life ("baking" in both),
+    a namesake's of another."""
+    names = {fold_name(part) for part in (person.forename, person.surname, person.preferred or "") if part}
+    words = life_words(" ".join((profile.display, profile.bio, profile.location))) & declared.words
+    roles = word_roles()
+    # A name (theirs, a nickname, anyone's) or decoration ("official") is how an account is named, not a life.
+    return sorted(
+        w
+        for w in words - {w for name in names for w in name.split()}
+        if not roles.get(squeeze(w), 0) & (GIVEN | DECORATIVE)
+    )
+
+
 def _staff_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
     teaching = profile.teaching or m.named_teaching
     if m.method == "title_surname" and not (profile.school or teaching):
@@ -264,8 +280,10 @@ def _staff_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
     cued = bool(profile.school or teaching)
     job = None if cued else _other_job(profile, m)
     elsewhere = not cued and _elsewhere(index, profile)
-    own_account = index.staff_accounts_present.get((profile.platform, m.person.person_id))
-    accounted_for = own_account if own_account and not (cued or role_said) else None
+    declared = index.staff_accounts_present.get((profile.platform, m.person.person_id))
+    own_account = declared.shown if declared else None
+    shared = _shared_with_declared(profile, m.person, declared) if declared else []
+    accounted_for = own_account if own_account and not (cued or role_said or shared) else None
     role = m.person.role or "a school role"
     # Two things that each place a namesake elsewhere (another job, another town, their own account already
     # following) are another person of that name; one alone leaves a possible match for a person.
@@ -288,12 +306,16 @@ def _staff_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
         m.against.append(f'bio says "{job}" (not {role}), lives locally or unsaid')
         m.other_job = job
     if accounted_for:
-        # Alone, their own account beside this one says nothing against it: people keep more than one account
-        # (a channel, an old account), and every personal account is the policy's. It counts only beside
-        # something else that places this one elsewhere (above): then the declared account is the member of
-        # staff's and this namesake someone else's.
+        m.score -= ACCOUNTED_FOR_STAFF
+        m.against.append(
+            f"their declared account {own_account} is in the school's audience too, and this one has only the name"
+        )
+        m.settle = f"ask {m.person.full_name} whether this account is also theirs"
+    elif shared:
+        said = ", ".join(f'"{word}"' for word in shared[:3])
         m.reasons.append(
-            f"their declared account {own_account} is in the school's audience too: a second account"
+            f"their declared account {own_account} is in the school's audience too and says {said} as this one"
+            " does: a second account of theirs"
         )
     if profile.school:
         m.score += SCHOOL_CUE_STAFF

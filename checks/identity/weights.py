@@ -158,13 +158,18 @@ USERNAME_AGREES = 0.03
 ONLY_ONE = 0.05
 
 # --- counter-evidence: what places a namesake elsewhere -------------------------------------------------------
-# A job in the bio that is not the staff member's (a dentist, not a teacher), a location elsewhere, their declared
-# account already in the same platform's audience: any two rule the staff reading out (scoring.py). A job alone is
-# said in the evidence, not weighed: staff list second jobs and partners' jobs. Their declared account alone is
-# not weighed either: people keep more than one account, and a second one is as much the policy's.
+# A job in the bio that is not the staff member's (a dentist, not a teacher) together with a location elsewhere
+# rules the staff reading out (scoring.py); a job alone is said in the evidence, not weighed: staff list second
+# jobs and partners' jobs.
 # The location names a place the school's audience does not (Glasgow, when most followers say Leeds): staff may
 # live a town away, so alone only enough to turn a confident reading into a possible one.
 ELSEWHERE_STAFF = 0.10
+# The register names this member of staff's own account and it is in the same platform's audience: another
+# account there with only the name (nothing of the school, teaching or the role, and no word of its bio or
+# location shared with the declared one) is as likely a namesake as a second account of theirs; like a location
+# elsewhere, enough to turn a confident reading into a possible one. One that tells of the same life ("baking" in
+# both) is a second account of theirs and is not lowered.
+ACCOUNTED_FOR_STAFF = 0.10
 # Fewer located audience members than this and the school's area is not known: no location counts against.
 LOCALITY_MIN_MEMBERS = 5
 # A place word must be in this share of located members' locations to count as the school's area.
