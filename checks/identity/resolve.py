@@ -17,7 +17,7 @@ from checks.identity.bio_names import bio_readings
 from checks.identity.cues import adult_cues, former_cues, other_school_cues, school_cues
 from checks.identity.decision import Resolution, decide, declared_reading
 from checks.identity.lexicon import TITLE
-from checks.identity.processes import in_processes, process_count, slice_bounds
+from checks.identity.processes import HELPER_START_PROFILES, in_processes, process_count, slice_bounds
 from checks.identity.profile import parse_profile
 from checks.identity.readings import readings
 from checks.identity.register_index import IndexRecipe, RegisterIndex
@@ -150,7 +150,10 @@ def resolve_identities(
         return _resolve_frame(index, audience, seen)
     parts = [
         (part, _seen_in(part, seen))
-        for part in (audience.slice(start, length) for start, length in slice_bounds(audience.height, count))
+        for part in (
+            audience.slice(start, length)
+            for start, length in slice_bounds(audience.height, count, HELPER_START_PROFILES)
+        )
     ]
     shared = _Shared(index.recipe, frozenset(index.locality), index.staff_accounts_present)
     # This process's own part counts its work in index.stats as it goes (0, 0 here); the helpers' is added.
