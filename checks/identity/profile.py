@@ -39,7 +39,6 @@ class Field:
     # a camelCase word), never letters inside one. Only a display name run together in lower case
     # ("jessicasmith") is read like a username.
     spaced: bool
-    text: str  # the field as the profile gives it
 
 
 @dataclass
@@ -147,20 +146,13 @@ def as_the_school_spells(reading: FieldReading, index: RegisterIndex) -> FieldRe
 
 
 def _field(source: str, text: str, display: str, handle: str, index: RegisterIndex) -> Field:
-    # A field is read from its own text alone (its `where` too): a display name many accounts show is read once.
-    return index.remember(  # type: ignore[no-any-return]
-        ("field", source, text), lambda: _read_field(source, text, display, handle, index)
-    )
-
-
-def _read_field(source: str, text: str, display: str, handle: str, index: RegisterIndex) -> Field:
     reading = undisguised(as_the_school_spells(read_field(text), index), index.scan)
     spans = tuple(index.scan(word.plain) for word in reading.words)
     words = reading.words
     spaced = source == DISPLAY and (
         len(words) > 1 or any(w.breaks or w.shown != w.shown.lower() for w in words)
     )
-    return Field(source, reading, spans, where(source, display, handle), spaced, text)
+    return Field(source, reading, spans, where(source, display, handle), spaced)
 
 
 def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
