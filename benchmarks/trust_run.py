@@ -25,12 +25,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +53,14 @@ def _socialaudit() -> str:
     return shutil.which("socialaudit", path=str(Path(sys.executable).parent)) or "socialaudit"
 
 
-def timed(command: list[str]) -> tuple[float, int, int, float]:
-    """Wall seconds, peak kB of the largest process, exit code (a failure's output is printed), CPU seconds."""
-    with tempfile.NamedTemporaryFile(suffix=".log") as log:
+def timed(command: list[str], log_to: Path | None = None) -> tuple[float, int, int, float]:
+    """Wall seconds, peak kB of the largest process, exit code (a failure's output is printed), CPU seconds. The
+    command's output goes to `log_to` (kept), or to a temporary file."""
+    with tempfile.NamedTemporaryFile(suffix=".log") as scratch:
+        log = Path(scratch.name) if log_to is None else log_to
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-c", PEAK_WRAPPER, log.name, *command],
+            [sys.executable, "-c", PEAK_WRAPPER, str(log), *command],
             capture_output=True,
             text=True,
             check=True,
@@ -64,8 +68,75 @@ def timed(command: list[str]) -> tuple[float, int, int, float]:
         wall = time.perf_counter() - started
         peak, code, cpu = done.stdout.split()
         if int(code) != 0:
-            print(Path(log.name).read_text(encoding="utf-8", errors="replace")[-4000:], file=sys.stderr)
+            print(log.read_text(encoding="utf-8", errors="replace")[-4000:], file=sys.stderr)
     return wall, int(peak), int(code), float(cpu)
+
+
+# A school's progress lines (flows/weekly_audit.py: each step of its run starts with one), as a single run prints
+# them ("17:29:56.150 | INFO    | flows.progress - message") and as a trust keeps them in the school's run.log
+# ("2026-11-25 17:29:56,150 INFO flows.progress: message"). A counted step's periodic line is not a step.
+CONSOLE_STEP = re.compile(r"^(?P<clock>\d\d:\d\d:\d\d\.\d+) \| INFO\s*\| flows\.progress - (?P<message>.+)$")
+RUN_LOG_STEP = re.compile(
+    r"^(?P<stamp>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+) INFO flows\.progress: (?P<message>.+)$"
+)
+RUN_LOG_LINE = re.compile(r"^(?P<stamp>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+) ")
+COUNTED_LINE = re.compile(r": \d+ of \d+ ")
+# The trust's own line as each school's run ends: "17:42:13.290 | INFO    | flows.progress - 3 of 3 schools done
+# (independent-s5-small: completed)".
+SCHOOL_DONE = re.compile(r"^(?P<clock>\d\d:\d\d:\d\d\.\d+) \|.*\d+ of \d+ schools done \((?P<slug>[^:]+): ")
+
+
+def _step_name(message: str) -> str:
+    """A step as named across schools: the school's name and the numbers left out."""
+    return re.sub(r"\d+", "N", message.rpartition(": ")[2] if ", week of " in message else message)
+
+
+def _steps(moments: list[tuple[datetime, str]], ended: datetime) -> dict[str, float]:
+    """Wall seconds of each step, from its progress line to the next one (the last one to `ended`)."""
+    steps = [(moment, message) for moment, message in moments if not COUNTED_LINE.search(message + " ")]
+    bounds = [moment for moment, _ in steps[1:]] + [ended]
+    spent: dict[str, float] = {}
+    for (moment, message), until in zip(steps, bounds, strict=True):
+        name = _step_name(message)
+        spent[name] = round(spent.get(name, 0.0) + (until - moment).total_seconds(), 1)
+    return spent
+
+
+def steps_alone(log: str, ended: datetime) -> dict[str, float]:
+    """A single run's steps, from its console output (ended: when the command returned)."""
+    moments = []
+    for line in log.splitlines():
+        if found := CONSOLE_STEP.match(line.strip()):
+            clock = datetime.strptime(found["clock"], "%H:%M:%S.%f").time()
+            moment = datetime.combine(ended.date(), clock)
+            moments.append((moment - timedelta(days=1) if moment > ended else moment, found["message"]))
+    return _steps(moments, ended)
+
+
+def steps_in_trust(run_log: Path, done_at: str | None) -> dict[str, float]:
+    """A school's steps in a trust run, from its run.log; the last one ends when the trust saw the school done
+    (`done_at`, the clock of its line in the trust's output), or at the run.log's last line."""
+    moments, last = [], None
+    for line in run_log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if stamp := RUN_LOG_LINE.match(line):
+            last = datetime.strptime(stamp["stamp"], "%Y-%m-%d %H:%M:%S,%f")
+        if found := RUN_LOG_STEP.match(line):
+            moments.append((datetime.strptime(found["stamp"], "%Y-%m-%d %H:%M:%S,%f"), found["message"]))
+    if not moments or last is None:
+        return {}
+    if done_at is not None:
+        done = datetime.combine(last.date(), datetime.strptime(done_at, "%H:%M:%S.%f").time())
+        last = done if done >= last else done + timedelta(days=1)
+    return _steps(moments, last)
+
+
+def schools_done(log: str) -> dict[str, str]:
+    """The clock at which the trust saw each school (by slug) done, from the trust's output."""
+    return {
+        found["slug"]: found["clock"]
+        for line in log.splitlines()
+        if (found := SCHOOL_DONE.match(line.strip()))
+    }
 
 
 def make_schools(root: Path, count: int, size: str, followers: int | None = None) -> list[Path]:
@@ -127,6 +198,8 @@ def one_round(
         "single_peak_mb": alone["peak"] // 1024,
         "trust_peak_mb": trust["peak"] // 1024,
         "singles_each_s": alone["each"],
+        "steps_alone_s": alone["steps"],
+        "steps_in_trust_s": trust["steps"],
         "order": "trust first" if number % 2 else "singles first",
         "load_before": load_before,
     }
@@ -137,6 +210,7 @@ def run_singles(root: Path, schools: list[Path], number: int, singles: int) -> d
     cli = _socialaudit()
     single_wall, single_cpu, single_peak = 0.0, 0.0, 0
     each: dict[str, float] = {}
+    steps: dict[str, dict[str, float]] = {}
     for dataset in schools[:singles]:
         work = root / f"single-{number}" / dataset.name
         command = [
@@ -149,38 +223,45 @@ def run_singles(root: Path, schools: list[Path], number: int, singles: int) -> d
             "--out",
             str(work / "out"),
         ]
-        wall, peak, code, cpu = timed([*command, "--as-of", AS_OF])
+        work.mkdir(parents=True, exist_ok=True)
+        log = work / "console.log"
+        wall, peak, code, cpu = timed([*command, "--as-of", AS_OF], log_to=log)
         if code != 0:
             raise RuntimeError(f"single run of {dataset.name} failed ({code})")
         each[dataset.name] = round(wall, 1)
+        steps[dataset.name] = steps_alone(log.read_text(encoding="utf-8", errors="replace"), datetime.now())
         single_wall += wall
         single_cpu += cpu
         single_peak = max(single_peak, peak)
     # With --singles K < N, the one-by-one time is K runs scaled to N (the schools are alike): an estimate.
     scale = len(schools) / min(singles, len(schools))
-    return {"wall": single_wall * scale, "cpu": single_cpu * scale, "peak": single_peak, "each": each}
+    return {
+        "wall": single_wall * scale,
+        "cpu": single_cpu * scale,
+        "peak": single_peak,
+        "each": each,
+        "steps": steps,
+    }
 
 
 def run_trust(root: Path, schools: list[Path], parallel: int | None, number: int) -> dict[str, Any]:
-    """The same schools as one trust run, in a fresh lake: wall and CPU seconds, peak."""
+    """The same schools as one trust run, in a fresh lake: wall and CPU seconds, peak, each school's steps."""
     trust = write_trust(root, schools, parallel)
     shutil.rmtree(root / "lake", ignore_errors=True)
+    out, log = root / f"trust-{number}", root / f"trust-{number}.log"
     wall, peak, code, cpu = timed(
-        [
-            _socialaudit(),
-            "trust",
-            "run",
-            "--trust",
-            str(trust),
-            "--out",
-            str(root / f"trust-{number}"),
-            "--as-of",
-            AS_OF,
-        ]
+        [_socialaudit(), "trust", "run", "--trust", str(trust), "--out", str(out), "--as-of", AS_OF],
+        log_to=log,
     )
     if code != 0:
         raise RuntimeError(f"trust run failed ({code})")
-    return {"wall": wall, "cpu": cpu, "peak": peak}
+    done = schools_done(log.read_text(encoding="utf-8", errors="replace"))
+    steps = {
+        s.name: steps_in_trust(out / _slug(s) / "run.log", done.get(_slug(s)))
+        for s in schools
+        if (out / _slug(s) / "run.log").is_file()
+    }
+    return {"wall": wall, "cpu": cpu, "peak": peak, "steps": steps}
 
 
 def main(argv: list[str] | None = None) -> int:

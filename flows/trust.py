@@ -9,11 +9,14 @@ interpreter. A school's failure is caught at its task and becomes that school's 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun
@@ -29,7 +32,7 @@ from flows.prefect_artifacts import track_progress
 from flows.school_run_log import DetailsWithheld, kept_in_school
 from flows.weekly_audit import PARTIAL_MESSAGE, weekly_audit
 from warehouse import lake, side_files, trust_history
-from warehouse.db import connect
+from warehouse.db import connect, transaction
 
 TRUST_LAKE = "_trust"  # the trust's own history; a school's slug never starts with "_"
 
@@ -192,6 +195,33 @@ def trust_school(trust_toml: str, slug: str, out_dir: str, as_of: str | None = N
     return Completed(name=state.name, message=state.message, data=state.result(_sync=True))  # type: ignore[call-overload]
 
 
+def _open_history(locator: Path) -> duckdb.DuckDBPyConnection:
+    con = connect(locator)
+    try:
+        with transaction(con):  # on a new lake, its schema and table in one commit
+            trust_history.ensure(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+@contextlib.contextmanager
+def history_lake(trust: TrustConfig) -> Iterator[Future[duckdb.DuckDBPyConnection]]:
+    """The trust's own history lake, attached and its table made on a thread of its own while the schools run: on a
+    new lake that is the extensions loaded, the catalog made and a commit, which would otherwise follow the last
+    school's run. Closed and let go however the block ends; a failure to open it is raised where it is used."""
+    locator = school_locator(trust, TRUST_LAKE)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialaudit-trust-history") as opener:
+        opened = opener.submit(_open_history, locator)
+        try:
+            yield opened
+        finally:
+            if opened.exception() is None:
+                opened.result().close()
+            lake.release(lake.read_locator(locator))
+
+
 def _as_they_finish(futures: list[Any], trust_name: str) -> list[dict[str, Any]]:
     """Each school's outcome, in trust.toml's order, saying as each finishes how many are done: a log line (a live
     line on a terminal) and the trust run's progress artifact (a number only: no school's data)."""
@@ -228,27 +258,23 @@ def trust_audit(
     trust = load_trust(Path(trust_toml))
     week = date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo("Europe/London")).date()
     out = Path(out_dir)
-    futures = [
-        audit_school.submit(
-            school,
-            Path(trust_toml).resolve(),
-            out,
-            week.isoformat(),
-            trust.controller,
-            deployment,
-            school_timeout_seconds,
-        )
-        for school in trust.schools
-    ]
-    schools = [{**outcome, "as_of": week.isoformat()} for outcome in _as_they_finish(futures, trust.name)]
-    history_locator = school_locator(trust, TRUST_LAKE)
-    con = connect(history_locator)
-    try:
+    with history_lake(trust) as history_con:
+        futures = [
+            audit_school.submit(
+                school,
+                Path(trust_toml).resolve(),
+                out,
+                week.isoformat(),
+                trust.controller,
+                deployment,
+                school_timeout_seconds,
+            )
+            for school in trust.schools
+        ]
+        schools = [{**outcome, "as_of": week.isoformat()} for outcome in _as_they_finish(futures, trust.name)]
+        con = history_con.result()
         trust_history.record(con, week, schools)
         history = trust_history.history(con)
-    finally:
-        con.close()
-        lake.release(lake.read_locator(history_locator))
     paths = write_trust_outputs(out, trust.name, trust.controller, week, schools, history)
     not_completed = [s for s in schools if s["status"] != "completed"]
     logger.info(
