@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import lake, portable, side_files
+from warehouse.duckdb_session import open_database
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -190,7 +191,7 @@ def _attach(
     `ref`, `meta`... Attaching to an in-memory connection under our own alias means the file's name is
     never a name in any query.
     """
-    con = duckdb.connect(":memory:", config=config)
+    con = open_database(":memory:", config)
     try:
         options = []
         if key is not None:

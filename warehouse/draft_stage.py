@@ -29,6 +29,7 @@ import polars as pl
 from platforms import NAMES
 from warehouse import image_readings, load
 from warehouse.db import migrate
+from warehouse.duckdb_session import open_database
 from warehouse.sql_models import apply_models
 
 DRAFT_ACCOUNT_ID = "draft-account"
@@ -78,7 +79,7 @@ def draft_stage(library: Library, draft: Draft, as_of: date) -> Iterator[duckdb.
         raise ValueError(f"no platform {draft.platform!r} (one of {', '.join(PLATFORMS)})")
     if draft.platform == "youtube" and len(draft.images) > 1:
         raise ValueError("a YouTube video has one thumbnail: give at most one --image for youtube")
-    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
+    con = open_database(":memory:", {"autoinstall_known_extensions": False})
     try:
         con.execute(f"ATTACH '{_shaped_template()}' AS {TEMPLATE_ALIAS} (READ_ONLY)")
         con.execute(f"COPY FROM DATABASE {TEMPLATE_ALIAS} TO memory")
@@ -107,7 +108,7 @@ def _shaped_template() -> Path:
             folder = Path(tempfile.mkdtemp(prefix="socialaudit-draft-shape-"))
             atexit.register(shutil.rmtree, folder, ignore_errors=True)
             path = folder / "shape.duckdb"
-            con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False})
+            con = open_database(str(path), {"autoinstall_known_extensions": False})
             try:
                 migrate(con)
                 apply_models(con)

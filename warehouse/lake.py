@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import side_files
+from warehouse.duckdb_session import cursor, open_database
 
 ATTACHED_ALIAS = "warehouse"  # warehouse.db attaches every warehouse, file or lake, under this name
 LOCATOR_HEADER = "# socialaudit DuckLake locator\n"
@@ -218,7 +219,7 @@ def open_lake(
     its warehouse several times; so a process keeps one database per lake it writes and hands out a cursor on
     it (a connection of its own, sharing the attached lake). A read-only reader gets a database of its own."""
     if read_only:
-        con = duckdb.connect(":memory:", config=config)
+        con = open_database(":memory:", config)
         try:
             attach_lake(con, location, alias, read_only=True)
         except BaseException:
@@ -228,14 +229,14 @@ def open_lake(
     with _writers_lock:
         keeper = _writers.get(location)
         if keeper is None:
-            keeper = duckdb.connect(":memory:", config=config)
+            keeper = open_database(":memory:", config)
             try:
                 attach_lake(keeper, location, alias)
             except BaseException:
                 keeper.close()
                 raise
             _writers[location] = keeper
-    return keeper.cursor()
+    return cursor(keeper)
 
 
 def kept_reader(location: LakeLocation) -> duckdb.DuckDBPyConnection | None:
@@ -245,7 +246,7 @@ def kept_reader(location: LakeLocation) -> duckdb.DuckDBPyConnection | None:
     locked-down SQL) would hold for the writer too."""
     with _writers_lock:
         keeper = _writers.get(location)
-        return keeper.cursor() if keeper is not None else None
+        return cursor(keeper) if keeper is not None else None
 
 
 def release(location: LakeLocation | None = None) -> None:
@@ -260,8 +261,8 @@ def release(location: LakeLocation | None = None) -> None:
 @contextmanager
 def postgres_catalog(location: LakeLocation) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection with the lake's PostgreSQL database attached as `catalog_db`, for statements on its schemas."""
-    con = duckdb.connect(
-        ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    con = open_database(
+        ":memory:", {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     )
     try:
         load_extensions(con, "postgres")

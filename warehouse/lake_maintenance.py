@@ -40,6 +40,7 @@ from typing import Any
 import duckdb
 
 from warehouse import lake, side_files
+from warehouse.duckdb_session import open_database
 
 log = logging.getLogger(__name__)
 
@@ -241,7 +242,7 @@ def _child() -> int:
         "autoload_known_extensions": False,
         **request["config"],
     }
-    con = duckdb.connect(":memory:", config=config)
+    con = open_database(":memory:", config)
     try:
         # Waits out a reader of the catalog (an app page) instead of failing at once at its commit.
         lake.attach_lake(con, location, lake.ATTACHED_ALIAS, busy_timeout_ms=BUSY_TIMEOUT_MS)

@@ -24,6 +24,7 @@ import duckdb
 from warehouse import portable
 from warehouse.arrow_stream import ArrowStream, registered, relation
 from warehouse.db import ATTACHED_AS, migrate
+from warehouse.duckdb_session import open_database
 from warehouse.sql_models import apply_models
 
 INLINING_SETTING = "ducklake_default_data_inlining_row_limit"
@@ -63,7 +64,7 @@ def staged(con: duckdb.DuckDBPyConnection, fresh: bool) -> Iterator[Stage]:
     `information_schema`) would otherwise open the lake's catalog for as long as the week's transaction lasts, and
     a SQLite catalog then refuses every other writer's commit ("database is locked")."""
     snapshot = latest_snapshot(con)
-    stage = duckdb.connect(":memory:", config=_stage_config(con))
+    stage = open_database(":memory:", _stage_config(con))
     try:
         stage.execute(f"ATTACH ':memory:' AS {STAGE_ALIAS}")
         stage.execute(f"USE {STAGE_ALIAS}")

@@ -10,14 +10,15 @@ from collections.abc import Mapping
 
 import duckdb
 
+from warehouse.duckdb_session import open_database
 from warehouse.lake import LakeLocation, attach_lake, load_extensions
 from warehouse.portable import quoted
 
 
 def open_trust_views(schools: Mapping[str, LakeLocation]) -> duckdb.DuckDBPyConnection:
     """An in-memory connection whose `dpo.*` views span every school in `schools` (slug -> lake)."""
-    con = duckdb.connect(
-        ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    con = open_database(
+        ":memory:", {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     )
     try:
         kinds = {location.kind for location in schools.values()}

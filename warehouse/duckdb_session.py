@@ -1,0 +1,43 @@
+"""Every DuckDB connection the product opens, and every cursor it hands out, comes from here, set up for the
+warehouse's queries (tests/warehouse/test_duckdb_session.py keeps `duckdb.connect` and `.cursor()` out of the rest
+of the product).
+
+- A result is buffered whole: DuckDB 1.5 hands out a query's result as a stream even to `fetchall()` and to an
+  Arrow C stream, and a query of several pipelines (joins under a UNION ALL, as the marts are) whose result fills
+  the streaming buffer (about 1 MB) while another pipeline still runs leaves every task blocked on a buffer nobody
+  drains yet, the caller idle in `Executor::WaitForTask` for ever (duckdb/duckdb#22215, open). A large school's
+  audience and the subjects present in its week fill it. The buffer is a setting of each connection, which DuckDB
+  refuses globally and a cursor does not inherit, so it is set on each as it is opened.
+- No progress bar: DuckDB prints one over the command's own progress display once a query runs a few seconds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+STREAMING_BUFFER = "streaming_buffer_size"
+UNBOUNDED = "1000TB"  # the largest DuckDB accepts, far beyond any memory: the buffer never fills
+
+
+def open_database(
+    database: str = ":memory:", config: dict[str, Any] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """`duckdb.connect(database, config=config)`, set up as the module says."""
+    return prepared(duckdb.connect(database, config=config or {}))
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor on `con` (a connection of its own to the same database), set up as the module says."""
+    return prepared(con.cursor())
+
+
+def prepared(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    try:
+        con.execute(f"SET {STREAMING_BUFFER} = '{UNBOUNDED}'")
+        con.execute("SET enable_progress_bar = false")
+    except BaseException:
+        con.close()
+        raise
+    return con
