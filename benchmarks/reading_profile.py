@@ -103,6 +103,19 @@ def tally(profile: Path) -> tuple[Seconds, Seconds]:
     return main, kinds
 
 
+def first_run_profile(dataset: Path, root: Path) -> dict[str, float] | str:
+    """Busy seconds of every thread and process of one first run of `dataset` by kind of work (reading on, as the
+    school says), or why it was not profiled: the run-cost bench's detail (benchmarks/run_cost.py)."""
+    found = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
+    if found is None:
+        return "py-spy not found (a dev dependency: uv sync)"
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        return dict(tally(record(found, dataset, root, "first"))[1])
+    except subprocess.CalledProcessError as error:
+        return f"py-spy failed ({error.returncode}): {(error.stderr or b'')[-300:]!r}"
+
+
 def report(dataset: Path, py_spy: str | None = None) -> str:
     found = py_spy or shutil.which("py-spy")
     if not found:

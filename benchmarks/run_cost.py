@@ -6,17 +6,22 @@ Three kinds of run, interleaved round by round so a busy shared machine slows th
   PREFECT_API_URL, so Prefect starts and stops its temporary server exactly as `socialaudit run` does);
 - first: `socialaudit run` of a generated small school into a fresh warehouse, as of 2026-11-16;
 - next: the same school and warehouse a week later (2026-11-23), when nothing new is there to fetch;
+- unread: the same first run with `[images] read = false` in school.toml, into its own fresh warehouse: the first
+  run without reading images, and (first less unread) what reading adds;
 - bare: the first run of the same school with its Facebook Page and Instagram account left out of school.toml (and
   their sandbox data removed), into its own fresh warehouse: what the Meta platforms add to a first run;
-- with `--independent DIR` (repeatable): the first and next runs of each sandbox school the project did not make,
-  in the same rounds, each figure named by its school.
+- with `--independent DIR` (repeatable): the first, unread and next runs of each sandbox school the project did not
+  make, in the same rounds, each figure named by its school.
 
-Targets: best first run <= 1.5x the best floor, best next-week run <= 1.3x; the first run with the Meta accounts
-<= 1.25x the same school's first run without them (two small accounts read through the same seam). Each ratio is
+Targets: best first run <= 1.75x the best floor and reading images adding at most 2.5 s to it, the best first run
+without reading <= 1.5x, best next-week run <= 1.3x; the first run with the Meta accounts <= 1.25x the same school's
+first run without them (two small accounts read through the same seam). Each ratio is
 given in wall time and in CPU time (user + system of the run and every process it waited for), which a machine
 shared with other work inflates far less. Where a run's time went comes from its own progress lines (each step of
 the weekly flow logs one as it starts): the start-up before the first (imports, Prefect's temporary server, the flow
-run's start), then each step to the next.
+run's start), then each step to the next. In `make bench` (benchmarks/__main__.py), after the rounds, one more first
+run of each school is recorded by py-spy (a dev dependency; every thread and process, the OCR workers too): its busy
+seconds by kind of work (benchmarks/reading_profile.py) say where its time went, beside the slowest steps.
 """
 
 from __future__ import annotations
@@ -33,14 +38,15 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 FIRST_AS_OF = "2026-11-16"
 NEXT_AS_OF = "2026-11-23"
-TARGETS = {"first": 1.5, "next": 1.3}
+TARGETS = {"first": 1.75, "unread": 1.5, "next": 1.3}
+READING_ADDS = 2.5  # seconds reading images may add to a small school's first run
 META_PLATFORMS = ("facebook", "instagram")
 META_TARGET = 1.25
 
@@ -166,12 +172,29 @@ def _unless_on(block: list[str], platforms: Sequence[str]) -> list[str]:
     return [] if on and named & set(platforms) else block
 
 
+def without_reading(dataset: Path, copy: Path) -> Path:
+    """A copy of a sandbox school with `[images] read = false` (a school.toml with its own [images] table is
+    refused: the copy would hold two)."""
+    shutil.copytree(dataset, copy)
+    toml = copy / "school.toml"
+    text = toml.read_text(encoding="utf-8")
+    if re.search(r"^\[images\]", text, re.MULTILINE):
+        raise SystemExit(
+            f"{dataset}: school.toml has an [images] table; the run without reading cannot be made"
+        )
+    toml.write_text(text + "\n[images]\nread = false\n", encoding="utf-8")
+    return copy
+
+
 @dataclass
 class Measured:
-    """Every round's timings: the floor's, and each school's by kind (first, next, and bare for the own school)."""
+    """Every round's timings: the floor's, and each school's by kind (first, unread, next, and bare for the own
+    school); with each school's profiled first run, its busy seconds by kind of work (benchmarks/reading_profile.py)
+    or why it was not profiled."""
 
     floor: list[Timing] = field(default_factory=list)
     schools: dict[str, dict[str, list[Timing]]] = field(default_factory=dict)
+    profiles: dict[str, dict[str, float] | str] = field(default_factory=dict)
 
     def best(self, school: str, kind: str) -> Timing:
         return min(self.schools[school][kind], key=lambda t: t.wall)
@@ -179,14 +202,31 @@ class Measured:
     def best_floor(self) -> Timing:
         return min(self.floor, key=lambda t: t.wall)
 
+    def reading_adds(self, school: str) -> float | None:
+        """Seconds the best first run took beyond the best first run without reading (None: not measured)."""
+        if "unread" not in self.schools[school]:
+            return None
+        return self.best(school, "first").wall - self.best(school, "unread").wall
+
 
 def own_label(seed: int, size: str) -> str:
     return f"own {size} school, seed {seed}"
 
 
-def measure(rounds: int, seed: int, size: str, root: Path, independent: Sequence[Path] = ()) -> Measured:
-    """`rounds` interleaved rounds of the floor, the own sample school's first, next and bare runs, and each
-    independent school's (a sandbox dataset the project did not make, copied here) first and next runs."""
+Profiler = Callable[[Path, Path], dict[str, float] | str]
+
+
+def measure(
+    rounds: int,
+    seed: int,
+    size: str,
+    root: Path,
+    independent: Sequence[Path] = (),
+    profiler: Profiler | None = None,
+) -> Measured:
+    """`rounds` interleaved rounds of the floor, the own sample school's first, unread, next and bare runs, and each
+    independent school's (a sandbox dataset the project did not make, copied here) first, unread and next runs; then
+    with `profiler` (benchmarks/reading_profile.py `first_run_profile`), one more first run of each school profiled."""
     env = child_env()
     socialaudit = _socialaudit()
     dataset = root / f"{size}-{seed}"
@@ -203,6 +243,10 @@ def measure(rounds: int, seed: int, size: str, root: Path, independent: Sequence
         if not (given / "school.toml").is_file():
             raise SystemExit(f"{given}: not a sandbox dataset (no school.toml)")
         schools[given.name] = shutil.copytree(given, root / "independent" / given.name)
+    unread_copies = {
+        label: without_reading(school, root / "unread" / f"{index}-{school.name}")
+        for index, (label, school) in enumerate(schools.items())
+    }
     floor_script = root / "empty_flow.py"
     floor_script.write_text(FLOOR_SCRIPT, encoding="utf-8")
     results = Measured(schools={label: {} for label in schools})
@@ -212,6 +256,15 @@ def measure(rounds: int, seed: int, size: str, root: Path, independent: Sequence
             db, out = root / f"round-{n}-{index}.duckdb", root / f"round-{n}-{index}"
             run = [socialaudit, "run", "--sandbox", str(school), "--db", str(db)]
             commands.append((label, "first", [*run, "--out", f"{out}-first", "--as-of", FIRST_AS_OF]))
+            unread = [
+                socialaudit,
+                "run",
+                "--sandbox",
+                str(unread_copies[label]),
+                "--db",
+                f"{out}-unread.duckdb",
+            ]
+            commands.append((label, "unread", [*unread, "--out", f"{out}-unread", "--as-of", FIRST_AS_OF]))
             commands.append((label, "next", [*run, "--out", f"{out}-next", "--as-of", NEXT_AS_OF]))
             if school == dataset:
                 bare_run = [socialaudit, "run", "--sandbox", str(bare), "--db", f"{out}-bare.duckdb"]
@@ -223,23 +276,55 @@ def measure(rounds: int, seed: int, size: str, root: Path, independent: Sequence
             else:
                 results.schools[label].setdefault(kind, []).append(timing)
             print(
-                f"  round {n + 1}/{rounds} {kind:<5} {timing.wall:6.1f} s wall, {timing.cpu:6.1f} s CPU  {label}",
+                f"  round {n + 1}/{rounds} {kind:<6} {timing.wall:6.1f} s wall, {timing.cpu:6.1f} s CPU  {label}",
                 file=sys.stderr,
                 flush=True,
             )
+    for index, (label, school) in enumerate(schools.items()):
+        if profiler is not None:
+            results.profiles[label] = profiler(school, root / f"profile-{index}")
     return results
 
 
-def where_it_goes(best: Timing, floor: Timing, steps: int = 5) -> str:
-    """A figure's detail: the run's start-up beside the floor's whole run, and its slowest steps (wall seconds)."""
-    if not best.phases:
-        return "steps: n/a (the run logged no progress lines)"
-    start_up, *rest = best.phases
-    slowest = sorted(rest, key=lambda step: -step[1])[:steps]
-    return (
-        f"{start_up[0]} {start_up[1]:.1f} s (the floor's whole run {floor.wall:.1f} s); slowest steps: "
-        + "; ".join(f"{message} {seconds:.1f} s" for message, seconds in slowest)
+def profile_note(kinds: dict[str, float] | str, shown: int = 6) -> str:
+    """A profiled first run's busy seconds by kind of work, largest first ("everything else" last)."""
+    if isinstance(kinds, str):
+        return f"profile: {kinds}"
+    rest = kinds.get("everything else", 0.0)
+    named = sorted(
+        ((k, v) for k, v in kinds.items() if k != "everything else" and v >= 0.05), key=lambda kv: -kv[1]
     )
+    return (
+        "where its work went (py-spy, busy seconds of every thread and process of one more first run, reading on): "
+        + "; ".join(f"{kind} {seconds:.1f}" for kind, seconds in named[:shown])
+        + f"; everything else (imports, Prefect, the warehouse, the rules) {rest:.1f}"
+    )
+
+
+def where_it_goes(
+    best: Timing, floor: Timing, steps: int = 5, profiled: dict[str, float] | str | None = None
+) -> str:
+    """A figure's detail: the run's start-up beside the floor's whole run, its slowest steps (wall seconds), and
+    with `profiled` where a profiled run's work went (`profile_note`)."""
+    if not best.phases:
+        found = "steps: n/a (the run logged no progress lines)"
+    else:
+        start_up, *rest = best.phases
+        slowest = sorted(rest, key=lambda step: -step[1])[:steps]
+        found = (
+            f"{start_up[0]} {start_up[1]:.1f} s (the floor's whole run {floor.wall:.1f} s); slowest steps: "
+            + "; ".join(f"{message} {seconds:.1f} s" for message, seconds in slowest)
+        )
+    return found if profiled is None else f"{found}. {profile_note(profiled)}"
+
+
+def reading_note(results: Measured, school: str) -> str:
+    """What reading images adds to the school's best first run, beside its goal."""
+    added = results.reading_adds(school)
+    if added is None:
+        return "reading adds: n/a (no run without reading)"
+    verdict = "met" if added <= READING_ADDS else "not met"
+    return f"reading images adds {added:.1f} s to the first run (goal <= {READING_ADDS} s: {verdict})"
 
 
 def ratio(results: Measured, school: str, kind: str) -> tuple[float, float, bool]:
@@ -274,6 +359,8 @@ def report(results: Measured) -> tuple[str, bool]:
             wall, cpu, ok = ratio(results, school, kind)
             passed &= ok
             goal = META_TARGET if kind == "bare" else TARGETS[kind]
+            if kind == "first":
+                passed &= (results.reading_adds(school) or 0.0) <= READING_ADDS
             cell = f"{'first / this ' if kind == 'bare' else ''}{wall:.2f}x ({cpu:.2f}x)"
             verdict = f"<= {goal}x {'PASS' if ok else 'FAIL'}"
         lines.append(
@@ -284,14 +371,20 @@ def report(results: Measured) -> tuple[str, bool]:
 
 
 def step_report(results: Measured) -> str:
-    """Where each school's best first and next runs went, step by step (the run's progress lines)."""
+    """Where each school's best first, unread and next runs went, step by step (the run's progress lines); what
+    reading adds; and where a profiled first run's work went."""
     lines = []
     for school in results.schools:
-        for kind in ("first", "next"):
+        for kind in ("first", "unread", "next"):
+            if kind not in results.schools[school]:
+                continue
             best = results.best(school, kind)
             if best.phases:
                 cells = "; ".join(f"{message} {seconds:.1f}" for message, seconds in best.phases)
                 lines.append(f"- {school}, {kind} (best run), seconds of each step: {cells}")
+        lines.append(f"- {school}: {reading_note(results, school)}")
+        if school in results.profiles:
+            lines.append(f"- {school}: {profile_note(results.profiles[school])}")
     return "\n".join(lines)
 
 

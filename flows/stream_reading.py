@@ -7,6 +7,7 @@ from typing import Any
 
 from checks.images.copies import Originals
 from checks.images.reading import WAITS_FOR_LIBRARY, examine, in_parallel
+from checks.images.thumbnails import PublishedPictures
 from checks.media_hash import FINGERPRINT_FIELDS, UnreadableImage
 from checks.validation import SuiteResult
 from connectors.errors import ConnectorError, MediaRefused
@@ -78,9 +79,11 @@ def fingerprint_one(
     known_bytes: int | None = None,
     already_read: Callable[[str], bool] | None = None,
     originals: Originals | None = None,
+    pictures: PublishedPictures | None = None,
 ) -> dict[str, Any] | None:
-    """One image's fingerprints, and its reading (`reading`) unless `already_read(sha256)` (None: images are not
-    read; `originals`: library files being read, whose copies take their readings); None when an image held before
+    """One image's fingerprints, kept in `pictures` for a finding's thumbnail, and its reading (`reading`) unless
+    `already_read(sha256)` (None: images are not read; `originals`: library files being read, whose copies take
+    their readings); None when an image held before
     (`known_bytes`) is unchanged at its URL. A refused or undecodable file is a verdict (it cannot be shown
     approved); a download that failed is marked `unread`: its post's media rules are not judged this week.
 
@@ -101,7 +104,7 @@ def fingerprint_one(
         and originals.may_wait(len(data))
     ):
         return {**item, WAITING: data}
-    found = examined(item, data, already_read, originals)
+    found = examined(item, data, already_read, originals, pictures=pictures)
     if found.pop(WAITS_FOR_LIBRARY, False):
         found[WAITING] = data
     return found
@@ -114,9 +117,10 @@ def examined(
     originals: Originals | None,
     may_wait: bool = True,
     fingerprinted: dict[str, Any] | None = None,
+    pictures: PublishedPictures | None = None,
 ) -> dict[str, Any]:
     try:
-        found = examine(data, already_read, originals, may_wait, fingerprinted, with_thumbnail=True)
+        found = examine(data, already_read, originals, may_wait, fingerprinted, pictures)
         return {**item, **found, "error": None}
     except UnreadableImage as error:
         return {**item, "error": str(error)[:500]}
@@ -127,10 +131,11 @@ def examine_waiting(
     already_read: Callable[[str], bool],
     originals: Originals,
     examined_one: Callable[[], None] = lambda: None,
+    pictures: PublishedPictures | None = None,
 ) -> list[dict[str, Any]]:
     """`media` with each image that waited for the library (`fingerprint_one`) examined, in parallel, in the same
-    order; called once the library is read, so a copy takes its file's reading or is read itself. `examined_one`
-    is called as each is done (the run's progress)."""
+    order (each kept in `pictures`, as `fingerprint_one` keeps it); called once the library is read, so a copy
+    takes its file's reading or is read itself. `examined_one` is called as each is done (the run's progress)."""
 
     def one(found: dict[str, Any]) -> dict[str, Any]:
         if WAITING not in found:
@@ -146,7 +151,7 @@ def examine_waiting(
         # with the fingerprints it has (decoding is needed for the reading; hashing it again is not).
         if "sha256" in item:
             known = {field: item[field] for field in FINGERPRINT_FIELDS}
-            return examined(item, found[WAITING], lambda _: False, originals, False, known)
-        return examined(item, found[WAITING], already_read, originals, may_wait=False)
+            return examined(item, found[WAITING], lambda _: False, originals, False, known, pictures)
+        return examined(item, found[WAITING], already_read, originals, may_wait=False, pictures=pictures)
 
     return in_parallel(one, media)

@@ -23,12 +23,13 @@ from checks.images.reading import (
     LibraryRead,
     ReadOnce,
     approved_readings,
+    fingerprint_library_folder,
     library_to_read,
     read_library_folder,
     usable_cores,
 )
 from checks.images.reading import ready as image_reader_ready
-from checks.images.thumbnails import PictureSource
+from checks.images.thumbnails import PictureSource, PublishedPictures
 from checks.media_hash import UnreadableImage
 from checks.raw_data.frames import validate_platform_data
 from checks.registers import settling
@@ -151,9 +152,10 @@ def fingerprint_published_media(
     policy: RetryPolicy,
     max_bytes: int,
     read: ReadOnce | None,
+    pictures: PublishedPictures,
 ) -> list[dict[str, Any]]:
-    """Download each new image once and keep only its fingerprints, and (`read`) what is written in it and how many
-    faces it shows, for an image never read before. A refused or undecodable file is a verdict (it cannot be shown
+    """Download each new image once and keep only its fingerprints (and, in `pictures`, what a finding's thumbnail
+    is made from), and (`read`) what is written in it and how many faces it shows, for an image never read before. A refused or undecodable file is a verdict (it cannot be shown
     approved); a download that failed is marked `unread` (its post is not judged)."""
     fetcher = MediaFetcher(
         requests.Session(), policy, max_bytes=max_bytes, sandbox_url=endpoints.media_base_url
@@ -168,7 +170,7 @@ def fingerprint_published_media(
         def one(item: dict[str, Any]) -> dict[str, Any] | None:
             known_bytes = item.pop("known_bytes", None)
             try:
-                return fingerprint_one(fetcher, item, known_bytes, already_read, originals)
+                return fingerprint_one(fetcher, item, known_bytes, already_read, originals, pictures)
             finally:
                 count.advance()
 
@@ -185,6 +187,17 @@ def read_library_folder_task(registers_dir: Path, once: ReadOnce) -> LibraryRead
     return read_library_folder(registers_dir / APPROVED_MEDIA_DIR, once.read_before, once.originals)
 
 
+@task(name="fingerprint-library-folder", cache_policy=NO_CACHE)
+@withheld_in_trust
+def fingerprint_library_folder_task(registers_dir: Path, state: WarehouseState) -> LibraryRead:
+    """A run that reads no image: the approved library folder's files never hashed before, fingerprinted as the run
+    starts, while the registers load and the platforms are read (settling then hashes none itself)."""
+    hashed = state.approved_hashes
+    return LibraryRead(
+        fingerprint_library_folder(registers_dir / APPROVED_MEDIA_DIR, hashed.__contains__), []
+    )
+
+
 @task(name="read-approved-library", cache_policy=NO_CACHE)
 @withheld_in_trust
 def read_approved_library(
@@ -199,7 +212,9 @@ def read_approved_library(
 
 @task(name="examine-waiting-media", cache_policy=NO_CACHE)
 @withheld_in_trust
-def examine_waiting_media(media: list[dict[str, Any]], once: ReadOnce) -> list[dict[str, Any]]:
+def examine_waiting_media(
+    media: list[dict[str, Any]], once: ReadOnce, pictures: PublishedPictures
+) -> list[dict[str, Any]]:
     """The published images that waited for the approved library (downloaded before it was catalogued, or copies of
     files not read yet), examined once it is catalogued: a copy takes its file's reading once that file is read
     (checks/images/copies.py), any other image is read at once."""
@@ -208,7 +223,7 @@ def examine_waiting_media(media: list[dict[str, Any]], once: ReadOnce) -> list[d
         return media
     progress.info("reading %d image(s) that waited for the approved library", waiting)
     with counted("images read", waiting, "image(s)") as count:
-        return examine_waiting(media, once.already_read, once.originals, count.advance)
+        return examine_waiting(media, once.already_read, once.originals, count.advance, pictures)
 
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
@@ -220,11 +235,16 @@ def validate_raw(snapshots: list[Snapshot], state: WarehouseState) -> list[Suite
 @task(name="store-and-evaluate", cache_policy=NO_CACHE)
 @withheld_in_trust
 def store_and_evaluate(
-    db_path: Path, week: WeekToStore, settings: AuditSettings, registers: Registers, library_dir: Path
+    db_path: Path,
+    week: WeekToStore,
+    settings: AuditSettings,
+    registers: Registers,
+    library_dir: Path,
+    published: PublishedPictures,
 ) -> dict[str, Any]:
     """Everything the run writes, in one transaction: it all lands, or the warehouse is left as it was. The
     read-only copy is published before the lock is let go, so no review can slip in between."""
-    pictures = PictureSource.of_media(week.media, library_dir)
+    pictures = PictureSource(published, library_dir)
     checks = lambda con: run_checks(con, settings, registers, week.as_of, pictures)  # noqa: E731
     publish_copy = publish_snapshot_from
     return store_week(db_path, week, checks, after_commit=lambda con: publish_copy(con, db_path))
@@ -308,10 +328,14 @@ def _audit(
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)
     # One record of what is read this run: the same bytes published twice, or published and in the library, are
-    # read once. The library folder is read at once, while the registers load and the platforms are fetched.
+    # read once. The library folder is hashed (and, images read, catalogued and read) at once, while the registers
+    # load and the platforms are fetched.
     once = ReadOnce(state.images_read) if config.images.read else None
-    library = None
-    if once is not None:
+    # The week's downloaded images, from which the report's thumbnails are made for its media findings only.
+    pictures = PublishedPictures()
+    if once is None:
+        library = fingerprint_library_folder_task.submit(config.registers_dir, as_is(state))
+    else:
         folder = read_library_folder_task.submit(config.registers_dir, as_is(once))
         # Prefect hands the task the registers and the folder's readings once their futures resolve.
         library = read_approved_library.submit(
@@ -339,17 +363,23 @@ def _audit(
         lookup_snapshots = [snap for read in reads for snap in read.side_reads]
         wanted = not_yet_fingerprinted(streams.media_references(snapshots), state, config.images.read)
         progress.info("fingerprinting %d new image(s)", len(wanted))
-        media = fingerprint_published_media(wanted, reach, policy, config.api.media_max_bytes, once)
+        media = fingerprint_published_media(
+            wanted, reach, policy, config.api.media_max_bytes, once, as_is(pictures)
+        )
     progress.info("checking the registers and what was read")
     try:
         # The images kept aside are read while the registers load, the data is validated and the library is read
         # (each copy of a library file waits for that file's reading only), not after all of them.
-        examined = examine_waiting_media.submit(as_is(media), as_is(once)) if once is not None else None
+        examined = (
+            examine_waiting_media.submit(as_is(media), as_is(once), as_is(pictures))
+            if once is not None
+            else None
+        )
         registers, register_results = registers_future.result()
         raw_results = validate_raw(as_is(snapshots), as_is(state))
-        if library:
+        if once is not None:
             progress.info("reading the approved library's new images")
-        read_with_library = library.result() if library else LibraryRead({}, [])
+        read_with_library = library.result()
         if examined is not None:
             media = examined.result()
     finally:
@@ -402,6 +432,7 @@ def _audit(
             audit_settings(config),
             as_is(registers),
             config.registers_dir / APPROVED_MEDIA_DIR,
+            as_is(pictures),
         )
     except StoredButNotPublished as failure:
         return _not_published({**failure.summary, **done}, failure)

@@ -24,10 +24,13 @@ from checks.cores import usable_cores
 # A helper costs ~4 s before its first profile (a new interpreter, imports, building the index: 2.5 s for 70k
 # register people); under ~50k profiles (~12 s of work) per process that start-up eats most of what it saves.
 PROFILES_PER_PROCESS = 50_000
-# Each helper holds its own index and imports: ~790 MB at trust size (250k profiles, 70k register people), beside
-# this process's ~970 MB. Two processes keep that under the 2 GB budget (benchmarks/identity_resolution.py) and
-# already bring the time well under its 60 s; more would trade memory a school's server may not have for speed.
+# Each helper holds its own index, imports and caches: ~650 MB at trust size (250k profiles, 70k register people),
+# beside this process's ~710 MB (the benchmark's generation included). Two processes keep that under the 2 GB
+# budget (benchmarks/identity_resolution.py); more would trade memory a school's server may not have for speed.
 MOST_PROCESSES = 2
+# Profiles this process resolves (~2,000 a second) while a helper starts (~4 s, above): its slice is longer by as
+# many, so the processes finish together rather than this one waiting for the helper's start-up.
+HELPER_START_PROFILES = 8_000
 
 Shared = TypeVar("Shared")
 Part = TypeVar("Part")
@@ -39,10 +42,19 @@ def process_count(profiles: int) -> int:
     return max(1, min(usable_cores(), profiles // PROFILES_PER_PROCESS, MOST_PROCESSES))
 
 
-def slice_bounds(total: int, parts: int) -> list[tuple[int, int]]:
-    """(start, length) of `parts` contiguous runs covering `total` items, as even as can be, in order."""
+def slice_bounds(total: int, parts: int, head_start: int = 0) -> list[tuple[int, int]]:
+    """(start, length) of `parts` contiguous runs covering `total` items, in order: as even as can be, the first
+    longer by `head_start` (at most a quarter of an even run) than each of the others."""
+    head_start = min(head_start, total // (4 * parts)) if parts > 1 else 0
+    if not head_start:
+        return _even(0, total, parts)
+    first = (total + (parts - 1) * head_start) // parts
+    return [(0, first), *_even(first, total - first, parts - 1)]
+
+
+def _even(start: int, total: int, parts: int) -> list[tuple[int, int]]:
     size, extra = divmod(total, parts)
-    bounds, start = [], 0
+    bounds = []
     for n in range(parts):
         length = size + (1 if n < extra else 0)
         bounds.append((start, length))

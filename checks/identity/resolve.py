@@ -8,7 +8,6 @@ weight in weights.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +17,10 @@ from checks.identity.bio_names import bio_readings
 from checks.identity.cues import adult_cues, former_cues, other_school_cues, school_cues
 from checks.identity.decision import Resolution, decide, declared_reading
 from checks.identity.lexicon import TITLE
-from checks.identity.processes import in_processes, process_count, slice_bounds
+from checks.identity.processes import HELPER_START_PROFILES, in_processes, process_count, slice_bounds
 from checks.identity.profile import parse_profile
 from checks.identity.readings import readings
-from checks.identity.register_index import IndexRecipe, Person, RegisterIndex
+from checks.identity.register_index import DeclaredAccount, IndexRecipe, RegisterIndex
 from checks.identity.scoring import place_words, score_all, teaches
 from checks.identity.whose import held_by_a_parent, whose
 
@@ -143,6 +142,7 @@ def resolve_identities(
             audience["platform"].to_list(),
             audience["handle"].to_list(),
             audience["subject_id"].to_list(),
+            _what_each_says(audience),
             strict=True,
         )
     )
@@ -151,7 +151,10 @@ def resolve_identities(
         return _resolve_frame(index, audience, seen)
     parts = [
         (part, _seen_in(part, seen))
-        for part in (audience.slice(start, length) for start, length in slice_bounds(audience.height, count))
+        for part in (
+            audience.slice(start, length)
+            for start, length in slice_bounds(audience.height, count, HELPER_START_PROFILES)
+        )
     ]
     shared = _Shared(index.recipe, frozenset(index.locality), index.staff_accounts_present)
     # This process's own part counts its work in index.stats as it goes (0, 0 here); the helpers' is added.
@@ -164,6 +167,16 @@ def resolve_identities(
     return pl.concat([frame for frame, _, _ in results])
 
 
+def _what_each_says(audience: pl.DataFrame) -> list[str]:
+    """Each member's display name, bio and location as one text (the columns a frame lacks say nothing)."""
+    columns = [c for c in ("display_name", "description", "location") if c in audience.columns]
+    if not columns:
+        return [""] * audience.height
+    return audience.select(pl.concat_str([pl.col(c).fill_null("") for c in columns], separator=" "))[
+        :, 0
+    ].to_list()
+
+
 @dataclass(frozen=True)
 class _Shared:
     """What every helper process needs besides its part: the index's recipe and what was learnt from the whole
@@ -171,7 +184,7 @@ class _Shared:
 
     recipe: IndexRecipe
     locality: frozenset[str]
-    staff_accounts_present: dict[tuple[str, str], str]
+    staff_accounts_present: dict[tuple[str, str], DeclaredAccount]
 
 
 _Seen = dict[tuple[str, str], dict[str, str]]
@@ -194,40 +207,33 @@ def _resolve_elsewhere(shared: _Shared, part: tuple[pl.DataFrame, _Seen]) -> tup
 
 
 def _resolve_frame(index: RegisterIndex, audience: pl.DataFrame, seen: _Seen) -> pl.DataFrame:
-    return pl.DataFrame(_resolve_rows(index, audience.iter_rows(named=True), seen), schema=IDENTITY_COLUMNS)
-
-
-def _resolve_rows(
-    index: RegisterIndex, members: Iterable[dict[str, Any]], seen: _Seen
-) -> list[dict[str, Any]]:
-    rows = []
-    for member in members:
+    """The identity rows of `audience`: what each row already holds taken from it as columns, and only what
+    resolution adds kept per row as it goes (a dict per row would hold a trust's audience twice over)."""
+    rows: list[int] = []
+    added: dict[str, list[Any]] = {column: [] for column in _ADDED}
+    for position, member in enumerate(audience.iter_rows(named=True)):
         # Read as one profile; the row still says what this relation showed. A shared account is a row per pupil.
         for kind, person, confidence, evidence in resolve_member_all(
             index, _with_what_its_other_rows_show(member, seen)
         ):
-            rows.append(_identity_row(member, kind, person, confidence, evidence))
-    return rows
+            rows.append(position)
+            added["person_kind"].append(kind)
+            added["person_id"].append(person.person_id if person else None)
+            added["confidence"].append(round(confidence, 3))
+            added["evidence"].append(evidence)
+            added["date_of_birth"].append(person.date_of_birth if person else None)
+    kept = [column for column in IDENTITY_COLUMNS if column not in _ADDED]
+    return (
+        audience.select(kept)
+        .cast({column: IDENTITY_COLUMNS[column] for column in kept})
+        .select(pl.all().gather(rows))
+        .with_columns(pl.Series(column, added[column], dtype=IDENTITY_COLUMNS[column]) for column in _ADDED)
+        .select(list(IDENTITY_COLUMNS))
+    )
 
 
-def _identity_row(
-    member: dict[str, Any], kind: str, person: Person | None, confidence: float, evidence: str
-) -> dict[str, Any]:
-    return {
-        "as_of": member["as_of"],
-        "platform": member["platform"],
-        "account_id": member["account_id"],
-        "relation": member["relation"],
-        "subject_id": member["subject_id"],
-        "handle": member["handle"],
-        "display_name": member["display_name"],
-        "subject_url": member["subject_url"],
-        "person_kind": kind,
-        "person_id": person.person_id if person else None,
-        "confidence": round(confidence, 3),
-        "evidence": evidence,
-        "date_of_birth": person.date_of_birth if person else None,
-    }
+# What resolution adds to each audience row (the rest of IDENTITY_COLUMNS is the row's own).
+_ADDED = ("person_kind", "person_id", "confidence", "evidence", "date_of_birth")
 
 
 def _shows_a_handle(name: str | None) -> bool:
@@ -241,7 +247,9 @@ def _what_each_subject_shows(audience: pl.DataFrame) -> dict[tuple[str, str], di
     of it: a subscription gives the channel's title and description but no handle, a comment the author's
     "@handle" (as its display name too) and no description. The person is the same: read them as one profile."""
     seen: dict[tuple[str, str], dict[str, str]] = {}
-    for m in audience.iter_rows(named=True):
+    # A subject with one row has nothing to borrow from another: only those seen more than once are held.
+    repeated = audience.filter(pl.struct("platform", "subject_id").is_duplicated())
+    for m in repeated.iter_rows(named=True):
         fields = seen.setdefault((m["platform"], m["subject_id"]), {})
         if m.get("description"):
             fields.setdefault("description", m["description"])

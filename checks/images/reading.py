@@ -25,7 +25,7 @@ from checks.cores import usable_cores
 from checks.images.copies import LATER, Originals
 from checks.images.faces import detect_faces, detector_name
 from checks.images.text import ReaderMissing, check_engine, engine_version, read_text
-from checks.images.thumbnails import thumbnail
+from checks.images.thumbnails import PublishedPictures
 from checks.media_hash import (
     UnreadableImage,
     crop_fingerprints,
@@ -42,6 +42,7 @@ __all__ = [
     "approved_readings",
     "catalogue",
     "examine",
+    "fingerprint_library_folder",
     "library_images",
     "library_to_read",
     "read_files",
@@ -110,12 +111,12 @@ def examine(
     originals: Originals | None = None,
     may_wait: bool = True,
     fingerprinted: dict[str, Any] | None = None,
-    with_thumbnail: bool = False,
+    pictures: PublishedPictures | None = None,
 ) -> dict[str, Any]:
-    """Fingerprints of the image (`fingerprinted`: as found from these bytes before, not computed again), with
-    `with_thumbnail` its `thumbnail` (checks/images/thumbnails.py: the report shows it if the image is a finding's), and its
-    reading unless `already_read(sha256)` says it was read before (`already_read` None: not read at all). The bytes
-    are decoded once for all of them, and made grayscale once for all but the thumbnail (in colour). With
+    """Fingerprints of the image (`fingerprinted`: as found from these bytes before, not computed again), kept in
+    `pictures` for a thumbnail should the image be a finding's (checks/images/thumbnails.py), and its reading
+    unless `already_read(sha256)` says it was read before (`already_read` None: not read at all). The bytes are
+    decoded once for all of them, and made grayscale once for all but a thumbnail (in colour). With
     `originals` (the run's `ReadOnce.originals`), a copy of a library file takes that file's reading
     (checks/images/copies.py); a copy of one not read yet has no reading but WAITS_FOR_LIBRARY (unless too much waits
     already), or, not `may_wait`, waits for that file's reading."""
@@ -123,8 +124,8 @@ def examine(
     picture = grayscale(upright)
     found = dict(fingerprinted) if fingerprinted else fingerprint_picture(data, picture)
     sha = found["sha256"]
-    if with_thumbnail:
-        found["thumbnail"] = thumbnail(upright)
+    if pictures is not None:
+        pictures.keep(sha, data, upright)
     if already_read is not None and not already_read(sha):
         # Not allowed to wait (kept aside): a copy waits here for its file's reading rather than read again.
         copied = (
@@ -154,6 +155,23 @@ def library_images(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
 
 
+def _fingerprinted_file(
+    path: Path, skip: Callable[[str], bool]
+) -> tuple[str, Image.Image, dict[str, Any]] | None:
+    """A library file's sha256, grayscale picture and fingerprints with its Instagram crops' hashes, as register
+    settling needs them (checks/media_hash.py `fingerprint_library`: given them, it neither decodes the file again
+    nor hashes it twice); None when `skip(sha256)` or the file is unreadable (the register loader reports it)."""
+    try:
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        if skip(sha):
+            return None
+        picture = grayscale(decode_upright(data))
+    except (UnreadableImage, OSError):
+        return None
+    return sha, picture, {**fingerprint_picture(data, picture), "crops": crop_fingerprints(picture)}
+
+
 def catalogue(
     files: Iterable[Path],
     read_before: Callable[[str], bool],
@@ -165,25 +183,31 @@ def catalogue(
     file is left to the register loader to report."""
 
     def one(path: Path) -> tuple[str, Path] | None:
-        try:
-            data = path.read_bytes()
-            sha = hashlib.sha256(data).hexdigest()
-            if read_before(sha):
-                return None
-            picture = grayscale(decode_upright(data))
-        except (UnreadableImage, OSError):
+        found = _fingerprinted_file(path, read_before)
+        if found is None:
             return None
-        # With its Instagram crops' hashes, as register settling needs them (checks/media_hash.py
-        # `fingerprint_library`): settling then neither decodes the file again nor hashes it twice.
-        originals.add(
-            sha, picture, {**fingerprint_picture(data, picture), "crops": crop_fingerprints(picture)}
-        )
+        sha, picture, fingerprints = found
+        originals.add(sha, picture, fingerprints)
         return sha, path
 
     try:
         return dict(found for found in in_parallel(one, files, workers) if found is not None)
     finally:
         originals.catalogued()
+
+
+def fingerprint_library_folder(
+    directory: Path, hashed_before: Callable[[str], bool], workers: int | None = None
+) -> dict[str, dict[str, Any]]:
+    """The library folder's files never hashed before (`hashed_before(sha256)`) fingerprinted, crops included, in
+    parallel, by sha256: a run that reads no image hashes its library as it starts, as `catalogue` does for a run
+    that reads them, not one file after another once the registers are loaded."""
+
+    def one(path: Path) -> tuple[str, dict[str, Any]] | None:
+        found = _fingerprinted_file(path, hashed_before)
+        return None if found is None else (found[0], found[2])  # the picture is let go here, not held for all
+
+    return dict(found for found in in_parallel(one, library_images(directory), workers) if found is not None)
 
 
 def read_library_folder(

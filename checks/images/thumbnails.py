@@ -4,10 +4,11 @@ Safeguarding and data protection: these are pictures of children, so a thumbnail
 to recognise the photo (THUMBNAIL_SIDE px on the long side, JPEG quality THUMBNAIL_QUALITY, a few KB) and is made
 only from bytes the run already holds: a published image as it is examined after its one download
 (`checks/images/reading.py` `examine`), an approved image from the school's own library folder. Nothing is ever
-downloaded for a thumbnail. A run's thumbnails of images that are no media finding's never leave memory: the checks
-pass keeps (`finding_pictures`) only those of the week's media findings (the rules that read pixels), and the
-warehouse (`warehouse/finding_pictures.py`) keeps them only while the finding is open, inside the week's one
-transaction. An image downloaded in an earlier week that becomes a finding later has no thumbnail (its bytes are
+downloaded for a thumbnail. A thumbnail is made only for a picture beside a media finding (the rules that read
+pixels): the run keeps each examined image's downloaded bytes (`PublishedPictures`, up to MOST_KEPT_BYTES; past that
+an image's thumbnail is made at once and its bytes let go) and the checks pass (`finding_pictures`) asks only for
+the pictures of the week's media findings; the warehouse (`warehouse/finding_pictures.py`) keeps them only while
+the finding is open, inside the week's one transaction. Nothing kept leaves memory. An image downloaded in an earlier week that becomes a finding later has no thumbnail (its bytes are
 gone): the report says so and links to the post.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Mapping
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,9 @@ from checks.rule_support.media import Approvals, load_approvals, load_published_
 
 THUMBNAIL_SIDE = 160
 THUMBNAIL_QUALITY = 70
+# A first run downloads every image the accounts show; their bytes are kept for thumbnails up to this many, the rest
+# are thumbnailed as they are examined (a school's first week fits: 117 images of ~150 KB on a small school).
+MOST_KEPT_BYTES = 64 * 1024 * 1024
 PUBLISHED, APPROVED = "published", "approved"
 
 
@@ -41,17 +45,54 @@ def thumbnail(picture: Image.Image) -> bytes:
     return out.getvalue()
 
 
+class PublishedPictures:
+    """The published images examined this run (checks/images/reading.py `examine`), by sha256, from which a
+    finding's thumbnail is made when the checks pass asks for it (`thumbnail_of`): an image beside no finding is
+    never thumbnailed. Its downloaded bytes are kept while fewer than MOST_KEPT_BYTES are; past that, its thumbnail
+    is made at once from the picture already decoded."""
+
+    def __init__(self, most_kept_bytes: int = MOST_KEPT_BYTES) -> None:
+        self._most = most_kept_bytes
+        self._kept_bytes = 0
+        self._data: dict[str, bytes] = {}
+        self._thumbnails: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def keep(self, sha256: str, data: bytes, upright: Image.Image) -> None:
+        """An examined image: its bytes (`data`) and the picture decoded from them (`decode_upright`)."""
+        with self._lock:
+            if sha256 in self._data or sha256 in self._thumbnails:
+                return
+            if self._kept_bytes + len(data) <= self._most:
+                self._data[sha256] = data
+                self._kept_bytes += len(data)
+                return
+        made = thumbnail(upright)
+        with self._lock:
+            self._thumbnails.setdefault(sha256, made)
+
+    def thumbnail_of(self, sha256: str) -> bytes | None:
+        """The image's thumbnail (made once, when first asked), or None when this run did not examine it."""
+        with self._lock:
+            made = self._thumbnails.get(sha256)
+            data = self._data.get(sha256)
+        if made is not None or data is None:
+            return made
+        try:
+            made = thumbnail(decode_upright(data))
+        except UnreadableImage:  # examined as an image: not met, but then there is no picture to show
+            return None
+        with self._lock:
+            return self._thumbnails.setdefault(sha256, made)
+
+
 @dataclass(frozen=True)
 class PictureSource:
-    """Where a run's thumbnails come from: the published images examined this run (their `thumbnail`, by sha256)
-    and the approved library's folder (a matched approval's file, read from the school's own disk)."""
+    """Where a run's thumbnails come from: the published images examined this run (`PublishedPictures`) and the
+    approved library's folder (a matched approval's file, read from the school's own disk)."""
 
-    published: Mapping[str, bytes] = field(default_factory=dict)
+    published: PublishedPictures = field(default_factory=PublishedPictures)
     library_dir: Path | None = None
-
-    @classmethod
-    def of_media(cls, media: list[dict[str, Any]], library_dir: Path | None) -> PictureSource:
-        return cls({m["sha256"]: m["thumbnail"] for m in media if m.get("thumbnail")}, library_dir)
 
     def library_thumbnail(self, name: str, sha256: str | None) -> bytes | None:
         """The approved file `name`'s thumbnail, when the folder still holds the very file the register hashed."""
@@ -111,7 +152,7 @@ def finding_pictures(
                     "role": PUBLISHED,
                     "label": "the published picture",
                     "sha256": sha,
-                    "jpeg": source.published.get(sha),
+                    "jpeg": source.published.thumbnail_of(sha),
                 }
             )
             for approval, _how in approvals.about(image, max_distance):

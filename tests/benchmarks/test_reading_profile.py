@@ -30,3 +30,13 @@ def test_waiting_threads_are_not_busy_and_the_engines_read_is_the_engines(tmp_pa
         "OCR engine (worker processes)": 2.0,
         "Instagram crops' hashes (crop_fingerprints)": 1.0,
     }
+
+
+def test_a_first_run_not_profiled_says_why(tmp_path: Path, monkeypatch) -> None:
+    import benchmarks.reading_profile as reading_profile
+
+    monkeypatch.setattr(reading_profile.shutil, "which", lambda *args, **kwargs: None)
+
+    assert reading_profile.first_run_profile(tmp_path / "school", tmp_path / "profile") == (
+        "py-spy not found (a dev dependency: uv sync)"
+    )

@@ -113,9 +113,62 @@ def test_each_run_cost_figure_names_the_school_it_was_measured_on(monkeypatch: p
 
     figures = bench_main.run_cost(bench_main.Options(quick=True, independent=(school,)))
 
-    assert given[-1] == (school,), "the independent schools reach the measurement"
+    assert given[4] == (school,), "the independent schools reach the measurement"
     assert [f.name.split(": ")[0] for f in figures] == [own] * 3 + ["independent-s5-small"] * 2
     first = figures[3]
     assert first.value == "2.00x (12.0 s / 6.0 s; CPU 2.00x)" and first.met is False
     assert "slowest steps: reading 7.0 s" in first.detail
     assert figures[2].value.startswith("1.12x (9.0 s / 8.0 s") and figures[2].met is True
+
+
+def test_the_school_without_reading_is_the_same_school_with_images_not_read(tmp_path: Path) -> None:
+    from benchmarks.run_cost import without_reading
+
+    school = tmp_path / "school"
+    (school / "registers").mkdir(parents=True)
+    (school / "school.toml").write_text(SCHOOL, encoding="utf-8")
+
+    unread = without_reading(school, tmp_path / "unread")
+
+    config = tomllib.loads((unread / "school.toml").read_text(encoding="utf-8"))
+    assert config["images"] == {"read": False}
+    assert config["accounts"] == tomllib.loads(SCHOOL)["accounts"] and (unread / "registers").is_dir()
+    (school / "school.toml").write_text(SCHOOL + "\n[images]\nread = true\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"\[images\] table"):
+        without_reading(school, tmp_path / "twice")
+
+
+def test_a_first_run_is_judged_in_all_without_reading_and_by_what_reading_adds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benchmarks import __main__ as bench_main
+    from benchmarks import run_cost
+
+    def timing(wall: float) -> list[Timing]:
+        return [Timing(wall, wall, [(START_UP, 5.0), ("reading", wall - 5.0)])]
+
+    measured = run_cost.Measured(
+        floor=timing(6.0),
+        schools={"s": {"first": timing(10.0), "unread": timing(8.4), "next": timing(7.0)}},
+        profiles={
+            "s": {"OCR engine (worker processes)": 2.5, "faces (detect_faces)": 0.8, "everything else": 9.0}
+        },
+    )
+    monkeypatch.setattr(run_cost, "measure", lambda *args: measured)
+
+    first, unread, _next = bench_main.run_cost(bench_main.Options(quick=True))
+
+    assert (
+        first.value.endswith("; reading images adds 1.6 s")
+        and first.goal == "<= 1.75x, reading adds <= 2.5 s"
+    )
+    assert first.met is True  # 10.0 / 6.0 = 1.67x, and 1.6 s added
+    assert "OCR engine (worker processes) 2.5; faces (detect_faces) 0.8; everything else" in first.detail
+    assert unread.name == "s: first run without reading images / an empty Prefect flow run"
+    assert unread.goal == "<= 1.5x" and unread.met is True  # 8.4 / 6.0 = 1.40x
+    measured.schools["s"]["unread"] = timing(7.0)  # reading now adds 3.0 s, over its 2.5 s
+    first, unread, _next = bench_main.run_cost(bench_main.Options(quick=True))
+    assert first.met is False and unread.met is True
+    assert "reading images adds 3.0 s to the first run (goal <= 2.5 s: not met)" in run_cost.step_report(
+        measured
+    )

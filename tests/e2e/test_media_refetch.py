@@ -116,3 +116,49 @@ def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
     followers = [suite for suite in validated if suite.startswith("x_followers@")]
     assert followers and all(validated[suite] == date.fromisoformat(AS_OF) for suite in followers)
     assert validated["pupils"] is None  # a register suite is never copied
+
+
+def test_a_run_reading_no_image_hashes_its_library_as_it_starts_and_stores_the_same_hashes(
+    tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    import checks.media_hash
+    from checks.registers.contract import APPROVED_MEDIA_DIR
+    from flows import weekly_audit as flow_module
+
+    dataset = tmp_path / "school"
+    write_sample(dataset, seed=SEED)
+    toml = dataset / "school.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[images]\nread = false\n", encoding="utf-8")
+    real = checks.media_hash.fingerprint_approved
+    settled_alone: list[int] = []
+
+    def counting(data: bytes) -> dict[str, Any]:
+        settled_alone.append(len(data))
+        return real(data)
+
+    # Settling hashes a file itself only when the run has not: none of this school's files.
+    monkeypatch.setattr(checks.media_hash, "fingerprint_approved", counting)
+    db = tmp_path / "w.duckdb"
+    done = flow_module.weekly_audit(str(toml), str(db), str(tmp_path / "out"), AS_OF, True)
+
+    assert done["images_read"] == 0 and settled_alone == []
+    library = {
+        hashlib.sha256(data).hexdigest(): real(data)
+        for data in (p.read_bytes() for p in (dataset / "registers" / APPROVED_MEDIA_DIR).iterdir())
+    }
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        stored = {
+            r[0]: {"phash": r[1], "dhash": r[2], "width": r[3], "height": r[4]}
+            for r in con.execute(
+                "SELECT file_sha256, phash, dhash, width, height FROM ref.approved_media_hashes"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    assert stored and stored == {
+        sha: {k: library[sha][k] for k in ("phash", "dhash", "width", "height")} for sha in stored
+    }
+    assert media_exceptions(tmp_path / "out"), "the library's hashes cover and miss published images as ever"

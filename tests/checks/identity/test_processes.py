@@ -103,3 +103,9 @@ def test_never_more_than_two_indexes_in_memory() -> None:
 def test_slices_cover_every_row_in_order() -> None:
     assert slice_bounds(11, 3) == [(0, 4), (4, 4), (8, 3)]
     assert slice_bounds(1, 2) == [(0, 1), (1, 0)]
+
+
+def test_this_process_takes_a_longer_slice_while_helpers_start() -> None:
+    assert slice_bounds(250_000, 2, head_start=8_000) == [(0, 129_000), (129_000, 121_000)]
+    assert slice_bounds(100, 2, head_start=8_000) == [(0, 56), (56, 44)]  # at most a quarter of an even run
+    assert slice_bounds(3, 2, head_start=8_000) == [(0, 2), (2, 1)]

@@ -303,3 +303,22 @@ def test_work_done_in_parallel_sees_the_callers_context() -> None:
     seen = in_parallel(lambda _: flow_run.get(), range(6), workers=3)
 
     assert seen == ["the caller's flow run"] * 6
+
+
+def test_a_library_folder_is_hashed_as_settling_would_hash_it_except_files_hashed_before(
+    tmp_path: Path,
+) -> None:
+    from checks.images.reading import fingerprint_library_folder
+    from checks.media_hash import fingerprint_approved
+
+    portrait, cat = jpeg(Image.fromarray(photos.astronaut())), jpeg(Image.fromarray(photos.chelsea()))
+    (tmp_path / "A001.jpg").write_bytes(portrait)
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "nested" / "A002.jpg").write_bytes(cat)
+    (tmp_path / "A003.jpg").write_bytes(b"not a picture")  # left to the register loader to report
+    hashed = hashlib.sha256(cat).hexdigest()
+
+    found = fingerprint_library_folder(tmp_path, {hashed}.__contains__, workers=2)
+
+    assert found == {hashlib.sha256(portrait).hexdigest(): fingerprint_approved(portrait)}
+    assert found[hashlib.sha256(portrait).hexdigest()]["crops"], "the Instagram crops' hashes too"

@@ -8,7 +8,7 @@ from PIL import Image
 from skimage import data as photos
 
 from checks.images.reading import examine
-from checks.images.thumbnails import THUMBNAIL_SIDE, PictureSource, thumbnail
+from checks.images.thumbnails import THUMBNAIL_SIDE, PictureSource, PublishedPictures, thumbnail
 from checks.media_hash import decode_upright
 
 # A real photograph's thumbnail is a few KB (the astronaut portrait, the busiest of scikit-image's: about 6.5 KB).
@@ -37,11 +37,39 @@ def test_a_photo_becomes_a_small_upright_jpeg_with_no_metadata() -> None:
         assert not opened.getexif() and "exif" not in opened.info
 
 
-def test_examining_a_published_image_makes_its_thumbnail_only_when_asked() -> None:
+def test_an_examined_image_is_thumbnailed_only_when_a_finding_asks_for_it(monkeypatch) -> None:
+    import hashlib
+
+    import checks.images.thumbnails as thumbnails
+
     data = photo_bytes(Image.fromarray(photos.coffee()))
-    assert "thumbnail" not in examine(data, None)
-    found = examine(data, None, with_thumbnail=True)
-    assert found["thumbnail"] == thumbnail(decode_upright(data))
+    made: list[bytes] = []
+    real = thumbnails.thumbnail
+
+    def counted(picture: Image.Image) -> bytes:
+        made.append(real(picture))
+        return made[-1]
+
+    monkeypatch.setattr(thumbnails, "thumbnail", counted)
+    pictures = PublishedPictures()
+    found = examine(data, None, pictures=pictures)
+    assert "thumbnail" not in found and made == []  # examined: its bytes kept, no thumbnail made
+    assert pictures.thumbnail_of(found["sha256"]) == real(decode_upright(data))
+    assert (
+        pictures.thumbnail_of(found["sha256"]) == real(decode_upright(data)) and len(made) == 1
+    )  # made once
+    assert pictures.thumbnail_of(hashlib.sha256(b"not examined").hexdigest()) is None
+
+
+def test_past_the_bytes_kept_an_image_is_thumbnailed_as_it_is_examined() -> None:
+    first = photo_bytes(Image.fromarray(photos.coffee()))
+    second = photo_bytes(Image.fromarray(photos.chelsea()))
+    pictures = PublishedPictures(most_kept_bytes=len(first))
+    kept, past = examine(first, None, pictures=pictures), examine(second, None, pictures=pictures)
+    assert pictures._data.keys() == {kept["sha256"]}  # the second's bytes were let go ...
+    assert pictures._thumbnails.keys() == {past["sha256"]}  # ... once its thumbnail was made
+    assert pictures.thumbnail_of(past["sha256"]) == thumbnail(decode_upright(second))
+    assert pictures.thumbnail_of(kept["sha256"]) == thumbnail(decode_upright(first))
 
 
 def test_an_approved_file_is_thumbnailed_only_while_it_is_the_file_the_register_hashed(tmp_path) -> None:
@@ -49,7 +77,7 @@ def test_an_approved_file_is_thumbnailed_only_while_it_is_the_file_the_register_
 
     data = photo_bytes(Image.fromarray(photos.chelsea()))
     (tmp_path / "A017.jpg").write_bytes(data)
-    source = PictureSource({}, tmp_path)
+    source = PictureSource(PublishedPictures(), tmp_path)
     assert source.library_thumbnail("A017.jpg", hashlib.sha256(data).hexdigest()) == thumbnail(
         decode_upright(data)
     )
