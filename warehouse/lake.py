@@ -89,6 +89,8 @@ def write_locator(path: Path, location: LakeLocation) -> Path:
 
 LOCATOR_SUFFIX = ".ducklake"
 CATALOG_BUSY_TIMEOUT_MS = 30_000
+# One SQLite handle per DuckDB transaction for every catalog scan (attach_lake says why).
+SQLITE_ONE_CATALOG_HANDLE = "SET GLOBAL sqlite_disable_multithreaded_scans = true"
 
 
 def read_locator(path: Path) -> LakeLocation | None:
@@ -165,9 +167,21 @@ def attach_lake(
     """`busy_timeout_ms`: how long a SQLite catalog's statements wait for another connection's lock before failing
     ("database is locked"). SQLite's own default is not to wait at all, and a writer whose commit failed so, beside
     a reader of the catalog, was seen to leave the catalog locked for every later reader of the process: a commit
-    waits for the readers instead, and a reader for the commit (duckdb/ducklake#128 recommends the same)."""
+    waits for the readers instead, and a reader for the commit (duckdb/ducklake#128 recommends the same).
+
+    Every catalog read of a SQLite catalog goes through the one SQLite handle of its DuckDB transaction
+    (`SQLITE_ONE_CATALOG_HANDLE`, set for the whole database before the lake is attached, so DuckLake's own metadata
+    connection has it too). Without it the SQLite scanner may read a table in a read-only transaction through a
+    handle it opens per scan with its own defaults (a 5 s busy timeout, not `busy_timeout_ms`), outside the
+    transaction's snapshot of the catalog: while the transaction's own handle holds SQLite's shared lock, a writer's
+    commit waits for that lock to go and the scan handle waits for the commit, a wait SQLite cannot see across two
+    handles, which ends with the scan handle's "database is locked". On the one handle a reader reads under the lock
+    it holds and sees one snapshot of the catalog (duckdb/duckdb-sqlite#180 added the setting; later DuckLake
+    releases set it on their own metadata connection)."""
     load_extensions(con, location.kind, writing=not read_only)
     kind, _, target = location.catalog.partition(":")
+    if kind == "sqlite":
+        con.execute(SQLITE_ONE_CATALOG_HANDLE)
     if kind == "sqlite" and not read_only:
         _private_dirs(Path(target).parent)
     if not read_only and "://" not in location.data_path:
