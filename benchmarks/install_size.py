@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,12 +53,15 @@ def tree_megabytes(root: Path) -> float:
 
 
 def largest(venv: Path, count: int = 8) -> list[tuple[str, float]]:
-    """The biggest entries of the environment's site-packages: where a smaller install would have to come from."""
+    """The biggest distributions installed in the environment, each with every file its RECORD lists (a package's
+    folders, its bundled libraries, its data): what a change of dependency would take out."""
     (site,) = (venv / "lib").glob("python3*/site-packages")
-    sizes = [
-        (entry.name, tree_megabytes(entry) if entry.is_dir() else entry.stat().st_size / 1_000_000)
-        for entry in site.iterdir()
-    ]
+    sizes = []
+    for found in metadata.distributions(path=[str(site)]):
+        total = sum(
+            (site / str(file)).lstat().st_size for file in found.files or () if (site / str(file)).exists()
+        )
+        sizes.append((found.metadata["Name"], total / 1_000_000))
     return sorted(sizes, key=lambda item: -item[1])[:count]
 
 

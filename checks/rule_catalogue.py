@@ -21,6 +21,18 @@ def _paragraphs(docstring: str) -> list[str]:
     return [" ".join(block.split()) for block in inspect.cleandoc(docstring).split("\n\n") if block.strip()]
 
 
+# The clauses a rule cites are quoted once, in the page's table of them; a rule's "Policy:" links there.
+CLAUSES_ANCHOR = "#the-policy-clauses-cited"
+
+
+def _link_policy(paragraph: str) -> str:
+    return (
+        paragraph.replace("Policy:", f"[Policy]({CLAUSES_ANCHOR}):", 1)
+        if paragraph.startswith("Policy:")
+        else paragraph
+    )
+
+
 def render() -> str:
     """Each rule once: its clause and what counts, its general basis, then only the options and the published text
     it has (a rule with neither says nothing more; its module is `checks/rules/<id>.py`, said once above)."""
@@ -30,7 +42,7 @@ def render() -> str:
         summary, *body = _paragraphs(module.__doc__ or "")
         lines += ["", f"### `{rule.id}`: {rule.title}", "", summary.removeprefix(f"{rule.id}: "), ""]
         lines += [f"General basis: {rule.general_basis}.\n"]
-        lines += [paragraph + "\n" for paragraph in body]
+        lines += [_link_policy(paragraph) + "\n" for paragraph in body]
         said = []
         if rule.options:
             said.append(

@@ -179,7 +179,8 @@ def _to_pandas(frame: pl.DataFrame, spec: SuiteSpec) -> Any:
     if frame.height == 0:
         # No rows means nothing a rule could get wrong, even if an empty payload left columns out.
         missing = sorted(read - set(frame.columns))
-        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column) for column in missing)
+        # Empty series, not a literal: a literal added to a frame without columns makes it one row long.
+        frame = frame.with_columns(pl.Series(column, [], dtype=pl.String) for column in missing)
     return _pandas(frame.select(column for column in frame.columns if column in read))
 
 

@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from dashboards.access import Permissions, Person
 from warehouse import post_checks
 from warehouse.db import WarehouseBusy
+from warehouse.people import same_identity
 from warehouse.privacy.access_log import AccessEntry
 
 MAX_IMAGES = 4
@@ -203,6 +204,7 @@ def add_post_check_routes(app: FastAPI, checking: Mapping[str, CheckPost], pages
             "app_post_check.html.j2",
             check=held,
             approvable=post_checks.settled_by_approval(held["findings"]) and held["approval"] is None,
+            own_check=same_identity(held["checked_identity"] or held["checked_by"], person.identity),
             message={"approved": "Approved: its images count as approved media from next week's run."}.get(
                 done, ""
             ),

@@ -22,6 +22,7 @@ from warehouse import post_checks
 from warehouse.db import connect_waiting, migrate, transaction
 from warehouse.draft_stage import Draft, Library
 from warehouse.load import cached_approved_hashes
+from warehouse.people import entry_actor
 from warehouse.privacy import access_log
 
 _READER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="socialaudit-draft-images")
@@ -92,6 +93,7 @@ def check_and_record(
             check_id = post_checks.record_check(
                 writer,
                 checked_by=entry.accountable,
+                checked_identity=entry_actor(entry).identity,
                 via="app" if entry.via == "review-app" else "cli",
                 platform=platform,
                 text=text,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -20,8 +21,45 @@ def _one_line(text: str | None) -> str:
     return " ".join((text or "").split()).replace("|", "\\|")
 
 
+def _read_through(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """Stored table -> the dpo views that read it, directly or through staging and marts views."""
+    views = con.execute(
+        "SELECT schema_name || '.' || view_name, sql FROM duckdb_views() "
+        "WHERE database_name = current_database() AND NOT internal"
+    ).fetchall()
+    names = {name for name, _ in views} | {
+        f"{schema}.{name}"
+        for schema, name in con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    }
+    mention = re.compile(
+        r"\b(" + "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True)) + r")\b"
+    )
+    reads = {
+        name: set(mention.findall(sql.split(" AS ", 1)[-1].replace('"', ""))) - {name} for name, sql in views
+    }
+
+    def tables(name: str, seen: frozenset[str] = frozenset()) -> set[str]:
+        if name not in reads:
+            return {name}
+        return (
+            set().union(*(tables(read, seen | {name}) for read in reads[name] - seen))
+            if reads[name]
+            else set()
+        )
+
+    exposed: dict[str, set[str]] = {}
+    for view in reads:
+        if view.startswith("dpo."):
+            for table in tables(view):
+                exposed.setdefault(table, set()).add(view)
+    return exposed
+
+
 def describe(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
-    """Every table and view in SCHEMAS with its comment and its columns' types and comments."""
+    """Every table and view in SCHEMAS with its comment and its columns' types and comments; a stored table names
+    the dpo views that read it."""
     relations = con.execute(
         """
         SELECT schema_name, table_name, 'table' AS kind, comment FROM duckdb_tables()
@@ -31,6 +69,7 @@ def describe(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
         WHERE database_name = current_database() AND NOT internal
         """
     ).fetchall()
+    exposed = _read_through(con)
     wanted = sorted((r for r in relations if r[0] in SCHEMAS), key=lambda r: (SCHEMAS.index(r[0]), r[1]))
     described = []
     for schema, name, kind, comment in wanted:
@@ -39,7 +78,15 @@ def describe(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
             "WHERE database_name = current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index",
             [schema, name],
         ).fetchall()
-        described.append({"name": f"{schema}.{name}", "kind": kind, "comment": comment, "columns": columns})
+        described.append(
+            {
+                "name": f"{schema}.{name}",
+                "kind": kind,
+                "comment": comment,
+                "columns": columns,
+                "views": sorted(exposed.get(f"{schema}.{name}", ())) if kind == "table" else [],
+            }
+        )
     return described
 
 
@@ -71,7 +118,8 @@ def render(relations: list[dict[str, object]]) -> str:
     """A table of the columns that mean the same everywhere, then one section per table or view: its comment, then
     one line per column (`name` TYPE: comment). A text column's type (VARCHAR) is left out; the shared columns, the
     undescribed ones and those described word for word as in an earlier relation are each named together on one
-    line; whether a relation is a view or a table is said once per schema when all of the schema's are the same kind."""
+    line; whether a relation is a view or a table is said once per schema when all of the schema's are the same kind.
+    A stored table that dpo views read names them and lists only the columns they do not show, or describe less."""
     shared = shared_meanings(relations)
     anchor = "#" + SHARED_HEADING.lower().replace(" ", "-")
     lines = [
@@ -92,6 +140,11 @@ def render(relations: list[dict[str, object]]) -> str:
         "",
     ]
     said: dict[tuple[str, str, str], str] = {}
+    in_views: dict[str, dict[str, str]] = {
+        str(relation["name"]): {column: _one_line(comment) for column, _, comment in relation["columns"]}  # type: ignore[attr-defined]
+        for relation in relations
+        if relation["kind"] == "view"
+    }
     kinds: dict[str, set[str]] = {}
     for relation in relations:
         kinds.setdefault(str(relation["name"]).split(".")[0], set()).add(str(relation["kind"]))
@@ -110,12 +163,19 @@ def render(relations: list[dict[str, object]]) -> str:
             _one_line(str(relation["comment"] or "(no description)")),
             "",
         ]
+        views = [str(view) for view in relation.get("views") or []]  # type: ignore[attr-defined]
+        shown_in = ", ".join(f"[`{view}`](#{view.replace('.', '')})" for view in views)
         column_lines: list[str] = []
+        left_to_views = False
         everywhere: list[str] = []
         undescribed: list[str] = []
         described_before: dict[str, list[tuple[int, str, str]]] = {}
         for column, data_type, comment in relation["columns"]:  # type: ignore[attr-defined]
             text = _one_line(comment)
+            shown = [in_views[view][column] for view in views if column in in_views.get(view, {})]
+            if shown and len(text) <= max(len(meaning) for meaning in shown):
+                left_to_views = True  # the view says as much of it
+                continue
             if not text:
                 undescribed.append(f"`{column}`{_type(data_type)}")
                 continue
@@ -138,7 +198,10 @@ def render(relations: list[dict[str, object]]) -> str:
                     column_lines[index] = ""
         if undescribed:
             pointers.append(f"- undescribed: {', '.join(undescribed)}.")
-        lines += [line for line in column_lines if line] + pointers
+        listed = [line for line in column_lines if line] + pointers
+        if left_to_views:
+            lines += [f"Its columns as the DPO sees them: {shown_in}." + (" The rest:" if listed else ""), ""]
+        lines += listed
         lines.append("")
     return "\n".join(lines)
 

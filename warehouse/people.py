@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from warehouse.privacy.access_log import os_user
+from warehouse.privacy.access_log import AccessEntry, os_user
 
 # Where a step comes from, and how a sentence names it.
 VIAS = {"cli": "command line", "review-app": "review app", "weekly-run": "weekly run"}
@@ -59,6 +59,14 @@ def cli_actor(by: str | None = None) -> Actor:
     """The CLI's actor: the operating-system user, with the name given by --by beside it."""
     user = os_user()
     return Actor(user, (by or "").strip() or user, "cli")
+
+
+def entry_actor(entry: AccessEntry) -> Actor:
+    """Who takes the step an access-log entry records: on the command line its operating-system user (the --by name
+    only names them), in the review app its signed-in identity."""
+    if entry.via == "cli":
+        return Actor(entry.os_user or os_user(), entry.identity, "cli")
+    return Actor(entry.identity, entry.identity, entry.via)
 
 
 def second_person_refusal(second: Actor, first_identity: str, first_via: str, first_name: str) -> str | None:

@@ -16,6 +16,7 @@ import duckdb
 from warehouse import portable
 from warehouse.db import connect_waiting, migrate, transaction
 from warehouse.load import now_utc
+from warehouse.people import Actor, entry_actor, second_person_refusal
 from warehouse.privacy import access_log
 from warehouse.privacy.access_log import AccessEntry
 from warehouse.snapshot import publish_snapshot_from
@@ -41,6 +42,10 @@ class CheckedImage:
     data: bytes | None  # kept for the approver to see until retention removes it; None: not kept
 
 
+# How audit.post_checks.via names the path a draft was checked on, as warehouse/people.py names it.
+CHECK_VIAS = {"app": "review-app", "cli": "cli"}
+
+
 class NotApprovable(Exception):
     """The check cannot be approved (unknown, already approved, or its findings are not all settled by approval)."""
 
@@ -53,6 +58,7 @@ def record_check(
     con: duckdb.DuckDBPyConnection,
     *,
     checked_by: str,
+    checked_identity: str,
     via: str,
     platform: str,
     text: str,
@@ -64,11 +70,13 @@ def record_check(
     """Record one check in the caller's transaction; its id."""
     check_id = uuid.uuid4().hex[:16]
     con.execute(
-        "INSERT INTO audit.post_checks VALUES (?, ?, ?, ?, ?, ?, ?::VARCHAR[], ?, ?)",
+        "INSERT INTO audit.post_checks (check_id, checked_at, checked_by, checked_identity, via, platform, draft_text,"
+        " pupils_pictured, verdict, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?::VARCHAR[], ?, ?)",
         [
             check_id,
             now_utc(),
             checked_by,
+            checked_identity,
             via,
             platform,
             text,
@@ -143,13 +151,21 @@ def settled_by_approval(findings: list[dict[str, Any]]) -> bool:
     return all(f["rule"] == "unapproved-media" for f in findings)
 
 
-def approve(con: duckdb.DuckDBPyConnection, check_id: str, approved_by: str) -> str:
-    """Approve a checked draft in the caller's transaction; its approval id. NotApprovable says why not."""
+def approve(con: duckdb.DuckDBPyConnection, check_id: str, approver: Actor) -> str:
+    """Approve a checked draft in the caller's transaction; its approval id. NotApprovable says why not: among the
+    reasons, an approval is a second person's (warehouse/people.py), never the identity that checked the draft."""
     held = check(con, check_id)
     if held is None:
         raise NotApprovable(f"no check {check_id}")
     if held["approval"] is not None:
         raise NotApprovable(f"check {check_id} was approved already by {held['approval']['approved_by']}")
+    if not held["checked_identity"]:
+        raise NotApprovable(f"who checked {check_id} is not recorded: check the draft again, then approve it")
+    refusal = second_person_refusal(
+        approver, held["checked_identity"], CHECK_VIAS.get(held["via"], held["via"]), held["checked_by"]
+    )
+    if refusal is not None:
+        raise NotApprovable(f"check {check_id} cannot be approved by {approver.label}: {refusal}")
     if not settled_by_approval(held["findings"]):
         rules = sorted({f["rule"] for f in held["findings"]} - {"unapproved-media"})
         raise NotApprovable(
@@ -161,7 +177,7 @@ def approve(con: duckdb.DuckDBPyConnection, check_id: str, approved_by: str) -> 
         [
             approval_id,
             check_id,
-            approved_by,
+            approver.label,
             now_utc(),
             held["platform"],
             list(held["pupils_pictured"]),
@@ -188,7 +204,7 @@ def approve_and_record(db_path: Path, check_id: str, entry: AccessEntry, wait_se
     try:
         migrate(writer)
         with transaction(writer):
-            approval_id = approve(writer, check_id, entry.accountable)
+            approval_id = approve(writer, check_id, entry_actor(entry))
             logged = replace(entry, object=check_id, detail=f"approved as {approval_id}")
             access_log.keep(writer, db_path, [logged])
         publish_snapshot_from(writer, db_path)

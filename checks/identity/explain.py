@@ -380,7 +380,12 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
                 ex.forename, at = piece, n
                 piece.said = "forename initial"
                 continue
-            elif ex.surname is None and at is not None and initial in parts.surname_initials and n == at + 1:
+            elif (
+                ex.surname is None
+                and at is not None
+                and initial in parts.surname_initials
+                and _beside(ex, n, at)
+            ):
                 ex.surname, st = piece, n
                 piece.said = "surname initial"
                 continue
@@ -405,8 +410,8 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
                 piece.said = "a middle initial"
             elif between and ex.field.reading.words[piece.word].plain != piece.text:
                 piece.said = "not explained"  # letters run into the name ("shahidulbegum"): not initials
-            elif st is None and at is not None and n == at + 1 and ex.pieces[at].role != INITIAL:
-                piece.said = "another surname initial"  # "ElsieW" is no Elsie Hart
+            elif st is None and at is not None and _beside(ex, n, at) and ex.pieces[at].role != INITIAL:
+                piece.said = "another surname initial"  # "ElsieW", "W. Elsie" are no Elsie Hart
             else:
                 piece.said = "a letter"
         elif piece.role == UNEXPLAINED:
@@ -422,6 +427,12 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
             ex.extra.append(piece)
     ex.name_letters = sum(p.end - p.start for p in ex.pieces if p.role in NAME_ROLES)
     return ex
+
+
+def _beside(ex: Explained, n: int, at: int) -> bool:
+    """Piece `n` stands where a surname initial stands beside the forename (piece `at`): right after it ("Jess S",
+    "jesss"), or, written surname first, right before it at the start of its word ("S. Jess", "sjess")."""
+    return n == at + 1 or (n == at - 1 and ex.pieces[n].start == 0)
 
 
 def _next_to(ex: Explained, n: int, st: int) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from confusable_homoglyphs import categories
 from rapidfuzz import fuzz
 
 from checks.identity.cues import Cue, age_cues
@@ -123,6 +124,7 @@ def as_the_school_spells(reading: FieldReading, index: RegisterIndex) -> FieldRe
     register name with those consonants that also sounds alike, since one alphabet has several romanisations
     ("Софія": Sofiya or Sofiia)."""
     words = []
+    dressed = _dressed_scripts(reading)
     for word in settled_together(reading.words, index):
         if word.read_as and not _names_a_person(word.plain, index) and "settles" not in word.read_as:
             names = (
@@ -130,7 +132,7 @@ def as_the_school_spells(reading: FieldReading, index: RegisterIndex) -> FieldRe
                 if word.skeleton or not word.shape
                 else set()
             )
-            if word.shape and _names_a_person(word.shape, index):
+            if word.shape and (_names_a_person(word.shape, index) or _script(word.shown) in dressed):
                 word = replace(word, plain=word.shape, read_as="written in look-alike letters")
             elif word.skeleton and (name := the_one_name(word.plain, index)):
                 word = replace(word, plain=name, read_as=f"{word.read_as}, its consonants those of {name}")
@@ -143,6 +145,23 @@ def as_the_school_spells(reading: FieldReading, index: RegisterIndex) -> FieldRe
                     )
         words.append(word)
     return replace(reading, words=tuple(words)) if tuple(words) != reading.words else reading
+
+
+def _script(text: str) -> str:
+    return str(categories.alias(text[0]) or "") if text else ""
+
+
+def _dressed_scripts(reading: FieldReading) -> set[str]:
+    """The scripts whose letters a field mixes into Latin words as look-alikes ("Аlаsdаir": Cyrillic "А", "а"):
+    the writer uses them to dress Latin letters, so a word of that script alone in the field whose every letter
+    looks like a Latin one ("С." beside it) is dressed the same way, not a word of that language."""
+    return {
+        _script(c)
+        for word in reading.words
+        if not word.read_as and not word.shown.isascii()
+        for c in word.shown
+        if c.isalpha() and not c.isascii() and _script(c) not in ("LATIN", "COMMON", "")
+    }
 
 
 def _field(source: str, text: str, display: str, handle: str, index: RegisterIndex) -> Field:

@@ -93,6 +93,25 @@ def declared_key(platform: str, handle: str | None, subject_id: str) -> tuple[st
     return (platform, subject_id)
 
 
+# Words too short or too common to say anything of a person's life when two of their accounts share them.
+_LIFE_WORD_MIN = 4
+
+
+def life_words(text: str) -> frozenset[str]:
+    """The words of a profile's text that may say something of its owner's life ("baking", "stockport"): folded,
+    four letters or more, not a generic place."""
+    return frozenset(w for w in fold_name(text).split() if len(w) >= _LIFE_WORD_MIN) - GENERIC_PLACES
+
+
+@dataclass(frozen=True)
+class DeclaredAccount:
+    """A member of staff's declared account in the audience: as the evidence names it, and the words of its display
+    name, bio and location (`life_words`), to compare another account of that name with."""
+
+    shown: str
+    words: frozenset[str]
+
+
 def shown_account(platform: str, handle: str | None, subject_id: str) -> str:
     """An account as the evidence names it: @handle on X and Instagram, the channel id on YouTube, the Facebook id."""
     return f"@{handle}" if platform in ("x", "instagram") and handle else subject_id
@@ -221,7 +240,7 @@ class RegisterIndex:
         self.locality: set[str] = set()
         # (platform, staff id) -> a declared personal account of theirs the audience holds, as shown (set by
         # `learn_staff_accounts_present`).
-        self.staff_accounts_present: dict[tuple[str, str], str] = {}
+        self.staff_accounts_present: dict[tuple[str, str], DeclaredAccount] = {}
         self.by_handle: dict[tuple[str, str], tuple[Person, str, str]] = {}
         self.full: dict[tuple[str, str], list[tuple[Form, str]]] = defaultdict(list)
         self.by_surname: dict[str, list[Person]] = defaultdict(list)
@@ -429,12 +448,13 @@ class RegisterIndex:
         floor = max(2, LOCALITY_SHARE * len(located))
         self.locality = {word for word, n in counts.items() if n >= floor}
 
-    def learn_staff_accounts_present(self, members: Iterable[tuple[str, str | None, str]]) -> None:
+    def learn_staff_accounts_present(self, members: Iterable[tuple[str, str | None, str, str]]) -> None:
         """Which members of staff have a declared personal account among the audience's (platform, handle,
-        subject id), per platform: another account there with only their name is then less likely theirs. A
-        handle declared on the parents' register counts for the member of staff of that name, as it reads."""
-        present: dict[tuple[str, str], str] = {}
-        for platform, handle, subject_id in members:
+        subject id, what its display name, bio and location say), per platform: another account there with only
+        their name and nothing of its life is then less likely theirs. A handle declared on the parents' register
+        counts for the member of staff of that name, as it reads."""
+        present: dict[tuple[str, str], DeclaredAccount] = {}
+        for platform, handle, subject_id, says in members:
             held = self.by_handle.get(declared_key(platform, handle, subject_id))
             if held is None:
                 continue
@@ -443,7 +463,8 @@ class RegisterIndex:
                 also_staff = self.staff_of_the_same_name(person)
                 person, kind = (also_staff, "staff_personal") if also_staff else (person, kind)
             if kind == "staff_personal":
-                present.setdefault((platform, person.person_id), shown_account(platform, handle, subject_id))
+                shown = shown_account(platform, handle, subject_id)
+                present.setdefault((platform, person.person_id), DeclaredAccount(shown, life_words(says)))
         self.staff_accounts_present = present
 
     def staff_of_the_same_name(self, parent: Person) -> Person | None:

@@ -21,7 +21,7 @@ from checks.identity.lexicon import TITLE
 from checks.identity.processes import in_processes, process_count, slice_bounds
 from checks.identity.profile import parse_profile
 from checks.identity.readings import readings
-from checks.identity.register_index import IndexRecipe, Person, RegisterIndex
+from checks.identity.register_index import DeclaredAccount, IndexRecipe, Person, RegisterIndex
 from checks.identity.scoring import place_words, score_all, teaches
 from checks.identity.whose import held_by_a_parent, whose
 
@@ -143,6 +143,7 @@ def resolve_identities(
             audience["platform"].to_list(),
             audience["handle"].to_list(),
             audience["subject_id"].to_list(),
+            _what_each_says(audience),
             strict=True,
         )
     )
@@ -164,6 +165,16 @@ def resolve_identities(
     return pl.concat([frame for frame, _, _ in results])
 
 
+def _what_each_says(audience: pl.DataFrame) -> list[str]:
+    """Each member's display name, bio and location as one text (the columns a frame lacks say nothing)."""
+    columns = [c for c in ("display_name", "description", "location") if c in audience.columns]
+    if not columns:
+        return [""] * audience.height
+    return audience.select(pl.concat_str([pl.col(c).fill_null("") for c in columns], separator=" "))[
+        :, 0
+    ].to_list()
+
+
 @dataclass(frozen=True)
 class _Shared:
     """What every helper process needs besides its part: the index's recipe and what was learnt from the whole
@@ -171,7 +182,7 @@ class _Shared:
 
     recipe: IndexRecipe
     locality: frozenset[str]
-    staff_accounts_present: dict[tuple[str, str], str]
+    staff_accounts_present: dict[tuple[str, str], DeclaredAccount]
 
 
 _Seen = dict[tuple[str, str], dict[str, str]]

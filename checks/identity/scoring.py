@@ -6,20 +6,23 @@ group, an account opened before the pupil's fifth birthday, a partial name with 
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 
 from checks.ages import ADULT_AGE, age_on, is_minor
 from checks.identity.cues import Cue
+from checks.identity.lexicon import DECORATIVE, GIVEN, NOT_A_NAME, word_roles
 from checks.identity.profile import Match, Profile
-from checks.identity.register_index import GENERIC_PLACES, Person, RegisterIndex
-from checks.identity.text import fold_name, plain_text
+from checks.identity.register_index import GENERIC_PLACES, DeclaredAccount, Person, RegisterIndex, life_words
+from checks.identity.text import fold_name, name_key, plain_text, squeeze
 from checks.identity.weights import (
     ACCOUNTED_FOR_STAFF,
     ADULT_CUE_PARENT,
     AGE_CUE,
     BIRTH_YEAR_NOT_THEIRS,
     CEILING,
+    CUT_WORD_MIN,
     EARLIEST_ACCOUNT_AGE,
     ELSEWHERE_STAFF,
     FORMER_CUE,
@@ -32,6 +35,7 @@ from checks.identity.weights import (
     SURNAME_START_IN_USERNAME,
     TEACHING_CUE_STAFF,
     USERNAME_AGREES,
+    USERNAME_LIMIT,
 )
 
 TEACHING = re.compile(
@@ -103,6 +107,11 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
             year = int(cue.value)
             if year == dob.year:
                 agreeing.append(f'{cue.where} says "{cue.quote}" (born {dob.year})')
+            elif cut := _cut_to_fit(profile, cue, person):
+                m.reasons.append(
+                    f'username ends "{cue.quote}" after "{cut}" cut short to fit its {len(profile.handle.lstrip("@"))}'
+                    " letters: a number making the handle its own, not read as a birth year"
+                )
             elif minor and year <= index.as_of.year - ADULT_AGE and cue.where in ("username", "display name"):
                 return _rule_out(
                     m, f'{cue.where} says "{cue.quote}", an adult\'s birth year (born {dob.year})'
@@ -159,6 +168,38 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
     return True
 
 
+def _cut_to_fit(profile: Profile, cue: Cue, person: Person) -> str | None:
+    """The word cut short before a username's closing number when the username is as long as the platform allows
+    ("ninja_offic2005" on X: "official" cut to make room for the digits), else None. Cut to fit, the name was
+    taken: the digits were added to make the handle unique (by the owner or as the platform suggests), and say no
+    more of the owner's age than any other number would. A number after a whole word or name ("oliversmith1985")
+    was written as it is, and is read as a birth year."""
+    handle = profile.handle.lstrip("@")
+    limit = USERNAME_LIMIT.get(profile.platform)
+    if cue.where != "username" or limit is None or len(handle) != limit or not handle.endswith(cue.quote):
+        return None
+    letters = re.findall(r"[a-z]+", fold_name(handle[: -len(cue.quote)]).replace(" ", "_"))
+    if not letters:
+        return None
+    run = letters[-1]
+    words = _lexicon_words() | {
+        name_key(part) for part in (person.forename, person.surname, person.preferred or "") if part
+    }
+    for start in range(len(run) - CUT_WORD_MIN + 1):
+        tail = squeeze(run[start:])
+        if tail in words:
+            return None  # a whole word closes it: the number was written after it as it is
+        if any(word.startswith(tail) for word in words):
+            return run[start:]
+    return None
+
+
+@functools.cache
+def _lexicon_words() -> frozenset[str]:
+    """The lexicon's words (decoration, hobbies, jobs...: not given names), as keys, long enough to be cut."""
+    return frozenset(w for w, roles in word_roles().items() if roles & NOT_A_NAME and len(w) >= CUT_WORD_MIN)
+
+
 def _in_year(person: Person, year_group: str) -> str:
     if person.kind == "pupil":
         return f"Year {year_group}"
@@ -210,6 +251,21 @@ def _elsewhere(index: RegisterIndex, profile: Profile) -> bool:
     return bool(words) and not (words & index.locality)
 
 
+def _shared_with_declared(profile: Profile, person: Person, declared: DeclaredAccount) -> list[str]:
+    """The words of their life (not their name) this account's display name, bio or location shares with the
+    member of staff's declared account: a second account of one person tells of the same life ("baking" in both),
+    a namesake's of another."""
+    names = {fold_name(part) for part in (person.forename, person.surname, person.preferred or "") if part}
+    words = life_words(" ".join((profile.display, profile.bio, profile.location))) & declared.words
+    roles = word_roles()
+    # A name (theirs, a nickname, anyone's) or decoration ("official") is how an account is named, not a life.
+    return sorted(
+        w
+        for w in words - {w for name in names for w in name.split()}
+        if not roles.get(squeeze(w), 0) & (GIVEN | DECORATIVE)
+    )
+
+
 def _staff_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
     teaching = profile.teaching or m.named_teaching
     if m.method == "title_surname" and not (profile.school or teaching):
@@ -224,8 +280,10 @@ def _staff_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
     cued = bool(profile.school or teaching)
     job = None if cued else _other_job(profile, m)
     elsewhere = not cued and _elsewhere(index, profile)
-    own_account = index.staff_accounts_present.get((profile.platform, m.person.person_id))
-    accounted_for = own_account if own_account and not (cued or role_said) else None
+    declared = index.staff_accounts_present.get((profile.platform, m.person.person_id))
+    own_account = declared.shown if declared else None
+    shared = _shared_with_declared(profile, m.person, declared) if declared else []
+    accounted_for = own_account if own_account and not (cued or role_said or shared) else None
     role = m.person.role or "a school role"
     # Two things that each place a namesake elsewhere (another job, another town, their own account already
     # following) are another person of that name; one alone leaves a possible match for a person.
@@ -253,6 +311,12 @@ def _staff_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
             f"their declared account {own_account} is in the school's audience too, and this one has only the name"
         )
         m.settle = f"ask {m.person.full_name} whether this account is also theirs"
+    elif shared:
+        said = ", ".join(f'"{word}"' for word in shared[:3])
+        m.reasons.append(
+            f"their declared account {own_account} is in the school's audience too and says {said} as this one"
+            " does: a second account of theirs"
+        )
     if profile.school:
         m.score += SCHOOL_CUE_STAFF
         m.reasons.append(f'{profile.school[0].where} names the school ("{profile.school[0].quote}")')

@@ -130,6 +130,13 @@ MORE_AGE_CUES = 0.05
 # Arjun Bains born 2018 is in the school too): another child's, as likely as a year picked for another reason,
 # so a nudge the size of another forename shown, never a rule-out.
 BIRTH_YEAR_NOT_THEIRS = 0.15
+# The longest username a platform allows (X: 15 characters). A username that long, closed by a number after a word
+# cut short ("ninja_offic2005"), was cut to make room for the number: digits making a taken handle unique, not a
+# birth year (scoring.py). Platforms without a short limit (YouTube handles run to 30) are not read this way.
+USERNAME_LIMIT = {"x": 15}
+# A word cut short keeps at least this many of its letters ("offic" of "official", "ashwor" of "Ashworth"); fewer
+# are as likely an initial or a word of their own.
+CUT_WORD_MIN = 3
 # Forename/initial + the first three letters of the surname in the username: the surname is probably there.
 SURNAME_START_IN_USERNAME = 0.15
 # The bio names the school: a namesake pupil elsewhere would not, so as strong as an age cue.
@@ -158,8 +165,10 @@ ONLY_ONE = 0.05
 # live a town away, so alone only enough to turn a confident reading into a possible one.
 ELSEWHERE_STAFF = 0.10
 # The register names this member of staff's own account and it is in the same platform's audience: another
-# account there with only the name (nothing of the school, teaching or the role) is as likely a namesake as a
-# second account of theirs; like a location elsewhere, enough to turn a confident reading into a possible one.
+# account there with only the name (nothing of the school, teaching or the role, and no word of its bio or
+# location shared with the declared one) is as likely a namesake as a second account of theirs; like a location
+# elsewhere, enough to turn a confident reading into a possible one. One that tells of the same life ("baking" in
+# both) is a second account of theirs and is not lowered.
 ACCOUNTED_FOR_STAFF = 0.10
 # Fewer located audience members than this and the school's area is not known: no location counts against.
 LOCALITY_MIN_MEMBERS = 5

@@ -1,13 +1,10 @@
 """account-drift: an official account's settings changed since last week, or differ from what was approved.
 
-Policy: corbets-tey.txt §6 ("All proposals for using social networking applications as part of a school service
-... must be approved by the Headteacher first"; only official account names), bledington.txt D ("All social media
-services must be approved by the Headteacher in advance"; changes to login details updated with the Headteacher
-without delay). What counts, per account configured in school.toml: its handle, display name, description or
-protected flag differs from the previous audited week's; its handle on the platform differs from the one
-school.toml approves (X username; YouTube @handle, when school.toml gives one rather than a channel id); or
-school.toml gives it no `approved_by` / `approved_on`. One exception per account (subject_id the account's id),
-medium, listing every difference.
+Policy: corbets-tey.txt §6, bledington.txt D. What counts, per account configured in school.toml: its handle,
+display name, description or protected flag differs from the previous audited week's; its handle on the platform
+differs from the one school.toml approves (X username; YouTube @handle, when school.toml gives one rather than a
+channel id); or school.toml gives it no `approved_by` / `approved_on`. One exception per account (subject_id the
+account's id), medium, listing every difference.
 """
 
 from __future__ import annotations

@@ -1,11 +1,9 @@
 """former-pupil-follower: a former pupil who is still under 18 on the run date follows or subscribes.
 
-Policy: carleton-green.txt §4.1(v) and willow-tree.txt §4.1(v) (on-line friendships and communication with former
-pupils "strongly discouraged particularly if the pupils are under the age of 18 years"), corbets-tey.txt §7
-(iii. social interaction with students "past and present" under 18). An exception is an X follower or visible
-YouTube subscriber resolved to a pupil whose status is `left` and whose date of birth makes them under 18 on the
-run date; a former pupil of 18 or more, or one without a date of birth, is not an exception. Medium severity; a
-possible match (between the review floor and the threshold) is low.
+Policy: carleton-green.txt §4.1(v), willow-tree.txt §4.1(v), corbets-tey.txt §7 (iii). An exception is an X follower
+or visible YouTube subscriber resolved to a pupil whose status is `left` and whose date of birth makes them under 18
+on the run date; a former pupil of 18 or more, or one without a date of birth, is not an exception. Medium severity;
+a possible match (between the review floor and the threshold) is low.
 """
 
 from __future__ import annotations

@@ -1,11 +1,10 @@
 """official-follows-person: the official X account follows a pupil, a former pupil under 18, a parent or staff.
 
-Policy: carleton-green.txt §4.1(iv) (no on-line "friendships" with parents/carers and pupils) and §4.1(v) (former
-pupils under 18); corbets-tey.txt §6 (follow requests from parents are approved, not students: the school's
-account does not seek out people itself) and §7 (iii. students past and present). An exception is an account on
-the official X account's *following* list resolved to a current pupil (high), a former pupil under 18 on the run
-date, a parent, or a staff member's personal account (medium). Staff official accounts and people the resolver
-cannot place are not exceptions. A possible match (between the review floor and the threshold) is low.
+Policy: carleton-green.txt §4.1(iv) and (v); corbets-tey.txt §6 (the school's account approves follow requests, it
+does not seek out people itself) and §7 (iii). An exception is an account on the official X account's *following*
+list resolved to a current pupil (high), a former pupil under 18 on the run date, a parent, or a staff member's
+personal account (medium). Staff official accounts and people the resolver cannot place are not exceptions. A
+possible match (between the review floor and the threshold) is low.
 """
 
 from __future__ import annotations

@@ -1,10 +1,7 @@
 """political-content: a post or video backs a party or candidate (medium), or mentions party politics (low).
 
-Policy: corbets-tey.txt §6 ("Employees must not promote or comment on personal, political, religious or other
-matters"), §7.v (no party political or campaigning use: "the School is not permitted to publish any material which
-'in whole or part appears to affect public support for a political party'", Local Government Act 1986), and the
-Education Act 1996 s406 (the promotion of partisan political views is forbidden) and s407 (political issues
-presented with balance).
+Policy: corbets-tey.txt §6 and §7 (v) (with the Local Government Act 1986), the Education Act 1996 s406 (the
+promotion of partisan political views is forbidden) and s407 (political issues presented with balance).
 
 What counts, by what the post does:
 - **medium, backs a party or candidate** (what s406 and §7.v forbid outright): a call to vote for a party or a

@@ -1,10 +1,8 @@
 """pupil-follower: a current pupil follows the official X account or is a visible YouTube subscriber.
 
-Policy: corbets-tey.txt §6 (the Enterprise and Technology Lead approves follow requests from parents,
-"but not students"), corbets-tey.txt §8 ("No student under 13 should be accessing social networking
-sites"), bledington.txt B (pupils must not send friend/follow requests). An exception is an X follower
-or visible YouTube subscriber resolved to a pupil whose status is `current`. Every primary pupil is
-under 13, so a confident match is high severity; a possible match is low, for a person to judge.
+Policy: corbets-tey.txt §6 and §8, bledington.txt B. An exception is an X follower or visible YouTube subscriber
+resolved to a pupil whose status is `current`. Every primary pupil is under 13, so a confident match is high
+severity; a possible match is low, for a person to judge.
 """
 
 from __future__ import annotations

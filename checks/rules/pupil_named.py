@@ -1,18 +1,16 @@
 """pupil-named: a post or video names a pupil by forename (or preferred name, or a common diminutive) and surname.
 
-Policy: cornist-park.txt Code of Conduct for Social Networking ("the disclosure of information or images that could
-compromise the security of the school"; images only with permissions), carleton-green.txt §4.1(vi) (comments about
-named individuals), NSPCC image guidance (never a child's full name beside their photo). What counts: the folded
-words of a pupil's forename, preferred name or a common diminutive of either (the nicknames package, the project's
-UK list checks/identity/uk_nicknames.csv, or made from the name's start the English way: "Olly" of Oliver), next
-to the surname in either order ("Billy Price", "Price, William"), in post text, alt text, hashtags (camel case
-split: #WellDoneAmeliaKhan), video titles, descriptions and tags, and in the text read in their images (a
-certificate, a name card: checks/images/; there also when the engine split a word, "Zofia N owak"). A forename
-alone does not count; neither does a name written after a title (Mrs, Mr, ...) or one that belongs only to staff
-or parents. Current pupils, and former pupils still under 18. One exception per post or video: high when it
-carries a photo or is a video (a name read in an image always is), medium otherwise; low when the same name also
-belongs to another person in the registers (a person must judge who is meant), or when it was read in an image
-with low confidence (a person looks at the image).
+Policy: cornist-park.txt Code of Conduct for Social Networking, carleton-green.txt §4.1(vi), NSPCC image guidance
+(never a child's full name beside their photo). What counts: the folded words of a pupil's forename, preferred name
+or a common diminutive of either (the nicknames package, the project's UK list checks/identity/uk_nicknames.csv, or
+made from the name's start the English way: "Olly" of Oliver), next to the surname in either order ("Billy Price",
+"Price, William"), in post text, alt text, hashtags (camel case split: #WellDoneAmeliaKhan), video titles,
+descriptions and tags, and in the text read in their images (a certificate, a name card: checks/images/; there also
+when the engine split a word, "Zofia N owak"). A forename alone does not count; neither does a name written after a
+title (Mrs, Mr, ...) or one that belongs only to staff or parents. Current pupils, and former pupils still under 18.
+One exception per post or video: high when it carries a photo or is a video (a name read in an image always is),
+medium otherwise; low when the same name also belongs to another person in the registers (a person must judge who is
+meant), or when it was read in an image with low confidence (a person looks at the image).
 """
 
 from __future__ import annotations

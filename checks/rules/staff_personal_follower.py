@@ -1,9 +1,8 @@
 """staff-personal-follower: a staff member's personal (not approved official) account follows or subscribes.
 
-Policy: bledington.txt A ("Staff must not use their own personal Twitter account to follow the schools
-Twitter accounts"), corbets-tey.txt §6 (staff must not use personal accounts for official business).
-An exception is an X follower or visible YouTube subscriber resolved to a staff member through a declared
-personal handle or their name, and not declared as one of their `official_handles` (those are allowed).
+Policy: bledington.txt A, corbets-tey.txt §6. An exception is an X follower or visible YouTube subscriber resolved
+to a staff member through a declared personal handle or their name, and not declared as one of their
+`official_handles` (those are allowed).
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ def checked(db: Path, by: str) -> str:
         check_id = post_checks.record_check(
             con,
             checked_by=by,
+            checked_identity=by,
             via="review-app",
             platform="x",
             text=DRAFT_TEXT,
@@ -172,3 +173,20 @@ def test_no_post_check_route_answers_for_a_school_without_a_grant(url: str, scho
         assert str(PUPIL_FOLLOWER.subject_label) not in answer.text
     assert approvals(schools["school-b"]) == 0 and approvals(schools["school-a"]) == 0
     assert a_check
+
+
+def test_an_approver_cannot_approve_a_draft_they_checked_themselves(
+    url: str, schools: dict[str, Path]
+) -> None:
+    db = schools["school-a"]
+    own = checked(db, "local:dsl1")
+    head, token = signed_in(url, "dsl1")
+    page = head.get("/post-check", params={"school": "school-a", "id": own})
+    assert page.status_code == 200 and "another approver approves it" in page.text
+    assert "Approve this draft" not in page.text
+    refused = head.post(
+        "/approve-post", params={"school": "school-a"}, data={"check_id": own, "csrf_token": token}
+    )
+    assert refused.status_code == 409 and "the same person cannot confirm it" in refused.text
+    assert approvals(db) == 0
+    assert any(who == "local:dsl1" and obj == own for who, obj in denied(db))

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 from PIL import Image
 
 from sandbox.school.images import Shot
@@ -22,7 +27,9 @@ from tests.builders.cli import CliResult
 from tests.builders.images import original
 from tests.builders.sandbox_clients import make_x_api, make_x_client
 from tests.builders.tiny_dataset import build_tiny_dataset
-from warehouse.privacy.access_log import os_user
+from tests.flows.test_access_cli import as_os_user, second_os_user
+
+__all__ = ["second_os_user"]  # the fixture, used by name below
 
 CERTIFICATE_LINES = ("Certificate of Achievement", "awarded to", "Alfie Price", "for excellent reading")
 
@@ -50,16 +57,44 @@ def publish(dataset: Path, text: str, files: list[Path]) -> str:
     return str(created.data["id"])
 
 
+@pytest.fixture
+def shared_root() -> Iterator[Path]:
+    """A folder another operating-system user may pass through (pytest's own temporary folders are root's only)."""
+    root = Path(tempfile.mkdtemp(prefix="socialaudit-approval-"))
+    root.chmod(0o755)
+    try:
+        yield root
+    finally:
+        shutil.rmtree(root)
+
+
+def approved_by(user: str, db: Path, check_id: str) -> subprocess.CompletedProcess[str]:
+    """approve-post run by `user`, the second person at the terminal, with the warehouse's folder handed to them for
+    the command (root, who checked the draft, reads it whoever owns it)."""
+    home = Path(tempfile.mkdtemp(prefix="socialaudit-approver-"))
+    shutil.chown(home, user)
+    subprocess.run(["chown", "-R", user, str(db.parent)], check=True)
+    try:
+        return as_os_user(user, home, "approve-post", check_id, "--db", str(db), "--by", "Headteacher")
+    finally:
+        subprocess.run(["chown", "-R", str(os.getuid()), str(db.parent)], check=True)
+        shutil.rmtree(home)
+
+
 def about(exceptions: list[dict[str, Any]], post_id: str) -> dict[str, str]:
     return {e["rule"]: e["evidence"] for e in exceptions if e["subject_id"] == post_id}
 
 
 def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_are_named(
-    tmp_path: Path, audit: Callable[..., Any], socialaudit: Callable[..., CliResult]
+    tmp_path: Path,
+    audit: Callable[..., Any],
+    socialaudit: Callable[..., CliResult],
+    shared_root: Path,
+    second_os_user: str,
 ) -> None:
     dataset = build_tiny_dataset(tmp_path / "school")
     pictures(tmp_path)
-    first = audit(dataset, root=tmp_path)
+    first = audit(dataset, root=shared_root)
     assert first.result.returncode == 0, first.result.stderr[-2000:]
     db = str(first.db)
 
@@ -100,9 +135,12 @@ def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_ar
     assert [v for _, v in checks] == ["hold", "hold"]
     held_check, changed_check = checks[0][0], checks[1][0]
 
-    refused = socialaudit("approve-post", held_check, "--db", db, "--by", "Headteacher")
+    refused = approved_by(second_os_user, first.db, held_check)
     assert refused.returncode == 1 and "pupil-named" in refused.stderr
-    approved = socialaudit("approve-post", changed_check, "--db", db, "--by", "Headteacher")
+    # The poster approving their own draft is one person, whatever name they type.
+    own = socialaudit("approve-post", changed_check, "--db", db, "--by", "Headteacher")
+    assert own.returncode == 1 and "the same person cannot confirm it" in own.stderr, own.stderr
+    approved = approved_by(second_os_user, first.db, changed_check)
     assert approved.returncode == 0, approved.stderr
     status, ok, _ = check("--text", text, *images("photo0.jpg", "photo1.jpg"), "--pupil", "P0001")
     assert (status, ok) == (0, {"verdict": "ok", "findings": []})
@@ -116,7 +154,7 @@ def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_ar
     assert exported.returncode == 0, exported.stderr
     rows = list(csv.DictReader((tmp_path / "approvals.csv").open(encoding="utf-8")))
     assert [(r["check_id"], r["approved_by"], r["pupils_pictured"]) for r in rows] == [
-        (changed_check, f"Headteacher ({os_user()})", "P0001")
+        (changed_check, f"Headteacher ({second_os_user})", "P0001")
     ] * 2  # a typed name alone proves nobody: the operating-system user who approved is beside it
 
     # Published after the checks: the approved draft, one never checked, and the certificate its check held.
@@ -126,7 +164,7 @@ def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_ar
     certificate_post = publish(dataset, "Reading award", [tmp_path / "certificate.jpg"])
     named_post = publish(dataset, "Well done Alfie Price, star reader!", [])
     next_week = (soon + timedelta(days=7)).date().isoformat()
-    second = audit(dataset, root=tmp_path, as_of=next_week)
+    second = audit(dataset, root=shared_root, as_of=next_week)
     assert second.result.returncode == 0, second.result.stderr[-2000:]
     assert about(second.exceptions, approved_post) == {}
     unchecked = about(second.exceptions, unchecked_post)
@@ -151,7 +189,7 @@ def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_ar
         ),
         encoding="utf-8",
     )
-    third = audit(dataset, root=tmp_path, as_of=(soon + timedelta(days=14)).date().isoformat())
+    third = audit(dataset, root=shared_root, as_of=(soon + timedelta(days=14)).date().isoformat())
     assert third.result.returncode == 0, third.result.stderr[-2000:]
     breach = about(third.exceptions, approved_post)
     assert (

@@ -205,3 +205,25 @@ def test_a_uk_nickname_with_a_swapped_surname_needs_a_cue(index: RegisterIndex) 
     row = resolve(index, "miaqeunby", "Mia Qeunby")
     assert row["person_id"] == "P0011" and 0.6 <= row["confidence"] < THRESHOLD
     assert confident(resolve(index, "miaqeunby", "Mia Qeunby", "Year 5")) == ("pupil", "P0011")
+
+
+@pytest.mark.parametrize(
+    ("handle", "name"), [("wren_y5", "H. Wren"), ("hwren_y5", "🌼"), ("wren_y5", "ʜ. ᴡʀᴇɴ")]
+)
+def test_a_surname_initial_written_before_the_forename_tells_two_of_that_forename_apart(
+    handle: str, name: str
+) -> None:
+    # Two Wrens in Year 5: "H." before the forename, written surname first, is Wren Hollis's initial, and another
+    # initial than Wren Tasker's.
+    index = index_of(
+        [
+            pupil("P0601", "Wren", "Tasker", born=date(2016, 5, 1), year="5"),
+            pupil("P0602", "Wren", "Hollis", born=date(2016, 8, 1), year="5"),
+        ],
+        [],
+        [],
+        SCHOOL,
+    )
+    row = resolve_x(index, handle, name, None)
+    assert confident(row) == ("pupil", "P0602")
+    assert "surname initial H" in row["evidence"]

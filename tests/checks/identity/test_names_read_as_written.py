@@ -250,3 +250,20 @@ def test_every_possible_match_says_what_would_settle_it() -> None:
         "to settle it: the Year 4 class teacher knows whether Callum Brightwell has this account"
         in row["evidence"]
     )
+
+
+def test_a_letter_of_a_script_the_name_dresses_latin_letters_in_is_read_by_its_shape() -> None:
+    # "Еlоwen" mixes Cyrillic "Е" and "о" into Latin letters: the writer dresses Latin in Cyrillic, so "С" beside
+    # it is the look-alike C (Cadwell), not the Cyrillic S (Sarn) it would sound as in a Cyrillic word.
+    index = index_of(
+        [
+            pupil("P0501", "Elowen", "Cadwell", born=date(2017, 3, 3), year="4"),
+            pupil("P0502", "Elowen", "Sarn", born=date(2017, 5, 3), year="4"),
+        ],
+        [],
+        [],
+        SCHOOL,
+    )
+    row = resolve(index, "sparkle_44", "Еlоwen С.", "Year 4 at Larkmoor")
+    assert confident(row) == ("pupil", "P0501")
+    assert '"С" (written in look-alike letters) read as "c"' in row["evidence"]

@@ -176,6 +176,22 @@ def test_a_namesake_of_staff_whose_declared_account_follows_too_is_only_possible
     assert confident(_namesake(index, own, name, "Season ticket holder, Leeds Rhinos")) is not None
 
 
+def test_a_second_account_telling_of_the_same_life_as_the_declared_one_is_theirs() -> None:
+    # Emma Clarke's declared account bakes and runs; another "Emma Clarke" that bakes is a second account of hers
+    # (a finding: every personal account is the policy's), one that shares only her name stays a possible match.
+    index, _ = _with_declared_account(followers=False)
+    own = [x_member("1600000000000000098", "emma_reads", "Emma Clarke 📚", bio="Baking, parkrun and books")]
+    row = _namesake(index, own, "Emma Clarke", "Sourdough baking at weekends")
+    assert confident(row) == ("staff_personal", "S005")
+    assert (
+        'their declared account @emma_reads is in the school\'s audience too and says "baking"'
+        in row["evidence"]
+    )
+    for bio in ("Season ticket holder, Leeds Rhinos", "Emma Clarke official"):
+        row = _namesake(index, own, "Emma Clarke", bio)  # her name and "official" say nothing of a life
+        assert confident(row) is None and row["confidence"] >= 0.6, bio
+
+
 def test_a_namesake_of_staff_with_another_job_whose_declared_account_follows_is_ruled_out() -> None:
     # Two things place her elsewhere (a solicitor, and Emma Clarke's own account already follows): someone else.
     index, own = _with_declared_account(followers=True)
@@ -370,6 +386,20 @@ def test_a_closing_number_is_not_read_as_an_age(index: RegisterIndex) -> None:
 def test_a_title_children_use_gives_way_to_the_childs_own_birth_year(index: RegisterIndex) -> None:
     assert confident(resolve(index, "georgia_lane2017", "Georgia", "game developer")) == ("pupil", "P0008")
     assert resolve(index, "georgia_lane1990", "Georgia", "game developer")["person_kind"] != "pupil"
+
+
+def test_a_number_closing_a_username_cut_to_the_platforms_length_is_not_a_birth_year(
+    index: RegisterIndex,
+) -> None:
+    # X allows 15 letters: "official" cut to "offic" to make room for "2005" says the digits make the handle
+    # unique, not that its owner was born in 2005.
+    row = resolve(index, "comet_offic2005", "Isabella Grant")
+    assert confident(row) == ("pupil", "P0004")
+    assert 'username ends "2005" after "offic" cut short' in row["evidence"]
+    # The same number after a whole word or name, or on a username with room to spare, is written as it is: an
+    # adult's birth year.
+    for handle in ("bellagrant_2005", "comet_2005", "comet_offi2005"):
+        assert resolve(index, handle, "Isabella Grant")["person_kind"] != "pupil", handle
 
 
 def test_a_subscriber_is_read_with_the_handle_its_comments_show(index: RegisterIndex) -> None:

@@ -100,6 +100,7 @@ def test_drafts_checked_before_posting_lose_text_images_and_evidence_past_the_cu
     old = post_checks.record_check(
         con,
         checked_by="pat",
+        checked_identity="pat",
         via="app",
         platform="x",
         text="Well done Alfie Price",
@@ -112,6 +113,7 @@ def test_drafts_checked_before_posting_lose_text_images_and_evidence_past_the_cu
     recent = post_checks.record_check(
         con,
         checked_by="pat",
+        checked_identity="pat",
         via="app",
         platform="x",
         text="Sports day",
