@@ -2,7 +2,16 @@
 worker, a run; and stopping the worker as its systemd unit stops it (ExecStop, then KillSignal to the worker) while it
 holds a run: the run ends Completed with its outputs, nothing is left Running on the server.
 
-The server, the pool and the deployments are made once for the module: each run is a deployment run of its own."""
+`socialaudit doctor`'s schedule checks against the same server: one line per fault, each with its fix, for a wrong
+port, a missing auth string, a proxy without NO_PROXY, no deployment, no worker and no alerts; every line ok once
+the guide's steps are done.
+
+Alerts: `socialaudit alerts install` on the same server, then, for real, a window with no completed run, a run that
+fails, a run that ends Partial and a backup that fails; each automation fires into a local webhook, in its own
+flow's words.
+
+The server, the pool and the deployments are made once for the module (the schedule checks read the server before
+and after the pool and deployments are made): each run is a deployment run of its own."""
 
 from __future__ import annotations
 
@@ -11,18 +20,25 @@ import os
 import shlex
 import signal
 import subprocess
+import sys
+import threading
 import time
 import urllib.error
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from flows.schedule_health import schedule_checks
 from sandbox.faults import FAULTS_ENV, Fault, FaultPlan
 from tests.builders import prefect_server as server
 from tests.builders.tiny_dataset import build_tiny_dataset
 
 WORKER_UNIT = server.REPO / "deploy" / "socialaudit-worker.service"
+AS_OF = "2026-11-16"
+WINDOW_SECONDS = 15
 
 
 @pytest.fixture(scope="module")
@@ -32,12 +48,58 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         yield env
 
 
+Checks = list[tuple[str, bool, str, bool]]
+
+
+PROXY_SETTINGS = (
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+)
+
+
+def _checks(env: dict[str, str]) -> Checks:
+    return schedule_checks(env["PREFECT_API_URL"], env["PREFECT_API_AUTH_STRING"])
+
+
+def _checks_without_proxies(env: dict[str, str]) -> Checks:
+    """The checks as the doctor tests make them, whatever proxy settings this machine has."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in PROXY_SETTINGS:
+            patch.delenv(name, raising=False)
+        return _checks(env)
+
+
+def _faults(lines: Checks) -> list[str]:
+    return [f"{area}: {message}" for area, ok, message, _ in lines if not ok]
+
+
 @pytest.fixture(scope="module")
-def deployed(prefect_server: dict[str, str]) -> dict[str, str]:
-    """The pool and every deployment of prefect.yaml, as docs/production.md §5 makes them."""
+def deployed(prefect_server: dict[str, str]) -> tuple[dict[str, str], dict[str, Checks]]:
+    """The pool and every deployment of prefect.yaml, as docs/production.md §5 makes them; with what the schedule
+    checks said before the pool was made, and once the server had scheduled the deployments' runs."""
+    said = {"nothing deployed": _checks_without_proxies(prefect_server)}
     _prefect(prefect_server, "work-pool", "create", "socialaudit", "--type", "process")
     _prefect(prefect_server, "--no-prompt", "deploy", "--all", timeout=90)
-    return prefect_server
+    # The server's scheduler makes a new deployment's runs on its next pass (within a minute or so).
+    deadline = time.monotonic() + 150
+    while "no run is scheduled" in str(lines := _checks_without_proxies(prefect_server)):
+        assert time.monotonic() < deadline, lines
+        time.sleep(1)
+    said["deployed"] = lines
+    return prefect_server, said
+
+
+@pytest.fixture
+def no_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in PROXY_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
 
 
 def _get(env: dict[str, str], url: str) -> object:
@@ -55,42 +117,55 @@ def _unit(key: str) -> str:
     return line.split("=", 1)[1]
 
 
-@pytest.mark.slow
-# ~60 s on an idle 2-core machine (server ~15 s, deploy ~10 s, worker + run ~30 s); the timeout is the ceiling.
-@pytest.mark.timeout(240)
-def test_the_scheduled_deployment_runs_the_audit_through_a_worker(deployed, tmp_path):
-    env = deployed
-    dataset = build_tiny_dataset(tmp_path / "school")
+class Receiver:
+    """A webhook on 127.0.0.1 that keeps every JSON body posted to it."""
 
-    deployment = _get(env, f"{env['PREFECT_API_URL']}/deployments/name/weekly-audit/weekly")
-    assert isinstance(deployment, dict)
-    schedule = deployment["schedules"][0]["schedule"]
-    assert (schedule["cron"], schedule["timezone"]) == ("0 6 * * 1", "Europe/London")
-    assert deployment["work_pool_name"] == "socialaudit"
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        received = self.received
 
-    parameters = {
-        "school_toml": str(dataset / "school.toml"),
-        "db_path": str(tmp_path / "data" / "socialaudit.duckdb"),
-        "out_dir": str(tmp_path / "data" / "reports" / "latest"),
-        "as_of": "2026-11-16",
-        "sandbox": True,
-    }
-    triggered = _prefect(env, "deployment", "run", "weekly-audit/weekly", "--params", json.dumps(parameters))
-    run_id = next(line.split()[-1] for line in triggered.splitlines() if "UUID" in line)
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                return
 
-    _prefect(env, "worker", "start", "--pool", "socialaudit", "--run-once", timeout=150)
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                received.append(json.loads(body))
+                self.send_response(204)
+                self.end_headers()
 
-    flow_run = _get(env, f"{env['PREFECT_API_URL']}/flow_runs/{run_id}")
-    assert isinstance(flow_run, dict)
-    assert flow_run["state"]["type"] == "COMPLETED", flow_run["state"]
-    assert (tmp_path / "data" / "reports" / "latest" / "exceptions.json").exists()
-    assert (tmp_path / "data" / "socialaudit.duckdb.readonly.duckdb").exists()
-    assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/alerts"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def wait_for(self, subject_part: str, seconds: float = 120) -> dict[str, Any]:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for alert in self.received:
+                if subject_part in alert["subject"]:
+                    return alert
+            time.sleep(0.25)
+        raise AssertionError(f"no alert {subject_part!r} within {seconds:g} s; received {self.received}")
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    running = Receiver()
+    yield running
+    running.httpd.shutdown()
+
+
+def _socialaudit(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    executable = Path(sys.executable).parent / "socialaudit"
+    return subprocess.run(
+        [str(executable), *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def test_the_prefect_api_refuses_a_caller_without_the_auth_string(prefect_server: dict[str, str]) -> None:
     """Started as deploy/ starts it, the API answers nobody who does not send PREFECT_API_AUTH_STRING: not the
-    Secret blocks (X keys, tokens, the warehouse key when a school keeps it there), not a new flow run."""
+    Secret blocks (X keys, tokens, the warehouse key when a school keeps it there), not a new flow run. Before the
+    doctor's guide installs the alerts (their webhook is a block): the server holds no block yet."""
     env = prefect_server
     api = env["PREFECT_API_URL"]
     stranger = {k: v for k, v in env.items() if k != "PREFECT_API_AUTH_STRING"}
@@ -121,6 +196,212 @@ def test_the_prefect_api_refuses_a_caller_without_the_auth_string(prefect_server
     server.api_get(f"{api}/health")  # only the health probe answers without it
 
 
+def test_doctor_names_a_wrong_port_in_one_line(prefect_server, no_proxy_settings):
+    wrong = f"http://127.0.0.1:{server.free_port()}/api"
+    (fault,) = _faults(schedule_checks(wrong, prefect_server["PREFECT_API_AUTH_STRING"]))
+    assert "nothing answers" in fault and "port" in fault
+
+
+def test_doctor_names_a_missing_or_wrong_auth_string_in_one_line(prefect_server, no_proxy_settings):
+    (missing,) = _faults(schedule_checks(prefect_server["PREFECT_API_URL"], None))
+    assert "PREFECT_API_AUTH_STRING is not set" in missing
+    (wrong,) = _faults(schedule_checks(prefect_server["PREFECT_API_URL"], "socialaudit:not-it"))
+    assert "refuses it" in wrong
+
+
+def test_doctor_names_a_proxy_without_no_proxy_for_the_api(prefect_server, no_proxy_settings):
+    no_proxy_settings.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.free_port()}")
+    no_proxy_settings.setenv("HTTPS_PROXY", f"http://127.0.0.1:{server.free_port()}")
+    faults = _faults(_checks(prefect_server))
+    assert faults[0].startswith("schedule proxy:") and "NO_PROXY" in faults[0] and "127.0.0.1" in faults[0]
+    no_proxy_settings.setenv("NO_PROXY", "localhost,127.0.0.1,::1")
+    lines = _checks(prefect_server)
+    assert not [line for line in lines if line[0] == "schedule proxy"]
+    assert lines[0][:2] == ("schedule API", True)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_doctor_from_nothing_deployed_each_step_of_the_guide_clears_its_line(
+    deployed, no_proxy_settings, tmp_path
+):
+    """Before any other test here starts a worker on the pool: the worker's line clears only when one polls."""
+    env, said = deployed
+    faults = _faults(said["nothing deployed"])
+    assert [f.split(":")[0] for f in faults] == [
+        "schedule weekly-audit/weekly",
+        "schedule warehouse-backup/backup",
+        "schedule alerts (weekly-audit)",
+        "schedule alerts (warehouse-backup)",
+    ], faults
+    assert all("deploy --all" in f for f in faults[:2]) and all("alerts install" in f for f in faults[2:])
+
+    lines = said["deployed"]
+    assert [f.split(":")[0] for f in _faults(lines)] == [
+        "schedule worker (socialaudit)",
+        "schedule alerts (weekly-audit)",
+        "schedule alerts (warehouse-backup)",
+    ], lines
+    text = "\n".join(message for _, _, message, _ in lines)
+    assert "cron 0 6 * * 1 Europe/London; no run yet" in text and "cron 0 6 * * 0 Europe/London" in text
+    assert text.count("next run at") == 2
+
+    worker = server.start_worker(env, "socialaudit", tmp_path / "worker.log")
+    try:
+        deadline = time.monotonic() + 90
+        while "schedule worker (socialaudit)" in "\n".join(_faults(_checks(env))):
+            assert worker.poll() is None, (tmp_path / "worker.log").read_text()[-2000:]
+            assert time.monotonic() < deadline, "the worker never polled"
+            time.sleep(0.5)
+    finally:
+        server.stop_group(worker)
+
+    installed = subprocess.run(
+        [str(Path(sys.executable).parent / "socialaudit"), "alerts", "install", "--webhook"],
+        env={**env, "SOCIALAUDIT_ALERT_URL": "http://127.0.0.1:9/alerts", "SOCIALAUDIT_DB": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    lines = _checks(env)
+    assert _faults(lines) == [], lines
+
+
+@pytest.mark.timeout(600)
+def test_the_automations_fire_on_a_missing_run_a_failed_run_and_a_partial_run(
+    deployed: tuple[dict[str, str], dict[str, Checks]], tmp_path: Path, receiver: Receiver
+) -> None:
+    """After the doctor's guide (which installed the alerts once already) and before any run completes here."""
+    env = {**deployed[0], "SOCIALAUDIT_ALERT_URL": receiver.url, "SOCIALAUDIT_DB": ""}
+    for _ in range(2):  # installing again replaces, never duplicates
+        installed = _socialaudit(
+            env, "alerts", "install", "--webhook", "--no-run-within", f"{WINDOW_SECONDS}s"
+        )
+        assert installed.returncode == 0, installed.stderr
+    status = _socialaudit(env, "alerts", "status")
+    # The audit: failed, partial, no run; the backup: failed, no run (a backup never ends Partial).
+    assert status.returncode == 0 and len(status.stdout.splitlines()) == 5, status.stdout
+    assert "warehouse-backup partial" not in status.stdout
+    assert receiver.url not in installed.stdout + status.stdout
+
+    # The window for "no completed run" passes while the failed, partial and backup runs below are made, so
+    # its alert is looked for last rather than waited for here with nothing running.
+
+    # A run that fails for real: the registers are refused (a pupil's name in the refused cell).
+    school = build_tiny_dataset(tmp_path / "school")
+    pupils = school / "registers" / "pupils.csv"
+    lines = pupils.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    named = cells[header.index("forename")]
+    cells[header.index("date_of_birth")] = named  # refused, and quoted in the run's state message
+    pupils.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    failed = _socialaudit(
+        env,
+        "run",
+        "--sandbox",
+        str(school),
+        "--db",
+        str(tmp_path / "w.duckdb"),
+        "--out",
+        str(tmp_path / "out"),
+        "--as-of",
+        AS_OF,
+    )
+    assert failed.returncode == 1, failed.stderr[-2000:]
+    alert = receiver.wait_for("did not complete")
+    assert "ended Failed" in alert["text"] and "/runs/flow-run/" in alert["text"]
+    runs = server.api_post(f"{env['PREFECT_API_URL']}/flow_runs/filter", {}, env=env)
+    assert isinstance(runs, list)
+    (state,) = [r["state"] for r in runs if r["state"]["type"] == "FAILED"]
+    assert named in state["message"]  # what the alert must not carry out of the server
+    assert named not in json.dumps(alert)
+
+    # A run that ends Partial: X's followers cannot be read.
+    fixed = build_tiny_dataset(tmp_path / "school-2")
+    with (fixed / "school.toml").open(
+        "a", encoding="utf-8"
+    ) as toml:  # give up after retries of 50 ms, not 2 s
+        toml.write("\n[api]\nbackoff_seconds = 0.05\n")
+    faults = json.dumps([{"route": "x.followers", "kind": "429-no-reset", "times": -1}])
+    partial = _socialaudit(
+        {**env, "SOCIALAUDIT_SANDBOX_FAULTS": faults},
+        "run",
+        "--sandbox",
+        str(fixed),
+        "--db",
+        str(tmp_path / "w2.duckdb"),
+        "--out",
+        str(tmp_path / "out2"),
+        "--as-of",
+        AS_OF,
+    )
+    assert partial.returncode == 3, partial.stderr[-2000:]
+    alert = receiver.wait_for("partial audit")
+    assert "ended Partial" in alert["text"]
+
+    # A backup that fails (no backup key) alerts in the backup's own words, not the audit's.
+    backup = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from flows.backup_flow import warehouse_backup; "
+            "warehouse_backup(school_toml=sys.argv[1], out_dir=sys.argv[2], db_path=sys.argv[3])",
+            str(fixed / "school.toml"),
+            str(tmp_path / "backups"),
+            str(tmp_path / "w2.duckdb"),
+        ],
+        env={**env, "SOCIALAUDIT_BACKUP_KEY": ""},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert backup.returncode != 0, backup.stdout[-2000:]
+    alert = receiver.wait_for("backup failed")
+    assert "run the week again" not in alert["text"] and "backup" in alert["text"]
+
+    # No completed run within the window (a Partial run starts it again): the proactive automation says so.
+    missing = receiver.wait_for("no weekly audit has completed", seconds=WINDOW_SECONDS + 60)
+    assert f"{WINDOW_SECONDS} seconds" in missing["text"]
+    assert os.environ.get("SOCIALAUDIT_ALERT_URL") is None
+
+
+@pytest.mark.slow
+# ~60 s on an idle 2-core machine (server ~15 s, deploy ~10 s, worker + run ~30 s); the timeout is the ceiling.
+@pytest.mark.timeout(240)
+def test_the_scheduled_deployment_runs_the_audit_through_a_worker(deployed, tmp_path):
+    env, _ = deployed
+    dataset = build_tiny_dataset(tmp_path / "school")
+
+    deployment = _get(env, f"{env['PREFECT_API_URL']}/deployments/name/weekly-audit/weekly")
+    assert isinstance(deployment, dict)
+    schedule = deployment["schedules"][0]["schedule"]
+    assert (schedule["cron"], schedule["timezone"]) == ("0 6 * * 1", "Europe/London")
+    assert deployment["work_pool_name"] == "socialaudit"
+
+    parameters = {
+        "school_toml": str(dataset / "school.toml"),
+        "db_path": str(tmp_path / "data" / "socialaudit.duckdb"),
+        "out_dir": str(tmp_path / "data" / "reports" / "latest"),
+        "as_of": "2026-11-16",
+        "sandbox": True,
+    }
+    triggered = _prefect(env, "deployment", "run", "weekly-audit/weekly", "--params", json.dumps(parameters))
+    run_id = next(line.split()[-1] for line in triggered.splitlines() if "UUID" in line)
+
+    _prefect(env, "worker", "start", "--pool", "socialaudit", "--run-once", timeout=150)
+
+    flow_run = _get(env, f"{env['PREFECT_API_URL']}/flow_runs/{run_id}")
+    assert isinstance(flow_run, dict)
+    assert flow_run["state"]["type"] == "COMPLETED", flow_run["state"]
+    assert (tmp_path / "data" / "reports" / "latest" / "exceptions.json").exists()
+    assert (tmp_path / "data" / "socialaudit.duckdb.readonly.duckdb").exists()
+    assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
+
+
 def test_the_unit_waits_longer_than_its_drain_and_stops_the_worker_with_sigint():
     drain = shlex.split(_unit("ExecStop"))
     assert drain[1:4] == ["-m", "flows.worker_drain", "--pool"]
@@ -131,9 +412,9 @@ def test_the_unit_waits_longer_than_its_drain_and_stops_the_worker_with_sigint()
 @pytest.mark.slow
 @pytest.mark.timeout(400)
 def test_stopping_the_worker_while_it_holds_a_run_loses_nothing(
-    deployed: dict[str, str], tmp_path: Path
+    deployed: tuple[dict[str, str], dict[str, Checks]], tmp_path: Path
 ) -> None:
-    env = deployed
+    env, _ = deployed
     school = build_tiny_dataset(tmp_path / "school")
     parameters = {
         "school_toml": str(school / "school.toml"),
