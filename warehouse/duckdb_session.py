@@ -9,13 +9,19 @@ of the product).
   audience and the subjects present in its week fill it. The buffer is a setting of each connection, which DuckDB
   refuses globally and a cursor does not inherit, so it is set on each as it is opened.
 - No progress bar: DuckDB prints one over the command's own progress display once a query runs a few seconds.
+- Where pyarrow is installed beside the product (a developer's environment; a school's install has none), DuckDB
+  scans a registered Arrow stream through pyarrow's Acero, which warns on stderr, over that display, of any buffer
+  polars handed over unaligned: Acero is asked to copy such a buffer into place instead (`reallocate`), quietly.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import duckdb
+
+os.environ.setdefault("ACERO_ALIGNMENT_HANDLING", "reallocate")
 
 STREAMING_BUFFER = "streaming_buffer_size"
 UNBOUNDED = "1000TB"  # the largest DuckDB accepts, far beyond any memory: the buffer never fills
