@@ -4,12 +4,10 @@ and a completeness check that every CSV the product writes passes its cells thro
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from dashboards.safe_text import shown, spreadsheet_safe
+from tests.builders.paths import REPO, product_sources
 
-REPO = Path(__file__).resolve().parents[2]
-PACKAGES = ("flows", "dashboards", "warehouse", "checks", "connectors", "platforms")
 # A CSV whose every cell is the product's own text, never a person's.
 OWN_TEXT_ONLY = {
     "flows.commands.init:_header_line": "a register template's header row, the product's own column names",
@@ -34,21 +32,18 @@ def _csv_writers() -> dict[str, bool]:
     """Each product function that makes a csv writer, and whether its cells go through spreadsheet_safe (itself,
     or a function of the same module that calls it)."""
     found = {}
-    for package in PACKAGES:
-        for path in sorted((REPO / package).rglob("*.py")):
-            module = ".".join(path.relative_to(REPO).with_suffix("").parts)
-            functions = [
-                node
-                for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-            ]
-            making_safe = {"spreadsheet_safe"} | {
-                f.name for f in functions if "spreadsheet_safe" in _calls(f)
-            }
-            for function in functions:
-                calls = _calls(function)
-                if calls & {"csv.writer", "csv.DictWriter"}:
-                    found[f"{module}:{function.name}"] = bool(calls & making_safe)
+    for path in product_sources():
+        module = ".".join(path.relative_to(REPO).with_suffix("").parts)
+        functions = [
+            node
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
+        making_safe = {"spreadsheet_safe"} | {f.name for f in functions if "spreadsheet_safe" in _calls(f)}
+        for function in functions:
+            calls = _calls(function)
+            if calls & {"csv.writer", "csv.DictWriter"}:
+                found[f"{module}:{function.name}"] = bool(calls & making_safe)
     return found
 
 

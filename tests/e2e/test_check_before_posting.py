@@ -11,13 +11,12 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pytest
 from PIL import Image
 
 from sandbox.school.images import Shot
@@ -27,9 +26,9 @@ from tests.builders.cli import CliResult
 from tests.builders.images import original
 from tests.builders.sandbox_clients import make_x_api, make_x_client
 from tests.builders.tiny_dataset import build_tiny_dataset
-from tests.flows.test_access_cli import as_os_user, second_os_user
+from tests.flows.test_access_cli import as_os_user, second_os_user, shared
 
-__all__ = ["second_os_user"]  # the fixture, used by name below
+__all__ = ["second_os_user", "shared"]  # the fixtures, used by name below
 
 CERTIFICATE_LINES = ("Certificate of Achievement", "awarded to", "Alfie Price", "for excellent reading")
 
@@ -57,17 +56,6 @@ def publish(dataset: Path, text: str, files: list[Path]) -> str:
     return str(created.data["id"])
 
 
-@pytest.fixture
-def shared_root() -> Iterator[Path]:
-    """A folder another operating-system user may pass through (pytest's own temporary folders are root's only)."""
-    root = Path(tempfile.mkdtemp(prefix="socialaudit-approval-"))
-    root.chmod(0o755)
-    try:
-        yield root
-    finally:
-        shutil.rmtree(root)
-
-
 def approved_by(user: str, db: Path, check_id: str) -> subprocess.CompletedProcess[str]:
     """approve-post run by `user`, the second person at the terminal, with the warehouse's folder handed to them for
     the command (root, who checked the draft, reads it whoever owns it)."""
@@ -89,12 +77,12 @@ def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_ar
     tmp_path: Path,
     audit: Callable[..., Any],
     socialaudit: Callable[..., CliResult],
-    shared_root: Path,
+    shared: Path,
     second_os_user: str,
 ) -> None:
     dataset = build_tiny_dataset(tmp_path / "school")
     pictures(tmp_path)
-    first = audit(dataset, root=shared_root)
+    first = audit(dataset, root=shared)
     assert first.result.returncode == 0, first.result.stderr[-2000:]
     db = str(first.db)
 
@@ -164,7 +152,7 @@ def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_ar
     certificate_post = publish(dataset, "Reading award", [tmp_path / "certificate.jpg"])
     named_post = publish(dataset, "Well done Alfie Price, star reader!", [])
     next_week = (soon + timedelta(days=7)).date().isoformat()
-    second = audit(dataset, root=shared_root, as_of=next_week)
+    second = audit(dataset, root=shared, as_of=next_week)
     assert second.result.returncode == 0, second.result.stderr[-2000:]
     assert about(second.exceptions, approved_post) == {}
     unchecked = about(second.exceptions, unchecked_post)
@@ -189,7 +177,7 @@ def test_a_checked_and_approved_draft_is_trusted_next_week_and_unchecked_ones_ar
         ),
         encoding="utf-8",
     )
-    third = audit(dataset, root=shared_root, as_of=(soon + timedelta(days=14)).date().isoformat())
+    third = audit(dataset, root=shared, as_of=(soon + timedelta(days=14)).date().isoformat())
     assert third.result.returncode == 0, third.result.stderr[-2000:]
     breach = about(third.exceptions, approved_post)
     assert (

@@ -94,6 +94,18 @@ def second_os_user() -> Iterator[str]:
         subprocess.run(["userdel", name], check=False)
 
 
+@pytest.fixture
+def shared() -> Iterator[Path]:
+    """A folder a second operating-system user may pass through and read (pytest's own temporary folders are the
+    owner's only), removed after."""
+    root = Path(tempfile.mkdtemp(prefix="socialaudit-shared-"))
+    root.chmod(0o755)
+    try:
+        yield root
+    finally:
+        shutil.rmtree(root)
+
+
 def as_os_user(
     user: str, home: Path, *args: str, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -4,31 +4,15 @@ could not open, never a traceback, and the warehouse is left as it was."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.builders.findings import PUPIL_FOLLOWER, one_run
 from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.builders.warehouse import migrated_warehouse
-from tests.flows.test_access_cli import as_os_user, second_os_user
+from tests.flows.test_access_cli import as_os_user, second_os_user, shared
 from warehouse.db import connect
 
-__all__ = ["second_os_user"]  # the fixture, used by name below
-
-
-@pytest.fixture
-def shared() -> Iterator[Path]:
-    """A folder others may read (the school's set-up in it), holding the owner-only warehouse folder."""
-    root = Path(tempfile.mkdtemp(prefix="socialaudit-no-access-"))
-    root.chmod(0o755)
-    try:
-        yield root
-    finally:
-        shutil.rmtree(root)
+__all__ = ["second_os_user", "shared"]  # the fixtures, used by name below
 
 
 def test_each_newer_command_refuses_a_user_without_the_warehouse_in_one_line(

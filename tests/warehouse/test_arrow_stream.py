@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-PRODUCT = ("platforms", "connectors", "warehouse", "checks", "flows", "dashboards")
+from tests.builders.paths import REPO, product_sources
+
 NEEDS_PYARROW = {
     "pl",
     "arrow",
@@ -146,8 +146,7 @@ def calls_needing_pyarrow(path: Path) -> list[str]:
 def test_the_product_never_asks_for_pyarrow() -> None:
     found = [
         f"{path.relative_to(REPO)}: {finding}"
-        for package in PRODUCT
-        for path in sorted((REPO / package).rglob("*.py"))
+        for path in product_sources()
         for finding in calls_needing_pyarrow(path)
     ]
     assert found == []

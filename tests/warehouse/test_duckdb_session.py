@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-PRODUCT = ("platforms", "connectors", "warehouse", "checks", "flows", "dashboards")
+from tests.builders.paths import REPO, product_sources
+
 OPENER = REPO / "warehouse" / "duckdb_session.py"
 
 MANY_PIPELINES = """
@@ -50,8 +50,7 @@ def opened_elsewhere(path: Path) -> list[str]:
 def test_the_product_opens_duckdb_only_through_the_session_opener() -> None:
     found = [
         f"{path.relative_to(REPO)}: {finding}"
-        for package in PRODUCT
-        for path in sorted((REPO / package).rglob("*.py"))
+        for path in product_sources()
         if path != OPENER
         for finding in opened_elsewhere(path)
     ]

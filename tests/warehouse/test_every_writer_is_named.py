@@ -9,10 +9,9 @@ Found by reading the code (every call that creates a file: `open` for writing, `
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-PACKAGES = ("flows", "dashboards", "warehouse", "checks", "connectors", "platforms")
+from tests.builders.paths import REPO, product_sources
+
 FROM_THE_REGISTRY = ("transient_path", "transient_folder", "kept_path")
 TEMPFILE_MAKERS = {"mkdtemp", "mkstemp", "NamedTemporaryFile", "TemporaryDirectory", "SpooledTemporaryFile"}
 
@@ -72,16 +71,15 @@ def _creates_a_file(call: ast.Call) -> bool:
 def writers() -> dict[str, bool]:
     """Each function that creates a file, and whether it names the file through the registry."""
     found: dict[str, bool] = {}
-    for package in PACKAGES:
-        for path in sorted((REPO / package).rglob("*.py")):
-            module = ".".join(path.relative_to(REPO).with_suffix("").parts)
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    continue
-                calls = [c for c in ast.walk(node) if isinstance(c, ast.Call)]
-                if any(_creates_a_file(call) for call in calls):
-                    source = ast.unparse(node)
-                    found[f"{module}:{node.name}"] = any(name in source for name in FROM_THE_REGISTRY)
+    for path in product_sources():
+        module = ".".join(path.relative_to(REPO).with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            calls = [c for c in ast.walk(node) if isinstance(c, ast.Call)]
+            if any(_creates_a_file(call) for call in calls):
+                source = ast.unparse(node)
+                found[f"{module}:{node.name}"] = any(name in source for name in FROM_THE_REGISTRY)
     return found
 
 
