@@ -192,7 +192,10 @@ def add_post_check_routes(app: FastAPI, checking: Mapping[str, CheckPost], pages
         held = (pages.read(where, load) or {}).get("check")
         # A poster sees their own checks; an approver every one. Another's check gets the answer a check that does
         # not exist gets (nothing to learn by probing ids), and the attempt is logged as a denial.
-        if held is None or not (allowed.may_approve_posts or held["checked_by"] == person.identity):
+        own_check = held is not None and same_identity(
+            held["checked_identity"] or held["checked_by"], person.identity
+        )
+        if held is None or not (allowed.may_approve_posts or own_check):
             if held is not None:
                 pages.note(request, where, "denied", f"post-check:{id}", "view: another person's check")
             return pages.page(request, where, allowed, "app_missing.html.j2", 404, key=None)
@@ -204,7 +207,7 @@ def add_post_check_routes(app: FastAPI, checking: Mapping[str, CheckPost], pages
             "app_post_check.html.j2",
             check=held,
             approvable=post_checks.settled_by_approval(held["findings"]) and held["approval"] is None,
-            own_check=same_identity(held["checked_identity"] or held["checked_by"], person.identity),
+            own_check=own_check,
             message={"approved": "Approved: its images count as approved media from next week's run."}.get(
                 done, ""
             ),
