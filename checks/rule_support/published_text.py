@@ -118,19 +118,35 @@ def fold(text: str) -> str:
     return "".join(c for c in plain_text(text).casefold() if c.isalnum())
 
 
-def words(text: str) -> list[Word]:
+# In print a capital I, a lower-case l and the digit 1 are one upright stroke (Pillow's own font and the sans-serif
+# faces certificates and name cards use): reading text off an image, the engine writes whichever it guesses.
+_ONE_STROKE = str.maketrans({"I": "l", "1": "l"})
+_ONE_STROKE_LETTERS = frozenset("Il1")
+
+
+def printed_shape(text: str) -> str:
+    """Text folded as it looks in print, a capital I, a lower-case l and a 1 alike: "Ilinca" and "llinca" are both
+    "llinca". For text read in an image, where the engine cannot tell those strokes apart."""
+    return fold(text.translate(_ONE_STROKE))
+
+
+def words(text: str, *, as_printed: bool = False) -> list[Word]:
+    """The words of `text`, folded (`fold`), or with `as_printed` as they look in print (`printed_shape`): then a
+    word that starts with the upright stroke may be capitalised (the engine's "lfeoma" is Ifeoma as printed)."""
     out = []
     for match in _WORD.finditer(text):
         raw = _POSSESSIVE.sub("", match.group())
-        folded = fold(raw)
+        folded = printed_shape(raw) if as_printed else fold(raw)
         if folded:
-            out.append(Word(folded, match.start(), match.start() + len(raw), raw[:1].isupper()))
+            capitalised = raw[:1].isupper() or (as_printed and raw[:1] in _ONE_STROKE_LETTERS)
+            out.append(Word(folded, match.start(), match.start() + len(raw), capitalised))
     return out
 
 
-def name_words(name: str | None) -> tuple[str, ...]:
-    """A register name as folded words: "Smith-Jones" -> ("smith", "jones"), "O'Brien" -> ("obrien",)."""
-    return tuple(w.folded for w in words(name or ""))
+def name_words(name: str | None, *, as_printed: bool = False) -> tuple[str, ...]:
+    """A register name as folded words: "Smith-Jones" -> ("smith", "jones"), "O'Brien" -> ("obrien",); with
+    `as_printed`, as it looks in print: "Ilinca" -> ("llinca",)."""
+    return tuple(w.folded for w in words(name or "", as_printed=as_printed))
 
 
 def hashtag_parts(tag: str) -> tuple[str, set[int]]:

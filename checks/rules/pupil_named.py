@@ -6,7 +6,8 @@ or a common diminutive of either (the nicknames package, the project's UK list c
 made from the name's start the English way: "Olly" of Oliver), next to the surname in either order ("Billy Price",
 "Price, William"), in post text, alt text, hashtags (camel case split: #WellDoneAmeliaKhan), video titles,
 descriptions and tags, and in the text read in their images (a certificate, a name card: checks/images/; there also
-when the engine split a word, "Zofia N owak"). A forename alone does not count; neither does a name written after a
+when the engine split a word, "Zofia N owak", or wrote a capital I as the lower-case l or 1 it looks like in print,
+"llinca Lazar"). A forename alone does not count; neither does a name written after a
 title (Mrs, Mr, ...) or one that belongs only to staff or parents. Current pupils, and former pupils still under 18.
 One exception per post or video: high when it carries a photo or is a video (a name read in an image always is),
 medium otherwise; low when the same name also belongs to another person in the registers (a person must judge who is
@@ -18,7 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
@@ -37,14 +38,15 @@ from checks.rule_support.published_text import (
     fold,
     hashtag_parts,
     name_words,
+    printed_shape,
     published_items,
     words,
 )
 from checks.rule_support.rule import Rule
 
-TITLES = frozenset(
-    {"mr", "mrs", "miss", "ms", "mx", "dr", "sir", "dame", "prof", "professor", "rev", "revd", "cllr"}
-)
+_TITLES = ("mr", "mrs", "miss", "ms", "mx", "dr", "sir", "dame", "prof", "professor", "rev", "revd", "cllr")
+# Folded, and as they look in print (a name read in an image after "MISS" is still after a title).
+TITLES = frozenset(_TITLES) | {printed_shape(case(t)) for t in _TITLES for case in (str.title, str.upper)}
 # Inside one name: spaces or a hyphen; between forename and surname written surname first, also a comma.
 _INSIDE_NAME = re.compile(r"\s+|-")
 _BETWEEN_PARTS = re.compile(r"\s*,?\s+|-")
@@ -75,6 +77,8 @@ class Mention:
     # Read in an image: which image and how sure the engine was of the words quoted (None: typed text).
     read: str | None = None
     read_confidence: float | None = None
+    # Found only reading a capital I, a lower-case l and a 1 alike (the engine cannot tell them apart in print).
+    as_printed: bool = False
 
     @property
     def misread_possible(self) -> bool:
@@ -99,12 +103,14 @@ def _age(born: date, on: date) -> int:
 
 
 class NameIndex:
-    """Every way the registers' people may be written as given name + surname, by folded words and as one string."""
+    """Every way the registers' people may be written as given name + surname, by folded words and as one string;
+    `printed`: the same names as they look in print, for text read in images (`printed_shape`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, printed: bool = True) -> None:
         self.by_words: dict[tuple[str, ...], list[NameOwner]] = defaultdict(list)
         self.by_string: dict[str, list[NameOwner]] = defaultdict(list)
         self.longest = 0
+        self.printed = NameIndex(printed=False) if printed else self
 
     def add(self, owner: NameOwner, given: tuple[str, ...], surname: tuple[str, ...]) -> None:
         for key in (given + surname, surname + given):
@@ -129,16 +135,31 @@ def build_index(ctx: RuleContext) -> NameIndex:
             given_words = name_words(given)
             if not given_words:
                 continue
-            index.add(NameOwner(kind, person_id, form, given), given_words, surname_words)
+            owner = NameOwner(kind, person_id, form, given)
+            index.add(owner, given_words, surname_words)
+            _add_printed(index.printed, owner, given, surname)
             if len(given_words) == 1:
                 for short in diminutives(given_words[0]):
-                    index.add(NameOwner(kind, person_id, "diminutive", given), (short,), surname_words)
+                    owner = NameOwner(kind, person_id, "diminutive", given)
+                    index.add(owner, (short,), surname_words)
+                    _add_printed(index.printed, owner, short.capitalize(), surname)
     return index
 
 
-def _prose_mentions(field: str, text: str, index: NameIndex) -> list[Mention]:
+def _add_printed(printed: NameIndex, owner: NameOwner, given: str, surname: str) -> None:
+    """The name as it looks printed as the register writes it, in title case and in capitals."""
+    for case in (str, str.title, str.upper):
+        given_shape = name_words(case(given), as_printed=True)
+        surname_shape = name_words(case(surname), as_printed=True)
+        if given_shape and surname_shape:
+            printed.add(owner, given_shape, surname_shape)
+
+
+def _prose_mentions(
+    field: str, text: str, index: NameIndex, tokens: list[Word] | None = None
+) -> list[Mention]:
     found = []
-    tokens = words(text)
+    tokens = words(text) if tokens is None else tokens
     # Names are written capitalised; a text written all in lower case gives no such clue.
     cased = any(c.isupper() for c in text)
     for start in range(len(tokens)):
@@ -180,12 +201,22 @@ def _hashtag_mentions(field: str, tag: str, index: NameIndex) -> list[Mention]:
 
 def _read_mentions(line: ImageText, index: NameIndex) -> list[Mention]:
     """Names in a line read in an image: as in prose, and also across a word the engine split ("Zofia N owak",
-    "Mensah- Boateng"): consecutive words joined, starting and ending on words, long enough not to be chance."""
+    "Mensah- Boateng"); read as written, then as the letters look in print, where the engine cannot tell a capital
+    I from a lower-case l or a 1 ("llinca Lazar" is Ilinca Lazar)."""
+    found = _read_as(line, index, words(line))
+    for mention in _read_as(line, index.printed, words(line, as_printed=True)):
+        if not any(m.quote == mention.quote for m in found):
+            found.append(replace(mention, as_printed=True))
+    return found
+
+
+def _read_as(line: ImageText, index: NameIndex, tokens: list[Word]) -> list[Mention]:
+    """Names in `tokens` of a line read in an image: as in prose, and across a word the engine split: consecutive
+    words joined, starting and ending on words, long enough not to be chance."""
     found = [
         Mention(m.field, m.quote, m.owners, line.media_key, line.confidence_of(*_span(line, m.quote)))
-        for m in _prose_mentions("image_text", line, index)
+        for m in _prose_mentions("image_text", line, index, tokens)
     ]
-    tokens = words(line)
     cased = any(c.isupper() for c in line)
     for start in range(len(tokens)):
         if _after_a_title(tokens, start) or (cased and not tokens[start].capitalised):
@@ -296,6 +327,8 @@ def _detail(mention: Mention, child: NameOwner, ambiguous: bool) -> str:
     notes = [f"{child.form}{' of ' + child.given if child.form == 'diminutive' else ''} + surname"]
     if ambiguous:
         notes.append("the name is shared with someone else in the registers")
+    if mention.as_printed:
+        notes.append("read with a capital I, a lower-case l and a 1 alike, as print shows them")
     if mention.misread_possible:
         notes.append("the engine may have misread it: look at the image")
     return f'{where} "{mention.quote}" names {child.person_kind.replace("_", " ")} {child.person_id} ({"; ".join(notes)})'

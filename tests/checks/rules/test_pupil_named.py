@@ -227,3 +227,48 @@ def test_lettering_that_names_no_pupil_raises_nothing(
     school: Published, lines: list[tuple[str, float]]
 ) -> None:
     assert read_in_image(school, lines) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "person", "quote"),
+    [
+        ("lsla Merrow", "P0006", "lsla Merrow"),  # the capital I read as a lower-case l
+        ("1sla Merrow", "P0006", "1sla Merrow"),  # ... or as a 1
+        ("Bryn WiIlets", "P0007", "Bryn WiIlets"),  # a lower-case l read as a capital I
+        ("lSLA MERROW", "P0006", "lSLA MERROW"),  # in capitals, the first I read as an l
+        ("lzzy Merrow", "P0006", "lzzy Merrow"),  # a diminutive ("Izzy" of Isabel) read so too
+    ],
+)
+def test_a_name_read_with_the_letters_print_cannot_tell_apart_is_found(
+    con: duckdb.DuckDBPyConnection, line: str, person: str, quote: str
+) -> None:
+    school = Published(con)
+    school.registers(
+        [pupil("P0006", "Isabel", "Merrow", preferred="Isla"), pupil("P0007", "Bryn", "Willets")], [], []
+    )
+    ((severity, found, evidence),) = read_in_image(school, [("Star of the Week", 0.95), (line, 0.92)])
+    assert (severity, found) == ("high", person)
+    assert f'"{quote}"' in evidence and "a capital I, a lower-case l and a 1 alike" in evidence
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [("Bryn Wiliets", 0.95)],  # a lower-case i is not the upright stroke: another name
+        [("Thank you MlSS lSLA MERROW", 0.95)],  # after a title, as printed
+    ],
+)
+def test_only_the_upright_strokes_are_read_alike(
+    con: duckdb.DuckDBPyConnection, lines: list[tuple[str, float]]
+) -> None:
+    school = Published(con)
+    school.registers(
+        [pupil("P0006", "Isabel", "Merrow", preferred="Isla"), pupil("P0007", "Bryn", "Willets")], [], []
+    )
+    assert read_in_image(school, lines) == []
+
+
+def test_typed_text_is_not_read_as_print(con: duckdb.DuckDBPyConnection) -> None:
+    school = Published(con)
+    school.registers([pupil("P0006", "Isabel", "Merrow", preferred="Isla")], [], [])
+    assert named(school, "Well done lsla Merrow!") == []
