@@ -84,8 +84,10 @@ class UnreadableImage(Exception):
     """The bytes are not an image we will decode (corrupt, unsupported, or absurdly large)."""
 
 
-def decode_upright(data: bytes) -> Image.Image:
-    """The picture as a person sees it (EXIF orientation applied), RGB; UnreadableImage when it is not one."""
+def decode_upright(data: bytes, fit: int | None = None) -> Image.Image:
+    """The picture as a person sees it (EXIF orientation applied), RGB; UnreadableImage when it is not one. With
+    `fit`, shrunk to fit a `fit` px square for a picture shown small (Pillow's `thumbnail`: a JPEG is decoded at the
+    reduced scale its decoder gives nearly free, 1/2 to 1/8, rather than in full and then shrunk)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -93,6 +95,8 @@ def decode_upright(data: bytes) -> Image.Image:
                 width, height = opened.size
                 if width * height > MAX_PIXELS:
                     raise UnreadableImage(f"{width}x{height} pixels is over the {MAX_PIXELS} limit")
+                if fit is not None:
+                    opened.thumbnail((fit, fit), Image.Resampling.LANCZOS)
                 opened.load()
                 # Turned only when its EXIF says so, and converted only when not RGB already: each copy of a
                 # decoded photo costs about as much as a tenth of decoding it.
