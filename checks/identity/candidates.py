@@ -237,15 +237,12 @@ class Candidates:
         if len(letters) < SURNAME_DELETE_MIN or self.index.roles.get(letters, 0) & (FORENAME | GIVEN):
             return
         self.index.stats.lookups += 1
-        # One slip changes the length by one letter at most: only forenames of about that length are compared,
-        # each distinct forename once (a common surname is carried by hundreds of people).
-        by_forename = self.index.remember(
-            ("forenames of", surname), lambda: _forenames_of(self.index, surname)
-        )
-        for size in (len(letters) - 1, len(letters), len(letters) + 1):
-            for given, people in by_forename.get(size, {}).items():
-                if slip_of(letters, given):
-                    self.add(people)
+        # The same letters beside the same surname recur across an audience ("gareth" beside "jones"): compared
+        # once.
+        for people in self.index.remember(
+            ("forename slips", surname, letters), lambda: _forename_slips(self.index, surname, letters)
+        ):
+            self.add(people)
 
     def _beside_forename(self, a: Anchor) -> None:
         key = a[4]
@@ -302,6 +299,19 @@ class Candidates:
                 for near in sorted(self.index.near_surnames(tail)):
                     if slip_between(tail, self.index.surname_written.get(near, near)) == "swapped":
                         self.full(key, near)
+
+
+def _forename_slips(index: RegisterIndex, surname: str, letters: str) -> list[list[Person]]:
+    """The people of `surname` whose forename is `letters` with one slip, by forename, in the order compared."""
+    # One slip changes the length by one letter at most: only forenames of about that length are compared,
+    # each distinct forename once (a common surname is carried by hundreds of people).
+    by_forename = index.remember(("forenames of", surname), lambda: _forenames_of(index, surname))
+    return [
+        people
+        for size in (len(letters) - 1, len(letters), len(letters) + 1)
+        for given, people in by_forename.get(size, {}).items()
+        if slip_of(letters, given)
+    ]
 
 
 def _forenames_of(index: RegisterIndex, surname: str) -> dict[int, dict[str, list[Person]]]:
