@@ -291,6 +291,11 @@ def _second_given_name(pieces: list[Piece], at: int, given: Piece) -> bool:
     return glued_before and fore.role in (FORENAME_PART, DIMINUTIVE)
 
 
+# How well a piece gives their forename, their surname (the lowest the best).
+_FORENAME_RANK = {FORENAME_PART: 0, DIMINUTIVE: 1, CUT_SHORT: 2, FORENAME_TYPO: 3}
+_SURNAME_RANK = {SURNAME_PART: 0, SURNAME_TYPO: 1, SURNAME_CUT: 2}
+
+
 def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> Explained:
     """Choose the best forename and surname parts, then say what every other piece is, by where it stands."""
     pieces = ex.pieces
@@ -299,8 +304,7 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
         ex.forename, ex.surname = pieces
         ex.name_letters = sum(p.end - p.start for p in pieces)
         return ex
-    forename_rank = {FORENAME_PART: 0, DIMINUTIVE: 1, CUT_SHORT: 2, FORENAME_TYPO: 3}
-    surname_rank = {SURNAME_PART: 0, SURNAME_TYPO: 1, SURNAME_CUT: 2}
+    forename_rank, surname_rank = _FORENAME_RANK, _SURNAME_RANK
     fores = [p for p in ex.pieces if p.role in forename_rank]
     surs = [p for p in ex.pieces if p.role in surname_rank]
     # "Matei Matei": a name that is both their forename and their surname, written twice: first the forename.

@@ -3,6 +3,8 @@ as a register person (`Match`)."""
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -42,6 +44,7 @@ class Field:
     # ("jessicasmith") is read like a username.
     spaced: bool
     keys: frozenset[str]  # every stretch's key, all words together: whether a name is in the field at all
+    roles: int  # every stretch's roles together (lexicon.py bits): whether a title is in the field at all
 
 
 @dataclass
@@ -184,7 +187,8 @@ def _read(source: str, text: str, index: RegisterIndex) -> Field:
     )
     # A display name's evidence quotes the display name, a username's the username: the field's own text.
     keys = frozenset(span[2] for word_spans in spans for span in word_spans)
-    return Field(source, text, reading, spans, where(source, text, text), spaced, keys)
+    roles = functools.reduce(operator.or_, (span[3] for word_spans in spans for span in word_spans), 0)
+    return Field(source, text, reading, spans, where(source, text, text), spaced, keys, roles)
 
 
 def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
