@@ -35,6 +35,8 @@ def _anchors(field: Field, role: int) -> Iterator[Anchor]:
         edges = {0, len(word.plain), *word.breaks}
         plain = word.plain
         for start, end, key, roles in spans:
+            if not roles & role:
+                continue
             stretched = start > 0 and plain[start] == plain[start - 1] and start not in edges
             # Too short, or starting on a stretched letter (the same stretch starts one earlier); but a surname
             # may start on its first letter written twice ("hhuang" is H. Huang).
@@ -42,7 +44,7 @@ def _anchors(field: Field, role: int) -> Iterator[Anchor]:
                 continue
             # A short name ("Li", "Wu") inside a run-together word counts where it starts or ends the word
             # ("jiayili", "wumei"): what stands beside it must then explain the rest (the pairs below).
-            if roles & role and (end - start >= _SHORTEST_INSIDE or start in edges or end in edges):
+            if end - start >= _SHORTEST_INSIDE or start in edges or end in edges:
                 if field.spaced and not (start in edges and end in edges):
                     continue
                 yield field, i, start, end, key
@@ -171,7 +173,9 @@ class Candidates:
 
     def full(self, first: str, last: str) -> None:
         self.index.stats.lookups += 1
-        self.add([form.person for form, _ in self.index.full.get((first, last), ())])
+        people = self.people
+        for form, _ in self.index.full.get((first, last), ()):
+            people.setdefault((form.person.kind, form.person.person_id), form.person)
 
     def find(self, cued: bool) -> None:
         """Every anchor's lookups; `cued`: the profile gives an age, school or teaching cue or a title, so the
