@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from warehouse import portable
+from warehouse import lake, portable
 from warehouse.arrow_stream import ArrowStream, registered, relation
 from warehouse.db import ATTACHED_AS, migrate
 from warehouse.duckdb_session import open_database
@@ -73,7 +73,47 @@ def staged(con: duckdb.DuckDBPyConnection, fresh: bool) -> Iterator[Stage]:
             _read_lake(con, stage)
         yield Stage(stage, None if fresh else WAS_ALIAS, snapshot)
     finally:
-        stage.close()
+        if not lake.holds_copy(stage):
+            stage.close()
+
+
+def keep_for_reading(con: duckdb.DuckDBPyConnection, stage: Stage, location: lake.LakeLocation) -> bool:
+    """Once the stage is written back through `con`: keep it as the copy of the lake this process reads its own
+    writes from (the run's outputs, `warehouse.snapshot.open_snapshot`), a database in memory instead of the lake's
+    catalog and Parquet files for each of the report's queries. Kept only when the write-back's snapshot is the one
+    snapshot after the stage's (so the stage holds exactly what it holds); the rows as staged are let go."""
+    try:
+        rows = con.execute(
+            f"SELECT snapshot_id FROM ducklake_snapshots('{ATTACHED_AS}') WHERE snapshot_id > ?",
+            [stage.snapshot],
+        ).fetchall()
+        if len(rows) != 1:
+            return False
+        if stage.was is not None:
+            stage.cursor.execute(f"DETACH {stage.was}")
+    except (
+        duckdb.Error
+    ):  # the week is committed whatever happens here: its outputs are then read from the lake
+        return False
+    lake.keep_copy(location, stage.cursor, int(rows[0][0]))
+    return True
+
+
+def copy_if_current(
+    con: duckdb.DuckDBPyConnection, location: lake.LakeLocation
+) -> duckdb.DuckDBPyConnection | None:
+    """The copy kept of the lake on `con` (`keep_for_reading`) while it holds what the lake holds: no snapshot has
+    been committed since the one it copies. Handed over once (the caller closes it); a copy the lake has moved past
+    is closed here, and None returned: read the lake."""
+    kept = lake.take_copy(location)
+    if kept is None:
+        return None
+    copy, snapshot = kept
+    if latest_snapshot(con) != snapshot:
+        copy.close()
+        return None
+    copy.execute(f"USE {STAGE_ALIAS}")
+    return copy
 
 
 def _stage_config(con: duckdb.DuckDBPyConnection) -> dict[str, str | bool | int | float | list[str]]:
