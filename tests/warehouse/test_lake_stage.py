@@ -236,3 +236,29 @@ def test_a_kept_week_is_let_go_with_its_lake(locator: Path) -> None:
     assert location is not None
     lake.release(location)
     assert lake.take_copy(location) is None
+
+
+def test_a_lakes_views_are_made_again_only_where_they_differ_from_the_stages(
+    locator: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stored_week(locator)  # a new lake: its views made with its first week
+    made: list[int] = []
+    apply_models = lake_stage.apply_models
+    monkeypatch.setattr(lake_stage, "apply_models", lambda con: made.append(1) or apply_models(con))
+
+    def week_written_back(change_a_view: bool) -> None:
+        con = connect(locator)
+        if change_a_view:  # e.g. a model edited by an upgrade
+            con.execute("CREATE OR REPLACE VIEW marts.fct_audience AS SELECT 1 AS one")
+        with lake_stage.staged(con, fresh=False) as stage:
+            apply_models(stage.cursor)  # as the week's store makes them on the stage
+            lake_stage.write_back(con, stage)
+        con.close()
+
+    week_written_back(change_a_view=False)
+    assert made == []
+    week_written_back(change_a_view=True)
+    assert made == [1]
+    con = connect(locator)
+    assert con.execute("SELECT count(*) FROM marts.fct_audience").fetchall() == [(0,)]  # the model's again
+    con.close()
