@@ -88,15 +88,20 @@ def publish_snapshot_from(
 
 def drop_old_snapshots_of(db_path: Path) -> None:
     """A lake's superseded snapshots and their files dropped (what `publish_snapshot_from` does on a lake), through
-    the writer this process keeps; nothing for a DuckDB file."""
+    the writer this process keeps; nothing for a DuckDB file. Never raises: what was committed stands, and the next
+    publish drops them."""
     location = lake.read_locator(db_path)
     if location is None:
         return
-    con = connect(db_path)
+    con = None
     try:
+        con = connect(db_path)
         _drop_superseded(con, location, db_path)
+    except (duckdb.Error, lake.LakeError) as error:
+        log.error("%s: the lake's old snapshots stay until the next publish. %s", db_path.name, error)
     finally:
-        con.close()
+        if con is not None:
+            con.close()
 
 
 def _drop_superseded(con: duckdb.DuckDBPyConnection, location: lake.LakeLocation, db_path: Path) -> None:
