@@ -46,7 +46,10 @@ KINDS: list[tuple[str, Callable[[str, str], bool]]] = [
         "decoding (decode_upright, grayscale)",
         lambda stack, process: "decode_upright" in stack or "grayscale (" in stack,
     ),
-    ("fingerprints (fingerprint_picture)", lambda stack, process: "fingerprint_picture" in stack),
+    (
+        "fingerprints (fingerprint_picture)",
+        lambda stack, process: "fingerprint_picture" in stack or "_fingerprint (" in stack,
+    ),
     ("Instagram crops' hashes (crop_fingerprints)", lambda stack, process: "crop_fingerprints" in stack),
     ("faces (detect_faces)", lambda stack, process: "detect_faces" in stack),
     ("copies' pixel proof (copies.py)", lambda stack, process: "checks/images/copies.py" in stack),

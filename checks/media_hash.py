@@ -28,26 +28,66 @@ def _hex(bits: np.ndarray) -> str:
     return f"{number:0{bits.size // 4}x}"
 
 
-def phash(gray: Image.Image) -> str:
-    """Which of the picture's lowest frequencies (a 2-D DCT of it at 32x32) are above their median."""
-    side = HASH_SIDE * PHASH_SCALE
-    pixels = np.asarray(grayscale(gray).resize((side, side), Image.Resampling.LANCZOS), dtype=np.float64)
+PHASH_SIZE = (HASH_SIDE * PHASH_SCALE, HASH_SIDE * PHASH_SCALE)
+DHASH_SIZE = (HASH_SIDE + 1, HASH_SIDE)
+
+
+def _phash_of(small: Image.Image) -> str:
+    pixels = np.asarray(small, dtype=np.float64)
     low = dct(dct(pixels, axis=0), axis=1)[:HASH_SIDE, :HASH_SIDE]
     return _hex(low > np.median(low))
 
 
+def _dhash_of(small: Image.Image) -> str:
+    pixels = np.asarray(small)
+    return _hex(pixels[:, 1:] > pixels[:, :-1])
+
+
+def phash(gray: Image.Image) -> str:
+    """Which of the picture's lowest frequencies (a 2-D DCT of it at 32x32) are above their median."""
+    return _phash_of(grayscale(gray).resize(PHASH_SIZE, Image.Resampling.LANCZOS))
+
+
 def dhash(gray: Image.Image) -> str:
     """Whether each pixel of the picture at 9x8 is brighter than its left neighbour."""
-    pixels = np.asarray(grayscale(gray).resize((HASH_SIDE + 1, HASH_SIDE), Image.Resampling.LANCZOS))
-    return _hex(pixels[:, 1:] > pixels[:, :-1])
+    return _dhash_of(grayscale(gray).resize(DHASH_SIZE, Image.Resampling.LANCZOS))
+
+
+class _Rows:
+    """A grayscale picture resized to a hash's size, whole or a band of its rows (a crop as wide as the picture),
+    with one horizontal pass per hash for all of them. Pillow resizes across (to 8-bit pixels), then down; across,
+    a band's rows are the whole picture's rows, so the band's hash is the picture's across-pass cut to the band and
+    resized down: the same bits as the band cropped and resized (tests/checks/test_media_hash.py), for a fraction
+    of the work (the across-pass of a large picture is nearly all of it)."""
+
+    def __init__(self, gray: Image.Image) -> None:
+        self.gray = gray
+        self._across: dict[int, Image.Image] = {}
+
+    def resized(self, size: tuple[int, int], top: int, bottom: int) -> Image.Image:
+        width = size[0]
+        across = self._across.get(width)
+        if across is None:
+            across = self.gray.resize((width, self.gray.height), Image.Resampling.LANCZOS)
+            self._across[width] = across
+        band = across if (top, bottom) == (0, self.gray.height) else across.crop((0, top, width, bottom))
+        return band.resize(size, Image.Resampling.LANCZOS)
+
+    def hashes(self, top: int, bottom: int) -> dict[str, str]:
+        return {
+            "phash": _phash_of(self.resized(PHASH_SIZE, top, bottom)),
+            "dhash": _dhash_of(self.resized(DHASH_SIZE, top, bottom)),
+        }
 
 
 class UnreadableImage(Exception):
     """The bytes are not an image we will decode (corrupt, unsupported, or absurdly large)."""
 
 
-def decode_upright(data: bytes) -> Image.Image:
-    """The picture as a person sees it (EXIF orientation applied), RGB; UnreadableImage when it is not one."""
+def decode_upright(data: bytes, fit: int | None = None) -> Image.Image:
+    """The picture as a person sees it (EXIF orientation applied), RGB; UnreadableImage when it is not one. With
+    `fit`, shrunk to fit a `fit` px square for a picture shown small (Pillow's `thumbnail`: a JPEG is decoded at the
+    reduced scale its decoder gives nearly free, 1/2 to 1/8, rather than in full and then shrunk)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -55,6 +95,8 @@ def decode_upright(data: bytes) -> Image.Image:
                 width, height = opened.size
                 if width * height > MAX_PIXELS:
                     raise UnreadableImage(f"{width}x{height} pixels is over the {MAX_PIXELS} limit")
+                if fit is not None:
+                    opened.thumbnail((fit, fit), Image.Resampling.LANCZOS)
                 opened.load()
                 # Turned only when its EXIF says so, and converted only when not RGB already: each copy of a
                 # decoded photo costs about as much as a tenth of decoding it.
@@ -90,14 +132,16 @@ FINGERPRINT_FIELDS = ("sha256", "n_bytes", "width", "height", "phash", "dhash")
 
 def fingerprint_picture(data: bytes, picture: Image.Image) -> dict[str, Any]:
     """The fingerprints of `data` from its picture already decoded (`decode_upright`, or its `grayscale`)."""
-    gray = grayscale(picture)
+    return _fingerprint(data, picture, _Rows(grayscale(picture)))
+
+
+def _fingerprint(data: bytes, picture: Image.Image, rows: _Rows) -> dict[str, Any]:
     return {
         "sha256": hashlib.sha256(data).hexdigest(),
         "n_bytes": len(data),
         "width": picture.width,
         "height": picture.height,
-        "phash": phash(gray),
-        "dhash": dhash(gray),
+        **rows.hashes(0, rows.gray.height),
     }
 
 
@@ -107,35 +151,54 @@ CROP_RATIOS = {"4:5": 4 / 5, "1.91:1": 1.91, "1:1": 1.0}
 
 def centre_crop(picture: Image.Image, ratio: float) -> Image.Image | None:
     """The largest centred part of `picture` of width:height `ratio`; None when the picture already has it (within 2%)."""
-    width, height = picture.size
+    box = _centre_box(picture.size, ratio)
+    return None if box is None else picture.crop(box)
+
+
+def _centre_box(size: tuple[int, int], ratio: float) -> tuple[int, int, int, int] | None:
+    width, height = size
     if abs(width / height - ratio) <= 0.02 * ratio:
         return None
     if width / height > ratio:
         kept = round(height * ratio)
         left = (width - kept) // 2
-        return picture.crop((left, 0, left + kept, height))
+        return (left, 0, left + kept, height)
     kept = round(width / ratio)
     top = (height - kept) // 2
-    return picture.crop((0, top, width, top + kept))
+    return (0, top, width, top + kept)
 
 
 def crop_fingerprints(picture: Image.Image) -> dict[str, dict[str, str]]:
     """pHash/dHash of each Instagram crop of the picture, by ratio name (ratios the picture already has left out)."""
+    return _crop_fingerprints(_Rows(grayscale(picture)))
+
+
+def _crop_fingerprints(rows: _Rows) -> dict[str, dict[str, str]]:
     crops: dict[str, dict[str, str]] = {}
-    gray = grayscale(
-        picture
-    )  # the hashes' own conversion, made once for every crop (a crop of it is the same)
+    gray = rows.gray
     for name, ratio in CROP_RATIOS.items():
-        cropped = centre_crop(gray, ratio)
-        if cropped is not None:
+        box = _centre_box(gray.size, ratio)
+        if box is None:
+            continue
+        left, top, right, bottom = box
+        if (left, right) == (0, gray.width):  # a band of rows: the whole picture's across-passes serve it
+            crops[name] = rows.hashes(top, bottom)
+        else:
+            cropped = gray.crop(box)
             crops[name] = {"phash": phash(cropped), "dhash": dhash(cropped)}
     return crops
 
 
+def fingerprint_with_crops(data: bytes, picture: Image.Image) -> dict[str, Any]:
+    """`fingerprint_picture` with its Instagram crops' hashes under `crops`, as an approved file's are kept: a crop
+    as wide as the picture is hashed from the whole picture's work (`_Rows`)."""
+    rows = _Rows(grayscale(picture))
+    return {**_fingerprint(data, picture, rows), "crops": _crop_fingerprints(rows)}
+
+
 def fingerprint_approved(data: bytes) -> dict[str, Any]:
     """An approved file's fingerprints: the whole picture's and, under `crops`, its Instagram crops'."""
-    picture = grayscale(decode_upright(data))
-    return {**fingerprint_picture(data, picture), "crops": crop_fingerprints(picture)}
+    return fingerprint_with_crops(data, grayscale(decode_upright(data)))
 
 
 def hamming(hex_a: str, hex_b: str) -> int:

@@ -1,5 +1,5 @@
 """The command reference in docs/contracts/cli.md, generated from the command line (flows/cli.py): each command's usage, help and
-options. An option that many commands take with the same meaning is described once, in the common options table under
+options. An option that many commands take with the same meaning is described once, in the common options list under
 the program's own options; a command names it on its "Also takes" line. The page's own prose (the warehouse's naming, the exit statuses, what a command prints) is kept as written;
 only the blocks between a command's markers are generated. `python -m flows.cli_reference` rewrites them,
 `--check` fails when they are stale."""
@@ -17,10 +17,9 @@ from flows.cli import build_cli
 from flows.warehouse_location import DB_HELP
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "contracts" / "cli.md"
-END = "<!-- end of generated -->"
-BLOCK = re.compile(
-    r"<!-- generated from the parser: (socialaudit(?: [^>]+?)?) -->\n.*?" + re.escape(END), re.DOTALL
-)
+START = "<!-- from the parser: {path} -->"
+END = "<!-- end -->"
+BLOCK = re.compile(r"<!-- from the parser: (socialaudit(?: [^>]+?)?) -->\n.*?" + re.escape(END), re.DOTALL)
 PROGRAM = "socialaudit"
 # An option (its names and meaning) that at least this many commands take is a common option.
 COMMON_AT = 4
@@ -45,7 +44,7 @@ def documented() -> dict[str, click.Command]:
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    return " ".join(text.split())
 
 
 def _context(path: str, command: click.Command) -> click.Context:
@@ -87,6 +86,22 @@ def _option_row(param: click.Parameter, ctx: click.Context) -> tuple[str, str]:
     return ", ".join(f"`{name.split(' ')[0]}`" for name in option_names(param, ctx)), _meaning(param)
 
 
+def option_line(names: str, meaning: str) -> str:
+    """One option of the reference: its names, then its meaning."""
+    return f"- {names}: {meaning}"
+
+
+def options_listed(text: str) -> list[str]:
+    """The option names of the option lines in `text` (a command's section of the page, up to the end of its
+    generated block), as option_line writes them."""
+    return [
+        name
+        for line in text.split(END)[0].splitlines()
+        if line.startswith("- `")
+        for name in re.findall(r"`([^`]+)`", line.split(": ", 1)[0])
+    ]
+
+
 def common_options(program: click.Group) -> list[tuple[str, str]]:
     """The (names, meaning) rows that at least COMMON_AT commands share, in the order first met."""
     counts: dict[tuple[str, str], int] = {}
@@ -104,11 +119,7 @@ def render_command(path: str, command: click.Command, common: list[tuple[str, st
     rows = [_option_row(param, ctx) for param in command.params]
     own = [row for row in rows if row not in common]
     if own:
-        lines += [
-            "| option | meaning |",
-            "| --- | --- |",
-            *(f"| {names} | {meaning} |" for names, meaning in own),
-        ]
+        lines += [option_line(names, meaning) for names, meaning in own]
     else:
         lines.append("No options of its own.")
     if shared := [param for param, row in zip(command.params, rows, strict=True) if row in common]:
@@ -117,11 +128,7 @@ def render_command(path: str, command: click.Command, common: list[tuple[str, st
         lines += ["", f"{ALSO_TAKES} [{taken}]({anchor})."]
     if isinstance(command, click.Group):
         lines += ["", _from_environment(command), "", f"#### {COMMON_HEADING}", ""]
-        lines += [
-            "| option | meaning |",
-            "| --- | --- |",
-            *(f"| {names} | {meaning} |" for names, meaning in common),
-        ]
+        lines += [option_line(names, meaning) for names, meaning in common]
     return "\n".join(lines) + "\n"
 
 
@@ -148,7 +155,7 @@ def update(text: str) -> str:
         path = match.group(1)
         if path not in found:
             raise ValueError(f"{DOC_PATH.name} has a block for {path}, which is not a command")
-        return f"<!-- generated from the parser: {path} -->\n{render_command(path, found[path], common)}{END}"
+        return f"{START.format(path=path)}\n{render_command(path, found[path], common)}{END}"
 
     return BLOCK.sub(rewrite, text)
 

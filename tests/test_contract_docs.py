@@ -268,15 +268,11 @@ CLI = read("cli.md")
 COMMANDS = list(cli_reference.documented().items())
 
 
-COMMON = {
-    name.split(" ")[0]
-    for row in table(section(CLI, f"#### {cli_reference.COMMON_HEADING}"))
-    for name in names(row["option"])
-}
+COMMON = set(cli_reference.options_listed(section(CLI, f"#### {cli_reference.COMMON_HEADING}")))
 
 
 def _also_takes(text: str) -> set[str]:
-    """The common options a command's "Also takes" line names; each must be in the common options table."""
+    """The common options a command's "Also takes" line names; each must be in the common options list."""
     lines = [line for line in text.splitlines() if line.startswith(cli_reference.ALSO_TAKES)]
     taken = {name for line in lines for name in names(line)}
     assert taken <= COMMON, taken - COMMON
@@ -286,8 +282,9 @@ def _also_takes(text: str) -> set[str]:
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[path for path, _ in COMMANDS])
 def test_every_command_and_option_is_in_cli_md(path: str, command: click.Command) -> None:
     text = section(CLI, f"### `{path}`").split(f"#### {cli_reference.COMMON_HEADING}")[0]
-    rows = [] if "No options of its own." in text else table(text)
-    documented = {name.split(" ")[0] for row in rows for name in names(row["option"])} | _also_takes(text)
+    listed = cli_reference.options_listed(text)
+    assert bool(listed) != ("No options of its own." in text)
+    documented = {name.split(" ")[0] for name in listed} | _also_takes(text)
     ctx = click.Context(command, info_name=path)
     options = {
         name.split(" ")[0] for param in command.params for name in cli_reference.option_names(param, ctx)

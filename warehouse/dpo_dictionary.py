@@ -18,7 +18,7 @@ SCHEMAS = ("dpo", "ref", "raw", "audit", "meta")
 
 
 def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split()).replace("|", "\\|")
+    return " ".join((text or "").split())
 
 
 def _read_through(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
@@ -115,7 +115,7 @@ def shared_meanings(relations: list[dict[str, object]]) -> dict[tuple[str, str],
 
 
 def render(relations: list[dict[str, object]]) -> str:
-    """A table of the columns that mean the same everywhere, then one section per table or view: its comment, then
+    """A list of the columns that mean the same everywhere, then one section per table or view: its comment, then
     one line per column (`name` TYPE: comment). A text column's type (VARCHAR) is left out; the shared columns, the
     undescribed ones and those described word for word as in an earlier relation are each named together on one
     line; whether a relation is a view or a table is said once per schema when all of the schema's are the same kind.
@@ -131,12 +131,7 @@ def render(relations: list[dict[str, object]]) -> str:
         "",
         f"## {SHARED_HEADING}",
         "",
-        "| column | meaning |",
-        "| --- | --- |",
-        *(
-            f"| `{column}`{_type(data_type)} | {text} |"
-            for (column, data_type), text in sorted(shared.items())
-        ),
+        *(f"- `{column}`{_type(data_type)}: {text}" for (column, data_type), text in sorted(shared.items())),
         "",
     ]
     said: dict[tuple[str, str, str], str] = {}
@@ -200,7 +195,7 @@ def render(relations: list[dict[str, object]]) -> str:
             pointers.append(f"- undescribed: {', '.join(undescribed)}.")
         listed = [line for line in column_lines if line] + pointers
         if left_to_views:
-            lines += [f"Its columns as the DPO sees them: {shown_in}." + (" The rest:" if listed else ""), ""]
+            lines += [f"As the DPO sees it: {shown_in}." + (" The rest:" if listed else ""), ""]
         lines += listed
         lines.append("")
     return "\n".join(lines)

@@ -28,9 +28,9 @@ from checks.images.text import ReaderMissing, check_engine, engine_version, read
 from checks.images.thumbnails import PublishedPictures
 from checks.media_hash import (
     UnreadableImage,
-    crop_fingerprints,
     decode_upright,
     fingerprint_picture,
+    fingerprint_with_crops,
     grayscale,
 )
 from checks.registers.contract import APPROVED_MEDIA_DIR
@@ -169,7 +169,7 @@ def _fingerprinted_file(
         picture = grayscale(decode_upright(data))
     except (UnreadableImage, OSError):
         return None
-    return sha, picture, {**fingerprint_picture(data, picture), "crops": crop_fingerprints(picture)}
+    return sha, picture, fingerprint_with_crops(data, picture)
 
 
 def catalogue(

@@ -79,7 +79,7 @@ class PublishedPictures:
         if made is not None or data is None:
             return made
         try:
-            made = thumbnail(decode_upright(data))
+            made = thumbnail(decode_upright(data, fit=THUMBNAIL_SIDE))
         except UnreadableImage:  # examined as an image: not met, but then there is no picture to show
             return None
         with self._lock:
@@ -103,7 +103,7 @@ class PictureSource:
             data = path.read_bytes()
             if hashlib.sha256(data).hexdigest() != sha256:
                 return None
-            return thumbnail(decode_upright(data))
+            return thumbnail(decode_upright(data, fit=THUMBNAIL_SIDE))
         except (OSError, UnreadableImage):
             return None
 

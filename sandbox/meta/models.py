@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sandbox.http import JsonObject
+from sandbox.meta.usernames import check_instagram_username
 
 # What an id stands for: the node type Graph names in its errors, and which route family answers it.
 PAGE, POST, PHOTO, VIDEO, COMMENT = "Page", "PagePost", "Photo", "Video", "Comment"
@@ -143,6 +144,8 @@ def load_meta(root: Path) -> MetaData:
         )
     for folder in sorted(p for p in ig_root.iterdir() if p.is_dir()) if ig_root.is_dir() else []:
         account = _read_json(folder / "account.json", {})
+        comments = dict(_read_json(folder / "comments.json", {}))
+        _check_usernames(folder, account, comments)
         ig_id = str(account.get("id") or folder.name)
         account.setdefault("id", ig_id)
         page_id = next((p.page_id for p in data.pages if p.instagram_id == ig_id), "")
@@ -155,7 +158,7 @@ def load_meta(root: Path) -> MetaData:
                     key=lambda m: str(m.get("timestamp", "")),
                     reverse=True,
                 ),
-                comments=dict(_read_json(folder / "comments.json", {})),
+                comments=comments,
                 files=_files_by_stem(folder / "media", root),
                 page_id=page_id,
             )
@@ -175,6 +178,20 @@ def load_meta(root: Path) -> MetaData:
                         data.url_paths[urlsplit(str(node[key])).path] = file
     data.reindex()
     return data
+
+
+def _check_usernames(folder: Path, account: JsonObject, comments: dict[str, list[JsonObject]]) -> None:
+    """Every username an Instagram folder names (the account's, each commenter's) is one Instagram allows."""
+    if "username" in account:
+        check_instagram_username(account["username"], f"sandbox dataset file {folder / 'account.json'}")
+    for replies in comments.values():
+        for comment in replies:
+            where = f"sandbox dataset file {folder / 'comments.json'} (comment {comment.get('id')})"
+            author = comment.get("from")
+            shown = author.get("username") if isinstance(author, dict) else None
+            for name in (comment.get("username"), shown):
+                if name is not None:
+                    check_instagram_username(name, where)
 
 
 def _created(node: JsonObject) -> str:

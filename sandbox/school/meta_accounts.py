@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sandbox.school import text
-from sandbox.school.model import Approval, MediaTruth, Picture, Plant, Pupil, SchoolInfo, Truth
+from sandbox.school.model import (
+    Approval,
+    MediaTruth,
+    Picture,
+    Plant,
+    Pupil,
+    SchoolInfo,
+    Truth,
+    handle_letters,
+)
 from sandbox.school.people import Registers
 from sandbox.school.pictures import LANDSCAPE, ContentBase
 from sandbox.school.sizes import SizeSpec
@@ -389,7 +398,8 @@ class MetaBuilder(ContentBase):
             Plant("pupil-named-in-comment", "pupil", ig_named.pupil_id, "easy", "ig_comment_names_pupil"),
         )
         ig_pupil = self.take_pupil(lambda p: p.year_group in ("5", "6"))
-        handle = f"{ig_pupil.known_as.lower()}_{r.randint(10, 99)}"
+        # The name as the pupil would type it into Instagram, which takes ASCII letters only: "rónán_65" cannot exist.
+        handle = f"{handle_letters(ig_pupil.known_as)}_{r.randint(10, 99)}"
         ig_pupil.known_handles.append(f"instagram:{handle}")
         pupil_reply = self.comment(
             top.comment_id,

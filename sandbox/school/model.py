@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from anyascii import anyascii
+
 from sandbox.school.images import Shot
 from sandbox.school.lettering import Lettering
 
@@ -57,6 +59,12 @@ def ascii_name(text: str) -> str:
     """The name as someone typing without accents would write it ("Zoë" -> "Zoe", "Łukasz" -> "Lukasz")."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def handle_letters(text: str) -> str:
+    """What a person keeps of a name when choosing a handle a platform allows only ASCII letters and digits in: each
+    letter by sound, lower case, accents, spaces and punctuation dropped ("Rónán" -> "ronan", "Zoë" -> "zoe")."""
+    return re.sub(r"[^a-z0-9]", "", anyascii(text).lower())
 
 
 class NameIndex:

@@ -19,6 +19,7 @@ from checks.media_hash import (
     crop_fingerprints,
     dhash,
     fingerprint_image,
+    fingerprint_with_crops,
     grayscale,
     hamming,
     phash,
@@ -59,6 +60,38 @@ def test_the_hashes_are_imagehashs_on_every_picture_its_grayscale_and_its_crops(
     # imagehash turns a colour picture to grayscale itself, as the product's functions do.
     assert phash(picture) == str(imagehash.phash(picture)), name
     assert dhash(picture) == str(imagehash.dhash(picture)), name
+
+
+@pytest.mark.parametrize(
+    ("name", "picture"),
+    [
+        *_pictures(),
+        *(
+            (
+                f"noise {w}x{h}",
+                Image.fromarray(np.random.default_rng(w).integers(0, 256, (h, w), dtype=np.uint8)),
+            )
+            for w, h in ((1440, 1080), (1080, 1440), (720, 1280), (1, 2))
+        ),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_a_fingerprint_with_its_crops_is_imagehashs_of_the_picture_and_of_each_crop(
+    name: str, picture: Image.Image
+) -> None:
+    # A crop as wide as the picture is hashed from the whole picture's passes: the same bits as the crop itself.
+    gray = grayscale(picture)
+    found = fingerprint_with_crops(b"", picture)
+    assert (found["phash"], found["dhash"]) == (str(imagehash.phash(gray)), str(imagehash.dhash(gray))), name
+    expected = {}
+    for ratio_name, ratio in CROP_RATIOS.items():
+        cropped = centre_crop(gray, ratio)
+        if cropped is not None:
+            expected[ratio_name] = {
+                "phash": str(imagehash.phash(cropped)),
+                "dhash": str(imagehash.dhash(cropped)),
+            }
+    assert found["crops"] == expected == crop_fingerprints(picture), name
 
 
 def test_a_fingerprint_and_its_crops_are_written_as_imagehash_wrote_them() -> None:

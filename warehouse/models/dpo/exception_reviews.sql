@@ -14,7 +14,7 @@ COMMENT ON COLUMN dpo.exception_reviews.status_before IS 'Status when the decisi
 COMMENT ON COLUMN dpo.exception_reviews.status_after IS 'Status the decision set.';
 COMMENT ON COLUMN dpo.exception_reviews.reviewer IS 'Who decided: the signed-in identity in the review app, the --by name on the command line (beside it the operating-system user, os_user); for a critical exception closed by two people, the one who proposed it.';
 COMMENT ON COLUMN dpo.exception_reviews.note IS 'Why: the reason for an acceptance, the judgement behind a false positive.';
-COMMENT ON COLUMN dpo.exception_reviews.accepted_until IS 'For an acceptance: the last day it holds; the next run after it reopens or resolves the exception.';
+COMMENT ON COLUMN dpo.exception_reviews.accepted_until IS 'For an acceptance: the last day it holds; the first weekly run after it reopens or resolves the exception.';
 COMMENT ON COLUMN dpo.exception_reviews.as_of IS 'The audited week (audit.runs.as_of) whose results the reviewer was looking at.';
 COMMENT ON COLUMN dpo.exception_reviews.reviewed_at IS 'When the decision was recorded (UTC).';
 COMMENT ON COLUMN dpo.exception_reviews.source IS 'cli | review-app.';

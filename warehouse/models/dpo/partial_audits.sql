@@ -21,4 +21,4 @@ COMMENT ON COLUMN dpo.partial_audits.reason IS 'Why the stream was not read comp
 COMMENT ON COLUMN dpo.partial_audits.n_items IS 'Objects read (for media: images that could not be downloaded).';
 COMMENT ON COLUMN dpo.partial_audits.recorded_at IS 'When (UTC).';
 COMMENT ON COLUMN dpo.partial_audits.replaced IS 'True for a run a later run of the same week replaced; false for the run the week''s report comes from.';
-COMMENT ON COLUMN dpo.partial_audits.replaced_by IS 'The run that replaced it (null when not replaced).';
+COMMENT ON COLUMN dpo.partial_audits.replaced_by IS 'The run (audit.runs) that replaced it (null when not replaced).';
