@@ -91,10 +91,8 @@ def keep_for_reading(con: duckdb.DuckDBPyConnection, stage: Stage, location: lak
             return False
         if stage.was is not None:
             stage.cursor.execute(f"DETACH {stage.was}")
-    except (
-        duckdb.Error
-    ):  # the week is committed whatever happens here: its outputs are then read from the lake
-        return False
+    except duckdb.Error:
+        return False  # the week is committed whatever happens here: its outputs are then read from the lake
     lake.keep_copy(location, stage.cursor, int(rows[0][0]))
     return True
 
