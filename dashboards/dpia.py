@@ -65,12 +65,13 @@ CATEGORIES = (
     ),
     (
         "raw.image_text",
-        "Text read in those images (and in the approved library's files)",
+        "Text read in those images (and in the approved library's files they copy)",
         "each line of text as an OCR engine (Tesseract, on this machine, offline) read it, with the engine's "
         "confidence per word and where the line is: a certificate or a name card may carry a child's full name, a "
-        "poster a phone number; read once per distinct image (by sha256), never the image itself; a file in the "
-        "approved folder that the register does not list is read with the library as the run starts and its "
-        "reading dropped, never stored. Off with [images] read = false",
+        "poster a phone number; read once per distinct image (by sha256), never the image itself; an approved "
+        "library file is read only once a copy of it is published (one never published is hashed, never read), "
+        "and the reading of a file the register does not list is dropped, never stored. Off with [images] read = "
+        "false",
         "derived from the images above while they are fingerprinted (checks/images)",
     ),
     (

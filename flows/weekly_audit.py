@@ -23,9 +23,9 @@ from checks.images.reading import (
     LibraryRead,
     ReadOnce,
     approved_readings,
+    catalogue_library_folder,
     fingerprint_library_folder,
     library_to_read,
-    read_library_folder,
     usable_cores,
 )
 from checks.images.reading import ready as image_reader_ready
@@ -185,12 +185,14 @@ def fingerprint_published_media(
             return [done for done in pool.map(one, items) if done is not None]
 
 
-@task(name="read-library-folder", cache_policy=NO_CACHE)
+@task(name="catalogue-library-folder", cache_policy=NO_CACHE)
 @withheld_in_trust
-def read_library_folder_task(registers_dir: Path, once: ReadOnce) -> LibraryRead:
-    """The approved library folder's images never read before, catalogued and read as the run starts, while the
-    registers load and the platforms are read: a published copy of one is known from the first image downloaded."""
-    return read_library_folder(registers_dir / APPROVED_MEDIA_DIR, once.read_before, once.originals)
+def catalogue_library_folder_task(registers_dir: Path, once: ReadOnce, state: WarehouseState) -> LibraryRead:
+    """The approved library folder's images never read before, catalogued as the run starts (those never hashed
+    before fingerprinted), while the registers load and the platforms are read: a published copy of one is known
+    from the first image downloaded, and that file is read then; a file nothing published copies is never read."""
+    directory = registers_dir / APPROVED_MEDIA_DIR
+    return catalogue_library_folder(directory, once.read_before, once.originals, state.approved_hashes)
 
 
 @task(name="fingerprint-library-folder", cache_policy=NO_CACHE)
@@ -204,16 +206,16 @@ def fingerprint_library_folder_task(registers_dir: Path, state: WarehouseState) 
     )
 
 
-@task(name="read-approved-library", cache_policy=NO_CACHE)
+@task(name="approved-library-readings", cache_policy=NO_CACHE)
 @withheld_in_trust
-def read_approved_library(
-    loaded: tuple[Registers, list[SuiteResult]], registers_dir: Path, once: ReadOnce, folder: LibraryRead
+def approved_library_readings(
+    registers: Registers, registers_dir: Path, once: ReadOnce, folder: LibraryRead
 ) -> LibraryRead:
-    """The approved library's files never read before, read once ever (by sha256): those of the version just
-    exported (a version held back has its files read from when it was exported), from the folder's readings."""
-    registers = loaded[0]
+    """Once the published images are examined: the readings to store of the approved files read this run (each
+    because a published image copies it), once ever by sha256, among the files of the version just exported (a
+    version held back has its files' readings kept from when it was exported)."""
     paths = library_to_read(registers.approved_media, registers.files, registers_dir, once.already_read)
-    return LibraryRead(folder.fingerprints, approved_readings(paths, folder))
+    return LibraryRead(folder.fingerprints, approved_readings(paths, once.originals))
 
 
 @task(name="examine-waiting-media", cache_policy=NO_CACHE)
@@ -344,19 +346,15 @@ def _audit(
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)
     # One record of what is read this run: the same bytes published twice, or published and in the library, are
-    # read once. The library folder is hashed (and, images read, catalogued and read) at once, while the registers
-    # load and the platforms are fetched.
+    # read once. The library folder is hashed (and, images read, catalogued) at once, while the registers load and
+    # the platforms are fetched; a library file is read only when a published copy of it is met.
     once = ReadOnce(state.images_read) if config.images.read else None
     # The week's downloaded images, from which the report's thumbnails are made for its media findings only.
     pictures = PublishedPictures()
     if once is None:
         library = fingerprint_library_folder_task.submit(config.registers_dir, as_is(state))
     else:
-        folder = read_library_folder_task.submit(config.registers_dir, as_is(once))
-        # Prefect hands the task the registers and the folder's readings once their futures resolve.
-        library = read_approved_library.submit(
-            cast(Any, registers_future), config.registers_dir, as_is(once), cast(Any, folder)
-        )
+        library = catalogue_library_folder_task.submit(config.registers_dir, as_is(once), as_is(state))
     policy = retry_policy(config)
     progress.info("reading %d account(s) and the registers", len(config.accounts))
     with endpoints(config.root if sandbox else None) as reach:
@@ -384,8 +382,8 @@ def _audit(
         )
     progress.info("checking the registers and what was read")
     try:
-        # The images kept aside are read while the registers load, the data is validated and the library is read
-        # (each copy of a library file waits for that file's reading only), not after all of them.
+        # The images kept aside are read while the registers load and the data is validated (each copy of a
+        # library file waits for that file's reading only), not after all of them.
         examined = (
             examine_waiting_media.submit(as_is(media), as_is(once), as_is(pictures))
             if once is not None
@@ -393,14 +391,16 @@ def _audit(
         )
         registers, register_results = registers_future.result()
         raw_results = validate_raw(as_is(snapshots), as_is(state))
-        if once is not None:
-            progress.info("reading the approved library's new images")
         read_with_library = library.result()
         if examined is not None:
             media = examined.result()
     finally:
         if once is not None:
-            once.originals.abandon()  # however the library's reading ended, no image waits for it any longer
+            once.originals.abandon()  # however the images' reading ended, no image waits for the library any longer
+    if once is not None:
+        read_with_library = approved_library_readings(
+            as_is(registers), config.registers_dir, as_is(once), as_is(read_with_library)
+        )
     registers, holds, approved_media, approved_hashes = settle_registers(
         as_is(registers), as_is(state), config, week, as_is(read_with_library.fingerprints)
     )

@@ -1,5 +1,6 @@
 """Suite-wide fixtures: Prefect stays offline and keeps nothing between sessions; one Prefect test harness per
-session and the real `socialaudit` command run against it; a migrated warehouse file per test.
+session and the real `socialaudit` command run against it; one PostgreSQL cluster per session, a database in it
+per module; a migrated warehouse file per test.
 
 Builders (functions that make data, files and readers) live in tests/builders/; only fixtures live here.
 
@@ -24,6 +25,7 @@ import pytest
 from tests.builders.cli import CliResult, run_console_script
 from tests.builders.docs_site import build_docs_site
 from tests.builders.forked_cli import ForkedCli
+from tests.builders.postgres import Cluster, postgres_bin, running_cluster
 from tests.builders.warehouse import migrated_warehouse, open_copy
 from warehouse.db import use_encryption_key
 
@@ -146,6 +148,26 @@ def socialaudit_inprocess(
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+# --- PostgreSQL, for DuckLake catalogs --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL cluster for the whole pytest process (tests/builders/postgres.py): starting one
+    takes seconds, a database in it a fraction of one. Where PostgreSQL is not installed, its users are skipped."""
+    if postgres_bin() is None:
+        pytest.skip("PostgreSQL is not installed: `make postgres` installs Debian's postgresql")
+    with running_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="module")
+def postgres(postgres_cluster: Cluster) -> str:
+    """A database of the module's own in the session's cluster, for its lakes' catalogs: its libpq connection
+    string (a lake's metadata schema is named by its school, and modules name schools alike)."""
+    return postgres_cluster.new_database()
 
 
 # --- the documentation site ------------------------------------------------------------------------------

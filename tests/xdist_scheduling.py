@@ -2,9 +2,9 @@
 
 - A module's tests stay together on one worker, as xdist's loadscope does: a module-scoped fixture (a module's
   audited week) is made once, not once on each worker.
-- The modules that read one audited week made by a session fixture of tests/e2e/conftest.py (SHARED_WEEKS) are
-  one unit, so one worker audits that week for all of them. tests/test_xdist_scheduling.py checks that every
-  module asking for such a fixture is listed here.
+- The modules that read one audited week made by a session fixture of tests/e2e/conftest.py or
+  tests/browser/conftest.py (SHARED_WEEKS) are one unit, so one worker audits that week for all of them.
+  tests/test_xdist_scheduling.py checks that every module asking for such a fixture is listed here.
 - Units that run whole audits (tests/e2e, tests/browser) are handed out first and the rest last, so the many
   short modules fill in while the other worker finishes its last audit, rather than a long audit starting when
   everything else is done.
@@ -25,9 +25,12 @@ SHARED_WEEKS = {
     "tests/e2e/test_sql.py": "tiny_school_week",
     "tests/e2e/test_faults_and_refusals.py": "tiny_school_week",
     "tests/e2e/test_dropped_connections.py": "tiny_school_week",
+    "tests/e2e/test_run_publishing.py": "tiny_school_week",
     "tests/e2e/test_partial_audits.py": "sample_school_week",
     "tests/e2e/test_sample_school.py": "sample_school_week",
     "tests/e2e/test_registers_as_workbooks.py": "sample_school_week",
+    "tests/browser/test_accessibility.py": "sample_school_two_weeks",
+    "tests/browser/test_review_in_browser.py": "sample_school_two_weeks",
 }
 WHOLE_AUDIT_FOLDERS = ("tests/e2e/", "tests/browser/")
 

@@ -31,17 +31,6 @@ def media_never_read(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     ]
 
 
-def library_never_read(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Approved library files hashed before images were read."""
-    return {
-        str(r[0])
-        for r in con.execute(
-            "SELECT file_sha256 FROM ref.approved_media_hashes"
-            " WHERE file_sha256 NOT IN (SELECT sha256 FROM raw.image_readings)"
-        ).fetchall()
-    }
-
-
 def store_readings(con: duckdb.DuckDBPyConnection, readings: Iterable[dict[str, Any]]) -> int:
     """Each reading once: an image already read keeps its first reading (same bytes, same text)."""
     fresh: dict[str, dict[str, Any]] = {}

@@ -323,10 +323,13 @@ def postgres_execute(con: duckdb.DuckDBPyConnection, statement: str) -> None:
 
 
 def _private_dirs(path: Path) -> None:
-    """Create `path` and any missing parent owner-only (mkdir's mode applies to the last one alone)."""
+    """Create `path` and any missing parent owner-only (mkdir's mode applies to the last one alone).
+
+    Two processes opening a new lake at once (a trust's workers) may both find a folder missing: the one that
+    loses the race finds it made, owner-only, by the other."""
     for directory in [*reversed(path.parents), path]:
         if not directory.exists():
-            directory.mkdir(mode=0o700)
+            directory.mkdir(mode=0o700, exist_ok=True)
 
 
 def _literal(text: str) -> str:

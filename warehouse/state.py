@@ -39,8 +39,6 @@ class WarehouseState:
     images_read: set[str] = field(default_factory=set)
     # Published images fingerprinted but never read (before images were read, or while [images] read was off)
     media_never_read: list[dict[str, Any]] = field(default_factory=list)
-    # Approved library files (by sha256) hashed but never read
-    library_never_read: set[str] = field(default_factory=set)
 
     # Facebook and Instagram: the posts (and the posts of comments) with an exception not yet resolved, whose comments
     # are read again each run whatever else changed (a hidden or deleted comment is then seen to be so).
@@ -93,7 +91,6 @@ def read_state(db_path: Path, lock_wait_seconds: float = 120.0) -> WarehouseStat
         state.mutual_follows = last_mutual_follows(con)
         state.images_read = image_readings.images_read(con)
         state.media_never_read = image_readings.media_never_read(con)
-        state.library_never_read = image_readings.library_never_read(con)
     finally:
         con.close()
     return state

@@ -35,6 +35,8 @@ def _anchors(field: Field, role: int) -> Iterator[Anchor]:
         edges = {0, len(word.plain), *word.breaks}
         plain = word.plain
         for start, end, key, roles in spans:
+            if not roles & role:
+                continue
             stretched = start > 0 and plain[start] == plain[start - 1] and start not in edges
             # Too short, or starting on a stretched letter (the same stretch starts one earlier); but a surname
             # may start on its first letter written twice ("hhuang" is H. Huang).
@@ -42,7 +44,7 @@ def _anchors(field: Field, role: int) -> Iterator[Anchor]:
                 continue
             # A short name ("Li", "Wu") inside a run-together word counts where it starts or ends the word
             # ("jiayili", "wumei"): what stands beside it must then explain the rest (the pairs below).
-            if roles & role and (end - start >= _SHORTEST_INSIDE or start in edges or end in edges):
+            if end - start >= _SHORTEST_INSIDE or start in edges or end in edges:
                 if field.spaced and not (start in edges and end in edges):
                     continue
                 yield field, i, start, end, key
@@ -171,7 +173,9 @@ class Candidates:
 
     def full(self, first: str, last: str) -> None:
         self.index.stats.lookups += 1
-        self.add([form.person for form, _ in self.index.full.get((first, last), ())])
+        people = self.people
+        for form, _ in self.index.full.get((first, last), ()):
+            people.setdefault((form.person.kind, form.person.person_id), form.person)
 
     def find(self, cued: bool) -> None:
         """Every anchor's lookups; `cued`: the profile gives an age, school or teaching cue or a title, so the
@@ -237,15 +241,12 @@ class Candidates:
         if len(letters) < SURNAME_DELETE_MIN or self.index.roles.get(letters, 0) & (FORENAME | GIVEN):
             return
         self.index.stats.lookups += 1
-        # One slip changes the length by one letter at most: only forenames of about that length are compared,
-        # each distinct forename once (a common surname is carried by hundreds of people).
-        by_forename = self.index.remember(
-            ("forenames of", surname), lambda: _forenames_of(self.index, surname)
-        )
-        for size in (len(letters) - 1, len(letters), len(letters) + 1):
-            for given, people in by_forename.get(size, {}).items():
-                if slip_of(letters, given):
-                    self.add(people)
+        # The same letters beside the same surname recur across an audience ("gareth" beside "jones"): compared
+        # once.
+        for people in self.index.remember(
+            ("forename slips", surname, letters), lambda: _forename_slips(self.index, surname, letters)
+        ):
+            self.add(people)
 
     def _beside_forename(self, a: Anchor) -> None:
         key = a[4]
@@ -302,6 +303,19 @@ class Candidates:
                 for near in sorted(self.index.near_surnames(tail)):
                     if slip_between(tail, self.index.surname_written.get(near, near)) == "swapped":
                         self.full(key, near)
+
+
+def _forename_slips(index: RegisterIndex, surname: str, letters: str) -> list[list[Person]]:
+    """The people of `surname` whose forename is `letters` with one slip, by forename, in the order compared."""
+    # One slip changes the length by one letter at most: only forenames of about that length are compared,
+    # each distinct forename once (a common surname is carried by hundreds of people).
+    by_forename = index.remember(("forenames of", surname), lambda: _forenames_of(index, surname))
+    return [
+        people
+        for size in (len(letters) - 1, len(letters), len(letters) + 1)
+        for given, people in by_forename.get(size, {}).items()
+        if slip_of(letters, given)
+    ]
 
 
 def _forenames_of(index: RegisterIndex, surname: str) -> dict[int, dict[str, list[Person]]]:

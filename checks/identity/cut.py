@@ -327,10 +327,9 @@ def _holds_their_name_at_an_end(text: str, role: str, parts: NameParts) -> bool:
     key = squeeze(text)
     if key in parts.forms or key in parts.surnames:
         return False
-    return any(
-        len(key) == len(name) + 1 and (key.endswith(name) or key.startswith(name))
-        for name in (*parts.surnames, *parts.forms)
-        if len(name) >= 2
+    # A name of theirs of two letters or more, one letter shorter than the word, at its end or its start.
+    return len(key) >= 3 and any(
+        name in parts.surnames or name in parts.forms for name in (key[1:], key[:-1])
     )
 
 

@@ -79,9 +79,7 @@ class Explained:
 def holds_a_name_of(field_: Field, parts: NameParts) -> bool:
     """Whether a stretch of the field is one of the person's forename forms or surnames: a field holding none
     says nothing of them, and is not cut for them (most fields of most candidates)."""
-    return any(
-        span[2] in parts.forms or span[2] in parts.surnames for spans in field_.spans for span in spans
-    )
+    return not (field_.keys.isdisjoint(parts.forms) and field_.keys.isdisjoint(parts.surnames))
 
 
 def explain(field_: Field, parts: NameParts, index: RegisterIndex) -> Explained:
@@ -293,6 +291,11 @@ def _second_given_name(pieces: list[Piece], at: int, given: Piece) -> bool:
     return glued_before and fore.role in (FORENAME_PART, DIMINUTIVE)
 
 
+# How well a piece gives their forename, their surname (the lowest the best).
+_FORENAME_RANK = {FORENAME_PART: 0, DIMINUTIVE: 1, CUT_SHORT: 2, FORENAME_TYPO: 3}
+_SURNAME_RANK = {SURNAME_PART: 0, SURNAME_TYPO: 1, SURNAME_CUT: 2}
+
+
 def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> Explained:
     """Choose the best forename and surname parts, then say what every other piece is, by where it stands."""
     pieces = ex.pieces
@@ -301,8 +304,7 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
         ex.forename, ex.surname = pieces
         ex.name_letters = sum(p.end - p.start for p in pieces)
         return ex
-    forename_rank = {FORENAME_PART: 0, DIMINUTIVE: 1, CUT_SHORT: 2, FORENAME_TYPO: 3}
-    surname_rank = {SURNAME_PART: 0, SURNAME_TYPO: 1, SURNAME_CUT: 2}
+    forename_rank, surname_rank = _FORENAME_RANK, _SURNAME_RANK
     fores = [p for p in ex.pieces if p.role in forename_rank]
     surs = [p for p in ex.pieces if p.role in surname_rank]
     # "Matei Matei": a name that is both their forename and their surname, written twice: first the forename.
@@ -317,17 +319,12 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
     for a, b in zip(ex.pieces, ex.pieces[1:], strict=False):
         # "Li Na": a forename of two words written apart; each a name's worth of letters, not a letter ("jwill_y5"
         # is no "Willy": the "y" is a year's).
-        joined = squeeze(a.text + b.text)
         apart = a.word != b.word  # two words of the field, each whole
+        if not apart or FORENAME_PART not in (a.role, b.role) or a.role == SURNAME_PART:
+            continue
+        joined = squeeze(a.text + b.text)
         adds = joined not in (squeeze(a.text), squeeze(b.text))  # "Chiamaka A.": the letter is no part of it
-        if (
-            apart
-            and adds
-            and min(len(a.text), len(b.text)) >= 2
-            and FORENAME_PART in (a.role, b.role)
-            and joined in parts.forms
-            and a.role != SURNAME_PART
-        ):
+        if adds and min(len(a.text), len(b.text)) >= 2 and joined in parts.forms:
             fores = [p for p in fores if p is not a and p is not b]
             a.role, a.form, a.key, a.text = FORENAME_PART, parts.forms[joined], joined, a.text + b.text
             b.role, b.form, b.said = FORENAME_PART, a.form, "their name again"
@@ -335,13 +332,10 @@ def _name_leftovers(ex: Explained, parts: NameParts, roles: dict[str, int]) -> E
     for a, b in zip(ex.pieces, ex.pieces[1:], strict=False):
         # "Olawale-Obi", "Al-Saadi": the parts of a surname written apart are the surname exact; not an initial
         # that squeezing merges into the surname it starts ("j_jackson": J. Jackson).
+        if a.word == b.word or SURNAME_PART not in (a.role, b.role):
+            continue
         joined = squeeze(a.text + b.text)
-        if (
-            a.word != b.word
-            and SURNAME_PART in (a.role, b.role)
-            and joined == parts.surname_key
-            and joined not in (squeeze(a.text), squeeze(b.text))
-        ):
+        if joined == parts.surname_key and joined not in (squeeze(a.text), squeeze(b.text)):
             for piece in (a, b):
                 if piece in surs:
                     surs.remove(piece)

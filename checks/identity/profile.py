@@ -3,6 +3,8 @@ as a register person (`Match`)."""
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -33,6 +35,7 @@ class Field:
     """One name field (display name or username) read, with what every stretch of each word may be."""
 
     source: str  # DISPLAY | USERNAME
+    text: str  # as written
     reading: FieldReading
     spans: tuple[tuple[Span, ...], ...]  # per word: every stretch of it the index knows
     where: str  # how the evidence names the field: 'display name "Jess Smith"', 'username @jess_smith'
@@ -40,6 +43,8 @@ class Field:
     # a camelCase word), never letters inside one. Only a display name run together in lower case
     # ("jessicasmith") is read like a username.
     spaced: bool
+    keys: frozenset[str]  # every stretch's key, all words together: whether a name is in the field at all
+    roles: int  # every stretch's roles together (lexicon.py bits): whether a title is in the field at all
 
 
 @dataclass
@@ -164,14 +169,26 @@ def _dressed_scripts(reading: FieldReading) -> set[str]:
     }
 
 
-def _field(source: str, text: str, display: str, handle: str, index: RegisterIndex) -> Field:
+def _field(source: str, text: str, index: RegisterIndex) -> Field:
+    """The field as read. A display name is read once per text: display names repeat across an audience (a
+    trust's 250k hold ~30k texts; usernames are each account's own), and a field's reading depends on its text
+    and the index alone."""
+    if source == DISPLAY:
+        return index.remember((source, text), lambda: _read(source, text, index))
+    return _read(source, text, index)
+
+
+def _read(source: str, text: str, index: RegisterIndex) -> Field:
     reading = undisguised(as_the_school_spells(read_field(text), index), index.scan)
     spans = tuple(index.scan(word.plain) for word in reading.words)
     words = reading.words
     spaced = source == DISPLAY and (
         len(words) > 1 or any(w.breaks or w.shown != w.shown.lower() for w in words)
     )
-    return Field(source, reading, spans, where(source, display, handle), spaced)
+    # A display name's evidence quotes the display name, a username's the username: the field's own text.
+    keys = frozenset(span[2] for word_spans in spans for span in word_spans)
+    roles = functools.reduce(operator.or_, (span[3] for word_spans in spans for span in word_spans), 0)
+    return Field(source, text, reading, spans, where(source, text, text), spaced, keys, roles)
 
 
 def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
@@ -179,9 +196,9 @@ def parse_profile(member: dict[str, Any], index: RegisterIndex) -> Profile:
     handle = member.get("handle") or ""
     bio = member.get("description") or ""
     url = member.get("profile_url") or ""
-    fields = [_field(DISPLAY, display, display, handle, index)]
+    fields = [_field(DISPLAY, display, index)]
     if handle:
-        fields.append(_field(USERNAME, handle, display, handle, index))
+        fields.append(_field(USERNAME, handle, index))
     return Profile(
         platform=member["platform"],
         display=display,

@@ -26,6 +26,7 @@ from checks.identity.pieces import (
     SURNAME_CUT,
     SURNAME_PART,
     SURNAME_TYPO,
+    NameParts,
     Piece,
     name_of,
     name_parts,
@@ -245,12 +246,16 @@ def _reading(
 
 
 def read_candidate(
-    index: RegisterIndex, profile: Profile, person: Person, cued: bool, explained: dict[str, Explained]
+    index: RegisterIndex,
+    profile: Profile,
+    person: Person,
+    cued: bool,
+    parts: NameParts,
+    explained: dict[str, Explained],
 ) -> Match | None:
-    """The best reading of the profile as `person`, given its name fields `explained` against their name: from
-    one field, or the forename in the display name and the surname in the username; then what the rest of the
-    fields says for or against it."""
-    parts = name_parts(index, person)
+    """The best reading of the profile as `person`, given its name fields `explained` against their name
+    (`parts`): from one field, or the forename in the display name and the surname in the username; then what
+    the rest of the fields says for or against it."""
     readings = []
     for source in (DISPLAY, USERNAME):
         ex = explained.get(source)
@@ -361,13 +366,13 @@ def readings(index: RegisterIndex, profile: Profile, cued: bool) -> list[Match]:
     found = Candidates(index, profile)
     found.find(cued)
     out = []
-    by_name: dict[tuple[str, str | None, str], dict[str, Explained]] = {}
+    by_name: dict[tuple[str, str | None, str], tuple[NameParts, dict[str, Explained]]] = {}
     for person in found.people.values():
         name = name_of(person)
         if name not in by_name:
             parts = name_parts(index, person)
-            by_name[name] = {f.source: explain(f, parts, index) for f in profile.fields}
-        match = read_candidate(index, profile, person, cued, by_name[name])
+            by_name[name] = parts, {f.source: explain(f, parts, index) for f in profile.fields}
+        match = read_candidate(index, profile, person, cued, *by_name[name])
         if match is not None:
             out.append(match)
     return out

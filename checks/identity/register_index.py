@@ -473,7 +473,10 @@ class RegisterIndex:
 
     def near_surnames(self, written: str) -> set[str]:
         """Register surname keys one slip from the letters `written` (not their own key), through the deletion
-        table, as spelt and squeezed."""
+        table, as spelt and squeezed. Made once per letters: a username's tail recurs across an audience."""
+        return self.remember(("near surnames", written), lambda: self._near_surnames(written))
+
+    def _near_surnames(self, written: str) -> set[str]:
         found: set[str] = set()
         for form in {written, squeeze(written)}:
             for variant in deletes(form) if len(form) >= SURNAME_DELETE_MIN else ():

@@ -89,7 +89,7 @@ def resolve_member_all(index: RegisterIndex, member: dict[str, Any]) -> list[Res
                 text, index.school_phrases, index.school_initials, index.official_handles, where
             )
     # Weak names (a forename alone, with an initial) count only with something to check them against.
-    titled = any(span[3] & TITLE for f in profile.fields for spans in f.spans for span in spans)
+    titled = any(f.roles & TITLE for f in profile.fields)
     cued = bool(profile.age or profile.school or profile.teaching or titled)
     matches = readings(index, profile, cued)
     if matches and profile.bio:
@@ -263,7 +263,9 @@ def _what_each_subject_shows(audience: pl.DataFrame) -> dict[tuple[str, str], di
 def _with_what_its_other_rows_show(
     member: dict[str, Any], seen: dict[tuple[str, str], dict[str, str]]
 ) -> dict[str, Any]:
-    fields = seen.get((member["platform"], member["subject_id"]), {})
+    fields = seen.get((member["platform"], member["subject_id"]))
+    if not fields:
+        return member  # seen in one row only (most): nothing to borrow
     filled = dict(member)
     if not member.get("description") and "description" in fields:
         filled["description"] = fields["description"]

@@ -1,8 +1,9 @@
 """A published copy of an approved library file (resized, re-encoded) shows what the file shows: it is read once.
 
 Schools publish their approved photos, so on a first run about half the published images are copies of library
-files that the same run reads anyway (173 of 347 on the project's medium sample). A copy is given its original's
-reading only when the two pictures are shown to be the same, pixel by pixel, not merely alike: both are brought to
+files (173 of 347 on the project's medium sample). A library file is read when the first published copy of it is
+met, and its copies take its reading; a file no published image copies is never read. A copy is given its
+original's reading only when the two pictures are shown to be the same, pixel by pixel, not merely alike: both are brought to
 PROOF_SIDE pixels, and everywhere the copy differs from the original by more than resampling explains (a share of
 the original's own edge strength there) the difference is averaged over WINDOW x WINDOW pixels; a single window
 above MOST_DIFFERENT and the copy is read itself. Measured in docs/image-reading.md: the project's copies differ by
@@ -14,15 +15,17 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 from PIL import Image
 
-from checks.media_hash import grayscale, hamming
+from checks.media_hash import UnreadableImage, decode_upright, grayscale, hamming
 
 PROOF_SIDE = 384
 WINDOW = 6
@@ -67,25 +70,39 @@ def same_picture(original: np.ndarray, copy: np.ndarray) -> bool:
     return difference(original, copy) <= MOST_DIFFERENT
 
 
+# How a library file is read (checks/images/reading.py `read_library_file`): its sha256, its grayscale pixels when
+# kept from the catalogue (else None: decoded from its path) and its path.
+LibraryReader = Callable[[str, np.ndarray | None, Path], dict[str, Any]]
+
+
 @dataclass
 class _Original:
     sha256: str
     fingerprints: dict[str, Any]  # as checks.media_hash.fingerprint_approved gives them (crops, if computed)
     width: int
     height: int
-    proof: np.ndarray
+    path: Path
+    hashed_here: bool  # fingerprinted this run (else: its fingerprints were held from an earlier run)
+    proof: (
+        np.ndarray | None
+    )  # None until a published image is a candidate copy (a file hashed in an earlier run)
     reading: Future[dict[str, Any] | None]
+    claimed: bool = False  # its reading was started (by the first proven copy met)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class Originals:
-    """The library files read this run, catalogued (perceptual hash and proof) before any is read, so a published
-    copy of one takes its reading instead of being read again.
+    """The library files never read, catalogued (perceptual hash and proof) as the run starts, so a published copy
+    of one takes its reading instead of being read itself. A file is read only when the first published image
+    proven a copy of it is met (by the thread that met it): a file no published image copies is hashed, never read
+    (the audit is of what the school published; its library holds photos it never published).
 
     Nothing here blocks the downloads: a published image met before `catalogued()` may wait, as downloaded
-    (`may_wait`), and a proven copy of a file not read yet is `LATER`; both are examined (flows/stream_reading.py
-    `examine_waiting`) while the library is read, each copy waiting for its own file's reading only."""
+    (`may_wait`), and a proven copy of a file another thread is reading is `LATER`; both are examined
+    (flows/stream_reading.py `examine_waiting`), each copy waiting for its own file's reading only."""
 
-    def __init__(self) -> None:
+    def __init__(self, reader: LibraryReader | None = None) -> None:
+        self._reader = reader
         self._originals: dict[str, _Original] = {}
         self._waiting_bytes = 0
         self._pixels: dict[str, np.ndarray] = {}
@@ -93,15 +110,24 @@ class Originals:
         self._lock = threading.Lock()
         self._complete = threading.Event()
 
-    def add(self, sha256: str, picture: Image.Image, fingerprints: dict[str, Any]) -> None:
+    def add(self, sha256: str, picture: Image.Image, fingerprints: dict[str, Any], path: Path) -> None:
         """A library file, decoded, with its fingerprints (`checks.media_hash.fingerprint_picture`); its grayscale
         pixels are kept for its reading (`pixels_of`) while fewer than MOST_KEPT_PIXELS bytes are kept."""
         gray = np.asarray(grayscale(picture))
-        original = _Original(sha256, fingerprints, picture.width, picture.height, proof(gray), Future())
+        w, h = picture.width, picture.height
+        original = _Original(sha256, fingerprints, w, h, path, True, proof(gray), Future())
         with self._lock:
             if sha256 not in self._originals and self._kept_pixels + gray.nbytes <= MOST_KEPT_PIXELS:
                 self._pixels[sha256] = gray
                 self._kept_pixels += gray.nbytes
+            self._originals.setdefault(sha256, original)
+
+    def add_hashed(self, sha256: str, fingerprints: dict[str, Any], path: Path) -> None:
+        """A library file hashed in an earlier run (`fingerprints` as held), not decoded: it is decoded only when a
+        published image is a candidate copy of it (its proof), and read only when one is proven a copy."""
+        w, h = int(fingerprints["width"]), int(fingerprints["height"])
+        original = _Original(sha256, fingerprints, w, h, path, False, None, Future())
+        with self._lock:
             self._originals.setdefault(sha256, original)
 
     def pixels_of(self, sha256: str) -> np.ndarray | None:
@@ -110,8 +136,22 @@ class Originals:
             return self._pixels.pop(sha256, None)
 
     def fingerprints(self) -> dict[str, dict[str, Any]]:
-        """The catalogued files' fingerprints by sha256, as `checks.media_hash.fingerprint_image` gives them."""
-        return {original.sha256: original.fingerprints for original in self._all()}
+        """The fingerprints of the files hashed this run by sha256, as `checks.media_hash.fingerprint_image` gives
+        them."""
+        return {original.sha256: original.fingerprints for original in self._all() if original.hashed_here}
+
+    def readings(self) -> list[dict[str, Any]]:
+        """The readings of the files read this run (each because a published image copies it), by sha256."""
+        return sorted(
+            (
+                reading
+                for original in self._all()
+                if original.claimed and original.reading.done()
+                for reading in [original.reading.result()]
+                if reading is not None
+            ),
+            key=lambda reading: str(reading["sha256"]),
+        )
 
     def catalogued(self) -> None:
         self._complete.set()
@@ -136,8 +176,8 @@ class Originals:
             _settle(original.reading, reading)
 
     def abandon(self) -> None:
-        """No more readings come: a copy of a file not read (it failed, or is not in the register) is read
-        itself. Also called when the library was never catalogued (its reading failed): nothing waits for it."""
+        """No more readings come: a copy of a file not read is read itself. Called however the run's reading of
+        images ends, and when the library was never catalogued: nothing waits for it."""
         self._complete.set()
         for original in self._all():
             _settle(original.reading, None)
@@ -147,9 +187,10 @@ class Originals:
     def reading_for(
         self, sha256: str, phash: str, picture: Image.Image, wait: bool = False
     ) -> dict[str, Any] | str | None:
-        """The reading of `picture` (sha256 `sha256`) from the library file it is a copy of; LATER when that file
-        is not read yet; None: read it. With `wait`, waits for the catalogue and for that file's reading instead
-        (every wait ends: `catalogued` and `abandon` are called however the library's reading ends)."""
+        """The reading of `picture` (sha256 `sha256`) from the library file it is a copy of, that file read here
+        when no copy of it was met before; LATER when another thread is reading that file; None: read it. With
+        `wait`, waits for the catalogue and for that file's reading instead (every wait ends: `catalogued` is
+        called however the catalogue ends, and a file's reading is settled by the thread that started it)."""
         if wait:
             self._complete.wait()
         if not self._complete.is_set():
@@ -168,8 +209,12 @@ class Originals:
             return None
         copy_proof = proof(np.asarray(grayscale(picture)))
         for _, original in candidates:
-            if same_picture(original.proof, copy_proof):
-                if not original.reading.done() and not wait:
+            original_proof = self._proof(original)
+            if original_proof is not None and same_picture(original_proof, copy_proof):
+                reader = self._claim(original)
+                if reader is not None:
+                    _read(original, reader, self.pixels_of(original.sha256))
+                elif not original.reading.done() and not wait:
                     return LATER
                 read = original.reading.result()
                 if read is None or read.get("error"):
@@ -179,9 +224,36 @@ class Originals:
                 return as_copy(read, sha256, original, picture.width / original.width)
         return None
 
+    def _proof(self, original: _Original) -> np.ndarray | None:
+        """The file's proof, decoded from its path the first time it is a candidate (None: it cannot be decoded)."""
+        with original.lock:
+            if original.proof is None:
+                try:
+                    gray = np.asarray(grayscale(decode_upright(original.path.read_bytes())))
+                except (UnreadableImage, OSError):
+                    return None
+                original.proof = proof(gray)
+            return original.proof
+
+    def _claim(self, original: _Original) -> LibraryReader | None:
+        """The reader, once per file, to the thread that reads it; None once the run's reading of images ended."""
+        with self._lock:
+            if original.claimed or original.reading.done() or self._reader is None:
+                return None
+            original.claimed = True
+            return self._reader
+
     def _all(self) -> list[_Original]:
         with self._lock:
             return list(self._originals.values())
+
+
+def _read(original: _Original, reader: LibraryReader, pixels: np.ndarray | None) -> None:
+    reading: dict[str, Any] | None = None
+    try:
+        reading = reader(original.sha256, pixels, original.path)
+    finally:
+        _settle(original.reading, reading)
 
 
 def _settle(reading: Future[dict[str, Any] | None], value: dict[str, Any] | None) -> None:

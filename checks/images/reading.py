@@ -1,8 +1,9 @@
 """Reading an image as a person would: the text written in it and how many faces it shows.
 
 A reading is kept by the image's sha256 (raw.image_readings, raw.image_text): an image is read once ever, whatever
-post, video or library file it turns up in, and a published copy of a library file read the same run is given that
-file's reading when it is the same picture (checks/images/copies.py). The image itself is never kept; a reading keeps the lines of text with
+post, video or library file it turns up in, and a published copy of a library file is given that file's
+reading when it is the same picture (checks/images/copies.py); a library file is read only when a copy of it is
+published. The image itself is never kept; a reading keeps the lines of text with
 the engine's confidence per word and where they are, and the faces as a count and boxes: no crop, template or
 embedding of a face.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,12 +42,13 @@ __all__ = [
     "ReaderMissing",
     "approved_readings",
     "catalogue",
+    "catalogue_library_folder",
     "examine",
     "fingerprint_library_folder",
     "library_images",
     "library_to_read",
     "read_files",
-    "read_library_folder",
+    "read_library_file",
     "read_picture",
     "read_pixels",
     "reader_name",
@@ -163,11 +165,16 @@ def _fingerprinted_file(
     nor hashes it twice); None when `skip(sha256)` or the file is unreadable (the register loader reports it)."""
     try:
         data = path.read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        if skip(sha):
-            return None
+    except OSError:
+        return None
+    sha = hashlib.sha256(data).hexdigest()
+    return None if skip(sha) else _fingerprinted(data, sha)
+
+
+def _fingerprinted(data: bytes, sha: str) -> tuple[str, Image.Image, dict[str, Any]] | None:
+    try:
         picture = grayscale(decode_upright(data))
-    except (UnreadableImage, OSError):
+    except UnreadableImage:
         return None
     return sha, picture, fingerprint_with_crops(data, picture)
 
@@ -177,21 +184,31 @@ def catalogue(
     read_before: Callable[[str], bool],
     originals: Originals,
     workers: int | None = None,
-) -> dict[str, Path]:
-    """The library files never read before (`read_before(sha256)`) catalogued (`Originals.add`), in parallel, so
-    their copies are recognised from the first published image; the files catalogued, by sha256. An undecodable
-    file is left to the register loader to report."""
+    hashed: Mapping[str, dict[str, Any]] | None = None,
+) -> None:
+    """The library files never read before (`read_before(sha256)`) catalogued, in parallel, so their copies are
+    recognised from the first published image: a file hashed in an earlier run (`hashed`, its fingerprints by
+    sha256) with the fingerprints held (`Originals.add_hashed`: not decoded), any other decoded and fingerprinted
+    (`Originals.add`). An undecodable file is left to the register loader to report."""
+    held = hashed or {}
 
-    def one(path: Path) -> tuple[str, Path] | None:
-        found = _fingerprinted_file(path, read_before)
-        if found is None:
-            return None
-        sha, picture, fingerprints = found
-        originals.add(sha, picture, fingerprints)
-        return sha, path
+    def one(path: Path) -> None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return
+        sha = hashlib.sha256(data).hexdigest()
+        if read_before(sha):
+            return
+        if sha in held:
+            originals.add_hashed(sha, held[sha], path)
+            return
+        found = _fingerprinted(data, sha)
+        if found is not None:
+            originals.add(sha, found[1], found[2], path)
 
     try:
-        return dict(found for found in in_parallel(one, files, workers) if found is not None)
+        in_parallel(one, files, workers)
     finally:
         originals.catalogued()
 
@@ -210,61 +227,45 @@ def fingerprint_library_folder(
     return dict(found for found in in_parallel(one, library_images(directory), workers) if found is not None)
 
 
-def read_library_folder(
-    directory: Path, read_before: Callable[[str], bool], originals: Originals, workers: int | None = None
+def catalogue_library_folder(
+    directory: Path,
+    read_before: Callable[[str], bool],
+    originals: Originals,
+    hashed: Mapping[str, dict[str, Any]] | None = None,
+    workers: int | None = None,
 ) -> LibraryRead:
-    """The library folder's images never read before, catalogued then read as the run starts, before the registers
-    say which are approved (`approved_readings` keeps those; a stray file's reading is dropped, never stored)."""
+    """The library folder's images never read before, catalogued as the run starts (`catalogue`); none is read
+    here: a file is read when a published copy of it is met (checks/images/copies.py), its reading then kept if
+    the registers approve it (`approved_readings`). The readings are left empty; the fingerprints are those
+    computed (files never hashed before)."""
     try:
-        files = catalogue(library_images(directory), read_before, originals, workers)
+        catalogue(library_images(directory), read_before, originals, workers, hashed)
     except BaseException:
         originals.abandon()  # nothing will be read: a copy waiting for its file is read itself
         raise
-    return LibraryRead(originals.fingerprints(), read_files(files, workers, originals))
+    return LibraryRead(originals.fingerprints(), [])
 
 
-def approved_readings(
-    paths: dict[str, Path], folder: LibraryRead, workers: int | None = None
-) -> list[dict[str, Any]]:
-    """The readings of the approved files to read (`paths` by sha256: `library_to_read`): the folder's
-    (`read_library_folder`), and any file it did not read read now."""
-    read = {reading["sha256"]: reading for reading in folder.readings}
-    rest = {sha: path for sha, path in paths.items() if sha not in read}
-    return [read[sha] for sha in sorted(paths) if sha in read] + read_files(rest, workers)
+def approved_readings(paths: Mapping[str, Path], originals: Originals) -> list[dict[str, Any]]:
+    """The readings of the approved files to store (`paths` by sha256: `library_to_read`) among the library files
+    read this run (each because a published image copies it); a stray file's reading is dropped, never stored."""
+    return [reading for reading in originals.readings() if reading["sha256"] in paths]
 
 
-def read_files(
-    paths: dict[str, Path], workers: int | None = None, originals: Originals | None = None
-) -> list[dict[str, Any]]:
-    """Readings of files by sha256 (the approved library), in parallel; an undecodable file is a reading with
-    its error (the register loader reports broken files itself). With `originals` (the run's
-    `ReadOnce.originals`, catalogued first: `catalogue`), each reading is handed to the file's copies."""
-
-    def one(item: tuple[str, Path]) -> dict[str, Any]:
-        sha, path = item
-        reading: dict[str, Any] | None = None
+def read_library_file(sha256: str, gray: np.ndarray | None, path: Path) -> dict[str, Any]:
+    """A library file's reading, from its grayscale pixels (kept from the catalogue: not decoded again) or its
+    path; an undecodable file is a reading with its error (the register loader reports broken files itself)."""
+    if gray is None:
         try:
-            # A catalogued file's pixels were kept from the catalogue: it is not decoded again.
-            gray = originals.pixels_of(sha) if originals is not None else None
-            if gray is not None:
-                reading = read_pixels(gray, sha)
-                return reading
-            try:
-                picture = grayscale(decode_upright(path.read_bytes()))
-            except (UnreadableImage, OSError) as error:
-                reading = not_read(sha, error)
-            else:
-                reading = read_picture(picture, sha)
-            return reading
-        finally:
-            if originals is not None:
-                originals.read(sha, reading)
+            gray = np.asarray(grayscale(decode_upright(path.read_bytes())))
+        except (UnreadableImage, OSError) as error:
+            return not_read(sha256, error)
+    return read_pixels(gray, sha256)
 
-    try:
-        return in_parallel(one, sorted(paths.items()), workers)
-    finally:
-        if originals is not None:
-            originals.abandon()
+
+def read_files(paths: dict[str, Path], workers: int | None = None) -> list[dict[str, Any]]:
+    """Readings of files by sha256, in parallel, in sha256 order (`read_library_file`)."""
+    return in_parallel(lambda item: read_library_file(item[0], None, item[1]), sorted(paths.items()), workers)
 
 
 def in_parallel(work: Callable[[T], R], items: Iterable[T], workers: int | None = None) -> list[R]:
@@ -283,14 +284,14 @@ def in_parallel(work: Callable[[T], R], items: Iterable[T], workers: int | None 
 
 class ReadOnce:
     """Which images are read: those whose sha256 was never read before, each once even when two threads meet the
-    same bytes (one image posted twice in a week); and (`originals`) the library files read this run, whose
-    published copies take their readings."""
+    same bytes (one image posted twice in a week); and (`originals`) the library files never read, each read when
+    a published copy of it is met, whose copies take its reading."""
 
     def __init__(self, read_before: Iterable[str]) -> None:
         self._taken = set(read_before)
         self._before = frozenset(self._taken)
         self._lock = threading.Lock()
-        self.originals = Originals()
+        self.originals = Originals(read_library_file)
 
     def read_before(self, sha256: str) -> bool:
         """Whether the image was read in an earlier run (nothing is taken)."""

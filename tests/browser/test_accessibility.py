@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
@@ -30,7 +30,6 @@ from dashboards.summary_email import ReportReference, build_messages
 from dashboards.trust_report import write_trust_outputs
 from flows.commands.review_app import Served, acting
 from flows.config.school import RetentionSettings
-from sandbox.school import write_sample
 from tests.browser.accessibility import (
     CHECKS_JS,
     NARROW,
@@ -43,6 +42,7 @@ from tests.browser.accessibility import (
 from tests.browser.test_trust_report_in_browser import HOSTILE, WEEKS, school
 from tests.builders.docs_site import served_folder
 from tests.builders.review_app import PASSWORD, local_accounts, settings
+from tests.builders.sample_weeks import SampleSchoolWeeks
 from tests.builders.served_app import served
 
 WEEK0 = date(2026, 11, 16)
@@ -65,19 +65,11 @@ def checked() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def audited(tmp_path_factory: pytest.TempPathFactory, socialaudit: Any) -> Audited:
-    """The small sample school audited for two weeks: findings of every severity, history, both charts."""
-    root = tmp_path_factory.mktemp("a11y")
-    dataset, db = root / "school", root / "warehouse.duckdb"
-    for week in (0, 1):
-        write_sample(dataset, seed=1, size="small", as_of=WEEK0, week=week)
-        out = root / f"out{week}"
-        as_of = (WEEK0 + timedelta(weeks=week)).isoformat()
-        result = socialaudit(
-            "run", "--sandbox", str(dataset), "--db", str(db), "--out", str(out), "--as-of", as_of
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
-    return Audited(dataset, db, out)
+def audited(sample_school_two_weeks: SampleSchoolWeeks) -> Audited:
+    """The small sample school audited for two weeks (findings of every severity, history, both charts): the
+    session's live warehouse, as the review app acts only through a live one."""
+    weeks = sample_school_two_weeks
+    return Audited(weeks.dataset, weeks.db, weeks.out(1))
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,13 @@
-"""In a real browser: the Monday report reads safely, a decision made in the review app holds at the next run."""
+"""In a real browser: the Monday report reads safely, a decision made in the review app holds at the next run.
+
+The two weeks before the decision are the session's (tests/browser/conftest.py sample_school_two_weeks)."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +17,20 @@ from dashboards.review_app import create_app
 from sandbox.school import write_sample
 from sandbox.school.weeks import HOSTILE_DESCRIPTION, HOSTILE_TITLE
 from tests.builders.review_app import PASSWORD, local_accounts, settings
+from tests.builders.sample_weeks import SAMPLE_WEEK0, SampleSchoolWeeks
 from tests.builders.served_app import served
 from warehouse.db import connect
 
-WEEK0 = date(2026, 11, 16)
 REVIEWER = "local:sam"  # the ETL's local account (tests/builders/review_app.py)
 
 
 @pytest.fixture
-def review_app(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The review app served by uvicorn on 127.0.0.1, as `socialaudit review-app` serves it, with local accounts."""
-    db = tmp_path / "warehouse.duckdb"
+def review_app(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, sample_school_two_weeks: SampleSchoolWeeks
+) -> Iterator[tuple[str, Path]]:
+    """The review app served by uvicorn on 127.0.0.1, as `socialaudit review-app` serves it, with local accounts,
+    over a copy of the session's two audited weeks (a decision is recorded, and the next week run, in it)."""
+    db = sample_school_two_weeks.warehouse_copy(tmp_path)
     accounts_file = local_accounts(tmp_path, tmp_path_factory.getbasetemp() / "accounts-template")
     with served(create_app(db, settings(accounts_file))) as url:
         yield url, db
@@ -33,7 +38,7 @@ def review_app(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 def audit(cli: Any, root: Path, db: Path, week: int) -> Path:
     dataset, out = root / f"week{week}", root / f"out{week}"
-    write_sample(dataset, seed=1, size="small", as_of=WEEK0, week=week)
+    write_sample(dataset, seed=1, size="small", as_of=SAMPLE_WEEK0, week=week)
     result = cli(
         "run",
         "--sandbox",
@@ -43,18 +48,21 @@ def audit(cli: Any, root: Path, db: Path, week: int) -> Path:
         "--out",
         str(out),
         "--as-of",
-        (WEEK0 + timedelta(weeks=week)).isoformat(),
+        (SAMPLE_WEEK0 + timedelta(weeks=week)).isoformat(),
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 
 
 def test_report_and_review_app_in_chromium(
-    browser: Any, review_app: tuple[str, Path], tmp_path: Path, socialaudit_inprocess
+    browser: Any,
+    review_app: tuple[str, Path],
+    sample_school_two_weeks: SampleSchoolWeeks,
+    tmp_path: Path,
+    socialaudit_inprocess,
 ) -> None:
     url, db = review_app
-    audit(socialaudit_inprocess, tmp_path, db, 0)
-    out = audit(socialaudit_inprocess, tmp_path, db, 1)
+    out = sample_school_two_weeks.out(1)
     (hostile,) = [
         r
         for r in json.loads((out / "exceptions.json").read_text("utf-8"))

@@ -1,4 +1,5 @@
-"""A throwaway PostgreSQL cluster on a free port (Debian's postgresql: initdb + pg_ctl), for DuckLake catalogs.
+"""A throwaway PostgreSQL cluster on a free port (Debian's postgresql: initdb + pg_ctl), for DuckLake catalogs:
+one per pytest process (tests/conftest.py), a database of its own for each module that asks for one.
 
 initdb refuses to run as root: as root the cluster belongs to the `postgres` system user (via runuser).
 """
@@ -6,6 +7,7 @@ initdb refuses to run as root: as root the cluster belongs to the `postgres` sys
 from __future__ import annotations
 
 import glob
+import itertools
 import os
 import shutil
 import socket
@@ -13,6 +15,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -30,30 +33,53 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Cluster:
+    """A running throwaway cluster: each user of it makes a database of its own (schools named alike in two
+    modules would otherwise share a metadata schema)."""
+
+    binaries: Path
+    port: int
+    as_user: tuple[str, ...]
+    root: Path
+
+    def new_database(self) -> str:
+        """A fresh, empty database in the cluster: its libpq connection string."""
+        name = f"socialaudit_{next(_DATABASE_NUMBERS)}"
+        self._run(
+            str(self.binaries / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name
+        )
+        return f"dbname={name} host=127.0.0.1 port={self.port} user=postgres"
+
+    def _run(self, *command: str) -> None:
+        subprocess.run([*self.as_user, *command], check=True, capture_output=True, cwd=self.root, timeout=120)
+
+
+_DATABASE_NUMBERS = itertools.count(1)
+
+
 @contextmanager
-def throwaway_cluster() -> Iterator[str]:
-    """Start a cluster in a temporary directory; yields a libpq connection string to its `socialaudit` database."""
+def running_cluster() -> Iterator[Cluster]:
+    """Start a cluster in a temporary directory (fsync off: nothing here outlives it); stopped and removed after."""
     binaries = postgres_bin()
     assert binaries is not None, "PostgreSQL is not installed (make postgres)"
-    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    as_user = ("runuser", "-u", "postgres", "--") if os.geteuid() == 0 else ()
     # Not under pytest's tmp_path: the postgres user could not reach into root's 0700 folders.
     root = Path(tempfile.mkdtemp(prefix="socialaudit-pg-"))
     if as_user:
         shutil.chown(root, "postgres")
-    data, port = root / "data", _free_port()
-
-    def run(*command: str) -> None:
-        subprocess.run([*as_user, *command], check=True, capture_output=True, cwd=root, timeout=120)
-
-    run(str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres")
-    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
-    run(str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start")
+    cluster = Cluster(binaries, _free_port(), as_user, root)
+    data = root / "data"
+    cluster._run(str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres")
+    options = f"-p {cluster.port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
+    cluster._run(
+        str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"
+    )
     try:
-        run(str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "socialaudit")
-        yield f"dbname=socialaudit host=127.0.0.1 port={port} user=postgres"
+        yield cluster
     finally:
         try:
-            run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+            cluster._run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
         finally:
             shutil.rmtree(root, ignore_errors=True)
 

@@ -11,7 +11,7 @@ the modules that use one on the same worker under `make test`, so the week is au
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -19,7 +19,6 @@ import pytest
 
 from tests.builders.audits import AS_OF, Audit, run_audit
 from tests.builders.cli import CliResult
-from tests.builders.postgres import postgres_bin, throwaway_cluster
 
 
 class AuditFactory(Protocol):
@@ -80,16 +79,6 @@ def sample_school_week(
     audited = audit(dataset, root=root)
     assert audited.result.returncode == 0, audited.result.stderr[-3000:]
     return audited
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster for a module's DuckLake catalogs (tests/builders/postgres.py): its libpq
-    connection string; the module is skipped where PostgreSQL is not installed."""
-    if postgres_bin() is None:
-        pytest.skip("PostgreSQL is not installed: `make postgres` installs Debian's postgresql")
-    with throwaway_cluster() as conninfo:
-        yield conninfo
 
 
 @pytest.fixture

@@ -1,6 +1,10 @@
-"""A trust's lakes backed up and a school's restored after an erasure, with the catalog in a real PostgreSQL cluster:
-no byte of the restored lake (its Parquet files, its catalog's tables), the school's outputs or run log holds the
-erased person; the locator, lost, is found again from trust.toml; the trust's own lake comes back with its history."""
+"""A trust's lakes backed up, a person erased and a school's lake restored, with the catalog in a real PostgreSQL
+cluster: after the erasure, no byte of the school's lake (its Parquet files, its catalog's tables), its outputs and
+run log, the trust's own outputs or Prefect's database holds the person; nor, after the restore, any byte of the
+restored lake; the locator, lost, is found again from trust.toml; the trust's own lake comes back with its history.
+
+Each school here is its own controller (its run log kept in the school); tests/e2e/test_erasure_in_a_trust.py erases
+in a trust that is the controller, with the default SQLite catalog."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.builders.person_stores import files_under, hits, name_two_pupils_in_a_post
+from tests.builders.person_stores import files_under, hits, name_two_pupils_in_a_post, prefect_database_files
 from tests.builders.postgres import relation_files
 from tests.builders.tiny_dataset import build_tiny_dataset
 from warehouse import lake
@@ -39,10 +43,19 @@ def trust(tmp_path_factory: pytest.TempPathFactory, socialaudit: Any, postgres: 
     locator = root / "lake" / "tiny-lane.ducklake"
     location = lake.read_locator(locator)
     assert location is not None and location.metadata_schema
+
+    def stores() -> list[Path]:
+        return [
+            *files_under(root / "lake", root / "out"),
+            *relation_files(postgres, str(location.metadata_schema)),
+        ]
+
+    before = hits([*stores(), *prefect_database_files()], PERSON)
     erased = socialaudit(
         "erase", "--yes", "--handle", "alfie_p_y6", "--db", str(locator), "--by", "A. Dpo", "--reason", "E-9"
     )
     assert erased.returncode == 0, erased.stderr[-3000:]
+    after_the_erasure = hits([*stores(), *prefect_database_files()], PERSON)
     locator.unlink()  # lost with the machine: trust.toml says where the school's lake goes
     (school_backup,) = backups.glob(f"tiny-lane-*{SUFFIX}")
     restored = socialaudit(
@@ -62,14 +75,11 @@ def trust(tmp_path_factory: pytest.TempPathFactory, socialaudit: Any, postgres: 
         "restore", "--yes", "--from", str(trust_backup), "--db", str(trust_lake), env=BACKUP_KEY
     )
 
-    def stores() -> list[Path]:
-        return [
-            *files_under(root / "lake", root / "out"),
-            *relation_files(postgres, str(location.metadata_schema)),
-        ]
-
     return {
         "root": root,
+        "before": before,
+        "erased": erased,
+        "after the erasure": after_the_erasure,
         "backups": backups,
         "restored": restored,
         "history": history,
@@ -78,6 +88,19 @@ def trust(tmp_path_factory: pytest.TempPathFactory, socialaudit: Any, postgres: 
         "schema": location.metadata_schema,
         "postgres": postgres,
     }
+
+
+def test_the_person_was_in_the_schools_stores_before(trust: dict[str, Any]) -> None:
+    assert any("/out/tiny-lane/" in path for path in trust["before"]), trust["before"]
+    catalog = [p for p in trust["before"] if "/base/" in p]
+    assert catalog, trust["before"]  # the catalog's statistics held him: what the erasure must rewrite
+
+
+def test_after_the_erasure_no_byte_of_the_lake_outputs_or_prefect_holds_the_person(
+    trust: dict[str, Any],
+) -> None:
+    assert "lake catalog: " in trust["erased"].stdout
+    assert trust["after the erasure"] == {}
 
 
 def test_the_backups_name_nobody(trust: dict[str, Any]) -> None:

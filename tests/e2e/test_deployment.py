@@ -106,6 +106,17 @@ def _get(env: dict[str, str], url: str) -> object:
     return server.api_get(url, timeout=5, env=env)
 
 
+def _state_type(run_url: str, env: dict[str, str]) -> str | None:
+    """The run's state type; None when the server is too busy to answer in time (on 2 cores a run, its worker and
+    the other test worker share them with the server: a read once timed out here under load)."""
+    try:
+        run = server.api_get(run_url, timeout=30, env=env)
+    except (TimeoutError, urllib.error.URLError):
+        return None
+    assert isinstance(run, dict)
+    return str(run["state"]["type"])
+
+
 def _prefect(env: dict[str, str], *args: str, timeout: float = 60) -> str:
     return server.prefect(env, *args, timeout=timeout)
 
@@ -369,39 +380,6 @@ def test_the_automations_fire_on_a_missing_run_a_failed_run_and_a_partial_run(
     assert os.environ.get("SOCIALAUDIT_ALERT_URL") is None
 
 
-@pytest.mark.slow
-# ~60 s on an idle 2-core machine (server ~15 s, deploy ~10 s, worker + run ~30 s); the timeout is the ceiling.
-@pytest.mark.timeout(240)
-def test_the_scheduled_deployment_runs_the_audit_through_a_worker(deployed, tmp_path):
-    env, _ = deployed
-    dataset = build_tiny_dataset(tmp_path / "school")
-
-    deployment = _get(env, f"{env['PREFECT_API_URL']}/deployments/name/weekly-audit/weekly")
-    assert isinstance(deployment, dict)
-    schedule = deployment["schedules"][0]["schedule"]
-    assert (schedule["cron"], schedule["timezone"]) == ("0 6 * * 1", "Europe/London")
-    assert deployment["work_pool_name"] == "socialaudit"
-
-    parameters = {
-        "school_toml": str(dataset / "school.toml"),
-        "db_path": str(tmp_path / "data" / "socialaudit.duckdb"),
-        "out_dir": str(tmp_path / "data" / "reports" / "latest"),
-        "as_of": "2026-11-16",
-        "sandbox": True,
-    }
-    triggered = _prefect(env, "deployment", "run", "weekly-audit/weekly", "--params", json.dumps(parameters))
-    run_id = next(line.split()[-1] for line in triggered.splitlines() if "UUID" in line)
-
-    _prefect(env, "worker", "start", "--pool", "socialaudit", "--run-once", timeout=150)
-
-    flow_run = _get(env, f"{env['PREFECT_API_URL']}/flow_runs/{run_id}")
-    assert isinstance(flow_run, dict)
-    assert flow_run["state"]["type"] == "COMPLETED", flow_run["state"]
-    assert (tmp_path / "data" / "reports" / "latest" / "exceptions.json").exists()
-    assert (tmp_path / "data" / "socialaudit.duckdb.readonly.duckdb").exists()
-    assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
-
-
 def test_the_unit_waits_longer_than_its_drain_and_stops_the_worker_with_sigint():
     drain = shlex.split(_unit("ExecStop"))
     assert drain[1:4] == ["-m", "flows.worker_drain", "--pool"]
@@ -411,15 +389,25 @@ def test_the_unit_waits_longer_than_its_drain_and_stops_the_worker_with_sigint()
 
 @pytest.mark.slow
 @pytest.mark.timeout(400)
-def test_stopping_the_worker_while_it_holds_a_run_loses_nothing(
+def test_the_scheduled_deployment_runs_through_a_worker_and_a_stop_while_it_holds_the_run_loses_nothing(
     deployed: tuple[dict[str, str], dict[str, Checks]], tmp_path: Path
 ) -> None:
+    """The weekly deployment as prefect.yaml makes it, its run taken by a worker started as the unit starts it; the
+    worker stopped as systemd stops it while the run is in hand. One run shows both: it completes with the outputs,
+    the read-only copy and the owner-only data folder a scheduled week leaves."""
     env, _ = deployed
+    deployment = _get(env, f"{env['PREFECT_API_URL']}/deployments/name/weekly-audit/weekly")
+    assert isinstance(deployment, dict)
+    schedule = deployment["schedules"][0]["schedule"]
+    assert (schedule["cron"], schedule["timezone"]) == ("0 6 * * 1", "Europe/London")
+    assert deployment["work_pool_name"] == "socialaudit"
+
     school = build_tiny_dataset(tmp_path / "school")
+    data = tmp_path / "data"
     parameters = {
         "school_toml": str(school / "school.toml"),
-        "db_path": str(tmp_path / "w.duckdb"),
-        "out_dir": str(tmp_path / "out"),
+        "db_path": str(data / "socialaudit.duckdb"),
+        "out_dir": str(data / "reports" / "latest"),
         "as_of": "2026-11-16",
         "sandbox": True,
     }
@@ -433,7 +421,7 @@ def test_stopping_the_worker_while_it_holds_a_run_loses_nothing(
     run_url = f"{env['PREFECT_API_URL']}/flow_runs/{run_id}"
     try:
         deadline = time.monotonic() + 180
-        while server.api_get(run_url, env=env)["state"]["type"] != "RUNNING":  # type: ignore[index]
+        while _state_type(run_url, env) != "RUNNING":
             assert worker.poll() is None and time.monotonic() < deadline, (
                 tmp_path / "worker.log"
             ).read_text()
@@ -453,7 +441,9 @@ def test_stopping_the_worker_while_it_holds_a_run_loses_nothing(
         server.stop_group(worker, signal.SIGKILL)
     state = server.api_get(run_url, env=env)["state"]  # type: ignore[index]
     assert state["type"] == "COMPLETED", state
-    assert (tmp_path / "out" / "exceptions.json").exists()
+    assert (data / "reports" / "latest" / "exceptions.json").exists()
+    assert (data / "socialaudit.duckdb.readonly.duckdb").exists()
+    assert data.stat().st_mode & 0o777 == 0o700
     held = server.api_post(
         f"{env['PREFECT_API_URL']}/flow_runs/filter",
         {"flow_runs": {"state": {"type": {"any_": ["RUNNING", "PENDING"]}}}},

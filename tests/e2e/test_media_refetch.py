@@ -28,16 +28,12 @@ def media_rows(db: Path) -> dict[str, Any]:
     }
 
 
-def distinct_images(db: Path) -> int:
+def shas(db: Path, sql: str) -> set[str]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        row = con.execute(
-            "SELECT count(*) FROM (SELECT sha256 FROM raw.media_files WHERE error IS NULL"
-            " UNION SELECT file_sha256 FROM ref.approved_media_hashes)"
-        ).fetchone()
+        return {str(r[0]) for r in con.execute(sql).fetchall()}
     finally:
         con.close()
-    return int(row[0]) if row else 0
 
 
 def media_exceptions(out: Path) -> dict[str, str]:
@@ -57,8 +53,19 @@ def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
         str(dataset / "school.toml"), str(db), str(tmp_path / "out1"), AS_OF, True
     )
     assert first["media_fingerprinted"] == len(labels["media"])
-    # Every distinct image read once: published copies and library files (some bytes appear twice).
-    assert first["images_read"] == distinct_images(db)
+    # Every distinct published image read once, and only the library files a published image copies (or is): the
+    # library's other files are hashed, never read.
+    published = shas(db, "SELECT sha256 FROM raw.media_files WHERE error IS NULL")
+    library = shas(db, "SELECT file_sha256 FROM ref.approved_media_hashes")
+    read = shas(db, "SELECT sha256 FROM raw.image_readings")
+    copied = shas(
+        db,
+        "SELECT regexp_extract(reader, 'as the approved file ([0-9a-f]{64}) it copies', 1)"
+        " FROM raw.image_readings WHERE reader LIKE '%it copies'",
+    )
+    assert first["images_read"] == len(published | (library & read))
+    assert published <= read and copied and library & read == library & (copied | published)
+    assert library - read, "the sample's library holds files no published image copies"
     before = media_rows(db)
 
     decoded: list[int] = []

@@ -1,5 +1,6 @@
-"""The weekly run and the trust run say what they are doing: log lines when nothing watches (and in Prefect), a live
-display on a terminal that counts each long phase; the trust keeps a progress artifact (a number only)."""
+"""The weekly run says what it is doing: log lines when nothing watches (and in Prefect), a live display on a
+terminal that counts each long phase. The trust run's progress (a line as each school is done, a progress artifact
+holding a number only) is shown on tests/e2e/test_trust.py's trust run."""
 
 from __future__ import annotations
 
@@ -7,9 +8,6 @@ import os
 import re
 from dataclasses import replace
 from pathlib import Path
-
-from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
 from sandbox.school import SIZES, write_sample
 from tests.builders.cli import console_script
@@ -86,37 +84,3 @@ def test_on_a_terminal_a_live_display_counts_each_long_phase_and_nothing_prints_
     assert re.fullmatch(r"\d+ exceptions \(\d+ new, \d+ resolved\); report: \S+report\.html", kept), (
         shown.final
     )
-
-
-def test_a_trust_says_how_many_schools_are_done_and_keeps_a_progress_artifact(
-    tmp_path: Path, socialaudit
-) -> None:
-    for slug in ("north", "south", "east"):
-        build_tiny_dataset(tmp_path / "schools" / slug)
-    entries = "".join(f'[[schools]]\nsandbox = "schools/{slug}"\n' for slug in ("north", "south", "east"))
-    (tmp_path / "trust.toml").write_text(
-        f'[trust]\nname = "Progress Trust"\ncontroller = "trust"\nparallel = 2\n\n{entries}', encoding="utf-8"
-    )
-    ran = socialaudit(
-        "trust",
-        "run",
-        "--trust",
-        str(tmp_path / "trust.toml"),
-        "--out",
-        str(tmp_path / "out"),
-        "--as-of",
-        AS_OF,
-        env={"PREFECT_LOGGING_LEVEL": "INFO"},
-        timeout=900,
-    )
-    assert ran.returncode == 0, ran.stderr[-3000:]
-    for done in (1, 2, 3):
-        assert f"{done} of 3 schools done (" in ran.stderr
-    with get_client(sync_client=True) as client:
-        found = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["socialaudit-trust-progress"]))
-        )
-    # The session's Prefect server also holds the progress of trusts other modules ran on this worker.
-    ours = [a for a in found if "Progress Trust" in (a.description or "")]
-    assert ours and max(float(a.data) for a in ours if a.data is not None) == 100.0  # type: ignore[arg-type]
-    assert all(a.type == "progress" for a in ours)

@@ -1,8 +1,9 @@
 """A trust of sample schools in one command (docs/contracts/trust.md), with the embedded default lake.
 
 Three sample schools and one whose register is refused: the three complete with outputs equal to their own
-single runs, the fourth fails alone (exit 3, one line naming it), and with `controller = "schools"` no name or
-handle of any school's pupils, parents or staff reaches a trust-level output or the trust's own table. Then one
+single runs, the fourth fails alone (exit 3, one line naming it), the run says as each school is done (a log line
+and a progress artifact), and with `controller = "schools"` no name or handle of any school's pupils, parents or
+staff reaches a trust-level output, the trust's own table or what the run sent Prefect (logged at INFO). Then one
 review app over the trust's lakes, under each controller setting: each reviewer sees and decides only at the
 schools granted to them.
 """
@@ -17,6 +18,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
 from dashboards.review_app import create_app
 from flows.commands.review_app import acting, served
@@ -73,6 +76,7 @@ def trust(tmp_path_factory: pytest.TempPathFactory, socialaudit: Any) -> dict[st
         str(root / "out"),
         "--as-of",
         AS_OF,
+        env={"PREFECT_LOGGING_LEVEL": "INFO"},  # the trust's progress lines, and every log it sends Prefect
         timeout=1200,
     )
     return {"root": root, "out": root / "out", "run": run, "broken_name": broken_name}
@@ -97,6 +101,23 @@ def test_one_school_failing_never_stops_the_others(trust: dict[str, Any]) -> Non
     # Ranked by what needs attention: critical first.
     criticals = [s["by_severity"]["critical"] for s in summary if s["status"] == "completed"]
     assert criticals == sorted(criticals, reverse=True)
+
+
+def test_the_trust_says_how_many_schools_are_done_and_keeps_a_progress_artifact(
+    trust: dict[str, Any],
+) -> None:
+    """A number only: the trust run's progress artifact holds no school's data."""
+    total = len(GOOD) + 1
+    for done in range(1, total + 1):
+        assert f"{done} of {total} schools done (" in trust["run"].stderr
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["socialaudit-trust-progress"]))
+        )
+    # The session's Prefect server also holds the progress of trusts other modules ran on this worker.
+    ours = [a for a in found if "Riverside Learning Trust" in (a.description or "")]
+    assert ours and max(float(a.data) for a in ours if a.data is not None) == 100.0  # type: ignore[arg-type]
+    assert all(a.type == "progress" for a in ours)
 
 
 def test_each_school_has_its_own_lake(trust: dict[str, Any]) -> None:

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import time
 import urllib.error
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ import pytest
 
 from sandbox.server import FAULTS_ENV, Fault, FaultPlan
 from tests.builders.cli import console_script
-from tests.builders.postgres import postgres_bin, throwaway_cluster
 from tests.builders.prefect_server import REPO, api_post, prefect, prefect_server, start_worker, stop_group
 from tests.builders.tiny_dataset import build_tiny_dataset
 from warehouse.db import connect
@@ -28,14 +26,6 @@ from warehouse.db import connect
 AS_OF = "2026-11-16"
 SLUGS = ("alder", "birch", "cedar")
 POOL = "socialaudit-trust"
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Iterator[str]:
-    if postgres_bin() is None:
-        pytest.skip("PostgreSQL is not installed: `make postgres` installs Debian's postgresql")
-    with throwaway_cluster() as conninfo:
-        yield conninfo
 
 
 def trust_run(env: dict[str, str], trust: Path, out: Path, timeout_s: int) -> subprocess.Popen[str]:
@@ -70,14 +60,16 @@ def running_school_runs(env: dict[str, str]) -> list[dict[str, Any]]:
 
 @pytest.mark.slow
 @pytest.mark.timeout(1500)
-def test_a_killed_worker_fails_one_school_and_the_next_run_completes_it(catalog: str, tmp_path: Path) -> None:
+def test_a_killed_worker_fails_one_school_and_the_next_run_completes_it(
+    postgres: str, tmp_path: Path
+) -> None:
     for slug in SLUGS:
         build_tiny_dataset(tmp_path / "schools" / slug)
     entries = "".join(f'[[schools]]\nsandbox = "schools/{slug}"\n' for slug in SLUGS)
     trust = tmp_path / "trust.toml"
     trust.write_text(
         f'[trust]\nname = "Two Rivers Trust"\ncontroller = "trust"\n\n'
-        f'[warehouse]\ncatalog = "postgres:{catalog}"\ndata_path = "lake/data"\n\n{entries}',
+        f'[warehouse]\ncatalog = "postgres:{postgres}"\ndata_path = "lake/data"\n\n{entries}',
         encoding="utf-8",
     )
     with prefect_server(tmp_path / "prefect-home") as env:

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import functools
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 import requests
 from PIL import Image
 from skimage import data as photos
 
-from checks.images.reading import ReadOnce, catalogue, library_images, read_files, read_library_folder
+from checks.images.copies import Originals
+from checks.images.reading import (
+    ReadOnce,
+    approved_readings,
+    catalogue,
+    catalogue_library_folder,
+    library_images,
+    read_library_file,
+)
 from checks.media_hash import FINGERPRINT_FIELDS, fingerprint_image
 from checks.validation import SuiteResult
 from connectors.media import MediaFetcher
@@ -88,8 +99,9 @@ def test_images_met_before_the_library_is_catalogued_wait_and_a_copy_among_them_
         ]
         server.shutdown()
     assert all(found is not None and WAITING in found and "sha256" not in found for found in met)
-    file_read = read_library_folder(library, once.read_before, once.originals).readings
+    catalogue_library_folder(library, once.read_before, once.originals)
     copy, other = examine_waiting([m for m in met if m is not None], once.already_read, once.originals)
+    file_read = approved_readings({sha: library for sha in once.originals.fingerprints()}, once.originals)
     assert WAITING not in copy and copy["reading"]["reader"].endswith(f"{file_read[0]['sha256']} it copies")
     assert other["reading"]["error"] is None and "copies" not in other["reading"]["reader"]
     assert [copy["url"], other["url"]] == [f"{url}/copy.jpg", f"{url}/other.jpg"] and other["phash"]
@@ -103,21 +115,43 @@ def test_a_copy_fingerprinted_while_its_file_was_read_keeps_its_fingerprints_and
     served.mkdir()
     astronaut = Image.fromarray(photos.astronaut()).resize((800, 600))
     astronaut.save(library / "astronaut.jpg", quality=92)
-    astronaut.resize((680, 510)).save(served / "copy.jpg", quality=80)
+    astronaut.resize((680, 510)).save(served / "first.jpg", quality=80)
+    astronaut.resize((640, 480)).save(served / "copy.jpg", quality=80)
+    reading_started, release = threading.Event(), threading.Event()
+
+    def slow(sha256: str, gray: np.ndarray | None, path: Path) -> dict[str, Any]:
+        reading_started.set()
+        release.wait()
+        return read_library_file(sha256, gray, path)
+
     once = ReadOnce(())
-    files = catalogue(library_images(library), once.read_before, once.originals)
+    once.originals = Originals(slow)
+    catalogue(library_images(library), once.read_before, once.originals)
+    (file_sha,) = once.originals.fingerprints()
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(served))
     with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         fetcher = MediaFetcher(requests.Session(), RetryPolicy(max_retries=0, backoff_seconds=0.0))
-        url = f"http://127.0.0.1:{server.server_address[1]}/copy.jpg"
-        waiting = fingerprint_one(fetcher, {"url": url}, None, once.already_read, once.originals)
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        with ThreadPoolExecutor(1) as pool:
+            # The first copy met reads the file; the next, met meanwhile, waits for that reading.
+            first = pool.submit(
+                fingerprint_one, fetcher, {"url": f"{url}/first.jpg"}, None, once.already_read, once.originals
+            )
+            reading_started.wait()
+            waiting = fingerprint_one(
+                fetcher, {"url": f"{url}/copy.jpg"}, None, once.already_read, once.originals
+            )
+            release.set()
+            met_first = first.result()
         server.shutdown()
     assert (
         waiting is not None and WAITING in waiting and "sha256" in waiting
-    )  # a proven copy of a file not read
-    read_files(files, originals=once.originals)
+    )  # a proven copy of a file being read
     (copy,) = examine_waiting([waiting], once.already_read, once.originals)
     fresh = fingerprint_image((served / "copy.jpg").read_bytes())
     assert {field: copy[field] for field in FINGERPRINT_FIELDS} == fresh
-    assert copy["reading"]["reader"].endswith(f"{next(iter(files))} it copies")
+    assert met_first is not None and WAITING not in met_first
+    for met in (copy, met_first):
+        assert met["reading"]["reader"].endswith(f"{file_sha} it copies")
+    assert [r["sha256"] for r in approved_readings({file_sha: library}, once.originals)] == [file_sha]

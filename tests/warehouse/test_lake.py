@@ -241,3 +241,14 @@ def test_a_postgres_lake_or_a_file_is_never_taken_as_never_written(tmp_path: Pat
     remote = lake.location_in("postgres:dbname=audit host=db", str(tmp_path / "data"), "school-b")
     assert not lake.never_written(lake.write_locator(tmp_path / "school-b.ducklake", remote))
     assert not lake.never_written(tmp_path / "w.duckdb")
+
+
+def test_a_lake_folder_another_process_makes_first_is_taken_as_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers opening a new lake at once both see its folder missing; the second to create it finds it there."""
+    data = tmp_path / "lake" / "data"
+    data.mkdir(parents=True, mode=0o700)
+    monkeypatch.setattr(Path, "exists", lambda self: False)  # checked before the other process made it
+    lake._private_dirs(data)
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700

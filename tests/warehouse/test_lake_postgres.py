@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.builders.postgres import postgres_bin, throwaway_cluster
 from warehouse import lake
 from warehouse.db import connect, discover_migrations
 
@@ -32,11 +30,8 @@ con.close()
 
 
 @pytest.fixture(scope="module")
-def catalog() -> Iterator[str]:
-    if postgres_bin() is None:
-        pytest.skip("PostgreSQL is not installed: `make postgres` installs Debian's postgresql")
-    with throwaway_cluster() as conninfo:
-        yield "postgres:" + conninfo
+def catalog(postgres: str) -> str:
+    return "postgres:" + postgres
 
 
 @pytest.mark.slow

@@ -1,11 +1,14 @@
-"""A published copy of a library file read the same run takes that file's reading only when it is the same picture:
+"""A published copy of a library file takes that file's reading (the file read then, never before a copy of it is
+published) only when it is the same picture:
 real photographs (scikit-image's) as the library, copies resized and re-encoded as a platform serves them, and the
 same photographs with a pupil's name written in them, cropped, or brightened, which must be read on their own."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import threading
 from pathlib import Path
 
 import imagehash
@@ -14,14 +17,14 @@ import pytest
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont
 from skimage import data as photos
 
-from checks.images import copies
+from checks.images import copies, reading
 from checks.images.copies import LATER, Originals, difference, proof, same_picture
 from checks.images.reading import (
     WAITS_FOR_LIBRARY,
     ReadOnce,
     approved_readings,
+    catalogue_library_folder,
     examine,
-    read_library_folder,
 )
 from checks.media_hash import decode_upright, fingerprint_approved, fingerprint_picture
 
@@ -92,55 +95,100 @@ def library(tmp_path: Path) -> dict[str, Path]:
 def test_a_copy_of_a_library_file_takes_its_reading_with_boxes_in_its_own_pixels(tmp_path: Path) -> None:
     files = library(tmp_path)
     once = ReadOnce(())
-    folder = read_library_folder(tmp_path, once.read_before, once.originals, 2)
+    folder = catalogue_library_folder(tmp_path, once.read_before, once.originals, workers=2)
     # The whole picture's and its Instagram crops': register settling computes none of them again.
     assert folder.fingerprints == {
         sha: fingerprint_approved(path.read_bytes()) for sha, path in files.items()
     }
-    readings = approved_readings(files, folder)
-    assert sorted(r["sha256"] for r in readings) == sorted(files)
+    assert folder.readings == [] and approved_readings(files, once.originals) == []  # nothing published yet
     copy = examine(jpeg(photo("astronaut"), 680), once.already_read, once.originals)
     with_name = examine(jpeg(named(photo("astronaut"), 28, "black"), 680), once.already_read, once.originals)
-    by_sha = {r["sha256"]: r for r in readings}
-    astronaut = by_sha[hashlib.sha256((tmp_path / "astronaut.jpg").read_bytes()).hexdigest()]
-    assert astronaut["faces"]
+    astronaut_sha = hashlib.sha256((tmp_path / "astronaut.jpg").read_bytes()).hexdigest()
+    # Only the file a published image copies is read; the library's other files are hashed, never read.
+    (astronaut,) = approved_readings(files, once.originals)
+    assert astronaut["sha256"] == astronaut_sha and astronaut["faces"]
     assert copy["reading"]["sha256"] == copy["sha256"] != astronaut["sha256"]
     assert f"as the approved file {astronaut['sha256']} it copies" in copy["reading"]["reader"]
     assert copy["reading"]["faces"] == [[round(v * 680 / 800) for v in box] for box in astronaut["faces"]]
     assert with_name["reading"]["error"] is None and "copies" not in with_name["reading"]["reader"]
 
 
-def test_a_library_file_read_in_an_earlier_run_is_not_read_again_and_a_stray_files_reading_is_dropped(
-    tmp_path: Path,
+def test_an_unpublished_library_file_is_hashed_never_read_and_read_the_week_a_copy_is_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = library(tmp_path)
-    once = ReadOnce(list(files)[:2])
-    folder = read_library_folder(tmp_path, once.read_before, once.originals)
-    assert once.originals.is_catalogued()
-    assert {r["sha256"] for r in folder.readings} == set(list(files)[2:])
-    approved = dict(list(files.items())[2:4])  # the last file is in the folder, not in the register
-    assert sorted(r["sha256"] for r in approved_readings(approved, folder)) == sorted(approved)
+    read: list[str] = []
+    real = reading.read_pixels
+
+    def counting(gray: np.ndarray, sha256: str) -> dict[str, object]:
+        read.append(sha256)
+        return real(gray, sha256)
+
+    monkeypatch.setattr(reading, "read_pixels", counting)
+    first = ReadOnce(())
+    hashed = catalogue_library_folder(tmp_path, first.read_before, first.originals).fingerprints
+    examine(jpeg(photo("coffee"), 680), first.already_read, first.originals)
+    first.originals.abandon()
+    coffee = hashlib.sha256((tmp_path / "coffee.jpg").read_bytes()).hexdigest()
+    week_one = [r["sha256"] for r in approved_readings(files, first.originals)]
+    assert set(hashed) == set(files) and week_one == [coffee]
+    assert read == [coffee]  # the copy itself is not read: it takes the file's reading
+
+    # Week 2: the files hashed in week 1 are not decoded again, and the one published now is read now.
+    read.clear()
+    decoded: list[int] = []
+    real_decode = copies.decode_upright
+
+    def counting_decode(data: bytes) -> Image.Image:
+        decoded.append(len(data))
+        return real_decode(data)
+
+    monkeypatch.setattr(copies, "decode_upright", counting_decode)
+    second = ReadOnce(week_one)
+    assert catalogue_library_folder(tmp_path, second.read_before, second.originals, hashed).fingerprints == {}
+    copy = examine(jpeg(photo("rocket"), 680), second.already_read, second.originals)
+    second.originals.abandon()
+    rocket = hashlib.sha256((tmp_path / "rocket.jpg").read_bytes()).hexdigest()
+    assert [r["sha256"] for r in approved_readings(files, second.originals)] == [rocket]
+    assert read == [rocket] and copy["reading"]["reader"].endswith(f"{rocket} it copies")
+    assert decoded == [(tmp_path / "rocket.jpg").stat().st_size]  # its proof; no other library file decoded
 
 
-def test_a_copy_of_a_file_not_read_yet_waits_and_reads_itself_when_that_fails() -> None:
-    originals = Originals()
+def test_a_copy_of_a_file_another_thread_reads_waits_and_reads_itself_when_that_fails() -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def failing(sha256: str, gray: np.ndarray | None, path: Path) -> dict[str, object]:
+        started.set()
+        release.wait()
+        raise RuntimeError("the engine stopped")
+
+    originals = Originals(failing)
     data = jpeg(photo("coffee"), quality=92)
     picture = decode_upright(data)
-    originals.add("o" * 64, picture, fingerprint_picture(data, picture))
+    originals.add("o" * 64, picture, fingerprint_picture(data, picture), Path("coffee.jpg"))
     copy = decode_upright(jpeg(photo("coffee"), 680))
     phash = str(imagehash.phash(copy))
     assert originals.reading_for("c" * 64, phash, copy) is None  # not catalogued yet: read it
     originals.catalogued()
-    assert originals.reading_for("c" * 64, phash, copy) == LATER
-    originals.abandon()  # the original's reading failed
-    assert originals.reading_for("c" * 64, phash, copy) is None
+
+    def first_copy() -> None:
+        with contextlib.suppress(RuntimeError):
+            originals.reading_for("d" * 64, phash, copy)
+
+    reader = threading.Thread(target=first_copy)
+    reader.start()
+    started.wait()
+    assert originals.reading_for("c" * 64, phash, copy) == LATER  # the first copy met is reading the file
+    release.set()
+    reader.join()
+    assert originals.reading_for("c" * 64, phash, copy) is None  # its reading failed: the copy reads itself
 
 
 def test_a_copy_waits_only_while_too_little_is_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
-    originals = Originals()
+    originals = Originals()  # no reader: as when another thread is reading the file
     data = jpeg(photo("rocket"), quality=92)
     picture = decode_upright(data)
-    originals.add("o" * 64, picture, fingerprint_picture(data, picture))
+    originals.add("o" * 64, picture, fingerprint_picture(data, picture), Path("rocket.jpg"))
     originals.catalogued()
     copy = jpeg(photo("rocket"), 680)
     assert WAITS_FOR_LIBRARY in examine(copy, lambda sha: False, originals)

@@ -1,5 +1,6 @@
 -- The text read in images (certificates, name cards, posters), where each image is: a published one (media_ref) or a
--- file of the approved library (approval_file). A child's name read here is personal data like a post's text.
+-- file of the approved library a published image copies (approval_file; a file never published is never read). A
+-- child's name read here is personal data like a post's text.
 CREATE OR REPLACE VIEW dpo.image_text AS
 WITH places AS (
     SELECT sha256, media_ref, NULL::VARCHAR AS approval_file FROM raw.media_files WHERE sha256 IS NOT NULL
@@ -10,9 +11,9 @@ SELECT p.media_ref, p.approval_file, t.line_no, t.text, t.confidence, r.read_at,
 FROM raw.image_text AS t
 JOIN raw.image_readings AS r USING (sha256)
 JOIN places AS p USING (sha256);
-COMMENT ON VIEW dpo.image_text IS 'Every line of text read in an image the school published or approved (OCR), with the engine''s confidence: names read here raise pupil-named, numbers contact-details. Kept by the image''s sha256; retention removes pupils'' names from the lines of old posts'' images, and an erasure removes the person''s name wherever it was read.';
+COMMENT ON VIEW dpo.image_text IS 'Every line of text read in an image the school published, or in the approved library file it copies (OCR; a library file never published is hashed, never read), with the engine''s confidence: names read here raise pupil-named, numbers contact-details. Kept by the image''s sha256; retention removes pupils'' names from the lines of old posts'' images, and an erasure removes the person''s name wherever it was read.';
 COMMENT ON COLUMN dpo.image_text.media_ref IS 'The published image (dpo.media), or null for a library file.';
-COMMENT ON COLUMN dpo.image_text.approval_file IS 'The approved library file (registers/approved_media/), or null for a published image.';
+COMMENT ON COLUMN dpo.image_text.approval_file IS 'The approved library file (registers/approved_media/), read because a published image copies it; null for a published image.';
 COMMENT ON COLUMN dpo.image_text.line_no IS 'Reading order, from 1.';
 COMMENT ON COLUMN dpo.image_text.text IS 'The words read, as read (an engine may split or misread a word).';
 COMMENT ON COLUMN dpo.image_text.confidence IS 'The engine''s confidence in the least certain word of the line (0..1).';
