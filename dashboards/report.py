@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import io
 import json
 import re
@@ -293,8 +294,11 @@ def without_pictures(report: str) -> str:
     return _PICTURES.sub("", report)
 
 
+@functools.cache
 def environment() -> Environment:
-    """Templates with autoescaping on: everything from a platform is text, never markup."""
+    """Templates with autoescaping on: everything from a platform is text, never markup. One for the process: a
+    template is compiled once however many schools (a trust's, the review app's) render it; jinja checks each
+    template's file for changes as it hands it out, so an edited template is still read again."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html", "j2"], default=True),

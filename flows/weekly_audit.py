@@ -59,7 +59,13 @@ from flows.school_run_log import kind_only_when_kept, withheld_in_trust
 from flows.stream_reading import WAITING, examine_waiting, fingerprint_one, set_aside_refused, stream_statuses
 from flows.warehouse_location import DEFAULT_OUT, trial_location, warehouse_location
 from warehouse.db import encryption_key
-from warehouse.snapshot import check_room, open_snapshot, publish_snapshot_from, read_secret
+from warehouse.snapshot import (
+    check_room,
+    drop_old_snapshots_of,
+    open_snapshot,
+    publish_snapshot_from,
+    read_secret,
+)
 from warehouse.state import WarehouseState, not_yet_fingerprinted, read_state
 from warehouse.stream_status import describe, incomplete
 from warehouse.week import StoredButNotPublished, WeekToStore, io_cause, store_week
@@ -249,7 +255,9 @@ def store_and_evaluate(
     pictures = PictureSource(published, library_dir)
     checks = lambda con: run_checks(con, settings, registers, week.as_of, pictures)  # noqa: E731
     publish_copy = publish_snapshot_from
-    return store_week(db_path, week, checks, after_commit=lambda con: publish_copy(con, db_path))
+    # A lake's old snapshots are dropped once the outputs are written (publish-outputs), from the week kept in memory.
+    after_commit = lambda con: publish_copy(con, db_path, drop_old_snapshots=False)  # noqa: E731
+    return store_week(db_path, week, checks, after_commit=after_commit)
 
 
 @task(name="publish-outputs", cache_policy=NO_CACHE)
@@ -257,14 +265,22 @@ def store_and_evaluate(
 def publish_outputs(db_path: Path, out_dir: Path, as_of: date, config: SchoolConfig) -> dict[str, Any]:
     """The outputs, written from the read-only copy just published (the warehouse stays free for reviews)."""
     school_name, email = config.name, config.report.email
-    with publishing_lock([out_dir]):  # the copy opened inside it: an erasure never lands between the two
-        con = open_snapshot(db_path, own_writes=True)
-        try:
-            week = publish_week(
-                con, out_dir, as_of, school_name, config.retention.output_weeks, config.review_app.public_url
-            )
-        finally:
-            con.close()
+    try:
+        with publishing_lock([out_dir]):  # the copy opened inside it: an erasure never lands between the two
+            con = open_snapshot(db_path, own_writes=True)
+            try:
+                week = publish_week(
+                    con,
+                    out_dir,
+                    as_of,
+                    school_name,
+                    config.retention.output_weeks,
+                    config.review_app.public_url,
+                )
+            finally:
+                con.close()
+    finally:
+        drop_old_snapshots_of(db_path)  # a lake's, left by store-and-evaluate for after the outputs
     secret = read_secret(db_path)
     attach_week_artifacts(as_of, week, secret)
     outputs = week.outputs

@@ -263,13 +263,42 @@ def kept_reader(location: LakeLocation) -> duckdb.DuckDBPyConnection | None:
         return cursor(keeper) if keeper is not None else None
 
 
-def release(location: LakeLocation | None = None) -> None:
-    """Close the lake kept open for writing at `location` (every lake when None), e.g. once a school is done."""
+# A database holding exactly what a lake held at one snapshot (a week's stage once written back), by lake.
+_copies: dict[LakeLocation, tuple[duckdb.DuckDBPyConnection, int]] = {}
+
+
+def keep_copy(location: LakeLocation, copy: duckdb.DuckDBPyConnection, snapshot: int) -> None:
+    """Keep `copy`, a database of this process holding exactly what the lake at `location` holds at `snapshot`,
+    for this process's next read of its own writes (`take_copy`); a copy kept before is closed."""
     with _writers_lock:
-        for key in [location] if location is not None else list(_writers):
-            keeper = _writers.pop(key, None) if key is not None else None
-            if keeper is not None:
-                keeper.close()
+        previous = _copies.pop(location, None)
+        _copies[location] = (copy, snapshot)
+    if previous is not None:
+        previous[0].close()
+
+
+def holds_copy(copy: duckdb.DuckDBPyConnection) -> bool:
+    with _writers_lock:
+        return any(kept is copy for kept, _ in _copies.values())
+
+
+def take_copy(location: LakeLocation) -> tuple[duckdb.DuckDBPyConnection, int] | None:
+    """The copy kept for the lake at `location` and the snapshot it holds, handed over once (the caller closes it)."""
+    with _writers_lock:
+        return _copies.pop(location, None)
+
+
+def release(location: LakeLocation | None = None) -> None:
+    """Close the lake kept open for writing at `location` (every lake when None), e.g. once a school is done, and
+    any copy of it kept."""
+    with _writers_lock:
+        keys = [location] if location is not None else list({*_writers, *_copies})
+        closing = [_writers.pop(key, None) for key in keys] + [
+            kept[0] if (kept := _copies.pop(key, None)) else None for key in keys
+        ]
+    for con in closing:
+        if con is not None:
+            con.close()
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 import duckdb
 
-from warehouse import lake, lake_maintenance, portable, side_files
+from warehouse import lake, lake_maintenance, lake_stage, portable, side_files
 from warehouse.db import (
     ATTACHED_AS,
     WarehouseBusy,
@@ -60,9 +60,15 @@ def publish_snapshot(db_path: Path, lock_wait_seconds: float = 120.0) -> Path:
         con.close()
 
 
-def publish_snapshot_from(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path:
+def publish_snapshot_from(
+    con: duckdb.DuckDBPyConnection, db_path: Path, drop_old_snapshots: bool = True
+) -> Path:
     """Publish the copy through `con`, a writing connection the caller holds: while it is open no other process
     can write, so the copy is exactly what the caller committed.
+
+    A lake has no copy: its superseded snapshots are dropped instead, unless `drop_old_snapshots` is False, when
+    the caller first reads its own writes from the copy it keeps in memory (the weekly run's outputs: the
+    maintenance's own commits would make that copy look out of date) and then calls `drop_old_snapshots_of`.
 
     DuckDB copies the database itself (`COPY FROM DATABASE`, same encryption key) into this process's own
     temporary file, removed if anything fails. The file is never opened by Python here: closing any descriptor
@@ -74,13 +80,36 @@ def publish_snapshot_from(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path
     side_files.remove_leftovers(db_path)
     location = lake.read_locator(db_path)
     if location is not None and portable.is_lake(con):  # asked of the connection: nothing opens the file
-        try:
-            lake_maintenance.drop_superseded_snapshots(con, location)
-        except lake_maintenance.MaintenanceFailed as failed:
-            # What was committed stands; the next publish finds the same snapshots to drop and tries again.
-            log.error("%s: the lake's old snapshots stay until the next publish. %s", db_path.name, failed)
+        if drop_old_snapshots:
+            _drop_superseded(con, location, db_path)
         return db_path
     return copy_database(con, db_path, snapshot_path(db_path), without_secret=True)
+
+
+def drop_old_snapshots_of(db_path: Path) -> None:
+    """A lake's superseded snapshots and their files dropped (what `publish_snapshot_from` does on a lake), through
+    the writer this process keeps; nothing for a DuckDB file. Never raises: what was committed stands, and the next
+    publish drops them."""
+    location = lake.read_locator(db_path)
+    if location is None:
+        return
+    con = None
+    try:
+        con = connect(db_path)
+        _drop_superseded(con, location, db_path)
+    except (duckdb.Error, lake.LakeError) as error:
+        log.error("%s: the lake's old snapshots stay until the next publish. %s", db_path.name, error)
+    finally:
+        if con is not None:
+            con.close()
+
+
+def _drop_superseded(con: duckdb.DuckDBPyConnection, location: lake.LakeLocation, db_path: Path) -> None:
+    try:
+        lake_maintenance.drop_superseded_snapshots(con, location)
+    except lake_maintenance.MaintenanceFailed as failed:
+        # What was committed stands; the next publish finds the same snapshots to drop and tries again.
+        log.error("%s: the lake's old snapshots stay until the next publish. %s", db_path.name, failed)
 
 
 def copy_database(
@@ -126,6 +155,12 @@ def open_snapshot(db_path: Path, own_writes: bool = False) -> duckdb.DuckDBPyCon
     if location is not None:
         reader = lake.kept_reader(location) if own_writes else None
         if reader is not None:
+            # The week's stage, kept in memory while the lake holds nothing newer, answers the report's queries
+            # without the catalog and the Parquet files (warehouse/lake_stage.py).
+            copy = lake_stage.copy_if_current(reader, location)
+            if copy is not None:
+                reader.close()
+                return copy
             reader.execute(f"USE {ATTACHED_AS}")
             return reader
         return connect(db_path, read_only=True)

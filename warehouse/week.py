@@ -117,7 +117,12 @@ def store_week(
     try:
         migrate(con)
         try:
-            summary = _store_staged(con, week, run_checks, fresh) if portable.is_lake(con) else None
+            location = lake.read_locator(db_path)
+            summary = (
+                _store_staged(con, week, run_checks, fresh, location)
+                if location is not None and portable.is_lake(con)
+                else None
+            )
             if summary is None:
                 con.execute("BEGIN TRANSACTION")
                 summary = _store(con, week, run_checks)
@@ -143,14 +148,17 @@ def _store_staged(
     week: WeekToStore,
     run_checks: Callable[[duckdb.DuckDBPyConnection], CheckOutcome],
     fresh: bool,
+    location: lake.LakeLocation,
 ) -> dict[str, Any] | None:
-    """The week stored into a lake through a stage (warehouse/lake_stage.py); None, with nothing written, when
-    it cannot be (the lake moved meanwhile, or holds rows its tables' keys refuse): the caller stores it directly."""
+    """The week stored into a lake through a stage (warehouse/lake_stage.py), the stage then kept for publishing the
+    week's outputs; None, with nothing written, when it cannot be (the lake moved meanwhile, or holds rows its
+    tables' keys refuse): the caller stores it directly."""
     try:
         with lake_stage.staged(con, fresh) as stage:
             with transaction(stage.cursor):
                 summary = _store(stage.cursor, week, run_checks)
             lake_stage.write_back(con, stage)
+            lake_stage.keep_for_reading(con, stage, location)
             return summary
     except (lake_stage.LakeMoved, lake_stage.NotStageable) as reason:
         logger.warning("storing the week directly into the lake: %s", reason)

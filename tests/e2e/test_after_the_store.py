@@ -70,8 +70,8 @@ def after_the_store(monkeypatch: pytest.MonkeyPatch, event: Callable[[], object]
 
     publish_copy = flows.weekly_audit.publish_snapshot_from
 
-    def then_event(con, db_path):
-        published = publish_copy(con, db_path)
+    def then_event(con, db_path, **options):
+        published = publish_copy(con, db_path, **options)
         event()
         return published
 

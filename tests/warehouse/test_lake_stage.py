@@ -16,6 +16,7 @@ import pytest
 from flows.config.tables import RetentionSettings
 from warehouse import lake, lake_stage, portable
 from warehouse.db import connect, migrate
+from warehouse.snapshot import drop_old_snapshots_of, open_snapshot, publish_snapshot_from
 from warehouse.week import CheckOutcome, WeekToStore, store_week
 
 AS_OF = date(2026, 11, 16)
@@ -180,4 +181,84 @@ def test_a_week_is_stored_whichever_way_it_is_written(locator: Path, moved: bool
     assert con.execute("SELECT run_id FROM audit.runs").fetchall() == [("run-1",)]
     folders = sorted(r[0] for r in con.execute("SELECT folder FROM meta.output_folders").fetchall())
     assert folders == (["/srv/elsewhere", "/srv/out"] if moved else ["/srv/out"])
+    con.close()
+
+
+def _stored_week(locator: Path) -> None:
+    con = _seeded(locator)
+    con.execute("INSERT INTO ref.register_loads VALUES ('load-1', ?, ?, '{}', '{}')", [SEEN, AS_OF])
+    con.close()
+    store_week(locator, _week(), _no_findings)
+
+
+def test_the_run_reads_its_outputs_from_the_week_kept_in_memory_once(locator: Path) -> None:
+    _stored_week(locator)
+    copy = open_snapshot(locator, own_writes=True)
+    assert not portable.is_lake(copy)  # the stage, not the lake's catalog and files
+    assert copy.execute("SELECT run_id FROM audit.runs").fetchall() == [("run-1",)]
+    assert copy.execute("SELECT count(*) FROM marts.fct_audience").fetchone() == (0,)  # the views too
+    copy.close()
+    again = open_snapshot(locator, own_writes=True)  # handed over once: then the lake
+    assert portable.is_lake(again)
+    again.close()
+
+
+def test_the_week_kept_in_memory_is_never_read_once_the_lake_moved_past_it(locator: Path) -> None:
+    _stored_week(locator)
+    other = connect(locator)  # e.g. an erasure committed between the store and the outputs
+    other.execute("DELETE FROM meta.output_folders")
+    other.close()
+    reader = open_snapshot(locator, own_writes=True)
+    assert portable.is_lake(reader)
+    assert reader.execute("SELECT count(*) FROM meta.output_folders").fetchone() == (0,)
+    reader.close()
+
+
+def test_a_lakes_old_snapshots_are_dropped_after_the_outputs_not_before(locator: Path) -> None:
+    _stored_week(locator)
+    con = connect(locator)
+    # fetchall: a result left open would keep a read lock on the catalog that the maintenance waits for.
+    snapshots = f"SELECT count(*) FROM ducklake_snapshots('{lake.ATTACHED_ALIAS}')"
+    assert con.execute(snapshots).fetchall()[0][0] > 1
+    publish_snapshot_from(con, locator, drop_old_snapshots=False)
+    copy = open_snapshot(locator, own_writes=True)
+    assert not portable.is_lake(copy)
+    copy.close()
+    assert con.execute(snapshots).fetchall()[0][0] > 1
+    drop_old_snapshots_of(locator)
+    assert con.execute(snapshots).fetchall() == [(1,)]
+    con.close()
+
+
+def test_a_kept_week_is_let_go_with_its_lake(locator: Path) -> None:
+    _stored_week(locator)
+    location = lake.read_locator(locator)
+    assert location is not None
+    lake.release(location)
+    assert lake.take_copy(location) is None
+
+
+def test_a_lakes_views_are_made_again_only_where_they_differ_from_the_stages(
+    locator: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stored_week(locator)  # a new lake: its views made with its first week
+    made: list[int] = []
+    apply_models = lake_stage.apply_models
+    monkeypatch.setattr(lake_stage, "apply_models", lambda con: made.append(1) or apply_models(con))
+
+    def week_written_back(change_a_view: bool) -> None:
+        con = connect(locator)
+        if change_a_view:  # e.g. a model edited by an upgrade
+            con.execute("CREATE OR REPLACE VIEW marts.fct_audience AS SELECT 1 AS one")
+        with lake_stage.staged(con, fresh=False) as stage:
+            apply_models(stage.cursor)  # as the week's store makes them on the stage
+            lake_stage.write_back(con, stage)
+        con.close()
+
+    week_written_back(change_a_view=False)
+    assert made == []
+    week_written_back(change_a_view=True)
+    assert made == [1]
+    con = connect(locator)
+    assert con.execute("SELECT count(*) FROM marts.fct_audience").fetchall() == [(0,)]  # the model's again
     con.close()
