@@ -244,7 +244,12 @@ def test_a_lakes_views_are_made_again_only_where_they_differ_from_the_stages(
     _stored_week(locator)  # a new lake: its views made with its first week
     made: list[int] = []
     apply_models = lake_stage.apply_models
-    monkeypatch.setattr(lake_stage, "apply_models", lambda con: made.append(1) or apply_models(con))
+
+    def counted_apply_models(con: duckdb.DuckDBPyConnection) -> None:
+        made.append(1)
+        apply_models(con)
+
+    monkeypatch.setattr(lake_stage, "apply_models", counted_apply_models)
 
     def week_written_back(change_a_view: bool) -> None:
         con = connect(locator)
