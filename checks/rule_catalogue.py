@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from checks.rules import RULES
+from warehouse.markdown_text import markdown_text
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "contracts" / "rules.md"
 START = "<!-- generated from the registry (python -m checks.rule_catalogue) -->"
@@ -18,7 +19,7 @@ END = "<!-- end of generated -->"
 
 
 def _paragraphs(docstring: str) -> list[str]:
-    return [" ".join(block.split()) for block in inspect.cleandoc(docstring).split("\n\n") if block.strip()]
+    return [markdown_text(block) for block in inspect.cleandoc(docstring).split("\n\n") if block.strip()]
 
 
 # The clauses a rule cites are quoted once, in the page's table of them; a rule's "Policy:" links there.

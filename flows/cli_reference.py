@@ -15,6 +15,7 @@ import click
 
 from flows.cli import build_cli
 from flows.warehouse_location import DB_HELP
+from warehouse.markdown_text import markdown_text
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "contracts" / "cli.md"
 START = "<!-- from the parser: {path} -->"
@@ -44,7 +45,7 @@ def documented() -> dict[str, click.Command]:
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split())
+    return markdown_text(text)
 
 
 def _context(path: str, command: click.Command) -> click.Context:

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.db import connect, migrate
+from warehouse.markdown_text import markdown_text
 from warehouse.sql_models import apply_models
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md"
@@ -18,7 +19,7 @@ SCHEMAS = ("dpo", "ref", "raw", "audit", "meta")
 
 
 def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
+    return markdown_text(text or "")
 
 
 def _read_through(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
