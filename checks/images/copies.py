@@ -83,9 +83,8 @@ class _Original:
     height: int
     path: Path
     hashed_here: bool  # fingerprinted this run (else: its fingerprints were held from an earlier run)
-    proof: (
-        np.ndarray | None
-    )  # None until a published image is a candidate copy (a file hashed in an earlier run)
+    # None until a published image is a candidate copy (a file hashed in an earlier run)
+    proof: np.ndarray | None
     reading: Future[dict[str, Any] | None]
     claimed: bool = False  # its reading was started (by the first proven copy met)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -209,11 +208,13 @@ class Originals:
             return None
         copy_proof = proof(np.asarray(grayscale(picture)))
         for _, original in candidates:
-            original_proof = self._proof(original)
+            original_proof, decoded = self._proof(original)
             if original_proof is not None and same_picture(original_proof, copy_proof):
                 reader = self._claim(original)
                 if reader is not None:
-                    _read(original, reader, self.pixels_of(original.sha256))
+                    _read(
+                        original, reader, decoded if decoded is not None else self.pixels_of(original.sha256)
+                    )
                 elif not original.reading.done() and not wait:
                     return LATER
                 read = original.reading.result()
@@ -224,16 +225,18 @@ class Originals:
                 return as_copy(read, sha256, original, picture.width / original.width)
         return None
 
-    def _proof(self, original: _Original) -> np.ndarray | None:
-        """The file's proof, decoded from its path the first time it is a candidate (None: it cannot be decoded)."""
+    def _proof(self, original: _Original) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The file's proof (None: it cannot be decoded), decoded from its path the first time it is a candidate;
+        with the grayscale pixels when decoded by this call, so that its reading does not decode it again."""
         with original.lock:
             if original.proof is None:
                 try:
                     gray = np.asarray(grayscale(decode_upright(original.path.read_bytes())))
                 except (UnreadableImage, OSError):
-                    return None
+                    return None, None
                 original.proof = proof(gray)
-            return original.proof
+                return original.proof, gray
+            return original.proof, None
 
     def _claim(self, original: _Original) -> LibraryReader | None:
         """The reader, once per file, to the thread that reads it; None once the run's reading of images ended."""
