@@ -90,12 +90,14 @@ def _nicknamer() -> NickNamer:
     return NickNamer()
 
 
-def diminutives(given: str) -> set[str]:
+@cache
+def diminutives(given: str) -> frozenset[str]:
     """Common short forms of a folded given name: the nicknames package's, the project's UK list
     (checks/identity/uk_nicknames.csv, the one list identity resolution reads too), and those made from the
-    name's start the English way ("olly" of Oliver, "beattie" of Beatrice)."""
+    name's start the English way ("olly" of Oliver, "beattie" of Beatrice). Kept: a school's registers repeat
+    the same few hundred given names."""
     forms = {fold(n) for n in _nicknamer().nicknames_of(given)} | written_diminutives(given)
-    return {f for f in forms if len(f) >= 2 and f != given}
+    return frozenset(f for f in forms if len(f) >= 2 and f != given)
 
 
 def _age(born: date, on: date) -> int:
@@ -120,7 +122,20 @@ class NameIndex:
             self.longest = max(self.longest, len(key))
 
 
+INDEX_READ_ONCE = "pupil-named: names index"  # the key of the one index a checks pass builds (`read_once`)
+
+
 def build_index(ctx: RuleContext) -> NameIndex:
+    """The registers' names, built once per checks pass (pupil-named and pupil-named-in-comment both read it): the
+    registers do not change while the rules run."""
+    memo = ctx.read_once
+    if INDEX_READ_ONCE not in memo:
+        memo[INDEX_READ_ONCE] = _build_index(ctx)
+    index: NameIndex = memo[INDEX_READ_ONCE]
+    return index
+
+
+def _build_index(ctx: RuleContext) -> NameIndex:
     index = NameIndex()
     for kind, person_id, forename, preferred, surname, status, born in ctx.con.execute(PEOPLE_SQL).fetchall():
         if kind == "pupil" and status != "current":
@@ -130,6 +145,7 @@ def build_index(ctx: RuleContext) -> NameIndex:
         surname_words = name_words(surname)
         if not surname_words:
             continue
+        surname_printed = _printed_shapes(surname)
         givens = [("forename", forename), ("preferred name", preferred)]
         for form, given in givens:
             given_words = name_words(given)
@@ -137,20 +153,30 @@ def build_index(ctx: RuleContext) -> NameIndex:
                 continue
             owner = NameOwner(kind, person_id, form, given)
             index.add(owner, given_words, surname_words)
-            _add_printed(index.printed, owner, given, surname)
+            _add_printed(index.printed, owner, _printed_shapes(given), surname_printed)
             if len(given_words) == 1:
-                for short in diminutives(given_words[0]):
+                for short in sorted(diminutives(given_words[0])):
                     owner = NameOwner(kind, person_id, "diminutive", given)
                     index.add(owner, (short,), surname_words)
-                    _add_printed(index.printed, owner, short.capitalize(), surname)
+                    _add_printed(index.printed, owner, _printed_shapes(short.capitalize()), surname_printed)
     return index
 
 
-def _add_printed(printed: NameIndex, owner: NameOwner, given: str, surname: str) -> None:
-    """The name as it looks printed as the register writes it, in title case and in capitals."""
-    for case in (str, str.title, str.upper):
-        given_shape = name_words(case(given), as_printed=True)
-        surname_shape = name_words(case(surname), as_printed=True)
+@cache
+def _printed_shapes(name: str) -> tuple[tuple[str, ...], ...]:
+    """A register name as it looks printed as the register writes it, in title case and in capitals (the same
+    names recur across a school's registers: each is shaped once)."""
+    return tuple(name_words(case(name), as_printed=True) for case in (str, str.title, str.upper))
+
+
+def _add_printed(
+    printed: NameIndex,
+    owner: NameOwner,
+    given_shapes: tuple[tuple[str, ...], ...],
+    surname_shapes: tuple[tuple[str, ...], ...],
+) -> None:
+    """The name as it looks printed in each case `_printed_shapes` makes: given name and surname alike."""
+    for given_shape, surname_shape in zip(given_shapes, surname_shapes, strict=True):
         if given_shape and surname_shape:
             printed.add(owner, given_shape, surname_shape)
 
