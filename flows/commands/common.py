@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from flows.start_up_heap import StartUpHeap
+
 DEMO_AS_OF = date(2026, 11, 16)
 # The exit statuses of every command (docs/contracts/cli.md, which a test holds to these names and values).
 EXIT_COMPLETED = 0
@@ -82,11 +84,11 @@ def prefect_defaults() -> None:
         os.environ.setdefault(name, value)
 
 
-def _start_prefect_early() -> Callable[[], None]:
+def _start_prefect_early(heap: StartUpHeap | None = None) -> Callable[[], None]:
     """With no PREFECT_API_URL the flow call would first wait ~6-9 s, idle, for Prefect's temporary server. Start
     that server now, and import the audit and build great-expectations' context (~4-5 s) while it boots in its own
     process; returns a function that waits until the server is up, so the flow call finds it running (the server is
-    one per process: Prefect reuses it)."""
+    one per process: Prefect reuses it). With `heap`, the warm-up's thread is one of the start-up's parties."""
     import threading
 
     from prefect.settings import PREFECT_API_URL
@@ -114,13 +116,19 @@ def _start_prefect_early() -> Callable[[], None]:
 
     def warm() -> None:
         # A failure here is met again by the validation itself, where it is reported.
-        with contextlib.suppress(Exception):
-            from checks.validation import prepare
+        try:
+            with contextlib.suppress(Exception):
+                from checks.validation import prepare
 
-            prepare()
+                prepare()
+        finally:
+            if heap is not None:
+                heap.made()
 
     starter = threading.Thread(target=start_server, name="socialaudit-prefect-server", daemon=True)
     starter.start()
+    if heap is not None:
+        heap.joined()
     threading.Thread(target=warm, name="socialaudit-warm-up", daemon=True).start()
     return starter.join
 
@@ -129,14 +137,25 @@ def run_audit(
     school_toml: Path, db: Path | None, out: Path, as_of: date | None, sandbox: bool
 ) -> dict[str, Any]:
     """The weekly audit flow in this process; `db` None: the warehouse as flows/warehouse_location.py names it."""
+    heap = StartUpHeap()  # what the start-up makes, out of the collector's way while the run works
+    try:
+        return _run_audit(school_toml, db, out, as_of, sandbox, heap)
+    finally:
+        heap.release()
+
+
+def _run_audit(
+    school_toml: Path, db: Path | None, out: Path, as_of: date | None, sandbox: bool, heap: StartUpHeap
+) -> dict[str, Any]:
     prefect_defaults()
-    server_started = _start_prefect_early()
+    server_started = _start_prefect_early(heap)
     from prefect.states import State
 
     from flows.live_display import live_display
     from flows.weekly_audit import weekly_audit
 
     server_started()
+    heap.made()
     if sandbox and db is None:
         # The command line names a sandbox run's warehouse (--db, $SOCIALAUDIT_DB, [warehouse] path) or refuses;
         # only a deployment's trial falls back to data/trial/.
