@@ -168,7 +168,7 @@ def write_back(con: duckdb.DuckDBPyConnection, stage: Stage) -> dict[str, int]:
         # The views as every run makes them: made again only when they are not already the stage's (a new lake, a
         # model changed), each made on a lake costing some 20 ms of catalog reads while its query is bound.
         if _views(con, ATTACHED_AS) != _views(stage.cursor, STAGE_ALIAS):
-            apply_models(con)
+            apply_models(con, again=True)
         for schema, table in _tables(stage.cursor, STAGE_ALIAS):
             kind = _write_table(con, stage, schema, table)
             if kind:

@@ -245,9 +245,9 @@ def test_a_lakes_views_are_made_again_only_where_they_differ_from_the_stages(
     made: list[int] = []
     apply_models = lake_stage.apply_models
 
-    def counted_apply_models(con: duckdb.DuckDBPyConnection) -> None:
+    def counted_apply_models(con: duckdb.DuckDBPyConnection, *, again: bool = False) -> None:
         made.append(1)
-        apply_models(con)
+        apply_models(con, again=again)
 
     monkeypatch.setattr(lake_stage, "apply_models", counted_apply_models)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 import duckdb
+import pytest
 
 from tests.builders.raw_pages import (
     CHANNEL,
@@ -25,7 +27,7 @@ from tests.builders.raw_pages import (
 )
 from tests.builders.warehouse import count, rows
 from warehouse.load import store_media_fingerprints, store_snapshot
-from warehouse.sql_models import apply_models, model_files
+from warehouse.sql_models import apply_models, model_files, render
 
 FOLLOWERS = [
     [
@@ -119,7 +121,7 @@ def store_week_one(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_apply_models_creates_every_view(con: duckdb.DuckDBPyConnection) -> None:
-    created = apply_models(con)  # again: models are re-created at every run
+    created = apply_models(con)  # again: every model is there, in the order they were made
     expected = {path.stem for path in model_files()}
     assert set(created) == expected and len(created) == len(expected)
     views = {
@@ -386,3 +388,40 @@ def test_subscribers_that_could_not_be_seen(con: duckdb.DuckDBPyConnection) -> N
     (row,) = rows(con, "SELECT * FROM marts.fct_subscriber_visibility")
     # The channel says 42 subscribers; two public subscriptions were listed.
     assert (row["subscriber_count"], row["visible_subscribers"], row["unseen_subscribers"]) == (42, 2, 40)
+
+
+def test_the_same_models_are_not_made_again_a_changed_or_missing_one_is(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[str] = []
+
+    class Counting:
+        """The connection, counting the views it is asked to make."""
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(con, name)
+
+        def execute(self, sql: str, *args: object) -> duckdb.DuckDBPyConnection:
+            if "CREATE OR REPLACE VIEW" in sql:
+                made.append(sql)
+            return con.execute(sql, *args)
+
+    counting = cast(duckdb.DuckDBPyConnection, Counting())
+    apply_models(counting)
+    assert made == [], "the fixture's warehouse holds these very models"
+
+    con.execute("DROP VIEW marts.fct_audience")
+    apply_models(counting)
+    assert len(made) > len(model_files()), "a view gone: every model made again, and their fingerprint"
+    assert count(con, "SELECT * FROM marts.fct_audience") >= 0
+
+    made.clear()
+    first = model_files()[0]
+    monkeypatch.setattr(
+        "warehouse.sql_models.render", lambda path, *_: render(path) + ("\n" if path == first else "")
+    )
+    apply_models(counting)
+    assert made, "a model changed: the models are made again"
+    made.clear()
+    apply_models(counting)
+    assert made == []
