@@ -3,10 +3,8 @@
 - A module's tests stay together on one worker, as xdist's loadscope does: a module-scoped fixture (a module's
   audited week) is made once, not once on each worker.
 - The modules that read one audited week made by a session fixture of tests/e2e/conftest.py or
-  tests/browser/conftest.py (SHARED_WEEKS) are one unit, so one worker audits that week for all of them; so are
-  the modules that read another costly session fixture (SHARED_FIXTURES: the docs site, built in tens of seconds,
-  read by the build's own test and the browser's). tests/test_xdist_scheduling.py checks that every module asking
-  for such a fixture is listed here.
+  tests/browser/conftest.py (SHARED_WEEKS) are one unit, so one worker audits that week for all of them.
+  tests/test_xdist_scheduling.py checks that every module asking for such a fixture is listed here.
 - The longest units are handed out first, by the seconds each took in a measured run (tests/unit_seconds.py
   and its table), so the many short modules fill in at the end and both workers finish together, rather than a
   long audit starting when everything else is done. A unit without a figure is expected to take the middle one of
@@ -34,14 +32,6 @@ SHARED_WEEKS = {
     "tests/e2e/test_registers_as_workbooks.py": "sample_school_week",
     "tests/browser/test_accessibility.py": "sample_school_two_weeks",
     "tests/browser/test_review_in_browser.py": "sample_school_two_weeks",
-    "tests/test_docs_site.py": "sample_school_two_weeks",
-}
-# The session fixtures that make each shared unit, by the unit their readers belong to.
-SHARED_FIXTURES = {
-    "tiny_school_week": "tiny_school_week",
-    "sample_school_week": "sample_school_week",
-    "sample_school_two_weeks": "sample_school_two_weeks",
-    "docs_site": "sample_school_two_weeks",
 }
 WHOLE_AUDIT_FOLDERS = ("tests/e2e/", "tests/browser/")
 
