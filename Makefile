@@ -83,8 +83,8 @@ oidc:
 
 # Both cores (PYTEST_WORKERS=1 for one process). With loadscope, tests/xdist_scheduling.py hands each worker whole
 # modules (a module's audited week is made once, not once per worker), keeps the modules that read one shared
-# week together, and hands out the whole audits first. Session fixtures (the Prefect test harness, the migrated
-# warehouse template) are made once in each worker.
+# week together, and hands out the longest units first (by tests/unit_seconds.json). Session fixtures (the
+# Prefect test harness, the migrated warehouse template) are made once in each worker.
 PYTEST_WORKERS ?= 2
 PARALLEL := $(if $(filter 1,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadscope)
 

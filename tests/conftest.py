@@ -49,12 +49,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """`--dist loadscope` keeps modules whole, and the modules reading one shared week together, and hands out
-    the whole audits first (tests/xdist_scheduling.py)."""
+    the longest units first (tests/xdist_scheduling.py)."""
     if config.getvalue("dist") != "loadscope":
         return None
-    from tests.xdist_scheduling import ModulesAndSharedWeeksAuditsFirst
+    from tests.xdist_scheduling import ModulesAndSharedWeeksLongestFirst
 
-    return ModulesAndSharedWeeksAuditsFirst(config, log)
+    return ModulesAndSharedWeeksLongestFirst(config, log)
 
 
 @pytest.fixture(autouse=True)

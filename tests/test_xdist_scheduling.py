@@ -1,4 +1,5 @@
-"""`make test`'s scheduler (tests/xdist_scheduling.py): whole modules, shared weeks on one worker, audits first."""
+"""`make test`'s scheduler (tests/xdist_scheduling.py): whole modules, shared weeks on one worker, the longest units
+first by their measured seconds (tests/unit_seconds.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from typing import Any, cast
 
 import pytest
 
-from tests.xdist_scheduling import SHARED_WEEKS, ModulesAndSharedWeeksAuditsFirst
+from tests.unit_seconds import expected, from_junit, measured, write
+from tests.xdist_scheduling import (
+    SHARED_WEEKS,
+    ModulesAndSharedWeeksLongestFirst,
+    runs_whole_audits,
+    unit_of,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_WEEK_FIXTURES = set(SHARED_WEEKS.values())
@@ -49,7 +56,28 @@ class Worker:
         self.shutting_down = True
 
 
-def test_whole_audits_go_first_and_a_shared_week_is_one_unit() -> None:
+def test_every_whole_audit_unit_has_a_measured_figure_and_every_figure_a_unit() -> None:
+    units = {
+        unit_of(path.relative_to(REPO).as_posix()) for path in sorted((REPO / "tests").rglob("test_*.py"))
+    }
+    figures = measured()
+    assert sorted(u for u in units if runs_whole_audits(u) and u not in figures) == [], (
+        "a whole-audit unit without a figure: write tests/unit_seconds.json again (tests/unit_seconds.py)"
+    )
+    assert sorted(set(figures) - units) == [], "a figure of a unit that no longer exists"
+    assert all(seconds > 0 for seconds in figures.values())
+
+
+def test_a_unit_without_a_figure_is_expected_to_take_the_middle_one_of_its_kind() -> None:
+    figures = {"tests/e2e/test_a.py": 10.0, "tests/e2e/test_b.py": 30.0, "tiny_school_week": 50.0}
+    figures |= {"tests/checks/test_a.py": 1.0, "tests/checks/test_b.py": 3.0}
+    assert expected("tests/e2e/test_b.py", figures) == 30.0
+    assert expected("tests/browser/test_new.py", figures) == 30.0
+    assert expected("tests/flows/test_new.py", figures) == 2.0
+    assert expected("tests/flows/test_new.py", {}) == 0.0
+
+
+def test_the_longest_units_go_first_and_a_shared_week_is_one_unit() -> None:
     collection = [
         "tests/checks/test_a.py::test_one",
         "tests/checks/test_a.py::test_two",
@@ -62,7 +90,8 @@ def test_whole_audits_go_first_and_a_shared_week_is_one_unit() -> None:
     config = SimpleNamespace(
         getvalue=lambda name: {"tx": ["2*popen"]}[name], option=SimpleNamespace(loadscopereorder=True)
     )
-    scheduler = ModulesAndSharedWeeksAuditsFirst(cast(pytest.Config, config))
+    seconds = {"tests/e2e/test_trust.py": 60.0, "sample_school_week": 90.0, "tests/checks/test_a.py": 0.5}
+    scheduler = ModulesAndSharedWeeksLongestFirst(cast(pytest.Config, config), seconds=seconds)
     workers = [Worker("gw0"), Worker("gw1")]
     for worker in workers:
         scheduler.add_node(cast(Any, worker))
@@ -70,12 +99,15 @@ def test_whole_audits_go_first_and_a_shared_week_is_one_unit() -> None:
     scheduler.schedule()
 
     handed = [[collection[i] for i in worker.sent] for worker in workers]
-    # Each worker's first unit is a whole-audit one; the sample school's week is one unit, on one worker.
-    assert {sent[0].split("::")[0] for sent in handed} <= {
+    # The longest unit (the sample school's week) to one worker, the next (the trust) to the other, which holds
+    # a single test and so is handed the next unit at once: the short module with a figure before the one without
+    # (expected to take the middle figure of the others: 0.5 s, the same, so xdist's order, most tests first).
+    assert {n.split("::")[0] for n in handed[0]} == {
         "tests/e2e/test_sample_school.py",
         "tests/e2e/test_partial_audits.py",
-        "tests/e2e/test_trust.py",
     }
+    assert handed[1] == ["tests/e2e/test_trust.py::test_one[x]", *collection[:2]]
+    assert list(scheduler.workqueue) == ["tests/warehouse/test_b.py"]
     shared_week = {
         n
         for n in collection
@@ -99,7 +131,7 @@ class RecordingWorker(Worker):
 
 
 def _started(
-    scheduler: ModulesAndSharedWeeksAuditsFirst, worker: RecordingWorker, collection: list[str]
+    scheduler: ModulesAndSharedWeeksLongestFirst, worker: RecordingWorker, collection: list[str]
 ) -> RecordingWorker:
     """`worker` joined, its collection in, and the scheduler asked to hand out work (as xdist does)."""
     scheduler.add_node(cast(Any, worker))
@@ -108,11 +140,11 @@ def _started(
     return worker
 
 
-def _one_worker_started(collection: list[str]) -> tuple[ModulesAndSharedWeeksAuditsFirst, RecordingWorker]:
+def _one_worker_started(collection: list[str]) -> tuple[ModulesAndSharedWeeksLongestFirst, RecordingWorker]:
     config = SimpleNamespace(
         getvalue=lambda name: {"tx": ["1*popen"]}[name], option=SimpleNamespace(loadscopereorder=False)
     )
-    scheduler = ModulesAndSharedWeeksAuditsFirst(cast(pytest.Config, config))
+    scheduler = ModulesAndSharedWeeksLongestFirst(cast(pytest.Config, config))
     return scheduler, _started(scheduler, RecordingWorker("gw0"), collection)
 
 
@@ -159,3 +191,20 @@ def test_a_late_worker_given_a_single_test_is_told_there_is_no_other() -> None:
     # One test left: the worker runs it only because it is also told to shut down after it.
     assert [collection[i] for i in replacement.sent] == ["tests/checks/test_b.py::test_one"]
     assert replacement.shutting_down
+
+
+def test_the_figures_are_written_from_a_junit_report_by_unit(tmp_path: Path) -> None:
+    report = tmp_path / "durations.xml"
+    report.write_text(
+        '<testsuites><testsuite name="pytest">'
+        '<testcase classname="tests.e2e.test_sample_school" name="test_one" time="80.5"/>'
+        '<testcase classname="tests.e2e.test_partial_audits" name="test_two" time="9.5"/>'
+        '<testcase classname="tests.test_xdist_scheduling" name="test_three" time="0.25"/>'
+        '<testcase classname="tests.test_xdist_scheduling" name="test_four" time="0.5"/>'
+        "</testsuite></testsuites>",
+        encoding="utf-8",
+    )
+    assert from_junit(report) == {"sample_school_week": 90.0, "tests/test_xdist_scheduling.py": 0.8}
+    table = tmp_path / "unit_seconds.json"
+    write(from_junit(report), "a test's own", table)
+    assert measured(table) == {"sample_school_week": 90.0, "tests/test_xdist_scheduling.py": 0.8}

@@ -5,9 +5,10 @@
 - The modules that read one audited week made by a session fixture of tests/e2e/conftest.py or
   tests/browser/conftest.py (SHARED_WEEKS) are one unit, so one worker audits that week for all of them.
   tests/test_xdist_scheduling.py checks that every module asking for such a fixture is listed here.
-- Units that run whole audits (tests/e2e, tests/browser) are handed out first and the rest last, so the many
-  short modules fill in while the other worker finishes its last audit, rather than a long audit starting when
-  everything else is done.
+- The longest units are handed out first, by the seconds each took in a measured run (tests/unit_seconds.py
+  and its table), so the many short modules fill in at the end and both workers finish together, rather than a
+  long audit starting when everything else is done. A unit without a figure is expected to take the middle one of
+  its kind (whole audits, tests/e2e and tests/browser, or the rest).
 
 The grouping is by module path, not by xdist's `xdist_group` mark: `--dist loadgroup` carries the group in a
 rewritten node id, which pytest 9.2 no longer lets a plugin rewrite (pytest-xdist issue 1386), so the marks are
@@ -45,10 +46,18 @@ def runs_whole_audits(unit: str) -> bool:
     return unit in SHARED_WEEKS.values() or unit.startswith(WHOLE_AUDIT_FOLDERS)
 
 
-class ModulesAndSharedWeeksAuditsFirst(LoadScopeScheduling):
-    def __init__(self, config: pytest.Config, log: Producer | None = None) -> None:
+class ModulesAndSharedWeeksLongestFirst(LoadScopeScheduling):
+    def __init__(
+        self, config: pytest.Config, log: Producer | None = None, seconds: dict[str, float] | None = None
+    ) -> None:
+        """`seconds`: each unit's measured seconds; tests/unit_seconds.json's when not given."""
         super().__init__(config, log)
-        self._audits_first = False
+        if seconds is None:
+            from tests.unit_seconds import measured
+
+            seconds = measured()
+        self._seconds = seconds
+        self._longest_first = False
 
     def _split_scope(self, nodeid: str) -> str:
         return unit_of(nodeid)
@@ -92,9 +101,12 @@ class ModulesAndSharedWeeksAuditsFirst(LoadScopeScheduling):
                 node.shutdown()
 
     def _assign_work_unit(self, node: WorkerController) -> None:
-        # The queue is complete by the first assignment (xdist fills it in schedule(), then assigns).
-        if not self._audits_first:
-            for unit in [u for u in self.workqueue if not runs_whole_audits(u)]:
+        # The queue is complete by the first assignment (xdist fills it in schedule(), then assigns). The sort is
+        # stable: units of equal figures keep xdist's order, most tests first.
+        if not self._longest_first:
+            from tests.unit_seconds import expected
+
+            for unit in sorted(self.workqueue, key=lambda u: -expected(u, self._seconds)):
                 self.workqueue.move_to_end(unit)
-            self._audits_first = True
+            self._longest_first = True
         super()._assign_work_unit(node)

@@ -120,7 +120,8 @@ def render(relations: list[dict[str, object]]) -> str:
     one line per column (`name` TYPE: comment). A text column's type (VARCHAR) is left out; the shared columns, the
     undescribed ones and those described word for word as in an earlier relation are each named together on one
     line; whether a relation is a view or a table is said once per schema when all of the schema's are the same kind.
-    A stored table that dpo views read names them and lists only the columns they do not show, or describe less."""
+    A stored table that dpo views read names them and lists only the columns they do not show, or describe less; one
+    they show whole is named beside them under its schema's heading, not described again."""
     shared = shared_meanings(relations)
     anchor = "#" + SHARED_HEADING.lower().replace(" ", "-")
     lines = [
@@ -144,21 +145,12 @@ def render(relations: list[dict[str, object]]) -> str:
     kinds: dict[str, set[str]] = {}
     for relation in relations:
         kinds.setdefault(str(relation["name"]).split(".")[0], set()).add(str(relation["kind"]))
-    current_schema = None
+    bodies: dict[str, list[str]] = {}
+    whole: dict[str, list[str]] = {}
     for relation in relations:
         name = str(relation["name"])
         schema = name.split(".")[0]
-        one_kind = len(kinds[schema]) == 1
-        if schema != current_schema:
-            heading = f"## Schema `{schema}`" + (f" ({relation['kind']}s)" if one_kind else "")
-            lines += [heading, ""]
-            current_schema = schema
-        lines += [
-            f"### `{name}`" + ("" if one_kind else f" ({relation['kind']})"),
-            "",
-            _one_line(str(relation["comment"] or "(no description)")),
-            "",
-        ]
+        body = bodies.setdefault(schema, [])
         views = [str(view) for view in relation.get("views") or []]  # type: ignore[attr-defined]
         shown_in = ", ".join(f"[`{view}`](#{view.replace('.', '')})" for view in views)
         column_lines: list[str] = []
@@ -195,10 +187,26 @@ def render(relations: list[dict[str, object]]) -> str:
         if undescribed:
             pointers.append(f"- undescribed: {', '.join(undescribed)}.")
         listed = [line for line in column_lines if line] + pointers
+        if left_to_views and not listed:
+            # Every column is shown, and described, by the views: the table is named beside them, not described again.
+            whole.setdefault(schema, []).append(f"`{name}` ({shown_in})")
+            continue
+        body += [
+            f"### `{name}`" + ("" if len(kinds[schema]) == 1 else f" ({relation['kind']})"),
+            "",
+            _one_line(str(relation["comment"] or "(no description)")),
+            "",
+        ]
         if left_to_views:
-            lines += [f"As the DPO sees it: {shown_in}." + (" The rest:" if listed else ""), ""]
-        lines += listed
-        lines.append("")
+            body += [f"As the DPO sees it: {shown_in}." + (" The rest:" if listed else ""), ""]
+        body += listed
+        body.append("")
+    for schema, body in bodies.items():
+        kind = next(iter(kinds[schema]))
+        lines += [f"## Schema `{schema}`" + (f" ({kind}s)" if len(kinds[schema]) == 1 else ""), ""]
+        if schema in whole:
+            lines += ["Shown whole, and described, by the dpo views: " + ", ".join(whole[schema]) + ".", ""]
+        lines += body
     return "\n".join(lines)
 
 
