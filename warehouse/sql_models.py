@@ -1,4 +1,4 @@
-"""SQL models (staging, marts and dpo views), one per .sql file, re-created at every run.
+"""SQL models (staging, marts and dpo views), one per .sql file, made again by a run whenever they changed.
 
 A mart every platform feeds marks where their rows go: `{{ platform_rows: column, ... }}` becomes the union of
 those columns read from each declared platform's staging model for that mart (platforms/ `Platform.marts`), so a
