@@ -63,15 +63,17 @@ def test_a_fresh_reader_is_made_for_a_retry_and_the_shelf_never_keeps_more_than_
 
 def test_readers_outlive_thread_pools_so_a_new_pool_makes_no_new_engine() -> None:
     picture = Image.fromarray(photos.astronaut())
+    engines, detectors = text.engines.made, faces.detectors.made
     with ThreadPoolExecutor(max_workers=2) as pool:
         first = list(pool.map(lambda n: read_picture(picture, f"{n:064x}"), range(4)))
-    engines, detectors = text.engines.made, faces.detectors.made
     for _ in range(3):
         with ThreadPoolExecutor(max_workers=2) as pool:
             again = list(pool.map(lambda n: read_picture(picture, f"{n:064x}"), range(4)))
         assert [r["faces"] for r in again] == [r["faces"] for r in first]
         assert [r["lines"] for r in again] == [r["lines"] for r in first]
-    assert (text.engines.made, faces.detectors.made) == (engines, detectors)
+    # Four pools of two threads: at most two of each are made (one per thread reading at once), not two a pool. Not
+    # "none after the first pool": its second thread may have started after the first finished, needing one only.
+    assert text.engines.made - engines <= 2 and faces.detectors.made - detectors <= 2
 
 
 def test_engines_read_the_same_in_parallel_as_one_by_one() -> None:

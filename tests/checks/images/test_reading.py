@@ -71,6 +71,18 @@ def test_the_face_in_a_real_portrait_is_counted_and_located() -> None:
     assert 150 < x + width / 2 < 290 and 60 < y + height / 2 < 170 and 60 < width < 140
 
 
+@pytest.mark.parametrize(("share", "counted"), [(0.10, True), (0.05, False)])
+def test_a_face_is_counted_from_a_share_of_the_pictures_longest_side(share: float, counted: bool) -> None:
+    """The astronaut's face (95 px of her 512 x 512 portrait) shrunk to `share` of a 1200 x 900 photograph's
+    longest side: at a tenth it is counted; at a twentieth it is under the smallest face searched for (faces.py)."""
+    portrait = Image.fromarray(photos.astronaut()).convert("L")
+    scale = share * 1200 / 95
+    side = round(512 * scale)
+    photo = Image.fromarray(photos.coffee()).convert("L").resize((1200, 900))
+    photo.paste(portrait.resize((side, side), Image.Resampling.LANCZOS), (100, 50))
+    assert bool(detect_faces(np.asarray(photo))) is counted
+
+
 def test_faces_in_real_photographs_are_found_and_other_pictures_give_none() -> None:
     """scikit-image's Labeled Faces in the Wild subset: 100 face crops then 100 crops of other things (25 x 25,
     shown at 100 x 100 as a face in a post would be)."""
