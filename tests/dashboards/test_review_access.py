@@ -296,6 +296,22 @@ def test_a_reviewer_granted_school_a_can_neither_read_nor_decide_at_school_b(
         reader.close()
 
 
+def test_a_viewer_granted_both_schools_is_offered_and_shown_each(
+    two_schools: dict[str, Path], accounts_file: Path
+) -> None:
+    people = replace(
+        settings(accounts_file), grants=(Grant("viewer", ("local:vic",), ("school-a", "school-b")),)
+    )
+    app = create_app(two_schools, people, names={"school-a": "School A", "school-b": "School B"})
+    vic = TestClient(app, base_url=BASE)
+    assert sign_in(vic, "vic").status_code == 303
+    home = vic.get("/", follow_redirects=False)
+    assert home.status_code == 200 and "?school=school-a" in home.text and "?school=school-b" in home.text
+    for slug, name in (("school-a", "School A"), ("school-b", "School B")):
+        page = vic.get("/", params={"school": slug})
+        assert page.status_code == 200 and f"{name} (" in page.text, slug
+
+
 def test_a_local_process_cannot_forge_the_logged_address_through_a_proxy_on_this_machine(
     two_schools: dict[str, Path], accounts_file: Path
 ) -> None:

@@ -1,8 +1,8 @@
 """A trust on real machinery: PostgreSQL catalog, `prefect server`, a process pool, two workers (issue 14).
 
-Three schools as runs of the trust-school deployment. The first worker is killed while it audits a school: that
-school fails this week (its week is stored in one transaction, so nothing half-written stays), the others
-complete on the second worker; the next trust run completes every school without duplicating anything.
+Two schools as runs of the trust-school deployment. The first worker is killed while it audits a school: that
+school fails this week (its week is stored in one transaction, so nothing half-written stays), the other
+completes on the second worker; the next trust run completes every school without duplicating anything.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from tests.builders.tiny_dataset import build_tiny_dataset
 from warehouse.db import connect
 
 AS_OF = "2026-11-16"
-SLUGS = ("alder", "birch", "cedar")
+SLUGS = ("alder", "birch")
 POOL = "socialaudit-trust"
 
 
@@ -126,6 +126,4 @@ def test_a_killed_worker_fails_one_school_and_the_next_run_completes_it(
         finally:
             con.close()
         first_outputs[slug] = json.loads((tmp_path / "out" / slug / "exceptions.json").read_text())
-    assert (
-        first_outputs[SLUGS[0]] == first_outputs[SLUGS[1]] == first_outputs[SLUGS[2]]
-    )  # the same tiny school
+    assert first_outputs[SLUGS[0]] == first_outputs[SLUGS[1]]  # the same tiny school
