@@ -1,7 +1,7 @@
 """The command reference in docs/contracts/cli.md, generated from the command line (flows/cli.py): each command's usage, help and
 options. An option that many commands take with the same meaning is described once, in the common options list under
 the program's own options; a command names it on its "Also takes" line. The page's own prose (the warehouse's naming, the exit statuses, what a command prints) is kept as written;
-only the blocks between a command's markers are generated. `python -m flows.cli_reference` rewrites them,
+only each command's block, from its heading to the end marker, is generated. `python -m flows.cli_reference` rewrites them,
 `--check` fails when they are stale."""
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from flows.warehouse_location import DB_HELP
 from warehouse.markdown_text import markdown_text
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "contracts" / "cli.md"
-START = "<!-- from the parser: {path} -->"
 END = "<!-- end -->"
-BLOCK = re.compile(r"<!-- from the parser: (socialaudit(?: [^>]+?)?) -->\n.*?" + re.escape(END), re.DOTALL)
+BLOCK = re.compile(r"^### `(socialaudit(?: [^`]+)?)`\n.*?" + re.escape(END), re.DOTALL | re.MULTILINE)
 PROGRAM = "socialaudit"
 # An option (its names and meaning) that at least this many commands take is a common option.
 COMMON_AT = 4
@@ -156,7 +155,7 @@ def update(text: str) -> str:
         path = match.group(1)
         if path not in found:
             raise ValueError(f"{DOC_PATH.name} has a block for {path}, which is not a command")
-        return f"{START.format(path=path)}\n{render_command(path, found[path], common)}{END}"
+        return f"{render_command(path, found[path], common)}{END}"
 
     return BLOCK.sub(rewrite, text)
 
