@@ -1,10 +1,9 @@
 """account-drift: an official account's settings changed since last week, or differ from what was approved.
 
-Policy: corbets-tey.txt §6, bledington.txt D. What counts, per account configured in school.toml: its handle,
-display name, description or protected flag differs from the previous audited week's; its handle on the platform
-differs from the one school.toml approves (X username; YouTube @handle, when school.toml gives one rather than a
-channel id); or school.toml gives it no `approved_by` / `approved_on`. One exception per account (subject_id the
-account's id), medium, listing every difference.
+Policy: corbets-tey.txt §6, bledington.txt D. What counts, per account in school.toml: its handle, display name,
+description or protected flag differs from the previous audited week's; its handle on the platform differs from the
+approved one (X username; YouTube @handle, when school.toml gives one rather than a channel id); or it has no
+`approved_by` / `approved_on`. One exception per account (subject_id its id), medium, listing every difference.
 """
 
 from __future__ import annotations

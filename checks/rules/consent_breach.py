@@ -1,13 +1,12 @@
 """consent-breach: published media whose approval pictures a pupil without photo consent, or one who has left.
 
 Policy: cornist-park.txt Code of Conduct for Social Networking, bledington.txt A and C, corbets-tey.txt §6; the
-ICO's guidance on photographs in schools (consent can be withdrawn at any time). What counts: an image of a post or
-a video thumbnail that an approval is about (the approval names the post/video id, or its library file's pHash is
-within the match distance; any platform, since who is in a picture does not depend on where it went) and whose
-`pupils_pictured` includes a pupil whose `photo_consent` is refused or withdrawn, or whose `status` is left, in the
-registers as they are today: a consent withdrawn this week flags a photo published last year. One exception per post
-or video, critical; person_id is the first such pupil (person_kind `former_pupil` for a leaver); the evidence names
-the approval, the media key and every such pupil.
+ICO's guidance on photographs in schools (consent can be withdrawn at any time). What counts: a post's image or a
+video thumbnail that an approval is about (naming the post or video id, or its file's pHash within the match
+distance, on any platform: who is pictured does not depend on where) whose `pupils_pictured` includes a pupil whose
+`photo_consent` is refused or withdrawn, or who has left, in today's registers: a consent withdrawn this week flags
+a photo published last year. One exception per post or video, critical; person_id the first such pupil
+(`former_pupil` for a leaver); the evidence names the approval, the media key and every such pupil.
 """
 
 from __future__ import annotations

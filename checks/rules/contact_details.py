@@ -1,13 +1,11 @@
 """contact-details: a post or video publishes a phone number or e-mail address that is not the school's.
 
 Policy: bledington.txt A, cornist-park.txt Code of Conduct for Social Networking, carleton-green.txt §5.
-What counts: UK mobile numbers (07..., +44 7...) and geographic landlines (01..., 02..., +44 1/2...) and e-mail
-addresses in post text, alt text, video titles and descriptions, and in the text read in their images (a poster's
-"call Sam on ..."; checks/images/), the evidence naming the image and the engine's confidence (below `SURE_READING`,
-a `low` finding: a person looks at the image). The school's own are not exceptions: numbers in `[school] phones`
-(compared digit by digit, +44 read as 0), addresses at `[school] email_domains` or any *.sch.uk domain, and whatever
-`[rules.contact-details] allowed = [...]` lists (numbers, addresses or domains the school has agreed to publish).
-One exception per post or video; the evidence shows each number or address partly masked.
+What counts: UK mobile numbers (07..., +44 7...), geographic landlines (01..., 02..., +44 1/2...) and e-mail
+addresses, also in text read in images (a poster's "call Sam on ..."), the evidence naming the image and the
+engine's confidence (below `SURE_READING`, `low`: a person looks). Not the school's own: `[school] phones`, addresses
+at `[school] email_domains` or any *.sch.uk domain, and what `allowed` lists. One exception per post or video, each
+number or address partly masked in the evidence.
 """
 
 from __future__ import annotations

@@ -2,8 +2,7 @@
 
 Policy: carleton-green.txt §4.1(v), willow-tree.txt §4.1(v), corbets-tey.txt §7 (iii). An exception is an X follower
 or visible YouTube subscriber resolved to a pupil whose status is `left` and whose date of birth makes them under 18
-on the run date; a former pupil of 18 or more, or one without a date of birth, is not an exception. Medium severity;
-a possible match (between the review floor and the threshold) is low.
+on the run date (not one without a date of birth). Medium; a possible match is low.
 """
 
 from __future__ import annotations

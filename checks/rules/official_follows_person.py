@@ -1,10 +1,9 @@
 """official-follows-person: the official X account follows a pupil, a former pupil under 18, a parent or staff.
 
 Policy: carleton-green.txt §4.1(iv) and (v); corbets-tey.txt §6 (the school's account approves follow requests, it
-does not seek out people itself) and §7 (iii). An exception is an account on the official X account's *following*
-list resolved to a current pupil (high), a former pupil under 18 on the run date, a parent, or a staff member's
-personal account (medium). Staff official accounts and people the resolver cannot place are not exceptions. A
-possible match (between the review floor and the threshold) is low.
+does not seek out people itself) and §7 (iii). An exception is an account the official X account follows resolved to
+a current pupil (high), a former pupil under 18 on the run date, a parent, or a staff member's personal account
+(medium); not a staff official account, nor one the resolver cannot place. A possible match is low.
 """
 
 from __future__ import annotations

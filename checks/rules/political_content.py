@@ -3,24 +3,18 @@
 Policy: corbets-tey.txt §6 and §7 (v) (with the Local Government Act 1986), the Education Act 1996 s406 (the
 promotion of partisan political views is forbidden) and s407 (political issues presented with balance).
 
-What counts, by what the post does:
-- **medium, backs a party or candidate** (what s406 and §7.v forbid outright): a call to vote for a party or a
-  named person outside a school election ("vote Reform UK", "vote for Helen Ashby"); support declared for a party,
-  its campaign or a named person ("we fully support the Green Party campaign", "proud to back Tom Rudd",
-  "endorse"); a party's candidate claimed as the school's own ("our Labour candidate"); thanks to a named
-  person given with their party's candidacy or seat ("Thank you to Helen Ashby, the Labour candidate for Town
-  Central"); a party's promise repeated as the school's ("Labour will keep our schools funded"); campaigning for
-  a named person or party;
-- **low, a mention for a person to review**: a UK party named (Labour, Conservative/Tory, Liberal Democrat/Lib
-  Dem, Green Party, Reform UK, SNP, Plaid Cymru, ...), "<party> candidate/MP/councillor", "candidate for
-  <Place>", "election campaign", with nothing that backs it: a visit from the local Labour MP is civic life,
-  but a person checks its wording.
-Civic education that names no party and backs no one (School Council elections, Parliament Week, a polling
-station closure, a Town Hall visit) raises nothing. The phrases are looked for in post text, alt text, video
-titles, descriptions and tags, and in the text read in their images (a placard, a poster; checks/images/).
-`[rules.political-content] extra_terms = [...]` adds phrases (a mention), and `ignore_terms = [...]` drops
-matches that overlap those phrases. One exception per post or video, quoting the phrases and saying which of them
-back a party or candidate.
+What counts: **medium, backing** (what s406 and §7.v forbid): a call to vote for a party or a named person outside a
+school election ("vote Reform UK", "vote for Helen Ashby"); support declared for a party, its campaign or a named
+person ("we fully support the Green Party campaign", "proud to back Tom Rudd", "endorse"); a party's candidate
+claimed as the school's ("our Labour candidate"); thanks to a named person with their party's candidacy or seat
+("Thank you to Helen Ashby, the Labour candidate for Town Central"); a party's promise repeated as the school's
+("Labour will keep our schools funded"); campaigning for a named person or party. **Low, a mention**: a UK party
+named (Labour, Conservative/Tory, Liberal Democrat/Lib Dem, Green Party, Reform UK, SNP, Plaid Cymru, ...),
+"<party> candidate/MP/councillor", "candidate for <Place>", "election campaign", backing nothing: a visit from the
+local Labour MP is civic life, but a person checks its wording. Civic education naming no party (School Council
+elections, Parliament Week, a polling station closure, a Town Hall visit) raises nothing; text read in images (a
+placard, a poster) counts. `extra_terms` adds phrases (a mention); `ignore_terms` drops matches overlapping its
+phrases. One exception per post or video, quoting the phrases and saying which back a party or candidate.
 """
 
 from __future__ import annotations

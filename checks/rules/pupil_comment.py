@@ -1,14 +1,11 @@
 """pupil-comment: a current pupil comments on one of the school's YouTube videos, Facebook posts or Instagram media.
 
 Policy: corbets-tey.txt §6 and §8. Every comment is audited: top-level comments and replies, published, held for
-review or marked likely spam (a pupil's held comment is what the school most needs to see). An exception is, on
-YouTube, one per comment thread and pupil; the subject is the comment thread id (docs/contracts/outputs.md). The
-exception of the pupil who wrote the thread's top-level comment keeps the thread's key; a pupil who only replied has
-the thread's key followed by their channel id, so two pupils in one thread are two exceptions. On Facebook and
-Instagram an exception is one per comment or reply a pupil wrote (the subject is its id), the commenter resolved by
-the name (Facebook) or username (Instagram) the token is shown; a hidden comment is out of public view and not
-judged, and a comment whose author is not shown cannot be told a pupil's. High severity; a possible match (between
-the review floor and the threshold) is low.
+review or likely spam (a pupil's held comment is what the school most needs to see). An exception is, on YouTube,
+one per comment thread and pupil: the thread's top-level commenter has the thread's key, a pupil who only replied
+the thread's key followed by their channel id. On Facebook and Instagram it is one per comment or reply a pupil
+wrote, the commenter resolved by the name (Facebook) or username (Instagram) the token is shown; a hidden comment is
+not judged, nor one whose author is not shown. High; a possible match is low.
 """
 
 from __future__ import annotations

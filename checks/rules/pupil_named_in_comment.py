@@ -1,10 +1,10 @@
 """pupil-named-in-comment: someone other than the school names a current pupil in a comment or reply on the school's
 post, photo or video, or in a post others publish on the school's Facebook Page.
 
-Policy: carleton-green.txt §4.1(vi) (comments about named individuals). What counts: a current pupil's forename, preferred name or diminutive with the surname,
-in a Facebook, Instagram or YouTube comment or reply, or a visitor's post on the Page;
-not one the school's own account wrote. A comment whose author is not shown is judged on its text, and its evidence
-says so. One exception per comment: medium, high under a post with media, low when the name is shared.
+Policy: carleton-green.txt §4.1(vi) (comments about named individuals). What counts: a current pupil's forename,
+preferred name or diminutive with the surname, in a Facebook, Instagram or YouTube comment or reply, or a visitor's
+post on the Page, not written by the school's own account; one whose author is not shown is judged on its text, and
+its evidence says so. One exception per comment: medium, high under a post with media, low when the name is shared.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """staff-personal-follower: a staff member's personal (not approved official) account follows or subscribes.
 
 Policy: bledington.txt A, corbets-tey.txt §6. An exception is an X follower or visible YouTube subscriber resolved
-to a staff member through a declared personal handle or their name, and not declared as one of their
-`official_handles` (those are allowed).
+to a staff member through a declared personal handle or their name, and not one of their `official_handles`.
 """
 
 from __future__ import annotations

@@ -1,16 +1,12 @@
 """unapproved-media: a post or video carries an image that no approval covers.
 
 Policy: corbets-tey.txt §6, cornist-park.txt Code of Conduct for Social Networking, bledington.txt A. An image is
-covered when an approval for this platform (`x`, `youtube` or `any`; a `website` approval does not count) names the
-post or video id, or when its perceptual hashes (pHash and dHash, after EXIF orientation) are both within `[rules]
-media_hash_max_distance` bits (default 8, measured in docs/media-matching.md) of an approved library file's cached
-hashes. An exception is one per post or video with at least one uncovered image (evidence lists each by media key,
-with the nearest approved file, and how many faces it shows when it shows any: checks/images/, detected, never
-recognised); an image that could not be fetched cannot be shown to be approved, so it counts too. Where the school
-checks its drafts before posting (check-post, audit.post_checks), an uncovered image's evidence also says whether it
-was checked with a hold, or never checked; an approved checked draft's images are approvals themselves
-(marts.dim_approved_media). The report and the review app list first the exceptions whose uncovered images show
-people.
+covered by an approval for its platform (`x`, `youtube` or `any`, not `website`) naming the post or video id, or by
+an approved library file whose pHash and dHash are both within `[rules] media_hash_max_distance` bits of its own
+(after EXIF orientation; docs/media-matching.md), or by an approved checked draft (check-post). An exception is one
+per post or video with an uncovered image, an image that could not be fetched included; the evidence lists each by
+media key with the nearest approved file, the faces it shows (counted, never recognised), and, where the school
+checks drafts, whether it was checked with a hold or never. Those showing people are listed first.
 """
 
 from __future__ import annotations
