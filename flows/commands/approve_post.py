@@ -29,7 +29,7 @@ def options() -> list[Declared]:
             required=True,
         ),
         *warehouse_options(),
-        by_option("who approves (recorded; default: the OS user)"),
+        by_option(),
     ]
 
 

@@ -69,7 +69,7 @@ def options() -> list[Declared]:
             metavar="PUPIL_ID",
             help="a pupil the images show (repeat): their photo consent is applied",
         ),
-        by_option("who is checking (recorded; default: the OS user)"),
+        by_option(),
     ]
 
 

@@ -36,7 +36,7 @@ def subcommands() -> dict[str, Subcommand]:
                     default="table",
                     help="how rows are printed",
                 ),
-                by_option("who is asking (recorded in the access log, with the operating-system user)"),
+                by_option(),
             ],
         )
     }

@@ -137,5 +137,9 @@ def trust_option(help: str = "the trust's trust.toml", **attrs: Any) -> click.Op
     return option("--trust", type=PATH, metavar="TRUST_TOML", envvar=TRUST_ENV, help=help, **attrs)
 
 
-def by_option(help: str) -> click.Option:
+BY_HELP = "who it is, by name (recorded beside the operating-system user, who is the one accountable; default: that user)"
+
+
+def by_option(help: str = BY_HELP) -> click.Option:
+    """`--by NAME`: one meaning everywhere, so the command reference describes it once."""
     return option("--by", metavar="NAME", help=help)

@@ -27,7 +27,7 @@ def subcommands() -> dict[str, Subcommand]:
                     type=click.Choice(REGISTERS),
                     help="accept only this register's held version",
                 ),
-                by_option("who confirms the change (recorded, with the operating-system user)"),
+                by_option(),
                 option("--note", help="why the change is right (e.g. 'Year 6 left in July')"),
             ],
         ),

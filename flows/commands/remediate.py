@@ -42,7 +42,7 @@ def options() -> list[Declared]:
         one_of(config_option("school.toml of the live set-up"), sandbox_option(), required=True),
         option("--note", default=None, help="why; for a manual step, what was done"),
         flag("--yes", help="do not ask before acting (the plan is still printed)"),
-        by_option("who acts (recorded beside the operating-system user)"),
+        by_option(),
         wait_option(),
     ]
 

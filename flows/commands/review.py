@@ -26,7 +26,7 @@ def options() -> list[Declared]:
             help="what is decided",
         ),
         option("--note", required=True, help="why (for accept: the reason it is acceptable)"),
-        by_option("how to name who decided (default: the operating-system user, who is the one accountable)"),
+        by_option(),
         option("--until", type=ISO_DATE, default=None, help="accept only: last day it holds (YYYY-MM-DD)"),
         wait_option(),
     ]

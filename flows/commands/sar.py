@@ -41,9 +41,7 @@ def options() -> list[Declared]:
             required=True,
             help="folder for cover.html (a letter for the person), sar.json and one CSV per section",
         ),
-        by_option(
-            "who is answering the request (recorded, with the operating-system user; default: the OS user)"
-        ),
+        by_option(),
         option("--reason", help="the request or case reference (recorded)"),
     ]
 

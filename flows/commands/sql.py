@@ -68,7 +68,7 @@ def options() -> list[Declared]:
             default="table",
             help="how rows are printed",
         ),
-        by_option("who is asking (recorded in the access log, with the operating-system user)"),
+        by_option(),
     ]
 
 
