@@ -136,6 +136,14 @@ PER_SET_SUMMARY = re.compile(r"^== per set: ")
 WORKING_FILES = re.compile(r"^results written to ")
 CAVEAT = "findings of medium and above; undecidable cases excluded from recall"
 OUTPUT_NOTE = "Each set's other rules and counts (the figures in the table above are left out here)."
+TABLE_NOTE = (
+    "Each set's other rules (true / false / missed findings of medium and above; undecidable cases excluded from "
+    "recall), its review load and the accounts flagged that are not the person's own."
+)
+LOAD = re.compile(r"^review load as a share of the audience: (?P<load>\d+ of \d+ \([\d.]+%\))")
+NOT_THEIRS = re.compile(
+    r"^adults, namesakes, relatives, businesses and accounts run by others flagged .*: (?P<n>\d+)$"
+)
 
 
 def for_the_page(output: str) -> str:
@@ -157,6 +165,45 @@ def for_the_page(output: str) -> str:
     return "\n".join(kept).strip()
 
 
+def one_table(page_output: str) -> str | None:
+    """The sets' blocks as one table, a row per set (None when a line is not one this table holds, so that the
+    output is shown as printed instead of losing it)."""
+    rows: dict[str, dict[str, str]] = {}
+    title = ""
+    for line in page_output.splitlines():
+        text = line.strip()
+        if found := SET_TITLE.match(text):
+            title = found["title"]
+            rows[title] = {}
+        elif row := RULE_ROW.match(text):
+            rows[title][row["rule"]] = f"{row['tp']}/{row['fp']}/{row['fn']}"
+        elif found := LOAD.match(text):
+            rows[title]["review load"] = found["load"]
+        elif found := NOT_THEIRS.match(text):
+            rows[title]["not theirs"] = found["n"]
+        elif text and text != CAVEAT and not text.startswith("rule "):
+            return None
+    if not rows or "" in rows:
+        return None
+    columns = list(dict.fromkeys(column for row in rows.values() for column in row))
+    width = max(len(title) for title in rows)
+    widths = {c: max(len(c), *(len(row.get(c, "-")) for row in rows.values())) for c in columns}
+    lines = [f"{'set':<{width}}  " + "  ".join(f"{c:>{widths[c]}}" for c in columns)]
+    lines += [
+        f"{title:<{width}}  " + "  ".join(f"{row.get(c, '-'):>{widths[c]}}" for c in columns)
+        for title, row in rows.items()
+    ]
+    return "\n".join(lines)
+
+
+def output_section(output: str) -> str:
+    """The evaluation's output as the page shows it: one table of the sets when it can be, else as printed."""
+    kept = for_the_page(output).rstrip()
+    if (compact := one_table(kept)) is not None:
+        return "## The evaluation's output\n\n" + TABLE_NOTE + "\n\n```text\n" + compact + "\n```"
+    return "## The evaluation's output\n\n" + OUTPUT_NOTE + "\n\n```text\n" + kept + "\n```"
+
+
 def by_name(argument: str) -> str:
     """A dataset folder by its name alone: the results say which schools, not where this machine keeps them."""
     return Path(argument).name if argument.startswith("/") and Path(argument).is_dir() else argument
@@ -169,9 +216,7 @@ def rewrite_page() -> Path:
     output = str(data.get("output") or data.get("appendix", "")).split("## The evaluation's output", 1)[-1]
     output = output.split("```text", 1)[-1].strip().removesuffix("```").strip()
     figures = [Figure(**figure) for figure in data["figures"]]
-    appendix = (
-        "## The evaluation's output\n\n" + OUTPUT_NOTE + "\n\n```text\n" + for_the_page(output) + "\n```"
-    )
+    appendix = output_section(output)
     if isinstance(data.get(BEFORE_TUNING), dict):
         appendix = record_section(data[BEFORE_TUNING]) + "\n\n" + appendix
     data["output"], data["appendix"] = output, appendix
@@ -207,13 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures = measured(run)
     if outcome["status"] != 0:
         return int(str(outcome["status"]))
-    output = (
-        "## The evaluation's output\n\n"
-        + OUTPUT_NOTE
-        + "\n\n```text\n"
-        + for_the_page(str(outcome["output"])).rstrip()
-        + "\n```"
-    )
+    output = output_section(str(outcome["output"]))
     per_set = json.loads(sets.read_text(encoding="utf-8")) if sets.exists() else None
     if per_set:
         per_set["independent"] = [by_name(d) for d in per_set.get("independent", [])]

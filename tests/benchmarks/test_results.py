@@ -150,3 +150,22 @@ def test_the_page_says_once_what_the_figures_table_holds() -> None:
     assert "pupil-follower" not in page and "namesakes" not in page and "per set" not in page
     assert page.count(caveat) == 1 and page.count("pupil-comment") == 2 and "\n\n\n" not in page
     assert "/tmp/x" not in page
+
+
+def test_the_sets_other_rules_are_one_table_and_an_unknown_line_keeps_the_output_as_printed() -> None:
+    caveat = eval_results.CAVEAT
+    output = (
+        f"== set a (1 schools) ==\n{caveat}\nrule                       difficulty     tp   fp   fn precision  recall\n"
+        "pupil-comment              all            2    0    1     1.000   0.667\n\n"
+        "review load as a share of the audience: 1 of 50 (2.0%); at most 2.0% of one school's audience\n"
+        "adults, namesakes, relatives, businesses and accounts run by others flagged by a follower rule at medium+: 0\n"
+        "== set b (1 schools) ==\npupil-comment              all            1    0    0     1.000   1.000\n"
+    )
+
+    section = eval_results.output_section(output)
+
+    assert "set a (1 schools)  pupil-comment" not in section
+    rows = section.split("```text\n", 1)[1].splitlines()
+    assert rows[1].split() == ["set", "a", "(1", "schools)", "2/0/1", "1", "of", "50", "(2.0%)", "0"]
+    assert rows[2].split()[-3:] == ["1/0/0", "-", "-"]
+    assert "a line it does not know" in eval_results.output_section(output + "a line it does not know\n")
