@@ -11,7 +11,7 @@ SELECT p.media_ref, p.approval_file, t.line_no, t.text, t.confidence, r.read_at,
 FROM raw.image_text AS t
 JOIN raw.image_readings AS r USING (sha256)
 JOIN places AS p USING (sha256);
-COMMENT ON VIEW dpo.image_text IS 'Every line of text read in an image the school published, or in the approved library file it copies (OCR; a library file never published is hashed, never read), with the engine''s confidence: names read here raise pupil-named, numbers contact-details. Kept by the image''s sha256; retention removes pupils'' names from the lines of old posts'' images, and an erasure removes the person''s name wherever it was read.';
+COMMENT ON VIEW dpo.image_text IS 'Every line of text read (OCR) in an image the school published, or in the approved library file it copies, with the engine''s confidence: names read here raise pupil-named, numbers contact-details. Retention removes pupils'' names from the lines of old posts'' images; an erasure removes the person''s name wherever it was read.';
 COMMENT ON COLUMN dpo.image_text.media_ref IS 'The published image (dpo.media), or null for a library file.';
 COMMENT ON COLUMN dpo.image_text.approval_file IS 'The approved library file (registers/approved_media/), read because a published image copies it; null for a published image.';
 COMMENT ON COLUMN dpo.image_text.line_no IS 'Reading order, from 1.';

@@ -6,7 +6,7 @@ SELECT
     r.faces, r.n_lines AS text_lines
 FROM raw.media_files AS f
 LEFT JOIN raw.image_readings AS r USING (sha256);
-COMMENT ON VIEW dpo.media IS 'Images published by the official accounts, as fingerprints (sha256 and perceptual hash) so they can be matched to the approved media register, with how many faces each shows (counted, never recognised) and how many lines of text were read in it (dpo.image_text); no image bytes are held.';
+COMMENT ON VIEW dpo.media IS 'Images published by the official accounts, as fingerprints (sha256 and perceptual hash) matched to the approved media, with how many faces each shows (counted, never recognised) and lines of text read in it; no image bytes are held.';
 COMMENT ON COLUMN dpo.media.media_ref IS 'x:<media_key> or youtube:<video id> (thumbnail).';
 COMMENT ON COLUMN dpo.media.platform IS '{{ platform_names }}.';
 COMMENT ON COLUMN dpo.media.account_id IS 'The official account that published it.';

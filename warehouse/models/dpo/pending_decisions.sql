@@ -4,7 +4,7 @@ SELECT p.key, e.rule, e.severity, p.decision, p.proposed_by, p.proposed_os_user,
        p.as_of, p.source, p.proposed_at
 FROM audit.pending_decisions AS p
 LEFT JOIN audit.exceptions AS e USING (key);
-COMMENT ON VIEW dpo.pending_decisions IS 'A decision closing a critical exception (accept, false positive), proposed by one person and not recorded until a second person confirms it: another signed-in identity in the review app, another operating-system user on the command line.';
+COMMENT ON VIEW dpo.pending_decisions IS 'A decision closing a critical exception (accept, false positive), proposed by one person and recorded only when a second person on the same path (another signed-in identity, another operating-system user) confirms it.';
 COMMENT ON COLUMN dpo.pending_decisions.key IS 'The exception key.';
 COMMENT ON COLUMN dpo.pending_decisions.rule IS 'The policy rule (dpo.rules).';
 COMMENT ON COLUMN dpo.pending_decisions.severity IS 'The exception''s severity (critical).';

@@ -19,7 +19,7 @@ SELECT
 FROM audit.identities AS i
 LEFT JOIN handles AS h USING (platform, subject_id)
 GROUP BY i.platform, i.subject_id, h.latest_label;
-COMMENT ON VIEW dpo.platform_accounts IS 'Every follower, followed account, visible subscriber and commenter of the official accounts whose identity resolution is still held, with who the audit decided they are. Purpose: find pupils, former pupils and staff personal accounts connected to official accounts (the policy rules).';
+COMMENT ON VIEW dpo.platform_accounts IS 'Every follower, followed account, visible subscriber and commenter of the official accounts whose identity resolution is still held, with who the audit decided they are. Purpose: the policy rules (pupils, former pupils and staff personal accounts connected to official accounts).';
 COMMENT ON COLUMN dpo.platform_accounts.platform IS '{{ platform_names }}.';
 COMMENT ON COLUMN dpo.platform_accounts.subject_id IS 'The platform''s id of the account (X user id, YouTube channel id, the id a Facebook comment shows its author by, or an Instagram commenter''s id).';
 COMMENT ON COLUMN dpo.platform_accounts.latest_label IS 'The account''s handle or display name in the latest week held.';
