@@ -10,8 +10,11 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import subprocess
+import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -156,6 +159,23 @@ def table(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
+# A parenthesis that at least this many figures' details repeat word for word after the same words (a step's name,
+# what a profile counts) is said once, above the details, and left out of each.
+SAID_ONCE_AT = 3
+_EXPLAINED = re.compile(r"(?:^|(?<=[;:.,] ))(?P<term>[A-Za-z][A-Za-z' -]*?) \((?P<inner>[^()]+)\)")
+
+
+def said_once(details: list[str]) -> tuple[list[str], list[str]]:
+    """(the explanations said once, the details without them)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for detail in details:
+        counts.update(list(dict.fromkeys((m["term"], m["inner"]) for m in _EXPLAINED.finditer(detail))))
+    repeated = [pair for pair, count in counts.items() if count >= SAID_ONCE_AT]  # in the order first met
+    for term, inner in repeated:
+        details = [detail.replace(f"{term} ({inner})", term) for detail in details]
+    return [f"{term} ({inner})" for term, inner in repeated], details
+
+
 def page(title: str, command: str, about: dict[str, Any], figures: list[Figure], appendix: str = "") -> str:
     when = about["measured_at"]
     host = about["machine"]
@@ -169,9 +189,12 @@ def page(title: str, command: str, about: dict[str, Any], figures: list[Figure],
         "",
         table(figures),
     ]
-    details = [f"- **{f.name}**: {f.detail}" for f in figures if f.detail]
+    explained, details = said_once([f.detail for f in figures if f.detail])
+    if explained:
+        lines += ["", "In the details below: " + "; ".join(explained) + "."]
     if details:
-        lines += ["", *details]
+        named = [f.name for f in figures if f.detail]
+        lines += ["", *(f"- **{name}**: {detail}" for name, detail in zip(named, details, strict=True))]
     if appendix:
         lines += ["", appendix]
     return "\n".join(lines) + "\n"
@@ -198,3 +221,27 @@ def write(
     json_path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     page_path.write_text(page(title, command, about, figures, appendix), encoding="utf-8")
     return json_path, page_path
+
+
+# The pages `python -m benchmarks.results --rewrite-page NAME` writes again (make eval's has its own, which also
+# rewrites its appendix: benchmarks/eval_results.py).
+TITLES = {"bench": "Benchmarks"}
+
+
+def rewrite_page(name: str) -> Path:
+    """docs/results/<name>.md again from benchmarks/results/<name>.json as it stands: the same measurement, the page
+    as this module writes it now."""
+    data = json.loads((JSON_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    figures = [Figure(**figure) for figure in data["figures"]]
+    about = {"measured_at": data["measured_at"], "machine": data["machine"]}
+    path = PAGE_DIR / f"{name}.md"
+    path.write_text(
+        page(TITLES[name], data["command"], about, figures, data.get("appendix", "")), encoding="utf-8"
+    )
+    return path
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] != "--rewrite-page" or sys.argv[2] not in TITLES:
+        sys.exit(f"usage: python -m benchmarks.results --rewrite-page {{{','.join(TITLES)}}}")
+    print(f"written to {rewrite_page(sys.argv[2])}")

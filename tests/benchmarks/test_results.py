@@ -169,3 +169,13 @@ def test_the_sets_other_rules_are_one_table_and_an_unknown_line_keeps_the_output
     assert rows[1].split() == ["set", "a", "(1", "schools)", "2/0/1", "1", "of", "50", "(2.0%)", "0"]
     assert rows[2].split()[-3:] == ["1/0/0", "-", "-"]
     assert "a line it does not know" in eval_results.output_section(output + "a line it does not know\n")
+
+
+def test_an_explanation_every_detail_repeats_is_said_once_above_them() -> None:
+    details = [f"start-up (imports, the flow run) {n} s; faces (detect_faces) 1.{n}" for n in range(3)]
+    details.append("start-up (imports, the flow run) 9 s; load (1 minute) 2")
+
+    explained, shown = results.said_once(details)
+
+    assert explained == ["start-up (imports, the flow run)", "faces (detect_faces)"]
+    assert shown[0] == "start-up 0 s; faces 1.0" and shown[3] == "start-up 9 s; load (1 minute) 2"
