@@ -35,9 +35,8 @@ def options() -> list[Declared]:
             "--forms",
             type=click.Choice(("default", "extended", "blind")),
             default="default",
-            help="'extended' adds more ways pupils, staff and namesakes present online (for tuning identity); "
-            "'blind' adds a family built from a description alone (names in their own script, channel words, "
-            "digits for letters, businesses, grandparents, accounts run by a parent), never tuned on",
+            help="'extended' adds more ways pupils, staff and namesakes present online (tuned on); 'blind' a family "
+            "built from a description alone, never tuned on (docs/evaluation.md)",
         ),
     ]
 
