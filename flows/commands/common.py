@@ -82,6 +82,12 @@ def prefect_defaults() -> None:
     # Prefect's own retention, as deploy/prefect-server.service sets it for the persistent server.
     for name, value in PREFECT_RETENTION.items():
         os.environ.setdefault(name, value)
+    if "prefect.context" in sys.modules:
+        # Prefect read its settings when it was first imported (by a library or a host process before this
+        # command): they are made again so these defaults count, as they do when Prefect is imported after them.
+        from prefect.context import refresh_global_settings_context
+
+        refresh_global_settings_context()
 
 
 def _start_prefect_early(heap: StartUpHeap | None = None) -> Callable[[], None]:

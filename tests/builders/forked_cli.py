@@ -1,11 +1,12 @@
 """`socialaudit` commands run as fresh processes forked from one that has already imported the heavy libraries.
 
-A whole audit spent about 2 of its ~7 s importing great-expectations, pandas and pyarrow, in every one of
-the suite's hundreds of `socialaudit` processes. The starter (`python -m tests.builders.forked_cli`) imports those
-third-party libraries once and nothing of the project, then forks a child per command. The child is a new process
-like the console script's: its own arguments, environment, working directory, stdin from /dev/null, stdout and
-stderr in files, and the ordinary interpreter exit (exit handlers run, as they do for the console script). The
-project's modules and Prefect are imported in the child, after its environment is set, because they read settings
+A whole audit spent about 2 of its ~7 s importing great-expectations, pandas and pyarrow, and each command another
+1-2 s importing Prefect, in every one of the suite's hundreds of `socialaudit` processes. The starter (`python -m
+tests.builders.forked_cli`) imports those third-party libraries once and nothing of the project, then forks a child
+per command. The child is a new process like the console script's: its own arguments, environment, working
+directory, stdin from /dev/null, stdout and stderr in files, Prefect's settings made from its own environment, and
+the ordinary interpreter exit (exit handlers run, as they do for the console script). The project's modules and
+Prefect's logging set-up (prefect.main) come in the child, after its environment is set, because they read settings
 from the environment as they load.
 
 A fork copies only the thread that calls it. OpenBLAS is kept to the calling thread, and the one other thread the
@@ -34,7 +35,30 @@ from typing import Any, NoReturn
 
 from tests.builders.cli import CliResult
 
-PRELOADED = ("great_expectations.expectations", "pyarrow.dataset")  # not DuckDB: its import starts a thread
+# Not DuckDB (its import starts a thread), nor polars or OpenCV (more allocator threads), nor prefect.main (it sets up
+# logging from the settings at import) or the project (its modules read settings from the environment as they load).
+PRELOADED = (
+    "great_expectations.expectations",
+    "pyarrow.dataset",
+    # Prefect's engine, client and schemas (most of a command's own start-up): their settings are read through
+    # Prefect's settings context, which the child makes again from its own environment (become_command).
+    "prefect.context",
+    "prefect.flows",
+    "prefect.tasks",
+    "prefect.flow_runs",
+    "prefect.client.orchestration",
+    "prefect.client.schemas",
+    "prefect.serializers",
+    "prefect.blocks.notifications",
+    "prefect.blocks.system",
+    "prefect.variables",
+    "prefect.runtime",
+    "prefect.transactions",
+    "googleapiclient.discovery",
+    "tweepy",
+    "jinja2",
+    "PIL.Image",
+)
 # Threads the preloaded libraries may start beside the main one, which take their locks across a fork.
 FORK_SAFE_THREADS = {"jemalloc_bg_thd"}
 READY = "ready"
@@ -140,6 +164,10 @@ def become_command(request: dict[str, Any]) -> NoReturn:
         os.close(opened)
     sys.stdin = open(0, encoding=locale.getpreferredencoding(False), closefd=False)  # noqa: SIM115
     sys.argv = ["socialaudit", *request["argv"]]
+    # The settings a fresh process's first `import prefect` would read: this environment's, not the starter's.
+    import prefect.context
+
+    prefect.context.refresh_global_settings_context()
     from flows.cli import console
 
     console()
@@ -147,6 +175,7 @@ def become_command(request: dict[str, Any]) -> NoReturn:
 
 def main() -> None:
     os.environ["OPENBLAS_NUM_THREADS"] = "1"  # no BLAS threads to fork past; the tests' numpy work is small
+    os.environ["DO_NOT_TRACK"] = "1"  # Prefect's import-time analytics, for the starter only (a child's is its own)
     for module in PRELOADED:
         __import__(module)
     others = other_threads()

@@ -42,3 +42,25 @@ def test_our_loggers_speaking_outside_a_flow_run_raise_no_prefect_warning() -> N
     assert result.returncode == 0, result.stderr[-2000:]
     assert "1 of 3 schools done" in result.stderr
     assert "without a flow run id" not in result.stderr
+
+
+def test_the_command_lines_prefect_defaults_count_when_prefect_was_imported_first() -> None:
+    """A host process (a library, an embedding app, the suite's forked commands) may import Prefect before the
+    command sets its defaults: Prefect's settings are made again, so the defaults count as they do in a fresh one."""
+    probe = (
+        "import os\n"
+        "os.environ.pop('PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW', None)\n"
+        "os.environ.pop('PREFECT_SERVER_ANALYTICS_ENABLED', None)\n"
+        "import prefect.context\n"
+        "from prefect.settings import get_current_settings\n"
+        "print('BEFORE', get_current_settings().logging.to_api.when_missing_flow)\n"
+        "from flows.commands.common import prefect_defaults\n"
+        "prefect_defaults()\n"
+        "settings = get_current_settings()\n"
+        "print('AFTER', settings.logging.to_api.when_missing_flow, settings.server.analytics_enabled)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert "BEFORE warn" in result.stdout, result.stdout
+    assert "AFTER ignore False" in result.stdout, result.stdout
