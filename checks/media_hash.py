@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -194,6 +195,31 @@ def fingerprint_with_crops(data: bytes, picture: Image.Image) -> dict[str, Any]:
     as wide as the picture is hashed from the whole picture's work (`_Rows`)."""
     rows = _Rows(grayscale(picture))
     return {**_fingerprint(data, picture, rows), "crops": _crop_fingerprints(rows)}
+
+
+def fingerprint_in_two(
+    data: bytes, picture: Image.Image
+) -> tuple[dict[str, Any], Callable[[], dict[str, Any]]]:
+    """`fingerprint_with_crops` in two parts: now the sha256, size and pHash (what tells a copy: checks/images/
+    copies.py), and the dHash and the Instagram crops' hashes (under `crops`) when the function returned is called,
+    from the same across-passes. A library catalogue recognises copies once every file's pHash is known, so the rest,
+    more than half the hashing, is left until then rather than kept on the path every reading waits on."""
+    rows = _Rows(grayscale(picture))
+    first = {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "n_bytes": len(data),
+        "width": picture.width,
+        "height": picture.height,
+        "phash": _phash_of(rows.resized(PHASH_SIZE, 0, rows.gray.height)),
+    }
+
+    def rest() -> dict[str, Any]:
+        return {
+            "dhash": _dhash_of(rows.resized(DHASH_SIZE, 0, rows.gray.height)),
+            "crops": _crop_fingerprints(rows),
+        }
+
+    return first, rest
 
 
 def fingerprint_approved(data: bytes) -> dict[str, Any]:

@@ -109,17 +109,26 @@ class Originals:
         self._lock = threading.Lock()
         self._complete = threading.Event()
 
-    def add(self, sha256: str, picture: Image.Image, fingerprints: dict[str, Any], path: Path) -> None:
-        """A library file, decoded, with its fingerprints (`checks.media_hash.fingerprint_picture`); its grayscale
-        pixels are kept for its reading (`pixels_of`) while fewer than MOST_KEPT_PIXELS bytes are kept."""
-        gray = np.asarray(grayscale(picture))
-        w, h = picture.width, picture.height
+    def add(self, sha256: str, gray: np.ndarray, fingerprints: dict[str, Any], path: Path) -> None:
+        """A library file, decoded to its grayscale pixels (H x W, uint8), with its fingerprints (its pHash at least:
+        `add_fingerprints` gives the rest); the pixels are kept for its reading (`pixels_of`) while fewer than
+        MOST_KEPT_PIXELS bytes are kept."""
+        h, w = gray.shape
         original = _Original(sha256, fingerprints, w, h, path, True, proof(gray), Future())
         with self._lock:
             if sha256 not in self._originals and self._kept_pixels + gray.nbytes <= MOST_KEPT_PIXELS:
                 self._pixels[sha256] = gray
                 self._kept_pixels += gray.nbytes
             self._originals.setdefault(sha256, original)
+
+    def add_fingerprints(self, sha256: str, more: dict[str, Any]) -> None:
+        """The rest of a catalogued file's fingerprints (checks/media_hash.py `fingerprint_in_two`), hashed once the
+        catalogue is complete: a copy is recognised by its pHash alone."""
+        with self._lock:
+            original = self._originals.get(sha256)
+        if original is not None:
+            # One new dict in place of the old (a reading thread may be looking up its pHash meanwhile).
+            original.fingerprints = {**original.fingerprints, **more}
 
     def add_hashed(self, sha256: str, fingerprints: dict[str, Any], path: Path) -> None:
         """A library file hashed in an earlier run (`fingerprints` as held), not decoded: it is decoded only when a

@@ -30,6 +30,7 @@ from checks.images.thumbnails import PublishedPictures
 from checks.media_hash import (
     UnreadableImage,
     decode_upright,
+    fingerprint_in_two,
     fingerprint_picture,
     fingerprint_with_crops,
     grayscale,
@@ -179,6 +180,27 @@ def _fingerprinted(data: bytes, sha: str) -> tuple[str, Image.Image, dict[str, A
     return sha, picture, fingerprint_with_crops(data, picture)
 
 
+# A catalogued library file's dHash and crops' hashes are made once the catalogue is complete (`catalogue`), from its
+# pixels held meanwhile up to this many bytes (beyond it, a file is hashed in full as it is catalogued). The pixels
+# kept for its reading are the same ones, not a copy.
+MOST_DEFERRED_PIXELS = 256 * 1024 * 1024
+
+
+class _Budget:
+    """Bytes that may be held, taken by threads."""
+
+    def __init__(self, most: int) -> None:
+        self._left = most
+        self._lock = threading.Lock()
+
+    def take(self, n_bytes: int) -> bool:
+        with self._lock:
+            if n_bytes > self._left:
+                return False
+            self._left -= n_bytes
+            return True
+
+
 def catalogue(
     files: Iterable[Path],
     read_before: Callable[[str], bool],
@@ -189,28 +211,43 @@ def catalogue(
     """The library files never read before (`read_before(sha256)`) catalogued, in parallel, so their copies are
     recognised from the first published image: a file hashed in an earlier run (`hashed`, its fingerprints by
     sha256) with the fingerprints held (`Originals.add_hashed`: not decoded), any other decoded and fingerprinted
-    (`Originals.add`). An undecodable file is left to the register loader to report."""
-    held = hashed or {}
+    (`Originals.add`). An undecodable file is left to the register loader to report.
 
-    def one(path: Path) -> None:
+    Copies are recognised (`Originals.catalogued`) once every file's pHash and proof are made; the rest of each new
+    file's fingerprints (dHash, crops': register settling's) is hashed after, while the images that waited for the
+    catalogue are read, instead of before them (checks/media_hash.py `fingerprint_in_two`)."""
+    held = hashed or {}
+    deferred = _Budget(MOST_DEFERRED_PIXELS)
+
+    def one(path: Path) -> Callable[[], None] | None:
         try:
             data = path.read_bytes()
         except OSError:
-            return
+            return None
         sha = hashlib.sha256(data).hexdigest()
         if read_before(sha):
-            return
+            return None
         if sha in held:
             originals.add_hashed(sha, held[sha], path)
-            return
-        found = _fingerprinted(data, sha)
-        if found is not None:
-            originals.add(sha, found[1], found[2], path)
+            return None
+        try:
+            gray = np.asarray(grayscale(decode_upright(data)))
+        except UnreadableImage:
+            return None
+        # Hashed from the very pixels kept for its reading (Image.fromarray shares them): no second copy is held.
+        found, rest = fingerprint_in_two(data, Image.fromarray(gray))
+        originals.add(sha, gray, found, path)
+        finish = lambda: originals.add_fingerprints(sha, rest())  # noqa: E731
+        if deferred.take(gray.nbytes):
+            return finish
+        finish()
+        return None
 
     try:
-        in_parallel(one, files, workers)
+        later = in_parallel(one, files, workers)
     finally:
         originals.catalogued()
+    in_parallel(lambda finish: finish(), [finish for finish in later if finish is not None], workers)
 
 
 def fingerprint_library_folder(

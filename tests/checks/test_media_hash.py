@@ -19,6 +19,7 @@ from checks.media_hash import (
     crop_fingerprints,
     dhash,
     fingerprint_image,
+    fingerprint_in_two,
     fingerprint_with_crops,
     grayscale,
     hamming,
@@ -92,6 +93,20 @@ def test_a_fingerprint_with_its_crops_is_imagehashs_of_the_picture_and_of_each_c
                 "dhash": str(imagehash.dhash(cropped)),
             }
     assert found["crops"] == expected == crop_fingerprints(picture), name
+
+
+@pytest.mark.parametrize(
+    ("name", "picture"), _pictures(), ids=lambda value: value if isinstance(value, str) else ""
+)
+def test_a_fingerprint_made_in_two_parts_is_the_fingerprint_with_its_crops(
+    name: str, picture: Image.Image
+) -> None:
+    # The library's catalogue hashes its files from the grayscale pixels it keeps for their reading, shared.
+    shared = Image.fromarray(np.asarray(grayscale(picture)))
+    first, rest = fingerprint_in_two(b"file", shared)
+
+    assert "dhash" not in first and "crops" not in first
+    assert {**first, **rest()} == fingerprint_with_crops(b"file", picture), name
 
 
 def test_a_fingerprint_and_its_crops_are_written_as_imagehash_wrote_them() -> None:

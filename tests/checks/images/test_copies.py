@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import io
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import imagehash
@@ -113,6 +114,50 @@ def test_a_copy_of_a_library_file_takes_its_reading_with_boxes_in_its_own_pixels
     assert with_name["reading"]["error"] is None and "copies" not in with_name["reading"]["reader"]
 
 
+def test_copies_are_recognised_before_the_library_files_other_hashes_are_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The images that waited for the catalogue are read from the moment every file's pHash is known; the dHash and
+    # the crops' hashes (for register settling) are made after, and the folder's fingerprints are whole all the same.
+    files = library(tmp_path)
+    once = ReadOnce(())
+    made_once_catalogued: list[bool] = []
+    real = reading.fingerprint_in_two
+
+    def watched(
+        data: bytes, picture: Image.Image
+    ) -> tuple[dict[str, object], Callable[[], dict[str, object]]]:
+        found, rest = real(data, picture)
+
+        def later() -> dict[str, object]:
+            made_once_catalogued.append(once.originals.is_catalogued())
+            return rest()
+
+        return found, later
+
+    monkeypatch.setattr(reading, "fingerprint_in_two", watched)
+    folder = catalogue_library_folder(tmp_path, once.read_before, once.originals, workers=2)
+
+    assert made_once_catalogued == [True] * len(files)
+    assert folder.fingerprints == {
+        sha: fingerprint_approved(path.read_bytes()) for sha, path in files.items()
+    }
+
+
+def test_a_library_beyond_the_pixels_held_is_hashed_whole_as_it_is_catalogued(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = library(tmp_path)
+    monkeypatch.setattr(reading, "MOST_DEFERRED_PIXELS", 0)
+    once = ReadOnce(())
+
+    folder = catalogue_library_folder(tmp_path, once.read_before, once.originals, workers=2)
+
+    assert folder.fingerprints == {
+        sha: fingerprint_approved(path.read_bytes()) for sha, path in files.items()
+    }
+
+
 def test_an_unpublished_library_file_is_hashed_never_read_and_read_the_week_a_copy_is_published(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -165,7 +210,7 @@ def test_a_copy_of_a_file_another_thread_reads_waits_and_reads_itself_when_that_
     originals = Originals(failing)
     data = jpeg(photo("coffee"), quality=92)
     picture = decode_upright(data)
-    originals.add("o" * 64, picture, fingerprint_picture(data, picture), Path("coffee.jpg"))
+    originals.add("o" * 64, gray(data), fingerprint_picture(data, picture), Path("coffee.jpg"))
     copy = decode_upright(jpeg(photo("coffee"), 680))
     phash = str(imagehash.phash(copy))
     assert originals.reading_for("c" * 64, phash, copy) is None  # not catalogued yet: read it
@@ -188,7 +233,7 @@ def test_a_copy_waits_only_while_too_little_is_waiting(monkeypatch: pytest.Monke
     originals = Originals()  # no reader: as when another thread is reading the file
     data = jpeg(photo("rocket"), quality=92)
     picture = decode_upright(data)
-    originals.add("o" * 64, picture, fingerprint_picture(data, picture), Path("rocket.jpg"))
+    originals.add("o" * 64, gray(data), fingerprint_picture(data, picture), Path("rocket.jpg"))
     originals.catalogued()
     copy = jpeg(photo("rocket"), 680)
     assert WAITS_FOR_LIBRARY in examine(copy, lambda sha: False, originals)
