@@ -14,7 +14,7 @@ import contextvars
 import hashlib
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -46,6 +46,7 @@ __all__ = [
     "catalogue_library_folder",
     "examine",
     "fingerprint_library_folder",
+    "getting_ready",
     "library_images",
     "library_to_read",
     "read_files",
@@ -70,6 +71,21 @@ def ready() -> str:
     """Raises ReaderMissing (with what to install) before a run fetches anything; returns `reader_name()`."""
     check_engine()
     return reader_name()
+
+
+def getting_ready() -> Callable[[], str]:
+    """`ready` begun on a thread of its own: the OCR workers load their engines (each its own process, ~0.1 s of CPU)
+    while the run goes on hashing its library; the function returned waits for them and answers as `ready` does."""
+    loaded: Future[str] = Future()
+
+    def load() -> None:
+        try:
+            loaded.set_result(ready())
+        except BaseException as error:  # handed to whoever waits, as `ready` would have raised it
+            loaded.set_exception(error)
+
+    threading.Thread(target=load, name="ocr-workers-starting", daemon=True).start()
+    return loaded.result
 
 
 def read_picture(picture: Image.Image, sha256: str) -> dict[str, Any]:

@@ -306,6 +306,26 @@ def test_a_missing_model_is_said_with_what_to_install(
         text.Worker.started()
 
 
+def test_the_engines_load_while_the_caller_goes_on_and_waiting_answers_as_ready_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from checks.images import reading
+
+    assert reading.getting_ready()() == reading.reader_name()
+
+    loading = threading.Event()
+
+    def missing() -> str:
+        loading.wait()
+        raise text.ReaderMissing("the OCR engine (libtesseract) is not installed")
+
+    monkeypatch.setattr(reading, "ready", missing)
+    waiting = reading.getting_ready()  # returns while the engines are still loading
+    loading.set()
+    with pytest.raises(text.ReaderMissing, match="not installed"):
+        waiting()
+
+
 def test_work_done_in_parallel_sees_the_callers_context() -> None:
     # Prefect's flow run context is a context variable: a progress line logged from a reading thread belongs to
     # the caller's flow run (without it Prefect warns that a log has no flow run id).
