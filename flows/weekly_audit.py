@@ -6,7 +6,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -48,7 +48,7 @@ from connectors.paging import RetryPolicy, Snapshot
 from dashboards.output_set import check_out_dir, publishing_lock
 from dashboards.publishing import publish_week
 from dashboards.run_summary import not_published_message
-from flows import credentials
+from flows import credentials, library_ahead
 from flows.config.school import SchoolConfig, load_config
 from flows.live_display import counted, progress
 from flows.offline import Endpoints, endpoints
@@ -193,12 +193,19 @@ def fingerprint_published_media(
 
 @task(name="catalogue-library-folder", cache_policy=NO_CACHE)
 @withheld_in_trust
-def catalogue_library_folder_task(registers_dir: Path, once: ReadOnce, state: WarehouseState) -> LibraryRead:
+def catalogue_library_folder_task(
+    registers_dir: Path, once: ReadOnce, state: WarehouseState, ahead: Future[LibraryRead] | None = None
+) -> LibraryRead:
     """The approved library folder's images never read before, catalogued as the run starts (those never hashed
     before fingerprinted), while the registers load and the platforms are read: a published copy of one is known
-    from the first image downloaded, and that file is read then; a file nothing published copies is never read."""
+    from the first image downloaded, and that file is read then; a file nothing published copies is never read.
+    A first run's was begun `ahead`, before the flow (flows/library_ahead.py)."""
     directory = registers_dir / APPROVED_MEDIA_DIR
-    return catalogue_library_folder(directory, once.read_before, once.originals, state.approved_hashes)
+    return (
+        ahead.result()
+        if ahead
+        else catalogue_library_folder(directory, once.read_before, once.originals, state.approved_hashes)
+    )
 
 
 @task(name="fingerprint-library-folder", cache_policy=NO_CACHE)
@@ -357,13 +364,17 @@ def _audit(
     # One record of what is read this run: the same bytes published twice, or published and in the library, are
     # read once. The library folder is hashed (and, images read, catalogued) at once, while the registers load and
     # the platforms are fetched; a library file is read only when a published copy of it is met.
-    once = ReadOnce(state.images_read) if config.images.read else None
+    ahead = library_ahead.take(config.registers_dir, state) if config.images.read else None  # a first run's
+    once = ahead[0] if ahead is not None else ReadOnce(state.images_read) if config.images.read else None
     # The week's downloaded images, from which the report's thumbnails are made for its media findings only.
     pictures = PublishedPictures()
     if once is None:
         library = fingerprint_library_folder_task.submit(config.registers_dir, as_is(state))
     else:
-        library = catalogue_library_folder_task.submit(config.registers_dir, as_is(once), as_is(state))
+        catalogued = as_is(ahead[1] if ahead is not None else None)
+        library = catalogue_library_folder_task.submit(
+            config.registers_dir, as_is(once), as_is(state), catalogued
+        )
     policy = retry_policy(config)
     if reader is not None:
         wait_for_image_reader(reader)

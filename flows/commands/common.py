@@ -165,6 +165,24 @@ def run_audit(
         heap.release()
 
 
+def _catalogue_library_ahead(school_toml: Path, db: Path | None, out: Path, sandbox: bool) -> None:
+    """A first run reading images (its warehouse not made yet, as the flow will name it) catalogues its library
+    while Prefect's server starts (flows/library_ahead.py). Anything amiss here is met again by the flow."""
+    with contextlib.suppress(Exception):
+        from flows.config.school import load_config
+        from flows.warehouse_location import trial_location, warehouse_location
+
+        config = load_config(school_toml)
+        if sandbox:  # named as `_run_audit` names it for the flow, and the flow then for a trial
+            where = trial_location(db or warehouse_location(None, config, sandbox=True), out, config)[0]
+        else:
+            where = warehouse_location(db, config)
+        if config.images.read and not where.exists():
+            from flows.library_ahead import catalogue_ahead
+
+            catalogue_ahead(config.registers_dir)
+
+
 def _run_audit(
     school_toml: Path, db: Path | None, out: Path, as_of: date | None, sandbox: bool, heap: StartUpHeap
 ) -> dict[str, Any]:
@@ -175,6 +193,7 @@ def _run_audit(
     from flows.live_display import live_display
     from flows.weekly_audit import weekly_audit
 
+    _catalogue_library_ahead(school_toml, db, out, sandbox)
     server_started()
     heap.made()
     if sandbox and db is None:

@@ -1,0 +1,55 @@
+"""A school's first run catalogues its approved library while Prefect's temporary server starts, not after it.
+
+Why: the published images a first run downloads are read once the library is catalogued (checks/images/copies.py: a
+copy takes its file's reading), and until the flow starts one core is mostly idle, the server booting on the other
+(flows/commands/common.py `_start_prefect_early`). The whole library is new on a first run, so what the flow would
+catalogue is known before the warehouse is read: every image of the folder, none read or hashed before.
+
+The flow takes the catalogue started here only when the warehouse it reads has no image read and no library file
+hashed (`take`): exactly the state the catalogue assumed, so it is what the flow would have made itself. Otherwise
+it is let go, and the flow catalogues its library as on any other week.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+
+from checks.images.reading import LibraryRead, ReadOnce, catalogue_library_folder
+from checks.registers.contract import APPROVED_MEDIA_DIR
+from warehouse.state import WarehouseState
+
+_started: dict[Path, tuple[ReadOnce, Future[LibraryRead]]] = {}
+_lock = threading.Lock()
+
+
+def catalogue_ahead(registers_dir: Path) -> None:
+    """Catalogue the library of `registers_dir` on a thread of its own, as for a warehouse with nothing in it."""
+    once = ReadOnce(())
+    catalogued: Future[LibraryRead] = Future()
+
+    def run() -> None:
+        try:
+            directory = registers_dir / APPROVED_MEDIA_DIR
+            catalogued.set_result(catalogue_library_folder(directory, once.read_before, once.originals))
+        except BaseException as error:  # the flow's catalogue task raises it, as its own catalogue would have
+            catalogued.set_exception(error)
+
+    with _lock:
+        _started[registers_dir.resolve()] = (once, catalogued)
+    threading.Thread(target=run, name="library-catalogued-ahead", daemon=True).start()
+
+
+def take(registers_dir: Path, state: WarehouseState) -> tuple[ReadOnce, Future[LibraryRead]] | None:
+    """The catalogue started ahead for `registers_dir` (what the run reads once, and its library), when `state`
+    holds nothing it assumed away; None when none was started or it is not the warehouse's first week (then let
+    go: its pixels are freed, its readings never asked for)."""
+    with _lock:
+        found = _started.pop(registers_dir.resolve(), None)
+    if found is None:
+        return None
+    if state.images_read or state.approved_hashes:
+        found[0].originals.abandon()
+        return None
+    return found
