@@ -175,7 +175,8 @@ def become_command(request: dict[str, Any]) -> NoReturn:
 
 def main() -> None:
     os.environ["OPENBLAS_NUM_THREADS"] = "1"  # no BLAS threads to fork past; the tests' numpy work is small
-    os.environ["DO_NOT_TRACK"] = "1"  # Prefect's import-time analytics, for the starter only (a child's is its own)
+    # Prefect's import-time analytics, for the starter only (a child's is its own)
+    os.environ["DO_NOT_TRACK"] = "1"
     for module in PRELOADED:
         __import__(module)
     others = other_threads()
