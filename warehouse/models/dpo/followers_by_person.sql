@@ -14,14 +14,14 @@ SELECT
 FROM audit.identities AS i
 LEFT JOIN marts.fct_audience AS a USING (as_of, platform, account_id, relation, subject_id)
 WHERE i.person_id IS NOT NULL;
-COMMENT ON VIEW dpo.followers_by_person IS 'Every week an account connected to an official account was matched to a register person, with the evidence. Purpose: the follower rules (pupil-follower, staff-personal-follower, ...).';
+COMMENT ON VIEW dpo.followers_by_person IS 'Every week an account connected to an official account was matched to a register person, with the evidence; for the follower rules (pupil-follower, staff-personal-follower, ...).';
 COMMENT ON COLUMN dpo.followers_by_person.person_kind IS 'pupil, former_pupil, staff or parent.';
 COMMENT ON COLUMN dpo.followers_by_person.person_id IS 'The register id matched.';
 COMMENT ON COLUMN dpo.followers_by_person.platform IS '{{ platform_names }}.';
 COMMENT ON COLUMN dpo.followers_by_person.relation IS 'follower, following, subscriber or commenter.';
 COMMENT ON COLUMN dpo.followers_by_person.subject_id IS 'The platform id of the account.';
-COMMENT ON COLUMN dpo.followers_by_person.handle IS 'The account''s handle that week (null once the raw pages have been purged).';
-COMMENT ON COLUMN dpo.followers_by_person.display_name IS 'The account''s display name that week (null once the raw pages have been purged).';
+COMMENT ON COLUMN dpo.followers_by_person.handle IS 'The account''s handle that week (null once raw pages are purged).';
+COMMENT ON COLUMN dpo.followers_by_person.display_name IS 'Its display name that week (null once raw pages are purged).';
 COMMENT ON COLUMN dpo.followers_by_person.confidence IS 'Match confidence, 0..1.';
-COMMENT ON COLUMN dpo.followers_by_person.evidence IS 'Why the audit matched the account to the person.';
+COMMENT ON COLUMN dpo.followers_by_person.evidence IS 'The signals that agreed (declared handle, name, age cues, ...).';
 COMMENT ON COLUMN dpo.followers_by_person.as_of IS 'The audited week.';
