@@ -37,7 +37,7 @@ COMMENT ON COLUMN audit.pending_decisions.proposed_os_user IS 'The operating-sys
 COMMENT ON TABLE audit.post_approvals IS 'Approvals of checked drafts: their images count as approved media for the platform (beside approved_media.csv), the pictured pupils'' consent read again every week.';
 COMMENT ON COLUMN audit.post_approvals.approved_by IS 'Who approved it, named as checked_by is.';
 COMMENT ON COLUMN audit.post_approvals.platform IS 'The platform it covers: x or youtube.';
-COMMENT ON TABLE audit.post_check_images IS 'Each checked draft''s images: fingerprints (kept, to recognise a published copy) and the image for the approver (removed by retention after raw_pages_weeks, or by an erasure of a pupil it pictures).';
+COMMENT ON TABLE audit.post_check_images IS 'Each checked draft''s images: fingerprints (kept, to recognise a published copy) and the image for the approver (removed by retention after raw_pages_weeks, or an erasure of a pupil it pictures).';
 COMMENT ON COLUMN audit.post_check_images.position IS 'Place in the draft, from 1.';
 COMMENT ON COLUMN audit.post_check_images.phash IS 'Perceptual hash (pHash), as the media rules compare.';
 COMMENT ON COLUMN audit.post_check_images.image IS 'The bytes as uploaded; null once retention or an erasure removed them.';
@@ -92,7 +92,7 @@ COMMENT ON COLUMN meta.review_policy.max_accept_days IS 'The longest an acceptan
 COMMENT ON TABLE meta.warehouse_secret IS 'This warehouse''s random secret, made at its first write: the key of its keyed hashes (erasure and access selectors) and of the opaque references Prefect shows. Never in a dpo view.';
 COMMENT ON TABLE raw.api_pages IS 'API response bodies as received, one row per page, so any run can be re-derived; append-only.';
 COMMENT ON COLUMN raw.api_pages.payload IS 'The body as received: public profiles of followers/subscribers, posts, comments.';
-COMMENT ON TABLE raw.image_readings IS 'One row per distinct image read (published images, video previews, thumbnails, approved library files; by sha256): reader, lines of text, faces. No image, face crop, template or embedding is kept.';
+COMMENT ON TABLE raw.image_readings IS 'One row per distinct image read (by sha256): reader, lines of text, faces. No image, face crop, template or embedding is kept.';
 COMMENT ON COLUMN raw.image_readings.reader IS 'The OCR engine and face detector, with versions.';
 COMMENT ON COLUMN raw.image_readings.n_lines IS 'Lines of text read (raw.image_text).';
 COMMENT ON COLUMN raw.image_readings.face_boxes IS 'Each face as [x, y, width, height] in pixels: boxes only.';

@@ -14,7 +14,7 @@ SELECT
 FROM audit.identities AS i
 LEFT JOIN marts.fct_audience AS a USING (as_of, platform, account_id, relation, subject_id)
 WHERE i.person_id IS NOT NULL;
-COMMENT ON VIEW dpo.followers_by_person IS 'Every week an account connected to an official account was matched to a register person, with the evidence; for the follower rules (pupil-follower, staff-personal-follower, ...).';
+COMMENT ON VIEW dpo.followers_by_person IS 'Every week an account connected to an official account was matched to a register person, with the evidence. Purpose: the follower rules (pupil-follower, staff-personal-follower, ...).';
 COMMENT ON COLUMN dpo.followers_by_person.person_kind IS 'pupil, former_pupil, staff or parent.';
 COMMENT ON COLUMN dpo.followers_by_person.person_id IS 'The register id matched.';
 COMMENT ON COLUMN dpo.followers_by_person.platform IS '{{ platform_names }}.';

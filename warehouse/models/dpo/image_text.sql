@@ -11,7 +11,7 @@ SELECT p.media_ref, p.approval_file, t.line_no, t.text, t.confidence, r.read_at,
 FROM raw.image_text AS t
 JOIN raw.image_readings AS r USING (sha256)
 JOIN places AS p USING (sha256);
-COMMENT ON VIEW dpo.image_text IS 'Every line of text read (OCR) in a published image, or in the approved library file it copies, with confidence: names read raise pupil-named, numbers contact-details. Retention removes pupils'' names from old posts'' image lines; an erasure removes the person''s name wherever read.';
+COMMENT ON VIEW dpo.image_text IS 'Every line of text read (OCR) in a published image, or the approved library file it copies: names read raise pupil-named, numbers contact-details. Retention removes pupils'' names from old posts'' image lines; an erasure, the person''s name wherever read.';
 COMMENT ON COLUMN dpo.image_text.media_ref IS 'The published image (dpo.media), or null for a library file.';
 COMMENT ON COLUMN dpo.image_text.approval_file IS 'The approved library file (registers/approved_media/) a published image copies; null for a published image.';
 COMMENT ON COLUMN dpo.image_text.line_no IS 'Reading order, from 1.';

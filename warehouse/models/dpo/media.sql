@@ -6,7 +6,7 @@ SELECT
     r.faces, r.n_lines AS text_lines
 FROM raw.media_files AS f
 LEFT JOIN raw.image_readings AS r USING (sha256);
-COMMENT ON VIEW dpo.media IS 'Images the official accounts published, as fingerprints (sha256, perceptual hash) matched to the approved media, with faces counted (never recognised) and lines of text read; no image bytes are held.';
+COMMENT ON VIEW dpo.media IS 'Images the official accounts published, as fingerprints matched to the approved media, with faces counted (never recognised) and lines of text read; no image bytes are held.';
 COMMENT ON COLUMN dpo.media.media_ref IS 'x:<media_key> or youtube:<video id> (thumbnail).';
 COMMENT ON COLUMN dpo.media.platform IS '{{ platform_names }}.';
 COMMENT ON COLUMN dpo.media.account_id IS 'The official account that published it.';

@@ -4,7 +4,7 @@ SELECT p.key, e.rule, e.severity, p.decision, p.proposed_by, p.proposed_os_user,
        p.as_of, p.source, p.proposed_at
 FROM audit.pending_decisions AS p
 LEFT JOIN audit.exceptions AS e USING (key);
-COMMENT ON VIEW dpo.pending_decisions IS 'A closing decision (accept, false positive) on a critical exception, proposed by one person and recorded when a second on the same path (another signed-in identity or operating-system user) confirms it.';
+COMMENT ON VIEW dpo.pending_decisions IS 'A closing decision (accept, false positive) on a critical exception, proposed by one person, recorded once a second on the same path (another signed-in identity or operating-system user) confirms it.';
 COMMENT ON COLUMN dpo.pending_decisions.key IS 'The exception key (audit.exceptions.key).';
 COMMENT ON COLUMN dpo.pending_decisions.rule IS 'The policy rule (dpo.rules).';
 COMMENT ON COLUMN dpo.pending_decisions.severity IS 'The exception''s severity (critical).';

@@ -19,7 +19,7 @@ SELECT
 FROM audit.identities AS i
 LEFT JOIN handles AS h USING (platform, subject_id)
 GROUP BY i.platform, i.subject_id, h.latest_label;
-COMMENT ON VIEW dpo.platform_accounts IS 'Every follower, followed account, visible subscriber and commenter of the official accounts whose identity resolution is still held, with who the audit decided they are; for the rules on pupils, former pupils and staff personal accounts.';
+COMMENT ON VIEW dpo.platform_accounts IS 'Every follower, followed account, visible subscriber and commenter of the official accounts whose identity resolution is still held, with who the audit decided they are. Purpose: the follower rules.';
 COMMENT ON COLUMN dpo.platform_accounts.platform IS '{{ platform_names }}.';
 COMMENT ON COLUMN dpo.platform_accounts.subject_id IS 'The account''s platform id (X user id, YouTube channel id, a Facebook comment''s author id, an Instagram commenter''s id).';
 COMMENT ON COLUMN dpo.platform_accounts.latest_label IS 'The account''s handle or display name in the latest week held.';

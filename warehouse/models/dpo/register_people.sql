@@ -32,7 +32,7 @@ SELECT
     count(*) AS register_versions
 FROM people JOIN loads USING (load_id)
 GROUP BY person_kind, person_id;
-COMMENT ON VIEW dpo.register_people IS 'Everyone in the school''s registers (pupils, staff, parents) as held, across every register version kept; for recognising people among the audience and in published media.';
+COMMENT ON VIEW dpo.register_people IS 'Everyone in the school''s registers (pupils, staff, parents) as held, across every register version kept. Purpose: recognising people in the audience and in published media.';
 COMMENT ON COLUMN dpo.register_people.person_kind IS 'pupil, staff or parent (their register).';
 COMMENT ON COLUMN dpo.register_people.person_id IS 'The school''s register id (pupil_id, staff_id or parent_id).';
 COMMENT ON COLUMN dpo.register_people.forename IS 'Forename in the latest version naming them.';

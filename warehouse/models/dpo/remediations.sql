@@ -71,7 +71,7 @@ COMMENT ON COLUMN dpo.remediations.outcome IS 'accepted | already-done | refused
 COMMENT ON COLUMN dpo.remediations.platform_response IS 'The platform''s answer (HTTP status and body), or why nothing was sent.';
 COMMENT ON COLUMN dpo.remediations.settled_at IS 'When (UTC) the answer was recorded.';
 COMMENT ON COLUMN dpo.remediations.verified_at IS 'When (UTC) the next weekly run judged it; NULL until then.';
-COMMENT ON COLUMN dpo.remediations.verification IS 'took-effect (subject gone or changed: resolved as remediated) | did-not-take-effect (still there: reopened) | finding-remains (a mitigation) | subject-gone.';
+COMMENT ON COLUMN dpo.remediations.verification IS 'took-effect (resolved as remediated) | did-not-take-effect (reopened) | finding-remains (a mitigation) | subject-gone.';
 COMMENT ON COLUMN dpo.remediations.verification_note IS 'What the run found.';
 COMMENT ON COLUMN dpo.remediations.verified_week IS 'The audited week that verified it.';
 COMMENT ON COLUMN dpo.remediations.as_of IS 'The audited week looked at when acting.';
