@@ -5,17 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from flows.commands.common import (
-    EXIT_COMPLETED,
-    EXIT_PARTIAL,
-    _start_prefect_early,
-    heartbeats_only_to_a_standing_server,
-    prefect_defaults,
-)
+from flows.commands.common import EXIT_COMPLETED, EXIT_PARTIAL, flow_run_from_the_command_line
 from flows.commands.parameters import ISO_DATE, PATH, Subcommand, option, trust_option
-from flows.start_up_heap import StartUpHeap
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from flows.config.trust import TrustConfig
 
 NAME = "trust"
@@ -60,38 +55,29 @@ def run(args: argparse.Namespace) -> int:
     from flows.config.trust import load_trust
 
     trust = load_trust(args.trust)  # refused here, with line numbers, before anything starts
-    # As a school's own run (flows/commands/common.py run_audit): the start-up's objects out of the collector's
-    # way, and no heartbeat thread holding each school's flow run at its end when nobody outlives the process.
-    heap = StartUpHeap()
-    try:
-        return _run_trust(args, trust, heap)
-    finally:
-        heap.release()
+    with flow_run_from_the_command_line() as started:
+        return _run_trust(args, trust, started)
 
 
-def _run_trust(args: argparse.Namespace, trust: TrustConfig, heap: StartUpHeap) -> int:
-    prefect_defaults()
-    server_started = _start_prefect_early(heap)
+def _run_trust(args: argparse.Namespace, trust: TrustConfig, started: Callable[[], None]) -> int:
     from prefect.task_runners import ThreadPoolTaskRunner
 
     from flows.live_display import live_display
     from flows.trust import trust_audit
     from warehouse import lake
 
-    server_started()
-    heap.made()
+    started()
     # On workers each thread only waits for its school's run: start them all at once, the pool paces them.
     threads = len(trust.schools) if args.deployment else trust.parallel
     live = live_display()
     try:
-        with heartbeats_only_to_a_standing_server():
-            result = trust_audit.with_options(task_runner=ThreadPoolTaskRunner(max_workers=threads))(  # type: ignore[arg-type]
-                trust_toml=str(args.trust.resolve()),
-                out_dir=str(args.out.resolve()),
-                as_of=args.as_of.isoformat() if args.as_of else None,
-                deployment=args.deployment,
-                school_timeout_seconds=args.school_timeout,
-            )
+        result = trust_audit.with_options(task_runner=ThreadPoolTaskRunner(max_workers=threads))(  # type: ignore[arg-type]
+            trust_toml=str(args.trust.resolve()),
+            out_dir=str(args.out.resolve()),
+            as_of=args.as_of.isoformat() if args.as_of else None,
+            deployment=args.deployment,
+            school_timeout_seconds=args.school_timeout,
+        )
     finally:
         if live is not None:
             live.close()

@@ -39,8 +39,10 @@ def test_a_run_on_a_standing_server_sends_its_heartbeats() -> None:
 def test_a_trust_run_on_the_temporary_server_sends_no_heartbeat_and_collects_as_before(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """`socialaudit trust run` goes through the same two start-up measures as a school's run: no heartbeat thread
-    when nobody outlives the process, and its start-up frozen out of the collector until the run ends."""
+    """`socialaudit trust run` goes through the same start-up as a school's run (flow_run_from_the_command_line): no
+    heartbeat thread when nobody outlives the process, and its start-up frozen out of the collector until the run
+    ends."""
+    import flows.commands.common
     import flows.config.trust
     import flows.trust
     from flows.commands import trust as command
@@ -57,7 +59,7 @@ def test_a_trust_run_on_the_temporary_server_sends_no_heartbeat_and_collects_as_
             return {"schools": [], "not_completed": [], "report": "report.html"}
 
     monkeypatch.setattr(flows.config.trust, "load_trust", lambda _: SimpleNamespace(schools=[], parallel=1))
-    monkeypatch.setattr(command, "_start_prefect_early", lambda heap=None: lambda: None)
+    monkeypatch.setattr(flows.commands.common, "_start_prefect_early", lambda heap=None: lambda: None)
     monkeypatch.setattr(flows.trust, "trust_audit", Flow())
     monkeypatch.setattr("flows.live_display.live_display", lambda: None)
     args = SimpleNamespace(
