@@ -166,7 +166,7 @@ def for_the_page(output: str) -> str:
 
 
 def one_table(page_output: str) -> str | None:
-    """The sets' blocks as one table, a row per set (None when a line is not one this table holds, so that the
+    """The sets' blocks as one Markdown table, a row per set (None when a line is not one this table holds, so that the
     output is shown as printed instead of losing it)."""
     rows: dict[str, dict[str, str]] = {}
     title = ""
@@ -186,11 +186,9 @@ def one_table(page_output: str) -> str | None:
     if not rows or "" in rows:
         return None
     columns = list(dict.fromkeys(column for row in rows.values() for column in row))
-    width = max(len(title) for title in rows)
-    widths = {c: max(len(c), *(len(row.get(c, "-")) for row in rows.values())) for c in columns}
-    lines = [f"{'set':<{width}}  " + "  ".join(f"{c:>{widths[c]}}" for c in columns)]
+    lines = ["| set | " + " | ".join(columns) + " |", "| --- |" + " --- |" * len(columns)]
     lines += [
-        f"{title:<{width}}  " + "  ".join(f"{row.get(c, '-'):>{widths[c]}}" for c in columns)
+        f"| {title} | " + " | ".join(row.get(column, "-") for column in columns) + " |"
         for title, row in rows.items()
     ]
     return "\n".join(lines)
@@ -200,7 +198,7 @@ def output_section(output: str) -> str:
     """The evaluation's output as the page shows it: one table of the sets when it can be, else as printed."""
     kept = for_the_page(output).rstrip()
     if (compact := one_table(kept)) is not None:
-        return "## The evaluation's output\n\n" + TABLE_NOTE + "\n\n```text\n" + compact + "\n```"
+        return "## The evaluation's output\n\n" + TABLE_NOTE + "\n\n" + compact
     return "## The evaluation's output\n\n" + OUTPUT_NOTE + "\n\n```text\n" + kept + "\n```"
 
 
