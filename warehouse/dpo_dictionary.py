@@ -110,7 +110,8 @@ def render(relations: list[dict[str, object]]) -> str:
         "",
         "Generated from the warehouse's `COMMENT ON` text by `python -m warehouse.dpo_dictionary` (a test fails when it",
         'is stale). Query with `socialaudit sql "SELECT ..."`; start with the `dpo` views ([dpo.md](dpo.md)). A column',
-        'with no type shown is text (VARCHAR); "as in" names the relation where columns were described first.',
+        'with no type shown is text (VARCHAR); "as in" names the relation where columns were described first; "Also in"',
+        "names the dpo views that show, and describe, a stored table's columns not listed under it.",
         "",
         f"## {SHARED_HEADING}",
         "",
@@ -187,14 +188,14 @@ def render(relations: list[dict[str, object]]) -> str:
             "",
         ]
         if left_to_views:
-            body += [f"As the DPO sees it: {shown_in}." + (" The rest:" if listed else ""), ""]
+            body += [f"Also in {shown_in}.", ""]
         body += listed
         body.append("")
     for schema, body in bodies.items():
         kind = next(iter(kinds[schema]))
         lines += [f"## Schema `{schema}`" + (f" ({kind}s)" if len(kinds[schema]) == 1 else ""), ""]
         if schema in whole:
-            lines += ["Shown whole, and described, by the dpo views: " + ", ".join(whole[schema]) + ".", ""]
+            lines += ["Shown whole by the dpo views: " + ", ".join(whole[schema]) + ".", ""]
         lines += body
     return "\n".join(lines)
 
