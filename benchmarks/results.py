@@ -308,7 +308,14 @@ def _details(named: list[str], details: list[str]) -> list[str]:
     return lines
 
 
-def page(title: str, command: str, about: dict[str, Any], figures: list[Figure], appendix: str = "") -> str:
+def page(
+    title: str,
+    command: str,
+    about: dict[str, Any],
+    figures: list[Figure],
+    appendix: str = "",
+    json_name: str = "benchmarks/results/bench.json",
+) -> str:
     when = about["measured_at"]
     host = about["machine"]
     lines = [
@@ -321,12 +328,19 @@ def page(title: str, command: str, about: dict[str, Any], figures: list[Figure],
         "",
         table(figures),
     ]
-    explained, details = said_once([f.detail for f in figures if f.detail])
+    # A figure's details say where its time went: the page keeps those of the figures that missed their goal, the
+    # results file every figure's.
+    detailed = [f for f in figures if f.detail and f.met is False]
+    explained, details = said_once([f.detail for f in detailed])
+    if len(detailed) < len([f for f in figures if f.detail]):
+        lines += [
+            "",
+            f"Where the time went, for the figures that missed their goal (every figure's: `{json_name}`).",
+        ]
     if explained:
         lines += ["", "In the details below: " + "; ".join(explained) + "."]
     if details:
-        named = [f.name for f in figures if f.detail]
-        lines += ["", *_details(named, details)]
+        lines += ["", *_details([f.name for f in detailed], details)]
     if appendix:
         lines += ["", appendix]
     return "\n".join(lines) + "\n"
@@ -351,7 +365,9 @@ def write(
     data = {**about, "figures": [asdict(f) for f in figures], **(details or {}), "appendix": appendix}
     json_path, page_path = JSON_DIR / f"{name}.json", PAGE_DIR / f"{name}.md"
     json_path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    page_path.write_text(page(title, command, about, figures, appendix), encoding="utf-8")
+    page_path.write_text(
+        page(title, command, about, figures, appendix, f"benchmarks/results/{name}.json"), encoding="utf-8"
+    )
     return json_path, page_path
 
 
@@ -368,7 +384,15 @@ def rewrite_page(name: str) -> Path:
     about = {"measured_at": data["measured_at"], "machine": data["machine"]}
     path = PAGE_DIR / f"{name}.md"
     path.write_text(
-        page(TITLES[name], data["command"], about, figures, data.get("appendix", "")), encoding="utf-8"
+        page(
+            TITLES[name],
+            data["command"],
+            about,
+            figures,
+            data.get("appendix", ""),
+            f"benchmarks/results/{name}.json",
+        ),
+        encoding="utf-8",
     )
     return path
 

@@ -223,3 +223,26 @@ def test_an_explanation_every_detail_repeats_is_said_once_above_them() -> None:
         ["start-up (imports)", "start-up N s (the floor 7.4 s)"],
         [f"start-up {n}.1 s; steps" for n in range(3)],
     )
+
+
+def test_the_page_details_only_the_figures_that_missed_their_goal() -> None:
+    figures = [
+        results.Figure("fast", "1", "1", True, "1.0", 1.0, detail="start-up 1 s"),
+        results.Figure("slow", "3", "1", False, "1.0", 1.0, detail="start-up 3 s"),
+    ]
+
+    page = results.page("Benchmarks", "make bench", {"measured_at": "now", "machine": _MACHINE}, figures)
+
+    assert "- **slow**: start-up 3 s" in page and "start-up 1 s" not in page
+    assert "`benchmarks/results/bench.json`" in page
+
+
+_MACHINE = {
+    "usable_cores": 2,
+    "cores": 2,
+    "processor": "cpu",
+    "memory_gib": 1.0,
+    "system": "Linux",
+    "python": "3.11",
+    "commit": "abc",
+}
