@@ -10,4 +10,4 @@ COMMENT ON COLUMN dpo.subject_access_log.reason IS 'The request or case referenc
 COMMENT ON COLUMN dpo.subject_access_log.selector_kind IS 'handle, platform-id or person.';
 COMMENT ON COLUMN dpo.subject_access_log.selector_hmac IS 'Keyed hash (HMAC-SHA256, the warehouse''s secret) of the selector: matches a repeated request, confirms no guess.';
 COMMENT ON COLUMN dpo.subject_access_log.export_folder IS 'The folder the export was written to (socialaudit doctor checks it is owner-only).';
-COMMENT ON COLUMN dpo.subject_access_log.counts IS 'Records exported per section.';
+COMMENT ON COLUMN dpo.subject_access_log.counts IS 'Records exported per section (JSON).';
