@@ -191,7 +191,7 @@ def _matrices(
             and run
             and run[0][0]
             and not run[0][0].startswith(ENDING)
-            and all(f.met is not None for _, f in group[1])
+            and all(f.met is not None or f.goal == "-" for _, f in group[1])
             and all(goals.get(name, f.goal) == f.goal for name, f in group[1])
             and {(f.load, f.seconds) for _, rows in [*run, group] for _, f in rows}
             == {(group[1][0][1].load, group[1][0][1].seconds)}
@@ -216,7 +216,9 @@ def _matrix(run: list[tuple[str, list[tuple[str, Figure]]]], one_measurement: bo
         lines.append(
             f"| **{group}** | "
             + " | ".join(
-                "-" if name not in cells else cells[name].value + ("" if cells[name].met else " **not met**")
+                "-"
+                if name not in cells
+                else cells[name].value + (" **not met**" if cells[name].met is False else "")
                 for name in names
             )
             + " |"

@@ -246,3 +246,21 @@ _MACHINE = {
     "python": "3.11",
     "commit": "abc",
 }
+
+
+def test_each_sets_other_rules_sit_beside_its_bars() -> None:
+    bar = results.Figure(
+        "set a (1 schools): `pupil-follower` precision / recall", "1.000 / 1.000", ">= 0.97", True
+    )
+    output = (
+        "== set a (1 schools) ==\npupil-comment              all            2    0    1     1.000   0.667\n"
+    )
+
+    beside = eval_results.with_the_sets_rows([bar], output)
+
+    assert beside is not None
+    figures, note = beside
+    assert [f.name for f in figures] == [bar.name, "set a (1 schools): pupil-comment"]
+    assert "| pupil-comment | 2/0/1 | - | - |" in results.table(figures)
+    assert "true / false / missed" in note
+    assert eval_results.with_the_sets_rows([bar], "== set b (1 schools) ==\n") is None
