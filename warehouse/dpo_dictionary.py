@@ -104,14 +104,14 @@ def render(relations: list[dict[str, object]]) -> str:
     do not show, or describe less; one they show whole is named beside them under its schema's heading, not described
     again."""
     shared = shared_meanings(relations)
-    anchor = "#" + SHARED_HEADING.lower().replace(" ", "-")
     lines = [
         "# Data dictionary",
         "",
         "Generated from the warehouse's `COMMENT ON` text by `python -m warehouse.dpo_dictionary` (a test fails when it",
         'is stale). Query with `socialaudit sql "SELECT ..."`; start with the `dpo` views ([dpo.md](dpo.md)). A column',
-        'with no type shown is text (VARCHAR); "as in" names the relation where columns were described first; "Also in"',
-        "names the dpo views that show, and describe, a stored table's columns not listed under it.",
+        'with no type shown is text (VARCHAR); "common" names columns described under Common columns, "as in" the relation',
+        'where columns were described first; "Also in" names the dpo views that show, and describe, a stored table\'s',
+        "columns not listed under it.",
         "",
         f"## {SHARED_HEADING}",
         "",
@@ -163,7 +163,7 @@ def render(relations: list[dict[str, object]]) -> str:
             column_lines.append(line)
         pointers = []
         if everywhere:
-            pointers.append(f"- {', '.join(everywhere)}: [common]({anchor}).")
+            pointers.append(f"- common: {', '.join(everywhere)}.")
         for first, columns in described_before.items():
             pointer = f"- as in `{first}`: " + ", ".join(f"`{column}`" for _, column, _ in columns) + "."
             if len(pointer) < sum(len(line) for _, _, line in columns):
