@@ -9,7 +9,7 @@ SELECT
     a.approval_id, a.approved_by, a.approved_at
 FROM audit.post_checks AS c
 LEFT JOIN audit.post_approvals AS a USING (check_id);
-COMMENT ON VIEW dpo.post_checks IS 'Every draft checked before posting: who checked it and how, its text, the pupils its photos show as declared, verdict, findings and approval. An approved draft''s images count as approved media from the next run. Retention removes draft text and images after raw_pages_weeks; subject access and erasure reach the checks naming or picturing a person.';
+COMMENT ON VIEW dpo.post_checks IS 'Every draft checked before posting, with its approval. An approved draft''s images count as approved media from the next run. Retention removes draft text and images after raw_pages_weeks; subject access and erasure reach the checks naming or picturing a person.';
 COMMENT ON COLUMN dpo.post_checks.check_id IS 'Id of the check (check-post prints it).';
 COMMENT ON COLUMN dpo.post_checks.checked_at IS 'When (UTC) the draft was checked.';
 COMMENT ON COLUMN dpo.post_checks.checked_by IS 'Who checked it: the signed-in poster, or the --by name with the operating-system user in brackets (the user alone without --by).';

@@ -47,7 +47,7 @@ LEFT JOIN settled AS s USING (remediation_id)
 LEFT JOIN verified AS v USING (remediation_id)
 LEFT JOIN audit.exceptions AS e ON e.key = r.key
 LEFT JOIN audit.findings AS f ON f.key = r.key AND f.as_of = r.evidence_as_of;
-COMMENT ON VIEW dpo.remediations IS 'Every action on an exception through a platform or by hand: who asked and confirmed it, the call and its cost, the platform''s answer, and whether the next weekly run found it took effect.';
+COMMENT ON VIEW dpo.remediations IS 'Every action on an exception through a platform or by hand, and whether the next weekly run found it took effect.';
 COMMENT ON COLUMN dpo.remediations.remediation_id IS 'One action: every step of it carries this id.';
 COMMENT ON COLUMN dpo.remediations.key IS 'The exception key (audit.exceptions.key).';
 COMMENT ON COLUMN dpo.remediations.action IS '{{ remediation_actions }}.';
