@@ -178,7 +178,7 @@ def identity_resolution(options: Options) -> list[Figure]:
         return []
     from benchmarks import identity_resolution as bench
 
-    figures = bench.main()
+    figures = bench.measure()
     return [
         Figure(
             "identity resolution, trust-sized (250k profiles; 25k pupils, 5k staff, 40k parents)",

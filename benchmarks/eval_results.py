@@ -140,6 +140,10 @@ TABLE_NOTE = (
     "Each set's other rules (true / false / missed findings of medium and above; undecidable cases excluded from "
     "recall), its review load and the accounts flagged that are not the person's own."
 )
+ROWS_NOTE = (
+    "Beside the bars, each set's other rules (true / false / missed findings of medium and above; undecidable cases "
+    "excluded from recall), its review load and the accounts flagged that are not the person's own."
+)
 LOAD = re.compile(r"^review load as a share of the audience: (?P<load>\d+ of \d+ \([\d.]+%\))")
 NOT_THEIRS = re.compile(
     r"^adults, namesakes, relatives, businesses and accounts run by others flagged .*: (?P<n>\d+)$"
@@ -165,8 +169,8 @@ def for_the_page(output: str) -> str:
     return "\n".join(kept).strip()
 
 
-def one_table(page_output: str) -> str | None:
-    """The sets' blocks as one table, a row per set (None when a line is not one this table holds, so that the
+def set_rows(page_output: str) -> dict[str, dict[str, str]] | None:
+    """The sets' blocks as a row per set, column -> value (None when a line is not one such a row holds, so that the
     output is shown as printed instead of losing it)."""
     rows: dict[str, dict[str, str]] = {}
     title = ""
@@ -183,24 +187,47 @@ def one_table(page_output: str) -> str | None:
             rows[title]["not theirs"] = found["n"]
         elif text and text != CAVEAT and not text.startswith("rule "):
             return None
-    if not rows or "" in rows:
+    return None if not rows or "" in rows else rows
+
+
+def one_table(page_output: str) -> str | None:
+    """The sets' blocks as one Markdown table, a row per set (None: see set_rows)."""
+    rows = set_rows(page_output)
+    if rows is None:
         return None
     columns = list(dict.fromkeys(column for row in rows.values() for column in row))
-    width = max(len(title) for title in rows)
-    widths = {c: max(len(c), *(len(row.get(c, "-")) for row in rows.values())) for c in columns}
-    lines = [f"{'set':<{width}}  " + "  ".join(f"{c:>{widths[c]}}" for c in columns)]
+    lines = ["| set | " + " | ".join(columns) + " |", "| --- |" + " --- |" * len(columns)]
     lines += [
-        f"{title:<{width}}  " + "  ".join(f"{row.get(c, '-'):>{widths[c]}}" for c in columns)
+        f"| {title} | " + " | ".join(row.get(column, "-") for column in columns) + " |"
         for title, row in rows.items()
     ]
     return "\n".join(lines)
+
+
+def with_the_sets_rows(figures: list[Figure], output: str) -> tuple[list[Figure], str] | None:
+    """The figures with each set's other columns beside its bars (figures with no goal, said in the page's one table
+    of the sets), and the note saying what those columns are; None when a set has no figures to sit beside."""
+    rows = set_rows(for_the_page(output).rstrip())
+    sets = {f.name.rpartition(": ")[0] for f in figures}
+    if rows is None or not set(rows) <= sets:
+        return None
+    merged: list[Figure] = []
+    for index, figure in enumerate(figures):
+        merged.append(figure)
+        title = figure.name.rpartition(": ")[0]
+        if index + 1 == len(figures) or figures[index + 1].name.rpartition(": ")[0] != title:
+            merged += [
+                Figure(f"{title}: {column}", value, load=figure.load, seconds=figure.seconds)
+                for column, value in rows.get(title, {}).items()
+            ]
+    return merged, ROWS_NOTE
 
 
 def output_section(output: str) -> str:
     """The evaluation's output as the page shows it: one table of the sets when it can be, else as printed."""
     kept = for_the_page(output).rstrip()
     if (compact := one_table(kept)) is not None:
-        return "## The evaluation's output\n\n" + TABLE_NOTE + "\n\n```text\n" + compact + "\n```"
+        return "## The evaluation's output\n\n" + TABLE_NOTE + "\n\n" + compact
     return "## The evaluation's output\n\n" + OUTPUT_NOTE + "\n\n```text\n" + kept + "\n```"
 
 
@@ -216,9 +243,19 @@ def rewrite_page() -> Path:
     output = str(data.get("output") or data.get("appendix", "")).split("## The evaluation's output", 1)[-1]
     output = output.split("```text", 1)[-1].strip().removesuffix("```").strip()
     figures = [Figure(**figure) for figure in data["figures"]]
-    appendix = output_section(output)
+    shown = figures
+    if (beside := with_the_sets_rows(figures, output)) is not None:
+        shown, appendix = beside
+    else:
+        appendix = output_section(output)
     if isinstance(data.get(BEFORE_TUNING), dict):
-        appendix = record_section(data[BEFORE_TUNING]) + "\n\n" + appendix
+        # The note on the columns beside the bars stays under their table; the output's own section goes last.
+        parts = (
+            [appendix, record_section(data[BEFORE_TUNING])]
+            if beside
+            else [record_section(data[BEFORE_TUNING]), appendix]
+        )
+        appendix = "\n\n".join(parts)
     data["output"], data["appendix"] = output, appendix
     data["command"] = " ".join(by_name(a) for a in str(data["command"]).split())
     if isinstance(data.get("sets"), dict):
@@ -227,7 +264,7 @@ def rewrite_page() -> Path:
     page = results.PAGE_DIR / "eval.md"
     about = {"measured_at": data["measured_at"], "machine": data["machine"]}
     title = "Evaluation of the identity rules"
-    page.write_text(results.page(title, data["command"], about, figures, appendix), encoding="utf-8")
+    page.write_text(results.page(title, data["command"], about, shown, appendix), encoding="utf-8")
     return page
 
 
@@ -270,10 +307,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if record is not None:
         details[BEFORE_TUNING] = record
         output = record_section(record) + "\n\n" + output
-    _, page = write(
-        "eval", "Evaluation of the identity rules", command, figures, appendix=output, details=details
-    )
-    print("\n" + table(figures) + f"\n\nwritten to {page}")
+    write("eval", "Evaluation of the identity rules", command, figures, appendix=output, details=details)
+    print("\n" + table(figures) + f"\n\nwritten to {rewrite_page()}")
     return 0
 
 

@@ -128,55 +128,196 @@ def _grouped(figures: list[Figure]) -> list[tuple[str, list[tuple[str, Figure]]]
             groups[-1][1].append((short, f))
         else:
             groups.append((group, [(short if group else f.name, f)]))
-    return [
-        (group, rows) if len(rows) > 1 else ("", [(rows[0][1].name, rows[0][1])]) for group, rows in groups
+    return _by_ending(
+        [(group, rows) if len(rows) > 1 else ("", [(rows[0][1].name, rows[0][1])]) for group, rows in groups]
+    )
+
+
+# Consecutive figures (at least ENDING_AT) whose names end in the same words, at least ENDING_CHARS of them (what
+# each measures and on which schools), sit under those words, said once, each row named by what differs.
+ENDING_AT = 3
+ENDING_CHARS = 30
+ENDING = "… "
+
+
+def _ending(names: list[str]) -> str:
+    """The words all of `names` end with, from a space."""
+    shortest = min(names, key=len)
+    for start in range(len(shortest)):
+        if (start == 0 or shortest[start - 1] == " ") and all(n.endswith(shortest[start:]) for n in names):
+            return shortest[start:] if all(len(n) > len(shortest) - start for n in names) else ""
+    return ""
+
+
+def _by_ending(
+    groups: list[tuple[str, list[tuple[str, Figure]]]],
+) -> list[tuple[str, list[tuple[str, Figure]]]]:
+    out: list[tuple[str, list[tuple[str, Figure]]]] = []
+    run: list[Figure] = []
+
+    def close() -> None:
+        ending = _ending([f.name for f in run]) if len(run) >= ENDING_AT else ""
+        if len(ending) >= ENDING_CHARS:
+            out.append((ENDING + ending, [(f.name.removesuffix(ending).strip(), f) for f in run]))
+        else:
+            out.extend(("", [(f.name, f)]) for f in run)
+        run.clear()
+
+    for group, rows in groups:
+        single = rows[0][1] if not group else None
+        if single and run and len(_ending([f.name for f in [*run, single]])) < ENDING_CHARS:
+            close()
+        if single:
+            run.append(single)
+        else:
+            close()
+            out.append((group, rows))
+    close()
+    return out
+
+
+def _matrices(
+    groups: list[tuple[str, list[tuple[str, Figure]]]],
+) -> list[list[tuple[str, list[tuple[str, Figure]]]]]:
+    """The groups cut into runs: consecutive named sets measured together whose figures of one name share a goal
+    (each shown as one matrix, the figures' names and goals said once), and the groups left to the list."""
+    runs: list[list[tuple[str, list[tuple[str, Figure]]]]] = []
+    for group in groups:
+        run = runs[-1] if runs else []
+        goals = {name: f.goal for _, rows in run for name, f in rows}
+        fits = (
+            group[0]
+            and not group[0].startswith(ENDING)
+            and run
+            and run[0][0]
+            and not run[0][0].startswith(ENDING)
+            and all(f.met is not None or f.goal == "-" for _, f in group[1])
+            and all(goals.get(name, f.goal) == f.goal for name, f in group[1])
+            and {(f.load, f.seconds) for _, rows in [*run, group] for _, f in rows}
+            == {(group[1][0][1].load, group[1][0][1].seconds)}
+        )
+        if fits:
+            run.append(group)
+        else:
+            runs.append([group])
+    return runs
+
+
+def _matrix(run: list[tuple[str, list[tuple[str, Figure]]]], one_measurement: bool) -> list[str]:
+    names = list(dict.fromkeys(name for _, rows in run for name, _ in rows))
+    goals = {name: f.goal for _, rows in run for name, f in rows}
+    lines = [
+        "| set | " + " | ".join(names) + " |",
+        "| --- |" + " --- |" * len(names),
+        "| goal | " + " | ".join(goals[name] for name in names) + " |",
     ]
+    for group, rows in run:
+        cells = dict(rows)
+        lines.append(
+            f"| **{group}** | "
+            + " | ".join(
+                "-"
+                if name not in cells
+                else cells[name].value + (" **not met**" if cells[name].met is False else "")
+                for name in names
+            )
+            + " |"
+        )
+    first = run[0][1][0][1]
+    load = "" if one_measurement else f"Load during {first.load}, {first.seconds:.0f} s; a"
+    return [*lines, "", f"{load or 'A'} value meets its goal unless marked **not met**."]
 
 
 def table(figures: list[Figure]) -> str:
-    """The one table `make bench` prints and the results page shows. Figures of one set (named `SET: FIGURE`) sit
-    under the set's name, said once; a load and a length every figure shares (one measurement) are said once, above
-    the table, instead of in a column."""
+    """The tables `make bench` prints and the results page shows. Sets measured together that share their figures'
+    names and goals are one matrix (a set a row, a figure a column, the goals once); a value there meets its goal
+    unless marked. Other figures of one set (named `SET: FIGURE`) sit under the set's name, said once. A load and a
+    length every figure shares (one measurement) are said once, above the tables, instead of in a column; in the list,
+    a blank load and length are the row above's."""
     one_measurement = len({(f.load, f.seconds) for f in figures}) == 1 and len(figures) > 1
+    lines: list[str] = []
     if one_measurement:
         first = figures[0]
-        lines = [
-            f"All measured in one run: load during {first.load}, {first.seconds:.0f} s.",
-            "",
-            "| figure | value | goal | met |",
-            "| --- | --- | --- | --- |",
-        ]
-    else:
-        lines = ["| figure | value | goal | met | load during | s |", "| --- | --- | --- | --- | --- | --- |"]
-    for group, rows in _grouped(figures):
+        lines = [f"All measured in one run: load during {first.load}, {first.seconds:.0f} s.", ""]
+    header = (
+        ["| figure | value | goal | met |", "| --- | --- | --- | --- |"]
+        if one_measurement
+        else ["| figure | value | goal | met | load during | s |", "| --- | --- | --- | --- | --- | --- |"]
+    )
+    listed: list[str] = []
+    above: tuple[str, float] | None = None
+    for run in _matrices(_grouped(figures)):
+        if len(run) > 1:
+            if listed:
+                lines += [*listed, ""]
+                listed = []
+            lines += [*_matrix(run, one_measurement), ""]
+            continue
+        if not listed:
+            listed, above = list(header), None
+        group, rows = run[0]
         if group:
-            lines.append(f"| **{group}** | | | |" + ("" if one_measurement else " | |"))
+            listed.append(f"| **{group}** | | | |" + ("" if one_measurement else " | |"))
         for name, f in rows:
             cells = [name, f.value, f.goal, verdict(f.met)]
             if not one_measurement:
-                cells += [f.load, f"{f.seconds:.0f}"]
-            lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+                cells += ["", ""] if above == (f.load, f.seconds) else [f.load, f"{f.seconds:.0f}"]
+                above = (f.load, f.seconds)
+            listed.append("| " + " | ".join(cells) + " |")
+    lines += listed
+    return "\n".join(lines).strip()
 
 
 # A parenthesis that at least this many figures' details repeat word for word after the same words (a step's name,
 # what a profile counts) is said once, above the details, and left out of each.
 SAID_ONCE_AT = 3
-_EXPLAINED = re.compile(r"(?:^|(?<=[;:.,] ))(?P<term>[A-Za-z][A-Za-z' -]*?) \((?P<inner>[^()]+)\)")
+_EXPLAINED = re.compile(
+    r"(?:^|(?<=[;:.,] ))(?P<term>[A-Za-z][A-Za-z' -]*?)(?P<amount> [\d.]+ s)? \((?P<inner>[^()]+)\)"
+)
 
 
 def said_once(details: list[str]) -> tuple[list[str], list[str]]:
-    """(the explanations said once, the details without them)."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for detail in details:
-        counts.update(list(dict.fromkeys((m["term"], m["inner"]) for m in _EXPLAINED.finditer(detail))))
-    repeated = [pair for pair, count in counts.items() if count >= SAID_ONCE_AT]  # in the order first met
-    for term, inner in repeated:
-        details = [detail.replace(f"{term} ({inner})", term) for detail in details]
-    return [f"{term} ({inner})" for term, inner in repeated], details
+    """(the explanations said once, the details without them). A term's amount in seconds may differ from one detail
+    to the next ("start-up 5.1 s (...)"), and an explanation taken out may bare another behind it."""
+    explained: list[str] = []
+    while True:
+        counts: Counter[tuple[str, bool, str]] = Counter()
+        for detail in details:
+            found = (m for m in _EXPLAINED.finditer(detail))
+            counts.update(list(dict.fromkeys((m["term"], bool(m["amount"]), m["inner"]) for m in found)))
+        repeated = [key for key, count in counts.items() if count >= SAID_ONCE_AT]  # in the order first met
+        if not repeated:
+            return explained, details
+        for term, amount, inner in repeated:
+            pattern = re.escape(term) + (r"( [\d.]+ s)" if amount else "()") + re.escape(f" ({inner})")
+            details = [re.sub(pattern, term.replace("\\", "\\\\") + r"\1", detail) for detail in details]
+            explained.append(f"{term}{' N s' if amount else ''} ({inner})")
 
 
-def page(title: str, command: str, about: dict[str, Any], figures: list[Figure], appendix: str = "") -> str:
+def _details(named: list[str], details: list[str]) -> list[str]:
+    """One item per figure's detail; those of one set (`SET: FIGURE`) under the set's name, said once."""
+    lines: list[str] = []
+    sets = [name.rpartition(": ")[0] for name in named]
+    for index, (name, detail) in enumerate(zip(named, details, strict=True)):
+        group, short = sets[index], name.rpartition(": ")[2]
+        together = [i for i in (index - 1, index + 1) if 0 <= i < len(sets) and group and sets[i] == group]
+        if not together:
+            lines.append(f"- **{name}**: {detail}")
+            continue
+        if together[0] > index or sets[index - 1] != group:
+            lines.append(f"- **{group}**")
+        lines.append(f"    - *{short}*: {detail}")
+    return lines
+
+
+def page(
+    title: str,
+    command: str,
+    about: dict[str, Any],
+    figures: list[Figure],
+    appendix: str = "",
+    json_name: str = "benchmarks/results/bench.json",
+) -> str:
     when = about["measured_at"]
     host = about["machine"]
     lines = [
@@ -189,12 +330,19 @@ def page(title: str, command: str, about: dict[str, Any], figures: list[Figure],
         "",
         table(figures),
     ]
-    explained, details = said_once([f.detail for f in figures if f.detail])
+    # A figure's details say where its time went: the page keeps those of the figures that missed their goal, the
+    # results file every figure's.
+    detailed = [f for f in figures if f.detail and f.met is False]
+    explained, details = said_once([f.detail for f in detailed])
+    if len(detailed) < len([f for f in figures if f.detail]):
+        lines += [
+            "",
+            f"Where the time went, for the figures that missed their goal (every figure's: `{json_name}`).",
+        ]
     if explained:
         lines += ["", "In the details below: " + "; ".join(explained) + "."]
     if details:
-        named = [f.name for f in figures if f.detail]
-        lines += ["", *(f"- **{name}**: {detail}" for name, detail in zip(named, details, strict=True))]
+        lines += ["", *_details([f.name for f in detailed], details)]
     if appendix:
         lines += ["", appendix]
     return "\n".join(lines) + "\n"
@@ -219,7 +367,9 @@ def write(
     data = {**about, "figures": [asdict(f) for f in figures], **(details or {}), "appendix": appendix}
     json_path, page_path = JSON_DIR / f"{name}.json", PAGE_DIR / f"{name}.md"
     json_path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    page_path.write_text(page(title, command, about, figures, appendix), encoding="utf-8")
+    page_path.write_text(
+        page(title, command, about, figures, appendix, f"benchmarks/results/{name}.json"), encoding="utf-8"
+    )
     return json_path, page_path
 
 
@@ -236,7 +386,15 @@ def rewrite_page(name: str) -> Path:
     about = {"measured_at": data["measured_at"], "machine": data["machine"]}
     path = PAGE_DIR / f"{name}.md"
     path.write_text(
-        page(TITLES[name], data["command"], about, figures, data.get("appendix", "")), encoding="utf-8"
+        page(
+            TITLES[name],
+            data["command"],
+            about,
+            figures,
+            data.get("appendix", ""),
+            f"benchmarks/results/{name}.json",
+        ),
+        encoding="utf-8",
     )
     return path
 

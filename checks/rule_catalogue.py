@@ -22,28 +22,21 @@ def _paragraphs(docstring: str) -> list[str]:
     return [markdown_text(block) for block in inspect.cleandoc(docstring).split("\n\n") if block.strip()]
 
 
-# The clauses a rule cites are quoted once, in the page's table of them; a rule's "Policy:" links there.
-CLAUSES_ANCHOR = "#the-policy-clauses-cited"
-
-
-def _link_policy(paragraph: str) -> str:
-    return (
-        paragraph.replace("Policy:", f"[Policy]({CLAUSES_ANCHOR}):", 1)
-        if paragraph.startswith("Policy:")
-        else paragraph
-    )
-
-
 def render() -> str:
-    """Each rule once: its clause and what counts, its general basis, then only the options and the published text
-    it has (a rule with neither says nothing more; its module is `checks/rules/<id>.py`, said once above)."""
+    """Each rule once: its clause and what counts, its general basis (one word for word another rule's already has
+    is named by that rule), then only the options and the published text it has (a rule with neither says nothing
+    more; its module is `checks/rules/<id>.py`, and the clauses a "Policy:" names are quoted in the page's table,
+    both said once above)."""
     lines = [START]
+    basis_of: dict[str, str] = {}
     for rule in RULES:
         module = sys.modules[rule.find.__module__]
         summary, *body = _paragraphs(module.__doc__ or "")
         lines += ["", f"### `{rule.id}`: {rule.title}", "", summary.removeprefix(f"{rule.id}: "), ""]
-        lines += [f"General basis: {rule.general_basis}.\n"]
-        lines += [_link_policy(paragraph) + "\n" for paragraph in body]
+        first = basis_of.setdefault(rule.general_basis, rule.id)
+        basis = rule.general_basis if first == rule.id else f"as `{first}`"
+        lines += [f"General basis: {basis}.\n"]
+        lines += [paragraph + "\n" for paragraph in body]
         said = []
         if rule.options:
             said.append(

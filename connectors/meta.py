@@ -161,7 +161,7 @@ def graph_error(platform: str, stream: str, error: Any) -> Exception:
         return TokenInvalid(
             platform,
             stream,
-            f"{said}; the Page token is no longer valid: make a new one (docs/etl-setup.md, the Meta token) and run "
+            f"{said}; the Page token is no longer valid: make a new one (docs/production.md §2) and run "
             "again",
         )
     if code in THROTTLE_CODES:

@@ -96,7 +96,7 @@ def inspect_token(api: Any, token: str, policy: RetryPolicy, platform: str) -> T
         raise TokenInvalid(
             platform,
             "debug_token",
-            f"{said}; Meta says the token is not valid: make a new Page token (docs/etl-setup.md, the Meta token)",
+            f"{said}; Meta says the token is not valid: make a new Page token (docs/production.md §2)",
         )
     targets = {
         str(g.get("scope")): frozenset(str(t) for t in g.get("target_ids") or [])

@@ -59,27 +59,25 @@ CATEGORIES = (
     (
         "raw.media_files",
         "Images the school published",
-        "sha256 and perceptual hashes only; the images themselves are never stored",
-        "the official accounts' posts and video thumbnails; older posts' images read from the X archive the "
-        "school imported (the archive ZIP is never extracted or kept)",
+        "sha256 and perceptual hashes only; the images are never stored",
+        "the official accounts' posts and video thumbnails; older posts' from the X archive the school imported "
+        "(never extracted or kept)",
     ),
     (
         "raw.image_text",
         "Text read in those images (and in the approved library's files they copy)",
-        "each line of text as an OCR engine (Tesseract, on this machine, offline) read it, with the engine's "
-        "confidence per word and where the line is: a certificate or a name card may carry a child's full name, a "
-        "poster a phone number; read once per distinct image (by sha256), never the image itself; an approved "
-        "library file is read only once a copy of it is published (one never published is hashed, never read), "
-        "and the reading of a file the register does not list is dropped, never stored. Off with [images] read = "
-        "false",
+        "each line of text an OCR engine (Tesseract, on this machine, offline) read, with its confidence per word "
+        "and place: a certificate or name card may carry a child's full name, a poster a phone number; read once "
+        "per distinct image; a library file only once a copy is published, and never one the register does not "
+        "list. Off with [images] read = false",
         "derived from the images above while they are fingerprinted (checks/images)",
     ),
     (
         "raw.image_readings",
         "Whether those images show people",
         "how many faces each image shows and where (boxes only), from OpenCV's Haar face detector: faces are "
-        "detected, never recognised or matched to anyone, and no face image, template or embedding is kept, so no "
-        "biometric (special category) data is processed",
+        "detected, never recognised, and no face image, template or embedding is kept, so no biometric (special "
+        "category) data is processed",
         "derived from the images above while they are fingerprinted (checks/images)",
     ),
     (
@@ -244,20 +242,19 @@ def render_dpia(
         "- The DPO's SQL reads a read-only copy with file access disabled; it cannot change the warehouse.",
         "- Images are reduced to hashes; only open photo findings keep a thumbnail.",
         "- Erasure (`socialaudit erase`) reaches every copy the product made: the warehouse file is rewritten (no "
-        "freed block keeps the person), the read-only copy and the outputs are published again, names are redacted "
-        "from stored posts and evidence, a trust's lake and catalog are rewritten; records keep keyed hashes only, "
-        "and a journal beside the warehouse lets a restored backup be erased again.",
+        "freed block keeps the person), the read-only copy and outputs published again, names redacted from stored "
+        "posts and evidence, a trust's lake and catalog rewritten; records keep keyed hashes only, and a journal "
+        "beside the warehouse lets a restored backup be erased again.",
         "- Backups (`socialaudit backup`) are encrypted and authenticated (AES-256-GCM, a key derived with scrypt from "
-        "a backup key kept apart from them); `socialaudit restore` erases again, before the restored warehouse is "
-        "put in place, everyone erased since the backup was taken.",
+        "a backup key kept apart); `socialaudit restore` erases again everyone erased since, before the restored "
+        "warehouse is put in place.",
         "- Prefect's database holds no name, handle or id (counts and opaque references); it keeps flow runs, logs "
         "and artifacts for 8 weeks and events for 7 days (`deploy/prefect-server.service`). Its API answers only "
         "callers holding its auth string (`PREFECT_SERVER_API_AUTH_STRING`) and listens on 127.0.0.1, or behind TLS "
         "where workers are on other machines.",
         "- The review app serves signed-in people only (the school's identity provider, or local accounts with "
-        "argon2id password hashes), each seeing and deciding what their role allows (viewer, reviewer, safeguarding "
-        "lead, DPO); a critical exception is closed only by two people; it refuses to listen beyond "
-        "this machine without TLS.",
+        "argon2id password hashes), each seeing and deciding what their role allows; a critical exception is closed "
+        "only by two people; it refuses to listen beyond this machine without TLS.",
         "- Every view of an exception, decision, subject access export, erasure, SQL query and export is recorded with "
         "who, when and from where (`dpo.access_log`).",
         "",

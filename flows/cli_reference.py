@@ -1,8 +1,9 @@
 """The command reference in docs/contracts/cli.md, generated from the command line (flows/cli.py): each command's usage, help and
-options. An option that many commands take with the same meaning is described once, in the common options list under
-the program's own options; a command names it on its "Also takes" line. The page's own prose (the warehouse's naming, the exit statuses, what a command prints) is kept as written;
-only each command's block, from its heading to the end marker, is generated. `python -m flows.cli_reference` rewrites them,
-`--check` fails when they are stale."""
+options. An option that several commands take with the same meaning is described once, in the common options list
+under the program's own options; a command's usage line names it. Whether an option is required is the usage line's
+to say (no brackets), not said again beside it (an argument's is). The page's own prose (the warehouse's naming, the exit statuses, what a
+command prints) is kept as written; only each command's block, from its heading to the end marker, is generated.
+`python -m flows.cli_reference` rewrites them, `--check` fails when they are stale."""
 
 from __future__ import annotations
 
@@ -21,10 +22,10 @@ DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "contracts" / "cli.md"
 END = "<!-- end -->"
 BLOCK = re.compile(r"^### `(socialaudit(?: [^`]+)?)`\n.*?" + re.escape(END), re.DOTALL | re.MULTILINE)
 PROGRAM = "socialaudit"
-# An option (its names and meaning) that at least this many commands take is a common option.
-COMMON_AT = 4
+# An option (its names and meaning) that at least this many commands take is a common option: one meaning per name,
+# so that the name in a usage line says which.
+COMMON_AT = 2
 COMMON_HEADING = "Common options"
-ALSO_TAKES = "Also takes"
 
 
 def commands(command: click.Command, path: str = PROGRAM) -> dict[str, click.Command]:
@@ -76,7 +77,7 @@ def _meaning(param: click.Parameter) -> str:
     if getattr(param, "help", None) == DB_HELP:
         return "the warehouse ([how it is named](#the-warehouse))"
     parts = [str(getattr(param, "help", "") or "")]
-    if param.required:
+    if param.required and isinstance(param, click.Argument):  # an option's usage line says it
         parts.insert(0, "required")
     return _cell("; ".join(part for part in parts if part))
 
@@ -103,14 +104,20 @@ def options_listed(text: str) -> list[str]:
 
 
 def common_options(program: click.Group) -> list[tuple[str, str]]:
-    """The (names, meaning) rows that at least COMMON_AT commands share, in the order first met."""
+    """The option rows (not arguments) that at least COMMON_AT commands share, the most shared meaning of a name
+    only, in the order first met."""
     counts: dict[tuple[str, str], int] = {}
     for path, command in commands(program).items():
         ctx = _context(path, command)
         for param in command.params:
-            row = _option_row(param, ctx)
-            counts[row] = counts.get(row, 0) + 1
-    return [row for row, count in counts.items() if count >= COMMON_AT]
+            if isinstance(param, click.Option):
+                row = _option_row(param, ctx)
+                counts[row] = counts.get(row, 0) + 1
+    best: dict[str, tuple[str, str]] = {}
+    for row, count in counts.items():
+        if count >= COMMON_AT and (row[0] not in best or count > counts[best[row[0]]]):
+            best[row[0]] = row
+    return [row for row in counts if best.get(row[0]) == row]
 
 
 def render_command(path: str, command: click.Command, common: list[tuple[str, str]]) -> str:
@@ -122,14 +129,16 @@ def render_command(path: str, command: click.Command, common: list[tuple[str, st
         lines += [option_line(names, meaning) for names, meaning in own]
     else:
         lines.append("No options of its own.")
-    if shared := [param for param, row in zip(command.params, rows, strict=True) if row in common]:
-        anchor = "#" + COMMON_HEADING.lower().replace(" ", "-")
-        taken = ", ".join(f"`{name}`" for param in shared for name in param.opts)
-        lines += ["", f"{ALSO_TAKES} [{taken}]({anchor})."]
     if isinstance(command, click.Group):
-        lines += ["", _from_environment(command), "", f"#### {COMMON_HEADING}", ""]
+        lines += ["", _from_environment(command), "", f"#### {COMMON_HEADING}", "", COMMON_NOTE, ""]
         lines += [option_line(names, meaning) for names, meaning in common]
     return "\n".join(lines) + "\n"
+
+
+COMMON_NOTE = (
+    "Described once here; a command takes those its usage line names. In a usage line, an option without brackets is "
+    "required."
+)
 
 
 def _from_environment(program: click.Group) -> str:

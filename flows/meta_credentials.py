@@ -1,4 +1,4 @@
-"""The Meta token of a Facebook Page or Instagram account: a long-lived Page token (docs/etl-setup.md says how to
+"""The Meta token of a Facebook Page or Instagram account: a long-lived Page token (docs/production.md §2 says how to
 make one), read from a Prefect Secret (`[credentials] meta_secret_block`) or a 0600 file (`meta_token_file`, or
 $SOCIALAUDIT_META_TOKEN_FILE; a named set `credentials = "NAME"`: $SOCIALAUDIT_META_<NAME>_TOKEN_FILE). In a
 `--sandbox` run with nothing configured, the token the sandbox issued for the account (flows/offline.py)."""
@@ -57,7 +57,7 @@ def _live_token(source: CredentialSet) -> str:
     if not token_file or not token_file.is_file():
         where = f"{token_file} does not exist" if token_file else "missing"
         raise CredentialError(
-            f"the Meta Page token{source.whose} is {where}: make a long-lived Page token (docs/etl-setup.md), save "
+            f"the Meta Page token{source.whose} is {where}: make a long-lived Page token (docs/production.md §2), save "
             f"it alone in a file readable only by you (chmod 600) and set {meta_token_env(source.name)} or "
             f"{source.table} meta_token_file to it (or store it in a Prefect Secret and set {source.table} "
             "meta_secret_block)"

@@ -68,7 +68,13 @@ __all__ = ["FAULTS_ENV", "Fault", "FaultPlan", "RequestRecord", "SandboxServer",
 
 
 class SandboxServer:
-    """The X, YouTube and Graph APIs on their real routes, served from a dataset directory on a local port."""
+    """The X, YouTube and Graph APIs on their real routes, served from a dataset directory on a local port.
+
+    A context manager: `.url` is `http://127.0.0.1:PORT`, `.requests` lists `RequestRecord(method, path, query,
+    status)`. Faults: `FaultPlan([Fault(route="x.followers", kind="429", times=2, after=0)])`, or
+    `FaultPlan.from_json(text)` (routes and kinds: docs/contracts/dataset.md). Every response is checked against the
+    published schemas. `/2/users/me` answers as the account whose id prefixes the access token before `-`, YouTube
+    `mine` for the channel the token starts with (else the first account)."""
 
     def __init__(
         self,

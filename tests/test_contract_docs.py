@@ -271,12 +271,16 @@ COMMANDS = list(cli_reference.documented().items())
 COMMON = set(cli_reference.options_listed(section(CLI, f"#### {cli_reference.COMMON_HEADING}")))
 
 
-def _also_takes(text: str) -> set[str]:
-    """The common options a command's "Also takes" line names; each must be in the common options list."""
-    lines = [line for line in text.splitlines() if line.startswith(cli_reference.ALSO_TAKES)]
-    taken = {name for line in lines for name in names(line)}
-    assert taken <= COMMON, taken - COMMON
-    return taken
+def _common_in_usage(text: str, listed: list[str]) -> set[str]:
+    """The common options a command's usage line names and its own list does not: described in the common options
+    list."""
+    usage = text.split("```")[1]
+    own = {name.split(" ")[0] for name in listed}
+    return {
+        name
+        for name in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", usage)
+        if name in COMMON and name not in own
+    }
 
 
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[path for path, _ in COMMANDS])
@@ -284,7 +288,7 @@ def test_every_command_and_option_is_in_cli_md(path: str, command: click.Command
     text = section(CLI, f"### `{path}`").split(f"#### {cli_reference.COMMON_HEADING}")[0]
     listed = cli_reference.options_listed(text)
     assert bool(listed) != ("No options of its own." in text)
-    documented = {name.split(" ")[0] for name in listed} | _also_takes(text)
+    documented = {name.split(" ")[0] for name in listed} | _common_in_usage(text, listed)
     ctx = click.Context(command, info_name=path)
     options = {
         name.split(" ")[0] for param in command.params for name in cli_reference.option_names(param, ctx)

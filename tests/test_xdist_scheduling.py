@@ -201,10 +201,15 @@ def test_the_figures_are_written_from_a_junit_report_by_unit(tmp_path: Path) -> 
         '<testcase classname="tests.e2e.test_partial_audits" name="test_two" time="9.5"/>'
         '<testcase classname="tests.test_xdist_scheduling" name="test_three" time="0.25"/>'
         '<testcase classname="tests.test_xdist_scheduling" name="test_four" time="0.5"/>'
+        '<testcase classname="tests.test_gitignore" name="test_five" time="0.01"/>'
         "</testsuite></testsuites>",
         encoding="utf-8",
     )
-    assert from_junit(report) == {"sample_school_week": 90.0, "tests/test_xdist_scheduling.py": 0.8}
+    assert from_junit(report) == {
+        "sample_school_week": 90.0,
+        "tests/test_xdist_scheduling.py": 0.8,
+        "tests/test_gitignore.py": 0.1,  # a figure, however quick
+    }
     table = tmp_path / "unit_seconds.json"
     write(from_junit(report), "a test's own", table)
-    assert measured(table) == {"sample_school_week": 90.0, "tests/test_xdist_scheduling.py": 0.8}
+    assert measured(table) == from_junit(report)

@@ -59,7 +59,10 @@ def from_junit(report: Path) -> dict[str, float]:
     for case in ElementTree.parse(report).getroot().iter("testcase"):
         unit = unit_of(module_of(case.get("classname", "")))
         seconds[unit] = seconds.get(unit, 0.0) + float(case.get("time", "0"))
-    return {unit: round(s, 1) for unit, s in sorted(seconds.items(), key=lambda kv: (-kv[1], kv[0]))}
+    # A tenth of a second at least: a figure of 0 would read as none (tests/test_xdist_scheduling.py).
+    return {
+        unit: max(round(s, 1), 0.1) for unit, s in sorted(seconds.items(), key=lambda kv: (-kv[1], kv[0]))
+    }
 
 
 def write(figures: Mapping[str, float], source: str, table: Path = TABLE) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import duckdb
 from warehouse.db import connect, migrate
 from warehouse.markdown_text import markdown_text
 from warehouse.sql_models import apply_models
+from warehouse.view_lineage import Lineage
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md"
 # The DPO's views first, then the stored tables they read; staging/marts are intermediate and documented in SQL.
@@ -22,45 +22,9 @@ def _one_line(text: str | None) -> str:
     return markdown_text(text or "")
 
 
-def _read_through(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
-    """Stored table -> the dpo views that read it, directly or through staging and marts views."""
-    views = con.execute(
-        "SELECT schema_name || '.' || view_name, sql FROM duckdb_views() "
-        "WHERE database_name = current_database() AND NOT internal"
-    ).fetchall()
-    names = {name for name, _ in views} | {
-        f"{schema}.{name}"
-        for schema, name in con.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
-        ).fetchall()
-    }
-    mention = re.compile(
-        r"\b(" + "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True)) + r")\b"
-    )
-    reads = {
-        name: set(mention.findall(sql.split(" AS ", 1)[-1].replace('"', ""))) - {name} for name, sql in views
-    }
-
-    def tables(name: str, seen: frozenset[str] = frozenset()) -> set[str]:
-        if name not in reads:
-            return {name}
-        return (
-            set().union(*(tables(read, seen | {name}) for read in reads[name] - seen))
-            if reads[name]
-            else set()
-        )
-
-    exposed: dict[str, set[str]] = {}
-    for view in reads:
-        if view.startswith("dpo."):
-            for table in tables(view):
-                exposed.setdefault(table, set()).add(view)
-    return exposed
-
-
 def describe(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
-    """Every table and view in SCHEMAS with its comment and its columns' types and comments; a stored table names
-    the dpo views that read it."""
+    """Every table and view in SCHEMAS with its comment and its columns' types and comments; a dpo view says which
+    stored column each of its columns shows."""
     relations = con.execute(
         """
         SELECT schema_name, table_name, 'table' AS kind, comment FROM duckdb_tables()
@@ -70,7 +34,7 @@ def describe(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
         WHERE database_name = current_database() AND NOT internal
         """
     ).fetchall()
-    exposed = _read_through(con)
+    lineage = Lineage(con)
     wanted = sorted((r for r in relations if r[0] in SCHEMAS), key=lambda r: (SCHEMAS.index(r[0]), r[1]))
     described = []
     for schema, name, kind, comment in wanted:
@@ -85,7 +49,8 @@ def describe(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
                 "kind": kind,
                 "comment": comment,
                 "columns": columns,
-                "views": sorted(exposed.get(f"{schema}.{name}", ())) if kind == "table" else [],
+                # A dpo view's column -> the stored columns it shows, read from the view's definition.
+                "shows": lineage.of(f"{schema}.{name}") if schema == "dpo" and kind == "view" else {},
             }
         )
     return described
@@ -115,21 +80,38 @@ def shared_meanings(relations: list[dict[str, object]]) -> dict[tuple[str, str],
     return shared
 
 
+def _shown_as(relations: list[dict[str, object]]) -> dict[tuple[str, str], list[tuple[str, str, str]]]:
+    """(stored table, column) -> (dpo view, its column, the view column's description) for each view column that
+    shows it."""
+    shown: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    for relation in relations:
+        described = {column: _one_line(comment) for column, _, comment in relation["columns"]}  # type: ignore[attr-defined]
+        for column, origins in dict(relation.get("shows") or {}).items():  # type: ignore[call-overload]
+            for origin in sorted(origins):
+                shown.setdefault(origin, []).append(
+                    (str(relation["name"]), column, described.get(column, ""))
+                )
+    return shown
+
+
 def render(relations: list[dict[str, object]]) -> str:
     """A list of the columns that mean the same everywhere, then one section per table or view: its comment, then
     one line per column (`name` TYPE: comment). A text column's type (VARCHAR) is left out; the shared columns, the
     undescribed ones and those described word for word as in an earlier relation are each named together on one
     line; whether a relation is a view or a table is said once per schema when all of the schema's are the same kind.
-    A stored table that dpo views read names them and lists only the columns they do not show, or describe less; one
-    they show whole is named beside them under its schema's heading, not described again."""
+    A stored table names the dpo views that show its columns (found from the views' definitions, so a renamed column is
+    named with its new name and a column that only shares a name is not taken for it) and lists only the columns they
+    do not show, or describe less; one they show whole is named beside them under its schema's heading, not described
+    again."""
     shared = shared_meanings(relations)
-    anchor = "#" + SHARED_HEADING.lower().replace(" ", "-")
     lines = [
         "# Data dictionary",
         "",
         "Generated from the warehouse's `COMMENT ON` text by `python -m warehouse.dpo_dictionary` (a test fails when it",
         'is stale). Query with `socialaudit sql "SELECT ..."`; start with the `dpo` views ([dpo.md](dpo.md)). A column',
-        'with no type shown is text (VARCHAR); "as in" names the relation where columns were described first.',
+        'with no type shown is text (VARCHAR); "common" names columns described under Common columns, "as in" the relation',
+        'where columns were described first; "Also in" names the dpo views that show, and describe, a stored table\'s',
+        "columns not listed under it.",
         "",
         f"## {SHARED_HEADING}",
         "",
@@ -137,11 +119,7 @@ def render(relations: list[dict[str, object]]) -> str:
         "",
     ]
     said: dict[tuple[str, str, str], str] = {}
-    in_views: dict[str, dict[str, str]] = {
-        str(relation["name"]): {column: _one_line(comment) for column, _, comment in relation["columns"]}  # type: ignore[attr-defined]
-        for relation in relations
-        if relation["kind"] == "view"
-    }
+    shown_as = _shown_as(relations)
     kinds: dict[str, set[str]] = {}
     for relation in relations:
         kinds.setdefault(str(relation["name"]).split(".")[0], set()).add(str(relation["kind"]))
@@ -151,18 +129,26 @@ def render(relations: list[dict[str, object]]) -> str:
         name = str(relation["name"])
         schema = name.split(".")[0]
         body = bodies.setdefault(schema, [])
-        views = [str(view) for view in relation.get("views") or []]  # type: ignore[attr-defined]
-        shown_in = ", ".join(f"[`{view}`](#{view.replace('.', '')})" for view in views)
         column_lines: list[str] = []
-        left_to_views = False
+        left_to_views: dict[
+            str, list[str]
+        ] = {}  # dpo view -> this table's columns it shows under another name
         everywhere: list[str] = []
         undescribed: list[str] = []
         described_before: dict[str, list[tuple[int, str, str]]] = {}
         for column, data_type, comment in relation["columns"]:  # type: ignore[attr-defined]
             text = _one_line(comment)
-            shown = [in_views[view][column] for view in views if column in in_views.get(view, {})]
-            if shown and len(text) <= max(len(meaning) for meaning in shown):
-                left_to_views = True  # the view says as much of it
+            shown = shown_as.get((name, column), [])
+            if shown and len(text) <= max(len(meaning) for _, _, meaning in shown):
+                # The view that says most of it is named, once: a reader finds the column there by its name, or by
+                # the names it goes by there.
+                view = max(shown, key=lambda shows: len(shows[2]))[0]
+                renamed = left_to_views.setdefault(view, [])
+                names = [
+                    f"`{as_named}`" for seen, as_named, _ in shown if seen == view and as_named != column
+                ]
+                if names:
+                    renamed.append(f"`{column}` as {', '.join(names)}")
                 continue
             if not text:
                 undescribed.append(f"`{column}`{_type(data_type)}")
@@ -177,7 +163,7 @@ def render(relations: list[dict[str, object]]) -> str:
             column_lines.append(line)
         pointers = []
         if everywhere:
-            pointers.append(f"- {', '.join(everywhere)}: [common]({anchor}).")
+            pointers.append(f"- common: {', '.join(everywhere)}.")
         for first, columns in described_before.items():
             pointer = f"- as in `{first}`: " + ", ".join(f"`{column}`" for _, column, _ in columns) + "."
             if len(pointer) < sum(len(line) for _, _, line in columns):
@@ -187,6 +173,10 @@ def render(relations: list[dict[str, object]]) -> str:
         if undescribed:
             pointers.append(f"- undescribed: {', '.join(undescribed)}.")
         listed = [line for line in column_lines if line] + pointers
+        shown_in = ", ".join(
+            f"[`{view}`](#{view.replace('.', '')})" + (f" ({', '.join(renamed)})" if renamed else "")
+            for view, renamed in sorted(left_to_views.items())
+        )
         if left_to_views and not listed:
             # Every column is shown, and described, by the views: the table is named beside them, not described again.
             whole.setdefault(schema, []).append(f"`{name}` ({shown_in})")
@@ -198,14 +188,14 @@ def render(relations: list[dict[str, object]]) -> str:
             "",
         ]
         if left_to_views:
-            body += [f"As the DPO sees it: {shown_in}." + (" The rest:" if listed else ""), ""]
+            body += [f"Also in {shown_in}.", ""]
         body += listed
         body.append("")
     for schema, body in bodies.items():
         kind = next(iter(kinds[schema]))
         lines += [f"## Schema `{schema}`" + (f" ({kind}s)" if len(kinds[schema]) == 1 else ""), ""]
         if schema in whole:
-            lines += ["Shown whole, and described, by the dpo views: " + ", ".join(whole[schema]) + ".", ""]
+            lines += ["Shown whole by the dpo views: " + ", ".join(whole[schema]) + ".", ""]
         lines += body
     return "\n".join(lines)
 

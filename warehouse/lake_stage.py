@@ -4,7 +4,7 @@ there exactly as into a DuckDB file, and what changed written back to the lake i
 Why: every statement on a lake pays its catalog (a SQLite file or a PostgreSQL database: a few milliseconds a table
 touched, against microseconds in a DuckDB file), and a week's store is some 500 statements, the rules' reads among
 them. Through a stage the lake sees one read per table as the week starts and one write per changed table as it
-ends (docs/trust.md has the measurements).
+ends (`make bench` times a trust of schools on lakes: docs/results/bench.md).
 
 What the lake still guarantees: the week lands in one lake transaction or not at all, and a week staged from a lake
 that another writer has changed since (a review decided, an erasure) is not written over it: `LakeMoved`, raised

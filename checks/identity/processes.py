@@ -24,9 +24,9 @@ from checks.cores import usable_cores
 # A helper costs ~4 s before its first profile (a new interpreter, imports, building the index: 2.5 s for 70k
 # register people); under ~50k profiles (~12 s of work) per process that start-up eats most of what it saves.
 PROFILES_PER_PROCESS = 50_000
-# Each helper holds its own index, imports and caches: ~650 MB at trust size (250k profiles, 70k register people),
-# beside this process's ~710 MB (the benchmark's generation included). Two processes keep that under the 2 GB
-# budget (benchmarks/identity_resolution.py); more would trade memory a school's server may not have for speed.
+# Each helper holds its own index, imports and caches beside this process's: at trust size (250k profiles, 70k
+# register people) two processes stay inside the 2 GB budget (benchmarks/identity_resolution.py prints each one's
+# peak); more would trade memory a school's server may not have for speed.
 MOST_PROCESSES = 2
 # Profiles this process resolves (~2,000 a second) while a helper starts (~4 s, above): its slice is longer by as
 # many, so the processes finish together rather than this one waiting for the helper's start-up.

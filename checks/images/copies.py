@@ -6,7 +6,7 @@ met, and its copies take its reading; a file no published image copies is never 
 original's reading only when the two pictures are shown to be the same, pixel by pixel, not merely alike: both are brought to
 PROOF_SIDE pixels, and everywhere the copy differs from the original by more than resampling explains (a share of
 the original's own edge strength there) the difference is averaged over WINDOW x WINDOW pixels; a single window
-above MOST_DIFFERENT and the copy is read itself. Measured in docs/image-reading.md: the project's copies differ by
+above MOST_DIFFERENT and the copy is read itself. Measured: the project's copies differ by
 at most 1.3, the same pictures with a pupil's name written in them at 12 px and more by at least 13.5. A crop, a
 colour change or a caption makes the copy read on its own, as before: nothing is inherited on a likeness.
 """

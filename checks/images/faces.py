@@ -7,7 +7,7 @@ UK GDPR Art. 9). Only the boxes leave this module.
 The detector is OpenCV's Viola-Jones Haar cascade `haarcascade_frontalface_default.xml`, shipped inside the
 opencv-python-headless wheel (`cv2.data`; OpenCV 5 dropped the cascades, so the pin stays below 5). YuNet, the
 better CNN detector, is not shipped in any wheel of the package index: its model would have to be downloaded.
-Measured in docs/image-reading.md: the default cascade found the face in scikit-image's astronaut photograph and 76
+Measured when it was chosen: the default cascade found the face in scikit-image's astronaut photograph and 76
 of scikit-image's 100 Labeled Faces in the Wild crops, none of its 100 non-face crops, at ~16 ms a picture.
 """
 
@@ -19,8 +19,7 @@ import numpy as np
 from checks.images.lending import Shelf
 
 CASCADE = "haarcascade_frontalface_default.xml"
-# Searched at this size (longest side): the search costs a fifth of what it does at 800 px with OpenCV's defaults
-# (docs/image-reading.md).
+# Searched at this size (longest side): the search costs a fifth of what it does at 800 px with OpenCV's defaults.
 SEARCH_SIDE = 400
 SCALE_STEP = 1.2
 MIN_NEIGHBOURS = 4

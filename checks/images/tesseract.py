@@ -95,7 +95,7 @@ class Engine:
             raise ValueError(f"{len(pixels)} bytes are not a {width} x {height} grayscale picture")
         lib = self.lib
         # No resolution is given: the engine estimates it from the letters' sizes, which read best (a fixed 72 or
-        # 100 dpi lost a third of the names on the certificates measured in docs/image-reading.md). The engine
+        # 100 dpi lost a third of the names on the sample schools' certificates). The engine
         # copies the pixels; `pixels` is held by the caller until the call returns.
         lib.TessBaseAPISetImage(self.api, pixels, width, height, 1, width)
         try:

@@ -1,6 +1,6 @@
 """Text in images, read by Tesseract (Debian's `tesseract-ocr` and `tesseract-ocr-eng`) in worker processes.
 
-Why Tesseract, measured in docs/image-reading.md: on certificates, name cards and posters it read as many names as
+Why Tesseract, measured when it was chosen: on certificates, name cards and posters it read as many names as
 RapidOCR (ONNX models in its wheel) at about a tenth of the CPU per image and a tenth of the memory, and its model
 is a file installed by the system's package manager, read from disk: nothing is ever downloaded.
 

@@ -125,8 +125,9 @@ class Library:
 
     def matches(self, item: dict[str, Any], max_distance: int) -> list[tuple[dict[str, Any], int]]:
         """Approvals within `max_distance` bits on both hashes (pHash alone where a dHash is missing):
-        docs/media-matching.md measured platform copies within 4 bits on each, and no two different pictures
-        (nor two shots of one event) within 12 bits on both, though pHash alone came to 8."""
+        benchmarks/media_matching.py (docs/media-matching.md) found platform copies within 4 bits on each, and
+        no two different pictures (nor two shots of one event) within 12 bits on both, though pHash alone came
+        to 8."""
         if not item["phash"] or not self.approvals:
             return []
         phash, dhash = self.distances(item)

@@ -21,8 +21,9 @@ SELECT platform, account_id, subject_kind, subject_id, subject_url, label_text, 
 FROM marts.fct_published_text ORDER BY platform, account_id, subject_id, field_order, value_position
 """
 # Text read in an image below this confidence (the least certain word the finding rests on) is a `low` finding:
-# the engine may have misread it, so a person looks at the image. Measured in docs/image-reading.md: words the engine
-# read right came at 0.84-0.97, the misreads it made at 0.27-0.6.
+# the engine may have misread it, so a person looks at the image. Chosen where the words the engine read right
+# came at 0.84-0.97 and its misreads at 0.27-0.6; `make bench` measures the image rules' precision and recall
+# (docs/results/bench.md).
 SURE_READING = 0.7
 
 

@@ -1,12 +1,12 @@
 """consent-breach: published media whose approval pictures a pupil without photo consent, or one who has left.
 
-Policy: cornist-park.txt Code of Conduct for Social Networking, bledington.txt A and C, corbets-tey.txt §6; the
-ICO's guidance on photographs in schools (consent can be withdrawn at any time). What counts: a post's image or a
-video thumbnail that an approval is about (naming the post or video id, or its file's pHash within the match
-distance, on any platform: who is pictured does not depend on where) whose `pupils_pictured` includes a pupil whose
-`photo_consent` is refused or withdrawn, or who has left, in today's registers: a consent withdrawn this week flags
-a photo published last year. One exception per post or video, critical; person_id the first such pupil
-(`former_pupil` for a leaver); the evidence names the approval, the media key and every such pupil.
+Policy: cornist-park.txt Code of Conduct for Social Networking, bledington.txt A and C, corbets-tey.txt §6.
+What counts: a post's image or a video thumbnail that an approval is about (naming the post or video id, or its
+file's pHash within the match distance, on any platform: who is pictured does not depend on where) whose
+`pupils_pictured` includes a pupil whose `photo_consent` is refused or withdrawn, or who has left, in today's
+registers: a consent withdrawn this week flags a photo published last year. One exception per post or video,
+critical; person_id the first such pupil (`former_pupil` for a leaver); the evidence names the approval, the media
+key and every such pupil.
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """political-content: a post or video backs a party or candidate (medium), or mentions party politics (low).
 
-Policy: corbets-tey.txt §6 and §7 (v) (with the Local Government Act 1986), the Education Act 1996 s406 (the
-promotion of partisan political views is forbidden) and s407 (political issues presented with balance).
+Policy: corbets-tey.txt §6 and §7 (v) (with the Local Government Act 1986).
 
 What counts: **medium, backing** (what s406 and §7.v forbid): a call to vote for a party or a named person outside a
 school election ("vote Reform UK", "vote for Helen Ashby"); support declared for a party, its campaign or a named

@@ -1,14 +1,14 @@
 """pupil-named: a post or video names a pupil by forename (or preferred name, or a common diminutive) and surname.
 
-Policy: cornist-park.txt Code of Conduct for Social Networking, carleton-green.txt §4.1(vi), NSPCC image guidance
-(never a child's full name beside their photo). What counts: a current pupil's, or a former pupil's under 18,
-forename, preferred name or a common diminutive of either (the nicknames package, checks/identity/uk_nicknames.csv,
-or the name's start the English way: "Olly" of Oliver), next to the surname in either order ("Billy Price", "Price,
-William"), hashtags split at capitals (#WellDoneAmeliaKhan); in text read in images (a certificate, a name card)
-also when the engine split a word ("Zofia N owak") or read a capital I as l or 1 ("llinca Lazar"). Not a forename
-alone, a name after a title (Mrs, Mr, ...), or one belonging only to staff or parents. One exception per post or
-video: high with a photo or a video (a name read in an image always is), medium otherwise; low when the name also
-belongs to another register person, or was read in an image with low confidence (a person judges).
+Policy: cornist-park.txt Code of Conduct for Social Networking, carleton-green.txt §4.1(vi). What counts: a current
+pupil's, or a former pupil's under 18, forename, preferred name or a common diminutive of either (the nicknames
+package, checks/identity/uk_nicknames.csv, or the name's start the English way: "Olly" of Oliver), next to the
+surname in either order ("Billy Price", "Price, William"), hashtags split at capitals (#WellDoneAmeliaKhan); in text
+read in images (a certificate, a name card) also when the engine split a word ("Zofia N owak") or read a capital I as
+l or 1 ("llinca Lazar"). Not a forename alone, a name after a title (Mrs, Mr, ...), or one belonging only to staff or
+parents. One exception per post or video: high with a photo or a video (a name read in an image always is), medium
+otherwise; low when the name also belongs to another register person, or was read in an image with low confidence (a
+person judges).
 """
 
 from __future__ import annotations

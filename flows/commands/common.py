@@ -154,13 +154,23 @@ def heartbeats_only_to_a_standing_server() -> Iterator[None]:
         yield
 
 
-def run_audit(
-    school_toml: Path, db: Path | None, out: Path, as_of: date | None, sandbox: bool
-) -> dict[str, Any]:
-    """The weekly audit flow in this process; `db` None: the warehouse as flows/warehouse_location.py names it."""
-    heap = StartUpHeap()  # what the start-up makes, out of the collector's way while the run works
+@contextlib.contextmanager
+def flow_run_from_the_command_line() -> Iterator[Callable[[], None]]:
+    """Around every flow a command runs in its own process (a school's week, a trust's): Prefect's defaults, its
+    temporary server started early, what the start-up makes kept out of the collector's way while the run works
+    (flows/start_up_heap.py), and heartbeats only to a standing server. Yields `started`, to be called once the
+    command's own imports are done: it waits for the server and freezes what the start-up made."""
+    heap = StartUpHeap()
     try:
-        return _run_audit(school_toml, db, out, as_of, sandbox, heap)
+        prefect_defaults()
+        server_started = _start_prefect_early(heap)
+
+        def started() -> None:
+            server_started()
+            heap.made()
+
+        with heartbeats_only_to_a_standing_server():
+            yield started
     finally:
         heap.release()
 
@@ -183,19 +193,29 @@ def _catalogue_library_ahead(school_toml: Path, db: Path | None, out: Path, sand
             catalogue_ahead(config.registers_dir)
 
 
-def _run_audit(
-    school_toml: Path, db: Path | None, out: Path, as_of: date | None, sandbox: bool, heap: StartUpHeap
+def run_audit(
+    school_toml: Path, db: Path | None, out: Path, as_of: date | None, sandbox: bool
 ) -> dict[str, Any]:
-    prefect_defaults()
-    server_started = _start_prefect_early(heap)
+    """The weekly audit flow in this process; `db` None: the warehouse as flows/warehouse_location.py names it."""
+    with flow_run_from_the_command_line() as started:
+        return _run_audit(school_toml, db, out, as_of, sandbox, started)
+
+
+def _run_audit(
+    school_toml: Path,
+    db: Path | None,
+    out: Path,
+    as_of: date | None,
+    sandbox: bool,
+    started: Callable[[], None],
+) -> dict[str, Any]:
     from prefect.states import State
 
     from flows.live_display import live_display
     from flows.weekly_audit import weekly_audit
 
     _catalogue_library_ahead(school_toml, db, out, sandbox)
-    server_started()
-    heap.made()
+    started()
     if sandbox and db is None:
         # The command line names a sandbox run's warehouse (--db, $SOCIALAUDIT_DB, [warehouse] path) or refuses;
         # only a deployment's trial falls back to data/trial/.
@@ -205,15 +225,14 @@ def _run_audit(
         db = warehouse_location(None, load_config(school_toml), sandbox=True)
     live = live_display()
     try:
-        with heartbeats_only_to_a_standing_server():
-            state: State[Any] = weekly_audit(  # type: ignore[assignment]  # return_state=True gives the State
-                school_toml=str(school_toml.resolve()),
-                db_path=str(db.resolve()) if db is not None else None,
-                out_dir=str(out.resolve()),
-                as_of=as_of.isoformat() if as_of else None,
-                sandbox=sandbox,
-                return_state=True,
-            )
+        state: State[Any] = weekly_audit(  # type: ignore[assignment]  # return_state=True gives the State
+            school_toml=str(school_toml.resolve()),
+            db_path=str(db.resolve()) if db is not None else None,
+            out_dir=str(out.resolve()),
+            as_of=as_of.isoformat() if as_of else None,
+            sandbox=sandbox,
+            return_state=True,
+        )
     finally:
         if live is not None:
             live.close()

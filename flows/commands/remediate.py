@@ -1,4 +1,4 @@
-"""`socialaudit remediate KEY --action ACTION`: act on an exception through X or YouTube, or record a step done by
+"""`socialaudit remediate KEY --action ACTION`: act on an exception through its platform, or record a step done by
 hand; shows what will happen (the call, its cost or quota, whether it can be undone) and asks first."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from warehouse.remediation.actions import ACTION_NAMES
 
 NAME = "remediate"
 SECTION = "Reviewing and acting"
-HELP = "act on an exception through X or YouTube (or record a step done by hand); next week's run checks it took effect"
+HELP = "act on an exception through its platform (or record a step done by hand); next week's run checks it took effect"
 
 
 def options() -> list[Declared]:

@@ -32,7 +32,7 @@ def subcommands() -> dict[str, Subcommand]:
     def where() -> OneOf:
         return one_of(
             config_option("school.toml ([review_app] accounts_file)"),
-            trust_option("or trust.toml, for a trust's review app"),
+            trust_option("a trust's trust.toml"),
             required=True,
         )
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from flows.commands.common import (
-    EXIT_COMPLETED,
-    EXIT_PARTIAL,
-    _start_prefect_early,
-    prefect_defaults,
-)
+from flows.commands.common import EXIT_COMPLETED, EXIT_PARTIAL, flow_run_from_the_command_line
 from flows.commands.parameters import ISO_DATE, PATH, Subcommand, option, trust_option
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from flows.config.trust import TrustConfig
 
 NAME = "trust"
 SECTION = "Running the audit"
@@ -54,15 +55,18 @@ def run(args: argparse.Namespace) -> int:
     from flows.config.trust import load_trust
 
     trust = load_trust(args.trust)  # refused here, with line numbers, before anything starts
-    prefect_defaults()
-    server_started = _start_prefect_early()
+    with flow_run_from_the_command_line() as started:
+        return _run_trust(args, trust, started)
+
+
+def _run_trust(args: argparse.Namespace, trust: TrustConfig, started: Callable[[], None]) -> int:
     from prefect.task_runners import ThreadPoolTaskRunner
 
     from flows.live_display import live_display
     from flows.trust import trust_audit
     from warehouse import lake
 
-    server_started()
+    started()
     # On workers each thread only waits for its school's run: start them all at once, the pool paces them.
     threads = len(trust.schools) if args.deployment else trust.parallel
     live = live_display()

@@ -45,7 +45,7 @@ def inspect(config: SchoolConfig, account: Account, sandbox: bool, base_url: str
     if wrong:
         raise RuntimeError(
             f"the Meta token in {meta_places(config, account)} is not for {account_label(account)}: {wrong}; make "
-            "the Page token of the school's Page (docs/etl-setup.md) and save it there"
+            "the Page token of the school's Page (docs/production.md §2) and save it there"
         )
     return found
 
@@ -63,7 +63,7 @@ def check_permissions(
         needs = sorted({s for a in refused for s in ACTIONS[a].scopes})
         detail += (
             f"{', '.join(refused)} not offered; make a new Page token granting {', '.join(needs)} "
-            f"(docs/etl-setup.md) and save it in {meta_places(config, account)}"
+            f"(docs/production.md §2) and save it in {meta_places(config, account)}"
         )
     elif allowed:
         detail += f"{', '.join(allowed)} offered"
@@ -88,7 +88,7 @@ def credentials_check(
         return (
             False,
             f"the Page token lacks {', '.join(missing)} on {account.id}: make a new Page token granting them "
-            f"(docs/etl-setup.md) and save it in {meta_places(config, account)}",
+            f"(docs/production.md §2) and save it in {meta_places(config, account)}",
             False,
         )
     now = datetime.now(UTC)
@@ -99,9 +99,7 @@ def credentials_check(
         f"it {found.expiry_line(now)}"
     )
     if soon:
-        message += (
-            f"; make a new one before then (docs/etl-setup.md) and save it in {meta_places(config, account)}"
-        )
+        message += f"; make a new one before then (docs/production.md §2) and save it in {meta_places(config, account)}"
     return True, message, soon
 
 

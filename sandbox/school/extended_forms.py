@@ -41,7 +41,7 @@ _FULL_NAME: dict[str, tuple[str, ...]] = {
     "bio": ("none",),
 }
 _DRAWS = 30  # compositions tried for one person before another is taken
-_HOLDS_FROM = 5  # an account in an under-five's name is a parent's (docs/identity.md)
+_HOLDS_FROM = 5  # an account in an under-five's name is a parent's (checks/identity/profile.py under_five)
 
 
 def _squeezed(word: str) -> str:

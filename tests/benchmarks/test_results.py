@@ -125,6 +125,7 @@ def test_a_sets_name_and_a_shared_measurement_are_said_once() -> None:
         for group in ("set a", "set b")
         for figure in ("recall", "precision")
     ]
+    figures[1].goal = "2"
 
     shown = results.table(figures)
 
@@ -134,6 +135,44 @@ def test_a_sets_name_and_a_shared_measurement_are_said_once() -> None:
     figures[0].load = "3.0"
     assert "| set a: recall |" not in results.table(figures)
     assert "| load during | s |" in results.table(figures)
+
+
+def test_sets_measured_together_with_the_same_goals_are_one_matrix() -> None:
+    figures = [
+        results.Figure(f"{group}: {figure}", value, "1", value == "1", "2.0", 10.0)
+        for group, value in (("set a", "1"), ("set b", "0"))
+        for figure in ("recall", "precision")
+    ]
+    figures += [
+        results.Figure(f"set c: {figure}", "1", "1", True, "2.0", 10.0) for figure in ("recall", "f1")
+    ]
+    figures.append(results.Figure("apart", "1", "1", True, "1.0", 5.0))
+
+    lines = results.table(figures).splitlines()
+
+    assert lines[:6] == [
+        "| set | recall | precision | f1 |",
+        "| --- | --- | --- | --- |",
+        "| goal | 1 | 1 | 1 |",
+        "| **set a** | 1 | 1 | - |",
+        "| **set b** | 0 **not met** | 0 **not met** | - |",
+        "| **set c** | 1 | - | 1 |",
+    ]
+    assert "Load during 2.0, 10 s; a value meets its goal unless marked **not met**." in lines
+    assert "| apart | 1 | 1 | met | 1.0 | 5 |" in lines
+
+
+def test_figures_ending_alike_sit_under_their_ending_and_a_repeated_load_is_left_blank() -> None:
+    ending = "precision / recall against the labels (seed 1, seed 2)"
+    figures = [results.Figure(f"`{rule}` {ending}", "1", "1", True, "2.0", 10.0) for rule in ("a", "b", "c")]
+
+    lines = results.table(
+        [*figures[:1], results.Figure("other", "1", "1", True, "1.0", 3.0), *figures]
+    ).splitlines()
+
+    assert f"| **… {ending}** | | | | | |" in lines
+    assert "| `b` | 1 | 1 | met |  |  |" in lines and "| `a` | 1 | 1 | met | 2.0 | 10 |" in lines
+    assert f"| `a` {ending} | 1 | 1 | met | 2.0 | 10 |" in lines
 
 
 def test_the_page_says_once_what_the_figures_table_holds() -> None:
@@ -165,9 +204,9 @@ def test_the_sets_other_rules_are_one_table_and_an_unknown_line_keeps_the_output
     section = eval_results.output_section(output)
 
     assert "set a (1 schools)  pupil-comment" not in section
-    rows = section.split("```text\n", 1)[1].splitlines()
-    assert rows[1].split() == ["set", "a", "(1", "schools)", "2/0/1", "1", "of", "50", "(2.0%)", "0"]
-    assert rows[2].split()[-3:] == ["1/0/0", "-", "-"]
+    rows = section.split("| --- |", 1)[1].splitlines()
+    assert rows[1] == "| set a (1 schools) | 2/0/1 | 1 of 50 (2.0%) | 0 |"
+    assert rows[2] == "| set b (1 schools) | 1/0/0 | - | - |"
     assert "a line it does not know" in eval_results.output_section(output + "a line it does not know\n")
 
 
@@ -179,3 +218,49 @@ def test_an_explanation_every_detail_repeats_is_said_once_above_them() -> None:
 
     assert explained == ["start-up (imports, the flow run)", "faces (detect_faces)"]
     assert shown[0] == "start-up 0 s; faces 1.0" and shown[3] == "start-up 9 s; load (1 minute) 2"
+    floor = [f"start-up (imports) {n}.1 s (the floor 7.4 s); steps" for n in range(3)]
+    assert results.said_once(floor) == (
+        ["start-up (imports)", "start-up N s (the floor 7.4 s)"],
+        [f"start-up {n}.1 s; steps" for n in range(3)],
+    )
+
+
+def test_the_page_details_only_the_figures_that_missed_their_goal() -> None:
+    figures = [
+        results.Figure("fast", "1", "1", True, "1.0", 1.0, detail="start-up 1 s"),
+        results.Figure("slow", "3", "1", False, "1.0", 1.0, detail="start-up 3 s"),
+    ]
+
+    page = results.page("Benchmarks", "make bench", {"measured_at": "now", "machine": _MACHINE}, figures)
+
+    assert "- **slow**: start-up 3 s" in page and "start-up 1 s" not in page
+    assert "`benchmarks/results/bench.json`" in page
+
+
+_MACHINE = {
+    "usable_cores": 2,
+    "cores": 2,
+    "processor": "cpu",
+    "memory_gib": 1.0,
+    "system": "Linux",
+    "python": "3.11",
+    "commit": "abc",
+}
+
+
+def test_each_sets_other_rules_sit_beside_its_bars() -> None:
+    bar = results.Figure(
+        "set a (1 schools): `pupil-follower` precision / recall", "1.000 / 1.000", ">= 0.97", True
+    )
+    output = (
+        "== set a (1 schools) ==\npupil-comment              all            2    0    1     1.000   0.667\n"
+    )
+
+    beside = eval_results.with_the_sets_rows([bar], output)
+
+    assert beside is not None
+    figures, note = beside
+    assert [f.name for f in figures] == [bar.name, "set a (1 schools): pupil-comment"]
+    assert "| pupil-comment | 2/0/1 | - | - |" in results.table(figures)
+    assert "true / false / missed" in note
+    assert eval_results.with_the_sets_rows([bar], "== set b (1 schools) ==\n") is None

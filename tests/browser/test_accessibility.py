@@ -371,9 +371,10 @@ FOCUSED = """() => { const e = document.activeElement; const r = e.getBoundingCl
 
 def focus_seen(page: Any) -> dict[str, Any]:
     """The focused element, failing unless it is seen with its outline (WCAG 2.4.7, 2.4.11) once what moves has
-    moved (a drawer or panel slides in, a shade fades: a quarter of a second)."""
+    moved (a drawer or panel slides in, a shade fades: a quarter of a second, but on a machine running two suites
+    the browser has been seen to take more than 3 s to draw it)."""
     with contextlib.suppress(PlaywrightTimeout):  # said below, with what was focused
-        page.wait_for_function(f"() => ({FOCUSED})().seen", timeout=3000)
+        page.wait_for_function(f"() => ({FOCUSED})().seen", timeout=15_000)
     here: dict[str, Any] = page.evaluate(FOCUSED)
     assert here["seen"] and here["outlined"], f"focus not seen on {here['what']!r}: {here}"
     return here

@@ -75,6 +75,7 @@ def test_only_the_weekly_run_and_the_trust_leave_without_teardown() -> None:
 def test_the_trust_lets_go_of_every_lake_even_when_its_run_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import flows.commands.common
     import flows.config.trust
     import flows.trust
     from flows.commands import trust as trust_command
@@ -91,7 +92,7 @@ def test_the_trust_lets_go_of_every_lake_even_when_its_run_fails(
             return run
 
     monkeypatch.setattr(flows.config.trust, "load_trust", lambda _: SimpleNamespace(schools=(), parallel=1))
-    monkeypatch.setattr(trust_command, "_start_prefect_early", lambda: lambda: None)
+    monkeypatch.setattr(flows.commands.common, "_start_prefect_early", lambda heap=None: lambda: None)
     monkeypatch.setattr(flows.trust, "trust_audit", FailingTrust())
     args = argparse.Namespace(
         trust=tmp_path / "trust.toml", out=tmp_path, as_of=None, deployment=None, school_timeout=60.0

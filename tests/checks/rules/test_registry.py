@@ -163,7 +163,13 @@ def test_the_catalogue_gives_each_rules_general_basis(rule: Rule) -> None:
         "*general basis* is the law or guidance cited when the school's `[policy]` names no clause" in intro
     )
     section = page.split(f"### `{rule.id}`:", 1)[1].split("\n### ", 1)[0]
-    assert f"General basis: {rule.general_basis}." in section
+    # A basis another rule has word for word is quoted under the first such rule and named here.
+    first = next(other for other in RULES if other.general_basis == rule.general_basis)
+    if first is rule:
+        assert f"General basis: {rule.general_basis}." in section
+    else:
+        assert f"General basis: as `{first.id}`." in section
+        assert f"General basis: {rule.general_basis}." in page.split(f"### `{first.id}`:", 1)[1]
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)

@@ -5,7 +5,7 @@ SELECT
     evidence, first_seen, last_seen, resolved_on
 FROM audit.exceptions
 WHERE person_id IS NOT NULL;
-COMMENT ON VIEW dpo.exceptions_by_person IS 'Exceptions raised about a register person (e.g. a pupil following the school, a pupil pictured without consent). Resolved ones go by [retention] resolved_exceptions_months.';
+COMMENT ON VIEW dpo.exceptions_by_person IS 'Exceptions about a register person (e.g. a pupil following the school, or pictured without consent). Resolved ones go by [retention] resolved_exceptions_months.';
 COMMENT ON COLUMN dpo.exceptions_by_person.person_kind IS 'pupil, former_pupil, staff or parent.';
 COMMENT ON COLUMN dpo.exceptions_by_person.person_id IS 'The register id concerned.';
 COMMENT ON COLUMN dpo.exceptions_by_person.key IS 'The exception key (audit.exceptions.key).';
@@ -14,7 +14,7 @@ COMMENT ON COLUMN dpo.exceptions_by_person.severity IS 'low, medium, high or cri
 COMMENT ON COLUMN dpo.exceptions_by_person.status IS 'new, open, acknowledged, accepted, reopened or resolved.';
 COMMENT ON COLUMN dpo.exceptions_by_person.platform IS '{{ platform_names }}.';
 COMMENT ON COLUMN dpo.exceptions_by_person.subject_kind IS 'follower, following, subscriber, post, video, comment or account.';
-COMMENT ON COLUMN dpo.exceptions_by_person.subject_id IS 'The platform id of the account or post concerned.';
+COMMENT ON COLUMN dpo.exceptions_by_person.subject_id IS 'The platform id of the account or post.';
 COMMENT ON COLUMN dpo.exceptions_by_person.subject_label IS 'Handle, or title/first words of the post.';
 COMMENT ON COLUMN dpo.exceptions_by_person.evidence IS 'Why the rule raised it.';
 COMMENT ON COLUMN dpo.exceptions_by_person.first_seen IS 'First audited week it was found.';

@@ -20,8 +20,8 @@ COMMENT ON COLUMN dpo.followers_by_person.person_id IS 'The register id matched.
 COMMENT ON COLUMN dpo.followers_by_person.platform IS '{{ platform_names }}.';
 COMMENT ON COLUMN dpo.followers_by_person.relation IS 'follower, following, subscriber or commenter.';
 COMMENT ON COLUMN dpo.followers_by_person.subject_id IS 'The platform id of the account.';
-COMMENT ON COLUMN dpo.followers_by_person.handle IS 'The account''s handle that week (null once the raw pages have been purged).';
-COMMENT ON COLUMN dpo.followers_by_person.display_name IS 'The account''s display name that week (null once the raw pages have been purged).';
+COMMENT ON COLUMN dpo.followers_by_person.handle IS 'The account''s handle that week (null once raw pages are purged).';
+COMMENT ON COLUMN dpo.followers_by_person.display_name IS 'Its display name that week (null once raw pages are purged).';
 COMMENT ON COLUMN dpo.followers_by_person.confidence IS 'Match confidence, 0..1.';
-COMMENT ON COLUMN dpo.followers_by_person.evidence IS 'Why the audit matched the account to the person.';
+COMMENT ON COLUMN dpo.followers_by_person.evidence IS 'The signals that agreed (declared handle, name, age cues, ...).';
 COMMENT ON COLUMN dpo.followers_by_person.as_of IS 'The audited week.';

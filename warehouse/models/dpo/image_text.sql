@@ -11,11 +11,11 @@ SELECT p.media_ref, p.approval_file, t.line_no, t.text, t.confidence, r.read_at,
 FROM raw.image_text AS t
 JOIN raw.image_readings AS r USING (sha256)
 JOIN places AS p USING (sha256);
-COMMENT ON VIEW dpo.image_text IS 'Every line of text read (OCR) in an image the school published, or in the approved library file it copies, with the engine''s confidence: names read here raise pupil-named, numbers contact-details. Retention removes pupils'' names from the lines of old posts'' images; an erasure removes the person''s name wherever it was read.';
+COMMENT ON VIEW dpo.image_text IS 'Every line of text read (OCR) in a published image, or the approved library file it copies: names read raise pupil-named, numbers contact-details. Retention removes pupils'' names from old posts'' image lines; an erasure, the person''s name wherever read.';
 COMMENT ON COLUMN dpo.image_text.media_ref IS 'The published image (dpo.media), or null for a library file.';
-COMMENT ON COLUMN dpo.image_text.approval_file IS 'The approved library file (registers/approved_media/), read because a published image copies it; null for a published image.';
+COMMENT ON COLUMN dpo.image_text.approval_file IS 'The approved library file (registers/approved_media/) a published image copies; null for a published image.';
 COMMENT ON COLUMN dpo.image_text.line_no IS 'Reading order, from 1.';
 COMMENT ON COLUMN dpo.image_text.text IS 'The words read, as read (an engine may split or misread a word).';
-COMMENT ON COLUMN dpo.image_text.confidence IS 'The engine''s confidence in the least certain word of the line (0..1).';
+COMMENT ON COLUMN dpo.image_text.confidence IS 'The engine''s confidence in the line''s least certain word (0..1).';
 COMMENT ON COLUMN dpo.image_text.read_at IS 'When (UTC) the image was read.';
-COMMENT ON COLUMN dpo.image_text.reader IS 'The OCR engine and face detector with their versions.';
+COMMENT ON COLUMN dpo.image_text.reader IS 'The OCR engine and face detector, with versions.';

@@ -6,7 +6,7 @@ SELECT
     r.faces, r.n_lines AS text_lines
 FROM raw.media_files AS f
 LEFT JOIN raw.image_readings AS r USING (sha256);
-COMMENT ON VIEW dpo.media IS 'Images published by the official accounts, as fingerprints (sha256 and perceptual hash) matched to the approved media, with how many faces each shows (counted, never recognised) and lines of text read in it; no image bytes are held.';
+COMMENT ON VIEW dpo.media IS 'Images the official accounts published, as fingerprints matched to the approved media, with faces counted (never recognised) and lines of text read; no image bytes are held.';
 COMMENT ON COLUMN dpo.media.media_ref IS 'x:<media_key> or youtube:<video id> (thumbnail).';
 COMMENT ON COLUMN dpo.media.platform IS '{{ platform_names }}.';
 COMMENT ON COLUMN dpo.media.account_id IS 'The official account that published it.';
@@ -16,6 +16,6 @@ COMMENT ON COLUMN dpo.media.phash IS 'Perceptual hash used to match approved ima
 COMMENT ON COLUMN dpo.media.width IS 'Width in pixels.';
 COMMENT ON COLUMN dpo.media.height IS 'Height in pixels.';
 COMMENT ON COLUMN dpo.media.fetched_at IS 'When (UTC) it was downloaded and fingerprinted.';
-COMMENT ON COLUMN dpo.media.error IS 'Why it could not be fingerprinted (too large, not an image, ...), else null.';
-COMMENT ON COLUMN dpo.media.faces IS 'Faces detected in it (a count and boxes are kept, never who); null when it was not read.';
-COMMENT ON COLUMN dpo.media.text_lines IS 'Lines of text read in it (dpo.image_text); null when it was not read.';
+COMMENT ON COLUMN dpo.media.error IS 'Why it could not be fingerprinted (too large, not an image, ...).';
+COMMENT ON COLUMN dpo.media.faces IS 'Faces detected (a count and boxes, never who); null when not read.';
+COMMENT ON COLUMN dpo.media.text_lines IS 'Lines of text read (dpo.image_text); null when not read.';

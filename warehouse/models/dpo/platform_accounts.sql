@@ -19,14 +19,14 @@ SELECT
 FROM audit.identities AS i
 LEFT JOIN handles AS h USING (platform, subject_id)
 GROUP BY i.platform, i.subject_id, h.latest_label;
-COMMENT ON VIEW dpo.platform_accounts IS 'Every follower, followed account, visible subscriber and commenter of the official accounts whose identity resolution is still held, with who the audit decided they are. Purpose: the policy rules (pupils, former pupils and staff personal accounts connected to official accounts).';
+COMMENT ON VIEW dpo.platform_accounts IS 'Every follower, followed account, visible subscriber and commenter of the official accounts whose identity resolution is still held, with who the audit decided they are. Purpose: the follower rules.';
 COMMENT ON COLUMN dpo.platform_accounts.platform IS '{{ platform_names }}.';
-COMMENT ON COLUMN dpo.platform_accounts.subject_id IS 'The platform''s id of the account (X user id, YouTube channel id, the id a Facebook comment shows its author by, or an Instagram commenter''s id).';
+COMMENT ON COLUMN dpo.platform_accounts.subject_id IS 'The account''s platform id (X user id, YouTube channel id, a Facebook comment''s author id, an Instagram commenter''s id).';
 COMMENT ON COLUMN dpo.platform_accounts.latest_label IS 'The account''s handle or display name in the latest week held.';
 COMMENT ON COLUMN dpo.platform_accounts.relations IS 'How the account is connected: follower, following, subscriber, commenter.';
 COMMENT ON COLUMN dpo.platform_accounts.person_kind IS 'Who the latest resolution says it is: pupil, former_pupil, staff, parent or unknown.';
 COMMENT ON COLUMN dpo.platform_accounts.person_id IS 'The register id it was matched to, if any.';
 COMMENT ON COLUMN dpo.platform_accounts.confidence IS 'Confidence of the latest resolution, 0..1.';
-COMMENT ON COLUMN dpo.platform_accounts.first_seen IS 'First audited week the account is held for: held since.';
+COMMENT ON COLUMN dpo.platform_accounts.first_seen IS 'First audited week held for it.';
 COMMENT ON COLUMN dpo.platform_accounts.last_seen IS 'Latest audited week the account was seen.';
-COMMENT ON COLUMN dpo.platform_accounts.weeks_held IS 'Audited weeks still held for it (unmatched accounts go by [retention] unmatched_profiles_weeks).';
+COMMENT ON COLUMN dpo.platform_accounts.weeks_held IS 'Audited weeks held for it (unmatched accounts go by [retention] unmatched_profiles_weeks).';

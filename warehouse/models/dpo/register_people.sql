@@ -32,15 +32,15 @@ SELECT
     count(*) AS register_versions
 FROM people JOIN loads USING (load_id)
 GROUP BY person_kind, person_id;
-COMMENT ON VIEW dpo.register_people IS 'Everyone named in the school''s registers (pupils, staff, parents) as the warehouse holds them, across every register version still kept. Purpose: recognise people among the official accounts'' audience and in published media.';
-COMMENT ON COLUMN dpo.register_people.person_kind IS 'pupil, staff or parent (the register the person is in).';
+COMMENT ON VIEW dpo.register_people IS 'Everyone in the school''s registers (pupils, staff, parents) as held, across every register version kept. Purpose: recognising people in the audience and in published media.';
+COMMENT ON COLUMN dpo.register_people.person_kind IS 'pupil, staff or parent (their register).';
 COMMENT ON COLUMN dpo.register_people.person_id IS 'The school''s register id (pupil_id, staff_id or parent_id).';
-COMMENT ON COLUMN dpo.register_people.forename IS 'Forename in the latest register version holding the person.';
-COMMENT ON COLUMN dpo.register_people.surname IS 'Surname in the latest register version holding the person.';
+COMMENT ON COLUMN dpo.register_people.forename IS 'Forename in the latest version naming them.';
+COMMENT ON COLUMN dpo.register_people.surname IS 'Surname in the latest version naming them.';
 COMMENT ON COLUMN dpo.register_people.register_status IS 'Pupils: current or left; staff: role; parents: empty.';
 COMMENT ON COLUMN dpo.register_people.photo_consent IS 'Pupils only: granted, refused or withdrawn.';
-COMMENT ON COLUMN dpo.register_people.declared_handles IS 'Social media handles the register declares for the person (platform:handle; ...).';
-COMMENT ON COLUMN dpo.register_people.first_held IS 'When (UTC) the warehouse first loaded a register naming the person: held since.';
-COMMENT ON COLUMN dpo.register_people.last_loaded IS 'When (UTC) the latest register version naming the person was loaded.';
-COMMENT ON COLUMN dpo.register_people.in_current_register IS 'True if the register version in force names the person.';
-COMMENT ON COLUMN dpo.register_people.register_versions IS 'How many kept register versions name the person (older versions go by [retention] register_versions_months).';
+COMMENT ON COLUMN dpo.register_people.declared_handles IS 'Handles the register declares (platform:handle; ...).';
+COMMENT ON COLUMN dpo.register_people.first_held IS 'When (UTC) a register naming them was first loaded.';
+COMMENT ON COLUMN dpo.register_people.last_loaded IS 'When (UTC) the latest version naming them was loaded.';
+COMMENT ON COLUMN dpo.register_people.in_current_register IS 'True if the version in force names them.';
+COMMENT ON COLUMN dpo.register_people.register_versions IS 'Kept versions naming them (older ones go by [retention] register_versions_months).';

@@ -11,7 +11,7 @@ SELECT
     l.purged_at AS last_purged_at
 FROM meta.retention_policy AS p
 LEFT JOIN latest AS l ON l.table_name = p.table_name AND starts_with(l.rule, p.rule || '=');
-COMMENT ON VIEW dpo.retention_status IS 'Each retention rule from school.toml [retention] (or its default), the cutoff the latest run applied and how many rows it has purged so far.';
+COMMENT ON VIEW dpo.retention_status IS 'Each retention rule (school.toml [retention], or its default), the cutoff the latest run applied and rows purged so far.';
 COMMENT ON COLUMN dpo.retention_status.table_name IS 'The warehouse table the rule applies to.';
 COMMENT ON COLUMN dpo.retention_status.rule IS 'The [retention] setting name.';
 COMMENT ON COLUMN dpo.retention_status.keep_for IS 'How long the data is kept, in words.';

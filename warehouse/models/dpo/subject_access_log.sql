@@ -2,7 +2,7 @@
 CREATE OR REPLACE VIEW dpo.subject_access_log AS
 SELECT request_id, performed_at, performed_by, reason, selector_kind, selector_hmac, export_folder, counts
 FROM audit.subject_access_requests;
-COMMENT ON VIEW dpo.subject_access_log IS 'Every subject access export made with socialaudit sar: who, when, why, where it was written and how many records per section; the data itself is not kept.';
+COMMENT ON VIEW dpo.subject_access_log IS 'Every subject access export made with socialaudit sar; never the data.';
 COMMENT ON COLUMN dpo.subject_access_log.request_id IS 'Unique id of the request.';
 COMMENT ON COLUMN dpo.subject_access_log.performed_at IS 'When (UTC) the export was written.';
 COMMENT ON COLUMN dpo.subject_access_log.performed_by IS 'Who ran it (--by, else the operating-system user).';
