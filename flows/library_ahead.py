@@ -53,3 +53,14 @@ def take(registers_dir: Path, state: WarehouseState) -> tuple[ReadOnce, Future[L
         found[0].originals.abandon()
         return None
     return found
+
+
+def read_once(
+    registers_dir: Path, state: WarehouseState, images_read: bool
+) -> tuple[ReadOnce | None, Future[LibraryRead] | None]:
+    """What a run reads once (None when it reads no image) and its library's catalogue if one was begun ahead
+    for it (`take`); otherwise the flow catalogues the library itself."""
+    if not images_read:
+        return None, None
+    found = take(registers_dir, state)
+    return found if found is not None else (ReadOnce(state.images_read), None)

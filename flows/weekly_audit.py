@@ -200,12 +200,10 @@ def catalogue_library_folder_task(
     before fingerprinted), while the registers load and the platforms are read: a published copy of one is known
     from the first image downloaded, and that file is read then; a file nothing published copies is never read.
     A first run's was begun `ahead`, before the flow (flows/library_ahead.py)."""
+    if ahead is not None:
+        return ahead.result()
     directory = registers_dir / APPROVED_MEDIA_DIR
-    return (
-        ahead.result()
-        if ahead
-        else catalogue_library_folder(directory, once.read_before, once.originals, state.approved_hashes)
-    )
+    return catalogue_library_folder(directory, once.read_before, once.originals, state.approved_hashes)
 
 
 @task(name="fingerprint-library-folder", cache_policy=NO_CACHE)
@@ -364,16 +362,14 @@ def _audit(
     # One record of what is read this run: the same bytes published twice, or published and in the library, are
     # read once. The library folder is hashed (and, images read, catalogued) at once, while the registers load and
     # the platforms are fetched; a library file is read only when a published copy of it is met.
-    ahead = library_ahead.take(config.registers_dir, state) if config.images.read else None  # a first run's
-    once = ahead[0] if ahead is not None else ReadOnce(state.images_read) if config.images.read else None
+    once, ahead = library_ahead.read_once(config.registers_dir, state, config.images.read)
     # The week's downloaded images, from which the report's thumbnails are made for its media findings only.
     pictures = PublishedPictures()
     if once is None:
         library = fingerprint_library_folder_task.submit(config.registers_dir, as_is(state))
     else:
-        catalogued = as_is(ahead[1] if ahead is not None else None)
         library = catalogue_library_folder_task.submit(
-            config.registers_dir, as_is(once), as_is(state), catalogued
+            config.registers_dir, as_is(once), as_is(state), as_is(ahead)
         )
     policy = retry_policy(config)
     if reader is not None:
