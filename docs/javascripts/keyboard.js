@@ -48,6 +48,21 @@
   focusable();
   drawerWidth.addEventListener("change", focusable);
 
+  // A table wider than the page scrolls sideways in its wrapper: while it does, the wrapper is a named region in the
+  // Tab order, so the arrow keys scroll it (WCAG 2.1.1); a table that fits adds no Tab stop.
+  // mkdocs-material wraps the tables once its own script has mounted the page (its document$), after this one runs.
+  const scrollable = () =>
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach((wrap) => {
+      if (wrap.scrollWidth > wrap.clientWidth) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", "Table, scrolls sideways");
+      } else ["tabindex", "role", "aria-label"].forEach((name) => wrap.removeAttribute(name));
+    });
+  if (window.document$) window.document$.subscribe(() => requestAnimationFrame(scrollable));
+  window.addEventListener("load", scrollable);
+  window.addEventListener("resize", scrollable);
+
   // The open drawer takes the focus and gives it back when it closes; focus that leaves the open drawer or the open
   // search closes it, so the focus is never behind either's shade (WCAG 2.4.3, 2.4.11).
   const drawer = document.getElementById("__drawer");
