@@ -120,9 +120,12 @@ def never_written(path: Path) -> bool:
     """A locator whose lake has no catalog yet (a school's first week): like a warehouse file not yet made, there is
     nothing in it to read, and attaching it would only create it early. A PostgreSQL catalog is never assumed empty."""
     location = read_locator(path)
-    if location is None or location.kind != "sqlite":
-        return False
-    return not Path(location.catalog.partition(":")[2]).exists()
+    return location is not None and location_never_written(location)
+
+
+def location_never_written(location: LakeLocation) -> bool:
+    """`never_written` for a lake named by its location, before any locator file is written for it."""
+    return location.kind == "sqlite" and not Path(location.catalog.partition(":")[2]).exists()
 
 
 _loading = threading.Lock()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from typing import TYPE_CHECKING
 
 from flows.commands.common import EXIT_COMPLETED, EXIT_PARTIAL, flow_run_from_the_command_line
@@ -66,9 +67,11 @@ def _run_trust(args: argparse.Namespace, trust: TrustConfig, started: Callable[[
     from flows.trust import trust_audit
     from warehouse import lake
 
-    started()
     # On workers each thread only waits for its school's run: start them all at once, the pool paces them.
     threads = len(trust.schools) if args.deployment else trust.parallel
+    if not args.deployment:
+        _catalogue_libraries_ahead(trust, threads)
+    started()
     live = live_display()
     try:
         result = trust_audit.with_options(task_runner=ThreadPoolTaskRunner(max_workers=threads))(  # type: ignore[arg-type]
@@ -89,3 +92,20 @@ def _run_trust(args: argparse.Namespace, trust: TrustConfig, started: Callable[[
         print(f"not completed: {named}")
         return EXIT_PARTIAL
     return EXIT_COMPLETED
+
+
+def _catalogue_libraries_ahead(trust: TrustConfig, schools_at_once: int) -> None:
+    """The approved libraries of the schools the run starts with catalogued while Prefect's server starts, as a
+    school's own first run does (flows/library_ahead.py): only a school's first week, in a lake not made yet, and
+    only as many schools as are audited at once, so that no more libraries are held than the running schools
+    would hold. Anything amiss here is met again by the school's flow."""
+    from flows.config.school import load_config
+    from flows.config.trust import school_lake
+    from flows.library_ahead import catalogue_ahead
+    from warehouse import lake
+
+    for school in trust.schools[:schools_at_once]:
+        with contextlib.suppress(Exception):
+            config = load_config(school.school_toml)
+            if config.images.read and lake.location_never_written(school_lake(trust, school.slug)):
+                catalogue_ahead(config.registers_dir)
