@@ -12,16 +12,29 @@ it is let go, and the flow catalogues its library as on any other week.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
 from checks.images.reading import LibraryRead, ReadOnce, catalogue_library_folder
 from checks.registers.contract import APPROVED_MEDIA_DIR
+from flows.config.school import SchoolConfig, load_config
 from warehouse.state import WarehouseState
 
 _started: dict[Path, tuple[ReadOnce, Future[LibraryRead]]] = {}
 _lock = threading.Lock()
+
+
+def catalogue_a_first_week(school_toml: Path, warehouse_is_new: Callable[[SchoolConfig], bool]) -> None:
+    """Begin cataloguing the library of the school at `school_toml` when its run reads images into a warehouse not
+    made yet (`warehouse_is_new`, asked of the school's configuration): its first week. Anything amiss here (a
+    broken school.toml, a warehouse that cannot be located) is met again, and said, by the school's own flow."""
+    with contextlib.suppress(Exception):
+        config = load_config(school_toml)
+        if config.images.read and warehouse_is_new(config):
+            catalogue_ahead(config.registers_dir)
 
 
 def catalogue_ahead(registers_dir: Path) -> None:

@@ -130,9 +130,8 @@ def render(relations: list[dict[str, object]]) -> str:
         schema = name.split(".")[0]
         body = bodies.setdefault(schema, [])
         column_lines: list[str] = []
-        left_to_views: dict[
-            str, list[str]
-        ] = {}  # dpo view -> this table's columns it shows under another name
+        # dpo view -> this table's columns it shows under another name
+        left_to_views: dict[str, list[str]] = {}
         everywhere: list[str] = []
         undescribed: list[str] = []
         described_before: dict[str, list[tuple[int, str, str]]] = {}

@@ -177,20 +177,19 @@ def flow_run_from_the_command_line() -> Iterator[Callable[[], None]]:
 
 def _catalogue_library_ahead(school_toml: Path, db: Path | None, out: Path, sandbox: bool) -> None:
     """A first run reading images (its warehouse not made yet, as the flow will name it) catalogues its library
-    while Prefect's server starts (flows/library_ahead.py). Anything amiss here is met again by the flow."""
-    with contextlib.suppress(Exception):
-        from flows.config.school import load_config
-        from flows.warehouse_location import trial_location, warehouse_location
+    while Prefect's server starts (flows/library_ahead.py)."""
+    from flows.config.school import SchoolConfig
+    from flows.library_ahead import catalogue_a_first_week
+    from flows.warehouse_location import trial_location, warehouse_location
 
-        config = load_config(school_toml)
+    def warehouse_is_new(config: SchoolConfig) -> bool:
         if sandbox:  # named as `_run_audit` names it for the flow, and the flow then for a trial
             where = trial_location(db or warehouse_location(None, config, sandbox=True), out, config)[0]
         else:
             where = warehouse_location(db, config)
-        if config.images.read and not where.exists():
-            from flows.library_ahead import catalogue_ahead
+        return not where.exists()
 
-            catalogue_ahead(config.registers_dir)
+    catalogue_a_first_week(school_toml, warehouse_is_new)
 
 
 def run_audit(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
+import functools
 from typing import TYPE_CHECKING
 
 from flows.commands.common import EXIT_COMPLETED, EXIT_PARTIAL, flow_run_from_the_command_line
@@ -12,6 +12,7 @@ from flows.commands.parameters import ISO_DATE, PATH, Subcommand, option, trust_
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from flows.config.school import SchoolConfig
     from flows.config.trust import TrustConfig
 
 NAME = "trust"
@@ -98,14 +99,15 @@ def _catalogue_libraries_ahead(trust: TrustConfig, schools_at_once: int) -> None
     """The approved libraries of the schools the run starts with catalogued while Prefect's server starts, as a
     school's own first run does (flows/library_ahead.py): only a school's first week, in a lake not made yet, and
     only as many schools as are audited at once, so that no more libraries are held than the running schools
-    would hold. Anything amiss here is met again by the school's flow."""
-    from flows.config.school import load_config
-    from flows.config.trust import school_lake
-    from flows.library_ahead import catalogue_ahead
-    from warehouse import lake
+    would hold."""
+    from flows.library_ahead import catalogue_a_first_week
 
     for school in trust.schools[:schools_at_once]:
-        with contextlib.suppress(Exception):
-            config = load_config(school.school_toml)
-            if config.images.read and lake.location_never_written(school_lake(trust, school.slug)):
-                catalogue_ahead(config.registers_dir)
+        catalogue_a_first_week(school.school_toml, functools.partial(_lake_never_written, trust, school.slug))
+
+
+def _lake_never_written(trust: TrustConfig, slug: str, _config: SchoolConfig) -> bool:
+    from flows.config.trust import school_lake
+    from warehouse import lake
+
+    return lake.location_never_written(school_lake(trust, slug))
