@@ -5,6 +5,10 @@
 - The modules that read one audited week made by a session fixture of tests/e2e/conftest.py or
   tests/browser/conftest.py (SHARED_WEEKS) are one unit, so one worker audits that week for all of them.
   tests/test_xdist_scheduling.py checks that every module asking for such a fixture is listed here.
+- The modules that start a standing `prefect server` and its workers (STANDING_SERVERS) are one unit too. They
+  spend much of their time waiting on the server's own clocks (its services' loops, the workers' polling); handed
+  out side by side as the two longest modules, both waited at once and left both cores idle for about 50 s of a
+  measured run. As one unit they wait one after the other while the other worker keeps a core busy.
 - The longest units are handed out first, by the seconds each took in a measured run (tests/unit_seconds.py
   and its table), so the many short modules fill in at the end and both workers finish together, rather than a
   long audit starting when everything else is done. A unit without a figure is expected to take the middle one of
@@ -33,17 +37,21 @@ SHARED_WEEKS = {
     "tests/browser/test_accessibility.py": "sample_school_two_weeks",
     "tests/browser/test_review_in_browser.py": "sample_school_two_weeks",
 }
+STANDING_SERVERS_UNIT = "standing_prefect_servers"
+STANDING_SERVERS = {"tests/e2e/test_deployment.py", "tests/e2e/test_trust_workers.py"}
 WHOLE_AUDIT_FOLDERS = ("tests/e2e/", "tests/browser/")
 
 
 def unit_of(nodeid: str) -> str:
-    """The unit of work a test belongs to: its module, or the shared week its module reads."""
+    """The unit of work a test belongs to: its module, the shared week its module reads, or the standing servers'."""
     module = nodeid.split("::", 1)[0]
+    if module in STANDING_SERVERS:
+        return STANDING_SERVERS_UNIT
     return SHARED_WEEKS.get(module, module)
 
 
 def runs_whole_audits(unit: str) -> bool:
-    return unit in SHARED_WEEKS.values() or unit.startswith(WHOLE_AUDIT_FOLDERS)
+    return unit in {*SHARED_WEEKS.values(), STANDING_SERVERS_UNIT} or unit.startswith(WHOLE_AUDIT_FOLDERS)
 
 
 class ModulesAndSharedWeeksLongestFirst(LoadScopeScheduling):
