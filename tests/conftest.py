@@ -37,6 +37,8 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 Cli = Callable[..., CliResult]
 TESTS = Path(__file__).resolve().parent
 MARKED_FOLDERS = ("e2e", "browser")
+# A session's weeks read by modules of both tests/e2e and tests/browser, which see no conftest of the other.
+pytest_plugins = ("tests.e2e.shared_two_weeks",)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -123,7 +123,8 @@ AUDIT_FIXTURES = {
     "audit_inprocess",
     "tiny_school_week",
     "sample_school_week",
-}  # the last two: e2e conftest
+    "sample_school_two_weeks",
+}  # the last three: the e2e conftest's and tests/e2e/shared_two_weeks.py
 # `prefect deployment run weekly-audit/weekly`, a trust's schools as trust-school runs: the flow through a worker
 AUDIT_DEPLOYMENT = ("weekly-audit/", "trust-school/")
 

@@ -3,7 +3,7 @@
 - A module's tests stay together on one worker, as xdist's loadscope does: a module-scoped fixture (a module's
   audited week) is made once, not once on each worker.
 - The modules that read one audited week made by a session fixture of tests/e2e/conftest.py or
-  tests/browser/conftest.py (SHARED_WEEKS) are one unit, so one worker audits that week for all of them.
+  tests/e2e/shared_two_weeks.py (SHARED_WEEKS) are one unit, so one worker audits that week for all of them.
   tests/test_xdist_scheduling.py checks that every module asking for such a fixture is listed here.
 - The modules that start a standing `prefect server` and its workers (STANDING_SERVERS) are one unit too. They
   spend much of their time waiting on the server's own clocks (its services' loops, the workers' polling); handed
@@ -36,6 +36,7 @@ SHARED_WEEKS = {
     "tests/e2e/test_registers_as_workbooks.py": "sample_school_week",
     "tests/browser/test_accessibility.py": "sample_school_two_weeks",
     "tests/browser/test_review_in_browser.py": "sample_school_two_weeks",
+    "tests/e2e/test_outputs_unchanged.py": "sample_school_two_weeks",
 }
 STANDING_SERVERS_UNIT = "standing_prefect_servers"
 STANDING_SERVERS = {"tests/e2e/test_deployment.py", "tests/e2e/test_trust_workers.py"}

@@ -1,22 +1,16 @@
 """Browser tests: headless Debian Chromium driven by Playwright, and the Prefect harness of the flow tests.
 
-`sample_school_two_weeks` is two weeks of a small sample school audited once per session for the modules that
-read them (tests/xdist_scheduling.py SHARED_WEEKS keeps those on one worker)."""
+The modules here read `sample_school_two_weeks` (tests/e2e/shared_two_weeks.py)."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
-from datetime import timedelta
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from sandbox.school import write_sample
-from tests.builders.cli import CliResult
-from tests.builders.sample_weeks import SAMPLE_WEEK0, SampleSchoolWeeks
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Playwright's own browser download does not work here: drive the distribution's Chromium, quietly.
@@ -49,31 +43,3 @@ def browser() -> Iterator[Any]:
             yield launched
         finally:
             launched.close()
-
-
-@pytest.fixture(scope="session")
-def sample_school_two_weeks(
-    tmp_path_factory: pytest.TempPathFactory, socialaudit: Callable[..., CliResult]
-) -> SampleSchoolWeeks:
-    """The small sample school of seed 1 audited for the weeks of 16 and 23 November 2026 into one warehouse:
-    findings of every severity, a week of history, both charts of the report (tests/builders/sample_weeks.py says
-    who may change what)."""
-    root = tmp_path_factory.mktemp("sample-school-two-weeks")
-    weeks = SampleSchoolWeeks(root)
-    for week in (0, 1):
-        write_sample(weeks.dataset, seed=1, size="small", as_of=SAMPLE_WEEK0, week=week)
-        as_of = (SAMPLE_WEEK0 + timedelta(weeks=week)).isoformat()
-        result = socialaudit(
-            "run",
-            "--sandbox",
-            str(weeks.dataset),
-            "--db",
-            str(weeks.db),
-            "--out",
-            str(weeks.out(week)),
-            "--as-of",
-            as_of,
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
-    weeks.keep_as_audited()
-    return weeks

@@ -1,6 +1,6 @@
 """In a real browser: the Monday report reads safely, a decision made in the review app holds at the next run.
 
-The two weeks before the decision are the session's (tests/browser/conftest.py sample_school_two_weeks)."""
+The two weeks before the decision are the session's (tests/e2e/shared_two_weeks.py)."""
 
 from __future__ import annotations
 

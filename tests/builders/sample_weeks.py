@@ -1,4 +1,4 @@
-"""Two weeks of a small sample school audited into one warehouse (tests/browser/conftest.py makes them once per
+"""Two weeks of a small sample school audited into one warehouse (tests/e2e/shared_two_weeks.py makes them once per
 session): where each week's outputs are, and copies of the warehouse as it was audited.
 
 The warehouse itself is the live one: the only one the review app acts through on the school's accounts (a copy
@@ -39,8 +39,15 @@ class SampleSchoolWeeks:
         return self.root / "as-audited" / self.db.name
 
     def keep_as_audited(self) -> None:
-        """Called once the weeks are audited: the warehouse and its read-only copy kept aside as they are now."""
+        """Called once the weeks are audited: the warehouse and its read-only copy kept aside as they are now, and
+        each week's outputs (the modules that act work on the live ones)."""
         _copy_warehouse(self.db, self._as_audited)
+        for out in sorted(self.root.glob("out*")):
+            shutil.copytree(out, self._as_audited.parent / out.name)
+
+    def out_as_audited(self, week: int) -> Path:
+        """Week `week`'s outputs as its run wrote them."""
+        return self._as_audited.parent / self.out(week).name
 
     def warehouse_copy(self, folder: Path) -> Path:
         """The warehouse (and its read-only copy) as the weeks left it, copied into `folder`."""

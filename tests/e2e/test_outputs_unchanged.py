@@ -1,7 +1,7 @@
-"""Refactoring changes no output: two weeks of a sample school audited now equal the recorded outputs byte for byte.
+"""Refactoring changes no output: the session's two weeks of a sample school
+(tests/e2e/shared_two_weeks.py) equal the recorded outputs byte for byte.
 
-The files in tests/golden/ were written by the pipeline before the issue-10 restructuring. A change that is
-meant to alter outputs (a better rule, a new field) regenerates them on purpose:
+A change that is meant to alter outputs (a better rule, a new field) regenerates them on purpose:
 `SOCIALAUDIT_UPDATE_GOLDEN=1 pytest tests/e2e/test_outputs_unchanged.py`, and the diff is reviewed like code.
 """
 
@@ -13,29 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.school import write_sample
+from tests.builders.sample_weeks import SampleSchoolWeeks
 
-GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "seed7-small"
-SEED = 7
-WEEKS = {0: "2026-11-16", 1: "2026-11-23"}
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "seed1-small"
+WEEKS = (0, 1)
 FILES = ("exceptions.json", "exceptions.csv", "resolved.json", "report.html")
 
 
-@pytest.fixture(scope="module")
-def audited(tmp_path_factory: pytest.TempPathFactory, audit) -> Path:
-    root = tmp_path_factory.mktemp("golden")
-    for week, as_of in WEEKS.items():
-        dataset = root / f"w{week}" / "school"
-        write_sample(dataset, seed=SEED, size="small", week=week)
-        result = audit(dataset, db="w.duckdb", out=f"out{week}", as_of=as_of, root=root).result
-        assert result.returncode == 0, result.stderr[-3000:]
-    return root
-
-
-@pytest.mark.parametrize("week", sorted(WEEKS))
+@pytest.mark.parametrize("week", WEEKS)
 @pytest.mark.parametrize("name", FILES)
-def test_the_outputs_equal_the_recorded_ones(audited: Path, week: int, name: str) -> None:
-    produced = audited / f"out{week}" / name
+def test_the_outputs_equal_the_recorded_ones(
+    sample_school_two_weeks: SampleSchoolWeeks, week: int, name: str
+) -> None:
+    produced = sample_school_two_weeks.out_as_audited(week) / name
     recorded = GOLDEN / f"week{week}" / name
     if os.environ.get("SOCIALAUDIT_UPDATE_GOLDEN") == "1":
         recorded.parent.mkdir(parents=True, exist_ok=True)
