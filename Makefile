@@ -25,7 +25,8 @@ $(VENV)/.synced: uv.lock pyproject.toml Makefile | $(UV)
 
 # The project's own packages are installed editable, so nothing compiles them ahead: where PYTHONDONTWRITEBYTECODE
 # is set, every process compiled each of the project's modules it imported (about 0.3 s of CPU in a tiny school's
-# run). Compiled here, only what changed since the last time.
+# run). Compiled here, only what changed since the last time; tests/test_architecture.py holds the list to the
+# product's packages.
 PACKAGES := platforms connectors sandbox warehouse checks flows dashboards benchmarks
 
 bytecode: $(VENV)/.synced
@@ -89,6 +90,11 @@ oidc:
 	@if [ -d $(OIDC_PROVIDER)/node_modules/oidc-provider ] || ! command -v npm >/dev/null; then :; \
 	else npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error; fi
 
+# The tests write bytecode even where PYTHONDONTWRITEBYTECODE is set: only then does pytest keep the test modules it
+# rewrites (collection took 9 s a worker instead of 4), and the `socialaudit` processes the tests start load
+# modules compiled once instead of compiling them each time.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
+
 # Both cores (PYTEST_WORKERS=1 for one process). With loadscope, tests/xdist_scheduling.py hands each worker whole
 # modules (a module's audited week is made once, not once per worker), keeps the modules that read one shared
 # week together, and hands out the longest units first (by tests/unit_seconds.json). Session fixtures (the
@@ -102,21 +108,18 @@ docs: setup
 
 # What CI runs: lint, types and every test (the docs site's strict build among them); it fails if any of them
 # fails. mypy runs beside the tests: it is one process of ~20 s, and the suite leaves a core idle ~10% of its time.
-# The tests write bytecode even where PYTHONDONTWRITEBYTECODE is set: only then does pytest keep the test modules it
-# rewrites (collection took 9 s a worker instead of 4), and the `socialaudit` processes the tests start load
-# modules compiled once instead of compiling them each time.
 test: setup browser postgres proxy oidc
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@types_out=$$(mktemp); $(BIN)/mypy > $$types_out 2>&1 & types=$$!; \
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest $(PARALLEL); tests=$$?; \
+	$(PYTEST) $(PARALLEL); tests=$$?; \
 	wait $$types; typed=$$?; echo "$(BIN)/mypy (beside the tests)"; cat $$types_out; rm -f $$types_out; \
 	[ $$typed = 0 ] || exit $$typed; exit $$tests
 
 # The loop while working: the unit and component tests, without whole audits (e2e), Chromium (browser) or the
 # few component tests marked slow. `make lint` is apart: run it before a commit.
 test-fast: setup
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest $(PARALLEL) -m "not e2e and not browser and not slow"
+	$(PYTEST) $(PARALLEL) -m "not e2e and not browser and not slow"
 
 # One table of figures, each with its goal and the load while it was measured, written to
 # benchmarks/results/bench.json and docs/results/bench.md. BENCH=--quick for the loop (a few minutes).

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders.python_source import called
+
 REPO = Path(__file__).resolve().parents[1]
 PIPELINE = ("platforms", "connectors", "warehouse", "checks", "dashboards", "flows")
 # Every package of the product: the import graph is drawn over all of them.
@@ -95,6 +97,12 @@ def test_checks_and_dashboards_never_import_each_other() -> None:
     assert offenders(("checks",), {"dashboards"}) == []
 
 
+def test_make_setup_compiles_every_package_of_the_product() -> None:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    line = next(line for line in makefile.splitlines() if line.startswith("PACKAGES :="))
+    assert sorted(line.partition(":=")[2].split()) == sorted(TREE)
+
+
 @pytest.mark.parametrize("package", TREE)
 def test_no_source_file_is_over_500_lines(package: str) -> None:
     long = [
@@ -148,11 +156,6 @@ def first_word(values: list[ast.expr]) -> str | None:
     if len(values) == 1 and isinstance(values[0], ast.List | ast.Tuple):
         values = values[0].elts
     return next((v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)), None)
-
-
-def called(node: ast.Call) -> str:
-    func = node.func
-    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
 
 
 def whole_audits(path: Path) -> list[str]:

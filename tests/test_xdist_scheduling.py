@@ -10,6 +10,7 @@ from typing import Any, cast
 
 import pytest
 
+from tests.builders.python_source import names_called
 from tests.unit_seconds import expected, from_junit, measured, write
 from tests.xdist_scheduling import (
     SHARED_WEEKS,
@@ -47,21 +48,11 @@ def test_every_module_starting_a_standing_prefect_server_is_one_unit_with_the_ot
     starters = {
         path.relative_to(REPO).as_posix()
         for path in sorted((REPO / "tests").rglob("test_*.py"))
-        if {"prefect_server", "start_worker"} & names_used(path)
+        if {"prefect_server", "start_worker"} & names_called(path)
     }
     assert starters == STANDING_SERVERS
     assert {unit_of(f"{module}::test_x") for module in starters} == {STANDING_SERVERS_UNIT}
     assert runs_whole_audits(STANDING_SERVERS_UNIT)
-
-
-def names_used(path: Path) -> set[str]:
-    """Every name a module calls (`f(...)`, `module.f(...)`)."""
-    called: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call):
-            function = node.func
-            called.add(function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", ""))
-    return called
 
 
 class Worker:

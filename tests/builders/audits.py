@@ -7,6 +7,7 @@ Only tests/e2e runs whole audits (tests/test_architecture.py holds every other f
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -40,13 +41,29 @@ class Audit:
 
 
 def with_settings(audited: Audit, root: Path, toml: str) -> Audit:
-    """`audited` with its school copied to root/school and `toml` appended there: the school for runs that need
-    other settings (how retries wait) but are compared with the week `audited` stored, which those settings do not
-    change. The audited week itself is left as it is (a session's shared week is read by other modules)."""
+    """`audited` with its school copied to root/school and `toml` set there (`set_toml`): the school for runs that
+    need other settings (how retries wait) but are compared with the week `audited` stored, which those settings do
+    not change. The audited week itself is left as it is (a session's shared week is read by other modules)."""
     dataset = root / "school"
     shutil.copytree(audited.dataset, dataset)
-    append_toml(dataset, toml)
+    set_toml(dataset, toml)
     return replace(audited, dataset=dataset)
+
+
+def set_toml(dataset: Path, text: str) -> None:
+    """`text`'s tables written into the school's school.toml: the keys of a table the school has already go under
+    its header (TOML allows a table once; a key it holds already is refused as twice), any other table is added
+    at the end."""
+    path = dataset / "school.toml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for block in re.split(r"\n(?=\[)", text.strip("\n")):
+        header, _, keys = block.partition("\n")
+        if header.startswith("[") and not header.startswith("[[") and header in lines:
+            at = lines.index(header) + 1
+            lines[at:at] = keys.splitlines()
+        else:
+            lines += ["", *block.splitlines()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def append_toml(dataset: Path, text: str) -> None:

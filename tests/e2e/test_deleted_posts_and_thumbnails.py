@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from sandbox.school import write_sample
+from tests.builders.audits import set_toml
 from tests.builders.output_contract import assert_outputs_meet_the_contract as check_outputs
 
 AS_OF = "2026-11-16"
@@ -126,10 +127,7 @@ def test_a_post_lookup_that_fails_resolves_nothing(
     from flows.weekly_audit import weekly_audit
 
     dataset = next_week(tmp_path, first_week, "week2-fault")
-    toml = dataset / "school.toml"
-    toml.write_text(
-        toml.read_text(encoding="utf-8").replace("[api]\n", "[api]\nmax_retries = 1\n", 1), "utf-8"
-    )
+    set_toml(dataset, "[api]\nmax_retries = 1")
     monkeypatch.setenv(
         "SOCIALAUDIT_SANDBOX_FAULTS", json.dumps([{"route": "x.tweets_lookup", "kind": "503", "times": -1}])
     )

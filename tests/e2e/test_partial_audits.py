@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders.audits import AS_OF, Audit
+from tests.builders.audits import AS_OF, Audit, with_settings
 
 NEXT_WEEK = "2026-11-23"
 
@@ -222,12 +222,7 @@ def test_images_that_cannot_be_downloaded_blind_only_their_posts_media_rules(
 ) -> None:
     """A fresh warehouse, so the images are downloaded; every X image download fails for good. Each is given up
     at once (`max_retries = 0`, on a copy of the school): retried, the downloads' waits were most of the test."""
-    school = tmp_path / "school"
-    shutil.copytree(first_week.dataset, school)
-    toml = school / "school.toml"
-    toml.write_text(
-        toml.read_text(encoding="utf-8").replace("[api]\n", "[api]\nmax_retries = 0\n", 1), "utf-8"
-    )
+    school = with_settings(first_week, tmp_path, "[api]\nmax_retries = 0").dataset
     faulty = audit_inprocess(
         school, env=faults({"route": "x.media", "kind": "500", "times": -1}), root=tmp_path
     )
