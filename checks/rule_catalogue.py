@@ -32,9 +32,7 @@ def render() -> str:
     for rule in RULES:
         module = sys.modules[rule.find.__module__]
         summary, *body = _paragraphs(module.__doc__ or "")
-        # The heading is the id alone, so that its anchor is the id (`rules.md#pupil-follower`); the title opens the
-        # entry.
-        lines += ["", f"### `{rule.id}`", "", f"{rule.title}: {summary.removeprefix(f'{rule.id}: ')}", ""]
+        lines += ["", f"### `{rule.id}`: {rule.title}", "", summary.removeprefix(f"{rule.id}: "), ""]
         first = basis_of.setdefault(rule.general_basis, rule.id)
         basis = rule.general_basis if first == rule.id else f"as `{first}`"
         lines += [f"General basis: {basis}.", ""]

@@ -175,7 +175,7 @@ def _rules_table(rules: Sequence[RuleDescription], for_the_docs: bool) -> list[s
         )
     return _table(
         ["rule (basis and what counts: the rule catalogue)", "what it checks"],
-        [[f"[`{r.id}`]({DOCS_CATALOGUE}#{_heading_anchor(r.id)})", r.title] for r in rules],
+        [[f"[`{r.id}`]({DOCS_CATALOGUE}#{_heading_anchor(f'{r.id}: {r.title}')})", r.title] for r in rules],
     )
 
 
