@@ -227,3 +227,23 @@ def test_the_figures_are_written_from_a_junit_report_by_unit(tmp_path: Path) -> 
     table = tmp_path / "unit_seconds.json"
     write(from_junit(report), "a test's own", table)
     assert measured(table) == from_junit(report)
+
+
+def test_a_unit_the_run_skipped_keeps_its_earlier_figure_and_none_is_made_up(tmp_path: Path) -> None:
+    report = tmp_path / "durations.xml"
+    report.write_text(
+        '<testsuites><testsuite name="pytest">'
+        '<testcase classname="tests.e2e.test_sample_school" name="test_one" time="80.5"/>'
+        '<testcase classname="tests.e2e.test_remediation_independent" name="test_two" time="0.001">'
+        '<skipped message="no independent school at hand"/></testcase>'
+        '<testcase classname="tests.e2e.test_partial_audits" name="test_three" time="0.002">'
+        '<skipped message="not here"/></testcase>'
+        "</testsuite></testsuites>",
+        encoding="utf-8",
+    )
+    earlier = {"tests/e2e/test_remediation_independent.py": 75.0, "sample_school_week": 70.0}
+    assert from_junit(report, earlier) == {
+        "sample_school_week": 80.5,  # this run's, where it ran (its skipped module among the week's readers)
+        "tests/e2e/test_remediation_independent.py": 75.0,
+    }
+    assert from_junit(report) == {"sample_school_week": 80.5}
