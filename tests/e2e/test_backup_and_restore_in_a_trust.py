@@ -50,7 +50,7 @@ def trust(tmp_path_factory: pytest.TempPathFactory, socialaudit: Any, postgres: 
             *relation_files(postgres, str(location.metadata_schema)),
         ]
 
-    before = hits([*stores(), *prefect_database_files()], PERSON)
+    before = hits(stores(), PERSON)  # the outputs and the catalog, where the test looks for him
     erased = socialaudit(
         "erase", "--yes", "--handle", "alfie_p_y6", "--db", str(locator), "--by", "A. Dpo", "--reason", "E-9"
     )
@@ -113,9 +113,10 @@ def test_the_restored_lake_holds_no_trace_of_the_erased_person(trust: dict[str, 
     restored = trust["restored"]
     assert restored.returncode == 0, restored.stderr[-3000:]
     assert "erasures re-applied: 1" in restored.stdout
-    catalog = [p for p in trust["stores"]() if "/base/" in str(p)]
+    stores = trust["stores"]()
+    catalog = [p for p in stores if "/base/" in str(p)]
     assert catalog  # the school's schema is in PostgreSQL again, and searched
-    assert hits(trust["stores"](), PERSON) == {}
+    assert hits(stores, PERSON) == {}
 
 
 def test_nothing_of_the_lake_before_the_restore_is_left_aside(trust: dict[str, Any]) -> None:
@@ -125,20 +126,20 @@ def test_nothing_of_the_lake_before_the_restore_is_left_aside(trust: dict[str, A
     )
 
 
-def test_the_restored_school_is_queried_as_before(trust: dict[str, Any], socialaudit: Any) -> None:
+def test_the_restored_school_is_queried_as_before(trust: dict[str, Any], socialaudit_inprocess: Any) -> None:
     assert lake.read_locator(trust["locator"]) is not None
     query = "SELECT count(*) AS pupils FROM ref.pupils"
-    result = socialaudit("sql", query, "--db", str(trust["locator"]), "--format", "csv")
+    result = socialaudit_inprocess("sql", query, "--db", str(trust["locator"]), "--format", "csv")
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["pupils", "1"]  # two pupils in the backup, one erased since
 
 
-def test_the_trusts_own_history_comes_back(trust: dict[str, Any], socialaudit: Any) -> None:
+def test_the_trusts_own_history_comes_back(trust: dict[str, Any], socialaudit_inprocess: Any) -> None:
     history = trust["history"]
     assert history.returncode == 0, history.stderr[-3000:]
     assert "erasures re-applied: 0" in history.stdout
     query = "SELECT slug, status FROM trust.school_runs"
-    rows = socialaudit(
+    rows = socialaudit_inprocess(
         "sql", query, "--db", str(trust["root"] / "lake" / "_trust.ducklake"), "--format", "csv"
     )
     assert rows.returncode == 0, rows.stderr[-2000:]
