@@ -97,14 +97,18 @@ def test_the_longest_units_go_first_and_a_shared_week_is_one_unit() -> None:
         "tests/checks/test_a.py::test_two",
         "tests/warehouse/test_b.py::test_one",
         "tests/e2e/test_sample_school.py::test_one",
-        "tests/e2e/test_trust.py::test_one[x]",
+        "tests/e2e/test_weekly_lifecycle.py::test_one[x]",
         "tests/e2e/test_partial_audits.py::test_one",
         "tests/e2e/test_partial_audits.py::test_two",
     ]
     config = SimpleNamespace(
         getvalue=lambda name: {"tx": ["2*popen"]}[name], option=SimpleNamespace(loadscopereorder=True)
     )
-    seconds = {"tests/e2e/test_trust.py": 60.0, "sample_school_week": 90.0, "tests/checks/test_a.py": 0.5}
+    seconds = {
+        "tests/e2e/test_weekly_lifecycle.py": 60.0,
+        "sample_school_week": 90.0,
+        "tests/checks/test_a.py": 0.5,
+    }
     scheduler = ModulesAndSharedWeeksLongestFirst(cast(pytest.Config, config), seconds=seconds)
     workers = [Worker("gw0"), Worker("gw1")]
     for worker in workers:
@@ -113,14 +117,14 @@ def test_the_longest_units_go_first_and_a_shared_week_is_one_unit() -> None:
     scheduler.schedule()
 
     handed = [[collection[i] for i in worker.sent] for worker in workers]
-    # The longest unit (the sample school's week) to one worker, the next (the trust) to the other, which holds
+    # The longest unit (the sample school's week) to one worker, the next (a module) to the other, which holds
     # a single test and so is handed the next unit at once: the short module with a figure before the one without
     # (expected to take the middle figure of the others: 0.5 s, the same, so xdist's order, most tests first).
     assert {n.split("::")[0] for n in handed[0]} == {
         "tests/e2e/test_sample_school.py",
         "tests/e2e/test_partial_audits.py",
     }
-    assert handed[1] == ["tests/e2e/test_trust.py::test_one[x]", *collection[:2]]
+    assert handed[1] == ["tests/e2e/test_weekly_lifecycle.py::test_one[x]", *collection[:2]]
     assert list(scheduler.workqueue) == ["tests/warehouse/test_b.py"]
     shared_week = {
         n
@@ -130,7 +134,7 @@ def test_the_longest_units_go_first_and_a_shared_week_is_one_unit() -> None:
     assert [shared_week <= set(sent) for sent in handed].count(True) == 1
     assert [bool(shared_week & set(sent)) for sent in handed].count(True) == 1
     # A module is never split between the workers.
-    for module in ("tests/checks/test_a.py", "tests/e2e/test_trust.py"):
+    for module in ("tests/checks/test_a.py", "tests/e2e/test_weekly_lifecycle.py"):
         assert sum(any(n.startswith(module) for n in sent) for sent in handed) <= 1
 
 

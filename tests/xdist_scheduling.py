@@ -34,6 +34,7 @@ SHARED_WEEKS = {
     "tests/e2e/test_partial_audits.py": "sample_school_week",
     "tests/e2e/test_sample_school.py": "sample_school_week",
     "tests/e2e/test_registers_as_workbooks.py": "sample_school_week",
+    "tests/e2e/test_trust.py": "sample_school_week",
     "tests/browser/test_accessibility.py": "sample_school_two_weeks",
     "tests/browser/test_review_in_browser.py": "sample_school_two_weeks",
     "tests/e2e/test_outputs_unchanged.py": "sample_school_two_weeks",
