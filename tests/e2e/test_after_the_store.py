@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 
 from tests.builders.audits import Audit
-from tests.builders.locks import warehouse_held
 from tests.builders.warehouse import table_fingerprint
 
 NEXT_WEEK = "2026-11-23"
@@ -121,6 +120,37 @@ def assert_publish_completes(socialaudit_inprocess, db: Path, out: Path) -> None
     assert f"Week of {NEXT_WEEK}" in (out / "report.html").read_text(encoding="utf-8")
 
 
+# Another process holding the warehouse's write lock, as a review's short write holds it, until told to let go.
+HOLD_UNTIL_TOLD = (
+    "import sys; from warehouse.db import connect; c = connect(sys.argv[1]);"
+    " print('locked', flush=True); sys.stdin.readline(); c.close()"
+)
+
+
+@contextlib.contextmanager
+def warehouse_held_until_told(db: Path) -> Iterator[Callable[[], None]]:
+    """Yields once the other process holds the lock: a call that makes it let go (and waits until it has)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_UNTIL_TOLD, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+    def let_go() -> None:
+        if holder.poll() is None:
+            assert holder.stdin is not None
+            holder.stdin.write("\n")
+            holder.stdin.flush()
+            holder.wait(timeout=30)
+
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        yield let_go
+    finally:
+        let_go()
+
+
 def test_out_turned_read_only_after_the_store(
     first_week: Audit, tmp_path: Path, mount, monkeypatch, audit_inprocess, socialaudit_inprocess
 ) -> None:
@@ -199,12 +229,31 @@ def test_out_that_cannot_be_written_is_refused_before_anything_is_fetched(
     assert not db.exists()
 
 
-def test_a_run_waits_for_a_reviews_short_write(first_week: Audit, tmp_path: Path, audit_inprocess) -> None:
+def test_a_run_waits_for_a_reviews_short_write(
+    first_week: Audit, tmp_path: Path, monkeypatch, audit_inprocess
+) -> None:
+    """The review lets go once the run has found the warehouse held and paused to wait for it, rather than after
+    a fixed time: the run is seen to wait, and waits no longer than the review takes to let go."""
+    import warehouse.state
+
     db = tmp_path / "w.duckdb"
     shutil.copy(first_week.db, db)
-    with warehouse_held(db, 3):
+    connect_waiting = warehouse.state.connect_waiting
+    pauses: list[float] = []
+    with warehouse_held_until_told(db) as let_go:
+
+        def pause(seconds: float) -> None:  # the review has let go when it returns: nothing left to sleep out
+            pauses.append(seconds)
+            let_go()
+
+        monkeypatch.setattr(
+            warehouse.state,
+            "connect_waiting",
+            lambda path, timeout_seconds: connect_waiting(path, timeout_seconds, sleep=pause),
+        )
         result = audit_inprocess(first_week.dataset, db=db, as_of=NEXT_WEEK).result
     assert result.returncode == 0, result.stderr[-2000:]
+    assert pauses, "the run never found the warehouse held"
 
 
 def test_two_processes_publishing_at_once_leave_one_whole_set(first_week: Audit, tmp_path: Path) -> None:
