@@ -24,9 +24,12 @@ def faults(*entries: dict) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def first_week(sample_school_week: Audit) -> Audit:
-    """The session's sample school (tests/e2e/conftest.py), audited clean: exceptions of every subject kind."""
-    return sample_school_week
+def first_week(sample_school_week: Audit, tmp_path_factory: pytest.TempPathFactory) -> Audit:
+    """The session's sample school (tests/e2e/conftest.py), audited clean: exceptions of every subject kind. Its
+    school is copied and set to give up a failed request at once (`max_retries = 0`, which changes nothing a clean
+    run stores): a stream failing for good fails the same on its first request as on its sixth, and retried, the
+    backoffs were a third of the module's time (retrying is tests/e2e/test_faults_and_refusals.py's)."""
+    return with_settings(sample_school_week, tmp_path_factory.mktemp("partial"), "[api]\nmax_retries = 0")
 
 
 @pytest.fixture(scope="module")
@@ -220,11 +223,10 @@ def test_a_stream_failing_for_good_makes_a_partial_audit_that_judges_only_what_i
 def test_images_that_cannot_be_downloaded_blind_only_their_posts_media_rules(
     first_week: Audit, tmp_path: Path, audit_inprocess
 ) -> None:
-    """A fresh warehouse, so the images are downloaded; every X image download fails for good. Each is given up
-    at once (`max_retries = 0`, on a copy of the school): retried, the downloads' waits were most of the test."""
-    school = with_settings(first_week, tmp_path, "[api]\nmax_retries = 0").dataset
+    """A fresh warehouse, so the images are downloaded; every X image download fails for good (each given up at
+    once, as the module's school is set to)."""
     faulty = audit_inprocess(
-        school, env=faults({"route": "x.media", "kind": "500", "times": -1}), root=tmp_path
+        first_week.dataset, env=faults({"route": "x.media", "kind": "500", "times": -1}), root=tmp_path
     )
     result = faulty.result
     assert result.returncode == 3, result.stderr[-3000:]
