@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sandbox.school import write_sample
 from tests.builders.audits import IMAGES_NOT_READ, append_toml
 from tests.builders.exports import (
     add_leavers,
@@ -37,11 +38,10 @@ def _exceptions(out: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def schools(tmp_path_factory: pytest.TempPathFactory, socialaudit, audit) -> dict:
+def schools(tmp_path_factory: pytest.TempPathFactory, audit) -> dict:
     root = tmp_path_factory.mktemp("as-exported")
     clean = root / "clean"
-    made = socialaudit("sample", "--out", str(clean), "--seed", str(SEED), "--size", "small")
-    assert made.returncode == 0, made.stderr
+    write_sample(clean, seed=SEED, size="small")  # as `socialaudit sample` writes it, in this process
     append_toml(clean, IMAGES_NOT_READ)  # registers and school.toml as written, nothing of images
     add_leavers(clean / "registers")
     exported = root / "exported"
@@ -123,7 +123,7 @@ def test_a_follower_of_both_x_accounts_has_one_exception_per_account(schools: di
 
 
 def test_a_register_with_three_problems_is_refused_naming_all_three(
-    tmp_path: Path, schools: dict, audit
+    tmp_path: Path, schools: dict, audit_inprocess
 ) -> None:
     dataset, db = _clean_week_in(tmp_path, schools, "broken", "audit.duckdb")
     before = table_fingerprint(db)
@@ -132,7 +132,7 @@ def test_a_register_with_three_problems_is_refused_naming_all_three(
     rows[4][6] = "graduated"  # unknown status: line 6
     rows[7][0] = rows[2][0]  # duplicate id: line 9
     write_rows(dataset / "registers" / "pupils.csv", header, rows)
-    refused = audit(dataset, db=db, out=tmp_path / "out", as_of=NEXT_WEEK).result
+    refused = audit_inprocess(dataset, db=db, out=tmp_path / "out", as_of=NEXT_WEEK).result
     assert refused.returncode != 0
     message = refused.stderr
     for line, column, value in (
@@ -145,7 +145,7 @@ def test_a_register_with_three_problems_is_refused_naming_all_three(
 
 
 def test_a_register_cut_to_four_year_groups_is_held_and_closes_nothing(
-    tmp_path: Path, schools: dict, socialaudit, audit
+    tmp_path: Path, schools: dict, socialaudit_inprocess, audit_inprocess
 ) -> None:
     dataset, db = _clean_week_in(tmp_path, schools, "cut")
     week1 = {r["key"] for r in schools["clean"]["rows"]}
@@ -153,24 +153,24 @@ def test_a_register_cut_to_four_year_groups_is_held_and_closes_nothing(
     kept = [r for r in rows if r[5] in ("1", "2", "3", "4") or r[6] == "left"]
     assert len(kept) < len(rows)
     write_rows(dataset / "registers" / "pupils.csv", header, kept)
-    week2 = audit(dataset, db=db, out=tmp_path / "week2", as_of=NEXT_WEEK).result
+    week2 = audit_inprocess(dataset, db=db, out=tmp_path / "week2", as_of=NEXT_WEEK).result
     assert week2.returncode == 0, week2.stderr[-2000:]
     resolved = json.loads((tmp_path / "week2" / "resolved.json").read_text(encoding="utf-8"))
     assert resolved == []
     assert {r["key"] for r in _exceptions(tmp_path / "week2")} == week1
     report = (tmp_path / "week2" / "report.html").read_text(encoding="utf-8")
     assert "Registers held this week" in report and "pupils.csv held" in report
-    status = socialaudit("registers", "status", "--db", str(db))
+    status = socialaudit_inprocess("registers", "status", "--db", str(db))
     assert status.returncode == 0 and "pupils: held since" in status.stdout
 
 
 def test_renaming_the_x_handle_in_school_toml_keeps_keys_and_decisions(
-    tmp_path: Path, schools: dict, socialaudit, audit
+    tmp_path: Path, schools: dict, socialaudit_inprocess, audit_inprocess
 ) -> None:
     dataset, db = _clean_week_in(tmp_path, schools, "renamed")
     week1 = {r["key"]: r for r in schools["clean"]["rows"]}
     key = next(k for k, r in week1.items() if r["rule"] == "pupil-follower")
-    decided = socialaudit(
+    decided = socialaudit_inprocess(
         "review", key, "--db", str(db), "--decision", "acknowledge", "--note", "parents told", "--by", "ETL"
     )
     assert decided.returncode == 0, decided.stderr
@@ -180,7 +180,7 @@ def test_renaming_the_x_handle_in_school_toml_keeps_keys_and_decisions(
         toml.read_text(encoding="utf-8").replace(f'handle = "{handle}"', 'handle = "RenamedSchool"'),
         encoding="utf-8",
     )
-    assert audit(dataset, db=db, out=tmp_path / "week2", as_of=NEXT_WEEK).result.returncode == 0
+    assert audit_inprocess(dataset, db=db, out=tmp_path / "week2", as_of=NEXT_WEEK).result.returncode == 0
     week2 = {r["key"]: r for r in _exceptions(tmp_path / "week2")}
     assert set(week2) - {k for k, r in week2.items() if r["rule"] == "account-drift"} == set(week1) - {
         k for k, r in week1.items() if r["rule"] == "account-drift"
@@ -190,12 +190,12 @@ def test_renaming_the_x_handle_in_school_toml_keeps_keys_and_decisions(
 
 
 def test_a_typo_in_school_toml_is_refused_with_its_line_and_the_nearest_name(
-    tmp_path: Path, schools: dict, audit
+    tmp_path: Path, schools: dict, audit_inprocess
 ) -> None:
     dataset = tmp_path / "typo"
     shutil.copytree(schools["clean"]["dataset"], dataset)
     typo = "[retension]\nraw_pages_weeks = 4"
-    refused = audit(dataset, toml=typo, db=tmp_path / "w.duckdb", out=tmp_path / "out").result
+    refused = audit_inprocess(dataset, toml=typo, db=tmp_path / "w.duckdb", out=tmp_path / "out").result
     assert refused.returncode != 0
     assert "[retension]" in refused.stderr and "[retention]" in refused.stderr and "line" in refused.stderr
     assert not (tmp_path / "w.duckdb").exists()
