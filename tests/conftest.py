@@ -126,8 +126,10 @@ def socialaudit(prefect_api_url: str, forked_cli: ForkedCli | None) -> Cli:
 
     def run(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> CliResult:
         environment = {**os.environ, "PREFECT_API_URL": prefect_api_url, **(env or {})}
-        if forked_cli is not None:
-            return forked_cli.run(list(args), environment, timeout)
+        if (
+            forked_cli is not None
+        ):  # the harness reads no heartbeat: a run does not wait for their thread to end
+            return forked_cli.run(list(args), environment, timeout, heartbeats=False)
         return run_console_script(*args, env=environment, timeout=timeout)
 
     return run
@@ -138,10 +140,15 @@ def socialaudit_inprocess(
     prefect_api_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Cli:
     """Run `socialaudit ARGS` in this process (same code path as the console script, without its start-up)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
     from flows.cli import main
 
     def run(*args: str, env: dict[str, str] | None = None) -> CliResult:
-        with monkeypatch.context() as patch:
+        # No flow-run heartbeats, as `socialaudit` above: the harness reads none, and a run waits for their thread
+        # (which looks once a second whether the run has ended) as it ends.
+        no_heartbeats = temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+        with monkeypatch.context() as patch, no_heartbeats:
             for name, value in (env or {}).items():
                 patch.setenv(name, value)
             capsys.readouterr()

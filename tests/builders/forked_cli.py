@@ -14,7 +14,7 @@ preloaded libraries start, jemalloc's (pyarrow's allocator), takes its locks acr
 start-up makes the starter refuse, and the suite runs the console script as before
 (`SOCIALAUDIT_TEST_FORKED_CLI=0` does that on purpose).
 
-Protocol on the starter's stdin/stdout, one JSON object per line: a request {argv, env, cwd, stdout, stderr}
+Protocol on the starter's stdin/stdout, one JSON object per line: a request {argv, env, cwd, stdout, stderr, heartbeats}
 (paths of the files the child writes) is answered by {"pid": ...} when the child starts and {"status": ...}
 (its exit code, negative for a signal) when it ends.
 """
@@ -81,10 +81,18 @@ class ForkedCli:
             self.close()
             raise RuntimeError(f"the forked-CLI starter refused: {greeting}")
 
-    def run(self, argv: list[str], env: dict[str, str], timeout: float) -> CliResult:
+    def run(self, argv: list[str], env: dict[str, str], timeout: float, heartbeats: bool = True) -> CliResult:
+        """`heartbeats=False`: the command's flow runs send Prefect no heartbeat (see `become_command`)."""
         with tempfile.TemporaryDirectory(prefix="socialaudit-cli-") as streams:
             out, err = Path(streams) / "stdout", Path(streams) / "stderr"
-            request = {"argv": argv, "env": env, "cwd": os.getcwd(), "stdout": str(out), "stderr": str(err)}
+            request = {
+                "argv": argv,
+                "env": env,
+                "cwd": os.getcwd(),
+                "stdout": str(out),
+                "stderr": str(err),
+                "heartbeats": heartbeats,
+            }
             assert self._starter.stdin is not None
             self._starter.stdin.write(json.dumps(request) + "\n")
             self._starter.stdin.flush()
@@ -171,6 +179,14 @@ def become_command(request: dict[str, Any]) -> NoReturn:
     prefect.context.refresh_global_settings_context()
     from flows.cli import console
 
+    if not request.get("heartbeats", True):
+        # Heartbeats are for a standing server to tell a crashed run; their thread looks once a second whether the
+        # run has ended, and the run waits for it as it ends (half a second on average). The session's test harness
+        # reads none, and the variable cannot say "none" (Prefect refuses null and 0), so it is set here.
+        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            console()
     console()
 
 
