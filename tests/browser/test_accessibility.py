@@ -33,10 +33,10 @@ from flows.config.school import RetentionSettings
 from tests.browser.accessibility import (
     CHECKS_JS,
     NARROW,
-    WIDE,
     axe_problems,
     check_page,
     check_pages,
+    checking_context,
     statement_pages,
 )
 from tests.browser.test_trust_report_in_browser import HOSTILE, WEEKS, school
@@ -62,6 +62,17 @@ class Audited:
 def checked() -> set[str]:
     """The pages this module checked, compared with the statement's list by its last test."""
     return set()
+
+
+@pytest.fixture(scope="module")
+def file_page(browser: Any) -> Iterator[Any]:
+    """One page for the pages this module opens from files, each test going to its own: one renderer for them all,
+    axe loaded with each page."""
+    context = checking_context(browser)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="module")
@@ -108,10 +119,9 @@ def first(rows: list[dict[str, Any]], **wanted: Any) -> dict[str, Any]:
 
 
 def test_the_report_and_the_e_mailed_copy(
-    browser: Any, audited: Audited, checked: set[str], tmp_path: Path
+    file_page: Any, audited: Audited, checked: set[str], tmp_path: Path
 ) -> None:
-    context = browser.new_context()
-    page = context.new_page()
+    page = file_page
     page.goto((audited.out / "report.html").as_uri())
     check_page(page, "The weekly report (report.html)", checked)
     # At a glance: "do first" heads the report, each entry leads to its finding; long evidence opens by keyboard.
@@ -158,10 +168,9 @@ def test_the_report_and_the_e_mailed_copy(
     page.goto(opened.as_uri())
     assert page.locator("img").count() == 0
     check_page(page, "The report attached to the weekly e-mail", checked)
-    context.close()
 
 
-def test_the_trust_report(browser: Any, checked: set[str], tmp_path: Path) -> None:
+def test_the_trust_report(file_page: Any, checked: set[str], tmp_path: Path) -> None:
     this_week = [
         school("oak", "Oak Primary", "completed", WEEKS[1], critical=2, high=3),
         school("elm", "Elm Infants", "failed", WEEKS[1]),
@@ -172,14 +181,11 @@ def test_the_trust_report(browser: Any, checked: set[str], tmp_path: Path) -> No
     paths = write_trust_outputs(
         tmp_path, "Riverside Learning Trust", "schools", WEEKS[1], this_week, last_week + this_week
     )
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(paths["trust-report.html"].as_uri())
-    check_page(page, "The trust report (trust-report.html)", checked)
-    context.close()
+    file_page.goto(paths["trust-report.html"].as_uri())
+    check_page(file_page, "The trust report (trust-report.html)", checked)
 
 
-def test_the_dpia_summary(browser: Any, checked: set[str], tmp_path: Path) -> None:
+def test_the_dpia_summary(file_page: Any, checked: set[str], tmp_path: Path) -> None:
     text = generate_dpia("Oak Primary", RetentionSettings(), WEEK0, True, RULES)
     body = markdown.markdown(text, extensions=["tables"])
     page_file = tmp_path / "dpia.html"
@@ -190,14 +196,11 @@ def test_the_dpia_summary(browser: Any, checked: set[str], tmp_path: Path) -> No
         f"</head><body><main>{body}</main></body></html>",
         encoding="utf-8",
     )
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(page_file.as_uri())
-    check_page(page, "The DPIA summary (socialaudit dpia), as HTML", checked)
-    context.close()
+    file_page.goto(page_file.as_uri())
+    check_page(file_page, "The DPIA summary (socialaudit dpia), as HTML", checked)
 
 
-def test_the_subject_access_cover_document(browser: Any, checked: set[str], tmp_path: Path) -> None:
+def test_the_subject_access_cover_document(file_page: Any, checked: set[str], tmp_path: Path) -> None:
     export = {
         "school": "Oak Primary",
         "generated_at": "2026-11-16T09:00:00+00:00",
@@ -211,11 +214,8 @@ def test_the_subject_access_cover_document(browser: Any, checked: set[str], tmp_
     }
     page_file = tmp_path / "cover.html"
     page_file.write_text(cover_document(export), encoding="utf-8")
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(page_file.as_uri())
-    check_page(page, "The subject access cover document (socialaudit sar)", checked)
-    context.close()
+    file_page.goto(page_file.as_uri())
+    check_page(file_page, "The subject access cover document (socialaudit sar)", checked)
 
 
 def test_every_review_app_page_as_each_role_sees_it(
@@ -226,16 +226,15 @@ def test_every_review_app_page_as_each_role_sees_it(
     high = first(rows, severity=("high",), status=("new", "open", "reopened"))
     critical = first(rows, severity=("critical",), status=("new", "open", "reopened"))
     oak = "school=oak"
-
-    context = browser.new_context()
+    # One page throughout: each account signs in afresh, its predecessor's session cookie gone.
+    context = checking_context(browser)
     page = context.new_page()
+
     page.goto(f"{url}/signin")
     check_page(page, "Review app: sign-in", checked)
-    context.close()
 
     for role, name in ROLES.items():
-        context = browser.new_context()
-        page = context.new_page()
+        context.clear_cookies()
         sign_in(page, url, name)
         check_page(page, "Review app: the choice of school", checked)
         page.goto(f"{url}/?{oak}")
@@ -260,10 +259,8 @@ def test_every_review_app_page_as_each_role_sees_it(
             else "Review app: a page the role may not open (the access log)",
             checked,
         )
-        context.close()
 
-    context = browser.new_context()
-    page = context.new_page()
+    context.clear_cookies()
     sign_in(page, url, ROLES["safeguarding lead"])
     page.goto(f"{url}/exception?{oak}&key={critical['key']}")
     page.get_by_label("Note: why").fill("Reported to the police liaison officer")
@@ -277,10 +274,8 @@ def test_every_review_app_page_as_each_role_sees_it(
     check_page(page, "Review app: an exception that does not exist or is not for this role", checked)
     page.goto(f"{url}/?school=elm")
     check_page(page, "Review app: a school with no audit yet", checked)
-    context.close()
 
-    context = browser.new_context()
-    page = context.new_page()
+    context.clear_cookies()
     sign_in(page, url, STRANGER)
     check_page(page, "Review app: signed in without any role", checked)
     context.close()
@@ -401,7 +396,7 @@ def test_every_page_of_the_docs_site_and_its_search(browser: Any, docs_site: Pat
             browser, {p: url + p for p in pages}, checked, listed_as="The documentation site (every page)"
         )
 
-        context = browser.new_context(viewport=WIDE)
+        context = checking_context(browser)
         page = context.new_page()
         page.goto(url + "index.html")
         tab_until(page, "Search")
