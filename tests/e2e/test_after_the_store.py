@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders.audits import Audit
+from tests.builders.locks import warehouse_held_until_told
 from tests.builders.warehouse import table_fingerprint
 
 NEXT_WEEK = "2026-11-23"
@@ -118,37 +119,6 @@ def assert_publish_completes(socialaudit_inprocess, db: Path, out: Path) -> None
     rows = json.loads((out / "exceptions.json").read_text(encoding="utf-8"))
     assert rows and all(r["last_seen"] == NEXT_WEEK for r in rows)
     assert f"Week of {NEXT_WEEK}" in (out / "report.html").read_text(encoding="utf-8")
-
-
-# Another process holding the warehouse's write lock, as a review's short write holds it, until told to let go.
-HOLD_UNTIL_TOLD = (
-    "import sys; from warehouse.db import connect; c = connect(sys.argv[1]);"
-    " print('locked', flush=True); sys.stdin.readline(); c.close()"
-)
-
-
-@contextlib.contextmanager
-def warehouse_held_until_told(db: Path) -> Iterator[Callable[[], None]]:
-    """Yields once the other process holds the lock: a call that makes it let go (and waits until it has)."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_UNTIL_TOLD, str(db)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-
-    def let_go() -> None:
-        if holder.poll() is None:
-            assert holder.stdin is not None
-            holder.stdin.write("\n")
-            holder.stdin.flush()
-            holder.wait(timeout=30)
-
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        yield let_go
-    finally:
-        let_go()
 
 
 def test_out_turned_read_only_after_the_store(
