@@ -45,11 +45,15 @@ def trust(tmp_path_factory: pytest.TempPathFactory, socialaudit: Any) -> dict[st
     location = lake.read_locator(locator)
     assert location is not None
 
-    def stores() -> list[Path]:
-        return [*files_under(root / "lake", root / "out"), *prefect_database_files()]
+    def schools_stores() -> list[Path]:
+        """The school's outputs and its lake (data and catalog)."""
+        return list(files_under(root / "lake", root / "out"))
 
-    # Where the erasure must reach, as the test looks for it: the school's outputs and its lake's catalog.
-    before = hits(files_under(root / "lake", root / "out"), PERSON)
+    def stores() -> list[Path]:
+        return [*schools_stores(), *prefect_database_files()]
+
+    # Before, where the test looks for the person: the school's own stores; after, Prefect's database too.
+    before = hits(schools_stores(), PERSON)
     erased = socialaudit(
         "erase", "--yes", "--handle", "alfie_p_y6", "--db", str(locator), "--by", "A. Dpo", "--reason", "E-1"
     )
