@@ -126,9 +126,8 @@ def socialaudit(prefect_api_url: str, forked_cli: ForkedCli | None) -> Cli:
 
     def run(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> CliResult:
         environment = {**os.environ, "PREFECT_API_URL": prefect_api_url, **(env or {})}
-        if (
-            forked_cli is not None
-        ):  # the harness reads no heartbeat: a run does not wait for their thread to end
+        if forked_cli is not None:
+            # The harness reads no heartbeat: a run need not wait for their thread as it ends.
             return forked_cli.run(list(args), environment, timeout, heartbeats=False)
         return run_console_script(*args, env=environment, timeout=timeout)
 

@@ -14,9 +14,9 @@ preloaded libraries start, jemalloc's (pyarrow's allocator), takes its locks acr
 start-up makes the starter refuse, and the suite runs the console script as before
 (`SOCIALAUDIT_TEST_FORKED_CLI=0` does that on purpose).
 
-Protocol on the starter's stdin/stdout, one JSON object per line: a request {argv, env, cwd, stdout, stderr, heartbeats}
-(paths of the files the child writes) is answered by {"pid": ...} when the child starts and {"status": ...}
-(its exit code, negative for a signal) when it ends.
+Protocol on the starter's stdin/stdout, one JSON object per line: a request {argv, env, cwd, stdout, stderr,
+heartbeats} (stdout and stderr: paths of the files the child writes) is answered by {"pid": ...} when the child
+starts and {"status": ...} (its exit code, negative for a signal) when it ends.
 """
 
 from __future__ import annotations
@@ -177,17 +177,17 @@ def become_command(request: dict[str, Any]) -> NoReturn:
     import prefect.context
 
     prefect.context.refresh_global_settings_context()
+    # Heartbeats are for a standing server to tell a crashed run; their thread looks once a second whether the run
+    # has ended, and the run waits for it as it ends (half a second on average). Where the caller's server reads
+    # none (the session's test harness), they are turned off here: the variable cannot say "none" (Prefect refuses
+    # null and 0).
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
     from flows.cli import console
 
-    if not request.get("heartbeats", True):
-        # Heartbeats are for a standing server to tell a crashed run; their thread looks once a second whether the
-        # run has ended, and the run waits for it as it ends (half a second on average). The session's test harness
-        # reads none, and the variable cannot say "none" (Prefect refuses null and 0), so it is set here.
-        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            console()
-    console()
+    no_heartbeats = temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+    with contextlib.nullcontext() if request.get("heartbeats", True) else no_heartbeats:
+        console()
 
 
 def main() -> None:
