@@ -4,7 +4,7 @@ SELECT r.key, e.rule, e.severity, e.status AS current_status, r.decision, r.stat
        r.reviewer, r.note, r.accepted_until, r.as_of, r.reviewed_at, r.source, r.os_user, r.seconded_by
 FROM audit.reviews AS r
 LEFT JOIN audit.exceptions AS e USING (key);
-COMMENT ON VIEW dpo.exception_reviews IS 'Every review decision with the exception it was about, for the DPO and the governors.';
+COMMENT ON VIEW dpo.exception_reviews IS 'Every review decision, with the exception it was about.';
 COMMENT ON COLUMN dpo.exception_reviews.key IS 'The exception key (audit.exceptions.key).';
 COMMENT ON COLUMN dpo.exception_reviews.rule IS 'The policy rule (dpo.rules).';
 COMMENT ON COLUMN dpo.exception_reviews.severity IS 'The exception''s severity now: low, medium, high or critical.';
@@ -16,7 +16,7 @@ COMMENT ON COLUMN dpo.exception_reviews.reviewer IS 'Who decided: the signed-in 
 COMMENT ON COLUMN dpo.exception_reviews.note IS 'Why: the reason for an acceptance, the judgement behind a false positive.';
 COMMENT ON COLUMN dpo.exception_reviews.accepted_until IS 'For accept: its last day; the first weekly run after it reopens or resolves the exception.';
 COMMENT ON COLUMN dpo.exception_reviews.as_of IS 'The audited week the reviewer was looking at.';
-COMMENT ON COLUMN dpo.exception_reviews.reviewed_at IS 'When (UTC).';
+COMMENT ON COLUMN dpo.exception_reviews.reviewed_at IS 'When.';
 COMMENT ON COLUMN dpo.exception_reviews.source IS 'cli | review-app.';
 COMMENT ON COLUMN dpo.exception_reviews.os_user IS 'The operating-system user on the command line; none in the review app.';
 COMMENT ON COLUMN dpo.exception_reviews.seconded_by IS 'Closing a critical exception: the second person, who confirmed it.';
