@@ -141,7 +141,7 @@ README_BUDGET = 12 * 1024
 # shrinks (each fact is said once, on its reader's page, and linked from elsewhere). It is what the pages hold now,
 # with about 1 KB of room (the results files make bench and make eval rewrite included); the aim is about 232,000
 # bytes.
-DOCS_BUDGET = 250_700
+DOCS_BUDGET = 245_800
 
 
 def test_the_readme_and_the_docs_stay_short():
