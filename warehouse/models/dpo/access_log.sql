@@ -3,7 +3,7 @@ CREATE OR REPLACE VIEW dpo.access_log AS
 SELECT accessed_at, identity, os_user, via, origin, action, object, detail, access_id
 FROM audit.access_log;
 COMMENT ON VIEW dpo.access_log IS 'Every view of an exception, decision, refusal, subject access export, erasure, sql query and export (action). An entry shows once a writer next publishes the copy (the weekly run, a decision, sar, erase, sql); kept for [retention] access_log_months.';
-COMMENT ON COLUMN dpo.access_log.accessed_at IS 'When.';
+COMMENT ON COLUMN dpo.access_log.accessed_at IS 'When (UTC).';
 COMMENT ON COLUMN dpo.access_log.identity IS 'Who: in the review app the signed-in identity (the identity provider''s e-mail claim, or local:NAME); on the command line --by, else the operating-system user.';
 COMMENT ON COLUMN dpo.access_log.os_user IS 'The operating-system user (the real uid, not $USER); none for the review app.';
 COMMENT ON COLUMN dpo.access_log.via IS 'review-app or cli.';

@@ -3,7 +3,7 @@ CREATE OR REPLACE VIEW dpo.erasure_log AS
 SELECT erasure_id, performed_at, performed_by, reason, selector_kind, selector_sha256, counts FROM audit.erasures;
 COMMENT ON VIEW dpo.erasure_log IS 'Every erasure made with socialaudit erase; never the erased data.';
 COMMENT ON COLUMN dpo.erasure_log.erasure_id IS 'Unique id of this erasure.';
-COMMENT ON COLUMN dpo.erasure_log.performed_at IS 'When it was committed.';
+COMMENT ON COLUMN dpo.erasure_log.performed_at IS 'When (UTC) it was committed.';
 COMMENT ON COLUMN dpo.erasure_log.performed_by IS 'Who ran it (--by, e.g. the DPO''s name).';
 COMMENT ON COLUMN dpo.erasure_log.reason IS 'The request it answers (--reason, e.g. a case reference).';
 COMMENT ON COLUMN dpo.erasure_log.selector_kind IS 'handle, platform-id or person.';

@@ -16,7 +16,7 @@ COMMENT ON COLUMN dpo.exception_reviews.reviewer IS 'Who decided: the signed-in 
 COMMENT ON COLUMN dpo.exception_reviews.note IS 'Why: the reason for an acceptance, the judgement behind a false positive.';
 COMMENT ON COLUMN dpo.exception_reviews.accepted_until IS 'For accept: its last day; the first weekly run after it reopens or resolves the exception.';
 COMMENT ON COLUMN dpo.exception_reviews.as_of IS 'The audited week the reviewer was looking at.';
-COMMENT ON COLUMN dpo.exception_reviews.reviewed_at IS 'When.';
+COMMENT ON COLUMN dpo.exception_reviews.reviewed_at IS 'When (UTC).';
 COMMENT ON COLUMN dpo.exception_reviews.source IS 'cli | review-app.';
 COMMENT ON COLUMN dpo.exception_reviews.os_user IS 'The operating-system user on the command line; none in the review app.';
 COMMENT ON COLUMN dpo.exception_reviews.seconded_by IS 'Closing a critical exception: the second person, who confirmed it.';

@@ -17,5 +17,5 @@ COMMENT ON COLUMN dpo.image_text.approval_file IS 'The approved library file (re
 COMMENT ON COLUMN dpo.image_text.line_no IS 'Reading order, from 1.';
 COMMENT ON COLUMN dpo.image_text.text IS 'The words read, as read (an engine may split or misread a word).';
 COMMENT ON COLUMN dpo.image_text.confidence IS 'The engine''s confidence in the line''s least certain word (0..1).';
-COMMENT ON COLUMN dpo.image_text.read_at IS 'When the image was read.';
+COMMENT ON COLUMN dpo.image_text.read_at IS 'When (UTC) the image was read.';
 COMMENT ON COLUMN dpo.image_text.reader IS 'The OCR engine and face detector, with versions.';

@@ -15,7 +15,7 @@ COMMENT ON COLUMN dpo.media.sha256 IS 'sha256 of the downloaded bytes.';
 COMMENT ON COLUMN dpo.media.phash IS 'Perceptual hash used to match approved images.';
 COMMENT ON COLUMN dpo.media.width IS 'Width in pixels.';
 COMMENT ON COLUMN dpo.media.height IS 'Height in pixels.';
-COMMENT ON COLUMN dpo.media.fetched_at IS 'When it was downloaded and fingerprinted.';
+COMMENT ON COLUMN dpo.media.fetched_at IS 'When (UTC) it was downloaded and fingerprinted.';
 COMMENT ON COLUMN dpo.media.error IS 'Why it could not be fingerprinted (too large, not an image, ...).';
 COMMENT ON COLUMN dpo.media.faces IS 'Faces detected (a count and boxes, never who); null when not read.';
 COMMENT ON COLUMN dpo.media.text_lines IS 'Lines of text read (dpo.image_text); null when not read.';

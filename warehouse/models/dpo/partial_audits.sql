@@ -19,6 +19,6 @@ COMMENT ON COLUMN dpo.partial_audits.stream IS '{{ platform_streams }}; media: d
 COMMENT ON COLUMN dpo.partial_audits.status IS 'capped (stopped at the page limit: nothing resolved), failed, or skipped (needs a failed stream).';
 COMMENT ON COLUMN dpo.partial_audits.reason IS 'Why, in one line (no personal data).';
 COMMENT ON COLUMN dpo.partial_audits.n_items IS 'Objects read (for media: images that could not be downloaded).';
-COMMENT ON COLUMN dpo.partial_audits.recorded_at IS 'When.';
+COMMENT ON COLUMN dpo.partial_audits.recorded_at IS 'When (UTC).';
 COMMENT ON COLUMN dpo.partial_audits.replaced IS 'True for a run a later run of the week replaced; false for the one the report comes from.';
 COMMENT ON COLUMN dpo.partial_audits.replaced_by IS 'The run (audit.runs) that replaced it, or null.';

@@ -15,4 +15,4 @@ COMMENT ON COLUMN dpo.pending_decisions.note IS 'Why.';
 COMMENT ON COLUMN dpo.pending_decisions.accepted_until IS 'For accept: the last day it would hold.';
 COMMENT ON COLUMN dpo.pending_decisions.as_of IS 'The audited week the proposer was looking at.';
 COMMENT ON COLUMN dpo.pending_decisions.source IS 'cli or review-app.';
-COMMENT ON COLUMN dpo.pending_decisions.proposed_at IS 'When.';
+COMMENT ON COLUMN dpo.pending_decisions.proposed_at IS 'When (UTC).';

@@ -11,7 +11,7 @@ FROM audit.post_checks AS c
 LEFT JOIN audit.post_approvals AS a USING (check_id);
 COMMENT ON VIEW dpo.post_checks IS 'Every draft checked before posting, with its approval. An approved draft''s images count as approved media from the next run. Retention removes draft text and images after raw_pages_weeks; subject access and erasure reach the checks naming or picturing a person.';
 COMMENT ON COLUMN dpo.post_checks.check_id IS 'Id of the check (check-post prints it).';
-COMMENT ON COLUMN dpo.post_checks.checked_at IS 'When the draft was checked.';
+COMMENT ON COLUMN dpo.post_checks.checked_at IS 'When (UTC) the draft was checked.';
 COMMENT ON COLUMN dpo.post_checks.checked_by IS 'Who checked it: the signed-in poster, or the --by name with the operating-system user in brackets (the user alone without --by).';
 COMMENT ON COLUMN dpo.post_checks.via IS 'cli or app.';
 COMMENT ON COLUMN dpo.post_checks.platform IS 'Where the draft is to be posted: x or youtube.';
@@ -24,4 +24,4 @@ COMMENT ON COLUMN dpo.post_checks.images IS 'Images in the draft (fingerprints k
 COMMENT ON COLUMN dpo.post_checks.images_kept IS 'Images whose bytes are still held for the approver.';
 COMMENT ON COLUMN dpo.post_checks.approval_id IS 'The approval, or null when the draft was never approved.';
 COMMENT ON COLUMN dpo.post_checks.approved_by IS 'Who approved it, named as checked_by is.';
-COMMENT ON COLUMN dpo.post_checks.approved_at IS 'When it was approved.';
+COMMENT ON COLUMN dpo.post_checks.approved_at IS 'When (UTC) it was approved.';

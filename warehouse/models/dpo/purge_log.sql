@@ -8,4 +8,4 @@ COMMENT ON COLUMN dpo.purge_log.table_name IS 'The warehouse table rows were del
 COMMENT ON COLUMN dpo.purge_log.rule IS 'The [retention] setting applied, e.g. raw_pages_weeks=8.';
 COMMENT ON COLUMN dpo.purge_log.cutoff IS 'Rows older than this date were deleted.';
 COMMENT ON COLUMN dpo.purge_log.rows_deleted IS 'How many rows were deleted.';
-COMMENT ON COLUMN dpo.purge_log.purged_at IS 'When committed with the run.';
+COMMENT ON COLUMN dpo.purge_log.purged_at IS 'When (UTC) committed with the run.';

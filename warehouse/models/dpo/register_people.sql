@@ -40,7 +40,7 @@ COMMENT ON COLUMN dpo.register_people.surname IS 'Surname in the latest version 
 COMMENT ON COLUMN dpo.register_people.register_status IS 'Pupils: current or left; staff: role; parents: empty.';
 COMMENT ON COLUMN dpo.register_people.photo_consent IS 'Pupils only: granted, refused or withdrawn.';
 COMMENT ON COLUMN dpo.register_people.declared_handles IS 'Handles the register declares (platform:handle; ...).';
-COMMENT ON COLUMN dpo.register_people.first_held IS 'When a register naming them was first loaded.';
-COMMENT ON COLUMN dpo.register_people.last_loaded IS 'When the latest version naming them was loaded.';
+COMMENT ON COLUMN dpo.register_people.first_held IS 'When (UTC) a register naming them was first loaded.';
+COMMENT ON COLUMN dpo.register_people.last_loaded IS 'When (UTC) the latest version naming them was loaded.';
 COMMENT ON COLUMN dpo.register_people.in_current_register IS 'True if the version in force names them.';
 COMMENT ON COLUMN dpo.register_people.register_versions IS 'Kept versions naming them (older ones go by [retention] register_versions_months).';

@@ -63,14 +63,14 @@ COMMENT ON COLUMN dpo.remediations.quota_units IS 'YouTube: quota units spent of
 COMMENT ON COLUMN dpo.remediations.reversible IS 'Whether the platform can undo it (not a deleted post or a rejected comment).';
 COMMENT ON COLUMN dpo.remediations.requested_by IS 'Who asked: the name given, with the accountable identity (the CLI''s operating-system user).';
 COMMENT ON COLUMN dpo.remediations.via IS 'cli | review-app.';
-COMMENT ON COLUMN dpo.remediations.requested_at IS 'When recorded, before anything was sent.';
+COMMENT ON COLUMN dpo.remediations.requested_at IS 'When (UTC) recorded, before anything was sent.';
 COMMENT ON COLUMN dpo.remediations.note IS 'Why, in the person''s words (a manual step: what they did).';
 COMMENT ON COLUMN dpo.remediations.confirmed_by IS 'The second person confirming an irreversible action, where [remediation] second_person asks.';
-COMMENT ON COLUMN dpo.remediations.confirmed_at IS 'When confirmed.';
+COMMENT ON COLUMN dpo.remediations.confirmed_at IS 'When (UTC) confirmed.';
 COMMENT ON COLUMN dpo.remediations.outcome IS 'accepted | already-done | refused | failed | done-by-hand, or while unsettled awaiting-confirmation | sending.';
 COMMENT ON COLUMN dpo.remediations.platform_response IS 'The platform''s answer (HTTP status and body), or why nothing was sent.';
-COMMENT ON COLUMN dpo.remediations.settled_at IS 'When the answer was recorded.';
-COMMENT ON COLUMN dpo.remediations.verified_at IS 'When the next weekly run judged it; NULL until then.';
+COMMENT ON COLUMN dpo.remediations.settled_at IS 'When (UTC) the answer was recorded.';
+COMMENT ON COLUMN dpo.remediations.verified_at IS 'When (UTC) the next weekly run judged it; NULL until then.';
 COMMENT ON COLUMN dpo.remediations.verification IS 'took-effect (resolved as remediated) | did-not-take-effect (reopened) | finding-remains (a mitigation) | subject-gone.';
 COMMENT ON COLUMN dpo.remediations.verification_note IS 'What the run found.';
 COMMENT ON COLUMN dpo.remediations.verified_week IS 'The audited week that verified it.';

@@ -19,4 +19,4 @@ COMMENT ON COLUMN dpo.retention_status.what IS 'Which rows the rule removes once
 COMMENT ON COLUMN dpo.retention_status.cutoff IS 'The cutoff date computed at the latest run.';
 COMMENT ON COLUMN dpo.retention_status.as_of IS 'The audited week of the latest run.';
 COMMENT ON COLUMN dpo.retention_status.rows_purged_to_date IS 'Rows deleted under this rule by all runs (audit.purge_log).';
-COMMENT ON COLUMN dpo.retention_status.last_purged_at IS 'When the rule last deleted something.';
+COMMENT ON COLUMN dpo.retention_status.last_purged_at IS 'When (UTC) the rule last deleted something.';

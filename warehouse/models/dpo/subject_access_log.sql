@@ -4,7 +4,7 @@ SELECT request_id, performed_at, performed_by, reason, selector_kind, selector_h
 FROM audit.subject_access_requests;
 COMMENT ON VIEW dpo.subject_access_log IS 'Every subject access export made with socialaudit sar; never the data.';
 COMMENT ON COLUMN dpo.subject_access_log.request_id IS 'Unique id of the request.';
-COMMENT ON COLUMN dpo.subject_access_log.performed_at IS 'When the export was written.';
+COMMENT ON COLUMN dpo.subject_access_log.performed_at IS 'When (UTC) the export was written.';
 COMMENT ON COLUMN dpo.subject_access_log.performed_by IS 'Who ran it (--by, else the operating-system user).';
 COMMENT ON COLUMN dpo.subject_access_log.reason IS 'The request or case reference (--reason).';
 COMMENT ON COLUMN dpo.subject_access_log.selector_kind IS 'handle, platform-id or person.';
