@@ -109,9 +109,11 @@ def record_section(record: dict[str, Any]) -> str:
     """The kept record as a section of the results page: each set's one line, and how it was measured."""
     from sandbox.school.evaluation import family_table
 
+    # The folder the schools were kept in (--keep) was the measuring machine's: nothing a reader can open.
+    command = re.sub(r" --keep \S+", "", str(record["command"]))
     return (
         "## Scored blind, before the resolver was tuned on the family\n\n"
-        f"`{record['command']}` at {record['measured_at']}, commit `{record['commit']}`; kept by every later run."
+        f"`{command}` at {record['measured_at']}, commit `{record['commit']}`; kept by every later run."
         "\n\n"
         "```text\n" + family_table(record["sets"]) + "\n```"
     )

@@ -228,6 +228,19 @@ def _matrix(run: list[tuple[str, list[tuple[str, Figure]]]], one_measurement: bo
     return [*lines, "", f"{load or 'A'} value meets its goal unless marked **not met**."]
 
 
+# A long closing parenthesis (a list, not a count) that a value repeats word for word from the row above.
+_TRAILING = re.compile(r" (\([^()]{40,}\))$")
+
+
+def _said_above(value: str, value_above: str) -> str:
+    """`value` with its closing parenthesis (the largest packages of an install) as "(as above)" when the value of
+    the row above ends with the same one."""
+    found = _TRAILING.search(value)
+    if found and value_above.endswith(f" {found[1]}"):
+        return value[: found.start()] + " (as above)"
+    return value
+
+
 def table(figures: list[Figure]) -> str:
     """The tables `make bench` prints and the results page shows. Sets measured together that share their figures'
     names and goals are one matrix (a set a row, a figure a column, the goals once); a value there meets its goal
@@ -246,6 +259,7 @@ def table(figures: list[Figure]) -> str:
     )
     listed: list[str] = []
     above: tuple[str, float] | None = None
+    value_above = ""
     for run in _matrices(_grouped(figures)):
         if len(run) > 1:
             if listed:
@@ -254,12 +268,13 @@ def table(figures: list[Figure]) -> str:
             lines += [*_matrix(run, one_measurement), ""]
             continue
         if not listed:
-            listed, above = list(header), None
+            listed, above, value_above = list(header), None, ""
         group, rows = run[0]
         if group:
             listed.append(f"| **{group}** | | | |" + ("" if one_measurement else " | |"))
         for name, f in rows:
-            cells = [name, f.value, f.goal, verdict(f.met)]
+            cells = [name, _said_above(f.value, value_above), f.goal, verdict(f.met)]
+            value_above = f.value
             if not one_measurement:
                 cells += ["", ""] if above == (f.load, f.seconds) else [f.load, f"{f.seconds:.0f}"]
                 above = (f.load, f.seconds)

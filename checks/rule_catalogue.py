@@ -1,6 +1,6 @@
-"""The rule catalogue in docs/contracts/rules.md, generated from the registry: each rule's module docstring (the
-clause it enforces and exactly what counts as an exception, with its severities), its school.toml options and the
-published text it reads. `python -m checks.rule_catalogue` rewrites the generated part, `--check` fails when it is
+"""The rule catalogue in docs/contracts/rules.md, generated from the registry: each rule's module docstring after its
+summary line (the clause it enforces and exactly what counts as an exception, with its severities), its school.toml
+options and the published text it reads. `python -m checks.rule_catalogue` rewrites the generated part, `--check` fails when it is
 stale; the page's own prose (what a rule id promises, the clauses quoted) is kept as written."""
 
 from __future__ import annotations
@@ -23,32 +23,27 @@ def _paragraphs(docstring: str) -> list[str]:
 
 
 def render() -> str:
-    """Each rule once: its clause and what counts, its general basis (one word for word another rule's already has
-    is named by that rule), then only the options and the published text it has (a rule with neither says nothing
+    """Each rule once: its general basis (one word for word another rule's already has is named by that rule), its
+    clause and what counts, then only the options and the published text it has (a rule with neither says nothing
     more; its module is `checks/rules/<id>.py`, and the clauses a "Policy:" names are quoted in the page's table,
-    both said once above)."""
-    lines = [START]
+    both said once above). The docstring's summary line is left out: the heading's title and the body say it."""
+    blocks = [START]
     basis_of: dict[str, str] = {}
     for rule in RULES:
         module = sys.modules[rule.find.__module__]
-        summary, *body = _paragraphs(module.__doc__ or "")
-        lines += ["", f"### `{rule.id}`: {rule.title}", "", summary.removeprefix(f"{rule.id}: "), ""]
+        _, *body = _paragraphs(module.__doc__ or "")
         first = basis_of.setdefault(rule.general_basis, rule.id)
         basis = rule.general_basis if first == rule.id else f"as `{first}`"
-        lines += [f"General basis: {basis}.", ""]
-        for paragraph in body:
-            lines += [paragraph, ""]
+        blocks += [f"### `{rule.id}`: {rule.title}", f"General basis: {basis}.", *body]
         said = []
         if rule.options:
-            said.append(
-                f"Options (`[rules.{rule.id}]`): " + ", ".join(f"`{key}`" for key in rule.options) + "."
-            )
+            said.append("Options: " + ", ".join(f"`{key}`" for key in rule.options) + ".")
         if rule.reads_text:
             said.append("Reads: " + ", ".join(f"`{field}`" for field in sorted(rule.reads_text)) + ".")
         if rule.find.__module__ != f"checks.rules.{rule.id.replace('-', '_')}":
             said.append(f"Module: `{rule.find.__module__}`.")
-        lines += [" ".join(said)] if said else []
-    return "\n".join(lines).rstrip("\n") + "\n" + END
+        blocks += [" ".join(said)] if said else []
+    return "\n\n".join(blocks) + "\n" + END
 
 
 def update(text: str) -> str:

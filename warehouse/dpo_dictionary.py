@@ -102,16 +102,15 @@ def render(relations: list[dict[str, object]]) -> str:
     A stored table names the dpo views that show its columns (found from the views' definitions, so a renamed column is
     named with its new name and a column that only shares a name is not taken for it) and lists only the columns they
     do not show, or describe less; one they show whole is named beside them under its schema's heading, not described
-    again."""
+    again. A view is named, not linked: its heading is in the page's table of contents."""
     shared = shared_meanings(relations)
     lines = [
         "# Data dictionary",
         "",
-        "Generated from the warehouse's `COMMENT ON` text by `python -m warehouse.dpo_dictionary` (a test fails when it",
-        'is stale). Query with `socialaudit sql "SELECT ..."`; start with the `dpo` views ([dpo.md](dpo.md)). A column',
-        'with no type shown is text (VARCHAR); "common" names columns described under Common columns, "as in" the relation',
-        'where columns were described first; "Also in" names the dpo views that show, and describe, a stored table\'s',
-        "columns not listed under it.",
+        "Generated from the warehouse's `COMMENT ON` text by `python -m warehouse.dpo_dictionary`. Query with",
+        "`socialaudit sql`, starting with the `dpo` views ([dpo.md](dpo.md)). Times are UTC; a column with no type shown",
+        'is text (VARCHAR); "common": described under Common columns; "as in": described first there; "Also in": the dpo',
+        "views that show, and describe, a stored table's columns not listed under it.",
         "",
         f"## {SHARED_HEADING}",
         "",
@@ -173,7 +172,7 @@ def render(relations: list[dict[str, object]]) -> str:
             pointers.append(f"- undescribed: {', '.join(undescribed)}.")
         listed = [line for line in column_lines if line] + pointers
         shown_in = ", ".join(
-            f"[`{view}`](#{view.replace('.', '')})" + (f" ({', '.join(renamed)})" if renamed else "")
+            f"`{view}`" + (f" ({', '.join(renamed)})" if renamed else "")
             for view, renamed in sorted(left_to_views.items())
         )
         if left_to_views and not listed:

@@ -1,11 +1,12 @@
 """pupil-comment: a current pupil comments on one of the school's YouTube videos, Facebook posts or Instagram media.
 
-Policy: corbets-tey.txt §6 and §8. Every comment is audited: top-level comments and replies, published, held for
-review or likely spam (a pupil's held comment is what the school most needs to see). An exception is, on YouTube,
-one per comment thread and pupil: the thread's top-level commenter has the thread's key, a pupil who only replied
-the thread's key followed by their channel id. On Facebook and Instagram it is one per comment or reply a pupil
-wrote, the commenter resolved by the name (Facebook) or username (Instagram) the token is shown; a hidden comment is
-not judged, nor one whose author is not shown. High; a possible match is low.
+Policy: corbets-tey.txt §6 and §8. Every comment on the school's YouTube videos, Facebook posts and Instagram media
+is audited: top-level comments and replies, published, held for review or likely spam (a pupil's held comment is
+what the school most needs to see). An exception is a current pupil's comment: on YouTube one per thread and pupil
+(the top-level commenter has the thread's key, a pupil who only replied the thread's key followed by their channel
+id); on Facebook and Instagram one per comment or reply, the commenter resolved by the name (Facebook) or username
+(Instagram) the token is shown; a hidden comment is not judged, nor one whose author is not shown. High; a possible
+match is low.
 """
 
 from __future__ import annotations

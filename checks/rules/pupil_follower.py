@@ -1,7 +1,7 @@
 """pupil-follower: a current pupil follows the official X account or is a visible YouTube subscriber.
 
-Policy: corbets-tey.txt §6 and §8, bledington.txt B. An exception is such a follower or subscriber resolved to a
-pupil whose status is `current`: high (every primary pupil is under 13); a possible match is low.
+Policy: corbets-tey.txt §6 and §8, bledington.txt B. An exception is an X follower or visible YouTube subscriber
+resolved to a `current` pupil: high (every primary pupil is under 13); a possible match is low.
 """
 
 from __future__ import annotations

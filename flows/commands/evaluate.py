@@ -4,8 +4,9 @@ pupils' names read from images (pupil-named raised on text read in a photo).
 Sets reported apart: the project's own sample schools as they have always been (`--forms default`), the same
 schools with accounts drawn from the presentation grammar (`--forms extended`; its compositions the resolver was
 tuned on and those held out from tuning are reported apart again), the same schools with the blind family
-(`--forms blind`: built from a description alone and never tuned on; its own accounts reported apart again), and
-schools from an independent generator (`--independent DIR`, labels at DIR.labels.json), which nothing is tuned on.
+(`--forms blind`: built from a description alone, scored once blind before the resolver was tuned on it; its own
+accounts reported apart again), and schools from an independent generator (`--independent DIR`, labels at
+DIR.labels.json), which nothing is tuned on.
 Beside each, the same schools through a standard record-linkage baseline (Splink on the name fields; skipped when
 Splink, a dev dependency, is not installed) and the observed precision per confidence band. Last, one line per
 set (P/R of each follower rule, subjects flagged that are not the named person's own, the review load), also

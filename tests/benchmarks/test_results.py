@@ -175,6 +175,26 @@ def test_figures_ending_alike_sit_under_their_ending_and_a_repeated_load_is_left
     assert f"| `a` {ending} | 1 | 1 | met | 2.0 | 10 |" in lines
 
 
+def test_a_list_the_row_above_ends_with_is_said_once_and_a_count_is_not() -> None:
+    largest = "(largest: opencv-python-headless 169, polars 129, scipy 114)"
+    figures = [
+        results.Figure("install (core)", f"910 MB {largest}", "< 1000 MB", True, "1.9", 25.0),
+        results.Figure("install (core + meta)", f"949 MB {largest}", "< 1000 MB", True, "1.9", 25.0),
+        results.Figure(
+            "`a` precision / recall", "1.000 / 1.000 (5 true, 0 false, 0 missed)", "1", True, "1.0", 9.0
+        ),
+        results.Figure(
+            "`b` precision / recall", "1.000 / 1.000 (5 true, 0 false, 0 missed)", "1", True, "1.0", 9.0
+        ),
+    ]
+
+    lines = results.table(figures).splitlines()
+
+    assert f"| install (core) | 910 MB {largest} | < 1000 MB | met | 1.9 | 25 |" in lines
+    assert "| install (core + meta) | 949 MB (as above) | < 1000 MB | met |  |  |" in lines
+    assert sum("(5 true, 0 false, 0 missed)" in line for line in lines) == 2
+
+
 def test_the_page_says_once_what_the_figures_table_holds() -> None:
     caveat = eval_results.CAVEAT
     output = (

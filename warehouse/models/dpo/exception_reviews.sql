@@ -4,7 +4,7 @@ SELECT r.key, e.rule, e.severity, e.status AS current_status, r.decision, r.stat
        r.reviewer, r.note, r.accepted_until, r.as_of, r.reviewed_at, r.source, r.os_user, r.seconded_by
 FROM audit.reviews AS r
 LEFT JOIN audit.exceptions AS e USING (key);
-COMMENT ON VIEW dpo.exception_reviews IS 'Every review decision with the exception it was about, for the DPO and the governors.';
+COMMENT ON VIEW dpo.exception_reviews IS 'Every review decision, with the exception it was about.';
 COMMENT ON COLUMN dpo.exception_reviews.key IS 'The exception key (audit.exceptions.key).';
 COMMENT ON COLUMN dpo.exception_reviews.rule IS 'The policy rule (dpo.rules).';
 COMMENT ON COLUMN dpo.exception_reviews.severity IS 'The exception''s severity now: low, medium, high or critical.';
