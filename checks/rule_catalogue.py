@@ -1,7 +1,7 @@
 """The rule catalogue in docs/contracts/rules.md, generated from the registry: each rule's module docstring after its
 summary line (the clause it enforces and exactly what counts as an exception, with its severities), its school.toml
-options and the published text it reads. `python -m checks.rule_catalogue` rewrites the generated part, `--check` fails when it is
-stale; the page's own prose (what a rule id promises, the clauses quoted) is kept as written."""
+options and the published text it reads. `python -m checks.rule_catalogue` rewrites the generated part, `--check`
+fails when it is stale; the page's own prose (what a rule id promises, the clauses quoted) is kept as written."""
 
 from __future__ import annotations
 
