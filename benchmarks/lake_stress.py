@@ -109,8 +109,11 @@ def make_lake(root: Path, exceptions: int) -> tuple[Path, list[str]]:
     return locator, [f.key for f in findings]
 
 
-def stress(locator: Path, keys: list[str], deciders: int, readers: int, decisions: int) -> dict[str, Any]:
-    """Decide each decider's share of `keys` `decisions` times in all, readers reading meanwhile: the counts."""
+def stress(
+    locator: Path, keys: list[str], deciders: int, readers: int, decisions: int, reader_pause: float = 0.0
+) -> dict[str, Any]:
+    """Decide each decider's share of `keys` `decisions` times in all, readers reading meanwhile (each waiting
+    `reader_pause` seconds between its reads; none: as fast as they can): the counts."""
     from warehouse.db import connect
     from warehouse.people import Actor
     from warehouse.privacy.access_log import AccessEntry
@@ -161,6 +164,7 @@ def stress(locator: Path, keys: list[str], deciders: int, readers: int, decision
                 continue
             with lock:
                 reads[0] += 1
+            done.wait(reader_pause)
 
     shares = [keys[i::deciders] for i in range(deciders)]
     reading = [threading.Thread(target=read, args=(i % 2 == 1,)) for i in range(readers)]

@@ -7,7 +7,9 @@ read the flow runs, their logs and parameters. Ours differs in two ways:
 - it requires an API auth string (`PREFECT_SERVER_API_AUTH_STRING`), random for this process and known only to it
   and the server it starts (through their environments, which other users cannot read);
 - it dies with the process that started it: a watchdog thread in the server stops it when its parent is gone
-  (reparented), whatever ended the parent.
+  (reparented), whatever ended the parent;
+- it tells a client refused because its SQLite was busy when to try again (`Retry-After`, below) instead of leaving
+  it to Prefect's client's own back-off of 2, 4, 8 s.
 
 `own_temporary_server` puts ours in the place Prefect's client looks for its one temporary server, so the flow call
 (or `_start_prefect_early`) starts ours.
@@ -74,14 +76,14 @@ def _owned_server_class() -> type:
 
 
 def uvicorn_arguments(server: Any) -> list[str]:
-    """Prefect's own uvicorn arguments (prefect/server/api/server.py, `_run_uvicorn_command`)."""
+    """Prefect's own uvicorn arguments (prefect/server/api/server.py, `_run_uvicorn_command`), serving our app."""
     import prefect
 
     return [
         "--app-dir",
         str(prefect.__module_path__.parent),
         "--factory",
-        "prefect.server.api.server:create_app",
+        SERVER_APP,
         "--host",
         "127.0.0.1",
         "--port",
@@ -91,6 +93,44 @@ def uvicorn_arguments(server: Any) -> list[str]:
         "--lifespan",
         "on",
     ]
+
+
+# SQLite lets one writer at a time: two runs writing at once (a trust's schools starting their child flow runs) get
+# SQLITE_BUSY_SNAPSHOT, which Prefect's server answers 503 and its client retries after 2 s, then 4 s, ... unless the
+# answer says when (prefect/client/base.py honours Retry-After). Measured on a trust of three small schools: 2-4
+# such waits a run, each holding a school back. By then the other write has committed: a second is plenty, and the
+# client still gives up after its usual number of tries.
+RETRY_AFTER_SECONDS = 1
+SERVER_APP = f"{__name__}:create_app"  # what uvicorn serves in the server's process
+
+
+class RetryAfterWhenBusy:
+    """ASGI wrapper: a 503 (the server's answer to a write it could not make for now) says when to try again."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_retry_after(message: Any) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 503:
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == b"retry-after" for name, _ in headers):
+                    headers.append((b"retry-after", str(RETRY_AFTER_SECONDS).encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_retry_after)
+
+
+def create_app() -> Any:
+    """The app uvicorn serves in the temporary server's process: Prefect's, answering busy with Retry-After."""
+    from prefect.server.api.server import create_app as prefects_app
+
+    return RetryAfterWhenBusy(prefects_app())
 
 
 def server_environment() -> dict[str, str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from flows.prefect_server import SERVER_APP
 from tests.builders.cli import console_script
 from tests.builders.tiny_dataset import build_tiny_dataset
 
@@ -44,7 +45,7 @@ def server_of(run: int, within: float = 120) -> tuple[int, int]:
             except OSError:
                 continue
             words = [w.decode(errors="replace") for w in command]
-            if "prefect.server.api.server:create_app" in words and "--port" in words:
+            if SERVER_APP in words and "--port" in words:
                 return pid, int(words[words.index("--port") + 1])
         time.sleep(0.05)
     raise AssertionError("the run started no temporary Prefect server")
