@@ -12,7 +12,6 @@ import os
 import sys
 import traceback
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 from typing import Any, NamedTuple, NoReturn
 
@@ -247,9 +246,9 @@ def quiet_libraries(*, verbose: bool) -> None:
     Flow and task runs' lines, a failure's traceback among them, still reach Prefect's API log."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     if not verbose:
-        os.environ.setdefault(
-            "PREFECT_LOGGING_SETTINGS_PATH", str(Path(__file__).with_name("terminal_logging.yml"))
-        )
+        from flows.prefect_server import TERMINAL_LOGGING
+
+        os.environ.setdefault("PREFECT_LOGGING_SETTINGS_PATH", str(TERMINAL_LOGGING))
         # great-expectations sets this logger to INFO when imported, whatever the configuration said before.
         logging.getLogger("great_expectations.data_context.types.base").addFilter(
             lambda record: record.levelno >= logging.WARNING

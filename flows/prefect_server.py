@@ -9,7 +9,9 @@ read the flow runs, their logs and parameters. Ours differs in two ways:
 - it dies with the process that started it: a watchdog thread in the server stops it when its parent is gone
   (reparented), whatever ended the parent;
 - it tells a client refused because its SQLite was busy when to try again (`Retry-After`, below) instead of leaving
-  it to Prefect's client's own back-off of 2, 4, 8 s.
+  it to Prefect's client's own back-off of 2, 4, 8 s;
+- its own lines (its services' errors as it stops, with their tracebacks) never reach the person's terminal, which
+  shows the command's own lines only; `--verbose` and `--debug` show them.
 
 `own_temporary_server` puts ours in the place Prefect's client looks for its one temporary server, so the flow call
 (or `_start_prefect_early`) starts ours.
@@ -21,7 +23,11 @@ import os
 import secrets
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
+
+# The logging configuration a command puts in force unless --verbose or --debug: only its own lines on the terminal.
+TERMINAL_LOGGING = Path(__file__).with_name("terminal_logging.yml")
 
 # Run in the server's process before uvicorn: stop when the parent (argv[1]) is gone, then force the end if the
 # graceful stop hangs.
@@ -67,9 +73,13 @@ def _owned_server_class() -> type:
         """Prefect's temporary server, started under the watchdog and with this process's auth string."""
 
         def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
+            quiet = os.environ.get("PREFECT_LOGGING_SETTINGS_PATH") == str(TERMINAL_LOGGING)
+            output = subprocess.DEVNULL if quiet else None  # None: the command's own terminal
             return subprocess.Popen(  # noqa: S603 (this interpreter, our arguments)
                 [sys.executable, "-c", WATCHDOG, str(os.getpid()), *uvicorn_arguments(self)],
                 env=server_environment(),
+                stdout=output,
+                stderr=output,
             )
 
     return OwnedTemporaryServer
