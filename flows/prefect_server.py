@@ -2,7 +2,7 @@
 
 Prefect's own (`SubprocessASGIServer`) serves its API on a port of 127.0.0.1 with no authentication, and outlives
 a run killed with SIGKILL (its stop is an exit handler, which such a kill never runs): any local user could then
-read the flow runs, their logs and parameters. Ours differs in two ways:
+read the flow runs, their logs and parameters. Ours differs in four ways:
 
 - it requires an API auth string (`PREFECT_SERVER_API_AUTH_STRING`), random for this process and known only to it
   and the server it starts (through their environments, which other users cannot read);
