@@ -19,7 +19,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -100,10 +100,13 @@ def stop_group(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> N
 
 
 @contextmanager
-def prefect_server(home: Path, healthy_within: float = 120) -> Iterator[dict[str, str]]:
+def prefect_server(
+    home: Path, healthy_within: float = 120, settings: dict[str, str] | None = None
+) -> Iterator[dict[str, str]]:
     """`prefect server start` as deploy/prefect-server.service runs it (its command, environment and environment
-    file, with an API auth string), on a free port of 127.0.0.1. Yields the environment of a client (a worker, the
-    CLI, `socialaudit`): the API's URL and the matching PREFECT_API_AUTH_STRING."""
+    file, with an API auth string), on a free port of 127.0.0.1, with any further Prefect `settings` a test
+    needs. Yields the environment of a client (a worker, the CLI, `socialaudit`): the API's URL and the matching
+    PREFECT_API_AUTH_STRING."""
     from cryptography.fernet import Fernet
 
     port = free_port()
@@ -122,6 +125,7 @@ def prefect_server(home: Path, healthy_within: float = 120) -> Iterator[dict[str
         **env_file,
         "PREFECT_HOME": str(home),
         "PREFECT_LOGGING_LEVEL": "WARNING",
+        **(settings or {}),
     }
     assert server_env["PREFECT_UI_URL"] == "http://127.0.0.1:4200", "the unit names the UI for alert links"
     server_env["PREFECT_UI_URL"] = f"http://127.0.0.1:{port}"
@@ -177,10 +181,59 @@ def prefect(env: dict[str, str], *args: str, timeout: float = 120) -> str:
     return done.stdout + done.stderr
 
 
+def descendants(pid: int) -> list[int]:
+    """Every living process started by `pid`, its children's children included, whatever session each is in."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                # The fields after the command's closing parenthesis: state, then the parent's pid.
+                stat = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:  # ended while we looked
+                continue
+            children.setdefault(int(stat[1]), []).append(int(entry.name))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def flow_runs_under(worker: subprocess.Popen[bytes]) -> set[str]:
+    """The ids of the flow runs whose processes `worker` started and which are still alive (the id is in each
+    one's environment: PREFECT__FLOW_RUN_ID)."""
+    ids: set[str] = set()
+    for pid in descendants(worker.pid):
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        ids.update(
+            v.decode().removeprefix("PREFECT__FLOW_RUN_ID=")
+            for v in environ
+            if v.startswith(b"PREFECT__FLOW_RUN_ID=")
+        )
+    return ids
+
+
+def kill_unit(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL `process` and everything it started, as systemd kills a unit's whole control group: Prefect's
+    process worker starts each flow run in a session of its own, which a signal to the worker's group misses."""
+    with suppress(ProcessLookupError):
+        os.kill(process.pid, signal.SIGSTOP)  # it starts nothing more while its processes are found
+    for pid in [*descendants(process.pid), process.pid]:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    process.wait()
+
+
 def start_worker(
     env: dict[str, str], pool: str, log: Path, limit: int | None = None
 ) -> subprocess.Popen[bytes]:
-    """`prefect worker start` in its own process group (so its flow-run processes can be killed with it).
+    """`prefect worker start` in its own process group (its flow-run processes are in sessions of their own:
+    `kill_unit` ends them with it).
 
     It asks for scheduled runs every 2 s, not Prefect's 10: a tiny school's run takes seconds, and with a limit
     of one run at a time each next school waited up to 10 s to be picked up."""
