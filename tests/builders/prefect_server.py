@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from tests.builders.processes import descendants
+
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -181,26 +183,6 @@ def prefect(env: dict[str, str], *args: str, timeout: float = 120) -> str:
     return done.stdout + done.stderr
 
 
-def descendants(pid: int) -> list[int]:
-    """Every living process started by `pid`, its children's children included, whatever session each is in."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                # The fields after the command's closing parenthesis: state, then the parent's pid.
-                stat = (entry / "stat").read_text().rpartition(")")[2].split()
-            except OSError:  # ended while we looked
-                continue
-            children.setdefault(int(stat[1]), []).append(int(entry.name))
-    found: list[int] = []
-    todo = [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
 def flow_runs_under(worker: subprocess.Popen[bytes]) -> set[str]:
     """The ids of the flow runs whose processes `worker` started and which are still alive (the id is in each
     one's environment: PREFECT__FLOW_RUN_ID)."""
@@ -220,7 +202,10 @@ def flow_runs_under(worker: subprocess.Popen[bytes]) -> set[str]:
 
 def kill_unit(process: subprocess.Popen[bytes]) -> None:
     """SIGKILL `process` and everything it started, as systemd kills a unit's whole control group: Prefect's
-    process worker starts each flow run in a session of its own, which a signal to the worker's group misses."""
+    process worker starts each flow run in a session of its own, which a signal to the worker's group misses.
+    Nothing is signalled once `process` has been reaped: its pid may be another process's by then."""
+    if process.poll() is not None:
+        return
     with suppress(ProcessLookupError):
         os.kill(process.pid, signal.SIGSTOP)  # it starts nothing more while its processes are found
     for pid in [*descendants(process.pid), process.pid]:

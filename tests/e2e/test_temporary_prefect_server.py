@@ -7,7 +7,6 @@ run is killed with SIGKILL (no exit handler runs) while its server is up."""
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import time
@@ -18,22 +17,8 @@ import pytest
 
 from flows.prefect_server import SERVER_APP
 from tests.builders.cli import console_script
+from tests.builders.processes import children
 from tests.builders.tiny_dataset import build_tiny_dataset
-
-
-def children(parent: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        match = re.search(r"^PPid:\s+(\d+)$", status, re.MULTILINE)
-        if match and int(match.group(1)) == parent:
-            found.append(int(entry.name))
-    return found
 
 
 def server_of(run: int, within: float = 120) -> tuple[int, int]:

@@ -43,7 +43,7 @@ SERVER_SETTINGS = {"PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED": "false"}
 FOLLOWERS_RESET_S = 30.0
 # The first trust run's limit for each school, counted from its start. The killed school stays Running on the
 # server (nothing is left to say otherwise) until the trust fails it at this limit; the other school must have
-# finished by then. Alone the other finishes ~15 s after the trust starts; under `make test`, beside the other test
+# finished by then. Alone the other finishes ~20 s after the trust starts; under `make test`, beside the other test
 # worker, about twice that.
 SCHOOL_TIMEOUT_S = 60
 
@@ -63,8 +63,9 @@ def trust_run(env: dict[str, str], trust: Path, out: Path, timeout_s: int) -> su
 
 
 def running_school_runs(env: dict[str, str], among: set[str]) -> list[dict[str, Any]]:
-    """The school runs `among` (flow run ids) that Prefect says are running; none seen yet when the server is too busy to answer in time
-    (on 2 cores, a school's run and its worker share them with the server: a CI run once timed out here)."""
+    """The school runs `among` (flow run ids) that Prefect says are running; none seen yet when the server is too
+    busy to answer in time (on 2 cores, a school's run and its worker share them with the server: a CI run once
+    timed out here)."""
     try:
         runs = api_post(
             f"{env['PREFECT_API_URL']}/flow_runs/filter",

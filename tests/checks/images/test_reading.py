@@ -28,6 +28,7 @@ from checks.images.reading import ReadOnce, examine, in_parallel, read_picture
 from checks.images.text import lines_from_tsv, read_text
 from sandbox.school.images import Shot
 from sandbox.school.lettering import Lettering, draw
+from tests.builders.processes import children
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -269,14 +270,10 @@ def alive(pid: int) -> bool:
 def worker_pids() -> list[int]:
     """The OCR workers this process started (its children running checks.images.ocr_worker)."""
     found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for pid in children(os.getpid()):
         with contextlib.suppress(OSError):
-            parent = int(stat.read_text().rpartition(")")[2].split()[1])
-            if (
-                parent == os.getpid()
-                and b"checks.images.ocr_worker" in (stat.parent / "cmdline").read_bytes()
-            ):
-                found.append(int(stat.parent.name))
+            if b"checks.images.ocr_worker" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(pid)
     return found
 
 
