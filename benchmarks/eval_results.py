@@ -277,10 +277,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     before_tuning = "--before-tuning" in arguments
     arguments = [a for a in arguments if a != "--before-tuning"]
-    outcome: dict[str, object] = {}
     # The evaluation's own per-set figures (every follower rule, what is not theirs, the review load) go into the
-    # one results file beside the bars.
-    sets = Path(tempfile.mkdtemp(prefix="socialaudit-eval-")) / "sets.json"
+    # one results file beside the bars, through a scratch file removed however the evaluation ends.
+    with tempfile.TemporaryDirectory(prefix="socialaudit-eval-") as scratch:
+        return evaluated(arguments, Path(scratch) / "sets.json", before_tuning=before_tuning)
+
+
+def evaluated(arguments: list[str], sets: Path, *, before_tuning: bool) -> int:
+    """Evaluate, with the per-set figures written to `sets`, and write the results file."""
+    outcome: dict[str, object] = {}
     command = " ".join(["socialaudit evaluate", *(by_name(a) for a in arguments)])
     arguments = [*arguments, "--results", str(sets)] if "--results" not in arguments else arguments
 
