@@ -156,8 +156,13 @@ def audit_school(
             school, school_locator_for(trust_toml, school.slug), school_out, as_of, controller
         )
     except Exception as error:
-        # A school kept in itself raised only its kind of failure: that is the reason as the trust keeps it.
-        reason = str(error) if isinstance(error, DetailsWithheld) else trust_level_reason(error, controller)
+        # Prefect kept only the kind of a school's failure. A trust that is the schools' controller reports why
+        # (its report is an output an erasure reaches); a school that is its own keeps the why in its run.log.
+        if isinstance(error, DetailsWithheld) and (controller == "schools" or error.detail is None):
+            reason = str(error)
+        else:
+            cause = error.detail if isinstance(error, DetailsWithheld) else error
+            reason = trust_level_reason(cause or error, controller)
         outcome.update(status="failed", reason=reason)
         logger.warning("%s: failed (%s)", school.slug, outcome["reason"])
         return outcome

@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -49,6 +50,7 @@ from dashboards.output_set import check_out_dir, publishing_lock
 from dashboards.publishing import publish_week
 from dashboards.run_summary import not_published_message
 from flows import credentials, library_ahead
+from flows import school_run_log as run_log
 from flows.config.school import SchoolConfig, load_config
 from flows.live_display import counted, progress
 from flows.offline import Endpoints, endpoints
@@ -56,10 +58,11 @@ from flows.plugins import PLUGS
 from flows.prefect_artifacts import attach_week_artifacts
 from flows.publish_email import email_summary
 from flows.run_settings import audit_settings, retry_policy
-from flows.school_run_log import kind_only_when_kept, withheld_in_trust
+from flows.school_run_log import withheld_from_prefect
 from flows.stream_reading import WAITING, examine_waiting, fingerprint_one, set_aside_refused, stream_statuses
 from flows.warehouse_location import DEFAULT_OUT, trial_location, warehouse_location
 from warehouse.db import encryption_key
+from warehouse.side_files import kept_path
 from warehouse.snapshot import (
     check_room,
     drop_old_snapshots_of,
@@ -74,16 +77,7 @@ from warehouse.week import StoredButNotPublished, WeekToStore, io_cause, store_w
 log = logging.getLogger("flows")
 PARTIAL_MESSAGE = "partial audit: not read: "  # how a partial run's state message starts
 T = TypeVar("T")
-# These libraries log request headers, OAuth signatures or tokens at DEBUG: never let them reach a handler.
-SECRET_BEARING_LOGGERS = ("tweepy", "oauthlib", "requests_oauthlib", "urllib3", "httplib2", "googleapiclient")
-
-
-def quiet_secret_bearing_loggers() -> None:
-    for name in SECRET_BEARING_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
-
-
-quiet_secret_bearing_loggers()
+run_log.quiet_secret_bearing_loggers()
 
 
 class AuditFailed(Exception):
@@ -96,7 +90,7 @@ def as_is(value: T) -> T:
 
 
 @task(name="load-registers", cache_policy=NO_CACHE)
-@withheld_in_trust
+@withheld_from_prefect
 def load_registers_task(config: SchoolConfig, as_of: date) -> tuple[Registers, list[SuiteResult]]:
     try:
         return load_and_validate_registers(config.registers_dir, as_of, config.registers.columns)
@@ -105,14 +99,14 @@ def load_registers_task(config: SchoolConfig, as_of: date) -> tuple[Registers, l
 
 
 @task(name="read-warehouse-state", cache_policy=NO_CACHE)
-@withheld_in_trust
+@withheld_from_prefect
 def read_warehouse_state(db_path: Path) -> WarehouseState:
     """Cursors and fingerprints already held, read before fetching so unchanged things are not fetched again."""
     return read_state(db_path)
 
 
 @task(name="settle-registers", cache_policy=NO_CACHE)
-@withheld_in_trust
+@withheld_from_prefect
 def settle_registers(
     registers: Registers,
     state: WarehouseState,
@@ -138,7 +132,7 @@ def settle_registers(
 
 
 @task(name="check-destinations", cache_policy=NO_CACHE)
-@withheld_in_trust
+@withheld_from_prefect
 def check_destinations(db_path: Path, out_dir: Path) -> None:
     """Refuse before fetching anything when the week could not be stored or its outputs not written."""
     try:
@@ -157,7 +151,7 @@ def wait_for_image_reader(reader: Callable[[], str]) -> None:
 
 
 @task(name="fingerprint-published-media", cache_policy=NO_CACHE)
-@withheld_in_trust
+@withheld_from_prefect
 def fingerprint_published_media(
     items: list[dict[str, Any]],
     endpoints: Endpoints,
@@ -192,7 +186,7 @@ def fingerprint_published_media(
 
 
 @task(name="catalogue-library-folder", cache_policy=NO_CACHE)
-@withheld_in_trust
+@withheld_from_prefect
 def catalogue_library_folder_task(
     registers_dir: Path, once: ReadOnce, state: WarehouseState, ahead: Future[LibraryRead] | None = None
 ) -> LibraryRead:
@@ -207,7 +201,7 @@ def catalogue_library_folder_task(
 
 
 @task(name="fingerprint-library-folder", cache_policy=NO_CACHE)
-@withheld_in_trust
+@withheld_from_prefect
 def fingerprint_library_folder_task(registers_dir: Path, state: WarehouseState) -> LibraryRead:
     """A run that reads no image: the approved library folder's files never hashed before, fingerprinted as the run
     starts, while the registers load and the platforms are read (settling then hashes none itself)."""
@@ -218,7 +212,7 @@ def fingerprint_library_folder_task(registers_dir: Path, state: WarehouseState) 
 
 
 @task(name="approved-library-readings", cache_policy=NO_CACHE)
-@withheld_in_trust
+@withheld_from_prefect
 def approved_library_readings(
     registers: Registers, registers_dir: Path, once: ReadOnce, folder: LibraryRead
 ) -> LibraryRead:
@@ -230,7 +224,7 @@ def approved_library_readings(
 
 
 @task(name="examine-waiting-media", cache_policy=NO_CACHE)
-@withheld_in_trust
+@withheld_from_prefect
 def examine_waiting_media(
     media: list[dict[str, Any]], once: ReadOnce, pictures: PublishedPictures
 ) -> list[dict[str, Any]]:
@@ -246,13 +240,13 @@ def examine_waiting_media(
 
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
-@withheld_in_trust
+@withheld_from_prefect
 def validate_raw(snapshots: list[Snapshot], state: WarehouseState) -> list[SuiteResult]:
     return validate_platform_data(streams.validation_streams(snapshots), state.raw_validations)
 
 
 @task(name="store-and-evaluate", cache_policy=NO_CACHE)
-@withheld_in_trust
+@withheld_from_prefect
 def store_and_evaluate(
     db_path: Path,
     week: WeekToStore,
@@ -272,7 +266,7 @@ def store_and_evaluate(
 
 
 @task(name="publish-outputs", cache_policy=NO_CACHE)
-@withheld_in_trust
+@withheld_from_prefect
 def publish_outputs(db_path: Path, out_dir: Path, as_of: date, config: SchoolConfig) -> dict[str, Any]:
     """The outputs, written from the read-only copy just published (the warehouse stays free for reviews)."""
     school_name, email = config.name, config.report.email
@@ -307,7 +301,7 @@ def publish_outputs(db_path: Path, out_dir: Path, as_of: date, config: SchoolCon
 
 
 @flow(name="weekly-audit")
-@withheld_in_trust
+@withheld_from_prefect
 def weekly_audit(
     school_toml: str,
     db_path: str | None = None,
@@ -320,7 +314,7 @@ def weekly_audit(
     `db_path` None: the warehouse as every command names it ($SOCIALAUDIT_DB, else [warehouse] path, else
     data/socialaudit.duckdb: flows/warehouse_location.py); a `sandbox` trial's own under data/trial/ instead."""
     logger = get_run_logger()
-    quiet_secret_bearing_loggers()  # again: Prefect may have reconfigured logging since import
+    run_log.quiet_secret_bearing_loggers()  # again: Prefect may have reconfigured logging since import
     started_at = datetime.now(UTC)
     os.umask(0o077)  # every file the run writes (warehouse, WAL, copies, outputs) is the owner's only
     config = load_config(Path(school_toml))
@@ -329,11 +323,12 @@ def weekly_audit(
         db_path, out_dir = str(trial_db), str(trial_out)
     else:
         db_path = str(warehouse_location(db_path, config))
-    with encryption_key(credentials.warehouse_key(config)):
+    with ExitStack() as keeping, encryption_key(credentials.warehouse_key(config)):
         # A returned State (Partial, NotPublished) becomes the flow run's final state; a caller gets its data,
         # the run's dict, as from a plain return.
         return cast(
-            dict[str, Any], _audit(config, as_of, db_path, out_dir, sandbox, started_at, logger, school_toml)
+            dict[str, Any],
+            _audit(config, as_of, db_path, out_dir, sandbox, started_at, logger, school_toml, keeping),
         )
 
 
@@ -346,6 +341,7 @@ def _audit(
     started_at: datetime,
     logger: Any,
     school_toml: str,
+    keeping: ExitStack,
 ) -> dict[str, Any] | State:
     # "Today" is the school's today: a Monday 06:00 London run must not audit Sunday's date.
     week = date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo(config.timezone)).date()
@@ -356,6 +352,9 @@ def _audit(
     # run's ~0.15 s); they are waited for before anything is fetched.
     reader = image_reader_getting_ready() if config.images.read else None
     check_destinations(db, out)
+    # A trust whose schools are their own controllers keeps each school's run already.
+    if not run_log.is_kept():
+        keeping.enter_context(run_log.kept_in_school(kept_path("run log", out), apart=False))
     state = read_warehouse_state(db)
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)
@@ -483,8 +482,8 @@ def _audit(
         # re-fetches everything); named Partial so the UI, and automations on `prefect.flow-run.Partial`, see it.
         message = PARTIAL_MESSAGE + "; ".join(describe(g) for g in gaps)
         logger.warning(message)
-        # A school kept in itself tells the trust-wide server only that streams were not read (run.log has which).
-        stored = kind_only_when_kept(message, kind=PARTIAL_MESSAGE + "some streams")
+        # A school apart from its trust tells the trust-wide server only that streams were not read (run.log has which).
+        stored = run_log.kind_only_when_apart(message, kind=PARTIAL_MESSAGE + "some streams")
         return Completed(name="Partial", message=stored[:2000], data=result)
     return result
 
@@ -495,5 +494,5 @@ def _not_published(result: dict[str, Any], failure: BaseException) -> State:
     db, out, cause = Path(result["db"]), Path(result["out"]), io_cause(failure)
     message = not_published_message(db, out, result["as_of"], cause, config)
     get_run_logger().error(message)
-    stored = kind_only_when_kept(message, kind="stored; outputs not published")
+    stored = run_log.kind_only_when_apart(message, kind="stored; outputs not published")
     return Failed(name="NotPublished", message=stored, data={**result, "not_published": message})

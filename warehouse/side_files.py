@@ -202,8 +202,8 @@ KINDS = (
         IN_OUTPUTS,
         False,
         "redacted",
-        retention="appended by each run",
-        not_in_backup="a school's log of each run, appended beside its report; not needed to restore the warehouse",
+        retention="written again by each run",
+        not_in_backup="a school's log of its last run, beside its report; not needed to restore the warehouse",
     ),
     FileKind(
         "trust report",

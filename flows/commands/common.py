@@ -163,13 +163,15 @@ def flow_run_from_the_command_line() -> Iterator[Callable[[], None]]:
     heap = StartUpHeap()
     try:
         prefect_defaults()
+        from flows.school_run_log import failure_shown_by_caller
+
         server_started = _start_prefect_early(heap)
 
         def started() -> None:
             server_started()
             heap.made()
 
-        with heartbeats_only_to_a_standing_server():
+        with heartbeats_only_to_a_standing_server(), failure_shown_by_caller():
             yield started
     finally:
         heap.release()
@@ -211,6 +213,7 @@ def _run_audit(
     from prefect.states import State
 
     from flows.live_display import live_display
+    from flows.school_run_log import DetailsWithheld
     from flows.weekly_audit import weekly_audit
 
     _catalogue_library_ahead(school_toml, db, out, sandbox)
@@ -242,6 +245,8 @@ def _run_audit(
     from warehouse import lake
 
     lake.release()  # a lake warehouse's writer, kept open for the run's several connections
+    if isinstance(result, DetailsWithheld) and result.detail is not None:
+        raise result.detail  # Prefect kept the kind only; the person at the terminal reads why
     if isinstance(result, BaseException):
         raise result
     return dict(result)

@@ -12,7 +12,7 @@ from flows.config.school import Account, SchoolConfig
 from flows.offline import Endpoints
 from flows.plugins import meta
 from flows.plugins.plug import PlatformPlug
-from flows.school_run_log import withheld_in_trust
+from flows.school_run_log import withheld_from_prefect
 from platforms import INSTAGRAM
 from warehouse.state import WarehouseState
 
@@ -20,7 +20,7 @@ ACTIONS: tuple[str, ...] = ("hide-ig-comment", "delete-ig-comment", "turn-off-ig
 
 
 @task(name="fetch-instagram-account", cache_policy=NO_CACHE)
-@withheld_in_trust
+@withheld_from_prefect
 def fetch_instagram_account(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, state: WarehouseState, config: SchoolConfig
 ) -> StreamReads:

@@ -16,7 +16,7 @@ from flows.config.school import Account, SchoolConfig
 from flows.offline import Endpoints
 from flows.plugins.plug import PlatformPlug
 from flows.remediation_permissions import POLICY, AccountPermission, account_label, platform_actions
-from flows.school_run_log import withheld_in_trust
+from flows.school_run_log import withheld_from_prefect
 from platforms import X
 from warehouse.remediation.actions import ACTIONS, MANUAL, allowed_by
 from warehouse.state import WarehouseState
@@ -29,7 +29,7 @@ CALLS = {
 
 
 @task(name="fetch-x-account", cache_policy=NO_CACHE)
-@withheld_in_trust
+@withheld_from_prefect
 def fetch_x_account(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, state: WarehouseState, config: SchoolConfig
 ) -> StreamReads:

@@ -17,7 +17,7 @@ from flows.config.school import Account, SchoolConfig
 from flows.offline import Endpoints
 from flows.plugins.plug import PlatformPlug
 from flows.remediation_permissions import POLICY, AccountPermission, account_label, platform_actions
-from flows.school_run_log import withheld_in_trust
+from flows.school_run_log import withheld_from_prefect
 from platforms import YOUTUBE
 from warehouse.remediation.actions import ACTIONS, MANUAL, allowed_by
 from warehouse.state import WarehouseState
@@ -30,7 +30,7 @@ VIDEO_STATUS_CHANGES: dict[str, dict[str, Any]] = {
 
 
 @task(name="fetch-youtube-channel", cache_policy=NO_CACHE)
-@withheld_in_trust
+@withheld_from_prefect
 def fetch_youtube_channel(
     account: Account, endpoints: Endpoints, policy: RetryPolicy, state: WarehouseState, config: SchoolConfig
 ) -> StreamReads:

@@ -22,6 +22,12 @@ def records_of_trust_runs(trust_toml: Path) -> dict[str, str]:
     """Every flow run of the trust `trust_toml` (its trust-audit runs and, through their tasks, every run below
     them: the schools' runs) and their task runs: names, parameters, every state's name and message, log lines
     and artifacts, one text per kind."""
+    return records_of_runs("trust_toml", str(trust_toml))
+
+
+def records_of_runs(parameter: str, value: str) -> dict[str, str]:
+    """As `records_of_trust_runs`, for the flow runs whose `parameter` was `value` (a school's weekly audits:
+    "school_toml") and every run below them."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         ArtifactFilter,
@@ -37,7 +43,7 @@ def records_of_trust_runs(trust_toml: Path) -> dict[str, str]:
 
     with get_client(sync_client=True) as client:
         every_run = list(_pages(lambda offset: client.read_flow_runs(limit=PAGE, offset=offset)))
-        runs = [r for r in every_run if r.parameters.get("trust_toml") == str(trust_toml)]
+        runs = [r for r in every_run if r.parameters.get(parameter) == value]
         if not runs:
             return {}
 

@@ -24,7 +24,7 @@ def test_header_logging_libraries_are_silenced_even_at_debug(tmp_path):
     from connectors import x as xapi
     from connectors.errors import AuthFailure
     from connectors.paging import RetryPolicy
-    from flows.weekly_audit import SECRET_BEARING_LOGGERS, quiet_secret_bearing_loggers
+    from flows.school_run_log import SECRET_BEARING_LOGGERS, quiet_secret_bearing_loggers
     from sandbox.server import SandboxServer
 
     dataset = build_tiny_dataset(tmp_path / "school")
