@@ -124,8 +124,8 @@ NOT_SCANNED = ("tests/builders/audits.py", "tests/test_architecture.py")
 AUDIT_COMMANDS = {"run", "demo", "evaluate"}
 TRUST_RUN = ["trust", "run"]  # every school of a trust audited
 # guide_commands, trial_commands: a guide's marked block of commands, which audits a sample school
-# (tests/e2e/test_setup_guide.py, tests/e2e/test_production_trial.py)
-AUDIT_CALLS = {"weekly_audit", "run_audit", "guide_commands", "trial_commands"}
+# (tests/e2e/test_setup_guide.py, tests/e2e/test_production_trial.py); trust_audit, trust_school: a trust's flows
+AUDIT_CALLS = {"weekly_audit", "trust_audit", "trust_school", "run_audit", "guide_commands", "trial_commands"}
 AUDIT_FIXTURES = {
     "audit",
     "audit_inprocess",

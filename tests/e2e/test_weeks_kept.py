@@ -1,17 +1,24 @@
 """Weeks kept (issue 25, item 4): three weekly runs keep each week's set in --out/weeks/<as_of>/ beside the latest set,
-published in the same step, the oldest removed by [retention] output_weeks; `publish` files a week again."""
+published in the same step, the oldest removed by [retention] output_weeks; `publish` files a week again; an erasure
+writes the kept weeks that name the person again without them."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from dashboards.manifest import SCHOOL_OUTPUTS
 from dashboards.output_set import publishing_lock
 from dashboards.publishing import publish_week, stored_week
+from tests.builders.audits import append_toml
+from tests.builders.tiny_dataset import build_tiny_dataset
 from warehouse.db import SPILL_FOLDER
 from warehouse.side_files import kept_path
 from warehouse.snapshot import open_snapshot
@@ -32,19 +39,53 @@ def _until_waiting_or_done(work: Future[Any], lock: Path, seconds: float = 120) 
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
+    """The published set in `folder` (beside it at the top, the last run's own run.log)."""
+    run_log = kept_path("run log", folder).name
+    return {
+        path.name: path.read_bytes() for path in folder.iterdir() if path.is_file() and path.name != run_log
+    }
 
 
-def test_three_mondays_keep_two_weeks_beside_the_latest_set(tmp_path: Path, audit, socialaudit) -> None:
+@dataclass(frozen=True)
+class FirstTwoWeeks:
+    """The tiny school's first two weeks, audited once for the module into `erased` (the erasure test's: a
+    warehouse publishes only into folders it recorded itself, so the erasure runs on the original) and copied to
+    `continued` before any test ran (the third Monday's)."""
+
+    erased: Path
+    continued: Path
+    seen: dict[str, dict[str, bytes]]
+
+
+@pytest.fixture(scope="module")
+def first_two_weeks(audit, tmp_path_factory: pytest.TempPathFactory) -> FirstTwoWeeks:
+    root = tmp_path_factory.mktemp("weeks-kept")
+    dataset = build_tiny_dataset(root / "school")
+    # Two kept weeks are within output_weeks = 2: what the erasure finds is the same as under the default.
+    append_toml(dataset, "[retention]\noutput_weeks = 2\n")
     seen: dict[str, dict[str, bytes]] = {}
-    for as_of in WEEKS:
-        done = audit(toml="[retention]\noutput_weeks = 2\n", as_of=as_of, root=tmp_path)
+    for as_of in WEEKS[:2]:
+        done = audit(dataset, as_of=as_of, root=root)
         assert done.result.returncode == 0, done.result.stderr[-2000:]
         seen[as_of] = files_of(done.out)
+    continued = tmp_path_factory.mktemp("weeks-kept-continued") / "root"
+    shutil.copytree(root, continued)
+    return FirstTwoWeeks(root, continued, seen)
+
+
+def test_three_mondays_keep_two_weeks_beside_the_latest_set(
+    first_two_weeks: FirstTwoWeeks, audit, socialaudit
+) -> None:
+    tmp_path = first_two_weeks.continued
+    seen = dict(first_two_weeks.seen)
+    done = audit(tmp_path / "school", as_of=WEEKS[2], root=tmp_path)
+    assert done.result.returncode == 0, done.result.stderr[-2000:]
+    seen[WEEKS[2]] = files_of(done.out)
+    for as_of in WEEKS:
         assert sorted(seen[as_of]) == SET
         assert json.loads(seen[as_of]["manifest.json"])["as_of"] == as_of
     out = tmp_path / "out"
-    assert sorted(p.name for p in out.iterdir()) == [*SET, "weeks"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([*SET, kept_path("run log", out).name, "weeks"])
     assert files_of(out) == seen[WEEKS[-1]]  # the top level is the latest set, exactly
     # output_weeks = 2: the week two weeks before the last was removed when the last was published.
     assert sorted(p.name for p in (out / "weeks").iterdir()) == list(WEEKS[1:])
@@ -64,12 +105,10 @@ def test_three_mondays_keep_two_weeks_beside_the_latest_set(tmp_path: Path, audi
 
 
 def test_an_erasure_writes_the_kept_weeks_that_name_the_person_again_without_them(
-    tmp_path: Path, audit, socialaudit
+    first_two_weeks: FirstTwoWeeks, socialaudit
 ) -> None:
     handle, account_id = "alfie_p_y6", "1600000000000000002"  # a pupil of the tiny school who follows it
-    for as_of in WEEKS[:2]:
-        done = audit(as_of=as_of, root=tmp_path)
-        assert done.result.returncode == 0, done.result.stderr[-2000:]
+    tmp_path = first_two_weeks.erased
     out = tmp_path / "out"
     assert sorted(p.name for p in (out / "weeks").iterdir()) == list(WEEKS[:2])
     assert account_id in (out / "weeks" / WEEKS[0] / "exceptions.json").read_text(encoding="utf-8")
