@@ -4,9 +4,8 @@ by the browser or by direct HTTP."""
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,6 +18,7 @@ from dashboards.review_app import create_app
 from flows.commands.review_app import Served, checking
 from sandbox.school.images import Shot
 from sandbox.school.lettering import Lettering, draw
+from tests.builders.cli import CliResult
 from tests.builders.images import original
 from tests.builders.review_app import PASSWORD, csrf_in
 from tests.builders.served_app import served
@@ -27,23 +27,44 @@ from tests.builders.tiny_dataset import SCHOOL_NAME, build_tiny_dataset
 PEOPLE = {"pat": "poster", "head": "approver", "vic": "viewer"}
 
 
-@pytest.fixture
-def school_app(tmp_path: Path, socialaudit_inprocess: Callable[..., Any]) -> Any:
-    dataset = build_tiny_dataset(tmp_path / "school")
-    db = tmp_path / "w.duckdb"
-    ran = socialaudit_inprocess(
+def audit_in_this_process(*args: str) -> CliResult:
+    """`socialaudit ARGS` in this process, as the `socialaudit_inprocess` fixture runs it, for a module's fixture
+    (that one is the test's). Its streams are closed once read, so the logging handlers the run set up on them are
+    pointed at the next test's (tests/conftest.py)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    no_heartbeats = temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+    with no_heartbeats, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    ran = CliResult(code, out.getvalue(), err.getvalue())
+    out.close()
+    err.close()
+    return ran
+
+
+@pytest.fixture(scope="module")
+def school_app(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Any:
+    """The review app over the tiny school, audited once for the module's tests: each only adds post checks of its
+    own, and the approver's list shows the newest first."""
+    folder = tmp_path_factory.mktemp("check-post")
+    dataset = build_tiny_dataset(folder / "school")
+    db = folder / "w.duckdb"
+    ran = audit_in_this_process(
         "run",
         "--sandbox",
         str(dataset),
         "--db",
         str(db),
         "--out",
-        str(tmp_path / "out"),
+        str(folder / "out"),
         "--as-of",
         "2026-11-16",
     )
     assert ran.returncode == 0, ran.stderr[-2000:]
-    accounts_file = tmp_path / "review-accounts.json"
+    accounts_file = folder / "review-accounts.json"
     for name in PEOPLE:
         accounts.add_account(
             accounts_file, name, PASSWORD, name.upper(), created_by="test", created_at="2026-11-20"
@@ -67,9 +88,9 @@ def school_app(tmp_path: Path, socialaudit_inprocess: Callable[..., Any]) -> Any
         "photo0.jpg": draw(Shot(21, "playground"), None, 1200, 900),
     }
     for name, picture in pictures.items():
-        (tmp_path / name).write_bytes(original(picture))
+        (folder / name).write_bytes(original(picture))
     with served(create_app(db, settings, accounts_file=accounts_file, checking=checking(where))) as url:
-        yield url, tmp_path
+        yield url, folder
 
 
 def test_a_poster_checks_and_an_approver_approves_in_chromium(browser: Any, school_app: Any) -> None:

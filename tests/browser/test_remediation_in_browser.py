@@ -72,9 +72,49 @@ def audit(cli: Any, school: Path, db: Path, week: int, tmp_path: Path) -> Path:
     return out
 
 
+def a_viewer_is_offered_nothing_and_a_client_without_a_session_is_refused(
+    browser: Any, review_app: Served
+) -> None:
+    """Nothing is sent to the platform and nothing recorded but the refusal: checked before anyone has acted (the
+    audited week read by the reviewer's test, not one of its own)."""
+    url, db, school = review_app.url, review_app.db, review_app.school
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in_at_the_provider(page, url, VIEWER)
+    page.goto(f"{url}/exception?key={COMMENT}")
+    assert page.locator("h2#act").count() == 0 and page.locator("form[action='/remediate']").count() == 0
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    # The viewer's own session and token, posting the form by hand: refused on the server, as if it did not exist
+    # (a pupil's comment is safeguarding-critical: a viewer does not read it).
+    posted = page.request.post(
+        f"{url}/remediate",
+        form={"key": COMMENT, "action": "reject-comment", "confirm": "yes", "csrf_token": token or ""},
+        headers={"Origin": url},
+        max_redirects=0,
+    )
+    assert posted.status == 404
+    context.close()
+    with httpx.Client(base_url=url, trust_env=False) as stranger:
+        answer = stranger.post(
+            "/remediate",
+            data={"key": COMMENT, "action": "reject-comment", "confirm": "yes", "csrf_token": token or ""},
+            headers={"Origin": url},
+        )
+    assert answer.status_code == 403 and build.PUPIL_THREAD not in answer.text
+    assert build.journal(school) == []
+    con = connect(db, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM audit.remediations").fetchone() == (0,)
+    finally:
+        con.close()
+    denied = [(e.identity, e.action, e.object) for e in access_log.pending(db)]
+    assert (VIEWER, "denied", COMMENT) in denied
+
+
 def test_a_pupil_s_comment_rejected_from_the_review_app_is_remediated_the_next_week(
     browser: Any, review_app: Served, tmp_path: Path, socialaudit_inprocess: Any
 ) -> None:
+    """Before the reviewer acts, a viewer and a client without a session try the same action and are refused."""
     url, db, school = review_app.url, review_app.db, review_app.school
     audit(socialaudit_inprocess, school, db, 0, tmp_path)
     # No doctor run: the app asks each account's permissions the first time the reviewer opens its exception.
@@ -88,6 +128,8 @@ def test_a_pupil_s_comment_rejected_from_the_review_app_is_remediated_the_next_w
     assert "(cannot be undone)" in shown and "50 quota units" in shown
     assert "comments/setModerationStatus?id=" in shown and "moderationStatus=rejected" in shown
     assert f"Taken as {REVIEWER}" in shown
+    # The account's permissions are known now (as `doctor` would have recorded them): only its role stops a viewer.
+    a_viewer_is_offered_nothing_and_a_client_without_a_session_is_refused(browser, review_app)
     action.get_by_label("Why").fill("A pupil's comment on the sports day video")
     send = action.get_by_role("button", name="Send reject-comment")
     send.click()  # not ticked: the browser refuses to submit the form
@@ -139,42 +181,3 @@ def test_a_pupil_s_comment_rejected_from_the_review_app_is_remediated_the_next_w
         con.close()
     entries = stored + [(e.identity, e.action, e.object) for e in access_log.pending(db)]
     assert entries.count((REVIEWER, "remediate", COMMENT)) == 2  # requested, then YouTube's answer
-
-
-def test_a_viewer_is_offered_nothing_and_a_client_without_a_session_is_refused(
-    browser: Any, review_app: Served, tmp_path: Path, socialaudit_inprocess: Any
-) -> None:
-    url, db, school = review_app.url, review_app.db, review_app.school
-    audit(socialaudit_inprocess, school, db, 0, tmp_path)
-    socialaudit_inprocess("doctor", "--sandbox", str(school), "--db", str(db))
-    context = browser.new_context()
-    page = context.new_page()
-    sign_in_at_the_provider(page, url, VIEWER)
-    page.goto(f"{url}/exception?key={COMMENT}")
-    assert page.locator("h2#act").count() == 0 and page.locator("form[action='/remediate']").count() == 0
-    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
-    # The viewer's own session and token, posting the form by hand: refused on the server, as if it did not exist
-    # (a pupil's comment is safeguarding-critical: a viewer does not read it).
-    posted = page.request.post(
-        f"{url}/remediate",
-        form={"key": COMMENT, "action": "reject-comment", "confirm": "yes", "csrf_token": token or ""},
-        headers={"Origin": url},
-        max_redirects=0,
-    )
-    assert posted.status == 404
-    context.close()
-    with httpx.Client(base_url=url, trust_env=False) as stranger:
-        answer = stranger.post(
-            "/remediate",
-            data={"key": COMMENT, "action": "reject-comment", "confirm": "yes", "csrf_token": token or ""},
-            headers={"Origin": url},
-        )
-    assert answer.status_code == 403 and build.PUPIL_THREAD not in answer.text
-    assert build.journal(school) == []
-    con = connect(db, read_only=True)
-    try:
-        assert con.execute("SELECT count(*) FROM audit.remediations").fetchone() == (0,)
-    finally:
-        con.close()
-    denied = [(e.identity, e.action, e.object) for e in access_log.pending(db)]
-    assert (VIEWER, "denied", COMMENT) in denied

@@ -13,6 +13,8 @@ import duckdb
 import pytest
 
 from sandbox.school import write_sample
+from tests.builders.audits import IMAGES_NOT_READ, append_toml
+from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.builders.warehouse import table_fingerprint
 
 AS_OF = "2026-11-16"
@@ -134,10 +136,10 @@ def test_a_run_reading_no_image_hashes_its_library_as_it_starts_and_stores_the_s
     from checks.registers.contract import APPROVED_MEDIA_DIR
     from flows import weekly_audit as flow_module
 
-    dataset = tmp_path / "school"
-    write_sample(dataset, seed=SEED)
+    # The tiny school: its library's one file is hashed as the run starts like any other library's files.
+    dataset = build_tiny_dataset(tmp_path / "school")
     toml = dataset / "school.toml"
-    toml.write_text(toml.read_text(encoding="utf-8") + "\n[images]\nread = false\n", encoding="utf-8")
+    append_toml(dataset, IMAGES_NOT_READ)
     real = checks.media_hash.fingerprint_approved
     settled_alone: list[int] = []
 

@@ -1,13 +1,16 @@
 """One way to name the warehouse for every command (issue 25, item 7): a run that names it through
-$SOCIALAUDIT_DB or school.toml's [warehouse] path, then the review, DPO and set-up commands that find the same
-file without --db; the deployments agree with the command line; --version and the run's exit statuses."""
+$SOCIALAUDIT_DB, then the review, DPO and set-up commands that find the same file without --db or through
+school.toml's [warehouse] path (which a run reads by the same lookup: tests/flows/test_warehouse_location.py); the
+deployments agree with the command line; --version and the run's exit statuses."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 import flows.commands.common as common
@@ -16,15 +19,21 @@ from tests.builders.paths import REPO
 from tests.builders.tiny_dataset import build_tiny_dataset
 
 
-def test_every_command_finds_the_warehouse_socialaudit_db_names(tmp_path: Path, socialaudit) -> None:
-    school = build_tiny_dataset(tmp_path / "school")
-    warehouse = tmp_path / "named by env" / "school.duckdb"
+@pytest.fixture(scope="module")
+def named_by_env(tmp_path_factory: pytest.TempPathFactory, socialaudit) -> dict:
+    """The tiny school audited by a run that names its warehouse through $SOCIALAUDIT_DB alone."""
+    root = tmp_path_factory.mktemp("one-warehouse")
+    school = build_tiny_dataset(root / "school")
+    warehouse = root / "named by env" / "school.duckdb"
     env = {"SOCIALAUDIT_DB": str(warehouse)}
-    ran = socialaudit(
-        "run", "--sandbox", str(school), "--out", str(tmp_path / "out"), "--as-of", AS_OF, env=env
-    )
+    ran = socialaudit("run", "--sandbox", str(school), "--out", str(root / "out"), "--as-of", AS_OF, env=env)
     assert ran.returncode == 0, ran.stderr[-2000:]
-    assert warehouse.exists()
+    return {"school": school, "warehouse": warehouse, "env": env}
+
+
+def test_every_command_finds_the_warehouse_socialaudit_db_names(named_by_env: dict, socialaudit) -> None:
+    school, env = named_by_env["school"], named_by_env["env"]
+    assert named_by_env["warehouse"].exists()
     listed = socialaudit("exceptions", "list", "--format", "json", env=env)
     assert listed.returncode == 0 and '"key"' in listed.stdout, listed.stderr
     counted = socialaudit("sql", "SELECT count(*) AS runs FROM audit.runs", "--format", "csv", env=env)
@@ -36,9 +45,12 @@ def test_every_command_finds_the_warehouse_socialaudit_db_names(tmp_path: Path, 
 
 
 def test_school_toml_names_the_warehouse_and_a_sandbox_run_never_falls_back_to_production(
-    tmp_path: Path, socialaudit
+    named_by_env: dict, tmp_path: Path, socialaudit
 ) -> None:
-    school = build_tiny_dataset(tmp_path / "school")
+    # A run finds the warehouse [warehouse] path names as every command does (flows/warehouse_location.py:
+    # tests/flows/test_warehouse_location.py); here, a command finds the one the run above wrote.
+    school = tmp_path / "school"
+    shutil.copytree(named_by_env["school"], school)
     out = str(tmp_path / "out")
     refused = socialaudit(
         "run", "--sandbox", str(school), "--out", out, "--as-of", AS_OF, env={"SOCIALAUDIT_DB": ""}
@@ -46,13 +58,7 @@ def test_school_toml_names_the_warehouse_and_a_sandbox_run_never_falls_back_to_p
     assert refused.returncode == common.EXIT_FAILED
     assert "name the warehouse with --db, $SOCIALAUDIT_DB or [warehouse] path" in refused.stderr
     assert not (REPO / "data" / "socialaudit.duckdb").exists()
-    warehouse = tmp_path / "from-toml.duckdb"
-    append_toml(school, f'[warehouse]\npath = "{warehouse}"\n')
-    ran = socialaudit(
-        "run", "--sandbox", str(school), "--out", out, "--as-of", AS_OF, env={"SOCIALAUDIT_DB": ""}
-    )
-    assert ran.returncode == 0, ran.stderr[-2000:]
-    assert warehouse.exists()
+    append_toml(school, f'[warehouse]\npath = "{named_by_env["warehouse"]}"\n')
     counted = socialaudit(
         "sql",
         "SELECT count(*) FROM audit.runs",

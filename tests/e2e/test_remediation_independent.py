@@ -1,10 +1,10 @@
 """The optional second check of acting on findings, on schools the project did not make (an independent generator's,
-beside the repository when they are at hand: tests/builders/second_check.py). Each is copied (the sandbox records
-what an owner changed inside the dataset), audited, acted on from the command line as an ETL would, whatever it
-holds: one of its posts deleted, a pupil's comment rejected, a video made private, another video's change refused by
-YouTube (a token without the scope), one pupil follower removed by hand and one only said to be. The next week's
-run must resolve what took effect as `remediated`, reopen the follower still there, and leave the refused video
-open and public. Skipped when no such school is at hand; nothing here names anything of them."""
+beside the repository when they are at hand: tests/builders/second_check.py). The first of them is copied (the
+sandbox records what an owner changed inside the dataset), audited, acted on from the command line as an ETL would,
+whatever it holds: one of its posts deleted, a pupil's comment rejected, a video made private, another video's
+change refused by YouTube (a token without the scope), one pupil follower removed by hand and one only said to be.
+The next week's run must resolve what took effect as `remediated`, reopen the follower still there, and leave the
+refused video open and public. Skipped when no such school is at hand; nothing here names anything of them."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ from tests.builders.warehouse import rows
 
 DATASETS = shared_path("datasets")
 SCHOOLS = sorted(p for p in DATASETS.iterdir() if (p / "school.toml").is_file()) if DATASETS else []
+# One of them: the generator's schools differ by seed only (each labels the same number of exceptions of every rule,
+# platform and kind), so a second audits the same actions again on other names. The evaluation scores them all.
+ACTED_ON = SCHOOLS[:1]
 NEXT_WEEK = (date.fromisoformat(AS_OF) + timedelta(days=7)).isoformat()
 CONTENT_RULES = ("unapproved-media", "consent-breach", "pupil-named", "contact-details", "political-content")
 SCOPE_REFUSED = json.dumps([{"route": "yt.videos_update", "kind": "403-scope"}])
@@ -47,7 +50,7 @@ def remove_follower_by_hand(dataset: Path, user_id: str) -> None:
         path.write_text(json.dumps([u for u in held if str(u.get("id")) != user_id]), encoding="utf-8")
 
 
-@pytest.mark.parametrize("school", SCHOOLS, ids=[f"independent-{n}" for n in range(len(SCHOOLS))])
+@pytest.mark.parametrize("school", ACTED_ON, ids=[f"independent-{n}" for n in range(len(ACTED_ON))])
 def test_actions_on_a_school_the_project_did_not_make_are_proved_the_next_week(
     school: Path,
     tmp_path: Path,

@@ -21,14 +21,18 @@ PUPIL_ACCOUNT_ID = "1600000000000000002"
 OTHER_PUPIL = ("P0002", "Eleanor Brown", "Ellie Brown", "EllieBrown")
 
 
+# Shorter than its default (8 weeks): what the run shows in force is the school's own setting.
+RETENTION = "[retention]\nraw_pages_weeks = 1\n"
+
+
 @pytest.fixture(scope="module")
 def audited(audit, tmp_path_factory) -> Audit:
     """The tiny school with a post naming Alfie Price (P0001) and Ellie Brown (P0002), with a photo whose approval
-    pictures them both."""
+    pictures them both, and its own [retention] raw_pages_weeks."""
     root = tmp_path_factory.mktemp("sar")
     dataset = build_tiny_dataset(root / "school")
     name_two_pupils_in_a_post(dataset)
-    run = audit(dataset, as_of=AS_OF, root=root)
+    run = audit(dataset, toml=RETENTION, as_of=AS_OF, root=root)
     assert run.result.returncode == 0, run.result.stderr[-2000:]
     return run
 
@@ -167,23 +171,21 @@ def test_erasure_removes_the_person_everywhere_and_records_only_that_it_happened
     assert again.returncode == 1 and "holds nothing" in again.stderr
 
 
-def test_retention_runs_in_every_run_and_logs_what_it_purged(audited, tmp_path, audit):
-    db = _copy(audited, tmp_path)
-    dataset = tmp_path / "school"
-    shutil.copytree(audited.dataset, dataset)
-    retention = "[retention]\nunmatched_profiles_weeks = 1\nraw_pages_weeks = 1"
-    result = audit(dataset, toml=retention, db=db, as_of="2026-12-07", root=tmp_path).result
-    assert result.returncode == 0, result.stderr[-2000:]
-    con = connect(db, read_only=True)
+def test_the_run_enforces_the_retention_school_toml_sets(audited):
+    """The policy the run applied (meta.retention_policy, written as each run enforces it) is school.toml's
+    [retention], defaults for what it leaves out. That a run purges past each setting and logs what it purged:
+    tests/warehouse/privacy/test_retention.py::test_each_rule_purges_past_its_cutoff_and_logs_counts, and
+    tests/e2e/test_retention_as_documented.py for whole runs a week and a year apart."""
+    con = connect(audited.db, read_only=True)
     try:
-        weeks = con.execute(
-            "SELECT DISTINCT as_of::VARCHAR FROM audit.identities WHERE person_kind = 'unknown'"
-        ).fetchall()
-        log = con.execute("SELECT table_name, rule, rows_deleted FROM dpo.purge_log").fetchall()
-        policy = dict(con.execute("SELECT rule, keep_for FROM dpo.retention_status").fetchall())
+        policy = {
+            rule: (keep_for, str(cutoff))
+            for rule, keep_for, cutoff in con.execute(
+                "SELECT rule, keep_for, cutoff FROM dpo.retention_status"
+            ).fetchall()
+        }
     finally:
         con.close()
-    assert weeks == [("2026-12-07",)]
-    assert ("audit.identities", "unmatched_profiles_weeks=1") in [(t, r) for t, r, _ in log]
-    assert all(n > 0 for _, _, n in log)
-    assert policy["raw_pages_weeks"] == "1 week" and policy["resolved_exceptions_months"] == "12 months"
+    assert policy["raw_pages_weeks"] == ("1 week", "2026-11-09")
+    assert policy["unmatched_profiles_weeks"][0] == "1 week"
+    assert policy["resolved_exceptions_months"][0] == "12 months"

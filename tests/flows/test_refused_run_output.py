@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.builders.cli import CliResult
 from tests.builders.terminal import run_on_terminal
 from tests.builders.tiny_dataset import build_tiny_dataset
 
@@ -34,17 +36,16 @@ def _refused_command(tmp_path: Path, *options: str) -> list[str]:
     return [*command, "--db", str(tmp_path / "w.duckdb"), "--out", str(tmp_path / "out")]
 
 
-def _refused_run(
-    tmp_path: Path, *options: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    command = _refused_command(tmp_path, *options)
-    environment = {**_quiet_environment(), **(env or {})}
-    return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300, check=False)
+def _refused_run(tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    command = _refused_command(tmp_path)
+    return subprocess.run(
+        command, capture_output=True, text=True, env=_quiet_environment(), timeout=300, check=False
+    )
 
 
-@pytest.mark.slow  # two CLI processes that each import Prefect
+@pytest.mark.slow  # a CLI process that imports Prefect
 def test_a_refused_run_is_one_line_and_debug_shows_the_traceback(
-    tmp_path: Path, prefect_api_url: str
+    tmp_path: Path, socialaudit_inprocess: Callable[..., CliResult]
 ) -> None:
     # As a school's ETL runs it: no Prefect server configured, so the run starts a temporary one, whose advice
     # and log lines must not reach the person.
@@ -59,16 +60,23 @@ def test_a_refused_run_is_one_line_and_debug_shows_the_traceback(
     assert "duplicate id" in others[0]
 
     # The traceback --debug adds is the run's own, whichever server records it: the session's (a temporary
-    # server's start costs a refused run most of its ~10 s of CPU).
-    debug = _refused_run(tmp_path / "debug", "--debug", env={"PREFECT_API_URL": prefect_api_url})
+    # server's start costs a refused run most of its ~10 s of CPU), and in this process, as --debug leaves the
+    # libraries' own logging as it is (a process of its own started Prefect's and the rest for ~4 s of CPU).
+    debug = socialaudit_inprocess(
+        *_refused_command(tmp_path / "debug", "--debug")[3:]
+    )  # after `python -m flows.cli`
     assert debug.returncode == 1
     assert "Traceback" in debug.stderr
     assert others[0] in debug.stderr.splitlines()
 
 
 @pytest.mark.slow  # a CLI process that imports Prefect
-def test_on_a_terminal_a_refused_run_leaves_its_one_line(tmp_path: Path) -> None:
-    shown = run_on_terminal(_refused_command(tmp_path), _quiet_environment())
+def test_on_a_terminal_a_refused_run_leaves_its_one_line(tmp_path: Path, prefect_api_url: str) -> None:
+    # On the session's server: that a temporary server's lines never reach the person is the test above's (and
+    # tests/e2e/test_temporary_prefect_server.py's); starting one was most of this run's ~10 s of CPU.
+    shown = run_on_terminal(
+        _refused_command(tmp_path), {**_quiet_environment(), "PREFECT_API_URL": prefect_api_url}
+    )
     assert shown.returncode == 1
     assert "Traceback" not in shown.raw
     # The live display cleared; what the person is left with is the reason, whole, wrapped at the terminal's width.

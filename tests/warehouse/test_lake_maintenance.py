@@ -38,14 +38,18 @@ def snapshots(locator: Path) -> int:
 @pytest.mark.slow
 def test_decisions_on_threads_beside_readers_of_the_lake_all_land(tmp_path: Path, released: None) -> None:
     """The review app's shape: its threads decide (a short write, then a publish) while others read the lake."""
-    locator, keys = make_lake(tmp_path, exceptions=4)
+    locator, keys = make_lake(tmp_path, exceptions=2)
     # A read every 0.2 s still meets every write (each decision's write and publish take a second or more); readers
     # reading without a pause spent ~20 CPU-s here, more on a loaded machine, where the decisions take longer.
-    counts = stress(locator, keys, deciders=2, readers=2, decisions=2, reader_pause=0.2)
+    # One decision per thread: a lake's writes and maintenance runs take turns (`lake_maintenance.exclusive`), so
+    # the second thread's write still lands beside the first's, before or after its maintenance, through the kept
+    # writer; a second decision each only doubled the time the readers read (~10 CPU-s). benchmarks/lake_stress.py
+    # (in `make soak`) decides many times over.
+    counts = stress(locator, keys, deciders=2, readers=2, decisions=1, reader_pause=0.2)
     assert counts["reads"] >= 8  # the readers read all along, not once before the decisions or after them
     decided = {kind: n for kind, n in counts["errors"].items() if kind.startswith(("decide", "final read"))}
     assert decided == {}
-    assert counts["decisions"] == 4
+    assert counts["decisions"] == 2
     assert counts["decisions_missing"] == 0
 
 

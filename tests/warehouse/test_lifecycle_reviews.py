@@ -171,3 +171,41 @@ def test_review_and_publish_writes_then_refreshes_the_snapshot(
         assert reader.execute("SELECT reviewer, source FROM audit.reviews").fetchall() == [(ETL, "cli")]
     finally:
         reader.close()
+
+
+def test_a_week_run_again_after_decisions_changes_nothing(con: duckdb.DuckDBPyConnection) -> None:
+    """A week audited again (the same --as-of) judges nothing a second time, whatever was decided before it: no
+    acceptance expires twice, nothing acknowledged, accepted or marked a false positive moves, no event or review
+    is added (the whole flow's re-run of a freshly raised week: tests/e2e/test_sample_school.py)."""
+    namesake = replace(
+        PUPIL, subject_id="1600000000000000009", person_id="P0009", evidence="an adult namesake of P0009"
+    )
+    changed = replace(namesake, evidence="display name now says Year 6")
+
+    def again(week: int, *findings: Finding) -> None:
+        audit, reviews = snapshot_of_audit(con), rows(con, "SELECT * FROM audit.reviews ORDER BY reviewed_at")
+        assert run_week(con, week, *findings) == dict.fromkeys(
+            ("raised", "seen", "reopened", "resolved", "expired"), 0
+        )
+        assert snapshot_of_audit(con) == audit
+        assert rows(con, "SELECT * FROM audit.reviews ORDER BY reviewed_at") == reviews
+
+    run_week(con, 1, PUPIL, STAFF, namesake)
+    review(con, PUPIL, "acknowledge")
+    review(con, STAFF, "accept", until=WEEK[2] + timedelta(days=3))
+    review(con, namesake, "false-positive")
+    again(1, PUPIL, STAFF, namesake)
+    run_week(con, 2, STAFF, namesake)  # the pupil left; the acceptance holds; the false positive stays quiet
+    again(2, STAFF, namesake)
+    counts = run_week(con, 3, PUPIL, STAFF, changed)  # back, expired, its evidence changed: all three reopen
+    assert (counts["expired"], counts["reopened"]) == (1, 3)
+    again(3, PUPIL, STAFF, changed)
+    review(con, PUPIL, "acknowledge")
+    review(con, namesake, "accept", until=WEEK[4] + timedelta(days=60))
+    run_week(con, 4, PUPIL, STAFF, changed)
+    again(4, PUPIL, STAFF, changed)
+    assert [exception(con, f)["status"] for f in (PUPIL, STAFF, namesake)] == [
+        "acknowledged",
+        "reopened",
+        "accepted",
+    ]

@@ -93,3 +93,25 @@ def test_checks_recorded_before_keep_who_checked_them(tmp_path: Path) -> None:
         ]
     finally:
         con.close()
+
+
+def test_a_check_holding_on_more_than_its_images_approval_is_refused_to_a_second_person(con) -> None:  # type: ignore[no-untyped-def]
+    """Approval settles only unapproved-media: a draft whose check found a pupil named (a certificate in a photo)
+    is changed and checked again, never approved, whoever approves it."""
+    named = {"rule": "pupil-named", "severity": "high", "evidence": "names P0001", "image": "certificate.jpg"}
+    with transaction(con):
+        check_id = post_checks.record_check(
+            con,
+            checked_by="Ms Poster (alice)",
+            checked_identity="alice",
+            via="cli",
+            platform="x",
+            text="Reading award winners",
+            pupils_pictured=["P0001"],
+            verdict="hold",
+            findings=[*APPROVABLE, named],
+            images=[],
+        )
+    with pytest.raises(post_checks.NotApprovable, match="holds on pupil-named: change the draft"):
+        approve(con, check_id, Actor("bob", "Headteacher", "cli"))
+    assert con.execute("SELECT count(*) FROM audit.post_approvals").fetchone() == (0,)

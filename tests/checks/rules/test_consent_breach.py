@@ -152,3 +152,43 @@ def test_pupils_with_consent_are_clear(school: Published) -> None:
     school.post(POST, "Sports day!", images={"3_1": platform_copy(LIBRARY["sports_day.jpg"])})
     school.store()
     assert school.findings(RULE) == []
+
+
+def test_a_draft_approved_after_its_check_flags_its_published_copy_once_consent_is_withdrawn(
+    school: Published,
+) -> None:
+    """An approval given to a checked draft (check-post, then approve-post) covers the published copy as the
+    library's approvals do and names the pupils the poster declared: once a parent withdraws consent, the copy is a
+    consent breach (the whole road from check to post: tests/e2e/test_check_before_posting.py)."""
+    from checks.media_hash import fingerprint_image
+    from tests.builders.images import original
+    from warehouse import post_checks
+    from warehouse.db import transaction
+    from warehouse.people import Actor
+
+    draft = textured_image(3)
+    checked = fingerprint_image(original(draft))
+    waiting = {"rule": "unapproved-media", "severity": "high", "evidence": "new photo", "image": "draft.jpg"}
+    with transaction(school.con):
+        check_id = post_checks.record_check(
+            school.con,
+            checked_by="Ms Poster (alice)",
+            checked_identity="alice",
+            via="cli",
+            platform="x",
+            text="Reading award winners",
+            pupils_pictured=["P0002"],
+            verdict="hold",
+            findings=[waiting],
+            images=[post_checks.CheckedImage(checked["sha256"], checked["phash"], checked["dhash"], 1, None)],
+        )
+        post_checks.approve(school.con, check_id, Actor("bob", "Headteacher", "cli"))
+    ben = pupil("P0002", "Ben", "Hall")
+    school.registers([CONSENTING, ben])
+    school.post(POST, "Reading award winners", images={"3_1": platform_copy(draft)})
+    school.store()
+    assert school.findings(RULE) == []  # approved, and the pupil pictured has consent
+    school.registers([CONSENTING, {**ben, "photo_consent": "withdrawn"}])
+    (finding,) = school.findings(RULE)
+    assert (finding.subject_id, finding.person_id) == (POST, "P0002")
+    assert "P0002 (photo consent is withdrawn)" in finding.evidence

@@ -71,3 +71,18 @@ def test_a_policy_table_that_cannot_be_cited_is_refused_with_its_line(
         load(tmp_path, extra)
     assert message in str(refused.value)
     assert "school.toml line" in str(refused.value)
+
+
+def test_the_school_toml_init_writes_names_no_policy_so_each_rule_is_cited_its_general_basis(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What a school set up by `init` and no [policy] of its own is cited (the report of one such school, naming
+    its own clauses, is tests/e2e/test_school_set_up_by_init.py's): never an example school's policy file."""
+    from flows.cli import main
+
+    assert main(["init", str(tmp_path), "--mis", "sims"]) == 0
+    capsys.readouterr()
+    policy = load_config(tmp_path / "school.toml").policy
+    for rule in cited_rules(RULES, policy):
+        assert rule.policy == rule_by_id(rule.id).general_basis, rule.id
+        assert not EXAMPLE_FILE.search(rule.policy), rule.id
