@@ -17,7 +17,7 @@ from prefect.artifacts import (
 
 from dashboards.publishing import PublishedWeek
 from dashboards.run_summary import open_exceptions_table, weekly_summary_markdown
-from flows.school_run_log import is_apart
+from flows.school_run_log import is_kept
 from warehouse.privacy.keyed import opaque_reference
 
 
@@ -28,7 +28,7 @@ def attach_week_artifacts(as_of: date, week: PublishedWeek, secret: bytes) -> No
     a trust publish at once) must not turn a published week into a failed one. None for a school kept in itself
     (a trust of controllers): the server is the trust's. An exception appears by an opaque reference keyed with
     `secret` (the warehouse's): its key names the account it is about."""
-    if is_apart():
+    if is_kept():
         return
     outputs = week.outputs
     try:

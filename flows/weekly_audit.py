@@ -7,7 +7,6 @@ import os
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -62,7 +61,6 @@ from flows.school_run_log import withheld_from_prefect
 from flows.stream_reading import WAITING, examine_waiting, fingerprint_one, set_aside_refused, stream_statuses
 from flows.warehouse_location import DEFAULT_OUT, trial_location, warehouse_location
 from warehouse.db import encryption_key
-from warehouse.side_files import kept_path
 from warehouse.snapshot import (
     check_room,
     drop_old_snapshots_of,
@@ -323,12 +321,11 @@ def weekly_audit(
         db_path, out_dir = str(trial_db), str(trial_out)
     else:
         db_path = str(warehouse_location(db_path, config))
-    with ExitStack() as keeping, encryption_key(credentials.warehouse_key(config)):
+    with encryption_key(credentials.warehouse_key(config)):
         # A returned State (Partial, NotPublished) becomes the flow run's final state; a caller gets its data,
         # the run's dict, as from a plain return.
         return cast(
-            dict[str, Any],
-            _audit(config, as_of, db_path, out_dir, sandbox, started_at, logger, school_toml, keeping),
+            dict[str, Any], _audit(config, as_of, db_path, out_dir, sandbox, started_at, logger, school_toml)
         )
 
 
@@ -341,7 +338,6 @@ def _audit(
     started_at: datetime,
     logger: Any,
     school_toml: str,
-    keeping: ExitStack,
 ) -> dict[str, Any] | State:
     # "Today" is the school's today: a Monday 06:00 London run must not audit Sunday's date.
     week = date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo(config.timezone)).date()
@@ -352,9 +348,6 @@ def _audit(
     # run's ~0.15 s); they are waited for before anything is fetched.
     reader = image_reader_getting_ready() if config.images.read else None
     check_destinations(db, out)
-    # A trust whose schools are their own controllers keeps each school's run already.
-    if not run_log.is_kept():
-        keeping.enter_context(run_log.kept_in_school(kept_path("run log", out), apart=False))
     state = read_warehouse_state(db)
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)
@@ -482,8 +475,8 @@ def _audit(
         # re-fetches everything); named Partial so the UI, and automations on `prefect.flow-run.Partial`, see it.
         message = PARTIAL_MESSAGE + "; ".join(describe(g) for g in gaps)
         logger.warning(message)
-        # A school apart from its trust tells the trust-wide server only that streams were not read (run.log has which).
-        stored = run_log.kind_only_when_apart(message, kind=PARTIAL_MESSAGE + "some streams")
+        # A school kept in itself tells the trust-wide server only that streams were not read (run.log has which).
+        stored = run_log.kind_only_when_kept(message, kind=PARTIAL_MESSAGE + "some streams")
         return Completed(name="Partial", message=stored[:2000], data=result)
     return result
 
@@ -494,5 +487,5 @@ def _not_published(result: dict[str, Any], failure: BaseException) -> State:
     db, out, cause = Path(result["db"]), Path(result["out"]), io_cause(failure)
     message = not_published_message(db, out, result["as_of"], cause, config)
     get_run_logger().error(message)
-    stored = run_log.kind_only_when_apart(message, kind="stored; outputs not published")
+    stored = run_log.kind_only_when_kept(message, kind="stored; outputs not published")
     return Failed(name="NotPublished", message=stored, data={**result, "not_published": message})

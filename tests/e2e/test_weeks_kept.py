@@ -39,11 +39,7 @@ def _until_waiting_or_done(work: Future[Any], lock: Path, seconds: float = 120) 
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    """The published set in `folder` (beside it at the top, the last run's own run.log)."""
-    run_log = kept_path("run log", folder).name
-    return {
-        path.name: path.read_bytes() for path in folder.iterdir() if path.is_file() and path.name != run_log
-    }
+    return {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
 
 
 @dataclass(frozen=True)
@@ -85,7 +81,7 @@ def test_three_mondays_keep_two_weeks_beside_the_latest_set(
         assert sorted(seen[as_of]) == SET
         assert json.loads(seen[as_of]["manifest.json"])["as_of"] == as_of
     out = tmp_path / "out"
-    assert sorted(p.name for p in out.iterdir()) == sorted([*SET, kept_path("run log", out).name, "weeks"])
+    assert sorted(p.name for p in out.iterdir()) == [*SET, "weeks"]
     assert files_of(out) == seen[WEEKS[-1]]  # the top level is the latest set, exactly
     # output_weeks = 2: the week two weeks before the last was removed when the last was published.
     assert sorted(p.name for p in (out / "weeks").iterdir()) == list(WEEKS[1:])

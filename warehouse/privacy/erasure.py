@@ -42,6 +42,7 @@ NOT_REACHABLE = (
     "subject access exports already written and handed over",
     "copies people made: downloaded or printed reports, spreadsheets opened from exceptions.csv",
     "the platforms themselves: the person's account and posts on X or YouTube are theirs and the platform's",
+    "a failed scheduled run's reason in its worker's log (journald), kept as long as the machine is set to keep it",
 )
 
 
