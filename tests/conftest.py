@@ -10,8 +10,10 @@ Every test under tests/e2e and tests/browser carries the marker of its folder, s
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import warnings
@@ -32,6 +34,18 @@ from warehouse.db import use_encryption_key
 # Set before anything imports prefect: no telemetry offline, and results/caches never outlive a session.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ["PREFECT_LOCAL_STORAGE_PATH"] = tempfile.mkdtemp(prefix="socialaudit-prefect-storage-")
+
+
+def _remove_prefect_storage(
+    folder: str = os.environ["PREFECT_LOCAL_STORAGE_PATH"], owner: int = os.getpid()
+) -> None:
+    # Only by the process that made it: a process forked from this one (tests/builders/forked_cli.py) inherits
+    # the exit handler, and must not remove the session's storage when it ends.
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+atexit.register(_remove_prefect_storage)
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 Cli = Callable[..., CliResult]
