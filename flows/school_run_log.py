@@ -20,7 +20,7 @@ import functools
 import logging
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -153,7 +153,11 @@ def withheld_from_prefect(function: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(function)
     def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
-        with temporary_settings(updates={PREFECT_LOGGING_TO_API_ENABLED: False}):
+        # Turned off once, by the flow: its tasks run in its context (~20 ms a setting's change costs).
+        sending = PREFECT_LOGGING_TO_API_ENABLED.value()
+        with (
+            temporary_settings(updates={PREFECT_LOGGING_TO_API_ENABLED: False}) if sending else nullcontext()
+        ):
             try:
                 return function(*args, **kwargs)
             except DetailsWithheld:

@@ -158,11 +158,12 @@ def audit_school(
     except Exception as error:
         # Prefect kept only the kind of a school's failure. A trust that is the schools' controller reports why
         # (its report is an output an erasure reaches); a school that is its own keeps the why in its run.log.
-        if isinstance(error, DetailsWithheld) and (controller == "schools" or error.detail is None):
-            reason = str(error)
+        if not isinstance(error, DetailsWithheld):
+            reason = trust_level_reason(error, controller)
+        elif controller == "trust" and error.detail is not None:
+            reason = trust_level_reason(error.detail, controller)
         else:
-            cause = error.detail if isinstance(error, DetailsWithheld) else error
-            reason = trust_level_reason(cause or error, controller)
+            reason = str(error)
         outcome.update(status="failed", reason=reason)
         logger.warning("%s: failed (%s)", school.slug, outcome["reason"])
         return outcome

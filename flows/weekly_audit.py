@@ -57,7 +57,6 @@ from flows.plugins import PLUGS
 from flows.prefect_artifacts import attach_week_artifacts
 from flows.publish_email import email_summary
 from flows.run_settings import audit_settings, retry_policy
-from flows.school_run_log import withheld_from_prefect
 from flows.stream_reading import WAITING, examine_waiting, fingerprint_one, set_aside_refused, stream_statuses
 from flows.warehouse_location import DEFAULT_OUT, trial_location, warehouse_location
 from warehouse.db import encryption_key
@@ -88,7 +87,7 @@ def as_is(value: T) -> T:
 
 
 @task(name="load-registers", cache_policy=NO_CACHE)
-@withheld_from_prefect
+@run_log.withheld_from_prefect
 def load_registers_task(config: SchoolConfig, as_of: date) -> tuple[Registers, list[SuiteResult]]:
     try:
         return load_and_validate_registers(config.registers_dir, as_of, config.registers.columns)
@@ -97,14 +96,14 @@ def load_registers_task(config: SchoolConfig, as_of: date) -> tuple[Registers, l
 
 
 @task(name="read-warehouse-state", cache_policy=NO_CACHE)
-@withheld_from_prefect
+@run_log.withheld_from_prefect
 def read_warehouse_state(db_path: Path) -> WarehouseState:
     """Cursors and fingerprints already held, read before fetching so unchanged things are not fetched again."""
     return read_state(db_path)
 
 
 @task(name="settle-registers", cache_policy=NO_CACHE)
-@withheld_from_prefect
+@run_log.withheld_from_prefect
 def settle_registers(
     registers: Registers,
     state: WarehouseState,
@@ -130,7 +129,7 @@ def settle_registers(
 
 
 @task(name="check-destinations", cache_policy=NO_CACHE)
-@withheld_from_prefect
+@run_log.withheld_from_prefect
 def check_destinations(db_path: Path, out_dir: Path) -> None:
     """Refuse before fetching anything when the week could not be stored or its outputs not written."""
     try:
@@ -149,7 +148,7 @@ def wait_for_image_reader(reader: Callable[[], str]) -> None:
 
 
 @task(name="fingerprint-published-media", cache_policy=NO_CACHE)
-@withheld_from_prefect
+@run_log.withheld_from_prefect
 def fingerprint_published_media(
     items: list[dict[str, Any]],
     endpoints: Endpoints,
@@ -184,7 +183,7 @@ def fingerprint_published_media(
 
 
 @task(name="catalogue-library-folder", cache_policy=NO_CACHE)
-@withheld_from_prefect
+@run_log.withheld_from_prefect
 def catalogue_library_folder_task(
     registers_dir: Path, once: ReadOnce, state: WarehouseState, ahead: Future[LibraryRead] | None = None
 ) -> LibraryRead:
@@ -199,7 +198,7 @@ def catalogue_library_folder_task(
 
 
 @task(name="fingerprint-library-folder", cache_policy=NO_CACHE)
-@withheld_from_prefect
+@run_log.withheld_from_prefect
 def fingerprint_library_folder_task(registers_dir: Path, state: WarehouseState) -> LibraryRead:
     """A run that reads no image: the approved library folder's files never hashed before, fingerprinted as the run
     starts, while the registers load and the platforms are read (settling then hashes none itself)."""
@@ -210,7 +209,7 @@ def fingerprint_library_folder_task(registers_dir: Path, state: WarehouseState) 
 
 
 @task(name="approved-library-readings", cache_policy=NO_CACHE)
-@withheld_from_prefect
+@run_log.withheld_from_prefect
 def approved_library_readings(
     registers: Registers, registers_dir: Path, once: ReadOnce, folder: LibraryRead
 ) -> LibraryRead:
@@ -222,7 +221,7 @@ def approved_library_readings(
 
 
 @task(name="examine-waiting-media", cache_policy=NO_CACHE)
-@withheld_from_prefect
+@run_log.withheld_from_prefect
 def examine_waiting_media(
     media: list[dict[str, Any]], once: ReadOnce, pictures: PublishedPictures
 ) -> list[dict[str, Any]]:
@@ -238,13 +237,13 @@ def examine_waiting_media(
 
 
 @task(name="validate-raw-data", cache_policy=NO_CACHE)
-@withheld_from_prefect
+@run_log.withheld_from_prefect
 def validate_raw(snapshots: list[Snapshot], state: WarehouseState) -> list[SuiteResult]:
     return validate_platform_data(streams.validation_streams(snapshots), state.raw_validations)
 
 
 @task(name="store-and-evaluate", cache_policy=NO_CACHE)
-@withheld_from_prefect
+@run_log.withheld_from_prefect
 def store_and_evaluate(
     db_path: Path,
     week: WeekToStore,
@@ -264,7 +263,7 @@ def store_and_evaluate(
 
 
 @task(name="publish-outputs", cache_policy=NO_CACHE)
-@withheld_from_prefect
+@run_log.withheld_from_prefect
 def publish_outputs(db_path: Path, out_dir: Path, as_of: date, config: SchoolConfig) -> dict[str, Any]:
     """The outputs, written from the read-only copy just published (the warehouse stays free for reviews)."""
     school_name, email = config.name, config.report.email
@@ -299,7 +298,7 @@ def publish_outputs(db_path: Path, out_dir: Path, as_of: date, config: SchoolCon
 
 
 @flow(name="weekly-audit")
-@withheld_from_prefect
+@run_log.withheld_from_prefect
 def weekly_audit(
     school_toml: str,
     db_path: str | None = None,

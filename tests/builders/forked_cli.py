@@ -34,7 +34,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, NoReturn
 
-from tests.builders.cli import CliResult
+from tests.builders.cli import CliResult, run_console_script
 
 # Not DuckDB (its import starts a thread), nor polars or OpenCV (more allocator threads), nor prefect.main (it sets up
 # logging from the settings at import) or the project (its modules read settings from the environment as they load).
@@ -128,6 +128,17 @@ class ForkedCli:
         answer = json.loads(line)
         assert isinstance(answer, dict)
         return answer
+
+
+def socialaudit_with(
+    forked: ForkedCli | None, env: dict[str, str], *args: str, timeout: float = 300
+) -> CliResult:
+    """`socialaudit ARGS` with exactly `env` (a standing server's client, say), forked from the session's starter
+    when there is one (a new process, its settings from `env`, without re-importing the heavy libraries), else the
+    console script."""
+    if forked is not None:
+        return forked.run(list(args), env, timeout)
+    return run_console_script(*args, env=env, timeout=timeout)
 
 
 def other_threads() -> list[str]:

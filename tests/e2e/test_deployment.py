@@ -34,8 +34,7 @@ import pytest
 from flows.schedule_health import schedule_checks
 from sandbox.faults import FAULTS_ENV, Fault, FaultPlan
 from tests.builders import prefect_server as server
-from tests.builders.cli import CliResult, run_console_script
-from tests.builders.forked_cli import ForkedCli
+from tests.builders.forked_cli import ForkedCli, socialaudit_with
 from tests.builders.tiny_dataset import build_tiny_dataset
 
 WORKER_UNIT = server.REPO / "deploy" / "socialaudit-worker.service"
@@ -168,17 +167,6 @@ def receiver() -> Iterator[Receiver]:
     running.httpd.shutdown()
 
 
-def _socialaudit(
-    forked: ForkedCli | None, env: dict[str, str], *args: str, timeout: float = 300
-) -> CliResult:
-    """`socialaudit ARGS` with exactly `env` (this server's client), forked from the session's starter when there
-    is one (tests/builders/forked_cli.py: a new process, its settings from `env`, without re-importing the heavy
-    libraries), else the console script."""
-    if forked is not None:
-        return forked.run(list(args), env, timeout)
-    return run_console_script(*args, env=env, timeout=timeout)
-
-
 def test_the_prefect_api_refuses_a_caller_without_the_auth_string(prefect_server: dict[str, str]) -> None:
     """Started as deploy/ starts it, the API answers nobody who does not send PREFECT_API_AUTH_STRING: not the
     Secret blocks (X keys, tokens, the warehouse key when a school keeps it there), not a new flow run. Before the
@@ -273,7 +261,7 @@ def test_doctor_from_nothing_deployed_each_step_of_the_guide_clears_its_line(
     finally:
         server.stop_group(worker)
 
-    installed = _socialaudit(
+    installed = socialaudit_with(
         forked_cli,
         {**env, "SOCIALAUDIT_ALERT_URL": "http://127.0.0.1:9/alerts", "SOCIALAUDIT_DB": ""},
         *("alerts", "install", "--webhook"),
@@ -294,11 +282,11 @@ def test_the_automations_fire_on_a_missing_run_a_failed_run_and_a_partial_run(
     """After the doctor's guide (which installed the alerts once already) and before any run completes here."""
     env = {**deployed[0], "SOCIALAUDIT_ALERT_URL": receiver.url, "SOCIALAUDIT_DB": ""}
     for _ in range(2):  # installing again replaces, never duplicates
-        installed = _socialaudit(
+        installed = socialaudit_with(
             forked_cli, env, "alerts", "install", "--webhook", "--no-run-within", f"{WINDOW_SECONDS}s"
         )
         assert installed.returncode == 0, installed.stderr
-    status = _socialaudit(forked_cli, env, "alerts", "status")
+    status = socialaudit_with(forked_cli, env, "alerts", "status")
     # The audit: failed, partial, no run; the backup: failed, no run (a backup never ends Partial).
     assert status.returncode == 0 and len(status.stdout.splitlines()) == 5, status.stdout
     assert "warehouse-backup partial" not in status.stdout
@@ -316,7 +304,7 @@ def test_the_automations_fire_on_a_missing_run_a_failed_run_and_a_partial_run(
     named = cells[header.index("forename")]
     cells[header.index("date_of_birth")] = named  # refused, and quoted in the refusal
     pupils.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
-    failed = _socialaudit(
+    failed = socialaudit_with(
         forked_cli,
         env,
         "run",
@@ -346,7 +334,7 @@ def test_the_automations_fire_on_a_missing_run_a_failed_run_and_a_partial_run(
     ) as toml:  # give up after retries of 50 ms, not 2 s
         toml.write("\n[api]\nbackoff_seconds = 0.05\n")
     faults = json.dumps([{"route": "x.followers", "kind": "429-no-reset", "times": -1}])
-    partial = _socialaudit(
+    partial = socialaudit_with(
         forked_cli,
         {**env, "SOCIALAUDIT_SANDBOX_FAULTS": faults},
         "run",

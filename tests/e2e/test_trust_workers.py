@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from sandbox.server import FAULTS_ENV, Fault, FaultPlan
-from tests.builders.cli import CliResult, run_console_script
-from tests.builders.forked_cli import ForkedCli
+from tests.builders.cli import CliResult
+from tests.builders.forked_cli import ForkedCli, socialaudit_with
 from tests.builders.prefect_server import (
     api_post,
     flow_runs_under,
@@ -63,9 +63,7 @@ def trust_run(
         *("trust", "run", "--trust", str(trust), "--out", str(out), "--as-of", AS_OF),
         *("--deployment", "trust-school/trust-school", "--school-timeout", str(timeout_s)),
     ]
-    if forked is not None:
-        return starter.submit(forked.run, args, env, 900)
-    return starter.submit(run_console_script, *args, env=env, timeout=900)
+    return starter.submit(socialaudit_with, forked, env, *args, timeout=900)
 
 
 def running_school_runs(env: dict[str, str], among: set[str]) -> list[dict[str, Any]]:
