@@ -12,7 +12,7 @@ in it ends only that process; the caller gets `MaintenanceFailed` (with the chil
 logs it and goes on, and the next publish finds the same snapshots still to drop and does it then. Nothing of the
 caller's process (its kept lake, the app's other threads' connections) is touched by the maintenance statements.
 The price is a process, and loading the extensions in it (warehouse/lake.py), per publish that has anything
-to do.
+to do (a lake that has only ever gained rows has not: `only_ever_gained`).
 
 Why one at a time: `exclusive(location)` serialises, for one lake, every maintenance run and every short write
 that goes through it (a review decision), among the threads of a process (a lock keyed by the catalog) and, for a
@@ -57,6 +57,17 @@ BUSY_TIMEOUT_MS = 60_000  # longer than the readers': maintenance is the one tha
 # What a snapshot's `changes` say was written: rows inlined in the catalog, rows or deletions in new files.
 INLINED_CHANGES = frozenset({"inlined_insert", "inlined_delete"})
 FILE_CHANGES = frozenset({"tables_inserted_into", "tables_deleted_from", "flushed_inlined"})
+# What a snapshot that lost no row says it did (`only_ever_gained`): a view holds no rows of its own.
+ROW_KEEPING_CHANGES = frozenset(
+    {
+        "schemas_created",
+        "tables_created",
+        "tables_inserted_into",
+        "views_created",
+        "views_altered",
+        "views_dropped",
+    }
+)
 
 
 class MaintenanceFailed(Exception):
@@ -130,13 +141,41 @@ def _process_lock(location: lake.LakeLocation, deadline: float | None) -> Iterat
 def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection, location: lake.LakeLocation) -> dict[str, Any]:
     """Keep only the lake's latest snapshot: older ones would still hold rows that retention purged or an erasure
     removed (DuckLake deletes are logical until snapshots expire and their files are cleaned up). `con` (the
-    caller's, nothing uncommitted) only tells whether anything is to be done: a lake with one snapshot has none."""
+    caller's, nothing uncommitted) only tells whether anything is to be done: a lake with one snapshot has none, nor
+    has a lake that has only ever gained rows (`only_ever_gained`)."""
     # fetchall, not fetchone: a result left open keeps its transaction, and with it a read lock on a SQLite
     # catalog that would refuse the child's commit.
-    rows = con.execute(f"SELECT count(*) FROM ducklake_snapshots({_literal(lake.ATTACHED_ALIAS)})").fetchall()
-    if not rows or int(rows[0][0]) <= 1:
+    snapshots = con.execute(
+        f"SELECT snapshot_id, changes FROM ducklake_snapshots({_literal(lake.ATTACHED_ALIAS)}) ORDER BY snapshot_id"
+    ).fetchall()
+    if len(snapshots) <= 1 or only_ever_gained(snapshots):
         return {"steps": []}
     return run(location, PUBLISH, _spill_config(con))
+
+
+def only_ever_gained(snapshots: list[tuple[int, dict[str, list[str]] | None]]) -> bool:
+    """Whether every snapshot of a lake (id and `changes`, oldest first, from `ducklake_snapshots`) only added to
+    it since it was made: schemas, tables and views made (views hold no rows), tables shaped before any row
+    existed, and each table's rows written to files once (a new lake's first week). Then no older snapshot holds a
+    row the latest lacks, and there is nothing to flush or merge: the maintenance would only expire snapshots that
+    show nothing more than the latest, which is not worth its process.
+
+    The lake's first snapshot (0) must still be there: once older ones were expired, what the oldest kept holds
+    (files earlier weeks wrote) is not in its `changes`, so the maintenance decides."""
+    if not snapshots or snapshots[0][0] != 0:
+        return False
+    written: set[str] = set()
+    for _, changes in snapshots[1:]:
+        kinds = {kind for kind, tables in (changes or {}).items() if tables}
+        if kinds - ROW_KEEPING_CHANGES - {"tables_altered"}:
+            return False
+        if "tables_altered" in kinds and written:
+            return False  # a column dropped or retyped once rows exist leaves them in the older snapshots
+        inserted = set((changes or {}).get("tables_inserted_into") or ())
+        if inserted & written:
+            return False  # a second file for a table: the maintenance merges them
+        written |= inserted
+    return True
 
 
 def rewrite_after_erasure(con: duckdb.DuckDBPyConnection, location: lake.LakeLocation) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks.lake_stress import make_lake, stress
 from warehouse import lake, lake_maintenance, side_files
-from warehouse.db import connect, migrate
+from warehouse.db import connect, migrate, transaction
 from warehouse.people import Actor
 from warehouse.privacy.storage_rewrite import rewrite_storage
 from warehouse.reviews import review_and_publish
@@ -144,3 +144,69 @@ def test_a_decision_while_another_process_keeps_the_lake_is_busy_and_writes_noth
         holder.communicate("")
     assert called == []
     assert not catalog.exists()  # nothing was attached, nothing made
+
+
+def _lake_written_once(tmp_path: Path) -> tuple[Path, lake.LakeLocation]:
+    """A new lake, migrated, its rows written to files in one commit as a first week's write-back does."""
+    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
+    locator = lake.write_locator(tmp_path / "school-a.ducklake", location)
+    con = connect(locator)
+    try:
+        migrate(con)
+        con.execute("SET SESSION ducklake_default_data_inlining_row_limit = 0")
+        with transaction(con):
+            con.execute(
+                "INSERT INTO meta.sync_cursors SELECT 'x', 'acct', 's' || i, 'Jessamine-Quill-' || i,"
+                " DATE '2026-11-16', now() FROM range(50) t(i)"
+            )
+    finally:
+        con.close()
+    return locator, location
+
+
+def test_a_lake_that_only_gained_rows_needs_no_maintenance_process_and_one_that_lost_a_row_does(
+    tmp_path: Path, released: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new lake's first week hides nothing in its older snapshots: no process is started for it. Once a row is
+    deleted, the older snapshots still show it, and the next publish expires them."""
+    locator, location = _lake_written_once(tmp_path)
+    started: list[object] = []
+    monkeypatch.setattr(lake_maintenance, "run", lambda *args: started.append(args) or {"steps": ["expired"]})
+    con = connect(locator)
+    try:
+        assert lake_maintenance.drop_superseded_snapshots(con, location) == {"steps": []}
+        assert started == []
+        con.execute("DELETE FROM meta.sync_cursors WHERE cursor_value = 'Jessamine-Quill-7'")
+        assert lake_maintenance.drop_superseded_snapshots(con, location) == {"steps": ["expired"]}
+    finally:
+        con.close()
+    assert len(started) == 1
+
+
+ADDED = {"schemas_created": ["main"]}
+MADE = {"schemas_created": ["meta"], "tables_created": ["meta.t", "meta.u"], "tables_altered": ["1", "2"]}
+
+
+@pytest.mark.parametrize(
+    ("later", "gained"),
+    [
+        ([MADE, {"tables_inserted_into": ["1", "2"], "views_created": ["v"], "views_altered": ["v"]}], True),
+        ([MADE, {"tables_inserted_into": ["1"]}, {"tables_inserted_into": ["2"]}], True),
+        (
+            [MADE, {"tables_inserted_into": ["1"]}, {"tables_inserted_into": ["1"]}],
+            False,
+        ),  # two files to merge
+        ([MADE, {"tables_inserted_into": ["1"]}, {"tables_altered": ["1"]}], False),  # a column dropped?
+        ([MADE, {"tables_inserted_into": ["1"]}, {"tables_deleted_from": ["1"]}], False),
+        ([MADE, {"inlined_insert": ["1"]}], False),  # rows in the catalog, to be flushed
+        ([MADE, {"tables_dropped": ["2"]}], False),
+        ([MADE, {"tables_compacted": ["1"]}], False),  # a change not known here: the maintenance decides
+    ],
+)
+def test_only_a_lake_whose_every_snapshot_added_to_it_has_only_gained(
+    later: list[dict[str, list[str]]], gained: bool
+) -> None:
+    snapshots = list(enumerate([ADDED, *later]))
+    assert lake_maintenance.only_ever_gained(snapshots) is gained
+    # The same snapshots once the lake's first was expired: what the oldest kept holds is not known.
+    assert lake_maintenance.only_ever_gained(snapshots[1:]) is False
