@@ -32,7 +32,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -153,7 +153,7 @@ def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection, location: lake.Lak
     return run(location, PUBLISH, _spill_config(con))
 
 
-def only_ever_gained(snapshots: list[tuple[int, dict[str, list[str]] | None]]) -> bool:
+def only_ever_gained(snapshots: Sequence[tuple[int, Mapping[str, Sequence[str]] | None]]) -> bool:
     """Whether every snapshot of a lake (id and `changes`, oldest first, from `ducklake_snapshots`) only added to
     it since it was made: schemas, tables and views made (views hold no rows), tables shaped before any row
     existed, and each table's rows written to files once (a new lake's first week). Then no older snapshot holds a

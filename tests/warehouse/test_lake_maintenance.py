@@ -171,7 +171,12 @@ def test_a_lake_that_only_gained_rows_needs_no_maintenance_process_and_one_that_
     deleted, the older snapshots still show it, and the next publish expires them."""
     locator, location = _lake_written_once(tmp_path)
     started: list[object] = []
-    monkeypatch.setattr(lake_maintenance, "run", lambda *args: started.append(args) or {"steps": ["expired"]})
+
+    def run(*args: object) -> dict[str, list[str]]:
+        started.append(args)
+        return {"steps": ["expired"]}
+
+    monkeypatch.setattr(lake_maintenance, "run", run)
     con = connect(locator)
     try:
         assert lake_maintenance.drop_superseded_snapshots(con, location) == {"steps": []}
