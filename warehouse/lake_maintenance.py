@@ -166,7 +166,7 @@ def only_ever_gained(snapshots: Sequence[tuple[int, Mapping[str, Sequence[str]] 
         return False
     written: set[str] = set()
     for _, changes in snapshots[1:]:
-        kinds = {kind for kind, tables in (changes or {}).items() if tables}
+        kinds = _changed(changes)
         if kinds - ROW_KEEPING_CHANGES - {"tables_altered"}:
             return False
         if "tables_altered" in kinds and written:
@@ -176,6 +176,11 @@ def only_ever_gained(snapshots: Sequence[tuple[int, Mapping[str, Sequence[str]] 
             return False  # a second file for a table: the maintenance merges them
         written |= inserted
     return True
+
+
+def _changed(changes: Mapping[str, Sequence[str]] | None) -> set[str]:
+    """The kinds of change a snapshot's `changes` (from `ducklake_snapshots`) name with any table."""
+    return {kind for kind, tables in (changes or {}).items() if tables}
 
 
 def rewrite_after_erasure(con: duckdb.DuckDBPyConnection, location: lake.LakeLocation) -> dict[str, Any]:
@@ -247,7 +252,7 @@ def maintain(con: duckdb.DuckDBPyConnection, plan: str) -> dict[str, Any]:
             f"SELECT changes FROM ducklake_snapshots({catalog}) ORDER BY snapshot_id"
         ).fetchall()
         # The oldest is the one the last publish kept (or the lake's first, which only made a schema): done with.
-        pending = {kind for (changes,) in snapshots[1:] for kind, tables in (changes or {}).items() if tables}
+        pending = set().union(*(_changed(changes) for (changes,) in snapshots[1:]))
         call(f"ducklake_expire_snapshots({catalog}, older_than => now())")
         if pending & INLINED_CHANGES:
             call(f"ducklake_flush_inlined_data({catalog})")

@@ -16,7 +16,14 @@ from warehouse.people import Actor
 APPROVABLE = [{"rule": "unapproved-media", "severity": "high", "evidence": "not approved", "image": "a.jpg"}]
 
 
-def checked(con, by: str, identity: str, via: str) -> str:  # type: ignore[no-untyped-def]
+def checked(  # type: ignore[no-untyped-def]
+    con,
+    by: str,
+    identity: str,
+    via: str,
+    findings: list[dict[str, str]] = APPROVABLE,
+    pupils: list[str] | None = None,
+) -> str:
     with transaction(con):
         return post_checks.record_check(
             con,
@@ -25,9 +32,9 @@ def checked(con, by: str, identity: str, via: str) -> str:  # type: ignore[no-un
             via=via,
             platform="x",
             text="Sports day",
-            pupils_pictured=[],
+            pupils_pictured=pupils or [],
             verdict="hold",
-            findings=APPROVABLE,
+            findings=findings,
             images=[],
         )
 
@@ -99,19 +106,9 @@ def test_a_check_holding_on_more_than_its_images_approval_is_refused_to_a_second
     """Approval settles only unapproved-media: a draft whose check found a pupil named (a certificate in a photo)
     is changed and checked again, never approved, whoever approves it."""
     named = {"rule": "pupil-named", "severity": "high", "evidence": "names P0001", "image": "certificate.jpg"}
-    with transaction(con):
-        check_id = post_checks.record_check(
-            con,
-            checked_by="Ms Poster (alice)",
-            checked_identity="alice",
-            via="cli",
-            platform="x",
-            text="Reading award winners",
-            pupils_pictured=["P0001"],
-            verdict="hold",
-            findings=[*APPROVABLE, named],
-            images=[],
-        )
+    check_id = checked(
+        con, "Ms Poster (alice)", "alice", "cli", findings=[*APPROVABLE, named], pupils=["P0001"]
+    )
     with pytest.raises(post_checks.NotApprovable, match="holds on pupil-named: change the draft"):
         approve(con, check_id, Actor("bob", "Headteacher", "cli"))
     assert con.execute("SELECT count(*) FROM audit.post_approvals").fetchone() == (0,)
