@@ -20,7 +20,7 @@ import click
 from dashboards.manifest import product_version
 from dashboards.safe_text import TerminalSafe
 from flows.commands import SECTIONS, discover
-from flows.commands.common import EXIT_FAILED, EXIT_INTERRUPTED
+from flows.commands.common import EXIT_FAILED, EXIT_INTERRUPTED, no_telemetry
 from flows.commands.parameters import GIVEN, Declared, OneOf, usage_piece
 
 DESCRIPTION = "Audit a school's official social media accounts."
@@ -244,7 +244,7 @@ def terminal_safe(escaping: bool) -> Iterator[None]:
 def quiet_libraries(*, verbose: bool) -> None:
     """Before Prefect is first imported: no telemetry, and unless `verbose`, the terminal shows our own lines only.
     Flow and task runs' lines, a failure's traceback among them, still reach Prefect's API log."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    no_telemetry()
     if not verbose:
         from flows.prefect_server import TERMINAL_LOGGING
 

@@ -69,10 +69,22 @@ PREFECT_RETENTION = {
     "PREFECT_SERVER_EVENTS_RETENTION_PERIOD": "P7D",
 }
 
+# Nothing the product runs reports on itself. Prefect's server keeps its analytics off; Prefect's client, imported by
+# every command and by every flow run a worker starts, sends events when the server it talks to has them on, and on
+# a terminal prints a notice over the live display and writes a device id under PREFECT_HOME, whatever the server
+# says: DO_NOT_TRACK stops all three, read as Prefect is imported.
+TELEMETRY_OFF = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+
+
+def no_telemetry() -> None:
+    """Before Prefect is first imported (its client reads DO_NOT_TRACK then)."""
+    for name, value in TELEMETRY_OFF.items():
+        os.environ.setdefault(name, value)
+
 
 def prefect_defaults() -> None:
     # Offline by design: no telemetry, and our own loggers reach the Prefect UI.
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    no_telemetry()
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "connectors,checks,warehouse,flows")
     # Our loggers also speak outside a flow run (a trust's "N of M schools done", a command's counters): those lines
     # belong to the terminal and the run log, and the API has no run to file them under, so Prefect is told to let

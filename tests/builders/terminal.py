@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pyte
+from prefect._internal.analytics.ci_detection import CI_ENV_VARS
 
 
 @dataclass
@@ -33,10 +34,12 @@ def run_on_terminal(
     command: list[str], env: Mapping[str, str], columns: int = 110, rows: int = 40, timeout: float = 600
 ) -> TerminalRun:
     """`command` (the console script or `python -m flows.cli`, with its arguments) with standard output and standard
-    error on one pseudo-terminal of `columns` x `rows`."""
+    error on one pseudo-terminal of `columns` x `rows`, as a person's: no CI runner's variables (on a runner,
+    libraries such as Prefect's client keep quiet that would print on a person's terminal)."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-    environment = {**env, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": str(rows)}
+    environment = {name: value for name, value in env.items() if name not in CI_ENV_VARS}
+    environment.update(TERM="xterm-256color", COLUMNS=str(columns), LINES=str(rows))
     environment.pop("NO_COLOR", None)
     process = subprocess.Popen(
         command, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, env=environment
