@@ -31,21 +31,22 @@ from tests.builders.postgres import Cluster, postgres_bin, running_cluster
 from tests.builders.warehouse import migrated_warehouse, open_copy
 from warehouse.db import use_encryption_key
 
-# Set before anything imports prefect: no telemetry offline, and results/caches never outlive a session.
+# Set before anything imports prefect: no telemetry offline, and nothing Prefect keeps outlives a session. Its home
+# is the session's own (every process a test starts inherits it): a command's temporary server writes its database
+# there, not into the developer's ~/.prefect, and no profile of theirs points a test at a server of theirs.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ["PREFECT_LOCAL_STORAGE_PATH"] = tempfile.mkdtemp(prefix="socialaudit-prefect-storage-")
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="socialaudit-prefect-home-")
+os.environ["PREFECT_LOCAL_STORAGE_PATH"] = os.path.join(os.environ["PREFECT_HOME"], "storage")
 
 
-def _remove_prefect_storage(
-    folder: str = os.environ["PREFECT_LOCAL_STORAGE_PATH"], owner: int = os.getpid()
-) -> None:
+def _remove_prefect_home(folder: str = os.environ["PREFECT_HOME"], owner: int = os.getpid()) -> None:
     # Only by the process that made it: a process forked from this one (tests/builders/forked_cli.py) inherits
-    # the exit handler, and must not remove the session's storage when it ends.
+    # the exit handler, and must not remove the session's Prefect home when it ends.
     if os.getpid() == owner:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-atexit.register(_remove_prefect_storage)
+atexit.register(_remove_prefect_home)
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 Cli = Callable[..., CliResult]
