@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import duckdb
 
 from warehouse import lake, portable
-from warehouse.arrow_stream import ArrowStream, registered, relation
+from warehouse.arrow_stream import ArrowStream, registered, result
 from warehouse.db import ATTACHED_AS, migrate
 from warehouse.duckdb_session import open_database
 from warehouse.sql_models import apply_models
@@ -145,7 +145,7 @@ def _read_lake(con: duckdb.DuckDBPyConnection, stage: duckdb.DuckDBPyConnection)
                 f"the lake has a table {schema}.{table} the warehouse's migrations do not make"
             )
         if (schema, table) in holding:
-            rows = relation(con, f"FROM {portable.qualified(ATTACHED_AS, schema, table)}")
+            rows = result(con, f"FROM {portable.qualified(ATTACHED_AS, schema, table)}")
             try:
                 _insert(stage, portable.qualified(STAGE_ALIAS, schema, table), rows)
             except duckdb.ConstraintException as error:
@@ -157,9 +157,8 @@ def _read_lake(con: duckdb.DuckDBPyConnection, stage: duckdb.DuckDBPyConnection)
 
 
 def _holding_rows(con: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]]) -> set[tuple[str, str]]:
-    """The lake's `tables` that hold any row, asked in one statement. A table handed to the stage through Arrow is
-    scanned on the lake several times over (DuckDB takes the stream again to bind and to run the INSERT), each
-    scan reading the catalog: some 80 ms a table, an empty one too, where one count of every table costs about
+    """The lake's `tables` that hold any row, asked in one statement: reading a table into the stage is a query of
+    its own on the lake, reading the catalog, for an empty table too, where one count of every table costs about
     4 ms each. A row a writer adds after this is not lost: the stage's snapshot was taken before, so the week's
     write-back finds the lake moved and writes nothing."""
     if not tables:
@@ -219,7 +218,7 @@ def _write_table(con: duckdb.DuckDBPyConnection, stage: Stage, schema: str, tabl
     # Asked of the stage (in memory) first, so that the lake sees no statement for a table with nothing to write.
     if not _any(stage.cursor, rows):
         return "tables_rewritten" if kind == "tables_rewritten" else None
-    _insert(con, target, relation(stage.cursor, rows))
+    _insert(con, target, result(stage.cursor, rows))
     return kind
 
 
