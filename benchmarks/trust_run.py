@@ -3,6 +3,8 @@
 Each round runs, from the command line: N `socialaudit run --sandbox` one after the other (a DuckDB file each),
 and one `socialaudit trust run` of the same N schools (a fresh lake); the order alternates round by round (singles
 first, then the trust first), so a load that rises or falls during the benchmark favours neither.
+Each side then audits the next week into the warehouses its first week made (a trust's lakes, each school's file), in
+the same order: what a trust pays every Monday after its first.
 Reported: wall time of each and their ratio (issue 25's goal: at most 0.7x for three small schools: shared
 start-up, one Prefect server, warm imports, one process), the CPU seconds each used (user + system of the command
 and every process it waited for, its Prefect server included) and their ratio, and the peak memory of the largest
@@ -37,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 AS_OF = "2026-11-16"
+NEXT_WEEK = "2026-11-23"
 TARGET = 0.7  # issue 25: at most 0.7x on any three small schools, the project's own or not
 # Runs a command and prints the peak resident memory (kB) of its largest process, its exit code, and the CPU seconds
 # (user + system) of the command and every process it waited for (its Prefect server is stopped and waited for).
@@ -182,12 +185,16 @@ def one_round(
     root: Path, schools: list[Path], parallel: int | None, number: int, singles: int
 ) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
-    if number % 2:
-        trust = run_trust(root, schools, parallel, number)
-        alone = run_singles(root, schools, number, singles)
-    else:
-        alone = run_singles(root, schools, number, singles)
-        trust = run_trust(root, schools, parallel, number)
+    weeks = []
+    for as_of in (AS_OF, NEXT_WEEK):
+        if number % 2:
+            trust = run_trust(root, schools, parallel, number, as_of)
+            alone = run_singles(root, schools, number, singles, as_of)
+        else:
+            alone = run_singles(root, schools, number, singles, as_of)
+            trust = run_trust(root, schools, parallel, number, as_of)
+        weeks.append((trust, alone))
+    (trust, alone), (next_trust, next_alone) = weeks
     return {
         "singles_s": round(alone["wall"], 1),
         "trust_s": round(trust["wall"], 1),
@@ -202,11 +209,18 @@ def one_round(
         "steps_in_trust_s": trust["steps"],
         "order": "trust first" if number % 2 else "singles first",
         "load_before": load_before,
+        "next_singles_s": round(next_alone["wall"], 1),
+        "next_trust_s": round(next_trust["wall"], 1),
+        "next_ratio": round(next_trust["wall"] / next_alone["wall"], 3),
+        "next_cpu_ratio": round(next_trust["cpu"] / next_alone["cpu"], 3),
     }
 
 
-def run_singles(root: Path, schools: list[Path], number: int, singles: int) -> dict[str, Any]:
-    """Each school alone, one after the other: total wall and CPU seconds, largest peak, each school's wall."""
+def run_singles(
+    root: Path, schools: list[Path], number: int, singles: int, as_of: str = AS_OF
+) -> dict[str, Any]:
+    """Each school alone, one after the other, for the week ending `as_of` (in the warehouse an earlier week of
+    the round made, if any): total wall and CPU seconds, largest peak, each school's wall."""
     cli = _socialaudit()
     single_wall, single_cpu, single_peak = 0.0, 0.0, 0
     each: dict[str, float] = {}
@@ -224,8 +238,8 @@ def run_singles(root: Path, schools: list[Path], number: int, singles: int) -> d
             str(work / "out"),
         ]
         work.mkdir(parents=True, exist_ok=True)
-        log = work / "console.log"
-        wall, peak, code, cpu = timed([*command, "--as-of", AS_OF], log_to=log)
+        log = work / f"console-{as_of}.log"
+        wall, peak, code, cpu = timed([*command, "--as-of", as_of], log_to=log)
         if code != 0:
             raise RuntimeError(f"single run of {dataset.name} failed ({code})")
         each[dataset.name] = round(wall, 1)
@@ -244,13 +258,17 @@ def run_singles(root: Path, schools: list[Path], number: int, singles: int) -> d
     }
 
 
-def run_trust(root: Path, schools: list[Path], parallel: int | None, number: int) -> dict[str, Any]:
-    """The same schools as one trust run, in a fresh lake: wall and CPU seconds, peak, each school's steps."""
+def run_trust(
+    root: Path, schools: list[Path], parallel: int | None, number: int, as_of: str = AS_OF
+) -> dict[str, Any]:
+    """The same schools as one trust run for the week ending `as_of`: the first week (AS_OF) in a fresh lake, a later
+    one in the lake the round's first week made. Wall and CPU seconds, peak, each school's steps."""
     trust = write_trust(root, schools, parallel)
-    shutil.rmtree(root / "lake", ignore_errors=True)
-    out, log = root / f"trust-{number}", root / f"trust-{number}.log"
+    if as_of == AS_OF:
+        shutil.rmtree(root / "lake", ignore_errors=True)
+    out, log = root / f"trust-{number}", root / f"trust-{number}-{as_of}.log"
     wall, peak, code, cpu = timed(
-        [_socialaudit(), "trust", "run", "--trust", str(trust), "--out", str(out), "--as-of", AS_OF],
+        [_socialaudit(), "trust", "run", "--trust", str(trust), "--out", str(out), "--as-of", as_of],
         log_to=log,
     )
     if code != 0:
@@ -321,7 +339,8 @@ def main(argv: list[str] | None = None) -> int:
         f"as a trust {best['trust_s']} s = "
         f"{best['ratio']}x ({verdict} the <= {TARGET}x goal); CPU {best['singles_cpu_s']} s against "
         f"{best['trust_cpu_s']} s = {best['cpu_ratio']}x; peak {best['trust_peak_mb']} MB "
-        f"(single runs {best['single_peak_mb']} MB)"
+        f"(single runs {best['single_peak_mb']} MB); next week {best['next_ratio']}x "
+        f"({best['next_trust_s']} s / {best['next_singles_s']} s; CPU {best['next_cpu_ratio']}x)"
     )
     return 0
 
