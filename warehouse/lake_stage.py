@@ -20,9 +20,10 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 import duckdb
+import polars as pl
 
 from warehouse import lake, portable
-from warehouse.arrow_stream import ArrowStream, registered, result
+from warehouse.arrow_stream import ArrowStream, frame, registered, result
 from warehouse.db import ATTACHED_AS, migrate
 from warehouse.duckdb_session import open_database
 from warehouse.sql_models import apply_models
@@ -215,15 +216,16 @@ def _write_table(con: duckdb.DuckDBPyConnection, stage: Stage, schema: str, tabl
             rows, kind = f"FROM {staged_rows}", "tables_rewritten"
         else:
             rows, kind = f"FROM {staged_rows} EXCEPT ALL FROM {was}", "tables_appended"
-    # Asked of the stage (in memory) first, so that the lake sees no statement for a table with nothing to write.
-    if not _any(stage.cursor, rows):
+    # Taken from the stage (in memory) first, so that the lake sees no statement for a table with nothing to write.
+    held = frame(stage.cursor, rows)
+    if held.is_empty():
         return "tables_rewritten" if kind == "tables_rewritten" else None
-    _insert(con, target, result(stage.cursor, rows))
+    _insert(con, target, held)
     return kind
 
 
-def _insert(con: duckdb.DuckDBPyConnection, target: str, rows: ArrowStream) -> None:
-    """`rows` (an Arrow stream: between two databases) into `target`, column by name."""
+def _insert(con: duckdb.DuckDBPyConnection, target: str, rows: pl.DataFrame | ArrowStream) -> None:
+    """`rows` (held, or an Arrow stream: between two databases) into `target`, column by name."""
     with registered(con, ROWS_VIEW, rows):
         con.execute(f"INSERT INTO {target} BY NAME FROM {ROWS_VIEW}")
 
