@@ -65,17 +65,20 @@ UNIT = REPO / "deploy" / "prefect-server.service"
 UNIT_ENV_FILE = REPO / "deploy" / "prefect-server.env.example"
 
 
-def _unit_lines(key: str) -> list[str]:
+def _unit_lines(key: str, unit: Path = UNIT) -> list[str]:
     return [
         line.removeprefix(f"{key}=")
-        for line in UNIT.read_text(encoding="utf-8").splitlines()
+        for line in unit.read_text(encoding="utf-8").splitlines()
         if line.startswith(f"{key}=")
     ]
 
 
-def unit_environment() -> dict[str, str]:
-    """The unit's Environment= assignments, split and unquoted the way systemd does (shell-like words)."""
-    return dict(word.partition("=")[::2] for line in _unit_lines("Environment") for word in shlex.split(line))
+def unit_environment(unit: Path = UNIT) -> dict[str, str]:
+    """A unit's Environment= assignments (the server's by default), split and unquoted the way systemd does
+    (shell-like words)."""
+    return dict(
+        word.partition("=")[::2] for line in _unit_lines("Environment", unit) for word in shlex.split(line)
+    )
 
 
 def unit_command() -> list[str]:

@@ -5,13 +5,13 @@ processes the systemd units start (the worker's flow runs import Prefect before 
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 from pathlib import Path
 
 import pytest
 
 from flows.commands.common import TELEMETRY_OFF
+from tests.builders.prefect_server import unit_environment
 from tests.builders.terminal import run_on_terminal
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -53,11 +53,5 @@ def test_without_it_prefect_would_print_its_notice_and_write_a_device_id(tmp_pat
 
 @pytest.mark.parametrize("unit", sorted(path.name for path in DEPLOY.glob("*.service")))
 def test_every_unit_turns_telemetry_off(unit: str) -> None:
-    text = (DEPLOY / unit).read_text(encoding="utf-8")
-    assigned = dict(
-        word.partition("=")[::2]
-        for line in text.splitlines()
-        if line.startswith("Environment=")
-        for word in shlex.split(line.removeprefix("Environment="))
-    )
+    assigned = unit_environment(DEPLOY / unit)
     assert {name: assigned.get(name) for name in TELEMETRY_OFF} == TELEMETRY_OFF
