@@ -4,7 +4,6 @@ by the browser or by direct HTTP."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 from typing import Any
 
@@ -12,58 +11,40 @@ import httpx
 import pytest
 from PIL import Image
 
+from checks.registers.loading import load_registers
 from dashboards import accounts
 from dashboards.access import Grant, ReviewAppSettings
 from dashboards.review_app import create_app
 from flows.commands.review_app import Served, checking
+from flows.config.school import load_config
 from sandbox.school.images import Shot
 from sandbox.school.lettering import Lettering, draw
-from tests.builders.cli import CliResult
+from tests.builders.findings import AS_OF, one_run
 from tests.builders.images import original
 from tests.builders.review_app import PASSWORD, csrf_in
 from tests.builders.served_app import served
 from tests.builders.tiny_dataset import SCHOOL_NAME, build_tiny_dataset
+from tests.builders.warehouse import migrated_warehouse
+from warehouse.db import connect
+from warehouse.load import store_registers
 
 PEOPLE = {"pat": "poster", "head": "approver", "vic": "viewer"}
 
 
-def audit_in_this_process(*args: str) -> CliResult:
-    """`socialaudit ARGS` in this process, as the `socialaudit_inprocess` fixture runs it, for a module's fixture
-    (that one is the test's). Its streams are closed once read, so the logging handlers the run set up on them are
-    pointed at the next test's (tests/conftest.py)."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    from flows.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    no_heartbeats = temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
-    with no_heartbeats, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    ran = CliResult(code, out.getvalue(), err.getvalue())
-    out.close()
-    err.close()
-    return ran
-
-
 @pytest.fixture(scope="module")
-def school_app(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> Any:
-    """The review app over the tiny school, audited once for the module's tests: each only adds post checks of its
-    own, and the approver's list shows the newest first."""
+def school_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The review app over the tiny school, its warehouse after one run that raised nothing: a check reads the
+    registers, approved library and images through the school's school.toml, and needs no audited week; the pupil
+    finder reads the registers a run stores, so they are stored. Each test only adds post checks of its own, and the
+    approver's list shows the newest first."""
     folder = tmp_path_factory.mktemp("check-post")
     dataset = build_tiny_dataset(folder / "school")
-    db = folder / "w.duckdb"
-    ran = audit_in_this_process(
-        "run",
-        "--sandbox",
-        str(dataset),
-        "--db",
-        str(db),
-        "--out",
-        str(folder / "out"),
-        "--as-of",
-        "2026-11-16",
-    )
-    assert ran.returncode == 0, ran.stderr[-2000:]
+    config = load_config(dataset / "school.toml")
+    registers = load_registers(config.registers_dir, config.registers.columns)
+    db = migrated_warehouse(folder / "w.duckdb")
+    con = connect(db)
+    store_registers(con, registers.frames(), registers.files, AS_OF)
+    one_run(con, db, ())
     accounts_file = folder / "review-accounts.json"
     for name in PEOPLE:
         accounts.add_account(

@@ -50,6 +50,28 @@ def with_settings(audited: Audit, root: Path, toml: str) -> Audit:
     return replace(audited, dataset=dataset)
 
 
+def copy_warehouse(db: Path, folder: Path) -> Path:
+    """The warehouse `db` copied into `folder` with the files kept beside it (its read-only copy, its erasure
+    journal): a copy runs and erases as the original would, and a session's shared week stays as other modules
+    read it."""
+    for stored in db.parent.glob(f"{db.name}*"):
+        if stored.is_file():
+            shutil.copy(stored, folder / stored.name)
+    return folder / db.name
+
+
+def copy_of_week(week: Audit, root: Path, toml: str = "", school: Path | None = None) -> Audit:
+    """`week` copied into `root`: its school to root/school or `school` (with `toml` set there, `set_toml`), its
+    warehouse (`copy_warehouse`) and its outputs, where an audit of `root` (`audit(..., root=root)`) finds them."""
+    root.mkdir(parents=True, exist_ok=True)
+    dataset = school or root / "school"
+    shutil.copytree(week.dataset, dataset)
+    if toml:
+        set_toml(dataset, toml)
+    shutil.copytree(week.out, root / week.out.name)
+    return Audit(week.result, root, dataset, copy_warehouse(week.db, root), root / week.out.name)
+
+
 def set_toml(dataset: Path, text: str) -> None:
     """`text`'s tables written into the school's school.toml: the keys of a table the school has already go under
     its header (TOML allows a table once; a key it holds already is refused as twice), any other table is added

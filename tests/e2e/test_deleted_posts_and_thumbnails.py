@@ -1,9 +1,13 @@
 """Between two weekly runs the school deletes a post with an open exception and replaces a video's thumbnail at
 the same URL: the post's exceptions resolve with the reason `deleted`; an unapproved new thumbnail is raised that
-week. A lookup that fails resolves nothing."""
+week. A lookup that fails resolves nothing.
+
+Week 1 is the session's sample school as audited (tests/e2e/conftest.py `sample_school_week`); each test runs its
+week 2 on copies of that school and warehouse, which other modules read as they are."""
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -11,13 +15,10 @@ from typing import Any
 
 import pytest
 
-from sandbox.school import write_sample
-from tests.builders.audits import set_toml
+from tests.builders.audits import Audit, copy_warehouse, set_toml
 from tests.builders.output_contract import assert_outputs_meet_the_contract as check_outputs
 
-AS_OF = "2026-11-16"
 NEXT_WEEK = "2026-11-23"
-SEED = 19
 
 
 def read_json(path: Path) -> Any:
@@ -52,16 +53,11 @@ def thumbnail(dataset: Path, video_id: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def first_week(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -> dict[str, Any]:
-    """Week 1, audited once for the module: each test runs its week 2 on a copy of the warehouse (own_copy)."""
-    from flows.weekly_audit import weekly_audit
-
-    tmp_path = tmp_path_factory.mktemp("deleted-posts")
-    dataset = tmp_path / "week1"
-    write_sample(dataset, seed=SEED)
-    db = tmp_path / "w.duckdb"
-    weekly_audit(str(dataset / "school.toml"), str(db), str(tmp_path / "out1"), AS_OF, True)
-    found = exceptions(tmp_path / "out1")
+def first_week(sample_school_week: Audit) -> dict[str, Any]:
+    """Week 1 and what week 2 changes in it: an X post with an unapproved photo (to delete), a video with an
+    unapproved thumbnail (whose bytes replace a clean one's) and the clean one: no exception, and approved by its
+    thumbnail's image, not by its id (an approval of the video by id covers any thumbnail it is given)."""
+    found = sample_school_week.exceptions
     post = next(
         r
         for r in found
@@ -69,21 +65,18 @@ def first_week(tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str) -
     )
     unapproved = next(r for r in found if r["subject_kind"] == "video" and r["rule"] == "unapproved-media")
     flagged_videos = {r["subject_id"] for r in found if r["subject_kind"] == "video"}
+    dataset = sample_school_week.dataset
     videos = [v for p in (dataset / "youtube").glob("*/videos.json") for v in read_json(p)]
-    clean = next(v["id"] for v in videos if v["id"] not in flagged_videos)
+    with (dataset / "registers" / "approved_media.csv").open(encoding="utf-8", newline="") as register:
+        approved_by_id = {row["post_id"] for row in csv.DictReader(register)}
+    clean = next(v["id"] for v in videos if v["id"] not in flagged_videos | approved_by_id)
     return {
         "dataset": dataset,
-        "db": db,
+        "db": sample_school_week.db,
         "post": post["subject_id"],
         "unapproved": unapproved,
         "clean": clean,
     }
-
-
-def own_copy(tmp_path: Path, first: dict[str, Any]) -> Path:
-    db = tmp_path / "w.duckdb"
-    shutil.copy(first["db"], db)
-    return db
 
 
 def next_week(tmp_path: Path, first: dict[str, Any], name: str) -> Path:
@@ -99,7 +92,7 @@ def next_week(tmp_path: Path, first: dict[str, Any], name: str) -> Path:
 
 
 def test_a_deleted_post_resolves_as_deleted_and_a_replaced_thumbnail_is_judged_again(
-    tmp_path: Path, first_week: dict[str, Any]
+    tmp_path: Path, first_week: dict[str, Any], prefect_api_url: str
 ) -> None:
     from flows.weekly_audit import weekly_audit
 
@@ -111,7 +104,13 @@ def test_a_deleted_post_resolves_as_deleted_and_a_replaced_thumbnail_is_judged_a
         json.dumps({"x": {"problem_host": "api.twitter.com"}}), encoding="utf-8"
     )
     out = tmp_path / "out2"
-    weekly_audit(str(dataset / "school.toml"), str(own_copy(tmp_path, first_week)), str(out), NEXT_WEEK, True)
+    weekly_audit(
+        str(dataset / "school.toml"),
+        str(copy_warehouse(first_week["db"], tmp_path)),
+        str(out),
+        NEXT_WEEK,
+        True,
+    )
     resolved = [r for r in read_json(out / "resolved.json") if r["subject_id"] == first_week["post"]]
     assert resolved and {r["resolved_reason"] for r in resolved} == {"deleted"}
     assert first_week["post"] not in {r["subject_id"] for r in exceptions(out)}
@@ -125,7 +124,7 @@ def test_a_deleted_post_resolves_as_deleted_and_a_replaced_thumbnail_is_judged_a
 
 
 def test_a_post_lookup_that_fails_resolves_nothing(
-    tmp_path: Path, first_week: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, first_week: dict[str, Any], monkeypatch: pytest.MonkeyPatch, prefect_api_url: str
 ) -> None:
     from flows.weekly_audit import weekly_audit
 
@@ -135,7 +134,13 @@ def test_a_post_lookup_that_fails_resolves_nothing(
         "SOCIALAUDIT_SANDBOX_FAULTS", json.dumps([{"route": "x.tweets_lookup", "kind": "503", "times": -1}])
     )
     out = tmp_path / "out2"
-    weekly_audit(str(dataset / "school.toml"), str(own_copy(tmp_path, first_week)), str(out), NEXT_WEEK, True)
+    weekly_audit(
+        str(dataset / "school.toml"),
+        str(copy_warehouse(first_week["db"], tmp_path)),
+        str(out),
+        NEXT_WEEK,
+        True,
+    )
     assert first_week["post"] not in {r["subject_id"] for r in read_json(out / "resolved.json")}
     still = [r for r in exceptions(out) if r["subject_id"] == first_week["post"]]
     assert still and {r["status"] for r in still} == {"open"}

@@ -5,6 +5,7 @@ depend on the date, are validated again)."""
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,14 +13,13 @@ from typing import Any
 import duckdb
 import pytest
 
-from sandbox.school import write_sample
-from tests.builders.audits import IMAGES_NOT_READ, append_toml
+from sandbox.school import labels_path_for
+from tests.builders.audits import IMAGES_NOT_READ, Audit, append_toml, copy_warehouse
 from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.builders.warehouse import table_fingerprint
 
 AS_OF = "2026-11-16"
 NEXT_WEEK = "2026-11-23"
-SEED = 5  # the evaluation and the e2e test use other seeds
 
 
 def media_rows(db: Path) -> dict[str, Any]:
@@ -38,22 +38,35 @@ def shas(db: Path, sql: str) -> set[str]:
         con.close()
 
 
+def week_summary(db: Path, as_of: str) -> dict[str, Any]:
+    """The summary the week's run returned, as it recorded it in audit.runs."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute("SELECT attempts, summary FROM audit.runs WHERE as_of = ?", [as_of]).fetchone()
+    finally:
+        con.close()
+    assert row is not None and row[0] == 1, "one run of the week, so its summary is that run's alone"
+    return dict(json.loads(row[1]))
+
+
 def media_exceptions(out: Path) -> dict[str, str]:
     rows = json.loads((out / "exceptions.json").read_text(encoding="utf-8"))
     return {r["key"]: r["evidence"] for r in rows if r["rule"] in ("unapproved-media", "consent-breach")}
 
 
 def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
-    tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, sample_school_week: Audit, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from flows import weekly_audit as flow_module
 
+    # The first week is the session's sample school week (tests/e2e/conftest.py); the second runs on copies of its
+    # warehouse and school, as the shared week is read by other modules.
+    first_week = sample_school_week
+    labels = json.loads(labels_path_for(first_week.dataset).read_text(encoding="utf-8"))
     dataset = tmp_path / "school"
-    labels = json.loads(write_sample(dataset, seed=SEED).read_text(encoding="utf-8"))
-    db = tmp_path / "w.duckdb"
-    first = flow_module.weekly_audit(
-        str(dataset / "school.toml"), str(db), str(tmp_path / "out1"), AS_OF, True
-    )
+    shutil.copytree(first_week.dataset, dataset)
+    db = copy_warehouse(first_week.db, tmp_path)
+    first = week_summary(db, AS_OF)
     assert first["media_fingerprinted"] == len(labels["media"])
     # Every distinct published image read once, and only the library files a published image copies (or is): the
     # library's other files are hashed, never read.
@@ -110,8 +123,8 @@ def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
     assert second["images_read"] == 0
     assert decoded == []  # neither published images nor the approved library were decoded (nor read) again
     assert media_rows(db) == before
-    assert media_exceptions(tmp_path / "out2") == media_exceptions(tmp_path / "out1")
-    assert media_exceptions(tmp_path / "out1")
+    assert media_exceptions(tmp_path / "out2") == media_exceptions(first_week.out)
+    assert media_exceptions(first_week.out)
 
     con = duckdb.connect(str(db), read_only=True)
     try:

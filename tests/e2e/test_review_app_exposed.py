@@ -13,12 +13,12 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from dashboards.access import is_loopback
+from tests.builders.audits import Audit, copy_of_week
 from tests.builders.prefect_server import free_port, stop_group
 from tests.builders.review_app import PASSWORD, csrf_in, local_accounts, sign_in
 from tests.builders.tiny_dataset import build_tiny_dataset
@@ -100,28 +100,30 @@ def test_it_will_not_listen_on_the_network_without_sign_in_and_tls(tmp_path: Pat
 
 @pytest.fixture(scope="module")
 def exposed(
-    tmp_path_factory: pytest.TempPathFactory, audit: Any
+    tmp_path_factory: pytest.TempPathFactory, tiny_school_week: Audit
 ) -> Iterator[tuple[str, Path, Path, list[str]]]:
-    """The tiny school audited, and its review app on the network address, terminating TLS itself, with local
-    accounts: (URL, warehouse, CA file, the pupil data its exceptions show)."""
+    """The session's tiny school week, copied (the app records who asked for what in its warehouse), and its review
+    app on the network address, terminating TLS itself, with local accounts: (URL, warehouse, CA file, the pupil
+    data its exceptions show). Its outputs go beside the copy, as out/, where the tests read them."""
     root = tmp_path_factory.mktemp("exposed")
     address, port = network_address(), free_port()
     tls = make_local_tls(root / "tls", addresses=(address,))
     accounts = local_accounts(root, tmp_path_factory.getbasetemp() / "accounts-template")
     url = f"https://{address}:{port}"
-    audited = audit(
-        toml=f'[review_app]\npublic_url = "{url}"\naccounts_file = "{accounts}"\n'
+    audited = copy_of_week(
+        tiny_school_week,
+        root,
+        f'[review_app]\npublic_url = "{url}"\naccounts_file = "{accounts}"\n'
         f'tls_cert_file = "{tls.cert_file}"\ntls_key_file = "{tls.key_file}"\n\n'
         '[[review_app.grants]]\nrole = "viewer"\nwho = ["local:vic"]\n\n'
         '[[review_app.grants]]\nrole = "reviewer"\nwho = ["local:sam"]\n',
-        root=root,
     )
-    assert audited.result.returncode == 0, audited.result.stderr[-2000:]
-    rows = json.loads((audited.out / "exceptions.json").read_text(encoding="utf-8"))
+    db = audited.db
+    rows = audited.exceptions
     pupils = [r for r in rows if r["person_kind"] == "pupil" and row_is_safeguarding_critical(r)]
     assert pupils, "the tiny school's week names a pupil"
     data = [str(v) for r in pupils for v in (r["subject_id"], r["subject_label"], r["person_id"]) if v]
-    server = review_app(audited.dataset / "school.toml", audited.db, address, port, root / "app.log")
+    server = review_app(audited.dataset / "school.toml", db, address, port, root / "app.log")
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -132,7 +134,7 @@ def exposed(
                 assert server.poll() is None, (root / "app.log").read_text()[-2000:]
                 assert time.monotonic() < deadline, "the review app did not start"
                 time.sleep(0.3)
-        yield url, audited.db, tls.ca_file, data
+        yield url, db, tls.ca_file, data
     finally:
         stop_group(server)
 

@@ -1,5 +1,6 @@
 """A school whose older posts exist only in its X archive: after `import-x-archive` and a run it has exactly the
-post exceptions it has when the API serves every post."""
+post exceptions it has when the API serves every post (the session's sample school week, tests/e2e/conftest.py,
+is that school audited with every post served; each test works on a copy of its school)."""
 
 from __future__ import annotations
 
@@ -10,34 +11,25 @@ from pathlib import Path
 import pytest
 
 from flows.cli import main as socialaudit
-from sandbox.school import write_sample
+from tests.builders.audits import Audit
 from tests.builders.output_contract import assert_outputs_meet_the_contract as check_outputs
 from tests.builders.warehouse import table_fingerprint
 from tests.builders.x_archive import write_archive
 from warehouse.db import connect
 
 AS_OF = "2026-11-16"
-SEED = 17  # other e2e tests and the evaluation use other seeds
 NEWEST = 8  # what the API serves in this test, instead of X's 3,200
 POST_RULES = ("unapproved-media", "consent-breach", "contact-details", "political-content")
 
 
-@pytest.fixture(scope="module")
-def sample_school(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample school of SEED, written once for the module's tests (each works on a copy of its own)."""
-    dataset = tmp_path_factory.mktemp("x-archive") / "school"
-    write_sample(dataset, seed=SEED)
-    return dataset
-
-
-def school_in(tmp_path: Path, sample_school: Path) -> Path:
+def school_in(tmp_path: Path, sample_school_week: Audit) -> Path:
+    """A copy of the shared week's school: the shared one is read by other modules."""
     dataset = tmp_path / "school"
-    shutil.copytree(sample_school, dataset)
+    shutil.copytree(sample_school_week.dataset, dataset)
     return dataset
 
 
-def post_exceptions(out: Path) -> set[tuple[str, str]]:
-    rows = json.loads((out / "exceptions.json").read_text(encoding="utf-8"))
+def post_exceptions(rows: list[dict]) -> set[tuple[str, str]]:
     return {(r["rule"], r["key"]) for r in rows if r["rule"] in POST_RULES}
 
 
@@ -67,17 +59,17 @@ def count(db: Path, sql: str) -> int:
 
 def test_archive_posts_beyond_what_the_api_serves_get_every_post_exception(
     tmp_path: Path,
-    sample_school: Path,
+    sample_school_week: Audit,
     prefect_api_url: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from flows.weekly_audit import weekly_audit
 
-    dataset = school_in(tmp_path, sample_school)
+    dataset = school_in(tmp_path, sample_school_week)
     toml = str(dataset / "school.toml")
-    weekly_audit(toml, str(tmp_path / "all.duckdb"), str(tmp_path / "all"), AS_OF, True)
-    expected = post_exceptions(tmp_path / "all")
+    every_post_served = sample_school_week.exceptions
+    expected = post_exceptions(every_post_served)
     assert {rule for rule, _ in expected} >= {"unapproved-media", "contact-details"}
 
     # From here on the API serves only each account's newest posts, as X serves only the newest 3,200 (the sandbox
@@ -87,8 +79,11 @@ def test_archive_posts_beyond_what_the_api_serves_get_every_post_exception(
 
     monkeypatch.setattr(sandbox.x.models, "MAX_REACHABLE_POSTS", NEWEST)
     beyond = beyond_the_newest(dataset, NEWEST)
-    rows = json.loads((tmp_path / "all" / "exceptions.json").read_text(encoding="utf-8"))
-    older = {(r["rule"], r["key"]) for r in rows if r["rule"] in POST_RULES and r["subject_id"] in beyond}
+    older = {
+        (r["rule"], r["key"])
+        for r in every_post_served
+        if r["rule"] in POST_RULES and r["subject_id"] in beyond
+    }
     assert older and older < expected
 
     db = tmp_path / "w.duckdb"
@@ -115,7 +110,10 @@ def test_archive_posts_beyond_what_the_api_serves_get_every_post_exception(
         db, "SELECT count(*) FROM raw.image_readings"
     )
     summary = weekly_audit(toml, str(db), str(tmp_path / "out"), AS_OF, True)
-    assert post_exceptions(tmp_path / "out") == expected
+    assert (
+        post_exceptions(json.loads((tmp_path / "out" / "exceptions.json").read_text(encoding="utf-8")))
+        == expected
+    )
     check_outputs(tmp_path / "out", dataset)
     # The archive's images were fingerprinted from the ZIP: the run fetched only the images it had not.
     assert (
@@ -129,9 +127,9 @@ def test_archive_posts_beyond_what_the_api_serves_get_every_post_exception(
 
 
 def test_an_archive_of_another_account_is_refused_naming_both(
-    tmp_path: Path, sample_school: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, sample_school_week: Audit, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    dataset = school_in(tmp_path, sample_school)
+    dataset = school_in(tmp_path, sample_school_week)
     handle = x_handles(dataset)[0]
     account = json.loads((dataset / "x" / handle / "account.json").read_text(encoding="utf-8"))
     account = account.get("data", account)
@@ -146,11 +144,11 @@ def test_an_archive_of_another_account_is_refused_naming_both(
 
 
 def test_a_packed_bomb_is_refused_and_nothing_is_stored(
-    tmp_path: Path, sample_school: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, sample_school_week: Audit, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import zipfile
 
-    dataset = school_in(tmp_path, sample_school)
+    dataset = school_in(tmp_path, sample_school_week)
     handle = x_handles(dataset)[0]
     real = write_archive(dataset, handle, tmp_path / "real.zip")
     bomb = tmp_path / "bomb.zip"
