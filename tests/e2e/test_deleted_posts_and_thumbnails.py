@@ -91,11 +91,20 @@ def next_week(tmp_path: Path, first: dict[str, Any], name: str) -> Path:
     return dataset
 
 
+def audited_next_week(tmp_path: Path, first: dict[str, Any], dataset: Path) -> Path:
+    """`dataset` audited in this process for NEXT_WEEK into a copy of week 1's warehouse: its outputs folder."""
+    from flows.weekly_audit import weekly_audit
+
+    out = tmp_path / "out2"
+    weekly_audit(
+        str(dataset / "school.toml"), str(copy_warehouse(first["db"], tmp_path)), str(out), NEXT_WEEK, True
+    )
+    return out
+
+
 def test_a_deleted_post_resolves_as_deleted_and_a_replaced_thumbnail_is_judged_again(
     tmp_path: Path, first_week: dict[str, Any], prefect_api_url: str
 ) -> None:
-    from flows.weekly_audit import weekly_audit
-
     dataset = next_week(tmp_path, first_week, "week2")
     # X spells resource-not-found with either host (its docs: api.x.com; some live answers: api.twitter.com). The
     # sandbox sends the docs' unless told: the other here, and both are read alike by
@@ -103,14 +112,7 @@ def test_a_deleted_post_resolves_as_deleted_and_a_replaced_thumbnail_is_judged_a
     (dataset / "sandbox.json").write_text(
         json.dumps({"x": {"problem_host": "api.twitter.com"}}), encoding="utf-8"
     )
-    out = tmp_path / "out2"
-    weekly_audit(
-        str(dataset / "school.toml"),
-        str(copy_warehouse(first_week["db"], tmp_path)),
-        str(out),
-        NEXT_WEEK,
-        True,
-    )
+    out = audited_next_week(tmp_path, first_week, dataset)
     resolved = [r for r in read_json(out / "resolved.json") if r["subject_id"] == first_week["post"]]
     assert resolved and {r["resolved_reason"] for r in resolved} == {"deleted"}
     assert first_week["post"] not in {r["subject_id"] for r in exceptions(out)}
@@ -126,21 +128,12 @@ def test_a_deleted_post_resolves_as_deleted_and_a_replaced_thumbnail_is_judged_a
 def test_a_post_lookup_that_fails_resolves_nothing(
     tmp_path: Path, first_week: dict[str, Any], monkeypatch: pytest.MonkeyPatch, prefect_api_url: str
 ) -> None:
-    from flows.weekly_audit import weekly_audit
-
     dataset = next_week(tmp_path, first_week, "week2-fault")
     set_toml(dataset, "[api]\nmax_retries = 1")
     monkeypatch.setenv(
         "SOCIALAUDIT_SANDBOX_FAULTS", json.dumps([{"route": "x.tweets_lookup", "kind": "503", "times": -1}])
     )
-    out = tmp_path / "out2"
-    weekly_audit(
-        str(dataset / "school.toml"),
-        str(copy_warehouse(first_week["db"], tmp_path)),
-        str(out),
-        NEXT_WEEK,
-        True,
-    )
+    out = audited_next_week(tmp_path, first_week, dataset)
     assert first_week["post"] not in {r["subject_id"] for r in read_json(out / "resolved.json")}
     still = [r for r in exceptions(out) if r["subject_id"] == first_week["post"]]
     assert still and {r["status"] for r in still} == {"open"}

@@ -19,11 +19,13 @@ REGISTERS = ("pupils", "staff", "parents", "approved_media")
 
 
 def test_a_school_with_workbook_registers_is_audited_as_from_csv(
-    tmp_path: Path, sample_school_week: Audit, audit
+    tmp_path: Path, tiny_school_week: Audit, audit
 ) -> None:
-    """The session's sample school week (tests/e2e/conftest.py) is the school from CSV."""
+    """The session's tiny school week (tests/e2e/conftest.py) is the school from CSV: that workbooks load exactly
+    as their CSV, row for row and cell for cell, is tests/checks/registers/test_workbooks.py's; this is the whole
+    run reading them."""
     saved = tmp_path / "xlsx"
-    shutil.copytree(sample_school_week.dataset, saved)
+    shutil.copytree(tiny_school_week.dataset, saved)
     for name in REGISTERS:
         csv_as_workbook(saved / "registers" / f"{name}.csv")
     assert sorted(p.name for p in (saved / "registers").glob("*.xlsx")) == sorted(
@@ -31,7 +33,7 @@ def test_a_school_with_workbook_registers_is_audited_as_from_csv(
     )
     done = audit(saved, db="xlsx.duckdb", out="out-xlsx", root=tmp_path)
     assert done.result.returncode == 0, done.result.stderr[-3000:]
-    assert done.exceptions == sample_school_week.exceptions and sample_school_week.exceptions
+    assert done.exceptions == tiny_school_week.exceptions and tiny_school_week.exceptions
     con = open_copy(tmp_path / "xlsx.duckdb", tmp_path / "copy.duckdb")
     try:
         (reading,) = con.execute("SELECT reading FROM ref.register_loads").fetchone() or ("{}",)
