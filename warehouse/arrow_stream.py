@@ -16,7 +16,7 @@ pipeline has finished; `SET threads = 1` does not help). A large school's audien
 it. The other ways to have DuckDB finish the query first go through pyarrow (a relation's `execute()` result) or
 give up the query's order (a MATERIALIZED CTE), so the whole result is held in memory, as `.pl()` held it.
 
-Rows handed to another database are a query's result run once and held (`result`), not the query: DuckDB asks a
+Rows handed to another database are a query's result run once and held (a `frame`), not the query: DuckDB asks a
 registered stream for its rows five times for one `INSERT ... FROM` it (to bind, to plan and to run), and a
 relation's stream runs its query again each time; from a lake, each run reads the catalog and decrypts and decodes
 the Parquet files again (2.5 times the time, for two million rows read from a lake into a stage).
@@ -47,7 +47,7 @@ class ArrowStream:
 
     def __init__(self, source: ArrowStreamSource) -> None:
         if isinstance(source, duckdb.DuckDBPyRelation):
-            raise TypeError("a query's rows are handed over as its result: arrow_stream.result(con, query)")
+            raise TypeError("a query's rows are handed over as its result: arrow_stream.frame(con, query)")
         self.source = source
 
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
@@ -62,16 +62,10 @@ def frame(
         return pl.DataFrame(con.sql(query, params=parameters))
 
 
-def result(con: duckdb.DuckDBPyConnection, query: str) -> ArrowStream:
-    """The result of `query` on `con`, run now and held, as a stream another DuckDB database can read as often as it
-    asks (the module's docstring says why it is not the query)."""
-    return ArrowStream(frame(con, query))
-
-
 @contextmanager
-def registered(con: duckdb.DuckDBPyConnection, name: str, rows: pl.DataFrame | ArrowStream) -> Iterator[None]:
-    """`rows` readable on `con` as the view `name` inside the block."""
-    con.register(name, rows if isinstance(rows, ArrowStream) else ArrowStream(rows))
+def registered(con: duckdb.DuckDBPyConnection, name: str, rows: pl.DataFrame) -> Iterator[None]:
+    """`rows` readable on `con` as the view `name` inside the block, as often as it asks for them."""
+    con.register(name, ArrowStream(rows))
     try:
         yield
     finally:

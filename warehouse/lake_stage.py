@@ -23,7 +23,7 @@ import duckdb
 import polars as pl
 
 from warehouse import lake, portable
-from warehouse.arrow_stream import ArrowStream, frame, registered, result
+from warehouse.arrow_stream import frame, registered
 from warehouse.db import ATTACHED_AS, migrate
 from warehouse.duckdb_session import open_database
 from warehouse.sql_models import apply_models
@@ -146,7 +146,7 @@ def _read_lake(con: duckdb.DuckDBPyConnection, stage: duckdb.DuckDBPyConnection)
                 f"the lake has a table {schema}.{table} the warehouse's migrations do not make"
             )
         if (schema, table) in holding:
-            rows = result(con, f"FROM {portable.qualified(ATTACHED_AS, schema, table)}")
+            rows = frame(con, f"FROM {portable.qualified(ATTACHED_AS, schema, table)}")
             try:
                 _insert(stage, portable.qualified(STAGE_ALIAS, schema, table), rows)
             except duckdb.ConstraintException as error:
@@ -224,8 +224,8 @@ def _write_table(con: duckdb.DuckDBPyConnection, stage: Stage, schema: str, tabl
     return kind
 
 
-def _insert(con: duckdb.DuckDBPyConnection, target: str, rows: pl.DataFrame | ArrowStream) -> None:
-    """`rows` (held, or an Arrow stream: between two databases) into `target`, column by name."""
+def _insert(con: duckdb.DuckDBPyConnection, target: str, rows: pl.DataFrame) -> None:
+    """`rows` (held: taken from another database) into `target`, column by name."""
     with registered(con, ROWS_VIEW, rows):
         con.execute(f"INSERT INTO {target} BY NAME FROM {ROWS_VIEW}")
 

@@ -58,7 +58,7 @@ assert con.execute("SELECT n FROM t WHERE k = 'c'").fetchone() == (3,)
 
 other = duckdb.connect(":memory:")
 other.execute("CREATE TABLE copied (k VARCHAR, scores DOUBLE[])")
-with arrow_stream.registered(other, "rows", arrow_stream.result(con, "SELECT k, scores FROM t")):
+with arrow_stream.registered(other, "rows", arrow_stream.frame(con, "SELECT k, scores FROM t")):
     other.execute("INSERT INTO copied BY NAME FROM rows")
 assert sorted(other.execute("FROM copied").fetchall()) == [("a", [1.5]), ("b", None), ("c", None)]
 
@@ -103,7 +103,7 @@ assert arrow_stream.frame(con, "FROM audience WHERE as_of = ?", [date(2026, 11, 
 
 other = duckdb.connect(":memory:")
 other.execute(QUIET)
-with arrow_stream.registered(other, "rows", arrow_stream.result(con, "FROM audience")):
+with arrow_stream.registered(other, "rows", arrow_stream.frame(con, "FROM audience")):
     assert other.execute("SELECT count(*) FROM rows").fetchone() == (2 * FOLLOWERS,)
 assert con.execute(BUFFER).fetchone() == buffer  # as it was once the rows are read
 print("ok")
