@@ -5,7 +5,6 @@ depend on the date, are validated again)."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import duckdb
 import pytest
 
 from sandbox.school import labels_path_for
-from tests.builders.audits import IMAGES_NOT_READ, Audit, append_toml, copy_warehouse
+from tests.builders.audits import IMAGES_NOT_READ, Audit, append_toml, copy_of_week
 from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.builders.warehouse import table_fingerprint
 
@@ -63,9 +62,8 @@ def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
     # warehouse and school, as the shared week is read by other modules.
     first_week = sample_school_week
     labels = json.loads(labels_path_for(first_week.dataset).read_text(encoding="utf-8"))
-    dataset = tmp_path / "school"
-    shutil.copytree(first_week.dataset, dataset)
-    db = copy_warehouse(first_week.db, tmp_path)
+    second_week = copy_of_week(first_week, tmp_path)
+    dataset, db = second_week.dataset, second_week.db
     first = week_summary(db, AS_OF)
     assert first["media_fingerprinted"] == len(labels["media"])
     # Every distinct published image read once, and only the library files a published image copies (or is): the

@@ -118,12 +118,11 @@ def exposed(
         '[[review_app.grants]]\nrole = "viewer"\nwho = ["local:vic"]\n\n'
         '[[review_app.grants]]\nrole = "reviewer"\nwho = ["local:sam"]\n',
     )
-    db = audited.db
     rows = audited.exceptions
     pupils = [r for r in rows if r["person_kind"] == "pupil" and row_is_safeguarding_critical(r)]
     assert pupils, "the tiny school's week names a pupil"
     data = [str(v) for r in pupils for v in (r["subject_id"], r["subject_label"], r["person_id"]) if v]
-    server = review_app(audited.dataset / "school.toml", db, address, port, root / "app.log")
+    server = review_app(audited.dataset / "school.toml", audited.db, address, port, root / "app.log")
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -134,7 +133,7 @@ def exposed(
                 assert server.poll() is None, (root / "app.log").read_text()[-2000:]
                 assert time.monotonic() < deadline, "the review app did not start"
                 time.sleep(0.3)
-        yield url, db, tls.ca_file, data
+        yield url, audited.db, tls.ca_file, data
     finally:
         stop_group(server)
 
