@@ -1,7 +1,7 @@
 """`socialaudit` commands run as fresh processes forked from one that has already imported the heavy libraries.
 
 A whole audit spent about 2 of its ~7 s importing great-expectations, pandas and pyarrow, and each command another
-1-2 s importing Prefect, in every one of the suite's hundreds of `socialaudit` processes. The starter (`python -m
+1-2 s importing Prefect, in every `socialaudit` process the suite starts. The starter (`python -m
 tests.builders.forked_cli`) imports those third-party libraries once and nothing of the project, then forks a child
 per command. The child is a new process like the console script's: its own arguments, environment, working
 directory, stdin from /dev/null, stdout and stderr in files, Prefect's settings made from its own environment, and
@@ -9,9 +9,9 @@ the ordinary interpreter exit (exit handlers run, as they do for the console scr
 Prefect's logging set-up (prefect.main) come in the child, after its environment is set, because they read settings
 from the environment as they load.
 
-A fork copies only the thread that calls it. OpenBLAS is kept to the calling thread, and the one other thread the
-preloaded libraries start, jemalloc's (pyarrow's allocator), takes its locks across a fork; any other thread at
-start-up makes the starter refuse, and the suite runs the console script as before
+A fork copies only the thread that calls it. OpenBLAS is kept to the calling thread, and the only other threads the
+preloaded libraries start, jemalloc's background threads (pyarrow's and polars' allocators), take their locks across
+a fork; any other thread at start-up makes the starter refuse, and the suite runs the console script as before
 (`SOCIALAUDIT_TEST_FORKED_CLI=0` does that on purpose).
 
 Protocol on the starter's stdin/stdout, one JSON object per line: a request {argv, env, cwd, stdout, stderr,
@@ -36,11 +36,14 @@ from typing import Any, NoReturn
 
 from tests.builders.cli import CliResult, run_console_script
 
-# Not DuckDB (its import starts a thread), nor polars or OpenCV (more allocator threads), nor prefect.main (it sets up
-# logging from the settings at import) or the project (its modules read settings from the environment as they load).
+# Not DuckDB (its import starts its default database's scheduler thread, which a child would lack and try to join at
+# exit), nor prefect.main (it sets up logging from the settings at import) or the project (its modules read settings
+# from the environment as they load, and most import DuckDB). Polars adds only its allocator's background thread.
 PRELOADED = (
     "great_expectations.expectations",
     "pyarrow.dataset",
+    "polars",
+    "cv2",
     # Prefect's engine, client and schemas (most of a command's own start-up): their settings are read through
     # Prefect's settings context, which the child makes again from its own environment (become_command).
     "prefect.context",
@@ -55,10 +58,20 @@ PRELOADED = (
     "prefect.variables",
     "prefect.runtime",
     "prefect.transactions",
+    "prefect.task_engine",
+    "prefect.artifacts",
     "googleapiclient.discovery",
+    "googleapiclient.discovery_cache",
+    "google.oauth2.credentials",
     "tweepy",
     "jinja2",
     "PIL.Image",
+    # What a run imports besides (a tiny school's, by `python -X importtime`): the review app's encoders, the
+    # identity rules' string distances and confusable letters, the HTTP clients' sockets.
+    "fastapi.encoders",
+    "rapidfuzz.distance",
+    "confusable_homoglyphs.confusables",
+    "anyio",
 )
 # Threads the preloaded libraries may start beside the main one, which take their locks across a fork.
 FORK_SAFE_THREADS = {"jemalloc_bg_thd"}
@@ -207,6 +220,9 @@ def main() -> None:
     os.environ["DO_NOT_TRACK"] = "1"
     for module in PRELOADED:
         __import__(module)
+    import PIL.Image
+
+    PIL.Image.init()  # every image format's plug-in, which a command reading an image would load itself
     # What the starter made is out of the children's collector's way: a child's full collections (its exit's among
     # them) would otherwise walk, and write to, every object of these libraries, copying the starter's pages one by
     # one (~0.8 s of a one-second command).
