@@ -54,6 +54,10 @@ CHILD = ("-m", "warehouse.lake_maintenance")  # what the child process runs, aft
 CHILD_TIMEOUT_SECONDS = 1800.0
 LOCK_KIND = "lake maintenance lock"  # beside the lake's SQLite catalog (warehouse/side_files.py)
 BUSY_TIMEOUT_MS = 60_000  # longer than the readers': maintenance is the one that may wait
+# A maintenance taking longer than this is logged with where its time went (waiting for the lake, starting the
+# process, attaching the catalog, each step): a publish on a small lake takes about a second, and a rare stall of a
+# trust's publish (~50 s) could not be told apart afterwards.
+SLOW_SECONDS = 10.0
 # What a snapshot's `changes` say was written: rows inlined in the catalog, rows or deletions in new files.
 INLINED_CHANGES = frozenset({"inlined_insert", "inlined_delete"})
 FILE_CHANGES = frozenset({"tables_inserted_into", "tables_deleted_from", "flushed_inlined"})
@@ -194,7 +198,9 @@ def run(location: lake.LakeLocation, plan: str, config: dict[str, Any]) -> dict[
         raise ValueError(f"no maintenance plan {plan!r}")
     request = json.dumps({"location": location.__dict__, "plan": plan, "config": config})
     env = {**os.environ, "PYTHONFAULTHANDLER": "1"}  # a native fault prints every thread's stack to stderr
+    asked = time.monotonic()
     with exclusive(location):
+        waited = time.monotonic() - asked
         try:
             done = subprocess.run(  # noqa: S603 (this interpreter, our own module)
                 [sys.executable, *CHILD],
@@ -216,7 +222,25 @@ def run(location: lake.LakeLocation, plan: str, config: dict[str, Any]) -> dict[
             f"DuckLake maintenance ({plan}) of {location.catalog} failed ({how}); its report:\n"
             + done.stderr[-4000:]
         )
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    result = dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    took = time.monotonic() - asked
+    if took > SLOW_SECONDS:
+        log.warning("%s", slow_report(location, plan, took, waited, result.get("seconds", {})))
+    return result
+
+
+def slow_report(
+    location: lake.LakeLocation, plan: str, took: float, waited: float, seconds: Mapping[str, float]
+) -> str:
+    """Where a slow maintenance's time went: waiting for the lake here, the child's own start (the rest), and the
+    child's attach and steps, as it measured them."""
+    inside = sum(seconds.values())
+    parts = [
+        f"waiting for the lake {waited:.1f} s",
+        f"starting the process {max(0.0, took - waited - inside):.1f} s",
+    ]
+    parts += [f"{name} {spent:.1f} s" for name, spent in seconds.items()]
+    return f"DuckLake maintenance ({plan}) of {location.catalog} took {took:.1f} s: " + ", ".join(parts)
 
 
 def _spill_config(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -239,10 +263,14 @@ def maintain(con: duckdb.DuckDBPyConnection, plan: str) -> dict[str, Any]:
     nothing to do). Expiring snapshots and removing their files is always done."""
     catalog = _literal(lake.ATTACHED_ALIAS)
     steps: list[str] = []
+    seconds: dict[str, float] = {}
 
     def call(statement: str) -> None:
+        started = time.monotonic()
         con.execute(f"CALL {statement}")
-        steps.append(statement.partition("(")[0])
+        step = statement.partition("(")[0]
+        steps.append(step)
+        seconds[step] = seconds.get(step, 0.0) + time.monotonic() - started
 
     if plan == ERASURE:
         call(f"ducklake_flush_inlined_data({catalog})")
@@ -267,7 +295,7 @@ def maintain(con: duckdb.DuckDBPyConnection, plan: str) -> dict[str, Any]:
     call(f"ducklake_cleanup_old_files({catalog}, cleanup_all => true)")
     # Not done here: VACUUM of a SQLite catalog (its free pages may keep deleted bytes). Python's sqlite3 is another
     # copy of SQLite than the extension's, and two copies on one open file in one process break each other's locks.
-    return {"plan": plan, "steps": steps}
+    return {"plan": plan, "steps": steps, "seconds": seconds}
 
 
 def _file_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
@@ -289,8 +317,12 @@ def _child() -> int:
     con = open_database(":memory:", config)
     try:
         # Waits out a reader of the catalog (an app page) instead of failing at once at its commit.
+        started = time.monotonic()
         lake.attach_lake(con, location, lake.ATTACHED_ALIAS, busy_timeout_ms=BUSY_TIMEOUT_MS)
-        print(json.dumps(maintain(con, request["plan"])), flush=True)
+        attached = time.monotonic() - started
+        done = maintain(con, request["plan"])
+        done["seconds"] = {"attaching the catalog": attached, **done["seconds"]}
+        print(json.dumps(done), flush=True)
     finally:
         con.close()
     return 0

@@ -4,8 +4,10 @@ lake all land, and a maintenance process that dies natively loses nothing and is
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -215,3 +217,39 @@ def test_only_a_lake_whose_every_snapshot_added_to_it_has_only_gained(
     assert lake_maintenance.only_ever_gained(snapshots) is gained
     # The same snapshots once the lake's first was expired: what the oldest kept holds is not known.
     assert lake_maintenance.only_ever_gained(snapshots[1:]) is False
+
+
+def test_a_slow_maintenance_says_where_its_time_went(
+    tmp_path: Path, released: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another process keeps the lake for a second and a half: the maintenance waits, and its report splits the
+    time between that wait, the process's start, attaching the catalog and each step."""
+    locator, location = _lake_written_once(tmp_path)
+    monkeypatch.setattr(lake_maintenance, "SLOW_SECONDS", 1.0)
+    catalog = Path(location.catalog.partition(":")[2])
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            HOLDING_THE_LAKE,
+            str(side_files.kept_path(lake_maintenance.LOCK_KIND, catalog)),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    releasing = threading.Timer(1.5, holder.communicate, args=("",))
+    releasing.start()
+    try:
+        with caplog.at_level(logging.WARNING, logger=lake_maintenance.__name__):
+            done = lake_maintenance.run(location, lake_maintenance.PUBLISH, {})
+    finally:
+        releasing.join()
+    # A step called twice (snapshots expired before and after the rest) is one figure, its two calls together.
+    assert list(done["seconds"]) == ["attaching the catalog", *dict.fromkeys(done["steps"])]
+    (report,) = [r.getMessage() for r in caplog.records if "DuckLake maintenance" in r.getMessage()]
+    waited = re.search(r"waiting for the lake (\d+\.\d) s, starting the process (\d+\.\d) s", report)
+    assert waited is not None and float(waited[1]) >= 1.4, report
+    assert "attaching the catalog" in report and "ducklake_expire_snapshots" in report, report
+    assert snapshots(locator) == 1
