@@ -120,12 +120,8 @@ sys.stdin.read()
 """
 
 
-def test_a_decision_while_another_process_keeps_the_lake_is_busy_and_writes_nothing(tmp_path: Path) -> None:
-    """The weekly run's maintenance holds the lake: a decision waits its timeout, then says busy (the app's 503)."""
-    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
-    locator = lake.write_locator(tmp_path / "school-a.ducklake", location)
-    catalog = Path(location.catalog.partition(":")[2])
-    catalog.parent.mkdir()
+def holding_the_lake(catalog: Path) -> subprocess.Popen[str]:
+    """Another process holding the lock a lake's maintenance and writes take, until its stdin closes."""
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -137,9 +133,19 @@ def test_a_decision_while_another_process_keeps_the_lake_is_busy_and_writes_noth
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    return holder
+
+
+def test_a_decision_while_another_process_keeps_the_lake_is_busy_and_writes_nothing(tmp_path: Path) -> None:
+    """The weekly run's maintenance holds the lake: a decision waits its timeout, then says busy (the app's 503)."""
+    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
+    locator = lake.write_locator(tmp_path / "school-a.ducklake", location)
+    catalog = Path(location.catalog.partition(":")[2])
+    catalog.parent.mkdir()
+    holder = holding_the_lake(catalog)
     called: list[object] = []
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         with pytest.raises(WarehouseBusy):
             write_with_retry(locator, called.append, timeout_seconds=0.3)
     finally:
@@ -227,18 +233,7 @@ def test_a_slow_maintenance_says_where_its_time_went(
     locator, location = _lake_written_once(tmp_path)
     monkeypatch.setattr(lake_maintenance, "SLOW_SECONDS", 1.0)
     catalog = Path(location.catalog.partition(":")[2])
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            HOLDING_THE_LAKE,
-            str(side_files.kept_path(lake_maintenance.LOCK_KIND, catalog)),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    holder = holding_the_lake(catalog)
     releasing = threading.Timer(1.5, holder.communicate, args=("",))
     releasing.start()
     try:
