@@ -3,12 +3,14 @@ images (Facebook's resized copies, Instagram's crops), and the labels of their c
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
-from sandbox.school import images, lettering
+from sandbox.school import images
+from sandbox.school.drawn_files import DRAWN
 from sandbox.school.meta_accounts import (
     CROPS,
     FB_PHOTO_WIDTH,
@@ -188,9 +190,17 @@ def write_meta_images(meta: MetaAccounts, fb_media: Path, ig_media: Path) -> Non
             outputs.append((photo, ig_media / f"{name}.jpg", IG_WIDTH))
     for photo, path, width in outputs:
         picture = photo.picture
-        image = lettering.draw(picture.shot, picture.lettering, picture.width, picture.height)
-        image = _crop(image, CROPS[photo.crop])
-        path.write_bytes(images.jpeg_bytes(images.resized(image, min(width, image.size[0])), 82))
+        crop = CROPS[photo.crop]
+        drawing = (picture.shot, picture.lettering, picture.width, picture.height)
+        (data,) = DRAWN.files(
+            drawing, [(("meta", crop, width), partial(_cropped_copy, crop=crop, width=width))]
+        )
+        path.write_bytes(data)
+
+
+def _cropped_copy(image: Image.Image, crop: float, width: int) -> bytes:
+    image = _crop(image, crop)
+    return images.jpeg_bytes(images.resized(image, min(width, image.size[0])), 82)
 
 
 def meta_labels(labels: Any, meta: MetaAccounts) -> None:

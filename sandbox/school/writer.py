@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sandbox.school import images, lettering
+from sandbox.school import images
+from sandbox.school.drawn_files import DRAWN, Encoding
 from sandbox.school.meta_files import facebook_folder, instagram_folder, write_meta_images
 from sandbox.school.model import Picture, SampleSchool, XPost, XUser
 from sandbox.school.x_files import x_folder
@@ -295,15 +296,20 @@ def _write_images(
         if copies and len(copies) == len(outputs):
             # Nobody holds the original: draw it straight at the largest size the platforms show.
             width = min(picture.width, max(copies))
-            image = lettering.draw(
-                picture.shot, picture.lettering, width, round(picture.height * width / picture.width)
-            )
+            drawing = (picture.shot, picture.lettering, width, round(picture.height * width / picture.width))
         else:
-            image = lettering.draw(picture.shot, picture.lettering, picture.width, picture.height)
-        for output in outputs:
-            if isinstance(output, _Original):
-                taken = picture.taken_at.strftime("%Y:%m:%d %H:%M:%S")
-                data = images.camera_original_bytes(image, taken, picture.device, output.rotated)
-            else:
-                data = images.jpeg_bytes(images.resized(image, output.width), output.quality)
+            drawing = (picture.shot, picture.lettering, picture.width, picture.height)
+        files = DRAWN.files(drawing, [_encoding(picture, output) for output in outputs])
+        for output, data in zip(outputs, files, strict=True):
             output.path.write_bytes(data)
+
+
+def _encoding(picture: Picture, output: _Original | _Copy) -> Encoding:
+    if isinstance(output, _Original):
+        taken = picture.taken_at.strftime("%Y:%m:%d %H:%M:%S")
+        device, rotated = picture.device, output.rotated
+        return ("original", taken, device, rotated), lambda image: images.camera_original_bytes(
+            image, taken, device, rotated
+        )
+    width, quality = output.width, output.quality
+    return ("copy", width, quality), lambda image: images.jpeg_bytes(images.resized(image, width), quality)
