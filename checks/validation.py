@@ -37,6 +37,22 @@ BOOLEAN_TYPES = ["bool", "boolean", "BooleanDtype"]
 # A register failure is shown row by row, so a register suite asks for every failing row, not a sample.
 REGISTER_RESULT_FORMAT = {"result_format": "COMPLETE"}
 RAW_RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": MAX_EXAMPLES}
+# Asked first: whether each check passed, at half the cost of either answer above (GX builds the details per
+# expectation). A suite that passes with no unexpected row needs nothing more, and most weeks' suites do; any other
+# is asked again for its details.
+ONLY_WHETHER = {"result_format": "BOOLEAN_ONLY"}
+# The checks whose full answer always counts the values it found unexpected, one by one, so that a pass without
+# `mostly` means a count of 0 (tests/checks/test_validation.py holds each suite to its full answer). A type check
+# is not among them: on a typed column GX checks the column's type once and counts nothing.
+COUNTS_EVERY_VALUE = frozenset(
+    {
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_unique",
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_be_between",
+    }
+)
 # One ephemeral context per process: building it costs as much as a small suite. Suites reuse its
 # dataframe assets, so concurrent validations (Prefect task threads) take turns.
 _GX_LOCK = threading.Lock()
@@ -155,19 +171,46 @@ def _run_suite(gx: Any, data_source: Any, name: str, frame: pl.DataFrame, spec: 
             for position, check in enumerate(spec.checks)
         ]
         suite = gx.ExpectationSuite(name=name, expectations=tagged)
-        outcome = batch.validate(suite, result_format=result_format)
-        gx_results = list(outcome.results)
+        results = (
+            _passed_outright(spec, batch.validate(suite, result_format=ONLY_WHETHER))
+            if _may_pass_outright(spec)
+            else None
+        )
+        if results is None:
+            outcome = batch.validate(suite, result_format=result_format)
+            results = _match_results(spec, list(outcome.results))
     except Exception as error:
         # A crash before any metric ran still has to be reported per expectation, never raised.
         message = f"{type(error).__name__}: {error}"
         results = [_failed(spec, check, message) for check in spec.checks]
-    else:
-        results = _match_results(spec, gx_results)
 
     success = all(result["success"] for result in results)
     failed_blocking = any(result["blocking"] and not result["success"] for result in results)
     blocking = success or failed_blocking
     return SuiteResult(suite=name, success=success, blocking=blocking, n_rows=frame.height, results=results)
+
+
+def _may_pass_outright(spec: SuiteSpec) -> bool:
+    """Whether a pass of every check tells the full answer: not when a check's pass may still count unexpected
+    rows (passing `mostly`) or counts none (a type check on a typed column). Such a suite is asked for its full
+    answer straight away."""
+    return all(
+        check.expectation.expectation_type in COUNTS_EVERY_VALUE
+        and getattr(check.expectation, "mostly", 1) == 1
+        for check in spec.checks
+    )
+
+
+def _passed_outright(spec: SuiteSpec, outcome: Any) -> list[dict[str, Any]] | None:
+    """The results of a suite whose every check passed (`_may_pass_outright`), from GX's answer in `ONLY_WHETHER`;
+    None when any check failed or raised, and the full answer is needed."""
+    if not outcome.success:
+        return None
+    results = _match_results(spec, list(outcome.results))
+    if not all(result["success"] for result in results):
+        return None
+    # What the full answer says of such a pass: none unexpected, so no example and no row to name.
+    return [{**result, "unexpected_count": 0} for result in results]
 
 
 def _to_pandas(frame: pl.DataFrame, spec: SuiteSpec) -> Any:

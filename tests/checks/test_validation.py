@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from checks import validation
 from checks.raw_data.frames import FRAME_SCHEMAS
 from checks.raw_data.suites import raw_suites
 from checks.registers.contract import REGISTER_SPECS
@@ -487,3 +488,41 @@ def test_the_great_expectations_context_is_built_once() -> None:
 
     assert validation._GX_CACHE["data_source"] is first
     assert sorted(asset.name for asset in first.assets) == sorted({asset.name for asset in first.assets})
+
+
+def full_answer(frames: dict[str, pl.DataFrame], monkeypatch: pytest.MonkeyPatch) -> list[SuiteResult]:
+    """What `validate` gives when every suite is asked for its full answer straight away."""
+    with monkeypatch.context() as patch:
+        patch.setattr(validation, "_passed_outright", lambda spec, outcome: None)
+        return validate(frames, suites())
+
+
+def comments_one_without_its_video(frame: pl.DataFrame) -> pl.DataFrame:
+    """40 comments, one without its video: the check passes (`mostly`) and still counts one unexpected row."""
+    many = pl.concat([frame] * 20).with_columns(
+        pl.Series("thread_id", [f"Ugx{n}" for n in range(20 * frame.height)])
+    )
+    return many.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(None).otherwise(pl.col("video_id")).alias("video_id")
+    )
+
+
+@pytest.mark.parametrize(
+    "planted", [None, *range(len(PLANTED))], ids=["none-planted", *(p[0] for p in PLANTED)]
+)
+def test_asking_first_only_whether_each_check_passed_changes_no_result(
+    planted: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frames = good_frames()
+    frames["yt_comments"] = comments_one_without_its_video(frames["yt_comments"])
+    frames["staff"] = frames["staff"].head(0)
+    if planted is not None:
+        suite, plant, *_ = PLANTED[planted]
+        frames[suite] = plant(frames[suite])
+
+    results = validate(frames, suites())
+
+    assert results == full_answer(frames, monkeypatch)
+    if planted is None:
+        comments = only(results, "yt_comments")
+        assert comments.success and any(entry["unexpected_count"] == 1 for entry in comments.results)
