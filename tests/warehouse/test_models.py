@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import cast
 
 import duckdb
@@ -26,8 +27,9 @@ from tests.builders.raw_pages import (
     yt_video,
 )
 from tests.builders.warehouse import count, rows
+from warehouse.db import connect, migrate
 from warehouse.load import store_media_fingerprints, store_snapshot
-from warehouse.sql_models import apply_models, model_files, render
+from warehouse.sql_models import apply_models, in_dependency_order, model_files, render
 
 FOLLOWERS = [
     [
@@ -118,6 +120,22 @@ def store_week_one(con: duckdb.DuckDBPyConnection) -> None:
         ),
     ]:
         assert store_snapshot(con, snap, as_of, "run-1") is not None
+
+
+def test_on_a_new_warehouse_each_model_is_made_after_its_inputs_at_the_first_attempt(db_path: Path) -> None:
+    rendered = [(path, render(path)) for path in model_files()]
+    ordered = in_dependency_order(rendered)
+    assert sorted(ordered) == sorted(rendered)
+    con = connect(db_path)
+    try:
+        migrate(con)
+        for path, sql in ordered:
+            try:
+                con.execute(sql)
+            except duckdb.CatalogException as error:
+                pytest.fail(f"{path.parent.name}/{path.name} came before one of its inputs: {error}")
+    finally:
+        con.close()
 
 
 def test_apply_models_creates_every_view(con: duckdb.DuckDBPyConnection) -> None:
