@@ -274,7 +274,8 @@ def _versions(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
 
 
 def migrate(con: duckdb.DuckDBPyConnection, migrations: list[Migration] | None = None) -> list[int]:
-    """Apply pending migrations, each in its own transaction; returns the versions applied."""
+    """Apply pending migrations, each in its own transaction (all in one on a lake or a new warehouse); returns the
+    versions applied."""
     migrations = discover_migrations() if migrations is None else migrations
     # The same landed migrations shape a lake, less what DuckLake cannot store (warehouse/portable.py).
     views = portable.view_names(con) if portable.is_lake(con) else None
@@ -309,8 +310,10 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations: list[Migration] | None =
             "apply in number order; restore a backup taken before, or start a new warehouse"
         )
     # A lake commits each transaction to its catalog (a snapshot, catalog rows): a new school's lake took ~2-4 s
-    # as nine transactions and ~0.2 s as one, so a lake takes its pending migrations together, all or none.
-    batches = [pending] if portable.is_lake(con) else [[migration] for migration in pending]
+    # as nine transactions and ~0.2 s as one, so a lake takes its pending migrations together, all or none. So does
+    # a new warehouse: half made is of no use to anyone, and each commit writes the file again.
+    together = portable.is_lake(con) or not done
+    batches = [pending] if together else [[migration] for migration in pending]
     for batch in batches:
         if not batch:
             continue
