@@ -128,10 +128,9 @@ def apply_models(
 
 
 def in_dependency_order(rendered: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
-    """The models, each after every other model its SQL names (`layer.model`), otherwise in file order. Created in
-    file order, two in three models came before an input and were tried again: binding those failed attempts cost
-    a fifth of making a new warehouse's views. A model naming another only in a way not seen here is still retried
-    after it (`apply_models`)."""
+    """The models, each after every other model its SQL names (`layer.model`), otherwise in file order: a model made
+    before one of its inputs fails to bind and is tried again, and in file order most of them were. A model naming
+    another only in a way not seen here is still retried after it (`apply_models`)."""
     index = {f"{path.parent.name}.{path.stem}": position for position, (path, _) in enumerate(rendered)}
     needs = [
         {index[name.lower()] for name in MODEL_REFERENCE.findall(sql) if name.lower() in index} - {position}
@@ -139,14 +138,13 @@ def in_dependency_order(rendered: Sequence[tuple[Path, str]]) -> list[tuple[Path
     ]
     ordered: list[int] = []
     placed: set[int] = set()
-    while len(ordered) < len(rendered):
-        ready = next(
-            (i for i in range(len(rendered)) if i not in placed and needs[i] <= placed),
-            # A cycle (which DuckDB would refuse anyway): the rest in file order.
-            next(i for i in range(len(rendered)) if i not in placed),
-        )
+    unplaced = list(range(len(rendered)))
+    while unplaced:
+        # Without one whose inputs are all placed (a cycle, which DuckDB refuses anyway): the rest in file order.
+        ready = next((i for i in unplaced if needs[i] <= placed), unplaced[0])
         ordered.append(ready)
         placed.add(ready)
+        unplaced.remove(ready)
     return [rendered[i] for i in ordered]
 
 

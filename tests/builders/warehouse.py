@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import shutil
 import tempfile
@@ -26,22 +27,18 @@ def migrated_warehouse(path: Path) -> Path:
     return path
 
 
-_MADE_ONCE: list[Path] = []
-
-
+@functools.cache
 def _migrated_once() -> Path:
-    if not _MADE_ONCE:
-        folder = Path(tempfile.mkdtemp(prefix="socialaudit-migrated-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        path = folder / "warehouse.duckdb"
-        connection = connect(path)
-        try:
-            migrate(connection)
-            apply_models(connection)
-        finally:
-            connection.close()
-        _MADE_ONCE.append(path)
-    return _MADE_ONCE[0]
+    folder = Path(tempfile.mkdtemp(prefix="socialaudit-migrated-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "warehouse.duckdb"
+    connection = connect(path)
+    try:
+        migrate(connection)
+        apply_models(connection)
+    finally:
+        connection.close()
+    return path
 
 
 def open_copy(template: Path, path: Path) -> duckdb.DuckDBPyConnection:
