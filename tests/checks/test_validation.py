@@ -480,8 +480,6 @@ def test_raw_results_carry_no_row_list() -> None:
 
 
 def test_the_great_expectations_context_is_built_once() -> None:
-    from checks import validation
-
     validate({"staff": good_frames()["staff"]}, suites())
     first = validation._GX_CACHE["data_source"]
     validate({"staff": good_frames()["staff"], "parents": good_frames()["parents"]}, suites())
