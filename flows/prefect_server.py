@@ -8,8 +8,9 @@ read the flow runs, their logs and parameters. Ours differs in four ways:
   and the server it starts (through their environments, which other users cannot read);
 - it dies with the process that started it: a watchdog thread in the server stops it when its parent is gone
   (reparented), whatever ended the parent;
-- it tells a client refused because its SQLite was busy when to try again (`Retry-After`, below) instead of leaving
-  it to Prefect's client's own back-off of 2, 4, 8 s;
+- a write its SQLite refused for now (busy with another) is tried again by the server itself within a second, and
+  only one still refused is answered 503, saying when to try again (`Retry-After`, below), instead of leaving it to
+  Prefect's client's own back-off of 2, 4, 8 s;
 - its own lines (its services' errors as it stops, with their tracebacks) never reach the person's terminal, which
   shows the command's own lines only; `--verbose` and `--debug` show them.
 
@@ -19,6 +20,7 @@ read the flow runs, their logs and parameters. Ours differs in four ways:
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import subprocess
@@ -106,41 +108,108 @@ def uvicorn_arguments(server: Any) -> list[str]:
 
 
 # SQLite lets one writer at a time: two runs writing at once (a trust's schools starting their child flow runs) get
-# SQLITE_BUSY_SNAPSHOT, which Prefect's server answers 503 and its client retries after 2 s, then 4 s, ... unless the
-# answer says when (prefect/client/base.py honours Retry-After). Measured on a trust of three small schools: 2-4
-# such waits a run, each holding a school back. By then the other write has committed: a second is plenty, and the
-# client still gives up after its usual number of tries.
+# SQLITE_BUSY_SNAPSHOT, which Prefect's server answers 503 at once; its client then waits 2 s, 4 s, ... or what a
+# Retry-After says. The other write has usually committed within milliseconds, so the server tries the request again
+# itself first, after the pauses below (under a second in all); only a write still refused after them is answered
+# 503, saying to come back in a second. Measured on a trust of three small schools: two such 503s a run, each holding
+# a school's start back ~1.2 s at Retry-After: 1.
+PAUSES_WHEN_BUSY = (0.01, 0.03, 0.1, 0.25, 0.5)
 RETRY_AFTER_SECONDS = 1
+# A request is held in memory to be sent again; one larger than this (Prefect's are small JSON) is passed through as
+# it comes, and a 503 to it goes straight to the client. The server's auth is checked inside Prefect's app, so an
+# unauthenticated caller must not get a body of any size buffered.
+LARGEST_REPLAYED_BYTES = 1 << 20
 SERVER_APP = f"{__name__}:create_app"  # what uvicorn serves in the server's process
 
 
-class RetryAfterWhenBusy:
-    """ASGI wrapper: a 503 (the server's answer to a write it could not make for now) says when to try again."""
+class RetriedWhenBusy:
+    """ASGI wrapper: a request Prefect's app answers 503 (a write it could not make for now) is sent to it again
+    after each of `PAUSES_WHEN_BUSY`; a 503 that still comes says when to try again (Retry-After)."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, pauses: tuple[float, ...] = PAUSES_WHEN_BUSY) -> None:
         self.app = app
+        self.pauses = pauses
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        read, whole = await _read_request(receive)
+        pauses = self.pauses if whole else ()
+        for pause in (*pauses, None):
+            answer = _Answer(send, hold_busy=pause is not None)
+            try:
+                await self.app(_fresh(scope), _replayed(read, receive), answer.send)
+            except Exception:
+                # Starlette raises the error again once its handler has answered 503: held, it is tried again.
+                if not answer.held_busy:
+                    raise
+            if not answer.held_busy:
+                return
+            await asyncio.sleep(pause or 0)
 
-        async def send_with_retry_after(message: Any) -> None:
-            if message["type"] == "http.response.start" and message["status"] == 503:
-                headers = list(message.get("headers", []))
-                if not any(name.lower() == b"retry-after" for name, _ in headers):
-                    headers.append((b"retry-after", str(RETRY_AFTER_SECONDS).encode()))
-                message = {**message, "headers": headers}
-            await send(message)
 
-        await self.app(scope, receive, send_with_retry_after)
+async def _read_request(receive: Any) -> tuple[list[Any], bool]:
+    """The request's messages as far as its whole body, or as far as `LARGEST_REPLAYED_BYTES`; whether whole."""
+    read: list[Any] = []
+    size = 0
+    while True:
+        message = await receive()
+        read.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return read, message["type"] == "http.request"
+        size += len(message.get("body", b""))
+        if size > LARGEST_REPLAYED_BYTES:
+            return read, False
+
+
+def _fresh(scope: Any) -> Any:
+    """The request's scope as the server gave it: routing writes into the one it is sent (a mount's root_path),
+    which sent again would then match nothing."""
+    fresh = dict(scope)
+    if isinstance(scope.get("state"), dict):
+        fresh["state"] = dict(scope["state"])
+    return fresh
+
+
+def _replayed(read: list[Any], receive: Any) -> Any:
+    """A receive that gives the messages read first, then whatever the client sends next (its disconnect)."""
+    pending = list(read)
+
+    async def replay() -> Any:
+        return pending.pop(0) if pending else await receive()
+
+    return replay
+
+
+class _Answer:
+    """Passes the app's answer on; a 503 is held back (`held_busy`) when it is to be tried again, else sent with a
+    Retry-After unless it has one."""
+
+    def __init__(self, send: Any, hold_busy: bool) -> None:
+        self._send = send
+        self._hold_busy = hold_busy
+        self.held_busy = False
+
+    async def send(self, message: Any) -> None:
+        if message["type"] == "http.response.start" and message["status"] == 503:
+            if self._hold_busy:
+                self.held_busy = True
+                return
+            headers = list(message.get("headers", []))
+            if not any(name.lower() == b"retry-after" for name, _ in headers):
+                headers.append((b"retry-after", str(RETRY_AFTER_SECONDS).encode()))
+            message = {**message, "headers": headers}
+        if self.held_busy:
+            return  # the rest of the held answer
+        await self._send(message)
 
 
 def create_app() -> Any:
-    """The app uvicorn serves in the temporary server's process: Prefect's, answering busy with Retry-After."""
+    """The app uvicorn serves in the temporary server's process: Prefect's, a write refused for now tried again."""
     from prefect.server.api.server import create_app as prefects_app
 
-    return RetryAfterWhenBusy(prefects_app())
+    return RetriedWhenBusy(prefects_app())
 
 
 def server_environment() -> dict[str, str]:
