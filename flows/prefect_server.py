@@ -109,10 +109,10 @@ def uvicorn_arguments(server: Any) -> list[str]:
 
 # SQLite lets one writer at a time: two runs writing at once (a trust's schools starting their child flow runs) get
 # SQLITE_BUSY_SNAPSHOT, which Prefect's server answers 503 at once; its client then waits 2 s, 4 s, ... or what a
-# Retry-After says. The other write has usually committed within milliseconds, so the server tries the request again
-# itself first, after the pauses below (under a second in all); only a write still refused after them is answered
-# 503, saying to come back in a second. Measured on a trust of three small schools: two such 503s a run, each holding
-# a school's start back ~1.2 s at Retry-After: 1.
+# Retry-After says. A write of Prefect's is short, so the server tries the request again itself first, after the
+# pauses below (under a second in all); only a write still refused after them is answered 503, saying to come back in
+# a second. Measured on a trust of three small schools: two such 503s a run, each holding a school's start back
+# ~1.2 s at Retry-After: 1; tried again here, the three schools' audits began within a second of each other.
 PAUSES_WHEN_BUSY = (0.01, 0.03, 0.1, 0.25, 0.5)
 RETRY_AFTER_SECONDS = 1
 # A request is held in memory to be sent again; one larger than this (Prefect's are small JSON) is passed through as
