@@ -24,7 +24,7 @@ import pytest
 from dashboards.access import Grant, OidcSettings, ReviewAppSettings
 from tests.builders import remediation as build
 from tests.builders.oidc import oidc_provider, sign_in_at_the_provider
-from tests.builders.prefect_server import free_port
+from tests.builders.ports import free_port
 from tests.builders.served_app import served
 from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.sandbox.meta.graph_dataset import PAGE_ID, POSTS, add_graph_accounts, build_graph_dataset

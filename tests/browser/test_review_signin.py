@@ -14,7 +14,7 @@ from dashboards.access import Grant, OidcSettings, ReviewAppSettings
 from dashboards.review_app import create_app
 from tests.builders.findings import PUPIL_FOLLOWER, STAFF_FOLLOWER, one_run
 from tests.builders.oidc import Provider, oidc_provider, sign_in_at_the_provider
-from tests.builders.prefect_server import free_port
+from tests.builders.ports import free_port
 from tests.builders.served_app import served
 from tests.builders.warehouse import migrated_warehouse
 from warehouse.db import connect

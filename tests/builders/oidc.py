@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 
 from tests.builders.paths import REPO
-from tests.builders.prefect_server import free_port, stop_group
+from tests.builders.ports import free_port
+from tests.builders.prefect_server import stop_group
 
 PROVIDER_DIR = REPO / "tests" / "oidc_provider"
 CLIENT_ID = "socialaudit-review"

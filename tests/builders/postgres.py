@@ -10,13 +10,14 @@ import glob
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.builders.ports import free_port
 
 
 def postgres_bin() -> Path | None:
@@ -25,12 +26,6 @@ def postgres_bin() -> Path | None:
         return Path(found).resolve().parent
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     return Path(candidates[-1]).parent if candidates else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -68,7 +63,7 @@ def running_cluster() -> Iterator[Cluster]:
     root = Path(tempfile.mkdtemp(prefix="socialaudit-pg-"))
     if as_user:
         shutil.chown(root, "postgres")
-    cluster = Cluster(binaries, _free_port(), as_user, root)
+    cluster = Cluster(binaries, free_port(), as_user, root)
     data = root / "data"
     cluster._run(str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres")
     options = f"-p {cluster.port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"

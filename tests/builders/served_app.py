@@ -11,7 +11,7 @@ from typing import Any
 import uvicorn
 
 from flows.commands.review_app import SERVER_OPTIONS
-from tests.builders.prefect_server import free_port
+from tests.builders.ports import free_port
 
 
 @contextlib.contextmanager

@@ -11,7 +11,6 @@ import base64
 import binascii
 import email
 import email.policy
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.builders.microsoft import OUTLOOK_SCOPE, IdentityPlatform
+from tests.builders.ports import free_port
 from tests.builders.tls import LocalTls
 
 PASSWORD = "s3cret-smtp-password"
@@ -79,13 +79,6 @@ class Mailbox:
         return AuthResult(success=ok, auth_data=user if ok else None)
 
 
-def _free_port() -> int:
-    # aiosmtpd checks it is up by connecting to its own port, so it needs a real one, not 0.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def serve_smtp(
     tls: LocalTls | None = None, *, implicit: bool = False, platform: IdentityPlatform | None = None
@@ -93,7 +86,9 @@ def serve_smtp(
     """A running server on 127.0.0.1: its mailbox and its port. With `tls`, STARTTLS is offered and required
     before AUTH and MAIL (or, `implicit`, TLS from the first byte); without it, no AUTH is accepted at all."""
     box = Mailbox(platform=platform, implicit=tls is not None and implicit)
-    port = _free_port()
+    port = (
+        free_port()
+    )  # aiosmtpd checks it is up by connecting to its own port, so it needs a real one, not 0
     options: dict[str, Any] = {"authenticator": box.authenticate, "auth_require_tls": not box.implicit}
     if box.implicit and tls is not None:
         options["ssl_context"] = tls.server_context()

@@ -43,6 +43,7 @@ from tests.builders.live_path import (
     other_x_keys_env,
     quote_a_post_x_cannot_return,
 )
+from tests.builders.ports import free_port
 from tests.builders.pupil_comments import HELD_THREAD_ID, PUPIL_ID, REPLY_THREAD_ID
 from tests.builders.tiny_dataset import build_tiny_dataset
 
@@ -85,9 +86,7 @@ def tinyproxy(directory: Path) -> Iterator[tuple[str, Path]]:
     binary = shutil.which("tinyproxy") or "/usr/bin/tinyproxy"
     if not Path(binary).exists():
         pytest.fail("tinyproxy is missing: run `make proxy` (apt-get install tinyproxy)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     log = directory / "tinyproxy.log"
     config = directory / "tinyproxy.conf"
     config.write_text(

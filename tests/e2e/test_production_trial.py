@@ -58,6 +58,12 @@ def test_the_trial_starts_the_server_as_its_unit_does() -> None:
         assert f"{name}=" in commands, name
 
 
+def server_log(folder: Path) -> str:
+    """The end of what the block's `prefect server start` wrote: a failed trial says what its server did."""
+    log = folder / "data" / "prefect-server.log"
+    return log.read_text(encoding="utf-8", errors="replace")[-4000:] if log.exists() else "(none written)"
+
+
 @pytest.mark.timeout(600)
 def test_the_production_trial_runs_as_written_in_a_fresh_folder(tmp_path: Path) -> None:
     for part in CHECKOUT:
@@ -80,7 +86,7 @@ def test_the_production_trial_runs_as_written_in_a_fresh_folder(tmp_path: Path) 
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(trial.pid, signal.SIGTERM)  # the server the block left running
-    assert trial.returncode == 0, f"{out[-2000:]}\n{err[-4000:]}"
+    assert trial.returncode == 0, f"{out[-2000:]}\n{err[-4000:]}\nserver log:\n{server_log(tmp_path)}"
     assert (tmp_path / "data" / "trial" / "reports" / "latest" / "exceptions.json").exists()
     assert (
         not (tmp_path / "data" / "reports").exists()

@@ -19,7 +19,8 @@ import pytest
 
 from dashboards.access import is_loopback
 from tests.builders.audits import Audit, copy_of_week
-from tests.builders.prefect_server import free_port, stop_group
+from tests.builders.ports import free_port
+from tests.builders.prefect_server import stop_group
 from tests.builders.review_app import PASSWORD, csrf_in, local_accounts, sign_in
 from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.builders.tls import make_local_tls
