@@ -95,11 +95,14 @@ oidc:
 # modules compiled once instead of compiling them each time.
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
 
-# Both cores (PYTEST_WORKERS=1 for one process). With loadscope, tests/xdist_scheduling.py hands each worker whole
-# modules (a module's audited week is made once, not once per worker), keeps the modules that read one shared
-# week together, and hands out the longest units first (by tests/unit_seconds.json). Session fixtures (the
-# Prefect test harness, the migrated warehouse template) are made once in each worker.
-PYTEST_WORKERS ?= 2
+# One worker more than the machine has cores (PYTEST_WORKERS=1 for one process): the suite spends part of its time
+# waiting on real servers and their clocks, and the extra worker keeps the cores busy through those waits. At most
+# 8, so a large machine does not make the session fixtures below for dozens of workers. With loadscope,
+# tests/xdist_scheduling.py hands each worker whole modules (a module's audited week is made once, not once per
+# worker), keeps the modules that read one shared week together, and hands out the longest units first (by
+# tests/unit_seconds.json). Session fixtures (the Prefect test harness, the migrated warehouse template, the
+# Postgres cluster) are made once in each worker.
+PYTEST_WORKERS ?= $(shell n=$$(nproc); echo $$(( n + 1 < 8 ? n + 1 : 8 )))
 PARALLEL := $(if $(filter 1,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadscope)
 
 # The documentation site into site/ (tests/test_docs_site.py builds it the same way under `make test`).
