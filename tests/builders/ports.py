@@ -2,8 +2,8 @@
 
 Such a server is told its port and binds it seconds later, so the port must stay free in between. A port the kernel
 hands out for `bind(("127.0.0.1", 0))` does not: the kernel hands it again to the next socket bound to port 0 anywhere
-on the machine (the other test worker's servers, every in-process test server), and a test server of the other
-worker then answered a production trial's health check and went away before the trial's next command (CI, stop 63).
+on the machine (the other test workers' servers, every in-process test server), and such a server can answer the
+production trial's health check and be gone before the trial's next command.
 
 So ports come from below the kernel's ephemeral range, which the kernel never hands out by itself. Each test worker
 has its own slice of them and walks it in turn from a random start: a port comes back to the same worker only after

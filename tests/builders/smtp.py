@@ -86,9 +86,8 @@ def serve_smtp(
     """A running server on 127.0.0.1: its mailbox and its port. With `tls`, STARTTLS is offered and required
     before AUTH and MAIL (or, `implicit`, TLS from the first byte); without it, no AUTH is accepted at all."""
     box = Mailbox(platform=platform, implicit=tls is not None and implicit)
-    port = (
-        free_port()
-    )  # aiosmtpd checks it is up by connecting to its own port, so it needs a real one, not 0
+    # aiosmtpd checks it is up by connecting to its own port, so it needs a real one, not 0.
+    port = free_port()
     options: dict[str, Any] = {"authenticator": box.authenticate, "auth_require_tls": not box.implicit}
     if box.implicit and tls is not None:
         options["ssl_context"] = tls.server_context()
