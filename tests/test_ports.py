@@ -25,11 +25,12 @@ def test_a_port_handed_out_is_free_and_not_handed_out_again_soon() -> None:
 
 
 def test_a_bound_port_is_passed_over() -> None:
-    first = ports.free_port()
     with socket.socket() as holder:
-        holder.bind(("127.0.0.1", first + 1))
-        assert not ports.bindable(first + 1)
-        assert ports.free_port() != first + 1
+        holder.bind(("127.0.0.1", ports.free_port()))
+        held = int(holder.getsockname()[1])
+        free = ports.free_port()
+        assert not ports.bindable(held)
+        assert ports.first_free([held, free]) == free
 
 
 def test_no_test_probes_the_kernel_for_a_port_it_hands_to_another_process() -> None:

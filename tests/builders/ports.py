@@ -17,7 +17,7 @@ import itertools
 import os
 import random
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 LOWEST = 20000  # below it, ports that services commonly listen on
@@ -62,9 +62,13 @@ def bindable(port: int) -> bool:
     return True
 
 
-def free_port() -> int:
-    """A port on 127.0.0.1 nothing is bound to now, and that no other test of this run is handed soon."""
-    for port in itertools.islice(_PORTS, 1000):
+def first_free(candidates: Iterable[int]) -> int:
+    for port in itertools.islice(candidates, 1000):
         if bindable(port):
             return port
     raise RuntimeError("a thousand ports in a row are bound: is a test leaving its servers running?")
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nothing is bound to now, and that no other test of this run is handed soon."""
+    return first_free(_PORTS)
