@@ -12,7 +12,11 @@ read the flow runs, their logs and parameters. Ours differs in four ways:
   only one still refused is answered 503, saying when to try again (`Retry-After`, below), instead of leaving it to
   Prefect's client's own back-off of 2, 4, 8 s;
 - its own lines (its services' errors as it stops, with their tracebacks) never reach the person's terminal, which
-  shows the command's own lines only; `--verbose` and `--debug` show them.
+  shows the command's own lines only; `--verbose` and `--debug` show them;
+- its port is bound by the command before the server's process starts, and handed to it open: Prefect's checks a
+  port is free, then the server binds it seconds later, and whatever took it in between (another command's server,
+  or a local user's listener posing as the API) answered the health check and was sent the run's auth string, its
+  parameters and its logs.
 
 `own_temporary_server` puts ours in the place Prefect's client looks for its one temporary server, so the flow call
 (or `_start_prefect_early`) starts ours.
@@ -23,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -31,12 +36,12 @@ from typing import Any
 # The logging configuration a command puts in force unless --verbose or --debug: only its own lines on the terminal.
 TERMINAL_LOGGING = Path(__file__).with_name("terminal_logging.yml")
 
-# Run in the server's process before uvicorn: stop when the parent (argv[1]) is gone, then force the end if the
-# graceful stop hangs.
+# The server's process: stop when the parent (argv[1]) is gone, then force the end if the graceful stop hangs; serve
+# on the socket the parent bound (--fd). uvicorn's own --fd takes any socket for a Unix one, so it is handed over here.
 WATCHDOG = """
-import os, signal, sys, threading, time
+import os, signal, socket, sys, threading, time
 parent = int(sys.argv[1])
-sys.argv = ["uvicorn", *sys.argv[2:]]
+options = dict(zip(sys.argv[2::2], sys.argv[3::2]))
 def watch():
     while os.getppid() == parent:
         time.sleep(0.2)
@@ -44,8 +49,14 @@ def watch():
     time.sleep(5)
     os._exit(1)
 threading.Thread(target=watch, name="socialaudit-parent-watch", daemon=True).start()
-from uvicorn.main import main
-main()
+listening = socket.socket(fileno=int(options["--fd"]))
+sys.path.insert(0, options["--app-dir"])
+import uvicorn
+config = uvicorn.Config(
+    options["--factory"], factory=True, host=options["--host"], port=int(options["--port"]),
+    log_level=options["--log-level"], lifespan=options["--lifespan"],
+)
+uvicorn.Server(config).run(sockets=[listening])
 """
 
 
@@ -72,26 +83,57 @@ def _owned_server_class() -> type:
     from prefect.server.api.server import SubprocessASGIServer
 
     class OwnedTemporaryServer(SubprocessASGIServer):
-        """Prefect's temporary server, started under the watchdog and with this process's auth string."""
+        """Prefect's temporary server, started under the watchdog, with this process's auth string, on a socket this
+        process bound."""
+
+        def find_available_port(self) -> int:
+            self.listening = bound_socket()
+            return int(self.listening.getsockname()[1])
 
         def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
             quiet = os.environ.get("PREFECT_LOGGING_SETTINGS_PATH") == str(TERMINAL_LOGGING)
             output = subprocess.DEVNULL if quiet else None  # None: the command's own terminal
-            return subprocess.Popen(  # noqa: S603 (this interpreter, our arguments)
-                [sys.executable, "-c", WATCHDOG, str(os.getpid()), *uvicorn_arguments(self)],
-                env=server_environment(),
-                stdout=output,
-                stderr=output,
-            )
+            listening = self.__dict__.pop("listening", None) or bound_socket(self.port or 0)
+            try:
+                return subprocess.Popen(  # noqa: S603 (this interpreter, our arguments)
+                    [
+                        sys.executable,
+                        "-c",
+                        WATCHDOG,
+                        str(os.getpid()),
+                        *uvicorn_arguments(self, listening.fileno()),
+                    ],
+                    env=server_environment(),
+                    stdout=output,
+                    stderr=output,
+                    pass_fds=(listening.fileno(),),
+                )
+            finally:
+                listening.close()  # the server's process holds it now; a server started again binds a new one
 
     return OwnedTemporaryServer
 
 
-def uvicorn_arguments(server: Any) -> list[str]:
-    """Prefect's own uvicorn arguments (prefect/server/api/server.py, `_run_uvicorn_command`), serving our app."""
+def bound_socket(port: int = 0) -> socket.socket:
+    """A socket bound to `port` of 127.0.0.1 (0: one the kernel chooses), not yet listening: nothing else can bind
+    that port while it is open, and a caller is refused until the server listens on it."""
+    listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        listening.bind(("127.0.0.1", port))
+    except OSError:
+        listening.close()
+        raise
+    return listening
+
+
+def uvicorn_arguments(server: Any, fd: int) -> list[str]:
+    """Prefect's own uvicorn arguments (prefect/server/api/server.py, `_run_uvicorn_command`), serving our app on the
+    socket `fd` (bound to `server.port`)."""
     import prefect
 
     return [
+        "--fd",
+        str(fd),
         "--app-dir",
         str(prefect.__module_path__.parent),
         "--factory",

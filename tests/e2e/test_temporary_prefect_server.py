@@ -37,6 +37,25 @@ def server_of(run: int, within: float = 120) -> tuple[int, int]:
     raise AssertionError("the run started no temporary Prefect server")
 
 
+def listening_inode(port: int) -> str:
+    """The inode of the socket listening on 127.0.0.1:`port` (/proc/net/tcp: state 0A is LISTEN)."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == f"0100007F:{port:04X}" and fields[3] == "0A":
+            return fields[9]
+    raise AssertionError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def open_files(pid: int) -> set[str]:
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            found.add(os.readlink(fd))
+        except OSError:
+            continue
+    return found
+
+
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/status").read_text()
@@ -79,6 +98,11 @@ def test_a_killed_runs_temporary_server_is_locked_and_dies_with_it(tmp_path: Pat
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
+        # It serves on the socket the run bound and handed it (--fd), which the run no longer holds: no other
+        # process could take the port between its choice and the server's start.
+        words = Path(f"/proc/{server}/cmdline").read_bytes().decode().split("\0")
+        handed = os.readlink(f"/proc/{server}/fd/{words[words.index('--fd') + 1]}")
+        assert handed == f"socket:[{listening_inode(port)}]" and handed not in open_files(run.pid)
         assert httpx.post(f"{api}/flow_runs/filter", json={}, timeout=10).status_code == 401
         assert httpx.get(f"{api}/admin/settings", timeout=10).status_code == 401
         os.kill(run.pid, signal.SIGKILL)

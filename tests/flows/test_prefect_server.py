@@ -5,6 +5,8 @@ instead of its 2, 4, 8 s back-off (what held a trust's schools back)."""
 from __future__ import annotations
 
 import asyncio
+import errno
+import socket
 from typing import Any
 
 import httpx
@@ -21,6 +23,7 @@ from flows.prefect_server import (
     RETRY_AFTER_SECONDS,
     SERVER_APP,
     RetriedWhenBusy,
+    _owned_server_class,
     create_app,
     uvicorn_arguments,
 )
@@ -198,7 +201,8 @@ def test_after_the_body_the_app_hears_the_clients_own_messages() -> None:
 
 
 def test_the_server_process_serves_prefects_app_through_the_wrapper(monkeypatch: pytest.MonkeyPatch) -> None:
-    arguments = uvicorn_arguments(type("Server", (), {"port": 4200})())
+    arguments = uvicorn_arguments(type("Server", (), {"port": 4200})(), 7)
+    assert arguments[arguments.index("--fd") + 1] == "7"
     assert arguments[arguments.index("--factory") + 1] == SERVER_APP == "flows.prefect_server:create_app"
     # Prefect's app itself is not built here (it sets up logging for the whole process): a stand-in shows the
     # factory wraps whatever Prefect's factory makes; tests/e2e/test_temporary_prefect_server.py serves the real one.
@@ -206,3 +210,18 @@ def test_the_server_process_serves_prefects_app_through_the_wrapper(monkeypatch:
     monkeypatch.setattr("prefect.server.api.server.create_app", lambda: prefects_app)
     app = create_app()
     assert isinstance(app, RetriedWhenBusy) and app.app is prefects_app
+
+
+def test_the_port_is_held_from_its_choice_until_the_server_serves_on_it() -> None:
+    """Prefect's own checks a port is free and lets it go: another local process binding it before the server does
+    then answers the run's health check, and hears its auth string and its logs. Ours keeps it bound."""
+    server = _owned_server_class()()
+    port = server.find_available_port()
+    try:
+        with socket.socket() as squatter, pytest.raises(OSError) as refused:
+            squatter.bind(("127.0.0.1", port))
+        assert refused.value.errno == errno.EADDRINUSE
+        with pytest.raises(httpx.ConnectError):  # bound, not listening: refused until the server serves
+            httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5)
+    finally:
+        server.listening.close()
