@@ -36,6 +36,11 @@ SURNAME_DELETE_MIN = 4
 # Entries kept per kind of remembered thing (RegisterIndex.remember): enough for a school's audience whole, and
 # for a trust's, a few megabytes at most.
 MEMORY_PER_KIND = 10_000
+# The kinds made from the register or from single words (a register name's parts, a word's cut, the surnames near a
+# written one) recur in every audience, not only where profiles copy each other: a trust-sized audience made ~20k of
+# each per 125k profiles, so 10k entries were emptied again and again and their readings made anew. These keep more
+# (measured: ~10% less CPU at trust size for ~70 MB a process; benchmarks/identity_resolution.py prints the peak).
+MEMORY_FOR_KIND = {"parts": 40_000, "word": 40_000, "near surnames": 40_000}
 # Words of a location that place nobody near or far from a school ("UK", "North West England", "she/her").
 GENERIC_PLACES = frozenset(
     {
@@ -400,11 +405,12 @@ class RegisterIndex:
     def remember(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         """What `make` gives for `key` (its first item says what kind of thing it is), made once: a name's
         parts, a word's cut, a field held against a name recur across an audience. Each kind keeps at most
-        MEMORY_PER_KIND entries, emptied when full (memory stays bounded, whatever the audience)."""
+        MEMORY_FOR_KIND's or MEMORY_PER_KIND entries, emptied when full (memory stays bounded, whatever the
+        audience)."""
         memo = self._memo.setdefault(key[0], {})
         found = memo.get(key)
         if found is None:
-            if len(memo) >= MEMORY_PER_KIND:
+            if len(memo) >= MEMORY_FOR_KIND.get(key[0], MEMORY_PER_KIND):
                 memo.clear()
             found = memo[key] = make()
         return found

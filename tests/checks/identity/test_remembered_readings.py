@@ -67,9 +67,14 @@ def _members() -> list[dict[str, Any]]:
     ]
 
 
-@pytest.mark.parametrize("memory", [register_index_module.MEMORY_PER_KIND, 3])
-def test_an_audience_resolves_as_each_profile_alone(memory: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(register_index_module, "MEMORY_PER_KIND", memory)
+@pytest.mark.parametrize("memory", [None, 3], ids=["as-set", "emptied-every-3"])
+def test_an_audience_resolves_as_each_profile_alone(
+    memory: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if memory is not None:  # every kind emptied often: a reading made again is the one made first
+        monkeypatch.setattr(register_index_module, "MEMORY_PER_KIND", memory)
+        kinds = register_index_module.MEMORY_FOR_KIND
+        monkeypatch.setattr(register_index_module, "MEMORY_FOR_KIND", dict.fromkeys(kinds, memory))
     index = _index()
     together = resolve_identities(audience(*_members()), index)
     indexes = [_index() for _ in _members()]
@@ -82,3 +87,12 @@ def test_an_audience_resolves_as_each_profile_alone(memory: int, monkeypatch: py
     assert index.stats.candidates == sum(own.stats.candidates for own in indexes)
     assert index.stats.lookups == sum(own.stats.lookups for own in indexes)
     assert {"pupil", "staff_personal", "unknown"} <= set(together["person_kind"])
+
+
+def test_each_kind_kept_longer_is_a_kind_the_index_remembers() -> None:
+    """MEMORY_FOR_KIND names kinds by the first item of `remember`'s key: a name no caller uses would keep nothing
+    longer, silently."""
+    index = _index()
+    resolve_identities(audience(*_members()), index)
+
+    assert set(register_index_module.MEMORY_FOR_KIND) <= set(index._memo)
