@@ -39,7 +39,8 @@ MEMORY_PER_KIND = 10_000
 # The kinds made from the register or from single words (a register name's parts, a word's cut, the surnames near a
 # written one) recur in every audience, not only where profiles copy each other: a trust-sized audience made ~20k of
 # each per 125k profiles, so 10k entries were emptied again and again and their readings made anew. These keep more
-# (measured: ~10% less CPU at trust size for ~70 MB a process; benchmarks/identity_resolution.py prints the peak).
+# (measured alternating on 80k profiles in one process: 6% less CPU, for ~65 MB more in each process;
+# benchmarks/identity_resolution.py prints the peak).
 MEMORY_FOR_KIND = {"parts": 40_000, "word": 40_000, "near surnames": 40_000}
 # Words of a location that place nobody near or far from a school ("UK", "North West England", "she/her").
 GENERIC_PLACES = frozenset(
