@@ -13,7 +13,8 @@ the column holds the school's own object ids or a fixed vocabulary (post ids, me
 Register results also carry `unexpected_rows`: every failing row position, not only the first few, so
 each one can be named by its line.
 GX takes pandas only and costs ~3 s to import, so it is imported inside `validate`, and its
-ephemeral context is built once per process.
+ephemeral context is built once per process, as GX's kwargs readings are made to build an expectation's
+configuration once per reading (`checks.gx_configuration`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
+
+from checks import gx_configuration
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
@@ -144,6 +147,7 @@ def _data_source(gx: Any) -> Any:
     if "data_source" not in _GX_CACHE:
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
+        gx_configuration.install()
         context = gx.get_context(mode="ephemeral")
         # tqdm bars would flood the Prefect logs, one per expectation.
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
