@@ -42,6 +42,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from benchmarks.engine_floor import EngineWork
 
 FIRST_AS_OF = "2026-11-16"
 NEXT_AS_OF = "2026-11-23"
@@ -195,6 +199,8 @@ class Measured:
     floor: list[Timing] = field(default_factory=list)
     schools: dict[str, dict[str, list[Timing]]] = field(default_factory=dict)
     profiles: dict[str, dict[str, float] | str] = field(default_factory=dict)
+    # Each school's engines' own work on its published images (benchmarks/engine_floor.py): reading's floor.
+    engines: dict[str, EngineWork] = field(default_factory=dict)
 
     def best(self, school: str, kind: str) -> Timing:
         return min(self.schools[school][kind], key=lambda t: t.wall)
@@ -223,10 +229,12 @@ def measure(
     root: Path,
     independent: Sequence[Path] = (),
     profiler: Profiler | None = None,
+    engines: Callable[[Path], EngineWork] | None = None,
 ) -> Measured:
     """`rounds` interleaved rounds of the floor, the own sample school's first, unread, next and bare runs, and each
     independent school's (a sandbox dataset the project did not make, copied here) first, unread and next runs; then
-    with `profiler` (benchmarks/reading_profile.py `first_run_profile`), one more first run of each school profiled."""
+    with `profiler` (benchmarks/reading_profile.py `first_run_profile`), one more first run of each school profiled,
+    and with `engines` (benchmarks/engine_floor.py `engine_work`), the engines' own work on its published images."""
     env = child_env()
     socialaudit = _socialaudit()
     dataset = root / f"{size}-{seed}"
@@ -283,6 +291,8 @@ def measure(
     for index, (label, school) in enumerate(schools.items()):
         if profiler is not None:
             results.profiles[label] = profiler(school, root / f"profile-{index}")
+        if engines is not None:
+            results.engines[label] = engines(school)
     return results
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.engine_floor import EngineWork
 from benchmarks.run_cost import META_PLATFORMS, START_UP, Timing, phases, where_it_goes, without_platforms
 
 SCHOOL = """[school]
@@ -162,6 +163,11 @@ def test_a_first_run_is_judged_in_all_without_reading_and_by_what_reading_adds(
         first.value.endswith("; reading images adds 1.6 s")
         and first.goal == "<= 1.75x, reading adds <= 2.5 s"
     )
+    measured.engines["s"] = EngineWork(40, 2.0, 0.8, 2)
+    with_floor = bench_main.run_cost(bench_main.Options(quick=True))[0]
+    assert with_floor.value.endswith("; reading images adds 1.6 s (its engines' own work: 1.4 s)")
+    assert with_floor.detail.endswith(EngineWork(40, 2.0, 0.8, 2).note())
+    del measured.engines["s"]
     assert first.met is True  # 10.0 / 6.0 = 1.67x, and 1.6 s added
     assert "OCR engine (worker processes) 2.5; faces (detect_faces) 0.8; everything else" in first.detail
     assert unread.name == "s: first run without reading images / an empty Prefect flow run"
