@@ -309,6 +309,24 @@ def said_once(details: list[str]) -> tuple[list[str], list[str]]:
             explained.append(f"{term}{' N s' if amount else ''} ({inner})")
 
 
+# A missed figure's detail on the page: at most this long, so that the page grows by a bounded amount however many
+# figures miss (the docs' size budget, tests/test_docs.py); the results file keeps it whole.
+PAGE_DETAIL = 500
+
+
+def bounded(detail: str, most: int = PAGE_DETAIL) -> str:
+    """`detail` whole when it fits, else its parts ("; " or ". " apart) that fit, and a pointer to the rest."""
+    if len(detail) <= most:
+        return detail
+    parts = re.split(r"(?<=[;.]) ", detail)
+    kept = ""
+    for part in parts:
+        if kept and len(kept) + 1 + len(part) > most:
+            break
+        kept = f"{kept} {part}" if kept else part
+    return kept[:most].rstrip(";. ") + " … (the rest in the results file)"
+
+
 def _details(named: list[str], details: list[str]) -> list[str]:
     """One item per figure's detail; those of one set (`SET: FIGURE`) under the set's name, said once."""
     lines: list[str] = []
@@ -349,6 +367,7 @@ def page(
     # results file every figure's.
     detailed = [f for f in figures if f.detail and f.met is False]
     explained, details = said_once([f.detail for f in detailed])
+    details = [bounded(detail) for detail in details]
     if len(detailed) < len([f for f in figures if f.detail]):
         lines += [
             "",

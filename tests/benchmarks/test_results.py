@@ -257,6 +257,19 @@ def test_the_page_details_only_the_figures_that_missed_their_goal() -> None:
     assert "`benchmarks/results/bench.json`" in page
 
 
+def test_a_long_detail_is_cut_on_the_page_between_its_parts() -> None:
+    parts = [f"step {n} {n}.0 s" for n in range(200)]
+    detail = "; ".join(parts)
+    figures = [results.Figure("slow", "3", "1", False, "1.0", 1.0, detail=detail)]
+
+    page = results.page("Benchmarks", "make bench", {"measured_at": "now", "machine": _MACHINE}, figures)
+
+    [line] = [line for line in page.splitlines() if line.startswith("- **slow**")]
+    kept = line.removeprefix("- **slow**: ").removesuffix(" … (the rest in the results file)")
+    assert len(kept) <= results.PAGE_DETAIL and detail.startswith(kept) and kept.endswith(" s")
+    assert results.bounded("start-up 3 s") == "start-up 3 s"
+
+
 _MACHINE = {
     "usable_cores": 2,
     "cores": 2,
