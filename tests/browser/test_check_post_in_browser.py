@@ -137,7 +137,10 @@ def signed_in(browser: Any, url: str, name: str) -> Any:
     page.goto(f"{url}/signin")
     page.get_by_label("Account name").fill(name)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    # Waited for: the tests read the page the sign-in leads to (its CSRF token), and on a loaded machine a read
+    # straight after the click found the page still between the two ("no CSRF token in the page").
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     return context
 
 
