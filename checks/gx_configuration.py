@@ -8,8 +8,9 @@ validation of every suite built ~90 configurations per expectation, a third of t
 `install` makes each of those methods build the configuration once for its whole call, nested calls on the same
 expectation included: the methods only read the expectation, so every read within one call would have built an
 equal configuration. Nothing is kept once the outermost call returns, so an expectation changed later (its id is
-set when it joins a suite) is read afresh. tests/checks/test_validation.py holds every suite's results, on good
-frames and on each planted fault, equal with and without it, and names the GX version whose methods were read.
+set when it joins a suite) is read afresh. tests/checks/test_gx_configuration.py holds every suite's results, on
+good frames and on the first planted fault of each expectation in each suite (tests/checks/test_validation.py's),
+equal with and without it, and names the GX version whose methods were read.
 """
 
 from __future__ import annotations
