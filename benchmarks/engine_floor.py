@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from checks.cores import usable_cores
 from checks.images.faces import detect_faces
+from checks.images.reading import library_images
 from checks.images.text import read_text
 from checks.media_hash import UnreadableImage, decode_upright, grayscale
 
@@ -46,14 +46,10 @@ class EngineWork:
 
 def published_images(dataset: Path) -> list[Path]:
     """Each distinct image file the platforms serve for the school (by sha256, first by path), the library left out."""
-    suffixes = {suffix.lower() for suffix in Image.registered_extensions()}
     seen: dict[str, Path] = {}
-    for path in sorted(dataset.rglob("*")):
-        if path.suffix.lower() not in suffixes or not path.is_file():
-            continue
-        if path.relative_to(dataset).parts[0] == LIBRARY:
-            continue
-        seen.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
+    for path in library_images(dataset):  # every image file Pillow reads, in name order
+        if path.relative_to(dataset).parts[0] != LIBRARY:
+            seen.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
     return list(seen.values())
 
 
