@@ -12,15 +12,17 @@ setup: ocr $(VENV)/.compiled bytecode
 # (socialaudit[review]) besides the dev group (the tests, Playwright), so the demo and every test run. A school
 # installs only what it uses: `uv sync --no-dev` (plus `--extra review` for the review app, `--extra meta` for a
 # Facebook Page or Instagram account); docs/etl-setup.md installs the wheel the same way.
+SYNC := $(UV) sync --frozen --python 3.11 --all-extras
+
 $(VENV)/.synced: uv.lock pyproject.toml Makefile | $(UV)
-	$(UV) sync --frozen --python 3.11 --all-extras
+	$(SYNC)
 	@touch $@
 
 # --compile-bytecode: as pip does by default. uv leaves it out, and where PYTHONDONTWRITEBYTECODE is set (this
 # machine, many containers) no cache is ever written: every run compiled Prefect and its imports from source,
 # about 10 s of a weekly run (benchmarks/run_cost.py). Every installed module, ~13,600 files: ~11 s on 2 cores.
 $(VENV)/.compiled: $(VENV)/.synced | $(UV)
-	$(UV) sync --frozen --python 3.11 --all-extras --compile-bytecode
+	$(SYNC) --compile-bytecode
 	@touch $@
 
 # The tests' set-up leaves the installed modules to be compiled as they are first imported: the tests write
