@@ -20,14 +20,20 @@ from dashboards.kept_weeks import kept_weeks_naming, remove_kept_week, rewrite_k
 from dashboards.output_set import publishing_lock
 from dashboards.publishing import NoStoredWeek, publish_week, stored_week
 from dashboards.report import week_files
-from warehouse import lake, side_files
+from warehouse import lake, lake_maintenance, side_files
 from warehouse.db import connect, connect_waiting, migrate, transaction
+from warehouse.load import now_utc
 from warehouse.privacy import access_log
 from warehouse.privacy.access_log import AccessEntry
 from warehouse.privacy.erasure import Erased, complete_record, erase, redaction_for
 from warehouse.privacy.erasure_journal import Journal, journal_path, matching_subjects
 from warehouse.privacy.redaction import Redaction
-from warehouse.privacy.storage_rewrite import rewrite_storage, vacuum_catalog
+from warehouse.privacy.storage_rewrite import (
+    owed_rewrites,
+    recording_rewritten,
+    rewrite_storage,
+    vacuum_catalog,
+)
 from warehouse.privacy.subjects import Subject, UnknownSubject, find_subject, rows_for
 from warehouse.snapshot import open_snapshot, publish_snapshot_from
 from warehouse.sql_models import apply_models
@@ -135,18 +141,58 @@ def _everywhere_else(
         places.update(_republish(db_path, folders))
         places.update(_redact_run_logs(folders, redaction))
     location = lake.read_locator(db_path)
-    places["warehouse storage rewritten"] = (
+    places["warehouse storage rewrite"] = (
         "lake data files with deletions rewritten, snapshots expired, old files removed, catalog vacuumed"
         if location
         else "copied into a fresh file that replaced it (no freed block, no WAL)"
-    )
+    ) + " (done when storage_rewritten_at is set)"
     places["read-only copy published again"] = 1 if location is None else "a lake has none"
     for erased in erasures:
         complete_record(con, erased, places)
-    places.update(rewrite_storage(con, db_path))
-    # From the connection, which still reads the same content: the copy carries the completed record.
-    publish_snapshot_from(con, db_path)
+    places.update(_rewrite(con, db_path))
     return places
+
+
+def _rewrite(con: duckdb.DuckDBPyConnection, db_path: Path) -> dict[str, Any]:
+    """The storage rewritten and the read-only copy published, both recording every owed erasure as rewritten;
+    `StorageRewriteOwed` (the copy published, recording them still owed) if the rewrite failed."""
+    at = now_utc()
+    try:
+        done = rewrite_storage(con, db_path, at)
+    except (lake_maintenance.MaintenanceFailed, duckdb.Error, OSError) as failed:
+        publish_snapshot_from(con, db_path)
+        raise StorageRewriteOwed(db_path, failed) from failed
+    # From the connection, which still reads the content the rewritten file holds, but for the record of the rewrite
+    # (written into the fresh file as it was made): the copy is given it the same way.
+    publish_snapshot_from(con, db_path, in_the_copy=recording_rewritten(at))
+    return done
+
+
+class StorageRewriteOwed(Exception):
+    """The rows are deleted and the record kept, but the storage was not rewritten: until it is, freed blocks or
+    masked data files may still hold what was deleted. The next weekly run or erasure rewrites it."""
+
+    def __init__(self, db_path: Path, cause: BaseException) -> None:
+        first_line = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+        super().__init__(
+            f"the storage of {db_path} was not rewritten ({first_line}): the erased rows are deleted and the"
+            " erasure recorded, but until the storage is rewritten its free space may still hold them."
+            " The next weekly run rewrites it (or the next erasure); dpo.erasure_log.storage_rewritten_at stays"
+            " empty until then"
+        )
+
+
+def finish_owed_rewrites(db_path: Path) -> list[str]:
+    """The storage rewritten for every erasure whose own rewrite failed or was stopped (a crash, a kill, a full
+    disk), as the erasure would have; the ids of those erasures (none: nothing done). Raises
+    `StorageRewriteOwed` if it fails again."""
+    with _writing(db_path) as con:
+        owed = owed_rewrites(con)
+        if owed:
+            _rewrite(con, db_path)
+    if owed:
+        _vacuum_lake(db_path)
+    return owed
 
 
 def _republish(db_path: Path, folders: list[Path]) -> dict[str, Any]:

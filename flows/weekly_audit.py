@@ -53,6 +53,7 @@ from flows import school_run_log as run_log
 from flows.config.school import SchoolConfig, load_config
 from flows.live_display import counted, progress
 from flows.offline import Endpoints, endpoints
+from flows.owed_rewrites import finish_owed_erasure_rewrites
 from flows.plugins import PLUGS
 from flows.prefect_artifacts import attach_week_artifacts
 from flows.publish_email import email_summary
@@ -348,6 +349,8 @@ def _audit(
     reader = image_reader_getting_ready() if config.images.read else None
     check_destinations(db, out)
     state = read_warehouse_state(db)
+    if state.owed_erasure_rewrites:
+        finish_owed_erasure_rewrites(db)
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)
     # One record of what is read this run: the same bytes published twice, or published and in the library, are

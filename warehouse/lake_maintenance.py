@@ -8,8 +8,10 @@ SQLite scanner have open reports of native crashes when several connections of o
 (duckdb/ducklake#1431, duckdb/ducklake#528, duckdb/duckdb-sqlite#176) and of maintenance racing writers
 (duckdb/ducklake#650). What maintenance does is
 housekeeping on committed data, so it loses nothing by running elsewhere: in a process of its own, a native fault
-in it ends only that process; the caller gets `MaintenanceFailed` (with the child's own fault report), publishing
-logs it and goes on, and the next publish finds the same snapshots still to drop and does it then. Nothing of the
+in it ends only that process, which is then run once more (the statements tidy committed data, each commits whole);
+if it fails again the caller gets `MaintenanceFailed` (with the child's own fault report): publishing logs it and
+goes on, and the next publish finds the same snapshots still to drop and does it then; an erasure's rewrite stays
+owed (warehouse/privacy/storage_rewrite.py). Nothing of the
 caller's process (its kept lake, the app's other threads' connections) is touched by the maintenance statements.
 The price is a process, and loading the extensions in it (warehouse/lake.py), per publish that has anything
 to do (a lake that has only ever gained rows has not: `only_ever_gained`).
@@ -52,6 +54,9 @@ ERASURE = "erasure"
 PLANS = (PUBLISH, ERASURE)
 CHILD = ("-m", "warehouse.lake_maintenance")  # what the child process runs, after the interpreter
 CHILD_TIMEOUT_SECONDS = 1800.0
+# A child ended by a signal (a native crash) is run once more before the caller is told: a crash is rare and its
+# plan safe to repeat. One that exits with an error or runs out of time is not: that would fail again the same way.
+TRIES_WHEN_IT_CRASHES = 2
 LOCK_KIND = "lake maintenance lock"  # beside the lake's SQLite catalog (warehouse/side_files.py)
 BUSY_TIMEOUT_MS = 60_000  # longer than the readers': maintenance is the one that may wait
 # A maintenance taking longer than this is logged with where its time went (waiting for the lake, starting the
@@ -201,21 +206,19 @@ def run(location: lake.LakeLocation, plan: str, config: dict[str, Any]) -> dict[
     asked = time.monotonic()
     with exclusive(location):
         waited = time.monotonic() - asked
-        try:
-            done = subprocess.run(  # noqa: S603 (this interpreter, our own module)
-                [sys.executable, *CHILD],
-                input=request,
-                capture_output=True,
-                text=True,
-                env=env,
-                timeout=CHILD_TIMEOUT_SECONDS,
-                check=False,
+        for attempt in range(1, TRIES_WHEN_IT_CRASHES + 1):
+            done = _child_run(location, plan, request, env)
+            if done.returncode >= 0 or attempt == TRIES_WHEN_IT_CRASHES:
+                break
+            # Ended by a signal: a native fault of that process (a heap corruption seen once under load). The
+            # statements only tidy committed data and each commits whole, so the same plan is run again afresh.
+            log.warning(
+                "DuckLake maintenance (%s) of %s ended by signal %d; running it again. Its report:\n%s",
+                plan,
+                location.catalog,
+                -done.returncode,
+                done.stderr[-4000:],
             )
-        except subprocess.TimeoutExpired:
-            raise MaintenanceFailed(
-                f"DuckLake maintenance ({plan}) of {location.catalog} took over {CHILD_TIMEOUT_SECONDS:.0f} s"
-                " and was stopped"
-            ) from None
     if done.returncode != 0:
         how = f"ended by signal {-done.returncode}" if done.returncode < 0 else f"exit {done.returncode}"
         raise MaintenanceFailed(
@@ -227,6 +230,26 @@ def run(location: lake.LakeLocation, plan: str, config: dict[str, Any]) -> dict[
     if took > SLOW_SECONDS:
         log.warning("%s", slow_report(location, plan, took, waited, result.get("seconds", {})))
     return result
+
+
+def _child_run(
+    location: lake.LakeLocation, plan: str, request: str, env: Mapping[str, str]
+) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(  # noqa: S603 (this interpreter, our own module)
+            [sys.executable, *CHILD],
+            input=request,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=CHILD_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise MaintenanceFailed(
+            f"DuckLake maintenance ({plan}) of {location.catalog} took over {CHILD_TIMEOUT_SECONDS:.0f} s"
+            " and was stopped"
+        ) from None
 
 
 def slow_report(

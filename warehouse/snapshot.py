@@ -35,6 +35,8 @@ from warehouse.privacy.keyed import SECRET_TABLE, warehouse_secret
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 PUBLISHED_AS = "published_copy"
+# Written into a copy (with the alias it is attached as) before it takes its place: see `copy_database`.
+InTheCopy = Callable[[duckdb.DuckDBPyConnection, str], None]
 __all__ = [
     "WarehouseBusy",
     "is_lock_conflict",
@@ -61,7 +63,10 @@ def publish_snapshot(db_path: Path, lock_wait_seconds: float = 120.0) -> Path:
 
 
 def publish_snapshot_from(
-    con: duckdb.DuckDBPyConnection, db_path: Path, drop_old_snapshots: bool = True
+    con: duckdb.DuckDBPyConnection,
+    db_path: Path,
+    drop_old_snapshots: bool = True,
+    in_the_copy: InTheCopy | None = None,
 ) -> Path:
     """Publish the copy through `con`, a writing connection the caller holds: while it is open no other process
     can write, so the copy is exactly what the caller committed.
@@ -73,6 +78,7 @@ def publish_snapshot_from(
     DuckDB copies the database itself (`COPY FROM DATABASE`, same encryption key) into this process's own
     temporary file, removed if anything fails. The file is never opened by Python here: closing any descriptor
     of it would drop this process's POSIX lock on it, and another writer could take the warehouse mid-copy.
+    `in_the_copy`: as for `copy_database` (an erasure's rewrite recorded in the copy as in the file it replaced).
 
     The access log recorded since the last write is folded in first, so the copy the DPO reads holds it. Copies a
     killed process left beside the warehouse go first: while `con` writes, no other process is making one."""
@@ -83,7 +89,7 @@ def publish_snapshot_from(
         if drop_old_snapshots:
             _drop_superseded(con, location, db_path)
         return db_path
-    return copy_database(con, db_path, snapshot_path(db_path), without_secret=True)
+    return copy_database(con, db_path, snapshot_path(db_path), without_secret=True, in_the_copy=in_the_copy)
 
 
 def drop_old_snapshots_of(db_path: Path) -> None:
@@ -113,12 +119,18 @@ def _drop_superseded(con: duckdb.DuckDBPyConnection, location: lake.LakeLocation
 
 
 def copy_database(
-    con: duckdb.DuckDBPyConnection, db_path: Path, target: Path, without_secret: bool = False
+    con: duckdb.DuckDBPyConnection,
+    db_path: Path,
+    target: Path,
+    without_secret: bool = False,
+    in_the_copy: InTheCopy | None = None,
 ) -> Path:
     """Copy the warehouse `con` writes (`db_path`) into a fresh file, same encryption, that then atomically becomes
     `target` (its read-only copy, or the warehouse itself after an erasure). A caller whose context holds no key
     (another thread) never writes a plain copy of an encrypted file. `without_secret`: the copy holds no
-    `meta.warehouse_secret` (the key behind erasure selectors is not for the copy's readers)."""
+    `meta.warehouse_secret` (the key behind erasure selectors is not for the copy's readers). `in_the_copy`: run
+    with the copy's alias once it is made, before it becomes `target`: what it writes lands with the copy or not at
+    all."""
     being_written = "warehouse being rewritten" if target == db_path else "read-only copy being written"
     temporary = side_files.transient_path(being_written, db_path)
     leftovers = (temporary, temporary.with_name(temporary.name + ".wal"))
@@ -135,6 +147,8 @@ def copy_database(
             con.execute(f"COPY FROM DATABASE {ATTACHED_AS} TO {PUBLISHED_AS}")
             if without_secret and tuple(SECRET_TABLE.split(".")) in portable.base_tables(con, PUBLISHED_AS):
                 con.execute(f"DELETE FROM {PUBLISHED_AS}.{SECRET_TABLE}")
+            if in_the_copy is not None:
+                in_the_copy(con, PUBLISHED_AS)
         finally:
             con.execute(f"DETACH {PUBLISHED_AS}")
         os.chmod(temporary, 0o600)

@@ -20,7 +20,8 @@ DEMO_AS_OF = date(2026, 11, 16)
 EXIT_COMPLETED = 0
 EXIT_FAILED = 1  # one line says why; a run that fails this way stored nothing
 EXIT_REFUSED = 2  # the command line itself (click's usage error), or a query `sql` will not run
-EXIT_PARTIAL = 3  # `run`: stored and published, a stream not read; `trust run`: a school did not complete
+EXIT_PARTIAL = 3  # `run`: stored and published, a stream not read; `trust run`: a school did not complete;
+# `erase`: erased and recorded, its storage rewrite still owed (the next run does it)
 EXIT_NOT_PUBLISHED = 4  # the week is stored, its outputs are not: `socialaudit publish` writes them
 EXIT_HOLD = 5  # `check-post`: the draft has findings to settle before it is posted
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from flows.commands.common import EXIT_REFUSED, confirmed
+from flows.commands.common import EXIT_PARTIAL, EXIT_REFUSED, confirmed
 from flows.commands.parameters import PATH, Declared, confirmation, option
 from flows.commands.sar import selector, selector_options
 from flows.commands.sql import use_configured_key, warehouse_options
@@ -41,7 +42,7 @@ def options() -> list[Declared]:
 def run(args: argparse.Namespace) -> int:
     import os
 
-    from flows.erasure import erase_person, erasure_preview
+    from flows.erasure import StorageRewriteOwed, erase_person, erasure_preview
     from warehouse.privacy.access_log import cli_entry
 
     os.umask(0o077)
@@ -57,9 +58,19 @@ def run(args: argparse.Namespace) -> int:
     if not confirmed(args, "Erase this person from everything above? It cannot be undone."):
         return EXIT_REFUSED
     # Waits while the weekly run holds the warehouse, then erases in one short transaction and cleans the rest.
-    counts = erase_person(
-        args.db, kind, value, args.by, args.reason, args.out, access=cli_entry("erase", args.by, detail=kind)
-    )
+    try:
+        counts = erase_person(
+            args.db,
+            kind,
+            value,
+            args.by,
+            args.reason,
+            args.out,
+            access=cli_entry("erase", args.by, detail=kind),
+        )
+    except StorageRewriteOwed as owed:
+        print(f"socialaudit erase: erased and recorded, but not finished: {owed}", file=sys.stderr)
+        return EXIT_PARTIAL
     for place, n in sorted(counts.items()):
         print(f"{place}: {json.dumps(n) if not isinstance(n, (int, str)) else n}")
     print(

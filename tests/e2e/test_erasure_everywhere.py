@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +22,7 @@ from tests.builders.person_stores import (
     prefect_database_files,
 )
 from tests.builders.tiny_dataset import build_tiny_dataset
+from warehouse import side_files
 from warehouse.db import connect
 from warehouse.privacy.erasure_journal import journal_path
 
@@ -32,6 +34,7 @@ KILLED_MID_COPY = """
 import os, signal, sys
 from pathlib import Path
 from warehouse import side_files
+from warehouse import side_files
 from warehouse.db import connect
 db = Path(sys.argv[1])
 temporary = side_files.transient_path("read-only copy being written", db)
@@ -41,6 +44,26 @@ con.execute("COPY FROM DATABASE warehouse TO published_copy")
 con.execute("CHECKPOINT published_copy")
 os.kill(os.getpid(), signal.SIGKILL)
 """
+
+# An erasure killed -9 once the fresh file that replaces the warehouse is written, and records the rewrite, but
+# before it replaced the warehouse (the person: the tiny school's other pupil).
+KILLED_BEFORE_THE_REWRITE_TAKES_EFFECT = """
+import os, signal, sys
+from pathlib import Path
+from flows.erasure import erase_person
+from warehouse.privacy import storage_rewrite
+recording = storage_rewrite.recording_rewritten
+def then_killed(at):
+    record = recording(at)
+    def record_and_die(con, database):
+        record(con, database)
+        con.execute(f"CHECKPOINT {database}")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return record_and_die
+storage_rewrite.recording_rewritten = then_killed
+erase_person(Path(sys.argv[1]), "person", "P0002", "A. Dpo", "ERASE-2026-4")
+"""
+NEXT_WEEK = "2026-11-23"
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +140,7 @@ def test_the_record_names_every_place_and_the_copies_out_of_reach(erased) -> Non
     )  # the post naming him, kept, his name gone
     assert places["ref.parents.pupil_ids (mentions redacted)"] == 1  # the parent's link to the child
     assert any(place.startswith("outputs published again: ") for place in places)
-    assert "warehouse storage rewritten" in places and places["read-only copy published again"] == 1
+    assert "warehouse storage rewrite" in places and places["read-only copy published again"] == 1
     assert any("e-mails already sent" in copy for copy in places["not reachable"])
     assert left == (1,) and parents == [([],)] and other == (1,)  # the post and the other pupil stay
     import hashlib
@@ -149,6 +172,40 @@ def test_a_restored_backup_is_erased_again_from_the_journal(erased, tmp_path) ->
     assert [d["erasure_id"] for d in done] and done[0]["counts"]["ref.pupils"] == 1
     assert hits(files_under(tmp_path), PERSON) == {}
     assert reapply_erasures(restored, since=datetime.now(UTC).replace(tzinfo=None)) == []
+
+
+def test_an_erasure_killed_before_its_rewrite_took_effect_is_finished_by_the_next_weekly_run(
+    erased, audit, tmp_path
+) -> None:
+    """A second erasure, in a copy of the school, killed -9 once its fresh warehouse file was written but before it
+    replaced the old one: the record says the rewrite is owed, and the next week's run does it."""
+    run: Audit = erased["run"]  # type: ignore[assignment]
+    root = tmp_path / "copy"
+    shutil.copytree(run.db.parent, root)
+    db = root / run.db.name
+    killed = subprocess.Popen(
+        [sys.executable, "-c", KILLED_BEFORE_THE_REWRITE_TAKES_EFFECT, str(db)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _, stderr = killed.communicate(timeout=300)
+    assert killed.returncode == -signal.SIGKILL, stderr[-2000:]
+    assert rewritten(db) == [("ERASE-2026-3", True), ("ERASE-2026-4", False)]
+
+    week = audit(root / "school", as_of=NEXT_WEEK, root=root)
+    assert week.result.returncode == 0, week.result.stderr[-2000:]
+    assert rewritten(db) == [("ERASE-2026-3", True), ("ERASE-2026-4", True)]
+    being_rewritten = side_files.transient_path("warehouse being rewritten", db, pid=killed.pid)
+    assert not being_rewritten.exists()  # the killed erasure's fresh file, swept as a leftover
+
+
+def rewritten(db: Path) -> list[tuple[str, bool]]:
+    con = connect(db, read_only=True)
+    try:
+        rows = con.execute("SELECT reason, storage_rewritten_at FROM dpo.erasure_log ORDER BY performed_at")
+        return [(reason, at is not None) for reason, at in rows.fetchall()]
+    finally:
+        con.close()
 
 
 def test_every_file_beside_the_warehouse_and_in_the_outputs_is_a_kind_the_registry_names(erased) -> None:

@@ -16,6 +16,7 @@ import pytest
 from benchmarks.lake_stress import make_lake, stress
 from warehouse import lake, lake_maintenance, side_files
 from warehouse.db import connect, migrate, transaction
+from warehouse.load import now_utc
 from warehouse.people import Actor
 from warehouse.privacy.storage_rewrite import rewrite_storage
 from warehouse.reviews import review_and_publish
@@ -80,6 +81,45 @@ def test_a_maintenance_process_that_aborts_loses_nothing_and_the_next_publish_do
     assert snapshots(locator) == 1  # ...until the next publish drops them
 
 
+# A maintenance process that dies natively the first time (as one did under load: a heap corruption inside
+# DuckDB's maintenance call) and does its work the next; every start is counted in the file named first.
+CRASHES_ONCE = """
+import os, runpy, sys
+from pathlib import Path
+starts = Path(sys.argv[1])
+starts.write_text(starts.read_text() + "started\\n" if starts.exists() else "started\\n")
+if starts.read_text().count("started") == 1:
+    os.abort()
+sys.argv = sys.argv[:1]
+runpy.run_module("warehouse.lake_maintenance", run_name="__main__")
+"""
+
+
+@pytest.mark.slow
+def test_a_maintenance_process_that_crashes_is_run_once_more_and_one_that_errs_is_not(
+    tmp_path: Path, released: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    locator, _ = make_lake(tmp_path, exceptions=1)
+    location = lake.read_locator(locator)
+    assert location is not None
+    starts = tmp_path / "starts"
+    monkeypatch.setattr(lake_maintenance, "CHILD", ("-c", CRASHES_ONCE, str(starts)))
+    with caplog.at_level(logging.WARNING, logger="warehouse.lake_maintenance"):
+        done = lake_maintenance.run(location, lake_maintenance.ERASURE, {})
+    assert starts.read_text().count("started") == 2
+    assert "ended by signal 6; running it again" in caplog.text
+    assert done["steps"][-1] == "ducklake_cleanup_old_files"
+    assert snapshots(locator) == 1
+
+    # One that fails on its own terms (an error, not a crash) would fail again: the caller is told at once.
+    starts.unlink()
+    erring = "import sys; from pathlib import Path; Path(sys.argv[1]).write_text('started'); sys.exit(3)"
+    monkeypatch.setattr(lake_maintenance, "CHILD", ("-c", erring, str(starts)))
+    with pytest.raises(lake_maintenance.MaintenanceFailed, match="exit 3"):
+        lake_maintenance.run(location, lake_maintenance.ERASURE, {})
+    assert starts.read_text().count("started") == 1
+
+
 @pytest.mark.slow
 def test_an_erasures_rewrite_runs_apart_through_the_writer_it_holds(tmp_path: Path, released: None) -> None:
     """As `erase` does it: the rows deleted and committed, the storage rewritten (in the maintenance process) while
@@ -95,7 +135,7 @@ def test_an_erasures_rewrite_runs_apart_through_the_writer_it_holds(tmp_path: Pa
         )
         con.execute("DELETE FROM meta.sync_cursors WHERE cursor_value LIKE 'Jessamine-Quill-1%'")
         assert con.execute("SELECT count(*) FROM meta.sync_cursors").fetchone() == (3889,)
-        places = rewrite_storage(con, locator)
+        places = rewrite_storage(con, locator, now_utc())
         publish_snapshot_from(con, locator)
     finally:
         con.close()

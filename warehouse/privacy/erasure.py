@@ -173,7 +173,8 @@ def erase(
     erased = Erased(uuid.uuid4().hex, now_utc(), counts, pictures)
     recorded_reason = redaction.text(reason)[0]  # a reference that names the person is a copy too
     con.execute(
-        "INSERT INTO audit.erasures VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit.erasures (erasure_id, performed_at, performed_by, reason, selector_kind,"
+        " selector_sha256, counts) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             erased.erasure_id,
             erased.erased_at,

@@ -8,6 +8,8 @@ its catalog, in snapshots not yet expired, and a SQLite catalog in its free page
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,25 +20,55 @@ from warehouse.db import ATTACHED_AS
 from warehouse.snapshot import copy_database
 
 
-def rewrite_storage(con: duckdb.DuckDBPyConnection, db_path: Path) -> dict[str, Any]:
+def rewrite_storage(con: duckdb.DuckDBPyConnection, db_path: Path, at: datetime) -> dict[str, Any]:
     """Rewrite what `con` (a writing connection the caller holds, nothing left uncommitted) stores.
 
     A DuckDB file is copied into a fresh file (same encryption) that then replaces it: the caller must write
-    nothing more through `con` afterwards (it still holds the old, now unlinked, file until it closes). A lake's
-    affected data files are rewritten, old snapshots expired and their files removed; `vacuum_catalog` finishes
-    it once the caller has closed every connection to the lake."""
+    nothing more through `con` afterwards (it still holds the old, now unlinked, file until it closes), and
+    publishes its read-only copy with `recording_rewritten(at)`. A lake's affected data files are rewritten, old
+    snapshots expired and their files removed; `vacuum_catalog` finishes it once the caller has closed every
+    connection to the lake.
+
+    Every erasure whose rewrite is owed (`owed_rewrites`: this one, and any an earlier failed or stopped one left)
+    is recorded as rewritten at `at` only once it is: in a DuckDB file, inside the fresh file before it replaces
+    the old one, so that a copy stopped midway leaves them owed; in a lake, once its maintenance succeeded. Raises
+    if the rewrite failed: the erasures stay owed."""
     location = lake.read_locator(db_path)
     if location is not None and portable.is_lake(con):
-        return _rewrite_lake(con, location)
-    return _rewrite_file(con, db_path)
+        done = _rewrite_lake(con, location)
+        recording_rewritten(at)(con, ATTACHED_AS)
+        return done
+    return _rewrite_file(con, db_path, at)
 
 
-def _rewrite_file(con: duckdb.DuckDBPyConnection, db_path: Path) -> dict[str, Any]:
+def owed_rewrites(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The erasures (ids, oldest first) whose storage rewrite failed or was stopped before it was done."""
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT erasure_id FROM audit.erasures WHERE storage_rewritten_at IS NULL ORDER BY performed_at"
+        ).fetchall()
+    ]
+
+
+def recording_rewritten(at: datetime) -> Callable[[duckdb.DuckDBPyConnection, str], None]:
+    """What records, in the database attached as the given alias, every owed erasure as rewritten at `at`."""
+
+    def record(con: duckdb.DuckDBPyConnection, database: str) -> None:
+        con.execute(
+            f"UPDATE {database}.audit.erasures SET storage_rewritten_at = ? WHERE storage_rewritten_at IS NULL",
+            [at.replace(tzinfo=None)],
+        )
+
+    return record
+
+
+def _rewrite_file(con: duckdb.DuckDBPyConnection, db_path: Path, at: datetime) -> dict[str, Any]:
     before = db_path.stat().st_size
     con.execute("CHECKPOINT")  # the WAL merged and gone: nothing of the old file is left to replay
     # The lock held through `con` keeps other writers out until the new file is in place; one that was waiting
     # opens the path again and finds the new file.
-    copy_database(con, db_path, db_path)
+    copy_database(con, db_path, db_path, in_the_copy=recording_rewritten(at))
     wal = db_path.with_name(db_path.name + ".wal")
     return {
         "warehouse file rewritten (bytes before, after)": [before, db_path.stat().st_size],

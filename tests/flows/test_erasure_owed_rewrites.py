@@ -1,0 +1,168 @@
+"""An erasure whose storage rewrite failed (a full disk, a crashed maintenance) or was stopped (killed midway) says so
+in its record, in the warehouse and in the read-only copy alike, and stays owed until a later rewrite is done
+(`finish_owed_rewrites`, which the weekly run calls when `read_state` finds one owed): the record never says
+rewritten before it is."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows.erasure import StorageRewriteOwed, erase_person, finish_owed_rewrites
+from tests.builders.published import Published
+from tests.builders.registers import pupil
+from tests.builders.warehouse import migrated_warehouse
+from warehouse import lake, lake_maintenance, side_files
+from warehouse.db import connect, migrate
+from warehouse.privacy import storage_rewrite
+from warehouse.snapshot import snapshot_path
+from warehouse.state import read_state
+
+ERASED_NAME = "Zofia Nowak"
+
+# A DPO's erasure killed -9 once the fresh file is written, recorded as rewritten, and checkpointed, but before
+# it took the warehouse's place: the last moment a stopped rewrite can leave behind.
+KILLED_BEFORE_THE_FRESH_FILE_TAKES_ITS_PLACE = """
+import os, signal, sys
+from pathlib import Path
+from flows.erasure import erase_person
+from warehouse.privacy import storage_rewrite
+recording = storage_rewrite.recording_rewritten
+def then_killed(at):
+    record = recording(at)
+    def record_and_die(con, database):
+        record(con, database)
+        con.execute(f"CHECKPOINT {database}")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return record_and_die
+storage_rewrite.recording_rewritten = then_killed
+erase_person(Path(sys.argv[1]), "person", "P0001", "A. Dpo", "ER-7")
+"""
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    db = migrated_warehouse(tmp_path / "w.duckdb")
+    con = connect(db)
+    try:
+        published = Published(con)
+        published.registers([pupil("P0001", "Zofia", "Nowak"), pupil("P0002", "Oliver", "Price")])
+        published.post("1850000000000000001", f"Well done {ERASED_NAME} and Oliver Price!")
+        published.store()
+    finally:
+        con.close()
+    return db
+
+
+def rewritten_at(db: Path) -> list[tuple[str, bool]]:
+    """Each erasure recorded in `db` (a warehouse or its read-only copy): its reason and whether it says rewritten."""
+    con = connect(db, read_only=True)
+    try:
+        return [
+            (reason, at is not None)
+            for reason, at in con.execute(
+                "SELECT reason, storage_rewritten_at FROM dpo.erasure_log ORDER BY performed_at"
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+
+
+def test_an_erasure_whose_rewrite_succeeds_says_so_in_the_warehouse_and_its_copy(warehouse: Path) -> None:
+    erase_person(warehouse, "person", "P0001", "A. Dpo", "ER-1")
+    assert rewritten_at(warehouse) == [("ER-1", True)]
+    assert rewritten_at(snapshot_path(warehouse)) == [("ER-1", True)]
+    assert read_state(warehouse).owed_erasure_rewrites == []
+
+
+def test_a_failed_rewrite_stays_owed_until_one_is_done(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(*args: object, **kwargs: object) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(storage_rewrite, "copy_database", disk_full)
+        with pytest.raises(StorageRewriteOwed, match="No space left on device") as owed:
+            erase_person(warehouse, "person", "P0001", "A. Dpo", "ER-2")
+    assert "storage_rewritten_at stays empty" in str(owed.value)
+    # The rows are gone and the erasure recorded, as not rewritten, in the warehouse and the copy the DPO reads.
+    assert rewritten_at(warehouse) == [("ER-2", False)]
+    assert rewritten_at(snapshot_path(warehouse)) == [("ER-2", False)]
+    (owed_id,) = read_state(warehouse).owed_erasure_rewrites
+
+    assert finish_owed_rewrites(warehouse) == [owed_id]
+    assert rewritten_at(warehouse) == [("ER-2", True)]
+    assert rewritten_at(snapshot_path(warehouse)) == [("ER-2", True)]
+    assert finish_owed_rewrites(warehouse) == []  # nothing owed: nothing done
+    assert ERASED_NAME.encode() not in warehouse.read_bytes()
+
+
+def test_a_rewrite_killed_before_the_fresh_file_takes_its_place_leaves_the_erasure_owed(
+    warehouse: Path,
+) -> None:
+    killed = subprocess.Popen(
+        [sys.executable, "-c", KILLED_BEFORE_THE_FRESH_FILE_TAKES_ITS_PLACE, str(warehouse)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONFAULTHANDLER": "0"},
+    )
+    _, stderr = killed.communicate(timeout=300)
+    assert killed.returncode == -signal.SIGKILL, stderr[-2000:]
+    fresh = side_files.transient_path("warehouse being rewritten", warehouse, pid=killed.pid)
+    assert fresh.exists()  # the fresh file, which says rewritten, never became the warehouse
+    assert rewritten_at(warehouse) == [("ER-7", False)]
+    assert len(read_state(warehouse).owed_erasure_rewrites) == 1
+
+    finish_owed_rewrites(warehouse)
+    assert rewritten_at(warehouse) == [("ER-7", True)]
+    assert rewritten_at(snapshot_path(warehouse)) == [("ER-7", True)]
+    assert not fresh.exists()
+    assert ERASED_NAME.encode() not in warehouse.read_bytes()
+
+
+@pytest.mark.slow
+def test_a_lakes_rewrite_that_crashes_twice_stays_owed_until_the_next_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
+    locator = lake.write_locator(tmp_path / "school-a.ducklake", location)
+    try:
+        con = connect(locator)
+        try:
+            migrate(con)
+            published = Published(con)
+            published.registers([pupil("P0001", "Zofia", "Nowak"), pupil("P0002", "Oliver", "Price")])
+            published.store()
+        finally:
+            con.close()
+        with monkeypatch.context() as patched:
+            patched.setattr(lake_maintenance, "CHILD", ("-c", "import os; os.abort()"))
+            with pytest.raises(StorageRewriteOwed, match="ended by signal 6"):
+                erase_person(locator, "person", "P0001", "A. Dpo", "ER-3")
+        assert rewritten_at(locator) == [("ER-3", False)]
+        assert len(read_state(locator).owed_erasure_rewrites) == 1
+
+        finish_owed_rewrites(locator)
+        assert rewritten_at(locator) == [("ER-3", True)]
+        reader = connect(locator, read_only=True)
+        try:
+            deletes = reader.execute(
+                f"SELECT sum(delete_file_count) FROM ducklake_table_info('{lake.ATTACHED_ALIAS}')"
+            ).fetchone()
+        finally:
+            reader.close()
+        assert deletes == (0,)  # no data file masks an erased row: each was rewritten without them
+        stored = [path for path in tmp_path.rglob("*") if path.is_file() and path.name != "school-a.ducklake"]
+        assert (
+            tmp_path / "catalog" / "school-a.sqlite" in stored
+        )  # the catalog (rows inlined there), the data
+        assert [path for path in stored if b"Nowak" in path.read_bytes()] == []
+    finally:
+        lake.release()
