@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboards.manifest import product_version
-from flows.erasure import reapply_erasures
+from flows.erasure import StorageRewriteOwed, reapply_erasures
 from warehouse import lake, side_files
 from warehouse.backup import archive as backup_archive
 from warehouse.backup.archive import SUFFIX, BackupError, check_key_strength, read_archive, read_header
@@ -201,7 +201,14 @@ def _erased_again(
     reaches the warehouse's place; the outputs it publishes are those of the warehouse it becomes (none for a
     restore to another path)."""
     with encryption_key(image_key):
-        return reapply_erasures(image, since=since, journal=journal, publishes_as=restored_as)
+        try:
+            return reapply_erasures(image, since=since, journal=journal, publishes_as=restored_as)
+        except StorageRewriteOwed as owed:
+            # Installed, the image would hold in its free space the people erased again until the next run.
+            raise RestoreRefused(
+                f"the backup's copy could not be rewritten after erasing again those the journal names"
+                f" ({owed.reason}); nothing was changed"
+            ) from owed
 
 
 @contextmanager

@@ -174,6 +174,7 @@ class StorageRewriteOwed(Exception):
 
     def __init__(self, db_path: Path, cause: BaseException) -> None:
         first_line = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+        self.reason = first_line
         super().__init__(
             f"the storage of {db_path} was not rewritten ({first_line}): the erased rows are deleted and the"
             " erasure recorded, but until the storage is rewritten its free space may still hold them."

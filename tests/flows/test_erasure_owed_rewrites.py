@@ -1,7 +1,8 @@
 """An erasure whose storage rewrite failed (a full disk, a crashed maintenance) or was stopped (killed midway) says so
 in its record, in the warehouse and in the read-only copy alike, and stays owed until a later rewrite is done
 (`finish_owed_rewrites`, which the weekly run calls when `read_state` finds one owed): the record never says
-rewritten before it is."""
+rewritten before it is. A restore whose erasures, made again in the backup's copy, cannot be rewritten there is
+refused."""
 
 from __future__ import annotations
 
@@ -14,13 +15,16 @@ from pathlib import Path
 
 import pytest
 
+from flows.backup import backup_warehouse, restore_warehouse
 from flows.erasure import StorageRewriteOwed, erase_person, finish_owed_rewrites
 from tests.builders.published import Published
 from tests.builders.registers import pupil
 from tests.builders.warehouse import migrated_warehouse
 from warehouse import lake, lake_maintenance, side_files
+from warehouse.backup.image import RestoreRefused
 from warehouse.db import connect, migrate
 from warehouse.privacy import storage_rewrite
+from warehouse.privacy.keyed import ensure_secret
 from warehouse.snapshot import snapshot_path
 from warehouse.state import read_state
 
@@ -33,6 +37,7 @@ import os, signal, sys
 from pathlib import Path
 from flows.erasure import erase_person
 from warehouse.privacy import storage_rewrite
+from warehouse.privacy.keyed import ensure_secret
 recording = storage_rewrite.recording_rewritten
 def then_killed(at):
     record = recording(at)
@@ -55,6 +60,7 @@ def warehouse(tmp_path: Path) -> Path:
         published.registers([pupil("P0001", "Zofia", "Nowak"), pupil("P0002", "Oliver", "Price")])
         published.post("1850000000000000001", f"Well done {ERASED_NAME} and Oliver Price!")
         published.store()
+        ensure_secret(con)  # as the weekly run makes it
     finally:
         con.close()
     return db
@@ -125,6 +131,39 @@ def test_a_rewrite_killed_before_the_fresh_file_takes_its_place_leaves_the_erasu
     assert rewritten_at(snapshot_path(warehouse)) == [("ER-7", True)]
     assert not fresh.exists()
     assert ERASED_NAME.encode() not in warehouse.read_bytes()
+
+
+def test_a_restore_whose_erasures_cannot_be_rewritten_in_the_backups_copy_is_refused(
+    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Erased again from the journal in the backup's copy, the copy must be rewritten before it takes the
+    warehouse's place: installed otherwise, its free space would hold the person until the next run."""
+    key = "the backup key, kept somewhere else"
+    backup = backup_warehouse(warehouse, tmp_path / "b.socialaudit-backup", key, None)["backup"]
+    erase_person(warehouse, "person", "P0001", "A. Dpo", "ER-9")
+    erased = erasure_id(warehouse)
+    before = warehouse.read_bytes()
+
+    def disk_full(*args: object, **kwargs: object) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(storage_rewrite, "copy_database", disk_full)
+        with pytest.raises(
+            RestoreRefused, match=r"could not be rewritten .*No space left.*nothing was changed"
+        ):
+            restore_warehouse(warehouse, backup, key)
+    assert warehouse.read_bytes() == before
+    assert restore_warehouse(warehouse, backup, key)["erasures re-applied"]
+    assert rewritten_at(warehouse) == [(f"ER-9 (re-applied erasure {erased})", True)]
+
+
+def erasure_id(db: Path) -> str:
+    con = connect(db, read_only=True)
+    try:
+        return str(con.execute("SELECT erasure_id FROM audit.erasures").fetchone()[0])  # type: ignore[index]
+    finally:
+        con.close()
 
 
 @pytest.mark.slow
