@@ -6,8 +6,9 @@ from the erasure journal kept beside it (docs/interfaces.md)."""
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +27,8 @@ from warehouse.load import now_utc
 from warehouse.privacy import access_log
 from warehouse.privacy.access_log import AccessEntry
 from warehouse.privacy.erasure import Erased, complete_record, erase, redaction_for
-from warehouse.privacy.erasure_journal import Journal, journal_path, matching_subjects
+from warehouse.privacy.erasure_journal import Journal, journal_path, matching_subjects, written_in
+from warehouse.privacy.keyed import warehouse_secret
 from warehouse.privacy.redaction import Redaction
 from warehouse.privacy.storage_rewrite import (
     owed_rewrites,
@@ -134,6 +136,7 @@ def _everywhere_else(
     for folder in recorded.others:
         if folder not in folders:
             places[f"outputs not published again: {folder}"] = "recorded by another warehouse (give --out)"
+    _with_unfinished(con, db_path, folders, erasures, redaction, needles)
     publish_snapshot_from(con, db_path)
     # Held while the outputs are written again: a publisher that opened the copy before the erasure finishes first.
     with publishing_lock(folders):
@@ -183,17 +186,54 @@ class StorageRewriteOwed(Exception):
         )
 
 
-def finish_owed_rewrites(db_path: Path) -> list[str]:
-    """The storage rewritten for every erasure whose own rewrite failed or was stopped (a crash, a kill, a full
-    disk), as the erasure would have; the ids of those erasures (none: nothing done). Raises
-    `StorageRewriteOwed` if it fails again."""
+def finish_owed_erasures(db_path: Path) -> list[str]:
+    """Every erasure left unfinished (stopped after its transaction, or its storage rewrite failed) finished as it
+    would have been: what of its person the output folders and run logs still hold cleaned, the storage
+    rewritten. The ids of those erasures (none: nothing done). Raises `StorageRewriteOwed` if the rewrite fails
+    again."""
     with _writing(db_path) as con:
         owed = owed_rewrites(con)
         if owed:
-            _rewrite(con, db_path)
+            _everywhere_else(con, db_path, db_path, [], Redaction(), set(), ())
     if owed:
         _vacuum_lake(db_path)
     return owed
+
+
+def _with_unfinished(
+    con: duckdb.DuckDBPyConnection,
+    db_path: Path,
+    folders: list[Path],
+    erasures: list[Erased],
+    redaction: Redaction,
+    needles: set[str],
+) -> None:
+    """Adds to `redaction` and `needles` the people of the erasures left unfinished before these: the warehouse
+    holds nothing of them any more, so what the output folders and run logs still hold of them is found by the
+    keyed hashes the erasure journal kept of their ids, handles and names."""
+    owed = set(owed_rewrites(con)) - {erased.erasure_id for erased in erasures}
+    entries = [entry for entry in Journal(journal_path(db_path)).entries() if entry["erasure_id"] in owed]
+    if not entries:
+        return
+    for _, subject in written_in(_texts_under(folders), entries, warehouse_secret(con)):
+        forms = name_forms(subject)
+        redaction.patterns += redaction_for(subject, forms).patterns
+        needles |= _identifiers(subject) | forms
+
+
+def _texts_under(folders: Iterable[Path]) -> Iterator[str]:
+    """Every file the product wrote in the output folders (each kept week's too) and their run logs, as text; a
+    JSON file as its strings read (JSON may write a name's letters as escapes)."""
+    for folder in folders:
+        files = [path for path in folder.rglob("*") if path.is_file()] if folder.is_dir() else []
+        for path in [*files, side_files.kept_path("run log", folder)]:
+            if not path.is_file():
+                continue
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            if path.suffix == ".json":
+                with suppress(ValueError):
+                    text = json.dumps(json.loads(text), ensure_ascii=False)
+            yield text
 
 
 def _republish(db_path: Path, folders: list[Path]) -> dict[str, Any]:

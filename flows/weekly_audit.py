@@ -53,12 +53,12 @@ from flows import school_run_log as run_log
 from flows.config.school import SchoolConfig, load_config
 from flows.live_display import counted, progress
 from flows.offline import Endpoints, endpoints
-from flows.owed_rewrites import finish_owed_erasure_rewrites
 from flows.plugins import PLUGS
 from flows.prefect_artifacts import attach_week_artifacts
 from flows.publish_email import email_summary
 from flows.run_settings import audit_settings, retry_policy
 from flows.stream_reading import WAITING, examine_waiting, fingerprint_one, set_aside_refused, stream_statuses
+from flows.unfinished_erasures import finish_erasures_left_unfinished
 from flows.warehouse_location import DEFAULT_OUT, trial_location, warehouse_location
 from warehouse.db import encryption_key
 from warehouse.snapshot import (
@@ -350,7 +350,7 @@ def _audit(
     check_destinations(db, out)
     state = read_warehouse_state(db)
     if state.owed_erasure_rewrites:
-        finish_owed_erasure_rewrites(db)
+        finish_erasures_left_unfinished(db)
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)
     # One record of what is read this run: the same bytes published twice, or published and in the library, are

@@ -45,25 +45,19 @@ con.execute("CHECKPOINT published_copy")
 os.kill(os.getpid(), signal.SIGKILL)
 """
 
-# An erasure killed -9 once the fresh file that replaces the warehouse is written, and records the rewrite, but
-# before it replaced the warehouse (the person: the tiny school's other pupil).
-KILLED_BEFORE_THE_REWRITE_TAKES_EFFECT = """
+# A DPO's erasure of the tiny school's other pupil killed -9 the moment its transaction committed: the rows are
+# gone, and nothing else is done (outputs, kept weeks, run log, storage).
+KILLED_ONCE_COMMITTED = """
 import os, signal, sys
 from pathlib import Path
-from flows.erasure import erase_person
-from warehouse.privacy import storage_rewrite
-recording = storage_rewrite.recording_rewritten
-def then_killed(at):
-    record = recording(at)
-    def record_and_die(con, database):
-        record(con, database)
-        con.execute(f"CHECKPOINT {database}")
-        os.kill(os.getpid(), signal.SIGKILL)
-    return record_and_die
-storage_rewrite.recording_rewritten = then_killed
-erase_person(Path(sys.argv[1]), "person", "P0002", "A. Dpo", "ERASE-2026-4")
+from flows import erasure
+def killed(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+erasure._everywhere_else = killed
+erasure.erase_person(Path(sys.argv[1]), "person", "P0002", "A. Dpo", "ERASE-2026-4")
 """
-NEXT_WEEK = "2026-11-23"
+OTHER_PUPIL = ("Ellie Brown", "Eleanor Brown")
+NEXT_WEEK, WEEK_AFTER = "2026-11-23", "2026-11-30"
 
 
 @pytest.fixture(scope="module")
@@ -174,29 +168,34 @@ def test_a_restored_backup_is_erased_again_from_the_journal(erased, tmp_path) ->
     assert reapply_erasures(restored, since=datetime.now(UTC).replace(tzinfo=None)) == []
 
 
-def test_an_erasure_killed_before_its_rewrite_took_effect_is_finished_by_the_next_weekly_run(
-    erased, audit, tmp_path
-) -> None:
-    """A second erasure, in a copy of the school, killed -9 once its fresh warehouse file was written but before it
-    replaced the old one: the record says the rewrite is owed, and the next week's run does it."""
+def test_an_erasure_killed_once_committed_is_finished_by_the_next_weekly_run(erased, audit, tmp_path) -> None:
+    """In a copy of the school that has run a week of its own, a second erasure killed -9 right after its
+    transaction: the record says it is unfinished, and the next week's run finishes it before its own week: the
+    kept weeks naming the pupil written again without her, the run log redacted, the storage rewritten."""
     run: Audit = erased["run"]  # type: ignore[assignment]
     root = tmp_path / "copy"
     shutil.copytree(run.db.parent, root)
-    db = root / run.db.name
-    killed = subprocess.Popen(
-        [sys.executable, "-c", KILLED_BEFORE_THE_REWRITE_TAKES_EFFECT, str(db)],
-        stderr=subprocess.PIPE,
-        text=True,
+    db, out = root / run.db.name, root / "out"
+    week = audit(root / "school", as_of=NEXT_WEEK, root=root)  # the copy's own outputs, recorded as its own
+    assert week.result.returncode == 0, week.result.stderr[-2000:]
+    assert hits(files_under(out / "weeks" / NEXT_WEEK), OTHER_PUPIL)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_ONCE_COMMITTED, str(db)], capture_output=True, text=True, check=False
     )
-    _, stderr = killed.communicate(timeout=300)
-    assert killed.returncode == -signal.SIGKILL, stderr[-2000:]
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
     assert rewritten(db) == [("ERASE-2026-3", True), ("ERASE-2026-4", False)]
+    assert hits(files_under(out), OTHER_PUPIL)
 
-    week = audit(root / "school", as_of=NEXT_WEEK, root=root)
+    registers = root / "school" / "registers"  # and taken out of the registers, as erase tells the DPO
+    for name in ("pupils.csv", "approved_media.csv"):
+        rows = (registers / name).read_text(encoding="utf-8").replace(";P0002", "").splitlines()
+        kept = "\n".join(row for row in rows if not row.startswith("P0002,"))
+        (registers / name).write_text(kept + "\n", encoding="utf-8")
+    week = audit(root / "school", as_of=WEEK_AFTER, root=root)
     assert week.result.returncode == 0, week.result.stderr[-2000:]
     assert rewritten(db) == [("ERASE-2026-3", True), ("ERASE-2026-4", True)]
-    being_rewritten = side_files.transient_path("warehouse being rewritten", db, pid=killed.pid)
-    assert not being_rewritten.exists()  # the killed erasure's fresh file, swept as a leftover
+    assert NEXT_WEEK in [p.name for p in (out / "weeks").iterdir()]
+    assert hits(files_under(root, skip=[root / "school"]), OTHER_PUPIL) == {}
 
 
 def rewritten(db: Path) -> list[tuple[str, bool]]:
@@ -209,7 +208,6 @@ def rewritten(db: Path) -> list[tuple[str, bool]]:
 
 
 def test_every_file_beside_the_warehouse_and_in_the_outputs_is_a_kind_the_registry_names(erased) -> None:
-    from warehouse import side_files
 
     run: Audit = erased["run"]  # type: ignore[assignment]
     beside = [p for p in run.db.parent.iterdir() if p.name.startswith((run.db.name, "." + run.db.name))]

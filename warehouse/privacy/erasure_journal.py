@@ -10,12 +10,16 @@ secret as well can test a guess against it.
 
 `matching_subjects(con, entries)` finds, in a warehouse (a restored one), every stored value whose keyed hash is in
 an entry, as the subjects to erase again; flows/erasure.py `reapply_erasures` erases them the same way.
+`written_in(texts, entries, secret)` finds them in files the product wrote (outputs, run logs): what an erasure
+stopped midway still has to clean there, though the warehouse no longer holds a value to look for.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -157,3 +161,58 @@ def matching_subjects(
         subject.names |= matched["name"]
         found.append((entry, subject))
     return found
+
+
+# A value a file may hold as a token: a register id, an account id, a handle (with its @ or not).
+TOKEN = re.compile(r"@?[\w][\w.-]*")
+# A word of a name: letters, with an apostrophe or a hyphen inside (O'Neill, Smith-Jones).
+NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+LONGEST_NAME_WORDS = 4
+
+
+def written_values(text: str) -> dict[str, set[str]]:
+    """Every value of each kind that `text` (HTML-escaped or not) may hold, normalised as the journal hashes them:
+    its tokens as ids and handles, and each word and run of up to four words apart only by white space as a name."""
+    plain = html.unescape(text)
+    tokens = {token.rstrip(".-") for token in TOKEN.findall(plain)}
+    values: dict[str, set[str]] = {
+        "person": {t.lstrip("@") for t in tokens},
+        "platform-id": {t for t in tokens if t.isdigit()},
+        "handle": {t.lstrip("@").casefold() for t in tokens},
+        "name": set(),
+    }
+    words = list(NAME_WORD.finditer(plain))
+    for first in range(len(words)):
+        run = [words[first].group()]
+        values["name"].add(_name_key(run[0]))  # a display name of one word ("alfie")
+        for following in range(first + 1, min(first + LONGEST_NAME_WORDS, len(words))):
+            if plain[words[following - 1].end() : words[following].start()].strip():
+                break
+            run.append(words[following].group())
+            values["name"].add(_name_key(" ".join(run)))
+    return values
+
+
+def written_in(
+    texts: Iterable[str], entries: Iterable[dict[str, Any]], secret: bytes
+) -> list[tuple[dict[str, Any], Subject]]:
+    """For each journal entry, what of its person the texts still hold (ids, handles, names whose keyed hashes it
+    holds), or none when they hold nothing of them. A name alone counts here: it picks what to clean of outputs
+    the product wrote, never whom to erase from a warehouse (`matching_subjects`)."""
+    values: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    for text in texts:
+        for kind, found in written_values(text).items():
+            values[kind] |= found
+    hashed = {kind: {keyed_hash(secret, kind, v): v for v in values[kind]} for kind in KINDS}
+    held = []
+    for entry in entries:
+        matched = {
+            kind: {hashed[kind][h] for h in entry["hashes"].get(kind, []) if h in hashed[kind]}
+            for kind in KINDS
+        }
+        if any(matched.values()):
+            subject = Subject("journal", entry["erasure_id"], matched["person"], matched["platform-id"])
+            subject.handles |= matched["handle"]
+            subject.names |= matched["name"]
+            held.append((entry, subject))
+    return held
