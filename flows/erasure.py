@@ -1,7 +1,8 @@
 """Erasure everywhere the product put the data, wired: the warehouse (warehouse/privacy/erasure.py), then its file
 rewritten, the read-only copy and every output folder published again, the run logs redacted, a lake's catalog
 vacuumed, and the record completed with every place. `reapply_erasures` does the same for a restored warehouse
-from the erasure journal kept beside it (docs/interfaces.md)."""
+from the erasure journal kept beside it (docs/interfaces.md); `finish_unfinished_erasures` for the erasures a
+stopped process or a failed rewrite left unfinished (audit.erasures.storage_rewritten_at empty)."""
 
 from __future__ import annotations
 
@@ -126,8 +127,9 @@ def _everywhere_else(
 ) -> dict[str, Any]:
     """Outside the erasure's transaction, through the same writing connection (no run can slip in): every
     leftover copy removed, the outputs published again from a fresh copy, run logs redacted, the record
-    completed, the storage rewritten. Only the folders `publishes_as` recorded (and `extra_outputs`) are
-    touched: a copy of a warehouse never publishes into its original's folders."""
+    completed, the storage rewritten; for these erasures' people and for those of any erasure left unfinished
+    before (`_with_unfinished`). Only the folders `publishes_as` recorded (and `extra_outputs`) are touched: a
+    copy of a warehouse never publishes into its original's folders."""
     recorded = output_folders(con, publishes_as)
     folders = list(dict.fromkeys([*recorded.own, *(Path(p).absolute() for p in extra_outputs)]))
     places: dict[str, Any] = {
@@ -186,7 +188,7 @@ class StorageRewriteOwed(Exception):
         )
 
 
-def finish_owed_erasures(db_path: Path) -> list[str]:
+def finish_unfinished_erasures(db_path: Path) -> list[str]:
     """Every erasure left unfinished (stopped after its transaction, or its storage rewrite failed) finished as it
     would have been: what of its person the output folders and run logs still hold cleaned, the storage
     rewritten. The ids of those erasures (none: nothing done). Raises `StorageRewriteOwed` if the rewrite fails

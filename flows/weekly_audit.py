@@ -349,7 +349,7 @@ def _audit(
     reader = image_reader_getting_ready() if config.images.read else None
     check_destinations(db, out)
     state = read_warehouse_state(db)
-    if state.owed_erasure_rewrites:
+    if state.unfinished_erasures:
         finish_erasures_left_unfinished(db)
     # The registers are read and validated while the platforms are fetched: neither waits for the other.
     registers_future = load_registers_task.submit(config, week)

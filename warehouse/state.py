@@ -44,8 +44,8 @@ class WarehouseState:
     # Facebook and Instagram: the posts (and the posts of comments) with an exception not yet resolved, whose comments
     # are read again each run whatever else changed (a hidden or deleted comment is then seen to be so).
     open_meta_subjects: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
-    # Erasures whose storage rewrite failed or was stopped (warehouse/privacy/storage_rewrite.py): the run does it.
-    owed_erasure_rewrites: list[str] = field(default_factory=list)
+    # Erasures a stopped process or a failed storage rewrite left unfinished (flows/erasure.py): the run finishes them.
+    unfinished_erasures: list[str] = field(default_factory=list)
 
     def open_subjects(self, platform: str, account_id: str) -> frozenset[str]:
         return self.open_meta_subjects.get((platform, account_id), frozenset())
@@ -94,7 +94,7 @@ def read_state(db_path: Path, lock_wait_seconds: float = 120.0) -> WarehouseStat
         state.mutual_follows = last_mutual_follows(con)
         state.images_read = image_readings.images_read(con)
         state.media_never_read = image_readings.media_never_read(con)
-        state.owed_erasure_rewrites = storage_rewrite.owed_rewrites(con)
+        state.unfinished_erasures = storage_rewrite.owed_rewrites(con)
     finally:
         con.close()
     return state

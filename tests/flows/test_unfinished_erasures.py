@@ -1,6 +1,6 @@
 """An erasure whose storage rewrite failed (a full disk, a crashed maintenance) or was stopped (killed midway) says so
 in its record, in the warehouse and in the read-only copy alike, and stays owed until a later rewrite is done
-(`finish_owed_erasures`, which the weekly run calls when `read_state` finds one owed): the record never says
+(`finish_unfinished_erasures`, which the weekly run calls when `read_state` finds one owed): the record never says
 rewritten before it is. A restore whose erasures, made again in the backup's copy, cannot be rewritten there is
 refused."""
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from flows.backup import backup_warehouse, restore_warehouse
-from flows.erasure import StorageRewriteOwed, erase_person, finish_owed_erasures
+from flows.erasure import StorageRewriteOwed, erase_person, finish_unfinished_erasures
 from tests.builders.published import Published
 from tests.builders.registers import pupil
 from tests.builders.warehouse import migrated_warehouse
@@ -84,7 +84,7 @@ def test_an_erasure_whose_rewrite_succeeds_says_so_in_the_warehouse_and_its_copy
     erase_person(warehouse, "person", "P0001", "A. Dpo", "ER-1")
     assert rewritten_at(warehouse) == [("ER-1", True)]
     assert rewritten_at(snapshot_path(warehouse)) == [("ER-1", True)]
-    assert read_state(warehouse).owed_erasure_rewrites == []
+    assert read_state(warehouse).unfinished_erasures == []
 
 
 def test_a_failed_rewrite_stays_owed_until_one_is_done(
@@ -101,12 +101,12 @@ def test_a_failed_rewrite_stays_owed_until_one_is_done(
     # The rows are gone and the erasure recorded, as not rewritten, in the warehouse and the copy the DPO reads.
     assert rewritten_at(warehouse) == [("ER-2", False)]
     assert rewritten_at(snapshot_path(warehouse)) == [("ER-2", False)]
-    (owed_id,) = read_state(warehouse).owed_erasure_rewrites
+    (owed_id,) = read_state(warehouse).unfinished_erasures
 
-    assert finish_owed_erasures(warehouse) == [owed_id]
+    assert finish_unfinished_erasures(warehouse) == [owed_id]
     assert rewritten_at(warehouse) == [("ER-2", True)]
     assert rewritten_at(snapshot_path(warehouse)) == [("ER-2", True)]
-    assert finish_owed_erasures(warehouse) == []  # nothing owed: nothing done
+    assert finish_unfinished_erasures(warehouse) == []  # nothing owed: nothing done
     assert ERASED_NAME.encode() not in warehouse.read_bytes()
 
 
@@ -124,9 +124,9 @@ def test_a_rewrite_killed_before_the_fresh_file_takes_its_place_leaves_the_erasu
     fresh = side_files.transient_path("warehouse being rewritten", warehouse, pid=killed.pid)
     assert fresh.exists()  # the fresh file, which says rewritten, never became the warehouse
     assert rewritten_at(warehouse) == [("ER-7", False)]
-    assert len(read_state(warehouse).owed_erasure_rewrites) == 1
+    assert len(read_state(warehouse).unfinished_erasures) == 1
 
-    finish_owed_erasures(warehouse)
+    finish_unfinished_erasures(warehouse)
     assert rewritten_at(warehouse) == [("ER-7", True)]
     assert rewritten_at(snapshot_path(warehouse)) == [("ER-7", True)]
     assert not fresh.exists()
@@ -186,9 +186,9 @@ def test_a_lakes_rewrite_that_crashes_twice_stays_owed_until_the_next_one(
             with pytest.raises(StorageRewriteOwed, match="ended by signal 6"):
                 erase_person(locator, "person", "P0001", "A. Dpo", "ER-3")
         assert rewritten_at(locator) == [("ER-3", False)]
-        assert len(read_state(locator).owed_erasure_rewrites) == 1
+        assert len(read_state(locator).unfinished_erasures) == 1
 
-        finish_owed_erasures(locator)
+        finish_unfinished_erasures(locator)
         assert rewritten_at(locator) == [("ER-3", True)]
         reader = connect(locator, read_only=True)
         try:
