@@ -20,9 +20,9 @@ from flows.erasure import StorageRewriteOwed, erase_person, finish_unfinished_er
 from tests.builders.published import Published
 from tests.builders.registers import pupil
 from tests.builders.warehouse import migrated_warehouse
-from warehouse import lake, lake_maintenance, side_files
+from warehouse import side_files
 from warehouse.backup.image import RestoreRefused
-from warehouse.db import connect, migrate
+from warehouse.db import connect
 from warehouse.privacy import storage_rewrite
 from warehouse.privacy.keyed import ensure_secret
 from warehouse.snapshot import snapshot_path
@@ -164,44 +164,3 @@ def erasure_id(db: Path) -> str:
         return str(con.execute("SELECT erasure_id FROM audit.erasures").fetchone()[0])  # type: ignore[index]
     finally:
         con.close()
-
-
-@pytest.mark.slow
-def test_a_lakes_rewrite_that_crashes_twice_stays_owed_until_the_next_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
-    locator = lake.write_locator(tmp_path / "school-a.ducklake", location)
-    try:
-        con = connect(locator)
-        try:
-            migrate(con)
-            published = Published(con)
-            published.registers([pupil("P0001", "Zofia", "Nowak"), pupil("P0002", "Oliver", "Price")])
-            published.store()
-        finally:
-            con.close()
-        with monkeypatch.context() as patched:
-            patched.setattr(lake_maintenance, "CHILD", ("-c", "import os; os.abort()"))
-            with pytest.raises(StorageRewriteOwed, match="ended by signal 6"):
-                erase_person(locator, "person", "P0001", "A. Dpo", "ER-3")
-        assert rewritten_at(locator) == [("ER-3", False)]
-        assert len(read_state(locator).unfinished_erasures) == 1
-
-        finish_unfinished_erasures(locator)
-        assert rewritten_at(locator) == [("ER-3", True)]
-        reader = connect(locator, read_only=True)
-        try:
-            deletes = reader.execute(
-                f"SELECT sum(delete_file_count) FROM ducklake_table_info('{lake.ATTACHED_ALIAS}')"
-            ).fetchone()
-        finally:
-            reader.close()
-        assert deletes == (0,)  # no data file masks an erased row: each was rewritten without them
-        stored = [path for path in tmp_path.rglob("*") if path.is_file() and path.name != "school-a.ducklake"]
-        assert (
-            tmp_path / "catalog" / "school-a.sqlite" in stored
-        )  # the catalog (rows inlined there), the data
-        assert [path for path in stored if b"Nowak" in path.read_bytes()] == []
-    finally:
-        lake.release()

@@ -18,7 +18,7 @@ from warehouse import lake, lake_maintenance, side_files
 from warehouse.db import connect, migrate, transaction
 from warehouse.load import now_utc
 from warehouse.people import Actor
-from warehouse.privacy.storage_rewrite import rewrite_storage
+from warehouse.privacy.storage_rewrite import owed_rewrites, rewrite_storage
 from warehouse.reviews import review_and_publish
 from warehouse.snapshot import WarehouseBusy, publish_snapshot, publish_snapshot_from, write_with_retry
 
@@ -81,51 +81,32 @@ def test_a_maintenance_process_that_aborts_loses_nothing_and_the_next_publish_do
     assert snapshots(locator) == 1  # ...until the next publish drops them
 
 
-# A maintenance process that dies natively the first time (as one did under load: a heap corruption inside
-# DuckDB's maintenance call) and does its work the next; every start is counted in the file named first.
-CRASHES_ONCE = """
+# A maintenance process that dies natively (as one did under load: a heap corruption inside DuckDB's maintenance
+# call) on its first N starts, and does its work after; every start is counted in the file named first.
+CRASHES_FIRST = """
 import os, runpy, sys
 from pathlib import Path
-starts = Path(sys.argv[1])
-starts.write_text(starts.read_text() + "started\\n" if starts.exists() else "started\\n")
-if starts.read_text().count("started") == 1:
+starts, crashes = Path(sys.argv[1]), int(sys.argv[2])
+starts.write_text((starts.read_text() if starts.exists() else "") + "started\\n")
+if starts.read_text().count("started") <= crashes:
     os.abort()
 sys.argv = sys.argv[:1]
 runpy.run_module("warehouse.lake_maintenance", run_name="__main__")
 """
+ERRS = "import sys; from pathlib import Path; Path(sys.argv[1]).write_text('started'); sys.exit(3)"
 
 
 @pytest.mark.slow
-def test_a_maintenance_process_that_crashes_is_run_once_more_and_one_that_errs_is_not(
+def test_an_erasures_rewrite_runs_apart_through_the_writer_it_holds_and_is_recorded_once_done(
     tmp_path: Path, released: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    locator, _ = make_lake(tmp_path, exceptions=1)
-    location = lake.read_locator(locator)
-    assert location is not None
-    starts = tmp_path / "starts"
-    monkeypatch.setattr(lake_maintenance, "CHILD", ("-c", CRASHES_ONCE, str(starts)))
-    with caplog.at_level(logging.WARNING, logger="warehouse.lake_maintenance"):
-        done = lake_maintenance.run(location, lake_maintenance.ERASURE, {})
-    assert starts.read_text().count("started") == 2
-    assert "ended by signal 6; running it again" in caplog.text
-    assert done["steps"][-1] == "ducklake_cleanup_old_files"
-    assert snapshots(locator) == 1
-
-    # One that fails on its own terms (an error, not a crash) would fail again: the caller is told at once.
-    starts.unlink()
-    erring = "import sys; from pathlib import Path; Path(sys.argv[1]).write_text('started'); sys.exit(3)"
-    monkeypatch.setattr(lake_maintenance, "CHILD", ("-c", erring, str(starts)))
-    with pytest.raises(lake_maintenance.MaintenanceFailed, match="exit 3"):
-        lake_maintenance.run(location, lake_maintenance.ERASURE, {})
-    assert starts.read_text().count("started") == 1
-
-
-@pytest.mark.slow
-def test_an_erasures_rewrite_runs_apart_through_the_writer_it_holds(tmp_path: Path, released: None) -> None:
-    """As `erase` does it: the rows deleted and committed, the storage rewritten (in the maintenance process) while
-    the erasure still holds its writing connection, then published through that same connection."""
+    """As `erase` does it: the rows deleted and committed with the erasure's record, the storage rewritten (in the
+    maintenance process) while the erasure still holds its writing connection, then published through that same
+    connection. The record says rewritten only once it is: a maintenance process that crashes is run once more,
+    and one that crashes again, or fails on its own terms (not run again), leaves the erasure unfinished."""
     location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
     locator = lake.write_locator(tmp_path / "school-a.ducklake", location)
+    starts = tmp_path / "starts"
     con = connect(locator)
     try:
         migrate(con)
@@ -134,8 +115,25 @@ def test_an_erasures_rewrite_runs_apart_through_the_writer_it_holds(tmp_path: Pa
             " now() FROM range(5000) t(i)"
         )
         con.execute("DELETE FROM meta.sync_cursors WHERE cursor_value LIKE 'Jessamine-Quill-1%'")
+        con.execute(
+            "INSERT INTO audit.erasures (erasure_id, performed_at, performed_by, reason, selector_kind,"
+            " selector_sha256, counts) VALUES ('e-1', now(), 'A. Dpo', 'ER-1', 'person', '-', '{}')"
+        )
         assert con.execute("SELECT count(*) FROM meta.sync_cursors").fetchone() == (3889,)
-        places = rewrite_storage(con, locator, now_utc())
+        for child, runs in ((("-c", CRASHES_FIRST, str(starts), "2"), 2), (("-c", ERRS, str(starts)), 1)):
+            starts.unlink(missing_ok=True)
+            monkeypatch.setattr(lake_maintenance, "CHILD", child)
+            with pytest.raises(lake_maintenance.MaintenanceFailed):
+                rewrite_storage(con, locator, now_utc())
+            assert starts.read_text().count("started") == runs
+            assert owed_rewrites(con) == ["e-1"]
+        starts.unlink()
+        monkeypatch.setattr(lake_maintenance, "CHILD", ("-c", CRASHES_FIRST, str(starts), "1"))
+        with caplog.at_level(logging.WARNING, logger="warehouse.lake_maintenance"):
+            places = rewrite_storage(con, locator, now_utc())
+        assert starts.read_text().count("started") == 2
+        assert "ended by signal 6; running it again" in caplog.text
+        assert owed_rewrites(con) == []
         publish_snapshot_from(con, locator)
     finally:
         con.close()
