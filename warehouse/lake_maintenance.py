@@ -8,10 +8,12 @@ SQLite scanner have open reports of native crashes when several connections of o
 (duckdb/ducklake#1431, duckdb/ducklake#528, duckdb/duckdb-sqlite#176) and of maintenance racing writers
 (duckdb/ducklake#650). What maintenance does is
 housekeeping on committed data, so it loses nothing by running elsewhere: in a process of its own, a native fault
-in it ends only that process, which is then run once more (the statements tidy committed data, each commits whole);
-if it fails again the caller gets `MaintenanceFailed` (with the child's own fault report): publishing logs it and
-goes on, and the next publish finds the same snapshots still to drop and does it then; an erasure's rewrite stays
-owed (warehouse/privacy/storage_rewrite.py). Nothing of the
+in it ends only that process, which is then run once more with the same request (the statements tidy committed
+data, each commits whole; the request says what the publish found to do, which a crash after expiring the snapshots
+that said so would otherwise hide). If it fails again the caller gets `MaintenanceFailed` (with the child's own
+fault report): publishing logs it and goes on, and the next publish does what is left, or, if the snapshots were
+expired, the next that finds anything to act on; an erasure stays unfinished (warehouse/privacy/storage_rewrite.py).
+Nothing of the
 caller's process (its kept lake, the app's other threads' connections) is touched by the maintenance statements.
 The price is a process, and loading the extensions in it (warehouse/lake.py), per publish that has anything
 to do (a lake that has only ever gained rows has not: `only_ever_gained`).
@@ -34,7 +36,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -159,7 +161,13 @@ def drop_superseded_snapshots(con: duckdb.DuckDBPyConnection, location: lake.Lak
     ).fetchall()
     if len(snapshots) <= 1 or only_ever_gained(snapshots):
         return {"steps": []}
-    return run(location, PUBLISH, _spill_config(con))
+    return run(location, PUBLISH, _spill_config(con), pending_since(snapshots))
+
+
+def pending_since(snapshots: Sequence[tuple[int, Mapping[str, Sequence[str]] | None]]) -> set[str]:
+    """The kinds of change the snapshots since the last publish made (the oldest is the one it kept, or the lake's
+    first, which only made a schema): what a publish's maintenance has to act on."""
+    return set().union(*(_changed(changes) for _, changes in snapshots[1:]))
 
 
 def only_ever_gained(snapshots: Sequence[tuple[int, Mapping[str, Sequence[str]] | None]]) -> bool:
@@ -197,11 +205,19 @@ def rewrite_after_erasure(con: duckdb.DuckDBPyConnection, location: lake.LakeLoc
     return run(location, ERASURE, _spill_config(con))
 
 
-def run(location: lake.LakeLocation, plan: str, config: dict[str, Any]) -> dict[str, Any]:
-    """Run `plan` on the lake in a child process, alone on the lake; what it did, or `MaintenanceFailed`."""
+def run(
+    location: lake.LakeLocation, plan: str, config: dict[str, Any], pending: Collection[str] = ()
+) -> dict[str, Any]:
+    """Run `plan` on the lake in a child process, alone on the lake; what it did, or `MaintenanceFailed`.
+
+    `pending`: the kinds of change a publish has to act on, as the caller saw them before anything ran. A child
+    that crashed may have expired the snapshots that said so before it flushed what they inlined; run again, it
+    still knows from the request."""
     if plan not in PLANS:
         raise ValueError(f"no maintenance plan {plan!r}")
-    request = json.dumps({"location": location.__dict__, "plan": plan, "config": config})
+    request = json.dumps(
+        {"location": location.__dict__, "plan": plan, "config": config, "pending": sorted(pending)}
+    )
     env = {**os.environ, "PYTHONFAULTHANDLER": "1"}  # a native fault prints every thread's stack to stderr
     asked = time.monotonic()
     with exclusive(location):
@@ -278,12 +294,12 @@ def _spill_config(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 # --- the child's side -------------------------------------------------------------------------------------------
 
 
-def maintain(con: duckdb.DuckDBPyConnection, plan: str) -> dict[str, Any]:
+def maintain(con: duckdb.DuckDBPyConnection, plan: str, pending: Collection[str] = ()) -> dict[str, Any]:
     """The maintenance statements of `plan`, on `con` (the lake attached for writing as `lake.ATTACHED_ALIAS`).
 
     A publish makes DuckLake's calls only when the snapshots since the last publish (every older one was expired
-    by it) wrote what they act on: each reads every table's metadata (~0.3-1 s on a SQLite catalog, even with
-    nothing to do). Expiring snapshots and removing their files is always done."""
+    by it) wrote what they act on, or the caller said so (`pending`): each reads every table's metadata (~0.3-1 s
+    on a SQLite catalog, even with nothing to do). Expiring snapshots and removing their files is always done."""
     catalog = _literal(lake.ATTACHED_ALIAS)
     steps: list[str] = []
     seconds: dict[str, float] = {}
@@ -300,10 +316,9 @@ def maintain(con: duckdb.DuckDBPyConnection, plan: str) -> dict[str, Any]:
         call(f"ducklake_rewrite_data_files({catalog}, delete_threshold => 0)")
     else:
         snapshots = con.execute(
-            f"SELECT changes FROM ducklake_snapshots({catalog}) ORDER BY snapshot_id"
+            f"SELECT snapshot_id, changes FROM ducklake_snapshots({catalog}) ORDER BY snapshot_id"
         ).fetchall()
-        # The oldest is the one the last publish kept (or the lake's first, which only made a schema): done with.
-        pending = set().union(*(_changed(changes) for (changes,) in snapshots[1:]))
+        pending = set(pending) | pending_since(snapshots)
         call(f"ducklake_expire_snapshots({catalog}, older_than => now())")
         if pending & INLINED_CHANGES:
             call(f"ducklake_flush_inlined_data({catalog})")
@@ -343,7 +358,7 @@ def _child() -> int:
         started = time.monotonic()
         lake.attach_lake(con, location, lake.ATTACHED_ALIAS, busy_timeout_ms=BUSY_TIMEOUT_MS)
         attached = time.monotonic() - started
-        done = maintain(con, request["plan"])
+        done = maintain(con, request["plan"], request.get("pending", ()))
         done["seconds"] = {"attaching the catalog": attached, **done["seconds"]}
         print(json.dumps(done), flush=True)
     finally:
