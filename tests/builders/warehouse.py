@@ -6,6 +6,7 @@ import atexit
 import functools
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -79,3 +80,19 @@ def table_fingerprint(db_path: Path) -> dict[str, tuple[int, str]]:
         return result
     finally:
         con.close()
+
+
+def catalog_tables_holding(catalog: Path, text: str) -> list[str]:
+    """The tables of a lake's SQLite catalog with a value holding `text`, but the column statistics: a known limit
+    (docs/trust.md), DuckLake keeps a table's min/max column statistics after a delete."""
+    connection = sqlite3.connect(catalog)
+    try:
+        tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return [
+            table
+            for table in tables
+            if table != "ducklake_table_column_stats"
+            and any(text in str(v) for row in connection.execute(f'SELECT * FROM "{table}"') for v in row)
+        ]
+    finally:
+        connection.close()

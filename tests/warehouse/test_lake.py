@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.builders.warehouse import catalog_tables_holding
 from warehouse import lake, load, portable
 from warehouse.db import connect, discover_migrations, migrate
 from warehouse.snapshot import open_snapshot, publish_snapshot
@@ -143,23 +144,7 @@ def test_publishing_a_lake_removes_deleted_rows_from_its_files(
 
     parquet = b"".join(p.read_bytes() for p in tmp_path.rglob("*.parquet"))
     assert b"Jessamine-Quill" not in parquet
-    catalog = sqlite3.connect(tmp_path / "catalog" / "school-a.sqlite")
-    try:
-        tables = [r[0] for r in catalog.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        # Known limit (docs/trust.md): DuckLake keeps a table's min/max column statistics after a delete.
-        held = [
-            table
-            for table in tables
-            if table != "ducklake_table_column_stats"
-            and any(
-                "Jessamine-Quill" in str(v)
-                for row in catalog.execute(f'SELECT * FROM "{table}"')
-                for v in row
-            )
-        ]
-    finally:
-        catalog.close()
-    assert held == []
+    assert catalog_tables_holding(tmp_path / "catalog" / "school-a.sqlite", "Jessamine-Quill") == []
     reader = open_snapshot(locator)
     try:
         assert reader.execute("SELECT count(*) FROM meta.sync_cursors").fetchone() == (0,)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.lake_stress import make_lake, stress
+from tests.builders.warehouse import catalog_tables_holding
 from warehouse import lake, lake_maintenance, side_files
 from warehouse.db import connect, migrate, transaction
 from warehouse.load import now_utc
@@ -191,22 +191,7 @@ def test_a_publish_whose_maintenance_crashed_after_expiring_the_snapshots_still_
     monkeypatch.setattr(lake_maintenance, "CHILD", ("-c", EXPIRES_THEN_CRASHES_ONCE, str(starts)))
     publish_snapshot(locator)
     assert starts.exists() and snapshots(locator) == 1
-    catalog = sqlite3.connect(tmp_path / "catalog" / "school-a.sqlite")
-    try:
-        tables = [r[0] for r in catalog.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        held = [
-            table
-            for table in tables
-            if table != "ducklake_table_column_stats"  # a known limit (docs/trust.md)
-            and any(
-                "Jessamine-Quill" in str(v)
-                for row in catalog.execute(f'SELECT * FROM "{table}"')
-                for v in row
-            )
-        ]
-    finally:
-        catalog.close()
-    assert held == []
+    assert catalog_tables_holding(tmp_path / "catalog" / "school-a.sqlite", "Jessamine-Quill") == []
 
 
 HOLDING_THE_LAKE = """
