@@ -1,8 +1,8 @@
 """An erasure whose storage rewrite failed (a full disk, a crashed maintenance) or was stopped (killed midway) says so
-in its record, in the warehouse and in the read-only copy alike, and stays owed until a later rewrite is done
-(`finish_unfinished_erasures`, which the weekly run calls when `read_state` finds one owed): the record never says
+in its record, in the warehouse and in the read-only copy alike, and stays unfinished until a later rewrite is done
+(`finish_unfinished_erasures`, which the weekly run calls when `read_state` finds one): the record never says
 rewritten before it is. A restore whose erasures, made again in the backup's copy, cannot be rewritten there is
-refused."""
+refused. An erasure stopped before its outputs were cleaned: tests/e2e/test_erasure_everywhere.py."""
 
 from __future__ import annotations
 
@@ -37,7 +37,6 @@ import os, signal, sys
 from pathlib import Path
 from flows.erasure import erase_person
 from warehouse.privacy import storage_rewrite
-from warehouse.privacy.keyed import ensure_secret
 recording = storage_rewrite.recording_rewritten
 def then_killed(at):
     record = recording(at)
