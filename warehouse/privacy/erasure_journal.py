@@ -141,25 +141,37 @@ def matching_subjects(
     names of a subject found by id or handle."""
     secret = warehouse_secret(con)
     mine = secret_id(secret)
-    stored = _stored_values(con)
-    hashed = {kind: {keyed_hash(secret, kind, v): v for v in stored[kind]} for kind in KINDS}
-    found = []
+    entries = list(entries)
     for entry in entries:
         if entry["secret_id"] != mine:
             raise JournalMismatch(
                 f"erasure {entry['erasure_id']} was recorded with another warehouse secret than this one's: "
                 "restore the warehouse's secret (meta.warehouse_secret) before re-applying"
             )
+    return [
+        (entry, subject)
+        for entry, subject in _named(_stored_values(con), entries, secret)
+        if subject.person_ids or subject.platform_ids or subject.handles
+    ]
+
+
+def _named(
+    values: dict[str, set[str]], entries: Iterable[dict[str, Any]], secret: bytes
+) -> list[tuple[dict[str, Any], Subject]]:
+    """For each entry, the subject made of those `values` (by kind) whose keyed hashes it holds; an entry none of
+    them matches is left out."""
+    hashed = {kind: {keyed_hash(secret, kind, v): v for v in values[kind]} for kind in KINDS}
+    found = []
+    for entry in entries:
         matched = {
             kind: {hashed[kind][h] for h in entry["hashes"].get(kind, []) if h in hashed[kind]}
             for kind in KINDS
         }
-        if not (matched["person"] or matched["platform-id"] or matched["handle"]):
-            continue
-        subject = Subject("journal", entry["erasure_id"], set(matched["person"]), set(matched["platform-id"]))
-        subject.handles |= matched["handle"]
-        subject.names |= matched["name"]
-        found.append((entry, subject))
+        if any(matched.values()):
+            subject = Subject("journal", entry["erasure_id"], matched["person"], matched["platform-id"])
+            subject.handles |= matched["handle"]
+            subject.names |= matched["name"]
+            found.append((entry, subject))
     return found
 
 
@@ -203,16 +215,4 @@ def written_in(
     for text in texts:
         for kind, found in written_values(text).items():
             values[kind] |= found
-    hashed = {kind: {keyed_hash(secret, kind, v): v for v in values[kind]} for kind in KINDS}
-    held = []
-    for entry in entries:
-        matched = {
-            kind: {hashed[kind][h] for h in entry["hashes"].get(kind, []) if h in hashed[kind]}
-            for kind in KINDS
-        }
-        if any(matched.values()):
-            subject = Subject("journal", entry["erasure_id"], matched["person"], matched["platform-id"])
-            subject.handles |= matched["handle"]
-            subject.names |= matched["name"]
-            held.append((entry, subject))
-    return held
+    return _named(values, entries, secret)
