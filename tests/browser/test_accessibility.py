@@ -5,6 +5,7 @@ decision can be made with the keyboard alone. The pages are those docs/accessibi
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -418,7 +419,28 @@ def test_every_page_of_the_docs_site_and_its_search(browser: Any, docs_site: Pat
         page.keyboard.press("Shift+Tab")  # out of the search, which closes: its shade fades from the focus
         page.wait_for_function("() => !document.getElementById('__search').checked")
         focus_seen(page)
+
+        # A result can show its section's code: the widest the site has, as a reader searching its title sees it.
+        title = section_with_the_widest_code(docs_site)
+        tab_until(page, "Search")
+        page.keyboard.press("Control+A")  # the last query is still there
+        page.keyboard.type(title)
+        page.locator(".md-search-result pre > code").first.wait_for()
+        check_page(page, "The documentation site's search, with results", checked)
         context.close()
+
+
+def section_with_the_widest_code(site: Path) -> str:
+    """The title, as a reader would type it, of the section of the built site whose code has the longest line."""
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    widest = max(
+        (len(html.unescape(line)), html.unescape(re.sub(r"<[^>]+>", "", doc["title"])))
+        for doc in index["docs"]
+        for code in re.findall(r"<pre><code>(.*?)</code></pre>", doc["text"], re.S)
+        for line in code.splitlines()
+    )
+    assert widest[0] > 120, f"no code in the docs site wider than a result: {widest}"
+    return widest[1]
 
 
 def test_the_docs_site_navigation_in_a_narrow_window_by_keyboard(
