@@ -111,8 +111,8 @@ PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
 # 8, so a large machine does not make the session fixtures below for dozens of workers. With loadscope,
 # tests/xdist_scheduling.py hands each worker whole modules (a module's audited week is made once, not once per
 # worker), keeps the modules that read one shared week together, and hands out the longest units first (by
-# tests/unit_seconds.json). Session fixtures (the Prefect test harness, the migrated warehouse template, the
-# Postgres cluster) are made once in each worker.
+# tests/unit_seconds.json). One Prefect server serves every worker (started before them); the other session
+# fixtures (the migrated warehouse template, the Postgres cluster) are made once in each worker.
 PYTEST_WORKERS ?= $(shell n=$$(nproc); echo $$(( n + 1 < 8 ? n + 1 : 8 )))
 PARALLEL := $(if $(filter 1,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadscope)
 

@@ -1,5 +1,5 @@
-"""Suite-wide fixtures: Prefect stays offline and keeps nothing between sessions; one Prefect test harness per
-session and the real `socialaudit` command run against it; one PostgreSQL cluster per session, a database in it
+"""Suite-wide fixtures: Prefect stays offline and keeps nothing between sessions; one Prefect server per session
+(xdist's workers share the controller's) and the real `socialaudit` command run against it; one PostgreSQL cluster per session, a database in it
 per module; a migrated warehouse file per test.
 
 Builders (functions that make data, files and readers) live in tests/builders/; only fixtures live here.
@@ -11,6 +11,8 @@ Every test under tests/e2e and tests/browser carries the marker of its folder, s
 from __future__ import annotations
 
 import atexit
+import contextlib
+import inspect
 import logging
 import os
 import shutil
@@ -19,7 +21,7 @@ import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 import pytest
@@ -107,15 +109,111 @@ def no_log_handler_writes_to_a_closed_stream() -> None:
 # --- Prefect and the `socialaudit` command ---------------------------------------------------------------
 
 
+# The API of the Prefect server xdist's controller started for all its workers (pytest_configure below).
+SHARED_PREFECT_API = "SOCIALAUDIT_TEST_PREFECT_API_URL"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under xdist, one Prefect server (as the test harness starts it) for every worker, started by the controller
+    before them: each worker starting its own spent ~13 s of CPU on a new server (most of it migrating its new
+    database) and then ~1.8 s a minute on the server's service loops, once per worker."""
+    if hasattr(config, "workerinput") or config.getoption("numprocesses", None) in (None, 0, "0"):
+        return
+    import prefect.settings
+    from prefect.server.api.server import SubprocessASGIServer
+
+    folder = tempfile.mkdtemp(prefix="socialaudit-prefect-api-")
+    database = "sqlite+aiosqlite:///" + os.path.join(folder, "prefect.db")
+    with prefect.settings.temporary_settings(
+        updates={prefect.settings.PREFECT_SERVER_DATABASE_CONNECTION_URL: database}
+    ):
+        server = SubprocessASGIServer()
+        server.start(timeout=120)
+    os.environ[SHARED_PREFECT_API] = server.api_url
+
+    def stop() -> None:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(SHARED_PREFECT_API, None)
+
+    config.add_cleanup(stop)
+
+
 @pytest.fixture(scope="session")
 def prefect_api_url() -> Iterator[str]:
-    from prefect.settings import PREFECT_API_URL
+    """The session's Prefect API: the controller's server under xdist, else the test harness's own."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
+    shared = os.environ.get(SHARED_PREFECT_API)
+    if shared:
+        import prefect.context
+
+        # As the harness: the process-wide settings too, for threads that did not copy this context; and the
+        # server in the place of this process's one temporary server, which a command run in this process (its
+        # settings made again from the environment) would otherwise start.
+        with (
+            temporary_settings(updates={PREFECT_API_URL: shared}),
+            prefect.context._temporary_global_settings_context(prefect.context.get_settings_context()),
+            _as_the_temporary_server(shared),
+        ):
+            yield shared
+            _drain_prefect_clients()
+        return
     with prefect_test_harness(server_startup_timeout=120):
         url = PREFECT_API_URL.value()
         assert url, "the Prefect test harness did not publish an API URL"
         yield str(url)
+
+
+@contextlib.contextmanager
+def _as_the_temporary_server(api_url: str) -> Iterator[None]:
+    from urllib.parse import urlsplit
+
+    from prefect.server.api.server import SubprocessASGIServer
+
+    class StartedElsewhere(SubprocessASGIServer):
+        def start(self, timeout: int | None = None) -> None:
+            self.running = True
+
+        def stop(self) -> None:
+            self.running = False
+
+    class ItsProcess:  # the controller's: Prefect's client asks only that there is one, and that it runs
+        def poll(self) -> None:
+            return None
+
+    server = StartedElsewhere(urlsplit(api_url).port)
+    server.running = True
+    server.server_process = cast(Any, ItsProcess())
+    registry = SubprocessASGIServer._instances
+    before = registry.get(None)
+    registry[None] = server
+    try:
+        yield
+    finally:
+        if before is None:
+            registry.pop(None, None)
+        else:
+            registry[None] = before
+
+
+def _drain_prefect_clients() -> None:
+    """What the harness does as it stops: this process's queued logs and events sent before the server goes."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.utilities.asyncutils import run_coro_as_sync
+
+    async def drain() -> None:
+        with contextlib.suppress(RuntimeError):  # never started
+            drained = APILogWorker.instance().drain()
+            if inspect.isawaitable(drained):
+                await drained
+        events = EventsWorker.drain_all()
+        if inspect.isawaitable(events):
+            await events
+
+    run_coro_as_sync(drain())
 
 
 @pytest.fixture(scope="session")
