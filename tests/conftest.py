@@ -109,8 +109,10 @@ def no_log_handler_writes_to_a_closed_stream() -> None:
 # --- Prefect and the `socialaudit` command ---------------------------------------------------------------
 
 
-# The API of the Prefect server xdist's controller started for all its workers (pytest_configure below).
+# The API and the database of the Prefect server xdist's controller started for all its workers (pytest_configure
+# below): a test that searches every store for an erased person reads the database as the harness's settings name it.
 SHARED_PREFECT_API = "SOCIALAUDIT_TEST_PREFECT_API_URL"
+SHARED_PREFECT_DATABASE = "SOCIALAUDIT_TEST_PREFECT_DATABASE_URL"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -130,11 +132,13 @@ def pytest_configure(config: pytest.Config) -> None:
         server = SubprocessASGIServer()
         server.start(timeout=120)
     os.environ[SHARED_PREFECT_API] = server.api_url
+    os.environ[SHARED_PREFECT_DATABASE] = database
 
     def stop() -> None:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
         os.environ.pop(SHARED_PREFECT_API, None)
+        os.environ.pop(SHARED_PREFECT_DATABASE, None)
 
     config.add_cleanup(stop)
 
@@ -142,7 +146,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def prefect_api_url() -> Iterator[str]:
     """The session's Prefect API: the controller's server under xdist, else the test harness's own."""
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_DATABASE_CONNECTION_URL, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
     shared = os.environ.get(SHARED_PREFECT_API)
@@ -153,7 +157,12 @@ def prefect_api_url() -> Iterator[str]:
         # server in the place of this process's one temporary server, which a command run in this process (its
         # settings made again from the environment) would otherwise start.
         with (
-            temporary_settings(updates={PREFECT_API_URL: shared}),
+            temporary_settings(
+                updates={
+                    PREFECT_API_URL: shared,
+                    PREFECT_SERVER_DATABASE_CONNECTION_URL: os.environ[SHARED_PREFECT_DATABASE],
+                }
+            ),
             prefect.context._temporary_global_settings_context(prefect.context.get_settings_context()),
             _as_the_temporary_server(shared),
         ):
