@@ -1,6 +1,6 @@
 """Suite-wide fixtures: Prefect stays offline and keeps nothing between sessions; one Prefect server per session
-(xdist's workers share the controller's) and the real `socialaudit` command run against it; one PostgreSQL cluster per session, a database in it
-per module; a migrated warehouse file per test.
+(xdist's workers share the controller's) and the real `socialaudit` command run against it; one PostgreSQL cluster
+per session, a database in it per module; a migrated warehouse file per test.
 
 Builders (functions that make data, files and readers) live in tests/builders/; only fixtures live here.
 
@@ -201,6 +201,7 @@ def _as_the_temporary_server(api_url: str) -> Iterator[None]:
     try:
         yield
     finally:
+        registry.pop(server.port, None)
         if before is None:
             registry.pop(None, None)
         else:
