@@ -1,7 +1,10 @@
 """How a trust reports a school whose run ended other than completed: partial, or stored but not published.
 
-A partial audit (a stream not read) is `partial` in the trust, with what was not read.
-A school whose week is stored but whose outputs are not: the trust names that, not a Prefect error.
+A partial audit (a stream not read) is `partial` in the trust, with what was not read: shown on the final state of
+the school's `trust-school` run, read as the trust reads it. A school audited in the trust's own process ends in
+the same state and is read the same way, which tests/flows/test_trust_school_outcome.py shows without an audit.
+A school whose week is stored but whose outputs are not: the trust names that, not a Prefect error. Where the trust
+is the controller it keeps the whole sentence, with the command that finishes the week: the same unit tests show it.
 A school that fails on a worker, kept in itself (`controller = "schools"`): the trust reads the kind of failure
 from the run's state, which holds nothing more; the school's run.log holds the rest.
 
@@ -38,9 +41,8 @@ def one_school_trust(root: Path, controller: str) -> Path:
     return toml
 
 
-@pytest.mark.parametrize("controller", ["schools", "trust"])
 def test_a_school_stored_but_not_published_is_named_so(
-    tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch, controller: str
+    tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import flows.weekly_audit
     from flows.trust import trust_audit
@@ -49,21 +51,18 @@ def test_a_school_stored_but_not_published_is_named_so(
         raise OSError(errno.EROFS, "Read-only file system")
 
     monkeypatch.setattr(flows.weekly_audit, "publish_outputs", read_only)
-    toml = one_school_trust(tmp_path, controller)
+    toml = one_school_trust(tmp_path, "schools")
 
     result = trust_audit(trust_toml=str(toml), out_dir=str(tmp_path / "out"), as_of=AS_OF)
 
     [school] = result["not_completed"]
     assert school["status"] == "failed"
     assert "Unexpected result" not in school["reason"]
-    if controller == "trust":  # the whole sentence, with the command that finishes the week
-        assert school["reason"].startswith("stored; outputs not published (the file system is read-only)")
-        assert "socialaudit publish --db" in school["reason"]
-    else:  # only the kind of failure leaves the school
-        assert school["reason"] == (
-            "OutputsNotPublished: stored; outputs not published (the file system is read-only) "
-            "(details in the school's run.log)"
-        )
+    # Only the kind of failure leaves the school.
+    assert school["reason"] == (
+        "OutputsNotPublished: stored; outputs not published (the file system is read-only) "
+        "(details in the school's run.log)"
+    )
 
 
 @pytest.fixture
@@ -80,21 +79,9 @@ def partial_school_trust(tmp_path: Path, prefect_api_url: str, monkeypatch: pyte
 def test_a_partial_school_is_partial_in_the_trust_with_what_was_not_read(
     tmp_path: Path, partial_school_trust: Path
 ) -> None:
-    from flows.trust import trust_audit
-
-    result = trust_audit(trust_toml=str(partial_school_trust), out_dir=str(tmp_path / "out"), as_of=AS_OF)
-
-    [school] = result["schools"]
-    assert school["status"] == "partial"
-    assert school["reason"] == "not read (details in the school's run.log)"
-    assert school["exceptions"] is not None and (tmp_path / "out" / "elm-road" / "report.html").exists()
-
-
-def test_the_trust_school_flow_ends_partial_as_its_audit_did(
-    tmp_path: Path, partial_school_trust: Path
-) -> None:
     """On workers the trust reads each school's `trust-school` run's final state: it must say partial too."""
-    from flows.trust import trust_school
+    from flows.config.trust import load_trust
+    from flows.trust import _blank_outcome, _completed, _not_read, trust_school
 
     state = trust_school(
         trust_toml=str(partial_school_trust),
@@ -113,6 +100,13 @@ def test_the_trust_school_flow_ends_partial_as_its_audit_did(
     states = json.loads(records_of_trust_runs(partial_school_trust)["states"])
     partial = [message for name, message in states if name == "Partial"]
     assert len(partial) >= 2 and set(partial) == {kind_only}
+    # As the trust's task for the school reads that state (on a worker, and in its own process where the school's
+    # weekly audit ends in the same state): one audit shows both.
+    [school] = load_trust(partial_school_trust).schools
+    outcome = _completed(_blank_outcome(school), tmp_path / "out" / "elm-road", _not_read(state), "schools")
+    assert outcome["status"] == "partial"
+    assert outcome["reason"] == "not read (details in the school's run.log)"
+    assert outcome["exceptions"] is not None and (tmp_path / "out" / "elm-road" / "report.html").exists()
 
 
 def test_a_school_failing_on_a_worker_leaves_only_its_kind_in_prefect(
