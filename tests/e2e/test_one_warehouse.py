@@ -21,7 +21,11 @@ from tests.builders.tiny_dataset import build_tiny_dataset
 
 @pytest.fixture(scope="module")
 def named_by_env(tmp_path_factory: pytest.TempPathFactory, socialaudit) -> dict:
-    """The tiny school audited by a run that names its warehouse through $SOCIALAUDIT_DB alone."""
+    """The tiny school audited by a run that names its warehouse through $SOCIALAUDIT_DB alone.
+
+    Its own run, not a copy of the session's tiny school week: the commands below would find a copy as well, but
+    a run finding the warehouse so is what this module checks first, and no cheaper run shows it (one refused
+    before it stores anything took as long as this audit, measured: ~5 s each)."""
     root = tmp_path_factory.mktemp("one-warehouse")
     school = build_tiny_dataset(root / "school")
     warehouse = root / "named by env" / "school.duckdb"

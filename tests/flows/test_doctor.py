@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import pytest
 
+from checks.registers.loading import load_registers
 from tests.builders.tiny_dataset import CHANNEL_ID, build_tiny_dataset
+from tests.builders.warehouse import migrated_warehouse
 from warehouse.db import connect, migrate
+from warehouse.load import store_registers
 
 
 @pytest.fixture
@@ -72,6 +76,31 @@ def test_a_missing_register_and_an_encrypted_warehouse_without_its_key(
         "doctor", "--sandbox", str(dataset), "--db", str(db), env={"SOCIALAUDIT_DB_KEY": "the real key"}
     )
     assert "[ok] warehouse migrations: up to date" in good.stdout
+
+
+def test_registers_the_warehouse_has_held_unchanged_for_stale_after_weeks_are_warned_of(
+    dataset, tmp_path, socialaudit_inprocess
+):
+    """The registers as a run stored them three weeks ago (checks/registers/staleness.py); pupils.csv exported
+    again since, one byte longer. A warning, never a fix: only a person knows whether a list should move."""
+    _append(dataset, "[registers]\nstale_after_weeks = 3")
+    registers = load_registers(dataset / "registers")
+    db = migrated_warehouse(tmp_path / "w.duckdb")
+    three_weeks_ago = date.today() - timedelta(weeks=3)
+    con = connect(db)
+    store_registers(con, registers.frames(), registers.files, three_weeks_ago, registers.reading)
+    con.close()
+    pupils = dataset / "registers" / "pupils.csv"
+    pupils.write_bytes(pupils.read_bytes() + b"\n")
+    result = socialaudit_inprocess("doctor", "--sandbox", str(dataset), "--db", str(db))
+    assert result.returncode == 0, result.stdout
+    stale = [line for line in result.stdout.splitlines() if "has not changed" in line]
+    assert stale == [
+        f"[warn] register warning: {file}: has not changed since the week of {three_weeks_ago.isoformat()} (3 "
+        "weeks): is the export from the MIS still being saved here? New pupils and leavers since then are unknown "
+        "to the audit ([registers] stale_after_weeks = 3)"
+        for file in ("staff.csv", "parents.csv", "approved_media.csv")
+    ], result.stdout
 
 
 def test_every_config_problem_is_its_own_line(dataset, tmp_path, socialaudit_inprocess):

@@ -1,19 +1,29 @@
 """Registers saved as .xlsx load exactly as their CSV does, with the same refusals and warnings, lines as Excel
 rows; crafted workbooks (a bomb, entity expansion, formulas, links, huge sheets) are refused or read safely.
 
-A whole run on a school whose registers are workbooks: tests/e2e/test_school_as_exported.py."""
+A school whose registers are workbooks is audited as from CSV: a run reads its registers only through
+`load_and_validate_registers` (and the approved_media/ folder, the same for both) and stores what that returns with
+`store_registers`, from which the rules read them; both are run here. That a run stores what the loading read is
+tests/e2e/test_school_as_exported.py's (an export's encodings in `ref.register_loads`)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from checks.registers import workbook
-from checks.registers.loading import load_registers
+from checks.registers.loaded import Registers
+from checks.registers.loading import load_and_validate_registers, load_registers
 from checks.registers.problems import RegistersRefused
+from tests.builders.audits import AS_OF
+from tests.builders.tiny_dataset import build_tiny_dataset
+from tests.builders.warehouse import migrated_warehouse, rows
 from tests.builders.workbooks import (
     add_member,
     csv_as_workbook,
@@ -22,6 +32,8 @@ from tests.builders.workbooks import (
     save_workbook,
 )
 from tests.checks.registers.test_loading import PUPILS, write_registers
+from warehouse.db import connect
+from warehouse.load import REGISTER_TABLES, store_registers
 
 NAMES = ("pupils", "staff", "parents", "approved_media")
 
@@ -50,6 +62,50 @@ def test_workbooks_load_exactly_as_their_csv(tmp_path: Path) -> None:
     assert [str(w) for w in from_xlsx.warnings] == [
         str(w).replace(".csv", ".xlsx") for w in from_csv.warnings
     ]
+
+
+def stored(registers: Registers, db: Path) -> dict[str, Any]:
+    """What `store_registers` keeps of `registers`, as a run stores them: each table's rows and how each file was
+    read."""
+    con = connect(migrated_warehouse(db))
+    try:
+        load_id = store_registers(
+            con, registers.frames(), registers.files, dt.date.fromisoformat(AS_OF), registers.reading
+        )
+        tables = {
+            table: rows(
+                con, f"SELECT * EXCLUDE (load_id) FROM ref.{table} WHERE load_id = ? ORDER BY ALL", [load_id]
+            )
+            for table in REGISTER_TABLES
+        }
+        (reading,) = con.execute(
+            "SELECT reading FROM ref.register_loads WHERE load_id = ?", [load_id]
+        ).fetchone() or ("{}",)
+    finally:
+        con.close()
+    return {"tables": tables, "reading": json.loads(reading)}
+
+
+def test_a_school_whose_registers_are_workbooks_is_validated_and_stored_as_from_csv(tmp_path: Path) -> None:
+    """The tiny school a whole run audits (tests/builders/tiny_dataset.py), its four registers saved as workbooks:
+    the same rows reach the warehouse, validated alike, so the rules raise the same exceptions; the warehouse
+    records each workbook as the file read."""
+    from_csv = build_tiny_dataset(tmp_path / "school") / "registers"
+    from_xlsx = as_workbooks(shutil.copytree(from_csv, tmp_path / "xlsx"))
+    assert sorted(p.name for p in from_xlsx.glob("*.*")) == sorted(f"{name}.xlsx" for name in NAMES)
+    as_of = dt.date.fromisoformat(AS_OF)
+    csv_registers, csv_results = load_and_validate_registers(from_csv, as_of)
+    xlsx_registers, xlsx_results = load_and_validate_registers(from_xlsx, as_of)
+    assert xlsx_results == csv_results and csv_results
+    assert [str(w) for w in xlsx_registers.warnings] == [
+        str(w).replace(".csv", ".xlsx") for w in csv_registers.warnings
+    ]
+    csv_stored = stored(csv_registers, tmp_path / "csv.duckdb")
+    xlsx_stored = stored(xlsx_registers, tmp_path / "xlsx.duckdb")
+    assert xlsx_stored["tables"] == csv_stored["tables"] and csv_stored["tables"]["pupils"]
+    assert {xlsx_stored["reading"][f"{name}.csv"]["source"] for name in NAMES} == {
+        f"{name}.xlsx" for name in NAMES
+    }
 
 
 def test_refusals_name_the_workbook_and_the_excel_row(tmp_path: Path) -> None:
