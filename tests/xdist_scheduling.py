@@ -35,6 +35,7 @@ SHARED_WEEKS = {
     "tests/e2e/test_review_app_exposed.py": "tiny_school_week",
     "tests/e2e/test_registers_as_workbooks.py": "tiny_school_week",
     "tests/e2e/test_partial_audits.py": "sample_school_week",
+    "tests/e2e/test_school_as_exported.py": "sample_school_week",
     "tests/e2e/test_sample_school.py": "sample_school_week",
     "tests/e2e/test_trust.py": "sample_school_week",
     "tests/e2e/test_x_archive_import.py": "sample_school_week",

@@ -1,8 +1,9 @@
 """Between two weekly runs the school deletes a post with an open exception and replaces a video's thumbnail at
 the same URL: the post's exceptions resolve with the reason `deleted`; an unapproved new thumbnail is raised that
-week. A lookup that fails resolves nothing.
+week. That a look-up that fails resolves nothing is tests/connectors/test_x_post_lookup.py's (no snapshot) and
+tests/warehouse/test_deleted_posts.py's (the post and its exception kept).
 
-Week 1 is the session's sample school as audited (tests/e2e/conftest.py `sample_school_week`); each test runs its
+Week 1 is the session's sample school as audited (tests/e2e/conftest.py `sample_school_week`); the test runs its
 week 2 on copies of that school and warehouse, which other modules read as they are."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.builders.audits import Audit, copy_warehouse, set_toml
+from tests.builders.audits import Audit, copy_warehouse
 from tests.builders.output_contract import assert_outputs_meet_the_contract as check_outputs
 
 NEXT_WEEK = "2026-11-23"
@@ -123,17 +124,3 @@ def test_a_deleted_post_resolves_as_deleted_and_a_replaced_thumbnail_is_judged_a
         ("unapproved-media", "new")
     ]
     check_outputs(out, dataset)
-
-
-def test_a_post_lookup_that_fails_resolves_nothing(
-    tmp_path: Path, first_week: dict[str, Any], monkeypatch: pytest.MonkeyPatch, prefect_api_url: str
-) -> None:
-    dataset = next_week(tmp_path, first_week, "week2-fault")
-    set_toml(dataset, "[api]\nmax_retries = 1")
-    monkeypatch.setenv(
-        "SOCIALAUDIT_SANDBOX_FAULTS", json.dumps([{"route": "x.tweets_lookup", "kind": "503", "times": -1}])
-    )
-    out = audited_next_week(tmp_path, first_week, dataset)
-    assert first_week["post"] not in {r["subject_id"] for r in read_json(out / "resolved.json")}
-    still = [r for r in exceptions(out) if r["subject_id"] == first_week["post"]]
-    assert still and {r["status"] for r in still} == {"open"}

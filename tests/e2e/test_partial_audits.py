@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders.audits import AS_OF, Audit, with_settings
+from tests.builders.fault_plans import PLANS
 
 NEXT_WEEK = "2026-11-23"
 
@@ -76,96 +77,19 @@ def stream_status(db: Path, as_of: str) -> dict[tuple[str, str], tuple[str, str 
     return {(r[0], r[1]): (r[2], r[3]) for r in rows}
 
 
-# (fault plan, the streams not read, the (platform, subject_kind)s whose exceptions the run cannot judge)
-PLANS = {
-    "x-followers-429": (
-        [{"route": "x.followers", "kind": "429-no-reset", "times": -1}],
-        {("x", "followers")},
-        {("x", "follower")},
-    ),
-    "x-posts-500": (
-        [{"route": "x.tweets", "kind": "500", "times": -1}],
-        {("x", "posts")},
-        {("x", "post")},
-    ),
-    "youtube-subscribers-truncated": (
-        [{"route": "yt.subscriptions", "kind": "truncate", "times": -1}],
-        {("youtube", "subscribers")},
-        {("youtube", "subscriber")},
-    ),
-    "youtube-comments-quota": (
-        [{"route": "yt.commentThreads", "kind": "403-quota", "times": -1}],
-        {("youtube", "comments"), ("youtube", "comment_replies")},
-        {("youtube", "comment")},
-    ),
-    # The live platforms' own failures (docs/production.md §7). A usage cap or spent credits stop the platform:
-    # the account's later streams are skipped, not tried against a cap that cannot pass.
-    "x-followers-partial-errors": (
-        [{"route": "x.followers", "kind": "partial-errors", "times": -1}],
-        {("x", "followers")},
-        {("x", "follower")},
-    ),
-    "x-followers-usage-cap": (
-        [{"route": "x.followers", "kind": "429-usage-cap", "times": -1}],
-        {("x", "followers"), ("x", "following"), ("x", "posts")},
-        {("x", "follower"), ("x", "following"), ("x", "post")},
-    ),
-    "x-following-credits": (
-        [{"route": "x.following", "kind": "402-credits", "times": -1}],
-        {("x", "following"), ("x", "posts")},
-        {("x", "following"), ("x", "post")},
-    ),
-    "x-followers-gone": (
-        [{"route": "x.followers", "kind": "404-gone", "times": -1}],
-        {("x", "followers")},
-        {("x", "follower")},
-    ),
-    "youtube-comments-scope": (
-        [{"route": "yt.commentThreads", "kind": "403-scope", "times": -1}],
-        {("youtube", "comments"), ("youtube", "comment_replies")},
-        {("youtube", "comment")},
-    ),
-    # An expired sign-in: every YouTube call of the run is refused, X is read and audited as usual.
-    "youtube-sign-in-expired": (
-        [{"route": "yt.channels", "kind": "token-expired", "times": -1}],
-        {
-            ("youtube", s)
-            for s in ("channel", "uploads", "videos", "subscribers", "comments", "comment_replies")
-        },
-        {("youtube", k) for k in ("account", "video", "subscriber", "comment")},
-    ),
-    "youtube-subscribers-dropped": (
-        [{"route": "yt.subscriptions", "kind": "drop-mid-body", "times": -1}],
-        {("youtube", "subscribers")},
-        {("youtube", "subscriber")},
-    ),
-    # The channel is the account check: unread, nothing else of the platform is read (subscribers of an unchecked
-    # sign-in could be another channel's), so every YouTube stream is skipped.
-    "youtube-channel-503": (
-        [{"route": "yt.channels", "kind": "503", "times": -1}],
-        {
-            ("youtube", s)
-            for s in ("channel", "uploads", "videos", "subscribers", "comments", "comment_replies")
-        },
-        {("youtube", k) for k in ("account", "video", "subscriber", "comment")},
-    ),
-}
-
-
-# Each run fails one X stream and one YouTube stream for good: the platforms are read apart, so each plan's streams
-# and blind spot are judged as if it were alone, in half the runs.
+# Which streams each fault of PLANS leaves unread and which subjects that blinds is
+# tests/connectors/test_streams_a_fault_leaves_unread.py's, plan by plan, without an audit. Whole, two runs show the
+# rest: each platform once with one stream failing while the others are read (outside the blind spot the week
+# equals a clean one) and once stopped as a whole (a usage cap skips X's later streams, an expired sign-in all of
+# YouTube). The platforms are read apart, so each run fails one stream of each and judges each plan as if alone.
 PAIRS = [
-    ("x-followers-429", "youtube-subscribers-truncated"),
-    ("x-posts-500", "youtube-comments-quota"),
-    ("x-followers-partial-errors", "youtube-comments-scope"),
-    ("x-followers-usage-cap", "youtube-subscribers-dropped"),
-    ("x-following-credits", "youtube-sign-in-expired"),
-    ("x-followers-gone", "youtube-channel-503"),
+    ("x-posts-500", "youtube-sign-in-expired"),
+    ("x-followers-usage-cap", "youtube-comments-quota"),
 ]
 
 
-def test_every_plan_fails_one_platform_and_is_run_once() -> None:
-    assert sorted(name for pair in PAIRS for name in pair) == sorted(PLANS)
+def test_each_run_fails_one_x_plan_and_one_youtube_plan() -> None:
+    assert {name for pair in PAIRS for name in pair} <= set(PLANS)
     for x, youtube in PAIRS:
         assert {p for p, _ in PLANS[x][1]} == {"x"} and {p for p, _ in PLANS[youtube][1]} == {"youtube"}
 

@@ -123,3 +123,21 @@ def test_an_edited_post_is_audited_as_its_latest_version(con: duckdb.DuckDBPyCon
     store_snapshot(con, snapshot("x", X_ACCOUNT, "posts", [{"data": [edited]}]), WEEK[2], "r2")
     held = rows(con, "SELECT post_id, text FROM staging.stg_x__posts")
     assert held == [{"post_id": "402", "text": "Sports day on Friday"}]
+
+
+def test_a_week_whose_post_lookup_failed_keeps_the_post_and_its_exception_open(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """A look-up that keeps failing leaves no snapshot (tests/connectors/test_x_post_lookup.py): the week knows
+    nothing of the post but what it held, so the rules still read it and its exception stays open."""
+    store_snapshot(con, snapshot("x", X_ACCOUNT, "posts", [{"data": [x_post("501", "a")]}]), WEEK[1], "r1")
+    apply_findings(con, WEEK[1], [post_finding("501").as_row(WEEK[1])])
+    # Week 2 reads the posts since week 1's newest: 501, deleted meanwhile or not, is not among them.
+    store_snapshot(con, snapshot("x", X_ACCOUNT, "posts", [{"data": [x_post("502", "b")]}]), WEEK[2], "r2")
+    assert rows(con, "SELECT post_id FROM staging.stg_x__deleted_posts") == []
+    read = rows(con, "SELECT DISTINCT subject_id FROM marts.fct_published_text WHERE platform = 'x'")
+    assert {r["subject_id"] for r in read} == {"501", "502"}
+    counts = apply_findings(con, WEEK[2], [post_finding("501").as_row(WEEK[2])])
+    assert counts["resolved"] == 0
+    held = rows(con, "SELECT subject_id, status, resolved_reason FROM audit.exceptions")
+    assert held == [{"subject_id": "501", "status": "open", "resolved_reason": None}]

@@ -22,7 +22,7 @@ from tests.builders.exports import (
 )
 
 AS_OF = date(2026, 11, 16)
-SEED = 23  # the school tests/e2e/test_school_as_exported.py audits
+SEED = 23  # another school than the one tests/e2e/test_school_as_exported.py exports (the session's sample school)
 
 
 def test_a_sample_schools_exported_registers_read_as_its_clean_ones(tmp_path: Path) -> None:
