@@ -7,7 +7,7 @@ import csv
 import json
 import stat
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,8 @@ from tests.builders.findings import (
 )
 from tests.builders.output_contract import assert_outputs_meet_the_contract
 from tests.builders.tiny_dataset import X_ACCOUNT_ID as X_ID
+from warehouse.people import Actor
+from warehouse.reviews import record_review
 
 CONTRACT_FIELDS = {
     "key",
@@ -86,6 +88,35 @@ class Page(HTMLParser):
 
     def find(self, tag: str) -> list[dict[str, str | None]]:
         return [attrs for name, attrs in self.tags if name == tag]
+
+
+class Table(HTMLParser):
+    """The cells of each row of one section's table, as text; a cell's nested lists (its history) left out."""
+
+    def __init__(self, section: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.wanted = section
+        self.inside = False
+        self.rows: list[list[str]] = []
+        self.depth = 0  # lists open inside the current cell
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "section":
+            self.inside = dict(attrs).get("aria-labelledby") == self.wanted
+        elif self.inside and tag == "tr":
+            self.rows.append([])
+        elif self.inside and tag == "td" and self.rows:
+            self.rows[-1].append("")
+        elif tag == "ul":
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "ul":
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and self.rows and self.rows[-1] and not self.depth:
+            self.rows[-1][-1] = " ".join((self.rows[-1][-1] + data).split())
 
 
 def parse(path: Path) -> Page:
@@ -296,6 +327,35 @@ def test_the_report_reads_as_a_report(week: duckdb.DuckDBPyConnection, tmp_path:
     assert "@helenward" in page.text("rule-staff-personal-follower")
     assert "@helenward" not in page.text("rule-pupil-follower")
     assert "1700000000000000005" in page.text("resolved")
+
+
+def test_a_decision_is_shown_with_who_made_it_why_and_until_when(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """The latest decision holding an exception off the list is in the report beside it: the reader sees why it is
+    not listed, and who to ask."""
+    insert_rules(con)
+    insert_exception(con, PUPIL_FOLLOWER, "reopened", first_seen=FIRST_WEEK)
+    con.execute(
+        "INSERT INTO audit.runs VALUES (?, 'r1', 'sandbox', 'Tiny Lane', ?, ?, 1, NULL)",
+        [AS_OF, datetime(2026, 11, 13, 6), datetime(2026, 11, 13, 6, 1)],
+    )
+    lead = Actor("aleadetl", "A. Lead (ETL)", "cli")
+    until = AS_OF + timedelta(days=60)
+    record_review(con, PUPIL_FOLLOWER.key, "false-positive", "Adult namesake; confirmed by phone", lead)
+    record_review(con, PUPIL_FOLLOWER.key, "accept", "Governors agreed: public figure", lead, until)
+    write(con, tmp_path)
+    table = Table("decided")
+    table.feed((tmp_path / "report.html").read_text(encoding="utf-8"))
+    (row,) = [cells for cells in table.rows if cells]
+    status, _rule, subject, reviewer, reason, shown_until, _history = row
+    assert (status, reviewer, reason, shown_until) == (
+        "accepted",
+        "A. Lead (ETL)",
+        "Governors agreed: public figure",
+        until.isoformat(),
+    )
+    assert PUPIL_FOLLOWER.subject_id in subject
 
 
 def test_the_report_loads_nothing_from_the_network(week: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

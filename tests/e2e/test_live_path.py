@@ -2,10 +2,11 @@
 tokens checked, billing and quota counted, moderation states by reply, a capped subscriber sample in no stable order.
 
 Four whole audits cover every gap. One documented week holds what a real channel and account do at once (an
-80-video channel, a published thread with a reply held as likely spam, a pupil among the subscribers, a quoted post X
-cannot return, a 400-character post naming a pupil at its end), read through a local proxy with an app the account
-owns; its second week leaves the pupil out of the capped subscriber sample and reads with a member of staff's app.
-Two more read with credentials of other accounts, one of them above the spend cap."""
+80-video channel, a published thread with a reply held as likely spam, a pupil among the subscribers who replies in
+that thread and whose own comment is held for review, a quoted post X cannot return, a 400-character post naming a
+pupil at its end), read through a local proxy with an app the account owns; its second week leaves the pupil out of
+the capped subscriber sample and reads with a member of staff's app. Two more read with credentials of other
+accounts, one of them above the spend cap."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import duckdb
 import pytest
 
 from sandbox.ledger import LEDGER_ENV, read_ledger_file
-from tests.builders.audits import AS_OF, Audit
+from tests.builders.audits import AS_OF, Audit, copy_warehouse
 from tests.builders.live_path import (
     LONG_POST_ID,
     OTHER_CHANNEL_ID,
@@ -43,8 +44,9 @@ from tests.builders.live_path import (
     other_x_keys_env,
     quote_a_post_x_cannot_return,
 )
+from tests.builders.output_contract import assert_outputs_meet_the_contract
 from tests.builders.ports import free_port
-from tests.builders.pupil_comments import HELD_THREAD_ID, PUPIL_ID, REPLY_THREAD_ID
+from tests.builders.pupil_comments import HELD_THREAD_ID, PUPIL_CHANNEL, PUPIL_ID, REPLY_THREAD_ID
 from tests.builders.tiny_dataset import build_tiny_dataset
 
 NEXT_WEEK = "2026-11-23"
@@ -179,6 +181,49 @@ def test_a_published_thread_with_a_held_spam_reply_audits_every_comment(document
     assert query(
         run.db, "SELECT count(*) FROM staging.stg_youtube__comments WHERE thread_id = ?", [REPLY_THREAD_ID]
     ) == [(1,)]
+
+
+def test_a_pupils_replies_and_held_comment_are_exceptions(documented_week: Week) -> None:
+    run = documented_week.run
+    found = {
+        e["subject_id"]: e
+        for e in run.exceptions
+        if e["rule"] == "pupil-comment" and e["person_id"] == PUPIL_ID
+    }
+    assert set(found) == {REPLY_THREAD_ID, HELD_THREAD_ID}
+    replies = found[REPLY_THREAD_ID]
+    assert replies["key"].endswith(f":comment:{REPLY_THREAD_ID}:{PUPIL_CHANNEL}")
+    assert replies["severity"] == "high" and replies["person_kind"] == "pupil"
+    # Reply 2 is embedded and listed again by comments.list: named once. Reply 7 is beyond the embedded few.
+    assert replies["evidence"].count(f"reply {REPLY_THREAD_ID}.r2") == 1
+    assert f"reply {REPLY_THREAD_ID}.r7" in replies["evidence"]
+    held = found[HELD_THREAD_ID]
+    assert held["key"].endswith(f":comment:{HELD_THREAD_ID}")
+    assert f"top-level comment {HELD_THREAD_ID} (held for review)" in held["evidence"]
+    assert_outputs_meet_the_contract(run.out, run.dataset)
+
+
+def test_the_pupils_subject_access_export_holds_their_replies(
+    documented_week: Week, tmp_path: Path, socialaudit_inprocess
+) -> None:
+    # An export is logged in the warehouse it reads, and the second week audits on from this one's.
+    db = copy_warehouse(documented_week.run.db, tmp_path)
+    out = tmp_path / "sar"
+    result = socialaudit_inprocess("sar", "--person", PUPIL_ID, "--db", str(db), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    sections = json.loads((out / "sar.json").read_text(encoding="utf-8"))["sections"]
+    objects = {(o["stream"], o["object"]["id"]) for o in sections["raw_objects"]}
+    assert {
+        ("comments", f"{REPLY_THREAD_ID}.r2"),
+        ("comment_replies", f"{REPLY_THREAD_ID}.r2"),
+        ("comment_replies", f"{REPLY_THREAD_ID}.r7"),
+        ("comments", HELD_THREAD_ID),
+    } <= objects
+    assert ("comments", REPLY_THREAD_ID) not in objects  # the thread another person started is not hers
+    assert {e["subject_id"] for e in sections["exceptions"] if e["rule"] == "pupil-comment"} == {
+        REPLY_THREAD_ID,
+        HELD_THREAD_ID,
+    }
 
 
 # -------------------------------------------------------------------- 2. credentials of another account

@@ -1,11 +1,14 @@
 """The weekly e-mail: what it says (no names unless the report is attached by choice), and how it leaves: SMTP over
 TLS with a password or XOAUTH2, or Microsoft Graph sendMail, against real local servers over real TLS.
 
-Whole runs that send them: tests/e2e/test_weekly_email.py.
+What `email_summary` makes of a week's outputs (where the report is, the copy kept, the copy attached without its
+pictures) is sent here through the stand-in Graph; the whole run that sends by SMTP: tests/e2e/test_weekly_email.py.
 """
 
 from __future__ import annotations
 
+import base64
+import logging
 import smtplib
 import ssl
 from dataclasses import replace
@@ -14,16 +17,22 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
+from checks.images.thumbnails import PUBLISHED
+from dashboards.report import Outputs, without_pictures, write_outputs
 from dashboards.summary_email import ReportReference, build_messages
 from flows.config.school import ConfigError, EmailSettings, load_config
 from flows.mail_tokens import TokenRefused
-from flows.publish_email import send_messages, smtp_password
+from flows.publish_email import email_summary, send_messages, smtp_password
+from tests.builders.findings import AS_OF, PUPIL_FOLLOWER, UNAPPROVED_VIDEO, insert_exception, insert_rules
+from tests.builders.images import original, textured_image
 from tests.builders.microsoft import CLIENT_ID, CLIENT_SECRET, OUTLOOK_SCOPE, TENANT, serve_identity_platform
 from tests.builders.smtp import PASSWORD, serve_smtp
 from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.builders.tls import LocalTls, make_local_tls
+from warehouse.finding_pictures import keep_for_open_findings
 from warehouse.safeguarding import row_is_safeguarding_critical as safeguarding_critical
 
 REPORT = ReportReference("/srv/socialaudit/data/reports/latest/report.html", "/srv/.../weeks/2026-11-16")
@@ -207,6 +216,72 @@ def test_graph_send_mail_with_an_app_only_token(tls: LocalTls, secrets_in_env: N
     ]
     assert "attachments" not in etl["message"] and REPORT.where in etl["message"]["body"]["content"]
     assert dsl["message"]["subject"].startswith("Safeguarding") and platform.refused == []
+
+
+def week_with_a_picture(con: duckdb.DuckDBPyConnection, out: Path) -> Outputs:
+    """A week's outputs as a run publishes them, a photo finding's thumbnail in its report."""
+    insert_rules(con)
+    insert_exception(con, PUPIL_FOLLOWER)
+    insert_exception(con, UNAPPROVED_VIDEO)
+    thumbnail = original(textured_image(1, (160, 120)))
+    keep_for_open_findings(
+        con,
+        [
+            {
+                "key": UNAPPROVED_VIDEO.key,
+                "role": PUBLISHED,
+                "label": "the published picture",
+                "sha256": "a1",
+                "jpeg": thumbnail,
+            }
+        ],
+    )
+    return write_outputs(con, out, AS_OF, "Tiny Lane Primary School")
+
+
+def test_the_summary_of_a_week_goes_through_graph_with_the_report_attached_only_when_asked(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, tls: LocalTls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs = week_with_a_picture(con, tmp_path / "out")
+    report = outputs.paths["report.html"].read_text(encoding="utf-8")
+    assert "data:image/jpeg" in report
+    toml = build_tiny_dataset(tmp_path / "school") / "school.toml"
+    monkeypatch.setenv("TINY_APP_SECRET", CLIENT_SECRET)
+    log = logging.getLogger("weekly-email")
+    with serve_identity_platform(tls) as platform:
+        toml.write_text(
+            toml.read_text(encoding="utf-8")
+            + '\n[report.email]\ntransport = "graph"\nfrom = "audit@tiny.sch.uk"\nto = ["etl@tiny.sch.uk"]\n'
+            'attach_report = true\nreport_link = "\\\\\\\\school-fs\\\\socialaudit\\\\report.html"\n'
+            f'graph_url = "{platform.url}"\ntenant_id = "{TENANT}"\nclient_id = "{CLIENT_ID}"\n'
+            f'client_secret_env = "TINY_APP_SECRET"\nauthority = "{platform.url}"\nca_file = "{tls.ca_file}"\n',
+            encoding="utf-8",
+        )
+        email = load_config(toml).report.email
+        assert email is not None
+        assert email_summary(email, AS_OF, "Tiny Lane Primary School", outputs, log) == ["etl@tiny.sch.uk"]
+        unattached = replace(email, attach_report=False, report_link=None)
+        assert email_summary(unattached, AS_OF, "Tiny Lane Primary School", outputs, log) == [
+            "etl@tiny.sch.uk"
+        ]
+        assert [r["scope"] for r in platform.token_requests] == [platform.graph_scope] * 2
+    attached, on_the_share = platform.sent  # no DSL is configured: one message a send
+    assert attached["mailbox"] == "audit@tiny.sch.uk" and attached["saveToSentItems"] is False
+    message = attached["message"]
+    assert [r["emailAddress"]["address"] for r in message["toRecipients"]] == ["etl@tiny.sch.uk"]
+    assert "\\\\school-fs\\socialaudit\\report.html" in message["body"]["content"]
+    (attachment,) = message["attachments"]
+    assert attachment["name"] == f"socialaudit-report-{AS_OF.isoformat()}.html"
+    # The attached copy is the report without the pictures beside its photo findings: those stay on the share.
+    copy = base64.b64decode(attachment["contentBytes"]).decode("utf-8")
+    assert "data:image/jpeg" not in copy and copy == without_pictures(report)
+    # Without a link, the e-mail says where the report and this week's kept copy are, and carries neither.
+    body = on_the_share["message"]["body"]["content"]
+    kept = outputs.paths["report.html"].parent / "weeks" / AS_OF.isoformat()
+    assert (
+        str(outputs.paths["report.html"]) in body and str(kept) in body and (kept / "report.html").is_file()
+    )
+    assert "attachments" not in on_the_share["message"]
 
 
 def test_a_missing_password_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -111,6 +111,38 @@ def test_a_decision_made_on_the_evidence_as_worded_still_holds_while_it_is_uncha
     assert exception(con, PUPIL)["status"] == "false_positive"
 
 
+def test_a_decision_on_a_reopened_exception_holds_the_next_week(con: duckdb.DuckDBPyConnection) -> None:
+    """Each way back to `reopened` (the subject returned, an acceptance expired, a false positive's evidence
+    changed) puts the exception before a person again; what they decide then is honoured like any first decision,
+    and one nobody decided on stays `reopened`, not `open`."""
+    namesake = replace(
+        PUPIL, subject_id="1600000000000000009", person_id="P0009", evidence="an adult namesake of P0009"
+    )
+    changed = replace(namesake, evidence="display name now says Year 6")
+    run_week(con, 1, PUPIL, STAFF, namesake)
+    review(con, STAFF, "accept", until=WEEK[2] + timedelta(days=3))
+    review(con, namesake, "false-positive")
+    run_week(con, 2, STAFF, namesake)  # the pupil left
+    run_week(con, 3, PUPIL, STAFF, changed)
+    assert {exception(con, f)["status"] for f in (PUPIL, STAFF, namesake)} == {"reopened"}
+    acknowledged = review(con, PUPIL, "acknowledge")
+    accepted = review(con, namesake, "accept", until=WEEK[4] + timedelta(days=60))
+    assert (acknowledged.status_before, accepted.status_before) == ("reopened", "reopened")
+
+    counts = run_week(con, 4, PUPIL, STAFF, changed)  # nothing changed on the platforms
+    assert counts == {"raised": 0, "seen": 3, "reopened": 0, "resolved": 0, "expired": 0}
+    assert [exception(con, f)["status"] for f in (PUPIL, STAFF, namesake)] == [
+        "acknowledged",
+        "reopened",
+        "accepted",
+    ]
+    assert [events(con, f)[-1] for f in (PUPIL, STAFF, namesake)] == [
+        (WEEK[4], "seen", "acknowledged"),
+        (WEEK[4], "seen", "reopened"),
+        (WEEK[4], "seen", "accepted"),
+    ]
+
+
 def test_reopen_and_the_review_record(con: duckdb.DuckDBPyConnection) -> None:
     run_week(con, 1, PUPIL)
     review(con, PUPIL, "false-positive")
