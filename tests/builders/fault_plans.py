@@ -1,7 +1,8 @@
 """The partial-audit fault plans: for each, the sandbox faults (sandbox/server.py FaultPlan's JSON form), the streams
 a run meeting them leaves unread, and the (platform, subject kind)s whose exceptions such a run cannot judge. Each
 plan is met by the connectors in tests/connectors/test_streams_a_fault_leaves_unread.py and a few as whole audits
-in tests/e2e/test_partial_audits.py."""
+in tests/e2e/test_partial_audits.py. A Page's and an Instagram account's followers are never read (the Graph API
+lists none): they are not looked at whatever the plan, so no plan names them."""
 
 from __future__ import annotations
 
@@ -77,5 +78,18 @@ PLANS: dict[str, tuple[list[dict], set[tuple[str, str]], set[tuple[str, str]]]] 
         [{"route": "yt.channels", "kind": "503", "times": -1}],
         EVERY_YOUTUBE_STREAM,
         {("youtube", k) for k in ("account", "video", "subscriber", "comment")},
+    ),
+    # Meta's own failures. A 190 ends the Page token's session and so stops the Page, but the comments are its last
+    # stream read: what was read before them is kept and judged.
+    "facebook-comments-token-expired": (
+        [{"route": "fb.comments", "kind": "token-expired", "times": -1}],
+        {("facebook", "comments")},
+        {("facebook", "comment")},
+    ),
+    # Throttled for good (error 17): the comments are read per media item, so without the media they cannot be.
+    "instagram-media-throttled": (
+        [{"route": "ig.media", "kind": "graph-17", "times": -1}],
+        {("instagram", "media"), ("instagram", "comments")},
+        {("instagram", "post"), ("instagram", "comment")},
     ),
 }

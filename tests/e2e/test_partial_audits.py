@@ -1,7 +1,7 @@
 """A stream that cannot be read makes a partial audit (exit 3), never a silent one and never a lost week.
 
 Week one is audited clean; week two (same school, nothing changed on the platforms) is audited with a
-stream of each platform failing on every request. Everything else is stored and audited as in a clean week; the
+stream of X and of YouTube, and in one run of Instagram, failing on every request. Everything else is stored and audited as in a clean week; the
 exceptions that depend on a failed stream keep their state and their `last_seen`; nothing is resolved that the run
 could not see; the report and the command say what was not looked at.
 """
@@ -81,22 +81,27 @@ def stream_status(db: Path, as_of: str) -> dict[tuple[str, str], tuple[str, str 
 # tests/connectors/test_streams_a_fault_leaves_unread.py's, plan by plan, without an audit. Whole, two runs show the
 # rest: each platform once with one stream failing while the others are read (outside the blind spot the week
 # equals a clean one) and once stopped as a whole (a usage cap skips X's later streams, an expired sign-in all of
-# YouTube). The platforms are read apart, so each run fails one stream of each and judges each plan as if alone.
+# YouTube). The platforms are read apart, so each run fails one stream of each and judges each plan as if alone;
+# a Meta platform failing in a run that reads it anyway costs nothing. Only Instagram: the Page and the Instagram
+# account are read at once with one Page token, so a 190 on the Page would stop Instagram too, or not, as the
+# threads happen to run (the 190 is met by the connector alone, in test_streams_a_fault_leaves_unread.py).
 PAIRS = [
-    ("x-posts-500", "youtube-sign-in-expired"),
+    ("x-posts-500", "youtube-sign-in-expired", "instagram-media-throttled"),
     ("x-followers-usage-cap", "youtube-comments-quota"),
 ]
 
 
-def test_each_run_fails_one_x_plan_and_one_youtube_plan() -> None:
+def test_each_run_fails_at_most_one_plan_of_each_platform() -> None:
     assert {name for pair in PAIRS for name in pair} <= set(PLANS)
-    for x, youtube in PAIRS:
-        assert {p for p, _ in PLANS[x][1]} == {"x"} and {p for p, _ in PLANS[youtube][1]} == {"youtube"}
+    for names in PAIRS:
+        platforms = [{p for p, _ in PLANS[name][1]} for name in names]
+        assert all(len(one) == 1 for one in platforms)
+        assert len(set().union(*platforms)) == len(names) and {"x", "youtube"} <= set().union(*platforms)
 
 
 @pytest.mark.parametrize("names", PAIRS, ids="+".join)
 def test_a_stream_failing_for_good_makes_a_partial_audit_that_judges_only_what_it_saw(
-    names: tuple[str, str], first_week: Audit, clean_second_week: Audit, tmp_path: Path, audit_inprocess
+    names: tuple[str, ...], first_week: Audit, clean_second_week: Audit, tmp_path: Path, audit_inprocess
 ) -> None:
     plan = [entry for name in names for entry in PLANS[name][0]]
     not_read = set().union(*(PLANS[name][1] for name in names))
@@ -115,6 +120,8 @@ def test_a_stream_failing_for_good_makes_a_partial_audit_that_judges_only_what_i
     statuses = stream_status(db, NEXT_WEEK)
     for platform, stream in not_read:
         assert statuses[(platform, stream)][0] in ("failed", "skipped")
+        # The line says why, as the platform said it (a Graph error's code, a quota), not only what.
+        assert f"({statuses[(platform, stream)][0]}: {statuses[(platform, stream)][1]})" in last_line
     # Every other stream was read; a stream the platform does not offer at all (a Page's followers) never is.
     assert all(
         s == "complete" or (s == "skipped" and (why or "").startswith("not looked at:"))
@@ -135,7 +142,7 @@ def test_a_stream_failing_for_good_makes_a_partial_audit_that_judges_only_what_i
     }
     # Inside it, every exception is as the first week left it: not raised afresh, not resolved, not seen.
     unjudged = {k: r for k, r in before.items() if in_blind_spot(r)}
-    for name in names:  # each plan's own blind spot, not only one of the two
+    for name in names:  # each plan's own blind spot, not only one of them
         blind_spot = PLANS[name][2]
         assert any((r["platform"], r["subject_kind"]) in blind_spot for r in unjudged.values()), name
     assert {k: r for k, r in after.items() if in_blind_spot(r)} == unjudged
