@@ -130,7 +130,8 @@ def test_each_command_exits_as_the_contract_says(two_weeks: TwoWeeks) -> None:
     for name in ("refused-delete", "private-refused", "not-offered"):
         result = answers[name]
         assert result.returncode == 1, (name, result.stdout)
-        assert len(result.stderr.strip().splitlines()) == 1, (name, result.stderr)
+        # As text, not a tuple: pytest shortens a tuple's repr, and the whole stderr says what else was written.
+        assert len(result.stderr.strip().splitlines()) == 1, f"{name}:\n{result.stderr}"
     assert "refused before anything was sent" in answers["refused-delete"].stderr
     assert "the X keys of @TinyLanePrimary are read" in answers["refused-delete"].stderr
     assert "lacks the scope" in answers["private-refused"].stderr
