@@ -66,57 +66,49 @@ HOSTILE_EVIDENCE = [
 
 
 class Page(HTMLParser):
-    """What a browser would build from report.html: tags with attributes, and the text of each section."""
+    """What a browser would build from report.html: tags with attributes, and the text of each section and of each
+    of its table rows' cells (a cell's nested lists, its history, left out of the cell's text)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.text_by_section: dict[str, list[str]] = defaultdict(list)
+        self.rows_by_section: dict[str, list[list[str]]] = defaultdict(list)
         self.section = ""
+        self.lists_open = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         self.tags.append((tag, attributes))
+        rows = self.rows_by_section[self.section]
         if tag == "section":
             self.section = attributes.get("aria-labelledby") or ""
+        elif tag == "tr":
+            rows.append([])
+        elif tag == "td" and rows:
+            rows[-1].append("")
+        elif tag == "ul":
+            self.lists_open += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "ul":
+            self.lists_open -= 1
 
     def handle_data(self, data: str) -> None:
         self.text_by_section[self.section].append(data)
+        rows = self.rows_by_section[self.section]
+        if rows and rows[-1] and not self.lists_open:
+            rows[-1][-1] = " ".join((rows[-1][-1] + data).split())
 
     def text(self, section: str) -> str:
         return " ".join(" ".join(self.text_by_section[section]).split())
 
+    def rows(self, section: str) -> list[list[str]]:
+        """The text of each cell of each row of the section's tables (a header row has none)."""
+        return self.rows_by_section[section]
+
     def find(self, tag: str) -> list[dict[str, str | None]]:
         return [attrs for name, attrs in self.tags if name == tag]
-
-
-class Table(HTMLParser):
-    """The cells of each row of one section's table, as text; a cell's nested lists (its history) left out."""
-
-    def __init__(self, section: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.wanted = section
-        self.inside = False
-        self.rows: list[list[str]] = []
-        self.depth = 0  # lists open inside the current cell
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "section":
-            self.inside = dict(attrs).get("aria-labelledby") == self.wanted
-        elif self.inside and tag == "tr":
-            self.rows.append([])
-        elif self.inside and tag == "td" and self.rows:
-            self.rows[-1].append("")
-        elif tag == "ul":
-            self.depth += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "ul":
-            self.depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self.inside and self.rows and self.rows[-1] and not self.depth:
-            self.rows[-1][-1] = " ".join((self.rows[-1][-1] + data).split())
 
 
 def parse(path: Path) -> Page:
@@ -345,9 +337,7 @@ def test_a_decision_is_shown_with_who_made_it_why_and_until_when(
     record_review(con, PUPIL_FOLLOWER.key, "false-positive", "Adult namesake; confirmed by phone", lead)
     record_review(con, PUPIL_FOLLOWER.key, "accept", "Governors agreed: public figure", lead, until)
     write(con, tmp_path)
-    table = Table("decided")
-    table.feed((tmp_path / "report.html").read_text(encoding="utf-8"))
-    (row,) = [cells for cells in table.rows if cells]
+    (row,) = [cells for cells in parse(tmp_path / "report.html").rows("decided") if cells]
     status, _rule, subject, reviewer, reason, shown_until, _history = row
     assert (status, reviewer, reason, shown_until) == (
         "accepted",

@@ -1,9 +1,9 @@
 """A stream that cannot be read makes a partial audit (exit 3), never a silent one and never a lost week.
 
-Week one is audited clean; week two (same school, nothing changed on the platforms) is audited with a
-stream of X and of YouTube, and in one run of Instagram, failing on every request. Everything else is stored and audited as in a clean week; the
-exceptions that depend on a failed stream keep their state and their `last_seen`; nothing is resolved that the run
-could not see; the report and the command say what was not looked at.
+Week one is audited clean; week two (same school, nothing changed on the platforms) is audited with a stream of X
+and of YouTube, and in one run of Instagram, failing on every request. Everything else is stored and audited as in a
+clean week; the exceptions that depend on a failed stream keep their state and their `last_seen`; nothing is
+resolved that the run could not see; the report and the command say what was not looked at.
 """
 
 from __future__ import annotations
