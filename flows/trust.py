@@ -29,6 +29,7 @@ from flows.config.school import load_config
 from flows.config.trust import TrustConfig, TrustSchool, load_trust, school_lake
 from flows.live_display import counted, progress
 from flows.prefect_artifacts import track_progress
+from flows.returned_values import final_state
 from flows.school_run_log import DetailsWithheld, kept_in_school
 from flows.weekly_audit import PARTIAL_MESSAGE, weekly_audit
 from warehouse import lake, side_files, trust_history
@@ -94,6 +95,7 @@ def _audit_in_lake(school: TrustSchool, locator: Path, school_out: Path, as_of: 
         )
     finally:
         lake.release(lake.read_locator(locator))
+    state = final_state(state)
     if state.is_completed():
         return state
     # A stored week whose outputs failed ends Failed with the run's dict as its data, not an exception: asked for

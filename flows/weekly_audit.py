@@ -56,6 +56,7 @@ from flows.offline import Endpoints, endpoints
 from flows.plugins import PLUGS
 from flows.prefect_artifacts import attach_week_artifacts
 from flows.publish_email import email_summary
+from flows.returned_values import keeps_returned
 from flows.run_settings import audit_settings, retry_policy
 from flows.stream_reading import WAITING, examine_waiting, fingerprint_one, set_aside_refused, stream_statuses
 from flows.unfinished_erasures import finish_erasures_left_unfinished
@@ -299,6 +300,7 @@ def publish_outputs(db_path: Path, out_dir: Path, as_of: date, config: SchoolCon
 
 
 @flow(name="weekly-audit")
+@keeps_returned
 @run_log.withheld_from_prefect
 def weekly_audit(
     school_toml: str,

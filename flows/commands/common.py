@@ -226,6 +226,7 @@ def _run_audit(
     from prefect.states import State
 
     from flows.live_display import live_display
+    from flows.returned_values import final_state
     from flows.school_run_log import DetailsWithheld
     from flows.weekly_audit import weekly_audit
 
@@ -254,7 +255,7 @@ def _run_audit(
     # A stored week whose outputs failed ends Failed with the run's result as data (not an exception).
     # _sync: called from a thread that runs an event loop (a Playwright test, a notebook), Prefect would hand
     # back a coroutine instead of the result.
-    result = state.result(raise_on_failure=False, _sync=True)  # type: ignore[call-overload]
+    result = final_state(state).result(raise_on_failure=False, _sync=True)  # type: ignore[call-overload]
     from warehouse import lake
 
     lake.release()  # a lake warehouse's writer, kept open for the run's several connections

@@ -21,6 +21,7 @@ import pytest
 
 from tests.builders.audits import Audit, with_settings
 from tests.builders.locks import warehouse_held_until_told
+from tests.builders.lost_answers import final_answer_lost
 from tests.builders.warehouse import table_fingerprint
 
 NEXT_WEEK = "2026-11-23"
@@ -225,6 +226,23 @@ def test_a_run_waits_for_a_reviews_short_write(
         result = audit_inprocess(first_week.dataset, db=db, as_of=NEXT_WEEK).result
     assert result.returncode == 0, result.stderr[-2000:]
     assert pauses, "the run never found the warehouse held"
+
+
+def test_a_week_whose_last_answer_from_prefect_was_lost_is_reported_as_published(
+    first_week: Audit, tmp_path: Path, monkeypatch, audit_inprocess
+) -> None:
+    """Prefect's server made the run's final state change, its answer was lost (a busy server), and Prefect's
+    client sent it again: the week was stored and published and the command says so (flows/returned_values.py),
+    where under load it once said "run failed: State data is missing" and exited 1."""
+    out = tmp_path / "out"
+    db = second_week_on(first_week, tmp_path, out)
+    with final_answer_lost(monkeypatch) as lost:
+        result = audit_inprocess(first_week.dataset, db=db, out=out, as_of=NEXT_WEEK).result
+    assert lost == ["COMPLETED"]
+    assert result.returncode == 0, result.stderr[-3000:]
+    published = json.loads((out / "exceptions.json").read_text(encoding="utf-8"))
+    assert result.stdout.startswith(f"{len(published)} exceptions ("), result.stdout
+    assert NEXT_WEEK in stored_weeks(db)
 
 
 def test_two_processes_publishing_at_once_leave_one_whole_set(first_week: Audit, tmp_path: Path) -> None:
