@@ -27,8 +27,9 @@ from prefect.states import State
 P = ParamSpec("P")
 R = TypeVar("R")
 
-# A trust runs its schools' flows in one process; a caller that never reads (a deployment's worker) must not make
-# the record grow. More runs than this at once in one process are not made.
+# A caller takes its run's entry as the run ends (a trust's schools: one a thread at a time), so few are ever kept
+# at once; the bound is for a process whose caller never reads (a worker running the deployment), which must not
+# make the record grow.
 KEPT_AT_MOST = 64
 
 _returned: OrderedDict[UUID, Any] = OrderedDict()

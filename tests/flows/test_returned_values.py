@@ -21,8 +21,6 @@ from flows.returned_values import final_state, keeps_returned
 from tests.builders.lost_answers import final_answer_lost
 
 WEEK = {"exceptions": 3, "raised": 1, "resolved": 0, "report": "out/report.html"}
-
-
 NOT_PUBLISHED = {**WEEK, "not_published": "x"}
 ENDINGS: dict[str, tuple[Callable[..., State[Any]], str, str, dict[str, Any]]] = {  # what a State is made of
     "Partial": (Completed, "Partial", "not read: x followers", WEEK),
