@@ -36,6 +36,11 @@ RULE_ROW = re.compile(
 )
 ONE_SCHOOL_SHARE = re.compile(r"at most (?P<share>[\d.]+)% of one school's audience")
 NAMESAKES = re.compile(r"^parents, staff or adult namesakes flagged as pupils: (?P<n>\d+)")
+# Issue 38: reading images must not lose text; every pupil named in a labelled lettered photo is found
+# (sandbox/school/evaluation.py `ImageNames`, whose line this reads). A set without such photos has no figure.
+NAMES_IN_IMAGES = re.compile(
+    r"^names read from images .*? (?P<recalled>\d+) of (?P<labelled>\d+) labelled image cases; .*?recall (?P<r>[\d.]+)"
+)
 
 
 def figures_of(output: str) -> list[Figure]:
@@ -73,6 +78,16 @@ def figures_of(output: str) -> list[Figure]:
         elif found := NAMESAKES.match(line.strip()):
             figures.append(
                 Figure(f"{title}: adult namesakes flagged as pupils", found["n"], "0", found["n"] == "0")
+            )
+        elif found := NAMES_IN_IMAGES.match(line.strip()):
+            recalled, labelled = int(found["recalled"]), int(found["labelled"])
+            figures.append(
+                Figure(
+                    f"{title}: pupils named in lettered photos, found",
+                    f"{found['r']} ({recalled} of {labelled})",
+                    "1.00",
+                    recalled == labelled,
+                )
             )
     return figures
 

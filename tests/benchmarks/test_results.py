@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks import eval_results, results
-from sandbox.school.evaluation import Score, Tally, report
+from sandbox.school import evaluation
+from sandbox.school.evaluation import ImageNames, Score, Tally, report
 
 
 def _score(pupil: Tally, staff: Tally, low: int, audience: int) -> Score:
@@ -40,6 +41,38 @@ def test_the_figures_are_read_from_the_evaluations_report_per_set() -> None:
         "independent generator (1 schools): low findings, largest share of one school's audience"
     ].met
     assert figures["independent generator (1 schools): adult namesakes flagged as pupils"].met
+
+
+def test_pupils_named_in_lettered_photos_are_a_figure_met_only_when_every_one_is_found() -> None:
+    """As sandbox/school/evaluation.py's ImageNames prints them; a set without lettered photos has no figure."""
+    labels = {
+        "expected_exceptions": [
+            {"rule": "pupil-named", "subject_id": post, "person_id": pupil, "case": "image_name_card"}
+            for post, pupil in (("1", "P1"), ("2", "P2"))
+        ]
+    }
+    read = {"rule": "pupil-named", "subject_id": "1", "person_id": "P1", "severity": "medium"}
+    one_found, both_found, none_labelled = ImageNames(), ImageNames(), ImageNames()
+    one_found.add(labels, [{**read, "evidence": evaluation.READ_IN_IMAGE}])
+    both_found.add(
+        labels,
+        [
+            {**read, "subject_id": s, "person_id": p, "evidence": evaluation.READ_IN_IMAGE}
+            for s, p in (("1", "P1"), ("2", "P2"))
+        ],
+    )
+    none_labelled.add({"expected_exceptions": []}, [])
+    output = "\n".join(
+        f"== {name} ==\n{names.report()}"
+        for name, names in (("one found", one_found), ("both found", both_found), ("none", none_labelled))
+    )
+
+    figures = {f.name: f for f in eval_results.figures_of(output)}
+
+    missed = figures["one found: pupils named in lettered photos, found"]
+    assert (missed.value, missed.goal, missed.met) == ("0.500 (1 of 2)", "1.00", False)
+    assert figures["both found: pupils named in lettered photos, found"].met is True
+    assert not any(name.startswith("none:") for name in figures)
 
 
 def test_a_results_file_has_the_machine_the_load_and_each_goal(
