@@ -36,8 +36,8 @@ RULE_ROW = re.compile(
 )
 ONE_SCHOOL_SHARE = re.compile(r"at most (?P<share>[\d.]+)% of one school's audience")
 NAMESAKES = re.compile(r"^parents, staff or adult namesakes flagged as pupils: (?P<n>\d+)")
-# Issue 38: reading images must not lose text; every pupil named in a labelled lettered photo is found
-# (sandbox/school/evaluation.py `ImageNames`, whose line this reads). A set without such photos has no figure.
+# Reading images must not lose text: every pupil named in a labelled lettered photo is found (the line
+# sandbox/school/evaluation.py `ImageNames` prints). A set without such photos has no figure.
 NAMES_IN_IMAGES = re.compile(
     r"^names read from images .*? (?P<recalled>\d+) of (?P<labelled>\d+) labelled image cases; .*?recall (?P<r>[\d.]+)"
 )

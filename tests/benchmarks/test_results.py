@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import eval_results, results
-from sandbox.school import evaluation
-from sandbox.school.evaluation import ImageNames, Score, Tally, report
+from sandbox.school.evaluation import READ_IN_IMAGE, ImageNames, Score, Tally, report
 
 
 def _score(pupil: Tally, staff: Tally, low: int, audience: int) -> Score:
@@ -53,11 +52,11 @@ def test_pupils_named_in_lettered_photos_are_a_figure_met_only_when_every_one_is
     }
     read = {"rule": "pupil-named", "subject_id": "1", "person_id": "P1", "severity": "medium"}
     one_found, both_found, none_labelled = ImageNames(), ImageNames(), ImageNames()
-    one_found.add(labels, [{**read, "evidence": evaluation.READ_IN_IMAGE}])
+    one_found.add(labels, [{**read, "evidence": READ_IN_IMAGE}])
     both_found.add(
         labels,
         [
-            {**read, "subject_id": s, "person_id": p, "evidence": evaluation.READ_IN_IMAGE}
+            {**read, "subject_id": s, "person_id": p, "evidence": READ_IN_IMAGE}
             for s, p in (("1", "P1"), ("2", "P2"))
         ],
     )

@@ -47,15 +47,14 @@ def test_a_returned_value_whose_answer_was_lost_is_read_as_returned(
     prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with final_answer_lost(monkeypatch) as lost:
-        state = run_returning(3)
+        state = run_returning(7)
     assert lost == ["COMPLETED"]
-    assert (
-        state.is_completed() and state.data is None
-    )  # the server's copy: read as it is, the run has no result
+    # The server's copy: read as it is, the run has no result.
+    assert state.is_completed() and state.data is None
     with pytest.raises(MissingResult):
         state.result(_sync=True)  # type: ignore[call-overload]
 
-    assert final_state(state).result(_sync=True) == WEEK  # type: ignore[call-overload]
+    assert final_state(state).result(_sync=True) == {**WEEK, "exceptions": 7}  # type: ignore[call-overload]
 
 
 @pytest.mark.parametrize("name", ENDINGS)
