@@ -20,51 +20,39 @@ import signal
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from checks.cores import usable_cores
 from checks.images.lending import Shelf
+from checks.images.lines import Line, lines_from_tsv
 from checks.images.ocr_worker import ANSWER, MISSING, REQUEST, read_exactly
+from checks.images.second_look import looked_again
 from checks.images.tesseract import LANGUAGE, ReaderMissing
 
-__all__ = ["LANGUAGE", "Line", "ReaderMissing", "Worker", "check_engine", "engine_version", "read_text"]
+__all__ = [
+    "LANGUAGE",
+    "Line",
+    "ReaderMissing",
+    "Worker",
+    "check_engine",
+    "engine_version",
+    "lines_from_tsv",
+    "read_text",
+]
 
 # Larger pictures are read scaled down: text a person can read in a post is large enough at this size, and the
 # engine's time grows with the pixels (a 12-megapixel camera original takes ~1 s at full size). A photo of 1000-1600 px
 # is read as it is: at 1000-1200 px the engine took as long (its time there is the text and texture, not the pixels)
 # and lost names.
 MAX_SIDE = 2000
-# Below this a "word" is the engine reading texture (grass, brickwork) as letters.
-MIN_WORD_CONFIDENCE = 10.0
-# A line none of whose words reaches this is not kept: on the sample's photos every such line was texture ("tities",
-# "ces"), while a misread name keeps its well-read words ("Siobhan" 0.96 beside "O'Neill" 0.28).
-NOISE = 50.0
 # Where `checks` is imported from, so a worker imports the same code whatever the run's working directory.
 _SOURCE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
 class EngineEnded(Exception):
     """An OCR worker process ended while reading (a fault in the engine, or killed from outside)."""
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of text as read: its words, each word's confidence (0..1), and where it is (x, y, w, h)."""
-
-    words: tuple[str, ...]
-    confidences: tuple[float, ...]
-    box: tuple[int, int, int, int]
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.words)
-
-    @property
-    def confidence(self) -> float:
-        return min(self.confidences)
 
 
 def _worker_environment() -> dict[str, str]:
@@ -187,7 +175,8 @@ def check_engine() -> str:
 
 
 def read_text(gray: np.ndarray) -> list[Line]:
-    """The lines of text in a grayscale picture (H x W, uint8), in reading order, boxes in its own pixels."""
+    """The lines of text in a grayscale picture (H x W, uint8), in reading order, boxes in its own pixels: read once,
+    and looked at again where the engine read it only in part (checks/images/second_look.py)."""
     if gray.size == 0:
         return []
     scale = min(1.0, MAX_SIDE / max(gray.shape))
@@ -199,11 +188,23 @@ def read_text(gray: np.ndarray) -> list[Line]:
             Image.Resampling.LANCZOS,
         )
         gray = np.asarray(small)
+    lines = looked_again(gray, read_once(gray), read_once)
+    if scale == 1.0:
+        return lines
+    return [line.at(scaled(line.box, 1.0 / scale)) for line in lines]
+
+
+def scaled(box: tuple[int, int, int, int], factor: float) -> tuple[int, int, int, int]:
+    x, y, w, h = box
+    return round(x * factor), round(y * factor), round(w * factor), round(h * factor)
+
+
+def read_once(gray: np.ndarray) -> str:
+    """The engine's TSV of a grayscale picture, read on whichever worker is free."""
     for attempt in (1, 2):
         try:
             with engines.lent(fresh=attempt == 2) as worker:
-                tsv = worker.read(gray)
-            break
+                return worker.read(gray)
         except EngineEnded:
             # A worker that ended took the picture it was reading with it (a worker reads one at a time): once more
             # on a worker started for it, never another idle one that may be dying too (killed from outside, it
@@ -211,41 +212,4 @@ def read_text(gray: np.ndarray) -> list[Line]:
             # picture's error (checks/images/reading.py).
             if attempt == 2:
                 raise
-    return lines_from_tsv(tsv, 1.0 / scale)
-
-
-def lines_from_tsv(tsv: str, scale: float = 1.0) -> list[Line]:
-    """Tesseract's TSV (one row per block, paragraph, line and word) as lines of words; words read below
-    MIN_WORD_CONFIDENCE, and lines without a letter or digit pair or without a word read above NOISE, are dropped."""
-    grouped: dict[tuple[str, str, str], list[tuple[str, float, tuple[int, int, int, int]]]] = {}
-    for row in tsv.splitlines():
-        cells = row.split("\t")
-        if len(cells) != 12 or cells[0] != "5":
-            continue
-        word = cells[11].strip()
-        try:
-            confidence = float(cells[10])
-            box = tuple(round(int(v) * scale) for v in cells[6:10])
-        except ValueError:
-            continue
-        if not word or confidence < MIN_WORD_CONFIDENCE:
-            continue
-        grouped.setdefault((cells[2], cells[3], cells[4]), []).append((word, confidence / 100.0, box))  # type: ignore[arg-type]
-    lines = []
-    for words in grouped.values():
-        if not any(sum(c.isalnum() for c in w) >= 2 for w, _, _ in words):
-            continue
-        if max(c for _, c, _ in words) < NOISE / 100.0:
-            continue  # texture read as letters: no word of the line is even half likely
-        left = min(b[0] for _, _, b in words)
-        top = min(b[1] for _, _, b in words)
-        right = max(b[0] + b[2] for _, _, b in words)
-        bottom = max(b[1] + b[3] for _, _, b in words)
-        lines.append(
-            Line(
-                tuple(w for w, _, _ in words),
-                tuple(round(c, 3) for _, c, _ in words),
-                (left, top, right - left, bottom - top),
-            )
-        )
-    return lines
+    raise AssertionError("unreachable: the second attempt returns or raises")

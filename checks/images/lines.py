@@ -1,0 +1,76 @@
+"""Tesseract's TSV as lines of words: what the engine read well enough to keep, and where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+# Below this a "word" is the engine reading texture (grass, brickwork) as letters.
+MIN_WORD_CONFIDENCE = 10.0
+# A line none of whose words reaches this is not kept: on the sample's photos every such line was texture ("tities",
+# "ces"), while a misread name keeps its well-read words ("Siobhan" 0.96 beside "O'Neill" 0.28).
+NOISE = 50.0
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text as read: its words, each word's confidence (0..1), and where it is (x, y, w, h)."""
+
+    words: tuple[str, ...]
+    confidences: tuple[float, ...]
+    box: tuple[int, int, int, int]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+    @property
+    def confidence(self) -> float:
+        return min(self.confidences)
+
+    @property
+    def weight(self) -> float:
+        """How much was read, and how surely: each word's letters weighted by its confidence."""
+        return sum(
+            len(word) * confidence for word, confidence in zip(self.words, self.confidences, strict=True)
+        )
+
+    def at(self, box: tuple[int, int, int, int]) -> Line:
+        """The same words, found at `box`."""
+        return replace(self, box=box)
+
+
+def lines_from_tsv(tsv: str, scale: float = 1.0) -> list[Line]:
+    """Tesseract's TSV (one row per block, paragraph, line and word) as lines of words; words read below
+    MIN_WORD_CONFIDENCE, and lines without a letter or digit pair or without a word read above NOISE, are dropped."""
+    grouped: dict[tuple[str, str, str], list[tuple[str, float, tuple[int, int, int, int]]]] = {}
+    for row in tsv.splitlines():
+        cells = row.split("\t")
+        if len(cells) != 12 or cells[0] != "5":
+            continue
+        word = cells[11].strip()
+        try:
+            confidence = float(cells[10])
+            box = tuple(round(int(v) * scale) for v in cells[6:10])
+        except ValueError:
+            continue
+        if not word or confidence < MIN_WORD_CONFIDENCE:
+            continue
+        grouped.setdefault((cells[2], cells[3], cells[4]), []).append((word, confidence / 100.0, box))  # type: ignore[arg-type]
+    lines = []
+    for words in grouped.values():
+        if not any(sum(c.isalnum() for c in w) >= 2 for w, _, _ in words):
+            continue
+        if max(c for _, c, _ in words) < NOISE / 100.0:
+            continue  # texture read as letters: no word of the line is even half likely
+        left = min(b[0] for _, _, b in words)
+        top = min(b[1] for _, _, b in words)
+        right = max(b[0] + b[2] for _, _, b in words)
+        bottom = max(b[1] + b[3] for _, _, b in words)
+        lines.append(
+            Line(
+                tuple(w for w, _, _ in words),
+                tuple(round(c, 3) for _, c, _ in words),
+                (left, top, right - left, bottom - top),
+            )
+        )
+    return lines
