@@ -313,6 +313,10 @@ def evaluated(arguments: list[str], sets: Path, *, before_tuning: bool) -> int:
         return int(str(outcome["status"]))
     output = output_section(str(outcome["output"]))
     per_set = json.loads(sets.read_text(encoding="utf-8")) if sets.exists() else None
+    # `--help`, or an evaluation that scored no set: the figures on record stay.
+    if not figures and not per_set:
+        print("no figure was measured: the results file and page are left as they were", file=sys.stderr)
+        return 0
     if per_set:
         per_set["independent"] = [by_name(d) for d in per_set.get("independent", [])]
     details: dict[str, object] = {"sets": per_set} if per_set else {}

@@ -124,6 +124,22 @@ def test_the_figures_scored_blind_before_tuning_are_kept_by_every_later_run(
     assert "before the resolver was tuned" in page and "1.00/0.25" in page and "1.00/0.75" not in page
 
 
+def test_an_evaluation_that_measures_nothing_leaves_the_figures_on_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m benchmarks.eval_results --help` once wrote an empty results file and page over the measured ones."""
+    monkeypatch.setattr(results, "JSON_DIR", tmp_path / "json")
+    monkeypatch.setattr(results, "PAGE_DIR", tmp_path / "page")
+    (tmp_path / "json").mkdir()
+    (tmp_path / "json" / "eval.json").write_text('{"figures": ["kept"]}', encoding="utf-8")
+    monkeypatch.setattr(
+        eval_results, "evaluate", lambda arguments: ("Usage: socialaudit evaluate [OPTIONS]\n", 0)
+    )
+    assert eval_results.main(["--help"]) == 0
+    assert (tmp_path / "json" / "eval.json").read_text(encoding="utf-8") == '{"figures": ["kept"]}'
+    assert not (tmp_path / "page").exists()
+
+
 def test_the_page_leaves_off_the_case_lists_the_results_file_keeps() -> None:
     output = (
         "rule all 1 0 1\n                           easy 1 0 1\nmissed: pupil-follower/a case x1\n"
