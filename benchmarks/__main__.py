@@ -275,6 +275,7 @@ def rules_against_labels(options: Options) -> list[Figure]:
                 precision >= RULES_BAR and recall >= RULES_BAR,
             )
         )
+    figures.append(names_in_lettered_photos(results, schools))
     for r in results:
         if "second_run" in r:
             again = r["second_run"]["media_fingerprinted"]
@@ -287,6 +288,21 @@ def rules_against_labels(options: Options) -> list[Figure]:
                 )
             )
     return figures
+
+
+def names_in_lettered_photos(results: list[dict[str, Any]], schools: str) -> Figure:
+    """Reading must not lose text: every pupil named in a labelled lettered photo (a certificate, a name card) is
+    found there, whatever else the rule's figure above counts."""
+    labelled = sum(r["image_names"]["labelled"] for r in results)
+    found = sum(r["image_names"]["found"] for r in results)
+    missed = [f"{r['size']} seed {r['seed']}: post {m}" for r in results for m in r["image_names"]["missed"]]
+    return Figure(
+        f"pupils named in lettered photos, found ({schools})",
+        f"{found / labelled if labelled else 1.0:.3f} ({found} of {labelled})",
+        "1.00",
+        found == labelled,
+        detail="missed: " + "; ".join(missed) if missed else "",
+    )
 
 
 def post_check(options: Options) -> list[Figure]:

@@ -243,6 +243,15 @@ def score_against_labels(labels: dict[str, Any], exceptions: list[dict[str, Any]
     return scores
 
 
+def names_in_lettered_photos(labels: dict[str, Any], exceptions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The pupils labelled as named in a lettered photo, and those the audit found there (read in the image)."""
+    from sandbox.school.evaluation import ImageNames
+
+    names = ImageNames()
+    names.add(labels, exceptions)
+    return {"labelled": names.labelled, "found": names.recalled, "missed": names.misses}
+
+
 # A large sample school's first X read (12,000 followers at the owned-read price) costs more than school.toml's default
 # cap, which refuses it as a partial audit: the benchmark expects the bill, as a school of that size would.
 LARGE_SCHOOL_X_BUDGET = 50.0
@@ -278,6 +287,7 @@ def evaluate_pipeline(seed: int, size: str, root: Path, as_of: str = "2026-11-16
         "generate_s": generated,
         "run_s": first,
         "scores": score_against_labels(labels, exceptions),
+        "image_names": names_in_lettered_photos(labels, exceptions),
         "images": sum(1 for m in labels["media"]),
         "posts": len({m["post_id"] for m in labels["media"] if m["platform"] == "x"}),
         "first_run": _run_summary(db, as_of),

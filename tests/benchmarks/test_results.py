@@ -345,3 +345,48 @@ def test_each_sets_other_rules_sit_beside_its_bars() -> None:
     assert "| pupil-comment | 2/0/1 | - | - |" in results.table(figures)
     assert "true / false / missed" in note
     assert eval_results.with_the_sets_rows([bar], "== set b (1 schools) ==\n") is None
+
+
+def test_the_benchmark_counts_pupils_named_in_lettered_photos_over_every_school_it_audits() -> None:
+    from benchmarks import media_matching
+    from benchmarks.__main__ import names_in_lettered_photos
+
+    labels = {
+        "expected_exceptions": [
+            {"rule": "pupil-named", "subject_id": "p1", "person_id": "P1", "case": "image_name_card"},
+            {"rule": "pupil-named", "subject_id": "p2", "person_id": "P2", "case": "image_certificate"},
+            {"rule": "pupil-named", "subject_id": "p3", "person_id": "P3", "case": "text_full_name"},
+        ]
+    }
+    read = "Kiara Forbes-Thompson (text read in image 3_1, confidence 0.93)"
+    exceptions = [
+        {
+            "rule": "pupil-named",
+            "subject_id": "p1",
+            "person_id": "P1",
+            "severity": "medium",
+            "evidence": read,
+        },
+        {
+            "rule": "pupil-named",
+            "subject_id": "p3",
+            "person_id": "P3",
+            "severity": "high",
+            "evidence": "in the text",
+        },
+    ]
+    school = {
+        "size": "large",
+        "seed": 25,
+        "image_names": media_matching.names_in_lettered_photos(labels, exceptions),
+    }
+    assert school["image_names"] == {"labelled": 2, "found": 1, "missed": ["p2 P2"]}
+    missed = names_in_lettered_photos([school], "large seed 25")
+    assert (missed.value, missed.met, missed.detail) == (
+        "0.500 (1 of 2)",
+        False,
+        "missed: large seed 25: post p2 P2",
+    )
+    exceptions.append({**exceptions[0], "subject_id": "p2", "person_id": "P2"})
+    school["image_names"] = media_matching.names_in_lettered_photos(labels, exceptions)
+    assert names_in_lettered_photos([school], "large seed 25").met is True
