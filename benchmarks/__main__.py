@@ -119,8 +119,15 @@ def image_reading(options: Options) -> list[Figure]:
     return figures
 
 
+def quietest(quiet: tuple[float, str] | list[Any] | None) -> str:
+    """The longest time the trust's logs said nothing, as a round's detail says it."""
+    if not quiet or not quiet[0]:
+        return ""
+    return f"; its logs quiet {quiet[0]:.0f} s at most, until: {str(quiet[1])[:160]}"
+
+
 def trust_detail(best: dict[str, Any], rounds: list[dict[str, Any]]) -> str:
-    each_round = ", ".join(f"{r['ratio']:.2f}x {r['order']}" for r in rounds)
+    each_round = ", ".join(f"{r['ratio']:.2f}x {r['order']}{quietest(r.get('quiet'))}" for r in rounds)
     alone = ", ".join(f"{name} {seconds} s" for name, seconds in best["singles_each_s"].items())
     return (
         f"peak memory {best['trust_peak_mb']} MB as a trust, {best['single_peak_mb']} MB alone; best of "
@@ -186,7 +193,9 @@ def trust_run(options: Options) -> list[Figure]:
                     f"{next_best['next_singles_s']} s; CPU {next_best['next_cpu_ratio']:.2f}x)",
                     f"<= {bench.TARGET}x",
                     next_best["next_ratio"] <= bench.TARGET,
-                    detail=", ".join(f"{r['next_ratio']:.2f}x {r['order']}" for r in rounds),
+                    detail=", ".join(
+                        f"{r['next_ratio']:.2f}x {r['order']}{quietest(r.get('next_quiet'))}" for r in rounds
+                    ),
                 )
             )
     return figures

@@ -25,6 +25,7 @@ alone. Reported apart per school, so schools it did not make are seen beside its
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -133,6 +134,31 @@ def steps_in_trust(run_log: Path, done_at: str | None) -> dict[str, float]:
     return _steps(moments, last)
 
 
+CONSOLE_LINE = re.compile(r"^(?P<clock>\d\d:\d\d:\d\d\.\d+) \| ")
+
+
+def longest_quiet(logs: list[str]) -> tuple[float, str]:
+    """The longest time in which none of `logs` (a trust's output and its schools' run.log files, read together)
+    said anything, in seconds, and the line that ended it: where a slow round waited."""
+    moments: list[tuple[float, str]] = []
+    for log in logs:
+        for line in log.splitlines():
+            if found := CONSOLE_LINE.match(line):
+                clock = datetime.strptime(found["clock"], "%H:%M:%S.%f")
+            elif found := RUN_LOG_LINE.match(line):
+                clock = datetime.strptime(found["stamp"], "%Y-%m-%d %H:%M:%S,%f")
+            else:
+                continue
+            seconds = clock.hour * 3600 + clock.minute * 60 + clock.second + clock.microsecond / 1e6
+            moments.append((seconds, line.strip()))
+    moments.sort(key=lambda moment: moment[0])
+    quiet = (0.0, "")
+    for (before, _), (after, line) in itertools.pairwise(moments):
+        if after - before > quiet[0]:
+            quiet = (round(after - before, 1), line)
+    return quiet
+
+
 def schools_done(log: str) -> dict[str, str]:
     """The clock at which the trust saw each school (by slug) done, from the trust's output."""
     return {
@@ -213,6 +239,8 @@ def one_round(
         "next_trust_s": round(next_trust["wall"], 1),
         "next_ratio": round(next_trust["wall"] / next_alone["wall"], 3),
         "next_cpu_ratio": round(next_trust["cpu"] / next_alone["cpu"], 3),
+        "quiet": trust["quiet"],
+        "next_quiet": next_trust["quiet"],
     }
 
 
@@ -273,13 +301,14 @@ def run_trust(
     )
     if code != 0:
         raise RuntimeError(f"trust run failed ({code})")
-    done = schools_done(log.read_text(encoding="utf-8", errors="replace"))
-    steps = {
-        s.name: steps_in_trust(out / _slug(s) / "run.log", done.get(_slug(s)))
-        for s in schools
-        if (out / _slug(s) / "run.log").is_file()
-    }
-    return {"wall": wall, "cpu": cpu, "peak": peak, "steps": steps}
+    said = log.read_text(encoding="utf-8", errors="replace")
+    done = schools_done(said)
+    run_logs = {s.name: out / _slug(s) / "run.log" for s in schools if (out / _slug(s) / "run.log").is_file()}
+    steps = {name: steps_in_trust(run_log, done.get(_slug(Path(name)))) for name, run_log in run_logs.items()}
+    quiet = longest_quiet(
+        [said, *(p.read_text(encoding="utf-8", errors="replace") for p in run_logs.values())]
+    )
+    return {"wall": wall, "cpu": cpu, "peak": peak, "steps": steps, "quiet": quiet}
 
 
 def main(argv: list[str] | None = None) -> int:

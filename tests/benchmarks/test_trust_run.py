@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from benchmarks.__main__ import trust_steps
-from benchmarks.trust_run import schools_done, steps_alone, steps_in_trust
+from benchmarks.__main__ import quietest, trust_steps
+from benchmarks.trust_run import longest_quiet, schools_done, steps_alone, steps_in_trust
 
 SINGLE = """\
 10:00:00.000 | INFO    | flows.progress - Elm Road Primary, week of 2026-11-16: checking the warehouse and the output folder
@@ -66,3 +66,16 @@ def test_the_detail_puts_each_schools_slowest_steps_in_the_trust_beside_alone() 
         == "; slowest steps in the trust / alone (s): elm-road: storing the week and running the rules 3.5 / 3.0"
     )
     assert trust_steps({}) == ""
+
+
+def test_a_slow_rounds_wait_is_the_longest_time_the_trust_and_its_schools_logged_nothing() -> None:
+    """The trust's output and a school's run.log read together: the school logs while the trust is silent, so the
+    longest quiet is the 4 s before the school stores its week, not the trust's own 9 s between its lines."""
+    trust = "10:00:09.000 | INFO    | flows.progress - trust of 1 school\n10:00:18.500 | INFO    | a line\n"
+    quiet = longest_quiet([trust, RUN_LOG])
+    assert quiet == (
+        4.0,
+        "2026-11-25 10:00:18,000 INFO flows.progress: storing the week and running the rules",
+    )
+    assert quietest(quiet).startswith("; its logs quiet 4 s at most, until: 2026-11-25 10:00:18,000 INFO")
+    assert longest_quiet(["no clock here"]) == (0.0, "") and quietest((0.0, "")) == ""
