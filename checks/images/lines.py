@@ -39,7 +39,7 @@ class Line:
         return replace(self, box=box)
 
 
-def lines_from_tsv(tsv: str, scale: float = 1.0) -> list[Line]:
+def lines_from_tsv(tsv: str) -> list[Line]:
     """Tesseract's TSV (one row per block, paragraph, line and word) as lines of words; words read below
     MIN_WORD_CONFIDENCE, and lines without a letter or digit pair or without a word read above NOISE, are dropped."""
     grouped: dict[tuple[str, str, str], list[tuple[str, float, tuple[int, int, int, int]]]] = {}
@@ -50,7 +50,7 @@ def lines_from_tsv(tsv: str, scale: float = 1.0) -> list[Line]:
         word = cells[11].strip()
         try:
             confidence = float(cells[10])
-            box = tuple(round(int(v) * scale) for v in cells[6:10])
+            box = tuple(int(v) for v in cells[6:10])
         except ValueError:
             continue
         if not word or confidence < MIN_WORD_CONFIDENCE:

@@ -11,10 +11,11 @@ found on the sample schools' photos, and each seen again on cards of other sizes
    Read alone, the region's letters are the only ones there, and they are read.
 
 So a picture whose text leans is read again turned upright, and every region set aside that is not most of the
-picture (that is the photograph itself) is read alone, at half size (what was set aside was too large), turned
-upright by its own lean. How far text leans is measured from its pixels, not the engine's baselines (which gave 1-2
-degrees for cards turned 6): the angle at which the rows of its ink are sharpest. A line read twice is kept once, as
-it was read best. A photo with no line read and nothing set aside is read once.
+picture (that is the photograph itself) is read alone, at half size (what was set aside was too large), upright (by
+its own lean when no line was read to measure the picture's by). How far text leans is measured from its pixels,
+not the engine's baselines (which gave 1-2 degrees for cards turned 6): the turn at which the rows of its ink are
+sharpest. A line read twice is kept once, as it was read best. A photo with no line read and nothing set aside is
+read once.
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ LEAN_AT_MOST = 15
 LEAN_SIDE = 400
 # A region set aside is read again when each side is at least this (pixels; half of it once halved)...
 SET_ASIDE_SIDE = 32
-# ...and it is at most this share of the picture: a region larger than that is the photograph the text is in.
-SET_ASIDE_SHARE = 0.8
+# ...and it is at most this share of the picture: a region larger than that is the photograph the text is in (on
+# the independent schools' photos, at 0.8 the region read most often was the scene of a photo without text, for no
+# line found; a name card's body set aside is two fifths of its photo).
+SET_ASIDE_SHARE = 0.6
 # At most this many regions of one picture are read again, the largest first: a collage of many small pictures
 # costs no more than a few readings.
 SET_ASIDE_AT_MOST = 6
@@ -53,8 +56,9 @@ def looked_again(gray: np.ndarray, first: str, read: Callable[[np.ndarray], str]
     lines = lines_from_tsv(first)
     looked, tsv, back = gray, first, IDENTITY
     more: list[Line] = []
-    tilt = lean(around(gray, max(lines, key=lambda line: line.weight).box)) if lines else 0.0
-    if abs(tilt) >= TILTED:
+    # Measured on the line read best; with no line read, each region set aside is measured on its own.
+    tilt = lean(around(gray, max(lines, key=lambda line: line.weight).box)) if lines else None
+    if tilt is not None and abs(tilt) >= TILTED:
         looked, back = upright(gray, tilt)
         tsv = read(looked)
         more += [line.at(mapped(line.box, back, gray.shape)) for line in lines_from_tsv(tsv)]
@@ -67,7 +71,7 @@ def looked_again(gray: np.ndarray, first: str, read: Callable[[np.ndarray], str]
             interpolation=cv2.INTER_AREA,
         )
         crop_back = IDENTITY
-        if abs(crop_tilt := lean(crop)) >= TILTED:
+        if tilt is None and abs(crop_tilt := lean(crop)) >= TILTED:
             crop, crop_back = upright(crop, crop_tilt)
         to_gray = back @ shifted(x, y) @ enlarged(1 / SET_ASIDE_SCALE) @ crop_back
         more += [line.at(mapped(line.box, to_gray, gray.shape)) for line in lines_from_tsv(read(crop))]
@@ -83,7 +87,7 @@ def around(gray: np.ndarray, box: Box) -> np.ndarray:
 
 def lean(region: np.ndarray) -> float:
     """How far the text in `region` leans (degrees; positive when it runs down to the right): the turn at which the
-    rows of its ink (Otsu's threshold, the lesser side) change most sharply, to a tenth of a degree."""
+    rows of its ink (Otsu's threshold, the lesser side) change most sharply, to a quarter of a degree."""
     if min(region.shape) < 8:
         return 0.0
     if (longest := max(region.shape)) > LEAN_SIDE:  # a tenth of a degree is still a pixel across this
@@ -103,13 +107,13 @@ def lean(region: np.ndarray) -> float:
         return float(np.square(np.diff(rows)).sum())
 
     # Of turns as sharp as each other (a region with no ink, or as sharp every way), the least. Searched in three
-    # passes (3 degrees, 1, a tenth), each around the best of the last: the sharpness rises smoothly to its peak.
+    # passes (3 degrees, 1, a quarter), each around the best of the last: the sharpness rises smoothly to its peak.
     def best(turns: list[float]) -> float:
         return max(turns, key=lambda angle: (sharpness(angle), -abs(angle)))
 
     found = best([float(angle) for angle in range(-LEAN_AT_MOST, LEAN_AT_MOST + 1, 3)])
     found = best([found + step for step in (-2.0, -1.0, 0.0, 1.0, 2.0)])
-    return round(best([found + tenth / 10 for tenth in range(-9, 10)]), 1)
+    return best([found + quarter / 4 for quarter in range(-3, 4)])
 
 
 IDENTITY = np.eye(3)
