@@ -119,15 +119,15 @@ def image_reading(options: Options) -> list[Figure]:
     return figures
 
 
-def quietest(quiet: tuple[float, str] | list[Any] | None) -> str:
+def quietest(quiet: tuple[float, str]) -> str:
     """The longest time the trust's logs said nothing, as a round's detail says it."""
-    if not quiet or not quiet[0]:
+    if not quiet[0]:
         return ""
     return f"; its logs quiet {quiet[0]:.0f} s at most, until: {str(quiet[1])[:160]}"
 
 
 def trust_detail(best: dict[str, Any], rounds: list[dict[str, Any]]) -> str:
-    each_round = ", ".join(f"{r['ratio']:.2f}x {r['order']}{quietest(r.get('quiet'))}" for r in rounds)
+    each_round = ", ".join(f"{r['ratio']:.2f}x {r['order']}{quietest(r['quiet'])}" for r in rounds)
     alone = ", ".join(f"{name} {seconds} s" for name, seconds in best["singles_each_s"].items())
     return (
         f"peak memory {best['trust_peak_mb']} MB as a trust, {best['single_peak_mb']} MB alone; best of "
@@ -194,7 +194,7 @@ def trust_run(options: Options) -> list[Figure]:
                     f"<= {bench.TARGET}x",
                     next_best["next_ratio"] <= bench.TARGET,
                     detail=", ".join(
-                        f"{r['next_ratio']:.2f}x {r['order']}{quietest(r.get('next_quiet'))}" for r in rounds
+                        f"{r['next_ratio']:.2f}x {r['order']}{quietest(r['next_quiet'])}" for r in rounds
                     ),
                 )
             )
@@ -284,7 +284,7 @@ def rules_against_labels(options: Options) -> list[Figure]:
                 precision >= RULES_BAR and recall >= RULES_BAR,
             )
         )
-    figures.append(names_in_lettered_photos(results, schools))
+    figures.append(lettered_photos_figure(results, schools))
     for r in results:
         if "second_run" in r:
             again = r["second_run"]["media_fingerprinted"]
@@ -299,7 +299,7 @@ def rules_against_labels(options: Options) -> list[Figure]:
     return figures
 
 
-def names_in_lettered_photos(results: list[dict[str, Any]], schools: str) -> Figure:
+def lettered_photos_figure(results: list[dict[str, Any]], schools: str) -> Figure:
     """Reading must not lose text: every pupil named in a labelled lettered photo (a certificate, a name card) is
     found there, whatever else the rule's figure above counts."""
     labelled = sum(r["image_names"]["labelled"] for r in results)

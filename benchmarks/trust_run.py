@@ -303,8 +303,8 @@ def run_trust(
         raise RuntimeError(f"trust run failed ({code})")
     said = log.read_text(encoding="utf-8", errors="replace")
     done = schools_done(said)
-    run_logs = {s.name: out / _slug(s) / "run.log" for s in schools if (out / _slug(s) / "run.log").is_file()}
-    steps = {name: steps_in_trust(run_log, done.get(_slug(Path(name)))) for name, run_log in run_logs.items()}
+    run_logs = {s: out / _slug(s) / "run.log" for s in schools if (out / _slug(s) / "run.log").is_file()}
+    steps = {s.name: steps_in_trust(run_log, done.get(_slug(s))) for s, run_log in run_logs.items()}
     quiet = longest_quiet(
         [said, *(p.read_text(encoding="utf-8", errors="replace") for p in run_logs.values())]
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 # Below this a "word" is the engine reading texture (grass, brickwork) as letters.
@@ -29,7 +30,7 @@ class Line:
 
     @property
     def weight(self) -> float:
-        """How much was read, and how surely: each word's letters weighted by its confidence."""
+        """How much was read, and how surely: each word's characters weighted by its confidence."""
         return sum(
             len(word) * confidence for word, confidence in zip(self.words, self.confidences, strict=True)
         )
@@ -39,23 +40,32 @@ class Line:
         return replace(self, box=box)
 
 
-def lines_from_tsv(tsv: str) -> list[Line]:
-    """Tesseract's TSV (one row per block, paragraph, line and word) as lines of words; words read below
-    MIN_WORD_CONFIDENCE, and lines without a letter or digit pair or without a word read above NOISE, are dropped."""
-    grouped: dict[tuple[str, str, str], list[tuple[str, float, tuple[int, int, int, int]]]] = {}
+Box = tuple[int, int, int, int]
+
+
+def tsv_words(tsv: str) -> Iterator[tuple[tuple[str, str, str], str, float, Box]]:
+    """Tesseract's TSV (one row per block, paragraph, line and word) as its word rows: the line they are on (block,
+    paragraph, line), the word as read (blank for a region the layout set aside as an image), its confidence (0..100)
+    and its box. A row that is not a word's, or not whole, is skipped."""
     for row in tsv.splitlines():
         cells = row.split("\t")
         if len(cells) != 12 or cells[0] != "5":
             continue
-        word = cells[11].strip()
         try:
             confidence = float(cells[10])
-            box = tuple(int(v) for v in cells[6:10])
+            x, y, w, h = (int(v) for v in cells[6:10])
         except ValueError:
             continue
-        if not word or confidence < MIN_WORD_CONFIDENCE:
-            continue
-        grouped.setdefault((cells[2], cells[3], cells[4]), []).append((word, confidence / 100.0, box))  # type: ignore[arg-type]
+        yield (cells[2], cells[3], cells[4]), cells[11].strip(), confidence, (x, y, w, h)
+
+
+def lines_from_tsv(tsv: str) -> list[Line]:
+    """Tesseract's TSV as lines of words; words read below MIN_WORD_CONFIDENCE, and lines without a letter or digit
+    pair or without a word read above NOISE, are dropped."""
+    grouped: dict[tuple[str, str, str], list[tuple[str, float, Box]]] = {}
+    for line, word, confidence, box in tsv_words(tsv):
+        if word and confidence >= MIN_WORD_CONFIDENCE:
+            grouped.setdefault(line, []).append((word, confidence / 100.0, box))
     lines = []
     for words in grouped.values():
         if not any(sum(c.isalnum() for c in w) >= 2 for w, _, _ in words):

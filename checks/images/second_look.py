@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 import cv2
 import numpy as np
 
-from checks.images.lines import Line, lines_from_tsv
+from checks.images.lines import Box, Line, lines_from_tsv, tsv_words
 
 # Text leaning less than this (degrees) is read as well as level text.
 TILTED = 0.5
@@ -46,8 +46,6 @@ SET_ASIDE_SHARE = 0.6
 SET_ASIDE_AT_MOST = 6
 # Set aside for being too large to be letters: read at this scale, the letters are of a size the engine reads.
 SET_ASIDE_SCALE = 0.5
-
-Box = tuple[int, int, int, int]
 
 
 def looked_again(gray: np.ndarray, first: str, read: Callable[[np.ndarray], str]) -> list[Line]:
@@ -90,7 +88,7 @@ def lean(region: np.ndarray) -> float:
     rows of its ink (Otsu's threshold, the lesser side) change most sharply, to a quarter of a degree."""
     if min(region.shape) < 8:
         return 0.0
-    if (longest := max(region.shape)) > LEAN_SIDE:  # a tenth of a degree is still a pixel across this
+    if (longest := max(region.shape)) > LEAN_SIDE:
         region = cv2.resize(
             region, None, fx=LEAN_SIDE / longest, fy=LEAN_SIDE / longest, interpolation=cv2.INTER_AREA
         )
@@ -154,13 +152,8 @@ def set_aside(tsv: str, shape: tuple[int, ...]) -> list[Box]:
     of the picture, each once; the SET_ASIDE_AT_MOST largest."""
     height, width = shape[:2]
     regions: list[Box] = []
-    for row in tsv.splitlines():
-        cells = row.split("\t")
-        if len(cells) != 12 or cells[0] != "5" or cells[11].strip():
-            continue
-        try:
-            x, y, w, h = (int(v) for v in cells[6:10])
-        except ValueError:
+    for _, word, _, (x, y, w, h) in tsv_words(tsv):
+        if word:
             continue
         box = (max(0, x), max(0, y), min(w, width - max(0, x)), min(h, height - max(0, y)))
         if (

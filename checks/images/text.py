@@ -201,15 +201,14 @@ def scaled(box: tuple[int, int, int, int], factor: float) -> tuple[int, int, int
 
 def read_once(gray: np.ndarray) -> str:
     """The engine's TSV of a grayscale picture, read on whichever worker is free."""
-    for attempt in (1, 2):
-        try:
-            with engines.lent(fresh=attempt == 2) as worker:
-                return worker.read(gray)
-        except EngineEnded:
-            # A worker that ended took the picture it was reading with it (a worker reads one at a time): once more
-            # on a worker started for it, never another idle one that may be dying too (killed from outside, it
-            # looks alive until it has written its crash report); a picture that ends a worker made for it is this
-            # picture's error (checks/images/reading.py).
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable: the second attempt returns or raises")
+    try:
+        with engines.lent() as worker:
+            return worker.read(gray)
+    except EngineEnded:
+        # A worker that ended took the picture it was reading with it (a worker reads one at a time): once more on a
+        # worker started for it, never another idle one that may be dying too (killed from outside, it looks alive
+        # until it has written its crash report); a picture that ends a worker made for it is this picture's error
+        # (checks/images/reading.py).
+        pass
+    with engines.lent(fresh=True) as worker:
+        return worker.read(gray)

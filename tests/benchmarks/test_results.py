@@ -349,7 +349,7 @@ def test_each_sets_other_rules_sit_beside_its_bars() -> None:
 
 def test_the_benchmark_counts_pupils_named_in_lettered_photos_over_every_school_it_audits() -> None:
     from benchmarks import media_matching
-    from benchmarks.__main__ import names_in_lettered_photos
+    from benchmarks.__main__ import lettered_photos_figure
 
     labels = {
         "expected_exceptions": [
@@ -381,7 +381,7 @@ def test_the_benchmark_counts_pupils_named_in_lettered_photos_over_every_school_
         "image_names": media_matching.names_in_lettered_photos(labels, exceptions),
     }
     assert school["image_names"] == {"labelled": 2, "found": 1, "missed": ["p2 P2"]}
-    missed = names_in_lettered_photos([school], "large seed 25")
+    missed = lettered_photos_figure([school], "large seed 25")
     assert (missed.value, missed.met, missed.detail) == (
         "0.500 (1 of 2)",
         False,
@@ -389,4 +389,4 @@ def test_the_benchmark_counts_pupils_named_in_lettered_photos_over_every_school_
     )
     exceptions.append({**exceptions[0], "subject_id": "p2", "person_id": "P2"})
     school["image_names"] = media_matching.names_in_lettered_photos(labels, exceptions)
-    assert names_in_lettered_photos([school], "large seed 25").met is True
+    assert lettered_photos_figure([school], "large seed 25").met is True
