@@ -10,7 +10,8 @@ read the flow runs, their logs and parameters. Ours differs in four ways:
   (reparented), whatever ended the parent;
 - a write its SQLite refused for now (busy with another) is tried again by the server itself within a second, and
   only one still refused is answered 503, saying when to try again (`Retry-After`, below), instead of leaving it to
-  Prefect's client's own back-off of 2, 4, 8 s;
+  Prefect's client's own back-off of 2, 4, 8 s; and a connection waits for another's lock `LOCK_WAIT_MS`, not
+  Prefect's 60 s;
 - its own lines (its services' errors as it stops, with their tracebacks) never reach the person's terminal, which
   shows the command's own lines only; `--verbose` and `--debug` show them;
 - its port is bound by the command before the server's process starts, and handed to it open: Prefect's checks a
@@ -76,10 +77,10 @@ def own_temporary_server() -> None:
     from prefect.context import refresh_global_settings_context
 
     refresh_global_settings_context()
-    _owned_server_class()()
+    owned_server_class()()
 
 
-def _owned_server_class() -> type:
+def owned_server_class() -> type:
     from prefect.server.api.server import SubprocessASGIServer
 
     class OwnedTemporaryServer(SubprocessASGIServer):
@@ -157,6 +158,12 @@ def uvicorn_arguments(server: Any, fd: int) -> list[str]:
 # ~1.2 s at Retry-After: 1; tried again here, the three schools' audits began within a second of each other.
 PAUSES_WHEN_BUSY = (0.01, 0.03, 0.1, 0.25, 0.5)
 RETRY_AFTER_SECONDS = 1
+# How long one of the server's SQLite connections waits for a lock another holds before its write is refused (and
+# tried again, above). Prefect sets 60 s; its writes take milliseconds, but two of its connections can each wait on the
+# other, which only the end of a wait breaks. Measured: three clients creating flow runs on two busy cores, one or two
+# requests in sixty waited the whole 60 s (a run of the sixty took 68-129 s); waiting 2 s, none waited over 5 s and the
+# run took 7 s. A trust's schools write to one server at once, as those clients did.
+LOCK_WAIT_MS = 2000
 # A request is held in memory to be sent again; one larger than this (Prefect's are small JSON) is passed through as
 # it comes, and a 503 to it goes straight to the client. The server's auth is checked inside Prefect's app, so an
 # unauthenticated caller must not get a body of any size buffered.
@@ -183,8 +190,10 @@ class RetriedWhenBusy:
             try:
                 await self.app(_fresh(scope), _replayed(read, receive), answer.send)
             except Exception:
-                # Starlette raises the error again once its handler has answered 503: held, it is tried again.
-                if not answer.held_busy:
+                # Starlette raises the error again once its handler has answered 503: held, it is tried again; sent,
+                # it has been answered, and raised on it would make uvicorn close the connection, which the client
+                # then meets as a reset on its next request and waits out its own back-off (2 s, 4 s, ...).
+                if not (answer.held_busy or answer.sent_busy):
                     raise
             if not answer.held_busy:
                 return
@@ -232,6 +241,7 @@ class _Answer:
         self._send = send
         self._hold_busy = hold_busy
         self.held_busy = False
+        self.sent_busy = False
 
     async def send(self, message: Any) -> None:
         if message["type"] == "http.response.start" and message["status"] == 503:
@@ -242,16 +252,41 @@ class _Answer:
             if not any(name.lower() == b"retry-after" for name, _ in headers):
                 headers.append((b"retry-after", str(RETRY_AFTER_SECONDS).encode()))
             message = {**message, "headers": headers}
+            self.sent_busy = True
         if self.held_busy:
             return  # the rest of the held answer
         await self._send(message)
 
 
 def create_app() -> Any:
-    """The app uvicorn serves in the temporary server's process: Prefect's, a write refused for now tried again."""
+    """The app uvicorn serves in the temporary server's process: Prefect's, a write refused for now tried again, its
+    SQLite connections waiting for a lock `LOCK_WAIT_MS`."""
     from prefect.server.api.server import create_app as prefects_app
 
+    brief_lock_waits()
     return RetriedWhenBusy(prefects_app())
+
+
+def brief_lock_waits() -> None:
+    """Prefect's SQLite database, as this process's server opens it, waits `LOCK_WAIT_MS` for another connection's
+    lock (a PostgreSQL database, or a configuration already chosen, is left as it is)."""
+    from prefect.server.database.configurations import AioSqliteConfiguration
+    from prefect.server.database.dependencies import MODELS_DEPENDENCIES
+    from prefect.server.utilities.database import get_dialect
+    from prefect.settings import PREFECT_API_DATABASE_CONNECTION_URL
+
+    url = PREFECT_API_DATABASE_CONNECTION_URL.value()
+    if MODELS_DEPENDENCIES["database_config"] is not None or get_dialect(url).name != "sqlite":
+        return
+
+    class BriefLockWaits(AioSqliteConfiguration):
+        def setup_sqlite(self, conn: Any, record: Any) -> None:
+            super().setup_sqlite(conn, record)  # Prefect's pragmas, its 60 s wait among them
+            cursor = conn.cursor()
+            cursor.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS};")
+            cursor.close()
+
+    MODELS_DEPENDENCIES["database_config"] = BriefLockWaits(connection_url=url)
 
 
 def server_environment() -> dict[str, str]:

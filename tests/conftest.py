@@ -116,20 +116,24 @@ SHARED_PREFECT_DATABASE = "SOCIALAUDIT_TEST_PREFECT_DATABASE_URL"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Under xdist, one Prefect server (as the test harness starts it) for every worker, started by the controller
-    before them: each worker starting its own spent ~13 s of CPU on a new server (most of it migrating its new
-    database) and then ~1.8 s a minute on the server's service loops, once per worker."""
+    """Under xdist, one Prefect server for every worker, started by the controller before them: each worker starting
+    its own spent ~13 s of CPU on a new server (most of it migrating its new database) and then ~1.8 s a minute on
+    the server's service loops, once per worker. It serves what a command's temporary server serves
+    (flows/prefect_server.py: a write SQLite refused for now tried again, brief lock waits), without an auth string:
+    Prefect's own app, shared by three workers' runs beside another suite, refused one run's flow run (503) through
+    all of its client's retries."""
     if hasattr(config, "workerinput") or config.getoption("numprocesses", None) in (None, 0, "0"):
         return
     import prefect.settings
-    from prefect.server.api.server import SubprocessASGIServer
+
+    from flows.prefect_server import owned_server_class
 
     folder = tempfile.mkdtemp(prefix="socialaudit-prefect-api-")
     database = "sqlite+aiosqlite:///" + os.path.join(folder, "prefect.db")
     with prefect.settings.temporary_settings(
         updates={prefect.settings.PREFECT_SERVER_DATABASE_CONNECTION_URL: database}
     ):
-        server = SubprocessASGIServer()
+        server = owned_server_class()()
         server.start(timeout=120)
     os.environ[SHARED_PREFECT_API] = server.api_url
     os.environ[SHARED_PREFECT_DATABASE] = database

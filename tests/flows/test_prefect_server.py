@@ -1,6 +1,7 @@
 """The temporary Prefect server's answer to a write SQLite refused for now: tried again by the server itself within a
 second, and only a write still refused answered 503, saying when to try again, which Prefect's own client takes
-instead of its 2, 4, 8 s back-off (what held a trust's schools back)."""
+instead of its 2, 4, 8 s back-off (what held a trust's schools back); and its SQLite connections' brief wait for a
+lock another holds."""
 
 from __future__ import annotations
 
@@ -19,12 +20,14 @@ from starlette.routing import Mount, Route
 
 from flows.prefect_server import (
     LARGEST_REPLAYED_BYTES,
+    LOCK_WAIT_MS,
     PAUSES_WHEN_BUSY,
     RETRY_AFTER_SECONDS,
     SERVER_APP,
     RetriedWhenBusy,
-    _owned_server_class,
+    brief_lock_waits,
     create_app,
+    owned_server_class,
     uvicorn_arguments,
 )
 
@@ -200,6 +203,73 @@ def test_after_the_body_the_app_hears_the_clients_own_messages() -> None:
     assert sent_by_client == ["http.request", "http.disconnect", "http.disconnect"]  # the body read once
 
 
+def test_a_503_answered_and_then_raised_again_ends_there_and_keeps_the_connection() -> None:
+    """Prefect's layering, on the last try: the 503 goes out with its Retry-After and the error raised after it
+    stops at the wrapper (raised on, uvicorn would close the connection and the client's next request would meet a
+    reset, waited out with its own back-off). An error no answer was sent for still propagates."""
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def answered_then_raised(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 503, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+        raise RuntimeError("database is locked")
+
+    async def raised_unanswered(scope: Any, receive: Any, send: Any) -> None:
+        raise RuntimeError("a defect")
+
+    scope = {"type": "http", "method": "POST", "path": "/api/flow_runs/"}
+    asyncio.run(RetriedWhenBusy(answered_then_raised, NO_PAUSES)(scope, receive, send))
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"] and sent[0][
+        "status"
+    ] == 503
+    assert (b"retry-after", str(RETRY_AFTER_SECONDS).encode()) in sent[0]["headers"]
+    with pytest.raises(RuntimeError, match="a defect"):
+        asyncio.run(RetriedWhenBusy(raised_unanswered, NO_PAUSES)(scope, receive, send))
+
+
+def test_the_servers_sqlite_connections_wait_briefly_for_a_lock(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """Prefect's own connections wait 60 s for another's lock; the server's wait LOCK_WAIT_MS (two of Prefect's
+    connections waiting on each other held requests the whole 60 s). A PostgreSQL database is left as it is."""
+    from prefect.server.database.dependencies import MODELS_DEPENDENCIES
+    from prefect.settings import PREFECT_API_DATABASE_CONNECTION_URL, temporary_settings
+
+    monkeypatch.setitem(MODELS_DEPENDENCIES, "database_config", None)
+    with temporary_settings(
+        {PREFECT_API_DATABASE_CONNECTION_URL: "postgresql+asyncpg://u@localhost/prefect"}
+    ):
+        brief_lock_waits()
+    assert MODELS_DEPENDENCIES["database_config"] is None
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}"
+    with temporary_settings({PREFECT_API_DATABASE_CONNECTION_URL: url}):
+        brief_lock_waits()
+    config = MODELS_DEPENDENCIES["database_config"]
+    assert config is not None
+
+    async def pragmas() -> tuple[int, str]:
+        import sqlalchemy as sa
+
+        engine = await config.engine()
+        try:
+            async with engine.connect() as connection:
+                wait = (await connection.execute(sa.text("PRAGMA busy_timeout"))).scalar_one()
+                journal = (await connection.execute(sa.text("PRAGMA journal_mode"))).scalar_one()
+                return int(wait), str(journal)
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(pragmas()) == (LOCK_WAIT_MS, "wal")  # Prefect's other pragmas kept
+    assert LOCK_WAIT_MS < 60_000
+
+
 def test_the_server_process_serves_prefects_app_through_the_wrapper(monkeypatch: pytest.MonkeyPatch) -> None:
     arguments = uvicorn_arguments(type("Server", (), {"port": 4200})(), 7)
     assert arguments[arguments.index("--fd") + 1] == "7"
@@ -208,6 +278,9 @@ def test_the_server_process_serves_prefects_app_through_the_wrapper(monkeypatch:
     # factory wraps whatever Prefect's factory makes; tests/e2e/test_temporary_prefect_server.py serves the real one.
     prefects_app = object()
     monkeypatch.setattr("prefect.server.api.server.create_app", lambda: prefects_app)
+    from prefect.server.database.dependencies import MODELS_DEPENDENCIES
+
+    monkeypatch.setitem(MODELS_DEPENDENCIES, "database_config", None)  # create_app chooses this process's
     app = create_app()
     assert isinstance(app, RetriedWhenBusy) and app.app is prefects_app
 
@@ -215,7 +288,7 @@ def test_the_server_process_serves_prefects_app_through_the_wrapper(monkeypatch:
 def test_the_port_is_held_from_its_choice_until_the_server_serves_on_it() -> None:
     """Prefect's own checks a port is free and lets it go: another local process binding it before the server does
     then answers the run's health check, and hears its auth string and its logs. Ours keeps it bound."""
-    owned = _owned_server_class()
+    owned = owned_server_class()
     # Made apart from Prefect's registry of one temporary server a process (whose earlier entry, any class, a plain
     # call would hand back).
     server: Any = object.__new__(owned)
