@@ -1,4 +1,5 @@
-"""The temporary Prefect server a command starts when no PREFECT_API_URL names a persistent one.
+"""The Prefect server: the temporary one a command starts when no PREFECT_API_URL names a persistent one, and the
+persistent one a school or a trust schedules with (`python -m flows.prefect_server`, deploy/prefect-server.service).
 
 Prefect's own (`SubprocessASGIServer`) serves its API on a port of 127.0.0.1 with no authentication, and outlives
 a run killed with SIGKILL (its stop is an exit handler, which such a kill never runs): any local user could then
@@ -20,11 +21,13 @@ read the flow runs, their logs and parameters. Ours differs in four ways:
   parameters and its logs.
 
 `own_temporary_server` puts ours in the place Prefect's client looks for its one temporary server, so the flow call
-(or `_start_prefect_early`) starts ours.
+(or `_start_prefect_early`) starts ours. The persistent server (`main`) is what `prefect server start` serves (API,
+UI, scheduler and Prefect's other services) with the same tries and lock waits: a trust's workers write to it at once.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import secrets
@@ -299,3 +302,43 @@ def server_environment() -> dict[str, str]:
         "PREFECT__SERVER_FINAL": "1",
         **get_current_settings().to_environment_variables(exclude_unset=True),
     }
+
+
+def serve(host: str, port: int) -> None:
+    """Prefect's server in the foreground as `prefect server start` runs it, through `RetriedWhenBusy` and with brief
+    lock waits; its settings (auth string, UI, services, retention, logging level) from the environment as Prefect's."""
+    import uvicorn
+    from prefect.server.api.server import create_app as prefects_app
+    from prefect.settings import (
+        PREFECT_SERVER_API_KEEPALIVE_TIMEOUT,
+        PREFECT_SERVER_API_WEBSOCKET_PING_INTERVAL,
+        PREFECT_SERVER_API_WEBSOCKET_PING_TIMEOUT,
+        PREFECT_SERVER_LOGGING_LEVEL,
+    )
+
+    brief_lock_waits()
+    uvicorn.run(
+        RetriedWhenBusy(prefects_app(final=True)),
+        host=host,
+        port=port,
+        timeout_keep_alive=PREFECT_SERVER_API_KEEPALIVE_TIMEOUT.value(),
+        ws_ping_interval=PREFECT_SERVER_API_WEBSOCKET_PING_INTERVAL.value(),
+        ws_ping_timeout=PREFECT_SERVER_API_WEBSOCKET_PING_TIMEOUT.value(),
+        log_level=PREFECT_SERVER_LOGGING_LEVEL.value().lower(),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m flows.prefect_server",
+        description="The persistent Prefect server socialaudit schedules with (deploy/prefect-server.service).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=4200, help="the port to listen on (default 4200)")
+    arguments = parser.parse_args(argv)
+    serve(arguments.host, arguments.port)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

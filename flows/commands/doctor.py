@@ -467,7 +467,7 @@ def check_schedule() -> list[Check]:
             Check(
                 "schedule",
                 False,
-                "PREFECT_API_URL is not set: scheduled runs need `prefect server start` and "
+                "PREFECT_API_URL is not set: scheduled runs need the Prefect server (deploy/prefect-server.service) and "
                 "PREFECT_API_URL=http://127.0.0.1:4200/api (README, Production)",
             )
         ]

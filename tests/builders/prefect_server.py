@@ -1,4 +1,5 @@
-"""A real `prefect server start` on a free port with its own PREFECT_HOME, and `prefect` commands against it.
+"""The persistent Prefect server (deploy/prefect-server.service's command) on a free port with its own PREFECT_HOME,
+and `prefect` commands against it.
 
 The server is started as deploy/prefect-server.service starts it, API authentication included; every client here
 sends the auth string (tests/e2e/test_deployment.py shows a call without it refused).
@@ -102,7 +103,7 @@ def stop_group(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> N
 def prefect_server(
     home: Path, healthy_within: float = 120, settings: dict[str, str] | None = None
 ) -> Iterator[dict[str, str]]:
-    """`prefect server start` as deploy/prefect-server.service runs it (its command, environment and environment
+    """The Prefect server as deploy/prefect-server.service runs it (its command, environment and environment
     file, with an API auth string), on a free port of 127.0.0.1, with any further Prefect `settings` a test
     needs. Yields the environment of a client (a worker, the CLI, `socialaudit`): the API's URL and the matching
     PREFECT_API_AUTH_STRING."""
@@ -129,8 +130,8 @@ def prefect_server(
     assert server_env["PREFECT_UI_URL"] == "http://127.0.0.1:4200", "the unit names the UI for alert links"
     server_env["PREFECT_UI_URL"] = f"http://127.0.0.1:{port}"
     command = unit_command()
-    assert command[1:4] == ["server", "start", "--host"] and command[4] == "127.0.0.1", command
-    command = [str(BIN / "prefect"), *command[1:]]
+    assert command[1:5] == ["-m", "flows.prefect_server", "--host", "127.0.0.1"], command
+    command = [sys.executable, *command[1:]]
     command[command.index("--port") + 1] = str(port)
     env = {
         **base,

@@ -44,7 +44,7 @@ WINDOW_SECONDS = 10  # Prefect's shortest: the test waits it out, with nothing l
 
 @pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """`prefect server start` with its own PREFECT_HOME, as deploy/prefect-server.service runs it."""
+    """The Prefect server with its own PREFECT_HOME, as deploy/prefect-server.service runs it."""
     with server.prefect_server(tmp_path_factory.mktemp("prefect") / "prefect-home", healthy_within=90) as env:
         yield env
 

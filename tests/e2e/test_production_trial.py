@@ -59,7 +59,7 @@ def test_the_trial_starts_the_server_as_its_unit_does() -> None:
 
 
 def server_log(folder: Path) -> str:
-    """The end of what the block's `prefect server start` wrote: a failed trial says what its server did."""
+    """The end of what the block's Prefect server wrote: a failed trial says what its server did."""
     log = folder / "data" / "prefect-server.log"
     return log.read_text(encoding="utf-8", errors="replace")[-4000:] if log.exists() else "(none written)"
 
