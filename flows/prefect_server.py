@@ -29,6 +29,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
+import binascii
+import hmac
 import os
 import secrets
 import socket
@@ -168,8 +171,9 @@ RETRY_AFTER_SECONDS = 1
 # run took 7 s. A trust's schools write to one server at once, as those clients did.
 LOCK_WAIT_MS = 2000
 # A request is held in memory to be sent again; one larger than this (Prefect's are small JSON) is passed through as
-# it comes, and a 503 to it goes straight to the client. The server's auth is checked inside Prefect's app, so an
-# unauthenticated caller must not get a body of any size buffered.
+# it comes, and a 503 to it goes straight to the client. Only a request carrying the server's auth string is held:
+# Prefect's app checks it after the wrapper, and a caller without it must not get a body buffered (on the persistent
+# server, any caller the proxy lets through, as many at once as it likes).
 LARGEST_REPLAYED_BYTES = 1 << 20
 SERVER_APP = f"{__name__}:create_app"  # what uvicorn serves in the server's process
 
@@ -178,13 +182,18 @@ class RetriedWhenBusy:
     """ASGI wrapper: a request Prefect's app answers 503 (a write it could not make for now) is sent to it again
     after each of `PAUSES_WHEN_BUSY`; a 503 that still comes says when to try again (Retry-After)."""
 
-    def __init__(self, app: Any, pauses: tuple[float, ...] = PAUSES_WHEN_BUSY) -> None:
+    def __init__(
+        self, app: Any, pauses: tuple[float, ...] = PAUSES_WHEN_BUSY, auth_string: str | None = None
+    ) -> None:
         self.app = app
         self.pauses = pauses
+        self.auth_string = auth_string  # the server's PREFECT_SERVER_API_AUTH_STRING, if it has one
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        if scope["type"] != "http" or not _authorised(scope, self.auth_string):
+            await self.app(
+                scope, receive, send
+            )  # Prefect's app answers it (a caller without the auth string: 401)
             return
         read, whole = await _read_request(receive)
         pauses = self.pauses if whole else ()
@@ -201,6 +210,19 @@ class RetriedWhenBusy:
             if not answer.held_busy:
                 return
             await asyncio.sleep(pause or 0)
+
+
+def _authorised(scope: Any, auth_string: str | None) -> bool:
+    """Whether the request carries the server's auth string as Prefect's app checks it (Basic, the string itself)."""
+    if auth_string is None:
+        return True
+    header = dict(scope.get("headers") or []).get(b"authorization", b"")
+    scheme, _, credentials = header.partition(b" ")
+    try:
+        given = base64.b64decode(credentials.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return scheme == b"Basic" and hmac.compare_digest(given, auth_string.encode("utf-8"))
 
 
 async def _read_request(receive: Any) -> tuple[list[Any], bool]:
@@ -267,7 +289,14 @@ def create_app() -> Any:
     from prefect.server.api.server import create_app as prefects_app
 
     brief_lock_waits()
-    return RetriedWhenBusy(prefects_app())
+    return RetriedWhenBusy(prefects_app(), auth_string=_auth_string())
+
+
+def _auth_string() -> str | None:
+    from prefect.settings import PREFECT_SERVER_API_AUTH_STRING
+
+    value = PREFECT_SERVER_API_AUTH_STRING.value()
+    return str(value) if value else None
 
 
 def brief_lock_waits() -> None:
@@ -318,7 +347,7 @@ def serve(host: str, port: int) -> None:
 
     brief_lock_waits()
     uvicorn.run(
-        RetriedWhenBusy(prefects_app(final=True)),
+        RetriedWhenBusy(prefects_app(final=True), auth_string=_auth_string()),
         host=host,
         port=port,
         timeout_keep_alive=PREFECT_SERVER_API_KEEPALIVE_TIMEOUT.value(),

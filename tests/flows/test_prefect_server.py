@@ -175,6 +175,42 @@ def test_a_request_too_large_to_hold_passes_through_whole_and_is_not_sent_again(
     )
 
 
+def test_only_a_request_with_the_servers_auth_string_is_held_to_be_sent_again() -> None:
+    """Prefect's app checks the auth string after the wrapper: a request without it (or with another, or garbled) is
+    passed to the app as it comes, never buffered nor sent again; with it, a refused write is tried again."""
+    import base64
+
+    def basic(text: bytes) -> bytes:
+        return b"Basic " + base64.b64encode(text)
+
+    def sent_through(headers: list[tuple[bytes, bytes]]) -> tuple[int, int]:
+        """(requests the app was sent, times the client's receive was called) for one POST refused once."""
+        app = Busy()
+        calls: list[int] = []
+
+        async def receive() -> dict[str, Any]:
+            calls.append(1)
+            return {"type": "http.request", "body": b"{}"}
+
+        async def send(message: dict[str, Any]) -> None:
+            pass
+
+        wrapper = RetriedWhenBusy(app, NO_PAUSES, auth_string="socialaudit:right")
+        asyncio.run(
+            wrapper({"type": "http", "method": "POST", "path": "/", "headers": headers}, receive, send)
+        )
+        return len(app.bodies), len(calls)
+
+    assert sent_through([(b"authorization", basic(b"socialaudit:right"))]) == (2, 1)
+    for headers in (
+        [],
+        [(b"authorization", basic(b"socialaudit:wrong"))],
+        [(b"authorization", b"Basic !!not-base64!!")],
+        [(b"authorization", b"Bearer " + base64.b64encode(b"socialaudit:right"))],
+    ):
+        assert sent_through(headers) == (1, 1), headers
+
+
 def test_after_the_body_the_app_hears_the_clients_own_messages() -> None:
     """A request sent again gets its body again; what the client sends after it (its disconnect) still reaches the
     app, which some of Prefect's answers listen for."""
