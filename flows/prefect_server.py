@@ -314,9 +314,9 @@ def brief_lock_waits() -> None:
     class BriefLockWaits(AioSqliteConfiguration):
         def setup_sqlite(self, conn: Any, record: Any) -> None:
             super().setup_sqlite(conn, record)  # Prefect's pragmas, its 60 s wait among them
-            cursor = conn.cursor()
-            cursor.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS};")
-            cursor.close()
+            # The driver's own connection (aiosqlite through SQLAlchemy's adapter), not a DuckDB one.
+            done = conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS};")
+            conn.await_(done.close())
 
     MODELS_DEPENDENCIES["database_config"] = BriefLockWaits(connection_url=url)
 
