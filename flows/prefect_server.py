@@ -283,13 +283,14 @@ class _Answer:
         await self._send(message)
 
 
-def create_app() -> Any:
-    """The app uvicorn serves in the temporary server's process: Prefect's, a write refused for now tried again, its
-    SQLite connections waiting for a lock `LOCK_WAIT_MS`."""
+def create_app(final: bool = False) -> Any:
+    """The app every Prefect server of the project serves (uvicorn's factory in the temporary server's process,
+    `serve` in the persistent one's): Prefect's, a write refused for now tried again, its SQLite connections waiting
+    for a lock `LOCK_WAIT_MS`. `final`: Prefect's own flag for the last app its process makes."""
     from prefect.server.api.server import create_app as prefects_app
 
     brief_lock_waits()
-    return RetriedWhenBusy(prefects_app(), auth_string=_auth_string())
+    return RetriedWhenBusy(prefects_app(final=final), auth_string=_auth_string())
 
 
 def _auth_string() -> str | None:
@@ -337,7 +338,6 @@ def serve(host: str, port: int) -> None:
     """Prefect's server in the foreground as `prefect server start` runs it, through `RetriedWhenBusy` and with brief
     lock waits; its settings (auth string, UI, services, retention, logging level) from the environment as Prefect's."""
     import uvicorn
-    from prefect.server.api.server import create_app as prefects_app
     from prefect.settings import (
         PREFECT_SERVER_API_KEEPALIVE_TIMEOUT,
         PREFECT_SERVER_API_WEBSOCKET_PING_INTERVAL,
@@ -345,9 +345,8 @@ def serve(host: str, port: int) -> None:
         PREFECT_SERVER_LOGGING_LEVEL,
     )
 
-    brief_lock_waits()
     uvicorn.run(
-        RetriedWhenBusy(prefects_app(final=True), auth_string=_auth_string()),
+        create_app(final=True),
         host=host,
         port=port,
         timeout_keep_alive=PREFECT_SERVER_API_KEEPALIVE_TIMEOUT.value(),

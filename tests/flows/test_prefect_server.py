@@ -313,7 +313,7 @@ def test_the_server_process_serves_prefects_app_through_the_wrapper(monkeypatch:
     # Prefect's app itself is not built here (it sets up logging for the whole process): a stand-in shows the
     # factory wraps whatever Prefect's factory makes; tests/e2e/test_temporary_prefect_server.py serves the real one.
     prefects_app = object()
-    monkeypatch.setattr("prefect.server.api.server.create_app", lambda: prefects_app)
+    monkeypatch.setattr("prefect.server.api.server.create_app", lambda final=False: prefects_app)
     from prefect.server.database.dependencies import MODELS_DEPENDENCIES
 
     monkeypatch.setitem(MODELS_DEPENDENCIES, "database_config", None)  # create_app chooses this process's
