@@ -14,7 +14,8 @@ NOISE = 50.0
 
 @dataclass(frozen=True)
 class Line:
-    """One line of text as read: its words, each word's confidence (0..1), and where it is (x, y, w, h)."""
+    """One line of text as read: its words, each word's confidence as printed (0..1: checks/images/as_printed.py),
+    and where it is (x, y, w, h)."""
 
     words: tuple[str, ...]
     confidences: tuple[float, ...]
@@ -43,43 +44,46 @@ class Line:
 Box = tuple[int, int, int, int]
 
 
-def tsv_words(tsv: str) -> Iterator[tuple[tuple[str, str, str], str, float, Box]]:
+def tsv_words(tsv: str) -> Iterator[tuple[tuple[str, str, str], str, float, float, Box]]:
     """Tesseract's TSV (one row per block, paragraph, line and word) as its word rows: the line they are on (block,
-    paragraph, line), the word as read (blank for a region the layout set aside as an image), its confidence (0..100)
-    and its box. A row that is not a word's, or not whole, is skipped."""
+    paragraph, line), the word as read (blank for a region the layout set aside as an image), its confidence (0..100),
+    its confidence as printed (0..100: checks/images/tesseract.py's cell after the text, else the same) and its box.
+    A row that is not a word's, or not whole, is skipped."""
     for row in tsv.splitlines():
         cells = row.split("\t")
-        if len(cells) != 12 or cells[0] != "5":
+        if len(cells) not in (12, 13) or cells[0] != "5":
             continue
         try:
             confidence = float(cells[10])
+            as_printed = float(cells[12]) if len(cells) == 13 else confidence
             x, y, w, h = (int(v) for v in cells[6:10])
         except ValueError:
             continue
-        yield (cells[2], cells[3], cells[4]), cells[11].strip(), confidence, (x, y, w, h)
+        yield (cells[2], cells[3], cells[4]), cells[11].strip(), confidence, as_printed, (x, y, w, h)
 
 
 def lines_from_tsv(tsv: str) -> list[Line]:
-    """Tesseract's TSV as lines of words; words read below MIN_WORD_CONFIDENCE, and lines without a letter or digit
-    pair or without a word read above NOISE, are dropped."""
-    grouped: dict[tuple[str, str, str], list[tuple[str, float, Box]]] = {}
-    for line, word, confidence, box in tsv_words(tsv):
+    """Tesseract's TSV as lines of words, each word's confidence as printed; words read below MIN_WORD_CONFIDENCE,
+    and lines without a letter or digit pair or without a word read above NOISE, are dropped (both by the engine's
+    own confidence: they tell texture from writing)."""
+    grouped: dict[tuple[str, str, str], list[tuple[str, float, float, Box]]] = {}
+    for line, word, confidence, as_printed, box in tsv_words(tsv):
         if word and confidence >= MIN_WORD_CONFIDENCE:
-            grouped.setdefault(line, []).append((word, confidence / 100.0, box))
+            grouped.setdefault(line, []).append((word, confidence / 100.0, as_printed / 100.0, box))
     lines = []
     for words in grouped.values():
-        if not any(sum(c.isalnum() for c in w) >= 2 for w, _, _ in words):
+        if not any(sum(c.isalnum() for c in w) >= 2 for w, _, _, _ in words):
             continue
-        if max(c for _, c, _ in words) < NOISE / 100.0:
+        if max(c for _, c, _, _ in words) < NOISE / 100.0:
             continue  # texture read as letters: no word of the line is even half likely
-        left = min(b[0] for _, _, b in words)
-        top = min(b[1] for _, _, b in words)
-        right = max(b[0] + b[2] for _, _, b in words)
-        bottom = max(b[1] + b[3] for _, _, b in words)
+        left = min(b[0] for _, _, _, b in words)
+        top = min(b[1] for _, _, _, b in words)
+        right = max(b[0] + b[2] for _, _, _, b in words)
+        bottom = max(b[1] + b[3] for _, _, _, b in words)
         lines.append(
             Line(
-                tuple(w for w, _, _ in words),
-                tuple(round(c, 3) for _, c, _ in words),
+                tuple(w for w, _, _, _ in words),
+                tuple(round(c, 3) for _, _, c, _ in words),
                 (left, top, right - left, bottom - top),
             )
         )

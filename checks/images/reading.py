@@ -63,7 +63,7 @@ R = TypeVar("R")
 
 
 def reader_name() -> str:
-    """What reads, recorded with every reading: `tesseract 5.3.0 eng; opencv 4.14.0 haarcascade_...`."""
+    """What reads, recorded with every reading: `tesseract 5.3.0 eng, scored as printed; opencv 4.14.0 haarcascade_...`."""
     return f"{engine_version()}; {detector_name()}"
 
 

@@ -152,7 +152,7 @@ def set_aside(tsv: str, shape: tuple[int, ...]) -> list[Box]:
     of the picture, each once; the SET_ASIDE_AT_MOST largest."""
     height, width = shape[:2]
     regions: list[Box] = []
-    for _, word, _, (x, y, w, h) in tsv_words(tsv):
+    for _, word, _, _, (x, y, w, h) in tsv_words(tsv):
         if word:
             continue
         box = (max(0, x), max(0, y), min(w, width - max(0, x)), min(h, height - max(0, y)))

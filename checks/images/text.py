@@ -152,7 +152,7 @@ _name_lock = threading.Lock()
 
 
 def engine_version() -> str:
-    """`tesseract 5.3.0 eng`, as a worker says it; raises ReaderMissing when it is not installed."""
+    """`tesseract 5.3.0 eng, scored as printed`, as a worker says it; raises ReaderMissing when it is not installed."""
     with _name_lock:
         if not _name:
             with engines.lent() as worker:

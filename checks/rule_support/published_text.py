@@ -22,7 +22,8 @@ FROM marts.fct_published_text ORDER BY platform, account_id, subject_id, field_o
 """
 # Text read in an image below this confidence (the least certain word the finding rests on) is a `low` finding:
 # the engine may have misread it, so a person looks at the image. Chosen where the words the engine read right
-# came at 0.84-0.97 and its misreads at 0.27-0.6; `make bench` measures the image rules' precision and recall
+# came at 0.84-0.97 and its misreads at 0.27-0.6; a word's doubt between a capital I, a lower-case l and a 1 is not
+# counted (checks/images/as_printed.py). `make bench` measures the image rules' precision and recall
 # (docs/results/bench.md).
 SURE_READING = 0.7
 

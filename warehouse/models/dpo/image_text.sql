@@ -16,6 +16,6 @@ COMMENT ON COLUMN dpo.image_text.media_ref IS 'The published image (dpo.media), 
 COMMENT ON COLUMN dpo.image_text.approval_file IS 'The approved library file (registers/approved_media/) a published image copies; null for a published image.';
 COMMENT ON COLUMN dpo.image_text.line_no IS 'Reading order, from 1.';
 COMMENT ON COLUMN dpo.image_text.text IS 'The words read, as read (an engine may split or misread a word).';
-COMMENT ON COLUMN dpo.image_text.confidence IS 'The engine''s confidence in the line''s least certain word (0..1).';
+COMMENT ON COLUMN dpo.image_text.confidence IS 'The engine''s confidence in the line''s least certain word (0..1), not counting a doubt between I, l and 1.';
 COMMENT ON COLUMN dpo.image_text.read_at IS 'When (UTC) the image was read.';
 COMMENT ON COLUMN dpo.image_text.reader IS 'The OCR engine and face detector, with versions.';
