@@ -225,8 +225,8 @@ def with_printed_confidences(tsv: str, printed: dict[Box, float]) -> str:
         if len(cells) == 12 and cells[0] == "5":
             try:
                 box = (int(cells[6]), int(cells[7]), int(cells[8]), int(cells[9]))
-                row += f"\t{printed.get(box, float(cells[10])):.2f}"
             except ValueError:
-                pass
+                box = None
+            row += f"\t{printed[box]:.6f}" if box in printed else f"\t{cells[10]}"
         rows.append(row)
     return "\n".join(rows)

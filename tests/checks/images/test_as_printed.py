@@ -78,7 +78,7 @@ def test_the_tsv_carries_the_figure_on_word_rows_only_and_the_lines_take_it() ->
     )
     cells = [row.split("\t") for row in tsv.splitlines()]
     assert [len(c) for c in cells] == [12, 12, 13, 13, 13]
-    assert [c[12] for c in cells[2:]] == ["91.60", "92.30", "5.00"]
+    assert [c[12] for c in cells[2:]] == ["91.600000", "92.3", "5.000000"]
     # The texture filters read the engine's own figure; the line keeps the figure as printed.
     assert [(w, c, p) for _, w, c, p, _ in tsv_words(tsv)] == [
         ("lfeoma", 60.1, 91.6),
