@@ -153,10 +153,10 @@ class Engine:
         """The confidence as printed of each word holding a one-stroke letter, by its box (left, top, width,
         height, as the TSV gives it); read from the engine's last recognition."""
         lib = self.lib
-        found: dict[Box, float] = {}
+        doubted: dict[Box, tuple[float, list[Letter]]] = {}
         results = lib.TessBaseAPIGetIterator(self.api)
         if not results:
-            return found
+            return {}
         page = lib.TessResultIteratorGetPageIterator(results)
         try:
             letters: list[Letter] | None = None
@@ -166,14 +166,15 @@ class Engine:
                     word = _text(lib, results, _WORD)
                     confidence = lib.TessResultIteratorConfidence(results, _WORD)
                     if ONE_STROKE & set(word) and confidence < 100.0:
-                        letters, box, word_confidence = [], _box(lib, page), confidence
+                        letters = []
+                        doubted[_box(lib, page)] = (confidence, letters)
                 if letters is not None:
                     letters.append(_letter(lib, results))
-                    found[box] = confidence_as_printed(word_confidence, letters)
                 if not lib.TessResultIteratorNext(results, _SYMBOL):
-                    return found
+                    break
         finally:
             lib.TessResultIteratorDelete(results)
+        return {box: confidence_as_printed(own, letters) for box, (own, letters) in doubted.items()}
 
 
 Box = tuple[int, int, int, int]
