@@ -132,7 +132,8 @@ AUDIT_FIXTURES = {
     "tiny_school_week",
     "sample_school_week",
     "sample_school_two_weeks",
-}  # the last three: the e2e conftest's and tests/e2e/shared_two_weeks.py
+    "sample_school_next_week",
+}  # the last four: the e2e conftest's and tests/e2e/shared_two_weeks.py
 # `prefect deployment run weekly-audit/weekly`, a trust's schools as trust-school runs: the flow through a worker
 AUDIT_DEPLOYMENT = ("weekly-audit/", "trust-school/")
 

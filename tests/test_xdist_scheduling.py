@@ -13,6 +13,7 @@ import pytest
 from tests.builders.python_source import names_called
 from tests.unit_seconds import expected, from_junit, measured, write
 from tests.xdist_scheduling import (
+    DERIVED_WEEKS,
     SHARED_WEEKS,
     STANDING_SERVERS,
     STANDING_SERVERS_UNIT,
@@ -36,7 +37,10 @@ def fixtures_requested(path: Path) -> set[str]:
 
 def test_every_module_reading_a_shared_week_is_scheduled_with_it() -> None:
     readers = {
-        path.relative_to(REPO).as_posix(): fixtures_requested(path) & SHARED_WEEK_FIXTURES
+        path.relative_to(REPO).as_posix(): {
+            DERIVED_WEEKS.get(name, name) for name in fixtures_requested(path)
+        }
+        & SHARED_WEEK_FIXTURES
         for path in sorted((REPO / "tests").rglob("test_*.py"))
     }
     readers = {module: weeks for module, weeks in readers.items() if weeks}

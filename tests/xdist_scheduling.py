@@ -45,6 +45,8 @@ SHARED_WEEKS = {
     "tests/browser/test_review_in_browser.py": "sample_school_two_weeks",
     "tests/e2e/test_outputs_unchanged.py": "sample_school_two_weeks",
 }
+# Session fixtures made from a shared week (tests/e2e/conftest.py): a module asking for one reads that week.
+DERIVED_WEEKS = {"sample_school_next_week": "sample_school_week"}
 STANDING_SERVERS_UNIT = "standing_prefect_servers"
 STANDING_SERVERS = {"tests/e2e/test_deployment.py", "tests/e2e/test_trust_workers.py"}
 WHOLE_AUDIT_FOLDERS = ("tests/e2e/", "tests/browser/")

@@ -22,6 +22,18 @@ PLANS: dict[str, tuple[list[dict], set[tuple[str, str]], set[tuple[str, str]]]] 
         {("x", "posts")},
         {("x", "post")},
     ),
+    # A stream failing for good the same way on either platform: X's truncated answer and YouTube's server error
+    # (tests/e2e/test_faults_and_refusals.py meets the other two in a whole run).
+    "x-followers-truncated": (
+        [{"route": "x.followers", "kind": "truncate", "times": -1}],
+        {("x", "followers")},
+        {("x", "follower")},
+    ),
+    "youtube-subscribers-500": (
+        [{"route": "yt.subscriptions", "kind": "500", "times": -1}],
+        {("youtube", "subscribers")},
+        {("youtube", "subscriber")},
+    ),
     "youtube-subscribers-truncated": (
         [{"route": "yt.subscriptions", "kind": "truncate", "times": -1}],
         {("youtube", "subscribers")},

@@ -64,6 +64,18 @@ def account_read(dataset: Path, faults: list[dict], platform_name: str) -> Strea
         return reads
 
 
+# What the failed stream's reason says, as the platform said it: the words the run's last line and its report carry
+# (`(failed: <reason>)`, tests/e2e/test_partial_audits.py), for each way a stream fails for good on either platform.
+SAYS = {
+    "x-followers-429": "rate limited",
+    "x-posts-500": "server error 500",
+    "x-followers-truncated": "not valid JSON",
+    "youtube-subscribers-500": "server error 500",
+    "youtube-subscribers-truncated": "not valid JSON",
+    "youtube-comments-quota": "quota",
+}
+
+
 def looked_at_never(reason: str | None) -> bool:
     return (reason or "").startswith("not looked at:")
 
@@ -86,6 +98,9 @@ def test_each_fault_leaves_its_streams_unread_and_blinds_their_subjects(
     # pass, is skipped rather than tried.
     failures = [f.status for f in reads.failures if not looked_at_never(f.reason)]
     assert failures == [FAILED] + [SKIPPED] * (len(not_read) - 1)
+    if name in SAYS:
+        (failed,) = [f.reason for f in reads.failures if f.status == FAILED and not looked_at_never(f.reason)]
+        assert SAYS[name] in failed, failed
     # A stream not read leaves no cursor, so next week reads it whole rather than carrying what was never read.
     assert not [s.stream for s in reads.snapshots if (platform_name, s.stream) in not_read]
 

@@ -7,18 +7,21 @@ school, the warehouse and the reports go in (relative `db` and `out` are taken i
 `tiny_school_week` and `sample_school_week` are weeks audited once per session for the tests that only read
 them (a test that changes one works on a copy of its warehouse). tests/xdist_scheduling.py (SHARED_WEEKS) keeps
 the modules that use one on the same worker under `make test`, so the week is audited once, not once per worker.
+`sample_school_next_week` is the sample school's next week, unchanged, audited once on a copy of that week for its
+readers (which read `sample_school_week` too: tests/xdist_scheduling.py DERIVED_WEEKS).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pytest
 
-from tests.builders.audits import AS_OF, Audit, run_audit
+from tests.builders.audits import AS_OF, Audit, copy_of_week, run_audit
 from tests.builders.cli import CliResult
+from tests.builders.next_week import SAMPLE_SCHOOL_NEXT_WEEK, NextWeek
 
 
 class AuditFactory(Protocol):
@@ -79,6 +82,57 @@ def sample_school_week(
     audited = audit(dataset, root=root)
     assert audited.result.returncode == 0, audited.result.stderr[-3000:]
     return audited
+
+
+@pytest.fixture(scope="session")
+def sample_school_next_week(
+    sample_school_week: Audit, tmp_path_factory: pytest.TempPathFactory, prefect_api_url: str
+) -> NextWeek:
+    """`sample_school_week`'s school audited again for the week after, nothing changed on the platforms, in this
+    process on copies of its school and warehouse: a clean next week (tests/e2e/test_partial_audits.py compares
+    partial weeks with it). Every image route of the sandbox fails for good and every decode of an image is counted
+    (tests/e2e/test_media_refetch.py): were an image fetched or decoded again, the week would say so."""
+    import json
+
+    import checks.images.reading
+    import checks.media_hash
+    from flows import stream_reading
+    from flows import weekly_audit as flow_module
+
+    week = copy_of_week(sample_school_week, tmp_path_factory.mktemp("sample-school-next-week"))
+    decoded: list[int] = []
+    real_examine = stream_reading.examine
+    real_fingerprint, real_decode = checks.media_hash.fingerprint_image, checks.images.reading.decode_upright
+
+    def counting(
+        data: bytes, already_read: Any, originals: Any = None, may_wait: bool = True
+    ) -> dict[str, Any]:
+        decoded.append(len(data))
+        return real_examine(data, already_read, originals, may_wait)
+
+    def counting_fingerprint(data: bytes) -> dict[str, Any]:
+        decoded.append(len(data))
+        return real_fingerprint(data)
+
+    def counting_decode(data: bytes) -> Any:
+        decoded.append(len(data))
+        return real_decode(data)
+
+    out = week.root / "out2"
+    with pytest.MonkeyPatch.context() as patch:
+        # Published images are hashed and read by the flow's task; the approved library is hashed by
+        # checks.media_hash and read by checks.images.reading.
+        patch.setattr(stream_reading, "examine", counting)
+        patch.setattr(checks.media_hash, "fingerprint_image", counting_fingerprint)
+        patch.setattr(checks.images.reading, "decode_upright", counting_decode)
+        # Were anything fetched again, the media routes would now fail and the report would say so.
+        dead_media = [{"route": route, "kind": "500", "times": -1} for route in ("x.media", "yt.thumbnails")]
+        patch.setenv("SOCIALAUDIT_SANDBOX_FAULTS", json.dumps(dead_media))
+        summary = flow_module.weekly_audit(
+            str(week.dataset / "school.toml"), str(week.db), str(out), SAMPLE_SCHOOL_NEXT_WEEK, True
+        )
+    audited = Audit(CliResult(0, "", ""), week.root, week.dataset, week.db, out)
+    return NextWeek(audited, dict(summary), decoded)
 
 
 @pytest.fixture

@@ -13,12 +13,14 @@ import duckdb
 import pytest
 
 from sandbox.school import labels_path_for
-from tests.builders.audits import IMAGES_NOT_READ, Audit, append_toml, copy_of_week
+from tests.builders.audits import IMAGES_NOT_READ, Audit, append_toml
+from tests.builders.next_week import SAMPLE_SCHOOL_NEXT_WEEK, NextWeek
 from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.builders.warehouse import table_fingerprint
+from tests.e2e.test_report_pictures import pictures_by_row
 
 AS_OF = "2026-11-16"
-NEXT_WEEK = "2026-11-23"
+NEXT_WEEK = SAMPLE_SCHOOL_NEXT_WEEK
 
 
 def media_rows(db: Path) -> dict[str, Any]:
@@ -54,16 +56,14 @@ def media_exceptions(out: Path) -> dict[str, str]:
 
 
 def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
-    tmp_path: Path, sample_school_week: Audit, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
+    sample_school_week: Audit, sample_school_next_week: NextWeek
 ) -> None:
-    from flows import weekly_audit as flow_module
-
-    # The first week is the session's sample school week (tests/e2e/conftest.py); the second runs on copies of its
-    # warehouse and school, as the shared week is read by other modules.
+    # The first week is the session's sample school week; the second is the session's next week of it
+    # (tests/e2e/conftest.py), run on copies of its warehouse and school with the image routes dead and every
+    # decode counted.
     first_week = sample_school_week
     labels = json.loads(labels_path_for(first_week.dataset).read_text(encoding="utf-8"))
-    second_week = copy_of_week(first_week, tmp_path)
-    dataset, db = second_week.dataset, second_week.db
+    db = sample_school_next_week.audit.db
     first = week_summary(db, AS_OF)
     assert first["media_fingerprinted"] == len(labels["media"])
     # Every distinct published image read once, and only the library files a published image copies (or is): the
@@ -79,50 +79,21 @@ def test_next_weeks_run_downloads_and_decodes_no_image_already_hashed(
     assert first["images_read"] == len(published | (library & read))
     assert published <= read and copied and library & read == library & (copied | published)
     assert library - read, "the sample's library holds files no published image copies"
-    before = media_rows(db)
 
-    decoded: list[int] = []
-    from flows import stream_reading
-
-    real_examine = stream_reading.examine
-
-    def counting(
-        data: bytes, already_read: Any, originals: Any = None, may_wait: bool = True
-    ) -> dict[str, Any]:
-        decoded.append(len(data))
-        return real_examine(data, already_read, originals, may_wait)
-
-    import checks.images.reading
-    import checks.media_hash
-
-    real_fingerprint, real_decode = checks.media_hash.fingerprint_image, checks.images.reading.decode_upright
-
-    def counting_fingerprint(data: bytes) -> dict[str, Any]:
-        decoded.append(len(data))
-        return real_fingerprint(data)
-
-    def counting_decode(data: bytes) -> Any:
-        decoded.append(len(data))
-        return real_decode(data)
-
-    # Published images are hashed and read by the flow's task; the approved library is hashed by
-    # checks.media_hash and read by checks.images.reading.
-    monkeypatch.setattr(stream_reading, "examine", counting)
-    monkeypatch.setattr(checks.media_hash, "fingerprint_image", counting_fingerprint)
-    monkeypatch.setattr(checks.images.reading, "decode_upright", counting_decode)
-    # Were anything fetched again, the media routes would now fail and the report would say so.
-    dead_media = [{"route": route, "kind": "500", "times": -1} for route in ("x.media", "yt.thumbnails")]
-    monkeypatch.setenv("SOCIALAUDIT_SANDBOX_FAULTS", json.dumps(dead_media))
-    second = flow_module.weekly_audit(
-        str(dataset / "school.toml"), str(db), str(tmp_path / "out2"), NEXT_WEEK, True
-    )
-
+    second = sample_school_next_week.summary
     assert second["media_fingerprinted"] == 0
     assert second["images_read"] == 0
-    assert decoded == []  # neither published images nor the approved library were decoded (nor read) again
-    assert media_rows(db) == before
-    assert media_exceptions(tmp_path / "out2") == media_exceptions(first_week.out)
+    # neither published images nor the approved library were decoded (nor read) again
+    assert sample_school_next_week.decoded == []
+    assert media_rows(db) == media_rows(first_week.db)
+    out2 = sample_school_next_week.audit.out
+    assert media_exceptions(out2) == media_exceptions(first_week.out)
     assert media_exceptions(first_week.out)
+    # The pictures beside the media findings are the ones stored when the images were fetched: the same, with
+    # nothing downloaded again (what a picture of a child may show, and that it goes with an erasure, is
+    # tests/e2e/test_report_pictures.py's).
+    shown = pictures_by_row((out2 / "report.html").read_text(encoding="utf-8"))
+    assert shown and shown == pictures_by_row((first_week.out / "report.html").read_text(encoding="utf-8"))
 
     con = duckdb.connect(str(db), read_only=True)
     try:

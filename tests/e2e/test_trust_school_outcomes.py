@@ -3,8 +3,10 @@
 A partial audit (a stream not read) is `partial` in the trust, with what was not read: shown on the final state of
 the school's `trust-school` run, read as the trust reads it. A school audited in the trust's own process ends in
 the same state and is read the same way, which tests/flows/test_trust_school_outcome.py shows without an audit.
-A school whose week is stored but whose outputs are not: the trust names that, not a Prefect error. Where the trust
-is the controller it keeps the whole sentence, with the command that finishes the week: the same unit tests show it.
+A school whose week is stored but whose outputs are not: the trust names that, not a Prefect error, shown without
+an audit by tests/flows/test_trust_school_outcome.py on a real flow run ending as such a week ends (kept in the
+school: only the kind; where the trust is the controller, the whole sentence with the command that finishes the
+week). That a real run whose outputs hit a read-only file system ends so is tests/e2e/test_after_the_store.py's.
 A school that fails on a worker, kept in itself (`controller = "schools"`): the trust reads the kind of failure
 from the run's state, which holds nothing more; the school's run.log holds the rest.
 
@@ -16,10 +18,8 @@ function that makes them, tests/flows/test_prefect_artifacts.py.)
 
 from __future__ import annotations
 
-import errno
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -39,30 +39,6 @@ def one_school_trust(root: Path, controller: str) -> Path:
         encoding="utf-8",
     )
     return toml
-
-
-def test_a_school_stored_but_not_published_is_named_so(
-    tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import flows.weekly_audit
-    from flows.trust import trust_audit
-
-    def read_only(*args: Any, **kwargs: Any) -> None:
-        raise OSError(errno.EROFS, "Read-only file system")
-
-    monkeypatch.setattr(flows.weekly_audit, "publish_outputs", read_only)
-    toml = one_school_trust(tmp_path, "schools")
-
-    result = trust_audit(trust_toml=str(toml), out_dir=str(tmp_path / "out"), as_of=AS_OF)
-
-    [school] = result["not_completed"]
-    assert school["status"] == "failed"
-    assert "Unexpected result" not in school["reason"]
-    # Only the kind of failure leaves the school.
-    assert school["reason"] == (
-        "OutputsNotPublished: stored; outputs not published (the file system is read-only) "
-        "(details in the school's run.log)"
-    )
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """What the trust keeps of a school audited in the trust's own process (flows/trust.py `audit_school`): the
-school's run is replaced by the state it ends in or the error it raises, so no audit runs here. That real runs end
-so, and that a school's run on a worker is read the same way, is tests/e2e/test_trust_school_outcomes.py's."""
+school's run is replaced by the state it ends in or the error it raises (or its weekly audit by a flow that ends as
+it ends), so no audit runs here. That real runs end so, and that a school's run on a worker is read the same way, is
+tests/e2e/test_trust_school_outcomes.py's (and, for a week stored but not published, tests/e2e/test_after_the_store.py's)."""
 
 from __future__ import annotations
 
@@ -83,3 +84,45 @@ def test_a_partial_school_in_the_trusts_process_is_partial_with_what_was_not_rea
     assert outcome["status"] == "partial"
     assert outcome["reason"] == "not read (details in the school's run.log)"
     assert outcome["exceptions"] == 2 and outcome["report"] == f"{SLUG}/report.html"
+
+
+def test_a_school_kept_in_itself_whose_week_was_stored_but_not_published_is_named_so(
+    tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each school its own controller: the school's weekly audit, a real flow run kept in the school, ends in the
+    NotPublished state a week whose outputs hit a read-only file system ends in (as
+    tests/e2e/test_after_the_store.py's runs end); the trust names that, never the TypeError Prefect raises when a
+    Failed state carrying the run's dict is asked for its result, and keeps only the kind."""
+    from prefect import flow
+    from prefect.states import Failed
+
+    from flows.returned_values import keeps_returned
+
+    school_out = tmp_path / "out" / SLUG
+    locator = tmp_path / f"{SLUG}.ducklake"
+    sentence = not_published_message(
+        locator, school_out, AS_OF, io_cause(OSError(errno.EROFS, "Read-only file system"))
+    )
+
+    @flow(name="weekly-audit")
+    @keeps_returned
+    def weekly_audit(**parameters: Any) -> State[Any]:
+        week = {"exceptions": 3, "raised": 1, "resolved": 0, "not_published": sentence}
+        return Failed(name="NotPublished", message="stored; outputs not published", data=week)
+
+    monkeypatch.setattr(flows.trust, "weekly_audit", weekly_audit)
+    monkeypatch.setattr(flows.trust.lake, "release", lambda *args: None)
+    monkeypatch.setattr(flows.trust.lake, "read_locator", lambda locator: locator)
+    monkeypatch.setattr(flows.trust, "school_locator_for", lambda trust_toml, slug: locator)
+    monkeypatch.setattr(flows.trust, "get_run_logger", lambda: logging.getLogger("a-trust-run"))
+    school = TrustSchool(slug=SLUG, school_toml=tmp_path / "schools" / SLUG / "school.toml", sandbox=True)
+
+    outcome = flows.trust.audit_school.fn(school, tmp_path / "trust.toml", tmp_path / "out", AS_OF, "schools")
+
+    assert outcome["status"] == "failed"
+    assert "Unexpected result" not in outcome["reason"]
+    # Only the kind of failure leaves the school.
+    assert outcome["reason"] == (
+        "OutputsNotPublished: stored; outputs not published (the file system is read-only) "
+        "(details in the school's run.log)"
+    )

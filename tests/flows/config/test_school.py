@@ -94,6 +94,7 @@ findings_weeks = 52
 resolved_exceptions_months = 12
 register_versions_months = 12
 validation_results_weeks = 52
+output_weeks = 2
 
 [report.email]
 host = "smtp.example.org"
@@ -151,6 +152,8 @@ def test_a_full_configuration_is_accepted(tmp_path):
     assert config.credentials.x_secret_block == "socialaudit-x"
     assert config.credentials.named == {"sports": CredentialSettings(x_secret_block="socialaudit-x-sports")}
     assert config.retention.findings_weeks == 52
+    # What a run prunes its kept weeks to (tests/e2e/test_weeks_kept.py).
+    assert config.retention.output_weeks == 2
     assert config.report.email is not None and config.report.email.dsl == "dsl@school.sch.uk"
     assert config.registers.hold_share == 0.25
     assert config.registers.columns["pupils"] == {"Legal Surname": "surname", "UPN": "pupil_id"}
