@@ -59,7 +59,7 @@ def _library() -> ctypes.CDLL:
 
 
 def _declare_iterators(lib: ctypes.CDLL) -> None:
-    """The result iterator's functions: each word's letters and the engine's choices for each (`_letters`)."""
+    """The result iterator's functions: each word's letters and the engine's choices for each (`_letter`)."""
     pointer, number, flag = ctypes.c_void_p, ctypes.c_int, ctypes.c_int
     lib.TessBaseAPIGetIterator.argtypes = [pointer]
     lib.TessBaseAPIGetIterator.restype = pointer
