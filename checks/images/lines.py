@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 # Below this a "word" is the engine reading texture (grass, brickwork) as letters.
 MIN_WORD_CONFIDENCE = 10.0
@@ -44,46 +45,60 @@ class Line:
 Box = tuple[int, int, int, int]
 
 
-def tsv_words(tsv: str) -> Iterator[tuple[tuple[str, str, str], str, float, float, Box]]:
-    """Tesseract's TSV (one row per block, paragraph, line and word) as its word rows: the line they are on (block,
-    paragraph, line), the word as read (blank for a region the layout set aside as an image), its confidence (0..100),
-    its confidence as printed (0..100: checks/images/tesseract.py's cell after the text, else the same) and its box.
-    A row that is not a word's, or not whole, is skipped."""
+class TsvWord(NamedTuple):
+    """One word's row of Tesseract's TSV: the line it is on (block, paragraph, line), the word as read (blank for a
+    region the layout set aside as an image), its confidence (0..100), its confidence as printed (0..100:
+    checks/images/tesseract.py's cell after the text, else the same) and its box."""
+
+    line: tuple[str, str, str]
+    text: str
+    confidence: float
+    as_printed: float
+    box: Box
+
+
+def word_of(cells: list[str]) -> TsvWord | None:
+    """A TSV row's cells as its word, or None for a row that is not a word's, or not whole."""
+    if len(cells) not in (12, 13) or cells[0] != "5":
+        return None
+    try:
+        confidence = float(cells[10])
+        as_printed = float(cells[12]) if len(cells) == 13 else confidence
+        x, y, w, h = (int(v) for v in cells[6:10])
+    except ValueError:
+        return None
+    return TsvWord((cells[2], cells[3], cells[4]), cells[11].strip(), confidence, as_printed, (x, y, w, h))
+
+
+def tsv_words(tsv: str) -> Iterator[TsvWord]:
+    """Tesseract's TSV (one row per block, paragraph, line and word) as its words (`word_of`)."""
     for row in tsv.splitlines():
-        cells = row.split("\t")
-        if len(cells) not in (12, 13) or cells[0] != "5":
-            continue
-        try:
-            confidence = float(cells[10])
-            as_printed = float(cells[12]) if len(cells) == 13 else confidence
-            x, y, w, h = (int(v) for v in cells[6:10])
-        except ValueError:
-            continue
-        yield (cells[2], cells[3], cells[4]), cells[11].strip(), confidence, as_printed, (x, y, w, h)
+        if (word := word_of(row.split("\t"))) is not None:
+            yield word
 
 
 def lines_from_tsv(tsv: str) -> list[Line]:
     """Tesseract's TSV as lines of words, each word's confidence as printed; words read below MIN_WORD_CONFIDENCE,
     and lines without a letter or digit pair or without a word read above NOISE, are dropped (both by the engine's
     own confidence: they tell texture from writing)."""
-    grouped: dict[tuple[str, str, str], list[tuple[str, float, float, Box]]] = {}
-    for line, word, confidence, as_printed, box in tsv_words(tsv):
-        if word and confidence >= MIN_WORD_CONFIDENCE:
-            grouped.setdefault(line, []).append((word, confidence / 100.0, as_printed / 100.0, box))
+    grouped: dict[tuple[str, str, str], list[TsvWord]] = {}
+    for word in tsv_words(tsv):
+        if word.text and word.confidence >= MIN_WORD_CONFIDENCE:
+            grouped.setdefault(word.line, []).append(word)
     lines = []
     for words in grouped.values():
-        if not any(sum(c.isalnum() for c in w) >= 2 for w, _, _, _ in words):
+        if not any(sum(c.isalnum() for c in w.text) >= 2 for w in words):
             continue
-        if max(c for _, c, _, _ in words) < NOISE / 100.0:
+        if max(w.confidence / 100.0 for w in words) < NOISE / 100.0:
             continue  # texture read as letters: no word of the line is even half likely
-        left = min(b[0] for _, _, _, b in words)
-        top = min(b[1] for _, _, _, b in words)
-        right = max(b[0] + b[2] for _, _, _, b in words)
-        bottom = max(b[1] + b[3] for _, _, _, b in words)
+        left = min(w.box[0] for w in words)
+        top = min(w.box[1] for w in words)
+        right = max(w.box[0] + w.box[2] for w in words)
+        bottom = max(w.box[1] + w.box[3] for w in words)
         lines.append(
             Line(
-                tuple(w for w, _, _, _ in words),
-                tuple(round(c, 3) for _, _, c, _ in words),
+                tuple(w.text for w in words),
+                tuple(round(w.as_printed / 100.0, 3) for w in words),
                 (left, top, right - left, bottom - top),
             )
         )

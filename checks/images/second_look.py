@@ -152,9 +152,10 @@ def set_aside(tsv: str, shape: tuple[int, ...]) -> list[Box]:
     of the picture, each once; the SET_ASIDE_AT_MOST largest."""
     height, width = shape[:2]
     regions: list[Box] = []
-    for _, word, _, _, (x, y, w, h) in tsv_words(tsv):
-        if word:
+    for word in tsv_words(tsv):
+        if word.text:
             continue
+        x, y, w, h = word.box
         box = (max(0, x), max(0, y), min(w, width - max(0, x)), min(h, height - max(0, y)))
         if (
             min(box[2], box[3]) >= SET_ASIDE_SIDE

@@ -3,7 +3,8 @@
 Loaded only in the OCR worker processes (checks/images/ocr_worker.py), never in the pipeline's own process: a fault
 in the C++ library (a heap corruption, a crash on one picture) ends that worker, not the run, and cannot write
 over the memory DuckDB, OpenCV or the interpreter use. This module imports nothing but the standard library and
-checks/images/as_printed.py (itself standard library only), so a worker starts in a fraction of a second.
+checks/images/as_printed.py and lines.py (themselves standard library only), so a worker starts in a fraction of a
+second.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import functools
 import os
 
 from checks.images.as_printed import ONE_STROKE, Letter, confidence_as_printed
+from checks.images.lines import Box, word_of
 
 LANGUAGE = b"eng"
 # Automatic page segmentation: certificates, cards and posters are laid out in blocks and lines. A single column (4)
@@ -177,7 +179,6 @@ class Engine:
         return {box: confidence_as_printed(own, letters) for box, (own, letters) in doubted.items()}
 
 
-Box = tuple[int, int, int, int]
 _WORD, _SYMBOL = 3, 4  # the iterator's levels (RIL_WORD, RIL_SYMBOL)
 
 
@@ -223,11 +224,7 @@ def with_printed_confidences(tsv: str, printed: dict[Box, float]) -> str:
     rows = []
     for row in tsv.splitlines():
         cells = row.split("\t")
-        if len(cells) == 12 and cells[0] == "5":
-            try:
-                box = (int(cells[6]), int(cells[7]), int(cells[8]), int(cells[9]))
-            except ValueError:
-                box = None
-            row += f"\t{printed[box]:.6f}" if box in printed else f"\t{cells[10]}"
+        if len(cells) == 12 and (word := word_of(cells)) is not None:
+            row += f"\t{printed[word.box]:.6f}" if word.box in printed else f"\t{cells[10]}"
         rows.append(row)
     return "\n".join(rows)
