@@ -101,30 +101,21 @@ def sample_school_next_week(
 
     week = copy_of_week(sample_school_week, tmp_path_factory.mktemp("sample-school-next-week"))
     decoded: list[int] = []
-    real_examine = stream_reading.examine
-    real_fingerprint, real_decode = checks.media_hash.fingerprint_image, checks.images.reading.decode_upright
 
-    def counting(
-        data: bytes, already_read: Any, originals: Any = None, may_wait: bool = True
-    ) -> dict[str, Any]:
-        decoded.append(len(data))
-        return real_examine(data, already_read, originals, may_wait)
+    def counted(real: Callable[..., Any]) -> Callable[..., Any]:
+        def counting(data: bytes, *args: Any, **kwargs: Any) -> Any:
+            decoded.append(len(data))
+            return real(data, *args, **kwargs)
 
-    def counting_fingerprint(data: bytes) -> dict[str, Any]:
-        decoded.append(len(data))
-        return real_fingerprint(data)
-
-    def counting_decode(data: bytes) -> Any:
-        decoded.append(len(data))
-        return real_decode(data)
+        return counting
 
     out = week.root / "out2"
     with pytest.MonkeyPatch.context() as patch:
         # Published images are hashed and read by the flow's task; the approved library is hashed by
         # checks.media_hash and read by checks.images.reading.
-        patch.setattr(stream_reading, "examine", counting)
-        patch.setattr(checks.media_hash, "fingerprint_image", counting_fingerprint)
-        patch.setattr(checks.images.reading, "decode_upright", counting_decode)
+        patch.setattr(stream_reading, "examine", counted(stream_reading.examine))
+        patch.setattr(checks.media_hash, "fingerprint_image", counted(checks.media_hash.fingerprint_image))
+        patch.setattr(checks.images.reading, "decode_upright", counted(checks.images.reading.decode_upright))
         # Were anything fetched again, the media routes would now fail and the report would say so.
         dead_media = [{"route": route, "kind": "500", "times": -1} for route in ("x.media", "yt.thumbnails")]
         patch.setenv("SOCIALAUDIT_SANDBOX_FAULTS", json.dumps(dead_media))

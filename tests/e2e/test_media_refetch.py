@@ -15,9 +15,9 @@ import pytest
 from sandbox.school import labels_path_for
 from tests.builders.audits import IMAGES_NOT_READ, Audit, append_toml
 from tests.builders.next_week import SAMPLE_SCHOOL_NEXT_WEEK, NextWeek
+from tests.builders.report_pictures import pictures_by_row
 from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.builders.warehouse import table_fingerprint
-from tests.e2e.test_report_pictures import pictures_by_row
 
 AS_OF = "2026-11-16"
 NEXT_WEEK = SAMPLE_SCHOOL_NEXT_WEEK

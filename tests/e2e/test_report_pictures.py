@@ -7,29 +7,18 @@ from __future__ import annotations
 import base64
 import io
 import json
-import re
 from pathlib import Path
 
 from PIL import Image
 
 from checks.images.thumbnails import THUMBNAIL_SIDE
+from tests.builders.report_pictures import pictures_by_row
 from tests.builders.tiny_dataset import build_tiny_dataset
 from warehouse.db import connect
 
 WEEKS = ("2026-11-09", "2026-11-16")
 # An upper bound on one thumbnail (the demo's are 2-4 KB): pictures of children stay small.
 MAX_THUMBNAIL_BYTES = 8_000
-PICTURE = re.compile(r'<img src="data:image/jpeg;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)">')
-
-
-def pictures_by_row(report: str) -> dict[str, list[tuple[str, str]]]:
-    """Each table row's pictures (alt text, base64), by the row's id (the exception key)."""
-    found: dict[str, list[tuple[str, str]]] = {}
-    for row in re.finditer(r'<tr id="([^"]+)">(.*?)</tr>', report, re.DOTALL):
-        shown = [(alt, data) for data, alt in PICTURE.findall(row.group(2))]
-        if shown:
-            found[row.group(1)] = shown
-    return found
 
 
 def test_media_findings_show_their_pictures_until_the_pupil_shown_is_erased(
