@@ -21,7 +21,14 @@ from warehouse.privacy.subjects import find_subject
 from warehouse.sql_models import apply_models
 
 CERTIFICATE, CARD = original(textured_image(101)), original(textured_image(102))
-LATER = date.today() + timedelta(days=1)  # every reading below was made before it
+
+
+def day_after_the_last_reading(con: duckdb.DuckDBPyConnection) -> date:
+    """Read from the warehouse, not the test's clock: readings are stamped in UTC, and a module imported before
+    midnight (or on a machine whose local day is not UTC's) would otherwise cut before its own readings."""
+    row = con.execute("SELECT max(read_at)::DATE FROM raw.image_readings").fetchone()
+    assert row and row[0]
+    return row[0] + timedelta(days=1)
 
 
 def lines(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -66,7 +73,7 @@ def test_retention_removes_pupils_names_from_old_images_but_not_while_their_exce
     open_card = [f for f in school.findings(RULE) if f.subject_id == "1850000000000000002"]
     assert open_card
     insert_exception(con, open_card[0])
-    assert redact_pupils_in_old_posts(con, LATER) >= 1
+    assert redact_pupils_in_old_posts(con, day_after_the_last_reading(con)) >= 1
     assert REMOVED in lines(con) and "Zofia N owak" not in lines(con)
     assert "Oliver Price" in lines(con)  # its pupil-named exception is still open
     assert "Star of the Week" in lines(con)
