@@ -5,6 +5,7 @@ DuckDB waits for ever on its own stream)."""
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +87,37 @@ def test_a_large_result_of_several_pipelines_is_fetched(tmp_path: Path) -> None:
     except subprocess.TimeoutExpired:
         raise AssertionError("DuckDB waited on its own stream: the connection's buffer is bounded") from None
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
+
+
+# Just after midnight in London in summer is still the day before in UTC; east of UTC the day has long turned.
+IN_UTC = """
+import sys
+from warehouse.db import connect
+from warehouse.duckdb_session import cursor
+
+con = connect(sys.argv[1])
+con.execute("CREATE TABLE stamps AS SELECT TIMESTAMPTZ '2026-06-01 00:30:00+01' AS posted")
+for opened in (con, cursor(con)):
+    opened.execute("USE " + con.execute("SELECT current_database()").fetchone()[0])
+    zone, day = opened.execute("SELECT current_setting('TimeZone'), posted::DATE FROM stamps").fetchone()
+    polars_zone = opened.execute("SELECT posted FROM stamps").pl().schema["posted"].time_zone
+    posted = opened.execute("SELECT posted FROM stamps").fetchone()[0]
+    print(zone, day, polars_zone, posted.date(), posted.utcoffset())
+"""
+
+
+@pytest.mark.parametrize("machine_zone", ["Europe/London", "Pacific/Kiritimati", "America/Los_Angeles"])
+def test_a_connection_reads_and_dates_stamps_in_utc_whatever_the_machines_zone(
+    tmp_path: Path, machine_zone: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", IN_UTC, str(tmp_path / "w.duckdb")],
+        cwd=REPO,
+        env={**os.environ, "TZ": machine_zone},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.splitlines() == ["UTC 2026-05-31 UTC 2026-05-31 0:00:00"] * 2
