@@ -10,9 +10,9 @@ of the product).
   refuses globally and a cursor does not inherit, so it is set on each as it is opened.
 - Time in UTC: DuckDB reads and casts a TIMESTAMPTZ in the session's time zone, which is otherwise the machine's
   own. A school's machine in Europe/London and a trust's in UTC would then date the same stamp differently around
-  midnight (a profile's opening day, which the identity rules age a pupil on; the DPO's "held since"), and hand
-  Python and polars the stamps in different zones. Every stamp the product writes is UTC (`now_utc`); so is every
-  session, whatever machine it runs on.
+  midnight (a profile's opening day, which the identity rules age a pupil on: the platforms' stamps are
+  TIMESTAMPTZ), and hand Python and polars the stamps in different zones. Every stamp the product writes is UTC
+  (`now_utc`); so is every session, whatever machine it runs on.
 - No progress bar: DuckDB prints one over the command's own progress display once a query runs a few seconds.
 - Where pyarrow is installed beside the product (a developer's environment; a school's install has none), DuckDB
   scans a registered Arrow stream through pyarrow's Acero, which warns on stderr, over that display, of any buffer
