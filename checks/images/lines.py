@@ -89,7 +89,7 @@ def lines_from_tsv(tsv: str) -> list[Line]:
     for words in grouped.values():
         if not any(sum(c.isalnum() for c in w.text) >= 2 for w in words):
             continue
-        if max(w.confidence / 100.0 for w in words) < NOISE / 100.0:
+        if max(w.confidence for w in words) < NOISE:
             continue  # texture read as letters: no word of the line is even half likely
         left = min(w.box[0] for w in words)
         top = min(w.box[1] for w in words)
