@@ -221,6 +221,24 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
+@contextmanager
+def joining_or_own_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The block in the transaction `con` has open, or else in one of its own (committed when the block ends,
+    rolled back when it raises)."""
+    if in_transaction(con):
+        yield
+        return
+    with transaction(con):
+        yield
+
+
+def in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether `con` has a transaction open: its statements then share one transaction id, where each statement
+    committed alone has its own. (Trying BEGIN would tell too, but its error aborts the open transaction.)"""
+    ids = [con.execute("SELECT current_transaction_id()").fetchone() for _ in range(2)]
+    return ids[0] == ids[1]
+
+
 def load_openssl(con: duckdb.DuckDBPyConnection) -> None:
     """Writing an encrypted file needs OpenSSL from httpfs; without it DuckDB only offers an unsafe mode."""
     from duckdb_extensions import import_extension

@@ -27,9 +27,9 @@ from tests.builders.raw_pages import (
     yt_video,
 )
 from tests.builders.warehouse import count, rows
-from warehouse.db import connect, migrate
+from warehouse.db import connect, in_transaction, migrate
 from warehouse.load import store_media_fingerprints, store_snapshot
-from warehouse.sql_models import apply_models, in_dependency_order, model_files, render
+from warehouse.sql_models import APPLIED_VIEW, apply_models, in_dependency_order, model_files, render
 
 FOLLOWERS = [
     [
@@ -443,3 +443,28 @@ def test_the_same_models_are_not_made_again_a_changed_or_missing_one_is(
     made.clear()
     apply_models(counting)
     assert made == []
+
+
+def test_the_views_are_made_in_one_transaction_that_a_failure_undoes_whole(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fingerprint = con.execute(f"SELECT models FROM {APPLIED_VIEW}").fetchone()
+    con.execute("DROP VIEW marts.fct_audience")
+    broken = model_files()[-1]
+
+    def rendered(path: Path, *_: object) -> str:
+        return "SELEC * FROM marts.fct_audience" if path == broken else render(path)  # after it, and fails
+
+    order = [path.stem for path, _ in in_dependency_order([(p, rendered(p)) for p in model_files()])]
+    assert order.index("fct_audience") < order.index(broken.stem), (
+        "the dropped view is made before the failure"
+    )
+    monkeypatch.setattr("warehouse.sql_models.render", rendered)
+    with pytest.raises(duckdb.ParserException):
+        apply_models(con)
+    assert not in_transaction(con)
+    made_again = con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE schema_name = 'marts' AND view_name = 'fct_audience'"
+    ).fetchone()
+    assert made_again == (0,), "the views made before the failing one were undone with it"
+    assert con.execute(f"SELECT models FROM {APPLIED_VIEW}").fetchone() == fingerprint
