@@ -195,40 +195,65 @@ def sweep(con: duckdb.DuckDBPyConnection, redaction: Redaction, columns: Iterabl
     done: dict[str, int] = {}
     if not redaction:
         return done
+    by_table: dict[str, list[Column]] = {}
     for column in columns:
-        target = f"{column.table}.{column.name}"
-        quoted = portable.quoted(column.name)
-        as_text = f"{quoted}::VARCHAR"
-        condition, params = redaction.candidates_sql(as_text)
-        # A list is read as a list and compared as one; text and JSON as text.
-        selected = quoted if column.kind == "list" else as_text
-        values = [
-            r[0]
-            for r in con.execute(
-                f"SELECT DISTINCT {selected} FROM {column.table} WHERE {quoted} IS NOT NULL AND {condition}",
-                params,
-            ).fetchall()
-        ]
-        replaced = 0
-        for old in values:
-            new: Any
-            if column.kind == "json":
-                new_value, n = redaction.value(json.loads(old))
-                new = json.dumps(new_value)
-            elif column.kind == "list":
-                new, n = _list_without(list(old), redaction)
-            else:
-                new, n = redaction.text(old)
-            if n and new != old:
-                compared = quoted if column.kind == "list" else as_text
-                con.execute(
-                    f"UPDATE {column.table} SET {quoted} = ?::{_cast(column)} WHERE {compared} = ?",
-                    [new, old],
-                )
-                replaced += n
-        if replaced:
-            done[target] = replaced
+        by_table.setdefault(column.table, []).append(column)
+    for table, its_columns in by_table.items():
+        for column, values in zip(its_columns, _candidates(con, redaction, table, its_columns), strict=True):
+            replaced = _replace(con, redaction, column, values)
+            if replaced:
+                done[f"{column.table}.{column.name}"] = replaced
     return done
+
+
+def _candidates(
+    con: duckdb.DuckDBPyConnection, redaction: Redaction, table: str, columns: list[Column]
+) -> list[set[Any]]:
+    """For each of `table`'s `columns`, its distinct values that may hold a match, read in one scan of the table:
+    on a lake every scan reads the catalog first (~6 ms a scan, ~240 columns), whatever the table holds."""
+    picked, params = [], []
+    for index, column in enumerate(columns):
+        quoted = portable.quoted(column.name)
+        condition, forms = redaction.candidates_sql(f"{quoted}::VARCHAR")
+        # A list is read as a list and compared as one; text and JSON as text.
+        selected = quoted if column.kind == "list" else f"{quoted}::VARCHAR"
+        picked.append(f"CASE WHEN {condition} THEN {selected} END AS c{index}")
+        params += forms
+    any_picked = " OR ".join(f"c{index} IS NOT NULL" for index in range(len(columns)))
+    rows = con.execute(
+        f"SELECT DISTINCT * FROM (SELECT {', '.join(picked)} FROM {table}) WHERE {any_picked}", params
+    ).fetchall()
+    return [
+        {row[index] if not isinstance(row[index], list) else tuple(row[index]) for row in rows} - {None}
+        for index in range(len(columns))
+    ]
+
+
+def _replace(
+    con: duckdb.DuckDBPyConnection, redaction: Redaction, column: Column, values: Iterable[Any]
+) -> int:
+    quoted = portable.quoted(column.name)
+    replaced = 0
+    for found in sorted(values, key=str):
+        old: Any = (
+            list(found) if column.kind == "list" else found
+        )  # a list was held as a tuple, to be a set's
+        new: Any
+        if column.kind == "json":
+            new_value, n = redaction.value(json.loads(found))
+            new = json.dumps(new_value)
+        elif column.kind == "list":
+            new, n = _list_without(list(found), redaction)
+        else:
+            new, n = redaction.text(found)
+        if n and new != old:
+            compared = quoted if column.kind == "list" else f"{quoted}::VARCHAR"
+            con.execute(
+                f"UPDATE {column.table} SET {quoted} = ?::{_cast(column)} WHERE {compared} = ?",
+                [new, old],
+            )
+            replaced += n
+    return replaced
 
 
 def _cast(column: Column) -> str:

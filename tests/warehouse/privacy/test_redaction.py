@@ -3,7 +3,9 @@ requester's own names, handles and ids) is never changed, whoever else shares it
 
 from __future__ import annotations
 
-from warehouse.privacy.redaction import ERASED, Redaction
+import duckdb
+
+from warehouse.privacy.redaction import ERASED, Redaction, sweep, text_columns
 
 
 def _others() -> Redaction:
@@ -62,3 +64,48 @@ def test_kept_spans_survive_json_values_and_leave_no_marks() -> None:
     assert value == {"evidence": ["MiraOkafor765 follows", {"note": "another pupil is another pupil"}]}
     many = " ".join(f"P0104 Mira Okafor {i}" for i in range(40))  # more kept spans than one mark digit holds
     assert others.text(many)[0] == many
+
+
+def test_a_sweep_redacts_every_text_json_and_list_column_of_a_table_each_counted_others_untouched() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw")
+    con.execute("CREATE TABLE raw.notes (id INTEGER, body VARCHAR, page JSON, tags VARCHAR[], note VARCHAR)")
+    con.execute(
+        "INSERT INTO raw.notes VALUES"
+        " (1, 'Well done Tomasz Wren!', '{\"text\": \"by tomwren_44\"}', ['tomwren_44', 'sports'], NULL),"
+        " (2, 'Well done Tomasz Wren!', NULL, ['sports'], 'P0912 is away'),"
+        " (3, 'nothing here', '{\"text\": \"nothing\"}', NULL, 'nothing')"
+    )
+    con.execute("CREATE TABLE raw.other (id INTEGER, said VARCHAR)")
+    con.execute("INSERT INTO raw.other VALUES (1, 'Tomasz Wren ran'), (2, 'a fine day')")
+    columns = text_columns(con, ["raw"])
+    assert {(c.table, c.name, c.kind) for c in columns} >= {
+        ("raw.notes", "tags", "list"),
+        ("raw.notes", "page", "json"),
+    }
+
+    erased = Redaction()
+    erased.add_name("Tomasz Wren")
+    erased.add_handle("tomwren_44")
+    erased.add_identifier("P0912")
+
+    done = sweep(con, erased, columns)
+
+    assert done == {
+        "raw.notes.body": 1,  # one distinct value, held by two rows
+        "raw.notes.page": 1,
+        "raw.notes.tags": 1,
+        "raw.notes.note": 1,
+        "raw.other.said": 1,
+    }
+    assert con.execute(
+        "SELECT id, body, page::VARCHAR, tags, note FROM raw.notes ORDER BY id"
+    ).fetchall() == [
+        (1, f"Well done {ERASED}!", f'{{"text": "by {ERASED}"}}', ["sports"], None),  # a handle dropped whole
+        (2, f"Well done {ERASED}!", None, ["sports"], f"{ERASED} is away"),
+        (3, "nothing here", '{"text": "nothing"}', None, "nothing"),
+    ]
+    assert con.execute("SELECT said FROM raw.other ORDER BY id").fetchall() == [
+        (f"{ERASED} ran",),
+        ("a fine day",),
+    ]
