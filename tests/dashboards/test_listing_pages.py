@@ -75,6 +75,7 @@ def crowded(con: duckdb.DuckDBPyConnection, db_path: Path) -> Path:
     return one_run(con, db_path, (*staff, CONSENT_BREACH, ABOUT_A_PERSON, PUPIL_FOLLOWER))
 
 
+@pytest.mark.slow
 def test_a_stranger_s_forged_page_and_filters_reach_nothing_the_role_may_not_read(
     crowded: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

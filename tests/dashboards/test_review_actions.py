@@ -122,6 +122,7 @@ def checks(db: Path) -> list[tuple[str, str, str]]:
         con.close()
 
 
+@pytest.mark.slow
 def test_the_credentials_are_checked_on_first_use_and_only_what_they_allow_is_offered(
     school: tuple[Path, Path], accounts: Path
 ) -> None:
@@ -244,6 +245,7 @@ def test_a_refusal_is_shown_as_it_is_recorded(school: tuple[Path, Path], account
     assert ("local:sam", "remediate", build.POST.key, "delete-post: refused") in logged(db)
 
 
+@pytest.mark.slow
 def test_an_irreversible_action_waits_for_a_different_signed_in_person(
     school: tuple[Path, Path], accounts: Path
 ) -> None:

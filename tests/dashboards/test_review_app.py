@@ -187,6 +187,7 @@ def test_bad_decisions_say_why_and_record_nothing(client: TestClient, app_db: Pa
     assert client.get("/exception", params={"key": "no-such-key"}).status_code == 404
 
 
+@pytest.mark.slow
 def test_each_role_sees_and_decides_what_it_may(make_client, app_db: Path) -> None:  # type: ignore[no-untyped-def]
     viewer, reviewer, dpo = make_client("vic"), make_client("sam"), make_client("dee")
     # A viewer reads no safeguarding-critical exception (critical, or high about a pupil: warehouse/safeguarding.py).
@@ -310,6 +311,7 @@ def test_a_lock_held_too_long_keeps_the_note_and_says_when_to_retry(
     assert statuses(app_db)[UNAPPROVED_VIDEO.key] != "acknowledged"
 
 
+@pytest.mark.slow
 def test_a_viewer_reads_no_safeguarding_critical_exception_on_any_route(make_client, app_db: Path) -> None:  # type: ignore[no-untyped-def]
     """As a direct HTTP client signed in as a viewer: every GET route the app has, asked about every exception that
     is safeguarding-critical by the one definition the DSL's e-mail uses (critical, or high about a pupil), in any

@@ -73,6 +73,7 @@ def test_an_encrypted_warehouse_comes_back_as_it_was_and_encrypted(encrypted: Pa
             db.connect(path, read_only=True)
 
 
+@pytest.mark.slow
 def test_a_lost_or_damaged_warehouse_file_is_made_again(tmp_path: Path) -> None:
     live = _warehouse(tmp_path / "w.duckdb")
     as_backed_up = table_fingerprint(live)
@@ -178,6 +179,7 @@ def test_the_backup_key_is_found_as_the_warehouse_key_is(
     assert backup_key(config) == "named in school.toml"
 
 
+@pytest.mark.slow
 def test_the_weekly_backup_flow_writes_one_into_its_folder(
     prefect_api_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -60,6 +60,7 @@ def checks_kept(trust_toml: Path, slug: str) -> list[str]:
         lake.release()
 
 
+@pytest.mark.slow
 def test_a_school_of_a_trust_checks_against_its_own_registers_and_keeps_the_check_in_its_lake(
     trust_toml: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.builders.findings import PUPIL_FOLLOWER, one_run
 from tests.builders.tiny_dataset import build_tiny_dataset
 from tests.builders.warehouse import migrated_warehouse
@@ -15,6 +17,7 @@ from warehouse.db import connect
 __all__ = ["second_os_user", "shared"]  # the fixtures, used by name below
 
 
+@pytest.mark.slow
 def test_each_newer_command_refuses_a_user_without_the_warehouse_in_one_line(
     shared: Path, second_os_user: str
 ) -> None:

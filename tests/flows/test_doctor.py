@@ -260,6 +260,7 @@ def test_every_file_holding_personal_data_is_checked_for_its_mode(dataset, tmp_p
     assert "[ok] file modes of the warehouse: owner only" in again
 
 
+@pytest.mark.slow
 def test_a_lakes_catalog_is_checked_for_its_mode(dataset, tmp_path, socialaudit_inprocess):
     import os
 

@@ -43,6 +43,7 @@ def run_returning(ending: str | int) -> State[Any]:
     return state
 
 
+@pytest.mark.slow
 def test_a_returned_value_whose_answer_was_lost_is_read_as_returned(
     prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -58,6 +59,7 @@ def test_a_returned_value_whose_answer_was_lost_is_read_as_returned(
 
 
 @pytest.mark.parametrize("name", ENDINGS)
+@pytest.mark.slow
 def test_a_returned_state_whose_answer_was_lost_is_the_state_the_flow_chose(
     name: str, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -87,6 +89,7 @@ def test_an_ending_the_server_decided_otherwise_is_the_servers(prefect_api_url: 
     assert final_state(cancelled) is cancelled
 
 
+@pytest.mark.slow
 def test_what_is_kept_is_bounded_for_callers_that_never_read(
     prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

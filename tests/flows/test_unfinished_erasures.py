@@ -132,6 +132,7 @@ def test_a_rewrite_killed_before_the_fresh_file_takes_its_place_leaves_the_erasu
     assert ERASED_NAME.encode() not in warehouse.read_bytes()
 
 
+@pytest.mark.slow
 def test_a_restore_whose_erasures_cannot_be_rewritten_in_the_backups_copy_is_refused(
     warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

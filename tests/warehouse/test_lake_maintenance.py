@@ -308,6 +308,7 @@ def test_only_a_lake_whose_every_snapshot_added_to_it_has_only_gained(
     assert lake_maintenance.only_ever_gained(snapshots[1:]) is False
 
 
+@pytest.mark.slow
 def test_a_slow_maintenance_says_where_its_time_went(
     tmp_path: Path, released: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

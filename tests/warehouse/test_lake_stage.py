@@ -56,6 +56,7 @@ def _everything(
     }
 
 
+@pytest.mark.slow
 def test_the_lake_ends_holding_exactly_what_the_stage_held(locator: Path) -> None:
     con = _seeded(locator)
     with lake_stage.staged(con, fresh=False) as stage:
@@ -154,6 +155,7 @@ def _no_findings(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
 
 
 @pytest.mark.parametrize("moved", [False, True], ids=["staged", "lake-moved-so-stored-directly"])
+@pytest.mark.slow
 def test_a_week_is_stored_whichever_way_it_is_written(locator: Path, moved: bool) -> None:
     con = _seeded(locator)
     # The registers as the last run loaded them (no files): this week's load is that one.
@@ -214,6 +216,7 @@ def test_the_week_kept_in_memory_is_never_read_once_the_lake_moved_past_it(locat
     reader.close()
 
 
+@pytest.mark.slow
 def test_a_lakes_old_snapshots_are_dropped_after_the_outputs_not_before(locator: Path) -> None:
     _stored_week(locator)
     con = connect(locator)
@@ -238,6 +241,7 @@ def test_a_kept_week_is_let_go_with_its_lake(locator: Path) -> None:
     assert lake.take_copy(location) is None
 
 
+@pytest.mark.slow
 def test_a_lakes_views_are_made_again_only_where_they_differ_from_the_stages(
     locator: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -53,6 +53,7 @@ def test_the_copy_is_published_while_the_writer_still_holds_the_lock(tmp_path: P
     assert temporaries(db) == []
 
 
+@pytest.mark.slow
 def test_two_processes_publishing_at_once_never_share_a_temporary_file(tmp_path: Path) -> None:
     db = migrated_warehouse(tmp_path / "w.duckdb")
     runs = [

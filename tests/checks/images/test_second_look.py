@@ -60,6 +60,7 @@ def test_how_far_a_line_leans_is_measured_from_its_pixels(turned: float) -> None
     assert lean(np.full((300, 400), 200, dtype=np.uint8)) == 0.0
 
 
+@pytest.mark.slow
 def test_names_on_turned_cards_are_read_where_one_reading_loses_them() -> None:
     """Cards turned 1.5-5 degrees either way: one reading loses half the names a person reads at a glance (the
     engine's own behaviour, checked here so the test shows what the second look is for). Read with it, one card in

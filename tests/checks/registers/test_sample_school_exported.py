@@ -10,6 +10,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
 from polars.testing import assert_frame_equal
 
 from checks.registers.loading import load_and_validate_registers
@@ -25,6 +26,7 @@ AS_OF = date(2026, 11, 16)
 SEED = 23  # another school than the one tests/e2e/test_school_as_exported.py exports (the session's sample school)
 
 
+@pytest.mark.slow
 def test_a_sample_schools_exported_registers_read_as_its_clean_ones(tmp_path: Path) -> None:
     write_sample(tmp_path / "school", seed=SEED, size="small")
     clean = tmp_path / "school" / "registers"

@@ -132,6 +132,7 @@ def test_school_toml_carries_what_the_pipeline_reads(small: Dataset) -> None:
 # ----------------------------------------------------------------------------------------------- determinism
 
 
+@pytest.mark.slow
 def test_output_does_not_depend_on_hash_seed_or_process(small: Dataset, tmp_path: Path) -> None:
     out = tmp_path / "school"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
@@ -155,6 +156,7 @@ def test_a_size_variant_grows_the_audience_and_keeps_the_registers() -> None:
     assert bigger.size == "small"
 
 
+@pytest.mark.slow
 def test_cli_writes_and_refuses_a_directory_that_is_not_a_dataset(tmp_path: Path, capsys: Any) -> None:
     """Also: the same arguments written again in the same process give identical bytes (no state is carried
     from one write to the next; test_output_does_not_depend_on_hash_seed_or_process checks another process)."""

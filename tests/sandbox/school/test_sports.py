@@ -96,6 +96,7 @@ def test_the_sports_posts_plant_media_and_naming_cases(small: Dataset) -> None:
     assert all(m["approval_id"] in approvals for m in media if m["approval_id"])
 
 
+@pytest.mark.slow
 def test_the_rest_of_the_dataset_does_not_depend_on_the_sports_account(tmp_path: Path) -> None:
     """Byte stability: a school without its sports account writes the very same files, school.toml aside."""
     school = build_school(2, "small", AS_OF)
