@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -11,10 +12,11 @@ from warehouse.db import connect, in_transaction, joining_or_own_transaction, tr
 
 
 @pytest.fixture
-def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = connect(tmp_path / "w.duckdb")
     connection.execute("CREATE TABLE t (n INTEGER)")
-    return connection
+    yield connection
+    connection.close()
 
 
 def test_an_open_transaction_is_told_apart_and_asking_leaves_it_usable(

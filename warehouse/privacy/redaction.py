@@ -235,9 +235,8 @@ def _replace(
     quoted = portable.quoted(column.name)
     replaced = 0
     for found in sorted(values, key=str):
-        old: Any = (
-            list(found) if column.kind == "list" else found
-        )  # a list was held as a tuple, to be a set's
+        # A list value was held as a tuple, to be a member of a set; it is compared and replaced as a list.
+        old: Any = list(found) if column.kind == "list" else found
         new: Any
         if column.kind == "json":
             new_value, n = redaction.value(json.loads(found))
