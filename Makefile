@@ -114,7 +114,9 @@ PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
 # tests/unit_seconds.json). One Prefect server serves every worker (started before them); the other session
 # fixtures (the migrated warehouse template, the Postgres cluster) are made once in each worker.
 PYTEST_WORKERS ?= $(shell n=$$(nproc); echo $$(( n + 1 < 8 ? n + 1 : 8 )))
-PARALLEL := $(if $(filter 1,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadscope)
+# `-n N --dist loadscope` for N workers, nothing for one (a single process).
+parallel = $(if $(filter 1,$(1)),,-n $(1) --dist loadscope)
+PARALLEL := $(call parallel,$(PYTEST_WORKERS))
 
 # The documentation site into site/ (tests/test_docs_site.py builds it the same way under `make test`).
 docs: setup
@@ -137,7 +139,7 @@ test: test-setup browser postgres proxy oidc
 # and contention (on two cores, two workers finished the loop sooner than three).
 FAST_WORKERS ?= $(shell n=$$(nproc); echo $$(( n < 8 ? n : 8 )))
 test-fast: test-setup
-	$(PYTEST) $(if $(filter 1,$(FAST_WORKERS)),,-n $(FAST_WORKERS) --dist loadscope) -m "not e2e and not browser and not slow"
+	$(PYTEST) $(call parallel,$(FAST_WORKERS)) -m "not e2e and not browser and not slow"
 
 # One table of figures, each with its goal and the load while it was measured, written to
 # benchmarks/results/bench.json and docs/results/bench.md. BENCH=--quick for the loop (a few minutes).

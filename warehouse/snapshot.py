@@ -28,6 +28,7 @@ from warehouse.db import (
     current_encryption_key,
     is_encrypted,
     is_lock_conflict,
+    transaction,
 )
 from warehouse.privacy import access_log
 from warehouse.privacy.keyed import SECRET_TABLE, warehouse_secret
@@ -229,14 +230,8 @@ def _write_once(
 ) -> T:
     con = connect_waiting(db_path, timeout_seconds, pause_seconds, sleep)
     try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            result = work(con)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        return result
+        with transaction(con):
+            return work(con)
     finally:
         con.close()
 

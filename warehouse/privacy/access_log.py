@@ -27,6 +27,7 @@ from typing import IO, Any
 import duckdb
 
 from warehouse import side_files
+from warehouse.db import transaction
 from warehouse.load import now_utc
 
 TABLE = "audit.access_log"
@@ -226,13 +227,8 @@ def fold(con: duckdb.DuckDBPyConnection, db_path: Path) -> int:
         entries = _entries(spool.read())
         if not entries:
             return 0
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             added = insert(con, entries)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         spool.truncate(0)
         spool.flush()
         os.fsync(spool.fileno())

@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from warehouse import image_readings, post_checks
+from warehouse.db import transaction
 from warehouse.load import now_utc
 from warehouse.privacy import erasure_journal
 from warehouse.privacy.keyed import ensure_secret
@@ -203,13 +204,8 @@ def complete_record(con: duckdb.DuckDBPyConnection, erased: Erased, places: dict
     """Add the places cleaned after the transaction (outputs, run logs, the file rewritten) to the record, in a
     short transaction of its own."""
     counts = record_counts({**erased.counts, **places})
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(
             "UPDATE audit.erasures SET counts = ? WHERE erasure_id = ?",
             [json.dumps(counts, sort_keys=True), erased.erasure_id],
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
