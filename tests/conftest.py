@@ -30,6 +30,7 @@ from tests.builders.cli import CliResult, run_console_script
 from tests.builders.docs_site import build_docs_site
 from tests.builders.forked_cli import ForkedCli
 from tests.builders.postgres import Cluster, postgres_bin, running_cluster
+from tests.builders.prefect_database import cache_folder, sqlite_url, start_on_copy
 from tests.builders.warehouse import migrated_warehouse, open_copy
 from warehouse.db import use_encryption_key
 
@@ -121,20 +122,13 @@ def pytest_configure(config: pytest.Config) -> None:
     the server's service loops, once per worker. It serves what a command's temporary server serves
     (flows/prefect_server.py: a write SQLite refused for now tried again, brief lock waits), without an auth string:
     Prefect's own app, shared by three workers' runs beside another suite, refused one run's flow run (503) through
-    all of its client's retries."""
+    all of its client's retries. Its database is a copy of one that has been through a server's first start
+    (tests/builders/prefect_database.py), kept in pytest's cache: a start on it takes ~2.5 s, on a new one ~8 s."""
     if hasattr(config, "workerinput") or config.getoption("numprocesses", None) in (None, 0, "0"):
         return
-    import prefect.settings
-
-    from flows.prefect_server import owned_server_class
-
     folder = tempfile.mkdtemp(prefix="socialaudit-prefect-api-")
-    database = "sqlite+aiosqlite:///" + os.path.join(folder, "prefect.db")
-    with prefect.settings.temporary_settings(
-        updates={prefect.settings.PREFECT_SERVER_DATABASE_CONNECTION_URL: database}
-    ):
-        server = owned_server_class()()
-        server.start(timeout=120)
+    server = start_on_copy(Path(folder), cache_folder(config))
+    database = sqlite_url(Path(folder) / "prefect.db")
     os.environ[SHARED_PREFECT_API] = server.api_url
     os.environ[SHARED_PREFECT_DATABASE] = database
 
@@ -148,9 +142,23 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
+def prefect_databases(pytestconfig: pytest.Config) -> Path | None:
+    """The folder for copies of a Prefect server's first-start database (tests/builders/prefect_database.py)."""
+    return cache_folder(pytestconfig)
+
+
+@pytest.fixture(scope="session")
 def prefect_api_url() -> Iterator[str]:
-    """The session's Prefect API: the controller's server under xdist, else the test harness's own."""
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_DATABASE_CONNECTION_URL, temporary_settings
+    """The session's Prefect API: the controller's server under xdist, else the test harness's own. A flow run in
+    this process sends no heartbeat to it, as a command the tests fork sends none (tests/builders/forked_cli.py):
+    nothing reads them, and a run waits for their thread (which looks once a second whether the run has ended) as it
+    ends. tests/flows/test_run_heartbeats.py sets them as a command does."""
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        PREFECT_SERVER_DATABASE_CONNECTION_URL,
+        temporary_settings,
+    )
     from prefect.testing.utilities import prefect_test_harness
 
     shared = os.environ.get(SHARED_PREFECT_API)
@@ -165,6 +173,7 @@ def prefect_api_url() -> Iterator[str]:
                 updates={
                     PREFECT_API_URL: shared,
                     PREFECT_SERVER_DATABASE_CONNECTION_URL: os.environ[SHARED_PREFECT_DATABASE],
+                    PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None,
                 }
             ),
             prefect.context._temporary_global_settings_context(prefect.context.get_settings_context()),
@@ -173,7 +182,10 @@ def prefect_api_url() -> Iterator[str]:
             yield shared
             _drain_prefect_clients()
         return
-    with prefect_test_harness(server_startup_timeout=120):
+    with (
+        prefect_test_harness(server_startup_timeout=120),
+        temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+    ):
         url = PREFECT_API_URL.value()
         assert url, "the Prefect test harness did not publish an API URL"
         yield str(url)

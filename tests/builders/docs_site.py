@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.builders.paths import REPO
+from tests.builders.ports import SHORT_POLL
 
 
 def build_docs_site(site: Path, home: Path) -> subprocess.CompletedProcess[str]:
@@ -54,7 +55,7 @@ class _QuietFiles(SimpleHTTPRequestHandler):
 def served_folder(folder: Path) -> Iterator[str]:
     """The folder's base URL (ending in /) while it is served on 127.0.0.1."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietFiles, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs=SHORT_POLL, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/"

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+from tests.builders.ports import SHORT_POLL
 from tests.builders.tls import LocalTls
 
 TENANT = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
@@ -154,7 +155,7 @@ def serve_identity_platform(tls: LocalTls) -> Iterator[IdentityPlatform]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(platform))
     server.socket = tls.server_context().wrap_socket(server.socket, server_side=True)
     platform.url = f"https://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs=SHORT_POLL, daemon=True)
     thread.start()
     try:
         yield platform

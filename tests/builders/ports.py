@@ -21,6 +21,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 LOWEST = 20000  # below it, ports that services commonly listen on
+# For an in-process server's `serve_forever`: its `shutdown` waits for the loop's next look, every poll_interval
+# (socketserver's default 0.5 s), so each test that stopped one waited up to half a second for nothing.
+SHORT_POLL = {"poll_interval": 0.05}
 
 
 def ephemeral_start() -> int:

@@ -23,6 +23,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from tests.builders.ports import free_port
+from tests.builders.prefect_database import copy_of_first_start
 from tests.builders.processes import descendants
 
 REPO = Path(__file__).resolve().parents[2]
@@ -101,12 +102,16 @@ def stop_group(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> N
 
 @contextmanager
 def prefect_server(
-    home: Path, healthy_within: float = 120, settings: dict[str, str] | None = None
+    home: Path,
+    healthy_within: float = 120,
+    settings: dict[str, str] | None = None,
+    databases: Path | None = None,
 ) -> Iterator[dict[str, str]]:
     """The Prefect server as deploy/prefect-server.service runs it (its command, environment and environment
     file, with an API auth string), on a free port of 127.0.0.1, with any further Prefect `settings` a test
     needs. Yields the environment of a client (a worker, the CLI, `socialaudit`): the API's URL and the matching
-    PREFECT_API_AUTH_STRING."""
+    PREFECT_API_AUTH_STRING. With `databases` (pytest's cache folder for them), its prefect.db in `home` starts as
+    a copy of a first start's (tests/builders/prefect_database.py), as a server restarted on its own does."""
     from cryptography.fernet import Fernet
 
     port = free_port()
@@ -143,6 +148,8 @@ def prefect_server(
         "SOCIALAUDIT_HOME": str(REPO),
     }
     home.mkdir(parents=True, exist_ok=True)
+    if databases is not None:
+        copy_of_first_start(home, databases)
     log = (home / "server.log").open("wb")
     server = subprocess.Popen(
         command, env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True

@@ -35,6 +35,7 @@ from flows.schedule_health import schedule_checks
 from sandbox.faults import FAULTS_ENV, Fault, FaultPlan
 from tests.builders import prefect_server as server
 from tests.builders.forked_cli import ForkedCli, socialaudit_with
+from tests.builders.ports import SHORT_POLL
 from tests.builders.tiny_dataset import build_tiny_dataset
 
 WORKER_UNIT = server.REPO / "deploy" / "socialaudit-worker.service"
@@ -43,9 +44,12 @@ WINDOW_SECONDS = 10  # Prefect's shortest: the test waits it out, with nothing l
 
 
 @pytest.fixture(scope="module")
-def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def prefect_server(
+    tmp_path_factory: pytest.TempPathFactory, prefect_databases: Path | None
+) -> Iterator[dict[str, str]]:
     """The Prefect server with its own PREFECT_HOME, as deploy/prefect-server.service runs it."""
-    with server.prefect_server(tmp_path_factory.mktemp("prefect") / "prefect-home", healthy_within=90) as env:
+    home = tmp_path_factory.mktemp("prefect") / "prefect-home"
+    with server.prefect_server(home, healthy_within=90, databases=prefect_databases) as env:
         yield env
 
 
@@ -148,7 +152,7 @@ class Receiver:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/alerts"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self.httpd.serve_forever, kwargs=SHORT_POLL, daemon=True).start()
 
     def wait_for(self, subject_part: str, seconds: float = 120) -> dict[str, Any]:
         deadline = time.monotonic() + seconds

@@ -87,7 +87,7 @@ def running_school_runs(env: dict[str, str], among: set[str]) -> list[dict[str, 
 @pytest.mark.slow
 @pytest.mark.timeout(1500)
 def test_a_killed_worker_fails_one_school_and_the_next_run_completes_it(
-    postgres: str, tmp_path: Path, forked_cli: ForkedCli | None
+    postgres: str, tmp_path: Path, forked_cli: ForkedCli | None, prefect_databases: Path | None
 ) -> None:
     for slug in SLUGS:
         build_tiny_dataset(tmp_path / "schools" / slug)
@@ -98,7 +98,9 @@ def test_a_killed_worker_fails_one_school_and_the_next_run_completes_it(
         f'[warehouse]\ncatalog = "postgres:{postgres}"\ndata_path = "lake/data"\n\n{entries}',
         encoding="utf-8",
     )
-    with prefect_server(tmp_path / "prefect-home", settings=SERVER_SETTINGS) as env:
+    with prefect_server(
+        tmp_path / "prefect-home", settings=SERVER_SETTINGS, databases=prefect_databases
+    ) as env:
         prefect(env, "work-pool", "create", POOL, "--type", "process")
         prefect(env, "--no-prompt", "deploy", "--all", "--prefect-file", "prefect-trust.yaml", timeout=180)
         slowed = {

@@ -57,9 +57,16 @@ def terminal() -> Iterator[tuple[TextIO, list[list[str]], list[bytes]]]:
     os.close(leader)
 
 
-def _settled(screens: list[list[str]]) -> list[str]:
-    """The screen once the terminal has shown what was written (the reader thread keeps a copy of each screen)."""
-    time.sleep(1.0)
+def _settled(stream: TextIO, screens: list[list[str]], raw: list[bytes]) -> list[str]:
+    """The screen once the terminal has shown everything written so far (the reader thread keeps a copy of each
+    screen): a window title set after it, which draws nothing, comes through the pseudo-terminal after it."""
+    mark = f"\x1b]2;settled {len(raw)}\x07"
+    stream.write(mark)
+    stream.flush()
+    deadline = time.monotonic() + 10
+    while mark.encode() not in b"".join(raw) or len(screens) < len(raw):
+        assert time.monotonic() < deadline, "the terminal never showed what was written"
+        time.sleep(0.01)
     return screens[-1]
 
 
@@ -83,13 +90,13 @@ def test_lines_go_above_the_display_and_the_display_is_cleared(terminal, monkeyp
                     count.advance()
                     talker.warning("a warning while counting %d", n)
             shown.live.refresh()
-            during = [line for line in _settled(screens) if line.strip()]
+            during = [line for line in _settled(stream, screens, raw) if line.strip()]
         finally:
             shown.close()
     finally:
         talker.removeHandler(plain)
         talker.removeHandler(prefects)
-    final = [line for line in _settled(screens) if line.strip()]
+    final = [line for line in _settled(stream, screens, raw) if line.strip()]
     drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(raw).decode(errors="replace"))
     assert re.search(r"images fingerprinted\W+5/5", drawn)
     # Every warning is whole on a line of its own above the display (each handler printed it once).

@@ -31,6 +31,7 @@ from connectors.paging import RetryPolicy, Snapshot
 from connectors.streams import StreamReads
 from connectors.x_cost import XPrices, estimate_cost
 from flows.stream_reading import WAITING, examine_waiting, fingerprint_one, set_aside_refused
+from tests.builders.ports import SHORT_POLL
 
 ACCOUNT = "1580000000000000001"
 
@@ -89,7 +90,7 @@ def test_images_met_before_the_library_is_catalogued_wait_and_a_copy_among_them_
     Image.fromarray(photos.coffee()).save(served / "other.jpg", quality=80)
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(served))
     with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, kwargs=SHORT_POLL, daemon=True).start()
         fetcher = MediaFetcher(requests.Session(), RetryPolicy(max_retries=0, backoff_seconds=0.0))
         url = f"http://127.0.0.1:{server.server_address[1]}"
         once = ReadOnce(())
@@ -130,7 +131,7 @@ def test_a_copy_fingerprinted_while_its_file_was_read_keeps_its_fingerprints_and
     (file_sha,) = once.originals.fingerprints()
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(served))
     with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, kwargs=SHORT_POLL, daemon=True).start()
         fetcher = MediaFetcher(requests.Session(), RetryPolicy(max_retries=0, backoff_seconds=0.0))
         url = f"http://127.0.0.1:{server.server_address[1]}"
         with ThreadPoolExecutor(1) as pool:
