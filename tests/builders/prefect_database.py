@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from tests.builders.ports import free_port
+
 FILE_NAME = "prefect.db"
 
 
@@ -33,7 +35,9 @@ def sqlite_url(database_file: Path) -> str:
 
 
 def owned_server_on(database_file: Path) -> Any:
-    """The temporary server a command starts (flows/prefect_server.py), started on `database_file`."""
+    """The temporary server a command starts (flows/prefect_server.py), started on `database_file`: a new one on a
+    port of its own. Prefect keeps one server a port, and the one without a port is the process's temporary server,
+    which in a test worker is the session's (tests/conftest.py), already started elsewhere."""
     import prefect.settings
 
     from flows.prefect_server import owned_server_class
@@ -41,7 +45,7 @@ def owned_server_on(database_file: Path) -> Any:
     with prefect.settings.temporary_settings(
         updates={prefect.settings.PREFECT_SERVER_DATABASE_CONNECTION_URL: sqlite_url(database_file)}
     ):
-        server = owned_server_class()()
+        server = owned_server_class()(free_port())
         server.start(timeout=120)
     return server
 
@@ -61,6 +65,8 @@ def copy_of_first_start(folder: Path, cache: Path) -> Path:
         with tempfile.TemporaryDirectory(prefix="prefect-first-start-") as made_in:
             fresh = Path(made_in) / FILE_NAME
             owned_server_on(fresh).stop()
+            if not whole(fresh):
+                raise RuntimeError(f"a Prefect server's first start left no whole database at {fresh}")
             partial = cache / f".{template.name}.{os.getpid()}.partial"
             _backup(fresh, partial)
             os.replace(partial, template)
