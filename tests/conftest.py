@@ -123,7 +123,7 @@ def pytest_configure(config: pytest.Config) -> None:
     (flows/prefect_server.py: a write SQLite refused for now tried again, brief lock waits), without an auth string:
     Prefect's own app, shared by three workers' runs beside another suite, refused one run's flow run (503) through
     all of its client's retries. Its database is a copy of one that has been through a server's first start
-    (tests/builders/prefect_database.py), kept in pytest's cache: a start on it takes ~2.5 s, on a new one ~8 s."""
+    (tests/builders/prefect_database.py), kept in pytest's cache: a start on it took 2.5-2.7 s, on a new one 6.7-8.3 s."""
     if hasattr(config, "workerinput") or config.getoption("numprocesses", None) in (None, 0, "0"):
         return
     folder = tempfile.mkdtemp(prefix="socialaudit-prefect-api-")

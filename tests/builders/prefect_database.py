@@ -1,12 +1,12 @@
 """A Prefect server's database as its first start leaves it, copied instead of made again for each server a test
 session starts.
 
-A new server spends most of its start migrating its new SQLite database and registering Prefect's block types:
-~7-8 s of an ~8 s start on this project's 2-core machine, against ~2.5 s on a copy of a database that has been
-through one start. The copy is of a database no test has used (one start, then stopped: Prefect's tables and its
-block types, nothing of any run), kept in pytest's cache folder under Prefect's version, so a new Prefect makes a
-new one. The same copy serves the temporary server a command starts and the persistent one deploy/ runs (one
-schema: Prefect's migrations). A copy that is not whole is made again before it is used.
+A new server spends most of its start migrating its new SQLite database and registering Prefect's block types: a
+start took 6.7-8.3 s on this project's 2-core machine on a new database, 2.5-2.7 s on a copy of a database that
+has been through one start. The copy is of a database no test has used (one start, then stopped: Prefect's tables
+and its block types, nothing of any run), kept in pytest's cache folder under Prefect's version, so a new Prefect
+makes a new one. The same copy serves the temporary server a command starts and the persistent one deploy/ runs
+(one schema: Prefect's migrations). A copy that is not whole is made again before it is used.
 """
 
 from __future__ import annotations
