@@ -30,7 +30,7 @@ from tests.builders.cli import CliResult, run_console_script
 from tests.builders.docs_site import build_docs_site
 from tests.builders.forked_cli import ForkedCli
 from tests.builders.postgres import Cluster, postgres_bin, running_cluster
-from tests.builders.prefect_database import cache_folder, sqlite_url, start_on_copy
+from tests.builders.prefect_database import FILE_NAME, cache_folder, sqlite_url, start_on_copy
 from tests.builders.warehouse import migrated_warehouse, open_copy
 from warehouse.db import use_encryption_key
 
@@ -128,7 +128,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     folder = tempfile.mkdtemp(prefix="socialaudit-prefect-api-")
     server = start_on_copy(Path(folder), cache_folder(config))
-    database = sqlite_url(Path(folder) / "prefect.db")
+    database = sqlite_url(Path(folder) / FILE_NAME)
     os.environ[SHARED_PREFECT_API] = server.api_url
     os.environ[SHARED_PREFECT_DATABASE] = database
 

@@ -14,11 +14,12 @@ pytestmark = pytest.mark.slow  # starts a Prefect server: seconds
 
 
 def _rows_by_table(database: Path) -> dict[str, int]:
+    """Every table of the SQLite database, with its count of rows."""
     with sqlite3.connect(database) as con:
         tables = [name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         counts = {table: con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}
     con.close()
-    return {table: count for table, count in counts.items() if count}
+    return counts
 
 
 @pytest.fixture(scope="module")
@@ -35,14 +36,15 @@ def test_the_copy_holds_prefects_schema_and_block_types_and_nothing_of_a_run(
     copy = copy_of_first_start(tmp_path / "server", cache)
 
     assert copy == tmp_path / "server" / FILE_NAME
-    assert "flow_run" in _tables(copy)
-    assert set(_rows_by_table(copy)) <= {
+    rows = _rows_by_table(copy)
+    assert "flow_run" in rows
+    assert {table for table, count in rows.items() if count} <= {
         "alembic_version",
         "block_type",
         "block_schema",
         "block_schema_reference",
     }
-    assert _rows_by_table(copy)["block_type"] > 0
+    assert rows["block_type"] > 0
     assert [path.name for path in cache.iterdir()] == [template_name()], "no partial copy is left behind"
 
 
@@ -58,10 +60,3 @@ def test_a_copy_is_used_only_while_whole(cache: Path, tmp_path: Path) -> None:
 
     for damaged in (tmp_path / "missing.db", bare, cut, garbage):
         assert not whole(damaged), damaged.name
-
-
-def _tables(database: Path) -> set[str]:
-    with sqlite3.connect(database) as con:
-        names = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    con.close()
-    return names
