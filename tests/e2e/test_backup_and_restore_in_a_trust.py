@@ -3,8 +3,8 @@ cluster: after the erasure, no byte of the school's lake (its Parquet files, its
 run log, the trust's own outputs or Prefect's database holds the person; nor, after the restore, any byte of the
 restored lake; the locator, lost, is found again from trust.toml; the trust's own lake comes back with its history.
 
-Each school here is its own controller (its run log kept in the school); tests/e2e/test_erasure_in_a_trust.py erases
-in a trust that is the controller, with the default SQLite catalog."""
+Each school here is its own controller (its run log kept in the school). The default SQLite catalog's own part of
+an erasure (its statistics and free pages rewritten): tests/flows/test_erasure_in_a_lake.py."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ import pytest
 
 from flows.prefect_server import SERVER_APP
 from tests.builders.cli import console_script
+from tests.builders.prefect_database import copy_of_first_start
 from tests.builders.processes import children
 from tests.builders.tiny_dataset import build_tiny_dataset
 
@@ -55,8 +56,15 @@ def alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc")
-def test_a_killed_runs_temporary_server_is_locked_and_dies_with_it(tmp_path: Path) -> None:
+def test_a_killed_runs_temporary_server_is_locked_and_dies_with_it(
+    tmp_path: Path, prefect_databases: Path | None
+) -> None:
     school = build_tiny_dataset(tmp_path / "school")
+    if prefect_databases is not None:
+        # A home whose database has been through a first start, as on a school's second run: what is asked here
+        # does not depend on it, and migrating a new one was most of the server's start (its first start is
+        # tests/test_prefect_database.py's, and tests/e2e/test_production_trial.py's through the persistent one).
+        copy_of_first_start(tmp_path / "prefect", prefect_databases)
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     environment.update(
         {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}

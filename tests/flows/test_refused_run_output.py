@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders.cli import CliResult
+from tests.builders.prefect_database import copy_of_first_start
 from tests.builders.terminal import run_on_terminal
 from tests.builders.tiny_dataset import build_tiny_dataset
 
@@ -36,20 +37,30 @@ def _refused_command(tmp_path: Path, *options: str) -> list[str]:
     return [*command, "--db", str(tmp_path / "w.duckdb"), "--out", str(tmp_path / "out")]
 
 
-def _refused_run(tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def _refused_run(tmp_path: Path, databases: Path | None) -> subprocess.CompletedProcess[str]:
+    """With no Prefect server configured, in a Prefect home of its own. Its database, when pytest's cache keeps one,
+    is a copy of one that has been through a first start (tests/builders/prefect_database.py), as on a school's
+    second run: the temporary server's own lines go nowhere whatever its database (its first start and where its
+    output goes: tests/test_prefect_database.py, tests/e2e/test_temporary_prefect_server.py), and migrating a new
+    one was half of this run's CPU."""
     command = _refused_command(tmp_path)
-    return subprocess.run(
-        command, capture_output=True, text=True, env=_quiet_environment(), timeout=300, check=False
-    )
+    home = tmp_path / "prefect"
+    if databases is not None:
+        copy_of_first_start(home, databases)
+    environment = {
+        **{k: v for k, v in _quiet_environment().items() if not k.startswith("PREFECT_API")},
+        "PREFECT_HOME": str(home),
+    }
+    return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300, check=False)
 
 
 @pytest.mark.slow  # a CLI process that imports Prefect
 def test_a_refused_run_is_one_line_and_debug_shows_the_traceback(
-    tmp_path: Path, socialaudit_inprocess: Callable[..., CliResult]
+    tmp_path: Path, socialaudit_inprocess: Callable[..., CliResult], prefect_databases: Path | None
 ) -> None:
     # As a school's ETL runs it: no Prefect server configured, so the run starts a temporary one, whose advice
     # and log lines must not reach the person.
-    quiet = _refused_run(tmp_path / "quiet")
+    quiet = _refused_run(tmp_path / "quiet", prefect_databases)
     assert quiet.returncode == 1
     assert "Traceback" not in quiet.stderr
     lines = [line for line in quiet.stderr.splitlines() if line.strip()]
