@@ -1,7 +1,7 @@
 """Weeks kept (issue 25, item 4): weekly runs keep each week's set in --out/weeks/<as_of>/ beside the latest set,
 published in the same step (the oldest removed by [retention] output_weeks: shown without a third audit, as the
 first test says); `publish` files a week again; an erasure writes the kept weeks that name the person again without
-them."""
+them, and an earlier kept week's report that shows the person's picture without naming them."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from dashboards.manifest import SCHOOL_OUTPUTS
 from dashboards.output_set import publishing_lock
 from dashboards.publishing import publish_week, stored_week
 from tests.builders.audits import append_toml
+from tests.builders.report_pictures import pictures_by_row
 from tests.builders.tiny_dataset import build_tiny_dataset
 from warehouse.db import SPILL_FOLDER
 from warehouse.side_files import kept_path
@@ -43,6 +44,25 @@ def files_of(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
 
 
+PICTURED_ONLY = "P0003"
+
+
+def picturing_a_pupil_nothing_names(dataset: Path) -> None:
+    """The sports-day photo approved for the website only (so the X post that publishes it is unapproved media),
+    picturing a pupil with consent whom nothing else names: the report shows the approved picture beside the
+    post's photo, and never the pupil's name."""
+    approvals = dataset / "registers" / "approved_media.csv"
+    approvals.write_text(
+        approvals.read_text("utf-8").replace(
+            "sports_day.jpg,x,,Headteacher,2026-10-01,P0001",
+            f"sports_day.jpg,website,,Headteacher,2026-10-01,{PICTURED_ONLY}",
+        ),
+        "utf-8",
+    )
+    with (dataset / "registers" / "pupils.csv").open("a", encoding="utf-8", newline="") as pupils:
+        pupils.write(f"{PICTURED_ONLY},Zara,Quill,,2015-03-10,6,current,,granted,\r\n")
+
+
 @dataclass(frozen=True)
 class FirstTwoWeeks:
     """The tiny school's first two weeks, audited once for the module into `erased` (the erasure test's: a
@@ -60,6 +80,7 @@ def first_two_weeks(audit, tmp_path_factory: pytest.TempPathFactory) -> FirstTwo
     dataset = build_tiny_dataset(root / "school")
     # Two kept weeks are within output_weeks = 2: what the erasure finds is the same as under the default.
     append_toml(dataset, "[retention]\noutput_weeks = 2\n")
+    picturing_a_pupil_nothing_names(dataset)
     seen: dict[str, dict[str, bytes]] = {}
     for as_of in WEEKS:
         done = audit(dataset, as_of=as_of, root=root)
@@ -159,3 +180,41 @@ def test_an_erasure_writes_the_kept_weeks_that_name_the_person_again_without_the
     written = [p for p in out.rglob("*") if p.is_file()]
     assert written and not [p for p in written if account_id.encode() in p.read_bytes()]
     assert not [p for p in written if handle.encode() in p.read_bytes().lower()]
+
+
+def test_a_kept_report_showing_an_erased_pupils_picture_is_written_again_though_it_never_names_them(
+    first_two_weeks: FirstTwoWeeks, socialaudit
+) -> None:
+    # The earlier week (the latest is published again by every erasure whatever it shows).
+    kept = first_two_weeks.erased / "out" / "weeks" / WEEKS[0] / "report.html"
+    as_audited = first_two_weeks.seen[WEEKS[0]]["report.html"].decode("utf-8")
+    assert PICTURED_ONLY not in as_audited and "Quill" not in as_audited
+    approved = {
+        data
+        for pictures in pictures_by_row(as_audited).values()
+        for alt, data in pictures
+        if alt == "approved picture A001"
+    }
+    # Still shown whichever of this module's erasures ran first: the other erases a pupil the photo does not show.
+    before = kept.read_text("utf-8")
+    assert approved and all(data in before for data in approved)
+
+    erased = socialaudit(
+        "erase",
+        "--person",
+        PICTURED_ONLY,
+        "--db",
+        str(first_two_weeks.erased / "w.duckdb"),
+        "--by",
+        "dpo",
+        "--reason",
+        "E-8",
+        "--yes",
+        timeout=300,
+    )
+    assert erased.returncode == 0, erased.stderr
+    after = kept.read_text("utf-8")
+    assert not [data for data in approved if data in after]
+    assert (
+        "the published picture" in after
+    )  # the post's own photo does not picture the pupil as far as anyone knows
