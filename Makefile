@@ -114,14 +114,16 @@ TEST_TMPDIR ?= $(shell free=$$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 {print
 	[ "$${free:-0}" -ge 8388608 ] && echo /dev/shm)
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR)) $(BIN)/pytest
 
-# One worker more than the machine has cores (PYTEST_WORKERS=1 for one process): the suite spends part of its time
-# waiting on real servers and their clocks, and the extra worker keeps the cores busy through those waits. At most
-# 8, so a large machine does not make the session fixtures below for dozens of workers. With loadscope,
-# tests/xdist_scheduling.py hands each worker whole modules (a module's audited week is made once, not once per
-# worker), keeps the modules that read one shared week together, and hands out the longest units first (by
-# tests/unit_seconds.json). One Prefect server serves every worker (started before them); the other session
-# fixtures (the migrated warehouse template, the Postgres cluster) are made once in each worker.
-PYTEST_WORKERS ?= $(shell n=$$(nproc); echo $$(( n + 1 < 8 ? n + 1 : 8 )))
+# As many workers as the machine has cores, at most 8 (PYTEST_WORKERS=1 for one process; a large machine does not
+# make the session fixtures below for dozens of workers). A worker more than the cores finished sooner alone, as it
+# kept the cores busy while tests waited on real servers and their clocks; beside another suite, whose work fills
+# those waits, each extra process only made the work dearer: two suites side by side at one commit used less CPU and
+# finished sooner with a worker a core each than with one more each. With loadscope, tests/xdist_scheduling.py
+# hands each worker whole modules (a module's audited week is made once, not once per worker), keeps the modules
+# that read one shared week together, and hands out the longest units first (by tests/unit_seconds.json). One
+# Prefect server serves every worker (started before them); the other session fixtures (the migrated warehouse
+# template, the Postgres cluster) are made once in each worker.
+PYTEST_WORKERS ?= $(shell n=$$(nproc); echo $$(( n < 8 ? n : 8 )))
 # `-n N --dist loadscope` for N workers, nothing for one (a single process).
 parallel = $(if $(filter 1,$(1)),,-n $(1) --dist loadscope)
 PARALLEL := $(call parallel,$(PYTEST_WORKERS))
@@ -142,12 +144,10 @@ test: test-setup browser postgres proxy oidc
 	[ $$typed = 0 ] || exit $$typed; exit $$tests
 
 # The loop while working: the unit and component tests, without whole audits (e2e), Chromium (browser) or the
-# few component tests marked slow. `make lint` is apart: run it before a commit.
-# As many workers as cores: without the whole audits' waits on servers, an extra worker only adds its own collection
-# and contention (on two cores, two workers finished the loop sooner than three).
-FAST_WORKERS ?= $(shell n=$$(nproc); echo $$(( n < 8 ? n : 8 )))
+# few component tests marked slow, on as many workers as `make test` (on two cores, two workers finished the loop
+# sooner than three). `make lint` is apart: run it before a commit.
 test-fast: test-setup
-	$(PYTEST) $(call parallel,$(FAST_WORKERS)) -m "not e2e and not browser and not slow"
+	$(PYTEST) $(PARALLEL) -m "not e2e and not browser and not slow"
 
 # One table of figures, each with its goal and the load while it was measured, written to
 # benchmarks/results/bench.json and docs/results/bench.md. BENCH=--quick for the loop (a few minutes).
