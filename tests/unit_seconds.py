@@ -6,8 +6,8 @@ for it on its worker). Only the order matters to the scheduler, so figures from 
 
 Written again from a run's JUnit XML (pytest's `time` of a test case is its set-up, call and tear-down):
 
-    pytest -n 3 --dist loadscope --junitxml=durations.xml
-    python -m tests.unit_seconds durations.xml "idle, 2 cores, 3 workers"
+    pytest -n 2 --dist loadscope --junitxml=durations.xml
+    python -m tests.unit_seconds durations.xml "idle, 2 cores, 2 workers"
 
 A unit whose tests the run skipped (a check that needs data a clone may lack, such as the independent schools beside
 the checkout) keeps the figure the table had: recorded as 0.1 s, it was handed out last, and where it does run (CI)
