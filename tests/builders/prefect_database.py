@@ -56,10 +56,15 @@ def template_name() -> str:
     return f"prefect-{prefect.__version__}.db"
 
 
-def copy_of_first_start(folder: Path, cache: Path) -> Path:
+def copy_of_first_start(folder: Path, cache: Path | None) -> Path:
     """`folder`/prefect.db, a copy of the cached database of one start, made first when the cache has none or
     holds one that is not whole. It is written under another name and renamed, so sessions beside each other never
-    read half of one."""
+    read half of one. Without a `cache` (pytest's cache provider turned off) nothing is copied: a server started
+    there makes a new database."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / FILE_NAME
+    if cache is None:
+        return target
     template = cache / template_name()
     if not whole(template):
         with tempfile.TemporaryDirectory(prefix="prefect-first-start-") as made_in:
@@ -70,17 +75,14 @@ def copy_of_first_start(folder: Path, cache: Path) -> Path:
             partial = cache / f".{template.name}.{os.getpid()}.partial"
             _backup(fresh, partial)
             os.replace(partial, template)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / FILE_NAME
     shutil.copyfile(template, target)
     return target
 
 
 def start_on_copy(folder: Path, cache: Path | None) -> Any:
-    """The temporary server, started on a copy of a first start's database in `folder`; on a new database when
-    there is no `cache` (pytest's cache provider turned off)."""
-    database = copy_of_first_start(folder, cache) if cache is not None else folder / FILE_NAME
-    return owned_server_on(database)
+    """The temporary server, started on a copy of a first start's database in `folder` (a new one without a
+    `cache`)."""
+    return owned_server_on(copy_of_first_start(folder, cache))
 
 
 def whole(template: Path) -> bool:

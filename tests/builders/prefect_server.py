@@ -147,9 +147,7 @@ def prefect_server(
         "PREFECT_LOGGING_LEVEL": "WARNING",
         "SOCIALAUDIT_HOME": str(REPO),
     }
-    home.mkdir(parents=True, exist_ok=True)
-    if databases is not None:
-        copy_of_first_start(home, databases)
+    copy_of_first_start(home, databases)
     log = (home / "server.log").open("wb")
     server = subprocess.Popen(
         command, env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True

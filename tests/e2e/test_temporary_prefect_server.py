@@ -60,11 +60,10 @@ def test_a_killed_runs_temporary_server_is_locked_and_dies_with_it(
     tmp_path: Path, prefect_databases: Path | None
 ) -> None:
     school = build_tiny_dataset(tmp_path / "school")
-    if prefect_databases is not None:
-        # A home whose database has been through a first start, as on a school's second run: what is asked here
-        # does not depend on it, and migrating a new one was most of the server's start (its first start is
-        # tests/test_prefect_database.py's, and tests/e2e/test_production_trial.py's through the persistent one).
-        copy_of_first_start(tmp_path / "prefect", prefect_databases)
+    # A home whose database has been through a first start, as on a school's second run: what is asked here does
+    # not depend on it, and migrating a new one was most of the server's start (its first start is
+    # tests/test_prefect_database.py's, and tests/e2e/test_production_trial.py's through the persistent one).
+    copy_of_first_start(tmp_path / "prefect", prefect_databases)
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     environment.update(
         {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}

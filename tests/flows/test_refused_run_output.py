@@ -45,8 +45,7 @@ def _refused_run(tmp_path: Path, databases: Path | None) -> subprocess.Completed
     one was half of this run's CPU."""
     command = _refused_command(tmp_path)
     home = tmp_path / "prefect"
-    if databases is not None:
-        copy_of_first_start(home, databases)
+    copy_of_first_start(home, databases)
     environment = {
         **{k: v for k, v in _quiet_environment().items() if not k.startswith("PREFECT_API")},
         "PREFECT_HOME": str(home),
