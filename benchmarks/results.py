@@ -309,9 +309,12 @@ def said_once(details: list[str]) -> tuple[list[str], list[str]]:
             explained.append(f"{term}{' N s' if amount else ''} ({inner})")
 
 
-# A missed figure's detail on the page: at most this long, so that the page grows by a bounded amount however many
-# figures miss (the docs' size budget, tests/test_docs.py); the results file keeps it whole.
+# A missed figure's detail on the page is at most PAGE_DETAIL long, and the details of every missed figure together
+# (with what they say once) at most PAGE_DETAILS: the page grows by a bounded amount however many figures miss, so a
+# run that misses every goal can still be written and kept (the docs' size budget, tests/test_docs.py). Figures whose
+# details do not fit are counted in one line; the results file keeps every detail whole.
 PAGE_DETAIL = 500
+PAGE_DETAILS = 1_600
 
 
 def bounded(detail: str, most: int = PAGE_DETAIL) -> str:
@@ -343,6 +346,25 @@ def _details(named: list[str], details: list[str]) -> list[str]:
     return lines
 
 
+def missed_details(detailed: list[Figure], most: int = PAGE_DETAILS) -> list[str]:
+    """The page's lines on where the missed figures' time went: as many figures, in the table's order, as fit in
+    `most` characters, and a line counting the rest (whose details are in the results file only)."""
+    for shown in range(len(detailed), -1, -1):
+        explained, details = said_once([f.detail for f in detailed[:shown]])
+        lines = ["", "In the details below: " + "; ".join(explained) + "."] if explained else []
+        if details:
+            lines += ["", *_details([f.name for f in detailed[:shown]], [bounded(d) for d in details])]
+        if shown < len(detailed):
+            more = len(detailed) - shown
+            lines += [
+                "",
+                f"{more} more missed figure{'s' if more > 1 else ''}: their details are in the results file.",
+            ]
+        if sum(len(line) + 1 for line in lines) <= most:
+            return lines
+    return []
+
+
 def page(
     title: str,
     command: str,
@@ -366,17 +388,12 @@ def page(
     # A figure's details say where its time went: the page keeps those of the figures that missed their goal, the
     # results file every figure's.
     detailed = [f for f in figures if f.detail and f.met is False]
-    explained, details = said_once([f.detail for f in detailed])
-    details = [bounded(detail) for detail in details]
     if len(detailed) < len([f for f in figures if f.detail]):
         lines += [
             "",
             f"Where the time went, for the figures that missed their goal (every figure's: `{json_name}`).",
         ]
-    if explained:
-        lines += ["", "In the details below: " + "; ".join(explained) + "."]
-    if details:
-        lines += ["", *_details([f.name for f in detailed], details)]
+    lines += missed_details(detailed)
     if appendix:
         lines += ["", appendix]
     return "\n".join(lines) + "\n"

@@ -137,17 +137,27 @@ def test_the_readme_says_how_to_evaluate_on_independent_datasets():
 
 
 README_BUDGET = 12 * 1024
-# README and docs together, generated pages and results included: a ceiling, so that a page grows only when another
-# shrinks (each fact is said once, on its reader's page, and linked from elsewhere). It is what the pages hold now,
-# with about 1 KB of room (the results files make bench and make eval rewrite included), below half of what they
-# held when they were last read as a newcomer would (f8863ea: README 66,915 + docs 451,559 bytes).
-DOCS_BUDGET = 245_800
+# README and the written docs together: a ceiling, so that a page grows only when another shrinks (each fact is said
+# once, on its reader's page, and linked from elsewhere). It is what they hold now, with a little room.
+WRITTEN_BUDGET = 237_800
+# The results pages `make bench` and `make eval` write again on every run, each counted at the most it can hold
+# (benchmarks/results.py bounds what the figures that missed their goal add), so that a run's results can always
+# be kept, whatever it measured.
+RESULTS_PAGE_MOST = {"bench.md": 7_000, "eval.md": 5_000}
+# All of it below half of what README and docs held when they were last read as a newcomer would (f8863ea:
+# README 66,915 + docs 451,559 bytes).
 HALF_OF_THE_NEWCOMERS_READING = (66_915 + 451_559) // 2
+RESULTS = ROOT / "docs" / "results"
 
 
 def test_the_readme_and_the_docs_stay_short():
+    results = {p.name: len(p.read_bytes()) for p in RESULTS.glob("*.md")}
+    written = len(DOCS.encode("utf-8")) - sum(results.values())
     assert len(README.encode("utf-8")) <= README_BUDGET
-    assert len(DOCS.encode("utf-8")) <= DOCS_BUDGET <= HALF_OF_THE_NEWCOMERS_READING
+    assert written <= WRITTEN_BUDGET
+    assert set(results) == set(RESULTS_PAGE_MOST)
+    assert all(size <= RESULTS_PAGE_MOST[name] for name, size in results.items()), results
+    assert WRITTEN_BUDGET + sum(RESULTS_PAGE_MOST.values()) <= HALF_OF_THE_NEWCOMERS_READING
 
 
 # The story of the work (who did what when, and what a figure was before) belongs to git. Written so that product

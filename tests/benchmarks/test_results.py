@@ -318,6 +318,27 @@ def test_a_long_detail_is_cut_on_the_page_between_its_parts() -> None:
     assert results.bounded("start-up 3 s") == "start-up 3 s"
 
 
+def test_however_many_figures_miss_their_details_on_the_page_stay_within_their_bound() -> None:
+    detail = "; ".join(f"step {n} (what step {n} does) {n}.0 s" for n in range(100))
+    missed = [
+        results.Figure(f"set {n}: figure", "3", "1", False, "1.0", 1.0, detail=detail) for n in range(40)
+    ]
+    about = {"measured_at": "now", "machine": _MACHINE}
+
+    undetailed = [results.Figure(f.name, f.value, f.goal, f.met, f.load, f.seconds) for f in missed]
+    without = results.page("Benchmarks", "make bench", about, undetailed)
+    page = results.page("Benchmarks", "make bench", about, missed)
+
+    lines = results.missed_details(missed)
+    heading = "Where the time went, for the figures that missed their goal"
+    assert len(page) - len(without) <= len(heading) + 100 + results.PAGE_DETAILS
+    assert sum(len(line) + 1 for line in lines) <= results.PAGE_DETAILS
+    shown = [line for line in lines if line.startswith("- **set ")]
+    assert 2 <= len(shown) < 40
+    assert lines[-1] == f"{40 - len(shown)} more missed figures: their details are in the results file."
+    assert results.missed_details(missed[:1])[-1].startswith("- **set 0: figure**: step 0")
+
+
 _MACHINE = {
     "usable_cores": 2,
     "cores": 2,
