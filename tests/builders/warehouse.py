@@ -1,4 +1,5 @@
-"""Readers of a warehouse file for assertions: counts, rows as dicts, and a fingerprint of every table."""
+"""Warehouses and lakes as tests make them, and readers of a warehouse file for assertions: counts, rows as dicts,
+and a fingerprint of every table."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from warehouse import lake
 from warehouse.db import connect, migrate
 from warehouse.sql_models import apply_models
 
@@ -40,6 +43,26 @@ def _migrated_once() -> Path:
     finally:
         connection.close()
     return path
+
+
+@dataclass(frozen=True)
+class LakeOnDisk:
+    """A school's lake as a test makes it: its locator file and its location (a SQLite catalog)."""
+
+    locator: Path
+    location: lake.LakeLocation
+
+    @property
+    def catalog(self) -> Path:
+        """The catalog's SQLite file."""
+        return Path(self.location.catalog.partition(":")[2])
+
+
+def lake_in(folder: Path, slug: str = "school-a") -> LakeOnDisk:
+    """A school's lake in `folder`: its SQLite catalog under folder/catalog, its data files under folder/data and its
+    locator at folder/<slug>.ducklake. Nothing but the locator is made until the lake is first opened."""
+    location = lake.location_in("sqlite:" + str(folder / "catalog"), str(folder / "data"), slug)
+    return LakeOnDisk(lake.write_locator(folder / f"{slug}.ducklake", location), location)
 
 
 def open_copy(template: Path, path: Path) -> duckdb.DuckDBPyConnection:

@@ -9,7 +9,7 @@ import pytest
 
 from checks.registers.loading import load_registers
 from tests.builders.tiny_dataset import CHANNEL_ID, build_tiny_dataset
-from tests.builders.warehouse import migrated_warehouse
+from tests.builders.warehouse import lake_in, migrated_warehouse
 from warehouse.db import connect, migrate
 from warehouse.load import store_registers
 
@@ -266,12 +266,7 @@ def test_a_lakes_catalog_is_checked_for_its_mode(dataset, tmp_path, socialaudit_
 
     from warehouse import lake
 
-    locator = lake.write_locator(
-        tmp_path / "lake" / "elm.ducklake",
-        lake.location_in(
-            "sqlite:" + str(tmp_path / "lake" / "catalog"), str(tmp_path / "lake" / "data"), "elm"
-        ),
-    )
+    locator = lake_in(tmp_path / "lake", "elm").locator
     con = connect(locator)
     migrate(con)
     con.close()

@@ -16,7 +16,7 @@ from flows.erasure import erase_person
 from tests.builders.person_stores import files_under, hits
 from tests.builders.published import Published
 from tests.builders.registers import pupil
-from warehouse import lake
+from tests.builders.warehouse import lake_in
 from warehouse.db import connect, migrate
 from warehouse.privacy.keyed import ensure_secret
 from warehouse.snapshot import publish_snapshot
@@ -29,8 +29,7 @@ ERASED = ("Zofia Nowak", "Nowak")
 def stored_lake(tmp_path: Path) -> Path:
     """A school's lake holding one week: two pupils on the register, a post naming both, published as the weekly
     run publishes it."""
-    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
-    locator = lake.write_locator(tmp_path / "school-a.ducklake", location)
+    locator = lake_in(tmp_path).locator
     con = connect(locator)
     try:
         migrate(con)

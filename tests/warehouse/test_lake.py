@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.builders.warehouse import catalog_tables_holding
+from tests.builders.warehouse import catalog_tables_holding, lake_in
 from warehouse import lake, load, portable
 from warehouse.db import connect, discover_migrations, migrate
 from warehouse.lake_stage import latest_snapshot
@@ -22,9 +22,7 @@ from warehouse.sql_models import apply_models
 
 @pytest.fixture
 def locator(tmp_path: Path) -> Iterator[Path]:
-    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
-    path = lake.write_locator(tmp_path / "school-a.ducklake", location)
-    yield path
+    yield lake_in(tmp_path).locator
     lake.release()
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.lake_stress import make_lake, stress
-from tests.builders.warehouse import catalog_tables_holding
+from tests.builders.warehouse import catalog_tables_holding, lake_in
 from warehouse import lake, lake_maintenance, side_files
 from warehouse.db import connect, migrate, transaction
 from warehouse.load import now_utc
@@ -105,8 +105,7 @@ def test_an_erasures_rewrite_runs_apart_through_the_writer_it_holds_and_is_recor
     maintenance process) while the erasure still holds its writing connection, then published through that same
     connection. The record says rewritten only once it is: a maintenance process that crashes is run once more,
     and one that crashes again, or fails on its own terms (not run again), leaves the erasure unfinished."""
-    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
-    locator = lake.write_locator(tmp_path / "school-a.ducklake", location)
+    locator = lake_in(tmp_path).locator
     starts = tmp_path / "starts"
     con = connect(locator)
     try:
@@ -175,8 +174,7 @@ runpy.run_module("warehouse.lake_maintenance", run_name="__main__")
 def test_a_publish_whose_maintenance_crashed_after_expiring_the_snapshots_still_flushes_what_they_inlined(
     tmp_path: Path, released: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
-    locator = lake.write_locator(tmp_path / "school-a.ducklake", location)
+    locator = lake_in(tmp_path).locator
     con = connect(locator)
     try:
         migrate(con)
@@ -222,9 +220,8 @@ def holding_the_lake(catalog: Path) -> subprocess.Popen[str]:
 
 def test_a_decision_while_another_process_keeps_the_lake_is_busy_and_writes_nothing(tmp_path: Path) -> None:
     """The weekly run's maintenance holds the lake: a decision waits its timeout, then says busy (the app's 503)."""
-    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
-    locator = lake.write_locator(tmp_path / "school-a.ducklake", location)
-    catalog = Path(location.catalog.partition(":")[2])
+    made = lake_in(tmp_path)
+    locator, catalog = made.locator, made.catalog
     catalog.parent.mkdir()
     holder = holding_the_lake(catalog)
     called: list[object] = []
@@ -239,9 +236,8 @@ def test_a_decision_while_another_process_keeps_the_lake_is_busy_and_writes_noth
 
 def _lake_written_once(tmp_path: Path) -> tuple[Path, lake.LakeLocation]:
     """A new lake, migrated, its rows written to files in one commit as a first week's write-back does."""
-    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
-    locator = lake.write_locator(tmp_path / "school-a.ducklake", location)
-    con = connect(locator)
+    made = lake_in(tmp_path)
+    con = connect(made.locator)
     try:
         migrate(con)
         con.execute("SET SESSION ducklake_default_data_inlining_row_limit = 0")
@@ -252,7 +248,7 @@ def _lake_written_once(tmp_path: Path) -> tuple[Path, lake.LakeLocation]:
             )
     finally:
         con.close()
-    return locator, location
+    return made.locator, made.location
 
 
 def test_a_lake_that_only_gained_rows_needs_no_maintenance_process_and_one_that_lost_a_row_does(

@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 
 from flows.config.tables import RetentionSettings
+from tests.builders.warehouse import lake_in
 from warehouse import lake, lake_stage, portable
 from warehouse.db import connect, migrate
 from warehouse.snapshot import drop_old_snapshots_of, open_snapshot, publish_snapshot_from
@@ -25,8 +26,7 @@ SEEN = datetime(2026, 11, 16, 6)
 
 @pytest.fixture
 def locator(tmp_path: Path) -> Iterator[Path]:
-    location = lake.location_in("sqlite:" + str(tmp_path / "catalog"), str(tmp_path / "data"), "school-a")
-    yield lake.write_locator(tmp_path / "school-a.ducklake", location)
+    yield lake_in(tmp_path).locator
     lake.release()
 
 
