@@ -1,9 +1,12 @@
-"""The engines' own work on a school's published images: the floor under what reading images adds to a first run.
+"""The engines' own work on the images a school's first run reads: the floor under what reading images adds to it.
 
-A first run reads each distinct published image once (an approved library file only through a published copy of
-it), so its reading cannot add less than the OCR engine and the face detector take for those images with every
-usable core reading and nothing else to do. Measured here on the school's own files, one image at a time, after a
-warm-up: the OCR engine in one worker process (checks/images/text.py, as the run reads), faces in this process.
+A first run reads each distinct published image once, except a copy of an approved library file, which takes the
+reading of its file, read in its place at the file's own size (checks/images/copies.py). So its reading cannot add
+less than the OCR engine and the face detector take for the images it read with every usable core reading and
+nothing else to do. Which images those were is what the run's warehouse records (`images_read`: each reading the
+engines made, not one a copy took from its file); without a run, the school's distinct published images. Measured
+here on the school's own files, one image at a time, after a warm-up: the OCR engine in one worker process
+(checks/images/text.py, as the run reads), faces in this process.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import numpy as np
 
 from checks.cores import usable_cores
@@ -31,6 +35,9 @@ class EngineWork:
     ocr_seconds: float
     face_seconds: float
     cores: int
+    library: int | None = (
+        None  # of `images`, the library files read for their copies (None: no run looked at)
+    )
 
     @property
     def floor(self) -> float:
@@ -38,8 +45,14 @@ class EngineWork:
         return (self.ocr_seconds + self.face_seconds) / max(1, self.cores)
 
     def note(self) -> str:
+        which = f"its {self.images} published images"
+        if self.library is not None:
+            which = (
+                f"the {self.images} images its first run read ({self.images - self.library} published, "
+                f"{self.library} library file{'' if self.library == 1 else 's'} read for their published copies)"
+            )
         return (
-            f"the engines' own work on its {self.images} published images: OCR {self.ocr_seconds:.1f} s and faces "
+            f"the engines' own work on {which}: OCR {self.ocr_seconds:.1f} s and faces "
             f"{self.face_seconds:.1f} s, {self.floor:.1f} s on {self.cores} cores"
         )
 
@@ -53,9 +66,34 @@ def published_images(dataset: Path) -> list[Path]:
     return list(seen.values())
 
 
-def engine_work(dataset: Path) -> EngineWork:
+def images_read(dataset: Path, warehouse: Path) -> tuple[list[Path], int]:
+    """The dataset's image files (the library's among them) whose readings the engines made in the run that wrote
+    `warehouse`, each once, and how many of them are library files."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        read = {
+            sha
+            for (sha,) in con.execute(
+                "SELECT sha256 FROM raw.image_readings WHERE error IS NULL AND reader NOT LIKE '% it copies'"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    found: dict[str, Path] = {}
+    for path in library_images(dataset):
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        if sha in read:
+            found.setdefault(sha, path)
+    library = sum(path.relative_to(dataset).parts[0] == LIBRARY for path in found.values())
+    return list(found.values()), library
+
+
+def engine_work(dataset: Path, warehouse: Path | None = None) -> EngineWork:
+    """The engines' own work on the images the run that wrote `warehouse` read (`images_read`), or without one,
+    on the dataset's distinct published images."""
+    paths, library = images_read(dataset, warehouse) if warehouse else (published_images(dataset), None)
     pictures = []
-    for path in published_images(dataset):
+    for path in paths:
         try:
             pictures.append(np.asarray(grayscale(decode_upright(path.read_bytes()))))
         except UnreadableImage:
@@ -72,4 +110,4 @@ def engine_work(dataset: Path) -> EngineWork:
     for picture in pictures:
         detect_faces(picture)
     faces = time.process_time() - started
-    return EngineWork(len(pictures), ocr, faces, usable_cores())
+    return EngineWork(len(pictures), ocr, faces, usable_cores(), library)

@@ -199,7 +199,7 @@ class Measured:
     floor: list[Timing] = field(default_factory=list)
     schools: dict[str, dict[str, list[Timing]]] = field(default_factory=dict)
     profiles: dict[str, dict[str, float] | str] = field(default_factory=dict)
-    # Each school's engines' own work on its published images (benchmarks/engine_floor.py): reading's floor.
+    # Each school's engines' own work on the images its first run read (benchmarks/engine_floor.py): reading's floor.
     engines: dict[str, EngineWork] = field(default_factory=dict)
 
     def best(self, school: str, kind: str) -> Timing:
@@ -229,12 +229,13 @@ def measure(
     root: Path,
     independent: Sequence[Path] = (),
     profiler: Profiler | None = None,
-    engines: Callable[[Path], EngineWork] | None = None,
+    engines: Callable[[Path, Path], EngineWork] | None = None,
 ) -> Measured:
     """`rounds` interleaved rounds of the floor, the own sample school's first, unread, next and bare runs, and each
     independent school's (a sandbox dataset the project did not make, copied here) first, unread and next runs; then
     with `profiler` (benchmarks/reading_profile.py `first_run_profile`), one more first run of each school profiled,
-    and with `engines` (benchmarks/engine_floor.py `engine_work`), the engines' own work on its published images."""
+    and with `engines` (benchmarks/engine_floor.py `engine_work`), the engines' own work on the images its first
+    run of the first round read."""
     env = child_env()
     socialaudit = _socialaudit()
     dataset = root / f"{size}-{seed}"
@@ -292,7 +293,7 @@ def measure(
         if profiler is not None:
             results.profiles[label] = profiler(school, root / f"profile-{index}")
         if engines is not None:
-            results.engines[label] = engines(school)
+            results.engines[label] = engines(school, root / f"round-0-{index}.duckdb")
     return results
 
 
