@@ -35,9 +35,8 @@ class EngineWork:
     ocr_seconds: float
     face_seconds: float
     cores: int
-    library: int | None = (
-        None  # of `images`, the library files read for their copies (None: no run looked at)
-    )
+    # Of `images`, the library files read for their published copies (None: counted without a run).
+    library: int | None = None
 
     @property
     def floor(self) -> float:
