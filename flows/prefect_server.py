@@ -33,12 +33,15 @@ import base64
 import binascii
 import hmac
 import os
+import re
 import secrets
 import socket
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 # The logging configuration a command puts in force unless --verbose or --debug: only its own lines on the terminal.
 TERMINAL_LOGGING = Path(__file__).with_name("terminal_logging.yml")
@@ -86,23 +89,110 @@ def own_temporary_server() -> None:
     owned_server_class()()
 
 
+# uvicorn's exit status when the app could not start (its lifespan failed: Prefect's database could not be opened or
+# migrated). Prefect's start reads it as "the port was taken" and starts the server again on another, however often,
+# until its start-up timeout (90 s, flows/commands/common.py); ours binds its port itself, so the status means the app
+# failed. It is started again this many times (a database another command was migrating at that moment), then the
+# start fails with what the server said.
+STARTUP_FAILURE = 3
+STARTS_AGAIN = 2
+
+
+# A traceback's last line: the error raised and its message.
+RAISED = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception): \S")
+
+
+class ServerEnded(RuntimeError):
+    """Prefect's temporary server ended as it started."""
+
+
+class ServerProcess(subprocess.Popen[bytes]):
+    """The temporary server's process, as Prefect's start waits for it: between its health checks, Prefect asks
+    `poll()` only to start a server that exited STARTUP_FAILURE again, and otherwise waits out its whole start-up
+    timeout for a process that has already ended. Until the server answers (`started`), an end is handed to
+    `ended(status, last words)`, which raises to end the wait at once or returns to let Prefect start it again."""
+
+    def __init__(
+        self, args: list[str], said: IO[bytes] | None, ended: Callable[[int, str], None], **options: Any
+    ) -> None:
+        super().__init__(args, stderr=said, **options)
+        self.said = said
+        self.ended = ended
+        self.starting = True
+
+    def started(self) -> None:
+        self.starting = False
+
+    def poll(self) -> int | None:
+        status = super().poll()
+        if status is not None and self.starting:
+            self.starting = False
+            try:
+                self.ended(status, self.last_words())
+            finally:
+                if self.said is not None:
+                    self.said.close()
+        return status
+
+    def last_words(self) -> str:
+        """What the server last said on its standard error (kept by a command without --verbose): the last error
+        it raised ("sqlite3.DatabaseError: file is not a database"), else its last line."""
+        if self.said is None:
+            return ""
+        self.said.seek(0, os.SEEK_END)
+        self.said.seek(max(0, self.said.tell() - 16384))
+        lines = [line.strip() for line in self.said.read().decode("utf-8", errors="replace").splitlines()]
+        errors = [line for line in lines if RAISED.match(line)]
+        return (errors or [line for line in lines if line] or [""])[-1][:300]
+
+
 def owned_server_class() -> type:
     from prefect.server.api.server import SubprocessASGIServer
 
     class OwnedTemporaryServer(SubprocessASGIServer):
         """Prefect's temporary server, started under the watchdog, with this process's auth string, on a socket this
-        process bound."""
+        process bound; a server that ends as it starts fails the start at once, saying why (`ServerProcess`)."""
+
+        ended_as_it_started = 0
+        failed: ServerEnded | None = None
+
+        def start(self, timeout: int | None = None) -> None:
+            if self.failed is not None and not self.running:
+                raise self.failed  # the command's early start met it: the flow call's start fails as it did
+            super().start(timeout)
+            if isinstance(self.server_process, ServerProcess):
+                self.server_process.started()
+
+        def stop(self) -> None:
+            said = getattr(self.server_process, "said", None)
+            super().stop()
+            if said is not None:
+                said.close()
 
         def find_available_port(self) -> int:
             self.listening = bound_socket()
             return int(self.listening.getsockname()[1])
 
+        def _ended(self, status: int, last_words: str) -> None:
+            self.ended_as_it_started += 1
+            if status == STARTUP_FAILURE and self.ended_as_it_started <= STARTS_AGAIN:
+                return
+            said = f": {last_words}" if last_words else " (its lines are above)"
+            self.failed = ServerEnded(
+                f"Prefect's temporary server ended as it started, {self.ended_as_it_started} time(s), exit status "
+                f"{status}{said}{database_named()}"
+            )
+            raise self.failed
+
         def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
             quiet = os.environ.get("PREFECT_LOGGING_SETTINGS_PATH") == str(TERMINAL_LOGGING)
             output = subprocess.DEVNULL if quiet else None  # None: the command's own terminal
+            # Quiet, what the server writes goes to a file never named (no other process can open it, and it is
+            # gone with this process): read only when the server ends as it starts, for what it said.
+            said = tempfile.TemporaryFile() if quiet else None  # noqa: SIM115 (the process's, for its life)
             listening = self.__dict__.pop("listening", None) or bound_socket(self.port or 0)
             try:
-                return subprocess.Popen(  # noqa: S603 (this interpreter, our arguments)
+                return ServerProcess(
                     [
                         sys.executable,
                         "-c",
@@ -110,15 +200,25 @@ def owned_server_class() -> type:
                         str(os.getpid()),
                         *uvicorn_arguments(self, listening.fileno()),
                     ],
+                    said,
+                    self._ended,
                     env=server_environment(),
                     stdout=output,
-                    stderr=output,
                     pass_fds=(listening.fileno(),),
                 )
             finally:
                 listening.close()  # the server's process holds it now; a server started again binds a new one
 
     return OwnedTemporaryServer
+
+
+def database_named() -> str:
+    """Where Prefect's database is, when it is a SQLite file (another database's address may hold a password)."""
+    from prefect.settings import PREFECT_API_DATABASE_CONNECTION_URL
+
+    url = str(PREFECT_API_DATABASE_CONNECTION_URL.value() or "")
+    path = url.partition(":///")[2] if url.startswith("sqlite") else ""
+    return f" (Prefect's database: {path})" if path else ""
 
 
 def bound_socket(port: int = 0) -> socket.socket:
