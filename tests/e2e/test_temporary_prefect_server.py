@@ -1,5 +1,5 @@
 """The temporary Prefect server a run starts (no PREFECT_API_URL): locked, silent on the person's terminal, and gone
-when the run is killed.
+when the run is killed; one that cannot start (its database damaged) fails the run in seconds, saying why.
 
 Probed as a stranger would: another local process calls the server's API without the run's auth string, and the
 run is killed with SIGKILL (no exit handler runs) while its server is up."""
@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from flows.commands.common import EXIT_FAILED
 from flows.prefect_server import SERVER_APP
 from tests.builders.cli import console_script
 from tests.builders.prefect_database import copy_of_first_start
@@ -118,3 +119,34 @@ def test_a_killed_runs_temporary_server_is_locked_and_dies_with_it(
         if run.poll() is None:
             run.kill()
             run.wait()
+
+
+def test_a_run_whose_prefect_database_is_damaged_fails_saying_so_and_where_it_is(tmp_path: Path) -> None:
+    """Prefect would start its server again and again until its start-up timeout, then blame a port."""
+    school = build_tiny_dataset(tmp_path / "school")
+    home = tmp_path / "prefect"
+    home.mkdir()
+    (home / "prefect.db").write_bytes(b"not a database, " * 2048)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    environment.update(
+        {
+            "PREFECT_HOME": str(home),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            # Were the command to wait out the start-up timeout, the test's own timeout ends it first.
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "3600",
+        }
+    )
+    db = tmp_path / "w.duckdb"
+    args = ["run", "--sandbox", str(school), "--db", str(db), "--out", str(tmp_path / "out")]
+
+    done = subprocess.run(
+        [console_script(), *args], env=environment, capture_output=True, text=True, timeout=600, check=False
+    )
+
+    assert done.returncode == EXIT_FAILED
+    assert done.stderr.splitlines() == [
+        "socialaudit: run failed: Prefect's temporary server ended as it started, 3 time(s), exit status 3: "
+        "sqlalchemy.exc.DatabaseError: (sqlite3.DatabaseError) file is not a database "
+        f"(Prefect's database: {home / 'prefect.db'})"
+    ]
+    assert (home / "prefect.db").read_bytes() == b"not a database, " * 2048  # left as it was found

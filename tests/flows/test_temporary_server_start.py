@@ -1,21 +1,16 @@
-"""A temporary Prefect server that ends as it starts (its database damaged, say) fails the command at once, saying
+"""A temporary Prefect server that ends as it starts (its database damaged, say) fails the start at once, saying
 what the server said, instead of Prefect starting it again and again until its start-up timeout and then blaming a
-port."""
+port (a run on a damaged database, through the command: tests/e2e/test_temporary_prefect_server.py)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from flows import prefect_server
-from flows.commands.common import EXIT_FAILED
 from flows.prefect_server import STARTS_AGAIN, TERMINAL_LOGGING, ServerEnded, owned_server_class
-from tests.builders.cli import console_script
-from tests.builders.tiny_dataset import build_tiny_dataset
 
 # What the real server printed on a damaged database, then its exit status (uvicorn's STARTUP_FAILURE).
 SAID = (
@@ -68,34 +63,3 @@ def test_a_server_that_ends_as_it_starts_fails_the_start_at_once_with_what_it_sa
     assert again.value is ended.value and counted.read_text().count("start") == starts
     assert not server.running
     server.stop()
-
-
-@pytest.mark.slow  # the command and three starts of Prefect's real server: seconds
-def test_a_run_whose_prefect_database_is_damaged_fails_saying_so_and_where_it_is(tmp_path: Path) -> None:
-    school = build_tiny_dataset(tmp_path / "school")
-    home = tmp_path / "prefect"
-    home.mkdir()
-    (home / "prefect.db").write_bytes(b"not a database, " * 2048)
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    environment.update(
-        {
-            "PREFECT_HOME": str(home),
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-            # Were the command to wait out the start-up timeout, the test's own timeout ends it first.
-            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "3600",
-        }
-    )
-    db = tmp_path / "w.duckdb"
-    args = ["run", "--sandbox", str(school), "--db", str(db), "--out", str(tmp_path / "out")]
-
-    done = subprocess.run(
-        [console_script(), *args], env=environment, capture_output=True, text=True, timeout=600, check=False
-    )
-
-    assert done.returncode == EXIT_FAILED
-    assert done.stderr.splitlines() == [
-        "socialaudit: run failed: Prefect's temporary server ended as it started, 3 time(s), exit status 3: "
-        "sqlalchemy.exc.DatabaseError: (sqlite3.DatabaseError) file is not a database "
-        f"(Prefect's database: {home / 'prefect.db'})"
-    ]
-    assert (home / "prefect.db").read_bytes() == b"not a database, " * 2048  # left as it was found
