@@ -74,8 +74,8 @@ def run_cost(options: Options) -> list[Figure]:
                 goal += f", reading adds <= {bench.READING_ADDS} s"
             if kind == "first":
                 detail = bench.where_it_goes(best, floor, profiled=results.profiles.get(school))
-                if school in results.engines:
-                    detail += f". {results.engines[school].note()}"
+                if school in results.engines:  # first: what the page keeps of a detail is its beginning
+                    detail = f"{results.engines[school].note()}. {detail}"
             figures.append(
                 Figure(
                     f"{school}: {what} / an empty Prefect flow run",
