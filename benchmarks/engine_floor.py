@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,13 +57,22 @@ class EngineWork:
         )
 
 
-def published_images(dataset: Path) -> list[Path]:
-    """Each distinct image file the platforms serve for the school (by sha256, first by path), the library left out."""
+def _distinct(dataset: Path, wanted: Callable[[Path], bool]) -> dict[str, Path]:
+    """The dataset's image files that `wanted` keeps, each distinct one once: by sha256, first by path."""
     seen: dict[str, Path] = {}
     for path in library_images(dataset):  # every image file Pillow reads, in name order
-        if path.relative_to(dataset).parts[0] != LIBRARY:
+        if wanted(path):
             seen.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
-    return list(seen.values())
+    return seen
+
+
+def _in_library(dataset: Path, path: Path) -> bool:
+    return path.relative_to(dataset).parts[0] == LIBRARY
+
+
+def published_images(dataset: Path) -> list[Path]:
+    """Each distinct image file the platforms serve for the school (by sha256, first by path), the library left out."""
+    return list(_distinct(dataset, lambda path: not _in_library(dataset, path)).values())
 
 
 def images_read(dataset: Path, warehouse: Path) -> tuple[list[Path], int]:
@@ -78,13 +88,8 @@ def images_read(dataset: Path, warehouse: Path) -> tuple[list[Path], int]:
         }
     finally:
         con.close()
-    found: dict[str, Path] = {}
-    for path in library_images(dataset):
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        if sha in read:
-            found.setdefault(sha, path)
-    library = sum(path.relative_to(dataset).parts[0] == LIBRARY for path in found.values())
-    return list(found.values()), library
+    found = [path for sha, path in _distinct(dataset, lambda path: True).items() if sha in read]
+    return found, sum(_in_library(dataset, path) for path in found)
 
 
 def engine_work(dataset: Path, warehouse: Path | None = None) -> EngineWork:

@@ -222,6 +222,11 @@ def own_label(seed: int, size: str) -> str:
 Profiler = Callable[[Path, Path], dict[str, float] | str]
 
 
+def warehouse_of(root: Path, round_index: int, school_index: int) -> Path:
+    """Where a round's first run of a school keeps its warehouse."""
+    return root / f"round-{round_index}-{school_index}.duckdb"
+
+
 def measure(
     rounds: int,
     seed: int,
@@ -262,7 +267,7 @@ def measure(
     for n in range(rounds):
         commands: list[tuple[str, str, list[str]]] = [("", "floor", [sys.executable, str(floor_script)])]
         for index, (label, school) in enumerate(schools.items()):
-            db, out = root / f"round-{n}-{index}.duckdb", root / f"round-{n}-{index}"
+            db, out = warehouse_of(root, n, index), root / f"round-{n}-{index}"
             run = [socialaudit, "run", "--sandbox", str(school), "--db", str(db)]
             commands.append((label, "first", [*run, "--out", f"{out}-first", "--as-of", FIRST_AS_OF]))
             unread = [
@@ -293,7 +298,7 @@ def measure(
         if profiler is not None:
             results.profiles[label] = profiler(school, root / f"profile-{index}")
         if engines is not None:
-            results.engines[label] = engines(school, root / f"round-0-{index}.duckdb")
+            results.engines[label] = engines(school, warehouse_of(root, 0, index))
     return results
 
 
