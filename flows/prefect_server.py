@@ -89,12 +89,11 @@ def own_temporary_server() -> None:
     owned_server_class()()
 
 
-# uvicorn's exit status when the app could not start (its lifespan failed: Prefect's database could not be opened or
-# migrated). Prefect's start reads it as "the port was taken" and starts the server again on another, however often,
-# until its start-up timeout (90 s, flows/commands/common.py); ours binds its port itself, so the status means the app
-# failed. It is started again this many times (a database another command was migrating at that moment), then the
-# start fails with what the server said.
-STARTUP_FAILURE = 3
+# uvicorn ends a server whose app could not start (its lifespan failed: Prefect's database could not be opened or
+# migrated) with its STARTUP_FAILURE status. Prefect's start reads that as "the port was taken" and starts the server
+# again on another, however often, until its start-up timeout (90 s, flows/commands/common.py); ours binds its port
+# itself, so the status means the app failed. It is started again this many times (a database another command was
+# migrating at that moment), then the start fails with what the server said.
 STARTS_AGAIN = 2
 
 
@@ -108,7 +107,7 @@ class ServerEnded(RuntimeError):
 
 class ServerProcess(subprocess.Popen[bytes]):
     """The temporary server's process, as Prefect's start waits for it: between its health checks, Prefect asks
-    `poll()` only to start a server that exited STARTUP_FAILURE again, and otherwise waits out its whole start-up
+    `poll()` only to start a server that exited uvicorn's STARTUP_FAILURE again, and otherwise waits out its whole start-up
     timeout for a process that has already ended. Until the server answers (`started`), an end is handed to
     `ended(status, last words)`, which raises to end the wait at once or returns to let Prefect start it again."""
 
@@ -174,6 +173,8 @@ def owned_server_class() -> type:
             return int(self.listening.getsockname()[1])
 
         def _ended(self, status: int, last_words: str) -> None:
+            from uvicorn.config import STARTUP_FAILURE
+
             self.ended_as_it_started += 1
             if status == STARTUP_FAILURE and self.ended_as_it_started <= STARTS_AGAIN:
                 return

@@ -56,6 +56,14 @@ def alive(pid: int) -> bool:
     return "\nState:\tZ" not in state
 
 
+def own_server_environment(home: Path) -> dict[str, str]:
+    """This process's environment for a command that starts its own temporary server, with its Prefect home at
+    `home` (no standing server's API named)."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    environment.update({"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+    return environment
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc")
 def test_a_killed_runs_temporary_server_is_locked_and_dies_with_it(
     tmp_path: Path, prefect_databases: Path | None
@@ -65,10 +73,7 @@ def test_a_killed_runs_temporary_server_is_locked_and_dies_with_it(
     # not depend on it, and migrating a new one was most of the server's start (its first start is
     # tests/test_prefect_database.py's, and tests/e2e/test_production_trial.py's through the persistent one).
     copy_of_first_start(tmp_path / "prefect", prefect_databases)
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    environment.update(
-        {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    )
+    environment = own_server_environment(tmp_path / "prefect")
     args = [
         "run",
         "--sandbox",
@@ -127,15 +132,9 @@ def test_a_run_whose_prefect_database_is_damaged_fails_saying_so_and_where_it_is
     home = tmp_path / "prefect"
     home.mkdir()
     (home / "prefect.db").write_bytes(b"not a database, " * 2048)
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    environment.update(
-        {
-            "PREFECT_HOME": str(home),
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-            # Were the command to wait out the start-up timeout, the test's own timeout ends it first.
-            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "3600",
-        }
-    )
+    environment = own_server_environment(home)
+    # Were the command to wait out the start-up timeout, the test's own timeout ends it first.
+    environment["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "3600"
     db = tmp_path / "w.duckdb"
     args = ["run", "--sandbox", str(school), "--db", str(db), "--out", str(tmp_path / "out")]
 
