@@ -70,7 +70,7 @@ def _decide(kept: list[Match]) -> Resolution:
     ):
         # Other readings (a forename alone, a namesake without the role) fit less well: these details together,
         # cues included, fit one register entry clearly better than any other.
-        strongest.score = min(CEILING, strongest.score + ONLY_ONE)
+        strongest.score = min(CEILING, strongest.at_most, strongest.score + ONLY_ONE)
         strongest.reasons.append("the only register entry these details fit")
     if not kept:
         return "unknown", None, 0.0, evidence.NO_MATCH

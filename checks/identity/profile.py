@@ -104,6 +104,9 @@ class Match:
     # A pupil under five today, or when the account was opened: never its holder, yet one of the children a shared
     # account names.
     under_five: bool = False
+    # The most this reading can score whatever agrees with it (an account opened for a young child by someone
+    # else: a possible finding at most).
+    at_most: float = 1.0
 
     @property
     def resolved_kind(self) -> str:

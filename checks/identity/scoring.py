@@ -30,6 +30,7 @@ from checks.identity.weights import (
     MORE_AGE_CUES,
     PARTIAL,
     ROLE_CUE_STAFF,
+    RUN_BY_OTHER_CAP,
     SCHOOL_CUE_PUPIL,
     SCHOOL_CUE_STAFF,
     SURNAME_START_IN_USERNAME,
@@ -85,22 +86,35 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
         return _rule_out(m, f"{where} {said}: an adult's life, not a child's{aged}")
     if person.kind == "pupil" and profile.other_school and not profile.school:
         return _rule_out(m, f'bio names another school ("{profile.other_school[0].quote}")')
+    opened_for_them = ""
     if dob is not None and age_on(dob, index.as_of) < EARLIEST_ACCOUNT_AGE:
         # Under five today: any account, whenever it was opened, was opened by someone else (whose.py still
         # names the child when a shared account names them beside a brother or sister).
-        m.under_five = True
-        return False
+        if not profile.school:
+            m.under_five = True
+            return False
+        opened_for_them = f"{person.forename} is under {EARLIEST_ACCOUNT_AGE}"
     if dob is not None and profile.created is not None:
         held_from = age_on(dob, profile.created.date())
-        if held_from < EARLIEST_ACCOUNT_AGE:
-            # Opened by someone else, perhaps an older brother or sister sharing it (whose.py).
+        opened = f"account created {profile.created.year}, when {person.forename} was " + (
+            f"aged {held_from}" if held_from >= 0 else "not yet born"
+        )
+        if held_from < 0 or (held_from < EARLIEST_ACCOUNT_AGE and not profile.school):
+            # Someone else's: older than the child, or opened for a young child by someone else, perhaps an
+            # older brother or sister sharing it (whose.py).
             m.under_five = True
-            return _rule_out(
-                m,
-                f"account created {profile.created.year}, when {person.forename} was "
-                + (f"aged {held_from}" if held_from >= 0 else "not yet born"),
-            )
-        m.reasons.append(f"account created {profile.created.year}, when aged {held_from}")
+            return _rule_out(m, opened)
+        if held_from < EARLIEST_ACCOUNT_AGE:
+            opened_for_them = opened
+        else:
+            m.reasons.append(f"account created {profile.created.year}, when aged {held_from}")
+    if opened_for_them:
+        # Opened by someone else, yet it names this school beside the child's name: an account held for the child
+        # (by a parent, say) is theirs in all the policy asks, so it is not dropped; like an account that says
+        # another holds it (whose.py), at most a possible finding for a person to judge.
+        m.at_most = RUN_BY_OTHER_CAP
+        m.against.append(f"{opened_for_them}: opened by someone else")
+        m.settle = f"whether {person.full_name} uses it (for a person to judge)"
     agreeing: list[str] = []
     for cue in profile.age:
         if cue.kind == "birth_year" and dob is not None:
@@ -365,7 +379,7 @@ def score_all(index: RegisterIndex, profile: Profile, matches: list[Match]) -> l
     for m in matches:
         index.stats.candidates += 1
         if _score(index, profile, m):
-            m.score = min(CEILING, m.score)
+            m.score = min(CEILING, m.at_most, m.score)
             if m.score >= KEEP:
                 kept.append(m)
     return kept

@@ -201,5 +201,6 @@ DECLARED = 1.0
 DECLARED_PARENT_IS_STAFF = 0.9
 
 # --- ages -------------------------------------------------------------------------------------------------
-# No child under five opens an account; one opened earlier (or held by an under-five) is someone else's.
+# No child under five opens an account; one opened earlier (or held by an under-five) is someone else's, unless it
+# names this school beside the child's name: then it is held for them, at most a possible finding (RUN_BY_OTHER_CAP).
 EARLIEST_ACCOUNT_AGE = 5

@@ -242,6 +242,22 @@ def test_an_account_opened_before_the_pupil_was_five_is_not_theirs(index: Regist
     assert "when aged 8" in resolve(index, "x", "Jessica Smith")["evidence"]
 
 
+def test_an_account_opened_for_a_young_child_that_names_the_school_is_for_a_person_to_judge(
+    index: RegisterIndex,
+) -> None:
+    # Jessica (born March 2016) was four in June 2020: an account opened then was opened by someone else, yet
+    # one that names the school beside her name and year group now is held for her, and is not dropped.
+    opened = datetime(2020, 6, 1, tzinfo=UTC)
+    row = resolve(index, "pixel_comet12", "Jess 💖", "Year 5 at Meadowbank 💖", created=opened)
+    assert who(row) == ("pupil", "P0001") and 0.6 <= row["confidence"] < 0.85
+    assert "account created 2020, when Jessica was aged 4: opened by someone else" in row["evidence"]
+    assert "to settle it: whether Jessica Smith uses it" in row["evidence"]
+    # Without the school it is another's account; older than the child, it was never hers.
+    assert who(resolve(index, "x", "Jessica Smith", "Year 5 💖", created=opened)) == ("unknown", None)
+    unborn = datetime(2015, 6, 1, tzinfo=UTC)
+    assert who(resolve(index, "x", "Jess 💖", "Year 5 at Meadowbank 💖", created=unborn)) == ("unknown", None)
+
+
 # --- parents, staff, and ambiguity -----------------------------------------------------------------------
 
 
@@ -356,3 +372,13 @@ def test_a_pupil_under_five_today_holds_no_account_even_when_its_age_is_unknown(
         audience(yt_member("UCkojo000000000000000000", "Kojo Owusu")), index
     ).iter_rows(named=True)
     assert who(row) == ("unknown", None)
+
+
+def test_an_account_naming_the_school_and_a_child_under_five_today_is_for_a_person_to_judge() -> None:
+    frames = register_frames([pupil("P0001", "Kojo", "Owusu", year="R", born=date(2022, 9, 1))])
+    index = RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
+    # The account's age unknown: under five today, someone else opened it.
+    row = resolve(index, "kojo_o", "Kojo 🦖", "Reception at Meadowbank", created=None)
+    assert who(row) == ("pupil", "P0001") and 0.6 <= row["confidence"] < 0.85
+    assert "Kojo is under 5: opened by someone else" in row["evidence"]
+    assert who(resolve(index, "kojo_o", "Kojo 🦖", "Reception 🦖", created=None)) == ("unknown", None)
