@@ -162,6 +162,18 @@ ROWS_NOTE = (
     "excluded from recall), its review load and the accounts flagged that are not the person's own."
 )
 LOAD = re.compile(r"^review load as a share of the audience: (?P<load>\d+ of \d+ \([\d.]+%\))")
+# The evaluation's baseline (sandbox/school/evaluation.py): a named matcher's precision and recall per rule beside the
+# project's, and the adults each flags as pupils; a table of its own on the page, a row per set it ran on.
+BASELINE = re.compile(r"^baseline: (?P<what>.+)$")
+BASELINE_ROW = re.compile(
+    r"^(?P<rule>[a-z-]+)\s+(?P<p>[\d.]+|-)\s+(?P<r>[\d.]+|-)\s+(?P<their_p>[\d.]+|-)\s+(?P<their_r>[\d.]+|-)$"
+)
+BASELINE_ADULTS = re.compile(
+    r"^adults flagged as pupils: project (?P<ours>\d+), (?P<name>\S+) (?P<theirs>\d+)$"
+)
+# The output shown as printed (a line the tables do not know) is cut to this many characters on the page; the
+# results file keeps it whole.
+PRINTED_MOST = 2_000
 NOT_THEIRS = re.compile(
     r"^adults, namesakes, relatives, businesses and accounts run by others flagged .*: (?P<n>\d+)$"
 )
@@ -202,9 +214,49 @@ def set_rows(page_output: str) -> dict[str, dict[str, str]] | None:
             rows[title]["review load"] = found["load"]
         elif found := NOT_THEIRS.match(text):
             rows[title]["not theirs"] = found["n"]
+        elif _of_the_baseline(text):
+            continue  # baseline_section
         elif text and text != CAVEAT and not text.startswith("rule "):
             return None
     return None if not rows or "" in rows else rows
+
+
+def _of_the_baseline(text: str) -> bool:
+    return bool(BASELINE.match(text) or BASELINE_ROW.match(text) or BASELINE_ADULTS.match(text))
+
+
+def baseline_section(page_output: str) -> str:
+    """The baseline's figures as a table of their own, a row per set it ran on ("" when it ran on none)."""
+    what, title = "", ""
+    rows: dict[str, dict[str, str]] = {}
+    for line in page_output.splitlines():
+        text = line.strip()
+        if found := SET_TITLE.match(text):
+            title = found["title"]
+        elif found := BASELINE.match(text):
+            what = found["what"]
+            rows[title] = {}
+        elif (found := BASELINE_ROW.match(text)) and title in rows:
+            rows[title][f"`{found['rule']}`"] = f"{found['their_p']} / {found['their_r']}"
+        elif (found := BASELINE_ADULTS.match(text)) and title in rows:
+            rows[title]["adults flagged as pupils"] = f"{found['theirs']} (the project {found['ours']})"
+    if not rows:
+        return ""
+    columns = list(dict.fromkeys(column for row in rows.values() for column in row))
+    lines = ["| set | " + " | ".join(columns) + " |", "| --- |" + " --- |" * len(columns)]
+    lines += [f"| {t} | " + " | ".join(row.get(c, "-") for c in columns) + " |" for t, row in rows.items()]
+    return (
+        f"## Beside a baseline\n\n{what}: its precision / recall per rule on the same schools (the project's are "
+        "above).\n\n" + "\n".join(lines)
+    )
+
+
+def as_printed(page_output: str, most: int = PRINTED_MOST) -> str:
+    """The output as printed, whole lines up to `most` characters, and a pointer to the rest."""
+    if len(page_output) <= most:
+        return page_output
+    cut = page_output[:most].rpartition("\n")[0]
+    return cut + "\n… (the rest in the results file, benchmarks/results/eval.json)"
 
 
 def one_table(page_output: str) -> str | None:
@@ -237,15 +289,23 @@ def with_the_sets_rows(figures: list[Figure], output: str) -> tuple[list[Figure]
                 Figure(f"{title}: {column}", value, load=figure.load, seconds=figure.seconds)
                 for column, value in rows.get(title, {}).items()
             ]
-    return merged, ROWS_NOTE
+    baseline = baseline_section(for_the_page(output))
+    return merged, ROWS_NOTE + (f"\n\n{baseline}" if baseline else "")
 
 
 def output_section(output: str) -> str:
     """The evaluation's output as the page shows it: one table of the sets when it can be, else as printed."""
     kept = for_the_page(output).rstrip()
     if (compact := one_table(kept)) is not None:
-        return "## The evaluation's output\n\n" + TABLE_NOTE + "\n\n" + compact
-    return "## The evaluation's output\n\n" + OUTPUT_NOTE + "\n\n```text\n" + kept + "\n```"
+        baseline = baseline_section(kept)
+        return (
+            "## The evaluation's output\n\n"
+            + TABLE_NOTE
+            + "\n\n"
+            + compact
+            + (f"\n\n{baseline}" if baseline else "")
+        )
+    return "## The evaluation's output\n\n" + OUTPUT_NOTE + "\n\n```text\n" + as_printed(kept) + "\n```"
 
 
 def by_name(argument: str) -> str:

@@ -350,6 +350,44 @@ _MACHINE = {
 }
 
 
+BASELINE_BLOCK = (
+    "baseline: Splink (Fellegi-Sunter) on display names\n"
+    "rule                       project P      R   Splink P      R\n"
+    "pupil-follower                 1.000  1.000      0.841  0.249\n"
+    "pupil-comment                  1.000  1.000      1.000      -\n"
+    "adults flagged as pupils: project 0, Splink 23\n"
+)
+
+
+def test_a_baseline_is_a_table_of_its_own_and_the_sets_rows_stay_one_table() -> None:
+    output = (
+        "== set a (1 schools) ==\npupil-comment              all            2    0    1     1.000   0.667\n\n"
+        + BASELINE_BLOCK
+        + "== set b (1 schools) ==\npupil-comment              all            1    0    0     1.000   1.000\n"
+    )
+
+    section = eval_results.output_section(output)
+
+    assert "| set a (1 schools) | 2/0/1 |" in section and "| set b (1 schools) | 1/0/0 |" in section
+    baseline = section.split("## Beside a baseline", 1)[1]
+    assert "Splink (Fellegi-Sunter) on display names: its precision / recall" in baseline
+    assert "| set a (1 schools) | 0.841 / 0.249 | 1.000 / - | 23 (the project 0) |" in baseline
+    assert "set b" not in baseline  # the baseline did not run on it
+    bar = results.Figure("set a (1 schools): `pupil-follower` precision / recall", "1 / 1", ">= 0.97", True)
+    beside = eval_results.with_the_sets_rows([bar], output.split("== set b")[0])
+    assert beside is not None and "| set a (1 schools) | 0.841 / 0.249 |" in beside[1]
+
+
+def test_output_shown_as_printed_is_cut_to_its_bound_between_lines() -> None:
+    output = "== set a (1 schools) ==\n" + "a line the tables do not know\n" * 200
+
+    section = eval_results.output_section(output)
+
+    shown = section.split("```text\n", 1)[1]
+    assert len(shown) <= eval_results.PRINTED_MOST + 100
+    assert "a line the tables do not know\n… (the rest in the results file" in shown
+
+
 def test_each_sets_other_rules_sit_beside_its_bars() -> None:
     bar = results.Figure(
         "set a (1 schools): `pupil-follower` precision / recall", "1.000 / 1.000", ">= 0.97", True
