@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from checks.cores import usable_cores
+from checks.images.closer_look import looked_closer
 from checks.images.lending import Shelf
 from checks.images.lines import Line, lines_from_tsv
 from checks.images.ocr_worker import ANSWER, MISSING, REQUEST, read_exactly
@@ -176,7 +177,8 @@ def check_engine() -> str:
 
 def read_text(gray: np.ndarray) -> list[Line]:
     """The lines of text in a grayscale picture (H x W, uint8), in reading order, boxes in its own pixels: read once,
-    and looked at again where the engine read it only in part (checks/images/second_look.py)."""
+    looked at again where the engine read it only in part (checks/images/second_look.py), and a doubtful name in
+    large letters read again at the size the engine reads best (checks/images/closer_look.py)."""
     if gray.size == 0:
         return []
     scale = min(1.0, MAX_SIDE / max(gray.shape))
@@ -188,7 +190,7 @@ def read_text(gray: np.ndarray) -> list[Line]:
             Image.Resampling.LANCZOS,
         )
         gray = np.asarray(small)
-    lines = looked_again(gray, read_once(gray), read_once)
+    lines = looked_closer(gray, looked_again(gray, read_once(gray), read_once), read_once)
     if scale == 1.0:
         return lines
     return [line.at(scaled(line.box, 1.0 / scale)) for line in lines]
