@@ -37,6 +37,8 @@ LARGE_LINE = 64
 NAME_LIKE = re.compile(r"^[A-Z][A-Za-z'’-]+$")
 # At most this many lines of one picture are read again, the most doubtful first.
 CLOSER_AT_MOST = 3
+# Said in every reading's `reader` (checks/images/reading.py): a reading stored before this look does not say it.
+LOOKED_CLOSER = "large names looked at closer"
 
 
 def looked_closer(gray: np.ndarray, lines: Sequence[Line], read: Callable[[np.ndarray], str]) -> list[Line]:

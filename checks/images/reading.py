@@ -23,6 +23,7 @@ import numpy as np
 from PIL import Image
 
 from checks.cores import usable_cores
+from checks.images.closer_look import LOOKED_CLOSER
 from checks.images.copies import LATER, Originals
 from checks.images.faces import detect_faces, detector_name
 from checks.images.text import ReaderMissing, check_engine, engine_version, read_text
@@ -63,8 +64,9 @@ R = TypeVar("R")
 
 
 def reader_name() -> str:
-    """What reads, recorded with every reading: `tesseract 5.3.0 eng, scored as printed; opencv 4.14.0 haarcascade_...`."""
-    return f"{engine_version()}; {detector_name()}"
+    """What reads, recorded with every reading: `tesseract 5.3.0 eng, scored as printed, large names looked at
+    closer; opencv 4.14.0 haarcascade_...` (a reading stored before a method was added does not name it)."""
+    return f"{engine_version()}, {LOOKED_CLOSER}; {detector_name()}"
 
 
 def ready() -> str:
