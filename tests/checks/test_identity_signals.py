@@ -258,6 +258,30 @@ def test_an_account_opened_for_a_young_child_that_names_the_school_is_for_a_pers
     assert who(resolve(index, "x", "Jess 💖", "Year 5 at Meadowbank 💖", created=unborn)) == ("unknown", None)
 
 
+def test_a_young_child_on_an_older_siblings_shared_account_is_as_sure_with_the_school_named() -> None:
+    frames = register_frames(
+        [
+            pupil("P0001", "Jessica", "Smith", preferred="Jess", born=date(2016, 3, 1), year="5"),
+            pupil("P0002", "Tom", "Smith", born=date(2020, 3, 1), year="1"),
+        ]
+    )
+    index = RegisterIndex(frames["pupils"], frames["staff"], frames["parents"], AS_OF, school_name=SCHOOL)
+
+    def tom(bio: str) -> float:
+        # Opened in 2024: Jess was seven, Tom four.
+        member = x_member(
+            "1600000000000000042",
+            "jessandtomsmith",
+            "Jess & Tom Smith",
+            bio=bio,
+            created=datetime(2024, 1, 1, tzinfo=UTC),
+        )
+        rows = resolve_identities(audience(member), index).iter_rows(named=True)
+        return next(row["confidence"] for row in rows if row["person_id"] == "P0002")
+
+    assert tom("Meadowbank Primary") >= 0.85 and tom("🏡") >= 0.85
+
+
 # --- parents, staff, and ambiguity -----------------------------------------------------------------------
 
 
