@@ -96,16 +96,16 @@ def _pupil_checks(index: RegisterIndex, profile: Profile, m: Match) -> bool:
         opened_for_them = f"{person.forename} is under {EARLIEST_ACCOUNT_AGE}"
     if dob is not None and profile.created is not None:
         held_from = age_on(dob, profile.created.date())
-        opened = f"account created {profile.created.year}, when {person.forename} was " + (
+        when_opened = f"account created {profile.created.year}, when {person.forename} was " + (
             f"aged {held_from}" if held_from >= 0 else "not yet born"
         )
         if held_from < 0 or (held_from < EARLIEST_ACCOUNT_AGE and not profile.school):
             # Someone else's: older than the child, or opened for a young child by someone else, perhaps an
             # older brother or sister sharing it (whose.py).
             m.under_five = True
-            return _rule_out(m, opened)
+            return _rule_out(m, when_opened)
         if held_from < EARLIEST_ACCOUNT_AGE:
-            opened_for_them = opened
+            opened_for_them = when_opened
         else:
             m.reasons.append(f"account created {profile.created.year}, when aged {held_from}")
     if opened_for_them:
