@@ -242,13 +242,16 @@ def baseline_section(page_output: str) -> str:
             rows[title]["adults flagged as pupils"] = f"{found['theirs']} (the project {found['ours']})"
     if not rows:
         return ""
-    columns = list(dict.fromkeys(column for row in rows.values() for column in row))
-    lines = ["| set | " + " | ".join(columns) + " |", "| --- |" + " --- |" * len(columns)]
-    lines += [f"| {t} | " + " | ".join(row.get(c, "-") for c in columns) + " |" for t, row in rows.items()]
     return (
         f"## Beside a baseline\n\n{what}: its precision / recall per rule on the same schools (the project's are "
-        "above).\n\n" + "\n".join(lines)
+        "above).\n\n" + markdown_table(rows)
     )
+
+
+def and_the_baseline(section: str, page_output: str) -> str:
+    """`section`, and the baseline's own table below it when the evaluation ran one."""
+    baseline = baseline_section(page_output)
+    return f"{section}\n\n{baseline}" if baseline else section
 
 
 def as_printed(page_output: str, most: int = PRINTED_MOST) -> str:
@@ -262,8 +265,11 @@ def as_printed(page_output: str, most: int = PRINTED_MOST) -> str:
 def one_table(page_output: str) -> str | None:
     """The sets' blocks as one Markdown table, a row per set (None: see set_rows)."""
     rows = set_rows(page_output)
-    if rows is None:
-        return None
+    return None if rows is None else markdown_table(rows)
+
+
+def markdown_table(rows: dict[str, dict[str, str]]) -> str:
+    """A row per set, a column per key any set has ("-" where a set has none)."""
     columns = list(dict.fromkeys(column for row in rows.values() for column in row))
     lines = ["| set | " + " | ".join(columns) + " |", "| --- |" + " --- |" * len(columns)]
     lines += [
@@ -289,22 +295,14 @@ def with_the_sets_rows(figures: list[Figure], output: str) -> tuple[list[Figure]
                 Figure(f"{title}: {column}", value, load=figure.load, seconds=figure.seconds)
                 for column, value in rows.get(title, {}).items()
             ]
-    baseline = baseline_section(for_the_page(output))
-    return merged, ROWS_NOTE + (f"\n\n{baseline}" if baseline else "")
+    return merged, and_the_baseline(ROWS_NOTE, for_the_page(output))
 
 
 def output_section(output: str) -> str:
     """The evaluation's output as the page shows it: one table of the sets when it can be, else as printed."""
     kept = for_the_page(output).rstrip()
     if (compact := one_table(kept)) is not None:
-        baseline = baseline_section(kept)
-        return (
-            "## The evaluation's output\n\n"
-            + TABLE_NOTE
-            + "\n\n"
-            + compact
-            + (f"\n\n{baseline}" if baseline else "")
-        )
+        return and_the_baseline("## The evaluation's output\n\n" + TABLE_NOTE + "\n\n" + compact, kept)
     return "## The evaluation's output\n\n" + OUTPUT_NOTE + "\n\n```text\n" + as_printed(kept) + "\n```"
 
 

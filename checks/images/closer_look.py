@@ -4,11 +4,13 @@ Tesseract reads capitals best at about 32 pixels tall (the tesseract-ocr group's
 that, a certificate's name line, is read less surely, and how surely swings with the size it is met at. A generated
 certificate's "Tariq Abdullah", its line 81 px tall, gave "Tariq" at 0.29-0.85 read whole or cut out at its own
 size, and 0.92-0.96 at half size, every time the same letters. So a line read with doubt whose letters are large is
-cut out (with a quarter of its height around it), made the size the engine reads best and read again, as it stands:
-turned upright as well, a line leaning a degree read less surely at some sizes (0.39-0.91), not more. Only a second reading of the same letters counts: each word read the same way keeps the surer of its
-two confidences. A word read otherwise keeps its first reading and its doubt (a person looks at the picture), so a
-second reading can confirm a word, never replace it: on an independent school's photos, a title read again at
-half size came back surer and wrong ("Songs" as "Sones").
+cut out (with a quarter of its height around it), made the size the engine reads best and read again as it stands
+(turned upright as well, a line leaning a degree read less surely at some sizes, 0.39-0.91, not more).
+
+Only a second reading of the same letters counts: each word read the same way keeps the surer of its two
+confidences. A word read otherwise keeps its first reading and its doubt (a person looks at the picture), so a second
+reading can confirm a word, never replace it: on an independent school's photos, a title read again at half size
+came back surer and wrong ("Songs" as "Sones").
 
 Only lines that could hold a name are looked at again (two words or more that start with a capital, letters only),
 at most a few a picture, so texture read as letters costs nothing more.
