@@ -107,8 +107,8 @@ class ServerEnded(RuntimeError):
 
 class ServerProcess(subprocess.Popen[bytes]):
     """The temporary server's process, as Prefect's start waits for it: between its health checks, Prefect asks
-    `poll()` only to start a server that exited uvicorn's STARTUP_FAILURE again, and otherwise waits out its whole start-up
-    timeout for a process that has already ended. Until the server answers (`started`), an end is handed to
+    `poll()` only to start a server that exited uvicorn's STARTUP_FAILURE again, and otherwise waits out its whole
+    start-up timeout for a process that has already ended. Until the server answers (`started`), an end is handed to
     `ended(status, last words)`, which raises to end the wait at once or returns to let Prefect start it again."""
 
     def __init__(

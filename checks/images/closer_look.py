@@ -28,7 +28,9 @@ import numpy as np
 from checks.images.lines import Line, lines_from_tsv
 from checks.images.second_look import around
 
-# A word below this confidence is a doubtful reading (the rules' `SURE_READING`: below it a finding is `low`).
+# A word below this confidence is a doubtful reading: the rules' `SURE_READING` (below it a finding is `low`). A copy,
+# not an import: the rules' module would add DuckDB and the identity text reader (0.2 s measured) to what importing
+# checks/images/text.py costs; tests/checks/images/test_closer_look.py holds the two equal.
 DOUBTFUL = 0.7
 # A line box this tall is read again at the size the engine reads best: a line box of BEST_LINE_HEIGHT pixels holds
 # capitals of about 30 (descenders and the box's margin make up the rest). A line less than about half as tall
